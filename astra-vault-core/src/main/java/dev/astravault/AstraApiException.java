@@ -1,0 +1,40 @@
+package dev.astravault;
+
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Astra DevOps API answered with an error status. Keeps the HTTP status and, when the body carried one, the
+ * Astra error {@code ID} (for example {@code 340018}). Astra's own messages contain unexpanded {@code %s}, so the
+ * message here is ours and the raw Astra message is kept separately.
+ */
+public class AstraApiException extends AstraVaultException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final @Nullable Integer astraErrorId;
+  private final @Nullable String astraMessage;
+
+  public AstraApiException(String message, int status, @Nullable Integer astraErrorId,
+      @Nullable String astraMessage) {
+    super(message);
+    this.status = status;
+    this.astraErrorId = astraErrorId;
+    this.astraMessage = astraMessage;
+  }
+
+  /** The HTTP status code Astra answered with. */
+  public int status() {
+    return status;
+  }
+
+  /** The {@code ID} of the first entry of Astra's {@code errors} array, when present. */
+  public OptionalInt astraErrorId() {
+    return astraErrorId == null ? OptionalInt.empty() : OptionalInt.of(astraErrorId);
+  }
+
+  /** Astra's own message, verbatim (may contain placeholders such as {@code %s}); never a secret. */
+  public @Nullable String astraMessage() {
+    return astraMessage;
+  }
+}

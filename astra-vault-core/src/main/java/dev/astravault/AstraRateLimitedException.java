@@ -1,0 +1,23 @@
+package dev.astravault;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** Astra answered 429 and retries were exhausted (or the call was a POST, which is never retried). */
+public class AstraRateLimitedException extends AstraApiException {
+  private static final long serialVersionUID = 1L;
+
+  private final @Nullable Duration retryAfter;
+
+  public AstraRateLimitedException(String message, @Nullable Duration retryAfter, @Nullable Integer astraErrorId,
+      @Nullable String astraMessage) {
+    super(message, 429, astraErrorId, astraMessage);
+    this.retryAfter = retryAfter;
+  }
+
+  /** What Astra's {@code Retry-After} header asked for, if it sent one. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+}

@@ -1,0 +1,15 @@
+package dev.astravault;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Astra (or Vault) could not be reached, or did not answer in time. For a token creation this is only thrown once
+ * the library has settled the ambiguity by listing tokens, so no orphan token is left behind.
+ */
+public class AstraUnavailableException extends AstraVaultException {
+  private static final long serialVersionUID = 1L;
+
+  public AstraUnavailableException(String message, @Nullable Throwable cause) {
+    super(message, cause);
+  }
+}

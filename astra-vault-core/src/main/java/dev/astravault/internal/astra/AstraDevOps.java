@@ -1,0 +1,46 @@
+package dev.astravault.internal.astra;
+
+import java.util.List;
+
+/**
+ * The token, role and organization endpoints of the Astra DevOps API v2, bound to one organization's base URL and
+ * root token. One instance per org, so that no org can ever use another's credentials (the plugin's cross-org
+ * client cache bug).
+ *
+ * <p>Errors are thrown as the {@link dev.astravault.AstraApiException} tree or
+ * {@link dev.astravault.AstraUnavailableException}. GET and DELETE are retried on I/O errors, 429, 502, 503 and 504;
+ * POST is never retried. Implementations are thread-safe.
+ */
+public interface AstraDevOps {
+
+  /**
+   * {@code POST /v2/clientIdSecrets}. Never retried. The response is verified (format, and
+   * {@code token == "AstraCS:" + clientId + ":" + sha256hex(secret)}).
+   *
+   * @throws AmbiguousCreateException when the request may or may not have created a token (I/O error or timeout
+   *     after the request was sent); the caller settles it with {@link #listTokens()} and the description tag.
+   */
+  CreatedToken createToken(CreateTokenRequest request);
+
+  /** {@code GET /v2/clientIdSecrets}: every token of the org, never with secrets. */
+  List<RemoteToken> listTokens();
+
+  /**
+   * {@code DELETE /v2/clientIdSecrets/{clientId}}.
+   *
+   * @return {@code true} when Astra deleted it (any 2xx), {@code false} when it was already gone (404)
+   */
+  boolean deleteToken(String clientId);
+
+  /** {@code GET /v2/organizations/roles}, parsed leniently ({@code ID}/{@code id}, policy as object or string). */
+  List<RemoteRole> listRoles();
+
+  /** {@code GET /v2/organizations/roles/{roleId}}. */
+  RemoteRole role(String roleId);
+
+  /** {@code GET /v2/currentOrg} with the root token: the org id it belongs to. */
+  String currentOrgId();
+
+  /** {@code GET /v2/currentOrg} with another token, to validate a freshly issued token before using it. */
+  String currentOrgId(String bearerToken);
+}
