@@ -1,0 +1,31 @@
+package dev.astravault;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who performed an operation, as recorded in audit events: the OS user, host and process by default; an
+ * application name and the authenticated principal when the environment (for example Spring) knows them.
+ */
+public record Actor(String user, String host, String process, @Nullable String application,
+    @Nullable String principal) {
+  public Actor {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(process, "process");
+  }
+
+  public Optional<String> applicationName() {
+    return Optional.ofNullable(application);
+  }
+
+  public Optional<String> principalName() {
+    return Optional.ofNullable(principal);
+  }
+
+  /** A copy naming the principal on whose behalf the call is made. */
+  public Actor withPrincipal(@Nullable String principal) {
+    return new Actor(user, host, process, application, principal);
+  }
+}

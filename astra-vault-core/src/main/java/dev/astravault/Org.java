@@ -1,0 +1,13 @@
+package dev.astravault;
+
+import java.net.URI;
+import java.util.Objects;
+
+/** The public view of a configured org: everything but its root token. */
+public record Org(String orgId, String logicalName, URI url) {
+  public Org {
+    Objects.requireNonNull(orgId, "orgId");
+    Objects.requireNonNull(logicalName, "logicalName");
+    Objects.requireNonNull(url, "url");
+  }
+}

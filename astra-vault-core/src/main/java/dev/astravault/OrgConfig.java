@@ -1,0 +1,131 @@
+package dev.astravault;
+
+import dev.astravault.internal.Validation;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An Astra organization as astra-vault uses it: its id, the root token that mints application tokens, the DevOps
+ * API base URL and a logical name that is unique across the orgs of one {@link TokenManager}.
+ *
+ * <p>A final class rather than a record so that {@link #toString()} cannot print the root token.
+ */
+public final class OrgConfig {
+  /** The production DevOps API. */
+  public static final URI DEFAULT_URL = URI.create("https://api.astra.datastax.com");
+
+  private final String orgId;
+  private final String rootToken;
+  private final URI url;
+  private final String logicalName;
+
+  private OrgConfig(Builder builder) {
+    this.orgId = Validation.requireId("orgId", builder.orgId);
+    this.rootToken = Validation.requireRootToken(builder.rootToken);
+    this.url = Validation.requireHttpUrl("url", builder.url == null ? DEFAULT_URL : builder.url);
+    this.logicalName = Validation.requireName("logicalName", builder.logicalName == null ? orgId
+        : builder.logicalName);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * An org from the environment: {@code ASTRA_ORG_ID} (optional: resolved later through {@code /v2/currentOrg}
+   * when absent is not supported here, so it is required), {@code ASTRA_ORG_TOKEN}, {@code ASTRA_DEVOPS_URL}
+   * (optional) and {@code ASTRA_ORG_NAME} (optional).
+   */
+  public static OrgConfig fromEnv() {
+    String orgId = System.getenv("ASTRA_ORG_ID");
+    String token = System.getenv("ASTRA_ORG_TOKEN");
+    if (orgId == null || token == null) {
+      throw new IllegalStateException("ASTRA_ORG_ID and ASTRA_ORG_TOKEN must both be set");
+    }
+    Builder builder = builder().orgId(orgId).rootToken(token);
+    Optional.ofNullable(System.getenv("ASTRA_DEVOPS_URL")).map(URI::create).ifPresent(builder::url);
+    Optional.ofNullable(System.getenv("ASTRA_ORG_NAME")).ifPresent(builder::logicalName);
+    return builder.build();
+  }
+
+  public String orgId() {
+    return orgId;
+  }
+
+  /** The org's root token. Handle with care: it is never printed by astra-vault. */
+  public String rootToken() {
+    return rootToken;
+  }
+
+  public URI url() {
+    return url;
+  }
+
+  public String logicalName() {
+    return logicalName;
+  }
+
+  /** The public view, without the root token. */
+  public Org toOrg() {
+    return new Org(orgId, logicalName, url);
+  }
+
+  public Builder toBuilder() {
+    return builder().orgId(orgId).rootToken(rootToken).url(url).logicalName(logicalName);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof OrgConfig other && orgId.equals(other.orgId) && rootToken.equals(other.rootToken)
+        && url.equals(other.url) && logicalName.equals(other.logicalName);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(orgId, url, logicalName);
+  }
+
+  @Override
+  public String toString() {
+    return "OrgConfig[orgId=" + orgId + ", logicalName=" + logicalName + ", url=" + url + ", rootToken=██]";
+  }
+
+  /** Builds an {@link OrgConfig}; {@link #build()} fails fast, naming the bad field. */
+  public static final class Builder {
+    private @Nullable String orgId;
+    private @Nullable String rootToken;
+    private @Nullable URI url;
+    private @Nullable String logicalName;
+
+    private Builder() {}
+
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
+    }
+
+    /** The org's root token ({@code AstraCS:…}); surrounding whitespace is trimmed. */
+    public Builder rootToken(String rootToken) {
+      this.rootToken = rootToken;
+      return this;
+    }
+
+    /** The DevOps API base URL; defaults to {@link #DEFAULT_URL}. */
+    public Builder url(URI url) {
+      this.url = url;
+      return this;
+    }
+
+    /** A name unique among the manager's orgs; defaults to the org id. */
+    public Builder logicalName(String logicalName) {
+      this.logicalName = logicalName;
+      return this;
+    }
+
+    public OrgConfig build() {
+      return new OrgConfig(this);
+    }
+  }
+}

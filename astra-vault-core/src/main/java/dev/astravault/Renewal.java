@@ -1,0 +1,16 @@
+package dev.astravault;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The lease after a renewal, and warnings such as the TTL having been capped at the max TTL. */
+public record Renewal(Lease lease, List<String> warnings) {
+  public Renewal {
+    Objects.requireNonNull(lease, "lease");
+    warnings = List.copyOf(warnings);
+  }
+
+  public boolean capped() {
+    return !warnings.isEmpty();
+  }
+}

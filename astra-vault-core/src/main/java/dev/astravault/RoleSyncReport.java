@@ -1,0 +1,28 @@
+package dev.astravault;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link TokenManager#syncRoles(String)} did: roles created (with 24h defaults), roles whose Astra id changed,
+ * roles left as they were, and name collisions — Astra roles whose names sanitise to the same local name. A collision
+ * is reported and none of its roles is written, instead of one silently overwriting another.
+ */
+public record RoleSyncReport(String orgId, List<Role> created, List<Role> updated, List<Role> unchanged,
+    List<Collision> collisions) {
+  public RoleSyncReport {
+    Objects.requireNonNull(orgId, "orgId");
+    created = List.copyOf(created);
+    updated = List.copyOf(updated);
+    unchanged = List.copyOf(unchanged);
+    collisions = List.copyOf(collisions);
+  }
+
+  /** Several Astra roles ({@code astraNames}, with {@code roleIds}) that all sanitise to {@code name}. */
+  public record Collision(String name, List<String> astraNames, List<String> roleIds) {
+    public Collision {
+      astraNames = List.copyOf(astraNames);
+      roleIds = List.copyOf(roleIds);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.astravault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Issues, renews, revokes and audits short-lived Astra DB application tokens.
+ *
+ * <pre>{@code
+ * TokenManager tokens = TokenManager.builder().org(OrgConfig.fromEnv()).build();
+ * tokens.syncRoles(orgId);
+ * AstraToken token = tokens.request().org(orgId).role("api_ro_user").logicalName("orders")
+ *     .metadata("owner", "team-orders").issue();
+ * }</pre>
+ *
+ * <p>Every method is thread-safe. Orgs are named by id or logical name wherever a parameter is called {@code org}.
+ * Leases are owned by the {@link LeaseStore}; a background sweeper revokes them when they expire. Every operation
+ * emits one {@link dev.astravault.event.AuditEvent}.
+ */
+public interface TokenManager extends AutoCloseable {
+
+  static TokenManagerBuilder builder() {
+    return new TokenManagerBuilder();
+  }
+
+  // ---- orgs
+
+  /** Creates or replaces an org; its logical name must be unique among this manager's orgs. */
+  Org writeOrg(OrgConfig org);
+
+  /** An org by id or logical name. */
+  Optional<Org> org(String org);
+
+  List<Org> orgs();
+
+  /**
+   * Deletes an org's config.
+   *
+   * @throws IllegalStateException if the org still has leases (revoke them first: without its root token they
+   *     could never be revoked)
+   */
+  void deleteOrg(String org);
+
+  // ---- roles
+
+  /**
+   * Creates a role or updates the fields the spec supplies. A zero TTL means 24h; {@code ttl} is clamped to
+   * {@code maxTtl}, with a warning on the result.
+   */
+  RoleWriteResult writeRole(RoleSpec spec);
+
+  Optional<Role> role(String org, String name);
+
+  List<Role> roles(String org);
+
+  void deleteRole(String org, String name);
+
+  /** Creates or updates local roles from {@code GET /v2/organizations/roles}; reports name collisions. */
+  RoleSyncReport syncRoles(String org);
+
+  /** The Astra role id of a local role name. */
+  String resolveRoleId(String org, String roleName);
+
+  // ---- tokens
+
+  /** A fluent request bound to this manager: {@code request().org(..).role(..).logicalName(..).issue()}. */
+  default TokenRequest.Builder request() {
+    return TokenRequest.boundTo(this::issue);
+  }
+
+  /**
+   * Creates a token in Astra and leases it.
+   *
+   * @throws TokenAlreadyExistsException when the UNIQUE-style triple is taken
+   * @throws NotFoundException when the org or role is unknown
+   * @throws AuditException when fail-closed auditing could not record the issue (the token was revoked)
+   */
+  AstraToken issue(TokenRequest request);
+
+  /** A live token by client id, with its secret. Audited as a read. */
+  Optional<AstraToken> token(String clientId);
+
+  /** The live token of a UNIQUE-style triple, with its secret. Audited as a read. */
+  Optional<AstraToken> token(String org, String role, String logicalName);
+
+  /** All live tokens, without secrets. */
+  List<TokenInfo> tokens();
+
+  /** An org's live tokens, without secrets. */
+  List<TokenInfo> tokens(String org);
+
+  /** Deletes a token by client id: deleted in Astra, its lease ended. */
+  void deleteToken(String clientId);
+
+  // ---- leases
+
+  Optional<Lease> lease(String leaseId);
+
+  /** Leases whose id starts with {@code prefix} ({@code ""} for all). */
+  List<Lease> leases(String prefix);
+
+  /** Renews for the role's current TTL, capped at {@code issuedAt + maxTtl}. Never calls Astra. */
+  Renewal renew(String leaseId);
+
+  /** Renews for {@code increment}, capped at {@code issuedAt + maxTtl}. Never calls Astra. */
+  Renewal renew(String leaseId, Duration increment);
+
+  /** Deletes the token in Astra (404 counts as already gone) and ends the lease. Idempotent. */
+  void revoke(String leaseId);
+
+  /** Revokes every lease past its expiry now (the sweeper does this on its own); returns how many ended. */
+  int reapExpired();
+
+  /** Stops background work and releases what the manager created; leases are kept. */
+  @Override
+  void close();
+}

@@ -1,0 +1,222 @@
+package dev.astravault;
+
+import dev.astravault.internal.Auditor;
+import dev.astravault.internal.DirectBackend;
+import dev.astravault.internal.EngineSettings;
+import dev.astravault.internal.ExecutorScheduler;
+import dev.astravault.internal.RealTokenManager;
+import dev.astravault.internal.TokenBackend;
+import dev.astravault.internal.Validation;
+import dev.astravault.internal.astra.AstraClientSettings;
+import dev.astravault.internal.astra.OkHttpAstraDevOps;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link TokenManager}. Setters fail fast: a bad value, or a single-valued option set twice, throws at once
+ * with a message naming the option.
+ *
+ * <p>Defaults: an in-memory {@link LeaseStore}, the SLF4J {@link AuditSink}, {@link Clock#systemUTC()}, one daemon
+ * scheduler thread, fail-closed auditing, {@code tokenExpiry} and {@code description} sent on create, and an expiry
+ * sweep every 30 seconds.
+ */
+public final class TokenManagerBuilder {
+  private final List<OrgConfig> orgs = new ArrayList<>();
+  private final List<AuditSink> sinks = new ArrayList<>();
+  private @Nullable LeaseStore store;
+  private @Nullable Clock clock;
+  private @Nullable Scheduler scheduler;
+  private @Nullable ActorProvider actorProvider;
+  private @Nullable OkHttpClient httpClient;
+  private @Nullable Duration connectTimeout;
+  private @Nullable Duration callTimeout;
+  private @Nullable Consumer<AstraClientSettings.Builder> clientCustomizer;
+  private @Nullable Function<TokenManagerBuilder.Context, TokenBackend> backendFactory;
+  private boolean sendTokenExpiry = true;
+  private Duration tokenExpiryMargin = Duration.ofMinutes(10);
+  private boolean sendDescription = true;
+  private Duration sweepInterval = Duration.ofSeconds(30);
+  private AuditPolicy auditPolicy = AuditPolicy.FAIL_CLOSED;
+  private byte @Nullable [] auditHmacKey;
+
+  TokenManagerBuilder() {}
+
+  /** Adds an org; several can be added. Orgs already in a durable store need not be added again. */
+  public TokenManagerBuilder org(OrgConfig org) {
+    orgs.add(Objects.requireNonNull(org, "org"));
+    return this;
+  }
+
+  /** Where leases, orgs and roles live. Defaults to {@link LeaseStore#inMemory()}. */
+  public TokenManagerBuilder leaseStore(LeaseStore store) {
+    requireUnset("leaseStore", this.store);
+    this.store = Objects.requireNonNull(store, "leaseStore");
+    return this;
+  }
+
+  /** Adds an audit sink; with none, events go to {@link AuditSink#slf4j()}. */
+  public TokenManagerBuilder auditSink(AuditSink sink) {
+    sinks.add(Objects.requireNonNull(sink, "auditSink"));
+    return this;
+  }
+
+  /** Whether an unrecorded {@code TokenIssued} revokes the token (the default) or is only logged. */
+  public TokenManagerBuilder auditPolicy(AuditPolicy policy) {
+    this.auditPolicy = Objects.requireNonNull(policy, "auditPolicy");
+    return this;
+  }
+
+  /**
+   * The key of the HMAC-SHA256 that identifies tokens in audit events (at least 16 bytes). Without one, a random
+   * per-process key is used and HMACs only match within the process.
+   */
+  public TokenManagerBuilder auditHmacKey(byte[] key) {
+    requireUnset("auditHmacKey", this.auditHmacKey);
+    if (key.length < 16) {
+      throw new IllegalArgumentException("auditHmacKey must be at least 16 bytes, was " + key.length);
+    }
+    this.auditHmacKey = key.clone();
+    return this;
+  }
+
+  public TokenManagerBuilder actorProvider(ActorProvider provider) {
+    requireUnset("actorProvider", this.actorProvider);
+    this.actorProvider = Objects.requireNonNull(provider, "actorProvider");
+    return this;
+  }
+
+  /** The wall clock leases expire by. Injected so that tests drive time by hand. */
+  public TokenManagerBuilder clock(Clock clock) {
+    requireUnset("clock", this.clock);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Runs the expiry sweeper (and renewals). Injected so that tests run tasks by hand instead of sleeping. */
+  public TokenManagerBuilder scheduler(Scheduler scheduler) {
+    requireUnset("scheduler", this.scheduler);
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    return this;
+  }
+
+  /** A base OkHttp client to share (pool, dispatcher, TLS); each org derives its own with its own credentials. */
+  public TokenManagerBuilder httpClient(OkHttpClient client) {
+    requireUnset("httpClient", this.httpClient);
+    this.httpClient = Objects.requireNonNull(client, "httpClient");
+    return this;
+  }
+
+  public TokenManagerBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = Validation.requirePositive("connectTimeout", timeout);
+    return this;
+  }
+
+  /** Bounds every DevOps API call, retries excluded. */
+  public TokenManagerBuilder callTimeout(Duration timeout) {
+    this.callTimeout = Validation.requirePositive("callTimeout", timeout);
+    return this;
+  }
+
+  /** Whether to send {@code tokenExpiry} (the lease's max expiry plus a margin) so Astra kills orphaned tokens. */
+  public TokenManagerBuilder sendTokenExpiry(boolean send) {
+    this.sendTokenExpiry = send;
+    return this;
+  }
+
+  public TokenManagerBuilder tokenExpiryMargin(Duration margin) {
+    this.tokenExpiryMargin = Validation.requireNonNegative("tokenExpiryMargin", margin);
+    return this;
+  }
+
+  /** Whether to send a {@code description} naming the library, lease and logical name with each new token. */
+  public TokenManagerBuilder sendDescription(boolean send) {
+    this.sendDescription = send;
+    return this;
+  }
+
+  /** How often expired leases are revoked; {@link Duration#ZERO} turns the sweeper off. */
+  public TokenManagerBuilder sweepInterval(Duration interval) {
+    this.sweepInterval = Validation.requireNonNegative("sweepInterval", interval);
+    return this;
+  }
+
+  /**
+   * Advanced: adjusts the internal DevOps client settings (retry policy, back-off sleeper). Internal types may change
+   * between releases.
+   */
+  public TokenManagerBuilder astraClient(Consumer<AstraClientSettings.Builder> customizer) {
+    requireUnset("astraClient", this.clientCustomizer);
+    this.clientCustomizer = Objects.requireNonNull(customizer, "astraClient");
+    return this;
+  }
+
+  /** Advanced: replaces the direct backend (used by Vault mode). */
+  public TokenManagerBuilder backend(Function<TokenManagerBuilder.Context, TokenBackend> factory) {
+    requireUnset("backend", this.backendFactory);
+    this.backendFactory = Objects.requireNonNull(factory, "backend");
+    return this;
+  }
+
+  /** What a backend factory may use. */
+  public record Context(Clock clock, @Nullable OkHttpClient httpClient) {}
+
+  public TokenManager build() {
+    List<AutoCloseable> owned = new ArrayList<>();
+    Clock clock = this.clock == null ? Clock.systemUTC() : this.clock;
+    Scheduler scheduler = this.scheduler;
+    if (scheduler == null) {
+      ExecutorScheduler own = ExecutorScheduler.singleThread("astra-vault-scheduler");
+      owned.add(own);
+      scheduler = own;
+    }
+    LeaseStore store = this.store;
+    if (store == null) {
+      store = LeaseStore.inMemory();
+      owned.add(store);
+    }
+    TokenBackend backend;
+    if (backendFactory != null) {
+      backend = backendFactory.apply(new Context(clock, httpClient));
+    } else {
+      backend = new DirectBackend(org -> OkHttpAstraDevOps.create(clientSettings(org, clock)));
+    }
+    owned.add(0, backend);
+    List<AuditSink> sinks = this.sinks.isEmpty() ? List.of(AuditSink.slf4j()) : this.sinks;
+    Auditor auditor = new Auditor(sinks, actorProvider == null ? ActorProvider.system() : actorProvider,
+        auditHmacKey == null ? Auditor.randomKey() : auditHmacKey);
+    EngineSettings settings = new EngineSettings(sendTokenExpiry, tokenExpiryMargin, sendDescription,
+        sweepInterval, auditPolicy);
+    return new RealTokenManager(clock, scheduler, store, backend, auditor, settings, owned).start(orgs);
+  }
+
+  private AstraClientSettings clientSettings(OrgConfig org, Clock clock) {
+    AstraClientSettings.Builder b = AstraClientSettings.builder();
+    if (clientCustomizer != null) {
+      clientCustomizer.accept(b);
+    }
+    b.baseUrl(org.url()).rootToken(org.rootToken()).clock(clock);
+    if (httpClient != null) {
+      b.httpClient(httpClient);
+    }
+    if (connectTimeout != null) {
+      b.connectTimeout(connectTimeout);
+    }
+    if (callTimeout != null) {
+      b.callTimeout(callTimeout);
+    }
+    return b.build();
+  }
+
+  private static void requireUnset(String option, @Nullable Object current) {
+    if (current != null) {
+      throw new IllegalStateException(option + " was already set");
+    }
+  }
+}

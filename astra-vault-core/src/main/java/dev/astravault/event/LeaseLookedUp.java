@@ -1,0 +1,12 @@
+package dev.astravault.event;
+
+import dev.astravault.Actor;
+import java.time.Instant;
+
+/** A lease was looked up. */
+public record LeaseLookedUp(Instant time, Actor actor, TokenRef token) implements AuditEvent {
+  @Override
+  public String type() {
+    return "lease.lookup";
+  }
+}

@@ -1,0 +1,19 @@
+package dev.astravault.event;
+
+import dev.astravault.Actor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** A lease was renewed to {@code expiresAt}; {@code warnings} says when the TTL was capped. */
+public record LeaseRenewed(Instant time, Actor actor, TokenRef token, Duration ttl, Instant expiresAt,
+    List<String> warnings) implements AuditEvent {
+  public LeaseRenewed {
+    warnings = List.copyOf(warnings);
+  }
+
+  @Override
+  public String type() {
+    return "lease.renewed";
+  }
+}

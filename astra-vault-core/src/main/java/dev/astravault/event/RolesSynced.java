@@ -1,0 +1,20 @@
+package dev.astravault.event;
+
+import dev.astravault.Actor;
+import java.time.Instant;
+import java.util.List;
+
+/** Roles were synced from Astra: the names created, updated, and in collision. */
+public record RolesSynced(Instant time, Actor actor, String orgId, List<String> created, List<String> updated,
+    List<String> collisions) implements AuditEvent {
+  public RolesSynced {
+    created = List.copyOf(created);
+    updated = List.copyOf(updated);
+    collisions = List.copyOf(collisions);
+  }
+
+  @Override
+  public String type() {
+    return "role.synced";
+  }
+}

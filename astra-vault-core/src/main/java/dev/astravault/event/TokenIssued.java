@@ -1,0 +1,14 @@
+package dev.astravault.event;
+
+import dev.astravault.Actor;
+import dev.astravault.IssueStyle;
+import java.time.Instant;
+
+/** A token was created in Astra and handed out. */
+public record TokenIssued(Instant time, Actor actor, TokenRef token, IssueStyle style, Instant expiresAt,
+    Instant maxExpiresAt) implements AuditEvent {
+  @Override
+  public String type() {
+    return "token.issued";
+  }
+}

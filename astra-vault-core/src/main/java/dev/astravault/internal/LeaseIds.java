@@ -1,0 +1,17 @@
+package dev.astravault.internal;
+
+import java.security.SecureRandom;
+
+/** Lease ids shaped like Vault's ({@code astra/<org>/<role>/<random>}), so prefix listing by org and role works. */
+final class LeaseIds {
+  private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+  private final SecureRandom random = new SecureRandom();
+
+  String next(String orgId, String roleName) {
+    char[] suffix = new char[24];
+    for (int i = 0; i < suffix.length; i++) {
+      suffix[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+    }
+    return "astra/" + orgId + "/" + roleName + "/" + new String(suffix);
+  }
+}

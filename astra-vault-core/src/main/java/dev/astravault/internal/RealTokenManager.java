@@ -1,0 +1,581 @@
+package dev.astravault.internal;
+
+import dev.astravault.AstraToken;
+import dev.astravault.AstraVaultException;
+import dev.astravault.AuditException;
+import dev.astravault.AuditPolicy;
+import dev.astravault.Lease;
+import dev.astravault.LeaseExpiredException;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
+import dev.astravault.MaxTtlExceededException;
+import dev.astravault.NotFoundException;
+import dev.astravault.Org;
+import dev.astravault.OrgConfig;
+import dev.astravault.Renewal;
+import dev.astravault.Role;
+import dev.astravault.RoleSpec;
+import dev.astravault.RoleSyncReport;
+import dev.astravault.RoleWriteResult;
+import dev.astravault.Scheduler;
+import dev.astravault.TokenInfo;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import dev.astravault.event.AuditEvent;
+import dev.astravault.event.IssueFailed;
+import dev.astravault.event.LeaseLookedUp;
+import dev.astravault.event.LeaseRenewed;
+import dev.astravault.event.LeaseRevoked;
+import dev.astravault.event.OrgConfigDeleted;
+import dev.astravault.event.OrgConfigWritten;
+import dev.astravault.event.RevokeFailed;
+import dev.astravault.event.RevokeReason;
+import dev.astravault.event.RoleDeleted;
+import dev.astravault.event.RoleWritten;
+import dev.astravault.event.RolesSynced;
+import dev.astravault.event.TokenDeleted;
+import dev.astravault.event.TokenIssued;
+import dev.astravault.event.TokenRead;
+import dev.astravault.event.TokensListed;
+import dev.astravault.internal.astra.AmbiguousCreateException;
+import dev.astravault.internal.astra.CreatedToken;
+import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.astra.RemoteToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one {@link TokenManager}: lease math, uniqueness, audit and the expiry sweeper above a {@link TokenBackend}. */
+public final class RealTokenManager implements TokenManager {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+  private static final int CAS_ATTEMPTS = 16;
+  private static final int SWEEP_BATCH = 256;
+
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final LeaseStore store;
+  private final TokenBackend backend;
+  private final Auditor auditor;
+  private final EngineSettings settings;
+  private final List<AutoCloseable> owned;
+  private final LeaseIds leaseIds = new LeaseIds();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Scheduler.@Nullable Task sweep;
+
+  public RealTokenManager(Clock clock, Scheduler scheduler, LeaseStore store, TokenBackend backend, Auditor auditor,
+      EngineSettings settings, List<AutoCloseable> owned) {
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.store = store;
+    this.backend = backend;
+    this.auditor = auditor;
+    this.settings = settings;
+    this.owned = List.copyOf(owned);
+  }
+
+  /** Starts the expiry sweeper; separate from the constructor so a half-built manager never runs tasks. */
+  public RealTokenManager start(List<OrgConfig> initialOrgs) {
+    initialOrgs.forEach(this::writeOrg);
+    if (!settings.sweepInterval().isZero()) {
+      sweep = scheduler.schedule(this::sweepAndReschedule, settings.sweepInterval());
+    }
+    return this;
+  }
+
+  // ------------------------------------------------------------------ orgs
+
+  @Override
+  public Org writeOrg(OrgConfig org) {
+    boolean created = store.org(org.orgId()).isEmpty();
+    store.putOrg(org);
+    audit(new OrgConfigWritten(clock.instant(), auditor.actor(), org.orgId(), org.logicalName(),
+        org.url().toString(), created));
+    LOG.info("{} config for org {} ({})", created ? "Created" : "Updated", org.orgId(), org.logicalName());
+    return org.toOrg();
+  }
+
+  @Override
+  public Optional<Org> org(String org) {
+    return findOrg(org).map(OrgConfig::toOrg);
+  }
+
+  @Override
+  public List<Org> orgs() {
+    return store.orgs().stream().map(OrgConfig::toOrg).toList();
+  }
+
+  @Override
+  public void deleteOrg(String org) {
+    OrgConfig config = requireOrg(org);
+    long leases = store.list("").stream().filter(r -> r.orgId().equals(config.orgId())).count();
+    if (leases > 0) {
+      throw new IllegalStateException("org " + config.orgId() + " still has " + leases
+          + " lease(s); revoke them before deleting its config, or they could never be revoked");
+    }
+    store.deleteOrg(config.orgId());
+    audit(new OrgConfigDeleted(clock.instant(), auditor.actor(), config.orgId()));
+    LOG.info("Deleted config for org {}", config.orgId());
+  }
+
+  private Optional<OrgConfig> findOrg(String org) {
+    Optional<OrgConfig> byId = store.org(org);
+    return byId.isPresent() ? byId : store.orgByLogicalName(org);
+  }
+
+  private OrgConfig requireOrg(String org) {
+    return findOrg(org).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, org));
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  @Override
+  public RoleWriteResult writeRole(RoleSpec spec) {
+    OrgConfig org = requireOrg(spec.orgId());
+    Optional<Role> existing = store.role(org.orgId(), spec.name());
+    RoleMath.Result result = RoleMath.apply(org.orgId(), spec, existing);
+    store.putRole(result.role());
+    Role role = result.role();
+    result.warnings().forEach(w -> LOG.warn("role {}: {}", role.name(), w));
+    audit(new RoleWritten(clock.instant(), auditor.actor(), role.orgId(), role.name(), role.roleId(), role.ttl(),
+        role.maxTtl(), existing.isEmpty(), result.warnings()));
+    return new RoleWriteResult(role, existing.isEmpty(), result.warnings());
+  }
+
+  @Override
+  public Optional<Role> role(String org, String name) {
+    return findOrg(org).flatMap(o -> store.role(o.orgId(), Validation.roleName(name)));
+  }
+
+  @Override
+  public List<Role> roles(String org) {
+    return store.roles(requireOrg(org).orgId());
+  }
+
+  @Override
+  public void deleteRole(String org, String name) {
+    OrgConfig config = requireOrg(org);
+    String role = Validation.roleName(name);
+    if (!store.deleteRole(config.orgId(), role)) {
+      throw new NotFoundException(NotFoundException.Kind.ROLE, role);
+    }
+    audit(new RoleDeleted(clock.instant(), auditor.actor(), config.orgId(), role));
+  }
+
+  @Override
+  public RoleSyncReport syncRoles(String org) {
+    OrgConfig config = requireOrg(org);
+    List<RemoteRole> remote = backend.remoteRoles(config);
+    Map<String, List<RemoteRole>> byName = new LinkedHashMap<>();
+    for (RemoteRole r : remote) {
+      byName.computeIfAbsent(RoleNames.sanitize(r.name()), k -> new ArrayList<>()).add(r);
+    }
+    List<Role> created = new ArrayList<>();
+    List<Role> updated = new ArrayList<>();
+    List<Role> unchanged = new ArrayList<>();
+    List<RoleSyncReport.Collision> collisions = new ArrayList<>();
+    for (Map.Entry<String, List<RemoteRole>> e : byName.entrySet()) {
+      String name = e.getKey();
+      if (e.getValue().size() > 1) {
+        collisions.add(new RoleSyncReport.Collision(name, e.getValue().stream().map(RemoteRole::name).toList(),
+            e.getValue().stream().map(RemoteRole::id).toList()));
+        continue;
+      }
+      String roleId = e.getValue().get(0).id();
+      Optional<Role> existing = store.role(config.orgId(), name);
+      if (existing.isEmpty()) {
+        Role role = new Role(config.orgId(), name, roleId, Role.DEFAULT_TTL, Role.DEFAULT_TTL);
+        store.putRole(role);
+        created.add(role);
+      } else if (!existing.get().roleId().equals(roleId)) {
+        Role role = new Role(config.orgId(), name, roleId, existing.get().ttl(), existing.get().maxTtl());
+        store.putRole(role);
+        updated.add(role);
+      } else {
+        unchanged.add(existing.get());
+      }
+    }
+    collisions.forEach(c -> LOG.warn("role sync for org {}: Astra roles {} all map to '{}'; none was written",
+        config.orgId(), c.astraNames(), c.name()));
+    audit(new RolesSynced(clock.instant(), auditor.actor(), config.orgId(),
+        created.stream().map(Role::name).toList(), updated.stream().map(Role::name).toList(),
+        collisions.stream().map(RoleSyncReport.Collision::name).toList()));
+    return new RoleSyncReport(config.orgId(), created, updated, unchanged, collisions);
+  }
+
+  @Override
+  public String resolveRoleId(String org, String roleName) {
+    OrgConfig config = requireOrg(org);
+    String name = Validation.roleName(roleName);
+    return store.role(config.orgId(), name)
+        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, name)).roleId();
+  }
+
+  // ------------------------------------------------------------------ issue
+
+  @Override
+  public AstraToken issue(TokenRequest request) {
+    try {
+      return doIssue(request);
+    } catch (RuntimeException e) {
+      audit(new IssueFailed(clock.instant(), auditor.actor(), request.org(), request.role(),
+          request.logicalName().orElse(null), request.metadata(), e.getClass().getName(), safeMessage(e)));
+      throw e;
+    }
+  }
+
+  private AstraToken doIssue(TokenRequest request) {
+    OrgConfig org = requireOrg(request.org());
+    Role role = store.role(org.orgId(), request.role())
+        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, request.role()));
+    Duration ttl = request.ttl().orElse(role.ttl());
+    if (ttl.compareTo(role.ttl()) > 0) {
+      throw new IllegalArgumentException("ttl " + ttl + " exceeds the ttl of role " + role.name() + " ("
+          + role.ttl() + ")");
+    }
+    Instant now = clock.instant();
+    String leaseId = leaseIds.next(org.orgId(), role.name());
+    LeaseRecord pending = LeaseRecord.builder()
+        .leaseId(leaseId).orgId(org.orgId()).roleName(role.name()).roleId(role.roleId())
+        .logicalName(request.logicalName().orElse(null)).style(request.style())
+        .state(LeaseState.PENDING).metadata(request.metadata())
+        .description(Descriptions.tag(leaseId, request.logicalName().orElse(null)))
+        .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
+        .build();
+    // The write-ahead record: it claims the triple atomically before Astra is called.
+    store.insert(pending);
+    CreatedToken created = createOrSettle(org, role, pending);
+    LeaseRecord active = pending.next().state(LeaseState.ACTIVE).clientId(created.clientId())
+        .token(created.token()).secret(created.secret()).generatedOn(created.generatedOn()).build();
+    if (!store.compareAndSet(pending, active)) {
+      // Someone (recovery) settled our pending record meanwhile: do not leave the token behind.
+      deleteQuietly(org, active);
+      throw new AstraVaultException("lease " + leaseId + " was settled by recovery while it was being issued; "
+          + "the new token was deleted");
+    }
+    TokenInfo info = active.toTokenInfo();
+    boolean recorded = auditor.record(new TokenIssued(clock.instant(), auditor.actor(), auditor.ref(active),
+        active.style(), active.expiresAt(), active.maxExpiresAt()));
+    if (!recorded) {
+      if (settings.auditPolicy() == AuditPolicy.FAIL_CLOSED) {
+        revokeRecord(active, RevokeReason.REAPED, false);
+        throw new AuditException("no audit sink recorded the issue of lease " + leaseId
+            + "; the token was revoked (audit policy FAIL_CLOSED)", null);
+      }
+      LOG.error("no audit sink recorded the issue of lease {}; handing the token out (audit policy FAIL_OPEN)",
+          leaseId);
+    }
+    LOG.info("Created token '{}' (lease {}) with TTL {} and max TTL {}", created.clientId(), leaseId, ttl,
+        role.maxTtl());
+    return new AstraToken(info, created.token(), created.secret());
+  }
+
+  private CreatedToken createOrSettle(OrgConfig org, Role role, LeaseRecord pending) {
+    Instant tokenExpiry = settings.sendTokenExpiry()
+        ? pending.maxExpiresAt().plus(settings.tokenExpiryMargin()) : null;
+    String description = settings.sendDescription() ? pending.description() : null;
+    try {
+      return backend.create(org, role, description, tokenExpiry);
+    } catch (AmbiguousCreateException ambiguous) {
+      settleAmbiguousCreate(org, pending, description);
+      throw ambiguous;
+    } catch (RuntimeException e) {
+      store.delete(pending);
+      throw e;
+    }
+  }
+
+  /**
+   * A POST that may or may not have created a token: find it by its description tag and delete it (its secret was
+   * never seen, so it cannot be adopted), then drop the pending record. If Astra cannot be asked, the pending
+   * record stays for recovery to settle.
+   */
+  private void settleAmbiguousCreate(OrgConfig org, LeaseRecord pending, @Nullable String description) {
+    if (description == null) {
+      LOG.error("token creation for lease {} is ambiguous and descriptions are disabled; the pending record is kept "
+          + "for reconciliation", pending.leaseId());
+      return;
+    }
+    try {
+      for (RemoteToken t : backend.remoteTokens(org)) {
+        if (description.equals(t.description())) {
+          LeaseRecord ghost = pending.toBuilder().clientId(t.clientId()).build();
+          backend.delete(org, ghost);
+          LOG.warn("deleted token '{}' created by an ambiguous request for lease {}", t.clientId(),
+              pending.leaseId());
+        }
+      }
+      store.delete(pending);
+    } catch (RuntimeException e) {
+      LOG.error("could not settle the ambiguous creation of lease {} ({}); recovery will", pending.leaseId(),
+          e.getClass().getName());
+    }
+  }
+
+  // ------------------------------------------------------------------ read
+
+  @Override
+  public Optional<AstraToken> token(String clientId) {
+    return store.findByClientId(clientId).flatMap(this::readable);
+  }
+
+  @Override
+  public Optional<AstraToken> token(String org, String role, String logicalName) {
+    OrgConfig config = requireOrg(org);
+    return store.findByTriple(config.orgId(), Validation.roleName(role), Validation.logicalName(logicalName))
+        .flatMap(this::readable);
+  }
+
+  private Optional<AstraToken> readable(LeaseRecord record) {
+    if (record.state() != LeaseState.ACTIVE || record.expiresAt().compareTo(clock.instant()) <= 0) {
+      return Optional.empty();
+    }
+    if (record.token().isEmpty() || record.secret().isEmpty()) {
+      return Optional.empty();
+    }
+    audit(new TokenRead(clock.instant(), auditor.actor(), auditor.ref(record)));
+    return Optional.of(new AstraToken(record.toTokenInfo(), record.token().get(), record.secret().get()));
+  }
+
+  @Override
+  public List<TokenInfo> tokens() {
+    List<TokenInfo> out = liveTokens(null);
+    audit(new TokensListed(clock.instant(), auditor.actor(), null, out.size()));
+    return out;
+  }
+
+  @Override
+  public List<TokenInfo> tokens(String org) {
+    OrgConfig config = requireOrg(org);
+    List<TokenInfo> out = liveTokens(config.orgId());
+    audit(new TokensListed(clock.instant(), auditor.actor(), config.orgId(), out.size()));
+    return out;
+  }
+
+  private List<TokenInfo> liveTokens(@Nullable String orgId) {
+    return store.list("").stream()
+        .filter(r -> r.state() != LeaseState.PENDING)
+        .filter(r -> orgId == null || r.orgId().equals(orgId))
+        .map(LeaseRecord::toTokenInfo)
+        .toList();
+  }
+
+  @Override
+  public void deleteToken(String clientId) {
+    LeaseRecord record = store.findByClientId(clientId)
+        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.TOKEN, clientId));
+    if (revokeRecord(record, RevokeReason.EXPLICIT, true)) {
+      audit(new TokenDeleted(clock.instant(), auditor.actor(), auditor.ref(record)));
+    }
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  @Override
+  public Optional<Lease> lease(String leaseId) {
+    Optional<LeaseRecord> record = store.get(leaseId).filter(r -> r.state() != LeaseState.PENDING);
+    record.ifPresent(r -> audit(new LeaseLookedUp(clock.instant(), auditor.actor(), auditor.ref(r))));
+    return record.map(LeaseRecord::lease);
+  }
+
+  @Override
+  public List<Lease> leases(String prefix) {
+    return store.list(prefix).stream().filter(r -> r.state() != LeaseState.PENDING).map(LeaseRecord::lease)
+        .toList();
+  }
+
+  @Override
+  public Renewal renew(String leaseId) {
+    return doRenew(leaseId, null);
+  }
+
+  @Override
+  public Renewal renew(String leaseId, Duration increment) {
+    return doRenew(leaseId, Validation.requirePositive("increment", increment));
+  }
+
+  private Renewal doRenew(String leaseId, @Nullable Duration increment) {
+    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      LeaseRecord record = store.get(leaseId).filter(r -> r.state() != LeaseState.PENDING)
+          .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.LEASE, leaseId));
+      Instant now = clock.instant();
+      if (record.state() != LeaseState.ACTIVE || !now.isBefore(record.expiresAt())) {
+        throw new LeaseExpiredException(leaseId, record.expiresAt());
+      }
+      // The cap counts from the original issue time, with the role's *current* max TTL (as Vault does).
+      Role role = store.role(record.orgId(), record.roleName())
+          .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, record.roleName()));
+      LeaseMath.Grant grant = LeaseMath.renew(leaseId, record.issuedAt(), now, increment, role);
+      LeaseRecord renewed = record.next().ttl(grant.ttl()).expiresAt(now.plus(grant.ttl()))
+          .maxExpiresAt(grant.maxExpiresAt()).lastRenewedAt(now).build();
+      if (store.compareAndSet(record, renewed)) {
+        audit(new LeaseRenewed(clock.instant(), auditor.actor(), auditor.ref(renewed), grant.ttl(),
+            renewed.expiresAt(), grant.warnings()));
+        LOG.info("Renewed lease {} for token '{}' with TTL {}", leaseId, renewed.clientId().orElse("?"),
+            grant.ttl());
+        return new Renewal(renewed.lease(), grant.warnings());
+      }
+    }
+    throw new AstraVaultException("lease " + leaseId + " is changing too fast to renew; try again");
+  }
+
+  @Override
+  public void revoke(String leaseId) {
+    store.get(leaseId).ifPresent(record -> revokeRecord(record, RevokeReason.EXPLICIT, true));
+  }
+
+  /**
+   * The one way a lease ends: claim it (ACTIVE/REVOKE_FAILED → REVOKING), delete the token in Astra (404 = already
+   * gone), delete the record, audit. A failure leaves the record in REVOKE_FAILED with its error, for retry.
+   *
+   * @return whether this call ended the lease (false when another caller already had it)
+   */
+  boolean revokeRecord(LeaseRecord record, RevokeReason reason, boolean rethrow) {
+    LeaseRecord claimed = claim(record);
+    if (claimed == null) {
+      return false;
+    }
+    try {
+      OrgConfig org = store.org(claimed.orgId()).orElseThrow(() ->
+          new NotFoundException(NotFoundException.Kind.ORG, claimed.orgId()));
+      boolean deleted = backend.delete(org, claimed);
+      store.delete(claimed);
+      audit(new LeaseRevoked(clock.instant(), auditor.actor(), auditor.ref(claimed), reason, !deleted));
+      LOG.info("Revoked lease {} for token '{}' ({}{})", claimed.leaseId(), claimed.clientId().orElse("?"),
+          reason, deleted ? "" : ", already gone");
+      return true;
+    } catch (RuntimeException e) {
+      LeaseRecord failed = claimed.next().state(LeaseState.REVOKE_FAILED).lastError(safeMessage(e))
+          .revokeAttempts(claimed.revokeAttempts() + 1).build();
+      store.compareAndSet(claimed, failed);
+      audit(new RevokeFailed(clock.instant(), auditor.actor(), auditor.ref(claimed), reason,
+          failed.revokeAttempts(), e.getClass().getName(), safeMessage(e)));
+      LOG.warn("Revoking lease {} failed (attempt {}): {}", claimed.leaseId(), failed.revokeAttempts(),
+          safeMessage(e));
+      if (rethrow) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  private @Nullable LeaseRecord claim(LeaseRecord record) {
+    LeaseRecord current = record;
+    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      if (current.state() == LeaseState.PENDING) {
+        throw new IllegalStateException("lease " + current.leaseId() + " is still being issued");
+      }
+      if (current.state() == LeaseState.REVOKING) {
+        return null;
+      }
+      LeaseRecord revoking = current.next().state(LeaseState.REVOKING).build();
+      if (store.compareAndSet(current, revoking)) {
+        return revoking;
+      }
+      Optional<LeaseRecord> reread = store.get(current.leaseId());
+      if (reread.isEmpty()) {
+        return null;
+      }
+      current = reread.get();
+    }
+    throw new AstraVaultException("lease " + record.leaseId() + " is changing too fast to revoke; try again");
+  }
+
+  private void deleteQuietly(OrgConfig org, LeaseRecord record) {
+    try {
+      backend.delete(org, record);
+    } catch (RuntimeException e) {
+      LOG.error("could not delete token '{}' of lease {} ({}); reconcile will report it",
+          record.clientId().orElse("?"), record.leaseId(), e.getClass().getName());
+    }
+  }
+
+  @Override
+  public int reapExpired() {
+    int ended = 0;
+    List<LeaseRecord> due = store.expiringBefore(clock.instant().plusNanos(1), SWEEP_BATCH);
+    for (LeaseRecord record : due) {
+      try {
+        if (revokeRecord(record, RevokeReason.EXPIRED, false)) {
+          ended++;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("sweeper could not revoke lease {}: {}", record.leaseId(), e.getClass().getName());
+      }
+    }
+    return ended;
+  }
+
+  private void sweepAndReschedule() {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      reapExpired();
+    } catch (RuntimeException e) {
+      LOG.warn("expiry sweep failed: {}", e.getClass().getName());
+    } finally {
+      if (!closed.get()) {
+        sweep = scheduler.schedule(this::sweepAndReschedule, settings.sweepInterval());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private void audit(AuditEvent event) {
+    auditor.record(event);
+  }
+
+  /** Messages of our own exceptions are secret-free by construction; others are reduced to their type. */
+  static String safeMessage(Throwable e) {
+    if (e instanceof AstraVaultException || e instanceof IllegalArgumentException
+        || e instanceof IllegalStateException) {
+      return String.valueOf(e.getMessage());
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public LeaseStore store() {
+    return store;
+  }
+
+  public TokenBackend backend() {
+    return backend;
+  }
+
+  public Auditor auditor() {
+    return auditor;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    Scheduler.Task task = sweep;
+    if (task != null) {
+      task.cancel();
+    }
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed: {}", resource.getClass().getName(), e.getClass().getName());
+      }
+    }
+  }
+}

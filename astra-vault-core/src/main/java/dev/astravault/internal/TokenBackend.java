@@ -1,0 +1,35 @@
+package dev.astravault.internal;
+
+import dev.astravault.LeaseRecord;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.internal.astra.CreatedToken;
+import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.astra.RemoteToken;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The seam between the engine and whoever mints tokens. Everything above it (validation, uniqueness, leases, audit,
+ * the managed handle) is written once.
+ */
+public interface TokenBackend extends AutoCloseable {
+
+  /** Creates a token for {@code role}; the description tags it so an ambiguous failure can be settled. */
+  CreatedToken create(OrgConfig org, Role role, @Nullable String description, @Nullable Instant tokenExpiry);
+
+  /** Deletes the token; {@code true} if deleted now, {@code false} if it was already gone. */
+  boolean delete(OrgConfig org, LeaseRecord record);
+
+  /** The tokens that exist on the authority's side, without secrets. */
+  List<RemoteToken> remoteTokens(OrgConfig org);
+
+  List<RemoteRole> remoteRoles(OrgConfig org);
+
+  /** Checks that {@code token} works, returning the org id it belongs to. */
+  String validate(OrgConfig org, String token);
+
+  @Override
+  default void close() {}
+}

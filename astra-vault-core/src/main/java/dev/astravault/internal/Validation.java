@@ -1,0 +1,125 @@
+package dev.astravault.internal;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** Input checks shared by the public value types; every message names the field and never echoes a secret. */
+public final class Validation {
+  public static final Pattern ASTRA_TOKEN = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
+  private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,199}$");
+  private static final Pattern ROLE_NAME = Pattern.compile("^[a-z0-9][a-z0-9_.-]{0,127}$");
+  private static final Pattern LOGICAL_NAME = Pattern.compile("^[a-z0-9][a-z0-9_.@-]{0,127}$");
+  private static final Pattern METADATA_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$");
+  static final int MAX_METADATA_ENTRIES = 32;
+  static final int MAX_METADATA_VALUE = 512;
+
+  private Validation() {}
+
+  public static String requireId(String field, @Nullable String value) {
+    String v = requirePresent(field, value);
+    if (!ID.matcher(v).matches()) {
+      throw new IllegalArgumentException(field + " must be 1-200 characters of letters, digits and _.:@/- "
+          + "starting with a letter or digit: '" + printable(v) + "'");
+    }
+    return v;
+  }
+
+  public static String requireName(String field, @Nullable String value) {
+    String v = requirePresent(field, value);
+    if (v.length() > 128 || v.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(field + " must be at most 128 printable characters");
+    }
+    return v;
+  }
+
+  public static String roleName(@Nullable String value) {
+    String v = requirePresent("role", value).toLowerCase(Locale.ROOT);
+    if (!ROLE_NAME.matcher(v).matches()) {
+      throw new IllegalArgumentException("role must be 1-128 characters of letters, digits and _.- starting with a "
+          + "letter or digit: '" + printable(v) + "'");
+    }
+    return v;
+  }
+
+  public static String logicalName(@Nullable String value) {
+    String v = requirePresent("logicalName", value).toLowerCase(Locale.ROOT);
+    if (!LOGICAL_NAME.matcher(v).matches()) {
+      throw new IllegalArgumentException("logicalName must be 1-128 characters of letters, digits and _.@- "
+          + "starting with a letter or digit: '" + printable(v) + "'");
+    }
+    return v;
+  }
+
+  public static Map<String, String> metadata(Map<String, String> entries) {
+    if (entries.size() > MAX_METADATA_ENTRIES) {
+      throw new IllegalArgumentException("metadata has " + entries.size() + " entries; at most "
+          + MAX_METADATA_ENTRIES + " are allowed");
+    }
+    Map<String, String> copy = new LinkedHashMap<>();
+    entries.forEach((key, value) -> {
+      if (key == null || !METADATA_KEY.matcher(key).matches()) {
+        throw new IllegalArgumentException("metadata key must be 1-64 characters of letters, digits and _.- : '"
+            + (key == null ? "null" : printable(key)) + "'");
+      }
+      if (value == null || value.length() > MAX_METADATA_VALUE || value.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException("metadata value for '" + key + "' must be at most "
+            + MAX_METADATA_VALUE + " printable characters");
+      }
+      copy.put(key, value);
+    });
+    return java.util.Collections.unmodifiableMap(copy);
+  }
+
+  public static String requireRootToken(@Nullable String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("rootToken is required");
+    }
+    String v = value.strip();
+    if (!ASTRA_TOKEN.matcher(v).matches()) {
+      throw new IllegalArgumentException("rootToken is not an Astra application token "
+          + "(expected AstraCS:<24 letters>:<64 hex digits>)");
+    }
+    return v;
+  }
+
+  public static URI requireHttpUrl(String field, URI url) {
+    String scheme = url.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+        || url.getHost() == null) {
+      throw new IllegalArgumentException(field + " must be an absolute http(s) URL: " + url);
+    }
+    return url;
+  }
+
+  public static Duration requirePositive(String field, @Nullable Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + " must be positive: " + value);
+    }
+    return value;
+  }
+
+  public static Duration requireNonNegative(String field, @Nullable Duration value) {
+    if (value == null || value.isNegative()) {
+      throw new IllegalArgumentException(field + " must not be negative: " + value);
+    }
+    return value;
+  }
+
+  private static String requirePresent(String field, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    return value.strip();
+  }
+
+  /** Keeps error messages single-line and bounded. */
+  private static String printable(String value) {
+    String oneLine = value.replaceAll("\\p{Cntrl}", "?");
+    return oneLine.length() > 64 ? oneLine.substring(0, 64) + "…" : oneLine;
+  }
+}
