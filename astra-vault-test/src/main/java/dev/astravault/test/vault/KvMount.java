@@ -1,0 +1,477 @@
+package dev.astravault.test.vault;
+
+import dev.astravault.test.vault.Wire.Envelope;
+import dev.astravault.test.vault.Wire.Reply;
+import dev.astravault.test.vault.Wire.VaultError;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/** A KV secrets engine mount, version 1 or 2. Not thread-safe: FakeVault calls it under its lock. */
+final class KvMount {
+  private static final int DEFAULT_MAX_VERSIONS = 10;
+
+  final String path;
+  final int version;
+  private final Clock clock;
+  private final Duration defaultTtl;
+  /** v1: key to data. */
+  private final TreeMap<String, Map<String, Object>> v1 = new TreeMap<>();
+  /** v2: key to metadata and versions. */
+  private final TreeMap<String, Key> v2 = new TreeMap<>();
+  private boolean casRequired;
+  private int maxVersions;
+
+  KvMount(String path, int version, Clock clock, Duration defaultTtl) {
+    this.path = path;
+    this.version = version;
+    this.clock = clock;
+    this.defaultTtl = defaultTtl;
+  }
+
+  private static final class Version {
+    @Nullable Map<String, Object> data;
+    final Instant created;
+    @Nullable Instant deleted;
+    boolean destroyed;
+
+    Version(Map<String, Object> data, Instant created) {
+      this.data = data;
+      this.created = created;
+    }
+
+    Map<String, Object> metadata(int number, boolean withVersion) {
+      Map<String, Object> m = new TreeMap<>();
+      m.put("created_time", Wire.time(created));
+      m.put("deletion_time", deleted == null ? "" : Wire.time(deleted));
+      m.put("destroyed", destroyed);
+      if (withVersion) {
+        m.put("custom_metadata", null);
+        m.put("version", number);
+      }
+      return m;
+    }
+
+    boolean live() {
+      return deleted == null && !destroyed;
+    }
+  }
+
+  private static final class Key {
+    final TreeMap<Integer, Version> versions = new TreeMap<>();
+    int current;
+    int oldest;
+    int maxVersions;
+    boolean casRequired;
+    @Nullable Map<String, Object> customMetadata;
+    final Instant created;
+    Instant updated;
+
+    Key(Instant created) {
+      this.created = created;
+      this.updated = created;
+    }
+  }
+
+  void clear() {
+    v1.clear();
+    v2.clear();
+    casRequired = false;
+    maxVersions = 0;
+  }
+
+  // ---- inspection ----
+
+  Optional<Map<String, Object>> latest(String key) {
+    if (version == 1) {
+      Map<String, Object> data = v1.get(key);
+      return Optional.ofNullable(data == null ? null : copy(data));
+    }
+    Key k = v2.get(key);
+    if (k == null) {
+      return Optional.empty();
+    }
+    Version v = k.versions.get(k.current);
+    return v == null || !v.live() || v.data == null ? Optional.empty() : Optional.of(copy(v.data));
+  }
+
+  List<String> keys() {
+    return new ArrayList<>(version == 1 ? v1.keySet() : v2.keySet());
+  }
+
+  void put(String key, Map<String, Object> data) {
+    if (version == 1) {
+      v1.put(key, copy(data));
+    } else {
+      writeVersion(key, copy(data));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> copy(Map<String, ?> data) {
+    return (Map<String, Object>) Wire.deepCopy(data);
+  }
+
+  // ---- ACL ----
+
+  /** Whether a write to {@code rel} would update (true) or create (false). */
+  boolean exists(String rel) {
+    if (version == 1) {
+      return v1.containsKey(rel);
+    }
+    String[] parts = split(rel);
+    return parts != null && v2.containsKey(parts[1]);
+  }
+
+  private static String @Nullable [] split(String rel) {
+    int slash = rel.indexOf('/');
+    if (slash < 0) {
+      return null;
+    }
+    return new String[] {rel.substring(0, slash), rel.substring(slash + 1)};
+  }
+
+  // ---- handling ----
+
+  Reply handle(Call call, String rel) {
+    return version == 1 ? handleV1(call, rel) : handleV2(call, rel);
+  }
+
+  private Reply handleV1(Call call, String rel) {
+    switch (call.op) {
+      case LIST: {
+        String prefix = rel.isEmpty() || rel.endsWith("/") ? rel : rel + "/";
+        List<String> keys = Wire.childKeys(v1.keySet(), prefix);
+        if (keys.isEmpty()) {
+          throw VaultError.empty(404);
+        }
+        return Wire.envelope().mountType("kv").data(Wire.listData(keys, null)).ok();
+      }
+      case READ: {
+        Map<String, Object> data = v1.get(rel);
+        if (data == null) {
+          throw VaultError.empty(404);
+        }
+        Envelope e = Wire.envelope().mountType("kv").data(copy(data));
+        Duration ttl = defaultTtl;
+        Object ttlField = data.get("ttl");
+        if (ttlField != null) {
+          try {
+            ttl = Wire.parseDurationSecond(ttlField);
+          } catch (IllegalArgumentException ignored) {
+            // Vault ignores an unparseable ttl field here and keeps the default.
+          }
+        }
+        e.leaseDuration = ttl.getSeconds();
+        return e.ok();
+      }
+      case WRITE:
+        if (call.params.isEmpty()) {
+          throw VaultError.badRequest("missing data fields");
+        }
+        v1.put(rel, copy(call.params));
+        return Reply.noContent();
+      case DELETE:
+      default:
+        v1.remove(rel);
+        return Reply.noContent();
+    }
+  }
+
+  private Reply handleV2(Call call, String rel) {
+    if (rel.equals("config")) {
+      return config(call);
+    }
+    String[] parts = split(rel);
+    String kind = parts == null ? rel : parts[0];
+    String key = parts == null ? "" : parts[1];
+    boolean list = call.op == Call.Op.LIST;
+    switch (kind) {
+      case "data":
+        if (list) {
+          throw new VaultError(405, List.of(Wire.multierror("unsupported operation")));
+        }
+        if (parts == null || key.isEmpty()) {
+          break;
+        }
+        return data(call, key);
+      case "metadata":
+        if (list) {
+          String prefix = key.isEmpty() || key.endsWith("/") ? key : key + "/";
+          List<String> keys = Wire.childKeys(v2.keySet(), prefix);
+          if (keys.isEmpty()) {
+            throw VaultError.empty(404);
+          }
+          return Wire.envelope().mountType("kv").data(Wire.listData(keys, null)).ok();
+        }
+        if (parts == null || key.isEmpty()) {
+          break;
+        }
+        return metadata(call, key);
+      case "delete":
+      case "undelete":
+      case "destroy":
+        if (parts == null || key.isEmpty() || list) {
+          break;
+        }
+        if (call.op != Call.Op.WRITE) {
+          throw new VaultError(405, List.of(Wire.multierror("unsupported operation")));
+        }
+        return versions(kind, call, key);
+      default:
+        break;
+    }
+    String sub = switch (call.op) {
+      case WRITE -> "put";
+      case READ -> "get";
+      case LIST -> "list";
+      case DELETE -> "delete";
+    };
+    return Wire.envelope().mountType("kv")
+        .warning("Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API "
+            + "endpoints to use. If using the Vault CLI, use 'vault kv " + sub + "' for this operation.")
+        .reply(404);
+  }
+
+  private Reply config(Call call) {
+    if (call.op == Call.Op.READ) {
+      Map<String, Object> d = new TreeMap<>();
+      d.put("cas_required", casRequired);
+      d.put("delete_version_after", "0s");
+      d.put("max_versions", maxVersions);
+      return Wire.envelope().mountType("kv").data(d).ok();
+    }
+    if (call.op == Call.Op.WRITE) {
+      if (call.params.containsKey("max_versions")) {
+        maxVersions = intParam(call.params.get("max_versions"), "max_versions");
+      }
+      if (call.params.containsKey("cas_required")) {
+        casRequired = boolParam(call.params.get("cas_required"), "cas_required");
+      }
+      return Reply.noContent();
+    }
+    throw new VaultError(405, List.of(Wire.multierror("unsupported operation")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Reply data(Call call, String key) {
+    Key k = v2.get(key);
+    switch (call.op) {
+      case READ: {
+        if (k == null) {
+          throw VaultError.empty(404);
+        }
+        int wanted = k.current;
+        String v = call.query("version");
+        if (v != null) {
+          try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+              wanted = n;
+            }
+          } catch (NumberFormatException e) {
+            throw VaultError.badRequest("Field validation failed: error converting input " + v
+                + " for field \"version\": strconv.ParseInt: parsing \"" + v + "\": invalid syntax");
+          }
+        }
+        Version ver = k.versions.get(wanted);
+        if (ver == null) {
+          throw VaultError.empty(404);
+        }
+        Map<String, Object> d = new TreeMap<>();
+        d.put("data", ver.live() && ver.data != null ? copy(ver.data) : null);
+        Map<String, Object> meta = ver.metadata(wanted, true);
+        meta.put("custom_metadata", k.customMetadata == null ? null : copy(k.customMetadata));
+        d.put("metadata", meta);
+        return Wire.envelope().mountType("kv").data(d).reply(ver.live() ? 200 : 404);
+      }
+      case WRITE: {
+        Object data = call.params.get("data");
+        if (data == null) {
+          throw VaultError.badRequest("no data provided");
+        }
+        if (!(data instanceof Map)) {
+          throw VaultError.badRequest("Field validation failed: error converting input " + data
+              + " for field \"data\": '' expected a map, got '" + goType(data) + "'");
+        }
+        Object options = call.params.get("options");
+        Object cas = options instanceof Map ? ((Map<String, Object>) options).get("cas") : null;
+        boolean required = casRequired || (k != null && k.casRequired);
+        if (cas != null) {
+          int expected = intParam(cas, "cas");
+          int current = k == null ? 0 : k.current;
+          if (expected != current) {
+            throw VaultError.badRequest("check-and-set parameter did not match the current version");
+          }
+        } else if (required) {
+          throw VaultError.badRequest("check-and-set parameter required for this call");
+        }
+        int n = writeVersion(key, copy((Map<String, Object>) data));
+        Key written = v2.get(key);
+        Map<String, Object> meta = written.versions.get(n).metadata(n, true);
+        meta.put("custom_metadata", written.customMetadata == null ? null : copy(written.customMetadata));
+        return Wire.envelope().mountType("kv").data(meta).ok();
+      }
+      case DELETE:
+      default: {
+        if (k != null) {
+          Version ver = k.versions.get(k.current);
+          if (ver != null && ver.live()) {
+            ver.deleted = clock.instant();
+            k.updated = clock.instant();
+          }
+        }
+        return Reply.noContent();
+      }
+    }
+  }
+
+  private int writeVersion(String key, Map<String, Object> data) {
+    Instant now = clock.instant();
+    Key k = v2.computeIfAbsent(key, x -> new Key(now));
+    int n = k.current + 1;
+    k.versions.put(n, new Version(data, now));
+    k.current = n;
+    k.updated = now;
+    int max = k.maxVersions > 0 ? k.maxVersions : maxVersions > 0 ? maxVersions : DEFAULT_MAX_VERSIONS;
+    while (k.versions.size() > max) {
+      k.versions.pollFirstEntry();
+    }
+    k.oldest = k.versions.firstKey();
+    return n;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Reply metadata(Call call, String key) {
+    Key k = v2.get(key);
+    switch (call.op) {
+      case READ: {
+        if (k == null) {
+          throw VaultError.empty(404);
+        }
+        Map<String, Object> d = new TreeMap<>();
+        d.put("cas_required", k.casRequired);
+        d.put("created_time", Wire.time(k.created));
+        d.put("current_version", k.current);
+        d.put("custom_metadata", k.customMetadata == null ? null : copy(k.customMetadata));
+        d.put("delete_version_after", "0s");
+        d.put("max_versions", k.maxVersions);
+        d.put("oldest_version", k.versions.isEmpty() ? 0 : k.oldest);
+        d.put("updated_time", Wire.time(k.updated));
+        Map<String, Object> versions = new TreeMap<>();
+        k.versions.forEach((n, v) -> versions.put(String.valueOf(n), v.metadata(n, false)));
+        d.put("versions", versions);
+        return Wire.envelope().mountType("kv").data(d).ok();
+      }
+      case WRITE: {
+        Instant now = clock.instant();
+        Key key2 = v2.computeIfAbsent(key, x -> new Key(now));
+        if (call.params.containsKey("max_versions")) {
+          key2.maxVersions = intParam(call.params.get("max_versions"), "max_versions");
+        }
+        if (call.params.containsKey("cas_required")) {
+          key2.casRequired = boolParam(call.params.get("cas_required"), "cas_required");
+        }
+        Object custom = call.params.get("custom_metadata");
+        if (custom instanceof Map) {
+          key2.customMetadata = copy((Map<String, Object>) custom);
+        }
+        key2.updated = now;
+        return Reply.noContent();
+      }
+      case DELETE:
+      default:
+        v2.remove(key);
+        return Reply.noContent();
+    }
+  }
+
+  private Reply versions(String kind, Call call, String key) {
+    Object raw = call.params.get("versions");
+    List<Integer> numbers = new ArrayList<>();
+    if (raw instanceof List<?> list) {
+      for (Object o : list) {
+        numbers.add(intParam(o, "versions"));
+      }
+    } else if (raw != null) {
+      numbers.add(intParam(raw, "versions"));
+    }
+    if (numbers.isEmpty()) {
+      throw VaultError.badRequest("no version number provided");
+    }
+    Key k = v2.get(key);
+    if (k == null) {
+      return Reply.noContent();
+    }
+    Instant now = clock.instant();
+    for (int n : numbers) {
+      Version v = k.versions.get(n);
+      if (v == null) {
+        continue;
+      }
+      switch (kind) {
+        case "delete" -> {
+          if (v.deleted == null && !v.destroyed) {
+            v.deleted = now;
+          }
+        }
+        case "undelete" -> {
+          if (!v.destroyed) {
+            v.deleted = null;
+          }
+        }
+        default -> {
+          v.destroyed = true;
+          v.data = null;
+        }
+      }
+    }
+    k.updated = now;
+    return Reply.noContent();
+  }
+
+  static int intParam(@Nullable Object v, String field) {
+    if (v instanceof Number n) {
+      return n.intValue();
+    }
+    if (v instanceof String s) {
+      try {
+        return Integer.parseInt(s.trim());
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+    }
+    throw VaultError.badRequest("Field validation failed: error converting input " + v + " for field \"" + field
+        + "\": cannot parse '' as int");
+  }
+
+  static boolean boolParam(@Nullable Object v, String field) {
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
+      return Boolean.parseBoolean(s);
+    }
+    throw VaultError.badRequest("Field validation failed: error converting input " + v + " for field \"" + field
+        + "\": cannot parse '' as bool");
+  }
+
+  static String goType(Object o) {
+    if (o instanceof String) {
+      return "string";
+    }
+    if (o instanceof List) {
+      return "[]interface {}";
+    }
+    if (o instanceof Boolean) {
+      return "bool";
+    }
+    return "json.Number";
+  }
+}
