@@ -34,20 +34,36 @@ public final class OrgConfig {
   }
 
   /**
-   * An org from the environment: {@code ASTRA_ORG_ID} (optional: resolved later through {@code /v2/currentOrg}
-   * when absent is not supported here, so it is required), {@code ASTRA_ORG_TOKEN}, {@code ASTRA_DEVOPS_URL}
-   * (optional) and {@code ASTRA_ORG_NAME} (optional).
+   * An org from the environment: {@code ASTRA_ORG_TOKEN} (required), {@code ASTRA_DEVOPS_URL} (optional),
+   * {@code ASTRA_ORG_ID} (optional: discovered with {@link #discover} when absent) and {@code ASTRA_ORG_NAME}
+   * (optional).
    */
   public static OrgConfig fromEnv() {
-    String orgId = System.getenv("ASTRA_ORG_ID");
     String token = System.getenv("ASTRA_ORG_TOKEN");
-    if (orgId == null || token == null) {
-      throw new IllegalStateException("ASTRA_ORG_ID and ASTRA_ORG_TOKEN must both be set");
+    if (token == null || token.isBlank()) {
+      throw new IllegalStateException("ASTRA_ORG_TOKEN is not set");
     }
-    Builder builder = builder().orgId(orgId).rootToken(token);
-    Optional.ofNullable(System.getenv("ASTRA_DEVOPS_URL")).map(URI::create).ifPresent(builder::url);
+    URI url = Optional.ofNullable(System.getenv("ASTRA_DEVOPS_URL")).map(URI::create).orElse(DEFAULT_URL);
+    String orgId = System.getenv("ASTRA_ORG_ID");
+    Builder builder = orgId == null || orgId.isBlank() ? discover(token, url).toBuilder()
+        : builder().orgId(orgId).rootToken(token).url(url);
     Optional.ofNullable(System.getenv("ASTRA_ORG_NAME")).ifPresent(builder::logicalName);
     return builder.build();
+  }
+
+  /**
+   * Builds the config of the org that {@code rootToken} belongs to, asking Astra ({@code GET /v2/currentOrg}); the
+   * logical name defaults to the org id.
+   *
+   * @throws AstraAuthenticationException if Astra refuses the token
+   */
+  public static OrgConfig discover(String rootToken, URI url) {
+    String token = Validation.requireRootToken(rootToken);
+    URI base = Validation.requireHttpUrl("url", url);
+    String orgId = dev.astravault.internal.astra.OkHttpAstraDevOps.create(
+        dev.astravault.internal.astra.AstraClientSettings.builder().baseUrl(base).rootToken(token).build())
+        .currentOrgId();
+    return builder().orgId(orgId).rootToken(token).url(base).build();
   }
 
   public String orgId() {
