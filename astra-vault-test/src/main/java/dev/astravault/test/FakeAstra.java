@@ -1,0 +1,853 @@
+package dev.astravault.test;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.JsonWriter;
+import com.squareup.moshi.Moshi;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okio.Buffer;
+import okio.ByteString;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fake of the Astra DevOps API v2 token, role and organization endpoints, served by OkHttp's MockWebServer on
+ * loopback. It behaves like the real service as documented in {@code astra-devops-api-notes.md}, including its
+ * quirks: a create answers one object (not the spec's {@code items}), list entries carry {@code description},
+ * {@code tokenExpiry} and {@code generatedOn}, error messages keep their unexpanded {@code %s}, and unknown routes
+ * answer Go's {@code 404 page not found} as text.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final FakeAstra astra = FakeAstra.create();   // started once, reset before each test
+ *
+ * HttpUrl base = astra.url("/v2");                  // like https://api.astra.datastax.com/v2
+ * String rootToken = astra.defaultOrg().rootToken();
+ * astra.fault(Endpoint.CREATE_TOKEN).status(503).times(2);
+ * assertThat(astra.liveTokens()).hasSize(1);
+ * }</pre>
+ *
+ * <p><b>As a JUnit 5 extension.</b> Registered on a {@code static} field it starts before all tests, {@link #reset()}s
+ * before each test and closes after all. Registered on an instance field it starts before each test and closes after
+ * it. Without the extension, call {@link #start()} and {@link #close()} yourself.
+ *
+ * <p><b>Orgs and auth.</b> A default org exists; {@link #addOrg()} adds more. Each org has a root token and sees only
+ * its own tokens and roles. Every endpoint needs {@code Authorization: Bearer <token>}: a missing one gets 401
+ * (ID 340002), one not matching {@code ^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$} gets 400 (ID 340016; 403 with ID 340017
+ * when a valid token has trailing characters), and a well-formed unknown, revoked or expired token gets 401
+ * (ID 340018). A live token that this fake issued may call {@code GET /v2/currentOrg}; it may call the other endpoints
+ * only if it holds the Organization Administrator or Database Administrator role (otherwise 401, "Role unauthorized
+ * for operation", with an ID this fake made up).
+ *
+ * <p><b>Time.</b> Token expiry ({@code tokenExpiry}, kept to the millisecond) is judged by the {@link Clock} given to
+ * {@link #useClock(Clock)} (default: system UTC). An expired token is not listed, cannot be deleted (404), and is
+ * rejected as a bearer.
+ *
+ * <p>Thread-safe. No method's {@code toString} or exception message contains a token or secret.
+ */
+public final class FakeAstra
+    implements Closeable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+
+  static final Pattern TOKEN_PATTERN = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
+  private static final Pattern TOKEN_PREFIX = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}");
+  private static final DateTimeFormatter NANOS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String SECRET_CHARS = LETTERS + "0123456789+,.-_";
+  private static final List<String> BUILT_IN_ROLES = List.of(
+      "Organization Administrator", "Database Administrator", "Admin User", "API Admin User", "Admin Svc Acct",
+      "API Admin Svc Acct", "RO User", "API RO User", "RO Svc Acct", "API RO Svc Acct", "R/W User",
+      "API R/W User", "R/W Svc Acct", "API R/W Svc Acct", "UI View Only", "Billing Admin");
+  private static final Set<String> TOKEN_ADMIN_ROLES = Set.of("Organization Administrator", "Database Administrator");
+  private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
+
+  private final Object lock = new Object();
+  private final SecureRandom random = new SecureRandom();
+  private final MockWebServer server = new MockWebServer();
+  private volatile Clock clock = Clock.systemUTC();
+  private volatile RoleJsonStyle roleJsonStyle = RoleJsonStyle.LOWER_CASE;
+  private volatile int deleteStatus = 200;
+
+  // All mutable state below is guarded by lock.
+  private final Map<String, OrgState> orgsById = new LinkedHashMap<>();
+  private final Map<String, OrgState> orgsByRootToken = new HashMap<>();
+  private final Map<String, TokenState> tokensByClientId = new LinkedHashMap<>();
+  private final Map<String, TokenState> tokensByValue = new HashMap<>();
+  private final Map<Endpoint, Deque<Fault>> faults = new EnumMap<>(Endpoint.class);
+  private final List<RecordedCall> calls = new ArrayList<>();
+  private final FakeOrg defaultOrg;
+  private boolean started;
+  private boolean closed;
+  private boolean startedForOneTest;
+
+  private FakeAstra() {
+    this.defaultOrg = addOrg();
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return FakeAstra.this.dispatch(request);
+      }
+    });
+  }
+
+  /** A fake with one org (see {@link #defaultOrg()}), not started yet. */
+  public static FakeAstra create() {
+    return new FakeAstra();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Starts serving on a free loopback port; idempotent. */
+  public FakeAstra start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("FakeAstra is closed");
+      }
+      if (!started) {
+        try {
+          server.start(InetAddress.getLoopbackAddress(), 0);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot start FakeAstra", e);
+        }
+        started = true;
+      }
+    }
+    return this;
+  }
+
+  /** The server's root URL, e.g. {@code http://127.0.0.1:40123/}. */
+  public HttpUrl url() {
+    return url("/");
+  }
+
+  /** {@code path} on this server; {@code url("/v2")} stands for {@code https://api.astra.datastax.com/v2}. */
+  public HttpUrl url(String path) {
+    requireStarted();
+    return server.url(path);
+  }
+
+  /** Stops the server; the fake cannot be started again. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      started = false;
+    }
+    server.close();
+  }
+
+  /**
+   * Forgets every token, recorded request and pending fault. Configuration stays: orgs and their root tokens, roles,
+   * the clock, the role JSON style and the delete status.
+   */
+  public void reset() {
+    synchronized (lock) {
+      tokensByClientId.clear();
+      tokensByValue.clear();
+      faults.clear();
+      calls.clear();
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    synchronized (lock) {
+      if (!started) {
+        // Instance-field registration: this test owns the fake.
+        start();
+        startedForOneTest = true;
+      }
+    }
+    reset();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (startedForOneTest) {
+      close();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  /** The org that exists from the start. */
+  public FakeOrg defaultOrg() {
+    return defaultOrg;
+  }
+
+  /** Adds an org with a new UUID, a new root token, and the built-in roles (with their own random ids). */
+  public FakeOrg addOrg() {
+    synchronized (lock) {
+      String rootToken = tokenFor(newClientId(), newSecret());
+      OrgState org = new OrgState(new FakeOrg(UUID.randomUUID().toString(), rootToken));
+      for (String name : BUILT_IN_ROLES) {
+        org.addRole(name, "default");
+      }
+      orgsById.put(org.org.orgId(), org);
+      orgsByRootToken.put(rootToken, org);
+      return org.org;
+    }
+  }
+
+  /** Every org, the default one first. */
+  public List<FakeOrg> orgs() {
+    synchronized (lock) {
+      return orgsById.values().stream().map(o -> o.org).toList();
+    }
+  }
+
+  /** Adds a custom role named {@code name} to {@code org} and returns its new id. */
+  public String addRole(FakeOrg org, String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("role name is blank");
+    }
+    synchronized (lock) {
+      return orgState(org).addRole(name, "custom").id();
+    }
+  }
+
+  /** The id of the role named exactly {@code name} in {@code org}. */
+  public String roleId(FakeOrg org, String name) {
+    synchronized (lock) {
+      return orgState(org).roles.values().stream().filter(r -> r.name().equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no role named '" + name + "' in org " + org.orgId()))
+          .id();
+    }
+  }
+
+  /** The id of the role named exactly {@code name} in the default org. */
+  public String roleId(String name) {
+    return roleId(defaultOrg, name);
+  }
+
+  /** Judges token expiry and stamps {@code generatedOn} with {@code clock} from now on. */
+  public FakeAstra useClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** The clock in use. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Spells roles this way from now on (default {@link RoleJsonStyle#LOWER_CASE}). */
+  public FakeAstra roleJsonStyle(RoleJsonStyle style) {
+    this.roleJsonStyle = Objects.requireNonNull(style, "style");
+    return this;
+  }
+
+  /** Answers a successful delete with 200 (the spec; the default) or 204 (what the Vault plugin expects). */
+  public FakeAstra deleteStatus(int status) {
+    if (status != 200 && status != 204) {
+      throw new IllegalArgumentException("delete status must be 200 or 204: " + status);
+    }
+    this.deleteStatus = status;
+    return this;
+  }
+
+  /** Scripts a new fault for {@code endpoint}, after those already pending; configure it with its setters. */
+  public Fault fault(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    synchronized (lock) {
+      Fault fault = new Fault(lock, endpoint);
+      faults.computeIfAbsent(endpoint, e -> new ArrayDeque<>()).add(fault);
+      return fault;
+    }
+  }
+
+  /** How many scripted faults for {@code endpoint} have not been used up yet. */
+  public int pendingFaults(Endpoint endpoint) {
+    synchronized (lock) {
+      Deque<Fault> queue = faults.get(endpoint);
+      return queue == null ? 0 : queue.size();
+    }
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /** Tokens issued over HTTP that are neither revoked nor expired, in creation order, across all orgs. */
+  public List<IssuedToken> liveTokens() {
+    Instant now = clock.instant();
+    synchronized (lock) {
+      return tokensByClientId.values().stream().filter(t -> t.isLive(now)).map(t -> t.info).toList();
+    }
+  }
+
+  /** The token this fake issued with {@code clientId} (live or not). */
+  public Optional<IssuedToken> token(String clientId) {
+    synchronized (lock) {
+      TokenState state = tokensByClientId.get(clientId);
+      return state == null ? Optional.empty() : Optional.of(state.info);
+    }
+  }
+
+  /** Whether {@code token} would be accepted as a bearer now: a root token, or an issued token still live. */
+  public boolean isLive(String token) {
+    Instant now = clock.instant();
+    synchronized (lock) {
+      if (orgsByRootToken.containsKey(token)) {
+        return true;
+      }
+      TokenState state = tokensByValue.get(token);
+      return state != null && state.isLive(now);
+    }
+  }
+
+  /** Whether the token with {@code clientId} was revoked through {@code DELETE} (case-sensitive). */
+  public boolean wasRevoked(String clientId) {
+    synchronized (lock) {
+      TokenState state = tokensByClientId.get(clientId);
+      return state != null && state.revokedAt != null;
+    }
+  }
+
+  /** Tokens revoked through {@code DELETE}, in creation order. */
+  public List<IssuedToken> revokedTokens() {
+    synchronized (lock) {
+      return tokensByClientId.values().stream().filter(t -> t.revokedAt != null).map(t -> t.info).toList();
+    }
+  }
+
+  /** Tokens whose expiry has passed by the clock and that were not revoked before, in creation order. */
+  public List<IssuedToken> expiredTokens() {
+    Instant now = clock.instant();
+    synchronized (lock) {
+      return tokensByClientId.values().stream()
+          .filter(t -> t.info.isExpiredAt(now) && (t.revokedAt == null || t.revokedAt.isAfter(t.info.tokenExpiry())))
+          .map(t -> t.info).toList();
+    }
+  }
+
+  /** Every request received since the start or the last {@link #reset()}, oldest first. */
+  public List<RecordedCall> requests() {
+    synchronized (lock) {
+      return List.copyOf(calls);
+    }
+  }
+
+  /** How many requests had {@code method} (case-insensitive) and a path starting with {@code pathPrefix}. */
+  public int requestCount(String method, String pathPrefix) {
+    synchronized (lock) {
+      return (int) calls.stream()
+          .filter(c -> c.method().equalsIgnoreCase(method) && c.path().startsWith(pathPrefix)).count();
+    }
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "FakeAstra[" + (started ? server.url("/") : closed ? "closed" : "not started") + ", orgs="
+          + orgsById.size() + ", tokens=" + tokensByClientId.size() + "]";
+    }
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private MockResponse dispatch(RecordedRequest request) {
+    Instant receivedAt = clock.instant();
+    HttpUrl url = request.getUrl();
+    String method = request.getMethod();
+    ByteString rawBody = request.getBody();
+    String body = rawBody == null ? "" : rawBody.string(StandardCharsets.UTF_8);
+    List<String> segments = url.pathSegments();
+
+    Route route = route(method, segments);
+    Reply reply;
+    Fault.@Nullable Snapshot fault = null;
+    if (route.endpoint == null) {
+      reply = route.notFoundOrNotAllowed;
+    } else {
+      fault = takeFault(route.endpoint);
+      if (fault == null || fault.kind() == Fault.Kind.SUCCEED_THEN_DROP || isDelayOnly(fault)) {
+        reply = handle(route, request.getHeaders(), body, receivedAt);
+      } else if (fault.kind() == Fault.Kind.DROP) {
+        reply = null;
+      } else {
+        reply = faultReply(fault);
+      }
+      if (fault != null && fault.kind() == Fault.Kind.SUCCEED_THEN_DROP) {
+        reply = null;
+      }
+    }
+
+    RecordedCall.Response recordedResponse = null;
+    MockResponse.Builder response = new MockResponse.Builder();
+    if (reply == null) {
+      response.onResponseStart(new SocketEffect.CloseSocket());
+    } else {
+      Headers.Builder headers = new Headers.Builder();
+      if (reply.contentType != null) {
+        headers.add("Content-Type", reply.contentType);
+      }
+      if (fault != null && fault.retryAfter() != null) {
+        headers.add("Retry-After", fault.retryAfter());
+      }
+      Headers built = headers.build();
+      response.code(reply.status).headers(built).body(reply.body);
+      if (fault != null && !fault.delay().isZero()) {
+        response.headersDelay(fault.delay().toNanos(), TimeUnit.NANOSECONDS);
+      }
+      recordedResponse = new RecordedCall.Response(reply.status, built.toMultimap(), reply.body);
+    }
+    RecordedCall call = new RecordedCall(receivedAt, method, url.encodedPath(), url.encodedQuery(),
+        request.getHeaders().toMultimap(), body, route.endpoint, recordedResponse);
+    synchronized (lock) {
+      calls.add(call);
+    }
+    return response.build();
+  }
+
+  private static boolean isDelayOnly(Fault.Snapshot fault) {
+    return fault.kind() == Fault.Kind.RESPOND && fault.status() == null && fault.retryAfter() == null
+        && !fault.delay().isZero();
+  }
+
+  private Fault.@Nullable Snapshot takeFault(Endpoint endpoint) {
+    synchronized (lock) {
+      Deque<Fault> queue = faults.get(endpoint);
+      Fault head = queue == null ? null : queue.peek();
+      if (head == null) {
+        return null;
+      }
+      Fault.Snapshot snapshot = head.takeOne();
+      if (head.usedUp()) {
+        queue.poll();
+      }
+      return snapshot;
+    }
+  }
+
+  private static Reply faultReply(Fault.Snapshot fault) {
+    if (fault.kind() == Fault.Kind.MALFORMED) {
+      int status = fault.status() == null ? 200 : fault.status();
+      return new Reply(status, "application/json", "{\"clientId\":\"trunc");
+    }
+    int status = fault.status() == null ? 503 : fault.status();
+    String message = switch (status) {
+      case 429 -> "rate limit exceeded";
+      case 500 -> "internal server error";
+      case 502 -> "bad gateway";
+      case 503 -> "service unavailable";
+      case 504 -> "gateway timeout";
+      default -> "fault scripted in FakeAstra";
+    };
+    return Reply.error(status, status, message);
+  }
+
+  private record Route(@Nullable Endpoint endpoint, @Nullable String pathParam, Reply notFoundOrNotAllowed) {}
+
+  private static Route route(String method, List<String> s) {
+    Endpoint endpoint = null;
+    String param = null;
+    boolean pathKnown = true;
+    String allowed = "";
+    if (s.size() == 2 && s.get(0).equals("v2") && s.get(1).equals("clientIdSecrets")) {
+      allowed = "GET, POST";
+      endpoint = method.equals("GET") ? Endpoint.LIST_TOKENS : method.equals("POST") ? Endpoint.CREATE_TOKEN : null;
+    } else if (s.size() == 2 && s.get(0).equals("v2") && s.get(1).equals("tokens")) {
+      allowed = "POST";
+      endpoint = method.equals("POST") ? Endpoint.CREATE_TOKEN : null;
+    } else if (s.size() == 3 && s.get(0).equals("v2") && s.get(1).equals("clientIdSecrets") && !s.get(2).isEmpty()) {
+      allowed = "DELETE";
+      endpoint = method.equals("DELETE") ? Endpoint.DELETE_TOKEN : null;
+      param = s.get(2);
+    } else if (s.size() == 3 && s.get(0).equals("v2") && s.get(1).equals("organizations")
+        && s.get(2).equals("roles")) {
+      allowed = "GET";
+      endpoint = method.equals("GET") ? Endpoint.LIST_ROLES : null;
+    } else if (s.size() == 4 && s.get(0).equals("v2") && s.get(1).equals("organizations")
+        && s.get(2).equals("roles") && !s.get(3).isEmpty()) {
+      allowed = "GET";
+      endpoint = method.equals("GET") ? Endpoint.GET_ROLE : null;
+      param = s.get(3);
+    } else if (s.size() == 2 && s.get(0).equals("v2") && s.get(1).equals("currentOrg")) {
+      allowed = "GET";
+      endpoint = method.equals("GET") ? Endpoint.CURRENT_ORG : null;
+    } else {
+      pathKnown = false;
+    }
+    Reply fallback = pathKnown
+        ? new Reply(405, "text/plain; charset=utf-8", "405 method not allowed (allowed: " + allowed + ")\n")
+        : new Reply(404, "text/plain; charset=utf-8", "404 page not found\n");
+    return new Route(endpoint, param, fallback);
+  }
+
+  private Reply handle(Route route, Headers headers, String body, Instant now) {
+    Endpoint endpoint = Objects.requireNonNull(route.endpoint);
+    synchronized (lock) {
+      Object principal = authenticate(headers.get("Authorization"), now);
+      if (principal instanceof Reply refusal) {
+        return refusal;
+      }
+      OrgState org;
+      if (principal instanceof TokenState appToken) {
+        org = orgsById.get(appToken.info.orgId());
+        if (endpoint != Endpoint.CURRENT_ORG && !isTokenAdmin(org, appToken)) {
+          return Reply.error(401, 340019, "Role unauthorized for operation");
+        }
+      } else {
+        org = (OrgState) principal;
+      }
+      return switch (endpoint) {
+        case CREATE_TOKEN -> create(org, body, now);
+        case LIST_TOKENS -> list(org, now);
+        case DELETE_TOKEN -> delete(org, Objects.requireNonNull(route.pathParam), now);
+        case LIST_ROLES -> new Reply(200, "application/json", rolesJson(org.roles.values()));
+        case GET_ROLE -> getRole(org, Objects.requireNonNull(route.pathParam));
+        case CURRENT_ORG -> new Reply(200, "application/json", json(w -> {
+          w.beginObject().name("id").value(org.org.orgId()).endObject();
+        }));
+      };
+    }
+  }
+
+  // Returns the caller's OrgState (root token), TokenState (issued token) or a refusal Reply.
+  private Object authenticate(@Nullable String authorization, Instant now) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        || authorization.substring(7).isBlank()) {
+      return Reply.error(401, 340002, "no bearer token in request");
+    }
+    String bearer = authorization.substring(7);
+    if (!TOKEN_PATTERN.matcher(bearer).matches()) {
+      if (TOKEN_PREFIX.matcher(bearer).lookingAt()) {
+        return Reply.error(403, 340017,
+            "Resource, token, was malformed. Error: auth-manager returned 403 validating token: %s");
+      }
+      return Reply.error(400, 340016,
+          "Resource, token, was malformed. Error: auth-manager returned 400 validating token: %s");
+    }
+    OrgState org = orgsByRootToken.get(bearer);
+    if (org != null) {
+      return org;
+    }
+    TokenState token = tokensByValue.get(bearer);
+    if (token != null && token.isLive(now)) {
+      return token;
+    }
+    return Reply.error(401, 340018,
+        "Resource not found: token with identifier: auth-manager returned 404 validating token: %s");
+  }
+
+  private static boolean isTokenAdmin(OrgState org, TokenState token) {
+    return token.info.roles().stream().map(org.roles::get)
+        .anyMatch(r -> r != null && TOKEN_ADMIN_ROLES.contains(r.name()));
+  }
+
+  private Reply create(OrgState org, String body, Instant now) {
+    Object parsed;
+    try {
+      parsed = JSON.fromJson(body);
+    } catch (IOException | RuntimeException e) {
+      return Reply.invalid(400);
+    }
+    if (!(parsed instanceof Map<?, ?> fields) || !(fields.get("roles") instanceof List<?> roles) || roles.isEmpty()
+        || !roles.stream().allMatch(r -> r instanceof String)) {
+      return Reply.invalid(400);
+    }
+    List<String> roleIds = roles.stream().map(String.class::cast).toList();
+    Object orgId = fields.get("orgId");
+    Object description = fields.get("description");
+    Object expiry = fields.get("tokenExpiry");
+    if ((orgId != null && !(orgId instanceof String)) || (description != null && !(description instanceof String))
+        || (expiry != null && !(expiry instanceof String))) {
+      return Reply.invalid(400);
+    }
+    if (orgId != null && !orgId.equals(org.org.orgId())) {
+      return Reply.invalid(403);
+    }
+    for (String roleId : roleIds) {
+      if (!org.roles.containsKey(roleId)) {
+        return new Reply(400, "text/plain; charset=utf-8", "Role ID not found");
+      }
+    }
+    Instant tokenExpiry = null;
+    if (expiry != null) {
+      try {
+        tokenExpiry = OffsetDateTime.parse((String) expiry).toInstant().truncatedTo(ChronoUnit.MILLIS);
+      } catch (DateTimeException e) {
+        return Reply.invalid(400);
+      }
+      if (!tokenExpiry.isAfter(now)) {
+        return Reply.invalid(400);
+      }
+    }
+    String clientId = newClientId();
+    String secret = newSecret();
+    String token = tokenFor(clientId, secret);
+    IssuedToken info = new IssuedToken(clientId, org.org.orgId(), roleIds,
+        description == null ? "" : (String) description, tokenExpiry, now);
+    TokenState state = new TokenState(info, token);
+    tokensByClientId.put(clientId, state);
+    tokensByValue.put(token, state);
+    return new Reply(200, "application/json", json(w -> {
+      w.beginObject();
+      w.name("clientId").value(clientId);
+      w.name("secret").value(secret);
+      w.name("orgId").value(info.orgId());
+      stringArray(w.name("roles"), roleIds);
+      w.name("token").value(token);
+      w.name("generatedOn").value(NANOS.format(now));
+      w.endObject();
+    }));
+  }
+
+  private Reply list(OrgState org, Instant now) {
+    List<IssuedToken> mine = tokensByClientId.values().stream()
+        .filter(t -> t.isLive(now) && t.info.orgId().equals(org.org.orgId())).map(t -> t.info).toList();
+    return new Reply(200, "application/json", json(w -> {
+      w.beginObject().name("clients").beginArray();
+      for (IssuedToken t : mine) {
+        w.beginObject();
+        w.name("clientId").value(t.clientId());
+        stringArray(w.name("roles"), t.roles());
+        w.name("generatedOn").value(NANOS.format(t.generatedOn()));
+        w.name("description").value(t.description());
+        Instant expiry = t.tokenExpiry();
+        w.name("tokenExpiry");
+        if (expiry == null) {
+          w.nullValue();
+        } else {
+          w.value(MILLIS.format(expiry));
+        }
+        w.endObject();
+      }
+      w.endArray().endObject();
+    }));
+  }
+
+  private Reply delete(OrgState org, String clientId, Instant now) {
+    TokenState state = tokensByClientId.get(clientId);
+    if (state == null || !state.isLive(now) || !state.info.orgId().equals(org.org.orgId())) {
+      return Reply.error(404, 340018,
+          "Resource not found: token with identifier: auth-manager returned 404 deleting token: %s");
+    }
+    state.revokedAt = now;
+    return new Reply(deleteStatus, null, "");
+  }
+
+  private Reply getRole(OrgState org, String roleId) {
+    RoleDef role = org.roles.get(roleId);
+    if (role == null) {
+      // The spec declares this 404 body as a JSON string.
+      return new Reply(404, "application/json", "\"Role ID not found\"");
+    }
+    RoleJsonStyle style = roleJsonStyle;
+    return new Reply(200, "application/json", json(w -> writeRole(w, role, style)));
+  }
+
+  private String rolesJson(Iterable<RoleDef> roles) {
+    RoleJsonStyle style = roleJsonStyle;
+    return json(w -> {
+      w.beginArray();
+      for (RoleDef role : roles) {
+        writeRole(w, role, style);
+      }
+      w.endArray();
+    });
+  }
+
+  private static void writeRole(JsonWriter w, RoleDef role, RoleJsonStyle style) throws IOException {
+    w.beginObject();
+    if (style == RoleJsonStyle.LOWER_CASE) {
+      w.name("id").value(role.id());
+      w.name("name").value(role.name());
+      w.name("policy");
+      role.writePolicy(w);
+    } else {
+      w.name("ID").value(role.id());
+      w.name("Name").value(role.name());
+      w.name("Type").value(role.type());
+      w.name("policy").value(json(role::writePolicy));
+    }
+    w.endObject();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private OrgState orgState(FakeOrg org) {
+    Objects.requireNonNull(org, "org");
+    OrgState state = orgsById.get(org.orgId());
+    if (state == null) {
+      throw new IllegalArgumentException("org " + org.orgId() + " does not belong to this FakeAstra");
+    }
+    return state;
+  }
+
+  private void requireStarted() {
+    synchronized (lock) {
+      if (!started) {
+        throw new IllegalStateException(closed ? "FakeAstra is closed" : "FakeAstra is not started");
+      }
+    }
+  }
+
+  private String newClientId() {
+    synchronized (lock) {
+      while (true) {
+        StringBuilder id = new StringBuilder(24);
+        for (int i = 0; i < 24; i++) {
+          id.append(LETTERS.charAt(random.nextInt(LETTERS.length())));
+        }
+        String clientId = id.toString();
+        if (!tokensByClientId.containsKey(clientId)) {
+          return clientId;
+        }
+      }
+    }
+  }
+
+  // Every secret contains each of "+,.-_" so that clients that mishandle them fail in tests.
+  private String newSecret() {
+    char[] secret = new char[100];
+    for (int i = 0; i < secret.length; i++) {
+      secret[i] = SECRET_CHARS.charAt(random.nextInt(SECRET_CHARS.length()));
+    }
+    String specials = "+,.-_";
+    for (int i = 0; i < specials.length(); i++) {
+      secret[i * 20 + random.nextInt(20)] = specials.charAt(i);
+    }
+    return new String(secret);
+  }
+
+  /** {@code "AstraCS:" + clientId + ":" + sha256hex(secret)}, as Astra derives tokens. */
+  static String tokenFor(String clientId, String secret) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return "AstraCS:" + clientId + ":" + HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private interface JsonBody {
+    void write(JsonWriter writer) throws IOException;
+  }
+
+  private static String json(JsonBody body) {
+    Buffer buffer = new Buffer();
+    try (JsonWriter writer = JsonWriter.of(buffer)) {
+      writer.setSerializeNulls(true);
+      body.write(writer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buffer.readUtf8();
+  }
+
+  private static void stringArray(JsonWriter writer, List<String> values) throws IOException {
+    writer.beginArray();
+    for (String value : values) {
+      writer.value(value);
+    }
+    writer.endArray();
+  }
+
+  private record Reply(int status, @Nullable String contentType, String body) {
+    static Reply error(int status, int id, String message) {
+      return new Reply(status, "application/json", json(w -> {
+        w.beginObject().name("errors").beginArray().beginObject();
+        w.name("ID").value(id).name("message").value(message);
+        w.endObject().endArray().endObject();
+      }));
+    }
+
+    static Reply invalid(int status) {
+      return new Reply(status, "text/plain; charset=utf-8", "invalid");
+    }
+  }
+
+  private record RoleDef(String id, String name, String type, String orgId) {
+    void writePolicy(JsonWriter w) throws IOException {
+      w.beginObject();
+      w.name("description").value(name);
+      stringArray(w.name("resources"), List.of("drn:astra:org:" + orgId));
+      stringArray(w.name("actions"), name.contains("RO") || name.contains("View")
+          ? List.of("org-read", "org-db-view", "db-table-select", "db-keyspace-describe")
+          : List.of("org-read", "org-db-view", "db-cql", "db-table-select", "db-table-modify"));
+      w.name("effect").value("allow");
+      w.endObject();
+    }
+  }
+
+  private static final class OrgState {
+    final FakeOrg org;
+    final Map<String, RoleDef> roles = new LinkedHashMap<>();
+
+    OrgState(FakeOrg org) {
+      this.org = org;
+    }
+
+    RoleDef addRole(String name, String type) {
+      RoleDef role = new RoleDef(UUID.randomUUID().toString(), name, type, org.orgId());
+      roles.put(role.id(), role);
+      return role;
+    }
+  }
+
+  private static final class TokenState {
+    final IssuedToken info;
+    final String token;
+    @Nullable Instant revokedAt;
+
+    TokenState(IssuedToken info, String token) {
+      this.info = info;
+      this.token = token;
+    }
+
+    boolean isLive(Instant now) {
+      return revokedAt == null && !info.isExpiredAt(now);
+    }
+  }
+}
