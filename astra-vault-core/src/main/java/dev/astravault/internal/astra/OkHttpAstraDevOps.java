@@ -1,0 +1,477 @@
+package dev.astravault.internal.astra;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.JsonDataException;
+import dev.astravault.AstraApiException;
+import dev.astravault.AstraAuthenticationException;
+import dev.astravault.AstraNotFoundException;
+import dev.astravault.AstraRateLimitedException;
+import dev.astravault.AstraServerException;
+import dev.astravault.AstraUnavailableException;
+import dev.astravault.AstraVaultException;
+import dev.astravault.InvalidTokenResponseException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.Buffer;
+import okio.BufferedSink;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link AstraDevOps} over OkHttp and Moshi, for one organization.
+ *
+ * <p>OkHttp's own connection-failure retries and redirect following are switched off on the per-org client: retries
+ * are this class's decision (GET and DELETE only, per {@link RetryPolicy}), and a silent transport-level retry of a
+ * POST could mint a second token. The POST body is also marked one-shot as a second line of defence.
+ *
+ * <p>Exception messages are composed here from the method, path, status and Astra error ID only; response bodies,
+ * tokens, secrets and the root token never reach them.
+ */
+public final class OkHttpAstraDevOps implements AstraDevOps {
+  private static final Logger log = LoggerFactory.getLogger(OkHttpAstraDevOps.class);
+
+  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  private static final Pattern TOKEN_SHAPE = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
+  /** Client ids that are safe to put in a path and in a message (the real ones are 24 letters). */
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  private static final Pattern TOKEN_IN_TEXT = Pattern.compile("AstraCS:[^\\s\"',;]*");
+  private static final long MAX_ERROR_BODY = 16 * 1024;
+  private static final int MAX_ASTRA_MESSAGE = 300;
+
+  private static final String TOKENS_PATH = "v2/clientIdSecrets";
+  private static final String ROLES_PATH = "v2/organizations/roles";
+  private static final String CURRENT_ORG_PATH = "v2/currentOrg";
+
+  private final OkHttpClient client;
+  private final HttpUrl baseUrl;
+  private final String rootToken;
+  private final RetryPolicy retryPolicy;
+  private final RandomGenerator random;
+  private final Sleeper sleeper;
+  private final Clock clock;
+
+  private OkHttpAstraDevOps(AstraClientSettings settings) {
+    this.baseUrl = settings.baseUrl();
+    this.rootToken = settings.rootToken();
+    this.retryPolicy = settings.retryPolicy();
+    this.random = settings.random();
+    this.sleeper = settings.sleeper();
+    this.clock = settings.clock();
+    this.client = settings.httpClient().newBuilder()
+        .addInterceptor(new AstraHeaders(settings.rootToken(), settings.userAgent()))
+        .connectTimeout(settings.connectTimeout())
+        .callTimeout(settings.callTimeout())
+        .retryOnConnectionFailure(false)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .build();
+  }
+
+  /** A client bound to the settings' org (root token); cheap, since it shares the base client's pool. */
+  public static OkHttpAstraDevOps create(AstraClientSettings settings) {
+    return new OkHttpAstraDevOps(Objects.requireNonNull(settings, "settings"));
+  }
+
+  /** The per-org OkHttp client, for tests that check the pool is shared. */
+  OkHttpClient httpClient() {
+    return client;
+  }
+
+  @Override
+  public CreatedToken createToken(CreateTokenRequest request) {
+    Objects.requireNonNull(request, "request");
+    String label = "POST /" + TOKENS_PATH;
+    Buffer json = new Buffer();
+    try {
+      AstraJson.CREATE_REQUEST.toJson(json, request);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to a memory buffer failed", e);
+    }
+    Request httpRequest = new Request.Builder()
+        .url(url(TOKENS_PATH))
+        .post(new OneShotBody(json.readByteArray()))
+        .build();
+
+    Response response;
+    try {
+      response = client.newCall(httpRequest).execute();
+    } catch (IOException e) {
+      if (neverSent(e)) {
+        throw new AstraUnavailableException(
+            "Astra DevOps API " + label + " failed before the request was sent: " + describe(e), e);
+      }
+      throw new AmbiguousCreateException("Astra DevOps API " + label + " failed after the request may have been sent ("
+          + describe(e) + "); Astra may or may not have created the token", e);
+    }
+    byte[] body;
+    try (response) {
+      if (!response.isSuccessful()) {
+        throw apiError(label, response, 1);
+      }
+      try {
+        body = response.body().bytes();
+      } catch (IOException e) {
+        throw new AmbiguousCreateException("Astra DevOps API " + label + " answered HTTP " + response.code()
+            + " but the response could not be read (" + describe(e) + "); the token was probably created", e);
+      }
+    }
+    return verify(label, AstraJson.readCreateResponse(body), request);
+  }
+
+  /**
+   * Checks format and {@code token == "AstraCS:" + clientId + ":" + sha256hex(secret)}. On failure it first deletes
+   * the client id (if one was readable) so that a token nobody can use does not linger in the org.
+   */
+  private CreatedToken verify(String label, AstraJson.CreateResponse r, CreateTokenRequest request) {
+    String problem;
+    String orgId = r.orgId != null && !r.orgId.isBlank() ? r.orgId : request.orgId();
+    if (r.malformed) {
+      problem = "the response body is not a JSON token object";
+    } else if (r.clientId == null || r.secret == null || r.token == null) {
+      problem = "the response lacks clientId, secret or token";
+    } else if (!TOKEN_SHAPE.matcher(r.token).matches()) {
+      problem = "the token does not have the shape AstraCS:<24 letters>:<64 hex digits>";
+    } else if (!MessageDigest.isEqual(expectedToken(r.clientId, r.secret).getBytes(StandardCharsets.US_ASCII),
+        r.token.getBytes(StandardCharsets.US_ASCII))) {
+      problem = "the token is not AstraCS:<clientId>:sha256(secret)";
+    } else if (orgId == null) {
+      problem = "the response lacks orgId";
+    } else {
+      List<String> roles = r.roles == null || r.roles.isEmpty() ? request.roles() : r.roles;
+      Instant generatedOn = r.generatedOn != null ? r.generatedOn : clock.instant();
+      return new CreatedToken(r.clientId, r.secret, orgId, roles, r.token, generatedOn);
+    }
+
+    String clientId = r.clientId;
+    boolean deletable = clientId != null && SAFE_ID.matcher(clientId).matches();
+    String subject = deletable ? " for client " + clientId : "";
+    String outcome;
+    AstraVaultException deleteFailure = null;
+    if (clientId == null) {
+      outcome = "no clientId could be read, so nothing was deleted";
+    } else if (!deletable) {
+      outcome = "the clientId is not usable in a request, so nothing was deleted";
+    } else {
+      try {
+        outcome = deleteToken(clientId) ? "the token was deleted" : "the token was already gone";
+      } catch (AstraVaultException e) {
+        deleteFailure = e;
+        outcome = "deleting the token failed";
+        log.warn("Could not delete client {} after an invalid create response; it must be revoked by hand ({})",
+            clientId, e.getMessage());
+      }
+    }
+    InvalidTokenResponseException failure = new InvalidTokenResponseException(
+        "Astra DevOps API " + label + " returned an invalid token" + subject + ": " + problem + "; " + outcome);
+    if (deleteFailure != null) {
+      failure.addSuppressed(deleteFailure);
+    }
+    throw failure;
+  }
+
+  @Override
+  public List<RemoteToken> listTokens() {
+    return getJson(TOKENS_PATH, null, AstraJson.TOKENS);
+  }
+
+  @Override
+  public boolean deleteToken(String clientId) {
+    String id = requireSegment(clientId, "clientId");
+    String path = TOKENS_PATH + "/" + id;
+    Request request = new Request.Builder().url(url(TOKENS_PATH, id)).delete().build();
+    return executeIdempotent(request, "DELETE /" + path, (response, attempts) -> {
+      if (response.isSuccessful()) {
+        return true;
+      }
+      if (response.code() == 404) {
+        return false;
+      }
+      throw apiError("DELETE /" + path, response, attempts);
+    });
+  }
+
+  @Override
+  public List<RemoteRole> listRoles() {
+    return getJson(ROLES_PATH, null, AstraJson.ROLES);
+  }
+
+  @Override
+  public RemoteRole role(String roleId) {
+    String id = requireSegment(roleId, "roleId");
+    return getJson(ROLES_PATH + "/" + id, null, AstraJson.ROLE);
+  }
+
+  @Override
+  public String currentOrgId() {
+    return getJson(CURRENT_ORG_PATH, null, AstraJson.ORG_ID);
+  }
+
+  @Override
+  public String currentOrgId(String bearerToken) {
+    return getJson(CURRENT_ORG_PATH, AstraClientSettings.checkToken(bearerToken, "bearerToken"), AstraJson.ORG_ID);
+  }
+
+  private <T> T getJson(String path, @Nullable String bearerOverride, JsonAdapter<T> adapter) {
+    String label = "GET /" + path;
+    Request.Builder builder = new Request.Builder().url(url(path)).get();
+    if (bearerOverride != null) {
+      builder.header("Authorization", "Bearer " + bearerOverride);
+    }
+    return executeIdempotent(builder.build(), label, (response, attempts) -> {
+      if (!response.isSuccessful()) {
+        throw apiError(label, response, attempts);
+      }
+      // Read fully first: an I/O error here is worth a retry, a syntax error is not.
+      byte[] body = response.body().bytes();
+      try {
+        T value = adapter.fromJson(new Buffer().write(body));
+        if (value == null) {
+          throw new JsonDataException("null body");
+        }
+        return value;
+      } catch (IOException | JsonDataException e) {
+        throw new AstraApiException("Astra DevOps API " + label + " answered HTTP " + response.code()
+            + " with a body that could not be parsed", response.code(), null, null);
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface ResponseHandler<T> {
+    /** Maps one final response (success or error) to a value or an exception; {@code attempts} is for messages. */
+    T handle(Response response, int attempts) throws IOException;
+  }
+
+  /**
+   * Runs a GET or DELETE, retrying I/O errors and 429/502/503/504 up to {@link RetryPolicy#maxAttempts()} attempts in
+   * total. The response is closed before the back-off wait so no connection is held while sleeping.
+   */
+  private <T> T executeIdempotent(Request request, String label, ResponseHandler<T> handler) {
+    int maxAttempts = retryPolicy.maxAttempts();
+    for (int attempt = 1; ; attempt++) {
+      Duration wait;
+      try (Response response = client.newCall(request).execute()) {
+        int code = response.code();
+        if (!isRetryable(code) || attempt >= maxAttempts) {
+          return handler.handle(response, attempt);
+        }
+        Duration retryAfter = retryAfter(response);
+        wait = retryAfter != null ? retryPolicy.capped(retryAfter) : retryPolicy.backoff(attempt, random);
+        log.debug("Astra DevOps API {} answered HTTP {} (attempt {}/{}); retrying in {}", label, code, attempt,
+            maxAttempts, wait);
+      } catch (IOException e) {
+        if (attempt >= maxAttempts) {
+          throw new AstraUnavailableException("Astra DevOps API " + label + " failed after " + attempt
+              + (attempt == 1 ? " attempt: " : " attempts: ") + describe(e), e);
+        }
+        wait = retryPolicy.backoff(attempt, random);
+        log.debug("Astra DevOps API {} failed with {} (attempt {}/{}); retrying in {}", label, describe(e), attempt,
+            maxAttempts, wait);
+      }
+      pause(label, wait);
+    }
+  }
+
+  private void pause(String label, Duration wait) {
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AstraUnavailableException("Astra DevOps API " + label + " was interrupted while backing off", e);
+    }
+  }
+
+  private static boolean isRetryable(int code) {
+    return code == 429 || code == 502 || code == 503 || code == 504;
+  }
+
+  /** Seconds or an HTTP-date (OkHttp's RFC 1123 parsing); a date in the past means "now". Null if absent/invalid. */
+  private @Nullable Duration retryAfter(Response response) {
+    String value = response.header("Retry-After");
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String trimmed = value.trim();
+    if (trimmed.chars().allMatch(Character::isDigit)) {
+      try {
+        return Duration.ofSeconds(Long.parseLong(trimmed));
+      } catch (NumberFormatException | ArithmeticException tooLarge) {
+        return Duration.ofSeconds(Long.MAX_VALUE);
+      }
+    }
+    Instant at = response.headers().getInstant("Retry-After");
+    if (at == null) {
+      return null;
+    }
+    Duration until = Duration.between(clock.instant(), at);
+    return until.isNegative() ? Duration.ZERO : until;
+  }
+
+  /** Status first, body second: the body is only consulted for Astra's error ID and message. */
+  private AstraApiException apiError(String label, Response response, int attempts) {
+    int code = response.code();
+    AstraJson.ApiError error = null;
+    String text = null;
+    try {
+      text = response.peekBody(MAX_ERROR_BODY).string();
+      error = AstraJson.readError(text);
+    } catch (IOException e) {
+      log.debug("Could not read the error body of {}: {}", label, describe(e));
+    }
+    Integer astraId = error == null ? null : error.id();
+    String astraMessage = sanitize(error != null ? error.message() : text);
+    String message = "Astra DevOps API " + label + " failed: HTTP " + code
+        + (astraId == null ? "" : " (Astra error " + astraId + ")")
+        + (attempts > 1 ? " after " + attempts + " attempts" : "");
+    if (code == 401 || code == 403) {
+      return new AstraAuthenticationException(message, code, astraId, astraMessage);
+    }
+    if (code == 404) {
+      return new AstraNotFoundException(message, astraId, astraMessage);
+    }
+    if (code == 429) {
+      return new AstraRateLimitedException(message, retryAfter(response), astraId, astraMessage);
+    }
+    if (code >= 500) {
+      return new AstraServerException(message, code, astraId, astraMessage);
+    }
+    return new AstraApiException(message, code, astraId, astraMessage);
+  }
+
+  /**
+   * Astra's messages sometimes quote the token they rejected ({@code Resource, token, was malformed ... %s}), so
+   * anything token-shaped and the root token itself are masked, and the text is bounded.
+   */
+  private @Nullable String sanitize(@Nullable String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    String cleaned = TOKEN_IN_TEXT.matcher(text.replace(rootToken, "██")).replaceAll("AstraCS:██").strip();
+    if (cleaned.contains("\"secret\"")) {
+      return null;
+    }
+    return cleaned.length() > MAX_ASTRA_MESSAGE ? cleaned.substring(0, MAX_ASTRA_MESSAGE) + "…" : cleaned;
+  }
+
+  /** Failures that happen before a single byte of the request can have left this process. */
+  private static boolean neverSent(IOException e) {
+    return e instanceof ConnectException || e instanceof UnknownHostException
+        || e instanceof NoRouteToHostException;
+  }
+
+  /** The exception type only: OkHttp's messages may quote URLs and are not ours to vouch for. */
+  private static String describe(IOException e) {
+    return e.getClass().getSimpleName();
+  }
+
+  private HttpUrl url(String path, String... encodedSegments) {
+    HttpUrl.Builder builder = baseUrl.newBuilder().addPathSegments(path);
+    for (String segment : encodedSegments) {
+      builder.addPathSegment(segment);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Rejects ids that would change the request path ({@code .}, {@code ..}) or are blank; everything else is
+   * percent-encoded. Ids are case-sensitive and passed through verbatim apart from trimming.
+   */
+  private static String requireSegment(@Nullable String value, String what) {
+    Objects.requireNonNull(value, what);
+    String trimmed = value.trim();
+    if (trimmed.isEmpty() || trimmed.equals(".") || trimmed.equals("..")) {
+      throw new IllegalArgumentException(what + " is blank or a dot segment");
+    }
+    return trimmed;
+  }
+
+  static String expectedToken(String clientId, String secret) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return "AstraCS:" + clientId + ":" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** Adds the org's credentials (unless the call carries its own), {@code Accept} and {@code User-Agent}. */
+  private static final class AstraHeaders implements Interceptor {
+    private final String authorization;
+    private final String userAgent;
+
+    AstraHeaders(String rootToken, String userAgent) {
+      this.authorization = "Bearer " + rootToken;
+      this.userAgent = userAgent;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request request = chain.request();
+      Request.Builder builder = request.newBuilder()
+          .header("Accept", "application/json")
+          .header("User-Agent", userAgent);
+      if (request.header("Authorization") == null) {
+        builder.header("Authorization", authorization);
+      }
+      return chain.proceed(builder.build());
+    }
+
+    @Override
+    public String toString() {
+      return "AstraHeaders[authorization=Bearer ██, userAgent=" + userAgent + "]";
+    }
+  }
+
+  /**
+   * A JSON body OkHttp may send only once, so that even a transport-level retry (should one be configured on a
+   * shared client) cannot replay a token creation.
+   */
+  private static final class OneShotBody extends RequestBody {
+    private final byte[] bytes;
+
+    OneShotBody(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return JSON;
+    }
+
+    @Override
+    public long contentLength() {
+      return bytes.length;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      sink.write(bytes);
+    }
+
+    @Override
+    public boolean isOneShot() {
+      return true;
+    }
+  }
+}

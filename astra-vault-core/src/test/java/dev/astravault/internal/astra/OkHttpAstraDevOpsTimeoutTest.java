@@ -1,0 +1,73 @@
+package dev.astravault.internal.astra;
+
+import static dev.astravault.internal.astra.Fixtures.ROLE_ID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.astravault.AstraUnavailableException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.List;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The only tests that wait for real: a 200 ms call timeout against a server that never answers. */
+@Timeout(10)
+class OkHttpAstraDevOpsTimeoutTest {
+  private static final Duration CALL_TIMEOUT = Duration.ofMillis(200);
+
+  private final MockWebServer server = new MockWebServer();
+  private final Fixtures.RecordingSleeper sleeper = new Fixtures.RecordingSleeper();
+  private AstraDevOps astra;
+
+  @BeforeEach
+  void start() throws IOException {
+    server.start();
+    astra = OkHttpAstraDevOps.create(Fixtures.settings(server, sleeper)
+        .callTimeout(CALL_TIMEOUT)
+        .retryPolicy(RetryPolicy.of(2, Duration.ofMillis(250), Duration.ofSeconds(10)))
+        .build());
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void hangingGetTimesOutEachAttemptAndIsRetried() {
+    server.enqueue(Fixtures.stall());
+    server.enqueue(Fixtures.stall());
+
+    long started = System.nanoTime();
+    AstraUnavailableException e = catchThrowableOfType(AstraUnavailableException.class, () -> astra.listTokens());
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(e).isExactlyInstanceOf(AstraUnavailableException.class)
+        .hasMessageContaining("failed after 2 attempts")
+        .hasCauseInstanceOf(InterruptedIOException.class);
+    assertThat(elapsed).isBetween(CALL_TIMEOUT.multipliedBy(2), Duration.ofSeconds(5));
+    assertThat(sleeper.sleeps()).containsExactly(Duration.ofMillis(250));
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void hangingPostIsAmbiguousAndNotRetried() {
+    server.enqueue(Fixtures.stall());
+    server.enqueue(Fixtures.json(200, Fixtures.createResponse()));
+
+    long started = System.nanoTime();
+    AmbiguousCreateException e = catchThrowableOfType(AmbiguousCreateException.class,
+        () -> astra.createToken(new CreateTokenRequest(List.of(ROLE_ID), null, "tag", null)));
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(e).hasCauseInstanceOf(InterruptedIOException.class);
+    assertThat(elapsed).isBetween(CALL_TIMEOUT, Duration.ofSeconds(5));
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(sleeper.sleeps()).isEmpty();
+  }
+}
