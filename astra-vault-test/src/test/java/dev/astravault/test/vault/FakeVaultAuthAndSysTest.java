@@ -1,0 +1,168 @@
+package dev.astravault.test.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.test.MutableClock;
+import dev.astravault.test.vault.RawVault.Reply;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Token auth, ACLs, logins, health, seal and standby over raw HTTP (vault-http-api.md §2.1, 2.6–2.8). */
+class FakeVaultAuthAndSysTest {
+  final MutableClock clock = TestClocks.clock();
+  @RegisterExtension final FakeVault vault = FakeVault.builder()
+      .clock(clock)
+      .policy(Policy.builder("app").path("secret/data/app/*", Capability.READ, Capability.CREATE).build())
+      .token("s.app", TokenSpec.of(Duration.ofHours(1), "app").withExplicitMaxTtl(Duration.ofHours(2)))
+      .appRole("my-role", "role-1", "secret-1", TokenSpec.of(Duration.ofMinutes(20), "app"))
+      .kubernetesRole("web", "jwt-1", "web-sa", "prod", TokenSpec.of(Duration.ofMinutes(30), "app"))
+      .build();
+
+  RawVault as(String token) {
+    return new RawVault(vault, token);
+  }
+
+  @Test
+  void missingTokenAclDenialAndInvalidTokenAre403() {
+    Reply none = as("").get("secret/data/app/x");
+    assertThat(none.code()).isEqualTo(403);
+    assertThat(none.body()).isEqualTo("{\"errors\":[\"permission denied\"]}\n");
+    Reply denied = as("s.app").get("secret/data/other");
+    assertThat(denied.code()).isEqualTo(403);
+    assertThat(denied.errors()).containsExactly("1 error occurred:\n\t* permission denied\n\n");
+    assertThat(as("s.nope").get("secret/data/app/x").errors())
+        .containsExactly("2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n");
+    // create but not update: the first write is allowed, the second is not
+    assertThat(as("s.app").post("secret/data/app/x", "{\"data\":{\"a\":\"b\"}}").code()).isEqualTo(200);
+    assertThat(as("s.app").post("secret/data/app/x", "{\"data\":{\"a\":\"c\"}}").code()).isEqualTo(403);
+    assertThat(as("s.app").get("secret/data/app/x").code()).isEqualTo(200);
+  }
+
+  @Test
+  void lookupSelfRenewSelfWithMaxTtlAndRevokeSelf() {
+    Reply root = as("root").get("auth/token/lookup-self");
+    assertThat(root.code()).isEqualTo(200);
+    assertThat(root.data()).containsEntry("policies", java.util.List.of("root")).containsEntry("ttl", 0.0)
+        .containsEntry("expire_time", null).containsEntry("path", "auth/token/root");
+
+    Reply self = as("s.app").get("auth/token/lookup-self");
+    assertThat(self.data()).containsEntry("ttl", 3600.0).containsEntry("creation_ttl", 3600.0)
+        .containsEntry("explicit_max_ttl", 7200.0).containsEntry("policies", java.util.List.of("default", "app"))
+        .containsKeys("accessor", "creation_time", "display_name", "entity_id", "id", "issue_time", "meta",
+            "num_uses", "orphan", "renewable", "type");
+
+    clock.advance(Duration.ofMinutes(50));
+    Reply renew = as("s.app").post("auth/token/renew-self", "{\"increment\":\"2h\"}");
+    assertThat(renew.code()).isEqualTo(200);
+    assertThat(renew.json()).containsEntry("data", null).containsEntry("renewable", false);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> auth = (Map<String, Object>) renew.json().get("auth");
+    assertThat(auth).containsEntry("lease_duration", 4200.0).containsEntry("renewable", true)
+        .containsKeys("client_token", "accessor", "policies", "token_policies", "metadata", "entity_id",
+            "token_type", "orphan", "mfa_requirement", "num_uses");
+    assertThat(renew.json().get("warnings").toString())
+        .contains("TTL of \"2h0m0s\" exceeded the effective max_ttl of \"1h10m0s\"; TTL value is capped accordingly");
+
+    clock.advance(Duration.ofMinutes(70));
+    assertThat(as("s.app").get("auth/token/lookup-self").errors())
+        .containsExactly("2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n");
+    assertThat(vault.isTokenValid("s.app")).isFalse();
+
+    String t = vault.createToken(TokenSpec.of(Duration.ofHours(1)));
+    assertThat(as(t).post("auth/token/revoke-self", "").code()).isEqualTo(204);
+    assertThat(as(t).get("auth/token/lookup-self").code()).isEqualTo(403);
+    assertThat(as("root").post("auth/token/renew-self", "{}").errors()).containsExactly("invalid lease ID");
+  }
+
+  @Test
+  void appRoleLogin() {
+    Reply login = as("").post("auth/approle/login", "{\"role_id\":\"role-1\",\"secret_id\":\"secret-1\"}");
+    assertThat(login.code()).isEqualTo(200);
+    assertThat(login.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(login.json()).containsEntry("renewable", false).containsEntry("data", null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> auth = (Map<String, Object>) login.json().get("auth");
+    assertThat(auth).containsEntry("policies", java.util.List.of("default", "app"))
+        .containsEntry("metadata", Map.of("role_name", "my-role")).containsEntry("lease_duration", 1200.0)
+        .containsEntry("renewable", true).containsEntry("token_type", "service").containsEntry("orphan", true);
+    assertThat(vault.isTokenValid((String) auth.get("client_token"))).isTrue();
+
+    assertThat(as("").post("auth/approle/login", "{\"role_id\":\"role-1\",\"secret_id\":\"bad\"}").errors())
+        .containsExactly("invalid role or secret ID");
+    assertThat(as("").post("auth/approle/login", "{\"secret_id\":\"x\"}").errors()).containsExactly("missing role_id");
+    assertThat(as("").post("auth/approle/login", "{\"role_id\":\"x\"}").errors()).containsExactly("missing secret_id");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void kubernetesLogin() {
+    Reply login = as("").post("auth/kubernetes/login", "{\"role\":\"web\",\"jwt\":\"jwt-1\"}");
+    assertThat(login.code()).isEqualTo(200);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> auth = (Map<String, Object>) login.json().get("auth");
+    assertThat((Map<String, Object>) auth.get("metadata")).containsEntry("role", "web")
+        .containsEntry("service_account_name", "web-sa").containsEntry("service_account_namespace", "prod")
+        .containsKeys("service_account_secret_name", "service_account_uid");
+    assertThat(as("").post("auth/kubernetes/login", "{\"role\":\"web\",\"jwt\":\"forged\"}").code()).isEqualTo(403);
+    assertThat(as("").post("auth/kubernetes/login", "{\"role\":\"x\",\"jwt\":\"j\"}").errors())
+        .containsExactly("invalid role name \"x\"");
+    assertThat(as("").post("auth/kubernetes/login", "{\"jwt\":\"j\"}").errors()).containsExactly("missing role");
+    assertThat(as("").post("auth/kubernetes/login", "{\"role\":\"web\"}").errors()).containsExactly("missing jwt");
+  }
+
+  @Test
+  void healthCodesPerState() {
+    Reply active = as("").get("sys/health");
+    assertThat(active.code()).isEqualTo(200);
+    assertThat(active.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(active.json().keySet()).containsExactly("initialized", "sealed", "standby", "performance_standby",
+        "replication_performance_mode", "replication_dr_mode", "server_time_utc", "version", "cluster_name",
+        "cluster_id");
+    assertThat(active.json()).containsEntry("server_time_utc", (double) TestClocks.START.getEpochSecond());
+
+    vault.standby(true);
+    assertThat(as("").get("sys/health").code()).isEqualTo(429);
+    assertThat(as("").get("sys/health?standbyok=true").code()).isEqualTo(200);
+    assertThat(as("").get("sys/health?standbycode=299").code()).isEqualTo(299);
+    assertThat(as("root").get("auth/token/lookup-self").code()).isEqualTo(200);
+    vault.standby(false);
+
+    vault.seal();
+    Reply sealed = as("").get("sys/health");
+    assertThat(sealed.code()).isEqualTo(503);
+    assertThat(sealed.json()).containsEntry("sealed", true).doesNotContainKeys("cluster_name", "cluster_id");
+    assertThat(as("").send("HEAD", "sys/health", null).code()).isEqualTo(503);
+    assertThat(as("").get("sys/health?sealedcode=200").code()).isEqualTo(200);
+    assertThat(as("").get("sys/health?sealedcode=x").code()).isEqualTo(400);
+
+    Reply status = as("").get("sys/seal-status");
+    assertThat(status.code()).isEqualTo(200);
+    assertThat(status.json()).containsEntry("sealed", true).containsEntry("t", 1.0).containsEntry("n", 1.0)
+        .containsEntry("progress", 0.0).containsEntry("type", "shamir");
+
+    Reply blocked = as("root").get("secret/data/x");
+    assertThat(blocked.code()).isEqualTo(503);
+    assertThat(blocked.body()).isEqualTo("{\"errors\":[\"Vault is sealed\"]}\n");
+    vault.unseal();
+    assertThat(as("root").get("auth/token/lookup-self").code()).isEqualTo(200);
+
+    vault.initialized(false);
+    assertThat(as("").get("sys/health").code()).isEqualTo(501);
+    assertThat(as("").send("POST", "sys/health", "{}").code()).isEqualTo(405);
+  }
+
+  @Test
+  void resetRestoresConfiguredState() {
+    String t = vault.createToken(TokenSpec.of(Duration.ofHours(1)));
+    vault.putKv("secret/a", Map.of("k", "v"));
+    vault.seal();
+    vault.reset();
+    assertThat(vault.isSealed()).isFalse();
+    assertThat(vault.isTokenValid(t)).isFalse();
+    assertThat(vault.isTokenValid("s.app")).isTrue();
+    assertThat(vault.kv("secret/a")).isEmpty();
+    assertThat(vault.requests()).isEmpty();
+  }
+}

@@ -1,0 +1,188 @@
+package dev.astravault.test.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.test.MutableClock;
+import dev.astravault.test.vault.RawVault.Reply;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** KV v1 and v2 over raw HTTP against vault-http-api.md §2.1–2.4. */
+class FakeVaultKvTest {
+  final MutableClock clock = TestClocks.clock();
+  @RegisterExtension final FakeVault vault = FakeVault.builder().clock(clock).build();
+  RawVault root() {
+    return new RawVault(vault, vault.rootToken());
+  }
+
+  @Test
+  void v2WriteAndReadUseTheExactEnvelope() {
+    Reply w = root().post("secret/data/app", "{\"data\":{\"foo\":\"bar\",\"n\":5}}");
+    assertThat(w.code()).isEqualTo(200);
+    assertThat(w.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(w.headers().get("Cache-Control")).isEqualTo("no-store");
+    assertThat(w.body()).endsWith("}\n");
+    assertThat(w.json()).containsOnlyKeys("request_id", "lease_id", "renewable", "lease_duration", "data",
+        "wrap_info", "warnings", "auth", "mount_type");
+    assertThat(w.body()).contains("\"data\":{\"created_time\":\"2025-03-01T10:00:00Z\",\"custom_metadata\":null,"
+        + "\"deletion_time\":\"\",\"destroyed\":false,\"version\":1}");
+
+    Reply r = root().get("secret/data/app");
+    assertThat(r.code()).isEqualTo(200);
+    assertThat(r.body()).startsWith("{\"request_id\":\"").contains("\"lease_id\":\"\",\"renewable\":false,"
+        + "\"lease_duration\":0,\"data\":{\"data\":{\"foo\":\"bar\",\"n\":5},\"metadata\":{\"created_time\":"
+        + "\"2025-03-01T10:00:00Z\",\"custom_metadata\":null,\"deletion_time\":\"\",\"destroyed\":false,"
+        + "\"version\":1}},\"wrap_info\":null,\"warnings\":null,\"auth\":null,\"mount_type\":\"kv\"}");
+    assertThat(vault.kv("secret/app")).contains(Map.of("foo", "bar", "n", 5L));
+  }
+
+  @Test
+  void v2MissingKeyAndMissingVersionAre404WithEmptyErrors() {
+    assertThat(root().get("secret/data/nope").code()).isEqualTo(404);
+    assertThat(root().get("secret/data/nope").body()).isEqualTo("{\"errors\":[]}\n");
+    root().post("secret/data/app", "{\"data\":{\"a\":\"1\"}}");
+    assertThat(root().get("secret/data/app?version=7").code()).isEqualTo(404);
+  }
+
+  @Test
+  void v2CheckAndSet() {
+    assertThat(root().post("secret/data/c", "{\"data\":{\"a\":\"1\"},\"options\":{\"cas\":0}}").code())
+        .isEqualTo(200);
+    Reply again = root().post("secret/data/c", "{\"data\":{\"a\":\"2\"},\"options\":{\"cas\":0}}");
+    assertThat(again.code()).isEqualTo(400);
+    assertThat(again.errors()).containsExactly("check-and-set parameter did not match the current version");
+    assertThat(root().post("secret/data/c", "{\"data\":{\"a\":\"2\"},\"options\":{\"cas\":1}}").code())
+        .isEqualTo(200);
+    assertThat(root().post("secret/data/c", "{\"data\":{\"a\":\"3\"},\"options\":{\"cas\":1}}").code())
+        .isEqualTo(400);
+    root().post("secret/metadata/c", "{\"cas_required\":true}");
+    assertThat(root().post("secret/data/c", "{\"data\":{\"a\":\"3\"}}").errors())
+        .containsExactly("check-and-set parameter required for this call");
+    assertThat(root().post("secret/data/c", "{\"options\":{}}").errors()).containsExactly("no data provided");
+  }
+
+  @Test
+  void v2SoftDeleteUndeleteDestroyAndVersions() {
+    root().post("secret/data/v", "{\"data\":{\"a\":\"1\"}}");
+    root().post("secret/data/v", "{\"data\":{\"a\":\"2\"}}");
+    clock.advance(java.time.Duration.ofSeconds(5));
+    assertThat(root().delete("secret/data/v").code()).isEqualTo(204);
+    assertThat(root().delete("secret/data/missing").code()).isEqualTo(204);
+    Reply deleted = root().get("secret/data/v");
+    assertThat(deleted.code()).isEqualTo(404);
+    assertThat(deleted.body()).contains("\"data\":{\"data\":null,\"metadata\":{\"created_time\":"
+        + "\"2025-03-01T10:00:00Z\",\"custom_metadata\":null,\"deletion_time\":\"2025-03-01T10:00:05Z\","
+        + "\"destroyed\":false,\"version\":2}}");
+    assertThat(root().get("secret/data/v?version=1").data()).containsEntry("data", Map.of("a", "1"));
+
+    assertThat(root().post("secret/undelete/v", "{\"versions\":[2]}").code()).isEqualTo(204);
+    assertThat(root().get("secret/data/v").data()).containsEntry("data", Map.of("a", "2"));
+    assertThat(root().send("PUT", "secret/destroy/v", "{\"versions\":[2]}").code()).isEqualTo(204);
+    assertThat(root().get("secret/data/v").body()).contains("\"destroyed\":true");
+    assertThat(root().post("secret/delete/v", "{\"versions\":[1]}").code()).isEqualTo(204);
+    assertThat(root().get("secret/data/v?version=1").code()).isEqualTo(404);
+    assertThat(root().post("secret/delete/v", "{}").errors()).containsExactly("no version number provided");
+
+    Reply meta = root().get("secret/metadata/v");
+    assertThat(meta.code()).isEqualTo(200);
+    assertThat(meta.data()).containsEntry("current_version", 2.0).containsEntry("delete_version_after", "0s")
+        .containsKeys("cas_required", "created_time", "custom_metadata", "max_versions", "oldest_version",
+            "updated_time");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> versions = (Map<String, Object>) meta.data().get("versions");
+    assertThat(versions).containsOnlyKeys("1", "2");
+
+    assertThat(root().delete("secret/metadata/v").code()).isEqualTo(204);
+    assertThat(root().get("secret/metadata/v").code()).isEqualTo(404);
+    assertThat(root().delete("secret/metadata/v").code()).isEqualTo(204);
+  }
+
+  @Test
+  void v2MaxVersionsDropsTheOldest() {
+    root().post("secret/metadata/m", "{\"max_versions\":2}");
+    for (int i = 1; i <= 3; i++) {
+      root().post("secret/data/m", "{\"data\":{\"i\":" + i + "}}");
+    }
+    assertThat(root().get("secret/data/m?version=1").code()).isEqualTo(404);
+    assertThat(root().get("secret/metadata/m").data()).containsEntry("oldest_version", 2.0)
+        .containsEntry("max_versions", 2.0);
+  }
+
+  @Test
+  void v2ListWithListMethodOrQueryAndErrors() {
+    root().post("secret/data/dir/a", "{\"data\":{\"x\":\"1\"}}");
+    root().post("secret/data/dir/sub/b", "{\"data\":{\"x\":\"1\"}}");
+    Reply list = root().list("secret/metadata/dir");
+    assertThat(list.code()).isEqualTo(200);
+    assertThat(list.keys()).containsExactly("a", "sub/");
+    assertThat(root().get("secret/metadata/dir/?list=true").keys()).containsExactly("a", "sub/");
+    assertThat(root().list("secret/metadata/empty").body()).isEqualTo("{\"errors\":[]}\n");
+    assertThat(root().list("secret/metadata/empty").code()).isEqualTo(404);
+    assertThat(root().list("secret/data/dir").code()).isEqualTo(405);
+    assertThat(root().get("secret/metadata/dir?list=maybe").code()).isEqualTo(400);
+    assertThat(root().get("secret/metadata/dir?list=maybe").body()).isEqualTo("{\"errors\":[]}\n");
+  }
+
+  @Test
+  void v1StylePathOnV2MountIs404WithWarning() {
+    Reply r = root().get("secret/app");
+    assertThat(r.code()).isEqualTo(404);
+    assertThat(r.json()).containsEntry("data", null);
+    assertThat(r.json().get("warnings").toString()).startsWith("[Invalid path for a versioned K/V secrets engine.")
+        .contains("'vault kv get'");
+  }
+
+  @Test
+  void kvV1() {
+    assertThat(root().post("kv/my", "{\"foo\":\"bar\"}").code()).isEqualTo(204);
+    Reply r = root().get("kv/my");
+    assertThat(r.code()).isEqualTo(200);
+    assertThat(r.body()).contains("\"lease_id\":\"\",\"renewable\":false,\"lease_duration\":2764800,"
+        + "\"data\":{\"foo\":\"bar\"}");
+    root().post("kv/ttl", "{\"foo\":\"bar\",\"ttl\":\"1h\"}");
+    assertThat(root().get("kv/ttl").json()).containsEntry("lease_duration", 3600.0);
+    assertThat(root().post("kv/empty", "").errors()).containsExactly("missing data fields");
+    assertThat(root().get("kv/missing").code()).isEqualTo(404);
+    root().post("kv/dir/x", "{\"a\":\"b\"}");
+    assertThat(root().list("kv/").keys()).containsExactly("dir/", "my", "ttl");
+    assertThat(root().delete("kv/my").code()).isEqualTo(204);
+    assertThat(root().delete("kv/my").code()).isEqualTo(204);
+    assertThat(root().get("kv/my").code()).isEqualTo(404);
+    assertThat(vault.kvKeys("kv/")).containsExactly("dir/x", "ttl");
+  }
+
+  @Test
+  void configurableMountsAndUnknownRoutes() {
+    try (FakeVault custom = FakeVault.builder().clock(clock).kvMount("team/kv", 2).kvMount("old", 1).build()) {
+      RawVault raw = new RawVault(custom, custom.rootToken());
+      assertThat(raw.post("team/kv/data/x", "{\"data\":{\"a\":\"b\"}}").code()).isEqualTo(200);
+      assertThat(raw.post("old/x", "{\"a\":\"b\"}").code()).isEqualTo(204);
+      Reply unknown = raw.get("secret/data/x");
+      assertThat(unknown.code()).isEqualTo(404);
+      assertThat(unknown.errors()).containsExactly("no handler for route \"secret/data/x\". route entry not found.");
+    }
+  }
+
+  @Test
+  void invalidJsonAndUnknownMethods() {
+    assertThat(root().post("kv/x", "{nope").errors()).containsExactly("error parsing JSON");
+    Reply patch = root().send("PATCH", "kv/x", "{}");
+    assertThat(patch.code()).isEqualTo(405);
+    assertThat(patch.body()).isEqualTo("{\"errors\":[]}\n");
+  }
+
+  @Test
+  void requestLogRecordsMethodPathHeadersAndBody() {
+    new RawVault(vault, vault.rootToken()).list("secret/metadata/");
+    root().post("kv/x", "{\"a\":\"b\"}");
+    List<VaultRequest> log = vault.requests();
+    assertThat(log).hasSize(2);
+    assertThat(log.get(0).method()).isEqualTo("LIST");
+    assertThat(log.get(1).path()).isEqualTo("/v1/kv/x");
+    assertThat(log.get(1).body()).isEqualTo("{\"a\":\"b\"}");
+    assertThat(log.get(1).token()).contains("root");
+    assertThat(log.get(1).toString()).doesNotContain("root").doesNotContain("\"a\"");
+  }
+}
