@@ -1,22 +1,40 @@
 package dev.astravault;
 
 import dev.astravault.internal.SystemActorProvider;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Supplies the {@link Actor} of the current call for audit events. Called on the caller's thread for API calls and
- * on the renewal thread for background work. Must be fast and must not throw; it is guarded anyway.
+ * on the scheduler thread for background work (renewals, the expiry sweeper), where no principal is expected. Must
+ * be fast and must not throw; it is guarded anyway (a failing provider falls back to {@link #system()}).
+ *
+ * <p>Integrations compose rather than implement: Spring, for example, uses
+ * {@code ActorProvider.system(appName).withPrincipal(() -> currentAuthenticationNameOrNull())}.
  */
 @FunctionalInterface
 public interface ActorProvider {
   Actor current();
 
-  /** The OS user, host name and process id (plus an optional application name), computed once. */
+  /**
+   * This provider, with the principal on whose behalf the current call is made taken from {@code principal}
+   * (called on every event; returns null when there is none, e.g. on a background thread).
+   */
+  default ActorProvider withPrincipal(Supplier<@Nullable String> principal) {
+    Objects.requireNonNull(principal, "principal");
+    ActorProvider base = this;
+    return () -> base.current().withPrincipal(principal.get());
+  }
+
+  /** The OS user, host name and process id, computed once. */
   static ActorProvider system() {
     return SystemActorProvider.INSTANCE;
   }
 
   /** Like {@link #system()}, naming the application. */
   static ActorProvider system(String applicationName) {
+    Objects.requireNonNull(applicationName, "applicationName");
     Actor base = SystemActorProvider.INSTANCE.current();
     Actor actor = new Actor(base.user(), base.host(), base.process(), applicationName, null);
     return () -> actor;

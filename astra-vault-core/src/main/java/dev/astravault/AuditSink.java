@@ -1,17 +1,25 @@
 package dev.astravault;
 
+import dev.astravault.audit.AsyncAuditSink;
+import dev.astravault.audit.CompositeAuditSink;
+import dev.astravault.audit.Slf4jAuditSink;
 import dev.astravault.event.AuditEvent;
-import dev.astravault.internal.Slf4jAuditSink;
+import java.util.List;
 
 /**
  * Receives one typed {@link AuditEvent} per operation. Events never contain a token, a secret or a root token; a
  * token is identified by its client id and an HMAC of the token.
  *
- * <p><b>Contract.</b> {@link #record} is called synchronously on the thread that performed the operation, possibly
- * from several threads at once, so it must be thread-safe, fast, and should not throw. astra-vault guards every sink
- * anyway: a sink exception never reaches the caller, except that under the fail-closed policy (the default) an issued
- * token is revoked when no sink could record its {@code TokenIssued} event. Slow or remote sinks belong behind an
- * asynchronous wrapper.
+ * <p><b>Contract.</b> {@link #record} is called synchronously on the thread that performed the operation (the
+ * caller's, or the scheduler's for renewals and the expiry sweeper), possibly from several threads at once, so it
+ * must be thread-safe, fast, and should not throw. astra-vault guards every sink anyway: a sink exception never
+ * reaches the caller, except that under the fail-closed policy (the default) an issued token is revoked, and the
+ * caller gets an {@link AuditException}, when no sink could record its {@code TokenIssued} event. Slow or remote
+ * sinks (files under fsync, databases) belong behind {@link #async(AuditSink)} so that background work such as
+ * renewals never waits for them.
+ *
+ * <p>Sinks: {@link #slf4j()}, {@link dev.astravault.audit.JsonLinesAuditSink},
+ * {@link dev.astravault.audit.JdbcAuditSink}, {@link #composite}, {@link #async}.
  */
 @FunctionalInterface
 public interface AuditSink {
@@ -19,9 +27,19 @@ public interface AuditSink {
   /** Records the event; throwing means "not recorded". */
   void record(AuditEvent event);
 
-  /** Writes each event as one structured SLF4J line on the logger {@code dev.astravault.audit}. */
+  /** Writes each event as one structured SLF4J line (key-value pairs) on the logger {@code dev.astravault.audit}. */
   static AuditSink slf4j() {
-    return Slf4jAuditSink.INSTANCE;
+    return Slf4jAuditSink.create();
+  }
+
+  /** Records on every sink; throws only when none of them recorded the event. */
+  static AuditSink composite(AuditSink... sinks) {
+    return CompositeAuditSink.of(List.of(sinks));
+  }
+
+  /** {@code delegate} behind a bounded queue (8192 events) drained by one daemon thread; see {@link AsyncAuditSink}. */
+  static AsyncAuditSink async(AuditSink delegate) {
+    return AsyncAuditSink.builder(delegate).build();
   }
 
   /** Discards events. */

@@ -3,13 +3,19 @@ package dev.astravault.event;
 import dev.astravault.Actor;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Issuing failed; no token was handed out (and none was left behind in Astra). */
-public record IssueFailed(Instant time, Actor actor, String org, String roleName, @Nullable String logicalName,
+/**
+ * Issuing failed; no token was handed out (and none was left behind in Astra). {@code org} and {@code role} are as
+ * the caller requested them (the org may be a logical name); {@code error} is the exception's class name.
+ */
+public record IssueFailed(Instant time, Actor actor, String org, String role, @Nullable String logical,
     Map<String, String> metadata, String error, String message) implements AuditEvent {
   public IssueFailed {
+    Objects.requireNonNull(error, "error");
+    Objects.requireNonNull(message, "message");
     metadata = Map.copyOf(metadata);
   }
 
@@ -31,5 +37,20 @@ public record IssueFailed(Instant time, Actor actor, String org, String roleName
   @Override
   public Optional<String> errorMessage() {
     return Optional.of(message);
+  }
+
+  @Override
+  public Optional<String> orgId() {
+    return Optional.of(org);
+  }
+
+  @Override
+  public Optional<String> roleName() {
+    return Optional.of(role);
+  }
+
+  @Override
+  public Optional<String> logicalName() {
+    return Optional.ofNullable(logical);
   }
 }

@@ -3,6 +3,7 @@ package dev.astravault.event;
 import dev.astravault.Actor;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.List;
 
 /** A lease was renewed to {@code expiresAt}; {@code warnings} says when the TTL was capped. */
@@ -15,5 +16,10 @@ public record LeaseRenewed(Instant time, Actor actor, TokenRef token, Duration t
   @Override
   public String type() {
     return "lease.renewed";
+  }
+
+  @Override
+  public Optional<TokenRef> tokenRef() {
+    return Optional.of(token);
   }
 }

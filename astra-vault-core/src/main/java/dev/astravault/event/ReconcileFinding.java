@@ -2,11 +2,15 @@ package dev.astravault.event;
 
 import dev.astravault.Actor;
 import java.time.Instant;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Reconciliation found drift between the store and Astra, and whether it was fixed. */
-public record ReconcileFinding(Instant time, Actor actor, String orgId, Kind kind, @Nullable String clientId,
-    @Nullable String leaseId, boolean fixed) implements AuditEvent {
+/**
+ * Reconciliation found drift between the store and Astra ({@code kind}), about the token {@code client} and the lease
+ * {@code lease} when known, and whether it was {@code fixed}.
+ */
+public record ReconcileFinding(Instant time, Actor actor, String org, Kind kind, @Nullable String client,
+    @Nullable String lease, boolean fixed) implements AuditEvent {
 
   /** The kind of drift. */
   public enum Kind {
@@ -21,5 +25,20 @@ public record ReconcileFinding(Instant time, Actor actor, String orgId, Kind kin
   @Override
   public String type() {
     return "reconcile.finding";
+  }
+
+  @Override
+  public Optional<String> orgId() {
+    return Optional.of(org);
+  }
+
+  @Override
+  public Optional<String> clientId() {
+    return Optional.ofNullable(client);
+  }
+
+  @Override
+  public Optional<String> leaseId() {
+    return Optional.ofNullable(lease);
   }
 }

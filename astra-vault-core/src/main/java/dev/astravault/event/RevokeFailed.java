@@ -26,4 +26,9 @@ public record RevokeFailed(Instant time, Actor actor, TokenRef token, RevokeReas
   public Optional<String> errorMessage() {
     return Optional.of(message);
   }
+
+  @Override
+  public Optional<TokenRef> tokenRef() {
+    return Optional.of(token);
+  }
 }

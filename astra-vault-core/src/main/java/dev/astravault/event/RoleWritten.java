@@ -4,9 +4,10 @@ import dev.astravault.Actor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** A role was created or updated, with the warnings the write produced. */
-public record RoleWritten(Instant time, Actor actor, String orgId, String roleName, String roleId, Duration ttl,
+/** A role was created ({@code created}) or updated, with the warnings the write produced. */
+public record RoleWritten(Instant time, Actor actor, String org, String role, String roleId, Duration ttl,
     Duration maxTtl, boolean created, List<String> warnings) implements AuditEvent {
   public RoleWritten {
     warnings = List.copyOf(warnings);
@@ -15,5 +16,15 @@ public record RoleWritten(Instant time, Actor actor, String orgId, String roleNa
   @Override
   public String type() {
     return "role.written";
+  }
+
+  @Override
+  public Optional<String> orgId() {
+    return Optional.of(org);
+  }
+
+  @Override
+  public Optional<String> roleName() {
+    return Optional.of(role);
   }
 }

@@ -3,9 +3,10 @@ package dev.astravault.event;
 import dev.astravault.Actor;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** Roles were synced from Astra: the names created, updated, and in collision. */
-public record RolesSynced(Instant time, Actor actor, String orgId, List<String> created, List<String> updated,
+/** Roles were synced from Astra: the names created, updated, and in collision (not written). */
+public record RolesSynced(Instant time, Actor actor, String org, List<String> created, List<String> updated,
     List<String> collisions) implements AuditEvent {
   public RolesSynced {
     created = List.copyOf(created);
@@ -16,5 +17,10 @@ public record RolesSynced(Instant time, Actor actor, String orgId, List<String> 
   @Override
   public String type() {
     return "role.synced";
+  }
+
+  @Override
+  public Optional<String> orgId() {
+    return Optional.of(org);
   }
 }

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Identifies a token in an event without revealing it: org, role, logical name, client id, lease id, its metadata,
  * and {@code tokenHmac}, the HMAC-SHA256 of the token under the manager's audit key (hex), so that an entry can be
- * matched to a known token as Vault's audit devices allow.
+ * matched to a known token as Vault's audit devices allow. {@code clientId} and {@code tokenHmac} are null before
+ * Astra created the token.
  */
 public record TokenRef(String orgId, String roleName, @Nullable String logicalName, @Nullable String clientId,
     String leaseId, Map<String, String> metadata, @Nullable String tokenHmac) {
