@@ -5,6 +5,7 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.AuditException;
 import dev.astravault.AuditPolicy;
 import dev.astravault.Lease;
+import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.LeaseExpiredException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
@@ -285,9 +286,10 @@ public final class RealTokenManager implements TokenManager {
     String description = settings.sendDescription() ? pending.description() : null;
     try {
       return backend.create(org, role, description, tokenExpiry);
-    } catch (AmbiguousCreateException ambiguous) {
+    } catch (AmbiguousCreateException | InvalidTokenResponseException unclear) {
+      // Either may have left a token in Astra whose secret we never saw: find it by its tag and delete it.
       settleAmbiguousCreate(org, pending, description);
-      throw ambiguous;
+      throw unclear;
     } catch (RuntimeException e) {
       store.delete(pending);
       throw e;
