@@ -37,6 +37,7 @@ public final class LeaseRecord {
   private final @Nullable Instant lastRenewedAt;
   private final @Nullable String lastError;
   private final int revokeAttempts;
+  private final @Nullable Instant stateChangedAt;
   private final long version;
 
   private LeaseRecord(Builder b) {
@@ -62,13 +63,17 @@ public final class LeaseRecord {
     this.lastRenewedAt = b.lastRenewedAt;
     this.lastError = b.lastError;
     this.revokeAttempts = b.revokeAttempts;
+    this.stateChangedAt = b.stateChangedAt;
     this.version = b.version;
     if (style == IssueStyle.UNIQUE && logicalName == null) {
       throw new IllegalArgumentException("logicalName is required for a UNIQUE-style record");
     }
-    if (state != LeaseState.PENDING && (clientId == null || token == null || secret == null
-        || generatedOn == null)) {
-      throw new IllegalArgumentException("a " + state + " record needs clientId, token, secret and generatedOn");
+    // token and secret may be absent past PENDING: a metadata-only store does not keep them.
+    if (state != LeaseState.PENDING && (clientId == null || generatedOn == null)) {
+      throw new IllegalArgumentException("a " + state + " record needs clientId and generatedOn");
+    }
+    if ((token == null) != (secret == null)) {
+      throw new IllegalArgumentException("token and secret must be both present or both absent");
     }
     if (version < 1) {
       throw new IllegalArgumentException("version must be >= 1: " + version);
@@ -108,6 +113,7 @@ public final class LeaseRecord {
     b.lastRenewedAt = lastRenewedAt;
     b.lastError = lastError;
     b.revokeAttempts = revokeAttempts;
+    b.stateChangedAt = stateChangedAt;
     b.version = version;
     return b;
   }
@@ -207,6 +213,20 @@ public final class LeaseRecord {
     return revokeAttempts;
   }
 
+  /**
+   * When the record last entered a REVOKING or REVOKE_FAILED state (or a recovery claim of a PENDING record); absent
+   * otherwise. Recovery reclaims a REVOKING record whose claim is older than a bound (its manager crashed) and
+   * retries a REVOKE_FAILED one after a back-off counted from this instant.
+   */
+  public Optional<Instant> stateChangedAt() {
+    return Optional.ofNullable(stateChangedAt);
+  }
+
+  /** A copy without token and secret: what a metadata-only store keeps. */
+  public LeaseRecord withoutSecret() {
+    return token == null ? this : toBuilder().token(null).secret(null).build();
+  }
+
   public long version() {
     return version;
   }
@@ -267,6 +287,7 @@ public final class LeaseRecord {
     private @Nullable Instant lastRenewedAt;
     private @Nullable String lastError;
     private int revokeAttempts;
+    private @Nullable Instant stateChangedAt;
     private long version = 1;
 
     private Builder() {}
@@ -293,6 +314,7 @@ public final class LeaseRecord {
     public Builder lastRenewedAt(@Nullable Instant v) { this.lastRenewedAt = v; return this; }
     public Builder lastError(@Nullable String v) { this.lastError = v; return this; }
     public Builder revokeAttempts(int v) { this.revokeAttempts = v; return this; }
+    public Builder stateChangedAt(@Nullable Instant v) { this.stateChangedAt = v; return this; }
     public Builder version(long v) { this.version = v; return this; }
 
     public LeaseRecord build() {

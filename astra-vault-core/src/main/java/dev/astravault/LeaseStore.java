@@ -6,45 +6,80 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a {@link TokenManager} keeps leases, org configs (root tokens included) and roles. The store is the source
- * of truth in direct mode; several managers may share one durable store.
+ * Where a {@link TokenManager} keeps leases, org configs (root tokens included) and roles. In direct mode the store
+ * is the source of truth: a token whose record is lost can only be found again by reconciliation. Several managers,
+ * in one process or many, may share one durable store; the contract below is what makes that safe. The kit
+ * {@code dev.astravault.test.store.LeaseStoreContract} in {@code astra-vault-test} checks an implementation against
+ * it.
+ *
+ * <h2>Records and versions</h2>
+ * A {@link LeaseRecord} is identified by its lease id and carries a {@code version} (1 on insert). Every change is a
+ * {@link #compareAndSet} from version {@code n} to {@code n + 1}: a writer reads a record, derives the next one with
+ * {@link LeaseRecord#next()}, and succeeds only if nobody changed the record meanwhile.
  *
  * <h2>Concurrency contract</h2>
  * <ul>
- *   <li>Every method is thread-safe and, for shared stores, safe across processes.</li>
- *   <li>{@link #insert} is atomic with respect to the uniqueness of the (org, role, logical name, successor) key of
- *       {@link IssueStyle#UNIQUE} records: of concurrent inserts for one key exactly one succeeds, the others throw
- *       {@link TokenAlreadyExistsException}. The key stays taken until the record is deleted, whatever its state.</li>
- *   <li>{@link #compareAndSet} and {@link #delete} succeed only if the stored version equals the expected record's
- *       version; otherwise they change nothing and return {@code false}. A successful compare-and-set stores the
- *       updated record, whose version must be the expected version + 1.</li>
- *   <li>Reads return a consistent snapshot of each record (never a torn one), but lists are not a snapshot of the
- *       whole store.</li>
- *   <li>Failures of the underlying storage are thrown as {@link StoreException}.</li>
+ *   <li>Every method is thread-safe and, for shared stores, safe across processes; each method is atomic on its
+ *       own (there are no multi-call transactions).</li>
+ *   <li><b>Insert-unique.</b> A record of style {@link IssueStyle#UNIQUE} holds the key (org id, role name, logical
+ *       name, successor flag): at most one stored record holds each key, whatever its state, until it is deleted.
+ *       Of any number of concurrent {@link #insert}s for one key exactly one succeeds; the others throw
+ *       {@link TokenAlreadyExistsException} and store nothing. Records of other styles hold no key.</li>
+ *   <li><b>Compare-and-set.</b> {@link #compareAndSet} stores {@code updated} if and only if the stored record's
+ *       version equals {@code expected.version()} at that moment; then it returns {@code true}. Otherwise (the
+ *       record changed or is gone) it changes nothing and returns {@code false}. Of concurrent compare-and-sets
+ *       from the same version, exactly one returns {@code true}. If {@code updated} would take a key another record
+ *       holds, it throws {@link TokenAlreadyExistsException} and changes nothing.</li>
+ *   <li><b>Delete</b> removes the record if and only if its version equals {@code expected.version()}, with the
+ *       same exactly-one-wins guarantee, and frees its key.</li>
+ *   <li><b>Reads</b> ({@link #get}, the finders and lists) return records as some successful write left them, never
+ *       a mix of two writes, and reflect every write that completed before the read began. A list is not a
+ *       snapshot of the whole store: records may change while it is being read. Returned lists are immutable or
+ *       private copies.</li>
+ *   <li><b>Claims.</b> Work that must happen once per lease (revoke, reap, recovery) is claimed by a compare-and-set
+ *       of the record into a new state (for example ACTIVE → REVOKING); the finders only propose candidates.</li>
+ *   <li><b>Secrets.</b> A durable store encrypts token secrets and root tokens at rest. A store that keeps no
+ *       secrets returns records whose {@link LeaseRecord#token()} and {@link LeaseRecord#secret()} are empty.</li>
+ *   <li>Failures of the underlying storage throw {@link StoreException} (a secret that cannot be decrypted,
+ *       {@link SecretDecryptionException}); when a write throws, the caller cannot tell whether it took effect,
+ *       and must read again.</li>
  * </ul>
  */
 public interface LeaseStore extends AutoCloseable {
 
   // ---- leases
 
+  /** The record with this lease id. */
   Optional<LeaseRecord> get(String leaseId);
 
-  /** The primary (non-successor) UNIQUE-style record of a triple. */
+  /** The primary (non-successor) UNIQUE-style record of a triple, in any state. */
   Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName);
 
+  /** The record whose token has this client id (client ids are unique). */
   Optional<LeaseRecord> findByClientId(String clientId);
 
-  /** Records whose lease id starts with {@code prefix} ({@code ""} for all), ordered by lease id. */
+  /**
+   * Records whose lease id starts with {@code prefix} ({@code ""} for all), in any state, ordered by lease id
+   * ({@link String#compareTo} order).
+   */
   List<LeaseRecord> list(String prefix);
 
   /**
-   * At most {@code limit} records in state ACTIVE or REVOKE_FAILED whose {@code expiresAt} is strictly before
-   * {@code instant}, soonest first.
+   * At most {@code limit} {@link LeaseState#ACTIVE} records whose {@code expiresAt} is strictly before
+   * {@code instant}, soonest first. (REVOKE_FAILED records are retried with back-off through
+   * {@link #changedBefore}, not here.)
    */
   List<LeaseRecord> expiringBefore(Instant instant, int limit);
 
-  /** At most {@code limit} PENDING records issued strictly before {@code instant}, oldest first. */
+  /** At most {@code limit} {@link LeaseState#PENDING} records whose {@code issuedAt} is strictly before {@code instant}, oldest first. */
   List<LeaseRecord> pendingBefore(Instant instant, int limit);
+
+  /**
+   * At most {@code limit} records in {@code state} whose {@link LeaseRecord#stateChangedAt()} is absent or strictly
+   * before {@code instant}, absent first and then oldest first. Recovery finds stale REVOKING claims and
+   * REVOKE_FAILED records due for a retry with it.
+   */
+  List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit);
 
   /**
    * Inserts a new record (its version is stored as given, normally 1).
@@ -57,17 +92,23 @@ public interface LeaseStore extends AutoCloseable {
   /**
    * Replaces {@code expected} with {@code updated} if the stored version still equals {@code expected.version()}.
    *
+   * @return whether {@code updated} was stored
    * @throws IllegalArgumentException if the lease ids differ or {@code updated.version() != expected.version() + 1}
+   * @throws TokenAlreadyExistsException if {@code updated} would take a key another record holds
    */
   boolean compareAndSet(LeaseRecord expected, LeaseRecord updated);
 
-  /** Deletes the record if the stored version still equals {@code expected.version()}. */
+  /**
+   * Deletes the record if the stored version still equals {@code expected.version()}.
+   *
+   * @return whether this call deleted it
+   */
   boolean delete(LeaseRecord expected);
 
   // ---- org configs
 
   /**
-   * Creates or replaces the org with this id.
+   * Creates or replaces the org with this id (last writer wins).
    *
    * @throws IllegalArgumentException if another org already uses the logical name
    */
@@ -80,11 +121,12 @@ public interface LeaseStore extends AutoCloseable {
   /** All orgs, ordered by id. */
   List<OrgConfig> orgs();
 
+  /** Deletes the org's config; returns whether it existed. */
   boolean deleteOrg(String orgId);
 
   // ---- roles
 
-  /** Creates or replaces the role with this (org, name). */
+  /** Creates or replaces the role with this (org, name) (last writer wins). */
   void putRole(Role role);
 
   Optional<Role> role(String orgId, String name);
@@ -92,6 +134,7 @@ public interface LeaseStore extends AutoCloseable {
   /** The org's roles, ordered by name. */
   List<Role> roles(String orgId);
 
+  /** Deletes the role; returns whether it existed. */
   boolean deleteRole(String orgId, String name);
 
   /** Releases connections and files; the default does nothing. */

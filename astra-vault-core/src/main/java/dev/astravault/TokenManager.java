@@ -78,10 +78,18 @@ public interface TokenManager extends AutoCloseable {
    */
   AstraToken issue(TokenRequest request);
 
-  /** A live token by client id, with its secret. Audited as a read. */
+  /**
+   * A live token by client id, with its secret. Audited as a read. Empty when the lease is not ACTIVE, has expired,
+   * or its secret is not readable: a {@linkplain dev.astravault.store.JdbcLeaseStore.Builder#metadataOnly()
+   * metadata-only} store forgets secrets on restart, so a token issued before the restart must be revoked and
+   * issued again.
+   */
   Optional<AstraToken> token(String clientId);
 
-  /** The live token of a UNIQUE-style triple, with its secret. Audited as a read. */
+  /**
+   * The live token of a UNIQUE-style triple, with its secret. Audited as a read. Empty in the same cases as
+   * {@link #token(String)}.
+   */
   Optional<AstraToken> token(String org, String role, String logicalName);
 
   /** All live tokens, without secrets. */
@@ -111,6 +119,21 @@ public interface TokenManager extends AutoCloseable {
 
   /** Revokes every lease past its expiry now (the sweeper does this on its own); returns how many ended. */
   int reapExpired();
+
+  /** {@link #reconcile(String, boolean) Reconciles} without fixing anything: a report only. */
+  default ReconcileReport reconcile(String org) {
+    return reconcile(org, false);
+  }
+
+  /**
+   * Compares the org's tokens in Astra with the store and reports tokens no record knows, records whose token is gone
+   * and leases past expiry; each finding is audited as a {@link dev.astravault.event.ReconcileFinding}. With
+   * {@code fix}: unknown tokens whose description carries astra-vault's tag are deleted in Astra (others, such as
+   * console-made tokens, are only reported), records of vanished tokens are deleted and expired leases revoked.
+   * Only fix when this store is the only astra-vault store for the org: another deployment's tokens carry the same
+   * tag.
+   */
+  ReconcileReport reconcile(String org, boolean fix);
 
   /** Stops background work and releases what the manager created; leases are kept. */
   @Override

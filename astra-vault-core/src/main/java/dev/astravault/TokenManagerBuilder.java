@@ -5,6 +5,7 @@ import dev.astravault.internal.DirectBackend;
 import dev.astravault.internal.EngineSettings;
 import dev.astravault.internal.ExecutorScheduler;
 import dev.astravault.internal.RealTokenManager;
+import dev.astravault.internal.RecoverySettings;
 import dev.astravault.internal.TokenBackend;
 import dev.astravault.internal.Validation;
 import dev.astravault.internal.astra.AstraClientSettings;
@@ -43,6 +44,7 @@ public final class TokenManagerBuilder {
   private Duration tokenExpiryMargin = Duration.ofMinutes(10);
   private boolean sendDescription = true;
   private Duration sweepInterval = Duration.ofSeconds(30);
+  private RecoverySettings recovery = RecoverySettings.defaults();
   private AuditPolicy auditPolicy = AuditPolicy.FAIL_CLOSED;
   private byte @Nullable [] auditHmacKey;
 
@@ -148,6 +150,48 @@ public final class TokenManagerBuilder {
   }
 
   /**
+   * How often recovery runs (default 1 minute); it always runs once at {@link #build()}. {@link Duration#ZERO} runs
+   * it only at build. Recovery settles PENDING records left by a crash, reclaims abandoned revokes, retries failed
+   * revokes with back-off and revokes expired leases (see docs/stores.md).
+   */
+  public TokenManagerBuilder recoveryInterval(Duration interval) {
+    Validation.requireNonNegative("recoveryInterval", interval);
+    recovery = new RecoverySettings(interval, recovery.pendingSettleAfter(), recovery.revokingStaleAfter(),
+        recovery.retryBackoff(), recovery.maxRetryBackoff());
+    return this;
+  }
+
+  /**
+   * How old a PENDING record must be before recovery takes it for a crash's leftover and settles it (default 5
+   * minutes). Keep it well above the longest create call, or a slow issue loses its token to recovery.
+   */
+  public TokenManagerBuilder pendingSettleAfter(Duration age) {
+    Validation.requireNonNegative("pendingSettleAfter", age);
+    recovery = new RecoverySettings(recovery.interval(), age, recovery.revokingStaleAfter(),
+        recovery.retryBackoff(), recovery.maxRetryBackoff());
+    return this;
+  }
+
+  /** How old a REVOKING claim must be before recovery takes it for a crashed manager's and reclaims it (default 5 min). */
+  public TokenManagerBuilder revokingStaleAfter(Duration age) {
+    Validation.requireNonNegative("revokingStaleAfter", age);
+    recovery = new RecoverySettings(recovery.interval(), recovery.pendingSettleAfter(), age,
+        recovery.retryBackoff(), recovery.maxRetryBackoff());
+    return this;
+  }
+
+  /** The back-off of failed revokes: {@code initial}, doubling per attempt, capped at {@code max} (10 s, 10 min). */
+  public TokenManagerBuilder revokeRetryBackoff(Duration initial, Duration max) {
+    Validation.requirePositive("revokeRetryBackoff initial", initial);
+    if (max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException("revokeRetryBackoff max " + max + " is below initial " + initial);
+    }
+    recovery = new RecoverySettings(recovery.interval(), recovery.pendingSettleAfter(),
+        recovery.revokingStaleAfter(), initial, max);
+    return this;
+  }
+
+  /**
    * Advanced: adjusts the internal DevOps client settings (retry policy, back-off sleeper). Internal types may change
    * between releases.
    */
@@ -193,7 +237,8 @@ public final class TokenManagerBuilder {
         auditHmacKey == null ? Auditor.randomKey() : auditHmacKey);
     EngineSettings settings = new EngineSettings(sendTokenExpiry, tokenExpiryMargin, sendDescription,
         sweepInterval, auditPolicy);
-    return new RealTokenManager(clock, scheduler, store, backend, auditor, settings, owned).start(orgs);
+    return new RealTokenManager(clock, scheduler, store, backend, auditor, settings, owned).start(orgs)
+        .startRecovery(recovery);
   }
 
   private AstraClientSettings clientSettings(OrgConfig org, Clock clock) {

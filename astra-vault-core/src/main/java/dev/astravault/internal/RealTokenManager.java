@@ -14,6 +14,7 @@ import dev.astravault.MaxTtlExceededException;
 import dev.astravault.NotFoundException;
 import dev.astravault.Org;
 import dev.astravault.OrgConfig;
+import dev.astravault.ReconcileReport;
 import dev.astravault.Renewal;
 import dev.astravault.Role;
 import dev.astravault.RoleSpec;
@@ -72,6 +73,7 @@ public final class RealTokenManager implements TokenManager {
   private final LeaseIds leaseIds = new LeaseIds();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Scheduler.@Nullable Task sweep;
+  private volatile @Nullable Recovery recovery;
 
   public RealTokenManager(Clock clock, Scheduler scheduler, LeaseStore store, TokenBackend backend, Auditor auditor,
       EngineSettings settings, List<AutoCloseable> owned) {
@@ -450,14 +452,18 @@ public final class RealTokenManager implements TokenManager {
       OrgConfig org = store.org(claimed.orgId()).orElseThrow(() ->
           new NotFoundException(NotFoundException.Kind.ORG, claimed.orgId()));
       boolean deleted = backend.delete(org, claimed);
-      store.delete(claimed);
+      if (!store.delete(claimed)) {
+        // Recovery took over our claim (it looked abandoned) and will end and audit the lease: once, not twice.
+        LOG.warn("the revoke claim of lease {} was reclaimed by recovery meanwhile", claimed.leaseId());
+        return false;
+      }
       audit(new LeaseRevoked(clock.instant(), auditor.actor(), auditor.ref(claimed), reason, !deleted));
       LOG.info("Revoked lease {} for token '{}' ({}{})", claimed.leaseId(), claimed.clientId().orElse("?"),
           reason, deleted ? "" : ", already gone");
       return true;
     } catch (RuntimeException e) {
       LeaseRecord failed = claimed.next().state(LeaseState.REVOKE_FAILED).lastError(safeMessage(e))
-          .revokeAttempts(claimed.revokeAttempts() + 1).build();
+          .revokeAttempts(claimed.revokeAttempts() + 1).stateChangedAt(clock.instant()).build();
       store.compareAndSet(claimed, failed);
       audit(new RevokeFailed(clock.instant(), auditor.actor(), auditor.ref(claimed), reason,
           failed.revokeAttempts(), e.getClass().getName(), safeMessage(e)));
@@ -479,7 +485,7 @@ public final class RealTokenManager implements TokenManager {
       if (current.state() == LeaseState.REVOKING) {
         return null;
       }
-      LeaseRecord revoking = current.next().state(LeaseState.REVOKING).build();
+      LeaseRecord revoking = current.next().state(LeaseState.REVOKING).stateChangedAt(clock.instant()).build();
       if (store.compareAndSet(current, revoking)) {
         return revoking;
       }
@@ -532,6 +538,27 @@ public final class RealTokenManager implements TokenManager {
     }
   }
 
+  // ------------------------------------------------------------------ recovery
+
+  /** Runs a {@link Recovery} pass now (at build) and then on the scheduler; see {@link Recovery}. */
+  public RealTokenManager startRecovery(RecoverySettings recoverySettings) {
+    Recovery r = new Recovery(this, recoverySettings);
+    recovery = r;
+    r.start(scheduler);
+    return this;
+  }
+
+  /** Runs one recovery pass now, on the caller's thread. */
+  public Recovery.Result recover() {
+    Recovery r = recovery;
+    return (r != null ? r : new Recovery(this, RecoverySettings.defaults())).runOnce();
+  }
+
+  @Override
+  public ReconcileReport reconcile(String org, boolean fix) {
+    return new Reconciler(this).reconcile(requireOrg(org), fix);
+  }
+
   // ------------------------------------------------------------------ plumbing
 
   private void audit(AuditEvent event) {
@@ -571,6 +598,10 @@ public final class RealTokenManager implements TokenManager {
     Scheduler.Task task = sweep;
     if (task != null) {
       task.cancel();
+    }
+    Recovery r = recovery;
+    if (r != null) {
+      r.stop();
     }
     for (AutoCloseable resource : owned) {
       try {

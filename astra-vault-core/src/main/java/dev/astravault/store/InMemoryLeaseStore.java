@@ -67,9 +67,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
   @Override
   public synchronized List<LeaseRecord> expiringBefore(Instant instant, int limit) {
     return leases.values().stream()
-        .filter(r -> r.state() == LeaseState.ACTIVE || r.state() == LeaseState.REVOKE_FAILED)
-        .filter(r -> r.expiresAt().isBefore(instant))
-        .sorted(Comparator.comparing(LeaseRecord::expiresAt))
+        .filter(r -> r.state() == LeaseState.ACTIVE && r.expiresAt().isBefore(instant))
+        .sorted(Comparator.comparing(LeaseRecord::expiresAt).thenComparing(LeaseRecord::leaseId))
         .limit(limit)
         .toList();
   }
@@ -78,7 +77,17 @@ public final class InMemoryLeaseStore implements LeaseStore {
   public synchronized List<LeaseRecord> pendingBefore(Instant instant, int limit) {
     return leases.values().stream()
         .filter(r -> r.state() == LeaseState.PENDING && r.issuedAt().isBefore(instant))
-        .sorted(Comparator.comparing(LeaseRecord::issuedAt))
+        .sorted(Comparator.comparing(LeaseRecord::issuedAt).thenComparing(LeaseRecord::leaseId))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public synchronized List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
+    return leases.values().stream()
+        .filter(r -> r.state() == state && r.stateChangedAt().map(t -> t.isBefore(instant)).orElse(true))
+        .sorted(Comparator.comparing((LeaseRecord r) -> r.stateChangedAt().orElse(Instant.MIN))
+            .thenComparing(LeaseRecord::leaseId))
         .limit(limit)
         .toList();
   }

@@ -1,0 +1,60 @@
+package dev.astravault;
+
+import dev.astravault.internal.KeyProviders;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Supplies the keys that encrypt secrets (token secrets, root tokens) at rest in a durable {@link LeaseStore}.
+ *
+ * <p>One key is {@linkplain #currentKey() current}: it encrypts everything written. Older keys stay available by id
+ * to decrypt what they wrote until a rotation ({@link dev.astravault.store.JdbcLeaseStore#rotateKeys()}) has
+ * re-encrypted it under the current key. Implementations must be thread-safe; the store asks for keys on every
+ * encryption and decryption, so a provider that fetches keys remotely (a Vault one) should cache them.
+ *
+ * <pre>{@code
+ * LeaseStore store = JdbcLeaseStore.builder().sqliteFile(Path.of("astra-vault.db"))
+ *     .keyProvider(KeyProvider.fromEnv()).build();
+ * }</pre>
+ */
+public interface KeyProvider {
+
+  /** The key that encrypts new ciphertexts. */
+  EncryptionKey currentKey();
+
+  /** The key with {@code keyId} (the current one or an older one), or empty if this provider does not hold it. */
+  Optional<EncryptionKey> key(String keyId);
+
+  /** A fixed set of keys: {@code current} encrypts; {@code previous} only decrypt, until rotated away. */
+  static KeyProvider of(EncryptionKey current, EncryptionKey... previous) {
+    return KeyProviders.of(current, List.of(previous));
+  }
+
+  /**
+   * Keys from the environment variable {@code ASTRA_VAULT_KEY}: a base64 key, optionally followed by older keys
+   * separated by commas ({@code new,old}) while a rotation is under way. Read once, now.
+   *
+   * @throws IllegalStateException if the variable is unset or blank
+   * @throws IllegalArgumentException if a key is not base64 of 32 bytes (the message never contains the value)
+   */
+  static KeyProvider fromEnv() {
+    return fromEnv("ASTRA_VAULT_KEY");
+  }
+
+  /** Like {@link #fromEnv()}, from another variable. */
+  static KeyProvider fromEnv(String variable) {
+    return KeyProviders.parse("environment variable " + variable, System.getenv(variable));
+  }
+
+  /**
+   * Keys from a file: one base64 key per line, the current key first and older keys after it; blank lines and lines
+   * starting with {@code #} are ignored. Read once, now. Keep the file readable by the service's user only.
+   *
+   * @throws StoreException if the file cannot be read
+   * @throws IllegalArgumentException if it holds no key or a malformed one
+   */
+  static KeyProvider fromFile(Path file) {
+    return KeyProviders.fromFile(file);
+  }
+}

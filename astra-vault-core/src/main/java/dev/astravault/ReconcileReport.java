@@ -1,0 +1,63 @@
+package dev.astravault;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@link TokenManager#reconcile(String, boolean)} found when it compared an org's tokens in Astra with the
+ * store, and what it fixed. Each finding was also audited as a {@link dev.astravault.event.ReconcileFinding}.
+ *
+ * @param orgId the org
+ * @param checkedAt when Astra's token list was read
+ * @param unknownTokens tokens that live in Astra but that no record knows
+ * @param missingTokens records whose token is gone from Astra
+ * @param expiredLeases records past their expiry that were not revoked yet
+ */
+public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken> unknownTokens,
+    List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases) {
+
+  public ReconcileReport {
+    Objects.requireNonNull(orgId, "orgId");
+    Objects.requireNonNull(checkedAt, "checkedAt");
+    unknownTokens = List.copyOf(unknownTokens);
+    missingTokens = List.copyOf(missingTokens);
+    expiredLeases = List.copyOf(expiredLeases);
+  }
+
+  /** Whether nothing drifted. */
+  public boolean isClean() {
+    return unknownTokens.isEmpty() && missingTokens.isEmpty() && expiredLeases.isEmpty();
+  }
+
+  /**
+   * A token in Astra that no record knows.
+   *
+   * @param ours whether its description carries astra-vault's tag ({@code astra-vault lease=...}); tokens that are
+   *     not ours (made in the console, by the plugin, or the org's root token itself) are only reported, never
+   *     deleted
+   * @param leaseId the lease id in the tag, when ours
+   * @param fixed whether reconcile deleted it
+   */
+  public record UnknownToken(String clientId, @Nullable String description, @Nullable Instant generatedOn,
+      boolean ours, @Nullable String leaseId, boolean fixed) {
+    public UnknownToken {
+      Objects.requireNonNull(clientId, "clientId");
+    }
+  }
+
+  /**
+   * A record that drifted from Astra.
+   *
+   * @param fixed whether reconcile ended the lease (a missing token's record is deleted; an expired lease is revoked)
+   */
+  public record RecordFinding(String leaseId, @Nullable String clientId, LeaseState state, Instant expiresAt,
+      boolean fixed) {
+    public RecordFinding {
+      Objects.requireNonNull(leaseId, "leaseId");
+      Objects.requireNonNull(state, "state");
+      Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+  }
+}

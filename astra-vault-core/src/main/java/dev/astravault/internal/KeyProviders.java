@@ -1,0 +1,83 @@
+package dev.astravault.internal;
+
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
+import dev.astravault.StoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** The built-in {@link KeyProvider}s: a fixed list of keys, read from a string or a file. */
+public final class KeyProviders {
+  private KeyProviders() {}
+
+  public static KeyProvider of(EncryptionKey current, List<EncryptionKey> previous) {
+    Objects.requireNonNull(current, "current");
+    Map<String, EncryptionKey> byId = new LinkedHashMap<>();
+    byId.put(current.id(), current);
+    previous.forEach(k -> byId.putIfAbsent(Objects.requireNonNull(k, "previous key").id(), k));
+    return new Fixed(current, Map.copyOf(byId));
+  }
+
+  /** Keys separated by commas or newlines, current first; {@code source} names where they came from in errors. */
+  public static KeyProvider parse(String source, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(source + " is not set: it must hold a base64 key of 32 bytes");
+    }
+    List<EncryptionKey> keys = new ArrayList<>();
+    int n = 0;
+    for (String line : value.split("[,\\r\\n]")) {
+      String s = line.strip();
+      if (s.isEmpty() || s.startsWith("#")) {
+        continue;
+      }
+      n++;
+      try {
+        keys.add(EncryptionKey.fromBase64(s));
+      } catch (IllegalArgumentException e) {
+        // Never echo the value: it may be a real key with a typo.
+        throw new IllegalArgumentException(source + ": key " + n + " is not standard base64 of 32 bytes");
+      }
+    }
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException(source + " holds no key");
+    }
+    return of(keys.get(0), keys.subList(1, keys.size()));
+  }
+
+  public static KeyProvider fromFile(Path file) {
+    Objects.requireNonNull(file, "file");
+    String content;
+    try {
+      content = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new StoreException("cannot read key file " + file + ": " + e.getClass().getSimpleName(), e);
+    }
+    return parse("key file " + file, content.isBlank() ? null : content);
+  }
+
+  private record Fixed(EncryptionKey current, Map<String, EncryptionKey> byId) implements KeyProvider {
+    @Override
+    public EncryptionKey currentKey() {
+      return current;
+    }
+
+    @Override
+    public Optional<EncryptionKey> key(String keyId) {
+      return Optional.ofNullable(byId.get(keyId));
+    }
+
+    @Override
+    public String toString() {
+      return "KeyProvider[current=" + current.id() + ", keys=" + byId.keySet() + "]";
+    }
+  }
+}

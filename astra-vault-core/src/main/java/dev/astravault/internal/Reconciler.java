@@ -1,0 +1,126 @@
+package dev.astravault.internal;
+
+import dev.astravault.IssueStyle;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.OrgConfig;
+import dev.astravault.ReconcileReport;
+import dev.astravault.ReconcileReport.RecordFinding;
+import dev.astravault.ReconcileReport.UnknownToken;
+import dev.astravault.event.LeaseRevoked;
+import dev.astravault.event.ReconcileFinding;
+import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.astra.RemoteToken;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares an org's tokens in Astra with the store. Unknown tokens that carry our tag are deleted when fixing;
+ * records whose token is gone and leases past expiry are ended through the manager's one revoke path. A token whose
+ * tag names a PENDING record is being issued right now and is not reported; nor is a record committed after the list
+ * was read.
+ */
+final class Reconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  private final RealTokenManager engine;
+
+  Reconciler(RealTokenManager engine) {
+    this.engine = engine;
+  }
+
+  ReconcileReport reconcile(OrgConfig org, boolean fix) {
+    Instant listedAt = engine.clock().instant();
+    List<RemoteToken> remote = engine.backend().remoteTokens(org);
+    List<LeaseRecord> records = engine.store().list("").stream()
+        .filter(r -> r.orgId().equals(org.orgId())).toList();
+    Map<String, LeaseRecord> byClientId = new HashMap<>();
+    Map<String, LeaseRecord> byLeaseId = new HashMap<>();
+    for (LeaseRecord r : records) {
+      r.clientId().ifPresent(c -> byClientId.put(c, r));
+      byLeaseId.put(r.leaseId(), r);
+    }
+
+    List<UnknownToken> unknown = new ArrayList<>();
+    for (RemoteToken t : remote) {
+      if (byClientId.containsKey(t.clientId())) {
+        continue;
+      }
+      String leaseId = Descriptions.leaseId(t.description());
+      LeaseRecord tagged = leaseId == null ? null : byLeaseId.get(leaseId);
+      if (tagged != null && tagged.state() == LeaseState.PENDING) {
+        continue; // being issued, or left for recovery to settle
+      }
+      if (engine.store().findByClientId(t.clientId()).isPresent()) {
+        continue; // committed after we read the records
+      }
+      boolean ours = leaseId != null;
+      boolean fixed = fix && ours && deleteOrphan(org, t, leaseId);
+      unknown.add(new UnknownToken(t.clientId(), t.description(), t.generatedOn(), ours, leaseId, fixed));
+      finding(org, ReconcileFinding.Kind.UNKNOWN_TOKEN, t.clientId(), leaseId, fixed);
+    }
+
+    Map<String, RemoteToken> remoteById = new HashMap<>();
+    remote.forEach(t -> remoteById.put(t.clientId(), t));
+    List<RecordFinding> missing = new ArrayList<>();
+    List<RecordFinding> expired = new ArrayList<>();
+    Instant now = engine.clock().instant();
+    for (LeaseRecord r : records) {
+      if (r.state() == LeaseState.PENDING || r.state() == LeaseState.REVOKING || r.clientId().isEmpty()) {
+        continue;
+      }
+      boolean createdBeforeList = r.generatedOn().map(g -> !g.isAfter(listedAt)).orElse(true)
+          && !r.issuedAt().isAfter(listedAt);
+      if (createdBeforeList && !remoteById.containsKey(r.clientId().get())) {
+        boolean fixed = fix && end(r, RevokeReason.REAPED);
+        missing.add(new RecordFinding(r.leaseId(), r.clientId().get(), r.state(), r.expiresAt(), fixed));
+        finding(org, ReconcileFinding.Kind.MISSING_TOKEN, r.clientId().get(), r.leaseId(), fixed);
+      } else if (!r.expiresAt().isAfter(now)) {
+        boolean fixed = fix && end(r, RevokeReason.EXPIRED);
+        expired.add(new RecordFinding(r.leaseId(), r.clientId().get(), r.state(), r.expiresAt(), fixed));
+        finding(org, ReconcileFinding.Kind.EXPIRED_LEASE, r.clientId().get(), r.leaseId(), fixed);
+      }
+    }
+    return new ReconcileReport(org.orgId(), listedAt, unknown, missing, expired);
+  }
+
+  private boolean deleteOrphan(OrgConfig org, RemoteToken t, String leaseId) {
+    Instant now = engine.clock().instant();
+    LeaseRecord ghost = LeaseRecord.builder().leaseId(leaseId).orgId(org.orgId()).roleName("unknown")
+        .roleId(t.roles().isEmpty() ? "unknown" : t.roles().get(0)).style(IssueStyle.PER_REQUEST)
+        .clientId(t.clientId()).description(Optional.ofNullable(t.description()).orElse(""))
+        .issuedAt(now).ttl(Duration.ofSeconds(1)).expiresAt(now).maxExpiresAt(now).build();
+    try {
+      boolean deleted = engine.backend().delete(org, ghost);
+      engine.auditor().record(new LeaseRevoked(now, engine.auditor().actor(), engine.auditor().ref(ghost),
+          RevokeReason.REAPED, !deleted));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn("reconcile could not delete unknown token '{}': {}", t.clientId(), RealTokenManager.safeMessage(e));
+      return false;
+    }
+  }
+
+  private boolean end(LeaseRecord r, RevokeReason reason) {
+    try {
+      return engine.revokeRecord(r, reason, false);
+    } catch (RuntimeException e) {
+      LOG.warn("reconcile could not end lease {}: {}", r.leaseId(), RealTokenManager.safeMessage(e));
+      return false;
+    }
+  }
+
+  private void finding(OrgConfig org, ReconcileFinding.Kind kind, @Nullable String clientId,
+      @Nullable String leaseId, boolean fixed) {
+    engine.auditor().record(new ReconcileFinding(engine.clock().instant(), engine.auditor().actor(), org.orgId(),
+        kind, clientId, leaseId, fixed));
+  }
+}

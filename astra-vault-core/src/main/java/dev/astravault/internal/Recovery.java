@@ -1,0 +1,209 @@
+package dev.astravault.internal;
+
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
+import dev.astravault.OrgConfig;
+import dev.astravault.Scheduler;
+import dev.astravault.event.LeaseRevoked;
+import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.astra.RemoteToken;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the store and Astra back in agreement after crashes: run once when the manager is built and then every
+ * {@link RecoverySettings#interval()} on the manager's scheduler. One pass:
+ * <ol>
+ *   <li><b>Stale PENDING records</b> (older than {@code pendingSettleAfter}): a process died between writing the
+ *       record and committing it. The record is claimed by compare-and-set (so a still-running issuer's commit fails
+ *       and it deletes its own token), the org's tokens are listed, every token whose description carries the
+ *       record's tag is deleted (its secret was never stored, so it cannot be adopted), and the record is deleted.
+ *       Each deleted token is audited as {@link LeaseRevoked} with reason {@link RevokeReason#REAPED}.</li>
+ *   <li><b>Stale REVOKING claims</b> (older than {@code revokingStaleAfter}): the manager that claimed the revoke
+ *       died. The claim is moved to REVOKE_FAILED and revoked again (a DELETE that finds the token gone counts).</li>
+ *   <li><b>Failed revokes</b>: each REVOKE_FAILED record is retried once its back-off has passed
+ *       ({@link RecoverySettings#backoff} of its attempts, counted from its {@code stateChangedAt}); it stays
+ *       visible, with its error, until a retry succeeds.</li>
+ *   <li><b>Expired leases</b>: revoked through the manager's one revoke path.</li>
+ * </ol>
+ * Every step claims its record by compare-and-set, so several managers sharing a store may recover at once.
+ */
+public final class Recovery {
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+  private static final int BATCH = 256;
+
+  private final RealTokenManager engine;
+  private final RecoverySettings settings;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile Scheduler.@Nullable Task task;
+
+  /** What one pass did. */
+  public record Result(int pendingSettled, int orphansDeleted, int staleClaimsReclaimed, int retriesSucceeded,
+      int expiredRevoked) {}
+
+  public Recovery(RealTokenManager engine, RecoverySettings settings) {
+    this.engine = engine;
+    this.settings = settings;
+  }
+
+  public RecoverySettings settings() {
+    return settings;
+  }
+
+  /** Runs one pass now, then schedules the next ones (unless the interval is zero). */
+  public void start(Scheduler scheduler) {
+    runQuietly();
+    if (!settings.interval().isZero()) {
+      task = scheduler.schedule(() -> loop(scheduler), settings.interval());
+    }
+  }
+
+  public void stop() {
+    stopped.set(true);
+    Scheduler.Task t = task;
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  private void loop(Scheduler scheduler) {
+    if (stopped.get()) {
+      return;
+    }
+    try {
+      runQuietly();
+    } finally {
+      if (!stopped.get()) {
+        task = scheduler.schedule(() -> loop(scheduler), settings.interval());
+      }
+    }
+  }
+
+  private void runQuietly() {
+    try {
+      Result r = runOnce();
+      if (r.pendingSettled() + r.staleClaimsReclaimed() + r.retriesSucceeded() + r.expiredRevoked() > 0) {
+        LOG.info("recovery: {}", r);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("recovery pass failed: {}", RealTokenManager.safeMessage(e));
+    }
+  }
+
+  /** One recovery pass; each record's failure is logged and left for the next pass. */
+  public Result runOnce() {
+    int[] pending = settlePending();
+    int reclaimed = reclaimStaleRevokes();
+    int retried = retryFailedRevokes();
+    int expired = engine.reapExpired();
+    return new Result(pending[0], pending[1], reclaimed, retried, expired);
+  }
+
+  private int[] settlePending() {
+    LeaseStore store = engine.store();
+    Instant now = engine.clock().instant();
+    Map<String, Optional<List<RemoteToken>>> remoteByOrg = new HashMap<>();
+    int settled = 0;
+    int orphans = 0;
+    for (LeaseRecord p : store.pendingBefore(now.minus(settings.pendingSettleAfter()), BATCH)) {
+      // Another recoverer's fresh claim: leave it to them.
+      if (p.stateChangedAt().map(t -> t.isAfter(now.minus(settings.revokingStaleAfter()))).orElse(false)) {
+        continue;
+      }
+      Optional<OrgConfig> org = store.org(p.orgId());
+      if (org.isEmpty()) {
+        LOG.error("pending lease {} belongs to org {}, which has no config; cannot settle it", p.leaseId(),
+            p.orgId());
+        continue;
+      }
+      Optional<List<RemoteToken>> remote = remoteByOrg.computeIfAbsent(p.orgId(), id -> list(org.get()));
+      if (remote.isEmpty()) {
+        continue;
+      }
+      LeaseRecord claimed = p.next().stateChangedAt(now).build();
+      if (!store.compareAndSet(p, claimed)) {
+        continue;
+      }
+      try {
+        for (RemoteToken t : remote.get()) {
+          if (p.description().equals(t.description())) {
+            LeaseRecord ghost = claimed.toBuilder().clientId(t.clientId()).build();
+            boolean deleted = engine.backend().delete(org.get(), ghost);
+            orphans++;
+            engine.auditor().record(new LeaseRevoked(engine.clock().instant(), engine.auditor().actor(),
+                engine.auditor().ref(ghost), RevokeReason.REAPED, !deleted));
+            LOG.warn("recovery deleted token '{}' of lease {}, created before a crash and never committed",
+                t.clientId(), p.leaseId());
+          }
+        }
+        if (store.delete(claimed)) {
+          settled++;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("recovery could not settle pending lease {}: {}", p.leaseId(), RealTokenManager.safeMessage(e));
+      }
+    }
+    return new int[] {settled, orphans};
+  }
+
+  private Optional<List<RemoteToken>> list(OrgConfig org) {
+    try {
+      return Optional.of(engine.backend().remoteTokens(org));
+    } catch (RuntimeException e) {
+      LOG.warn("recovery could not list the tokens of org {}: {}", org.orgId(), RealTokenManager.safeMessage(e));
+      return Optional.empty();
+    }
+  }
+
+  private int reclaimStaleRevokes() {
+    LeaseStore store = engine.store();
+    Instant now = engine.clock().instant();
+    int ended = 0;
+    for (LeaseRecord r : store.changedBefore(LeaseState.REVOKING, now.minus(settings.revokingStaleAfter()), BATCH)) {
+      LeaseRecord abandoned = r.next().state(LeaseState.REVOKE_FAILED)
+          .lastError("the revoke claim was abandoned (its manager stopped); reclaimed by recovery")
+          .stateChangedAt(now).build();
+      if (!store.compareAndSet(r, abandoned)) {
+        continue;
+      }
+      LOG.warn("recovery reclaimed the abandoned revoke of lease {}", r.leaseId());
+      if (revoke(abandoned, now)) {
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  private int retryFailedRevokes() {
+    Instant now = engine.clock().instant();
+    int ended = 0;
+    for (LeaseRecord r : engine.store().changedBefore(LeaseState.REVOKE_FAILED, now.plusNanos(1), BATCH)) {
+      Instant due = r.stateChangedAt().map(t -> t.plus(settings.backoff(r.revokeAttempts()))).orElse(Instant.MIN);
+      if (due.isAfter(now)) {
+        continue;
+      }
+      if (revoke(r, now)) {
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  private boolean revoke(LeaseRecord r, Instant now) {
+    try {
+      return engine.revokeRecord(r, r.expiresAt().isAfter(now) ? RevokeReason.EXPLICIT : RevokeReason.EXPIRED,
+          false);
+    } catch (RuntimeException e) {
+      LOG.warn("recovery could not revoke lease {}: {}", r.leaseId(), RealTokenManager.safeMessage(e));
+      return false;
+    }
+  }
+}

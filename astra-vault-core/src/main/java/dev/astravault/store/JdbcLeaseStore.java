@@ -1,0 +1,805 @@
+package dev.astravault.store;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Moshi;
+import com.squareup.moshi.Types;
+import dev.astravault.IssueStyle;
+import dev.astravault.KeyProvider;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.StoreException;
+import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.store.Connections;
+import dev.astravault.internal.store.Migrations;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A durable {@link LeaseStore} on plain JDBC: SQLite for one host (one file in WAL mode, shared safely by an
+ * application and the CLI) or PostgreSQL for a fleet of managers. It creates and migrates its own schema at
+ * {@link Builder#build()}.
+ *
+ * <pre>{@code
+ * LeaseStore store = JdbcLeaseStore.builder()
+ *     .sqliteFile(Path.of("/var/lib/myapp/astra-vault.db"))
+ *     .keyProvider(KeyProvider.fromEnv())          // ASTRA_VAULT_KEY
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Atomicity.</b> Every write is one SQL statement in auto-commit mode: insert-unique relies on the
+ * {@code av_lease_triple} unique index (one primary and one successor per (org, role, logical name) of UNIQUE
+ * style), compare-and-set and delete are {@code UPDATE/DELETE ... WHERE lease_id = ? AND version = ?}. Claims of work
+ * (revoke, reap, recovery) are compare-and-sets, so of several managers exactly one wins each claim.
+ *
+ * <p><b>Secrets.</b> Token secrets and root tokens are sealed with AES-256-GCM under the {@link KeyProvider}'s current
+ * key, with the record's identity as associated data and the key id stored beside the ciphertext. Without a key the
+ * builder fails fast, unless {@link Builder#metadataOnly()} is set: then secrets are never written (they stay in
+ * this process's memory only), orgs are kept in memory only, and a restarted process cannot read the tokens it issued
+ * before (it must re-issue them).
+ */
+public final class JdbcLeaseStore implements LeaseStore {
+
+  /** The SQL dialects this store speaks. */
+  public enum Dialect {
+    /** SQLite 3.35+ through {@code org.xerial:sqlite-jdbc}. */
+    SQLITE,
+    /** PostgreSQL 12+ through {@code org.postgresql:postgresql}. */
+    POSTGRESQL
+  }
+
+  private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
+      .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
+  private static final String COLUMNS = "lease_id, org_id, role_name, role_id, logical_name, style, successor, state, "
+      + "client_id, secret_ct, key_id, generated_on, metadata, description, issued_at, ttl_nanos, expires_at, "
+      + "max_expires_at, renewable, last_renewed_at, last_error, revoke_attempts, state_changed_at, version";
+  private static final String INSERT = "INSERT INTO av_lease (" + COLUMNS
+      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String UPDATE = "UPDATE av_lease SET org_id = ?, role_name = ?, role_id = ?, "
+      + "logical_name = ?, style = ?, successor = ?, state = ?, client_id = ?, secret_ct = ?, key_id = ?, "
+      + "generated_on = ?, metadata = ?, description = ?, issued_at = ?, ttl_nanos = ?, expires_at = ?, "
+      + "max_expires_at = ?, renewable = ?, last_renewed_at = ?, last_error = ?, revoke_attempts = ?, "
+      + "state_changed_at = ?, version = ? WHERE lease_id = ? AND version = ?";
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM av_lease ";
+
+  private final Connections connections;
+  private final Dialect dialect;
+  private final @Nullable SecretCipher cipher;
+  private final int schemaVersion;
+  // Metadata-only mode: secrets and orgs live in this process only.
+  private final Map<String, String[]> memorySecrets = new ConcurrentHashMap<>();
+  private final Map<String, OrgConfig> memoryOrgs = new ConcurrentHashMap<>();
+
+  private JdbcLeaseStore(Connections connections, Dialect dialect, @Nullable SecretCipher cipher) {
+    this.connections = connections;
+    this.dialect = dialect;
+    this.cipher = cipher;
+    this.schemaVersion = call("migrate the schema", c -> Migrations.migrate(c, dialect));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A SQLite store in {@code file}, with secrets encrypted under {@code keys}. */
+  public static JdbcLeaseStore sqlite(Path file, KeyProvider keys) {
+    return builder().sqliteFile(file).keyProvider(keys).build();
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The schema version in force (the newest this library knows, after {@code build()}). */
+  public int schemaVersion() {
+    return schemaVersion;
+  }
+
+  /** Whether this store keeps no secrets ({@link Builder#metadataOnly()}). */
+  public boolean metadataOnly() {
+    return cipher == null;
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  @Override
+  public Optional<LeaseRecord> get(String leaseId) {
+    return one("get lease", SELECT + "WHERE lease_id = ?", leaseId);
+  }
+
+  @Override
+  public Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
+    return one("find lease by triple", SELECT + "WHERE style = 'UNIQUE' AND org_id = ? AND role_name = ? "
+        + "AND logical_name = ? AND successor = 0", orgId, roleName, logicalName);
+  }
+
+  @Override
+  public Optional<LeaseRecord> findByClientId(String clientId) {
+    return one("find lease by client id", SELECT + "WHERE client_id = ?", clientId);
+  }
+
+  @Override
+  public List<LeaseRecord> list(String prefix) {
+    if (prefix.isEmpty()) {
+      return many("list leases", SELECT + "ORDER BY lease_id");
+    }
+    return many("list leases", SELECT + "WHERE lease_id >= ? AND substr(lease_id, 1, ?) = ? ORDER BY lease_id",
+        prefix, prefix.length(), prefix);
+  }
+
+  @Override
+  public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
+    return many("find expiring leases", SELECT + "WHERE state = 'ACTIVE' AND expires_at < ? "
+        + "ORDER BY expires_at, lease_id LIMIT ?", nanos(instant), limit);
+  }
+
+  @Override
+  public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
+    return many("find pending leases", SELECT + "WHERE state = 'PENDING' AND issued_at < ? "
+        + "ORDER BY issued_at, lease_id LIMIT ?", nanos(instant), limit);
+  }
+
+  @Override
+  public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
+    return many("find leases by state", SELECT + "WHERE state = ? AND (state_changed_at IS NULL OR "
+        + "state_changed_at < ?) ORDER BY (state_changed_at IS NOT NULL), state_changed_at, lease_id LIMIT ?", state.name(), nanos(instant),
+        limit);
+  }
+
+  @Override
+  public void insert(LeaseRecord record) {
+    Objects.requireNonNull(record, "record");
+    try {
+      connections.with(c -> {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+          ps.setString(1, record.leaseId());
+          bindBody(ps, 2, record);
+          return ps.executeUpdate();
+        }
+      });
+    } catch (SQLException e) {
+      if (isConstraintViolation(e)) {
+        if (get(record.leaseId()).isPresent()) {
+          throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
+        }
+        if (record.style() == IssueStyle.UNIQUE) {
+          throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
+        }
+      }
+      throw failure("insert lease " + record.leaseId(), e);
+    }
+    remember(record);
+  }
+
+  @Override
+  public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
+    InMemoryLeaseStore.checkSuccessor(expected, updated);
+    int rows;
+    try {
+      rows = connections.with(c -> {
+        try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+          int i = bindBody(ps, 1, updated);
+          ps.setString(i++, updated.leaseId());
+          ps.setLong(i, expected.version());
+          return ps.executeUpdate();
+        }
+      });
+    } catch (SQLException e) {
+      if (isConstraintViolation(e) && updated.style() == IssueStyle.UNIQUE) {
+        throw new TokenAlreadyExistsException(updated.orgId(), updated.roleName(),
+            updated.logicalName().orElseThrow());
+      }
+      throw failure("update lease " + updated.leaseId(), e);
+    }
+    if (rows == 1) {
+      remember(updated);
+    }
+    return rows == 1;
+  }
+
+  @Override
+  public boolean delete(LeaseRecord expected) {
+    int rows = call("delete lease " + expected.leaseId(), c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM av_lease WHERE lease_id = ? AND version = ?")) {
+        ps.setString(1, expected.leaseId());
+        ps.setLong(2, expected.version());
+        return ps.executeUpdate();
+      }
+    });
+    if (rows == 1) {
+      memorySecrets.remove(expected.leaseId());
+    }
+    return rows == 1;
+  }
+
+  /**
+   * Re-encrypts every secret (lease secrets and root tokens) that is not under the {@link KeyProvider}'s current key.
+   * Safe while managers run: each row is rewritten only if its ciphertext is unchanged since it was read. Run it
+   * after making a new key current (keeping the old one available), then drop the old key.
+   *
+   * @return how many secrets were re-encrypted
+   * @throws IllegalStateException in metadata-only mode
+   * @throws dev.astravault.SecretDecryptionException if a secret is under a key the provider does not hold
+   */
+  public int rotateKeys() {
+    SecretCipher cipher = requireCipher();
+    String current = cipher.currentKeyId();
+    int rotated = 0;
+    record Stale(String id, String ct) {}
+    List<Stale> leases = call("find leases to re-encrypt", c -> {
+      List<Stale> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT lease_id, secret_ct FROM av_lease WHERE secret_ct IS NOT NULL AND key_id <> ?")) {
+        ps.setString(1, current);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Stale(rs.getString(1), rs.getString(2)));
+          }
+        }
+      }
+      return out;
+    });
+    for (Stale s : leases) {
+      String aad = leaseAad(s.id());
+      String resealed = cipher.seal(cipher.open(s.ct(), aad, "the secret of lease " + s.id()), aad);
+      rotated += call("re-encrypt lease " + s.id(), c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE av_lease SET secret_ct = ?, key_id = ? WHERE lease_id = ? AND secret_ct = ?")) {
+          ps.setString(1, resealed);
+          ps.setString(2, current);
+          ps.setString(3, s.id());
+          ps.setString(4, s.ct());
+          return ps.executeUpdate();
+        }
+      });
+    }
+    List<Stale> orgs = call("find orgs to re-encrypt", c -> {
+      List<Stale> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT org_id, root_token_ct FROM av_org WHERE key_id <> ?")) {
+        ps.setString(1, current);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Stale(rs.getString(1), rs.getString(2)));
+          }
+        }
+      }
+      return out;
+    });
+    for (Stale s : orgs) {
+      String aad = orgAad(s.id());
+      String resealed = cipher.seal(cipher.open(s.ct(), aad, "the root token of org " + s.id()), aad);
+      rotated += call("re-encrypt org " + s.id(), c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE av_org SET root_token_ct = ?, key_id = ? WHERE org_id = ? AND root_token_ct = ?")) {
+          ps.setString(1, resealed);
+          ps.setString(2, current);
+          ps.setString(3, s.id());
+          ps.setString(4, s.ct());
+          return ps.executeUpdate();
+        }
+      });
+    }
+    return rotated;
+  }
+
+  // ------------------------------------------------------------------ orgs
+
+  @Override
+  public void putOrg(OrgConfig org) {
+    Objects.requireNonNull(org, "org");
+    Optional<OrgConfig> clash = orgByLogicalName(org.logicalName()).filter(o -> !o.orgId().equals(org.orgId()));
+    if (clash.isPresent()) {
+      throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
+          + clash.get().orgId());
+    }
+    if (cipher == null) {
+      memoryOrgs.put(org.orgId(), org);
+      return;
+    }
+    String ct = cipher.seal(org.rootToken(), orgAad(org.orgId()));
+    try {
+      connections.with(c -> {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO av_org (org_id, logical_name, url, "
+            + "root_token_ct, key_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET "
+            + "logical_name = excluded.logical_name, url = excluded.url, root_token_ct = excluded.root_token_ct, "
+            + "key_id = excluded.key_id")) {
+          ps.setString(1, org.orgId());
+          ps.setString(2, org.logicalName());
+          ps.setString(3, org.url().toString());
+          ps.setString(4, ct);
+          ps.setString(5, cipher.currentKeyId());
+          return ps.executeUpdate();
+        }
+      });
+    } catch (SQLException e) {
+      if (isConstraintViolation(e)) {
+        throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by another org");
+      }
+      throw failure("write org " + org.orgId(), e);
+    }
+  }
+
+  @Override
+  public Optional<OrgConfig> org(String orgId) {
+    if (cipher == null) {
+      return Optional.ofNullable(memoryOrgs.get(orgId));
+    }
+    return orgsWhere("WHERE org_id = ?", orgId).stream().findFirst();
+  }
+
+  @Override
+  public Optional<OrgConfig> orgByLogicalName(String logicalName) {
+    if (cipher == null) {
+      return memoryOrgs.values().stream().filter(o -> o.logicalName().equals(logicalName)).findFirst();
+    }
+    return orgsWhere("WHERE logical_name = ?", logicalName).stream().findFirst();
+  }
+
+  @Override
+  public List<OrgConfig> orgs() {
+    if (cipher == null) {
+      return memoryOrgs.values().stream().sorted(java.util.Comparator.comparing(OrgConfig::orgId)).toList();
+    }
+    return orgsWhere("ORDER BY org_id");
+  }
+
+  @Override
+  public boolean deleteOrg(String orgId) {
+    if (cipher == null) {
+      return memoryOrgs.remove(orgId) != null;
+    }
+    return update("delete org " + orgId, "DELETE FROM av_org WHERE org_id = ?", orgId) == 1;
+  }
+
+  private List<OrgConfig> orgsWhere(String where, Object... args) {
+    SecretCipher cipher = requireCipher();
+    List<String[]> rows = call("read orgs", c -> {
+      List<String[]> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT org_id, logical_name, url, root_token_ct FROM av_org " + where)) {
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+          }
+        }
+      }
+      return out;
+    });
+    List<OrgConfig> out = new ArrayList<>();
+    for (String[] r : rows) {
+      String rootToken = cipher.open(r[3], orgAad(r[0]), "the root token of org " + r[0]);
+      out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(URI.create(r[2])).rootToken(rootToken).build());
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  @Override
+  public void putRole(Role role) {
+    Objects.requireNonNull(role, "role");
+    call("write role " + role.name(), c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO av_role (org_id, name, role_id, ttl_nanos, "
+          + "max_ttl_nanos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO UPDATE SET "
+          + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos")) {
+        ps.setString(1, role.orgId());
+        ps.setString(2, role.name());
+        ps.setString(3, role.roleId());
+        ps.setLong(4, role.ttl().toNanos());
+        ps.setLong(5, role.maxTtl().toNanos());
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public Optional<Role> role(String orgId, String name) {
+    return rolesWhere("WHERE org_id = ? AND name = ?", orgId, name).stream().findFirst();
+  }
+
+  @Override
+  public List<Role> roles(String orgId) {
+    return rolesWhere("WHERE org_id = ? ORDER BY name", orgId);
+  }
+
+  @Override
+  public boolean deleteRole(String orgId, String name) {
+    return update("delete role " + name, "DELETE FROM av_role WHERE org_id = ? AND name = ?", orgId, name) == 1;
+  }
+
+  private List<Role> rolesWhere(String where, Object... args) {
+    return call("read roles", c -> {
+      List<Role> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos FROM av_role " + where)) {
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
+                Duration.ofNanos(rs.getLong(5))));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public void close() {
+    connections.close();
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcLeaseStore[" + dialect + (cipher == null ? ", metadata only" : "") + "]";
+  }
+
+  // ------------------------------------------------------------------ rows
+
+  private int bindBody(PreparedStatement ps, int start, LeaseRecord r) throws SQLException {
+    int i = start;
+    ps.setString(i++, r.orgId());
+    ps.setString(i++, r.roleName());
+    ps.setString(i++, r.roleId());
+    ps.setString(i++, r.logicalName().orElse(null));
+    ps.setString(i++, r.style().name());
+    ps.setInt(i++, r.successor() ? 1 : 0);
+    ps.setString(i++, r.state().name());
+    ps.setString(i++, r.clientId().orElse(null));
+    String ct = null;
+    String keyId = null;
+    if (cipher != null && r.token().isPresent() && r.secret().isPresent()) {
+      // token and secret sealed together: one nonce, one tag, bound to this lease.
+      ct = cipher.seal(r.token().get() + "\n" + r.secret().get(), leaseAad(r.leaseId()));
+      keyId = cipher.currentKeyId();
+    }
+    ps.setString(i++, ct);
+    ps.setString(i++, keyId);
+    setNanos(ps, i++, r.generatedOn().orElse(null));
+    ps.setString(i++, METADATA.toJson(r.metadata()));
+    ps.setString(i++, r.description());
+    ps.setLong(i++, nanos(r.issuedAt()));
+    ps.setLong(i++, r.ttl().toNanos());
+    ps.setLong(i++, nanos(r.expiresAt()));
+    ps.setLong(i++, nanos(r.maxExpiresAt()));
+    ps.setInt(i++, r.renewable() ? 1 : 0);
+    setNanos(ps, i++, r.lastRenewedAt().orElse(null));
+    ps.setString(i++, r.lastError().orElse(null));
+    ps.setInt(i++, r.revokeAttempts());
+    setNanos(ps, i++, r.stateChangedAt().orElse(null));
+    ps.setLong(i++, r.version());
+    return i;
+  }
+
+  private LeaseRecord read(ResultSet rs) throws SQLException {
+    String leaseId = rs.getString("lease_id");
+    LeaseRecord.Builder b = LeaseRecord.builder()
+        .leaseId(leaseId)
+        .orgId(rs.getString("org_id"))
+        .roleName(rs.getString("role_name"))
+        .roleId(rs.getString("role_id"))
+        .logicalName(rs.getString("logical_name"))
+        .style(IssueStyle.valueOf(rs.getString("style")))
+        .successor(rs.getInt("successor") == 1)
+        .state(LeaseState.valueOf(rs.getString("state")))
+        .clientId(rs.getString("client_id"))
+        .generatedOn(instant(rs, "generated_on"))
+        .metadata(metadata(rs.getString("metadata"), leaseId))
+        .description(rs.getString("description"))
+        .issuedAt(Objects.requireNonNull(instant(rs, "issued_at")))
+        .ttl(Duration.ofNanos(rs.getLong("ttl_nanos")))
+        .expiresAt(Objects.requireNonNull(instant(rs, "expires_at")))
+        .maxExpiresAt(Objects.requireNonNull(instant(rs, "max_expires_at")))
+        .renewable(rs.getInt("renewable") == 1)
+        .lastRenewedAt(instant(rs, "last_renewed_at"))
+        .lastError(rs.getString("last_error"))
+        .revokeAttempts(rs.getInt("revoke_attempts"))
+        .stateChangedAt(instant(rs, "state_changed_at"))
+        .version(rs.getLong("version"));
+    String ct = rs.getString("secret_ct");
+    if (ct != null && cipher != null) {
+      String plain = cipher.open(ct, leaseAad(leaseId), "the secret of lease " + leaseId);
+      int nl = plain.indexOf('\n');
+      b.token(plain.substring(0, nl)).secret(plain.substring(nl + 1));
+    } else if (cipher == null) {
+      String[] mem = memorySecrets.get(leaseId);
+      if (mem != null) {
+        b.token(mem[0]).secret(mem[1]);
+      }
+    }
+    return b.build();
+  }
+
+  private void remember(LeaseRecord r) {
+    if (cipher == null && r.token().isPresent() && r.secret().isPresent()) {
+      memorySecrets.put(r.leaseId(), new String[] {r.token().get(), r.secret().get()});
+    }
+  }
+
+  private static Map<String, String> metadata(String json, String leaseId) {
+    try {
+      Map<String, String> m = METADATA.fromJson(json);
+      return m == null ? Map.of() : m;
+    } catch (IOException e) {
+      throw new StoreException("the metadata of lease " + leaseId + " is not valid JSON", e);
+    }
+  }
+
+  private static String leaseAad(String leaseId) {
+    return "astra-vault/lease/" + leaseId;
+  }
+
+  private static String orgAad(String orgId) {
+    return "astra-vault/org/" + orgId;
+  }
+
+  static long nanos(Instant i) {
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+  }
+
+  private static void setNanos(PreparedStatement ps, int i, @Nullable Instant v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, java.sql.Types.BIGINT);
+    } else {
+      ps.setLong(i, nanos(v));
+    }
+  }
+
+  private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L),
+        Math.floorMod(v, 1_000_000_000L));
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private Optional<LeaseRecord> one(String what, String sql, Object... args) {
+    List<LeaseRecord> found = many(what, sql, args);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  private List<LeaseRecord> many(String what, String sql, Object... args) {
+    return call(what, c -> {
+      List<LeaseRecord> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(read(rs));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private int update(String what, String sql, Object... args) {
+    return call(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a instanceof Long l) {
+        ps.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        ps.setInt(i + 1, n);
+      } else {
+        ps.setString(i + 1, (String) a);
+      }
+    }
+  }
+
+  private <T> T call(String what, Connections.Work<T> work) {
+    try {
+      return connections.with(work);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private SecretCipher requireCipher() {
+    if (cipher == null) {
+      throw new IllegalStateException("this store is metadata-only: it keeps no secrets");
+    }
+    return cipher;
+  }
+
+  private static boolean isConstraintViolation(SQLException e) {
+    String state = e.getSQLState();
+    // PostgreSQL: class 23 (integrity constraint violation); SQLite: SQLITE_CONSTRAINT (19).
+    return (state != null && state.startsWith("23")) || e.getErrorCode() == 19
+        || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
+  }
+
+  private static StoreException failure(String what, SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.length() > 300) {
+      message = message.substring(0, 300) + "…";
+    }
+    return new StoreException("lease store: cannot " + what + " (SQLState " + e.getSQLState() + ", code "
+        + e.getErrorCode() + "): " + message, e);
+  }
+
+  /**
+   * Builds a {@link JdbcLeaseStore}. Give exactly one of {@link #dataSource}, {@link #jdbcUrl} or
+   * {@link #sqliteFile}, and a {@link #keyProvider} or {@link #metadataOnly()}. {@link #build()} connects, migrates
+   * the schema and fails fast with a message naming what is wrong.
+   */
+  public static final class Builder {
+    private @Nullable DataSource dataSource;
+    private @Nullable String jdbcUrl;
+    private final Properties properties = new Properties();
+    private @Nullable Dialect dialect;
+    private @Nullable KeyProvider keyProvider;
+    private boolean metadataOnly;
+    private Duration busyTimeout = Duration.ofSeconds(10);
+    private int maxConnections = 8;
+
+    private Builder() {}
+
+    /** A (pooled) DataSource owned by the caller; the store does not close it. */
+    public Builder dataSource(DataSource dataSource) {
+      requireNoConnection("dataSource");
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /**
+     * A JDBC URL ({@code jdbc:sqlite:/path/file.db}, {@code jdbc:postgresql://host/db}); the driver must be on the
+     * classpath. SQLite gets one shared connection, PostgreSQL a small pool of {@link #maxConnections}.
+     */
+    public Builder jdbcUrl(String url) {
+      requireNoConnection("jdbcUrl");
+      if (!Objects.requireNonNull(url, "jdbcUrl").startsWith("jdbc:")) {
+        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:'");
+      }
+      this.jdbcUrl = url;
+      return this;
+    }
+
+    /** A SQLite database in {@code file} (created if absent); needs {@code org.xerial:sqlite-jdbc}. */
+    public Builder sqliteFile(Path file) {
+      return jdbcUrl("jdbc:sqlite:" + Objects.requireNonNull(file, "sqliteFile").toAbsolutePath());
+    }
+
+    /** User and password for {@link #jdbcUrl}. */
+    public Builder credentials(String user, String password) {
+      properties.setProperty("user", Objects.requireNonNull(user, "user"));
+      properties.setProperty("password", Objects.requireNonNull(password, "password"));
+      return this;
+    }
+
+    /** The dialect; detected from the database product name when not set. */
+    public Builder dialect(Dialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
+
+    /** The keys that encrypt secrets at rest. Required unless {@link #metadataOnly()}. */
+    public Builder keyProvider(KeyProvider keys) {
+      if (metadataOnly) {
+        throw new IllegalStateException("keyProvider conflicts with metadataOnly()");
+      }
+      this.keyProvider = Objects.requireNonNull(keys, "keyProvider");
+      return this;
+    }
+
+    /**
+     * Keep no secrets: token secrets stay in this process's memory and are lost on restart (leases issued before a
+     * restart cannot be read back and must be re-issued), and orgs (root tokens) are not persisted.
+     */
+    public Builder metadataOnly() {
+      if (keyProvider != null) {
+        throw new IllegalStateException("metadataOnly() conflicts with keyProvider");
+      }
+      this.metadataOnly = true;
+      return this;
+    }
+
+    /** How long a SQLite writer waits for another process's lock before failing (default 10 s). */
+    public Builder busyTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("busyTimeout out of range: " + timeout);
+      }
+      this.busyTimeout = timeout;
+      return this;
+    }
+
+    /** The pool size for a PostgreSQL {@link #jdbcUrl} (default 8). */
+    public Builder maxConnections(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConnections must be >= 1: " + max);
+      }
+      this.maxConnections = max;
+      return this;
+    }
+
+    public JdbcLeaseStore build() {
+      if (dataSource == null && jdbcUrl == null) {
+        throw new IllegalStateException("JdbcLeaseStore needs a dataSource, jdbcUrl or sqliteFile");
+      }
+      if (keyProvider == null && !metadataOnly) {
+        throw new IllegalStateException("JdbcLeaseStore needs a keyProvider to encrypt secrets at rest "
+            + "(e.g. KeyProvider.fromEnv()), or metadataOnly() to keep no secrets");
+      }
+      Dialect d = dialect != null ? dialect : detect();
+      List<String> session = d == Dialect.SQLITE
+          ? List.of("PRAGMA busy_timeout = " + busyTimeout.toMillis(), "PRAGMA synchronous = FULL",
+              "PRAGMA foreign_keys = ON")
+          : List.of();
+      Connections connections;
+      if (dataSource != null) {
+        connections = Connections.of(dataSource, session);
+      } else if (d == Dialect.SQLITE) {
+        connections = Connections.single(Objects.requireNonNull(jdbcUrl), properties, session);
+      } else {
+        connections = Connections.pool(Objects.requireNonNull(jdbcUrl), properties, session, maxConnections);
+      }
+      try {
+        return new JdbcLeaseStore(connections, d, keyProvider == null ? null : new SecretCipher(keyProvider));
+      } catch (RuntimeException e) {
+        connections.close();
+        throw e;
+      }
+    }
+
+    private Dialect detect() {
+      if (jdbcUrl != null) {
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+          return Dialect.SQLITE;
+        }
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+          return Dialect.POSTGRESQL;
+        }
+        throw new IllegalStateException("cannot tell the dialect of jdbcUrl; set dialect(..)");
+      }
+      try (Connection c = Objects.requireNonNull(dataSource).getConnection()) {
+        String product = c.getMetaData().getDatabaseProductName();
+        if ("SQLite".equalsIgnoreCase(product)) {
+          return Dialect.SQLITE;
+        }
+        if ("PostgreSQL".equalsIgnoreCase(product)) {
+          return Dialect.POSTGRESQL;
+        }
+        throw new IllegalStateException("unsupported database '" + product + "'; JdbcLeaseStore speaks SQLite "
+            + "and PostgreSQL");
+      } catch (SQLException e) {
+        throw failure("detect the dialect", e);
+      }
+    }
+
+    private void requireNoConnection(String option) {
+      if (dataSource != null || jdbcUrl != null) {
+        throw new IllegalStateException(option + ": a connection (dataSource, jdbcUrl or sqliteFile) was already "
+            + "set");
+      }
+    }
+  }
+}
