@@ -1,0 +1,72 @@
+package dev.astravault.engine;
+
+import dev.astravault.AuditSink;
+import dev.astravault.OrgConfig;
+import dev.astravault.RoleSpec;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenManagerBuilder;
+import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.astra.RetryPolicy;
+import dev.astravault.test.FakeAstra;
+import dev.astravault.test.FakeOrg;
+import dev.astravault.test.ManualScheduler;
+import dev.astravault.test.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * One FakeAstra, a manual clock and scheduler, a recording audit sink and recorded back-off waits: a TokenManager
+ * whose every effect a test can see, and whose time a test drives.
+ */
+final class EngineFixture implements AutoCloseable {
+  static final String ORG = "acme";
+  static final String ROLE = "api_ro_svc_acct";
+
+  final FakeAstra astra;
+  final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+  final ManualScheduler scheduler = new ManualScheduler(clock);
+  final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+  final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+  final FakeOrg fakeOrg;
+  final OrgConfig org;
+  TokenManager tokens;
+
+  EngineFixture(FakeAstra astra) {
+    this(astra, b -> {});
+  }
+
+  EngineFixture(FakeAstra astra, Consumer<TokenManagerBuilder> customizer) {
+    this.astra = astra;
+    astra.useClock(clock);
+    this.fakeOrg = astra.defaultOrg();
+    this.org = OrgConfig.builder().orgId(fakeOrg.orgId()).rootToken(fakeOrg.rootToken()).url(astra.url().uri())
+        .logicalName(ORG).build();
+    TokenManagerBuilder builder = TokenManager.builder().clock(clock).scheduler(scheduler).org(org)
+        .sweepInterval(Duration.ofMinutes(1))
+        .auditSink(events::add)
+        .auditSink(AuditSink.slf4j())
+        .callTimeout(Duration.ofSeconds(5))
+        .astraClient(c -> c.sleeper(sleeps::add).retryPolicy(
+            RetryPolicy.of(4, Duration.ofMillis(100), Duration.ofSeconds(10))));
+    customizer.accept(builder);
+    this.tokens = builder.build();
+    tokens.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(astra.roleId("API RO Svc Acct"))
+        .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(3)).build());
+  }
+
+  <T extends AuditEvent> List<T> events(Class<T> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  int posts() {
+    return astra.requestCount("POST", "/v2/clientIdSecrets");
+  }
+
+  @Override
+  public void close() {
+    tokens.close();
+  }
+}
