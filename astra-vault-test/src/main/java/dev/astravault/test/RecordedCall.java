@@ -46,7 +46,7 @@ public final class RecordedCall {
     return method;
   }
 
-  /** The decoded path, e.g. {@code /v2/clientIdSecrets}. */
+  /** The path as sent (percent-encoded), e.g. {@code /v2/clientIdSecrets}. */
   public String path() {
     return path;
   }
