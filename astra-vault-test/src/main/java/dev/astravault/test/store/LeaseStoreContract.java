@@ -1,0 +1,499 @@
+package dev.astravault.test.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.astravault.IssueStyle;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.TokenAlreadyExistsException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link LeaseStore} contract as JUnit 5 tests. Extend it and return a new, empty store from
+ * {@link #newStore()}:
+ *
+ * <pre>{@code
+ * class MyStoreContractTest extends LeaseStoreContract {
+ *   @Override protected LeaseStore newStore() { return new MyStore(...); }
+ * }
+ * }</pre>
+ *
+ * Besides the single-threaded semantics it runs the concurrency cases the manager relies on: of 50 threads inserting
+ * one triple exactly one wins; of concurrent compare-and-sets from one version exactly one wins; no update is lost
+ * under contention; exactly one of concurrent deletes and claims wins. A store shared by processes should also be
+ * tested with several store instances on one database: override {@link #secondStore()}.
+ */
+public abstract class LeaseStoreContract {
+  /** The thread count of the concurrency cases. */
+  protected static final int THREADS = 50;
+  private static final Instant T0 = Instant.parse("2030-01-02T03:04:05.123456789Z");
+
+  /** The store under test, from {@link #newStore()}. */
+  protected LeaseStore store;
+  private final List<LeaseStore> opened = new ArrayList<>();
+
+  /** A new, empty store. Called once per test. */
+  protected abstract LeaseStore newStore() throws Exception;
+
+  /**
+   * A second store instance on the same data as {@link #store} (another process's view), or the same instance for
+   * stores that cannot be shared. The concurrency cases split their threads between the two.
+   */
+  protected LeaseStore secondStore() throws Exception {
+    return store;
+  }
+
+  /** Whether the store returns token secrets; false for metadata-only stores. */
+  protected boolean keepsSecrets() {
+    return true;
+  }
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = newStore();
+    opened.add(store);
+  }
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(LeaseStore::close);
+  }
+
+  private LeaseStore other() throws Exception {
+    LeaseStore second = secondStore();
+    if (second != store && !opened.contains(second)) {
+      opened.add(second);
+    }
+    return second;
+  }
+
+  // ------------------------------------------------------------------ fixtures
+
+  /** A PENDING UNIQUE-style record of {@code org/role/name}. */
+  protected static LeaseRecord.Builder pending(String leaseId, String logicalName) {
+    return LeaseRecord.builder().leaseId(leaseId).orgId("org-1").roleName("reader").roleId("role-id-1")
+        .logicalName(logicalName).style(IssueStyle.UNIQUE).state(LeaseState.PENDING)
+        .metadata(Map.of("owner", "team-a", "ünï", "cödé"))
+        .description("astra-vault lease=" + leaseId + " name=" + logicalName)
+        .issuedAt(T0).ttl(Duration.ofMinutes(30)).expiresAt(T0.plus(Duration.ofMinutes(30)))
+        .maxExpiresAt(T0.plus(Duration.ofHours(24)));
+  }
+
+  /** The ACTIVE successor of {@code pending}, with a token and a secret. */
+  protected static LeaseRecord activate(LeaseRecord pending, String clientId) {
+    return pending.next().state(LeaseState.ACTIVE).clientId(clientId)
+        .token("AstraCS:" + clientId + ":" + "ab".repeat(32)).secret("s3cr3t+,.-_" + clientId)
+        .generatedOn(T0.plusMillis(5)).build();
+  }
+
+  private LeaseRecord insertActive(String leaseId, String name, String clientId) {
+    LeaseRecord p = pending(leaseId, name).build();
+    store.insert(p);
+    LeaseRecord a = activate(p, clientId);
+    assertTrue(store.compareAndSet(p, a));
+    return a;
+  }
+
+  private static OrgConfig org(String id, String name) {
+    return OrgConfig.builder().orgId(id).logicalName(name).url(URI.create("https://astra.example.com"))
+        .rootToken("AstraCS:" + "abcdefghijklmnopqrstuvwx" + ":" + "0123456789abcdef".repeat(4)).build();
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  @Test
+  void insertThenGetReturnsEveryField() {
+    LeaseRecord p = pending("astra/org-1/reader/a", "orders").build();
+    store.insert(p);
+    LeaseRecord read = store.get(p.leaseId()).orElseThrow();
+    assertSameRecord(p, read, false);
+
+    LeaseRecord a = activate(read, "ClientAAAAAAAAAAAAAAAAAA").next().lastRenewedAt(T0.plusSeconds(3))
+        .lastError("boom").revokeAttempts(2).stateChangedAt(T0.plusNanos(7)).renewable(false).version(2).build();
+    assertTrue(store.compareAndSet(read, a));
+    assertSameRecord(a, store.get(p.leaseId()).orElseThrow(), keepsSecrets());
+  }
+
+  private static void assertSameRecord(LeaseRecord expected, LeaseRecord actual, boolean secrets) {
+    assertEquals(expected.leaseId(), actual.leaseId());
+    assertEquals(expected.orgId(), actual.orgId());
+    assertEquals(expected.roleName(), actual.roleName());
+    assertEquals(expected.roleId(), actual.roleId());
+    assertEquals(expected.logicalName(), actual.logicalName());
+    assertEquals(expected.style(), actual.style());
+    assertEquals(expected.successor(), actual.successor());
+    assertEquals(expected.state(), actual.state());
+    assertEquals(expected.clientId(), actual.clientId());
+    if (secrets) {
+      assertEquals(expected.token(), actual.token());
+      assertEquals(expected.secret(), actual.secret());
+    }
+    assertEquals(expected.generatedOn(), actual.generatedOn());
+    assertEquals(expected.metadata(), actual.metadata());
+    assertEquals(expected.description(), actual.description());
+    assertEquals(expected.issuedAt(), actual.issuedAt());
+    assertEquals(expected.ttl(), actual.ttl());
+    assertEquals(expected.expiresAt(), actual.expiresAt());
+    assertEquals(expected.maxExpiresAt(), actual.maxExpiresAt());
+    assertEquals(expected.renewable(), actual.renewable());
+    assertEquals(expected.lastRenewedAt(), actual.lastRenewedAt());
+    assertEquals(expected.lastError(), actual.lastError());
+    assertEquals(expected.revokeAttempts(), actual.revokeAttempts());
+    assertEquals(expected.stateChangedAt(), actual.stateChangedAt());
+    assertEquals(expected.version(), actual.version());
+  }
+
+  @Test
+  void getOfUnknownLeaseIsEmpty() {
+    assertEquals(Optional.empty(), store.get("astra/nope/none/x"));
+  }
+
+  @Test
+  void insertOfAStoredLeaseIdThrowsIllegalState() {
+    store.insert(pending("astra/org-1/reader/a", "orders").build());
+    assertThrows(IllegalStateException.class, () ->
+        store.insert(pending("astra/org-1/reader/a", "other").build()));
+  }
+
+  @Test
+  void insertOfATakenTripleThrowsAndStoresNothing() {
+    store.insert(pending("astra/org-1/reader/a", "orders").build());
+    TokenAlreadyExistsException e = assertThrows(TokenAlreadyExistsException.class, () ->
+        store.insert(pending("astra/org-1/reader/b", "orders").build()));
+    assertEquals("orders", e.logicalName());
+    assertEquals(Optional.empty(), store.get("astra/org-1/reader/b"));
+  }
+
+  @Test
+  void aTripleHoldsOnePrimaryAndOneSuccessor() {
+    store.insert(pending("astra/org-1/reader/a", "orders").build());
+    store.insert(pending("astra/org-1/reader/b", "orders").successor(true).build());
+    assertThrows(TokenAlreadyExistsException.class, () ->
+        store.insert(pending("astra/org-1/reader/c", "orders").successor(true).build()));
+    assertEquals("astra/org-1/reader/a",
+        store.findByTriple("org-1", "reader", "orders").orElseThrow().leaseId());
+  }
+
+  @Test
+  void theTripleIsScopedByOrgAndRole() {
+    store.insert(pending("astra/org-1/reader/a", "orders").build());
+    store.insert(pending("astra/org-2/reader/a", "orders").orgId("org-2").build());
+    store.insert(pending("astra/org-1/writer/a", "orders").roleName("writer").build());
+    assertEquals(3, store.list("").size());
+  }
+
+  @Test
+  void perRequestRecordsHoldNoKey() {
+    store.insert(pending("astra/org-1/reader/a", "orders").style(IssueStyle.PER_REQUEST).build());
+    store.insert(pending("astra/org-1/reader/b", "orders").style(IssueStyle.PER_REQUEST).build());
+    store.insert(pending("astra/org-1/reader/c", null).style(IssueStyle.PER_REQUEST).build());
+    store.insert(pending("astra/org-1/reader/d", "orders").build());
+    assertEquals(4, store.list("").size());
+    assertEquals("astra/org-1/reader/d", store.findByTriple("org-1", "reader", "orders").orElseThrow().leaseId());
+  }
+
+  @Test
+  void deleteFreesTheTriple() {
+    LeaseRecord a = pending("astra/org-1/reader/a", "orders").build();
+    store.insert(a);
+    assertTrue(store.delete(a));
+    store.insert(pending("astra/org-1/reader/b", "orders").build());
+    assertEquals("astra/org-1/reader/b", store.findByTriple("org-1", "reader", "orders").orElseThrow().leaseId());
+  }
+
+  @Test
+  void findByClientIdFindsCommittedRecords() {
+    insertActive("astra/org-1/reader/a", "orders", "ClientAAAAAAAAAAAAAAAAAA");
+    assertEquals("astra/org-1/reader/a",
+        store.findByClientId("ClientAAAAAAAAAAAAAAAAAA").orElseThrow().leaseId());
+    assertEquals(Optional.empty(), store.findByClientId("ClientBBBBBBBBBBBBBBBBBB"));
+  }
+
+  @Test
+  void listFiltersByPrefixInLeaseIdOrder() {
+    store.insert(pending("astra/org-1/reader/b", "n1").build());
+    store.insert(pending("astra/org-1/reader/a", "n2").build());
+    store.insert(pending("astra/org-1/readers/c", "n3").build());
+    store.insert(pending("astra/org-1/writer/d", "n4").roleName("writer").build());
+    store.insert(pending("astra/org-1/re%der/e", "n5").build());
+    store.insert(pending("astra/org-1/re_der/f", "n6").build());
+    assertEquals(List.of("astra/org-1/reader/a", "astra/org-1/reader/b"), ids(store.list("astra/org-1/reader/")));
+    assertEquals(List.of("astra/org-1/re%der/e"), ids(store.list("astra/org-1/re%")));
+    assertEquals(List.of("astra/org-1/re_der/f"), ids(store.list("astra/org-1/re_")));
+    assertEquals(List.of("astra/org-1/re%der/e", "astra/org-1/re_der/f", "astra/org-1/reader/a",
+        "astra/org-1/reader/b", "astra/org-1/readers/c", "astra/org-1/writer/d"), ids(store.list("")));
+    assertEquals(List.of(), store.list("astra/org-9/"));
+  }
+
+  @Test
+  void expiringBeforeFindsActiveRecordsStrictlyBeforeSoonestFirst() {
+    LeaseRecord a = insertActive("astra/org-1/reader/a", "a", "ClientAAAAAAAAAAAAAAAAAA");
+    LeaseRecord b = insertActive("astra/org-1/reader/b", "b", "ClientBBBBBBBBBBBBBBBBBB");
+    LeaseRecord c = insertActive("astra/org-1/reader/c", "c", "ClientCCCCCCCCCCCCCCCCCC");
+    assertTrue(store.compareAndSet(a, a.next().expiresAt(T0.plusSeconds(30)).build()));
+    assertTrue(store.compareAndSet(b, b.next().expiresAt(T0.plusSeconds(10)).build()));
+    assertTrue(store.compareAndSet(c, c.next().expiresAt(T0.plusSeconds(20)).state(LeaseState.REVOKE_FAILED)
+        .build()));
+    store.insert(pending("astra/org-1/reader/p", "p").expiresAt(T0.plusSeconds(1)).build());
+    assertEquals(List.of("astra/org-1/reader/b", "astra/org-1/reader/a"),
+        ids(store.expiringBefore(T0.plusSeconds(31), 10)));
+    assertEquals(List.of("astra/org-1/reader/b"), ids(store.expiringBefore(T0.plusSeconds(30), 10)));
+    assertEquals(List.of("astra/org-1/reader/b"), ids(store.expiringBefore(T0.plusSeconds(31), 1)));
+    assertEquals(List.of(), store.expiringBefore(T0.plusSeconds(10), 10));
+  }
+
+  @Test
+  void pendingBeforeFindsPendingRecordsOldestFirst() {
+    store.insert(pending("astra/org-1/reader/a", "a").issuedAt(T0.plusSeconds(2)).build());
+    store.insert(pending("astra/org-1/reader/b", "b").issuedAt(T0.plusSeconds(1)).build());
+    insertActive("astra/org-1/reader/c", "c", "ClientCCCCCCCCCCCCCCCCCC");
+    assertEquals(List.of("astra/org-1/reader/b", "astra/org-1/reader/a"),
+        ids(store.pendingBefore(T0.plusSeconds(3), 10)));
+    assertEquals(List.of("astra/org-1/reader/b"), ids(store.pendingBefore(T0.plusSeconds(2), 10)));
+    assertEquals(List.of("astra/org-1/reader/b"), ids(store.pendingBefore(T0.plusSeconds(3), 1)));
+  }
+
+  @Test
+  void changedBeforeFindsRecordsOfOneStateAbsentFirstThenOldest() {
+    LeaseRecord a = insertActive("astra/org-1/reader/a", "a", "ClientAAAAAAAAAAAAAAAAAA");
+    LeaseRecord b = insertActive("astra/org-1/reader/b", "b", "ClientBBBBBBBBBBBBBBBBBB");
+    LeaseRecord c = insertActive("astra/org-1/reader/c", "c", "ClientCCCCCCCCCCCCCCCCCC");
+    insertActive("astra/org-1/reader/d", "d", "ClientDDDDDDDDDDDDDDDDDD");
+    assertTrue(store.compareAndSet(a, a.next().state(LeaseState.REVOKE_FAILED).stateChangedAt(T0.plusSeconds(5))
+        .build()));
+    assertTrue(store.compareAndSet(b, b.next().state(LeaseState.REVOKE_FAILED).stateChangedAt(T0.plusSeconds(1))
+        .build()));
+    assertTrue(store.compareAndSet(c, c.next().state(LeaseState.REVOKE_FAILED).build()));
+    assertEquals(List.of("astra/org-1/reader/c", "astra/org-1/reader/b", "astra/org-1/reader/a"),
+        ids(store.changedBefore(LeaseState.REVOKE_FAILED, T0.plusSeconds(6), 10)));
+    assertEquals(List.of("astra/org-1/reader/c", "astra/org-1/reader/b"),
+        ids(store.changedBefore(LeaseState.REVOKE_FAILED, T0.plusSeconds(5), 10)));
+    assertEquals(List.of(), store.changedBefore(LeaseState.REVOKING, T0.plusSeconds(6), 10));
+  }
+
+  @Test
+  void compareAndSetNeedsTheStoredVersion() {
+    LeaseRecord p = pending("astra/org-1/reader/a", "orders").build();
+    store.insert(p);
+    LeaseRecord a = activate(p, "ClientAAAAAAAAAAAAAAAAAA");
+    assertTrue(store.compareAndSet(p, a));
+    assertFalse(store.compareAndSet(p, activate(p, "ClientBBBBBBBBBBBBBBBBBB")), "stale version");
+    assertEquals(Optional.of("ClientAAAAAAAAAAAAAAAAAA"), store.get(p.leaseId()).orElseThrow().clientId());
+    assertEquals(2, store.get(p.leaseId()).orElseThrow().version());
+  }
+
+  @Test
+  void compareAndSetOfAMissingRecordReturnsFalse() {
+    LeaseRecord p = pending("astra/org-1/reader/a", "orders").build();
+    assertFalse(store.compareAndSet(p, p.next().build()));
+    assertEquals(Optional.empty(), store.get(p.leaseId()));
+  }
+
+  @Test
+  void compareAndSetRejectsABadSuccessor() {
+    LeaseRecord p = pending("astra/org-1/reader/a", "orders").build();
+    store.insert(p);
+    assertThrows(IllegalArgumentException.class, () -> store.compareAndSet(p, p.toBuilder().version(3).build()));
+    assertThrows(IllegalArgumentException.class, () -> store.compareAndSet(p, p.toBuilder().version(1).build()));
+    assertThrows(IllegalArgumentException.class, () ->
+        store.compareAndSet(p, p.next().leaseId("astra/org-1/reader/other").build()));
+  }
+
+  @Test
+  void compareAndSetIntoATakenTripleThrowsAndChangesNothing() {
+    LeaseRecord a = pending("astra/org-1/reader/a", "orders").build();
+    LeaseRecord b = pending("astra/org-1/reader/b", "orders").successor(true).build();
+    store.insert(a);
+    store.insert(b);
+    assertThrows(TokenAlreadyExistsException.class, () -> store.compareAndSet(b, b.next().successor(false).build()));
+    assertTrue(store.get(b.leaseId()).orElseThrow().successor());
+    // Promotion works once the primary is gone (a rotation).
+    assertTrue(store.delete(a));
+    assertTrue(store.compareAndSet(b, b.next().successor(false).build()));
+    assertEquals(b.leaseId(), store.findByTriple("org-1", "reader", "orders").orElseThrow().leaseId());
+  }
+
+  @Test
+  void deleteNeedsTheStoredVersion() {
+    LeaseRecord p = pending("astra/org-1/reader/a", "orders").build();
+    store.insert(p);
+    LeaseRecord a = activate(p, "ClientAAAAAAAAAAAAAAAAAA");
+    assertTrue(store.compareAndSet(p, a));
+    assertFalse(store.delete(p));
+    assertTrue(store.get(p.leaseId()).isPresent());
+    assertTrue(store.delete(a));
+    assertFalse(store.delete(a));
+    assertEquals(Optional.empty(), store.get(p.leaseId()));
+    assertEquals(Optional.empty(), store.findByClientId("ClientAAAAAAAAAAAAAAAAAA"));
+  }
+
+  // ------------------------------------------------------------------ orgs and roles
+
+  @Test
+  void orgsArePutFoundListedAndDeleted() {
+    store.putOrg(org("org-b", "beta"));
+    store.putOrg(org("org-a", "alpha"));
+    assertEquals("alpha", store.org("org-a").orElseThrow().logicalName());
+    assertEquals(org("org-a", "alpha").rootToken(), store.org("org-a").orElseThrow().rootToken());
+    assertEquals("org-b", store.orgByLogicalName("beta").orElseThrow().orgId());
+    assertEquals(List.of("org-a", "org-b"), store.orgs().stream().map(OrgConfig::orgId).toList());
+    store.putOrg(org("org-a", "alpha2"));
+    assertEquals(Optional.empty(), store.orgByLogicalName("alpha"));
+    assertEquals("org-a", store.orgByLogicalName("alpha2").orElseThrow().orgId());
+    assertTrue(store.deleteOrg("org-a"));
+    assertFalse(store.deleteOrg("org-a"));
+    assertEquals(Optional.empty(), store.org("org-a"));
+  }
+
+  @Test
+  void anOrgCannotTakeAnotherOrgsLogicalName() {
+    store.putOrg(org("org-a", "alpha"));
+    assertThrows(IllegalArgumentException.class, () -> store.putOrg(org("org-b", "alpha")));
+    assertEquals(Optional.empty(), store.org("org-b"));
+  }
+
+  @Test
+  void rolesArePutFoundListedAndDeleted() {
+    store.putRole(new Role("org-a", "writer", "rid-w", Duration.ofMinutes(5), Duration.ofHours(1)));
+    store.putRole(new Role("org-a", "reader", "rid-r", Duration.ofMinutes(5), Duration.ofHours(1)));
+    store.putRole(new Role("org-b", "reader", "rid-x", Duration.ofMinutes(5), Duration.ofHours(1)));
+    assertEquals(List.of("reader", "writer"), store.roles("org-a").stream().map(Role::name).toList());
+    store.putRole(new Role("org-a", "reader", "rid-r2", Duration.ofMinutes(7), Duration.ofHours(2)));
+    Role r = store.role("org-a", "reader").orElseThrow();
+    assertEquals("rid-r2", r.roleId());
+    assertEquals(Duration.ofMinutes(7), r.ttl());
+    assertEquals(Duration.ofHours(2), r.maxTtl());
+    assertTrue(store.deleteRole("org-a", "reader"));
+    assertFalse(store.deleteRole("org-a", "reader"));
+    assertEquals(List.of("writer"), store.roles("org-a").stream().map(Role::name).toList());
+    assertEquals(1, store.roles("org-b").size());
+  }
+
+  // ------------------------------------------------------------------ concurrency
+
+  @Test
+  void ofConcurrentInsertsOfOneTripleExactlyOneWins() throws Exception {
+    LeaseStore second = other();
+    AtomicInteger refused = new AtomicInteger();
+    List<Boolean> won = race(THREADS, i -> {
+      LeaseStore s = i % 2 == 0 ? store : second;
+      try {
+        s.insert(pending("astra/org-1/reader/t" + i, "contended").build());
+        return true;
+      } catch (TokenAlreadyExistsException e) {
+        refused.incrementAndGet();
+        return false;
+      }
+    });
+    assertEquals(1, won.stream().filter(b -> b).count());
+    assertEquals(THREADS - 1, refused.get());
+    assertEquals(1, store.list("astra/org-1/reader/").size());
+  }
+
+  @Test
+  void ofConcurrentCompareAndSetsFromOneVersionExactlyOneWins() throws Exception {
+    LeaseStore second = other();
+    LeaseRecord p = pending("astra/org-1/reader/a", "orders").build();
+    store.insert(p);
+    List<Boolean> won = race(THREADS, i -> (i % 2 == 0 ? store : second)
+        .compareAndSet(p, activate(p, String.format("Client%018d", i).replace('0', 'Q'))));
+    assertEquals(1, won.stream().filter(b -> b).count());
+    assertEquals(2, store.get(p.leaseId()).orElseThrow().version());
+  }
+
+  @Test
+  void concurrentRetryingUpdatesLoseNothing() throws Exception {
+    LeaseStore second = other();
+    LeaseRecord p = pending("astra/org-1/reader/a", "orders").build();
+    store.insert(p);
+    int threads = 8;
+    int perThread = 10;
+    race(threads, i -> {
+      LeaseStore s = i % 2 == 0 ? store : second;
+      for (int done = 0; done < perThread; ) {
+        LeaseRecord current = s.get(p.leaseId()).orElseThrow();
+        if (s.compareAndSet(current, current.next().revokeAttempts(current.revokeAttempts() + 1).build())) {
+          done++;
+        }
+      }
+      return true;
+    });
+    LeaseRecord last = store.get(p.leaseId()).orElseThrow();
+    assertEquals(threads * perThread, last.revokeAttempts());
+    assertEquals(1 + threads * perThread, last.version());
+  }
+
+  @Test
+  void ofConcurrentClaimsAndDeletesExactlyOneWinsEach() throws Exception {
+    LeaseStore second = other();
+    LeaseRecord a = insertActive("astra/org-1/reader/a", "orders", "ClientAAAAAAAAAAAAAAAAAA");
+    LeaseRecord claim = a.next().state(LeaseState.REVOKING).stateChangedAt(T0).build();
+    List<Boolean> claimed = race(THREADS, i -> (i % 2 == 0 ? store : second).compareAndSet(a, claim));
+    assertEquals(1, claimed.stream().filter(b -> b).count());
+    List<Boolean> deleted = race(THREADS, i -> (i % 2 == 0 ? store : second).delete(claim));
+    assertEquals(1, deleted.stream().filter(b -> b).count());
+    assertEquals(Optional.empty(), store.get(a.leaseId()));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** A task of one racing thread. */
+  @FunctionalInterface
+  protected interface Racer<T> {
+    T run(int thread) throws Exception;
+  }
+
+  /** Runs {@code task} on {@code threads} threads released together; returns their results in thread order. */
+  protected static <T> List<T> race(int threads, Racer<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch ready = new CountDownLatch(threads);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        int n = i;
+        Callable<T> c = () -> {
+          ready.countDown();
+          go.await();
+          return task.run(n);
+        };
+        futures.add(pool.submit(c));
+      }
+      ready.await();
+      go.countDown();
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<String> ids(List<LeaseRecord> records) {
+    return records.stream().map(LeaseRecord::leaseId).toList();
+  }
+}

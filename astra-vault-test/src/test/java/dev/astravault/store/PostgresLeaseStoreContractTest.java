@@ -1,0 +1,25 @@
+package dev.astravault.store;
+
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
+import dev.astravault.LeaseStore;
+import dev.astravault.test.store.LeaseStoreContract;
+
+/** The contract on a real PostgreSQL (embedded); the concurrency cases use two store instances with their own pools. */
+class PostgresLeaseStoreContractTest extends LeaseStoreContract {
+  private static final KeyProvider KEYS = KeyProvider.of(EncryptionKey.generate());
+  private String url;
+
+  @Override
+  protected LeaseStore newStore() {
+    url = EmbeddedPg.newDatabase("contract");
+    return JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres").keyProvider(KEYS)
+        .maxConnections(16).build();
+  }
+
+  @Override
+  protected LeaseStore secondStore() {
+    return JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres").keyProvider(KEYS)
+        .maxConnections(16).build();
+  }
+}

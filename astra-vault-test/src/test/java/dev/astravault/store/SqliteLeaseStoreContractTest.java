@@ -1,0 +1,26 @@
+package dev.astravault.store;
+
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
+import dev.astravault.LeaseStore;
+import dev.astravault.test.store.LeaseStoreContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract on a SQLite file; the concurrency cases share it between two store instances, as two processes would. */
+class SqliteLeaseStoreContractTest extends LeaseStoreContract {
+  private static final KeyProvider KEYS = KeyProvider.of(EncryptionKey.generate());
+
+  @TempDir
+  Path dir;
+
+  @Override
+  protected LeaseStore newStore() {
+    return JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS);
+  }
+
+  @Override
+  protected LeaseStore secondStore() {
+    return JdbcLeaseStore.builder().jdbcUrl("jdbc:sqlite:" + dir.resolve("leases.db")).keyProvider(KEYS).build();
+  }
+}
