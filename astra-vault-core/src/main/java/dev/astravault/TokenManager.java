@@ -117,6 +117,22 @@ public interface TokenManager extends AutoCloseable {
   /** Deletes the token in Astra (404 counts as already gone) and ends the lease. Idempotent. */
   void revoke(String leaseId);
 
+  // ---- managed tokens
+
+  /**
+   * A handle that always holds a valid token for {@code request}: renewed in the background, rotated before its max
+   * TTL with an overlap, and revoked when the handle (or this manager) is closed. The first token is issued now, so a
+   * bad request fails here. With {@link RenewalSettings#defaults()}.
+   *
+   * @throws IllegalArgumentException if the settings leave no room in the role's TTLs
+   */
+  default ManagedToken manage(TokenRequest request) {
+    return manage(request, RenewalSettings.defaults());
+  }
+
+  /** {@link #manage(TokenRequest)} with explicit renewal settings. */
+  ManagedToken manage(TokenRequest request, RenewalSettings settings);
+
   /** Revokes every lease past its expiry now (the sweeper does this on its own); returns how many ended. */
   int reapExpired();
 
@@ -135,7 +151,11 @@ public interface TokenManager extends AutoCloseable {
    */
   ReconcileReport reconcile(String org, boolean fix);
 
-  /** Stops background work and releases what the manager created; leases are kept. */
+  /**
+   * Stops background work and releases what the manager created. Managed tokens are closed first: their leases are
+   * revoked (within each handle's close timeout) unless the builder turned {@code revokeManagedOnClose} off, in which
+   * case they are only stopped. Other leases are kept.
+   */
   @Override
   void close();
 }

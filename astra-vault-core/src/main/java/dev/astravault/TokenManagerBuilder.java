@@ -4,6 +4,7 @@ import dev.astravault.internal.Auditor;
 import dev.astravault.internal.DirectBackend;
 import dev.astravault.internal.EngineSettings;
 import dev.astravault.internal.ExecutorScheduler;
+import dev.astravault.internal.LeaseEngine;
 import dev.astravault.internal.RealTokenManager;
 import dev.astravault.internal.RecoverySettings;
 import dev.astravault.internal.TokenBackend;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
@@ -44,6 +46,9 @@ public final class TokenManagerBuilder {
   private Duration tokenExpiryMargin = Duration.ofMinutes(10);
   private boolean sendDescription = true;
   private Duration sweepInterval = Duration.ofSeconds(30);
+  private @Nullable Executor managedIoExecutor;
+  private @Nullable Executor managedEventExecutor;
+  private boolean revokeManagedOnClose = true;
   private RecoverySettings recovery = RecoverySettings.defaults();
   private AuditPolicy auditPolicy = AuditPolicy.FAIL_CLOSED;
   private byte @Nullable [] auditHmacKey;
@@ -143,6 +148,30 @@ public final class TokenManagerBuilder {
     return this;
   }
 
+  /**
+   * Runs the Astra calls of managed tokens (renew, issue, validate, revoke). Default: 4 daemon threads and a bounded
+   * queue, owned by the manager. Injected so that tests run them on the calling thread
+   * ({@code Runnable::run}) and stay deterministic.
+   */
+  public TokenManagerBuilder managedIoExecutor(Executor executor) {
+    requireUnset("managedIoExecutor", this.managedIoExecutor);
+    this.managedIoExecutor = Objects.requireNonNull(executor, "managedIoExecutor");
+    return this;
+  }
+
+  /** Delivers managed-token events to listeners, off the renewal thread. Default: one daemon thread. */
+  public TokenManagerBuilder managedEventExecutor(Executor executor) {
+    requireUnset("managedEventExecutor", this.managedEventExecutor);
+    this.managedEventExecutor = Objects.requireNonNull(executor, "managedEventExecutor");
+    return this;
+  }
+
+  /** Whether {@link TokenManager#close()} revokes the leases of managed tokens (default) or only stops them. */
+  public TokenManagerBuilder revokeManagedOnClose(boolean revoke) {
+    this.revokeManagedOnClose = revoke;
+    return this;
+  }
+
   /** How often expired leases are revoked; {@link Duration#ZERO} turns the sweeper off. */
   public TokenManagerBuilder sweepInterval(Duration interval) {
     this.sweepInterval = Validation.requireNonNegative("sweepInterval", interval);
@@ -237,7 +266,9 @@ public final class TokenManagerBuilder {
         auditHmacKey == null ? Auditor.randomKey() : auditHmacKey);
     EngineSettings settings = new EngineSettings(sendTokenExpiry, tokenExpiryMargin, sendDescription,
         sweepInterval, auditPolicy);
-    return new RealTokenManager(clock, scheduler, store, backend, auditor, settings, owned).start(orgs)
+    return new RealTokenManager(clock, scheduler, store, backend, auditor, settings, owned)
+        .managedOptions(new LeaseEngine.Options(managedIoExecutor, managedEventExecutor, revokeManagedOnClose))
+        .start(orgs)
         .startRecovery(recovery);
   }
 

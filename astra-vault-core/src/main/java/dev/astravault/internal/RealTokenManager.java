@@ -10,12 +10,14 @@ import dev.astravault.LeaseExpiredException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
 import dev.astravault.MaxTtlExceededException;
 import dev.astravault.NotFoundException;
 import dev.astravault.Org;
 import dev.astravault.OrgConfig;
 import dev.astravault.ReconcileReport;
 import dev.astravault.Renewal;
+import dev.astravault.RenewalSettings;
 import dev.astravault.Role;
 import dev.astravault.RoleSpec;
 import dev.astravault.RoleSyncReport;
@@ -73,6 +75,9 @@ public final class RealTokenManager implements TokenManager {
   private final LeaseIds leaseIds = new LeaseIds();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Scheduler.@Nullable Task sweep;
+  // Managed tokens (issue 5): created on the first manage() so a manager that never manages starts no threads.
+  private volatile LeaseEngine.Options managedOptions = LeaseEngine.Options.defaults();
+  private volatile @Nullable LeaseEngine leaseEngine;
   private volatile @Nullable Recovery recovery;
 
   public RealTokenManager(Clock clock, Scheduler scheduler, LeaseStore store, TokenBackend backend, Auditor auditor,
@@ -133,6 +138,10 @@ public final class RealTokenManager implements TokenManager {
   private Optional<OrgConfig> findOrg(String org) {
     Optional<OrgConfig> byId = store.org(org);
     return byId.isPresent() ? byId : store.orgByLogicalName(org);
+  }
+
+  OrgConfig requireOrgConfig(String org) {
+    return requireOrg(org);
   }
 
   private OrgConfig requireOrg(String org) {
@@ -227,8 +236,17 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public AstraToken issue(TokenRequest request) {
+    return issue(request, false);
+  }
+
+  /** Issues into the triple's successor slot: the new token of a UNIQUE-style rotation (see {@link LeaseEngine}). */
+  AstraToken issueSuccessor(TokenRequest request) {
+    return issue(request, true);
+  }
+
+  private AstraToken issue(TokenRequest request, boolean successor) {
     try {
-      return doIssue(request);
+      return doIssue(request, successor);
     } catch (RuntimeException e) {
       audit(new IssueFailed(clock.instant(), auditor.actor(), request.org(), request.role(),
           request.logicalName().orElse(null), request.metadata(), e.getClass().getName(), safeMessage(e)));
@@ -236,7 +254,7 @@ public final class RealTokenManager implements TokenManager {
     }
   }
 
-  private AstraToken doIssue(TokenRequest request) {
+  private AstraToken doIssue(TokenRequest request, boolean successor) {
     OrgConfig org = requireOrg(request.org());
     Role role = store.role(org.orgId(), request.role())
         .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, request.role()));
@@ -249,7 +267,7 @@ public final class RealTokenManager implements TokenManager {
     String leaseId = leaseIds.next(org.orgId(), role.name());
     LeaseRecord pending = LeaseRecord.builder()
         .leaseId(leaseId).orgId(org.orgId()).roleName(role.name()).roleId(role.roleId())
-        .logicalName(request.logicalName().orElse(null)).style(request.style())
+        .logicalName(request.logicalName().orElse(null)).style(request.style()).successor(successor)
         .state(LeaseState.PENDING).metadata(request.metadata())
         .description(Descriptions.tag(leaseId, request.logicalName().orElse(null)))
         .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
@@ -590,10 +608,44 @@ public final class RealTokenManager implements TokenManager {
     return auditor;
   }
 
+  // ------------------------------------------------------------------ managed tokens
+
+  /** Set by the builder before {@link #start}. */
+  public RealTokenManager managedOptions(LeaseEngine.Options options) {
+    this.managedOptions = options;
+    return this;
+  }
+
+  @Override
+  public ManagedToken manage(TokenRequest request, RenewalSettings renewal) {
+    LeaseEngine engine = leaseEngine;
+    if (engine == null) {
+      synchronized (this) {
+        if (closed.get()) {
+          throw new IllegalStateException("the token manager is closed");
+        }
+        engine = leaseEngine;
+        if (engine == null) {
+          engine = new LeaseEngine(this, scheduler, managedOptions);
+          leaseEngine = engine;
+        }
+      }
+    }
+    return engine.manage(request, renewal);
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    LeaseEngine engine;
+    synchronized (this) {
+      engine = leaseEngine;
+    }
+    if (engine != null) {
+      // First, while the backend and store are still open: managed tokens revoke what they own (or just stop).
+      engine.close();
     }
     Scheduler.Task task = sweep;
     if (task != null) {

@@ -1,0 +1,74 @@
+package dev.astravault;
+
+import dev.astravault.event.RevokeReason;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What happened to a {@link ManagedToken}. Every event names the lease it is about, the snapshot generation it
+ * produced or saw, and when it happened. None carries a token or a secret ({@link TokenInfo} has neither).
+ */
+public sealed interface ManagedTokenEvent {
+
+  Instant time();
+
+  /** The lease the event is about. */
+  String leaseId();
+
+  /** The snapshot generation after the event. */
+  long generation();
+
+  /** What a failed step was doing. */
+  enum Stage {
+    /** Extending the lease. */
+    RENEW,
+    /** Creating the new token of a rotation. */
+    ISSUE,
+    /** Checking the new token with {@code GET /v2/currentOrg} before swapping it in. */
+    VALIDATE,
+    /** Revoking a token (the old one after its overlap, a rejected new one, or at close). */
+    REVOKE,
+    /** Making the successor record of a UNIQUE-style rotation the primary one. */
+    PROMOTE,
+    /** Handing the work to the I/O executor (it was full or shut down). */
+    SUBMIT
+  }
+
+  /** A token was issued for the handle (its first one, or the new one of a rotation, before the swap). */
+  record Issued(Instant time, String leaseId, long generation, TokenInfo token) implements ManagedTokenEvent {}
+
+  /** The lease was extended; {@code token.lease()} has the new expiry. */
+  record Renewed(Instant time, String leaseId, long generation, TokenInfo token) implements ManagedTokenEvent {}
+
+  /** A new token was swapped in; the previous one stays valid for the rotation overlap. */
+  record Rotated(Instant time, String leaseId, long generation, TokenInfo previous, TokenInfo current)
+      implements ManagedTokenEvent {}
+
+  /** The token entered its hard margin without a new one in place. */
+  record Expiring(Instant time, String leaseId, long generation, Instant expiresAt) implements ManagedTokenEvent {}
+
+  /** The token expired without a new one in place; {@link ManagedToken#current()} throws until one is. */
+  record Expired(Instant time, String leaseId, long generation, Instant expiredAt) implements ManagedTokenEvent {}
+
+  /** A token of the handle was revoked: the old one after its overlap, or at close. */
+  record Revoked(Instant time, String leaseId, long generation, TokenInfo token, RevokeReason reason)
+      implements ManagedTokenEvent {}
+
+  /**
+   * A step failed. {@code attempt} counts consecutive failures; {@code retryAt} is when the step runs again (absent
+   * when it is not retried, for example at close).
+   */
+  record Error(Instant time, String leaseId, long generation, Stage stage, Throwable cause, int attempt,
+      @Nullable Instant retryAtOrNull) implements ManagedTokenEvent {
+    public Error {
+      Objects.requireNonNull(stage, "stage");
+      Objects.requireNonNull(cause, "cause");
+    }
+
+    public Optional<Instant> retryAt() {
+      return Optional.ofNullable(retryAtOrNull);
+    }
+  }
+}

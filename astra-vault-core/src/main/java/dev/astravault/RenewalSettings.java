@@ -1,0 +1,256 @@
+package dev.astravault;
+
+import dev.astravault.internal.Validation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * When and how a {@link ManagedToken} renews and rotates. Immutable; {@link Builder#build()} rejects windows that
+ * contradict each other, and {@link TokenManager#manage(TokenRequest, RenewalSettings)} rejects settings that leave
+ * no room in the role's TTLs.
+ *
+ * <p>Two windows (see {@code docs/rotation.md}):
+ * <ul>
+ *   <li><b>Soft point.</b> A refresh (renew, or rotate when renewal cannot extend the token) is started at
+ *       {@link #refreshFraction()} of the time left, plus or minus {@link #jitter()} of it, drawn per instance and
+ *       per schedule. Default ⅔ ± 0.1.</li>
+ *   <li><b>Hard margin.</b> {@code max(minHardMargin, hardMarginFraction × ttl)} before expiry (default
+ *       {@code max(30s, 10%)}). Below it {@link ManagedToken#current()} leaves its lock-free path and waits, at most
+ *       {@link #maxWait()}, for a refresh that is under way.</li>
+ * </ul>
+ * A rotation keeps the old token valid for {@link #rotationOverlap()} (default 5 min) after the swap, then revokes it.
+ * Failures are retried with capped exponential back-off ({@link #backoffBase()} doubling up to
+ * {@link #backoffCap()}, "equal jitter": a wait in {@code [d/2, d]}), bounded by the validity left.
+ */
+public final class RenewalSettings {
+  private static final RenewalSettings DEFAULTS = builder().build();
+
+  private final double refreshFraction;
+  private final double jitter;
+  private final double hardMarginFraction;
+  private final Duration minHardMargin;
+  private final Duration rotationOverlap;
+  private final Duration backoffBase;
+  private final Duration backoffCap;
+  private final Duration maxWait;
+  private final Duration closeTimeout;
+  private final List<ManagedTokenListener> listeners;
+
+  private RenewalSettings(Builder b) {
+    this.refreshFraction = b.refreshFraction;
+    this.jitter = b.jitter;
+    this.hardMarginFraction = b.hardMarginFraction;
+    this.minHardMargin = b.minHardMargin;
+    this.rotationOverlap = b.rotationOverlap;
+    this.backoffBase = b.backoffBase;
+    this.backoffCap = b.backoffCap;
+    this.maxWait = b.maxWait;
+    this.closeTimeout = b.closeTimeout;
+    this.listeners = List.copyOf(b.listeners);
+  }
+
+  /** ⅔ ± 0.1 refresh-ahead, hard margin {@code max(30s, 10%)}, 5 min overlap, back-off 1 s doubling to 5 min. */
+  public static RenewalSettings defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.refreshFraction = refreshFraction;
+    b.jitter = jitter;
+    b.hardMarginFraction = hardMarginFraction;
+    b.minHardMargin = minHardMargin;
+    b.rotationOverlap = rotationOverlap;
+    b.backoffBase = backoffBase;
+    b.backoffCap = backoffCap;
+    b.maxWait = maxWait;
+    b.closeTimeout = closeTimeout;
+    b.listeners.addAll(listeners);
+    return b;
+  }
+
+  public double refreshFraction() {
+    return refreshFraction;
+  }
+
+  public double jitter() {
+    return jitter;
+  }
+
+  public double hardMarginFraction() {
+    return hardMarginFraction;
+  }
+
+  public Duration minHardMargin() {
+    return minHardMargin;
+  }
+
+  /** The hard margin of a token whose last granted TTL is {@code ttl}. */
+  public Duration hardMargin(Duration ttl) {
+    Duration byFraction = Duration.ofNanos((long) (saturatedNanos(ttl) * hardMarginFraction));
+    return byFraction.compareTo(minHardMargin) > 0 ? byFraction : minHardMargin;
+  }
+
+  public Duration rotationOverlap() {
+    return rotationOverlap;
+  }
+
+  public Duration backoffBase() {
+    return backoffBase;
+  }
+
+  public Duration backoffCap() {
+    return backoffCap;
+  }
+
+  /** How long {@link ManagedToken#current()} waits below the hard margin for a refresh under way. */
+  public Duration maxWait() {
+    return maxWait;
+  }
+
+  /** How long {@link ManagedToken#close()} waits for the revokes of its tokens. */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  /** Listeners that see every event of the handle, from the {@code Issued} event of its first token on. */
+  public List<ManagedTokenListener> listeners() {
+    return listeners;
+  }
+
+  /**
+   * Checks these settings against a role's TTLs.
+   *
+   * @throws IllegalArgumentException if the overlap and the hard margin do not fit in {@code maxTtl}
+   */
+  public void checkFits(Duration ttl, Duration maxTtl) {
+    Duration needed = rotationOverlap.plus(hardMargin(ttl));
+    if (needed.compareTo(maxTtl) >= 0) {
+      throw new IllegalArgumentException("rotationOverlap (" + rotationOverlap + ") plus the hard margin ("
+          + hardMargin(ttl) + ") must be shorter than the role's maxTtl (" + maxTtl + ")");
+    }
+    if (hardMargin(ttl).compareTo(ttl) >= 0) {
+      throw new IllegalArgumentException("the hard margin (" + hardMargin(ttl) + ") must be shorter than the ttl ("
+          + ttl + "); lower minHardMargin");
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RenewalSettings[refreshFraction=" + refreshFraction + ", jitter=" + jitter + ", hardMargin=max("
+        + minHardMargin + ", " + hardMarginFraction + "), rotationOverlap=" + rotationOverlap + ", backoff="
+        + backoffBase + ".." + backoffCap + ", maxWait=" + maxWait + ", closeTimeout=" + closeTimeout
+        + ", listeners=" + listeners.size() + "]";
+  }
+
+  /** Builds {@link RenewalSettings}; setters check their own value, {@link #build()} checks them together. */
+  public static final class Builder {
+    private double refreshFraction = 2.0 / 3.0;
+    private double jitter = 0.1;
+    private double hardMarginFraction = 0.1;
+    private Duration minHardMargin = Duration.ofSeconds(30);
+    private Duration rotationOverlap = Duration.ofMinutes(5);
+    private Duration backoffBase = Duration.ofSeconds(1);
+    private Duration backoffCap = Duration.ofMinutes(5);
+    private Duration maxWait = Duration.ofSeconds(5);
+    private Duration closeTimeout = Duration.ofSeconds(10);
+    private final List<ManagedTokenListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The soft point, as a fraction of the time left (exclusive 0..1); default ⅔. */
+    public Builder refreshFraction(double fraction) {
+      if (!(fraction > 0 && fraction < 1)) {
+        throw new IllegalArgumentException("refreshFraction must be in (0, 1): " + fraction);
+      }
+      this.refreshFraction = fraction;
+      return this;
+    }
+
+    /** Plus or minus this fraction of the time left around the soft point ({@code [0, 0.5)}); default 0.1. */
+    public Builder jitter(double jitter) {
+      if (!(jitter >= 0 && jitter < 0.5)) {
+        throw new IllegalArgumentException("jitter must be in [0, 0.5): " + jitter);
+      }
+      this.jitter = jitter;
+      return this;
+    }
+
+    /** The hard margin: {@code max(min, fraction × ttl)} before expiry; default {@code max(30s, 0.1)}. */
+    public Builder hardMargin(Duration min, double fraction) {
+      this.minHardMargin = Validation.requireNonNegative("minHardMargin", min);
+      if (!(fraction >= 0 && fraction < 1)) {
+        throw new IllegalArgumentException("hardMarginFraction must be in [0, 1): " + fraction);
+      }
+      this.hardMarginFraction = fraction;
+      return this;
+    }
+
+    /** How long the old token stays valid after a rotation's swap; default 5 min. */
+    public Builder rotationOverlap(Duration overlap) {
+      this.rotationOverlap = Validation.requireNonNegative("rotationOverlap", overlap);
+      return this;
+    }
+
+    /** The first retry waits about {@code base}, doubling each failure up to {@code cap}; default 1 s .. 5 min. */
+    public Builder backoff(Duration base, Duration cap) {
+      this.backoffBase = Validation.requirePositive("backoffBase", base);
+      this.backoffCap = Validation.requirePositive("backoffCap", cap);
+      return this;
+    }
+
+    /** How long {@link ManagedToken#current()} may wait below the hard margin; default 5 s. */
+    public Builder maxWait(Duration maxWait) {
+      this.maxWait = Validation.requireNonNegative("maxWait", maxWait);
+      return this;
+    }
+
+    /** How long {@link ManagedToken#close()} waits for its revokes; default 10 s. */
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = Validation.requireNonNegative("closeTimeout", timeout);
+      return this;
+    }
+
+    /** Adds a listener that sees every event, including the first {@code Issued}. */
+    public Builder listener(ManagedTokenListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the windows contradict each other: the latest soft point
+     *     ({@code refreshFraction + jitter}) must come before the hard margin ({@code 1 - hardMarginFraction}), the
+     *     earliest ({@code refreshFraction - jitter}) after now, and the back-off base must not exceed its cap
+     */
+    public RenewalSettings build() {
+      if (refreshFraction + jitter >= 1 - hardMarginFraction) {
+        throw new IllegalArgumentException("refreshFraction + jitter (" + (refreshFraction + jitter)
+            + ") must be below 1 - hardMarginFraction (" + (1 - hardMarginFraction)
+            + "): the soft point would fall inside the hard margin");
+      }
+      if (refreshFraction - jitter <= 0) {
+        throw new IllegalArgumentException("refreshFraction - jitter (" + (refreshFraction - jitter)
+            + ") must be above 0: the soft point would fall before now");
+      }
+      if (backoffBase.compareTo(backoffCap) > 0) {
+        throw new IllegalArgumentException("backoffBase (" + backoffBase + ") exceeds backoffCap (" + backoffCap
+            + ")");
+      }
+      return new RenewalSettings(this);
+    }
+  }
+}

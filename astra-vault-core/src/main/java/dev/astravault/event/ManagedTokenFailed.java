@@ -1,0 +1,47 @@
+package dev.astravault.event;
+
+import dev.astravault.Actor;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A step of a managed token's background work failed: {@code stage} is one of {@code RENEW}, {@code ISSUE},
+ * {@code VALIDATE}, {@code REVOKE}, {@code PROMOTE}, {@code SUBMIT} or {@code EXPIRY} (the token expired with no
+ * replacement). {@code attempt} counts consecutive failures; {@code retryAt} is absent when the step is not retried
+ * (at close). Emitted in addition to the operation's own failure event ({@link IssueFailed}, {@link RevokeFailed})
+ * so that one query shows every failure of the handle with its retry plan.
+ */
+public record ManagedTokenFailed(Instant time, Actor actor, TokenRef token, String stage, int attempt,
+    @Nullable Instant retryAt, String error, String message) implements AuditEvent {
+  public ManagedTokenFailed {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(stage, "stage");
+  }
+
+  @Override
+  public String type() {
+    return "managed.failed";
+  }
+
+  @Override
+  public Outcome outcome() {
+    return Outcome.FAILURE;
+  }
+
+  @Override
+  public Optional<String> errorType() {
+    return Optional.of(error);
+  }
+
+  @Override
+  public Optional<String> errorMessage() {
+    return Optional.of(message);
+  }
+
+  @Override
+  public Optional<TokenRef> tokenRef() {
+    return Optional.of(token);
+  }
+}

@@ -1,0 +1,298 @@
+package dev.astravault.internal;
+
+import dev.astravault.AstraToken;
+import dev.astravault.AstraVaultException;
+import dev.astravault.IssueStyle;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.ManagedToken;
+import dev.astravault.ManagedTokenEvent;
+import dev.astravault.ManagedTokenListener;
+import dev.astravault.NotFoundException;
+import dev.astravault.OrgConfig;
+import dev.astravault.RenewalSettings;
+import dev.astravault.Role;
+import dev.astravault.Scheduler;
+import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.TokenRequest;
+import dev.astravault.event.IssueFailed;
+import dev.astravault.event.ManagedTokenFailed;
+import dev.astravault.event.TokenRef;
+import dev.astravault.TokenInfo;
+import dev.astravault.TokenSnapshot;
+import java.time.Instant;
+import dev.astravault.event.RevokeReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every {@link ManagedToken} of one manager: timers on the manager's one {@link Scheduler} (a heap), Astra
+ * calls on a bounded I/O executor, listener events on an event executor. Holds the handles so that closing the
+ * manager closes them.
+ */
+public final class LeaseEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseEngine.class);
+
+  /** What the builder decides for managed tokens; a {@code null} executor means "create a default one". */
+  public record Options(@Nullable Executor ioExecutor, @Nullable Executor eventExecutor, boolean revokeOnClose) {
+    public static Options defaults() {
+      return new Options(null, null, true);
+    }
+  }
+
+  private final RealTokenManager manager;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final Executor io;
+  private final Executor events;
+  private final boolean revokeOnClose;
+  private final List<ThreadPoolExecutor> ownedExecutors = new ArrayList<>();
+  private final Set<ManagedLease> handles = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  LeaseEngine(RealTokenManager manager, Scheduler scheduler, Options options) {
+    this.manager = manager;
+    this.scheduler = scheduler;
+    this.clock = manager.clock();
+    this.revokeOnClose = options.revokeOnClose();
+    this.io = options.ioExecutor() != null ? options.ioExecutor() : own(pool("astra-vault-io", 4, 65_536));
+    this.events = options.eventExecutor() != null ? options.eventExecutor() : own(pool("astra-vault-events", 1,
+        65_536));
+  }
+
+  private Executor own(ThreadPoolExecutor executor) {
+    ownedExecutors.add(executor);
+    return executor;
+  }
+
+  // Bounded both ways: a fixed number of daemon threads and a bounded queue; a rejected task is a failure that the
+  // handle retries with back-off, never a reason to run I/O on the scheduler thread.
+  private static ThreadPoolExecutor pool(String name, int threads, int queue) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queue), runnable -> {
+          Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
+
+  /** Issues the first token synchronously (fail fast) and starts the handle. */
+  public ManagedToken manage(TokenRequest request, RenewalSettings settings) {
+    if (closed) {
+      throw new IllegalStateException("the token manager is closed");
+    }
+    OrgConfig org = manager.requireOrgConfig(request.org());
+    Role role = manager.store().role(org.orgId(), request.role())
+        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, request.role()));
+    settings.checkFits(request.ttl().orElse(role.ttl()), role.maxTtl());
+    boolean owned = true;
+    AstraToken first;
+    try {
+      first = manager.issue(request);
+    } catch (TokenAlreadyExistsException taken) {
+      // A durable store may already hold this triple's token (a restart): adopt it instead of failing, but do not
+      // claim it as ours to revoke on close; the next rotation replaces it with one we own.
+      first = manager.token(org.orgId(), request.role(), request.logicalName().orElseThrow()).orElseThrow(() ->
+          taken);
+      owned = false;
+    }
+    ManagedLease lease = new ManagedLease(this, request, settings, first, owned);
+    handles.add(lease);
+    lease.start();
+    return lease;
+  }
+
+  // ------------------------------------------------------------------ used by ManagedLease
+
+  Clock clock() {
+    return clock;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  Executor io() {
+    return io;
+  }
+
+  RealTokenManager manager() {
+    return manager;
+  }
+
+  void forget(ManagedLease lease) {
+    handles.remove(lease);
+  }
+
+  /** Delivers events off the renewal thread, guarded; nothing is allocated when no one listens. */
+  void dispatch(ManagedTokenListener[] listeners, List<ManagedTokenEvent> batch) {
+    if (listeners.length == 0 || batch.isEmpty()) {
+      return;
+    }
+    try {
+      events.execute(() -> {
+        for (ManagedTokenEvent event : batch) {
+          for (ManagedTokenListener listener : listeners) {
+            try {
+              listener.onEvent(event);
+            } catch (RuntimeException e) {
+              LOG.warn("managed token listener {} failed on {}: {}", listener.getClass().getName(),
+                  event.getClass().getSimpleName(), e.getClass().getName());
+            }
+          }
+        }
+      });
+    } catch (RuntimeException rejected) {
+      LOG.warn("dropped {} managed token event(s) for lease {}: the event executor refused them ({})",
+          batch.size(), batch.get(0).leaseId(), rejected.getClass().getName());
+    }
+  }
+
+  /**
+   * Issues the new token of a rotation. UNIQUE style: into the triple's successor slot, so the old (primary) and new
+   * token coexist during the overlap without breaking uniqueness; a successor left over by an earlier failed attempt
+   * is revoked first.
+   */
+  AstraToken issueForRotation(TokenRequest request, String currentLeaseId) {
+    if (request.style() != IssueStyle.UNIQUE) {
+      return manager.issue(request);
+    }
+    try {
+      return manager.issueSuccessor(request);
+    } catch (TokenAlreadyExistsException taken) {
+      OrgConfig org = manager.requireOrgConfig(request.org());
+      Optional<LeaseRecord> stale = successorOf(org.orgId(), request.role(), request.logicalName().orElseThrow());
+      if (stale.isEmpty() || stale.get().leaseId().equals(currentLeaseId)) {
+        throw taken;
+      }
+      LOG.warn("revoking successor lease {} left over by an earlier rotation", stale.get().leaseId());
+      manager.revokeRecord(stale.get(), RevokeReason.REAPED, true);
+      return manager.issueSuccessor(request);
+    }
+  }
+
+  private Optional<LeaseRecord> successorOf(String orgId, String role, String logicalName) {
+    return manager.store().list("astra/" + orgId + "/" + role + "/").stream()
+        .filter(r -> r.successor() && r.logicalName().filter(logicalName::equals).isPresent())
+        .findFirst();
+  }
+
+  /** {@code GET /v2/currentOrg} with the new token; it must answer the token's own org. */
+  void validate(AstraToken token) {
+    OrgConfig org = manager.requireOrgConfig(token.orgId());
+    String answered = manager.backend().validate(org, token.token());
+    if (!token.orgId().equals(answered)) {
+      throw new AstraVaultException("the new token of lease " + token.lease().leaseId() + " belongs to org "
+          + answered + ", not " + token.orgId());
+    }
+  }
+
+  /** Audits a rejected new token as a failed issue, then revokes it. */
+  void reject(AstraToken token, TokenRequest request, RuntimeException cause) {
+    Auditor auditor = manager.auditor();
+    auditor.record(new IssueFailed(clock.instant(), auditor.actor(), request.org(), request.role(),
+        request.logicalName().orElse(null), request.metadata(), cause.getClass().getName(),
+        "validation of the new token failed: " + RealTokenManager.safeMessage(cause)));
+    revokeQuietly(token.lease().leaseId(), RevokeReason.REAPED);
+  }
+
+  /** Revokes a lease by id through the manager's one revoke path; false if it failed (audited there). */
+  boolean revokeQuietly(String leaseId, RevokeReason reason) {
+    Optional<LeaseRecord> record = manager.store().get(leaseId);
+    if (record.isEmpty() || record.get().state() == LeaseState.PENDING) {
+      return true;
+    }
+    return manager.revokeRecord(record.get(), reason, false) || manager.store().get(leaseId).isEmpty();
+  }
+
+  /** Revokes through the manager's one revoke path, rethrowing a failure (audited there as RevokeFailed). */
+  void revoke(String leaseId, RevokeReason reason) {
+    Optional<LeaseRecord> record = manager.store().get(leaseId);
+    if (record.isPresent() && record.get().state() != LeaseState.PENDING) {
+      manager.revokeRecord(record.get(), reason, true);
+    }
+  }
+
+  /** Makes a UNIQUE-style successor record the triple's primary one, once the old primary is gone. */
+  void promote(String leaseId) {
+    for (int attempt = 0; attempt < 16; attempt++) {
+      Optional<LeaseRecord> record = manager.store().get(leaseId);
+      if (record.isEmpty() || !record.get().successor()) {
+        return;
+      }
+      if (manager.store().compareAndSet(record.get(), record.get().next().successor(false).build())) {
+        return;
+      }
+    }
+    throw new AstraVaultException("lease " + leaseId + " is changing too fast to promote; will retry");
+  }
+
+  /** The audit record of a failed step of a managed token (every failure gets one). */
+  void auditFailure(TokenSnapshot snapshot, String stage, Throwable e, int attempt, @Nullable Instant retryAt) {
+    Auditor auditor = manager.auditor();
+    AstraToken token = snapshot.astraToken();
+    TokenInfo info = token.info();
+    TokenRef ref = new TokenRef(info.orgId(), info.roleName(), info.logicalNameOrNull(), info.clientId(),
+        info.lease().leaseId(), info.metadata(), auditor.hmac(token.token()));
+    auditor.record(new ManagedTokenFailed(clock.instant(), auditor.actor(), ref, stage, attempt, retryAt,
+        e.getClass().getName(), RealTokenManager.safeMessage(e)));
+  }
+
+  // ------------------------------------------------------------------ close
+
+  /**
+   * Closes every handle: revokes owned leases when revoke-on-close is on (the default), else only stops them. Waits
+   * at most {@code timeout} in total.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    Duration timeout = Duration.ZERO;
+    for (ManagedLease lease : List.copyOf(handles)) {
+      if (revokeOnClose) {
+        pending.add(lease.closeAsync());
+        timeout = timeout.compareTo(lease.settings().closeTimeout()) < 0 ? lease.settings().closeTimeout() : timeout;
+      } else {
+        lease.stop();
+      }
+    }
+    await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeout, "closing managed tokens");
+    ownedExecutors.forEach(ThreadPoolExecutor::shutdown);
+  }
+
+  static void await(CompletableFuture<Void> future, Duration timeout, String what) {
+    try {
+      future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("{} did not finish within {}; the remaining revokes continue in the background", what, timeout);
+    } catch (ExecutionException e) {
+      LOG.warn("{} failed: {}", what, e.getCause() == null ? "?" : e.getCause().getClass().getName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  int size() {
+    return handles.size();
+  }
+}

@@ -1,0 +1,658 @@
+package dev.astravault.internal;
+
+import dev.astravault.AstraRateLimitedException;
+import dev.astravault.AstraToken;
+import dev.astravault.Lease;
+import dev.astravault.LeaseExpiredException;
+import dev.astravault.ManagedToken;
+import dev.astravault.ManagedTokenEvent;
+import dev.astravault.ManagedTokenEvent.Stage;
+import dev.astravault.ManagedTokenListener;
+import dev.astravault.MaxTtlExceededException;
+import dev.astravault.NotFoundException;
+import dev.astravault.Renewal;
+import dev.astravault.RenewalSettings;
+import dev.astravault.Scheduler;
+import dev.astravault.TokenInfo;
+import dev.astravault.TokenRequest;
+import dev.astravault.TokenSnapshot;
+import dev.astravault.event.RevokeReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one {@link ManagedToken}: a volatile snapshot for readers, and a small state machine for the writers.
+ *
+ * <p>Readers never lock. Writers (the scheduler thread, I/O threads, {@code stop}/{@code close}) change the control
+ * state under this object's monitor and publish a new immutable snapshot with one volatile write. Astra calls never
+ * run under the monitor. Every timer carries the generation it was armed with and does nothing once a newer timer
+ * was armed (a reschedule cancels the old one too, but a cancel can lose the race with a task that already started).
+ */
+final class ManagedLease implements ManagedToken {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagedToken.class);
+  private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
+
+  /** What {@link #current()} reads: the token to serve without waiting ({@code null} off the fast path). */
+  private record Current(@Nullable String servable, TokenSnapshot snapshot) {
+    static Current of(TokenSnapshot snapshot) {
+      return new Current(snapshot.state() == State.ACTIVE ? snapshot.token() : null, snapshot);
+    }
+  }
+
+  private enum Life { RUNNING, STOPPED, CLOSED }
+
+  /** An old token in its overlap, to be revoked at {@code revokeAt}. */
+  private static final class Drain {
+    final String leaseId;
+    final TokenInfo info;
+    final @Nullable String promote;
+    Instant revokeAt;
+    int failures;
+    Scheduler.@Nullable Task task;
+
+    Drain(String leaseId, TokenInfo info, @Nullable String promote, Instant revokeAt) {
+      this.leaseId = leaseId;
+      this.info = info;
+      this.promote = promote;
+      this.revokeAt = revokeAt;
+    }
+  }
+
+  private final LeaseEngine engine;
+  private final TokenRequest request;
+  private final RenewalSettings settings;
+  private volatile Current current;
+  private volatile ManagedTokenListener[] listeners;
+
+  // Guarded by this.
+  private long timerGeneration;
+  private Scheduler.@Nullable Task timer;
+  private @Nullable Instant nextAttemptAt;
+  private int failures;
+  private boolean inFlight;
+  private boolean forceRotate;
+  private boolean owned;
+  private Life life = Life.RUNNING;
+  private @Nullable List<Drain> drains;
+
+  ManagedLease(LeaseEngine engine, TokenRequest request, RenewalSettings settings, AstraToken first, boolean owned) {
+    this.engine = engine;
+    this.request = request;
+    this.settings = settings;
+    this.owned = owned;
+    List<ManagedTokenListener> initial = settings.listeners();
+    this.listeners = initial.isEmpty() ? NO_LISTENERS : initial.toArray(ManagedTokenListener[]::new);
+    this.current = Current.of(new TokenSnapshot(first, 1, State.ACTIVE));
+  }
+
+  RenewalSettings settings() {
+    return settings;
+  }
+
+  void start() {
+    Instant now = engine.clock().instant();
+    TokenSnapshot s = current.snapshot();
+    synchronized (this) {
+      nextAttemptAt = plan(s, now);
+      arm(now);
+    }
+    emit(List.of(new ManagedTokenEvent.Issued(now, s.leaseId(), s.generation(), s.info())));
+  }
+
+  // ------------------------------------------------------------------ readers
+
+  @Override
+  public String current() {
+    Current c = current;
+    String token = c.servable;
+    return token != null ? token : slowCurrent(c);
+  }
+
+  private String slowCurrent(Current c) {
+    TokenSnapshot s = c.snapshot();
+    if (s.state() == State.CLOSED) {
+      throw new IllegalStateException("the managed token of lease " + s.leaseId() + " is closed");
+    }
+    if (s.state() == State.EXPIRING) {
+      Current after = awaitRefresh(c);
+      if (after != c) {
+        return after.servable != null ? after.servable : slowCurrentNoWait(after.snapshot());
+      }
+    }
+    return slowCurrentNoWait(s);
+  }
+
+  // Below the hard margin the timer may lag, so the clock decides: a still-valid token is served, never an expired one.
+  private String slowCurrentNoWait(TokenSnapshot s) {
+    if (s.state() == State.CLOSED) {
+      throw new IllegalStateException("the managed token of lease " + s.leaseId() + " is closed");
+    }
+    if (s.state() != State.EXPIRED && engine.clock().instant().isBefore(s.expiresAt())) {
+      return s.token();
+    }
+    throw new LeaseExpiredException(s.leaseId(), s.expiresAt());
+  }
+
+  private Current awaitRefresh(Current seen) {
+    long deadline = System.nanoTime() + settings.maxWait().toNanos();
+    synchronized (this) {
+      while (current == seen && inFlight) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return current;
+    }
+  }
+
+  @Override
+  public TokenSnapshot snapshot() {
+    return current.snapshot();
+  }
+
+  @Override
+  public synchronized void addListener(ManagedTokenListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    ManagedTokenListener[] now = listeners;
+    ManagedTokenListener[] next = Arrays.copyOf(now, now.length + 1);
+    next[now.length] = listener;
+    listeners = next;
+  }
+
+  @Override
+  public synchronized boolean removeListener(ManagedTokenListener listener) {
+    List<ManagedTokenListener> list = new ArrayList<>(Arrays.asList(listeners));
+    boolean removed = list.remove(listener);
+    listeners = list.isEmpty() ? NO_LISTENERS : list.toArray(ManagedTokenListener[]::new);
+    return removed;
+  }
+
+  // ------------------------------------------------------------------ planning (all under this)
+
+  /** When the next refresh should start, from the snapshot's absolute instants. */
+  private Instant plan(TokenSnapshot s, Instant now) {
+    Lease lease = s.lease();
+    Instant expiresAt = lease.expiresAt();
+    Duration hard = settings.hardMargin(lease.ttl());
+    Instant latest = expiresAt.minus(hard);
+    Instant horizon;
+    // Not canExtend(lease, now): right after an issue or renewal, renewing *now* would not extend anything yet.
+    if (lease.renewable() && lease.expiresAt().isBefore(lease.maxExpiresAt())) {
+      horizon = expiresAt;
+    } else {
+      // Rotation: the old token must still be valid for the whole overlap after the swap.
+      horizon = expiresAt.minus(settings.rotationOverlap());
+      latest = min(latest, horizon);
+    }
+    Duration window = Duration.between(now, horizon);
+    if (window.isNegative() || window.isZero()) {
+      return now;
+    }
+    double fraction = settings.refreshFraction();
+    if (settings.jitter() > 0) {
+      fraction += ThreadLocalRandom.current().nextDouble(-settings.jitter(), settings.jitter());
+    }
+    Instant at = now.plusNanos((long) (window.toNanos() * fraction));
+    at = min(at, latest);
+    return at.isBefore(now) ? now : at;
+  }
+
+  /** Whether renewing now would push the expiry out (not yet at the max TTL, and renewable). */
+  private static boolean canExtend(Lease lease, Instant now) {
+    if (!lease.renewable() || !lease.expiresAt().isBefore(lease.maxExpiresAt())) {
+      return false;
+    }
+    return min(now.plus(lease.ttl()), lease.maxExpiresAt()).isAfter(lease.expiresAt());
+  }
+
+  /** Arms the one timer for the earliest of: next attempt, hard margin, expiry. Bumps the generation. */
+  private void arm(Instant now) {
+    Scheduler.Task old = timer;
+    if (old != null) {
+      old.cancel();
+    }
+    long generation = ++timerGeneration;
+    timer = null;
+    if (life != Life.RUNNING) {
+      return;
+    }
+    TokenSnapshot s = current.snapshot();
+    Instant wake = inFlight ? null : nextAttemptAt;
+    if (s.state() == State.ACTIVE) {
+      wake = min(wake, s.expiresAt().minus(settings.hardMargin(s.lease().ttl())));
+    }
+    if (s.state() != State.EXPIRED) {
+      wake = min(wake, s.expiresAt());
+    }
+    if (wake != null) {
+      timer = engine.scheduler().schedule(() -> onTimer(generation), Duration.between(now, wake));
+    }
+  }
+
+  // ------------------------------------------------------------------ timer (scheduler thread)
+
+  private void onTimer(long generation) {
+    Instant now = engine.clock().instant();
+    List<ManagedTokenEvent> events = new ArrayList<>(2);
+    boolean refresh = false;
+    Throwable expired = null;
+    synchronized (this) {
+      if (generation != timerGeneration || life != Life.RUNNING) {
+        return;
+      }
+      timer = null;
+      TokenSnapshot s = current.snapshot();
+      if (s.state() != State.EXPIRED && !now.isBefore(s.expiresAt())) {
+        TokenSnapshot next = publish(s.withState(State.EXPIRED));
+        events.add(new ManagedTokenEvent.Expired(now, s.leaseId(), next.generation(), s.expiresAt()));
+        expired = new LeaseExpiredException(s.leaseId(), s.expiresAt());
+      } else if (s.state() == State.ACTIVE
+          && !now.isBefore(s.expiresAt().minus(settings.hardMargin(s.lease().ttl())))) {
+        TokenSnapshot next = publish(s.withState(State.EXPIRING));
+        events.add(new ManagedTokenEvent.Expiring(now, s.leaseId(), next.generation(), s.expiresAt()));
+      }
+      if (!inFlight && nextAttemptAt != null && !now.isBefore(nextAttemptAt)) {
+        inFlight = true;
+        refresh = true;
+      }
+      arm(now);
+    }
+    if (expired != null) {
+      LOG.error("managed token of lease {} expired with no replacement; retrying", current.snapshot().leaseId());
+      engine.auditFailure(current.snapshot(), "EXPIRY", expired, failures, nextAttemptAt);
+    }
+    emit(events);
+    if (refresh) {
+      submitRefresh();
+    }
+  }
+
+  private void submitRefresh() {
+    try {
+      engine.io().execute(this::refresh);
+    } catch (RuntimeException rejected) {
+      failed(Stage.SUBMIT, rejected);
+    }
+  }
+
+  // ------------------------------------------------------------------ refresh (I/O thread)
+
+  private void refresh() {
+    TokenSnapshot s = current.snapshot();
+    Instant now = engine.clock().instant();
+    boolean rotate;
+    synchronized (this) {
+      rotate = forceRotate || !canExtend(s.lease(), now);
+    }
+    if (!rotate) {
+      try {
+        Renewal renewal = engine.manager().renew(s.leaseId());
+        renewed(s, renewal.lease());
+        return;
+      } catch (MaxTtlExceededException | LeaseExpiredException | NotFoundException cannot) {
+        // The lease cannot be extended any more (or is gone): a new token is the only way forward.
+        LOG.info("lease {} cannot be renewed ({}); rotating", s.leaseId(), cannot.getClass().getSimpleName());
+      } catch (RuntimeException e) {
+        failed(Stage.RENEW, e);
+        return;
+      }
+    }
+    rotate(s);
+  }
+
+  private void renewed(TokenSnapshot before, Lease lease) {
+    Instant now = engine.clock().instant();
+    List<ManagedTokenEvent> events = new ArrayList<>(1);
+    synchronized (this) {
+      inFlight = false;
+      failures = 0;
+      TokenSnapshot s = current.snapshot();
+      if (!s.leaseId().equals(before.leaseId()) || life == Life.CLOSED) {
+        arm(now);
+        return;
+      }
+      AstraToken token = s.astraToken();
+      TokenInfo info = token.info();
+      TokenInfo extended = new TokenInfo(info.clientId(), info.orgId(), info.roleName(), info.logicalNameOrNull(),
+          info.style(), info.generatedOn(), info.metadata(), lease);
+      TokenSnapshot next = publish(new TokenSnapshot(new AstraToken(extended, token.token(), token.secret()),
+          s.generation() + 1, life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
+      nextAttemptAt = plan(next, now);
+      arm(now);
+      events.add(new ManagedTokenEvent.Renewed(now, next.leaseId(), next.generation(), extended));
+    }
+    emit(events);
+  }
+
+  /** Issue → validate → swap; the old token is revoked after the overlap by its drain timer. */
+  private void rotate(TokenSnapshot old) {
+    AstraToken fresh;
+    try {
+      fresh = engine.issueForRotation(request, old.leaseId());
+    } catch (RuntimeException e) {
+      failed(Stage.ISSUE, e);
+      return;
+    }
+    try {
+      engine.validate(fresh);
+    } catch (RuntimeException e) {
+      engine.reject(fresh, request, e);
+      failed(Stage.VALIDATE, e);
+      return;
+    }
+    swap(old, fresh);
+  }
+
+  private void swap(TokenSnapshot old, AstraToken fresh) {
+    Instant now = engine.clock().instant();
+    String freshLease = fresh.lease().leaseId();
+    List<ManagedTokenEvent> events = new ArrayList<>(2);
+    synchronized (this) {
+      inFlight = false;
+      if (life == Life.CLOSED) {
+        // Closed while the new token was being made: it was never handed out, so end it now.
+        notifyAll();
+        events = null;
+      } else {
+        failures = 0;
+        forceRotate = false;
+        TokenSnapshot previous = current.snapshot();
+        TokenSnapshot next = publish(new TokenSnapshot(fresh, previous.generation() + 1,
+            life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
+        owned = true;
+        // An expired old token has nothing left to drain: revoke it at once.
+        Instant revokeAt = min(now.plus(settings.rotationOverlap()), previous.expiresAt());
+        boolean unique = fresh.info().style() == dev.astravault.IssueStyle.UNIQUE;
+        addDrain(new Drain(previous.leaseId(), previous.info(), unique ? freshLease : null,
+            revokeAt.isBefore(now) ? now : revokeAt), now);
+        nextAttemptAt = plan(next, now);
+        arm(now);
+        events.add(new ManagedTokenEvent.Issued(now, freshLease, next.generation(), fresh.info()));
+        events.add(new ManagedTokenEvent.Rotated(now, freshLease, next.generation(), previous.info(),
+            fresh.info()));
+      }
+    }
+    if (events == null) {
+      engine.revokeQuietly(freshLease, RevokeReason.SHUTDOWN);
+      return;
+    }
+    LOG.info("rotated managed token: lease {} replaces {} (overlap {})", freshLease, old.leaseId(),
+        settings.rotationOverlap());
+    emit(events);
+  }
+
+  // ------------------------------------------------------------------ drains (old tokens in their overlap)
+
+  private void addDrain(Drain drain, Instant now) {
+    if (drains == null) {
+      drains = new ArrayList<>(1);
+    }
+    drains.add(drain);
+    armDrain(drain, now);
+  }
+
+  private void armDrain(Drain drain, Instant now) {
+    Scheduler.Task old = drain.task;
+    if (old != null) {
+      old.cancel();
+    }
+    Instant due = drain.revokeAt;
+    drain.task = life == Life.RUNNING ? engine.scheduler().schedule(() -> onDrainTimer(drain, due),
+        Duration.between(now, due)) : null;
+  }
+
+  private void onDrainTimer(Drain drain, Instant due) {
+    synchronized (this) {
+      // Superseded (re-armed, dropped, stopped or closed): do nothing.
+      if (life != Life.RUNNING || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
+        return;
+      }
+      drain.task = null;
+    }
+    try {
+      engine.io().execute(() -> runDrain(drain));
+    } catch (RuntimeException rejected) {
+      drainFailed(drain, Stage.SUBMIT, rejected);
+    }
+  }
+
+  private void runDrain(Drain drain) {
+    try {
+      engine.revoke(drain.leaseId, RevokeReason.ROTATED);
+    } catch (RuntimeException e) {
+      drainFailed(drain, Stage.REVOKE, e);
+      return;
+    }
+    try {
+      if (drain.promote != null) {
+        engine.promote(drain.promote);
+      }
+    } catch (RuntimeException e) {
+      drainFailed(drain, Stage.PROMOTE, e);
+      return;
+    }
+    Instant now = engine.clock().instant();
+    long generation;
+    synchronized (this) {
+      if (drains != null) {
+        drains.remove(drain);
+        if (drains.isEmpty()) {
+          drains = null;
+        }
+      }
+      generation = current.snapshot().generation();
+    }
+    emit(List.of(new ManagedTokenEvent.Revoked(now, drain.leaseId, generation, drain.info, RevokeReason.ROTATED)));
+  }
+
+  private void drainFailed(Drain drain, Stage stage, RuntimeException e) {
+    Instant now = engine.clock().instant();
+    Instant retryAt;
+    long generation;
+    synchronized (this) {
+      drain.failures++;
+      retryAt = now.plus(backoff(drain.failures, e, null, now));
+      drain.revokeAt = retryAt;
+      armDrain(drain, now);
+      generation = current.snapshot().generation();
+      if (life != Life.RUNNING) {
+        retryAt = null;
+      }
+    }
+    report(stage, e, drain.failures, retryAt, drain.leaseId, generation, now);
+  }
+
+  // ------------------------------------------------------------------ failures
+
+  private void failed(Stage stage, RuntimeException e) {
+    Instant now = engine.clock().instant();
+    Instant retryAt;
+    int attempt;
+    TokenSnapshot s;
+    synchronized (this) {
+      inFlight = false;
+      attempt = ++failures;
+      s = current.snapshot();
+      retryAt = now.plus(backoff(attempt, e, s.expiresAt(), now));
+      nextAttemptAt = retryAt;
+      arm(now);
+      notifyAll();
+      if (life != Life.RUNNING) {
+        retryAt = null;
+      }
+    }
+    report(stage, e, attempt, retryAt, s.leaseId(), s.generation(), now);
+  }
+
+  private void report(Stage stage, RuntimeException e, int attempt, @Nullable Instant retryAt, String leaseId,
+      long generation, Instant now) {
+    LOG.warn("managed token of lease {}: {} failed (attempt {}, retry at {}): {}", leaseId, stage, attempt,
+        retryAt, RealTokenManager.safeMessage(e));
+    engine.auditFailure(current.snapshot(), stage.name(), e, attempt, retryAt);
+    emit(List.of(new ManagedTokenEvent.Error(now, leaseId, generation, stage, e, attempt, retryAt)));
+  }
+
+  /**
+   * Capped exponential back-off with equal jitter ({@code [d/2, d]}, so a retry really waits), stretched to a
+   * {@code Retry-After}, and bounded by the validity left: while the token is valid a retry never waits more than
+   * half of what is left (but at least half the base, so there is no tight loop near expiry).
+   */
+  private Duration backoff(int attempt, RuntimeException e, @Nullable Instant expiresAt, Instant now) {
+    long base = settings.backoffBase().toMillis();
+    long cap = settings.backoffCap().toMillis();
+    int shift = Math.min(attempt - 1, 30);
+    long ceiling = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
+    long wait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling - ceiling / 2 + 1);
+    if (e instanceof AstraRateLimitedException limited && limited.retryAfter().isPresent()) {
+      wait = Math.max(wait, Math.min(cap, limited.retryAfter().get().toMillis()));
+    }
+    if (expiresAt != null && now.isBefore(expiresAt)) {
+      long half = Duration.between(now, expiresAt).toMillis() / 2;
+      wait = Math.min(wait, Math.max(half, base / 2));
+    }
+    return Duration.ofMillis(Math.max(1, wait));
+  }
+
+  // ------------------------------------------------------------------ control
+
+  @Override
+  public void rotateNow() {
+    boolean start = false;
+    synchronized (this) {
+      if (life != Life.RUNNING) {
+        throw new IllegalStateException("the managed token is " + life.name().toLowerCase());
+      }
+      forceRotate = true;
+      if (!inFlight) {
+        inFlight = true;
+        start = true;
+        arm(engine.clock().instant());
+      }
+    }
+    if (start) {
+      submitRefresh();
+    }
+  }
+
+  @Override
+  public void stop() {
+    synchronized (this) {
+      if (life != Life.RUNNING) {
+        return;
+      }
+      life = Life.STOPPED;
+      cancelTimers();
+      TokenSnapshot s = current.snapshot();
+      if (s.state() != State.EXPIRED) {
+        publish(s.withState(State.STOPPED));
+      }
+    }
+    LOG.info("stopped the managed token of lease {}; its leases are kept", current.snapshot().leaseId());
+  }
+
+  @Override
+  public void close() {
+    LeaseEngine.await(closeAsync(), settings.closeTimeout(), "closing the managed token of lease "
+        + current.snapshot().leaseId());
+  }
+
+  /** Marks the handle closed and revokes what it owns on the I/O executor; completes when the revokes finish. */
+  CompletableFuture<Void> closeAsync() {
+    List<TokenInfo> toRevoke = new ArrayList<>(2);
+    synchronized (this) {
+      if (life == Life.CLOSED) {
+        return CompletableFuture.completedFuture(null);
+      }
+      life = Life.CLOSED;
+      cancelTimers();
+      TokenSnapshot s = current.snapshot();
+      if (owned) {
+        toRevoke.add(s.info());
+      }
+      if (drains != null) {
+        drains.forEach(d -> toRevoke.add(d.info));
+        drains = null;
+      }
+      publish(s.withState(State.CLOSED));
+    }
+    engine.forget(this);
+    List<CompletableFuture<Void>> revokes = new ArrayList<>(toRevoke.size());
+    for (TokenInfo info : toRevoke) {
+      String leaseId = info.lease().leaseId();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      Runnable work = () -> {
+        try {
+          engine.revoke(leaseId, RevokeReason.SHUTDOWN);
+          emit(List.of(new ManagedTokenEvent.Revoked(engine.clock().instant(), leaseId,
+              current.snapshot().generation(), info, RevokeReason.SHUTDOWN)));
+        } catch (RuntimeException e) {
+          report(Stage.REVOKE, e, 1, null, leaseId, current.snapshot().generation(), engine.clock().instant());
+        } finally {
+          done.complete(null);
+        }
+      };
+      try {
+        engine.io().execute(work);
+      } catch (RuntimeException rejected) {
+        work.run();  // the executor is gone: revoking on the closing thread beats leaving the token behind
+      }
+      revokes.add(done);
+    }
+    return CompletableFuture.allOf(revokes.toArray(CompletableFuture[]::new));
+  }
+
+  private void cancelTimers() {
+    timerGeneration++;
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+    if (drains != null) {
+      for (Drain d : drains) {
+        if (d.task != null) {
+          d.task.cancel();
+          d.task = null;
+        }
+      }
+    }
+    notifyAll();
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** Publishes a snapshot (one volatile write) and wakes readers waiting below the hard margin. Under this. */
+  private TokenSnapshot publish(TokenSnapshot snapshot) {
+    current = Current.of(snapshot);
+    notifyAll();
+    return snapshot;
+  }
+
+  private void emit(List<ManagedTokenEvent> events) {
+    engine.dispatch(listeners, events);
+  }
+
+  private static Instant min(@Nullable Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
+  @Override
+  public String toString() {
+    return "ManagedToken[" + current.snapshot() + "]";
+  }
+}
