@@ -1,0 +1,108 @@
+package dev.astravault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bad input fails fast, with a message that names the field and never echoes a secret. */
+class ValuesTest {
+  static final String ROOT = "AstraCS:ZenclKrBpOoLhQxXnAnKaThR:" + "0123456789abcdef".repeat(4);
+
+  @Test
+  void orgConfigValidatesEveryFieldAndHidesTheRootToken() {
+    OrgConfig org = OrgConfig.builder().orgId("o-1").rootToken("  " + ROOT + "\n").build();
+    assertThat(org.rootToken()).isEqualTo(ROOT);
+    assertThat(org.logicalName()).isEqualTo("o-1");
+    assertThat(org.url()).isEqualTo(OrgConfig.DEFAULT_URL);
+    assertThat(org.toString()).doesNotContain(ROOT).contains("██");
+    assertThat(org.toOrg()).isEqualTo(new Org("o-1", "o-1", OrgConfig.DEFAULT_URL));
+    assertThat(org.toBuilder().build()).isEqualTo(org);
+
+    assertThatThrownBy(() -> OrgConfig.builder().rootToken(ROOT).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("orgId is required");
+    assertThatThrownBy(() -> OrgConfig.builder().orgId("o").rootToken("AstraCS:short").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rootToken is not an Astra")
+        .hasMessageNotContaining("short");
+    assertThatThrownBy(() -> OrgConfig.builder().orgId("o").rootToken(ROOT).url(URI.create("ftp://x")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("url");
+    assertThatThrownBy(() -> OrgConfig.builder().orgId("o o").rootToken(ROOT).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("orgId");
+  }
+
+  @Test
+  void tokenRequestsNormaliseAndValidate() {
+    TokenRequest r = TokenRequest.forRole("Reader").org("acme").logicalName("Orders").metadata("owner", "me")
+        .ttl(Duration.ofMinutes(5)).build();
+    assertThat(r.role()).isEqualTo("reader");
+    assertThat(r.logicalName()).contains("orders");
+    assertThat(r.style()).isEqualTo(IssueStyle.UNIQUE);
+    assertThat(r.toBuilder().build().toString()).isEqualTo(r.toString());
+
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("acme").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("logicalName is required");
+    assertThat(TokenRequest.forRole("r").org("acme").perRequest().build().logicalName()).isEmpty();
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("acme").logicalName("a:b").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("logicalName");
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("acme").logicalName("x").metadata("bad key", "v")
+        .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metadata key");
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("acme").logicalName("x").metadata("k", "a\nb")
+        .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metadata value for 'k'");
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i < 33; i++) {
+      many.put("k" + i, "v");
+    }
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("acme").logicalName("x").metadata(many).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("33 entries");
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("acme").logicalName("x").ttl(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("acme").logicalName("x").issue())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("TokenManager.request()");
+  }
+
+  @Test
+  void leasesAndRolesCheckTheirInvariants() {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    Lease lease = Lease.issued("l", now, Duration.ofHours(1), Duration.ofHours(2));
+    assertThat(lease.expiresAt()).isEqualTo(now.plusSeconds(3600));
+    assertThat(lease.isExpired(now.plusSeconds(3600))).isTrue();
+    assertThat(lease.lastRenewal()).isEmpty();
+    assertThatThrownBy(() -> Lease.issued("l", now, Duration.ofHours(3), Duration.ofHours(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxExpiresAt");
+    assertThatThrownBy(() -> new Role("o", "r", "id", Duration.ofHours(2), Duration.ofHours(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds maxTtl");
+  }
+
+  @Test
+  void theBuilderFailsFastOnOptionsSetTwiceAndBadValues() {
+    TokenManagerBuilder builder = TokenManager.builder().leaseStore(LeaseStore.inMemory());
+    assertThatThrownBy(() -> builder.leaseStore(LeaseStore.inMemory())).isInstanceOf(IllegalStateException.class)
+        .hasMessage("leaseStore was already set");
+    assertThatThrownBy(() -> builder.callTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("callTimeout");
+    assertThatThrownBy(() -> builder.auditHmacKey(new byte[4])).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("16 bytes");
+  }
+
+  @Test
+  void astraTokensAndRecordsNeverPrintSecrets() {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    String token = "AstraCS:ZenclKrBpOoLhQxXnAnKaThR:" + "ab".repeat(32);
+    LeaseRecord record = LeaseRecord.builder().leaseId("l").orgId("o").roleName("r").roleId("id")
+        .logicalName("x").state(LeaseState.ACTIVE).clientId("ZenclKrBpOoLhQxXnAnKaThR").token(token)
+        .secret("s3cr3t,+.-_").generatedOn(now).description("d").issuedAt(now).ttl(Duration.ofHours(1))
+        .expiresAt(now.plusSeconds(3600)).maxExpiresAt(now.plusSeconds(7200)).build();
+    AstraToken astraToken = new AstraToken(record.toTokenInfo(), token, "s3cr3t,+.-_");
+    assertThat(record.toString()).doesNotContain(token).doesNotContain("s3cr3t");
+    assertThat(astraToken.toString()).doesNotContain(token).doesNotContain("s3cr3t").contains("AstraCS:Zencl…");
+    assertThat(astraToken.redacted()).isEqualTo("AstraCS:Zencl…");
+    assertThat(record.next().build().version()).isEqualTo(2);
+    assertThatThrownBy(() -> record.toBuilder().state(LeaseState.ACTIVE).token(null).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token and secret must be both present or both absent");
+  }
+}

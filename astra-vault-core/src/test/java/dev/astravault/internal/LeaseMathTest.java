@@ -1,0 +1,60 @@
+package dev.astravault.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.astravault.MaxTtlExceededException;
+import dev.astravault.Role;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class LeaseMathTest {
+  static final Instant ISSUED = Instant.parse("2026-01-01T00:00:00Z");
+  static final Role ROLE = new Role("o", "r", "id", Duration.ofHours(1), Duration.ofHours(3));
+
+  @Test
+  void theIncrementWinsOverTheRoleTtlAndZeroMeansTheRoleTtl() {
+    assertThat(LeaseMath.renew("l", ISSUED, ISSUED, Duration.ofMinutes(10), ROLE).ttl())
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(LeaseMath.renew("l", ISSUED, ISSUED, Duration.ZERO, ROLE).ttl()).isEqualTo(Duration.ofHours(1));
+    assertThat(LeaseMath.renew("l", ISSUED, ISSUED, null, ROLE).warnings()).isEmpty();
+  }
+
+  @Test
+  void theCapCountsFromIssueWithVaultsWarning() {
+    LeaseMath.Grant grant = LeaseMath.renew("l", ISSUED, ISSUED.plus(Duration.ofMinutes(150)), null, ROLE);
+    assertThat(grant.ttl()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(grant.maxExpiresAt()).isEqualTo(ISSUED.plus(Duration.ofHours(3)));
+    assertThat(grant.warnings()).containsExactly(
+        "TTL of \"1h0m0s\" exceeded the effective max_ttl of \"30m0s\"; TTL value is capped accordingly");
+    assertThatThrownBy(() -> LeaseMath.renew("l", ISSUED, ISSUED.plus(Duration.ofHours(3)), null, ROLE))
+        .isInstanceOf(MaxTtlExceededException.class);
+  }
+
+  @Test
+  void goDurationsPrintLikeVault() {
+    assertThat(GoDurations.format(Duration.ofHours(24))).isEqualTo("24h0m0s");
+    assertThat(GoDurations.format(Duration.ofMinutes(90))).isEqualTo("1h30m0s");
+    assertThat(GoDurations.format(Duration.ofSeconds(45))).isEqualTo("45s");
+    assertThat(GoDurations.format(Duration.ZERO)).isEqualTo("0s");
+    assertThat(GoDurations.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
+  }
+
+  @Test
+  void roleNamesAreSanitisedLikeUpdateRolesSh() {
+    assertThat(RoleNames.sanitize("Organization Administrator")).isEqualTo("organization_administrator");
+    assertThat(RoleNames.sanitize("R/W User!")).isEqualTo("r_w_user_");
+    assertThat(RoleNames.sanitize("API  R/W -- Svc Acct")).isEqualTo("api_r_w_svc_acct");
+  }
+
+  @Test
+  void descriptionsRoundTripTheLeaseId() {
+    String tag = Descriptions.tag("astra/o/r/abc", "orders");
+    assertThat(tag).isEqualTo("astra-vault lease=astra/o/r/abc name=orders");
+    assertThat(Descriptions.leaseId(tag)).isEqualTo("astra/o/r/abc");
+    assertThat(Descriptions.leaseId(Descriptions.tag("l", null))).isEqualTo("l");
+    assertThat(Descriptions.leaseId("Token for service A")).isNull();
+    assertThat(Descriptions.leaseId(null)).isNull();
+  }
+}
