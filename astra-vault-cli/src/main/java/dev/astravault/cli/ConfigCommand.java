@@ -1,0 +1,163 @@
+package dev.astravault.cli;
+
+import dev.astravault.NotFoundException;
+import dev.astravault.Org;
+import dev.astravault.OrgConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code config write|read|list|delete}: the plugin's {@code astra/config} and {@code astra/configs}. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+    description = "Org configs: the org id, its root token (never shown) and the DevOps API URL.",
+    subcommands = {ConfigCommand.Write.class, ConfigCommand.Read.class, ConfigCommand.ListOrgs.class,
+        ConfigCommand.Delete.class})
+final class ConfigCommand {
+
+  @Command(name = "write", mixinStandardHelpOptions = true,
+      description = {"Creates or updates an org config. An update changes only the options given.",
+          "The root token is read from $ASTRA_ORG_TOKEN, --token-file or --token-stdin, never from the command "
+              + "line."})
+  static final class Write extends CliCommand {
+    @Option(names = "--org-id", required = true, paramLabel = "ID", description = "The Astra org id.")
+    String orgId;
+
+    @Option(names = "--logical-name", paramLabel = "NAME",
+        description = "A name unique among the orgs; required for a new org.")
+    @Nullable String logicalName;
+
+    @Option(names = "--url", paramLabel = "URL",
+        description = "The DevOps API base URL (default for a new org: " + "https://api.astra.datastax.com).")
+    @Nullable String url;
+
+    @ArgGroup(exclusive = true)
+    @Nullable TokenSource tokenSource;
+
+    static final class TokenSource {
+      @Option(names = "--token-file", paramLabel = "FILE", description = "Read the root token from FILE.")
+      @Nullable Path file;
+
+      @Option(names = "--token-stdin", description = "Read the root token from standard input.")
+      boolean stdin;
+    }
+
+    @Override
+    int run() throws IOException {
+      Optional<OrgConfig> existing = root().store().org(orgId);
+      String token = rootToken();
+      OrgConfig.Builder b;
+      if (existing.isPresent()) {
+        b = existing.get().toBuilder();
+        if (token != null) {
+          b.rootToken(token);
+        }
+      } else {
+        if (token == null) {
+          throw CliException.usage("a new org needs its root token: set ASTRA_ORG_TOKEN, or pass --token-file "
+              + "FILE or --token-stdin");
+        }
+        if (logicalName == null) {
+          throw CliException.usage("a new org needs --logical-name");
+        }
+        b = OrgConfig.builder().orgId(orgId).rootToken(token);
+      }
+      if (logicalName != null) {
+        b.logicalName(logicalName);
+      }
+      if (url != null) {
+        b.url(parseUrl(url));
+      }
+      Org org = manager().writeOrg(b.build());
+      if (out().json()) {
+        out().object(Views.org(org));
+      } else {
+        out().success((existing.isPresent() ? "Updated" : "Created") + " config for org " + org.orgId() + " ("
+            + org.logicalName() + ").");
+      }
+      return 0;
+    }
+
+    private @Nullable String rootToken() throws IOException {
+      if (tokenSource != null && tokenSource.file != null) {
+        return nonBlank(Files.readString(tokenSource.file, StandardCharsets.UTF_8), "--token-file "
+            + tokenSource.file);
+      }
+      if (tokenSource != null && tokenSource.stdin) {
+        return nonBlank(new String(root().stdin().readAllBytes(), StandardCharsets.UTF_8), "standard input");
+      }
+      return root().env("ASTRA_ORG_TOKEN");
+    }
+
+    private static String nonBlank(String token, String source) {
+      if (token.isBlank()) {
+        throw CliException.usage("no root token in " + source);
+      }
+      return token.strip();
+    }
+
+    private static URI parseUrl(String url) {
+      try {
+        return new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("--url is not a URL: " + e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "read", mixinStandardHelpOptions = true,
+      description = "Shows an org config, by id or logical name. The root token is never shown.")
+  static final class Read extends CliCommand {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Key key;
+
+    static final class Key {
+      @Option(names = "--org-id", paramLabel = "ID")
+      @Nullable String orgId;
+
+      @Option(names = "--logical-name", paramLabel = "NAME")
+      @Nullable String logicalName;
+    }
+
+    @Override
+    int run() {
+      Optional<Org> org = key.orgId != null ? manager().org(key.orgId).filter(o -> o.orgId().equals(key.orgId))
+          : manager().orgs().stream().filter(o -> o.logicalName().equals(key.logicalName)).findFirst();
+      String name = key.orgId != null ? key.orgId : String.valueOf(key.logicalName);
+      out().object(Views.org(org.orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, name))));
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the org configs.")
+  static final class ListOrgs extends CliCommand {
+    @Override
+    int run() {
+      out().list(manager().orgs().stream().map(Views::org).toList(), List.of("orgId", "logicalName", "url"),
+          "No configs found.");
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Deletes an org config. Refused while the org has leases: revoke them first.")
+  static final class Delete extends CliCommand {
+    @Option(names = "--org-id", required = true, paramLabel = "ID")
+    String orgId;
+
+    @Override
+    int run() {
+      manager().deleteOrg(orgId);
+      out().success("Deleted config for org " + orgId + ".");
+      return 0;
+    }
+  }
+}

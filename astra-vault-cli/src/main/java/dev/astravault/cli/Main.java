@@ -1,0 +1,131 @@
+package dev.astravault.cli;
+
+import dev.astravault.AstraVaultException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code java -jar astra-vault.jar ...}: runs one command and exits with 0 (success), 1 (the operation failed) or 2
+ * (usage error). Errors are one line on stderr; stack traces only with {@code --debug}.
+ */
+public final class Main {
+  /** Anything that looks like an Astra token, so that no error line can echo one. */
+  private static final Pattern TOKEN_LIKE = Pattern.compile("AstraCS:[A-Za-z0-9:+/=_.,-]*");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.in, System.out, System.err));
+  }
+
+  /** Runs one command line with the given environment and streams; returns the exit code. */
+  static int run(String[] args, Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+    return run(args, env, stdin, stdout, stderr, Clock.systemUTC());
+  }
+
+  /** {@link #run} on {@code clock}: tests drive lease time with it. */
+  static int run(String[] args, Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr,
+      Clock clock) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+    boolean debug = Arrays.asList(args).contains("--debug");
+    configureLogging(debug);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].contains("AstraCS:")) {
+        // Never taken from argv: shell history, `ps` and CI logs would keep it.
+        err.println("astra-vault: warning: argument " + (i + 1) + " looks like an Astra token and was refused: "
+            + "command-line arguments leak into shell history and process listings. Pass a root token in "
+            + "ASTRA_ORG_TOKEN, with --token-file FILE or with --token-stdin.");
+        return CliException.USAGE;
+      }
+    }
+    AstraVaultCommand root = new AstraVaultCommand(env, stdin, clock);
+    try {
+      CommandLine cli = new CommandLine(root);
+      cli.setOut(out);
+      cli.setErr(err);
+      cli.setCaseInsensitiveEnumValuesAllowed(true);
+      cli.setParameterExceptionHandler(Main::usageError);
+      cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, err, debug));
+      return cli.execute(args);
+    } finally {
+      root.close();
+    }
+  }
+
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    cmd.getErr().println("astra-vault: " + redact(String.valueOf(e.getMessage())) + " (see '"
+        + cmd.getCommandSpec().qualifiedName() + " --help')");
+    return CliException.USAGE;
+  }
+
+  /** One line naming the cause; the exit code says whose fault it was. */
+  static int failure(Exception e, PrintWriter err, boolean debug) {
+    int code;
+    String message;
+    if (e instanceof CliException c) {
+      code = c.exitCode();
+      message = c.getMessage();
+    } else if (e instanceof IllegalArgumentException) {
+      code = CliException.USAGE; // the core's validation of what was typed: names, ids, durations
+      message = e.getMessage();
+    } else if (e instanceof AstraVaultException || e instanceof IllegalStateException) {
+      code = CliException.FAILURE;
+      message = e.getMessage();
+    } else if (e instanceof UncheckedIOException || e instanceof IOException) {
+      code = CliException.FAILURE;
+      message = e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage());
+    } else {
+      code = CliException.FAILURE;
+      message = e.getClass().getName() + ": " + e.getMessage();
+    }
+    err.println("astra-vault: " + redact(String.valueOf(message)));
+    if (debug) {
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(redact(trace.toString()));
+    }
+    err.flush();
+    return code;
+  }
+
+  static String redact(String text) {
+    return TOKEN_LIKE.matcher(text).replaceAll("AstraCS:██");
+  }
+
+  /** slf4j-simple on stderr: errors only, everything with --debug (the CLI prints its own warnings). */
+  private static void configureLogging(boolean debug) {
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "error");
+    System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+  }
+
+  /** The library's version, from the core's build-time properties. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (var in = AstraVaultException.class.getResourceAsStream("/dev/astravault/astra-vault.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"astra-vault " + p.getProperty("version", "unknown")};
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.astravault.cli;
+
+import dev.astravault.NotFoundException;
+import dev.astravault.Org;
+import dev.astravault.Role;
+import dev.astravault.RoleSpec;
+import dev.astravault.RoleSyncReport;
+import dev.astravault.RoleWriteResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code role write|read|list|delete|sync}: the plugin's {@code astra/role}, {@code astra/roles} and update_roles.sh. */
+@Command(name = "role", mixinStandardHelpOptions = true,
+    description = "Roles: a local name for an Astra role id, with the ttl and max_ttl of its tokens.",
+    subcommands = {RoleCommand.Write.class, RoleCommand.Read.class, RoleCommand.ListRoles.class,
+        RoleCommand.Delete.class, RoleCommand.Sync.class})
+final class RoleCommand {
+  private static final List<String> COLUMNS = List.of("roleName", "roleId", "orgId", "ttl", "maxTtl");
+
+  @Command(name = "write", mixinStandardHelpOptions = true,
+      description = {"Creates a role, or updates only the options given. A ttl or max-ttl of 0 means 24h; ttl is "
+          + "clamped to max-ttl, with a warning, on every write."})
+  static final class Write extends CliCommand {
+    @Option(names = "--org-id", required = true, paramLabel = "ID", description = "The org id or logical name.")
+    String orgId;
+
+    @Option(names = "--role-name", required = true, paramLabel = "NAME", description = "Lowercased.")
+    String roleName;
+
+    @Option(names = "--role-id", paramLabel = "UUID", description = "The Astra role id; required for a new role.")
+    @Nullable String roleId;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = VaultDurations.class,
+        description = "Token TTL: 3600, 3600s, 90m, 1h30m (new role default: 24h).")
+    @Nullable Duration ttl;
+
+    @Option(names = "--max-ttl", paramLabel = "DURATION", converter = VaultDurations.class,
+        description = "Renewals never go past issue time + max-ttl (new role default: 24h).")
+    @Nullable Duration maxTtl;
+
+    @Override
+    int run() {
+      RoleSpec.Builder spec = RoleSpec.builder().org(orgId).name(roleName);
+      if (roleId != null) {
+        spec.roleId(roleId);
+      }
+      if (ttl != null) {
+        spec.ttl(ttl);
+      }
+      if (maxTtl != null) {
+        spec.maxTtl(maxTtl);
+      }
+      RoleSpec built = spec.build();
+      if (roleId == null && manager().role(orgId, built.name()).isEmpty()) {
+        // Checked here so the message names the option (the plugin: "please provide a role_id argument").
+        manager().org(orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, orgId));
+        throw CliException.usage("a new role needs --role-id (the Astra role UUID; `role sync` fills them in)");
+      }
+      RoleWriteResult result = manager().writeRole(built);
+      result.warnings().forEach(this::warn);
+      out().object(Views.role(result.role()));
+      return 0;
+    }
+  }
+
+  @Command(name = "read", mixinStandardHelpOptions = true, description = "Shows a role.")
+  static final class Read extends CliCommand {
+    @Option(names = "--org-id", required = true, paramLabel = "ID")
+    String orgId;
+
+    @Option(names = "--role-name", required = true, paramLabel = "NAME")
+    String roleName;
+
+    @Override
+    int run() {
+      manager().org(orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, orgId));
+      Role role = manager().role(orgId, roleName)
+          .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, roleName));
+      out().object(Views.role(role));
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the roles of one org, or of all.")
+  static final class ListRoles extends CliCommand {
+    @Option(names = "--org-id", paramLabel = "ID", description = "Only this org (default: all orgs).")
+    @Nullable String orgId;
+
+    @Override
+    int run() {
+      List<Map<String, @Nullable Object>> rows = new ArrayList<>();
+      for (Org org : orgsOrAll(orgId)) {
+        manager().roles(org.orgId()).stream().map(Views::role).forEach(rows::add);
+      }
+      out().list(rows, COLUMNS, "No roles found.");
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Deletes a role. Its tokens can still be revoked, but no longer renewed.")
+  static final class Delete extends CliCommand {
+    @Option(names = "--org-id", required = true, paramLabel = "ID")
+    String orgId;
+
+    @Option(names = "--role-name", required = true, paramLabel = "NAME")
+    String roleName;
+
+    @Override
+    int run() {
+      manager().deleteRole(orgId, roleName);
+      out().success("Deleted role " + roleName.toLowerCase(java.util.Locale.ROOT) + " of org " + orgId + ".");
+      return 0;
+    }
+  }
+
+  @Command(name = "sync", mixinStandardHelpOptions = true,
+      description = {"Creates or updates local roles from the org's Astra roles (update_roles.sh, done right).",
+          "Names are sanitised (runs of non-alphanumerics become '_', lowercased); new roles get 24h/24h, existing "
+              + "roles keep their TTLs. Astra roles whose names collide are reported and none of them is written.",
+          "Progress goes to stderr; exit code 1 if any org failed."})
+  static final class Sync extends CliCommand {
+    @Option(names = "--org-id", paramLabel = "ID", description = "Only this org (default: every org).")
+    @Nullable String orgId;
+
+    @Override
+    int run() {
+      List<Org> orgs = orgsOrAll(orgId);
+      if (orgs.isEmpty()) {
+        throw CliException.failure("no configs found: add one with `config write` first");
+      }
+      List<Map<String, @Nullable Object>> rows = new ArrayList<>();
+      int failed = 0;
+      int i = 0;
+      for (Org org : orgs) {
+        i++;
+        err().printf("[%d/%d] org %s (%s): ", i, orgs.size(), org.orgId(), org.logicalName());
+        err().flush();
+        try {
+          RoleSyncReport report = manager().syncRoles(org.orgId());
+          err().printf("%d created, %d updated, %d unchanged, %d collision(s)%n", report.created().size(),
+              report.updated().size(), report.unchanged().size(), report.collisions().size());
+          for (RoleSyncReport.Collision c : report.collisions()) {
+            warn("org " + org.orgId() + ": Astra roles " + quoted(c.astraNames()) + " all map to '" + c.name()
+                + "'; none of them was written (rename all but one in Astra, or write the role by hand with "
+                + "--role-id)");
+          }
+          rows.add(Views.sync(org, report));
+        } catch (RuntimeException e) {
+          failed++;
+          String message = Main.redact(String.valueOf(e.getMessage()));
+          err().println("failed: " + message);
+          Map<String, @Nullable Object> row = new LinkedHashMap<>();
+          row.put("orgId", org.orgId());
+          row.put("logicalName", org.logicalName());
+          row.put("error", message);
+          rows.add(row);
+          if (root().debug) {
+            e.printStackTrace(err());
+          }
+        }
+        err().flush();
+      }
+      if (out().json()) {
+        out().printJson(rows);
+      } else {
+        out().list(rows.stream().map(Sync::summary).toList(),
+            List.of("orgId", "logicalName", "created", "updated", "unchanged", "collisions", "error"), "");
+      }
+      if (failed > 0) {
+        err().println("astra-vault: role sync failed for " + failed + " of " + orgs.size() + " org(s)");
+        return CliException.FAILURE;
+      }
+      return 0;
+    }
+
+    private static Map<String, @Nullable Object> summary(Map<String, @Nullable Object> row) {
+      Map<String, @Nullable Object> s = new LinkedHashMap<>();
+      s.put("orgId", row.get("orgId"));
+      s.put("logicalName", row.get("logicalName"));
+      for (String k : List.of("created", "updated", "unchanged", "collisions")) {
+        s.put(k, row.get(k) instanceof List<?> l ? l.size() : null);
+      }
+      s.put("error", row.get("error"));
+      return s;
+    }
+
+    private static String quoted(List<String> names) {
+      return String.join(", ", names.stream().map(n -> "'" + n + "'").toList());
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.astravault.cli;
+
+import dev.astravault.AstraToken;
+import dev.astravault.NotFoundException;
+import dev.astravault.TokenInfo;
+import dev.astravault.TokenRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code token issue|read|list|delete}: the plugin's {@code astra/org/token} and {@code astra/org/tokens}. */
+@Command(name = "token", mixinStandardHelpOptions = true,
+    description = "Astra application tokens, each with a lease.",
+    subcommands = {TokenCommand.Issue.class, TokenCommand.Read.class, TokenCommand.ListTokens.class,
+        TokenCommand.Delete.class})
+final class TokenCommand {
+
+  @Command(name = "issue", mixinStandardHelpOptions = true,
+      description = {"Creates a token in Astra and leases it for the role's ttl. The token is printed once: store "
+          + "it now (`token read --field token` can show it again while the lease lives).",
+          "One token per (org, role, logical name) unless --per-request."})
+  static final class Issue extends CliCommand {
+    @Option(names = "--org-id", required = true, paramLabel = "ID", description = "The org id or logical name.")
+    String orgId;
+
+    @Option(names = "--role-name", required = true, paramLabel = "NAME")
+    String roleName;
+
+    @Option(names = "--logical-name", paramLabel = "NAME",
+        description = "Who or what the token is for; required unless --per-request.")
+    @Nullable String logicalName;
+
+    @Option(names = "--metadata", paramLabel = "KEY=VALUE", converter = KeyValue.Converter.class,
+        description = "Free-form metadata such as owner=team-orders; repeatable.")
+    List<KeyValue> metadata = new ArrayList<>();
+
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = VaultDurations.class,
+        description = "A ttl shorter than the role's.")
+    @Nullable Duration ttl;
+
+    @Option(names = "--per-request",
+        description = "A new token on every call, with no uniqueness (the plugin's sidecar mode).")
+    boolean perRequest;
+
+    @Override
+    int run() {
+      if (!perRequest && logicalName == null) {
+        throw CliException.usage("Missing required option: '--logical-name=NAME' (or pass --per-request)");
+      }
+      TokenRequest.Builder request = manager().request().org(orgId).role(roleName);
+      if (logicalName != null) {
+        request.logicalName(logicalName);
+      }
+      for (KeyValue kv : metadata) {
+        request.metadata(kv.key(), kv.value());
+      }
+      if (ttl != null) {
+        request.ttl(ttl);
+      }
+      if (perRequest) {
+        request.perRequest();
+      }
+      AstraToken token = request.issue();
+      out().object(Views.issued(token));
+      return 0;
+    }
+  }
+
+  @Command(name = "read", mixinStandardHelpOptions = true,
+      description = {"Shows a live token by client id, or by (org, role, logical name). Without --field the secret is "
+          + "not shown; --field token prints it alone, as `vault read -field=token` does."})
+  static final class Read extends CliCommand {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Key key;
+
+    static final class Key {
+      @Option(names = "--client-id", required = true, paramLabel = "CLIENT_ID")
+      @Nullable String clientId;
+
+      @ArgGroup(exclusive = false)
+      @Nullable Triple triple;
+    }
+
+    static final class Triple {
+      @Option(names = "--org-id", required = true, paramLabel = "ID")
+      String orgId;
+
+      @Option(names = "--role-name", required = true, paramLabel = "NAME")
+      String roleName;
+
+      @Option(names = "--logical-name", required = true, paramLabel = "NAME")
+      String logicalName;
+    }
+
+    @Option(names = "--field", paramLabel = "NAME",
+        description = "Print only this field's raw value: token, or a key of the output (clientId, leaseId, ...).")
+    @Nullable String field;
+
+    @Override
+    int run() {
+      if (field != null && !field.equals("token") && !FIELDS.contains(field)) {
+        throw CliException.usage("unknown --field '" + field + "'; one of: token, " + String.join(", ", FIELDS));
+      }
+      AstraToken token;
+      if (key.clientId != null) {
+        String clientId = key.clientId;
+        token = manager().token(clientId).orElseThrow(() -> CliException.failure("no live token with client id "
+            + clientId));
+      } else {
+        Triple t = java.util.Objects.requireNonNull(key.triple);
+        manager().org(t.orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, t.orgId));
+        token = manager().token(t.orgId, t.roleName, t.logicalName).orElseThrow(() -> CliException.failure(
+            "no live token for org " + t.orgId + ", role " + t.roleName + ", logical name " + t.logicalName));
+      }
+      Map<String, @Nullable Object> view = Views.token(token.info());
+      if (field == null) {
+        out().object(view);
+      } else {
+        out().raw(field.equals("token") ? token.token() : view.get(field));
+      }
+      return 0;
+    }
+
+    private static final List<String> FIELDS = List.of("clientId", "orgId", "roleName", "logicalName",
+        "generatedOn", "metadata", "leaseId", "expireTime");
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Lists the live tokens of one org, or of all; never shows a secret.")
+  static final class ListTokens extends CliCommand {
+    @Option(names = "--org-id", paramLabel = "ID", description = "Only this org (default: all orgs).")
+    @Nullable String orgId;
+
+    @Override
+    int run() {
+      List<TokenInfo> tokens = orgId == null ? manager().tokens() : manager().tokens(orgId);
+      out().list(tokens.stream().map(Views::token).toList(),
+          List.of("clientId", "orgId", "roleName", "logicalName", "leaseId", "expireTime"), "No tokens found.");
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Deletes a token by client id: deleted in Astra, its lease ended.")
+  static final class Delete extends CliCommand {
+    @Option(names = "--client-id", required = true, paramLabel = "CLIENT_ID")
+    String clientId;
+
+    @Override
+    int run() {
+      manager().deleteToken(clientId);
+      out().success("Deleted token " + clientId + ".");
+      return 0;
+    }
+  }
+}

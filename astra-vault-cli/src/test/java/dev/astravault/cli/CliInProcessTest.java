@@ -1,0 +1,100 @@
+package dev.astravault.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.EncryptionKey;
+import dev.astravault.test.FakeAstra;
+import dev.astravault.test.MutableClock;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands whose outcome depends on time, run in this JVM through {@link Main#run} on a {@link MutableClock}
+ * (the jar's own end-to-end tests cannot move a child process's clock). Same store, same code path as the jar.
+ */
+class CliInProcessTest {
+  private final MutableClock clock = MutableClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+
+  @RegisterExtension
+  final FakeAstra astra = FakeAstra.create().useClock(clock);
+
+  @TempDir
+  Path dir;
+
+  private final Map<String, String> env = new HashMap<>();
+
+  record Run(int exitCode, String stdout, String stderr) {}
+
+  private Run cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
+        new PrintStream(err, true), clock);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private void setUp() {
+    env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    env.put("ASTRA_ORG_TOKEN", astra.defaultOrg().rootToken());
+    ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--logical-name", "prod", "--url",
+        astra.url().toString()));
+    ok(cli("role", "write", "--org-id", "prod", "--role-name", "reader", "--role-id", astra.roleId("API RO User"),
+        "--ttl", "1h", "--max-ttl", "2h"));
+  }
+
+  private static Run ok(Run run) {
+    assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isZero();
+    return run;
+  }
+
+  @Test
+  void reapRevokesExpiredLeasesAndReportsThem() {
+    setUp();
+    Run issued = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",
+        "--format", "json");
+    ok(issued);
+    assertThat(ok(cli("reap")).stdout()).contains("Revoked 0 expired lease(s).");
+    assertThat(astra.liveTokens()).hasSize(1);
+
+    clock.advance(Duration.ofMinutes(61));
+    Run reaped = ok(cli("reap", "--format", "json"));
+    assertThat(reaped.stdout()).contains("\"revoked\": 1").contains("\"failed\": 0");
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(astra.revokedTokens()).hasSize(1);
+    assertThat(cli("token", "list").stdout()).contains("No tokens found.");
+  }
+
+  @Test
+  void renewalCountsFromTheIssueTimeAndFailsOnceExpired() {
+    setUp();
+    Run issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders"));
+    String leaseId = issued.stdout().lines().filter(l -> l.startsWith("leaseId")).findFirst().orElseThrow()
+        .split("\\s+")[1];
+
+    clock.advance(Duration.ofMinutes(50));
+    Run renewed = ok(cli("lease", "renew", leaseId, "--increment", "1h", "--format", "json"));
+    assertThat(renewed.stdout()).contains("\"leaseDuration\": 3600");
+    clock.advance(Duration.ofMinutes(55)); // 1h45m after issue: 15 minutes of max_ttl are left
+    Run capped = ok(cli("lease", "renew", leaseId, "--format", "json"));
+    assertThat(capped.stdout()).contains("\"leaseDuration\": 900");
+    assertThat(capped.stderr()).contains("warning: TTL of \"1h0m0s\" exceeded the effective max_ttl of \"15m0s\"");
+    Run lookup = ok(cli("lease", "lookup", leaseId, "--format", "json"));
+    assertThat(lookup.stdout()).contains("\"ttl\": 900").contains("\"lastRenewal\": \"2030-01-01T01:45:00Z\"");
+
+    clock.advance(Duration.ofMinutes(16));
+    Run expired = cli("lease", "renew", leaseId);
+    assertThat(expired.exitCode()).isEqualTo(1);
+    assertThat(expired.stderr()).startsWith("astra-vault: ").contains(leaseId);
+  }
+}
