@@ -76,6 +76,24 @@ class CliInProcessTest {
   }
 
   @Test
+  void configUpdateChangesOnlyWhatIsGivenAndReadsTheTokenFromAFile() throws Exception {
+    setUp();
+    Path tokenFile = dir.resolve("root-token");
+    java.nio.file.Files.writeString(tokenFile, astra.defaultOrg().rootToken() + "\n");
+    env.remove("ASTRA_ORG_TOKEN");
+    Run updated = ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--url",
+        astra.url().toString(), "--token-file", tokenFile.toString()));
+    assertThat(updated.stdout()).contains("Updated config for org " + astra.defaultOrg().orgId() + " (prod)");
+    Run read = ok(cli("config", "read", "--org-id", astra.defaultOrg().orgId(), "--format", "json"));
+    assertThat(read.stdout()).contains("\"logicalName\": \"prod\"").doesNotContain(astra.defaultOrg().rootToken());
+    // The root token still works: the role update below needs no Astra call, the issue does.
+    ok(cli("role", "write", "--org-id", "prod", "--role-name", "reader", "--ttl", "30m"));
+    Run issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
+        "--format", "json"));
+    assertThat(issued.stdout()).contains("\"leaseDuration\": 1800");
+  }
+
+  @Test
   void renewalCountsFromTheIssueTimeAndFailsOnceExpired() {
     setUp();
     Run issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders"));
