@@ -42,6 +42,7 @@ public final class TokenManagerBuilder {
   private @Nullable Duration callTimeout;
   private @Nullable Consumer<AstraClientSettings.Builder> clientCustomizer;
   private @Nullable Function<TokenManagerBuilder.Context, TokenBackend> backendFactory;
+  private dev.astravault.vault.@Nullable VaultConfig vault;
   private boolean sendTokenExpiry = true;
   private Duration tokenExpiryMargin = Duration.ofMinutes(10);
   private boolean sendDescription = true;
@@ -233,7 +234,24 @@ public final class TokenManagerBuilder {
   /** Advanced: replaces the direct backend (used by Vault mode). */
   public TokenManagerBuilder backend(Function<TokenManagerBuilder.Context, TokenBackend> factory) {
     requireUnset("backend", this.backendFactory);
+    if (vault != null) {
+      throw new IllegalStateException("backend cannot be combined with vault(..): choose one token backend");
+    }
     this.backendFactory = Objects.requireNonNull(factory, "backend");
+    return this;
+  }
+
+  /**
+   * Vault mode: tokens are issued, renewed and revoked by DataStax's Astra plugin in Vault, which holds the root
+   * tokens and is the lease authority; the {@link LeaseStore} only caches. Orgs and roles written through this
+   * manager are written to the plugin. Excludes {@link #backend}. See docs/vault.md.
+   */
+  public TokenManagerBuilder vault(dev.astravault.vault.VaultConfig config) {
+    requireUnset("vault", this.vault);
+    if (backendFactory != null) {
+      throw new IllegalStateException("vault cannot be combined with backend(..): choose one token backend");
+    }
+    this.vault = Objects.requireNonNull(config, "vault");
     return this;
   }
 
@@ -257,6 +275,9 @@ public final class TokenManagerBuilder {
     TokenBackend backend;
     if (backendFactory != null) {
       backend = backendFactory.apply(new Context(clock, httpClient));
+    } else if (vault != null) {
+      backend = new dev.astravault.internal.vault.VaultPluginBackend(vault, clock,
+          new DirectBackend(org -> OkHttpAstraDevOps.create(clientSettings(org, clock))));
     } else {
       backend = new DirectBackend(org -> OkHttpAstraDevOps.create(clientSettings(org, clock)));
     }

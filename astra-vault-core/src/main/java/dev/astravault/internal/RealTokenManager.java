@@ -104,8 +104,19 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Org writeOrg(OrgConfig org) {
-    boolean created = store.org(org.orgId()).isEmpty();
+    Optional<OrgConfig> previous = store.org(org.orgId());
+    boolean created = previous.isEmpty();
     store.putOrg(org);
+    LeaseAuthority authority = backend.authority();
+    if (authority != null) {
+      // After the store, which checks the logical name is unique; undone if Vault refuses.
+      try {
+        authority.writeOrg(org);
+      } catch (RuntimeException e) {
+        previous.ifPresentOrElse(store::putOrg, () -> store.deleteOrg(org.orgId()));
+        throw e;
+      }
+    }
     audit(new OrgConfigWritten(clock.instant(), auditor.actor(), org.orgId(), org.logicalName(),
         org.url().toString(), created));
     LOG.info("{} config for org {} ({})", created ? "Created" : "Updated", org.orgId(), org.logicalName());
@@ -130,6 +141,10 @@ public final class RealTokenManager implements TokenManager {
       throw new IllegalStateException("org " + config.orgId() + " still has " + leases
           + " lease(s); revoke them before deleting its config, or they could never be revoked");
     }
+    LeaseAuthority authority = backend.authority();
+    if (authority != null) {
+      authority.deleteOrg(config.orgId());
+    }
     store.deleteOrg(config.orgId());
     audit(new OrgConfigDeleted(clock.instant(), auditor.actor(), config.orgId()));
     LOG.info("Deleted config for org {}", config.orgId());
@@ -153,9 +168,9 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public RoleWriteResult writeRole(RoleSpec spec) {
     OrgConfig org = requireOrg(spec.orgId());
-    Optional<Role> existing = store.role(org.orgId(), spec.name());
+    Optional<Role> existing = findRole(org.orgId(), spec.name());
     RoleMath.Result result = RoleMath.apply(org.orgId(), spec, existing);
-    store.putRole(result.role());
+    putRole(result.role());
     Role role = result.role();
     result.warnings().forEach(w -> LOG.warn("role {}: {}", role.name(), w));
     audit(new RoleWritten(clock.instant(), auditor.actor(), role.orgId(), role.name(), role.roleId(), role.ttl(),
@@ -165,7 +180,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<Role> role(String org, String name) {
-    return findOrg(org).flatMap(o -> store.role(o.orgId(), Validation.roleName(name)));
+    return findOrg(org).flatMap(o -> findRole(o.orgId(), Validation.roleName(name)));
   }
 
   @Override
@@ -177,7 +192,15 @@ public final class RealTokenManager implements TokenManager {
   public void deleteRole(String org, String name) {
     OrgConfig config = requireOrg(org);
     String role = Validation.roleName(name);
-    if (!store.deleteRole(config.orgId(), role)) {
+    LeaseAuthority authority = backend.authority();
+    if (authority != null) {
+      boolean known = findRole(config.orgId(), role).isPresent();
+      authority.deleteRole(config.orgId(), role);
+      store.deleteRole(config.orgId(), role);
+      if (!known) {
+        throw new NotFoundException(NotFoundException.Kind.ROLE, role);
+      }
+    } else if (!store.deleteRole(config.orgId(), role)) {
       throw new NotFoundException(NotFoundException.Kind.ROLE, role);
     }
     audit(new RoleDeleted(clock.instant(), auditor.actor(), config.orgId(), role));
@@ -206,11 +229,11 @@ public final class RealTokenManager implements TokenManager {
       Optional<Role> existing = store.role(config.orgId(), name);
       if (existing.isEmpty()) {
         Role role = new Role(config.orgId(), name, roleId, Role.DEFAULT_TTL, Role.DEFAULT_TTL);
-        store.putRole(role);
+        putRole(role);
         created.add(role);
       } else if (!existing.get().roleId().equals(roleId)) {
         Role role = new Role(config.orgId(), name, roleId, existing.get().ttl(), existing.get().maxTtl());
-        store.putRole(role);
+        putRole(role);
         updated.add(role);
       } else {
         unchanged.add(existing.get());
@@ -228,8 +251,29 @@ public final class RealTokenManager implements TokenManager {
   public String resolveRoleId(String org, String roleName) {
     OrgConfig config = requireOrg(org);
     String name = Validation.roleName(roleName);
-    return store.role(config.orgId(), name)
+    return findRole(config.orgId(), name)
         .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, name)).roleId();
+  }
+
+  /** A role from the store; in Vault mode a miss is read through from Vault and cached. */
+  private Optional<Role> findRole(String orgId, String name) {
+    Optional<Role> cached = store.role(orgId, name);
+    LeaseAuthority authority = backend.authority();
+    if (cached.isPresent() || authority == null) {
+      return cached;
+    }
+    Optional<Role> remote = authority.readRole(orgId, name);
+    remote.ifPresent(store::putRole);
+    return remote;
+  }
+
+  /** Stores a role; in Vault mode it is written to Vault first. */
+  private void putRole(Role role) {
+    LeaseAuthority authority = backend.authority();
+    if (authority != null) {
+      authority.writeRole(role);
+    }
+    store.putRole(role);
   }
 
   // ------------------------------------------------------------------ issue
@@ -256,7 +300,7 @@ public final class RealTokenManager implements TokenManager {
 
   private AstraToken doIssue(TokenRequest request, boolean successor) {
     OrgConfig org = requireOrg(request.org());
-    Role role = store.role(org.orgId(), request.role())
+    Role role = findRole(org.orgId(), request.role())
         .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, request.role()));
     Duration ttl = request.ttl().orElse(role.ttl());
     if (ttl.compareTo(role.ttl()) > 0) {
@@ -274,9 +318,27 @@ public final class RealTokenManager implements TokenManager {
         .build();
     // The write-ahead record: it claims the triple atomically before Astra is called.
     store.insert(pending);
-    CreatedToken created = createOrSettle(org, role, pending);
-    LeaseRecord active = pending.next().state(LeaseState.ACTIVE).clientId(created.clientId())
-        .token(created.token()).secret(created.secret()).generatedOn(created.generatedOn()).build();
+    LeaseAuthority authority = backend.authority();
+    CreatedToken created;
+    LeaseRecord active;
+    if (authority == null) {
+      created = createOrSettle(org, role, pending);
+      active = pending.next().state(LeaseState.ACTIVE).clientId(created.clientId())
+          .token(created.token()).secret(created.secret()).generatedOn(created.generatedOn()).build();
+    } else {
+      // Vault mode: Vault grants the lease; the record caches it, with Vault's lease id as its description.
+      LeaseAuthority.Issued issued;
+      try {
+        issued = authority.issue(org, role, pending);
+      } catch (RuntimeException e) {
+        store.delete(pending);
+        throw e;
+      }
+      created = issued.token();
+      active = pending.next().state(LeaseState.ACTIVE).clientId(created.clientId())
+          .token(created.token()).secret(created.secret()).generatedOn(created.generatedOn())
+          .description(issued.authorityLeaseId()).ttl(issued.ttl()).expiresAt(now.plus(issued.ttl())).build();
+    }
     if (!store.compareAndSet(pending, active)) {
       // Someone (recovery) settled our pending record meanwhile: do not leave the token behind.
       deleteQuietly(org, active);
@@ -384,7 +446,10 @@ public final class RealTokenManager implements TokenManager {
   }
 
   private List<TokenInfo> liveTokens(@Nullable String orgId) {
+    LeaseAuthority authority = backend.authority();
+    java.util.Set<String> live = authority == null ? null : authority.liveClientIds();
     return store.list("").stream()
+        .filter(r -> live == null || r.clientId().filter(live::contains).isPresent())
         .filter(r -> r.state() != LeaseState.PENDING)
         .filter(r -> orgId == null || r.orgId().equals(orgId))
         .map(LeaseRecord::toTokenInfo)
@@ -405,8 +470,25 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public Optional<Lease> lease(String leaseId) {
     Optional<LeaseRecord> record = store.get(leaseId).filter(r -> r.state() != LeaseState.PENDING);
+    LeaseAuthority authority = backend.authority();
+    if (authority != null && record.isPresent()) {
+      record = refreshFromAuthority(authority, record.get());
+    }
     record.ifPresent(r -> audit(new LeaseLookedUp(clock.instant(), auditor.actor(), auditor.ref(r))));
     return record.map(LeaseRecord::lease);
+  }
+
+  /** Vault mode: Vault's expiry wins over the cache; a lease Vault no longer has is not shown (nor deleted). */
+  private Optional<LeaseRecord> refreshFromAuthority(LeaseAuthority authority, LeaseRecord record) {
+    Optional<Instant> expiry = authority.lookup(record);
+    if (expiry.isEmpty()) {
+      return Optional.empty();
+    }
+    if (Duration.between(record.expiresAt(), expiry.get()).abs().compareTo(Duration.ofSeconds(1)) < 0) {
+      return Optional.of(record);
+    }
+    LeaseRecord refreshed = record.next().expiresAt(expiry.get()).build();
+    return Optional.of(store.compareAndSet(record, refreshed) ? refreshed : record);
   }
 
   @Override
@@ -433,10 +515,19 @@ public final class RealTokenManager implements TokenManager {
       if (record.state() != LeaseState.ACTIVE || !now.isBefore(record.expiresAt())) {
         throw new LeaseExpiredException(leaseId, record.expiresAt());
       }
-      // The cap counts from the original issue time, with the role's *current* max TTL (as Vault does).
-      Role role = store.role(record.orgId(), record.roleName())
-          .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, record.roleName()));
-      LeaseMath.Grant grant = LeaseMath.renew(leaseId, record.issuedAt(), now, increment, role);
+      LeaseAuthority authority = backend.authority();
+      LeaseMath.Grant grant;
+      if (authority != null) {
+        // Vault mode: Vault renews (and caps); the role cache only dates the cap for the record.
+        Instant max = store.role(record.orgId(), record.roleName())
+            .map(r -> record.issuedAt().plus(r.maxTtl())).orElse(record.maxExpiresAt());
+        grant = authority.renew(record, increment, max);
+      } else {
+        // The cap counts from the original issue time, with the role's *current* max TTL (as Vault does).
+        Role role = store.role(record.orgId(), record.roleName())
+            .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, record.roleName()));
+        grant = LeaseMath.renew(leaseId, record.issuedAt(), now, increment, role);
+      }
       LeaseRecord renewed = record.next().ttl(grant.ttl()).expiresAt(now.plus(grant.ttl()))
           .maxExpiresAt(grant.maxExpiresAt()).lastRenewedAt(now).build();
       if (store.compareAndSet(record, renewed)) {

@@ -11,11 +11,17 @@ import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeOrg;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
+import dev.astravault.test.vault.FakeVault;
+import dev.astravault.test.vault.PluginBehaviour;
+import dev.astravault.vault.VaultAuth;
+import dev.astravault.vault.VaultConfig;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One FakeAstra, a manual clock and scheduler, a recording audit sink and recorded back-off waits: a TokenManager
@@ -32,14 +38,26 @@ final class EngineFixture implements AutoCloseable {
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   final FakeOrg fakeOrg;
   final OrgConfig org;
+  final Backend backend;
+  /** In {@link Backend#VAULT}: the Vault whose Astra plugin (FIXED) mints tokens on {@link #astra}. */
+  final @Nullable FakeVault vault;
   TokenManager tokens;
 
   EngineFixture(FakeAstra astra) {
-    this(astra, b -> {});
+    this(astra, Backend.DIRECT, b -> {});
+  }
+
+  EngineFixture(FakeAstra astra, Backend backend) {
+    this(astra, backend, b -> {});
   }
 
   EngineFixture(FakeAstra astra, Consumer<TokenManagerBuilder> customizer) {
+    this(astra, Backend.DIRECT, customizer);
+  }
+
+  EngineFixture(FakeAstra astra, Backend backend, Consumer<TokenManagerBuilder> customizer) {
     this.astra = astra;
+    this.backend = backend;
     astra.useClock(clock);
     this.fakeOrg = astra.defaultOrg();
     this.org = OrgConfig.builder().orgId(fakeOrg.orgId()).rootToken(fakeOrg.rootToken()).url(astra.url().uri())
@@ -51,6 +69,12 @@ final class EngineFixture implements AutoCloseable {
         .callTimeout(Duration.ofSeconds(5))
         .astraClient(c -> c.sleeper(sleeps::add).retryPolicy(
             RetryPolicy.of(4, Duration.ofMillis(100), Duration.ofSeconds(10))));
+    if (backend == Backend.VAULT) {
+      vault = FakeVault.builder().clock(clock).pluginBehaviour(PluginBehaviour.FIXED).build().start();
+      builder.vault(VaultConfig.of(URI.create(vault.address()), VaultAuth.token(vault.rootToken())));
+    } else {
+      vault = null;
+    }
     customizer.accept(builder);
     this.tokens = builder.build();
     tokens.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(astra.roleId("API RO Svc Acct"))
@@ -68,5 +92,8 @@ final class EngineFixture implements AutoCloseable {
   @Override
   public void close() {
     tokens.close();
+    if (vault != null) {
+      vault.close();
+    }
   }
 }

@@ -18,18 +18,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Role writes follow the plugin (path_roles.go) rule for rule; sync is update_roles.sh done right. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class RolesTest {
   @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+
+  @Parameter Backend backend;
 
   EngineFixture f;
 
   @BeforeEach
   void setUp() {
-    f = new EngineFixture(astra);
+    f = new EngineFixture(astra, backend);
   }
 
   @AfterEach

@@ -1,0 +1,46 @@
+package dev.astravault.internal;
+
+import dev.astravault.LeaseRecord;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.internal.astra.CreatedToken;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A backend that is itself the lease authority (Vault mode): it issues tokens with their leases, renews and looks
+ * them up, and keeps org configs and roles. The engine then writes orgs and roles through to it, reads roles through
+ * it on a cache miss, and uses the {@link dev.astravault.LeaseStore} only as a cache of what it granted. Revocation
+ * stays {@link TokenBackend#delete}. Validation, uniqueness, events, audit and the managed handle are unchanged.
+ */
+public interface LeaseAuthority {
+
+  /** A token issued with the authority's lease: its id there and the TTL it granted. */
+  record Issued(CreatedToken token, String authorityLeaseId, Duration ttl) {}
+
+  void writeOrg(OrgConfig org);
+
+  void deleteOrg(String orgId);
+
+  void writeRole(Role role);
+
+  void deleteRole(String orgId, String roleName);
+
+  /** The role as the authority has it, for a cache miss. */
+  Optional<Role> readRole(String orgId, String roleName);
+
+  /** Issues a token for the pending record (its style, logical name, metadata and TTL). */
+  Issued issue(OrgConfig org, Role role, LeaseRecord pending);
+
+  /** Renews at the authority; the grant's max expiry is {@code maxExpiresAt} as the engine knows it. */
+  LeaseMath.Grant renew(LeaseRecord record, @Nullable Duration increment, Instant maxExpiresAt);
+
+  /** The lease's expiry at the authority; empty when the authority no longer has it. */
+  Optional<Instant> lookup(LeaseRecord record);
+
+  /** The client ids of the tokens the authority holds now. */
+  Set<String> liveClientIds();
+}

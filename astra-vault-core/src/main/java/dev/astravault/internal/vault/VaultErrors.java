@@ -1,0 +1,82 @@
+package dev.astravault.internal.vault;
+
+import dev.astravault.AstraVaultException;
+import dev.astravault.vault.VaultAccessDeniedException;
+import dev.astravault.vault.VaultUnavailableException;
+import io.github.jopenlibs.vault.VaultException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what the driver reports into our exception tree, so its checked {@link VaultException} never leaks. Messages
+ * name the path and Vault's error text, never a token.
+ */
+public final class VaultErrors {
+  private static final String STATUS_PREFIX = "Vault responded with HTTP status code: ";
+  private static final String BODY_PREFIX = "Response body: ";
+  private static final Pattern SECRETS = Pattern.compile("(AstraCS:[A-Za-z]+:)[a-f0-9]+|\\b(hv[sbr]\\.)[A-Za-z0-9_-]+");
+
+  private VaultErrors() {}
+
+  /** The reply carried by a driver exception for an HTTP error status, or null (no answer, or a parse problem). */
+  static VaultReply replyOf(String path, VaultException e) {
+    int status = e.getHttpStatusCode();
+    String message = String.valueOf(e.getMessage());
+    int at = message.indexOf(BODY_PREFIX);
+    String body = at < 0 ? "" : message.substring(at + BODY_PREFIX.length());
+    if (status == 0 && message.startsWith(STATUS_PREFIX)) {
+      try {
+        status = Integer.parseInt(message.substring(STATUS_PREFIX.length()).split("\\D", 2)[0]);
+      } catch (NumberFormatException ignored) {
+        // keep 0
+      }
+    }
+    return new VaultReply(path, status, VaultReply.parse(body));
+  }
+
+  /** A driver failure with no usable HTTP answer. */
+  static AstraVaultException noAnswer(String what, VaultException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("MIME type")) {
+      return new AstraVaultException(what + ": Vault answered with a Content-Type other than exactly "
+          + "'application/json', which vault-java-driver rejects (" + scrub(message) + "); is a proxy rewriting it?",
+          e);
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof java.io.IOException || root instanceof java.net.http.HttpTimeoutException
+        || root instanceof javax.net.ssl.SSLException) {
+      return new VaultUnavailableException(VaultUnavailableException.Reason.UNREACHABLE,
+          what + ": Vault is unreachable (" + root.getClass().getSimpleName() + ")", e);
+    }
+    return new AstraVaultException(what + ": the Vault driver failed (" + root.getClass().getSimpleName() + ")", e);
+  }
+
+  /** The exception for an error reply no caller handled specifically. */
+  public static AstraVaultException of(String what, VaultReply reply, @org.jspecify.annotations.Nullable Throwable cause) {
+    String text = scrub(reply.errorText());
+    String lower = text.toLowerCase(Locale.ROOT);
+    int status = reply.status();
+    if (status == 503 && lower.contains("sealed")) {
+      return new VaultUnavailableException(VaultUnavailableException.Reason.SEALED,
+          what + ": Vault is sealed (HTTP 503)", cause);
+    }
+    if (status == 503 || status == 307 || (status == 429 && lower.contains("standby"))) {
+      return new VaultUnavailableException(VaultUnavailableException.Reason.STANDBY,
+          what + ": Vault node is a standby or not active (HTTP " + status + ": " + text + ")", cause);
+    }
+    if (status == 403) {
+      return new VaultAccessDeniedException(reply.path(), what + ": Vault denied access to " + reply.path()
+          + " (HTTP 403: " + text + "); check the policy of the Vault token", cause);
+    }
+    return new AstraVaultException(what + ": Vault answered HTTP " + status + " on " + reply.path() + ": " + text,
+        cause);
+  }
+
+  /** Removes anything that looks like an Astra or Vault token from text that goes into messages. */
+  static String scrub(String text) {
+    return SECRETS.matcher(text).replaceAll(m -> m.group(1) != null ? m.group(1) + "██" : m.group(2) + "██");
+  }
+}

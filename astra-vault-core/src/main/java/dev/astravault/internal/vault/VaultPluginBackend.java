@@ -1,0 +1,423 @@
+package dev.astravault.internal.vault;
+
+import dev.astravault.AstraVaultException;
+import dev.astravault.IssueStyle;
+import dev.astravault.LeaseRecord;
+import dev.astravault.MaxTtlExceededException;
+import dev.astravault.NotFoundException;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.internal.LeaseAuthority;
+import dev.astravault.internal.LeaseMath;
+import dev.astravault.internal.TokenBackend;
+import dev.astravault.internal.astra.CreatedToken;
+import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.astra.RemoteToken;
+import dev.astravault.vault.CallerMode;
+import dev.astravault.vault.VaultConfig;
+import io.github.jopenlibs.vault.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Vault mode: a client of DataStax's Astra plugin. Tokens are issued by a write (standard caller mode) or a read
+ * (sidecar) of {@code <mount>/org/token}; leases are renewed, looked up and revoked through {@code sys/leases};
+ * tokens are listed through {@code <mount>/org/tokens}; orgs and roles are written to {@code <mount>/config} and
+ * {@code <mount>/role}. Role listing from Astra ({@code syncRoles}) and token validation still talk to Astra with the
+ * org's root token when this manager was given one, as the plugin's own {@code update_roles.sh} does.
+ *
+ * <p>The plugin's quirks become typed errors: its errors arrive as 500s with text, a duplicate triple is a 500
+ * ({@link TokenAlreadyExistsException}), a standard-mode read has no lease, renewal is capped with a warning.
+ */
+public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
+  private static final Logger LOG = LoggerFactory.getLogger(VaultPluginBackend.class);
+  private static final Pattern UNKNOWN_ROLE = Pattern.compile("unable to find role (\\S+)");
+  private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
+  private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+  private final VaultSession session;
+  private final String mount;
+  private final CallerMode callerMode;
+  private final Clock clock;
+  private final TokenBackend astra;
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * @param astra a direct backend for what the plugin does not offer (listing Astra's roles, validating a token);
+   *     used only with orgs whose root token this manager holds
+   */
+  public VaultPluginBackend(VaultConfig config, Clock clock, TokenBackend astra) {
+    this.session = new VaultSession(config, clock);
+    this.mount = config.mount();
+    this.callerMode = config.callerMode();
+    this.clock = clock;
+    this.astra = astra;
+  }
+
+  @Override
+  public @Nullable LeaseAuthority authority() {
+    return this;
+  }
+
+  private String path(String rel) {
+    return mount + "/" + rel;
+  }
+
+  // ------------------------------------------------------------------ orgs and roles
+
+  @Override
+  public void writeOrg(OrgConfig org) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("org_id", org.orgId());
+    body.put("astra_token", org.rootToken());
+    String url = org.url().toString();
+    body.put("url", url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    body.put("logical_name", org.logicalName());
+    body.put("caller_mode", callerMode.name().toLowerCase(Locale.ROOT));
+    expectOk("writing the config of org " + org.orgId(), session.write("write org config", path("config"), body));
+  }
+
+  @Override
+  public void deleteOrg(String orgId) {
+    expectOk("deleting the config of org " + orgId,
+        session.delete("delete org config", path("config") + query(Map.of("org_id", orgId))));
+  }
+
+  @Override
+  public void writeRole(Role role) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("role_name", role.name());
+    body.put("org_id", role.orgId());
+    body.put("role_id", role.roleId());
+    body.put("ttl", role.ttl().toSeconds());
+    body.put("max_ttl", role.maxTtl().toSeconds());
+    expectOk("writing role " + role.name(), session.write("write role", path("role"), body));
+  }
+
+  @Override
+  public void deleteRole(String orgId, String roleName) {
+    Map<String, String> q = new LinkedHashMap<>();
+    q.put("org_id", orgId);
+    q.put("role_name", roleName);
+    expectOk("deleting role " + roleName, session.delete("delete role", path("role") + query(q)));
+  }
+
+  @Override
+  public Optional<Role> readRole(String orgId, String roleName) {
+    Map<String, String> q = new LinkedHashMap<>();
+    q.put("org_id", orgId);
+    q.put("role_name", roleName);
+    VaultReply reply = session.read("read role", path("role") + query(q));
+    if (reply.status() == 404 || notFoundText(reply)) {
+      return Optional.empty();
+    }
+    expectOk("reading role " + roleName, reply);
+    JsonObject d = reply.data();
+    String roleId = VaultReply.string(d, "role_id");
+    if (roleId == null || roleId.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration ttl = goDuration(VaultReply.string(d, "ttl"));
+    Duration maxTtl = goDuration(VaultReply.string(d, "max_ttl"));
+    return Optional.of(new Role(orgId, roleName, roleId, ttl, maxTtl.compareTo(ttl) < 0 ? ttl : maxTtl));
+  }
+
+  // ------------------------------------------------------------------ tokens and leases
+
+  @Override
+  public Issued issue(OrgConfig org, Role role, LeaseRecord pending) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("org_id", org.orgId());
+    params.put("role_name", role.name());
+    String what = "issuing a token for org " + org.orgId() + ", role " + role.name();
+    VaultReply reply;
+    if (callerMode == CallerMode.SIDECAR) {
+      Map<String, String> q = new LinkedHashMap<>();
+      q.put("org_id", org.orgId());
+      q.put("role_name", role.name());
+      String path = path("org/token") + query(q) + metadataQuery(pending.metadata());
+      reply = session.read(what, path);
+    } else {
+      // The plugin needs a logical name and keeps it unique: per-request tokens get a fresh one.
+      String logical = pending.style() == IssueStyle.UNIQUE && !pending.successor()
+          ? pending.logicalName().orElseThrow() : "req-" + randomSuffix();
+      params.put("logical_name", logical);
+      if (!pending.metadata().isEmpty()) {
+        params.put("metadata", metadataPairs(pending.metadata()));
+      }
+      reply = session.write(what, path("org/token"), params);
+    }
+    if (!reply.ok() || reply.status() == 204) {
+      throw issueError(what, org, role, pending, reply);
+    }
+    String leaseId = reply.string("lease_id");
+    if (leaseId == null || leaseId.isEmpty()) {
+      // Standard caller mode answers a read with the stored token and no lease: nothing we could renew or revoke.
+      throw new AstraVaultException(what + ": Vault returned the token without a lease; the org is in "
+          + (callerMode == CallerMode.SIDECAR ? "standard caller mode in Vault but this client uses sidecar"
+          : "a mode that does not lease on write") + " (set VaultConfig.callerMode to match the org's caller_mode)");
+    }
+    JsonObject d = reply.data();
+    String clientId = VaultReply.string(d, "clientId");
+    String token = VaultReply.string(d, "token");
+    if (clientId == null || clientId.isEmpty() || token == null || token.isEmpty()) {
+      revokeQuietly(leaseId);
+      throw new AstraVaultException(what + ": the plugin returned a lease without a clientId or token; the lease "
+          + "was revoked");
+    }
+    Instant generatedOn = instant(VaultReply.string(d, "generatedOn"), clock.instant());
+    Duration ttl = Duration.ofSeconds(VaultReply.number(reply.body(), "lease_duration", 0));
+    if (pending.ttl().compareTo(ttl) < 0) {
+      // The plugin always grants the role's TTL; a shorter request is a renewal to that increment.
+      ttl = renewAt(what, leaseId, pending.ttl()).ttl();
+    }
+    // The plugin never returns the client secret (only the token), so the secret stays empty in Vault mode.
+    CreatedToken created = new CreatedToken(clientId, "", org.orgId(), List.of(role.roleId()), token, generatedOn);
+    LOG.debug("Vault issued token '{}' with lease {} for {}", clientId, leaseId, ttl);
+    return new Issued(created, leaseId, ttl);
+  }
+
+  private AstraVaultException issueError(String what, OrgConfig org, Role role, LeaseRecord pending,
+      VaultReply reply) {
+    String text = reply.errorText();
+    if (reply.status() == 204) {
+      return new AstraVaultException(what + ": the plugin issued nothing (HTTP 204): the role has no role_id or "
+          + "the org's caller_mode is undefined in Vault");
+    }
+    if (text.contains("token already exists")) {
+      return new TokenAlreadyExistsException(org.orgId(), role.name(), pending.logicalName().orElse("?"));
+    }
+    if (text.contains("unable to find config for org ID")) {
+      return new NotFoundException(NotFoundException.Kind.ORG, org.orgId());
+    }
+    Matcher m = UNKNOWN_ROLE.matcher(text);
+    if (m.find()) {
+      return new NotFoundException(NotFoundException.Kind.ROLE, role.name());
+    }
+    return VaultErrors.of(what, reply, null);
+  }
+
+  private record Renewed(Duration ttl, List<String> warnings) {}
+
+  private Renewed renewAt(String what, String leaseId, @Nullable Duration increment) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("lease_id", leaseId);
+    if (increment != null) {
+      body.put("increment", increment.toSeconds());
+    }
+    VaultReply reply = session.write(what, "sys/leases/renew", body);
+    if (!reply.ok()) {
+      throw renewError(what, leaseId, reply);
+    }
+    return new Renewed(Duration.ofSeconds(VaultReply.number(reply.body(), "lease_duration", 0)), reply.warnings());
+  }
+
+  private AstraVaultException renewError(String what, String leaseId, VaultReply reply) {
+    String text = reply.errorText();
+    if (text.contains("past the max TTL")) {
+      return new MaxTtlExceededException(leaseId, clock.instant());
+    }
+    if (text.contains("lease not found") || text.contains("invalid lease")) {
+      return new NotFoundException(NotFoundException.Kind.LEASE, leaseId);
+    }
+    Matcher m = UNKNOWN_ROLE.matcher(text);
+    if (m.find()) {
+      return new NotFoundException(NotFoundException.Kind.ROLE, m.group(1));
+    }
+    return VaultErrors.of(what, reply, null);
+  }
+
+  @Override
+  public LeaseMath.Grant renew(LeaseRecord record, @Nullable Duration increment, Instant maxExpiresAt) {
+    String what = "renewing lease " + record.leaseId();
+    try {
+      Renewed r = renewAt(what, authorityLeaseId(record), increment);
+      return new LeaseMath.Grant(r.ttl(), maxExpiresAt, r.warnings());
+    } catch (MaxTtlExceededException e) {
+      throw new MaxTtlExceededException(record.leaseId(), maxExpiresAt);
+    } catch (NotFoundException e) {
+      if (e.kind() == NotFoundException.Kind.LEASE) {
+        throw new NotFoundException(NotFoundException.Kind.LEASE, record.leaseId());
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<Instant> lookup(LeaseRecord record) {
+    VaultReply reply = session.write("looking up lease " + record.leaseId(), "sys/leases/lookup",
+        Map.of("lease_id", authorityLeaseId(record)));
+    if (reply.status() == 400 && reply.errorText().contains("invalid lease")) {
+      return Optional.empty();
+    }
+    expectOk("looking up lease " + record.leaseId(), reply);
+    return Optional.of(instant(VaultReply.string(reply.data(), "expire_time"), record.expiresAt()));
+  }
+
+  @Override
+  public Set<String> liveClientIds() {
+    VaultReply reply = session.list("listing tokens", path("org/tokens"));
+    if (reply.status() == 404 || notFoundText(reply) || reply.errorText().contains("no tokens found")) {
+      return Set.of();
+    }
+    expectOk("listing tokens", reply);
+    return new HashSet<>(VaultReply.strings(reply.data(), "keys"));
+  }
+
+  /** Revokes the lease in Vault, which deletes the token in Astra through the plugin. */
+  @Override
+  public boolean delete(OrgConfig org, LeaseRecord record) {
+    String leaseId = authorityLeaseId(record);
+    boolean known = lookupQuietly(leaseId);
+    VaultReply reply = session.write("revoking lease " + record.leaseId(), "sys/leases/revoke",
+        Map.of("lease_id", leaseId));
+    // 202 is an asynchronous revoke (sync=false): accepted. The driver throws on it; the session reports it as a
+    // reply with that status.
+    if (reply.status() == 204 || reply.status() == 200 || reply.status() == 202) {
+      return known;
+    }
+    throw VaultErrors.of("revoking lease " + record.leaseId(), reply, null);
+  }
+
+  private boolean lookupQuietly(String leaseId) {
+    VaultReply reply = session.write("looking up lease", "sys/leases/lookup", Map.of("lease_id", leaseId));
+    return reply.ok();
+  }
+
+  private void revokeQuietly(String leaseId) {
+    try {
+      session.write("revoking lease", "sys/leases/revoke", Map.of("lease_id", leaseId));
+    } catch (RuntimeException e) {
+      LOG.warn("could not revoke Vault lease {}: {}", leaseId, e.getClass().getSimpleName());
+    }
+  }
+
+  /** Vault's own lease id, which the engine keeps in the cached record's description. */
+  static String authorityLeaseId(LeaseRecord record) {
+    return record.description();
+  }
+
+  // ------------------------------------------------------------------ what the plugin does not offer
+
+  /** Vault's expiration manager settles leases; there is nothing tagged by description to find in Astra. */
+  @Override
+  public List<RemoteToken> remoteTokens(OrgConfig org) {
+    return List.of();
+  }
+
+  @Override
+  public List<RemoteRole> remoteRoles(OrgConfig org) {
+    return astra.remoteRoles(org);
+  }
+
+  @Override
+  public String validate(OrgConfig org, String token) {
+    return astra.validate(org, token);
+  }
+
+  @Override
+  public CreatedToken create(OrgConfig org, Role role, @Nullable String description, @Nullable Instant tokenExpiry) {
+    throw new UnsupportedOperationException("Vault mode issues through LeaseAuthority.issue");
+  }
+
+  @Override
+  public void close() {
+    astra.close();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static void expectOk(String what, VaultReply reply) {
+    if (!reply.ok()) {
+      throw VaultErrors.of(what, reply, null);
+    }
+  }
+
+  /** The v2.0.0 plugin answers not-found cases with 500 and text instead of 404. */
+  private static boolean notFoundText(VaultReply reply) {
+    String t = reply.errorText();
+    return reply.status() == 500 && (t.startsWith("unable to find") || t.startsWith("no ") && t.endsWith(" found"));
+  }
+
+  private String randomSuffix() {
+    char[] c = new char[20];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+    }
+    return new String(c);
+  }
+
+  static String query(Map<String, String> params) {
+    StringBuilder sb = new StringBuilder();
+    params.forEach((k, v) -> sb.append(sb.length() == 0 ? '?' : '&').append(k).append('=')
+        .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return sb.toString();
+  }
+
+  private static String metadataQuery(Map<String, String> metadata) {
+    StringBuilder sb = new StringBuilder();
+    metadata.forEach((k, v) -> sb.append("&metadata=").append(URLEncoder.encode(k + "=" + v,
+        StandardCharsets.UTF_8)));
+    return sb.toString();
+  }
+
+  /** KVPairs as {@code k=v} strings: the driver would send a nested map as its toString. */
+  private static String metadataPairs(Map<String, String> metadata) {
+    StringBuilder sb = new StringBuilder();
+    metadata.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return sb.toString();
+  }
+
+  private static Instant instant(@Nullable String text, Instant fallback) {
+    if (text == null || text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return fallback;
+    }
+  }
+
+  /** Parses Go's duration text ({@code 1h0m0s}) as the plugin prints role TTLs. */
+  static Duration goDuration(@Nullable String text) {
+    if (text == null || text.isEmpty() || text.equals("0s")) {
+      return Role.DEFAULT_TTL;
+    }
+    if (text.chars().allMatch(Character::isDigit)) {
+      return Duration.ofSeconds(Long.parseLong(text));
+    }
+    Matcher m = GO_DURATION.matcher(text);
+    long nanos = 0;
+    while (m.find()) {
+      double v = Double.parseDouble(m.group(1));
+      nanos += (long) (v * switch (m.group(2)) {
+        case "h" -> 3_600_000_000_000L;
+        case "m" -> 60_000_000_000L;
+        case "s" -> 1_000_000_000L;
+        case "ms" -> 1_000_000L;
+        case "us", "µs" -> 1_000L;
+        default -> 1L;
+      });
+    }
+    return Duration.ofNanos(nanos);
+  }
+}

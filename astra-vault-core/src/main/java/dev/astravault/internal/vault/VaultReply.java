@@ -1,0 +1,110 @@
+package dev.astravault.internal.vault;
+
+import io.github.jopenlibs.vault.json.Json;
+import io.github.jopenlibs.vault.json.JsonObject;
+import io.github.jopenlibs.vault.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Vault answer: its status and parsed body. The driver returns 4xx answers instead of throwing (and hides parts
+ * of the envelope, such as {@code warnings}), so callers read the status and the raw envelope from here.
+ */
+public record VaultReply(String path, int status, JsonObject body) {
+
+  static VaultReply of(String path, int status, byte @Nullable [] raw) {
+    return new VaultReply(path, status, parse(raw == null ? "" : new String(raw, StandardCharsets.UTF_8)));
+  }
+
+  static JsonObject parse(String text) {
+    if (text.isBlank()) {
+      return new JsonObject();
+    }
+    try {
+      JsonValue v = Json.parse(text);
+      return v.isObject() ? v.asObject() : new JsonObject();
+    } catch (RuntimeException e) {
+      return new JsonObject();
+    }
+  }
+
+  public boolean ok() {
+    return status >= 200 && status < 300;
+  }
+
+  /** {@code data} of the envelope, or an empty object. */
+  public JsonObject data() {
+    JsonValue d = body.get("data");
+    return d != null && d.isObject() ? d.asObject() : new JsonObject();
+  }
+
+  /** The {@code errors} of an error envelope, with Go's multierror wrapping removed. */
+  public List<String> errors() {
+    return strings(body, "errors").stream().map(VaultReply::unwrap).toList();
+  }
+
+  public List<String> warnings() {
+    return strings(body, "warnings");
+  }
+
+  public String errorText() {
+    List<String> e = errors();
+    return e.isEmpty() ? "(no message)" : String.join("; ", e);
+  }
+
+  public @Nullable String string(String field) {
+    return string(body, field);
+  }
+
+  static @Nullable String string(JsonObject o, String field) {
+    JsonValue v = o.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    return v.isString() ? v.asString() : v.toString();
+  }
+
+  static long number(JsonObject o, String field, long fallback) {
+    JsonValue v = o.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (v.isNumber()) {
+      return v.asLong();
+    }
+    try {
+      return Long.parseLong(v.asString());
+    } catch (RuntimeException e) {
+      return fallback;
+    }
+  }
+
+  static List<String> strings(JsonObject o, String field) {
+    JsonValue v = o.get(field);
+    if (v == null || !v.isArray()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonValue item : v.asArray()) {
+      out.add(item.isString() ? item.asString() : item.toString());
+    }
+    return out;
+  }
+
+  /** {@code "1 error occurred:\n\t* msg\n\n"} → {@code "msg"}; several errors are joined with "; ". */
+  static String unwrap(String message) {
+    if (!message.contains("error occurred:") && !message.contains("errors occurred:")) {
+      return message.strip();
+    }
+    List<String> parts = new ArrayList<>();
+    for (String line : message.split("\n")) {
+      String l = line.strip();
+      if (l.startsWith("* ")) {
+        parts.add(l.substring(2).strip());
+      }
+    }
+    return parts.isEmpty() ? message.strip() : String.join("; ", parts);
+  }
+}

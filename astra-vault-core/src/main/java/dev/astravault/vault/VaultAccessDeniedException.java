@@ -1,0 +1,24 @@
+package dev.astravault.vault;
+
+import dev.astravault.AstraVaultException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Vault answered 403 on a path: the Vault token's policies do not grant the capability, or the token is invalid and
+ * logging in again did not help. The fix is a policy (see docs/vault.md) or credentials, not a retry.
+ */
+public class VaultAccessDeniedException extends AstraVaultException {
+  private static final long serialVersionUID = 1L;
+
+  private final String path;
+
+  public VaultAccessDeniedException(String path, String message, @Nullable Throwable cause) {
+    super(message, cause);
+    this.path = path;
+  }
+
+  /** The Vault path that was refused, e.g. {@code astra/org/token}. */
+  public String path() {
+    return path;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.astravault.vault;
+
+import dev.astravault.internal.Redaction;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How the library authenticates to Vault. A token is used as given; AppRole and Kubernetes log in, and log in again
+ * when the Vault token expires or can no longer be renewed. {@link #toString()} never shows a credential.
+ */
+public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, VaultAuth.Kubernetes {
+
+  /** A fixed Vault token. When it expires there is no way to log in again: prefer AppRole or Kubernetes. */
+  static VaultAuth token(String token) {
+    return new Token(token);
+  }
+
+  /** AppRole at the default mount {@code approle}. */
+  static VaultAuth appRole(String roleId, String secretId) {
+    return appRole("approle", roleId, secretId);
+  }
+
+  /** AppRole mounted at {@code auth/<mount>}. */
+  static VaultAuth appRole(String mount, String roleId, String secretId) {
+    return new AppRole(mount, roleId, secretId);
+  }
+
+  /**
+   * Kubernetes at the default mount {@code kubernetes}; the service-account JWT is read from {@code jwtFile} at every
+   * login, so a rotated token is picked up.
+   */
+  static VaultAuth kubernetes(String role, Path jwtFile) {
+    return kubernetes("kubernetes", role, jwtFile);
+  }
+
+  /** The standard projected service-account token path of a pod. */
+  Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+  /** Kubernetes mounted at {@code auth/<mount>}. */
+  static VaultAuth kubernetes(String mount, String role, Path jwtFile) {
+    return new Kubernetes(mount, role, jwtFile);
+  }
+
+  /** A fixed token. */
+  final class Token implements VaultAuth {
+    private final String token;
+
+    private Token(String token) {
+      this.token = requireText("token", token);
+    }
+
+    /** The Vault token. Never log it. */
+    public String token() {
+      return token;
+    }
+
+    @Override
+    public String toString() {
+      return "VaultAuth.Token[" + Redaction.MASK + "]";
+    }
+  }
+
+  /** AppRole login. */
+  final class AppRole implements VaultAuth {
+    private final String mount;
+    private final String roleId;
+    private final String secretId;
+
+    private AppRole(String mount, String roleId, String secretId) {
+      this.mount = requireText("mount", mount);
+      this.roleId = requireText("roleId", roleId);
+      this.secretId = requireText("secretId", secretId);
+    }
+
+    public String mount() {
+      return mount;
+    }
+
+    public String roleId() {
+      return roleId;
+    }
+
+    /** The secret id. Never log it. */
+    public String secretId() {
+      return secretId;
+    }
+
+    @Override
+    public String toString() {
+      return "VaultAuth.AppRole[mount=" + mount + ", roleId=" + roleId + ", secretId=" + Redaction.MASK + "]";
+    }
+  }
+
+  /** Kubernetes service-account login. */
+  final class Kubernetes implements VaultAuth {
+    private final String mount;
+    private final String role;
+    private final Path jwtFile;
+
+    private Kubernetes(String mount, String role, Path jwtFile) {
+      this.mount = requireText("mount", mount);
+      this.role = requireText("role", role);
+      this.jwtFile = Objects.requireNonNull(jwtFile, "jwtFile");
+    }
+
+    public String mount() {
+      return mount;
+    }
+
+    public String role() {
+      return role;
+    }
+
+    public Path jwtFile() {
+      return jwtFile;
+    }
+
+    @Override
+    public String toString() {
+      return "VaultAuth.Kubernetes[mount=" + mount + ", role=" + role + ", jwtFile=" + jwtFile + "]";
+    }
+  }
+
+  private static String requireText(String field, String value) {
+    Objects.requireNonNull(value, field);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank");
+    }
+    return value;
+  }
+}

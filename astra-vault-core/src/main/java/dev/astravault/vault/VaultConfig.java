@@ -1,0 +1,239 @@
+package dev.astravault.vault;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where Vault is and how to talk to it: the address, the Astra plugin's mount (default {@code astra}), the caller
+ * mode of the orgs this manager configures, the namespace (Vault Enterprise), TLS (a PEM CA, and a client certificate
+ * for mutual TLS), timeouts and the {@link VaultAuth}. Immutable; the builder fails fast naming the field.
+ *
+ * <pre>{@code
+ * VaultConfig vault = VaultConfig.builder(URI.create("https://vault:8200"))
+ *     .auth(VaultAuth.appRole(roleId, secretId)).caPem(Path.of("/etc/vault/ca.pem")).build();
+ * }</pre>
+ */
+public final class VaultConfig {
+  private final URI address;
+  private final String mount;
+  private final CallerMode callerMode;
+  private final @Nullable String namespace;
+  private final VaultAuth auth;
+  private final @Nullable String caPem;
+  private final @Nullable String clientCertPem;
+  private final @Nullable String clientKeyPem;
+  private final Duration openTimeout;
+  private final Duration readTimeout;
+
+  private VaultConfig(Builder b) {
+    this.address = b.address;
+    this.mount = b.mount;
+    this.callerMode = b.callerMode;
+    this.namespace = b.namespace;
+    this.auth = Objects.requireNonNull(b.auth, "auth (VaultAuth.token/appRole/kubernetes) is required");
+    this.caPem = b.caPem;
+    this.clientCertPem = b.clientCertPem;
+    this.clientKeyPem = b.clientKeyPem;
+    this.openTimeout = b.openTimeout;
+    this.readTimeout = b.readTimeout;
+  }
+
+  /** Starts a config for the Vault at {@code address}, e.g. {@code https://vault:8200}. */
+  public static Builder builder(URI address) {
+    return new Builder(address);
+  }
+
+  /** A config with a token and every default. */
+  public static VaultConfig of(URI address, VaultAuth auth) {
+    return builder(address).auth(auth).build();
+  }
+
+  public URI address() {
+    return address;
+  }
+
+  /** The Astra plugin's mount path, without slashes, e.g. {@code astra}. */
+  public String mount() {
+    return mount;
+  }
+
+  public CallerMode callerMode() {
+    return callerMode;
+  }
+
+  public Optional<String> namespace() {
+    return Optional.ofNullable(namespace);
+  }
+
+  public VaultAuth auth() {
+    return auth;
+  }
+
+  /** The PEM of the CA(s) that sign Vault's certificate; empty means the JVM's trust store. */
+  public Optional<String> caPem() {
+    return Optional.ofNullable(caPem);
+  }
+
+  /** The client certificate PEM, for mutual TLS. */
+  public Optional<String> clientCertPem() {
+    return Optional.ofNullable(clientCertPem);
+  }
+
+  /** The client key PEM (unencrypted PKCS#8), for mutual TLS. Never log it. */
+  public Optional<String> clientKeyPem() {
+    return Optional.ofNullable(clientKeyPem);
+  }
+
+  public Duration openTimeout() {
+    return openTimeout;
+  }
+
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /** A builder holding this config's values, to derive a variant (another mount, other credentials). */
+  public Builder toBuilder() {
+    Builder b = new Builder(address).mount(mount).callerMode(callerMode).auth(auth).openTimeout(openTimeout)
+        .readTimeout(readTimeout);
+    b.namespace = namespace;
+    b.caPem = caPem;
+    b.clientCertPem = clientCertPem;
+    b.clientKeyPem = clientKeyPem;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "VaultConfig[address=" + address + ", mount=" + mount + ", callerMode=" + callerMode
+        + (namespace == null ? "" : ", namespace=" + namespace) + ", auth=" + auth
+        + (caPem == null ? "" : ", caPem") + (clientCertPem == null ? "" : ", mTLS") + "]";
+  }
+
+  /** Builds a {@link VaultConfig}. */
+  public static final class Builder {
+    private final URI address;
+    private String mount = "astra";
+    private CallerMode callerMode = CallerMode.STANDARD;
+    private @Nullable String namespace;
+    private @Nullable VaultAuth auth;
+    private @Nullable String caPem;
+    private @Nullable String clientCertPem;
+    private @Nullable String clientKeyPem;
+    private Duration openTimeout = Duration.ofSeconds(5);
+    private Duration readTimeout = Duration.ofSeconds(30);
+
+    private Builder(URI address) {
+      Objects.requireNonNull(address, "address");
+      String scheme = address.getScheme();
+      if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || address.getHost() == null) {
+        throw new IllegalArgumentException("address must be an http(s) URL, was " + address);
+      }
+      String s = address.toString();
+      this.address = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    }
+
+    /** The Astra plugin's mount (default {@code astra}); surrounding slashes are ignored. */
+    public Builder mount(String mount) {
+      Objects.requireNonNull(mount, "mount");
+      String m = mount.replaceAll("^/+|/+$", "");
+      if (m.isEmpty() || m.contains("//")) {
+        throw new IllegalArgumentException("mount must be a path such as 'astra', was '" + mount + "'");
+      }
+      this.mount = m;
+      return this;
+    }
+
+    public Builder callerMode(CallerMode mode) {
+      this.callerMode = Objects.requireNonNull(mode, "callerMode");
+      return this;
+    }
+
+    /** The Vault Enterprise namespace, sent as {@code X-Vault-Namespace} on every request, logins included. */
+    public Builder namespace(String namespace) {
+      Objects.requireNonNull(namespace, "namespace");
+      if (namespace.isBlank()) {
+        throw new IllegalArgumentException("namespace must not be blank");
+      }
+      this.namespace = namespace;
+      return this;
+    }
+
+    public Builder auth(VaultAuth auth) {
+      this.auth = Objects.requireNonNull(auth, "auth");
+      return this;
+    }
+
+    /** Trusts the CA certificate(s) in this PEM text for Vault's TLS certificate. */
+    public Builder caPem(String pem) {
+      this.caPem = requirePem("caPem", pem, "CERTIFICATE");
+      return this;
+    }
+
+    /** Trusts the CA certificate(s) in this PEM file; read now. */
+    public Builder caPem(Path file) {
+      return caPem(read("caPem", file));
+    }
+
+    /** Mutual TLS: the client certificate and its unencrypted PKCS#8 key, both PEM text. */
+    public Builder clientCertificate(String certPem, String keyPem) {
+      this.clientCertPem = requirePem("clientCertPem", certPem, "CERTIFICATE");
+      this.clientKeyPem = requirePem("clientKeyPem", keyPem, "PRIVATE KEY");
+      return this;
+    }
+
+    /** Mutual TLS from PEM files; read now. */
+    public Builder clientCertificate(Path certFile, Path keyFile) {
+      return clientCertificate(read("clientCertPem", certFile), read("clientKeyPem", keyFile));
+    }
+
+    /** The connect timeout (whole seconds, at least 1; default 5 s). */
+    public Builder openTimeout(Duration timeout) {
+      this.openTimeout = seconds("openTimeout", timeout);
+      return this;
+    }
+
+    /** Bounds each whole request (whole seconds, at least 1; default 30 s). */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = seconds("readTimeout", timeout);
+      return this;
+    }
+
+    public VaultConfig build() {
+      return new VaultConfig(this);
+    }
+
+    private static Duration seconds(String field, Duration d) {
+      Objects.requireNonNull(d, field);
+      if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException(field + " must be at least 1 second (the driver counts seconds), was "
+            + d);
+      }
+      return d;
+    }
+
+    private static String requirePem(String field, String pem, String type) {
+      Objects.requireNonNull(pem, field);
+      if (!pem.contains("-----BEGIN ") || !pem.contains(type)) {
+        throw new IllegalArgumentException(field + " must be PEM text holding a " + type);
+      }
+      return pem;
+    }
+
+    private static String read(String field, Path file) {
+      try {
+        return Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + field + " file " + file, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.astravault.vault;
+
+import dev.astravault.AstraVaultException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Vault cannot serve requests now: it is sealed, this node is a standby with no active node, or it cannot be
+ * reached. Nothing was changed; retry later or against another node. No lease record is dropped because of it.
+ */
+public class VaultUnavailableException extends AstraVaultException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why Vault is unavailable. */
+  public enum Reason {
+    /** Vault answered 503 "Vault is sealed". */
+    SEALED,
+    /** A standby answered (503 "node is not active", 429, or a redirect) and no active node took the request. */
+    STANDBY,
+    /** No answer: connection refused, TLS failure or timeout. */
+    UNREACHABLE
+  }
+
+  private final Reason reason;
+
+  public VaultUnavailableException(Reason reason, String message, @Nullable Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}
