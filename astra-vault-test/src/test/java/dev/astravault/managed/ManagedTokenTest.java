@@ -91,7 +91,7 @@ class ManagedTokenTest {
     ManagedFixture f = fixture(ofHours(1), ofHours(3));
     RenewalSettings.Builder settings = exact().jitter(0.1);
     List<ManagedToken> handles = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 20; i++) {
       handles.add(f.manage(perRequest(), settings));
     }
     f.advanceTo(ofMinutes(50));
@@ -321,7 +321,7 @@ class ManagedTokenTest {
     ManagedFixture f = new ManagedFixture(astra, ofHours(1), ofHours(1),
         b -> b.managedIoExecutor(io::add).managedEventExecutor(Runnable::run));
     fixtures.add(f);
-    ManagedToken token = f.manage(perRequest(), exact().maxWait(ofSeconds(30)));
+    ManagedToken token = f.manage(perRequest(), exact().maxWait(ofSeconds(30)).closeTimeout(Duration.ZERO));
     String old = token.current();
     f.advanceTo(ofMinutes(40));             // rotation started at 36m40s, its I/O is queued
     assertThat(io).hasSize(1);
@@ -338,6 +338,9 @@ class ManagedTokenTest {
     io.poll().run();                        // the rotation completes
     caller.join(10_000);
     assertThat(seen.get()).isNotNull().isNotEqualTo(old);
+    f.tokens.close();
+    io.forEach(Runnable::run);              // the revokes queued by close
+    assertThat(astra.liveTokens()).isEmpty();
   }
 
   @Test
