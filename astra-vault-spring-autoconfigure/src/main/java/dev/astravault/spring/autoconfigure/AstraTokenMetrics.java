@@ -1,0 +1,68 @@
+package dev.astravault.spring.autoconfigure;
+
+import dev.astravault.ManagedToken;
+import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
+import dev.astravault.spring.autoconfigure.internal.TokenActivity;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Micrometer meters of the startup token, bound by Boot to every registry:
+ * <ul>
+ *   <li>{@code astra.vault.token.time.to.expiry} (time gauge): time left on the current lease; 0 when there is no
+ *       valid token;</li>
+ *   <li>{@code astra.vault.token.renewals}, {@code astra.vault.token.rotations}, {@code astra.vault.token.failures}
+ *       (counters): renewals, rotations and failed steps (renew, issue, validate, revoke, ...) since startup;</li>
+ *   <li>{@code astra.vault.token.issue} (timer): how long obtaining the startup token took, retries included.</li>
+ * </ul>
+ * Meters carry the tags {@code role} and {@code logical.name}; none carries a token.
+ */
+public class AstraTokenMetrics implements MeterBinder {
+  private final ManagedToken token;
+  private final TokenActivity activity;
+  private final Clock clock;
+
+  public AstraTokenMetrics(ManagedToken token, TokenActivity activity, Clock clock) {
+    this.token = token;
+    this.activity = activity;
+    this.clock = clock;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    String role = "-";
+    String logicalName = "-";
+    if (!(token instanceof DeferredManagedToken d && !d.isObtained()) && token.state() != ManagedToken.State.CLOSED) {
+      role = token.snapshot().info().roleName();
+      logicalName = token.snapshot().info().logicalName().orElse("-");
+    }
+    String[] tags = {"role", role, "logical.name", logicalName};
+    TimeGauge.builder("astra.vault.token.time.to.expiry", this, TimeUnit.MILLISECONDS, AstraTokenMetrics::millisLeft)
+        .description("Time left before the startup token's lease expires").tags(tags).register(registry);
+    FunctionCounter.builder("astra.vault.token.renewals", activity, TokenActivity::renewals)
+        .description("Lease renewals of the startup token").tags(tags).register(registry);
+    FunctionCounter.builder("astra.vault.token.rotations", activity, TokenActivity::rotations)
+        .description("Rotations (new token swapped in) of the startup token").tags(tags).register(registry);
+    FunctionCounter.builder("astra.vault.token.failures", activity, TokenActivity::failures)
+        .description("Failed renewal, rotation or revoke steps of the startup token").tags(tags).register(registry);
+    Timer issue = Timer.builder("astra.vault.token.issue").description("Time to obtain the startup token")
+        .tags(tags).register(registry);
+    activity.onIssueLatency(issue::record);
+  }
+
+  private double millisLeft() {
+    if (token instanceof DeferredManagedToken d && !d.isObtained()) {
+      return 0;
+    }
+    ManagedToken.State state = token.state();
+    if (state == ManagedToken.State.CLOSED || state == ManagedToken.State.EXPIRED) {
+      return 0;
+    }
+    return token.snapshot().lease().remaining(clock).toMillis();
+  }
+}

@@ -1,0 +1,179 @@
+package dev.astravault.spring.autoconfigure;
+
+import dev.astravault.ActorProvider;
+import dev.astravault.AuditSink;
+import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
+import dev.astravault.ManagedTokenListener;
+import dev.astravault.RenewalSettings;
+import dev.astravault.Scheduler;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
+import dev.astravault.spring.autoconfigure.internal.EventBridge;
+import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;
+import dev.astravault.spring.autoconfigure.internal.StartupTokens;
+import dev.astravault.spring.autoconfigure.internal.TokenActivity;
+import dev.astravault.spring.autoconfigure.internal.TokenManagerFactory;
+import java.time.Clock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
+
+/**
+ * Configures a {@link TokenManager} from {@code astra.vault.*} and, when {@code astra.vault.token.role} is set, obtains
+ * the startup {@link ManagedToken} while the context starts, so that every bean that needs it (a {@code CqlSession},
+ * a Data API client) is created after it. Every bean backs off when the application defines its own.
+ *
+ * <p>Beans: {@link LeaseStore}, {@link AuditSink}, {@link ActorProvider}, {@link TokenManager} (customized by every
+ * {@link TokenManagerCustomizer}; a {@link Clock} or {@link Scheduler} bean is used when there is one), the
+ * {@link ManagedToken} (customized by every {@link StartupTokenCustomizer}; every {@link ManagedTokenListener} bean
+ * sees its events, and they are published as {@link AstraTokenEvent}s), {@code astraTokenSupplier}
+ * ({@code Supplier<String>} of the current token) and a late {@code SmartLifecycle} that revokes the token at
+ * shutdown.
+ */
+@AutoConfiguration
+@ConditionalOnClass(TokenManager.class)
+@ConditionalOnProperty(prefix = "astra.vault", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(AstraVaultProperties.class)
+public class AstraVaultAutoConfiguration {
+  private static final Logger LOG = LoggerFactory.getLogger(AstraVaultAutoConfiguration.class);
+
+  @Bean
+  @ConditionalOnMissingBean
+  public LeaseStore astraLeaseStore(AstraVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+    TokenManagerFactory.checkMode(properties);
+    return TokenManagerFactory.leaseStore(properties, dataSource::getIfUnique);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public AuditSink astraAuditSink(AstraVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+    return TokenManagerFactory.auditSink(properties, dataSource::getIfUnique);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public ActorProvider astraActorProvider(Environment environment) {
+    return ActorProvider.system(environment.getProperty("spring.application.name", "application"));
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public TokenManager astraTokenManager(AstraVaultProperties properties, LeaseStore store, AuditSink auditSink,
+      ActorProvider actorProvider, ObjectProvider<Clock> clock, ObjectProvider<Scheduler> scheduler,
+      ObjectProvider<TokenManagerCustomizer> customizers) {
+    return TokenManagerFactory.tokenManager(properties, store, auditSink, actorProvider, clock.getIfUnique(),
+        scheduler.getIfUnique(), customizers.orderedStream().toList());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public TokenActivity astraTokenActivity() {
+    return new TokenActivity();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public EventBridge astraTokenEventBridge(ApplicationEventPublisher publisher) {
+    return new EventBridge(publisher);
+  }
+
+  /**
+   * The startup token, issued now. Closed by {@link #astraTokenShutdown}, not by the context's destroy phase, so
+   * that {@code revoke-on-shutdown=false} can keep its lease.
+   */
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  @Conditional(OnStartupTokenCondition.class)
+  public ManagedToken astraManagedToken(TokenManager manager, AstraVaultProperties properties,
+      Environment environment, ObjectProvider<StartupTokenCustomizer> customizers,
+      ObjectProvider<ManagedTokenListener> listeners, TokenActivity activity) {
+    AstraVaultProperties.Token t = properties.getToken();
+    TokenRequest.Builder request = TokenRequest.builder()
+        .org(StringUtils.hasText(t.getOrg()) ? t.getOrg()
+            : TokenManagerFactory.onlyOrg(manager, "astra.vault.token.org"))
+        .role(String.valueOf(t.getRole()))
+        .metadata(t.getMetadata());
+    String logicalName = StringUtils.hasText(t.getLogicalName()) ? t.getLogicalName()
+        : environment.getProperty("spring.application.name");
+    if (!StringUtils.hasText(logicalName)) {
+      throw new AstraVaultStartupException("the startup token needs a logical name (what the token is for)",
+          "Set astra.vault.token.logical-name, or spring.application.name.", null);
+    }
+    request.logicalName(logicalName);
+    if (t.getTtl() != null) {
+      request.ttl(t.getTtl());
+    }
+    RenewalSettings.Builder renewal = StartupTokens.renewal(properties.getRenewal());
+    listeners.orderedStream().forEach(renewal::listener);
+    customizers.orderedStream().forEach(c -> c.customize(request, renewal));
+    TokenRequest built;
+    RenewalSettings settings;
+    try {
+      built = request.build();
+      settings = renewal.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new AstraVaultStartupException("astra.vault.token / astra.vault.renewal: " + e.getMessage(),
+          "Fix astra.vault.token.* (org, role, logical-name, metadata, ttl) and astra.vault.renewal.*.", e);
+    }
+    try {
+      return StartupTokens.obtain(manager, built, settings, properties.getStartupRetries(),
+          properties.getStartupBackoff(), StartupTokens.Sleeper.threadSleep(), activity);
+    } catch (AstraVaultStartupException e) {
+      if (properties.isFailFast()) {
+        throw e;
+      }
+      LOG.warn("astra.vault.fail-fast=false: starting without the startup token; it is obtained on first use. {}",
+          e.getMessage());
+      return new DeferredManagedToken(manager, built, settings, activity, e);
+    }
+  }
+
+  /** The current token, for clients that take a {@code Supplier<String>}; one volatile read per call. */
+  @Bean
+  @ConditionalOnBean(ManagedToken.class)
+  @ConditionalOnMissingBean(name = "astraTokenSupplier")
+  public Supplier<String> astraTokenSupplier(ManagedToken token) {
+    return token::current;
+  }
+
+  @Bean
+  @ConditionalOnBean(ManagedToken.class)
+  @ConditionalOnMissingBean
+  public ShutdownRevoker astraTokenShutdown(ObjectProvider<ManagedToken> tokens, AstraVaultProperties properties) {
+    return new ShutdownRevoker(tokens.orderedStream().toList(), properties.isRevokeOnShutdown());
+  }
+
+  /** {@code astra.vault.token.enabled} is not false and {@code astra.vault.token.role} is set. */
+  static final class OnStartupTokenCondition extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      Environment env = context.getEnvironment();
+      if (!env.getProperty("astra.vault.token.enabled", Boolean.class, true)) {
+        return ConditionOutcome.noMatch("astra.vault.token.enabled is false");
+      }
+      if (!StringUtils.hasText(env.getProperty("astra.vault.token.role"))) {
+        return ConditionOutcome.noMatch("astra.vault.token.role is not set");
+      }
+      return ConditionOutcome.match("astra.vault.token.role is set");
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.astravault.spring.autoconfigure;
+
+import dev.astravault.ManagedToken;
+import dev.astravault.spring.autoconfigure.internal.TokenActivity;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** {@link AstraTokenMetrics}, when Micrometer is present; Boot binds it to its registries. */
+@AutoConfiguration(after = AstraVaultAutoConfiguration.class)
+@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+@ConditionalOnBean(ManagedToken.class)
+public class AstraVaultMetricsAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  public AstraTokenMetrics astraTokenMetrics(ManagedToken token, TokenActivity activity, ObjectProvider<Clock> clock) {
+    return new AstraTokenMetrics(token, activity, clock.getIfUnique(Clock::systemUTC));
+  }
+}

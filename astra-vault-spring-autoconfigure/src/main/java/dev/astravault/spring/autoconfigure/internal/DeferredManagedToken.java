@@ -1,0 +1,121 @@
+package dev.astravault.spring.autoconfigure.internal;
+
+import dev.astravault.ManagedToken;
+import dev.astravault.ManagedTokenListener;
+import dev.astravault.RenewalSettings;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import dev.astravault.TokenSnapshot;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The startup token when {@code astra.vault.fail-fast=false} and it could not be obtained at startup: the first call
+ * that needs the token tries again (one attempt per call), and from then on every call goes to the real handle.
+ */
+public final class DeferredManagedToken implements ManagedToken {
+  private final TokenManager manager;
+  private final TokenRequest request;
+  private final RenewalSettings settings;
+  private final TokenActivity activity;
+  private volatile @Nullable ManagedToken delegate;
+  private volatile @Nullable RuntimeException lastFailure;
+  private volatile boolean closed;
+
+  public DeferredManagedToken(TokenManager manager, TokenRequest request, RenewalSettings settings,
+      TokenActivity activity, RuntimeException firstFailure) {
+    this.manager = manager;
+    this.request = request;
+    this.settings = settings;
+    this.activity = activity;
+    this.lastFailure = firstFailure;
+  }
+
+  /** Whether a real handle exists yet; never does I/O. */
+  public boolean isObtained() {
+    return delegate != null;
+  }
+
+  /** The handle, obtained now if need be. */
+  public ManagedToken obtain() {
+    ManagedToken d = delegate;
+    if (d != null) {
+      return d;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the managed token is closed");
+      }
+      if (delegate == null) {
+        try {
+          delegate = StartupTokens.obtain(manager, request, settings, 0, java.time.Duration.ZERO,
+              StartupTokens.Sleeper.threadSleep(), activity);
+          lastFailure = null;
+        } catch (RuntimeException e) {
+          lastFailure = e;
+          throw StartupTokens.explain("no startup token yet", e, -1);
+        }
+      }
+      return delegate;
+    }
+  }
+
+  /** Why the last attempt failed, while there is no handle. */
+  public @Nullable RuntimeException lastFailure() {
+    return lastFailure;
+  }
+
+  @Override
+  public String current() {
+    return obtain().current();
+  }
+
+  @Override
+  public TokenSnapshot snapshot() {
+    return obtain().snapshot();
+  }
+
+  @Override
+  public State state() {
+    ManagedToken d = delegate;
+    return d != null ? d.state() : closed ? State.CLOSED : State.EXPIRED;
+  }
+
+  @Override
+  public void addListener(ManagedTokenListener listener) {
+    obtain().addListener(listener);
+  }
+
+  @Override
+  public boolean removeListener(ManagedTokenListener listener) {
+    ManagedToken d = delegate;
+    return d != null && d.removeListener(listener);
+  }
+
+  @Override
+  public void rotateNow() {
+    obtain().rotateNow();
+  }
+
+  @Override
+  public void stop() {
+    ManagedToken d = delegate;
+    if (d != null) {
+      d.stop();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    ManagedToken d = delegate;
+    if (d != null) {
+      d.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    ManagedToken d = delegate;
+    return d != null ? d.toString() : "DeferredManagedToken[" + request + ", not obtained]";
+  }
+}

@@ -1,0 +1,122 @@
+package dev.astravault.spring.autoconfigure.internal;
+
+import dev.astravault.AstraAuthenticationException;
+import dev.astravault.AstraRateLimitedException;
+import dev.astravault.AstraServerException;
+import dev.astravault.AstraUnavailableException;
+import dev.astravault.ManagedToken;
+import dev.astravault.NotFoundException;
+import dev.astravault.RenewalSettings;
+import dev.astravault.StoreException;
+import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import dev.astravault.spring.autoconfigure.AstraVaultProperties;
+import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Obtains the startup token: retries what may pass (Astra unavailable, rate limits, store errors), then explains. */
+public final class StartupTokens {
+  private static final Logger LOG = LoggerFactory.getLogger(StartupTokens.class);
+
+  /** Waits between retries; a seam so that tests can see the back-off without sleeping. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+
+    static Sleeper threadSleep() {
+      return d -> {
+        if (!d.isZero()) {
+          Thread.sleep(d.toMillis());
+        }
+      };
+    }
+  }
+
+  private StartupTokens() {}
+
+  /** The renewal settings of the properties (listeners are added by the caller). */
+  public static RenewalSettings.Builder renewal(AstraVaultProperties.Renewal r) {
+    try {
+      return RenewalSettings.builder().refreshFraction(r.getRefreshFraction()).jitter(r.getJitter())
+          .hardMargin(r.getHardMarginMin(), r.getHardMarginFraction()).rotationOverlap(r.getRotationOverlap())
+          .backoff(r.getBackoffBase(), r.getBackoffCap()).maxWait(r.getMaxWait()).closeTimeout(r.getCloseTimeout());
+    } catch (IllegalArgumentException e) {
+      throw new AstraVaultStartupException("astra.vault.renewal: " + e.getMessage(),
+          "Fix the astra.vault.renewal.* properties.", e);
+    }
+  }
+
+  /**
+   * Calls {@link TokenManager#manage} up to {@code 1 + retries} times, doubling {@code backoff} between attempts.
+   *
+   * @throws AstraVaultStartupException when every attempt failed or a failure cannot pass by retrying
+   */
+  public static ManagedToken obtain(TokenManager manager, TokenRequest request, RenewalSettings settings,
+      int retries, Duration backoff, Sleeper sleeper, TokenActivity activity) {
+    Duration wait = backoff;
+    for (int attempt = 1; ; attempt++) {
+      long start = System.nanoTime();
+      try {
+        ManagedToken token = manager.manage(request, settings);
+        activity.recordIssueLatency(Duration.ofNanos(System.nanoTime() - start));
+        return token;
+      } catch (RuntimeException e) {
+        if (!retryable(e) || attempt > retries) {
+          throw explain("the startup token (org " + request.org() + ", role " + request.role() + ", logical name "
+              + request.logicalName().orElse("-") + ") could not be obtained"
+              + (attempt > 1 ? " after " + attempt + " attempts" : ""), e, -1);
+        }
+        LOG.warn("startup token: attempt {} of {} failed ({}); retrying in {}", attempt, retries + 1,
+            e.getClass().getSimpleName(), wait);
+        try {
+          sleeper.sleep(wait);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw explain("interrupted while obtaining the startup token", e, -1);
+        }
+        wait = wait.multipliedBy(2);
+      }
+    }
+  }
+
+  static boolean retryable(Throwable e) {
+    return e instanceof AstraUnavailableException || e instanceof AstraServerException
+        || e instanceof AstraRateLimitedException || e instanceof StoreException;
+  }
+
+  /** A startup exception whose action says what to fix for {@code e}'s kind of failure. */
+  public static AstraVaultStartupException explain(String what, Throwable e, int orgIndex) {
+    if (e instanceof AstraVaultStartupException s) {
+      return s;
+    }
+    String org = orgIndex >= 0 ? "astra.vault.orgs[" + orgIndex + "]" : "astra.vault.orgs[n]";
+    String description = what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    String action;
+    if (e instanceof AstraAuthenticationException) {
+      action = "Astra refused the org's root token. Check " + org + ".root-token (e.g. ASTRA_ORG_TOKEN): it must be "
+          + "a live token with the Organization Administrator or Database Administrator role, for the org at "
+          + org + ".url.";
+    } else if (e instanceof NotFoundException) {
+      action = "Check astra.vault.token.org and astra.vault.token.role. A role must be known locally: declare it "
+          + "under astra.vault.roles[n] (name, role-id, ttl, max-ttl), or set astra.vault.sync-roles=true to import "
+          + "the org's Astra roles by name.";
+    } else if (e instanceof TokenAlreadyExistsException) {
+      action = "A live token already holds this org, role and logical name (another instance, or an earlier run "
+          + "with a durable store). Give each instance its own astra.vault.token.logical-name, or revoke the old "
+          + "lease first.";
+    } else if (retryable(e)) {
+      action = "Astra's DevOps API (or the lease store) was unavailable. Check " + org + ".url, the network and "
+          + "the store; raise astra.vault.startup-retries or astra.vault.startup-backoff, or set "
+          + "astra.vault.fail-fast=false to start without the token and obtain it on first use.";
+    } else if (e instanceof IllegalArgumentException) {
+      action = "Fix astra.vault.token.* (org, role, logical-name, metadata, ttl) or astra.vault.renewal.* so that "
+          + "they fit the role's ttl and max-ttl.";
+    } else {
+      action = "Check the astra.vault.* properties; the cause is above.";
+    }
+    return new AstraVaultStartupException(description, action, e);
+  }
+}

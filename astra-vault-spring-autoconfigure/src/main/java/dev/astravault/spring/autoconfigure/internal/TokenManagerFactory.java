@@ -1,0 +1,267 @@
+package dev.astravault.spring.autoconfigure.internal;
+
+import dev.astravault.ActorProvider;
+import dev.astravault.AuditSink;
+import dev.astravault.KeyProvider;
+import dev.astravault.LeaseStore;
+import dev.astravault.Org;
+import dev.astravault.OrgConfig;
+import dev.astravault.RoleSpec;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenManagerBuilder;
+import dev.astravault.audit.JdbcAuditSink;
+import dev.astravault.audit.JsonLinesAuditSink;
+import dev.astravault.spring.autoconfigure.AstraVaultProperties;
+import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
+import dev.astravault.spring.autoconfigure.TokenManagerCustomizer;
+import dev.astravault.store.JdbcLeaseStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/** Turns {@code astra.vault.*} properties into a lease store, an audit sink and a {@link TokenManager}. */
+public final class TokenManagerFactory {
+
+  private TokenManagerFactory() {}
+
+  /** Fails fast on properties no backend in this build can serve. */
+  public static void checkMode(AstraVaultProperties p) {
+    if (p.getMode() == AstraVaultProperties.Mode.VAULT) {
+      throw new AstraVaultStartupException("astra.vault.mode=vault needs astra-vault's Vault backend, which this "
+          + "version of astra-vault-core does not include yet",
+          "Set astra.vault.mode=direct (the default) with astra.vault.orgs[0].root-token, or provide your own "
+              + "TokenManager bean built with a Vault backend.", null);
+    }
+  }
+
+  public static LeaseStore leaseStore(AstraVaultProperties p, Supplier<@Nullable DataSource> dataSource) {
+    AstraVaultProperties.Store s = p.getStore();
+    return switch (s.getType()) {
+      case MEMORY -> LeaseStore.inMemory();
+      case JDBC -> {
+        JdbcLeaseStore.Builder b = JdbcLeaseStore.builder();
+        String url = s.getJdbc().getUrl();
+        if (url != null) {
+          b.jdbcUrl(url);
+          if (s.getJdbc().getUsername() != null) {
+            b.credentials(s.getJdbc().getUsername(), String.valueOf(s.getJdbc().getPassword()));
+          }
+        } else {
+          DataSource ds = dataSource.get();
+          if (ds == null) {
+            throw new AstraVaultStartupException("astra.vault.store.type=jdbc needs a database, but "
+                + "astra.vault.store.jdbc.url is not set and the application has no single DataSource bean",
+                "Set astra.vault.store.jdbc.url (jdbc:postgresql://... or jdbc:sqlite:...), or define a DataSource "
+                    + "(spring.datasource.*).", null);
+          }
+          b.dataSource(ds);
+        }
+        yield build(b, s);
+      }
+      case SQLITE -> {
+        if (s.getSqliteFile() == null) {
+          throw new AstraVaultStartupException("astra.vault.store.type=sqlite needs astra.vault.store.sqlite-file",
+              "Set astra.vault.store.sqlite-file to the database file (created if absent).", null);
+        }
+        yield build(JdbcLeaseStore.builder().sqliteFile(s.getSqliteFile()), s);
+      }
+      case VAULT_KV -> throw new AstraVaultStartupException("astra.vault.store.type=vault-kv needs astra-vault's "
+          + "Vault backend, which this version of astra-vault-core does not include yet",
+          "Use astra.vault.store.type=memory, jdbc or sqlite.", null);
+    };
+  }
+
+  private static LeaseStore build(JdbcLeaseStore.Builder b, AstraVaultProperties.Store s) {
+    if (s.isMetadataOnly()) {
+      b.metadataOnly();
+    } else {
+      b.keyProvider(keys(s));
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new AstraVaultStartupException("astra.vault.store: " + e.getMessage(),
+          "Fix the astra.vault.store.* properties.", e);
+    }
+  }
+
+  private static KeyProvider keys(AstraVaultProperties.Store s) {
+    try {
+      return s.getKeyFile() != null ? KeyProvider.fromFile(s.getKeyFile()) : KeyProvider.fromEnv(s.getKeyEnv());
+    } catch (RuntimeException e) {
+      throw new AstraVaultStartupException("astra.vault.store: no usable encryption key for secrets at rest ("
+          + e.getMessage() + ")", "Set the environment variable " + s.getKeyEnv() + " to a base64 32-byte key, or "
+          + "astra.vault.store.key-file, or astra.vault.store.metadata-only=true to keep no secrets.", e);
+    }
+  }
+
+  /** The configured sinks behind one closeable sink; {@link AuditSink#noop()} when all are off. */
+  public static ClosingAuditSink auditSink(AstraVaultProperties p, Supplier<@Nullable DataSource> dataSource) {
+    AstraVaultProperties.Audit a = p.getAudit();
+    List<AuditSink> sinks = new ArrayList<>();
+    List<AutoCloseable> closeables = new ArrayList<>();
+    if (a.isSlf4j()) {
+      sinks.add(AuditSink.slf4j());
+    }
+    List<AuditSink> slow = new ArrayList<>();
+    if (a.getJsonLinesFile() != null) {
+      JsonLinesAuditSink file = JsonLinesAuditSink.builder(a.getJsonLinesFile()).build();
+      closeables.add(file);
+      slow.add(file);
+    }
+    if (a.isJdbc()) {
+      DataSource ds = dataSource.get();
+      if (ds == null) {
+        throw new AstraVaultStartupException("astra.vault.audit.jdbc=true needs the application's DataSource, "
+            + "and there is no single DataSource bean", "Define a DataSource (spring.datasource.*) or turn "
+            + "astra.vault.audit.jdbc off.", null);
+      }
+      slow.add(JdbcAuditSink.builder(ds).table(a.getJdbcTable()).build());
+    }
+    for (AuditSink sink : slow) {
+      if (a.isAsync()) {
+        var async = AuditSink.async(sink);
+        closeables.add(0, async);
+        sinks.add(async);
+      } else {
+        sinks.add(sink);
+      }
+    }
+    AuditSink sink = sinks.isEmpty() ? AuditSink.noop()
+        : sinks.size() == 1 ? sinks.get(0) : AuditSink.composite(sinks.toArray(AuditSink[]::new));
+    return new ClosingAuditSink(sink, closeables);
+  }
+
+  /** Builds the manager, then writes the configured roles (and syncs them from Astra when asked). */
+  public static TokenManager tokenManager(AstraVaultProperties p, LeaseStore store, AuditSink audit,
+      ActorProvider actor, @Nullable Clock clock, dev.astravault.@Nullable Scheduler scheduler,
+      List<TokenManagerCustomizer> customizers) {
+    checkMode(p);
+    TokenManagerBuilder b = TokenManager.builder().leaseStore(store).auditSink(audit).actorProvider(actor)
+        // With revoke-on-shutdown=false, closing the manager must not revoke the managed token either.
+        .revokeManagedOnClose(p.isRevokeOnShutdown());
+    if (clock != null) {
+      b.clock(clock);
+    }
+    if (scheduler != null) {
+      b.scheduler(scheduler);
+    }
+    List<AstraVaultProperties.Org> orgs = p.getOrgs();
+    for (int i = 0; i < orgs.size(); i++) {
+      b.org(org(orgs.get(i), i));
+    }
+    customizers.forEach(c -> c.customize(b));
+    TokenManager manager = b.build();
+    try {
+      writeRoles(p, manager);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    return manager;
+  }
+
+  private static OrgConfig org(AstraVaultProperties.Org o, int index) {
+    String prefix = "astra.vault.orgs[" + index + "]";
+    if (o.getRootToken() == null || o.getRootToken().isBlank()) {
+      throw new AstraVaultStartupException(prefix + ".root-token is not set",
+          "Set " + prefix + ".root-token, e.g. to ${ASTRA_ORG_TOKEN}.", null);
+    }
+    try {
+      OrgConfig.Builder b = o.getId() == null || o.getId().isBlank()
+          ? OrgConfig.discover(o.getRootToken(), o.getUrl()).toBuilder()
+          : OrgConfig.builder().orgId(o.getId()).rootToken(o.getRootToken()).url(o.getUrl());
+      if (o.getLogicalName() != null) {
+        b.logicalName(o.getLogicalName());
+      }
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new AstraVaultStartupException(prefix + ": " + e.getMessage(), "Fix " + prefix + ".*.", e);
+    } catch (RuntimeException e) {
+      throw StartupTokens.explain(prefix + ": cannot discover the org id from the root token", e, index);
+    }
+  }
+
+  private static void writeRoles(AstraVaultProperties p, TokenManager manager) {
+    if (p.isSyncRoles()) {
+      for (Org org : manager.orgs()) {
+        try {
+          manager.syncRoles(org.orgId());
+        } catch (RuntimeException e) {
+          throw StartupTokens.explain("astra.vault.sync-roles: syncing the roles of org " + org.logicalName()
+              + " failed", e, -1);
+        }
+      }
+    }
+    List<AstraVaultProperties.Role> roles = p.getRoles();
+    for (int i = 0; i < roles.size(); i++) {
+      AstraVaultProperties.Role r = roles.get(i);
+      String prefix = "astra.vault.roles[" + i + "]";
+      try {
+        RoleSpec.Builder spec = RoleSpec.builder().org(r.getOrg() != null ? r.getOrg() : onlyOrg(manager, prefix
+            + ".org"));
+        if (r.getName() != null) {
+          spec.name(r.getName());
+        }
+        if (r.getRoleId() != null) {
+          spec.roleId(r.getRoleId());
+        }
+        if (r.getTtl() != null) {
+          spec.ttl(r.getTtl());
+        }
+        if (r.getMaxTtl() != null) {
+          spec.maxTtl(r.getMaxTtl());
+        }
+        manager.writeRole(spec.build());
+      } catch (AstraVaultStartupException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new AstraVaultStartupException(prefix + ": " + e.getMessage(), "Fix " + prefix
+            + ".* (name, role-id of a new role, org, ttl <= max-ttl).", e);
+      }
+    }
+  }
+
+  /** The id of the only org, for properties that may leave the org out. */
+  public static String onlyOrg(TokenManager manager, String property) {
+    List<Org> orgs = manager.orgs();
+    if (orgs.size() == 1) {
+      return orgs.get(0).orgId();
+    }
+    throw new AstraVaultStartupException(property + " is not set and " + (orgs.isEmpty() ? "no org is configured"
+        : "there are " + orgs.size() + " orgs"), orgs.isEmpty()
+        ? "Configure an org: astra.vault.orgs[0].root-token (and optionally id, url, logical-name)."
+        : "Set " + property + " to the id or logical name of one of the orgs.", null);
+  }
+
+  /** One sink that also closes the file and queue sinks it was built from. */
+  public static final class ClosingAuditSink implements AuditSink, AutoCloseable {
+    private final AuditSink delegate;
+    private final List<AutoCloseable> closeables;
+
+    ClosingAuditSink(AuditSink delegate, List<AutoCloseable> closeables) {
+      this.delegate = delegate;
+      this.closeables = List.copyOf(closeables);
+    }
+
+    @Override
+    public void record(dev.astravault.event.AuditEvent event) {
+      delegate.record(event);
+    }
+
+    @Override
+    public void close() {
+      for (AutoCloseable c : closeables) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          org.slf4j.LoggerFactory.getLogger(ClosingAuditSink.class).warn("closing audit sink {} failed: {}",
+              c.getClass().getSimpleName(), e.getClass().getName());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.astravault.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.ManagedToken;
+import dev.astravault.test.FakeAstra;
+import dev.astravault.test.ManualScheduler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class AstraTokensEndpointAndMetricsTest {
+  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+
+  @Test
+  void endpointListsTheLeasesWithoutSecrets() {
+    FakeAstraContext.withFakeAstra(astra).run(context -> {
+      ManagedToken token = context.getBean(ManagedToken.class);
+      // A second, unmanaged lease.
+      context.getBean(dev.astravault.TokenManager.class).request().org("prod").role("reader").logicalName("batch")
+          .issue();
+      AstraTokensEndpoint endpoint = context.getBean(AstraTokensEndpoint.class);
+      Map<String, Object> body = endpoint.leases();
+      assertThat(body.get("managed")).isEqualTo(List.of(token.snapshot().leaseId()));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> leases = (List<Map<String, Object>>) body.get("leases");
+      assertThat(leases).hasSize(2);
+      assertThat(leases).anySatisfy(l -> {
+        assertThat(l).containsEntry("leaseId", token.snapshot().leaseId()).containsEntry("managed", true)
+            .containsEntry("role", "reader").containsEntry("logicalName", "orders-service")
+            .containsEntry("clientId", token.snapshot().info().clientId());
+        assertThat(l.get("metadata")).isEqualTo(Map.of("owner", "team-orders"));
+      });
+      assertThat(leases).anySatisfy(l -> assertThat(l).containsEntry("managed", false));
+      String all = body.toString();
+      assertThat(all).doesNotContain(token.current()).doesNotContain(token.snapshot().astraToken().secret())
+          .doesNotContain(astra.defaultOrg().rootToken());
+      assertThat(endpoint.lease(token.snapshot().info().clientId())).containsEntry("managed", true);
+      assertThat(endpoint.lease("no-such-lease")).isNull();
+    });
+  }
+
+  @Test
+  void metricsReportExpiryRenewalsAndIssueLatency() {
+    FakeAstraContext.withFakeAstra(astra).run(context -> {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      context.getBean(AstraTokenMetrics.class).bindTo(registry);
+      assertThat(registry.get("astra.vault.token.time.to.expiry").tag("role", "reader")
+          .tag("logical.name", "orders-service").timeGauge().value(TimeUnit.SECONDS)).isEqualTo(3600);
+      assertThat(registry.get("astra.vault.token.issue").timer().count()).isEqualTo(1);
+      assertThat(registry.get("astra.vault.token.renewals").functionCounter().count()).isZero();
+      assertThat(registry.get("astra.vault.token.rotations").functionCounter().count()).isZero();
+      assertThat(registry.get("astra.vault.token.failures").functionCounter().count()).isZero();
+
+      context.getBean(ManualScheduler.class).advance(Duration.ofMinutes(50));
+      double refreshed = registry.get("astra.vault.token.renewals").functionCounter().count()
+          + registry.get("astra.vault.token.rotations").functionCounter().count();
+      assertThat(refreshed).isPositive();
+      assertThat(registry.get("astra.vault.token.time.to.expiry").timeGauge().value(TimeUnit.SECONDS))
+          .isPositive();
+      registry.getMeters().forEach(m -> m.getId().getTags().forEach(
+          t -> assertThat(t.getValue()).doesNotContain(context.getBean(ManagedToken.class).current())));
+    });
+  }
+
+  @Test
+  void failuresAreCounted() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.roles[0].max-ttl=1h").run(context -> {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      context.getBean(AstraTokenMetrics.class).bindTo(registry);
+      // With ttl = max ttl the handle must rotate: make the new token's creation fail.
+      astra.fault(dev.astravault.test.Endpoint.CREATE_TOKEN).status(503).times(100);
+      context.getBean(ManualScheduler.class).advance(Duration.ofMinutes(45));
+      assertThat(registry.get("astra.vault.token.failures").functionCounter().count()).isPositive();
+      astra.reset();
+    });
+  }
+}

@@ -1,0 +1,288 @@
+package dev.astravault.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.ActorProvider;
+import dev.astravault.AuditSink;
+import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
+import dev.astravault.ManagedTokenEvent;
+import dev.astravault.ManagedTokenListener;
+import dev.astravault.TokenManager;
+import dev.astravault.event.TokenIssued;
+import dev.astravault.spring.autoconfigure.FakeAstraContext.EventRecorder;
+import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;
+import dev.astravault.spring.autoconfigure.internal.TokenActivity;
+import dev.astravault.spring.autoconfigure.internal.TokenHealth;
+import dev.astravault.store.JdbcLeaseStore;
+import dev.astravault.test.FakeAstra;
+import dev.astravault.test.ManualScheduler;
+import dev.astravault.test.MutableClock;
+import dev.astravault.test.RecordingAuditSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class AstraVaultAutoConfigurationTest {
+  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+
+  @Test
+  void issuesTheStartupTokenWhileTheContextStarts() {
+    FakeAstraContext.withFakeAstra(astra).run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(TokenManager.class).hasSingleBean(ManagedToken.class)
+          .hasSingleBean(LeaseStore.class).hasSingleBean(AuditSink.class).hasSingleBean(ActorProvider.class)
+          .hasSingleBean(ShutdownRevoker.class).hasBean("astraTokenSupplier");
+      ManagedToken token = context.getBean(ManagedToken.class);
+      assertThat(token.state()).isEqualTo(ManagedToken.State.ACTIVE);
+      assertThat(astra.liveTokens()).hasSize(1);
+      assertThat(astra.isLive(token.current())).isTrue();
+      assertThat(token.snapshot().info().roleName()).isEqualTo("reader");
+      assertThat(token.snapshot().info().logicalName()).contains("orders-service");
+      assertThat(token.snapshot().info().metadata()).containsEntry("owner", "team-orders");
+      assertThat(token.snapshot().info().orgId()).isEqualTo(astra.defaultOrg().orgId());
+      @SuppressWarnings("unchecked")
+      Supplier<String> supplier = context.getBean("astraTokenSupplier", Supplier.class);
+      assertThat(supplier.get()).isEqualTo(token.current());
+      assertThat(context.getBean(EventRecorder.class).types()).containsExactly(ManagedTokenEvent.Issued.class);
+    });
+  }
+
+  @Test
+  void closingTheContextRevokesTheStartupTokenLate() {
+    FakeAstraContext.withFakeAstra(astra).run(context -> {
+      assertThat(astra.liveTokens()).hasSize(1);
+      assertThat(context.getBean(ShutdownRevoker.class).getPhase()).isLessThan(-1_000_000_000);
+    });
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(astra.revokedTokens()).hasSize(1);
+  }
+
+  @Test
+  void revokeOnShutdownFalseKeepsTheLease() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.revoke-on-shutdown=false")
+        .run(context -> assertThat(context.getBean(ManagedToken.class).state()).isEqualTo(ManagedToken.State.ACTIVE));
+    assertThat(astra.liveTokens()).hasSize(1);
+  }
+
+  @Test
+  void withoutARoleOnlyTheManagerIsConfigured() {
+    FakeAstraContext.runner().withPropertyValues(FakeAstraContext.properties(astra))
+        .withPropertyValues("astra.vault.token.role=").run(context -> {
+          assertThat(context).hasSingleBean(TokenManager.class).doesNotHaveBean(ManagedToken.class)
+              .doesNotHaveBean("astraTokenSupplier").doesNotHaveBean(ShutdownRevoker.class)
+              .doesNotHaveBean(AstraTokenMetrics.class).hasSingleBean(AstraTokensEndpoint.class);
+          assertThat(astra.liveTokens()).isEmpty();
+        });
+  }
+
+  @Test
+  void tokenEnabledFalseSkipsTheStartupToken() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.enabled=false")
+        .run(context -> assertThat(context).hasSingleBean(TokenManager.class).doesNotHaveBean(ManagedToken.class));
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isZero();
+  }
+
+  @Test
+  void enabledFalseTurnsEverythingOff() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(TokenManager.class).doesNotHaveBean(ManagedToken.class)
+            .doesNotHaveBean(AstraVaultProperties.class));
+  }
+
+  @Test
+  void propertiesBind() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.renewal.rotation-overlap=7m",
+        "astra.vault.renewal.refresh-fraction=0.5", "astra.vault.renewal.jitter=0.05",
+        "astra.vault.renewal.hard-margin-min=10s", "astra.vault.renewal.hard-margin-fraction=0.05",
+        "astra.vault.renewal.backoff-base=2s", "astra.vault.renewal.backoff-cap=1m",
+        "astra.vault.renewal.max-wait=1s", "astra.vault.renewal.close-timeout=3s", "astra.vault.token.ttl=30m",
+        "astra.vault.startup-retries=5", "astra.vault.fail-fast=true", "astra.vault.mode=direct",
+        "astra.vault.vault.uri=https://vault:8200", "astra.vault.vault.authentication=approle",
+        "astra.vault.vault.mount=astra-prod", "astra.vault.store.type=memory", "astra.vault.health.enabled=false",
+        "astra.vault.cql.enabled=true", "astra.vault.sync-roles=false").run(context -> {
+          AstraVaultProperties p = context.getBean(AstraVaultProperties.class);
+          assertThat(p.getRenewal().getRotationOverlap()).isEqualTo(Duration.ofMinutes(7));
+          assertThat(p.getRenewal().getRefreshFraction()).isEqualTo(0.5);
+          assertThat(p.getStartupRetries()).isEqualTo(5);
+          assertThat(p.getVault().getAuthentication()).isEqualTo(AstraVaultProperties.VaultAuth.APPROLE);
+          assertThat(p.getVault().getMount()).isEqualTo("astra-prod");
+          assertThat(p.getOrgs().get(0).getLogicalName()).isEqualTo("prod");
+          assertThat(p.getOrgs().get(0).toString()).doesNotContain(astra.defaultOrg().rootToken());
+          ManagedToken token = context.getBean(ManagedToken.class);
+          // token.ttl applies to the lease.
+          assertThat(token.lease().ttl()).isEqualTo(Duration.ofMinutes(30));
+        });
+  }
+
+  @Test
+  void renewalsAreCountedAndReachHealthAndEvents() {
+    FakeAstraContext.withFakeAstra(astra).run(context -> {
+      ManagedToken token = context.getBean(ManagedToken.class);
+      ManualScheduler scheduler = context.getBean(ManualScheduler.class);
+      scheduler.advance(Duration.ofMinutes(50));
+      TokenActivity activity = context.getBean(TokenActivity.class);
+      assertThat(activity.renewals() + activity.rotations()).isPositive();
+      assertThat(context.getBean(EventRecorder.class).types()).contains(ManagedTokenEvent.Renewed.class);
+      TokenHealth health = TokenHealth.of(token, activity, context.getBean(MutableClock.class));
+      assertThat(health.status()).isEqualTo("UP");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> last = (Map<String, Object>) health.details().get("lastRenewal");
+      assertThat(last.get("outcome")).isIn("renewed", "rotated");
+      assertThat(health.details().toString()).doesNotContain(token.current());
+    });
+  }
+
+  @Test
+  void userBeansTakePrecedence() {
+    RecordingAuditSink audit = RecordingAuditSink.create();
+    LeaseStore store = LeaseStore.inMemory();
+    ActorProvider actor = ActorProvider.system("custom-app");
+    AtomicInteger managerCustomized = new AtomicInteger();
+    FakeAstraContext.withFakeAstra(astra)
+        .withBean("myAudit", AuditSink.class, () -> audit)
+        .withBean("myStore", LeaseStore.class, () -> store)
+        .withBean("myActor", ActorProvider.class, () -> actor)
+        .withBean("countingCustomizer", TokenManagerCustomizer.class,
+            () -> b -> managerCustomized.incrementAndGet())
+        .withBean("extraMetadata", StartupTokenCustomizer.class,
+            () -> (request, renewal) -> request.metadata("purpose", "orders-api"))
+        .run(context -> {
+          assertThat(context).hasSingleBean(AuditSink.class).hasSingleBean(LeaseStore.class)
+              .hasSingleBean(ActorProvider.class);
+          assertThat(context.getBean(AuditSink.class)).isSameAs(audit);
+          assertThat(managerCustomized).hasValue(1);
+          ManagedToken token = context.getBean(ManagedToken.class);
+          assertThat(token.snapshot().info().metadata()).containsEntry("purpose", "orders-api")
+              .containsEntry("owner", "team-orders");
+          assertThat(store.findByClientId(token.snapshot().info().clientId())).isPresent();
+          assertThat(audit.events()).anySatisfy(e -> assertThat(e).isInstanceOf(TokenIssued.class));
+          assertThat(audit.events()).allSatisfy(e -> assertThat(e.actor().applicationName()).contains("custom-app"));
+        });
+  }
+
+  @Test
+  void userTokenManagerAndManagedTokenTakePrecedence() {
+    FakeAstraContext.withFakeAstra(astra).withUserConfiguration(OwnManager.class).run(context -> {
+      assertThat(context).hasSingleBean(TokenManager.class).hasSingleBean(ManagedToken.class);
+      assertThat(context.getBean(TokenManager.class)).isSameAs(context.getBean(OwnManager.class).manager);
+      assertThat(context.getBean(ManagedToken.class).snapshot().info().logicalName()).contains("own");
+      assertThat(astra.liveTokens()).hasSize(1);
+    });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnManager {
+    final TokenManager manager;
+
+    OwnManager() {
+      this.manager = TokenManager.builder().org(dev.astravault.OrgConfig.builder().orgId(astra.defaultOrg().orgId())
+          .rootToken(astra.defaultOrg().rootToken()).url(astra.url().uri()).build()).auditSink(AuditSink.noop())
+          .build();
+      manager.writeRole(dev.astravault.RoleSpec.builder().org(astra.defaultOrg().orgId()).name("reader")
+          .roleId(astra.roleId("API RO User")).ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(2)).build());
+    }
+
+    @Bean
+    TokenManager ownManager() {
+      return manager;
+    }
+
+    @Bean
+    ManagedToken ownToken() {
+      return manager.manage(dev.astravault.TokenRequest.forRole("reader").org(astra.defaultOrg().orgId())
+          .logicalName("own").build());
+    }
+  }
+
+  @Test
+  void managedTokenListenerBeansSeeEveryEvent() {
+    List<ManagedTokenEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FakeAstraContext.withFakeAstra(astra)
+        .withBean("myListener", ManagedTokenListener.class, () -> ManagedTokenListener.of(seen::add))
+        .run(context -> assertThat(seen).hasSize(1).first().isInstanceOf(ManagedTokenEvent.Issued.class));
+    assertThat(seen).anySatisfy(e -> assertThat(e).isInstanceOf(ManagedTokenEvent.Revoked.class));
+  }
+
+  @Test
+  void sqliteStoreWithMetadataOnly(@TempDir Path dir) {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.store.type=sqlite",
+        "astra.vault.store.sqlite-file=" + dir.resolve("leases.db"), "astra.vault.store.metadata-only=true")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(LeaseStore.class)).isInstanceOf(JdbcLeaseStore.class);
+          assertThat(context.getBean(ManagedToken.class).state()).isEqualTo(ManagedToken.State.ACTIVE);
+        });
+    assertThat(dir.resolve("leases.db")).exists();
+    assertThat(astra.liveTokens()).isEmpty();
+  }
+
+  @Test
+  void jdbcStoreWithItsOwnUrlAndAKeyFile(@TempDir Path dir) throws Exception {
+    Path keys = dir.resolve("keys");
+    Files.writeString(keys, java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.store.type=jdbc",
+        "astra.vault.store.jdbc.url=jdbc:sqlite:" + dir.resolve("jdbc.db"), "astra.vault.store.key-file=" + keys)
+        .run(context -> assertThat(context.getBean(LeaseStore.class)).isInstanceOf(JdbcLeaseStore.class));
+  }
+
+  @Test
+  void jsonLinesAuditFile(@TempDir Path dir) {
+    Path file = dir.resolve("audit.jsonl");
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.audit.json-lines-file=" + file,
+        "astra.vault.audit.async=false").run(context -> assertThat(context).hasNotFailed());
+    assertThat(file).content().contains("token.issued").doesNotContain(astra.defaultOrg().rootToken());
+  }
+
+  @Test
+  void orgIdIsDiscoveredFromTheRootToken() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.orgs[0].id=")
+        .run(context -> assertThat(context.getBean(TokenManager.class).orgs()).singleElement()
+            .satisfies(o -> assertThat(o.orgId()).isEqualTo(astra.defaultOrg().orgId())));
+  }
+
+  @Test
+  void syncRolesImportsAstraRolesByName() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.sync-roles=true")
+        .run(context -> assertThat(context.getBean(TokenManager.class).roles("prod")).hasSizeGreaterThan(1));
+  }
+
+  @Test
+  void failureAnalyzerIsRegistered() throws Exception {
+    List<String> names = new java.util.ArrayList<>();
+    for (java.net.URL url : java.util.Collections.list(getClass().getClassLoader()
+        .getResources("META-INF/spring.factories"))) {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = url.openStream()) {
+        p.load(in);
+      }
+      names.addAll(org.springframework.util.StringUtils.commaDelimitedListToSet(
+          p.getProperty("org.springframework.boot.diagnostics.FailureAnalyzer", "")));
+    }
+    assertThat(names).contains(AstraVaultFailureAnalyzer.class.getName());
+  }
+
+  @Test
+  void healthIsOptIn() {
+    FakeAstraContext.withFakeAstra(astra)
+        .run(context -> assertThat(context).doesNotHaveBean(AstraVaultHealthAutoConfiguration.BEAN_NAME));
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.health.enabled=true")
+        .run(context -> assertThat(context).hasBean(AstraVaultHealthAutoConfiguration.BEAN_NAME));
+  }
+
+  @Test
+  void cqlCustomizerCanBeTurnedOff() {
+    FakeAstraContext.withFakeAstra(astra)
+        .run(context -> assertThat(context).hasBean(AstraVaultCassandraAutoConfiguration.BEAN_NAME));
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.cql.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(AstraVaultCassandraAutoConfiguration.BEAN_NAME));
+  }
+}

@@ -1,0 +1,203 @@
+package dev.astravault.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.ManagedToken;
+import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
+import dev.astravault.spring.autoconfigure.internal.TokenActivity;
+import dev.astravault.spring.autoconfigure.internal.TokenHealth;
+import dev.astravault.test.Endpoint;
+import dev.astravault.test.FakeAstra;
+import dev.astravault.test.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Bad properties and unreachable or refusing Astra: clear binding errors, or a FailureAnalyzer report. */
+class AstraVaultStartupFailureTest {
+  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+
+  private ApplicationContextRunner runner() {
+    return FakeAstraContext.withFakeAstra(astra);
+  }
+
+  /** The analysis Boot would print, after checking that nothing in the chain leaks the root token. */
+  private static FailureAnalysis analysis(AssertableApplicationContext context) {
+    assertThat(context).hasFailed();
+    Throwable failure = context.getStartupFailure();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      assertThat(String.valueOf(t.getMessage())).doesNotContain(astra.defaultOrg().rootToken());
+    }
+    FailureAnalysis analysis = new AstraVaultFailureAnalyzer().analyze(failure);
+    assertThat(analysis).as("analysis of %s", failure).isNotNull();
+    assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(astra.defaultOrg().rootToken());
+    return analysis;
+  }
+
+  @Test
+  void anUnknownRootTokenSaysToCheckTheRootToken() {
+    String other = "AstraCS:" + "abcdefghijklmnopqrstuvwx" + ":" + "0".repeat(64);
+    runner().withPropertyValues("astra.vault.orgs[0].root-token=" + other).run(context -> {
+      FailureAnalysis a = analysis(context);
+      assertThat(a.getAction()).contains("astra.vault.orgs[", "root-token");
+      assertThat(a.getDescription()).doesNotContain(other);
+    });
+  }
+
+  @Test
+  void anUnknownRoleSaysHowToDeclareRoles() {
+    runner().withPropertyValues("astra.vault.token.role=writer").run(context -> {
+      FailureAnalysis a = analysis(context);
+      assertThat(a.getDescription()).contains("startup token", "writer");
+      assertThat(a.getAction()).contains("astra.vault.roles", "astra.vault.sync-roles");
+    });
+  }
+
+  @Test
+  void unavailableAstraIsRetriedThenSucceeds() {
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(2);
+    runner().withPropertyValues("astra.vault.startup-retries=2").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(ManagedToken.class).state()).isEqualTo(ManagedToken.State.ACTIVE);
+      assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(3);
+    });
+  }
+
+  @Test
+  void unavailableAstraFailsFastAfterTheRetries() {
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(5);
+    runner().withPropertyValues("astra.vault.startup-retries=1").run(context -> {
+      FailureAnalysis a = analysis(context);
+      assertThat(a.getDescription()).contains("after 2 attempts");
+      assertThat(a.getAction()).contains("astra.vault.startup-retries", "astra.vault.fail-fast=false");
+      assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void failFastFalseStartsWithoutTheTokenAndObtainsItOnFirstUse() {
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(1);
+    runner().withPropertyValues("astra.vault.startup-retries=0", "astra.vault.fail-fast=false").run(context -> {
+      assertThat(context).hasNotFailed();
+      ManagedToken token = context.getBean(ManagedToken.class);
+      assertThat(token).isInstanceOf(DeferredManagedToken.class);
+      TokenHealth before = TokenHealth.of(token, context.getBean(TokenActivity.class),
+          context.getBean(MutableClock.class));
+      assertThat(before.status()).isEqualTo("DOWN");
+      assertThat(before.details()).containsEntry("state", "PENDING");
+      assertThat(astra.isLive(token.current())).isTrue();
+      assertThat(TokenHealth.of(token, context.getBean(TokenActivity.class), context.getBean(MutableClock.class))
+          .status()).isEqualTo("UP");
+    });
+    assertThat(astra.liveTokens()).isEmpty();
+  }
+
+  @Test
+  void vaultModeFailsFastUntilTheVaultBackendExists() {
+    runner().withPropertyValues("astra.vault.mode=vault", "astra.vault.vault.uri=https://vault:8200").run(context -> {
+      FailureAnalysis a = analysis(context);
+      assertThat(a.getDescription()).contains("astra.vault.mode=vault", "Vault backend");
+      assertThat(a.getAction()).contains("astra.vault.mode=direct");
+    });
+  }
+
+  @Test
+  void aMissingRootTokenIsNamed() {
+    runner().withPropertyValues("astra.vault.orgs[0].root-token=").run(context -> {
+      FailureAnalysis a = analysis(context);
+      assertThat(a.getDescription()).contains("astra.vault.orgs[0].root-token is not set");
+    });
+  }
+
+  @Test
+  void noOrgAtAllIsExplained() {
+    FakeAstraContext.runner().withPropertyValues("astra.vault.token.role=reader",
+        "astra.vault.token.logical-name=x").run(context -> {
+          FailureAnalysis a = analysis(context);
+          assertThat(a.getDescription()).contains("astra.vault.token.org is not set", "no org is configured");
+          assertThat(a.getAction()).contains("astra.vault.orgs[0].root-token");
+        });
+  }
+
+  @Test
+  void twoOrgsNeedTokenOrg() {
+    runner().withPropertyValues("astra.vault.orgs[1].id=" + astra.addOrg().orgId(),
+        "astra.vault.orgs[1].root-token=" + astra.orgs().get(1).rootToken(),
+        "astra.vault.orgs[1].url=" + astra.url().uri(), "astra.vault.orgs[1].logical-name=staging",
+        "astra.vault.roles[0].org=prod").run(context -> {
+          FailureAnalysis a = analysis(context);
+          assertThat(a.getDescription()).contains("astra.vault.token.org is not set", "2 orgs");
+        });
+  }
+
+  @Test
+  void aMissingLogicalNameFallsBackToTheApplicationNameOrIsExplained() {
+    runner().withPropertyValues("astra.vault.token.logical-name=").run(context -> {
+      FailureAnalysis a = analysis(context);
+      assertThat(a.getAction()).contains("astra.vault.token.logical-name", "spring.application.name");
+    });
+    runner().withPropertyValues("astra.vault.token.logical-name=", "spring.application.name=billing")
+        .run(context -> assertThat(context.getBean(ManagedToken.class).snapshot().info().logicalName())
+            .contains("billing"));
+  }
+
+  @Test
+  void contradictoryRenewalWindowsAreNamed() {
+    runner().withPropertyValues("astra.vault.renewal.refresh-fraction=0.95").run(context -> {
+      FailureAnalysis a = analysis(context);
+      assertThat(a.getDescription()).contains("astra.vault.renewal", "refreshFraction");
+    });
+  }
+
+  @Test
+  void aRoleWithoutRoleIdIsNamed() {
+    runner().withPropertyValues("astra.vault.roles[0].role-id=").run(context -> {
+      FailureAnalysis a = analysis(context);
+      assertThat(a.getDescription()).contains("astra.vault.roles[0]");
+    });
+  }
+
+  @Test
+  void storeMisconfigurationsAreNamed() {
+    runner().withPropertyValues("astra.vault.store.type=sqlite").run(context ->
+        assertThat(analysis(context).getDescription()).contains("astra.vault.store.sqlite-file"));
+    runner().withPropertyValues("astra.vault.store.type=jdbc").run(context ->
+        assertThat(analysis(context).getAction()).contains("astra.vault.store.jdbc.url", "DataSource"));
+    runner().withPropertyValues("astra.vault.store.type=vault-kv").run(context ->
+        assertThat(analysis(context).getDescription()).contains("vault-kv"));
+    runner().withPropertyValues("astra.vault.store.type=sqlite", "astra.vault.store.sqlite-file=/tmp/x.db",
+        "astra.vault.store.key-env=ASTRA_VAULT_TEST_KEY_THAT_IS_NOT_SET").run(context ->
+        assertThat(analysis(context).getAction()).contains("ASTRA_VAULT_TEST_KEY_THAT_IS_NOT_SET",
+            "astra.vault.store.metadata-only=true"));
+  }
+
+  @Test
+  void badValuesAreBindingErrorsNamingTheProperty() {
+    runner().withPropertyValues("astra.vault.startup-retries=-1").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(IllegalArgumentException.class)
+          .rootCause().hasMessageContaining("astra.vault.startup-retries must be >= 0");
+      assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault");
+    });
+    runner().withPropertyValues("astra.vault.mode=banana").run(context ->
+        assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault.mode"));
+    runner().withPropertyValues("astra.vault.renewal.rotation-overlap=soon").run(context ->
+        assertThat(bindException(context).getName().toString())
+            .isEqualTo("astra.vault.renewal.rotation-overlap"));
+    runner().withPropertyValues("astra.vault.store.type=cassandra").run(context ->
+        assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault.store.type"));
+  }
+
+  private static BindException bindException(AssertableApplicationContext context) {
+    assertThat(context).hasFailed();
+    for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        return b;
+      }
+    }
+    throw new AssertionError("no BindException in " + context.getStartupFailure());
+  }
+}
