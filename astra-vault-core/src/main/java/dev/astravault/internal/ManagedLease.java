@@ -41,7 +41,7 @@ final class ManagedLease implements ManagedToken {
   private static final Logger LOG = LoggerFactory.getLogger(ManagedToken.class);
   private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
 
-  /** What {@link #current()} reads: the token to serve without waiting ({@code null} off the fast path). */
+  /** What {@link #snapshot()} and the slow path read. */
   private record Current(@Nullable String servable, TokenSnapshot snapshot) {
     static Current of(TokenSnapshot snapshot) {
       return new Current(snapshot.state() == State.ACTIVE ? snapshot.token() : null, snapshot);
@@ -71,6 +71,10 @@ final class ManagedLease implements ManagedToken {
   private final TokenRequest request;
   private final RenewalSettings settings;
   private volatile Current current;
+  // The fast path's projection of `current`: the token while ACTIVE, else null. Written after `current`, so a reader
+  // that sees a token here sees a snapshot at least that new; one volatile load of an immutable String is all
+  // current() costs while the token is fresh.
+  private volatile @Nullable String servable;
   private volatile ManagedTokenListener[] listeners;
 
   // Guarded by this.
@@ -92,6 +96,7 @@ final class ManagedLease implements ManagedToken {
     List<ManagedTokenListener> initial = settings.listeners();
     this.listeners = initial.isEmpty() ? NO_LISTENERS : initial.toArray(ManagedTokenListener[]::new);
     this.current = Current.of(new TokenSnapshot(first, 1, State.ACTIVE));
+    this.servable = current.servable;
   }
 
   RenewalSettings settings() {
@@ -112,9 +117,8 @@ final class ManagedLease implements ManagedToken {
 
   @Override
   public String current() {
-    Current c = current;
-    String token = c.servable;
-    return token != null ? token : slowCurrent(c);
+    String token = servable;
+    return token != null ? token : slowCurrent(current);
   }
 
   private String slowCurrent(Current c) {
@@ -638,7 +642,12 @@ final class ManagedLease implements ManagedToken {
 
   /** Publishes a snapshot (one volatile write) and wakes readers waiting below the hard margin. Under this. */
   private TokenSnapshot publish(TokenSnapshot snapshot) {
-    current = Current.of(snapshot);
+    Current next = Current.of(snapshot);
+    if (next.servable == null) {
+      servable = null;       // leave the fast path before the new snapshot is visible
+    }
+    current = next;
+    servable = next.servable;
     notifyAll();
     return snapshot;
   }

@@ -68,12 +68,12 @@ class ContinuityTest {
         reader.start();
         readers.add(reader);
       }
-      // One simulated hour in 10-second steps: a rotation about every 5 minutes.
-      for (Duration t = Duration.ZERO; t.compareTo(Duration.ofHours(1)) < 0; t = t.plus(ofSeconds(10))) {
+      // 40 simulated minutes in 15-second steps: a rotation about every 5 minutes.
+      for (Duration t = Duration.ZERO; t.compareTo(ofMinutes(40)) < 0; t = t.plus(ofSeconds(15))) {
         long before = reads.get();
         time.writeLock().lock();
         try {
-          f.scheduler.advance(ofSeconds(10));
+          f.scheduler.advance(ofSeconds(15));
         } finally {
           time.writeLock().unlock();
         }
@@ -89,9 +89,9 @@ class ContinuityTest {
       assertThat(failure.get()).isNull();
       assertThat(bad.get()).isZero();
       int rotations = f.events(ManagedTokenEvent.Rotated.class).size();
-      assertThat(rotations).isGreaterThanOrEqualTo(8);
+      assertThat(rotations).isGreaterThanOrEqualTo(5);
       assertThat(seen).hasSizeGreaterThan(rotations / 2);
-      assertThat(reads.get()).isGreaterThan(360L * 32);
+      assertThat(reads.get()).isGreaterThan(160L * 32);
       // Every old token was revoked after its overlap: only the current one (and at most one draining) is live.
       assertThat(astra.liveTokens()).hasSizeLessThanOrEqualTo(2);
       assertThat(astra.revokedTokens()).hasSizeGreaterThanOrEqualTo(rotations - 1);

@@ -1,0 +1,57 @@
+package dev.astravault.benchmarks;
+
+import dev.astravault.LeaseRecord;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.internal.TokenBackend;
+import dev.astravault.internal.astra.CreatedToken;
+import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.astra.RemoteToken;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/** A token backend with no I/O at all: tokens are minted in memory, validation always answers the org. */
+final class LocalBackend implements TokenBackend {
+  private final AtomicLong counter = new AtomicLong();
+  private final Clock clock;
+
+  LocalBackend(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public CreatedToken create(OrgConfig org, Role role, @Nullable String description, @Nullable Instant tokenExpiry) {
+    long n = counter.incrementAndGet();
+    StringBuilder clientId = new StringBuilder(24);
+    for (long v = n, i = 0; i < 24; i++, v /= 26) {
+      clientId.append((char) ('a' + (v % 26)));
+    }
+    String hex = String.format("%064x", n);
+    String secret = "secret-" + n;
+    return new CreatedToken(clientId.toString(), secret, org.orgId(), List.of(role.roleId()),
+        "AstraCS:" + clientId + ":" + hex, clock.instant());
+  }
+
+  @Override
+  public boolean delete(OrgConfig org, LeaseRecord record) {
+    return true;
+  }
+
+  @Override
+  public List<RemoteToken> remoteTokens(OrgConfig org) {
+    return List.of();
+  }
+
+  @Override
+  public List<RemoteRole> remoteRoles(OrgConfig org) {
+    return List.of();
+  }
+
+  @Override
+  public String validate(OrgConfig org, String token) {
+    return org.orgId();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.astravault.benchmarks;
+
+import dev.astravault.AuditSink;
+import dev.astravault.OrgConfig;
+import dev.astravault.RoleSpec;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+
+/** A TokenManager on {@link LocalBackend}: no network, no audit output, no sweeper. */
+final class Managers {
+  static final String ORG = "bench";
+  static final String ROLE = "reader";
+
+  private Managers() {}
+
+  static TokenManager local() {
+    Clock clock = Clock.systemUTC();
+    OrgConfig org = OrgConfig.builder().orgId(UUID.randomUUID().toString())
+        .rootToken("AstraCS:" + "A".repeat(24) + ":" + "0".repeat(64)).url(URI.create("http://127.0.0.1:1"))
+        .logicalName(ORG).build();
+    TokenManager tokens = TokenManager.builder().clock(clock).backend(ctx -> new LocalBackend(clock)).org(org)
+        .auditSink(AuditSink.noop()).sweepInterval(Duration.ZERO).revokeManagedOnClose(false).build();
+    tokens.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(UUID.randomUUID().toString())
+        .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(24)).build());
+    return tokens;
+  }
+
+  static TokenRequest request() {
+    return TokenRequest.forRole(ROLE).org(ORG).perRequest().build();
+  }
+}
