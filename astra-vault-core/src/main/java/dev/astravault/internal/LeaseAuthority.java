@@ -29,6 +29,12 @@ public interface LeaseAuthority {
 
   void deleteRole(String orgId, String roleName);
 
+  /**
+   * An org the authority has and the store does not, by id or logical name. The authority keeps its root token, so
+   * the config returned holds a placeholder one and is not written to the store.
+   */
+  Optional<OrgConfig> readOrg(String org);
+
   /** The role as the authority has it, for a cache miss. */
   Optional<Role> readRole(String orgId, String roleName);
 

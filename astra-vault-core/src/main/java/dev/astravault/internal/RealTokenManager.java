@@ -152,7 +152,10 @@ public final class RealTokenManager implements TokenManager {
 
   private Optional<OrgConfig> findOrg(String org) {
     Optional<OrgConfig> byId = store.org(org);
-    return byId.isPresent() ? byId : store.orgByLogicalName(org);
+    Optional<OrgConfig> found = byId.isPresent() ? byId : store.orgByLogicalName(org);
+    LeaseAuthority authority = backend.authority();
+    // Vault mode: an org configured in Vault by operators is usable by an app that holds only Vault credentials.
+    return found.isPresent() || authority == null ? found : authority.readOrg(org);
   }
 
   OrgConfig requireOrgConfig(String org) {
@@ -558,7 +561,7 @@ public final class RealTokenManager implements TokenManager {
       return false;
     }
     try {
-      OrgConfig org = store.org(claimed.orgId()).orElseThrow(() ->
+      OrgConfig org = findOrg(claimed.orgId()).orElseThrow(() ->
           new NotFoundException(NotFoundException.Kind.ORG, claimed.orgId()));
       boolean deleted = backend.delete(org, claimed);
       if (!store.delete(claimed)) {

@@ -97,6 +97,7 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
 
   @Override
   public void deleteOrg(String orgId) {
+    vaultOrgs.values().removeIf(o -> o.orgId().equals(orgId));
     expectOk("deleting the config of org " + orgId,
         session.delete("delete org config", path("config") + query(Map.of("org_id", orgId))));
   }
@@ -118,6 +119,40 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     q.put("org_id", orgId);
     q.put("role_name", roleName);
     expectOk("deleting role " + roleName, session.delete("delete role", path("role") + query(q)));
+  }
+
+  /** Stands in for a root token that only Vault holds; never sent anywhere (Vault mode calls only Vault). */
+  static final String ROOT_TOKEN_HELD_BY_VAULT = "AstraCS:RootTokenHeldByVaultOnly:" + "0".repeat(64);
+
+  private final Map<String, OrgConfig> vaultOrgs = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public Optional<OrgConfig> readOrg(String org) {
+    OrgConfig cached = vaultOrgs.get(org);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    VaultReply reply = session.read("read org config", path("config") + query(Map.of("org_id", org)));
+    if (reply.status() == 404 || notFoundText(reply)) {
+      reply = session.read("read org config", path("config") + query(Map.of("logical_name", org)));
+      if (reply.status() == 404 || notFoundText(reply)) {
+        return Optional.empty();
+      }
+    }
+    expectOk("reading the config of org " + org, reply);
+    JsonObject d = reply.data();
+    String orgId = VaultReply.string(d, "org_id");
+    String url = VaultReply.string(d, "url");
+    if (orgId == null || orgId.isEmpty()) {
+      return Optional.empty();
+    }
+    String logical = VaultReply.string(d, "logical_name");
+    OrgConfig config = OrgConfig.builder().orgId(orgId).rootToken(ROOT_TOKEN_HELD_BY_VAULT)
+        .url(java.net.URI.create(url == null || url.isEmpty() ? OrgConfig.DEFAULT_URL.toString() : url))
+        .logicalName(logical == null || logical.isEmpty() ? orgId : logical).build();
+    vaultOrgs.put(org, config);
+    vaultOrgs.put(orgId, config);
+    return Optional.of(config);
   }
 
   @Override
@@ -153,6 +188,8 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
       Map<String, String> q = new LinkedHashMap<>();
       q.put("org_id", org.orgId());
       q.put("role_name", role.name());
+      // Sidecar ignores logical_name; an org in standard mode needs it to answer (without a lease) at all.
+      pending.logicalName().ifPresent(l -> q.put("logical_name", l));
       String path = path("org/token") + query(q) + metadataQuery(pending.metadata());
       reply = session.read(what, path);
     } else {

@@ -94,6 +94,8 @@ public final class FakeVault
   private boolean sealed;
   private boolean initialized = true;
   private boolean standby;
+  private boolean forwarding = true;
+  private @Nullable String contentType;
 
   private @Nullable MockWebServer server;
   private boolean startedPerTest;
@@ -188,6 +190,8 @@ public final class FakeVault
       sealed = false;
       initialized = true;
       standby = false;
+      forwarding = true;
+      contentType = null;
       resetTokens();
     }
   }
@@ -278,6 +282,28 @@ public final class FakeVault
   public void standby(boolean standby) {
     synchronized (lock) {
       this.standby = standby;
+    }
+  }
+
+  /**
+   * Makes this node a standby that cannot forward to an active node (none is elected, or forwarding is off): every
+   * endpoint but {@code sys/health} and {@code sys/seal-status} answers 503 "node is not active".
+   */
+  public void standbyWithoutActiveNode() {
+    synchronized (lock) {
+      this.standby = true;
+      this.forwarding = false;
+    }
+  }
+
+  /**
+   * Answers with this Content-Type instead of exactly {@code application/json} (as a proxy that adds
+   * {@code ; charset=utf-8} would), or with Vault's own when {@code null}. vault-java-driver rejects anything else on
+   * logins, token lookup and renewal.
+   */
+  public void responseContentType(@Nullable String contentType) {
+    synchronized (lock) {
+      this.contentType = contentType;
     }
   }
 
@@ -538,13 +564,22 @@ public final class FakeVault
     String method = request.getMethod() == null ? "" : request.getMethod().toUpperCase(Locale.ROOT);
     boolean head = method.equals("HEAD");
     try {
-      return handle(request, method).toMockResponse(head);
+      return withContentType(handle(request, method)).toMockResponse(head);
     } catch (VaultError e) {
-      return e.reply().toMockResponse(head);
+      return withContentType(e.reply()).toMockResponse(head);
     } catch (RuntimeException e) {
       return Reply.errors(500, List.of(Wire.multierror("internal error: " + e.getClass().getSimpleName())))
           .toMockResponse(head);
     }
+  }
+
+  private Reply withContentType(Reply reply) {
+    synchronized (lock) {
+      if (contentType != null && reply.headers.containsKey("Content-Type")) {
+        reply.headers.put("Content-Type", contentType);
+      }
+    }
+    return reply;
   }
 
   private Reply handle(RecordedRequest request, String method) {
@@ -575,6 +610,9 @@ public final class FakeVault
     synchronized (lock) {
       if (sealed || !initialized) {
         throw new VaultError(503, List.of("Vault is sealed"));
+      }
+      if (standby && !forwarding) {
+        throw new VaultError(503, List.of("node is not active"));
       }
     }
     Call call = parse(method, path, query, body);
