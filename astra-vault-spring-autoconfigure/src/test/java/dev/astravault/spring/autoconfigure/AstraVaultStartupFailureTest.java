@@ -96,12 +96,19 @@ class AstraVaultStartupFailureTest {
   }
 
   @Test
-  void vaultModeFailsFastUntilTheVaultBackendExists() {
-    runner().withPropertyValues("astra.vault.mode=vault", "astra.vault.vault.uri=https://vault:8200").run(context -> {
+  void vaultModeNamesMissingVaultProperties() {
+    runner().withPropertyValues("astra.vault.mode=vault").run(context -> {
       FailureAnalysis a = analysis(context);
-      assertThat(a.getDescription()).contains("astra.vault.mode=vault", "Vault backend");
-      assertThat(a.getAction()).contains("astra.vault.mode=direct");
+      assertThat(a.getDescription()).contains("astra.vault.vault.uri");
     });
+    runner().withPropertyValues("astra.vault.mode=vault", "astra.vault.vault.uri=https://vault:8200",
+        "astra.vault.vault.authentication=approle", "astra.vault.vault.app-role-role-id=r").run(context ->
+        assertThat(analysis(context).getDescription()).contains("astra.vault.vault.app-role-secret-id is not set"));
+    runner().withPropertyValues("astra.vault.mode=vault", "astra.vault.vault.uri=https://vault:8200",
+        "astra.vault.vault.authentication=kubernetes").run(context ->
+        assertThat(analysis(context).getDescription()).contains("astra.vault.vault.kubernetes-role"));
+    runner().withPropertyValues("astra.vault.mode=vault", "astra.vault.vault.uri=https://vault:8200")
+        .run(context -> assertThat(analysis(context).getDescription()).contains("astra.vault.vault.token"));
   }
 
   @Test

@@ -15,6 +15,8 @@ import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import dev.astravault.spring.autoconfigure.TokenManagerCustomizer;
 import dev.astravault.store.JdbcLeaseStore;
+import dev.astravault.vault.VaultAuth;
+import dev.astravault.vault.VaultConfig;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +29,44 @@ public final class TokenManagerFactory {
 
   private TokenManagerFactory() {}
 
-  /** Fails fast on properties no backend in this build can serve. */
+  /** Checks the mode's properties early, naming the one that is missing. */
   public static void checkMode(AstraVaultProperties p) {
     if (p.getMode() == AstraVaultProperties.Mode.VAULT) {
-      throw new AstraVaultStartupException("astra.vault.mode=vault needs astra-vault's Vault backend, which this "
-          + "version of astra-vault-core does not include yet",
-          "Set astra.vault.mode=direct (the default) with astra.vault.orgs[0].root-token, or provide your own "
-              + "TokenManager bean built with a Vault backend.", null);
+      vaultConfig(p.getVault());
     }
+  }
+
+  /** The Vault connection of {@code astra.vault.vault.*}. */
+  static VaultConfig vaultConfig(AstraVaultProperties.Vault v) {
+    if (v.getUri() == null) {
+      throw new AstraVaultStartupException("astra.vault.mode=vault needs astra.vault.vault.uri",
+          "Set astra.vault.vault.uri to the Vault server, e.g. https://vault:8200.", null);
+    }
+    VaultAuth auth = switch (v.getAuthentication()) {
+      case TOKEN -> VaultAuth.token(required(v.getToken(), "astra.vault.vault.token", "token"));
+      case APPROLE -> VaultAuth.appRole(required(v.getAppRoleRoleId(), "astra.vault.vault.app-role-role-id",
+          "approle"), required(v.getAppRoleSecretId(), "astra.vault.vault.app-role-secret-id", "approle"));
+      case KUBERNETES -> VaultAuth.kubernetes(required(v.getKubernetesRole(), "astra.vault.vault.kubernetes-role",
+          "kubernetes"), v.getKubernetesJwtPath());
+    };
+    try {
+      VaultConfig.Builder b = VaultConfig.builder(v.getUri()).auth(auth).mount(v.getMount());
+      if (v.getNamespace() != null && !v.getNamespace().isBlank()) {
+        b.namespace(v.getNamespace());
+      }
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new AstraVaultStartupException("astra.vault.vault: " + e.getMessage(),
+          "Fix the astra.vault.vault.* properties.", e);
+    }
+  }
+
+  private static String required(@Nullable String value, String property, String method) {
+    if (value == null || value.isBlank()) {
+      throw new AstraVaultStartupException(property + " is not set (astra.vault.vault.authentication=" + method
+          + ")", "Set " + property + ", or choose another astra.vault.vault.authentication.", null);
+    }
+    return value;
   }
 
   public static LeaseStore leaseStore(AstraVaultProperties p, Supplier<@Nullable DataSource> dataSource) {
@@ -139,10 +171,13 @@ public final class TokenManagerFactory {
   public static TokenManager tokenManager(AstraVaultProperties p, LeaseStore store, AuditSink audit,
       ActorProvider actor, @Nullable Clock clock, dev.astravault.@Nullable Scheduler scheduler,
       List<TokenManagerCustomizer> customizers) {
-    checkMode(p);
     TokenManagerBuilder b = TokenManager.builder().leaseStore(store).auditSink(audit).actorProvider(actor)
         // With revoke-on-shutdown=false, closing the manager must not revoke the managed token either.
         .revokeManagedOnClose(p.isRevokeOnShutdown());
+    if (p.getMode() == AstraVaultProperties.Mode.VAULT) {
+      // Vault holds the root tokens and is the lease authority; orgs and roles given here are written to it.
+      b.vault(vaultConfig(p.getVault()));
+    }
     if (clock != null) {
       b.clock(clock);
     }
