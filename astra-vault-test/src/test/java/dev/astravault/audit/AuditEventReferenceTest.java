@@ -8,15 +8,22 @@ import dev.astravault.AstraServerException;
 import dev.astravault.AstraToken;
 import dev.astravault.AuditException;
 import dev.astravault.IssueStyle;
+import dev.astravault.ManagedToken;
 import dev.astravault.NotFoundException;
 import dev.astravault.OrgConfig;
+import dev.astravault.ReconcileReport;
 import dev.astravault.Renewal;
+import dev.astravault.RenewalSettings;
 import dev.astravault.Role;
 import dev.astravault.RoleSpec;
 import dev.astravault.RoleSyncReport;
 import dev.astravault.RoleWriteResult;
 import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.event.IssueFailed;
+import dev.astravault.event.ManagedTokenFailed;
+import dev.astravault.event.ReconcileFinding;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.event.TokenIssued;
 import dev.astravault.test.Endpoint;
@@ -25,6 +32,8 @@ import dev.astravault.test.FakeOrg;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.RecordingAuditSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +42,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,6 +88,8 @@ class AuditEventReferenceTest {
         .auditHmacKey(KEY).sweepInterval(Duration.ofMinutes(1))
         .actorProvider(ActorProvider.system("billing-service").withPrincipal(principal::get))
         .astraClient(c -> c.sleeper(d -> {}))
+        // Managed tokens do their Astra calls and listener work inside scheduler.advance, on this thread.
+        .managedIoExecutor(Runnable::run).managedEventExecutor(Runnable::run)
         .build();
     tokens.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(astra.roleId("API RO Svc Acct"))
         .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(3)).build());
@@ -282,10 +299,139 @@ class AuditEventReferenceTest {
           return List.of(t.event("lease.revoked").token(token, KEY).detail("reason", RevokeReason.EXPIRED)
               .detail("alreadyGone", false));
         }),
+        row("reconcile(org): report only", t -> {
+          t.setup(() -> t.issue("kept"));
+          AstraToken vanished = t.setup(() -> t.issue("vanished"));
+          String foreign = t.createDirectly(null);
+          String orphanLease = "astra/" + t.org.orgId() + "/reader/ORPHANxxxxxxxxxxxxxxxxx";
+          String orphan = t.createDirectly("astra-vault lease=" + orphanLease);
+          t.deleteDirectly(vanished.clientId());
+          ReconcileReport r = t.tokens.reconcile(ORG);
+          assertThat(r.isClean()).isFalse();
+          assertThat(astra.liveTokens()).hasSize(3); // a report changes nothing
+          return List.of(
+              t.finding(ReconcileFinding.Kind.UNKNOWN_TOKEN, foreign, null, false),
+              t.finding(ReconcileFinding.Kind.UNKNOWN_TOKEN, orphan, orphanLease, false),
+              t.finding(ReconcileFinding.Kind.MISSING_TOKEN, vanished.clientId(), vanished.lease().leaseId(), false));
+        }),
+        row("reconcile(org): expired lease, report only", t -> {
+          AstraToken expired = t.setup(() -> t.issue("expired"));
+          t.setup(() -> t.tokens.renew(expired.lease().leaseId(), Duration.ofMinutes(1)));
+          t.clock.advance(Duration.ofMinutes(2)); // the clock only: the sweeper does not run
+          t.tokens.reconcile(ORG);
+          return List.of(t.finding(ReconcileFinding.Kind.EXPIRED_LEASE, expired.clientId(),
+              expired.lease().leaseId(), false));
+        }),
+        row("reconcile(org, true): fix", t -> {
+          AstraToken vanished = t.setup(() -> t.issue("vanished"));
+          String foreign = t.createDirectly(null);
+          String orphanLease = "astra/" + t.org.orgId() + "/reader/ORPHANxxxxxxxxxxxxxxxxx";
+          String orphan = t.createDirectly("astra-vault lease=" + orphanLease);
+          t.deleteDirectly(vanished.clientId());
+          ReconcileReport r = t.tokens.reconcile(ORG, true);
+          assertThat(astra.liveTokens()).extracting(tk -> tk.clientId()).containsExactly(foreign);
+          assertThat(r.missingTokens()).singleElement().satisfies(f -> assertThat(f.fixed()).isTrue());
+          return List.of(
+              // Console-made (untagged) tokens are only reported.
+              t.finding(ReconcileFinding.Kind.UNKNOWN_TOKEN, foreign, null, false),
+              // A tagged token no record knows: deleted in Astra, audited as a revoke of a ghost lease.
+              t.event("lease.revoked").org(t.org.orgId()).role("unknown")
+                  .withClientAndLease(orphan, orphanLease).detail("reason", RevokeReason.REAPED)
+                  .detail("alreadyGone", false),
+              t.finding(ReconcileFinding.Kind.UNKNOWN_TOKEN, orphan, orphanLease, true),
+              // A record whose token vanished: its lease is ended (Astra answers 404: already gone).
+              t.event("lease.revoked").token(vanished, KEY).detail("reason", RevokeReason.REAPED)
+                  .detail("alreadyGone", true),
+              t.finding(ReconcileFinding.Kind.MISSING_TOKEN, vanished.clientId(), vanished.lease().leaseId(), true));
+        }),
+        row("reconcile(org, true): expired lease", t -> {
+          AstraToken expired = t.setup(() -> t.issue("expired"));
+          t.setup(() -> t.tokens.renew(expired.lease().leaseId(), Duration.ofMinutes(1)));
+          t.clock.advance(Duration.ofMinutes(2));
+          t.tokens.reconcile(ORG, true);
+          assertThat(astra.isLive(expired.token())).isFalse();
+          return List.of(t.event("lease.revoked").token(expired, KEY).detail("reason", RevokeReason.EXPIRED)
+                  .detail("alreadyGone", false),
+              t.finding(ReconcileFinding.Kind.EXPIRED_LEASE, expired.clientId(), expired.lease().leaseId(), true));
+        }),
+        row("manage (the first token is issued now)", t -> {
+          ManagedToken handle = t.manage("orders");
+          AstraToken token = handle.snapshot().astraToken();
+          return List.of(t.event("token.issued").token(token, KEY).detail("style", IssueStyle.UNIQUE)
+              .detail("expiresAt", token.lease().expiresAt())
+              .detail("maxExpiresAt", t.clock.instant().plus(Duration.ofHours(3))));
+        }),
+        row("manage (Astra fails: nothing to manage)", t -> {
+          astra.fault(Endpoint.CREATE_TOKEN).status(500).times(10);
+          Throwable e = t.caught(() -> t.manage("orders"));
+          assertThat(e).isInstanceOf(AstraServerException.class);
+          return List.of(t.event("token.issue_failed").org(ORG).role(ROLE).logicalName("orders").metadata(META)
+              .failure(AstraServerException.class, e.getMessage()));
+        }),
+        row("managed token: background renewal (no principal)", t -> {
+          ManagedToken handle = t.setup(() -> t.manage("orders"));
+          AstraToken token = handle.snapshot().astraToken();
+          t.principal.set(null);
+          t.scheduler.advance(Duration.ofMinutes(40)); // 2/3 of the hour left
+          return List.of(t.event("lease.renewed").token(token, KEY).detail("ttl", Duration.ofHours(1))
+              .detail("expiresAt", t.clock.instant().plus(Duration.ofHours(1))).detail("warnings", List.of()));
+        }),
+        row("managed token: rotation at max TTL issues the successor", t -> {
+          ManagedToken handle = t.setup(() -> t.manageShort("orders"));
+          AstraToken old = handle.snapshot().astraToken();
+          t.principal.set(null);
+          t.scheduler.advance(ROTATION);
+          AstraToken fresh = handle.snapshot().astraToken();
+          assertThat(fresh.clientId()).isNotEqualTo(old.clientId());
+          return List.of(t.event("token.issued").token(fresh, KEY).detail("style", IssueStyle.UNIQUE)
+              .detail("expiresAt", fresh.lease().expiresAt()).detail("maxExpiresAt", fresh.lease().expiresAt()));
+        }),
+        row("managed token: end of the rotation overlap revokes the old token", t -> {
+          ManagedToken handle = t.setup(() -> t.manageShort("orders"));
+          AstraToken old = handle.snapshot().astraToken();
+          t.principal.set(null);
+          t.setup(() -> t.scheduler.advance(ROTATION));
+          t.scheduler.advance(Duration.ofMinutes(5));
+          assertThat(astra.isLive(old.token())).isFalse();
+          return List.of(t.event("lease.revoked").token(old, KEY).detail("reason", RevokeReason.ROTATED)
+              .detail("alreadyGone", false));
+        }),
+        row("managed token: failed rotation (IssueFailed, then ManagedTokenFailed with the retry plan)", t -> {
+          ManagedToken handle = t.setup(() -> t.manageShort("orders"));
+          AstraToken old = handle.snapshot().astraToken();
+          t.principal.set(null);
+          astra.fault(Endpoint.CREATE_TOKEN).status(500).times(10);
+          t.scheduler.advance(ROTATION);
+          assertThat(handle.current()).isEqualTo(old.token()); // the old token is kept
+          ManagedTokenFailed failed = t.audit.events(ManagedTokenFailed.class).get(0);
+          IssueFailed issueFailed = t.audit.events(IssueFailed.class).get(0);
+          // Back-off with "equal jitter": the first retry waits between half the base (10 s) and the base.
+          Instant retryAt = failed.retryAt();
+          assertThat(retryAt).isBetween(t.clock.instant().plusSeconds(5), t.clock.instant().plusSeconds(10));
+          return List.of(t.event("token.issue_failed").org(ORG).role(SHORT_ROLE).logicalName("orders").metadata(META)
+                  .failure(AstraServerException.class, issueFailed.errorMessage().orElseThrow()),
+              t.event("managed.failed").token(old, KEY)
+                  .failure(AstraServerException.class, issueFailed.errorMessage().orElseThrow())
+                  .detail("stage", "ISSUE").detail("attempt", 1).detail("retryAt", retryAt));
+        }),
+        row("ManagedToken.close", t -> {
+          ManagedToken handle = t.setup(() -> t.manage("orders"));
+          AstraToken token = handle.snapshot().astraToken();
+          handle.close();
+          return List.of(t.event("lease.revoked").token(token, KEY).detail("reason", RevokeReason.SHUTDOWN)
+              .detail("alreadyGone", false));
+        }),
         row("close", t -> {
           t.setup(() -> t.issue("orders"));
           t.tokens.close();
           return List.of();
+        }),
+        row("close (with a managed token: revoked, reason SHUTDOWN)", t -> {
+          ManagedToken handle = t.setup(() -> t.manage("orders"));
+          AstraToken token = handle.snapshot().astraToken();
+          t.tokens.close();
+          return List.of(t.event("lease.revoked").token(token, KEY).detail("reason", RevokeReason.SHUTDOWN)
+              .detail("alreadyGone", false));
         }));
   }
 
@@ -305,11 +451,73 @@ class AuditEventReferenceTest {
     }
   }
 
+  /** 2/3 of (max TTL - 5 min overlap) of the short role: when its managed token rotates. */
+  static final Duration ROTATION = Duration.ofMinutes(55).multipliedBy(2).dividedBy(3);
+  static final String SHORT_ROLE = "api_rw_short";
+
+  static RenewalSettings exact() {
+    return RenewalSettings.builder().jitter(0).backoff(Duration.ofSeconds(10), Duration.ofMinutes(2))
+        .maxWait(Duration.ZERO).build();
+  }
+
+  ManagedToken manage(String logicalName) {
+    return tokens.manage(TokenRequest.forRole(ROLE).org(ORG).logicalName(logicalName).metadata(META).build(),
+        exact());
+  }
+
+  /** A managed token of a role whose TTL is its max TTL (1h), so that its first refresh is a rotation. */
+  ManagedToken manageShort(String logicalName) {
+    tokens.writeRole(RoleSpec.builder().org(ORG).name(SHORT_ROLE).roleId(astra.roleId("API R/W Svc Acct"))
+        .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(1)).build());
+    return tokens.manage(TokenRequest.forRole(SHORT_ROLE).org(ORG).logicalName(logicalName).metadata(META)
+        .build(), exact());
+  }
+
+  Expected finding(ReconcileFinding.Kind kind, String clientId, @Nullable String leaseId, boolean fixed) {
+    Expected e = event("reconcile.finding").org(org.orgId()).withClientAndLease(clientId, leaseId)
+        .detail("kind", kind).detail("fixed", fixed);
+    return e;
+  }
+
+  private final OkHttpClient http = new OkHttpClient();
+
+  /** Creates a token in the fake org behind the manager's back, as the Astra console would. */
+  String createDirectly(@Nullable String description) {
+    String body = "{\"roles\":[\"" + astra.roleId("API RO Svc Acct") + "\"]"
+        + (description == null ? "" : ",\"description\":\"" + description + "\"") + "}";
+    Request request = new Request.Builder().url(astra.url("/v2/clientIdSecrets"))
+        .header("Authorization", "Bearer " + astra.defaultOrg().rootToken())
+        .post(RequestBody.create(body, MediaType.get("application/json"))).build();
+    try (Response response = http.newCall(request).execute()) {
+      String json = response.body().string();
+      int i = json.indexOf("\"clientId\":\"") + 12;
+      return json.substring(i, json.indexOf('"', i));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes a token in the fake org behind the manager's back. */
+  void deleteDirectly(String clientId) {
+    Request request = new Request.Builder().url(astra.url("/v2/clientIdSecrets/" + clientId))
+        .header("Authorization", "Bearer " + astra.defaultOrg().rootToken()).delete().build();
+    try (Response response = http.newCall(request).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs setup work whose events are not part of the row. */
   <T> T setup(java.util.function.Supplier<T> work) {
     T result = work.get();
     audit.clear();
     return result;
+  }
+
+  void setup(Runnable work) {
+    work.run();
+    audit.clear();
   }
 
   Throwable caught(Runnable work) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the field map an event must have (the layout of {@link AuditEvents#toMap}), by hand, for assertions. */
 final class Expected {
@@ -75,6 +76,15 @@ final class Expected {
     map.put("clientId", clientId);
     map.put("leaseId", leaseId);
     map.put("tokenHmac", tokenHmac);
+    return this;
+  }
+
+  /** Client and lease id (when known) of an event about a token whose secret the manager never held. */
+  Expected withClientAndLease(String clientId, @Nullable String leaseId) {
+    map.put("clientId", clientId);
+    if (leaseId != null) {
+      map.put("leaseId", leaseId);
+    }
     return this;
   }
 
