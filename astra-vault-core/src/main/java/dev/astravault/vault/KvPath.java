@@ -1,0 +1,41 @@
+package dev.astravault.vault;
+
+import java.util.Objects;
+
+/**
+ * A path on a Vault KV secrets engine: the engine's mount (e.g. {@code secret} or {@code team/kv}), the path inside
+ * it (e.g. {@code astra-vault/store-key}) and the engine version, which is always stated because vault-java-driver's
+ * detection of it is broken in 6.2.x.
+ */
+public record KvPath(String mount, String path, int kvVersion) {
+  public KvPath {
+    Objects.requireNonNull(mount, "mount");
+    Objects.requireNonNull(path, "path");
+    mount = mount.replaceAll("^/+|/+$", "");
+    path = path.replaceAll("^/+", "");
+    if (mount.isEmpty() || mount.contains("//")) {
+      throw new IllegalArgumentException("mount must be a path such as 'secret', was '" + mount + "'");
+    }
+    if (path.isEmpty() || path.contains("//")) {
+      throw new IllegalArgumentException("path must be a path such as 'astra-vault/key', was '" + path + "'");
+    }
+    if (kvVersion != 1 && kvVersion != 2) {
+      throw new IllegalArgumentException("kvVersion must be 1 or 2, was " + kvVersion);
+    }
+  }
+
+  /** A path on a KV version 2 engine. */
+  public static KvPath v2(String mount, String path) {
+    return new KvPath(mount, path, 2);
+  }
+
+  /** A path on a KV version 1 engine. */
+  public static KvPath v1(String mount, String path) {
+    return new KvPath(mount, path, 1);
+  }
+
+  @Override
+  public String toString() {
+    return mount + "/" + path + " (KV v" + kvVersion + ")";
+  }
+}

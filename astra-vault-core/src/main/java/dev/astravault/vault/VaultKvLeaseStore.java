@@ -1,0 +1,657 @@
+package dev.astravault.vault;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Moshi;
+import com.squareup.moshi.Types;
+import dev.astravault.AstraVaultException;
+import dev.astravault.IssueStyle;
+import dev.astravault.KeyProvider;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.StoreException;
+import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.vault.VaultKv;
+import dev.astravault.internal.vault.VaultSession;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A durable {@link LeaseStore} on a Vault KV version 2 engine, for applications that already run Vault and would
+ * rather not run a database. Several managers may share it.
+ *
+ * <pre>{@code
+ * LeaseStore store = VaultKvLeaseStore.builder(vaultConfig)
+ *     .mount("secret").pathPrefix("astra-vault/orders-service")
+ *     .keyProvider(VaultKeyProvider.of(vaultConfig, KvPath.v2("secret", "astra-vault/store-key")))
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Layout</b> under {@code <mount>/<prefix>/}: {@code leases/<id>}, {@code triples/<org>/<role>/<name>/primary}
+ * (or {@code /successor}), {@code clients/<client id>}, {@code orgs/<org id>} and {@code roles/<org id>/<name>}.
+ * Path segments are escaped ({@code ~} and two hex digits for any byte outside {@code [A-Za-z0-9_-]}), so a lease id's
+ * {@code /} stays inside one segment.
+ *
+ * <p><b>Atomicity</b> comes from KV v2's check-and-set. A lease's KV version is read together with the record, and
+ * every change writes with {@code cas} set to it, so of concurrent compare-and-sets exactly one is stored. An insert
+ * writes the record with {@code cas=0} (create only), then claims its (org, role, logical name, successor) key by
+ * writing the key's claim entry with {@code cas=0}, or with the claim's version when the claim is free or its holder
+ * is gone; the loser of a claim removes its record and gets {@link TokenAlreadyExistsException}. A delete first
+ * replaces the record by a tombstone with {@code cas} (the atomic step: exactly one delete wins), then frees the
+ * claim and hard-deletes the entry (the driver's KV v2 {@code delete} removes the metadata and all versions). Lease
+ * ids are never reused, which is what makes that final hard delete safe.
+ *
+ * <p><b>Limits.</b> The finders and lists read every lease entry (one LIST, then one read per lease), so keep a store
+ * to a few thousand leases; use {@link dev.astravault.store.JdbcLeaseStore} beyond that. While an insert is being
+ * refused, its record is briefly visible to readers. The logical-name uniqueness of orgs is checked, not enforced
+ * atomically (orgs are written by operators). Claims freed by a crashed manager stay held until their holder is
+ * deleted.
+ *
+ * <p><b>Secrets</b> (token secrets, root tokens) are sealed with AES-256-GCM under the {@link KeyProvider}'s current key,
+ * with the record's identity as associated data, exactly as {@link dev.astravault.store.JdbcLeaseStore} does; Vault
+ * never sees them in clear. Vault failures surface as {@link StoreException} with the Vault exception as cause.
+ */
+public final class VaultKvLeaseStore implements LeaseStore {
+  private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
+      .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
+  private static final String TOMBSTONE = "deleted";
+
+  private final VaultKv kv;
+  private final String prefix;
+  private final SecretCipher cipher;
+
+  private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
+    this.kv = kv;
+    this.prefix = prefix;
+    this.cipher = cipher;
+  }
+
+  /** Starts a store that logs in to Vault with {@code vault}'s address, TLS and credentials. */
+  public static Builder builder(VaultConfig vault) {
+    return new Builder(Objects.requireNonNull(vault, "vault"));
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  /** A stored lease entry: the record (null for a tombstone) and its KV version. */
+  private record Stored(@Nullable LeaseRecord record, long kvVersion) {}
+
+  private record Key(String orgId, String roleName, String logicalName, boolean successor) {
+    static Optional<Key> of(LeaseRecord r) {
+      return r.style() == IssueStyle.UNIQUE
+          ? Optional.of(new Key(r.orgId(), r.roleName(), r.logicalName().orElseThrow(), r.successor()))
+          : Optional.empty();
+    }
+
+    TokenAlreadyExistsException taken() {
+      return new TokenAlreadyExistsException(orgId, roleName, logicalName);
+    }
+  }
+
+  @Override
+  public Optional<LeaseRecord> get(String leaseId) {
+    return Optional.ofNullable(stored(leaseId).map(Stored::record).orElse(null));
+  }
+
+  @Override
+  public Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
+    Key key = new Key(orgId, roleName, logicalName, false);
+    return holder(key).flatMap(this::get).filter(r -> Key.of(r).equals(Optional.of(key)));
+  }
+
+  @Override
+  public Optional<LeaseRecord> findByClientId(String clientId) {
+    Optional<String> leaseId = call("find lease by client id", () -> kv.read("read client index",
+        path("clients", clientId))).map(e -> e.string("lease_id"));
+    return leaseId.flatMap(this::get).filter(r -> r.clientId().equals(Optional.of(clientId)));
+  }
+
+  @Override
+  public List<LeaseRecord> list(String prefix) {
+    List<String> ids = call("list leases", () -> kv.list("list leases", this.prefix + "/leases")).stream()
+        .filter(k -> !k.endsWith("/"))
+        .map(VaultKvLeaseStore::unescape)
+        .filter(id -> id.startsWith(prefix))
+        .sorted()
+        .toList();
+    List<LeaseRecord> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      get(id).ifPresent(out::add);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
+    return list("").stream()
+        .filter(r -> r.state() == LeaseState.ACTIVE && r.expiresAt().isBefore(instant))
+        .sorted(Comparator.comparing(LeaseRecord::expiresAt).thenComparing(LeaseRecord::leaseId))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
+    return list("").stream()
+        .filter(r -> r.state() == LeaseState.PENDING && r.issuedAt().isBefore(instant))
+        .sorted(Comparator.comparing(LeaseRecord::issuedAt).thenComparing(LeaseRecord::leaseId))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
+    return list("").stream()
+        .filter(r -> r.state() == state && r.stateChangedAt().map(t -> t.isBefore(instant)).orElse(true))
+        .sorted(Comparator.comparing((LeaseRecord r) -> r.stateChangedAt().orElse(Instant.MIN))
+            .thenComparing(LeaseRecord::leaseId))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public void insert(LeaseRecord record) {
+    Objects.requireNonNull(record, "record");
+    String id = record.leaseId();
+    Optional<Stored> existing = stored(id);
+    if (existing.isPresent() && existing.get().record() != null) {
+      throw new IllegalStateException("lease " + id + " is already stored");
+    }
+    long cas = existing.map(Stored::kvVersion).orElse(0L);
+    if (!call("insert lease " + id, () -> kv.write("insert lease", leasePath(id), encode(record), cas))) {
+      throw new IllegalStateException("lease " + id + " is already stored");
+    }
+    Optional<Key> key = Key.of(record);
+    if (key.isPresent()) {
+      try {
+        claim(key.get(), id);
+      } catch (RuntimeException e) {
+        // The record went in first so that a claim never points at a record still to come; take it back.
+        remove(id);
+        throw e;
+      }
+    }
+    record.clientId().ifPresent(c -> indexClient(c, id));
+  }
+
+  @Override
+  public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
+    checkSuccessor(expected, updated);
+    String id = updated.leaseId();
+    Optional<Stored> stored = stored(id);
+    if (stored.isEmpty() || stored.get().record() == null
+        || stored.get().record().version() != expected.version()) {
+      return false;
+    }
+    LeaseRecord current = Objects.requireNonNull(stored.get().record());
+    Optional<Key> oldKey = Key.of(current);
+    Optional<Key> newKey = Key.of(updated);
+    boolean claimed = false;
+    if (newKey.isPresent() && !newKey.equals(oldKey)) {
+      claim(newKey.get(), id);
+      claimed = true;
+    }
+    Optional<String> newClient = updated.clientId().filter(c -> !updated.clientId().equals(current.clientId()));
+    // The index goes first: findByClientId checks the record, so an index entry ahead of its record is harmless.
+    newClient.ifPresent(c -> indexClient(c, id));
+    long cas = stored.get().kvVersion();
+    if (!call("update lease " + id, () -> kv.write("update lease", leasePath(id), encode(updated), cas))) {
+      if (claimed) {
+        release(newKey.get(), id);
+      }
+      return false;
+    }
+    if (oldKey.isPresent() && !oldKey.equals(newKey)) {
+      release(oldKey.get(), id);
+    }
+    if (newClient.isPresent()) {
+      current.clientId().ifPresent(this::dropClient);
+    }
+    return true;
+  }
+
+  @Override
+  public boolean delete(LeaseRecord expected) {
+    String id = expected.leaseId();
+    Optional<Stored> stored = stored(id);
+    if (stored.isEmpty() || stored.get().record() == null
+        || stored.get().record().version() != expected.version()) {
+      return false;
+    }
+    LeaseRecord current = Objects.requireNonNull(stored.get().record());
+    long cas = stored.get().kvVersion();
+    if (!call("delete lease " + id, () -> kv.write("delete lease", leasePath(id), Map.of(TOMBSTONE, "true"), cas))) {
+      return false;
+    }
+    cleanUp(current);
+    return true;
+  }
+
+  /** Takes back a record this store just inserted (its claim was refused). */
+  private void remove(String id) {
+    Optional<Stored> stored = stored(id);
+    if (stored.isPresent() && stored.get().record() != null) {
+      long cas = stored.get().kvVersion();
+      if (call("remove lease " + id, () -> kv.write("remove lease", leasePath(id), Map.of(TOMBSTONE, "true"),
+          cas))) {
+        cleanUp(Objects.requireNonNull(stored.get().record()));
+      }
+    }
+  }
+
+  /** After a tombstone: frees the claim and the client index, then hard-deletes the entry (metadata included). */
+  private void cleanUp(LeaseRecord deleted) {
+    Key.of(deleted).ifPresent(k -> release(k, deleted.leaseId()));
+    deleted.clientId().ifPresent(this::dropClient);
+    call("hard-delete lease " + deleted.leaseId(), () -> {
+      kv.destroy("hard-delete lease", leasePath(deleted.leaseId()));
+      return null;
+    });
+  }
+
+  private Optional<Stored> stored(String leaseId) {
+    return call("read lease " + leaseId, () -> kv.read("read lease", leasePath(leaseId)))
+        .map(e -> new Stored("true".equals(e.string(TOMBSTONE)) ? null : decode(leaseId, e), e.version()));
+  }
+
+  // ---- claims
+
+  /** The lease id a claim names, if the claim exists and is not free. */
+  private Optional<String> holder(Key key) {
+    return call("read triple claim", () -> kv.read("read triple claim", claimPath(key)))
+        .map(e -> e.string("lease_id")).filter(s -> !s.isEmpty());
+  }
+
+  /**
+   * Makes {@code leaseId} the holder of {@code key}: creates the claim with {@code cas=0}, or takes it over with
+   * {@code cas} of its version when it is free or its holder record is gone.
+   */
+  private void claim(Key key, String leaseId) {
+    String path = claimPath(key);
+    while (true) {
+      Optional<VaultKv.Entry> claim = call("read triple claim", () -> kv.read("read triple claim", path));
+      long cas = 0;
+      if (claim.isPresent()) {
+        String holder = Objects.requireNonNullElse(claim.get().string("lease_id"), "");
+        if (holder.equals(leaseId)) {
+          return;
+        }
+        if (!holder.isEmpty() && get(holder).isPresent()) {
+          throw key.taken();
+        }
+        cas = claim.get().version();
+      }
+      long c = cas;
+      if (call("claim triple", () -> kv.write("claim triple", path, claimData(key, leaseId), c))) {
+        return;
+      }
+      // Someone else changed the claim meanwhile: look again.
+    }
+  }
+
+  /** Frees {@code key} if {@code leaseId} still holds it; losing that race means someone else holds it now. */
+  private void release(Key key, String leaseId) {
+    String path = claimPath(key);
+    call("release triple claim", () -> {
+      Optional<VaultKv.Entry> claim = kv.read("read triple claim", path);
+      if (claim.isPresent() && leaseId.equals(claim.get().string("lease_id"))) {
+        kv.write("release triple claim", path, claimData(key, ""), claim.get().version());
+      }
+      return null;
+    });
+  }
+
+  private static Map<String, Object> claimData(Key key, String leaseId) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("lease_id", leaseId);
+    m.put("org_id", key.orgId());
+    m.put("role_name", key.roleName());
+    m.put("logical_name", key.logicalName());
+    m.put("successor", String.valueOf(key.successor()));
+    return m;
+  }
+
+  private void indexClient(String clientId, String leaseId) {
+    call("index client id", () -> kv.write("index client id", path("clients", clientId),
+        Map.of("lease_id", leaseId), null));
+  }
+
+  private void dropClient(String clientId) {
+    call("drop client index", () -> {
+      kv.destroy("drop client index", path("clients", clientId));
+      return null;
+    });
+  }
+
+  // ---- encoding
+
+  private Map<String, Object> encode(LeaseRecord r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("lease_id", r.leaseId());
+    m.put("org_id", r.orgId());
+    m.put("role_name", r.roleName());
+    m.put("role_id", r.roleId());
+    r.logicalName().ifPresent(v -> m.put("logical_name", v));
+    m.put("style", r.style().name());
+    m.put("successor", String.valueOf(r.successor()));
+    m.put("state", r.state().name());
+    r.clientId().ifPresent(v -> m.put("client_id", v));
+    if (r.token().isPresent()) {
+      // token and secret sealed together, bound to this lease, as JdbcLeaseStore does.
+      m.put("secret_ct", cipher.seal(r.token().get() + "\n" + r.secret().orElseThrow(), leaseAad(r.leaseId())));
+    }
+    r.generatedOn().ifPresent(v -> m.put("generated_on", v.toString()));
+    m.put("metadata", METADATA.toJson(r.metadata()));
+    m.put("description", r.description());
+    m.put("issued_at", r.issuedAt().toString());
+    m.put("ttl", r.ttl().toString());
+    m.put("expires_at", r.expiresAt().toString());
+    m.put("max_expires_at", r.maxExpiresAt().toString());
+    m.put("renewable", String.valueOf(r.renewable()));
+    r.lastRenewedAt().ifPresent(v -> m.put("last_renewed_at", v.toString()));
+    r.lastError().ifPresent(v -> m.put("last_error", v));
+    m.put("revoke_attempts", String.valueOf(r.revokeAttempts()));
+    r.stateChangedAt().ifPresent(v -> m.put("state_changed_at", v.toString()));
+    m.put("version", String.valueOf(r.version()));
+    return m;
+  }
+
+  private LeaseRecord decode(String leaseId, VaultKv.Entry e) {
+    try {
+      LeaseRecord.Builder b = LeaseRecord.builder()
+          .leaseId(req(e, "lease_id"))
+          .orgId(req(e, "org_id"))
+          .roleName(req(e, "role_name"))
+          .roleId(req(e, "role_id"))
+          .logicalName(e.string("logical_name"))
+          .style(IssueStyle.valueOf(req(e, "style")))
+          .successor(Boolean.parseBoolean(e.string("successor")))
+          .state(LeaseState.valueOf(req(e, "state")))
+          .clientId(e.string("client_id"))
+          .generatedOn(instant(e.string("generated_on")))
+          .metadata(Objects.requireNonNullElse(METADATA.fromJson(req(e, "metadata")), Map.of()))
+          .description(req(e, "description"))
+          .issuedAt(Instant.parse(req(e, "issued_at")))
+          .ttl(Duration.parse(req(e, "ttl")))
+          .expiresAt(Instant.parse(req(e, "expires_at")))
+          .maxExpiresAt(Instant.parse(req(e, "max_expires_at")))
+          .renewable(Boolean.parseBoolean(e.string("renewable")))
+          .lastRenewedAt(instant(e.string("last_renewed_at")))
+          .lastError(e.string("last_error"))
+          .revokeAttempts(Integer.parseInt(req(e, "revoke_attempts")))
+          .stateChangedAt(instant(e.string("state_changed_at")))
+          .version(Long.parseLong(req(e, "version")));
+      String ct = e.string("secret_ct");
+      if (ct != null) {
+        String plain = cipher.open(ct, leaseAad(leaseId), "the secret of lease " + leaseId);
+        int nl = plain.indexOf('\n');
+        b.token(plain.substring(0, nl)).secret(plain.substring(nl + 1));
+      }
+      return b.build();
+    } catch (IOException | RuntimeException ex) {
+      if (ex instanceof AstraVaultException a) {
+        throw a;
+      }
+      throw new StoreException("Vault KV lease store: lease " + leaseId + " is malformed ("
+          + ex.getClass().getSimpleName() + ")", ex);
+    }
+  }
+
+  private static String req(VaultKv.Entry e, String field) {
+    String v = e.string(field);
+    if (v == null) {
+      throw new IllegalStateException("missing field " + field);
+    }
+    return v;
+  }
+
+  private static @Nullable Instant instant(@Nullable String s) {
+    return s == null ? null : Instant.parse(s);
+  }
+
+  static void checkSuccessor(LeaseRecord expected, LeaseRecord updated) {
+    if (!expected.leaseId().equals(updated.leaseId())) {
+      throw new IllegalArgumentException("lease ids differ: " + expected.leaseId() + " vs " + updated.leaseId());
+    }
+    if (updated.version() != expected.version() + 1) {
+      throw new IllegalArgumentException("updated version must be " + (expected.version() + 1) + ", was "
+          + updated.version());
+    }
+  }
+
+  // ------------------------------------------------------------------ orgs
+
+  @Override
+  public void putOrg(OrgConfig org) {
+    Objects.requireNonNull(org, "org");
+    Optional<OrgConfig> clash = orgByLogicalName(org.logicalName()).filter(o -> !o.orgId().equals(org.orgId()));
+    if (clash.isPresent()) {
+      throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
+          + clash.get().orgId());
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("org_id", org.orgId());
+    m.put("logical_name", org.logicalName());
+    m.put("url", org.url().toString());
+    m.put("root_token_ct", cipher.seal(org.rootToken(), orgAad(org.orgId())));
+    call("write org " + org.orgId(), () -> kv.write("write org", path("orgs", org.orgId()), m, null));
+  }
+
+  @Override
+  public Optional<OrgConfig> org(String orgId) {
+    return call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId))).map(e -> {
+      String id = Objects.requireNonNull(e.string("org_id"));
+      String rootToken = cipher.open(Objects.requireNonNull(e.string("root_token_ct")), orgAad(id),
+          "the root token of org " + id);
+      return OrgConfig.builder().orgId(id).logicalName(Objects.requireNonNull(e.string("logical_name")))
+          .url(URI.create(Objects.requireNonNull(e.string("url")))).rootToken(rootToken).build();
+    });
+  }
+
+  @Override
+  public Optional<OrgConfig> orgByLogicalName(String logicalName) {
+    return orgs().stream().filter(o -> o.logicalName().equals(logicalName)).findFirst();
+  }
+
+  @Override
+  public List<OrgConfig> orgs() {
+    List<OrgConfig> out = new ArrayList<>();
+    for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
+      if (!k.endsWith("/")) {
+        org(unescape(k)).ifPresent(out::add);
+      }
+    }
+    out.sort(Comparator.comparing(OrgConfig::orgId));
+    return List.copyOf(out);
+  }
+
+  @Override
+  public boolean deleteOrg(String orgId) {
+    return deleteEntry("delete org " + orgId, path("orgs", orgId));
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  @Override
+  public void putRole(Role role) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("org_id", role.orgId());
+    m.put("name", role.name());
+    m.put("role_id", role.roleId());
+    m.put("ttl", role.ttl().toString());
+    m.put("max_ttl", role.maxTtl().toString());
+    call("write role " + role.name(), () -> kv.write("write role", path("roles", role.orgId(), role.name()), m,
+        null));
+  }
+
+  @Override
+  public Optional<Role> role(String orgId, String name) {
+    return call("read role " + name, () -> kv.read("read role", path("roles", orgId, name)))
+        .map(e -> new Role(orgId, name, Objects.requireNonNull(e.string("role_id")),
+            Duration.parse(Objects.requireNonNull(e.string("ttl"))),
+            Duration.parse(Objects.requireNonNull(e.string("max_ttl")))));
+  }
+
+  @Override
+  public List<Role> roles(String orgId) {
+    List<Role> out = new ArrayList<>();
+    for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
+      if (!k.endsWith("/")) {
+        role(orgId, unescape(k)).ifPresent(out::add);
+      }
+    }
+    out.sort(Comparator.comparing(Role::name));
+    return List.copyOf(out);
+  }
+
+  @Override
+  public boolean deleteRole(String orgId, String name) {
+    return deleteEntry("delete role " + name, path("roles", orgId, name));
+  }
+
+  private boolean deleteEntry(String what, String rel) {
+    return call(what, () -> {
+      if (kv.read(what, rel).isEmpty()) {
+        return false;
+      }
+      kv.destroy(what, rel);
+      return true;
+    });
+  }
+
+  // ------------------------------------------------------------------ paths and errors
+
+  private String leasePath(String leaseId) {
+    return path("leases", leaseId);
+  }
+
+  private String claimPath(Key key) {
+    return path("triples", key.orgId(), key.roleName(), key.logicalName()) + (key.successor() ? "/successor"
+        : "/primary");
+  }
+
+  private String path(String kind, String... segments) {
+    StringBuilder sb = new StringBuilder(prefix).append('/').append(kind);
+    for (String s : segments) {
+      sb.append('/').append(escape(s));
+    }
+    return sb.toString();
+  }
+
+  /** Keeps [A-Za-z0-9_-]; every other UTF-8 byte becomes {@code ~XX}, so ids never split or form "." segments. */
+  static String escape(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
+        sb.append(c);
+      } else {
+        sb.append('~').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return sb.toString();
+  }
+
+  static String unescape(String s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '~' && i + 2 < s.length()) {
+        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String leaseAad(String leaseId) {
+    return "astra-vault/lease/" + leaseId;
+  }
+
+  private static String orgAad(String orgId) {
+    return "astra-vault/org/" + orgId;
+  }
+
+  /** Runs Vault calls, turning Vault's failures into the store's {@link StoreException} (cause kept). */
+  private static <T> T call(String what, Supplier<T> op) {
+    try {
+      return op.get();
+    } catch (StoreException | TokenAlreadyExistsException | IllegalStateException | IllegalArgumentException e) {
+      throw e;
+    } catch (AstraVaultException e) {
+      throw new StoreException("Vault KV lease store: cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VaultKvLeaseStore[" + kv.mount() + "/" + prefix + "]";
+  }
+
+  /** Builds a {@link VaultKvLeaseStore}. A {@link #keyProvider} is required. */
+  public static final class Builder {
+    private final VaultConfig vault;
+    private String mount = "secret";
+    private String pathPrefix = "astra-vault";
+    private @Nullable KeyProvider keyProvider;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(VaultConfig vault) {
+      this.vault = vault;
+    }
+
+    /** The KV version 2 engine's mount (default {@code secret}); e.g. {@code team/kv}. */
+    public Builder mount(String mount) {
+      this.mount = KvPath.v2(mount, "x").mount();
+      return this;
+    }
+
+    /** The folder under the mount that holds this store (default {@code astra-vault}). */
+    public Builder pathPrefix(String prefix) {
+      this.pathPrefix = KvPath.v2("x", prefix).path().replaceAll("/+$", "");
+      if (pathPrefix.isEmpty()) {
+        throw new IllegalArgumentException("pathPrefix must not be empty");
+      }
+      return this;
+    }
+
+    /** The keys that encrypt secrets before they are written to Vault. Required. */
+    public Builder keyProvider(KeyProvider keys) {
+      this.keyProvider = Objects.requireNonNull(keys, "keyProvider");
+      return this;
+    }
+
+    /** The clock that times the renewal of the Vault token. Injected so that tests drive it. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public VaultKvLeaseStore build() {
+      if (keyProvider == null) {
+        throw new IllegalStateException("VaultKvLeaseStore needs a keyProvider to encrypt secrets at rest "
+            + "(e.g. VaultKeyProvider.of(..) or KeyProvider.fromEnv())");
+      }
+      VaultKv kv = new VaultKv(new VaultSession(vault, clock), mount, 2);
+      return new VaultKvLeaseStore(kv, pathPrefix, new SecretCipher(keyProvider));
+    }
+  }
+}
