@@ -414,6 +414,27 @@ class AuditEventReferenceTest {
                   .failure(AstraServerException.class, issueFailed.errorMessage().orElseThrow())
                   .detail("stage", "ISSUE").detail("attempt", 1).detail("retryAt", retryAt));
         }),
+        row("ManagedToken.current, snapshot (lock-free reads, not audited per call)", t -> {
+          ManagedToken handle = t.setup(() -> t.manage("orders"));
+          assertThat(handle.current()).isEqualTo(handle.snapshot().token());
+          return List.of();
+        }),
+        row("ManagedToken.rotateNow", t -> {
+          ManagedToken handle = t.setup(() -> t.manage("orders"));
+          AstraToken old = handle.snapshot().astraToken();
+          handle.rotateNow();
+          AstraToken fresh = handle.snapshot().astraToken();
+          assertThat(fresh.clientId()).isNotEqualTo(old.clientId());
+          return List.of(t.event("token.issued").token(fresh, KEY).detail("style", IssueStyle.UNIQUE)
+              .detail("expiresAt", fresh.lease().expiresAt())
+              .detail("maxExpiresAt", t.clock.instant().plus(Duration.ofHours(3))));
+        }),
+        row("ManagedToken.stop (leases kept)", t -> {
+          ManagedToken handle = t.setup(() -> t.manage("orders"));
+          handle.stop();
+          assertThat(astra.isLive(handle.snapshot().token())).isTrue();
+          return List.of();
+        }),
         row("ManagedToken.close", t -> {
           ManagedToken handle = t.setup(() -> t.manage("orders"));
           AstraToken token = handle.snapshot().astraToken();
