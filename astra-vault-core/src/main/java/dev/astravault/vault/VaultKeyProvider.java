@@ -1,0 +1,129 @@
+package dev.astravault.vault;
+
+import dev.astravault.AstraVaultException;
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
+import dev.astravault.StoreException;
+import dev.astravault.internal.KeyProviders;
+import dev.astravault.internal.vault.VaultKv;
+import dev.astravault.internal.vault.VaultSession;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link KeyProvider} that reads the store's encryption keys from a Vault KV secret, so that the key never sits in
+ * the application's environment or files. The secret holds:
+ *
+ * <ul>
+ *   <li>{@code key}: the current key, standard base64 of 32 bytes ({@code openssl rand -base64 32});</li>
+ *   <li>{@code key_id} (optional): its {@linkplain EncryptionKey#id() id}; when present it must match the key, which
+ *       catches a key pasted into the wrong secret;</li>
+ *   <li>{@code previous} (optional): older keys, comma-separated, that still decrypt until a rotation is done.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * vault kv put secret/astra-vault/store-key key="$(openssl rand -base64 32)"
+ * KeyProvider keys = VaultKeyProvider.of(vaultConfig, KvPath.v2("secret", "astra-vault/store-key"));
+ * }</pre>
+ *
+ * <p>The keys are read once at {@link #of}; {@link #refresh()} reads them again. When asked for a key id it does not
+ * hold (another manager already rotated to a newer key), it reads the secret again, at most once per
+ * {@link #MIN_REFRESH_INTERVAL}. Thread-safe. Messages and {@link #toString()} name the path and key ids only.
+ */
+public final class VaultKeyProvider implements KeyProvider {
+  /** The least time between two reads caused by unknown key ids. */
+  public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
+
+  private final VaultKv kv;
+  private final KvPath path;
+  private final Clock clock;
+  private volatile KeyProvider keys;
+  private volatile @Nullable Instant lastRefresh;
+
+  private VaultKeyProvider(VaultKv kv, KvPath path, Clock clock) {
+    this.kv = kv;
+    this.path = path;
+    this.clock = clock;
+    this.keys = load();
+    this.lastRefresh = clock.instant();
+  }
+
+  /**
+   * Reads the keys at {@code path} now.
+   *
+   * @throws StoreException if Vault cannot be read or the secret is missing
+   * @throws IllegalArgumentException if a key is malformed or {@code key_id} does not match (never echoing a key)
+   */
+  public static VaultKeyProvider of(VaultConfig vault, KvPath path) {
+    return of(vault, path, Clock.systemUTC());
+  }
+
+  /** Like {@link #of(VaultConfig, KvPath)}, with the clock that times Vault token renewal and refreshes. */
+  public static VaultKeyProvider of(VaultConfig vault, KvPath path, Clock clock) {
+    Objects.requireNonNull(vault, "vault");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(clock, "clock");
+    return new VaultKeyProvider(new VaultKv(new VaultSession(vault, clock), path.mount(), path.kvVersion()), path,
+        clock);
+  }
+
+  /** Reads the secret again (after a rotation in Vault). */
+  public synchronized void refresh() {
+    keys = load();
+    lastRefresh = clock.instant();
+  }
+
+  @Override
+  public EncryptionKey currentKey() {
+    return keys.currentKey();
+  }
+
+  @Override
+  public Optional<EncryptionKey> key(String keyId) {
+    Optional<EncryptionKey> k = keys.key(keyId);
+    if (k.isPresent()) {
+      return k;
+    }
+    synchronized (this) {
+      Instant last = lastRefresh;
+      if (last == null || !clock.instant().isBefore(last.plus(MIN_REFRESH_INTERVAL))) {
+        refresh();
+      }
+      return keys.key(keyId);
+    }
+  }
+
+  private KeyProvider load() {
+    VaultKv.Entry e;
+    try {
+      e = kv.read("read the store key", path.path()).orElseThrow(() ->
+          new StoreException("no encryption key in Vault at " + path + ": write one with field 'key'"));
+    } catch (StoreException ex) {
+      throw ex;
+    } catch (AstraVaultException ex) {
+      throw new StoreException("cannot read the encryption key from Vault at " + path + ": " + ex.getMessage(), ex);
+    }
+    String key = e.string("key");
+    if (key == null || key.isBlank()) {
+      throw new StoreException("the secret at " + path + " has no field 'key' (base64 of 32 bytes)");
+    }
+    String previous = e.string("previous");
+    KeyProvider parsed = KeyProviders.parse("Vault secret " + path,
+        previous == null || previous.isBlank() ? key : key + "," + previous);
+    String keyId = e.string("key_id");
+    if (keyId != null && !keyId.isBlank() && !keyId.strip().equals(parsed.currentKey().id())) {
+      throw new IllegalArgumentException("Vault secret " + path + ": key_id " + keyId.strip()
+          + " does not match its key (whose id is " + parsed.currentKey().id() + ")");
+    }
+    return parsed;
+  }
+
+  @Override
+  public String toString() {
+    return "VaultKeyProvider[" + path + ", current=" + keys.currentKey().id() + "]";
+  }
+}
