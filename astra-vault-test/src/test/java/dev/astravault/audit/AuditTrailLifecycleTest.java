@@ -13,11 +13,17 @@ import dev.astravault.AstraToken;
 import dev.astravault.AuditException;
 import dev.astravault.AuditPolicy;
 import dev.astravault.AuditSink;
+import dev.astravault.ManagedToken;
+import dev.astravault.ManagedTokenEvent;
+import dev.astravault.ManagedTokenListener;
 import dev.astravault.OrgConfig;
+import dev.astravault.RenewalSettings;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenManagerBuilder;
+import dev.astravault.TokenRequest;
 import dev.astravault.event.LeaseRenewed;
+import dev.astravault.event.ManagedTokenFailed;
 import dev.astravault.event.TokenIssued;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
@@ -25,6 +31,8 @@ import dev.astravault.test.FakeOrg;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.RecordingAuditSink;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,17 +47,35 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteDataSource;
 
-/** The audit trail end to end: every sink attached, faults included, then a scan for secrets everywhere. */
+/**
+ * The audit trail end to end: every sink attached (JDBC on SQLite and on PostgreSQL), a managed token that renews and
+ * rotates, faults included, then a scan for secrets everywhere.
+ */
 class AuditTrailLifecycleTest {
   @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+  static EmbeddedPostgres pg;
+
+  @BeforeAll
+  static void startPostgres() throws IOException {
+    pg = EmbeddedPostgres.builder().start();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    pg.close();
+  }
 
   static final String ORG = "acme";
   static final String ROLE = "api_ro_svc_acct";
@@ -98,13 +124,17 @@ class AuditTrailLifecycleTest {
       JsonLinesAuditSink json = JsonLinesAuditSink.builder(file).maxFileSize(4096).fsync(FsyncPolicy.always())
           .build();
       JdbcAuditSink jdbc = JdbcAuditSink.builder(db).build();
+      DataSource postgres = pg.getPostgresDatabase();
+      JdbcAuditSink pgJdbc = JdbcAuditSink.builder(postgres).table("lifecycle_audit").build();
       AsyncAuditSink asyncJdbc = AuditSink.async(jdbc);
       RecordingAuditSink recording = RecordingAuditSink.create();
       RecordingAuditSink flaky = RecordingAuditSink.create().down();
       CompositeAuditSink composite = CompositeAuditSink.of(List.of(json, asyncJdbc, flaky));
       closeables.add(composite);
       TokenManager tokens = manager(b -> b.auditSink(composite).auditSink(AuditSink.slf4j()).auditSink(recording)
-          .actorProvider(ActorProvider.system("lifecycle").withPrincipal(() -> "bob")));
+          .auditSink(pgJdbc).actorProvider(ActorProvider.system("lifecycle").withPrincipal(() -> "bob"))
+          // Managed tokens do their Astra calls and listener work inside scheduler.advance, on this thread.
+          .managedIoExecutor(Runnable::run).managedEventExecutor(Runnable::run));
 
       List<String> secrets = new ArrayList<>();
       secrets.add(org.rootToken());
@@ -118,6 +148,24 @@ class AuditTrailLifecycleTest {
         secrets.add(t.token());
         secrets.add(t.secret());
       }
+      // A managed token: every token it ever holds is collected (its listener runs right after each change).
+      AtomicReference<ManagedToken> handle = new AtomicReference<>();
+      List<ManagedTokenEvent> managedEvents = new ArrayList<>();
+      RenewalSettings settings = RenewalSettings.builder().jitter(0)
+          .backoff(Duration.ofSeconds(10), Duration.ofMinutes(2)).maxWait(Duration.ZERO)
+          .listener(ManagedTokenListener.of(e -> {
+            managedEvents.add(e);
+            if (handle.get() != null) {
+              secrets.add(handle.get().snapshot().token());
+              secrets.add(handle.get().snapshot().astraToken().secret());
+            }
+          })).build();
+      handle.set(tokens.manage(TokenRequest.forRole(ROLE).org(ORG).logicalName("managed")
+          .metadata("owner", "platform").build(), settings));
+      ManagedToken managed = handle.get();
+      AstraToken firstManaged = managed.snapshot().astraToken();
+      secrets.add(firstManaged.token());
+      secrets.add(firstManaged.secret());
       tokens.token(a.clientId());
       tokens.token(ORG, ROLE, "billing");
       tokens.tokens();
@@ -140,22 +188,43 @@ class AuditTrailLifecycleTest {
       secrets.add(third.token());
       secrets.add(third.secret());
       tokens.deleteToken(a.clientId());
-      scheduler.advance(Duration.ofHours(4)); // the sweeper retries b's revoke
+      // The managed token's rotation (at 2h36m40s) fails at first, then succeeds after back-off.
+      astra.fault(Endpoint.CREATE_TOKEN).status(503).times(8);
+      scheduler.advance(Duration.ofHours(4)); // the sweeper retries b's revoke; the managed token renews, rotates
+      assertThat(astra.pendingFaults(Endpoint.CREATE_TOKEN)).isZero();
+      assertThat(managedEvents).filteredOn(ManagedTokenEvent.Renewed.class::isInstance).hasSizeGreaterThanOrEqualTo(3);
+      assertThat(managedEvents).filteredOn(ManagedTokenEvent.Rotated.class::isInstance).hasSize(1);
+      assertThat(managedEvents).filteredOn(ManagedTokenEvent.Error.class::isInstance).isNotEmpty()
+          .allSatisfy(e -> errors.add(((ManagedTokenEvent.Error) e).cause()));
+      assertThat(managed.snapshot().astraToken().clientId()).isNotEqualTo(firstManaged.clientId());
+      assertThat(astra.isLive(firstManaged.token())).as("revoked after the rotation overlap").isFalse();
+      assertThat(managed.current()).isEqualTo(managed.snapshot().token());
       tokens.syncRoles(ORG);
       tokens.close();
       assertThat(asyncJdbc.flush(Duration.ofSeconds(10))).isTrue();
 
       // Every sink saw the lifecycle.
-      assertThat(recording.events(LeaseRenewed.class)).hasSize(1);
+      assertThat(recording.events(LeaseRenewed.class))
+          .filteredOn(e -> e.leaseId().orElseThrow().equals(a.lease().leaseId())).hasSize(1);
+      assertThat(recording.events(LeaseRenewed.class)).hasSizeGreaterThanOrEqualTo(4); // and the managed token's
       assertThat(AuditLogVerifier.verify(file).valid()).isTrue();
       String jsonText = readAll(file);
       assertThat(jsonText).contains(AuditHmac.of(KEY, a.token()), "\"principal\":\"bob\"");
       String rows = dump(db, jdbc.table());
       assertThat(rows).contains(AuditHmac.of(KEY, a.token()), "token.issue_failed", "lease.revoke_failed");
+      String pgRows = dump(postgres, pgJdbc.table());
+      assertThat(pgRows).contains(AuditHmac.of(KEY, a.token()), AuditHmac.of(KEY, firstManaged.token()),
+          "token.issue_failed", "lease.revoke_failed", "managed.failed", "ROTATED", "SHUTDOWN", "lease.renewed");
+      assertThat(recording.events(ManagedTokenFailed.class)).isNotEmpty()
+          .allSatisfy(e -> assertThat(e.stage()).isEqualTo("ISSUE"));
 
       List<String> haystacks = new ArrayList<>();
       haystacks.add(jsonText);
       haystacks.add(rows);
+      haystacks.add(pgRows);
+      managedEvents.forEach(e -> haystacks.add(e.toString()));
+      haystacks.add(managed.toString());
+      haystacks.add(managed.snapshot().toString());
       recording.events().forEach(e -> {
         haystacks.add(e.toString());
         haystacks.add(AuditEvents.toMap(e).toString());
@@ -273,7 +342,7 @@ class AuditTrailLifecycleTest {
     return sb.append(Files.readString(active)).toString();
   }
 
-  static String dump(SQLiteDataSource db, String table) throws Exception {
+  static String dump(DataSource db, String table) throws Exception {
     StringBuilder sb = new StringBuilder();
     try (Connection c = db.getConnection(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
