@@ -8,9 +8,14 @@ import dev.astravault.TokenManagerBuilder;
 import dev.astravault.audit.FsyncPolicy;
 import dev.astravault.audit.JsonLinesAuditSink;
 import dev.astravault.store.JdbcLeaseStore;
+import dev.astravault.vault.VaultAuth;
+import dev.astravault.vault.VaultConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,21 +34,25 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The root {@code astra-vault} command. Its options are global ({@link ScopeType#INHERIT}): accepted before or after
- * any subcommand. It builds the {@link TokenManager} on first use, on the {@link JdbcLeaseStore} named by
- * {@code --store}, and closes it when the command ends.
+ * any subcommand. It builds the {@link TokenManager} on first use and closes it when the command ends: in direct mode
+ * on the {@link JdbcLeaseStore} named by {@code --store}; in Vault mode ({@code --vault-addr} or {@code VAULT_ADDR})
+ * on Vault, with only Vault credentials and a secret-free local cache of lease ids ({@link VaultCache}).
  */
 @Command(name = "astra-vault", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = {"Short-lived, audited Astra DB tokens: the Astra Vault plugin's commands, without Vault.",
-        "Direct mode keeps orgs, roles and leases in a durable store (SQLite by default); see docs/cli.md."},
+        "Direct mode keeps orgs, roles and leases in a durable store (SQLite by default). Vault mode (--vault-addr "
+            + "or $VAULT_ADDR) works through the Astra plugin in Vault. See docs/cli.md."},
     subcommands = {ConfigCommand.class, RoleCommand.class, TokenCommand.class, LeaseCommand.class,
         MaintenanceCommands.Reap.class, MaintenanceCommands.Reconcile.class, AuditCommand.class},
     footer = {"", "Exit codes: 0 success, 1 the operation failed, 2 usage error."})
 final class AstraVaultCommand implements AutoCloseable {
   static final String DEFAULT_STORE_FILE = ".astra-vault/astra-vault.db";
+  static final String DEFAULT_VAULT_CACHE_FILE = ".astra-vault/vault-cache.db";
 
   @Option(names = "--store", paramLabel = "JDBC_URL", scope = ScopeType.INHERIT,
       description = "The store: jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB. Default: $ASTRA_VAULT_STORE, else "
-          + "jdbc:sqlite:~/" + DEFAULT_STORE_FILE + ".")
+          + "jdbc:sqlite:~/" + DEFAULT_STORE_FILE + ". In Vault mode: the secret-free lease-id cache, default "
+          + "jdbc:sqlite:~/" + DEFAULT_VAULT_CACHE_FILE + " ($ASTRA_VAULT_STORE is not used).")
   @Nullable String store;
 
   @Option(names = "--key-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
@@ -66,6 +75,28 @@ final class AstraVaultCommand implements AutoCloseable {
       description = "Vault mode: the Astra plugin's mount (default: astra).")
   @Nullable String vaultMount;
 
+  @Option(names = "--vault-namespace", paramLabel = "NAMESPACE", scope = ScopeType.INHERIT,
+      description = "Vault mode: the Vault Enterprise namespace (default: $VAULT_NAMESPACE).")
+  @Nullable String vaultNamespace;
+
+  @Option(names = "--vault-ca-cert", paramLabel = "PEM_FILE", scope = ScopeType.INHERIT,
+      description = "Vault mode: the CA certificate(s) that sign Vault's TLS certificate (default: $VAULT_CACERT, "
+          + "else the JVM's trust store).")
+  @Nullable Path vaultCaCert;
+
+  @Option(names = "--vault-role-id", paramLabel = "ROLE_ID", scope = ScopeType.INHERIT,
+      description = "Vault mode: log in with AppRole as this role id (default: $VAULT_ROLE_ID); the secret id comes "
+          + "from $VAULT_SECRET_ID or --vault-secret-id-file. Without a role id: $VAULT_TOKEN, else ~/.vault-token.")
+  @Nullable String vaultRoleId;
+
+  @Option(names = "--vault-secret-id-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "Vault mode: read the AppRole secret id from FILE (default: $VAULT_SECRET_ID).")
+  @Nullable Path vaultSecretIdFile;
+
+  @Option(names = "--vault-approle-mount", paramLabel = "PATH", scope = ScopeType.INHERIT,
+      description = "Vault mode: the AppRole auth mount (default: approle).")
+  @Nullable String vaultAppRoleMount;
+
   @Option(names = "--direct", scope = ScopeType.INHERIT,
       description = "Direct mode even when VAULT_ADDR is set.")
   boolean direct;
@@ -79,6 +110,7 @@ final class AstraVaultCommand implements AutoCloseable {
   private final Clock clock;
   private @Nullable KeyProvider keys;
   private @Nullable JdbcLeaseStore openStore;
+  private @Nullable VaultCache openCache;
   private @Nullable JsonLinesAuditSink openAudit;
   private @Nullable TokenManager manager;
 
@@ -105,18 +137,26 @@ final class AstraVaultCommand implements AutoCloseable {
     return new Output(format == null ? Output.Format.table : format, out);
   }
 
-  /** The manager on the store, built on first use. */
+  /** The manager, built on first use: on the store in direct mode, on Vault in Vault mode. */
   TokenManager manager() {
     if (manager == null) {
-      requireDirectMode();
-      JdbcLeaseStore s = store();
-      TokenManagerBuilder builder = TokenManager.builder().leaseStore(s)
+      TokenManagerBuilder builder = TokenManager.builder()
           // One short-lived process per command: expired leases end by `reap` (or by the app's own sweeper).
           .sweepInterval(Duration.ZERO)
           // Building runs one recovery pass (crash leftovers, failed revokes, expired leases); no periodic ones.
           .recoveryInterval(Duration.ZERO)
-          .clock(clock)
-          .auditHmacKey(auditHmacKey());
+          .clock(clock);
+      if (vaultMode()) {
+        VaultConfig vault = vaultConfig();
+        builder.leaseStore(vaultCache()).vault(vault);
+        if (keyFile != null || env("ASTRA_VAULT_KEY") != null) {
+          // Optional here: only so that audit HMACs match across runs, as in direct mode.
+          this.keys = keys();
+          builder.auditHmacKey(auditHmacKey());
+        }
+      } else {
+        builder.leaseStore(store()).auditHmacKey(auditHmacKey());
+      }
       for (AuditSink sink : auditSinks()) {
         builder.auditSink(sink);
       }
@@ -125,10 +165,116 @@ final class AstraVaultCommand implements AutoCloseable {
     return manager;
   }
 
+  /** Vault mode: {@code --vault-addr}, else {@code $VAULT_ADDR} unless {@code --direct}. */
+  boolean vaultMode() {
+    return vaultAddress() != null;
+  }
+
+  private @Nullable String vaultAddress() {
+    return vaultAddr != null ? vaultAddr : direct ? null : env("VAULT_ADDR");
+  }
+
+  /** Refuses a command that only the direct-mode store can do, naming why. */
+  void requireDirectMode(String command, String why) {
+    if (vaultMode()) {
+      throw CliException.failure("`" + command + "` works in direct mode only: " + why + " (Vault mode is on "
+          + "because " + (vaultAddr != null ? "--vault-addr" : "VAULT_ADDR") + " is set; pass --direct to use the "
+          + "store)");
+    }
+  }
+
+  VaultConfig vaultConfig() {
+    String addr = java.util.Objects.requireNonNull(vaultAddress());
+    URI uri;
+    try {
+      uri = new URI(addr);
+    } catch (URISyntaxException e) {
+      throw CliException.usage("the Vault address is not a URL: " + e.getMessage());
+    }
+    VaultConfig.Builder b = VaultConfig.builder(uri).auth(vaultAuth());
+    if (vaultMount != null) {
+      b.mount(vaultMount);
+    }
+    String namespace = vaultNamespace != null ? vaultNamespace : env("VAULT_NAMESPACE");
+    if (namespace != null) {
+      b.namespace(namespace);
+    }
+    Path ca = vaultCaCert != null ? vaultCaCert : env("VAULT_CACERT") == null ? null
+        : Path.of(java.util.Objects.requireNonNull(env("VAULT_CACERT")));
+    if (ca != null) {
+      try {
+        b.caPem(ca);
+      } catch (UncheckedIOException e) {
+        throw CliException.failure("cannot read the Vault CA certificate " + ca + ": " + e.getCause().getMessage());
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("the Vault CA certificate " + ca + " is not a PEM certificate");
+      }
+    }
+    return b.build();
+  }
+
+  /** AppRole when a role id is given, else a token: never from argv, so that no secret reaches shell history. */
+  private VaultAuth vaultAuth() {
+    String roleId = vaultRoleId != null ? vaultRoleId : env("VAULT_ROLE_ID");
+    if (roleId != null) {
+      String secretId = vaultSecretIdFile != null ? readSecret(vaultSecretIdFile, "--vault-secret-id-file")
+          : env("VAULT_SECRET_ID");
+      if (secretId == null) {
+        throw CliException.usage("AppRole login needs its secret id: set VAULT_SECRET_ID or pass "
+            + "--vault-secret-id-file FILE");
+      }
+      return VaultAuth.appRole(vaultAppRoleMount != null ? vaultAppRoleMount : "approle", roleId, secretId.strip());
+    }
+    String token = env("VAULT_TOKEN");
+    if (token == null) {
+      // Where `vault login` leaves the token (the vault CLI's default token helper).
+      Path helper = Path.of(System.getProperty("user.home"), ".vault-token");
+      if (Files.isRegularFile(helper)) {
+        token = readSecret(helper, "~/.vault-token");
+      }
+    }
+    if (token == null) {
+      throw CliException.usage("Vault mode needs Vault credentials: set VAULT_TOKEN (or run `vault login`, which "
+          + "writes ~/.vault-token), or use AppRole with --vault-role-id (or VAULT_ROLE_ID) and VAULT_SECRET_ID or "
+          + "--vault-secret-id-file FILE");
+    }
+    return VaultAuth.token(token.strip());
+  }
+
+  private static String readSecret(Path file, String what) {
+    try {
+      String s = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (s.isEmpty()) {
+        throw CliException.usage(what + " " + file + " is empty");
+      }
+      return s;
+    } catch (IOException e) {
+      throw CliException.failure("cannot read " + what + " " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Vault mode: an org with the operator's root token, for this process only (see {@code role sync}). */
+  void lendRootToken(dev.astravault.OrgConfig org) {
+    vaultCache().putOrg(org);
+  }
+
+  /** Vault mode's local state: lease ids and metadata only, never a secret, so no store key is needed. */
+  private VaultCache vaultCache() {
+    if (openCache == null) {
+      JdbcLeaseStore.Builder b = JdbcLeaseStore.builder().jdbcUrl(storeUrl(DEFAULT_VAULT_CACHE_FILE)).metadataOnly();
+      String user = env("ASTRA_VAULT_STORE_USER");
+      if (user != null) {
+        b.credentials(user, String.valueOf(env("ASTRA_VAULT_STORE_PASSWORD")));
+      }
+      openCache = new VaultCache(b.build());
+    }
+    return openCache;
+  }
+
   /** The store itself, for what the manager does not expose (the root token kept on a config update). */
   JdbcLeaseStore store() {
     if (openStore == null) {
-      requireDirectMode();
+      requireDirectMode("this command", "it reads the durable store directly");
       KeyProvider keys = keys();
       JdbcLeaseStore.Builder b = JdbcLeaseStore.builder().jdbcUrl(storeUrl()).keyProvider(keys);
       String user = env("ASTRA_VAULT_STORE_USER");
@@ -141,16 +287,13 @@ final class AstraVaultCommand implements AutoCloseable {
     return openStore;
   }
 
-  private void requireDirectMode() {
-    String addr = vaultAddr != null ? vaultAddr : direct ? null : env("VAULT_ADDR");
-    if (addr != null) {
-      throw CliException.failure("Vault mode is not available yet in this build (" + (vaultAddr != null
-          ? "--vault-addr" : "VAULT_ADDR") + " is set); drop --vault-addr, or pass --direct to use the store");
-    }
+  String storeUrl() {
+    return storeUrl(DEFAULT_STORE_FILE);
   }
 
-  String storeUrl() {
-    String url = store != null ? store : env("ASTRA_VAULT_STORE");
+  /** {@code --store}, else (direct mode only: Vault mode must not share the direct store) $ASTRA_VAULT_STORE. */
+  private String storeUrl(String defaultFile) {
+    String url = store != null ? store : vaultMode() ? null : env("ASTRA_VAULT_STORE");
     if (url != null) {
       if (!url.startsWith("jdbc:")) {
         throw CliException.usage("--store must be a JDBC URL such as jdbc:sqlite:/path/astra-vault.db, was '"
@@ -158,7 +301,7 @@ final class AstraVaultCommand implements AutoCloseable {
       }
       return url;
     }
-    Path file = Path.of(System.getProperty("user.home"), DEFAULT_STORE_FILE);
+    Path file = Path.of(System.getProperty("user.home"), defaultFile);
     try {
       Path dir = file.getParent();
       if (!Files.isDirectory(dir)) {
@@ -235,6 +378,9 @@ final class AstraVaultCommand implements AutoCloseable {
     }
     if (openStore != null) {
       resources.add(openStore);
+    }
+    if (openCache != null) {
+      resources.add(openCache);
     }
     for (AutoCloseable r : resources) {
       try {

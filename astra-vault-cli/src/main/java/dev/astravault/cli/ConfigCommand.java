@@ -52,8 +52,11 @@ final class ConfigCommand {
 
     @Override
     int run() throws IOException {
+      if (root().vaultMode()) {
+        return writeToVault();
+      }
       Optional<OrgConfig> existing = root().store().org(orgId);
-      String token = rootToken();
+      String token = rootToken(tokenSource, root());
       OrgConfig.Builder b;
       if (existing.isPresent()) {
         b = existing.get().toBuilder();
@@ -86,15 +89,48 @@ final class ConfigCommand {
       return 0;
     }
 
-    private @Nullable String rootToken() throws IOException {
+    /**
+     * Vault mode: the root token passes through to Vault's {@code <mount>/config} and is kept nowhere else, so every
+     * write needs it; the logical name and URL default to what Vault has.
+     */
+    private int writeToVault() throws IOException {
+      String token = rootToken(tokenSource, root());
+      if (token == null) {
+        throw CliException.usage("in Vault mode every config write needs the org's root token (Vault keeps it, the "
+            + "CLI never does): set ASTRA_ORG_TOKEN, or pass --token-file FILE or --token-stdin");
+      }
+      Optional<Org> existing = manager().org(orgId).filter(o -> o.orgId().equals(orgId));
+      String name = logicalName != null ? logicalName : existing.map(Org::logicalName).orElse(null);
+      if (name == null) {
+        throw CliException.usage("a new org needs --logical-name");
+      }
+      OrgConfig.Builder b = OrgConfig.builder().orgId(orgId).rootToken(token).logicalName(name);
+      if (url != null) {
+        b.url(parseUrl(url));
+      } else {
+        existing.ifPresent(o -> b.url(o.url()));
+      }
+      Org org = manager().writeOrg(b.build());
+      if (out().json()) {
+        out().object(Views.org(org));
+      } else {
+        out().success((existing.isPresent() ? "Updated" : "Created") + " config for org " + org.orgId() + " ("
+            + org.logicalName() + ") in Vault.");
+      }
+      return 0;
+    }
+
+    /** The root token from --token-file, --token-stdin or $ASTRA_ORG_TOKEN; null when none is given. */
+    static @Nullable String rootToken(@Nullable TokenSource tokenSource, AstraVaultCommand root)
+        throws IOException {
       if (tokenSource != null && tokenSource.file != null) {
         return nonBlank(Files.readString(tokenSource.file, StandardCharsets.UTF_8), "--token-file "
             + tokenSource.file);
       }
       if (tokenSource != null && tokenSource.stdin) {
-        return nonBlank(new String(root().stdin().readAllBytes(), StandardCharsets.UTF_8), "standard input");
+        return nonBlank(new String(root.stdin().readAllBytes(), StandardCharsets.UTF_8), "standard input");
       }
-      return root().env("ASTRA_ORG_TOKEN");
+      return root.env("ASTRA_ORG_TOKEN");
     }
 
     private static String nonBlank(String token, String source) {
@@ -130,7 +166,7 @@ final class ConfigCommand {
     @Override
     int run() {
       Optional<Org> org = key.orgId != null ? manager().org(key.orgId).filter(o -> o.orgId().equals(key.orgId))
-          : manager().orgs().stream().filter(o -> o.logicalName().equals(key.logicalName)).findFirst();
+          : manager().org(String.valueOf(key.logicalName)).filter(o -> o.logicalName().equals(key.logicalName));
       String name = key.orgId != null ? key.orgId : String.valueOf(key.logicalName);
       out().object(Views.org(org.orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, name))));
       return 0;
@@ -141,6 +177,8 @@ final class ConfigCommand {
   static final class ListOrgs extends CliCommand {
     @Override
     int run() {
+      root().requireDirectMode("config list", "the TokenManager lists only the orgs it holds, and in Vault mode "
+          + "Vault holds them; use `config read --org-id ID` for one org");
       out().list(manager().orgs().stream().map(Views::org).toList(), List.of("orgId", "logicalName", "url"),
           "No configs found.");
       return 0;

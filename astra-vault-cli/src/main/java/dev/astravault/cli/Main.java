@@ -25,6 +25,8 @@ import picocli.CommandLine.ParameterException;
 public final class Main {
   /** Anything that looks like an Astra token, so that no error line can echo one. */
   private static final Pattern TOKEN_LIKE = Pattern.compile("AstraCS:[A-Za-z0-9:+/=_.,-]*");
+  /** A Vault service, batch or recovery token (hvs., hvb., hvr.). */
+  private static final Pattern VAULT_TOKEN_LIKE = Pattern.compile("\\bhv[sbr]\\.[A-Za-z0-9_-]+");
 
   private Main() {}
 
@@ -50,6 +52,12 @@ public final class Main {
         err.println("astra-vault: warning: argument " + (i + 1) + " looks like an Astra token and was refused: "
             + "command-line arguments leak into shell history and process listings. Pass a root token in "
             + "ASTRA_ORG_TOKEN, with --token-file FILE or with --token-stdin.");
+        return CliException.USAGE;
+      }
+      if (VAULT_TOKEN_LIKE.matcher(args[i]).find()) {
+        err.println("astra-vault: warning: argument " + (i + 1) + " looks like a Vault token and was refused: "
+            + "command-line arguments leak into shell history and process listings. Set VAULT_TOKEN, or use "
+            + "AppRole with VAULT_SECRET_ID or --vault-secret-id-file.");
         return CliException.USAGE;
       }
     }
@@ -105,7 +113,7 @@ public final class Main {
   }
 
   static String redact(String text) {
-    return TOKEN_LIKE.matcher(text).replaceAll("AstraCS:██");
+    return VAULT_TOKEN_LIKE.matcher(TOKEN_LIKE.matcher(text).replaceAll("AstraCS:██")).replaceAll(m -> m.group().substring(0, 4) + "██");
   }
 
   /** slf4j-simple on stderr: errors only, everything with --debug (the CLI prints its own warnings). */

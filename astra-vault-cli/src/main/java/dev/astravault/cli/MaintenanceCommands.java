@@ -24,6 +24,7 @@ final class MaintenanceCommands {
 
     @Override
     int run() {
+      root().requireDirectMode("reap", "in Vault mode Vault's expiration manager revokes expired leases itself");
       // Listed before the manager exists: building it runs a recovery pass that already revokes expired leases.
       Instant now = root().clock().instant().plusNanos(1);
       List<String> due = root().store().expiringBefore(now, LIMIT).stream().map(LeaseRecord::leaseId).toList();
@@ -62,6 +63,8 @@ final class MaintenanceCommands {
 
     @Override
     int run() {
+      root().requireDirectMode("reconcile", "in Vault mode Vault is the lease authority and the plugin creates the "
+          + "tokens, so there is no store of record to compare Astra with");
       List<Map<String, @Nullable Object>> reports = new ArrayList<>();
       List<Map<String, @Nullable Object>> findings = new ArrayList<>();
       for (Org org : orgsOrAll(orgId)) {

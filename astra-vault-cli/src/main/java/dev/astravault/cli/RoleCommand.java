@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,6 +95,8 @@ final class RoleCommand {
 
     @Override
     int run() {
+      root().requireDirectMode("role list", "the TokenManager lists only the roles it holds, and in Vault mode "
+          + "Vault holds them; use `role read --org-id ID --role-name NAME` for one role");
       List<Map<String, @Nullable Object>> rows = new ArrayList<>();
       for (Org org : orgsOrAll(orgId)) {
         manager().roles(org.orgId()).stream().map(Views::role).forEach(rows::add);
@@ -124,13 +127,24 @@ final class RoleCommand {
       description = {"Creates or updates local roles from the org's Astra roles (update_roles.sh, done right).",
           "Names are sanitised (runs of non-alphanumerics become '_', lowercased); new roles get 24h/24h, existing "
               + "roles keep their TTLs. Astra roles whose names collide are reported and none of them is written.",
-          "Progress goes to stderr; exit code 1 if any org failed."})
+          "Progress goes to stderr; exit code 1 if any org failed.",
+          "Vault mode: one org (--org-id), and its root token from $ASTRA_ORG_TOKEN, --token-file or --token-stdin, "
+              + "as update_roles.sh takes it: Vault keeps root tokens to itself."})
   static final class Sync extends CliCommand {
     @Option(names = "--org-id", paramLabel = "ID", description = "Only this org (default: every org).")
     @Nullable String orgId;
 
+    @ArgGroup(exclusive = true)
+    ConfigCommand.Write.@Nullable TokenSource tokenSource;
+
     @Override
-    int run() {
+    int run() throws java.io.IOException {
+      if (root().vaultMode()) {
+        lendRootToken();
+      } else if (tokenSource != null) {
+        throw CliException.usage("--token-file and --token-stdin are for Vault mode: the store holds the root "
+            + "tokens in direct mode");
+      }
       List<Org> orgs = orgsOrAll(orgId);
       if (orgs.isEmpty()) {
         throw CliException.failure("no configs found: add one with `config write` first");
@@ -178,6 +192,27 @@ final class RoleCommand {
         return CliException.FAILURE;
       }
       return 0;
+    }
+
+    /**
+     * Vault mode: reading the org's roles from Astra takes its root token, which Vault does not give out. The
+     * operator's token goes into this process's org cache only (never to disk, never back to Vault), so that the
+     * manager's {@code syncRoles} reads Astra with it and writes the roles to Vault.
+     */
+    private void lendRootToken() throws java.io.IOException {
+      if (orgId == null) {
+        throw CliException.usage("in Vault mode `role sync` needs --org-id, with that org's root token in "
+            + "ASTRA_ORG_TOKEN, --token-file FILE or --token-stdin (Vault keeps root tokens to itself)");
+      }
+      String token = ConfigCommand.Write.rootToken(tokenSource, root());
+      if (token == null) {
+        throw CliException.usage("in Vault mode `role sync` needs the org's root token to read its Astra roles: set "
+            + "ASTRA_ORG_TOKEN, or pass --token-file FILE or --token-stdin");
+      }
+      String name = orgId;
+      Org org = manager().org(name).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, name));
+      root().lendRootToken(dev.astravault.OrgConfig.builder().orgId(org.orgId()).logicalName(org.logicalName())
+          .url(org.url()).rootToken(token).build());
     }
 
     private static Map<String, @Nullable Object> summary(Map<String, @Nullable Object> row) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -106,6 +107,9 @@ final class TokenCommand {
       if (field != null && !field.equals("token") && !FIELDS.contains(field)) {
         throw CliException.usage("unknown --field '" + field + "'; one of: token, " + String.join(", ", FIELDS));
       }
+      if (root().vaultMode()) {
+        return readInVaultMode();
+      }
       AstraToken token;
       if (key.clientId != null) {
         String clientId = key.clientId;
@@ -117,12 +121,52 @@ final class TokenCommand {
         token = manager().token(t.orgId, t.roleName, t.logicalName).orElseThrow(() -> CliException.failure(
             "no live token for org " + t.orgId + ", role " + t.roleName + ", logical name " + t.logicalName));
       }
-      Map<String, @Nullable Object> view = Views.token(token.info());
+      print(Views.token(token.info()), token.token());
+      return 0;
+    }
+
+    private void print(Map<String, @Nullable Object> view, @Nullable String secret) {
       if (field == null) {
         out().object(view);
       } else {
-        out().raw(field.equals("token") ? token.token() : view.get(field));
+        out().raw(field.equals("token") ? secret : view.get(field));
       }
+    }
+
+    /**
+     * Vault mode: the token's details come from the live tokens (Vault's list, joined with the lease cache), so no
+     * secret is needed. The secret itself is held by Vault: this process has it only if it issued it.
+     */
+    private int readInVaultMode() {
+      Optional<AstraToken> held;
+      List<TokenInfo> live;
+      String what;
+      if (key.clientId != null) {
+        String clientId = key.clientId;
+        what = "client id " + clientId;
+        held = manager().token(clientId);
+        live = manager().tokens();
+        live = live.stream().filter(t -> t.clientId().equals(clientId)).toList();
+      } else {
+        Triple t = java.util.Objects.requireNonNull(key.triple);
+        what = "org " + t.orgId + ", role " + t.roleName + ", logical name " + t.logicalName;
+        manager().org(t.orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, t.orgId));
+        held = manager().token(t.orgId, t.roleName, t.logicalName);
+        live = manager().tokens(t.orgId).stream().filter(i -> i.roleName().equalsIgnoreCase(t.roleName)
+            && i.logicalName().filter(l -> l.equalsIgnoreCase(t.logicalName)).isPresent()).toList();
+      }
+      if (held.isPresent()) {
+        print(Views.token(held.get().info()), held.get().token());
+        return 0;
+      }
+      TokenInfo info = live.stream().findFirst().orElseThrow(() -> CliException.failure("no live token with "
+          + what));
+      if ("token".equals(field)) {
+        throw CliException.failure("Vault mode keeps no token on this machine: the token of " + what + " was "
+            + "printed once, by `token issue` (Vault returns it again to `vault read <mount>/org/token` with its "
+            + "org_id, role_name and logical_name)");
+      }
+      print(Views.token(info), null);
       return 0;
     }
 

@@ -67,11 +67,11 @@ class CliBadInputIT {
     assertThat(argv.stderr()).contains("warning: argument 7 looks like an Astra token and was refused")
         .doesNotContain(org.rootToken());
 
-    // Vault mode is announced, not silently ignored.
+    // VAULT_ADDR switches to Vault mode, which never falls back to the store: without Vault credentials it stops.
     Map<String, String> vault = cli.environment();
     vault.put("VAULT_ADDR", "http://127.0.0.1:8200");
-    assertThat(cli.runWith(vault, null, "token", "list").expectExit(1).stderr())
-        .startsWith("astra-vault: Vault mode is not available yet");
+    assertThat(cli.runWith(vault, null, "token", "list").expectExit(2).stderr())
+        .startsWith("astra-vault: Vault mode needs Vault credentials: set VAULT_TOKEN");
 
     // --debug adds the stack trace.
     CliProcess.Result debug = cli.run("--debug", "role", "read", "--org-id", "prod", "--role-name", "writer")

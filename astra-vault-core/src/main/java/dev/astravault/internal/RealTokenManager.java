@@ -229,7 +229,8 @@ public final class RealTokenManager implements TokenManager {
         continue;
       }
       String roleId = e.getValue().get(0).id();
-      Optional<Role> existing = store.role(config.orgId(), name);
+      // Read through in Vault mode: a role Vault has but this cache does not keeps its TTLs.
+      Optional<Role> existing = findRole(config.orgId(), name);
       if (existing.isEmpty()) {
         Role role = new Role(config.orgId(), name, roleId, Role.DEFAULT_TTL, Role.DEFAULT_TTL);
         putRole(role);
@@ -490,7 +491,9 @@ public final class RealTokenManager implements TokenManager {
     if (Duration.between(record.expiresAt(), expiry.get()).abs().compareTo(Duration.ofSeconds(1)) < 0) {
       return Optional.of(record);
     }
-    LeaseRecord refreshed = record.next().expiresAt(expiry.get()).build();
+    // Vault started the lease a moment after our clock did, so its expiry may pass our max by that moment: it wins.
+    LeaseRecord refreshed = record.next().expiresAt(expiry.get())
+        .maxExpiresAt(expiry.get().isAfter(record.maxExpiresAt()) ? expiry.get() : record.maxExpiresAt()).build();
     return Optional.of(store.compareAndSet(record, refreshed) ? refreshed : record);
   }
 
@@ -531,8 +534,12 @@ public final class RealTokenManager implements TokenManager {
             .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, record.roleName()));
         grant = LeaseMath.renew(leaseId, record.issuedAt(), now, increment, role);
       }
-      LeaseRecord renewed = record.next().ttl(grant.ttl()).expiresAt(now.plus(grant.ttl()))
-          .maxExpiresAt(grant.maxExpiresAt()).lastRenewedAt(now).build();
+      Instant expiresAt = now.plus(grant.ttl());
+      // Vault mode: Vault's cap counts from its own (slightly later) issue instant; its grant wins over ours.
+      Instant maxExpiresAt = authority != null && expiresAt.isAfter(grant.maxExpiresAt()) ? expiresAt
+          : grant.maxExpiresAt();
+      LeaseRecord renewed = record.next().ttl(grant.ttl()).expiresAt(expiresAt)
+          .maxExpiresAt(maxExpiresAt).lastRenewedAt(now).build();
       if (store.compareAndSet(record, renewed)) {
         audit(new LeaseRenewed(clock.instant(), auditor.actor(), auditor.ref(renewed), grant.ttl(),
             renewed.expiresAt(), grant.warnings()));
