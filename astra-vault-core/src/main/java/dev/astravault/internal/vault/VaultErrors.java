@@ -45,6 +45,12 @@ public final class VaultErrors {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+      // A refused certificate ends in a PKIX or validator exception under the SSLException: report the TLS failure.
+      if (root instanceof javax.net.ssl.SSLException) {
+        return new VaultUnavailableException(VaultUnavailableException.Reason.UNREACHABLE,
+            what + ": Vault is unreachable: the TLS handshake failed (" + root.getClass().getSimpleName()
+                + "); check caPem and the client certificate", e);
+      }
     }
     if (root instanceof java.io.IOException || root instanceof java.net.http.HttpTimeoutException
         || root instanceof javax.net.ssl.SSLException) {

@@ -87,6 +87,8 @@ public final class FakeVault
   private final OkHttpClient astraHttp;
   private final boolean ownsHttp;
   private final String clusterId = UUID.randomUUID().toString();
+  private final javax.net.ssl.@Nullable SSLSocketFactory tls;
+  private final boolean requireClientCertificate;
 
   private final Map<String, TokenEntry> tokens = new LinkedHashMap<>();
   private final TreeMap<String, Lease> leases = new TreeMap<>();
@@ -107,6 +109,8 @@ public final class FakeVault
     this.maxLeaseTtl = b.maxLeaseTtl;
     this.version = b.version;
     this.expireOnRequest = b.expireOnRequest;
+    this.tls = b.tls;
+    this.requireClientCertificate = b.requireClientCertificate;
     this.policies = new LinkedHashMap<>(b.policies);
     this.policies.putIfAbsent(Policy.DEFAULT, Policy.defaultPolicy());
     this.initialTokens = new LinkedHashMap<>(b.tokens);
@@ -145,6 +149,12 @@ public final class FakeVault
           return FakeVault.this.dispatch(request);
         }
       });
+      if (tls != null) {
+        s.useHttps(tls);
+        if (requireClientCertificate) {
+          s.requireClientAuth();
+        }
+      }
       try {
         s.start();
       } catch (IOException e) {
@@ -1238,6 +1248,8 @@ public final class FakeVault
     private String astraMount = "astra/";
     private PluginBehaviour behaviour = PluginBehaviour.V2_0_0;
     private @Nullable OkHttpClient astraHttpClient;
+    private javax.net.ssl.@Nullable SSLSocketFactory tls;
+    private boolean requireClientCertificate;
     private final Map<String, Integer> kvMounts = new LinkedHashMap<>();
     private final Map<String, Policy> policies = new LinkedHashMap<>();
     private final Map<String, TokenSpec> tokens = new LinkedHashMap<>();
@@ -1288,6 +1300,21 @@ public final class FakeVault
     /** The HTTP client the plugin uses to call Astra; default a new {@link OkHttpClient}. */
     public Builder astraHttpClient(OkHttpClient client) {
       this.astraHttpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with this server socket factory (for example from okhttp-tls {@code HandshakeCertificates}); the
+     * {@link FakeVault#address()} is then an {@code https} URL. Default: plain HTTP.
+     */
+    public Builder tls(javax.net.ssl.SSLSocketFactory serverSocketFactory) {
+      this.tls = Objects.requireNonNull(serverSocketFactory, "serverSocketFactory");
+      return this;
+    }
+
+    /** With {@link #tls}: refuse the TLS handshake of a client that presents no trusted certificate (mutual TLS). */
+    public Builder requireClientCertificate() {
+      this.requireClientCertificate = true;
       return this;
     }
 
@@ -1361,6 +1388,9 @@ public final class FakeVault
     /** The fake; not started until first used or {@link FakeVault#start()}. */
     public FakeVault build() {
       Set<String> all = new java.util.HashSet<>(kvMounts.keySet());
+      if (requireClientCertificate && tls == null) {
+        throw new IllegalStateException("requireClientCertificate needs tls(..)");
+      }
       if (all.contains(astraMount)) {
         throw new IllegalStateException("the Astra mount clashes with a KV mount: " + astraMount);
       }
