@@ -119,7 +119,10 @@ public final class FakeVault
     Map<String, Integer> mounts = b.kvMounts.isEmpty() ? Map.of("secret/", 2, "kv/", 1) : b.kvMounts;
     mounts.forEach((path, v) -> kvMounts.put(path, new KvMount(path, v, clock, defaultLeaseTtl)));
     this.ownsHttp = b.astraHttpClient == null;
-    this.astraHttp = b.astraHttpClient != null ? b.astraHttpClient : new OkHttpClient();
+    // One attempt per call, as the plugin's Go client makes: OkHttp would silently resend a request whose
+    // connection was dropped, hiding the failure a test scripted.
+    this.astraHttp = b.astraHttpClient != null ? b.astraHttpClient
+        : new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
     this.plugin = new AstraPlugin(b.astraMount, lock, clock, b.behaviour, astraHttp, this::registerLease);
     resetTokens();
   }
@@ -1297,7 +1300,7 @@ public final class FakeVault
       return this;
     }
 
-    /** The HTTP client the plugin uses to call Astra; default a new {@link OkHttpClient}. */
+    /** The HTTP client the plugin uses to call Astra; by default one that never retries on its own. */
     public Builder astraHttpClient(OkHttpClient client) {
       this.astraHttpClient = Objects.requireNonNull(client, "client");
       return this;
