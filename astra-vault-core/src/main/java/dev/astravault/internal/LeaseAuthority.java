@@ -25,6 +25,12 @@ public interface LeaseAuthority {
 
   void deleteOrg(String orgId);
 
+  /**
+   * What the local store may keep of an org the authority holds: the authority owns the root token, so the copy
+   * carries none (the app then holds only the authority's credentials at rest).
+   */
+  OrgConfig withoutRootToken(OrgConfig org);
+
   void writeRole(Role role);
 
   void deleteRole(String orgId, String roleName);

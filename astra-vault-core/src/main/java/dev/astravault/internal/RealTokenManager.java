@@ -74,6 +74,9 @@ public final class RealTokenManager implements TokenManager {
   private final List<AutoCloseable> owned;
   private final LeaseIds leaseIds = new LeaseIds();
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Vault mode: root tokens this process wrote to Vault, kept in memory only (never in the store) so that an
+  // operator's syncRoles in the same process can still read Astra's roles.
+  private final Map<String, OrgConfig> rootTokensLentToVault = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Scheduler.@Nullable Task sweep;
   // Managed tokens (issue 5): created on the first manage() so a manager that never manages starts no threads.
   private volatile LeaseEngine.Options managedOptions = LeaseEngine.Options.defaults();
@@ -106,8 +109,8 @@ public final class RealTokenManager implements TokenManager {
   public Org writeOrg(OrgConfig org) {
     Optional<OrgConfig> previous = store.org(org.orgId());
     boolean created = previous.isEmpty();
-    store.putOrg(org);
     LeaseAuthority authority = backend.authority();
+    store.putOrg(authority == null ? org : authority.withoutRootToken(org));
     if (authority != null) {
       // After the store, which checks the logical name is unique; undone if Vault refuses.
       try {
@@ -116,6 +119,7 @@ public final class RealTokenManager implements TokenManager {
         previous.ifPresentOrElse(store::putOrg, () -> store.deleteOrg(org.orgId()));
         throw e;
       }
+      rootTokensLentToVault.put(org.orgId(), org);
     }
     audit(new OrgConfigWritten(clock.instant(), auditor.actor(), org.orgId(), org.logicalName(),
         org.url().toString(), created));
@@ -146,6 +150,7 @@ public final class RealTokenManager implements TokenManager {
       authority.deleteOrg(config.orgId());
     }
     store.deleteOrg(config.orgId());
+    rootTokensLentToVault.remove(config.orgId());
     audit(new OrgConfigDeleted(clock.instant(), auditor.actor(), config.orgId()));
     LOG.info("Deleted config for org {}", config.orgId());
   }
@@ -212,7 +217,7 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public RoleSyncReport syncRoles(String org) {
     OrgConfig config = requireOrg(org);
-    List<RemoteRole> remote = backend.remoteRoles(config);
+    List<RemoteRole> remote = backend.remoteRoles(rootTokensLentToVault.getOrDefault(config.orgId(), config));
     Map<String, List<RemoteRole>> byName = new LinkedHashMap<>();
     for (RemoteRole r : remote) {
       byName.computeIfAbsent(RoleNames.sanitize(r.name()), k -> new ArrayList<>()).add(r);

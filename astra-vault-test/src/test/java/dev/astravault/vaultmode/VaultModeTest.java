@@ -132,6 +132,20 @@ class VaultModeTest {
   // ------------------------------------------------------------------ auth
 
   @Test
+  void theRootTokenGoesToVaultButNeverIntoTheLocalStore() {
+    LeaseStore store = LeaseStore.inMemory();
+    TokenManager operator = manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD, store);
+    operator.writeOrg(OrgConfig.builder().orgId(org.orgId()).rootToken(org.rootToken()).url(astra.url().uri())
+        .logicalName("acme").build());
+    assertThat(store.org(org.orgId())).hasValueSatisfying(cached -> {
+      assertThat(cached.rootToken()).isNotEqualTo(org.rootToken());
+      assertThat(cached.logicalName()).isEqualTo("acme");
+    });
+    // The process that wrote the token may still use it, from memory, to read Astra's roles.
+    assertThat(operator.syncRoles("acme").created()).isNotEmpty();
+  }
+
+  @Test
   void anAppWithOnlyAppRoleCredentialsIssuesRenewsListsAndRevokes() {
     TokenManager app = appRoleApp();
     AstraToken token = app.request().org("acme").role(ROLE).logicalName("orders").metadata("team", "shop").issue();

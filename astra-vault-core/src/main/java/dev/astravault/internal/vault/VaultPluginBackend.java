@@ -127,6 +127,11 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
   private final Map<String, OrgConfig> vaultOrgs = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
+  public OrgConfig withoutRootToken(OrgConfig org) {
+    return org.toBuilder().rootToken(ROOT_TOKEN_HELD_BY_VAULT).build();
+  }
+
+  @Override
   public Optional<OrgConfig> readOrg(String org) {
     OrgConfig cached = vaultOrgs.get(org);
     if (cached != null) {
