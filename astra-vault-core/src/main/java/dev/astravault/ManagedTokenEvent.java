@@ -1,6 +1,7 @@
 package dev.astravault;
 
 import dev.astravault.event.RevokeReason;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,15 +37,48 @@ public sealed interface ManagedTokenEvent {
     SUBMIT
   }
 
-  /** A token was issued for the handle (its first one, or the new one of a rotation, before the swap). */
-  record Issued(Instant time, String leaseId, long generation, TokenInfo token) implements ManagedTokenEvent {}
+  /**
+   * A token was issued for the handle (its first one, or the new one of a rotation, before the swap).
+   * {@code issueLatency} is how long obtaining it took: the issue call (for a first token adopted from a durable
+   * store, the refused issue and the lookup), measured with the monotonic {@link System#nanoTime()}, not the clock.
+   */
+  record Issued(Instant time, String leaseId, long generation, TokenInfo token, Duration issueLatency)
+      implements ManagedTokenEvent {
+    public Issued {
+      requireLatency(issueLatency);
+    }
+
+    /** An event without a measured latency ({@link Duration#ZERO}), e.g. for a listener's tests. */
+    public Issued(Instant time, String leaseId, long generation, TokenInfo token) {
+      this(time, leaseId, generation, token, Duration.ZERO);
+    }
+  }
 
   /** The lease was extended; {@code token.lease()} has the new expiry. */
   record Renewed(Instant time, String leaseId, long generation, TokenInfo token) implements ManagedTokenEvent {}
 
-  /** A new token was swapped in; the previous one stays valid for the rotation overlap. */
-  record Rotated(Instant time, String leaseId, long generation, TokenInfo previous, TokenInfo current)
-      implements ManagedTokenEvent {}
+  /**
+   * A new token was swapped in; the previous one stays valid for the rotation overlap. {@code issueLatency} is that
+   * of the new token's issue, as in its {@link Issued} event.
+   */
+  record Rotated(Instant time, String leaseId, long generation, TokenInfo previous, TokenInfo current,
+      Duration issueLatency) implements ManagedTokenEvent {
+    public Rotated {
+      requireLatency(issueLatency);
+    }
+
+    /** An event without a measured latency ({@link Duration#ZERO}), e.g. for a listener's tests. */
+    public Rotated(Instant time, String leaseId, long generation, TokenInfo previous, TokenInfo current) {
+      this(time, leaseId, generation, previous, current, Duration.ZERO);
+    }
+  }
+
+  private static void requireLatency(Duration issueLatency) {
+    Objects.requireNonNull(issueLatency, "issueLatency");
+    if (issueLatency.isNegative()) {
+      throw new IllegalArgumentException("issueLatency < 0: " + issueLatency);
+    }
+  }
 
   /** The token entered its hard margin without a new one in place. */
   record Expiring(Instant time, String leaseId, long generation, Instant expiresAt) implements ManagedTokenEvent {}

@@ -106,6 +106,7 @@ public final class LeaseEngine implements AutoCloseable {
     settings.checkFits(request.ttl().orElse(role.ttl()), role.maxTtl());
     boolean owned = true;
     AstraToken first;
+    long issueStart = System.nanoTime(); // monotonic, for the Issued event's latency
     try {
       first = manager.issue(request);
     } catch (TokenAlreadyExistsException taken) {
@@ -115,9 +116,10 @@ public final class LeaseEngine implements AutoCloseable {
           taken);
       owned = false;
     }
+    Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart);
     ManagedLease lease = new ManagedLease(this, request, settings, first, owned);
     handles.add(lease);
-    lease.start();
+    lease.start(issueLatency);
     return lease;
   }
 

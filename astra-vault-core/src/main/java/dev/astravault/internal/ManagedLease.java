@@ -41,13 +41,6 @@ final class ManagedLease implements ManagedToken {
   private static final Logger LOG = LoggerFactory.getLogger(ManagedToken.class);
   private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
 
-  /** What {@link #snapshot()} and the slow path read. */
-  private record Current(@Nullable String servable, TokenSnapshot snapshot) {
-    static Current of(TokenSnapshot snapshot) {
-      return new Current(snapshot.state() == State.ACTIVE ? snapshot.token() : null, snapshot);
-    }
-  }
-
   private enum Life { RUNNING, STOPPED, CLOSED }
 
   /** An old token in its overlap, to be revoked at {@code revokeAt}. */
@@ -70,7 +63,7 @@ final class ManagedLease implements ManagedToken {
   private final LeaseEngine engine;
   private final TokenRequest request;
   private final RenewalSettings settings;
-  private volatile Current current;
+  private volatile TokenSnapshot current;
   // The fast path's projection of `current`: the token while ACTIVE, else null. Written after `current`, so a reader
   // that sees a token here sees a snapshot at least that new; one volatile load of an immutable String is all
   // current() costs while the token is fresh.
@@ -95,22 +88,23 @@ final class ManagedLease implements ManagedToken {
     this.owned = owned;
     List<ManagedTokenListener> initial = settings.listeners();
     this.listeners = initial.isEmpty() ? NO_LISTENERS : initial.toArray(ManagedTokenListener[]::new);
-    this.current = Current.of(new TokenSnapshot(first, 1, State.ACTIVE));
-    this.servable = current.servable;
+    this.current = new TokenSnapshot(first, 1, State.ACTIVE);
+    this.servable = servable(current);
   }
 
   RenewalSettings settings() {
     return settings;
   }
 
-  void start() {
+  /** Arms the first timer; {@code issueLatency} is how long obtaining the first token took. */
+  void start(Duration issueLatency) {
     Instant now = engine.clock().instant();
-    TokenSnapshot s = current.snapshot();
+    TokenSnapshot s = current;
     synchronized (this) {
       nextAttemptAt = plan(s, now);
       arm(now);
     }
-    emit(List.of(new ManagedTokenEvent.Issued(now, s.leaseId(), s.generation(), s.info())));
+    emit(List.of(new ManagedTokenEvent.Issued(now, s.leaseId(), s.generation(), s.info(), issueLatency)));
   }
 
   // ------------------------------------------------------------------ readers
@@ -121,15 +115,15 @@ final class ManagedLease implements ManagedToken {
     return token != null ? token : slowCurrent(current);
   }
 
-  private String slowCurrent(Current c) {
-    TokenSnapshot s = c.snapshot();
+  private String slowCurrent(TokenSnapshot c) {
+    TokenSnapshot s = c;
     if (s.state() == State.CLOSED) {
       throw new IllegalStateException("the managed token of lease " + s.leaseId() + " is closed");
     }
     if (s.state() == State.EXPIRING) {
-      Current after = awaitRefresh(c);
+      TokenSnapshot after = awaitRefresh(c);
       if (after != c) {
-        return after.servable != null ? after.servable : slowCurrentNoWait(after.snapshot());
+        return after.state() == State.ACTIVE ? after.token() : slowCurrentNoWait(after);
       }
     }
     return slowCurrentNoWait(s);
@@ -146,7 +140,7 @@ final class ManagedLease implements ManagedToken {
     throw new LeaseExpiredException(s.leaseId(), s.expiresAt());
   }
 
-  private Current awaitRefresh(Current seen) {
+  private TokenSnapshot awaitRefresh(TokenSnapshot seen) {
     long deadline = System.nanoTime() + settings.maxWait().toNanos();
     synchronized (this) {
       while (current == seen && inFlight) {
@@ -167,7 +161,7 @@ final class ManagedLease implements ManagedToken {
 
   @Override
   public TokenSnapshot snapshot() {
-    return current.snapshot();
+    return current;
   }
 
   @Override
@@ -236,7 +230,7 @@ final class ManagedLease implements ManagedToken {
     if (life != Life.RUNNING) {
       return;
     }
-    TokenSnapshot s = current.snapshot();
+    TokenSnapshot s = current;
     Instant wake = inFlight ? null : nextAttemptAt;
     if (s.state() == State.ACTIVE) {
       wake = min(wake, s.expiresAt().minus(settings.hardMargin(s.lease().ttl())));
@@ -261,7 +255,7 @@ final class ManagedLease implements ManagedToken {
         return;
       }
       timer = null;
-      TokenSnapshot s = current.snapshot();
+      TokenSnapshot s = current;
       if (s.state() != State.EXPIRED && !now.isBefore(s.expiresAt())) {
         TokenSnapshot next = publish(s.withState(State.EXPIRED));
         events.add(new ManagedTokenEvent.Expired(now, s.leaseId(), next.generation(), s.expiresAt()));
@@ -278,8 +272,8 @@ final class ManagedLease implements ManagedToken {
       arm(now);
     }
     if (expired != null) {
-      LOG.error("managed token of lease {} expired with no replacement; retrying", current.snapshot().leaseId());
-      engine.auditFailure(current.snapshot(), "EXPIRY", expired, failures, nextAttemptAt);
+      LOG.error("managed token of lease {} expired with no replacement; retrying", current.leaseId());
+      engine.auditFailure(current, "EXPIRY", expired, failures, nextAttemptAt);
     }
     emit(events);
     if (refresh) {
@@ -298,7 +292,7 @@ final class ManagedLease implements ManagedToken {
   // ------------------------------------------------------------------ refresh (I/O thread)
 
   private void refresh() {
-    TokenSnapshot s = current.snapshot();
+    TokenSnapshot s = current;
     Instant now = engine.clock().instant();
     boolean rotate;
     synchronized (this) {
@@ -326,7 +320,7 @@ final class ManagedLease implements ManagedToken {
     synchronized (this) {
       inFlight = false;
       failures = 0;
-      TokenSnapshot s = current.snapshot();
+      TokenSnapshot s = current;
       if (!s.leaseId().equals(before.leaseId()) || life == Life.CLOSED) {
         arm(now);
         return;
@@ -347,12 +341,14 @@ final class ManagedLease implements ManagedToken {
   /** Issue → validate → swap; the old token is revoked after the overlap by its drain timer. */
   private void rotate(TokenSnapshot old) {
     AstraToken fresh;
+    long issueStart = System.nanoTime(); // monotonic: the injected clock may stand still or jump
     try {
       fresh = engine.issueForRotation(request, old.leaseId());
     } catch (RuntimeException e) {
       failed(Stage.ISSUE, e);
       return;
     }
+    Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart);
     try {
       engine.validate(fresh);
     } catch (RuntimeException e) {
@@ -360,10 +356,10 @@ final class ManagedLease implements ManagedToken {
       failed(Stage.VALIDATE, e);
       return;
     }
-    swap(old, fresh);
+    swap(old, fresh, issueLatency);
   }
 
-  private void swap(TokenSnapshot old, AstraToken fresh) {
+  private void swap(TokenSnapshot old, AstraToken fresh, Duration issueLatency) {
     Instant now = engine.clock().instant();
     String freshLease = fresh.lease().leaseId();
     List<ManagedTokenEvent> events = new ArrayList<>(2);
@@ -376,7 +372,7 @@ final class ManagedLease implements ManagedToken {
       } else {
         failures = 0;
         forceRotate = false;
-        TokenSnapshot previous = current.snapshot();
+        TokenSnapshot previous = current;
         TokenSnapshot next = publish(new TokenSnapshot(fresh, previous.generation() + 1,
             life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
         owned = true;
@@ -387,9 +383,9 @@ final class ManagedLease implements ManagedToken {
             revokeAt.isBefore(now) ? now : revokeAt), now);
         nextAttemptAt = plan(next, now);
         arm(now);
-        events.add(new ManagedTokenEvent.Issued(now, freshLease, next.generation(), fresh.info()));
+        events.add(new ManagedTokenEvent.Issued(now, freshLease, next.generation(), fresh.info(), issueLatency));
         events.add(new ManagedTokenEvent.Rotated(now, freshLease, next.generation(), previous.info(),
-            fresh.info()));
+            fresh.info(), issueLatency));
       }
     }
     if (events == null) {
@@ -460,7 +456,7 @@ final class ManagedLease implements ManagedToken {
           drains = null;
         }
       }
-      generation = current.snapshot().generation();
+      generation = current.generation();
     }
     emit(List.of(new ManagedTokenEvent.Revoked(now, drain.leaseId, generation, drain.info, RevokeReason.ROTATED)));
   }
@@ -474,7 +470,7 @@ final class ManagedLease implements ManagedToken {
       retryAt = now.plus(backoff(drain.failures, e, null, now));
       drain.revokeAt = retryAt;
       armDrain(drain, now);
-      generation = current.snapshot().generation();
+      generation = current.generation();
       if (life != Life.RUNNING) {
         retryAt = null;
       }
@@ -492,7 +488,7 @@ final class ManagedLease implements ManagedToken {
     synchronized (this) {
       inFlight = false;
       attempt = ++failures;
-      s = current.snapshot();
+      s = current;
       retryAt = now.plus(backoff(attempt, e, s.expiresAt(), now));
       nextAttemptAt = retryAt;
       arm(now);
@@ -508,7 +504,7 @@ final class ManagedLease implements ManagedToken {
       long generation, Instant now) {
     LOG.warn("managed token of lease {}: {} failed (attempt {}, retry at {}): {}", leaseId, stage, attempt,
         retryAt, RealTokenManager.safeMessage(e));
-    engine.auditFailure(current.snapshot(), stage.name(), e, attempt, retryAt);
+    engine.auditFailure(current, stage.name(), e, attempt, retryAt);
     emit(List.of(new ManagedTokenEvent.Error(now, leaseId, generation, stage, e, attempt, retryAt)));
   }
 
@@ -562,18 +558,18 @@ final class ManagedLease implements ManagedToken {
       }
       life = Life.STOPPED;
       cancelTimers();
-      TokenSnapshot s = current.snapshot();
+      TokenSnapshot s = current;
       if (s.state() != State.EXPIRED) {
         publish(s.withState(State.STOPPED));
       }
     }
-    LOG.info("stopped the managed token of lease {}; its leases are kept", current.snapshot().leaseId());
+    LOG.info("stopped the managed token of lease {}; its leases are kept", current.leaseId());
   }
 
   @Override
   public void close() {
     LeaseEngine.await(closeAsync(), settings.closeTimeout(), "closing the managed token of lease "
-        + current.snapshot().leaseId());
+        + current.leaseId());
   }
 
   /** Marks the handle closed and revokes what it owns on the I/O executor; completes when the revokes finish. */
@@ -585,7 +581,7 @@ final class ManagedLease implements ManagedToken {
       }
       life = Life.CLOSED;
       cancelTimers();
-      TokenSnapshot s = current.snapshot();
+      TokenSnapshot s = current;
       if (owned) {
         toRevoke.add(s.info());
       }
@@ -604,9 +600,9 @@ final class ManagedLease implements ManagedToken {
         try {
           engine.revoke(leaseId, RevokeReason.SHUTDOWN);
           emit(List.of(new ManagedTokenEvent.Revoked(engine.clock().instant(), leaseId,
-              current.snapshot().generation(), info, RevokeReason.SHUTDOWN)));
+              current.generation(), info, RevokeReason.SHUTDOWN)));
         } catch (RuntimeException e) {
-          report(Stage.REVOKE, e, 1, null, leaseId, current.snapshot().generation(), engine.clock().instant());
+          report(Stage.REVOKE, e, 1, null, leaseId, current.generation(), engine.clock().instant());
         } finally {
           done.complete(null);
         }
@@ -642,14 +638,19 @@ final class ManagedLease implements ManagedToken {
 
   /** Publishes a snapshot (one volatile write) and wakes readers waiting below the hard margin. Under this. */
   private TokenSnapshot publish(TokenSnapshot snapshot) {
-    Current next = Current.of(snapshot);
-    if (next.servable == null) {
+    String next = servable(snapshot);
+    if (next == null) {
       servable = null;       // leave the fast path before the new snapshot is visible
     }
-    current = next;
-    servable = next.servable;
+    current = snapshot;
+    servable = next;
     notifyAll();
     return snapshot;
+  }
+
+  /** What the fast path serves for a snapshot: its token while ACTIVE, else null (the slow path decides). */
+  private static @Nullable String servable(TokenSnapshot snapshot) {
+    return snapshot.state() == State.ACTIVE ? snapshot.token() : null;
   }
 
   private void emit(List<ManagedTokenEvent> events) {
@@ -662,6 +663,6 @@ final class ManagedLease implements ManagedToken {
 
   @Override
   public String toString() {
-    return "ManagedToken[" + current.snapshot() + "]";
+    return "ManagedToken[" + current + "]";
   }
 }
