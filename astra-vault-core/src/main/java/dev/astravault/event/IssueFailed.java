@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * the caller requested them (the org may be a logical name); {@code error} is the exception's class name.
  */
 public record IssueFailed(Instant time, Actor actor, String org, String role, @Nullable String logical,
-    Map<String, String> metadata, String error, String message) implements AuditEvent {
+    Map<String, String> metadata, String error, String message) implements FailureEvent {
   public IssueFailed {
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(message, "message");
@@ -22,21 +22,6 @@ public record IssueFailed(Instant time, Actor actor, String org, String role, @N
   @Override
   public String type() {
     return "token.issue_failed";
-  }
-
-  @Override
-  public Outcome outcome() {
-    return Outcome.FAILURE;
-  }
-
-  @Override
-  public Optional<String> errorType() {
-    return Optional.of(error);
-  }
-
-  @Override
-  public Optional<String> errorMessage() {
-    return Optional.of(message);
   }
 
   @Override

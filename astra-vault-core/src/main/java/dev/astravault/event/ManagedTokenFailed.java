@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * so that one query shows every failure of the handle with its retry plan.
  */
 public record ManagedTokenFailed(Instant time, Actor actor, TokenRef token, String stage, int attempt,
-    @Nullable Instant retryAt, String error, String message) implements AuditEvent {
+    @Nullable Instant retryAt, String error, String message) implements FailureEvent {
   public ManagedTokenFailed {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(stage, "stage");
@@ -23,21 +23,6 @@ public record ManagedTokenFailed(Instant time, Actor actor, TokenRef token, Stri
   @Override
   public String type() {
     return "managed.failed";
-  }
-
-  @Override
-  public Outcome outcome() {
-    return Outcome.FAILURE;
-  }
-
-  @Override
-  public Optional<String> errorType() {
-    return Optional.of(error);
-  }
-
-  @Override
-  public Optional<String> errorMessage() {
-    return Optional.of(message);
   }
 
   @Override

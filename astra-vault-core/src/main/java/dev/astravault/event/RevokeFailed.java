@@ -6,25 +6,10 @@ import java.util.Optional;
 
 /** A revoke failed; the lease stays in state REVOKE_FAILED and is retried. */
 public record RevokeFailed(Instant time, Actor actor, TokenRef token, RevokeReason reason, int attempts,
-    String error, String message) implements AuditEvent {
+    String error, String message) implements FailureEvent {
   @Override
   public String type() {
     return "lease.revoke_failed";
-  }
-
-  @Override
-  public Outcome outcome() {
-    return Outcome.FAILURE;
-  }
-
-  @Override
-  public Optional<String> errorType() {
-    return Optional.of(error);
-  }
-
-  @Override
-  public Optional<String> errorMessage() {
-    return Optional.of(message);
   }
 
   @Override

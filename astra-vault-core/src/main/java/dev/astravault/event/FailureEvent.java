@@ -1,0 +1,28 @@
+package dev.astravault.event;
+
+import java.util.Optional;
+
+/** An operation that failed: its outcome is {@link Outcome#FAILURE} and it names the error. */
+public sealed interface FailureEvent extends AuditEvent permits IssueFailed, RevokeFailed, ManagedTokenFailed {
+
+  /** The exception's class name. */
+  String error();
+
+  /** The exception's message, which never holds a secret. */
+  String message();
+
+  @Override
+  default Outcome outcome() {
+    return Outcome.FAILURE;
+  }
+
+  @Override
+  default Optional<String> errorType() {
+    return Optional.of(error());
+  }
+
+  @Override
+  default Optional<String> errorMessage() {
+    return Optional.of(message());
+  }
+}
