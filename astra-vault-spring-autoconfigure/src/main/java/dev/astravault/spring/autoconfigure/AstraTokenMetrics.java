@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  *       valid token;</li>
  *   <li>{@code astra.vault.token.renewals}, {@code astra.vault.token.rotations}, {@code astra.vault.token.failures}
  *       (counters): renewals, rotations and failed steps (renew, issue, validate, revoke, ...) since startup;</li>
- *   <li>{@code astra.vault.token.issue} (timer): how long obtaining the startup token took, retries included.</li>
+ *   <li>{@code astra.vault.token.issue} (timer): how long each issue of the token took: the startup issue and the new
+ *       token of every rotation (the issue call only; startup retries' waits and a rotation's validation are not
+ *       included), measured on the monotonic clock ({@link dev.astravault.ManagedTokenEvent.Issued#issueLatency()}).
+ *       </li>
  * </ul>
  * Meters carry the tags {@code role} and {@code logical.name}; none carries a token.
  */
@@ -50,7 +53,7 @@ public class AstraTokenMetrics implements MeterBinder {
         .description("Rotations (new token swapped in) of the startup token").tags(tags).register(registry);
     FunctionCounter.builder("astra.vault.token.failures", activity, TokenActivity::failures)
         .description("Failed renewal, rotation or revoke steps of the startup token").tags(tags).register(registry);
-    Timer issue = Timer.builder("astra.vault.token.issue").description("Time to obtain the startup token")
+    Timer issue = Timer.builder("astra.vault.token.issue").description("Time each issue of the token took (startup and rotations)")
         .tags(tags).register(registry);
     activity.onIssueLatency(issue::record);
   }

@@ -105,7 +105,7 @@ public class AstraVaultAutoConfiguration {
   @Conditional(OnStartupTokenCondition.class)
   public ManagedToken astraManagedToken(TokenManager manager, AstraVaultProperties properties,
       Environment environment, ObjectProvider<StartupTokenCustomizer> customizers,
-      ObjectProvider<ManagedTokenListener> listeners, TokenActivity activity) {
+      ObjectProvider<ManagedTokenListener> listeners) {
     AstraVaultProperties.Token t = properties.getToken();
     TokenRequest.Builder request = TokenRequest.builder()
         .org(StringUtils.hasText(t.getOrg()) ? t.getOrg()
@@ -136,14 +136,14 @@ public class AstraVaultAutoConfiguration {
     }
     try {
       return StartupTokens.obtain(manager, built, settings, properties.getStartupRetries(),
-          properties.getStartupBackoff(), StartupTokens.Sleeper.threadSleep(), activity);
+          properties.getStartupBackoff(), StartupTokens.Sleeper.threadSleep());
     } catch (AstraVaultStartupException e) {
       if (properties.isFailFast()) {
         throw e;
       }
       LOG.warn("astra.vault.fail-fast=false: starting without the startup token; it is obtained on first use. {}",
           e.getMessage());
-      return new DeferredManagedToken(manager, built, settings, activity, e);
+      return new DeferredManagedToken(manager, built, settings, e);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.astravault.ManagedToken;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.ManualScheduler;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +66,32 @@ class AstraTokensEndpointAndMetricsTest {
       registry.getMeters().forEach(m -> m.getId().getTags().forEach(
           t -> assertThat(t.getValue()).doesNotContain(context.getBean(ManagedToken.class).current())));
     });
+  }
+
+  @Test
+  void everyRotationIsTimedLikeTheStartupIssue() {
+    // ttl = max ttl: the handle cannot renew, so at 2/3 of (1h - 5m overlap) it rotates.
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.roles[0].max-ttl=1h",
+        "astra.vault.renewal.jitter=0").run(context -> {
+          SimpleMeterRegistry registry = new SimpleMeterRegistry();
+          context.getBean(AstraTokenMetrics.class).bindTo(registry);
+          Timer issue = registry.get("astra.vault.token.issue").tag("role", "reader").timer();
+          assertThat(issue.count()).isEqualTo(1);
+          String first = context.getBean(ManagedToken.class).current();
+
+          // The rotation's create is late by a scripted delay: the timer's max proves its latency was recorded.
+          Duration delay = Duration.ofMillis(120);
+          astra.fault(dev.astravault.test.Endpoint.CREATE_TOKEN).delay(delay);
+          context.getBean(ManualScheduler.class).advance(Duration.ofMinutes(37));
+          assertThat(context.getBean(ManagedToken.class).current()).isNotEqualTo(first);
+          assertThat(registry.get("astra.vault.token.rotations").functionCounter().count()).isEqualTo(1);
+          assertThat(issue.count()).isEqualTo(2);
+          assertThat(issue.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(delay.toMillis());
+
+          context.getBean(ManualScheduler.class).advance(Duration.ofMinutes(37));
+          assertThat(registry.get("astra.vault.token.rotations").functionCounter().count()).isEqualTo(2);
+          assertThat(issue.count()).isEqualTo(3);
+        });
   }
 
   @Test

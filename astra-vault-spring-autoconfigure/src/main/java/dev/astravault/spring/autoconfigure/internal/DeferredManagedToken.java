@@ -16,17 +16,15 @@ public final class DeferredManagedToken implements ManagedToken {
   private final TokenManager manager;
   private final TokenRequest request;
   private final RenewalSettings settings;
-  private final TokenActivity activity;
   private volatile @Nullable ManagedToken delegate;
   private volatile @Nullable RuntimeException lastFailure;
   private volatile boolean closed;
 
   public DeferredManagedToken(TokenManager manager, TokenRequest request, RenewalSettings settings,
-      TokenActivity activity, RuntimeException firstFailure) {
+      RuntimeException firstFailure) {
     this.manager = manager;
     this.request = request;
     this.settings = settings;
-    this.activity = activity;
     this.lastFailure = firstFailure;
   }
 
@@ -48,7 +46,7 @@ public final class DeferredManagedToken implements ManagedToken {
       if (delegate == null) {
         try {
           delegate = StartupTokens.obtain(manager, request, settings, 0, java.time.Duration.ZERO,
-              StartupTokens.Sleeper.threadSleep(), activity);
+              StartupTokens.Sleeper.threadSleep());
           lastFailure = null;
         } catch (RuntimeException e) {
           lastFailure = e;

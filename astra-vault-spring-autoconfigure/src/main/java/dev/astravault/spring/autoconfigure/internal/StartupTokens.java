@@ -55,14 +55,12 @@ public final class StartupTokens {
    * @throws AstraVaultStartupException when every attempt failed or a failure cannot pass by retrying
    */
   public static ManagedToken obtain(TokenManager manager, TokenRequest request, RenewalSettings settings,
-      int retries, Duration backoff, Sleeper sleeper, TokenActivity activity) {
+      int retries, Duration backoff, Sleeper sleeper) {
     Duration wait = backoff;
     for (int attempt = 1; ; attempt++) {
-      long start = System.nanoTime();
       try {
-        ManagedToken token = manager.manage(request, settings);
-        activity.recordIssueLatency(Duration.ofNanos(System.nanoTime() - start));
-        return token;
+        // The issue latency reaches the metrics through the handle's Issued event (see TokenActivity).
+        return manager.manage(request, settings);
       } catch (RuntimeException e) {
         if (!retryable(e) || attempt > retries) {
           throw explain("the startup token (org " + request.org() + ", role " + request.role() + ", logical name "

@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
 
 /**
- * Counts what happened to the startup token and remembers the last refresh outcome, for health, metrics and the
- * endpoint. A listener of the handle (events arrive off the renewal thread); reads are lock-free.
+ * Counts what happened to the startup token, remembers the last refresh outcome and passes on each issue's latency,
+ * for health, metrics and the endpoint. A listener of the handle (events arrive off the renewal thread), ordered
+ * first so that other listeners see counts that include their event; reads are lock-free.
  */
-public final class TokenActivity implements ManagedTokenListener {
+public final class TokenActivity implements ManagedTokenListener, Ordered {
   private final AtomicLong issues = new AtomicLong();
   private final AtomicLong renewals = new AtomicLong();
   private final AtomicLong rotations = new AtomicLong();
@@ -49,8 +51,15 @@ public final class TokenActivity implements ManagedTokenListener {
   }
 
   @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE;
+  }
+
+  /** Every issue: the first token's and each rotation's new one, each with its measured latency. */
+  @Override
   public void onIssued(ManagedTokenEvent.Issued event) {
     issues.incrementAndGet();
+    recordIssueLatency(event.issueLatency());
   }
 
   @Override
