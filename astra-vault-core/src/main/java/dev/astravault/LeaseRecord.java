@@ -1,5 +1,6 @@
 package dev.astravault;
 
+import dev.astravault.internal.Descriptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,7 +29,9 @@ public final class LeaseRecord {
   private final @Nullable String secret;
   private final @Nullable Instant generatedOn;
   private final Map<String, String> metadata;
-  private final String description;
+  // Null when it is the default tag (Descriptions.tag(leaseId, logicalName)), derived on read: it would otherwise
+  // repeat the lease id in every record held in memory. description() returns the same value either way.
+  private final @Nullable String description;
   private final Instant issuedAt;
   private final Duration ttl;
   private final Instant expiresAt;
@@ -54,7 +57,8 @@ public final class LeaseRecord {
     this.secret = b.secret;
     this.generatedOn = b.generatedOn;
     this.metadata = Map.copyOf(b.metadata);
-    this.description = Objects.requireNonNull(b.description, "description");
+    String description = Objects.requireNonNull(b.description, "description");
+    this.description = Descriptions.isTag(description, leaseId, logicalName) ? null : description;
     this.issuedAt = Objects.requireNonNull(b.issuedAt, "issuedAt");
     this.ttl = Objects.requireNonNull(b.ttl, "ttl");
     this.expiresAt = Objects.requireNonNull(b.expiresAt, "expiresAt");
@@ -104,7 +108,7 @@ public final class LeaseRecord {
     b.secret = secret;
     b.generatedOn = generatedOn;
     b.metadata = metadata;
-    b.description = description;
+    b.description = description();
     b.issuedAt = issuedAt;
     b.ttl = ttl;
     b.expiresAt = expiresAt;
@@ -177,7 +181,7 @@ public final class LeaseRecord {
 
   /** The description tag sent to Astra; recovery matches tokens by it. */
   public String description() {
-    return description;
+    return description != null ? description : Descriptions.tag(leaseId, logicalName);
   }
 
   public Instant issuedAt() {

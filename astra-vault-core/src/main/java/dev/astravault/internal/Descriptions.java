@@ -15,6 +15,19 @@ public final class Descriptions {
     return PREFIX + "lease=" + leaseId + (logicalName == null ? "" : " name=" + logicalName);
   }
 
+  /** Whether {@code description} is exactly {@code tag(leaseId, logicalName)}; allocates nothing. */
+  public static boolean isTag(String description, String leaseId, @Nullable String logicalName) {
+    int head = PREFIX.length() + "lease=".length();
+    int length = head + leaseId.length() + (logicalName == null ? 0 : " name=".length() + logicalName.length());
+    if (description.length() != length || !description.startsWith(PREFIX + "lease=")
+        || !description.startsWith(leaseId, head)) {
+      return false;
+    }
+    return logicalName == null
+        || description.startsWith(" name=", head + leaseId.length())
+        && description.startsWith(logicalName, head + leaseId.length() + " name=".length());
+  }
+
   /** The lease id in a description written by {@link #tag}, or null for any other description. */
   public static @Nullable String leaseId(@Nullable String description) {
     if (description == null || !description.startsWith(PREFIX + "lease=")) {

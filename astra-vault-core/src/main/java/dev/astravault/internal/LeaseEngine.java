@@ -27,10 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -58,18 +56,24 @@ public final class LeaseEngine implements AutoCloseable {
 
   private final RealTokenManager manager;
   private final Scheduler scheduler;
+  private final TimerQueue timers;
   private final Clock clock;
   private final Executor io;
   private final Executor events;
   private final boolean revokeOnClose;
   private final List<ThreadPoolExecutor> ownedExecutors = new ArrayList<>();
-  private final Set<ManagedLease> handles = ConcurrentHashMap.newKeySet();
+  // The open handles, as an intrusive doubly linked list through ManagedLease.prevHandle/nextHandle, guarded by
+  // `handles`: a concurrent set would add a node and a table slot per handle (about 40 B each).
+  private final Object handles = new Object();
+  private @Nullable ManagedLease first;
+  private int handleCount;
   private volatile boolean closed;
 
   LeaseEngine(RealTokenManager manager, Scheduler scheduler, Options options) {
     this.manager = manager;
     this.scheduler = scheduler;
     this.clock = manager.clock();
+    this.timers = new TimerQueue(scheduler, clock);
     this.revokeOnClose = options.revokeOnClose();
     this.io = options.ioExecutor() != null ? options.ioExecutor() : own(pool("astra-vault-io", 4, 65_536));
     this.events = options.eventExecutor() != null ? options.eventExecutor() : own(pool("astra-vault-events", 1,
@@ -118,7 +122,7 @@ public final class LeaseEngine implements AutoCloseable {
     }
     Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart);
     ManagedLease lease = new ManagedLease(this, request, settings, first, owned);
-    handles.add(lease);
+    link(lease);
     lease.start(issueLatency);
     return lease;
   }
@@ -133,6 +137,10 @@ public final class LeaseEngine implements AutoCloseable {
     return scheduler;
   }
 
+  TimerQueue timers() {
+    return timers;
+  }
+
   Executor io() {
     return io;
   }
@@ -142,7 +150,43 @@ public final class LeaseEngine implements AutoCloseable {
   }
 
   void forget(ManagedLease lease) {
-    handles.remove(lease);
+    synchronized (handles) {
+      if (lease.prevHandle == null && first != lease) {
+        return;   // already forgotten
+      }
+      if (lease.prevHandle != null) {
+        lease.prevHandle.nextHandle = lease.nextHandle;
+      } else {
+        first = lease.nextHandle;
+      }
+      if (lease.nextHandle != null) {
+        lease.nextHandle.prevHandle = lease.prevHandle;
+      }
+      lease.prevHandle = null;
+      lease.nextHandle = null;
+      handleCount--;
+    }
+  }
+
+  private void link(ManagedLease lease) {
+    synchronized (handles) {
+      lease.nextHandle = first;
+      if (first != null) {
+        first.prevHandle = lease;
+      }
+      first = lease;
+      handleCount++;
+    }
+  }
+
+  private List<ManagedLease> openHandles() {
+    synchronized (handles) {
+      List<ManagedLease> out = new ArrayList<>(handleCount);
+      for (ManagedLease l = first; l != null; l = l.nextHandle) {
+        out.add(l);
+      }
+      return out;
+    }
   }
 
   /** Delivers events off the renewal thread, guarded; nothing is allocated when no one listens. */
@@ -270,7 +314,7 @@ public final class LeaseEngine implements AutoCloseable {
     closed = true;
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     Duration timeout = Duration.ZERO;
-    for (ManagedLease lease : List.copyOf(handles)) {
+    for (ManagedLease lease : openHandles()) {
       if (revokeOnClose) {
         pending.add(lease.closeAsync());
         timeout = timeout.compareTo(lease.settings().closeTimeout()) < 0 ? lease.settings().closeTimeout() : timeout;
@@ -295,6 +339,8 @@ public final class LeaseEngine implements AutoCloseable {
   }
 
   int size() {
-    return handles.size();
+    synchronized (handles) {
+      return handleCount;
+    }
   }
 }

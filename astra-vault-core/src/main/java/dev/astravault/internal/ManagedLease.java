@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class ManagedLease implements ManagedToken {
   private static final Logger LOG = LoggerFactory.getLogger(ManagedToken.class);
   private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
+  private static final long NONE = Long.MIN_VALUE;
 
   private enum Life { RUNNING, STOPPED, CLOSED }
 
@@ -71,9 +72,17 @@ final class ManagedLease implements ManagedToken {
   private volatile ManagedTokenListener[] listeners;
 
   // Guarded by this.
-  private long timerGeneration;
-  private Scheduler.@Nullable Task timer;
-  private @Nullable Instant nextAttemptAt;
+  private int timerGeneration;
+  // Guarded by the engine's TimerQueue: this handle's slot in its heap (-1 when not armed), due time and generation.
+  long timerDue;
+  int timerIndex = -1;
+  int timerArmed;
+  // Guarded by the engine's handle list: this handle's neighbours in it.
+  @Nullable ManagedLease prevHandle;
+  @Nullable ManagedLease nextHandle;
+  // When the next refresh starts, in epoch nanoseconds (NONE: not planned); a long, not an Instant, to keep a
+  // 24-byte object per handle off the heap.
+  private long nextAttempt = NONE;
   private int failures;
   private boolean inFlight;
   private boolean forceRotate;
@@ -92,6 +101,10 @@ final class ManagedLease implements ManagedToken {
     this.servable = servable(current);
   }
 
+  private @Nullable Instant nextAttemptAt() {
+    return nextAttempt == NONE ? null : Instant.ofEpochSecond(0, nextAttempt);
+  }
+
   RenewalSettings settings() {
     return settings;
   }
@@ -101,7 +114,7 @@ final class ManagedLease implements ManagedToken {
     Instant now = engine.clock().instant();
     TokenSnapshot s = current;
     synchronized (this) {
-      nextAttemptAt = plan(s, now);
+      nextAttempt = TimerQueue.nanos(plan(s, now));
       arm(now);
     }
     emit(List.of(new ManagedTokenEvent.Issued(now, s.leaseId(), s.generation(), s.info(), issueLatency)));
@@ -221,17 +234,13 @@ final class ManagedLease implements ManagedToken {
 
   /** Arms the one timer for the earliest of: next attempt, hard margin, expiry. Bumps the generation. */
   private void arm(Instant now) {
-    Scheduler.Task old = timer;
-    if (old != null) {
-      old.cancel();
-    }
-    long generation = ++timerGeneration;
-    timer = null;
+    int generation = ++timerGeneration;
     if (life != Life.RUNNING) {
+      engine.timers().disarm(this);
       return;
     }
     TokenSnapshot s = current;
-    Instant wake = inFlight ? null : nextAttemptAt;
+    Instant wake = inFlight ? null : nextAttemptAt();
     if (s.state() == State.ACTIVE) {
       wake = min(wake, s.expiresAt().minus(settings.hardMargin(s.lease().ttl())));
     }
@@ -239,13 +248,15 @@ final class ManagedLease implements ManagedToken {
       wake = min(wake, s.expiresAt());
     }
     if (wake != null) {
-      timer = engine.scheduler().schedule(() -> onTimer(generation), Duration.between(now, wake));
+      engine.timers().arm(this, wake, generation);
+    } else {
+      engine.timers().disarm(this);
     }
   }
 
   // ------------------------------------------------------------------ timer (scheduler thread)
 
-  private void onTimer(long generation) {
+  void onTimer(int generation) {
     Instant now = engine.clock().instant();
     List<ManagedTokenEvent> events = new ArrayList<>(2);
     boolean refresh = false;
@@ -254,7 +265,6 @@ final class ManagedLease implements ManagedToken {
       if (generation != timerGeneration || life != Life.RUNNING) {
         return;
       }
-      timer = null;
       TokenSnapshot s = current;
       if (s.state() != State.EXPIRED && !now.isBefore(s.expiresAt())) {
         TokenSnapshot next = publish(s.withState(State.EXPIRED));
@@ -265,7 +275,7 @@ final class ManagedLease implements ManagedToken {
         TokenSnapshot next = publish(s.withState(State.EXPIRING));
         events.add(new ManagedTokenEvent.Expiring(now, s.leaseId(), next.generation(), s.expiresAt()));
       }
-      if (!inFlight && nextAttemptAt != null && !now.isBefore(nextAttemptAt)) {
+      if (!inFlight && nextAttempt != NONE && TimerQueue.nanos(now) >= nextAttempt) {
         inFlight = true;
         refresh = true;
       }
@@ -273,7 +283,7 @@ final class ManagedLease implements ManagedToken {
     }
     if (expired != null) {
       LOG.error("managed token of lease {} expired with no replacement; retrying", current.leaseId());
-      engine.auditFailure(current, "EXPIRY", expired, failures, nextAttemptAt);
+      engine.auditFailure(current, "EXPIRY", expired, failures, nextAttemptAt());
     }
     emit(events);
     if (refresh) {
@@ -331,7 +341,7 @@ final class ManagedLease implements ManagedToken {
           info.style(), info.generatedOn(), info.metadata(), lease);
       TokenSnapshot next = publish(new TokenSnapshot(new AstraToken(extended, token.token(), token.secret()),
           s.generation() + 1, life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
-      nextAttemptAt = plan(next, now);
+      nextAttempt = TimerQueue.nanos(plan(next, now));
       arm(now);
       events.add(new ManagedTokenEvent.Renewed(now, next.leaseId(), next.generation(), extended));
     }
@@ -381,7 +391,7 @@ final class ManagedLease implements ManagedToken {
         boolean unique = fresh.info().style() == dev.astravault.IssueStyle.UNIQUE;
         addDrain(new Drain(previous.leaseId(), previous.info(), unique ? freshLease : null,
             revokeAt.isBefore(now) ? now : revokeAt), now);
-        nextAttemptAt = plan(next, now);
+        nextAttempt = TimerQueue.nanos(plan(next, now));
         arm(now);
         events.add(new ManagedTokenEvent.Issued(now, freshLease, next.generation(), fresh.info(), issueLatency));
         events.add(new ManagedTokenEvent.Rotated(now, freshLease, next.generation(), previous.info(),
@@ -490,7 +500,7 @@ final class ManagedLease implements ManagedToken {
       attempt = ++failures;
       s = current;
       retryAt = now.plus(backoff(attempt, e, s.expiresAt(), now));
-      nextAttemptAt = retryAt;
+      nextAttempt = TimerQueue.nanos(retryAt);
       arm(now);
       notifyAll();
       if (life != Life.RUNNING) {
@@ -619,10 +629,7 @@ final class ManagedLease implements ManagedToken {
 
   private void cancelTimers() {
     timerGeneration++;
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
-    }
+    engine.timers().disarm(this);
     if (drains != null) {
       for (Drain d : drains) {
         if (d.task != null) {

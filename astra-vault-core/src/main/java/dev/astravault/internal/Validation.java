@@ -60,6 +60,9 @@ public final class Validation {
       throw new IllegalArgumentException("metadata has " + entries.size() + " entries; at most "
           + MAX_METADATA_ENTRIES + " are allowed");
     }
+    if (entries.isEmpty()) {
+      return Map.of();   // shared: no map per request, token and record when there is no metadata
+    }
     Map<String, String> copy = new LinkedHashMap<>();
     entries.forEach((key, value) -> {
       if (key == null || !METADATA_KEY.matcher(key).matches()) {
