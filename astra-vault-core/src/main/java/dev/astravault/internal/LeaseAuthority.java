@@ -6,6 +6,7 @@ import dev.astravault.Role;
 import dev.astravault.internal.astra.CreatedToken;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,15 @@ public interface LeaseAuthority {
    * the config returned holds a placeholder one and is not written to the store.
    */
   Optional<OrgConfig> readOrg(String org);
+
+  /**
+   * Every org the authority holds, listed there (not from the local cache), each with a placeholder root token as
+   * {@link #readOrg} gives.
+   */
+  List<OrgConfig> listOrgs();
+
+  /** Every role of one org (by id) that the authority holds, listed there. */
+  List<Role> listRoles(String orgId);
 
   /** The role as the authority has it, for a cache miss. */
   Optional<Role> readRole(String orgId, String roleName);

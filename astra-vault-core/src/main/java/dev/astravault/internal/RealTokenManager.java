@@ -134,7 +134,9 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public List<Org> orgs() {
-    return store.orgs().stream().map(OrgConfig::toOrg).toList();
+    LeaseAuthority authority = backend.authority();
+    // Vault mode: Vault holds the configs; the store only caches those this process used.
+    return (authority == null ? store.orgs() : authority.listOrgs()).stream().map(OrgConfig::toOrg).toList();
   }
 
   @Override
@@ -193,7 +195,9 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public List<Role> roles(String org) {
-    return store.roles(requireOrg(org).orgId());
+    String orgId = requireOrg(org).orgId();
+    LeaseAuthority authority = backend.authority();
+    return authority == null ? store.roles(orgId) : authority.listRoles(orgId);
   }
 
   @Override

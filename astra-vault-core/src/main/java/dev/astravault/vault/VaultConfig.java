@@ -32,6 +32,7 @@ public final class VaultConfig {
   private final @Nullable String clientKeyPem;
   private final Duration openTimeout;
   private final Duration readTimeout;
+  private final boolean verifyTokenOrg;
 
   private VaultConfig(Builder b) {
     this.address = b.address;
@@ -44,6 +45,7 @@ public final class VaultConfig {
     this.clientKeyPem = b.clientKeyPem;
     this.openTimeout = b.openTimeout;
     this.readTimeout = b.readTimeout;
+    this.verifyTokenOrg = b.verifyTokenOrg;
   }
 
   /** Starts a config for the Vault at {@code address}, e.g. {@code https://vault:8200}. */
@@ -100,10 +102,18 @@ public final class VaultConfig {
     return readTimeout;
   }
 
+  /**
+   * Whether each new token is checked with {@code GET <org url>/v2/currentOrg} (sent with that token) to belong to
+   * the org it was asked for. Default true: plugin v2.0.0 may mint it in another org (its cross-org client cache).
+   */
+  public boolean verifyTokenOrg() {
+    return verifyTokenOrg;
+  }
+
   /** A builder holding this config's values, to derive a variant (another mount, other credentials). */
   public Builder toBuilder() {
     Builder b = new Builder(address).mount(mount).callerMode(callerMode).auth(auth).openTimeout(openTimeout)
-        .readTimeout(readTimeout);
+        .readTimeout(readTimeout).verifyTokenOrg(verifyTokenOrg);
     b.namespace = namespace;
     b.caPem = caPem;
     b.clientCertPem = clientCertPem;
@@ -130,6 +140,7 @@ public final class VaultConfig {
     private @Nullable String clientKeyPem;
     private Duration openTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(30);
+    private boolean verifyTokenOrg = true;
 
     private Builder(URI address) {
       Objects.requireNonNull(address, "address");
@@ -204,6 +215,17 @@ public final class VaultConfig {
     /** Bounds each whole request (whole seconds, at least 1; default 30 s). */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = seconds("readTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Checks each new token's org with Astra's {@code /v2/currentOrg} (default true). A token of another org is
+     * revoked and reported as {@link dev.astravault.InvalidTokenResponseException}; so is a token whose org cannot
+     * be checked. Turn it off only when the app cannot reach the org's DevOps API URL, and never with plugin v2.0.0
+     * serving several orgs.
+     */
+    public Builder verifyTokenOrg(boolean verify) {
+      this.verifyTokenOrg = verify;
       return this;
     }
 

@@ -39,7 +39,7 @@ final class EngineFixture implements AutoCloseable {
   final FakeOrg fakeOrg;
   final OrgConfig org;
   final Backend backend;
-  /** In {@link Backend#VAULT}: the Vault whose Astra plugin (FIXED) mints tokens on {@link #astra}. */
+  /** In the Vault backends: the Vault whose Astra plugin mints tokens on {@link #astra}. */
   final @Nullable FakeVault vault;
   TokenManager tokens;
 
@@ -69,8 +69,11 @@ final class EngineFixture implements AutoCloseable {
         .callTimeout(Duration.ofSeconds(5))
         .astraClient(c -> c.sleeper(sleeps::add).retryPolicy(
             RetryPolicy.of(4, Duration.ofMillis(100), Duration.ofSeconds(10))));
-    if (backend == Backend.VAULT) {
-      vault = FakeVault.builder().clock(clock).pluginBehaviour(PluginBehaviour.FIXED).build().start();
+    PluginBehaviour plugin = backend.plugin;
+    if (plugin != null) {
+      // v2.0.0 accepts only 204 on delete (Astra's spec says 200): see Backend.VAULT_V2_0_0.
+      astra.deleteStatus(plugin == PluginBehaviour.V2_0_0 ? 204 : 200);
+      vault = FakeVault.builder().clock(clock).pluginBehaviour(plugin).build().start();
       builder.vault(VaultConfig.of(URI.create(vault.address()), VaultAuth.token(vault.rootToken())));
     } else {
       vault = null;
@@ -94,6 +97,7 @@ final class EngineFixture implements AutoCloseable {
     tokens.close();
     if (vault != null) {
       vault.close();
+      astra.deleteStatus(200);
     }
   }
 }

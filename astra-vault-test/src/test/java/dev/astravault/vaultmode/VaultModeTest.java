@@ -46,12 +46,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Vault mode end to end against FakeVault (with the Astra plugin on FakeAstra): an operator configures the org and
  * role in Vault with the root token; the app holds only Vault credentials (AppRole, Kubernetes or a token with a
- * narrow policy). Failures each give a typed error naming the cause, and no lease record is lost.
+ * narrow policy). Failures each give a typed error naming the cause, and no lease record is lost. Every scenario runs
+ * against the plugin with its bugs fixed and against v2.0.0 as released (with FakeAstra answering deletes with the
+ * 204 that v2.0.0 requires; {@link PluginV200Test} covers what v2.0.0 does differently).
  */
+@ParameterizedClass
+@EnumSource(PluginBehaviour.class)
 class VaultModeTest {
   static final String ROLE = "reader";
   static final String ROLE_ID = "approle-role-id";
@@ -59,6 +66,8 @@ class VaultModeTest {
   static final String JWT = "eyJhbGciOiJSUzI1NiJ9.service-account.signature";
 
   @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+
+  @Parameter PluginBehaviour plugin;
 
   final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
   final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -84,7 +93,8 @@ class VaultModeTest {
   void setUp() {
     astra.useClock(clock);
     org = astra.defaultOrg();
-    vault = FakeVault.builder().clock(clock).pluginBehaviour(PluginBehaviour.FIXED)
+    astra.deleteStatus(plugin == PluginBehaviour.V2_0_0 ? 204 : 200);
+    vault = FakeVault.builder().clock(clock).pluginBehaviour(plugin)
         .policy(appPolicy())
         .policy(Policy.builder("astra-reader").path("astra/config", Capability.READ)
             .path("astra/role", Capability.READ).build())
@@ -106,6 +116,7 @@ class VaultModeTest {
   void tearDown() {
     managers.forEach(TokenManager::close);
     vault.close();
+    astra.deleteStatus(200);
   }
 
   TokenManager manager(VaultAuth auth, CallerMode mode) {
@@ -280,6 +291,17 @@ class VaultModeTest {
   void thePluginsFiveHundredTextBecomesATypedErrorAndNothingIsLeftBehind() {
     astra.fault(Endpoint.CREATE_TOKEN).status(500);
     TokenManager app = appRoleApp();
+    if (plugin == PluginBehaviour.V2_0_0) {
+      // v2.0.0 never checks Astra's status: the JSON error decodes to an empty token, which it stores and leases.
+      // The library refuses it and tries to revoke the lease, which v2.0.0 cannot (it deletes clientIdSecrets/"").
+      assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("orders").issue())
+          .isInstanceOf(AstraVaultException.class).hasMessageContaining("without a clientId or token")
+          .hasMessageContaining("FAILED").hasMessageContaining("an operator must revoke it");
+      assertThat(app.leases("")).isEmpty();
+      assertThat(vault.leases()).hasSize(1);
+      assertThat(astra.liveTokens()).isEmpty();
+      return;
+    }
     assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("orders").issue())
         .isInstanceOf(AstraVaultException.class).hasMessageContaining("HTTP 500")
         .hasMessageContaining("error creating Astra token");
@@ -343,7 +365,16 @@ class VaultModeTest {
         .extracting(VaultRequest::method).containsOnly("GET");
 
     // The org written in setUp is in standard mode: a read returns the stored token and no lease.
-    appRoleApp().request().org("acme").role(ROLE).logicalName("orders").issue();
+    TokenManager app = appRoleApp();
+    if (plugin == PluginBehaviour.V2_0_0) {
+      // v2.0.0 still holds the sidecar org's Astra client and asks that org for acme's role id.
+      assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("orders").issue())
+          .isInstanceOf(AstraVaultException.class).hasMessageContaining("cross-org client cache");
+      // Any config write drops v2.0.0's cached client: the next call builds acme's.
+      manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD).writeOrg(OrgConfig.builder().orgId(org.orgId()).rootToken(org.rootToken()).url(astra.url().uri())
+          .logicalName("acme").build());
+    }
+    app.request().org("acme").role(ROLE).logicalName("orders").issue();
     assertThatThrownBy(() -> sidecar.request().org("acme").role(ROLE).logicalName("orders").perRequest().issue())
         .isInstanceOf(AstraVaultException.class).hasMessageContaining("without a lease");
     assertThat(sidecar.leases("")).hasSize(2);

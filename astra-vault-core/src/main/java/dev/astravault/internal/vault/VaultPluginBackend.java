@@ -1,6 +1,8 @@
 package dev.astravault.internal.vault;
 
+import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraVaultException;
+import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.IssueStyle;
 import dev.astravault.LeaseRecord;
 import dev.astravault.MaxTtlExceededException;
@@ -17,6 +19,7 @@ import dev.astravault.internal.astra.RemoteToken;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultConfig;
 import io.github.jopenlibs.vault.json.JsonObject;
+import io.github.jopenlibs.vault.json.JsonValue;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -24,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +60,7 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
   private final VaultSession session;
   private final String mount;
   private final CallerMode callerMode;
+  private final boolean verifyTokenOrg;
   private final Clock clock;
   private final TokenBackend astra;
   private final SecureRandom random = new SecureRandom();
@@ -68,6 +73,7 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     this.session = new VaultSession(config, clock);
     this.mount = config.mount();
     this.callerMode = config.callerMode();
+    this.verifyTokenOrg = config.verifyTokenOrg();
     this.clock = clock;
     this.astra = astra;
   }
@@ -146,6 +152,18 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     }
     expectOk("reading the config of org " + org, reply);
     JsonObject d = reply.data();
+    // Plugin v2.0.0 returns the root token in plaintext: dropped here, before anything else sees the reply.
+    d.remove("astra_token");
+    Optional<OrgConfig> config = orgFrom(d);
+    config.ifPresent(c -> {
+      vaultOrgs.put(org, c);
+      vaultOrgs.put(c.orgId(), c);
+    });
+    return config;
+  }
+
+  /** An org config from the plugin's config data (without its root token, which only Vault keeps). */
+  private static Optional<OrgConfig> orgFrom(JsonObject d) {
     String orgId = VaultReply.string(d, "org_id");
     String url = VaultReply.string(d, "url");
     if (orgId == null || orgId.isEmpty()) {
@@ -155,9 +173,53 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     OrgConfig config = OrgConfig.builder().orgId(orgId).rootToken(ROOT_TOKEN_HELD_BY_VAULT)
         .url(java.net.URI.create(url == null || url.isEmpty() ? OrgConfig.DEFAULT_URL.toString() : url))
         .logicalName(logical == null || logical.isEmpty() ? orgId : logical).build();
-    vaultOrgs.put(org, config);
-    vaultOrgs.put(orgId, config);
     return Optional.of(config);
+  }
+
+  @Override
+  public List<OrgConfig> listOrgs() {
+    VaultReply reply = session.list("listing org configs", path("configs"));
+    if (reply.status() == 404 || notFoundText(reply)) {
+      return List.of();   // v2.0.0: an empty list is a 500 "no configs found"
+    }
+    expectOk("listing org configs", reply);
+    JsonObject d = reply.data();
+    JsonValue info = d.get("key_info");
+    // v2.0.0 puts every org's root token in key_info: take the other fields and drop the rest at once.
+    JsonObject keyInfo = info != null && info.isObject() ? info.asObject() : new JsonObject();
+    d.remove("key_info");
+    List<OrgConfig> out = new ArrayList<>();
+    for (String orgId : VaultReply.strings(d, "keys")) {
+      JsonValue entry = keyInfo.get(orgId);
+      Optional<OrgConfig> config;
+      if (entry != null && entry.isObject()) {
+        entry.asObject().remove("astra_token");
+        config = orgFrom(entry.asObject());
+      } else {
+        vaultOrgs.remove(orgId);
+        config = readOrg(orgId);
+      }
+      config.ifPresent(c -> {
+        vaultOrgs.put(c.orgId(), c);
+        out.add(c);
+      });
+    }
+    return out;
+  }
+
+  @Override
+  public List<Role> listRoles(String orgId) {
+    VaultReply reply = session.list("listing roles", path("roles"));
+    if (reply.status() == 404 || notFoundText(reply)) {
+      return List.of();   // v2.0.0: an empty list is a 500 "no roles found"
+    }
+    expectOk("listing roles", reply);
+    // The keys are bare role names of every org (the same name once per org): read each in this org.
+    List<Role> out = new ArrayList<>();
+    for (String name : new java.util.LinkedHashSet<>(VaultReply.strings(reply.data(), "keys"))) {
+      readRole(orgId, name).ifPresent(out::add);
+    }
+    return out;
   }
 
   @Override
@@ -221,9 +283,13 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     String clientId = VaultReply.string(d, "clientId");
     String token = VaultReply.string(d, "token");
     if (clientId == null || clientId.isEmpty() || token == null || token.isEmpty()) {
-      revokeQuietly(leaseId);
-      throw new AstraVaultException(what + ": the plugin returned a lease without a clientId or token; the lease "
-          + "was revoked");
+      // v2.0.0 leases whatever a 4xx JSON body decodes to: an empty token.
+      String revoked = revokeQuietly(leaseId);
+      throw new AstraVaultException(what + ": the plugin returned a lease without a clientId or token (plugin "
+          + "v2.0.0 does not check Astra's status); " + revoked);
+    }
+    if (verifyTokenOrg) {
+      verifyOrg(what, org, leaseId, clientId, token);
     }
     Instant generatedOn = instant(VaultReply.string(d, "generatedOn"), clock.instant());
     Duration ttl = Duration.ofSeconds(VaultReply.number(reply.body(), "lease_duration", 0));
@@ -235,6 +301,31 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     CreatedToken created = new CreatedToken(clientId, "", org.orgId(), List.of(role.roleId()), token, generatedOn);
     LOG.debug("Vault issued token '{}' with lease {} for {}", clientId, leaseId, ttl);
     return new Issued(created, leaseId, ttl);
+  }
+
+  /**
+   * Plugin v2.0.0 calls Astra with the client of whichever org it used last: the token may belong to another org. Asks
+   * Astra which org the new token is in; a token we cannot place is revoked and never handed out.
+   */
+  private void verifyOrg(String what, OrgConfig org, String leaseId, String clientId, String token) {
+    String actual;
+    try {
+      actual = astra.validate(org, token);
+    } catch (RuntimeException e) {
+      String revoked = revokeQuietly(leaseId);
+      throw new InvalidTokenResponseException(what + ": could not check the org of new token '" + clientId
+          + "' with " + org.url() + "/v2/currentOrg (" + e.getClass().getSimpleName() + "); " + revoked
+          + " (VaultConfig.verifyTokenOrg)");
+    }
+    if (!org.orgId().equals(actual)) {
+      String revoked = revokeQuietly(leaseId);
+      LOG.error("Vault's Astra plugin issued token '{}' in org {} when asked for org {}: plugin v2.0.0 reuses the "
+          + "Astra client of the org it used last", clientId, actual, org.orgId());
+      throw new InvalidTokenResponseException(what + ": the plugin issued token '" + clientId + "' in org " + actual
+          + ", not " + org.orgId() + ". Plugin v2.0.0 calls Astra with the cached client (URL and root token) of "
+          + "the org it used last, whatever the org asked for (its cross-org client cache bug); " + revoked
+          + ". Use one plugin mount per org, or a plugin with the fix (see docs/vault.md)");
+    }
   }
 
   private AstraVaultException issueError(String what, OrgConfig org, Role role, LeaseRecord pending,
@@ -253,6 +344,11 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     Matcher m = UNKNOWN_ROLE.matcher(text);
     if (m.find()) {
       return new NotFoundException(NotFoundException.Kind.ROLE, role.name());
+    }
+    if (text.contains("Role ID not found")) {
+      return new AstraVaultException(VaultErrors.of(what, reply, null).getMessage() + " (Astra does not know role_id "
+          + role.roleId() + " in the org the plugin called: check the role, or, with plugin v2.0.0 serving several "
+          + "orgs, its cross-org client cache used another org's client; see docs/vault.md)");
     }
     return VaultErrors.of(what, reply, null);
   }
@@ -320,6 +416,8 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     if (reply.status() == 404 || notFoundText(reply) || reply.errorText().contains("no tokens found")) {
       return Set.of();
     }
+    // v2.0.0 puts every token, in plaintext, in key_info: only the keys (client ids) are kept.
+    reply.data().remove("key_info");
     expectOk("listing tokens", reply);
     return new HashSet<>(VaultReply.strings(reply.data(), "keys"));
   }
@@ -336,7 +434,34 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     if (reply.status() == 204 || reply.status() == 200 || reply.status() == 202) {
       return known;
     }
-    throw VaultErrors.of("revoking lease " + record.leaseId(), reply, null);
+    AstraVaultException error = VaultErrors.of("revoking lease " + record.leaseId(), reply, null);
+    Matcher status = ASTRA_DELETE_STATUS.matcher(reply.errorText());
+    if (status.find() && status.group(1).startsWith("2")) {
+      // v2.0.0 counts only 204 as deleted; Astra's spec answers 200. The token is gone, Vault's lease is not.
+      throw new AstraVaultException(error.getMessage() + ". Astra answered " + status.group(1) + ", which plugin "
+          + "v2.0.0 does not accept (only 204): the token " + tokenState(org, record) + ", but Vault keeps the "
+          + "lease, retries the revoke and then marks it irrevocable, and the plugin keeps its record (the triple "
+          + "stays taken). See docs/vault.md, \"Running against plugin v2.0.0\"");
+    }
+    throw error;
+  }
+
+  private static final Pattern ASTRA_DELETE_STATUS = Pattern.compile("unable to delete token in astra; (\\d{3})");
+
+  /** Whether Astra still accepts the token: the plugin's revoke error does not say whether Astra deleted it. */
+  private String tokenState(OrgConfig org, LeaseRecord record) {
+    String token = record.token().orElse("");
+    if (token.isEmpty()) {
+      return "may already be deleted in Astra";
+    }
+    try {
+      astra.validate(org, token);
+      return "still works in Astra";
+    } catch (AstraAuthenticationException e) {
+      return "no longer authenticates in Astra (Astra deleted it)";
+    } catch (RuntimeException e) {
+      return "may already be deleted in Astra (checking failed: " + e.getClass().getSimpleName() + ")";
+    }
   }
 
   private boolean lookupQuietly(String leaseId) {
@@ -344,11 +469,21 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     return reply.ok();
   }
 
-  private void revokeQuietly(String leaseId) {
+  /** Revokes a lease we will not hand out; says what happened, for the caller's message. */
+  private String revokeQuietly(String leaseId) {
     try {
-      session.write("revoking lease", "sys/leases/revoke", Map.of("lease_id", leaseId));
+      VaultReply reply = session.write("revoking lease", "sys/leases/revoke", Map.of("lease_id", leaseId));
+      if (reply.ok()) {
+        return "its Vault lease " + leaseId + " was revoked";
+      }
+      String text = VaultErrors.scrub(reply.errorText());
+      LOG.warn("could not revoke Vault lease {}: HTTP {}: {}", leaseId, reply.status(), text);
+      return "revoking its Vault lease " + leaseId + " FAILED (HTTP " + reply.status() + ": " + text
+          + "); an operator must revoke it";
     } catch (RuntimeException e) {
       LOG.warn("could not revoke Vault lease {}: {}", leaseId, e.getClass().getSimpleName());
+      return "revoking its Vault lease " + leaseId + " FAILED (" + e.getClass().getSimpleName()
+          + "); an operator must revoke it";
     }
   }
 

@@ -30,6 +30,12 @@ public record VaultReply(String path, int status, JsonObject body) {
     }
   }
 
+  /** Path and status only: a body may hold a token (and v2.0.0's config and list replies hold root tokens). */
+  @Override
+  public String toString() {
+    return "VaultReply[" + path + ", HTTP " + status + "]";
+  }
+
   public boolean ok() {
     return status >= 200 && status < 300;
   }
