@@ -173,12 +173,12 @@ final class ConfigCommand {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the org configs.")
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"Lists the org configs, never their root tokens.",
+          "Vault mode: lists <mount>/configs (needs the list capability on it)."})
   static final class ListOrgs extends CliCommand {
     @Override
     int run() {
-      root().requireDirectMode("config list", "the TokenManager lists only the orgs it holds, and in Vault mode "
-          + "Vault holds them; use `config read --org-id ID` for one org");
       out().list(manager().orgs().stream().map(Views::org).toList(), List.of("orgId", "logicalName", "url"),
           "No configs found.");
       return 0;

@@ -88,15 +88,15 @@ final class RoleCommand {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the roles of one org, or of all.")
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"Lists the roles of one org, or of all.",
+          "Vault mode: lists <mount>/roles and reads each role for its org (needs list on roles, read on role)."})
   static final class ListRoles extends CliCommand {
     @Option(names = "--org-id", paramLabel = "ID", description = "Only this org (default: all orgs).")
     @Nullable String orgId;
 
     @Override
     int run() {
-      root().requireDirectMode("role list", "the TokenManager lists only the roles it holds, and in Vault mode "
-          + "Vault holds them; use `role read --org-id ID --role-name NAME` for one role");
       List<Map<String, @Nullable Object>> rows = new ArrayList<>();
       for (Org org : orgsOrAll(orgId)) {
         manager().roles(org.orgId()).stream().map(Views::role).forEach(rows::add);

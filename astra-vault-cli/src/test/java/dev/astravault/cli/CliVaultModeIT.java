@@ -146,8 +146,12 @@ class CliVaultModeIT {
         .expectExit(2);
     assertThat(argv.stderr()).contains("warning: argument 6 looks like a Vault token and was refused");
 
+    // Listing needs the list capability: a policy without it is access denied, naming the path.
+    CliProcess.Result noList = cli.runWith(reader, null, "config", "list").expectExit(1);
+    assertOneLine(noList, "astra-vault: listing org configs: Vault denied access to astra/configs (HTTP 403");
+
     // Direct-only commands say so.
-    assertOneLine(cli.run("config", "list").expectExit(1), "astra-vault: `config list` works in direct mode only");
+    assertOneLine(cli.run("reap").expectExit(1), "astra-vault: `reap` works in direct mode only");
     assertOneLine(cli.run("role", "sync", "--org-id", "acme").expectExit(2),
         "astra-vault: in Vault mode `role sync` needs the org's root token");
 

@@ -81,6 +81,20 @@ final class PluginWorkflow {
           .json()).containsEntry("ttl", 7200.0).containsEntry("maxTtl", 7200.0);
     }
 
+    // config list and role list: in Vault mode listed from Vault (astra/configs, astra/roles and a read per role)
+    List<Map<String, Object>> configs = cli.run("config", "list", "--format", "json").ok().jsonList();
+    assertThat(configs).singleElement().satisfies(c -> assertThat(c).containsOnlyKeys("orgId", "logicalName", "url")
+        .containsEntry("orgId", orgId).containsEntry("logicalName", "prod"));
+    List<Map<String, Object>> roles = cli.run("role", "list", "--org-id", "prod", "--format", "json").ok()
+        .jsonList();
+    assertThat(roles).extracting(r -> r.get("roleName")).contains("api_ro_user", "organization_administrator")
+        .doesNotContain("r_w_user").doesNotHaveDuplicates();
+    assertThat(roles).allSatisfy(r -> assertThat(r).containsOnlyKeys("roleName", "roleId", "orgId", "ttl", "maxTtl")
+        .containsEntry("orgId", orgId));
+    assertThat(roles).filteredOn(r -> "api_ro_user".equals(r.get("roleName"))).singleElement()
+        .satisfies(r -> assertThat(r).containsEntry("ttl", 7200.0).containsEntry("maxTtl", 7200.0));
+    assertThat(cli.run("role", "list").ok().stdout()).contains("api_ro_user").contains(orgId);
+
     // 2. token issue with metadata: JSON, then table
     CliProcess.Result issuedA = cli.run("token", "issue", "--org-id", orgId, "--role-name", "api_ro_user",
         "--logical-name", "orders", "--metadata", "owner=team-orders", "--metadata", "purpose=e2e=yes",
