@@ -151,7 +151,7 @@ class PluginV200Test {
   }
 
   @Test
-  void theCheckPassesForEveryOrgOnceTheCacheMatches() {
+  void eachOrgWorksOnlyWhileV200CachesItsClient() {
     operator.writeRole(RoleSpec.builder().org("second").name(ROLE).roleId(astra.roleId(second, "API RO Svc Acct"))
         .build());
     TokenManager app = app();
@@ -162,6 +162,23 @@ class PluginV200Test {
     assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("x").issue())
         .isInstanceOf(AstraVaultException.class).hasMessageContaining("Role ID not found");
     assertThat(vault.leases()).hasSize(1);
+
+    // A config write resets the cache; acme's client is cached next, and second's token cannot be revoked with it.
+    operator.writeOrg(OrgConfig.builder().orgId(acme.orgId()).rootToken(acme.rootToken()).url(astra.url().uri())
+        .logicalName("acme").build());
+    AstraToken a = app.request().org("acme").role(ROLE).logicalName("x").issue();
+    assertThatThrownBy(() -> app.revoke(b.lease().leaseId())).isInstanceOf(AstraVaultException.class)
+        .hasMessageContaining("unable to delete token in astra; 404");
+    assertThat(((RealTokenManager) app).store().get(b.lease().leaseId())).hasValueSatisfying(r ->
+        assertThat(r.state()).isEqualTo(LeaseState.REVOKE_FAILED));
+    assertThat(astra.isLive(b.token())).isTrue();
+    // Once second's client is cached again, the retry works.
+    operator.writeOrg(OrgConfig.builder().orgId(second.orgId()).rootToken(second.rootToken())
+        .url(astra.url().uri()).logicalName("second").build());
+    app.request().org("second").role(ROLE).logicalName("y").issue();
+    app.revoke(b.lease().leaseId());
+    assertThat(astra.isLive(b.token())).isFalse();
+    assertThat(astra.isLive(a.token())).isTrue();
   }
 
   // ------------------------------------------------------------------ DELETE must be 204
