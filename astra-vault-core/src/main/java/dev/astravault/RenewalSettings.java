@@ -36,6 +36,7 @@ public final class RenewalSettings {
   private final Duration backoffCap;
   private final Duration maxWait;
   private final Duration closeTimeout;
+  private final int startupAttempts;
   private final List<ManagedTokenListener> listeners;
 
   private RenewalSettings(Builder b) {
@@ -48,6 +49,7 @@ public final class RenewalSettings {
     this.backoffCap = b.backoffCap;
     this.maxWait = b.maxWait;
     this.closeTimeout = b.closeTimeout;
+    this.startupAttempts = b.startupAttempts;
     this.listeners = List.copyOf(b.listeners);
   }
 
@@ -71,6 +73,7 @@ public final class RenewalSettings {
     b.backoffCap = backoffCap;
     b.maxWait = maxWait;
     b.closeTimeout = closeTimeout;
+    b.startupAttempts = startupAttempts;
     b.listeners.addAll(listeners);
     return b;
   }
@@ -119,6 +122,16 @@ public final class RenewalSettings {
     return closeTimeout;
   }
 
+  /**
+   * How many attempts {@link TokenManager#manage(TokenRequest, RenewalSettings)} makes at the first token before it
+   * throws {@link ManagedTokenStartException}; default 3. Only transient failures (unreachable, timeout, 5xx, 429)
+   * are retried, with the same back-off as the handle's ({@link #backoffBase()} doubling up to {@link #backoffCap()},
+   * equal jitter, at least a {@code Retry-After}), waited on the manager's {@link Scheduler}.
+   */
+  public int startupAttempts() {
+    return startupAttempts;
+  }
+
   /** Listeners that see every event of the handle, from the {@code Issued} event of its first token on. */
   public List<ManagedTokenListener> listeners() {
     return listeners;
@@ -154,7 +167,7 @@ public final class RenewalSettings {
     return "RenewalSettings[refreshFraction=" + refreshFraction + ", jitter=" + jitter + ", hardMargin=max("
         + minHardMargin + ", " + hardMarginFraction + "), rotationOverlap=" + rotationOverlap + ", backoff="
         + backoffBase + ".." + backoffCap + ", maxWait=" + maxWait + ", closeTimeout=" + closeTimeout
-        + ", listeners=" + listeners.size() + "]";
+        + ", startupAttempts=" + startupAttempts + ", listeners=" + listeners.size() + "]";
   }
 
   /** Builds {@link RenewalSettings}; setters check their own value, {@link #build()} checks them together. */
@@ -168,6 +181,7 @@ public final class RenewalSettings {
     private Duration backoffCap = Duration.ofMinutes(5);
     private Duration maxWait = Duration.ofSeconds(5);
     private Duration closeTimeout = Duration.ofSeconds(10);
+    private int startupAttempts = 3;
     private final List<ManagedTokenListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -222,6 +236,15 @@ public final class RenewalSettings {
     /** How long {@link ManagedToken#close()} waits for its revokes; default 10 s. */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = Validation.requireNonNegative("closeTimeout", timeout);
+      return this;
+    }
+
+    /** How many attempts {@code manage()} makes at the first token (at least 1; 1 = fail at once); default 3. */
+    public Builder startupAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("startupAttempts must be at least 1: " + attempts);
+      }
+      this.startupAttempts = attempts;
       return this;
     }
 

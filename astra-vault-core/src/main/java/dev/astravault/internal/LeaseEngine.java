@@ -26,9 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -65,6 +67,8 @@ public final class LeaseEngine implements AutoCloseable {
   // The open handles, as an intrusive doubly linked list through ManagedLease.prevHandle/nextHandle, guarded by
   // `handles`: a concurrent set would add a node and a table slot per handle (about 40 B each).
   private final Object handles = new Object();
+  // Handles closed while a refresh was under way, until it ends: only those, so no per-handle field for it.
+  private final Map<ManagedLease, CompletableFuture<Void>> closingRefreshes = new ConcurrentHashMap<>();
   private @Nullable ManagedLease first;
   private int handleCount;
   private volatile boolean closed;
@@ -99,7 +103,10 @@ public final class LeaseEngine implements AutoCloseable {
     return executor;
   }
 
-  /** Issues the first token synchronously (fail fast) and starts the handle. */
+  /**
+   * Issues the first token synchronously, retrying transient failures up to {@code startupAttempts} times (see
+   * {@link StartupRetry}), and starts the handle.
+   */
   public ManagedToken manage(TokenRequest request, RenewalSettings settings) {
     if (closed) {
       throw new IllegalStateException("the token manager is closed");
@@ -110,9 +117,12 @@ public final class LeaseEngine implements AutoCloseable {
     settings.checkFits(request.ttl().orElse(role.ttl()), role.maxTtl());
     boolean owned = true;
     AstraToken first;
-    long issueStart = System.nanoTime(); // monotonic, for the Issued event's latency
+    long[] issueStart = new long[1]; // monotonic, for the Issued event's latency: the attempt that succeeded
     try {
-      first = manager.issue(request);
+      first = StartupRetry.issue(request, settings, scheduler, () -> {
+        issueStart[0] = System.nanoTime();
+        return manager.issue(request);
+      });
     } catch (TokenAlreadyExistsException taken) {
       // A durable store may already hold this triple's token (a restart): adopt it instead of failing, but do not
       // claim it as ours to revoke on close; the next rotation replaces it with one we own.
@@ -120,7 +130,7 @@ public final class LeaseEngine implements AutoCloseable {
           taken);
       owned = false;
     }
-    Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart);
+    Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart[0]);
     ManagedLease lease = new ManagedLease(this, request, settings, first, owned);
     link(lease);
     lease.start(issueLatency);
@@ -147,6 +157,18 @@ public final class LeaseEngine implements AutoCloseable {
 
   RealTokenManager manager() {
     return manager;
+  }
+
+  /** Completes when the refresh under way on {@code lease} ends (see {@link ManagedLease#closeAsync()}). */
+  CompletableFuture<Void> awaitRefresh(ManagedLease lease) {
+    return closingRefreshes.computeIfAbsent(lease, l -> new CompletableFuture<>());
+  }
+
+  void refreshEnded(ManagedLease lease) {
+    CompletableFuture<Void> waiting = closingRefreshes.remove(lease);
+    if (waiting != null) {
+      waiting.complete(null);
+    }
   }
 
   void forget(ManagedLease lease) {
@@ -319,7 +341,7 @@ public final class LeaseEngine implements AutoCloseable {
         pending.add(lease.closeAsync());
         timeout = timeout.compareTo(lease.settings().closeTimeout()) < 0 ? lease.settings().closeTimeout() : timeout;
       } else {
-        lease.stop();
+        lease.stop(true);   // the backend closes next: no overlap revoke could run any more
       }
     }
     await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeout, "closing managed tokens");

@@ -1,6 +1,5 @@
 package dev.astravault.internal;
 
-import dev.astravault.AstraRateLimitedException;
 import dev.astravault.AstraToken;
 import dev.astravault.Lease;
 import dev.astravault.LeaseExpiredException;
@@ -293,9 +292,27 @@ final class ManagedLease implements ManagedToken {
 
   private void submitRefresh() {
     try {
-      engine.io().execute(this::refresh);
+      engine.io().execute(() -> {
+        try {
+          refresh();
+        } finally {
+          refreshEnded();
+        }
+      });
     } catch (RuntimeException rejected) {
       failed(Stage.SUBMIT, rejected);
+      refreshEnded();
+    }
+  }
+
+  /** After a refresh, including the revoke of a new token that arrived after close: lets a waiting close() return. */
+  private void refreshEnded() {
+    boolean closed;
+    synchronized (this) {
+      closed = life == Life.CLOSED;
+    }
+    if (closed) {
+      engine.refreshEnded(this);
     }
   }
 
@@ -423,14 +440,14 @@ final class ManagedLease implements ManagedToken {
       old.cancel();
     }
     Instant due = drain.revokeAt;
-    drain.task = life == Life.RUNNING ? engine.scheduler().schedule(() -> onDrainTimer(drain, due),
+    drain.task = life != Life.CLOSED ? engine.scheduler().schedule(() -> onDrainTimer(drain, due),
         Duration.between(now, due)) : null;
   }
 
   private void onDrainTimer(Drain drain, Instant due) {
     synchronized (this) {
-      // Superseded (re-armed, dropped, stopped or closed): do nothing.
-      if (life != Life.RUNNING || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
+      // Superseded (re-armed, dropped or closed): do nothing. A stopped handle still ends its overlaps.
+      if (life == Life.CLOSED || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
         return;
       }
       drain.task = null;
@@ -481,7 +498,7 @@ final class ManagedLease implements ManagedToken {
       drain.revokeAt = retryAt;
       armDrain(drain, now);
       generation = current.generation();
-      if (life != Life.RUNNING) {
+      if (life == Life.CLOSED || drain.task == null) {
         retryAt = null;
       }
     }
@@ -525,13 +542,7 @@ final class ManagedLease implements ManagedToken {
    */
   private Duration backoff(int attempt, RuntimeException e, @Nullable Instant expiresAt, Instant now) {
     long base = settings.backoffBase().toMillis();
-    long cap = settings.backoffCap().toMillis();
-    int shift = Math.min(attempt - 1, 30);
-    long ceiling = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
-    long wait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling - ceiling / 2 + 1);
-    if (e instanceof AstraRateLimitedException limited && limited.retryAfter().isPresent()) {
-      wait = Math.max(wait, Math.min(cap, limited.retryAfter().get().toMillis()));
-    }
+    long wait = Backoff.millis(settings, attempt, e);
     if (expiresAt != null && now.isBefore(expiresAt)) {
       long half = Duration.between(now, expiresAt).toMillis() / 2;
       wait = Math.min(wait, Math.max(half, base / 2));
@@ -560,14 +571,27 @@ final class ManagedLease implements ManagedToken {
     }
   }
 
+  /**
+   * Stops renewing and rotating. A token still in its rotation overlap is revoked at the end of the overlap as
+   * planned (and, UNIQUE style, its successor promoted): it is no longer served, and leaving it would leave the triple
+   * with an unpromoted successor.
+   */
   @Override
   public void stop() {
+    stop(false);
+  }
+
+  /** {@code dropDrains}: also cancel the overlap revokes (the manager is shutting down without revoking). */
+  void stop(boolean dropDrains) {
     synchronized (this) {
       if (life != Life.RUNNING) {
+        if (dropDrains && life == Life.STOPPED) {
+          cancelTimers(true);
+        }
         return;
       }
       life = Life.STOPPED;
-      cancelTimers();
+      cancelTimers(dropDrains);
       TokenSnapshot s = current;
       if (s.state() != State.EXPIRED) {
         publish(s.withState(State.STOPPED));
@@ -585,12 +609,18 @@ final class ManagedLease implements ManagedToken {
   /** Marks the handle closed and revokes what it owns on the I/O executor; completes when the revokes finish. */
   CompletableFuture<Void> closeAsync() {
     List<TokenInfo> toRevoke = new ArrayList<>(2);
+    List<CompletableFuture<Void>> revokes = new ArrayList<>(3);
     synchronized (this) {
       if (life == Life.CLOSED) {
         return CompletableFuture.completedFuture(null);
       }
       life = Life.CLOSED;
-      cancelTimers();
+      cancelTimers(true);
+      if (inFlight) {
+        // A renewal or rotation is under way on the I/O executor: wait for it (a new token it brings is revoked at
+        // once, see swap), bounded by closeTimeout like the revokes.
+        revokes.add(engine.awaitRefresh(this));
+      }
       TokenSnapshot s = current;
       if (owned) {
         toRevoke.add(s.info());
@@ -602,7 +632,6 @@ final class ManagedLease implements ManagedToken {
       publish(s.withState(State.CLOSED));
     }
     engine.forget(this);
-    List<CompletableFuture<Void>> revokes = new ArrayList<>(toRevoke.size());
     for (TokenInfo info : toRevoke) {
       String leaseId = info.lease().leaseId();
       CompletableFuture<Void> done = new CompletableFuture<>();
@@ -627,10 +656,10 @@ final class ManagedLease implements ManagedToken {
     return CompletableFuture.allOf(revokes.toArray(CompletableFuture[]::new));
   }
 
-  private void cancelTimers() {
+  private void cancelTimers(boolean drainsToo) {
     timerGeneration++;
     engine.timers().disarm(this);
-    if (drains != null) {
+    if (drainsToo && drains != null) {
       for (Drain d : drains) {
         if (d.task != null) {
           d.task.cancel();
