@@ -151,6 +151,18 @@ class PluginV200Test {
   }
 
   @Test
+  void aTokenWhoseOrgCannotBeCheckedIsRevokedAndRefused() {
+    TokenManager app = app();
+    astra.fault(dev.astravault.test.Endpoint.CURRENT_ORG).status(503).times(20);
+    assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("orders").issue())
+        .isInstanceOf(InvalidTokenResponseException.class).hasMessageContaining("could not check the org")
+        .hasMessageContaining("was revoked");
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(vault.leases()).isEmpty();
+    assertThat(app.leases("")).isEmpty();
+  }
+
+  @Test
   void eachOrgWorksOnlyWhileV200CachesItsClient() {
     operator.writeRole(RoleSpec.builder().org("second").name(ROLE).roleId(astra.roleId(second, "API RO Svc Acct"))
         .build());
