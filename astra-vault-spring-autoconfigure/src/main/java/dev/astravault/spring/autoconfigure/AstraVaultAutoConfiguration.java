@@ -58,9 +58,10 @@ public class AstraVaultAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  public LeaseStore astraLeaseStore(AstraVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+  public LeaseStore astraLeaseStore(AstraVaultProperties properties, ObjectProvider<DataSource> dataSource,
+      ObjectProvider<Clock> clock) {
     TokenManagerFactory.checkMode(properties);
-    return TokenManagerFactory.leaseStore(properties, dataSource::getIfUnique);
+    return TokenManagerFactory.leaseStore(properties, dataSource::getIfUnique, clock.getIfUnique());
   }
 
   @Bean

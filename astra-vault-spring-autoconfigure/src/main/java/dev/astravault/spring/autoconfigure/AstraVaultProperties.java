@@ -37,6 +37,14 @@ public class AstraVaultProperties {
   /** The Astra organizations this service may mint tokens in (direct mode). */
   private List<Org> orgs = new ArrayList<>();
 
+  /**
+   * Orgs read from Vault KV at startup, root tokens included, so that only Vault holds them (direct mode): the path of
+   * one secret in {@code astra.vault.vault.kv-mount}, e.g. {@code astra/orgs/prod}, or a folder ending in {@code /}
+   * whose every secret is an org. A secret holds {@code org_id}, {@code root_token} and optionally {@code url} and
+   * {@code logical_name}. Added to {@code orgs[*]}.
+   */
+  private @Nullable String orgsVaultPath;
+
   /** Roles to create or update at startup (direct mode); roles already in a durable store need not be listed. */
   private List<Role> roles = new ArrayList<>();
 
@@ -73,7 +81,10 @@ public class AstraVaultProperties {
    */
   private boolean revokeOnShutdown = true;
 
-  /** The Vault connection used in {@code vault} mode (and by the {@code vault-kv} store). */
+  /**
+   * The Vault connection used in {@code vault} mode, and by the {@code vault-kv} store, {@code store.key-vault-path}
+   * and {@code orgs-vault-path}.
+   */
   private Vault vault = new Vault();
 
   /** The health indicator. */
@@ -281,13 +292,24 @@ public class AstraVaultProperties {
     /** The SQLite database file ({@code type=sqlite}). */
     private @Nullable Path sqliteFile;
 
+    /** The Vault KV store ({@code type=vault-kv}). */
+    private VaultKv vaultKv = new VaultKv();
+
     /**
-     * The environment variable holding the base64 key(s) that encrypt secrets at rest (jdbc and sqlite stores).
+     * The environment variable holding the base64 key(s) that encrypt secrets at rest (jdbc, sqlite and vault-kv
+     * stores).
      */
     private String keyEnv = "ASTRA_VAULT_KEY";
 
     /** A file holding the encryption key(s), one base64 key per line; preferred over {@code key-env} when set. */
     private @Nullable Path keyFile;
+
+    /**
+     * The Vault KV secret holding the encryption key (field {@code key}, optionally {@code key_id} and
+     * {@code previous}): a path in {@code astra.vault.vault.kv-mount}, e.g. {@code astra-vault/store-key}. Preferred
+     * over {@code key-file} and {@code key-env} when set, so the key never sits in the environment or on disk.
+     */
+    private @Nullable String keyVaultPath;
 
     /**
      * Keep no secrets in the database (jdbc and sqlite stores): secrets stay in memory and leases issued before a
@@ -317,6 +339,22 @@ public class AstraVaultProperties {
 
     public void setSqliteFile(@Nullable Path sqliteFile) {
       this.sqliteFile = sqliteFile;
+    }
+
+    public VaultKv getVaultKv() {
+      return vaultKv;
+    }
+
+    public void setVaultKv(VaultKv vaultKv) {
+      this.vaultKv = vaultKv;
+    }
+
+    public @Nullable String getKeyVaultPath() {
+      return keyVaultPath;
+    }
+
+    public void setKeyVaultPath(@Nullable String keyVaultPath) {
+      this.keyVaultPath = keyVaultPath;
     }
 
     public String getKeyEnv() {
@@ -352,8 +390,25 @@ public class AstraVaultProperties {
     JDBC,
     /** A SQLite file. */
     SQLITE,
-    /** Vault's KV engine (vault mode). */
+    /**
+     * Vault's KV version 2 engine ({@code astra.vault.vault.kv-mount}), through the {@code astra.vault.vault.*}
+     * connection, in either mode; secrets are encrypted before they reach Vault.
+     */
     VAULT_KV
+  }
+
+  /** The Vault KV store. */
+  public static class VaultKv {
+    /** The folder in {@code astra.vault.vault.kv-mount} that holds the store's entries; one per fleet of services. */
+    private String pathPrefix = "astra-vault";
+
+    public String getPathPrefix() {
+      return pathPrefix;
+    }
+
+    public void setPathPrefix(String pathPrefix) {
+      this.pathPrefix = pathPrefix;
+    }
   }
 
   /** The JDBC store. */
@@ -552,7 +607,10 @@ public class AstraVaultProperties {
     }
   }
 
-  /** The Vault connection (vault mode). */
+  /**
+   * The Vault connection: the Astra plugin in vault mode, and Vault KV for the {@code vault-kv} store, the store key
+   * ({@code store.key-vault-path}) and orgs ({@code orgs-vault-path}) in either mode.
+   */
   public static class Vault {
     /** The Vault server, e.g. {@code https://vault:8200}. */
     private @Nullable URI uri;
@@ -577,6 +635,12 @@ public class AstraVaultProperties {
 
     /** Where the Astra secrets plugin is mounted. */
     private String mount = "astra";
+
+    /** Where the KV engine of the vault-kv store, the store key and the orgs is mounted, e.g. {@code team/kv}. */
+    private String kvMount = "secret";
+
+    /** The version (1 or 2) of the KV engine at {@code kv-mount}; the vault-kv store needs 2. */
+    private int kvVersion = 2;
 
     /** The Vault namespace (Vault Enterprise). */
     private @Nullable String namespace;
@@ -643,6 +707,25 @@ public class AstraVaultProperties {
 
     public void setMount(String mount) {
       this.mount = mount;
+    }
+
+    public String getKvMount() {
+      return kvMount;
+    }
+
+    public void setKvMount(String kvMount) {
+      this.kvMount = kvMount;
+    }
+
+    public int getKvVersion() {
+      return kvVersion;
+    }
+
+    public void setKvVersion(int kvVersion) {
+      if (kvVersion != 1 && kvVersion != 2) {
+        throw new IllegalArgumentException("astra.vault.vault.kv-version must be 1 or 2, was " + kvVersion);
+      }
+      this.kvVersion = kvVersion;
     }
 
     public @Nullable String getNamespace() {
@@ -725,6 +808,14 @@ public class AstraVaultProperties {
 
   public void setOrgs(List<Org> orgs) {
     this.orgs = orgs;
+  }
+
+  public @Nullable String getOrgsVaultPath() {
+    return orgsVaultPath;
+  }
+
+  public void setOrgsVaultPath(@Nullable String orgsVaultPath) {
+    this.orgsVaultPath = orgsVaultPath;
   }
 
   public List<Role> getRoles() {

@@ -5,6 +5,7 @@ import dev.astravault.AstraRateLimitedException;
 import dev.astravault.AstraServerException;
 import dev.astravault.AstraUnavailableException;
 import dev.astravault.ManagedToken;
+import dev.astravault.ManagedTokenStartException;
 import dev.astravault.NotFoundException;
 import dev.astravault.RenewalSettings;
 import dev.astravault.StoreException;
@@ -37,10 +38,15 @@ public final class StartupTokens {
 
   private StartupTokens() {}
 
-  /** The renewal settings of the properties (listeners are added by the caller). */
+  /**
+   * The renewal settings of the properties (listeners are added by the caller). One attempt per {@code manage()}:
+   * {@link #obtain} retries by {@code astra.vault.startup-retries} and {@code startup-backoff}, so the engine's own
+   * startup attempts must not multiply them.
+   */
   public static RenewalSettings.Builder renewal(AstraVaultProperties.Renewal r) {
     try {
-      return RenewalSettings.builder().refreshFraction(r.getRefreshFraction()).jitter(r.getJitter())
+      return RenewalSettings.builder().startupAttempts(1).refreshFraction(r.getRefreshFraction())
+          .jitter(r.getJitter())
           .hardMargin(r.getHardMarginMin(), r.getHardMarginFraction()).rotationOverlap(r.getRotationOverlap())
           .backoff(r.getBackoffBase(), r.getBackoffCap()).maxWait(r.getMaxWait()).closeTimeout(r.getCloseTimeout());
     } catch (IllegalArgumentException e) {
@@ -61,7 +67,10 @@ public final class StartupTokens {
       try {
         // The issue latency reaches the metrics through the handle's Issued event (see TokenActivity).
         return manager.manage(request, settings);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException thrown) {
+        // The engine reports a transient failure of its (single) attempt as ManagedTokenStartException.
+        RuntimeException e = thrown instanceof ManagedTokenStartException
+            && thrown.getCause() instanceof RuntimeException cause ? cause : thrown;
         if (!retryable(e) || attempt > retries) {
           throw explain("the startup token (org " + request.org() + ", role " + request.role() + ", logical name "
               + request.logicalName().orElse("-") + ") could not be obtained"

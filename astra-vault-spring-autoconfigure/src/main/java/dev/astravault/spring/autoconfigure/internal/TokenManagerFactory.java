@@ -15,8 +15,12 @@ import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import dev.astravault.spring.autoconfigure.TokenManagerCustomizer;
 import dev.astravault.store.JdbcLeaseStore;
+import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKeyProvider;
+import dev.astravault.vault.VaultKvLeaseStore;
+import dev.astravault.vault.VaultOrgConfigs;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +36,16 @@ public final class TokenManagerFactory {
   /** Checks the mode's properties early, naming the one that is missing. */
   public static void checkMode(AstraVaultProperties p) {
     if (p.getMode() == AstraVaultProperties.Mode.VAULT) {
-      vaultConfig(p.getVault());
+      vaultConfig(p.getVault(), "astra.vault.mode=vault");
     }
   }
 
-  /** The Vault connection of {@code astra.vault.vault.*}. */
-  static VaultConfig vaultConfig(AstraVaultProperties.Vault v) {
+  /** The Vault connection of {@code astra.vault.vault.*}; {@code neededBy} names the setting that needs it. */
+  static VaultConfig vaultConfig(AstraVaultProperties.Vault v, String neededBy) {
     if (v.getUri() == null) {
-      throw new AstraVaultStartupException("astra.vault.mode=vault needs astra.vault.vault.uri",
-          "Set astra.vault.vault.uri to the Vault server, e.g. https://vault:8200.", null);
+      throw new AstraVaultStartupException(neededBy + " needs astra.vault.vault.uri",
+          "Set astra.vault.vault.uri to the Vault server, e.g. https://vault:8200, and its credentials "
+              + "(astra.vault.vault.authentication, token, app-role-* or kubernetes-role).", null);
     }
     VaultAuth auth = switch (v.getAuthentication()) {
       case TOKEN -> VaultAuth.token(required(v.getToken(), "astra.vault.vault.token", "token"));
@@ -61,6 +66,16 @@ public final class TokenManagerFactory {
     }
   }
 
+  /** {@code path} on the KV engine of {@code astra.vault.vault.kv-mount} and {@code kv-version}. */
+  static KvPath kvPath(AstraVaultProperties.Vault v, String path, String property) {
+    try {
+      return new KvPath(v.getKvMount(), path, v.getKvVersion());
+    } catch (IllegalArgumentException e) {
+      throw new AstraVaultStartupException(property + ": " + e.getMessage(), "Fix " + property
+          + " (a path inside astra.vault.vault.kv-mount) or astra.vault.vault.kv-mount.", e);
+    }
+  }
+
   private static String required(@Nullable String value, String property, String method) {
     if (value == null || value.isBlank()) {
       throw new AstraVaultStartupException(property + " is not set (astra.vault.vault.authentication=" + method
@@ -69,7 +84,8 @@ public final class TokenManagerFactory {
     return value;
   }
 
-  public static LeaseStore leaseStore(AstraVaultProperties p, Supplier<@Nullable DataSource> dataSource) {
+  public static LeaseStore leaseStore(AstraVaultProperties p, Supplier<@Nullable DataSource> dataSource,
+      @Nullable Clock clock) {
     AstraVaultProperties.Store s = p.getStore();
     return switch (s.getType()) {
       case MEMORY -> LeaseStore.inMemory();
@@ -91,26 +107,52 @@ public final class TokenManagerFactory {
           }
           b.dataSource(ds);
         }
-        yield build(b, s);
+        yield build(b, p, clock);
       }
       case SQLITE -> {
         if (s.getSqliteFile() == null) {
           throw new AstraVaultStartupException("astra.vault.store.type=sqlite needs astra.vault.store.sqlite-file",
               "Set astra.vault.store.sqlite-file to the database file (created if absent).", null);
         }
-        yield build(JdbcLeaseStore.builder().sqliteFile(s.getSqliteFile()), s);
+        yield build(JdbcLeaseStore.builder().sqliteFile(s.getSqliteFile()), p, clock);
       }
-      case VAULT_KV -> throw new AstraVaultStartupException("astra.vault.store.type=vault-kv needs astra-vault's "
-          + "Vault backend, which this version of astra-vault-core does not include yet",
-          "Use astra.vault.store.type=memory, jdbc or sqlite.", null);
+      case VAULT_KV -> vaultKvStore(p, clock);
     };
   }
 
-  private static LeaseStore build(JdbcLeaseStore.Builder b, AstraVaultProperties.Store s) {
+  private static LeaseStore vaultKvStore(AstraVaultProperties p, @Nullable Clock clock) {
+    AstraVaultProperties.Store s = p.getStore();
+    AstraVaultProperties.Vault v = p.getVault();
+    VaultConfig vault = vaultConfig(v, "astra.vault.store.type=vault-kv");
+    if (v.getKvVersion() != 2) {
+      throw new AstraVaultStartupException("astra.vault.store.type=vault-kv needs a KV version 2 engine, but "
+          + "astra.vault.vault.kv-version is " + v.getKvVersion(), "Point astra.vault.vault.kv-mount at a KV v2 "
+          + "engine (vault secrets enable -version=2 kv) and set astra.vault.vault.kv-version=2.", null);
+    }
+    if (s.isMetadataOnly()) {
+      throw new AstraVaultStartupException("astra.vault.store.metadata-only applies to the jdbc and sqlite stores; "
+          + "the vault-kv store always keeps the (encrypted) secrets", "Remove astra.vault.store.metadata-only, or "
+          + "choose astra.vault.store.type=jdbc or sqlite.", null);
+    }
+    try {
+      VaultKvLeaseStore.Builder b = VaultKvLeaseStore.builder(vault).mount(v.getKvMount())
+          .pathPrefix(s.getVaultKv().getPathPrefix()).keyProvider(keys(p, clock));
+      if (clock != null) {
+        b.clock(clock);
+      }
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new AstraVaultStartupException("astra.vault.store: " + e.getMessage(),
+          "Fix astra.vault.store.vault-kv.path-prefix and astra.vault.vault.kv-mount.", e);
+    }
+  }
+
+  private static LeaseStore build(JdbcLeaseStore.Builder b, AstraVaultProperties p, @Nullable Clock clock) {
+    AstraVaultProperties.Store s = p.getStore();
     if (s.isMetadataOnly()) {
       b.metadataOnly();
     } else {
-      b.keyProvider(keys(s));
+      b.keyProvider(keys(p, clock));
     }
     try {
       return b.build();
@@ -120,13 +162,30 @@ public final class TokenManagerFactory {
     }
   }
 
-  private static KeyProvider keys(AstraVaultProperties.Store s) {
+  private static KeyProvider keys(AstraVaultProperties p, @Nullable Clock clock) {
+    AstraVaultProperties.Store s = p.getStore();
+    if (s.getKeyVaultPath() != null && !s.getKeyVaultPath().isBlank()) {
+      String property = "astra.vault.store.key-vault-path";
+      VaultConfig vault = vaultConfig(p.getVault(), property);
+      KvPath path = kvPath(p.getVault(), s.getKeyVaultPath(), property);
+      try {
+        return VaultKeyProvider.of(vault, path, clock != null ? clock : Clock.systemUTC());
+      } catch (RuntimeException e) {
+        // The provider's messages name the path and key ids, never a key.
+        throw new AstraVaultStartupException(property + ": no usable encryption key in Vault at " + path + " ("
+            + e.getMessage() + ")", "Write the key to Vault (vault kv put " + p.getVault().getKvMount() + "/"
+            + path.path() + " key=\"$(openssl rand -base64 32)\"), check the Vault credentials' policy, or fix "
+            + property + " and astra.vault.vault.kv-mount/kv-version.", e);
+      }
+    }
     try {
       return s.getKeyFile() != null ? KeyProvider.fromFile(s.getKeyFile()) : KeyProvider.fromEnv(s.getKeyEnv());
     } catch (RuntimeException e) {
       throw new AstraVaultStartupException("astra.vault.store: no usable encryption key for secrets at rest ("
           + e.getMessage() + ")", "Set the environment variable " + s.getKeyEnv() + " to a base64 32-byte key, or "
-          + "astra.vault.store.key-file, or astra.vault.store.metadata-only=true to keep no secrets.", e);
+          + "astra.vault.store.key-file, or astra.vault.store.key-vault-path (the key in Vault KV)"
+          + (s.getType() == AstraVaultProperties.StoreType.VAULT_KV ? "."
+              : ", or astra.vault.store.metadata-only=true to keep no secrets."), e);
     }
   }
 
@@ -176,7 +235,7 @@ public final class TokenManagerFactory {
         .revokeManagedOnClose(p.isRevokeOnShutdown());
     if (p.getMode() == AstraVaultProperties.Mode.VAULT) {
       // Vault holds the root tokens and is the lease authority; orgs and roles given here are written to it.
-      b.vault(vaultConfig(p.getVault()));
+      b.vault(vaultConfig(p.getVault(), "astra.vault.mode=vault"));
     }
     if (clock != null) {
       b.clock(clock);
@@ -188,6 +247,7 @@ public final class TokenManagerFactory {
     for (int i = 0; i < orgs.size(); i++) {
       b.org(org(orgs.get(i), i));
     }
+    vaultOrgs(p).forEach(b::org);
     customizers.forEach(c -> c.customize(b));
     TokenManager manager = b.build();
     try {
@@ -197,6 +257,31 @@ public final class TokenManagerFactory {
       throw e;
     }
     return manager;
+  }
+
+  /** The orgs of {@code astra.vault.orgs-vault-path}: one secret, or every secret of a folder ending in '/'. */
+  private static List<OrgConfig> vaultOrgs(AstraVaultProperties p) {
+    String location = p.getOrgsVaultPath();
+    if (location == null || location.isBlank()) {
+      return List.of();
+    }
+    String property = "astra.vault.orgs-vault-path";
+    VaultConfig vault = vaultConfig(p.getVault(), property);
+    KvPath path = kvPath(p.getVault(), location, property);
+    try {
+      List<OrgConfig> orgs = location.endsWith("/") ? VaultOrgConfigs.readAll(vault, path)
+          : List.of(VaultOrgConfigs.read(vault, path));
+      if (orgs.isEmpty()) {
+        throw new IllegalArgumentException("the folder holds no org secret");
+      }
+      return orgs;
+    } catch (RuntimeException e) {
+      // VaultOrgConfigs' messages name the path and field, never the root token.
+      throw new AstraVaultStartupException(property + ": cannot read the org(s) at " + path + " ("
+          + e.getMessage() + ")", "Write the org to Vault (vault kv put " + p.getVault().getKvMount() + "/"
+          + path.path().replaceAll("/$", "/<name>") + " org_id=... root_token=...), check the Vault credentials' "
+          + "policy, or fix " + property + " and astra.vault.vault.kv-mount/kv-version.", e);
+    }
   }
 
   private static OrgConfig org(AstraVaultProperties.Org o, int index) {
