@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import dev.astravault.ManagedToken;
+import dev.astravault.ManagedTokenEvent;
+import dev.astravault.ManagedTokenListener;
 import dev.astravault.test.FakeAstra;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -19,12 +24,18 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.cassandra.autoconfigure.CqlSessionBuilderCustomizer;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.Ordered;
+import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.core.env.Environment;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
@@ -42,16 +53,58 @@ class SpringBootServiceApplicationTest {
   /** What FakeAstra held when Boot ran the CQL customizers (the probe runs after astra-vault's). */
   static final List<Integer> liveTokensWhenCqlCustomized = new CopyOnWriteArrayList<>();
 
+  /** Counted down by the first Issued event, after astra-vault's own listener (ordered first) has timed it. */
+  static final CountDownLatch issuedEventSeen = new CountDownLatch(1);
+
   @TestConfiguration(proxyBeanMethods = false)
-  static class CqlProbe {
+  @Import(CqlProbeRegistrar.class)
+  static class Probes {
     @Bean
-    CqlSessionBuilderCustomizer probe(FakeAstra fakeAstra) {
-      return new CqlSessionBuilderCustomizer() {
-        @Override
-        public void customize(CqlSessionBuilder builder) {
-          liveTokensWhenCqlCustomized.add(fakeAstra.liveTokens().size());
+    ManagedTokenListener issuedProbe() {
+      return ManagedTokenListener.of(event -> {
+        if (event instanceof ManagedTokenEvent.Issued) {
+          issuedEventSeen.countDown();
         }
-      };
+      });
+    }
+  }
+
+  /**
+   * Registers a {@code CqlSessionBuilderCustomizer} that records FakeAstra's live tokens, under whichever package this
+   * Boot has it (Boot 4 moved it), so that the same test runs on Boot 4 and Boot 3.5.
+   */
+  static final class CqlProbeRegistrar implements ImportBeanDefinitionRegistrar {
+    @Override
+    public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+      Class<?> type = customizerType();
+      BeanFactory beans = (BeanFactory) registry;
+      RootBeanDefinition definition = new RootBeanDefinition();
+      definition.setTargetType(type);
+      definition.setInstanceSupplier(() -> Proxy.newProxyInstance(type.getClassLoader(),
+          new Class<?>[] {type, Ordered.class}, (proxy, method, args) -> switch (method.getName()) {
+            case "customize" -> {
+              liveTokensWhenCqlCustomized.add(beans.getBean(FakeAstra.class).liveTokens().size());
+              yield null;
+            }
+            case "getOrder" -> Ordered.LOWEST_PRECEDENCE;
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            case "toString" -> "CqlProbe";
+            default -> throw new UnsupportedOperationException(method.getName());
+          }));
+      registry.registerBeanDefinition("cqlProbe", definition);
+    }
+
+    private static Class<?> customizerType() {
+      for (String name : new String[] {"org.springframework.boot.cassandra.autoconfigure.CqlSessionBuilderCustomizer",
+          "org.springframework.boot.autoconfigure.cassandra.CqlSessionBuilderCustomizer"}) {
+        try {
+          return Class.forName(name, false, CqlProbeRegistrar.class.getClassLoader());
+        } catch (ClassNotFoundException next) {
+          // Not this Boot version.
+        }
+      }
+      throw new IllegalStateException("no CqlSessionBuilderCustomizer on the class path");
     }
   }
 
@@ -104,6 +157,8 @@ class SpringBootServiceApplicationTest {
     assertThat(registry.find("astra.vault.token.renewals").functionCounter()).isNotNull();
     assertThat(registry.find("astra.vault.token.rotations").functionCounter()).isNotNull();
     assertThat(registry.find("astra.vault.token.failures").functionCounter()).isNotNull();
+    // Events reach listeners on the manager's event thread: wait for the startup Issued event, not for time.
+    assertThat(issuedEventSeen.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(registry.get("astra.vault.token.issue").timer().count()).isEqualTo(1);
     assertThat(get("/actuator/metrics/astra.vault.token.time.to.expiry")).contains("\"VALUE\"");
   }
