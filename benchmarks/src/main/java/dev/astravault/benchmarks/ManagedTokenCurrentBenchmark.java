@@ -24,12 +24,20 @@ public class ManagedTokenCurrentBenchmark {
   private TokenManager tokens;
   private ManagedToken managed;
   private volatile String plain;
+  private Holder holder;
+
+  /** What any token cache is to its caller: an object it holds a reference to, with a volatile field. */
+  static final class Holder {
+    volatile String value;
+  }
 
   @Setup(Level.Trial)
   public void setUp() {
     tokens = Managers.local();
     managed = tokens.manage(Managers.request());
     plain = managed.current();
+    holder = new Holder();
+    holder.value = plain;
   }
 
   @TearDown(Level.Trial)
@@ -40,6 +48,12 @@ public class ManagedTokenCurrentBenchmark {
   @Benchmark
   public String volatileRead() {
     return plain;
+  }
+
+  /** The like-for-like floor: one reference load, then one volatile load, as {@code current()} needs. */
+  @Benchmark
+  public String volatileReadThroughHolder() {
+    return holder.value;
   }
 
   @Benchmark
