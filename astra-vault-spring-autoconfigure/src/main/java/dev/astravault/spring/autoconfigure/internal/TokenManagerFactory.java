@@ -7,6 +7,7 @@ import dev.astravault.LeaseStore;
 import dev.astravault.Org;
 import dev.astravault.OrgConfig;
 import dev.astravault.RoleSpec;
+import dev.astravault.StoreException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenManagerBuilder;
 import dev.astravault.audit.JdbcAuditSink;
@@ -92,10 +93,17 @@ public final class TokenManagerFactory {
       case JDBC -> {
         JdbcLeaseStore.Builder b = JdbcLeaseStore.builder();
         String url = s.getJdbc().getUrl();
+        String user = s.getJdbc().getUsername();
         if (url != null) {
+          if (user == null && s.getJdbc().getPassword() != null) {
+            // The builder takes both or neither; dropping the password silently would connect without it.
+            throw new AstraVaultStartupException("astra.vault.store.jdbc.password is set but "
+                + "astra.vault.store.jdbc.username is not", "Set astra.vault.store.jdbc.username to the database "
+                + "user the password belongs to.", null);
+          }
           b.jdbcUrl(url);
-          if (s.getJdbc().getUsername() != null) {
-            b.credentials(s.getJdbc().getUsername(), String.valueOf(s.getJdbc().getPassword()));
+          if (user != null) {
+            b.credentials(user, String.valueOf(s.getJdbc().getPassword()));
           }
         } else {
           DataSource ds = dataSource.get();
@@ -107,7 +115,19 @@ public final class TokenManagerFactory {
           }
           b.dataSource(ds);
         }
-        yield build(b, p, clock);
+        try {
+          yield build(b, p, clock);
+        } catch (StoreException e) {
+          // The driver's message (e.g. password authentication failed for user ...) never holds the password;
+          // the URL is left out because it may.
+          throw new AstraVaultStartupException("astra.vault.store.type=jdbc: cannot open the lease store in "
+              + (url != null ? "astra.vault.store.jdbc.url" + (user != null ? " as user " + user : "")
+                  : "the application's DataSource") + " (" + e.getMessage() + ")",
+              url != null ? "Check astra.vault.store.jdbc.url, astra.vault.store.jdbc.username and "
+                  + "astra.vault.store.jdbc.password, and that the database is reachable."
+                  : "Check the application's DataSource (spring.datasource.*), or give the store its own database "
+                      + "with astra.vault.store.jdbc.url.", e);
+        }
       }
       case SQLITE -> {
         if (s.getSqliteFile() == null) {
@@ -210,7 +230,13 @@ public final class TokenManagerFactory {
             + "and there is no single DataSource bean", "Define a DataSource (spring.datasource.*) or turn "
             + "astra.vault.audit.jdbc off.", null);
       }
-      slow.add(JdbcAuditSink.builder(ds).table(a.getJdbcTable()).build());
+      try {
+        slow.add(JdbcAuditSink.builder(ds).table(a.getJdbcTable()).build());
+      } catch (IllegalArgumentException | StoreException e) {
+        throw new AstraVaultStartupException("astra.vault.audit.jdbc-table: " + e.getMessage(), "Set "
+            + "astra.vault.audit.jdbc-table to an unquoted SQL table name (schema.name allowed) that the "
+            + "DataSource's user may create and insert into.", e);
+      }
     }
     for (AuditSink sink : slow) {
       if (a.isAsync()) {
