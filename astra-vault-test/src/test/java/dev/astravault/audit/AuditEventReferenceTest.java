@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.astravault.Actor;
 import dev.astravault.ActorProvider;
 import dev.astravault.AstraServerException;
+import dev.astravault.ManagedTokenStartException;
 import dev.astravault.AstraToken;
 import dev.astravault.AuditException;
 import dev.astravault.IssueStyle;
@@ -363,10 +364,14 @@ class AuditEventReferenceTest {
         }),
         row("manage (Astra fails: nothing to manage)", t -> {
           astra.fault(Endpoint.CREATE_TOKEN).status(500).times(10);
-          Throwable e = t.caught(() -> t.manage("orders"));
-          assertThat(e).isInstanceOf(AstraServerException.class);
+          // One start-up attempt: each further attempt would add one more identical token.issue_failed.
+          Throwable e = t.caught(() -> t.tokens.manage(
+              TokenRequest.forRole(ROLE).org(ORG).logicalName("orders").metadata(META).build(),
+              exact().toBuilder().startupAttempts(1).build()));
+          assertThat(e).isInstanceOf(ManagedTokenStartException.class)
+              .hasCauseInstanceOf(AstraServerException.class);
           return List.of(t.event("token.issue_failed").org(ORG).role(ROLE).logicalName("orders").metadata(META)
-              .failure(AstraServerException.class, e.getMessage()));
+              .failure(AstraServerException.class, e.getCause().getMessage()));
         }),
         row("managed token: background renewal (no principal)", t -> {
           ManagedToken handle = t.setup(() -> t.manage("orders"));
