@@ -141,6 +141,22 @@ public interface LeaseStore extends AutoCloseable {
   @Override
   default void close() {}
 
+  /**
+   * The argument check every {@link #compareAndSet} starts with: the same lease, and {@code updated} exactly one
+   * version after {@code expected}. For implementations.
+   *
+   * @throws IllegalArgumentException naming the mismatch
+   */
+  static void checkSuccessor(LeaseRecord expected, LeaseRecord updated) {
+    if (!expected.leaseId().equals(updated.leaseId())) {
+      throw new IllegalArgumentException("lease ids differ: " + expected.leaseId() + " vs " + updated.leaseId());
+    }
+    if (updated.version() != expected.version() + 1) {
+      throw new IllegalArgumentException("updated version must be " + (expected.version() + 1) + ", was "
+          + updated.version());
+    }
+  }
+
   /** A store that lives in this process only: leases are forgotten when it exits. */
   static LeaseStore inMemory() {
     return new InMemoryLeaseStore();

@@ -108,7 +108,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public synchronized boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
-    checkSuccessor(expected, updated);
+    LeaseStore.checkSuccessor(expected, updated);
     LeaseRecord current = leases.get(expected.leaseId());
     if (current == null || current.version() != expected.version()) {
       return false;
@@ -128,16 +128,6 @@ public final class InMemoryLeaseStore implements LeaseStore {
     newKey.ifPresent(k -> leaseByKey.put(k, updated.leaseId()));
     updated.clientId().ifPresent(c -> leaseByClientId.put(c, updated.leaseId()));
     return true;
-  }
-
-  static void checkSuccessor(LeaseRecord expected, LeaseRecord updated) {
-    if (!expected.leaseId().equals(updated.leaseId())) {
-      throw new IllegalArgumentException("lease ids differ: " + expected.leaseId() + " vs " + updated.leaseId());
-    }
-    if (updated.version() != expected.version() + 1) {
-      throw new IllegalArgumentException("updated version must be " + (expected.version() + 1) + ", was "
-          + updated.version());
-    }
   }
 
   @Override

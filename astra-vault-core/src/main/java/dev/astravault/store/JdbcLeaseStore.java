@@ -192,7 +192,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
-    InMemoryLeaseStore.checkSuccessor(expected, updated);
+    LeaseStore.checkSuccessor(expected, updated);
     int rows;
     try {
       rows = connections.with(c -> {
@@ -687,6 +687,13 @@ public final class JdbcLeaseStore implements LeaseStore {
     /** A SQLite database in {@code file} (created if absent); needs {@code org.xerial:sqlite-jdbc}. */
     public Builder sqliteFile(Path file) {
       return jdbcUrl("jdbc:sqlite:" + Objects.requireNonNull(file, "sqliteFile").toAbsolutePath());
+    }
+
+    /** A user for {@link #jdbcUrl} who logs in without a password (trust, peer or certificate authentication). */
+    public Builder user(String user) {
+      properties.setProperty("user", Objects.requireNonNull(user, "user"));
+      properties.remove("password");
+      return this;
     }
 
     /** User and password for {@link #jdbcUrl}. */

@@ -192,7 +192,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
-    checkSuccessor(expected, updated);
+    LeaseStore.checkSuccessor(expected, updated);
     String id = updated.leaseId();
     Optional<Stored> stored = stored(id);
     if (stored.isEmpty() || stored.get().record() == null
@@ -423,16 +423,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   private static @Nullable Instant instant(@Nullable String s) {
     return s == null ? null : Instant.parse(s);
-  }
-
-  static void checkSuccessor(LeaseRecord expected, LeaseRecord updated) {
-    if (!expected.leaseId().equals(updated.leaseId())) {
-      throw new IllegalArgumentException("lease ids differ: " + expected.leaseId() + " vs " + updated.leaseId());
-    }
-    if (updated.version() != expected.version() + 1) {
-      throw new IllegalArgumentException("updated version must be " + (expected.version() + 1) + ", was "
-          + updated.version());
-    }
   }
 
   // ------------------------------------------------------------------ orgs
