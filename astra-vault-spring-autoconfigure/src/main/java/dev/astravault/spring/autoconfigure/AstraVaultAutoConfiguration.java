@@ -106,7 +106,7 @@ public class AstraVaultAutoConfiguration {
   @Conditional(OnStartupTokenCondition.class)
   public ManagedToken astraManagedToken(TokenManager manager, AstraVaultProperties properties,
       Environment environment, ObjectProvider<StartupTokenCustomizer> customizers,
-      ObjectProvider<ManagedTokenListener> listeners) {
+      ObjectProvider<ManagedTokenListener> listeners, ObjectProvider<StartupTokens.Sleeper> sleeper) {
     AstraVaultProperties.Token t = properties.getToken();
     TokenRequest.Builder request = TokenRequest.builder()
         .org(StringUtils.hasText(t.getOrg()) ? t.getOrg()
@@ -137,7 +137,7 @@ public class AstraVaultAutoConfiguration {
     }
     try {
       return StartupTokens.obtain(manager, built, settings, properties.getStartupRetries(),
-          properties.getStartupBackoff(), StartupTokens.Sleeper.threadSleep());
+          properties.getStartupBackoff(), sleeper.getIfUnique(StartupTokens.Sleeper::threadSleep));
     } catch (AstraVaultStartupException e) {
       if (properties.isFailFast()) {
         throw e;

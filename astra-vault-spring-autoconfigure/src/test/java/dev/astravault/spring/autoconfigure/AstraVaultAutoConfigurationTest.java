@@ -2,6 +2,8 @@ package dev.astravault.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.ActorProvider;
 import dev.astravault.AuditSink;
 import dev.astravault.LeaseStore;
@@ -240,6 +242,42 @@ class AstraVaultAutoConfigurationTest {
     FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.audit.json-lines-file=" + file,
         "astra.vault.audit.async=false").run(context -> assertThat(context).hasNotFailed());
     assertThat(file).content().contains("token.issued").doesNotContain(astra.defaultOrg().rootToken());
+  }
+
+  @Test
+  void auditSlf4jLogsEveryEventOnTheAuditLoggerWhenOnAndNothingWhenOff() {
+    ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        "dev.astravault.audit");
+    ch.qos.logback.classic.Level level = audit.getLevel();
+    ListAppender<ILoggingEvent> on = new ListAppender<>();
+    ListAppender<ILoggingEvent> off = new ListAppender<>();
+    String[] token = new String[1];
+    audit.setLevel(ch.qos.logback.classic.Level.INFO);
+    try {
+      on.start();
+      audit.addAppender(on);
+      FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.audit.slf4j=true")
+          .run(context -> token[0] = context.getBean(ManagedToken.class).current());
+      audit.detachAppender(on);
+      off.start();
+      audit.addAppender(off);
+      // FakeAstraContext turns it off; the same issue and revoke happen.
+      FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.audit.slf4j=false")
+          .run(context -> assertThat(context.getBean(ManagedToken.class).state()).isEqualTo(ManagedToken.State.ACTIVE));
+    } finally {
+      audit.detachAppender(on);
+      audit.detachAppender(off);
+      audit.setLevel(level);
+    }
+    assertThat(on.list).extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).startsWith("audit token.issued SUCCESS"))
+        .anySatisfy(m -> assertThat(m).startsWith("audit lease.revoked SUCCESS"))
+        .allSatisfy(m -> assertThat(m).doesNotContain(token[0], astra.defaultOrg().rootToken()));
+    assertThat(on.list).allSatisfy(e -> assertThat(String.valueOf(e.getKeyValuePairs()))
+        .doesNotContain(token[0], astra.defaultOrg().rootToken()));
+    assertThat(off.list).isEmpty();
+    // Both contexts issued and revoked their token: the off run had the same events to log.
+    assertThat(astra.revokedTokens()).hasSize(2);
   }
 
   @Test

@@ -39,6 +39,8 @@ class AstraVaultJdbcTest {
   static final String STORE_USER = "orders_store";
   static final String STORE_PASSWORD = "pw-7c1e93b04d";
 
+  static final String NULL_PASSWORD_USER = "literal_null";
+
   static EmbeddedPostgres pg;
 
   /**
@@ -63,6 +65,10 @@ class AstraVaultJdbcTest {
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE ROLE " + STORE_USER + " LOGIN PASSWORD '" + STORE_PASSWORD + "'");
       s.execute("CREATE DATABASE store_db OWNER " + STORE_USER);
+      // A user whose password is literally "null": what String.valueOf(null) used to send.
+      s.execute("CREATE ROLE " + NULL_PASSWORD_USER + " LOGIN PASSWORD 'null'");
+      s.execute("CREATE DATABASE null_pw_db OWNER " + NULL_PASSWORD_USER);
+      s.execute("CREATE DATABASE trust_db");
     }
   }
 
@@ -224,5 +230,32 @@ class AstraVaultJdbcTest {
       FailureAnalysis a = analysis(context, STORE_PASSWORD);
       assertThat(a.getDescription()).contains("astra.vault.store.jdbc.password", "astra.vault.store.jdbc.username");
     });
+  }
+
+  @Test
+  void aUsernameWithoutAPasswordLogsInWithNoPassword() throws Exception {
+    // pg_hba trusts the postgres user: it needs no password, and gets none.
+    String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/trust_db";
+    postgresStore().withPropertyValues("astra.vault.store.jdbc.url=" + url, "astra.vault.store.jdbc.username=postgres")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          String leaseId = context.getBean(ManagedToken.class).snapshot().leaseId();
+          assertThat(column(pg.getDatabase("postgres", "trust_db"), "SELECT lease_id FROM av_lease"))
+              .containsExactly(leaseId);
+        });
+  }
+
+  @Test
+  void aUsernameWithoutAPasswordSendsNoPasswordNotTheStringNull() {
+    // This user's password is "null", so sending String.valueOf(null) would log in; no password must not.
+    String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/null_pw_db";
+    postgresStore().withPropertyValues("astra.vault.store.jdbc.url=" + url,
+        "astra.vault.store.jdbc.username=" + NULL_PASSWORD_USER).run(context -> {
+          FailureAnalysis a = analysis(context, astra.defaultOrg().rootToken());
+          assertThat(a.getDescription()).contains("as user " + NULL_PASSWORD_USER + " with no password",
+              "astra.vault.store.jdbc.password is not set");
+          assertThat(a.getAction()).contains("set astra.vault.store.jdbc.password");
+        });
+    assertThat(astra.liveTokens()).isEmpty();
   }
 }

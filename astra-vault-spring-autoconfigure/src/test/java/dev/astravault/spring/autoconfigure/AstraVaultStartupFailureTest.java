@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.astravault.ManagedToken;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
+import dev.astravault.spring.autoconfigure.internal.StartupTokens;
 import dev.astravault.spring.autoconfigure.internal.TokenActivity;
 import dev.astravault.spring.autoconfigure.internal.TokenHealth;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -75,6 +79,25 @@ class AstraVaultStartupFailureTest {
       assertThat(a.getAction()).contains("astra.vault.startup-retries", "astra.vault.fail-fast=false");
       assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(2);
     });
+  }
+
+  @Test
+  void startupBackoffIsTheFirstWaitBetweenAttemptsAndDoubles() {
+    List<Duration> waits = new CopyOnWriteArrayList<>();
+    List<Integer> attemptsBeforeEachWait = new CopyOnWriteArrayList<>();
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(3);
+    runner().withPropertyValues("astra.vault.startup-retries=3", "astra.vault.startup-backoff=2s")
+        .withBean(StartupTokens.Sleeper.class, () -> wait -> {
+          attemptsBeforeEachWait.add(astra.requestCount("POST", "/v2/clientIdSecrets"));
+          waits.add(wait);
+        })
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(ManagedToken.class).state()).isEqualTo(ManagedToken.State.ACTIVE);
+        });
+    assertThat(waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
+    assertThat(attemptsBeforeEachWait).containsExactly(1, 2, 3);
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(4);
   }
 
   @Test

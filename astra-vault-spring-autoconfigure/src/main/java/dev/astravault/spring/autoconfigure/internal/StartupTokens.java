@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class StartupTokens {
   private static final Logger LOG = LoggerFactory.getLogger(StartupTokens.class);
 
-  /** Waits between retries; a seam so that tests can see the back-off without sleeping. */
+  /**
+   * Waits between retries; a seam so that tests can see the back-off without sleeping. The auto-configuration uses a
+   * single bean of this (internal) type when there is one, else {@link #threadSleep()}.
+   */
   @FunctionalInterface
   public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;

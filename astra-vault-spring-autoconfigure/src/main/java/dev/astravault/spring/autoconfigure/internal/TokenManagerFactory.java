@@ -103,7 +103,13 @@ public final class TokenManagerFactory {
           }
           b.jdbcUrl(url);
           if (user != null) {
-            b.credentials(user, String.valueOf(s.getJdbc().getPassword()));
+            String password = s.getJdbc().getPassword();
+            // No password is no password, not the string "null": trust and peer authentication need none.
+            if (password != null) {
+              b.credentials(user, password);
+            } else {
+              b.user(user);
+            }
           }
         } else {
           DataSource ds = dataSource.get();
@@ -121,9 +127,13 @@ public final class TokenManagerFactory {
           // The driver's message (e.g. password authentication failed for user ...) never holds the password;
           // the URL is left out because it may.
           throw new AstraVaultStartupException("astra.vault.store.type=jdbc: cannot open the lease store in "
-              + (url != null ? "astra.vault.store.jdbc.url" + (user != null ? " as user " + user : "")
+              + (url != null ? "astra.vault.store.jdbc.url" + (user != null ? " as user " + user
+                  + (s.getJdbc().getPassword() == null ? " with no password (astra.vault.store.jdbc.password is "
+                      + "not set)" : "") : "")
                   : "the application's DataSource") + " (" + e.getMessage() + ")",
-              url != null ? "Check astra.vault.store.jdbc.url, astra.vault.store.jdbc.username and "
+              url != null ? (user != null && s.getJdbc().getPassword() == null ? "If the database requires a "
+                  + "password for this user, set astra.vault.store.jdbc.password. " : "")
+                  + "Check astra.vault.store.jdbc.url, astra.vault.store.jdbc.username and "
                   + "astra.vault.store.jdbc.password, and that the database is reachable."
                   : "Check the application's DataSource (spring.datasource.*), or give the store its own database "
                       + "with astra.vault.store.jdbc.url.", e);
