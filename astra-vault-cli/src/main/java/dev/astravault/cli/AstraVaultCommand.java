@@ -262,13 +262,21 @@ final class AstraVaultCommand implements AutoCloseable {
   private VaultCache vaultCache() {
     if (openCache == null) {
       JdbcLeaseStore.Builder b = JdbcLeaseStore.builder().jdbcUrl(storeUrl(DEFAULT_VAULT_CACHE_FILE)).metadataOnly();
-      String user = env("ASTRA_VAULT_STORE_USER");
-      if (user != null) {
-        b.credentials(user, String.valueOf(env("ASTRA_VAULT_STORE_PASSWORD")));
-      }
+      storeCredentials(b);
       openCache = new VaultCache(b.build());
     }
     return openCache;
+  }
+
+  /** ASTRA_VAULT_STORE_USER / _PASSWORD for a server store; an unset password sends none (never the word "null"). */
+  private void storeCredentials(JdbcLeaseStore.Builder b) {
+    String user = env("ASTRA_VAULT_STORE_USER");
+    String password = env("ASTRA_VAULT_STORE_PASSWORD");
+    if (user != null && password != null) {
+      b.credentials(user, password);
+    } else if (user != null) {
+      b.user(user);
+    }
   }
 
   /** The store itself, for what the manager does not expose (the root token kept on a config update). */
@@ -277,10 +285,7 @@ final class AstraVaultCommand implements AutoCloseable {
       requireDirectMode("this command", "it reads the durable store directly");
       KeyProvider keys = keys();
       JdbcLeaseStore.Builder b = JdbcLeaseStore.builder().jdbcUrl(storeUrl()).keyProvider(keys);
-      String user = env("ASTRA_VAULT_STORE_USER");
-      if (user != null) {
-        b.credentials(user, String.valueOf(env("ASTRA_VAULT_STORE_PASSWORD")));
-      }
+      storeCredentials(b);
       openStore = b.build();
       this.keys = keys;
     }
