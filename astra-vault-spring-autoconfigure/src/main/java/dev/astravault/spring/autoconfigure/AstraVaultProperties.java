@@ -419,7 +419,7 @@ public class AstraVaultProperties {
     /** The user for {@code url}. */
     private @Nullable String username;
 
-    /** The password for {@code url}. Never logged. */
+    /** The password for {@code url}; none is sent when unset. Never logged. */
     private @Nullable String password;
 
     public @Nullable String getUrl() {
