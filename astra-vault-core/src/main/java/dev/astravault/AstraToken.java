@@ -30,7 +30,10 @@ public final class AstraToken {
     return token;
   }
 
-  /** The client secret, for drivers that take (clientId, secret) credentials. Never log it. */
+  /**
+   * The client secret, for drivers that take (clientId, secret) credentials. Never log it. Empty in Vault mode: the
+   * Astra plugin never returns it, so use {@link #token()} there (the drivers accept {@code ("token", token)}).
+   */
   public String secret() {
     return secret;
   }
