@@ -1,5 +1,8 @@
 package dev.astravault.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.AstraVaultException;
 import dev.astravault.AuditSink;
 import dev.astravault.OrgConfig;
 import dev.astravault.RoleSpec;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +60,15 @@ final class EngineFixture implements AutoCloseable {
   }
 
   EngineFixture(FakeAstra astra, Backend backend, Consumer<TokenManagerBuilder> customizer) {
+    this(astra, backend, customizer, null);
+  }
+
+  /**
+   * @param astraHttp the HTTP client that calls FakeAstra: this library's in direct mode, the plugin's in Vault mode
+   *     (where the library's own, for what the plugin does not offer, uses it too); null for the defaults
+   */
+  EngineFixture(FakeAstra astra, Backend backend, Consumer<TokenManagerBuilder> customizer,
+      @Nullable OkHttpClient astraHttp) {
     this.astra = astra;
     this.backend = backend;
     astra.useClock(clock);
@@ -67,13 +80,21 @@ final class EngineFixture implements AutoCloseable {
         .auditSink(events::add)
         .auditSink(AuditSink.slf4j())
         .callTimeout(Duration.ofSeconds(5))
-        .astraClient(c -> c.sleeper(sleeps::add).retryPolicy(
-            RetryPolicy.of(4, Duration.ofMillis(100), Duration.ofSeconds(10))));
+        .astraClient(c -> {
+          c.sleeper(sleeps::add).retryPolicy(RetryPolicy.of(4, Duration.ofMillis(100), Duration.ofSeconds(10)));
+          if (astraHttp != null) {
+            c.httpClient(astraHttp);
+          }
+        });
     PluginBehaviour plugin = backend.plugin;
     if (plugin != null) {
       // v2.0.0 accepts only 204 on delete (Astra's spec says 200): see Backend.VAULT_V2_0_0.
       astra.deleteStatus(plugin == PluginBehaviour.V2_0_0 ? 204 : 200);
-      vault = FakeVault.builder().clock(clock).pluginBehaviour(plugin).build().start();
+      FakeVault.Builder vaultBuilder = FakeVault.builder().clock(clock).pluginBehaviour(plugin);
+      if (astraHttp != null) {
+        vaultBuilder.astraHttpClient(astraHttp);
+      }
+      vault = vaultBuilder.build().start();
       builder.vault(VaultConfig.of(URI.create(vault.address()), VaultAuth.token(vault.rootToken())));
     } else {
       vault = null;
@@ -86,6 +107,21 @@ final class EngineFixture implements AutoCloseable {
 
   <T extends AuditEvent> List<T> events(Class<T> type) {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /**
+   * Asserts that {@code e} is the type this backend documents for a failure at Astra (docs/vault.md, "Errors"), and
+   * that its message names {@code cause}. Direct mode raises its own typed Astra exception ({@code directType}); in
+   * Vault mode the plugin makes the Astra call and reports the failure as a 500 with text, which the library raises
+   * as exactly {@link AstraVaultException} quoting that text.
+   */
+  void assertAstraFailure(Throwable e, Class<? extends AstraVaultException> directType, String cause) {
+    if (backend == Backend.DIRECT) {
+      assertThat(e).isInstanceOf(directType);
+    } else {
+      assertThat(e).isExactlyInstanceOf(AstraVaultException.class);
+    }
+    assertThat(e).hasMessageContaining(cause);
   }
 
   int posts() {

@@ -5,6 +5,7 @@ import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultUnavailableException;
 import io.github.jopenlibs.vault.VaultException;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,12 @@ import java.util.regex.Pattern;
 public final class VaultErrors {
   private static final String STATUS_PREFIX = "Vault responded with HTTP status code: ";
   private static final String BODY_PREFIX = "Response body: ";
-  private static final Pattern SECRETS = Pattern.compile("(AstraCS:[A-Za-z]+:)[a-f0-9]+|\\b(hv[sbr]\\.)[A-Za-z0-9_-]+");
+  /**
+   * Astra and Vault tokens, and the values of secret JSON fields: the plugin quotes Astra's body when it cannot decode
+   * it, and a body cut short carries the client secret (unquoted to its end when the cut is inside the value).
+   */
+  private static final Pattern SECRETS = Pattern.compile("(AstraCS:[A-Za-z]+:)[a-f0-9]+|\\b(hv[sbr]\\.)[A-Za-z0-9_-]+"
+      + "|(\"(?:secret|token|astra_token)\"\\s*:\\s*\")[^\"]*");
 
   private VaultErrors() {}
 
@@ -83,6 +89,7 @@ public final class VaultErrors {
 
   /** Removes anything that looks like an Astra or Vault token from text that goes into messages. */
   static String scrub(String text) {
-    return SECRETS.matcher(text).replaceAll(m -> m.group(1) != null ? m.group(1) + "██" : m.group(2) + "██");
+    return SECRETS.matcher(text).replaceAll(m -> Matcher.quoteReplacement(
+        (m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3)) + "██"));
   }
 }
