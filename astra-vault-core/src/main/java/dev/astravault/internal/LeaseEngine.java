@@ -18,6 +18,7 @@ import dev.astravault.TokenRequest;
 import dev.astravault.event.IssueFailed;
 import dev.astravault.event.ManagedTokenFailed;
 import dev.astravault.event.TokenRef;
+import dev.astravault.event.TokenRead;
 import dev.astravault.TokenInfo;
 import dev.astravault.TokenSnapshot;
 import java.time.Instant;
@@ -317,12 +318,28 @@ public final class LeaseEngine implements AutoCloseable {
   /** The audit record of a failed step of a managed token (every failure gets one). */
   void auditFailure(TokenSnapshot snapshot, String stage, Throwable e, int attempt, @Nullable Instant retryAt) {
     Auditor auditor = manager.auditor();
+    auditor.record(new ManagedTokenFailed(clock.instant(), auditor.actor(), ref(auditor, snapshot), stage, attempt,
+        retryAt, e.getClass().getName(), RealTokenManager.safeMessage(e)));
+  }
+
+  /**
+   * The audit record of the first read of a token generation through a handle, with the calling thread's actor.
+   * Never throws: a read is never fail-closed (the Auditor already guards its sinks; this guards the rest).
+   */
+  void auditRead(TokenSnapshot snapshot) {
+    try {
+      Auditor auditor = manager.auditor();
+      auditor.record(new TokenRead(clock.instant(), auditor.actor(), ref(auditor, snapshot)));
+    } catch (RuntimeException e) {
+      LOG.warn("could not audit the read of managed lease {}: {}", snapshot.leaseId(), e.getClass().getName());
+    }
+  }
+
+  private static TokenRef ref(Auditor auditor, TokenSnapshot snapshot) {
     AstraToken token = snapshot.astraToken();
     TokenInfo info = token.info();
-    TokenRef ref = new TokenRef(info.orgId(), info.roleName(), info.logicalNameOrNull(), info.clientId(),
+    return new TokenRef(info.orgId(), info.roleName(), info.logicalNameOrNull(), info.clientId(),
         info.lease().leaseId(), info.metadata(), auditor.hmac(token.token()));
-    auditor.record(new ManagedTokenFailed(clock.instant(), auditor.actor(), ref, stage, attempt, retryAt,
-        e.getClass().getName(), RealTokenManager.safeMessage(e)));
   }
 
   // ------------------------------------------------------------------ close

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one {@link ManagedToken}: a volatile snapshot for readers, and a small state machine for the writers.
  *
- * <p>Readers never lock. Writers (the scheduler thread, I/O threads, {@code stop}/{@code close}) change the control
+ * <p>Readers never lock, except the first reader of each token generation, which records the read (see
+ * {@code slowCurrent}). Writers (the scheduler thread, I/O threads, {@code stop}/{@code close}) change the control
  * state under this object's monitor and publish a new immutable snapshot with one volatile write. Astra calls never
  * run under the monitor. Every timer carries the generation it was armed with and does nothing once a newer timer
  * was armed (a reschedule cancels the old one too, but a cancel can lose the race with a task that already started).
@@ -64,10 +65,13 @@ final class ManagedLease implements ManagedToken {
   private final TokenRequest request;
   private final RenewalSettings settings;
   private volatile TokenSnapshot current;
-  // The fast path's projection of `current`: the token while ACTIVE, else null. Written after `current`, so a reader
-  // that sees a token here sees a snapshot at least that new; one volatile load of an immutable String is all
-  // current() costs while the token is fresh.
+  // The fast path's projection of `current`: the token while ACTIVE and its first read recorded, else null. Written
+  // after `current`, so a reader that sees a token here sees a snapshot at least that new; one volatile load of an
+  // immutable String is all current() costs while the token is fresh.
   private volatile @Nullable String servable;
+  // The token of `current` whose first read is recorded (or being recorded), else null. Written under this, and only
+  // for the token of `current`, which never goes back to an older one: so an identity check is enough.
+  private volatile @Nullable AstraToken readToken;
   private volatile ManagedTokenListener[] listeners;
 
   // Guarded by this.
@@ -97,7 +101,7 @@ final class ManagedLease implements ManagedToken {
     List<ManagedTokenListener> initial = settings.listeners();
     this.listeners = initial.isEmpty() ? NO_LISTENERS : initial.toArray(ManagedTokenListener[]::new);
     this.current = new TokenSnapshot(first, 1, State.ACTIVE);
-    this.servable = servable(current);
+    this.servable = null;  // the first read of the first token is recorded too
   }
 
   private @Nullable Instant nextAttemptAt() {
@@ -127,29 +131,75 @@ final class ManagedLease implements ManagedToken {
     return token != null ? token : slowCurrent(current);
   }
 
+  /**
+   * Off the fast path: not ACTIVE, or the first read of this token generation (a new token or a renewal), which is
+   * audited once with the caller's actor. Other readers of that generation do not wait for the audit: they serve
+   * the token unaudited, like every later read.
+   */
   private String slowCurrent(TokenSnapshot c) {
-    TokenSnapshot s = c;
-    if (s.state() == State.CLOSED) {
-      throw new IllegalStateException("the managed token of lease " + s.leaseId() + " is closed");
-    }
-    if (s.state() == State.EXPIRING) {
-      TokenSnapshot after = awaitRefresh(c);
-      if (after != c) {
-        return after.state() == State.ACTIVE ? after.token() : slowCurrentNoWait(after);
+    TokenSnapshot s = serve(c);
+    while (s.astraToken() != readToken) {
+      switch (claimFirstRead(s)) {
+        case CLAIMED -> {
+          // Outside the monitor: a slow sink must not hold up the timers, renewals or rotations.
+          engine.auditRead(s);
+          makeServable(s);
+          // ACTIVE is what the fast path would serve; otherwise the audit took time, so the clock decides again.
+          return s.state() == State.ACTIVE ? s.token() : checked(s).token();
+        }
+        case STALE -> s = serve(current);  // a newer snapshot was published: serve (and maybe record) that one
+        case TAKEN -> {
+          return s.token();                // another reader recorded it
+        }
       }
     }
-    return slowCurrentNoWait(s);
+    return s.token();
+  }
+
+  /** The snapshot whose token may be served now (waiting for a refresh under way inside the hard margin), or throws. */
+  private TokenSnapshot serve(TokenSnapshot c) {
+    if (c.state() == State.CLOSED) {
+      throw new IllegalStateException("the managed token of lease " + c.leaseId() + " is closed");
+    }
+    if (c.state() == State.EXPIRING) {
+      TokenSnapshot after = awaitRefresh(c);
+      if (after != c) {
+        return after.state() == State.ACTIVE ? after : checked(after);
+      }
+    }
+    return checked(c);
   }
 
   // Below the hard margin the timer may lag, so the clock decides: a still-valid token is served, never an expired one.
-  private String slowCurrentNoWait(TokenSnapshot s) {
+  private TokenSnapshot checked(TokenSnapshot s) {
     if (s.state() == State.CLOSED) {
       throw new IllegalStateException("the managed token of lease " + s.leaseId() + " is closed");
     }
     if (s.state() != State.EXPIRED && engine.clock().instant().isBefore(s.expiresAt())) {
-      return s.token();
+      return s;
     }
     throw new LeaseExpiredException(s.leaseId(), s.expiresAt());
+  }
+
+  private enum Claim { CLAIMED, STALE, TAKEN }
+
+  /** Claims the audit of the first read of {@code s}'s token: only while {@code s} is current, only once. */
+  private synchronized Claim claimFirstRead(TokenSnapshot s) {
+    if (current != s) {
+      return readToken == s.astraToken() ? Claim.TAKEN : Claim.STALE;
+    }
+    if (readToken == s.astraToken()) {
+      return Claim.TAKEN;
+    }
+    readToken = s.astraToken();
+    return Claim.CLAIMED;
+  }
+
+  /** After the first read of an ACTIVE snapshot is recorded, later reads take the fast path (unless it was replaced). */
+  private synchronized void makeServable(TokenSnapshot s) {
+    if (current == s) {
+      servable = servable(s);
+    }
   }
 
   private TokenSnapshot awaitRefresh(TokenSnapshot seen) {
@@ -674,6 +724,9 @@ final class ManagedLease implements ManagedToken {
 
   /** Publishes a snapshot (one volatile write) and wakes readers waiting below the hard margin. Under this. */
   private TokenSnapshot publish(TokenSnapshot snapshot) {
+    if (readToken != snapshot.astraToken()) {
+      readToken = null;      // a new generation: its first read is recorded, off the fast path
+    }
     String next = servable(snapshot);
     if (next == null) {
       servable = null;       // leave the fast path before the new snapshot is visible
@@ -684,9 +737,12 @@ final class ManagedLease implements ManagedToken {
     return snapshot;
   }
 
-  /** What the fast path serves for a snapshot: its token while ACTIVE, else null (the slow path decides). */
-  private static @Nullable String servable(TokenSnapshot snapshot) {
-    return snapshot.state() == State.ACTIVE ? snapshot.token() : null;
+  /**
+   * What the fast path serves for a snapshot: its token while ACTIVE once its first read is recorded, else null (the
+   * slow path decides). Under this.
+   */
+  private @Nullable String servable(TokenSnapshot snapshot) {
+    return snapshot.state() == State.ACTIVE && snapshot.astraToken() == readToken ? snapshot.token() : null;
   }
 
   private void emit(List<ManagedTokenEvent> events) {

@@ -407,7 +407,8 @@ class AuditEventReferenceTest {
           t.principal.set(null);
           astra.fault(Endpoint.CREATE_TOKEN).status(500).times(10);
           t.scheduler.advance(ROTATION);
-          assertThat(handle.current()).isEqualTo(old.token()); // the old token is kept
+          // The old token is kept; this first read of it is recorded, with this thread's actor (no principal here).
+          assertThat(handle.current()).isEqualTo(old.token());
           ManagedTokenFailed failed = t.audit.events(ManagedTokenFailed.class).get(0);
           IssueFailed issueFailed = t.audit.events(IssueFailed.class).get(0);
           // Back-off with "equal jitter": the first retry waits between half the base (10 s) and the base.
@@ -417,10 +418,31 @@ class AuditEventReferenceTest {
                   .failure(AstraServerException.class, issueFailed.errorMessage().orElseThrow()),
               t.event("managed.failed").token(old, KEY)
                   .failure(AstraServerException.class, issueFailed.errorMessage().orElseThrow())
-                  .detail("stage", "ISSUE").detail("attempt", 1).detail("retryAt", retryAt));
+                  .detail("stage", "ISSUE").detail("attempt", 1).detail("retryAt", retryAt),
+              t.event("token.read").token(old, KEY));
         }),
-        row("ManagedToken.current, snapshot (lock-free reads, not audited per call)", t -> {
+        row("ManagedToken.current (first read of a token generation: audited once, then lock-free)", t -> {
           ManagedToken handle = t.setup(() -> t.manage("orders"));
+          AstraToken token = handle.snapshot().astraToken();
+          assertThat(handle.current()).isEqualTo(token.token());
+          assertThat(handle.current()).isEqualTo(token.token());
+          assertThat(handle.get()).isEqualTo(token.token());
+          return List.of(t.event("token.read").token(token, KEY));
+        }),
+        row("ManagedToken.current after a rotation (first read of the successor)", t -> {
+          ManagedToken handle = t.setup(() -> t.manage("orders"));
+          t.setup(() -> {
+            handle.current();
+            handle.rotateNow();
+          });
+          AstraToken fresh = handle.snapshot().astraToken();
+          assertThat(handle.current()).isEqualTo(fresh.token());
+          assertThat(handle.current()).isEqualTo(fresh.token());
+          return List.of(t.event("token.read").token(fresh, KEY));
+        }),
+        row("ManagedToken.current of a token already read, snapshot (not audited)", t -> {
+          ManagedToken handle = t.setup(() -> t.manage("orders"));
+          t.setup(() -> handle.current());
           assertThat(handle.current()).isEqualTo(handle.snapshot().token());
           return List.of();
         }),
