@@ -12,6 +12,11 @@ final class LeaseIds {
     for (int i = 0; i < suffix.length; i++) {
       suffix[i] = ALPHABET[random.nextInt(ALPHABET.length)];
     }
-    return "astra/" + orgId + "/" + roleName + "/" + new String(suffix);
+    return orgPrefix(orgId) + roleName + "/" + new String(suffix);
+  }
+
+  /** Every lease id of the org starts with this, so the org's leases are one prefix scan of the store. */
+  static String orgPrefix(String orgId) {
+    return "astra/" + orgId + "/";
   }
 }

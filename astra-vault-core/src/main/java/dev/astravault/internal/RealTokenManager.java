@@ -142,7 +142,8 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public void deleteOrg(String org) {
     OrgConfig config = requireOrg(org);
-    long leases = store.list("").stream().filter(r -> r.orgId().equals(config.orgId())).count();
+    long leases = store.list(LeaseIds.orgPrefix(config.orgId())).stream()
+        .filter(r -> r.orgId().equals(config.orgId())).count();
     if (leases > 0) {
       throw new IllegalStateException("org " + config.orgId() + " still has " + leases
           + " lease(s); revoke them before deleting its config, or they could never be revoked");
@@ -461,7 +462,7 @@ public final class RealTokenManager implements TokenManager {
   private List<TokenInfo> liveTokens(@Nullable String orgId) {
     LeaseAuthority authority = backend.authority();
     java.util.Set<String> live = authority == null ? null : authority.liveClientIds();
-    return store.list("").stream()
+    return store.list(orgId == null ? "" : LeaseIds.orgPrefix(orgId)).stream()
         .filter(r -> live == null || r.clientId().filter(live::contains).isPresent())
         .filter(r -> r.state() != LeaseState.PENDING)
         .filter(r -> orgId == null || r.orgId().equals(orgId))
