@@ -92,11 +92,24 @@ public interface TokenManager extends AutoCloseable {
    */
   Optional<AstraToken> token(String org, String role, String logicalName);
 
-  /** All live tokens, without secrets. */
+  /**
+   * All live tokens, without secrets. Live means {@link LeaseState#ACTIVE} and not past its expiry, as for
+   * {@link #token(String)}; a lease past its expiry that the sweeper has not reached yet, or one being revoked, is
+   * not listed (see {@link #tokens(String, LeaseState...)} for those). In Vault mode, also a lease Vault still has.
+   */
   List<TokenInfo> tokens();
 
-  /** An org's live tokens, without secrets. */
+  /** An org's live tokens, without secrets; live as in {@link #tokens()}. */
   List<TokenInfo> tokens(String org);
+
+  /**
+   * An org's tokens whose lease is in one of {@code states}, live or not, without secrets: for example
+   * {@code tokens(org, LeaseState.values())} shows everything the store holds, including leases past their expiry
+   * that the sweeper has not ended yet ({@link TokenInfo#isLive} tells them apart), leases being revoked and revokes
+   * that failed. A {@link LeaseState#PENDING} lease has no token yet and is never listed. Reads the store as it is
+   * (in Vault mode, Vault is not asked). Audited as a listing.
+   */
+  List<TokenInfo> tokens(String org, LeaseState... states);
 
   /** Deletes a token by client id: deleted in Astra, its lease ended. */
   void deleteToken(String clientId);

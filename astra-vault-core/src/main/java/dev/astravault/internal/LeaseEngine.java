@@ -338,7 +338,7 @@ public final class LeaseEngine implements AutoCloseable {
   private static TokenRef ref(Auditor auditor, TokenSnapshot snapshot) {
     AstraToken token = snapshot.astraToken();
     TokenInfo info = token.info();
-    return new TokenRef(info.orgId(), info.roleName(), info.logicalNameOrNull(), info.clientId(),
+    return new TokenRef(info.orgId(), info.roleName(), info.logicalName().orElse(null), info.clientId(),
         info.lease().leaseId(), info.metadata(), auditor.hmac(token.token()));
   }
 

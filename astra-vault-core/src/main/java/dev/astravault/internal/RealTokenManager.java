@@ -6,6 +6,8 @@ import dev.astravault.AuditException;
 import dev.astravault.AuditPolicy;
 import dev.astravault.Lease;
 import dev.astravault.InvalidTokenResponseException;
+import dev.astravault.IssueStyle;
+import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.LeaseExpiredException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
@@ -331,7 +333,7 @@ public final class RealTokenManager implements TokenManager {
         .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
         .build();
     // The write-ahead record: it claims the triple atomically before Astra is called.
-    store.insert(pending);
+    insertFreeingExpired(pending);
     LeaseAuthority authority = backend.authority();
     CreatedToken created;
     LeaseRecord active;
@@ -374,6 +376,45 @@ public final class RealTokenManager implements TokenManager {
     LOG.info("Created token '{}' (lease {}) with TTL {} and max TTL {}", created.clientId(), leaseId, ttl,
         role.maxTtl());
     return new AstraToken(info, created.token(), created.secret());
+  }
+
+  /**
+   * Inserts the write-ahead record. A triple held by a lease past its expiry is free at once: that lease is ended
+   * first (revoked and audited as {@link RevokeReason#EXPIRED}, exactly as the sweeper would), then the insert is
+   * tried again. Every step is a store compare-and-set or insert, so of concurrent issuers exactly one gets the
+   * triple and the others get {@link TokenAlreadyExistsException}.
+   */
+  private void insertFreeingExpired(LeaseRecord pending) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        store.insert(pending);
+        return;
+      } catch (TokenAlreadyExistsException taken) {
+        if (attempt >= 2 || pending.style() != IssueStyle.UNIQUE || pending.successor()
+            || pending.logicalName().isEmpty()) {
+          throw taken;
+        }
+        Optional<LeaseRecord> holder = store.findByTriple(pending.orgId(), pending.roleName(),
+            pending.logicalName().get());
+        if (holder.isPresent() && !endIfExpired(holder.get())) {
+          throw taken;
+        }
+      }
+    }
+  }
+
+  /** Ends a lease past its expiry now; true when it is gone (ended by this call or by someone else). */
+  private boolean endIfExpired(LeaseRecord holder) {
+    boolean endable = holder.state() == LeaseState.ACTIVE || holder.state() == LeaseState.REVOKE_FAILED;
+    if (!endable || clock.instant().isBefore(holder.expiresAt())) {
+      return false;
+    }
+    if (revokeRecord(holder, RevokeReason.EXPIRED, false)) {
+      LOG.info("Lease {} had expired; ended it to free its (org, role, logical name) for a new token",
+          holder.leaseId());
+      return true;
+    }
+    return store.get(holder.leaseId()).isEmpty();
   }
 
   private CreatedToken createOrSettle(OrgConfig org, Role role, LeaseRecord pending) {
@@ -434,7 +475,7 @@ public final class RealTokenManager implements TokenManager {
   }
 
   private Optional<AstraToken> readable(LeaseRecord record) {
-    if (record.state() != LeaseState.ACTIVE || record.expiresAt().compareTo(clock.instant()) <= 0) {
+    if (!record.isLive(clock.instant())) {
       return Optional.empty();
     }
     if (record.token().isEmpty() || record.secret().isEmpty()) {
@@ -459,15 +500,36 @@ public final class RealTokenManager implements TokenManager {
     return out;
   }
 
+  @Override
+  public List<TokenInfo> tokens(String org, LeaseState... states) {
+    OrgConfig config = requireOrg(org);
+    java.util.EnumSet<LeaseState> wanted = java.util.EnumSet.noneOf(LeaseState.class);
+    for (LeaseState state : states) {
+      wanted.add(java.util.Objects.requireNonNull(state, "states"));
+    }
+    List<TokenInfo> out = orgRecords(config.orgId()).stream()
+        .filter(r -> r.state() != LeaseState.PENDING && wanted.contains(r.state()))
+        .map(LeaseRecord::toTokenInfo)
+        .toList();
+    audit(new TokensListed(clock.instant(), auditor.actor(), config.orgId(), out.size()));
+    return out;
+  }
+
+  /** Live tokens only: ACTIVE and not past expiry (and, in Vault mode, a lease Vault still has). */
   private List<TokenInfo> liveTokens(@Nullable String orgId) {
     LeaseAuthority authority = backend.authority();
     java.util.Set<String> live = authority == null ? null : authority.liveClientIds();
-    return store.list(orgId == null ? "" : LeaseIds.orgPrefix(orgId)).stream()
+    Instant now = clock.instant();
+    return (orgId == null ? store.list("") : orgRecords(orgId)).stream()
+        .filter(r -> r.isLive(now))
         .filter(r -> live == null || r.clientId().filter(live::contains).isPresent())
-        .filter(r -> r.state() != LeaseState.PENDING)
-        .filter(r -> orgId == null || r.orgId().equals(orgId))
         .map(LeaseRecord::toTokenInfo)
         .toList();
+  }
+
+  /** An org's records in any state: by the lease-id prefix, checked against the org id. */
+  private List<LeaseRecord> orgRecords(String orgId) {
+    return store.list(LeaseIds.orgPrefix(orgId)).stream().filter(r -> r.orgId().equals(orgId)).toList();
   }
 
   @Override
