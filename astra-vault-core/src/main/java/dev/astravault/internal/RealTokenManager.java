@@ -1,5 +1,6 @@
 package dev.astravault.internal;
 
+import dev.astravault.AmbiguousRoleException;
 import dev.astravault.AstraToken;
 import dev.astravault.AstraVaultException;
 import dev.astravault.AuditException;
@@ -193,7 +194,8 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<Role> role(String org, String name) {
-    return findOrg(org).flatMap(o -> findRole(o.orgId(), Validation.roleName(name)));
+    String reference = Validation.roleReference(name);
+    return findOrg(org).flatMap(o -> lookupRole(o.orgId(), reference));
   }
 
   @Override
@@ -206,7 +208,12 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public void deleteRole(String org, String name) {
     OrgConfig config = requireOrg(org);
-    String role = Validation.roleName(name);
+    String reference = Validation.roleReference(name);
+    Optional<Role> resolved = lookupRole(config.orgId(), reference);
+    if (resolved.isEmpty() && !Validation.isRoleName(reference)) {
+      throw new NotFoundException(NotFoundException.Kind.ROLE, reference);
+    }
+    String role = resolved.map(Role::name).orElse(reference);
     LeaseAuthority authority = backend.authority();
     if (authority != null) {
       boolean known = findRole(config.orgId(), role).isPresent();
@@ -266,9 +273,46 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public String resolveRoleId(String org, String roleName) {
     OrgConfig config = requireOrg(org);
-    String name = Validation.roleName(roleName);
-    return findRole(config.orgId(), name)
-        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, name)).roleId();
+    return requireRole(config.orgId(), Validation.roleReference(roleName)).roleId();
+  }
+
+  /** A role as a caller names it; see {@link #lookupRole}. */
+  Role requireRole(String orgId, String reference) {
+    return lookupRole(orgId, reference)
+        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, reference));
+  }
+
+  /**
+   * Resolves a role as Astra shows it. A local role name (case-insensitive) names its role outright. Anything else
+   * is read both as Astra's display name, sanitised with the rule of {@link #syncRoles} ({@code "R/W User"} →
+   * {@code r_w_user}), and as a role id; if those two readings name different roles the reference is ambiguous.
+   *
+   * @throws AmbiguousRoleException listing the matched roles
+   */
+  private Optional<Role> lookupRole(String orgId, String reference) {
+    String lower = reference.toLowerCase(java.util.Locale.ROOT);
+    if (Validation.isRoleName(lower)) {
+      Optional<Role> byName = findRole(orgId, lower);
+      if (byName.isPresent()) {
+        return byName;
+      }
+    }
+    Map<String, Role> found = new LinkedHashMap<>();
+    String sanitized = RoleNames.sanitize(reference);
+    if (!sanitized.equals(lower) && Validation.isRoleName(sanitized)) {
+      findRole(orgId, sanitized).ifPresent(r -> found.put(r.name(), r));
+    }
+    LeaseAuthority authority = backend.authority();
+    for (Role r : authority == null ? store.roles(orgId) : authority.listRoles(orgId)) {
+      if (r.roleId().equalsIgnoreCase(reference)) {
+        found.putIfAbsent(r.name(), r);
+      }
+    }
+    if (found.size() > 1) {
+      throw new AmbiguousRoleException(orgId, reference, found.values().stream()
+          .map(r -> new AmbiguousRoleException.Candidate(r.name(), r.roleId())).toList());
+    }
+    return found.values().stream().findFirst();
   }
 
   /** A role from the store; in Vault mode a miss is read through from Vault and cached. */
@@ -316,8 +360,7 @@ public final class RealTokenManager implements TokenManager {
 
   private AstraToken doIssue(TokenRequest request, boolean successor) {
     OrgConfig org = requireOrg(request.org());
-    Role role = findRole(org.orgId(), request.role())
-        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, request.role()));
+    Role role = requireRole(org.orgId(), request.role());
     Duration ttl = request.ttl().orElse(role.ttl());
     if (ttl.compareTo(role.ttl()) > 0) {
       throw new IllegalArgumentException("ttl " + ttl + " exceeds the ttl of role " + role.name() + " ("
@@ -470,7 +513,9 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public Optional<AstraToken> token(String org, String role, String logicalName) {
     OrgConfig config = requireOrg(org);
-    return store.findByTriple(config.orgId(), Validation.roleName(role), Validation.logicalName(logicalName))
+    String name = Validation.logicalName(logicalName);
+    return lookupRole(config.orgId(), Validation.roleReference(role))
+        .flatMap(r -> store.findByTriple(config.orgId(), r.name(), name))
         .flatMap(this::readable);
   }
 
