@@ -59,6 +59,36 @@ class CliInProcessTest {
   }
 
   @Test
+  void configReadsTheDevOpsUrlFromTheEnvironmentAndRolesAreNamedAsAstraShowsThem() {
+    env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    env.put("ASTRA_ORG_TOKEN", astra.defaultOrg().rootToken());
+    env.put("ASTRA_DEVOPS_URL", astra.url().toString());
+    ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--logical-name", "prod"));
+    assertThat(ok(cli("config", "read", "--org-id", astra.defaultOrg().orgId(), "--format", "json")).stdout())
+        .contains("\"url\": \"" + astra.url().uri());
+    // Role sync calls the endpoint the environment named (the default one is not reachable from a test).
+    ok(cli("role", "sync", "--org-id", "prod"));
+
+    String roleId = astra.roleId("R/W User");
+    Run byDisplayName = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "R/W User", "--logical-name", "a",
+        "--format", "json"));
+    Run byId = ok(cli("token", "issue", "--org-id", "prod", "--role-name", roleId, "--logical-name", "b",
+        "--format", "json"));
+    assertThat(byDisplayName.stdout()).contains("\"roleName\": \"r_w_user\"");
+    assertThat(byId.stdout()).contains("\"roleName\": \"r_w_user\"");
+    assertThat(ok(cli("token", "read", "--org-id", "prod", "--role-name", "R/W User", "--logical-name", "a",
+        "--field", "roleName")).stdout().strip()).isEqualTo("r_w_user");
+    assertThat(astra.liveTokens()).allSatisfy(t -> assertThat(t.roles()).containsExactly(roleId));
+
+    // --url still wins over the environment.
+    env.put("ASTRA_DEVOPS_URL", "http://127.0.0.1:9/unused");
+    ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--url", astra.url().toString()));
+    assertThat(ok(cli("config", "read", "--org-id", astra.defaultOrg().orgId(), "--format", "json")).stdout())
+        .contains("\"url\": \"" + astra.url().uri());
+  }
+
+  @Test
   void reapRevokesExpiredLeasesAndReportsThem() {
     setUp();
     Run issued = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",

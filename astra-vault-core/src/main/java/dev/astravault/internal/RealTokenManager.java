@@ -5,6 +5,7 @@ import dev.astravault.AstraToken;
 import dev.astravault.AstraVaultException;
 import dev.astravault.AuditException;
 import dev.astravault.AuditPolicy;
+import dev.astravault.ConflictException;
 import dev.astravault.Lease;
 import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.IssueStyle;
@@ -144,11 +145,14 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void deleteOrg(String org) {
-    OrgConfig config = requireOrg(org);
-    long leases = store.list(LeaseIds.orgPrefix(config.orgId())).stream()
-        .filter(r -> r.orgId().equals(config.orgId())).count();
+    Optional<OrgConfig> found = findOrg(org);
+    if (found.isEmpty()) {
+      return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
+    }
+    OrgConfig config = found.get();
+    long leases = orgRecords(config.orgId()).size();
     if (leases > 0) {
-      throw new IllegalStateException("org " + config.orgId() + " still has " + leases
+      throw new ConflictException("org " + config.orgId() + " still has " + leases
           + " lease(s); revoke them before deleting its config, or they could never be revoked");
     }
     LeaseAuthority authority = backend.authority();
@@ -181,7 +185,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public RoleWriteResult writeRole(RoleSpec spec) {
-    OrgConfig org = requireOrg(spec.orgId());
+    OrgConfig org = requireOrg(spec.org());
     Optional<Role> existing = findRole(org.orgId(), spec.name());
     RoleMath.Result result = RoleMath.apply(org.orgId(), spec, existing);
     putRole(result.role());
@@ -207,23 +211,20 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void deleteRole(String org, String name) {
-    OrgConfig config = requireOrg(org);
     String reference = Validation.roleReference(name);
-    Optional<Role> resolved = lookupRole(config.orgId(), reference);
-    if (resolved.isEmpty() && !Validation.isRoleName(reference)) {
-      throw new NotFoundException(NotFoundException.Kind.ROLE, reference);
+    Optional<OrgConfig> found = findOrg(org);
+    Optional<Role> resolved = found.flatMap(o -> lookupRole(o.orgId(), reference));
+    if (resolved.isEmpty()) {
+      return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
     }
-    String role = resolved.map(Role::name).orElse(reference);
+    OrgConfig config = found.get();
+    String role = resolved.get().name();
     LeaseAuthority authority = backend.authority();
     if (authority != null) {
-      boolean known = findRole(config.orgId(), role).isPresent();
       authority.deleteRole(config.orgId(), role);
-      store.deleteRole(config.orgId(), role);
-      if (!known) {
-        throw new NotFoundException(NotFoundException.Kind.ROLE, role);
-      }
-    } else if (!store.deleteRole(config.orgId(), role)) {
-      throw new NotFoundException(NotFoundException.Kind.ROLE, role);
+    }
+    if (!store.deleteRole(config.orgId(), role) && authority == null) {
+      return;   // deleted by another caller meanwhile
     }
     audit(new RoleDeleted(clock.instant(), auditor.actor(), config.orgId(), role));
   }
@@ -512,10 +513,11 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<AstraToken> token(String org, String role, String logicalName) {
-    OrgConfig config = requireOrg(org);
+    String reference = Validation.roleReference(role);
     String name = Validation.logicalName(logicalName);
-    return lookupRole(config.orgId(), Validation.roleReference(role))
-        .flatMap(r -> store.findByTriple(config.orgId(), r.name(), name))
+    // A lookup: an unknown org or role is an empty answer, as an unknown triple is.
+    return findOrg(org).flatMap(config -> lookupRole(config.orgId(), reference)
+        .flatMap(r -> store.findByTriple(config.orgId(), r.name(), name)))
         .flatMap(this::readable);
   }
 
@@ -579,8 +581,11 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void deleteToken(String clientId) {
-    LeaseRecord record = store.findByClientId(clientId)
-        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.TOKEN, clientId));
+    Optional<LeaseRecord> found = store.findByClientId(clientId);
+    if (found.isEmpty()) {
+      return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
+    }
+    LeaseRecord record = found.get();
     if (revokeRecord(record, RevokeReason.EXPLICIT, true)) {
       audit(new TokenDeleted(clock.instant(), auditor.actor(), auditor.ref(record)));
     }
@@ -615,9 +620,20 @@ public final class RealTokenManager implements TokenManager {
   }
 
   @Override
-  public List<Lease> leases(String prefix) {
-    return store.list(prefix).stream().filter(r -> r.state() != LeaseState.PENDING).map(LeaseRecord::lease)
-        .toList();
+  public List<Lease> leases() {
+    return leases(store.list(""));
+  }
+
+  @Override
+  public List<Lease> leases(String org) {
+    if (org.isEmpty() || org.startsWith(LeaseIds.ROOT)) {
+      return leases(store.list(org));   // the deprecated lease-id prefix form
+    }
+    return leases(orgRecords(requireOrg(org).orgId()));
+  }
+
+  private static List<Lease> leases(List<LeaseRecord> records) {
+    return records.stream().filter(r -> r.state() != LeaseState.PENDING).map(LeaseRecord::lease).toList();
   }
 
   @Override
@@ -627,7 +643,9 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Renewal renew(String leaseId, Duration increment) {
-    return doRenew(leaseId, Validation.requirePositive("increment", increment));
+    Duration asked = Validation.requireNonNegative("increment", increment);
+    // Zero means "the role's TTL", as Vault reads an increment of 0.
+    return doRenew(leaseId, asked.isZero() ? null : asked);
   }
 
   private Renewal doRenew(String leaseId, @Nullable Duration increment) {
