@@ -201,6 +201,8 @@ final class ConfigCommand {
 
     @Override
     int run() {
+      // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
+      manager().org(orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, orgId));
       manager().deleteOrg(orgId);
       out().success("Deleted config for org " + orgId + ".");
       return 0;

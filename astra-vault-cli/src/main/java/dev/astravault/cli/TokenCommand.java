@@ -200,6 +200,10 @@ final class TokenCommand {
 
     @Override
     int run() {
+      // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
+      if (!root().vaultMode() && root().store().findByClientId(clientId).isEmpty()) {
+        throw new NotFoundException(NotFoundException.Kind.TOKEN, clientId);
+      }
       manager().deleteToken(clientId);
       out().success("Deleted token " + clientId + ".");
       return 0;

@@ -80,6 +80,23 @@ class CliInProcessTest {
     assertThat(ok(cli("token", "read", "--org-id", "prod", "--role-name", "R/W User", "--logical-name", "a",
         "--field", "roleName")).stdout().strip()).isEqualTo("r_w_user");
     assertThat(astra.liveTokens()).allSatisfy(t -> assertThat(t.roles()).containsExactly(roleId));
+    String leaseId = byDisplayName.stdout().lines().filter(l -> l.contains("\"leaseId\"")).findFirst()
+        .orElseThrow().replaceAll(".*\"leaseId\": \"([^\"]+)\".*", "$1");
+    assertThat(ok(cli("lease", "list", "prod")).stdout()).contains(leaseId);
+    assertThat(ok(cli("lease", "list", astra.defaultOrg().orgId())).stdout()).contains(leaseId);
+    assertThat(ok(cli("lease", "list")).stdout()).contains(leaseId);
+
+    // The CLI names an operator's typo instead of reporting a silent success.
+    Run noToken = cli("token", "delete", "--client-id", "NoSuchClientIdAAAAAAAAAA");
+    assertThat(noToken.exitCode()).isNotZero();
+    assertThat(noToken.stderr()).contains("unknown token: NoSuchClientIdAAAAAAAAAA");
+    Run noRole = cli("role", "delete", "--org-id", "prod", "--role-name", "No Such Role");
+    assertThat(noRole.exitCode()).isNotZero();
+    assertThat(noRole.stderr()).contains("unknown role: No Such Role");
+    Run noOrg = cli("config", "delete", "--org-id", "nope");
+    assertThat(noOrg.exitCode()).isNotZero();
+    assertThat(noOrg.stderr()).contains("unknown org: nope");
+    assertThat(astra.liveTokens()).hasSize(2);
 
     // --url still wins over the environment.
     env.put("ASTRA_DEVOPS_URL", "http://127.0.0.1:9/unused");

@@ -303,8 +303,7 @@ public final class RealTokenManager implements TokenManager {
     if (!sanitized.equals(lower) && Validation.isRoleName(sanitized)) {
       findRole(orgId, sanitized).ifPresent(r -> found.put(r.name(), r));
     }
-    LeaseAuthority authority = backend.authority();
-    for (Role r : authority == null ? store.roles(orgId) : authority.listRoles(orgId)) {
+    for (Role r : rolesForIdLookup(orgId)) {
       if (r.roleId().equalsIgnoreCase(reference)) {
         found.putIfAbsent(r.name(), r);
       }
@@ -314,6 +313,23 @@ public final class RealTokenManager implements TokenManager {
           .map(r -> new AmbiguousRoleException.Candidate(r.name(), r.roleId())).toList());
     }
     return found.values().stream().findFirst();
+  }
+
+  /**
+   * The org's roles to match a role id against. Vault mode lists Vault's roles; an app whose policy may not list
+   * them (least privilege) matches the roles this process has cached instead.
+   */
+  private List<Role> rolesForIdLookup(String orgId) {
+    LeaseAuthority authority = backend.authority();
+    if (authority == null) {
+      return store.roles(orgId);
+    }
+    try {
+      return authority.listRoles(orgId);
+    } catch (dev.astravault.vault.VaultAccessDeniedException denied) {
+      LOG.debug("may not list the roles of org {} in Vault; matching role ids against cached roles", orgId);
+      return store.roles(orgId);
+    }
   }
 
   /** A role from the store; in Vault mode a miss is read through from Vault and cached. */
