@@ -9,7 +9,6 @@ import dev.astravault.ConflictException;
 import dev.astravault.Lease;
 import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.IssueStyle;
-import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.LeaseExpiredException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
@@ -27,6 +26,7 @@ import dev.astravault.RoleSpec;
 import dev.astravault.RoleSyncReport;
 import dev.astravault.RoleWriteResult;
 import dev.astravault.Scheduler;
+import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenInfo;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
@@ -642,6 +642,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public List<Lease> leases(String org) {
+    java.util.Objects.requireNonNull(org, "org");
     if (org.isEmpty() || org.startsWith(LeaseIds.ROOT)) {
       return leases(store.list(org));   // the deprecated lease-id prefix form
     }
