@@ -239,12 +239,17 @@ public final class LeaseRecord {
     return new Lease(leaseId, issuedAt, ttl, expiresAt, maxExpiresAt, renewable, lastRenewedAt);
   }
 
+  /** Live means one thing everywhere: {@link LeaseState#ACTIVE} and {@code now} is before the expiry. */
+  public boolean isLive(Instant now) {
+    return state == LeaseState.ACTIVE && now.isBefore(expiresAt);
+  }
+
   /** The secret-free view; only for records that are not {@link LeaseState#PENDING}. */
   public TokenInfo toTokenInfo() {
     if (clientId == null || generatedOn == null) {
       throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state + ")");
     }
-    return new TokenInfo(clientId, orgId, roleName, logicalName, style, generatedOn, metadata, lease());
+    return new TokenInfo(clientId, orgId, roleName, logicalName, style, generatedOn, metadata, lease(), state);
   }
 
   /** Same lease and version: two records that agree on these are the same state of the same lease. */

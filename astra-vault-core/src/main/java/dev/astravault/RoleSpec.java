@@ -10,14 +10,14 @@ import org.jspecify.annotations.Nullable;
  * the default (24h); {@code ttl} is clamped to {@code maxTtl} with a warning on the result.
  */
 public final class RoleSpec {
-  private final String orgId;
+  private final String org;
   private final String name;
   private final @Nullable String roleId;
   private final @Nullable Duration ttl;
   private final @Nullable Duration maxTtl;
 
   private RoleSpec(Builder builder) {
-    this.orgId = Validation.requireId("orgId", builder.orgId);
+    this.org = Validation.requireId("org", builder.org);
     this.name = Validation.roleName(builder.name);
     this.roleId = builder.roleId == null ? null : Validation.requireId("roleId", builder.roleId);
     this.ttl = builder.ttl == null ? null : Validation.requireNonNegative("ttl", builder.ttl);
@@ -28,8 +28,19 @@ public final class RoleSpec {
     return new Builder();
   }
 
+  /** The org as the caller named it: its id or its logical name. */
+  public String org() {
+    return org;
+  }
+
+  /**
+   * The org as the caller named it, which may be a logical name rather than an id.
+   *
+   * @deprecated the name promised an id; use {@link #org()}, which returns the same value
+   */
+  @Deprecated
   public String orgId() {
-    return orgId;
+    return org;
   }
 
   /** The role name, lowercased. */
@@ -51,13 +62,13 @@ public final class RoleSpec {
 
   @Override
   public String toString() {
-    return "RoleSpec[orgId=" + orgId + ", name=" + name + ", roleId=" + roleId + ", ttl=" + ttl + ", maxTtl="
+    return "RoleSpec[org=" + org + ", name=" + name + ", roleId=" + roleId + ", ttl=" + ttl + ", maxTtl="
         + maxTtl + "]";
   }
 
   /** Builds a {@link RoleSpec}. */
   public static final class Builder {
-    private @Nullable String orgId;
+    private @Nullable String org;
     private @Nullable String name;
     private @Nullable String roleId;
     private @Nullable Duration ttl;
@@ -65,9 +76,9 @@ public final class RoleSpec {
 
     private Builder() {}
 
-    /** The org's id or logical name. */
-    public Builder org(String orgId) {
-      this.orgId = orgId;
+    /** The org's id or logical name; read back with {@link RoleSpec#org()}. */
+    public Builder org(String org) {
+      this.org = org;
       return this;
     }
 

@@ -17,6 +17,14 @@ import java.util.Optional;
  * <p>Every method is thread-safe. Orgs are named by id or logical name wherever a parameter is called {@code org}.
  * Leases are owned by the {@link LeaseStore}; a background sweeper revokes them when they expire. Every operation
  * emits one {@link dev.astravault.event.AuditEvent}.
+ *
+ * <p><b>Unknown ids follow one rule</b> (the table in docs/concepts.md): a lookup that returns an {@code Optional}
+ * returns it empty; a removal ({@link #revoke}, {@link #deleteToken}, {@link #deleteRole}, {@link #deleteOrg}) of
+ * something that is not there succeeds, changes nothing and audits nothing, as Vault does; every other operation
+ * that needs what it names throws {@link NotFoundException} naming it. A null or blank id is a programming error
+ * ({@link IllegalArgumentException} or {@link NullPointerException} naming the parameter). An operation that
+ * conflicts with the current state throws an {@link AstraVaultException} ({@link ConflictException},
+ * {@link TokenAlreadyExistsException}, {@link LeaseExpiredException}).
  */
 public interface TokenManager extends AutoCloseable {
 
@@ -35,10 +43,10 @@ public interface TokenManager extends AutoCloseable {
   List<Org> orgs();
 
   /**
-   * Deletes an org's config.
+   * Deletes an org's config. An unknown org is nothing to delete: the call succeeds and changes nothing.
    *
-   * @throws IllegalStateException if the org still has leases (revoke them first: without its root token they
-   *     could never be revoked)
+   * @throws ConflictException if the org still has leases (revoke them first: without its root token they could
+   *     never be revoked); nothing is deleted
    */
   void deleteOrg(String org);
 
@@ -50,16 +58,26 @@ public interface TokenManager extends AutoCloseable {
    */
   RoleWriteResult writeRole(RoleSpec spec);
 
+  /**
+   * A role named as Astra shows it: its local name, Astra's display name ({@code "R/W User"}, sanitised with the
+   * rule of {@link #syncRoles}) or its role id. Empty for an unknown org or role.
+   *
+   * @throws AmbiguousRoleException if a display name and a role id name different roles
+   */
   Optional<Role> role(String org, String name);
 
   List<Role> roles(String org);
 
+  /**
+   * Deletes a role named as {@link #role} takes it. An unknown org or role is nothing to delete: the call succeeds
+   * and changes nothing. Leases of the role keep running and can still be revoked; they can no longer be renewed.
+   */
   void deleteRole(String org, String name);
 
   /** Creates or updates local roles from {@code GET /v2/organizations/roles}; reports name collisions. */
   RoleSyncReport syncRoles(String org);
 
-  /** The Astra role id of a local role name. */
+  /** The Astra role id of a role named as {@link #role} takes it. */
   String resolveRoleId(String org, String roleName);
 
   // ---- tokens
@@ -87,34 +105,69 @@ public interface TokenManager extends AutoCloseable {
   Optional<AstraToken> token(String clientId);
 
   /**
-   * The live token of a UNIQUE-style triple, with its secret. Audited as a read. Empty in the same cases as
-   * {@link #token(String)}.
+   * The live token of a UNIQUE-style triple, with its secret, the role named as {@link #role} takes it. Audited as
+   * a read. Empty in the same cases as {@link #token(String)}, and for an unknown org or role.
    */
   Optional<AstraToken> token(String org, String role, String logicalName);
 
-  /** All live tokens, without secrets. */
+  /**
+   * All live tokens, without secrets. Live means {@link LeaseState#ACTIVE} and not past its expiry, as for
+   * {@link #token(String)}; a lease past its expiry that the sweeper has not reached yet, or one being revoked, is
+   * not listed (see {@link #tokens(String, LeaseState...)} for those). In Vault mode, also a lease Vault still has.
+   */
   List<TokenInfo> tokens();
 
-  /** An org's live tokens, without secrets. */
+  /** An org's live tokens, without secrets; live as in {@link #tokens()}. */
   List<TokenInfo> tokens(String org);
 
-  /** Deletes a token by client id: deleted in Astra, its lease ended. */
+  /**
+   * An org's tokens whose lease is in one of {@code states}, live or not, without secrets: for example
+   * {@code tokens(org, LeaseState.values())} shows everything the store holds, including leases past their expiry
+   * that the sweeper has not ended yet ({@link TokenInfo#isLive} tells them apart), leases being revoked and revokes
+   * that failed. A {@link LeaseState#PENDING} lease has no token yet and is never listed. Reads the store as it is
+   * (in Vault mode, Vault is not asked). Audited as a listing.
+   */
+  List<TokenInfo> tokens(String org, LeaseState... states);
+
+  /**
+   * Deletes a token by client id: deleted in Astra, its lease ended. A client id this manager holds no lease for is
+   * nothing to delete: the call succeeds and changes nothing (reconcile finds tokens in Astra no record knows).
+   */
   void deleteToken(String clientId);
 
   // ---- leases
 
   Optional<Lease> lease(String leaseId);
 
-  /** Leases whose id starts with {@code prefix} ({@code ""} for all). */
-  List<Lease> leases(String prefix);
+  /** Every lease this manager's store holds (in any state but still being issued), ordered by lease id. */
+  List<Lease> leases();
+
+  /**
+   * An org's leases, by org id or logical name, in any state but still being issued, ordered by lease id.
+   *
+   * <p>Deprecated form: an argument that is empty or starts with {@code astra/} is still read as a lease-id prefix,
+   * as this method did before it took an org; use {@link #leases()} or {@code leases(org)} instead, which do not
+   * need the lease-id format.
+   *
+   * @throws NotFoundException if the org is unknown
+   */
+  List<Lease> leases(String org);
 
   /** Renews for the role's current TTL, capped at {@code issuedAt + maxTtl}. Never calls Astra. */
   Renewal renew(String leaseId);
 
-  /** Renews for {@code increment}, capped at {@code issuedAt + maxTtl}. Never calls Astra. */
+  /**
+   * Renews for {@code increment}, capped at {@code issuedAt + maxTtl}. Never calls Astra. An increment of
+   * {@link Duration#ZERO} means the role's current TTL, as in {@link #renew(String)} (and as Vault reads 0).
+   *
+   * @throws IllegalArgumentException if {@code increment} is negative
+   */
   Renewal renew(String leaseId, Duration increment);
 
-  /** Deletes the token in Astra (404 counts as already gone) and ends the lease. Idempotent. */
+  /**
+   * Deletes the token in Astra (404 counts as already gone) and ends the lease. Idempotent: an unknown or already
+   * ended lease is nothing to revoke, and the call succeeds.
+   */
   void revoke(String leaseId);
 
   // ---- managed tokens

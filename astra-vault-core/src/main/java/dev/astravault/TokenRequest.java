@@ -9,9 +9,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What to issue: an org (id or logical name), a role name, a logical name (the "who/what it is for" key that is
- * unique per org and role in the {@link IssueStyle#UNIQUE} style), free-form metadata such as owner and purpose, and
- * an optional TTL shorter than the role's.
+ * What to issue: an org (id or logical name), a role (local name, Astra display name or role id), a logical name
+ * (the "who/what it is for" key that is unique per org and role in the {@link IssueStyle#UNIQUE} style), free-form
+ * metadata such as owner and purpose, and an optional TTL shorter than the role's.
  */
 public final class TokenRequest {
   private final String org;
@@ -23,7 +23,7 @@ public final class TokenRequest {
 
   private TokenRequest(Builder builder) {
     this.org = Validation.requireId("org", builder.org);
-    this.role = Validation.roleName(builder.role);
+    this.role = Validation.roleReference(builder.role);
     this.style = builder.style;
     if (style == IssueStyle.UNIQUE) {
       this.logicalName = Validation.logicalName(builder.logicalName);
@@ -48,7 +48,10 @@ public final class TokenRequest {
     return org;
   }
 
-  /** The role name, lowercase. */
+  /**
+   * The role as given: a local role name (lowercased), Astra's display name (such as {@code "R/W User"}) or the
+   * Astra role id. It is resolved against the org's roles at issue; see {@link TokenManager#role(String, String)}.
+   */
   public String role() {
     return role;
   }
@@ -109,6 +112,11 @@ public final class TokenRequest {
       return this;
     }
 
+    /**
+     * The role: its local name, Astra's display name (such as {@code "R/W User"}, sanitised with the rule of
+     * {@link TokenManager#syncRoles}) or its Astra role id. A local name names its role outright; a display name
+     * that is also another role's id fails the issue with {@link AmbiguousRoleException}.
+     */
     public Builder role(String role) {
       this.role = role;
       return this;

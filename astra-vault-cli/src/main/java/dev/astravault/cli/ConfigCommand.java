@@ -36,8 +36,14 @@ final class ConfigCommand {
     @Nullable String logicalName;
 
     @Option(names = "--url", paramLabel = "URL",
-        description = "The DevOps API base URL (default for a new org: " + "https://api.astra.datastax.com).")
+        description = "The DevOps API base URL (default: $ASTRA_DEVOPS_URL, as the quickstart reads it; else "
+            + "https://api.astra.datastax.com for a new org and the current URL for an update).")
     @Nullable String url;
+
+    /** {@code --url}, else {@code $ASTRA_DEVOPS_URL}: the endpoint the quickstart would use. */
+    private @Nullable String url() {
+      return url != null ? url : root().env("ASTRA_DEVOPS_URL");
+    }
 
     @ArgGroup(exclusive = true)
     @Nullable TokenSource tokenSource;
@@ -76,8 +82,9 @@ final class ConfigCommand {
       if (logicalName != null) {
         b.logicalName(logicalName);
       }
-      if (url != null) {
-        b.url(parseUrl(url));
+      String endpoint = url();
+      if (endpoint != null) {
+        b.url(parseUrl(endpoint));
       }
       Org org = manager().writeOrg(b.build());
       if (out().json()) {
@@ -105,8 +112,9 @@ final class ConfigCommand {
         throw CliException.usage("a new org needs --logical-name");
       }
       OrgConfig.Builder b = OrgConfig.builder().orgId(orgId).rootToken(token).logicalName(name);
-      if (url != null) {
-        b.url(parseUrl(url));
+      String endpoint = url();
+      if (endpoint != null) {
+        b.url(parseUrl(endpoint));
       } else {
         existing.ifPresent(o -> b.url(o.url()));
       }
@@ -144,7 +152,7 @@ final class ConfigCommand {
       try {
         return new URI(url);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("--url is not a URL: " + e.getMessage());
+        throw new IllegalArgumentException("--url (or ASTRA_DEVOPS_URL) is not a URL: " + e.getMessage());
       }
     }
   }
@@ -193,6 +201,8 @@ final class ConfigCommand {
 
     @Override
     int run() {
+      // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
+      manager().org(orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, orgId));
       manager().deleteOrg(orgId);
       out().success("Deleted config for org " + orgId + ".");
       return 0;

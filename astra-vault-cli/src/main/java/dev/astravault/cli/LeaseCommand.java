@@ -32,14 +32,15 @@ final class LeaseCommand {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "Lists the leases whose id starts with PREFIX (all by default).")
+      description = "Lists leases: all by default, an org's (by org id or logical name), or those whose id starts "
+          + "with a PREFIX such as astra/<org id>/<role>/.")
   static final class ListLeases extends CliCommand {
-    @Parameters(paramLabel = "PREFIX", arity = "0..1", defaultValue = "")
+    @Parameters(paramLabel = "ORG|PREFIX", arity = "0..1", defaultValue = "")
     String prefix;
 
     @Override
     int run() {
-      out().list(manager().leases(prefix).stream().map(l -> Views.lease(l, root().clock())).toList(),
+      out().list((prefix.isEmpty() ? manager().leases() : manager().leases(prefix)).stream().map(l -> Views.lease(l, root().clock())).toList(),
           List.of("id", "expireTime", "ttl"), "No leases found.");
       return 0;
     }

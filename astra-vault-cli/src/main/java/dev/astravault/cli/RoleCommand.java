@@ -75,7 +75,8 @@ final class RoleCommand {
     @Option(names = "--org-id", required = true, paramLabel = "ID")
     String orgId;
 
-    @Option(names = "--role-name", required = true, paramLabel = "NAME")
+    @Option(names = "--role-name", required = true, paramLabel = "ROLE",
+        description = "The local role name, Astra's display name or the role id.")
     String roleName;
 
     @Override
@@ -112,13 +113,18 @@ final class RoleCommand {
     @Option(names = "--org-id", required = true, paramLabel = "ID")
     String orgId;
 
-    @Option(names = "--role-name", required = true, paramLabel = "NAME")
+    @Option(names = "--role-name", required = true, paramLabel = "ROLE",
+        description = "The local role name, Astra's display name or the role id.")
     String roleName;
 
     @Override
     int run() {
-      manager().deleteRole(orgId, roleName);
-      out().success("Deleted role " + roleName.toLowerCase(java.util.Locale.ROOT) + " of org " + orgId + ".");
+      // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
+      manager().org(orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, orgId));
+      String name = manager().role(orgId, roleName).map(Role::name)
+          .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, roleName));
+      manager().deleteRole(orgId, name);
+      out().success("Deleted role " + name + " of org " + orgId + ".");
       return 0;
     }
   }

@@ -29,7 +29,8 @@ final class TokenCommand {
     @Option(names = "--org-id", required = true, paramLabel = "ID", description = "The org id or logical name.")
     String orgId;
 
-    @Option(names = "--role-name", required = true, paramLabel = "NAME")
+    @Option(names = "--role-name", required = true, paramLabel = "ROLE",
+        description = "The local role name, Astra's display name (\"R/W User\") or the role id.")
     String roleName;
 
     @Option(names = "--logical-name", paramLabel = "NAME",
@@ -91,7 +92,8 @@ final class TokenCommand {
       @Option(names = "--org-id", required = true, paramLabel = "ID")
       String orgId;
 
-      @Option(names = "--role-name", required = true, paramLabel = "NAME")
+      @Option(names = "--role-name", required = true, paramLabel = "ROLE",
+          description = "The local role name, Astra's display name or the role id.")
       String roleName;
 
       @Option(names = "--logical-name", required = true, paramLabel = "NAME")
@@ -152,7 +154,8 @@ final class TokenCommand {
         what = "org " + t.orgId + ", role " + t.roleName + ", logical name " + t.logicalName;
         manager().org(t.orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, t.orgId));
         held = manager().token(t.orgId, t.roleName, t.logicalName);
-        live = manager().tokens(t.orgId).stream().filter(i -> i.roleName().equalsIgnoreCase(t.roleName)
+        String roleName = manager().role(t.orgId, t.roleName).map(dev.astravault.Role::name).orElse(t.roleName);
+        live = manager().tokens(t.orgId).stream().filter(i -> i.roleName().equalsIgnoreCase(roleName)
             && i.logicalName().filter(l -> l.equalsIgnoreCase(t.logicalName)).isPresent()).toList();
       }
       if (held.isPresent()) {
@@ -197,6 +200,10 @@ final class TokenCommand {
 
     @Override
     int run() {
+      // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
+      if (!root().vaultMode() && root().store().findByClientId(clientId).isEmpty()) {
+        throw new NotFoundException(NotFoundException.Kind.TOKEN, clientId);
+      }
       manager().deleteToken(clientId);
       out().success("Deleted token " + clientId + ".");
       return 0;

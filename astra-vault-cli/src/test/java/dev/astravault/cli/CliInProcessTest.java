@@ -59,6 +59,53 @@ class CliInProcessTest {
   }
 
   @Test
+  void configReadsTheDevOpsUrlFromTheEnvironmentAndRolesAreNamedAsAstraShowsThem() {
+    env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    env.put("ASTRA_ORG_TOKEN", astra.defaultOrg().rootToken());
+    env.put("ASTRA_DEVOPS_URL", astra.url().toString());
+    ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--logical-name", "prod"));
+    assertThat(ok(cli("config", "read", "--org-id", astra.defaultOrg().orgId(), "--format", "json")).stdout())
+        .contains("\"url\": \"" + astra.url().uri());
+    // Role sync calls the endpoint the environment named (the default one is not reachable from a test).
+    ok(cli("role", "sync", "--org-id", "prod"));
+
+    String roleId = astra.roleId("R/W User");
+    Run byDisplayName = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "R/W User", "--logical-name", "a",
+        "--format", "json"));
+    Run byId = ok(cli("token", "issue", "--org-id", "prod", "--role-name", roleId, "--logical-name", "b",
+        "--format", "json"));
+    assertThat(byDisplayName.stdout()).contains("\"roleName\": \"r_w_user\"");
+    assertThat(byId.stdout()).contains("\"roleName\": \"r_w_user\"");
+    assertThat(ok(cli("token", "read", "--org-id", "prod", "--role-name", "R/W User", "--logical-name", "a",
+        "--field", "roleName")).stdout().strip()).isEqualTo("r_w_user");
+    assertThat(astra.liveTokens()).allSatisfy(t -> assertThat(t.roles()).containsExactly(roleId));
+    String leaseId = byDisplayName.stdout().lines().filter(l -> l.contains("\"leaseId\"")).findFirst()
+        .orElseThrow().replaceAll(".*\"leaseId\": \"([^\"]+)\".*", "$1");
+    assertThat(ok(cli("lease", "list", "prod")).stdout()).contains(leaseId);
+    assertThat(ok(cli("lease", "list", astra.defaultOrg().orgId())).stdout()).contains(leaseId);
+    assertThat(ok(cli("lease", "list")).stdout()).contains(leaseId);
+
+    // The CLI names an operator's typo instead of reporting a silent success.
+    Run noToken = cli("token", "delete", "--client-id", "NoSuchClientIdAAAAAAAAAA");
+    assertThat(noToken.exitCode()).isNotZero();
+    assertThat(noToken.stderr()).contains("unknown token: NoSuchClientIdAAAAAAAAAA");
+    Run noRole = cli("role", "delete", "--org-id", "prod", "--role-name", "No Such Role");
+    assertThat(noRole.exitCode()).isNotZero();
+    assertThat(noRole.stderr()).contains("unknown role: No Such Role");
+    Run noOrg = cli("config", "delete", "--org-id", "nope");
+    assertThat(noOrg.exitCode()).isNotZero();
+    assertThat(noOrg.stderr()).contains("unknown org: nope");
+    assertThat(astra.liveTokens()).hasSize(2);
+
+    // --url still wins over the environment.
+    env.put("ASTRA_DEVOPS_URL", "http://127.0.0.1:9/unused");
+    ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--url", astra.url().toString()));
+    assertThat(ok(cli("config", "read", "--org-id", astra.defaultOrg().orgId(), "--format", "json")).stdout())
+        .contains("\"url\": \"" + astra.url().uri());
+  }
+
+  @Test
   void reapRevokesExpiredLeasesAndReportsThem() {
     setUp();
     Run issued = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",

@@ -8,7 +8,6 @@ import dev.astravault.LeaseState;
 import dev.astravault.ManagedToken;
 import dev.astravault.ManagedTokenEvent;
 import dev.astravault.ManagedTokenListener;
-import dev.astravault.NotFoundException;
 import dev.astravault.OrgConfig;
 import dev.astravault.RenewalSettings;
 import dev.astravault.Role;
@@ -108,13 +107,14 @@ public final class LeaseEngine implements AutoCloseable {
    * Issues the first token synchronously, retrying transient failures up to {@code startupAttempts} times (see
    * {@link StartupRetry}), and starts the handle.
    */
-  public ManagedToken manage(TokenRequest request, RenewalSettings settings) {
+  public ManagedToken manage(TokenRequest asked, RenewalSettings settings) {
     if (closed) {
       throw new IllegalStateException("the token manager is closed");
     }
-    OrgConfig org = manager.requireOrgConfig(request.org());
-    Role role = manager.store().role(org.orgId(), request.role())
-        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, request.role()));
+    OrgConfig org = manager.requireOrgConfig(asked.org());
+    Role role = manager.requireRole(org.orgId(), asked.role());
+    // The role as Astra shows it (display name, id) becomes the local name: rotations then name it exactly.
+    TokenRequest request = asked.toBuilder().role(role.name()).build();
     settings.checkFits(request.ttl().orElse(role.ttl()), role.maxTtl());
     boolean owned = true;
     AstraToken first;
@@ -338,7 +338,7 @@ public final class LeaseEngine implements AutoCloseable {
   private static TokenRef ref(Auditor auditor, TokenSnapshot snapshot) {
     AstraToken token = snapshot.astraToken();
     TokenInfo info = token.info();
-    return new TokenRef(info.orgId(), info.roleName(), info.logicalNameOrNull(), info.clientId(),
+    return new TokenRef(info.orgId(), info.roleName(), info.logicalName().orElse(null), info.clientId(),
         info.lease().leaseId(), info.metadata(), auditor.hmac(token.token()));
   }
 

@@ -4,6 +4,8 @@ import java.security.SecureRandom;
 
 /** Lease ids shaped like Vault's ({@code astra/<org>/<role>/<random>}), so prefix listing by org and role works. */
 final class LeaseIds {
+  /** Every lease id starts with this. */
+  static final String ROOT = "astra/";
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
   private final SecureRandom random = new SecureRandom();
 
@@ -17,6 +19,6 @@ final class LeaseIds {
 
   /** Every lease id of the org starts with this, so the org's leases are one prefix scan of the store. */
   static String orgPrefix(String orgId) {
-    return "astra/" + orgId + "/";
+    return ROOT + orgId + "/";
   }
 }

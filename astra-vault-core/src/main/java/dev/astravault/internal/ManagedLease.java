@@ -404,8 +404,7 @@ final class ManagedLease implements ManagedToken {
       }
       AstraToken token = s.astraToken();
       TokenInfo info = token.info();
-      TokenInfo extended = new TokenInfo(info.clientId(), info.orgId(), info.roleName(), info.logicalNameOrNull(),
-          info.style(), info.generatedOn(), info.metadata(), lease);
+      TokenInfo extended = info.withLease(lease);
       TokenSnapshot next = publish(new TokenSnapshot(new AstraToken(extended, token.token(), token.secret()),
           s.generation() + 1, life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
       nextAttempt = TimerQueue.nanos(plan(next, now));

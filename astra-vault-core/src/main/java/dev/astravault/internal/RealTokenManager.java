@@ -1,11 +1,14 @@
 package dev.astravault.internal;
 
+import dev.astravault.AmbiguousRoleException;
 import dev.astravault.AstraToken;
 import dev.astravault.AstraVaultException;
 import dev.astravault.AuditException;
 import dev.astravault.AuditPolicy;
+import dev.astravault.ConflictException;
 import dev.astravault.Lease;
 import dev.astravault.InvalidTokenResponseException;
+import dev.astravault.IssueStyle;
 import dev.astravault.LeaseExpiredException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
@@ -23,6 +26,7 @@ import dev.astravault.RoleSpec;
 import dev.astravault.RoleSyncReport;
 import dev.astravault.RoleWriteResult;
 import dev.astravault.Scheduler;
+import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenInfo;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
@@ -141,11 +145,14 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void deleteOrg(String org) {
-    OrgConfig config = requireOrg(org);
-    long leases = store.list(LeaseIds.orgPrefix(config.orgId())).stream()
-        .filter(r -> r.orgId().equals(config.orgId())).count();
+    Optional<OrgConfig> found = findOrg(org);
+    if (found.isEmpty()) {
+      return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
+    }
+    OrgConfig config = found.get();
+    long leases = orgRecords(config.orgId()).size();
     if (leases > 0) {
-      throw new IllegalStateException("org " + config.orgId() + " still has " + leases
+      throw new ConflictException("org " + config.orgId() + " still has " + leases
           + " lease(s); revoke them before deleting its config, or they could never be revoked");
     }
     LeaseAuthority authority = backend.authority();
@@ -178,7 +185,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public RoleWriteResult writeRole(RoleSpec spec) {
-    OrgConfig org = requireOrg(spec.orgId());
+    OrgConfig org = requireOrg(spec.org());
     Optional<Role> existing = findRole(org.orgId(), spec.name());
     RoleMath.Result result = RoleMath.apply(org.orgId(), spec, existing);
     putRole(result.role());
@@ -191,7 +198,8 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<Role> role(String org, String name) {
-    return findOrg(org).flatMap(o -> findRole(o.orgId(), Validation.roleName(name)));
+    String reference = Validation.roleReference(name);
+    return findOrg(org).flatMap(o -> lookupRole(o.orgId(), reference));
   }
 
   @Override
@@ -203,18 +211,20 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void deleteRole(String org, String name) {
-    OrgConfig config = requireOrg(org);
-    String role = Validation.roleName(name);
+    String reference = Validation.roleReference(name);
+    Optional<OrgConfig> found = findOrg(org);
+    Optional<Role> resolved = found.flatMap(o -> lookupRole(o.orgId(), reference));
+    if (resolved.isEmpty()) {
+      return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
+    }
+    OrgConfig config = found.get();
+    String role = resolved.get().name();
     LeaseAuthority authority = backend.authority();
     if (authority != null) {
-      boolean known = findRole(config.orgId(), role).isPresent();
       authority.deleteRole(config.orgId(), role);
-      store.deleteRole(config.orgId(), role);
-      if (!known) {
-        throw new NotFoundException(NotFoundException.Kind.ROLE, role);
-      }
-    } else if (!store.deleteRole(config.orgId(), role)) {
-      throw new NotFoundException(NotFoundException.Kind.ROLE, role);
+    }
+    if (!store.deleteRole(config.orgId(), role) && authority == null) {
+      return;   // deleted by another caller meanwhile
     }
     audit(new RoleDeleted(clock.instant(), auditor.actor(), config.orgId(), role));
   }
@@ -264,9 +274,62 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public String resolveRoleId(String org, String roleName) {
     OrgConfig config = requireOrg(org);
-    String name = Validation.roleName(roleName);
-    return findRole(config.orgId(), name)
-        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, name)).roleId();
+    return requireRole(config.orgId(), Validation.roleReference(roleName)).roleId();
+  }
+
+  /** A role as a caller names it; see {@link #lookupRole}. */
+  Role requireRole(String orgId, String reference) {
+    return lookupRole(orgId, reference)
+        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, reference));
+  }
+
+  /**
+   * Resolves a role as Astra shows it. A local role name (case-insensitive) names its role outright. Anything else
+   * is read both as Astra's display name, sanitised with the rule of {@link #syncRoles} ({@code "R/W User"} →
+   * {@code r_w_user}), and as a role id; if those two readings name different roles the reference is ambiguous.
+   *
+   * @throws AmbiguousRoleException listing the matched roles
+   */
+  private Optional<Role> lookupRole(String orgId, String reference) {
+    String lower = reference.toLowerCase(java.util.Locale.ROOT);
+    if (Validation.isRoleName(lower)) {
+      Optional<Role> byName = findRole(orgId, lower);
+      if (byName.isPresent()) {
+        return byName;
+      }
+    }
+    Map<String, Role> found = new LinkedHashMap<>();
+    String sanitized = RoleNames.sanitize(reference);
+    if (!sanitized.equals(lower) && Validation.isRoleName(sanitized)) {
+      findRole(orgId, sanitized).ifPresent(r -> found.put(r.name(), r));
+    }
+    for (Role r : rolesForIdLookup(orgId)) {
+      if (r.roleId().equalsIgnoreCase(reference)) {
+        found.putIfAbsent(r.name(), r);
+      }
+    }
+    if (found.size() > 1) {
+      throw new AmbiguousRoleException(orgId, reference, found.values().stream()
+          .map(r -> new AmbiguousRoleException.Candidate(r.name(), r.roleId())).toList());
+    }
+    return found.values().stream().findFirst();
+  }
+
+  /**
+   * The org's roles to match a role id against. Vault mode lists Vault's roles; an app whose policy may not list
+   * them (least privilege) matches the roles this process has cached instead.
+   */
+  private List<Role> rolesForIdLookup(String orgId) {
+    LeaseAuthority authority = backend.authority();
+    if (authority == null) {
+      return store.roles(orgId);
+    }
+    try {
+      return authority.listRoles(orgId);
+    } catch (dev.astravault.vault.VaultAccessDeniedException denied) {
+      LOG.debug("may not list the roles of org {} in Vault; matching role ids against cached roles", orgId);
+      return store.roles(orgId);
+    }
   }
 
   /** A role from the store; in Vault mode a miss is read through from Vault and cached. */
@@ -314,8 +377,7 @@ public final class RealTokenManager implements TokenManager {
 
   private AstraToken doIssue(TokenRequest request, boolean successor) {
     OrgConfig org = requireOrg(request.org());
-    Role role = findRole(org.orgId(), request.role())
-        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, request.role()));
+    Role role = requireRole(org.orgId(), request.role());
     Duration ttl = request.ttl().orElse(role.ttl());
     if (ttl.compareTo(role.ttl()) > 0) {
       throw new IllegalArgumentException("ttl " + ttl + " exceeds the ttl of role " + role.name() + " ("
@@ -331,7 +393,7 @@ public final class RealTokenManager implements TokenManager {
         .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
         .build();
     // The write-ahead record: it claims the triple atomically before Astra is called.
-    store.insert(pending);
+    insertFreeingExpired(pending);
     LeaseAuthority authority = backend.authority();
     CreatedToken created;
     LeaseRecord active;
@@ -374,6 +436,45 @@ public final class RealTokenManager implements TokenManager {
     LOG.info("Created token '{}' (lease {}) with TTL {} and max TTL {}", created.clientId(), leaseId, ttl,
         role.maxTtl());
     return new AstraToken(info, created.token(), created.secret());
+  }
+
+  /**
+   * Inserts the write-ahead record. A triple held by a lease past its expiry is free at once: that lease is ended
+   * first (revoked and audited as {@link RevokeReason#EXPIRED}, exactly as the sweeper would), then the insert is
+   * tried again. Every step is a store compare-and-set or insert, so of concurrent issuers exactly one gets the
+   * triple and the others get {@link TokenAlreadyExistsException}.
+   */
+  private void insertFreeingExpired(LeaseRecord pending) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        store.insert(pending);
+        return;
+      } catch (TokenAlreadyExistsException taken) {
+        if (attempt >= 2 || pending.style() != IssueStyle.UNIQUE || pending.successor()
+            || pending.logicalName().isEmpty()) {
+          throw taken;
+        }
+        Optional<LeaseRecord> holder = store.findByTriple(pending.orgId(), pending.roleName(),
+            pending.logicalName().get());
+        if (holder.isPresent() && !endIfExpired(holder.get())) {
+          throw taken;
+        }
+      }
+    }
+  }
+
+  /** Ends a lease past its expiry now; true when it is gone (ended by this call or by someone else). */
+  private boolean endIfExpired(LeaseRecord holder) {
+    boolean endable = holder.state() == LeaseState.ACTIVE || holder.state() == LeaseState.REVOKE_FAILED;
+    if (!endable || clock.instant().isBefore(holder.expiresAt())) {
+      return false;
+    }
+    if (revokeRecord(holder, RevokeReason.EXPIRED, false)) {
+      LOG.info("Lease {} had expired; ended it to free its (org, role, logical name) for a new token",
+          holder.leaseId());
+      return true;
+    }
+    return store.get(holder.leaseId()).isEmpty();
   }
 
   private CreatedToken createOrSettle(OrgConfig org, Role role, LeaseRecord pending) {
@@ -428,13 +529,16 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<AstraToken> token(String org, String role, String logicalName) {
-    OrgConfig config = requireOrg(org);
-    return store.findByTriple(config.orgId(), Validation.roleName(role), Validation.logicalName(logicalName))
+    String reference = Validation.roleReference(role);
+    String name = Validation.logicalName(logicalName);
+    // A lookup: an unknown org or role is an empty answer, as an unknown triple is.
+    return findOrg(org).flatMap(config -> lookupRole(config.orgId(), reference)
+        .flatMap(r -> store.findByTriple(config.orgId(), r.name(), name)))
         .flatMap(this::readable);
   }
 
   private Optional<AstraToken> readable(LeaseRecord record) {
-    if (record.state() != LeaseState.ACTIVE || record.expiresAt().compareTo(clock.instant()) <= 0) {
+    if (!record.isLive(clock.instant())) {
       return Optional.empty();
     }
     if (record.token().isEmpty() || record.secret().isEmpty()) {
@@ -459,21 +563,45 @@ public final class RealTokenManager implements TokenManager {
     return out;
   }
 
+  @Override
+  public List<TokenInfo> tokens(String org, LeaseState... states) {
+    OrgConfig config = requireOrg(org);
+    java.util.EnumSet<LeaseState> wanted = java.util.EnumSet.noneOf(LeaseState.class);
+    for (LeaseState state : states) {
+      wanted.add(java.util.Objects.requireNonNull(state, "states"));
+    }
+    List<TokenInfo> out = orgRecords(config.orgId()).stream()
+        .filter(r -> r.state() != LeaseState.PENDING && wanted.contains(r.state()))
+        .map(LeaseRecord::toTokenInfo)
+        .toList();
+    audit(new TokensListed(clock.instant(), auditor.actor(), config.orgId(), out.size()));
+    return out;
+  }
+
+  /** Live tokens only: ACTIVE and not past expiry (and, in Vault mode, a lease Vault still has). */
   private List<TokenInfo> liveTokens(@Nullable String orgId) {
     LeaseAuthority authority = backend.authority();
     java.util.Set<String> live = authority == null ? null : authority.liveClientIds();
-    return store.list(orgId == null ? "" : LeaseIds.orgPrefix(orgId)).stream()
+    Instant now = clock.instant();
+    return (orgId == null ? store.list("") : orgRecords(orgId)).stream()
+        .filter(r -> r.isLive(now))
         .filter(r -> live == null || r.clientId().filter(live::contains).isPresent())
-        .filter(r -> r.state() != LeaseState.PENDING)
-        .filter(r -> orgId == null || r.orgId().equals(orgId))
         .map(LeaseRecord::toTokenInfo)
         .toList();
   }
 
+  /** An org's records in any state: by the lease-id prefix, checked against the org id. */
+  private List<LeaseRecord> orgRecords(String orgId) {
+    return store.list(LeaseIds.orgPrefix(orgId)).stream().filter(r -> r.orgId().equals(orgId)).toList();
+  }
+
   @Override
   public void deleteToken(String clientId) {
-    LeaseRecord record = store.findByClientId(clientId)
-        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.TOKEN, clientId));
+    Optional<LeaseRecord> found = store.findByClientId(clientId);
+    if (found.isEmpty()) {
+      return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
+    }
+    LeaseRecord record = found.get();
     if (revokeRecord(record, RevokeReason.EXPLICIT, true)) {
       audit(new TokenDeleted(clock.instant(), auditor.actor(), auditor.ref(record)));
     }
@@ -508,9 +636,21 @@ public final class RealTokenManager implements TokenManager {
   }
 
   @Override
-  public List<Lease> leases(String prefix) {
-    return store.list(prefix).stream().filter(r -> r.state() != LeaseState.PENDING).map(LeaseRecord::lease)
-        .toList();
+  public List<Lease> leases() {
+    return leases(store.list(""));
+  }
+
+  @Override
+  public List<Lease> leases(String org) {
+    java.util.Objects.requireNonNull(org, "org");
+    if (org.isEmpty() || org.startsWith(LeaseIds.ROOT)) {
+      return leases(store.list(org));   // the deprecated lease-id prefix form
+    }
+    return leases(orgRecords(requireOrg(org).orgId()));
+  }
+
+  private static List<Lease> leases(List<LeaseRecord> records) {
+    return records.stream().filter(r -> r.state() != LeaseState.PENDING).map(LeaseRecord::lease).toList();
   }
 
   @Override
@@ -520,7 +660,9 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Renewal renew(String leaseId, Duration increment) {
-    return doRenew(leaseId, Validation.requirePositive("increment", increment));
+    Duration asked = Validation.requireNonNegative("increment", increment);
+    // Zero means "the role's TTL", as Vault reads an increment of 0.
+    return doRenew(leaseId, asked.isZero() ? null : asked);
   }
 
   private Renewal doRenew(String leaseId, @Nullable Duration increment) {

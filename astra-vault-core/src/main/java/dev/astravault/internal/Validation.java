@@ -46,6 +46,25 @@ public final class Validation {
     return v;
   }
 
+  /**
+   * A role as a caller names it: a local role name (returned lowercase, as {@link #roleName} does), or else Astra's
+   * display name or a role id (returned as given, stripped), resolved against the org's roles when used.
+   */
+  public static String roleReference(@Nullable String value) {
+    String v = requirePresent("role", value);
+    if (v.length() > 128 || v.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("role must be a role name, Astra display name or role id of at most 128 "
+          + "printable characters: '" + printable(v) + "'");
+    }
+    String lower = v.toLowerCase(Locale.ROOT);
+    return isRoleName(lower) ? lower : v;
+  }
+
+  /** Whether {@code value} is a valid local role name as it stands (lowercase). */
+  public static boolean isRoleName(String value) {
+    return ROLE_NAME.matcher(value).matches();
+  }
+
   public static String logicalName(@Nullable String value) {
     String v = requirePresent("logicalName", value).toLowerCase(Locale.ROOT);
     if (!LOGICAL_NAME.matcher(v).matches()) {

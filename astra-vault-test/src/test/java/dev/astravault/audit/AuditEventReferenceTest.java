@@ -183,6 +183,16 @@ class AuditEventReferenceTest {
               .detail("expiresAt", token.lease().expiresAt())
               .detail("maxExpiresAt", t.clock.instant().plus(Duration.ofHours(3))));
         }),
+        row("issue for a triple whose lease expired (not swept yet)", t -> {
+          AstraToken old = t.setup(() -> t.issue("orders"));
+          t.clock.advance(Duration.ofHours(1));
+          AstraToken token = t.issue("orders");
+          return List.of(t.event("lease.revoked").token(old, KEY).detail("reason", RevokeReason.EXPIRED)
+              .detail("alreadyGone", false),
+              t.event("token.issued").token(token, KEY).detail("style", IssueStyle.UNIQUE)
+              .detail("expiresAt", token.lease().expiresAt())
+              .detail("maxExpiresAt", t.clock.instant().plus(Duration.ofHours(3))));
+        }),
         row("issue (Astra fails)", t -> {
           astra.fault(Endpoint.CREATE_TOKEN).status(500).times(10);
           Throwable e = t.caught(() -> t.issue("orders"));
@@ -234,6 +244,11 @@ class AuditEventReferenceTest {
           assertThat(t.tokens.tokens(ORG)).hasSize(1);
           return List.of(t.event("token.listed").org(t.org.orgId()).detail("count", 1));
         }),
+        row("tokens(org, states...)", t -> {
+          t.setup(() -> t.issue("orders"));
+          assertThat(t.tokens.tokens(ORG, dev.astravault.LeaseState.values())).hasSize(1);
+          return List.of(t.event("token.listed").org(t.org.orgId()).detail("count", 1));
+        }),
         row("deleteToken", t -> {
           AstraToken token = t.setup(() -> t.issue("orders"));
           t.tokens.deleteToken(token.clientId());
@@ -245,9 +260,17 @@ class AuditEventReferenceTest {
           assertThat(t.tokens.lease(token.lease().leaseId())).isPresent();
           return List.of(t.event("lease.lookup").token(token, KEY));
         }),
-        row("leases(prefix) (not audited: no token fields)", t -> {
+        row("leases(), leases(org) (not audited: no token fields)", t -> {
           t.setup(() -> t.issue("orders"));
-          assertThat(t.tokens.leases("")).hasSize(1);
+          assertThat(t.tokens.leases()).hasSize(1);
+          assertThat(t.tokens.leases(ORG)).hasSize(1);
+          return List.of();
+        }),
+        row("removals of unknown ids (not audited: nothing changed)", t -> {
+          t.tokens.revoke("astra/nope/r/x");
+          t.tokens.deleteToken("nope");
+          t.tokens.deleteRole(ORG, "nope");
+          t.tokens.deleteOrg("nope");
           return List.of();
         }),
         row("renew", t -> {

@@ -179,7 +179,7 @@ class AuditTrailLifecycleTest {
       while (astra.pendingFaults(Endpoint.DELETE_TOKEN) > 0) {
         errors.add(caught(() -> tokens.revoke(b.lease().leaseId())));
       }
-      errors.add(caught(() -> tokens.deleteToken("no-such-client")));
+      errors.add(caught(() -> tokens.renew("astra/no-such-lease")));
       recording.failWhen(e -> e instanceof TokenIssued);
       flaky.failWhen(e -> true);
       json.close(); // the file sink is down too from now on

@@ -3,6 +3,7 @@ package dev.astravault.engine;
 import static dev.astravault.engine.EngineFixture.ORG;
 import static dev.astravault.engine.EngineFixture.ROLE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -168,10 +169,13 @@ class AstraFaultsTest {
     assertThat(record.state()).isEqualTo(LeaseState.REVOKE_FAILED);
     assertThat(record.lastError()).hasValueSatisfying(m -> assertThat(m).contains("500"));
     assertThat(f.events(RevokeFailed.class)).hasSize(1);
-    // The live token is accounted for: the REVOKE_FAILED record (and, in Vault mode, Vault's lease) holds it, and
-    // it is still listed.
+    // The live token is accounted for: the REVOKE_FAILED record (and, in Vault mode, Vault's lease) holds it. It is
+    // not live (tokens() lists live tokens only) but stays visible with its state.
     assertThat(astra.liveTokens()).extracting(IssuedToken::clientId).containsExactly(token.clientId());
-    assertThat(f.tokens.tokens()).extracting(t -> t.clientId()).containsExactly(token.clientId());
+    assertThat(f.tokens.tokens()).isEmpty();
+    assertThat(f.tokens.tokens(EngineFixture.ORG, LeaseState.REVOKE_FAILED))
+        .extracting(t -> t.clientId(), t -> t.state()).containsExactly(tuple(token.clientId(),
+            LeaseState.REVOKE_FAILED));
     if (f.vault != null) {
       assertThat(f.vault.leases()).singleElement().satisfies(l -> assertThat(l.clientId()).isEqualTo(
           token.clientId()));

@@ -1,5 +1,4 @@
 package dev.astravault.engine;
-
 import static dev.astravault.engine.EngineFixture.ORG;
 import static dev.astravault.engine.EngineFixture.ROLE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.AstraToken;
 import dev.astravault.AstraVaultException;
+import dev.astravault.ConflictException;
 import dev.astravault.Org;
 import dev.astravault.OrgConfig;
 import dev.astravault.RoleSpec;
@@ -132,8 +132,9 @@ class ConcurrencyAndOrgsTest {
   @Test
   void anOrgWithLeasesCannotBeDeletedSoItsTokensCanAlwaysBeRevoked() {
     AstraToken token = f.tokens.request().org(ORG).role(ROLE).logicalName("x").issue();
-    assertThatThrownBy(() -> f.tokens.deleteOrg(ORG)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("1 lease");
+    assertThatThrownBy(() -> f.tokens.deleteOrg(ORG)).isInstanceOf(ConflictException.class)
+        .isInstanceOf(AstraVaultException.class).hasMessageContaining("1 lease");
+    assertThat(f.tokens.org(ORG)).isPresent();
     f.tokens.revoke(token.lease().leaseId());
     f.tokens.deleteOrg(ORG);
     assertThat(f.tokens.orgs()).isEmpty();

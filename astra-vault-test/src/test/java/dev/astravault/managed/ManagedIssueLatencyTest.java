@@ -64,7 +64,8 @@ class ManagedIssueLatencyTest {
   @Test
   void theLatencyIsValidatedAndOldConstructorsMeanZero() {
     TokenInfo info = new TokenInfo("client", "org", "role", null, dev.astravault.IssueStyle.PER_REQUEST,
-        Instant.EPOCH, java.util.Map.of(), dev.astravault.Lease.issued("astra/org/role/x", Instant.EPOCH, ofHours(1), ofHours(2)));
+        Instant.EPOCH, java.util.Map.of(), dev.astravault.Lease.issued("astra/org/role/x", Instant.EPOCH, ofHours(1), ofHours(2)),
+        dev.astravault.LeaseState.ACTIVE);
     assertThat(new ManagedTokenEvent.Issued(Instant.EPOCH, "l", 1, info).issueLatency()).isZero();
     assertThat(new ManagedTokenEvent.Rotated(Instant.EPOCH, "l", 2, info, info).issueLatency()).isZero();
     assertThatThrownBy(() -> new ManagedTokenEvent.Issued(Instant.EPOCH, "l", 1, info, ofMillis(-1)))

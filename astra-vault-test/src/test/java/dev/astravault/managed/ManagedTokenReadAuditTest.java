@@ -70,7 +70,7 @@ class ManagedTokenReadAuditTest {
     assertThat(read.token().leaseId()).isEqualTo(token.lease().leaseId());
     assertThat(read.token().orgId()).isEqualTo(astra.defaultOrg().orgId());
     assertThat(read.token().roleName()).isEqualTo(ManagedFixture.ROLE);
-    assertThat(read.token().logicalName()).isEqualTo(token.info().logicalNameOrNull());
+    assertThat(read.token().logicalName()).isEqualTo(token.info().logicalName().orElse(null));
     assertThat(read.token().metadata()).isEqualTo(token.info().metadata());
     assertThat(read.toString()).doesNotContain(token.token()).doesNotContain(token.secret());
   }

@@ -220,7 +220,10 @@ public class AstraVaultProperties {
     /** The org (id or logical name); defaults to the only org. */
     private @Nullable String org;
 
-    /** The role name; without one no startup token is obtained. */
+    /**
+     * The role: its local name, Astra's display name (such as "R/W User") or its role id; without one no startup
+     * token is obtained.
+     */
     private @Nullable String role;
 
     /** The logical name (what the token is for); defaults to {@code spring.application.name}. */

@@ -293,6 +293,23 @@ class AstraVaultAutoConfigurationTest {
         .run(context -> assertThat(context.getBean(TokenManager.class).roles("prod")).hasSizeGreaterThan(1));
   }
 
+  /** astra.vault.token.role as the Astra console shows it, as role sync names it, or as its role id. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"R/W User", "r_w_user", "ROLE_ID"})
+  void theStartupTokenRoleMayBeNamedAsAstraShowsIt(String role) {
+    String roleId = astra.roleId("R/W User");
+    String value = role.equals("ROLE_ID") ? roleId : role;
+    FakeAstraContext.withFakeAstra(astra)
+        .withPropertyValues("astra.vault.sync-roles=true", "astra.vault.token.role=" + value)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          ManagedToken token = context.getBean(ManagedToken.class);
+          assertThat(token.snapshot().info().roleName()).isEqualTo("r_w_user");
+          assertThat(astra.token(token.snapshot().info().clientId())).hasValueSatisfying(t ->
+              assertThat(t.roles()).containsExactly(roleId));
+        });
+  }
+
   @Test
   void failureAnalyzerIsRegistered() throws Exception {
     List<String> names = new java.util.ArrayList<>();

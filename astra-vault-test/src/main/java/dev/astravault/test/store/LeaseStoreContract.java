@@ -457,6 +457,44 @@ public abstract class LeaseStoreContract {
     assertEquals(Optional.empty(), store.get(a.leaseId()));
   }
 
+  /**
+   * What frees an expired triple at once (docs/concepts.md): a store knows no clock, so an expired ACTIVE record
+   * still holds its triple and is what {@link LeaseStore#findByTriple} proposes; racers that each claim it, delete
+   * it and insert their own record end it exactly once and leave exactly one new record holding the triple.
+   */
+  @Test
+  void anExpiredRecordHoldsItsTripleUntilOneRacerEndsItAndExactlyOneNewInsertWins() throws Exception {
+    LeaseStore second = other();
+    LeaseRecord expired = insertActive("astra/org-1/reader/old", "orders", "ClientOOOOOOOOOOOOOOOOOO");
+    assertThrows(TokenAlreadyExistsException.class, () ->
+        store.insert(pending("astra/org-1/reader/new", "orders").build()));
+    AtomicInteger ended = new AtomicInteger();
+    List<Boolean> won = race(THREADS, i -> {
+      LeaseStore s = i % 2 == 0 ? store : second;
+      Optional<LeaseRecord> holder = s.findByTriple("org-1", "reader", "orders");
+      if (holder.isPresent() && holder.get().state() == LeaseState.ACTIVE) {
+        LeaseRecord claim = holder.get().next().state(LeaseState.REVOKING).stateChangedAt(T0).build();
+        if (s.compareAndSet(holder.get(), claim) && s.delete(claim)) {
+          ended.incrementAndGet();
+        }
+      }
+      try {
+        s.insert(pending("astra/org-1/reader/n" + i, "orders").build());
+        return true;
+      } catch (TokenAlreadyExistsException e) {
+        return false;
+      }
+    });
+    assertEquals(1, ended.get());
+    assertEquals(Optional.empty(), store.get(expired.leaseId()));
+    // Every racer ran after the claim-and-delete or raced the winner: at most one insert won, and if the old record
+    // was still there for a racer, it lost. Exactly one new record holds the triple.
+    assertEquals(1, won.stream().filter(b -> b).count());
+    assertEquals(1, store.list("astra/org-1/reader/").size());
+    assertTrue(store.findByTriple("org-1", "reader", "orders").orElseThrow().leaseId().startsWith(
+        "astra/org-1/reader/n"));
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** A task of one racing thread. */

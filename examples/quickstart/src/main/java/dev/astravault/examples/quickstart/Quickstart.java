@@ -18,18 +18,25 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole token lifecycle in one run: configure an org, sync its roles, issue a token with metadata, list tokens
  * and leases, renew, let time pass, and watch the sweeper revoke the token at expiry.
  *
  * <p>By default it runs against an embedded {@link FakeAstra} with simulated time. With {@code ASTRA_ORG_TOKEN} set
- * (plus optional {@code ASTRA_DEVOPS_URL} and {@code ASTRA_ROLE}, a role name or id) it runs against that endpoint
- * in real time, and revokes what it issued even when a step fails.
+ * (plus optional {@code ASTRA_DEVOPS_URL}) it runs against that endpoint in real time, and revokes what it issued
+ * even when a step fails. {@code ASTRA_ROLE} names the role in either mode as Astra shows it: its display name
+ * ({@code "API RO Svc Acct"}), the local name role sync gives it ({@code api_ro_svc_acct}) or its role id.
  */
 public final class Quickstart {
-  private static final String ROLE = "api_ro_svc_acct";
+  static final String DEFAULT_ROLE = "API RO Svc Acct";
+  static final String DEFAULT_URL = "https://api.astra.datastax.com";
+  private static final Duration TTL = Duration.ofHours(1);
+  private static final Duration MAX_TTL = Duration.ofHours(2);
 
   private final PrintStream out;
   private int step;
@@ -39,19 +46,25 @@ public final class Quickstart {
   }
 
   public static void main(String[] args) {
-    String rootToken = System.getenv("ASTRA_ORG_TOKEN");
-    Quickstart demo = new Quickstart(System.out);
+    run(System.getenv(), System.out);
+  }
+
+  /** Runs the demo as {@link #main} does, with {@code env} as the environment. */
+  static void run(Map<String, String> env, PrintStream out) {
+    Quickstart demo = new Quickstart(out);
+    String role = Optional.ofNullable(env.get("ASTRA_ROLE")).filter(r -> !r.isBlank()).orElse(DEFAULT_ROLE);
+    String rootToken = env.get("ASTRA_ORG_TOKEN");
     if (rootToken == null || rootToken.isBlank()) {
-      demo.runEmbedded();
+      demo.runEmbedded(role);
     } else {
       demo.runAgainst(rootToken,
-          URI.create(Optional.ofNullable(System.getenv("ASTRA_DEVOPS_URL")).orElse("https://api.astra.datastax.com")),
-          Optional.ofNullable(System.getenv("ASTRA_ROLE")).orElse(ROLE));
+          URI.create(Optional.ofNullable(env.get("ASTRA_DEVOPS_URL")).filter(u -> !u.isBlank()).orElse(DEFAULT_URL)),
+          role);
     }
   }
 
   /** Embedded FakeAstra, simulated clock and scheduler: the demo finishes in about a second. */
-  void runEmbedded() {
+  void runEmbedded(String role) {
     MutableClock clock = MutableClock.ofNow();
     ManualScheduler scheduler = new ManualScheduler(clock);
     try (FakeAstra astra = FakeAstra.create().useClock(clock).start()) {
@@ -61,12 +74,11 @@ public final class Quickstart {
           .url(astra.url().uri()).logicalName("demo").build();
       try (TokenManager tokens = TokenManager.builder().clock(clock).scheduler(scheduler)
           .sweepInterval(Duration.ofMinutes(1)).build()) {
-        Lifecycle lifecycle = new Lifecycle(tokens, org, ROLE, true);
-        lifecycle.run(clock, () -> {
+        new Lifecycle(tokens, org, role, clock, clock, () -> {
           // Simulated time: jump past the max TTL and let the sweeper run its due rounds.
           clock.advance(Duration.ofHours(3));
           scheduler.runDue();
-        });
+        }).run();
         say("FakeAstra now holds %d live token(s)", astra.liveTokens().size());
       }
     }
@@ -77,7 +89,7 @@ public final class Quickstart {
     OrgConfig org = OrgConfig.discover(rootToken, url).toBuilder().logicalName("demo").build();
     say("using org %s at %s", org.orgId(), url);
     try (TokenManager tokens = TokenManager.builder().build()) {
-      new Lifecycle(tokens, org, role, false).run(Clock.systemUTC(), null);
+      new Lifecycle(tokens, org, role, Clock.systemUTC(), null, null).run();
     }
   }
 
@@ -85,51 +97,68 @@ public final class Quickstart {
     private final TokenManager tokens;
     private final OrgConfig org;
     private final String role;
-    private final boolean shortTtl;
+    private final Clock clock;
+    private final @Nullable MutableClock simulated;
+    private final @Nullable Runnable pastMaxTtl;
 
-    Lifecycle(TokenManager tokens, OrgConfig org, String role, boolean shortTtl) {
+    Lifecycle(TokenManager tokens, OrgConfig org, String role, Clock clock, @Nullable MutableClock simulated,
+        @Nullable Runnable pastMaxTtl) {
       this.tokens = tokens;
       this.org = org;
       this.role = role;
-      this.shortTtl = shortTtl;
+      this.clock = clock;
+      this.simulated = simulated;
+      this.pastMaxTtl = pastMaxTtl;
     }
 
-    void run(Clock clock, Runnable timePasses) {
+    void run() {
       tokens.writeOrg(org);
       say("configured org %s as '%s' (root token kept out of every output)", org.orgId(), org.logicalName());
 
       RoleSyncReport sync = tokens.syncRoles("demo");
       say("synced roles: %d created, %d updated, %d collisions", sync.created().size(), sync.updated().size(),
           sync.collisions().size());
-      String roleName = resolveRole();
-      if (shortTtl) {
-        Role written = tokens.writeRole(RoleSpec.builder().org("demo").name(roleName).ttl(Duration.ofHours(1))
-            .maxTtl(Duration.ofHours(2)).build()).role();
-        say("role %s: ttl %s, max ttl %s", written.name(), written.ttl(), written.maxTtl());
-      }
+      // ASTRA_ROLE may be Astra's display name, the local name sync gave it, or the role id: all name one role.
+      Role synced = tokens.role("demo", role).orElseThrow(() -> new IllegalArgumentException(
+          "no role named '" + role + "' (display name, local name or id) in the org"));
+      // This demo's own TTLs (synced roles start at 24h): a lease lasts 1h and is renewable until 2h after issue.
+      Role written = tokens.writeRole(RoleSpec.builder().org("demo").name(synced.name()).ttl(TTL).maxTtl(MAX_TTL)
+          .build()).role();
+      say("role '%s' is %s: ttl %s, max ttl %s", role, written.name(), human(written.ttl()),
+          human(written.maxTtl()));
 
-      AstraToken token = tokens.request().org("demo").role(roleName).logicalName("quickstart-" + clock.millis())
+      AstraToken token = tokens.request().org("demo").role(role).logicalName("quickstart-" + clock.millis())
           .metadata("owner", "team-demo").metadata("purpose", "quickstart").issue();
       try {
-        say("issued %s (clientId %s) expiring at %s", token.redacted(), token.clientId(),
-            token.lease().expiresAt());
+        Lease issued = token.lease();
+        say("issued %s (clientId %s), expires in %s at %s", token.redacted(), token.clientId(),
+            human(issued.ttl()), at(issued.expiresAt()));
         for (TokenInfo info : tokens.tokens("demo")) {
           say("  token %s role=%s name=%s metadata=%s", info.clientId(), info.roleName(),
               info.logicalName().orElse("-"), info.metadata());
         }
-        for (Lease lease : tokens.leases("astra/" + org.orgId())) {
-          say("  lease %s expires %s (max %s)", lease.leaseId(), lease.expiresAt(), lease.maxExpiresAt());
+        for (Lease lease : tokens.leases("demo")) {
+          say("  lease %s expires at %s, renewable until %s", lease.leaseId(), at(lease.expiresAt()),
+              at(lease.maxExpiresAt()));
         }
 
-        Renewal renewal = tokens.renew(token.lease().leaseId(), Duration.ofHours(4));
-        say("renewed to %s%s", renewal.lease().expiresAt(),
-            renewal.warnings().isEmpty() ? "" : " — warning: " + renewal.warnings().get(0));
+        if (simulated != null) {
+          simulated.advance(Duration.ofMinutes(40));
+          say("40m pass (simulated time): %s left on the lease", human(issued.remaining(clock)));
+        }
+        // Duration.ZERO asks for the role's ttl, counted from now (not from the old expiry).
+        Renewal renewal = tokens.renew(issued.leaseId(), Duration.ZERO);
+        Lease renewed = renewal.lease();
+        say("renewed: a renewal grants the role's ttl (%s) counted from now, so the lease now expires at %s "
+            + "instead of %s; no renewal can pass %s", human(renewed.ttl()), at(renewed.expiresAt()),
+            at(issued.expiresAt()), at(renewed.maxExpiresAt()));
+        renewal.warnings().forEach(w -> say("  warning from the renewal: %s", w));
 
-        if (timePasses != null) {
+        if (pastMaxTtl != null) {
           Instant before = clock.instant();
-          timePasses.run();
-          say("simulated time passed: %s → %s", before, clock.instant());
-          say("lease %s", tokens.lease(token.lease().leaseId()).isPresent() ? "is still there (unexpected)"
+          pastMaxTtl.run();
+          say("3h pass (simulated time), beyond the max ttl: %s → %s", at(before), at(clock.instant()));
+          say("lease %s", tokens.lease(issued.leaseId()).isPresent() ? "is still there (unexpected)"
               : "was revoked at expiry by the sweeper");
         }
       } finally {
@@ -139,16 +168,29 @@ public final class Quickstart {
         }
       }
     }
+  }
 
-    private String resolveRole() {
-      if (tokens.role("demo", role).isPresent()) {
-        return role.toLowerCase(java.util.Locale.ROOT);
-      }
-      // ASTRA_ROLE may be an Astra role id rather than a name.
-      return tokens.roles("demo").stream().filter(r -> r.roleId().equals(role)).findFirst()
-          .map(Role::name)
-          .orElseThrow(() -> new IllegalArgumentException("no role named or with id '" + role + "' in the org"));
+  /** One duration notation for the whole demo: 1h, 40m, 1h20m, 5s. */
+  static String human(Duration d) {
+    long s = d.getSeconds();
+    if (s == 0) {
+      return "0s";
     }
+    StringBuilder b = new StringBuilder();
+    if (s >= 3600) {
+      b.append(s / 3600).append('h');
+    }
+    if (s % 3600 >= 60) {
+      b.append(s % 3600 / 60).append('m');
+    }
+    if (s % 60 > 0) {
+      b.append(s % 60).append('s');
+    }
+    return b.toString();
+  }
+
+  private static String at(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   private void say(String format, Object... args) {
