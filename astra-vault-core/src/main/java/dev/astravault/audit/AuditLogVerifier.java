@@ -251,6 +251,8 @@ public final class AuditLogVerifier {
     private boolean checkpointFound;
     private boolean checkpointMismatch;
     private boolean headFound;
+    private boolean checkpointClaimed;
+    private long rawLines;
     private @Nullable Pending pending;
 
     Walk(AuditLogVerifier verifier, List<Path> files, String log, @Nullable AuditCheckpoint checkpoint,
@@ -343,6 +345,7 @@ public final class AuditLogVerifier {
           break;
         }
         lineNo++;
+        rawLines++;
         byte[] raw = Arrays.copyOfRange(bytes, from, i);
         from = i + 1;
         String text = new String(raw, StandardCharsets.UTF_8);
@@ -408,6 +411,9 @@ public final class AuditLogVerifier {
 
     private boolean authentic(AuditChain.Parsed p, int fi, long lineNo) {
       Path file = files.get(fi);
+      if (checkpoint != null && p.seq() == checkpoint.seq()) {
+        checkpointClaimed = true; // if this line turns out forged, the witnessed line was replaced
+      }
       if (keyed && p.kid().equals(AuditChain.UNKEYED)) {
         add(fi, new Fault(Kind.UNKEYED, file, lineNo, lineNo, "seq " + p.seq() + " carries a plain hash, not a MAC "
             + "under the audit key: written by an unkeyed sink, or forged"));
@@ -465,10 +471,12 @@ public final class AuditLogVerifier {
         highMac = p.mac();
       } else if (s > high + 1) {
         long missing = s - high - 1;
-        if (missingPredecessor != null && missingFiles.add(missingPredecessor)) {
-          add(fi, new Fault(Kind.MISSING_FILE, file.resolveSibling(missingPredecessor), 0, 0, "rotated file "
-              + missingPredecessor + " is missing (seq " + (high + 1) + ".." + (s - 1) + "), before "
-              + file.getFileName()));
+        if (missingPredecessor != null) {
+          if (missingFiles.add(missingPredecessor)) {
+            add(fi, new Fault(Kind.MISSING_FILE, file.resolveSibling(missingPredecessor), 0, 0, "rotated file "
+                + missingPredecessor + " is missing (seq " + (high + 1) + ".." + (s - 1) + "), before "
+                + file.getFileName()));
+          }
         } else if (nonAuthentic < missing) {
           gaps.put(high + 1, new Gap(high + 1, s - 1, fi, lineNo, false, firstInFile && fi > 0
               ? String.valueOf(files.get(fi - 1).getFileName()) : null));
@@ -534,15 +542,15 @@ public final class AuditLogVerifier {
       }
       Path active = files.get(files.size() - 1);
       int last = files.size() - 1;
-      if (lines == 0 && Files.exists(active) && checkpoint != null) {
+      if (rawLines == 0 && Files.exists(active) && checkpoint != null) {
         add(last, new Fault(Kind.EMPTY_LOG, active, 0, 0, "the log is empty, but the witness saw seq "
             + checkpoint.seq() + ": it was emptied or replaced"));
       } else if (files.size() > 1 && Files.exists(active) && emptyFile(active)) {
         add(last, new Fault(Kind.EMPTY_LOG, active, 0, 0, "the active file is empty, but a rotation always "
             + "starts it with a note: it was emptied"));
       }
-      if (checkpoint != null && lines > 0) {
-        if (checkpointMismatch) {
+      if (checkpoint != null && rawLines > 0) {
+        if (checkpointMismatch || !checkpointFound && checkpointClaimed) {
           add(last, new Fault(Kind.CHECKPOINT_MISMATCH, active, 0, 0, "seq " + checkpoint.seq() + " has another "
               + "MAC than the witness saw: the log was rebuilt or replaced from there"));
         } else if (!checkpointFound && checkpoint.seq() > high) {
