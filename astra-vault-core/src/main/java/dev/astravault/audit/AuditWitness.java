@@ -1,7 +1,10 @@
 package dev.astravault.audit;
 
 import dev.astravault.AuditSink;
+import dev.astravault.vault.KvPath;
+import dev.astravault.vault.VaultConfig;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -43,5 +46,14 @@ public interface AuditWitness {
    */
   static AuditWitness jdbc(JdbcAuditSink sink) {
     return new SinkAuditWitness(sink, sink);
+  }
+
+  /**
+   * Writes each checkpoint to the Vault KV secret {@code <path>/<log>} (KV v2 keeps earlier versions) and reads the
+   * newest back. The Vault policy of the log's writers may then allow {@code create} and {@code update} on that path
+   * but not {@code delete} or {@code destroy}, and an operator's policy reads it.
+   */
+  static AuditWitness vaultKv(VaultConfig vault, KvPath path) {
+    return new VaultKvAuditWitness(Objects.requireNonNull(vault, "vault"), Objects.requireNonNull(path, "path"));
   }
 }
