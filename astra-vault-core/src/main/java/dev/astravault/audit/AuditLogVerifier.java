@@ -541,7 +541,7 @@ public final class AuditLogVerifier {
         }
       }
       Path active = files.get(files.size() - 1);
-      int last = files.size() - 1;
+      int last = files.size(); // sorts after every line: these concern the log's end
       if (rawLines == 0 && Files.exists(active) && checkpoint != null) {
         add(last, new Fault(Kind.EMPTY_LOG, active, 0, 0, "the log is empty, but the witness saw seq "
             + checkpoint.seq() + ": it was emptied or replaced"));
