@@ -125,8 +125,10 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
     this.fileLock = lock(path, lockChannel);
     try {
-      Tail tail = Tail.of(path);
-      if (tail == null) {
+      Tail active = Tail.of(path);
+      Tail tail = active;
+      if (tail == null || tail.seq == 0) {
+        // No whole line in the active file (new, or only a torn first line): continue the newest rotated file.
         List<Path> rotated = rotatedFiles(path);
         tail = rotated.isEmpty() ? null : Tail.of(rotated.get(rotated.size() - 1));
       }
@@ -136,8 +138,8 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       this.openedAt = firstLineTime(path).orElseGet(clock::instant);
       this.channel = PrivateFiles.openAppend(path);
       this.size = channel.size();
-      if (tail != null && tail.torn != null && tail.file.equals(path)) {
-        endTornLine(tail.torn);
+      if (active != null && active.torn != null) {
+        endTornLine(active.torn);
       }
     } catch (IOException | RuntimeException e) {
       release();
@@ -482,7 +484,10 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     return Long.parseLong(name.substring(name.lastIndexOf('.') + 1));
   }
 
-  /** The last complete line of a file, read from the end, and the bytes of a torn line after it. */
+  /**
+   * The last complete line of a file, read from the end, and the bytes of a torn line after it; {@code seq} 0 when
+   * the file holds only a torn line.
+   */
   private record Tail(Path file, long seq, String mac, byte @Nullable [] torn) {
     static @Nullable Tail of(Path file) throws IOException {
       if (!Files.isRegularFile(file) || Files.size(file) == 0) {
@@ -494,6 +499,9 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         boolean partial = raf.read() != '\n';
         List<byte[]> lines = lastLines(raf, end);
         byte[] torn = partial ? lines.get(lines.size() - 1) : null;
+        if (torn != null && lines.size() == 1) {
+          return new Tail(file, 0, AuditChain.GENESIS, torn); // the file is one torn line
+        }
         int from = partial ? lines.size() - 2 : lines.size() - 1;
         for (int i = from; i >= 0; i--) {
           AuditChain.Parsed parsed = AuditChain.parse(new String(lines.get(i), StandardCharsets.UTF_8));

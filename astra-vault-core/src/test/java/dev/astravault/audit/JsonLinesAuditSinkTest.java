@@ -156,6 +156,19 @@ class JsonLinesAuditSinkTest {
   }
 
   @Test
+  void aCrashDuringTheFirstLineLeavesALogThatStillOpensAndVerifies() throws IOException {
+    Path log = dir.resolve("audit.jsonl");
+    Files.writeString(log, "{\"seq\":1,\"kid\":\"" + KEYS.currentKey().id() + "\",\"prev\":\"00"); // torn
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).keys(KEYS).build()) {
+      sink.record(event(1));
+    }
+    AuditLogVerifier.Result result = AuditLogVerifier.withKeys(KEYS).check(log);
+    assertThat(result.faults()).isEmpty();
+    assertThat(result.tornLines()).singleElement().satisfies(t -> assertThat(t.fromLine()).isEqualTo(1));
+    assertThat(result.headSeq()).isEqualTo(2); // the note, then the event
+  }
+
+  @Test
   void checkpointEveryWithoutAWitnessIsRefused() {
     assertThatThrownBy(() -> JsonLinesAuditSink.builder(dir.resolve("a.jsonl")).checkpointEvery(Duration.ofSeconds(1))
         .build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("witness");

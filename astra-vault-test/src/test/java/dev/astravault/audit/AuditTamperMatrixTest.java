@@ -385,6 +385,28 @@ class AuditTamperMatrixTest {
     assertDetected(TRUNCATED);
   }
 
+  @Test
+  void case29TruncateThenLetTheWriterContinue() throws IOException {
+    writeOneFile();
+    List<String> lines = lines(log);
+    writeLines(log, lines.subList(0, 15));
+    write(10, 1 << 20); // the next start continues at seq 16 and writes new, genuine lines past the witnessed seq 20
+    AuditLogVerifier.Result r = AuditLogVerifier.withKeys(KEYS).check(log, witnessedBefore(20));
+    assertThat(r.faults()).extracting(AuditLogVerifier.Fault::kind).containsExactly(CHECKPOINT_MISMATCH);
+  }
+
+  /** The newest checkpoint the witness kept at or before {@code seq}. */
+  AuditCheckpoint witnessedBefore(long seq) throws IOException {
+    AuditCheckpoint found = null;
+    for (String line : lines(dir.resolve("witness/checkpoints.jsonl"))) {
+      AuditCheckpoint c = FileAuditWitness.parse(line).orElseThrow();
+      if (c.seq() <= seq) {
+        found = c;
+      }
+    }
+    return found;
+  }
+
   // --- correct behaviour: must pass -----------------------------------------------------------------------------
 
   @Test
