@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AuditLogVerifier {
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
+  private static final int WINDOW = 1 << 16;
 
   private final @Nullable KeyProvider keys;
 
@@ -240,7 +240,9 @@ public final class AuditLogVerifier {
     private final List<Fault> torn = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final TreeMap<Long, Gap> gaps = new TreeMap<>();
-    private final Map<Long, Long> seen = new HashMap<>();
+    /** MAC prefixes of the last {@link #WINDOW} sequence numbers: tells a copy from a fork in bounded memory. */
+    private final long[] seenSeq = new long[WINDOW];
+    private final long[] seenMac = new long[WINDOW];
     private final Set<String> missingFiles = new HashSet<>();
     private long lines;
     private long high;
@@ -451,7 +453,7 @@ public final class AuditLogVerifier {
           missingPredecessor = previous;
         }
       }
-      Long prefix = prefix(p.mac());
+      long prefix = prefix(p.mac());
       if (!started) {
         started = true;
         if (s == 1 && !p.prev().equals(AuditChain.GENESIS)) {
@@ -484,18 +486,25 @@ public final class AuditLogVerifier {
         high = s;
         highMac = p.mac();
       } else {
-        Long before = seen.get(s);
-        if (before == null && fillGap(s)) {
+        int slot = (int) (s & (WINDOW - 1));
+        boolean known = seenSeq[slot] == s;
+        if (fillGap(s)) {
           add(fi, new Fault(Kind.REORDERED, file, lineNo, lineNo, "seq " + s + " comes after seq " + high
               + ": lines were moved"));
-        } else if (before != null && before.equals(prefix)) {
+        } else if (known && seenMac[slot] == prefix) {
           add(fi, new Fault(Kind.DUPLICATED, file, lineNo, lineNo, "seq " + s + " is a copy of an earlier line"));
+        } else if (!known) {
+          add(fi, new Fault(Kind.DUPLICATED, file, lineNo, lineNo, "seq " + s + " repeats a sequence number seen "
+              + "long before (a copied line, or another chain's)"));
         } else {
           add(fi, new Fault(Kind.FORKED, file, lineNo, lineNo, "seq " + s + " appears twice with different "
               + "content: a second writer, or lines from another log"));
         }
       }
-      seen.putIfAbsent(s, prefix);
+      if (s > high - WINDOW && seenSeq[(int) (s & (WINDOW - 1))] != s) {
+        seenSeq[(int) (s & (WINDOW - 1))] = s;
+        seenMac[(int) (s & (WINDOW - 1))] = prefix;
+      }
       nonAuthentic = 0;
       if (checkpoint != null && s == checkpoint.seq() && !checkpointFound) {
         if (p.mac().equals(checkpoint.mac())) {
@@ -592,7 +601,7 @@ public final class AuditLogVerifier {
       }
     }
 
-    private static Long prefix(String mac) {
+    private static long prefix(String mac) {
       return Long.parseUnsignedLong(mac.substring(0, 16), 16);
     }
 
