@@ -509,7 +509,12 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             return new Tail(file, parsed.seq(), parsed.mac(), torn);
           }
         }
-        throw new IOException("no valid audit line at the end of " + file + "; verify it and move it away");
+        boolean earlierFormat = !lines.isEmpty() && new String(lines.get(lines.size() - 1), StandardCharsets.UTF_8)
+            .matches("^\\{\"seq\":\\d+,\"prev\":.*,\"hash\":\"[0-9a-f]{64}\"}$");
+        throw new IOException(earlierFormat
+            ? file + " is in the earlier plain-hash format, which this sink does not continue: move it (and its "
+                + "rotated files) away, and keep it as it is"
+            : "no valid audit line at the end of " + file + "; verify it and move it away");
       }
     }
 
@@ -658,7 +663,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       try {
         return new JsonLinesAuditSink(this);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot open the audit file " + path, e);
+        throw new UncheckedIOException("cannot open the audit file " + path + ": " + e.getMessage(), e);
       }
     }
   }

@@ -169,6 +169,21 @@ class JsonLinesAuditSinkTest {
   }
 
   @Test
+  void aFileOfTheEarlierPlainHashFormatIsNotContinued() throws IOException {
+    Path log = dir.resolve("audit.jsonl");
+    Files.writeString(log, "{\"seq\":1,\"prev\":\"" + "0".repeat(64) + "\",\"event\":{\"type\":\"x\"},\"hash\":\""
+        + "a".repeat(64) + "\"}\n");
+    assertThatThrownBy(() -> JsonLinesAuditSink.builder(log).keys(KEYS).build())
+        .hasMessageContaining("earlier plain-hash format");
+    // The refused sink let go of the lock.
+    Files.move(log, dir.resolve("audit.jsonl.old"));
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).keys(KEYS).build()) {
+      sink.record(event(1));
+    }
+    assertThat(AuditLogVerifier.withKeys(KEYS).check(log).faults()).isEmpty();
+  }
+
+  @Test
   void checkpointEveryWithoutAWitnessIsRefused() {
     assertThatThrownBy(() -> JsonLinesAuditSink.builder(dir.resolve("a.jsonl")).checkpointEvery(Duration.ofSeconds(1))
         .build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("witness");
