@@ -5,6 +5,7 @@ import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenManagerBuilder;
+import dev.astravault.audit.AuditWitness;
 import dev.astravault.audit.FsyncPolicy;
 import dev.astravault.audit.JsonLinesAuditSink;
 import dev.astravault.store.JdbcLeaseStore;
@@ -64,8 +65,14 @@ final class AstraVaultCommand implements AutoCloseable {
   Output.@Nullable Format format;
 
   @Option(names = "--audit-log", paramLabel = "FILE", scope = ScopeType.INHERIT,
-      description = "Append hash-chained JSON-lines audit events to FILE. Default: $ASTRA_VAULT_AUDIT_LOG, else none.")
+      description = "Append chained JSON-lines audit events to FILE (MACed under a key derived from the store key "
+          + "when there is one). Default: $ASTRA_VAULT_AUDIT_LOG, else none.")
   @Nullable Path auditLog;
+
+  @Option(names = "--audit-witness", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "Append the audit log's checkpoint to FILE when the command ends (keep it where the log's "
+          + "writers cannot change it). Default: $ASTRA_VAULT_AUDIT_WITNESS, else none.")
+  @Nullable Path auditWitness;
 
   @Option(names = "--vault-addr", paramLabel = "URL", scope = ScopeType.INHERIT,
       description = "Vault mode: the Vault server (default: $VAULT_ADDR).")
@@ -345,6 +352,11 @@ final class AstraVaultCommand implements AutoCloseable {
         + "bytes in base64: openssl rand -base64 32)");
   }
 
+  /** The keys that MAC the audit chain ({@code --key-file} or {@code $ASTRA_VAULT_KEY}), or null when none is set. */
+  @Nullable KeyProvider auditKeys() {
+    return keyFile != null || env("ASTRA_VAULT_KEY") != null ? keys() : null;
+  }
+
   /**
    * Derived from the store key so that token HMACs in audit events match across CLI runs (a random key per process
    * would make every run's HMACs unrelated).
@@ -364,7 +376,16 @@ final class AstraVaultCommand implements AutoCloseable {
     Path file = auditLog != null ? auditLog : env("ASTRA_VAULT_AUDIT_LOG") == null ? null
         : Path.of(java.util.Objects.requireNonNull(env("ASTRA_VAULT_AUDIT_LOG")));
     if (file != null) {
-      openAudit = JsonLinesAuditSink.builder(file).fsync(FsyncPolicy.always()).build();
+      JsonLinesAuditSink.Builder b = JsonLinesAuditSink.builder(file).fsync(FsyncPolicy.always()).clock(clock);
+      if (keys != null) {
+        b.keys(keys);
+      }
+      Path witness = auditWitness != null ? auditWitness : env("ASTRA_VAULT_AUDIT_WITNESS") == null ? null
+          : Path.of(java.util.Objects.requireNonNull(env("ASTRA_VAULT_AUDIT_WITNESS")));
+      if (witness != null) {
+        b.witness(AuditWitness.file(witness));
+      }
+      openAudit = b.build();
       sinks.add(openAudit);
     } else {
       sinks.add(AuditSink.slf4j()); // seen with --debug

@@ -1,124 +1,632 @@
 package dev.astravault.audit;
 
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Moshi;
+import dev.astravault.KeyProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks the hash chain of a {@link JsonLinesAuditSink} log, across its rotated files, and names the first bad line.
- *
- * <p>It finds: an edited line (its own hash no longer matches), a deleted or inserted line (the sequence number or
- * the previous-line hash breaks), reordered lines (the sequence breaks), a last line cut short (no final newline, or
- * not a whole line), and a missing beginning (the first line is not sequence 1 with the genesis hash). Deleting whole
- * lines from the <em>end</em> leaves a valid, shorter chain: to catch that, keep the last {@link Result#headHash()}
- * somewhere else (another sink, a ticket) and pass it to {@link #verify(Path, String)}.
+ * Checks the chain of a {@link JsonLinesAuditSink} log across its rotated files and reports every fault, not just the
+ * first: edited lines (the MAC no longer matches), forged or re-keyed lines (an unknown or wrong key id, a plain hash
+ * where a MAC belongs), deleted, inserted, duplicated and reordered lines, lines from another chain (a second
+ * writer), missing rotated files, a missing beginning, and, against an {@link AuditCheckpoint} kept by a witness, a log
+ * cut short, emptied or deleted. A line torn by a crash is reported as such, separately; checking goes on after it.
  *
  * <pre>{@code
- * AuditLogVerifier.Result r = AuditLogVerifier.verify(Path.of("/var/log/app/audit.jsonl"));
- * if (!r.valid()) System.err.println(r.firstBadLine().orElseThrow());  // "audit.jsonl.2:17 (seq 4017): ..."
+ * AuditLogVerifier verifier = AuditLogVerifier.withKeys(KeyProvider.fromEnv("ASTRA_VAULT_AUDIT_KEY"));
+ * AuditLogVerifier.Result r = verifier.check(Path.of("/var/log/app/audit.jsonl"),
+ *     witness.latest("audit.jsonl").orElse(null));
+ * r.faults().forEach(System.err::println);   // "audit.jsonl.2:17: EDITED: ..."
  * }</pre>
+ *
+ * <p>Without the key ({@link #structureOnly()}, and the static {@code verify} methods) the MACs cannot be checked:
+ * the result says so ({@link Result#keyed()} is false), since whoever can write the file could have rebuilt a
+ * consistent chain. Lines of an unkeyed sink ({@code "kid":"unkeyed"}) are checked against their SHA-256 either way.
  */
 public final class AuditLogVerifier {
-  private AuditLogVerifier() {}
+  private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
+  private static final int WINDOW = 1 << 16;
 
-  /** The outcome of a verification. */
-  public record Result(long lines, long headSeq, String headHash, @Nullable BadLine badLine) {
-    public boolean valid() {
-      return badLine == null;
+  private final @Nullable KeyProvider keys;
+
+  private AuditLogVerifier(@Nullable KeyProvider keys) {
+    this.keys = keys;
+  }
+
+  /** A verifier that checks every MAC with {@code keys} (the writer's keys, older ones included). */
+  public static AuditLogVerifier withKeys(KeyProvider keys) {
+    return new AuditLogVerifier(Objects.requireNonNull(keys, "keys"));
+  }
+
+  /** A verifier without the key: it checks sequence, links and shape only, and says so in every result. */
+  public static AuditLogVerifier structureOnly() {
+    return new AuditLogVerifier(null);
+  }
+
+  /** What is wrong with a segment of the log. */
+  public enum Kind {
+    /** The line's MAC does not match its content: it was edited, or its key id replaced. */
+    EDITED,
+    /** The line names a key the verifier does not hold: forged, or the verifier lacks an older key. */
+    UNKNOWN_KEY,
+    /** A keyed verification met a line with only a plain hash: written by an unkeyed sink, or forged. */
+    UNKEYED,
+    /** Not a whole audit line, and not a line torn by a crash that the writer recorded: edited out of shape. */
+    MALFORMED,
+    /** Lines missing from the chain. */
+    DELETED,
+    /** A line found after lines that follow it. */
+    REORDERED,
+    /** A second copy of an earlier line. */
+    DUPLICATED,
+    /** A genuine line that belongs to another chain: a second writer, or lines spliced from another log. */
+    FORKED,
+    /** A rotated file (or the active file) is missing. */
+    MISSING_FILE,
+    /** The first lines are missing, and no retention recorded in the chain explains it. */
+    MISSING_BEGINNING,
+    /** The log ends before the checkpoint: lines were removed from the end. */
+    TRUNCATED,
+    /** The checkpoint's line has another MAC: the log was rebuilt or replaced. */
+    CHECKPOINT_MISMATCH,
+    /** There is no log at all. */
+    MISSING_LOG,
+    /** The log is empty although a checkpoint (or a rotation) shows it had lines. */
+    EMPTY_LOG,
+    /** A line torn by a crash: reported in {@link Result#tornLines()}, not a fault. */
+    TORN_LINE
+  }
+
+  /**
+   * One bad segment: lines {@code fromLine..toLine} (1-based) of {@code file}; 0 when the fault concerns the file
+   * or the log as a whole.
+   */
+  public record Fault(Kind kind, Path file, long fromLine, long toLine, String message) {
+    public Fault {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(message, "message");
     }
 
-    public Optional<BadLine> firstBadLine() {
-      return Optional.ofNullable(badLine);
+    @Override
+    public String toString() {
+      String where = fromLine == 0 ? "" : fromLine == toLine ? ":" + fromLine : ":" + fromLine + "-" + toLine;
+      return file.getFileName() + where + ": " + kind + ": " + message;
     }
   }
 
-  /** The first line that breaks the chain: its file, 1-based line number in that file, and why. */
+  /**
+   * The outcome of a verification.
+   *
+   * @param log the log's name (its active file's name)
+   * @param lines genuine lines read (notes of the writer included)
+   * @param headSeq the highest sequence number read
+   * @param headHash the MAC of that line (64 zeros for an empty log)
+   * @param faults every bad segment, in file order; empty when the log is intact
+   * @param tornLines lines torn by a crash (not faults)
+   * @param keyed whether MACs were checked with the key; false means structure only
+   * @param checkpoint the checkpoint checked, if any
+   * @param notes what was accepted and why (retention, checks not possible)
+   */
+  public record Result(String log, long lines, long headSeq, String headHash, List<Fault> faults,
+      List<Fault> tornLines, boolean keyed, @Nullable AuditCheckpoint checkpoint, List<String> notes) {
+    public Result {
+      faults = List.copyOf(faults);
+      tornLines = List.copyOf(tornLines);
+      notes = List.copyOf(notes);
+    }
+
+    /** No fault (torn lines allowed). */
+    public boolean valid() {
+      return faults.isEmpty();
+    }
+
+    /** The head as a checkpoint to keep elsewhere; empty for an empty log. */
+    public Optional<AuditCheckpoint> head() {
+      return headSeq == 0 ? Optional.empty()
+          : Optional.of(new AuditCheckpoint(log, headSeq, headHash, java.time.Instant.EPOCH));
+    }
+
+    public Optional<BadLine> firstBadLine() {
+      return faults.isEmpty() ? Optional.empty() : Optional.of(BadLine.of(faults.get(0)));
+    }
+
+    /** The first fault, or null. Prefer {@link #faults()}. */
+    public @Nullable BadLine badLine() {
+      return firstBadLine().orElse(null);
+    }
+  }
+
+  /** The first line of a fault: its file, 1-based line number in that file, and why. */
   public record BadLine(Path file, long lineNumber, String reason) {
+    static BadLine of(Fault f) {
+      return new BadLine(f.file(), f.fromLine(), f.kind() + ": " + f.message());
+    }
+
     @Override
     public String toString() {
       return file.getFileName() + ":" + lineNumber + ": " + reason;
     }
   }
 
-  /** Verifies {@code activeFile} and its rotated files ({@code activeFile.1}, {@code .2}, ...), oldest first. */
+  /** Structure only: {@code activeFile} and its rotated files ({@code activeFile.1}, {@code .2}, ...), oldest first. */
   public static Result verify(Path activeFile) {
-    List<Path> files = new ArrayList<>(JsonLinesAuditSink.rotatedFiles(activeFile));
-    if (Files.exists(activeFile)) {
-      files.add(activeFile);
-    }
-    return verify(files);
+    return structureOnly().check(activeFile);
   }
 
-  /** Like {@link #verify(Path)}, and also requires the chain to end at {@code expectedHeadHash}. */
+  /** Structure only, against a checkpoint; see {@link #check(Path, AuditCheckpoint)}. */
+  public static Result verify(Path activeFile, @Nullable AuditCheckpoint checkpoint) {
+    return structureOnly().check(activeFile, checkpoint);
+  }
+
+  /**
+   * Structure only; also requires a line whose hash is {@code expectedHeadHash} and a correct chain after it (a log
+   * that grew since is fine).
+   *
+   * @deprecated a head hash alone cannot tell where it was: use {@link #check(Path, AuditCheckpoint)} with a
+   *     checkpoint from {@link JsonLinesAuditSink#checkpoint()} or a {@link AuditWitness}.
+   */
+  @Deprecated
   public static Result verify(Path activeFile, String expectedHeadHash) {
     Objects.requireNonNull(expectedHeadHash, "expectedHeadHash");
-    Result result = verify(activeFile);
-    if (!result.valid() || result.headHash().equals(expectedHeadHash)) {
-      return result;
-    }
-    return new Result(result.lines(), result.headSeq(), result.headHash(), new BadLine(activeFile.getFileName(),
-        result.lines() + 1, "the log ends at seq " + result.headSeq() + " but the expected head was not found: "
-        + "lines were removed from the end"));
+    return structureOnly().run(files(activeFile), activeFile, null, expectedHeadHash);
   }
 
-  /** Verifies the given files as one chain, in order. */
+  /** Structure only: the given files as one chain, in order. */
   public static Result verify(List<Path> files) {
-    long expectedSeq = 1;
-    String expectedPrev = HashChain.GENESIS;
-    long total = 0;
-    for (Path file : files) {
-      String text;
-      try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file, e);
+    return structureOnly().check(files, null);
+  }
+
+  /** Checks {@code activeFile} and its rotated files. */
+  public Result check(Path activeFile) {
+    return check(activeFile, null);
+  }
+
+  /**
+   * Checks {@code activeFile} and its rotated files; with a checkpoint, the log must contain its line and chain
+   * correctly after it. A missing or empty log is then a fault.
+   */
+  public Result check(Path activeFile, @Nullable AuditCheckpoint checkpoint) {
+    return run(files(activeFile), activeFile, checkpoint, null);
+  }
+
+  /** Checks the given files as one chain, in order (the last one is the active file). */
+  public Result check(List<Path> files, @Nullable AuditCheckpoint checkpoint) {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no files to verify");
+    }
+    return run(files, files.get(files.size() - 1), checkpoint, null);
+  }
+
+  private static List<Path> files(Path activeFile) {
+    List<Path> files = new ArrayList<>(JsonLinesAuditSink.rotatedFiles(activeFile));
+    files.add(activeFile);
+    return files;
+  }
+
+  private Result run(List<Path> files, Path active, @Nullable AuditCheckpoint checkpoint,
+      @Nullable String headMac) {
+    String log = String.valueOf(active.getFileName());
+    if (checkpoint != null && !checkpoint.log().equals(log)) {
+      throw new IllegalArgumentException("the checkpoint is for the log " + checkpoint.log() + ", not " + log);
+    }
+    return new Walk(this, files, log, checkpoint, headMac).run();
+  }
+
+  /** One pass over the files. */
+  private static final class Walk {
+    private final AuditChain.Macs macs;
+    private final boolean keyed;
+    private final List<Path> files;
+    private final String log;
+    private final @Nullable AuditCheckpoint checkpoint;
+    private final @Nullable String headMac;
+    private final List<Positioned> faults = new ArrayList<>();
+    private final List<Fault> torn = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final TreeMap<Long, Gap> gaps = new TreeMap<>();
+    /** MAC prefixes of the last {@link #WINDOW} sequence numbers: tells a copy from a fork in bounded memory. */
+    private final long[] seenSeq = new long[WINDOW];
+    private final long[] seenMac = new long[WINDOW];
+    private final Set<String> missingFiles = new HashSet<>();
+    private long lines;
+    private long high;
+    private String highMac = AuditChain.GENESIS;
+    private boolean started;
+    private int nonAuthentic;
+    private long retainedAfter;
+    private boolean checkpointFound;
+    private boolean checkpointMismatch;
+    private boolean headFound;
+    private boolean checkpointClaimed;
+    private long rawLines;
+    private @Nullable Pending pending;
+
+    Walk(AuditLogVerifier verifier, List<Path> files, String log, @Nullable AuditCheckpoint checkpoint,
+        @Nullable String headMac) {
+      this.macs = new AuditChain.Macs(verifier.keys);
+      this.keyed = verifier.keys != null;
+      this.files = files;
+      this.log = log;
+      this.checkpoint = checkpoint;
+      this.headMac = headMac;
+    }
+
+    /** A fault with the position it sorts by. */
+    private record Positioned(int fileIndex, Fault fault) {}
+
+    /** Missing sequence numbers {@code from..to}, found before line {@code line} of file {@code fileIndex}. */
+    private record Gap(long from, long to, int fileIndex, long line, boolean beginning, @Nullable String file) {}
+
+    /** An unparseable line, held until the next line says whether the writer recorded it as torn. */
+    private record Pending(int fileIndex, long line, byte[] bytes) {}
+
+    Result run() {
+      List<Path> present = new ArrayList<>();
+      for (Path f : files) {
+        if (Files.exists(f)) {
+          present.add(f);
+        }
       }
-      // After the last '\n' comes "" in a whole file, or the rest of a torn line.
-      String[] lines = text.split("\n", -1);
-      for (int i = 0; i < lines.length; i++) {
-        boolean torn = i == lines.length - 1;
-        if (torn && lines[i].isEmpty()) {
+      Path active = files.get(files.size() - 1);
+      if (present.isEmpty()) {
+        add(0, new Fault(Kind.MISSING_LOG, active, 0, 0, "no audit log at " + active
+            + (checkpoint != null ? " although the witness saw seq " + checkpoint.seq() + ": it was deleted" : "")));
+        return result();
+      }
+      if (!Files.exists(active)) {
+        add(files.size() - 1, new Fault(Kind.MISSING_FILE, active, 0, 0, "the active file is missing (deleted?) "
+            + "while its rotated files exist"));
+        missingFiles.add(String.valueOf(active.getFileName()));
+      }
+      for (int fi = 0; fi < files.size(); fi++) {
+        Path file = files.get(fi);
+        if (!Files.exists(file)) {
+          continue;
+        }
+        byte[] bytes;
+        try {
+          bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (fi > 0) {
+          checkIndexGap(fi);
+        }
+        readFile(fi, bytes, fi == files.size() - 1);
+      }
+      finish();
+      return result();
+    }
+
+    private void checkIndexGap(int fi) {
+      Path file = files.get(fi);
+      Path before = files.get(fi - 1);
+      if (!isRotated(file) || !isRotated(before)) {
+        return;
+      }
+      for (long i = JsonLinesAuditSink.index(before) + 1; i < JsonLinesAuditSink.index(file); i++) {
+        String name = log + "." + i;
+        if (missingFiles.add(name)) {
+          add(fi, new Fault(Kind.MISSING_FILE, file.resolveSibling(name), 0, 0, "rotated file " + name
+              + " is missing between " + before.getFileName() + " and " + file.getFileName()));
+        }
+      }
+    }
+
+    private boolean isRotated(Path file) {
+      return String.valueOf(file.getFileName()).matches(java.util.regex.Pattern.quote(log) + "\\.\\d{1,9}");
+    }
+
+    private void readFile(int fi, byte[] bytes, boolean last) {
+      Path file = files.get(fi);
+      long lineNo = 0;
+      int from = 0;
+      boolean firstInFile = true;
+      for (int i = 0; i <= bytes.length; i++) {
+        boolean end = i == bytes.length;
+        if (!end && bytes[i] != '\n') {
+          continue;
+        }
+        if (end && from == bytes.length) {
           break;
         }
-        HashChain.Parsed parsed = HashChain.parse(lines[i]);
-        String problem = problem(parsed, expectedSeq, expectedPrev);
-        if (problem == null && torn) {
-          problem = "the line has no final newline: the log was cut short or the write was torn";
+        lineNo++;
+        rawLines++;
+        byte[] raw = Arrays.copyOfRange(bytes, from, i);
+        from = i + 1;
+        String text = new String(raw, StandardCharsets.UTF_8);
+        AuditChain.Parsed p = AuditChain.parse(text);
+        settlePending(p);
+        if (end) {
+          // No final newline: a crash while writing, or a cut.
+          if (!last) {
+            add(fi, new Fault(Kind.MALFORMED, file, lineNo, lineNo, "the rotated file ends inside a line: it was "
+                + "cut short (a rotated file is always complete)"));
+            nonAuthentic++;
+            continue;
+          }
+          torn.add(new Fault(Kind.TORN_LINE, file, lineNo, lineNo, p == null
+              ? "the last line is incomplete (" + raw.length + " bytes): torn by a crash while writing, or cut"
+              : "the last line is whole but has no final newline: torn by a crash, or cut"));
+          if (p == null) {
+            continue;
+          }
         }
-        if (problem != null) {
-          return new Result(total, expectedSeq - 1, expectedPrev,
-              new BadLine(file, i + 1, "(expected seq " + expectedSeq + ") " + problem));
+        if (p == null) {
+          pending = new Pending(fi, lineNo, raw);
+          nonAuthentic++;
+          continue;
         }
-        expectedSeq++;
-        expectedPrev = parsed.hash();
-        total++;
+        if (!authentic(p, fi, lineNo)) {
+          nonAuthentic++;
+          continue;
+        }
+        genuine(p, fi, lineNo, firstInFile);
+        firstInFile = false;
       }
     }
-    return new Result(total, expectedSeq - 1, expectedPrev, null);
-  }
 
-  private static @Nullable String problem(HashChain.@Nullable Parsed parsed, long expectedSeq, String expectedPrev) {
-    if (parsed == null) {
-      return "not a whole audit line (cut short, or edited out of shape)";
+    /** Decides whether the held unparseable line was torn by a crash: the writer's next line then says so. */
+    private void settlePending(AuditChain.@Nullable Parsed next) {
+      Pending p = pending;
+      if (p == null) {
+        return;
+      }
+      pending = null;
+      Path file = files.get(p.fileIndex());
+      Map<?, ?> note = next != null && next.note() && authenticQuiet(next) ? note(next) : null;
+      if (note != null && "audit.torn_line".equals(note.get("type"))
+          && note.get("bytes") instanceof Number n && n.longValue() == p.bytes().length
+          && JsonLinesAuditSink.sha256(p.bytes()).equals(note.get("sha256"))) {
+        torn.add(new Fault(Kind.TORN_LINE, file, p.line(), p.line(), "torn by a crash (" + p.bytes().length
+            + " bytes); the writer ended it at its next start and recorded it in the chain"));
+        nonAuthentic--; // explained: not a stand-in for a missing line
+        return;
+      }
+      add(p.fileIndex(), new Fault(Kind.MALFORMED, file, p.line(), p.line(), "not a whole audit line, and the "
+          + "writer recorded no crash here: edited out of shape, or inserted"));
     }
-    if (!parsed.selfConsistent()) {
-      return "the line was modified: its content does not match its hash";
+
+    private boolean authenticQuiet(AuditChain.Parsed p) {
+      if (keyed && p.kid().equals(AuditChain.UNKEYED)) {
+        return false;
+      }
+      Optional<String> mac = macs.mac(p.kid(), p.body());
+      return mac.isPresent() ? mac.get().equals(p.mac()) : !keyed;
     }
-    if (parsed.seq() != expectedSeq) {
-      return parsed.seq() > expectedSeq
-          ? "found seq " + parsed.seq() + ": line(s) before it were deleted, or lines were reordered"
-          : "found seq " + parsed.seq() + ": a line was inserted, repeated or moved here";
+
+    private boolean authentic(AuditChain.Parsed p, int fi, long lineNo) {
+      Path file = files.get(fi);
+      if (checkpoint != null && p.seq() == checkpoint.seq()) {
+        checkpointClaimed = true; // if this line turns out forged, the witnessed line was replaced
+      }
+      if (keyed && p.kid().equals(AuditChain.UNKEYED)) {
+        add(fi, new Fault(Kind.UNKEYED, file, lineNo, lineNo, "seq " + p.seq() + " carries a plain hash, not a MAC "
+            + "under the audit key: written by an unkeyed sink, or forged"));
+        return false;
+      }
+      Optional<String> mac = macs.mac(p.kid(), p.body());
+      if (mac.isEmpty()) {
+        if (!keyed) {
+          return true; // structure only
+        }
+        add(fi, new Fault(Kind.UNKNOWN_KEY, file, lineNo, lineNo, "seq " + p.seq() + " names key id " + p.kid()
+            + ", which the verifier does not hold: forged, or an older key is missing from the key provider"));
+        return false;
+      }
+      if (!mac.get().equals(p.mac())) {
+        add(fi, new Fault(Kind.EDITED, file, lineNo, lineNo, "seq " + p.seq() + ": the " + (p.kid()
+            .equals(AuditChain.UNKEYED) ? "hash" : "MAC") + " does not match the content: the line was modified"));
+        return false;
+      }
+      return true;
     }
-    if (!parsed.prev().equals(expectedPrev)) {
-      return "the previous-line hash does not match: a line was inserted or replaced before it";
+
+    private void genuine(AuditChain.Parsed p, int fi, long lineNo, boolean firstInFile) {
+      Path file = files.get(fi);
+      long s = p.seq();
+      lines++;
+      String missingPredecessor = null;
+      if (p.note()) {
+        Map<?, ?> note = note(p);
+        if (note != null && note.get("deletedThroughSeq") instanceof Number n) {
+          retainedAfter = Math.max(retainedAfter, n.longValue());
+        }
+        if (note != null && firstInFile && fi > 0 && note.get("previous") instanceof String previous
+            && !previous.equals(String.valueOf(files.get(fi - 1).getFileName()))) {
+          missingPredecessor = previous;
+        }
+      }
+      long prefix = prefix(p.mac());
+      if (!started) {
+        started = true;
+        if (s == 1 && !p.prev().equals(AuditChain.GENESIS)) {
+          add(fi, new Fault(Kind.FORKED, file, lineNo, lineNo, "seq 1 does not start a chain (its previous MAC "
+              + "is not the genesis value)"));
+        } else if (s > 1 && nonAuthentic < s - 1) {
+          gaps.put(1L, new Gap(1, s - 1, fi, lineNo, true, null));
+        }
+        high = s;
+        highMac = p.mac();
+      } else if (s == high + 1) {
+        if (!p.prev().equals(highMac) && nonAuthentic == 0) {
+          add(fi, new Fault(Kind.FORKED, file, lineNo, lineNo, "seq " + s + " does not chain to seq " + high
+              + ": it belongs to another chain (a second writer, or lines spliced from another log)"));
+        }
+        high = s;
+        highMac = p.mac();
+      } else if (s > high + 1) {
+        long missing = s - high - 1;
+        if (missingPredecessor != null) {
+          if (missingFiles.add(missingPredecessor)) {
+            add(fi, new Fault(Kind.MISSING_FILE, file.resolveSibling(missingPredecessor), 0, 0, "rotated file "
+                + missingPredecessor + " is missing (seq " + (high + 1) + ".." + (s - 1) + "), before "
+                + file.getFileName()));
+          }
+        } else if (nonAuthentic < missing) {
+          gaps.put(high + 1, new Gap(high + 1, s - 1, fi, lineNo, false, firstInFile && fi > 0
+              ? String.valueOf(files.get(fi - 1).getFileName()) : null));
+        }
+        high = s;
+        highMac = p.mac();
+      } else {
+        int slot = (int) (s & (WINDOW - 1));
+        boolean known = seenSeq[slot] == s;
+        if (fillGap(s)) {
+          add(fi, new Fault(Kind.REORDERED, file, lineNo, lineNo, "seq " + s + " comes after seq " + high
+              + ": lines were moved"));
+        } else if (known && seenMac[slot] == prefix) {
+          add(fi, new Fault(Kind.DUPLICATED, file, lineNo, lineNo, "seq " + s + " is a copy of an earlier line"));
+        } else if (!known) {
+          add(fi, new Fault(Kind.DUPLICATED, file, lineNo, lineNo, "seq " + s + " repeats a sequence number seen "
+              + "long before (a copied line, or another chain's)"));
+        } else {
+          add(fi, new Fault(Kind.FORKED, file, lineNo, lineNo, "seq " + s + " appears twice with different "
+              + "content: a second writer, or lines from another log"));
+        }
+      }
+      if (s > high - WINDOW && seenSeq[(int) (s & (WINDOW - 1))] != s) {
+        seenSeq[(int) (s & (WINDOW - 1))] = s;
+        seenMac[(int) (s & (WINDOW - 1))] = prefix;
+      }
+      nonAuthentic = 0;
+      if (checkpoint != null && s == checkpoint.seq() && !checkpointFound) {
+        if (p.mac().equals(checkpoint.mac())) {
+          checkpointFound = true;
+        } else {
+          checkpointMismatch = true;
+        }
+      }
+      if (headMac != null && p.mac().equals(headMac)) {
+        headFound = true;
+      }
     }
-    return null;
+
+    /** Removes {@code s} from a recorded gap; false when no gap holds it. */
+    private boolean fillGap(long s) {
+      Map.Entry<Long, Gap> e = gaps.floorEntry(s);
+      if (e == null || e.getValue().to() < s) {
+        return false;
+      }
+      Gap g = gaps.remove(e.getKey());
+      if (g.from() < s) {
+        gaps.put(g.from(), new Gap(g.from(), s - 1, g.fileIndex(), g.line(), g.beginning(), g.file()));
+      }
+      if (s < g.to()) {
+        gaps.put(s + 1, new Gap(s + 1, g.to(), g.fileIndex(), g.line(), g.beginning(), g.file()));
+      }
+      return true;
+    }
+
+    private void finish() {
+      settlePending(null);
+      for (Gap g : gaps.values()) {
+        Path file = files.get(g.fileIndex());
+        String range = g.from() == g.to() ? "seq " + g.from() : "seq " + g.from() + ".." + g.to();
+        if (g.beginning() && g.to() <= retainedAfter) {
+          notes.add(range + " deleted by retention, as recorded in the chain");
+        } else if (g.beginning()) {
+          add(g.fileIndex(), new Fault(Kind.MISSING_BEGINNING, file, g.line(), g.line(), range + " missing before "
+              + "the first line: the start of the log (or its oldest files) was deleted"));
+        } else {
+          add(g.fileIndex(), new Fault(Kind.DELETED, file, g.line(), g.line(), range + " missing before this line"
+              + (g.file() != null ? " (at the end of " + g.file() + ")" : "")));
+        }
+      }
+      Path active = files.get(files.size() - 1);
+      int last = files.size(); // sorts after every line: these concern the log's end
+      if (rawLines == 0 && Files.exists(active) && checkpoint != null) {
+        add(last, new Fault(Kind.EMPTY_LOG, active, 0, 0, "the log is empty, but the witness saw seq "
+            + checkpoint.seq() + ": it was emptied or replaced"));
+      } else if (files.size() > 1 && Files.exists(active) && emptyFile(active)) {
+        add(last, new Fault(Kind.EMPTY_LOG, active, 0, 0, "the active file is empty, but a rotation always "
+            + "starts it with a note: it was emptied"));
+      }
+      if (checkpoint != null && rawLines > 0) {
+        if (checkpointMismatch || !checkpointFound && checkpointClaimed) {
+          add(last, new Fault(Kind.CHECKPOINT_MISMATCH, active, 0, 0, "seq " + checkpoint.seq() + " has another "
+              + "MAC than the witness saw: the log was rebuilt or replaced from there"));
+        } else if (!checkpointFound && checkpoint.seq() > high) {
+          add(last, new Fault(Kind.TRUNCATED, active, 0, 0, "the log ends at seq " + high + " but the witness "
+              + "saw seq " + checkpoint.seq() + ": lines were removed from the end"));
+        } else if (!checkpointFound && checkpoint.seq() <= retainedAfter) {
+          notes.add("the checkpoint (seq " + checkpoint.seq() + ") lies in files deleted by retention");
+        } else if (!checkpointFound) {
+          add(last, new Fault(Kind.CHECKPOINT_MISMATCH, active, 0, 0, "the witness saw seq " + checkpoint.seq()
+              + ", which is missing from the log"));
+        }
+      }
+      if (headMac != null && !headFound) {
+        add(last, new Fault(Kind.TRUNCATED, active, 0, 0, "no line has the expected head hash: lines were "
+            + "removed from the end, or the log was rebuilt"));
+      }
+      if (!keyed) {
+        notes.add("structure only: MACs were not checked (no key), so whoever can write the file could have "
+            + "rebuilt a consistent chain");
+      }
+      if (checkpoint == null && headMac == null) {
+        notes.add("no checkpoint: lines removed from the end cannot be detected");
+      }
+    }
+
+    private static boolean emptyFile(Path file) {
+      try {
+        return Files.size(file) == 0;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    private static @Nullable Map<?, ?> note(AuditChain.Parsed p) {
+      try {
+        return JSON.fromJson(p.json()) instanceof Map<?, ?> m ? m : null;
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    private static long prefix(String mac) {
+      return Long.parseUnsignedLong(mac.substring(0, 16), 16);
+    }
+
+    private void add(int fileIndex, Fault fault) {
+      faults.add(new Positioned(fileIndex, fault));
+    }
+
+    private Result result() {
+      List<Positioned> sorted = new ArrayList<>(faults);
+      sorted.sort(Comparator.comparingInt(Positioned::fileIndex)
+          .thenComparingLong(p -> p.fault().fromLine()));
+      List<Fault> merged = new ArrayList<>();
+      for (Positioned p : sorted) {
+        Fault f = p.fault();
+        Fault previous = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+        if (previous != null && previous.kind() == f.kind() && previous.file().equals(f.file())
+            && f.fromLine() > 0 && previous.toLine() + 1 == f.fromLine()) {
+          merged.set(merged.size() - 1, new Fault(f.kind(), f.file(), previous.fromLine(), f.toLine(),
+              previous.fromLine() == previous.toLine() ? previous.message() + " (and the lines after it)"
+                  : previous.message()));
+          continue;
+        }
+        merged.add(f);
+      }
+      return new Result(log, lines, high, highMac, merged, torn, keyed, checkpoint, notes);
+    }
   }
 }

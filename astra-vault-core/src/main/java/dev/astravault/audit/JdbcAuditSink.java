@@ -56,6 +56,10 @@ public final class JdbcAuditSink implements AuditSink {
     return table;
   }
 
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   @Override
   public void record(AuditEvent event) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {

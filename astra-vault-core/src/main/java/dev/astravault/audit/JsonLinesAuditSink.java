@@ -3,79 +3,157 @@ package dev.astravault.audit;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import dev.astravault.AuditSink;
+import dev.astravault.KeyProvider;
+import dev.astravault.Scheduler;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.ExecutorScheduler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * An append-only JSON-lines audit file whose lines form a hash chain: each line carries its sequence number, the
- * hash of the previous line and its own hash, so that {@link AuditLogVerifier} finds any edited, deleted, inserted
- * or reordered line.
+ * An append-only JSON-lines audit file whose lines form a keyed chain: each line carries its sequence number, the id
+ * of the key that MACs it, the MAC of the previous line and its own HMAC-SHA256, so that {@link AuditLogVerifier}
+ * finds any edited, deleted, inserted or reordered line, and nobody without the key can rebuild a consistent chain.
  *
  * <pre>{@code
  * JsonLinesAuditSink sink = JsonLinesAuditSink.builder(Path.of("/var/log/app/audit.jsonl"))
- *     .fsync(FsyncPolicy.atMostEvery(Duration.ofSeconds(1))).maxFileSize(64 << 20).build();
+ *     .keys(KeyProvider.fromEnv("ASTRA_VAULT_AUDIT_KEY"))
+ *     .witness(AuditWitness.jdbc(JdbcAuditSink.builder(dataSource).build())).checkpointEvery(Duration.ofMinutes(1))
+ *     .maxFileSize(64L << 20).maxFileAge(Duration.ofDays(1)).maxRotatedFiles(30).build();
  * }</pre>
  *
- * <p><b>Rotation.</b> When a line would take the file past {@code maxFileSize}, the file is renamed to
- * {@code audit.jsonl.1} (then {@code .2}, ...: a higher number is newer) and a new one is started. The chain
- * continues across files, and across restarts: a new sink continues from the last complete line it finds.
+ * <p><b>One writer.</b> The sink holds an OS lock on {@code FILE.lock} until {@link #close()}; a second sink on the
+ * same file, in this process or another, fails with {@link AuditLogLockedException} naming the holder.
  *
- * <p><b>Crashes.</b> A line cut short by a crash is left as it is (the verifier reports it); the next line starts on a
- * new line and chains to the last complete one.
+ * <p><b>Rotation.</b> Before a line would take the file past {@code maxFileSize}, or once the file is older than
+ * {@code maxFileAge} (by the injected {@link Clock}), the file is renamed {@code FILE.N} (a higher number is newer)
+ * and a new file starts with a note naming its predecessor. With {@code maxRotatedFiles}, the oldest rotated files
+ * beyond that count are deleted and the note records up to which sequence number. The chain continues across files
+ * and restarts: a new sink continues from the last complete line.
  *
- * <p>Thread-safe: lines are written one at a time, each with one {@code write} call. Synchronous file I/O: put it
- * behind {@link AsyncAuditSink} when callers must not wait for the disk.
+ * <p><b>Checkpoints.</b> With a {@link AuditWitness}, the sink publishes its head ({@link AuditCheckpoint}) on the
+ * scheduler every {@code checkpointEvery} (after forcing the file to disk) and at {@link #close()}.
+ *
+ * <p><b>Crashes.</b> A line cut short by a crash is ended at the next start, followed by a note with its length and
+ * hash, so the verifier reports it as torn by a crash rather than as tampering.
+ *
+ * <p>Files are created {@code 0600}, directories {@code 0700}. Thread-safe; synchronous file I/O: put it behind
+ * {@link AsyncAuditSink} when callers must not wait for the disk.
  */
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditSink.class);
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
+  private static final Pattern TIME = Pattern.compile("\"time\":\"([^\"]{1,40})\"");
 
   private final Path path;
+  private final String name;
   private final FsyncPolicy fsync;
   private final long maxFileSize;
+  private final @Nullable Duration maxFileAge;
+  private final int maxRotatedFiles;
+  private final Clock clock;
+  private final AuditChain.Macs macs;
+  private final @Nullable AuditWitness witness;
+  private final @Nullable Duration checkpointEvery;
+  private final @Nullable Scheduler scheduler;
+  private final @Nullable ExecutorScheduler ownScheduler;
+  private final AtomicLong witnessFailures = new AtomicLong();
   private final Object lock = new Object();
+  private final FileChannel lockChannel;
+  private final FileLock fileLock;
   private FileChannel channel;
   private long size;
   private long seq;
   private String prev;
+  private String pendingMac = "";
+  private Instant openedAt;
   private long lastFsyncNanos = System.nanoTime();
+  private long publishedSeq;
+  private Scheduler.@Nullable Task checkpointTask;
   private boolean closed;
 
   private JsonLinesAuditSink(Builder b) throws IOException {
     this.path = b.path.toAbsolutePath();
+    this.name = String.valueOf(path.getFileName());
     this.fsync = b.fsync;
     this.maxFileSize = b.maxFileSize;
-    Path parent = path.getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
+    this.maxFileAge = b.maxFileAge;
+    this.maxRotatedFiles = b.maxRotatedFiles;
+    this.clock = b.clock;
+    this.macs = new AuditChain.Macs(b.keys);
+    this.witness = b.witness;
+    this.checkpointEvery = b.witness == null ? null : b.checkpointEvery;
+    this.ownScheduler = checkpointEvery != null && b.scheduler == null
+        ? ExecutorScheduler.singleThread("astra-vault-audit-checkpoint") : null;
+    this.scheduler = b.scheduler != null ? b.scheduler : ownScheduler;
+    this.lockChannel = PrivateFiles.open(lockFile(path),
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    this.fileLock = lock(path, lockChannel);
+    try {
+      Tail active = Tail.of(path);
+      Tail tail = active;
+      if (tail == null || tail.seq == 0) {
+        // No whole line in the active file (new, or only a torn first line): continue the newest rotated file.
+        List<Path> rotated = rotatedFiles(path);
+        tail = rotated.isEmpty() ? null : Tail.of(rotated.get(rotated.size() - 1));
+      }
+      this.seq = tail == null ? 0 : tail.seq;
+      this.prev = tail == null ? AuditChain.GENESIS : tail.mac;
+      this.publishedSeq = 0;
+      this.openedAt = firstLineTime(path).orElseGet(clock::instant);
+      this.channel = PrivateFiles.openAppend(path);
+      this.size = channel.size();
+      if (active != null && active.torn != null) {
+        endTornLine(active.torn);
+      }
+    } catch (IOException | RuntimeException e) {
+      release();
+      throw e;
     }
-    Tail tail = Tail.of(path);
-    if (tail == null) {
-      List<Path> rotated = rotatedFiles(path);
-      tail = rotated.isEmpty() ? null : Tail.of(rotated.get(rotated.size() - 1));
+    if (!macs.keyed()) {
+      LOG.warn("audit file {} is written without a key: anyone who can write it can rebuild its chain; configure "
+          + "JsonLinesAuditSink.builder(..).keys(..)", path);
     }
-    this.seq = tail == null ? 0 : tail.seq;
-    this.prev = tail == null ? HashChain.GENESIS : tail.hash;
-    this.channel = open(path);
-    this.size = channel.size();
-    if (tail != null && tail.partial && tail.file.equals(path)) {
-      write("\n".getBytes(StandardCharsets.UTF_8)); // end the torn line; the verifier still reports it
+    if (witness != null) {
+      checkAgainstWitness(witness);
+    }
+    if (checkpointEvery != null) {
+      scheduleCheckpoint();
     }
   }
 
@@ -88,6 +166,11 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     return path;
   }
 
+  /** Checkpoints the witness refused or could not take. */
+  public long witnessFailures() {
+    return witnessFailures.get();
+  }
+
   @Override
   public void record(AuditEvent event) {
     String eventJson = JSON.toJson(AuditEvents.toMap(event));
@@ -95,11 +178,11 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       if (closed) {
         throw new IllegalStateException("audit file sink is closed");
       }
-      HashChain.Line line = HashChain.line(seq + 1, prev, eventJson);
-      byte[] bytes = (line.text() + "\n").getBytes(StandardCharsets.UTF_8);
       try {
-        if (size > 0 && size + bytes.length > maxFileSize) {
+        byte[] bytes = line(false, eventJson);
+        if (size > 0 && (size + bytes.length > maxFileSize || ageDue())) {
           rotate();
+          bytes = line(false, eventJson);
         }
         write(bytes);
         long now = System.nanoTime();
@@ -110,12 +193,25 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot append to the audit file " + path, e);
       }
-      seq++;
-      prev = line.hash();
     }
   }
 
+  /** The next line's bytes; {@link #write} commits it to the chain. */
+  private byte[] line(boolean note, String json) {
+    String kid = macs.currentKid();
+    String body = AuditChain.body(seq + 1, kid, prev, note, json);
+    pendingMac = macs.mac(kid, body).orElseThrow(() -> new IllegalStateException(
+        "the audit key provider does not hold its own current key " + kid));
+    return (AuditChain.line(body, pendingMac) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
   private void write(byte[] bytes) throws IOException {
+    writeRaw(bytes);
+    seq++;
+    prev = pendingMac;
+  }
+
+  private void writeRaw(byte[] bytes) throws IOException {
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     while (buffer.hasRemaining()) {
       channel.write(buffer);
@@ -123,14 +219,130 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     size += bytes.length;
   }
 
+  private boolean ageDue() {
+    return maxFileAge != null && !clock.instant().isBefore(openedAt.plus(maxFileAge));
+  }
+
   private void rotate() throws IOException {
     channel.force(true);
     channel.close();
     List<Path> rotated = rotatedFiles(path);
     long next = rotated.isEmpty() ? 1 : index(rotated.get(rotated.size() - 1)) + 1;
-    Files.move(path, path.resolveSibling(path.getFileName() + "." + next), StandardCopyOption.ATOMIC_MOVE);
-    channel = open(path);
+    Path target = path.resolveSibling(name + "." + next);
+    Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+    channel = PrivateFiles.openAppend(path);
     size = 0;
+    openedAt = clock.instant();
+    Map<String, Object> note = note("audit.rotated");
+    note.put("previous", String.valueOf(target.getFileName()));
+    if (maxRotatedFiles > 0) {
+      List<Path> all = new ArrayList<>(rotatedFiles(path));
+      List<String> deleted = new ArrayList<>();
+      long deletedThrough = 0;
+      while (all.size() > maxRotatedFiles) {
+        Path oldest = all.remove(0);
+        Tail t = Tail.of(oldest);
+        deletedThrough = Math.max(deletedThrough, t == null ? 0 : t.seq);
+        Files.delete(oldest);
+        deleted.add(String.valueOf(oldest.getFileName()));
+      }
+      if (!deleted.isEmpty()) {
+        note.put("deleted", deleted);
+        note.put("deletedThroughSeq", deletedThrough);
+      }
+    }
+    write(line(true, JSON.toJson(note)));
+  }
+
+  /** Ends a line torn by a crash and records, in the chain, what was torn: the verifier then knows it. */
+  private void endTornLine(byte[] torn) throws IOException {
+    writeRaw(new byte[] {'\n'});
+    Map<String, Object> note = note("audit.torn_line");
+    note.put("bytes", torn.length);
+    note.put("sha256", sha256(torn));
+    write(line(true, JSON.toJson(note)));
+    channel.force(false);
+    LOG.warn("audit file {} ended with a line torn by a crash ({} bytes); it was ended and noted in the chain",
+        path, torn.length);
+  }
+
+  private Map<String, Object> note(String type) {
+    Map<String, Object> note = new LinkedHashMap<>();
+    note.put("type", type);
+    note.put("time", clock.instant().toString());
+    return note;
+  }
+
+  /**
+   * The head of the chain (the last line written), forced to disk first so a witness never holds a line a power loss
+   * could take back; empty before the first line.
+   */
+  public Optional<AuditCheckpoint> checkpoint() {
+    synchronized (lock) {
+      if (seq == 0) {
+        return Optional.empty();
+      }
+      if (!closed) {
+        try {
+          channel.force(false);
+          lastFsyncNanos = System.nanoTime();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot fsync the audit file " + path, e);
+        }
+      }
+      return Optional.of(new AuditCheckpoint(name, seq, prev, clock.instant()));
+    }
+  }
+
+  /** Publishes {@link #checkpoint()} to the witness now, if there is a new head; returns what was published. */
+  public Optional<AuditCheckpoint> publishCheckpoint() {
+    AuditWitness w = witness;
+    if (w == null) {
+      throw new IllegalStateException("no witness configured for " + path);
+    }
+    Optional<AuditCheckpoint> head = checkpoint();
+    synchronized (lock) {
+      if (head.isEmpty() || head.get().seq() <= publishedSeq) {
+        return Optional.empty();
+      }
+    }
+    try {
+      w.publish(head.get());
+    } catch (RuntimeException e) {
+      witnessFailures.incrementAndGet();
+      LOG.warn("audit witness {} failed to keep checkpoint {} of {}: {}", w, head.get().seq(), name,
+          e.getClass().getName());
+      return Optional.empty();
+    }
+    synchronized (lock) {
+      publishedSeq = Math.max(publishedSeq, head.get().seq());
+    }
+    return head;
+  }
+
+  private void scheduleCheckpoint() {
+    synchronized (lock) {
+      if (!closed) {
+        checkpointTask = Objects.requireNonNull(scheduler).schedule(() -> {
+          try {
+            publishCheckpoint();
+          } catch (RuntimeException e) {
+            witnessFailures.incrementAndGet();
+            LOG.warn("audit checkpoint of {} failed: {}", path, e.getClass().getName());
+          }
+          scheduleCheckpoint();
+        }, Objects.requireNonNull(checkpointEvery));
+      }
+    }
+  }
+
+  private void checkAgainstWitness(AuditWitness w) {
+    try {
+      w.latest(name).filter(c -> c.seq() > seq).ifPresent(c -> LOG.error("audit file {} ends at seq {} but its "
+          + "witness {} holds a checkpoint at seq {}: lines were removed; run the verifier", path, seq, w, c.seq()));
+    } catch (RuntimeException e) {
+      LOG.warn("audit witness {} could not be read: {}", w, e.getClass().getName());
+    }
   }
 
   /** Forces written lines to disk. */
@@ -147,7 +359,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     }
   }
 
-  /** Forces the file to disk and closes it; later events throw. */
+  /** Forces the file to disk, closes it, publishes a last checkpoint and releases the lock; later events throw. */
   @Override
   public void close() throws IOException {
     synchronized (lock) {
@@ -155,16 +367,98 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         return;
       }
       closed = true;
+      if (checkpointTask != null) {
+        checkpointTask.cancel();
+      }
+    }
+    try {
       try {
         channel.force(true);
       } finally {
         channel.close();
       }
+      if (witness != null) {
+        publishCheckpoint();
+      }
+    } finally {
+      if (ownScheduler != null) {
+        ownScheduler.close();
+      }
+      release();
     }
   }
 
-  private static FileChannel open(Path path) throws IOException {
-    return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  private void release() throws IOException {
+    try {
+      fileLock.release();
+    } finally {
+      lockChannel.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JsonLinesAuditSink[" + path + ", keyed=" + macs.keyed() + "]";
+  }
+
+  static Path lockFile(Path active) {
+    return active.resolveSibling(active.getFileName() + ".lock");
+  }
+
+  /** Takes the writer lock and writes who holds it, or fails naming the holder. */
+  private static FileLock lock(Path path, FileChannel channel) throws IOException {
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException sameProcess) {
+      lock = null;
+    }
+    if (lock == null) {
+      String holder;
+      try {
+        holder = Files.readString(lockFile(path), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        holder = "";
+      }
+      channel.close();
+      throw new AuditLogLockedException(path, holder.isEmpty() ? "unknown" : holder);
+    }
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown-host";
+    }
+    String me = "pid " + ProcessHandle.current().pid() + " on " + host + " since " + Instant.now() + " ("
+        + ManagementFactory.getRuntimeMXBean().getName() + ")";
+    channel.truncate(0);
+    channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+    channel.force(false);
+    return lock;
+  }
+
+  private static Optional<Instant> firstLineTime(Path file) throws IOException {
+    if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+      return Optional.empty();
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      byte[] head = new byte[(int) Math.min(4096, raf.length())];
+      raf.readFully(head);
+      Matcher m = TIME.matcher(new String(head, StandardCharsets.UTF_8));
+      try {
+        return m.find() ? Optional.of(Instant.parse(m.group(1))) : Optional.empty();
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   /** Rotated files of {@code active}, oldest first. */
@@ -185,13 +479,16 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     }
   }
 
-  private static long index(Path rotated) {
+  static long index(Path rotated) {
     String name = rotated.getFileName().toString();
     return Long.parseLong(name.substring(name.lastIndexOf('.') + 1));
   }
 
-  /** The last complete line of a file, read from the end. */
-  private record Tail(Path file, long seq, String hash, boolean partial) {
+  /**
+   * The last complete line of a file, read from the end, and the bytes of a torn line after it; {@code seq} 0 when
+   * the file holds only a torn line.
+   */
+  private record Tail(Path file, long seq, String mac, byte @Nullable [] torn) {
     static @Nullable Tail of(Path file) throws IOException {
       if (!Files.isRegularFile(file) || Files.size(file) == 0) {
         return null;
@@ -200,21 +497,29 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         long end = raf.length();
         raf.seek(end - 1);
         boolean partial = raf.read() != '\n';
-        // Scan back for complete lines; skip a torn last line.
-        List<String> lines = lastLines(raf, end);
+        List<byte[]> lines = lastLines(raf, end);
+        byte[] torn = partial ? lines.get(lines.size() - 1) : null;
+        if (torn != null && lines.size() == 1) {
+          return new Tail(file, 0, AuditChain.GENESIS, torn); // the file is one torn line
+        }
         int from = partial ? lines.size() - 2 : lines.size() - 1;
         for (int i = from; i >= 0; i--) {
-          HashChain.Parsed parsed = HashChain.parse(lines.get(i));
+          AuditChain.Parsed parsed = AuditChain.parse(new String(lines.get(i), StandardCharsets.UTF_8));
           if (parsed != null) {
-            return new Tail(file, parsed.seq(), parsed.hash(), partial);
+            return new Tail(file, parsed.seq(), parsed.mac(), torn);
           }
         }
-        throw new IOException("no valid audit line at the end of " + file + "; verify it and move it away");
+        boolean earlierFormat = !lines.isEmpty() && new String(lines.get(lines.size() - 1), StandardCharsets.UTF_8)
+            .matches("^\\{\"seq\":\\d+,\"prev\":.*,\"hash\":\"[0-9a-f]{64}\"}$");
+        throw new IOException(earlierFormat
+            ? file + " is in the earlier plain-hash format, which this sink does not continue: move it (and its "
+                + "rotated files) away, and keep it as it is"
+            : "no valid audit line at the end of " + file + "; verify it and move it away");
       }
     }
 
     /** The last two lines (enough to skip one torn line), reading backwards in chunks. */
-    private static List<String> lastLines(RandomAccessFile raf, long end) throws IOException {
+    private static List<byte[]> lastLines(RandomAccessFile raf, long end) throws IOException {
       long pos = end;
       int newlines = 0;
       byte[] chunk = new byte[8192];
@@ -235,10 +540,16 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       byte[] tail = new byte[(int) (end - start)];
       raf.seek(start);
       raf.readFully(tail);
-      String text = new String(tail, StandardCharsets.UTF_8);
-      List<String> out = new ArrayList<>(List.of(text.split("\n", -1)));
-      if (out.get(out.size() - 1).isEmpty()) {
-        out.remove(out.size() - 1);
+      List<byte[]> out = new ArrayList<>();
+      int from = 0;
+      for (int i = 0; i < tail.length; i++) {
+        if (tail[i] == '\n') {
+          out.add(Arrays.copyOfRange(tail, from, i));
+          from = i + 1;
+        }
+      }
+      if (from < tail.length) {
+        out.add(Arrays.copyOfRange(tail, from, tail.length));
       }
       return out;
     }
@@ -247,8 +558,15 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
   /** Builds a {@link JsonLinesAuditSink}. */
   public static final class Builder {
     private final Path path;
-    private FsyncPolicy fsync = FsyncPolicy.atMostEvery(java.time.Duration.ofSeconds(1));
+    private FsyncPolicy fsync = FsyncPolicy.atMostEvery(Duration.ofSeconds(1));
     private long maxFileSize = 64L << 20;
+    private @Nullable Duration maxFileAge;
+    private int maxRotatedFiles;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable KeyProvider keys;
+    private @Nullable AuditWitness witness;
+    private @Nullable Duration checkpointEvery;
+    private @Nullable Scheduler scheduler;
 
     private Builder(Path path) {
       this.path = Objects.requireNonNull(path, "path");
@@ -269,12 +587,83 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       return this;
     }
 
-    /** Opens (or continues) the file. */
+    /** Also rotate at the first line written once the file is this old (by {@link #clock}); default never. */
+    public Builder maxFileAge(Duration age) {
+      Objects.requireNonNull(age, "maxFileAge");
+      if (age.isNegative() || age.isZero()) {
+        throw new IllegalArgumentException("maxFileAge must be positive, was " + age);
+      }
+      this.maxFileAge = age;
+      return this;
+    }
+
+    /**
+     * Retention: keep at most this many rotated files, deleting the oldest at rotation (the chain records what it
+     * deleted, so the verifier tells retention from tampering); default 0, keep all.
+     */
+    public Builder maxRotatedFiles(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("maxRotatedFiles must be >= 0, was " + count);
+      }
+      this.maxRotatedFiles = count;
+      return this;
+    }
+
+    /**
+     * The keys that MAC the chain: the current key MACs new lines, older keys stay for the verifier. The chain key is
+     * derived from each key, so the store's own {@link KeyProvider} may be used. Without keys the chain is a plain
+     * SHA-256 one, which only shows accidents.
+     */
+    public Builder keys(KeyProvider keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /** The clock for age-based rotation, notes and checkpoint times; tests inject their own. Default UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Publishes checkpoints here at {@link #close()} and every {@link #checkpointEvery} (default 1 minute). */
+    public Builder witness(AuditWitness witness) {
+      this.witness = Objects.requireNonNull(witness, "witness");
+      if (checkpointEvery == null) {
+        checkpointEvery = Duration.ofMinutes(1);
+      }
+      return this;
+    }
+
+    /** How often to publish a checkpoint to the witness (only when there are new lines). */
+    public Builder checkpointEvery(Duration interval) {
+      Objects.requireNonNull(interval, "checkpointEvery");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("checkpointEvery must be positive, was " + interval);
+      }
+      this.checkpointEvery = interval;
+      return this;
+    }
+
+    /** Runs the checkpoint schedule; tests inject a manual one. Default: one daemon thread of this sink's own. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Opens (or continues) the file.
+     *
+     * @throws AuditLogLockedException when another writer holds the file
+     * @throws IllegalStateException when {@link #checkpointEvery} is set without a witness
+     */
     public JsonLinesAuditSink build() {
+      if (witness == null && checkpointEvery != null) {
+        throw new IllegalStateException("checkpointEvery needs a witness(..) to publish to");
+      }
       try {
         return new JsonLinesAuditSink(this);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot open the audit file " + path, e);
+        throw new UncheckedIOException("cannot open the audit file " + path + ": " + e.getMessage(), e);
       }
     }
   }

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public sealed interface AuditEvent permits OrgConfigWritten, OrgConfigDeleted, RoleWritten, RoleDeleted,
     RolesSynced, TokenIssued, TokenRead, TokensListed, LeaseLookedUp, LeaseRenewed, LeaseRevoked, TokenDeleted,
-    ReconcileFinding, FailureEvent {
+    ReconcileFinding, AuditCheckpointed, FailureEvent {
 
   Instant time();
 

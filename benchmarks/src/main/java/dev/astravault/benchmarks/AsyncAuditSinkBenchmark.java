@@ -1,6 +1,8 @@
 package dev.astravault.benchmarks;
 
 import dev.astravault.Actor;
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
 import dev.astravault.audit.AsyncAuditSink;
 import dev.astravault.audit.FsyncPolicy;
 import dev.astravault.audit.JsonLinesAuditSink;
@@ -22,13 +24,15 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The async audit sink in front of the hash-chained JSON-lines file sink (fsync at most every second).
+ * The async audit sink in front of the keyed (HMAC-SHA256) chained JSON-lines file sink (fsync at most every
+ * second).
  *
  * <ul>
  *   <li>{@code sustained}: events/s fully written to the file: 1,000 {@code record} calls, then {@code flush}.
@@ -41,6 +45,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AsyncAuditSinkBenchmark {
   static final int BATCH = 1000;
 
+  /** {@code hmac}: the keyed chain; {@code sha256}: the same sink without a key (a plain-hash chain), for comparison. */
+  @Param({"hmac", "sha256"})
+  String chain;
+
   Path dir;
   AsyncAuditSink sink;
   LeaseRenewed event;
@@ -48,8 +56,12 @@ public class AsyncAuditSinkBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("audit-bench");
-    JsonLinesAuditSink file = JsonLinesAuditSink.builder(dir.resolve("audit.jsonl"))
-        .fsync(FsyncPolicy.atMostEvery(Duration.ofSeconds(1))).maxFileSize(64L << 20).build();
+    JsonLinesAuditSink.Builder builder = JsonLinesAuditSink.builder(dir.resolve("audit.jsonl"))
+        .fsync(FsyncPolicy.atMostEvery(Duration.ofSeconds(1))).maxFileSize(64L << 20);
+    if (chain.equals("hmac")) {
+      builder.keys(KeyProvider.of(EncryptionKey.generate()));
+    }
+    JsonLinesAuditSink file = builder.build();
     sink = AsyncAuditSink.builder(file).capacity(16_384).overflow(AsyncAuditSink.Overflow.DROP_OLDEST).build();
     TokenRef ref = new TokenRef("b3a9d1c2-0000-4000-8000-000000000001", "api_ro_svc_acct", "orders",
         "ZenclientIdXXXXXXXXXXXXX", "astra/b3a9d1c2/api_ro_svc_acct/01HX", Map.of("owner", "team-orders"),

@@ -1,0 +1,59 @@
+package dev.astravault.audit;
+
+import dev.astravault.AuditSink;
+import dev.astravault.vault.KvPath;
+import dev.astravault.vault.VaultConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Keeps {@link AuditCheckpoint}s of a chained audit log somewhere its attacker cannot write: another host's file, a
+ * database table, another sink. {@link JsonLinesAuditSink} publishes to it on a schedule and at close; the verifier
+ * compares the log with the {@link #latest(String) latest} one, which catches a log cut short, emptied or deleted.
+ *
+ * <p>Implementations must be thread-safe. {@link #publish} is called from the sink's scheduler thread and from
+ * {@code close()}; a failure is logged and counted by the sink, never thrown at whoever records events.
+ */
+public interface AuditWitness {
+
+  /** Keeps {@code checkpoint}; throws when it could not. */
+  void publish(AuditCheckpoint checkpoint);
+
+  /** The newest checkpoint kept for the log named {@code log}; empty when none, or when this witness cannot read. */
+  Optional<AuditCheckpoint> latest(String log);
+
+  /**
+   * Appends each checkpoint as one JSON line to {@code file} (created {@code 0600}, forced to disk on every publish).
+   * Put it where the log's writers cannot change it: another volume mounted append-only, another host's share.
+   */
+  static AuditWitness file(Path file) {
+    return new FileAuditWitness(file);
+  }
+
+  /**
+   * Records each checkpoint as an {@code audit.checkpoint} event ({@link dev.astravault.event.AuditCheckpointed}) on
+   * {@code sink}: the slf4j log shipped to a collector, a remote sink. Write-only: {@link #latest} is empty, so read
+   * the newest event back from where the sink delivers it and pass it to the verifier.
+   */
+  static AuditWitness sink(AuditSink sink) {
+    return new SinkAuditWitness(sink, null);
+  }
+
+  /**
+   * Records each checkpoint as an {@code audit.checkpoint} row of {@code sink}'s table, and reads the newest back from
+   * it: the database usually lives on another host, with credentials the log's writers need not share.
+   */
+  static AuditWitness jdbc(JdbcAuditSink sink) {
+    return new SinkAuditWitness(sink, sink);
+  }
+
+  /**
+   * Writes each checkpoint to the Vault KV secret {@code <path>/<log>} (KV v2 keeps earlier versions) and reads the
+   * newest back. The Vault policy of the log's writers may then allow {@code create} and {@code update} on that path
+   * but not {@code delete} or {@code destroy}, and an operator's policy reads it.
+   */
+  static AuditWitness vaultKv(VaultConfig vault, KvPath path) {
+    return new VaultKvAuditWitness(Objects.requireNonNull(vault, "vault"), Objects.requireNonNull(path, "path"));
+  }
+}
