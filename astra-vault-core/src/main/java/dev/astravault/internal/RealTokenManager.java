@@ -7,6 +7,7 @@ import dev.astravault.AuditPolicy;
 import dev.astravault.Lease;
 import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.LeaseExpiredException;
+import dev.astravault.LeasePendingException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
@@ -57,11 +58,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The one {@link TokenManager}: lease math, uniqueness, audit and the expiry sweeper above a {@link TokenBackend}. */
 public final class RealTokenManager implements TokenManager {
-  private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+  private static final Logger LOG = Redaction.logger(TokenManager.class);
   private static final int CAS_ATTEMPTS = 16;
   private static final int SWEEP_BATCH = 256;
 
@@ -107,6 +107,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Org writeOrg(OrgConfig org) {
+    java.util.Objects.requireNonNull(org, "org");
     Optional<OrgConfig> previous = store.org(org.orgId());
     boolean created = previous.isEmpty();
     LeaseAuthority authority = backend.authority();
@@ -129,6 +130,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<Org> org(String org) {
+    Validation.requireKey("org", org);
     return findOrg(org).map(OrgConfig::toOrg);
   }
 
@@ -141,7 +143,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void deleteOrg(String org) {
-    OrgConfig config = requireOrg(org);
+    OrgConfig config = requireOrg(Validation.requireKey("org", org));
     long leases = store.list(LeaseIds.orgPrefix(config.orgId())).stream()
         .filter(r -> r.orgId().equals(config.orgId())).count();
     if (leases > 0) {
@@ -178,6 +180,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public RoleWriteResult writeRole(RoleSpec spec) {
+    java.util.Objects.requireNonNull(spec, "spec");
     OrgConfig org = requireOrg(spec.orgId());
     Optional<Role> existing = findRole(org.orgId(), spec.name());
     RoleMath.Result result = RoleMath.apply(org.orgId(), spec, existing);
@@ -191,19 +194,20 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<Role> role(String org, String name) {
+    Validation.requireKey("org", org);
     return findOrg(org).flatMap(o -> findRole(o.orgId(), Validation.roleName(name)));
   }
 
   @Override
   public List<Role> roles(String org) {
-    String orgId = requireOrg(org).orgId();
+    String orgId = requireOrg(Validation.requireKey("org", org)).orgId();
     LeaseAuthority authority = backend.authority();
     return authority == null ? store.roles(orgId) : authority.listRoles(orgId);
   }
 
   @Override
   public void deleteRole(String org, String name) {
-    OrgConfig config = requireOrg(org);
+    OrgConfig config = requireOrg(Validation.requireKey("org", org));
     String role = Validation.roleName(name);
     LeaseAuthority authority = backend.authority();
     if (authority != null) {
@@ -221,7 +225,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public RoleSyncReport syncRoles(String org) {
-    OrgConfig config = requireOrg(org);
+    OrgConfig config = requireOrg(Validation.requireKey("org", org));
     List<RemoteRole> remote = backend.remoteRoles(rootTokensLentToVault.getOrDefault(config.orgId(), config));
     Map<String, List<RemoteRole>> byName = new LinkedHashMap<>();
     for (RemoteRole r : remote) {
@@ -263,7 +267,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public String resolveRoleId(String org, String roleName) {
-    OrgConfig config = requireOrg(org);
+    OrgConfig config = requireOrg(Validation.requireKey("org", org));
     String name = Validation.roleName(roleName);
     return findRole(config.orgId(), name)
         .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, name)).roleId();
@@ -294,6 +298,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public AstraToken issue(TokenRequest request) {
+    java.util.Objects.requireNonNull(request, "request");
     return issue(request, false);
   }
 
@@ -423,12 +428,13 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<AstraToken> token(String clientId) {
+    Validation.requireKey("clientId", clientId);
     return store.findByClientId(clientId).flatMap(this::readable);
   }
 
   @Override
   public Optional<AstraToken> token(String org, String role, String logicalName) {
-    OrgConfig config = requireOrg(org);
+    OrgConfig config = requireOrg(Validation.requireKey("org", org));
     return store.findByTriple(config.orgId(), Validation.roleName(role), Validation.logicalName(logicalName))
         .flatMap(this::readable);
   }
@@ -453,7 +459,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public List<TokenInfo> tokens(String org) {
-    OrgConfig config = requireOrg(org);
+    OrgConfig config = requireOrg(Validation.requireKey("org", org));
     List<TokenInfo> out = liveTokens(config.orgId());
     audit(new TokensListed(clock.instant(), auditor.actor(), config.orgId(), out.size()));
     return out;
@@ -472,6 +478,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void deleteToken(String clientId) {
+    Validation.requireKey("clientId", clientId);
     LeaseRecord record = store.findByClientId(clientId)
         .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.TOKEN, clientId));
     if (revokeRecord(record, RevokeReason.EXPLICIT, true)) {
@@ -483,6 +490,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<Lease> lease(String leaseId) {
+    Validation.requireKey("leaseId", leaseId);
     Optional<LeaseRecord> record = store.get(leaseId).filter(r -> r.state() != LeaseState.PENDING);
     LeaseAuthority authority = backend.authority();
     if (authority != null && record.isPresent()) {
@@ -509,17 +517,20 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public List<Lease> leases(String prefix) {
+    Validation.requireNoSecret("prefix", prefix);
     return store.list(prefix).stream().filter(r -> r.state() != LeaseState.PENDING).map(LeaseRecord::lease)
         .toList();
   }
 
   @Override
   public Renewal renew(String leaseId) {
+    Validation.requireKey("leaseId", leaseId);
     return doRenew(leaseId, null);
   }
 
   @Override
   public Renewal renew(String leaseId, Duration increment) {
+    Validation.requireKey("leaseId", leaseId);
     return doRenew(leaseId, Validation.requirePositive("increment", increment));
   }
 
@@ -563,6 +574,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void revoke(String leaseId) {
+    Validation.requireKey("leaseId", leaseId);
     store.get(leaseId).ifPresent(record -> revokeRecord(record, RevokeReason.EXPLICIT, true));
   }
 
@@ -609,7 +621,7 @@ public final class RealTokenManager implements TokenManager {
     LeaseRecord current = record;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       if (current.state() == LeaseState.PENDING) {
-        throw new IllegalStateException("lease " + current.leaseId() + " is still being issued");
+        throw new LeasePendingException(current.leaseId());
       }
       if (current.state() == LeaseState.REVOKING) {
         return null;
@@ -685,6 +697,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public ReconcileReport reconcile(String org, boolean fix) {
+    Validation.requireKey("org", org);
     return new Reconciler(this).reconcile(requireOrg(org), fix);
   }
 
@@ -694,11 +707,11 @@ public final class RealTokenManager implements TokenManager {
     auditor.record(event);
   }
 
-  /** Messages of our own exceptions are secret-free by construction; others are reduced to their type. */
+  /** Messages of our own exceptions are secret-free by construction (and scrubbed again); others become their type. */
   static String safeMessage(Throwable e) {
     if (e instanceof AstraVaultException || e instanceof IllegalArgumentException
         || e instanceof IllegalStateException) {
-      return String.valueOf(e.getMessage());
+      return String.valueOf(Redaction.scrub(e.getMessage()));
     }
     return e.getClass().getSimpleName();
   }
@@ -729,6 +742,8 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public ManagedToken manage(TokenRequest request, RenewalSettings renewal) {
+    java.util.Objects.requireNonNull(request, "request");
+    java.util.Objects.requireNonNull(renewal, "settings");
     LeaseEngine engine = leaseEngine;
     if (engine == null) {
       synchronized (this) {

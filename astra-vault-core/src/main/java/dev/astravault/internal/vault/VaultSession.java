@@ -1,5 +1,6 @@
 package dev.astravault.internal.vault;
 
+import dev.astravault.internal.Redaction;
 import dev.astravault.AstraVaultException;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultAuth;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The adapter over vault-java-driver 6.2.1, used unmodified. It owns the Vault token: logs in, renews it with
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * throwing. Thread-safe.
  */
 public final class VaultSession {
-  private static final Logger LOG = LoggerFactory.getLogger(VaultSession.class);
+  private static final Logger LOG = Redaction.logger(VaultSession.class);
   /** The driver fills unset values from VAULT_* variables; our config is the only source. */
   private static final EnvironmentLoader NO_ENVIRONMENT = new EnvironmentLoader() {
     private static final long serialVersionUID = 1L;
