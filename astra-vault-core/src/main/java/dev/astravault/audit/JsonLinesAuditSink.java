@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import dev.astravault.AuditSink;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.FileModes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -63,7 +64,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     this.maxFileSize = b.maxFileSize;
     Path parent = path.getParent();
     if (parent != null) {
-      Files.createDirectories(parent);
+      FileModes.privateDirectories(parent);   // 0700 when we create it; a warning when it is open to others
     }
     Tail tail = Tail.of(path);
     if (tail == null) {
@@ -164,6 +165,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
   }
 
   private static FileChannel open(Path path) throws IOException {
+    FileModes.privateFile(path);   // 0600 when new (also after a rotation); a warning when others can read it
     return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
