@@ -25,10 +25,14 @@ import dev.astravault.audit.AuditEvents;
 import dev.astravault.audit.JdbcAuditSink;
 import dev.astravault.audit.JsonLinesAuditSink;
 import dev.astravault.internal.RealTokenManager;
+import dev.astravault.internal.RedactedException;
 import dev.astravault.store.JdbcLeaseStore;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.RecordingAuditSink;
+import dev.astravault.vault.VaultAuth;
+import dev.astravault.vault.VaultConfig;
+import java.net.URI;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
@@ -96,6 +100,7 @@ class CarelessCallerLeakTest {
   final List<String> texts = new CopyOnWriteArrayList<>();
   final Set<String> called = new TreeSet<>();
   final List<AutoCloseable> closeables = new ArrayList<>();
+  final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -139,6 +144,7 @@ class CarelessCallerLeakTest {
       if (e instanceof VirtualMachineError vme) {
         throw vme;
       }
+      errors.add(e);
       StringWriter printed = new StringWriter();
       e.printStackTrace(new PrintWriter(printed));
       texts.add(printed.toString());
@@ -304,6 +310,18 @@ class CarelessCallerLeakTest {
     call("deleteOrg", () -> { t.deleteOrg("careless-org"); return null; });
     call("writeOrg", () -> t.writeOrg(f.org));
 
+    if (f.vault != null) {
+      // The org's root token given as the AppRole secret id: Vault refuses the login, and the driver's exception
+      // (with Vault's response body) must not travel with ours.
+      call("vault login", () -> {
+        try (TokenManager m = TokenManager.builder().clock(f.clock).scheduler(f.scheduler)
+            .vault(VaultConfig.of(URI.create(f.vault.address()), VaultAuth.appRole("orders", f.fakeOrg.rootToken())))
+            .build()) {
+          return m.orgs();
+        }
+      });
+    }
+
     // Everything the library wrote.
     for (ILoggingEvent e : logs.list) {
       texts.add(e.getLoggerName() + " " + e.getFormattedMessage());
@@ -348,6 +366,18 @@ class CarelessCallerLeakTest {
     assertThat(recording.events()).hasSizeGreaterThan(20);
     assertThat(texts).anyMatch(s -> s.contains("MisplacedSecretException"))
         .anyMatch(s -> s.contains("cannot process"));
+    // No raw vault-java-driver exception (it carries the response body) is attached to anything handed out.
+    List<Throwable> chains = new ArrayList<>();
+    errors.forEach(e -> {
+      for (Throwable c = e; c != null && !chains.contains(c); c = c.getCause()) {
+        chains.add(c);
+      }
+    });
+    assertThat(chains).noneMatch(c -> c.getClass().getName().startsWith("io.github.jopenlibs.vault."));
+    if (backend != Backend.DIRECT) {
+      assertThat(chains).anyMatch(c -> c instanceof RedactedException r
+          && r.originalType().startsWith("io.github.jopenlibs.vault."));
+    }
     assertThat(called).containsAll(publicOperations());
   }
 
