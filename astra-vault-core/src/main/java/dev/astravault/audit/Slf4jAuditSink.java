@@ -1,8 +1,8 @@
 package dev.astravault.audit;
 
-import dev.astravault.internal.Redaction;
 import dev.astravault.AuditSink;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.Redaction;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
 package dev.astravault.internal.astra;
 
-import dev.astravault.internal.Redaction;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
 import dev.astravault.AstraApiException;
@@ -11,6 +10,7 @@ import dev.astravault.AstraServerException;
 import dev.astravault.AstraUnavailableException;
 import dev.astravault.AstraVaultException;
 import dev.astravault.InvalidTokenResponseException;
+import dev.astravault.internal.Redaction;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

@@ -1,6 +1,5 @@
 package dev.astravault.internal.vault;
 
-import dev.astravault.internal.Redaction;
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraVaultException;
 import dev.astravault.InvalidTokenResponseException;
@@ -13,6 +12,7 @@ import dev.astravault.Role;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.LeaseAuthority;
 import dev.astravault.internal.LeaseMath;
+import dev.astravault.internal.Redaction;
 import dev.astravault.internal.TokenBackend;
 import dev.astravault.internal.astra.CreatedToken;
 import dev.astravault.internal.astra.RemoteRole;

@@ -1,7 +1,7 @@
 package dev.astravault.internal.vault;
 
-import dev.astravault.internal.Redaction;
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;

@@ -1,6 +1,5 @@
 package dev.astravault.spring.autoconfigure;
 
-import dev.astravault.internal.Redaction;
 import dev.astravault.ActorProvider;
 import dev.astravault.AuditSink;
 import dev.astravault.LeaseStore;
@@ -10,6 +9,7 @@ import dev.astravault.RenewalSettings;
 import dev.astravault.Scheduler;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
+import dev.astravault.internal.Redaction;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
 import dev.astravault.spring.autoconfigure.internal.EventBridge;
 import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;

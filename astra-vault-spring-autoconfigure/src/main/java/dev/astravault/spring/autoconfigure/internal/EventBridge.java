@@ -1,8 +1,8 @@
 package dev.astravault.spring.autoconfigure.internal;
 
-import dev.astravault.internal.Redaction;
 import dev.astravault.ManagedTokenEvent;
 import dev.astravault.ManagedTokenListener;
+import dev.astravault.internal.Redaction;
 import dev.astravault.spring.autoconfigure.AstraTokenEvent;
 import org.slf4j.Logger;
 import org.springframework.context.ApplicationEventPublisher;

@@ -1,7 +1,7 @@
 package dev.astravault.spring.autoconfigure.internal;
 
-import dev.astravault.internal.Redaction;
 import dev.astravault.ManagedToken;
+import dev.astravault.internal.Redaction;
 import java.util.List;
 import org.slf4j.Logger;
 import org.springframework.context.SmartLifecycle;

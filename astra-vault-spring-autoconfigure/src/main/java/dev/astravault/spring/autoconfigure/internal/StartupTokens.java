@@ -1,6 +1,5 @@
 package dev.astravault.spring.autoconfigure.internal;
 
-import dev.astravault.internal.Redaction;
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraRateLimitedException;
 import dev.astravault.AstraServerException;
@@ -13,6 +12,7 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
+import dev.astravault.internal.Redaction;
 import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import java.time.Duration;
