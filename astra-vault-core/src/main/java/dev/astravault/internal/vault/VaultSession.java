@@ -74,7 +74,7 @@ public final class VaultSession {
       return ssl.build();
     } catch (VaultException e) {
       throw new IllegalArgumentException("Vault TLS settings are invalid: " + e.getClass().getSimpleName()
-          + " (check the CA and client PEMs)", e);
+          + " (check the CA and client PEMs)", Redaction.cause(e));
     }
   }
 
@@ -99,7 +99,8 @@ public final class VaultSession {
       }
       return Vault.create(c.build(), engineVersion);
     } catch (VaultException e) {
-      throw new IllegalArgumentException("Vault client settings are invalid: " + e.getClass().getSimpleName(), e);
+      throw new IllegalArgumentException("Vault client settings are invalid: " + e.getClass().getSimpleName(),
+          Redaction.cause(e));
     }
   }
 
