@@ -15,8 +15,8 @@ public class MisplacedSecretException extends IllegalArgumentException {
   private final String parameter;
 
   public MisplacedSecretException(String parameter) {
-    super(parameter + " looks like a token or secret (AstraCS:…, a client secret or a Vault token), not an id or a "
-        + "name; the value is not shown. Pass the id or name; keep secrets out of ids, names and metadata");
+    super(parameter + " looks like a token or secret (an AstraCS token, a client secret or a Vault token), not an "
+        + "id or a name; the value is not shown. Pass the id or name; keep secrets out of ids, names and metadata");
     this.parameter = parameter;
   }
 

@@ -62,7 +62,8 @@ class CliFileModesTest {
     Path auditLog = home.resolve("logs/astra/audit.jsonl");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Main.run(new String[] {"config", "write", "--org-id", astra.defaultOrg().orgId(), "--url",
-        astra.url().toString(), "--logical-name", "prod", "--audit-log", auditLog.toString()}, env, new ByteArrayInputStream(new byte[0]),
+        astra.url().toString(), "--logical-name", "prod", "--audit-log", auditLog.toString()}, env,
+        new ByteArrayInputStream(new byte[0]),
         new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true), clock);
     assertThat(code).as("stderr: %s", err.toString(StandardCharsets.UTF_8)).isZero();
 

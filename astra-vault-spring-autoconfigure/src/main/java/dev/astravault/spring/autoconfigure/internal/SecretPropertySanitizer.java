@@ -32,7 +32,10 @@ public final class SecretPropertySanitizer implements SanitizingFunction {
     return data;
   }
 
-  /** Relaxed: {@code astra.vault.orgs[0].root-token}, {@code astra.vault.orgs[0].rootToken}, {@code ASTRA_VAULT_VAULT_TOKEN}. */
+  /**
+   * Relaxed: {@code astra.vault.orgs[0].root-token}, {@code astra.vault.orgs[0].rootToken} and
+   * {@code ASTRA_VAULT_VAULT_TOKEN} are all secret.
+   */
   static boolean isSecretProperty(String key) {
     String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     return k.startsWith(PREFIX) && SECRET_ENDINGS.stream().anyMatch(k::endsWith);
