@@ -20,7 +20,7 @@ public class AstraApiException extends AstraVaultException {
     super(message);
     this.status = status;
     this.astraErrorId = astraErrorId;
-    this.astraMessage = astraMessage;
+    this.astraMessage = dev.astravault.internal.Redaction.scrub(astraMessage);
   }
 
   /** The HTTP status code Astra answered with. */
@@ -33,7 +33,7 @@ public class AstraApiException extends AstraVaultException {
     return astraErrorId == null ? OptionalInt.empty() : OptionalInt.of(astraErrorId);
   }
 
-  /** Astra's own message, verbatim (may contain placeholders such as {@code %s}); never a secret. */
+  /** Astra's own message (may contain placeholders such as {@code %s}), with anything token-shaped masked. */
   public @Nullable String astraMessage() {
     return astraMessage;
   }

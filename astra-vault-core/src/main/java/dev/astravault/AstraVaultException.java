@@ -1,20 +1,23 @@
 package dev.astravault;
 
+import dev.astravault.internal.Redaction;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every exception astra-vault throws on purpose. Subclasses exist only where a caller can act
  * differently on them; programmer errors are {@link IllegalArgumentException} or {@link IllegalStateException}.
- * Messages never contain a token, a secret or a root token.
+ * Messages never contain a token, a secret or a root token: the constructor masks anything token-shaped in the
+ * message, and a cause whose chain holds token-shaped text (or that comes from vault-java-driver, whose exceptions
+ * carry the HTTP response body) is replaced by a redacted copy that keeps its class name and stack trace.
  */
 public class AstraVaultException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public AstraVaultException(String message) {
-    super(message);
+    super(Redaction.scrub(message));
   }
 
   public AstraVaultException(String message, @Nullable Throwable cause) {
-    super(message, cause);
+    super(Redaction.scrub(message), Redaction.cause(cause));
   }
 }

@@ -15,7 +15,7 @@ public class NotFoundException extends AstraVaultException {
   public NotFoundException(Kind kind, String key) {
     super("unknown " + kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + key);
     this.kind = kind;
-    this.key = key;
+    this.key = dev.astravault.internal.Redaction.scrub(key);
   }
 
   public Kind kind() {

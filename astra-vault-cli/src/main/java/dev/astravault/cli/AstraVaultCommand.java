@@ -20,7 +20,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -316,14 +315,9 @@ final class AstraVaultCommand implements AutoCloseable {
     Path file = Path.of(System.getProperty("user.home"), defaultFile);
     try {
       Path dir = file.getParent();
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        try {
-          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException notPosix) {
-          // Windows: the user's profile directory is private already.
-        }
-      }
+      // 0700 when created (whatever the umask), a warning when it exists open to others; the store file in it is
+      // created 0600 by the store.
+      dev.astravault.internal.FileModes.privateDirectories(dir);
     } catch (IOException e) {
       throw CliException.failure("cannot create the store directory " + file.getParent() + ": " + e);
     }

@@ -112,8 +112,10 @@ public final class Main {
     return code;
   }
 
+  /** The CLI's own masks, then the library's one redactor (client secrets, secret JSON fields, passwords). */
   static String redact(String text) {
-    return VAULT_TOKEN_LIKE.matcher(TOKEN_LIKE.matcher(text).replaceAll("AstraCS:██")).replaceAll(m -> m.group().substring(0, 4) + "██");
+    return String.valueOf(dev.astravault.internal.Redaction.scrub(VAULT_TOKEN_LIKE.matcher(
+        TOKEN_LIKE.matcher(text).replaceAll("AstraCS:██")).replaceAll(m -> m.group().substring(0, 4) + "██")));
   }
 
   /** slf4j-simple on stderr: errors only, everything with --debug (the CLI prints its own warnings). */

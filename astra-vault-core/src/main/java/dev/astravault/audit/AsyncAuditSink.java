@@ -2,6 +2,7 @@ package dev.astravault.audit;
 
 import dev.astravault.AuditSink;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.Redaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hands events to a bounded queue and records them on a delegate from one background thread, so that the caller never
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@link #failed()} and logged by exception type.
  */
 public final class AsyncAuditSink implements AuditSink, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncAuditSink.class);
+  private static final Logger LOG = Redaction.logger(AsyncAuditSink.class);
   private static final int BATCH = 256;
 
   /** What {@link #record} does when the queue is full. */

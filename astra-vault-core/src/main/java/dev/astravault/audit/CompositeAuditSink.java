@@ -2,12 +2,12 @@ package dev.astravault.audit;
 
 import dev.astravault.AuditSink;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.Redaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Records each event on every delegate, in order. A delegate that throws is logged (by exception type) and skipped;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * as "not recorded". {@link #close()} closes the delegates that are {@link AutoCloseable}.
  */
 public final class CompositeAuditSink implements AuditSink, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(CompositeAuditSink.class);
+  private static final Logger LOG = Redaction.logger(CompositeAuditSink.class);
 
   private final List<AuditSink> sinks;
 

@@ -2,10 +2,10 @@ package dev.astravault.audit;
 
 import dev.astravault.AuditSink;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.Redaction;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -15,7 +15,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * {@code details.reason} and so on. Events hold no secrets, so neither does the line.
  */
 public final class Slf4jAuditSink implements AuditSink {
-  static final Slf4jAuditSink DEFAULT = new Slf4jAuditSink(LoggerFactory.getLogger("dev.astravault.audit"));
+  static final Slf4jAuditSink DEFAULT = new Slf4jAuditSink(Redaction.logger("dev.astravault.audit"));
 
   private final Logger log;
 
@@ -30,7 +30,7 @@ public final class Slf4jAuditSink implements AuditSink {
 
   /** A sink writing to the named logger. */
   public static Slf4jAuditSink create(String loggerName) {
-    return new Slf4jAuditSink(LoggerFactory.getLogger(Objects.requireNonNull(loggerName, "loggerName")));
+    return new Slf4jAuditSink(Redaction.logger(Objects.requireNonNull(loggerName, "loggerName")));
   }
 
   @Override

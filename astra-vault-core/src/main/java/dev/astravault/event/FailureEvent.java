@@ -8,7 +8,7 @@ public sealed interface FailureEvent extends AuditEvent permits IssueFailed, Rev
   /** The exception's class name. */
   String error();
 
-  /** The exception's message, which never holds a secret. */
+  /** The exception's message, with anything token-shaped masked (the records scrub it on construction). */
   String message();
 
   @Override

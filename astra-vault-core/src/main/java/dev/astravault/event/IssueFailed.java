@@ -16,6 +16,7 @@ public record IssueFailed(Instant time, Actor actor, String org, String role, @N
   public IssueFailed {
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(message, "message");
+    message = String.valueOf(dev.astravault.internal.Redaction.scrub(message));
     metadata = Map.copyOf(metadata);
   }
 

@@ -18,6 +18,7 @@ public record ManagedTokenFailed(Instant time, Actor actor, TokenRef token, Stri
   public ManagedTokenFailed {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(stage, "stage");
+    message = String.valueOf(dev.astravault.internal.Redaction.scrub(message));
   }
 
   @Override

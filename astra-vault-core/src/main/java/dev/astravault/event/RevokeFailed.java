@@ -7,6 +7,10 @@ import java.util.Optional;
 /** A revoke failed; the lease stays in state REVOKE_FAILED and is retried. */
 public record RevokeFailed(Instant time, Actor actor, TokenRef token, RevokeReason reason, int attempts,
     String error, String message) implements FailureEvent {
+  public RevokeFailed {
+    message = String.valueOf(dev.astravault.internal.Redaction.scrub(message));
+  }
+
   @Override
   public String type() {
     return "lease.revoke_failed";

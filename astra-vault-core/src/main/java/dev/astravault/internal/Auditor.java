@@ -9,14 +9,13 @@ import dev.astravault.event.TokenRef;
 import java.security.SecureRandom;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends events to every sink, guarded: a sink that throws is logged (by type only) and skipped. Knows the HMAC key
  * that turns a token into a matchable, non-reversible reference.
  */
 public final class Auditor {
-  private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
+  private static final Logger LOG = Redaction.logger(Auditor.class);
 
   private final List<AuditSink> sinks;
   private final ActorProvider actors;

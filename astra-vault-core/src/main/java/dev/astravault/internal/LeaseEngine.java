@@ -39,7 +39,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs every {@link ManagedToken} of one manager: timers on the manager's one {@link Scheduler} (a heap), Astra
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * manager closes them.
  */
 public final class LeaseEngine implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LeaseEngine.class);
+  private static final Logger LOG = Redaction.logger(LeaseEngine.class);
 
   /** What the builder decides for managed tokens; a {@code null} executor means "create a default one". */
   public record Options(@Nullable Executor ioExecutor, @Nullable Executor eventExecutor, boolean revokeOnClose) {

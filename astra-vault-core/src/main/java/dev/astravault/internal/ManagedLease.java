@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one {@link ManagedToken}: a volatile snapshot for readers, and a small state machine for the writers.
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * was armed (a reschedule cancels the old one too, but a cancel can lose the race with a task that already started).
  */
 final class ManagedLease implements ManagedToken {
-  private static final Logger LOG = LoggerFactory.getLogger(ManagedToken.class);
+  private static final Logger LOG = Redaction.logger(ManagedToken.class);
   private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
   private static final long NONE = Long.MIN_VALUE;
 

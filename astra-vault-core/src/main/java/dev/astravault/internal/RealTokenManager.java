@@ -10,6 +10,7 @@ import dev.astravault.Lease;
 import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.IssueStyle;
 import dev.astravault.LeaseExpiredException;
+import dev.astravault.LeasePendingException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
@@ -61,11 +62,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The one {@link TokenManager}: lease math, uniqueness, audit and the expiry sweeper above a {@link TokenBackend}. */
 public final class RealTokenManager implements TokenManager {
-  private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+  private static final Logger LOG = Redaction.logger(TokenManager.class);
   private static final int CAS_ATTEMPTS = 16;
   private static final int SWEEP_BATCH = 256;
 
@@ -111,6 +111,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Org writeOrg(OrgConfig org) {
+    java.util.Objects.requireNonNull(org, "org");
     Optional<OrgConfig> previous = store.org(org.orgId());
     boolean created = previous.isEmpty();
     LeaseAuthority authority = backend.authority();
@@ -133,6 +134,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<Org> org(String org) {
+    Validation.requireKey("org", org);
     return findOrg(org).map(OrgConfig::toOrg);
   }
 
@@ -166,6 +168,7 @@ public final class RealTokenManager implements TokenManager {
   }
 
   private Optional<OrgConfig> findOrg(String org) {
+    Validation.requireKey("org", org);
     Optional<OrgConfig> byId = store.org(org);
     Optional<OrgConfig> found = byId.isPresent() ? byId : store.orgByLogicalName(org);
     LeaseAuthority authority = backend.authority();
@@ -185,6 +188,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public RoleWriteResult writeRole(RoleSpec spec) {
+    java.util.Objects.requireNonNull(spec, "spec");
     OrgConfig org = requireOrg(spec.org());
     Optional<Role> existing = findRole(org.orgId(), spec.name());
     RoleMath.Result result = RoleMath.apply(org.orgId(), spec, existing);
@@ -204,7 +208,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public List<Role> roles(String org) {
-    String orgId = requireOrg(org).orgId();
+    String orgId = requireOrg(Validation.requireKey("org", org)).orgId();
     LeaseAuthority authority = backend.authority();
     return authority == null ? store.roles(orgId) : authority.listRoles(orgId);
   }
@@ -231,7 +235,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public RoleSyncReport syncRoles(String org) {
-    OrgConfig config = requireOrg(org);
+    OrgConfig config = requireOrg(Validation.requireKey("org", org));
     List<RemoteRole> remote = backend.remoteRoles(rootTokensLentToVault.getOrDefault(config.orgId(), config));
     Map<String, List<RemoteRole>> byName = new LinkedHashMap<>();
     for (RemoteRole r : remote) {
@@ -357,6 +361,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public AstraToken issue(TokenRequest request) {
+    java.util.Objects.requireNonNull(request, "request");
     return issue(request, false);
   }
 
@@ -524,6 +529,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<AstraToken> token(String clientId) {
+    Validation.requireKey("clientId", clientId);
     return store.findByClientId(clientId).flatMap(this::readable);
   }
 
@@ -557,7 +563,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public List<TokenInfo> tokens(String org) {
-    OrgConfig config = requireOrg(org);
+    OrgConfig config = requireOrg(Validation.requireKey("org", org));
     List<TokenInfo> out = liveTokens(config.orgId());
     audit(new TokensListed(clock.instant(), auditor.actor(), config.orgId(), out.size()));
     return out;
@@ -597,6 +603,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void deleteToken(String clientId) {
+    Validation.requireKey("clientId", clientId);
     Optional<LeaseRecord> found = store.findByClientId(clientId);
     if (found.isEmpty()) {
       return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
@@ -611,6 +618,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Optional<Lease> lease(String leaseId) {
+    Validation.requireKey("leaseId", leaseId);
     Optional<LeaseRecord> record = store.get(leaseId).filter(r -> r.state() != LeaseState.PENDING);
     LeaseAuthority authority = backend.authority();
     if (authority != null && record.isPresent()) {
@@ -642,7 +650,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public List<Lease> leases(String org) {
-    java.util.Objects.requireNonNull(org, "org");
+    Validation.requireNoSecret("org", org);
     if (org.isEmpty() || org.startsWith(LeaseIds.ROOT)) {
       return leases(store.list(org));   // the deprecated lease-id prefix form
     }
@@ -655,11 +663,13 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public Renewal renew(String leaseId) {
+    Validation.requireKey("leaseId", leaseId);
     return doRenew(leaseId, null);
   }
 
   @Override
   public Renewal renew(String leaseId, Duration increment) {
+    Validation.requireKey("leaseId", leaseId);
     Duration asked = Validation.requireNonNegative("increment", increment);
     // Zero means "the role's TTL", as Vault reads an increment of 0.
     return doRenew(leaseId, asked.isZero() ? null : asked);
@@ -705,6 +715,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public void revoke(String leaseId) {
+    Validation.requireKey("leaseId", leaseId);
     store.get(leaseId).ifPresent(record -> revokeRecord(record, RevokeReason.EXPLICIT, true));
   }
 
@@ -751,7 +762,7 @@ public final class RealTokenManager implements TokenManager {
     LeaseRecord current = record;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       if (current.state() == LeaseState.PENDING) {
-        throw new IllegalStateException("lease " + current.leaseId() + " is still being issued");
+        throw new LeasePendingException(current.leaseId());
       }
       if (current.state() == LeaseState.REVOKING) {
         return null;
@@ -827,6 +838,7 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public ReconcileReport reconcile(String org, boolean fix) {
+    Validation.requireKey("org", org);
     return new Reconciler(this).reconcile(requireOrg(org), fix);
   }
 
@@ -836,11 +848,11 @@ public final class RealTokenManager implements TokenManager {
     auditor.record(event);
   }
 
-  /** Messages of our own exceptions are secret-free by construction; others are reduced to their type. */
+  /** Messages of our own exceptions are secret-free by construction (and scrubbed again); others become their type. */
   static String safeMessage(Throwable e) {
     if (e instanceof AstraVaultException || e instanceof IllegalArgumentException
         || e instanceof IllegalStateException) {
-      return String.valueOf(e.getMessage());
+      return String.valueOf(Redaction.scrub(e.getMessage()));
     }
     return e.getClass().getSimpleName();
   }
@@ -871,6 +883,8 @@ public final class RealTokenManager implements TokenManager {
 
   @Override
   public ManagedToken manage(TokenRequest request, RenewalSettings renewal) {
+    java.util.Objects.requireNonNull(request, "request");
+    java.util.Objects.requireNonNull(renewal, "settings");
     LeaseEngine engine = leaseEngine;
     if (engine == null) {
       synchronized (this) {

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Compares an org's tokens in Astra with the store. Unknown tokens that carry our tag are deleted when fixing;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * was read.
  */
 final class Reconciler {
-  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+  private static final Logger LOG = Redaction.logger(Reconciler.class);
 
   private final RealTokenManager engine;
 

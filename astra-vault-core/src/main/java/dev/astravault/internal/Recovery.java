@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Puts the store and Astra back in agreement after crashes: run once when the manager is built and then every
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Every step claims its record by compare-and-set, so several managers sharing a store may recover at once.
  */
 public final class Recovery {
-  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+  private static final Logger LOG = Redaction.logger(Recovery.class);
   private static final int BATCH = 256;
 
   private final RealTokenManager engine;

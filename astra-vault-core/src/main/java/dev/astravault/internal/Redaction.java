@@ -1,8 +1,45 @@
 package dev.astravault.internal;
 
-/** How secrets are shown to people: never whole. */
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one redactor: how secrets are shown to people (never whole), and the masking of token-shaped text in every
+ * exception message ({@link dev.astravault.AstraVaultException} scrubs its own message and cause chain), log line
+ * ({@link #logger}) and audit failure message the library writes. Validation uses {@link #looksSecret} to refuse a
+ * secret given where an id or a name belongs.
+ */
 public final class Redaction {
   public static final String MASK = "██";
+
+  /**
+   * What a secret looks like:
+   * <ol>
+   *   <li>Astra tokens {@code AstraCS:<clientId>:<hex>}, also cut short or malformed;</li>
+   *   <li>Vault tokens: {@code hvs.}/{@code hvb.}/{@code hvr.} and the legacy {@code s.}/{@code b.}/{@code r.} with 24
+   *       characters;</li>
+   *   <li>the values of secret JSON fields (the plugin quotes Astra's body when it cannot decode it, and a body cut
+   *       short carries the client secret, unquoted to its end when the cut is inside the value);</li>
+   *   <li>{@code password=} in URLs and connection strings;</li>
+   *   <li>Astra client secrets: a run of 40 or more of {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}
+   *       (checked in {@link #mask}).</li>
+   * </ol>
+   */
+  private static final Pattern SECRETS = Pattern.compile(
+      "(?<astra>(?i:AstraCS):)[^\\s\"'`,;<>)\\]}]*"
+          + "|\\b(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
+          + "|(?<![A-Za-z0-9_./-])(?<legacy>[sbr]\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
+          + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
+          + "|root_token|rootToken|password|accessor)\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
+          + "|(?<password>(?i:password)=)[^&;\\s\"']+");
+  /** A second pass, so that a long harmless run (a lease id) never hides a token inside it from the first. */
+  private static final Pattern RUN = Pattern.compile("[A-Za-z0-9+,._/=-]{40,}");
+  private static final String[] PREFIXES = {"astra", "vault", "legacy", "json", "password"};
 
   private Redaction() {}
 
@@ -12,5 +49,105 @@ public final class Redaction {
       return token.substring(0, 13) + "…";
     }
     return MASK;
+  }
+
+  /** {@code text} with every token-shaped part masked; null stays null. Idempotent. */
+  public static @Nullable String scrub(@Nullable String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    return replace(RUN, replace(SECRETS, text));
+  }
+
+  private static String replace(Pattern pattern, String text) {
+    Matcher m = pattern.matcher(text);
+    if (!m.find()) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int last = 0;
+    do {
+      String replacement = mask(m);
+      if (replacement != null) {
+        out.append(text, last, m.start()).append(replacement);
+        last = m.end();
+      }
+    } while (m.find());
+    return last == 0 ? text : out.append(text, last, text.length()).toString();
+  }
+
+  /** The replacement for one match, or null to keep it (a long run that is not shaped like a client secret). */
+  private static @Nullable String mask(Matcher m) {
+    if (m.pattern() == RUN) {
+      String run = m.group();
+      boolean secretLike = (run.indexOf(',') >= 0 || run.indexOf('+') >= 0)
+          && run.chars().anyMatch(Character::isDigit) && run.chars().anyMatch(Character::isLetter);
+      return secretLike ? MASK : null;
+    }
+    for (String kept : PREFIXES) {
+      String prefix = m.group(kept);
+      if (prefix != null) {
+        if (kept.equals("astra") && m.end() - m.start() == prefix.length()) {
+          return null;   // the word "AstraCS:" alone, as in "expected AstraCS:<24 letters>"
+        }
+        return (kept.equals("astra") ? "AstraCS:" : prefix) + MASK;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code value} holds anything shaped like a token or secret (see {@link #scrub}). */
+  public static boolean looksSecret(@Nullable String value) {
+    return value != null && !value.equals(scrub(value));
+  }
+
+  /**
+   * {@code cause} itself when nothing in its chain (messages, causes, suppressed) holds token-shaped text and it does
+   * not come from vault-java-driver (whose exceptions carry the HTTP response body); otherwise a {@link
+   * RedactedException} copy of the chain, with the same class names and stack traces and masked messages.
+   */
+  public static @Nullable Throwable cause(@Nullable Throwable cause) {
+    if (cause == null || isClean(cause, new IdentityHashMap<>())) {
+      return cause;
+    }
+    return RedactedException.copyOf(cause, new IdentityHashMap<>());
+  }
+
+  private static boolean isClean(Throwable t, Map<Throwable, Boolean> seen) {
+    if (seen.put(t, Boolean.TRUE) != null || t instanceof RedactedException) {
+      return true;
+    }
+    if (t.getClass().getName().startsWith("io.github.jopenlibs.vault.")) {
+      return false;
+    }
+    // Our own exceptions scrubbed themselves; the message of anything else is checked.
+    if (!(t instanceof dev.astravault.AstraVaultException) && looksSecret(safeGetMessage(t))) {
+      return false;
+    }
+    for (Throwable s : t.getSuppressed()) {
+      if (!isClean(s, seen)) {
+        return false;
+      }
+    }
+    Throwable c = t.getCause();
+    return c == null || c == t || isClean(c, seen);
+  }
+
+  static @Nullable String safeGetMessage(Throwable t) {
+    try {
+      return t.getMessage();
+    } catch (RuntimeException e) {
+      return t.getClass().getName();
+    }
+  }
+
+  /** A logger that writes every line through {@link #scrub}, arguments and throwables included. */
+  public static Logger logger(Class<?> owner) {
+    return new RedactingLogger(LoggerFactory.getLogger(owner));
+  }
+
+  /** {@link #logger(Class)} by name. */
+  public static Logger logger(String name) {
+    return new RedactingLogger(LoggerFactory.getLogger(name));
   }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The first token of a managed handle: up to {@link RenewalSettings#startupAttempts()} attempts on the calling thread,
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * failed attempt is audited by the issue path itself ({@code IssueFailed}).
  */
 final class StartupRetry {
-  private static final Logger LOG = LoggerFactory.getLogger(StartupRetry.class);
+  private static final Logger LOG = Redaction.logger(StartupRetry.class);
   // A safety net if the scheduler never runs the wake-up (shut down underneath us): then retry without it.
   private static final long SLACK_MILLIS = 60_000;
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one timer of all managed tokens of an engine: a binary heap of handles ordered by due time (arm, re-arm and
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * this queue's lock (lock order: handle, then queue).
  */
 final class TimerQueue {
-  private static final Logger LOG = LoggerFactory.getLogger(TimerQueue.class);
+  private static final Logger LOG = Redaction.logger(TimerQueue.class);
 
   private final Scheduler scheduler;
   private final Clock clock;

@@ -1,5 +1,6 @@
 package dev.astravault.internal;
 
+import dev.astravault.MisplacedSecretException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,7 +9,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** Input checks shared by the public value types; every message names the field and never echoes a secret. */
+/**
+ * Input checks shared by the public value types and the manager's operations; every message names the field and
+ * never echoes a secret. Anything {@linkplain Redaction#looksSecret shaped like a token or secret} given as an id, a
+ * name or metadata is refused with a {@link MisplacedSecretException}; null or blank ids with an
+ * {@link IllegalArgumentException} naming the parameter.
+ */
 public final class Validation {
   public static final Pattern ASTRA_TOKEN = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,199}$");
@@ -19,6 +25,26 @@ public final class Validation {
   static final int MAX_METADATA_VALUE = 512;
 
   private Validation() {}
+
+  /**
+   * A key the caller looks something up by (a client id, a lease id, an org id or logical name), returned as given:
+   * present, not blank and not a secret. Its shape is not checked, so an unknown key is reported as unknown.
+   */
+  public static String requireKey(String field, @Nullable String value) {
+    requirePresent(field, value);
+    return value;
+  }
+
+  /** A value that may be empty (a prefix) but neither null nor a secret. */
+  public static String requireNoSecret(String field, @Nullable String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required (use \"\" for none)");
+    }
+    if (Redaction.looksSecret(value)) {
+      throw new MisplacedSecretException(field);
+    }
+    return value;
+  }
 
   public static String requireId(String field, @Nullable String value) {
     String v = requirePresent(field, value);
@@ -84,9 +110,15 @@ public final class Validation {
     }
     Map<String, String> copy = new LinkedHashMap<>();
     entries.forEach((key, value) -> {
+      if (key != null && Redaction.looksSecret(key)) {
+        throw new MisplacedSecretException("metadata key");
+      }
       if (key == null || !METADATA_KEY.matcher(key).matches()) {
         throw new IllegalArgumentException("metadata key must be 1-64 characters of letters, digits and _.- : '"
             + (key == null ? "null" : printable(key)) + "'");
+      }
+      if (value != null && Redaction.looksSecret(value)) {
+        throw new MisplacedSecretException("metadata value for '" + key + "'");
       }
       if (value == null || value.length() > MAX_METADATA_VALUE || value.chars().anyMatch(Character::isISOControl)) {
         throw new IllegalArgumentException("metadata value for '" + key + "' must be at most "
@@ -113,7 +145,8 @@ public final class Validation {
     String scheme = url.getScheme();
     if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
         || url.getHost() == null) {
-      throw new IllegalArgumentException(field + " must be an absolute http(s) URL: " + url);
+      throw new IllegalArgumentException(field + " must be an absolute http(s) URL: "
+          + Redaction.scrub(url.toString()));
     }
     return url;
   }
@@ -136,12 +169,15 @@ public final class Validation {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " is required");
     }
+    if (Redaction.looksSecret(value)) {
+      throw new MisplacedSecretException(field);
+    }
     return value.strip();
   }
 
   /** Keeps error messages single-line and bounded. */
   private static String printable(String value) {
-    String oneLine = value.replaceAll("\\p{Cntrl}", "?");
+    String oneLine = String.valueOf(Redaction.scrub(value.replaceAll("\\p{Cntrl}", "?")));
     return oneLine.length() > 64 ? oneLine.substring(0, 64) + "…" : oneLine;
   }
 }

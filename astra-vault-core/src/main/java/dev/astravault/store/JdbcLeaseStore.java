@@ -761,6 +761,9 @@ public final class JdbcLeaseStore implements LeaseStore {
           ? List.of("PRAGMA busy_timeout = " + busyTimeout.toMillis(), "PRAGMA synchronous = FULL",
               "PRAGMA foreign_keys = ON")
           : List.of();
+      if (dataSource == null && d == Dialect.SQLITE) {
+        sqlitePath(Objects.requireNonNull(jdbcUrl)).ifPresent(Builder::createPrivate);
+      }
       Connections connections;
       if (dataSource != null) {
         connections = Connections.of(dataSource, session);
@@ -774,6 +777,27 @@ public final class JdbcLeaseStore implements LeaseStore {
       } catch (RuntimeException e) {
         connections.close();
         throw e;
+      }
+    }
+
+    /** The database file of a plain {@code jdbc:sqlite:PATH[?params]} URL; empty for memory and URI forms. */
+    private static java.util.Optional<Path> sqlitePath(String url) {
+      String rest = url.substring("jdbc:sqlite:".length());
+      int query = rest.indexOf('?');
+      String file = query < 0 ? rest : rest.substring(0, query);
+      if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(Path.of(file));
+    }
+
+    /** The file is created 0600 before SQLite opens it, which gives its -wal, -shm and -journal files that mode. */
+    private static void createPrivate(Path file) {
+      try {
+        dev.astravault.internal.FileModes.privateFile(file);
+      } catch (java.io.IOException e) {
+        throw new StoreException("cannot create the SQLite file " + file + " (" + e.getClass().getSimpleName()
+            + ")", e);
       }
     }
 

@@ -415,7 +415,7 @@ public final class FakeAstra
       } else if (fault.kind() == Fault.Kind.DROP) {
         reply = null;
       } else {
-        reply = faultReply(fault);
+        reply = faultReply(fault, method, url.encodedPath(), request.getHeaders().get("Authorization"), body);
       }
       if (fault != null && fault.kind() == Fault.Kind.SUCCEED_THEN_DROP) {
         reply = null;
@@ -469,7 +469,13 @@ public final class FakeAstra
     }
   }
 
-  private static Reply faultReply(Fault.Snapshot fault) {
+  private static Reply faultReply(Fault.Snapshot fault, String method, String path, @Nullable String authorization,
+      String body) {
+    if (fault.kind() == Fault.Kind.ECHO) {
+      int status = fault.status() == null ? 400 : fault.status();
+      return Reply.error(status, status, "cannot process " + method + " " + path + " (Authorization: "
+          + authorization + ") with body " + body);
+    }
     if (fault.kind() == Fault.Kind.MALFORMED) {
       int status = fault.status() == null ? 200 : fault.status();
       return new Reply(status, "application/json", "{\"clientId\":\"trunc");

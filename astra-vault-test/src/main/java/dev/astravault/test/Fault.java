@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #succeedThenDropConnection()}: the request is carried out (a token is really created or revoked),
  *       then the socket is closed without a response: the ambiguous failure a client must settle;
  *   <li>{@link #malformedBody()}: status 200 (or {@link #status}) with a truncated JSON body;
+ *   <li>{@link #echoRequest()}: status 400 (or {@link #status}) with an Astra error body whose message quotes the
+ *       request, its {@code Authorization} header (the root token) and its body, as a careless proxy or a debug
+ *       build of a server would;
  *   <li>{@link #status(int)}: that status with an Astra error body
  *       {@code {"errors":[{"ID":..,"message":..}]}};
  *   <li>only {@link #retryAfter} set: status 503;
@@ -26,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * affect. Setters fail fast on invalid or contradictory values.
  */
 public final class Fault {
-  enum Kind { RESPOND, MALFORMED, DROP, SUCCEED_THEN_DROP }
+  enum Kind { RESPOND, MALFORMED, ECHO, DROP, SUCCEED_THEN_DROP }
 
   private final Object lock;
   private final Endpoint endpoint;
@@ -107,6 +110,18 @@ public final class Fault {
     synchronized (lock) {
       requireKindUnset("malformedBody");
       this.kind = Kind.MALFORMED;
+    }
+    return this;
+  }
+
+  /**
+   * Answers with an Astra error body whose message quotes the request's {@code Authorization} header and body: a
+   * client that copies server messages into its errors, logs or audit would leak the root token.
+   */
+  public Fault echoRequest() {
+    synchronized (lock) {
+      requireKindUnset("echoRequest");
+      this.kind = Kind.ECHO;
     }
     return this;
   }

@@ -10,6 +10,7 @@ import dev.astravault.AstraServerException;
 import dev.astravault.AstraUnavailableException;
 import dev.astravault.AstraVaultException;
 import dev.astravault.InvalidTokenResponseException;
+import dev.astravault.internal.Redaction;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -36,7 +37,6 @@ import okio.Buffer;
 import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link AstraDevOps} over OkHttp and Moshi, for one organization.
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * tokens, secrets and the root token never reach them.
  */
 public final class OkHttpAstraDevOps implements AstraDevOps {
-  private static final Logger log = LoggerFactory.getLogger(OkHttpAstraDevOps.class);
+  private static final Logger log = Redaction.logger(OkHttpAstraDevOps.class);
 
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   private static final Pattern TOKEN_SHAPE = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");

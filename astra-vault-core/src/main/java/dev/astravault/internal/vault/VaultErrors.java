@@ -5,8 +5,6 @@ import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultUnavailableException;
 import io.github.jopenlibs.vault.VaultException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns what the driver reports into our exception tree, so its checked {@link VaultException} never leaks. Messages
@@ -15,13 +13,6 @@ import java.util.regex.Pattern;
 public final class VaultErrors {
   private static final String STATUS_PREFIX = "Vault responded with HTTP status code: ";
   private static final String BODY_PREFIX = "Response body: ";
-  /**
-   * Astra and Vault tokens, and the values of secret JSON fields: the plugin quotes Astra's body when it cannot decode
-   * it, and a body cut short carries the client secret (unquoted to its end when the cut is inside the value).
-   */
-  private static final Pattern SECRETS = Pattern.compile("(AstraCS:[A-Za-z]+:)[a-f0-9]+|\\b(hv[sbr]\\.)[A-Za-z0-9_-]+"
-      + "|(\"(?:secret|token|astra_token)\"\\s*:\\s*\")[^\"]*");
-
   private VaultErrors() {}
 
   /** The reply carried by a driver exception for an HTTP error status, or null (no answer, or a parse problem). */
@@ -89,7 +80,6 @@ public final class VaultErrors {
 
   /** Removes anything that looks like an Astra or Vault token from text that goes into messages. */
   static String scrub(String text) {
-    return SECRETS.matcher(text).replaceAll(m -> Matcher.quoteReplacement(
-        (m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3)) + "██"));
+    return String.valueOf(dev.astravault.internal.Redaction.scrub(text));
   }
 }

@@ -12,6 +12,7 @@ import dev.astravault.Role;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.LeaseAuthority;
 import dev.astravault.internal.LeaseMath;
+import dev.astravault.internal.Redaction;
 import dev.astravault.internal.TokenBackend;
 import dev.astravault.internal.astra.CreatedToken;
 import dev.astravault.internal.astra.RemoteRole;
@@ -39,7 +40,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Vault mode: a client of DataStax's Astra plugin. Tokens are issued by a write (standard caller mode) or a read
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * ({@link TokenAlreadyExistsException}), a standard-mode read has no lease, renewal is capped with a warning.
  */
 public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
-  private static final Logger LOG = LoggerFactory.getLogger(VaultPluginBackend.class);
+  private static final Logger LOG = Redaction.logger(VaultPluginBackend.class);
   private static final Pattern UNKNOWN_ROLE = Pattern.compile("unable to find role (\\S+)");
   private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();

@@ -1,6 +1,7 @@
 package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The adapter over vault-java-driver 6.2.1, used unmodified. It owns the Vault token: logs in, renews it with
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * throwing. Thread-safe.
  */
 public final class VaultSession {
-  private static final Logger LOG = LoggerFactory.getLogger(VaultSession.class);
+  private static final Logger LOG = Redaction.logger(VaultSession.class);
   /** The driver fills unset values from VAULT_* variables; our config is the only source. */
   private static final EnvironmentLoader NO_ENVIRONMENT = new EnvironmentLoader() {
     private static final long serialVersionUID = 1L;
@@ -74,7 +74,7 @@ public final class VaultSession {
       return ssl.build();
     } catch (VaultException e) {
       throw new IllegalArgumentException("Vault TLS settings are invalid: " + e.getClass().getSimpleName()
-          + " (check the CA and client PEMs)", e);
+          + " (check the CA and client PEMs)", Redaction.cause(e));
     }
   }
 
@@ -99,7 +99,8 @@ public final class VaultSession {
       }
       return Vault.create(c.build(), engineVersion);
     } catch (VaultException e) {
-      throw new IllegalArgumentException("Vault client settings are invalid: " + e.getClass().getSimpleName(), e);
+      throw new IllegalArgumentException("Vault client settings are invalid: " + e.getClass().getSimpleName(),
+          Redaction.cause(e));
     }
   }
 

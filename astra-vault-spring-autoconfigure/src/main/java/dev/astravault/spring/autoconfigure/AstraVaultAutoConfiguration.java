@@ -9,6 +9,7 @@ import dev.astravault.RenewalSettings;
 import dev.astravault.Scheduler;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
+import dev.astravault.internal.Redaction;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
 import dev.astravault.spring.autoconfigure.internal.EventBridge;
 import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;
@@ -19,7 +20,6 @@ import java.time.Clock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -54,7 +54,7 @@ import org.springframework.util.StringUtils;
 @ConditionalOnProperty(prefix = "astra.vault", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(AstraVaultProperties.class)
 public class AstraVaultAutoConfiguration {
-  private static final Logger LOG = LoggerFactory.getLogger(AstraVaultAutoConfiguration.class);
+  private static final Logger LOG = Redaction.logger(AstraVaultAutoConfiguration.class);
 
   @Bean
   @ConditionalOnMissingBean

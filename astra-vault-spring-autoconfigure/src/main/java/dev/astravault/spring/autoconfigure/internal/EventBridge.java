@@ -2,14 +2,14 @@ package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.ManagedTokenEvent;
 import dev.astravault.ManagedTokenListener;
+import dev.astravault.internal.Redaction;
 import dev.astravault.spring.autoconfigure.AstraTokenEvent;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 
 /** Publishes the startup token's events as {@link AstraTokenEvent}s; a throwing application listener is logged. */
 public final class EventBridge implements ManagedTokenListener {
-  private static final Logger LOG = LoggerFactory.getLogger(EventBridge.class);
+  private static final Logger LOG = Redaction.logger(EventBridge.class);
 
   private final ApplicationEventPublisher publisher;
 

@@ -1,9 +1,9 @@
 package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.ManagedToken;
+import dev.astravault.internal.Redaction;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -13,7 +13,7 @@ import org.springframework.context.SmartLifecycle;
 public final class ShutdownRevoker implements SmartLifecycle {
   /** Close to the lowest phase: stopped after nearly every other lifecycle bean. */
   public static final int PHASE = Integer.MIN_VALUE + 1024;
-  private static final Logger LOG = LoggerFactory.getLogger(ShutdownRevoker.class);
+  private static final Logger LOG = Redaction.logger(ShutdownRevoker.class);
 
   private final List<ManagedToken> tokens;
   private final boolean revoke;

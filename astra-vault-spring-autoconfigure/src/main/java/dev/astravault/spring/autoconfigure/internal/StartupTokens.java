@@ -12,15 +12,15 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
+import dev.astravault.internal.Redaction;
 import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import java.time.Duration;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Obtains the startup token: retries what may pass (Astra unavailable, rate limits, store errors), then explains. */
 public final class StartupTokens {
-  private static final Logger LOG = LoggerFactory.getLogger(StartupTokens.class);
+  private static final Logger LOG = Redaction.logger(StartupTokens.class);
 
   /**
    * Waits between retries; a seam so that tests can see the back-off without sleeping. The auto-configuration uses a

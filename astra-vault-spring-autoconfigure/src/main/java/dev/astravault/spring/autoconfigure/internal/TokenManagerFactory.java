@@ -414,7 +414,7 @@ public final class TokenManagerFactory {
         try {
           c.close();
         } catch (Exception e) {
-          org.slf4j.LoggerFactory.getLogger(ClosingAuditSink.class).warn("closing audit sink {} failed: {}",
+          dev.astravault.internal.Redaction.logger(ClosingAuditSink.class).warn("closing audit sink {} failed: {}",
               c.getClass().getSimpleName(), e.getClass().getName());
         }
       }

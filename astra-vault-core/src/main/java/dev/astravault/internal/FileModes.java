@@ -1,0 +1,105 @@
+package dev.astravault.internal;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Set;
+import org.slf4j.Logger;
+
+/**
+ * The files and directories the library creates hold secrets or their audit trail: on POSIX they are made 0600 and
+ * 0700 whatever the umask (set explicitly after creation, as the umask only ever removes bits at creation). An
+ * existing file or directory that others can read is used as it is, with a warning: changing an operator's modes
+ * is not ours to do. On file systems without POSIX permissions (Windows) nothing is changed.
+ */
+public final class FileModes {
+  private static final Logger LOG = Redaction.logger(FileModes.class);
+  public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
+      PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+  private FileModes() {}
+
+  /** Creates {@code dir} and its missing parents 0700; warns when {@code dir} already exists open to others. */
+  public static void privateDirectories(Path dir) throws IOException {
+    Path absolute = dir.toAbsolutePath();
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = absolute; p != null && !Files.exists(p); p = p.getParent()) {
+      missing.push(p);
+    }
+    if (missing.isEmpty()) {
+      warnIfOpen(absolute, "directory");
+      return;
+    }
+    while (!missing.isEmpty()) {
+      Path p = missing.pop();
+      try {
+        create(p, PRIVATE_DIR, true);
+      } catch (FileAlreadyExistsException raced) {
+        // created meanwhile by someone else: theirs, keep its mode
+      }
+    }
+  }
+
+  /**
+   * Creates {@code file} empty and 0600 if it does not exist (its parent directories 0700); warns when it exists
+   * readable by others. SQLite gives its {@code -wal}, {@code -shm} and {@code -journal} files the mode of the
+   * database file, so creating that one 0600 covers them.
+   */
+  public static void privateFile(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path parent = absolute.getParent();
+    if (parent != null && !Files.exists(parent)) {
+      privateDirectories(parent);
+    }
+    try {
+      create(absolute, PRIVATE_FILE, false);
+    } catch (FileAlreadyExistsException exists) {
+      warnIfOpen(absolute, "file");
+    }
+  }
+
+  /** Created private from the start (no window with the umask's mode), then set exactly (the umask only removes). */
+  private static void create(Path path, Set<PosixFilePermission> mode, boolean directory) throws IOException {
+    try {
+      FileAttribute<Set<PosixFilePermission>> attribute = PosixFilePermissions.asFileAttribute(mode);
+      if (directory) {
+        Files.createDirectory(path, attribute);
+      } else {
+        Files.createFile(path, attribute);
+      }
+      Files.setPosixFilePermissions(path, mode);
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows: a new file inherits the ACL of its (user's) directory.
+      if (directory) {
+        Files.createDirectory(path);
+      } else {
+        Files.createFile(path);
+      }
+    }
+  }
+
+  /** Logs a warning when {@code path} exists and its group or others have any access; returns whether it did. */
+  public static boolean warnIfOpen(Path path, String what) {
+    try {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+      if (mode.stream().anyMatch(OTHERS::contains)) {
+        LOG.warn("{} {} is accessible to other users (mode {}); it holds astra-vault secrets or audit records: "
+            + "chmod {} it", what, path, PosixFilePermissions.toString(mode), what.equals("file") ? "600" : "700");
+        return true;
+      }
+    } catch (UnsupportedOperationException | IOException notPosixOrGone) {
+      // nothing to check
+    }
+    return false;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.astravault.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.astravault.AstraApiException;
+import dev.astravault.AstraVaultException;
+import dev.astravault.MisplacedSecretException;
+import dev.astravault.NotFoundException;
+import io.github.jopenlibs.vault.VaultException;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class RedactionTest {
+  static final String ASTRA = "AstraCS:zjCEYwRGWocLfQJHBNQxvorr:"
+      + "8709074baaf63e746cc5de52891e3a5ca88c73ae1fb7336652e9b59b9e69eff2";
+  static final String CLIENT_SECRET = "SLR.cllL1Yzf5xW,hb.3J2S0aqQ9tY+,xuwm2O97.ZpHcYvCsnlrTyl8w1pH-0";
+  static final String VAULT = "hvs.CAESIJ3Yx0fYmhEjzuw3Mp0Ue2nIRAstLnX9mvGXwGyWZ0zGGh4KHGh2cy5";
+  static final String LEGACY_VAULT = "s.Qf1s5zigZ4OX6akYjQXJC1jY";
+
+  @Test
+  void masksEveryShapeOfSecretAndKeepsTheRest() {
+    String text = "root " + ASTRA + " secret " + CLIENT_SECRET + ", vault " + VAULT + " old " + LEGACY_VAULT
+        + " body {\"clientId\":\"abc\",\"secret\":\"raw-secret-value\",\"token\":\"x\"} "
+        + "url jdbc:postgresql://h/db?user=u&password=pw1 lease astra/6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00/"
+        + "reader/AbCdEfGhIjKlMnOpQrStUvWx truncated AstraCS:zjCEYwRGWocLfQJHBNQxvorr:87090";
+    String scrubbed = Redaction.scrub(text);
+    for (String secret : new String[] {ASTRA, CLIENT_SECRET, VAULT, LEGACY_VAULT, "raw-secret-value", "pw1",
+        "8709074b", "87090"}) {
+      assertThat(scrubbed).doesNotContain(secret);
+    }
+    assertThat(scrubbed)
+        .contains("AstraCS:██", "hvs.██", "s.██", "\"secret\":\"██\"", "password=██", "\"clientId\":\"abc\"")
+        .contains("astra/6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00/reader/AbCdEfGhIjKlMnOpQrStUvWx");
+    assertThat(Redaction.scrub(scrubbed)).isEqualTo(scrubbed);
+  }
+
+  @Test
+  void idsNamesAndWordsAreNotSecrets() {
+    for (String ok : new String[] {"6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00", "zjCEYwRGWocLfQJHBNQxvorr", "orders",
+        "api_ro_svc_acct", "team-orders@example.com", "expected AstraCS:<24 letters>:<64 hex digits>",
+        "astra/acme/reader/AbCdEfGhIjKlMnOpQrStUvWx", "a, b, c", "s.short", "2026-01-01T00:00:00Z", "",
+        "Vault answered HTTP 500 on /v1/astra/creds/reader: internal error"}) {
+      assertThat(Redaction.looksSecret(ok)).as(ok).isFalse();
+    }
+    for (String secret : new String[] {ASTRA, CLIENT_SECRET, VAULT, LEGACY_VAULT, "AstraCS:notarealtoken",
+        " " + ASTRA + " "}) {
+      assertThat(Redaction.looksSecret(secret)).as(secret).isTrue();
+    }
+  }
+
+  @Test
+  void ourExceptionsScrubTheirMessageAndReplaceADirtyOrVaultCause() {
+    VaultException vault = new VaultException("Vault responded with HTTP status code: 500\nResponse body: "
+        + "{\"errors\":[\"astra said " + CLIENT_SECRET + " for " + ASTRA + "\"]}", 500);
+    AstraVaultException e = new AstraVaultException("failed for " + ASTRA, vault);
+    assertThat(e.getMessage()).doesNotContain(ASTRA).contains("AstraCS:██");
+    assertThat(e.getCause()).isInstanceOf(RedactedException.class);
+    assertThat(((RedactedException) e.getCause()).originalType()).isEqualTo(VaultException.class.getName());
+    assertThat(e.getCause().getStackTrace()).isEqualTo(vault.getStackTrace());
+    assertThat(e.getCause().toString()).startsWith(VaultException.class.getName())
+        .doesNotContain(ASTRA).doesNotContain(CLIENT_SECRET);
+
+    // Even a clean VaultException is replaced: its body is not ours to trust.
+    assertThat(new AstraVaultException("x", new VaultException("clean")).getCause())
+        .isInstanceOf(RedactedException.class);
+
+    // A dirty cause deep in a chain: the whole chain below our exception is copied.
+    SQLException sql = new SQLException("duplicate key (token)=(" + ASTRA + ")");
+    IOException io = new IOException("write failed", sql);
+    Throwable chained = new AstraVaultException("store failed", io).getCause();
+    assertThat(chained).isInstanceOf(RedactedException.class).hasMessage("write failed");
+    assertThat(chained.getCause()).isInstanceOf(RedactedException.class);
+    assertThat(chained.getCause().getMessage()).doesNotContain(ASTRA);
+
+    // A clean foreign cause is kept as it is, so callers can still test its type.
+    IOException clean = new IOException("connection reset");
+    assertThat(new AstraVaultException("x", clean).getCause()).isSameAs(clean);
+
+    assertThat(new NotFoundException(NotFoundException.Kind.ORG, ASTRA).key()).doesNotContain(ASTRA);
+    assertThat(new NotFoundException(NotFoundException.Kind.ORG, ASTRA).getMessage()).doesNotContain(ASTRA);
+    assertThat(new AstraApiException("m", 400, 1, "bad " + ASTRA).astraMessage()).doesNotContain(ASTRA);
+  }
+
+  @Test
+  void validationRefusesSecretsAsIdsNamesAndMetadataWithoutRepeatingThem() {
+    assertThatThrownBy(() -> Validation.requireId("orgId", ASTRA)).isInstanceOf(MisplacedSecretException.class)
+        .hasMessageStartingWith("orgId looks like a token").hasMessageNotContaining("zjCEY");
+    assertThatThrownBy(() -> Validation.requireName("logicalName", CLIENT_SECRET))
+        .isInstanceOf(MisplacedSecretException.class).hasMessageNotContaining("SLR");
+    assertThatThrownBy(() -> Validation.roleName(VAULT)).isInstanceOf(MisplacedSecretException.class);
+    assertThatThrownBy(() -> Validation.logicalName(LEGACY_VAULT)).isInstanceOf(MisplacedSecretException.class);
+    assertThatThrownBy(() -> Validation.requireKey("leaseId", ASTRA)).isInstanceOf(MisplacedSecretException.class);
+    assertThatThrownBy(() -> Validation.requireNoSecret("prefix", ASTRA))
+        .isInstanceOf(MisplacedSecretException.class);
+    assertThatThrownBy(() -> Validation.metadata(Map.of("owner", ASTRA)))
+        .isInstanceOf(MisplacedSecretException.class).hasMessageStartingWith("metadata value for 'owner'")
+        .hasMessageNotContaining("zjCEY");
+    assertThatThrownBy(() -> Validation.requireKey("leaseId", " ")).isExactlyInstanceOf(
+        IllegalArgumentException.class).hasMessage("leaseId is required");
+    assertThatThrownBy(() -> Validation.requireKey("clientId", null)).hasMessage("clientId is required");
+    assertThat(Validation.requireNoSecret("prefix", "")).isEmpty();
+  }
+
+  @Test
+  void theLibrarysLoggersScrubLinesArgumentsKeyValuesAndThrowables() {
+    Logger logback = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("redaction.test");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+      @Override
+      protected void append(ILoggingEvent e) {
+        e.getCallerData();   // now, while the caller is on the stack
+        super.append(e);
+      }
+    };
+    appender.start();
+    logback.addAppender(appender);
+    logback.setLevel(Level.TRACE);
+    try {
+      org.slf4j.Logger log = Redaction.logger("redaction.test");
+      log.info("token {} and {}", ASTRA, CLIENT_SECRET);
+      log.warn("failed: " + VAULT, new IllegalStateException("body " + ASTRA));
+      log.atError().addKeyValue("secret", ASTRA).addKeyValue("count", 3).log("kv {}", LEGACY_VAULT);
+      assertThat(appender.list).hasSize(3);
+      for (ILoggingEvent e : appender.list) {
+        String all = e.getFormattedMessage() + e.getKeyValuePairs()
+            + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
+        for (String secret : new String[] {ASTRA, CLIENT_SECRET, VAULT, LEGACY_VAULT}) {
+          assertThat(all).doesNotContain(secret);
+        }
+      }
+      assertThat(appender.list.get(0).getFormattedMessage()).isEqualTo("token AstraCS:██ and ██");
+      assertThat(appender.list.get(1).getThrowableProxy().getClassName()).isEqualTo(
+          RedactedException.class.getName());
+      assertThat(appender.list.get(2).getKeyValuePairs()).hasSize(2);
+      assertThat(appender.list.get(2).getKeyValuePairs().get(1).value).isEqualTo(3);
+      assertThat(appender.list.get(2).getCallerData()[0].getClassName()).isEqualTo(RedactionTest.class.getName());
+      assertThat(appender.list.get(0).getCallerData()[0].getClassName()).isEqualTo(RedactionTest.class.getName());
+    } finally {
+      logback.detachAppender(appender);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.astravault.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.env.EnvironmentEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * {@code /actuator/env} and {@code /actuator/configprops} set to show values ({@link Show#ALWAYS}) never show an
+ * astra-vault secret property, in dotted, camel-case or environment-variable spelling, nor a token-shaped value of
+ * any property; the other values stay visible. Without the auto-configured {@link SanitizingFunction} they would
+ * all show (the control case).
+ */
+class AstraVaultSanitizingTest {
+  static final String ROOT_TOKEN = "AstraCS:zjCEYwRGWocLfQJHBNQxvorr:"
+      + "8709074baaf63e746cc5de52891e3a5ca88c73ae1fb7336652e9b59b9e69eff2";
+  static final String SECOND_ROOT = "AstraCS:QwErTyUiOpAsDfGhJkLzXcVb:"
+      + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  static final String VAULT_TOKEN = "plain-vault-token-value";
+  static final String SECRET_ID = "7b3f5e2a-approle-secret-id";
+  static final String PASSWORD = "store-password-value";
+  static final String ENV_VAULT_TOKEN = "env-spelled-vault-token";
+  static final String ENV_PASSWORD = "env-spelled-store-password";
+  static final String JWT = "eyJhbGciOiJSUzI1NiJ9-jwt-value";
+  static final String PASTED_TOKEN = "AstraCS:PaStEdPaStEdPaStEdPaStEdPa:"
+      + "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+  static final List<String> SECRETS = List.of(ROOT_TOKEN, SECOND_ROOT, VAULT_TOKEN, SECRET_ID, PASSWORD,
+      ENV_VAULT_TOKEN, ENV_PASSWORD, JWT, PASTED_TOKEN);
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableConfigurationProperties(AstraVaultProperties.class)
+  static class BindOnly {}
+
+  private ApplicationContextRunner runner() {
+    return new ApplicationContextRunner()
+        .withUserConfiguration(BindOnly.class)
+        .withPropertyValues(
+            "astra.vault.orgs[0].id=6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00",
+            "astra.vault.orgs[0].root-token=" + ROOT_TOKEN,
+            "astra.vault.orgs[0].logical-name=prod",
+            "astra.vault.orgs[1].id=second",
+            "astra.vault.orgs[1].rootToken=" + SECOND_ROOT,
+            "astra.vault.vault.token=" + VAULT_TOKEN,
+            "astra.vault.vault.app-role-role-id=orders-role-id",
+            "astra.vault.vault.app-role-secret-id=" + SECRET_ID,
+            "astra.vault.store.jdbc.username=orders",
+            "astra.vault.store.jdbc.password=" + PASSWORD,
+            "astra.vault.token.metadata.owner=team-orders",
+            "astra.vault.token.metadata.note=" + PASTED_TOKEN,
+            "other.app.name=visible-value")
+        .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+            new MapPropertySource("fakeSystemEnvironment", Map.of(
+                "ASTRA_VAULT_VAULT_TOKEN", ENV_VAULT_TOKEN,
+                "ASTRA_VAULT_STORE_JDBC_PASSWORD", ENV_PASSWORD,
+                "ASTRA_VAULT_VAULT_KUBERNETES_JWT", JWT))));
+  }
+
+  /** What /env and /configprops would serialize, as text. */
+  private static String endpoints(ApplicationContext context) {
+    List<SanitizingFunction> functions = context.getBeanProvider(SanitizingFunction.class).orderedStream().toList();
+    StringBuilder out = new StringBuilder();
+    new EnvironmentEndpoint(context.getEnvironment(), functions, Show.ALWAYS).environment(null).getPropertySources()
+        .forEach(source -> source.getProperties().forEach((key, value) ->
+            out.append(source.getName()).append(' ').append(key).append('=').append(value.getValue()).append('\n')));
+    ConfigurationPropertiesReportEndpoint configprops = new ConfigurationPropertiesReportEndpoint(functions,
+        Show.ALWAYS);
+    configprops.setApplicationContext(context);
+    configprops.configurationProperties().getContexts().values().forEach(c -> c.getBeans().values().forEach(b ->
+        out.append(b.getPrefix()).append(' ').append(b.getProperties()).append(' ').append(b.getInputs())
+            .append('\n')));
+    return out.toString();
+  }
+
+  @Test
+  void secretPropertiesAndTokenShapedValuesAreMaskedWhileOthersShow() {
+    runner().withConfiguration(AutoConfigurations.of(AstraVaultSanitizingAutoConfiguration.class)).run(context -> {
+      assertThat(context).hasBean("astraVaultSanitizingFunction");
+      String shown = endpoints(context);
+      for (String secret : SECRETS) {
+        assertThat(shown).doesNotContain(secret);
+      }
+      assertThat(shown).contains("******")
+          .contains("orders-role-id").contains("team-orders").contains("prod").contains("orders")
+          .contains("other.app.name=visible-value").contains("username={value=orders")
+          .contains("astra.vault.orgs[0].root-token=******")
+          .contains("ASTRA_VAULT_VAULT_TOKEN=******");
+    });
+  }
+
+  @Test
+  void withoutTheSanitizerTheEndpointsWouldShowThem() {
+    runner().run(context -> {
+      String shown = endpoints(context);
+      assertThat(SECRETS).allSatisfy(secret -> assertThat(shown).contains(secret));
+    });
+  }
+
+  @Test
+  void anApplicationsOwnFunctionOfTheSameNameReplacesIt() {
+    SanitizingFunction own = data -> data;
+    runner().withConfiguration(AutoConfigurations.of(AstraVaultSanitizingAutoConfiguration.class))
+        .withBean("astraVaultSanitizingFunction", SanitizingFunction.class, () -> own)
+        .run(context -> assertThat(context.getBean("astraVaultSanitizingFunction")).isSameAs(own));
+  }
+
+}

@@ -1,0 +1,126 @@
+package dev.astravault.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.astravault.EncryptionKey;
+import dev.astravault.IssueStyle;
+import dev.astravault.KeyProvider;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.audit.JsonLinesAuditSink;
+import dev.astravault.event.OrgConfigDeleted;
+import dev.astravault.internal.FileModes;
+import dev.astravault.internal.SystemActorProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files and directories the library creates are 0600 and 0700 whatever the umask: a fresh SQLite store (with its
+ * -wal and -shm files, and its directory), a fresh audit log (its directories, the file, the file after a rotation).
+ * An existing file or directory open to others is used with a warning. The CLI home has its own test in the CLI.
+ * (Under the build's usual umask 022, a file or directory nobody restricts is rw-r--r-- or rwxr-xr-x.)
+ */
+class FileModesTest {
+  @TempDir Path dir;
+
+  final ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+  Logger fileModes;
+
+  @BeforeEach
+  void captureWarnings() {
+    fileModes = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(FileModes.class.getName());
+    warnings.start();
+    fileModes.addAppender(warnings);
+  }
+
+  @AfterEach
+  void release() {
+    fileModes.detachAppender(warnings);
+  }
+
+  static String mode(Path p) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  @Test
+  void aFreshSqliteStoreIsPrivateWithItsWalAndShmFilesAndDirectories() throws Exception {
+    Path file = dir.resolve("state/nested/leases.db");
+    try (JdbcLeaseStore store = JdbcLeaseStore.sqlite(file, KeyProvider.of(EncryptionKey.generate()))) {
+      store.insert(LeaseRecord.builder().leaseId("astra/org-1/reader/a").orgId("org-1").roleName("reader")
+          .roleId("rid").logicalName("orders").style(IssueStyle.UNIQUE).state(LeaseState.PENDING)
+          .description("d").issuedAt(Instant.EPOCH).ttl(Duration.ofHours(1)).expiresAt(Instant.EPOCH)
+          .maxExpiresAt(Instant.EPOCH).build());
+      List<Path> files;
+      try (Stream<Path> s = Files.list(file.getParent())) {
+        files = s.toList();
+      }
+      // WAL mode: the -wal and -shm files exist while the store is open.
+      assertThat(files).extracting(p -> p.getFileName().toString())
+          .contains("leases.db", "leases.db-wal", "leases.db-shm");
+      for (Path p : files) {
+        assertThat(mode(p)).as(p.toString()).isEqualTo("rw-------");
+      }
+    }
+    assertThat(mode(dir.resolve("state"))).isEqualTo("rwx------");
+    assertThat(mode(dir.resolve("state/nested"))).isEqualTo("rwx------");
+    assertThat(warnings.list).isEmpty();
+  }
+
+  @Test
+  void aFreshAuditLogIsPrivateAndStaysSoAfterRotation() throws Exception {
+    Path log = dir.resolve("audit/app/audit.jsonl");
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).maxFileSize(1024).build()) {
+      for (int i = 0; i < 20; i++) {
+        sink.record(new OrgConfigDeleted(Instant.EPOCH, SystemActorProvider.INSTANCE.current(), "org-" + i));
+      }
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(log.getParent())) {
+      files = s.toList();
+    }
+    assertThat(files).as("rotated at least once").hasSizeGreaterThan(1);
+    for (Path p : files) {
+      assertThat(mode(p)).as(p.toString()).isEqualTo("rw-------");
+    }
+    assertThat(mode(dir.resolve("audit"))).isEqualTo("rwx------");
+    assertThat(mode(dir.resolve("audit/app"))).isEqualTo("rwx------");
+    assertThat(warnings.list).isEmpty();
+  }
+
+  @Test
+  void anExistingFileOrDirectoryOthersCanReadIsUsedWithAWarning() throws Exception {
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path log = shared.resolve("audit.jsonl");
+    Files.createFile(log);
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-r--r--"));
+    Path db = shared.resolve("leases.db");
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).build();
+        JdbcLeaseStore store = JdbcLeaseStore.builder().sqliteFile(db).metadataOnly().build()) {
+      sink.record(new OrgConfigDeleted(Instant.EPOCH, SystemActorProvider.INSTANCE.current(), "org-1"));
+      assertThat(store.list("")).isEmpty();
+    }
+    // Not changed (the operator's to decide), but said.
+    assertThat(mode(log)).isEqualTo("rw-r--r--");
+    assertThat(mode(shared)).isEqualTo("rwxr-xr-x");
+    assertThat(mode(db)).isEqualTo("rw-------");
+    assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).contains("directory " + shared).contains("rwxr-xr-x").contains("chmod 700"))
+        .anySatisfy(m -> assertThat(m).contains("file " + log).contains("rw-r--r--").contains("chmod 600"));
+  }
+}
