@@ -7,6 +7,7 @@ import dev.astravault.KeyProvider;
 import dev.astravault.Scheduler;
 import dev.astravault.event.AuditEvent;
 import dev.astravault.internal.ExecutorScheduler;
+import dev.astravault.internal.FileModes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -121,6 +122,10 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     this.ownScheduler = checkpointEvery != null && b.scheduler == null
         ? ExecutorScheduler.singleThread("astra-vault-audit-checkpoint") : null;
     this.scheduler = b.scheduler != null ? b.scheduler : ownScheduler;
+    Path parent = path.getParent();
+    if (parent != null) {
+      FileModes.privateDirectories(parent);   // 0700 when we create it; a warning when it is open to others
+    }
     this.lockChannel = PrivateFiles.open(lockFile(path),
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
     this.fileLock = lock(path, lockChannel);

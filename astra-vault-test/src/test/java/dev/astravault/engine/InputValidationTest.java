@@ -88,7 +88,7 @@ class InputValidationTest {
     ops.put("role: request", id -> t.request().org(ORG).role(id).logicalName("orders").issue());
     ops.put("logicalName: request", id -> t.request().org(ORG).role(ROLE).logicalName(id).issue());
     ops.put("org: manage", id -> t.manage(TokenRequest.forRole(ROLE).org(id).logicalName("m").build()));
-    ops.put("orgId: writeRole", id -> t.writeRole(RoleSpec.builder().org(id).name("r2").roleId("x").build()));
+    ops.put("org: writeRole", id -> t.writeRole(RoleSpec.builder().org(id).name("r2").roleId("x").build()));
     ops.put("role: writeRole", id -> t.writeRole(RoleSpec.builder().org(ORG).name(id).roleId("x").build()));
     ops.put("roleId: writeRole", id -> t.writeRole(RoleSpec.builder().org(ORG).name("r2").roleId(id).build()));
     ops.put("orgId: writeOrg", id -> t.writeOrg(OrgConfig.builder().orgId(id).rootToken(root).build()));
@@ -143,10 +143,10 @@ class InputValidationTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(parameter + " is required");
       }
     });
-    // An empty prefix lists all leases; null is refused.
+    // An empty org (the deprecated prefix form) lists all leases; null is refused.
     assertThat(f.tokens.leases("")).isEmpty();
     assertThatThrownBy(() -> f.tokens.leases(null)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("prefix is required");
+        .hasMessageStartingWith("org is required");
     assertThatThrownBy(() -> f.tokens.leases(root)).isInstanceOf(MisplacedSecretException.class);
     assertThatThrownBy(() -> f.tokens.issue(null)).isInstanceOf(NullPointerException.class).hasMessage("request");
     assertThatThrownBy(() -> f.tokens.writeOrg(null)).isInstanceOf(NullPointerException.class).hasMessage("org");
