@@ -84,6 +84,7 @@ public final class FakeVault
   private final Map<String, LoginRole> kubernetesRoles;
   private final TreeMap<String, KvMount> kvMounts = new TreeMap<>();
   private final AstraPlugin plugin;
+  private final PluginBehaviour behaviour;
   private final OkHttpClient astraHttp;
   private final boolean ownsHttp;
   private final String clusterId = UUID.randomUUID().toString();
@@ -123,6 +124,7 @@ public final class FakeVault
     // connection was dropped, hiding the failure a test scripted.
     this.astraHttp = b.astraHttpClient != null ? b.astraHttpClient
         : new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    this.behaviour = b.behaviour;
     this.plugin = new AstraPlugin(b.astraMount, lock, clock, b.behaviour, astraHttp, this::registerLease);
     resetTokens();
   }
@@ -441,6 +443,11 @@ public final class FakeVault
       Map<String, Object> copy = (Map<String, Object>) Wire.normalise(new LinkedHashMap<>(data));
       m.getValue().put(path.substring(m.getKey().length()), copy);
     }
+  }
+
+  /** How the Astra plugin behaves: v2.0.0 as released, or with its bugs fixed. */
+  public PluginBehaviour pluginBehaviour() {
+    return behaviour;
   }
 
   /** The Astra mount's path, e.g. {@code astra/}. */
@@ -1201,7 +1208,8 @@ public final class FakeVault
     List<Lease> matching = new ArrayList<>();
     synchronized (lock) {
       for (Lease l : leases.values()) {
-        if (l.id.startsWith(p) && !l.revoking) {
+        // A prefix that is a whole lease id revokes that lease (vault/expiration.go revokePrefixCommon).
+        if ((l.id.equals(prefix) || l.id.startsWith(p)) && !l.revoking) {
           l.revoking = true;
           matching.add(l);
         }
