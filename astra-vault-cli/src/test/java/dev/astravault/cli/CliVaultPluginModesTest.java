@@ -124,7 +124,8 @@ class CliVaultPluginModesTest {
       // docs/cli.md, "Against plugin v2.0.0": the plugin counts only 204 as deleted, so Astra's 404 is its failure;
       // the command says so and exits 1, and Vault keeps the lease.
       assertThat(revoked.exitCode()).isEqualTo(1);
-      assertThat(revoked.stderr()).startsWith("astra-vault: ").contains("unable to delete token in astra; 404 Not Found");
+      assertThat(revoked.stderr()).startsWith("astra-vault: ")
+          .contains("unable to delete token in astra; 404 Not Found");
       assertThat(vault.leases()).hasSize(1);
     }
   }

@@ -73,8 +73,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Orgs and auth.</b> A default org exists; {@link #addOrg()} adds more. Each org has a root token and sees only
  * its own tokens and roles. Every endpoint needs {@code Authorization: Bearer <token>}: a missing one gets 401
- * (ID 340002), one not matching {@code ^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$} gets 400 (ID 340016; 403 with ID 340017
- * when a valid token has trailing characters), and a well-formed unknown, revoked or expired token gets 401
+ * (ID 340002; so does a scheme not spelled exactly {@code Bearer}), one not matching
+ * {@code ^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$} gets 400 (ID 340016; 403 with ID 340017 when a valid token has trailing
+ * characters), and a well-formed unknown, revoked or expired token gets 401
  * (ID 340018). A live token that this fake issued may call {@code GET /v2/currentOrg}; it may call the other endpoints
  * only if it holds the Organization Administrator or Database Administrator role (otherwise 401, "Role unauthorized
  * for operation", with an ID this fake made up).
@@ -82,6 +83,14 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Time.</b> Token expiry ({@code tokenExpiry}, kept to the millisecond) is judged by the {@link Clock} given to
  * {@link #useClock(Clock)} (default: system UTC). An expired token is not listed, cannot be deleted (404), and is
  * rejected as a bearer.
+ *
+ * <p><b>Variation, on by default.</b> Like the real service, a fake varies what it may: a successful DELETE answers
+ * 200 or 204, roles come with keys in either case and the policy as an object or a JSON string, bodies carry fields
+ * no client knows, and now and then a GET or DELETE (never a POST) is shed with a 429 or 503 and
+ * {@code Retry-After: 0}. Every choice derives from a seed ({@link Variation}): from {@link Builder#seed(long)}, else
+ * {@code -Dastra.fakes.seed=N}, else one drawn per JVM; it is printed when a test fails (as an extension) and shown by
+ * {@link #toString()}. {@link Builder#strict()} or {@code -Dastra.fakes.strict=true} answers uniformly in the spec's
+ * shape. See {@code docs/testing.md}.
  *
  * <p>Thread-safe. No method's {@code toString} or exception message contains a token or secret.
  */

@@ -327,7 +327,7 @@ final class AstraPlugin {
     return prefix + (fixed() ? " " : "") + org;
   }
 
-  /** v2.0.0 answers a missing object with a 500; the fix answers 404 and keeps the message (a bare 404 says why not). */
+  /** v2.0.0 answers a missing object with a 500; the fix answers 404 and keeps the message (so it says what). */
   private VaultError notFound(String msg) {
     return fixed() ? new VaultError(404, List.of(msg)) : VaultError.internal(msg);
   }
