@@ -47,6 +47,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 import dev.astravault.test.internal.StatusLine;
 import org.jspecify.annotations.Nullable;
@@ -95,7 +96,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. No method's {@code toString} or exception message contains a token or secret.
  */
 public final class FakeAstra
-    implements Closeable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, TestWatcher {
+    implements Closeable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, TestWatcher,
+    TestExecutionExceptionHandler {
 
   static final Pattern TOKEN_PATTERN = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
   private static final Pattern TOKEN_PREFIX = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}");
@@ -287,6 +289,12 @@ public final class FakeAstra
   @Override
   public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
     SeedReporter.report(context, "FakeAstra", variation);
+  }
+
+  /** Adds a note with this fake's seed to a failing test's exception (it shows in the stack trace). */
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    throw SeedReporter.annotate(throwable, "FakeAstra", variation);
   }
 
   @Override

@@ -49,6 +49,12 @@ class FakeAstraVariationTest {
       assertThat(printed).contains("myTest() failed; FakeAstra answered with seed 12345")
           .contains("rerun with -Dastra.fakes.seed=12345").contains("-Dastra.fakes.strict=true");
       assertThat(entries).containsEntry(Variation.SEED_PROPERTY, "12345");
+      // The failure itself carries the seed, so the build log shows it.
+      AssertionError failure = new AssertionError("boom");
+      assertThatThrownBy(() -> fake.handleTestExecutionException(context("x()", entries), failure)).isSameAs(failure);
+      assertThatThrownBy(() -> fake.handleTestExecutionException(context("x()", entries), failure)).isSameAs(failure);
+      assertThat(failure.getSuppressed()).singleElement().extracting(Throwable::getMessage).asString()
+          .contains("FakeAstra answered with seed 12345 (rerun with -Dastra.fakes.seed=12345");
     }
     try (FakeAstra strict = FakeAstra.builder().strict().build()) {
       assertThat(strict.toString()).contains("strict");
