@@ -189,6 +189,19 @@ final class AstraVaultCommand implements AutoCloseable {
     }
   }
 
+  /**
+   * The plugin caller mode this command's Vault client uses (and writes with {@code config write}); set before the
+   * manager is built. Null: the library's default, standard.
+   */
+  void callerMode(dev.astravault.vault.CallerMode mode) {
+    if (manager != null) {
+      throw new IllegalStateException("the caller mode must be chosen before the manager is built");
+    }
+    this.callerMode = mode;
+  }
+
+  private dev.astravault.vault.@Nullable CallerMode callerMode;
+
   VaultConfig vaultConfig() {
     String addr = java.util.Objects.requireNonNull(vaultAddress());
     URI uri;
@@ -198,6 +211,9 @@ final class AstraVaultCommand implements AutoCloseable {
       throw CliException.usage("the Vault address is not a URL: " + e.getMessage());
     }
     VaultConfig.Builder b = VaultConfig.builder(uri).auth(vaultAuth());
+    if (callerMode != null) {
+      b.callerMode(callerMode);
+    }
     if (vaultMount != null) {
       b.mount(vaultMount);
     }

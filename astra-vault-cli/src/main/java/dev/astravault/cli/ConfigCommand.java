@@ -48,6 +48,11 @@ final class ConfigCommand {
     @ArgGroup(exclusive = true)
     @Nullable TokenSource tokenSource;
 
+    @Option(names = "--caller-mode", paramLabel = "MODE",
+        description = "Vault mode only: the plugin's caller_mode for this org, standard or sidecar (default: "
+            + "standard; every Vault-mode write sets it).")
+    @Nullable String callerMode;
+
     static final class TokenSource {
       @Option(names = "--token-file", paramLabel = "FILE", description = "Read the root token from FILE.")
       @Nullable Path file;
@@ -60,6 +65,10 @@ final class ConfigCommand {
     int run() throws IOException {
       if (root().vaultMode()) {
         return writeToVault();
+      }
+      if (callerMode != null) {
+        throw CliException.usage("--caller-mode is the Vault plugin's setting: it needs Vault mode (VAULT_ADDR or "
+            + "--vault-addr)");
       }
       Optional<OrgConfig> existing = root().store().org(orgId);
       String token = rootToken(tokenSource, root());
@@ -101,6 +110,13 @@ final class ConfigCommand {
      * write needs it; the logical name and URL default to what Vault has.
      */
     private int writeToVault() throws IOException {
+      if (callerMode != null) {
+        root().callerMode(switch (callerMode.toLowerCase(java.util.Locale.ROOT)) {
+          case "standard" -> dev.astravault.vault.CallerMode.STANDARD;
+          case "sidecar" -> dev.astravault.vault.CallerMode.SIDECAR;
+          default -> throw CliException.usage("--caller-mode must be standard or sidecar: " + callerMode);
+        });
+      }
       String token = rootToken(tokenSource, root());
       if (token == null) {
         throw CliException.usage("in Vault mode every config write needs the org's root token (Vault keeps it, the "
@@ -123,7 +139,8 @@ final class ConfigCommand {
         out().object(Views.org(org));
       } else {
         out().success((existing.isPresent() ? "Updated" : "Created") + " config for org " + org.orgId() + " ("
-            + org.logicalName() + ") in Vault.");
+            + org.logicalName() + ") in Vault, caller mode "
+            + (callerMode == null ? "standard" : callerMode.toLowerCase(java.util.Locale.ROOT)) + ".");
       }
       return 0;
     }

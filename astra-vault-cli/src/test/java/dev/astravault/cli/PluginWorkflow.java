@@ -47,7 +47,8 @@ final class PluginWorkflow {
     // 1. config write (root token on stdin), then role sync
     CliProcess.Result written = cli.runWithStdin(rootToken + "\n", "config", "write", "--org-id", orgId,
         "--logical-name", "prod", "--url", astra.url().toString(), "--token-stdin").ok();
-    assertThat(written.stdout()).contains("Created config for org " + orgId + " (prod)" + (vault ? " in Vault." : "."));
+    assertThat(written.stdout())
+        .contains("Created config for org " + orgId + " (prod)" + (vault ? " in Vault, caller mode standard." : "."));
     Map<String, Object> config = cli.run("config", "read", "--logical-name", "prod", "--format", "json").ok().json();
     assertThat(config).containsOnlyKeys("orgId", "logicalName", "url").containsEntry("orgId", orgId);
     assertThat((String) config.get("url")).startsWith(astra.url().toString().replaceAll("/$", ""));

@@ -3,6 +3,7 @@ package dev.astravault.test;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonWriter;
 import com.squareup.moshi.Moshi;
+import dev.astravault.test.internal.StatusLine;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,8 +74,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Orgs and auth.</b> A default org exists; {@link #addOrg()} adds more. Each org has a root token and sees only
  * its own tokens and roles. Every endpoint needs {@code Authorization: Bearer <token>}: a missing one gets 401
- * (ID 340002), one not matching {@code ^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$} gets 400 (ID 340016; 403 with ID 340017
- * when a valid token has trailing characters), and a well-formed unknown, revoked or expired token gets 401
+ * (ID 340002; so does a scheme not spelled exactly {@code Bearer}), one not matching
+ * {@code ^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$} gets 400 (ID 340016; 403 with ID 340017 when a valid token has trailing
+ * characters), and a well-formed unknown, revoked or expired token gets 401
  * (ID 340018). A live token that this fake issued may call {@code GET /v2/currentOrg}; it may call the other endpoints
  * only if it holds the Organization Administrator or Database Administrator role (otherwise 401, "Role unauthorized
  * for operation", with an ID this fake made up).
@@ -81,10 +85,19 @@ import org.jspecify.annotations.Nullable;
  * {@link #useClock(Clock)} (default: system UTC). An expired token is not listed, cannot be deleted (404), and is
  * rejected as a bearer.
  *
+ * <p><b>Variation, on by default.</b> Like the real service, a fake varies what it may: a successful DELETE answers
+ * 200 or 204, roles come with keys in either case and the policy as an object or a JSON string, bodies carry fields
+ * no client knows, and now and then a GET or DELETE (never a POST) is shed with a 429 or 503 and
+ * {@code Retry-After: 0}. Every choice derives from a seed ({@link Variation}): from {@link Builder#seed(long)}, else
+ * {@code -Dastra.fakes.seed=N}, else one drawn per JVM; it is printed when a test fails (as an extension) and shown by
+ * {@link #toString()}. {@link Builder#strict()} or {@code -Dastra.fakes.strict=true} answers uniformly in the spec's
+ * shape. See {@code docs/testing.md}.
+ *
  * <p>Thread-safe. No method's {@code toString} or exception message contains a token or secret.
  */
 public final class FakeAstra
-    implements Closeable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+    implements Closeable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, TestWatcher,
+    TestExecutionExceptionHandler {
 
   static final Pattern TOKEN_PATTERN = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
   private static final Pattern TOKEN_PREFIX = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}");
@@ -100,13 +113,19 @@ public final class FakeAstra
       "API R/W User", "R/W Svc Acct", "API R/W Svc Acct", "UI View Only", "Billing Admin");
   private static final Set<String> TOKEN_ADMIN_ROLES = Set.of("Organization Administrator", "Database Administrator");
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
+  /** How often (percent) a varied fake answers a GET or DELETE with a 429 or 503 before doing anything. */
+  static final int TRANSIENT_PERCENT = 10;
+  private static final int EXTRA_FIELDS = 6;
 
   private final Object lock = new Object();
   private final SecureRandom random = new SecureRandom();
   private final MockWebServer server = new MockWebServer();
   private volatile Clock clock = Clock.systemUTC();
-  private volatile RoleJsonStyle roleJsonStyle = RoleJsonStyle.LOWER_CASE;
-  private volatile int deleteStatus = 200;
+  private final Variation variation;
+  private final boolean transientFailures;
+  // Null: chosen per answer by the variation (the spec's choice when strict).
+  private volatile @Nullable RoleJsonStyle roleJsonStyle;
+  private volatile @Nullable Integer deleteStatus;
 
   // All mutable state below is guarded by lock.
   private final Map<String, OrgState> orgsById = new LinkedHashMap<>();
@@ -114,13 +133,18 @@ public final class FakeAstra
   private final Map<String, TokenState> tokensByClientId = new LinkedHashMap<>();
   private final Map<String, TokenState> tokensByValue = new HashMap<>();
   private final Map<Endpoint, Deque<Fault>> faults = new EnumMap<>(Endpoint.class);
+  private final Map<String, Long> choiceCounters = new HashMap<>();
+  private final Set<Endpoint> lastWasTransient = java.util.EnumSet.noneOf(Endpoint.class);
+  private long testSalt;
   private final List<RecordedCall> calls = new ArrayList<>();
   private final FakeOrg defaultOrg;
   private boolean started;
   private boolean closed;
   private boolean startedForOneTest;
 
-  private FakeAstra() {
+  private FakeAstra(Builder builder) {
+    this.variation = builder.variation != null ? builder.variation : Variation.fromSystemProperties();
+    this.transientFailures = builder.transientFailures;
     this.defaultOrg = addOrg();
     server.setDispatcher(new Dispatcher() {
       @Override
@@ -130,9 +154,57 @@ public final class FakeAstra
     });
   }
 
-  /** A fake with one org (see {@link #defaultOrg()}), not started yet. */
+  /**
+   * A fake with one org (see {@link #defaultOrg()}), not started yet, varying its answers as the system properties
+   * say ({@link Variation#fromSystemProperties()}): varied by default.
+   */
   public static FakeAstra create() {
-    return new FakeAstra();
+    return builder().build();
+  }
+
+  /** Configures a fake's variation. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a {@link FakeAstra}; every setting has a default. */
+  public static final class Builder {
+    private @Nullable Variation variation;
+    private boolean transientFailures = true;
+
+    private Builder() {}
+
+    /** Varies answers from {@code seed}, whatever the system properties say. */
+    public Builder seed(long seed) {
+      this.variation = Variation.seeded(seed);
+      return this;
+    }
+
+    /** Answers uniformly, in the spec's shape, and never injects a 429 or 503 on its own. */
+    public Builder strict() {
+      this.variation = Variation.strict();
+      return this;
+    }
+
+    /** This variation (e.g. {@link Variation#strict()}); default {@link Variation#fromSystemProperties()}. */
+    public Builder variation(Variation variation) {
+      this.variation = Objects.requireNonNull(variation, "variation");
+      return this;
+    }
+
+    /**
+     * Whether a varied fake now and then answers a GET or DELETE with a 429 or 503 (default true); the shapes still
+     * vary when false. Turn it off only for a client that has no retry at all, and say why.
+     */
+    public Builder transientFailures(boolean enabled) {
+      this.transientFailures = enabled;
+      return this;
+    }
+
+    /** The fake, not started yet. */
+    public FakeAstra build() {
+      return new FakeAstra(this);
+    }
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -177,8 +249,9 @@ public final class FakeAstra
   }
 
   /**
-   * Forgets every token, recorded request and pending fault. Configuration stays: orgs and their root tokens, roles,
-   * the clock, the role JSON style and the delete status.
+   * Forgets every token, recorded request and pending fault, and restarts the variation's sequence (so that each
+   * test sees the same choices for a given seed). Configuration stays: orgs and their root tokens, roles, the clock,
+   * the role JSON style and the delete status.
    */
   public void reset() {
     synchronized (lock) {
@@ -186,6 +259,8 @@ public final class FakeAstra
       tokensByValue.clear();
       faults.clear();
       calls.clear();
+      choiceCounters.clear();
+      lastWasTransient.clear();
     }
   }
 
@@ -204,6 +279,22 @@ public final class FakeAstra
       }
     }
     reset();
+    synchronized (lock) {
+      // Each test gets its own choices, the same on every run with this seed.
+      testSalt = context.getUniqueId().hashCode();
+    }
+  }
+
+  /** Prints this fake's seed when a test fails, so that the run can be reproduced. */
+  @Override
+  public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
+    SeedReporter.report(context, "FakeAstra", variation);
+  }
+
+  /** Adds a note with this fake's seed to a failing test's exception (it shows in the stack trace). */
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    throw SeedReporter.annotate(throwable, "FakeAstra", variation);
   }
 
   @Override
@@ -282,13 +373,24 @@ public final class FakeAstra
     return clock;
   }
 
-  /** Spells roles this way from now on (default {@link RoleJsonStyle#LOWER_CASE}). */
+  /**
+   * Spells roles this way from now on. By default a varied fake chooses per answer: keys in either case, and the
+   * policy as an object or as a JSON string; a strict fake uses {@link RoleJsonStyle#LOWER_CASE} (the spec's).
+   */
   public FakeAstra roleJsonStyle(RoleJsonStyle style) {
     this.roleJsonStyle = Objects.requireNonNull(style, "style");
     return this;
   }
 
-  /** Answers a successful delete with 200 (the spec; the default) or 204 (what the Vault plugin expects). */
+  /** The variation this fake answers with (its seed, or strict). */
+  public Variation variation() {
+    return variation;
+  }
+
+  /**
+   * Answers every successful delete with 200 (the spec) or 204 (what the Vault plugin v2.0.0 requires). By default a
+   * varied fake chooses per answer, as the real service does; a strict fake answers 200.
+   */
   public FakeAstra deleteStatus(int status) {
     if (status != 200 && status != 204) {
       throw new IllegalArgumentException("delete status must be 200 or 204: " + status);
@@ -389,7 +491,7 @@ public final class FakeAstra
   public String toString() {
     synchronized (lock) {
       return "FakeAstra[" + (started ? server.url("/") : closed ? "closed" : "not started") + ", orgs="
-          + orgsById.size() + ", tokens=" + tokensByClientId.size() + "]";
+          + orgsById.size() + ", tokens=" + tokensByClientId.size() + ", " + variation.reproduceHint() + "]";
     }
   }
 
@@ -410,7 +512,10 @@ public final class FakeAstra
       reply = route.notFoundOrNotAllowed;
     } else {
       fault = takeFault(route.endpoint);
-      if (fault == null || fault.kind() == Fault.Kind.SUCCEED_THEN_DROP || isDelayOnly(fault)) {
+      Reply injected = fault == null ? maybeTransient(route.endpoint) : null;
+      if (injected != null) {
+        reply = injected;
+      } else if (fault == null || fault.kind() == Fault.Kind.SUCCEED_THEN_DROP || isDelayOnly(fault)) {
         reply = handle(route, request.getHeaders(), body, receivedAt);
       } else if (fault.kind() == Fault.Kind.DROP) {
         reply = null;
@@ -431,11 +536,13 @@ public final class FakeAstra
       if (reply.contentType != null) {
         headers.add("Content-Type", reply.contentType);
       }
+      reply.extraHeaders.forEach(headers::add);
       if (fault != null && fault.retryAfter() != null) {
         headers.add("Retry-After", fault.retryAfter());
       }
       Headers built = headers.build();
-      response.code(reply.status).headers(built).body(reply.body);
+      // Go's standard reason phrase, not MockWebServer's "Client Error": clients (the Vault plugin) quote it.
+      response.status(StatusLine.of(reply.status)).headers(built).body(reply.body);
       if (fault != null && !fault.delay().isZero()) {
         response.headersDelay(fault.delay().toNanos(), TimeUnit.NANOSECONDS);
       }
@@ -452,6 +559,34 @@ public final class FakeAstra
   private static boolean isDelayOnly(Fault.Snapshot fault) {
     return fault.kind() == Fault.Kind.RESPOND && fault.status() == null && fault.retryAfter() == null
         && !fault.delay().isZero();
+  }
+
+  /**
+   * Now and then, on the verbs that are safe to retry (GET and DELETE, never the POST that creates), a 429 or a 503
+   * such as the real service sends under load, with {@code Retry-After: 0} so that well-behaved clients retry at once
+   * (tests never sleep). Never twice in a row on one endpoint, so a client that retries at all gets through.
+   */
+  private @Nullable Reply maybeTransient(Endpoint endpoint) {
+    if (!transientFailures || variation.isStrict() || endpoint == Endpoint.CREATE_TOKEN) {
+      return null;
+    }
+    synchronized (lock) {
+      long n = nextChoice("transient");
+      if (lastWasTransient.remove(endpoint) || !variation.chance("transient", n, TRANSIENT_PERCENT)) {
+        return null;
+      }
+      lastWasTransient.add(endpoint);
+      Reply reply = variation.pick("transient-kind", n, 2) == 0
+          ? Reply.error(429, 429, "rate limit exceeded")
+          : Reply.error(503, 503, "service unavailable");
+      return reply.withHeader("Retry-After", "0");
+    }
+  }
+
+  /** The next sequence number for choices of {@code dimension}, salted with the current test's id. Under lock. */
+  private long nextChoice(String dimension) {
+    long count = choiceCounters.merge(dimension, 1L, Long::sum);
+    return testSalt * 1_000_003L + count;
   }
 
   private Fault.@Nullable Snapshot takeFault(Endpoint endpoint) {
@@ -526,6 +661,7 @@ public final class FakeAstra
     }
     Reply fallback = pathKnown
         ? new Reply(405, "text/plain; charset=utf-8", "405 method not allowed (allowed: " + allowed + ")\n")
+            .withHeader("Allow", allowed)
         : new Reply(404, "text/plain; charset=utf-8", "404 page not found\n");
     return new Route(endpoint, param, fallback);
   }
@@ -553,16 +689,19 @@ public final class FakeAstra
         case LIST_ROLES -> new Reply(200, "application/json", rolesJson(org.roles.values()));
         case GET_ROLE -> getRole(org, Objects.requireNonNull(route.pathParam));
         case CURRENT_ORG -> new Reply(200, "application/json", json(w -> {
-          w.beginObject().name("id").value(org.org.orgId()).endObject();
+          w.beginObject().name("id").value(org.org.orgId());
+          writeExtras(w);
+          w.endObject();
         }));
       };
     }
   }
 
   // Returns the caller's OrgState (root token), TokenState (issued token) or a refusal Reply.
+  // The scheme must be spelled "Bearer" exactly: the notes show only that spelling, so the strict choice is made
+  // (a lower-case "bearer" counts as no bearer token at all; see docs/testing.md).
   private Object authenticate(@Nullable String authorization, Instant now) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-        || authorization.substring(7).isBlank()) {
+    if (authorization == null || !authorization.startsWith("Bearer ") || authorization.substring(7).isBlank()) {
       return Reply.error(401, 340002, "no bearer token in request");
     }
     String bearer = authorization.substring(7);
@@ -645,6 +784,7 @@ public final class FakeAstra
       stringArray(w.name("roles"), roleIds);
       w.name("token").value(token);
       w.name("generatedOn").value(NANOS.format(now));
+      writeExtras(w);
       w.endObject();
     }));
   }
@@ -667,9 +807,12 @@ public final class FakeAstra
         } else {
           w.value(MILLIS.format(expiry));
         }
+        writeExtras(w);
         w.endObject();
       }
-      w.endArray().endObject();
+      w.endArray();
+      writeExtras(w);
+      w.endObject();
     }));
   }
 
@@ -680,7 +823,10 @@ public final class FakeAstra
           "Resource not found: token with identifier: auth-manager returned 404 deleting token: %s");
     }
     state.revokedAt = now;
-    return new Reply(deleteStatus, null, "");
+    Integer pinned = deleteStatus;
+    int status = pinned != null ? pinned
+        : variation.pick("delete-status", nextChoice("delete-status"), 2) == 0 ? 200 : 204;
+    return new Reply(status, null, "");
   }
 
   private Reply getRole(OrgState org, String roleId) {
@@ -689,35 +835,72 @@ public final class FakeAstra
       // The spec declares this 404 body as a JSON string.
       return new Reply(404, "application/json", "\"Role ID not found\"");
     }
-    RoleJsonStyle style = roleJsonStyle;
-    return new Reply(200, "application/json", json(w -> writeRole(w, role, style)));
+    RoleShape shape = roleShape();
+    return new Reply(200, "application/json", json(w -> writeRole(w, role, shape)));
   }
 
   private String rolesJson(Iterable<RoleDef> roles) {
-    RoleJsonStyle style = roleJsonStyle;
+    RoleShape shape = roleShape();
     return json(w -> {
       w.beginArray();
       for (RoleDef role : roles) {
-        writeRole(w, role, style);
+        writeRole(w, role, shape);
       }
       w.endArray();
     });
   }
 
-  private static void writeRole(JsonWriter w, RoleDef role, RoleJsonStyle style) throws IOException {
-    w.beginObject();
-    if (style == RoleJsonStyle.LOWER_CASE) {
-      w.name("id").value(role.id());
-      w.name("name").value(role.name());
-      w.name("policy");
-      role.writePolicy(w);
-    } else {
-      w.name("ID").value(role.id());
-      w.name("Name").value(role.name());
-      w.name("Type").value(role.type());
-      w.name("policy").value(json(role::writePolicy));
+  /** How one answer spells roles: pinned by {@link #roleJsonStyle}, else chosen per answer. Under lock. */
+  private RoleShape roleShape() {
+    RoleJsonStyle pinned = roleJsonStyle;
+    if (pinned != null) {
+      return pinned == RoleJsonStyle.LOWER_CASE ? new RoleShape(false, false) : new RoleShape(true, true);
     }
+    long n = nextChoice("role-shape");
+    return new RoleShape(variation.pick("role-keys", n, 2) == 1, variation.pick("role-policy", n, 2) == 1);
+  }
+
+  private record RoleShape(boolean upperCaseKeys, boolean policyAsString) {}
+
+  private void writeRole(JsonWriter w, RoleDef role, RoleShape shape) throws IOException {
+    w.beginObject();
+    w.name(shape.upperCaseKeys ? "ID" : "id").value(role.id());
+    w.name(shape.upperCaseKeys ? "Name" : "name").value(role.name());
+    if (shape.upperCaseKeys) {
+      w.name("Type").value(role.type());
+    }
+    w.name("policy");
+    if (shape.policyAsString) {
+      w.value(json(role::writePolicy));
+    } else {
+      role.writePolicy(w);
+    }
+    writeExtras(w);
     w.endObject();
+  }
+
+  /**
+   * Fields no client knows, of every JSON kind (the real service adds fields over time): none, one or two per object
+   * when varied, none when strict. Under lock.
+   */
+  private void writeExtras(JsonWriter w) throws IOException {
+    long n = nextChoice("extra-fields");
+    int count = variation.pick("extra-count", n, 3);
+    int first = variation.pick("extra-first", n, EXTRA_FIELDS);
+    for (int i = 0; i < count; i++) {
+      switch ((first + i) % EXTRA_FIELDS) {
+        case 0 -> w.name("region").value("us-east1");
+        case 1 -> w.name("lastUsedOn").nullValue();
+        case 2 -> w.name("revision").value(7);
+        case 3 -> {
+          w.name("labels").beginObject().name("team").value("fake");
+          w.name("nested").beginObject().name("deep").beginArray().value(1).value(2.5).endArray().endObject();
+          w.endObject();
+        }
+        case 4 -> w.name("features").beginArray().value("a").beginObject().endObject().endArray();
+        default -> w.name("enabled").value(true);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -800,7 +983,17 @@ public final class FakeAstra
     writer.endArray();
   }
 
-  private record Reply(int status, @Nullable String contentType, String body) {
+  private record Reply(int status, @Nullable String contentType, String body, Map<String, String> extraHeaders) {
+    Reply(int status, @Nullable String contentType, String body) {
+      this(status, contentType, body, Map.of());
+    }
+
+    Reply withHeader(String name, String value) {
+      Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+      headers.put(name, value);
+      return new Reply(status, contentType, body, Map.copyOf(headers));
+    }
+
     static Reply error(int status, int id, String message) {
       return new Reply(status, "application/json", json(w -> {
         w.beginObject().name("errors").beginArray().beginObject();

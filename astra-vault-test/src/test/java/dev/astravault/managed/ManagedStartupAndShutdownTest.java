@@ -40,7 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Time moves only by the manual scheduler: a startup back-off is a scheduler task that the test advances to.
  */
 class ManagedStartupAndShutdownTest {
-  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+  // No injected 429/503: ManagedFixture's client has no retry (RetryPolicy.none(), so that scripted faults fail at
+  // once) and these tests count Astra calls and events exactly. Shapes (204s, role keys, extra fields) still vary.
+  @RegisterExtension static final FakeAstra astra = FakeAstra.builder().transientFailures(false).build();
 
   final List<ManagedFixture> fixtures = new ArrayList<>();
 

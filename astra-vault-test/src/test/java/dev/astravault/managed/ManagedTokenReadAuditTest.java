@@ -36,7 +36,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * path and records nothing.
  */
 class ManagedTokenReadAuditTest {
-  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+  // No injected 429/503: ManagedFixture's client has no retry (RetryPolicy.none(), so that scripted faults fail at
+  // once) and these tests count Astra calls and events exactly. Shapes (204s, role keys, extra fields) still vary.
+  @RegisterExtension static final FakeAstra astra = FakeAstra.builder().transientFailures(false).build();
 
   static final byte[] KEY = "audit-key-for-the-managed-reads".getBytes(StandardCharsets.UTF_8);
   static final String APP = "billing-service";

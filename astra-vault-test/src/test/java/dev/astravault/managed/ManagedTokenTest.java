@@ -40,7 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The managed token handle, driven by a manual clock and scheduler against FakeAstra. Nothing sleeps. */
 class ManagedTokenTest {
-  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+  // No injected 429/503: ManagedFixture's client has no retry (RetryPolicy.none(), so that scripted faults fail at
+  // once) and these tests count Astra calls and events exactly. Shapes (204s, role keys, extra fields) still vary.
+  @RegisterExtension static final FakeAstra astra = FakeAstra.builder().transientFailures(false).build();
 
   final List<ManagedFixture> fixtures = new ArrayList<>();
 

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FakeAstraTest {
-  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+  // Strict: these tests pin the fake's uniform, spec-shaped answers (exact bodies, 200 on DELETE, no injected 429);
+  // the variation has its own tests (FakeAstraVariationTest) and the conformance suite.
+  @RegisterExtension static final FakeAstra astra = FakeAstra.builder().strict().build();
 
   private static final Moshi MOSHI = new Moshi.Builder().build();
 
@@ -531,7 +533,7 @@ class FakeAstraTest {
   /** An instance field: the fake is started before each test and closed after it. */
   @Nested
   class PerTestRegistration {
-    @RegisterExtension final FakeAstra perTest = FakeAstra.create();
+    @RegisterExtension final FakeAstra perTest = FakeAstra.builder().strict().build();
 
     @Test
     void isStartedForTheTest() throws Exception {

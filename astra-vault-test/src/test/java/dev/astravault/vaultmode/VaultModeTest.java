@@ -142,6 +142,27 @@ class VaultModeTest {
 
   // ------------------------------------------------------------------ auth
 
+  /**
+   * The plugin sends its Astra DELETE once; when Astra sheds it (429/503), the library asks Vault to revoke again
+   * (up to three revokes), as its direct client retries its own DELETE. Found with FakeAstra's variation on.
+   */
+  @Test
+  void aRevokeThatAstraShedsIsAskedAgain() {
+    TokenManager app = manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD);
+    AstraToken token = app.request().org("acme").role(ROLE).logicalName("shed").issue();
+    astra.fault(Endpoint.DELETE_TOKEN).status(429);
+    app.revoke(token.lease().leaseId());
+    assertThat(vault.leases()).isEmpty();
+    assertThat(astra.wasRevoked(token.clientId())).isTrue();
+
+    AstraToken other = app.request().org("acme").role(ROLE).logicalName("shed-more").issue();
+    astra.fault(Endpoint.DELETE_TOKEN).status(503).times(3);
+    assertThatThrownBy(() -> app.revoke(other.lease().leaseId()))
+        .hasMessageContaining("unable to delete token in astra; 503 Service Unavailable");
+    assertThat(astra.wasRevoked(other.clientId())).isFalse();
+    assertThat(astra.pendingFaults(Endpoint.DELETE_TOKEN)).isZero();
+  }
+
   @Test
   void theRootTokenGoesToVaultButNeverIntoTheLocalStore() {
     LeaseStore store = LeaseStore.inMemory();

@@ -429,6 +429,11 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     boolean known = lookupQuietly(leaseId);
     VaultReply reply = session.write("revoking lease " + record.leaseId(), "sys/leases/revoke",
         Map.of("lease_id", leaseId));
+    // The plugin sends its DELETE once: Astra shedding it (429, 502, 503, 504) fails the revoke. Such a DELETE is
+    // safe to repeat, so ask Vault again, as the direct client retries its own DELETE.
+    for (int attempt = 1; attempt < TRANSIENT_REVOKE_ATTEMPTS && transientAstraStatus(reply); attempt++) {
+      reply = session.write("revoking lease " + record.leaseId(), "sys/leases/revoke", Map.of("lease_id", leaseId));
+    }
     // 202 is an asynchronous revoke (sync=false): accepted. The driver throws on it; the session reports it as a
     // reply with that status.
     if (reply.status() == 204 || reply.status() == 200 || reply.status() == 202) {
@@ -447,6 +452,15 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
   }
 
   private static final Pattern ASTRA_DELETE_STATUS = Pattern.compile("unable to delete token in astra; (\\d{3})");
+  private static final int TRANSIENT_REVOKE_ATTEMPTS = 3;
+
+  private static boolean transientAstraStatus(VaultReply reply) {
+    if (reply.ok()) {
+      return false;
+    }
+    Matcher status = ASTRA_DELETE_STATUS.matcher(reply.errorText());
+    return status.find() && Set.of("429", "502", "503", "504").contains(status.group(1));
+  }
 
   /** Whether Astra still accepts the token: the plugin's revoke error does not say whether Astra deleted it. */
   private String tokenState(OrgConfig org, LeaseRecord record) {

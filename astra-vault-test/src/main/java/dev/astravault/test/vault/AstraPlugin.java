@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.TreeMap;
+import dev.astravault.test.internal.StatusLine;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -290,15 +291,25 @@ final class AstraPlugin {
       map.forEach((k, val) -> out.put(String.valueOf(k), val == null ? "" : String.valueOf(val)));
       return out;
     }
-    List<?> items = v instanceof List<?> l ? l : v instanceof String s ? List.of(s.split(",")) : null;
-    if (items == null) {
+    // sdk/framework TypeKVPairs: mapstructure's weak decoding lifts a single value into a one-element list (a string
+    // is NOT split on commas: "a=1,b=2" is the key "a" with the value "1,b=2"; "" is an empty list), then each item
+    // is cut at its first '=' and must have a non-empty key.
+    List<?> items;
+    if (v instanceof List<?> l) {
+      items = l;
+    } else if (v instanceof String string) {
+      items = string.isEmpty() ? List.of() : List.of(string);
+    } else if (v instanceof Number || v instanceof Boolean) {
+      items = List.of(String.valueOf(v));
+    } else {
       throw VaultError.badRequest("Field validation failed: error converting input " + goValue(v)
-          + " for field \"" + field + "\": invalid key pair");
+          + " for field \"" + field + "\": '' expected type 'string', got unconvertible type '"
+          + KvMount.goType(v) + "'");
     }
     for (Object item : items) {
       String pair = String.valueOf(item);
       int eq = pair.indexOf('=');
-      if (eq < 0) {
+      if (eq <= 0) {
         throw VaultError.badRequest("Field validation failed: error converting input " + goValue(v)
             + " for field \"" + field + "\": invalid key pair \"" + pair + "\"");
       }
@@ -316,8 +327,9 @@ final class AstraPlugin {
     return prefix + (fixed() ? " " : "") + org;
   }
 
+  /** v2.0.0 answers a missing object with a 500; the fix answers 404 and keeps the message (so it says what). */
   private VaultError notFound(String msg) {
-    return fixed() ? VaultError.empty(404) : VaultError.internal(msg);
+    return fixed() ? new VaultError(404, List.of(msg)) : VaultError.internal(msg);
   }
 
   // ---- config ----
@@ -729,7 +741,9 @@ final class AstraPlugin {
           .post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8), JSON))
           .build();
     } catch (IllegalArgumentException e) {
-      throw VaultError.internal("error creating Astra token: error sending request: unsupported protocol scheme");
+      throw VaultError.internal("error creating Astra token: error sending request Post "
+          + GoErrors.quote(plan.client.url() + "/v2/clientIdSecrets") + ": unsupported protocol scheme "
+          + GoErrors.quote(scheme(plan.client.url())));
     }
     int code;
     String text;
@@ -738,8 +752,8 @@ final class AstraPlugin {
       ResponseBody rb = response.body();
       text = rb.string();
     } catch (IOException e) {
-      throw VaultError.internal("error creating Astra token: error sending request: "
-          + e.getClass().getSimpleName());
+      throw VaultError.internal("error creating Astra token: error sending request "
+          + GoErrors.transport("POST", request.url(), e));
     }
     if (fixed() && (code < 200 || code > 299)) {
       throw VaultError.internal("error creating Astra token: Astra answered HTTP " + code);
@@ -749,7 +763,7 @@ final class AstraPlugin {
       parsed = Wire.parse(text);
     } catch (IOException e) {
       throw VaultError.internal("error creating Astra token: failed to decode JSON response '" + text
-          + "', caused by " + goJsonError(text));
+          + "', caused by " + GoErrors.unmarshal(text));
     }
     if (!(parsed instanceof Map<?, ?> map)) {
       throw VaultError.internal("error creating Astra token: failed to decode JSON response '" + text
@@ -786,12 +800,11 @@ final class AstraPlugin {
     return s;
   }
 
-  private static String goJsonError(String text) {
-    String t = text.strip();
-    if (t.isEmpty()) {
-      return "EOF";
-    }
-    return "invalid character '" + t.charAt(0) + "' looking for beginning of value";
+
+
+  private static String scheme(String url) {
+    int colon = url.indexOf("://");
+    return colon < 0 ? "" : url.substring(0, colon);
   }
 
   // ---- lease callbacks ----
@@ -844,9 +857,10 @@ final class AstraPlugin {
     String statusLine;
     try (Response response = http.newCall(request).execute()) {
       code = response.code();
-      statusLine = code + " " + (response.message().isEmpty() ? reason(code) : response.message());
+      // Go's res.Status: the code and the reason phrase exactly as the server sent it.
+      statusLine = code + " " + (response.message().isEmpty() ? StatusLine.reason(code) : response.message());
     } catch (IOException e) {
-      return "error revoking user token: " + e.getClass().getSimpleName();
+      return "error revoking user token: error sending request " + GoErrors.transport("DELETE", request.url(), e);
     }
     boolean ok = fixed() ? (code >= 200 && code <= 299) || code == 404 : code == 204;
     if (!ok) {
@@ -859,18 +873,5 @@ final class AstraPlugin {
     return null;
   }
 
-  private static String reason(int code) {
-    return switch (code) {
-      case 200 -> "OK";
-      case 204 -> "No Content";
-      case 400 -> "Bad Request";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 429 -> "Too Many Requests";
-      case 500 -> "Internal Server Error";
-      case 503 -> "Service Unavailable";
-      default -> "";
-    };
-  }
+
 }

@@ -28,12 +28,16 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import dev.astravault.test.SeedReporter;
+import dev.astravault.test.Variation;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * A fake HashiCorp Vault server, on OkHttp's MockWebServer, with DataStax's Astra secrets plugin v2.0.0 mounted.
@@ -56,11 +60,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Vault driver = Vault.create(new VaultConfig().address(vault.address()).token(vault.rootToken()).build(), 2);
  * }</pre>
  *
+ * <p><b>Variation.</b> The Vault notes name answers that differ by Vault version: only recent versions put
+ * {@code mount_type} in the envelope, and only 1.17+ adds {@code invalid token} to the 403 for an unknown or expired
+ * token (older ones answer a bare {@code permission denied}). A varied fake (the default, {@link Variation}) emulates
+ * one generation or the other, chosen once from its seed; a strict one answers as the newer. Standby, sealed and
+ * uninitialised answers are node states, set with {@link #standby(boolean)}, {@link #seal()} and
+ * {@link #initialized(boolean)}. See {@code docs/testing.md}.
+ *
  * <p>Thread-safe. Astra is called with no lock held, as the real plugin does (which is what makes v2.0.0's
  * uniqueness check racy).
  */
-public final class FakeVault
-    implements Closeable, BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+    AfterEachCallback, TestWatcher, TestExecutionExceptionHandler {
 
   /** Failed revocations after which an expired lease is marked irrevocable (vault/expiration.go). */
   public static final int MAX_REVOKE_ATTEMPTS = 6;
@@ -70,6 +81,8 @@ public final class FakeVault
   static final String ACL_DENIED = Wire.multierror(PERMISSION_DENIED);
   /** The body of a 403 for an unknown, revoked or expired token (Vault 1.17+, PR #26687). */
   static final String INVALID_TOKEN = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
+  private static final java.util.regex.Pattern MOUNT_TYPE_LAST =
+      java.util.regex.Pattern.compile(",\"mount_type\":\"[^\"]*\"}\n$");
 
   private final Object lock = new Object();
   private final Clock clock;
@@ -84,6 +97,9 @@ public final class FakeVault
   private final Map<String, LoginRole> kubernetesRoles;
   private final TreeMap<String, KvMount> kvMounts = new TreeMap<>();
   private final AstraPlugin plugin;
+  private final PluginBehaviour behaviour;
+  private final Variation variation;
+  private final boolean olderGeneration;
   private final OkHttpClient astraHttp;
   private final boolean ownsHttp;
   private final String clusterId = UUID.randomUUID().toString();
@@ -123,6 +139,9 @@ public final class FakeVault
     // connection was dropped, hiding the failure a test scripted.
     this.astraHttp = b.astraHttpClient != null ? b.astraHttpClient
         : new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    this.behaviour = b.behaviour;
+    this.variation = b.variation != null ? b.variation : Variation.fromSystemProperties();
+    this.olderGeneration = variation.pick("vault-generation", 0, 2) == 1;
     this.plugin = new AstraPlugin(b.astraMount, lock, clock, b.behaviour, astraHttp, this::registerLease);
     resetTokens();
   }
@@ -443,6 +462,36 @@ public final class FakeVault
     }
   }
 
+  /** The variation this fake answers with (its seed, or strict). */
+  public Variation variation() {
+    return variation;
+  }
+
+  /**
+   * Whether this fake answers as an older Vault (no {@code mount_type}, a bare {@code permission denied} for an
+   * invalid token) rather than a 1.17+ one; chosen once from the seed, never when strict.
+   */
+  public boolean emulatesOlderVault() {
+    return olderGeneration;
+  }
+
+  /** Prints this fake's seed when a test fails, so that the run can be reproduced. */
+  @Override
+  public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
+    SeedReporter.report(context, "FakeVault", variation);
+  }
+
+  /** Adds a note with this fake's seed to a failing test's exception (it shows in the stack trace). */
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    throw SeedReporter.annotate(throwable, "FakeVault", variation);
+  }
+
+  /** How the Astra plugin behaves: v2.0.0 as released, or with its bugs fixed. */
+  public PluginBehaviour pluginBehaviour() {
+    return behaviour;
+  }
+
   /** The Astra mount's path, e.g. {@code astra/}. */
   public String astraMount() {
     return plugin.mount;
@@ -480,7 +529,8 @@ public final class FakeVault
   public String toString() {
     synchronized (lock) {
       return "FakeVault[" + (server == null ? "stopped" : server.url("/")) + ", " + (sealed ? "sealed" : "unsealed")
-          + ", leases=" + leases.size() + "]";
+          + ", leases=" + leases.size() + ", " + (olderGeneration ? "older" : "newer") + " Vault, "
+          + variation.reproduceHint() + "]";
     }
   }
 
@@ -577,13 +627,27 @@ public final class FakeVault
     String method = request.getMethod() == null ? "" : request.getMethod().toUpperCase(Locale.ROOT);
     boolean head = method.equals("HEAD");
     try {
-      return withContentType(handle(request, method)).toMockResponse(head);
+      return generation(withContentType(handle(request, method))).toMockResponse(head);
     } catch (VaultError e) {
-      return withContentType(e.reply()).toMockResponse(head);
+      return generation(withContentType(e.reply())).toMockResponse(head);
     } catch (RuntimeException e) {
       return Reply.errors(500, List.of(Wire.multierror("internal error: " + e.getClass().getSimpleName())))
           .toMockResponse(head);
     }
+  }
+
+  /** An older Vault's envelope has no {@code mount_type} (always the envelope's last key, see Wire.Envelope). */
+  private Reply generation(Reply reply) {
+    if (!olderGeneration || reply.body == null) {
+      return reply;
+    }
+    String body = MOUNT_TYPE_LAST.matcher(reply.body).replaceFirst("}\n");
+    if (body.equals(reply.body)) {
+      return reply;
+    }
+    Reply older = new Reply(reply.status, body);
+    older.headers.putAll(reply.headers);
+    return older;
   }
 
   private Reply withContentType(Reply reply) {
@@ -652,7 +716,8 @@ public final class FakeVault
       }
       token = liveToken(tokenId);
       if (token == null) {
-        throw new VaultError(403, List.of(INVALID_TOKEN));
+        // Vault 1.17+ says why (PR #26687); older versions answer as for a missing token.
+        throw new VaultError(403, List.of(olderGeneration ? PERMISSION_DENIED : INVALID_TOKEN));
       }
     }
     return route(call, token);
@@ -1201,7 +1266,8 @@ public final class FakeVault
     List<Lease> matching = new ArrayList<>();
     synchronized (lock) {
       for (Lease l : leases.values()) {
-        if (l.id.startsWith(p) && !l.revoking) {
+        // A prefix that is a whole lease id revokes that lease (vault/expiration.go revokePrefixCommon).
+        if ((l.id.equals(prefix) || l.id.startsWith(p)) && !l.revoking) {
           l.revoking = true;
           matching.add(l);
         }
@@ -1250,6 +1316,7 @@ public final class FakeVault
     private boolean expireOnRequest = true;
     private String astraMount = "astra/";
     private PluginBehaviour behaviour = PluginBehaviour.V2_0_0;
+    private @Nullable Variation variation;
     private @Nullable OkHttpClient astraHttpClient;
     private javax.net.ssl.@Nullable SSLSocketFactory tls;
     private boolean requireClientCertificate;
@@ -1298,6 +1365,22 @@ public final class FakeVault
     public Builder pluginBehaviour(PluginBehaviour behaviour) {
       this.behaviour = Objects.requireNonNull(behaviour, "behaviour");
       return this;
+    }
+
+    /** Varies as {@code variation} says; default {@link Variation#fromSystemProperties()} (varied). */
+    public Builder variation(Variation variation) {
+      this.variation = Objects.requireNonNull(variation, "variation");
+      return this;
+    }
+
+    /** Varies from {@code seed}, whatever the system properties say. */
+    public Builder seed(long seed) {
+      return variation(Variation.seeded(seed));
+    }
+
+    /** Answers uniformly as a current (1.17+) Vault. */
+    public Builder strict() {
+      return variation(Variation.strict());
     }
 
     /** The HTTP client the plugin uses to call Astra; by default one that never retries on its own. */

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.astravault.test.internal.StatusLine;
 import mockwebserver3.MockResponse;
 import org.jspecify.annotations.Nullable;
 
@@ -102,7 +103,8 @@ final class Wire {
     }
 
     MockResponse toMockResponse(boolean head) {
-      MockResponse.Builder b = new MockResponse.Builder().code(status);
+      // Go's reason phrases ("404 Not Found"), not MockWebServer's ("404 Client Error").
+      MockResponse.Builder b = new MockResponse.Builder().status(StatusLine.of(status));
       headers.forEach(b::setHeader);
       if (body != null && !head) {
         b.body(body);

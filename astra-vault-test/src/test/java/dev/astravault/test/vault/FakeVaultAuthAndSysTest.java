@@ -12,8 +12,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Token auth, ACLs, logins, health, seal and standby over raw HTTP (vault-http-api.md §2.1, 2.6–2.8). */
 class FakeVaultAuthAndSysTest {
   final MutableClock clock = TestClocks.clock();
+  // Strict: these tests pin the 1.17+ answers (the invalid-token text); the older generation has its own test below.
   @RegisterExtension final FakeVault vault = FakeVault.builder()
       .clock(clock)
+      .strict()
       .policy(Policy.builder("app").path("secret/data/app/*", Capability.READ, Capability.CREATE).build())
       .token("s.app", TokenSpec.of(Duration.ofHours(1), "app").withExplicitMaxTtl(Duration.ofHours(2)))
       .appRole("my-role", "role-1", "secret-1", TokenSpec.of(Duration.ofMinutes(20), "app"))
@@ -22,6 +24,32 @@ class FakeVaultAuthAndSysTest {
 
   RawVault as(String token) {
     return new RawVault(vault, token);
+  }
+
+  /** A varied fake emulates an older Vault or a 1.17+ one, chosen once from its seed (vault-http-api.md §2.1). */
+  @Test
+  void olderVaultsAnswerWithoutMountTypeOrInvalidToken() {
+    long olderSeed = java.util.stream.LongStream.range(0, 64)
+        .filter(seed -> FakeVault.builder().seed(seed).build().emulatesOlderVault()).findFirst().orElseThrow();
+    long newerSeed = java.util.stream.LongStream.range(0, 64)
+        .filter(seed -> !FakeVault.builder().seed(seed).build().emulatesOlderVault()).findFirst().orElseThrow();
+    try (FakeVault older = FakeVault.builder().clock(clock).seed(olderSeed).build();
+        FakeVault newer = FakeVault.builder().clock(clock).seed(newerSeed).build()) {
+      assertThat(FakeVault.builder().seed(olderSeed).build().emulatesOlderVault()).as("same seed, same choice")
+          .isTrue();
+      assertThat(FakeVault.builder().strict().build().emulatesOlderVault()).isFalse();
+      assertThat(older.toString()).contains("older Vault").contains("seed " + olderSeed);
+
+      assertThat(new RawVault(older, "s.nope").get("secret/data/x").errors()).containsExactly("permission denied");
+      assertThat(new RawVault(newer, "s.nope").get("secret/data/x").errors())
+          .containsExactly("2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n");
+      Reply olderWrite = new RawVault(older, older.rootToken()).post("secret/data/x", "{\"data\":{\"a\":\"b\"}}");
+      assertThat(olderWrite.code()).isEqualTo(200);
+      assertThat(olderWrite.json()).doesNotContainKey("mount_type").containsKeys("request_id", "data", "auth");
+      assertThat(olderWrite.body()).endsWith("}\n");
+      Reply newerWrite = new RawVault(newer, newer.rootToken()).post("secret/data/x", "{\"data\":{\"a\":\"b\"}}");
+      assertThat(newerWrite.json()).containsEntry("mount_type", "kv");
+    }
   }
 
   @Test

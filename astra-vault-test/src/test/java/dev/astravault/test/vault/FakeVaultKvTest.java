@@ -12,7 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** KV v1 and v2 over raw HTTP against vault-http-api.md §2.1–2.4. */
 class FakeVaultKvTest {
   final MutableClock clock = TestClocks.clock();
-  @RegisterExtension final FakeVault vault = FakeVault.builder().clock(clock).build();
+  // Strict: these tests pin the 1.17+ envelope exactly (mount_type included); the older shape is checked in
+  // FakeVaultAuthAndSysTest.olderVaultsAnswerWithoutMountTypeOrInvalidToken.
+  @RegisterExtension final FakeVault vault = FakeVault.builder().clock(clock).strict().build();
   RawVault root() {
     return new RawVault(vault, vault.rootToken());
   }
