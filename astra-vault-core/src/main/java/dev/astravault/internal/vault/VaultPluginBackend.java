@@ -427,13 +427,7 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
   public boolean delete(OrgConfig org, LeaseRecord record) {
     String leaseId = authorityLeaseId(record);
     boolean known = lookupQuietly(leaseId);
-    VaultReply reply = session.write("revoking lease " + record.leaseId(), "sys/leases/revoke",
-        Map.of("lease_id", leaseId));
-    // The plugin sends its DELETE once: Astra shedding it (429, 502, 503, 504) fails the revoke. Such a DELETE is
-    // safe to repeat, so ask Vault again, as the direct client retries its own DELETE.
-    for (int attempt = 1; attempt < TRANSIENT_REVOKE_ATTEMPTS && transientAstraStatus(reply); attempt++) {
-      reply = session.write("revoking lease " + record.leaseId(), "sys/leases/revoke", Map.of("lease_id", leaseId));
-    }
+    VaultReply reply = revokeInVault("revoking lease " + record.leaseId(), leaseId);
     // 202 is an asynchronous revoke (sync=false): accepted. The driver throws on it; the session reports it as a
     // reply with that status.
     if (reply.status() == 204 || reply.status() == 200 || reply.status() == 202) {
@@ -484,9 +478,21 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
   }
 
   /** Revokes a lease we will not hand out; says what happened, for the caller's message. */
+  /**
+   * Asks Vault to revoke {@code leaseId}. The plugin sends its DELETE once: Astra shedding it (429, 502, 503, 504)
+   * fails the revoke. Such a DELETE is safe to repeat, so ask Vault again, as the direct client retries its own DELETE.
+   */
+  private VaultReply revokeInVault(String what, String leaseId) {
+    VaultReply reply = session.write(what, "sys/leases/revoke", Map.of("lease_id", leaseId));
+    for (int attempt = 1; attempt < TRANSIENT_REVOKE_ATTEMPTS && transientAstraStatus(reply); attempt++) {
+      reply = session.write(what, "sys/leases/revoke", Map.of("lease_id", leaseId));
+    }
+    return reply;
+  }
+
   private String revokeQuietly(String leaseId) {
     try {
-      VaultReply reply = session.write("revoking lease", "sys/leases/revoke", Map.of("lease_id", leaseId));
+      VaultReply reply = revokeInVault("revoking lease", leaseId);
       if (reply.ok()) {
         return "its Vault lease " + leaseId + " was revoked";
       }
