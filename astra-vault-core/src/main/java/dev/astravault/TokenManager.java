@@ -20,23 +20,44 @@ import java.util.Optional;
  */
 public interface TokenManager extends AutoCloseable {
 
+  /**
+   * Starts building a manager (direct mode with an in-memory store unless the builder says otherwise).
+   *
+   * @return a new builder
+   */
   static TokenManagerBuilder builder() {
     return new TokenManagerBuilder();
   }
 
   // ---- orgs
 
-  /** Creates or replaces an org; its logical name must be unique among this manager's orgs. */
+  /**
+   * Creates or replaces an org; its logical name must be unique among this manager's orgs.
+   *
+   * @param org the org's id, root token, API URL and logical name
+   * @return the org as stored, without its root token
+   */
   Org writeOrg(OrgConfig org);
 
-  /** An org by id or logical name. */
+  /**
+   * An org by id or logical name.
+   *
+   * @param org the org's id or logical name
+   * @return the org without its root token, or empty when it is not configured
+   */
   Optional<Org> org(String org);
 
+  /**
+   * Every configured org.
+   *
+   * @return the orgs, without their root tokens
+   */
   List<Org> orgs();
 
   /**
    * Deletes an org's config.
    *
+   * @param org the org's id or logical name
    * @throws IllegalStateException if the org still has leases (revoke them first: without its root token they
    *     could never be revoked)
    */
@@ -47,24 +68,62 @@ public interface TokenManager extends AutoCloseable {
   /**
    * Creates a role or updates the fields the spec supplies. A zero TTL means 24h; {@code ttl} is clamped to
    * {@code maxTtl}, with a warning on the result.
+   *
+   * @param spec the org, the role name and the fields to set
+   * @return the role as written, whether it was created, and the warnings of the write
    */
   RoleWriteResult writeRole(RoleSpec spec);
 
+  /**
+   * A role of an org.
+   *
+   * @param org the org's id or logical name
+   * @param name the role's local name
+   * @return the role, or empty when the org has no role of that name
+   */
   Optional<Role> role(String org, String name);
 
+  /**
+   * An org's roles.
+   *
+   * @param org the org's id or logical name
+   * @return the org's roles
+   */
   List<Role> roles(String org);
 
+  /**
+   * Deletes a role of an org.
+   *
+   * @param org the org's id or logical name
+   * @param name the role's local name
+   */
   void deleteRole(String org, String name);
 
-  /** Creates or updates local roles from {@code GET /v2/organizations/roles}; reports name collisions. */
+  /**
+   * Creates or updates local roles from {@code GET /v2/organizations/roles}; reports name collisions.
+   *
+   * @param org the org's id or logical name
+   * @return the roles created, updated and left alone, and the name collisions
+   */
   RoleSyncReport syncRoles(String org);
 
-  /** The Astra role id of a local role name. */
+  /**
+   * The Astra role id of a local role name.
+   *
+   * @param org the org's id or logical name
+   * @param roleName the role's local name
+   * @return the Astra role id the local role maps to
+   * @throws NotFoundException when the org or the role is unknown
+   */
   String resolveRoleId(String org, String roleName);
 
   // ---- tokens
 
-  /** A fluent request bound to this manager: {@code request().org(..).role(..).logicalName(..).issue()}. */
+  /**
+   * A fluent request bound to this manager: {@code request().org(..).role(..).logicalName(..).issue()}.
+   *
+   * @return a request builder whose {@code issue()} calls {@link #issue(TokenRequest)} on this manager
+   */
   default TokenRequest.Builder request() {
     return TokenRequest.boundTo(this::issue);
   }
@@ -72,6 +131,8 @@ public interface TokenManager extends AutoCloseable {
   /**
    * Creates a token in Astra and leases it.
    *
+   * @param request the org, role, logical name and metadata of the token
+   * @return the token with its secret and lease
    * @throws TokenAlreadyExistsException when the UNIQUE-style triple is taken
    * @throws NotFoundException when the org or role is unknown
    * @throws AuditException when fail-closed auditing could not record the issue (the token was revoked)
@@ -83,38 +144,85 @@ public interface TokenManager extends AutoCloseable {
    * or its secret is not readable: a {@linkplain dev.astravault.store.JdbcLeaseStore.Builder#metadataOnly()
    * metadata-only} store forgets secrets on restart, so a token issued before the restart must be revoked and
    * issued again.
+   *
+   * @param clientId the token's Astra client id
+   * @return the token with its secret, or empty (see above)
    */
   Optional<AstraToken> token(String clientId);
 
   /**
    * The live token of a UNIQUE-style triple, with its secret. Audited as a read. Empty in the same cases as
    * {@link #token(String)}.
+   *
+   * @param org the org's id or logical name
+   * @param role the role's local name
+   * @param logicalName the token's logical name
+   * @return the token with its secret, or empty
    */
   Optional<AstraToken> token(String org, String role, String logicalName);
 
-  /** All live tokens, without secrets. */
+  /**
+   * All live tokens, without secrets.
+   *
+   * @return the live tokens of every org
+   */
   List<TokenInfo> tokens();
 
-  /** An org's live tokens, without secrets. */
+  /**
+   * An org's live tokens, without secrets.
+   *
+   * @param org the org's id or logical name
+   * @return the org's live tokens
+   */
   List<TokenInfo> tokens(String org);
 
-  /** Deletes a token by client id: deleted in Astra, its lease ended. */
+  /**
+   * Deletes a token by client id: deleted in Astra, its lease ended.
+   *
+   * @param clientId the token's Astra client id
+   */
   void deleteToken(String clientId);
 
   // ---- leases
 
+  /**
+   * A lease by id.
+   *
+   * @param leaseId the lease id ({@code astra/<org id>/...})
+   * @return the lease, or empty when no lease has that id
+   */
   Optional<Lease> lease(String leaseId);
 
-  /** Leases whose id starts with {@code prefix} ({@code ""} for all). */
+  /**
+   * Leases whose id starts with {@code prefix} ({@code ""} for all).
+   *
+   * @param prefix the start of the lease ids to list, e.g. {@code astra/<org id>}
+   * @return the matching leases
+   */
   List<Lease> leases(String prefix);
 
-  /** Renews for the role's current TTL, capped at {@code issuedAt + maxTtl}. Never calls Astra. */
+  /**
+   * Renews for the role's current TTL, capped at {@code issuedAt + maxTtl}. Never calls Astra.
+   *
+   * @param leaseId the lease to renew
+   * @return the renewed lease and any warning (such as a TTL capped at the max TTL)
+   */
   Renewal renew(String leaseId);
 
-  /** Renews for {@code increment}, capped at {@code issuedAt + maxTtl}. Never calls Astra. */
+  /**
+   * Renews for {@code increment}, capped at {@code issuedAt + maxTtl}. Never calls Astra.
+   *
+   * @param leaseId the lease to renew
+   * @param increment the TTL asked for, from now
+   * @return the renewed lease and any warning (such as a TTL capped at the max TTL)
+   */
   Renewal renew(String leaseId, Duration increment);
 
-  /** Deletes the token in Astra (404 counts as already gone) and ends the lease. Idempotent. */
+  /**
+   * Deletes the token in Astra (404 counts as already gone) and ends the lease. Idempotent.
+   *
+   * @param leaseId the lease to end
+   */
   void revoke(String leaseId);
 
   // ---- managed tokens
@@ -124,19 +232,36 @@ public interface TokenManager extends AutoCloseable {
    * TTL with an overlap, and revoked when the handle (or this manager) is closed. The first token is issued now, so a
    * bad request fails here. With {@link RenewalSettings#defaults()}.
    *
+   * @param request what each token of the handle is issued with
+   * @return the handle, already holding its first token
    * @throws IllegalArgumentException if the settings leave no room in the role's TTLs
    */
   default ManagedToken manage(TokenRequest request) {
     return manage(request, RenewalSettings.defaults());
   }
 
-  /** {@link #manage(TokenRequest)} with explicit renewal settings. */
+  /**
+   * {@link #manage(TokenRequest)} with explicit renewal settings.
+   *
+   * @param request what each token of the handle is issued with
+   * @param settings when the handle renews and rotates, and how it retries
+   * @return the handle, already holding its first token
+   */
   ManagedToken manage(TokenRequest request, RenewalSettings settings);
 
-  /** Revokes every lease past its expiry now (the sweeper does this on its own); returns how many ended. */
+  /**
+   * Revokes every lease past its expiry now (the sweeper does this on its own).
+   *
+   * @return how many leases ended
+   */
   int reapExpired();
 
-  /** {@link #reconcile(String, boolean) Reconciles} without fixing anything: a report only. */
+  /**
+   * {@link #reconcile(String, boolean) Reconciles} without fixing anything: a report only.
+   *
+   * @param org the org's id or logical name
+   * @return what was found
+   */
   default ReconcileReport reconcile(String org) {
     return reconcile(org, false);
   }
@@ -148,6 +273,10 @@ public interface TokenManager extends AutoCloseable {
    * console-made tokens, are only reported), records of vanished tokens are deleted and expired leases revoked.
    * Only fix when this store is the only astra-vault store for the org: another deployment's tokens carry the same
    * tag.
+   *
+   * @param org the org's id or logical name
+   * @param fix whether to fix what is found (see above), or only report it
+   * @return what was found and what was fixed
    */
   ReconcileReport reconcile(String org, boolean fix);
 
