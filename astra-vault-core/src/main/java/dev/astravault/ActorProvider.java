@@ -27,7 +27,7 @@ public interface ActorProvider {
     return () -> base.current().withPrincipal(principal.get());
   }
 
-  /** The OS user, host name and process id, computed once. */
+  /** {@return the OS user, host name and process id, computed once} */
   static ActorProvider system() {
     return SystemActorProvider.INSTANCE;
   }

@@ -23,12 +23,12 @@ public class AstraApiException extends AstraVaultException {
     this.astraMessage = astraMessage;
   }
 
-  /** The HTTP status code Astra answered with. */
+  /** {@return the HTTP status code Astra answered with} */
   public int status() {
     return status;
   }
 
-  /** The {@code ID} of the first entry of Astra's {@code errors} array, when present. */
+  /** {@return the {@code ID} of the first entry of Astra's {@code errors} array, when present} */
   public OptionalInt astraErrorId() {
     return astraErrorId == null ? OptionalInt.empty() : OptionalInt.of(astraErrorId);
   }

@@ -16,7 +16,7 @@ public class AstraRateLimitedException extends AstraApiException {
     this.retryAfter = retryAfter;
   }
 
-  /** What Astra's {@code Retry-After} header asked for, if it sent one. */
+  /** {@return what Astra's {@code Retry-After} header asked for, if it sent one} */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

@@ -52,24 +52,24 @@ public final class EncryptionKey {
     return new EncryptionKey(decoded);
   }
 
-  /** A new random key from {@link SecureRandom}. */
+  /** {@return a new random key from {@link SecureRandom}} */
   public static EncryptionKey generate() {
     byte[] bytes = new byte[LENGTH];
     new SecureRandom().nextBytes(bytes);
     return new EncryptionKey(bytes);
   }
 
-  /** The key's id: 16 hex digits, safe to store and log. */
+  /** {@return the key's id: 16 hex digits, safe to store and log} */
   public String id() {
     return id;
   }
 
-  /** A copy of the raw key bytes. Handle with care. */
+  /** {@return a copy of the raw key bytes. Handle with care} */
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** The key in standard base64, as {@link #fromBase64} reads it. Handle with care. */
+  /** {@return the key in standard base64, as {@link #fromBase64} reads it. Handle with care} */
   public String toBase64() {
     return Base64.getEncoder().encodeToString(bytes);
   }

@@ -88,7 +88,10 @@ public final class LeaseRecord {
     return new Builder();
   }
 
-  /** A copy with {@code version + 1}, to change and pass to {@link LeaseStore#compareAndSet(LeaseRecord, LeaseRecord)}. */
+  /**
+   * {@return a copy with {@code version + 1}, to change and pass to {@link LeaseStore#compareAndSet(LeaseRecord,
+   * LeaseRecord)}}
+   */
   public Builder next() {
     return toBuilder().version(version + 1);
   }
@@ -162,7 +165,9 @@ public final class LeaseRecord {
     return Optional.ofNullable(clientId);
   }
 
-  /** The full token; absent while {@link LeaseState#PENDING}, or when a metadata-only store keeps no secrets. */
+  /**
+   * {@return the full token; absent while {@link LeaseState#PENDING}, or when a metadata-only store keeps no secrets}
+   */
   public Optional<String> token() {
     return Optional.ofNullable(token);
   }
@@ -179,7 +184,7 @@ public final class LeaseRecord {
     return metadata;
   }
 
-  /** The description tag sent to Astra; recovery matches tokens by it. */
+  /** {@return the description tag sent to Astra; recovery matches tokens by it} */
   public String description() {
     return description != null ? description : Descriptions.tag(leaseId, logicalName);
   }
@@ -208,7 +213,7 @@ public final class LeaseRecord {
     return Optional.ofNullable(lastRenewedAt);
   }
 
-  /** The error of the last failed revoke (a message, never a secret). */
+  /** {@return the error of the last failed revoke (a message, never a secret)} */
   public Optional<String> lastError() {
     return Optional.ofNullable(lastError);
   }
@@ -226,7 +231,7 @@ public final class LeaseRecord {
     return Optional.ofNullable(stateChangedAt);
   }
 
-  /** A copy without token and secret: what a metadata-only store keeps. */
+  /** {@return a copy without token and secret: what a metadata-only store keeps} */
   public LeaseRecord withoutSecret() {
     return token == null ? this : toBuilder().token(null).secret(null).build();
   }
@@ -239,7 +244,7 @@ public final class LeaseRecord {
     return new Lease(leaseId, issuedAt, ttl, expiresAt, maxExpiresAt, renewable, lastRenewedAt);
   }
 
-  /** The secret-free view; only for records that are not {@link LeaseState#PENDING}. */
+  /** {@return the secret-free view; only for records that are not {@link LeaseState#PENDING}} */
   public TokenInfo toTokenInfo() {
     if (clientId == null || generatedOn == null) {
       throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state + ")");

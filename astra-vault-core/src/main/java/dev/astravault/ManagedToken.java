@@ -56,7 +56,7 @@ public interface ManagedToken extends Supplier<String>, AutoCloseable {
   /** The current snapshot: the token with its lease, generation and state. Never blocks. */
   TokenSnapshot snapshot();
 
-  /** The lease of the current token. */
+  /** {@return the lease of the current token} */
   default Lease lease() {
     return snapshot().lease();
   }

@@ -20,7 +20,7 @@ public class ManagedTokenStartException extends AstraVaultException {
     this.attempts = attempts;
   }
 
-  /** How many attempts were made. */
+  /** {@return how many attempts were made} */
   public int attempts() {
     return attempts;
   }

@@ -22,7 +22,7 @@ public class NotFoundException extends AstraVaultException {
     return kind;
   }
 
-  /** The identifier the caller gave (never a secret). */
+  /** {@return the identifier the caller gave (never a secret)} */
   public String key() {
     return key;
   }

@@ -32,7 +32,7 @@ public final class RoleSpec {
     return orgId;
   }
 
-  /** The role name, lowercased. */
+  /** {@return the role name, lowercased} */
   public String name() {
     return name;
   }

@@ -37,7 +37,7 @@ public class SecretDecryptionException extends StoreException {
     return reason;
   }
 
-  /** The key id stored with the ciphertext ({@code ""} when malformed). */
+  /** {@return the key id stored with the ciphertext ({@code ""} when malformed)} */
   public String keyId() {
     return keyId;
   }

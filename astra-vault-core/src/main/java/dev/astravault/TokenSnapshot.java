@@ -23,12 +23,12 @@ public final class TokenSnapshot {
     return new TokenSnapshot(token, generation + 1, state);
   }
 
-  /** The full token. Never log it. */
+  /** {@return the full token. Never log it} */
   public String token() {
     return token.token();
   }
 
-  /** The token with its info and secret. */
+  /** {@return the token with its info and secret} */
   public AstraToken astraToken() {
     return token;
   }

@@ -147,22 +147,22 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Events queued and not yet handed to the delegate. */
+  /** {@return events queued and not yet handed to the delegate} */
   public int queued() {
     return queue.size();
   }
 
-  /** Events the delegate recorded. */
+  /** {@return events the delegate recorded} */
   public long recorded() {
     return recorded.get();
   }
 
-  /** Events dropped: queue full, or recorded after close. */
+  /** {@return events dropped: queue full, or recorded after close} */
   public long dropped() {
     return dropped.get();
   }
 
-  /** Events the delegate threw on. */
+  /** {@return events the delegate threw on} */
   public long failed() {
     return failed.get();
   }

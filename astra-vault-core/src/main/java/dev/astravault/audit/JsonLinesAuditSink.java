@@ -83,7 +83,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     return new Builder(path);
   }
 
-  /** The active file. */
+  /** {@return the active file} */
   public Path path() {
     return path;
   }

@@ -23,7 +23,7 @@ public final class Slf4jAuditSink implements AuditSink {
     this.log = log;
   }
 
-  /** The sink behind {@link AuditSink#slf4j()}. */
+  /** {@return the sink behind {@link AuditSink#slf4j()}} */
   public static Slf4jAuditSink create() {
     return DEFAULT;
   }

@@ -109,12 +109,12 @@ public final class JdbcLeaseStore implements LeaseStore {
     return dialect;
   }
 
-  /** The schema version in force (the newest this library knows, after {@code build()}). */
+  /** {@return the schema version in force (the newest this library knows, after {@code build()})} */
   public int schemaVersion() {
     return schemaVersion;
   }
 
-  /** Whether this store keeps no secrets ({@link Builder#metadataOnly()}). */
+  /** {@return whether this store keeps no secrets ({@link Builder#metadataOnly()})} */
   public boolean metadataOnly() {
     return cipher == null;
   }

@@ -17,7 +17,7 @@ public class VaultAccessDeniedException extends AstraVaultException {
     this.path = path;
   }
 
-  /** The Vault path that was refused, e.g. {@code astra/org/token}. */
+  /** {@return the Vault path that was refused, e.g. {@code astra/org/token}} */
   public String path() {
     return path;
   }

@@ -49,7 +49,7 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
       this.token = requireText("token", token);
     }
 
-    /** The Vault token. Never log it. */
+    /** {@return the Vault token. Never log it} */
     public String token() {
       return token;
     }
@@ -80,7 +80,7 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
       return roleId;
     }
 
-    /** The secret id. Never log it. */
+    /** {@return the secret id. Never log it} */
     public String secretId() {
       return secretId;
     }

@@ -62,7 +62,7 @@ public final class VaultConfig {
     return address;
   }
 
-  /** The Astra plugin's mount path, without slashes, e.g. {@code astra}. */
+  /** {@return the Astra plugin's mount path, without slashes, e.g. {@code astra}} */
   public String mount() {
     return mount;
   }
@@ -79,17 +79,17 @@ public final class VaultConfig {
     return auth;
   }
 
-  /** The PEM of the CA(s) that sign Vault's certificate; empty means the JVM's trust store. */
+  /** {@return the PEM of the CA(s) that sign Vault's certificate; empty means the JVM's trust store} */
   public Optional<String> caPem() {
     return Optional.ofNullable(caPem);
   }
 
-  /** The client certificate PEM, for mutual TLS. */
+  /** {@return the client certificate PEM, for mutual TLS} */
   public Optional<String> clientCertPem() {
     return Optional.ofNullable(clientCertPem);
   }
 
-  /** The client key PEM (unencrypted PKCS#8), for mutual TLS. Never log it. */
+  /** {@return the client key PEM (unencrypted PKCS#8), for mutual TLS. Never log it} */
   public Optional<String> clientKeyPem() {
     return Optional.ofNullable(clientKeyPem);
   }
@@ -110,7 +110,7 @@ public final class VaultConfig {
     return verifyTokenOrg;
   }
 
-  /** A builder holding this config's values, to derive a variant (another mount, other credentials). */
+  /** {@return a builder holding this config's values, to derive a variant (another mount, other credentials)} */
   public Builder toBuilder() {
     Builder b = new Builder(address).mount(mount).callerMode(callerMode).auth(auth).openTimeout(openTimeout)
         .readTimeout(readTimeout).verifyTokenOrg(verifyTokenOrg);

@@ -29,7 +29,7 @@ public final class ManualScheduler implements Scheduler {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The clock this scheduler reads and, in {@link #advance}, moves. */
+  /** {@return the clock this scheduler reads and, in {@link #advance}, moves} */
   public MutableClock clock() {
     return clock;
   }
@@ -91,7 +91,7 @@ public final class ManualScheduler implements Scheduler {
     return ran + runDue();
   }
 
-  /** How many tasks are scheduled and neither run nor cancelled. */
+  /** {@return how many tasks are scheduled and neither run nor cancelled} */
   public int pendingCount() {
     lock.lock();
     try {
@@ -101,7 +101,7 @@ public final class ManualScheduler implements Scheduler {
     }
   }
 
-  /** When the earliest pending task is due, if any. */
+  /** {@return when the earliest pending task is due, if any} */
   public Optional<Instant> nextDueAt() {
     lock.lock();
     try {

@@ -26,7 +26,9 @@ public final class MutableClock extends Clock {
     return new MutableClock(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
   }
 
-  /** A UTC clock standing at the current system time (useful when a fake server must accept "recent" instants). */
+  /**
+   * {@return a UTC clock standing at the current system time (useful when a fake server must accept "recent" instants)}
+   */
   public static MutableClock ofNow() {
     return at(Instant.now());
   }

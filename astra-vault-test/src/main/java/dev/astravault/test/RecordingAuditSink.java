@@ -43,7 +43,7 @@ public final class RecordingAuditSink implements AuditSink {
     events.add(event);
   }
 
-  /** Every recorded event, oldest first (a snapshot). */
+  /** {@return every recorded event, oldest first (a snapshot)} */
   public List<AuditEvent> events() {
     return List.copyOf(events);
   }
@@ -53,7 +53,7 @@ public final class RecordingAuditSink implements AuditSink {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
-  /** The recorded events, oldest first, and forgets them. */
+  /** {@return the recorded events, oldest first, and forgets them} */
   public synchronized List<AuditEvent> take() {
     List<AuditEvent> out = new ArrayList<>(events);
     events.subList(0, out.size()).clear();
@@ -80,7 +80,7 @@ public final class RecordingAuditSink implements AuditSink {
     return failWhen(e -> false);
   }
 
-  /** How many events this sink refused (threw for). */
+  /** {@return how many events this sink refused (threw for)} */
   public int refused() {
     return refused.get();
   }
