@@ -10,17 +10,35 @@ import java.util.Objects;
  */
 public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, VaultAuth.Kubernetes {
 
-  /** A fixed Vault token. When it expires there is no way to log in again: prefer AppRole or Kubernetes. */
+  /**
+   * A fixed Vault token. When it expires there is no way to log in again: prefer AppRole or Kubernetes.
+   *
+   * @param token the Vault token
+   * @return the login method
+   */
   static VaultAuth token(String token) {
     return new Token(token);
   }
 
-  /** AppRole at the default mount {@code approle}. */
+  /**
+   * AppRole at the default mount {@code approle}.
+   *
+   * @param roleId the role id
+   * @param secretId the secret id
+   * @return the login method
+   */
   static VaultAuth appRole(String roleId, String secretId) {
     return appRole("approle", roleId, secretId);
   }
 
-  /** AppRole mounted at {@code auth/<mount>}. */
+  /**
+   * AppRole mounted at {@code auth/<mount>}.
+   *
+   * @param mount the auth mount
+   * @param roleId the role id
+   * @param secretId the secret id
+   * @return the login method
+   */
   static VaultAuth appRole(String mount, String roleId, String secretId) {
     return new AppRole(mount, roleId, secretId);
   }
@@ -28,6 +46,10 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
   /**
    * Kubernetes at the default mount {@code kubernetes}; the service-account JWT is read from {@code jwtFile} at every
    * login, so a rotated token is picked up.
+   *
+   * @param role the Vault role
+   * @param jwtFile the service-account token file, e.g. {@link #SERVICE_ACCOUNT_TOKEN}
+   * @return the login method
    */
   static VaultAuth kubernetes(String role, Path jwtFile) {
     return kubernetes("kubernetes", role, jwtFile);
@@ -36,7 +58,14 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
   /** The standard projected service-account token path of a pod. */
   Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
-  /** Kubernetes mounted at {@code auth/<mount>}. */
+  /**
+   * Kubernetes mounted at {@code auth/<mount>}.
+   *
+   * @param mount the auth mount
+   * @param role the Vault role
+   * @param jwtFile the service-account token file
+   * @return the login method
+   */
   static VaultAuth kubernetes(String mount, String role, Path jwtFile) {
     return new Kubernetes(mount, role, jwtFile);
   }
@@ -72,10 +101,12 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
       this.secretId = requireText("secretId", secretId);
     }
 
+    /** {@return the auth mount, e.g. {@code approle}} */
     public String mount() {
       return mount;
     }
 
+    /** {@return the AppRole role id} */
     public String roleId() {
       return roleId;
     }
@@ -103,14 +134,17 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
       this.jwtFile = Objects.requireNonNull(jwtFile, "jwtFile");
     }
 
+    /** {@return the auth mount, e.g. {@code kubernetes}} */
     public String mount() {
       return mount;
     }
 
+    /** {@return the Vault role} */
     public String role() {
       return role;
     }
 
+    /** {@return the service-account token file, read at every login} */
     public Path jwtFile() {
       return jwtFile;
     }
