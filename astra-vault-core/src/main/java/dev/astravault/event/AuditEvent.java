@@ -19,13 +19,26 @@ public sealed interface AuditEvent permits OrgConfigWritten, OrgConfigDeleted, R
     RolesSynced, TokenIssued, TokenRead, TokensListed, LeaseLookedUp, LeaseRenewed, LeaseRevoked, TokenDeleted,
     ReconcileFinding, FailureEvent {
 
+  /**
+   * {@return when the operation happened, by the manager's clock}
+   */
   Instant time();
 
+  /**
+   * {@return who performed the operation}
+   */
   Actor actor();
 
-  /** A stable, dotted name such as {@code token.issued}. */
+  /**
+   * A stable, dotted name such as {@code token.issued}.
+   *
+   * @return the event type
+   */
   String type();
 
+  /**
+   * {@return whether the operation succeeded}
+   */
   default Outcome outcome() {
     return Outcome.SUCCESS;
   }
@@ -65,6 +78,9 @@ public sealed interface AuditEvent permits OrgConfigWritten, OrgConfigDeleted, R
     return tokenRef().flatMap(t -> Optional.ofNullable(t.clientId()));
   }
 
+  /**
+   * {@return the lease id of the token this event is about}
+   */
   default Optional<String> leaseId() {
     return tokenRef().map(TokenRef::leaseId);
   }
@@ -74,13 +90,20 @@ public sealed interface AuditEvent permits OrgConfigWritten, OrgConfigDeleted, R
     return tokenRef().map(TokenRef::metadata).orElse(Map.of());
   }
 
-  /** Lowercase hex HMAC-SHA256 of the token under the audit key; match it with {@code AuditHmac}. */
+  /**
+   * Lowercase hex HMAC-SHA256 of the token under the audit key; match it with {@code AuditHmac}.
+   *
+   * @return the token's HMAC, when the event is about a token
+   */
   default Optional<String> tokenHmac() {
     return tokenRef().flatMap(t -> Optional.ofNullable(t.tokenHmac()));
   }
 
   /** Whether the operation succeeded. */
   enum Outcome {
-    SUCCESS, FAILURE
+    /** The operation did what was asked. */
+    SUCCESS,
+    /** The operation failed; {@link #errorType()} and {@link #errorMessage()} say why. */
+    FAILURE
   }
 }
