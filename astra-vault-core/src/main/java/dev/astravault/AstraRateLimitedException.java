@@ -8,8 +8,17 @@ import org.jspecify.annotations.Nullable;
 public class AstraRateLimitedException extends AstraApiException {
   private static final long serialVersionUID = 1L;
 
+  /** The {@code Retry-After} Astra sent, or null. */
   private final @Nullable Duration retryAfter;
 
+  /**
+   * A 429 answer.
+   *
+   * @param message the detail message (never a secret)
+   * @param retryAfter the {@code Retry-After} Astra sent, or null
+   * @param astraErrorId the first {@code errors[].ID}, or null
+   * @param astraMessage Astra's message, or null
+   */
   public AstraRateLimitedException(String message, @Nullable Duration retryAfter, @Nullable Integer astraErrorId,
       @Nullable String astraMessage) {
     super(message, 429, astraErrorId, astraMessage);
