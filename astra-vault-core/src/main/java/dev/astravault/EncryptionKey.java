@@ -31,7 +31,12 @@ public final class EncryptionKey {
     this.id = fingerprint(this.bytes);
   }
 
-  /** A key from its 32 raw bytes (copied). */
+  /**
+   * A key from its 32 raw bytes (copied).
+   *
+   * @param bytes exactly 32 bytes
+   * @return the key
+   */
   public static EncryptionKey of(byte[] bytes) {
     return new EncryptionKey(Objects.requireNonNull(bytes, "bytes"));
   }
@@ -40,6 +45,9 @@ public final class EncryptionKey {
    * A key from standard base64 (surrounding whitespace ignored).
    *
    * @throws IllegalArgumentException if it is not base64 of exactly 32 bytes (the message never echoes the input)
+   *
+   * @param base64 the key in standard base64
+   * @return the key
    */
   public static EncryptionKey fromBase64(String base64) {
     Objects.requireNonNull(base64, "base64");

@@ -20,6 +20,9 @@ public record TokenInfo(String clientId, String orgId, String roleName, @Nullabl
     Objects.requireNonNull(lease, "lease");
   }
 
+  /**
+   * {@return the token's logical name, empty for a token issued without one}
+   */
   public Optional<String> logicalName() {
     return Optional.ofNullable(logicalNameOrNull);
   }

@@ -30,10 +30,16 @@ public final class AuditLogVerifier {
 
   /** The outcome of a verification. */
   public record Result(long lines, long headSeq, String headHash, @Nullable BadLine badLine) {
+    /**
+     * {@return whether the whole chain verified}
+     */
     public boolean valid() {
       return badLine == null;
     }
 
+    /**
+     * {@return the first line that breaks the chain, if any}
+     */
     public Optional<BadLine> firstBadLine() {
       return Optional.ofNullable(badLine);
     }
@@ -47,7 +53,12 @@ public final class AuditLogVerifier {
     }
   }
 
-  /** Verifies {@code activeFile} and its rotated files ({@code activeFile.1}, {@code .2}, ...), oldest first. */
+  /**
+   * Verifies {@code activeFile} and its rotated files ({@code activeFile.1}, {@code .2}, ...), oldest first.
+   *
+   * @param activeFile the log file being written
+   * @return the outcome
+   */
   public static Result verify(Path activeFile) {
     List<Path> files = new ArrayList<>(JsonLinesAuditSink.rotatedFiles(activeFile));
     if (Files.exists(activeFile)) {
@@ -56,7 +67,13 @@ public final class AuditLogVerifier {
     return verify(files);
   }
 
-  /** Like {@link #verify(Path)}, and also requires the chain to end at {@code expectedHeadHash}. */
+  /**
+   * Like {@link #verify(Path)}, and also requires the chain to end at {@code expectedHeadHash}.
+   *
+   * @param activeFile the log file being written
+   * @param expectedHeadHash the hash the last line must have, kept elsewhere
+   * @return the outcome
+   */
   public static Result verify(Path activeFile, String expectedHeadHash) {
     Objects.requireNonNull(expectedHeadHash, "expectedHeadHash");
     Result result = verify(activeFile);
@@ -68,7 +85,12 @@ public final class AuditLogVerifier {
         + "lines were removed from the end"));
   }
 
-  /** Verifies the given files as one chain, in order. */
+  /**
+   * Verifies the given files as one chain, in order.
+   *
+   * @param files the files, oldest first
+   * @return the outcome
+   */
   public static Result verify(List<Path> files) {
     long expectedSeq = 1;
     String expectedPrev = HashChain.GENESIS;

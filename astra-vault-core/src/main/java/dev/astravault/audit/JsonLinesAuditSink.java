@@ -79,6 +79,12 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     }
   }
 
+  /**
+   * A sink appending to {@code path}, rotated to {@code path.1}, {@code .2}, ...
+   *
+   * @param path the active log file
+   * @return a builder
+   */
   public static Builder builder(Path path) {
     return new Builder(path);
   }
@@ -254,13 +260,23 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       this.path = Objects.requireNonNull(path, "path");
     }
 
-    /** Default: {@code FsyncPolicy.atMostEvery(1s)}. */
+    /**
+     * Default: {@code FsyncPolicy.atMostEvery(1s)}.
+     *
+     * @param policy when to force the file to disk
+     * @return this builder
+     */
     public Builder fsync(FsyncPolicy policy) {
       this.fsync = Objects.requireNonNull(policy, "fsync");
       return this;
     }
 
-    /** Rotate before a line would take the file past this many bytes; default 64 MiB. */
+    /**
+     * Rotate before a line would take the file past this many bytes; default 64 MiB.
+     *
+     * @param bytes the largest file size
+     * @return this builder
+     */
     public Builder maxFileSize(long bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("maxFileSize must be at least 1024 bytes, was " + bytes);
@@ -269,7 +285,11 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       return this;
     }
 
-    /** Opens (or continues) the file. */
+    /**
+     * Opens (or continues) the file.
+     *
+     * @return the sink
+     */
     public JsonLinesAuditSink build() {
       try {
         return new JsonLinesAuditSink(this);

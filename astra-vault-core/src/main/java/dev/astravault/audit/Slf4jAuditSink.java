@@ -28,7 +28,12 @@ public final class Slf4jAuditSink implements AuditSink {
     return DEFAULT;
   }
 
-  /** A sink writing to the named logger. */
+  /**
+   * A sink writing to the named logger.
+   *
+   * @param loggerName the logger's name
+   * @return the sink
+   */
   public static Slf4jAuditSink create(String loggerName) {
     return new Slf4jAuditSink(LoggerFactory.getLogger(Objects.requireNonNull(loggerName, "loggerName")));
   }
