@@ -24,7 +24,11 @@ public final class ManualScheduler implements Scheduler {
   private final PriorityQueue<Entry> queue = new PriorityQueue<>();
   private long sequence;
 
-  /** A scheduler that reads due times from {@code clock}. */
+  /**
+   * A scheduler that reads due times from {@code clock}.
+   *
+   * @param clock the clock tests move
+   */
   public ManualScheduler(MutableClock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -70,6 +74,7 @@ public final class ManualScheduler implements Scheduler {
    * Moves the clock forward by {@code amount}, stopping at each due instant on the way to run what is due then,
    * so that a task that reschedules itself runs once per period.
    *
+   * @param amount how far to move the clock
    * @return how many tasks ran
    */
   public int advance(Duration amount) {

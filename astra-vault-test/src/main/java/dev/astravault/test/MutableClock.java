@@ -21,7 +21,12 @@ public final class MutableClock extends Clock {
     this.zone = zone;
   }
 
-  /** A UTC clock standing at {@code start}. */
+  /**
+   * A UTC clock standing at {@code start}.
+   *
+   * @param start the first instant
+   * @return the clock
+   */
   public static MutableClock at(Instant start) {
     return new MutableClock(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
   }
@@ -33,7 +38,11 @@ public final class MutableClock extends Clock {
     return at(Instant.now());
   }
 
-  /** Moves the clock to {@code instant}; going backwards is allowed, to simulate clock skew. */
+  /**
+   * Moves the clock to {@code instant}; going backwards is allowed, to simulate clock skew.
+   *
+   * @param instant the new instant
+   */
   public void set(Instant instant) {
     now.set(Objects.requireNonNull(instant, "instant"));
   }
@@ -41,6 +50,7 @@ public final class MutableClock extends Clock {
   /**
    * Moves the clock forward by {@code amount}.
    *
+   * @param amount how far to move, not negative
    * @return the new instant
    * @throws IllegalArgumentException if {@code amount} is negative (use {@link #set} to go back)
    */
