@@ -16,15 +16,26 @@ public record Actor(String user, String host, String process, @Nullable String a
     Objects.requireNonNull(process, "process");
   }
 
+  /**
+   * {@return the application's name, when the environment knows it}
+   */
   public Optional<String> applicationName() {
     return Optional.ofNullable(application);
   }
 
+  /**
+   * {@return the authenticated principal the call is made for, when there is one}
+   */
   public Optional<String> principalName() {
     return Optional.ofNullable(principal);
   }
 
-  /** A copy naming the principal on whose behalf the call is made. */
+  /**
+   * A copy naming the principal on whose behalf the call is made.
+   *
+   * @param principal the principal's name, or null for none
+   * @return the copy
+   */
   public Actor withPrincipal(@Nullable String principal) {
     return new Actor(user, host, process, application, principal);
   }

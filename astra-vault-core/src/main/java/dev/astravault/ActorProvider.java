@@ -15,11 +15,19 @@ import org.jspecify.annotations.Nullable;
  */
 @FunctionalInterface
 public interface ActorProvider {
+  /**
+   * The actor of the calling thread's operation; called for every audit event, so it must be cheap.
+   *
+   * @return the actor
+   */
   Actor current();
 
   /**
    * This provider, with the principal on whose behalf the current call is made taken from {@code principal}
    * (called on every event; returns null when there is none, e.g. on a background thread).
+   *
+   * @param principal supplies the current principal, or null
+   * @return the composed provider
    */
   default ActorProvider withPrincipal(Supplier<@Nullable String> principal) {
     Objects.requireNonNull(principal, "principal");
@@ -27,12 +35,17 @@ public interface ActorProvider {
     return () -> base.current().withPrincipal(principal.get());
   }
 
-  /** The OS user, host name and process id, computed once. */
+  /** {@return a provider of the OS user, host name and process id, computed once} */
   static ActorProvider system() {
     return SystemActorProvider.INSTANCE;
   }
 
-  /** Like {@link #system()}, naming the application. */
+  /**
+   * Like {@link #system()}, naming the application.
+   *
+   * @param applicationName the application name events carry
+   * @return the provider
+   */
   static ActorProvider system(String applicationName) {
     Objects.requireNonNull(applicationName, "applicationName");
     Actor base = SystemActorProvider.INSTANCE.current();

@@ -11,10 +11,21 @@ import org.jspecify.annotations.Nullable;
 public class AstraApiException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status. */
   private final int status;
+  /** Astra's error id, or null. */
   private final @Nullable Integer astraErrorId;
+  /** Astra's message, or null. */
   private final @Nullable String astraMessage;
 
+  /**
+   * An error answer of the DevOps API.
+   *
+   * @param message the detail message (never a secret)
+   * @param status the HTTP status
+   * @param astraErrorId the first {@code errors[].ID}, or null
+   * @param astraMessage Astra's message, or null
+   */
   public AstraApiException(String message, int status, @Nullable Integer astraErrorId,
       @Nullable String astraMessage) {
     super(message);
@@ -23,17 +34,19 @@ public class AstraApiException extends AstraVaultException {
     this.astraMessage = dev.astravault.internal.Redaction.scrub(astraMessage);
   }
 
-  /** The HTTP status code Astra answered with. */
+  /** {@return the HTTP status code Astra answered with} */
   public int status() {
     return status;
   }
 
-  /** The {@code ID} of the first entry of Astra's {@code errors} array, when present. */
+  /** {@return the {@code ID} of the first entry of Astra's {@code errors} array, when present} */
   public OptionalInt astraErrorId() {
     return astraErrorId == null ? OptionalInt.empty() : OptionalInt.of(astraErrorId);
   }
 
   /** Astra's own message (may contain placeholders such as {@code %s}), with anything token-shaped masked. */
+   *
+   * @return Astra's message, or null when it sent none
   public @Nullable String astraMessage() {
     return astraMessage;
   }

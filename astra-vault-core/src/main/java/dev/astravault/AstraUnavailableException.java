@@ -9,6 +9,12 @@ import org.jspecify.annotations.Nullable;
 public class AstraUnavailableException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Astra (or Vault) could not be reached or did not answer in time.
+   *
+   * @param message the detail message (never a secret)
+   * @param cause the I/O failure, or null
+   */
   public AstraUnavailableException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }

@@ -13,10 +13,21 @@ import org.jspecify.annotations.Nullable;
 public class AstraVaultException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with a message.
+   *
+   * @param message the detail message (never a secret)
+   */
   public AstraVaultException(String message) {
     super(Redaction.scrub(message));
   }
 
+  /**
+   * An exception with a message and a cause.
+   *
+   * @param message the detail message (never a secret)
+   * @param cause the underlying failure, or null
+   */
   public AstraVaultException(String message, @Nullable Throwable cause) {
     super(Redaction.scrub(message), Redaction.cause(cause));
   }

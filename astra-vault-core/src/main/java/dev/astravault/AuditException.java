@@ -9,6 +9,12 @@ import org.jspecify.annotations.Nullable;
 public class AuditException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * No sink recorded the issue.
+   *
+   * @param message the detail message (never a secret)
+   * @param cause the sinks' failure, or null
+   */
   public AuditException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }

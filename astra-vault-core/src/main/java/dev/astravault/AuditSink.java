@@ -24,25 +24,47 @@ import java.util.List;
 @FunctionalInterface
 public interface AuditSink {
 
-  /** Records the event; throwing means "not recorded". */
+  /**
+   * Records the event; throwing means "not recorded".
+   *
+   * @param event the event
+   */
   void record(AuditEvent event);
 
-  /** Writes each event as one structured SLF4J line (key-value pairs) on the logger {@code dev.astravault.audit}. */
+  /**
+   * Writes each event as one structured SLF4J line (key-value pairs) on the logger {@code dev.astravault.audit}.
+   *
+   * @return the sink
+   */
   static AuditSink slf4j() {
     return Slf4jAuditSink.create();
   }
 
-  /** Records on every sink; throws only when none of them recorded the event. */
+  /**
+   * Records on every sink; throws only when none of them recorded the event.
+   *
+   * @param sinks the sinks, in order
+   * @return the composite sink
+   */
   static AuditSink composite(AuditSink... sinks) {
     return CompositeAuditSink.of(List.of(sinks));
   }
 
-  /** {@code delegate} behind a bounded queue (8192 events) drained by one daemon thread; see {@link AsyncAuditSink}. */
+  /**
+   * {@code delegate} behind a bounded queue (8192 events) drained by one daemon thread; see {@link AsyncAuditSink}.
+   *
+   * @param delegate the sink that records
+   * @return the asynchronous sink; close it to drain and stop its thread
+   */
   static AsyncAuditSink async(AuditSink delegate) {
     return AsyncAuditSink.builder(delegate).build();
   }
 
-  /** Discards events. */
+  /**
+   * Discards events.
+   *
+   * @return the sink
+   */
   static AuditSink noop() {
     return event -> {};
   }

@@ -31,7 +31,12 @@ public final class EncryptionKey {
     this.id = fingerprint(this.bytes);
   }
 
-  /** A key from its 32 raw bytes (copied). */
+  /**
+   * A key from its 32 raw bytes (copied).
+   *
+   * @param bytes exactly 32 bytes
+   * @return the key
+   */
   public static EncryptionKey of(byte[] bytes) {
     return new EncryptionKey(Objects.requireNonNull(bytes, "bytes"));
   }
@@ -40,6 +45,9 @@ public final class EncryptionKey {
    * A key from standard base64 (surrounding whitespace ignored).
    *
    * @throws IllegalArgumentException if it is not base64 of exactly 32 bytes (the message never echoes the input)
+   *
+   * @param base64 the key in standard base64
+   * @return the key
    */
   public static EncryptionKey fromBase64(String base64) {
     Objects.requireNonNull(base64, "base64");
@@ -52,24 +60,24 @@ public final class EncryptionKey {
     return new EncryptionKey(decoded);
   }
 
-  /** A new random key from {@link SecureRandom}. */
+  /** {@return a new random key from {@link SecureRandom}} */
   public static EncryptionKey generate() {
     byte[] bytes = new byte[LENGTH];
     new SecureRandom().nextBytes(bytes);
     return new EncryptionKey(bytes);
   }
 
-  /** The key's id: 16 hex digits, safe to store and log. */
+  /** {@return the key's id: 16 hex digits, safe to store and log} */
   public String id() {
     return id;
   }
 
-  /** A copy of the raw key bytes. Handle with care. */
+  /** {@return a copy of the raw key bytes. Handle with care} */
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** The key in standard base64, as {@link #fromBase64} reads it. Handle with care. */
+  /** {@return the key in standard base64, as {@link #fromBase64} reads it. Handle with care} */
   public String toBase64() {
     return Base64.getEncoder().encodeToString(bytes);
   }

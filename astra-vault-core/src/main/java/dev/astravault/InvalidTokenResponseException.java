@@ -9,6 +9,11 @@ package dev.astravault;
 public class InvalidTokenResponseException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An invalid token creation result.
+   *
+   * @param message the detail message (never a secret)
+   */
   public InvalidTokenResponseException(String message) {
     super(message);
   }

@@ -20,13 +20,28 @@ import java.util.Optional;
  */
 public interface KeyProvider {
 
-  /** The key that encrypts new ciphertexts. */
+  /**
+   * The key that encrypts new ciphertexts.
+   *
+   * @return the current key
+   */
   EncryptionKey currentKey();
 
-  /** The key with {@code keyId} (the current one or an older one), or empty if this provider does not hold it. */
+  /**
+   * The key with {@code keyId} (the current one or an older one), or empty if this provider does not hold it.
+   *
+   * @param keyId the id stored with a ciphertext
+   * @return the key, or empty
+   */
   Optional<EncryptionKey> key(String keyId);
 
-  /** A fixed set of keys: {@code current} encrypts; {@code previous} only decrypt, until rotated away. */
+  /**
+   * A fixed set of keys: {@code current} encrypts; {@code previous} only decrypt, until rotated away.
+   *
+   * @param current the key that encrypts
+   * @param previous older keys that still decrypt
+   * @return the provider
+   */
   static KeyProvider of(EncryptionKey current, EncryptionKey... previous) {
     return KeyProviders.of(current, List.of(previous));
   }
@@ -37,12 +52,19 @@ public interface KeyProvider {
    *
    * @throws IllegalStateException if the variable is unset or blank
    * @throws IllegalArgumentException if a key is not base64 of 32 bytes (the message never contains the value)
+   *
+   * @return the provider
    */
   static KeyProvider fromEnv() {
     return fromEnv("ASTRA_VAULT_KEY");
   }
 
-  /** Like {@link #fromEnv()}, from another variable. */
+  /**
+   * Like {@link #fromEnv()}, from another variable.
+   *
+   * @param variable the environment variable to read
+   * @return the provider
+   */
   static KeyProvider fromEnv(String variable) {
     return KeyProviders.parse("environment variable " + variable, System.getenv(variable));
   }
@@ -53,6 +75,9 @@ public interface KeyProvider {
    *
    * @throws StoreException if the file cannot be read
    * @throws IllegalArgumentException if it holds no key or a malformed one
+   *
+   * @param file the key file
+   * @return the provider
    */
   static KeyProvider fromFile(Path file) {
     return KeyProviders.fromFile(file);

@@ -84,15 +84,20 @@ public final class LeaseRecord {
     }
   }
 
+  /** {@return an empty builder; {@link Builder#build()} checks the required fields} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A copy with {@code version + 1}, to change and pass to {@link LeaseStore#compareAndSet(LeaseRecord, LeaseRecord)}. */
+  /**
+   * {@return a copy with {@code version + 1}, to change and pass to {@link LeaseStore#compareAndSet(LeaseRecord,
+   * LeaseRecord)}}
+   */
   public Builder next() {
     return toBuilder().version(version + 1);
   }
 
+  /** {@return a builder holding this record's values, version included} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.leaseId = leaseId;
@@ -122,26 +127,32 @@ public final class LeaseRecord {
     return b;
   }
 
+  /** {@return the lease id} */
   public String leaseId() {
     return leaseId;
   }
 
+  /** {@return the id of the org the token belongs to} */
   public String orgId() {
     return orgId;
   }
 
+  /** {@return the local role name} */
   public String roleName() {
     return roleName;
   }
 
+  /** {@return the Astra role id the token was created with} */
   public String roleId() {
     return roleId;
   }
 
+  /** {@return the logical name (UNIQUE-style records)} */
   public Optional<String> logicalName() {
     return Optional.ofNullable(logicalName);
   }
 
+  /** {@return how the token was issued} */
   public IssueStyle style() {
     return style;
   }
@@ -149,70 +160,86 @@ public final class LeaseRecord {
   /**
    * True for the successor of a rotating UNIQUE-style token: the triple allows one primary and one successor record,
    * so a rotation can overlap the old token with the new one without breaking uniqueness.
+   *
+   * @return whether this is a successor record
    */
   public boolean successor() {
     return successor;
   }
 
+  /** {@return where the record is in its life} */
   public LeaseState state() {
     return state;
   }
 
+  /** {@return the token's Astra client id, once Astra created it} */
   public Optional<String> clientId() {
     return Optional.ofNullable(clientId);
   }
 
-  /** The full token; absent while {@link LeaseState#PENDING}, or when a metadata-only store keeps no secrets. */
+  /**
+   * {@return the full token; absent while {@link LeaseState#PENDING}, or when a metadata-only store keeps no secrets}
+   */
   public Optional<String> token() {
     return Optional.ofNullable(token);
   }
 
+  /** {@return the token's client secret; absent like the token} */
   public Optional<String> secret() {
     return Optional.ofNullable(secret);
   }
 
+  /** {@return when Astra generated the token} */
   public Optional<Instant> generatedOn() {
     return Optional.ofNullable(generatedOn);
   }
 
+  /** {@return the metadata the token was issued with} */
   public Map<String, String> metadata() {
     return metadata;
   }
 
-  /** The description tag sent to Astra; recovery matches tokens by it. */
+  /** {@return the description tag sent to Astra; recovery matches tokens by it} */
   public String description() {
     return description != null ? description : Descriptions.tag(leaseId, logicalName);
   }
 
+  /** {@return when the lease began} */
   public Instant issuedAt() {
     return issuedAt;
   }
 
+  /** {@return the TTL granted on issue or the last renewal} */
   public Duration ttl() {
     return ttl;
   }
 
+  /** {@return when the lease expires} */
   public Instant expiresAt() {
     return expiresAt;
   }
 
+  /** {@return when the lease can no longer be renewed ({@code issuedAt + maxTtl})} */
   public Instant maxExpiresAt() {
     return maxExpiresAt;
   }
 
+  /** {@return whether the lease can be renewed} */
   public boolean renewable() {
     return renewable;
   }
 
+  /** {@return when the lease was last renewed} */
   public Optional<Instant> lastRenewedAt() {
     return Optional.ofNullable(lastRenewedAt);
   }
 
-  /** The error of the last failed revoke (a message, never a secret). */
+  /** {@return the error of the last failed revoke (a message, never a secret)} */
   public Optional<String> lastError() {
     return Optional.ofNullable(lastError);
   }
 
+  /** {@return how many revokes failed so far} */
   public int revokeAttempts() {
     return revokeAttempts;
   }
@@ -221,30 +248,39 @@ public final class LeaseRecord {
    * When the record last entered a REVOKING or REVOKE_FAILED state (or a recovery claim of a PENDING record); absent
    * otherwise. Recovery reclaims a REVOKING record whose claim is older than a bound (its manager crashed) and
    * retries a REVOKE_FAILED one after a back-off counted from this instant.
+   *
+   * @return when the record entered its claimed or failed state, or empty
    */
   public Optional<Instant> stateChangedAt() {
     return Optional.ofNullable(stateChangedAt);
   }
 
-  /** A copy without token and secret: what a metadata-only store keeps. */
+  /** {@return a copy without token and secret: what a metadata-only store keeps} */
   public LeaseRecord withoutSecret() {
     return token == null ? this : toBuilder().token(null).secret(null).build();
   }
 
+  /** {@return the compare-and-set version (1 on insert)} */
   public long version() {
     return version;
   }
 
+  /** {@return the lease part of the record, in absolute time} */
   public Lease lease() {
     return new Lease(leaseId, issuedAt, ttl, expiresAt, maxExpiresAt, renewable, lastRenewedAt);
   }
 
-  /** Live means one thing everywhere: {@link LeaseState#ACTIVE} and {@code now} is before the expiry. */
+  /**
+   * Live means one thing everywhere: {@link LeaseState#ACTIVE} and {@code now} is before the expiry.
+   *
+   * @param now the instant to judge at
+   * @return whether the lease is live at {@code now}
+   */
   public boolean isLive(Instant now) {
     return state == LeaseState.ACTIVE && now.isBefore(expiresAt);
   }
 
-  /** The secret-free view; only for records that are not {@link LeaseState#PENDING}. */
+  /** {@return the secret-free view; only for records that are not {@link LeaseState#PENDING}} */
   public TokenInfo toTokenInfo() {
     if (clientId == null || generatedOn == null) {
       throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state + ")");
@@ -301,31 +337,181 @@ public final class LeaseRecord {
 
     private Builder() {}
 
+    /**
+     * Sets the lease id.
+     *
+     * @param v the lease id
+     * @return this builder
+     */
     public Builder leaseId(String v) { this.leaseId = v; return this; }
+    /**
+     * Sets the id of the org the token belongs to.
+     *
+     * @param v the id of the org the token belongs to
+     * @return this builder
+     */
     public Builder orgId(String v) { this.orgId = v; return this; }
+    /**
+     * Sets the local role name.
+     *
+     * @param v the local role name
+     * @return this builder
+     */
     public Builder roleName(String v) { this.roleName = v; return this; }
+    /**
+     * Sets the Astra role id the token was created with.
+     *
+     * @param v the Astra role id the token was created with
+     * @return this builder
+     */
     public Builder roleId(String v) { this.roleId = v; return this; }
+    /**
+     * Sets the logical name (UNIQUE-style records).
+     *
+     * @param v the logical name (UNIQUE-style records)
+     * @return this builder
+     */
     public Builder logicalName(@Nullable String v) { this.logicalName = v; return this; }
+    /**
+     * Sets how the token was issued.
+     *
+     * @param v how the token was issued
+     * @return this builder
+     */
     public Builder style(IssueStyle v) { this.style = v; return this; }
+    /**
+     * Sets whether this is the successor record of a rotating token.
+     *
+     * @param v whether this is the successor record of a rotating token
+     * @return this builder
+     */
     public Builder successor(boolean v) { this.successor = v; return this; }
+    /**
+     * Sets where the record is in its life.
+     *
+     * @param v where the record is in its life
+     * @return this builder
+     */
     public Builder state(LeaseState v) { this.state = v; return this; }
+    /**
+     * Sets the token's Astra client id, once Astra created it.
+     *
+     * @param v the token's Astra client id, once Astra created it
+     * @return this builder
+     */
     public Builder clientId(@Nullable String v) { this.clientId = v; return this; }
+    /**
+     * Sets the full token.
+     *
+     * @param v the full token
+     * @return this builder
+     */
     public Builder token(@Nullable String v) { this.token = v; return this; }
+    /**
+     * Sets the token's client secret; absent like the token.
+     *
+     * @param v the token's client secret; absent like the token
+     * @return this builder
+     */
     public Builder secret(@Nullable String v) { this.secret = v; return this; }
+    /**
+     * Sets when Astra generated the token.
+     *
+     * @param v when Astra generated the token
+     * @return this builder
+     */
     public Builder generatedOn(@Nullable Instant v) { this.generatedOn = v; return this; }
+    /**
+     * Sets the metadata the token was issued with.
+     *
+     * @param v the metadata the token was issued with
+     * @return this builder
+     */
     public Builder metadata(Map<String, String> v) { this.metadata = v; return this; }
+    /**
+     * Sets the description tag sent to Astra.
+     *
+     * @param v the description tag sent to Astra
+     * @return this builder
+     */
     public Builder description(String v) { this.description = v; return this; }
+    /**
+     * Sets when the lease began.
+     *
+     * @param v when the lease began
+     * @return this builder
+     */
     public Builder issuedAt(Instant v) { this.issuedAt = v; return this; }
+    /**
+     * Sets the TTL granted on issue or the last renewal.
+     *
+     * @param v the TTL granted on issue or the last renewal
+     * @return this builder
+     */
     public Builder ttl(Duration v) { this.ttl = v; return this; }
+    /**
+     * Sets when the lease expires.
+     *
+     * @param v when the lease expires
+     * @return this builder
+     */
     public Builder expiresAt(Instant v) { this.expiresAt = v; return this; }
+    /**
+     * Sets when the lease can no longer be renewed ({@code issuedAt + maxTtl}).
+     *
+     * @param v when the lease can no longer be renewed ({@code issuedAt + maxTtl})
+     * @return this builder
+     */
     public Builder maxExpiresAt(Instant v) { this.maxExpiresAt = v; return this; }
+    /**
+     * Sets whether the lease can be renewed.
+     *
+     * @param v whether the lease can be renewed
+     * @return this builder
+     */
     public Builder renewable(boolean v) { this.renewable = v; return this; }
+    /**
+     * Sets when the lease was last renewed.
+     *
+     * @param v when the lease was last renewed
+     * @return this builder
+     */
     public Builder lastRenewedAt(@Nullable Instant v) { this.lastRenewedAt = v; return this; }
+    /**
+     * Sets the error of the last failed revoke.
+     *
+     * @param v the error of the last failed revoke
+     * @return this builder
+     */
     public Builder lastError(@Nullable String v) { this.lastError = v; return this; }
+    /**
+     * Sets how many revokes failed so far.
+     *
+     * @param v how many revokes failed so far
+     * @return this builder
+     */
     public Builder revokeAttempts(int v) { this.revokeAttempts = v; return this; }
+    /**
+     * Sets when the record last entered a claimed or failed state.
+     *
+     * @param v when the record last entered a claimed or failed state
+     * @return this builder
+     */
     public Builder stateChangedAt(@Nullable Instant v) { this.stateChangedAt = v; return this; }
+    /**
+     * Sets the compare-and-set version (1 on insert).
+     *
+     * @param v the compare-and-set version (1 on insert)
+     * @return this builder
+     */
     public Builder version(long v) { this.version = v; return this; }
 
+    /**
+     * Checks the fields together and builds the record.
+     *
+     * @return the record
+     * @throws IllegalArgumentException naming the first missing or inconsistent field
+     */
     public LeaseRecord build() {
       return new LeaseRecord(this);
     }

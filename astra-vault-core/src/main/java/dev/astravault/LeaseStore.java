@@ -49,18 +49,38 @@ public interface LeaseStore extends AutoCloseable {
 
   // ---- leases
 
-  /** The record with this lease id. */
+  /**
+   * The record with this lease id.
+   *
+   * @param leaseId the lease id
+   * @return the record, or empty when none has that id
+   */
   Optional<LeaseRecord> get(String leaseId);
 
-  /** The primary (non-successor) UNIQUE-style record of a triple, in any state. */
+  /**
+   * The primary (non-successor) UNIQUE-style record of a triple, in any state.
+   *
+   * @param orgId the org id
+   * @param roleName the role name
+   * @param logicalName the logical name
+   * @return the record, or empty when no primary record holds the triple
+   */
   Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName);
 
-  /** The record whose token has this client id (client ids are unique). */
+  /**
+   * The record whose token has this client id (client ids are unique).
+   *
+   * @param clientId the token's Astra client id
+   * @return the record, or empty when none has that client id
+   */
   Optional<LeaseRecord> findByClientId(String clientId);
 
   /**
    * Records whose lease id starts with {@code prefix} ({@code ""} for all), in any state, ordered by lease id
    * ({@link String#compareTo} order).
+   *
+   * @param prefix the start of the lease ids to list
+   * @return the matching records
    */
   List<LeaseRecord> list(String prefix);
 
@@ -68,22 +88,39 @@ public interface LeaseStore extends AutoCloseable {
    * At most {@code limit} {@link LeaseState#ACTIVE} records whose {@code expiresAt} is strictly before
    * {@code instant}, soonest first. (REVOKE_FAILED records are retried with back-off through
    * {@link #changedBefore}, not here.)
+   *
+   * @param instant the moment the leases must expire before
+   * @param limit the most records to return
+   * @return the expiring records, soonest first
    */
   List<LeaseRecord> expiringBefore(Instant instant, int limit);
 
-  /** At most {@code limit} {@link LeaseState#PENDING} records whose {@code issuedAt} is strictly before {@code instant}, oldest first. */
+  /**
+   * At most {@code limit} {@link LeaseState#PENDING} records whose {@code issuedAt} is strictly before
+   * {@code instant}, oldest first.
+   *
+   * @param instant the moment the records must have been issued before
+   * @param limit the most records to return
+   * @return the pending records, oldest first
+   */
   List<LeaseRecord> pendingBefore(Instant instant, int limit);
 
   /**
    * At most {@code limit} records in {@code state} whose {@link LeaseRecord#stateChangedAt()} is absent or strictly
    * before {@code instant}, absent first and then oldest first. Recovery finds stale REVOKING claims and
    * REVOKE_FAILED records due for a retry with it.
+   *
+   * @param state the state the records are in
+   * @param instant the moment their state must have changed before
+   * @param limit the most records to return
+   * @return the records, absent state-change times first, then oldest first
    */
   List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit);
 
   /**
    * Inserts a new record (its version is stored as given, normally 1).
    *
+   * @param record the record to store
    * @throws TokenAlreadyExistsException if a UNIQUE-style record holds the same (org, role, logical name, successor)
    * @throws IllegalStateException if the lease id is already stored
    */
@@ -92,6 +129,8 @@ public interface LeaseStore extends AutoCloseable {
   /**
    * Replaces {@code expected} with {@code updated} if the stored version still equals {@code expected.version()}.
    *
+   * @param expected the record as the caller read it
+   * @param updated the next version of it ({@link LeaseRecord#next()})
    * @return whether {@code updated} was stored
    * @throws IllegalArgumentException if the lease ids differ or {@code updated.version() != expected.version() + 1}
    * @throws TokenAlreadyExistsException if {@code updated} would take a key another record holds
@@ -101,6 +140,7 @@ public interface LeaseStore extends AutoCloseable {
   /**
    * Deletes the record if the stored version still equals {@code expected.version()}.
    *
+   * @param expected the record as the caller read it
    * @return whether this call deleted it
    */
   boolean delete(LeaseRecord expected);
@@ -110,31 +150,75 @@ public interface LeaseStore extends AutoCloseable {
   /**
    * Creates or replaces the org with this id (last writer wins).
    *
+   * @param org the org's config, root token included
    * @throws IllegalArgumentException if another org already uses the logical name
    */
   void putOrg(OrgConfig org);
 
+  /**
+   * An org by id.
+   *
+   * @param orgId the org id
+   * @return the org's config, or empty when none has that id
+   */
   Optional<OrgConfig> org(String orgId);
 
+  /**
+   * An org by logical name.
+   *
+   * @param logicalName the org's logical name
+   * @return the org's config, or empty when none has that logical name
+   */
   Optional<OrgConfig> orgByLogicalName(String logicalName);
 
-  /** All orgs, ordered by id. */
+  /**
+   * All orgs, ordered by id.
+   *
+   * @return the orgs' configs
+   */
   List<OrgConfig> orgs();
 
-  /** Deletes the org's config; returns whether it existed. */
+  /**
+   * Deletes the org's config.
+   *
+   * @param orgId the org id
+   * @return whether it existed
+   */
   boolean deleteOrg(String orgId);
 
   // ---- roles
 
-  /** Creates or replaces the role with this (org, name) (last writer wins). */
+  /**
+   * Creates or replaces the role with this (org, name) (last writer wins).
+   *
+   * @param role the role
+   */
   void putRole(Role role);
 
+  /**
+   * A role by org and name.
+   *
+   * @param orgId the org id
+   * @param name the role name
+   * @return the role, or empty when the org has no role of that name
+   */
   Optional<Role> role(String orgId, String name);
 
-  /** The org's roles, ordered by name. */
+  /**
+   * The org's roles, ordered by name.
+   *
+   * @param orgId the org id
+   * @return the org's roles
+   */
   List<Role> roles(String orgId);
 
-  /** Deletes the role; returns whether it existed. */
+  /**
+   * Deletes the role.
+   *
+   * @param orgId the org id
+   * @param name the role name
+   * @return whether it existed
+   */
   boolean deleteRole(String orgId, String name);
 
   /** Releases connections and files; the default does nothing. */
@@ -145,6 +229,8 @@ public interface LeaseStore extends AutoCloseable {
    * The argument check every {@link #compareAndSet} starts with: the same lease, and {@code updated} exactly one
    * version after {@code expected}. For implementations.
    *
+   * @param expected the record the caller read
+   * @param updated the record to store in its place
    * @throws IllegalArgumentException naming the mismatch
    */
   static void checkSuccessor(LeaseRecord expected, LeaseRecord updated) {
@@ -157,7 +243,11 @@ public interface LeaseStore extends AutoCloseable {
     }
   }
 
-  /** A store that lives in this process only: leases are forgotten when it exits. */
+  /**
+   * A store that lives in this process only: leases are forgotten when it exits.
+   *
+   * @return a new, empty in-memory store
+   */
   static LeaseStore inMemory() {
     return new InMemoryLeaseStore();
   }

@@ -44,6 +44,8 @@ public interface ManagedToken extends Supplier<String>, AutoCloseable {
    *
    * @throws LeaseExpiredException if the token has expired and no new one could be obtained
    * @throws IllegalStateException if the handle is closed
+   *
+   * @return the current token ({@code AstraCS:...})
    */
   String current();
 
@@ -53,22 +55,38 @@ public interface ManagedToken extends Supplier<String>, AutoCloseable {
     return current();
   }
 
-  /** The current snapshot: the token with its lease, generation and state. Never blocks. */
+  /**
+   * The current snapshot: the token with its lease, generation and state. Never blocks.
+   *
+   * @return the current snapshot
+   */
   TokenSnapshot snapshot();
 
-  /** The lease of the current token. */
+  /** {@return the lease of the current token} */
   default Lease lease() {
     return snapshot().lease();
   }
 
+  /**
+   * {@return where the handle is in its life}
+   */
   default State state() {
     return snapshot().state();
   }
 
-  /** Adds a listener; it sees events from now on, delivered off the renewal thread. Listeners must not block. */
+  /**
+   * Adds a listener; it sees events from now on, delivered off the renewal thread. Listeners must not block.
+   *
+   * @param listener the listener
+   */
   void addListener(ManagedTokenListener listener);
 
-  /** Removes a listener; returns whether it was registered. */
+  /**
+   * Removes a listener; returns whether it was registered.
+   *
+   * @param listener the listener
+   * @return whether it was registered
+   */
   boolean removeListener(ManagedTokenListener listener);
 
   /**

@@ -13,12 +13,23 @@ import org.jspecify.annotations.Nullable;
  */
 public sealed interface ManagedTokenEvent {
 
+  /**
+   * {@return when the event happened, by the manager's clock}
+   */
   Instant time();
 
-  /** The lease the event is about. */
+  /**
+   * The lease the event is about.
+   *
+   * @return the lease id
+   */
   String leaseId();
 
-  /** The snapshot generation after the event. */
+  /**
+   * The snapshot generation after the event.
+   *
+   * @return the generation
+   */
   long generation();
 
   /** What a failed step was doing. */
@@ -44,11 +55,27 @@ public sealed interface ManagedTokenEvent {
    */
   record Issued(Instant time, String leaseId, long generation, TokenInfo token, Duration issueLatency)
       implements ManagedTokenEvent {
+    /**
+     * Checks that the latency is present and not negative.
+     *
+     * @param time when
+     * @param leaseId the lease
+     * @param generation the generation after the event
+     * @param token the new token, without its secret
+     * @param issueLatency how long the issue took
+     */
     public Issued {
       requireLatency(issueLatency);
     }
 
-    /** An event without a measured latency ({@link Duration#ZERO}), e.g. for a listener's tests. */
+    /**
+     * An event without a measured latency ({@link Duration#ZERO}), e.g. for a listener's tests.
+     *
+     * @param time when
+     * @param leaseId the lease
+     * @param generation the generation after the event
+     * @param token the new token, without its secret
+     */
     public Issued(Instant time, String leaseId, long generation, TokenInfo token) {
       this(time, leaseId, generation, token, Duration.ZERO);
     }
@@ -63,11 +90,29 @@ public sealed interface ManagedTokenEvent {
    */
   record Rotated(Instant time, String leaseId, long generation, TokenInfo previous, TokenInfo current,
       Duration issueLatency) implements ManagedTokenEvent {
+    /**
+     * Checks that the latency is present and not negative.
+     *
+     * @param time when
+     * @param leaseId the new token's lease
+     * @param generation the generation after the event
+     * @param previous the old token
+     * @param current the new token
+     * @param issueLatency how long the new token's issue took
+     */
     public Rotated {
       requireLatency(issueLatency);
     }
 
-    /** An event without a measured latency ({@link Duration#ZERO}), e.g. for a listener's tests. */
+    /**
+     * An event without a measured latency ({@link Duration#ZERO}), e.g. for a listener's tests.
+     *
+     * @param time when
+     * @param leaseId the new token's lease
+     * @param generation the generation after the event
+     * @param previous the old token
+     * @param current the new token
+     */
     public Rotated(Instant time, String leaseId, long generation, TokenInfo previous, TokenInfo current) {
       this(time, leaseId, generation, previous, current, Duration.ZERO);
     }
@@ -95,12 +140,26 @@ public sealed interface ManagedTokenEvent {
    * when it is not retried, for example at close).
    */
   record Error(Instant time, String leaseId, long generation, Stage stage, Throwable cause, int attempt,
+    /**
+     * Checks that the stage and the cause are present.
+     *
+     * @param time when
+     * @param leaseId the lease
+     * @param generation the generation after the event
+     * @param stage what the failed step was doing
+     * @param cause the failure
+     * @param attempt consecutive failures so far
+     * @param retryAtOrNull when the step runs again, or null
+     */
       @Nullable Instant retryAtOrNull) implements ManagedTokenEvent {
     public Error {
       Objects.requireNonNull(stage, "stage");
       Objects.requireNonNull(cause, "cause");
     }
 
+    /**
+     * {@return when the step runs again, or empty when it is not retried}
+     */
     public Optional<Instant> retryAt() {
       return Optional.ofNullable(retryAtOrNull);
     }

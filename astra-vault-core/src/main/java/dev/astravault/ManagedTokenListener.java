@@ -10,7 +10,11 @@ import java.util.function.Consumer;
  */
 public interface ManagedTokenListener {
 
-  /** Called for every event; the default dispatches to the typed methods. */
+  /**
+   * Called for every event; the default dispatches to the typed methods.
+   *
+   * @param event the event
+   */
   default void onEvent(ManagedTokenEvent event) {
     if (event instanceof ManagedTokenEvent.Issued e) {
       onIssued(e);
@@ -29,21 +33,61 @@ public interface ManagedTokenListener {
     }
   }
 
+  /**
+   * A token was issued: the first one, or a rotation's new one.
+   *
+   * @param event the event
+   */
   default void onIssued(ManagedTokenEvent.Issued event) {}
 
+  /**
+   * The current token's lease was renewed.
+   *
+   * @param event the event
+   */
   default void onRenewed(ManagedTokenEvent.Renewed event) {}
 
+  /**
+   * A new token replaced the old one.
+   *
+   * @param event the event
+   */
   default void onRotated(ManagedTokenEvent.Rotated event) {}
 
+  /**
+   * The token is inside its hard margin and no new one is in hand yet.
+   *
+   * @param event the event
+   */
   default void onExpiring(ManagedTokenEvent.Expiring event) {}
 
+  /**
+   * The token expired before a new one could be obtained.
+   *
+   * @param event the event
+   */
   default void onExpired(ManagedTokenEvent.Expired event) {}
 
+  /**
+   * A token of the handle was revoked.
+   *
+   * @param event the event
+   */
   default void onRevoked(ManagedTokenEvent.Revoked event) {}
 
+  /**
+   * A step of the background work failed; {@link ManagedTokenEvent.Error#retryAt()} says when it runs again.
+   *
+   * @param event the event
+   */
   default void onError(ManagedTokenEvent.Error event) {}
 
-  /** A listener that passes every event to {@code consumer}. */
+  /**
+   * A listener that passes every event to {@code consumer}.
+   *
+   * @param consumer receives every event
+   * @return the listener
+   */
   static ManagedTokenListener of(Consumer<? super ManagedTokenEvent> consumer) {
     Objects.requireNonNull(consumer, "consumer");
     return new ManagedTokenListener() {

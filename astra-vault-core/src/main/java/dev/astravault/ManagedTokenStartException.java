@@ -13,14 +13,22 @@ import org.jspecify.annotations.Nullable;
  */
 public class ManagedTokenStartException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
+  /** How many attempts were made. */
   private final int attempts;
 
+  /**
+   * The first token could not be obtained.
+   *
+   * @param message the detail message (never a secret)
+   * @param attempts how many attempts were made
+   * @param cause the last attempt's failure, or null
+   */
   public ManagedTokenStartException(String message, int attempts, @Nullable Throwable cause) {
     super(message, cause);
     this.attempts = attempts;
   }
 
-  /** How many attempts were made. */
+  /** {@return how many attempts were made} */
   public int attempts() {
     return attempts;
   }

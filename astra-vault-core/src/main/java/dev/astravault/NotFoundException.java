@@ -6,23 +6,41 @@ public class NotFoundException extends AstraVaultException {
 
   /** What was not found. */
   public enum Kind {
-    ORG, ROLE, TOKEN, LEASE
+    /** An org, by id or logical name. */
+    ORG,
+    /** A role of an org. */
+    ROLE,
+    /** A token, by client id or triple. */
+    TOKEN,
+    /** A lease, by id. */
+    LEASE
   }
 
+  /** What kind of thing was not found. */
   private final Kind kind;
+  /** The identifier the caller gave. */
   private final String key;
 
+  /**
+   * An unknown {@code kind} named {@code key}.
+   *
+   * @param kind what kind of thing
+   * @param key the identifier the caller gave
+   */
   public NotFoundException(Kind kind, String key) {
     super("unknown " + kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + key);
     this.kind = kind;
     this.key = dev.astravault.internal.Redaction.scrub(key);
   }
 
+  /**
+   * {@return what kind of thing was not found}
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The identifier the caller gave (never a secret). */
+  /** {@return the identifier the caller gave (never a secret)} */
   public String key() {
     return key;
   }

@@ -29,6 +29,7 @@ public final class OrgConfig {
         : builder.logicalName);
   }
 
+  /** {@return a builder for an org config} */
   public static Builder builder() {
     return new Builder();
   }
@@ -37,6 +38,9 @@ public final class OrgConfig {
    * An org from the environment: {@code ASTRA_ORG_TOKEN} (required), {@code ASTRA_DEVOPS_URL} (optional),
    * {@code ASTRA_ORG_ID} (optional: discovered with {@link #discover} when absent) and {@code ASTRA_ORG_NAME}
    * (optional).
+   *
+   * @return the org the environment describes
+   * @throws IllegalStateException if {@code ASTRA_ORG_TOKEN} is not set
    */
   public static OrgConfig fromEnv() {
     String token = System.getenv("ASTRA_ORG_TOKEN");
@@ -55,6 +59,9 @@ public final class OrgConfig {
    * Builds the config of the org that {@code rootToken} belongs to, asking Astra ({@code GET /v2/currentOrg}); the
    * logical name defaults to the org id.
    *
+   * @param rootToken the org's root token ({@code AstraCS:...})
+   * @param url the DevOps API base URL, e.g. {@link #DEFAULT_URL}
+   * @return the org's config, its logical name the org id
    * @throws AstraAuthenticationException if Astra refuses the token
    */
   public static OrgConfig discover(String rootToken, URI url) {
@@ -66,28 +73,32 @@ public final class OrgConfig {
     return builder().orgId(orgId).rootToken(token).url(base).build();
   }
 
+  /** {@return the org's id} */
   public String orgId() {
     return orgId;
   }
 
-  /** The org's root token. Handle with care: it is never printed by astra-vault. */
+  /** {@return the org's root token} Handle with care: it is never printed by astra-vault. */
   public String rootToken() {
     return rootToken;
   }
 
+  /** {@return the DevOps API base URL} */
   public URI url() {
     return url;
   }
 
+  /** {@return the name, unique among the manager's orgs, that methods accept in place of the org id} */
   public String logicalName() {
     return logicalName;
   }
 
-  /** The public view, without the root token. */
+  /** {@return the public view, without the root token} */
   public Org toOrg() {
     return new Org(orgId, logicalName, url);
   }
 
+  /** {@return a builder holding this config's values, to derive a changed copy} */
   public Builder toBuilder() {
     return builder().orgId(orgId).rootToken(rootToken).url(url).logicalName(logicalName);
   }
@@ -117,29 +128,56 @@ public final class OrgConfig {
 
     private Builder() {}
 
+    /**
+     * The org's id, as Astra shows it.
+     *
+     * @param orgId the org's id
+     * @return this builder
+     */
     public Builder orgId(String orgId) {
       this.orgId = orgId;
       return this;
     }
 
-    /** The org's root token ({@code AstraCS:…}); surrounding whitespace is trimmed. */
+    /**
+     * The org's root token ({@code AstraCS:…}); surrounding whitespace is trimmed.
+     *
+     * @param rootToken the root token
+     * @return this builder
+     */
     public Builder rootToken(String rootToken) {
       this.rootToken = rootToken;
       return this;
     }
 
-    /** The DevOps API base URL; defaults to {@link #DEFAULT_URL}. */
+    /**
+     * The DevOps API base URL; defaults to {@link #DEFAULT_URL}.
+     *
+     * @param url an http or https URL
+     * @return this builder
+     */
     public Builder url(URI url) {
       this.url = url;
       return this;
     }
 
-    /** A name unique among the manager's orgs; defaults to the org id. */
+    /**
+     * A name unique among the manager's orgs; defaults to the org id.
+     *
+     * @param logicalName the logical name
+     * @return this builder
+     */
     public Builder logicalName(String logicalName) {
       this.logicalName = logicalName;
       return this;
     }
 
+    /**
+     * Checks every field and builds the config.
+     *
+     * @return the org config
+     * @throws IllegalArgumentException naming the first missing or malformed field
+     */
     public OrgConfig build() {
       return new OrgConfig(this);
     }

@@ -26,7 +26,7 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
     expiredLeases = List.copyOf(expiredLeases);
   }
 
-  /** Whether nothing drifted. */
+  /** {@return whether nothing drifted} */
   public boolean isClean() {
     return unknownTokens.isEmpty() && missingTokens.isEmpty() && expiredLeases.isEmpty();
   }

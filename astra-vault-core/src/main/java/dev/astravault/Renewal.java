@@ -10,6 +10,9 @@ public record Renewal(Lease lease, List<String> warnings) {
     warnings = List.copyOf(warnings);
   }
 
+  /**
+   * {@return whether the renewal was cut short (a warning says why, e.g. the max TTL)}
+   */
   public boolean capped() {
     return !warnings.isEmpty();
   }

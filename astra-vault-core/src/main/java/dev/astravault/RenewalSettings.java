@@ -53,15 +53,21 @@ public final class RenewalSettings {
     this.listeners = List.copyOf(b.listeners);
   }
 
-  /** ⅔ ± 0.1 refresh-ahead, hard margin {@code max(30s, 10%)}, 5 min overlap, back-off 1 s doubling to 5 min. */
+  /**
+   * ⅔ ± 0.1 refresh-ahead, hard margin {@code max(30s, 10%)}, 5 min overlap, back-off 1 s doubling to 5 min.
+   *
+   * @return the default settings
+   */
   public static RenewalSettings defaults() {
     return DEFAULTS;
   }
 
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return a builder holding these settings, to derive changed ones} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.refreshFraction = refreshFraction;
@@ -78,46 +84,58 @@ public final class RenewalSettings {
     return b;
   }
 
+  /** {@return the soft refresh point, as a fraction of the time left} */
   public double refreshFraction() {
     return refreshFraction;
   }
 
+  /** {@return the random spread around the soft point, as a fraction of the time left} */
   public double jitter() {
     return jitter;
   }
 
+  /** {@return the hard margin as a fraction of the last granted TTL} */
   public double hardMarginFraction() {
     return hardMarginFraction;
   }
 
+  /** {@return the smallest hard margin} */
   public Duration minHardMargin() {
     return minHardMargin;
   }
 
-  /** The hard margin of a token whose last granted TTL is {@code ttl}. */
+  /**
+   * The hard margin of a token whose last granted TTL is {@code ttl}.
+   *
+   * @param ttl the last granted TTL
+   * @return {@code max(minHardMargin, hardMarginFraction × ttl)}
+   */
   public Duration hardMargin(Duration ttl) {
     Duration byFraction = Duration.ofNanos((long) (saturatedNanos(ttl) * hardMarginFraction));
     return byFraction.compareTo(minHardMargin) > 0 ? byFraction : minHardMargin;
   }
 
+  /** {@return how long the old token stays valid after a rotation's swap} */
   public Duration rotationOverlap() {
     return rotationOverlap;
   }
 
+  /** {@return the first retry's wait} */
   public Duration backoffBase() {
     return backoffBase;
   }
 
+  /** {@return the longest retry wait} */
   public Duration backoffCap() {
     return backoffCap;
   }
 
-  /** How long {@link ManagedToken#current()} waits below the hard margin for a refresh under way. */
+  /** {@return how long {@link ManagedToken#current()} waits below the hard margin for a refresh under way} */
   public Duration maxWait() {
     return maxWait;
   }
 
-  /** How long {@link ManagedToken#close()} waits for the revokes of its tokens. */
+  /** {@return how long {@link ManagedToken#close()} waits for the revokes of its tokens} */
   public Duration closeTimeout() {
     return closeTimeout;
   }
@@ -127,12 +145,14 @@ public final class RenewalSettings {
    * throws {@link ManagedTokenStartException}; default 3. Only transient failures (unreachable, timeout, 5xx, 429)
    * are retried, with the same back-off as the handle's ({@link #backoffBase()} doubling up to {@link #backoffCap()},
    * equal jitter, at least a {@code Retry-After}), waited on the manager's {@link Scheduler}.
+   *
+   * @return the number of attempts at the first token
    */
   public int startupAttempts() {
     return startupAttempts;
   }
 
-  /** Listeners that see every event of the handle, from the {@code Issued} event of its first token on. */
+  /** {@return the listeners that see every event of the handle, from the {@code Issued} event of its first token on} */
   public List<ManagedTokenListener> listeners() {
     return listeners;
   }
@@ -140,6 +160,8 @@ public final class RenewalSettings {
   /**
    * Checks these settings against a role's TTLs.
    *
+   * @param ttl the role's TTL
+   * @param maxTtl the role's max TTL
    * @throws IllegalArgumentException if the overlap and the hard margin do not fit in {@code maxTtl}
    */
   public void checkFits(Duration ttl, Duration maxTtl) {
@@ -186,7 +208,12 @@ public final class RenewalSettings {
 
     private Builder() {}
 
-    /** The soft point, as a fraction of the time left (exclusive 0..1); default ⅔. */
+    /**
+     * The soft point, as a fraction of the time left (exclusive 0..1); default ⅔.
+     *
+     * @param fraction the fraction
+     * @return this builder
+     */
     public Builder refreshFraction(double fraction) {
       if (!(fraction > 0 && fraction < 1)) {
         throw new IllegalArgumentException("refreshFraction must be in (0, 1): " + fraction);
@@ -195,7 +222,12 @@ public final class RenewalSettings {
       return this;
     }
 
-    /** Plus or minus this fraction of the time left around the soft point ({@code [0, 0.5)}); default 0.1. */
+    /**
+     * Plus or minus this fraction of the time left around the soft point ({@code [0, 0.5)}); default 0.1.
+     *
+     * @param jitter the fraction
+     * @return this builder
+     */
     public Builder jitter(double jitter) {
       if (!(jitter >= 0 && jitter < 0.5)) {
         throw new IllegalArgumentException("jitter must be in [0, 0.5): " + jitter);
@@ -204,7 +236,13 @@ public final class RenewalSettings {
       return this;
     }
 
-    /** The hard margin: {@code max(min, fraction × ttl)} before expiry; default {@code max(30s, 0.1)}. */
+    /**
+     * The hard margin: {@code max(min, fraction × ttl)} before expiry; default {@code max(30s, 0.1)}.
+     *
+     * @param min the smallest margin
+     * @param fraction the margin as a fraction of the last granted TTL
+     * @return this builder
+     */
     public Builder hardMargin(Duration min, double fraction) {
       this.minHardMargin = Validation.requireNonNegative("minHardMargin", min);
       if (!(fraction >= 0 && fraction < 1)) {
@@ -214,32 +252,58 @@ public final class RenewalSettings {
       return this;
     }
 
-    /** How long the old token stays valid after a rotation's swap; default 5 min. */
+    /**
+     * How long the old token stays valid after a rotation's swap; default 5 min.
+     *
+     * @param overlap the overlap
+     * @return this builder
+     */
     public Builder rotationOverlap(Duration overlap) {
       this.rotationOverlap = Validation.requireNonNegative("rotationOverlap", overlap);
       return this;
     }
 
-    /** The first retry waits about {@code base}, doubling each failure up to {@code cap}; default 1 s .. 5 min. */
+    /**
+     * The first retry waits about {@code base}, doubling each failure up to {@code cap}; default 1 s .. 5 min.
+     *
+     * @param base the first wait
+     * @param cap the longest wait
+     * @return this builder
+     */
     public Builder backoff(Duration base, Duration cap) {
       this.backoffBase = Validation.requirePositive("backoffBase", base);
       this.backoffCap = Validation.requirePositive("backoffCap", cap);
       return this;
     }
 
-    /** How long {@link ManagedToken#current()} may wait below the hard margin; default 5 s. */
+    /**
+     * How long {@link ManagedToken#current()} may wait below the hard margin; default 5 s.
+     *
+     * @param maxWait the longest wait
+     * @return this builder
+     */
     public Builder maxWait(Duration maxWait) {
       this.maxWait = Validation.requireNonNegative("maxWait", maxWait);
       return this;
     }
 
-    /** How long {@link ManagedToken#close()} waits for its revokes; default 10 s. */
+    /**
+     * How long {@link ManagedToken#close()} waits for its revokes; default 10 s.
+     *
+     * @param timeout the longest wait
+     * @return this builder
+     */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = Validation.requireNonNegative("closeTimeout", timeout);
       return this;
     }
 
-    /** How many attempts {@code manage()} makes at the first token (at least 1; 1 = fail at once); default 3. */
+    /**
+     * How many attempts {@code manage()} makes at the first token (at least 1; 1 = fail at once); default 3.
+     *
+     * @param attempts the number of attempts
+     * @return this builder
+     */
     public Builder startupAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("startupAttempts must be at least 1: " + attempts);
@@ -248,13 +312,21 @@ public final class RenewalSettings {
       return this;
     }
 
-    /** Adds a listener that sees every event, including the first {@code Issued}. */
+    /**
+     * Adds a listener that sees every event, including the first {@code Issued}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(ManagedTokenListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
     /**
+     * Checks the settings together and builds them.
+     *
+     * @return the settings
      * @throws IllegalArgumentException if the windows contradict each other: the latest soft point
      *     ({@code refreshFraction + jitter}) must come before the hard margin ({@code 1 - hardMarginFraction}), the
      *     earliest ({@code refreshFraction - jitter}) after now, and the back-off base must not exceed its cap

@@ -24,11 +24,14 @@ public final class RoleSpec {
     this.maxTtl = builder.maxTtl == null ? null : Validation.requireNonNegative("maxTtl", builder.maxTtl);
   }
 
+  /**
+   * {@return a new builder}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The org as the caller named it: its id or its logical name. */
+  /** {@return the org as the caller named it: its id or its logical name} */
   public String org() {
     return org;
   }
@@ -36,6 +39,7 @@ public final class RoleSpec {
   /**
    * The org as the caller named it, which may be a logical name rather than an id.
    *
+   * @return the org's id or logical name, as given
    * @deprecated the name promised an id; use {@link #org()}, which returns the same value
    */
   @Deprecated
@@ -43,19 +47,28 @@ public final class RoleSpec {
     return org;
   }
 
-  /** The role name, lowercased. */
+  /** {@return the role name, lowercased} */
   public String name() {
     return name;
   }
 
+  /**
+   * {@return the Astra role id to set, or empty to keep the current one}
+   */
   public Optional<String> roleId() {
     return Optional.ofNullable(roleId);
   }
 
+  /**
+   * {@return the TTL to set, or empty to keep the current one (24h for a new role)}
+   */
   public Optional<Duration> ttl() {
     return Optional.ofNullable(ttl);
   }
 
+  /**
+   * {@return the max TTL to set, or empty to keep the current one (24h for a new role)}
+   */
   public Optional<Duration> maxTtl() {
     return Optional.ofNullable(maxTtl);
   }
@@ -76,34 +89,66 @@ public final class RoleSpec {
 
     private Builder() {}
 
-    /** The org's id or logical name; read back with {@link RoleSpec#org()}. */
+    /**
+     * The org's id or logical name; read back with {@link RoleSpec#org()}.
+     *
+     * @param org the org's id or logical name
+     * @return this builder
+     */
     public Builder org(String org) {
       this.org = org;
       return this;
     }
 
-    /** The role name; case-insensitive, kept lowercase. */
+    /**
+     * The role name; case-insensitive, kept lowercase.
+     *
+     * @param name the role name
+     * @return this builder
+     */
     public Builder name(String name) {
       this.name = name;
       return this;
     }
 
-    /** The Astra role id; required when the role is new. */
+    /**
+     * The Astra role id; required when the role is new.
+     *
+     * @param roleId the Astra role id
+     * @return this builder
+     */
     public Builder roleId(String roleId) {
       this.roleId = roleId;
       return this;
     }
 
+    /**
+     * The TTL a token gets on issue and renew; zero means 24h, and it is clamped to the max TTL.
+     *
+     * @param ttl the TTL
+     * @return this builder
+     */
     public Builder ttl(Duration ttl) {
       this.ttl = ttl;
       return this;
     }
 
+    /**
+     * How long after its issue a token can no longer be renewed; zero means 24h.
+     *
+     * @param maxTtl the max TTL
+     * @return this builder
+     */
     public Builder maxTtl(Duration maxTtl) {
       this.maxTtl = maxTtl;
       return this;
     }
 
+    /**
+     * Checks the fields and builds the spec.
+     *
+     * @return the spec
+     */
     public RoleSpec build() {
       return new RoleSpec(this);
     }

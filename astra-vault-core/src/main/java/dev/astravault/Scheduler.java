@@ -14,7 +14,13 @@ import java.time.Duration;
  */
 public interface Scheduler {
 
-  /** Runs {@code task} once, after {@code delay} (zero or negative means as soon as possible). */
+  /**
+   * Runs {@code task} once, after {@code delay} (zero or negative means as soon as possible).
+   *
+   * @param task what to run
+   * @param delay how long to wait
+   * @return the scheduled task, to cancel it
+   */
   Task schedule(Runnable task, Duration delay);
 
   /** A scheduled task. */
@@ -23,7 +29,12 @@ public interface Scheduler {
     void cancel();
   }
 
-  /** One daemon thread named {@code name}, backed by a {@link java.util.concurrent.ScheduledThreadPoolExecutor}. */
+  /**
+   * One daemon thread named {@code name}, backed by a {@link java.util.concurrent.ScheduledThreadPoolExecutor}.
+   *
+   * @param name the thread's name
+   * @return the scheduler; closing it is the owner's job
+   */
   static Scheduler singleThread(String name) {
     return ExecutorScheduler.singleThread(name);
   }

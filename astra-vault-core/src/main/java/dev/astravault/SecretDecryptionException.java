@@ -18,9 +18,18 @@ public class SecretDecryptionException extends StoreException {
     MALFORMED
   }
 
+  /** Why decryption failed. */
   private final Reason reason;
+  /** The key id stored with the ciphertext. */
   private final String keyId;
 
+  /**
+   * A secret could not be decrypted.
+   *
+   * @param reason why
+   * @param what what the secret is, for the message (never the secret)
+   * @param keyId the key id stored with the ciphertext
+   */
   public SecretDecryptionException(Reason reason, String what, String keyId) {
     super(switch (reason) {
       case UNKNOWN_KEY -> "cannot decrypt " + what + ": it was encrypted with key " + keyId
@@ -33,11 +42,14 @@ public class SecretDecryptionException extends StoreException {
     this.keyId = keyId;
   }
 
+  /**
+   * {@return why decryption failed}
+   */
   public Reason reason() {
     return reason;
   }
 
-  /** The key id stored with the ciphertext ({@code ""} when malformed). */
+  /** {@return the key id stored with the ciphertext ({@code ""} when malformed)} */
   public String keyId() {
     return keyId;
   }

@@ -6,10 +6,21 @@ import org.jspecify.annotations.Nullable;
 public class StoreException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A store failure.
+   *
+   * @param message the detail message (never a secret)
+   */
   public StoreException(String message) {
     super(message);
   }
 
+  /**
+   * A store failure with its cause.
+   *
+   * @param message the detail message (never a secret)
+   * @param cause the underlying failure, or null
+   */
   public StoreException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }

@@ -7,10 +7,20 @@ package dev.astravault;
 public class TokenAlreadyExistsException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /** The org of the taken triple. */
   private final String orgId;
+  /** The role of the taken triple. */
   private final String roleName;
+  /** The logical name of the taken triple. */
   private final String logicalName;
 
+  /**
+   * The triple is taken.
+   *
+   * @param orgId the org id
+   * @param roleName the role name
+   * @param logicalName the logical name
+   */
   public TokenAlreadyExistsException(String orgId, String roleName, String logicalName) {
     super("a token already exists for org " + orgId + ", role " + roleName + ", logical name " + logicalName);
     this.orgId = orgId;
@@ -18,14 +28,23 @@ public class TokenAlreadyExistsException extends AstraVaultException {
     this.logicalName = logicalName;
   }
 
+  /**
+   * {@return the org of the taken triple}
+   */
   public String orgId() {
     return orgId;
   }
 
+  /**
+   * {@return the role of the taken triple}
+   */
   public String roleName() {
     return roleName;
   }
 
+  /**
+   * {@return the logical name of the taken triple}
+   */
   public String logicalName() {
     return logicalName;
   }

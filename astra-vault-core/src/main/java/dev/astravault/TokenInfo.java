@@ -33,6 +33,14 @@ public record TokenInfo(String clientId, String orgId, String roleName, @Nullabl
   /**
    * A view of an {@link LeaseState#ACTIVE} lease.
    *
+   * @param clientId the token's Astra client id
+   * @param orgId the org's id
+   * @param roleName the local role name
+   * @param logicalNameOrNull the logical name, or null for none
+   * @param style the issue style
+   * @param generatedOn when Astra generated the token
+   * @param metadata the caller's metadata
+   * @param lease the lease
    * @deprecated the lease state is part of the view now; use the canonical constructor
    *     {@link #TokenInfo(String, String, String, String, IssueStyle, Instant, Map, Lease, LeaseState)}
    */
@@ -42,7 +50,7 @@ public record TokenInfo(String clientId, String orgId, String roleName, @Nullabl
     this(clientId, orgId, roleName, logicalNameOrNull, style, generatedOn, metadata, lease, LeaseState.ACTIVE);
   }
 
-  /** The logical name; empty for a token issued without one (the {@link IssueStyle#PER_REQUEST} style). */
+  /** {@return the logical name; empty for a token issued without one (the {@link IssueStyle#PER_REQUEST} style)} */
   public Optional<String> logicalName() {
     return Optional.ofNullable(logicalNameOrNull);
   }

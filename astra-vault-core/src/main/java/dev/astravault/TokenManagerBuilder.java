@@ -56,26 +56,46 @@ public final class TokenManagerBuilder {
 
   TokenManagerBuilder() {}
 
-  /** Adds an org; several can be added. Orgs already in a durable store need not be added again. */
+  /**
+   * Adds an org; several can be added. Orgs already in a durable store need not be added again.
+   *
+   * @param org the org's config
+   * @return this builder
+   */
   public TokenManagerBuilder org(OrgConfig org) {
     orgs.add(Objects.requireNonNull(org, "org"));
     return this;
   }
 
-  /** Where leases, orgs and roles live. Defaults to {@link LeaseStore#inMemory()}. */
+  /**
+   * Where leases, orgs and roles live. Defaults to {@link LeaseStore#inMemory()}.
+   *
+   * @param store the store
+   * @return this builder
+   */
   public TokenManagerBuilder leaseStore(LeaseStore store) {
     requireUnset("leaseStore", this.store);
     this.store = Objects.requireNonNull(store, "leaseStore");
     return this;
   }
 
-  /** Adds an audit sink; with none, events go to {@link AuditSink#slf4j()}. */
+  /**
+   * Adds an audit sink; with none, events go to {@link AuditSink#slf4j()}.
+   *
+   * @param sink the sink to add
+   * @return this builder
+   */
   public TokenManagerBuilder auditSink(AuditSink sink) {
     sinks.add(Objects.requireNonNull(sink, "auditSink"));
     return this;
   }
 
-  /** Whether an unrecorded {@code TokenIssued} revokes the token (the default) or is only logged. */
+  /**
+   * Whether an unrecorded {@code TokenIssued} revokes the token (the default) or is only logged.
+   *
+   * @param policy the policy
+   * @return this builder
+   */
   public TokenManagerBuilder auditPolicy(AuditPolicy policy) {
     this.auditPolicy = Objects.requireNonNull(policy, "auditPolicy");
     return this;
@@ -84,6 +104,9 @@ public final class TokenManagerBuilder {
   /**
    * The key of the HMAC-SHA256 that identifies tokens in audit events (at least 16 bytes). Without one, a random
    * per-process key is used and HMACs only match within the process.
+   *
+   * @param key the key bytes (copied)
+   * @return this builder
    */
   public TokenManagerBuilder auditHmacKey(byte[] key) {
     requireUnset("auditHmacKey", this.auditHmacKey);
@@ -94,56 +117,104 @@ public final class TokenManagerBuilder {
     return this;
   }
 
+  /**
+   * Who audit events name as the actor; defaults to {@link ActorProvider#system()}.
+   *
+   * @param provider the provider
+   * @return this builder
+   */
   public TokenManagerBuilder actorProvider(ActorProvider provider) {
     requireUnset("actorProvider", this.actorProvider);
     this.actorProvider = Objects.requireNonNull(provider, "actorProvider");
     return this;
   }
 
-  /** The wall clock leases expire by. Injected so that tests drive time by hand. */
+  /**
+   * The wall clock leases expire by. Injected so that tests drive time by hand.
+   *
+   * @param clock the clock
+   * @return this builder
+   */
   public TokenManagerBuilder clock(Clock clock) {
     requireUnset("clock", this.clock);
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
   }
 
-  /** Runs the expiry sweeper (and renewals). Injected so that tests run tasks by hand instead of sleeping. */
+  /**
+   * Runs the expiry sweeper (and renewals). Injected so that tests run tasks by hand instead of sleeping.
+   *
+   * @param scheduler the scheduler
+   * @return this builder
+   */
   public TokenManagerBuilder scheduler(Scheduler scheduler) {
     requireUnset("scheduler", this.scheduler);
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     return this;
   }
 
-  /** A base OkHttp client to share (pool, dispatcher, TLS); each org derives its own with its own credentials. */
+  /**
+   * A base OkHttp client to share (pool, dispatcher, TLS); each org derives its own with its own credentials.
+   *
+   * @param client the client to derive from
+   * @return this builder
+   */
   public TokenManagerBuilder httpClient(OkHttpClient client) {
     requireUnset("httpClient", this.httpClient);
     this.httpClient = Objects.requireNonNull(client, "httpClient");
     return this;
   }
 
+  /**
+   * Bounds connecting to the DevOps API.
+   *
+   * @param timeout a positive timeout
+   * @return this builder
+   */
   public TokenManagerBuilder connectTimeout(Duration timeout) {
     this.connectTimeout = Validation.requirePositive("connectTimeout", timeout);
     return this;
   }
 
-  /** Bounds every DevOps API call, retries excluded. */
+  /**
+   * Bounds every DevOps API call, retries excluded.
+   *
+   * @param timeout a positive timeout
+   * @return this builder
+   */
   public TokenManagerBuilder callTimeout(Duration timeout) {
     this.callTimeout = Validation.requirePositive("callTimeout", timeout);
     return this;
   }
 
-  /** Whether to send {@code tokenExpiry} (the lease's max expiry plus a margin) so Astra kills orphaned tokens. */
+  /**
+   * Whether to send {@code tokenExpiry} (the lease's max expiry plus a margin) so Astra kills orphaned tokens.
+   *
+   * @param send whether to send it (default true)
+   * @return this builder
+   */
   public TokenManagerBuilder sendTokenExpiry(boolean send) {
     this.sendTokenExpiry = send;
     return this;
   }
 
+  /**
+   * How far past the lease's max expiry the {@code tokenExpiry} sent to Astra lies.
+   *
+   * @param margin a non-negative margin
+   * @return this builder
+   */
   public TokenManagerBuilder tokenExpiryMargin(Duration margin) {
     this.tokenExpiryMargin = Validation.requireNonNegative("tokenExpiryMargin", margin);
     return this;
   }
 
-  /** Whether to send a {@code description} naming the library, lease and logical name with each new token. */
+  /**
+   * Whether to send a {@code description} naming the library, lease and logical name with each new token.
+   *
+   * @param send whether to send it
+   * @return this builder
+   */
   public TokenManagerBuilder sendDescription(boolean send) {
     this.sendDescription = send;
     return this;
@@ -153,6 +224,9 @@ public final class TokenManagerBuilder {
    * Runs the Astra calls of managed tokens (renew, issue, validate, revoke). Default: 4 daemon threads and a bounded
    * queue, owned by the manager. Injected so that tests run them on the calling thread
    * ({@code Runnable::run}) and stay deterministic.
+   *
+   * @param executor the executor
+   * @return this builder
    */
   public TokenManagerBuilder managedIoExecutor(Executor executor) {
     requireUnset("managedIoExecutor", this.managedIoExecutor);
@@ -160,20 +234,35 @@ public final class TokenManagerBuilder {
     return this;
   }
 
-  /** Delivers managed-token events to listeners, off the renewal thread. Default: one daemon thread. */
+  /**
+   * Delivers managed-token events to listeners, off the renewal thread. Default: one daemon thread.
+   *
+   * @param executor the executor
+   * @return this builder
+   */
   public TokenManagerBuilder managedEventExecutor(Executor executor) {
     requireUnset("managedEventExecutor", this.managedEventExecutor);
     this.managedEventExecutor = Objects.requireNonNull(executor, "managedEventExecutor");
     return this;
   }
 
-  /** Whether {@link TokenManager#close()} revokes the leases of managed tokens (default) or only stops them. */
+  /**
+   * Whether {@link TokenManager#close()} revokes the leases of managed tokens (default) or only stops them.
+   *
+   * @param revoke whether to revoke them
+   * @return this builder
+   */
   public TokenManagerBuilder revokeManagedOnClose(boolean revoke) {
     this.revokeManagedOnClose = revoke;
     return this;
   }
 
-  /** How often expired leases are revoked; {@link Duration#ZERO} turns the sweeper off. */
+  /**
+   * How often expired leases are revoked; {@link Duration#ZERO} turns the sweeper off.
+   *
+   * @param interval the interval, or zero
+   * @return this builder
+   */
   public TokenManagerBuilder sweepInterval(Duration interval) {
     this.sweepInterval = Validation.requireNonNegative("sweepInterval", interval);
     return this;
@@ -183,6 +272,9 @@ public final class TokenManagerBuilder {
    * How often recovery runs (default 1 minute); it always runs once at {@link #build()}. {@link Duration#ZERO} runs
    * it only at build. Recovery settles PENDING records left by a crash, reclaims abandoned revokes, retries failed
    * revokes with back-off and revokes expired leases (see docs/stores.md).
+   *
+   * @param interval the interval, or zero
+   * @return this builder
    */
   public TokenManagerBuilder recoveryInterval(Duration interval) {
     Validation.requireNonNegative("recoveryInterval", interval);
@@ -194,6 +286,9 @@ public final class TokenManagerBuilder {
   /**
    * How old a PENDING record must be before recovery takes it for a crash's leftover and settles it (default 5
    * minutes). Keep it well above the longest create call, or a slow issue loses its token to recovery.
+   *
+   * @param age the age
+   * @return this builder
    */
   public TokenManagerBuilder pendingSettleAfter(Duration age) {
     Validation.requireNonNegative("pendingSettleAfter", age);
@@ -202,7 +297,12 @@ public final class TokenManagerBuilder {
     return this;
   }
 
-  /** How old a REVOKING claim must be before recovery takes it for a crashed manager's and reclaims it (default 5 min). */
+  /**
+   * How old a REVOKING claim must be before recovery takes it for a crashed manager's and reclaims it (default 5 min).
+   *
+   * @param age the age
+   * @return this builder
+   */
   public TokenManagerBuilder revokingStaleAfter(Duration age) {
     Validation.requireNonNegative("revokingStaleAfter", age);
     recovery = new RecoverySettings(recovery.interval(), recovery.pendingSettleAfter(), age,
@@ -210,7 +310,13 @@ public final class TokenManagerBuilder {
     return this;
   }
 
-  /** The back-off of failed revokes: {@code initial}, doubling per attempt, capped at {@code max} (10 s, 10 min). */
+  /**
+   * The back-off of failed revokes: {@code initial}, doubling per attempt, capped at {@code max} (10 s, 10 min).
+   *
+   * @param initial the first wait
+   * @param max the longest wait
+   * @return this builder
+   */
   public TokenManagerBuilder revokeRetryBackoff(Duration initial, Duration max) {
     Validation.requirePositive("revokeRetryBackoff initial", initial);
     if (max.compareTo(initial) < 0) {
@@ -224,6 +330,9 @@ public final class TokenManagerBuilder {
   /**
    * Advanced: adjusts the internal DevOps client settings (retry policy, back-off sleeper). Internal types may change
    * between releases.
+   *
+   * @param customizer changes to the settings
+   * @return this builder
    */
   public TokenManagerBuilder astraClient(Consumer<AstraClientSettings.Builder> customizer) {
     requireUnset("astraClient", this.clientCustomizer);
@@ -231,7 +340,12 @@ public final class TokenManagerBuilder {
     return this;
   }
 
-  /** Advanced: replaces the direct backend (used by Vault mode). */
+  /**
+   * Advanced: replaces the direct backend (used by Vault mode).
+   *
+   * @param factory builds the backend from the manager's context
+   * @return this builder
+   */
   public TokenManagerBuilder backend(Function<TokenManagerBuilder.Context, TokenBackend> factory) {
     requireUnset("backend", this.backendFactory);
     if (vault != null) {
@@ -245,6 +359,9 @@ public final class TokenManagerBuilder {
    * Vault mode: tokens are issued, renewed and revoked by DataStax's Astra plugin in Vault, which holds the root
    * tokens and is the lease authority; the {@link LeaseStore} only caches. Orgs and roles written through this
    * manager are written to the plugin. Excludes {@link #backend}. See docs/vault.md.
+   *
+   * @param config where Vault is and how to log in
+   * @return this builder
    */
   public TokenManagerBuilder vault(dev.astravault.vault.VaultConfig config) {
     requireUnset("vault", this.vault);
@@ -255,9 +372,20 @@ public final class TokenManagerBuilder {
     return this;
   }
 
-  /** What a backend factory may use. */
+  /**
+   * What a backend factory may use.
+   *
+   * @param clock the manager's clock
+   * @param httpClient the base OkHttp client given to the builder, if any
+   */
   public record Context(Clock clock, @Nullable OkHttpClient httpClient) {}
 
+  /**
+   * Builds the manager and runs its first recovery pass; the manager owns (and closes) the store, scheduler and
+   * executors it created itself, not the ones it was given.
+   *
+   * @return the manager
+   */
   public TokenManager build() {
     List<AutoCloseable> owned = new ArrayList<>();
     Clock clock = this.clock == null ? Clock.systemUTC() : this.clock;

@@ -34,16 +34,22 @@ public final class TokenRequest {
     this.ttl = builder.ttl == null ? null : Validation.requirePositive("ttl", builder.ttl);
   }
 
+  /** {@return a builder of a request not bound to a manager: pass what it builds to {@link TokenManager#issue}} */
   public static Builder builder() {
     return new Builder(null);
   }
 
-  /** Starts a request for a role, e.g. {@code TokenRequest.forRole("reader").org("prod").logicalName("orders")}. */
+  /**
+   * Starts a request for a role, e.g. {@code TokenRequest.forRole("reader").org("prod").logicalName("orders")}.
+   *
+   * @param role the role's local name
+   * @return an unbound builder with the role set
+   */
   public static Builder forRole(String role) {
     return builder().role(role);
   }
 
-  /** The org id or logical name. */
+  /** {@return the org id or logical name} */
   public String org() {
     return org;
   }
@@ -56,23 +62,27 @@ public final class TokenRequest {
     return role;
   }
 
-  /** The logical name, lowercase; always present in the {@link IssueStyle#UNIQUE} style. */
+  /** {@return the logical name, lowercase; always present in the {@link IssueStyle#UNIQUE} style} */
   public Optional<String> logicalName() {
     return Optional.ofNullable(logicalName);
   }
 
+  /** {@return the metadata the token is issued with, in the order it was added} */
   public Map<String, String> metadata() {
     return metadata;
   }
 
+  /** {@return the TTL asked for, or empty for the role's TTL} */
   public Optional<Duration> ttl() {
     return Optional.ofNullable(ttl);
   }
 
+  /** {@return how the request is issued} */
   public IssueStyle style() {
     return style;
   }
 
+  /** {@return an unbound builder holding this request's values, to derive a changed copy} */
   public Builder toBuilder() {
     Builder b = new Builder(null).org(org).role(role).metadata(metadata).style(style);
     if (logicalName != null) {
@@ -107,6 +117,12 @@ public final class TokenRequest {
       this.issuer = issuer;
     }
 
+    /**
+     * The org the token is for.
+     *
+     * @param org the org's id or logical name
+     * @return this builder
+     */
     public Builder org(String org) {
       this.org = org;
       return this;
@@ -116,50 +132,97 @@ public final class TokenRequest {
      * The role: its local name, Astra's display name (such as {@code "R/W User"}, sanitised with the rule of
      * {@link TokenManager#syncRoles}) or its Astra role id. A local name names its role outright; a display name
      * that is also another role's id fails the issue with {@link AmbiguousRoleException}.
+     *
+     * @param role the role's local name (case-insensitive)
+     * @return this builder
      */
     public Builder role(String role) {
       this.role = role;
       return this;
     }
 
+    /**
+     * What the token is for; with the role and org, the key of a {@link IssueStyle#UNIQUE} token.
+     *
+     * @param logicalName the logical name (case-insensitive)
+     * @return this builder
+     */
     public Builder logicalName(String logicalName) {
       this.logicalName = logicalName;
       return this;
     }
 
-    /** Adds one metadata entry (for example {@code owner}, {@code purpose}); keys are unique. */
+    /**
+     * Adds one metadata entry (for example {@code owner}, {@code purpose}); keys are unique.
+     *
+     * @param key the entry's key
+     * @param value the entry's value
+     * @return this builder
+     */
     public Builder metadata(String key, String value) {
       this.metadata.put(key, value);
       return this;
     }
 
+    /**
+     * Adds metadata entries, as {@link #metadata(String, String)} does for each.
+     *
+     * @param entries the entries to add
+     * @return this builder
+     */
     public Builder metadata(Map<String, String> entries) {
       this.metadata.putAll(entries);
       return this;
     }
 
-    /** A TTL shorter than (or equal to) the role's; the role's TTL applies otherwise. */
+    /**
+     * A TTL shorter than (or equal to) the role's; the role's TTL applies otherwise.
+     *
+     * @param ttl a positive TTL
+     * @return this builder
+     */
     public Builder ttl(Duration ttl) {
       this.ttl = ttl;
       return this;
     }
 
-    /** Mint a fresh token on every call, with no uniqueness (the plugin's sidecar mode). */
+    /**
+     * Mint a fresh token on every call, with no uniqueness (the plugin's sidecar mode).
+     *
+     * @return this builder
+     */
     public Builder perRequest() {
       this.style = IssueStyle.PER_REQUEST;
       return this;
     }
 
+    /**
+     * How the request is issued; {@link IssueStyle#UNIQUE} by default.
+     *
+     * @param style the issue style
+     * @return this builder
+     */
     public Builder style(IssueStyle style) {
       this.style = java.util.Objects.requireNonNull(style, "style");
       return this;
     }
 
+    /**
+     * Checks every field and builds the request.
+     *
+     * @return the request
+     * @throws IllegalArgumentException naming the first missing or malformed field
+     */
     public TokenRequest build() {
       return new TokenRequest(this);
     }
 
-    /** Builds and issues through the manager this builder came from. */
+    /**
+     * Builds and issues through the manager this builder came from.
+     *
+     * @return the issued token
+     * @throws IllegalStateException if the builder did not come from {@link TokenManager#request()}
+     */
     public AstraToken issue() {
       if (issuer == null) {
         throw new IllegalStateException("this builder is not bound to a TokenManager; use TokenManager.request()");

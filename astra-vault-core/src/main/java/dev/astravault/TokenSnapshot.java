@@ -12,47 +12,77 @@ public final class TokenSnapshot {
   private final long generation;
   private final ManagedToken.State state;
 
+  /**
+   * A snapshot; handles make these, listeners' tests may too.
+   *
+   * @param token the token
+   * @param generation the snapshot generation
+   * @param state the handle's state
+   */
   public TokenSnapshot(AstraToken token, long generation, ManagedToken.State state) {
     this.token = Objects.requireNonNull(token, "token");
     this.generation = generation;
     this.state = Objects.requireNonNull(state, "state");
   }
 
-  /** The same token and generation + 1 in another state. */
+  /**
+   * The same token and generation + 1 in another state.
+   *
+   * @param state the new state
+   * @return the new snapshot
+   */
   public TokenSnapshot withState(ManagedToken.State state) {
     return new TokenSnapshot(token, generation + 1, state);
   }
 
-  /** The full token. Never log it. */
+  /** {@return the full token. Never log it} */
   public String token() {
     return token.token();
   }
 
-  /** The token with its info and secret. */
+  /** {@return the token with its info and secret} */
   public AstraToken astraToken() {
     return token;
   }
 
+  /**
+   * {@return the token without its secret}
+   */
   public TokenInfo info() {
     return token.info();
   }
 
+  /**
+   * {@return the token's lease}
+   */
   public Lease lease() {
     return token.lease();
   }
 
+  /**
+   * {@return the lease id}
+   */
   public String leaseId() {
     return token.lease().leaseId();
   }
 
+  /**
+   * {@return when the token's lease expires}
+   */
   public Instant expiresAt() {
     return token.lease().expiresAt();
   }
 
+  /**
+   * {@return the generation, which grows with every new snapshot of the handle}
+   */
   public long generation() {
     return generation;
   }
 
+  /**
+   * {@return the handle's state at this snapshot}
+   */
   public ManagedToken.State state() {
     return state;
   }

@@ -60,7 +60,12 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
     worker.start();
   }
 
-  /** {@code AsyncAuditSink.builder(delegate).capacity(8192).build()}. */
+  /**
+   * {@code AsyncAuditSink.builder(delegate).capacity(8192).build()}.
+   *
+   * @param delegate the sink that records
+   * @return a builder
+   */
   public static Builder builder(AuditSink delegate) {
     return new Builder(delegate);
   }
@@ -126,7 +131,12 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Waits until every event queued before this call has been handed to the delegate; false on timeout. */
+  /**
+   * Waits until every event queued before this call has been handed to the delegate; false on timeout.
+   *
+   * @param timeout the longest wait
+   * @return whether everything queued was handed over in time
+   */
   public boolean flush(Duration timeout) {
     long target = accepted.get();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -147,22 +157,22 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Events queued and not yet handed to the delegate. */
+  /** {@return events queued and not yet handed to the delegate} */
   public int queued() {
     return queue.size();
   }
 
-  /** Events the delegate recorded. */
+  /** {@return events the delegate recorded} */
   public long recorded() {
     return recorded.get();
   }
 
-  /** Events dropped: queue full, or recorded after close. */
+  /** {@return events dropped: queue full, or recorded after close} */
   public long dropped() {
     return dropped.get();
   }
 
-  /** Events the delegate threw on. */
+  /** {@return events the delegate threw on} */
   public long failed() {
     return failed.get();
   }
@@ -173,7 +183,12 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
     close(Duration.ofSeconds(5));
   }
 
-  /** Like {@link #close()}, draining for up to {@code timeout}; returns whether everything queued was delivered. */
+  /**
+   * Like {@link #close()}, draining for up to {@code timeout}; returns whether everything queued was delivered.
+   *
+   * @param timeout the longest wait
+   * @return whether everything queued was delivered
+   */
   public boolean close(Duration timeout) {
     closing = true;
     boolean drained = flush(timeout);
@@ -212,7 +227,12 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
       this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** The queue's capacity; default 8192. */
+    /**
+     * The queue's capacity; default 8192.
+     *
+     * @param capacity the queue's capacity
+     * @return this builder
+     */
     public Builder capacity(int capacity) {
       if (capacity < 1) {
         throw new IllegalArgumentException("capacity must be positive, was " + capacity);
@@ -221,17 +241,33 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
       return this;
     }
 
-    /** Default {@link Overflow#REJECT}. */
+    /**
+     * Default {@link Overflow#REJECT}.
+     *
+     * @param overflow what to do
+     * @return this builder
+     */
     public Builder overflow(Overflow overflow) {
       this.overflow = Objects.requireNonNull(overflow, "overflow");
       return this;
     }
 
+    /**
+     * The name of the draining thread.
+     *
+     * @param name the thread name
+     * @return this builder
+     */
     public Builder threadName(String name) {
       this.threadName = Objects.requireNonNull(name, "threadName");
       return this;
     }
 
+    /**
+     * Builds the sink and starts its thread.
+     *
+     * @return the sink
+     */
     public AsyncAuditSink build() {
       return new AsyncAuditSink(this);
     }

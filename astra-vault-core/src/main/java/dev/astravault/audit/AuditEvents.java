@@ -42,7 +42,12 @@ public final class AuditEvents {
 
   private AuditEvents() {}
 
-  /** The event's fields in a stable order. */
+  /**
+   * The event's fields in a stable order.
+   *
+   * @param event the event
+   * @return its fields, by name, in a stable order
+   */
   public static Map<String, Object> toMap(AuditEvent event) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("type", event.type());

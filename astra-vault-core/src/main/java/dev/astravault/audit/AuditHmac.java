@@ -10,7 +10,13 @@ import dev.astravault.internal.Hashing;
 public final class AuditHmac {
   private AuditHmac() {}
 
-  /** Lowercase hex HMAC-SHA256 of {@code token} (the full {@code AstraCS:...} string) under {@code key}. */
+  /**
+   * Lowercase hex HMAC-SHA256 of {@code token} (the full {@code AstraCS:...} string) under {@code key}.
+   *
+   * @param key the audit HMAC key
+   * @param token the full token
+   * @return the HMAC, lowercase hex
+   */
   public static String of(byte[] key, String token) {
     if (key.length == 0) {
       throw new IllegalArgumentException("key must not be empty");

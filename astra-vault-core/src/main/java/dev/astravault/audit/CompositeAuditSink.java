@@ -23,6 +23,12 @@ public final class CompositeAuditSink implements AuditSink, AutoCloseable {
     this.sinks = List.copyOf(sinks);
   }
 
+  /**
+   * A sink that records on each of {@code sinks}, in order.
+   *
+   * @param sinks the sinks
+   * @return the composite
+   */
   public static CompositeAuditSink of(List<? extends AuditSink> sinks) {
     Objects.requireNonNull(sinks, "sinks");
     if (sinks.isEmpty()) {
@@ -33,6 +39,9 @@ public final class CompositeAuditSink implements AuditSink, AutoCloseable {
     return new CompositeAuditSink(copy);
   }
 
+  /**
+   * {@return the sinks, in order}
+   */
   public List<AuditSink> sinks() {
     return sinks;
   }

@@ -18,17 +18,30 @@ public final class FsyncPolicy {
     this.interval = interval;
   }
 
-  /** fsync after every line: the safest and the slowest. */
+  /**
+   * fsync after every line: the safest and the slowest.
+   *
+   * @return the policy
+   */
   public static FsyncPolicy always() {
     return ALWAYS;
   }
 
-  /** Never fsync explicitly (on close only); the OS writes back when it likes. */
+  /**
+   * Never fsync explicitly (on close only); the OS writes back when it likes.
+   *
+   * @return the policy
+   */
   public static FsyncPolicy never() {
     return NEVER;
   }
 
-  /** fsync after a line when at least {@code interval} passed since the last fsync (and on close). */
+  /**
+   * fsync after a line when at least {@code interval} passed since the last fsync (and on close).
+   *
+   * @param interval the least time between two fsyncs
+   * @return the policy
+   */
   public static FsyncPolicy atMostEvery(Duration interval) {
     Objects.requireNonNull(interval, "interval");
     if (interval.isNegative()) {

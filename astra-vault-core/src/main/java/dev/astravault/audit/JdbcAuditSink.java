@@ -47,11 +47,19 @@ public final class JdbcAuditSink implements AuditSink {
     this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
-  /** {@code JdbcAuditSink.builder(dataSource).table("astra_vault_audit").build()}. */
+  /**
+   * {@code JdbcAuditSink.builder(dataSource).table("astra_vault_audit").build()}.
+   *
+   * @param dataSource the database to write to
+   * @return a builder
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
 
+  /**
+   * {@return the table events are written to}
+   */
   public String table() {
     return table;
   }
@@ -129,7 +137,12 @@ public final class JdbcAuditSink implements AuditSink {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** The table, optionally schema-qualified; default {@code astra_vault_audit}. */
+    /**
+     * The table, optionally schema-qualified; default {@code astra_vault_audit}.
+     *
+     * @param table the table name
+     * @return this builder
+     */
     public Builder table(String table) {
       if (!TABLE.matcher(Objects.requireNonNull(table, "table")).matches()) {
         throw new IllegalArgumentException("table must be an unquoted SQL identifier (schema.name allowed): " + table);
@@ -138,12 +151,22 @@ public final class JdbcAuditSink implements AuditSink {
       return this;
     }
 
-    /** Whether {@link #build()} creates the table and its indexes when missing; default true. */
+    /**
+     * Whether {@link #build()} creates the table and its indexes when missing; default true.
+     *
+     * @param create whether to create it
+     * @return this builder
+     */
     public Builder createTable(boolean create) {
       this.createTable = create;
       return this;
     }
 
+    /**
+     * Builds the sink, creating the table if asked to.
+     *
+     * @return the sink
+     */
     public JdbcAuditSink build() {
       JdbcAuditSink sink = new JdbcAuditSink(dataSource, table);
       if (createTable) {

@@ -162,11 +162,17 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     }
   }
 
+  /**
+   * A sink appending to {@code path}, rotated to {@code path.1}, {@code .2}, ...
+   *
+   * @param path the active log file
+   * @return a builder
+   */
   public static Builder builder(Path path) {
     return new Builder(path);
   }
 
-  /** The active file. */
+  /** {@return the active file} */
   public Path path() {
     return path;
   }
@@ -577,13 +583,23 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       this.path = Objects.requireNonNull(path, "path");
     }
 
-    /** Default: {@code FsyncPolicy.atMostEvery(1s)}. */
+    /**
+     * Default: {@code FsyncPolicy.atMostEvery(1s)}.
+     *
+     * @param policy when to force the file to disk
+     * @return this builder
+     */
     public Builder fsync(FsyncPolicy policy) {
       this.fsync = Objects.requireNonNull(policy, "fsync");
       return this;
     }
 
-    /** Rotate before a line would take the file past this many bytes; default 64 MiB. */
+    /**
+     * Rotate before a line would take the file past this many bytes; default 64 MiB.
+     *
+     * @param bytes the largest file size
+     * @return this builder
+     */
     public Builder maxFileSize(long bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("maxFileSize must be at least 1024 bytes, was " + bytes);
@@ -658,6 +674,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     /**
      * Opens (or continues) the file.
      *
+     * @return the sink
      * @throws AuditLogLockedException when another writer holds the file
      * @throws IllegalStateException when {@link #checkpointEvery} is set without a witness
      */

@@ -23,12 +23,17 @@ public final class Slf4jAuditSink implements AuditSink {
     this.log = log;
   }
 
-  /** The sink behind {@link AuditSink#slf4j()}. */
+  /** {@return the sink behind {@link AuditSink#slf4j()}} */
   public static Slf4jAuditSink create() {
     return DEFAULT;
   }
 
-  /** A sink writing to the named logger. */
+  /**
+   * A sink writing to the named logger.
+   *
+   * @param loggerName the logger's name
+   * @return the sink
+   */
   public static Slf4jAuditSink create(String loggerName) {
     return new Slf4jAuditSink(Redaction.logger(Objects.requireNonNull(loggerName, "loggerName")));
   }

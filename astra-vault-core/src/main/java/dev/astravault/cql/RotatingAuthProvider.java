@@ -28,12 +28,20 @@ public final class RotatingAuthProvider extends PlainTextAuthProviderBase {
 
   private final Supplier<String> token;
 
-  /** Hands out {@code managed.current()} on every new connection. */
+  /**
+   * Hands out {@code managed.current()} on every new connection.
+   *
+   * @param managed the managed token
+   */
   public RotatingAuthProvider(ManagedToken managed) {
     this((Supplier<String>) Objects.requireNonNull(managed, "managed"));
   }
 
-  /** Hands out {@code token.get()} on every new connection. */
+  /**
+   * Hands out {@code token.get()} on every new connection.
+   *
+   * @param token supplies the current token
+   */
   public RotatingAuthProvider(Supplier<String> token) {
     super("astra-vault");
     this.token = Objects.requireNonNull(token, "token");

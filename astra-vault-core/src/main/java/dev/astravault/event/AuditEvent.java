@@ -19,68 +19,91 @@ public sealed interface AuditEvent permits OrgConfigWritten, OrgConfigDeleted, R
     RolesSynced, TokenIssued, TokenRead, TokensListed, LeaseLookedUp, LeaseRenewed, LeaseRevoked, TokenDeleted,
     ReconcileFinding, AuditCheckpointed, FailureEvent {
 
+  /**
+   * {@return when the operation happened, by the manager's clock}
+   */
   Instant time();
 
+  /**
+   * {@return who performed the operation}
+   */
   Actor actor();
 
-  /** A stable, dotted name such as {@code token.issued}. */
+  /**
+   * A stable, dotted name such as {@code token.issued}.
+   *
+   * @return the event type
+   */
   String type();
 
+  /**
+   * {@return whether the operation succeeded}
+   */
   default Outcome outcome() {
     return Outcome.SUCCESS;
   }
 
-  /** The exception class name of a failure. */
+  /** {@return the exception class name of a failure} */
   default Optional<String> errorType() {
     return Optional.empty();
   }
 
-  /** The (secret-free) message of a failure. */
+  /** {@return the (secret-free) message of a failure} */
   default Optional<String> errorMessage() {
     return Optional.empty();
   }
 
-  /** The token (lease) this event is about, when it is about one. */
+  /** {@return the token (lease) this event is about, when it is about one} */
   default Optional<TokenRef> tokenRef() {
     return Optional.empty();
   }
 
-  /** The Astra organization id. */
+  /** {@return the Astra organization id} */
   default Optional<String> orgId() {
     return tokenRef().map(TokenRef::orgId);
   }
 
-  /** The local role name. */
+  /** {@return the local role name} */
   default Optional<String> roleName() {
     return tokenRef().map(TokenRef::roleName);
   }
 
-  /** The token's logical name (UNIQUE-style tokens). */
+  /** {@return the token's logical name (UNIQUE-style tokens)} */
   default Optional<String> logicalName() {
     return tokenRef().flatMap(t -> Optional.ofNullable(t.logicalName()));
   }
 
-  /** The Astra client id of the token (public, not a secret). */
+  /** {@return the Astra client id of the token (public, not a secret)} */
   default Optional<String> clientId() {
     return tokenRef().flatMap(t -> Optional.ofNullable(t.clientId()));
   }
 
+  /**
+   * {@return the lease id of the token this event is about}
+   */
   default Optional<String> leaseId() {
     return tokenRef().map(TokenRef::leaseId);
   }
 
-  /** The token's metadata as the caller supplied it; empty when the event is not about a token. */
+  /** {@return the token's metadata as the caller supplied it; empty when the event is not about a token} */
   default Map<String, String> metadata() {
     return tokenRef().map(TokenRef::metadata).orElse(Map.of());
   }
 
-  /** Lowercase hex HMAC-SHA256 of the token under the audit key; match it with {@code AuditHmac}. */
+  /**
+   * Lowercase hex HMAC-SHA256 of the token under the audit key; match it with {@code AuditHmac}.
+   *
+   * @return the token's HMAC, when the event is about a token
+   */
   default Optional<String> tokenHmac() {
     return tokenRef().flatMap(t -> Optional.ofNullable(t.tokenHmac()));
   }
 
   /** Whether the operation succeeded. */
   enum Outcome {
-    SUCCESS, FAILURE
+    /** The operation did what was asked. */
+    SUCCESS,
+    /** The operation failed; {@link #errorType()} and {@link #errorMessage()} say why. */
+    FAILURE
   }
 }

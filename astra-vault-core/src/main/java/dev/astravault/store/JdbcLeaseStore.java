@@ -96,25 +96,37 @@ public final class JdbcLeaseStore implements LeaseStore {
     this.schemaVersion = call("migrate the schema", c -> Migrations.migrate(c, dialect));
   }
 
+  /**
+   * {@return a new builder: a database (a {@code DataSource}, a JDBC URL or a SQLite file) and keys are required}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A SQLite store in {@code file}, with secrets encrypted under {@code keys}. */
+  /**
+   * A SQLite store in {@code file}, with secrets encrypted under {@code keys}.
+   *
+   * @param file the database file, created if missing
+   * @param keys the keys that encrypt secrets
+   * @return the store, its schema migrated
+   */
   public static JdbcLeaseStore sqlite(Path file, KeyProvider keys) {
     return builder().sqliteFile(file).keyProvider(keys).build();
   }
 
+  /**
+   * {@return the SQL dialect in use}
+   */
   public Dialect dialect() {
     return dialect;
   }
 
-  /** The schema version in force (the newest this library knows, after {@code build()}). */
+  /** {@return the schema version in force (the newest this library knows, after {@code build()})} */
   public int schemaVersion() {
     return schemaVersion;
   }
 
-  /** Whether this store keeps no secrets ({@link Builder#metadataOnly()}). */
+  /** {@return whether this store keeps no secrets ({@link Builder#metadataOnly()})} */
   public boolean metadataOnly() {
     return cipher == null;
   }
@@ -664,7 +676,12 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     private Builder() {}
 
-    /** A (pooled) DataSource owned by the caller; the store does not close it. */
+    /**
+     * A (pooled) DataSource owned by the caller; the store does not close it.
+     *
+     * @param dataSource the data source
+     * @return this builder
+     */
     public Builder dataSource(DataSource dataSource) {
       requireNoConnection("dataSource");
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -674,6 +691,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     /**
      * A JDBC URL ({@code jdbc:sqlite:/path/file.db}, {@code jdbc:postgresql://host/db}); the driver must be on the
      * classpath. SQLite gets one shared connection, PostgreSQL a small pool of {@link #maxConnections}.
+     *
+     * @param url a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
+     * @return this builder
      */
     public Builder jdbcUrl(String url) {
       requireNoConnection("jdbcUrl");
@@ -684,32 +704,58 @@ public final class JdbcLeaseStore implements LeaseStore {
       return this;
     }
 
-    /** A SQLite database in {@code file} (created if absent); needs {@code org.xerial:sqlite-jdbc}. */
+    /**
+     * A SQLite database in {@code file} (created if absent); needs {@code org.xerial:sqlite-jdbc}.
+     *
+     * @param file the database file
+     * @return this builder
+     */
     public Builder sqliteFile(Path file) {
       return jdbcUrl("jdbc:sqlite:" + Objects.requireNonNull(file, "sqliteFile").toAbsolutePath());
     }
 
-    /** A user for {@link #jdbcUrl} who logs in without a password (trust, peer or certificate authentication). */
+    /**
+     * A user for {@link #jdbcUrl} who logs in without a password (trust, peer or certificate authentication).
+     *
+     * @param user the database user
+     * @return this builder
+     */
     public Builder user(String user) {
       properties.setProperty("user", Objects.requireNonNull(user, "user"));
       properties.remove("password");
       return this;
     }
 
-    /** User and password for {@link #jdbcUrl}. */
+    /**
+     * User and password for {@link #jdbcUrl}.
+     *
+     * @param user the database user
+     * @param password its password
+     * @return this builder
+     */
     public Builder credentials(String user, String password) {
       properties.setProperty("user", Objects.requireNonNull(user, "user"));
       properties.setProperty("password", Objects.requireNonNull(password, "password"));
       return this;
     }
 
-    /** The dialect; detected from the database product name when not set. */
+    /**
+     * The dialect; detected from the database product name when not set.
+     *
+     * @param dialect the dialect
+     * @return this builder
+     */
     public Builder dialect(Dialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
 
-    /** The keys that encrypt secrets at rest. Required unless {@link #metadataOnly()}. */
+    /**
+     * The keys that encrypt secrets at rest. Required unless {@link #metadataOnly()}.
+     *
+     * @param keys the key provider
+     * @return this builder
+     */
     public Builder keyProvider(KeyProvider keys) {
       if (metadataOnly) {
         throw new IllegalStateException("keyProvider conflicts with metadataOnly()");
@@ -721,6 +767,8 @@ public final class JdbcLeaseStore implements LeaseStore {
     /**
      * Keep no secrets: token secrets stay in this process's memory and are lost on restart (leases issued before a
      * restart cannot be read back and must be re-issued), and orgs (root tokens) are not persisted.
+     *
+     * @return this builder
      */
     public Builder metadataOnly() {
       if (keyProvider != null) {
@@ -730,7 +778,12 @@ public final class JdbcLeaseStore implements LeaseStore {
       return this;
     }
 
-    /** How long a SQLite writer waits for another process's lock before failing (default 10 s). */
+    /**
+     * How long a SQLite writer waits for another process's lock before failing (default 10 s).
+     *
+     * @param timeout the wait
+     * @return this builder
+     */
     public Builder busyTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("busyTimeout out of range: " + timeout);
@@ -739,7 +792,12 @@ public final class JdbcLeaseStore implements LeaseStore {
       return this;
     }
 
-    /** The pool size for a PostgreSQL {@link #jdbcUrl} (default 8). */
+    /**
+     * The pool size for a PostgreSQL {@link #jdbcUrl} (default 8).
+     *
+     * @param max the pool size
+     * @return this builder
+     */
     public Builder maxConnections(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxConnections must be >= 1: " + max);
@@ -748,6 +806,11 @@ public final class JdbcLeaseStore implements LeaseStore {
       return this;
     }
 
+    /**
+     * Connects, migrates the schema to the newest version and builds the store.
+     *
+     * @return the store
+     */
     public JdbcLeaseStore build() {
       if (dataSource == null && jdbcUrl == null) {
         throw new IllegalStateException("JdbcLeaseStore needs a dataSource, jdbcUrl or sqliteFile");

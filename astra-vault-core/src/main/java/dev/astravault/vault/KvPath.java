@@ -24,12 +24,24 @@ public record KvPath(String mount, String path, int kvVersion) {
     }
   }
 
-  /** A path on a KV version 2 engine. */
+  /**
+   * A path on a KV version 2 engine.
+   *
+   * @param mount the engine's mount, e.g. {@code secret}
+   * @param path the secret's path under the mount
+   * @return the path
+   */
   public static KvPath v2(String mount, String path) {
     return new KvPath(mount, path, 2);
   }
 
-  /** A path on a KV version 1 engine. */
+  /**
+   * A path on a KV version 1 engine.
+   *
+   * @param mount the engine's mount
+   * @param path the secret's path under the mount
+   * @return the path
+   */
   public static KvPath v1(String mount, String path) {
     return new KvPath(mount, path, 1);
   }

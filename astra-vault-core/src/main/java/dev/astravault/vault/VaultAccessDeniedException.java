@@ -10,14 +10,22 @@ import org.jspecify.annotations.Nullable;
 public class VaultAccessDeniedException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /** The refused path. */
   private final String path;
 
+  /**
+   * Vault refused a path.
+   *
+   * @param path the refused path
+   * @param message the detail message (never a secret)
+   * @param cause the underlying failure, or null
+   */
   public VaultAccessDeniedException(String path, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.path = path;
   }
 
-  /** The Vault path that was refused, e.g. {@code astra/org/token}. */
+  /** {@return the Vault path that was refused, e.g. {@code astra/org/token}} */
   public String path() {
     return path;
   }

@@ -6,21 +6,39 @@ import java.util.Objects;
 
 /**
  * How the library authenticates to Vault. A token is used as given; AppRole and Kubernetes log in, and log in again
- * when the Vault token expires or can no longer be renewed. {@link #toString()} never shows a credential.
+ * when the Vault token expires or can no longer be renewed. The {@code toString()} of each variant never shows a credential.
  */
 public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, VaultAuth.Kubernetes {
 
-  /** A fixed Vault token. When it expires there is no way to log in again: prefer AppRole or Kubernetes. */
+  /**
+   * A fixed Vault token. When it expires there is no way to log in again: prefer AppRole or Kubernetes.
+   *
+   * @param token the Vault token
+   * @return the login method
+   */
   static VaultAuth token(String token) {
     return new Token(token);
   }
 
-  /** AppRole at the default mount {@code approle}. */
+  /**
+   * AppRole at the default mount {@code approle}.
+   *
+   * @param roleId the role id
+   * @param secretId the secret id
+   * @return the login method
+   */
   static VaultAuth appRole(String roleId, String secretId) {
     return appRole("approle", roleId, secretId);
   }
 
-  /** AppRole mounted at {@code auth/<mount>}. */
+  /**
+   * AppRole mounted at {@code auth/<mount>}.
+   *
+   * @param mount the auth mount
+   * @param roleId the role id
+   * @param secretId the secret id
+   * @return the login method
+   */
   static VaultAuth appRole(String mount, String roleId, String secretId) {
     return new AppRole(mount, roleId, secretId);
   }
@@ -28,6 +46,10 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
   /**
    * Kubernetes at the default mount {@code kubernetes}; the service-account JWT is read from {@code jwtFile} at every
    * login, so a rotated token is picked up.
+   *
+   * @param role the Vault role
+   * @param jwtFile the service-account token file, e.g. {@link #SERVICE_ACCOUNT_TOKEN}
+   * @return the login method
    */
   static VaultAuth kubernetes(String role, Path jwtFile) {
     return kubernetes("kubernetes", role, jwtFile);
@@ -36,7 +58,14 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
   /** The standard projected service-account token path of a pod. */
   Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
-  /** Kubernetes mounted at {@code auth/<mount>}. */
+  /**
+   * Kubernetes mounted at {@code auth/<mount>}.
+   *
+   * @param mount the auth mount
+   * @param role the Vault role
+   * @param jwtFile the service-account token file
+   * @return the login method
+   */
   static VaultAuth kubernetes(String mount, String role, Path jwtFile) {
     return new Kubernetes(mount, role, jwtFile);
   }
@@ -49,7 +78,7 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
       this.token = requireText("token", token);
     }
 
-    /** The Vault token. Never log it. */
+    /** {@return the Vault token. Never log it} */
     public String token() {
       return token;
     }
@@ -72,15 +101,17 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
       this.secretId = requireText("secretId", secretId);
     }
 
+    /** {@return the auth mount, e.g. {@code approle}} */
     public String mount() {
       return mount;
     }
 
+    /** {@return the AppRole role id} */
     public String roleId() {
       return roleId;
     }
 
-    /** The secret id. Never log it. */
+    /** {@return the secret id. Never log it} */
     public String secretId() {
       return secretId;
     }
@@ -103,14 +134,17 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
       this.jwtFile = Objects.requireNonNull(jwtFile, "jwtFile");
     }
 
+    /** {@return the auth mount, e.g. {@code kubernetes}} */
     public String mount() {
       return mount;
     }
 
+    /** {@return the Vault role} */
     public String role() {
       return role;
     }
 
+    /** {@return the service-account token file, read at every login} */
     public Path jwtFile() {
       return jwtFile;
     }

@@ -48,56 +48,85 @@ public final class VaultConfig {
     this.verifyTokenOrg = b.verifyTokenOrg;
   }
 
-  /** Starts a config for the Vault at {@code address}, e.g. {@code https://vault:8200}. */
+  /**
+   * Starts a config for the Vault at {@code address}, e.g. {@code https://vault:8200}.
+   *
+   * @param address the http or https URL of Vault
+   * @return a builder with every default
+   */
   public static Builder builder(URI address) {
     return new Builder(address);
   }
 
-  /** A config with a token and every default. */
+  /**
+   * A config with a token and every default.
+   *
+   * @param address the http or https URL of Vault
+   * @param auth how to log in
+   * @return the config
+   */
   public static VaultConfig of(URI address, VaultAuth auth) {
     return builder(address).auth(auth).build();
   }
 
+  /**
+   * {@return the http or https URL of Vault}
+   */
   public URI address() {
     return address;
   }
 
-  /** The Astra plugin's mount path, without slashes, e.g. {@code astra}. */
+  /** {@return the Astra plugin's mount path, without slashes, e.g. {@code astra}} */
   public String mount() {
     return mount;
   }
 
+  /**
+   * {@return the caller mode of the orgs this manager configures}
+   */
   public CallerMode callerMode() {
     return callerMode;
   }
 
+  /**
+   * {@return the Vault Enterprise namespace, if any}
+   */
   public Optional<String> namespace() {
     return Optional.ofNullable(namespace);
   }
 
+  /**
+   * {@return how the library logs in to Vault}
+   */
   public VaultAuth auth() {
     return auth;
   }
 
-  /** The PEM of the CA(s) that sign Vault's certificate; empty means the JVM's trust store. */
+  /** {@return the PEM of the CA(s) that sign Vault's certificate; empty means the JVM's trust store} */
   public Optional<String> caPem() {
     return Optional.ofNullable(caPem);
   }
 
-  /** The client certificate PEM, for mutual TLS. */
+  /** {@return the client certificate PEM, for mutual TLS} */
   public Optional<String> clientCertPem() {
     return Optional.ofNullable(clientCertPem);
   }
 
-  /** The client key PEM (unencrypted PKCS#8), for mutual TLS. Never log it. */
+  /** {@return the client key PEM (unencrypted PKCS#8), for mutual TLS. Never log it} */
   public Optional<String> clientKeyPem() {
     return Optional.ofNullable(clientKeyPem);
   }
 
+  /**
+   * {@return the connect timeout}
+   */
   public Duration openTimeout() {
     return openTimeout;
   }
 
+  /**
+   * {@return the bound of each whole request}
+   */
   public Duration readTimeout() {
     return readTimeout;
   }
@@ -105,12 +134,14 @@ public final class VaultConfig {
   /**
    * Whether each new token is checked with {@code GET <org url>/v2/currentOrg} (sent with that token) to belong to
    * the org it was asked for. Default true: plugin v2.0.0 may mint it in another org (its cross-org client cache).
+   *
+   * @return whether new tokens are checked to belong to their org
    */
   public boolean verifyTokenOrg() {
     return verifyTokenOrg;
   }
 
-  /** A builder holding this config's values, to derive a variant (another mount, other credentials). */
+  /** {@return a builder holding this config's values, to derive a variant (another mount, other credentials)} */
   public Builder toBuilder() {
     Builder b = new Builder(address).mount(mount).callerMode(callerMode).auth(auth).openTimeout(openTimeout)
         .readTimeout(readTimeout).verifyTokenOrg(verifyTokenOrg);
@@ -152,7 +183,12 @@ public final class VaultConfig {
       this.address = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     }
 
-    /** The Astra plugin's mount (default {@code astra}); surrounding slashes are ignored. */
+    /**
+     * The Astra plugin's mount (default {@code astra}); surrounding slashes are ignored.
+     *
+     * @param mount the mount path
+     * @return this builder
+     */
     public Builder mount(String mount) {
       Objects.requireNonNull(mount, "mount");
       String m = mount.replaceAll("^/+|/+$", "");
@@ -163,12 +199,23 @@ public final class VaultConfig {
       return this;
     }
 
+    /**
+     * The Astra plugin's {@code caller_mode} for the orgs this manager configures.
+     *
+     * @param mode the caller mode
+     * @return this builder
+     */
     public Builder callerMode(CallerMode mode) {
       this.callerMode = Objects.requireNonNull(mode, "callerMode");
       return this;
     }
 
-    /** The Vault Enterprise namespace, sent as {@code X-Vault-Namespace} on every request, logins included. */
+    /**
+     * The Vault Enterprise namespace, sent as {@code X-Vault-Namespace} on every request, logins included.
+     *
+     * @param namespace the namespace
+     * @return this builder
+     */
     public Builder namespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace");
       if (namespace.isBlank()) {
@@ -178,41 +225,79 @@ public final class VaultConfig {
       return this;
     }
 
+    /**
+     * How the library logs in to Vault.
+     *
+     * @param auth the login method
+     * @return this builder
+     */
     public Builder auth(VaultAuth auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
-    /** Trusts the CA certificate(s) in this PEM text for Vault's TLS certificate. */
+    /**
+     * Trusts the CA certificate(s) in this PEM text for Vault's TLS certificate.
+     *
+     * @param pem one or more PEM certificates
+     * @return this builder
+     */
     public Builder caPem(String pem) {
       this.caPem = requirePem("caPem", pem, "CERTIFICATE");
       return this;
     }
 
-    /** Trusts the CA certificate(s) in this PEM file; read now. */
+    /**
+     * Trusts the CA certificate(s) in this PEM file; read now.
+     *
+     * @param file a file of PEM certificates
+     * @return this builder
+     */
     public Builder caPem(Path file) {
       return caPem(read("caPem", file));
     }
 
-    /** Mutual TLS: the client certificate and its unencrypted PKCS#8 key, both PEM text. */
+    /**
+     * Mutual TLS: the client certificate and its unencrypted PKCS#8 key, both PEM text.
+     *
+     * @param certPem the client certificate
+     * @param keyPem its key
+     * @return this builder
+     */
     public Builder clientCertificate(String certPem, String keyPem) {
       this.clientCertPem = requirePem("clientCertPem", certPem, "CERTIFICATE");
       this.clientKeyPem = requirePem("clientKeyPem", keyPem, "PRIVATE KEY");
       return this;
     }
 
-    /** Mutual TLS from PEM files; read now. */
+    /**
+     * Mutual TLS from PEM files; read now.
+     *
+     * @param certFile the client certificate PEM file
+     * @param keyFile its key PEM file
+     * @return this builder
+     */
     public Builder clientCertificate(Path certFile, Path keyFile) {
       return clientCertificate(read("clientCertPem", certFile), read("clientKeyPem", keyFile));
     }
 
-    /** The connect timeout (whole seconds, at least 1; default 5 s). */
+    /**
+     * The connect timeout (whole seconds, at least 1; default 5 s).
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
     public Builder openTimeout(Duration timeout) {
       this.openTimeout = seconds("openTimeout", timeout);
       return this;
     }
 
-    /** Bounds each whole request (whole seconds, at least 1; default 30 s). */
+    /**
+     * Bounds each whole request (whole seconds, at least 1; default 30 s).
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = seconds("readTimeout", timeout);
       return this;
@@ -223,12 +308,20 @@ public final class VaultConfig {
      * revoked and reported as {@link dev.astravault.InvalidTokenResponseException}; so is a token whose org cannot
      * be checked. Turn it off only when the app cannot reach the org's DevOps API URL, and never with plugin v2.0.0
      * serving several orgs.
+     *
+     * @param verify whether to check
+     * @return this builder
      */
     public Builder verifyTokenOrg(boolean verify) {
       this.verifyTokenOrg = verify;
       return this;
     }
 
+    /**
+     * Builds the config.
+     *
+     * @return the config
+     */
     public VaultConfig build() {
       return new VaultConfig(this);
     }

@@ -57,12 +57,23 @@ public final class VaultKeyProvider implements KeyProvider {
    *
    * @throws StoreException if Vault cannot be read or the secret is missing
    * @throws IllegalArgumentException if a key is malformed or {@code key_id} does not match (never echoing a key)
+   *
+   * @param vault where Vault is and how to log in
+   * @param path the secret that holds the keys
+   * @return the provider
    */
   public static VaultKeyProvider of(VaultConfig vault, KvPath path) {
     return of(vault, path, Clock.systemUTC());
   }
 
-  /** Like {@link #of(VaultConfig, KvPath)}, with the clock that times Vault token renewal and refreshes. */
+  /**
+   * Like {@link #of(VaultConfig, KvPath)}, with the clock that times Vault token renewal and refreshes.
+   *
+   * @param vault where Vault is and how to log in
+   * @param path the secret that holds the keys
+   * @param clock the clock
+   * @return the provider
+   */
   public static VaultKeyProvider of(VaultConfig vault, KvPath path, Clock clock) {
     Objects.requireNonNull(vault, "vault");
     Objects.requireNonNull(path, "path");

@@ -82,7 +82,12 @@ public final class VaultKvLeaseStore implements LeaseStore {
     this.cipher = cipher;
   }
 
-  /** Starts a store that logs in to Vault with {@code vault}'s address, TLS and credentials. */
+  /**
+   * Starts a store that logs in to Vault with {@code vault}'s address, TLS and credentials.
+   *
+   * @param vault where Vault is and how to log in
+   * @return a builder
+   */
   public static Builder builder(VaultConfig vault) {
     return new Builder(Objects.requireNonNull(vault, "vault"));
   }
@@ -608,13 +613,23 @@ public final class VaultKvLeaseStore implements LeaseStore {
       this.vault = vault;
     }
 
-    /** The KV version 2 engine's mount (default {@code secret}); e.g. {@code team/kv}. */
+    /**
+     * The KV version 2 engine's mount (default {@code secret}); e.g. {@code team/kv}.
+     *
+     * @param mount the mount
+     * @return this builder
+     */
     public Builder mount(String mount) {
       this.mount = KvPath.v2(mount, "x").mount();
       return this;
     }
 
-    /** The folder under the mount that holds this store (default {@code astra-vault}). */
+    /**
+     * The folder under the mount that holds this store (default {@code astra-vault}).
+     *
+     * @param prefix the folder
+     * @return this builder
+     */
     public Builder pathPrefix(String prefix) {
       this.pathPrefix = KvPath.v2("x", prefix).path().replaceAll("/+$", "");
       if (pathPrefix.isEmpty()) {
@@ -623,18 +638,33 @@ public final class VaultKvLeaseStore implements LeaseStore {
       return this;
     }
 
-    /** The keys that encrypt secrets before they are written to Vault. Required. */
+    /**
+     * The keys that encrypt secrets before they are written to Vault. Required.
+     *
+     * @param keys the key provider
+     * @return this builder
+     */
     public Builder keyProvider(KeyProvider keys) {
       this.keyProvider = Objects.requireNonNull(keys, "keyProvider");
       return this;
     }
 
-    /** The clock that times the renewal of the Vault token. Injected so that tests drive it. */
+    /**
+     * The clock that times the renewal of the Vault token. Injected so that tests drive it.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /**
+     * Builds the store; a key provider is required.
+     *
+     * @return the store
+     */
     public VaultKvLeaseStore build() {
       if (keyProvider == null) {
         throw new IllegalStateException("VaultKvLeaseStore needs a keyProvider to encrypt secrets at rest "

@@ -38,12 +38,22 @@ public final class VaultOrgConfigs {
    *
    * @throws StoreException if Vault cannot be read or there is no secret at {@code path}
    * @throws IllegalArgumentException if a field is missing or invalid
+   *
+   * @param vault where Vault is and how to log in
+   * @param path the secret of the org
+   * @return the org's config, root token included
    */
   public static OrgConfig read(VaultConfig vault, KvPath path) {
     return read(kv(vault, path), path, path.path());
   }
 
-  /** Every org under folder {@code folder} (one secret per org; sub-folders are ignored), ordered by path. */
+  /**
+   * Every org under folder {@code folder} (one secret per org; sub-folders are ignored), ordered by path.
+   *
+   * @param vault where Vault is and how to log in
+   * @param folder the folder of org secrets
+   * @return the orgs' configs, ordered by path
+   */
   public static List<OrgConfig> readAll(VaultConfig vault, KvPath folder) {
     VaultKv kv = kv(vault, folder);
     String dir = folder.path().endsWith("/") ? folder.path() : folder.path() + "/";

@@ -20,13 +20,24 @@ public class VaultUnavailableException extends AstraVaultException {
     UNREACHABLE
   }
 
+  /** Why Vault cannot serve requests. */
   private final Reason reason;
 
+  /**
+   * Vault cannot serve requests.
+   *
+   * @param reason why
+   * @param message the detail message (never a secret)
+   * @param cause the underlying failure, or null
+   */
   public VaultUnavailableException(Reason reason, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.reason = reason;
   }
 
+  /**
+   * {@return why Vault cannot serve requests}
+   */
   public Reason reason() {
     return reason;
   }

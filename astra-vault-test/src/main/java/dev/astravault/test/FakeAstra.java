@@ -227,7 +227,7 @@ public final class FakeAstra
     return this;
   }
 
-  /** The server's root URL, e.g. {@code http://127.0.0.1:40123/}. */
+  /** {@return the server's root URL, e.g. {@code http://127.0.0.1:40123/}} */
   public HttpUrl url() {
     return url("/");
   }
@@ -311,7 +311,7 @@ public final class FakeAstra
 
   // ---------------------------------------------------------------- configuration
 
-  /** The org that exists from the start. */
+  /** {@return the org that exists from the start} */
   public FakeOrg defaultOrg() {
     return defaultOrg;
   }
@@ -330,7 +330,7 @@ public final class FakeAstra
     }
   }
 
-  /** Every org, the default one first. */
+  /** {@return every org, the default one first} */
   public List<FakeOrg> orgs() {
     synchronized (lock) {
       return orgsById.values().stream().map(o -> o.org).toList();
@@ -368,7 +368,7 @@ public final class FakeAstra
     return this;
   }
 
-  /** The clock in use. */
+  /** {@return the clock in use} */
   public Clock clock() {
     return clock;
   }
@@ -472,7 +472,7 @@ public final class FakeAstra
     }
   }
 
-  /** Every request received since the start or the last {@link #reset()}, oldest first. */
+  /** {@return every request received since the start or the last {@link #reset()}, oldest first} */
   public List<RecordedCall> requests() {
     synchronized (lock) {
       return List.copyOf(calls);

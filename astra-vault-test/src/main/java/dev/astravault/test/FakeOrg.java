@@ -15,12 +15,12 @@ public final class FakeOrg {
     this.rootToken = Objects.requireNonNull(rootToken, "rootToken");
   }
 
-  /** The org's UUID, as {@code GET /v2/currentOrg} returns it. */
+  /** {@return the org's UUID, as {@code GET /v2/currentOrg} returns it} */
   public String orgId() {
     return orgId;
   }
 
-  /** The org's root token, to configure the client under test with. */
+  /** {@return the org's root token, to configure the client under test with} */
   public String rootToken() {
     return rootToken;
   }

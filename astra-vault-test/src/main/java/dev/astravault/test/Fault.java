@@ -146,7 +146,7 @@ public final class Fault {
     return this;
   }
 
-  /** The endpoint this fault applies to. */
+  /** {@return the endpoint this fault applies to} */
   public Endpoint endpoint() {
     return endpoint;
   }

@@ -24,12 +24,16 @@ public final class ManualScheduler implements Scheduler {
   private final PriorityQueue<Entry> queue = new PriorityQueue<>();
   private long sequence;
 
-  /** A scheduler that reads due times from {@code clock}. */
+  /**
+   * A scheduler that reads due times from {@code clock}.
+   *
+   * @param clock the clock tests move
+   */
   public ManualScheduler(MutableClock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The clock this scheduler reads and, in {@link #advance}, moves. */
+  /** {@return the clock this scheduler reads and, in {@link #advance}, moves} */
   public MutableClock clock() {
     return clock;
   }
@@ -70,6 +74,7 @@ public final class ManualScheduler implements Scheduler {
    * Moves the clock forward by {@code amount}, stopping at each due instant on the way to run what is due then,
    * so that a task that reschedules itself runs once per period.
    *
+   * @param amount how far to move the clock
    * @return how many tasks ran
    */
   public int advance(Duration amount) {
@@ -91,7 +96,7 @@ public final class ManualScheduler implements Scheduler {
     return ran + runDue();
   }
 
-  /** How many tasks are scheduled and neither run nor cancelled. */
+  /** {@return how many tasks are scheduled and neither run nor cancelled} */
   public int pendingCount() {
     lock.lock();
     try {
@@ -101,7 +106,7 @@ public final class ManualScheduler implements Scheduler {
     }
   }
 
-  /** When the earliest pending task is due, if any. */
+  /** {@return when the earliest pending task is due, if any} */
   public Optional<Instant> nextDueAt() {
     lock.lock();
     try {

@@ -21,17 +21,28 @@ public final class MutableClock extends Clock {
     this.zone = zone;
   }
 
-  /** A UTC clock standing at {@code start}. */
+  /**
+   * A UTC clock standing at {@code start}.
+   *
+   * @param start the first instant
+   * @return the clock
+   */
   public static MutableClock at(Instant start) {
     return new MutableClock(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
   }
 
-  /** A UTC clock standing at the current system time (useful when a fake server must accept "recent" instants). */
+  /**
+   * {@return a UTC clock standing at the current system time (useful when a fake server must accept "recent" instants)}
+   */
   public static MutableClock ofNow() {
     return at(Instant.now());
   }
 
-  /** Moves the clock to {@code instant}; going backwards is allowed, to simulate clock skew. */
+  /**
+   * Moves the clock to {@code instant}; going backwards is allowed, to simulate clock skew.
+   *
+   * @param instant the new instant
+   */
   public void set(Instant instant) {
     now.set(Objects.requireNonNull(instant, "instant"));
   }
@@ -39,6 +50,7 @@ public final class MutableClock extends Clock {
   /**
    * Moves the clock forward by {@code amount}.
    *
+   * @param amount how far to move, not negative
    * @return the new instant
    * @throws IllegalArgumentException if {@code amount} is negative (use {@link #set} to go back)
    */

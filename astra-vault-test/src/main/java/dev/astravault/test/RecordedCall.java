@@ -36,27 +36,27 @@ public final class RecordedCall {
     this.response = response;
   }
 
-  /** When the fake received it, by the fake's clock. */
+  /** {@return when the fake received it, by the fake's clock} */
   public Instant receivedAt() {
     return receivedAt;
   }
 
-  /** The HTTP method, e.g. {@code POST}. */
+  /** {@return the HTTP method, e.g. {@code POST}} */
   public String method() {
     return method;
   }
 
-  /** The path as sent (percent-encoded), e.g. {@code /v2/clientIdSecrets}. */
+  /** {@return the path as sent (percent-encoded), e.g. {@code /v2/clientIdSecrets}} */
   public String path() {
     return path;
   }
 
-  /** The raw query string, if the request had one. */
+  /** {@return the raw query string, if the request had one} */
   public Optional<String> query() {
     return Optional.ofNullable(query);
   }
 
-  /** All request headers; keys are lower-case. */
+  /** {@return all request headers; keys are lower-case} */
   public Map<String, List<String>> headers() {
     return headers;
   }
@@ -67,17 +67,17 @@ public final class RecordedCall {
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
-  /** The request body as UTF-8, or {@code ""}. */
+  /** {@return the request body as UTF-8, or {@code ""}} */
   public String body() {
     return body;
   }
 
-  /** The endpoint the request was routed to; empty for unknown routes. */
+  /** {@return the endpoint the request was routed to; empty for unknown routes} */
   public Optional<Endpoint> endpoint() {
     return Optional.ofNullable(endpoint);
   }
 
-  /** The response sent, or empty when the connection was dropped instead. */
+  /** {@return the response sent, or empty when the connection was dropped instead} */
   public Optional<Response> response() {
     return Optional.ofNullable(response);
   }
@@ -110,12 +110,12 @@ public final class RecordedCall {
       this.body = Objects.requireNonNull(body, "body");
     }
 
-    /** The HTTP status code. */
+    /** {@return the HTTP status code} */
     public int status() {
       return status;
     }
 
-    /** All response headers; keys are lower-case. */
+    /** {@return all response headers; keys are lower-case} */
     public Map<String, List<String>> headers() {
       return headers;
     }
@@ -126,7 +126,7 @@ public final class RecordedCall {
       return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    /** The response body as UTF-8, or {@code ""}. */
+    /** {@return the response body as UTF-8, or {@code ""}} */
     public String body() {
       return body;
     }

@@ -29,6 +29,9 @@ public final class RecordingAuditSink implements AuditSink {
 
   private RecordingAuditSink() {}
 
+  /**
+   * {@return an empty sink that records every event}
+   */
   public static RecordingAuditSink create() {
     return new RecordingAuditSink();
   }
@@ -43,44 +46,66 @@ public final class RecordingAuditSink implements AuditSink {
     events.add(event);
   }
 
-  /** Every recorded event, oldest first (a snapshot). */
+  /** {@return every recorded event, oldest first (a snapshot)} */
   public List<AuditEvent> events() {
     return List.copyOf(events);
   }
 
-  /** The recorded events of one type, oldest first. */
+  /**
+   * The recorded events of one type, oldest first.
+   *
+   * @param <T> the event type
+   * @param type the event type's class
+   * @return the events of that type
+   */
   public <T extends AuditEvent> List<T> events(Class<T> type) {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
-  /** The recorded events, oldest first, and forgets them. */
+  /** {@return the recorded events, oldest first, and forgets them} */
   public synchronized List<AuditEvent> take() {
     List<AuditEvent> out = new ArrayList<>(events);
     events.subList(0, out.size()).clear();
     return out;
   }
 
+  /**
+   * Forgets every recorded event.
+   */
   public void clear() {
     events.clear();
   }
 
-  /** From now on, throws for (and does not record) every event matching {@code predicate}. */
+  /**
+   * From now on, throws for (and does not record) every event matching {@code predicate}.
+   *
+   * @param predicate which events to refuse
+   * @return this sink
+   */
   public RecordingAuditSink failWhen(Predicate<AuditEvent> predicate) {
     this.failWhen = Objects.requireNonNull(predicate, "predicate");
     return this;
   }
 
-  /** Throws for every event from now on, as a sink whose backend is down. */
+  /**
+   * Throws for every event from now on, as a sink whose backend is down.
+   *
+   * @return this sink
+   */
   public RecordingAuditSink down() {
     return failWhen(e -> true);
   }
 
-  /** Records every event again. */
+  /**
+   * Records every event again.
+   *
+   * @return this sink
+   */
   public RecordingAuditSink up() {
     return failWhen(e -> false);
   }
 
-  /** How many events this sink refused (threw for). */
+  /** {@return how many events this sink refused (threw for)} */
   public int refused() {
     return refused.get();
   }

@@ -26,7 +26,7 @@ public class AstraTokenEvent extends ApplicationEvent {
     this.event = event;
   }
 
-  /** What happened. */
+  /** {@return what happened} */
   public ManagedTokenEvent event() {
     return event;
   }

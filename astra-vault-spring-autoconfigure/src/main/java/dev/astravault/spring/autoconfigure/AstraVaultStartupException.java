@@ -18,7 +18,7 @@ public class AstraVaultStartupException extends AstraVaultException {
     this.action = action;
   }
 
-  /** What to change to fix it. */
+  /** {@return what to change to fix it} */
   public String action() {
     return action;
   }

@@ -54,7 +54,7 @@ public abstract class LeaseStoreContract {
   protected LeaseStore store;
   private final List<LeaseStore> opened = new ArrayList<>();
 
-  /** A new, empty store. Called once per test. */
+  /** {@return a new, empty store. Called once per test} */
   protected abstract LeaseStore newStore() throws Exception;
 
   /**
@@ -65,7 +65,7 @@ public abstract class LeaseStoreContract {
     return store;
   }
 
-  /** Whether the store returns token secrets; false for metadata-only stores. */
+  /** {@return whether the store returns token secrets; false for metadata-only stores} */
   protected boolean keepsSecrets() {
     return true;
   }

@@ -146,7 +146,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     resetTokens();
   }
 
-  /** A fake with the defaults: see {@link Builder}. */
+  /** {@return a fake with the defaults: see {@link Builder}} */
   public static FakeVault create() {
     return builder().build();
   }
@@ -265,7 +265,10 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     shutdown();
   }
 
-  /** The address to give a client, e.g. {@code http://127.0.0.1:51234}, with no trailing slash. Starts the server. */
+  /**
+   * {@return the address to give a client, e.g. {@code http://127.0.0.1:51234}, with no trailing slash. Starts the
+   * server}
+   */
   public String address() {
     String url = url("/").toString();
     return url.substring(0, url.length() - 1);
@@ -281,7 +284,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
 
   // ------------------------------------------------------------------------------------------------ state control
 
-  /** The root token (policy {@code root}, never expires). */
+  /** {@return the root token (policy {@code root}, never expires)} */
   public String rootToken() {
     return rootToken;
   }
@@ -300,7 +303,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** Whether Vault is sealed. */
+  /** {@return whether Vault is sealed} */
   public boolean isSealed() {
     synchronized (lock) {
       return sealed;
@@ -395,7 +398,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
 
   // ------------------------------------------------------------------------------------------------ inspection
 
-  /** Every request received since start or {@link #reset()}, oldest first. */
+  /** {@return every request received since start or {@link #reset()}, oldest first} */
   public List<VaultRequest> requests() {
     synchronized (lock) {
       return List.copyOf(requests);
@@ -409,7 +412,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** The current leases, by id. */
+  /** {@return the current leases, by id} */
   public List<LeaseInfo> leases() {
     synchronized (lock) {
       return leases.values().stream().map(Lease::info).toList();
@@ -497,28 +500,30 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return plugin.mount;
   }
 
-  /** The {@code clientId}s of the tokens the Astra plugin has stored, in storage order. */
+  /** {@return the {@code clientId}s of the tokens the Astra plugin has stored, in storage order} */
   public List<String> astraTokenClientIds() {
     synchronized (lock) {
       return plugin.tokenClientIds();
     }
   }
 
-  /** The org ids of the Astra plugin's configs. */
+  /** {@return the org ids of the Astra plugin's configs} */
   public List<String> astraConfigOrgIds() {
     synchronized (lock) {
       return plugin.configOrgIds();
     }
   }
 
-  /** The Astra plugin's role storage keys, {@code <org_id>:<role_name>}. */
+  /** {@return the Astra plugin's role storage keys, {@code <org_id>:<role_name>}} */
   public List<String> astraRoleKeys() {
     synchronized (lock) {
       return plugin.roleKeys();
     }
   }
 
-  /** The lines the Astra plugin logged ({@code [INFO] Created token '…' with TTL: …}); they hold no secrets. */
+  /**
+   * {@return the lines the Astra plugin logged ({@code [INFO] Created token '…' with TTL: …}); they hold no secrets}
+   */
   public List<String> astraLog() {
     synchronized (lock) {
       return plugin.log();
@@ -1471,7 +1476,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
       return this;
     }
 
-    /** The fake; not started until first used or {@link FakeVault#start()}. */
+    /** {@return the fake; not started until first used or {@link FakeVault#start()}} */
     public FakeVault build() {
       Set<String> all = new java.util.HashSet<>(kvMounts.keySet());
       if (requireClientCertificate && tls == null) {

@@ -27,7 +27,7 @@ public record LeaseInfo(
     boolean irrevocable,
     @Nullable String clientId) {
 
-  /** The last renewal, if any. */
+  /** {@return the last renewal, if any} */
   public Optional<Instant> findLastRenewal() {
     return Optional.ofNullable(lastRenewal);
   }

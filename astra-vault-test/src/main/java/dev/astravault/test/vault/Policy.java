@@ -56,12 +56,12 @@ public final class Policy {
         .build();
   }
 
-  /** This policy's name. */
+  /** {@return this policy's name} */
   public String name() {
     return name;
   }
 
-  /** The rules, pattern to capabilities, in the order they were added. */
+  /** {@return the rules, pattern to capabilities, in the order they were added} */
   public Map<String, Set<Capability>> rules() {
     Map<String, Set<Capability>> copy = new LinkedHashMap<>();
     rules.forEach((k, v) -> copy.put(k, EnumSet.copyOf(v)));
@@ -118,7 +118,7 @@ public final class Policy {
       return this;
     }
 
-    /** The policy. */
+    /** {@return the policy} */
     public Policy build() {
       Map<String, Set<Capability>> copy = new LinkedHashMap<>();
       rules.forEach((k, v) -> copy.put(k, EnumSet.copyOf(v)));

@@ -32,17 +32,17 @@ public final class VaultRequest {
     this.receivedAt = receivedAt;
   }
 
-  /** The HTTP method, e.g. {@code GET}, {@code POST} or {@code LIST}. */
+  /** {@return the HTTP method, e.g. {@code GET}, {@code POST} or {@code LIST}} */
   public String method() {
     return method;
   }
 
-  /** The path without the query, e.g. {@code /v1/secret/data/app}. */
+  /** {@return the path without the query, e.g. {@code /v1/secret/data/app}} */
   public String path() {
     return path;
   }
 
-  /** The query parameters. */
+  /** {@return the query parameters} */
   public Map<String, List<String>> query() {
     return query;
   }
@@ -53,7 +53,7 @@ public final class VaultRequest {
     return values == null || values.isEmpty() ? Optional.empty() : Optional.ofNullable(values.get(0));
   }
 
-  /** All request headers. */
+  /** {@return all request headers} */
   public Headers headers() {
     return headers;
   }
@@ -63,27 +63,27 @@ public final class VaultRequest {
     return Optional.ofNullable(headers.get(name));
   }
 
-  /** The {@code X-Vault-Token} header, if sent. */
+  /** {@return the {@code X-Vault-Token} header, if sent} */
   public Optional<String> token() {
     return header("X-Vault-Token");
   }
 
-  /** The {@code X-Vault-Namespace} header, if sent. */
+  /** {@return the {@code X-Vault-Namespace} header, if sent} */
   public Optional<String> namespace() {
     return header("X-Vault-Namespace");
   }
 
-  /** The {@code Content-Type} header, if sent. */
+  /** {@return the {@code Content-Type} header, if sent} */
   public @Nullable String contentType() {
     return headers.get("Content-Type");
   }
 
-  /** The body as UTF-8 text; empty when there was none. */
+  /** {@return the body as UTF-8 text; empty when there was none} */
   public String body() {
     return new String(body, StandardCharsets.UTF_8);
   }
 
-  /** When the fake received it, by the fake's clock. */
+  /** {@return when the fake received it, by the fake's clock} */
   public Instant receivedAt() {
     return receivedAt;
   }
