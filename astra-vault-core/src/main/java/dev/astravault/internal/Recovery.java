@@ -158,9 +158,9 @@ public final class Recovery {
           if (since.plus(settings.orphanGrace()).isAfter(now)) {
             continue;
           }
+          stillUnknown.remove(t.clientId());
           if (deleteOrphan(org, t)) {
             swept++;
-            stillUnknown.remove(t.clientId());
           }
         } catch (RuntimeException e) {
           LOG.warn("orphan sweep could not handle token '{}' of org {}: {}", t.clientId(), org.orgId(),
@@ -192,11 +192,15 @@ public final class Recovery {
         .roleId(t.roles().isEmpty() ? "unknown" : t.roles().get(0)).style(IssueStyle.PER_REQUEST)
         .clientId(t.clientId()).description(Objects.requireNonNull(t.description()))
         .issuedAt(now).ttl(Duration.ofSeconds(1)).expiresAt(now).maxExpiresAt(now).build();
-    boolean deleted = engine.backend().delete(org, ghost);
+    if (!engine.backend().delete(org, ghost)) {
+      // Gone since the list: its lease was revoked meanwhile (the revoke deletes the token before the record).
+      LOG.debug("orphan sweep: token '{}' (lease {}) was already gone", t.clientId(), leaseId);
+      return false;
+    }
     engine.auditor().record(new ReconcileFinding(now, engine.auditor().actor(), org.orgId(),
         ReconcileFinding.Kind.UNKNOWN_TOKEN, t.clientId(), leaseId, true));
     engine.auditor().record(new LeaseRevoked(now, engine.auditor().actor(), engine.auditor().ref(ghost),
-        RevokeReason.REAPED, !deleted));
+        RevokeReason.REAPED, false));
     LOG.warn("orphan sweep deleted token '{}' (lease {}): it carries this deployment's tag but no record knows it",
         t.clientId(), leaseId);
     return true;
