@@ -127,6 +127,24 @@ class OrphanSweepTest {
   }
 
   @Test
+  void reconcileWithFixLeavesAnotherDeploymentsTokensAlone() {
+    a = deployment("a.db", x -> {});
+    b = deployment("b.db", x -> {});
+    String orphanA = loseRecord(a, issue(a, "lost"));
+    String foreign = loseRecord(b, issue(b, "lost"));
+    dev.astravault.ReconcileReport report = a.tokens.reconcile(ORG, true);
+    assertThat(report.unknownTokens()).filteredOn(dev.astravault.ReconcileReport.UnknownToken::ours)
+        .extracting(dev.astravault.ReconcileReport.UnknownToken::clientId).containsExactly(orphanA);
+    assertThat(report.unknownTokens()).filteredOn(t -> t.clientId().equals(foreign)).singleElement()
+        .satisfies(t -> {
+          assertThat(t.ours()).isFalse();
+          assertThat(t.fixed()).isFalse();
+        });
+    assertThat(live(orphanA)).isFalse();
+    assertThat(live(foreign)).isTrue();
+  }
+
+  @Test
   void theDeploymentIdIsKeptInTheStoreAndSurvivesRestartsAndNewInstances() {
     a = deployment("a.db", x -> {});
     String id = a.store.deploymentId().orElseThrow();
