@@ -184,8 +184,9 @@ public final class TokenManagerBuilder {
 
   /**
    * How often recovery runs (default 1 minute); it always runs once at {@link #build()}. {@link Duration#ZERO} runs
-   * it only at build. Recovery settles PENDING records left by a crash, reclaims abandoned revokes, retries failed
-   * revokes with back-off and revokes expired leases (see docs/stores.md).
+   * it only at build. Recovery settles PENDING records left by a crash or an unclear create, reclaims abandoned
+   * revokes, retries failed revokes with back-off, revokes expired leases and, on scheduled passes, runs the
+   * {@link #orphanSweep orphan sweep} (see docs/stores.md and docs/operations.md).
    */
   public TokenManagerBuilder recoveryInterval(Duration interval) {
     Validation.requireNonNegative("recoveryInterval", interval);

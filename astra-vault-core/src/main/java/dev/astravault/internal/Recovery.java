@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *       ({@link RecoverySettings#backoff} of its attempts, counted from its {@code stateChangedAt}); it stays
  *       visible, with its error, until a retry succeeds.</li>
  *   <li><b>Expired leases</b>: revoked through the manager's one revoke path.</li>
- *   <li><b>Orphan sweep</b> (direct mode, when {@link RecoverySettings#orphanSweep()} is on and the manager has a
+ *   <li><b>Orphan sweep</b> (scheduled and explicit passes, not the one at start; direct mode, when {@link RecoverySettings#orphanSweep()} is on and the manager has a
  *       deployment id): every org's tokens are listed, and a token whose description carries <em>this</em>
  *       deployment's tag ({@link Descriptions}) but which no record knows (no record of its lease id, or one holding
  *       another client id) is deleted once it is older than {@link RecoverySettings#orphanGrace()}, by Astra's
@@ -76,9 +76,14 @@ public final class Recovery {
     return settings;
   }
 
-  /** Runs one pass now, then schedules the next ones (unless the interval is zero). */
+  /**
+   * Runs one pass now, then schedules the next ones (unless the interval is zero). The pass at start skips the orphan
+   * sweep: it would list every org's tokens on each start-up (each CLI command, each application start), and delay
+   * it by the retries when Astra is down; its grace period means it would rarely find anything the first scheduled
+   * pass does not.
+   */
   public void start(Scheduler scheduler) {
-    runQuietly();
+    runQuietly(false);
     if (!settings.interval().isZero()) {
       task = scheduler.schedule(() -> loop(scheduler), settings.interval());
     }
@@ -97,7 +102,7 @@ public final class Recovery {
       return;
     }
     try {
-      runQuietly();
+      runQuietly(true);
     } finally {
       if (!stopped.get()) {
         task = scheduler.schedule(() -> loop(scheduler), settings.interval());
@@ -105,9 +110,9 @@ public final class Recovery {
     }
   }
 
-  private void runQuietly() {
+  private void runQuietly(boolean sweep) {
     try {
-      Result r = runOnce();
+      Result r = runOnce(sweep);
       if (r.pendingSettled() + r.staleClaimsReclaimed() + r.retriesSucceeded() + r.expiredRevoked()
           + r.orphansSwept() > 0) {
         LOG.info("recovery: {}", r);
@@ -117,13 +122,17 @@ public final class Recovery {
     }
   }
 
-  /** One recovery pass; each record's failure is logged and left for the next pass. */
+  /** One recovery pass, orphan sweep included; each record's failure is logged and left for the next pass. */
   public Result runOnce() {
+    return runOnce(true);
+  }
+
+  private Result runOnce(boolean sweep) {
     int[] pending = settlePending();
     int reclaimed = reclaimStaleRevokes();
     int retried = retryFailedRevokes();
     int expired = engine.reapExpired();
-    int swept = sweepOrphans();
+    int swept = sweep ? sweepOrphans() : 0;
     return new Result(pending[0], pending[1], reclaimed, retried, expired, swept);
   }
 

@@ -33,7 +33,8 @@ import java.util.Random;
  * {@code BEGIN <kind>} before and {@code OP <n>} after each operation. Kinds: {@code issue} (unique),
  * {@code issue-per-request}, {@code issue-short} (a 200 ms lease for the sweeper), {@code renew}, {@code revoke},
  * {@code rotate} (the managed handle's rotation: issue, validate, and after a 50 ms overlap the old token's revoke on
- * the scheduler) and {@code sweep} (the expiry sweeper's pass; the background sweeper also runs every 250 ms).
+ * the scheduler) and {@code sweep} (the expiry sweeper's pass over two leases issued expired just before it; the
+ * background sweeper also runs every 250 ms).
  */
 public final class CrashChild {
   static final List<String> KINDS = List.of("issue", "issue-per-request", "issue-short", "renew", "revoke", "rotate",
@@ -63,6 +64,12 @@ public final class CrashChild {
           RenewalSettings.builder().rotationOverlap(Duration.ofMillis(50)).build());
       for (long n = 0; ; n++) {
         String kind = KINDS.get(random.nextInt(KINDS.size()));
+        if (kind.equals("sweep")) {
+          // Work for the sweeper: two leases that are expired by the time it runs.
+          for (int i = 0; i < 2; i++) {
+            tokens.request().org("acme").role("reader").perRequest().ttl(Duration.ofNanos(1)).issue();
+          }
+        }
         System.out.println("BEGIN " + kind);
         System.out.flush();
         try {
