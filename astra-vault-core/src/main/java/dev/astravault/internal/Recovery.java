@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link RecoverySettings#backoff} of its attempts, counted from its {@code stateChangedAt}); it stays
  *       visible, with its error, until a retry succeeds.</li>
  *   <li><b>Expired leases</b>: revoked through the manager's one revoke path.</li>
- *   <li><b>Orphan sweep</b> (scheduled and explicit passes, not the one at start; direct mode, when {@link RecoverySettings#orphanSweep()} is on and the manager has a
+ *   <li><b>Orphan sweep</b> (every explicit pass; scheduled passes at most every {@code max(interval, orphanGrace/3)};
+ *       not the pass at start; direct mode, when {@link RecoverySettings#orphanSweep()} is on and the manager has a
  *       deployment id): every org's tokens are listed, and a token whose description carries <em>this</em>
  *       deployment's tag ({@link Descriptions}) but which no record knows (no record of its lease id, or one holding
  *       another client id) is deleted once it is older than {@link RecoverySettings#orphanGrace()}, by Astra's
@@ -62,6 +63,7 @@ public final class Recovery {
   // generatedOn). Only touched by runOnce, which the scheduler runs on one thread at a time; guarded anyway.
   private final Map<String, Instant> firstSeenUnknown = new HashMap<>();
   private volatile Scheduler.@Nullable Task task;
+  private volatile @Nullable Instant lastSweep;
 
   /** What one pass did. */
   public record Result(int pendingSettled, int orphansDeleted, int staleClaimsReclaimed, int retriesSucceeded,
@@ -102,12 +104,25 @@ public final class Recovery {
       return;
     }
     try {
-      runQuietly(true);
+      runQuietly(sweepDue());
     } finally {
       if (!stopped.get()) {
         task = scheduler.schedule(() -> loop(scheduler), settings.interval());
       }
     }
+  }
+
+  /**
+   * Scheduled passes sweep at most every {@code max(interval, orphanGrace / 3)} (5 minutes by default): each sweep
+   * lists every org's tokens, and an orphan waits out the grace period anyway.
+   */
+  private boolean sweepDue() {
+    Duration every = settings.orphanGrace().dividedBy(3);
+    if (every.compareTo(settings.interval()) < 0) {
+      every = settings.interval();
+    }
+    Instant last = lastSweep;
+    return last == null || !engine.clock().instant().isBefore(last.plus(every));
   }
 
   private void runQuietly(boolean sweep) {
@@ -132,7 +147,11 @@ public final class Recovery {
     int reclaimed = reclaimStaleRevokes();
     int retried = retryFailedRevokes();
     int expired = engine.reapExpired();
-    int swept = sweep ? sweepOrphans() : 0;
+    int swept = 0;
+    if (sweep) {
+      lastSweep = engine.clock().instant();
+      swept = sweepOrphans();
+    }
     return new Result(pending[0], pending[1], reclaimed, retried, expired, swept);
   }
 

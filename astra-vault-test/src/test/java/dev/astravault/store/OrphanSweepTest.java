@@ -127,6 +127,21 @@ class OrphanSweepTest {
   }
 
   @Test
+  void scheduledRecoveryPassesSweepEveryFewMinutesWithoutBeingAsked() {
+    a = deployment("a.db", x -> x.recoveryInterval(Duration.ofMinutes(1)));
+    String orphan = loseRecord(a, issue(a, "lost"));
+    int lists = astra.requestCount("GET", "/v2/clientIdSecrets");
+    a.scheduler.advance(Duration.ofMinutes(14));
+    assertThat(live(orphan)).isTrue();
+    // Passes run every minute; sweeps, each one list, at most every grace / 3 = 5 minutes: at 1, 6 and 11 min.
+    assertThat(astra.requestCount("GET", "/v2/clientIdSecrets") - lists).isEqualTo(3);
+    a.scheduler.advance(Duration.ofMinutes(3)); // the sweep at 16 min finds it older than 15 min
+    assertThat(live(orphan)).isFalse();
+    assertThat(a.events(ReconcileFinding.class)).singleElement()
+        .satisfies(e -> assertThat(e.client()).isEqualTo(orphan));
+  }
+
+  @Test
   void reconcileWithFixLeavesAnotherDeploymentsTokensAlone() {
     a = deployment("a.db", x -> {});
     b = deployment("b.db", x -> {});
