@@ -88,7 +88,9 @@ public final class CrashChild {
 
   private static void run(String kind, TokenManager tokens, LeaseStore store, ManagedToken handle, Random random) {
     switch (kind) {
-      case "issue" -> tokens.request().org("acme").role("reader").logicalName("name" + random.nextInt(6)).issue();
+      // Many names, so that most unique issues get as far as Astra instead of finding the triple taken.
+      case "issue" -> tokens.request().org("acme").role("reader").logicalName("name" + random.nextInt(1000))
+          .issue();
       case "issue-per-request" -> {
         AstraToken t = tokens.request().org("acme").role("reader").perRequest().issue();
         if (t.secret().isEmpty()) {
