@@ -29,9 +29,11 @@ public final class LeaseRecord {
   private final @Nullable String secret;
   private final @Nullable Instant generatedOn;
   private final Map<String, String> metadata;
-  // Null when it is the default tag (Descriptions.tag(leaseId, logicalName)), derived on read: it would otherwise
-  // repeat the lease id in every record held in memory. description() returns the same value either way.
+  // Null when it is the default tag (Descriptions.tag(deployment, leaseId, logicalName)), derived on read: it would
+  // otherwise repeat the lease id in every record held in memory. description() returns the same value either way.
   private final @Nullable String description;
+  // The deployment id of that default tag (interned: one per store), or null for the older tag without one.
+  private final @Nullable String tagDeployment;
   private final Instant issuedAt;
   private final Duration ttl;
   private final Instant expiresAt;
@@ -58,7 +60,14 @@ public final class LeaseRecord {
     this.generatedOn = b.generatedOn;
     this.metadata = Map.copyOf(b.metadata);
     String description = Objects.requireNonNull(b.description, "description");
-    this.description = Descriptions.isTag(description, leaseId, logicalName) ? null : description;
+    String deployment = Descriptions.taggedDeployment(description, leaseId, logicalName);
+    if (deployment != null) {
+      this.description = null;
+      this.tagDeployment = deployment.intern();
+    } else {
+      this.description = Descriptions.isTag(description, leaseId, logicalName) ? null : description;
+      this.tagDeployment = null;
+    }
     this.issuedAt = Objects.requireNonNull(b.issuedAt, "issuedAt");
     this.ttl = Objects.requireNonNull(b.ttl, "ttl");
     this.expiresAt = Objects.requireNonNull(b.expiresAt, "expiresAt");
@@ -201,7 +210,7 @@ public final class LeaseRecord {
 
   /** {@return the description tag sent to Astra; recovery matches tokens by it} */
   public String description() {
-    return description != null ? description : Descriptions.tag(leaseId, logicalName);
+    return description != null ? description : Descriptions.tag(tagDeployment, leaseId, logicalName);
   }
 
   /** {@return when the lease began} */

@@ -221,6 +221,21 @@ public interface LeaseStore extends AutoCloseable {
    */
   boolean deleteRole(String orgId, String name);
 
+  // ---- deployment
+
+  /**
+   * The id of the deployment this store belongs to: random, made on the first call and the same ever after, for
+   * every manager sharing the store (concurrent first calls agree on one). It is written into the description of
+   * every token this library creates, so that the orphan sweep deletes only tokens this deployment made, never
+   * those of another deployment sharing the org. At most 64 characters of {@code [a-z0-9-]}.
+   *
+   * <p>The default returns empty: a store that cannot keep one. Then the manager's
+   * {@code TokenManagerBuilder.deploymentId} must name it, or the orphan sweep stays off.
+   */
+  default Optional<String> deploymentId() {
+    return Optional.empty();
+  }
+
   /** Releases connections and files; the default does nothing. */
   @Override
   default void close() {}

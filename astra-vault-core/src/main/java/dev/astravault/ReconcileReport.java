@@ -34,10 +34,11 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
   /**
    * A token in Astra that no record knows.
    *
-   * @param ours whether its description carries astra-vault's tag ({@code astra-vault lease=...}); tokens that are
-   *     not ours (made in the console, by the plugin, or the org's root token itself) are only reported, never
-   *     deleted
-   * @param leaseId the lease id in the tag, when ours
+   * @param ours whether its description carries this deployment's tag ({@code astra-vault deployment=<id> lease=...},
+   *     or the older {@code astra-vault lease=...} that names no deployment); tokens that are not ours (made in the
+   *     console, by the plugin, by another deployment sharing the org, or the org's root token itself) are only
+   *     reported, never deleted
+   * @param leaseId the lease id in the tag, when it carries one (another deployment's included)
    * @param fixed whether reconcile deleted it
    */
   public record UnknownToken(String clientId, @Nullable String description, @Nullable Instant generatedOn,

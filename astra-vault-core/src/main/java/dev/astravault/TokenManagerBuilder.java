@@ -1,6 +1,7 @@
 package dev.astravault;
 
 import dev.astravault.internal.Auditor;
+import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.DirectBackend;
 import dev.astravault.internal.EngineSettings;
 import dev.astravault.internal.ExecutorScheduler;
@@ -40,6 +41,8 @@ public final class TokenManagerBuilder {
   private @Nullable OkHttpClient httpClient;
   private @Nullable Duration connectTimeout;
   private @Nullable Duration callTimeout;
+  private @Nullable Long maxResponseBytes;
+  private @Nullable String deploymentId;
   private @Nullable Consumer<AstraClientSettings.Builder> clientCustomizer;
   private @Nullable Function<TokenManagerBuilder.Context, TokenBackend> backendFactory;
   private dev.astravault.vault.@Nullable VaultConfig vault;
@@ -270,16 +273,16 @@ public final class TokenManagerBuilder {
 
   /**
    * How often recovery runs (default 1 minute); it always runs once at {@link #build()}. {@link Duration#ZERO} runs
-   * it only at build. Recovery settles PENDING records left by a crash, reclaims abandoned revokes, retries failed
-   * revokes with back-off and revokes expired leases (see docs/stores.md).
+   * it only at build. Recovery settles PENDING records left by a crash or an unclear create, reclaims abandoned
+   * revokes, retries failed revokes with back-off, revokes expired leases and, on scheduled passes, runs the
+   * {@link #orphanSweep orphan sweep} (see docs/stores.md and docs/operations.md).
    *
    * @param interval the interval, or zero
    * @return this builder
    */
   public TokenManagerBuilder recoveryInterval(Duration interval) {
     Validation.requireNonNegative("recoveryInterval", interval);
-    recovery = new RecoverySettings(interval, recovery.pendingSettleAfter(), recovery.revokingStaleAfter(),
-        recovery.retryBackoff(), recovery.maxRetryBackoff());
+    recovery = recovery.withInterval(interval);
     return this;
   }
 
@@ -292,8 +295,7 @@ public final class TokenManagerBuilder {
    */
   public TokenManagerBuilder pendingSettleAfter(Duration age) {
     Validation.requireNonNegative("pendingSettleAfter", age);
-    recovery = new RecoverySettings(recovery.interval(), age, recovery.revokingStaleAfter(),
-        recovery.retryBackoff(), recovery.maxRetryBackoff());
+    recovery = recovery.withPendingSettleAfter(age);
     return this;
   }
 
@@ -305,8 +307,7 @@ public final class TokenManagerBuilder {
    */
   public TokenManagerBuilder revokingStaleAfter(Duration age) {
     Validation.requireNonNegative("revokingStaleAfter", age);
-    recovery = new RecoverySettings(recovery.interval(), recovery.pendingSettleAfter(), age,
-        recovery.retryBackoff(), recovery.maxRetryBackoff());
+    recovery = recovery.withRevokingStaleAfter(age);
     return this;
   }
 
@@ -322,8 +323,53 @@ public final class TokenManagerBuilder {
     if (max.compareTo(initial) < 0) {
       throw new IllegalArgumentException("revokeRetryBackoff max " + max + " is below initial " + initial);
     }
-    recovery = new RecoverySettings(recovery.interval(), recovery.pendingSettleAfter(),
-        recovery.revokingStaleAfter(), initial, max);
+    recovery = recovery.withRetryBackoff(initial, max);
+    return this;
+  }
+
+  /**
+   * Whether each recovery pass runs the orphan sweep (default on): it deletes the tokens whose description carries
+   * this deployment's id but that no lease record knows, once older than {@link #orphanGracePeriod}. Tokens of
+   * other deployments sharing the org carry another id and are never touched. Each deletion is audited. See
+   * docs/operations.md.
+   */
+  public TokenManagerBuilder orphanSweep(boolean on) {
+    recovery = recovery.withOrphanSweep(on, recovery.orphanGrace());
+    return this;
+  }
+
+  /**
+   * How long an unknown token of this deployment must have existed (by Astra's {@code generatedOn}, or else since
+   * this process first saw it) before the orphan sweep deletes it (default 15 minutes). It must exceed the call
+   * timeout, so that no create still in flight is swept.
+   */
+  public TokenManagerBuilder orphanGracePeriod(Duration grace) {
+    Validation.requirePositive("orphanGracePeriod", grace);
+    recovery = recovery.withOrphanSweep(recovery.orphanSweep(), grace);
+    return this;
+  }
+
+  /**
+   * The id that tags this deployment's tokens (1-64 characters of {@code [a-z0-9-]}). By default the store makes
+   * and keeps a random one ({@link LeaseStore#deploymentId()}); set it for a store that keeps none, or to keep the
+   * tag across a move to a new store. Two deployments sharing an org must never share an id.
+   */
+  public TokenManagerBuilder deploymentId(String id) {
+    requireUnset("deploymentId", this.deploymentId);
+    this.deploymentId = DeploymentIds.check("deploymentId", id);
+    return this;
+  }
+
+  /**
+   * The largest DevOps API response body read, in bytes (default 8 MiB); a larger one fails with
+   * {@link AstraResponseTooLargeException} instead of filling the heap. Together with {@link #callTimeout} it bounds
+   * every call in size and time.
+   */
+  public TokenManagerBuilder maxResponseBytes(long bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + bytes);
+    }
+    this.maxResponseBytes = bytes;
     return this;
   }
 
@@ -413,8 +459,16 @@ public final class TokenManagerBuilder {
     List<AuditSink> sinks = this.sinks.isEmpty() ? List.of(AuditSink.slf4j()) : this.sinks;
     Auditor auditor = new Auditor(sinks, actorProvider == null ? ActorProvider.system() : actorProvider,
         auditHmacKey == null ? Auditor.randomKey() : auditHmacKey);
+    Duration timeout = callTimeout == null ? AstraClientSettings.DEFAULT_CALL_TIMEOUT : callTimeout;
+    if (recovery.orphanSweep() && recovery.orphanGrace().compareTo(timeout) <= 0) {
+      throw new IllegalArgumentException("orphanGracePeriod " + recovery.orphanGrace()
+          + " must exceed callTimeout " + timeout + ", or a create still in flight could be swept");
+    }
+    // Vault mode tags tokens with Vault's lease ids, never ours: no deployment id.
+    String deployment = vault != null ? null : deploymentId != null ? deploymentId
+        : store.deploymentId().map(id -> DeploymentIds.check("the store's deployment id", id)).orElse(null);
     EngineSettings settings = new EngineSettings(sendTokenExpiry, tokenExpiryMargin, sendDescription,
-        sweepInterval, auditPolicy);
+        sweepInterval, auditPolicy, deployment);
     return new RealTokenManager(clock, scheduler, store, backend, auditor, settings, owned)
         .managedOptions(new LeaseEngine.Options(managedIoExecutor, managedEventExecutor, revokeManagedOnClose))
         .start(orgs)
@@ -435,6 +489,9 @@ public final class TokenManagerBuilder {
     }
     if (callTimeout != null) {
       b.callTimeout(callTimeout);
+    }
+    if (maxResponseBytes != null) {
+      b.maxResponseBytes(maxResponseBytes);
     }
     return b.build();
   }

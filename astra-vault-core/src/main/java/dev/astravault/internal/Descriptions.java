@@ -1,40 +1,106 @@
 package dev.astravault.internal;
 
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code description} sent with each created token: it names the library, the lease and the logical name, so
- * that a token found in Astra can be traced back (Astra has no creator field) and an ambiguous create settled.
+ * The {@code description} sent with each created token: it names the library, the deployment, the lease and the
+ * logical name, so that a token found in Astra can be traced back (Astra has no creator field), an ambiguous create
+ * settled, and an orphan swept by the deployment that made it and by no other.
+ *
+ * <p>Two shapes: {@code astra-vault deployment=<id> lease=<leaseId>[ name=<logicalName>]}, written since the orphan
+ * sweep exists, and the older {@code astra-vault lease=<leaseId>[ name=<logicalName>]}, still recognized (it carries no
+ * deployment, so no sweep ever deletes it; {@code reconcile} does). Lease ids, names and deployment ids contain no
+ * spaces, so both parse without ambiguity.
  */
 public final class Descriptions {
   public static final String PREFIX = "astra-vault ";
+  private static final String DEPLOYMENT = "deployment=";
+  private static final String LEASE = "lease=";
+  private static final String NAME = " name=";
+  /** What a deployment id may be: it must fit in a description between spaces, and be safe in logs. */
+  public static final Pattern DEPLOYMENT_ID = Pattern.compile("^[a-z0-9][a-z0-9-]{0,63}$");
 
   private Descriptions() {}
 
+  /** The tag without a deployment (the older shape). */
   public static String tag(String leaseId, @Nullable String logicalName) {
-    return PREFIX + "lease=" + leaseId + (logicalName == null ? "" : " name=" + logicalName);
+    return tag(null, leaseId, logicalName);
+  }
+
+  public static String tag(@Nullable String deploymentId, String leaseId, @Nullable String logicalName) {
+    return PREFIX + (deploymentId == null ? "" : DEPLOYMENT + deploymentId + " ") + LEASE + leaseId
+        + (logicalName == null ? "" : NAME + logicalName);
   }
 
   /** Whether {@code description} is exactly {@code tag(leaseId, logicalName)}; allocates nothing. */
   public static boolean isTag(String description, String leaseId, @Nullable String logicalName) {
-    int head = PREFIX.length() + "lease=".length();
-    int length = head + leaseId.length() + (logicalName == null ? 0 : " name=".length() + logicalName.length());
-    if (description.length() != length || !description.startsWith(PREFIX + "lease=")
-        || !description.startsWith(leaseId, head)) {
+    return isTagFrom(description, PREFIX.length(), leaseId, logicalName);
+  }
+
+  /**
+   * The deployment id of {@code description} when it is exactly {@code tag(id, leaseId, logicalName)} for some id,
+   * else null. Allocates only the returned id.
+   */
+  public static @Nullable String taggedDeployment(String description, String leaseId, @Nullable String logicalName) {
+    if (!description.startsWith(PREFIX + DEPLOYMENT)) {
+      return null;
+    }
+    int from = (PREFIX + DEPLOYMENT).length();
+    int space = description.indexOf(' ', from);
+    if (space <= from || !isTagFrom(description, space + 1, leaseId, logicalName)) {
+      return null;
+    }
+    String id = description.substring(from, space);
+    return DEPLOYMENT_ID.matcher(id).matches() ? id : null;
+  }
+
+  private static boolean isTagFrom(String description, int at, String leaseId, @Nullable String logicalName) {
+    int head = at + LEASE.length();
+    int length = head + leaseId.length() + (logicalName == null ? 0 : NAME.length() + logicalName.length());
+    if (description.length() != length || !description.startsWith(PREFIX)
+        || !description.startsWith(LEASE, at) || !description.startsWith(leaseId, head)) {
       return false;
     }
     return logicalName == null
-        || description.startsWith(" name=", head + leaseId.length())
-        && description.startsWith(logicalName, head + leaseId.length() + " name=".length());
+        || description.startsWith(NAME, head + leaseId.length())
+        && description.startsWith(logicalName, head + leaseId.length() + NAME.length());
   }
 
-  /** The lease id in a description written by {@link #tag}, or null for any other description. */
+  /** The lease id in a description written by either {@link #tag} shape, or null for any other description. */
   public static @Nullable String leaseId(@Nullable String description) {
-    if (description == null || !description.startsWith(PREFIX + "lease=")) {
+    int at = leaseAt(description);
+    if (at < 0) {
       return null;
     }
-    String rest = description.substring((PREFIX + "lease=").length());
+    String rest = description.substring(at + LEASE.length());
     int space = rest.indexOf(' ');
-    return space < 0 ? rest : rest.substring(0, space);
+    String id = space < 0 ? rest : rest.substring(0, space);
+    return id.isEmpty() ? null : id;
+  }
+
+  /** The deployment id in a description written by {@link #tag} with one, or null. */
+  public static @Nullable String deploymentId(@Nullable String description) {
+    if (description == null || !description.startsWith(PREFIX + DEPLOYMENT) || leaseAt(description) < 0) {
+      return null;
+    }
+    int from = (PREFIX + DEPLOYMENT).length();
+    String id = description.substring(from, description.indexOf(' ', from));
+    return DEPLOYMENT_ID.matcher(id).matches() ? id : null;
+  }
+
+  /** Where {@code lease=} starts in a tag of either shape, or -1. */
+  private static int leaseAt(@Nullable String description) {
+    if (description == null || !description.startsWith(PREFIX)) {
+      return -1;
+    }
+    if (description.startsWith(LEASE, PREFIX.length())) {
+      return PREFIX.length();
+    }
+    if (description.startsWith(DEPLOYMENT, PREFIX.length())) {
+      int space = description.indexOf(' ', PREFIX.length() + DEPLOYMENT.length());
+      return space > 0 && description.startsWith(LEASE, space + 1) ? space + 1 : -1;
+    }
+    return -1;
   }
 }

@@ -7,7 +7,6 @@ import dev.astravault.AuditException;
 import dev.astravault.AuditPolicy;
 import dev.astravault.ConflictException;
 import dev.astravault.Lease;
-import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.IssueStyle;
 import dev.astravault.LeaseExpiredException;
 import dev.astravault.LeasePendingException;
@@ -47,7 +46,7 @@ import dev.astravault.event.TokenDeleted;
 import dev.astravault.event.TokenIssued;
 import dev.astravault.event.TokenRead;
 import dev.astravault.event.TokensListed;
-import dev.astravault.internal.astra.AmbiguousCreateException;
+import dev.astravault.internal.astra.AstraDevOps;
 import dev.astravault.internal.astra.CreatedToken;
 import dev.astravault.internal.astra.RemoteRole;
 import dev.astravault.internal.astra.RemoteToken;
@@ -394,7 +393,7 @@ public final class RealTokenManager implements TokenManager {
         .leaseId(leaseId).orgId(org.orgId()).roleName(role.name()).roleId(role.roleId())
         .logicalName(request.logicalName().orElse(null)).style(request.style()).successor(successor)
         .state(LeaseState.PENDING).metadata(request.metadata())
-        .description(Descriptions.tag(leaseId, request.logicalName().orElse(null)))
+        .description(Descriptions.tag(settings.deploymentId(), leaseId, request.logicalName().orElse(null)))
         .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
         .build();
     // The write-ahead record: it claims the triple atomically before Astra is called.
@@ -488,12 +487,16 @@ public final class RealTokenManager implements TokenManager {
     String description = settings.sendDescription() ? pending.description() : null;
     try {
       return backend.create(org, role, description, tokenExpiry);
-    } catch (AmbiguousCreateException | InvalidTokenResponseException unclear) {
-      // Either may have left a token in Astra whose secret we never saw: find it by its tag and delete it.
-      settleAmbiguousCreate(org, pending, description);
-      throw unclear;
     } catch (RuntimeException e) {
-      store.delete(pending);
+      if (AstraDevOps.createdNothing(e)) {
+        store.delete(pending);
+        throw e;
+      }
+      // A 5xx, a reset or timeout after sending, an unreadable body: Astra may hold a token whose secret we never
+      // saw. Find it by its tag and delete it; the write-ahead record stays until that is done.
+      LOG.warn("the create of lease {} had an unclear outcome ({}); settling it by its description tag",
+          pending.leaseId(), safeMessage(e));
+      settleAmbiguousCreate(org, pending, description);
       throw e;
     }
   }
@@ -513,15 +516,17 @@ public final class RealTokenManager implements TokenManager {
       for (RemoteToken t : backend.remoteTokens(org)) {
         if (description.equals(t.description())) {
           LeaseRecord ghost = pending.toBuilder().clientId(t.clientId()).build();
-          backend.delete(org, ghost);
+          boolean deleted = backend.delete(org, ghost);
+          auditor.record(new LeaseRevoked(clock.instant(), auditor.actor(), auditor.ref(ghost), RevokeReason.REAPED,
+              !deleted));
           LOG.warn("deleted token '{}' created by an ambiguous request for lease {}", t.clientId(),
               pending.leaseId());
         }
       }
       store.delete(pending);
     } catch (RuntimeException e) {
-      LOG.error("could not settle the ambiguous creation of lease {} ({}); recovery will", pending.leaseId(),
-          e.getClass().getName());
+      LOG.error("could not settle the ambiguous creation of lease {} ({}); its PENDING record stays and recovery "
+          + "settles it once it is older than pendingSettleAfter", pending.leaseId(), e.getClass().getName());
     }
   }
 
@@ -863,6 +868,10 @@ public final class RealTokenManager implements TokenManager {
 
   public LeaseStore store() {
     return store;
+  }
+
+  EngineSettings settings() {
+    return settings;
   }
 
   public TokenBackend backend() {

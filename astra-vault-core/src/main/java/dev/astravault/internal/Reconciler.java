@@ -61,7 +61,10 @@ final class Reconciler {
       if (engine.store().findByClientId(t.clientId()).isPresent()) {
         continue; // committed after we read the records
       }
-      boolean ours = leaseId != null;
+      // Ours: our tag, made by this deployment or by a version that wrote no deployment; another deployment's is not.
+      String deployment = Descriptions.deploymentId(t.description());
+      boolean ours = leaseId != null
+          && (deployment == null || deployment.equals(engine.settings().deploymentId()));
       boolean fixed = fix && ours && deleteOrphan(org, t, leaseId);
       unknown.add(new UnknownToken(t.clientId(), t.description(), t.generatedOn(), ours, leaseId, fixed));
       finding(org, ReconcileFinding.Kind.UNKNOWN_TOKEN, t.clientId(), leaseId, fixed);

@@ -5,14 +5,20 @@ import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.Scheduler;
+import dev.astravault.IssueStyle;
 import dev.astravault.event.LeaseRevoked;
+import dev.astravault.event.ReconcileFinding;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.internal.astra.RemoteToken;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,6 +38,16 @@ import org.slf4j.Logger;
  *       ({@link RecoverySettings#backoff} of its attempts, counted from its {@code stateChangedAt}); it stays
  *       visible, with its error, until a retry succeeds.</li>
  *   <li><b>Expired leases</b>: revoked through the manager's one revoke path.</li>
+ *   <li><b>Orphan sweep</b> (every explicit pass; scheduled passes at most every {@code max(interval, orphanGrace/3)};
+ *       not the pass at start; direct mode, when {@link RecoverySettings#orphanSweep()} is on and the manager has a
+ *       deployment id): every org's tokens are listed, and a token whose description carries <em>this</em>
+ *       deployment's tag ({@link Descriptions}) but which no record knows (no record of its lease id, or one holding
+ *       another client id) is deleted once it is older than {@link RecoverySettings#orphanGrace()}, by Astra's
+ *       {@code generatedOn} or, when Astra gives none, since this process first saw it unknown. The list comes
+ *       before the record look-ups, and every create writes its record before its POST, so a token being issued is
+ *       always known. Each deletion is audited as {@link ReconcileFinding} (UNKNOWN_TOKEN, fixed) and
+ *       {@link LeaseRevoked} ({@link RevokeReason#REAPED}). Tokens of other deployments, untagged tokens and tokens
+ *       with the older tag without a deployment are never touched.</li>
  * </ol>
  * Every step claims its record by compare-and-set, so several managers sharing a store may recover at once.
  */
@@ -42,11 +58,15 @@ public final class Recovery {
   private final RealTokenManager engine;
   private final RecoverySettings settings;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  // Client id -> when this process first saw it as an unknown token of this deployment (for tokens without
+  // generatedOn). Only touched by runOnce, which the scheduler runs on one thread at a time; guarded anyway.
+  private final Map<String, Instant> firstSeenUnknown = new HashMap<>();
   private volatile Scheduler.@Nullable Task task;
+  private volatile @Nullable Instant lastSweep;
 
   /** What one pass did. */
   public record Result(int pendingSettled, int orphansDeleted, int staleClaimsReclaimed, int retriesSucceeded,
-      int expiredRevoked) {}
+      int expiredRevoked, int orphansSwept) {}
 
   public Recovery(RealTokenManager engine, RecoverySettings settings) {
     this.engine = engine;
@@ -57,9 +77,14 @@ public final class Recovery {
     return settings;
   }
 
-  /** Runs one pass now, then schedules the next ones (unless the interval is zero). */
+  /**
+   * Runs one pass now, then schedules the next ones (unless the interval is zero). The pass at start skips the orphan
+   * sweep: it would list every org's tokens on each start-up (each CLI command, each application start), and delay
+   * it by the retries when Astra is down; its grace period means it would rarely find anything the first scheduled
+   * pass does not.
+   */
   public void start(Scheduler scheduler) {
-    runQuietly();
+    runQuietly(false);
     if (!settings.interval().isZero()) {
       task = scheduler.schedule(() -> loop(scheduler), settings.interval());
     }
@@ -78,7 +103,7 @@ public final class Recovery {
       return;
     }
     try {
-      runQuietly();
+      runQuietly(sweepDue());
     } finally {
       if (!stopped.get()) {
         task = scheduler.schedule(() -> loop(scheduler), settings.interval());
@@ -86,10 +111,24 @@ public final class Recovery {
     }
   }
 
-  private void runQuietly() {
+  /**
+   * Scheduled passes sweep at most every {@code max(interval, orphanGrace / 3)} (5 minutes by default): each sweep
+   * lists every org's tokens, and an orphan waits out the grace period anyway.
+   */
+  private boolean sweepDue() {
+    Duration every = settings.orphanGrace().dividedBy(3);
+    if (every.compareTo(settings.interval()) < 0) {
+      every = settings.interval();
+    }
+    Instant last = lastSweep;
+    return last == null || !engine.clock().instant().isBefore(last.plus(every));
+  }
+
+  private void runQuietly(boolean sweep) {
     try {
-      Result r = runOnce();
-      if (r.pendingSettled() + r.staleClaimsReclaimed() + r.retriesSucceeded() + r.expiredRevoked() > 0) {
+      Result r = runOnce(sweep);
+      if (r.pendingSettled() + r.staleClaimsReclaimed() + r.retriesSucceeded() + r.expiredRevoked()
+          + r.orphansSwept() > 0) {
         LOG.info("recovery: {}", r);
       }
     } catch (RuntimeException e) {
@@ -97,13 +136,101 @@ public final class Recovery {
     }
   }
 
-  /** One recovery pass; each record's failure is logged and left for the next pass. */
+  /** One recovery pass, orphan sweep included; each record's failure is logged and left for the next pass. */
   public Result runOnce() {
+    return runOnce(true);
+  }
+
+  private Result runOnce(boolean sweep) {
     int[] pending = settlePending();
     int reclaimed = reclaimStaleRevokes();
     int retried = retryFailedRevokes();
     int expired = engine.reapExpired();
-    return new Result(pending[0], pending[1], reclaimed, retried, expired);
+    int swept = 0;
+    if (sweep) {
+      lastSweep = engine.clock().instant();
+      swept = sweepOrphans();
+    }
+    return new Result(pending[0], pending[1], reclaimed, retried, expired, swept);
+  }
+
+  private int sweepOrphans() {
+    String deployment = engine.settings().deploymentId();
+    if (!settings.orphanSweep() || deployment == null || engine.backend().authority() != null) {
+      return 0;
+    }
+    int swept = 0;
+    Set<String> stillUnknown = new HashSet<>();
+    for (OrgConfig org : engine.store().orgs()) {
+      // Listed before any record is read: a token in this list had its record written before its POST.
+      Optional<List<RemoteToken>> remote = list(org);
+      if (remote.isEmpty()) {
+        continue;
+      }
+      for (RemoteToken t : remote.get()) {
+        if (!deployment.equals(Descriptions.deploymentId(t.description()))) {
+          continue;
+        }
+        try {
+          if (known(t)) {
+            continue;
+          }
+          Instant now = engine.clock().instant();
+          stillUnknown.add(t.clientId());
+          Instant seen;
+          synchronized (firstSeenUnknown) {
+            seen = firstSeenUnknown.computeIfAbsent(t.clientId(), id -> now);
+          }
+          Instant since = t.generatedOn() != null && t.generatedOn().isBefore(seen) ? t.generatedOn() : seen;
+          if (since.plus(settings.orphanGrace()).isAfter(now)) {
+            continue;
+          }
+          stillUnknown.remove(t.clientId());
+          if (deleteOrphan(org, t)) {
+            swept++;
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("orphan sweep could not handle token '{}' of org {}: {}", t.clientId(), org.orgId(),
+              RealTokenManager.safeMessage(e));
+        }
+      }
+    }
+    synchronized (firstSeenUnknown) {
+      firstSeenUnknown.keySet().retainAll(stillUnknown);
+    }
+    return swept;
+  }
+
+  /** Whether a record owns this token: its lease's record, still without a client id or with this one. */
+  private boolean known(RemoteToken t) {
+    String leaseId = Descriptions.leaseId(t.description());
+    Optional<LeaseRecord> byLease = leaseId == null ? Optional.empty() : engine.store().get(leaseId);
+    if (byLease.isPresent()
+        && byLease.get().clientId().map(c -> c.equals(t.clientId())).orElse(true)) {
+      return true;
+    }
+    return engine.store().findByClientId(t.clientId()).isPresent();
+  }
+
+  private boolean deleteOrphan(OrgConfig org, RemoteToken t) {
+    Instant now = engine.clock().instant();
+    String leaseId = Objects.requireNonNull(Descriptions.leaseId(t.description()));
+    LeaseRecord ghost = LeaseRecord.builder().leaseId(leaseId).orgId(org.orgId()).roleName("unknown")
+        .roleId(t.roles().isEmpty() ? "unknown" : t.roles().get(0)).style(IssueStyle.PER_REQUEST)
+        .clientId(t.clientId()).description(Objects.requireNonNull(t.description()))
+        .issuedAt(now).ttl(Duration.ofSeconds(1)).expiresAt(now).maxExpiresAt(now).build();
+    if (!engine.backend().delete(org, ghost)) {
+      // Gone since the list: its lease was revoked meanwhile (the revoke deletes the token before the record).
+      LOG.debug("orphan sweep: token '{}' (lease {}) was already gone", t.clientId(), leaseId);
+      return false;
+    }
+    engine.auditor().record(new ReconcileFinding(now, engine.auditor().actor(), org.orgId(),
+        ReconcileFinding.Kind.UNKNOWN_TOKEN, t.clientId(), leaseId, true));
+    engine.auditor().record(new LeaseRevoked(now, engine.auditor().actor(), engine.auditor().ref(ghost),
+        RevokeReason.REAPED, false));
+    LOG.warn("orphan sweep deleted token '{}' (lease {}): it carries this deployment's tag but no record knows it",
+        t.clientId(), leaseId);
+    return true;
   }
 
   private int[] settlePending() {

@@ -7,6 +7,7 @@ import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.internal.DeploymentIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LeaseStore} in this process's memory. One monitor guards all maps, which makes insert-unique and
@@ -26,6 +28,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
   private final Map<String, String> leaseByClientId = new HashMap<>();
   private final TreeMap<String, OrgConfig> orgs = new TreeMap<>();
   private final TreeMap<String, Role> roles = new TreeMap<>();
+  private @Nullable String deploymentId;
 
   private record UniqueKey(String orgId, String roleName, String logicalName, boolean successor) {
     static Optional<UniqueKey> of(LeaseRecord r) {
@@ -33,6 +36,15 @@ public final class InMemoryLeaseStore implements LeaseStore {
           ? Optional.of(new UniqueKey(r.orgId(), r.roleName(), r.logicalName().orElseThrow(), r.successor()))
           : Optional.empty();
     }
+  }
+
+  /** Random per store instance: a store in memory is its own deployment. */
+  @Override
+  public synchronized Optional<String> deploymentId() {
+    if (deploymentId == null) {
+      deploymentId = DeploymentIds.random();
+    }
+    return Optional.of(deploymentId);
   }
 
   @Override

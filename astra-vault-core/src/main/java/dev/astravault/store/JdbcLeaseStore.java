@@ -12,6 +12,7 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.Migrations;
@@ -85,6 +86,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final Dialect dialect;
   private final @Nullable SecretCipher cipher;
   private final int schemaVersion;
+  private volatile @Nullable String deploymentId;
   // Metadata-only mode: secrets and orgs live in this process only.
   private final Map<String, String[]> memorySecrets = new ConcurrentHashMap<>();
   private final Map<String, OrgConfig> memoryOrgs = new ConcurrentHashMap<>();
@@ -455,6 +457,36 @@ public final class JdbcLeaseStore implements LeaseStore {
       }
       return out;
     });
+  }
+
+  // ------------------------------------------------------------------ deployment
+
+  /**
+   * Kept in {@code av_meta}: the first caller's random id wins (insert-if-absent), so every manager and process
+   * sharing the database reads the same one.
+   */
+  @Override
+  public Optional<String> deploymentId() {
+    String known = deploymentId;
+    if (known != null) {
+      return Optional.of(known);
+    }
+    String id = call("read the deployment id", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO av_meta (name, value) VALUES ('deployment_id', ?) ON CONFLICT (name) DO NOTHING")) {
+        ps.setString(1, DeploymentIds.random());
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT value FROM av_meta WHERE name = 'deployment_id'");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    });
+    if (id == null) {
+      throw new StoreException("lease store: the deployment id was written but cannot be read back", null);
+    }
+    deploymentId = DeploymentIds.check("the stored deployment id", id);
+    return Optional.of(id);
   }
 
   @Override

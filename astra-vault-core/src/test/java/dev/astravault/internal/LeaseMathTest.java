@@ -57,4 +57,30 @@ class LeaseMathTest {
     assertThat(Descriptions.leaseId("Token for service A")).isNull();
     assertThat(Descriptions.leaseId(null)).isNull();
   }
+
+  @Test
+  void descriptionsCarryTheDeploymentAndStillReadTheOlderShape() {
+    String tag = Descriptions.tag("dep1", "astra/o/r/abc", "orders");
+    assertThat(tag).isEqualTo("astra-vault deployment=dep1 lease=astra/o/r/abc name=orders");
+    assertThat(Descriptions.leaseId(tag)).isEqualTo("astra/o/r/abc");
+    assertThat(Descriptions.deploymentId(tag)).isEqualTo("dep1");
+    assertThat(Descriptions.taggedDeployment(tag, "astra/o/r/abc", "orders")).isEqualTo("dep1");
+    assertThat(Descriptions.taggedDeployment(tag, "astra/o/r/abc", null)).isNull();
+    assertThat(Descriptions.taggedDeployment(tag, "astra/o/r/abd", "orders")).isNull();
+    assertThat(Descriptions.deploymentId(Descriptions.tag("l", null))).isNull();
+    assertThat(Descriptions.deploymentId("astra-vault deployment=dep1 something else")).isNull();
+    assertThat(Descriptions.deploymentId("astra-vault deployment=DEP lease=l")).isNull();
+    assertThat(Descriptions.leaseId("astra-vault deployment=dep1 lease=")).isNull();
+
+    // A record keeps the tag without storing it, and gives back exactly the text sent to Astra.
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    dev.astravault.LeaseRecord r = dev.astravault.LeaseRecord.builder().leaseId("astra/o/r/abc").orgId("o")
+        .roleName("r").roleId("rid").logicalName("orders").style(dev.astravault.IssueStyle.UNIQUE)
+        .state(dev.astravault.LeaseState.PENDING).description(tag).issuedAt(t).ttl(java.time.Duration.ofHours(1))
+        .expiresAt(t.plusSeconds(3600)).maxExpiresAt(t.plusSeconds(7200)).build();
+    assertThat(r.description()).isEqualTo(tag);
+    assertThat(r.toBuilder().description("custom text").build().description()).isEqualTo("custom text");
+    assertThat(r.toBuilder().description(Descriptions.tag("astra/o/r/abc", "orders")).build().description())
+        .isEqualTo("astra-vault lease=astra/o/r/abc name=orders");
+  }
 }

@@ -43,7 +43,8 @@ class DirectCreateRequestTest {
     RecordedCall post = astra.requests().stream().filter(c -> c.method().equals("POST")).findFirst().orElseThrow();
     assertThat(post.body()).contains("\"roles\":[\"" + astra.roleId("API RO Svc Acct") + "\"]")
         .contains("\"orgId\":\"" + f.fakeOrg.orgId() + "\"")
-        .contains("\"description\":\"astra-vault lease=" + token.lease().leaseId() + " name=orders\"")
+        .containsPattern("\"description\":\"astra-vault deployment=[a-z0-9]{20} lease="
+            + java.util.regex.Pattern.quote(token.lease().leaseId()) + " name=orders\"")
         .contains("\"tokenExpiry\":\"" + token.lease().maxExpiresAt().plus(Duration.ofMinutes(10)) + "\"");
     assertThat(post.header("Authorization")).contains("Bearer " + f.fakeOrg.rootToken());
     assertThat(post.header("User-Agent")).hasValueSatisfying(ua -> assertThat(ua).startsWith("astra-vault/"));

@@ -302,10 +302,10 @@ class ManagedTokenTest {
     f.advanceTo(ofMinutes(10));
     token.rotateNow();                      // supersedes the renewal timer armed for 40m
     f.events.clear();
-    int requests = astra.requests().size();
+    int requests = handleRequests();
     f.advanceTo(ofMinutes(49));             // the stale 40m timer fires in here
     assertThat(f.events).extracting(e -> e.getClass().getSimpleName()).containsExactly("Revoked");
-    assertThat(astra.requests().size()).isEqualTo(requests + 1);   // only the old token's DELETE at 15m
+    assertThat(handleRequests()).isEqualTo(requests + 1);   // only the old token's DELETE at 15m
 
     token.stop();
     f.advanceTo(ofMinutes(200));            // stale timers of a stopped handle: nothing
@@ -313,6 +313,12 @@ class ManagedTokenTest {
     assertThat(token.lease().lastRenewal()).isEmpty();
     // Stale timers never re-arm: what is left is the sweeper only.
     assertThat(f.scheduler.pendingCount()).isLessThanOrEqualTo(2);
+  }
+
+  /** Requests other than the token lists of recovery's orphan sweep, which runs on the same scheduler. */
+  private static int handleRequests() {
+    return (int) astra.requests().stream()
+        .filter(c -> !(c.method().equals("GET") && c.path().equals("/v2/clientIdSecrets"))).count();
   }
 
   // ------------------------------------------------------------------ waiting below the hard margin

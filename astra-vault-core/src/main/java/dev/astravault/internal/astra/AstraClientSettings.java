@@ -33,6 +33,8 @@ public final class AstraClientSettings {
   public static final String DEFAULT_BASE_URL = "https://api.astra.datastax.com";
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+  /** 8 MiB: a token list of tens of thousands of entries fits; an endless body stops here. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 8L * 1024 * 1024;
 
   private static final String VERSION_RESOURCE = "/dev/astravault/astra-vault.properties";
 
@@ -41,6 +43,7 @@ public final class AstraClientSettings {
   private final OkHttpClient httpClient;
   private final Duration connectTimeout;
   private final Duration callTimeout;
+  private final long maxResponseBytes;
   private final RetryPolicy retryPolicy;
   private final RandomGenerator random;
   private final Sleeper sleeper;
@@ -53,6 +56,7 @@ public final class AstraClientSettings {
     this.httpClient = b.httpClient == null ? DefaultHttpClient.INSTANCE : b.httpClient;
     this.connectTimeout = b.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : b.connectTimeout;
     this.callTimeout = b.callTimeout == null ? DEFAULT_CALL_TIMEOUT : b.callTimeout;
+    this.maxResponseBytes = b.maxResponseBytes == null ? DEFAULT_MAX_RESPONSE_BYTES : b.maxResponseBytes;
     this.retryPolicy = b.retryPolicy == null ? RetryPolicy.defaults() : b.retryPolicy;
     // ThreadLocalRandom must be looked up on the calling thread, hence the delegating generator.
     this.random = b.random == null ? () -> ThreadLocalRandom.current().nextLong() : b.random;
@@ -67,6 +71,7 @@ public final class AstraClientSettings {
     this.httpClient = template.httpClient;
     this.connectTimeout = template.connectTimeout;
     this.callTimeout = template.callTimeout;
+    this.maxResponseBytes = template.maxResponseBytes;
     this.retryPolicy = template.retryPolicy;
     this.random = template.random;
     this.sleeper = template.sleeper;
@@ -105,6 +110,11 @@ public final class AstraClientSettings {
     return callTimeout;
   }
 
+  /** The largest response body read; a larger one is refused. */
+  public long maxResponseBytes() {
+    return maxResponseBytes;
+  }
+
   public RetryPolicy retryPolicy() {
     return retryPolicy;
   }
@@ -128,7 +138,7 @@ public final class AstraClientSettings {
   @Override
   public String toString() {
     return "AstraClientSettings[baseUrl=" + baseUrl + ", rootToken=██, connectTimeout=" + connectTimeout
-        + ", callTimeout=" + callTimeout + ", retryPolicy=" + retryPolicy + ", userAgent=" + userAgent + "]";
+        + ", callTimeout=" + callTimeout + ", maxResponseBytes=" + maxResponseBytes + ", retryPolicy=" + retryPolicy + ", userAgent=" + userAgent + "]";
   }
 
   /** {@code astra-vault/<version>}, the version coming from the Maven-filtered properties file. */
@@ -221,6 +231,7 @@ public final class AstraClientSettings {
     private @Nullable OkHttpClient httpClient;
     private @Nullable Duration connectTimeout;
     private @Nullable Duration callTimeout;
+    private @Nullable Long maxResponseBytes;
     private @Nullable RetryPolicy retryPolicy;
     private @Nullable RandomGenerator random;
     private @Nullable Sleeper sleeper;
@@ -269,6 +280,19 @@ public final class AstraClientSettings {
     public Builder callTimeout(Duration callTimeout) {
       requireUnset(this.callTimeout, "callTimeout");
       this.callTimeout = requirePositive(callTimeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * The largest response body read, in bytes (at least 1024); a larger one fails with
+     * {@link dev.astravault.AstraResponseTooLargeException}. Default {@value #DEFAULT_MAX_RESPONSE_BYTES}.
+     */
+    public Builder maxResponseBytes(long maxResponseBytes) {
+      requireUnset(this.maxResponseBytes, "maxResponseBytes");
+      if (maxResponseBytes < 1024) {
+        throw new IllegalArgumentException("maxResponseBytes must be at least 1024: " + maxResponseBytes);
+      }
+      this.maxResponseBytes = maxResponseBytes;
       return this;
     }
 

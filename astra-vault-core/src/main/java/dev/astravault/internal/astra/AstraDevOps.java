@@ -1,5 +1,7 @@
 package dev.astravault.internal.astra;
 
+import dev.astravault.AstraApiException;
+import dev.astravault.AstraUnavailableException;
 import java.util.List;
 
 /**
@@ -18,9 +20,24 @@ public interface AstraDevOps {
    * {@code token == "AstraCS:" + clientId + ":" + sha256hex(secret)}).
    *
    * @throws AmbiguousCreateException when the request may or may not have created a token (I/O error or timeout
-   *     after the request was sent); the caller settles it with {@link #listTokens()} and the description tag.
+   *     after the request was sent); the caller settles it with {@link #listTokens()} and the description tag. Other
+   *     failures may leave the outcome just as unclear: see {@link #createdNothing}.
    */
   CreatedToken createToken(CreateTokenRequest request);
+
+  /**
+   * Whether a failure of {@link #createToken} proves that Astra created nothing: a clear 4xx (Astra refused the
+   * request; 408 excepted, since a proxy's timeout says nothing of the upstream) or a failure before the request was
+   * sent. Anything else leaves the outcome unclear and must be settled by the description tag: a 5xx or gateway
+   * status (a proxy may answer 502/504 after Astra created the token), a reset or timeout after sending, a body
+   * that could not be read or was too large, an invalid token response.
+   */
+  static boolean createdNothing(RuntimeException failure) {
+    if (failure instanceof AstraApiException api) {
+      return api.status() >= 400 && api.status() < 500 && api.status() != 408;
+    }
+    return failure instanceof AstraUnavailableException && !(failure instanceof AmbiguousCreateException);
+  }
 
   /** {@code GET /v2/clientIdSecrets}: every token of the org, never with secrets. */
   List<RemoteToken> listTokens();

@@ -6,6 +6,7 @@ import dev.astravault.AstraApiException;
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraNotFoundException;
 import dev.astravault.AstraRateLimitedException;
+import dev.astravault.AstraResponseTooLargeException;
 import dev.astravault.AstraServerException;
 import dev.astravault.AstraUnavailableException;
 import dev.astravault.AstraVaultException;
@@ -33,8 +34,10 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSink;
+import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -70,6 +73,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
   private final RandomGenerator random;
   private final Sleeper sleeper;
   private final Clock clock;
+  private final long maxResponseBytes;
 
   private OkHttpAstraDevOps(AstraClientSettings settings) {
     this.baseUrl = settings.baseUrl();
@@ -78,6 +82,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
     this.random = settings.random();
     this.sleeper = settings.sleeper();
     this.clock = settings.clock();
+    this.maxResponseBytes = settings.maxResponseBytes();
     this.client = settings.httpClient().newBuilder()
         .addInterceptor(new AstraHeaders(settings.rootToken(), settings.userAgent()))
         .connectTimeout(settings.connectTimeout())
@@ -130,7 +135,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
         throw apiError(label, response, 1);
       }
       try {
-        body = response.body().bytes();
+        body = readCapped(label, response);
       } catch (IOException e) {
         throw new AmbiguousCreateException("Astra DevOps API " + label + " answered HTTP " + response.code()
             + " but the response could not be read (" + describe(e) + "); the token was probably created", e);
@@ -242,8 +247,8 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
       if (!response.isSuccessful()) {
         throw apiError(label, response, attempts);
       }
-      // Read fully first: an I/O error here is worth a retry, a syntax error is not.
-      byte[] body = response.body().bytes();
+      // Read fully first: an I/O error here is worth a retry, a syntax error (or an oversized body) is not.
+      byte[] body = readCapped(label, response);
       try {
         T value = adapter.fromJson(new Buffer().write(body));
         if (value == null) {
@@ -326,6 +331,22 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
     }
     Duration until = Duration.between(clock.instant(), at);
     return until.isNegative() ? Duration.ZERO : until;
+  }
+
+  /**
+   * The whole body, or {@link AstraResponseTooLargeException} once it passes the cap: at most cap + 1 bytes are ever
+   * buffered, so an endless body costs a bounded amount of memory (and, with the call timeout, of time).
+   */
+  private byte[] readCapped(String label, Response response) throws IOException {
+    ResponseBody responseBody = response.body();
+    long declared = responseBody.contentLength();
+    BufferedSource source = responseBody.source();
+    if (declared > maxResponseBytes || source.request(maxResponseBytes + 1)) {
+      throw new AstraResponseTooLargeException("Astra DevOps API " + label + " answered HTTP " + response.code()
+          + " with a body larger than the limit of " + maxResponseBytes + " bytes; it was not read",
+          response.code(), maxResponseBytes);
+    }
+    return source.getBuffer().readByteArray();
   }
 
   /** Status first, body second: the body is only consulted for Astra's error ID and message. */

@@ -73,6 +73,13 @@ public final class Migrations {
             ttl_nanos BIGINT NOT NULL,
             max_ttl_nanos BIGINT NOT NULL,
             PRIMARY KEY (org_id, name)
+          )""")),
+      // Named values of the store as a whole; the first is the deployment id that tags this store's tokens.
+      new Migration(2, "store metadata (deployment id)", List.of(
+          """
+          CREATE TABLE av_meta (
+            name {key} PRIMARY KEY,
+            value TEXT NOT NULL
           )""")));
 
   private Migrations() {}

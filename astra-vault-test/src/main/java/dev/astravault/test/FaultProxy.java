@@ -1,0 +1,516 @@
+package dev.astravault.test;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fault-injecting HTTP/1.1 proxy for tests: it sits between the client under test and an upstream (normally a
+ * {@link FakeAstra}), forwards each request, and answers as scripted. The point is the failure a client cannot see
+ * through: the upstream <em>did</em> the work (created the token, deleted it) and the client gets a 504, a reset, half
+ * a body, no answer at all, or a body that never ends.
+ *
+ * <pre>{@code
+ * FaultProxy proxy = FaultProxy.to(astra.url());          // started on loopback
+ * OrgConfig org = OrgConfig.builder()...url(proxy.uri()).build();
+ * proxy.on("POST", "/v2/clientIdSecrets").forwardThen(FaultProxy.Answer.status(504));   // next create only
+ * proxy.on(null, "/v2/").always().forwardThen(FaultProxy.Answer.endlessBody());          // every call
+ * }</pre>
+ *
+ * <p>Rules are matched in the order they were added, by method (null for any) and path prefix; a rule applies to its
+ * next {@link Rule#times(int)} matching requests (once by default, {@link Rule#always()} for all), then is dropped. A
+ * request no rule matches is passed through. {@link Answer#stall()} and {@link Answer#stallBody()} hold the connection
+ * until the client gives up (its call timeout) or the proxy is closed: pair them with a short client timeout.
+ *
+ * <p>Each connection serves one request and every answer carries {@code Connection: close}, so a fault never leaks
+ * into the next request. Requests with a chunked body are not supported (answered 501). Thread-safe; closing it
+ * closes every open connection. It never logs or keeps request or response bodies beyond forwarding them.
+ */
+public final class FaultProxy implements Closeable {
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
+      "content-length", "content-encoding", "host", "accept-encoding", "te", "trailer", "upgrade",
+      "proxy-connection");
+  private static final byte[] ENDLESS_HEAD = "{\"clients\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENDLESS_ITEM = ("{\"clientId\":\"EndlessEndlessEndlessEndle\",\"roles\":[\"r\"],"
+      + "\"generatedOn\":\"2026-01-01T00:00:00Z\",\"description\":\"endless\"},").getBytes(StandardCharsets.US_ASCII);
+
+  private final HttpUrl upstream;
+  private final OkHttpClient client;
+  private final ServerSocket server;
+  private final Thread acceptor;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Deque<Rule> rules = new ArrayDeque<>();
+  private final List<Injected> injected = new ArrayList<>();
+  private final AtomicInteger forwarded = new AtomicInteger();
+  private volatile boolean closed;
+
+  /** What the proxy did to one request that a rule matched. */
+  public record Injected(String method, String path, boolean forwarded, Answer answer) {}
+
+  private FaultProxy(HttpUrl upstream) throws IOException {
+    this.upstream = upstream;
+    this.client = new OkHttpClient.Builder().retryOnConnectionFailure(false).followRedirects(false)
+        .followSslRedirects(false).build();
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.acceptor = new Thread(this::acceptLoop, "fault-proxy-" + server.getLocalPort());
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** A proxy to {@code upstream} (its scheme, host and port; request paths are kept), started on loopback. */
+  public static FaultProxy to(HttpUrl upstream) {
+    Objects.requireNonNull(upstream, "upstream");
+    try {
+      return new FaultProxy(upstream);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start FaultProxy", e);
+    }
+  }
+
+  /** The proxy's root URL, e.g. {@code http://127.0.0.1:40123/}: give it to the client instead of the upstream's. */
+  public HttpUrl url() {
+    return new HttpUrl.Builder().scheme("http").host(server.getInetAddress().getHostAddress())
+        .port(server.getLocalPort()).build();
+  }
+
+  public URI uri() {
+    return url().uri();
+  }
+
+  /**
+   * A new rule for requests with {@code method} (null for any) whose path starts with {@code pathPrefix}. It takes
+   * effect once given its answer ({@link Rule#forwardThen} or {@link Rule#instead}).
+   */
+  public Rule on(@Nullable String method, String pathPrefix) {
+    Objects.requireNonNull(pathPrefix, "pathPrefix");
+    if (!pathPrefix.startsWith("/")) {
+      throw new IllegalArgumentException("pathPrefix must start with /: " + pathPrefix);
+    }
+    return new Rule(method == null ? null : method.toUpperCase(Locale.ROOT), pathPrefix);
+  }
+
+  /** Drops every rule: from now on requests pass through. */
+  public void clear() {
+    synchronized (rules) {
+      rules.clear();
+    }
+  }
+
+  /** The requests rules were applied to, oldest first. */
+  public List<Injected> injected() {
+    synchronized (rules) {
+      return List.copyOf(injected);
+    }
+  }
+
+  /** How many requests reached the upstream. */
+  public int forwardedCount() {
+    return forwarded.get();
+  }
+
+  /** Rules whose uses are not spent yet. */
+  public int pendingRules() {
+    synchronized (rules) {
+      return rules.size();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // Closing anyway.
+    }
+    for (Socket s : open) {
+      closeQuietly(s);
+    }
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  @Override
+  public String toString() {
+    return "FaultProxy[" + url() + " -> " + upstream + ", rules=" + pendingRules() + "]";
+  }
+
+  // ---------------------------------------------------------------- rules and answers
+
+  /** One scripted fault. Built by {@link FaultProxy#on}; setters fail fast. */
+  public final class Rule {
+    private final @Nullable String method;
+    private final String pathPrefix;
+    private int remaining = 1;
+    private boolean forward;
+    private @Nullable Answer answer;
+
+    private Rule(@Nullable String method, String pathPrefix) {
+      this.method = method;
+      this.pathPrefix = pathPrefix;
+    }
+
+    /** Applies to the next {@code times} matching requests (default 1). Call before giving the answer. */
+    public Rule times(int times) {
+      if (times < 1) {
+        throw new IllegalArgumentException("times < 1: " + times);
+      }
+      requireNoAnswer();
+      remaining = times;
+      return this;
+    }
+
+    /** Applies to every matching request until {@link FaultProxy#clear()}. */
+    public Rule always() {
+      requireNoAnswer();
+      remaining = Integer.MAX_VALUE;
+      return this;
+    }
+
+    /** The request reaches the upstream (which does its work), then the client gets {@code answer}. */
+    public FaultProxy forwardThen(Answer answer) {
+      return arm(true, answer);
+    }
+
+    /** The request never reaches the upstream; the client gets {@code answer}. */
+    public FaultProxy instead(Answer answer) {
+      if (answer.kind == Kind.HALF_BODY || answer.kind == Kind.STALL_BODY) {
+        throw new IllegalArgumentException(answer + " needs the upstream's response: use forwardThen");
+      }
+      return arm(false, answer);
+    }
+
+    private FaultProxy arm(boolean forward, Answer answer) {
+      Objects.requireNonNull(answer, "answer");
+      requireNoAnswer();
+      this.forward = forward;
+      this.answer = answer;
+      synchronized (rules) {
+        rules.addLast(this);
+      }
+      return FaultProxy.this;
+    }
+
+    private void requireNoAnswer() {
+      if (answer != null) {
+        throw new IllegalStateException("this rule is already armed");
+      }
+    }
+
+    private boolean matches(String m, String path) {
+      return (method == null || method.equals(m)) && path.startsWith(pathPrefix);
+    }
+
+    @Override
+    public String toString() {
+      return "Rule[" + (method == null ? "*" : method) + " " + pathPrefix + ", " + (forward ? "forward then " : "")
+          + answer + ", remaining=" + remaining + "]";
+    }
+  }
+
+  enum Kind { PASS, STATUS, RESET, HALF_BODY, STALL, STALL_BODY, ENDLESS_BODY }
+
+  /** What the client gets. */
+  public static final class Answer {
+    private final Kind kind;
+    private final int status;
+
+    private Answer(Kind kind, int status) {
+      this.kind = kind;
+      this.status = status;
+    }
+
+    /** The upstream's own response (with {@code forwardThen}); a 502 when there is no upstream response. */
+    public static Answer pass() {
+      return new Answer(Kind.PASS, 0);
+    }
+
+    /** {@code status} (100-599) with a short text body, as a gateway sends it (502, 503, 504, ...). */
+    public static Answer status(int status) {
+      if (status < 100 || status > 599) {
+        throw new IllegalArgumentException("status not in 100..599: " + status);
+      }
+      return new Answer(Kind.STATUS, status);
+    }
+
+    /** A TCP reset: the socket is closed with linger 0 before any byte of a response. */
+    public static Answer reset() {
+      return new Answer(Kind.RESET, 0);
+    }
+
+    /** The upstream's status and headers, its full {@code Content-Length}, half its body, then the socket closes. */
+    public static Answer halfBody() {
+      return new Answer(Kind.HALF_BODY, 0);
+    }
+
+    /** No response at all: the connection stays open and silent until the client gives up. */
+    public static Answer stall() {
+      return new Answer(Kind.STALL, 0);
+    }
+
+    /** The upstream's status and headers and half its body, then silence until the client gives up. */
+    public static Answer stallBody() {
+      return new Answer(Kind.STALL_BODY, 0);
+    }
+
+    /** Status 200 and a JSON token list that never ends, written as fast as the client reads it. */
+    public static Answer endlessBody() {
+      return new Answer(Kind.ENDLESS_BODY, 200);
+    }
+
+    @Override
+    public String toString() {
+      return kind == Kind.STATUS ? "status(" + status + ")" : kind.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  // ---------------------------------------------------------------- serving
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      open.add(socket);
+      Thread t = new Thread(() -> serve(socket), "fault-proxy-conn");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      OutputStream out = socket.getOutputStream();
+      ParsedRequest request = readRequest(in);
+      if (request == null) {
+        return;
+      }
+      if (request.chunked) {
+        writeStatus(out, 501, "chunked request bodies are not supported by FaultProxy");
+        return;
+      }
+      Rule rule = take(request.method, request.path);
+      if (rule == null) {
+        answer(socket, in, out, forward(request), Answer.pass());
+        return;
+      }
+      Answer answer = Objects.requireNonNull(rule.answer);
+      synchronized (rules) {
+        injected.add(new Injected(request.method, request.path, rule.forward, answer));
+      }
+      answer(socket, in, out, rule.forward ? forward(request) : null, answer);
+    } catch (IOException e) {
+      // The client went away (its timeout, or it read enough): nothing more to do.
+    } finally {
+      open.remove(socket);
+    }
+  }
+
+  private @Nullable Rule take(String method, String path) {
+    synchronized (rules) {
+      for (var it = rules.iterator(); it.hasNext(); ) {
+        Rule r = it.next();
+        if (r.matches(method, path)) {
+          if (r.remaining != Integer.MAX_VALUE && --r.remaining == 0) {
+            it.remove();
+          }
+          return r;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The upstream's response, fully read; null if the upstream could not be reached. */
+  private @Nullable Upstream forward(ParsedRequest request) {
+    HttpUrl url = Objects.requireNonNull(upstream.resolve(request.path), "path");
+    Request.Builder b = new Request.Builder().url(url);
+    for (int i = 0; i < request.headers.size(); i++) {
+      if (!HOP_BY_HOP.contains(request.headers.name(i).toLowerCase(Locale.ROOT))) {
+        b.addHeader(request.headers.name(i), request.headers.value(i));
+      }
+    }
+    String type = request.headers.get("Content-Type");
+    RequestBody body = request.body.length == 0 && !requiresBody(request.method) ? null
+        : RequestBody.create(request.body, type == null ? null : MediaType.parse(type));
+    b.method(request.method, body);
+    forwarded.incrementAndGet();
+    try (Response r = client.newCall(b.build()).execute()) {
+      return new Upstream(r.code(), r.headers(), r.body().bytes());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static boolean requiresBody(String method) {
+    return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+  }
+
+  private record Upstream(int status, Headers headers, byte[] body) {}
+
+  private void answer(Socket socket, InputStream in, OutputStream out, @Nullable Upstream up, Answer answer)
+      throws IOException {
+    switch (answer.kind) {
+      case PASS -> {
+        if (up == null) {
+          writeStatus(out, 502, "FaultProxy could not reach the upstream");
+        } else {
+          writeHead(out, up.status, up.headers, up.body.length);
+          out.write(up.body);
+          out.flush();
+        }
+      }
+      case STATUS -> writeStatus(out, answer.status, "FaultProxy: " + answer.status);
+      case RESET -> {
+        socket.setSoLinger(true, 0);
+        socket.close();
+      }
+      case HALF_BODY, STALL_BODY -> {
+        if (up == null) {
+          writeStatus(out, 502, "FaultProxy could not reach the upstream");
+          return;
+        }
+        writeHead(out, up.status, up.headers, Math.max(up.body.length, 2));
+        out.write(up.body, 0, up.body.length / 2);
+        out.flush();
+        if (answer.kind == Kind.STALL_BODY) {
+          waitForClientToLeave(in);
+        }
+      }
+      case STALL -> waitForClientToLeave(in);
+      case ENDLESS_BODY -> {
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(ENDLESS_HEAD);
+        byte[] chunk = new byte[ENDLESS_ITEM.length * 64];
+        for (int i = 0; i < 64; i++) {
+          System.arraycopy(ENDLESS_ITEM, 0, chunk, i * ENDLESS_ITEM.length, ENDLESS_ITEM.length);
+        }
+        while (!closed) {
+          out.write(chunk); // throws once the client closes the connection
+        }
+      }
+      default -> throw new IllegalStateException(answer.toString());
+    }
+  }
+
+  /** Blocks until the client closes the connection (its timeout) or the proxy is closed. */
+  private static void waitForClientToLeave(InputStream in) throws IOException {
+    while (in.read() >= 0) {
+      // Discard anything more the client sends.
+    }
+  }
+
+  private static void writeHead(OutputStream out, int status, Headers headers, long contentLength)
+      throws IOException {
+    StringBuilder b = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status))
+        .append("\r\n");
+    for (int i = 0; i < headers.size(); i++) {
+      if (!HOP_BY_HOP.contains(headers.name(i).toLowerCase(Locale.ROOT))) {
+        b.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
+      }
+    }
+    b.append("Content-Length: ").append(contentLength).append("\r\nConnection: close\r\n\r\n");
+    out.write(b.toString().getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static void writeStatus(OutputStream out, int status, String text) throws IOException {
+    byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    writeHead(out, status, Headers.of("Content-Type", "text/plain; charset=utf-8"), body.length);
+    out.write(body);
+    out.flush();
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 201 -> "Created";
+      case 204 -> "No Content";
+      case 404 -> "Not Found";
+      case 500 -> "Internal Server Error";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> "Status";
+    };
+  }
+
+  // ---------------------------------------------------------------- request parsing
+
+  private record ParsedRequest(String method, String path, Headers headers, byte[] body, boolean chunked) {}
+
+  private static @Nullable ParsedRequest readRequest(InputStream in) throws IOException {
+    String requestLine = readLine(in);
+    if (requestLine == null || requestLine.isEmpty()) {
+      return null;
+    }
+    String[] parts = requestLine.split(" ");
+    if (parts.length != 3) {
+      throw new IOException("not an HTTP request line");
+    }
+    Headers.Builder headers = new Headers.Builder();
+    for (String line; (line = readLine(in)) != null && !line.isEmpty(); ) {
+      headers.addUnsafeNonAscii(line.substring(0, line.indexOf(':')).trim(),
+          line.substring(line.indexOf(':') + 1).trim());
+    }
+    Headers h = headers.build();
+    boolean chunked = "chunked".equalsIgnoreCase(h.get("Transfer-Encoding"));
+    String length = h.get("Content-Length");
+    byte[] body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length.trim()));
+    return new ParsedRequest(parts[0], parts[1], h, body, chunked);
+  }
+
+  private static @Nullable String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    for (int c; (c = in.read()) >= 0; ) {
+      if (c == '\n') {
+        byte[] bytes = line.toByteArray();
+        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+      }
+      if (line.size() > 64 * 1024) {
+        throw new IOException("header line too long");
+      }
+      line.write(c);
+    }
+    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // Closing anyway.
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.astravault.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.astravault.test.FaultProxy.Answer;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.BufferedSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The test kit's fault-injecting proxy does what its Javadoc says, in front of FakeAstra. */
+class FaultProxyTest {
+  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+
+  private final OkHttpClient http = new OkHttpClient.Builder().retryOnConnectionFailure(false)
+      .callTimeout(Duration.ofMillis(500)).build();
+  private FaultProxy proxy;
+
+  @BeforeEach
+  void start() {
+    proxy = FaultProxy.to(astra.url());
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+  }
+
+  private Request create() {
+    return new Request.Builder().url(proxy.url().resolve("/v2/clientIdSecrets"))
+        .header("Authorization", "Bearer " + astra.defaultOrg().rootToken())
+        .post(RequestBody.create("{\"roles\":[\"" + astra.roleId("API RO Svc Acct") + "\"]}",
+            MediaType.get("application/json"))).build();
+  }
+
+  private Request list() {
+    return new Request.Builder().url(proxy.url().resolve("/v2/clientIdSecrets"))
+        .header("Authorization", "Bearer " + astra.defaultOrg().rootToken()).build();
+  }
+
+  @Test
+  void withoutRulesRequestsPassThrough() throws IOException {
+    try (Response r = http.newCall(create()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body().string()).contains("\"clientId\"");
+    }
+    assertThat(astra.liveTokens()).hasSize(1);
+    assertThat(proxy.forwardedCount()).isEqualTo(1);
+    assertThat(proxy.injected()).isEmpty();
+  }
+
+  @Test
+  void forwardThenAStatusLetsAstraDoTheWorkAndHidesIt() throws IOException {
+    proxy.on("POST", "/v2/clientIdSecrets").forwardThen(Answer.status(504));
+    try (Response r = http.newCall(create()).execute()) {
+      assertThat(r.code()).isEqualTo(504);
+    }
+    assertThat(astra.liveTokens()).hasSize(1);
+    assertThat(proxy.injected()).singleElement().satisfies(i -> {
+      assertThat(i.forwarded()).isTrue();
+      assertThat(i.answer()).hasToString("status(504)");
+    });
+    // Used up: the next request passes.
+    try (Response r = http.newCall(create()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void insteadNeverReachesAstraAndRulesMatchByMethodAndPrefix() throws IOException {
+    proxy.on("POST", "/v2/").times(2).instead(Answer.status(503));
+    try (Response r = http.newCall(list()).execute()) {
+      assertThat(r.code()).as("a GET does not match a POST rule").isEqualTo(200);
+    }
+    for (int i = 0; i < 2; i++) {
+      try (Response r = http.newCall(create()).execute()) {
+        assertThat(r.code()).isEqualTo(503);
+      }
+    }
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(proxy.pendingRules()).isZero();
+  }
+
+  @Test
+  void aResetAndAHalfBodyAreIoErrorsAfterTheWorkWasDone() {
+    proxy.on("POST", "/v2/clientIdSecrets").forwardThen(Answer.reset());
+    assertThatThrownBy(() -> http.newCall(create()).execute().close()).isInstanceOf(IOException.class);
+    proxy.on("POST", "/v2/clientIdSecrets").forwardThen(Answer.halfBody());
+    assertThatThrownBy(() -> {
+      try (Response r = http.newCall(create()).execute()) {
+        r.body().string();
+      }
+    }).isInstanceOf(IOException.class);
+    assertThat(astra.liveTokens()).hasSize(2);
+  }
+
+  @Test
+  void silenceLastsUntilTheClientsDeadline() {
+    proxy.on(null, "/v2/").always().forwardThen(Answer.stall());
+    assertThatThrownBy(() -> http.newCall(create()).execute().close()).isInstanceOf(InterruptedIOException.class);
+    proxy.clear();
+    proxy.on("GET", "/v2/").forwardThen(Answer.stallBody());
+    assertThatThrownBy(() -> {
+      try (Response r = http.newCall(list()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+        r.body().string();
+      }
+    }).isInstanceOf(InterruptedIOException.class);
+    assertThat(astra.liveTokens()).hasSize(1);
+  }
+
+  @Test
+  void anEndlessBodyKeepsComingUntilTheClientStops() throws IOException {
+    proxy.on("GET", "/v2/clientIdSecrets").instead(Answer.endlessBody());
+    try (Response r = http.newCall(list()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      BufferedSource source = r.body().source();
+      assertThat(source.request(4L * 1024 * 1024)).as("4 MiB and more").isTrue();
+    }
+  }
+
+  @Test
+  void rulesFailFast() {
+    assertThatThrownBy(() -> proxy.on("GET", "v2")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> proxy.on("GET", "/v2").times(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> proxy.on("GET", "/v2").instead(Answer.halfBody()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("forwardThen");
+    assertThatThrownBy(() -> Answer.status(600)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
