@@ -455,8 +455,23 @@ public class AstraVaultProperties {
     /** Structured SLF4J lines on the logger {@code dev.astravault.audit}. */
     private boolean slf4j = true;
 
-    /** A hash-chained JSON-lines file; off when absent. */
+    /**
+     * A chained JSON-lines file, keyed (HMAC) when {@code json-lines-key-file} or {@code json-lines-key-env} is set and
+     * otherwise an unkeyed chain that only shows accidents; off when absent.
+     */
     private @Nullable Path jsonLinesFile;
+
+    /**
+     * A file holding the audit key(s) that MAC the {@code json-lines-file} chain, one base64 key per line, current
+     * first; a key of its own, not the store key. Set this or {@code json-lines-key-env}, not both.
+     */
+    private @Nullable Path jsonLinesKeyFile;
+
+    /**
+     * The name of the environment variable holding the audit key(s) that MAC the {@code json-lines-file} chain
+     * (base64, current first, comma-separated); the variable's name, never the key itself.
+     */
+    private @Nullable String jsonLinesKeyEnv;
 
     /** Whether to write audit events to the application's DataSource (table {@code jdbc-table}). */
     private boolean jdbc = false;
@@ -481,6 +496,22 @@ public class AstraVaultProperties {
 
     public void setJsonLinesFile(@Nullable Path jsonLinesFile) {
       this.jsonLinesFile = jsonLinesFile;
+    }
+
+    public @Nullable Path getJsonLinesKeyFile() {
+      return jsonLinesKeyFile;
+    }
+
+    public void setJsonLinesKeyFile(@Nullable Path jsonLinesKeyFile) {
+      this.jsonLinesKeyFile = jsonLinesKeyFile;
+    }
+
+    public @Nullable String getJsonLinesKeyEnv() {
+      return jsonLinesKeyEnv;
+    }
+
+    public void setJsonLinesKeyEnv(@Nullable String jsonLinesKeyEnv) {
+      this.jsonLinesKeyEnv = jsonLinesKeyEnv;
     }
 
     public boolean isJdbc() {

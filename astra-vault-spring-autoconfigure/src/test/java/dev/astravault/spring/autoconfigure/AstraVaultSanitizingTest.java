@@ -35,8 +35,10 @@ class AstraVaultSanitizingTest {
   static final String JWT = "eyJhbGciOiJSUzI1NiJ9-jwt-value";
   static final String PASTED_TOKEN = "AstraCS:PaStEdPaStEdPaStEdPaStEdPa:"
       + "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+  /** A base64 key put where the name of its environment variable belongs. */
+  static final String PASTED_KEY = "q0Vx3rJ1mYb8Tn2Lw5Pz7Hc9Kd4Fg6Sa1Ue3Ri8Oy0M=";
   static final List<String> SECRETS = List.of(ROOT_TOKEN, SECOND_ROOT, VAULT_TOKEN, SECRET_ID, PASSWORD,
-      ENV_VAULT_TOKEN, ENV_PASSWORD, JWT, PASTED_TOKEN);
+      ENV_VAULT_TOKEN, ENV_PASSWORD, JWT, PASTED_TOKEN, PASTED_KEY);
 
   @Configuration(proxyBeanMethods = false)
   @EnableConfigurationProperties(AstraVaultProperties.class)
@@ -58,6 +60,9 @@ class AstraVaultSanitizingTest {
             "astra.vault.store.jdbc.password=" + PASSWORD,
             "astra.vault.token.metadata.owner=team-orders",
             "astra.vault.token.metadata.note=" + PASTED_TOKEN,
+            "astra.vault.audit.json-lines-key-env=" + PASTED_KEY,
+            "astra.vault.audit.json-lines-key-file=/etc/app/audit.key",
+            "astra.vault.store.key-env=ASTRA_VAULT_STORE_KEY_NAME",
             "other.app.name=visible-value")
         .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
             new MapPropertySource("fakeSystemEnvironment", Map.of(
@@ -94,7 +99,10 @@ class AstraVaultSanitizingTest {
           .contains("orders-role-id").contains("team-orders").contains("prod").contains("orders")
           .contains("other.app.name=visible-value").contains("username={value=orders")
           .contains("astra.vault.orgs[0].root-token=******")
-          .contains("ASTRA_VAULT_VAULT_TOKEN=******");
+          .contains("ASTRA_VAULT_VAULT_TOKEN=******")
+          .contains("astra.vault.audit.json-lines-key-env=******")
+          // A path and a variable name are not secrets.
+          .contains("/etc/app/audit.key").contains("astra.vault.store.key-env=ASTRA_VAULT_STORE_KEY_NAME");
     });
   }
 

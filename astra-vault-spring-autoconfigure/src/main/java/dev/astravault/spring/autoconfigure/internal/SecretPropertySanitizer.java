@@ -3,6 +3,7 @@ package dev.astravault.spring.autoconfigure.internal;
 import dev.astravault.internal.Redaction;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 
@@ -10,10 +11,12 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  * Masks astra-vault's secret properties in {@code /actuator/env} and {@code /actuator/configprops}, even with
  * {@code show-values: always}: every {@code astra.vault.*} property whose name ends in a secret's name (root tokens,
  * the Vault token, the AppRole secret id, the store password, keys, JWTs), in any spelling (relaxed names,
- * environment variables), and any value of any property that is shaped like a token or secret.
+ * environment variables), a {@code key-env} value that is not a variable name (a key pasted where its variable's name
+ * belongs), and any value of any property that is shaped like a token or secret.
  */
 public final class SecretPropertySanitizer implements SanitizingFunction {
   private static final String PREFIX = "astravault";
+  private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final List<String> SECRET_ENDINGS = List.of("token", "secret", "secretid", "password", "key",
       "credentials", "jwt");
 
@@ -26,6 +29,11 @@ public final class SecretPropertySanitizer implements SanitizingFunction {
       return data.withSanitizedValue();
     }
     Object value = data.getValue();
+    if (value instanceof CharSequence text && isKeyVariableProperty(data.getKey())
+        && !VARIABLE_NAME.matcher(text).matches()) {
+      // key-env names a variable; a value that cannot be one is most likely the key itself, pasted by mistake.
+      return data.withSanitizedValue();
+    }
     if (value instanceof CharSequence text && Redaction.looksSecret(text.toString())) {
       return data.withSanitizedValue();
     }
@@ -39,5 +47,11 @@ public final class SecretPropertySanitizer implements SanitizingFunction {
   static boolean isSecretProperty(String key) {
     String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     return k.startsWith(PREFIX) && SECRET_ENDINGS.stream().anyMatch(k::endsWith);
+  }
+
+  /** {@code astra.vault.store.key-env} and {@code astra.vault.audit.json-lines-key-env}, in any spelling. */
+  static boolean isKeyVariableProperty(String key) {
+    String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    return k.startsWith(PREFIX) && k.endsWith("keyenv");
   }
 }

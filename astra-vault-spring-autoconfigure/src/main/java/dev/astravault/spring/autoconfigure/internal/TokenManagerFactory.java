@@ -22,15 +22,21 @@ import dev.astravault.vault.VaultConfig;
 import dev.astravault.vault.VaultKeyProvider;
 import dev.astravault.vault.VaultKvLeaseStore;
 import dev.astravault.vault.VaultOrgConfigs;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /** Turns {@code astra.vault.*} properties into a lease store, an audit sink and a {@link TokenManager}. */
 public final class TokenManagerFactory {
+
+  private static final String AUDIT_KEY_FILE = "astra.vault.audit.json-lines-key-file";
+  private static final String AUDIT_KEY_ENV = "astra.vault.audit.json-lines-key-env";
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private TokenManagerFactory() {}
 
@@ -228,8 +234,13 @@ public final class TokenManagerFactory {
       sinks.add(AuditSink.slf4j());
     }
     List<AuditSink> slow = new ArrayList<>();
+    KeyProvider auditKeys = auditKeys(a);
     if (a.getJsonLinesFile() != null) {
-      JsonLinesAuditSink file = JsonLinesAuditSink.builder(a.getJsonLinesFile()).build();
+      JsonLinesAuditSink.Builder builder = JsonLinesAuditSink.builder(a.getJsonLinesFile());
+      if (auditKeys != null) {
+        builder.keys(auditKeys);
+      }
+      JsonLinesAuditSink file = builder.build();
       closeables.add(file);
       slow.add(file);
     }
@@ -260,6 +271,44 @@ public final class TokenManagerFactory {
     AuditSink sink = sinks.isEmpty() ? AuditSink.noop()
         : sinks.size() == 1 ? sinks.get(0) : AuditSink.composite(sinks.toArray(AuditSink[]::new));
     return new ClosingAuditSink(sink, closeables);
+  }
+
+  /**
+   * The keys of {@code astra.vault.audit.json-lines-key-file} or {@code json-lines-key-env}; null when neither is set
+   * (the file is then an unkeyed chain, and the sink warns). Never the store key: whoever verifies the audit file needs
+   * its key, and must not thereby be able to decrypt the secrets at rest.
+   */
+  private static @Nullable KeyProvider auditKeys(AstraVaultProperties.Audit a) {
+    Path file = a.getJsonLinesKeyFile();
+    String env = a.getJsonLinesKeyEnv() == null || a.getJsonLinesKeyEnv().isBlank() ? null : a.getJsonLinesKeyEnv();
+    if (file == null && env == null) {
+      return null;
+    }
+    String property = file != null ? AUDIT_KEY_FILE : AUDIT_KEY_ENV;
+    if (file != null && env != null) {
+      throw new AstraVaultStartupException(AUDIT_KEY_FILE + " and " + AUDIT_KEY_ENV + " are both set",
+          "Set only one of them: the audit key comes from one place.", null);
+    }
+    if (a.getJsonLinesFile() == null) {
+      // A key for a file that is never written would look like a keyed audit trail and be none.
+      throw new AstraVaultStartupException(property + " is set but astra.vault.audit.json-lines-file is not",
+          "Set astra.vault.audit.json-lines-file to the audit file the key MACs, or remove " + property + ".", null);
+    }
+    if (env != null && !ENV_NAME.matcher(env).matches()) {
+      // Most likely the key itself was put here: never echo it.
+      throw new AstraVaultStartupException(AUDIT_KEY_ENV + " is not an environment variable name (letters, digits "
+          + "and '_'; not starting with a digit)", "Set " + AUDIT_KEY_ENV + " to the NAME of the variable that "
+          + "holds the key, e.g. ASTRA_VAULT_AUDIT_KEY, never to the key; if a key was put there, replace it.", null);
+    }
+    try {
+      return file != null ? KeyProvider.fromFile(file) : KeyProvider.fromEnv(env);
+    } catch (RuntimeException e) {
+      // KeyProvider's messages name the file or variable and which key is malformed, never a key.
+      throw new AstraVaultStartupException(property + ": no usable audit key (" + e.getMessage() + ")",
+          (file != null ? "Make " + file + " readable by the service and put" : "Set the environment variable "
+              + env + " to") + " a base64 key of 32 bytes (openssl rand -base64 32), or remove " + property
+              + " to write an unkeyed chain.", e);
+    }
   }
 
   /** Builds the manager, then writes the configured roles (and syncs them from Astra when asked). */
