@@ -44,9 +44,11 @@ public class AstraApiException extends AstraVaultException {
     return astraErrorId == null ? OptionalInt.empty() : OptionalInt.of(astraErrorId);
   }
 
-  /** Astra's own message (may contain placeholders such as {@code %s}), with anything token-shaped masked. */
+  /**
+   * Astra's own message (may contain placeholders such as {@code %s}), with anything token-shaped masked.
    *
    * @return Astra's message, or null when it sent none
+   */
   public @Nullable String astraMessage() {
     return astraMessage;
   }

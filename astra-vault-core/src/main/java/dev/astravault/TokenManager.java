@@ -118,11 +118,13 @@ public interface TokenManager extends AutoCloseable {
    */
   RoleSyncReport syncRoles(String org);
 
-  /** The Astra role id of a role named as {@link #role} takes it. */
+  /**
+   * The Astra role id of a role named as {@link #role} takes it.
    *
    * @param org the org's id or logical name
    * @param roleName the role's local name
    * @return the Astra role id the local role maps to
+   */
   String resolveRoleId(String org, String roleName);
 
   // ---- tokens

@@ -164,10 +164,12 @@ public final class AuditLogVerifier {
     }
   }
 
-  /** Structure only: {@code activeFile} and its rotated files ({@code activeFile.1}, {@code .2}, ...), oldest first. */
+  /**
+   * Structure only: {@code activeFile} and its rotated files ({@code activeFile.1}, {@code .2}, ...), oldest first.
    *
    * @param activeFile the log file being written
    * @return the outcome
+   */
   public static Result verify(Path activeFile) {
     return structureOnly().check(activeFile);
   }
@@ -190,10 +192,12 @@ public final class AuditLogVerifier {
     return structureOnly().run(files(activeFile), activeFile, null, expectedHeadHash);
   }
 
-  /** Structure only: the given files as one chain, in order. */
+  /**
+   * Structure only: the given files as one chain, in order.
    *
    * @param files the files, oldest first
    * @return the outcome
+   */
   public static Result verify(List<Path> files) {
     return structureOnly().check(files, null);
   }

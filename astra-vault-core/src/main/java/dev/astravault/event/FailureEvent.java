@@ -12,9 +12,11 @@ public sealed interface FailureEvent extends AuditEvent permits IssueFailed, Rev
    */
   String error();
 
-  /** The exception's message, with anything token-shaped masked (the records scrub it on construction). */
+  /**
+   * The exception's message, with anything token-shaped masked (the records scrub it on construction).
    *
    * @return the exception's message
+   */
   String message();
 
   @Override
