@@ -121,6 +121,17 @@ class AstraVaultAuditKeyTest {
   }
 
   @Test
+  void aStoreKeyPutWhereItsVariableNameBelongsIsRefusedWithoutBeingEchoed(@TempDir Path dir) {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.store.type=sqlite",
+        "astra.vault.store.sqlite-file=" + dir.resolve("leases.db"), "astra.vault.store.key-env=" + key.toBase64())
+        .run(context -> {
+          FailureAnalysis a = analysis(context);
+          assertThat(a.getDescription()).contains("astra.vault.store.key-env", "not an environment variable name");
+          assertNowhere(context, a, key.toBase64());
+        });
+  }
+
+  @Test
   void anAuditKeyWithoutAFileOrTwoKeySourcesFailStartup(@TempDir Path dir) throws Exception {
     Path keyFile = dir.resolve("audit.key");
     Files.writeString(keyFile, key.toBase64() + "\n");

@@ -214,6 +214,12 @@ public final class TokenManagerFactory {
             + property + " and astra.vault.vault.kv-mount/kv-version.", e);
       }
     }
+    if (s.getKeyFile() == null && !ENV_NAME.matcher(s.getKeyEnv()).matches()) {
+      // Most likely the key itself was put here: never echo it.
+      throw new AstraVaultStartupException("astra.vault.store.key-env is not an environment variable name (letters, "
+          + "digits and '_'; not starting with a digit)", "Set astra.vault.store.key-env to the NAME of the variable "
+          + "that holds the key, e.g. ASTRA_VAULT_KEY, never to the key; if a key was put there, replace it.", null);
+    }
     try {
       return s.getKeyFile() != null ? KeyProvider.fromFile(s.getKeyFile()) : KeyProvider.fromEnv(s.getKeyEnv());
     } catch (RuntimeException e) {
