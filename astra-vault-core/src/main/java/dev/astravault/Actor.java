@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * application name and the authenticated principal when the environment (for example Spring) knows them.
  */
 public record Actor(String user, String host, String process, @Nullable String application,
+  /** Checks that the user, host and process are present. */
     @Nullable String principal) {
   public Actor {
     Objects.requireNonNull(user, "user");

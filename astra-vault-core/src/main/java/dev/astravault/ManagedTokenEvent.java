@@ -151,6 +151,7 @@ public sealed interface ManagedTokenEvent {
      * @param attempt consecutive failures so far
      * @param retryAtOrNull when the step runs again, or null
      */
+    /** Checks the stage and cause are present. */
       @Nullable Instant retryAtOrNull) implements ManagedTokenEvent {
     public Error {
       Objects.requireNonNull(stage, "stage");

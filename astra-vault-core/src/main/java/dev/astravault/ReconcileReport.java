@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken> unknownTokens,
     List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases) {
 
+  /** Checks the org id and time are present and copies the lists. */
   public ReconcileReport {
     Objects.requireNonNull(orgId, "orgId");
     Objects.requireNonNull(checkedAt, "checkedAt");
@@ -43,6 +44,7 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
    */
   public record UnknownToken(String clientId, @Nullable String description, @Nullable Instant generatedOn,
       boolean ours, @Nullable String leaseId, boolean fixed) {
+    /** Checks the client id is present. */
     public UnknownToken {
       Objects.requireNonNull(clientId, "clientId");
     }
@@ -55,6 +57,7 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
    */
   public record RecordFinding(String leaseId, @Nullable String clientId, LeaseState state, Instant expiresAt,
       boolean fixed) {
+    /** Checks the lease id, state and expiry are present. */
     public RecordFinding {
       Objects.requireNonNull(leaseId, "leaseId");
       Objects.requireNonNull(state, "state");

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 /** The lease after a renewal, and warnings such as the TTL having been capped at the max TTL. */
 public record Renewal(Lease lease, List<String> warnings) {
+  /** Checks the lease is present and copies the warnings. */
   public Renewal {
     Objects.requireNonNull(lease, "lease");
     warnings = List.copyOf(warnings);

@@ -11,6 +11,11 @@ public record Role(String orgId, String name, String roleId, Duration ttl, Durat
   /** The plugin's default for both {@code ttl} and {@code max_ttl}. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(24);
 
+  /**
+   * Checks the components: all present, {@code ttl} positive and not above {@code maxTtl}.
+   *
+   * @throws IllegalArgumentException if {@code ttl} is not positive or exceeds {@code maxTtl}
+   */
   public Role {
     Objects.requireNonNull(orgId, "orgId");
     Objects.requireNonNull(name, "name");

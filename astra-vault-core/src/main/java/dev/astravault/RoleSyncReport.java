@@ -10,6 +10,7 @@ import java.util.Objects;
  */
 public record RoleSyncReport(String orgId, List<Role> created, List<Role> updated, List<Role> unchanged,
     List<Collision> collisions) {
+  /** Checks the org id is present and copies the lists. */
   public RoleSyncReport {
     Objects.requireNonNull(orgId, "orgId");
     created = List.copyOf(created);
@@ -20,6 +21,7 @@ public record RoleSyncReport(String orgId, List<Role> created, List<Role> update
 
   /** Several Astra roles ({@code astraNames}, with {@code roleIds}) that all sanitise to {@code name}. */
   public record Collision(String name, List<String> astraNames, List<String> roleIds) {
+    /** Copies the lists. */
     public Collision {
       astraNames = List.copyOf(astraNames);
       roleIds = List.copyOf(roleIds);

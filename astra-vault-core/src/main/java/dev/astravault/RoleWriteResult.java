@@ -5,6 +5,7 @@ import java.util.Objects;
 
 /** The role as written, whether it was created, and the plugin-compatible warnings (defaults applied, ttl clamped). */
 public record RoleWriteResult(Role role, boolean created, List<String> warnings) {
+  /** Checks the role is present and copies the warnings. */
   public RoleWriteResult {
     Objects.requireNonNull(role, "role");
     warnings = List.copyOf(warnings);

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 public record TokenInfo(String clientId, String orgId, String roleName, @Nullable String logicalNameOrNull,
     IssueStyle style, Instant generatedOn, Map<String, String> metadata, Lease lease, LeaseState state) {
 
+  /** Checks the components are present and copies the metadata. */
   public TokenInfo {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(orgId, "orgId");
@@ -59,6 +60,7 @@ public record TokenInfo(String clientId, String orgId, String roleName, @Nullabl
    * The logical name or null.
    *
    * @deprecated two accessors for one value; use {@link #logicalName()}
+   * @return the logical name, or null for none
    */
   @Deprecated
   @Override
@@ -66,17 +68,31 @@ public record TokenInfo(String clientId, String orgId, String roleName, @Nullabl
     return logicalNameOrNull;
   }
 
-  /** When the lease expires: {@code lease().expiresAt()}. */
+  /**
+   * When the lease expires: {@code lease().expiresAt()}.
+   *
+   * @return the lease's expiry
+   */
   public Instant expiresAt() {
     return lease.expiresAt();
   }
 
-  /** Live means one thing everywhere: the lease is {@link LeaseState#ACTIVE} and {@code now} is before its expiry. */
+  /**
+   * Live means one thing everywhere: the lease is {@link LeaseState#ACTIVE} and {@code now} is before its expiry.
+   *
+   * @param now the time to judge at
+   * @return whether the lease is active and not yet expired at {@code now}
+   */
   public boolean isLive(Instant now) {
     return state == LeaseState.ACTIVE && now.isBefore(lease.expiresAt());
   }
 
-  /** This view with a renewed lease (same state). */
+  /**
+   * This view with a renewed lease (same state).
+   *
+   * @param renewed the renewed lease
+   * @return the new view
+   */
   public TokenInfo withLease(Lease renewed) {
     return new TokenInfo(clientId, orgId, roleName, logicalNameOrNull, style, generatedOn, metadata, renewed, state);
   }

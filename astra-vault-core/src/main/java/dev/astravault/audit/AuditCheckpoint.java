@@ -18,6 +18,11 @@ import java.util.regex.Pattern;
 public record AuditCheckpoint(String log, long seq, String mac, Instant time) {
   private static final Pattern MAC = Pattern.compile("[0-9a-f]{64}");
 
+  /**
+   * Checks the components: a log file name without a directory, a sequence of at least 1, a 64-hex-digit MAC.
+   *
+   * @throws IllegalArgumentException if a component is malformed
+   */
   public AuditCheckpoint {
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(mac, "mac");
@@ -33,12 +38,22 @@ public record AuditCheckpoint(String log, long seq, String mac, Instant time) {
     }
   }
 
-  /** {@code seq:mac}, the form the CLI's {@code --checkpoint} takes. */
+  /**
+   * {@code seq:mac}, the form the CLI's {@code --checkpoint} takes.
+   *
+   * @return {@code seq:mac}
+   */
   public String toShortString() {
     return seq + ":" + mac;
   }
 
-  /** Parses {@code seq:mac} (as {@link #toShortString()} writes it) for the log named {@code log}. */
+  /**
+   * Parses {@code seq:mac} (as {@link #toShortString()} writes it) for the log named {@code log}.
+   *
+   * @param log the name of the log file the checkpoint belongs to
+   * @param seqColonMac the checkpoint as {@code seq:mac}
+   * @return the checkpoint
+   */
   public static AuditCheckpoint parse(String log, String seqColonMac) {
     Objects.requireNonNull(seqColonMac, "checkpoint");
     int colon = seqColonMac.indexOf(':');

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record IssueFailed(Instant time, Actor actor, String org, String role, @Nullable String logical,
     Map<String, String> metadata, String error, String message) implements FailureEvent {
+  /** Checks the error and message are present, scrubs secrets from the message and copies the metadata. */
   public IssueFailed {
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(message, "message");

@@ -9,6 +9,7 @@ import java.util.List;
 /** A lease was renewed to {@code expiresAt}; {@code warnings} says when the TTL was capped. */
 public record LeaseRenewed(Instant time, Actor actor, TokenRef token, Duration ttl, Instant expiresAt,
     List<String> warnings) implements AuditEvent {
+  /** Copies the warnings. */
   public LeaseRenewed {
     warnings = List.copyOf(warnings);
   }

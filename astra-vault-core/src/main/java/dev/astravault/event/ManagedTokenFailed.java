@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * so that one query shows every failure of the handle with its retry plan.
  */
 public record ManagedTokenFailed(Instant time, Actor actor, TokenRef token, String stage, int attempt,
+  /** Checks the token and stage are present and scrubs secrets from the message. */
     @Nullable Instant retryAt, String error, String message) implements FailureEvent {
   public ManagedTokenFailed {
     Objects.requireNonNull(token, "token");

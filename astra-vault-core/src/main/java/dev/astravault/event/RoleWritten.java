@@ -9,6 +9,7 @@ import java.util.Optional;
 /** A role was created ({@code created}) or updated, with the warnings the write produced. */
 public record RoleWritten(Instant time, Actor actor, String org, String role, String roleId, Duration ttl,
     Duration maxTtl, boolean created, List<String> warnings) implements AuditEvent {
+  /** Copies the warnings. */
   public RoleWritten {
     warnings = List.copyOf(warnings);
   }

@@ -8,6 +8,7 @@ import java.util.Optional;
 /** Roles were synced from Astra: the names created, updated, and in collision (not written). */
 public record RolesSynced(Instant time, Actor actor, String org, List<String> created, List<String> updated,
     List<String> collisions) implements AuditEvent {
+  /** Copies the lists. */
   public RolesSynced {
     created = List.copyOf(created);
     updated = List.copyOf(updated);

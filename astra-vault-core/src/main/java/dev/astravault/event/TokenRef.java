@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record TokenRef(String orgId, String roleName, @Nullable String logicalName, @Nullable String clientId,
     String leaseId, Map<String, String> metadata, @Nullable String tokenHmac) {
+  /** Checks the org, role and lease id are present and copies the metadata. */
   public TokenRef {
     Objects.requireNonNull(orgId, "orgId");
     Objects.requireNonNull(roleName, "roleName");

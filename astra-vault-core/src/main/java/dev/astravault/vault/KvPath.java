@@ -8,6 +8,11 @@ import java.util.Objects;
  * detection of it is broken in 6.2.x.
  */
 public record KvPath(String mount, String path, int kvVersion) {
+  /**
+   * Normalises the mount and path (no leading or trailing slashes) and checks them and the version.
+   *
+   * @throws IllegalArgumentException if the mount or path is empty or malformed, or the version is unknown
+   */
   public KvPath {
     Objects.requireNonNull(mount, "mount");
     Objects.requireNonNull(path, "path");
