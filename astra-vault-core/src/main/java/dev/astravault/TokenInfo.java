@@ -15,11 +15,32 @@ import org.jspecify.annotations.Nullable;
  *     {@link #logicalName()}
  * @param state the state of the token's lease when this view was taken; {@link LeaseState#PENDING} never appears
  *     (a pending lease has no token yet)
+ * @param clientId the token's Astra client id
+ * @param orgId the org's id
+ * @param roleName the local role name
+ * @param style the issue style
+ * @param generatedOn when Astra generated the token
+ * @param metadata the caller's metadata
+ * @param lease the lease
  */
 public record TokenInfo(String clientId, String orgId, String roleName, @Nullable String logicalNameOrNull,
     IssueStyle style, Instant generatedOn, Map<String, String> metadata, Lease lease, LeaseState state) {
 
-  /** Checks the components are present and copies the metadata. */
+  /**
+   * Checks the components are present and copies the metadata.
+   *
+   * @param clientId the token's Astra client id
+   * @param orgId the org's id
+   * @param roleName the local role name
+   * @param logicalNameOrNull the logical name, or null for a token without one; read it through
+   *     {@link #logicalName()}
+   * @param style the issue style
+   * @param generatedOn when Astra generated the token
+   * @param metadata the caller's metadata
+   * @param lease the lease
+   * @param state the state of the token's lease when this view was taken; {@link LeaseState#PENDING} never appears
+   *     (a pending lease has no token yet)
+   */
   public TokenInfo {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(orgId, "orgId");

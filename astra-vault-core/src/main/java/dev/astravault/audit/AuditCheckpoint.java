@@ -22,6 +22,11 @@ public record AuditCheckpoint(String log, long seq, String mac, Instant time) {
    * Checks the components: a log file name without a directory, a sequence of at least 1, a 64-hex-digit MAC.
    *
    * @throws IllegalArgumentException if a component is malformed
+   *
+   * @param log the active file's name (for example {@code audit.jsonl}), which names the chain across rotations
+   * @param seq the sequence number of the line
+   * @param mac that line's MAC (64 hex digits), safe to publish: it reveals nothing of the key or the events
+   * @param time when the checkpoint was taken
    */
   public AuditCheckpoint {
     Objects.requireNonNull(log, "log");

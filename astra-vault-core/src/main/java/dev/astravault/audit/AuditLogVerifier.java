@@ -97,7 +97,6 @@ public final class AuditLogVerifier {
     MISSING_LOG,
     /** The log is empty although a checkpoint (or a rotation) shows it had lines. */
     EMPTY_LOG,
-    /** Checks the kind, file and message are present. */
     /** A line torn by a crash: reported in {@link Result#tornLines()}, not a fault. */
     TORN_LINE
   }
@@ -105,8 +104,23 @@ public final class AuditLogVerifier {
   /**
    * One bad segment: lines {@code fromLine..toLine} (1-based) of {@code file}; 0 when the fault concerns the file
    * or the log as a whole.
+   *
+   * @param kind what is wrong
+   * @param file the file the segment is in
+   * @param fromLine the segment's first line, 1-based; 0 for the file or log as a whole
+   * @param toLine the segment's last line, 1-based; 0 for the file or log as a whole
+   * @param message a description of the fault
    */
   public record Fault(Kind kind, Path file, long fromLine, long toLine, String message) {
+    /**
+     * Checks the kind, file and message are present.
+     *
+     * @param kind what is wrong
+     * @param file the file the segment is in
+     * @param fromLine the segment's first line, 1-based; 0 for the file or log as a whole
+     * @param toLine the segment's last line, 1-based; 0 for the file or log as a whole
+     * @param message a description of the fault
+     */
     public Fault {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(file, "file");
@@ -126,7 +140,6 @@ public final class AuditLogVerifier {
    * @param log the log's name (its active file's name)
    * @param lines genuine lines read (notes of the writer included)
    * @param headSeq the highest sequence number read
-   /** Copies the lists. */
    * @param headHash the MAC of that line (64 zeros for an empty log)
    * @param faults every bad segment, in file order; empty when the log is intact
    * @param tornLines lines torn by a crash (not faults)
@@ -136,6 +149,19 @@ public final class AuditLogVerifier {
    */
   public record Result(String log, long lines, long headSeq, String headHash, List<Fault> faults,
       List<Fault> tornLines, boolean keyed, @Nullable AuditCheckpoint checkpoint, List<String> notes) {
+    /**
+     * Copies the lists.
+     *
+     * @param log the log's name (its active file's name)
+     * @param lines genuine lines read (notes of the writer included)
+     * @param headSeq the highest sequence number read
+     * @param headHash the MAC of that line (64 zeros for an empty log)
+     * @param faults every bad segment, in file order; empty when the log is intact
+     * @param tornLines lines torn by a crash (not faults)
+     * @param keyed whether MACs were checked with the key; false means structure only
+     * @param checkpoint the checkpoint checked, if any
+     * @param notes what was accepted and why (retention, checks not possible)
+     */
     public Result {
       faults = List.copyOf(faults);
       tornLines = List.copyOf(tornLines);
@@ -144,7 +170,6 @@ public final class AuditLogVerifier {
 
     /**
      * No fault (torn lines allowed).
-     /** {@return the first fault as a bad line; empty when there is none} */
      *
      * @return whether no fault was found
      */
@@ -162,6 +187,7 @@ public final class AuditLogVerifier {
           : Optional.of(new AuditCheckpoint(log, headSeq, headHash, java.time.Instant.EPOCH));
     }
 
+    /** {@return the first fault as a bad line; empty when there is none} */
     public Optional<BadLine> firstBadLine() {
       return faults.isEmpty() ? Optional.empty() : Optional.of(BadLine.of(faults.get(0)));
     }
