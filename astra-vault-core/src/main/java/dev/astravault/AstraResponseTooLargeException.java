@@ -8,14 +8,22 @@ package dev.astravault;
 public class AstraResponseTooLargeException extends AstraApiException {
   private static final long serialVersionUID = 1L;
 
+  /** The cap that was exceeded, in bytes. */
   private final long limit;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what was being read and how large it was
+   * @param status the HTTP status of the response
+   * @param limit the cap that was exceeded, in bytes
+   */
   public AstraResponseTooLargeException(String message, int status, long limit) {
     super(message, status, null, null);
     this.limit = limit;
   }
 
-  /** The cap that was exceeded, in bytes. */
+  /** {@return the cap that was exceeded, in bytes} */
   public long limit() {
     return limit;
   }

@@ -8,6 +8,11 @@ package dev.astravault;
 public class ConflictException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what conflicts, and what to do first
+   */
   public ConflictException(String message) {
     super(message);
   }

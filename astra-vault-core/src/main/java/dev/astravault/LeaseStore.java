@@ -231,6 +231,8 @@ public interface LeaseStore extends AutoCloseable {
    *
    * <p>The default returns empty: a store that cannot keep one. Then the manager's
    * {@code TokenManagerBuilder.deploymentId} must name it, or the orphan sweep stays off.
+   *
+   * @return this deployment's id, or empty when the store cannot keep one
    */
   default Optional<String> deploymentId() {
     return Optional.empty();

@@ -140,6 +140,7 @@ public sealed interface ManagedTokenEvent {
    * when it is not retried, for example at close).
    */
   record Error(Instant time, String leaseId, long generation, Stage stage, Throwable cause, int attempt,
+      @Nullable Instant retryAtOrNull) implements ManagedTokenEvent {
     /**
      * Checks that the stage and the cause are present.
      *
@@ -151,7 +152,6 @@ public sealed interface ManagedTokenEvent {
      * @param attempt consecutive failures so far
      * @param retryAtOrNull when the step runs again, or null
      */
-      @Nullable Instant retryAtOrNull) implements ManagedTokenEvent {
     public Error {
       Objects.requireNonNull(stage, "stage");
       Objects.requireNonNull(cause, "cause");

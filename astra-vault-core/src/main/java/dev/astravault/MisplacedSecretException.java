@@ -12,15 +12,23 @@ package dev.astravault;
 public class MisplacedSecretException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The parameter that held the secret. */
   private final String parameter;
 
+  /**
+   * Creates the exception; the message names the parameter, never the value.
+   *
+   * @param parameter the parameter that held the secret
+   */
   public MisplacedSecretException(String parameter) {
     super(parameter + " looks like a token or secret (an AstraCS token, a client secret or a Vault token), not an "
         + "id or a name; the value is not shown. Pass the id or name; keep secrets out of ids, names and metadata");
     this.parameter = parameter;
   }
 
-  /** The parameter that held the secret, e.g. {@code org} or {@code metadata value for 'owner'}. */
+  /**
+   * {@return the parameter that held the secret, e.g. {@code org} or {@code metadata value for 'owner'}}
+   */
   public String parameter() {
     return parameter;
   }

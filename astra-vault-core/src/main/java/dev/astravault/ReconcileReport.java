@@ -18,6 +18,15 @@ import org.jspecify.annotations.Nullable;
 public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken> unknownTokens,
     List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases) {
 
+  /**
+   * Checks the org id and time are present and copies the lists.
+   *
+   * @param orgId the org
+   * @param checkedAt when Astra's token list was read
+   * @param unknownTokens tokens that live in Astra but that no record knows
+   * @param missingTokens records whose token is gone from Astra
+   * @param expiredLeases records past their expiry that were not revoked yet
+   */
   public ReconcileReport {
     Objects.requireNonNull(orgId, "orgId");
     Objects.requireNonNull(checkedAt, "checkedAt");
@@ -40,9 +49,25 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
    *     reported, never deleted
    * @param leaseId the lease id in the tag, when it carries one (another deployment's included)
    * @param fixed whether reconcile deleted it
+   * @param clientId the token's Astra client id
+   * @param description the token's description in Astra, or null
+   * @param generatedOn when Astra generated the token, or null when not known
    */
   public record UnknownToken(String clientId, @Nullable String description, @Nullable Instant generatedOn,
       boolean ours, @Nullable String leaseId, boolean fixed) {
+    /**
+     * Checks the client id is present.
+     *
+     * @param clientId the token's Astra client id
+     * @param description the token's description in Astra, or null
+     * @param generatedOn when Astra generated the token, or null when not known
+     * @param ours whether its description carries this deployment's tag ({@code astra-vault deployment=<id> lease=...},
+     *     or the older {@code astra-vault lease=...} that names no deployment); tokens that are not ours (made in the
+     *     console, by the plugin, by another deployment sharing the org, or the org's root token itself) are only
+     *     reported, never deleted
+     * @param leaseId the lease id in the tag, when it carries one (another deployment's included)
+     * @param fixed whether reconcile deleted it
+     */
     public UnknownToken {
       Objects.requireNonNull(clientId, "clientId");
     }
@@ -52,9 +77,22 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
    * A record that drifted from Astra.
    *
    * @param fixed whether reconcile ended the lease (a missing token's record is deleted; an expired lease is revoked)
+   * @param leaseId the lease
+   * @param clientId the token's Astra client id, or null when the lease has none yet
+   * @param state the lease's state when reconcile found it
+   * @param expiresAt the lease's expiry
    */
   public record RecordFinding(String leaseId, @Nullable String clientId, LeaseState state, Instant expiresAt,
       boolean fixed) {
+    /**
+     * Checks the lease id, state and expiry are present.
+     *
+     * @param leaseId the lease
+     * @param clientId the token's Astra client id, or null when the lease has none yet
+     * @param state the lease's state when reconcile found it
+     * @param expiresAt the lease's expiry
+     * @param fixed whether reconcile ended the lease (a missing token's record is deleted; an expired lease is revoked)
+     */
     public RecordFinding {
       Objects.requireNonNull(leaseId, "leaseId");
       Objects.requireNonNull(state, "state");

@@ -15,10 +15,32 @@ import org.jspecify.annotations.Nullable;
  *     {@link #logicalName()}
  * @param state the state of the token's lease when this view was taken; {@link LeaseState#PENDING} never appears
  *     (a pending lease has no token yet)
+ * @param clientId the token's Astra client id
+ * @param orgId the org's id
+ * @param roleName the local role name
+ * @param style the issue style
+ * @param generatedOn when Astra generated the token
+ * @param metadata the caller's metadata
+ * @param lease the lease
  */
 public record TokenInfo(String clientId, String orgId, String roleName, @Nullable String logicalNameOrNull,
     IssueStyle style, Instant generatedOn, Map<String, String> metadata, Lease lease, LeaseState state) {
 
+  /**
+   * Checks the components are present and copies the metadata.
+   *
+   * @param clientId the token's Astra client id
+   * @param orgId the org's id
+   * @param roleName the local role name
+   * @param logicalNameOrNull the logical name, or null for a token without one; read it through
+   *     {@link #logicalName()}
+   * @param style the issue style
+   * @param generatedOn when Astra generated the token
+   * @param metadata the caller's metadata
+   * @param lease the lease
+   * @param state the state of the token's lease when this view was taken; {@link LeaseState#PENDING} never appears
+   *     (a pending lease has no token yet)
+   */
   public TokenInfo {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(orgId, "orgId");
@@ -59,6 +81,7 @@ public record TokenInfo(String clientId, String orgId, String roleName, @Nullabl
    * The logical name or null.
    *
    * @deprecated two accessors for one value; use {@link #logicalName()}
+   * @return the logical name, or null for none
    */
   @Deprecated
   @Override
@@ -66,17 +89,31 @@ public record TokenInfo(String clientId, String orgId, String roleName, @Nullabl
     return logicalNameOrNull;
   }
 
-  /** When the lease expires: {@code lease().expiresAt()}. */
+  /**
+   * When the lease expires: {@code lease().expiresAt()}.
+   *
+   * @return the lease's expiry
+   */
   public Instant expiresAt() {
     return lease.expiresAt();
   }
 
-  /** Live means one thing everywhere: the lease is {@link LeaseState#ACTIVE} and {@code now} is before its expiry. */
+  /**
+   * Live means one thing everywhere: the lease is {@link LeaseState#ACTIVE} and {@code now} is before its expiry.
+   *
+   * @param now the time to judge at
+   * @return whether the lease is active and not yet expired at {@code now}
+   */
   public boolean isLive(Instant now) {
     return state == LeaseState.ACTIVE && now.isBefore(lease.expiresAt());
   }
 
-  /** This view with a renewed lease (same state). */
+  /**
+   * This view with a renewed lease (same state).
+   *
+   * @param renewed the renewed lease
+   * @return the new view
+   */
   public TokenInfo withLease(Lease renewed) {
     return new TokenInfo(clientId, orgId, roleName, logicalNameOrNull, style, generatedOn, metadata, renewed, state);
   }

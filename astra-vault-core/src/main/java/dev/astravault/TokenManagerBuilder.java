@@ -332,6 +332,9 @@ public final class TokenManagerBuilder {
    * this deployment's id but that no lease record knows, once older than {@link #orphanGracePeriod}. Tokens of
    * other deployments sharing the org carry another id and are never touched. Each deletion is audited. See
    * docs/operations.md.
+   *
+   * @param on whether the sweep runs
+   * @return this builder
    */
   public TokenManagerBuilder orphanSweep(boolean on) {
     recovery = recovery.withOrphanSweep(on, recovery.orphanGrace());
@@ -342,6 +345,9 @@ public final class TokenManagerBuilder {
    * How long an unknown token of this deployment must have existed (by Astra's {@code generatedOn}, or else since
    * this process first saw it) before the orphan sweep deletes it (default 15 minutes). It must exceed the call
    * timeout, so that no create still in flight is swept.
+   *
+   * @param grace the minimum age of a token before it is swept; positive
+   * @return this builder
    */
   public TokenManagerBuilder orphanGracePeriod(Duration grace) {
     Validation.requirePositive("orphanGracePeriod", grace);
@@ -353,6 +359,9 @@ public final class TokenManagerBuilder {
    * The id that tags this deployment's tokens (1-64 characters of {@code [a-z0-9-]}). By default the store makes
    * and keeps a random one ({@link LeaseStore#deploymentId()}); set it for a store that keeps none, or to keep the
    * tag across a move to a new store. Two deployments sharing an org must never share an id.
+   *
+   * @param id the deployment id
+   * @return this builder
    */
   public TokenManagerBuilder deploymentId(String id) {
     requireUnset("deploymentId", this.deploymentId);
@@ -364,6 +373,9 @@ public final class TokenManagerBuilder {
    * The largest DevOps API response body read, in bytes (default 8 MiB); a larger one fails with
    * {@link AstraResponseTooLargeException} instead of filling the heap. Together with {@link #callTimeout} it bounds
    * every call in size and time.
+   *
+   * @param bytes the cap in bytes, at least 1024
+   * @return this builder
    */
   public TokenManagerBuilder maxResponseBytes(long bytes) {
     if (bytes < 1024) {

@@ -57,6 +57,8 @@ public final class TokenRequest {
   /**
    * The role as given: a local role name (lowercased), Astra's display name (such as {@code "R/W User"}) or the
    * Astra role id. It is resolved against the org's roles at issue; see {@link TokenManager#role(String, String)}.
+   *
+   * @return the role reference as given
    */
   public String role() {
     return role;

@@ -30,6 +30,12 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * Runs the command line {@code args} against the process's environment and standard streams, then exits with the
+   * command's exit code.
+   *
+   * @param args the command line
+   */
   public static void main(String[] args) {
     System.exit(run(args, System.getenv(), System.in, System.out, System.err));
   }

@@ -18,6 +18,16 @@ import java.util.regex.Pattern;
 public record AuditCheckpoint(String log, long seq, String mac, Instant time) {
   private static final Pattern MAC = Pattern.compile("[0-9a-f]{64}");
 
+  /**
+   * Checks the components: a log file name without a directory, a sequence of at least 1, a 64-hex-digit MAC.
+   *
+   * @throws IllegalArgumentException if a component is malformed
+   *
+   * @param log the active file's name (for example {@code audit.jsonl}), which names the chain across rotations
+   * @param seq the sequence number of the line
+   * @param mac that line's MAC (64 hex digits), safe to publish: it reveals nothing of the key or the events
+   * @param time when the checkpoint was taken
+   */
   public AuditCheckpoint {
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(mac, "mac");
@@ -33,12 +43,22 @@ public record AuditCheckpoint(String log, long seq, String mac, Instant time) {
     }
   }
 
-  /** {@code seq:mac}, the form the CLI's {@code --checkpoint} takes. */
+  /**
+   * {@code seq:mac}, the form the CLI's {@code --checkpoint} takes.
+   *
+   * @return {@code seq:mac}
+   */
   public String toShortString() {
     return seq + ":" + mac;
   }
 
-  /** Parses {@code seq:mac} (as {@link #toShortString()} writes it) for the log named {@code log}. */
+  /**
+   * Parses {@code seq:mac} (as {@link #toShortString()} writes it) for the log named {@code log}.
+   *
+   * @param log the name of the log file the checkpoint belongs to
+   * @param seqColonMac the checkpoint as {@code seq:mac}
+   * @return the checkpoint
+   */
   public static AuditCheckpoint parse(String log, String seqColonMac) {
     Objects.requireNonNull(seqColonMac, "checkpoint");
     int colon = seqColonMac.indexOf(':');

@@ -48,12 +48,21 @@ public final class AuditLogVerifier {
     this.keys = keys;
   }
 
-  /** A verifier that checks every MAC with {@code keys} (the writer's keys, older ones included). */
+  /**
+   * A verifier that checks every MAC with {@code keys} (the writer's keys, older ones included).
+   *
+   * @param keys the writer's keys, older ones included
+   * @return the verifier
+   */
   public static AuditLogVerifier withKeys(KeyProvider keys) {
     return new AuditLogVerifier(Objects.requireNonNull(keys, "keys"));
   }
 
-  /** A verifier without the key: it checks sequence, links and shape only, and says so in every result. */
+  /**
+   * A verifier without the key: it checks sequence, links and shape only, and says so in every result.
+   *
+   * @return the verifier
+   */
   public static AuditLogVerifier structureOnly() {
     return new AuditLogVerifier(null);
   }
@@ -95,8 +104,23 @@ public final class AuditLogVerifier {
   /**
    * One bad segment: lines {@code fromLine..toLine} (1-based) of {@code file}; 0 when the fault concerns the file
    * or the log as a whole.
+   *
+   * @param kind what is wrong
+   * @param file the file the segment is in
+   * @param fromLine the segment's first line, 1-based; 0 for the file or log as a whole
+   * @param toLine the segment's last line, 1-based; 0 for the file or log as a whole
+   * @param message a description of the fault
    */
   public record Fault(Kind kind, Path file, long fromLine, long toLine, String message) {
+    /**
+     * Checks the kind, file and message are present.
+     *
+     * @param kind what is wrong
+     * @param file the file the segment is in
+     * @param fromLine the segment's first line, 1-based; 0 for the file or log as a whole
+     * @param toLine the segment's last line, 1-based; 0 for the file or log as a whole
+     * @param message a description of the fault
+     */
     public Fault {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(file, "file");
@@ -125,28 +149,54 @@ public final class AuditLogVerifier {
    */
   public record Result(String log, long lines, long headSeq, String headHash, List<Fault> faults,
       List<Fault> tornLines, boolean keyed, @Nullable AuditCheckpoint checkpoint, List<String> notes) {
+    /**
+     * Copies the lists.
+     *
+     * @param log the log's name (its active file's name)
+     * @param lines genuine lines read (notes of the writer included)
+     * @param headSeq the highest sequence number read
+     * @param headHash the MAC of that line (64 zeros for an empty log)
+     * @param faults every bad segment, in file order; empty when the log is intact
+     * @param tornLines lines torn by a crash (not faults)
+     * @param keyed whether MACs were checked with the key; false means structure only
+     * @param checkpoint the checkpoint checked, if any
+     * @param notes what was accepted and why (retention, checks not possible)
+     */
     public Result {
       faults = List.copyOf(faults);
       tornLines = List.copyOf(tornLines);
       notes = List.copyOf(notes);
     }
 
-    /** No fault (torn lines allowed). */
+    /**
+     * No fault (torn lines allowed).
+     *
+     * @return whether no fault was found
+     */
     public boolean valid() {
       return faults.isEmpty();
     }
 
-    /** The head as a checkpoint to keep elsewhere; empty for an empty log. */
+    /**
+     * The head as a checkpoint to keep elsewhere; empty for an empty log.
+     *
+     * @return the head checkpoint, or empty for an empty log
+     */
     public Optional<AuditCheckpoint> head() {
       return headSeq == 0 ? Optional.empty()
           : Optional.of(new AuditCheckpoint(log, headSeq, headHash, java.time.Instant.EPOCH));
     }
 
+    /** {@return the first fault as a bad line; empty when there is none} */
     public Optional<BadLine> firstBadLine() {
       return faults.isEmpty() ? Optional.empty() : Optional.of(BadLine.of(faults.get(0)));
     }
 
-    /** The first fault, or null. Prefer {@link #faults()}. */
+    /**
+     * The first fault, or null. Prefer {@link #faults()}.
+     *
+     * @return the first fault as a bad line, or null
+     */
     public @Nullable BadLine badLine() {
       return firstBadLine().orElse(null);
     }
@@ -174,7 +224,13 @@ public final class AuditLogVerifier {
     return structureOnly().check(activeFile);
   }
 
-  /** Structure only, against a checkpoint; see {@link #check(Path, AuditCheckpoint)}. */
+  /**
+   * Structure only, against a checkpoint; see {@link #check(Path, AuditCheckpoint)}.
+   *
+   * @param activeFile the active log file; its rotated files are found next to it
+   * @param checkpoint a checkpoint the log must contain, or null
+   * @return the result
+   */
   public static Result verify(Path activeFile, @Nullable AuditCheckpoint checkpoint) {
     return structureOnly().check(activeFile, checkpoint);
   }
@@ -185,6 +241,9 @@ public final class AuditLogVerifier {
    *
    * @deprecated a head hash alone cannot tell where it was: use {@link #check(Path, AuditCheckpoint)} with a
    *     checkpoint from {@link JsonLinesAuditSink#checkpoint()} or a {@link AuditWitness}.
+   * @param activeFile the active log file; its rotated files are found next to it
+   * @param expectedHeadHash the hash the newest line must carry
+   * @return the result
    */
   @Deprecated
   public static Result verify(Path activeFile, String expectedHeadHash) {
@@ -202,7 +261,12 @@ public final class AuditLogVerifier {
     return structureOnly().check(files, null);
   }
 
-  /** Checks {@code activeFile} and its rotated files. */
+  /**
+   * Checks {@code activeFile} and its rotated files.
+   *
+   * @param activeFile the active log file; its rotated files are found next to it
+   * @return the result
+   */
   public Result check(Path activeFile) {
     return check(activeFile, null);
   }
@@ -210,12 +274,22 @@ public final class AuditLogVerifier {
   /**
    * Checks {@code activeFile} and its rotated files; with a checkpoint, the log must contain its line and chain
    * correctly after it. A missing or empty log is then a fault.
+   *
+   * @param activeFile the active log file; its rotated files are found next to it
+   * @param checkpoint a checkpoint the log must contain, or null
+   * @return the result
    */
   public Result check(Path activeFile, @Nullable AuditCheckpoint checkpoint) {
     return run(files(activeFile), activeFile, checkpoint, null);
   }
 
-  /** Checks the given files as one chain, in order (the last one is the active file). */
+  /**
+   * Checks the given files as one chain, in order (the last one is the active file).
+   *
+   * @param files the files of the chain, oldest first
+   * @param checkpoint a checkpoint the chain must contain, or null
+   * @return the result
+   */
   public Result check(List<Path> files, @Nullable AuditCheckpoint checkpoint) {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no files to verify");

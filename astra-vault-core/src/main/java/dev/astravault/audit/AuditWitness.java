@@ -17,15 +17,27 @@ import java.util.Optional;
  */
 public interface AuditWitness {
 
-  /** Keeps {@code checkpoint}; throws when it could not. */
+  /**
+   * Keeps {@code checkpoint}; throws when it could not.
+   *
+   * @param checkpoint the checkpoint to keep
+   */
   void publish(AuditCheckpoint checkpoint);
 
-  /** The newest checkpoint kept for the log named {@code log}; empty when none, or when this witness cannot read. */
+  /**
+   * The newest checkpoint kept for the log named {@code log}; empty when none, or when this witness cannot read.
+   *
+   * @param log the name of the log file
+   * @return the newest checkpoint, or empty
+   */
   Optional<AuditCheckpoint> latest(String log);
 
   /**
    * Appends each checkpoint as one JSON line to {@code file} (created {@code 0600}, forced to disk on every publish).
    * Put it where the log's writers cannot change it: another volume mounted append-only, another host's share.
+   *
+   * @param file the file the checkpoints are appended to
+   * @return the witness
    */
   static AuditWitness file(Path file) {
     return new FileAuditWitness(file);
@@ -35,6 +47,9 @@ public interface AuditWitness {
    * Records each checkpoint as an {@code audit.checkpoint} event ({@link dev.astravault.event.AuditCheckpointed}) on
    * {@code sink}: the slf4j log shipped to a collector, a remote sink. Write-only: {@link #latest} is empty, so read
    * the newest event back from where the sink delivers it and pass it to the verifier.
+   *
+   * @param sink the sink the checkpoint events go to
+   * @return the witness
    */
   static AuditWitness sink(AuditSink sink) {
     return new SinkAuditWitness(sink, null);
@@ -43,6 +58,9 @@ public interface AuditWitness {
   /**
    * Records each checkpoint as an {@code audit.checkpoint} row of {@code sink}'s table, and reads the newest back from
    * it: the database usually lives on another host, with credentials the log's writers need not share.
+   *
+   * @param sink the JDBC sink whose table keeps the checkpoints
+   * @return the witness
    */
   static AuditWitness jdbc(JdbcAuditSink sink) {
     return new SinkAuditWitness(sink, sink);
@@ -52,6 +70,10 @@ public interface AuditWitness {
    * Writes each checkpoint to the Vault KV secret {@code <path>/<log>} (KV v2 keeps earlier versions) and reads the
    * newest back. The Vault policy of the log's writers may then allow {@code create} and {@code update} on that path
    * but not {@code delete} or {@code destroy}, and an operator's policy reads it.
+   *
+   * @param vault how to reach Vault
+   * @param path the KV path under which each log's secret is written
+   * @return the witness
    */
   static AuditWitness vaultKv(VaultConfig vault, KvPath path) {
     return new VaultKvAuditWitness(Objects.requireNonNull(vault, "vault"), Objects.requireNonNull(path, "path"));

@@ -177,7 +177,11 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     return path;
   }
 
-  /** Checkpoints the witness refused or could not take. */
+  /**
+   * Checkpoints the witness refused or could not take.
+   *
+   * @return the number of checkpoints not published
+   */
   public long witnessFailures() {
     return witnessFailures.get();
   }
@@ -287,6 +291,8 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
   /**
    * The head of the chain (the last line written), forced to disk first so a witness never holds a line a power loss
    * could take back; empty before the first line.
+   *
+   * @return the head checkpoint, or empty before the first line
    */
   public Optional<AuditCheckpoint> checkpoint() {
     synchronized (lock) {
@@ -305,7 +311,11 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     }
   }
 
-  /** Publishes {@link #checkpoint()} to the witness now, if there is a new head; returns what was published. */
+  /**
+   * Publishes {@link #checkpoint()} to the witness now, if there is a new head; returns what was published.
+   *
+   * @return the checkpoint published, or empty when there was none to publish
+   */
   public Optional<AuditCheckpoint> publishCheckpoint() {
     AuditWitness w = witness;
     if (w == null) {
@@ -608,7 +618,12 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       return this;
     }
 
-    /** Also rotate at the first line written once the file is this old (by {@link #clock}); default never. */
+    /**
+     * Also rotate at the first line written once the file is this old (by {@link #clock}); default never.
+     *
+     * @param age the file age that triggers rotation
+     * @return this builder
+     */
     public Builder maxFileAge(Duration age) {
       Objects.requireNonNull(age, "maxFileAge");
       if (age.isNegative() || age.isZero()) {
@@ -621,6 +636,9 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     /**
      * Retention: keep at most this many rotated files, deleting the oldest at rotation (the chain records what it
      * deleted, so the verifier tells retention from tampering); default 0, keep all.
+     *
+     * @param count the number of rotated files kept; 0 keeps all
+     * @return this builder
      */
     public Builder maxRotatedFiles(int count) {
       if (count < 0) {
@@ -634,19 +652,32 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      * The keys that MAC the chain: the current key MACs new lines, older keys stay for the verifier. The chain key is
      * derived from each key, so the store's own {@link KeyProvider} may be used. Without keys the chain is a plain
      * SHA-256 one, which only shows accidents.
+     *
+     * @param keys the MAC keys
+     * @return this builder
      */
     public Builder keys(KeyProvider keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
       return this;
     }
 
-    /** The clock for age-based rotation, notes and checkpoint times; tests inject their own. Default UTC. */
+    /**
+     * The clock for age-based rotation, notes and checkpoint times; tests inject their own. Default UTC.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Publishes checkpoints here at {@link #close()} and every {@link #checkpointEvery} (default 1 minute). */
+    /**
+     * Publishes checkpoints here at {@link #close()} and every {@link #checkpointEvery} (default 1 minute).
+     *
+     * @param witness the witness
+     * @return this builder
+     */
     public Builder witness(AuditWitness witness) {
       this.witness = Objects.requireNonNull(witness, "witness");
       if (checkpointEvery == null) {
@@ -655,7 +686,12 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       return this;
     }
 
-    /** How often to publish a checkpoint to the witness (only when there are new lines). */
+    /**
+     * How often to publish a checkpoint to the witness (only when there are new lines).
+     *
+     * @param interval the time between checkpoints
+     * @return this builder
+     */
     public Builder checkpointEvery(Duration interval) {
       Objects.requireNonNull(interval, "checkpointEvery");
       if (interval.isNegative() || interval.isZero()) {
@@ -665,7 +701,12 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       return this;
     }
 
-    /** Runs the checkpoint schedule; tests inject a manual one. Default: one daemon thread of this sink's own. */
+    /**
+     * Runs the checkpoint schedule; tests inject a manual one. Default: one daemon thread of this sink's own.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;

@@ -6,8 +6,21 @@ import java.util.Objects;
  * A path on a Vault KV secrets engine: the engine's mount (e.g. {@code secret} or {@code team/kv}), the path inside
  * it (e.g. {@code astra-vault/store-key}) and the engine version, which is always stated because vault-java-driver's
  * detection of it is broken in 6.2.x.
+ *
+ * @param mount the engine's mount, e.g. {@code secret}
+ * @param path the path inside the engine, e.g. {@code astra-vault/store-key}
+ * @param kvVersion the engine's version, 1 or 2
  */
 public record KvPath(String mount, String path, int kvVersion) {
+  /**
+   * Normalises the mount and path (no leading or trailing slashes) and checks them and the version.
+   *
+   * @throws IllegalArgumentException if the mount or path is empty or malformed, or the version is unknown
+   *
+   * @param mount the engine's mount, e.g. {@code secret}
+   * @param path the path inside the engine, e.g. {@code astra-vault/store-key}
+   * @param kvVersion the engine's version, 1 or 2
+   */
   public KvPath {
     Objects.requireNonNull(mount, "mount");
     Objects.requireNonNull(path, "path");

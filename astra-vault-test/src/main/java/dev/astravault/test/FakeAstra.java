@@ -157,12 +157,18 @@ public final class FakeAstra
   /**
    * A fake with one org (see {@link #defaultOrg()}), not started yet, varying its answers as the system properties
    * say ({@link Variation#fromSystemProperties()}): varied by default.
+   *
+   * @return the fake
    */
   public static FakeAstra create() {
     return builder().build();
   }
 
-  /** Configures a fake's variation. */
+  /**
+   * Configures a fake's variation.
+   *
+   * @return a builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -174,19 +180,33 @@ public final class FakeAstra
 
     private Builder() {}
 
-    /** Varies answers from {@code seed}, whatever the system properties say. */
+    /**
+     * Varies answers from {@code seed}, whatever the system properties say.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.variation = Variation.seeded(seed);
       return this;
     }
 
-    /** Answers uniformly, in the spec's shape, and never injects a 429 or 503 on its own. */
+    /**
+     * Answers uniformly, in the spec's shape, and never injects a 429 or 503 on its own.
+     *
+     * @return this builder
+     */
     public Builder strict() {
       this.variation = Variation.strict();
       return this;
     }
 
-    /** This variation (e.g. {@link Variation#strict()}); default {@link Variation#fromSystemProperties()}. */
+    /**
+     * This variation (e.g. {@link Variation#strict()}); default {@link Variation#fromSystemProperties()}.
+     *
+     * @param variation the variation
+     * @return this builder
+     */
     public Builder variation(Variation variation) {
       this.variation = Objects.requireNonNull(variation, "variation");
       return this;
@@ -195,13 +215,20 @@ public final class FakeAstra
     /**
      * Whether a varied fake now and then answers a GET or DELETE with a 429 or 503 (default true); the shapes still
      * vary when false. Turn it off only for a client that has no retry at all, and say why.
+     *
+     * @param enabled whether transient failures are injected
+     * @return this builder
      */
     public Builder transientFailures(boolean enabled) {
       this.transientFailures = enabled;
       return this;
     }
 
-    /** The fake, not started yet. */
+    /**
+     * The fake, not started yet.
+     *
+     * @return the fake
+     */
     public FakeAstra build() {
       return new FakeAstra(this);
     }
@@ -209,7 +236,11 @@ public final class FakeAstra
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Starts serving on a free loopback port; idempotent. */
+  /**
+   * Starts serving on a free loopback port; idempotent.
+   *
+   * @return this fake
+   */
   public FakeAstra start() {
     synchronized (lock) {
       if (closed) {
@@ -232,7 +263,12 @@ public final class FakeAstra
     return url("/");
   }
 
-  /** {@code path} on this server; {@code url("/v2")} stands for {@code https://api.astra.datastax.com/v2}. */
+  /**
+   * {@code path} on this server; {@code url("/v2")} stands for {@code https://api.astra.datastax.com/v2}.
+   *
+   * @param path the path, starting with {@code /}
+   * @return the URL
+   */
   public HttpUrl url(String path) {
     requireStarted();
     return server.url(path);
@@ -316,7 +352,11 @@ public final class FakeAstra
     return defaultOrg;
   }
 
-  /** Adds an org with a new UUID, a new root token, and the built-in roles (with their own random ids). */
+  /**
+   * Adds an org with a new UUID, a new root token, and the built-in roles (with their own random ids).
+   *
+   * @return the new org
+   */
   public FakeOrg addOrg() {
     synchronized (lock) {
       String rootToken = tokenFor(newClientId(), newSecret());
@@ -337,7 +377,13 @@ public final class FakeAstra
     }
   }
 
-  /** Adds a custom role named {@code name} to {@code org} and returns its new id. */
+  /**
+   * Adds a custom role named {@code name} to {@code org} and returns its new id.
+   *
+   * @param org the org
+   * @param name the role's name
+   * @return the role's id
+   */
   public String addRole(FakeOrg org, String name) {
     Objects.requireNonNull(name, "name");
     if (name.isBlank()) {
@@ -348,7 +394,13 @@ public final class FakeAstra
     }
   }
 
-  /** The id of the role named exactly {@code name} in {@code org}. */
+  /**
+   * The id of the role named exactly {@code name} in {@code org}.
+   *
+   * @param org the org
+   * @param name the role's name
+   * @return the role's id
+   */
   public String roleId(FakeOrg org, String name) {
     synchronized (lock) {
       return orgState(org).roles.values().stream().filter(r -> r.name().equals(name)).findFirst()
@@ -357,12 +409,22 @@ public final class FakeAstra
     }
   }
 
-  /** The id of the role named exactly {@code name} in the default org. */
+  /**
+   * The id of the role named exactly {@code name} in the default org.
+   *
+   * @param name the role's name
+   * @return the role's id
+   */
   public String roleId(String name) {
     return roleId(defaultOrg, name);
   }
 
-  /** Judges token expiry and stamps {@code generatedOn} with {@code clock} from now on. */
+  /**
+   * Judges token expiry and stamps {@code generatedOn} with {@code clock} from now on.
+   *
+   * @param clock the clock
+   * @return this fake
+   */
   public FakeAstra useClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
@@ -376,13 +438,20 @@ public final class FakeAstra
   /**
    * Spells roles this way from now on. By default a varied fake chooses per answer: keys in either case, and the
    * policy as an object or as a JSON string; a strict fake uses {@link RoleJsonStyle#LOWER_CASE} (the spec's).
+   *
+   * @param style how roles are spelled
+   * @return this fake
    */
   public FakeAstra roleJsonStyle(RoleJsonStyle style) {
     this.roleJsonStyle = Objects.requireNonNull(style, "style");
     return this;
   }
 
-  /** The variation this fake answers with (its seed, or strict). */
+  /**
+   * The variation this fake answers with (its seed, or strict).
+   *
+   * @return the variation
+   */
   public Variation variation() {
     return variation;
   }
@@ -390,6 +459,9 @@ public final class FakeAstra
   /**
    * Answers every successful delete with 200 (the spec) or 204 (what the Vault plugin v2.0.0 requires). By default a
    * varied fake chooses per answer, as the real service does; a strict fake answers 200.
+   *
+   * @param status 200 or 204
+   * @return this fake
    */
   public FakeAstra deleteStatus(int status) {
     if (status != 200 && status != 204) {
@@ -399,7 +471,12 @@ public final class FakeAstra
     return this;
   }
 
-  /** Scripts a new fault for {@code endpoint}, after those already pending; configure it with its setters. */
+  /**
+   * Scripts a new fault for {@code endpoint}, after those already pending; configure it with its setters.
+   *
+   * @param endpoint the endpoint the fault applies to
+   * @return the new fault
+   */
   public Fault fault(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
     synchronized (lock) {
@@ -409,7 +486,12 @@ public final class FakeAstra
     }
   }
 
-  /** How many scripted faults for {@code endpoint} have not been used up yet. */
+  /**
+   * How many scripted faults for {@code endpoint} have not been used up yet.
+   *
+   * @param endpoint the endpoint
+   * @return the number of pending faults
+   */
   public int pendingFaults(Endpoint endpoint) {
     synchronized (lock) {
       Deque<Fault> queue = faults.get(endpoint);
@@ -419,7 +501,11 @@ public final class FakeAstra
 
   // ---------------------------------------------------------------- inspection
 
-  /** Tokens issued over HTTP that are neither revoked nor expired, in creation order, across all orgs. */
+  /**
+   * Tokens issued over HTTP that are neither revoked nor expired, in creation order, across all orgs.
+   *
+   * @return the live tokens
+   */
   public List<IssuedToken> liveTokens() {
     Instant now = clock.instant();
     synchronized (lock) {
@@ -427,7 +513,12 @@ public final class FakeAstra
     }
   }
 
-  /** The token this fake issued with {@code clientId} (live or not). */
+  /**
+   * The token this fake issued with {@code clientId} (live or not).
+   *
+   * @param clientId the token's client id
+   * @return the token, or empty when this fake never issued it
+   */
   public Optional<IssuedToken> token(String clientId) {
     synchronized (lock) {
       TokenState state = tokensByClientId.get(clientId);
@@ -435,7 +526,12 @@ public final class FakeAstra
     }
   }
 
-  /** Whether {@code token} would be accepted as a bearer now: a root token, or an issued token still live. */
+  /**
+   * Whether {@code token} would be accepted as a bearer now: a root token, or an issued token still live.
+   *
+   * @param token the bearer token
+   * @return whether it would be accepted
+   */
   public boolean isLive(String token) {
     Instant now = clock.instant();
     synchronized (lock) {
@@ -447,7 +543,12 @@ public final class FakeAstra
     }
   }
 
-  /** Whether the token with {@code clientId} was revoked through {@code DELETE} (case-sensitive). */
+  /**
+   * Whether the token with {@code clientId} was revoked through {@code DELETE} (case-sensitive).
+   *
+   * @param clientId the token's client id
+   * @return whether it was revoked
+   */
   public boolean wasRevoked(String clientId) {
     synchronized (lock) {
       TokenState state = tokensByClientId.get(clientId);
@@ -455,14 +556,22 @@ public final class FakeAstra
     }
   }
 
-  /** Tokens revoked through {@code DELETE}, in creation order. */
+  /**
+   * Tokens revoked through {@code DELETE}, in creation order.
+   *
+   * @return the revoked tokens
+   */
   public List<IssuedToken> revokedTokens() {
     synchronized (lock) {
       return tokensByClientId.values().stream().filter(t -> t.revokedAt != null).map(t -> t.info).toList();
     }
   }
 
-  /** Tokens whose expiry has passed by the clock and that were not revoked before, in creation order. */
+  /**
+   * Tokens whose expiry has passed by the clock and that were not revoked before, in creation order.
+   *
+   * @return the expired tokens
+   */
   public List<IssuedToken> expiredTokens() {
     Instant now = clock.instant();
     synchronized (lock) {
@@ -479,7 +588,13 @@ public final class FakeAstra
     }
   }
 
-  /** How many requests had {@code method} (case-insensitive) and a path starting with {@code pathPrefix}. */
+  /**
+   * How many requests had {@code method} (case-insensitive) and a path starting with {@code pathPrefix}.
+   *
+   * @param method the HTTP method
+   * @param pathPrefix the start of the path
+   * @return the number of matching requests
+   */
   public int requestCount(String method, String pathPrefix) {
     synchronized (lock) {
       return (int) calls.stream()

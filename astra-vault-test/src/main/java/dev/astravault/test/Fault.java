@@ -44,7 +44,12 @@ public final class Fault {
     this.endpoint = endpoint;
   }
 
-  /** Answers with {@code status} (100 to 599) and an Astra error body (or the malformed body). */
+  /**
+   * Answers with {@code status} (100 to 599) and an Astra error body (or the malformed body).
+   *
+   * @param status the HTTP status, 100 to 599
+   * @return this fault
+   */
   public Fault status(int status) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("status not in 100..599: " + status);
@@ -56,7 +61,12 @@ public final class Fault {
     return this;
   }
 
-  /** Applies to the next {@code times} requests (at least 1). */
+  /**
+   * Applies to the next {@code times} requests (at least 1).
+   *
+   * @param times how many requests it applies to, at least 1
+   * @return this fault
+   */
   public Fault times(int times) {
     if (times < 1) {
       throw new IllegalArgumentException("times < 1: " + times);
@@ -67,7 +77,12 @@ public final class Fault {
     return this;
   }
 
-  /** Adds {@code Retry-After: <whole seconds>}. */
+  /**
+   * Adds {@code Retry-After: <whole seconds>}.
+   *
+   * @param after the delay to announce, in whole seconds
+   * @return this fault
+   */
   public Fault retryAfter(Duration after) {
     Objects.requireNonNull(after, "after");
     if (after.isNegative()) {
@@ -76,7 +91,12 @@ public final class Fault {
     return retryAfter(Long.toString(after.toSeconds()));
   }
 
-  /** Adds {@code Retry-After} with this exact value, e.g. an HTTP-date {@code "Wed, 21 Oct 2026 07:28:00 GMT"}. */
+  /**
+   * Adds {@code Retry-After} with this exact value, e.g. an HTTP-date {@code "Wed, 21 Oct 2026 07:28:00 GMT"}.
+   *
+   * @param value the header's exact value
+   * @return this fault
+   */
   public Fault retryAfter(String value) {
     Objects.requireNonNull(value, "value");
     if (value.isBlank()) {
@@ -92,6 +112,9 @@ public final class Fault {
   /**
    * Delays the response headers by {@code delay} (real time: MockWebServer waits before writing). Keep it short, or
    * pair it with a client timeout, so tests stay fast.
+   *
+   * @param delay how long to wait before the headers
+   * @return this fault
    */
   public Fault delay(Duration delay) {
     Objects.requireNonNull(delay, "delay");
@@ -105,7 +128,11 @@ public final class Fault {
     return this;
   }
 
-  /** Answers with a body that is not valid JSON. */
+  /**
+   * Answers with a body that is not valid JSON.
+   *
+   * @return this fault
+   */
   public Fault malformedBody() {
     synchronized (lock) {
       requireKindUnset("malformedBody");
@@ -117,6 +144,8 @@ public final class Fault {
   /**
    * Answers with an Astra error body whose message quotes the request's {@code Authorization} header and body: a
    * client that copies server messages into its errors, logs or audit would leak the root token.
+   *
+   * @return this fault
    */
   public Fault echoRequest() {
     synchronized (lock) {
@@ -126,7 +155,11 @@ public final class Fault {
     return this;
   }
 
-  /** Reads the request, does nothing, and closes the connection without a response. */
+  /**
+   * Reads the request, does nothing, and closes the connection without a response.
+   *
+   * @return this fault
+   */
   public Fault dropConnection() {
     synchronized (lock) {
       requireKindUnset("dropConnection");
@@ -136,7 +169,11 @@ public final class Fault {
     return this;
   }
 
-  /** Carries the request out, then closes the connection without a response. */
+  /**
+   * Carries the request out, then closes the connection without a response.
+   *
+   * @return this fault
+   */
   public Fault succeedThenDropConnection() {
     synchronized (lock) {
       requireKindUnset("succeedThenDropConnection");

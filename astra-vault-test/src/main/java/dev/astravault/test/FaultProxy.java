@@ -83,7 +83,12 @@ public final class FaultProxy implements Closeable {
     acceptor.start();
   }
 
-  /** A proxy to {@code upstream} (its scheme, host and port; request paths are kept), started on loopback. */
+  /**
+   * A proxy to {@code upstream} (its scheme, host and port; request paths are kept), started on loopback.
+   *
+   * @param upstream the server to forward to
+   * @return the started proxy
+   */
   public static FaultProxy to(HttpUrl upstream) {
     Objects.requireNonNull(upstream, "upstream");
     try {
@@ -93,12 +98,17 @@ public final class FaultProxy implements Closeable {
     }
   }
 
-  /** The proxy's root URL, e.g. {@code http://127.0.0.1:40123/}: give it to the client instead of the upstream's. */
+  /**
+   * The proxy's root URL, e.g. {@code http://127.0.0.1:40123/}: give it to the client instead of the upstream's.
+   *
+   * @return the proxy's root URL
+   */
   public HttpUrl url() {
     return new HttpUrl.Builder().scheme("http").host(server.getInetAddress().getHostAddress())
         .port(server.getLocalPort()).build();
   }
 
+  /** {@return the proxy's root URL as a {@link URI}} */
   public URI uri() {
     return url().uri();
   }
@@ -106,6 +116,10 @@ public final class FaultProxy implements Closeable {
   /**
    * A new rule for requests with {@code method} (null for any) whose path starts with {@code pathPrefix}. It takes
    * effect once given its answer ({@link Rule#forwardThen} or {@link Rule#instead}).
+   *
+   * @param method the HTTP method to match, or null for any
+   * @param pathPrefix the start of the paths to match
+   * @return the new rule
    */
   public Rule on(@Nullable String method, String pathPrefix) {
     Objects.requireNonNull(pathPrefix, "pathPrefix");
@@ -122,19 +136,31 @@ public final class FaultProxy implements Closeable {
     }
   }
 
-  /** The requests rules were applied to, oldest first. */
+  /**
+   * The requests rules were applied to, oldest first.
+   *
+   * @return the requests rules were applied to
+   */
   public List<Injected> injected() {
     synchronized (rules) {
       return List.copyOf(injected);
     }
   }
 
-  /** How many requests reached the upstream. */
+  /**
+   * How many requests reached the upstream.
+   *
+   * @return the number of forwarded requests
+   */
   public int forwardedCount() {
     return forwarded.get();
   }
 
-  /** Rules whose uses are not spent yet. */
+  /**
+   * Rules whose uses are not spent yet.
+   *
+   * @return the number of rules not spent yet
+   */
   public int pendingRules() {
     synchronized (rules) {
       return rules.size();
@@ -176,7 +202,12 @@ public final class FaultProxy implements Closeable {
       this.pathPrefix = pathPrefix;
     }
 
-    /** Applies to the next {@code times} matching requests (default 1). Call before giving the answer. */
+    /**
+     * Applies to the next {@code times} matching requests (default 1). Call before giving the answer.
+     *
+     * @param times how many matching requests it applies to, at least 1
+     * @return this rule
+     */
     public Rule times(int times) {
       if (times < 1) {
         throw new IllegalArgumentException("times < 1: " + times);
@@ -186,19 +217,33 @@ public final class FaultProxy implements Closeable {
       return this;
     }
 
-    /** Applies to every matching request until {@link FaultProxy#clear()}. */
+    /**
+     * Applies to every matching request until {@link FaultProxy#clear()}.
+     *
+     * @return this rule
+     */
     public Rule always() {
       requireNoAnswer();
       remaining = Integer.MAX_VALUE;
       return this;
     }
 
-    /** The request reaches the upstream (which does its work), then the client gets {@code answer}. */
+    /**
+     * The request reaches the upstream (which does its work), then the client gets {@code answer}.
+     *
+     * @param answer what the client gets
+     * @return the proxy
+     */
     public FaultProxy forwardThen(Answer answer) {
       return arm(true, answer);
     }
 
-    /** The request never reaches the upstream; the client gets {@code answer}. */
+    /**
+     * The request never reaches the upstream; the client gets {@code answer}.
+     *
+     * @param answer what the client gets
+     * @return the proxy
+     */
     public FaultProxy instead(Answer answer) {
       if (answer.kind == Kind.HALF_BODY || answer.kind == Kind.STALL_BODY) {
         throw new IllegalArgumentException(answer + " needs the upstream's response: use forwardThen");
@@ -246,12 +291,21 @@ public final class FaultProxy implements Closeable {
       this.status = status;
     }
 
-    /** The upstream's own response (with {@code forwardThen}); a 502 when there is no upstream response. */
+    /**
+     * The upstream's own response (with {@code forwardThen}); a 502 when there is no upstream response.
+     *
+     * @return the answer
+     */
     public static Answer pass() {
       return new Answer(Kind.PASS, 0);
     }
 
-    /** {@code status} (100-599) with a short text body, as a gateway sends it (502, 503, 504, ...). */
+    /**
+     * {@code status} (100-599) with a short text body, as a gateway sends it (502, 503, 504, ...).
+     *
+     * @param status the HTTP status, 100 to 599
+     * @return the answer
+     */
     public static Answer status(int status) {
       if (status < 100 || status > 599) {
         throw new IllegalArgumentException("status not in 100..599: " + status);
@@ -259,27 +313,47 @@ public final class FaultProxy implements Closeable {
       return new Answer(Kind.STATUS, status);
     }
 
-    /** A TCP reset: the socket is closed with linger 0 before any byte of a response. */
+    /**
+     * A TCP reset: the socket is closed with linger 0 before any byte of a response.
+     *
+     * @return the answer
+     */
     public static Answer reset() {
       return new Answer(Kind.RESET, 0);
     }
 
-    /** The upstream's status and headers, its full {@code Content-Length}, half its body, then the socket closes. */
+    /**
+     * The upstream's status and headers, its full {@code Content-Length}, half its body, then the socket closes.
+     *
+     * @return the answer
+     */
     public static Answer halfBody() {
       return new Answer(Kind.HALF_BODY, 0);
     }
 
-    /** No response at all: the connection stays open and silent until the client gives up. */
+    /**
+     * No response at all: the connection stays open and silent until the client gives up.
+     *
+     * @return the answer
+     */
     public static Answer stall() {
       return new Answer(Kind.STALL, 0);
     }
 
-    /** The upstream's status and headers and half its body, then silence until the client gives up. */
+    /**
+     * The upstream's status and headers and half its body, then silence until the client gives up.
+     *
+     * @return the answer
+     */
     public static Answer stallBody() {
       return new Answer(Kind.STALL_BODY, 0);
     }
 
-    /** Status 200 and a JSON token list that never ends, written as fast as the client reads it. */
+    /**
+     * Status 200 and a JSON token list that never ends, written as fast as the client reads it.
+     *
+     * @return the answer
+     */
     public static Answer endlessBody() {
       return new Answer(Kind.ENDLESS_BODY, 200);
     }

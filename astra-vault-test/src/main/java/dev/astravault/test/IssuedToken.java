@@ -18,7 +18,16 @@ import org.jspecify.annotations.Nullable;
  */
 public record IssuedToken(String clientId, String orgId, List<String> roles, String description,
     @Nullable Instant tokenExpiry, Instant generatedOn) {
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param clientId the 24-letter client id
+   * @param orgId the org it belongs to
+   * @param roles the role ids it was created with
+   * @param description the description sent at creation, or {@code ""}
+   * @param tokenExpiry the expiry sent at creation (truncated to milliseconds), or null when none was sent
+   * @param generatedOn when it was created, by the fake's clock
+   */
   public IssuedToken {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(orgId, "orgId");
@@ -27,12 +36,21 @@ public record IssuedToken(String clientId, String orgId, List<String> roles, Str
     Objects.requireNonNull(generatedOn, "generatedOn");
   }
 
-  /** {@link #tokenExpiry()} as an optional. */
+  /**
+   * {@link #tokenExpiry()} as an optional.
+   *
+   * @return the expiry sent at creation, or empty when none was sent
+   */
   public Optional<Instant> expiry() {
     return Optional.ofNullable(tokenExpiry);
   }
 
-  /** Whether the token has an expiry at or before {@code now}. */
+  /**
+   * Whether the token has an expiry at or before {@code now}.
+   *
+   * @param now the time to judge at
+   * @return whether the token has expired at {@code now}
+   */
   public boolean isExpiredAt(Instant now) {
     return tokenExpiry != null && !tokenExpiry.isAfter(now);
   }

@@ -61,7 +61,12 @@ public final class RecordedCall {
     return headers;
   }
 
-  /** The first value of request header {@code name} (case-insensitive). */
+  /**
+   * The first value of request header {@code name} (case-insensitive).
+   *
+   * @param name the header's name
+   * @return the value, or empty when the header was not sent
+   */
   public Optional<String> header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
@@ -120,7 +125,12 @@ public final class RecordedCall {
       return headers;
     }
 
-    /** The first value of response header {@code name} (case-insensitive). */
+    /**
+     * The first value of response header {@code name} (case-insensitive).
+     *
+     * @param name the header's name
+     * @return the value, or empty when the header was not sent
+     */
     public Optional<String> header(String name) {
       List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
       return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));

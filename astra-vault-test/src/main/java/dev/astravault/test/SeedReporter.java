@@ -25,7 +25,14 @@ public final class SeedReporter implements TestWatcher, TestExecutionExceptionHa
     report(context, "fakes", Variation.fromSystemProperties());
   }
 
-  /** Adds a note naming the seed to a test's failure (once per fake and seed) and returns it. */
+  /**
+   * Adds a note naming the seed to a test's failure (once per fake and seed) and returns it.
+   *
+   * @param failure the test's failure
+   * @param fake the fake's name
+   * @param variation the fake's variation
+   * @return {@code failure}
+   */
   public static Throwable annotate(Throwable failure, String fake, Variation variation) {
     String message = fake + " answered with " + variation.reproduceHint();
     for (Throwable s : failure.getSuppressed()) {
@@ -37,7 +44,13 @@ public final class SeedReporter implements TestWatcher, TestExecutionExceptionHa
     return failure;
   }
 
-  /** Prints and publishes one fake's variation for a failed test. */
+  /**
+   * Prints and publishes one fake's variation for a failed test.
+   *
+   * @param context the failed test's context
+   * @param fake the fake's name
+   * @param variation the fake's variation
+   */
   public static void report(ExtensionContext context, String fake, Variation variation) {
     String line = "[astra-vault-test] " + context.getDisplayName() + " failed; " + fake + " answered with "
         + variation.reproduceHint();

@@ -34,12 +34,21 @@ public final class Variation {
     this.strict = strict;
   }
 
-  /** Varied answers from {@code seed}. */
+  /**
+   * Varied answers from {@code seed}.
+   *
+   * @param seed the seed every choice derives from
+   * @return the variation
+   */
   public static Variation seeded(long seed) {
     return new Variation(seed, false);
   }
 
-  /** Uniform answers in the spec's shape: no variation at all. */
+  /**
+   * Uniform answers in the spec's shape: no variation at all.
+   *
+   * @return the strict variation
+   */
   public static Variation strict() {
     return new Variation(JVM_SEED, true);
   }
@@ -47,22 +56,36 @@ public final class Variation {
   /**
    * What the system properties ask for: strict if {@value #STRICT_PROPERTY} is {@code true}, else varied from
    * {@value #SEED_PROPERTY}, or from the seed drawn once for this JVM.
+   *
+   * @return the variation the system properties ask for
    */
   public static Variation fromSystemProperties() {
     return Boolean.parseBoolean(System.getProperty(STRICT_PROPERTY)) ? strict() : new Variation(JVM_SEED, false);
   }
 
-  /** The seed this JVM's fakes use unless told otherwise ({@value #SEED_PROPERTY}, else drawn at random). */
+  /**
+   * The seed this JVM's fakes use unless told otherwise ({@value #SEED_PROPERTY}, else drawn at random).
+   *
+   * @return the default seed
+   */
   public static long defaultSeed() {
     return JVM_SEED;
   }
 
-  /** The seed every choice derives from. */
+  /**
+   * The seed every choice derives from.
+   *
+   * @return the seed
+   */
   public long seed() {
     return seed;
   }
 
-  /** Whether the answers are uniform (no variation). */
+  /**
+   * Whether the answers are uniform (no variation).
+   *
+   * @return whether the answers are uniform
+   */
   public boolean isStrict() {
     return strict;
   }
@@ -70,6 +93,11 @@ public final class Variation {
   /**
    * A number in {@code [0, bound)} for the {@code n}-th choice of {@code dimension} (a name such as
    * {@code "delete-status"}); always 0 when strict. The same seed, dimension and {@code n} give the same number.
+   *
+   * @param dimension the name of the choice
+   * @param n which choice of that dimension
+   * @param bound the exclusive upper bound, positive
+   * @return the number
    */
   public int pick(String dimension, long n, int bound) {
     if (bound < 1) {
@@ -82,12 +110,23 @@ public final class Variation {
     return (int) Long.remainderUnsigned(h, bound);
   }
 
-  /** True with probability {@code percent}/100 for the {@code n}-th choice of {@code dimension}; never when strict. */
+  /**
+   * True with probability {@code percent}/100 for the {@code n}-th choice of {@code dimension}; never when strict.
+   *
+   * @param dimension the name of the choice
+   * @param n which choice of that dimension
+   * @param percent the probability in percent, 0 to 100
+   * @return whether the choice is taken
+   */
   public boolean chance(String dimension, long n, int percent) {
     return !strict && pick(dimension, n, 100) < percent;
   }
 
-  /** How to rerun with the same choices, or how this fake was made uniform. */
+  /**
+   * How to rerun with the same choices, or how this fake was made uniform.
+   *
+   * @return the hint, for a failure message
+   */
   public String reproduceHint() {
     return strict
         ? "strict (uniform answers)"

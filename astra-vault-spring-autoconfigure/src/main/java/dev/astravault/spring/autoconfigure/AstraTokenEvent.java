@@ -21,6 +21,11 @@ public class AstraTokenEvent extends ApplicationEvent {
 
   private final transient ManagedTokenEvent event;
 
+  /**
+   * Wraps a managed token's event; the event is also the source.
+   *
+   * @param event what happened
+   */
   public AstraTokenEvent(ManagedTokenEvent event) {
     super(event);
     this.event = event;

@@ -30,6 +30,13 @@ public class AstraTokenMetrics implements MeterBinder {
   private final TokenActivity activity;
   private final Clock clock;
 
+  /**
+   * Meters for one managed token.
+   *
+   * @param token the managed token
+   * @param activity the recorder of the token's activity
+   * @param clock the clock the time to expiry is measured with
+   */
   public AstraTokenMetrics(ManagedToken token, TokenActivity activity, Clock clock) {
     this.token = token;
     this.activity = activity;

@@ -25,12 +25,22 @@ public class AstraTokensEndpoint {
   private final TokenManager manager;
   private final List<ManagedToken> managed;
 
+  /**
+   * An endpoint over the manager's leases.
+   *
+   * @param manager the token manager
+   * @param managed the managed (startup) tokens
+   */
   public AstraTokensEndpoint(TokenManager manager, List<ManagedToken> managed) {
     this.manager = manager;
     this.managed = List.copyOf(managed);
   }
 
-  /** Every live lease, and the lease ids of the managed (startup) tokens. */
+  /**
+   * Every live lease, and the lease ids of the managed (startup) tokens.
+   *
+   * @return a map with {@code managed} (the managed lease ids) and {@code leases} (one entry per live lease)
+   */
   @ReadOperation
   public Map<String, Object> leases() {
     List<String> managedIds = managedLeaseIds();
@@ -44,7 +54,12 @@ public class AstraTokensEndpoint {
     return body;
   }
 
-  /** One lease by lease id or client id; {@code null} (404) when unknown. */
+  /**
+   * One lease by lease id or client id; {@code null} (404) when unknown.
+   *
+   * @param id a lease id or a client id
+   * @return the lease, or null when unknown
+   */
   @ReadOperation
   public @Nullable Map<String, Object> lease(@Selector String id) {
     List<String> managedIds = managedLeaseIds();

@@ -56,6 +56,15 @@ import org.springframework.util.StringUtils;
 public class AstraVaultAutoConfiguration {
   private static final Logger LOG = Redaction.logger(AstraVaultAutoConfiguration.class);
 
+  /**
+   * The lease store the {@code astra.vault.store.*} properties choose (an application {@code DataSource} when the
+   * store is JDBC and one is unique).
+   *
+   * @param properties the {@code astra.vault.*} properties
+   * @param dataSource the application's data source, if any
+   * @param clock the application's clock, if any
+   * @return the lease store
+   */
   @Bean
   @ConditionalOnMissingBean
   public LeaseStore astraLeaseStore(AstraVaultProperties properties, ObjectProvider<DataSource> dataSource,
@@ -64,18 +73,44 @@ public class AstraVaultAutoConfiguration {
     return TokenManagerFactory.leaseStore(properties, dataSource::getIfUnique, clock.getIfUnique());
   }
 
+  /**
+   * The audit sink the {@code astra.vault.audit.*} properties choose.
+   *
+   * @param properties the {@code astra.vault.*} properties
+   * @param dataSource the application's data source, if any
+   * @return the audit sink
+   */
   @Bean
   @ConditionalOnMissingBean
   public AuditSink astraAuditSink(AstraVaultProperties properties, ObjectProvider<DataSource> dataSource) {
     return TokenManagerFactory.auditSink(properties, dataSource::getIfUnique);
   }
 
+  /**
+   * The system actor, named after {@code spring.application.name}.
+   *
+   * @param environment the Spring environment
+   * @return the actor provider
+   */
   @Bean
   @ConditionalOnMissingBean
   public ActorProvider astraActorProvider(Environment environment) {
     return ActorProvider.system(environment.getProperty("spring.application.name", "application"));
   }
 
+  /**
+   * The token manager built from the properties, with the application's clock and scheduler when it has them, then
+   * adjusted by every {@link TokenManagerCustomizer}.
+   *
+   * @param properties the {@code astra.vault.*} properties
+   * @param store the lease store
+   * @param auditSink the audit sink
+   * @param actorProvider who the manager records as the actor
+   * @param clock the application's clock, if any
+   * @param scheduler the application's scheduler, if any
+   * @param customizers the customizers, applied in order
+   * @return the token manager
+   */
   @Bean
   @ConditionalOnMissingBean
   public TokenManager astraTokenManager(AstraVaultProperties properties, LeaseStore store, AuditSink auditSink,
@@ -85,12 +120,19 @@ public class AstraVaultAutoConfiguration {
         scheduler.getIfUnique(), customizers.orderedStream().toList());
   }
 
+  /** {@return the recorder of token activity that the metrics read} */
   @Bean
   @ConditionalOnMissingBean
   public TokenActivity astraTokenActivity() {
     return new TokenActivity();
   }
 
+  /**
+   * Publishes each managed token's events as {@link AstraTokenEvent}s.
+   *
+   * @param publisher the application's event publisher
+   * @return the bridge
+   */
   @Bean
   @ConditionalOnMissingBean
   public EventBridge astraTokenEventBridge(ApplicationEventPublisher publisher) {
@@ -100,6 +142,14 @@ public class AstraVaultAutoConfiguration {
   /**
    * The startup token, issued now. Closed by {@link #astraTokenShutdown}, not by the context's destroy phase, so
    * that {@code revoke-on-shutdown=false} can keep its lease.
+   *
+   * @param manager the token manager
+   * @param properties the {@code astra.vault.*} properties
+   * @param environment the Spring environment, for {@code spring.application.name}
+   * @param customizers the startup token customizers, applied in order
+   * @param listeners listeners of the token's events
+   * @param sleeper how to wait between startup retries; a thread sleep by default
+   * @return the startup token
    */
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
@@ -148,7 +198,12 @@ public class AstraVaultAutoConfiguration {
     }
   }
 
-  /** The current token, for clients that take a {@code Supplier<String>}; one volatile read per call. */
+  /**
+   * The current token, for clients that take a {@code Supplier<String>}; one volatile read per call.
+   *
+   * @param token the startup token
+   * @return the supplier
+   */
   @Bean
   @ConditionalOnBean(ManagedToken.class)
   @ConditionalOnMissingBean(name = "astraTokenSupplier")
@@ -156,6 +211,13 @@ public class AstraVaultAutoConfiguration {
     return token::current;
   }
 
+  /**
+   * Closes the managed tokens at shutdown, revoking their leases unless {@code astra.vault.revoke-on-shutdown=false}.
+   *
+   * @param tokens the managed tokens
+   * @param properties the {@code astra.vault.*} properties
+   * @return the shutdown hook
+   */
   @Bean
   @ConditionalOnBean(ManagedToken.class)
   @ConditionalOnMissingBean

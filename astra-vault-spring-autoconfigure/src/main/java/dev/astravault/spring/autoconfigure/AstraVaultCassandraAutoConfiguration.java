@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnBean(ManagedToken.class)
 @ConditionalOnProperty(prefix = "astra.vault.cql", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class AstraVaultCassandraAutoConfiguration {
+  /** The customizer bean's name. */
   public static final String BEAN_NAME = "astraCqlSessionBuilderCustomizer";
 
   /** Installs the rotating auth provider on {@code builder}. */

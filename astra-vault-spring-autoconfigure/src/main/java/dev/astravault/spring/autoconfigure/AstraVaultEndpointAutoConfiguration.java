@@ -15,6 +15,13 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(TokenManager.class)
 public class AstraVaultEndpointAutoConfiguration {
 
+  /**
+   * The {@code astratokens} endpoint.
+   *
+   * @param manager the token manager
+   * @param managed the managed (startup) tokens
+   * @return the endpoint
+   */
   @Bean
   @ConditionalOnMissingBean
   public AstraTokensEndpoint astraTokensEndpoint(TokenManager manager, ObjectProvider<ManagedToken> managed) {

@@ -16,6 +16,14 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(ManagedToken.class)
 public class AstraVaultMetricsAutoConfiguration {
 
+  /**
+   * The startup token's meters.
+   *
+   * @param token the startup token
+   * @param activity the recorder of token activity
+   * @param clock the application's clock; the system UTC clock when there is none
+   * @return the meter binder
+   */
   @Bean
   @ConditionalOnMissingBean
   public AstraTokenMetrics astraTokenMetrics(ManagedToken token, TokenActivity activity, ObjectProvider<Clock> clock) {

@@ -115,34 +115,58 @@ public class AstraVaultProperties {
     /** A name unique among the orgs, usable wherever an org is named; defaults to the org id. */
     private @Nullable String logicalName;
 
+    /** {@return the organization id} */
     public @Nullable String getId() {
       return id;
     }
 
+    /**
+     * Sets {@link #getId()}.
+     *
+     * @param id the new value
+     */
     public void setId(@Nullable String id) {
       this.id = id;
     }
 
+    /** {@return the org's root token ({@code AstraCS:...}), typically {@code ${ASTRA_ORG_TOKEN}}} */
     public @Nullable String getRootToken() {
       return rootToken;
     }
 
+    /**
+     * Sets {@link #getRootToken()}.
+     *
+     * @param rootToken the new value
+     */
     public void setRootToken(@Nullable String rootToken) {
       this.rootToken = rootToken;
     }
 
+    /** {@return the DevOps API base URL} */
     public URI getUrl() {
       return url;
     }
 
+    /**
+     * Sets {@link #getUrl()}.
+     *
+     * @param url the new value
+     */
     public void setUrl(URI url) {
       this.url = url;
     }
 
+    /** {@return a name unique among the orgs, usable wherever an org is named} */
     public @Nullable String getLogicalName() {
       return logicalName;
     }
 
+    /**
+     * Sets {@link #getLogicalName()}.
+     *
+     * @param logicalName the new value
+     */
     public void setLogicalName(@Nullable String logicalName) {
       this.logicalName = logicalName;
     }
@@ -171,42 +195,72 @@ public class AstraVaultProperties {
     /** The longest a lease of this role may be renewed to, from its issue. */
     private @Nullable Duration maxTtl;
 
+    /** {@return the org (id or logical name)} */
     public @Nullable String getOrg() {
       return org;
     }
 
+    /**
+     * Sets {@link #getOrg()}.
+     *
+     * @param org the new value
+     */
     public void setOrg(@Nullable String org) {
       this.org = org;
     }
 
+    /** {@return the local role name used in token requests} */
     public @Nullable String getName() {
       return name;
     }
 
+    /**
+     * Sets {@link #getName()}.
+     *
+     * @param name the new value
+     */
     public void setName(@Nullable String name) {
       this.name = name;
     }
 
+    /** {@return the Astra role id} */
     public @Nullable String getRoleId() {
       return roleId;
     }
 
+    /**
+     * Sets {@link #getRoleId()}.
+     *
+     * @param roleId the new value
+     */
     public void setRoleId(@Nullable String roleId) {
       this.roleId = roleId;
     }
 
+    /** {@return the default lease TTL of tokens of this role} */
     public @Nullable Duration getTtl() {
       return ttl;
     }
 
+    /**
+     * Sets {@link #getTtl()}.
+     *
+     * @param ttl the new value
+     */
     public void setTtl(@Nullable Duration ttl) {
       this.ttl = ttl;
     }
 
+    /** {@return the longest a lease of this role may be renewed to, from its issue} */
     public @Nullable Duration getMaxTtl() {
       return maxTtl;
     }
 
+    /**
+     * Sets {@link #getMaxTtl()}.
+     *
+     * @param maxTtl the new value
+     */
     public void setMaxTtl(@Nullable Duration maxTtl) {
       this.maxTtl = maxTtl;
     }
@@ -235,50 +289,86 @@ public class AstraVaultProperties {
     /** A lease TTL shorter than the role's; the role's TTL applies when absent. */
     private @Nullable Duration ttl;
 
+    /** {@return whether to obtain a managed token at startup} */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets {@link #isEnabled()}.
+     *
+     * @param enabled the new value
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
 
+    /** {@return the org (id or logical name)} */
     public @Nullable String getOrg() {
       return org;
     }
 
+    /**
+     * Sets {@link #getOrg()}.
+     *
+     * @param org the new value
+     */
     public void setOrg(@Nullable String org) {
       this.org = org;
     }
 
+    /** {@return the role} */
     public @Nullable String getRole() {
       return role;
     }
 
+    /**
+     * Sets {@link #getRole()}.
+     *
+     * @param role the new value
+     */
     public void setRole(@Nullable String role) {
       this.role = role;
     }
 
+    /** {@return the logical name (what the token is for)} */
     public @Nullable String getLogicalName() {
       return logicalName;
     }
 
+    /**
+     * Sets {@link #getLogicalName()}.
+     *
+     * @param logicalName the new value
+     */
     public void setLogicalName(@Nullable String logicalName) {
       this.logicalName = logicalName;
     }
 
+    /** {@return free-form metadata stored with the lease and in audit events, e.g. owner and purpose} */
     public Map<String, String> getMetadata() {
       return metadata;
     }
 
+    /**
+     * Sets {@link #getMetadata()}.
+     *
+     * @param metadata the new value
+     */
     public void setMetadata(Map<String, String> metadata) {
       this.metadata = metadata;
     }
 
+    /** {@return a lease TTL shorter than the role's} */
     public @Nullable Duration getTtl() {
       return ttl;
     }
 
+    /**
+     * Sets {@link #getTtl()}.
+     *
+     * @param ttl the new value
+     */
     public void setTtl(@Nullable Duration ttl) {
       this.ttl = ttl;
     }
@@ -320,66 +410,120 @@ public class AstraVaultProperties {
      */
     private boolean metadataOnly = false;
 
+    /** {@return the kind of store} */
     public StoreType getType() {
       return type;
     }
 
+    /**
+     * Sets {@link #getType()}.
+     *
+     * @param type the new value
+     */
     public void setType(StoreType type) {
       this.type = type;
     }
 
+    /** {@return the JDBC store ({@code type=jdbc})} */
     public Jdbc getJdbc() {
       return jdbc;
     }
 
+    /**
+     * Sets {@link #getJdbc()}.
+     *
+     * @param jdbc the new value
+     */
     public void setJdbc(Jdbc jdbc) {
       this.jdbc = jdbc;
     }
 
+    /** {@return the SQLite database file ({@code type=sqlite})} */
     public @Nullable Path getSqliteFile() {
       return sqliteFile;
     }
 
+    /**
+     * Sets {@link #getSqliteFile()}.
+     *
+     * @param sqliteFile the new value
+     */
     public void setSqliteFile(@Nullable Path sqliteFile) {
       this.sqliteFile = sqliteFile;
     }
 
+    /** {@return the Vault KV store ({@code type=vault-kv})} */
     public VaultKv getVaultKv() {
       return vaultKv;
     }
 
+    /**
+     * Sets {@link #getVaultKv()}.
+     *
+     * @param vaultKv the new value
+     */
     public void setVaultKv(VaultKv vaultKv) {
       this.vaultKv = vaultKv;
     }
 
+    /**
+     * {@return the Vault KV secret holding the encryption key (field {@code key}, optionally {@code key_id} and
+     * {@code previous})}
+     */
     public @Nullable String getKeyVaultPath() {
       return keyVaultPath;
     }
 
+    /**
+     * Sets {@link #getKeyVaultPath()}.
+     *
+     * @param keyVaultPath the new value
+     */
     public void setKeyVaultPath(@Nullable String keyVaultPath) {
       this.keyVaultPath = keyVaultPath;
     }
 
+    /**
+     * {@return the environment variable holding the base64 key(s) that encrypt secrets at rest (jdbc, sqlite and
+     * vault-kv stores)}
+     */
     public String getKeyEnv() {
       return keyEnv;
     }
 
+    /**
+     * Sets {@link #getKeyEnv()}.
+     *
+     * @param keyEnv the new value
+     */
     public void setKeyEnv(String keyEnv) {
       this.keyEnv = keyEnv;
     }
 
+    /** {@return a file holding the encryption key(s), one base64 key per line} */
     public @Nullable Path getKeyFile() {
       return keyFile;
     }
 
+    /**
+     * Sets {@link #getKeyFile()}.
+     *
+     * @param keyFile the new value
+     */
     public void setKeyFile(@Nullable Path keyFile) {
       this.keyFile = keyFile;
     }
 
+    /** {@return whether the database keeps no secrets (jdbc and sqlite stores)} */
     public boolean isMetadataOnly() {
       return metadataOnly;
     }
 
+    /**
+     * Sets {@link #isMetadataOnly()}.
+     *
+     * @param metadataOnly the new value
+     */
     public void setMetadataOnly(boolean metadataOnly) {
       this.metadataOnly = metadataOnly;
     }
@@ -405,10 +549,16 @@ public class AstraVaultProperties {
     /** The folder in {@code astra.vault.vault.kv-mount} that holds the store's entries; one per fleet of services. */
     private String pathPrefix = "astra-vault";
 
+    /** {@return the folder in {@code astra.vault.vault.kv-mount} that holds the store's entries} */
     public String getPathPrefix() {
       return pathPrefix;
     }
 
+    /**
+     * Sets {@link #getPathPrefix()}.
+     *
+     * @param pathPrefix the new value
+     */
     public void setPathPrefix(String pathPrefix) {
       this.pathPrefix = pathPrefix;
     }
@@ -425,26 +575,44 @@ public class AstraVaultProperties {
     /** The password for {@code url}; none is sent when unset. Never logged. */
     private @Nullable String password;
 
+    /** {@return a JDBC URL of the store's own database} */
     public @Nullable String getUrl() {
       return url;
     }
 
+    /**
+     * Sets {@link #getUrl()}.
+     *
+     * @param url the new value
+     */
     public void setUrl(@Nullable String url) {
       this.url = url;
     }
 
+    /** {@return the user for {@code url}} */
     public @Nullable String getUsername() {
       return username;
     }
 
+    /**
+     * Sets {@link #getUsername()}.
+     *
+     * @param username the new value
+     */
     public void setUsername(@Nullable String username) {
       this.username = username;
     }
 
+    /** {@return the password for {@code url}} */
     public @Nullable String getPassword() {
       return password;
     }
 
+    /**
+     * Sets {@link #getPassword()}.
+     *
+     * @param password the new value
+     */
     public void setPassword(@Nullable String password) {
       this.password = password;
     }
@@ -482,58 +650,109 @@ public class AstraVaultProperties {
     /** Whether the file and JDBC sinks sit behind a bounded queue so that renewals never wait for them. */
     private boolean async = true;
 
+    /** {@return whether audit events go as structured SLF4J lines to the logger {@code dev.astravault.audit}} */
     public boolean isSlf4j() {
       return slf4j;
     }
 
+    /**
+     * Sets {@link #isSlf4j()}.
+     *
+     * @param slf4j the new value
+     */
     public void setSlf4j(boolean slf4j) {
       this.slf4j = slf4j;
     }
 
+    /**
+     * {@return a chained JSON-lines file, keyed (HMAC) when {@code json-lines-key-file} or {@code json-lines-key-env}
+     * is set and otherwise an unkeyed chain that only shows accidents}
+     */
     public @Nullable Path getJsonLinesFile() {
       return jsonLinesFile;
     }
 
+    /**
+     * Sets {@link #getJsonLinesFile()}.
+     *
+     * @param jsonLinesFile the new value
+     */
     public void setJsonLinesFile(@Nullable Path jsonLinesFile) {
       this.jsonLinesFile = jsonLinesFile;
     }
 
+    /**
+     * {@return a file holding the audit key(s) that MAC the {@code json-lines-file} chain, one base64 key per line,
+     * current first}
+     */
     public @Nullable Path getJsonLinesKeyFile() {
       return jsonLinesKeyFile;
     }
 
+    /**
+     * Sets {@link #getJsonLinesKeyFile()}.
+     *
+     * @param jsonLinesKeyFile the new value
+     */
     public void setJsonLinesKeyFile(@Nullable Path jsonLinesKeyFile) {
       this.jsonLinesKeyFile = jsonLinesKeyFile;
     }
 
+    /**
+     * {@return the name of the environment variable holding the audit key(s) that MAC the {@code json-lines-file} chain
+     * (base64, current first, comma-separated)}
+     */
     public @Nullable String getJsonLinesKeyEnv() {
       return jsonLinesKeyEnv;
     }
 
+    /**
+     * Sets {@link #getJsonLinesKeyEnv()}.
+     *
+     * @param jsonLinesKeyEnv the new value
+     */
     public void setJsonLinesKeyEnv(@Nullable String jsonLinesKeyEnv) {
       this.jsonLinesKeyEnv = jsonLinesKeyEnv;
     }
 
+    /** {@return whether to write audit events to the application's DataSource (table {@code jdbc-table})} */
     public boolean isJdbc() {
       return jdbc;
     }
 
+    /**
+     * Sets {@link #isJdbc()}.
+     *
+     * @param jdbc the new value
+     */
     public void setJdbc(boolean jdbc) {
       this.jdbc = jdbc;
     }
 
+    /** {@return the table of the JDBC audit sink} */
     public String getJdbcTable() {
       return jdbcTable;
     }
 
+    /**
+     * Sets {@link #getJdbcTable()}.
+     *
+     * @param jdbcTable the new value
+     */
     public void setJdbcTable(String jdbcTable) {
       this.jdbcTable = jdbcTable;
     }
 
+    /** {@return whether the file and JDBC sinks sit behind a bounded queue so that renewals never wait for them} */
     public boolean isAsync() {
       return async;
     }
 
+    /**
+     * Sets {@link #isAsync()}.
+     *
+     * @param async the new value
+     */
     public void setAsync(boolean async) {
       this.async = async;
     }
@@ -568,74 +787,128 @@ public class AstraVaultProperties {
     /** How long revoking the managed token at shutdown may take. */
     private Duration closeTimeout = Duration.ofSeconds(10);
 
+    /** {@return the soft refresh point, as a fraction of the time left (exclusive 0..1)} */
     public double getRefreshFraction() {
       return refreshFraction;
     }
 
+    /**
+     * Sets {@link #getRefreshFraction()}.
+     *
+     * @param refreshFraction the new value
+     */
     public void setRefreshFraction(double refreshFraction) {
       this.refreshFraction = refreshFraction;
     }
 
+    /** {@return plus or minus this fraction of the time left around the soft point} */
     public double getJitter() {
       return jitter;
     }
 
+    /**
+     * Sets {@link #getJitter()}.
+     *
+     * @param jitter the new value
+     */
     public void setJitter(double jitter) {
       this.jitter = jitter;
     }
 
+    /** {@return the hard margin's floor} */
     public Duration getHardMarginMin() {
       return hardMarginMin;
     }
 
+    /**
+     * Sets {@link #getHardMarginMin()}.
+     *
+     * @param hardMarginMin the new value
+     */
     public void setHardMarginMin(Duration hardMarginMin) {
       this.hardMarginMin = hardMarginMin;
     }
 
+    /** {@return the hard margin as a fraction of the lease TTL} */
     public double getHardMarginFraction() {
       return hardMarginFraction;
     }
 
+    /**
+     * Sets {@link #getHardMarginFraction()}.
+     *
+     * @param hardMarginFraction the new value
+     */
     public void setHardMarginFraction(double hardMarginFraction) {
       this.hardMarginFraction = hardMarginFraction;
     }
 
+    /** {@return how long the old token stays valid after a rotation swaps in a new one} */
     public Duration getRotationOverlap() {
       return rotationOverlap;
     }
 
+    /**
+     * Sets {@link #getRotationOverlap()}.
+     *
+     * @param rotationOverlap the new value
+     */
     public void setRotationOverlap(Duration rotationOverlap) {
       this.rotationOverlap = rotationOverlap;
     }
 
+    /** {@return the first retry delay of a failed renewal or rotation} */
     public Duration getBackoffBase() {
       return backoffBase;
     }
 
+    /**
+     * Sets {@link #getBackoffBase()}.
+     *
+     * @param backoffBase the new value
+     */
     public void setBackoffBase(Duration backoffBase) {
       this.backoffBase = backoffBase;
     }
 
+    /** {@return the longest retry delay} */
     public Duration getBackoffCap() {
       return backoffCap;
     }
 
+    /**
+     * Sets {@link #getBackoffCap()}.
+     *
+     * @param backoffCap the new value
+     */
     public void setBackoffCap(Duration backoffCap) {
       this.backoffCap = backoffCap;
     }
 
+    /** {@return how long a reader waits inside the hard margin for a refresh under way} */
     public Duration getMaxWait() {
       return maxWait;
     }
 
+    /**
+     * Sets {@link #getMaxWait()}.
+     *
+     * @param maxWait the new value
+     */
     public void setMaxWait(Duration maxWait) {
       this.maxWait = maxWait;
     }
 
+    /** {@return how long revoking the managed token at shutdown may take} */
     public Duration getCloseTimeout() {
       return closeTimeout;
     }
 
+    /**
+     * Sets {@link #getCloseTimeout()}.
+     *
+     * @param closeTimeout the new value
+     */
     public void setCloseTimeout(Duration closeTimeout) {
       this.closeTimeout = closeTimeout;
     }
@@ -679,82 +952,144 @@ public class AstraVaultProperties {
     /** The Vault namespace (Vault Enterprise). */
     private @Nullable String namespace;
 
+    /** {@return the Vault server, e.g. {@code https://vault:8200}} */
     public @Nullable URI getUri() {
       return uri;
     }
 
+    /**
+     * Sets {@link #getUri()}.
+     *
+     * @param uri the new value
+     */
     public void setUri(@Nullable URI uri) {
       this.uri = uri;
     }
 
+    /** {@return how to log in to Vault} */
     public VaultAuth getAuthentication() {
       return authentication;
     }
 
+    /**
+     * Sets {@link #getAuthentication()}.
+     *
+     * @param authentication the new value
+     */
     public void setAuthentication(VaultAuth authentication) {
       this.authentication = authentication;
     }
 
+    /** {@return the Vault token ({@code authentication=token})} */
     public @Nullable String getToken() {
       return token;
     }
 
+    /**
+     * Sets {@link #getToken()}.
+     *
+     * @param token the new value
+     */
     public void setToken(@Nullable String token) {
       this.token = token;
     }
 
+    /** {@return the AppRole role id ({@code authentication=approle})} */
     public @Nullable String getAppRoleRoleId() {
       return appRoleRoleId;
     }
 
+    /**
+     * Sets {@link #getAppRoleRoleId()}.
+     *
+     * @param appRoleRoleId the new value
+     */
     public void setAppRoleRoleId(@Nullable String appRoleRoleId) {
       this.appRoleRoleId = appRoleRoleId;
     }
 
+    /** {@return the AppRole secret id ({@code authentication=approle})} */
     public @Nullable String getAppRoleSecretId() {
       return appRoleSecretId;
     }
 
+    /**
+     * Sets {@link #getAppRoleSecretId()}.
+     *
+     * @param appRoleSecretId the new value
+     */
     public void setAppRoleSecretId(@Nullable String appRoleSecretId) {
       this.appRoleSecretId = appRoleSecretId;
     }
 
+    /** {@return the Vault role ({@code authentication=kubernetes})} */
     public @Nullable String getKubernetesRole() {
       return kubernetesRole;
     }
 
+    /**
+     * Sets {@link #getKubernetesRole()}.
+     *
+     * @param kubernetesRole the new value
+     */
     public void setKubernetesRole(@Nullable String kubernetesRole) {
       this.kubernetesRole = kubernetesRole;
     }
 
+    /** {@return the service-account token file ({@code authentication=kubernetes})} */
     public Path getKubernetesJwtPath() {
       return kubernetesJwtPath;
     }
 
+    /**
+     * Sets {@link #getKubernetesJwtPath()}.
+     *
+     * @param kubernetesJwtPath the new value
+     */
     public void setKubernetesJwtPath(Path kubernetesJwtPath) {
       this.kubernetesJwtPath = kubernetesJwtPath;
     }
 
+    /** {@return where the Astra secrets plugin is mounted} */
     public String getMount() {
       return mount;
     }
 
+    /**
+     * Sets {@link #getMount()}.
+     *
+     * @param mount the new value
+     */
     public void setMount(String mount) {
       this.mount = mount;
     }
 
+    /**
+     * {@return where the KV engine of the vault-kv store, the store key and the orgs is mounted, e.g. {@code team/kv}}
+     */
     public String getKvMount() {
       return kvMount;
     }
 
+    /**
+     * Sets {@link #getKvMount()}.
+     *
+     * @param kvMount the new value
+     */
     public void setKvMount(String kvMount) {
       this.kvMount = kvMount;
     }
 
+    /** {@return the version (1 or 2) of the KV engine at {@code kv-mount}} */
     public int getKvVersion() {
       return kvVersion;
     }
 
+    /**
+     * Sets {@link #getKvVersion()}.
+     *
+     * @param kvVersion the new value
+     */
     public void setKvVersion(int kvVersion) {
       if (kvVersion != 1 && kvVersion != 2) {
         throw new IllegalArgumentException("astra.vault.vault.kv-version must be 1 or 2, was " + kvVersion);
@@ -762,10 +1097,16 @@ public class AstraVaultProperties {
       this.kvVersion = kvVersion;
     }
 
+    /** {@return the Vault namespace (Vault Enterprise)} */
     public @Nullable String getNamespace() {
       return namespace;
     }
 
+    /**
+     * Sets {@link #getNamespace()}.
+     *
+     * @param namespace the new value
+     */
     public void setNamespace(@Nullable String namespace) {
       this.namespace = namespace;
     }
@@ -786,10 +1127,16 @@ public class AstraVaultProperties {
     /** Whether to contribute the {@code astraTokens} health indicator (needs Spring Boot's health support). */
     private boolean enabled = false;
 
+    /** {@return whether to contribute the {@code astraTokens} health indicator (needs Spring Boot's health support)} */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets {@link #isEnabled()}.
+     *
+     * @param enabled the new value
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
@@ -803,115 +1150,204 @@ public class AstraVaultProperties {
      */
     private boolean enabled = true;
 
+    /**
+     * {@return whether a {@code CqlSessionBuilderCustomizer} gives Boot's {@code CqlSession} the startup token (when
+     * the Cassandra driver and Boot's Cassandra auto-configuration are present)}
+     */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets {@link #isEnabled()}.
+     *
+     * @param enabled the new value
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
   }
 
+  /** {@return the CQL integration} */
   public Cql getCql() {
     return cql;
   }
 
+  /**
+   * Sets {@link #getCql()}.
+   *
+   * @param cql the new value
+   */
   public void setCql(Cql cql) {
     this.cql = cql;
   }
 
+  /** {@return whether astra-vault's auto-configuration is on} */
   public boolean isEnabled() {
     return enabled;
   }
 
+  /**
+   * Sets {@link #isEnabled()}.
+   *
+   * @param enabled the new value
+   */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
+  /** {@return who mints tokens} */
   public Mode getMode() {
     return mode;
   }
 
+  /**
+   * Sets {@link #getMode()}.
+   *
+   * @param mode the new value
+   */
   public void setMode(Mode mode) {
     this.mode = mode;
   }
 
+  /** {@return the Astra organizations this service may mint tokens in (direct mode)} */
   public List<Org> getOrgs() {
     return orgs;
   }
 
+  /**
+   * Sets {@link #getOrgs()}.
+   *
+   * @param orgs the new value
+   */
   public void setOrgs(List<Org> orgs) {
     this.orgs = orgs;
   }
 
+  /** {@return orgs read from Vault KV at startup, root tokens included, so that only Vault holds them (direct mode)} */
   public @Nullable String getOrgsVaultPath() {
     return orgsVaultPath;
   }
 
+  /**
+   * Sets {@link #getOrgsVaultPath()}.
+   *
+   * @param orgsVaultPath the new value
+   */
   public void setOrgsVaultPath(@Nullable String orgsVaultPath) {
     this.orgsVaultPath = orgsVaultPath;
   }
 
+  /** {@return roles to create or update at startup (direct mode)} */
   public List<Role> getRoles() {
     return roles;
   }
 
+  /**
+   * Sets {@link #getRoles()}.
+   *
+   * @param roles the new value
+   */
   public void setRoles(List<Role> roles) {
     this.roles = roles;
   }
 
+  /**
+   * {@return whether to create local roles from each org's Astra roles at startup, so roles can be named without ids}
+   */
   public boolean isSyncRoles() {
     return syncRoles;
   }
 
+  /**
+   * Sets {@link #isSyncRoles()}.
+   *
+   * @param syncRoles the new value
+   */
   public void setSyncRoles(boolean syncRoles) {
     this.syncRoles = syncRoles;
   }
 
+  /** {@return the token this service obtains at startup and keeps fresh (the managed token)} */
   public Token getToken() {
     return token;
   }
 
+  /**
+   * Sets {@link #getToken()}.
+   *
+   * @param token the new value
+   */
   public void setToken(Token token) {
     this.token = token;
   }
 
+  /** {@return where leases, orgs and roles are kept} */
   public Store getStore() {
     return store;
   }
 
+  /**
+   * Sets {@link #getStore()}.
+   *
+   * @param store the new value
+   */
   public void setStore(Store store) {
     this.store = store;
   }
 
+  /** {@return where audit events go} */
   public Audit getAudit() {
     return audit;
   }
 
+  /**
+   * Sets {@link #getAudit()}.
+   *
+   * @param audit the new value
+   */
   public void setAudit(Audit audit) {
     this.audit = audit;
   }
 
+  /** {@return when the managed token is renewed and rotated} */
   public Renewal getRenewal() {
     return renewal;
   }
 
+  /**
+   * Sets {@link #getRenewal()}.
+   *
+   * @param renewal the new value
+   */
   public void setRenewal(Renewal renewal) {
     this.renewal = renewal;
   }
 
+  /** {@return whether a startup token that cannot be obtained (after the retries) stops the application} */
   public boolean isFailFast() {
     return failFast;
   }
 
+  /**
+   * Sets {@link #isFailFast()}.
+   *
+   * @param failFast the new value
+   */
   public void setFailFast(boolean failFast) {
     this.failFast = failFast;
   }
 
+  /** {@return how many times a failed startup issue is retried (unavailable or rate-limited Astra, store errors)} */
   public int getStartupRetries() {
     return startupRetries;
   }
 
+  /**
+   * Sets {@link #getStartupRetries()}.
+   *
+   * @param startupRetries the new value
+   */
   public void setStartupRetries(int startupRetries) {
     if (startupRetries < 0) {
       throw new IllegalArgumentException("astra.vault.startup-retries must be >= 0, was " + startupRetries);
@@ -919,10 +1355,16 @@ public class AstraVaultProperties {
     this.startupRetries = startupRetries;
   }
 
+  /** {@return the wait before the first startup retry} */
   public Duration getStartupBackoff() {
     return startupBackoff;
   }
 
+  /**
+   * Sets {@link #getStartupBackoff()}.
+   *
+   * @param startupBackoff the new value
+   */
   public void setStartupBackoff(Duration startupBackoff) {
     if (startupBackoff.isNegative()) {
       throw new IllegalArgumentException("astra.vault.startup-backoff must not be negative, was " + startupBackoff);
@@ -930,26 +1372,50 @@ public class AstraVaultProperties {
     this.startupBackoff = startupBackoff;
   }
 
+  /**
+   * {@return whether the managed token is revoked when the application shuts down (late, after the beans that use it
+   * have stopped)}
+   */
   public boolean isRevokeOnShutdown() {
     return revokeOnShutdown;
   }
 
+  /**
+   * Sets {@link #isRevokeOnShutdown()}.
+   *
+   * @param revokeOnShutdown the new value
+   */
   public void setRevokeOnShutdown(boolean revokeOnShutdown) {
     this.revokeOnShutdown = revokeOnShutdown;
   }
 
+  /**
+   * {@return the Vault connection used in {@code vault} mode, and by the {@code vault-kv} store,
+   * {@code store.key-vault-path} and {@code orgs-vault-path}}
+   */
   public Vault getVault() {
     return vault;
   }
 
+  /**
+   * Sets {@link #getVault()}.
+   *
+   * @param vault the new value
+   */
   public void setVault(Vault vault) {
     this.vault = vault;
   }
 
+  /** {@return the health indicator} */
   public Health getHealth() {
     return health;
   }
 
+  /**
+   * Sets {@link #getHealth()}.
+   *
+   * @param health the new value
+   */
   public void setHealth(Health health) {
     this.health = health;
   }

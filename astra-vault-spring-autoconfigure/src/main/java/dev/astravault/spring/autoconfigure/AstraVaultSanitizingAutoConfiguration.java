@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
 public class AstraVaultSanitizingAutoConfiguration {
 
+  /** {@return the function that masks secret {@code astra.vault.*} properties and token-shaped values} */
   @Bean
   @ConditionalOnMissingBean(name = "astraVaultSanitizingFunction")
   public SanitizingFunction astraVaultSanitizingFunction() {

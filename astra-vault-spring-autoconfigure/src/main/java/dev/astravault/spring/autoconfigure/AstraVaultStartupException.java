@@ -11,8 +11,16 @@ import org.jspecify.annotations.Nullable;
 public class AstraVaultStartupException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
 
+  /** What to change to fix it. */
   private final String action;
 
+  /**
+   * Creates the exception; neither text may contain a secret.
+   *
+   * @param description what went wrong
+   * @param action what to change to fix it
+   * @param cause the underlying failure, or null
+   */
   public AstraVaultStartupException(String description, String action, @Nullable Throwable cause) {
     super(description, cause);
     this.action = action;

@@ -11,5 +11,11 @@ import dev.astravault.TokenRequest;
 @FunctionalInterface
 public interface StartupTokenCustomizer {
 
+  /**
+   * Adjusts the startup token's request and renewal settings.
+   *
+   * @param request the request, with the properties applied
+   * @param renewal the renewal settings, with the properties applied
+   */
   void customize(TokenRequest.Builder request, RenewalSettings.Builder renewal);
 }

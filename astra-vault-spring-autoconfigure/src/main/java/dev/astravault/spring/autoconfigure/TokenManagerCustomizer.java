@@ -10,5 +10,10 @@ import dev.astravault.TokenManagerBuilder;
 @FunctionalInterface
 public interface TokenManagerCustomizer {
 
+  /**
+   * Adjusts the builder.
+   *
+   * @param builder the builder, with the properties applied
+   */
   void customize(TokenManagerBuilder builder);
 }

@@ -47,7 +47,11 @@ public abstract class AstraDevOpsConformance {
 
   private AstraEndpoint astra;
 
-  /** The endpoint to check; called before each case. */
+  /**
+   * The endpoint to check; called before each case.
+   *
+   * @return the endpoint
+   */
   protected abstract AstraEndpoint endpoint();
 
   @BeforeEach

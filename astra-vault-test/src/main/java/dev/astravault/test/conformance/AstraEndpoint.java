@@ -28,19 +28,34 @@ public final class AstraEndpoint {
     this.fake = fake;
   }
 
-  /** The fake's default org. Starts the fake. */
+  /**
+   * The fake's default org. Starts the fake.
+   *
+   * @param fake the fake
+   * @return the endpoint
+   */
   public static AstraEndpoint of(FakeAstra fake) {
     Objects.requireNonNull(fake, "fake");
     fake.start();
     return new AstraEndpoint(fake.url("/").toString(), fake.defaultOrg().rootToken(), fake);
   }
 
-  /** A real (or other) server: its root URL (without {@code /v2}) and an org's root token. */
+  /**
+   * A real (or other) server: its root URL (without {@code /v2}) and an org's root token.
+   *
+   * @param baseUrl the server's root URL, without {@code /v2}
+   * @param rootToken an org's root token
+   * @return the endpoint
+   */
   public static AstraEndpoint of(String baseUrl, String rootToken) {
     return new AstraEndpoint(baseUrl, rootToken, null);
   }
 
-  /** The real service, if {@value #TOKEN_VARIABLE} is set. */
+  /**
+   * The real service, if {@value #TOKEN_VARIABLE} is set.
+   *
+   * @return the real service's endpoint, or empty when the variable is not set
+   */
   public static Optional<AstraEndpoint> fromEnvironment() {
     String token = System.getenv(TOKEN_VARIABLE);
     if (token == null || token.isBlank()) {
@@ -50,7 +65,11 @@ public final class AstraEndpoint {
     return Optional.of(of(url == null || url.isBlank() ? "https://api.astra.datastax.com" : url, token.strip()));
   }
 
-  /** The root URL, without {@code /v2} and without a trailing slash. */
+  /**
+   * The root URL, without {@code /v2} and without a trailing slash.
+   *
+   * @return the root URL
+   */
   public String baseUrl() {
     return baseUrl;
   }
@@ -59,7 +78,11 @@ public final class AstraEndpoint {
     return rootToken;
   }
 
-  /** The fake behind this endpoint, if it is one: the cases that script faults or count choices need it. */
+  /**
+   * The fake behind this endpoint, if it is one: the cases that script faults or count choices need it.
+   *
+   * @return the fake, or empty for a real server
+   */
   public Optional<FakeAstra> fake() {
     return Optional.ofNullable(fake);
   }

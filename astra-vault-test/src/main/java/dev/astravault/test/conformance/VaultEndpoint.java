@@ -39,7 +39,13 @@ public final class VaultEndpoint {
     this.fake = fake;
   }
 
-  /** The fake, with its root token, calling {@code astra}. Starts the fake. */
+  /**
+   * The fake, with its root token, calling {@code astra}. Starts the fake.
+   *
+   * @param vault the fake
+   * @param astra the Astra the fake's plugin calls
+   * @return the endpoint
+   */
   public static VaultEndpoint of(FakeVault vault, AstraEndpoint astra) {
     Objects.requireNonNull(vault, "vault");
     vault.start();
@@ -47,12 +53,25 @@ public final class VaultEndpoint {
         vault);
   }
 
-  /** A real Vault running the released plugin (v2.0.0) at {@code astraMount}, calling {@code astra}. */
+  /**
+   * A real Vault running the released plugin (v2.0.0) at {@code astraMount}, calling {@code astra}.
+   *
+   * @param address the Vault's address
+   * @param token a Vault token allowed to use the mount
+   * @param astraMount where the plugin is mounted
+   * @param astra the Astra the plugin calls
+   * @return the endpoint
+   */
   public static VaultEndpoint of(String address, String token, String astraMount, AstraEndpoint astra) {
     return new VaultEndpoint(address, token, astraMount, PluginBehaviour.V2_0_0, astra, null);
   }
 
-  /** The real Vault of {@value #ADDRESS_VARIABLE} and {@value #TOKEN_VARIABLE}, if both are set. */
+  /**
+   * The real Vault of {@value #ADDRESS_VARIABLE} and {@value #TOKEN_VARIABLE}, if both are set.
+   *
+   * @param astra the Astra the plugin calls
+   * @return the real Vault's endpoint, or empty when the variables are not both set
+   */
   public static Optional<VaultEndpoint> fromEnvironment(AstraEndpoint astra) {
     String address = System.getenv(ADDRESS_VARIABLE);
     String token = System.getenv(TOKEN_VARIABLE);
@@ -64,17 +83,29 @@ public final class VaultEndpoint {
         astra));
   }
 
-  /** The plugin's behaviour: {@link PluginBehaviour#V2_0_0} for a real Vault. */
+  /**
+   * The plugin's behaviour: {@link PluginBehaviour#V2_0_0} for a real Vault.
+   *
+   * @return the plugin's behaviour
+   */
   public PluginBehaviour behaviour() {
     return behaviour;
   }
 
-  /** The Astra the plugin calls. */
+  /**
+   * The Astra the plugin calls.
+   *
+   * @return the Astra the plugin calls
+   */
   public AstraEndpoint astra() {
     return astra;
   }
 
-  /** The fake behind this endpoint, if it is one. */
+  /**
+   * The fake behind this endpoint, if it is one.
+   *
+   * @return the fake, or empty for a real Vault
+   */
   public Optional<FakeVault> fake() {
     return Optional.ofNullable(fake);
   }

@@ -45,7 +45,11 @@ public abstract class VaultPluginConformance {
   private final List<String> leases = new ArrayList<>();
   private final List<String> clientIds = new ArrayList<>();
 
-  /** The endpoint to check; called before each case. */
+  /**
+   * The endpoint to check; called before each case.
+   *
+   * @return the endpoint
+   */
   protected abstract VaultEndpoint endpoint();
 
   @BeforeEach

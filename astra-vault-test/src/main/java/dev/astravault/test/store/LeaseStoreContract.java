@@ -54,12 +54,19 @@ public abstract class LeaseStoreContract {
   protected LeaseStore store;
   private final List<LeaseStore> opened = new ArrayList<>();
 
-  /** {@return a new, empty store. Called once per test} */
+  /**
+   * {@return a new, empty store. Called once per test}
+   *
+   * @throws Exception if the store cannot be made
+   */
   protected abstract LeaseStore newStore() throws Exception;
 
   /**
    * A second store instance on the same data as {@link #store} (another process's view), or the same instance for
    * stores that cannot be shared. The concurrency cases split their threads between the two.
+   *
+   * @return the second store, or the same instance
+   * @throws Exception if the store cannot be made
    */
   protected LeaseStore secondStore() throws Exception {
     return store;
@@ -91,7 +98,13 @@ public abstract class LeaseStoreContract {
 
   // ------------------------------------------------------------------ fixtures
 
-  /** A PENDING UNIQUE-style record of {@code org/role/name}. */
+  /**
+   * A PENDING UNIQUE-style record of {@code org/role/name}.
+   *
+   * @param leaseId the lease id
+   * @param logicalName the logical name
+   * @return a builder holding the record
+   */
   protected static LeaseRecord.Builder pending(String leaseId, String logicalName) {
     return LeaseRecord.builder().leaseId(leaseId).orgId("org-1").roleName("reader").roleId("role-id-1")
         .logicalName(logicalName).style(IssueStyle.UNIQUE).state(LeaseState.PENDING)
@@ -101,7 +114,13 @@ public abstract class LeaseStoreContract {
         .maxExpiresAt(T0.plus(Duration.ofHours(24)));
   }
 
-  /** The ACTIVE successor of {@code pending}, with a token and a secret. */
+  /**
+   * The ACTIVE successor of {@code pending}, with a token and a secret.
+   *
+   * @param pending the PENDING record
+   * @param clientId the token's client id
+   * @return the ACTIVE record
+   */
   protected static LeaseRecord activate(LeaseRecord pending, String clientId) {
     return pending.next().state(LeaseState.ACTIVE).clientId(clientId)
         .token("AstraCS:" + clientId + ":" + "ab".repeat(32)).secret("s3cr3t+,.-_" + clientId)
@@ -500,10 +519,25 @@ public abstract class LeaseStoreContract {
   /** A task of one racing thread. */
   @FunctionalInterface
   protected interface Racer<T> {
+    /**
+     * Runs the task on one thread.
+     *
+     * @param thread the thread's index, from 0
+     * @return the thread's result
+     * @throws Exception if the task fails
+     */
     T run(int thread) throws Exception;
   }
 
-  /** Runs {@code task} on {@code threads} threads released together; returns their results in thread order. */
+  /**
+   * Runs {@code task} on {@code threads} threads released together; returns their results in thread order.
+   *
+   * @param <T> the type of a thread's result
+   * @param threads how many threads
+   * @param task what each thread runs
+   * @return the results, in thread order
+   * @throws Exception if a thread fails
+   */
   protected static <T> List<T> race(int threads, Racer<T> task) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {

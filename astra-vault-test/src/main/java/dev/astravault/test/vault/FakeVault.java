@@ -151,14 +151,22 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return builder().build();
   }
 
-  /** Configures a fake. */
+  /**
+   * Configures a fake.
+   *
+   * @return a builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   // ------------------------------------------------------------------------------------------------ lifecycle
 
-  /** Starts the server on an ephemeral port; idempotent. */
+  /**
+   * Starts the server on an ephemeral port; idempotent.
+   *
+   * @return this fake
+   */
   public FakeVault start() {
     synchronized (lock) {
       if (server != null) {
@@ -274,7 +282,12 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return url.substring(0, url.length() - 1);
   }
 
-  /** The URL of {@code path} (e.g. {@code /v1/sys/health}) on this server. Starts the server. */
+  /**
+   * The URL of {@code path} (e.g. {@code /v1/sys/health}) on this server. Starts the server.
+   *
+   * @param path the path, starting with {@code /}
+   * @return the URL
+   */
   public HttpUrl url(String path) {
     start();
     synchronized (lock) {
@@ -313,6 +326,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   /**
    * Makes this node a standby ({@code sys/health} answers 429) or the active node again. A standby forwards requests
    * to the active node, so every other endpoint keeps working.
+   *
+   * @param standby true for a standby, false for the active node
    */
   public void standby(boolean standby) {
     synchronized (lock) {
@@ -335,6 +350,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
    * Answers with this Content-Type instead of exactly {@code application/json} (as a proxy that adds
    * {@code ; charset=utf-8} would), or with Vault's own when {@code null}. vault-java-driver rejects anything else on
    * logins, token lookup and renewal.
+   *
+   * @param contentType the Content-Type to answer with, or null for Vault's own
    */
   public void responseContentType(@Nullable String contentType) {
     synchronized (lock) {
@@ -342,14 +359,23 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** Marks Vault initialised or not; an uninitialised Vault is also sealed ({@code sys/health} answers 501). */
+  /**
+   * Marks Vault initialised or not; an uninitialised Vault is also sealed ({@code sys/health} answers 501).
+   *
+   * @param initialized whether Vault is initialised
+   */
   public void initialized(boolean initialized) {
     synchronized (lock) {
       this.initialized = initialized;
     }
   }
 
-  /** Issues a token with {@code spec}, as {@code auth/token/create} would, and returns its id. */
+  /**
+   * Issues a token with {@code spec}, as {@code auth/token/create} would, and returns its id.
+   *
+   * @param spec the token's shape
+   * @return the token's id
+   */
   public String createToken(TokenSpec spec) {
     synchronized (lock) {
       String id = "hvs." + Wire.randomId(24);
@@ -358,7 +384,12 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** Whether {@code token} is known and unexpired. */
+  /**
+   * Whether {@code token} is known and unexpired.
+   *
+   * @param token the token's id
+   * @return whether it is valid now
+   */
   public boolean isTokenValid(String token) {
     synchronized (lock) {
       return liveToken(token) != null;
@@ -369,6 +400,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
    * Revokes every lease that has expired by the clock, through the plugin's revoke path (which deletes the token in
    * Astra). A lease whose revocation fails stays; after {@value #MAX_REVOKE_ATTEMPTS} failures it is marked
    * irrevocable and no longer retried. Returns the number of leases revoked.
+   *
+   * @return the number of leases revoked
    */
   public int expireDue() {
     List<Lease> due = new ArrayList<>();
@@ -419,7 +452,12 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** The lease {@code leaseId}, if it exists. */
+  /**
+   * The lease {@code leaseId}, if it exists.
+   *
+   * @param leaseId the lease id
+   * @return the lease, or empty when it does not exist
+   */
   public Optional<LeaseInfo> lease(String leaseId) {
     synchronized (lock) {
       Lease l = leases.get(leaseId);
@@ -430,6 +468,9 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   /**
    * The latest live data at {@code path} (mount included, e.g. {@code secret/app} or {@code kv/app}); empty when
    * missing, deleted or destroyed.
+   *
+   * @param path the secret's path, mount included
+   * @return the data, or empty
    */
   public Optional<Map<String, Object>> kv(String path) {
     synchronized (lock) {
@@ -441,7 +482,12 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** Every key stored on KV mount {@code mount} (e.g. {@code secret/}), deleted ones included on v2. */
+  /**
+   * Every key stored on KV mount {@code mount} (e.g. {@code secret/}), deleted ones included on v2.
+   *
+   * @param mount the mount, e.g. {@code secret/}
+   * @return the keys
+   */
   public List<String> kvKeys(String mount) {
     synchronized (lock) {
       KvMount m = kvMounts.get(mount.endsWith("/") ? mount : mount + "/");
@@ -452,7 +498,12 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** Seeds {@code data} at {@code path} (mount included), as a new version on KV v2. */
+  /**
+   * Seeds {@code data} at {@code path} (mount included), as a new version on KV v2.
+   *
+   * @param path the secret's path, mount included
+   * @param data the data to store
+   */
   public void putKv(String path, Map<String, ?> data) {
     synchronized (lock) {
       Map.Entry<String, KvMount> m = kvMount(path);
@@ -465,7 +516,11 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** The variation this fake answers with (its seed, or strict). */
+  /**
+   * The variation this fake answers with (its seed, or strict).
+   *
+   * @return the variation
+   */
   public Variation variation() {
     return variation;
   }
@@ -473,6 +528,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   /**
    * Whether this fake answers as an older Vault (no {@code mount_type}, a bare {@code permission denied} for an
    * invalid token) rather than a 1.17+ one; chosen once from the seed, never when strict.
+   *
+   * @return whether it answers as an older Vault
    */
   public boolean emulatesOlderVault() {
     return olderGeneration;
@@ -490,12 +547,20 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     throw SeedReporter.annotate(throwable, "FakeVault", variation);
   }
 
-  /** How the Astra plugin behaves: v2.0.0 as released, or with its bugs fixed. */
+  /**
+   * How the Astra plugin behaves: v2.0.0 as released, or with its bugs fixed.
+   *
+   * @return the plugin's behaviour
+   */
   public PluginBehaviour pluginBehaviour() {
     return behaviour;
   }
 
-  /** The Astra mount's path, e.g. {@code astra/}. */
+  /**
+   * The Astra mount's path, e.g. {@code astra/}.
+   *
+   * @return the mount's path
+   */
   public String astraMount() {
     return plugin.mount;
   }
@@ -1333,13 +1398,23 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
 
     private Builder() {}
 
-    /** The clock for TTLs, leases and timestamps; default {@link Clock#systemUTC()}. Inject one to test expiry. */
+    /**
+     * The clock for TTLs, leases and timestamps; default {@link Clock#systemUTC()}. Inject one to test expiry.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** The root token's id; default {@code root}. */
+    /**
+     * The root token's id; default {@code root}.
+     *
+     * @param rootToken the root token's id
+     * @return this builder
+     */
     public Builder rootToken(String rootToken) {
       if (Objects.requireNonNull(rootToken, "rootToken").isEmpty()) {
         throw new IllegalArgumentException("rootToken is empty");
@@ -1351,6 +1426,10 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     /**
      * Mounts a KV engine of {@code version} 1 or 2 at {@code path}. Without any call, {@code secret/} is KV v2 and
      * {@code kv/} is KV v1.
+     *
+     * @param path the mount's path
+     * @param version the KV version, 1 or 2
+     * @return this builder
      */
     public Builder kvMount(String path, int version) {
       if (version != 1 && version != 2) {
@@ -1360,35 +1439,64 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
       return this;
     }
 
-    /** Where the Astra plugin is mounted; default {@code astra/}. */
+    /**
+     * Where the Astra plugin is mounted; default {@code astra/}.
+     *
+     * @param path the mount's path
+     * @return this builder
+     */
     public Builder astraMount(String path) {
       this.astraMount = mountPath(path);
       return this;
     }
 
-    /** The plugin's behaviour; default {@link PluginBehaviour#V2_0_0}. */
+    /**
+     * The plugin's behaviour; default {@link PluginBehaviour#V2_0_0}.
+     *
+     * @param behaviour the plugin's behaviour
+     * @return this builder
+     */
     public Builder pluginBehaviour(PluginBehaviour behaviour) {
       this.behaviour = Objects.requireNonNull(behaviour, "behaviour");
       return this;
     }
 
-    /** Varies as {@code variation} says; default {@link Variation#fromSystemProperties()} (varied). */
+    /**
+     * Varies as {@code variation} says; default {@link Variation#fromSystemProperties()} (varied).
+     *
+     * @param variation the variation
+     * @return this builder
+     */
     public Builder variation(Variation variation) {
       this.variation = Objects.requireNonNull(variation, "variation");
       return this;
     }
 
-    /** Varies from {@code seed}, whatever the system properties say. */
+    /**
+     * Varies from {@code seed}, whatever the system properties say.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       return variation(Variation.seeded(seed));
     }
 
-    /** Answers uniformly as a current (1.17+) Vault. */
+    /**
+     * Answers uniformly as a current (1.17+) Vault.
+     *
+     * @return this builder
+     */
     public Builder strict() {
       return variation(Variation.strict());
     }
 
-    /** The HTTP client the plugin uses to call Astra; by default one that never retries on its own. */
+    /**
+     * The HTTP client the plugin uses to call Astra; by default one that never retries on its own.
+     *
+     * @param client the HTTP client
+     * @return this builder
+     */
     public Builder astraHttpClient(OkHttpClient client) {
       this.astraHttpClient = Objects.requireNonNull(client, "client");
       return this;
@@ -1397,43 +1505,75 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     /**
      * Serves HTTPS with this server socket factory (for example from okhttp-tls {@code HandshakeCertificates}); the
      * {@link FakeVault#address()} is then an {@code https} URL. Default: plain HTTP.
+     *
+     * @param serverSocketFactory the server socket factory
+     * @return this builder
      */
     public Builder tls(javax.net.ssl.SSLSocketFactory serverSocketFactory) {
       this.tls = Objects.requireNonNull(serverSocketFactory, "serverSocketFactory");
       return this;
     }
 
-    /** With {@link #tls}: refuse the TLS handshake of a client that presents no trusted certificate (mutual TLS). */
+    /**
+     * With {@link #tls}: refuse the TLS handshake of a client that presents no trusted certificate (mutual TLS).
+     *
+     * @return this builder
+     */
     public Builder requireClientCertificate() {
       this.requireClientCertificate = true;
       return this;
     }
 
-    /** The system default lease TTL (also KV v1's {@code lease_duration}); default 768h. */
+    /**
+     * The system default lease TTL (also KV v1's {@code lease_duration}); default 768h.
+     *
+     * @param ttl the default lease TTL
+     * @return this builder
+     */
     public Builder defaultLeaseTtl(Duration ttl) {
       this.defaultLeaseTtl = positive(ttl, "defaultLeaseTtl");
       return this;
     }
 
-    /** The system max lease TTL, capping leases and tokens; default 768h. */
+    /**
+     * The system max lease TTL, capping leases and tokens; default 768h.
+     *
+     * @param ttl the max lease TTL
+     * @return this builder
+     */
     public Builder maxLeaseTtl(Duration ttl) {
       this.maxLeaseTtl = positive(ttl, "maxLeaseTtl");
       return this;
     }
 
-    /** The version reported by {@code sys/health} and {@code sys/seal-status}; default {@code 1.17.6}. */
+    /**
+     * The version reported by {@code sys/health} and {@code sys/seal-status}; default {@code 1.17.6}.
+     *
+     * @param version the version string
+     * @return this builder
+     */
     public Builder version(String version) {
       this.version = Objects.requireNonNull(version, "version");
       return this;
     }
 
-    /** Whether each request first revokes the expired leases (default true); else only {@link #expireDue()}. */
+    /**
+     * Whether each request first revokes the expired leases (default true); else only {@link #expireDue()}.
+     *
+     * @param expire whether requests revoke expired leases first
+     * @return this builder
+     */
     public Builder expireLeasesOnRequest(boolean expire) {
       this.expireOnRequest = expire;
       return this;
     }
 
-    /** Adds (or replaces) a policy; {@code default} is predefined, {@code root} is built in. */
+    /**
+     * Adds (or replaces) a policy; {@code default} is predefined, {@code root} is built in.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
     public Builder policy(Policy policy) {
       Objects.requireNonNull(policy, "policy");
       if (policy.name().equals(Policy.ROOT)) {
@@ -1443,14 +1583,28 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
       return this;
     }
 
-    /** A token that exists from the start (and after every reset). */
+    /**
+     * A token that exists from the start (and after every reset).
+     *
+     * @param id the token's id
+     * @param spec the token's shape
+     * @return this builder
+     */
     public Builder token(String id, TokenSpec spec) {
       Objects.requireNonNull(id, "id");
       tokens.put(id, Objects.requireNonNull(spec, "spec"));
       return this;
     }
 
-    /** An AppRole role: logging in with this role_id and secret_id issues a token shaped by {@code spec}. */
+    /**
+     * An AppRole role: logging in with this role_id and secret_id issues a token shaped by {@code spec}.
+     *
+     * @param roleName the role's name
+     * @param roleId the role's role_id
+     * @param secretId the role's secret_id
+     * @param spec the shape of the tokens it issues
+     * @return this builder
+     */
     public Builder appRole(String roleName, String roleId, String secretId, TokenSpec spec) {
       Objects.requireNonNull(roleName, "roleName");
       appRoles.put(roleName, new LoginRole(roleName, Objects.requireNonNull(roleId, "roleId"),
@@ -1462,6 +1616,13 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     /**
      * A Kubernetes auth role: logging in with {@code role} and exactly {@code jwt} issues a token shaped by
      * {@code spec}; any other JWT is refused with 403.
+     *
+     * @param role the role's name
+     * @param jwt the service-account JWT that logs in
+     * @param serviceAccount the service account's name
+     * @param namespace the service account's namespace
+     * @param spec the shape of the tokens it issues
+     * @return this builder
      */
     public Builder kubernetesRole(String role, String jwt, String serviceAccount, String namespace, TokenSpec spec) {
       Map<String, String> meta = new TreeMap<>();

@@ -37,7 +37,12 @@ public final class Policy {
     this.rules = rules;
   }
 
-  /** Starts a policy called {@code name}. */
+  /**
+   * Starts a policy called {@code name}.
+   *
+   * @param name the policy's name
+   * @return the builder
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
@@ -45,6 +50,8 @@ public final class Policy {
   /**
    * Vault's {@code default} policy, reduced to the paths this fake serves: the token's own lookup, renewal and
    * revocation, and lease lookup and renewal.
+   *
+   * @return the default policy
    */
   public static Policy defaultPolicy() {
     return builder(DEFAULT)
@@ -105,7 +112,13 @@ public final class Policy {
       }
     }
 
-    /** Grants {@code capabilities} on {@code pattern}; a second rule for the same pattern adds to the first. */
+    /**
+     * Grants {@code capabilities} on {@code pattern}; a second rule for the same pattern adds to the first.
+     *
+     * @param pattern the path pattern
+     * @param capabilities the capabilities granted
+     * @return this builder
+     */
     public Builder path(String pattern, Capability... capabilities) {
       Objects.requireNonNull(pattern, "pattern");
       if (pattern.startsWith("/")) {

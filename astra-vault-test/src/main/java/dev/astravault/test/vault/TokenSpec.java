@@ -13,7 +13,14 @@ import java.util.Objects;
  * @param renewable whether {@code auth/token/renew-self} may extend it
  */
 public record TokenSpec(List<String> policies, Duration ttl, Duration explicitMaxTtl, boolean renewable) {
-  /** Validates and copies the policy list. */
+  /**
+   * Validates and copies the policy list.
+   *
+   * @param policies the policy names; {@code default} is added to every non-root token
+   * @param ttl the token's TTL (the {@code creation_ttl}); {@link Duration#ZERO} means a token that never expires
+   * @param explicitMaxTtl the cap on renewals counted from issue; {@link Duration#ZERO} means the fake's max lease TTL
+   * @param renewable whether {@code auth/token/renew-self} may extend it
+   */
   public TokenSpec {
     policies = List.copyOf(Objects.requireNonNull(policies, "policies"));
     Objects.requireNonNull(ttl, "ttl");
@@ -26,17 +33,33 @@ public record TokenSpec(List<String> policies, Duration ttl, Duration explicitMa
     }
   }
 
-  /** A renewable token with {@code ttl}, no explicit max TTL, and {@code policies}. */
+  /**
+   * A renewable token with {@code ttl}, no explicit max TTL, and {@code policies}.
+   *
+   * @param ttl the token's TTL; {@link Duration#ZERO} for a token that never expires
+   * @param policies the policy names
+   * @return the spec
+   */
   public static TokenSpec of(Duration ttl, String... policies) {
     return new TokenSpec(List.of(policies), ttl, Duration.ZERO, true);
   }
 
-  /** This spec with an explicit max TTL. */
+  /**
+   * This spec with an explicit max TTL.
+   *
+   * @param explicitMaxTtl the cap on renewals counted from issue
+   * @return the new spec
+   */
   public TokenSpec withExplicitMaxTtl(Duration explicitMaxTtl) {
     return new TokenSpec(policies, ttl, explicitMaxTtl, renewable);
   }
 
-  /** This spec, renewable or not. */
+  /**
+   * This spec, renewable or not.
+   *
+   * @param renewable whether the token may be renewed
+   * @return the new spec
+   */
   public TokenSpec withRenewable(boolean renewable) {
     return new TokenSpec(policies, ttl, explicitMaxTtl, renewable);
   }

@@ -47,7 +47,12 @@ public final class VaultRequest {
     return query;
   }
 
-  /** The first value of query parameter {@code name}. */
+  /**
+   * The first value of query parameter {@code name}.
+   *
+   * @param name the parameter's name
+   * @return the value, or empty when absent
+   */
   public Optional<String> queryParameter(String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.ofNullable(values.get(0));
@@ -58,7 +63,12 @@ public final class VaultRequest {
     return headers;
   }
 
-  /** Header {@code name}, if sent. */
+  /**
+   * Header {@code name}, if sent.
+   *
+   * @param name the header's name
+   * @return the value, or empty when not sent
+   */
   public Optional<String> header(String name) {
     return Optional.ofNullable(headers.get(name));
   }
