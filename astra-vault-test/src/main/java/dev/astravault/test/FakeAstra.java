@@ -300,6 +300,20 @@ public final class FakeAstra
     }
   }
 
+  /**
+   * Forgets every recorded request and pending fault and restarts the variation's sequence, but keeps the tokens: for
+   * a fake shared by a running application (a Spring test context) whose live tokens belong to that application, so
+   * that each test starts with an empty request log and no leftover faults. {@link #reset()} forgets the tokens too.
+   */
+  public void clearRequestsAndFaults() {
+    synchronized (lock) {
+      faults.clear();
+      calls.clear();
+      choiceCounters.clear();
+      lastWasTransient.clear();
+    }
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     start();
@@ -417,6 +431,33 @@ public final class FakeAstra
    */
   public String roleId(String name) {
     return roleId(defaultOrg, name);
+  }
+
+  /**
+   * The ids of the roles of org {@code orgId} that {@code name} names: a role id, an Astra role name, or the local name
+   * that role sync derives from one ({@code "R/W User"} is {@code r_w_user}). Empty for an unknown org. For
+   * {@link AstraAssertions}.
+   */
+  Set<String> roleIdsNamed(String orgId, String name) {
+    synchronized (lock) {
+      OrgState org = orgsById.get(orgId);
+      if (org == null) {
+        return Set.of();
+      }
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      for (RoleDef role : org.roles.values()) {
+        if (role.id().equals(name) || role.name().equals(name) || syncedName(role.name()).equals(name)) {
+          ids.add(role.id());
+        }
+      }
+      return ids;
+    }
+  }
+
+  /** The local name role sync gives an Astra role: runs of non-alphanumerics become one '_', lower case. */
+  private static String syncedName(String astraName) {
+    String replaced = astraName.strip().replaceAll("[^\\p{Alnum}]+", "_").toLowerCase(java.util.Locale.ROOT);
+    return replaced.startsWith("_") && replaced.length() > 1 ? replaced.substring(1) : replaced;
   }
 
   /**
