@@ -41,7 +41,9 @@ import java.lang.annotation.Target;
  *       and {@code astra.vault.startup-backoff=0s} (startup retries never sleep);
  *   <li>with {@link #manualTime()}, registers a {@code MutableClock} and a {@code ManualScheduler} (the fakes judge
  *       expiry by that clock) and a {@code TokenManagerCustomizer} that runs managed-token work on the calling
- *       thread, so that {@code scheduler.advance(..)} renews and rotates before it returns;
+ *       thread, so that {@code scheduler.advance(..)} renews and rotates before it returns (it also turns off the
+ *       expiry sweeper and the periodic recovery passes, which would run every minute of manual time; a
+ *       {@code TokenManagerCustomizer} of the application runs after it and may turn them on again);
  *   <li>with {@link #recordAudit()} (the default), registers a {@code RecordingAuditSink} as the application's
  *       {@code AuditSink} (the starter's default sinks back off);
  *   <li>after each test method, drops the fakes' recorded requests and unused faults and clears the recorded audit

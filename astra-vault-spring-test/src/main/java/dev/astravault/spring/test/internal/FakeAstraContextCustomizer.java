@@ -1,7 +1,5 @@
 package dev.astravault.spring.test.internal;
 
-import dev.astravault.TokenManagerBuilder;
-import dev.astravault.spring.autoconfigure.TokenManagerCustomizer;
 import dev.astravault.spring.test.AutoConfigureFakeAstra;
 import dev.astravault.spring.test.FakeAstraSetup;
 import dev.astravault.test.FakeAstra;
@@ -10,7 +8,6 @@ import dev.astravault.test.MutableClock;
 import dev.astravault.test.RecordingAuditSink;
 import dev.astravault.test.vault.FakeVault;
 import java.lang.reflect.Constructor;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -111,9 +108,7 @@ final class FakeAstraContextCustomizer implements ContextCustomizer {
     if (clock != null) {
       beans.registerSingleton(CLOCK_BEAN, clock);
       beans.registerSingleton(SCHEDULER_BEAN, new ManualScheduler(clock));
-      TokenManagerCustomizer synchronous = (TokenManagerBuilder b) -> b.managedIoExecutor(Runnable::run)
-          .managedEventExecutor(Runnable::run).sweepInterval(Duration.ZERO);
-      beans.registerSingleton(SYNCHRONOUS_BEAN, synchronous);
+      beans.registerSingleton(SYNCHRONOUS_BEAN, new SynchronousManagedWork());
     }
   }
 
