@@ -49,7 +49,8 @@ import java.lang.annotation.Target;
  *   <li>after each test method, drops the fakes' recorded requests and unused faults and clears the recorded audit
  *       events, keeping the tokens, which belong to the running application (see
  *       {@link dev.astravault.test.FakeAstra#clearRequestsAndFaults()});
- *   <li>closes the fakes when the context closes, after the application revoked its tokens.
+ *   <li>closes the fakes when the context closes, after the application revoked its tokens, and with
+ *       {@link #verifyNoLiveTokensAfterClose()} fails the test class if a token outlived the context.
  * </ul>
  *
  * <p>Works with any Spring test context ({@code @SpringBootTest}, {@code @SpringJUnitConfig}), on Spring Boot 3.5
@@ -124,6 +125,16 @@ public @interface AutoConfigureFakeAstra {
    * @return whether the fakes are strict
    */
   boolean strict() default false;
+
+  /**
+   * Fail the test class when its application context closed with a token still live in the FakeAstra (checked after
+   * Spring closed it, e.g. with {@code @DirtiesContext}; a context that stays cached for other classes is not checked).
+   * Default off: an application with {@code astra.vault.revoke-on-shutdown=false}, or a test that issues tokens it
+   * does not revoke, leaves live tokens on purpose.
+   *
+   * @return whether to verify that no token outlives the context
+   */
+  boolean verifyNoLiveTokensAfterClose() default false;
 
   /**
    * Run on the started fakes before the application context refreshes: script faults the application's startup

@@ -1,14 +1,16 @@
 package dev.astravault.examples.springboot;
 
+import static dev.astravault.test.AstraAssertions.assertThatAstra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import dev.astravault.ManagedToken;
 import dev.astravault.ManagedTokenEvent;
 import dev.astravault.ManagedTokenListener;
+import dev.astravault.TokenManager;
+import dev.astravault.spring.test.AutoConfigureFakeAstra;
 import dev.astravault.test.FakeAstra;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,43 +23,34 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
-import org.springframework.core.Ordered;
-import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.core.env.Environment;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The whole example on a random port against its embedded FakeAstra. {@link NoLiveTokensAfterClose} runs after
- * Spring has closed the context ({@code @DirtiesContext}), and checks that FakeAstra holds no live token then.
+ * The whole example on a random port against a FakeAstra from {@link AutoConfigureFakeAstra}: the application's own
+ * {@code application.yml} (role, logical name, metadata, sync-roles), with the org pointed at the fake. When Spring
+ * closes the context ({@code @DirtiesContext}), {@code verifyNoLiveTokensAfterClose} fails the class if the token
+ * outlived it.
  */
-@ExtendWith(SpringBootServiceApplicationTest.NoLiveTokensAfterClose.class)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("fake")
+@AutoConfigureFakeAstra(org = "demo", verifyNoLiveTokensAfterClose = true)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpringBootServiceApplicationTest {
-  /** What FakeAstra held when Boot ran the CQL customizers (the probe runs after astra-vault's). */
-  static final List<Integer> liveTokensWhenCqlCustomized = new CopyOnWriteArrayList<>();
+  /** What FakeAstra held when Boot built a CqlSessionBuilder (after every CqlSessionBuilderCustomizer ran). */
+  static final List<Integer> liveTokensWhenCqlBuilt = new CopyOnWriteArrayList<>();
 
   /** Counted down by the first Issued event, after astra-vault's own listener (ordered first) has timed it. */
   static final CountDownLatch issuedEventSeen = new CountDownLatch(1);
 
   @TestConfiguration(proxyBeanMethods = false)
-  @Import(CqlProbeRegistrar.class)
   static class Probes {
     @Bean
     ManagedTokenListener issuedProbe() {
@@ -67,50 +60,26 @@ class SpringBootServiceApplicationTest {
         }
       });
     }
-  }
 
-  /**
-   * Registers a {@code CqlSessionBuilderCustomizer} that records FakeAstra's live tokens, under whichever package this
-   * Boot has it (Boot 4 moved it), so that the same test runs on Boot 4 and Boot 3.5.
-   */
-  static final class CqlProbeRegistrar implements ImportBeanDefinitionRegistrar {
-    @Override
-    public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-      Class<?> type = customizerType();
-      BeanFactory beans = (BeanFactory) registry;
-      RootBeanDefinition definition = new RootBeanDefinition();
-      definition.setTargetType(type);
-      definition.setInstanceSupplier(() -> Proxy.newProxyInstance(type.getClassLoader(),
-          new Class<?>[] {type, Ordered.class}, (proxy, method, args) -> switch (method.getName()) {
-            case "customize" -> {
-              liveTokensWhenCqlCustomized.add(beans.getBean(FakeAstra.class).liveTokens().size());
-              yield null;
-            }
-            case "getOrder" -> Ordered.LOWEST_PRECEDENCE;
-            case "hashCode" -> System.identityHashCode(proxy);
-            case "equals" -> proxy == args[0];
-            case "toString" -> "CqlProbe";
-            default -> throw new UnsupportedOperationException(method.getName());
-          }));
-      registry.registerBeanDefinition("cqlProbe", definition);
-    }
-
-    private static Class<?> customizerType() {
-      for (String name : new String[] {"org.springframework.boot.cassandra.autoconfigure.CqlSessionBuilderCustomizer",
-          "org.springframework.boot.autoconfigure.cassandra.CqlSessionBuilderCustomizer"}) {
-        try {
-          return Class.forName(name, false, CqlProbeRegistrar.class.getClassLoader());
-        } catch (ClassNotFoundException next) {
-          // Not this Boot version.
+    /** The driver's builder type is the same on Boot 3.5 and 4, unlike the customizer's package. */
+    @Bean
+    static BeanPostProcessor cqlProbe(ObjectProvider<FakeAstra> fakeAstra) {
+      return new BeanPostProcessor() {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+          if (bean instanceof CqlSessionBuilder) {
+            liveTokensWhenCqlBuilt.add(fakeAstra.getObject().liveTokens().size());
+          }
+          return bean;
         }
-      }
-      throw new IllegalStateException("no CqlSessionBuilderCustomizer on the class path");
+      };
     }
   }
 
   @Autowired ConfigurableApplicationContext context;
   @Autowired FakeAstra fakeAstra;
   @Autowired ManagedToken token;
+  @Autowired TokenManager tokens;
   @Autowired Environment environment;
 
   private String get(String path) throws Exception {
@@ -123,9 +92,9 @@ class SpringBootServiceApplicationTest {
 
   @Test
   @Order(1)
-  void theTokenIsIssuedBeforeTheCqlCustomizerRuns() {
+  void theTokenIsIssuedBeforeBootBuildsTheCqlSession() {
     context.getBean(CqlSessionBuilder.class);
-    assertThat(liveTokensWhenCqlCustomized).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(1));
+    assertThat(liveTokensWhenCqlBuilt).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(1));
     assertThat(fakeAstra.isLive(token.current())).isTrue();
   }
 
@@ -165,20 +134,8 @@ class SpringBootServiceApplicationTest {
 
   @Test
   @Order(5)
-  void fakeAstraHoldsOnlyTheStartupTokenUntilClose() {
-    assertThat(fakeAstra.liveTokens()).hasSize(1);
-    closedFake = fakeAstra;
-  }
-
-  static volatile FakeAstra closedFake;
-
-  /** Registered before Spring's extension, so its afterAll runs after Spring closed the context. */
-  static final class NoLiveTokensAfterClose implements AfterAllCallback {
-    @Override
-    public void afterAll(ExtensionContext context) {
-      assertThat(closedFake).as("the ordered tests ran").isNotNull();
-      assertThat(closedFake.liveTokens()).as("live tokens after the context closed").isEmpty();
-      assertThat(closedFake.revokedTokens()).hasSize(1);
-    }
+  void fakeAstraHoldsOnlyTheStartupToken() {
+    assertThatAstra(fakeAstra).hasLiveTokens(1).hasLiveTokensForRole("api_ro_user", 1)
+        .hasLiveTokensForLogicalName("orders-service", 1).hasNoOrphans().hasNoOrphansOf(tokens);
   }
 }
