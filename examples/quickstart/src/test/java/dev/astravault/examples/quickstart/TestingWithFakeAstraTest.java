@@ -3,8 +3,11 @@ package dev.astravault.examples.quickstart;
 import static dev.astravault.test.AstraAssertions.assertThatAstra;
 import static dev.astravault.test.AstraAssertions.assertThatAudit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.astravault.AstraServerException;
 import dev.astravault.AstraToken;
+import dev.astravault.AstraUnavailableException;
 import dev.astravault.ManagedToken;
 import dev.astravault.OrgConfig;
 import dev.astravault.TokenManager;
@@ -36,6 +39,7 @@ class TestingWithFakeAstraTest {
     astra.useClock(clock);  // the fake judges expiry by the test's time too
     TokenManager tokens = TokenManager.builder().clock(clock).scheduler(scheduler).auditSink(audit)
         .managedIoExecutor(Runnable::run).managedEventExecutor(Runnable::run)  // renewals run in advance()
+        .sweepInterval(Duration.ZERO).recoveryInterval(Duration.ZERO)  // no background passes each minute
         .build();
     tokens.writeOrg(OrgConfig.builder().orgId(astra.defaultOrg().orgId())
         .rootToken(astra.defaultOrg().rootToken()).url(astra.url().uri()).logicalName("prod").build());
@@ -78,14 +82,18 @@ class TestingWithFakeAstraTest {
 
   // docs:begin plain-faults
   @Test
-  void anOverloadedAstraIsRetried() {
-    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(2);  // the next two creates answer 503
-    try (TokenManager tokens = tokens();
-        ManagedToken token = tokens.manage(tokens.request().org("prod").role("api_ro_user")
-            .logicalName("reports").build())) {
-      assertThat(astra.isLive(token.current())).isTrue();
-      assertThatAstra(astra).hasReceived("POST", "/v2/clientIdSecrets", 3).hasLiveTokens(1).hasNoOrphans();
-      assertThatAudit(audit).hasRecordedInOrder(IssueFailed.class, IssueFailed.class, TokenIssued.class);
+  void faultsAreScriptedPerEndpoint() {
+    try (TokenManager tokens = tokens()) {
+      astra.fault(Endpoint.CREATE_TOKEN).status(503);  // the next create answers 503
+      assertThatThrownBy(() -> tokens.request().org("prod").role("api_ro_user").logicalName("reports").issue())
+          .isInstanceOf(AstraServerException.class);
+      assertThatAstra(astra).hasNoLiveTokens();
+      assertThatAudit(audit).hasRecorded(IssueFailed.class, 1);
+
+      astra.fault(Endpoint.CREATE_TOKEN).succeedThenDropConnection();  // created, but the answer is lost
+      assertThatThrownBy(() -> tokens.request().org("prod").role("api_ro_user").logicalName("reports").issue())
+          .isInstanceOf(AstraUnavailableException.class);
+      assertThatAstra(astra).hasNoLiveTokens().hasNoOrphans();  // found by its description and deleted
     }
   }
   // docs:end plain-faults
