@@ -19,7 +19,8 @@ import org.springframework.boot.test.context.SpringBootTest;
  * the starter's startup retries (astra.vault.startup-retries, 3 by default) get the token on the third, without
  * sleeping (the annotation sets astra.vault.startup-backoff=0s).
  */
-@SpringBootTest(classes = TestApplication.class)
+// docs:begin spring-faults
+@SpringBootTest
 @AutoConfigureFakeAstra(setup = StartupRetryTest.TwoFailedCreates.class)
 class StartupRetryTest {
 
@@ -43,3 +44,4 @@ class StartupRetryTest {
         .hasRecordedInOrder(IssueFailed.class, IssueFailed.class, TokenIssued.class);
   }
 }
+// docs:end spring-faults

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextCustomizer;
@@ -92,7 +92,11 @@ final class FakeAstraContextCustomizer implements ContextCustomizer {
     ConfigurableListableBeanFactory beans = context.getBeanFactory();
     // Registered before any other disposable bean, so destroyed after all of them: the application has revoked its
     // tokens (the starter's shutdown lifecycle, then the TokenManager's close) before the fakes stop answering.
-    ((DefaultListableBeanFactory) beans).registerDisposableBean(CLOSER, () -> {
+    if (!(beans instanceof DefaultSingletonBeanRegistry registry)) {
+      throw new IllegalStateException("@AutoConfigureFakeAstra needs a context whose bean factory is a "
+          + "DefaultSingletonBeanRegistry (every Spring Boot and Spring test context has one): " + beans.getClass());
+    }
+    registry.registerDisposableBean(CLOSER, () -> {
       if (vault != null) {
         vault.close();
       }
