@@ -55,4 +55,14 @@ public final class ShutdownRevoker implements SmartLifecycle {
   public int getPhase() {
     return PHASE;
   }
+
+  /**
+   * Not stopped when Spring 7's test framework pauses a cached context between test classes: that is no shutdown, and
+   * a revoked token would stay closed when the context is restarted for the next class. (Spring 6.2 has no pausing
+   * and never calls it.)
+   */
+  @Override
+  public boolean isPauseable() {
+    return false;
+  }
 }
