@@ -53,8 +53,8 @@ import java.lang.annotation.Target;
  *       {@link #verifyNoLiveTokensAfterClose()} fails the test class if a token outlived the context.
  * </ul>
  *
- * <p>Works with any Spring test context ({@code @SpringBootTest}, {@code @SpringJUnitConfig}), on Spring Boot 3.5
- * and 4.x.
+ * <p>Meant for {@code @SpringBootTest}; any Spring test context whose configuration includes the starter's
+ * auto-configuration works the same. Runs on Spring Boot 3.5 and 4.x. See {@code docs/testing.md}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
