@@ -338,7 +338,7 @@ public final class LeaseEngine implements AutoCloseable {
     AstraToken token = snapshot.astraToken();
     TokenInfo info = token.info();
     return new TokenRef(info.orgId(), info.roleName(), info.logicalName().orElse(null), info.clientId(),
-        info.lease().leaseId(), info.metadata(), auditor.hmac(token.token()));
+        info.lease().leaseId(), info.metadata(), auditor.recordsNothing() ? null : auditor.hmac(token.token()));
   }
 
   // ------------------------------------------------------------------ close
