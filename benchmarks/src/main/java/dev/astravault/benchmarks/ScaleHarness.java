@@ -36,6 +36,7 @@ import org.springframework.vault.support.VaultResponse;
  * java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness memory [leases]
  * java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness latency [leases]
  * java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness burst [leases]
+ * java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
  * }</pre>
  *
  * <ul>
@@ -47,6 +48,8 @@ import org.springframework.vault.support.VaultResponse;
  *       store. Then the cost of re-arming a renewal timer in the engine's timer heap holding the N handles' timers.
  *   <li>{@code latency}: issue latency percentiles with N leases in the store, the sweeper off, then on (every
  *       second, so that several sweeps fall inside the measurement).
+ *   <li>{@code timers}: only the timer re-arm of {@code memory} (N managed leases, no memory measurement and no
+ *       Spring Vault run), three rounds, for large N.
  *   <li>{@code burst}: N managed leases whose renewals fall due in the same instant (manual clock and scheduler,
  *       the engine's default I/O pool): how long until all are renewed, and how many failed or were rejected.
  * </ul>
@@ -64,7 +67,8 @@ public final class ScaleHarness {
       case "memory" -> memory(n);
       case "latency" -> latency(n);
       case "burst" -> burst(n);
-      default -> throw new IllegalArgumentException("mode must be memory, latency or burst: " + mode);
+      case "timers" -> timers(n);
+      default -> throw new IllegalArgumentException("mode must be memory, latency, burst or timers: " + mode);
     }
   }
 
@@ -124,6 +128,19 @@ public final class ScaleHarness {
     taskScheduler.shutdown();
   }
 
+  private static void timers(int n) throws Exception {
+    try (TokenManager tokens = Managers.local(Duration.ofSeconds(30))) {
+      List<ManagedToken> handles = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        handles.add(tokens.manage(Managers.request()));
+      }
+      for (int round = 1; round <= 3; round++) {
+        System.out.printf("astra-vault: timer re-arm with %,d armed, round %d: %.1f ns%n", n, round,
+            TimerRearmProbe.rearmNanos(handles, 2_000_000));
+      }
+    }
+  }
+
   private static void latency(int n) throws Exception {
     for (Duration sweep : List.of(Duration.ZERO, Duration.ofSeconds(1))) {
       TokenManager tokens = Managers.local(sweep);
@@ -131,6 +148,18 @@ public final class ScaleHarness {
         tokens.issue(Managers.request());
       }
       usedAfterGc();
+      // What one sweep does (the scan of expired leases): it used to hold the store's only lock while it ran.
+      long sweepMax = 0;
+      long sweepSum = 0;
+      for (int i = 0; i < 20; i++) {
+        long t = System.nanoTime();
+        tokens.reapExpired();
+        long d = System.nanoTime() - t;
+        sweepMax = Math.max(sweepMax, d);
+        sweepSum += d;
+      }
+      System.out.printf("one sweep (reapExpired) with %,d leases stored: mean %.1f µs, max %.1f µs (20 sweeps)%n", n,
+          sweepSum / 20 / 1e3, sweepMax / 1e3);
       int warm = 50_000;
       int measured = 300_000;
       long[] nanos = new long[measured];
