@@ -725,7 +725,8 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     /**
      * A JDBC URL ({@code jdbc:sqlite:/path/file.db}, {@code jdbc:postgresql://host/db}); the driver must be on the
-     * classpath. SQLite gets one shared connection, PostgreSQL a small pool of {@link #maxConnections}.
+     * classpath. SQLite gets one shared connection, PostgreSQL a HikariCP pool of {@link #maxConnections} that the
+     * store closes with itself.
      *
      * @param url a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
      * @return this builder
@@ -828,7 +829,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     /**
-     * The pool size for a PostgreSQL {@link #jdbcUrl} (default 8).
+     * The HikariCP pool size for a PostgreSQL {@link #jdbcUrl} (default 8).
      *
      * @param max the pool size
      * @return this builder
