@@ -134,7 +134,6 @@ public abstract class Connections implements AutoCloseable {
    */
   private static final class Pool extends Connections {
     private final HikariDataSource pool;
-    private final FromDataSource connections;
 
     Pool(String url, Properties props, List<String> sessionSql, int max) {
       HikariConfig config = new HikariConfig();
@@ -156,8 +155,6 @@ public abstract class Connections implements AutoCloseable {
         throw new StoreException("lease store: cannot connect to the database (" + cause.getClass().getName()
             + (cause instanceof SQLException sql ? ", SQLState " + sql.getSQLState() : "") + ")", cause);
       }
-      // Session statements already ran once per connection, through connectionInitSql.
-      this.connections = new FromDataSource(pool, List.of());
     }
 
     @Override
@@ -165,7 +162,11 @@ public abstract class Connections implements AutoCloseable {
       if (pool.isClosed()) {
         throw new StoreException("the lease store is closed");
       }
-      return connections.with(work);
+      // Session statements ran once per connection (connectionInitSql), and Hikari hands connections out in
+      // auto-commit mode and resets any change when they come back: no per-borrow statements.
+      try (Connection c = pool.getConnection()) {
+        return work.run(c);
+      }
     }
 
     @Override
