@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,27 +170,29 @@ public final class InMemoryLeaseStore implements LeaseStore {
     return new At(r.stateChangedAt().orElse(Instant.MIN), r.leaseId());
   }
 
-  private void index(LeaseRecord r) {
-    if (r.state() == LeaseState.ACTIVE) {
-      activeByExpiry.add(key(activeByExpiry, r));
-    } else if (r.state() == LeaseState.PENDING) {
-      pendingByIssue.add(key(pendingByIssue, r));
-    }
-    ConcurrentSkipListSet<At> changed = byStateChange.get(r.state());
-    if (changed != null) {
-      changed.add(key(changed, r));
-    }
+  /**
+   * Moves {@code old}'s index entries to {@code now}'s (either may be null) in two phases around the write of the
+   * lease map: {@code adding} before it, removing after it, so that a concurrent scan finds the lease under an entry
+   * that matches whichever record it reads. An entry that does not change is left alone.
+   */
+  private void reindex(@Nullable LeaseRecord old, @Nullable LeaseRecord now, boolean adding) {
+    reindex(activeByExpiry, LeaseState.ACTIVE, old, now, adding);
+    reindex(pendingByIssue, LeaseState.PENDING, old, now, adding);
+    byStateChange.forEach((state, index) -> reindex(index, state, old, now, adding));
   }
 
-  private void unindex(LeaseRecord r) {
-    if (r.state() == LeaseState.ACTIVE) {
-      activeByExpiry.remove(key(activeByExpiry, r));
-    } else if (r.state() == LeaseState.PENDING) {
-      pendingByIssue.remove(key(pendingByIssue, r));
+  private void reindex(ConcurrentSkipListSet<At> index, LeaseState state, @Nullable LeaseRecord old,
+      @Nullable LeaseRecord now, boolean adding) {
+    At was = old != null && old.state() == state ? key(index, old) : null;
+    At is = now != null && now.state() == state ? key(index, now) : null;
+    if (Objects.equals(was, is)) {
+      return;
     }
-    ConcurrentSkipListSet<At> changed = byStateChange.get(r.state());
-    if (changed != null) {
-      changed.remove(key(changed, r));
+    if (adding && is != null) {
+      index.add(is);
+    }
+    if (!adding && was != null) {
+      index.remove(was);
     }
   }
 
@@ -206,7 +209,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
       }
       key.ifPresent(k -> leaseByKey.put(k, record.leaseId()));
       record.clientId().ifPresent(c -> leaseByClientId.put(c, record.leaseId()));
-      index(record);
+      reindex(null, record, true);
       leases.put(record.leaseId(), record);
     } finally {
       writeLock.unlock();
@@ -231,13 +234,19 @@ public final class InMemoryLeaseStore implements LeaseStore {
               updated.logicalName().orElseThrow());
         }
       }
-      oldKey.ifPresent(leaseByKey::remove);
-      current.clientId().ifPresent(leaseByClientId::remove);
-      unindex(current);
+      // Readers take no lock: a mapping that stays (a renewal keeps triple and client id) is never removed, so a
+      // concurrent findByTriple or findByClientId never misses the lease while it changes.
+      if (oldKey.isPresent() && !oldKey.equals(newKey)) {
+        leaseByKey.remove(oldKey.get());
+      }
+      if (current.clientId().isPresent() && !current.clientId().equals(updated.clientId())) {
+        leaseByClientId.remove(current.clientId().get());
+      }
+      reindex(current, updated, true);
       leases.put(updated.leaseId(), updated);
+      reindex(current, updated, false);
       newKey.ifPresent(k -> leaseByKey.put(k, updated.leaseId()));
       updated.clientId().ifPresent(c -> leaseByClientId.put(c, updated.leaseId()));
-      index(updated);
       return true;
     } finally {
       writeLock.unlock();
@@ -255,7 +264,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
       leases.remove(current.leaseId());
       UniqueKey.of(current).ifPresent(leaseByKey::remove);
       current.clientId().ifPresent(leaseByClientId::remove);
-      unindex(current);
+      reindex(current, null, false);
       return true;
     } finally {
       writeLock.unlock();
