@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +64,40 @@ class InMemoryLeaseStoreIndexTest {
       }
     }
     checkScans(store, T0.plusSeconds(1_000), Integer.MAX_VALUE);
+  }
+
+  @Test
+  void lockFreeReadersNeverMissALeaseWhileItIsRenewed() throws Exception {
+    InMemoryLeaseStore store = new InMemoryLeaseStore();
+    String id = "astra/org-1/reader/renewed";
+    LeaseRecord pending = LeaseRecord.builder().leaseId(id).orgId("org-1").roleName("reader").roleId("rid")
+        .logicalName("svc").style(IssueStyle.UNIQUE).state(LeaseState.PENDING).metadata(Map.of()).description("d")
+        .issuedAt(T0).ttl(Duration.ofSeconds(60)).expiresAt(T0.plusSeconds(60))
+        .maxExpiresAt(T0.plusSeconds(3600)).build();
+    store.insert(pending);
+    LeaseRecord active = created(pending, id).state(LeaseState.ACTIVE).build();
+    assertThat(store.compareAndSet(pending, active)).isTrue();
+    String clientId = active.clientId().orElseThrow();
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger misses = new AtomicInteger();
+    Thread reader = new Thread(() -> {
+      while (!done.get()) {
+        if (store.findByClientId(clientId).isEmpty() || store.findByTriple("org-1", "reader", "svc").isEmpty()
+            || store.expiringBefore(T0.plusSeconds(1_000_000), 10).size() != 1) {
+          misses.incrementAndGet();
+        }
+      }
+    });
+    reader.start();
+    LeaseRecord current = active;
+    for (int i = 1; i <= 20_000; i++) {
+      LeaseRecord renewed = current.next().expiresAt(T0.plusSeconds(60 + i)).build();
+      assertThat(store.compareAndSet(current, renewed)).isTrue();
+      current = renewed;
+    }
+    done.set(true);
+    reader.join();
+    assertThat(misses.get()).isZero();
   }
 
   private static LeaseRecord.Builder created(LeaseRecord r, String id) {
