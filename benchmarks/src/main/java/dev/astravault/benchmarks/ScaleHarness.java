@@ -33,10 +33,10 @@ import org.springframework.vault.support.VaultResponse;
  * Fleet-scale measurements on one JVM against a backend with no I/O (issue 15). Modes:
  *
  * <pre>{@code
- * java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness memory [leases]
- * java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness latency [leases]
- * java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness burst [leases]
- * java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness memory [leases]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness latency [leases]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness burst [leases]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
  * }</pre>
  *
  * <ul>
