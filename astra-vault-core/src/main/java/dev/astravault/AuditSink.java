@@ -61,11 +61,31 @@ public interface AuditSink {
   }
 
   /**
-   * Discards events.
+   * Whether this sink discards every event, so that astra-vault may skip the work of building what it would record
+   * (the token's HMAC). Only a sink that never records anything may answer {@code true}; the default is {@code false}.
+   *
+   * @return {@code true} if every event given to {@link #record} is discarded
+   */
+  default boolean recordsNothing() {
+    return false;
+  }
+
+  /**
+   * Discards events (and says so through {@link #recordsNothing()}, so no audit HMAC is computed for it).
    *
    * @return the sink
    */
   static AuditSink noop() {
-    return event -> {};
+    return new AuditSink() {
+      @Override
+      public void record(AuditEvent event) {
+        // Discarded.
+      }
+
+      @Override
+      public boolean recordsNothing() {
+        return true;
+      }
+    };
   }
 }

@@ -46,6 +46,12 @@ public final class CompositeAuditSink implements AuditSink, AutoCloseable {
     return sinks;
   }
 
+  /** {@return whether every delegate records nothing} */
+  @Override
+  public boolean recordsNothing() {
+    return sinks.stream().allMatch(AuditSink::recordsNothing);
+  }
+
   @Override
   public void record(AuditEvent event) {
     @Nullable RuntimeException first = null;

@@ -20,11 +20,18 @@ public final class Auditor {
   private final List<AuditSink> sinks;
   private final ActorProvider actors;
   private final byte[] hmacKey;
+  private final boolean recordsNothing;
 
   public Auditor(List<AuditSink> sinks, ActorProvider actors, byte[] hmacKey) {
     this.sinks = List.copyOf(sinks);
     this.actors = actors;
     this.hmacKey = hmacKey.clone();
+    this.recordsNothing = this.sinks.stream().allMatch(AuditSink::recordsNothing);
+  }
+
+  /** Whether every sink discards events: then no HMAC is computed (the events go nowhere). */
+  public boolean recordsNothing() {
+    return recordsNothing;
   }
 
   /** A random per-process key: HMACs then match only within this process unless a key is configured. */
@@ -69,6 +76,6 @@ public final class Auditor {
   public TokenRef ref(LeaseRecord record) {
     return new TokenRef(record.orgId(), record.roleName(), record.logicalName().orElse(null),
         record.clientId().orElse(null), record.leaseId(), record.metadata(),
-        record.token().map(this::hmac).orElse(null));
+        recordsNothing ? null : record.token().map(this::hmac).orElse(null));
   }
 }

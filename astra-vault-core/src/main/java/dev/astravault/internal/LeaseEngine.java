@@ -29,10 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,9 +80,9 @@ public final class LeaseEngine implements AutoCloseable {
     this.clock = manager.clock();
     this.timers = new TimerQueue(scheduler, clock);
     this.revokeOnClose = options.revokeOnClose();
-    this.io = options.ioExecutor() != null ? options.ioExecutor() : own(pool("astra-vault-io", 4, 65_536));
+    this.io = options.ioExecutor() != null ? options.ioExecutor() : own(ioPool());
     this.events = options.eventExecutor() != null ? options.eventExecutor() : own(pool("astra-vault-events", 1,
-        65_536));
+        new ArrayBlockingQueue<>(65_536)));
   }
 
   private Executor own(ThreadPoolExecutor executor) {
@@ -88,12 +90,19 @@ public final class LeaseEngine implements AutoCloseable {
     return executor;
   }
 
-  // Bounded both ways: a fixed number of daemon threads and a bounded queue; a rejected task is a failure that the
-  // handle retries with back-off, never a reason to run I/O on the scheduler thread.
-  private static ThreadPoolExecutor pool(String name, int threads, int queue) {
+  // A fixed number of daemon threads bounds the concurrency. The I/O queue is unbounded because its length is
+  // bounded anyway: a handle has at most one refresh (or drain, or close-time revoke) queued, so it holds at most a
+  // few tasks per managed token, and a burst of 100k simultaneous renewals waits its turn instead of being rejected
+  // into back-off (issue 15). The event queue stays bounded: events are not limited per handle. A rejected task is
+  // a failure that the handle retries with back-off, never a reason to run I/O on the scheduler thread.
+  static ThreadPoolExecutor ioPool() {
+    return pool("astra-vault-io", 4, new LinkedBlockingQueue<>());
+  }
+
+  private static ThreadPoolExecutor pool(String name, int threads, BlockingQueue<Runnable> queue) {
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queue), runnable -> {
+        queue, runnable -> {
           Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
           thread.setDaemon(true);
           return thread;
@@ -338,7 +347,7 @@ public final class LeaseEngine implements AutoCloseable {
     AstraToken token = snapshot.astraToken();
     TokenInfo info = token.info();
     return new TokenRef(info.orgId(), info.roleName(), info.logicalName().orElse(null), info.clientId(),
-        info.lease().leaseId(), info.metadata(), auditor.hmac(token.token()));
+        info.lease().leaseId(), info.metadata(), auditor.recordsNothing() ? null : auditor.hmac(token.token()));
   }
 
   // ------------------------------------------------------------------ close

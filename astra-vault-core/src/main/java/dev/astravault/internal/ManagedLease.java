@@ -75,8 +75,8 @@ final class ManagedLease implements ManagedToken {
 
   // Guarded by this.
   private int timerGeneration;
-  // Guarded by the engine's TimerQueue: this handle's slot in its heap (-1 when not armed), due time and generation.
-  long timerDue;
+  // Guarded by the engine's TimerQueue: this handle's slot in its heap (-1 when not armed) and generation; the
+  // due time is in the heap's own long[].
   int timerIndex = -1;
   int timerArmed;
   // Guarded by the engine's handle list: this handle's neighbours in it.

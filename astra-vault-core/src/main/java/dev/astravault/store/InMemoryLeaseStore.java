@@ -11,30 +11,63 @@ import dev.astravault.internal.DeploymentIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link LeaseStore} in this process's memory. One monitor guards all maps, which makes insert-unique and
- * compare-and-set trivially atomic; reads are short, so contention stays low next to the network calls around them.
+ * A {@link LeaseStore} in this process's memory. Reads never lock: leases sit in concurrent maps. Writes of leases
+ * (insert, compare-and-set, delete) take one short lock, held for a few O(log n) map updates, which keeps insert-unique
+ * and compare-and-set atomic across the lease map and its indexes. The sweeper's and recovery's scans walk indexes
+ * ordered by (time, lease id) per state without that lock, so they cost O(matches) and never stall an issue or a
+ * renewal; what a scan returns is re-read from the lease map, so it never reports a record in a state it has left
+ * (a record may change right after: the caller's compare-and-set settles that, as with every store).
+ * Orgs and roles, rare writes, stay under the store's monitor.
  */
 public final class InMemoryLeaseStore implements LeaseStore {
-  private final TreeMap<String, LeaseRecord> leases = new TreeMap<>();
-  private final Map<UniqueKey, String> leaseByKey = new HashMap<>();
-  private final Map<String, String> leaseByClientId = new HashMap<>();
+  private final ConcurrentSkipListMap<String, LeaseRecord> leases = new ConcurrentSkipListMap<>();
+  private final Map<UniqueKey, String> leaseByKey = new ConcurrentHashMap<>();
+  private final Map<String, String> leaseByClientId = new ConcurrentHashMap<>();
+  // ACTIVE leases by expiry, PENDING by issue time, the two revoke states by state change (absent = Instant.MIN).
+  // ACTIVE and PENDING leases, nearly all of them, are not indexed by state change: that costs ~50 B a lease, and
+  // only recovery asks, for the revoke states; changedBefore(ACTIVE or PENDING) walks all leases, without a lock.
+  private final ConcurrentSkipListSet<At> activeByExpiry = new ConcurrentSkipListSet<>();
+  private final ConcurrentSkipListSet<At> pendingByIssue = new ConcurrentSkipListSet<>();
+  private final Map<LeaseState, ConcurrentSkipListSet<At>> byStateChange = new EnumMap<>(LeaseState.class);
+  private final ReentrantLock writeLock = new ReentrantLock();
   private final TreeMap<String, OrgConfig> orgs = new TreeMap<>();
   private final TreeMap<String, Role> roles = new TreeMap<>();
   private @Nullable String deploymentId;
+
+  /** Creates an empty store. */
+  public InMemoryLeaseStore() {
+    byStateChange.put(LeaseState.REVOKING, new ConcurrentSkipListSet<>());
+    byStateChange.put(LeaseState.REVOKE_FAILED, new ConcurrentSkipListSet<>());
+  }
 
   private record UniqueKey(String orgId, String roleName, String logicalName, boolean successor) {
     static Optional<UniqueKey> of(LeaseRecord r) {
       return r.style() == IssueStyle.UNIQUE
           ? Optional.of(new UniqueKey(r.orgId(), r.roleName(), r.logicalName().orElseThrow(), r.successor()))
           : Optional.empty();
+    }
+  }
+
+  /** An index entry: a lease at a time, ordered by time, then lease id (the order the scans return). */
+  private record At(Instant at, String leaseId) implements Comparable<At> {
+    @Override
+    public int compareTo(At o) {
+      int c = at.compareTo(o.at);
+      return c != 0 ? c : leaseId.compareTo(o.leaseId);
     }
   }
 
@@ -48,24 +81,24 @@ public final class InMemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public synchronized Optional<LeaseRecord> get(String leaseId) {
+  public Optional<LeaseRecord> get(String leaseId) {
     return Optional.ofNullable(leases.get(leaseId));
   }
 
   @Override
-  public synchronized Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
+  public Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
     String leaseId = leaseByKey.get(new UniqueKey(orgId, roleName, logicalName, false));
     return leaseId == null ? Optional.empty() : Optional.ofNullable(leases.get(leaseId));
   }
 
   @Override
-  public synchronized Optional<LeaseRecord> findByClientId(String clientId) {
+  public Optional<LeaseRecord> findByClientId(String clientId) {
     String leaseId = leaseByClientId.get(clientId);
     return leaseId == null ? Optional.empty() : Optional.ofNullable(leases.get(leaseId));
   }
 
   @Override
-  public synchronized List<LeaseRecord> list(String prefix) {
+  public List<LeaseRecord> list(String prefix) {
     List<LeaseRecord> out = new ArrayList<>();
     for (LeaseRecord r : leases.tailMap(prefix, true).values()) {
       if (!r.leaseId().startsWith(prefix)) {
@@ -77,81 +110,165 @@ public final class InMemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public synchronized List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return leases.values().stream()
-        .filter(r -> r.state() == LeaseState.ACTIVE && r.expiresAt().isBefore(instant))
-        .sorted(Comparator.comparing(LeaseRecord::expiresAt).thenComparing(LeaseRecord::leaseId))
-        .limit(limit)
-        .toList();
+  public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
+    return scan(activeByExpiry, instant, limit,
+        r -> r.state() == LeaseState.ACTIVE && r.expiresAt().isBefore(instant));
   }
 
   @Override
-  public synchronized List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    return leases.values().stream()
-        .filter(r -> r.state() == LeaseState.PENDING && r.issuedAt().isBefore(instant))
-        .sorted(Comparator.comparing(LeaseRecord::issuedAt).thenComparing(LeaseRecord::leaseId))
-        .limit(limit)
-        .toList();
+  public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
+    return scan(pendingByIssue, instant, limit,
+        r -> r.state() == LeaseState.PENDING && r.issuedAt().isBefore(instant));
   }
 
   @Override
-  public synchronized List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
-    return leases.values().stream()
-        .filter(r -> r.state() == state && r.stateChangedAt().map(t -> t.isBefore(instant)).orElse(true))
+  public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
+    Predicate<LeaseRecord> matches =
+        r -> r.state() == state && r.stateChangedAt().map(t -> t.isBefore(instant)).orElse(true);
+    ConcurrentSkipListSet<At> index = byStateChange.get(state);
+    if (index != null) {
+      return scan(index, instant, limit, matches);
+    }
+    return leases.values().stream().filter(matches)
         .sorted(Comparator.comparing((LeaseRecord r) -> r.stateChangedAt().orElse(Instant.MIN))
             .thenComparing(LeaseRecord::leaseId))
         .limit(limit)
         .toList();
   }
 
-  @Override
-  public synchronized void insert(LeaseRecord record) {
-    if (leases.containsKey(record.leaseId())) {
-      throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
+  /**
+   * Walks the index up to {@code instant} and returns the records that still match: O(matches), no lock. A record
+   * that changed between the index and the lease map is skipped (its new entry, if any, is later in the index or
+   * in another one).
+   */
+  private List<LeaseRecord> scan(ConcurrentSkipListSet<At> index, Instant instant, int limit,
+      Predicate<LeaseRecord> matches) {
+    List<LeaseRecord> out = new ArrayList<>();
+    if (limit <= 0) {
+      return out;
     }
-    Optional<UniqueKey> key = UniqueKey.of(record);
-    if (key.isPresent() && leaseByKey.containsKey(key.get())) {
-      throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
-    }
-    leases.put(record.leaseId(), record);
-    key.ifPresent(k -> leaseByKey.put(k, record.leaseId()));
-    record.clientId().ifPresent(c -> leaseByClientId.put(c, record.leaseId()));
-  }
-
-  @Override
-  public synchronized boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
-    LeaseStore.checkSuccessor(expected, updated);
-    LeaseRecord current = leases.get(expected.leaseId());
-    if (current == null || current.version() != expected.version()) {
-      return false;
-    }
-    Optional<UniqueKey> oldKey = UniqueKey.of(current);
-    Optional<UniqueKey> newKey = UniqueKey.of(updated);
-    if (newKey.isPresent() && !newKey.equals(oldKey)) {
-      String holder = leaseByKey.get(newKey.get());
-      if (holder != null && !holder.equals(updated.leaseId())) {
-        throw new TokenAlreadyExistsException(updated.orgId(), updated.roleName(),
-            updated.logicalName().orElseThrow());
+    for (At at : index.headSet(new At(instant, ""), false)) {
+      LeaseRecord r = leases.get(at.leaseId());
+      if (r != null && matches.test(r) && key(index, r).equals(at)) {
+        out.add(r);
+        if (out.size() >= limit) {
+          break;
+        }
       }
     }
-    oldKey.ifPresent(leaseByKey::remove);
-    current.clientId().ifPresent(leaseByClientId::remove);
-    leases.put(updated.leaseId(), updated);
-    newKey.ifPresent(k -> leaseByKey.put(k, updated.leaseId()));
-    updated.clientId().ifPresent(c -> leaseByClientId.put(c, updated.leaseId()));
-    return true;
+    return out;
+  }
+
+  /** The entry {@code r} has in {@code index}. */
+  private At key(ConcurrentSkipListSet<At> index, LeaseRecord r) {
+    if (index == activeByExpiry) {
+      return new At(r.expiresAt(), r.leaseId());
+    }
+    if (index == pendingByIssue) {
+      return new At(r.issuedAt(), r.leaseId());
+    }
+    return new At(r.stateChangedAt().orElse(Instant.MIN), r.leaseId());
+  }
+
+  /**
+   * Moves {@code old}'s index entries to {@code now}'s (either may be null) in two phases around the write of the
+   * lease map: {@code adding} before it, removing after it, so that a concurrent scan finds the lease under an entry
+   * that matches whichever record it reads. An entry that does not change is left alone.
+   */
+  private void reindex(@Nullable LeaseRecord old, @Nullable LeaseRecord now, boolean adding) {
+    reindex(activeByExpiry, LeaseState.ACTIVE, old, now, adding);
+    reindex(pendingByIssue, LeaseState.PENDING, old, now, adding);
+    byStateChange.forEach((state, index) -> reindex(index, state, old, now, adding));
+  }
+
+  private void reindex(ConcurrentSkipListSet<At> index, LeaseState state, @Nullable LeaseRecord old,
+      @Nullable LeaseRecord now, boolean adding) {
+    At was = old != null && old.state() == state ? key(index, old) : null;
+    At is = now != null && now.state() == state ? key(index, now) : null;
+    if (Objects.equals(was, is)) {
+      return;
+    }
+    if (adding && is != null) {
+      index.add(is);
+    }
+    if (!adding && was != null) {
+      index.remove(was);
+    }
   }
 
   @Override
-  public synchronized boolean delete(LeaseRecord expected) {
-    LeaseRecord current = leases.get(expected.leaseId());
-    if (current == null || current.version() != expected.version()) {
-      return false;
+  public void insert(LeaseRecord record) {
+    writeLock.lock();
+    try {
+      if (leases.containsKey(record.leaseId())) {
+        throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
+      }
+      Optional<UniqueKey> key = UniqueKey.of(record);
+      if (key.isPresent() && leaseByKey.containsKey(key.get())) {
+        throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
+      }
+      key.ifPresent(k -> leaseByKey.put(k, record.leaseId()));
+      record.clientId().ifPresent(c -> leaseByClientId.put(c, record.leaseId()));
+      reindex(null, record, true);
+      leases.put(record.leaseId(), record);
+    } finally {
+      writeLock.unlock();
     }
-    leases.remove(current.leaseId());
-    UniqueKey.of(current).ifPresent(leaseByKey::remove);
-    current.clientId().ifPresent(leaseByClientId::remove);
-    return true;
+  }
+
+  @Override
+  public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
+    LeaseStore.checkSuccessor(expected, updated);
+    writeLock.lock();
+    try {
+      LeaseRecord current = leases.get(expected.leaseId());
+      if (current == null || current.version() != expected.version()) {
+        return false;
+      }
+      Optional<UniqueKey> oldKey = UniqueKey.of(current);
+      Optional<UniqueKey> newKey = UniqueKey.of(updated);
+      if (newKey.isPresent() && !newKey.equals(oldKey)) {
+        String holder = leaseByKey.get(newKey.get());
+        if (holder != null && !holder.equals(updated.leaseId())) {
+          throw new TokenAlreadyExistsException(updated.orgId(), updated.roleName(),
+              updated.logicalName().orElseThrow());
+        }
+      }
+      // Readers take no lock: a mapping that stays (a renewal keeps triple and client id) is never removed, so a
+      // concurrent findByTriple or findByClientId never misses the lease while it changes.
+      if (oldKey.isPresent() && !oldKey.equals(newKey)) {
+        leaseByKey.remove(oldKey.get());
+      }
+      if (current.clientId().isPresent() && !current.clientId().equals(updated.clientId())) {
+        leaseByClientId.remove(current.clientId().get());
+      }
+      reindex(current, updated, true);
+      leases.put(updated.leaseId(), updated);
+      reindex(current, updated, false);
+      newKey.ifPresent(k -> leaseByKey.put(k, updated.leaseId()));
+      updated.clientId().ifPresent(c -> leaseByClientId.put(c, updated.leaseId()));
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public boolean delete(LeaseRecord expected) {
+    writeLock.lock();
+    try {
+      LeaseRecord current = leases.get(expected.leaseId());
+      if (current == null || current.version() != expected.version()) {
+        return false;
+      }
+      leases.remove(current.leaseId());
+      UniqueKey.of(current).ifPresent(leaseByKey::remove);
+      current.clientId().ifPresent(leaseByClientId::remove);
+      reindex(current, null, false);
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   @Override

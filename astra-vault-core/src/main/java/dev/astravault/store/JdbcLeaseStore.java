@@ -81,6 +81,13 @@ public final class JdbcLeaseStore implements LeaseStore {
       + "max_expires_at = ?, renewable = ?, last_renewed_at = ?, last_error = ?, revoke_attempts = ?, "
       + "state_changed_at = ?, version = ? WHERE lease_id = ? AND version = ?";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM av_lease ";
+  // Package-private: JdbcQueryPlanTest explains these to show that indexes serve them.
+  static final String EXPIRING = SELECT + "WHERE state = 'ACTIVE' AND expires_at < ? "
+      + "ORDER BY expires_at, lease_id LIMIT ?";
+  static final String PENDING = SELECT + "WHERE state = 'PENDING' AND issued_at < ? "
+      + "ORDER BY issued_at, lease_id LIMIT ?";
+  static final String CHANGED = SELECT + "WHERE state = ? AND (state_changed_at IS NULL OR "
+      + "state_changed_at < ?) ORDER BY (state_changed_at IS NOT NULL), state_changed_at, lease_id LIMIT ?";
 
   private final Connections connections;
   private final Dialect dialect;
@@ -162,21 +169,17 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return many("find expiring leases", SELECT + "WHERE state = 'ACTIVE' AND expires_at < ? "
-        + "ORDER BY expires_at, lease_id LIMIT ?", nanos(instant), limit);
+    return many("find expiring leases", EXPIRING, nanos(instant), limit);
   }
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    return many("find pending leases", SELECT + "WHERE state = 'PENDING' AND issued_at < ? "
-        + "ORDER BY issued_at, lease_id LIMIT ?", nanos(instant), limit);
+    return many("find pending leases", PENDING, nanos(instant), limit);
   }
 
   @Override
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
-    return many("find leases by state", SELECT + "WHERE state = ? AND (state_changed_at IS NULL OR "
-        + "state_changed_at < ?) ORDER BY (state_changed_at IS NOT NULL), state_changed_at, lease_id LIMIT ?", state.name(), nanos(instant),
-        limit);
+    return many("find leases by state", CHANGED, state.name(), nanos(instant), limit);
   }
 
   @Override
@@ -722,7 +725,8 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     /**
      * A JDBC URL ({@code jdbc:sqlite:/path/file.db}, {@code jdbc:postgresql://host/db}); the driver must be on the
-     * classpath. SQLite gets one shared connection, PostgreSQL a small pool of {@link #maxConnections}.
+     * classpath. SQLite gets one shared connection, PostgreSQL a HikariCP pool of {@link #maxConnections} that the
+     * store closes with itself.
      *
      * @param url a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
      * @return this builder
@@ -825,7 +829,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     /**
-     * The pool size for a PostgreSQL {@link #jdbcUrl} (default 8).
+     * The HikariCP pool size for a PostgreSQL {@link #jdbcUrl} (default 8).
      *
      * @param max the pool size
      * @return this builder

@@ -10,6 +10,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +33,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Lease inserts per second and compare-and-set renewals per second of {@link JdbcLeaseStore}, on a SQLite file (WAL,
  * {@code synchronous=FULL}) and on an embedded PostgreSQL, with secrets encrypted (AES-256-GCM) as in production.
+ * {@code plainInsert} is the floor for {@code insertLease}: the same row (a ciphertext of the same length, computed
+ * once) inserted by a plain prepared statement on a connection of its own, into the same table with the same indexes
+ * and session settings, without the store.
  * Run: {@code java -jar benchmarks/target/benchmarks.jar JdbcLeaseStoreBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s}.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -40,25 +48,60 @@ public class JdbcLeaseStoreBenchmark {
   public String database;
 
   JdbcLeaseStore store;
+  private Connection raw;
+  private PreparedStatement rawInsert;
   private Path dir;
   private EmbeddedPostgres postgres;
   final AtomicLong ids = new AtomicLong();
 
   @Setup(Level.Trial)
-  public void open() throws IOException {
+  public void open() throws IOException, SQLException {
     KeyProvider keys = KeyProvider.of(EncryptionKey.generate());
     if (database.equals("sqlite")) {
       dir = Files.createTempDirectory("av-bench");
       store = JdbcLeaseStore.sqlite(dir.resolve("leases.db"), keys);
+      raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("leases.db"));
+      try (Statement st = raw.createStatement()) {
+        st.execute("PRAGMA busy_timeout = 10000");
+        st.execute("PRAGMA synchronous = FULL");
+      }
     } else {
       postgres = EmbeddedPostgres.builder().start();
       store = JdbcLeaseStore.builder().jdbcUrl(postgres.getJdbcUrl("postgres", "postgres"))
           .credentials("postgres", "postgres").keyProvider(keys).maxConnections(8).build();
+      raw = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
     }
+    rawInsert = raw.prepareStatement("INSERT INTO av_lease (lease_id, org_id, role_name, role_id, logical_name, "
+        + "style, successor, state, client_id, secret_ct, key_id, generated_on, metadata, description, issued_at, "
+        + "ttl_nanos, expires_at, max_expires_at, renewable, last_renewed_at, last_error, revoke_attempts, "
+        + "state_changed_at, version) VALUES (?, 'org-1', 'reader', 'rid', NULL, 'PER_REQUEST', 0, 'ACTIVE', ?, ?, "
+        + "'0123456789abcdef', ?, '{}', ?, ?, ?, ?, ?, 1, NULL, NULL, 0, NULL, 1)");
+  }
+
+  // What the store writes for a 100-character secret: "v1:<key id>:" + base64(nonce 12 + ciphertext 100 + tag 16).
+  private static final String SECRET_CT = "v1:0123456789abcdef:" + "A".repeat(172);
+
+  /** The floor: the same row by a plain prepared statement, no store in between. */
+  @Benchmark
+  public int plainInsert() throws SQLException {
+    String leaseId = nextId();
+    long t0 = T0.getEpochSecond() * 1_000_000_000L;
+    rawInsert.setString(1, leaseId);
+    rawInsert.setString(2, "raw" + leaseId.substring(leaseId.length() - 24));
+    rawInsert.setString(3, SECRET_CT);
+    rawInsert.setLong(4, t0);
+    rawInsert.setString(5, "astra-vault lease=" + leaseId);
+    rawInsert.setLong(6, t0);
+    rawInsert.setLong(7, Duration.ofMinutes(30).toNanos());
+    rawInsert.setLong(8, t0 + Duration.ofMinutes(30).toNanos());
+    rawInsert.setLong(9, t0 + Duration.ofDays(1).toNanos());
+    return rawInsert.executeUpdate();
   }
 
   @TearDown(Level.Trial)
-  public void close() throws IOException {
+  public void close() throws IOException, SQLException {
+    rawInsert.close();
+    raw.close();
     store.close();
     if (postgres != null) {
       postgres.close();

@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
-/** A TokenManager on {@link LocalBackend}: no network, no audit output, no sweeper. */
+/** A TokenManager on {@link LocalBackend}: no network, no audit output, by default no sweeper. */
 final class Managers {
   static final String ORG = "bench";
   static final String ROLE = "reader";
@@ -18,12 +18,17 @@ final class Managers {
   private Managers() {}
 
   static TokenManager local() {
+    return local(Duration.ZERO);
+  }
+
+  /** As {@link #local()}, with the expiry sweeper every {@code sweepInterval} (zero: off). */
+  static TokenManager local(Duration sweepInterval) {
     Clock clock = Clock.systemUTC();
     OrgConfig org = OrgConfig.builder().orgId(UUID.randomUUID().toString())
         .rootToken("AstraCS:" + "A".repeat(24) + ":" + "0".repeat(64)).url(URI.create("http://127.0.0.1:1"))
         .logicalName(ORG).build();
     TokenManager tokens = TokenManager.builder().clock(clock).backend(ctx -> new LocalBackend(clock)).org(org)
-        .auditSink(AuditSink.noop()).sweepInterval(Duration.ZERO).revokeManagedOnClose(false).build();
+        .auditSink(AuditSink.noop()).sweepInterval(sweepInterval).revokeManagedOnClose(false).build();
     tokens.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(UUID.randomUUID().toString())
         .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(24)).build());
     return tokens;

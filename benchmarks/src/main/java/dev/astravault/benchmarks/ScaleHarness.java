@@ -2,36 +2,77 @@ package dev.astravault.benchmarks;
 
 import dev.astravault.AstraToken;
 import dev.astravault.ManagedToken;
-import dev.astravault.Scheduler;
 import dev.astravault.TokenManager;
+import dev.astravault.AuditSink;
+import dev.astravault.ManagedTokenEvent;
+import dev.astravault.ManagedTokenListener;
+import dev.astravault.OrgConfig;
+import dev.astravault.RenewalSettings;
+import dev.astravault.RoleSpec;
+import dev.astravault.internal.TimerRearmProbe;
+import dev.astravault.test.ManualScheduler;
+import dev.astravault.test.MutableClock;
 import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.vault.core.VaultOperations;
 import org.springframework.vault.core.lease.SecretLeaseContainer;
 import org.springframework.vault.support.VaultResponse;
 
 /**
- * Keeps N leases (default 100,000) on one scheduler thread against a backend with no I/O delay, and reports memory
- * per lease and the cost of a reschedule (cancel + schedule on a heap already holding N timers): first for
- * astra-vault managed tokens, then for Spring Vault's {@code SecretLeaseContainer} with the same N leases (one-hour
- * renewable secrets from a {@code VaultOperations} stub that answers every read from memory).
+ * Fleet-scale measurements on one JVM against a backend with no I/O (issue 15). Modes:
  *
- * <pre>{@code java -Xmx2g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness [leases]}</pre>
+ * <pre>{@code
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness memory [leases]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness latency [leases]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness burst [leases]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
+ * }</pre>
  *
- * Memory is the retained-heap delta after full GCs, divided by N: "engine" is what managing adds on top of plain
- * issued leases (handle, snapshot, timer), "total" includes the lease record in the in-memory store.
+ * <ul>
+ *   <li>{@code memory} (the default; a bare number also means it): N managed leases on one scheduler thread, with
+ *       the expiry sweeper on (every 30 s, the default), against Spring Vault's {@code SecretLeaseContainer} with the
+ *       same N leases (one-hour renewable secrets from a {@code VaultOperations} stub that answers every read from
+ *       memory). Memory is the retained-heap delta after full GCs, divided by N: "engine" is what managing adds on
+ *       top of plain issued leases (handle, snapshot, timer), "total" includes the lease record in the in-memory
+ *       store. Then the cost of re-arming a renewal timer in the engine's timer heap holding the N handles' timers.
+ *   <li>{@code latency}: issue latency percentiles with N leases in the store, the sweeper off, then on (every
+ *       second, so that several sweeps fall inside the measurement).
+ *   <li>{@code timers}: only the timer re-arm of {@code memory} (N managed leases, no memory measurement and no
+ *       Spring Vault run), three rounds, for large N.
+ *   <li>{@code burst}: N managed leases whose renewals fall due in the same instant (manual clock and scheduler,
+ *       the engine's default I/O pool): how long until all are renewed, and how many failed or were rejected.
+ * </ul>
  */
 public final class ScaleHarness {
   private ScaleHarness() {}
 
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    System.out.printf("leases: %,d%n", n);
+    String mode = args.length > 0 && !Character.isDigit(args[0].charAt(0)) ? args[0] : "memory";
+    String count = args.length > 1 ? args[1] : args.length == 1 && Character.isDigit(args[0].charAt(0)) ? args[0]
+        : null;
+    int n = count != null ? Integer.parseInt(count.replace("_", "")) : 100_000;
+    System.out.printf("mode: %s, leases: %,d%n", mode, n);
+    switch (mode) {
+      case "memory" -> memory(n);
+      case "latency" -> latency(n);
+      case "burst" -> burst(n);
+      case "timers" -> timers(n);
+      default -> throw new IllegalArgumentException("mode must be memory, latency, burst or timers: " + mode);
+    }
+  }
 
+  private static void memory(int n) throws Exception {
     // Plain issued leases: the store's share.
     long base = usedAfterGc();
     TokenManager plainTokens = Managers.local();
@@ -44,9 +85,9 @@ public final class ScaleHarness {
     plainTokens.close();
     plainTokens = null;
 
-    // Managed leases, all on the manager's one scheduler thread.
+    // Managed leases, all on the manager's one scheduler thread, the sweeper on as in production.
     base = usedAfterGc();
-    TokenManager tokens = Managers.local();
+    TokenManager tokens = Managers.local(Duration.ofSeconds(30));
     List<ManagedToken> handles = new ArrayList<>(n);
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -57,20 +98,9 @@ public final class ScaleHarness {
     System.out.printf("astra-vault: total %,d B/lease (issued lease alone %,d B), engine %,d B/lease; manage() %.1f µs"
         + " each%n", managedBytes / n, issuedBytes / n, (managedBytes - issuedBytes) / n, manageNanos / 1e3 / n);
 
-    // Reschedule cost on the engine's scheduler (a one-thread delay heap) holding n timers: what every re-arm pays.
-    Scheduler scheduler = Scheduler.singleThread("harness");
-    List<Scheduler.Task> timers = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      timers.add(scheduler.schedule(() -> { }, Duration.ofHours(1).plusMillis(i)));
-    }
-    long t1 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      timers.get(i).cancel();
-      timers.set(i, scheduler.schedule(() -> { }, Duration.ofHours(2).plusMillis(i)));
-    }
-    double ours = (System.nanoTime() - t1) / 1e3 / n;
-    System.out.printf("astra-vault: cancel+schedule with %,d pending: %.2f µs%n", n, ours);
-    timers.forEach(Scheduler.Task::cancel);
+    // Re-arming a renewal timer in the engine's heap holding the n handles' timers: what every renewal pays.
+    double rearm = TimerRearmProbe.rearmNanos(handles, 2_000_000);
+    System.out.printf("astra-vault: timer re-arm with %,d armed: %.1f ns%n", n, rearm);
     tokens.close();
     handles.clear();
     tokens = null;
@@ -93,23 +123,100 @@ public final class ScaleHarness {
     long springBytes = usedAfterGc() - base;
     System.out.printf("spring-vault SecretLeaseContainer: total %,d B/lease; requestRenewableSecret %.1f µs each%n",
         springBytes / n, springNanos / 1e3 / n);
-    List<java.util.concurrent.ScheduledFuture<?>> futures = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      futures.add(taskScheduler.schedule(() -> { }, java.time.Instant.now().plus(Duration.ofHours(1)).plusMillis(i)));
-    }
-    long t3 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      futures.get(i).cancel(false);
-      futures.set(i, taskScheduler.schedule(() -> { },
-          java.time.Instant.now().plus(Duration.ofHours(2)).plusMillis(i)));
-    }
-    double spring = (System.nanoTime() - t3) / 1e3 / n;
-    System.out.printf("spring-vault ThreadPoolTaskScheduler: cancel+schedule with %,d pending: %.2f µs%n", 2 * n,
-        spring);
-    System.out.printf("ratio astra-vault/spring: memory %.2f, reschedule %.2f%n",
-        (double) managedBytes / springBytes, ours / spring);
+    System.out.printf("ratio astra-vault/spring: memory %.2f%n", (double) managedBytes / springBytes);
     container.destroy();
     taskScheduler.shutdown();
+  }
+
+  private static void timers(int n) throws Exception {
+    try (TokenManager tokens = Managers.local(Duration.ofSeconds(30))) {
+      List<ManagedToken> handles = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        handles.add(tokens.manage(Managers.request()));
+      }
+      for (int round = 1; round <= 3; round++) {
+        System.out.printf("astra-vault: timer re-arm with %,d armed, round %d: %.1f ns%n", n, round,
+            TimerRearmProbe.rearmNanos(handles, 2_000_000));
+      }
+    }
+  }
+
+  private static void latency(int n) throws Exception {
+    for (Duration sweep : List.of(Duration.ZERO, Duration.ofSeconds(1))) {
+      TokenManager tokens = Managers.local(sweep);
+      for (int i = 0; i < n; i++) {
+        tokens.issue(Managers.request());
+      }
+      usedAfterGc();
+      // What one sweep does (the scan of expired leases): it used to hold the store's only lock while it ran.
+      long sweepMax = 0;
+      long sweepSum = 0;
+      for (int i = 0; i < 20; i++) {
+        long t = System.nanoTime();
+        tokens.reapExpired();
+        long d = System.nanoTime() - t;
+        sweepMax = Math.max(sweepMax, d);
+        sweepSum += d;
+      }
+      System.out.printf("one sweep (reapExpired) with %,d leases stored: mean %.1f µs, max %.1f µs (20 sweeps)%n", n,
+          sweepSum / 20 / 1e3, sweepMax / 1e3);
+      int warm = 50_000;
+      int measured = 300_000;
+      long[] nanos = new long[measured];
+      for (int i = 0; i < warm + measured; i++) {
+        long t = System.nanoTime();
+        tokens.issue(Managers.request());
+        if (i >= warm) {
+          nanos[i - warm] = System.nanoTime() - t;
+        }
+      }
+      Arrays.sort(nanos);
+      System.out.printf("issue with %,d leases stored, sweeper %s: p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, "
+          + "max %.1f ms (%,d issues)%n", n, sweep.isZero() ? "off" : "every " + sweep.toSeconds() + " s",
+          nanos[measured / 2] / 1e3, nanos[measured * 99 / 100] / 1e3, nanos[measured * 999 / 1000] / 1e3,
+          nanos[measured - 1] / 1e6, measured);
+      tokens.close();
+    }
+  }
+
+  private static void burst(int n) throws Exception {
+    Instant start = Instant.now();
+    MutableClock clock = MutableClock.at(start);
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    OrgConfig org = OrgConfig.builder().orgId(UUID.randomUUID().toString())
+        .rootToken("AstraCS:" + "A".repeat(24) + ":" + "0".repeat(64)).url(URI.create("http://127.0.0.1:1"))
+        .logicalName(Managers.ORG).build();
+    CountDownLatch renewed = new CountDownLatch(n);
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger late = new AtomicInteger();
+    Duration ttl = Duration.ofHours(1);
+    try (TokenManager tokens = TokenManager.builder().clock(clock).scheduler(scheduler).org(org)
+        .backend(ctx -> new LocalBackend(clock)).auditSink(AuditSink.noop()).sweepInterval(Duration.ZERO)
+        .revokeManagedOnClose(false).build()) {
+      tokens.writeRole(RoleSpec.builder().org(Managers.ORG).name(Managers.ROLE).roleId(UUID.randomUUID().toString())
+          .ttl(ttl).maxTtl(Duration.ofHours(24)).build());
+      RenewalSettings settings = RenewalSettings.builder().jitter(0).maxWait(Duration.ZERO)
+          .listener(ManagedTokenListener.of(e -> {
+            if (e instanceof ManagedTokenEvent.Renewed r) {
+              if (!r.time().isBefore(start.plus(ttl))) {
+                late.incrementAndGet();
+              }
+              renewed.countDown();
+            } else if (e instanceof ManagedTokenEvent.Error) {
+              failed.incrementAndGet();
+            }
+          })).build();
+      List<ManagedToken> handles = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        handles.add(tokens.manage(Managers.request(), settings));
+      }
+      long t0 = System.nanoTime();
+      scheduler.advance(Duration.ofMinutes(59));   // every refresh timer falls due in the same instant
+      boolean all = renewed.await(10, TimeUnit.MINUTES);
+      System.out.printf("burst of %,d renewals due at once: %s in %.2f s; %,d renewed after expiry, %,d failed "
+          + "or rejected%n", n, all ? "all renewed" : (n - renewed.getCount()) + " renewed",
+          (System.nanoTime() - t0) / 1e9, late.get(), failed.get());
+    }
   }
 
   /** Answers every {@code read(path)} with a one-hour renewable lease and two fields; nothing else is used. */

@@ -1,5 +1,7 @@
 package dev.astravault.internal.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.astravault.StoreException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,9 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where the store's connections come from: a user's {@link DataSource} (normally pooled), one shared connection
  * (SQLite by URL: SQLite serializes writers anyway, so one connection per process and a lock is the fastest and
- * avoids SQLITE_BUSY between our own threads), or a small pool over {@link DriverManager} (PostgreSQL by URL).
+ * avoids SQLITE_BUSY between our own threads), or a HikariCP pool (PostgreSQL by URL).
  * Every new connection runs the dialect's session statements (SQLite's busy timeout).
  */
 public abstract class Connections implements AutoCloseable {
@@ -129,70 +128,50 @@ public abstract class Connections implements AutoCloseable {
     }
   }
 
+  /**
+   * HikariCP over {@link DriverManager}: a maintained pool that validates, times out and retires connections, which
+   * the hand-written pool it replaced (issue 15) did not. The store owns it and closes it.
+   */
   private static final class Pool extends Connections {
-    private final String url;
-    private final Properties props;
-    private final List<String> sessionSql;
-    private final BlockingQueue<Connection> idle;
-    private final Semaphore permits;
-    private volatile boolean closed;
+    private final HikariDataSource pool;
 
     Pool(String url, Properties props, List<String> sessionSql, int max) {
-      this.url = url;
-      this.props = props;
-      this.sessionSql = List.copyOf(sessionSql);
-      this.idle = new ArrayBlockingQueue<>(max);
-      this.permits = new Semaphore(max, true);
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(url);
+      config.setDataSourceProperties(props);
+      config.setMaximumPoolSize(max);
+      config.setMinimumIdle(Math.min(max, 2));
+      config.setAutoCommit(true);
+      config.setPoolName("astra-vault-lease-store");
+      // Fail the store's build() at once when the database is unreachable, as the old pool did on first use.
+      config.setInitializationFailTimeout(1);
+      if (!sessionSql.isEmpty()) {
+        config.setConnectionInitSql(String.join("; ", sessionSql));
+      }
+      try {
+        this.pool = new HikariDataSource(config);
+      } catch (RuntimeException e) {
+        Throwable cause = e.getCause() instanceof SQLException sql ? sql : e;
+        throw new StoreException("lease store: cannot connect to the database (" + cause.getClass().getName()
+            + (cause instanceof SQLException sql ? ", SQLState " + sql.getSQLState() : "") + ")", cause);
+      }
     }
 
     @Override
     public <T> T with(Work<T> work) throws SQLException {
-      if (closed) {
+      if (pool.isClosed()) {
         throw new StoreException("the lease store is closed");
       }
-      permits.acquireUninterruptibly();
-      Connection c = null;
-      try {
-        c = idle.poll();
-        if (c == null || c.isClosed()) {
-          c = DriverManager.getConnection(url, props);
-          init(c, sessionSql);
-        }
+      // Session statements ran once per connection (connectionInitSql), and Hikari hands connections out in
+      // auto-commit mode and resets any change when they come back: no per-borrow statements.
+      try (Connection c = pool.getConnection()) {
         return work.run(c);
-      } finally {
-        if (c != null) {
-          if (!closed && usable(c) && idle.offer(c)) {
-            c = null;
-          } else {
-            try {
-              c.close();
-            } catch (SQLException ignored) {
-              // A broken connection is dropped.
-            }
-          }
-        }
-        permits.release();
-      }
-    }
-
-    private static boolean usable(Connection c) {
-      try {
-        return !c.isClosed() && c.getAutoCommit();
-      } catch (SQLException e) {
-        return false;
       }
     }
 
     @Override
     public void close() {
-      closed = true;
-      for (Connection c; (c = idle.poll()) != null; ) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // Closing; nothing to do.
-        }
-      }
+      pool.close();
     }
   }
 }
