@@ -17,7 +17,6 @@ import dev.astravault.spring.autoconfigure.internal.StartupTokens;
 import dev.astravault.spring.autoconfigure.internal.TokenActivity;
 import dev.astravault.spring.autoconfigure.internal.TokenManagerFactory;
 import java.time.Clock;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -45,9 +44,9 @@ import org.springframework.util.StringUtils;
  * <p>Beans: {@link LeaseStore}, {@link AuditSink}, {@link ActorProvider}, {@link TokenManager} (customized by every
  * {@link TokenManagerCustomizer}; a {@link Clock} or {@link Scheduler} bean is used when there is one), the
  * {@link ManagedToken} (customized by every {@link StartupTokenCustomizer}; every {@link ManagedTokenListener} bean
- * sees its events, and they are published as {@link AstraTokenEvent}s), {@code astraTokenSupplier}
- * ({@code Supplier<String>} of the current token) and a late {@code SmartLifecycle} that revokes the token at
- * shutdown.
+ * sees its events, and they are published as {@link AstraTokenEvent}s once the context is refreshed),
+ * {@code astraTokenSupplier} (an {@link AstraTokenSupplier} of the current token) and a late {@code SmartLifecycle}
+ * that revokes the token at shutdown.
  */
 @AutoConfiguration
 @ConditionalOnClass(TokenManager.class)
@@ -128,15 +127,16 @@ public class AstraVaultAutoConfiguration {
   }
 
   /**
-   * Publishes each managed token's events as {@link AstraTokenEvent}s.
+   * Publishes each managed token's events as {@link AstraTokenEvent}s, holding back those that happen while the
+   * context is still being refreshed (the startup issue) until it is.
    *
-   * @param publisher the application's event publisher
+   * @param context the application context, which publishes the events
    * @return the bridge
    */
   @Bean
   @ConditionalOnMissingBean
-  public EventBridge astraTokenEventBridge(ApplicationEventPublisher publisher) {
-    return new EventBridge(publisher);
+  public EventBridge astraTokenEventBridge(ApplicationContext context) {
+    return new EventBridge(context);
   }
 
   /**
@@ -199,7 +199,7 @@ public class AstraVaultAutoConfiguration {
   }
 
   /**
-   * The current token, for clients that take a {@code Supplier<String>}; one volatile read per call.
+   * The current token as an {@link AstraTokenSupplier}; one volatile read per call.
    *
    * @param token the startup token
    * @return the supplier
@@ -207,8 +207,8 @@ public class AstraVaultAutoConfiguration {
   @Bean
   @ConditionalOnBean(ManagedToken.class)
   @ConditionalOnMissingBean(name = "astraTokenSupplier")
-  public Supplier<String> astraTokenSupplier(ManagedToken token) {
-    return token::current;
+  public AstraTokenSupplier astraTokenSupplier(ManagedToken token) {
+    return AstraTokenSupplier.of(token);
   }
 
   /**

@@ -1122,12 +1122,15 @@ public class AstraVaultProperties {
     KUBERNETES
   }
 
-  /** The health indicator (opt-in). */
+  /** The health indicator; deprecated, switch it with {@code management.health.astratokens.enabled}. */
   public static class Health {
-    /** Whether to contribute the {@code astraTokens} health indicator (needs Spring Boot's health support). */
-    private boolean enabled = false;
+    /**
+     * Deprecated: use {@code management.health.astratokens.enabled}. False still switches the {@code astraTokens}
+     * health indicator off for this release; it is on by default, like every Boot indicator.
+     */
+    private boolean enabled = true;
 
-    /** {@return whether to contribute the {@code astraTokens} health indicator (needs Spring Boot's health support)} */
+    /** {@return false to switch the {@code astraTokens} indicator off (deprecated)} */
     public boolean isEnabled() {
       return enabled;
     }

@@ -76,7 +76,7 @@ class PropertyCoverageTest {
       Map.entry("astra.vault.vault.kv-mount", KV + "aFolderOnAKvV1MountGivesEveryOrgInIt"),
       Map.entry("astra.vault.vault.kv-version", KV + "aFolderOnAKvV1MountGivesEveryOrgInIt"),
       Map.entry("astra.vault.vault.namespace", CONN + "theNamespaceHeaderIsSentOnEveryRequestAndOnlyWhenSet"),
-      Map.entry("astra.vault.health.enabled", AUTO + "healthIsOptIn"),
+      Map.entry("astra.vault.health.enabled", AUTO + "theDeprecatedHealthPropertyStillSwitchesTheIndicatorOff"),
       Map.entry("astra.vault.cql.enabled", AUTO + "cqlCustomizerCanBeTurnedOff"),
       Map.entry("astra.vault.audit.slf4j", AUTO + "auditSlf4jLogsEveryEventOnTheAuditLoggerWhenOnAndNothingWhenOff"),
       Map.entry("astra.vault.startup-backoff", FAIL + "startupBackoffIsTheFirstWaitBetweenAttemptsAndDoubles"),
