@@ -12,7 +12,9 @@ import dev.astravault.TokenRequest;
 import dev.astravault.internal.Redaction;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
 import dev.astravault.spring.autoconfigure.internal.EventBridge;
+import dev.astravault.spring.autoconfigure.internal.SharedVaultConnection;
 import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;
+import dev.astravault.spring.autoconfigure.internal.SpringVaultConnection;
 import dev.astravault.spring.autoconfigure.internal.StartupTokens;
 import dev.astravault.spring.autoconfigure.internal.TokenActivity;
 import dev.astravault.spring.autoconfigure.internal.TokenManagerFactory;
@@ -32,9 +34,12 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
+import org.springframework.vault.authentication.SessionManager;
+import org.springframework.vault.client.VaultEndpointProvider;
 
 /**
  * Configures a {@link TokenManager} from {@code astra.vault.*} and, when {@code astra.vault.token.role} is set, obtains
@@ -62,14 +67,16 @@ public class AstraVaultAutoConfiguration {
    * @param properties the {@code astra.vault.*} properties
    * @param dataSource the application's data source, if any
    * @param clock the application's clock, if any
+   * @param sharedVault the application's Spring Vault session, if any
    * @return the lease store
    */
   @Bean
   @ConditionalOnMissingBean
   public LeaseStore astraLeaseStore(AstraVaultProperties properties, ObjectProvider<DataSource> dataSource,
-      ObjectProvider<Clock> clock) {
-    TokenManagerFactory.checkMode(properties);
-    return TokenManagerFactory.leaseStore(properties, dataSource::getIfUnique, clock.getIfUnique());
+      ObjectProvider<Clock> clock, ObjectProvider<SharedVaultConnection> sharedVault) {
+    TokenManagerFactory.checkMode(properties, sharedVault.getIfUnique());
+    return TokenManagerFactory.leaseStore(properties, dataSource::getIfUnique, clock.getIfUnique(),
+        sharedVault.getIfUnique());
   }
 
   /**
@@ -108,15 +115,16 @@ public class AstraVaultAutoConfiguration {
    * @param clock the application's clock, if any
    * @param scheduler the application's scheduler, if any
    * @param customizers the customizers, applied in order
+   * @param sharedVault the application's Spring Vault session, if any
    * @return the token manager
    */
   @Bean
   @ConditionalOnMissingBean
   public TokenManager astraTokenManager(AstraVaultProperties properties, LeaseStore store, AuditSink auditSink,
       ActorProvider actorProvider, ObjectProvider<Clock> clock, ObjectProvider<Scheduler> scheduler,
-      ObjectProvider<TokenManagerCustomizer> customizers) {
+      ObjectProvider<TokenManagerCustomizer> customizers, ObjectProvider<SharedVaultConnection> sharedVault) {
     return TokenManagerFactory.tokenManager(properties, store, auditSink, actorProvider, clock.getIfUnique(),
-        scheduler.getIfUnique(), customizers.orderedStream().toList());
+        scheduler.getIfUnique(), customizers.orderedStream().toList(), sharedVault.getIfUnique());
   }
 
   /** {@return the recorder of token activity that the metrics read} */
@@ -223,6 +231,23 @@ public class AstraVaultAutoConfiguration {
   @ConditionalOnMissingBean
   public ShutdownRevoker astraTokenShutdown(ObjectProvider<ManagedToken> tokens, AstraVaultProperties properties) {
     return new ShutdownRevoker(tokens.orderedStream().toList(), properties.isRevokeOnShutdown());
+  }
+
+  /**
+   * With Spring Vault on the class path: its {@code SessionManager} bean, when the application has one (as
+   * {@code spring-cloud-starter-vault-config} creates), is the Vault connection of Vault mode, the vault-kv store and
+   * the Vault-held keys and orgs, unless {@code astra.vault.vault.uri} is set. One login serves the application.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.springframework.vault.authentication.SessionManager",
+      "org.springframework.vault.client.VaultEndpointProvider"})
+  static class SpringVaultSession {
+    @Bean
+    @ConditionalOnMissingBean
+    SharedVaultConnection astraSpringVaultConnection(ObjectProvider<SessionManager> sessions,
+        ObjectProvider<VaultEndpointProvider> endpoints, Environment environment) {
+      return new SpringVaultConnection(sessions, endpoints, environment);
+    }
   }
 
   /** {@code astra.vault.token.enabled} is not false and {@code astra.vault.token.role} is set. */
