@@ -27,7 +27,8 @@ final class FakeAstraContext {
     return new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AstraVaultAutoConfiguration.class,
             AstraVaultHealthAutoConfiguration.class, AstraVaultEndpointAutoConfiguration.class,
-            AstraVaultMetricsAutoConfiguration.class, AstraVaultCassandraAutoConfiguration.class))
+            AstraVaultMetricsAutoConfiguration.class, AstraVaultCassandraAutoConfiguration.class,
+            AstraVaultDataApiAutoConfiguration.class))
         .withPropertyValues("management.endpoints.web.exposure.include=health,astratokens");
   }
 
