@@ -10,6 +10,7 @@ import dev.astravault.Scheduler;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.internal.Redaction;
+import dev.astravault.spring.autoconfigure.internal.AstraVaultRuntimeHints;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
 import dev.astravault.spring.autoconfigure.internal.EventBridge;
 import dev.astravault.spring.autoconfigure.internal.SharedVaultConnection;
@@ -35,6 +36,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
@@ -57,6 +59,7 @@ import org.springframework.vault.client.VaultEndpointProvider;
 @ConditionalOnClass(TokenManager.class)
 @ConditionalOnProperty(prefix = "astra.vault", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(AstraVaultProperties.class)
+@ImportRuntimeHints(AstraVaultRuntimeHints.class)
 public class AstraVaultAutoConfiguration {
   private static final Logger LOG = Redaction.logger(AstraVaultAutoConfiguration.class);
 
