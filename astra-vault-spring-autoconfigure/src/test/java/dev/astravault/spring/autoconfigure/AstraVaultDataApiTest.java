@@ -33,6 +33,7 @@ class AstraVaultDataApiTest {
           assertThat(context).hasNotFailed().hasSingleBean(Database.class);
           Database db = context.getBean(Database.class);
           assertThat(db.getKeyspace()).isEqualTo("orders_ks");
+          assertThat(db.getOptions().toString()).doesNotContain(context.getBean(ManagedToken.class).current());
           Collection<Document> orders = db.createCollection("orders");
           ManagedToken token = context.getBean(ManagedToken.class);
           String first = token.current();
