@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.vault.config.VaultAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
@@ -30,9 +32,10 @@ import org.springframework.vault.core.VaultTemplate;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * Vault mode on the application's Spring Vault session: the beans Spring Cloud Vault creates (a
- * {@code LifecycleAwareSessionManager} over AppRole, an endpoint provider, a {@code VaultTemplate}) pointed at
- * FakeVault, and no {@code astra.vault.vault.*} credentials. One AppRole login serves both.
+ * Vault mode on the application's Spring Vault session, pointed at FakeVault with no {@code astra.vault.vault.*}
+ * credentials: Spring Cloud Vault's own auto-configuration ({@code spring.cloud.vault.*}), and the beans it creates
+ * declared by hand (a {@code LifecycleAwareSessionManager} over AppRole, an endpoint provider, a
+ * {@code VaultTemplate}). One AppRole login serves both.
  */
 class AstraVaultSpringVaultSessionTest {
   static final String ROLE_ID = "orders-role-id";
@@ -71,6 +74,25 @@ class AstraVaultSpringVaultSessionTest {
       });
       assertThat(context.getBean(AstraVaultProperties.class).toString()).doesNotContain(session);
     });
+  }
+
+  @Test
+  void springCloudVaultsOwnAutoConfigurationIsUsedAndLogsInOnce() {
+    FakeAstraContext.withFakeAstra(astra)
+        .withConfiguration(AutoConfigurations.of(VaultAutoConfiguration.class))
+        .withPropertyValues("astra.vault.mode=vault", "spring.cloud.vault.uri=" + vault.address(),
+            "spring.cloud.vault.authentication=APPROLE", "spring.cloud.vault.app-role.role-id=" + ROLE_ID,
+            "spring.cloud.vault.app-role.secret-id=" + SECRET_ID)
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(SessionManager.class);
+          assertThat(astra.isLive(context.getBean(ManagedToken.class).current())).isTrue();
+          // Spring Cloud Vault's own template, on the same session.
+          assertThat(context.getBean(VaultTemplate.class).read("auth/token/lookup-self")).isNotNull();
+          assertThat(logins()).hasSize(1);
+          String session = context.getBean(SessionManager.class).getSessionToken().getToken();
+          assertThat(vault.requests()).filteredOn(r -> r.path().startsWith("/v1/astra/")).isNotEmpty()
+              .allSatisfy(r -> assertThat(r.token()).contains(session));
+        });
   }
 
   @Test
