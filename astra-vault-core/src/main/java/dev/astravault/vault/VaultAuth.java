@@ -8,7 +8,8 @@ import java.util.Objects;
  * How the library authenticates to Vault. A token is used as given; AppRole and Kubernetes log in, and log in again
  * when the Vault token expires or can no longer be renewed. The {@code toString()} of each variant never shows a credential.
  */
-public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, VaultAuth.Kubernetes {
+public sealed interface VaultAuth
+    permits VaultAuth.Token, VaultAuth.AppRole, VaultAuth.Kubernetes, VaultAuth.External {
 
   /**
    * A fixed Vault token. When it expires there is no way to log in again: prefer AppRole or Kubernetes.
@@ -68,6 +69,38 @@ public sealed interface VaultAuth permits VaultAuth.Token, VaultAuth.AppRole, Va
    */
   static VaultAuth kubernetes(String mount, String role, Path jwtFile) {
     return new Kubernetes(mount, role, jwtFile);
+  }
+
+  /**
+   * A token the application manages: {@code source} is asked before every Vault call, and the library neither logs in
+   * nor renews. Use it to share one Vault login with the rest of the application (Spring Vault's
+   * {@code SessionManager}, whose token Spring Vault renews). When Vault refuses the token, the call is retried once
+   * if the source has a different token by then.
+   *
+   * @param source where the current Vault token comes from
+   * @return the login method
+   */
+  static VaultAuth tokenSource(VaultTokenSource source) {
+    return new External(source);
+  }
+
+  /** A token managed outside the library, read from a {@link VaultTokenSource} at every call. */
+  final class External implements VaultAuth {
+    private final VaultTokenSource source;
+
+    private External(VaultTokenSource source) {
+      this.source = Objects.requireNonNull(source, "source");
+    }
+
+    /** {@return where the current Vault token comes from} */
+    public VaultTokenSource source() {
+      return source;
+    }
+
+    @Override
+    public String toString() {
+      return "VaultAuth.External[" + Redaction.MASK + "]";
+    }
   }
 
   /** A fixed token. */

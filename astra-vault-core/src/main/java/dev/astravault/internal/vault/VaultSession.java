@@ -108,6 +108,9 @@ public final class VaultSession {
 
   /** A usable token: logs in if there is none or it expired, renews it when a third of its TTL is left. */
   synchronized String token() {
+    if (config.auth() instanceof VaultAuth.External e) {
+      return external(e);
+    }
     Instant now = clock.instant();
     Current c = current;
     if (c == null) {
@@ -123,8 +126,24 @@ public final class VaultSession {
     return c.token();
   }
 
-  /** Forgets the token after Vault refused it, so that the next call logs in again. */
+  /** The application's token, asked for at every call; a blank answer is the source's bug, named as such. */
+  private static String external(VaultAuth.External e) {
+    String token = e.source().currentToken();
+    if (token == null || token.isBlank()) {
+      throw new AstraVaultException("the Vault token source (" + e.source().getClass().getName()
+          + ") returned no token");
+    }
+    return token;
+  }
+
+  /**
+   * Forgets the token after Vault refused it, so that the next call logs in again; {@return whether a retry may use
+   * another token}. An external source is retried only when it already holds a different token.
+   */
   private synchronized boolean invalidate(String token) {
+    if (config.auth() instanceof VaultAuth.External e) {
+      return !external(e).equals(token);
+    }
     if (config.auth() instanceof VaultAuth.Token || current == null || !current.token().equals(token)) {
       return current != null && !current.token().equals(token);
     }

@@ -14,7 +14,9 @@ import org.springframework.context.ApplicationEvent;
  * }
  * }</pre>
  *
- * <p>Published off the renewal thread, on astra-vault's event executor, in the order the events happened.
+ * <p>Published off the renewal thread, on astra-vault's event executor, in the order the events happened. Events
+ * that happen while the context is being refreshed (the startup issue) are published once it is refreshed, right
+ * after {@code ContextRefreshedEvent}.
  */
 public class AstraTokenEvent extends ApplicationEvent {
   private static final long serialVersionUID = 1L;

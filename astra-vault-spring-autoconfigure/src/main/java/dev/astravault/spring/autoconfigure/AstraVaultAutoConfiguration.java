@@ -10,14 +10,16 @@ import dev.astravault.Scheduler;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.internal.Redaction;
+import dev.astravault.spring.autoconfigure.internal.AstraVaultRuntimeHints;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
 import dev.astravault.spring.autoconfigure.internal.EventBridge;
+import dev.astravault.spring.autoconfigure.internal.SharedVaultConnection;
 import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;
+import dev.astravault.spring.autoconfigure.internal.SpringVaultConnection;
 import dev.astravault.spring.autoconfigure.internal.StartupTokens;
 import dev.astravault.spring.autoconfigure.internal.TokenActivity;
 import dev.astravault.spring.autoconfigure.internal.TokenManagerFactory;
 import java.time.Clock;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,13 +31,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
+import org.springframework.vault.authentication.SessionManager;
+import org.springframework.vault.client.VaultEndpointProvider;
 
 /**
  * Configures a {@link TokenManager} from {@code astra.vault.*} and, when {@code astra.vault.token.role} is set, obtains
@@ -45,14 +51,15 @@ import org.springframework.util.StringUtils;
  * <p>Beans: {@link LeaseStore}, {@link AuditSink}, {@link ActorProvider}, {@link TokenManager} (customized by every
  * {@link TokenManagerCustomizer}; a {@link Clock} or {@link Scheduler} bean is used when there is one), the
  * {@link ManagedToken} (customized by every {@link StartupTokenCustomizer}; every {@link ManagedTokenListener} bean
- * sees its events, and they are published as {@link AstraTokenEvent}s), {@code astraTokenSupplier}
- * ({@code Supplier<String>} of the current token) and a late {@code SmartLifecycle} that revokes the token at
- * shutdown.
+ * sees its events, and they are published as {@link AstraTokenEvent}s once the context is refreshed),
+ * {@code astraTokenSupplier} (an {@link AstraTokenSupplier} of the current token) and a late {@code SmartLifecycle}
+ * that revokes the token at shutdown.
  */
 @AutoConfiguration
 @ConditionalOnClass(TokenManager.class)
 @ConditionalOnProperty(prefix = "astra.vault", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(AstraVaultProperties.class)
+@ImportRuntimeHints(AstraVaultRuntimeHints.class)
 public class AstraVaultAutoConfiguration {
   private static final Logger LOG = Redaction.logger(AstraVaultAutoConfiguration.class);
 
@@ -63,14 +70,16 @@ public class AstraVaultAutoConfiguration {
    * @param properties the {@code astra.vault.*} properties
    * @param dataSource the application's data source, if any
    * @param clock the application's clock, if any
+   * @param sharedVault the application's Spring Vault session, if any
    * @return the lease store
    */
   @Bean
   @ConditionalOnMissingBean
   public LeaseStore astraLeaseStore(AstraVaultProperties properties, ObjectProvider<DataSource> dataSource,
-      ObjectProvider<Clock> clock) {
-    TokenManagerFactory.checkMode(properties);
-    return TokenManagerFactory.leaseStore(properties, dataSource::getIfUnique, clock.getIfUnique());
+      ObjectProvider<Clock> clock, ObjectProvider<SharedVaultConnection> sharedVault) {
+    TokenManagerFactory.checkMode(properties, sharedVault.getIfUnique());
+    return TokenManagerFactory.leaseStore(properties, dataSource::getIfUnique, clock.getIfUnique(),
+        sharedVault.getIfUnique());
   }
 
   /**
@@ -109,15 +118,16 @@ public class AstraVaultAutoConfiguration {
    * @param clock the application's clock, if any
    * @param scheduler the application's scheduler, if any
    * @param customizers the customizers, applied in order
+   * @param sharedVault the application's Spring Vault session, if any
    * @return the token manager
    */
   @Bean
   @ConditionalOnMissingBean
   public TokenManager astraTokenManager(AstraVaultProperties properties, LeaseStore store, AuditSink auditSink,
       ActorProvider actorProvider, ObjectProvider<Clock> clock, ObjectProvider<Scheduler> scheduler,
-      ObjectProvider<TokenManagerCustomizer> customizers) {
+      ObjectProvider<TokenManagerCustomizer> customizers, ObjectProvider<SharedVaultConnection> sharedVault) {
     return TokenManagerFactory.tokenManager(properties, store, auditSink, actorProvider, clock.getIfUnique(),
-        scheduler.getIfUnique(), customizers.orderedStream().toList());
+        scheduler.getIfUnique(), customizers.orderedStream().toList(), sharedVault.getIfUnique());
   }
 
   /** {@return the recorder of token activity that the metrics read} */
@@ -128,15 +138,16 @@ public class AstraVaultAutoConfiguration {
   }
 
   /**
-   * Publishes each managed token's events as {@link AstraTokenEvent}s.
+   * Publishes each managed token's events as {@link AstraTokenEvent}s, holding back those that happen while the
+   * context is still being refreshed (the startup issue) until it is.
    *
-   * @param publisher the application's event publisher
+   * @param context the application context, which publishes the events
    * @return the bridge
    */
   @Bean
   @ConditionalOnMissingBean
-  public EventBridge astraTokenEventBridge(ApplicationEventPublisher publisher) {
-    return new EventBridge(publisher);
+  public EventBridge astraTokenEventBridge(ApplicationContext context) {
+    return new EventBridge(context);
   }
 
   /**
@@ -199,7 +210,7 @@ public class AstraVaultAutoConfiguration {
   }
 
   /**
-   * The current token, for clients that take a {@code Supplier<String>}; one volatile read per call.
+   * The current token as an {@link AstraTokenSupplier}; one volatile read per call.
    *
    * @param token the startup token
    * @return the supplier
@@ -207,8 +218,8 @@ public class AstraVaultAutoConfiguration {
   @Bean
   @ConditionalOnBean(ManagedToken.class)
   @ConditionalOnMissingBean(name = "astraTokenSupplier")
-  public Supplier<String> astraTokenSupplier(ManagedToken token) {
-    return token::current;
+  public AstraTokenSupplier astraTokenSupplier(ManagedToken token) {
+    return AstraTokenSupplier.of(token);
   }
 
   /**
@@ -223,6 +234,23 @@ public class AstraVaultAutoConfiguration {
   @ConditionalOnMissingBean
   public ShutdownRevoker astraTokenShutdown(ObjectProvider<ManagedToken> tokens, AstraVaultProperties properties) {
     return new ShutdownRevoker(tokens.orderedStream().toList(), properties.isRevokeOnShutdown());
+  }
+
+  /**
+   * With Spring Vault on the class path: its {@code SessionManager} bean, when the application has one (as
+   * {@code spring-cloud-starter-vault-config} creates), is the Vault connection of Vault mode, the vault-kv store and
+   * the Vault-held keys and orgs, unless {@code astra.vault.vault.uri} is set. One login serves the application.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.springframework.vault.authentication.SessionManager",
+      "org.springframework.vault.client.VaultEndpointProvider"})
+  static class SpringVaultSession {
+    @Bean
+    @ConditionalOnMissingBean
+    SharedVaultConnection astraSpringVaultConnection(ObjectProvider<SessionManager> sessions,
+        ObjectProvider<VaultEndpointProvider> endpoints, Environment environment) {
+      return new SpringVaultConnection(sessions, endpoints, environment);
+    }
   }
 
   /** {@code astra.vault.token.enabled} is not false and {@code astra.vault.token.role} is set. */

@@ -93,6 +93,9 @@ public class AstraVaultProperties {
   /** The CQL integration. */
   private Cql cql = new Cql();
 
+  /** The Data API integration (with {@code com.datastax.astra:astra-db-java} on the class path). */
+  private DataApi dataApi = new DataApi();
+
   /** Who mints tokens. */
   public enum Mode {
     /** This service calls the Astra DevOps API with the org's root token. */
@@ -1122,12 +1125,15 @@ public class AstraVaultProperties {
     KUBERNETES
   }
 
-  /** The health indicator (opt-in). */
+  /** The health indicator; deprecated, switch it with {@code management.health.astratokens.enabled}. */
   public static class Health {
-    /** Whether to contribute the {@code astraTokens} health indicator (needs Spring Boot's health support). */
-    private boolean enabled = false;
+    /**
+     * Deprecated: use {@code management.health.astratokens.enabled}. False still switches the {@code astraTokens}
+     * health indicator off for this release; it is on by default, like every Boot indicator.
+     */
+    private boolean enabled = true;
 
-    /** {@return whether to contribute the {@code astraTokens} health indicator (needs Spring Boot's health support)} */
+    /** {@return false to switch the {@code astraTokens} indicator off (deprecated)} */
     public boolean isEnabled() {
       return enabled;
     }
@@ -1165,6 +1171,60 @@ public class AstraVaultProperties {
      */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /** {@return the Data API integration} */
+  public DataApi getDataApi() {
+    return dataApi;
+  }
+
+  /**
+   * Sets {@link #getDataApi()}.
+   *
+   * @param dataApi the new value
+   */
+  public void setDataApi(DataApi dataApi) {
+    this.dataApi = dataApi;
+  }
+
+  /** The Data API integration: a {@code Database} bean on the startup token. */
+  public static class DataApi {
+    /**
+     * The database's Data API endpoint, e.g. {@code https://<db-id>-<region>.apps.astra.datastax.com}; when set (and
+     * astra-db-java is present) a {@code Database} bean sends the startup token current at each command.
+     */
+    private @Nullable String endpoint;
+
+    /** The keyspace of the {@code Database} bean. */
+    private String keyspace = "default_keyspace";
+
+    /** {@return the database's Data API endpoint} */
+    public @Nullable String getEndpoint() {
+      return endpoint;
+    }
+
+    /**
+     * Sets {@link #getEndpoint()}.
+     *
+     * @param endpoint the new value
+     */
+    public void setEndpoint(@Nullable String endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    /** {@return the keyspace of the {@code Database} bean} */
+    public String getKeyspace() {
+      return keyspace;
+    }
+
+    /**
+     * Sets {@link #getKeyspace()}.
+     *
+     * @param keyspace the new value
+     */
+    public void setKeyspace(String keyspace) {
+      this.keyspace = keyspace;
     }
   }
 

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,8 +50,7 @@ class AstraVaultAutoConfigurationTest {
       assertThat(token.snapshot().info().logicalName()).contains("orders-service");
       assertThat(token.snapshot().info().metadata()).containsEntry("owner", "team-orders");
       assertThat(token.snapshot().info().orgId()).isEqualTo(astra.defaultOrg().orgId());
-      @SuppressWarnings("unchecked")
-      Supplier<String> supplier = context.getBean("astraTokenSupplier", Supplier.class);
+      AstraTokenSupplier supplier = context.getBean("astraTokenSupplier", AstraTokenSupplier.class);
       assertThat(supplier.get()).isEqualTo(token.current());
       assertThat(context.getBean(EventRecorder.class).types()).containsExactly(ManagedTokenEvent.Issued.class);
     });
@@ -326,8 +324,8 @@ class AstraVaultAutoConfigurationTest {
   }
 
   @Test
-  void healthIsOptIn() {
-    FakeAstraContext.withFakeAstra(astra)
+  void theDeprecatedHealthPropertyStillSwitchesTheIndicatorOff() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.health.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(AstraVaultHealthAutoConfiguration.BEAN_NAME));
     FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.health.enabled=true")
         .run(context -> assertThat(context).hasBean(AstraVaultHealthAutoConfiguration.BEAN_NAME));

@@ -43,8 +43,10 @@ class AstraVaultBoot3Test {
   }
 
   @Test
-  void healthStaysOptIn() {
+  void healthIsOnByDefaultAndOffWithBootsIndicatorProperty() {
     FakeAstraContext.withFakeAstra(astra)
+        .run(context -> assertThat(context.getBeansOfType(HealthIndicator.class)).hasSize(1));
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("management.health.astratokens.enabled=false")
         .run(context -> assertThat(context.getBeansOfType(HealthIndicator.class)).isEmpty());
   }
 

@@ -37,8 +37,12 @@ class AstraVaultSanitizingTest {
       + "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
   /** A base64 key put where the name of its environment variable belongs. */
   static final String PASTED_KEY = "q0Vx3rJ1mYb8Tn2Lw5Pz7Hc9Kd4Fg6Sa1Ue3Ri8Oy0M=";
+  /** Spring Cloud Vault's credentials, whose session Vault mode may share. */
+  static final String SCV_TOKEN = "spring-cloud-vault-token-value";
+  static final String SCV_SECRET_ID = "spring-cloud-vault-approle-secret";
+  static final String SCV_ENV_TOKEN = "env-spelled-spring-cloud-vault-token";
   static final List<String> SECRETS = List.of(ROOT_TOKEN, SECOND_ROOT, VAULT_TOKEN, SECRET_ID, PASSWORD,
-      ENV_VAULT_TOKEN, ENV_PASSWORD, JWT, PASTED_TOKEN, PASTED_KEY);
+      ENV_VAULT_TOKEN, ENV_PASSWORD, JWT, PASTED_TOKEN, PASTED_KEY, SCV_TOKEN, SCV_SECRET_ID, SCV_ENV_TOKEN);
 
   @Configuration(proxyBeanMethods = false)
   @EnableConfigurationProperties(AstraVaultProperties.class)
@@ -63,12 +67,16 @@ class AstraVaultSanitizingTest {
             "astra.vault.audit.json-lines-key-env=" + PASTED_KEY,
             "astra.vault.audit.json-lines-key-file=/etc/app/audit.key",
             "astra.vault.store.key-env=ASTRA_VAULT_STORE_KEY_NAME",
+            "spring.cloud.vault.token=" + SCV_TOKEN,
+            "spring.cloud.vault.app-role.role-id=scv-role-id",
+            "spring.cloud.vault.app-role.secret-id=" + SCV_SECRET_ID,
             "other.app.name=visible-value")
         .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
             new MapPropertySource("fakeSystemEnvironment", Map.of(
                 "ASTRA_VAULT_VAULT_TOKEN", ENV_VAULT_TOKEN,
                 "ASTRA_VAULT_STORE_JDBC_PASSWORD", ENV_PASSWORD,
-                "ASTRA_VAULT_VAULT_KUBERNETES_JWT", JWT))));
+                "ASTRA_VAULT_VAULT_KUBERNETES_JWT", JWT,
+                "SPRING_CLOUD_VAULT_TOKEN", SCV_ENV_TOKEN))));
   }
 
   /** What /env and /configprops would serialize, as text. */
@@ -100,6 +108,7 @@ class AstraVaultSanitizingTest {
           .contains("other.app.name=visible-value").contains("username={value=orders")
           .contains("astra.vault.orgs[0].root-token=******")
           .contains("ASTRA_VAULT_VAULT_TOKEN=******")
+          .contains("spring.cloud.vault.app-role.secret-id=******").contains("scv-role-id")
           .contains("astra.vault.audit.json-lines-key-env=******")
           // A path and a variable name are not secrets.
           .contains("/etc/app/audit.key").contains("astra.vault.store.key-env=ASTRA_VAULT_STORE_KEY_NAME");

@@ -27,7 +27,9 @@ final class FakeAstraContext {
     return new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AstraVaultAutoConfiguration.class,
             AstraVaultHealthAutoConfiguration.class, AstraVaultEndpointAutoConfiguration.class,
-            AstraVaultMetricsAutoConfiguration.class, AstraVaultCassandraAutoConfiguration.class));
+            AstraVaultMetricsAutoConfiguration.class, AstraVaultCassandraAutoConfiguration.class,
+            AstraVaultDataApiAutoConfiguration.class))
+        .withPropertyValues("management.endpoints.web.exposure.include=health,astratokens");
   }
 
   /** The org, role and startup-token properties for {@code astra}. */

@@ -11,11 +11,12 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  * Masks astra-vault's secret properties in {@code /actuator/env} and {@code /actuator/configprops}, even with
  * {@code show-values: always}: every {@code astra.vault.*} property whose name ends in a secret's name (root tokens,
  * the Vault token, the AppRole secret id, the store password, keys, JWTs), in any spelling (relaxed names,
- * environment variables), a {@code key-env} value that is not a variable name (a key pasted where its variable's name
+ * environment variables), the same for {@code spring.cloud.vault.*} (whose session Vault mode may share: its token,
+ * AppRole secret id, key-store passwords), a {@code key-env} value that is not a variable name (a key pasted where its variable's name
  * belongs), and any value of any property that is shaped like a token or secret.
  */
 public final class SecretPropertySanitizer implements SanitizingFunction {
-  private static final String PREFIX = "astravault";
+  private static final List<String> PREFIXES = List.of("astravault", "springcloudvault");
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final List<String> SECRET_ENDINGS = List.of("token", "secret", "secretid", "password", "key",
       "credentials", "jwt");
@@ -41,17 +42,17 @@ public final class SecretPropertySanitizer implements SanitizingFunction {
   }
 
   /**
-   * Relaxed: {@code astra.vault.orgs[0].root-token}, {@code astra.vault.orgs[0].rootToken} and
-   * {@code ASTRA_VAULT_VAULT_TOKEN} are all secret.
+   * Relaxed: {@code astra.vault.orgs[0].root-token}, {@code astra.vault.orgs[0].rootToken},
+   * {@code ASTRA_VAULT_VAULT_TOKEN} and {@code spring.cloud.vault.app-role.secret-id} are all secret.
    */
   static boolean isSecretProperty(String key) {
     String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-    return k.startsWith(PREFIX) && SECRET_ENDINGS.stream().anyMatch(k::endsWith);
+    return PREFIXES.stream().anyMatch(k::startsWith) && SECRET_ENDINGS.stream().anyMatch(k::endsWith);
   }
 
   /** {@code astra.vault.store.key-env} and {@code astra.vault.audit.json-lines-key-env}, in any spelling. */
   static boolean isKeyVariableProperty(String key) {
     String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-    return k.startsWith(PREFIX) && k.endsWith("keyenv");
+    return k.startsWith(PREFIXES.get(0)) && k.endsWith("keyenv");
   }
 }

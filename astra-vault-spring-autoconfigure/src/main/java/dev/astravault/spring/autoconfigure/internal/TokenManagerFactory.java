@@ -41,14 +41,28 @@ public final class TokenManagerFactory {
   private TokenManagerFactory() {}
 
   /** Checks the mode's properties early, naming the one that is missing. */
-  public static void checkMode(AstraVaultProperties p) {
+  public static void checkMode(AstraVaultProperties p, @Nullable SharedVaultConnection shared) {
     if (p.getMode() == AstraVaultProperties.Mode.VAULT) {
-      vaultConfig(p.getVault(), "astra.vault.mode=vault");
+      vaultConfig(p.getVault(), shared, "astra.vault.mode=vault");
     }
   }
 
-  /** The Vault connection of {@code astra.vault.vault.*}; {@code neededBy} names the setting that needs it. */
-  static VaultConfig vaultConfig(AstraVaultProperties.Vault v, String neededBy) {
+  /**
+   * The Vault connection: the application's own session ({@code shared}, Spring Vault's) unless
+   * {@code astra.vault.vault.uri} is set, else {@code astra.vault.vault.*}; {@code neededBy} names the setting that
+   * needs it.
+   */
+  static VaultConfig vaultConfig(AstraVaultProperties.Vault v, @Nullable SharedVaultConnection shared,
+      String neededBy) {
+    VaultConfig.Builder session = v.getUri() == null && shared != null ? shared.builder() : null;
+    if (session != null) {
+      try {
+        return session.mount(v.getMount()).build();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new AstraVaultStartupException("the Spring Vault connection: " + e.getMessage(),
+            "Fix spring.cloud.vault.* (uri, namespace) or astra.vault.vault.mount.", e);
+      }
+    }
     if (v.getUri() == null) {
       throw new AstraVaultStartupException(neededBy + " needs astra.vault.vault.uri",
           "Set astra.vault.vault.uri to the Vault server, e.g. https://vault:8200, and its credentials "
@@ -92,7 +106,7 @@ public final class TokenManagerFactory {
   }
 
   public static LeaseStore leaseStore(AstraVaultProperties p, Supplier<@Nullable DataSource> dataSource,
-      @Nullable Clock clock) {
+      @Nullable Clock clock, @Nullable SharedVaultConnection shared) {
     AstraVaultProperties.Store s = p.getStore();
     return switch (s.getType()) {
       case MEMORY -> LeaseStore.inMemory();
@@ -128,7 +142,7 @@ public final class TokenManagerFactory {
           b.dataSource(ds);
         }
         try {
-          yield build(b, p, clock);
+          yield build(b, p, clock, shared);
         } catch (StoreException e) {
           // The driver's message (e.g. password authentication failed for user ...) never holds the password;
           // the URL is left out because it may.
@@ -150,16 +164,17 @@ public final class TokenManagerFactory {
           throw new AstraVaultStartupException("astra.vault.store.type=sqlite needs astra.vault.store.sqlite-file",
               "Set astra.vault.store.sqlite-file to the database file (created if absent).", null);
         }
-        yield build(JdbcLeaseStore.builder().sqliteFile(s.getSqliteFile()), p, clock);
+        yield build(JdbcLeaseStore.builder().sqliteFile(s.getSqliteFile()), p, clock, shared);
       }
-      case VAULT_KV -> vaultKvStore(p, clock);
+      case VAULT_KV -> vaultKvStore(p, clock, shared);
     };
   }
 
-  private static LeaseStore vaultKvStore(AstraVaultProperties p, @Nullable Clock clock) {
+  private static LeaseStore vaultKvStore(AstraVaultProperties p, @Nullable Clock clock,
+      @Nullable SharedVaultConnection shared) {
     AstraVaultProperties.Store s = p.getStore();
     AstraVaultProperties.Vault v = p.getVault();
-    VaultConfig vault = vaultConfig(v, "astra.vault.store.type=vault-kv");
+    VaultConfig vault = vaultConfig(v, shared, "astra.vault.store.type=vault-kv");
     if (v.getKvVersion() != 2) {
       throw new AstraVaultStartupException("astra.vault.store.type=vault-kv needs a KV version 2 engine, but "
           + "astra.vault.vault.kv-version is " + v.getKvVersion(), "Point astra.vault.vault.kv-mount at a KV v2 "
@@ -172,7 +187,7 @@ public final class TokenManagerFactory {
     }
     try {
       VaultKvLeaseStore.Builder b = VaultKvLeaseStore.builder(vault).mount(v.getKvMount())
-          .pathPrefix(s.getVaultKv().getPathPrefix()).keyProvider(keys(p, clock));
+          .pathPrefix(s.getVaultKv().getPathPrefix()).keyProvider(keys(p, clock, shared));
       if (clock != null) {
         b.clock(clock);
       }
@@ -183,12 +198,13 @@ public final class TokenManagerFactory {
     }
   }
 
-  private static LeaseStore build(JdbcLeaseStore.Builder b, AstraVaultProperties p, @Nullable Clock clock) {
+  private static LeaseStore build(JdbcLeaseStore.Builder b, AstraVaultProperties p, @Nullable Clock clock,
+      @Nullable SharedVaultConnection shared) {
     AstraVaultProperties.Store s = p.getStore();
     if (s.isMetadataOnly()) {
       b.metadataOnly();
     } else {
-      b.keyProvider(keys(p, clock));
+      b.keyProvider(keys(p, clock, shared));
     }
     try {
       return b.build();
@@ -198,11 +214,12 @@ public final class TokenManagerFactory {
     }
   }
 
-  private static KeyProvider keys(AstraVaultProperties p, @Nullable Clock clock) {
+  private static KeyProvider keys(AstraVaultProperties p, @Nullable Clock clock,
+      @Nullable SharedVaultConnection shared) {
     AstraVaultProperties.Store s = p.getStore();
     if (s.getKeyVaultPath() != null && !s.getKeyVaultPath().isBlank()) {
       String property = "astra.vault.store.key-vault-path";
-      VaultConfig vault = vaultConfig(p.getVault(), property);
+      VaultConfig vault = vaultConfig(p.getVault(), shared, property);
       KvPath path = kvPath(p.getVault(), s.getKeyVaultPath(), property);
       try {
         return VaultKeyProvider.of(vault, path, clock != null ? clock : Clock.systemUTC());
@@ -320,13 +337,13 @@ public final class TokenManagerFactory {
   /** Builds the manager, then writes the configured roles (and syncs them from Astra when asked). */
   public static TokenManager tokenManager(AstraVaultProperties p, LeaseStore store, AuditSink audit,
       ActorProvider actor, @Nullable Clock clock, dev.astravault.@Nullable Scheduler scheduler,
-      List<TokenManagerCustomizer> customizers) {
+      List<TokenManagerCustomizer> customizers, @Nullable SharedVaultConnection shared) {
     TokenManagerBuilder b = TokenManager.builder().leaseStore(store).auditSink(audit).actorProvider(actor)
         // With revoke-on-shutdown=false, closing the manager must not revoke the managed token either.
         .revokeManagedOnClose(p.isRevokeOnShutdown());
     if (p.getMode() == AstraVaultProperties.Mode.VAULT) {
       // Vault holds the root tokens and is the lease authority; orgs and roles given here are written to it.
-      b.vault(vaultConfig(p.getVault(), "astra.vault.mode=vault"));
+      b.vault(vaultConfig(p.getVault(), shared, "astra.vault.mode=vault"));
     }
     if (clock != null) {
       b.clock(clock);
@@ -338,7 +355,7 @@ public final class TokenManagerFactory {
     for (int i = 0; i < orgs.size(); i++) {
       b.org(org(orgs.get(i), i));
     }
-    vaultOrgs(p).forEach(b::org);
+    vaultOrgs(p, shared).forEach(b::org);
     customizers.forEach(c -> c.customize(b));
     TokenManager manager = b.build();
     try {
@@ -351,13 +368,13 @@ public final class TokenManagerFactory {
   }
 
   /** The orgs of {@code astra.vault.orgs-vault-path}: one secret, or every secret of a folder ending in '/'. */
-  private static List<OrgConfig> vaultOrgs(AstraVaultProperties p) {
+  private static List<OrgConfig> vaultOrgs(AstraVaultProperties p, @Nullable SharedVaultConnection shared) {
     String location = p.getOrgsVaultPath();
     if (location == null || location.isBlank()) {
       return List.of();
     }
     String property = "astra.vault.orgs-vault-path";
-    VaultConfig vault = vaultConfig(p.getVault(), property);
+    VaultConfig vault = vaultConfig(p.getVault(), shared, property);
     KvPath path = kvPath(p.getVault(), location, property);
     try {
       List<OrgConfig> orgs = location.endsWith("/") ? VaultOrgConfigs.readAll(vault, path)
