@@ -61,6 +61,7 @@ public final class CustomRoles {
   /** Metadata key carrying a scoped lease's scope, readable, for audit and listings. */
   public static final String SCOPE_KEY = "astra-vault.scope";
   private static final int HASH_CHARS = 32;
+  private static final String ORPHAN = "#orphan";
   private static final int MAX_SCOPE_TEXT = 512;
 
   private final RealTokenManager engine;
@@ -173,6 +174,10 @@ public final class CustomRoles {
     } catch (AstraApiException e) {
       if (e.status() == 409) {
         return adopt(org, name, policy, e);
+      }
+      if (AstraDevOps.createdNothing(e) && e.status() == 429) {
+        engine.store().deleteRole(org.orgId(), name);
+        throw e;
       }
       if (AstraDevOps.createdNothing(e)) {
         engine.store().deleteRole(org.orgId(), name);
@@ -361,7 +366,8 @@ public final class CustomRoles {
       }
     }
     synchronized (lock) {
-      firstSeenUnused.keySet().retainAll(stillUnused);
+      // Orphans are only looked at by sweep passes: a pass without the sweep keeps their first sighting.
+      firstSeenUnused.keySet().removeIf(k -> !stillUnused.contains(k) && (sweep || !k.endsWith(ORPHAN)));
     }
     return deleted;
   }
@@ -388,7 +394,7 @@ public final class CustomRoles {
       if (policy == null || !Descriptions.roleTag(deployment, r.name()).equals(policy.description())) {
         continue;   // another deployment's, or not astra-vault's: never touched
       }
-      String key = key(org.orgId(), r.name()) + "#orphan";
+      String key = key(org.orgId(), r.name()) + ORPHAN;
       if (!dueForDeletion(key, now, stillUnused)) {
         continue;
       }

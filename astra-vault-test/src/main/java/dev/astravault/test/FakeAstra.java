@@ -850,7 +850,8 @@ public final class FakeAstra
    * (tests never sleep). Never twice in a row on one endpoint, so a client that retries at all gets through.
    */
   private @Nullable Reply maybeTransient(Endpoint endpoint) {
-    if (!transientFailures || variation.isStrict() || endpoint == Endpoint.CREATE_TOKEN) {
+    if (!transientFailures || variation.isStrict() || endpoint == Endpoint.CREATE_TOKEN
+        || endpoint == Endpoint.CREATE_ROLE) {
       return null;
     }
     synchronized (lock) {
