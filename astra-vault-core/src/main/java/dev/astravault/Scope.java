@@ -22,6 +22,11 @@ import org.jspecify.annotations.Nullable;
  * {@link InvalidScopeException} naming the bad value.
  */
 public final class Scope {
+  /**
+   * The prefix of the name of every custom Astra role astra-vault makes for scoped tokens
+   * ({@code astra-vault-<fingerprint>}); local role names with it are the records of those roles.
+   */
+  public static final String ROLE_PREFIX = "astra-vault-";
   private static final Pattern UUID = Pattern.compile(
       "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
   /** Astra keyspace and table names: a letter, then letters, digits and underscores, 48 characters at most. */

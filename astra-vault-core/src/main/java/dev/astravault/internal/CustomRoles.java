@@ -53,7 +53,7 @@ import org.slf4j.Logger;
 public final class CustomRoles {
   private static final Logger LOG = Redaction.logger(CustomRoles.class);
   /** The prefix of every custom role name; also the reserved prefix of local role names. */
-  public static final String PREFIX = "astra-vault-";
+  public static final String PREFIX = Scope.ROLE_PREFIX;
   /** The role id of a write-ahead record whose POST has not answered yet. */
   static final String PENDING_ID = "pending-create";
   /** Metadata key naming a scoped lease's custom role (reserved: requests may not set it). */
