@@ -241,6 +241,9 @@ public final class RealTokenManager implements TokenManager {
     List<RemoteRole> remote = backend.remoteRoles(rootTokensLentToVault.getOrDefault(config.orgId(), config));
     Map<String, List<RemoteRole>> byName = new LinkedHashMap<>();
     for (RemoteRole r : remote) {
+      if (CustomRoles.isReserved(r.name())) {
+        continue;   // custom roles of scoped tokens (ours or another deployment's) are not roles to issue with
+      }
       byName.computeIfAbsent(RoleNames.sanitize(r.name()), k -> new ArrayList<>()).add(r);
     }
     List<Role> created = new ArrayList<>();
