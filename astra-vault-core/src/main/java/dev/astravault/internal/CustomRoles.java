@@ -73,6 +73,11 @@ public final class CustomRoles {
   private final Map<String, Scheduler.Task> deletions = new HashMap<>();
   private final Map<String, Instant> lastEnsured = new HashMap<>();
   private final Map<String, Instant> firstSeenUnused = new HashMap<>();
+  // Under lock: the orgs recovery looks at after its first pass (which looks at every org): those that had custom-role
+  // records or scoped activity in this process. Keeps recovery from reading the roles of orgs that never use scopes
+  // (in Vault KV, a list and a read per role) and the orphan sweep from listing their Astra roles.
+  private final Set<String> watched = new HashSet<>();
+  private boolean scannedAll;
 
   CustomRoles(RealTokenManager engine, Scheduler scheduler) {
     this.engine = engine;
@@ -151,6 +156,7 @@ public final class CustomRoles {
         pending.cancel();
       }
       firstSeenUnused.remove(key);
+      watched.add(org.orgId());
       lastEnsured.put(key, engine.clock().instant());
       Optional<Role> record = engine.store().role(org.orgId(), name);
       String roleId;
@@ -227,6 +233,7 @@ public final class CustomRoles {
       }
       String key = key(ended.orgId(), name);
       synchronized (lock) {
+        watched.add(ended.orgId());
         Scheduler.Task previous = deletions.put(key,
             scheduler.schedule(() -> deleteQuietly(ended.orgId(), name), grace));
         if (previous != null) {
@@ -343,7 +350,13 @@ public final class CustomRoles {
     Set<String> stillUnused = new HashSet<>();
     Instant now = engine.clock().instant();
     String deployment = engine.settings().deploymentId();
-    for (OrgConfig org : engine.store().orgs()) {
+    List<OrgConfig> orgs;
+    synchronized (lock) {
+      orgs = scannedAll ? watched.stream().map(id -> engine.store().org(id)).flatMap(Optional::stream).toList()
+          : engine.store().orgs();
+      scannedAll = true;
+    }
+    for (OrgConfig org : orgs) {
       try {
         Set<String> recorded = new HashSet<>();
         for (Role r : engine.store().roles(org.orgId())) {
@@ -360,6 +373,11 @@ public final class CustomRoles {
         }
         if (sweep && deployment != null) {
           deleted += sweepOrphans(org, recorded, now, stillUnused);
+        }
+        if (!recorded.isEmpty()) {
+          synchronized (lock) {
+            watched.add(org.orgId());   // once an org had custom roles here, recovery keeps looking at it
+          }
         }
       } catch (RuntimeException e) {
         LOG.warn("custom role recovery for org {} failed: {}", org.orgId(), RealTokenManager.safeMessage(e));

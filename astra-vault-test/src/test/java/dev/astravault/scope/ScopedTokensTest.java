@@ -280,6 +280,9 @@ class ScopedTokensTest {
 
   @Test
   void rolesOfOtherDeploymentsOrNotMadeByAstraVaultAreNeverTouched() {
+    // The sweep looks at orgs where this process used scopes: use one.
+    AstraToken used = issue("orders", orders(Scope.Access.READ));
+    tokens.revoke(used.lease().leaseId());
     String foreign = astra.addRole(org, "astra-vault-" + "a".repeat(32), "astra-vault deployment=billing-svc role="
         + "astra-vault-" + "a".repeat(32), List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
     String handmade = astra.addRole(org, "astra-vault-" + "b".repeat(32), "made by hand",
@@ -295,6 +298,7 @@ class ScopedTokensTest {
     ((RealTokenManager) tokens).recover();
 
     assertThat(astra.roleNames(org)).doesNotContain(orphanName);
+    assertThat(customRoles()).containsExactlyInAnyOrder("astra-vault-" + "a".repeat(32), "astra-vault-" + "b".repeat(32));
     assertThat(astra.roleId(org, "astra-vault-" + "a".repeat(32))).isEqualTo(foreign);
     assertThat(astra.roleId(org, "astra-vault-" + "b".repeat(32))).isEqualTo(handmade);
   }
