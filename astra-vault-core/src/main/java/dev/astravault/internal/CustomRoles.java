@@ -432,6 +432,67 @@ public final class CustomRoles {
     return deleted;
   }
 
+  /**
+   * Reconcile's view of {@code org}'s custom roles: records no lease holds ({@code UNUSED}), and Astra roles with
+   * this deployment's exact tag that no record knows ({@code UNKNOWN}). With {@code fix}, both are deleted now (a role
+   * an issue took within the grace period excepted); roles of other deployments are never listed nor touched.
+   */
+  List<dev.astravault.ReconcileReport.CustomRoleFinding> reconcile(OrgConfig org, boolean fix) {
+    List<dev.astravault.ReconcileReport.CustomRoleFinding> out = new java.util.ArrayList<>();
+    if (engine.backend().authority() != null) {
+      return out;
+    }
+    Set<String> recordedNames = new HashSet<>();
+    for (Role r : recorded(org.orgId())) {
+      recordedNames.add(r.name());
+      boolean pending = PENDING_ID.equals(r.roleId());
+      if (!pending && inUse(org.orgId(), r.roleId())) {
+        continue;
+      }
+      boolean fixed = false;
+      if (fix) {
+        try {
+          fixed = deleteIfUnused(org.orgId(), r.name());
+        } catch (RuntimeException e) {
+          LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
+        }
+      }
+      out.add(new dev.astravault.ReconcileReport.CustomRoleFinding(r.name(), pending ? null : r.roleId(),
+          dev.astravault.ReconcileReport.CustomRoleFinding.Kind.UNUSED, fixed));
+    }
+    String deployment = engine.settings().deploymentId();
+    if (deployment == null) {
+      return out;
+    }
+    for (RemoteRole r : engine.backend().remoteRoles(org)) {
+      if (!r.name().startsWith(PREFIX) || recordedNames.contains(r.name())) {
+        continue;
+      }
+      RolePolicy policy = RolePolicy.parse(r.policyJson());
+      if (policy == null || !Descriptions.roleTag(deployment, r.name()).equals(policy.description())) {
+        continue;
+      }
+      boolean fixed = false;
+      if (fix) {
+        synchronized (lock) {
+          if (engine.store().role(org.orgId(), r.name()).isEmpty()) {
+            try {
+              engine.backend().deleteRole(org, r.id());
+              engine.auditor().record(new RoleDeleted(engine.clock().instant(), engine.auditor().actor(),
+                  org.orgId(), r.name()));
+              fixed = true;
+            } catch (RuntimeException e) {
+              LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
+            }
+          }
+        }
+      }
+      out.add(new dev.astravault.ReconcileReport.CustomRoleFinding(r.name(), r.id(),
+          dev.astravault.ReconcileReport.CustomRoleFinding.Kind.UNKNOWN, fixed));
+    }
+    return out;
+  }
+
   /** The custom roles this deployment recorded for {@code orgId} (names under {@link #PREFIX}). */
   List<Role> recorded(String orgId) {
     return engine.store().roles(orgId).stream().filter(r -> r.name().startsWith(PREFIX)).toList();

@@ -304,6 +304,33 @@ class ScopedTokensTest {
   }
 
   @Test
+  void reconcileReportsAndFixesCustomRolesOfThisDeploymentOnly() {
+    AstraToken held = issue("held", orders(Scope.Access.READ));
+    AstraToken ended = issue("ended", orders(Scope.Access.SCHEMA));
+    tokens.revoke(ended.lease().leaseId());
+    String orphan = "astra-vault-" + "c".repeat(32);
+    astra.addRole(org, orphan, "astra-vault deployment=" + DEPLOYMENT + " role=" + orphan,
+        List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+    String foreign = "astra-vault-" + "a".repeat(32);
+    astra.addRole(org, foreign, "astra-vault deployment=billing-svc role=" + foreign,
+        List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+    String unused = CustomRoles.roleName(org.orgId(), DEPLOYMENT, orders(Scope.Access.SCHEMA).build());
+
+    var report = tokens.reconcile("acme");
+    assertThat(report.isClean()).isFalse();
+    assertThat(report.customRoles()).extracting(f -> f.name() + ":" + f.kind() + ":" + f.fixed())
+        .containsExactlyInAnyOrder(unused + ":UNUSED:false", orphan + ":UNKNOWN:false");
+
+    clock.advance(GRACE.plusSeconds(1));   // past the grace of the last issue, without running the scheduler
+    var fixed = tokens.reconcile("acme", true);
+    assertThat(fixed.customRoles()).allSatisfy(f -> assertThat(f.fixed()).isTrue()).hasSize(2);
+    assertThat(customRoles()).containsExactlyInAnyOrder(foreign,
+        CustomRoles.roleName(org.orgId(), DEPLOYMENT, orders(Scope.Access.READ).build()));
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").allowed()).isTrue();
+    assertThat(tokens.reconcile("acme").customRoles()).isEmpty();
+  }
+
+  @Test
   void aManagedTokenKeepsItsScopeAcrossRotations() {
     TokenRequest request = TokenRequest.forRole("reader").org("acme").logicalName("orders")
         .scope(orders(Scope.Access.READ)).build();
