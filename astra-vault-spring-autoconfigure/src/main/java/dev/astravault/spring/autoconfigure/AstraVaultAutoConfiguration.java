@@ -139,18 +139,6 @@ public class AstraVaultAutoConfiguration {
     return new EventBridge(publisher);
   }
 
-  /**
-   * The startup token, issued now. Closed by {@link #astraTokenShutdown}, not by the context's destroy phase, so
-   * that {@code revoke-on-shutdown=false} can keep its lease.
-   *
-   * @param manager the token manager
-   * @param properties the {@code astra.vault.*} properties
-   * @param environment the Spring environment, for {@code spring.application.name}
-   * @param customizers the startup token customizers, applied in order
-   * @param listeners listeners of the token's events
-   * @param sleeper how to wait between startup retries; a thread sleep by default
-   * @return the startup token
-   */
   /** astra.vault.token.scope.*: a scope when a database is set; a malformed one fails startup naming it. */
   private static void scope(AstraVaultProperties.Scope s, TokenRequest.Builder request) {
     if (!StringUtils.hasText(s.getDatabase())) {
@@ -174,6 +162,18 @@ public class AstraVaultAutoConfiguration {
     }
   }
 
+  /**
+   * The startup token, issued now. Closed by {@link #astraTokenShutdown}, not by the context's destroy phase, so
+   * that {@code revoke-on-shutdown=false} can keep its lease.
+   *
+   * @param manager the token manager
+   * @param properties the {@code astra.vault.*} properties
+   * @param environment the Spring environment, for {@code spring.application.name}
+   * @param customizers the startup token customizers, applied in order
+   * @param listeners listeners of the token's events
+   * @param sleeper how to wait between startup retries; a thread sleep by default
+   * @return the startup token
+   */
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
   @Conditional(OnStartupTokenCondition.class)
