@@ -128,6 +128,17 @@ public final class CustomRoles {
     return out;
   }
 
+  /** A request's metadata plus its scope, if any: what an {@code IssueFailed} event records. */
+  static Map<String, String> withScope(dev.astravault.TokenRequest request) {
+    if (request.scope().isEmpty()) {
+      return request.metadata();
+    }
+    Map<String, String> out = new LinkedHashMap<>(request.metadata());
+    String text = request.scope().get().toString();
+    out.put(SCOPE_KEY, text.length() > MAX_SCOPE_TEXT ? text.substring(0, MAX_SCOPE_TEXT - 3) + "..." : text);
+    return out;
+  }
+
   private static String key(String orgId, String name) {
     return orgId + "/" + name;
   }
@@ -412,6 +423,9 @@ public final class CustomRoles {
       if (policy == null || !Descriptions.roleTag(deployment, r.name()).equals(policy.description())) {
         continue;   // another deployment's, or not astra-vault's: never touched
       }
+      if (inUse(org.orgId(), r.id())) {
+        continue;   // its record was dropped (e.g. by deleteRole) but leases still hold it
+      }
       String key = key(org.orgId(), r.name()) + ORPHAN;
       if (!dueForDeletion(key, now, stillUnused)) {
         continue;
@@ -469,7 +483,8 @@ public final class CustomRoles {
         continue;
       }
       RolePolicy policy = RolePolicy.parse(r.policyJson());
-      if (policy == null || !Descriptions.roleTag(deployment, r.name()).equals(policy.description())) {
+      if (policy == null || !Descriptions.roleTag(deployment, r.name()).equals(policy.description())
+          || inUse(org.orgId(), r.id())) {
         continue;
       }
       boolean fixed = false;

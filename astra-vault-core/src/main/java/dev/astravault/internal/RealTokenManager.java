@@ -380,7 +380,8 @@ public final class RealTokenManager implements TokenManager {
       return doIssue(request, successor);
     } catch (RuntimeException e) {
       audit(new IssueFailed(clock.instant(), auditor.actor(), request.org(), request.role(),
-          request.logicalName().orElse(null), request.metadata(), e.getClass().getName(), safeMessage(e)));
+          request.logicalName().orElse(null), CustomRoles.withScope(request), e.getClass().getName(),
+          safeMessage(e)));
       throw e;
     }
   }

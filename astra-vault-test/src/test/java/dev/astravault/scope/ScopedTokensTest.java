@@ -258,6 +258,9 @@ class ScopedTokensTest {
 
     assertThatThrownBy(() -> tokens.request().org("acme").role("reader").logicalName("orders").scope(scope).issue())
         .isInstanceOf(ConflictException.class).hasMessageContaining(name).hasMessageContaining("different policy");
+    assertThat(events).filteredOn(dev.astravault.event.IssueFailed.class::isInstance).singleElement()
+        .satisfies(e -> assertThat(((dev.astravault.event.IssueFailed) e).metadata())
+            .containsEntry(CustomRoles.SCOPE_KEY, scope.toString()));
     assertThat(astra.liveTokens()).isEmpty();
     assertThat(store.list("")).isEmpty();
     assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
@@ -328,6 +331,20 @@ class ScopedTokensTest {
         CustomRoles.roleName(org.orgId(), DEPLOYMENT, orders(Scope.Access.READ).build()));
     assertThat(astra.check(held.token()).database(DB).keyspace("orders").allowed()).isTrue();
     assertThat(tokens.reconcile("acme").customRoles()).isEmpty();
+  }
+
+  @Test
+  void aRoleThatLeasesStillHoldIsNeverSweptEvenWithoutItsRecord() {
+    AstraToken held = issue("held", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    store.deleteRole(org.orgId(), name);   // the record is lost (an operator's deleteRole, a restored backup)
+    for (int i = 0; i < 4; i++) {
+      advance(Duration.ofMinutes(6));
+    }
+    ((RealTokenManager) tokens).recover();
+    assertThat(tokens.reconcile("acme", true).customRoles()).isEmpty();
+    assertThat(customRoles()).containsExactly(name);
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").allowed()).isTrue();
   }
 
   @Test
