@@ -348,6 +348,21 @@ class ScopedTokensTest {
   }
 
   @Test
+  void theClientsRoleRequestsMatchTheSpec() {
+    AstraToken a = issue("orders", orders(Scope.Access.SCHEMA));
+    tokens.revoke(a.lease().leaseId());
+    advance(GRACE.plusSeconds(1));
+    assertThat(customRoles()).isEmpty();
+    List<dev.astravault.test.RecordedCall> roleCalls = astra.requests().stream()
+        .filter(c -> c.path().startsWith("/v2/organizations/roles")).toList();
+    assertThat(roleCalls).extracting(dev.astravault.test.RecordedCall::method).contains("POST", "GET", "DELETE");
+    var contract = dev.astravault.test.contract.OpenApiContract.astraDevOps();
+    // The requests only: this fake varies its answers on purpose (unknown fields, as the real service adds); the
+    // answers are held to the spec by OpenApiContractTest on a strict fake.
+    roleCalls.forEach(contract::assertRequestValid);
+  }
+
+  @Test
   void aManagedTokenKeepsItsScopeAcrossRotations() {
     TokenRequest request = TokenRequest.forRole("reader").org("acme").logicalName("orders")
         .scope(orders(Scope.Access.READ)).build();
