@@ -513,15 +513,6 @@ public final class CustomRoles {
     return engine.store().roles(orgId).stream().filter(r -> r.name().startsWith(PREFIX)).toList();
   }
 
-  /** How many custom roles are recorded across all orgs: the live-custom-roles gauge. */
-  int count() {
-    int n = 0;
-    for (OrgConfig org : engine.store().orgs()) {
-      n += recorded(org.orgId()).size();
-    }
-    return n;
-  }
-
   /** Cancels scheduled deletions (at close); recovery on the next start deletes what they would have. */
   void close() {
     synchronized (lock) {
