@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param unknownTokens tokens that live in Astra but that no record knows
  * @param missingTokens records whose token is gone from Astra
  * @param expiredLeases records past their expiry that were not revoked yet
+ * @param customRoles custom roles of scoped tokens that no lease uses, or that Astra has with this deployment's tag
+ *     but no record knows (see docs/scoped-tokens.md)
  */
 public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken> unknownTokens,
-    List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases) {
+    List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases, List<CustomRoleFinding> customRoles) {
 
   /**
    * Checks the org id and time are present and copies the lists.
@@ -26,6 +28,7 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
    * @param unknownTokens tokens that live in Astra but that no record knows
    * @param missingTokens records whose token is gone from Astra
    * @param expiredLeases records past their expiry that were not revoked yet
+   * @param customRoles custom roles that no lease uses or that no record knows
    */
   public ReconcileReport {
     Objects.requireNonNull(orgId, "orgId");
@@ -33,11 +36,26 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
     unknownTokens = List.copyOf(unknownTokens);
     missingTokens = List.copyOf(missingTokens);
     expiredLeases = List.copyOf(expiredLeases);
+    customRoles = List.copyOf(customRoles);
+  }
+
+  /**
+   * A report without custom-role findings (the shape before scoped tokens).
+   *
+   * @param orgId the org
+   * @param checkedAt when Astra's token list was read
+   * @param unknownTokens tokens that live in Astra but that no record knows
+   * @param missingTokens records whose token is gone from Astra
+   * @param expiredLeases records past their expiry that were not revoked yet
+   */
+  public ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken> unknownTokens,
+      List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases) {
+    this(orgId, checkedAt, unknownTokens, missingTokens, expiredLeases, List.of());
   }
 
   /** {@return whether nothing drifted} */
   public boolean isClean() {
-    return unknownTokens.isEmpty() && missingTokens.isEmpty() && expiredLeases.isEmpty();
+    return unknownTokens.isEmpty() && missingTokens.isEmpty() && expiredLeases.isEmpty() && customRoles.isEmpty();
   }
 
   /**
@@ -97,6 +115,37 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
       Objects.requireNonNull(leaseId, "leaseId");
       Objects.requireNonNull(state, "state");
       Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+  }
+
+  /**
+   * A custom role of scoped tokens that reconcile found out of place.
+   *
+   * @param name the role's name ({@code astra-vault-<fingerprint>})
+   * @param roleId the Astra role id, or null when the role's create never answered
+   * @param kind what is wrong
+   * @param fixed whether reconcile (with fix) deleted it
+   */
+  public record CustomRoleFinding(String name, @Nullable String roleId, Kind kind, boolean fixed) {
+    /**
+     * Checks the name and kind are present.
+     *
+     * @param name the role's name
+     * @param roleId the Astra role id, or null
+     * @param kind what is wrong
+     * @param fixed whether it was deleted
+     */
+    public CustomRoleFinding {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(kind, "kind");
+    }
+
+    /** What is wrong with a custom role. */
+    public enum Kind {
+      /** This deployment recorded the role but no lease holds it (its deletion is due or was interrupted). */
+      UNUSED,
+      /** Astra has a role with this deployment's exact tag that no record knows. */
+      UNKNOWN
     }
   }
 }

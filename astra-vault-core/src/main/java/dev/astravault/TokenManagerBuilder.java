@@ -50,6 +50,7 @@ public final class TokenManagerBuilder {
   private Duration tokenExpiryMargin = Duration.ofMinutes(10);
   private boolean sendDescription = true;
   private Duration sweepInterval = Duration.ofSeconds(30);
+  private Duration customRoleGrace = Duration.ofMinutes(5);
   private @Nullable Executor managedIoExecutor;
   private @Nullable Executor managedEventExecutor;
   private boolean revokeManagedOnClose = true;
@@ -356,6 +357,19 @@ public final class TokenManagerBuilder {
   }
 
   /**
+   * How long a custom role of scoped tokens is kept after its last lease ended, so that a quick re-issue of the same
+   * scope reuses it (default 5 minutes); recovery waits as long before deleting a role it finds unused. See
+   * docs/scoped-tokens.md.
+   *
+   * @param grace zero or positive
+   * @return this builder
+   */
+  public TokenManagerBuilder customRoleGracePeriod(Duration grace) {
+    this.customRoleGrace = Validation.requireNonNegative("customRoleGracePeriod", grace);
+    return this;
+  }
+
+  /**
    * The id that tags this deployment's tokens (1-64 characters of {@code [a-z0-9-]}). By default the store makes
    * and keeps a random one ({@link LeaseStore#deploymentId()}); set it for a store that keeps none, or to keep the
    * tag across a move to a new store. Two deployments sharing an org must never share an id.
@@ -483,6 +497,7 @@ public final class TokenManagerBuilder {
         sweepInterval, auditPolicy, deployment);
     return new RealTokenManager(clock, scheduler, store, backend, auditor, settings, owned)
         .managedOptions(new LeaseEngine.Options(managedIoExecutor, managedEventExecutor, revokeManagedOnClose))
+        .customRoleGrace(customRoleGrace)
         .start(orgs)
         .startRecovery(recovery);
   }

@@ -20,6 +20,7 @@ public final class TokenRequest {
   private final Map<String, String> metadata;
   private final @Nullable Duration ttl;
   private final IssueStyle style;
+  private final @Nullable Scope scope;
 
   private TokenRequest(Builder builder) {
     this.org = Validation.requireId("org", builder.org);
@@ -31,7 +32,14 @@ public final class TokenRequest {
       this.logicalName = builder.logicalName == null ? null : Validation.logicalName(builder.logicalName);
     }
     this.metadata = Validation.metadata(builder.metadata);
+    for (String key : metadata.keySet()) {
+      if (key.startsWith("astra-vault.")) {
+        throw new IllegalArgumentException("metadata key '" + key + "' is reserved: keys starting with "
+            + "'astra-vault.' are written by the library (the scope of a scoped token)");
+      }
+    }
     this.ttl = builder.ttl == null ? null : Validation.requirePositive("ttl", builder.ttl);
+    this.scope = builder.scope;
   }
 
   /** {@return a builder of a request not bound to a manager: pass what it builds to {@link TokenManager#issue}} */
@@ -84,6 +92,16 @@ public final class TokenRequest {
     return style;
   }
 
+  /**
+   * The least-privilege scope: when present, the token's only Astra role is a custom role made from it (see
+   * docs/scoped-tokens.md) and {@link #role()} supplies only the TTL and max TTL.
+   *
+   * @return the scope, or empty for a token carrying the role's own Astra role
+   */
+  public Optional<Scope> scope() {
+    return Optional.ofNullable(scope);
+  }
+
   /** {@return an unbound builder holding this request's values, to derive a changed copy} */
   public Builder toBuilder() {
     Builder b = new Builder(null).org(org).role(role).metadata(metadata).style(style);
@@ -93,13 +111,16 @@ public final class TokenRequest {
     if (ttl != null) {
       b.ttl(ttl);
     }
+    if (scope != null) {
+      b.scope(scope);
+    }
     return b;
   }
 
   @Override
   public String toString() {
     return "TokenRequest[org=" + org + ", role=" + role + ", logicalName=" + logicalName + ", style=" + style
-        + ", ttl=" + ttl + ", metadata=" + metadata + "]";
+        + ", ttl=" + ttl + (scope == null ? "" : ", scope=" + scope) + ", metadata=" + metadata + "]";
   }
 
   /**
@@ -114,6 +135,7 @@ public final class TokenRequest {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private @Nullable Duration ttl;
     private IssueStyle style = IssueStyle.UNIQUE;
+    private @Nullable Scope scope;
 
     Builder(@Nullable Function<TokenRequest, AstraToken> issuer) {
       this.issuer = issuer;
@@ -186,6 +208,29 @@ public final class TokenRequest {
     public Builder ttl(Duration ttl) {
       this.ttl = ttl;
       return this;
+    }
+
+    /**
+     * Scopes the token to one database and keyspace: it is issued with a custom Astra role made from the scope
+     * instead of the role's own Astra role; the role still gives the TTL and max TTL.
+     *
+     * @param scope the scope
+     * @return this builder
+     */
+    public Builder scope(Scope scope) {
+      this.scope = java.util.Objects.requireNonNull(scope, "scope");
+      return this;
+    }
+
+    /**
+     * As {@link #scope(Scope)}, building the scope first.
+     *
+     * @param scope a scope builder
+     * @return this builder
+     * @throws InvalidScopeException when the scope is incomplete
+     */
+    public Builder scope(Scope.Builder scope) {
+      return scope(scope.build());
     }
 
     /**

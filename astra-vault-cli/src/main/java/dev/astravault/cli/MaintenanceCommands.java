@@ -76,9 +76,12 @@ final class MaintenanceCommands {
             f.leaseId(), f.state().name(), f.fixed())));
         report.expiredLeases().forEach(f -> findings.add(finding(org, "expired lease", f.clientId(), f.leaseId(),
             "expired " + f.expiresAt(), f.fixed())));
+        report.customRoles().forEach(f -> findings.add(finding(org, "custom role " + f.name(), null, null,
+            f.kind() == ReconcileReport.CustomRoleFinding.Kind.UNUSED ? "no lease uses it" : "no record knows it",
+            f.fixed())));
         err().printf("org %s (%s): %s%n", org.orgId(), org.logicalName(), report.isClean() ? "clean"
-            : (report.unknownTokens().size() + report.missingTokens().size() + report.expiredLeases().size())
-                + " finding(s)");
+            : (report.unknownTokens().size() + report.missingTokens().size() + report.expiredLeases().size()
+                + report.customRoles().size()) + " finding(s)");
         err().flush();
       }
       if (out().json()) {

@@ -6,6 +6,7 @@ import dev.astravault.Role;
 import dev.astravault.RoleSpec;
 import dev.astravault.RoleSyncReport;
 import dev.astravault.RoleWriteResult;
+import dev.astravault.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,13 +97,20 @@ final class RoleCommand {
     @Option(names = "--org-id", paramLabel = "ID", description = "Only this org (default: all orgs).")
     @Nullable String orgId;
 
+    @Option(names = "--custom", description = "Only the custom Astra roles astra-vault made for scoped tokens "
+        + "(named astra-vault-<fingerprint>); without it they are left out.")
+    boolean custom;
+
     @Override
     int run() {
       List<Map<String, @Nullable Object>> rows = new ArrayList<>();
       for (Org org : orgsOrAll(orgId)) {
-        manager().roles(org.orgId()).stream().map(Views::role).forEach(rows::add);
+        manager().roles(org.orgId()).stream()
+            .filter(r -> r.name().startsWith(Scope.ROLE_PREFIX) == custom)
+            .map(Views::role).forEach(rows::add);
       }
-      out().list(rows, COLUMNS, "No roles found.");
+      out().list(rows, custom ? List.of("roleName", "roleId", "orgId") : COLUMNS,
+          custom ? "No custom roles found." : "No roles found.");
       return 0;
     }
   }

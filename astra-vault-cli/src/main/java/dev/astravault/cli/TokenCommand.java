@@ -2,6 +2,7 @@ package dev.astravault.cli;
 
 import dev.astravault.AstraToken;
 import dev.astravault.NotFoundException;
+import dev.astravault.Scope;
 import dev.astravault.TokenInfo;
 import dev.astravault.TokenRequest;
 import java.time.Duration;
@@ -49,8 +50,24 @@ final class TokenCommand {
         description = "A new token on every call, with no uniqueness (the plugin's sidecar mode).")
     boolean perRequest;
 
+    @Option(names = "--database", paramLabel = "UUID",
+        description = "Scope the token to this database (with --keyspace and --access): it gets a custom role "
+            + "made for the scope instead of the role's own Astra role; the role still sets the ttl.")
+    @Nullable String database;
+
+    @Option(names = "--keyspace", paramLabel = "NAME", description = "The one keyspace a scoped token may reach.")
+    @Nullable String keyspace;
+
+    @Option(names = "--access", paramLabel = "LEVEL",
+        description = "What a scoped token may do there: read, read-write or schema.")
+    @Nullable String access;
+
     @Override
     int run() {
+      if ((database != null || keyspace != null || access != null)
+          && (database == null || keyspace == null || access == null)) {
+        throw CliException.usage("A scoped token needs all of --database, --keyspace and --access");
+      }
       if (!perRequest && logicalName == null) {
         throw CliException.usage("Missing required option: '--logical-name=NAME' (or pass --per-request)");
       }
@@ -66,6 +83,9 @@ final class TokenCommand {
       }
       if (perRequest) {
         request.perRequest();
+      }
+      if (database != null) {
+        request.scope(Scope.database(database).keyspace(keyspace).actions(Scope.Access.parse(access)));
       }
       AstraToken token = request.issue();
       out().object(Views.issued(token));

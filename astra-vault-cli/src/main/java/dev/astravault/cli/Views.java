@@ -128,6 +128,14 @@ final class Views {
     }).toList());
     v.put("missingTokens", findings(r.missingTokens()));
     v.put("expiredLeases", findings(r.expiredLeases()));
+    v.put("customRoles", r.customRoles().stream().map(f -> {
+      Map<String, @Nullable Object> m = new LinkedHashMap<>();
+      m.put("name", f.name());
+      m.put("roleId", f.roleId());
+      m.put("kind", f.kind().name());
+      m.put("fixed", f.fixed());
+      return m;
+    }).toList());
     return v;
   }
 

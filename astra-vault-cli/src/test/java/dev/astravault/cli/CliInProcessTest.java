@@ -106,6 +106,37 @@ class CliInProcessTest {
   }
 
   @Test
+  void aScopedTokenGetsACustomRoleThatRoleListCustomShows() {
+    setUp();
+    String db = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
+    Run issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",
+        "--database", db, "--keyspace", "orders", "--access", "read-write", "--format", "json"));
+    String token = issued.stdout().lines().filter(l -> l.contains("\"token\"")).findFirst().orElseThrow()
+        .replaceAll(".*\"token\": \"([^\"]+)\".*", "$1");
+    assertThat(astra.check(token).database(db).keyspace("orders").action("db-table-modify").allowed()).isTrue();
+    assertThat(astra.check(token).database(db).keyspace("billing").status()).isEqualTo(403);
+
+    String custom = astra.roleNames(astra.defaultOrg()).stream().filter(n -> n.startsWith("astra-vault-"))
+        .findFirst().orElseThrow();
+    assertThat(ok(cli("role", "list", "--custom")).stdout()).contains(custom).doesNotContain("reader");
+    assertThat(ok(cli("role", "list")).stdout()).contains("reader").doesNotContain(custom);
+
+    Run partial = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
+        "--database", db, "--access", "read");
+    assertThat(partial.exitCode()).isNotZero();
+    assertThat(partial.stderr()).contains("--database, --keyspace and --access");
+    Run badLevel = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
+        "--database", db, "--keyspace", "orders", "--access", "admin");
+    assertThat(badLevel.exitCode()).isNotZero();
+    assertThat(badLevel.stderr()).contains("'admin'");
+    Run badDb = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
+        "--database", "db-1", "--keyspace", "orders", "--access", "read");
+    assertThat(badDb.exitCode()).isNotZero();
+    assertThat(badDb.stderr()).contains("'db-1' is not a UUID");
+    assertThat(astra.liveTokens()).hasSize(1);
+  }
+
+  @Test
   void reapRevokesExpiredLeasesAndReportsThem() {
     setUp();
     Run issued = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",

@@ -23,6 +23,15 @@ public final class Descriptions {
 
   private Descriptions() {}
 
+  /**
+   * The description of a custom role's policy (scoped tokens): {@code astra-vault deployment=<id> role=<name>}, or
+   * {@code astra-vault role=<name>} without a deployment id. It has no {@code lease=}, so it never reads as a token's
+   * tag; a role is only ever deleted when its description is exactly this for the current deployment.
+   */
+  public static String roleTag(@Nullable String deploymentId, String roleName) {
+    return PREFIX + (deploymentId == null ? "" : DEPLOYMENT + deploymentId + " ") + "role=" + roleName;
+  }
+
   /** The tag without a deployment (the older shape). */
   public static String tag(String leaseId, @Nullable String logicalName) {
     return tag(null, leaseId, logicalName);

@@ -57,6 +57,21 @@ public final class DirectBackend implements TokenBackend {
   }
 
   @Override
+  public RemoteRole createRole(OrgConfig org, String name, dev.astravault.internal.astra.RolePolicy policy) {
+    return client(org).createRole(name, policy);
+  }
+
+  @Override
+  public boolean deleteRole(OrgConfig org, String roleId) {
+    return client(org).deleteRole(roleId);
+  }
+
+  @Override
+  public RemoteRole readRole(OrgConfig org, String roleId) {
+    return client(org).role(roleId);
+  }
+
+  @Override
   public String validate(OrgConfig org, String token) {
     return client(org).currentOrgId(token);
   }

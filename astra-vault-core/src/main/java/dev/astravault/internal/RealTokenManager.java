@@ -85,6 +85,8 @@ public final class RealTokenManager implements TokenManager {
   private volatile LeaseEngine.Options managedOptions = LeaseEngine.Options.defaults();
   private volatile @Nullable LeaseEngine leaseEngine;
   private volatile @Nullable Recovery recovery;
+  // Scoped tokens (issue 17): the custom roles behind them.
+  private final CustomRoles customRoles;
 
   public RealTokenManager(Clock clock, Scheduler scheduler, LeaseStore store, TokenBackend backend, Auditor auditor,
       EngineSettings settings, List<AutoCloseable> owned) {
@@ -95,6 +97,7 @@ public final class RealTokenManager implements TokenManager {
     this.auditor = auditor;
     this.settings = settings;
     this.owned = List.copyOf(owned);
+    this.customRoles = new CustomRoles(this, scheduler);
   }
 
   /** Starts the expiry sweeper; separate from the constructor so a half-built manager never runs tasks. */
@@ -238,6 +241,9 @@ public final class RealTokenManager implements TokenManager {
     List<RemoteRole> remote = backend.remoteRoles(rootTokensLentToVault.getOrDefault(config.orgId(), config));
     Map<String, List<RemoteRole>> byName = new LinkedHashMap<>();
     for (RemoteRole r : remote) {
+      if (CustomRoles.isReserved(r.name())) {
+        continue;   // custom roles of scoped tokens (ours or another deployment's) are not roles to issue with
+      }
       byName.computeIfAbsent(RoleNames.sanitize(r.name()), k -> new ArrayList<>()).add(r);
     }
     List<Role> created = new ArrayList<>();
@@ -374,7 +380,8 @@ public final class RealTokenManager implements TokenManager {
       return doIssue(request, successor);
     } catch (RuntimeException e) {
       audit(new IssueFailed(clock.instant(), auditor.actor(), request.org(), request.role(),
-          request.logicalName().orElse(null), request.metadata(), e.getClass().getName(), safeMessage(e)));
+          request.logicalName().orElse(null), CustomRoles.withScope(request), e.getClass().getName(),
+          safeMessage(e)));
       throw e;
     }
   }
@@ -387,12 +394,19 @@ public final class RealTokenManager implements TokenManager {
       throw new IllegalArgumentException("ttl " + ttl + " exceeds the ttl of role " + role.name() + " ("
           + role.ttl() + ")");
     }
+    // Scoped (issue 17): the custom role exists before the token; if it cannot be made, no token is issued.
+    Map<String, String> metadata = request.metadata();
+    if (request.scope().isPresent()) {
+      role = customRoles.ensure(org, role, request.scope().get());
+      metadata = CustomRoles.metadata(metadata, CustomRoles.roleName(org.orgId(), settings.deploymentId(),
+          request.scope().get()), request.scope().get());
+    }
     Instant now = clock.instant();
     String leaseId = leaseIds.next(org.orgId(), role.name());
     LeaseRecord pending = LeaseRecord.builder()
         .leaseId(leaseId).orgId(org.orgId()).roleName(role.name()).roleId(role.roleId())
         .logicalName(request.logicalName().orElse(null)).style(request.style()).successor(successor)
-        .state(LeaseState.PENDING).metadata(request.metadata())
+        .state(LeaseState.PENDING).metadata(metadata)
         .description(Descriptions.tag(settings.deploymentId(), leaseId, request.logicalName().orElse(null)))
         .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
         .build();
@@ -747,6 +761,7 @@ public final class RealTokenManager implements TokenManager {
       audit(new LeaseRevoked(clock.instant(), auditor.actor(), auditor.ref(claimed), reason, !deleted));
       LOG.info("Revoked lease {} for token '{}' ({}{})", claimed.leaseId(), claimed.clientId().orElse("?"),
           reason, deleted ? "" : ", already gone");
+      customRoles.released(claimed);
       return true;
     } catch (RuntimeException e) {
       LeaseRecord failed = claimed.next().state(LeaseState.REVOKE_FAILED).lastError(safeMessage(e))
@@ -882,6 +897,17 @@ public final class RealTokenManager implements TokenManager {
     return auditor;
   }
 
+  /** The custom roles behind scoped tokens (issue 17). */
+  public CustomRoles customRoles() {
+    return customRoles;
+  }
+
+  /** Set by the builder before {@link #start}: how long an unused custom role is kept for a quick re-issue. */
+  public RealTokenManager customRoleGrace(Duration grace) {
+    customRoles.grace(grace);
+    return this;
+  }
+
   // ------------------------------------------------------------------ managed tokens
 
   /** Set by the builder before {@link #start}. */
@@ -931,6 +957,7 @@ public final class RealTokenManager implements TokenManager {
     if (r != null) {
       r.stop();
     }
+    customRoles.close();
     for (AutoCloseable resource : owned) {
       try {
         resource.close();

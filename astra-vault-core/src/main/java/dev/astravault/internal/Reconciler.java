@@ -91,7 +91,9 @@ final class Reconciler {
         finding(org, ReconcileFinding.Kind.EXPIRED_LEASE, r.clientId().get(), r.leaseId(), fixed);
       }
     }
-    return new ReconcileReport(org.orgId(), listedAt, unknown, missing, expired);
+    // Scoped tokens' custom roles, after the records above are settled (fix may have ended leases).
+    return new ReconcileReport(org.orgId(), listedAt, unknown, missing, expired,
+        engine.customRoles().reconcile(org, fix));
   }
 
   private boolean deleteOrphan(OrgConfig org, RemoteToken t, String leaseId) {

@@ -151,6 +151,8 @@ public final class Recovery {
       lastSweep = engine.clock().instant();
       swept = sweepOrphans();
     }
+    // After the leases above are settled: custom roles no lease holds any more (issue 17).
+    swept += engine.customRoles().recover(sweep && settings.orphanSweep());
     return new Result(pending[0], pending[1], reclaimed, retried, expired, swept);
   }
 

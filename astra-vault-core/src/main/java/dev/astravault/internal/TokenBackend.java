@@ -30,6 +30,25 @@ public interface TokenBackend extends AutoCloseable {
   /** Checks that {@code token} works, returning the org id it belongs to. */
   String validate(OrgConfig org, String token);
 
+  /**
+   * Creates a custom role (scoped tokens, see {@link CustomRoles}).
+   *
+   * @throws dev.astravault.ScopeNotSupportedException when this backend cannot make roles (Vault mode)
+   */
+  default RemoteRole createRole(OrgConfig org, String name, dev.astravault.internal.astra.RolePolicy policy) {
+    throw new dev.astravault.ScopeNotSupportedException(getClass().getSimpleName());
+  }
+
+  /** Deletes a custom role; {@code true} if deleted now, {@code false} if it was already gone. */
+  default boolean deleteRole(OrgConfig org, String roleId) {
+    throw new dev.astravault.ScopeNotSupportedException(getClass().getSimpleName());
+  }
+
+  /** Reads one role by id. */
+  default RemoteRole readRole(OrgConfig org, String roleId) {
+    throw new dev.astravault.ScopeNotSupportedException(getClass().getSimpleName());
+  }
+
   /** The lease authority when it is not this library (Vault mode); null in direct mode. */
   default @Nullable LeaseAuthority authority() {
     return null;

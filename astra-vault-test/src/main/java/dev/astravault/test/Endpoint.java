@@ -13,5 +13,11 @@ public enum Endpoint {
   /** {@code GET /v2/organizations/roles/{roleId}}. */
   GET_ROLE,
   /** {@code GET /v2/currentOrg}. */
-  CURRENT_ORG
+  CURRENT_ORG,
+  /** {@code POST /v2/organizations/roles}: creates a custom role (201, 409 on a duplicate name). */
+  CREATE_ROLE,
+  /** {@code PUT /v2/organizations/roles/{roleId}}: replaces a role's name and policy (200). */
+  UPDATE_ROLE,
+  /** {@code DELETE /v2/organizations/roles/{roleId}} (204, 404 when unknown). */
+  DELETE_ROLE
 }

@@ -112,6 +112,16 @@ public final class FakeAstra
       "API Admin Svc Acct", "RO User", "API RO User", "RO Svc Acct", "API RO Svc Acct", "R/W User",
       "API R/W User", "R/W Svc Acct", "API R/W Svc Acct", "UI View Only", "Billing Admin");
   private static final Set<String> TOKEN_ADMIN_ROLES = Set.of("Organization Administrator", "Database Administrator");
+  /** The spec's {@code PolicyAction} enum. */
+  private static final Set<String> POLICY_ACTIONS = Set.of("db-all-keyspace-create", "db-all-keyspace-describe",
+      "db-cql", "db-graphql", "db-keyspace-alter", "db-keyspace-authorize", "db-keyspace-create",
+      "db-keyspace-describe", "db-keyspace-drop", "db-keyspace-grant", "db-keyspace-modify", "db-rest",
+      "db-table-alter", "db-table-authorize", "db-table-create", "db-table-describe", "db-table-drop",
+      "db-table-grant", "db-table-modify", "db-table-select", "org-audits-read", "org-billing-read",
+      "org-billing-write", "org-db-addpeering", "org-db-create", "org-db-expand", "org-db-managemigratorproxy",
+      "org-db-passwordreset", "org-db-suspend", "org-db-terminate", "org-db-view", "org-external-auth-read",
+      "org-external-auth-write", "org-notification-write", "org-read", "org-role-delete", "org-role-read",
+      "org-role-write", "org-token-read", "org-token-write", "org-user-read", "org-user-write", "org-write");
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
   /** How often (percent) a varied fake answers a GET or DELETE with a 429 or 503 before doing anything. */
   static final int TRANSIENT_PERCENT = 10;
@@ -297,6 +307,8 @@ public final class FakeAstra
       calls.clear();
       choiceCounters.clear();
       lastWasTransient.clear();
+      // Roles created through the API are state, like tokens; configured ones stay.
+      orgsById.values().forEach(o -> o.roles.values().removeIf(r -> r.policy() != null));
     }
   }
 
@@ -458,6 +470,162 @@ public final class FakeAstra
   private static String syncedName(String astraName) {
     String replaced = astraName.strip().replaceAll("[^\\p{Alnum}]+", "_").toLowerCase(java.util.Locale.ROOT);
     return replaced.startsWith("_") && replaced.length() > 1 ? replaced.substring(1) : replaced;
+  }
+
+  /**
+   * The names of {@code org}'s roles, built-in and custom, in creation order.
+   *
+   * @param org the org
+   * @return the role names
+   */
+  public List<String> roleNames(FakeOrg org) {
+    synchronized (lock) {
+      return orgState(org).roles.values().stream().map(RoleDef::name).toList();
+    }
+  }
+
+  /**
+   * The policy description of {@code org}'s role named {@code name}, when it was created through the API.
+   *
+   * @param org the org
+   * @param name the role's name
+   * @return the description, or empty for a built-in or unknown role
+   */
+  public Optional<String> rolePolicyDescription(FakeOrg org, String name) {
+    synchronized (lock) {
+      return orgState(org).roles.values().stream().filter(r -> r.name().equals(name) && r.policy() != null)
+          .findFirst().map(r -> r.policy().description());
+    }
+  }
+
+  /**
+   * Adds a custom role with an explicit policy, as if someone had created it in the console (for tests of name
+   * clashes).
+   *
+   * @param org the org
+   * @param name the role's name
+   * @param description the policy's description
+   * @param resources the policy's DRNs
+   * @param actions the policy's {@code PolicyAction} values
+   * @return the role's id
+   */
+  public String addRole(FakeOrg org, String name, String description, List<String> resources,
+      List<String> actions) {
+    synchronized (lock) {
+      OrgState state = orgState(org);
+      RoleDef role = new RoleDef(UUID.randomUUID().toString(), name, "custom", org.orgId(),
+          new Policy(description, List.copyOf(resources), List.copyOf(actions)), clock.instant());
+      state.roles.put(role.id(), role);
+      return role.id();
+    }
+  }
+
+  /**
+   * Starts an enforcement check for {@code token}: what Astra would answer if the token were used on a database,
+   * keyspace and table, e.g. {@code fake.check(token).database(db).keyspace("orders").status()}. A token whose roles
+   * are all built-in reaches everything in its org (those roles are org-wide); a custom role reaches only the DRNs
+   * and actions of its policy.
+   *
+   * @param token the full {@code AstraCS:...} token
+   * @return the check, to narrow down
+   */
+  public AccessCheck check(String token) {
+    return new AccessCheck(Objects.requireNonNull(token, "token"));
+  }
+
+  /** An enforcement question about one token; see {@link FakeAstra#check(String)}. Immutable-style, chainable. */
+  public final class AccessCheck {
+    private final String token;
+    private @Nullable String database;
+    private @Nullable String keyspace;
+    private String table = "*";
+    private String action = "db-cql";
+
+    private AccessCheck(String token) {
+      this.token = token;
+    }
+
+    /**
+     * The database the token is used on.
+     *
+     * @param databaseId the database id
+     * @return this check
+     */
+    public AccessCheck database(String databaseId) {
+      this.database = databaseId;
+      return this;
+    }
+
+    /**
+     * The keyspace the token is used on.
+     *
+     * @param keyspace the keyspace name
+     * @return this check
+     */
+    public AccessCheck keyspace(String keyspace) {
+      this.keyspace = keyspace;
+      return this;
+    }
+
+    /**
+     * The table (default: any table, checked against a {@code table:*} resource or the named table).
+     *
+     * @param table the table name
+     * @return this check
+     */
+    public AccessCheck table(String table) {
+      this.table = table;
+      return this;
+    }
+
+    /**
+     * The action (default {@code db-cql}, connecting over CQL).
+     *
+     * @param action a {@code PolicyAction} value
+     * @return this check
+     */
+    public AccessCheck action(String action) {
+      this.action = action;
+      return this;
+    }
+
+    /** {@return 200 when allowed, 401 for an unknown, revoked or expired token, 403 outside its roles' policies} */
+    public int status() {
+      synchronized (lock) {
+        TokenState state = tokensByValue.get(token);
+        if (state == null || !state.isLive(clock.instant())) {
+          return 401;
+        }
+        OrgState org = orgsById.get(state.info.orgId());
+        for (String roleId : state.info.roles()) {
+          RoleDef role = org.roles.get(roleId);
+          if (role != null && allows(role, org.org.orgId())) {
+            return 200;
+          }
+        }
+        return 403;
+      }
+    }
+
+    /** {@return whether {@link #status()} is 200} */
+    public boolean allowed() {
+      return status() == 200;
+    }
+
+    private boolean allows(RoleDef role, String orgId) {
+      Policy policy = role.policy();
+      if (policy == null) {
+        return true;
+      }
+      if (!policy.actions().contains(action)) {
+        return false;
+      }
+      String db = "drn:astra:org:" + orgId + ":db:" + database;
+      String ks = db + ":keyspace:" + keyspace;
+      return database != null && keyspace != null && policy.resources().contains(db)
+          && policy.resources().contains(ks)
+          && (policy.resources().contains(ks + ":table:*") || policy.resources().contains(ks + ":table:" + table));
+    }
   }
 
   /**
@@ -723,7 +891,8 @@ public final class FakeAstra
    * (tests never sleep). Never twice in a row on one endpoint, so a client that retries at all gets through.
    */
   private @Nullable Reply maybeTransient(Endpoint endpoint) {
-    if (!transientFailures || variation.isStrict() || endpoint == Endpoint.CREATE_TOKEN) {
+    if (!transientFailures || variation.isStrict() || endpoint == Endpoint.CREATE_TOKEN
+        || endpoint == Endpoint.CREATE_ROLE) {
       return null;
     }
     synchronized (lock) {
@@ -802,12 +971,17 @@ public final class FakeAstra
       param = s.get(2);
     } else if (s.size() == 3 && s.get(0).equals("v2") && s.get(1).equals("organizations")
         && s.get(2).equals("roles")) {
-      allowed = "GET";
-      endpoint = method.equals("GET") ? Endpoint.LIST_ROLES : null;
+      allowed = "GET, POST";
+      endpoint = method.equals("GET") ? Endpoint.LIST_ROLES : method.equals("POST") ? Endpoint.CREATE_ROLE : null;
     } else if (s.size() == 4 && s.get(0).equals("v2") && s.get(1).equals("organizations")
         && s.get(2).equals("roles") && !s.get(3).isEmpty()) {
-      allowed = "GET";
-      endpoint = method.equals("GET") ? Endpoint.GET_ROLE : null;
+      allowed = "GET, PUT, DELETE";
+      endpoint = switch (method) {
+        case "GET" -> Endpoint.GET_ROLE;
+        case "PUT" -> Endpoint.UPDATE_ROLE;
+        case "DELETE" -> Endpoint.DELETE_ROLE;
+        default -> null;
+      };
       param = s.get(3);
     } else if (s.size() == 2 && s.get(0).equals("v2") && s.get(1).equals("currentOrg")) {
       allowed = "GET";
@@ -844,6 +1018,9 @@ public final class FakeAstra
         case DELETE_TOKEN -> delete(org, Objects.requireNonNull(route.pathParam), now);
         case LIST_ROLES -> new Reply(200, "application/json", rolesJson(org.roles.values()));
         case GET_ROLE -> getRole(org, Objects.requireNonNull(route.pathParam));
+        case CREATE_ROLE -> createRole(org, body, now);
+        case UPDATE_ROLE -> updateRole(org, Objects.requireNonNull(route.pathParam), body, now);
+        case DELETE_ROLE -> deleteRole(org, Objects.requireNonNull(route.pathParam));
         case CURRENT_ORG -> new Reply(200, "application/json", json(w -> {
           w.beginObject().name("id").value(org.org.orgId());
           writeExtras(w);
@@ -993,6 +1170,69 @@ public final class FakeAstra
     }
     RoleShape shape = roleShape();
     return new Reply(200, "application/json", json(w -> writeRole(w, role, shape)));
+  }
+
+  private Reply createRole(OrgState org, String body, Instant now) {
+    Object parsed = parseRoleBody(body);
+    if (parsed instanceof Reply refusal) {
+      return refusal;
+    }
+    RoleBody rb = (RoleBody) parsed;
+    if (org.roles.values().stream().anyMatch(r -> r.name().equals(rb.name))) {
+      // The spec declares the 409 body as a JSON string.
+      return new Reply(409, "application/json", "\"role with name " + rb.name + " already exists\"");
+    }
+    RoleDef role = new RoleDef(UUID.randomUUID().toString(), rb.name, "custom", org.org.orgId(), rb.policy, now);
+    org.roles.put(role.id(), role);
+    // The create answer keeps the spec's shape: the upper-case/string-policy variation is only seen on reads.
+    RoleShape shape = new RoleShape(false, false);
+    return new Reply(201, "application/json", json(w -> writeRole(w, role, shape)));
+  }
+
+  private Reply updateRole(OrgState org, String roleId, String body, Instant now) {
+    RoleDef existing = org.roles.get(roleId);
+    if (existing == null) {
+      return new Reply(404, "application/json", "\"Role ID not found\"");
+    }
+    Object parsed = parseRoleBody(body);
+    if (parsed instanceof Reply refusal) {
+      return refusal;
+    }
+    RoleBody rb = (RoleBody) parsed;
+    org.roles.put(roleId, new RoleDef(roleId, rb.name, existing.type(), existing.orgId(), rb.policy, now));
+    return new Reply(200, null, "");
+  }
+
+  private Reply deleteRole(OrgState org, String roleId) {
+    if (org.roles.remove(roleId) == null) {
+      return new Reply(404, "application/json", "\"Role ID not found\"");
+    }
+    return new Reply(204, null, "");
+  }
+
+  private record RoleBody(String name, Policy policy) {}
+
+  /** A {@code CreateRoleRequest} / {@code UpdateRoleRequest} checked as the spec types it, or a 400 reply. */
+  private static Object parseRoleBody(String body) {
+    Object parsed;
+    try {
+      parsed = JSON.fromJson(body);
+    } catch (IOException | RuntimeException e) {
+      return new Reply(400, "application/json", "\"invalid JSON\"");
+    }
+    if (!(parsed instanceof Map<?, ?> fields) || !(fields.get("name") instanceof String name) || name.isBlank()
+        || !(fields.get("policy") instanceof Map<?, ?> policy)
+        || !(policy.get("description") instanceof String description)
+        || !(policy.get("resources") instanceof List<?> resources)
+        || !resources.stream().allMatch(r -> r instanceof String)
+        || !(policy.get("actions") instanceof List<?> actions) || actions.isEmpty()
+        || !actions.stream().allMatch(a -> a instanceof String && POLICY_ACTIONS.contains(a))
+        || !"allow".equals(policy.get("effect"))) {
+      return new Reply(400, "application/json", "\"invalid role: name and a policy with description, resources, "
+          + "PolicyAction actions and effect allow are required\"");
+    }
+    return new RoleBody(name, new Policy(description, resources.stream().map(String.class::cast).toList(),
+        actions.stream().map(String.class::cast).toList()));
   }
 
   private String rolesJson(Iterable<RoleDef> roles) {
@@ -1163,8 +1403,25 @@ public final class FakeAstra
     }
   }
 
-  private record RoleDef(String id, String name, String type, String orgId) {
+  /** A custom role's policy as created through the API; built-in roles have none (they reach the whole org). */
+  private record Policy(String description, List<String> resources, List<String> actions) {}
+
+  private record RoleDef(String id, String name, String type, String orgId, @Nullable Policy policy,
+      @Nullable Instant updatedAt) {
+    RoleDef(String id, String name, String type, String orgId) {
+      this(id, name, type, orgId, null, null);
+    }
+
     void writePolicy(JsonWriter w) throws IOException {
+      if (policy != null) {
+        w.beginObject();
+        w.name("description").value(policy.description());
+        stringArray(w.name("resources"), policy.resources());
+        stringArray(w.name("actions"), policy.actions());
+        w.name("effect").value("allow");
+        w.endObject();
+        return;
+      }
       w.beginObject();
       w.name("description").value(name);
       stringArray(w.name("resources"), List.of("drn:astra:org:" + orgId));

@@ -163,6 +163,20 @@ class VaultModeTest {
     assertThat(astra.pendingFaults(Endpoint.DELETE_TOKEN)).isZero();
   }
 
+  /** The plugin cannot make custom roles: a scope is refused with a typed error, and nothing is created. */
+  @Test
+  void aScopedRequestIsRefusedBecauseThePluginCannotMakeCustomRoles() {
+    TokenManager app = appRoleApp();
+    int roles = astra.roleNames(org).size();
+    assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("scoped")
+        .scope(dev.astravault.Scope.database("3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60").keyspace("orders")
+            .actions(dev.astravault.Scope.Access.READ)).issue())
+        .isInstanceOf(dev.astravault.ScopeNotSupportedException.class).hasMessageContaining("direct mode");
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(astra.roleNames(org)).hasSize(roles);
+    assertThat(vault.leases()).isEmpty();
+  }
+
   @Test
   void theRootTokenGoesToVaultButNeverIntoTheLocalStore() {
     LeaseStore store = LeaseStore.inMemory();

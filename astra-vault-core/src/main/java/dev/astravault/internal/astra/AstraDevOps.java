@@ -55,6 +55,22 @@ public interface AstraDevOps {
   /** {@code GET /v2/organizations/roles/{roleId}}. */
   RemoteRole role(String roleId);
 
+  /**
+   * {@code POST /v2/organizations/roles}: creates a custom role. Never retried (a retry after an unclear outcome would
+   * answer 409; the caller settles a 409 by reading the role under that name).
+   *
+   * @return the created role as Astra answers it (201)
+   * @throws AstraApiException with status 409 when a role of that name exists
+   */
+  RemoteRole createRole(String name, RolePolicy policy);
+
+  /**
+   * {@code DELETE /v2/organizations/roles/{roleId}}.
+   *
+   * @return {@code true} when Astra deleted it (any 2xx), {@code false} when it was already gone (404)
+   */
+  boolean deleteRole(String roleId);
+
   /** {@code GET /v2/currentOrg} with the root token: the org id it belongs to. */
   String currentOrgId();
 

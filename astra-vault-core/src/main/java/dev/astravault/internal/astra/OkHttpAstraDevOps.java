@@ -2,6 +2,7 @@ package dev.astravault.internal.astra;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonWriter;
 import dev.astravault.AstraApiException;
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraNotFoundException;
@@ -225,6 +226,72 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
   public RemoteRole role(String roleId) {
     String id = requireSegment(roleId, "roleId");
     return getJson(ROLES_PATH + "/" + id, null, AstraJson.ROLE);
+  }
+
+  @Override
+  public RemoteRole createRole(String name, RolePolicy policy) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(policy, "policy");
+    String label = "POST /" + ROLES_PATH;
+    Buffer json = new Buffer();
+    try (JsonWriter w = JsonWriter.of(json)) {
+      w.beginObject().name("name").value(name).name("policy");
+      policy.write(w);
+      w.endObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to a memory buffer failed", e);
+    }
+    Request httpRequest = new Request.Builder().url(url(ROLES_PATH)).post(new OneShotBody(json.readByteArray()))
+        .build();
+    Response response;
+    try {
+      response = client.newCall(httpRequest).execute();
+    } catch (IOException e) {
+      if (neverSent(e)) {
+        throw new AstraUnavailableException(
+            "Astra DevOps API " + label + " failed before the request was sent: " + describe(e), e);
+      }
+      throw new AmbiguousCreateException("Astra DevOps API " + label + " failed after the request may have been sent ("
+          + describe(e) + "); Astra may or may not have created the role", e);
+    }
+    byte[] body;
+    try (response) {
+      if (!response.isSuccessful()) {
+        throw apiError(label, response, 1);
+      }
+      try {
+        body = readCapped(label, response);
+      } catch (IOException e) {
+        throw new AmbiguousCreateException("Astra DevOps API " + label + " answered HTTP " + response.code()
+            + " but the response could not be read (" + describe(e) + "); the role was probably created", e);
+      }
+    }
+    try {
+      RemoteRole role = AstraJson.ROLE.fromJson(new Buffer().write(body));
+      if (role == null) {
+        throw new JsonDataException("null body");
+      }
+      return role;
+    } catch (IOException | JsonDataException e) {
+      throw new AmbiguousCreateException("Astra DevOps API " + label + " answered with a role that could not be "
+          + "parsed; the role was probably created", null);
+    }
+  }
+
+  @Override
+  public boolean deleteRole(String roleId) {
+    String id = requireSegment(roleId, "roleId");
+    String path = ROLES_PATH + "/" + id;
+    Request request = new Request.Builder().url(url(ROLES_PATH, id)).delete().build();
+    return executeIdempotent(request, "DELETE /" + path, (response, attempts) -> {
+      if (response.isSuccessful()) {
+        return true;
+      }
+      if (response.code() == 404) {
+        return false;
+      }
+      throw apiError("DELETE /" + path, response, attempts);
+    });
   }
 
   @Override

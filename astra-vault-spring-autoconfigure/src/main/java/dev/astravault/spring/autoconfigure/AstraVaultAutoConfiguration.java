@@ -150,6 +150,29 @@ public class AstraVaultAutoConfiguration {
     return new EventBridge(context);
   }
 
+  /** astra.vault.token.scope.*: a scope when a database is set; a malformed one fails startup naming it. */
+  private static void scope(AstraVaultProperties.Scope s, TokenRequest.Builder request) {
+    if (!StringUtils.hasText(s.getDatabase())) {
+      return;
+    }
+    try {
+      dev.astravault.Scope.Builder scope = dev.astravault.Scope.database(s.getDatabase())
+          .keyspace(String.valueOf(s.getKeyspace()));
+      if (s.getTables() != null && !s.getTables().isEmpty()) {
+        scope.tables(s.getTables().toArray(String[]::new));
+      }
+      if (s.getActions() != null && !s.getActions().isEmpty()) {
+        scope.actions(s.getActions().toArray(String[]::new));
+      } else {
+        scope.actions(dev.astravault.Scope.Access.parse(String.valueOf(s.getAccess())));
+      }
+      request.scope(scope.build());
+    } catch (IllegalArgumentException e) {
+      throw new AstraVaultStartupException("astra.vault.token.scope: " + e.getMessage(),
+          "Fix astra.vault.token.scope.* (database, keyspace, tables, and access or actions).", e);
+    }
+  }
+
   /**
    * The startup token, issued now. Closed by {@link #astraTokenShutdown}, not by the context's destroy phase, so
    * that {@code revoke-on-shutdown=false} can keep its lease.
@@ -184,6 +207,7 @@ public class AstraVaultAutoConfiguration {
     if (t.getTtl() != null) {
       request.ttl(t.getTtl());
     }
+    scope(t.getScope(), request);
     RenewalSettings.Builder renewal = StartupTokens.renewal(properties.getRenewal());
     listeners.orderedStream().forEach(renewal::listener);
     customizers.orderedStream().forEach(c -> c.customize(request, renewal));

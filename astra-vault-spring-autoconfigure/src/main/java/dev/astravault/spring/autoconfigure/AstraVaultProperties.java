@@ -292,6 +292,23 @@ public class AstraVaultProperties {
     /** A lease TTL shorter than the role's; the role's TTL applies when absent. */
     private @Nullable Duration ttl;
 
+    /** A least-privilege scope for the startup token (see docs/scoped-tokens.md); none when no database is set. */
+    private Scope scope = new Scope();
+
+    /** {@return the least-privilege scope of the startup token} */
+    public Scope getScope() {
+      return scope;
+    }
+
+    /**
+     * Sets {@link #getScope()}.
+     *
+     * @param scope the new value
+     */
+    public void setScope(Scope scope) {
+      this.scope = scope;
+    }
+
     /** {@return whether to obtain a managed token at startup} */
     public boolean isEnabled() {
       return enabled;
@@ -374,6 +391,94 @@ public class AstraVaultProperties {
      */
     public void setTtl(@Nullable Duration ttl) {
       this.ttl = ttl;
+    }
+  }
+
+  /** The startup token's scope: one database and keyspace, and what the token may do there. */
+  public static class Scope {
+    /** The database id (UUID); setting it scopes the startup token to a custom role made for the scope. */
+    private @Nullable String database;
+
+    /** The one keyspace the scoped token may reach. */
+    private @Nullable String keyspace;
+
+    /** The tables the scoped token may reach; all tables of the keyspace when empty. */
+    private @Nullable List<String> tables;
+
+    /** The access level: read, read-write or schema. */
+    private @Nullable String access;
+
+    /** Raw PolicyAction values (db-cql, db-table-select, ...) instead of an access level; for experts. */
+    private @Nullable List<String> actions;
+
+    /** {@return the database id; setting it scopes the startup token} */
+    public @Nullable String getDatabase() {
+      return database;
+    }
+
+    /**
+     * Sets {@link #getDatabase()}.
+     *
+     * @param database the new value
+     */
+    public void setDatabase(@Nullable String database) {
+      this.database = database;
+    }
+
+    /** {@return the one keyspace the scoped token may reach} */
+    public @Nullable String getKeyspace() {
+      return keyspace;
+    }
+
+    /**
+     * Sets {@link #getKeyspace()}.
+     *
+     * @param keyspace the new value
+     */
+    public void setKeyspace(@Nullable String keyspace) {
+      this.keyspace = keyspace;
+    }
+
+    /** {@return the tables the scoped token may reach; all when empty} */
+    public @Nullable List<String> getTables() {
+      return tables;
+    }
+
+    /**
+     * Sets {@link #getTables()}.
+     *
+     * @param tables the new value
+     */
+    public void setTables(@Nullable List<String> tables) {
+      this.tables = tables;
+    }
+
+    /** {@return the access level: read, read-write or schema} */
+    public @Nullable String getAccess() {
+      return access;
+    }
+
+    /**
+     * Sets {@link #getAccess()}.
+     *
+     * @param access the new value
+     */
+    public void setAccess(@Nullable String access) {
+      this.access = access;
+    }
+
+    /** {@return raw PolicyAction values instead of an access level} */
+    public @Nullable List<String> getActions() {
+      return actions;
+    }
+
+    /**
+     * Sets {@link #getActions()}.
+     *
+     * @param actions the new value
+     */
+    public void setActions(@Nullable List<String> actions) {
+      this.actions = actions;
     }
   }
 

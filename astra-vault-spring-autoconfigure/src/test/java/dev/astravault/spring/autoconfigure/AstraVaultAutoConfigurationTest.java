@@ -57,6 +57,43 @@ class AstraVaultAutoConfigurationTest {
   }
 
   @Test
+  void aScopedStartupTokenReachesOnlyItsKeyspace() {
+    String db = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.scope.database=" + db,
+        "astra.vault.token.scope.keyspace=orders", "astra.vault.token.scope.tables=items,carts",
+        "astra.vault.token.scope.access=read-write").run(context -> {
+          assertThat(context).hasNotFailed();
+          String token = context.getBean(ManagedToken.class).current();
+          assertThat(astra.check(token).database(db).keyspace("orders").table("items").action("db-table-modify")
+              .allowed()).isTrue();
+          assertThat(astra.check(token).database(db).keyspace("orders").table("users").status()).isEqualTo(403);
+          assertThat(astra.check(token).database(db).keyspace("billing").status()).isEqualTo(403);
+          assertThat(context.getBean(ManagedToken.class).snapshot().info().metadata())
+              .containsKey("astra-vault.scope");
+        });
+  }
+
+  @Test
+  void rawScopeActionsAreUsedAndABadScopeFailsStartupNamingIt() {
+    String db = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.scope.database=" + db,
+        "astra.vault.token.scope.keyspace=orders", "astra.vault.token.scope.actions=db-cql,db-table-select")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          String token = context.getBean(ManagedToken.class).current();
+          assertThat(astra.check(token).database(db).keyspace("orders").action("db-table-select").allowed()).isTrue();
+          assertThat(astra.check(token).database(db).keyspace("orders").action("db-table-modify").allowed())
+              .isFalse();
+        });
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.scope.database=not-a-uuid",
+        "astra.vault.token.scope.keyspace=orders", "astra.vault.token.scope.access=read").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).hasStackTraceContaining("astra.vault.token.scope")
+              .hasStackTraceContaining("'not-a-uuid' is not a UUID");
+        });
+  }
+
+  @Test
   void closingTheContextRevokesTheStartupTokenLate() {
     FakeAstraContext.withFakeAstra(astra).run(context -> {
       assertThat(astra.liveTokens()).hasSize(1);

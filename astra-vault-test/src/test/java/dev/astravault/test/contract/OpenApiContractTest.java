@@ -65,6 +65,18 @@ class OpenApiContractTest {
     call("GET", astra.url("/v2/organizations/roles/" + astra.roleId("API R/W Svc Acct")), root(), null);
     call("GET", astra.url("/v2/organizations/roles/no-such-role"), root(), null);
     call("GET", astra.url("/v2/organizations/roles"), root() + "~", null);
+    // custom roles: create (201), duplicate (409), update, read, delete (204), unknown (404)
+    String org = astra.defaultOrg().orgId();
+    String role = "{\"name\":\"astra-vault-contract\",\"policy\":{\"description\":\"astra-vault role=x\","
+        + "\"resources\":[\"drn:astra:org:" + org + "\",\"drn:astra:org:" + org + ":db:d\"],"
+        + "\"actions\":[\"db-cql\",\"db-table-select\"],\"effect\":\"allow\"}}";
+    call("POST", astra.url("/v2/organizations/roles"), root(), role);
+    call("POST", astra.url("/v2/organizations/roles"), root(), role);
+    String customId = astra.roleId("astra-vault-contract");
+    call("PUT", astra.url("/v2/organizations/roles/" + customId), root(), role.replace("db-table-select", "db-table-modify"));
+    call("GET", astra.url("/v2/organizations/roles/" + customId), root(), null);
+    call("DELETE", astra.url("/v2/organizations/roles/" + customId), root(), null);
+    call("DELETE", astra.url("/v2/organizations/roles/" + customId), root(), null);
     // currentOrg, with the root token and with an issued one
     call("GET", astra.url("/v2/currentOrg"), root(), null);
     call("GET", astra.url("/v2/currentOrg"), malformed, null);
@@ -89,10 +101,10 @@ class OpenApiContractTest {
       astra.roleJsonStyle(RoleJsonStyle.LOWER_CASE);
     }
     List<RecordedCall> calls = astra.requests();
-    assertThat(calls).hasSize(19);
+    assertThat(calls).hasSize(25);
     assertThat(calls).extracting(c -> c.endpoint().orElseThrow()).containsAll(EnumSet.allOf(Endpoint.class));
     assertThat(calls).extracting(c -> c.response().orElseThrow().status())
-        .contains(200, 400, 401, 403, 404, 429, 503);
+        .contains(200, 201, 204, 400, 401, 403, 404, 409, 429, 503);
     for (RecordedCall call : calls) {
       if (call.header("Authorization").isEmpty()) {
         // The request itself breaks the spec (BearerAuth); only the response is held to it.

@@ -1,0 +1,527 @@
+package dev.astravault.internal;
+
+import dev.astravault.AstraApiException;
+import dev.astravault.AstraNotFoundException;
+import dev.astravault.ConflictException;
+import dev.astravault.LeaseRecord;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.Scheduler;
+import dev.astravault.Scope;
+import dev.astravault.ScopeNotSupportedException;
+import dev.astravault.event.RoleDeleted;
+import dev.astravault.internal.astra.AstraDevOps;
+import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.astra.RolePolicy;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * The custom Astra roles behind scoped tokens (issue 17): one role per distinct policy, created before its first
+ * token, shared by every lease of that policy, and deleted a grace period after its last lease ended.
+ *
+ * <p><b>Write-ahead record.</b> Each role this deployment may have made is a {@link Role} entry in the
+ * {@link dev.astravault.LeaseStore} under its reserved local name {@code astra-vault-<fingerprint>}: written (with the
+ * placeholder id {@value #PENDING_ID}) before the POST, completed with Astra's id after it, and removed only after
+ * the role is gone in Astra. Every store already keeps roles, so no new record kind and no migration are needed.
+ *
+ * <p><b>Reference count.</b> A role is in use while any lease record of its org, in any state, carries its role id
+ * (a REVOKE_FAILED token still exists in Astra and still holds the role). It is counted from the store, never from
+ * memory, so that other processes sharing the store count too.
+ *
+ * <p><b>Deletion.</b> When a lease ends and its role is unused, a deletion is scheduled after the grace period; it
+ * checks again before deleting. Recovery deletes roles found unused on passes at least the grace period apart (a crash
+ * between role and token, or between last revoke and role deletion), and with the orphan sweep deletes roles in
+ * Astra that carry this deployment's exact tag but have no record. A role is deleted in Astra only when its policy
+ * description is exactly this deployment's tag for its name: roles of other deployments, or not made by astra-vault,
+ * are never touched.
+ */
+public final class CustomRoles {
+  private static final Logger LOG = Redaction.logger(CustomRoles.class);
+  /** The prefix of every custom role name; also the reserved prefix of local role names. */
+  public static final String PREFIX = Scope.ROLE_PREFIX;
+  /** The role id of a write-ahead record whose POST has not answered yet. */
+  static final String PENDING_ID = "pending-create";
+  /** Metadata key naming a scoped lease's custom role (reserved: requests may not set it). */
+  public static final String ROLE_KEY = "astra-vault.role";
+  /** Metadata key carrying a scoped lease's scope, readable, for audit and listings. */
+  public static final String SCOPE_KEY = "astra-vault.scope";
+  private static final int HASH_CHARS = 32;
+  private static final String ORPHAN = "#orphan";
+  private static final int MAX_SCOPE_TEXT = 512;
+
+  private final RealTokenManager engine;
+  private final Scheduler scheduler;
+  private volatile Duration grace = Duration.ofMinutes(5);
+  private final Object lock = new Object();
+  // Under lock: org/name -> the scheduled deletion; -> when this process last handed the role to an issue; -> when a
+  // recovery pass first saw it unused.
+  private final Map<String, Scheduler.Task> deletions = new HashMap<>();
+  private final Map<String, Instant> lastEnsured = new HashMap<>();
+  private final Map<String, Instant> firstSeenUnused = new HashMap<>();
+  // Under lock: the orgs recovery looks at after its first pass (which looks at every org): those that had custom-role
+  // records or scoped activity in this process. Keeps recovery from reading the roles of orgs that never use scopes
+  // (in Vault KV, a list and a read per role) and the orphan sweep from listing their Astra roles.
+  private final Set<String> watched = new HashSet<>();
+  private boolean scannedAll;
+
+  CustomRoles(RealTokenManager engine, Scheduler scheduler) {
+    this.engine = engine;
+    this.scheduler = scheduler;
+  }
+
+  /** Sets how long an unused role is kept for a quick re-issue; also the recovery's wait before deleting. */
+  void grace(Duration grace) {
+    this.grace = Validation.requireNonNegative("customRoleGrace", grace);
+  }
+
+  Duration grace() {
+    return grace;
+  }
+
+  // ------------------------------------------------------------------ naming
+
+  /** The canonical text of a policy: org, deployment, resources, actions and effect, sorted, one per field. */
+  static String canonical(String orgId, @Nullable String deploymentId, Scope scope) {
+    return "v1\norg=" + orgId + "\ndeployment=" + (deploymentId == null ? "" : deploymentId)
+        + "\nresources=" + String.join(",", new TreeSet<>(scope.resources(orgId)))
+        + "\nactions=" + String.join(",", new TreeSet<>(scope.actions())) + "\neffect=allow";
+  }
+
+  /** {@code astra-vault-} and the first 32 hex digits of the SHA-256 of the canonical policy. */
+  public static String roleName(String orgId, @Nullable String deploymentId, Scope scope) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest(canonical(orgId, deploymentId, scope).getBytes(StandardCharsets.UTF_8));
+      return PREFIX + HexFormat.of().formatHex(hash).substring(0, HASH_CHARS);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** The policy sent for {@code scope}; its description is the deployment's role tag. */
+  public static RolePolicy policy(String orgId, @Nullable String deploymentId, Scope scope) {
+    return new RolePolicy(Descriptions.roleTag(deploymentId, roleName(orgId, deploymentId, scope)),
+        scope.resources(orgId), scope.actions(), "allow");
+  }
+
+  /** The metadata a scoped lease carries: the request's, plus the role name and the scope. */
+  static Map<String, String> metadata(Map<String, String> requested, String roleName, Scope scope) {
+    Map<String, String> out = new LinkedHashMap<>(requested);
+    out.put(ROLE_KEY, roleName);
+    String text = scope.toString();
+    out.put(SCOPE_KEY, text.length() > MAX_SCOPE_TEXT ? text.substring(0, MAX_SCOPE_TEXT - 3) + "..." : text);
+    return out;
+  }
+
+  /** A request's metadata plus its scope, if any: what an {@code IssueFailed} event records. */
+  static Map<String, String> withScope(dev.astravault.TokenRequest request) {
+    if (request.scope().isEmpty()) {
+      return request.metadata();
+    }
+    Map<String, String> out = new LinkedHashMap<>(request.metadata());
+    String text = request.scope().get().toString();
+    out.put(SCOPE_KEY, text.length() > MAX_SCOPE_TEXT ? text.substring(0, MAX_SCOPE_TEXT - 3) + "..." : text);
+    return out;
+  }
+
+  private static String key(String orgId, String name) {
+    return orgId + "/" + name;
+  }
+
+  // ------------------------------------------------------------------ issue
+
+  /**
+   * Makes sure the custom role for {@code scope} exists in Astra, creating it (or adopting it on 409 when its policy
+   * is exactly the requested one), and returns {@code ttlRole} with the custom role's id: the role the token is made
+   * with. Any failure means no token may be issued.
+   *
+   * @throws ScopeNotSupportedException in Vault mode
+   * @throws ConflictException when a role of the fingerprint name exists with another policy
+   */
+  Role ensure(OrgConfig org, Role ttlRole, Scope scope) {
+    if (engine.backend().authority() != null) {
+      throw new ScopeNotSupportedException("Vault mode");
+    }
+    String deployment = engine.settings().deploymentId();
+    String name = roleName(org.orgId(), deployment, scope);
+    RolePolicy policy = policy(org.orgId(), deployment, scope);
+    String key = key(org.orgId(), name);
+    synchronized (lock) {
+      Scheduler.Task pending = deletions.remove(key);
+      if (pending != null) {
+        pending.cancel();
+      }
+      firstSeenUnused.remove(key);
+      watched.add(org.orgId());
+      lastEnsured.put(key, engine.clock().instant());
+      Optional<Role> record = engine.store().role(org.orgId(), name);
+      String roleId;
+      if (record.isPresent() && !PENDING_ID.equals(record.get().roleId())) {
+        roleId = record.get().roleId();
+      } else {
+        // The write-ahead record: from here on, recovery knows this role may exist.
+        engine.store().putRole(new Role(org.orgId(), name, PENDING_ID, Role.DEFAULT_TTL, Role.DEFAULT_TTL));
+        roleId = createOrAdopt(org, name, policy);
+        engine.store().putRole(new Role(org.orgId(), name, roleId, Role.DEFAULT_TTL, Role.DEFAULT_TTL));
+      }
+      return new Role(ttlRole.orgId(), ttlRole.name(), roleId, ttlRole.ttl(), ttlRole.maxTtl());
+    }
+  }
+
+  private String createOrAdopt(OrgConfig org, String name, RolePolicy policy) {
+    try {
+      RemoteRole created = engine.backend().createRole(org, name, policy);
+      LOG.info("Created custom role {} ({}) for {}", name, created.id(), policy.resources());
+      return created.id();
+    } catch (AstraApiException e) {
+      if (e.status() == 409) {
+        return adopt(org, name, policy, e);
+      }
+      if (AstraDevOps.createdNothing(e) && e.status() == 429) {
+        engine.store().deleteRole(org.orgId(), name);
+        throw e;
+      }
+      if (AstraDevOps.createdNothing(e)) {
+        engine.store().deleteRole(org.orgId(), name);
+        throw new AstraApiException("Astra refused to create custom role " + name + " (HTTP " + e.status()
+            + "): the root token may lack the Read/Write Custom Role permissions, or the org may have reached "
+            + "its limit of custom roles; no token was issued. Astra said: " + e.getMessage(), e.status(),
+            e.astraErrorId().isPresent() ? e.astraErrorId().getAsInt() : null, null);
+      }
+      throw e;   // unclear outcome: the PENDING record stays, recovery settles it by name
+    } catch (RuntimeException e) {
+      if (AstraDevOps.createdNothing(e)) {
+        engine.store().deleteRole(org.orgId(), name);
+      }
+      throw e;
+    }
+  }
+
+  /** 409: a role of this name exists; adopt it only when its policy is exactly the requested one. */
+  private String adopt(OrgConfig org, String name, RolePolicy policy, AstraApiException conflict) {
+    RemoteRole existing = engine.backend().remoteRoles(org).stream().filter(r -> r.name().equals(name))
+        .findFirst().orElseThrow(() -> conflict);
+    RolePolicy found = RolePolicy.parse(existing.policyJson());
+    if (found == null) {
+      found = RolePolicy.parse(engine.backend().readRole(org, existing.id()).policyJson());
+    }
+    if (!policy.sameAs(found)) {
+      engine.store().deleteRole(org.orgId(), name);
+      throw new ConflictException("custom role " + name + " (" + existing.id() + ") already exists in org "
+          + org.orgId() + " with a different policy; it was not adopted and no token was issued. Delete or rename "
+          + "that role if astra-vault should own the name");
+    }
+    LOG.info("Adopted existing custom role {} ({}): its policy is the requested one", name, existing.id());
+    return existing.id();
+  }
+
+  // ------------------------------------------------------------------ release
+
+  /** After a lease ended: when it held a custom role that no lease holds now, schedule the role's deletion. */
+  void released(LeaseRecord ended) {
+    String name = ended.metadata().get(ROLE_KEY);
+    if (name == null || !name.startsWith(PREFIX)) {
+      return;
+    }
+    try {
+      if (inUse(ended.orgId(), ended.roleId())) {
+        return;
+      }
+      String key = key(ended.orgId(), name);
+      synchronized (lock) {
+        watched.add(ended.orgId());
+        Scheduler.Task previous = deletions.put(key,
+            scheduler.schedule(() -> deleteQuietly(ended.orgId(), name), grace));
+        if (previous != null) {
+          previous.cancel();
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not schedule the deletion of custom role {}: {}; recovery will", name,
+          RealTokenManager.safeMessage(e));
+    }
+  }
+
+  private void deleteQuietly(String orgId, String name) {
+    try {
+      synchronized (lock) {
+        deletions.remove(key(orgId, name));
+      }
+      deleteIfUnused(orgId, name);
+    } catch (RuntimeException e) {
+      LOG.warn("could not delete custom role {}: {}; recovery retries", name, RealTokenManager.safeMessage(e));
+    }
+  }
+
+  /** Whether any lease record of the org, in any state, carries {@code roleId}. */
+  private boolean inUse(String orgId, String roleId) {
+    return engine.store().list(LeaseIds.orgPrefix(orgId)).stream()
+        .anyMatch(r -> r.orgId().equals(orgId) && r.roleId().equals(roleId));
+  }
+
+  /**
+   * Deletes the role in Astra and then its record, if no lease holds it and no issue took it within the grace
+   * period. Deletes in Astra only a role whose description is this deployment's exact tag.
+   *
+   * @return whether the record is gone now
+   */
+  boolean deleteIfUnused(String orgId, String name) {
+    synchronized (lock) {
+      Optional<Role> record = engine.store().role(orgId, name);
+      if (record.isEmpty()) {
+        return true;
+      }
+      Instant now = engine.clock().instant();
+      Instant ensured = lastEnsured.get(key(orgId, name));
+      if (ensured != null && ensured.plus(grace).isAfter(now)) {
+        return false;
+      }
+      String roleId = record.get().roleId();
+      if (!PENDING_ID.equals(roleId) && inUse(orgId, roleId)) {
+        return false;
+      }
+      Optional<OrgConfig> org = engine.store().org(orgId);
+      if (org.isEmpty()) {
+        return false;
+      }
+      String tag = Descriptions.roleTag(engine.settings().deploymentId(), name);
+      boolean deleted = false;
+      if (PENDING_ID.equals(roleId)) {
+        // The POST's outcome was never known: look for the role by its name and our tag.
+        for (RemoteRole r : engine.backend().remoteRoles(org.get())) {
+          if (r.name().equals(name) && ours(org.get(), r, tag)) {
+            deleted |= engine.backend().deleteRole(org.get(), r.id());
+          }
+        }
+      } else {
+        RemoteRole remote;
+        try {
+          remote = engine.backend().readRole(org.get(), roleId);
+        } catch (AstraNotFoundException gone) {
+          remote = null;
+        } catch (AstraApiException e) {
+          if (e.status() != 404) {
+            throw e;
+          }
+          remote = null;
+        }
+        if (remote != null && ours(org.get(), remote, tag)) {
+          deleted = engine.backend().deleteRole(org.get(), roleId);
+        } else if (remote != null) {
+          LOG.warn("custom role {} ({}) does not carry this deployment's tag; its record is dropped and the role "
+              + "left alone", name, roleId);
+        }
+      }
+      engine.store().deleteRole(orgId, name);
+      lastEnsured.remove(key(orgId, name));
+      firstSeenUnused.remove(key(orgId, name));
+      engine.auditor().record(new RoleDeleted(now, engine.auditor().actor(), orgId, name));
+      LOG.info("Deleted custom role {} ({}){}", name, roleId, deleted ? "" : ": it was already gone in Astra");
+      return true;
+    }
+  }
+
+  private boolean ours(OrgConfig org, RemoteRole role, String tag) {
+    RolePolicy policy = RolePolicy.parse(role.policyJson());
+    if (policy == null) {
+      policy = RolePolicy.parse(engine.backend().readRole(org, role.id()).policyJson());
+    }
+    return policy != null && tag.equals(policy.description());
+  }
+
+  // ------------------------------------------------------------------ recovery
+
+  /**
+   * One recovery pass over custom roles: records found unused on passes at least the grace period apart are
+   * deleted (role first, record second); with {@code sweep}, roles in Astra that carry this deployment's exact tag
+   * but have no record are deleted the same way.
+   *
+   * @return how many roles were deleted
+   */
+  int recover(boolean sweep) {
+    if (engine.backend().authority() != null) {
+      return 0;
+    }
+    int deleted = 0;
+    Set<String> stillUnused = new HashSet<>();
+    Instant now = engine.clock().instant();
+    String deployment = engine.settings().deploymentId();
+    List<OrgConfig> orgs;
+    synchronized (lock) {
+      orgs = scannedAll ? watched.stream().map(id -> engine.store().org(id)).flatMap(Optional::stream).toList()
+          : engine.store().orgs();
+      scannedAll = true;
+    }
+    for (OrgConfig org : orgs) {
+      try {
+        Set<String> recorded = new HashSet<>();
+        for (Role r : engine.store().roles(org.orgId())) {
+          if (!r.name().startsWith(PREFIX)) {
+            continue;
+          }
+          recorded.add(r.name());
+          if (!PENDING_ID.equals(r.roleId()) && inUse(org.orgId(), r.roleId())) {
+            continue;
+          }
+          if (dueForDeletion(key(org.orgId(), r.name()), now, stillUnused) && deleteIfUnused(org.orgId(), r.name())) {
+            deleted++;
+          }
+        }
+        if (sweep && deployment != null) {
+          deleted += sweepOrphans(org, recorded, now, stillUnused);
+        }
+        if (!recorded.isEmpty()) {
+          synchronized (lock) {
+            watched.add(org.orgId());   // once an org had custom roles here, recovery keeps looking at it
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("custom role recovery for org {} failed: {}", org.orgId(), RealTokenManager.safeMessage(e));
+      }
+    }
+    synchronized (lock) {
+      // Orphans are only looked at by sweep passes: a pass without the sweep keeps their first sighting.
+      firstSeenUnused.keySet().removeIf(k -> !stillUnused.contains(k) && (sweep || !k.endsWith(ORPHAN)));
+    }
+    return deleted;
+  }
+
+  private boolean dueForDeletion(String key, Instant now, Set<String> stillUnused) {
+    synchronized (lock) {
+      Instant first = firstSeenUnused.computeIfAbsent(key, k -> now);
+      if (first.plus(grace).isAfter(now)) {
+        stillUnused.add(key);
+        return false;
+      }
+      return true;
+    }
+  }
+
+  private int sweepOrphans(OrgConfig org, Set<String> recorded, Instant now, Set<String> stillUnused) {
+    int deleted = 0;
+    String deployment = engine.settings().deploymentId();
+    for (RemoteRole r : engine.backend().remoteRoles(org)) {
+      if (!r.name().startsWith(PREFIX) || recorded.contains(r.name())) {
+        continue;
+      }
+      RolePolicy policy = RolePolicy.parse(r.policyJson());
+      if (policy == null || !Descriptions.roleTag(deployment, r.name()).equals(policy.description())) {
+        continue;   // another deployment's, or not astra-vault's: never touched
+      }
+      if (inUse(org.orgId(), r.id())) {
+        continue;   // its record was dropped (e.g. by deleteRole) but leases still hold it
+      }
+      String key = key(org.orgId(), r.name()) + ORPHAN;
+      if (!dueForDeletion(key, now, stillUnused)) {
+        continue;
+      }
+      // Re-check under the lock: an issue may have recorded it since the list.
+      synchronized (lock) {
+        if (engine.store().role(org.orgId(), r.name()).isPresent()) {
+          continue;
+        }
+        if (engine.backend().deleteRole(org, r.id())) {
+          deleted++;
+          engine.auditor().record(new RoleDeleted(now, engine.auditor().actor(), org.orgId(), r.name()));
+          LOG.warn("orphan sweep deleted custom role {} ({}): it carries this deployment's tag but no record "
+              + "knows it", r.name(), r.id());
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /**
+   * Reconcile's view of {@code org}'s custom roles: records no lease holds ({@code UNUSED}), and Astra roles with
+   * this deployment's exact tag that no record knows ({@code UNKNOWN}). With {@code fix}, both are deleted now (a role
+   * an issue took within the grace period excepted); roles of other deployments are never listed nor touched.
+   */
+  List<dev.astravault.ReconcileReport.CustomRoleFinding> reconcile(OrgConfig org, boolean fix) {
+    List<dev.astravault.ReconcileReport.CustomRoleFinding> out = new java.util.ArrayList<>();
+    if (engine.backend().authority() != null) {
+      return out;
+    }
+    Set<String> recordedNames = new HashSet<>();
+    for (Role r : recorded(org.orgId())) {
+      recordedNames.add(r.name());
+      boolean pending = PENDING_ID.equals(r.roleId());
+      if (!pending && inUse(org.orgId(), r.roleId())) {
+        continue;
+      }
+      boolean fixed = false;
+      if (fix) {
+        try {
+          fixed = deleteIfUnused(org.orgId(), r.name());
+        } catch (RuntimeException e) {
+          LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
+        }
+      }
+      out.add(new dev.astravault.ReconcileReport.CustomRoleFinding(r.name(), pending ? null : r.roleId(),
+          dev.astravault.ReconcileReport.CustomRoleFinding.Kind.UNUSED, fixed));
+    }
+    String deployment = engine.settings().deploymentId();
+    if (deployment == null) {
+      return out;
+    }
+    for (RemoteRole r : engine.backend().remoteRoles(org)) {
+      if (!r.name().startsWith(PREFIX) || recordedNames.contains(r.name())) {
+        continue;
+      }
+      RolePolicy policy = RolePolicy.parse(r.policyJson());
+      if (policy == null || !Descriptions.roleTag(deployment, r.name()).equals(policy.description())
+          || inUse(org.orgId(), r.id())) {
+        continue;
+      }
+      boolean fixed = false;
+      if (fix) {
+        synchronized (lock) {
+          if (engine.store().role(org.orgId(), r.name()).isEmpty()) {
+            try {
+              engine.backend().deleteRole(org, r.id());
+              engine.auditor().record(new RoleDeleted(engine.clock().instant(), engine.auditor().actor(),
+                  org.orgId(), r.name()));
+              fixed = true;
+            } catch (RuntimeException e) {
+              LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
+            }
+          }
+        }
+      }
+      out.add(new dev.astravault.ReconcileReport.CustomRoleFinding(r.name(), r.id(),
+          dev.astravault.ReconcileReport.CustomRoleFinding.Kind.UNKNOWN, fixed));
+    }
+    return out;
+  }
+
+  /** The custom roles this deployment recorded for {@code orgId} (names under {@link #PREFIX}). */
+  List<Role> recorded(String orgId) {
+    return engine.store().roles(orgId).stream().filter(r -> r.name().startsWith(PREFIX)).toList();
+  }
+
+  /** Cancels scheduled deletions (at close); recovery on the next start deletes what they would have. */
+  void close() {
+    synchronized (lock) {
+      deletions.values().forEach(Scheduler.Task::cancel);
+      deletions.clear();
+    }
+  }
+
+  static boolean isReserved(@Nullable String roleName) {
+    return roleName != null && roleName.toLowerCase(java.util.Locale.ROOT).startsWith(PREFIX);
+  }
+}
