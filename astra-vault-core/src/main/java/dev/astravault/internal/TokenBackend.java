@@ -30,11 +30,6 @@ public interface TokenBackend extends AutoCloseable {
   /** Checks that {@code token} works, returning the org id it belongs to. */
   String validate(OrgConfig org, String token);
 
-  /** The lease authority when it is not this library (Vault mode); null in direct mode. */
-  default @Nullable LeaseAuthority authority() {
-    return null;
-  }
-
   @Override
   default void close() {}
 }
