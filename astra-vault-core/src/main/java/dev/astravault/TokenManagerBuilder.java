@@ -1,17 +1,21 @@
 package dev.astravault;
 
 import dev.astravault.internal.Auditor;
+import dev.astravault.internal.Authority;
 import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.DirectBackend;
 import dev.astravault.internal.EngineSettings;
 import dev.astravault.internal.ExecutorScheduler;
 import dev.astravault.internal.LeaseEngine;
+import dev.astravault.internal.LocalAuthority;
 import dev.astravault.internal.RealTokenManager;
 import dev.astravault.internal.RecoverySettings;
 import dev.astravault.internal.TokenBackend;
 import dev.astravault.internal.Validation;
 import dev.astravault.internal.astra.AstraClientSettings;
 import dev.astravault.internal.astra.OkHttpAstraDevOps;
+import dev.astravault.internal.vault.VaultAuthority;
+import dev.astravault.internal.vault.VaultPluginBackend;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -473,11 +477,13 @@ public final class TokenManagerBuilder {
       owned.add(store);
     }
     TokenBackend backend;
+    VaultPluginBackend plugin = null;
     if (backendFactory != null) {
       backend = backendFactory.apply(new Context(clock, httpClient));
     } else if (vault != null) {
-      backend = new dev.astravault.internal.vault.VaultPluginBackend(vault, clock,
+      plugin = new VaultPluginBackend(vault, clock,
           new DirectBackend(org -> OkHttpAstraDevOps.create(clientSettings(org, clock))));
+      backend = plugin;
     } else {
       backend = new DirectBackend(org -> OkHttpAstraDevOps.create(clientSettings(org, clock)));
     }
@@ -495,7 +501,10 @@ public final class TokenManagerBuilder {
         : store.deploymentId().map(id -> DeploymentIds.check("the store's deployment id", id)).orElse(null);
     EngineSettings settings = new EngineSettings(sendTokenExpiry, tokenExpiryMargin, sendDescription,
         sweepInterval, auditPolicy, deployment);
-    return new RealTokenManager(clock, scheduler, store, backend, auditor, settings, owned)
+    // Who owns the truth: Vault (the store is its cache), or the store itself (the DevOps API mints the tokens).
+    Authority authority = plugin != null ? new VaultAuthority(plugin, store)
+        : new LocalAuthority(store, backend, auditor, clock, settings);
+    return new RealTokenManager(clock, scheduler, store, backend, authority, auditor, settings, owned)
         .managedOptions(new LeaseEngine.Options(managedIoExecutor, managedEventExecutor, revokeManagedOnClose))
         .customRoleGrace(customRoleGrace)
         .start(orgs)

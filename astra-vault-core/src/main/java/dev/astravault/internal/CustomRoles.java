@@ -49,6 +49,10 @@ import org.slf4j.Logger;
  * Astra that carry this deployment's exact tag but have no record. A role is deleted in Astra only when its policy
  * description is exactly this deployment's tag for its name: roles of other deployments, or not made by astra-vault,
  * are never touched.
+ *
+ * <p>Why this class is long: a custom role's whole life (ensure, release, grace deletion, recovery, reconcile) turns
+ * on the same write-ahead record and the same rule for which roles are ours; kept together, that rule is written
+ * once.
  */
 public final class CustomRoles {
   private static final Logger LOG = Redaction.logger(CustomRoles.class);
@@ -154,7 +158,7 @@ public final class CustomRoles {
    * @throws ConflictException when a role of the fingerprint name exists with another policy
    */
   Role ensure(OrgConfig org, Role ttlRole, Scope scope) {
-    if (engine.backend().authority() != null) {
+    if (!engine.backend().makesCustomRoles()) {
       throw new ScopeNotSupportedException("Vault mode");
     }
     String deployment = engine.settings().deploymentId();
@@ -354,7 +358,7 @@ public final class CustomRoles {
    * @return how many roles were deleted
    */
   int recover(boolean sweep) {
-    if (engine.backend().authority() != null) {
+    if (!engine.backend().makesCustomRoles()) {
       return 0;
     }
     int deleted = 0;
@@ -453,7 +457,7 @@ public final class CustomRoles {
    */
   List<dev.astravault.ReconcileReport.CustomRoleFinding> reconcile(OrgConfig org, boolean fix) {
     List<dev.astravault.ReconcileReport.CustomRoleFinding> out = new java.util.ArrayList<>();
-    if (engine.backend().authority() != null) {
+    if (!engine.backend().makesCustomRoles()) {
       return out;
     }
     Set<String> recordedNames = new HashSet<>();

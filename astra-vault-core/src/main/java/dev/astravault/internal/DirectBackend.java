@@ -57,6 +57,11 @@ public final class DirectBackend implements TokenBackend {
   }
 
   @Override
+  public boolean makesCustomRoles() {
+    return true;
+  }
+
+  @Override
   public RemoteRole createRole(OrgConfig org, String name, dev.astravault.internal.astra.RolePolicy policy) {
     return client(org).createRole(name, policy);
   }

@@ -158,7 +158,8 @@ public final class Recovery {
 
   private int sweepOrphans() {
     String deployment = engine.settings().deploymentId();
-    if (!settings.orphanSweep() || deployment == null || engine.backend().authority() != null) {
+    // No deployment id, no tag to recognise our own tokens by (Vault mode never has one: Vault tags its tokens).
+    if (!settings.orphanSweep() || deployment == null) {
       return 0;
     }
     int swept = 0;

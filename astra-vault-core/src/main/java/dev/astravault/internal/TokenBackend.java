@@ -31,9 +31,17 @@ public interface TokenBackend extends AutoCloseable {
   String validate(OrgConfig org, String token);
 
   /**
+   * Whether this backend can create and delete custom roles (scoped tokens, see {@link CustomRoles}). The DevOps API
+   * can; Vault's Astra plugin cannot, so a scoped request is refused before anything is created.
+   */
+  default boolean makesCustomRoles() {
+    return false;
+  }
+
+  /**
    * Creates a custom role (scoped tokens, see {@link CustomRoles}).
    *
-   * @throws dev.astravault.ScopeNotSupportedException when this backend cannot make roles (Vault mode)
+   * @throws dev.astravault.ScopeNotSupportedException when this backend cannot make roles
    */
   default RemoteRole createRole(OrgConfig org, String name, dev.astravault.internal.astra.RolePolicy policy) {
     throw new dev.astravault.ScopeNotSupportedException(getClass().getSimpleName());
@@ -47,11 +55,6 @@ public interface TokenBackend extends AutoCloseable {
   /** Reads one role by id. */
   default RemoteRole readRole(OrgConfig org, String roleId) {
     throw new dev.astravault.ScopeNotSupportedException(getClass().getSimpleName());
-  }
-
-  /** The lease authority when it is not this library (Vault mode); null in direct mode. */
-  default @Nullable LeaseAuthority authority() {
-    return null;
   }
 
   @Override

@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * drifts from its own spec (upper- or lower-case keys, a role policy that is an object or a JSON-encoded string,
  * the create response wrapped or not), and because reflection would need the package opened to Moshi under JPMS.
  * Every adapter is stateless and built once; unknown fields are skipped and keys are matched case-insensitively.
+ *
+ * <p>Why this class is long: it is the whole JSON contract with the DevOps API, one small adapter per body, kept
+ * together so that every tolerance for Astra's drift from its spec is visible in one place.
  */
 final class AstraJson {
   static final JsonAdapter<CreateTokenRequest> CREATE_REQUEST = new CreateTokenRequestAdapter();

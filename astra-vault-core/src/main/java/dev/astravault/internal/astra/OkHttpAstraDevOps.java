@@ -51,6 +51,10 @@ import org.slf4j.Logger;
  *
  * <p>Exception messages are composed here from the method, path, status and Astra error ID only; response bodies,
  * tokens, secrets and the root token never reach them.
+ *
+ * <p>Why this class is long: it is the one place that talks HTTP to Astra. Each call's retry rule, body cap, deadline
+ * and error mapping sit next to the others so that a difference between two calls (a POST is never retried) is a
+ * visible decision, not an accident of two files.
  */
 public final class OkHttpAstraDevOps implements AstraDevOps {
   private static final Logger log = Redaction.logger(OkHttpAstraDevOps.class);

@@ -1,5 +1,12 @@
 package dev.astravault.internal.vault;
 
+import static dev.astravault.internal.vault.PluginWire.expectOk;
+import static dev.astravault.internal.vault.PluginWire.instant;
+import static dev.astravault.internal.vault.PluginWire.metadataPairs;
+import static dev.astravault.internal.vault.PluginWire.metadataQuery;
+import static dev.astravault.internal.vault.PluginWire.notFoundText;
+import static dev.astravault.internal.vault.PluginWire.query;
+
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraVaultException;
 import dev.astravault.InvalidTokenResponseException;
@@ -10,7 +17,6 @@ import dev.astravault.NotFoundException;
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.TokenAlreadyExistsException;
-import dev.astravault.internal.LeaseAuthority;
 import dev.astravault.internal.LeaseMath;
 import dev.astravault.internal.Redaction;
 import dev.astravault.internal.TokenBackend;
@@ -20,19 +26,13 @@ import dev.astravault.internal.astra.RemoteToken;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultConfig;
 import io.github.jopenlibs.vault.json.JsonObject;
-import io.github.jopenlibs.vault.json.JsonValue;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,10 +51,9 @@ import org.slf4j.Logger;
  * <p>The plugin's quirks become typed errors: its errors arrive as 500s with text, a duplicate triple is a 500
  * ({@link TokenAlreadyExistsException}), a standard-mode read has no lease, renewal is capped with a warning.
  */
-public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
+public final class VaultPluginBackend implements TokenBackend {
   private static final Logger LOG = Redaction.logger(VaultPluginBackend.class);
   private static final Pattern UNKNOWN_ROLE = Pattern.compile("unable to find role (\\S+)");
-  private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final VaultSession session;
@@ -64,6 +63,10 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
   private final Clock clock;
   private final TokenBackend astra;
   private final SecureRandom random = new SecureRandom();
+  private final VaultPluginConfig config;
+
+  /** A token issued with Vault's lease: its id there and the TTL Vault granted. */
+  record Issued(CreatedToken token, String authorityLeaseId, Duration ttl) {}
 
   /**
    * @param astra a direct backend for what the plugin does not offer (listing Astra's roles, validating a token);
@@ -76,176 +79,21 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     this.verifyTokenOrg = config.verifyTokenOrg();
     this.clock = clock;
     this.astra = astra;
+    this.config = new VaultPluginConfig(session, mount, callerMode);
   }
 
-  @Override
-  public @Nullable LeaseAuthority authority() {
-    return this;
+  /** The plugin's org configs and roles, over the same Vault session. */
+  VaultPluginConfig config() {
+    return config;
   }
 
   private String path(String rel) {
     return mount + "/" + rel;
   }
 
-  // ------------------------------------------------------------------ orgs and roles
-
-  @Override
-  public void writeOrg(OrgConfig org) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("org_id", org.orgId());
-    body.put("astra_token", org.rootToken());
-    String url = org.url().toString();
-    body.put("url", url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-    body.put("logical_name", org.logicalName());
-    body.put("caller_mode", callerMode.name().toLowerCase(Locale.ROOT));
-    expectOk("writing the config of org " + org.orgId(), session.write("write org config", path("config"), body));
-  }
-
-  @Override
-  public void deleteOrg(String orgId) {
-    vaultOrgs.values().removeIf(o -> o.orgId().equals(orgId));
-    expectOk("deleting the config of org " + orgId,
-        session.delete("delete org config", path("config") + query(Map.of("org_id", orgId))));
-  }
-
-  @Override
-  public void writeRole(Role role) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("role_name", role.name());
-    body.put("org_id", role.orgId());
-    body.put("role_id", role.roleId());
-    body.put("ttl", role.ttl().toSeconds());
-    body.put("max_ttl", role.maxTtl().toSeconds());
-    expectOk("writing role " + role.name(), session.write("write role", path("role"), body));
-  }
-
-  @Override
-  public void deleteRole(String orgId, String roleName) {
-    Map<String, String> q = new LinkedHashMap<>();
-    q.put("org_id", orgId);
-    q.put("role_name", roleName);
-    expectOk("deleting role " + roleName, session.delete("delete role", path("role") + query(q)));
-  }
-
-  /** Stands in for a root token that only Vault holds; never sent anywhere (Vault mode calls only Vault). */
-  static final String ROOT_TOKEN_HELD_BY_VAULT = "AstraCS:RootTokenHeldByVaultOnly:" + "0".repeat(64);
-
-  private final Map<String, OrgConfig> vaultOrgs = new java.util.concurrent.ConcurrentHashMap<>();
-
-  @Override
-  public OrgConfig withoutRootToken(OrgConfig org) {
-    return org.toBuilder().rootToken(ROOT_TOKEN_HELD_BY_VAULT).build();
-  }
-
-  @Override
-  public Optional<OrgConfig> readOrg(String org) {
-    OrgConfig cached = vaultOrgs.get(org);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
-    VaultReply reply = session.read("read org config", path("config") + query(Map.of("org_id", org)));
-    if (reply.status() == 404 || notFoundText(reply)) {
-      reply = session.read("read org config", path("config") + query(Map.of("logical_name", org)));
-      if (reply.status() == 404 || notFoundText(reply)) {
-        return Optional.empty();
-      }
-    }
-    expectOk("reading the config of org " + org, reply);
-    JsonObject d = reply.data();
-    // Plugin v2.0.0 returns the root token in plaintext: dropped here, before anything else sees the reply.
-    d.remove("astra_token");
-    Optional<OrgConfig> config = orgFrom(d);
-    config.ifPresent(c -> {
-      vaultOrgs.put(org, c);
-      vaultOrgs.put(c.orgId(), c);
-    });
-    return config;
-  }
-
-  /** An org config from the plugin's config data (without its root token, which only Vault keeps). */
-  private static Optional<OrgConfig> orgFrom(JsonObject d) {
-    String orgId = VaultReply.string(d, "org_id");
-    String url = VaultReply.string(d, "url");
-    if (orgId == null || orgId.isEmpty()) {
-      return Optional.empty();
-    }
-    String logical = VaultReply.string(d, "logical_name");
-    OrgConfig config = OrgConfig.builder().orgId(orgId).rootToken(ROOT_TOKEN_HELD_BY_VAULT)
-        .url(java.net.URI.create(url == null || url.isEmpty() ? OrgConfig.DEFAULT_URL.toString() : url))
-        .logicalName(logical == null || logical.isEmpty() ? orgId : logical).build();
-    return Optional.of(config);
-  }
-
-  @Override
-  public List<OrgConfig> listOrgs() {
-    VaultReply reply = session.list("listing org configs", path("configs"));
-    if (reply.status() == 404 || notFoundText(reply)) {
-      return List.of();   // v2.0.0: an empty list is a 500 "no configs found"
-    }
-    expectOk("listing org configs", reply);
-    JsonObject d = reply.data();
-    JsonValue info = d.get("key_info");
-    // v2.0.0 puts every org's root token in key_info: take the other fields and drop the rest at once.
-    JsonObject keyInfo = info != null && info.isObject() ? info.asObject() : new JsonObject();
-    d.remove("key_info");
-    List<OrgConfig> out = new ArrayList<>();
-    for (String orgId : VaultReply.strings(d, "keys")) {
-      JsonValue entry = keyInfo.get(orgId);
-      Optional<OrgConfig> config;
-      if (entry != null && entry.isObject()) {
-        entry.asObject().remove("astra_token");
-        config = orgFrom(entry.asObject());
-      } else {
-        vaultOrgs.remove(orgId);
-        config = readOrg(orgId);
-      }
-      config.ifPresent(c -> {
-        vaultOrgs.put(c.orgId(), c);
-        out.add(c);
-      });
-    }
-    return out;
-  }
-
-  @Override
-  public List<Role> listRoles(String orgId) {
-    VaultReply reply = session.list("listing roles", path("roles"));
-    if (reply.status() == 404 || notFoundText(reply)) {
-      return List.of();   // v2.0.0: an empty list is a 500 "no roles found"
-    }
-    expectOk("listing roles", reply);
-    // The keys are bare role names of every org (the same name once per org): read each in this org.
-    List<Role> out = new ArrayList<>();
-    for (String name : new java.util.LinkedHashSet<>(VaultReply.strings(reply.data(), "keys"))) {
-      readRole(orgId, name).ifPresent(out::add);
-    }
-    return out;
-  }
-
-  @Override
-  public Optional<Role> readRole(String orgId, String roleName) {
-    Map<String, String> q = new LinkedHashMap<>();
-    q.put("org_id", orgId);
-    q.put("role_name", roleName);
-    VaultReply reply = session.read("read role", path("role") + query(q));
-    if (reply.status() == 404 || notFoundText(reply)) {
-      return Optional.empty();
-    }
-    expectOk("reading role " + roleName, reply);
-    JsonObject d = reply.data();
-    String roleId = VaultReply.string(d, "role_id");
-    if (roleId == null || roleId.isEmpty()) {
-      return Optional.empty();
-    }
-    Duration ttl = goDuration(VaultReply.string(d, "ttl"));
-    Duration maxTtl = goDuration(VaultReply.string(d, "max_ttl"));
-    return Optional.of(new Role(orgId, roleName, roleId, ttl, maxTtl.compareTo(ttl) < 0 ? ttl : maxTtl));
-  }
-
   // ------------------------------------------------------------------ tokens and leases
 
-  @Override
-  public Issued issue(OrgConfig org, Role role, LeaseRecord pending) {
+  Issued issue(OrgConfig org, Role role, LeaseRecord pending) {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("org_id", org.orgId());
     params.put("role_name", role.name());
@@ -383,8 +231,7 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     return VaultErrors.of(what, reply, null);
   }
 
-  @Override
-  public LeaseMath.Grant renew(LeaseRecord record, @Nullable Duration increment, Instant maxExpiresAt) {
+  LeaseMath.Grant renew(LeaseRecord record, @Nullable Duration increment, Instant maxExpiresAt) {
     String what = "renewing lease " + record.leaseId();
     try {
       Renewed r = renewAt(what, authorityLeaseId(record), increment);
@@ -399,8 +246,7 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     }
   }
 
-  @Override
-  public Optional<Instant> lookup(LeaseRecord record) {
+  Optional<Instant> lookup(LeaseRecord record) {
     VaultReply reply = session.write("looking up lease " + record.leaseId(), "sys/leases/lookup",
         Map.of("lease_id", authorityLeaseId(record)));
     if (reply.status() == 400 && reply.errorText().contains("invalid lease")) {
@@ -410,8 +256,7 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
     return Optional.of(instant(VaultReply.string(reply.data(), "expire_time"), record.expiresAt()));
   }
 
-  @Override
-  public Set<String> liveClientIds() {
+  Set<String> liveClientIds() {
     VaultReply reply = session.list("listing tokens", path("org/tokens"));
     if (reply.status() == 404 || notFoundText(reply) || reply.errorText().contains("no tokens found")) {
       return Set.of();
@@ -532,26 +377,12 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
 
   @Override
   public CreatedToken create(OrgConfig org, Role role, @Nullable String description, @Nullable Instant tokenExpiry) {
-    throw new UnsupportedOperationException("Vault mode issues through LeaseAuthority.issue");
+    throw new UnsupportedOperationException("Vault mode issues through VaultAuthority.mint");
   }
 
   @Override
   public void close() {
     astra.close();
-  }
-
-  // ------------------------------------------------------------------ helpers
-
-  private static void expectOk(String what, VaultReply reply) {
-    if (!reply.ok()) {
-      throw VaultErrors.of(what, reply, null);
-    }
-  }
-
-  /** The v2.0.0 plugin answers not-found cases with 500 and text instead of 404. */
-  private static boolean notFoundText(VaultReply reply) {
-    String t = reply.errorText();
-    return reply.status() == 500 && (t.startsWith("unable to find") || t.startsWith("no ") && t.endsWith(" found"));
   }
 
   private String randomSuffix() {
@@ -560,61 +391,5 @@ public final class VaultPluginBackend implements TokenBackend, LeaseAuthority {
       c[i] = ALPHABET[random.nextInt(ALPHABET.length)];
     }
     return new String(c);
-  }
-
-  static String query(Map<String, String> params) {
-    StringBuilder sb = new StringBuilder();
-    params.forEach((k, v) -> sb.append(sb.length() == 0 ? '?' : '&').append(k).append('=')
-        .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    return sb.toString();
-  }
-
-  private static String metadataQuery(Map<String, String> metadata) {
-    StringBuilder sb = new StringBuilder();
-    metadata.forEach((k, v) -> sb.append("&metadata=").append(URLEncoder.encode(k + "=" + v,
-        StandardCharsets.UTF_8)));
-    return sb.toString();
-  }
-
-  /** KVPairs as {@code k=v} strings: the driver would send a nested map as its toString. */
-  private static String metadataPairs(Map<String, String> metadata) {
-    StringBuilder sb = new StringBuilder();
-    metadata.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
-    return sb.toString();
-  }
-
-  private static Instant instant(@Nullable String text, Instant fallback) {
-    if (text == null || text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      return fallback;
-    }
-  }
-
-  /** Parses Go's duration text ({@code 1h0m0s}) as the plugin prints role TTLs. */
-  static Duration goDuration(@Nullable String text) {
-    if (text == null || text.isEmpty() || text.equals("0s")) {
-      return Role.DEFAULT_TTL;
-    }
-    if (text.chars().allMatch(Character::isDigit)) {
-      return Duration.ofSeconds(Long.parseLong(text));
-    }
-    Matcher m = GO_DURATION.matcher(text);
-    long nanos = 0;
-    while (m.find()) {
-      double v = Double.parseDouble(m.group(1));
-      nanos += (long) (v * switch (m.group(2)) {
-        case "h" -> 3_600_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "ms" -> 1_000_000L;
-        case "us", "µs" -> 1_000L;
-        default -> 1L;
-      });
-    }
-    return Duration.ofNanos(nanos);
   }
 }

@@ -1,0 +1,160 @@
+package dev.astravault.internal;
+
+import dev.astravault.AstraToken;
+import dev.astravault.AstraVaultException;
+import dev.astravault.AuditException;
+import dev.astravault.AuditPolicy;
+import dev.astravault.IssueStyle;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import dev.astravault.event.IssueFailed;
+import dev.astravault.event.RevokeReason;
+import dev.astravault.event.TokenIssued;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+
+/**
+ * Issuing: a scoped request's custom role first ({@link CustomRoles}), then the write-ahead record that claims the
+ * (org, role, logical name) triple before the {@link Authority} mints the token, the compare-and-set that makes the
+ * record ACTIVE, and the audit rule for the issue.
+ */
+final class Issuer {
+  private static final Logger LOG = Redaction.logger(TokenManager.class);
+
+  private final Clock clock;
+  private final LeaseStore store;
+  private final Authority authority;
+  private final Auditor auditor;
+  private final EngineSettings settings;
+  private final OrgsAndRoles orgsAndRoles;
+  private final Leases leases;
+  private final CustomRoles customRoles;
+  private final LeaseIds leaseIds = new LeaseIds();
+
+  Issuer(Clock clock, LeaseStore store, Authority authority, Auditor auditor, EngineSettings settings,
+      OrgsAndRoles orgsAndRoles, Leases leases, CustomRoles customRoles) {
+    this.clock = clock;
+    this.store = store;
+    this.authority = authority;
+    this.auditor = auditor;
+    this.settings = settings;
+    this.orgsAndRoles = orgsAndRoles;
+    this.leases = leases;
+    this.customRoles = customRoles;
+  }
+
+  /**
+   * Issues a token; a failure is audited and rethrown.
+   *
+   * @param successor whether the token goes into the triple's successor slot (the new token of a UNIQUE-style
+   *     rotation; see {@link LeaseEngine})
+   */
+  AstraToken issue(TokenRequest request, boolean successor) {
+    try {
+      return doIssue(request, successor);
+    } catch (RuntimeException e) {
+      auditor.record(new IssueFailed(clock.instant(), auditor.actor(), request.org(), request.role(),
+          request.logicalName().orElse(null), CustomRoles.withScope(request), e.getClass().getName(),
+          RealTokenManager.safeMessage(e)));
+      throw e;
+    }
+  }
+
+  private AstraToken doIssue(TokenRequest request, boolean successor) {
+    OrgConfig org = orgsAndRoles.requireOrg(request.org());
+    Role role = orgsAndRoles.requireRole(org.orgId(), request.role());
+    Duration ttl = request.ttl().orElse(role.ttl());
+    if (ttl.compareTo(role.ttl()) > 0) {
+      throw new IllegalArgumentException("ttl " + ttl + " exceeds the ttl of role " + role.name() + " ("
+          + role.ttl() + ")");
+    }
+    // Scoped: the custom role exists before the token; if it cannot be made, no token is issued.
+    Map<String, String> metadata = request.metadata();
+    if (request.scope().isPresent()) {
+      role = customRoles.ensure(org, role, request.scope().get());
+      metadata = CustomRoles.metadata(metadata, CustomRoles.roleName(org.orgId(), settings.deploymentId(),
+          request.scope().get()), request.scope().get());
+    }
+    Instant now = clock.instant();
+    String leaseId = leaseIds.next(org.orgId(), role.name());
+    LeaseRecord pending = LeaseRecord.builder()
+        .leaseId(leaseId).orgId(org.orgId()).roleName(role.name()).roleId(role.roleId())
+        .logicalName(request.logicalName().orElse(null)).style(request.style()).successor(successor)
+        .state(LeaseState.PENDING).metadata(metadata)
+        .description(Descriptions.tag(settings.deploymentId(), leaseId, request.logicalName().orElse(null)))
+        .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
+        .build();
+    // The write-ahead record: it claims the triple atomically before the authority mints the token.
+    insertFreeingExpired(pending);
+    LeaseRecord active = authority.mint(org, role, pending);
+    if (!store.compareAndSet(pending, active)) {
+      // Someone (recovery) settled our pending record meanwhile: do not leave the token behind.
+      leases.deleteQuietly(org, active);
+      throw new AstraVaultException("lease " + leaseId + " was settled by recovery while it was being issued; "
+          + "the new token was deleted");
+    }
+    boolean recorded = auditor.record(new TokenIssued(clock.instant(), auditor.actor(), auditor.ref(active),
+        active.style(), active.expiresAt(), active.maxExpiresAt()));
+    if (!recorded) {
+      if (settings.auditPolicy() == AuditPolicy.FAIL_CLOSED) {
+        leases.revokeRecord(active, RevokeReason.REAPED, false);
+        throw new AuditException("no audit sink recorded the issue of lease " + leaseId
+            + "; the token was revoked (audit policy FAIL_CLOSED)", null);
+      }
+      LOG.error("no audit sink recorded the issue of lease {}; handing the token out (audit policy FAIL_OPEN)",
+          leaseId);
+    }
+    LOG.info("Created token '{}' (lease {}) with TTL {} and max TTL {}", active.clientId().orElse("?"), leaseId,
+        ttl, role.maxTtl());
+    return new AstraToken(active.toTokenInfo(), active.token().orElseThrow(), active.secret().orElse(""));
+  }
+
+  /**
+   * Inserts the write-ahead record. A triple held by a lease past its expiry is free at once: that lease is ended
+   * first (revoked and audited as {@link RevokeReason#EXPIRED}, exactly as the sweeper would), then the insert is
+   * tried again. Every step is a store compare-and-set or insert, so of concurrent issuers exactly one gets the
+   * triple and the others get {@link TokenAlreadyExistsException}.
+   */
+  private void insertFreeingExpired(LeaseRecord pending) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        store.insert(pending);
+        return;
+      } catch (TokenAlreadyExistsException taken) {
+        if (attempt >= 2 || pending.style() != IssueStyle.UNIQUE || pending.successor()
+            || pending.logicalName().isEmpty()) {
+          throw taken;
+        }
+        Optional<LeaseRecord> holder = store.findByTriple(pending.orgId(), pending.roleName(),
+            pending.logicalName().get());
+        if (holder.isPresent() && !endIfExpired(holder.get())) {
+          throw taken;
+        }
+      }
+    }
+  }
+
+  /** Ends a lease past its expiry now; true when it is gone (ended by this call or by someone else). */
+  private boolean endIfExpired(LeaseRecord holder) {
+    boolean endable = holder.state() == LeaseState.ACTIVE || holder.state() == LeaseState.REVOKE_FAILED;
+    if (!endable || clock.instant().isBefore(holder.expiresAt())) {
+      return false;
+    }
+    if (leases.revokeRecord(holder, RevokeReason.EXPIRED, false)) {
+      LOG.info("Lease {} had expired; ended it to free its (org, role, logical name) for a new token",
+          holder.leaseId());
+      return true;
+    }
+    return store.get(holder.leaseId()).isEmpty();
+  }
+}

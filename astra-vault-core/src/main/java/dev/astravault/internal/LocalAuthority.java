@@ -1,0 +1,177 @@
+package dev.astravault.internal;
+
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
+import dev.astravault.NotFoundException;
+import dev.astravault.OrgConfig;
+import dev.astravault.Role;
+import dev.astravault.event.LeaseRevoked;
+import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.astra.AstraDevOps;
+import dev.astravault.internal.astra.CreatedToken;
+import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.astra.RemoteToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * Direct mode's authority: the {@link LeaseStore} is the truth, and the DevOps API (through the {@link TokenBackend})
+ * mints tokens. Owns the create call's unclear outcomes: a token Astra may hold whose secret was never seen is found
+ * by its description tag and deleted.
+ */
+public final class LocalAuthority implements Authority {
+  private static final Logger LOG = Redaction.logger(dev.astravault.TokenManager.class);
+
+  private final LeaseStore store;
+  private final TokenBackend backend;
+  private final Auditor auditor;
+  private final Clock clock;
+  private final EngineSettings settings;
+
+  public LocalAuthority(LeaseStore store, TokenBackend backend, Auditor auditor, Clock clock,
+      EngineSettings settings) {
+    this.store = store;
+    this.backend = backend;
+    this.auditor = auditor;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  // ------------------------------------------------------------------ orgs and roles: the store
+
+  @Override
+  public void writeOrg(OrgConfig org, Optional<OrgConfig> previous) {
+    store.putOrg(org);
+  }
+
+  @Override
+  public Optional<OrgConfig> findOrg(String idOrLogicalName) {
+    Optional<OrgConfig> byId = store.org(idOrLogicalName);
+    return byId.isPresent() ? byId : store.orgByLogicalName(idOrLogicalName);
+  }
+
+  @Override
+  public List<OrgConfig> orgs() {
+    return store.orgs();
+  }
+
+  @Override
+  public void deleteOrg(String orgId) {
+    store.deleteOrg(orgId);
+  }
+
+  @Override
+  public Optional<Role> role(String orgId, String name) {
+    return store.role(orgId, name);
+  }
+
+  @Override
+  public List<Role> roles(String orgId) {
+    return store.roles(orgId);
+  }
+
+  @Override
+  public List<Role> rolesToMatchIds(String orgId) {
+    return store.roles(orgId);
+  }
+
+  @Override
+  public void putRole(Role role) {
+    store.putRole(role);
+  }
+
+  @Override
+  public boolean deleteRole(String orgId, String name) {
+    return store.deleteRole(orgId, name);
+  }
+
+  @Override
+  public List<RemoteRole> astraRoles(OrgConfig org) {
+    return backend.remoteRoles(org);
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  @Override
+  public LeaseRecord mint(OrgConfig org, Role role, LeaseRecord pending) {
+    CreatedToken created = createOrSettle(org, role, pending);
+    return pending.next().state(LeaseState.ACTIVE).clientId(created.clientId())
+        .token(created.token()).secret(created.secret()).generatedOn(created.generatedOn()).build();
+  }
+
+  @Override
+  public LeaseMath.Grant renew(LeaseRecord record, @Nullable Duration increment, Instant now) {
+    // The cap counts from the original issue time, with the role's *current* max TTL (as Vault does).
+    Role role = store.role(record.orgId(), record.roleName())
+        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, record.roleName()));
+    return LeaseMath.renew(record.leaseId(), record.issuedAt(), now, increment, role);
+  }
+
+  @Override
+  public Optional<LeaseRecord> current(LeaseRecord record) {
+    return Optional.of(record);
+  }
+
+  @Override
+  public Predicate<LeaseRecord> stillGranted() {
+    return record -> true;
+  }
+
+  // ------------------------------------------------------------------ the create call and its unclear outcomes
+
+  private CreatedToken createOrSettle(OrgConfig org, Role role, LeaseRecord pending) {
+    Instant tokenExpiry = settings.sendTokenExpiry()
+        ? pending.maxExpiresAt().plus(settings.tokenExpiryMargin()) : null;
+    String description = settings.sendDescription() ? pending.description() : null;
+    try {
+      return backend.create(org, role, description, tokenExpiry);
+    } catch (RuntimeException e) {
+      if (AstraDevOps.createdNothing(e)) {
+        store.delete(pending);
+        throw e;
+      }
+      // A 5xx, a reset or timeout after sending, an unreadable body: Astra may hold a token whose secret we never
+      // saw. Find it by its tag and delete it; the write-ahead record stays until that is done.
+      LOG.warn("the create of lease {} had an unclear outcome ({}); settling it by its description tag",
+          pending.leaseId(), RealTokenManager.safeMessage(e));
+      settleAmbiguousCreate(org, pending, description);
+      throw e;
+    }
+  }
+
+  /**
+   * A POST that may or may not have created a token: find it by its description tag and delete it (its secret was
+   * never seen, so it cannot be adopted), then drop the pending record. If Astra cannot be asked, the pending
+   * record stays for recovery to settle.
+   */
+  private void settleAmbiguousCreate(OrgConfig org, LeaseRecord pending, @Nullable String description) {
+    if (description == null) {
+      LOG.error("token creation for lease {} is ambiguous and descriptions are disabled; the pending record is kept "
+          + "for reconciliation", pending.leaseId());
+      return;
+    }
+    try {
+      for (RemoteToken t : backend.remoteTokens(org)) {
+        if (description.equals(t.description())) {
+          LeaseRecord ghost = pending.toBuilder().clientId(t.clientId()).build();
+          boolean deleted = backend.delete(org, ghost);
+          auditor.record(new LeaseRevoked(clock.instant(), auditor.actor(), auditor.ref(ghost), RevokeReason.REAPED,
+              !deleted));
+          LOG.warn("deleted token '{}' created by an ambiguous request for lease {}", t.clientId(),
+              pending.leaseId());
+        }
+      }
+      store.delete(pending);
+    } catch (RuntimeException e) {
+      LOG.error("could not settle the ambiguous creation of lease {} ({}); its PENDING record stays and recovery "
+          + "settles it once it is older than pendingSettleAfter", pending.leaseId(), e.getClass().getName());
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.astravault.internal.vault;
+
+import dev.astravault.Role;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** How the Astra plugin reads and writes its values: query strings, KV pairs, Go durations, its not-found texts. */
+final class PluginWire {
+  private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
+
+  private PluginWire() {}
+
+  static void expectOk(String what, VaultReply reply) {
+    if (!reply.ok()) {
+      throw VaultErrors.of(what, reply, null);
+    }
+  }
+
+  /** The v2.0.0 plugin answers not-found cases with 500 and text instead of 404. */
+  static boolean notFoundText(VaultReply reply) {
+    String t = reply.errorText();
+    return reply.status() == 500 && (t.startsWith("unable to find") || t.startsWith("no ") && t.endsWith(" found"));
+  }
+
+
+  static String query(Map<String, String> params) {
+    StringBuilder sb = new StringBuilder();
+    params.forEach((k, v) -> sb.append(sb.length() == 0 ? '?' : '&').append(k).append('=')
+        .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return sb.toString();
+  }
+
+  static String metadataQuery(Map<String, String> metadata) {
+    StringBuilder sb = new StringBuilder();
+    metadata.forEach((k, v) -> sb.append("&metadata=").append(URLEncoder.encode(k + "=" + v,
+        StandardCharsets.UTF_8)));
+    return sb.toString();
+  }
+
+  /** KVPairs as {@code k=v} strings: the driver would send a nested map as its toString. */
+  static String metadataPairs(Map<String, String> metadata) {
+    StringBuilder sb = new StringBuilder();
+    metadata.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return sb.toString();
+  }
+
+  static Instant instant(@Nullable String text, Instant fallback) {
+    if (text == null || text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return fallback;
+    }
+  }
+
+  /** Parses Go's duration text ({@code 1h0m0s}) as the plugin prints role TTLs. */
+  static Duration goDuration(@Nullable String text) {
+    if (text == null || text.isEmpty() || text.equals("0s")) {
+      return Role.DEFAULT_TTL;
+    }
+    if (text.chars().allMatch(Character::isDigit)) {
+      return Duration.ofSeconds(Long.parseLong(text));
+    }
+    Matcher m = GO_DURATION.matcher(text);
+    long nanos = 0;
+    while (m.find()) {
+      double v = Double.parseDouble(m.group(1));
+      nanos += (long) (v * switch (m.group(2)) {
+        case "h" -> 3_600_000_000_000L;
+        case "m" -> 60_000_000_000L;
+        case "s" -> 1_000_000_000L;
+        case "ms" -> 1_000_000L;
+        case "us", "µs" -> 1_000L;
+        default -> 1L;
+      });
+    }
+    return Duration.ofNanos(nanos);
+  }
+}
