@@ -46,6 +46,38 @@ class AstraTokensEndpointAndMetricsTest {
   }
 
   @Test
+  void customRolesOfScopedTokensAreCountedUntilTheirGracePeriodEnds() {
+    String db = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.scope.database=" + db,
+        "astra.vault.token.scope.keyspace=orders", "astra.vault.token.scope.access=read").run(context -> {
+          SimpleMeterRegistry registry = new SimpleMeterRegistry();
+          context.getBean(AstraCustomRoleMetrics.class).bindTo(registry);
+          assertThat(registry.get("astra.vault.custom.roles").gauge().value()).isEqualTo(1);
+          // A second token of the same scope shares the role; another scope makes a second one.
+          dev.astravault.TokenManager tokens = context.getBean(dev.astravault.TokenManager.class);
+          dev.astravault.AstraToken other = tokens.request().org("prod").role("reader").logicalName("billing")
+              .scope(dev.astravault.Scope.database(db).keyspace("billing").actions(dev.astravault.Scope.Access.READ))
+              .issue();
+          assertThat(registry.get("astra.vault.custom.roles").gauge().value()).isEqualTo(2);
+          assertThat(astra.roleNames(astra.defaultOrg()).stream().filter(n -> n.startsWith("astra-vault-")))
+              .hasSize(2);
+
+          tokens.revoke(other.lease().leaseId());
+          context.getBean(ManualScheduler.class).advance(Duration.ofMinutes(6));   // past the 5-minute grace period
+          assertThat(registry.get("astra.vault.custom.roles").gauge().value()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void noCustomRolesWithoutScopes() {
+    FakeAstraContext.withFakeAstra(astra).run(context -> {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      context.getBean(AstraCustomRoleMetrics.class).bindTo(registry);
+      assertThat(registry.get("astra.vault.custom.roles").gauge().value()).isZero();
+    });
+  }
+
+  @Test
   void metricsReportExpiryRenewalsAndIssueLatency() {
     FakeAstraContext.withFakeAstra(astra).run(context -> {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
