@@ -196,6 +196,7 @@ public class AstraVaultAutoConfiguration {
         .org(StringUtils.hasText(t.getOrg()) ? t.getOrg()
             : TokenManagerFactory.onlyOrg(manager, "astra.vault.token.org"))
         .role(String.valueOf(t.getRole()))
+        .style(t.getStyle())
         .metadata(t.getMetadata());
     String logicalName = StringUtils.hasText(t.getLogicalName()) ? t.getLogicalName()
         : environment.getProperty("spring.application.name");

@@ -1,5 +1,6 @@
 package dev.astravault.spring.autoconfigure;
 
+import dev.astravault.IssueStyle;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -291,6 +292,26 @@ public class AstraVaultProperties {
 
     /** A lease TTL shorter than the role's; the role's TTL applies when absent. */
     private @Nullable Duration ttl;
+
+    /**
+     * How the token is issued: unique (at most one live token per org, role and logical name, so a second instance
+     * with the same logical name is refused) or per-request (a fresh token for every instance).
+     */
+    private IssueStyle style = IssueStyle.UNIQUE;
+
+    /** {@return how the startup token is issued} */
+    public IssueStyle getStyle() {
+      return style;
+    }
+
+    /**
+     * Sets {@link #getStyle()}.
+     *
+     * @param style the new value
+     */
+    public void setStyle(IssueStyle style) {
+      this.style = style;
+    }
 
     /** A least-privilege scope for the startup token (see docs/scoped-tokens.md); none when no database is set. */
     private Scope scope = new Scope();

@@ -1,6 +1,7 @@
 package dev.astravault.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -53,6 +54,27 @@ class AstraVaultAutoConfigurationTest {
       AstraTokenSupplier supplier = context.getBean("astraTokenSupplier", AstraTokenSupplier.class);
       assertThat(supplier.get()).isEqualTo(token.current());
       assertThat(context.getBean(EventRecorder.class).types()).containsExactly(ManagedTokenEvent.Issued.class);
+    });
+  }
+
+  @Test
+  void perRequestStartupTokensLetTwoInstancesShareALogicalName() {
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.style=per-request").run(context -> {
+      ManagedToken token = context.getBean(ManagedToken.class);
+      assertThat(token.snapshot().info().style()).isEqualTo(dev.astravault.IssueStyle.PER_REQUEST);
+      // A second instance of the same service (same org, role and logical name) gets a token of its own.
+      dev.astravault.AstraToken second = context.getBean(dev.astravault.TokenManager.class).request().org("prod")
+          .role("reader").logicalName(token.snapshot().info().logicalName().orElseThrow())
+          .style(dev.astravault.IssueStyle.PER_REQUEST).issue();
+      assertThat(second.info().clientId()).isNotEqualTo(token.snapshot().info().clientId());
+    });
+    // Unique (the default): the same triple is refused while the startup token lives.
+    FakeAstraContext.withFakeAstra(astra).run(context -> {
+      ManagedToken token = context.getBean(ManagedToken.class);
+      assertThat(token.snapshot().info().style()).isEqualTo(dev.astravault.IssueStyle.UNIQUE);
+      assertThatThrownBy(() -> context.getBean(dev.astravault.TokenManager.class).request().org("prod")
+          .role("reader").logicalName(token.snapshot().info().logicalName().orElseThrow()).issue())
+          .isInstanceOf(dev.astravault.TokenAlreadyExistsException.class);
     });
   }
 

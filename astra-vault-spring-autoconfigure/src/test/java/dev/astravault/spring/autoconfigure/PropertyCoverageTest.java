@@ -40,6 +40,7 @@ class PropertyCoverageTest {
       Map.entry("astra.vault.token.logical-name", AUTO + "issuesTheStartupTokenWhileTheContextStarts"),
       Map.entry("astra.vault.token.metadata", AUTO + "issuesTheStartupTokenWhileTheContextStarts"),
       Map.entry("astra.vault.token.ttl", AUTO + "propertiesBind"),
+      Map.entry("astra.vault.token.style", AUTO + "perRequestStartupTokensLetTwoInstancesShareALogicalName"),
       Map.entry("astra.vault.token.scope.database", AUTO + "aScopedStartupTokenReachesOnlyItsKeyspace"),
       Map.entry("astra.vault.token.scope.keyspace", AUTO + "aScopedStartupTokenReachesOnlyItsKeyspace"),
       Map.entry("astra.vault.token.scope.tables", AUTO + "aScopedStartupTokenReachesOnlyItsKeyspace"),
