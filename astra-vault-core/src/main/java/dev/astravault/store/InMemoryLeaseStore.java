@@ -137,9 +137,10 @@ public final class InMemoryLeaseStore implements LeaseStore {
   }
 
   /**
-   * Walks the index up to {@code instant} and returns the records that still match: O(matches), no lock. A record
-   * that changed between the index and the lease map is skipped (its new entry, if any, is later in the index or
-   * in another one).
+   * Walks the index up to {@code instant} and returns the records that match now: O(matches), no lock. A record is
+   * judged as the lease map holds it, whichever of its entries led to it: a lease renewed while the walk passes it is
+   * found under its old entry (the iterator may already have looked past the spot where its new entry goes), and
+   * returned once even if the walk meets its new entry too. Under concurrent writes the order is then approximate.
    */
   private List<LeaseRecord> scan(ConcurrentSkipListSet<At> index, Instant instant, int limit,
       Predicate<LeaseRecord> matches) {
@@ -147,9 +148,10 @@ public final class InMemoryLeaseStore implements LeaseStore {
     if (limit <= 0) {
       return out;
     }
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (At at : index.headSet(new At(instant, ""), false)) {
       LeaseRecord r = leases.get(at.leaseId());
-      if (r != null && matches.test(r) && key(index, r).equals(at)) {
+      if (r != null && matches.test(r) && seen.add(r.leaseId())) {
         out.add(r);
         if (out.size() >= limit) {
           break;
