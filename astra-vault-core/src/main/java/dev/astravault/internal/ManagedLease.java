@@ -75,9 +75,10 @@ final class ManagedLease implements ManagedToken {
 
   // Guarded by this.
   private int timerGeneration;
-  // Guarded by the engine's TimerQueue: this handle's slot in its heap (-1 when not armed) and generation; the
-  // due time is in the heap's own long[].
+  // Guarded by the engine's TimerQueue: this handle's slot (-1 when not armed) in its near heap (timerBucket null) or
+  // in the far bucket timerBucket, and its generation; the due time is in the heap's or the bucket's own long[].
   int timerIndex = -1;
+  TimerQueue.@Nullable Bucket timerBucket;
   int timerArmed;
   // Guarded by the engine's handle list: this handle's neighbours in it.
   @Nullable ManagedLease prevHandle;
