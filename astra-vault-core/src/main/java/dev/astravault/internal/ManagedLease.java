@@ -35,11 +35,6 @@ import org.slf4j.Logger;
  * state under this object's monitor and publish a new immutable snapshot with one volatile write. Astra calls never
  * run under the monitor. Every timer carries the generation it was armed with and does nothing once a newer timer
  * was armed (a reschedule cancels the old one too, but a cancel can lose the race with a task that already started).
- *
- * <p>Why this class is long: it is one state machine guarded by one monitor. Its readers, planning, timers, refresh,
- * overlap drains and shutdown all read and write the same guarded fields; split across classes, each would have to
- * share that lock, and the invariants (one armed timer, one refresh in flight, one snapshot per generation) could no
- * longer be checked in one place.
  */
 final class ManagedLease implements ManagedToken {
   private static final Logger LOG = Redaction.logger(ManagedToken.class);
