@@ -43,7 +43,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *       body and headers the library sent on its first issue, and reading the whole response body.</li>
  * </ul>
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar IssueVsRawPostBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s -prof gc</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar IssueVsRawPostBenchmark -f 1 -wi 5 -i 5 -w 3s -r 2s -prof gc</pre>
+ *
+ * <p>The library side needs a long warm-up (its first iterations run several times slower while the JIT compiles
+ * the issue path), hence five warm-up iterations of 3 s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
