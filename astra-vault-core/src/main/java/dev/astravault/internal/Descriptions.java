@@ -60,8 +60,35 @@ public final class Descriptions {
     if (space <= from || !isTagFrom(description, space + 1, leaseId, logicalName)) {
       return null;
     }
-    String id = description.substring(from, space);
-    return DEPLOYMENT_ID.matcher(id).matches() ? id : null;
+    String last = lastDeployment;
+    if (last != null && space - from == last.length() && description.startsWith(last, from)) {
+      return last;   // the same deployment as the last record built: no substring, no matcher
+    }
+    if (!isDeploymentId(description, from, space)) {
+      return null;
+    }
+    String id = description.substring(from, space).intern();
+    lastDeployment = id;
+    return id;
+  }
+
+  // The deployment id of the last tag read: an engine has one, and each record built re-reads it.
+  private static volatile @Nullable String lastDeployment;
+
+  /** {@link #DEPLOYMENT_ID} on {@code s[from, to)}, without a matcher. */
+  private static boolean isDeploymentId(String s, int from, int to) {
+    int length = to - from;
+    if (length < 1 || length > 64) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' && i > from;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isTagFrom(String description, int at, String leaseId, @Nullable String logicalName) {

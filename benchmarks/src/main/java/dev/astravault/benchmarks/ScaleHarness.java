@@ -49,7 +49,8 @@ import org.springframework.vault.support.VaultResponse;
  *   <li>{@code latency}: issue latency percentiles with N leases in the store, the sweeper off, then on (every
  *       second, so that several sweeps fall inside the measurement).
  *   <li>{@code timers}: only the timer re-arm of {@code memory} (N managed leases, no memory measurement and no
- *       Spring Vault run), three rounds, for large N.
+ *       Spring Vault run), three rounds, for large N; then three rounds of the floor under it
+ *       ({@code TimerRearmProbe.touchNanos}: only reading the picked handles' timer fields).
  *   <li>{@code burst}: N managed leases whose renewals fall due in the same instant (manual clock and scheduler,
  *       the engine's default I/O pool): how long until all are renewed, and how many failed or were rejected.
  * </ul>
@@ -137,6 +138,10 @@ public final class ScaleHarness {
       for (int round = 1; round <= 3; round++) {
         System.out.printf("astra-vault: timer re-arm with %,d armed, round %d: %.1f ns%n", n, round,
             TimerRearmProbe.rearmNanos(handles, 2_000_000));
+      }
+      for (int round = 1; round <= 3; round++) {
+        System.out.printf("floor: touching a random handle's timer fields, %,d handles, round %d: %.1f ns%n", n,
+            round, TimerRearmProbe.touchNanos(handles, 2_000_000));
       }
     }
   }

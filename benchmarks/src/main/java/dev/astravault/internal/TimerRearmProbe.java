@@ -49,4 +49,39 @@ public final class TimerRearmProbe {
     }
     return (System.nanoTime() - t0) / (double) rounds;
   }
+
+  /**
+   * The floor under {@link #rearmNanos}: the same random picks, only reading each picked handle's timer fields, as
+   * any re-arm must. At a million handles this alone is a cache (and TLB) miss per pick, which no timer structure can
+   * avoid; the difference {@code rearmNanos - touchNanos} is what the structure itself costs.
+   *
+   * @param handles managed tokens of one manager
+   * @param rounds how many handles to touch
+   * @return mean nanoseconds per touch
+   */
+  public static double touchNanos(List<ManagedToken> handles, int rounds) {
+    ManagedLease[] leases = handles.stream().map(ManagedLease.class::cast).toArray(ManagedLease[]::new);
+    SplittableRandom random = new SplittableRandom(15);
+    int n = leases.length;
+    int[] picks = new int[rounds];
+    for (int i = 0; i < rounds; i++) {
+      picks[i] = random.nextInt(n);
+    }
+    long sum = 0;
+    for (int i = 0; i < Math.min(rounds, 200_000); i++) {
+      ManagedLease l = leases[picks[i]];
+      sum += l.timerArmed + l.timerIndex;
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < rounds; i++) {
+      ManagedLease l = leases[picks[i]];
+      sum += l.timerArmed + l.timerIndex;
+    }
+    double nanos = (System.nanoTime() - t0) / (double) rounds;
+    sink = sum;
+    return nanos;
+  }
+
+  @SuppressWarnings("unused")
+  private static volatile long sink;
 }

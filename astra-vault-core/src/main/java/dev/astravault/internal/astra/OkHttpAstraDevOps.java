@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -72,7 +73,10 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
   private static final String CURRENT_ORG_PATH = "v2/currentOrg";
 
   private final OkHttpClient client;
+  private final AstraHeaders astraHeaders;
   private final HttpUrl baseUrl;
+  /** Built once: resolving the path on every create cost a builder, segment lists and a new URL per call. */
+  private final HttpUrl tokensUrl;
   private final String rootToken;
   private final RetryPolicy retryPolicy;
   private final RandomGenerator random;
@@ -82,14 +86,16 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
 
   private OkHttpAstraDevOps(AstraClientSettings settings) {
     this.baseUrl = settings.baseUrl();
+    this.tokensUrl = url(TOKENS_PATH);
     this.rootToken = settings.rootToken();
     this.retryPolicy = settings.retryPolicy();
     this.random = settings.random();
     this.sleeper = settings.sleeper();
     this.clock = settings.clock();
     this.maxResponseBytes = settings.maxResponseBytes();
+    this.astraHeaders = new AstraHeaders(settings.rootToken(), settings.userAgent());
     this.client = settings.httpClient().newBuilder()
-        .addInterceptor(new AstraHeaders(settings.rootToken(), settings.userAgent()))
+        .addInterceptor(astraHeaders)
         .connectTimeout(settings.connectTimeout())
         .callTimeout(settings.callTimeout())
         .retryOnConnectionFailure(false)
@@ -119,7 +125,8 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
       throw new IllegalStateException("writing to a memory buffer failed", e);
     }
     Request httpRequest = new Request.Builder()
-        .url(url(TOKENS_PATH))
+        .url(tokensUrl)
+        .headers(astraHeaders.headers)   // complete already: the interceptor passes it on without a rebuild
         .post(new OneShotBody(json.readByteArray()))
         .build();
 
@@ -508,14 +515,23 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
     private final String authorization;
     private final String userAgent;
 
+    /** All three headers, for a request built with them up front (the create, once per issue). */
+    final Headers headers;
+
     AstraHeaders(String rootToken, String userAgent) {
       this.authorization = "Bearer " + rootToken;
       this.userAgent = userAgent;
+      this.headers = new Headers.Builder().add("Accept", "application/json").add("User-Agent", userAgent)
+          .add("Authorization", authorization).build();
     }
 
     @Override
     public Response intercept(Chain chain) throws IOException {
       Request request = chain.request();
+      if (request.header("Authorization") != null && "application/json".equals(request.header("Accept"))
+          && userAgent.equals(request.header("User-Agent"))) {
+        return chain.proceed(request);
+      }
       Request.Builder builder = request.newBuilder()
           .header("Accept", "application/json")
           .header("User-Agent", userAgent);

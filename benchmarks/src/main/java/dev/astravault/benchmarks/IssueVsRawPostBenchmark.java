@@ -1,0 +1,147 @@
+package dev.astravault.benchmarks;
+
+import dev.astravault.AstraToken;
+import dev.astravault.AuditSink;
+import dev.astravault.OrgConfig;
+import dev.astravault.RoleSpec;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Goal P2 of issue 15: {@code issue} through the library against a raw OkHttp POST of the same bytes, to the same
+ * local server ({@link NoDelayAstraServer}), with TCP_NODELAY on both ends. The goal is
+ * {@code issue / rawPost ≤ 1.10} in the same run.
+ *
+ * <ul>
+ *   <li>{@code issue}: {@code TokenManager.issue} of a per-request token, direct mode (the library's own
+ *       {@code OkHttpAstraDevOps}), the in-memory lease store and {@code AuditSink.noop()}. One POST per issue (the
+ *       run checks it). The lease is not revoked: a revoke would add a second round trip that the raw side does not
+ *       make. Instead the manager is fresh for each iteration, so the store holds only that iteration's leases
+ *       (tens of thousands at most) and is dropped with it.</li>
+ *   <li>{@code rawPost}: a plain {@code OkHttpClient} (same socket factory, nothing else configured) posting the
+ *       body and headers the library sent on its first issue, and reading the whole response body.</li>
+ * </ul>
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar IssueVsRawPostBenchmark -f 1 -wi 5 -i 5 -w 3s -r 2s -prof gc</pre>
+ *
+ * <p>The library side needs a long warm-up (its first iterations run several times slower while the JIT compiles
+ * the issue path), hence five warm-up iterations of 3 s.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class IssueVsRawPostBenchmark {
+  private static final String ORG = "bench";
+  private static final String ROLE = "reader";
+  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+
+  private NoDelayAstraServer server;
+  private String orgId;
+  private String roleId;
+  private OkHttpClient libraryHttp;
+  private TokenManager tokens;
+  private TokenRequest request;
+  private OkHttpClient rawHttp;
+  private Request rawRequest;
+  private long postsAtIterationStart;
+  private long opsInIteration;
+
+  @Setup(Level.Trial)
+  public void start() throws IOException {
+    orgId = UUID.randomUUID().toString();
+    roleId = UUID.randomUUID().toString();
+    server = new NoDelayAstraServer(orgId);
+    libraryHttp = new OkHttpClient.Builder().socketFactory(NoDelayAstraServer.noDelaySockets()).build();
+    rawHttp = new OkHttpClient.Builder().socketFactory(NoDelayAstraServer.noDelaySockets()).build();
+    request = TokenRequest.forRole(ROLE).org(ORG).perRequest().build();
+    // One issue first, to capture the exact bytes the library posts.
+    try (TokenManager first = manager()) {
+      first.issue(request);
+    }
+    byte[] body = server.firstPostBody();
+    Headers.Builder headers = new Headers.Builder();
+    for (String line : server.firstPostHeaders().split("\r\n")) {
+      String name = line.substring(0, line.indexOf(':')).trim();
+      // OkHttp sets these itself from the body and the connection.
+      if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Host")
+          && !name.equalsIgnoreCase("Connection") && !name.equalsIgnoreCase("Accept-Encoding")
+          && !name.equalsIgnoreCase("Content-Type")) {
+        headers.add(line);
+      }
+    }
+    rawRequest = new Request.Builder().url(server.url() + "/v2/clientIdSecrets").headers(headers.build())
+        .post(RequestBody.create(body, JSON)).build();
+  }
+
+  @Setup(Level.Iteration)
+  public void openManager() {
+    tokens = manager();
+    postsAtIterationStart = server.posts();
+    opsInIteration = 0;
+  }
+
+  @TearDown(Level.Iteration)
+  public void closeManager() {
+    tokens.close();
+    long posts = server.posts() - postsAtIterationStart;
+    if (posts != opsInIteration && opsInIteration > 0) {
+      throw new IllegalStateException("expected one POST per operation, got " + posts + " for " + opsInIteration);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() throws IOException {
+    server.close();
+    libraryHttp.connectionPool().evictAll();
+    rawHttp.connectionPool().evictAll();
+  }
+
+  @Benchmark
+  public AstraToken issue() {
+    opsInIteration++;
+    return tokens.issue(request);
+  }
+
+  @Benchmark
+  public int rawPost() throws IOException {
+    opsInIteration++;
+    try (Response response = rawHttp.newCall(rawRequest).execute()) {
+      if (response.code() != 200) {
+        throw new IllegalStateException("HTTP " + response.code());
+      }
+      return response.body().bytes().length;
+    }
+  }
+
+  private TokenManager manager() {
+    OrgConfig org = OrgConfig.builder().orgId(orgId)
+        .rootToken("AstraCS:" + "A".repeat(24) + ":" + "0".repeat(64)).url(URI.create(server.url()))
+        .logicalName(ORG).build();
+    TokenManager manager = TokenManager.builder().clock(Clock.systemUTC()).httpClient(libraryHttp).org(org)
+        .auditSink(AuditSink.noop()).sweepInterval(Duration.ZERO).revokeManagedOnClose(false).build();
+    manager.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(roleId)
+        .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(24)).build());
+    return manager;
+  }
+}
