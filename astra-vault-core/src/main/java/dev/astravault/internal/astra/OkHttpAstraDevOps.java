@@ -129,7 +129,19 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
         .headers(astraHeaders.headers)   // complete already: the interceptor passes it on without a rebuild
         .post(new OneShotBody(json.readByteArray()))
         .build();
+    byte[] body = postOnce(label, httpRequest, "token");
+    return verify(label, AstraJson.readCreateResponse(body), request);
+  }
 
+  /**
+   * Sends a create exactly once and returns the response body. Whether anything was created decides the exception:
+   * a failure before the request left is {@link AstraUnavailableException} (nothing created); a failure after it may
+   * have left, or an unreadable success, is {@link AmbiguousCreateException} (settle before retrying); a clear error
+   * status is the API's error.
+   *
+   * @param what what the POST creates, for messages ("token", "role")
+   */
+  private byte[] postOnce(String label, Request httpRequest, String what) {
     Response response;
     try {
       response = client.newCall(httpRequest).execute();
@@ -139,21 +151,19 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
             "Astra DevOps API " + label + " failed before the request was sent: " + describe(e), e);
       }
       throw new AmbiguousCreateException("Astra DevOps API " + label + " failed after the request may have been sent ("
-          + describe(e) + "); Astra may or may not have created the token", e);
+          + describe(e) + "); Astra may or may not have created the " + what, e);
     }
-    byte[] body;
     try (response) {
       if (!response.isSuccessful()) {
         throw apiError(label, response, 1);
       }
       try {
-        body = readCapped(label, response);
+        return readCapped(label, response);
       } catch (IOException e) {
         throw new AmbiguousCreateException("Astra DevOps API " + label + " answered HTTP " + response.code()
-            + " but the response could not be read (" + describe(e) + "); the token was probably created", e);
+            + " but the response could not be read (" + describe(e) + "); the " + what + " was probably created", e);
       }
     }
-    return verify(label, AstraJson.readCreateResponse(body), request);
   }
 
   /**
@@ -254,29 +264,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
     }
     Request httpRequest = new Request.Builder().url(url(ROLES_PATH)).post(new OneShotBody(json.readByteArray()))
         .build();
-    Response response;
-    try {
-      response = client.newCall(httpRequest).execute();
-    } catch (IOException e) {
-      if (neverSent(e)) {
-        throw new AstraUnavailableException(
-            "Astra DevOps API " + label + " failed before the request was sent: " + describe(e), e);
-      }
-      throw new AmbiguousCreateException("Astra DevOps API " + label + " failed after the request may have been sent ("
-          + describe(e) + "); Astra may or may not have created the role", e);
-    }
-    byte[] body;
-    try (response) {
-      if (!response.isSuccessful()) {
-        throw apiError(label, response, 1);
-      }
-      try {
-        body = readCapped(label, response);
-      } catch (IOException e) {
-        throw new AmbiguousCreateException("Astra DevOps API " + label + " answered HTTP " + response.code()
-            + " but the response could not be read (" + describe(e) + "); the role was probably created", e);
-      }
-    }
+    byte[] body = postOnce(label, httpRequest, "role");
     try {
       RemoteRole role = AstraJson.ROLE.fromJson(new Buffer().write(body));
       if (role == null) {
