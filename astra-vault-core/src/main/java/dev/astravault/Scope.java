@@ -73,7 +73,7 @@ public final class Scope {
           return a;
         }
       }
-      throw new InvalidScopeException("action", "access level '" + text
+      throw new InvalidScopeException("action", "access level '" + Builder.abbreviate(text)
           + "' is not one of read, read-write, schema");
     }
   }
@@ -284,9 +284,11 @@ public final class Scope {
       if (value == null) {
         return "null";
       }
-      String v = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-      // Never echo something shaped like a token into a message.
-      return v.startsWith("AstraCS:") ? "AstraCS:<redacted>" : v;
+      // Never echo a token, secret or Vault token passed here by mistake (the library's one redaction rule).
+      if (dev.astravault.internal.Redaction.looksSecret(value)) {
+        return "<redacted: shaped like a secret>";
+      }
+      return value.length() > 64 ? value.substring(0, 64) + "..." : value;
     }
   }
 }

@@ -63,6 +63,27 @@ class ScopeTest {
   }
 
   @Test
+  void aSecretPassedByMistakeIsNeverEchoed() {
+    // What a careless caller (or a mixed-up Spring property) could put where a name goes: a token, a client secret,
+    // a Vault token.
+    String token = "AstraCS:ZenclientIdZenclientIdZen:" + "0123456789abcdef".repeat(4);
+    String clientSecret = "q,Xy+Zb7.Kc-9Lm,Qw3+Er5.Ty8-Ui1,Op0+As2.Df4-Gh6";
+    String vaultToken = "hvs.CAESIJlWb3JkUGFzc3dvcmRTZWNyZXRWYWx1ZQ";
+    for (String secret : new String[] {token, clientSecret, vaultToken}) {
+      assertThatThrownBy(() -> Scope.database(secret)).isInstanceOf(InvalidScopeException.class)
+          .hasMessageNotContaining(secret.substring(10, 30));
+      assertThatThrownBy(() -> Scope.database(DB).keyspace(secret)).isInstanceOf(InvalidScopeException.class)
+          .hasMessageNotContaining(secret.substring(10, 30));
+      assertThatThrownBy(() -> Scope.database(DB).keyspace("orders").tables(secret))
+          .isInstanceOf(InvalidScopeException.class).hasMessageNotContaining(secret.substring(10, 30));
+      assertThatThrownBy(() -> Scope.database(DB).keyspace("orders").actions(secret))
+          .isInstanceOf(InvalidScopeException.class).hasMessageNotContaining(secret.substring(10, 30));
+      assertThatThrownBy(() -> Scope.Access.parse(secret)).isInstanceOf(InvalidScopeException.class)
+          .hasMessageNotContaining(secret.substring(10, 30));
+    }
+  }
+
+  @Test
   void theFingerprintDependsOnThePolicyAndTheDeploymentOnly() {
     Scope a = Scope.database(DB).keyspace("orders").actions(Scope.Access.READ).build();
     Scope same = Scope.database(DB.toLowerCase()).keyspace("orders")
