@@ -224,17 +224,21 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
 
   @Override
   public boolean deleteToken(String clientId) {
-    String id = requireSegment(clientId, "clientId");
-    String path = TOKENS_PATH + "/" + id;
-    Request request = new Request.Builder().url(url(TOKENS_PATH, id)).delete().build();
-    return executeIdempotent(request, "DELETE /" + path, (response, attempts) -> {
+    return deleteById(TOKENS_PATH, requireSegment(clientId, "clientId"));
+  }
+
+  /** DELETE {@code collection/id}, retried as an idempotent call: {@code true} if deleted now, false on a 404. */
+  private boolean deleteById(String collection, String id) {
+    String label = "DELETE /" + collection + "/" + id;
+    Request request = new Request.Builder().url(url(collection, id)).delete().build();
+    return executeIdempotent(request, label, (response, attempts) -> {
       if (response.isSuccessful()) {
         return true;
       }
       if (response.code() == 404) {
         return false;
       }
-      throw apiError("DELETE /" + path, response, attempts);
+      throw apiError(label, response, attempts);
     });
   }
 
@@ -279,18 +283,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
 
   @Override
   public boolean deleteRole(String roleId) {
-    String id = requireSegment(roleId, "roleId");
-    String path = ROLES_PATH + "/" + id;
-    Request request = new Request.Builder().url(url(ROLES_PATH, id)).delete().build();
-    return executeIdempotent(request, "DELETE /" + path, (response, attempts) -> {
-      if (response.isSuccessful()) {
-        return true;
-      }
-      if (response.code() == 404) {
-        return false;
-      }
-      throw apiError("DELETE /" + path, response, attempts);
-    });
+    return deleteById(ROLES_PATH, requireSegment(roleId, "roleId"));
   }
 
   @Override
