@@ -41,7 +41,7 @@ import org.slf4j.Logger;
  * share that lock, and the invariants (one armed timer, one refresh in flight, one snapshot per generation) could no
  * longer be checked in one place.
  */
-final class ManagedLease implements ManagedToken {
+final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private static final Logger LOG = Redaction.logger(ManagedToken.class);
   private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
   private static final long NONE = Long.MIN_VALUE;
@@ -80,10 +80,6 @@ final class ManagedLease implements ManagedToken {
 
   // Guarded by this.
   private int timerGeneration;
-  // Guarded by the engine's TimerQueue: this handle's slot in its heap (-1 when not armed) and generation; the
-  // due time is in the heap's own long[].
-  int timerIndex = -1;
-  int timerArmed;
   // Guarded by the engine's handle list: this handle's neighbours in it.
   @Nullable ManagedLease prevHandle;
   @Nullable ManagedLease nextHandle;
@@ -309,6 +305,7 @@ final class ManagedLease implements ManagedToken {
 
   // ------------------------------------------------------------------ timer (scheduler thread)
 
+  @Override
   void onTimer(int generation) {
     Instant now = engine.clock().instant();
     List<ManagedTokenEvent> events = new ArrayList<>(2);

@@ -8,12 +8,18 @@ import java.util.Arrays;
 import org.slf4j.Logger;
 
 /**
- * The one timer of all managed tokens of an engine: a binary heap of handles ordered by due time (arm, re-arm and
- * disarm are O(log n)), of which only the earliest is on the {@link Scheduler}. A task per handle on the scheduler
- * would cost a {@code ScheduledFutureTask}, its adapter and two lambdas (about 136 B) for every handle; here a handle
- * costs its own two timer fields and one heap slot. The due times live in the heap itself, in a {@code long[]}
- * parallel to the handles: sifting compares adjacent longs instead of dereferencing a handle per comparison, which
- * at a million handles is a cache miss each.
+ * The one timer of all managed tokens of an engine: a binary heap of handles ordered by due time, of which only the
+ * earliest is on the {@link Scheduler}. A task per handle on the scheduler would cost a {@code ScheduledFutureTask},
+ * its adapter and two lambdas (about 136 B) for every handle; here a handle costs its own timer fields and one heap
+ * slot. The heap's keys live in a {@code long[]} parallel to the handles: sifting compares adjacent longs instead of
+ * dereferencing a handle per comparison, which at a million handles is a cache miss each.
+ *
+ * <p><b>Lazy re-arm.</b> A handle's key in the heap may be <em>earlier</em> than its real due time
+ * ({@code Timer.timerDue}), never later. Re-arming to a later time, which is what a renewal does, only writes
+ * the handle's due time: the heap is not touched. The entry is corrected (its key raised to the real due time and
+ * sifted down) only when it reaches the head, so a timer postponed many times costs one sift, and a re-arm touches
+ * only the handle the caller already holds. Re-arming earlier than the key sifts up at once. The head is always
+ * exact (corrected before the scheduler task is planned), so the task never fires early.
  *
  * <p>Each armed handle carries the generation it was armed with, and gets it back when it fires, so a handle that
  * re-armed between the pop and the call ignores the stale fire. The scheduler task carries a generation too: a
@@ -21,12 +27,24 @@ import org.slf4j.Logger;
  * this queue's lock (lock order: handle, then queue).
  */
 final class TimerQueue {
+  /** What the queue orders: a managed token's one timer. Its fields are guarded by the queue. */
+  abstract static class Timer {
+    // This timer's slot in the heap (-1 when not armed), the generation it was armed with, and its real due time
+    // (epoch nanoseconds): the heap's own key may lag behind a postponed due time.
+    int timerIndex = -1;
+    int timerArmed;
+    long timerDue;
+
+    /** Called on the scheduler thread, outside the queue's lock, with the generation the timer was armed with. */
+    abstract void onTimer(int generation);
+  }
+
   private static final Logger LOG = Redaction.logger(TimerQueue.class);
 
   private final Scheduler scheduler;
   private final Clock clock;
   // Guarded by this.
-  private ManagedLease[] heap = new ManagedLease[16];
+  private Timer[] heap = new Timer[16];
   private long[] dues = new long[16];
   private int size;
   private Scheduler.@org.jspecify.annotations.Nullable Task tick;
@@ -38,40 +56,44 @@ final class TimerQueue {
     this.clock = clock;
   }
 
-  /** Arms (or re-arms) {@code lease} to fire at {@code due} with {@code generation}. */
-  synchronized void arm(ManagedLease lease, Instant due, int generation) {
+  /** Arms (or re-arms) {@code timer} to fire at {@code due} with {@code generation}. */
+  synchronized void arm(Timer timer, Instant due, int generation) {
     long at = nanos(due);
-    lease.timerArmed = generation;
-    if (lease.timerIndex < 0) {
+    timer.timerArmed = generation;
+    int i = timer.timerIndex;
+    if (i < 0) {
       if (size == heap.length) {
         heap = Arrays.copyOf(heap, size + (size >> 1));
         dues = Arrays.copyOf(dues, heap.length);
       }
-      lease.timerIndex = size;
-      heap[size] = lease;
+      timer.timerDue = at;
+      timer.timerIndex = size;
+      heap[size] = timer;
       dues[size++] = at;
-      up(lease.timerIndex);
+      up(size - 1);
+    } else if (at >= timer.timerDue) {
+      timer.timerDue = at;   // later: the key (<= the old due) stays a lower bound; corrected at the head
+      if (i != 0) {
+        return;              // the head and the scheduler task are unchanged
+      }
     } else {
-      int i = lease.timerIndex;
-      long was = dues[i];
-      dues[i] = at;
-      if (at < was) {
+      timer.timerDue = at;
+      if (at < dues[i]) {
+        dues[i] = at;
         up(i);
-      } else if (at > was) {
-        down(i);
       }
     }
     reschedule();
   }
 
-  /** Removes {@code lease}'s timer, if armed. */
-  synchronized void disarm(ManagedLease lease) {
-    int i = lease.timerIndex;
+  /** Disarms {@code timer}, if armed. */
+  synchronized void disarm(Timer timer) {
+    int i = timer.timerIndex;
     if (i < 0) {
       return;
     }
-    lease.timerIndex = -1;
-    ManagedLease last = heap[--size];
+    timer.timerIndex = -1;
+    Timer last = heap[--size];
     long lastDue = dues[size];
     heap[size] = null;
     if (i < size) {
@@ -89,7 +111,7 @@ final class TimerQueue {
   }
 
   private void onTick(long generation) {
-    ManagedLease[] due;
+    Timer[] due;
     int[] generations;
     int count = 0;
     synchronized (this) {
@@ -100,10 +122,14 @@ final class TimerQueue {
       long now = Math.max(nanos(clock.instant()), tickDue);
       tick = null;
       tickDue = Long.MAX_VALUE;
-      due = new ManagedLease[Math.min(size, 16)];
+      due = new Timer[Math.min(size, 16)];
       generations = new int[due.length];
       while (size > 0 && dues[0] <= now) {
-        ManagedLease head = heap[0];
+        Timer head = heap[0];
+        if (head.timerDue > dues[0]) {
+          settleHead();
+          continue;
+        }
         if (count == due.length) {
           due = Arrays.copyOf(due, count * 2);
           generations = Arrays.copyOf(generations, count * 2);
@@ -123,8 +149,11 @@ final class TimerQueue {
     }
   }
 
-  /** Keeps one scheduler task, due with the heap's head. Under this. */
+  /** Keeps one scheduler task, due with the heap's head (made exact first). Under this. */
   private void reschedule() {
+    while (size > 0 && heap[0].timerDue > dues[0]) {
+      settleHead();
+    }
     long head = size == 0 ? Long.MAX_VALUE : dues[0];
     if (head == tickDue) {
       return;
@@ -141,8 +170,14 @@ final class TimerQueue {
     }
   }
 
+  /** Raises the head's key to its handle's real due time (it was postponed lazily). Under this. */
+  private void settleHead() {
+    dues[0] = heap[0].timerDue;
+    down(0);
+  }
+
   private void up(int i) {
-    ManagedLease x = heap[i];
+    Timer x = heap[i];
     long xDue = dues[i];
     while (i > 0) {
       int parent = (i - 1) >>> 1;
@@ -150,7 +185,7 @@ final class TimerQueue {
       if (pDue <= xDue) {
         break;
       }
-      ManagedLease p = heap[parent];
+      Timer p = heap[parent];
       heap[i] = p;
       dues[i] = pDue;
       p.timerIndex = i;
@@ -162,7 +197,7 @@ final class TimerQueue {
   }
 
   private void down(int i) {
-    ManagedLease x = heap[i];
+    Timer x = heap[i];
     long xDue = dues[i];
     int half = size >>> 1;
     while (i < half) {
@@ -175,7 +210,7 @@ final class TimerQueue {
       if (xDue <= cDue) {
         break;
       }
-      ManagedLease c = heap[child];
+      Timer c = heap[child];
       heap[i] = c;
       dues[i] = cDue;
       c.timerIndex = i;

@@ -140,6 +140,10 @@ public final class ScaleHarness {
             TimerRearmProbe.rearmNanos(handles, 2_000_000));
       }
       for (int round = 1; round <= 3; round++) {
+        System.out.printf("astra-vault: timer postponed (a renewal's re-arm) with %,d armed, round %d: %.1f ns%n", n,
+            round, TimerRearmProbe.postponeNanos(handles, 2_000_000));
+      }
+      for (int round = 1; round <= 3; round++) {
         System.out.printf("floor: touching a random handle's timer fields, %,d handles, round %d: %.1f ns%n", n,
             round, TimerRearmProbe.touchNanos(handles, 2_000_000));
       }

@@ -1,0 +1,215 @@
+package dev.astravault.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.Scheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's timer heap, lazy re-arm included: a postponed timer keeps a stale (earlier) key in the heap until it
+ * reaches the head. Whatever the heap does inside, each timer must fire once, at its last armed due time, with its
+ * last armed generation, and the scheduler task must never be planned before the earliest real due time.
+ */
+class TimerQueueTest {
+  private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+  private final HandClock clock = new HandClock(T0);
+  private final HandScheduler scheduler = new HandScheduler(clock);
+  private final TimerQueue queue = new TimerQueue(scheduler, clock);
+  private final List<String> allFires = new ArrayList<>();
+
+  @Test
+  void aPostponedTimerFiresAtItsNewDueTimeNotAtItsStaleKey() {
+    Recorder a = new Recorder("a");
+    Recorder b = new Recorder("b");
+    queue.arm(a, at(10), 1);
+    queue.arm(b, at(20), 1);
+    queue.arm(b, at(50), 2);          // not the head: only its due time changes, its key stays 20
+
+    scheduler.runUntil(at(49));
+    assertThat(a.fired).containsExactly("a#1@10");
+    assertThat(b.fired).as("not at the stale key 20").isEmpty();
+    scheduler.runUntil(at(50));
+    assertThat(b.fired).containsExactly("b#2@50");
+    assertThat(queue.size()).isZero();
+  }
+
+  @Test
+  void postponingTheHeadReplansTheSchedulerTaskForTheNextRealDueTime() {
+    Recorder a = new Recorder("a");
+    Recorder b = new Recorder("b");
+    queue.arm(a, at(10), 1);
+    queue.arm(b, at(30), 1);
+    assertThat(scheduler.earliestPending()).isEqualTo(at(10));
+
+    queue.arm(a, at(40), 2);
+    assertThat(scheduler.earliestPending()).as("the head is exact: no early wake-up").isEqualTo(at(30));
+    scheduler.runUntil(at(100));
+    assertThat(a.fired).containsExactly("a#2@40");
+    assertThat(b.fired).containsExactly("b#1@30");
+  }
+
+  @Test
+  void reArmingEarlierAfterAPostponementFiresAtTheEarlierTime() {
+    Recorder a = new Recorder("a");
+    Recorder b = new Recorder("b");
+    queue.arm(a, at(5), 1);
+    queue.arm(b, at(20), 1);
+    queue.arm(b, at(60), 2);          // lazily postponed, key 20
+    queue.arm(b, at(15), 3);          // earlier than the key: sifts up at once
+    scheduler.runUntil(at(100));
+    assertThat(b.fired).containsExactly("b#3@15");
+  }
+
+  @Test
+  void disarmingALazilyPostponedTimerRemovesIt() {
+    Recorder a = new Recorder("a");
+    Recorder b = new Recorder("b");
+    queue.arm(a, at(10), 1);
+    queue.arm(b, at(20), 1);
+    queue.arm(b, at(70), 2);
+    queue.disarm(b);
+    scheduler.runUntil(at(100));
+    assertThat(b.fired).isEmpty();
+    assertThat(a.fired).containsExactly("a#1@10");
+  }
+
+  @Test
+  void randomArmsPostponementsAndDisarmsFireExactlyAsAReferenceModelSays() {
+    SplittableRandom random = new SplittableRandom(15);
+    List<Recorder> timers = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      timers.add(new Recorder("t" + i));
+    }
+    Map<Recorder, Long> due = new HashMap<>();          // seconds after T0; absent: not armed
+    Map<Recorder, Integer> generation = new HashMap<>();
+    List<String> expected = new ArrayList<>();
+    long now = 0;
+    for (int step = 0; step < 20_000; step++) {
+      Recorder t = timers.get(random.nextInt(timers.size()));
+      int op = random.nextInt(10);
+      if (op < 6) {                                       // arm, mostly later (what renewals do)
+        Long current = due.get(t);
+        long when = current != null && random.nextInt(4) != 0
+            ? current + 1 + random.nextInt(500) : now + 1 + random.nextInt(1000);
+        int g = generation.merge(t, 1, Integer::sum);
+        due.put(t, when);
+        queue.arm(t, at(when), g);
+      } else if (op < 7) {
+        due.remove(t);
+        queue.disarm(t);
+      } else {                                            // time passes: what was due fires, in due order
+        long until = now + random.nextInt(200);
+        due.entrySet().stream().filter(e -> e.getValue() <= until)
+            .sorted(Map.Entry.<Recorder, Long>comparingByValue().thenComparing(e -> e.getKey().name))
+            .forEach(e -> expected.add(e.getKey().name + "#" + generation.get(e.getKey()) + "@" + e.getValue()));
+        due.values().removeIf(d -> d <= until);
+        scheduler.runUntil(at(until));
+        now = until;
+        assertThat(sortedWithinSameSecond(allFires)).isEqualTo(sortedWithinSameSecond(expected));
+      }
+    }
+    assertThat(expected).hasSizeGreaterThan(1_000);
+    assertThat(queue.size()).isEqualTo(due.size());
+  }
+
+  /** Timers due in the same second may fire in any order among themselves. */
+  private static List<String> sortedWithinSameSecond(List<String> fires) {
+    List<String> copy = new ArrayList<>(fires);
+    copy.sort(Comparator.comparingLong((String f) -> Long.parseLong(f.substring(f.indexOf('@') + 1)))
+        .thenComparing(Comparator.naturalOrder()));
+    return copy;
+  }
+
+  private static Instant at(long seconds) {
+    return T0.plusSeconds(seconds);
+  }
+
+  /** A timer that records "name#generation@second" when it fires. */
+  private final class Recorder extends TimerQueue.Timer {
+    final String name;
+    final List<String> fired = new ArrayList<>();
+
+    Recorder(String name) {
+      this.name = name;
+    }
+
+    @Override
+    void onTimer(int generation) {
+      String fire = name + "#" + generation + "@" + Duration.between(T0, clock.instant()).toSeconds();
+      fired.add(fire);
+      allFires.add(fire);
+    }
+  }
+
+  private static final class HandClock extends Clock {
+    private Instant now;
+
+    HandClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** Runs due tasks in due order, moving the clock to each task's due time. */
+  private static final class HandScheduler implements Scheduler {
+    private final HandClock clock;
+    private final List<Planned> planned = new ArrayList<>();
+
+    HandScheduler(HandClock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public Task schedule(Runnable task, Duration delay) {
+      Planned p = new Planned(clock.instant().plus(delay), task);
+      planned.add(p);
+      return () -> planned.remove(p);
+    }
+
+    Instant earliestPending() {
+      return planned.stream().map(p -> p.due).min(Comparator.naturalOrder()).orElseThrow();
+    }
+
+    void runUntil(Instant until) {
+      while (true) {
+        Planned next = planned.stream().filter(p -> !p.due.isAfter(until)).min(Comparator.comparing(p -> p.due))
+            .orElse(null);
+        if (next == null) {
+          break;
+        }
+        planned.remove(next);
+        clock.now = next.due;
+        next.task.run();
+      }
+      clock.now = until;
+    }
+
+    private record Planned(Instant due, Runnable task) {}
+  }
+}
