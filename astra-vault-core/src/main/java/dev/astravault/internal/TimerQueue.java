@@ -57,8 +57,12 @@ final class TimerQueue {
   }
 
   /** Arms (or re-arms) {@code timer} to fire at {@code due} with {@code generation}. */
-  synchronized void arm(Timer timer, Instant due, int generation) {
-    long at = nanos(due);
+  void arm(Timer timer, Instant due, int generation) {
+    arm(timer, nanos(due), generation);
+  }
+
+  /** As {@link #arm(Timer, Instant, int)}, {@code at} in epoch nanoseconds. */
+  synchronized void arm(Timer timer, long at, int generation) {
     timer.timerArmed = generation;
     int i = timer.timerIndex;
     if (i < 0) {

@@ -45,12 +45,12 @@ import org.springframework.vault.support.VaultResponse;
  *       same N leases (one-hour renewable secrets from a {@code VaultOperations} stub that answers every read from
  *       memory). Memory is the retained-heap delta after full GCs, divided by N: "engine" is what managing adds on
  *       top of plain issued leases (handle, snapshot, timer), "total" includes the lease record in the in-memory
- *       store. Then the cost of re-arming a renewal timer in the engine's timer heap holding the N handles' timers.
+ *       store.
  *   <li>{@code latency}: issue latency percentiles with N leases in the store, the sweeper off, then on (every
  *       second, so that several sweeps fall inside the measurement).
- *   <li>{@code timers}: only the timer re-arm of {@code memory} (N managed leases, no memory measurement and no
- *       Spring Vault run), three rounds, for large N; then three rounds of the floor under it
- *       ({@code TimerRearmProbe.touchNanos}: only reading the picked handles' timer fields).
+ *   <li>{@code timers}: N managed leases, then three interleaved rounds of timer re-arms in the engine's timer heap
+ *       holding their N timers ({@code TimerRearmProbe}): a postpone (a renewal's re-arm) and a random re-arm, each
+ *       of a handle just read (as in the engine) and of a cold one, and the floor under the cold ones.
  *   <li>{@code burst}: N managed leases whose renewals fall due in the same instant (manual clock and scheduler,
  *       the engine's default I/O pool): how long until all are renewed, and how many failed or were rejected.
  * </ul>
@@ -99,9 +99,6 @@ public final class ScaleHarness {
     System.out.printf("astra-vault: total %,d B/lease (issued lease alone %,d B), engine %,d B/lease; manage() %.1f µs"
         + " each%n", managedBytes / n, issuedBytes / n, (managedBytes - issuedBytes) / n, manageNanos / 1e3 / n);
 
-    // Re-arming a renewal timer in the engine's heap holding the n handles' timers: what every renewal pays.
-    double rearm = TimerRearmProbe.rearmNanos(handles, 2_000_000);
-    System.out.printf("astra-vault: timer re-arm with %,d armed: %.1f ns%n", n, rearm);
     tokens.close();
     handles.clear();
     tokens = null;
@@ -135,17 +132,13 @@ public final class ScaleHarness {
       for (int i = 0; i < n; i++) {
         handles.add(tokens.manage(Managers.request()));
       }
+      TimerRearmProbe probe = TimerRearmProbe.over(handles, 2_000_000);
+      // Interleaved, so that a noisy moment on a shared machine hits all of them alike.
+      System.out.printf("ns per re-arm, %,d armed: postpone hot | random hot (median of 64-re-arm batches) | postpone"
+          + " cold | random cold | floor: cold touch under the lock (CPU time)%n", n);
       for (int round = 1; round <= 3; round++) {
-        System.out.printf("astra-vault: timer re-arm with %,d armed, round %d: %.1f ns%n", n, round,
-            TimerRearmProbe.rearmNanos(handles, 2_000_000));
-      }
-      for (int round = 1; round <= 3; round++) {
-        System.out.printf("astra-vault: timer postponed (a renewal's re-arm) with %,d armed, round %d: %.1f ns%n", n,
-            round, TimerRearmProbe.postponeNanos(handles, 2_000_000));
-      }
-      for (int round = 1; round <= 3; round++) {
-        System.out.printf("floor: touching a random handle's timer fields, %,d handles, round %d: %.1f ns%n", n,
-            round, TimerRearmProbe.touchNanos(handles, 2_000_000));
+        System.out.printf("round %d: %.1f | %.1f | %.1f | %.1f | %.1f%n", round, probe.postponeHot(),
+            probe.randomHot(), probe.postponeCold(), probe.randomCold(), probe.touchColdLocked());
       }
     }
   }
