@@ -1,6 +1,5 @@
 package dev.astravault.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
 /**
@@ -13,17 +12,26 @@ final class LeaseIds {
   static final String ROOT = "astra/";
   private static final int LENGTH = 24;
   private static final int BOUND = 62 * 4;
-  private static final byte[] ALPHABET =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".getBytes(StandardCharsets.US_ASCII);
+  private static final char[] ALPHABET =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
   private final SecureRandom random = new SecureRandom();
 
   String next(String orgId, String roleName) {
-    return orgPrefix(orgId) + roleName + "/" + suffix();
+    // One builder of the exact length: no prefix string, no letters array, no suffix string per id.
+    StringBuilder id = new StringBuilder(ROOT.length() + orgId.length() + roleName.length() + 2 + LENGTH)
+        .append(ROOT).append(orgId).append('/').append(roleName).append('/');
+    appendSuffix(id);
+    return id.toString();
   }
 
   /** The random part: 24 unbiased letters; 32 random bytes cover them unless more than 8 bytes are rejected. */
   String suffix() {
-    byte[] letters = new byte[LENGTH];
+    StringBuilder letters = new StringBuilder(LENGTH);
+    appendSuffix(letters);
+    return letters.toString();
+  }
+
+  private void appendSuffix(StringBuilder to) {
     byte[] bytes = new byte[LENGTH + 8];
     int filled = 0;
     while (filled < LENGTH) {
@@ -31,11 +39,11 @@ final class LeaseIds {
       for (int i = 0; i < bytes.length && filled < LENGTH; i++) {
         int b = bytes[i] & 0xff;
         if (b < BOUND) {
-          letters[filled++] = ALPHABET[b % 62];
+          to.append(ALPHABET[b % 62]);
+          filled++;
         }
       }
     }
-    return new String(letters, StandardCharsets.US_ASCII);
   }
 
   /** Every lease id of the org starts with this, so the org's leases are one prefix scan of the store. */
