@@ -130,11 +130,30 @@ public final class Validation {
       throw new IllegalArgumentException("rootToken is required");
     }
     String v = value.strip();
-    if (!ASTRA_TOKEN.matcher(v).matches()) {
+    if (!isAstraToken(v)) {
       throw new IllegalArgumentException("rootToken is not an Astra application token "
           + "(expected AstraCS:<24 letters>:<64 hex digits>)");
     }
     return v;
+  }
+
+  /**
+   * Whether {@code value} has the exact shape of {@link #ASTRA_TOKEN}: {@code AstraCS:}, 24 ASCII letters, {@code :},
+   * 64 lowercase hex digits. A loop, as it checks every token Astra returns.
+   */
+  public static boolean isAstraToken(String value) {
+    if (value.length() != 97 || !value.startsWith("AstraCS:") || value.charAt(32) != ':') {
+      return false;
+    }
+    for (int i = 8; i < 97; i++) {
+      char c = value.charAt(i);
+      boolean ok = i < 32 ? c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+          : i == 32 || c >= 'a' && c <= 'f' || c >= '0' && c <= '9';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static URI requireHttpUrl(String field, URI url) {

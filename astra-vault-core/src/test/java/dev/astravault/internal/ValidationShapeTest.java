@@ -18,6 +18,29 @@ class ValidationShapeTest {
     assertSameAs("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", 64, true, "_.-");           // metadata keys
   }
 
+  @Test
+  void theTokenShapeMatchesItsRegex() {
+    String token = "AstraCS:zjCEYwRGWocLfQJHBNQxvorr:"
+        + "8709074baaf63e746cc5de52891e3a5ca88c73ae1fb7336652e9b59b9e69eff2";
+    Random random = new Random(97);
+    String replacements = "aAzZfg09:G-é";
+    int accepted = 0;
+    for (int n = 0; n < 5_000; n++) {
+      StringBuilder text = new StringBuilder(token);
+      for (int changes = random.nextInt(3); changes > 0; changes--) {
+        text.setCharAt(random.nextInt(text.length()), replacements.charAt(random.nextInt(replacements.length())));
+      }
+      if (n % 10 == 0) {
+        text.insert(random.nextInt(text.length()), 'a');
+      }
+      String t = text.toString();
+      boolean expected = Validation.ASTRA_TOKEN.matcher(t).matches();
+      assertThat(Validation.isAstraToken(t)).as(t).isEqualTo(expected);
+      accepted += expected ? 1 : 0;
+    }
+    assertThat(accepted).isGreaterThan(500).isLessThan(4_500);
+  }
+
   private static void assertSameAs(String regex, int max, boolean upper, String others) {
     Pattern pattern = Pattern.compile(regex);
     Random random = new Random(regex.hashCode());
