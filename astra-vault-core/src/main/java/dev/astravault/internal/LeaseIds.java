@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 
 /**
  * Lease ids shaped like Vault's ({@code astra/<org>/<role>/<random>}), so prefix listing by org and role works. The
- * random part is 24 characters of a 62-letter alphabet (about 142 bits), drawn from one {@code nextBytes} call per id
- * by rejection sampling: a byte is used only below 248 (4 × 62), so every letter stays equally likely.
+ * random part is 24 characters of a 62-letter alphabet (about 142 bits), drawn from SecureRandom bytes by rejection
+ * sampling: a byte is used only below 248 (4 × 62), so every letter stays equally likely.
  */
 final class LeaseIds {
   /** Every lease id starts with this. */
@@ -14,7 +14,10 @@ final class LeaseIds {
   private static final int BOUND = 62 * 4;
   private static final char[] ALPHABET =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+  private static final int BUFFER = 256;
   private final SecureRandom random = new SecureRandom();
+  private final byte[] buffer = new byte[BUFFER];
+  private int used = BUFFER;
 
   String next(String orgId, String roleName) {
     // One builder of the exact length: no prefix string, no letters array, no suffix string per id.
@@ -24,24 +27,29 @@ final class LeaseIds {
     return id.toString();
   }
 
-  /** The random part: 24 unbiased letters; 32 random bytes cover them unless more than 8 bytes are rejected. */
+  /** The random part: 24 unbiased letters. */
   String suffix() {
     StringBuilder letters = new StringBuilder(LENGTH);
     appendSuffix(letters);
     return letters.toString();
   }
 
-  private void appendSuffix(StringBuilder to) {
-    byte[] bytes = new byte[LENGTH + 8];
+  /**
+   * Appends 24 letters drawn from a buffer that one {@code nextBytes} call refills every {@value #BUFFER} bytes: the
+   * default SecureRandom reads the OS source under a global lock and mixes in a SHA-1 stream on every call, which was
+   * a tenth of an issue's CPU when made once per id. Lease ids are not secrets; the buffer is only their randomness.
+   */
+  private synchronized void appendSuffix(StringBuilder to) {
     int filled = 0;
     while (filled < LENGTH) {
-      random.nextBytes(bytes);
-      for (int i = 0; i < bytes.length && filled < LENGTH; i++) {
-        int b = bytes[i] & 0xff;
-        if (b < BOUND) {
-          to.append(ALPHABET[b % 62]);
-          filled++;
-        }
+      if (used == buffer.length) {
+        random.nextBytes(buffer);
+        used = 0;
+      }
+      int b = buffer[used++] & 0xff;
+      if (b < BOUND) {
+        to.append(ALPHABET[b % 62]);
+        filled++;
       }
     }
   }
