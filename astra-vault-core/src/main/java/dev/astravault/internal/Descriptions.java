@@ -1,5 +1,6 @@
 package dev.astravault.internal;
 
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -38,9 +39,32 @@ public final class Descriptions {
   }
 
   public static String tag(@Nullable String deploymentId, String leaseId, @Nullable String logicalName) {
-    return PREFIX + (deploymentId == null ? "" : DEPLOYMENT + deploymentId + " ") + LEASE + leaseId
-        + (logicalName == null ? "" : NAME + logicalName);
+    Tag last = lastTag;
+    if (last != null && last.leaseId == leaseId && last.logicalName == logicalName
+        && Objects.equals(last.deploymentId, deploymentId)) {
+      return last.text;
+    }
+    // One concatenation per shape: a conditional part inside one would be a string of its own.
+    String text;
+    if (deploymentId == null) {
+      text = logicalName == null ? PREFIX + LEASE + leaseId : PREFIX + LEASE + leaseId + NAME + logicalName;
+    } else if (logicalName == null) {
+      text = PREFIX + DEPLOYMENT + deploymentId + " " + LEASE + leaseId;
+    } else {
+      text = PREFIX + DEPLOYMENT + deploymentId + " " + LEASE + leaseId + NAME + logicalName;
+    }
+    lastTag = new Tag(deploymentId, leaseId, logicalName, text);
+    return text;
   }
+
+  /**
+   * The last tag built. A {@link dev.astravault.LeaseRecord} derives its tag on every read rather than holding it, and
+   * an issue reads it three times in a row (the write-ahead record, the create call, the ACTIVE successor), each time
+   * with the same lease id object; the ids are compared by identity, so a miss only costs a rebuild.
+   */
+  private static volatile @Nullable Tag lastTag;
+
+  private record Tag(@Nullable String deploymentId, String leaseId, @Nullable String logicalName, String text) {}
 
   /** Whether {@code description} is exactly {@code tag(leaseId, logicalName)}; allocates nothing. */
   public static boolean isTag(String description, String leaseId, @Nullable String logicalName) {

@@ -89,7 +89,11 @@ final class OrgsAndRoles {
   }
 
   OrgConfig requireOrg(String org) {
-    return findOrg(org).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, org));
+    Optional<OrgConfig> found = findOrg(org);   // not orElseThrow: its capturing lambda is an object per issue
+    if (found.isEmpty()) {
+      throw new NotFoundException(NotFoundException.Kind.ORG, org);
+    }
+    return found.get();
   }
 
   /** An org's records in any state: by the lease-id prefix, checked against the org id. */
@@ -185,8 +189,11 @@ final class OrgsAndRoles {
 
   /** A role as a caller names it; see {@link #lookupRole}. */
   Role requireRole(String orgId, String reference) {
-    return lookupRole(orgId, reference)
-        .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, reference));
+    Optional<Role> found = lookupRole(orgId, reference);
+    if (found.isEmpty()) {
+      throw new NotFoundException(NotFoundException.Kind.ROLE, reference);
+    }
+    return found.get();
   }
 
   /**

@@ -53,10 +53,42 @@ public final class Redaction {
 
   /** {@code text} with every token-shaped part masked; null stays null. Idempotent. */
   public static @Nullable String scrub(@Nullable String text) {
-    if (text == null || text.isEmpty()) {
+    if (text == null || text.isEmpty() || !mayHoldSecret(text)) {
       return text;
     }
+    return scrubByRegex(text);
+  }
+
+  /** {@link #scrub} without the pre-scan: the two regex passes on any text (tests compare the two). */
+  static String scrubByRegex(String text) {
     return replace(RUN, replace(SECRETS, text));
+  }
+
+  /**
+   * False only when no part of {@link #SECRETS} or a masked {@link #RUN} can match: each needs a character that ids
+   * and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault token, {@code "} of a JSON
+   * field, {@code d=} of {@code password=}, or {@code ,}/{@code +} in 40 characters or more). Every id, name and
+   * key the library is handed passes through here, so most of them skip the regexes (and their matchers) entirely.
+   */
+  private static boolean mayHoldSecret(String text) {
+    boolean longEnough = text.length() >= 40;
+    char previous = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean trigger = switch (c) {
+        case '"' -> true;
+        case ':' -> previous == 's' || previous == 'S';
+        case '.' -> previous == 's' || previous == 'b' || previous == 'r';
+        case '=' -> previous == 'd' || previous == 'D';
+        case ',', '+' -> longEnough;
+        default -> false;
+      };
+      if (trigger) {
+        return true;
+      }
+      previous = c;
+    }
+    return false;
   }
 
   private static String replace(Pattern pattern, String text) {

@@ -17,10 +17,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Validation {
   public static final Pattern ASTRA_TOKEN = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
-  private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,199}$");
-  private static final Pattern ROLE_NAME = Pattern.compile("^[a-z0-9][a-z0-9_.-]{0,127}$");
-  private static final Pattern LOGICAL_NAME = Pattern.compile("^[a-z0-9][a-z0-9_.@-]{0,127}$");
-  private static final Pattern METADATA_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$");
   static final int MAX_METADATA_ENTRIES = 32;
   static final int MAX_METADATA_VALUE = 512;
 
@@ -48,7 +44,7 @@ public final class Validation {
 
   public static String requireId(String field, @Nullable String value) {
     String v = requirePresent(field, value);
-    if (!ID.matcher(v).matches()) {
+    if (!shaped(v, 200, true, "_.:@/-")) {
       throw new IllegalArgumentException(field + " must be 1-200 characters of letters, digits and _.:@/- "
           + "starting with a letter or digit: '" + printable(v) + "'");
     }
@@ -57,7 +53,7 @@ public final class Validation {
 
   public static String requireName(String field, @Nullable String value) {
     String v = requirePresent(field, value);
-    if (v.length() > 128 || v.chars().anyMatch(Character::isISOControl)) {
+    if (v.length() > 128 || hasControl(v)) {
       throw new IllegalArgumentException(field + " must be at most 128 printable characters");
     }
     return v;
@@ -65,7 +61,7 @@ public final class Validation {
 
   public static String roleName(@Nullable String value) {
     String v = requirePresent("role", value).toLowerCase(Locale.ROOT);
-    if (!ROLE_NAME.matcher(v).matches()) {
+    if (!isRoleName(v)) {
       throw new IllegalArgumentException("role must be 1-128 characters of letters, digits and _.- starting with a "
           + "letter or digit: '" + printable(v) + "'");
     }
@@ -78,7 +74,7 @@ public final class Validation {
    */
   public static String roleReference(@Nullable String value) {
     String v = requirePresent("role", value);
-    if (v.length() > 128 || v.chars().anyMatch(Character::isISOControl)) {
+    if (v.length() > 128 || hasControl(v)) {
       throw new IllegalArgumentException("role must be a role name, Astra display name or role id of at most 128 "
           + "printable characters: '" + printable(v) + "'");
     }
@@ -88,12 +84,12 @@ public final class Validation {
 
   /** Whether {@code value} is a valid local role name as it stands (lowercase). */
   public static boolean isRoleName(String value) {
-    return ROLE_NAME.matcher(value).matches();
+    return shaped(value, 128, false, "_.-");
   }
 
   public static String logicalName(@Nullable String value) {
     String v = requirePresent("logicalName", value).toLowerCase(Locale.ROOT);
-    if (!LOGICAL_NAME.matcher(v).matches()) {
+    if (!shaped(v, 128, false, "_.@-")) {
       throw new IllegalArgumentException("logicalName must be 1-128 characters of letters, digits and _.@- "
           + "starting with a letter or digit: '" + printable(v) + "'");
     }
@@ -113,14 +109,14 @@ public final class Validation {
       if (key != null && Redaction.looksSecret(key)) {
         throw new MisplacedSecretException("metadata key");
       }
-      if (key == null || !METADATA_KEY.matcher(key).matches()) {
+      if (key == null || !shaped(key, 64, true, "_.-")) {
         throw new IllegalArgumentException("metadata key must be 1-64 characters of letters, digits and _.- : '"
             + (key == null ? "null" : printable(key)) + "'");
       }
       if (value != null && Redaction.looksSecret(value)) {
         throw new MisplacedSecretException("metadata value for '" + key + "'");
       }
-      if (value == null || value.length() > MAX_METADATA_VALUE || value.chars().anyMatch(Character::isISOControl)) {
+      if (value == null || value.length() > MAX_METADATA_VALUE || hasControl(value)) {
         throw new IllegalArgumentException("metadata value for '" + key + "' must be at most "
             + MAX_METADATA_VALUE + " printable characters");
       }
@@ -134,11 +130,30 @@ public final class Validation {
       throw new IllegalArgumentException("rootToken is required");
     }
     String v = value.strip();
-    if (!ASTRA_TOKEN.matcher(v).matches()) {
+    if (!isAstraToken(v)) {
       throw new IllegalArgumentException("rootToken is not an Astra application token "
           + "(expected AstraCS:<24 letters>:<64 hex digits>)");
     }
     return v;
+  }
+
+  /**
+   * Whether {@code value} has the exact shape of {@link #ASTRA_TOKEN}: {@code AstraCS:}, 24 ASCII letters, {@code :},
+   * 64 lowercase hex digits. A loop, as it checks every token Astra returns.
+   */
+  public static boolean isAstraToken(String value) {
+    if (value.length() != 97 || !value.startsWith("AstraCS:") || value.charAt(32) != ':') {
+      return false;
+    }
+    for (int i = 8; i < 97; i++) {
+      char c = value.charAt(i);
+      boolean ok = i < 32 ? c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+          : i == 32 || c >= 'a' && c <= 'f' || c >= '0' && c <= '9';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static URI requireHttpUrl(String field, URI url) {
@@ -173,6 +188,35 @@ public final class Validation {
       throw new MisplacedSecretException(field);
     }
     return value.strip();
+  }
+
+  /**
+   * Whether {@code v} is 1 to {@code max} characters: an ASCII letter or digit first, then letters, digits or
+   * {@code others}; uppercase letters only when {@code upper}. A loop, not a regex: ids and role names are checked on
+   * every issue, and each regex check allocated a matcher ({@code ValidationShapeTest} holds the regexes).
+   */
+  static boolean shaped(String v, int max, boolean upper, String others) {
+    if (v.isEmpty() || v.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || upper && c >= 'A' && c <= 'Z'
+          || i > 0 && others.indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasControl(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      if (Character.isISOControl(v.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Keeps error messages single-line and bounded. */

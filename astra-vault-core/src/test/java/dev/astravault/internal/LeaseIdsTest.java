@@ -20,6 +20,28 @@ class LeaseIdsTest {
   }
 
   @Test
+  void threadsSharingTheRandomBufferNeverGetTheSameId() throws Exception {
+    Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 5_000; i++) {
+            assertThat(seen.add(ids.next("org-1", "reader"))).isTrue();
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(seen).hasSize(20_000);
+  }
+
+  @Test
   void everyLetterIsEquallyLikely() {
     String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     int[] counts = new int[62];

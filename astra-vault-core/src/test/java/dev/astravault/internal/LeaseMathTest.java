@@ -83,4 +83,20 @@ class LeaseMathTest {
     assertThat(r.toBuilder().description(Descriptions.tag("astra/o/r/abc", "orders")).build().description())
         .isEqualTo("astra-vault lease=astra/o/r/abc name=orders");
   }
+
+  @Test
+  void theLastTagIsReusedOnlyForTheSameDeploymentLeaseAndName() {
+    String lease = new String("astra/o/r/xyz");
+    String name = new String("orders");
+    String first = Descriptions.tag("dep1", lease, name);
+    assertThat(Descriptions.tag("dep1", lease, name)).isSameAs(first);
+    assertThat(Descriptions.tag("dep2", lease, name))
+        .isEqualTo("astra-vault deployment=dep2 lease=astra/o/r/xyz name=orders");
+    assertThat(Descriptions.tag(null, lease, name)).isEqualTo("astra-vault lease=astra/o/r/xyz name=orders");
+    assertThat(Descriptions.tag(null, lease, null)).isEqualTo("astra-vault lease=astra/o/r/xyz");
+    assertThat(Descriptions.tag("dep1", lease, null)).isEqualTo("astra-vault deployment=dep1 lease=astra/o/r/xyz");
+    assertThat(Descriptions.tag("dep1", new String("astra/o/r/xy2"), name))
+        .isEqualTo("astra-vault deployment=dep1 lease=astra/o/r/xy2 name=orders");
+    assertThat(Descriptions.tag("dep1", new String(lease), new String(name))).isEqualTo(first);
+  }
 }

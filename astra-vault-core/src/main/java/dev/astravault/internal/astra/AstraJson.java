@@ -65,7 +65,7 @@ final class AstraJson {
       }
       reader.beginObject();
       while (reader.hasNext()) {
-        switch (key(reader)) {
+        switch (createResponseKey(reader)) {
           case "clientid" -> result.clientId = string(reader);
           case "secret" -> result.secret = string(reader);
           case "orgid" -> result.orgId = string(reader);
@@ -133,6 +133,18 @@ final class AstraJson {
   /** Lower-cased so that {@code ID}, {@code Id} and {@code id} all match. */
   private static String key(JsonReader reader) throws IOException {
     return reader.nextName().toLowerCase(Locale.ROOT);
+  }
+
+  /** The create response's keys as Astra spells them, matched without reading them into strings (once per issue). */
+  private static final JsonReader.Options CREATE_RESPONSE_KEYS =
+      JsonReader.Options.of("clientId", "secret", "orgId", "roles", "token", "generatedOn");
+  private static final String[] CREATE_RESPONSE_KEYS_LOWER =
+      {"clientid", "secret", "orgid", "roles", "token", "generatedon"};
+
+  /** {@link #key}, without a string per key when the key is spelled as Astra spells it. */
+  private static String createResponseKey(JsonReader reader) throws IOException {
+    int known = reader.selectName(CREATE_RESPONSE_KEYS);
+    return known >= 0 ? CREATE_RESPONSE_KEYS_LOWER[known] : key(reader);
   }
 
   /** A string, or a number/boolean as text; null for JSON null and for objects or arrays (skipped). */

@@ -14,6 +14,7 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.internal.Hashing;
 import dev.astravault.internal.Redaction;
+import dev.astravault.internal.Validation;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -61,10 +62,10 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
   private static final Logger log = Redaction.logger(OkHttpAstraDevOps.class);
 
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-  private static final Pattern TOKEN_SHAPE = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
   /** Client ids that are safe to put in a path and in a message (the real ones are 24 letters). */
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   private static final Pattern TOKEN_IN_TEXT = Pattern.compile("AstraCS:[^\\s\"',;]*");
+  private static final String HEX_DIGITS = "0123456789abcdef";
   private static final long MAX_ERROR_BODY = 16 * 1024;
   private static final int MAX_ASTRA_MESSAGE = 300;
 
@@ -177,10 +178,9 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
       problem = "the response body is not a JSON token object";
     } else if (r.clientId == null || r.secret == null || r.token == null) {
       problem = "the response lacks clientId, secret or token";
-    } else if (!TOKEN_SHAPE.matcher(r.token).matches()) {
+    } else if (!Validation.isAstraToken(r.token)) {
       problem = "the token does not have the shape AstraCS:<24 letters>:<64 hex digits>";
-    } else if (!MessageDigest.isEqual(expectedToken(r.clientId, r.secret).getBytes(StandardCharsets.US_ASCII),
-        r.token.getBytes(StandardCharsets.US_ASCII))) {
+    } else if (!isExpectedToken(r.token, r.clientId, r.secret)) {
       problem = "the token is not AstraCS:<clientId>:sha256(secret)";
     } else if (orgId == null) {
       problem = "the response lacks orgId";
@@ -489,6 +489,26 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
   static String expectedToken(String clientId, String secret) {
     // The thread's cached digest: getInstance on every create cost about a microsecond.
     return "AstraCS:" + clientId + ":" + Hashing.sha256Hex(secret);
+  }
+
+  /**
+   * Whether {@code token} is {@link #expectedToken}, without building it (nor its hex, nor two byte copies: once per
+   * issue). The hash part is compared in constant time, as {@link MessageDigest#isEqual} would; the prefix and the
+   * client id are public.
+   */
+  static boolean isExpectedToken(String token, String clientId, String secret) {
+    int hash = "AstraCS:".length() + clientId.length() + 1;
+    if (token.length() != hash + 64 || !token.startsWith("AstraCS:") || !token.startsWith(clientId, 8)
+        || token.charAt(hash - 1) != ':') {
+      return false;
+    }
+    byte[] digest = Hashing.sha256(secret.getBytes(StandardCharsets.UTF_8));
+    int difference = 0;
+    for (int i = 0; i < digest.length; i++) {
+      difference |= token.charAt(hash + 2 * i) ^ HEX_DIGITS.charAt((digest[i] >> 4) & 0xf);
+      difference |= token.charAt(hash + 2 * i + 1) ^ HEX_DIGITS.charAt(digest[i] & 0xf);
+    }
+    return difference == 0;
   }
 
   /** Adds the org's credentials (unless the call carries its own), {@code Accept} and {@code User-Agent}. */

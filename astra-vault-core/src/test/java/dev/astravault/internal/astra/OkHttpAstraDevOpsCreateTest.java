@@ -83,6 +83,24 @@ class OkHttpAstraDevOpsCreateTest {
   }
 
   @Test
+  void theTokenCheckAcceptsExactlyTheExpectedToken() {
+    String client = "zjCEYwRGWocLfQJHBNQxvorr";
+    String expected = OkHttpAstraDevOps.expectedToken(client, "abc");
+    assertThat(OkHttpAstraDevOps.isExpectedToken(expected, client, "abc")).isTrue();
+    for (int i = 0; i < expected.length(); i++) {   // any one character changed, in any part
+      char c = expected.charAt(i);
+      String changed = expected.substring(0, i) + (char) (c == 'a' ? 'b' : 'a') + expected.substring(i + 1);
+      assertThat(OkHttpAstraDevOps.isExpectedToken(changed, client, "abc")).as(changed).isFalse();
+    }
+    assertThat(OkHttpAstraDevOps.isExpectedToken(expected, client, "abd")).isFalse();
+    assertThat(OkHttpAstraDevOps.isExpectedToken(expected, "zjCEYwRGWocLfQJHBNQxvorR", "abc")).isFalse();
+    assertThat(OkHttpAstraDevOps.isExpectedToken(expected + "0", client, "abc")).isFalse();
+    assertThat(OkHttpAstraDevOps.isExpectedToken(expected.substring(0, 96), client, "abc")).isFalse();
+    assertThat(OkHttpAstraDevOps.isExpectedToken(expected.toUpperCase(java.util.Locale.ROOT), client, "abc"))
+        .isFalse();
+  }
+
+  @Test
   void omitsNullFieldsAndEscapesDescription() throws Exception {
     server.enqueue(json(200, createResponse()));
 
@@ -103,6 +121,21 @@ class OkHttpAstraDevOpsCreateTest {
     assertThat(created.generatedOn()).isEqualTo(NOW);
     assertThat(created.roles()).containsExactly(ROLE_ID);
     assertThat(created.orgId()).isEqualTo(ORG_ID);
+  }
+
+  @Test
+  void keysAreReadInAnyCase() {
+    // Astra's own spelling is matched without a string per key; any other spelling still reads the same.
+    server.enqueue(json(200, createResponse().replace("\"clientId\"", "\"CLIENTID\"")
+        .replace("\"secret\"", "\"Secret\"").replace("\"orgId\"", "\"orgid\"")
+        .replace("\"generatedOn\"", "\"GeneratedOn\"")));
+
+    CreatedToken created = astra.createToken(fullRequest());
+
+    assertThat(created.clientId()).isEqualTo(CLIENT_ID);
+    assertThat(created.secret()).isEqualTo(SECRET);
+    assertThat(created.orgId()).isEqualTo(ORG_ID);
+    assertThat(created.generatedOn()).isEqualTo(Instant.parse("2025-09-02T19:18:10.799083554Z"));
   }
 
   @Test
