@@ -24,9 +24,11 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.vault.core.VaultOperations;
 import org.springframework.vault.core.lease.SecretLeaseContainer;
+import org.springframework.vault.core.lease.event.SecretLeaseCreatedEvent;
 import org.springframework.vault.support.VaultResponse;
 
 /**
@@ -103,14 +105,33 @@ public final class ScaleHarness {
     handles.clear();
     tokens = null;
 
-    // Spring Vault SecretLeaseContainer, same n, one scheduler thread.
-    base = usedAfterGc();
+    // Spring Vault SecretLeaseContainer, same n, one scheduler thread: first the container alone with a database
+    // payload (a short lease id, a shared username and a short password; the container keeps no secret data), then
+    // like for like: the payload an astra-vault lease holds (a lease id of the same shape and length, the client id,
+    // secret and token of the same sizes), and the application keeping each secret's data map, the least it must
+    // keep to use the credential (a managed token keeps its token for current()).
+    long springBytes = springBytesPerLease(n, false);
+    long springSamePayload = springBytesPerLease(n, true);
+    System.out.printf("ratio astra-vault/spring: memory %.2f (container alone), %.2f (like for like)%n",
+        (double) managedBytes / n / springBytes, (double) managedBytes / n / springSamePayload);
+  }
+
+  private static long springBytesPerLease(int n, boolean astraPayload) throws Exception {
+    long base = usedAfterGc();
     ThreadPoolTaskScheduler taskScheduler = new ThreadPoolTaskScheduler();
     taskScheduler.setPoolSize(1);
     taskScheduler.setRemoveOnCancelPolicy(true);
     taskScheduler.setDaemon(true);
     taskScheduler.initialize();
-    SecretLeaseContainer container = new SecretLeaseContainer(stubVault(), taskScheduler);
+    SecretLeaseContainer container = new SecretLeaseContainer(stubVault(astraPayload), taskScheduler);
+    List<Map<String, Object>> kept = new ArrayList<>(astraPayload ? n : 0);
+    if (astraPayload) {
+      container.addLeaseListener(event -> {
+        if (event instanceof SecretLeaseCreatedEvent created) {
+          kept.add(created.getSecrets());
+        }
+      });
+    }
     container.afterPropertiesSet();
     container.start();
     long t2 = System.nanoTime();
@@ -118,12 +139,15 @@ public final class ScaleHarness {
       container.requestRenewableSecret("database/creds/reader-" + i);
     }
     long springNanos = System.nanoTime() - t2;
-    long springBytes = usedAfterGc() - base;
-    System.out.printf("spring-vault SecretLeaseContainer: total %,d B/lease; requestRenewableSecret %.1f µs each%n",
-        springBytes / n, springNanos / 1e3 / n);
-    System.out.printf("ratio astra-vault/spring: memory %.2f%n", (double) managedBytes / springBytes);
+    long springBytes = (usedAfterGc() - base) / n;
+    if (kept.size() != (astraPayload ? n : 0)) {
+      throw new IllegalStateException("the application kept " + kept.size() + " secrets of " + n);
+    }
+    System.out.printf("spring-vault SecretLeaseContainer (%s): total %,d B/lease; requestRenewableSecret %.1f µs"
+        + " each%n", astraPayload ? "same payload, kept by the application" : "container alone, database payload", springBytes, springNanos / 1e3 / n);
     container.destroy();
     taskScheduler.shutdown();
+    return springBytes;
   }
 
   private static void timers(int n) throws Exception {
@@ -221,16 +245,28 @@ public final class ScaleHarness {
     }
   }
 
-  /** Answers every {@code read(path)} with a one-hour renewable lease and two fields; nothing else is used. */
-  private static VaultOperations stubVault() {
+  /**
+   * Answers every {@code read(path)} with a one-hour renewable lease; nothing else is used. With
+   * {@code astraPayload}, the lease id has astra-vault's shape and length and the data holds an Astra token's client
+   * id, secret and token (of {@link LocalBackend#mint}'s sizes); otherwise a database path's lease id and two fields.
+   */
+  private static VaultOperations stubVault(boolean astraPayload) {
+    String org = UUID.randomUUID().toString();
+    AtomicLong minted = new AtomicLong();
     return (VaultOperations) Proxy.newProxyInstance(ScaleHarness.class.getClassLoader(),
         new Class<?>[] {VaultOperations.class}, (proxy, method, args) -> {
           if (method.getName().equals("read") && args != null && args.length == 1) {
             VaultResponse response = new VaultResponse();
-            response.setLeaseId(args[0] + "/" + System.nanoTime());
             response.setRenewable(true);
             response.setLeaseDuration(3600);
-            response.setData(Map.of("username", "v-reader", "password", "p-" + System.nanoTime()));
+            if (astraPayload) {
+              LocalBackend.Minted m = LocalBackend.mint(minted.incrementAndGet());
+              response.setLeaseId("astra/" + org + "/" + Managers.ROLE + "/" + m.clientId());
+              response.setData(Map.of("clientId", m.clientId(), "secret", m.secret(), "token", m.token()));
+            } else {
+              response.setLeaseId(args[0] + "/" + System.nanoTime());
+              response.setData(Map.of("username", "v-reader", "password", "p-" + System.nanoTime()));
+            }
             return response;
           }
           if (method.getName().equals("toString")) {
