@@ -96,7 +96,7 @@ class TimerQueueTest {
     Map<Recorder, Integer> generation = new HashMap<>();
     List<String> expected = new ArrayList<>();
     long now = 0;
-    for (int step = 0; step < 20_000; step++) {
+    for (int step = 0; step < 10_000; step++) {
       Recorder t = timers.get(random.nextInt(timers.size()));
       int op = random.nextInt(10);
       if (op < 6) {                                       // arm, mostly later (what renewals do)
