@@ -85,6 +85,22 @@ public interface LeaseStore extends AutoCloseable {
   List<LeaseRecord> list(String prefix);
 
   /**
+   * Whether any record of org {@code orgId}, in any state, carries Astra role id {@code roleId}. The engine asks this
+   * before it deletes a custom role it made for scoped tokens, on every such lease's end and in every recovery pass,
+   * so a store should answer it without reading the org's records: the default does read them all (a
+   * {@link #list} of the org's prefix), which costs O(records) each time; the stores in this library answer from
+   * a count or an index.
+   *
+   * @param orgId the org's id
+   * @param roleId the Astra role id
+   * @return whether a record holds it
+   */
+  default boolean holdsRole(String orgId, String roleId) {
+    return list("astra/" + orgId + "/").stream()
+        .anyMatch(r -> r.orgId().equals(orgId) && r.roleId().equals(roleId));
+  }
+
+  /**
    * At most {@code limit} {@link LeaseState#ACTIVE} records whose {@code expiresAt} is strictly before
    * {@code instant}, soonest first. (REVOKE_FAILED records are retried with back-off through
    * {@link #changedBefore}, not here.)

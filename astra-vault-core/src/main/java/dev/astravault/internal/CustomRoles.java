@@ -272,10 +272,9 @@ public final class CustomRoles {
     }
   }
 
-  /** Whether any lease record of the org, in any state, carries {@code roleId}. */
+  /** Whether any lease record of the org, in any state, carries {@code roleId}: the store answers from an index. */
   private boolean inUse(String orgId, String roleId) {
-    return engine.store().list(LeaseIds.orgPrefix(orgId)).stream()
-        .anyMatch(r -> r.orgId().equals(orgId) && r.roleId().equals(roleId));
+    return engine.store().holdsRole(orgId, roleId);
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,9 @@ public final class InMemoryLeaseStore implements LeaseStore {
   private final ConcurrentSkipListMap<String, LeaseRecord> leases = new ConcurrentSkipListMap<>();
   private final Map<UniqueKey, String> leaseByKey = new ConcurrentHashMap<>();
   private final Map<String, String> leaseByClientId = new ConcurrentHashMap<>();
+  // How many records (any state) carry each Astra role id, per org: holdsRole in O(1). One counter per distinct role
+  // id, not per lease; counters that fall to zero stay (there are few role ids). Written under writeLock.
+  private final Map<String, Map<String, AtomicInteger>> holdersByRole = new ConcurrentHashMap<>();
   // ACTIVE leases by expiry, PENDING by issue time, the two revoke states by state change (absent = Instant.MIN).
   // ACTIVE and PENDING leases, nearly all of them, are not indexed by state change: that costs ~50 B a lease, and
   // only recovery asks, for the revoke states; changedBefore(ACTIVE or PENDING) walks all leases, without a lock.
@@ -107,6 +111,19 @@ public final class InMemoryLeaseStore implements LeaseStore {
       out.add(r);
     }
     return out;
+  }
+
+  @Override
+  public boolean holdsRole(String orgId, String roleId) {
+    Map<String, AtomicInteger> roles = holdersByRole.get(orgId);
+    AtomicInteger holders = roles == null ? null : roles.get(roleId);
+    return holders != null && holders.get() > 0;
+  }
+
+  /** Counts {@code r} in (+1) or out (-1) of its role's holders. Under writeLock. */
+  private void countHolder(LeaseRecord r, int delta) {
+    holdersByRole.computeIfAbsent(r.orgId(), org -> new ConcurrentHashMap<>())
+        .computeIfAbsent(r.roleId(), role -> new AtomicInteger()).addAndGet(delta);
   }
 
   @Override
@@ -212,6 +229,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
       key.ifPresent(k -> leaseByKey.put(k, record.leaseId()));
       record.clientId().ifPresent(c -> leaseByClientId.put(c, record.leaseId()));
       reindex(null, record, true);
+      countHolder(record, 1);
       leases.put(record.leaseId(), record);
     } finally {
       writeLock.unlock();
@@ -245,8 +263,14 @@ public final class InMemoryLeaseStore implements LeaseStore {
         leaseByClientId.remove(current.clientId().get());
       }
       reindex(current, updated, true);
+      if (!current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId())) {
+        countHolder(updated, 1);
+      }
       leases.put(updated.leaseId(), updated);
       reindex(current, updated, false);
+      if (!current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId())) {
+        countHolder(current, -1);
+      }
       newKey.ifPresent(k -> leaseByKey.put(k, updated.leaseId()));
       updated.clientId().ifPresent(c -> leaseByClientId.put(c, updated.leaseId()));
       return true;
@@ -264,6 +288,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
         return false;
       }
       leases.remove(current.leaseId());
+      countHolder(current, -1);
       UniqueKey.of(current).ifPresent(leaseByKey::remove);
       current.clientId().ifPresent(leaseByClientId::remove);
       reindex(current, null, false);

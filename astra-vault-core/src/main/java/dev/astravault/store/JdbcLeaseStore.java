@@ -82,6 +82,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       + "state_changed_at = ?, version = ? WHERE lease_id = ? AND version = ?";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM av_lease ";
   // Package-private: JdbcQueryPlanTest explains these to show that indexes serve them.
+  static final String HOLDS_ROLE = "SELECT 1 FROM av_lease WHERE org_id = ? AND role_id = ? LIMIT 1";
   static final String EXPIRING = SELECT + "WHERE state = 'ACTIVE' AND expires_at < ? "
       + "ORDER BY expires_at, lease_id LIMIT ?";
   static final String PENDING = SELECT + "WHERE state = 'PENDING' AND issued_at < ? "
@@ -156,6 +157,19 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
     return one("find lease by client id", SELECT + "WHERE client_id = ?", clientId);
+  }
+
+  @Override
+  public boolean holdsRole(String orgId, String roleId) {
+    return call("find a holder of role " + roleId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(HOLDS_ROLE)) {
+        ps.setString(1, orgId);
+        ps.setString(2, roleId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
   }
 
   @Override

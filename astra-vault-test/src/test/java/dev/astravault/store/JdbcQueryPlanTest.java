@@ -30,21 +30,22 @@ class JdbcQueryPlanTest {
   void sqliteScansUseTheIndexesAlsoAfterMigratingAVersion2File() throws SQLException {
     String url = "jdbc:sqlite:" + dir.resolve("leases.db");
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).keyProvider(KEYS).build()) {
-      assertThat(store.schemaVersion()).isEqualTo(3);
+      assertThat(store.schemaVersion()).isEqualTo(4);
     }
     try (Connection c = DriverManager.getConnection(url)) {
       downgradeToVersion2(c);
       assertThat(sqlitePlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 10)).doesNotContain("av_lease_due");
     }
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).keyProvider(KEYS).build()) {
-      assertThat(store.schemaVersion()).isEqualTo(3);
+      assertThat(store.schemaVersion()).isEqualTo(4);
     }
     try (Connection c = DriverManager.getConnection(url)) {
       String expiring = sqlitePlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 10);
       String pending = sqlitePlan(c, JdbcLeaseStore.PENDING, 1_000L, 10);
       String changed = sqlitePlan(c, JdbcLeaseStore.CHANGED, "REVOKE_FAILED", 1_000L, 10);
+      String holdsRole = sqlitePlan(c, JdbcLeaseStore.HOLDS_ROLE, "org-1", "rid");
       System.out.println("SQLite expiringBefore: " + expiring + "\nSQLite pendingBefore: " + pending
-          + "\nSQLite changedBefore: " + changed);
+          + "\nSQLite changedBefore: " + changed + "\nSQLite holdsRole: " + holdsRole);
       // Index range, in the index's order: no table scan and no sort of the matches.
       assertThat(expiring).contains("SEARCH av_lease USING INDEX av_lease_due (state=? AND expires_at<?)")
           .doesNotContain("TEMP B-TREE");
@@ -52,6 +53,8 @@ class JdbcQueryPlanTest {
           .doesNotContain("TEMP B-TREE");
       // Leases in one revoke state, found by index; only those are sorted.
       assertThat(changed).contains("USING INDEX av_lease_changed (state=?)").doesNotContain("SCAN av_lease");
+      // One probe of the role index, not a read of the org's leases.
+      assertThat(holdsRole).contains("USING COVERING INDEX av_lease_role (org_id=? AND role_id=?)");
     }
   }
 
@@ -60,14 +63,14 @@ class JdbcQueryPlanTest {
     String url = EmbeddedPg.newDatabase("plans");
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres")
         .keyProvider(KEYS).build()) {
-      assertThat(store.schemaVersion()).isEqualTo(3);
+      assertThat(store.schemaVersion()).isEqualTo(4);
     }
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres")) {
       downgradeToVersion2(c);
     }
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres")
         .keyProvider(KEYS).build()) {
-      assertThat(store.schemaVersion()).isEqualTo(3);
+      assertThat(store.schemaVersion()).isEqualTo(4);
     }
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
         Statement s = c.createStatement()) {
@@ -82,23 +85,26 @@ class JdbcQueryPlanTest {
       String expiring = postgresPlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 100);
       String pending = postgresPlan(c, JdbcLeaseStore.PENDING, 1_000L, 100);
       String changed = postgresPlan(c, JdbcLeaseStore.CHANGED, "REVOKE_FAILED", 1_000L, 100);
+      String holdsRole = postgresPlan(c, JdbcLeaseStore.HOLDS_ROLE, "org-1", "rid-9");
       System.out.println("PostgreSQL expiringBefore:\n" + expiring + "\nPostgreSQL pendingBefore:\n" + pending
-          + "\nPostgreSQL changedBefore:\n" + changed);
+          + "\nPostgreSQL changedBefore:\n" + changed + "\nPostgreSQL holdsRole:\n" + holdsRole);
       assertThat(expiring).contains("Index Scan using av_lease_due").doesNotContain("Seq Scan")
           .doesNotContain("Sort");
       assertThat(pending).contains("using av_lease_pending").doesNotContain("Seq Scan");
       assertThat(changed).contains("av_lease_changed").doesNotContain("Seq Scan");
+      assertThat(holdsRole).contains("av_lease_role").doesNotContain("Seq Scan");
     }
   }
 
-  /** Puts the schema back to what version 2 created: its two indexes, without lease_id, and no version 3 row. */
+  /** Puts the schema back to what version 2 created: its two indexes, without lease_id, no role index, no later rows. */
   private static void downgradeToVersion2(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("DROP INDEX av_lease_due");
       s.execute("DROP INDEX av_lease_pending");
       s.execute("CREATE INDEX av_lease_expiry ON av_lease (state, expires_at)");
       s.execute("CREATE INDEX av_lease_issued ON av_lease (state, issued_at)");
-      s.execute("DELETE FROM av_schema_version WHERE version = 3");
+      s.execute("DROP INDEX av_lease_role");
+      s.execute("DELETE FROM av_schema_version WHERE version >= 3");
     }
   }
 

@@ -87,7 +87,12 @@ public final class Migrations {
           "CREATE INDEX av_lease_due ON av_lease (state, expires_at, lease_id)",
           "CREATE INDEX av_lease_pending ON av_lease (state, issued_at, lease_id)",
           "DROP INDEX av_lease_expiry",
-          "DROP INDEX av_lease_issued")));
+          "DROP INDEX av_lease_issued")),
+      // Before deleting a custom role it made, the engine asks whether any lease of the org still carries the role's
+      // id (LeaseStore.holdsRole), on every such lease's end and in every recovery pass: one index probe, not a read
+      // of every lease of the org.
+      new Migration(4, "role holders index", List.of(
+          "CREATE INDEX av_lease_role ON av_lease (org_id, role_id)")));
 
   private Migrations() {}
 

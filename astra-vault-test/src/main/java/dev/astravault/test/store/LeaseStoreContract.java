@@ -251,6 +251,28 @@ public abstract class LeaseStoreContract {
   }
 
   @Test
+  void holdsRoleWhileAnyRecordOfTheOrgCarriesTheRoleIdInAnyState() throws Exception {
+    assertFalse(store.holdsRole("org-1", "role-id-1"));
+    LeaseRecord p = pending("astra/org-1/reader/a", "a").build();
+    store.insert(p);
+    assertTrue(store.holdsRole("org-1", "role-id-1"), "a PENDING record holds its role");
+    assertTrue(other().holdsRole("org-1", "role-id-1"), "seen by every instance on the same data");
+    assertFalse(store.holdsRole("org-1", "role-id-2"));
+    assertFalse(store.holdsRole("org-2", "role-id-1"), "the same role id in another org");
+    LeaseRecord a = activate(p, "ClientAAAAAAAAAAAAAAAAAA");
+    assertTrue(store.compareAndSet(p, a));
+    LeaseRecord b = pending("astra/org-1/reader/b", "b").build();
+    store.insert(b);
+    LeaseRecord c = pending("astra/org-1/reader/c", "c").roleId("role-id-2").build();
+    store.insert(c);
+    assertTrue(store.delete(a));
+    assertTrue(store.holdsRole("org-1", "role-id-1"), "b still holds it");
+    assertTrue(store.delete(b));
+    assertFalse(store.holdsRole("org-1", "role-id-1"), "no record holds it any more");
+    assertTrue(store.holdsRole("org-1", "role-id-2"));
+  }
+
+  @Test
   void listFiltersByPrefixInLeaseIdOrder() {
     store.insert(pending("astra/org-1/reader/b", "n1").build());
     store.insert(pending("astra/org-1/reader/a", "n2").build());
