@@ -71,7 +71,14 @@ public final class CustomRoles {
   private final RealTokenManager engine;
   private final Scheduler scheduler;
   private volatile Duration grace = Duration.ofMinutes(5);
+  // Two kinds of lock. A role's own lock (roleLock) makes its use and its deletion exclusive: an issue taking the
+  // role and the deletion deciding it is unused and calling Astra never interleave. It is held across Astra calls, so
+  // it is per role: a slow create or delete of one role never holds up issues that need another. `lock` guards only
+  // the bookkeeping below, never across I/O, and is taken inside a role's lock, never around one.
   private final Object lock = new Object();
+  // org/name -> the role's lock. Never shrinks: one small object per custom role this process touched, which Astra's
+  // limit on custom roles per org bounds; removing them would let two threads hold "the" lock of one role.
+  private final Map<String, Object> roleLocks = new java.util.concurrent.ConcurrentHashMap<>();
   // Under lock: org/name -> the scheduled deletion; -> when this process last handed the role to an issue; -> when a
   // recovery pass first saw it unused.
   private final Map<String, Scheduler.Task> deletions = new HashMap<>();
@@ -165,14 +172,16 @@ public final class CustomRoles {
     String name = roleName(org.orgId(), deployment, scope);
     RolePolicy policy = policy(org.orgId(), deployment, scope);
     String key = key(org.orgId(), name);
-    synchronized (lock) {
-      Scheduler.Task pending = deletions.remove(key);
-      if (pending != null) {
-        pending.cancel();
+    synchronized (roleLock(key)) {
+      synchronized (lock) {
+        Scheduler.Task pending = deletions.remove(key);
+        if (pending != null) {
+          pending.cancel();
+        }
+        firstSeenUnused.remove(key);
+        watched.add(org.orgId());
+        lastEnsured.put(key, engine.clock().instant());
       }
-      firstSeenUnused.remove(key);
-      watched.add(org.orgId());
-      lastEnsured.put(key, engine.clock().instant());
       Optional<Role> record = engine.store().role(org.orgId(), name);
       String roleId;
       if (record.isPresent() && !PENDING_ID.equals(record.get().roleId())) {
@@ -284,13 +293,17 @@ public final class CustomRoles {
    * @return whether the record is gone now
    */
   boolean deleteIfUnused(String orgId, String name) {
-    synchronized (lock) {
+    String key = key(orgId, name);
+    synchronized (roleLock(key)) {
       Optional<Role> record = engine.store().role(orgId, name);
       if (record.isEmpty()) {
         return true;
       }
       Instant now = engine.clock().instant();
-      Instant ensured = lastEnsured.get(key(orgId, name));
+      Instant ensured;
+      synchronized (lock) {
+        ensured = lastEnsured.get(key);
+      }
       if (ensured != null && ensured.plus(grace).isAfter(now)) {
         return false;
       }
@@ -331,8 +344,10 @@ public final class CustomRoles {
         }
       }
       engine.store().deleteRole(orgId, name);
-      lastEnsured.remove(key(orgId, name));
-      firstSeenUnused.remove(key(orgId, name));
+      synchronized (lock) {
+        lastEnsured.remove(key);
+        firstSeenUnused.remove(key);
+      }
       engine.auditor().record(new RoleDeleted(now, engine.auditor().actor(), orgId, name));
       LOG.info("Deleted custom role {} ({}){}", name, roleId, deleted ? "" : ": it was already gone in Astra");
       return true;
@@ -433,8 +448,8 @@ public final class CustomRoles {
       if (!dueForDeletion(key, now, stillUnused)) {
         continue;
       }
-      // Re-check under the lock: an issue may have recorded it since the list.
-      synchronized (lock) {
+      // Re-check under the role's lock: an issue may have recorded it since the list.
+      synchronized (roleLock(key(org.orgId(), r.name()))) {
         if (engine.store().role(org.orgId(), r.name()).isPresent()) {
           continue;
         }
@@ -492,7 +507,7 @@ public final class CustomRoles {
       }
       boolean fixed = false;
       if (fix) {
-        synchronized (lock) {
+        synchronized (roleLock(key(org.orgId(), r.name()))) {
           if (engine.store().role(org.orgId(), r.name()).isEmpty()) {
             try {
               engine.backend().deleteRole(org, r.id());
@@ -514,6 +529,10 @@ public final class CustomRoles {
   /** The custom roles this deployment recorded for {@code orgId} (names under {@link #PREFIX}). */
   List<Role> recorded(String orgId) {
     return engine.store().roles(orgId).stream().filter(r -> r.name().startsWith(PREFIX)).toList();
+  }
+
+  private Object roleLock(String key) {
+    return roleLocks.computeIfAbsent(key, k -> new Object());
   }
 
   /** Cancels scheduled deletions (at close); recovery on the next start deletes what they would have. */

@@ -27,12 +27,21 @@ import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeOrg;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +68,9 @@ class ScopedTokensTest {
   final List<TokenManager> managers = new ArrayList<>();
   final List<LeaseStore> stores = new ArrayList<>();
   ManualScheduler scheduler;
+  // What start() puts around each new store instance, and its recovery interval (tests may change both).
+  UnaryOperator<LeaseStore> wrapStore = UnaryOperator.identity();
+  Duration recoveryInterval = Duration.ofMinutes(1);
   TokenManager tokens;
   LeaseStore store;
   FakeOrg org;
@@ -75,9 +87,9 @@ class ScopedTokensTest {
   /** A "process": its own scheduler, a fresh store instance on the same file. */
   void start(boolean addOrg) {
     scheduler = new ManualScheduler(clock);
-    store = JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS);
+    store = wrapStore.apply(JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS));
     var b = TokenManager.builder().clock(clock).scheduler(scheduler).leaseStore(store).auditSink(events::add)
-        .callTimeout(Duration.ofSeconds(5)).sweepInterval(Duration.ZERO).recoveryInterval(Duration.ofMinutes(1))
+        .callTimeout(Duration.ofSeconds(5)).sweepInterval(Duration.ZERO).recoveryInterval(recoveryInterval)
         .pendingSettleAfter(Duration.ofMinutes(2)).deploymentId(DEPLOYMENT).customRoleGracePeriod(GRACE)
         .managedIoExecutor(Runnable::run).managedEventExecutor(Runnable::run);
     if (addOrg) {
@@ -114,6 +126,51 @@ class ScopedTokensTest {
 
   void advance(Duration d) {
     scheduler.advance(d);
+  }
+
+  @Test
+  void deletingOneCustomRoleDoesNotHoldUpAnIssueThatNeedsAnother() throws Exception {
+    // Role B's deletion parks inside its holders check, where it holds whatever CustomRoles holds while it decides
+    // and calls Astra; an issue that needs another custom role (A) must not wait for it.
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean();
+    wrapStore = real -> (LeaseStore) Proxy.newProxyInstance(LeaseStore.class.getClassLoader(),
+        new Class<?>[] {LeaseStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("holdsRole") && armed.compareAndSet(true, false)) {
+            entered.countDown();
+            if (!release.await(30, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("never released");
+            }
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    recoveryInterval = Duration.ofHours(1);   // only the deletion runs while time moves
+    crashAndRestart();
+    AstraToken b = issue("b", orders(Scope.Access.READ));
+    tokens.revoke(b.lease().leaseId());          // B's role is now unused: its deletion falls due after the grace
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      armed.set(true);
+      Future<?> deletion = threads.submit(() -> advance(GRACE.plusMinutes(1)));
+      assertThat(entered.await(10, TimeUnit.SECONDS)).as("the deletion reached its holders check").isTrue();
+
+      AstraToken a = threads.submit(() -> issue("a", Scope.database(OTHER_DB).keyspace("orders")
+          .actions(Scope.Access.READ))).get(10, TimeUnit.SECONDS);
+      assertThat(astra.check(a.token()).database(OTHER_DB).keyspace("orders").allowed()).isTrue();
+      assertThat(deletion).as("still parked").isNotDone();
+
+      release.countDown();
+      deletion.get(10, TimeUnit.SECONDS);
+      assertThat(customRoles()).as("B's role deleted, A's kept").hasSize(1);
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
   }
 
   @Test
