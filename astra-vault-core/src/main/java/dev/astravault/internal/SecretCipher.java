@@ -87,9 +87,18 @@ public final class SecretCipher {
     return keys.currentKey().id();
   }
 
+  // One Cipher per thread, initialized afresh for every value: Cipher.getInstance (a provider lookup) and the AES key
+  // schedule, which the JDK's AES keeps while the key is unchanged, were most of a seal's CPU time (issue 15).
+  private static final ThreadLocal<Cipher> CIPHERS = new ThreadLocal<>();
+
   private static Cipher cipher(int mode, EncryptionKey key, byte[] nonce, String associatedData)
       throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher cipher = CIPHERS.get();
+    if (cipher == null) {
+      cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      CIPHERS.set(cipher);
+    }
+    // init resets whatever a previous use left (a finished or failed encryption or decryption).
     cipher.init(mode, new SecretKeySpec(key.bytes(), "AES"), new GCMParameterSpec(TAG_BITS, nonce));
     cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
     return cipher;

@@ -200,12 +200,10 @@ public final class JdbcLeaseStore implements LeaseStore {
   public void insert(LeaseRecord record) {
     Objects.requireNonNull(record, "record");
     try {
-      connections.with(c -> {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-          ps.setString(1, record.leaseId());
-          bindBody(ps, 2, record);
-          return ps.executeUpdate();
-        }
+      connections.prepared(INSERT, ps -> {
+        ps.setString(1, record.leaseId());
+        bindBody(ps, 2, record);
+        return ps.executeUpdate();
       });
     } catch (SQLException e) {
       if (isConstraintViolation(e)) {
@@ -226,13 +224,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     LeaseStore.checkSuccessor(expected, updated);
     int rows;
     try {
-      rows = connections.with(c -> {
-        try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-          int i = bindBody(ps, 1, updated);
-          ps.setString(i++, updated.leaseId());
-          ps.setLong(i, expected.version());
-          return ps.executeUpdate();
-        }
+      rows = connections.prepared(UPDATE, ps -> {
+        int i = bindBody(ps, 1, updated);
+        ps.setString(i++, updated.leaseId());
+        ps.setLong(i, expected.version());
+        return ps.executeUpdate();
       });
     } catch (SQLException e) {
       if (isConstraintViolation(e) && updated.style() == IssueStyle.UNIQUE) {
@@ -249,13 +245,12 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public boolean delete(LeaseRecord expected) {
-    int rows = call("delete lease " + expected.leaseId(), c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM av_lease WHERE lease_id = ? AND version = ?")) {
-        ps.setString(1, expected.leaseId());
-        ps.setLong(2, expected.version());
-        return ps.executeUpdate();
-      }
-    });
+    int rows = callPrepared("delete lease " + expected.leaseId(),
+        "DELETE FROM av_lease WHERE lease_id = ? AND version = ?", ps -> {
+          ps.setString(1, expected.leaseId());
+          ps.setLong(2, expected.version());
+          return ps.executeUpdate();
+        });
     if (rows == 1) {
       memorySecrets.remove(expected.leaseId());
     }
@@ -349,19 +344,16 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
     String ct = cipher.seal(org.rootToken(), orgAad(org.orgId()));
     try {
-      connections.with(c -> {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO av_org (org_id, logical_name, url, "
-            + "root_token_ct, key_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET "
-            + "logical_name = excluded.logical_name, url = excluded.url, root_token_ct = excluded.root_token_ct, "
-            + "key_id = excluded.key_id")) {
-          ps.setString(1, org.orgId());
-          ps.setString(2, org.logicalName());
-          ps.setString(3, org.url().toString());
-          ps.setString(4, ct);
-          ps.setString(5, cipher.currentKeyId());
-          return ps.executeUpdate();
-        }
-      });
+      connections.prepared("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) "
+          + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET logical_name = excluded.logical_name, "
+          + "url = excluded.url, root_token_ct = excluded.root_token_ct, key_id = excluded.key_id", ps -> {
+            ps.setString(1, org.orgId());
+            ps.setString(2, org.logicalName());
+            ps.setString(3, org.url().toString());
+            ps.setString(4, ct);
+            ps.setString(5, cipher.currentKeyId());
+            return ps.executeUpdate();
+          });
     } catch (SQLException e) {
       if (isConstraintViolation(e)) {
         throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by another org");
@@ -404,19 +396,17 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   private List<OrgConfig> orgsWhere(String where, Object... args) {
     SecretCipher cipher = requireCipher();
-    List<String[]> rows = call("read orgs", c -> {
-      List<String[]> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT org_id, logical_name, url, root_token_ct FROM av_org " + where)) {
-        bind(ps, args);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+    List<String[]> rows = callPrepared("read orgs", "SELECT org_id, logical_name, url, root_token_ct FROM av_org "
+        + where, ps -> {
+          List<String[]> out = new ArrayList<>();
+          bind(ps, args);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
     List<OrgConfig> out = new ArrayList<>();
     for (String[] r : rows) {
       String rootToken = cipher.open(r[3], orgAad(r[0]), "the root token of org " + r[0]);
@@ -430,18 +420,16 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public void putRole(Role role) {
     Objects.requireNonNull(role, "role");
-    call("write role " + role.name(), c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO av_role (org_id, name, role_id, ttl_nanos, "
-          + "max_ttl_nanos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO UPDATE SET "
-          + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos")) {
-        ps.setString(1, role.orgId());
-        ps.setString(2, role.name());
-        ps.setString(3, role.roleId());
-        ps.setLong(4, role.ttl().toNanos());
-        ps.setLong(5, role.maxTtl().toNanos());
-        return ps.executeUpdate();
-      }
-    });
+    callPrepared("write role " + role.name(), "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, "
+        + "max_ttl_nanos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO UPDATE SET "
+        + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos", ps -> {
+          ps.setString(1, role.orgId());
+          ps.setString(2, role.name());
+          ps.setString(3, role.roleId());
+          ps.setLong(4, role.ttl().toNanos());
+          ps.setLong(5, role.maxTtl().toNanos());
+          return ps.executeUpdate();
+        });
   }
 
   @Override
@@ -460,20 +448,18 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private List<Role> rolesWhere(String where, Object... args) {
-    return call("read roles", c -> {
-      List<Role> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos FROM av_role " + where)) {
-        bind(ps, args);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
-                Duration.ofNanos(rs.getLong(5))));
+    return callPrepared("read roles", "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos FROM av_role "
+        + where, ps -> {
+          List<Role> out = new ArrayList<>();
+          bind(ps, args);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
+                  Duration.ofNanos(rs.getLong(5))));
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   // ------------------------------------------------------------------ deployment
@@ -538,7 +524,8 @@ public final class JdbcLeaseStore implements LeaseStore {
     ps.setString(i++, ct);
     ps.setString(i++, keyId);
     setNanos(ps, i++, r.generatedOn().orElse(null));
-    ps.setString(i++, METADATA.toJson(r.metadata()));
+    // Most leases carry no metadata: "{}" is what Moshi writes for an empty map, without the adapter's work.
+    ps.setString(i++, r.metadata().isEmpty() ? "{}" : METADATA.toJson(r.metadata()));
     ps.setString(i++, r.description());
     ps.setLong(i++, nanos(r.issuedAt()));
     ps.setLong(i++, r.ttl().toNanos());
@@ -641,14 +628,12 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private List<LeaseRecord> many(String what, String sql, Object... args) {
-    return call(what, c -> {
+    return callPrepared(what, sql, ps -> {
       List<LeaseRecord> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, args);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(read(rs));
-          }
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(read(rs));
         }
       }
       return out;
@@ -656,11 +641,9 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private int update(String what, String sql, Object... args) {
-    return call(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, args);
-        return ps.executeUpdate();
-      }
+    return callPrepared(what, sql, ps -> {
+      bind(ps, args);
+      return ps.executeUpdate();
     });
   }
 
@@ -680,6 +663,14 @@ public final class JdbcLeaseStore implements LeaseStore {
   private <T> T call(String what, Connections.Work<T> work) {
     try {
       return connections.with(work);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private <T> T callPrepared(String what, String sql, Connections.StatementWork<T> work) {
+    try {
+      return connections.prepared(sql, work);
     } catch (SQLException e) {
       throw failure(what, e);
     }
@@ -881,7 +872,12 @@ public final class JdbcLeaseStore implements LeaseStore {
       if (dataSource != null) {
         connections = Connections.of(dataSource, session);
       } else if (d == Dialect.SQLITE) {
-        connections = Connections.single(Objects.requireNonNull(jdbcUrl), properties, session);
+        Properties sqlite = new Properties();
+        sqlite.putAll(properties);
+        // The store never reads generated keys; with them on, sqlite-jdbc prepares and runs a
+        // "SELECT last_insert_rowid()" after every INSERT.
+        sqlite.setProperty("jdbc.get_generated_keys", "false");
+        connections = Connections.single(Objects.requireNonNull(jdbcUrl), sqlite, session);
       } else {
         connections = Connections.pool(Objects.requireNonNull(jdbcUrl), properties, session, maxConnections);
       }
