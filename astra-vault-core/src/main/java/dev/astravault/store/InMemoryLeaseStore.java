@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -29,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * A {@link LeaseStore} in this process's memory. Reads never lock: leases sit in concurrent maps. Writes of leases
  * (insert, compare-and-set, delete) take one short lock, held for a few O(log n) map updates, which keeps insert-unique
  * and compare-and-set atomic across the lease map and its indexes. The sweeper's and recovery's scans walk indexes
- * ordered by (time, lease id) per state without that lock, so they cost O(matches) and never stall an issue or a
- * renewal; what a scan returns is re-read from the lease map, so it never reports a record in a state it has left
+ * ordered by (time, lease id) per state (PENDING leases, few at any moment, are a set sorted when asked) without that
+ * lock, so they cost O(matches) and never stall an issue or a renewal; what a scan returns is re-read from the lease map, so it never reports a record in a state it has left
  * (a record may change right after: the caller's compare-and-set settles that, as with every store).
  * Orgs and roles, rare writes, stay under the store's monitor.
  */
@@ -41,11 +42,14 @@ public final class InMemoryLeaseStore implements LeaseStore {
   // How many records (any state) carry each Astra role id, per org: holdsRole in O(1). One counter per distinct role
   // id, not per lease; counters that fall to zero stay (there are few role ids). Written under writeLock.
   private final Map<String, Map<String, AtomicInteger>> holdersByRole = new ConcurrentHashMap<>();
-  // ACTIVE leases by expiry, PENDING by issue time, the two revoke states by state change (absent = Instant.MIN).
-  // ACTIVE and PENDING leases, nearly all of them, are not indexed by state change: that costs ~50 B a lease, and
-  // only recovery asks, for the revoke states; changedBefore(ACTIVE or PENDING) walks all leases, without a lock.
+  // ACTIVE leases by expiry, the two revoke states by state change (absent = Instant.MIN). ACTIVE and PENDING leases,
+  // nearly all of them, are not indexed by state change: that costs ~50 B a lease, and only recovery asks, for the
+  // revoke states; changedBefore(ACTIVE or PENDING) walks all leases, without a lock.
   private final ConcurrentSkipListSet<At> activeByExpiry = new ConcurrentSkipListSet<>();
-  private final ConcurrentSkipListSet<At> pendingByIssue = new ConcurrentSkipListSet<>();
+  // PENDING leases by id. A PENDING record lives for one round trip (an issue's write-ahead) or until recovery settles
+  // it, so there are few at any moment: a hash set costs each issue an O(1) add and remove where an ordered index
+  // cost two skip-list walks, and pendingBefore sorts the few it finds.
+  private final Set<String> pendingIds = ConcurrentHashMap.newKeySet();
   private final Map<LeaseState, ConcurrentSkipListSet<At>> byStateChange = new EnumMap<>(LeaseState.class);
   private final ReentrantLock writeLock = new ReentrantLock();
   private final TreeMap<String, OrgConfig> orgs = new TreeMap<>();
@@ -134,8 +138,15 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    return scan(pendingByIssue, instant, limit,
-        r -> r.state() == LeaseState.PENDING && r.issuedAt().isBefore(instant));
+    List<LeaseRecord> out = new ArrayList<>();
+    for (String leaseId : pendingIds) {
+      LeaseRecord r = leases.get(leaseId);
+      if (r != null && r.state() == LeaseState.PENDING && r.issuedAt().isBefore(instant)) {
+        out.add(r);
+      }
+    }
+    out.sort(Comparator.comparing(LeaseRecord::issuedAt).thenComparing(LeaseRecord::leaseId));
+    return out.size() <= limit ? out : new ArrayList<>(out.subList(0, Math.max(0, limit)));
   }
 
   @Override
@@ -183,9 +194,6 @@ public final class InMemoryLeaseStore implements LeaseStore {
     if (index == activeByExpiry) {
       return new At(r.expiresAt(), r.leaseId());
     }
-    if (index == pendingByIssue) {
-      return new At(r.issuedAt(), r.leaseId());
-    }
     return new At(r.stateChangedAt().orElse(Instant.MIN), r.leaseId());
   }
 
@@ -196,8 +204,17 @@ public final class InMemoryLeaseStore implements LeaseStore {
    */
   private void reindex(@Nullable LeaseRecord old, @Nullable LeaseRecord now, boolean adding) {
     reindex(activeByExpiry, LeaseState.ACTIVE, old, now, adding);
-    reindex(pendingByIssue, LeaseState.PENDING, old, now, adding);
-    byStateChange.forEach((state, index) -> reindex(index, state, old, now, adding));
+    for (Map.Entry<LeaseState, ConcurrentSkipListSet<At>> e : byStateChange.entrySet()) {
+      reindex(e.getValue(), e.getKey(), old, now, adding);
+    }
+    boolean wasPending = old != null && old.state() == LeaseState.PENDING;
+    boolean isPending = now != null && now.state() == LeaseState.PENDING;
+    if (adding && isPending && !wasPending) {
+      pendingIds.add(now.leaseId());
+    }
+    if (!adding && wasPending && !isPending) {
+      pendingIds.remove(old.leaseId());
+    }
   }
 
   private void reindex(ConcurrentSkipListSet<At> index, LeaseState state, @Nullable LeaseRecord old,
@@ -316,7 +333,12 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public synchronized Optional<OrgConfig> orgByLogicalName(String logicalName) {
-    return orgs.values().stream().filter(o -> o.logicalName().equals(logicalName)).findFirst();
+    for (OrgConfig o : orgs.values()) {   // a loop, not a stream: every issue that names its org by name asks
+      if (o.logicalName().equals(logicalName)) {
+        return Optional.of(o);
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
