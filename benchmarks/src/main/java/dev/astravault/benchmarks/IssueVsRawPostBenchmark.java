@@ -6,6 +6,7 @@ import dev.astravault.OrgConfig;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
+import dev.astravault.internal.astra.AstraClientSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -63,6 +64,7 @@ public class IssueVsRawPostBenchmark {
   private TokenManager tokens;
   private TokenRequest request;
   private OkHttpClient rawHttp;
+  private OkHttpClient rawHttpWithDeadline;
   private Request rawRequest;
   private long postsAtIterationStart;
   private long opsInIteration;
@@ -74,6 +76,7 @@ public class IssueVsRawPostBenchmark {
     server = new NoDelayAstraServer(orgId);
     libraryHttp = new OkHttpClient.Builder().socketFactory(NoDelayAstraServer.noDelaySockets()).build();
     rawHttp = new OkHttpClient.Builder().socketFactory(NoDelayAstraServer.noDelaySockets()).build();
+    rawHttpWithDeadline = rawHttp.newBuilder().callTimeout(AstraClientSettings.DEFAULT_CALL_TIMEOUT).build();
     request = TokenRequest.forRole(ROLE).org(ORG).perRequest().build();
     // One issue first, to capture the exact bytes the library posts.
     try (TokenManager first = manager()) {
@@ -127,6 +130,22 @@ public class IssueVsRawPostBenchmark {
   public int rawPost() throws IOException {
     opsInIteration++;
     try (Response response = rawHttp.newCall(rawRequest).execute()) {
+      if (response.code() != 200) {
+        throw new IllegalStateException("HTTP " + response.code());
+      }
+      return response.body().bytes().length;
+    }
+  }
+
+  /**
+   * The raw POST with the one setting every call of the library carries: a deadline for the whole call
+   * ({@code callTimeout}, default 30 s), without which a server that sends a body slowly and never finishes it would
+   * hold an issue forever (a read timeout is per read). OkHttp arms it on its watchdog thread for every call.
+   */
+  @Benchmark
+  public int rawPostWithDeadline() throws IOException {
+    opsInIteration++;
+    try (Response response = rawHttpWithDeadline.newCall(rawRequest).execute()) {
       if (response.code() != 200) {
         throw new IllegalStateException("HTTP " + response.code());
       }
