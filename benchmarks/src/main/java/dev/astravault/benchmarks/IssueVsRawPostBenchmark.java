@@ -42,9 +42,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *       (tens of thousands at most) and is dropped with it.</li>
  *   <li>{@code rawPost}: a plain {@code OkHttpClient} (same socket factory, nothing else configured) posting the
  *       body and headers the library sent on its first issue, and reading the whole response body.</li>
+ *   <li>{@code rawPostWithDeadline}: the same, with the library's call deadline ({@code callTimeout}).</li>
  * </ul>
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar IssueVsRawPostBenchmark -f 1 -wi 5 -i 5 -w 3s -r 2s -prof gc</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar IssueVsRawPostBenchmark -f 3 -wi 5 -i 5 -w 3s -r 2s -prof gc</pre>
+ * (three forks: single forks differ more from each other than the two sides do)
  *
  * <p>The library side needs a long warm-up (its first iterations run several times slower while the JIT compiles
  * the issue path), hence five warm-up iterations of 3 s.
