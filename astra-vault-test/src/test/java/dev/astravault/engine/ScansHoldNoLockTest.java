@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.astravault.AstraToken;
 import dev.astravault.LeaseState;
-import dev.astravault.LeaseStore;
 import dev.astravault.TokenRequest;
 import dev.astravault.store.InMemoryLeaseStore;
+import dev.astravault.store.ParkingLeaseStore;
 import dev.astravault.test.FakeAstra;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,18 +28,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ScansHoldNoLockTest {
   @RegisterExtension static final FakeAstra astra = FakeAstra.create();
 
-  private static final Set<String> SCANS = Set.of("expiringBefore", "pendingBefore", "changedBefore");
-
-  private final CountDownLatch entered = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final ParkingLeaseStore parking =
+      new ParkingLeaseStore("expiringBefore", "pendingBefore", "changedBefore");
   // One thread per task: a common pool of one thread would queue the issue behind the parked scan.
   private final ExecutorService threads = Executors.newCachedThreadPool();
-  private volatile boolean parkNextScan;
   private EngineFixture f;
 
   @AfterEach
   void tearDown() {
-    release.countDown();
+    parking.release();
     threads.shutdownNow();
     if (f != null) {
       f.close();
@@ -52,35 +45,35 @@ class ScansHoldNoLockTest {
 
   @Test
   void issueRenewAndRevokeDoNotWaitForASweepInProgress() throws Exception {
-    f = new EngineFixture(astra, b -> b.leaseStore(parkingStore()).sweepInterval(Duration.ZERO));
+    f = new EngineFixture(astra, b -> b.leaseStore(parking.wrap(new InMemoryLeaseStore())).sweepInterval(Duration.ZERO));
     AstraToken toRenew = f.tokens.issue(request());
     AstraToken toRevoke = f.tokens.issue(request());
 
-    parkNextScan = true;
+    parking.arm();
     CompletableFuture<Integer> sweep = CompletableFuture.supplyAsync(f.tokens::reapExpired, threads);
-    assertThat(entered.await(10, TimeUnit.SECONDS)).as("the sweep reached its scan").isTrue();
+    assertThat(parking.awaitParked()).as("the sweep reached its scan").isTrue();
 
     assertIssueRenewAndRevokeFinish(toRenew, toRevoke);
     assertThat(sweep).as("still parked in its scan").isNotDone();
-    release.countDown();
+    parking.release();
     assertThat(sweep.get(10, TimeUnit.SECONDS)).isZero();
   }
 
   @Test
   void issueRenewAndRevokeDoNotWaitForARecoveryPassInProgress() throws Exception {
     Duration every = Duration.ofMinutes(5);
-    f = new EngineFixture(astra, b -> b.leaseStore(parkingStore()).sweepInterval(Duration.ZERO)
+    f = new EngineFixture(astra, b -> b.leaseStore(parking.wrap(new InMemoryLeaseStore())).sweepInterval(Duration.ZERO)
         .recoveryInterval(every));
     AstraToken toRenew = f.tokens.issue(request());
     AstraToken toRevoke = f.tokens.issue(request());
 
-    parkNextScan = true;
+    parking.arm();
     CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(() -> f.scheduler.advance(every), threads);
-    assertThat(entered.await(10, TimeUnit.SECONDS)).as("the recovery pass reached its scan").isTrue();
+    assertThat(parking.awaitParked()).as("the recovery pass reached its scan").isTrue();
 
     assertIssueRenewAndRevokeFinish(toRenew, toRevoke);
     assertThat(pass).as("still parked in its scan").isNotDone();
-    release.countDown();
+    parking.release();
     assertThat(pass.get(10, TimeUnit.SECONDS)).isPositive();
   }
 
@@ -99,25 +92,5 @@ class ScansHoldNoLockTest {
 
   private static TokenRequest request() {
     return TokenRequest.forRole(ROLE).org(ORG).perRequest().build();
-  }
-
-  /** An in-memory store whose next scan, once armed, parks until the test releases it. */
-  private LeaseStore parkingStore() {
-    LeaseStore real = new InMemoryLeaseStore();
-    return (LeaseStore) Proxy.newProxyInstance(LeaseStore.class.getClassLoader(), new Class<?>[] {LeaseStore.class},
-        (proxy, method, args) -> {
-          if (SCANS.contains(method.getName()) && parkNextScan) {
-            parkNextScan = false;
-            entered.countDown();
-            if (!release.await(30, TimeUnit.SECONDS)) {
-              throw new IllegalStateException("never released");
-            }
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
   }
 }

@@ -22,25 +22,22 @@ import dev.astravault.internal.CustomRoles;
 import dev.astravault.internal.RealTokenManager;
 import dev.astravault.internal.astra.RolePolicy;
 import dev.astravault.store.JdbcLeaseStore;
+import dev.astravault.store.ParkingLeaseStore;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeOrg;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,43 +129,28 @@ class ScopedTokensTest {
   void deletingOneCustomRoleDoesNotHoldUpAnIssueThatNeedsAnother() throws Exception {
     // Role B's deletion parks inside its holders check, where it holds whatever CustomRoles holds while it decides
     // and calls Astra; an issue that needs another custom role (A) must not wait for it.
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean armed = new AtomicBoolean();
-    wrapStore = real -> (LeaseStore) Proxy.newProxyInstance(LeaseStore.class.getClassLoader(),
-        new Class<?>[] {LeaseStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("holdsRole") && armed.compareAndSet(true, false)) {
-            entered.countDown();
-            if (!release.await(30, TimeUnit.SECONDS)) {
-              throw new IllegalStateException("never released");
-            }
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    ParkingLeaseStore parking = new ParkingLeaseStore("holdsRole");
+    wrapStore = parking::wrap;
     recoveryInterval = Duration.ofHours(1);   // only the deletion runs while time moves
     crashAndRestart();
     AstraToken b = issue("b", orders(Scope.Access.READ));
     tokens.revoke(b.lease().leaseId());          // B's role is now unused: its deletion falls due after the grace
     ExecutorService threads = Executors.newCachedThreadPool();
     try {
-      armed.set(true);
+      parking.arm();
       Future<?> deletion = threads.submit(() -> advance(GRACE.plusMinutes(1)));
-      assertThat(entered.await(10, TimeUnit.SECONDS)).as("the deletion reached its holders check").isTrue();
+      assertThat(parking.awaitParked()).as("the deletion reached its holders check").isTrue();
 
       AstraToken a = threads.submit(() -> issue("a", Scope.database(OTHER_DB).keyspace("orders")
           .actions(Scope.Access.READ))).get(10, TimeUnit.SECONDS);
       assertThat(astra.check(a.token()).database(OTHER_DB).keyspace("orders").allowed()).isTrue();
       assertThat(deletion).as("still parked").isNotDone();
 
-      release.countDown();
+      parking.release();
       deletion.get(10, TimeUnit.SECONDS);
       assertThat(customRoles()).as("B's role deleted, A's kept").hasSize(1);
     } finally {
-      release.countDown();
+      parking.release();
       threads.shutdownNow();
     }
   }

@@ -130,13 +130,7 @@ public class IssueVsRawPostBenchmark {
 
   @Benchmark
   public int rawPost() throws IOException {
-    opsInIteration++;
-    try (Response response = rawHttp.newCall(rawRequest).execute()) {
-      if (response.code() != 200) {
-        throw new IllegalStateException("HTTP " + response.code());
-      }
-      return response.body().bytes().length;
-    }
+    return post(rawHttp);
   }
 
   /**
@@ -146,8 +140,12 @@ public class IssueVsRawPostBenchmark {
    */
   @Benchmark
   public int rawPostWithDeadline() throws IOException {
+    return post(rawHttpWithDeadline);
+  }
+
+  private int post(OkHttpClient client) throws IOException {
     opsInIteration++;
-    try (Response response = rawHttpWithDeadline.newCall(rawRequest).execute()) {
+    try (Response response = client.newCall(rawRequest).execute()) {
       if (response.code() != 200) {
         throw new IllegalStateException("HTTP " + response.code());
       }
