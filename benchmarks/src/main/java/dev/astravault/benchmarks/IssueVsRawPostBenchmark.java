@@ -69,6 +69,7 @@ public class IssueVsRawPostBenchmark {
   private OkHttpClient rawHttpWithDeadline;
   private Request rawRequest;
   private long postsAtIterationStart;
+  private long connectionsAtIterationStart;
   private long opsInIteration;
 
   @Setup(Level.Trial)
@@ -103,6 +104,7 @@ public class IssueVsRawPostBenchmark {
   public void openManager() {
     tokens = manager();
     postsAtIterationStart = server.posts();
+    connectionsAtIterationStart = server.connections();
     opsInIteration = 0;
   }
 
@@ -112,6 +114,11 @@ public class IssueVsRawPostBenchmark {
     long posts = server.posts() - postsAtIterationStart;
     if (posts != opsInIteration && opsInIteration > 0) {
       throw new IllegalStateException("expected one POST per operation, got " + posts + " for " + opsInIteration);
+    }
+    // Both sides must reuse their connection: a new TCP connection per operation would measure connects.
+    long connections = server.connections() - connectionsAtIterationStart;
+    if (connections > 2) {
+      throw new IllegalStateException(connections + " new connections in an iteration of " + opsInIteration + " ops");
     }
   }
 

@@ -34,6 +34,7 @@ final class NoDelayAstraServer implements Closeable {
   private final String orgId;
   private final AtomicLong counter = new AtomicLong();
   private final AtomicLong posts = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
   private final AtomicReference<byte[]> firstPostBody = new AtomicReference<>();
   private final AtomicReference<String> firstPostHeaders = new AtomicReference<>();
   private volatile boolean closed;
@@ -54,6 +55,11 @@ final class NoDelayAstraServer implements Closeable {
 
   long posts() {
     return posts.get();
+  }
+
+  /** How many connections were accepted: keep-alive clients reuse one, so this grows by a few per run at most. */
+  long connections() {
+    return connections.get();
   }
 
   /** The body of the first create POST received, or null. */
@@ -111,6 +117,7 @@ final class NoDelayAstraServer implements Closeable {
     while (!closed) {
       try {
         Socket socket = server.accept();
+        connections.incrementAndGet();
         socket.setTcpNoDelay(true);
         Thread t = new Thread(() -> serve(socket), "no-delay-astra-conn");
         t.setDaemon(true);
