@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,15 +27,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LeaseStore} in this process's memory. Reads never lock: leases sit in concurrent maps. Writes of leases
- * (insert, compare-and-set, delete) take one short lock, held for a few O(log n) map updates, which keeps insert-unique
- * and compare-and-set atomic across the lease map and its indexes. The sweeper's and recovery's scans walk indexes
- * ordered by (time, lease id) per state (PENDING leases, few at any moment, are a set sorted when asked) without that
- * lock, so they cost O(matches) and never stall an issue or a renewal; what a scan returns is re-read from the lease map, so it never reports a record in a state it has left
- * (a record may change right after: the caller's compare-and-set settles that, as with every store).
+ * (insert, compare-and-set, delete) take one short lock, held for a few map updates (hash maps, and O(log n) for the
+ * expiry index), which keeps insert-unique and compare-and-set atomic across the lease map and its indexes. The
+ * sweeper's and recovery's scans walk indexes ordered by (time, lease id) per state (PENDING leases, few at any
+ * moment, are a set sorted when asked) without that lock, so they cost O(matches) and never stall an issue or a
+ * renewal; what a scan returns is re-read from the lease map, so it never reports a record in a state it has left (a
+ * record may change right after: the caller's compare-and-set settles that, as with every store). {@link #list}
+ * scans every lease and sorts the matches: O(n log n), an operator's call, kept off the issue path.
  * Orgs and roles, rare writes, stay under the store's monitor.
  */
 public final class InMemoryLeaseStore implements LeaseStore {
-  private final ConcurrentSkipListMap<String, LeaseRecord> leases = new ConcurrentSkipListMap<>();
+  // By lease id, unordered: every issue and renewal reads and writes here, and a hash lookup touches one or two cache
+  // lines where a skip list of a million ids walks ~20 cold nodes whose keys share a 50-character prefix. list(prefix),
+  // an operator's call, pays instead: it scans and sorts.
+  private final Map<String, LeaseRecord> leases = new ConcurrentHashMap<>();
   private final Map<UniqueKey, String> leaseByKey = new ConcurrentHashMap<>();
   private final Map<String, String> leaseByClientId = new ConcurrentHashMap<>();
   // How many records (any state) carry each Astra role id, per org: holdsRole in O(1). One counter per distinct role
@@ -108,12 +112,12 @@ public final class InMemoryLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> list(String prefix) {
     List<LeaseRecord> out = new ArrayList<>();
-    for (LeaseRecord r : leases.tailMap(prefix, true).values()) {
-      if (!r.leaseId().startsWith(prefix)) {
-        break;
+    for (LeaseRecord r : leases.values()) {
+      if (r.leaseId().startsWith(prefix)) {
+        out.add(r);
       }
-      out.add(r);
     }
+    out.sort(Comparator.comparing(LeaseRecord::leaseId));
     return out;
   }
 
