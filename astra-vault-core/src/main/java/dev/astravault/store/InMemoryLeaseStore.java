@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -49,12 +48,15 @@ public final class InMemoryLeaseStore implements LeaseStore {
   // ACTIVE leases by expiry, the two revoke states by state change (absent = Instant.MIN). ACTIVE and PENDING leases,
   // nearly all of them, are not indexed by state change: that costs ~50 B a lease, and only recovery asks, for the
   // revoke states; changedBefore(ACTIVE or PENDING) walks all leases, without a lock.
-  private final ConcurrentSkipListSet<At> activeByExpiry = new ConcurrentSkipListSet<>();
+  // The entries are the records themselves, ordered by (time, lease id): no key object per lease. An entry is a key
+  // only; scans read the lease map for the record as it is now.
+  private final ConcurrentSkipListSet<LeaseRecord> activeByExpiry =
+      new ConcurrentSkipListSet<>(InMemoryLeaseStore::compareExpiry);
   // PENDING leases by id. A PENDING record lives for one round trip (an issue's write-ahead) or until recovery settles
   // it, so there are few at any moment: a hash set costs each issue an O(1) add and remove where an ordered index
   // cost two skip-list walks, and pendingBefore sorts the few it finds.
   private final Set<String> pendingIds = ConcurrentHashMap.newKeySet();
-  private final Map<LeaseState, ConcurrentSkipListSet<At>> byStateChange = new EnumMap<>(LeaseState.class);
+  private final Map<LeaseState, ConcurrentSkipListSet<LeaseRecord>> byStateChange = new EnumMap<>(LeaseState.class);
   private final ReentrantLock writeLock = new ReentrantLock();
   private final TreeMap<String, OrgConfig> orgs = new TreeMap<>();
   private final TreeMap<String, Role> roles = new TreeMap<>();
@@ -62,8 +64,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   /** Creates an empty store. */
   public InMemoryLeaseStore() {
-    byStateChange.put(LeaseState.REVOKING, new ConcurrentSkipListSet<>());
-    byStateChange.put(LeaseState.REVOKE_FAILED, new ConcurrentSkipListSet<>());
+    byStateChange.put(LeaseState.REVOKING, new ConcurrentSkipListSet<>(InMemoryLeaseStore::compareStateChange));
+    byStateChange.put(LeaseState.REVOKE_FAILED, new ConcurrentSkipListSet<>(InMemoryLeaseStore::compareStateChange));
   }
 
   private record UniqueKey(String orgId, String roleName, String logicalName, boolean successor) {
@@ -74,13 +76,24 @@ public final class InMemoryLeaseStore implements LeaseStore {
     }
   }
 
-  /** An index entry: a lease at a time, ordered by time, then lease id (the order the scans return). */
-  private record At(Instant at, String leaseId) implements Comparable<At> {
-    @Override
-    public int compareTo(At o) {
-      int c = at.compareTo(o.at);
-      return c != 0 ? c : leaseId.compareTo(o.leaseId);
-    }
+  /** Where {@code r} sits in an index: by {@code time}, then lease id (the order the scans return). */
+  private static int compareExpiry(LeaseRecord a, LeaseRecord b) {
+    int c = a.expiresAt().compareTo(b.expiresAt());
+    return c != 0 ? c : a.leaseId().compareTo(b.leaseId());
+  }
+
+  private static int compareStateChange(LeaseRecord a, LeaseRecord b) {
+    int c = stateChange(a).compareTo(stateChange(b));
+    return c != 0 ? c : a.leaseId().compareTo(b.leaseId());
+  }
+
+  private static Instant stateChange(LeaseRecord r) {
+    return r.stateChangedAt().orElse(Instant.MIN);
+  }
+
+  /** The time {@code r} is ordered by in {@code index}. */
+  private Instant time(ConcurrentSkipListSet<LeaseRecord> index, LeaseRecord r) {
+    return index == activeByExpiry ? r.expiresAt() : stateChange(r);
   }
 
   /** Random per store instance: a store in memory is its own deployment. */
@@ -157,7 +170,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
     Predicate<LeaseRecord> matches =
         r -> r.state() == state && r.stateChangedAt().map(t -> t.isBefore(instant)).orElse(true);
-    ConcurrentSkipListSet<At> index = byStateChange.get(state);
+    ConcurrentSkipListSet<LeaseRecord> index = byStateChange.get(state);
     if (index != null) {
       return scan(index, instant, limit, matches);
     }
@@ -174,15 +187,18 @@ public final class InMemoryLeaseStore implements LeaseStore {
    * found under its old entry (the iterator may already have looked past the spot where its new entry goes), and
    * returned once even if the walk meets its new entry too. Under concurrent writes the order is then approximate.
    */
-  private List<LeaseRecord> scan(ConcurrentSkipListSet<At> index, Instant instant, int limit,
+  private List<LeaseRecord> scan(ConcurrentSkipListSet<LeaseRecord> index, Instant instant, int limit,
       Predicate<LeaseRecord> matches) {
     List<LeaseRecord> out = new ArrayList<>();
     if (limit <= 0) {
       return out;
     }
     java.util.Set<String> seen = new java.util.HashSet<>();
-    for (At at : index.headSet(new At(instant, ""), false)) {
-      LeaseRecord r = leases.get(at.leaseId());
+    for (LeaseRecord entry : index) {
+      if (!time(index, entry).isBefore(instant)) {
+        break;
+      }
+      LeaseRecord r = leases.get(entry.leaseId());
       if (r != null && matches.test(r) && seen.add(r.leaseId())) {
         out.add(r);
         if (out.size() >= limit) {
@@ -193,14 +209,6 @@ public final class InMemoryLeaseStore implements LeaseStore {
     return out;
   }
 
-  /** The entry {@code r} has in {@code index}. */
-  private At key(ConcurrentSkipListSet<At> index, LeaseRecord r) {
-    if (index == activeByExpiry) {
-      return new At(r.expiresAt(), r.leaseId());
-    }
-    return new At(r.stateChangedAt().orElse(Instant.MIN), r.leaseId());
-  }
-
   /**
    * Moves {@code old}'s index entries to {@code now}'s (either may be null) in two phases around the write of the
    * lease map: {@code adding} before it, removing after it, so that a concurrent scan finds the lease under an entry
@@ -208,7 +216,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
    */
   private void reindex(@Nullable LeaseRecord old, @Nullable LeaseRecord now, boolean adding) {
     reindex(activeByExpiry, LeaseState.ACTIVE, old, now, adding);
-    for (Map.Entry<LeaseState, ConcurrentSkipListSet<At>> e : byStateChange.entrySet()) {
+    for (Map.Entry<LeaseState, ConcurrentSkipListSet<LeaseRecord>> e : byStateChange.entrySet()) {
       reindex(e.getValue(), e.getKey(), old, now, adding);
     }
     boolean wasPending = old != null && old.state() == LeaseState.PENDING;
@@ -221,11 +229,14 @@ public final class InMemoryLeaseStore implements LeaseStore {
     }
   }
 
-  private void reindex(ConcurrentSkipListSet<At> index, LeaseState state, @Nullable LeaseRecord old,
+  private void reindex(ConcurrentSkipListSet<LeaseRecord> index, LeaseState state, @Nullable LeaseRecord old,
       @Nullable LeaseRecord now, boolean adding) {
-    At was = old != null && old.state() == state ? key(index, old) : null;
-    At is = now != null && now.state() == state ? key(index, now) : null;
-    if (Objects.equals(was, is)) {
+    LeaseRecord was = old != null && old.state() == state ? old : null;
+    LeaseRecord is = now != null && now.state() == state ? now : null;
+    // Same time and id: the entry in place stays, even if it is an older record of the lease. It is only a key
+    // (scans read the lease map), and swapping it would leave a moment in which a lock-free scan misses the lease.
+    // It is replaced, and the old record freed, when the lease next moves in or out of this index.
+    if (was == is || (was != null && is != null && index.comparator().compare(was, is) == 0)) {
       return;
     }
     if (adding && is != null) {

@@ -91,13 +91,17 @@ class InMemoryLeaseStoreIndexTest {
     reader.start();
     LeaseRecord current = active;
     for (int i = 1; i <= 20_000; i++) {
-      LeaseRecord renewed = current.next().expiresAt(T0.plusSeconds(60 + i)).build();
+      // Every third change keeps the expiry (a failed renewal noting its error): the index keeps its entry then.
+      LeaseRecord renewed = i % 3 == 0
+          ? current.next().lastError("renewal " + i + " failed").build()
+          : current.next().expiresAt(T0.plusSeconds(60 + i)).lastError(null).build();
       assertThat(store.compareAndSet(current, renewed)).isTrue();
       current = renewed;
     }
     done.set(true);
     reader.join();
     assertThat(misses.get()).isZero();
+    assertThat(store.expiringBefore(T0.plusSeconds(1_000_000), 10)).containsExactly(current);
   }
 
   private static LeaseRecord.Builder created(LeaseRecord r, String id) {
