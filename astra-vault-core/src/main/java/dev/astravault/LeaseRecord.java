@@ -63,7 +63,7 @@ public final class LeaseRecord {
     String deployment = Descriptions.taggedDeployment(description, leaseId, logicalName);
     if (deployment != null) {
       this.description = null;
-      this.tagDeployment = deployment.intern();
+      this.tagDeployment = deployment;   // interned by taggedDeployment: one per engine, not per record
     } else {
       this.description = Descriptions.isTag(description, leaseId, logicalName) ? null : description;
       this.tagDeployment = null;

@@ -73,7 +73,8 @@ public final class Descriptions {
 
   /**
    * The deployment id of {@code description} when it is exactly {@code tag(id, leaseId, logicalName)} for some id,
-   * else null. Allocates only the returned id.
+   * else null. Allocates only the returned id, which is interned (records hold it, one string per engine), and only
+   * when it is not the last one returned: most calls cost no {@code String.intern}.
    */
   public static @Nullable String taggedDeployment(String description, String leaseId, @Nullable String logicalName) {
     if (!description.startsWith(PREFIX + DEPLOYMENT)) {

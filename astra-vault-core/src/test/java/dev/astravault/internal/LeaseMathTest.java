@@ -67,6 +67,12 @@ class LeaseMathTest {
     assertThat(Descriptions.taggedDeployment(tag, "astra/o/r/abc", "orders")).isEqualTo("dep1");
     assertThat(Descriptions.taggedDeployment(tag, "astra/o/r/abc", null)).isNull();
     assertThat(Descriptions.taggedDeployment(tag, "astra/o/r/abd", "orders")).isNull();
+    // Records hold the deployment id: one interned string, whichever tag it was read from and in what order.
+    String other = Descriptions.tag("dep2", "astra/o/r/abc", "orders");
+    String first = Descriptions.taggedDeployment(new String(tag), "astra/o/r/abc", "orders");
+    assertThat(Descriptions.taggedDeployment(other, "astra/o/r/abc", "orders")).isSameAs("dep2".intern());
+    assertThat(Descriptions.taggedDeployment(new String(tag), "astra/o/r/abc", "orders")).isSameAs(first)
+        .isSameAs("dep1".intern());
     assertThat(Descriptions.deploymentId(Descriptions.tag("l", null))).isNull();
     assertThat(Descriptions.deploymentId("astra-vault deployment=dep1 something else")).isNull();
     assertThat(Descriptions.deploymentId("astra-vault deployment=DEP lease=l")).isNull();
