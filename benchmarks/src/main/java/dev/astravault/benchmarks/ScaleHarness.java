@@ -39,6 +39,7 @@ import org.springframework.vault.support.VaultResponse;
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness latency [leases]
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness burst [leases]
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
+ * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness issuecpu [issues]
  * }</pre>
  *
  * <ul>
@@ -55,6 +56,10 @@ import org.springframework.vault.support.VaultResponse;
  *       of a handle just read (as in the engine) and of a cold one, and the floor under the cold ones.
  *   <li>{@code burst}: N managed leases whose renewals fall due in the same instant (manual clock and scheduler,
  *       the engine's default I/O pool): how long until all are renewed, and how many failed or were rejected.
+ *   <li>{@code issuecpu}: N issues on one thread into a fresh manager over {@link LocalBackend}, five rounds: wall
+ *       time and the calling thread's CPU time per issue, the garbage-collection time that fell inside the round,
+ *       and the backend's own create alone. What {@code IssueNoIoBenchmark} reports as one number, split into what
+ *       the caller's thread spends and what the collector spends moving the leases the store keeps.
  * </ul>
  */
 public final class ScaleHarness {
@@ -71,7 +76,9 @@ public final class ScaleHarness {
       case "latency" -> latency(n);
       case "burst" -> burst(n);
       case "timers" -> timers(n);
-      default -> throw new IllegalArgumentException("mode must be memory, latency, burst or timers: " + mode);
+      case "issuecpu" -> issueCpu(n);
+      default -> throw new IllegalArgumentException("mode must be memory, latency, burst, timers or issuecpu: "
+          + mode);
     }
   }
 
@@ -280,6 +287,54 @@ public final class ScaleHarness {
           }
           throw new UnsupportedOperationException(method.getName());
         });
+  }
+
+  private static void issueCpu(int n) {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    LocalBackend backend = new LocalBackend(clock);
+    OrgConfig org = OrgConfig.builder().orgId(UUID.randomUUID().toString())
+        .rootToken("AstraCS:" + "A".repeat(24) + ":" + "0".repeat(64)).url(URI.create("http://127.0.0.1:1"))
+        .logicalName(Managers.ORG).build();
+    dev.astravault.Role role = new dev.astravault.Role(org.orgId(), Managers.ROLE, UUID.randomUUID().toString(),
+        Duration.ofHours(1), Duration.ofHours(24));
+    String description = "astra-vault deployment=bench lease=astra/org/reader/id";
+    long sink = 0;
+    System.out.println("round | wall ns/issue | caller CPU ns/issue | GC ms in round (ns/issue) | backend CPU ns/call");
+    for (int round = 1; round <= 5; round++) {
+      long wall;
+      long cpu;
+      long gc;
+      try (TokenManager tokens = Managers.local()) {
+        dev.astravault.TokenRequest request = Managers.request();
+        long gc0 = gcMillis();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          sink += tokens.issue(request).token().length();
+        }
+        wall = System.nanoTime() - wall0;
+        cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        gc = gcMillis() - gc0;
+      }
+      long cpuB0 = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < n; i++) {
+        sink += backend.create(org, role, description, null).clientId().length();
+      }
+      long backendCpu = threads.getCurrentThreadCpuTime() - cpuB0;
+      System.out.printf("%d | %,d | %,d | %,d (%,d) | %,d%n", round, wall / n, cpu / n, gc, gc * 1_000_000 / n,
+          backendCpu / n);
+    }
+    System.out.println("(checksum " + sink + ")");
+  }
+
+  private static long gcMillis() {
+    long total = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc
+        : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   private static long usedAfterGc() throws InterruptedException {
