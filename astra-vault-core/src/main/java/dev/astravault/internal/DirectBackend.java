@@ -30,6 +30,11 @@ public final class DirectBackend implements TokenBackend {
   }
 
   AstraDevOps client(OrgConfig org) {
+    // Every call asks: a plain read first (compute locks the map's bin), the same config object is the usual case.
+    Entry known = clients.get(org.orgId());
+    if (known != null && (known.config() == org || known.config().equals(org))) {
+      return known.client();
+    }
     return clients.compute(org.orgId(), (id, existing) ->
         existing != null && existing.config().equals(org) ? existing : new Entry(org, clientFactory.apply(org)))
         .client();
