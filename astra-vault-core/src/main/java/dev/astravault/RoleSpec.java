@@ -19,6 +19,12 @@ public final class RoleSpec {
   private RoleSpec(Builder builder) {
     this.org = Validation.requireId("org", builder.org);
     this.name = Validation.roleName(builder.name);
+    if (name.startsWith(Scope.ROLE_PREFIX)) {
+      // Those names are the records of scoped tokens' custom roles: a role written over one would change the role
+      // id their leases hold, and the orphan sweep deletes such a role from Astra when no deployment records it.
+      throw new IllegalArgumentException("role name '" + name + "' starts with '" + Scope.ROLE_PREFIX
+          + "', which is reserved for the custom roles of scoped tokens");
+    }
     this.roleId = builder.roleId == null ? null : Validation.requireId("roleId", builder.roleId);
     this.ttl = builder.ttl == null ? null : Validation.requireNonNegative("ttl", builder.ttl);
     this.maxTtl = builder.maxTtl == null ? null : Validation.requireNonNegative("maxTtl", builder.maxTtl);

@@ -7,12 +7,23 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Bad input fails fast, with a message that names the field and never echoes a secret. */
 class ValuesTest {
   static final String ROOT = "AstraCS:ZenclKrBpOoLhQxXnAnKaThR:" + "0123456789abcdef".repeat(4);
+
+  @Test
+  void roleSpecsRefuseTheNamesReservedForCustomRoles() {
+    for (String name : List.of("astra-vault-0123456789abcdef", "Astra-Vault-x")) {
+      assertThatThrownBy(() -> RoleSpec.builder().org("o-1").name(name).roleId("r-1").build())
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved for the custom roles");
+    }
+    assertThat(RoleSpec.builder().org("o-1").name("astra-vaults").roleId("r-1").build().name())
+        .isEqualTo("astra-vaults");
+  }
 
   @Test
   void orgConfigValidatesEveryFieldAndHidesTheRootToken() {
