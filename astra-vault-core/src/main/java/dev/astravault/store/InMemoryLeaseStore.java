@@ -11,7 +11,6 @@ import dev.astravault.internal.DeploymentIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +55,12 @@ public final class InMemoryLeaseStore implements LeaseStore {
   // it, so there are few at any moment: a hash set costs each issue an O(1) add and remove where an ordered index
   // cost two skip-list walks, and pendingBefore sorts the few it finds.
   private final Set<String> pendingIds = ConcurrentHashMap.newKeySet();
-  private final Map<LeaseState, ConcurrentSkipListSet<LeaseRecord>> byStateChange = new EnumMap<>(LeaseState.class);
+  // Two fields, not a map by state: every write reindexes, and iterating an EnumMap cost an issue more than the
+  // index updates it led to.
+  private final ConcurrentSkipListSet<LeaseRecord> revokingByChange =
+      new ConcurrentSkipListSet<>(InMemoryLeaseStore::compareStateChange);
+  private final ConcurrentSkipListSet<LeaseRecord> revokeFailedByChange =
+      new ConcurrentSkipListSet<>(InMemoryLeaseStore::compareStateChange);
   private final ReentrantLock writeLock = new ReentrantLock();
   private final TreeMap<String, OrgConfig> orgs = new TreeMap<>();
   private final TreeMap<String, Role> roles = new TreeMap<>();
@@ -64,8 +68,6 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   /** Creates an empty store. */
   public InMemoryLeaseStore() {
-    byStateChange.put(LeaseState.REVOKING, new ConcurrentSkipListSet<>(InMemoryLeaseStore::compareStateChange));
-    byStateChange.put(LeaseState.REVOKE_FAILED, new ConcurrentSkipListSet<>(InMemoryLeaseStore::compareStateChange));
   }
 
   private record UniqueKey(String orgId, String roleName, String logicalName, boolean successor) {
@@ -170,7 +172,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
     Predicate<LeaseRecord> matches =
         r -> r.state() == state && r.stateChangedAt().map(t -> t.isBefore(instant)).orElse(true);
-    ConcurrentSkipListSet<LeaseRecord> index = byStateChange.get(state);
+    ConcurrentSkipListSet<LeaseRecord> index = state == LeaseState.REVOKING ? revokingByChange
+        : state == LeaseState.REVOKE_FAILED ? revokeFailedByChange : null;
     if (index != null) {
       return scan(index, instant, limit, matches);
     }
@@ -216,9 +219,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
    */
   private void reindex(@Nullable LeaseRecord old, @Nullable LeaseRecord now, boolean adding) {
     reindex(activeByExpiry, LeaseState.ACTIVE, old, now, adding);
-    for (Map.Entry<LeaseState, ConcurrentSkipListSet<LeaseRecord>> e : byStateChange.entrySet()) {
-      reindex(e.getValue(), e.getKey(), old, now, adding);
-    }
+    reindex(revokingByChange, LeaseState.REVOKING, old, now, adding);
+    reindex(revokeFailedByChange, LeaseState.REVOKE_FAILED, old, now, adding);
     boolean wasPending = old != null && old.state() == LeaseState.PENDING;
     boolean isPending = now != null && now.state() == LeaseState.PENDING;
     if (adding && isPending && !wasPending) {
