@@ -40,6 +40,7 @@ import org.springframework.vault.support.VaultResponse;
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness burst [leases]
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
  * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness issuecpu [issues]
+ * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness postcpu [posts]
  * }</pre>
  *
  * <ul>
@@ -60,6 +61,11 @@ import org.springframework.vault.support.VaultResponse;
  *       time and the calling thread's CPU time per issue, the garbage-collection time that fell inside the round,
  *       and the backend's own create alone. What {@code IssueNoIoBenchmark} reports as one number, split into what
  *       the caller's thread spends and what the collector spends moving the leases the store keeps.
+ *   <li>{@code postcpu}: {@code IssueVsRawPostBenchmark}'s three operations (issue, a raw POST of the same bytes, the
+ *       raw POST with the library's call deadline) against its local server, N each per round, interleaved over five
+ *       rounds: wall time, the calling thread's CPU time and the whole process's CPU time (server thread, OkHttp's
+ *       watchdog, the collector) per operation. On two cores the client's and the server's CPU add up to the wall
+ *       time, so this shows where an issue's extra microseconds over the raw POST go.
  * </ul>
  */
 public final class ScaleHarness {
@@ -77,8 +83,9 @@ public final class ScaleHarness {
       case "burst" -> burst(n);
       case "timers" -> timers(n);
       case "issuecpu" -> issueCpu(n);
-      default -> throw new IllegalArgumentException("mode must be memory, latency, burst, timers or issuecpu: "
-          + mode);
+      case "postcpu" -> postCpu(n);
+      default -> throw new IllegalArgumentException("mode must be memory, latency, burst, timers, issuecpu or "
+          + "postcpu: " + mode);
     }
   }
 
@@ -324,6 +331,43 @@ public final class ScaleHarness {
       long backendCpu = threads.getCurrentThreadCpuTime() - cpuB0;
       System.out.printf("%d | %,d | %,d | %,d (%,d) | %,d%n", round, wall / n, cpu / n, gc, gc * 1_000_000 / n,
           backendCpu / n);
+    }
+    System.out.println("(checksum " + sink + ")");
+  }
+
+  private static void postCpu(int n) throws Exception {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    IssueVsRawPostBenchmark bench = new IssueVsRawPostBenchmark();
+    bench.start();
+    String[] names = {"issue", "rawPost", "rawPostWithDeadline"};
+    System.out.println("round | operation | wall µs/op | caller CPU µs/op | process CPU µs/op");
+    long sink = 0;
+    try {
+      for (int round = 1; round <= 5; round++) {
+        for (int op = 0; op < names.length; op++) {
+          bench.openManager();
+          long wall0 = System.nanoTime();
+          long cpu0 = threads.getCurrentThreadCpuTime();
+          long proc0 = os.getProcessCpuTime();
+          for (int i = 0; i < n; i++) {
+            sink += switch (op) {
+              case 0 -> bench.issue().token().length();
+              case 1 -> bench.rawPost();
+              default -> bench.rawPostWithDeadline();
+            };
+          }
+          long wall = System.nanoTime() - wall0;
+          long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+          long proc = os.getProcessCpuTime() - proc0;
+          bench.closeManager();
+          System.out.printf("%d | %s | %.1f | %.1f | %.1f%n", round, names[op], wall / 1e3 / n, cpu / 1e3 / n,
+              proc / 1e3 / n);
+        }
+      }
+    } finally {
+      bench.stop();
     }
     System.out.println("(checksum " + sink + ")");
   }
