@@ -114,6 +114,22 @@ class AstraVaultEngineOptionsTest {
     assertThat(astra.liveTokens()).isEmpty();
   }
 
+  @Test
+  void deploymentIdIsTheOneOptionACustomizerCannotSetAgain() {
+    // The builder takes a deployment id once, so a customizer cannot override the property: it must be one or other.
+    runner().withPropertyValues("astra.vault.deployment-id=orders-prod")
+        .withBean("ownId", TokenManagerCustomizer.class, () -> b -> b.deploymentId("orders-eu")).run(context -> {
+          FailureAnalysis a = analysis(context);
+          assertThat(a.getDescription()).contains("TokenManagerCustomizer", "deploymentId was already set");
+          assertThat(a.getAction()).contains("astra.vault.deployment-id", "set it in one place");
+        });
+    runner().withBean("ownId", TokenManagerCustomizer.class, () -> b -> b.deploymentId("orders-eu"))
+        .run(context -> {
+          String clientId = context.getBean(ManagedToken.class).snapshot().info().clientId();
+          assertThat(astra.token(clientId).orElseThrow().description()).contains("deployment=orders-eu ");
+        });
+  }
+
   // ------------------------------------------------------------------ astra-api
 
   @Test

@@ -364,7 +364,14 @@ public final class TokenManagerFactory {
     vaultOrgs(p, shared).forEach(b::org);
     engineOptions(p, b);
     // After the properties, so that a customizer may override them.
-    customizers.forEach(c -> c.customize(b));
+    try {
+      customizers.forEach(c -> c.customize(b));
+    } catch (IllegalStateException e) {
+      // A once-only builder option (deploymentId, clock, scheduler, ...) the starter had set already.
+      throw new AstraVaultStartupException("a TokenManagerCustomizer: " + e.getMessage(), "The customizer sets an "
+          + "option the starter already set from a property or a bean (astra.vault.deployment-id, a Clock or "
+          + "Scheduler bean, the LeaseStore, ...), and that option can be set only once: set it in one place.", e);
+    }
     TokenManager manager;
     try {
       manager = b.build();
