@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Everything under {@code astra.vault.*}. A service usually sets one org, one role and the startup token:
@@ -96,6 +97,20 @@ public class AstraVaultProperties {
 
   /** The Data API integration (with {@code com.datastax.astra:astra-db-java} on the class path). */
   private DataApi dataApi = new DataApi();
+
+  /**
+   * The id that tags this deployment's tokens in Astra, so that the orphan sweep deletes only its own (1-64
+   * characters of {@code a-z}, {@code 0-9} and {@code -}, e.g. {@code orders-prod}; direct mode). By default the
+   * store makes and keeps a random one; set it for a store that keeps none, or to keep the tag across a move to a new
+   * store. Two deployments sharing an org must never share an id.
+   */
+  private @Nullable String deploymentId;
+
+  /** The client of the Astra DevOps API that mints, lists and deletes the tokens (direct mode). */
+  private AstraApi astraApi = new AstraApi();
+
+  /** The TokenManager's background work: the expiry sweep, recovery, the orphan sweep and unused custom roles. */
+  private Maintenance maintenance = new Maintenance();
 
   /** Who mints tokens. */
   public enum Mode {
@@ -1044,6 +1059,173 @@ public class AstraVaultProperties {
   }
 
   /**
+   * The Astra DevOps API client. Unset values keep the engine's defaults (connect 10s, call 30s, 8MB); see
+   * docs/operations.md#limits-on-every-call.
+   */
+  public static class AstraApi {
+    /** How long connecting to the DevOps API may take; positive. Default 10s. */
+    private @Nullable Duration connectTimeout;
+
+    /**
+     * How long one DevOps API call may take (connect, send, wait and read the whole body), retries excluded;
+     * positive. Default 30s. It must stay below {@code maintenance.orphan-grace-period}.
+     */
+    private @Nullable Duration callTimeout;
+
+    /**
+     * The largest DevOps API response body read, at least 1KB; a larger one fails the call instead of filling the
+     * heap. Default 8MB; raise it only for an org with more than about 30,000 tokens.
+     */
+    private @Nullable DataSize maxResponseBytes;
+
+    /** {@return how long connecting to the DevOps API may take; null keeps the engine's default} */
+    public @Nullable Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    /**
+     * Sets {@link #getConnectTimeout()}.
+     *
+     * @param connectTimeout the new value
+     */
+    public void setConnectTimeout(@Nullable Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+    }
+
+    /** {@return how long one DevOps API call may take; null keeps the engine's default} */
+    public @Nullable Duration getCallTimeout() {
+      return callTimeout;
+    }
+
+    /**
+     * Sets {@link #getCallTimeout()}.
+     *
+     * @param callTimeout the new value
+     */
+    public void setCallTimeout(@Nullable Duration callTimeout) {
+      this.callTimeout = callTimeout;
+    }
+
+    /** {@return the largest DevOps API response body read; null keeps the engine's default} */
+    public @Nullable DataSize getMaxResponseBytes() {
+      return maxResponseBytes;
+    }
+
+    /**
+     * Sets {@link #getMaxResponseBytes()}.
+     *
+     * @param maxResponseBytes the new value
+     */
+    public void setMaxResponseBytes(@Nullable DataSize maxResponseBytes) {
+      this.maxResponseBytes = maxResponseBytes;
+    }
+  }
+
+  /**
+   * The TokenManager's background work (see docs/operations.md). Unset values keep the engine's defaults; a
+   * {@link TokenManagerCustomizer} runs after these and may change them again.
+   */
+  public static class Maintenance {
+    /** How often expired leases are revoked; {@code 0} turns the expiry sweep off. Default 30s. */
+    private @Nullable Duration sweepInterval;
+
+    /**
+     * How often recovery runs (it also runs once at startup); {@code 0} runs it only at startup. Recovery settles the
+     * leftovers of crashes and unclear creates, retries failed revokes, revokes expired leases and runs the orphan
+     * sweep. Default 1m.
+     */
+    private @Nullable Duration recoveryInterval;
+
+    /**
+     * Whether recovery deletes the tokens that carry this deployment's tag but that no lease record knows, once older
+     * than {@code orphan-grace-period}; other deployments' tokens are never touched. Default on.
+     */
+    private @Nullable Boolean orphanSweep;
+
+    /**
+     * How old an unknown token of this deployment must be before the orphan sweep deletes it; positive and longer
+     * than {@code astra-api.call-timeout}. Default 15m.
+     */
+    private @Nullable Duration orphanGracePeriod;
+
+    /**
+     * How long the custom role of scoped tokens is kept after its last lease ended, so that a quick re-issue of the
+     * same scope reuses it; {@code 0} deletes it at once. Default 5m.
+     */
+    private @Nullable Duration customRoleGracePeriod;
+
+    /** {@return how often expired leases are revoked; null keeps the engine's default} */
+    public @Nullable Duration getSweepInterval() {
+      return sweepInterval;
+    }
+
+    /**
+     * Sets {@link #getSweepInterval()}.
+     *
+     * @param sweepInterval the new value
+     */
+    public void setSweepInterval(@Nullable Duration sweepInterval) {
+      this.sweepInterval = sweepInterval;
+    }
+
+    /** {@return how often recovery runs; null keeps the engine's default} */
+    public @Nullable Duration getRecoveryInterval() {
+      return recoveryInterval;
+    }
+
+    /**
+     * Sets {@link #getRecoveryInterval()}.
+     *
+     * @param recoveryInterval the new value
+     */
+    public void setRecoveryInterval(@Nullable Duration recoveryInterval) {
+      this.recoveryInterval = recoveryInterval;
+    }
+
+    /** {@return whether recovery runs the orphan sweep; null keeps the engine's default} */
+    public @Nullable Boolean getOrphanSweep() {
+      return orphanSweep;
+    }
+
+    /**
+     * Sets {@link #getOrphanSweep()}.
+     *
+     * @param orphanSweep the new value
+     */
+    public void setOrphanSweep(@Nullable Boolean orphanSweep) {
+      this.orphanSweep = orphanSweep;
+    }
+
+    /** {@return how old an unknown token must be before the orphan sweep deletes it; null keeps the default} */
+    public @Nullable Duration getOrphanGracePeriod() {
+      return orphanGracePeriod;
+    }
+
+    /**
+     * Sets {@link #getOrphanGracePeriod()}.
+     *
+     * @param orphanGracePeriod the new value
+     */
+    public void setOrphanGracePeriod(@Nullable Duration orphanGracePeriod) {
+      this.orphanGracePeriod = orphanGracePeriod;
+    }
+
+    /** {@return how long an unused custom role is kept; null keeps the engine's default} */
+    public @Nullable Duration getCustomRoleGracePeriod() {
+      return customRoleGracePeriod;
+    }
+
+    /**
+     * Sets {@link #getCustomRoleGracePeriod()}.
+     *
+     * @param customRoleGracePeriod the new value
+     */
+    public void setCustomRoleGracePeriod(@Nullable Duration customRoleGracePeriod) {
+      this.customRoleGracePeriod = customRoleGracePeriod;
+    }
+  }
+
+  /**
    * The Vault connection: the Astra plugin in vault mode, and Vault KV for the {@code vault-kv} store, the store key
    * ({@code store.key-vault-path}) and orgs ({@code orgs-vault-path}) in either mode.
    */
@@ -1494,6 +1676,48 @@ public class AstraVaultProperties {
    */
   public void setAudit(Audit audit) {
     this.audit = audit;
+  }
+
+  /** {@return the id that tags this deployment's tokens; null keeps the store's} */
+  public @Nullable String getDeploymentId() {
+    return deploymentId;
+  }
+
+  /**
+   * Sets {@link #getDeploymentId()}.
+   *
+   * @param deploymentId the new value
+   */
+  public void setDeploymentId(@Nullable String deploymentId) {
+    this.deploymentId = deploymentId;
+  }
+
+  /** {@return the Astra DevOps API client's limits} */
+  public AstraApi getAstraApi() {
+    return astraApi;
+  }
+
+  /**
+   * Sets {@link #getAstraApi()}.
+   *
+   * @param astraApi the new value
+   */
+  public void setAstraApi(AstraApi astraApi) {
+    this.astraApi = astraApi;
+  }
+
+  /** {@return the TokenManager's background work} */
+  public Maintenance getMaintenance() {
+    return maintenance;
+  }
+
+  /**
+   * Sets {@link #getMaintenance()}.
+   *
+   * @param maintenance the new value
+   */
+  public void setMaintenance(Maintenance maintenance) {
+    this.maintenance = maintenance;
   }
 
   /** {@return when the managed token is renewed and rotated} */

@@ -25,6 +25,7 @@ class PropertyCoverageTest {
   private static final String CONN = "AstraVaultVaultConnectionTest#";
   private static final String KV = "AstraVaultVaultKvTest#";
   private static final String RENEW = "AstraVaultRenewalTest#";
+  private static final String ENGINE = "AstraVaultEngineOptionsTest#";
 
   /** Property → the test (class#method in this package) that sets it and asserts its observable effect. */
   static final Map<String, String> COVERED = new TreeMap<>(Map.ofEntries(
@@ -99,7 +100,20 @@ class PropertyCoverageTest {
       Map.entry("astra.vault.renewal.backoff-base", RENEW + "failedRefreshesBackOffFromTheBaseUpToTheCap"),
       Map.entry("astra.vault.renewal.backoff-cap", RENEW + "failedRefreshesBackOffFromTheBaseUpToTheCap"),
       Map.entry("astra.vault.renewal.max-wait", RENEW + "currentWaitsAtMostMaxWaitForARefreshUnderWay"),
-      Map.entry("astra.vault.renewal.close-timeout", RENEW + "shutdownWaitsAtMostCloseTimeoutForTheRevoke")));
+      Map.entry("astra.vault.renewal.close-timeout", RENEW + "shutdownWaitsAtMostCloseTimeoutForTheRevoke"),
+      Map.entry("astra.vault.deployment-id", ENGINE + "deploymentIdTagsTheTokensAndABadOneFailsStartup"),
+      Map.entry("astra.vault.astra-api.connect-timeout", ENGINE + "connectTimeoutCutsOffAConnectThatHangs"),
+      Map.entry("astra.vault.astra-api.call-timeout",
+          ENGINE + "callTimeoutCutsOffASlowCreateAndTheUnclearTokenIsDeleted"),
+      Map.entry("astra.vault.astra-api.max-response-bytes",
+          ENGINE + "maxResponseBytesCutsOffALargerResponseAndIsAtLeast1Kb"),
+      Map.entry("astra.vault.maintenance.sweep-interval", ENGINE + "sweepIntervalIsHowOftenExpiredLeasesAreRevoked"),
+      Map.entry("astra.vault.maintenance.recovery-interval", ENGINE + "recoveryIntervalIsHowOftenRecoveryRuns"),
+      Map.entry("astra.vault.maintenance.orphan-sweep", ENGINE + "orphanSweepFalseLeavesOrphansAlone"),
+      Map.entry("astra.vault.maintenance.orphan-grace-period",
+          ENGINE + "orphanGracePeriodIsHowOldAnOrphanIsWhenTheSweepDeletesIt"),
+      Map.entry("astra.vault.maintenance.custom-role-grace-period",
+          ENGINE + "customRoleGracePeriodIsHowLongAnUnusedCustomRoleIsKept")));
 
   /**
    * Properties that bind (see {@code propertiesBind}) but whose effect no test asserts yet, with what is missing.

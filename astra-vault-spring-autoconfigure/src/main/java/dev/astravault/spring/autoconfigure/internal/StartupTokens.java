@@ -2,6 +2,7 @@ package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraRateLimitedException;
+import dev.astravault.AstraResponseTooLargeException;
 import dev.astravault.AstraServerException;
 import dev.astravault.AstraUnavailableException;
 import dev.astravault.ManagedToken;
@@ -117,9 +118,14 @@ public final class StartupTokens {
       action = "A live token already holds this org, role and logical name (another instance, or an earlier run "
           + "with a durable store). Give each instance its own astra.vault.token.logical-name, or revoke the old "
           + "lease first.";
+    } else if (e instanceof AstraResponseTooLargeException tooLarge) {
+      action = "A DevOps API response was larger than " + tooLarge.limit() + " bytes. Raise "
+          + "astra.vault.astra-api.max-response-bytes (default 8MB) if the org really has that many tokens or roles; "
+          + "otherwise check " + org + ".url and any proxy in between.";
     } else if (retryable(e)) {
       action = "Astra's DevOps API (or the lease store) was unavailable. Check " + org + ".url, the network and "
-          + "the store; raise astra.vault.startup-retries or astra.vault.startup-backoff, or set "
+          + "the store, and astra.vault.astra-api.connect-timeout and call-timeout if set; raise "
+          + "astra.vault.startup-retries or astra.vault.startup-backoff, or set "
           + "astra.vault.fail-fast=false to start without the token and obtain it on first use.";
     } else if (e instanceof IllegalArgumentException) {
       action = "Fix astra.vault.token.* (org, role, logical-name, metadata, ttl) or astra.vault.renewal.* so that "

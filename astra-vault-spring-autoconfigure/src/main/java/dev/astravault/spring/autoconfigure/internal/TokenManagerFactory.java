@@ -12,6 +12,7 @@ import dev.astravault.TokenManager;
 import dev.astravault.TokenManagerBuilder;
 import dev.astravault.audit.JdbcAuditSink;
 import dev.astravault.audit.JsonLinesAuditSink;
+import dev.astravault.internal.astra.AstraClientSettings;
 import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import dev.astravault.spring.autoconfigure.TokenManagerCustomizer;
@@ -24,12 +25,14 @@ import dev.astravault.vault.VaultKvLeaseStore;
 import dev.astravault.vault.VaultOrgConfigs;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
 
 /** Turns {@code astra.vault.*} properties into a lease store, an audit sink and a {@link TokenManager}. */
 public final class TokenManagerFactory {
@@ -37,6 +40,9 @@ public final class TokenManagerFactory {
   private static final String AUDIT_KEY_FILE = "astra.vault.audit.json-lines-key-file";
   private static final String AUDIT_KEY_ENV = "astra.vault.audit.json-lines-key-env";
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final long MIN_RESPONSE_BYTES = 1024;
+  // The engine's default, for the grace check before anything is built; the builder checks again at build().
+  private static final Duration DEFAULT_CALL_TIMEOUT = AstraClientSettings.DEFAULT_CALL_TIMEOUT;
 
   private TokenManagerFactory() {}
 
@@ -356,8 +362,24 @@ public final class TokenManagerFactory {
       b.org(org(orgs.get(i), i));
     }
     vaultOrgs(p, shared).forEach(b::org);
-    customizers.forEach(c -> c.customize(b));
-    TokenManager manager = b.build();
+    engineOptions(p, b);
+    // After the properties, so that a customizer may override them.
+    try {
+      customizers.forEach(c -> c.customize(b));
+    } catch (IllegalStateException e) {
+      // A once-only builder option (deploymentId, clock, scheduler, ...) the starter had set already.
+      throw new AstraVaultStartupException("a TokenManagerCustomizer: " + e.getMessage(), "The customizer sets an "
+          + "option the starter already set from a property or a bean (astra.vault.deployment-id, a Clock or "
+          + "Scheduler bean, the LeaseStore, ...), and that option can be set only once: set it in one place.", e);
+    }
+    TokenManager manager;
+    try {
+      manager = b.build();
+    } catch (IllegalArgumentException e) {
+      // The builder's cross-checks (orphanGracePeriod vs callTimeout), also after a customizer changed a value.
+      throw new AstraVaultStartupException("the TokenManager: " + e.getMessage(), "Fix astra.vault.maintenance.* "
+          + "and astra.vault.astra-api.*, or the TokenManagerCustomizer beans that set these options.", e);
+    }
     try {
       writeRoles(p, manager);
     } catch (RuntimeException e) {
@@ -365,6 +387,94 @@ public final class TokenManagerFactory {
       throw e;
     }
     return manager;
+  }
+
+  /**
+   * Applies {@code astra.vault.deployment-id}, {@code astra-api.*} and {@code maintenance.*}; unset properties leave
+   * the builder's defaults. Each bad value fails startup naming its property, before anything is built.
+   */
+  static void engineOptions(AstraVaultProperties p, TokenManagerBuilder b) {
+    String deploymentId = p.getDeploymentId();
+    if (deploymentId != null) {
+      if (p.getMode() == AstraVaultProperties.Mode.VAULT) {
+        // Vault tags the tokens it mints with its own lease ids: an id here would silently do nothing.
+        throw new AstraVaultStartupException("astra.vault.deployment-id applies to direct mode; in vault mode the "
+            + "plugin mints and tags the tokens", "Remove astra.vault.deployment-id, or use astra.vault.mode=direct.",
+            null);
+      }
+      try {
+        b.deploymentId(deploymentId);
+      } catch (IllegalArgumentException e) {
+        // The message says what is allowed; the id is not a secret, but need not be echoed either.
+        throw new AstraVaultStartupException("astra.vault.deployment-id: " + e.getMessage(), "Set "
+            + "astra.vault.deployment-id to 1-64 characters of a-z, 0-9 and -, e.g. orders-prod, unique among the "
+            + "deployments that share an org; or remove it to use the id the store keeps.", e);
+      }
+    }
+    AstraVaultProperties.AstraApi api = p.getAstraApi();
+    Duration connect = positive(api.getConnectTimeout(), "astra.vault.astra-api.connect-timeout", "10s");
+    if (connect != null) {
+      b.connectTimeout(connect);
+    }
+    Duration call = positive(api.getCallTimeout(), "astra.vault.astra-api.call-timeout", "30s");
+    if (call != null) {
+      b.callTimeout(call);
+    }
+    DataSize max = api.getMaxResponseBytes();
+    if (max != null) {
+      if (max.toBytes() < MIN_RESPONSE_BYTES) {
+        throw new AstraVaultStartupException("astra.vault.astra-api.max-response-bytes must be at least 1KB, was "
+            + max, "Set astra.vault.astra-api.max-response-bytes to a size such as 8MB (the default), or remove it.",
+            null);
+      }
+      b.maxResponseBytes(max.toBytes());
+    }
+    AstraVaultProperties.Maintenance m = p.getMaintenance();
+    Duration sweep = nonNegative(m.getSweepInterval(), "astra.vault.maintenance.sweep-interval",
+        "30s (the default), or 0 to turn the expiry sweep off");
+    if (sweep != null) {
+      b.sweepInterval(sweep);
+    }
+    Duration recovery = nonNegative(m.getRecoveryInterval(), "astra.vault.maintenance.recovery-interval",
+        "1m (the default), or 0 to run recovery only at startup");
+    if (recovery != null) {
+      b.recoveryInterval(recovery);
+    }
+    if (m.getOrphanSweep() != null) {
+      b.orphanSweep(m.getOrphanSweep());
+    }
+    Duration grace = positive(m.getOrphanGracePeriod(), "astra.vault.maintenance.orphan-grace-period", "15m");
+    if (grace != null) {
+      Duration callTimeout = call != null ? call : DEFAULT_CALL_TIMEOUT;
+      if (!Boolean.FALSE.equals(m.getOrphanSweep()) && grace.compareTo(callTimeout) <= 0) {
+        throw new AstraVaultStartupException("astra.vault.maintenance.orphan-grace-period (" + grace + ") must be "
+            + "longer than astra.vault.astra-api.call-timeout (" + callTimeout + "), or the orphan sweep could "
+            + "delete a token whose create is still in flight", "Raise astra.vault.maintenance.orphan-grace-period "
+            + "(default 15m) or lower astra.vault.astra-api.call-timeout.", null);
+      }
+      b.orphanGracePeriod(grace);
+    }
+    Duration roleGrace = nonNegative(m.getCustomRoleGracePeriod(), "astra.vault.maintenance.custom-role-grace-period",
+        "5m (the default), or 0 to delete an unused custom role at once");
+    if (roleGrace != null) {
+      b.customRoleGracePeriod(roleGrace);
+    }
+  }
+
+  private static @Nullable Duration positive(@Nullable Duration d, String property, String example) {
+    if (d != null && (d.isNegative() || d.isZero())) {
+      throw new AstraVaultStartupException(property + " must be positive, was " + d, "Set " + property
+          + " to a duration such as " + example + " (the default), or remove it.", null);
+    }
+    return d;
+  }
+
+  private static @Nullable Duration nonNegative(@Nullable Duration d, String property, String fix) {
+    if (d != null && d.isNegative()) {
+      throw new AstraVaultStartupException(property + " must not be negative, was " + d, "Set " + property + " to "
+          + fix + ".", null);
+    }
+    return d;
   }
 
   /** The orgs of {@code astra.vault.orgs-vault-path}: one secret, or every secret of a folder ending in '/'. */
