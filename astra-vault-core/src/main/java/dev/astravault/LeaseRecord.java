@@ -289,6 +289,20 @@ public final class LeaseRecord {
     return state == LeaseState.ACTIVE && now.isBefore(expiresAt);
   }
 
+  // For AstraToken's views of a record (dev.astravault.internal.Views): whether it holds a token and its secret and
+  // toTokenInfo() answers, and the two parts of that view that are optional here.
+  boolean canBackToken() {
+    return clientId != null && generatedOn != null && token != null && secret != null;
+  }
+
+  String requiredClientId() {
+    return Objects.requireNonNull(clientId, "clientId");
+  }
+
+  Instant requiredGeneratedOn() {
+    return Objects.requireNonNull(generatedOn, "generatedOn");
+  }
+
   /** {@return the secret-free view; only for records that are not {@link LeaseState#PENDING}} */
   public TokenInfo toTokenInfo() {
     if (clientId == null || generatedOn == null) {

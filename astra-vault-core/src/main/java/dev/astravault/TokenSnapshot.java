@@ -63,14 +63,14 @@ public final class TokenSnapshot {
    * {@return the lease id}
    */
   public String leaseId() {
-    return token.lease().leaseId();
+    return token.leaseId();
   }
 
   /**
    * {@return when the token's lease expires}
    */
   public Instant expiresAt() {
-    return token.lease().expiresAt();
+    return token.expiresAt();
   }
 
   /**

@@ -140,7 +140,7 @@ public final class LeaseEngine implements AutoCloseable {
       owned = false;
     }
     Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart[0]);
-    ManagedLease lease = new ManagedLease(this, request, settings, first, owned);
+    ManagedLease lease = new ManagedLease(this, request, settings, compact(first), owned);
     link(lease);
     lease.start(issueLatency);
     return lease;
@@ -162,6 +162,11 @@ public final class LeaseEngine implements AutoCloseable {
 
   Executor io() {
     return io;
+  }
+
+  /** The token as a view of the store's record when the store holds it in memory (see {@link Views}). */
+  AstraToken compact(AstraToken token) {
+    return Views.compact(manager.store(), token);
   }
 
   RealTokenManager manager() {

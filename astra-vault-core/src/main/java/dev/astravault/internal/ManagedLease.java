@@ -406,8 +406,9 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       AstraToken token = s.astraToken();
       TokenInfo info = token.info();
       TokenInfo extended = info.withLease(lease);
-      TokenSnapshot next = publish(new TokenSnapshot(new AstraToken(extended, token.token(), token.secret()),
-          s.generation() + 1, life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
+      // compact(): no I/O under this monitor, it only reads a store that holds its records in memory.
+      TokenSnapshot next = publish(new TokenSnapshot(engine.compact(new AstraToken(extended, token.token(),
+          token.secret())), s.generation() + 1, life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
       nextAttempt = TimerQueue.nanos(plan(next, now));
       arm(now);
       events.add(new ManagedTokenEvent.Renewed(now, next.leaseId(), next.generation(), extended));
@@ -433,7 +434,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       failed(Stage.VALIDATE, e);
       return;
     }
-    swap(old, fresh, issueLatency);
+    swap(old, engine.compact(fresh), issueLatency);
   }
 
   private void swap(TokenSnapshot old, AstraToken fresh, Duration issueLatency) {
