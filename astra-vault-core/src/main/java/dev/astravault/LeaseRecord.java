@@ -27,19 +27,23 @@ public final class LeaseRecord {
   private final @Nullable String clientId;
   private final @Nullable String token;
   private final @Nullable String secret;
-  private final @Nullable Instant generatedOn;
+  // Four of the five instants as epoch nanoseconds (Times): an Instant is a 24-byte object, and a store in memory
+  // holds a record per lease. expiresAt stays an Instant: the stores' scans and the engine read it on hot paths.
+  private final long generatedOn;
   private final Map<String, String> metadata;
   // Null when it is the default tag (Descriptions.tag(deployment, leaseId, logicalName)), derived on read: it would
   // otherwise repeat the lease id in every record held in memory. description() returns the same value either way.
   private final @Nullable String description;
   // The deployment id of that default tag (interned: one per store), or null for the older tag without one.
   private final @Nullable String tagDeployment;
-  private final Instant issuedAt;
+  private final long issuedAt;
   private final Duration ttl;
   private final Instant expiresAt;
-  private final Instant maxExpiresAt;
+  private final long maxExpiresAt;
   private final boolean renewable;
-  private final @Nullable Instant lastRenewedAt;
+  private final long lastRenewedAt;
+  // The instants that epoch nanoseconds cannot hold (before 1677 or after 2262), by Times.FAR slot; null when none.
+  private final Instant @Nullable [] far;
   private final @Nullable String lastError;
   private final int revokeAttempts;
   private final @Nullable Instant stateChangedAt;
@@ -68,12 +72,13 @@ public final class LeaseRecord {
       this.description = Descriptions.isTag(description, leaseId, logicalName) ? null : description;
       this.tagDeployment = null;
     }
-    this.issuedAt = Objects.requireNonNull(b.issuedAt, "issuedAt");
+    this.issuedAt = Times.required(b.issuedAt, "issuedAt");
     this.ttl = Objects.requireNonNull(b.ttl, "ttl");
     this.expiresAt = Objects.requireNonNull(b.expiresAt, "expiresAt");
-    this.maxExpiresAt = Objects.requireNonNull(b.maxExpiresAt, "maxExpiresAt");
+    this.maxExpiresAt = Times.required(b.maxExpiresAt, "maxExpiresAt");
     this.renewable = b.renewable;
     this.lastRenewedAt = b.lastRenewedAt;
+    this.far = b.far;  // shared: builders copy it before they change a slot
     this.lastError = b.lastError;
     this.revokeAttempts = b.revokeAttempts;
     this.stateChangedAt = b.stateChangedAt;
@@ -82,7 +87,7 @@ public final class LeaseRecord {
       throw new IllegalArgumentException("logicalName is required for a UNIQUE-style record");
     }
     // token and secret may be absent past PENDING: a metadata-only store does not keep them.
-    if (state != LeaseState.PENDING && (clientId == null || generatedOn == null)) {
+    if (state != LeaseState.PENDING && (clientId == null || generatedOn == Times.ABSENT)) {
       throw new IllegalArgumentException("a " + state + " record needs clientId and generatedOn");
     }
     if ((token == null) != (secret == null)) {
@@ -129,6 +134,7 @@ public final class LeaseRecord {
     b.maxExpiresAt = maxExpiresAt;
     b.renewable = renewable;
     b.lastRenewedAt = lastRenewedAt;
+    b.far = far;  // never written through: a builder copies before it changes a slot
     b.lastError = lastError;
     b.revokeAttempts = revokeAttempts;
     b.stateChangedAt = stateChangedAt;
@@ -200,7 +206,7 @@ public final class LeaseRecord {
 
   /** {@return when Astra generated the token} */
   public Optional<Instant> generatedOn() {
-    return Optional.ofNullable(generatedOn);
+    return Optional.ofNullable(Times.decode(generatedOn, far, Times.GENERATED_ON));
   }
 
   /** {@return the metadata the token was issued with} */
@@ -215,7 +221,7 @@ public final class LeaseRecord {
 
   /** {@return when the lease began} */
   public Instant issuedAt() {
-    return issuedAt;
+    return Objects.requireNonNull(Times.decode(issuedAt, far, Times.ISSUED_AT));
   }
 
   /** {@return the TTL granted on issue or the last renewal} */
@@ -230,7 +236,7 @@ public final class LeaseRecord {
 
   /** {@return when the lease can no longer be renewed ({@code issuedAt + maxTtl})} */
   public Instant maxExpiresAt() {
-    return maxExpiresAt;
+    return Objects.requireNonNull(Times.decode(maxExpiresAt, far, Times.MAX_EXPIRES_AT));
   }
 
   /** {@return whether the lease can be renewed} */
@@ -240,7 +246,7 @@ public final class LeaseRecord {
 
   /** {@return when the lease was last renewed} */
   public Optional<Instant> lastRenewedAt() {
-    return Optional.ofNullable(lastRenewedAt);
+    return Optional.ofNullable(Times.decode(lastRenewedAt, far, Times.LAST_RENEWED_AT));
   }
 
   /** {@return the error of the last failed revoke (a message, never a secret)} */
@@ -276,7 +282,7 @@ public final class LeaseRecord {
 
   /** {@return the lease part of the record, in absolute time} */
   public Lease lease() {
-    return new Lease(leaseId, issuedAt, ttl, expiresAt, maxExpiresAt, renewable, lastRenewedAt);
+    return new Lease(leaseId, issuedAt(), ttl, expiresAt, maxExpiresAt(), renewable, lastRenewedAt().orElse(null));
   }
 
   /**
@@ -292,7 +298,7 @@ public final class LeaseRecord {
   // For AstraToken's views of a record (dev.astravault.internal.Views): whether it holds a token and its secret and
   // toTokenInfo() answers, and the two parts of that view that are optional here.
   boolean canBackToken() {
-    return clientId != null && generatedOn != null && token != null && secret != null;
+    return clientId != null && generatedOn != Times.ABSENT && token != null && secret != null;
   }
 
   String requiredClientId() {
@@ -300,15 +306,16 @@ public final class LeaseRecord {
   }
 
   Instant requiredGeneratedOn() {
-    return Objects.requireNonNull(generatedOn, "generatedOn");
+    return Objects.requireNonNull(Times.decode(generatedOn, far, Times.GENERATED_ON), "generatedOn");
   }
 
   /** {@return the secret-free view; only for records that are not {@link LeaseState#PENDING}} */
   public TokenInfo toTokenInfo() {
-    if (clientId == null || generatedOn == null) {
+    if (clientId == null || generatedOn == Times.ABSENT) {
       throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state + ")");
     }
-    return new TokenInfo(clientId, orgId, roleName, logicalName, style, generatedOn, metadata, lease(), state);
+    return new TokenInfo(clientId, orgId, roleName, logicalName, style, requiredGeneratedOn(), metadata, lease(),
+        state);
   }
 
   /** Same lease and version: two records that agree on these are the same state of the same lease. */
@@ -344,15 +351,16 @@ public final class LeaseRecord {
     private @Nullable String clientId;
     private @Nullable String token;
     private @Nullable String secret;
-    private @Nullable Instant generatedOn;
+    private long generatedOn = Times.ABSENT;
     private Map<String, String> metadata = Map.of();
     private @Nullable String description;
-    private @Nullable Instant issuedAt;
+    private long issuedAt = Times.ABSENT;
     private @Nullable Duration ttl;
     private @Nullable Instant expiresAt;
-    private @Nullable Instant maxExpiresAt;
+    private long maxExpiresAt = Times.ABSENT;
     private boolean renewable = true;
-    private @Nullable Instant lastRenewedAt;
+    private long lastRenewedAt = Times.ABSENT;
+    private Instant @Nullable [] far;
     private @Nullable String lastError;
     private int revokeAttempts;
     private @Nullable Instant stateChangedAt;
@@ -443,7 +451,7 @@ public final class LeaseRecord {
      * @param v when Astra generated the token
      * @return this builder
      */
-    public Builder generatedOn(@Nullable Instant v) { this.generatedOn = v; return this; }
+    public Builder generatedOn(@Nullable Instant v) { this.generatedOn = encode(v, Times.GENERATED_ON); return this; }
     /**
      * Sets the metadata the token was issued with.
      *
@@ -464,7 +472,7 @@ public final class LeaseRecord {
      * @param v when the lease began
      * @return this builder
      */
-    public Builder issuedAt(Instant v) { this.issuedAt = v; return this; }
+    public Builder issuedAt(Instant v) { this.issuedAt = encode(v, Times.ISSUED_AT); return this; }
     /**
      * Sets the TTL granted on issue or the last renewal.
      *
@@ -485,7 +493,7 @@ public final class LeaseRecord {
      * @param v when the lease can no longer be renewed ({@code issuedAt + maxTtl})
      * @return this builder
      */
-    public Builder maxExpiresAt(Instant v) { this.maxExpiresAt = v; return this; }
+    public Builder maxExpiresAt(Instant v) { this.maxExpiresAt = encode(v, Times.MAX_EXPIRES_AT); return this; }
     /**
      * Sets whether the lease can be renewed.
      *
@@ -499,7 +507,10 @@ public final class LeaseRecord {
      * @param v when the lease was last renewed
      * @return this builder
      */
-    public Builder lastRenewedAt(@Nullable Instant v) { this.lastRenewedAt = v; return this; }
+    public Builder lastRenewedAt(@Nullable Instant v) {
+      this.lastRenewedAt = encode(v, Times.LAST_RENEWED_AT);
+      return this;
+    }
     /**
      * Sets the error of the last failed revoke.
      *
@@ -537,6 +548,18 @@ public final class LeaseRecord {
      */
     public LeaseRecord build() {
       return new LeaseRecord(this);
+    }
+
+    /** Encodes {@code v} for slot {@code slot}, keeping it in {@code far} when epoch nanoseconds cannot hold it. */
+    private long encode(@Nullable Instant v, int slot) {
+      long packed = Times.encode(v);
+      Instant kept = packed == Times.FAR ? v : null;
+      if (kept != null || (far != null && far[slot] != null)) {
+        Instant[] copy = far == null ? new Instant[Times.SLOTS] : far.clone();  // far may be a record's: copy
+        copy[slot] = kept;
+        far = Times.any(copy) ? copy : null;
+      }
+      return packed;
     }
   }
 }
