@@ -46,7 +46,10 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
   private static final long NONE = Long.MIN_VALUE;
 
-  private enum Life { RUNNING, STOPPED, CLOSED }
+  // Where the handle is in its life: a byte, not an enum reference, which keeps the handle at 88 B, not 96.
+  private static final byte RUNNING = 0;
+  private static final byte STOPPED = 1;
+  private static final byte CLOSED = 2;
 
   /** An old token in its overlap, to be revoked at {@code revokeAt}. */
   private static final class Drain {
@@ -90,7 +93,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private boolean inFlight;
   private boolean forceRotate;
   private boolean owned;
-  private Life life = Life.RUNNING;
+  private byte life = RUNNING;
   private @Nullable List<Drain> drains;
 
   ManagedLease(LeaseEngine engine, TokenRequest request, RenewalSettings settings, AstraToken first, boolean owned) {
@@ -284,7 +287,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   /** Arms the one timer for the earliest of: next attempt, hard margin, expiry. Bumps the generation. */
   private void arm(Instant now) {
     int generation = ++timerGeneration;
-    if (life != Life.RUNNING) {
+    if (life != RUNNING) {
       engine.timers().disarm(this);
       return;
     }
@@ -312,7 +315,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     boolean refresh = false;
     Throwable expired = null;
     synchronized (this) {
-      if (generation != timerGeneration || life != Life.RUNNING) {
+      if (generation != timerGeneration || life != RUNNING) {
         return;
       }
       TokenSnapshot s = current;
@@ -360,7 +363,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private void refreshEnded() {
     boolean closed;
     synchronized (this) {
-      closed = life == Life.CLOSED;
+      closed = life == CLOSED;
     }
     if (closed) {
       engine.refreshEnded(this);
@@ -399,7 +402,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       inFlight = false;
       failures = 0;
       TokenSnapshot s = current;
-      if (!s.leaseId().equals(before.leaseId()) || life == Life.CLOSED) {
+      if (!s.leaseId().equals(before.leaseId()) || life == CLOSED) {
         arm(now);
         return;
       }
@@ -408,7 +411,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       TokenInfo extended = info.withLease(lease);
       // compact(): no I/O under this monitor, it only reads a store that holds its records in memory.
       TokenSnapshot next = publish(new TokenSnapshot(engine.compact(new AstraToken(extended, token.token(),
-          token.secret())), s.generation() + 1, life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
+          token.secret())), s.generation() + 1, life == STOPPED ? State.STOPPED : State.ACTIVE));
       nextAttempt = TimerQueue.nanos(plan(next, now));
       arm(now);
       events.add(new ManagedTokenEvent.Renewed(now, next.leaseId(), next.generation(), extended));
@@ -443,7 +446,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     List<ManagedTokenEvent> events = new ArrayList<>(2);
     synchronized (this) {
       inFlight = false;
-      if (life == Life.CLOSED) {
+      if (life == CLOSED) {
         // Closed while the new token was being made: it was never handed out, so end it now.
         notifyAll();
         events = null;
@@ -452,7 +455,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
         forceRotate = false;
         TokenSnapshot previous = current;
         TokenSnapshot next = publish(new TokenSnapshot(fresh, previous.generation() + 1,
-            life == Life.STOPPED ? State.STOPPED : State.ACTIVE));
+            life == STOPPED ? State.STOPPED : State.ACTIVE));
         owned = true;
         // An expired old token has nothing left to drain: revoke it at once.
         Instant revokeAt = min(now.plus(settings.rotationOverlap()), previous.expiresAt());
@@ -491,14 +494,14 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       old.cancel();
     }
     Instant due = drain.revokeAt;
-    drain.task = life != Life.CLOSED ? engine.scheduler().schedule(() -> onDrainTimer(drain, due),
+    drain.task = life != CLOSED ? engine.scheduler().schedule(() -> onDrainTimer(drain, due),
         Duration.between(now, due)) : null;
   }
 
   private void onDrainTimer(Drain drain, Instant due) {
     synchronized (this) {
       // Superseded (re-armed, dropped or closed): do nothing. A stopped handle still ends its overlaps.
-      if (life == Life.CLOSED || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
+      if (life == CLOSED || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
         return;
       }
       drain.task = null;
@@ -549,7 +552,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       drain.revokeAt = retryAt;
       armDrain(drain, now);
       generation = current.generation();
-      if (life == Life.CLOSED || drain.task == null) {
+      if (life == CLOSED || drain.task == null) {
         retryAt = null;
       }
     }
@@ -571,7 +574,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       nextAttempt = TimerQueue.nanos(retryAt);
       arm(now);
       notifyAll();
-      if (life != Life.RUNNING) {
+      if (life != RUNNING) {
         retryAt = null;
       }
     }
@@ -607,8 +610,8 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   public void rotateNow() {
     boolean start = false;
     synchronized (this) {
-      if (life != Life.RUNNING) {
-        throw new IllegalStateException("the managed token is " + life.name().toLowerCase());
+      if (life != RUNNING) {
+        throw new IllegalStateException("the managed token is " + (life == STOPPED ? "stopped" : "closed"));
       }
       forceRotate = true;
       if (!inFlight) {
@@ -635,13 +638,13 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   /** {@code dropDrains}: also cancel the overlap revokes (the manager is shutting down without revoking). */
   void stop(boolean dropDrains) {
     synchronized (this) {
-      if (life != Life.RUNNING) {
-        if (dropDrains && life == Life.STOPPED) {
+      if (life != RUNNING) {
+        if (dropDrains && life == STOPPED) {
           cancelTimers(true);
         }
         return;
       }
-      life = Life.STOPPED;
+      life = STOPPED;
       cancelTimers(dropDrains);
       TokenSnapshot s = current;
       if (s.state() != State.EXPIRED) {
@@ -662,10 +665,10 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     List<TokenInfo> toRevoke = new ArrayList<>(2);
     List<CompletableFuture<Void>> revokes = new ArrayList<>(3);
     synchronized (this) {
-      if (life == Life.CLOSED) {
+      if (life == CLOSED) {
         return CompletableFuture.completedFuture(null);
       }
-      life = Life.CLOSED;
+      life = CLOSED;
       cancelTimers(true);
       if (inFlight) {
         // A renewal or rotation is under way on the I/O executor: wait for it (a new token it brings is revoked at
