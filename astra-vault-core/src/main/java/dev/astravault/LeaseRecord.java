@@ -31,22 +31,22 @@ public final class LeaseRecord {
   // holds a record per lease. expiresAt stays an Instant: the stores' scans and the engine read it on hot paths.
   private final long generatedOn;
   private final Map<String, String> metadata;
-  // Null when it is the default tag (Descriptions.tag(deployment, leaseId, logicalName)), derived on read: it would
-  // otherwise repeat the lease id in every record held in memory. description() returns the same value either way.
+  // When `tagged`, the description is the default tag (Descriptions.tag(deployment, leaseId, logicalName)), derived on
+  // read: it would otherwise repeat the lease id in every record held in memory, and this field holds the tag's
+  // deployment id (interned: one per store), or null for the older tag without one. Otherwise it is the description.
+  // description() returns the same value either way.
   private final @Nullable String description;
-  // The deployment id of that default tag (interned: one per store), or null for the older tag without one.
-  private final @Nullable String tagDeployment;
+  private final boolean tagged;
   private final long issuedAt;
   private final Duration ttl;
   private final Instant expiresAt;
   private final long maxExpiresAt;
   private final boolean renewable;
   private final long lastRenewedAt;
-  // The instants that epoch nanoseconds cannot hold (before 1677 or after 2262), by Times.FAR slot; null when none.
-  private final Instant @Nullable [] far;
-  private final @Nullable String lastError;
+  // What most records do not have, by Times slot, null when none: the instants that epoch nanoseconds cannot hold
+  // (before 1677 or after 2262), the state change instant and the last error (revoke states only). Never written.
+  private final Object @Nullable [] rare;
   private final int revokeAttempts;
-  private final @Nullable Instant stateChangedAt;
   private final long version;
 
   private LeaseRecord(Builder b) {
@@ -66,11 +66,11 @@ public final class LeaseRecord {
     String description = Objects.requireNonNull(b.description, "description");
     String deployment = Descriptions.taggedDeployment(description, leaseId, logicalName);
     if (deployment != null) {
-      this.description = null;
-      this.tagDeployment = deployment.intern();
+      this.description = deployment.intern();
+      this.tagged = true;
     } else {
-      this.description = Descriptions.isTag(description, leaseId, logicalName) ? null : description;
-      this.tagDeployment = null;
+      this.tagged = Descriptions.isTag(description, leaseId, logicalName);
+      this.description = tagged ? null : description;
     }
     this.issuedAt = Times.required(b.issuedAt, "issuedAt");
     this.ttl = Objects.requireNonNull(b.ttl, "ttl");
@@ -78,10 +78,8 @@ public final class LeaseRecord {
     this.maxExpiresAt = Times.required(b.maxExpiresAt, "maxExpiresAt");
     this.renewable = b.renewable;
     this.lastRenewedAt = b.lastRenewedAt;
-    this.far = b.far;  // shared: builders copy it before they change a slot
-    this.lastError = b.lastError;
+    this.rare = b.rare;  // shared: builders copy it before they change a slot
     this.revokeAttempts = b.revokeAttempts;
-    this.stateChangedAt = b.stateChangedAt;
     this.version = b.version;
     if (style == IssueStyle.UNIQUE && logicalName == null) {
       throw new IllegalArgumentException("logicalName is required for a UNIQUE-style record");
@@ -134,10 +132,8 @@ public final class LeaseRecord {
     b.maxExpiresAt = maxExpiresAt;
     b.renewable = renewable;
     b.lastRenewedAt = lastRenewedAt;
-    b.far = far;  // never written through: a builder copies before it changes a slot
-    b.lastError = lastError;
+    b.rare = rare;  // never written through: a builder copies before it changes a slot
     b.revokeAttempts = revokeAttempts;
-    b.stateChangedAt = stateChangedAt;
     b.version = version;
     return b;
   }
@@ -206,7 +202,7 @@ public final class LeaseRecord {
 
   /** {@return when Astra generated the token} */
   public Optional<Instant> generatedOn() {
-    return Optional.ofNullable(Times.decode(generatedOn, far, Times.GENERATED_ON));
+    return Optional.ofNullable(Times.decode(generatedOn, rare, Times.GENERATED_ON));
   }
 
   /** {@return the metadata the token was issued with} */
@@ -216,12 +212,12 @@ public final class LeaseRecord {
 
   /** {@return the description tag sent to Astra; recovery matches tokens by it} */
   public String description() {
-    return description != null ? description : Descriptions.tag(tagDeployment, leaseId, logicalName);
+    return tagged ? Descriptions.tag(description, leaseId, logicalName) : Objects.requireNonNull(description);
   }
 
   /** {@return when the lease began} */
   public Instant issuedAt() {
-    return Objects.requireNonNull(Times.decode(issuedAt, far, Times.ISSUED_AT));
+    return Objects.requireNonNull(Times.decode(issuedAt, rare, Times.ISSUED_AT));
   }
 
   /** {@return the TTL granted on issue or the last renewal} */
@@ -236,7 +232,7 @@ public final class LeaseRecord {
 
   /** {@return when the lease can no longer be renewed ({@code issuedAt + maxTtl})} */
   public Instant maxExpiresAt() {
-    return Objects.requireNonNull(Times.decode(maxExpiresAt, far, Times.MAX_EXPIRES_AT));
+    return Objects.requireNonNull(Times.decode(maxExpiresAt, rare, Times.MAX_EXPIRES_AT));
   }
 
   /** {@return whether the lease can be renewed} */
@@ -246,12 +242,12 @@ public final class LeaseRecord {
 
   /** {@return when the lease was last renewed} */
   public Optional<Instant> lastRenewedAt() {
-    return Optional.ofNullable(Times.decode(lastRenewedAt, far, Times.LAST_RENEWED_AT));
+    return Optional.ofNullable(Times.decode(lastRenewedAt, rare, Times.LAST_RENEWED_AT));
   }
 
   /** {@return the error of the last failed revoke (a message, never a secret)} */
   public Optional<String> lastError() {
-    return Optional.ofNullable(lastError);
+    return Optional.ofNullable(rare == null ? null : (String) rare[Times.LAST_ERROR]);
   }
 
   /** {@return how many revokes failed so far} */
@@ -267,7 +263,7 @@ public final class LeaseRecord {
    * @return when the record entered its claimed or failed state, or empty
    */
   public Optional<Instant> stateChangedAt() {
-    return Optional.ofNullable(stateChangedAt);
+    return Optional.ofNullable(rare == null ? null : (Instant) rare[Times.STATE_CHANGED_AT]);
   }
 
   /** {@return a copy without token and secret: what a metadata-only store keeps} */
@@ -301,12 +297,16 @@ public final class LeaseRecord {
     return clientId != null && generatedOn != Times.ABSENT && token != null && secret != null;
   }
 
+  String requiredToken() {
+    return Objects.requireNonNull(token, "token");
+  }
+
   String requiredClientId() {
     return Objects.requireNonNull(clientId, "clientId");
   }
 
   Instant requiredGeneratedOn() {
-    return Objects.requireNonNull(Times.decode(generatedOn, far, Times.GENERATED_ON), "generatedOn");
+    return Objects.requireNonNull(Times.decode(generatedOn, rare, Times.GENERATED_ON), "generatedOn");
   }
 
   /** {@return the secret-free view; only for records that are not {@link LeaseState#PENDING}} */
@@ -360,10 +360,8 @@ public final class LeaseRecord {
     private long maxExpiresAt = Times.ABSENT;
     private boolean renewable = true;
     private long lastRenewedAt = Times.ABSENT;
-    private Instant @Nullable [] far;
-    private @Nullable String lastError;
+    private Object @Nullable [] rare;
     private int revokeAttempts;
-    private @Nullable Instant stateChangedAt;
     private long version = 1;
 
     private Builder() {}
@@ -517,7 +515,7 @@ public final class LeaseRecord {
      * @param v the error of the last failed revoke
      * @return this builder
      */
-    public Builder lastError(@Nullable String v) { this.lastError = v; return this; }
+    public Builder lastError(@Nullable String v) { rare(Times.LAST_ERROR, v); return this; }
     /**
      * Sets how many revokes failed so far.
      *
@@ -531,7 +529,7 @@ public final class LeaseRecord {
      * @param v when the record last entered a claimed or failed state
      * @return this builder
      */
-    public Builder stateChangedAt(@Nullable Instant v) { this.stateChangedAt = v; return this; }
+    public Builder stateChangedAt(@Nullable Instant v) { rare(Times.STATE_CHANGED_AT, v); return this; }
     /**
      * Sets the compare-and-set version (1 on insert).
      *
@@ -550,16 +548,19 @@ public final class LeaseRecord {
       return new LeaseRecord(this);
     }
 
-    /** Encodes {@code v} for slot {@code slot}, keeping it in {@code far} when epoch nanoseconds cannot hold it. */
+    /** Encodes {@code v} for slot {@code slot}, keeping it in {@code rare} when epoch nanoseconds cannot hold it. */
     private long encode(@Nullable Instant v, int slot) {
       long packed = Times.encode(v);
-      Instant kept = packed == Times.FAR ? v : null;
-      if (kept != null || (far != null && far[slot] != null)) {
-        Instant[] copy = far == null ? new Instant[Times.SLOTS] : far.clone();  // far may be a record's: copy
-        copy[slot] = kept;
-        far = Times.any(copy) ? copy : null;
-      }
+      rare(slot, packed == Times.FAR ? v : null);
       return packed;
+    }
+
+    private void rare(int slot, @Nullable Object v) {
+      if (v != null || (rare != null && rare[slot] != null)) {
+        Object[] copy = rare == null ? new Object[Times.SLOTS] : rare.clone();  // rare may be a record's: copy
+        copy[slot] = v;
+        rare = Times.any(copy) ? copy : null;
+      }
     }
   }
 }

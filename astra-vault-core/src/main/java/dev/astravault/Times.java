@@ -1,6 +1,7 @@
 package dev.astravault;
 
 import java.time.Instant;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,12 +15,14 @@ final class Times {
   /** The instant is kept in the side array, at its slot. */
   static final long FAR = Long.MIN_VALUE + 1;
 
-  // LeaseRecord's slots in the side array.
+  // LeaseRecord's slots in its side array: the far instants, then two values that are not instants at all.
   static final int ISSUED_AT = 0;
   static final int MAX_EXPIRES_AT = 1;
   static final int GENERATED_ON = 2;
   static final int LAST_RENEWED_AT = 3;
-  static final int SLOTS = 4;
+  static final int STATE_CHANGED_AT = 4;
+  static final int LAST_ERROR = 5;
+  static final int SLOTS = 6;
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -40,12 +43,12 @@ final class Times {
   }
 
   /** {@return the instant {@link #encode} gave {@code packed} for, reading {@code far} at {@code slot} for FAR} */
-  static @Nullable Instant decode(long packed, Instant @Nullable [] far, int slot) {
+  static @Nullable Instant decode(long packed, Object @Nullable [] far, int slot) {
     if (packed == ABSENT) {
       return null;
     }
     if (packed == FAR) {
-      return far[slot];
+      return (Instant) Objects.requireNonNull(far)[slot];
     }
     return Instant.ofEpochSecond(Math.floorDiv(packed, NANOS_PER_SECOND), Math.floorMod(packed, NANOS_PER_SECOND));
   }
@@ -58,8 +61,8 @@ final class Times {
     return packed;
   }
 
-  static boolean any(Instant[] far) {
-    for (Instant v : far) {
+  static boolean any(Object[] values) {
+    for (Object v : values) {
       if (v != null) {
         return true;
       }

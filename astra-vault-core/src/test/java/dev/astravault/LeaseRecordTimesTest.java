@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import dev.astravault.internal.Descriptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The instants a record keeps as epoch nanoseconds round-trip exactly, far ones included. */
+/**
+ * What a record keeps packed round-trips exactly: the instants it keeps as epoch nanoseconds (far ones included), the
+ * values it keeps aside (state change, last error) and the description it derives.
+ */
 class LeaseRecordTimesTest {
   private static final List<Instant> INSTANTS = List.of(Instant.EPOCH, Instant.parse("2026-12-05T10:00:00.123456789Z"),
       Instant.parse("1969-12-31T23:59:59.999999999Z"), Instant.parse("1677-09-21T00:12:44Z"),
@@ -70,5 +74,40 @@ class LeaseRecordTimesTest {
         .isInstanceOf(NullPointerException.class).hasMessage("maxExpiresAt");
     assertThatThrownBy(() -> record(Instant.EPOCH, Instant.EPOCH).generatedOn(null).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("generatedOn");
+  }
+
+  @Test
+  void theValuesKeptAsideAreSetChangedAndClearedLikeTheOthers() {
+    Instant at = Instant.parse("2026-12-05T10:00:00.000000007Z");
+    LeaseRecord plain = record(Instant.EPOCH, Instant.EPOCH).generatedOn(Instant.EPOCH).build();
+    assertThat(plain.lastError()).isEmpty();
+    assertThat(plain.stateChangedAt()).isEmpty();
+    LeaseRecord failed = plain.next().state(LeaseState.REVOKE_FAILED).lastError("HTTP 503").stateChangedAt(at)
+        .revokeAttempts(1).issuedAt(Instant.MIN).build();
+    assertThat(failed.lastError()).contains("HTTP 503");
+    assertThat(failed.stateChangedAt()).contains(at);
+    assertThat(failed.issuedAt()).isEqualTo(Instant.MIN);
+    LeaseRecord again = failed.next().lastError("HTTP 500").build();
+    assertThat(again.lastError()).contains("HTTP 500");
+    assertThat(again.stateChangedAt()).contains(at);
+    assertThat(failed.lastError()).contains("HTTP 503");
+    LeaseRecord cleared = again.next().state(LeaseState.ACTIVE).lastError(null).stateChangedAt(null)
+        .issuedAt(at).build();
+    assertThat(cleared.lastError()).isEmpty();
+    assertThat(cleared.stateChangedAt()).isEmpty();
+    assertThat(cleared.issuedAt()).isEqualTo(at);
+    assertThat(plain.lastError()).isEmpty();
+  }
+
+  @Test
+  void theDescriptionReadsBackAsWrittenWhetherItIsATagOrNot() {
+    String leaseId = "astra/o/r/1";
+    for (String description : List.of("my own words", Descriptions.tag("dep-1", leaseId, "x"),
+        Descriptions.tag(leaseId, "x"), Descriptions.tag("dep-1", "astra/o/r/2", "x"))) {
+      LeaseRecord r = record(Instant.EPOCH, Instant.EPOCH).generatedOn(Instant.EPOCH).description(description)
+          .build();
+      assertThat(r.description()).isEqualTo(description);
+      assertThat(r.next().build().description()).isEqualTo(description);
+    }
   }
 }
