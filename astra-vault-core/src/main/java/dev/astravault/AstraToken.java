@@ -41,7 +41,7 @@ public final class AstraToken {
   }
 
   /** A view of {@code record}, which must hold a token and its secret and not be PENDING. */
-  private AstraToken(LeaseRecord record) {
+  AstraToken(LeaseRecord record) {
     if (!record.canBackToken()) {
       throw new IllegalArgumentException("the record of lease " + record.leaseId() + " does not hold its token ("
           + record.state() + ")");
@@ -104,6 +104,11 @@ public final class AstraToken {
   /** {@return the token's lease as it was when this object was made} */
   public Lease lease() {
     return source instanceof TokenInfo info ? info.lease() : ((LeaseRecord) source).lease();
+  }
+
+  /** {@return the record this token is a view of, or null} */
+  @Nullable LeaseRecord record() {
+    return source instanceof LeaseRecord record ? record : null;
   }
 
   // lease().leaseId() and lease().expiresAt() without making a Lease (a managed token's timers read them).

@@ -76,9 +76,9 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // after `current`, so a reader that sees a token here sees a snapshot at least that new; one volatile load of an
   // immutable String is all current() costs while the token is fresh.
   private volatile @Nullable String servable;
-  // The token of `current` whose first read is recorded (or being recorded), else null. Written under this, and only
-  // for the token of `current`, which never goes back to an older one: so an identity check is enough.
-  private volatile @Nullable AstraToken readToken;
+  // The token of `current` whose first read is recorded (or being recorded), as its Views.key, else null. Written under
+  // this, and only for the token of `current`, which never goes back to an older one: so an identity check is enough.
+  private volatile @Nullable Object readToken;
   private volatile ManagedTokenListener[] listeners;
 
   // Guarded by this.
@@ -141,7 +141,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
    */
   private String slowCurrent(TokenSnapshot c) {
     TokenSnapshot s = serve(c);
-    while (s.astraToken() != readToken) {
+    while (Views.key(s) != readToken) {
       switch (claimFirstRead(s)) {
         case CLAIMED -> {
           // Outside the monitor: a slow sink must not hold up the timers, renewals or rotations.
@@ -189,12 +189,12 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   /** Claims the audit of the first read of {@code s}'s token: only while {@code s} is current, only once. */
   private synchronized Claim claimFirstRead(TokenSnapshot s) {
     if (current != s) {
-      return readToken == s.astraToken() ? Claim.TAKEN : Claim.STALE;
+      return readToken == Views.key(s) ? Claim.TAKEN : Claim.STALE;
     }
-    if (readToken == s.astraToken()) {
+    if (readToken == Views.key(s)) {
       return Claim.TAKEN;
     }
-    readToken = s.astraToken();
+    readToken = Views.key(s);
     return Claim.CLAIMED;
   }
 
@@ -728,7 +728,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   /** Publishes a snapshot (one volatile write) and wakes readers waiting below the hard margin. Under this. */
   private TokenSnapshot publish(TokenSnapshot snapshot) {
-    if (readToken != snapshot.astraToken()) {
+    if (readToken != Views.key(snapshot)) {
       readToken = null;      // a new generation: its first read is recorded, off the fast path
     }
     String next = servable(snapshot);
@@ -746,7 +746,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
    * slow path decides). Under this.
    */
   private @Nullable String servable(TokenSnapshot snapshot) {
-    return snapshot.state() == State.ACTIVE && snapshot.astraToken() == readToken ? snapshot.token() : null;
+    return snapshot.state() == State.ACTIVE && Views.key(snapshot) == readToken ? snapshot.token() : null;
   }
 
   private void emit(List<ManagedTokenEvent> events) {

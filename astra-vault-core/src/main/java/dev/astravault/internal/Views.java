@@ -4,7 +4,9 @@ import dev.astravault.AstraToken;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
+import dev.astravault.TokenSnapshot;
 import dev.astravault.store.InMemoryLeaseStore;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * such constructor: a view must stay consistent with its record, which only the engine checks).
  */
 public final class Views {
-  private static @Nullable Function<LeaseRecord, AstraToken> tokens;
+  private static volatile @Nullable Function<LeaseRecord, AstraToken> tokens;
+  private static volatile @Nullable Function<TokenSnapshot, Object> keys;
 
   private Views() {}
 
@@ -32,6 +35,28 @@ public final class Views {
       throw new IllegalStateException("already installed");
     }
     tokens = factory;
+  }
+
+  /**
+   * Called once, by {@link TokenSnapshot}'s static initialiser.
+   *
+   * @param key what a snapshot holds its token as: the same object for every snapshot of one token generation
+   */
+  public static synchronized void installKeys(Function<TokenSnapshot, Object> key) {
+    if (keys != null) {
+      throw new IllegalStateException("already installed");
+    }
+    keys = key;
+  }
+
+  /**
+   * Identifies the token generation of a snapshot (its token, or a renewal of it): snapshots that differ only in state
+   * hold the same token object. {@link TokenSnapshot#astraToken()} may make a new view on every call, so handles
+   * compare these instead.
+   */
+  static Object key(TokenSnapshot snapshot) {
+    Function<TokenSnapshot, Object> k = keys;   // installed: a TokenSnapshot exists, so its class is initialised
+    return Objects.requireNonNull(k, "TokenSnapshot did not install its keys").apply(snapshot);
   }
 
   private static synchronized Function<LeaseRecord, AstraToken> tokens() {

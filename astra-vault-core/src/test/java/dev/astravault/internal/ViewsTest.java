@@ -8,6 +8,8 @@ import dev.astravault.IssueStyle;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
+import dev.astravault.TokenSnapshot;
 import dev.astravault.store.InMemoryLeaseStore;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -84,5 +86,33 @@ class ViewsTest {
     assertThatThrownBy(() -> Views.backedBy(metadataOnly)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("astra/o/r/4").hasMessageNotContaining(TOKEN);
     assertThatThrownBy(() -> Views.install(r -> null)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aSnapshotOfAViewHoldsTheRecordAndKeysTheTokenGeneration() {
+    InMemoryLeaseStore store = new InMemoryLeaseStore();
+    LeaseRecord record = active("astra/o/r/5");
+    store.insert(record);
+    AstraToken copy = new AstraToken(record.toTokenInfo(), TOKEN, SECRET);
+    AstraToken view = Views.compact(store, copy);
+
+    TokenSnapshot ofView = new TokenSnapshot(view, 1, ManagedToken.State.ACTIVE);
+    TokenSnapshot ofCopy = new TokenSnapshot(copy, 1, ManagedToken.State.ACTIVE);
+
+    assertThat(ofView.astraToken()).isEqualTo(copy).isEqualTo(ofCopy.astraToken());
+    assertThat(ofView.info()).isEqualTo(ofCopy.info());
+    assertThat(ofView.lease()).isEqualTo(ofCopy.lease());
+    assertThat(ofView.leaseId()).isEqualTo("astra/o/r/5");
+    assertThat(ofView.expiresAt()).isEqualTo(record.expiresAt());
+    assertThat(ofView.token()).isSameAs(TOKEN);
+    assertThat(ofView.toString()).isEqualTo(ofCopy.toString()).doesNotContain(TOKEN).doesNotContain(SECRET);
+    // One key per token generation: the same across state changes, another for a renewal (a new record).
+    assertThat(Views.key(ofView)).isSameAs(record);
+    assertThat(Views.key(ofView.withState(ManagedToken.State.EXPIRING))).isSameAs(Views.key(ofView));
+    assertThat(Views.key(ofCopy)).isSameAs(copy);
+    LeaseRecord renewed = record.next().expiresAt(NOW.plusSeconds(3700)).lastRenewedAt(NOW).build();
+    TokenSnapshot ofRenewal = new TokenSnapshot(Views.backedBy(renewed), 2, ManagedToken.State.ACTIVE);
+    assertThat(Views.key(ofRenewal)).isNotSameAs(Views.key(ofView));
+    assertThat(ofRenewal.expiresAt()).isEqualTo(NOW.plusSeconds(3700));
   }
 }
