@@ -16,14 +16,24 @@ import org.jspecify.annotations.Nullable;
  * {@link #next()}, which copies it with {@code version + 1}, ready for {@link LeaseStore#compareAndSet}.
  */
 public final class LeaseRecord {
+  private static final LeaseState[] STATES = LeaseState.values();
+  private static final IssueStyle[] STYLES = IssueStyle.values();
+
+  static {
+    if (STATES.length > 16 || STYLES.length > 8) {
+      throw new IllegalStateException("LeaseRecord packs a state and a style in a byte: widen `kind`");
+    }
+  }
+
   private final String leaseId;
   private final String orgId;
   private final String roleName;
   private final String roleId;
   private final @Nullable String logicalName;
-  private final IssueStyle style;
+  // The state (low four bits) and the issue style (high four bits) by ordinal: one byte instead of two references
+  // keeps a record at 112 B, not 120.
+  private final byte kind;
   private final boolean successor;
-  private final LeaseState state;
   private final @Nullable String clientId;
   private final @Nullable String token;
   private final @Nullable String secret;
@@ -55,9 +65,10 @@ public final class LeaseRecord {
     this.roleName = Objects.requireNonNull(b.roleName, "roleName");
     this.roleId = Objects.requireNonNull(b.roleId, "roleId");
     this.logicalName = b.logicalName;
-    this.style = Objects.requireNonNull(b.style, "style");
+    IssueStyle style = Objects.requireNonNull(b.style, "style");
     this.successor = b.successor;
-    this.state = Objects.requireNonNull(b.state, "state");
+    LeaseState state = Objects.requireNonNull(b.state, "state");
+    this.kind = (byte) (state.ordinal() | style.ordinal() << 4);
     this.clientId = b.clientId;
     this.token = b.token;
     this.secret = b.secret;
@@ -117,9 +128,9 @@ public final class LeaseRecord {
     b.roleName = roleName;
     b.roleId = roleId;
     b.logicalName = logicalName;
-    b.style = style;
+    b.style = style();
     b.successor = successor;
-    b.state = state;
+    b.state = state();
     b.clientId = clientId;
     b.token = token;
     b.secret = secret;
@@ -165,7 +176,7 @@ public final class LeaseRecord {
 
   /** {@return how the token was issued} */
   public IssueStyle style() {
-    return style;
+    return STYLES[(kind >> 4) & 0x7];
   }
 
   /**
@@ -180,7 +191,7 @@ public final class LeaseRecord {
 
   /** {@return where the record is in its life} */
   public LeaseState state() {
-    return state;
+    return STATES[kind & 0xF];
   }
 
   /** {@return the token's Astra client id, once Astra created it} */
@@ -288,7 +299,7 @@ public final class LeaseRecord {
    * @return whether the lease is live at {@code now}
    */
   public boolean isLive(Instant now) {
-    return state == LeaseState.ACTIVE && now.isBefore(expiresAt);
+    return state() == LeaseState.ACTIVE && now.isBefore(expiresAt);
   }
 
   // For AstraToken's views of a record (dev.astravault.internal.Views): whether it holds a token and its secret and
@@ -312,17 +323,17 @@ public final class LeaseRecord {
   /** {@return the secret-free view; only for records that are not {@link LeaseState#PENDING}} */
   public TokenInfo toTokenInfo() {
     if (clientId == null || generatedOn == Times.ABSENT) {
-      throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state + ")");
+      throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state() + ")");
     }
-    return new TokenInfo(clientId, orgId, roleName, logicalName, style, requiredGeneratedOn(), metadata, lease(),
-        state);
+    return new TokenInfo(clientId, orgId, roleName, logicalName, style(), requiredGeneratedOn(), metadata, lease(),
+        state());
   }
 
   /** Same lease and version: two records that agree on these are the same state of the same lease. */
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof LeaseRecord other && leaseId.equals(other.leaseId) && version == other.version
-        && state == other.state;
+        && state() == other.state();
   }
 
   @Override
@@ -333,7 +344,7 @@ public final class LeaseRecord {
   @Override
   public String toString() {
     return "LeaseRecord[leaseId=" + leaseId + ", org=" + orgId + ", role=" + roleName + ", logicalName="
-        + logicalName + ", style=" + style + (successor ? ", successor" : "") + ", state=" + state
+        + logicalName + ", style=" + style() + (successor ? ", successor" : "") + ", state=" + state()
         + ", clientId=" + clientId + ", expiresAt=" + expiresAt + ", version=" + version + ", token="
         + (token == null ? "absent" : "██") + "]";
   }

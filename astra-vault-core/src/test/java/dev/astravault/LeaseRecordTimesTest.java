@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a record keeps packed round-trips exactly: the instants it keeps as epoch nanoseconds (far ones included), the
- * values it keeps aside (state change, last error) and the description it derives.
+ * values it keeps aside (state change, last error), the description it derives, and its state and style.
  */
 class LeaseRecordTimesTest {
   private static final List<Instant> INSTANTS = List.of(Instant.EPOCH, Instant.parse("2026-12-05T10:00:00.123456789Z"),
@@ -108,6 +108,21 @@ class LeaseRecordTimesTest {
           .build();
       assertThat(r.description()).isEqualTo(description);
       assertThat(r.next().build().description()).isEqualTo(description);
+    }
+  }
+
+  @Test
+  void everyStateAndStyleReadsBack() {
+    for (LeaseState state : LeaseState.values()) {
+      for (IssueStyle style : IssueStyle.values()) {
+        LeaseRecord r = record(Instant.EPOCH, Instant.EPOCH).generatedOn(Instant.EPOCH).state(state).style(style)
+            .build();
+        assertThat(r.state()).isEqualTo(state);
+        assertThat(r.style()).isEqualTo(style);
+        assertThat(r.next().build().state()).isEqualTo(state);
+        assertThat(r.toBuilder().build()).isEqualTo(r);
+        assertThat(r.isLive(Instant.MIN)).isFalse();  // expiresAt is Instant.MIN: never live
+      }
     }
   }
 }
