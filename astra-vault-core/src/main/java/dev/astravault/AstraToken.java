@@ -1,6 +1,7 @@
 package dev.astravault;
 
 import dev.astravault.internal.Redaction;
+import dev.astravault.internal.Views;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +16,14 @@ import org.jspecify.annotations.Nullable;
  * redacted prefix such as {@code AstraCS:Zencl…}.
  */
 public final class AstraToken {
-  private final TokenInfo info;
+  static {
+    Views.install(AstraToken::new);
+  }
+
+  // The TokenInfo it was made with, or the LeaseRecord it is a view of. A managed token keeps its token for as long as
+  // it is managed; backed by the record an in-memory store holds anyway, it does not also hold a TokenInfo and a Lease
+  // (88 B a lease), which are then made on demand, equal to the ones it would have held.
+  private final Object source;
   private final String token;
   private final String secret;
 
@@ -27,9 +35,20 @@ public final class AstraToken {
    * @param secret the client secret ({@code ""} in Vault mode)
    */
   public AstraToken(TokenInfo info, String token, String secret) {
-    this.info = Objects.requireNonNull(info, "info");
+    this.source = Objects.requireNonNull(info, "info");
     this.token = Objects.requireNonNull(token, "token");
     this.secret = Objects.requireNonNull(secret, "secret");
+  }
+
+  /** A view of {@code record}, which must hold a token and its secret and not be PENDING. */
+  AstraToken(LeaseRecord record) {
+    if (!record.canBackToken()) {
+      throw new IllegalArgumentException("the record of lease " + record.leaseId() + " does not hold its token ("
+          + record.state() + ")");
+    }
+    this.source = record;
+    this.token = record.token().orElseThrow();
+    this.secret = record.secret().orElseThrow();
   }
 
   /** {@return the full {@code AstraCS:<clientId>:<hex>} token} Never log it. */
@@ -49,42 +68,56 @@ public final class AstraToken {
 
   /** {@return everything but the secret} */
   public TokenInfo info() {
-    return info;
+    return source instanceof TokenInfo info ? info : ((LeaseRecord) source).toTokenInfo();
   }
 
   /** {@return the token's Astra client id} */
   public String clientId() {
-    return info.clientId();
+    return source instanceof TokenInfo info ? info.clientId() : ((LeaseRecord) source).requiredClientId();
   }
 
   /** {@return the id of the org the token belongs to} */
   public String orgId() {
-    return info.orgId();
+    return source instanceof TokenInfo info ? info.orgId() : ((LeaseRecord) source).orgId();
   }
 
   /** {@return the local name of the token's role} */
   public String roleName() {
-    return info.roleName();
+    return source instanceof TokenInfo info ? info.roleName() : ((LeaseRecord) source).roleName();
   }
 
   /** {@return the token's logical name, empty for a token issued without one} */
   public Optional<String> logicalName() {
-    return info.logicalName();
+    return source instanceof TokenInfo info ? info.logicalName() : ((LeaseRecord) source).logicalName();
   }
 
   /** {@return when Astra generated the token} */
   public Instant generatedOn() {
-    return info.generatedOn();
+    return source instanceof TokenInfo info ? info.generatedOn() : ((LeaseRecord) source).requiredGeneratedOn();
   }
 
   /** {@return the metadata the token was issued with (owner, purpose, ...)} */
   public Map<String, String> metadata() {
-    return info.metadata();
+    return source instanceof TokenInfo info ? info.metadata() : ((LeaseRecord) source).metadata();
   }
 
   /** {@return the token's lease as it was when this object was made} */
   public Lease lease() {
-    return info.lease();
+    return source instanceof TokenInfo info ? info.lease() : ((LeaseRecord) source).lease();
+  }
+
+  /** {@return the record this token is a view of, or null} */
+  @Nullable LeaseRecord record() {
+    return source instanceof LeaseRecord record ? record : null;
+  }
+
+  // lease().leaseId() and lease().expiresAt() without making a Lease (a managed token's timers read them).
+  String leaseId() {
+    return source instanceof TokenInfo info ? info.lease().leaseId() : ((LeaseRecord) source).leaseId();
+  }
+
+  Instant expiresAt() {
+    return source instanceof TokenInfo info ? info.lease().expiresAt() : ((LeaseRecord) source).expiresAt();
   }
 
   /** {@return the token with its secret part hidden, safe to show to people} */
@@ -94,18 +127,18 @@ public final class AstraToken {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof AstraToken other && info.equals(other.info) && token.equals(other.token);
+    return o instanceof AstraToken other && token.equals(other.token) && info().equals(other.info());
   }
 
   @Override
   public int hashCode() {
-    return info.hashCode();
+    return info().hashCode();
   }
 
   @Override
   public String toString() {
-    return "AstraToken[clientId=" + info.clientId() + ", org=" + info.orgId() + ", role=" + info.roleName()
-        + ", logicalName=" + info.logicalName().orElse("-") + ", lease=" + info.lease().leaseId()
-        + ", expiresAt=" + info.lease().expiresAt() + ", token=" + redacted() + "]";
+    return "AstraToken[clientId=" + clientId() + ", org=" + orgId() + ", role=" + roleName()
+        + ", logicalName=" + logicalName().orElse("-") + ", lease=" + leaseId()
+        + ", expiresAt=" + expiresAt() + ", token=" + redacted() + "]";
   }
 }

@@ -16,33 +16,47 @@ import org.jspecify.annotations.Nullable;
  * {@link #next()}, which copies it with {@code version + 1}, ready for {@link LeaseStore#compareAndSet}.
  */
 public final class LeaseRecord {
+  private static final LeaseState[] STATES = LeaseState.values();
+  private static final IssueStyle[] STYLES = IssueStyle.values();
+
+  static {
+    if (STATES.length > 16 || STYLES.length > 8) {
+      throw new IllegalStateException("LeaseRecord packs a state and a style in a byte: widen `kind`");
+    }
+  }
+
   private final String leaseId;
   private final String orgId;
   private final String roleName;
   private final String roleId;
   private final @Nullable String logicalName;
-  private final IssueStyle style;
+  // The state (low four bits) and the issue style (high four bits) by ordinal: one byte instead of two references
+  // keeps a record at 112 B, not 120.
+  private final byte kind;
   private final boolean successor;
-  private final LeaseState state;
   private final @Nullable String clientId;
   private final @Nullable String token;
   private final @Nullable String secret;
-  private final @Nullable Instant generatedOn;
+  // Four of the five instants as epoch nanoseconds (Times): an Instant is a 24-byte object, and a store in memory
+  // holds a record per lease. expiresAt stays an Instant: the stores' scans and the engine read it on hot paths.
+  private final long generatedOn;
   private final Map<String, String> metadata;
-  // Null when it is the default tag (Descriptions.tag(deployment, leaseId, logicalName)), derived on read: it would
-  // otherwise repeat the lease id in every record held in memory. description() returns the same value either way.
+  // When `tagged`, the description is the default tag (Descriptions.tag(deployment, leaseId, logicalName)), derived on
+  // read: it would otherwise repeat the lease id in every record held in memory, and this field holds the tag's
+  // deployment id (interned: one per store), or null for the older tag without one. Otherwise it is the description.
+  // description() returns the same value either way.
   private final @Nullable String description;
-  // The deployment id of that default tag (interned: one per store), or null for the older tag without one.
-  private final @Nullable String tagDeployment;
-  private final Instant issuedAt;
+  private final boolean tagged;
+  private final long issuedAt;
   private final Duration ttl;
   private final Instant expiresAt;
-  private final Instant maxExpiresAt;
+  private final long maxExpiresAt;
   private final boolean renewable;
-  private final @Nullable Instant lastRenewedAt;
-  private final @Nullable String lastError;
+  private final long lastRenewedAt;
+  // What most records do not have, by Times slot, null when none: the instants that epoch nanoseconds cannot hold
+  // (before 1677 or after 2262), the state change instant and the last error (revoke states only). Never written.
+  private final Object @Nullable [] rare;
   private final int revokeAttempts;
-  private final @Nullable Instant stateChangedAt;
   private final long version;
 
   private LeaseRecord(Builder b) {
@@ -51,9 +65,10 @@ public final class LeaseRecord {
     this.roleName = Objects.requireNonNull(b.roleName, "roleName");
     this.roleId = Objects.requireNonNull(b.roleId, "roleId");
     this.logicalName = b.logicalName;
-    this.style = Objects.requireNonNull(b.style, "style");
+    IssueStyle style = Objects.requireNonNull(b.style, "style");
     this.successor = b.successor;
-    this.state = Objects.requireNonNull(b.state, "state");
+    LeaseState state = Objects.requireNonNull(b.state, "state");
+    this.kind = (byte) (state.ordinal() | style.ordinal() << 4);
     this.clientId = b.clientId;
     this.token = b.token;
     this.secret = b.secret;
@@ -62,27 +77,26 @@ public final class LeaseRecord {
     String description = Objects.requireNonNull(b.description, "description");
     String deployment = Descriptions.taggedDeployment(description, leaseId, logicalName);
     if (deployment != null) {
-      this.description = null;
-      this.tagDeployment = deployment;   // interned by taggedDeployment: one per engine, not per record
+      this.description = deployment;   // interned by taggedDeployment: one per engine, not per record
+      this.tagged = true;
     } else {
-      this.description = Descriptions.isTag(description, leaseId, logicalName) ? null : description;
-      this.tagDeployment = null;
+      this.tagged = Descriptions.isTag(description, leaseId, logicalName);
+      this.description = tagged ? null : description;
     }
-    this.issuedAt = Objects.requireNonNull(b.issuedAt, "issuedAt");
+    this.issuedAt = Times.required(b.issuedAt, "issuedAt");
     this.ttl = Objects.requireNonNull(b.ttl, "ttl");
     this.expiresAt = Objects.requireNonNull(b.expiresAt, "expiresAt");
-    this.maxExpiresAt = Objects.requireNonNull(b.maxExpiresAt, "maxExpiresAt");
+    this.maxExpiresAt = Times.required(b.maxExpiresAt, "maxExpiresAt");
     this.renewable = b.renewable;
     this.lastRenewedAt = b.lastRenewedAt;
-    this.lastError = b.lastError;
+    this.rare = b.rare;  // shared: builders copy it before they change a slot
     this.revokeAttempts = b.revokeAttempts;
-    this.stateChangedAt = b.stateChangedAt;
     this.version = b.version;
     if (style == IssueStyle.UNIQUE && logicalName == null) {
       throw new IllegalArgumentException("logicalName is required for a UNIQUE-style record");
     }
     // token and secret may be absent past PENDING: a metadata-only store does not keep them.
-    if (state != LeaseState.PENDING && (clientId == null || generatedOn == null)) {
+    if (state != LeaseState.PENDING && (clientId == null || generatedOn == Times.ABSENT)) {
       throw new IllegalArgumentException("a " + state + " record needs clientId and generatedOn");
     }
     if ((token == null) != (secret == null)) {
@@ -114,9 +128,9 @@ public final class LeaseRecord {
     b.roleName = roleName;
     b.roleId = roleId;
     b.logicalName = logicalName;
-    b.style = style;
+    b.style = style();
     b.successor = successor;
-    b.state = state;
+    b.state = state();
     b.clientId = clientId;
     b.token = token;
     b.secret = secret;
@@ -129,9 +143,8 @@ public final class LeaseRecord {
     b.maxExpiresAt = maxExpiresAt;
     b.renewable = renewable;
     b.lastRenewedAt = lastRenewedAt;
-    b.lastError = lastError;
+    b.rare = rare;  // never written through: a builder copies before it changes a slot
     b.revokeAttempts = revokeAttempts;
-    b.stateChangedAt = stateChangedAt;
     b.version = version;
     return b;
   }
@@ -163,7 +176,7 @@ public final class LeaseRecord {
 
   /** {@return how the token was issued} */
   public IssueStyle style() {
-    return style;
+    return STYLES[(kind >> 4) & 0x7];
   }
 
   /**
@@ -178,7 +191,7 @@ public final class LeaseRecord {
 
   /** {@return where the record is in its life} */
   public LeaseState state() {
-    return state;
+    return STATES[kind & 0xF];
   }
 
   /** {@return the token's Astra client id, once Astra created it} */
@@ -200,7 +213,7 @@ public final class LeaseRecord {
 
   /** {@return when Astra generated the token} */
   public Optional<Instant> generatedOn() {
-    return Optional.ofNullable(generatedOn);
+    return Optional.ofNullable(Times.decode(generatedOn, rare, Times.GENERATED_ON));
   }
 
   /** {@return the metadata the token was issued with} */
@@ -210,12 +223,12 @@ public final class LeaseRecord {
 
   /** {@return the description tag sent to Astra; recovery matches tokens by it} */
   public String description() {
-    return description != null ? description : Descriptions.tag(tagDeployment, leaseId, logicalName);
+    return tagged ? Descriptions.tag(description, leaseId, logicalName) : Objects.requireNonNull(description);
   }
 
   /** {@return when the lease began} */
   public Instant issuedAt() {
-    return issuedAt;
+    return Objects.requireNonNull(Times.decode(issuedAt, rare, Times.ISSUED_AT));
   }
 
   /** {@return the TTL granted on issue or the last renewal} */
@@ -230,7 +243,7 @@ public final class LeaseRecord {
 
   /** {@return when the lease can no longer be renewed ({@code issuedAt + maxTtl})} */
   public Instant maxExpiresAt() {
-    return maxExpiresAt;
+    return Objects.requireNonNull(Times.decode(maxExpiresAt, rare, Times.MAX_EXPIRES_AT));
   }
 
   /** {@return whether the lease can be renewed} */
@@ -240,12 +253,12 @@ public final class LeaseRecord {
 
   /** {@return when the lease was last renewed} */
   public Optional<Instant> lastRenewedAt() {
-    return Optional.ofNullable(lastRenewedAt);
+    return Optional.ofNullable(Times.decode(lastRenewedAt, rare, Times.LAST_RENEWED_AT));
   }
 
   /** {@return the error of the last failed revoke (a message, never a secret)} */
   public Optional<String> lastError() {
-    return Optional.ofNullable(lastError);
+    return Optional.ofNullable(rare == null ? null : (String) rare[Times.LAST_ERROR]);
   }
 
   /** {@return how many revokes failed so far} */
@@ -261,7 +274,7 @@ public final class LeaseRecord {
    * @return when the record entered its claimed or failed state, or empty
    */
   public Optional<Instant> stateChangedAt() {
-    return Optional.ofNullable(stateChangedAt);
+    return Optional.ofNullable(rare == null ? null : (Instant) rare[Times.STATE_CHANGED_AT]);
   }
 
   /** {@return a copy without token and secret: what a metadata-only store keeps} */
@@ -276,7 +289,7 @@ public final class LeaseRecord {
 
   /** {@return the lease part of the record, in absolute time} */
   public Lease lease() {
-    return new Lease(leaseId, issuedAt, ttl, expiresAt, maxExpiresAt, renewable, lastRenewedAt);
+    return new Lease(leaseId, issuedAt(), ttl, expiresAt, maxExpiresAt(), renewable, lastRenewedAt().orElse(null));
   }
 
   /**
@@ -286,22 +299,41 @@ public final class LeaseRecord {
    * @return whether the lease is live at {@code now}
    */
   public boolean isLive(Instant now) {
-    return state == LeaseState.ACTIVE && now.isBefore(expiresAt);
+    return state() == LeaseState.ACTIVE && now.isBefore(expiresAt);
+  }
+
+  // For AstraToken's views of a record (dev.astravault.internal.Views): whether it holds a token and its secret and
+  // toTokenInfo() answers, and the two parts of that view that are optional here.
+  boolean canBackToken() {
+    return clientId != null && generatedOn != Times.ABSENT && token != null && secret != null;
+  }
+
+  String requiredToken() {
+    return Objects.requireNonNull(token, "token");
+  }
+
+  String requiredClientId() {
+    return Objects.requireNonNull(clientId, "clientId");
+  }
+
+  Instant requiredGeneratedOn() {
+    return Objects.requireNonNull(Times.decode(generatedOn, rare, Times.GENERATED_ON), "generatedOn");
   }
 
   /** {@return the secret-free view; only for records that are not {@link LeaseState#PENDING}} */
   public TokenInfo toTokenInfo() {
-    if (clientId == null || generatedOn == null) {
-      throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state + ")");
+    if (clientId == null || generatedOn == Times.ABSENT) {
+      throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state() + ")");
     }
-    return new TokenInfo(clientId, orgId, roleName, logicalName, style, generatedOn, metadata, lease(), state);
+    return new TokenInfo(clientId, orgId, roleName, logicalName, style(), requiredGeneratedOn(), metadata, lease(),
+        state());
   }
 
   /** Same lease and version: two records that agree on these are the same state of the same lease. */
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof LeaseRecord other && leaseId.equals(other.leaseId) && version == other.version
-        && state == other.state;
+        && state() == other.state();
   }
 
   @Override
@@ -312,7 +344,7 @@ public final class LeaseRecord {
   @Override
   public String toString() {
     return "LeaseRecord[leaseId=" + leaseId + ", org=" + orgId + ", role=" + roleName + ", logicalName="
-        + logicalName + ", style=" + style + (successor ? ", successor" : "") + ", state=" + state
+        + logicalName + ", style=" + style() + (successor ? ", successor" : "") + ", state=" + state()
         + ", clientId=" + clientId + ", expiresAt=" + expiresAt + ", version=" + version + ", token="
         + (token == null ? "absent" : "██") + "]";
   }
@@ -330,18 +362,17 @@ public final class LeaseRecord {
     private @Nullable String clientId;
     private @Nullable String token;
     private @Nullable String secret;
-    private @Nullable Instant generatedOn;
+    private long generatedOn = Times.ABSENT;
     private Map<String, String> metadata = Map.of();
     private @Nullable String description;
-    private @Nullable Instant issuedAt;
+    private long issuedAt = Times.ABSENT;
     private @Nullable Duration ttl;
     private @Nullable Instant expiresAt;
-    private @Nullable Instant maxExpiresAt;
+    private long maxExpiresAt = Times.ABSENT;
     private boolean renewable = true;
-    private @Nullable Instant lastRenewedAt;
-    private @Nullable String lastError;
+    private long lastRenewedAt = Times.ABSENT;
+    private Object @Nullable [] rare;
     private int revokeAttempts;
-    private @Nullable Instant stateChangedAt;
     private long version = 1;
 
     private Builder() {}
@@ -429,7 +460,7 @@ public final class LeaseRecord {
      * @param v when Astra generated the token
      * @return this builder
      */
-    public Builder generatedOn(@Nullable Instant v) { this.generatedOn = v; return this; }
+    public Builder generatedOn(@Nullable Instant v) { this.generatedOn = encode(v, Times.GENERATED_ON); return this; }
     /**
      * Sets the metadata the token was issued with.
      *
@@ -450,7 +481,7 @@ public final class LeaseRecord {
      * @param v when the lease began
      * @return this builder
      */
-    public Builder issuedAt(Instant v) { this.issuedAt = v; return this; }
+    public Builder issuedAt(Instant v) { this.issuedAt = encode(v, Times.ISSUED_AT); return this; }
     /**
      * Sets the TTL granted on issue or the last renewal.
      *
@@ -471,7 +502,7 @@ public final class LeaseRecord {
      * @param v when the lease can no longer be renewed ({@code issuedAt + maxTtl})
      * @return this builder
      */
-    public Builder maxExpiresAt(Instant v) { this.maxExpiresAt = v; return this; }
+    public Builder maxExpiresAt(Instant v) { this.maxExpiresAt = encode(v, Times.MAX_EXPIRES_AT); return this; }
     /**
      * Sets whether the lease can be renewed.
      *
@@ -485,14 +516,17 @@ public final class LeaseRecord {
      * @param v when the lease was last renewed
      * @return this builder
      */
-    public Builder lastRenewedAt(@Nullable Instant v) { this.lastRenewedAt = v; return this; }
+    public Builder lastRenewedAt(@Nullable Instant v) {
+      this.lastRenewedAt = encode(v, Times.LAST_RENEWED_AT);
+      return this;
+    }
     /**
      * Sets the error of the last failed revoke.
      *
      * @param v the error of the last failed revoke
      * @return this builder
      */
-    public Builder lastError(@Nullable String v) { this.lastError = v; return this; }
+    public Builder lastError(@Nullable String v) { rare(Times.LAST_ERROR, v); return this; }
     /**
      * Sets how many revokes failed so far.
      *
@@ -506,7 +540,7 @@ public final class LeaseRecord {
      * @param v when the record last entered a claimed or failed state
      * @return this builder
      */
-    public Builder stateChangedAt(@Nullable Instant v) { this.stateChangedAt = v; return this; }
+    public Builder stateChangedAt(@Nullable Instant v) { rare(Times.STATE_CHANGED_AT, v); return this; }
     /**
      * Sets the compare-and-set version (1 on insert).
      *
@@ -523,6 +557,21 @@ public final class LeaseRecord {
      */
     public LeaseRecord build() {
       return new LeaseRecord(this);
+    }
+
+    /** Encodes {@code v} for slot {@code slot}, keeping it in {@code rare} when epoch nanoseconds cannot hold it. */
+    private long encode(@Nullable Instant v, int slot) {
+      long packed = Times.encode(v);
+      rare(slot, packed == Times.FAR ? v : null);
+      return packed;
+    }
+
+    private void rare(int slot, @Nullable Object v) {
+      if (v != null || (rare != null && rare[slot] != null)) {
+        Object[] copy = rare == null ? new Object[Times.SLOTS] : rare.clone();  // rare may be a record's: copy
+        copy[slot] = v;
+        rare = Times.any(copy) ? copy : null;
+      }
     }
   }
 }

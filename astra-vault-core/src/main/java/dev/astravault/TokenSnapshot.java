@@ -1,5 +1,7 @@
 package dev.astravault;
 
+import dev.astravault.internal.Redaction;
+import dev.astravault.internal.Views;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -8,7 +10,13 @@ import java.util.Objects;
  * snapshot, and the handle's {@link ManagedToken.State}. Immutable; {@link #toString()} redacts the token.
  */
 public final class TokenSnapshot {
-  private final AstraToken token;
+  static {
+    Views.installKeys(s -> s.token);
+  }
+
+  // The AstraToken, or the LeaseRecord that a token given as a view of it was backed by: then the snapshot holds the
+  // record alone (a managed token's, which an in-memory store holds anyway) and astraToken() makes the view on demand.
+  private final Object token;
   private final long generation;
   private final ManagedToken.State state;
 
@@ -20,7 +28,11 @@ public final class TokenSnapshot {
    * @param state the handle's state
    */
   public TokenSnapshot(AstraToken token, long generation, ManagedToken.State state) {
-    this.token = Objects.requireNonNull(token, "token");
+    this(generation, state, Objects.requireNonNull(token, "token").record() != null ? token.record() : token);
+  }
+
+  private TokenSnapshot(long generation, ManagedToken.State state, Object token) {
+    this.token = token;
     this.generation = generation;
     this.state = Objects.requireNonNull(state, "state");
   }
@@ -32,45 +44,50 @@ public final class TokenSnapshot {
    * @return the new snapshot
    */
   public TokenSnapshot withState(ManagedToken.State state) {
-    return new TokenSnapshot(token, generation + 1, state);
+    return new TokenSnapshot(generation + 1, state, token);
   }
 
   /** {@return the full token. Never log it} */
   public String token() {
-    return token.token();
+    return token instanceof AstraToken t ? t.token() : ((LeaseRecord) token).requiredToken();
   }
 
-  /** {@return the token with its info and secret} */
+  /**
+   * The token with its info and secret. Equal on every call; a managed token's snapshot may make a new object on each
+   * call (it holds the lease's record, and makes the token on demand), so compare tokens with {@code equals}.
+   *
+   * @return the token with its info and secret
+   */
   public AstraToken astraToken() {
-    return token;
+    return token instanceof AstraToken t ? t : new AstraToken((LeaseRecord) token);
   }
 
   /**
    * {@return the token without its secret}
    */
   public TokenInfo info() {
-    return token.info();
+    return token instanceof AstraToken t ? t.info() : ((LeaseRecord) token).toTokenInfo();
   }
 
   /**
    * {@return the token's lease}
    */
   public Lease lease() {
-    return token.lease();
+    return token instanceof AstraToken t ? t.lease() : ((LeaseRecord) token).lease();
   }
 
   /**
    * {@return the lease id}
    */
   public String leaseId() {
-    return token.lease().leaseId();
+    return token instanceof AstraToken t ? t.leaseId() : ((LeaseRecord) token).leaseId();
   }
 
   /**
    * {@return when the token's lease expires}
    */
   public Instant expiresAt() {
-    return token.lease().expiresAt();
+    return token instanceof AstraToken t ? t.expiresAt() : ((LeaseRecord) token).expiresAt();
   }
 
   /**
@@ -90,6 +107,6 @@ public final class TokenSnapshot {
   @Override
   public String toString() {
     return "TokenSnapshot[lease=" + leaseId() + ", generation=" + generation + ", state=" + state + ", expiresAt="
-        + expiresAt() + ", token=" + token.redacted() + "]";
+        + expiresAt() + ", token=" + Redaction.token(token()) + "]";
   }
 }

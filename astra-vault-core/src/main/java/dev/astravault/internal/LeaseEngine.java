@@ -121,8 +121,9 @@ public final class LeaseEngine implements AutoCloseable {
     }
     OrgConfig org = manager.requireOrgConfig(asked.org());
     Role role = manager.requireRole(org.orgId(), asked.role());
-    // The role as Astra shows it (display name, id) becomes the local name: rotations then name it exactly.
-    TokenRequest request = asked.toBuilder().role(role.name()).build();
+    // The role as Astra shows it (display name, id) becomes the local name: rotations then name it exactly. The
+    // handle keeps the request; one the caller shares between handles stays shared when it already names the role.
+    TokenRequest request = asked.role().equals(role.name()) ? asked : asked.toBuilder().role(role.name()).build();
     settings.checkFits(request.ttl().orElse(role.ttl()), role.maxTtl());
     boolean owned = true;
     AstraToken first;
@@ -140,7 +141,7 @@ public final class LeaseEngine implements AutoCloseable {
       owned = false;
     }
     Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart[0]);
-    ManagedLease lease = new ManagedLease(this, request, settings, first, owned);
+    ManagedLease lease = new ManagedLease(this, request, settings, compact(first), owned);
     link(lease);
     lease.start(issueLatency);
     return lease;
@@ -162,6 +163,11 @@ public final class LeaseEngine implements AutoCloseable {
 
   Executor io() {
     return io;
+  }
+
+  /** The token as a view of the store's record when the store holds it in memory (see {@link Views}). */
+  AstraToken compact(AstraToken token) {
+    return Views.compact(manager.store(), token);
   }
 
   RealTokenManager manager() {
