@@ -16,6 +16,7 @@ import dev.astravault.TokenRequest;
 import dev.astravault.event.IssueFailed;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.event.TokenIssued;
+import dev.astravault.store.InMemoryLeaseStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,6 +119,11 @@ final class Issuer {
     if (LOG.isInfoEnabled()) {   // four arguments: an array on every issue otherwise
       LOG.info("Created token '{}' (lease {}) with TTL {} and max TTL {}", active.clientId().orElse("?"), leaseId,
           ttl, role.maxTtl());
+    }
+    // The in-memory store holds `active` itself: the token can be a view of it instead of a copy (Views), which
+    // saves a TokenInfo and a Lease per issue, and per lease for callers that keep their tokens.
+    if (store instanceof InMemoryLeaseStore && active.secret().isPresent()) {
+      return Views.backedBy(active);
     }
     return new AstraToken(active.toTokenInfo(), active.token().orElseThrow(), active.secret().orElse(""));
   }

@@ -59,7 +59,12 @@ public final class Views {
     return Objects.requireNonNull(k, "TokenSnapshot did not install its keys").apply(snapshot);
   }
 
-  private static synchronized Function<LeaseRecord, AstraToken> tokens() {
+  private static Function<LeaseRecord, AstraToken> tokens() {
+    Function<LeaseRecord, AstraToken> installed = tokens;   // every issue asks: no lock once installed
+    return installed != null ? installed : installTokens();
+  }
+
+  private static synchronized Function<LeaseRecord, AstraToken> installTokens() {
     if (tokens == null) {
       try {
         Class.forName(AstraToken.class.getName(), true, AstraToken.class.getClassLoader());
