@@ -40,7 +40,7 @@ import org.springframework.vault.support.VaultResponse;
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness burst [leases]
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
  * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness issuecpu [issues]
- * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness postcpu [posts]
+ * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness postcpu [posts] [operations]
  * }</pre>
  *
  * <ul>
@@ -65,7 +65,8 @@ import org.springframework.vault.support.VaultResponse;
  *       raw POST with the library's call deadline) against its local server, N each per round, interleaved over five
  *       rounds: wall time, the calling thread's CPU time and the whole process's CPU time (server thread, OkHttp's
  *       watchdog, the collector) per operation. On two cores the client's and the server's CPU add up to the wall
- *       time, so this shows where an issue's extra microseconds over the raw POST go.
+ *       time, so this shows where an issue's extra microseconds over the raw POST go. A third argument picks the
+       operations (comma-separated, e.g. {@code issue} alone, as a JMH fork runs it).
  * </ul>
  */
 public final class ScaleHarness {
@@ -83,7 +84,7 @@ public final class ScaleHarness {
       case "burst" -> burst(n);
       case "timers" -> timers(n);
       case "issuecpu" -> issueCpu(n);
-      case "postcpu" -> postCpu(n);
+      case "postcpu" -> postCpu(n, args.length > 2 ? args[2] : "issue,rawPost,rawPostWithDeadline");
       default -> throw new IllegalArgumentException("mode must be memory, latency, burst, timers, issuecpu or "
           + "postcpu: " + mode);
     }
@@ -335,13 +336,19 @@ public final class ScaleHarness {
     System.out.println("(checksum " + sink + ")");
   }
 
-  private static void postCpu(int n) throws Exception {
+  private static void postCpu(int n, String which) throws Exception {
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     IssueVsRawPostBenchmark bench = new IssueVsRawPostBenchmark();
     bench.start();
-    String[] names = {"issue", "rawPost", "rawPostWithDeadline"};
+    List<String> all = List.of("issue", "rawPost", "rawPostWithDeadline");
+    String[] names = which.split(",");
+    for (String name : names) {
+      if (!all.contains(name)) {
+        throw new IllegalArgumentException("operations are " + all + ": " + name);
+      }
+    }
     System.out.println("round | operation | wall µs/op | caller CPU µs/op | process CPU µs/op");
     long sink = 0;
     try {
@@ -352,9 +359,9 @@ public final class ScaleHarness {
           long cpu0 = threads.getCurrentThreadCpuTime();
           long proc0 = os.getProcessCpuTime();
           for (int i = 0; i < n; i++) {
-            sink += switch (op) {
-              case 0 -> bench.issue().token().length();
-              case 1 -> bench.rawPost();
+            sink += switch (names[op]) {
+              case "issue" -> bench.issue().token().length();
+              case "rawPost" -> bench.rawPost();
               default -> bench.rawPostWithDeadline();
             };
           }
