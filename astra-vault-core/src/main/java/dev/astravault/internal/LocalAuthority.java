@@ -128,7 +128,7 @@ public final class LocalAuthority implements Authority {
 
   private CreatedToken createOrSettle(OrgConfig org, Role role, LeaseRecord pending) {
     Instant tokenExpiry = settings.sendTokenExpiry()
-        ? pending.maxExpiresAt().plus(settings.tokenExpiryMargin()) : null;
+        ? wholeSecondAtOrAfter(pending.maxExpiresAt().plus(settings.tokenExpiryMargin())) : null;
     String description = settings.sendDescription() ? pending.description() : null;
     try {
       return backend.create(org, role, description, tokenExpiry);
@@ -144,6 +144,14 @@ public final class LocalAuthority implements Authority {
       settleAmbiguousCreate(org, pending, description);
       throw e;
     }
+  }
+
+  /**
+   * {@code t} rounded up to a whole second: Astra's own examples send whole seconds, the backstop loses nothing (it
+   * only moves later), and every issue in one second then sends the same text, which the JSON writer keeps.
+   */
+  static Instant wholeSecondAtOrAfter(Instant t) {
+    return t.getNano() == 0 ? t : Instant.ofEpochSecond(t.getEpochSecond() + 1);
   }
 
   /**

@@ -53,6 +53,18 @@ class DirectCreateRequestTest {
   }
 
   @Test
+  void theServerSideExpiryIsAWholeSecondRoundedUp() {
+    f.clock.advance(Duration.ofMillis(1_250).plusNanos(7));
+    AstraToken token = issue("orders");
+    java.time.Instant exact = token.lease().maxExpiresAt().plus(Duration.ofMinutes(10));
+    java.time.Instant sent = java.time.Instant.ofEpochSecond(exact.getEpochSecond() + 1);
+    RecordedCall post = astra.requests().stream().filter(c -> c.method().equals("POST")).findFirst().orElseThrow();
+    assertThat(post.body()).contains("\"tokenExpiry\":\"" + sent + "\"").doesNotContain(exact.toString());
+    assertThat(sent.toString()).doesNotContain(".");
+    assertThat(astra.token(token.clientId()).orElseThrow().expiry()).contains(sent);
+  }
+
+  @Test
   void serverSideExpiryAndDescriptionCanBeSwitchedOff() {
     f.close();
     f = new EngineFixture(astra, b -> b.sendTokenExpiry(false).sendDescription(false));

@@ -34,4 +34,15 @@ class AstraJsonInstantTest {
     assertThat(AstraJson.instant("2026-02-30T00:00:00Z")).isNull();
     assertThat(AstraJson.instant("not a time")).isNull();
   }
+
+  @Test
+  void instantTextIsInstantToStringAndKeepsTheLastOne() {
+    Instant whole = Instant.parse("2026-12-05T11:00:00Z");
+    String first = AstraJson.instantText(whole);
+    assertThat(first).isEqualTo("2026-12-05T11:00:00Z");
+    assertThat(AstraJson.instantText(Instant.ofEpochSecond(whole.getEpochSecond()))).isSameAs(first);
+    Instant fraction = whole.plusNanos(1_500);
+    assertThat(AstraJson.instantText(fraction)).isEqualTo(fraction.toString()).isEqualTo("2026-12-05T11:00:00.000001500Z");
+    assertThat(AstraJson.instantText(whole)).isEqualTo("2026-12-05T11:00:00Z");
+  }
 }
