@@ -93,4 +93,23 @@ final class FakeAstraContext {
       return types;
     }
   }
+
+  /**
+   * The analysis Boot would print for a failed start, after checking that nothing in the cause chain, the
+   * description or the action leaks {@code astra}'s root token.
+   */
+  static org.springframework.boot.diagnostics.FailureAnalysis analysis(
+      org.springframework.boot.test.context.assertj.AssertableApplicationContext context, FakeAstra astra) {
+    org.assertj.core.api.Assertions.assertThat(context).hasFailed();
+    Throwable failure = context.getStartupFailure();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      org.assertj.core.api.Assertions.assertThat(String.valueOf(t.getMessage()))
+          .doesNotContain(astra.defaultOrg().rootToken());
+    }
+    org.springframework.boot.diagnostics.FailureAnalysis analysis = new AstraVaultFailureAnalyzer().analyze(failure);
+    org.assertj.core.api.Assertions.assertThat(analysis).as("analysis of %s", failure).isNotNull();
+    org.assertj.core.api.Assertions.assertThat(analysis.getDescription() + analysis.getAction())
+        .doesNotContain(astra.defaultOrg().rootToken());
+    return analysis;
+  }
 }
