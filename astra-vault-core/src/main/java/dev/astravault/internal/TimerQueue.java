@@ -10,16 +10,26 @@ import org.slf4j.Logger;
 /**
  * The one timer of all managed tokens of an engine: a binary heap of handles ordered by due time, of which only the
  * earliest is on the {@link Scheduler}. A task per handle on the scheduler would cost a {@code ScheduledFutureTask},
- * its adapter and two lambdas (about 136 B) for every handle; here a handle costs its own timer fields and one heap
+ * its adapter and two lambdas (about 136 B) for every handle; here a handle costs its own timer fields and a heap
  * slot. The heap's keys live in a {@code long[]} parallel to the handles: sifting compares adjacent longs instead of
  * dereferencing a handle per comparison, which at a million handles is a cache miss each.
  *
- * <p><b>Lazy re-arm.</b> A handle's key in the heap may be <em>earlier</em> than its real due time
- * ({@code Timer.timerDue}), never later. Re-arming to a later time, which is what a renewal does, only writes
- * the handle's due time: the heap is not touched. The entry is corrected (its key raised to the real due time and
- * sifted down) only when it reaches the head, so a timer postponed many times costs one sift, and a re-arm touches
- * only the handle the caller already holds. Re-arming earlier than the key sifts up at once. The head is always
- * exact (corrected before the scheduler task is planned), so the task never fires early.
+ * <p><b>Entries are never moved for a re-arm.</b> A handle's live entry is the one whose key equals the handle's
+ * {@code timerKey}; any other entry of it is stale and is dropped when it reaches the head (or when stale entries
+ * outnumber live ones, by a rebuild). The heap keeps no position per handle, so sifting writes only the heap's own
+ * arrays, never a handle: at a million handles each handle written was a cache miss.
+ * <ul>
+ *   <li>Re-arming to a time at or after the live key, which is what a renewal does, only writes the handle's due time
+ *       ({@code timerDue}): the key stays a lower bound, and the entry is re-keyed to the real due time only when it
+ *       reaches the head. A timer postponed many times costs one sift.</li>
+ *   <li>Re-arming earlier than the live key appends a new entry and leaves the old one stale. An append sifts up from
+ *       the heap's last slot, whose ancestors the previous append just walked, so it touches memory that is already
+ *       in cache; moving the old entry up would touch its slot and its ancestors, cold at a million timers.</li>
+ *   <li>Disarming forgets the live key: the entry goes stale where it is.</li>
+ * </ul>
+ * The head is always live and exact (settled before the scheduler task is planned), so the task never fires early.
+ * The price: a stale entry keeps its handle reachable until it reaches the head or a rebuild drops it (stale entries
+ * never outnumber live ones by more than {@value #STALE_SLACK}), and a rebuild reads every handle with an entry.
  *
  * <p>Each armed handle carries the generation it was armed with, and gets it back when it fires, so a handle that
  * re-armed between the pop and the call ignores the stale fire. The scheduler task carries a generation too: a
@@ -27,11 +37,14 @@ import org.slf4j.Logger;
  * this queue's lock (lock order: handle, then queue).
  */
 final class TimerQueue {
+  /** Not armed: no live entry. {@link #nanos} never returns it. */
+  static final long NOT_ARMED = Long.MIN_VALUE;
+
   /** What the queue orders: a managed token's one timer. Its fields are guarded by the queue. */
   abstract static class Timer {
-    // This timer's slot in the heap (-1 when not armed), the generation it was armed with, and its real due time
-    // (epoch nanoseconds): the heap's own key may lag behind a postponed due time.
-    int timerIndex = -1;
+    // The key of this timer's live heap entry (NOT_ARMED: none), the generation it was armed with, and its real due
+    // time (epoch nanoseconds), which a lazy postponement leaves later than the key. timerKey <= timerDue.
+    long timerKey = NOT_ARMED;
     int timerArmed;
     long timerDue;
 
@@ -39,14 +52,19 @@ final class TimerQueue {
     abstract void onTimer(int generation);
   }
 
+  /** A rebuild's mark on a timer whose entry it kept; never a key ({@link #arm} keeps keys below it). */
+  private static final long KEPT = Long.MAX_VALUE;
   private static final Logger LOG = Redaction.logger(TimerQueue.class);
+  /** Stale entries tolerated beyond the live count before a rebuild: small heaps never rebuild for a few. */
+  private static final int STALE_SLACK = 64;
 
   private final Scheduler scheduler;
   private final Clock clock;
-  // Guarded by this.
+  // Guarded by this. `size` entries, of which `live` are the live entries of armed timers; the rest are stale.
   private Timer[] heap = new Timer[16];
-  private long[] dues = new long[16];
+  private long[] keys = new long[16];
   private int size;
+  private int live;
   private Scheduler.@org.jspecify.annotations.Nullable Task tick;
   private long tickDue = Long.MAX_VALUE;
   private long tickGeneration;
@@ -63,54 +81,44 @@ final class TimerQueue {
 
   /** As {@link #arm(Timer, Instant, int)}, {@code at} in epoch nanoseconds. */
   synchronized void arm(Timer timer, long at, int generation) {
+    at = Math.max(Long.MIN_VALUE + 1, Math.min(at, Long.MAX_VALUE - 1));   // the two ends mean "none" and "kept"
     timer.timerArmed = generation;
-    int i = timer.timerIndex;
-    if (i < 0) {
-      if (size == heap.length) {
-        heap = Arrays.copyOf(heap, size + (size >> 1));
-        dues = Arrays.copyOf(dues, heap.length);
+    timer.timerDue = at;
+    long key = timer.timerKey;
+    if (key != NOT_ARMED && at >= key) {
+      // Later than (or at) the live key: the key stays a lower bound, corrected at the head.
+      if (heap[0] == timer && keys[0] == key) {
+        reschedule();   // the head's real due time moved: plan the task for the new head
       }
-      timer.timerDue = at;
-      timer.timerIndex = size;
-      heap[size] = timer;
-      dues[size++] = at;
-      up(size - 1);
-    } else if (at >= timer.timerDue) {
-      timer.timerDue = at;   // later: the key (<= the old due) stays a lower bound; corrected at the head
-      if (i != 0) {
-        return;              // the head and the scheduler task are unchanged
-      }
-    } else {
-      timer.timerDue = at;
-      if (at < dues[i]) {
-        dues[i] = at;
-        up(i);
-      }
+      return;
     }
+    if (key == NOT_ARMED) {
+      live++;
+    }
+    timer.timerKey = at;   // any older entry of this timer is stale from now on
+    push(timer, at);
+    compactIfMostlyStale();
     reschedule();
   }
 
-  /** Disarms {@code timer}, if armed. */
+  /** Disarms {@code timer}, if armed. Its entry goes stale in place. */
   synchronized void disarm(Timer timer) {
-    int i = timer.timerIndex;
-    if (i < 0) {
+    if (timer.timerKey == NOT_ARMED) {
       return;
     }
-    timer.timerIndex = -1;
-    Timer last = heap[--size];
-    long lastDue = dues[size];
-    heap[size] = null;
-    if (i < size) {
-      heap[i] = last;
-      dues[i] = lastDue;
-      last.timerIndex = i;
-      up(i);
-      down(last.timerIndex);
-    }
+    timer.timerKey = NOT_ARMED;
+    live--;
     // The scheduler task may now be early; it finds nothing due and re-arms for the new head.
+    compactIfMostlyStale();
   }
 
+  /** {@return how many timers are armed} */
   synchronized int size() {
+    return live;
+  }
+
+  /** {@return how many entries the heap holds, stale ones included} (tests) */
+  synchronized int entries() {
     return size;
   }
 
@@ -126,21 +134,19 @@ final class TimerQueue {
       long now = Math.max(nanos(clock.instant()), tickDue);
       tick = null;
       tickDue = Long.MAX_VALUE;
-      due = new Timer[Math.min(size, 16)];
+      due = new Timer[Math.min(live, 16)];
       generations = new int[due.length];
-      while (size > 0 && dues[0] <= now) {
+      while (settleHead() && keys[0] <= now) {
         Timer head = heap[0];
-        if (head.timerDue > dues[0]) {
-          settleHead();
-          continue;
-        }
         if (count == due.length) {
-          due = Arrays.copyOf(due, count * 2);
-          generations = Arrays.copyOf(generations, count * 2);
+          due = Arrays.copyOf(due, Math.max(16, count * 2));
+          generations = Arrays.copyOf(generations, due.length);
         }
         due[count] = head;
         generations[count++] = head.timerArmed;
-        disarm(head);
+        head.timerKey = NOT_ARMED;
+        live--;
+        removeHead();
       }
       reschedule();
     }
@@ -155,10 +161,7 @@ final class TimerQueue {
 
   /** Keeps one scheduler task, due with the heap's head (made exact first). Under this. */
   private void reschedule() {
-    while (size > 0 && heap[0].timerDue > dues[0]) {
-      settleHead();
-    }
-    long head = size == 0 ? Long.MAX_VALUE : dues[0];
+    long head = settleHead() ? keys[0] : Long.MAX_VALUE;
     if (head == tickDue) {
       return;
     }
@@ -168,61 +171,126 @@ final class TimerQueue {
     }
     long generation = ++tickGeneration;
     tickDue = head;
-    if (size > 0) {
+    if (head != Long.MAX_VALUE) {
       long delay = head - nanos(clock.instant());
       tick = scheduler.schedule(() -> onTick(generation), Duration.ofNanos(Math.max(0, delay)));
     }
   }
 
-  /** Raises the head's key to its handle's real due time (it was postponed lazily). Under this. */
-  private void settleHead() {
-    dues[0] = heap[0].timerDue;
-    down(0);
+  /**
+   * Makes the head live and exact: drops stale entries off the top and raises a lazily postponed head's key to its
+   * timer's real due time. Under this.
+   *
+   * @return whether the heap holds a live entry
+   */
+  private boolean settleHead() {
+    while (size > 0) {
+      Timer head = heap[0];
+      long key = keys[0];
+      if (head.timerKey != key) {
+        removeHead();                 // stale: re-armed earlier, or disarmed, since this entry was made
+      } else if (head.timerDue > key) {
+        head.timerKey = head.timerDue;
+        keys[0] = head.timerDue;
+        down(0);
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void push(Timer timer, long key) {
+    if (size == heap.length) {
+      compactIfMostlyStale();
+      if (size == heap.length) {
+        heap = Arrays.copyOf(heap, size + (size >> 1));
+        keys = Arrays.copyOf(keys, heap.length);
+      }
+    }
+    heap[size] = timer;
+    keys[size] = key;
+    up(size++);
+  }
+
+  private void removeHead() {
+    Timer last = heap[--size];
+    long lastKey = keys[size];
+    heap[size] = null;
+    if (size > 0) {
+      heap[0] = last;
+      keys[0] = lastKey;
+      down(0);
+    }
+  }
+
+  /**
+   * Rebuilds the heap from its live entries once stale ones outnumber them: stale entries of timers that moved earlier
+   * or were disarmed and are not due for hours would otherwise pile up (and keep their handles reachable). O(size),
+   * and only after at least as many re-arms or disarms as there are live timers, so O(1) per re-arm amortised.
+   */
+  private void compactIfMostlyStale() {
+    if (size - live <= live + STALE_SLACK) {
+      return;
+    }
+    int kept = 0;
+    for (int i = 0; i < size; i++) {
+      Timer t = heap[i];
+      if (t.timerKey == keys[i]) {
+        // Marked as kept, so that a second entry with the same key (a stale entry that a re-key caught up with) is
+        // dropped too: the rebuilt heap holds exactly one entry per armed timer.
+        t.timerKey = KEPT;
+        heap[kept] = t;
+        keys[kept++] = keys[i];
+      }
+    }
+    for (int i = 0; i < kept; i++) {
+      heap[i].timerKey = keys[i];
+    }
+    Arrays.fill(heap, kept, size, null);
+    size = kept;
+    for (int i = (size >>> 1) - 1; i >= 0; i--) {
+      down(i);
+    }
   }
 
   private void up(int i) {
     Timer x = heap[i];
-    long xDue = dues[i];
+    long xKey = keys[i];
     while (i > 0) {
       int parent = (i - 1) >>> 1;
-      long pDue = dues[parent];
-      if (pDue <= xDue) {
+      long pKey = keys[parent];
+      if (pKey <= xKey) {
         break;
       }
-      Timer p = heap[parent];
-      heap[i] = p;
-      dues[i] = pDue;
-      p.timerIndex = i;
+      heap[i] = heap[parent];
+      keys[i] = pKey;
       i = parent;
     }
     heap[i] = x;
-    dues[i] = xDue;
-    x.timerIndex = i;
+    keys[i] = xKey;
   }
 
   private void down(int i) {
     Timer x = heap[i];
-    long xDue = dues[i];
+    long xKey = keys[i];
     int half = size >>> 1;
     while (i < half) {
       int child = 2 * i + 1;
       int right = child + 1;
-      if (right < size && dues[right] < dues[child]) {
+      if (right < size && keys[right] < keys[child]) {
         child = right;
       }
-      long cDue = dues[child];
-      if (xDue <= cDue) {
+      long cKey = keys[child];
+      if (xKey <= cKey) {
         break;
       }
-      Timer c = heap[child];
-      heap[i] = c;
-      dues[i] = cDue;
-      c.timerIndex = i;
+      heap[i] = heap[child];
+      keys[i] = cKey;
       i = child;
     }
     heap[i] = x;
-    dues[i] = xDue;
-    x.timerIndex = i;
+    keys[i] = xKey;
   }
 
   /** Epoch nanoseconds, saturated (an Instant far in the future sorts last instead of overflowing). */

@@ -17,9 +17,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's timer heap, lazy re-arm included: a postponed timer keeps a stale (earlier) key in the heap until it
- * reaches the head. Whatever the heap does inside, each timer must fire once, at its last armed due time, with its
- * last armed generation, and the scheduler task must never be planned before the earliest real due time.
+ * The engine's timer heap, lazy re-arm included: a postponed timer keeps an earlier key in the heap until it reaches
+ * the head, and a timer moved earlier or disarmed leaves a stale entry behind. Whatever the heap does inside, each
+ * timer must fire once, at its last armed due time, with its last armed generation, the scheduler task must never be
+ * planned before the earliest real due time, and stale entries must never outnumber live ones by more than a little.
  */
 class TimerQueueTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
@@ -67,9 +68,69 @@ class TimerQueueTest {
     queue.arm(a, at(5), 1);
     queue.arm(b, at(20), 1);
     queue.arm(b, at(60), 2);          // lazily postponed, key 20
-    queue.arm(b, at(15), 3);          // earlier than the key: sifts up at once
+    queue.arm(b, at(15), 3);          // earlier than the key: a new entry at 15, the one at 20 goes stale
+    assertThat(queue.entries()).isEqualTo(3);
     scheduler.runUntil(at(100));
-    assertThat(b.fired).containsExactly("b#3@15");
+    assertThat(b.fired).as("once, at 15: the stale entry at 20 does not fire").containsExactly("b#3@15");
+    assertThat(queue.entries()).isZero();
+  }
+
+  @Test
+  void aStaleEntryThatItsTimersNewKeyCatchesUpWithFiresOnlyOnce() {
+    Recorder a = new Recorder("a");
+    queue.arm(a, at(100), 1);
+    queue.arm(a, at(50), 2);          // new entry at 50; the one at 100 goes stale
+    queue.arm(a, at(100), 3);         // postponed lazily: key 50, due 100
+    scheduler.runUntil(at(60));       // the entry at 50 reaches the head and is re-keyed to 100: so is the stale one
+    assertThat(a.fired).isEmpty();
+    scheduler.runUntil(at(200));
+    assertThat(a.fired).containsExactly("a#3@100");
+    assertThat(queue.entries()).isZero();
+  }
+
+  @Test
+  void staleEntriesAreRebuiltAwayOnceTheyOutnumberLiveOnes() {
+    List<Recorder> timers = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      Recorder t = new Recorder("t" + i);
+      timers.add(t);
+      queue.arm(t, at(10_000 + i), 1);
+    }
+    for (int round = 2; round < 12; round++) {   // every timer moves earlier ten times: 10,000 stale entries made
+      for (Recorder t : timers) {
+        queue.arm(t, at(10_000 - round * 100 + Integer.parseInt(t.name.substring(1)) % 100), round);
+      }
+      assertThat(queue.entries()).isLessThanOrEqualTo(2 * queue.size() + 65);
+    }
+    for (int i = 0; i < 900; i++) {
+      queue.disarm(timers.get(i));
+      assertThat(queue.entries()).isLessThanOrEqualTo(2 * queue.size() + 65);
+    }
+    assertThat(queue.size()).isEqualTo(100);
+    scheduler.runUntil(at(20_000));
+    assertThat(allFires).hasSize(100).allMatch(f -> f.contains("#11@"));
+    assertThat(queue.entries()).isZero();
+  }
+
+  @Test
+  void aRebuildKeepsOneEntryPerTimerWhenAStaleEntryCaughtUpWithItsKey() {
+    List<Recorder> timers = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Recorder t = new Recorder("t" + i);
+      timers.add(t);
+      queue.arm(t, at(100), 1);
+      queue.arm(t, at(50), 2);
+      queue.arm(t, at(100), 3);        // key 50, due 100; a stale entry at 100
+    }
+    scheduler.runUntil(at(60));        // every key re-keyed to 100: two entries match each timer
+    assertThat(queue.entries()).isEqualTo(400);
+    int disarmed = 0;
+    while (queue.entries() == 400) {
+      queue.disarm(timers.get(disarmed++));   // until stale entries outnumber live ones: a rebuild
+    }
+    assertThat(queue.entries()).as("one entry per armed timer, not two").isEqualTo(queue.size()).isPositive();
+    scheduler.runUntil(at(200));
+    assertThat(allFires).hasSize(200 - disarmed).allMatch(f -> f.endsWith("#3@100"));
   }
 
   @Test
@@ -109,6 +170,14 @@ class TimerQueueTest {
       } else if (op < 7) {
         due.remove(t);
         queue.disarm(t);
+      } else if (op < 8) {                                 // moved earlier than its live key: a stale entry
+        Long current = due.get(t);
+        if (current != null && current > now + 1) {
+          long when = now + 1 + random.nextInt((int) (current - now - 1));
+          int g = generation.merge(t, 1, Integer::sum);
+          due.put(t, when);
+          queue.arm(t, at(when), g);
+        }
       } else {                                            // time passes: what was due fires, in due order
         long until = now + random.nextInt(200);
         due.entrySet().stream().filter(e -> e.getValue() <= until)
@@ -119,6 +188,7 @@ class TimerQueueTest {
         now = until;
         assertThat(sortedWithinSameSecond(allFires)).isEqualTo(sortedWithinSameSecond(expected));
       }
+      assertThat(queue.entries()).isLessThanOrEqualTo(2 * queue.size() + 65);
     }
     assertThat(expected).hasSizeGreaterThan(1_000);
     assertThat(queue.size()).isEqualTo(due.size());

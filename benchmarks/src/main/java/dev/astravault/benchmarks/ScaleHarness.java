@@ -53,8 +53,9 @@ import org.springframework.vault.support.VaultResponse;
  *   <li>{@code latency}: issue latency percentiles with N leases in the store, the sweeper off, then on (every
  *       second, so that several sweeps fall inside the measurement).
  *   <li>{@code timers}: N managed leases, then three interleaved rounds of timer re-arms in the engine's timer heap
- *       holding their N timers ({@code TimerRearmProbe}): a postpone (a renewal's re-arm) and a random re-arm, each
- *       of a handle just read (as in the engine) and of a cold one, and the floor under the cold ones.
+ *       holding their N timers ({@code TimerRearmProbe}): a postpone (a renewal's re-arm), a random re-arm and a
+ *       re-arm earlier than the heap key (a retry's), of a handle just read (as in the engine), the postpone and the
+ *       random one of a cold handle too, and the floor under the cold ones.
  *   <li>{@code burst}: N managed leases whose renewals fall due in the same instant (manual clock and scheduler,
  *       the engine's default I/O pool): how long until all are renewed, and how many failed or were rejected.
  *   <li>{@code issuecpu}: N issues on one thread into a fresh manager over {@link LocalBackend}, five rounds: wall
@@ -173,11 +174,16 @@ public final class ScaleHarness {
       }
       TimerRearmProbe probe = TimerRearmProbe.over(handles, 2_000_000);
       // Interleaved, so that a noisy moment on a shared machine hits all of them alike.
-      System.out.printf("ns per re-arm, %,d armed: postpone hot | random hot (median of 64-re-arm batches) | postpone"
-          + " cold | random cold | floor: cold touch under the lock (CPU time)%n", n);
+      System.out.printf("ns per re-arm, %,d armed: postpone hot | random hot | earlier hot (median of 64-re-arm"
+          + " batches) | earlier hot, mean with rebuilds | postpone cold | random cold | floor: cold touch under the lock"
+          + " (CPU time)%n", n);
       for (int round = 1; round <= 3; round++) {
-        System.out.printf("round %d: %.1f | %.1f | %.1f | %.1f | %.1f%n", round, probe.postponeHot(),
-            probe.randomHot(), probe.postponeCold(), probe.randomCold(), probe.touchColdLocked());
+        double postponeHot = probe.postponeHot();
+        double randomHot = probe.randomHot();
+        double earlierHot = probe.earlierHot();
+        double earlierMean = probe.lastHotMean();
+        System.out.printf("round %d: %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f%n", round, postponeHot, randomHot,
+            earlierHot, earlierMean, probe.postponeCold(), probe.randomCold(), probe.touchColdLocked());
       }
     }
   }

@@ -11,17 +11,22 @@ import java.util.SplittableRandom;
  * Benchmarks only (in the engine's package to reach its timer heap): the cost of re-arming managed tokens' timers in
  * the engine's {@code TimerQueue} while it holds every handle's timer.
  *
- * <p>Two kinds of re-arm, each measured two ways:
+ * <p>Three kinds of re-arm, measured two ways:
  * <ul>
  *   <li><b>postpone</b>: the timer moves later (to its due time plus one second to an hour), which is what a handle
  *       does when a refresh completes and the next one is planned further out. With lazy re-arm the heap is not
  *       touched, only the handle.
- *   <li><b>random</b>: the timer moves to a random time one to two hours ahead, so about half move earlier and sift
- *       up the heap at once: the worst case.
- *   <li><b>hot</b>: the handle was just read (as in the engine, where the caller re-arms inside its own
- *       {@code synchronized} block after reading the handle's state); batches of 64 re-arms timed with
+ *   <li><b>random</b>: the timer moves to a random time one to two hours ahead: later than its heap key, earlier or
+ *       later than its due time.
+ *   <li><b>earlier</b>: the timer moves earlier than its heap key (by a millisecond to a second), as a retry after a
+ *       failed refresh does: a new heap entry, and the old one left stale until a rebuild drops it. Reported twice:
+ *       the median batch like the others, and the mean over every re-arm of the pass, rebuilds included (a rebuild
+ *       reads every handle with an entry, so at a million handles its cost per re-arm is what grows).
+ *   <li><b>hot</b>: the handle's timer fields were just read (as in the engine, where the caller re-arms inside its
+ *       own {@code synchronized} block after reading the handle's state); batches of 64 re-arms timed with
  *       {@code System.nanoTime}, and the median batch reported, so that a batch in which the thread was descheduled
- *       does not count.
+ *       does not count. Every kind reads the same fields first: a field on another cache line than the ones read
+ *       (one handle in eight, by where it starts) is otherwise a miss that only some kinds pay.
  *   <li><b>cold</b>: a random handle touched for the first time, timed in this thread's CPU time. At a million
  *       handles that first touch is a cache and TLB miss that no timer structure can avoid; the floors below show it.
  * </ul>
@@ -37,6 +42,7 @@ public final class TimerRearmProbe {
   private final TimerQueue timers;
   private final int[] picks;
   private final long[] offsets;
+  private double lastMean;
 
   private TimerRearmProbe(List<ManagedToken> handles, int rounds) throws ReflectiveOperationException {
     this.leases = handles.stream().map(ManagedLease.class::cast).toArray(ManagedLease[]::new);
@@ -68,12 +74,22 @@ public final class TimerRearmProbe {
 
   /** {@return the median nanoseconds per postpone of a handle just read, over batches of 64} */
   public double postponeHot() {
-    return hot(true);
+    return hot(Kind.POSTPONE);
   }
 
   /** {@return the median nanoseconds per random re-arm of a handle just read, over batches of 64} */
   public double randomHot() {
-    return hot(false);
+    return hot(Kind.RANDOM);
+  }
+
+  /** {@return the median nanoseconds per re-arm earlier than the heap key of a handle just read, over batches of 64} */
+  public double earlierHot() {
+    return hot(Kind.EARLIER);
+  }
+
+  /** {@return the mean nanoseconds per re-arm of the last hot pass, over all its batches (rebuilds included)} */
+  public double lastHotMean() {
+    return lastMean;
   }
 
   /** {@return the mean CPU nanoseconds per postpone of a handle not touched before} */
@@ -105,20 +121,30 @@ public final class TimerRearmProbe {
     return nanos;
   }
 
-  private double hot(boolean postpone) {
+  private enum Kind { POSTPONE, RANDOM, EARLIER }
+
+  private double hot(Kind kind) {
     long base = System.currentTimeMillis() * 1_000_000L + 3_600 * SECOND;
     int batches = picks.length / BATCH;
     double[] perOp = new double[batches];
     long[] due = new long[BATCH];
     int[] armed = new int[BATCH];
+    long touched = 0;
     for (int b = 0; b < batches; b++) {
       int from = b * BATCH;
       // The caller's read of its handle: what makes it hot in the engine.
       for (int k = 0; k < BATCH; k++) {
         ManagedLease l = leases[picks[from + k]];
         long offset = offsets[(from + k) & (offsets.length - 1)];
-        due[k] = postpone ? l.timerDue + offset : base + offset;
+        long timerDue = l.timerDue;
+        long timerKey = l.timerKey;
+        touched += timerDue ^ timerKey;   // used, so that the JIT keeps both reads for every kind
         armed[k] = l.timerArmed;
+        due[k] = switch (kind) {
+          case POSTPONE -> timerDue + offset;
+          case RANDOM -> base + offset;
+          case EARLIER -> timerKey - 1_000_000L - offset % SECOND;   // a millisecond to a second before the key
+        };
       }
       long t0 = System.nanoTime();
       for (int k = 0; k < BATCH; k++) {
@@ -126,6 +152,8 @@ public final class TimerRearmProbe {
       }
       perOp[b] = (System.nanoTime() - t0) / (double) BATCH;
     }
+    sink = touched;
+    lastMean = Arrays.stream(perOp).average().orElse(Double.NaN);
     Arrays.sort(perOp);
     return perOp[batches / 2];
   }
