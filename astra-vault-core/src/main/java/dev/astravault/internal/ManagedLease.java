@@ -81,11 +81,10 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private volatile @Nullable Object readToken;
   private volatile ManagedTokenListener[] listeners;
 
-  // Guarded by this.
-  private int timerGeneration;
   // Guarded by the engine's handle list: this handle's neighbours in it.
   @Nullable ManagedLease prevHandle;
   @Nullable ManagedLease nextHandle;
+  // The rest is guarded by this.
   // When the next refresh starts, in epoch nanoseconds (NONE: not planned); a long, not an Instant, to keep a
   // 24-byte object per handle off the heap.
   private long nextAttempt = NONE;
@@ -284,9 +283,8 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     return min(now.plus(lease.ttl()), lease.maxExpiresAt()).isAfter(lease.expiresAt());
   }
 
-  /** Arms the one timer for the earliest of: next attempt, hard margin, expiry. Bumps the generation. */
+  /** Arms the one timer for the earliest of: next attempt, hard margin, expiry (a new timer generation either way). */
   private void arm(Instant now) {
-    int generation = ++timerGeneration;
     if (life != RUNNING) {
       engine.timers().disarm(this);
       return;
@@ -300,7 +298,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       wake = min(wake, s.expiresAt());
     }
     if (wake != null) {
-      engine.timers().arm(this, wake, generation);
+      engine.timers().arm(this, wake);
     } else {
       engine.timers().disarm(this);
     }
@@ -315,7 +313,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     boolean refresh = false;
     Throwable expired = null;
     synchronized (this) {
-      if (generation != timerGeneration || life != RUNNING) {
+      if (!engine.timers().isCurrent(this, generation) || life != RUNNING) {
         return;
       }
       TokenSnapshot s = current;
@@ -711,7 +709,6 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void cancelTimers(boolean drainsToo) {
-    timerGeneration++;
     engine.timers().disarm(this);
     if (drainsToo && drains != null) {
       for (Drain d : drains) {

@@ -31,8 +31,9 @@ import org.slf4j.Logger;
  * The price: a stale entry keeps its handle reachable until it reaches the head or a rebuild drops it (stale entries
  * never outnumber live ones by more than {@value #STALE_SLACK}), and a rebuild reads every handle with an entry.
  *
- * <p>Each armed handle carries the generation it was armed with, and gets it back when it fires, so a handle that
- * re-armed between the pop and the call ignores the stale fire. The scheduler task carries a generation too: a
+ * <p>Every arm and disarm bumps the timer's generation, and a fire carries the generation it was armed with, so a
+ * handle that re-armed or disarmed between the pop and the call sees {@link #isCurrent} false and ignores the stale
+ * fire. The scheduler task carries a generation too: a
  * superseded one (a cancel that lost its race) does nothing. Due handles are called on the scheduler thread, outside
  * this queue's lock (lock order: handle, then queue).
  */
@@ -42,13 +43,16 @@ final class TimerQueue {
 
   /** What the queue orders: a managed token's one timer. Its fields are guarded by the queue. */
   abstract static class Timer {
-    // The key of this timer's live heap entry (NOT_ARMED: none), the generation it was armed with, and its real due
-    // time (epoch nanoseconds), which a lazy postponement leaves later than the key. timerKey <= timerDue.
+    // The key of this timer's live heap entry (NOT_ARMED: none), its generation (bumped by every arm and disarm), and
+    // its real due time (epoch nanoseconds), which a lazy postponement leaves later than the key. timerKey <= timerDue.
     long timerKey = NOT_ARMED;
-    int timerArmed;
+    int timerGeneration;
     long timerDue;
 
-    /** Called on the scheduler thread, outside the queue's lock, with the generation the timer was armed with. */
+    /**
+     * Called on the scheduler thread, outside the queue's lock, with the generation the timer was armed with: check it
+     * with {@link #isCurrent} under the timer's own lock (lock order: timer, then queue).
+     */
     abstract void onTimer(int generation);
   }
 
@@ -74,15 +78,15 @@ final class TimerQueue {
     this.clock = clock;
   }
 
-  /** Arms (or re-arms) {@code timer} to fire at {@code due} with {@code generation}. */
-  void arm(Timer timer, Instant due, int generation) {
-    arm(timer, nanos(due), generation);
+  /** Arms (or re-arms) {@code timer} to fire at {@code due}, in a new generation. */
+  void arm(Timer timer, Instant due) {
+    arm(timer, nanos(due));
   }
 
-  /** As {@link #arm(Timer, Instant, int)}, {@code at} in epoch nanoseconds. */
-  synchronized void arm(Timer timer, long at, int generation) {
+  /** As {@link #arm(Timer, Instant)}, {@code at} in epoch nanoseconds. */
+  synchronized void arm(Timer timer, long at) {
     at = Math.max(Long.MIN_VALUE + 1, Math.min(at, Long.MAX_VALUE - 1));   // the two ends mean "none" and "kept"
-    timer.timerArmed = generation;
+    timer.timerGeneration++;
     timer.timerDue = at;
     long key = timer.timerKey;
     if (key != NOT_ARMED && at >= key) {
@@ -101,8 +105,9 @@ final class TimerQueue {
     reschedule();
   }
 
-  /** Disarms {@code timer}, if armed. Its entry goes stale in place. */
+  /** Disarms {@code timer}, if armed, and starts a new generation either way. Its entry goes stale in place. */
   synchronized void disarm(Timer timer) {
+    timer.timerGeneration++;
     if (timer.timerKey == NOT_ARMED) {
       return;
     }
@@ -110,6 +115,11 @@ final class TimerQueue {
     live--;
     // The scheduler task may now be early; it finds nothing due and re-arms for the new head.
     compactIfMostlyStale();
+  }
+
+  /** {@return whether {@code generation}, which a fire carried, is still {@code timer}'s: not re-armed or disarmed since} */
+  synchronized boolean isCurrent(Timer timer, int generation) {
+    return timer.timerGeneration == generation;
   }
 
   /** {@return how many timers are armed} */
@@ -143,7 +153,7 @@ final class TimerQueue {
           generations = Arrays.copyOf(generations, due.length);
         }
         due[count] = head;
-        generations[count++] = head.timerArmed;
+        generations[count++] = head.timerGeneration;
         head.timerKey = NOT_ARMED;
         live--;
         removeHead();

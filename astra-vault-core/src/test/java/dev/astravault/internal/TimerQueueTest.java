@@ -34,9 +34,9 @@ class TimerQueueTest {
   void aPostponedTimerFiresAtItsNewDueTimeNotAtItsStaleKey() {
     Recorder a = new Recorder("a");
     Recorder b = new Recorder("b");
-    queue.arm(a, at(10), 1);
-    queue.arm(b, at(20), 1);
-    queue.arm(b, at(50), 2);          // not the head: only its due time changes, its key stays 20
+    queue.arm(a, at(10));
+    queue.arm(b, at(20));
+    queue.arm(b, at(50));          // not the head: only its due time changes, its key stays 20
 
     scheduler.runUntil(at(49));
     assertThat(a.fired).containsExactly("a#1@10");
@@ -50,11 +50,11 @@ class TimerQueueTest {
   void postponingTheHeadReplansTheSchedulerTaskForTheNextRealDueTime() {
     Recorder a = new Recorder("a");
     Recorder b = new Recorder("b");
-    queue.arm(a, at(10), 1);
-    queue.arm(b, at(30), 1);
+    queue.arm(a, at(10));
+    queue.arm(b, at(30));
     assertThat(scheduler.earliestPending()).isEqualTo(at(10));
 
-    queue.arm(a, at(40), 2);
+    queue.arm(a, at(40));
     assertThat(scheduler.earliestPending()).as("the head is exact: no early wake-up").isEqualTo(at(30));
     scheduler.runUntil(at(100));
     assertThat(a.fired).containsExactly("a#2@40");
@@ -65,10 +65,10 @@ class TimerQueueTest {
   void reArmingEarlierAfterAPostponementFiresAtTheEarlierTime() {
     Recorder a = new Recorder("a");
     Recorder b = new Recorder("b");
-    queue.arm(a, at(5), 1);
-    queue.arm(b, at(20), 1);
-    queue.arm(b, at(60), 2);          // lazily postponed, key 20
-    queue.arm(b, at(15), 3);          // earlier than the key: a new entry at 15, the one at 20 goes stale
+    queue.arm(a, at(5));
+    queue.arm(b, at(20));
+    queue.arm(b, at(60));          // lazily postponed, key 20
+    queue.arm(b, at(15));          // earlier than the key: a new entry at 15, the one at 20 goes stale
     assertThat(queue.entries()).isEqualTo(3);
     scheduler.runUntil(at(100));
     assertThat(b.fired).as("once, at 15: the stale entry at 20 does not fire").containsExactly("b#3@15");
@@ -78,9 +78,9 @@ class TimerQueueTest {
   @Test
   void aStaleEntryThatItsTimersNewKeyCatchesUpWithFiresOnlyOnce() {
     Recorder a = new Recorder("a");
-    queue.arm(a, at(100), 1);
-    queue.arm(a, at(50), 2);          // new entry at 50; the one at 100 goes stale
-    queue.arm(a, at(100), 3);         // postponed lazily: key 50, due 100
+    queue.arm(a, at(100));
+    queue.arm(a, at(50));          // new entry at 50; the one at 100 goes stale
+    queue.arm(a, at(100));         // postponed lazily: key 50, due 100
     scheduler.runUntil(at(60));       // the entry at 50 reaches the head and is re-keyed to 100: so is the stale one
     assertThat(a.fired).isEmpty();
     scheduler.runUntil(at(200));
@@ -94,11 +94,11 @@ class TimerQueueTest {
     for (int i = 0; i < 1_000; i++) {
       Recorder t = new Recorder("t" + i);
       timers.add(t);
-      queue.arm(t, at(10_000 + i), 1);
+      queue.arm(t, at(10_000 + i));
     }
     for (int round = 2; round < 12; round++) {   // every timer moves earlier ten times: 10,000 stale entries made
       for (Recorder t : timers) {
-        queue.arm(t, at(10_000 - round * 100 + Integer.parseInt(t.name.substring(1)) % 100), round);
+        queue.arm(t, at(10_000 - round * 100 + Integer.parseInt(t.name.substring(1)) % 100));
       }
       assertThat(queue.entries()).isLessThanOrEqualTo(2 * queue.size() + 65);
     }
@@ -118,9 +118,9 @@ class TimerQueueTest {
     for (int i = 0; i < 200; i++) {
       Recorder t = new Recorder("t" + i);
       timers.add(t);
-      queue.arm(t, at(100), 1);
-      queue.arm(t, at(50), 2);
-      queue.arm(t, at(100), 3);        // key 50, due 100; a stale entry at 100
+      queue.arm(t, at(100));
+      queue.arm(t, at(50));
+      queue.arm(t, at(100));        // key 50, due 100; a stale entry at 100
     }
     scheduler.runUntil(at(60));        // every key re-keyed to 100: two entries match each timer
     assertThat(queue.entries()).isEqualTo(400);
@@ -137,13 +137,38 @@ class TimerQueueTest {
   void disarmingALazilyPostponedTimerRemovesIt() {
     Recorder a = new Recorder("a");
     Recorder b = new Recorder("b");
-    queue.arm(a, at(10), 1);
-    queue.arm(b, at(20), 1);
-    queue.arm(b, at(70), 2);
+    queue.arm(a, at(10));
+    queue.arm(b, at(20));
+    queue.arm(b, at(70));
     queue.disarm(b);
     scheduler.runUntil(at(100));
     assertThat(b.fired).isEmpty();
     assertThat(a.fired).containsExactly("a#1@10");
+  }
+
+  @Test
+  void aFireCarriesTheGenerationItWasArmedWithAndEveryArmOrDisarmSupersedesIt() {
+    List<Boolean> currentAtFire = new ArrayList<>();
+    TimerQueue.Timer a = new TimerQueue.Timer() {
+      @Override
+      void onTimer(int generation) {
+        currentAtFire.add(queue.isCurrent(this, generation));
+      }
+    };
+    queue.arm(a, at(10));
+    int armed = a.timerGeneration;
+    assertThat(queue.isCurrent(a, armed)).isTrue();
+    queue.arm(a, at(20));                                  // lazily postponed: still a new generation
+    assertThat(queue.isCurrent(a, armed)).isFalse();
+    scheduler.runUntil(at(30));
+    assertThat(currentAtFire).containsExactly(true);
+
+    queue.arm(a, at(40));
+    int beforeDisarm = a.timerGeneration;
+    queue.disarm(a);
+    assertThat(queue.isCurrent(a, beforeDisarm)).as("a fire popped before the disarm is stale").isFalse();
+    scheduler.runUntil(at(100));
+    assertThat(currentAtFire).containsExactly(true);
   }
 
   @Test
@@ -164,19 +189,20 @@ class TimerQueueTest {
         Long current = due.get(t);
         long when = current != null && random.nextInt(4) != 0
             ? current + 1 + random.nextInt(500) : now + 1 + random.nextInt(1000);
-        int g = generation.merge(t, 1, Integer::sum);
+        generation.merge(t, 1, Integer::sum);
         due.put(t, when);
-        queue.arm(t, at(when), g);
+        queue.arm(t, at(when));
       } else if (op < 7) {
         due.remove(t);
+        generation.merge(t, 1, Integer::sum);             // a disarm starts a new generation too
         queue.disarm(t);
       } else if (op < 8) {                                 // moved earlier than its live key: a stale entry
         Long current = due.get(t);
         if (current != null && current > now + 1) {
           long when = now + 1 + random.nextInt((int) (current - now - 1));
-          int g = generation.merge(t, 1, Integer::sum);
+          generation.merge(t, 1, Integer::sum);
           due.put(t, when);
-          queue.arm(t, at(when), g);
+          queue.arm(t, at(when));
         }
       } else {                                            // time passes: what was due fires, in due order
         long until = now + random.nextInt(200);

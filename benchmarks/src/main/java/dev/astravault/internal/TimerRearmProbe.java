@@ -113,7 +113,7 @@ public final class TimerRearmProbe {
     for (int pick : picks) {
       ManagedLease l = leases[pick];
       synchronized (timers) {
-        sum += l.timerDue + l.timerArmed;
+        sum += l.timerDue + l.timerGeneration;
       }
     }
     double nanos = (cpuNanos() - t0) / (double) picks.length;
@@ -128,7 +128,6 @@ public final class TimerRearmProbe {
     int batches = picks.length / BATCH;
     double[] perOp = new double[batches];
     long[] due = new long[BATCH];
-    int[] armed = new int[BATCH];
     long touched = 0;
     for (int b = 0; b < batches; b++) {
       int from = b * BATCH;
@@ -138,8 +137,7 @@ public final class TimerRearmProbe {
         long offset = offsets[(from + k) & (offsets.length - 1)];
         long timerDue = l.timerDue;
         long timerKey = l.timerKey;
-        touched += timerDue ^ timerKey;   // used, so that the JIT keeps both reads for every kind
-        armed[k] = l.timerArmed;
+        touched += timerDue ^ timerKey ^ l.timerGeneration;   // used, so that the JIT keeps the reads for every kind
         due[k] = switch (kind) {
           case POSTPONE -> timerDue + offset;
           case RANDOM -> base + offset;
@@ -148,7 +146,7 @@ public final class TimerRearmProbe {
       }
       long t0 = System.nanoTime();
       for (int k = 0; k < BATCH; k++) {
-        timers.arm(leases[picks[from + k]], due[k], armed[k]);
+        timers.arm(leases[picks[from + k]], due[k]);
       }
       perOp[b] = (System.nanoTime() - t0) / (double) BATCH;
     }
@@ -164,7 +162,7 @@ public final class TimerRearmProbe {
     for (int i = 0; i < picks.length; i++) {
       ManagedLease l = leases[picks[i]];
       long offset = offsets[(i * 7) & (offsets.length - 1)];
-      timers.arm(l, postpone ? l.timerDue + offset : base + offset, l.timerArmed);
+      timers.arm(l, postpone ? l.timerDue + offset : base + offset);
     }
     return (cpuNanos() - t0) / (double) picks.length;
   }
