@@ -28,8 +28,12 @@ import org.slf4j.Logger;
  *   <li>Disarming forgets the live key: the entry goes stale where it is.</li>
  * </ul>
  * The head is always live and exact (settled before the scheduler task is planned), so the task never fires early.
- * The price: a stale entry keeps its handle reachable until it reaches the head or a rebuild drops it (stale entries
- * never outnumber live ones by more than {@value #STALE_SLACK}), and a rebuild reads every handle with an entry.
+ *
+ * <p><b>Stale entries are swept a few at a time.</b> Once stale entries outnumber live ones (plus a slack), a sweep
+ * walks the heap from its last slot towards the root and drops the stale entries it meets, {@value #SWEEP_STEP}
+ * slots per arm or disarm, so that no call holds the lock for long: a rebuild in one go would read every handle, about
+ * 100 ms at a million timers, under the lock every renewal's re-arm takes. Until a sweep reaches it, a stale entry
+ * keeps its handle reachable.
  *
  * <p>Every arm and disarm bumps the timer's generation, and a fire carries the generation it was armed with, so a
  * handle that re-armed or disarmed between the pop and the call sees {@link #isCurrent} false and ignores the stale
@@ -56,11 +60,11 @@ final class TimerQueue {
     abstract void onTimer(int generation);
   }
 
-  /** A rebuild's mark on a timer whose entry it kept; never a key ({@link #arm} keeps keys below it). */
-  private static final long KEPT = Long.MAX_VALUE;
   private static final Logger LOG = Redaction.logger(TimerQueue.class);
-  /** Stale entries tolerated beyond the live count before a rebuild: small heaps never rebuild for a few. */
+  /** Stale entries tolerated beyond the live count before a sweep starts: small heaps never sweep for a few. */
   private static final int STALE_SLACK = 64;
+  /** Heap slots a sweep checks per arm or disarm: each check may read a cold handle. */
+  private static final int SWEEP_STEP = 8;
 
   private final Scheduler scheduler;
   private final Clock clock;
@@ -69,6 +73,11 @@ final class TimerQueue {
   private long[] keys = new long[16];
   private int size;
   private int live;
+  // The next slot the sweep under way checks (-1: none), and how many stale entries beyond the live count start the
+  // next sweep: raised above what a finished sweep could not drop (a stale entry whose key a re-keyed live one caught
+  // up with looks live until one of them fires), so that such entries cannot start a sweep on every call.
+  private int sweepAt = -1;
+  private int staleLimit = STALE_SLACK;
   private Scheduler.@org.jspecify.annotations.Nullable Task tick;
   private long tickDue = Long.MAX_VALUE;
   private long tickGeneration;
@@ -85,7 +94,7 @@ final class TimerQueue {
 
   /** As {@link #arm(Timer, Instant)}, {@code at} in epoch nanoseconds. */
   synchronized void arm(Timer timer, long at) {
-    at = Math.max(Long.MIN_VALUE + 1, Math.min(at, Long.MAX_VALUE - 1));   // the two ends mean "none" and "kept"
+    at = Math.max(Long.MIN_VALUE + 1, Math.min(at, Long.MAX_VALUE - 1));   // Long.MIN_VALUE means "not armed"
     timer.timerGeneration++;
     timer.timerDue = at;
     long key = timer.timerKey;
@@ -94,6 +103,9 @@ final class TimerQueue {
       if (heap[0] == timer && keys[0] == key) {
         reschedule();   // the head's real due time moved: plan the task for the new head
       }
+      if (sweepAt >= 0) {
+        sweepSome();
+      }
       return;
     }
     if (key == NOT_ARMED) {
@@ -101,7 +113,7 @@ final class TimerQueue {
     }
     timer.timerKey = at;   // any older entry of this timer is stale from now on
     push(timer, at);
-    compactIfMostlyStale();
+    sweepSome();
     reschedule();
   }
 
@@ -114,7 +126,7 @@ final class TimerQueue {
     timer.timerKey = NOT_ARMED;
     live--;
     // The scheduler task may now be early; it finds nothing due and re-arms for the new head.
-    compactIfMostlyStale();
+    sweepSome();
   }
 
   /** {@return whether {@code generation}, which a fire carried, is still {@code timer}'s: not re-armed or disarmed since} */
@@ -130,6 +142,11 @@ final class TimerQueue {
   /** {@return how many entries the heap holds, stale ones included} (tests) */
   synchronized int entries() {
     return size;
+  }
+
+  /** {@return whether a sweep of stale entries is under way} (tests) */
+  synchronized boolean sweeping() {
+    return sweepAt >= 0;
   }
 
   private void onTick(long generation) {
@@ -212,11 +229,8 @@ final class TimerQueue {
 
   private void push(Timer timer, long key) {
     if (size == heap.length) {
-      compactIfMostlyStale();
-      if (size == heap.length) {
-        heap = Arrays.copyOf(heap, size + (size >> 1));
-        keys = Arrays.copyOf(keys, heap.length);
-      }
+      heap = Arrays.copyOf(heap, size + (size >> 1));
+      keys = Arrays.copyOf(keys, heap.length);
     }
     heap[size] = timer;
     keys[size] = key;
@@ -224,43 +238,48 @@ final class TimerQueue {
   }
 
   private void removeHead() {
-    Timer last = heap[--size];
-    long lastKey = keys[size];
-    heap[size] = null;
-    if (size > 0) {
-      heap[0] = last;
-      keys[0] = lastKey;
-      down(0);
-    }
+    removeAt(0);
   }
 
   /**
-   * Rebuilds the heap from its live entries once stale ones outnumber them: stale entries of timers that moved earlier
-   * or were disarmed and are not due for hours would otherwise pile up (and keep their handles reachable). O(size),
-   * and only after at least as many re-arms or disarms as there are live timers, so O(1) per re-arm amortised.
+   * Checks up to {@value #SWEEP_STEP} slots of the sweep under way, or starts one when stale entries outnumber live ones
+   * by more than the limit. A sweep goes from the last slot towards the root: a dropped slot is filled by the heap's
+   * last entry (checked already), which may sift up and bring a parent down into the slot, so the slot is checked
+   * again; the rest of what a sift moves stays on the unchecked side. (An entry that a concurrent push moves past the
+   * sweep is left to the next one.) O(1) per call, and O(1) per stale entry amortised: a sweep starts only after as
+   * many stale entries as live ones accumulated, and checks each slot about once.
    */
-  private void compactIfMostlyStale() {
-    if (size - live <= live + STALE_SLACK) {
-      return;
+  private void sweepSome() {
+    if (sweepAt < 0) {
+      if (size - live <= live + staleLimit) {
+        return;
+      }
+      sweepAt = size - 1;
     }
-    int kept = 0;
-    for (int i = 0; i < size; i++) {
-      Timer t = heap[i];
-      if (t.timerKey == keys[i]) {
-        // Marked as kept, so that a second entry with the same key (a stale entry that a re-key caught up with) is
-        // dropped too: the rebuilt heap holds exactly one entry per armed timer.
-        t.timerKey = KEPT;
-        heap[kept] = t;
-        keys[kept++] = keys[i];
+    for (int n = 0; n < SWEEP_STEP && sweepAt >= 0; n++) {
+      if (sweepAt < size && heap[sweepAt].timerKey != keys[sweepAt]) {
+        removeAt(sweepAt);   // the slot now holds another entry (the last, or a parent the sift moved down): check it
+      } else {
+        sweepAt--;
       }
     }
-    for (int i = 0; i < kept; i++) {
-      heap[i].timerKey = keys[i];
+    if (sweepAt < 0) {
+      staleLimit = Math.max(STALE_SLACK, size - 2 * live + STALE_SLACK);
     }
-    Arrays.fill(heap, kept, size, null);
-    size = kept;
-    for (int i = (size >>> 1) - 1; i >= 0; i--) {
-      down(i);
+  }
+
+  /** Drops the entry at {@code i}: the last entry takes its slot and sifts to where it belongs. */
+  private void removeAt(int i) {
+    Timer last = heap[--size];
+    long lastKey = keys[size];
+    heap[size] = null;
+    if (i < size) {
+      heap[i] = last;
+      keys[i] = lastKey;
+      up(i);
+      if (heap[i] == last) {
+        down(i);
+      }
     }
   }
 
