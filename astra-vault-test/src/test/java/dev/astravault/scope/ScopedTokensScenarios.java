@@ -342,4 +342,27 @@ abstract class ScopedTokensScenarios {
       assertThat(customRoles()).hasSize(1);
     }
   }
+
+  @Test
+  void twoManagersOnOneStoreShareTheRoleAndCountEachOthersLeases() {
+    // A fleet: two live managers (their own schedulers and store instances) over the same data.
+    TokenManager first = tokens;
+    ManualScheduler firstScheduler = scheduler;
+    start(false);
+    AstraToken a = first.request().org("acme").role("reader").logicalName("service-a").scope(orders(Scope.Access.READ))
+        .issue();
+    AstraToken b = issue("service-b", orders(Scope.Access.READ));
+    assertThat(astra.requestCount("POST", "/v2/organizations/roles")).as("the second reuses the first's role")
+        .isEqualTo(1);
+
+    first.revoke(a.lease().leaseId());
+    firstScheduler.advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).as("the other manager's lease holds it").hasSize(1);
+    assertThat(astra.check(b.token()).database(DB).keyspace("orders").allowed()).isTrue();
+
+    tokens.revoke(b.lease().leaseId());
+    advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+  }
 }
