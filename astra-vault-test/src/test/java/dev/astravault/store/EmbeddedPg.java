@@ -8,14 +8,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One embedded PostgreSQL server for this test JVM, started on first use; each caller gets its own database. */
-final class EmbeddedPg {
+/**
+ * One embedded PostgreSQL server for this test JVM, started on first use; each caller gets its own database. Public for
+ * the end-to-end suites of other packages that run on PostgreSQL too (ScopedTokensPostgresTest).
+ */
+public final class EmbeddedPg {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static EmbeddedPostgres server;
 
   private EmbeddedPg() {}
 
-  static synchronized EmbeddedPostgres server() {
+  public static synchronized EmbeddedPostgres server() {
     if (server == null) {
       try {
         server = EmbeddedPostgres.builder().start();
@@ -35,7 +38,7 @@ final class EmbeddedPg {
   }
 
   /** A new, empty database; returns its JDBC URL. */
-  static String newDatabase(String prefix) {
+  public static String newDatabase(String prefix) {
     String name = prefix + "_" + DATABASES.incrementAndGet();
     try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);

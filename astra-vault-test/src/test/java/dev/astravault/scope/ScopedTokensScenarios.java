@@ -1,0 +1,368 @@
+package dev.astravault.scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.astravault.AstraApiException;
+import dev.astravault.AstraToken;
+import dev.astravault.ConflictException;
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
+import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
+import dev.astravault.OrgConfig;
+import dev.astravault.RenewalSettings;
+import dev.astravault.RoleSpec;
+import dev.astravault.Scope;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.CustomRoles;
+import dev.astravault.internal.RealTokenManager;
+import dev.astravault.internal.astra.RolePolicy;
+import dev.astravault.test.Endpoint;
+import dev.astravault.test.FakeAstra;
+import dev.astravault.test.FakeOrg;
+import dev.astravault.test.ManualScheduler;
+import dev.astravault.test.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Scoped tokens (issue 17) end to end against FakeAstra, the scenarios that turn on the lease store: the custom role's
+ * write-ahead record, its holders (LeaseStore.holdsRole), recovery, the orphan sweep and reconcile. Each durable store
+ * runs them in a subclass ({@link ScopedTokensTest} on SQLite, {@link ScopedTokensPostgresTest} on PostgreSQL), since
+ * every store keeps these records and answers that query in its own SQL.
+ *
+ * <p>The custom role is made before the token, shared per policy, deleted a grace period after its last lease, and
+ * crash leftovers are cleaned by recovery. A "crash" drops a manager without closing it (its scheduler is never
+ * advanced again) and builds a new one on a fresh store instance over the same data, as a restarted process would.
+ */
+abstract class ScopedTokensScenarios {
+  // Per test (an instance field): the fake is started before and closed after each test, so the subclasses, which
+  // may run in one JVM, never share one.
+  @RegisterExtension final FakeAstra astra = FakeAstra.create();
+  static final KeyProvider KEYS = KeyProvider.of(EncryptionKey.generate());
+  static final String DB = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
+  static final String OTHER_DB = "9a8b7c6d-1e2f-4a3b-8c4d-5e6f7a8b9c0d";
+  static final String DEPLOYMENT = "orders-svc";
+  static final Duration GRACE = Duration.ofMinutes(5);
+
+  final MutableClock clock = MutableClock.at(Instant.parse("2026-06-01T00:00:00Z"));
+  final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+  final List<TokenManager> managers = new ArrayList<>();
+  final List<LeaseStore> stores = new ArrayList<>();
+  ManualScheduler scheduler;
+  // What start() puts around each new store instance, and its recovery interval (tests may change both).
+  UnaryOperator<LeaseStore> wrapStore = UnaryOperator.identity();
+  Duration recoveryInterval = Duration.ofMinutes(1);
+  TokenManager tokens;
+  LeaseStore store;
+  FakeOrg org;
+
+  /** {@return a new store instance over this test's data (the same data on every call), its schema migrated} */
+  abstract LeaseStore openStore();
+
+  @BeforeEach
+  void setUp() {
+    astra.useClock(clock);
+    org = astra.defaultOrg();
+    start(true);
+    tokens.writeRole(RoleSpec.builder().org("acme").name("reader").roleId(astra.roleId("API RO Svc Acct"))
+        .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(3)).build());
+  }
+
+  /** A "process": its own scheduler, a fresh store instance on the same data. */
+  void start(boolean addOrg) {
+    scheduler = new ManualScheduler(clock);
+    store = wrapStore.apply(openStore());
+    var b = TokenManager.builder().clock(clock).scheduler(scheduler).leaseStore(store).auditSink(events::add)
+        .callTimeout(Duration.ofSeconds(5)).sweepInterval(Duration.ZERO).recoveryInterval(recoveryInterval)
+        .pendingSettleAfter(Duration.ofMinutes(2)).deploymentId(DEPLOYMENT).customRoleGracePeriod(GRACE)
+        .managedIoExecutor(Runnable::run).managedEventExecutor(Runnable::run);
+    if (addOrg) {
+      b.org(OrgConfig.builder().orgId(org.orgId()).rootToken(org.rootToken()).url(astra.url().uri())
+          .logicalName("acme").build());
+    }
+    tokens = b.build();
+    managers.add(tokens);
+    stores.add(store);
+  }
+
+  /** Drops the current manager without closing it (a crash) and starts another on the same store data. */
+  void crashAndRestart() {
+    start(false);
+  }
+
+  @AfterEach
+  void tearDown() {
+    managers.forEach(TokenManager::close);
+    stores.forEach(LeaseStore::close);
+  }
+
+  static Scope.Builder orders(Scope.Access access) {
+    return Scope.database(DB).keyspace("orders").actions(access);
+  }
+
+  AstraToken issue(String name, Scope.Builder scope) {
+    return tokens.request().org("acme").role("reader").logicalName(name).scope(scope).issue();
+  }
+
+  List<String> customRoles() {
+    return astra.roleNames(org).stream().filter(n -> n.startsWith(CustomRoles.PREFIX)).toList();
+  }
+
+  void advance(Duration d) {
+    scheduler.advance(d);
+  }
+
+  @Test
+  void twoServicesWithTheSameScopeShareOneRole() {
+    AstraToken a = issue("service-a", orders(Scope.Access.READ_WRITE));
+    AstraToken b = issue("service-b", orders(Scope.Access.READ_WRITE));
+    assertThat(customRoles()).hasSize(1);
+    assertThat(astra.requestCount("POST", "/v2/organizations/roles")).isEqualTo(1);
+    assertThat(astra.token(a.clientId()).orElseThrow().roles()).isEqualTo(astra.token(b.clientId()).orElseThrow()
+        .roles());
+    assertThat(astra.check(b.token()).database(DB).keyspace("orders").action("db-table-modify").allowed()).isTrue();
+
+    issue("service-c", orders(Scope.Access.READ));
+    assertThat(customRoles()).as("another policy, another role").hasSize(2);
+  }
+
+  @Test
+  void theRoleDisappearsAfterTheLastRevokeAndItsGracePeriod() {
+    AstraToken a = issue("service-a", orders(Scope.Access.READ));
+    AstraToken b = issue("service-b", orders(Scope.Access.READ));
+    tokens.revoke(a.lease().leaseId());
+    advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).as("b still holds it").hasSize(1);
+    assertThat(astra.check(b.token()).database(DB).keyspace("orders").allowed()).isTrue();
+
+    tokens.revoke(b.lease().leaseId());
+    advance(GRACE.minusMinutes(1));
+    assertThat(customRoles()).as("within the grace period").hasSize(1);
+    // A quick re-issue reuses the role and cancels its deletion.
+    AstraToken c = issue("service-c", orders(Scope.Access.READ));
+    assertThat(astra.requestCount("POST", "/v2/organizations/roles")).isEqualTo(1);
+    advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).hasSize(1);
+
+    tokens.revoke(c.lease().leaseId());
+    advance(GRACE.plusSeconds(1));
+    assertThat(customRoles()).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+  }
+
+  @Test
+  void aCrashBetweenRoleCreationAndTokenCreationLeavesNothingOnceRecoveryRan() {
+    // The token POST never reaches Astra's logic (the connection drops) and the settling list fails: the process is
+    // left with the role made, a PENDING lease and no token; then it dies.
+    astra.fault(Endpoint.CREATE_TOKEN).dropConnection();
+    astra.fault(Endpoint.LIST_TOKENS).status(500);
+    assertThatThrownBy(() -> issue("orders", orders(Scope.Access.READ))).isInstanceOf(RuntimeException.class);
+    assertThat(customRoles()).hasSize(1);
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(store.list("")).hasSize(1);
+
+    crashAndRestart();
+    advance(Duration.ofMinutes(3));   // the PENDING lease is settled; the role is first seen unused
+    assertThat(store.list("")).isEmpty();
+    assertThat(customRoles()).as("still within the grace period").hasSize(1);
+    advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).isEmpty();
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+  }
+
+  @Test
+  void aCrashBetweenTheLastRevokeAndRoleDeletionLeavesNothingOnceRecoveryRan() {
+    AstraToken a = issue("orders", orders(Scope.Access.READ));
+    tokens.revoke(a.lease().leaseId());
+    assertThat(customRoles()).hasSize(1);   // its deletion is scheduled in this process, which now dies
+
+    crashAndRestart();
+    advance(Duration.ofMinutes(1));
+    assertThat(customRoles()).hasSize(1);
+    advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+  }
+
+  @Test
+  void aRoleCreateWithAnUnclearOutcomeIsFoundByItsTagAndDeletedByRecovery() {
+    // The role POST succeeds but its answer is lost: the write-ahead record has no role id.
+    astra.fault(Endpoint.CREATE_ROLE).succeedThenDropConnection();
+    assertThatThrownBy(() -> issue("orders", orders(Scope.Access.READ))).isInstanceOf(RuntimeException.class);
+    assertThat(customRoles()).hasSize(1);
+    assertThat(astra.liveTokens()).as("no role known, no token").isEmpty();
+    assertThat(store.list("")).isEmpty();
+
+    crashAndRestart();
+    advance(Duration.ofMinutes(1));
+    advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+  }
+
+  @Test
+  void a409IsAdoptedWhenTheExistingPolicyIsTheRequestedOne() {
+    Scope scope = orders(Scope.Access.READ).build();
+    RolePolicy policy = CustomRoles.policy(org.orgId(), DEPLOYMENT, scope);
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, scope);
+    // Made by an earlier process of this deployment whose record was lost, say: same name, same policy.
+    String existing = astra.addRole(org, name, policy.description(), policy.resources(), policy.actions());
+
+    AstraToken token = tokens.request().org("acme").role("reader").logicalName("orders").scope(scope).issue();
+
+    assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(existing);
+    assertThat(customRoles()).containsExactly(name);
+    assertThat(astra.check(token.token()).database(DB).keyspace("orders").allowed()).isTrue();
+  }
+
+  @Test
+  void a409WithAnotherPolicyIsRefusedAndNoTokenIsIssued() {
+    Scope scope = orders(Scope.Access.READ).build();
+    RolePolicy policy = CustomRoles.policy(org.orgId(), DEPLOYMENT, scope);
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, scope);
+    // Someone edited the role in the console: it now also modifies. Adopting it would issue a broader token.
+    String existing = astra.addRole(org, name, policy.description(), policy.resources(),
+        List.of("db-cql", "db-keyspace-describe", "db-table-describe", "db-table-select", "db-table-modify"));
+
+    assertThatThrownBy(() -> tokens.request().org("acme").role("reader").logicalName("orders").scope(scope).issue())
+        .isInstanceOf(ConflictException.class).hasMessageContaining(name).hasMessageContaining("different policy");
+    assertThat(events).filteredOn(dev.astravault.event.IssueFailed.class::isInstance).singleElement()
+        .satisfies(e -> assertThat(((dev.astravault.event.IssueFailed) e).metadata())
+            .containsEntry(CustomRoles.SCOPE_KEY, scope.toString()));
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(store.list("")).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+
+    // Left as it was: not adopted, not changed, not deleted by the refused issue. (It carries this deployment's tag
+    // and has no record, so a later orphan sweep may delete it; see rolesOfOtherDeployments... for foreign roles.)
+    assertThat(astra.roleId(org, name)).isEqualTo(existing);
+  }
+
+  @Test
+  void whenAstraRefusesTheRoleNoTokenIsIssuedAndTheErrorSaysWhy() {
+    astra.fault(Endpoint.CREATE_ROLE).status(403);
+    assertThatThrownBy(() -> issue("orders", orders(Scope.Access.READ)))
+        .isInstanceOf(AstraApiException.class).hasMessageContaining("Custom Role")
+        .hasMessageContaining("limit of custom roles").hasMessageContaining("no token was issued");
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(store.list("")).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+  }
+
+  @Test
+  void rolesOfOtherDeploymentsOrNotMadeByAstraVaultAreNeverTouched() {
+    // The sweep looks at orgs where this process used scopes: use one.
+    AstraToken used = issue("orders", orders(Scope.Access.READ));
+    tokens.revoke(used.lease().leaseId());
+    String foreign = astra.addRole(org, "astra-vault-" + "a".repeat(32), "astra-vault deployment=billing-svc role="
+        + "astra-vault-" + "a".repeat(32), List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+    String handmade = astra.addRole(org, "astra-vault-" + "b".repeat(32), "made by hand",
+        List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+    // An orphan of this deployment (tag matches, no record): swept.
+    String orphanName = "astra-vault-" + "c".repeat(32);
+    astra.addRole(org, orphanName, "astra-vault deployment=" + DEPLOYMENT + " role=" + orphanName,
+        List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+
+    for (int i = 0; i < 4; i++) {
+      advance(Duration.ofMinutes(6));
+    }
+    ((RealTokenManager) tokens).recover();
+
+    assertThat(astra.roleNames(org)).doesNotContain(orphanName);
+    assertThat(customRoles()).containsExactlyInAnyOrder("astra-vault-" + "a".repeat(32), "astra-vault-" + "b".repeat(32));
+    assertThat(astra.roleId(org, "astra-vault-" + "a".repeat(32))).isEqualTo(foreign);
+    assertThat(astra.roleId(org, "astra-vault-" + "b".repeat(32))).isEqualTo(handmade);
+  }
+
+  @Test
+  void reconcileReportsAndFixesCustomRolesOfThisDeploymentOnly() {
+    AstraToken held = issue("held", orders(Scope.Access.READ));
+    AstraToken ended = issue("ended", orders(Scope.Access.SCHEMA));
+    tokens.revoke(ended.lease().leaseId());
+    String orphan = "astra-vault-" + "c".repeat(32);
+    astra.addRole(org, orphan, "astra-vault deployment=" + DEPLOYMENT + " role=" + orphan,
+        List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+    String foreign = "astra-vault-" + "a".repeat(32);
+    astra.addRole(org, foreign, "astra-vault deployment=billing-svc role=" + foreign,
+        List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+    String unused = CustomRoles.roleName(org.orgId(), DEPLOYMENT, orders(Scope.Access.SCHEMA).build());
+
+    var report = tokens.reconcile("acme");
+    assertThat(report.isClean()).isFalse();
+    assertThat(report.customRoles()).extracting(f -> f.name() + ":" + f.kind() + ":" + f.fixed())
+        .containsExactlyInAnyOrder(unused + ":UNUSED:false", orphan + ":UNKNOWN:false");
+
+    clock.advance(GRACE.plusSeconds(1));   // past the grace of the last issue, without running the scheduler
+    var fixed = tokens.reconcile("acme", true);
+    assertThat(fixed.customRoles()).allSatisfy(f -> assertThat(f.fixed()).isTrue()).hasSize(2);
+    assertThat(customRoles()).containsExactlyInAnyOrder(foreign,
+        CustomRoles.roleName(org.orgId(), DEPLOYMENT, orders(Scope.Access.READ).build()));
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").allowed()).isTrue();
+    assertThat(tokens.reconcile("acme").customRoles()).isEmpty();
+  }
+
+  @Test
+  void aRoleThatLeasesStillHoldIsNeverSweptEvenWithoutItsRecord() {
+    AstraToken held = issue("held", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    store.deleteRole(org.orgId(), name);   // the record is lost (an operator's deleteRole, a restored backup)
+    for (int i = 0; i < 4; i++) {
+      advance(Duration.ofMinutes(6));
+    }
+    ((RealTokenManager) tokens).recover();
+    assertThat(tokens.reconcile("acme", true).customRoles()).isEmpty();
+    assertThat(customRoles()).containsExactly(name);
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").allowed()).isTrue();
+  }
+
+  @Test
+  void aManagedTokenKeepsItsScopeAcrossRotations() {
+    TokenRequest request = TokenRequest.forRole("reader").org("acme").logicalName("orders")
+        .scope(orders(Scope.Access.READ)).build();
+    try (ManagedToken managed = tokens.manage(request, RenewalSettings.builder().jitter(0).build())) {
+      String first = managed.current();
+      managed.rotateNow();
+      String second = managed.current();
+      assertThat(second).isNotEqualTo(first);
+      assertThat(astra.check(second).database(DB).keyspace("orders").allowed()).isTrue();
+      assertThat(astra.check(second).database(DB).keyspace("billing").status()).isEqualTo(403);
+      assertThat(customRoles()).hasSize(1);
+    }
+  }
+
+  @Test
+  void twoManagersOnOneStoreShareTheRoleAndCountEachOthersLeases() {
+    // A fleet: two live managers (their own schedulers and store instances) over the same data.
+    TokenManager first = tokens;
+    ManualScheduler firstScheduler = scheduler;
+    start(false);
+    AstraToken a = first.request().org("acme").role("reader").logicalName("service-a").scope(orders(Scope.Access.READ))
+        .issue();
+    AstraToken b = issue("service-b", orders(Scope.Access.READ));
+    assertThat(astra.requestCount("POST", "/v2/organizations/roles")).as("the second reuses the first's role")
+        .isEqualTo(1);
+
+    first.revoke(a.lease().leaseId());
+    firstScheduler.advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).as("the other manager's lease holds it").hasSize(1);
+    assertThat(astra.check(b.token()).database(DB).keyspace("orders").allowed()).isTrue();
+
+    tokens.revoke(b.lease().leaseId());
+    advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+  }
+}
