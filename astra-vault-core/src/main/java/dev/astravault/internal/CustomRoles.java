@@ -157,6 +157,17 @@ public final class CustomRoles {
   // ------------------------------------------------------------------ issue
 
   /**
+   * Refuses a scope where no custom role can be made, before anything else is looked at or created.
+   *
+   * @throws ScopeNotSupportedException in Vault mode
+   */
+  void requireSupported() {
+    if (!engine.backend().makesCustomRoles()) {
+      throw new ScopeNotSupportedException("Vault mode");
+    }
+  }
+
+  /**
    * Makes sure the custom role for {@code scope} exists in Astra, creating it (or adopting it on 409 when its policy
    * is exactly the requested one), and returns {@code ttlRole} with the custom role's id: the role the token is made
    * with. Any failure means no token may be issued.
@@ -165,9 +176,7 @@ public final class CustomRoles {
    * @throws ConflictException when a role of the fingerprint name exists with another policy
    */
   Role ensure(OrgConfig org, Role ttlRole, Scope scope) {
-    if (!engine.backend().makesCustomRoles()) {
-      throw new ScopeNotSupportedException("Vault mode");
-    }
+    requireSupported();
     String deployment = engine.settings().deploymentId();
     String name = roleName(org.orgId(), deployment, scope);
     RolePolicy policy = policy(org.orgId(), deployment, scope);
@@ -251,15 +260,28 @@ public final class CustomRoles {
     if (name == null || !name.startsWith(PREFIX)) {
       return;
     }
+    scheduleIfUnused(ended.orgId(), name, ended.roleId());
+  }
+
+  /**
+   * After an issue that made or took the role {@link #ensure} returned failed before its lease record was stored
+   * (it lost its triple to a concurrent issue, say): when no lease holds the role, its deletion is scheduled, as after
+   * a last revoke. Never throws: the issue's own failure is what the caller reports.
+   */
+  void abandoned(String orgId, String name, String roleId) {
+    scheduleIfUnused(orgId, name, roleId);
+  }
+
+  private void scheduleIfUnused(String orgId, String name, String roleId) {
     try {
-      if (inUse(ended.orgId(), ended.roleId())) {
+      if (inUse(orgId, roleId)) {
         return;
       }
-      String key = key(ended.orgId(), name);
+      String key = key(orgId, name);
       synchronized (lock) {
-        watched.add(ended.orgId());
+        watched.add(orgId);
         Scheduler.Task previous = deletions.put(key,
-            scheduler.schedule(() -> deleteQuietly(ended.orgId(), name), grace));
+            scheduler.schedule(() -> deleteQuietly(orgId, name), grace));
         if (previous != null) {
           previous.cancel();
         }
