@@ -229,4 +229,34 @@ class ScopedTokensUniqueTest {
       threads.shutdownNow();
     }
   }
+
+  @Test
+  void aRaceLoserThatDiesBeforeItsCleanupRanLeavesItsRoleToRecovery() throws Exception {
+    ParkingLeaseStore parking = new ParkingLeaseStore("insert");
+    wrapStore = parking::wrap;
+    start(false);
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      parking.arm();
+      Future<AstraToken> loser = threads.submit(() -> issue("orders", orders(Scope.Access.SCHEMA)));
+      assertThat(parking.awaitParked()).isTrue();
+      AstraToken winner = issue("orders", orders(Scope.Access.READ));
+      parking.release();
+      assertThatThrownBy(() -> loser.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(TokenAlreadyExistsException.class);
+    } finally {
+      parking.release();
+      threads.shutdownNow();
+    }
+    // The process dies: its scheduled deletion of the loser's role never runs. The next one's recovery deletes the
+    // role on two passes a grace period apart, and keeps the winner's.
+    wrapStore = UnaryOperator.identity();
+    start(false);
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(customRoles()).hasSize(2);
+    scheduler.advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).containsExactly(roleName(Scope.Access.READ));
+    assertThat(customRoleRecords()).containsExactly(roleName(Scope.Access.READ));
+    assertThat(astra.liveTokens()).hasSize(1);
+  }
 }
