@@ -150,6 +150,23 @@ public final class CustomRoles {
     return out;
   }
 
+  /**
+   * Whether {@code stored} carries the custom role {@code request} would get (none for an unscoped request): what a
+   * managed request may adopt of its triple's stored token. A scoped handle never serves an org-wide token, nor one
+   * of another scope.
+   */
+  static boolean sameScope(dev.astravault.TokenRequest request, @Nullable String deploymentId,
+      dev.astravault.AstraToken stored) {
+    String wanted = request.scope().map(s -> roleName(stored.orgId(), deploymentId, s)).orElse(null);
+    if (java.util.Objects.equals(wanted, stored.metadata().get(ROLE_KEY))) {
+      return true;
+    }
+    LOG.warn("not adopting lease {}: the stored token of its (org, role, logical name) has another scope than the "
+        + "managed request ({}); revoke it or use another logical name", stored.lease().leaseId(),
+        request.scope().map(Object::toString).orElse("none"));
+    return false;
+  }
+
   private static String key(String orgId, String name) {
     return orgId + "/" + name;
   }

@@ -7,11 +7,14 @@ import dev.astravault.AstraToken;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
 import dev.astravault.OrgConfig;
+import dev.astravault.RenewalSettings;
 import dev.astravault.RoleSpec;
 import dev.astravault.Scope;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
 import dev.astravault.event.AuditEvent;
 import dev.astravault.event.IssueFailed;
 import dev.astravault.internal.CustomRoles;
@@ -258,5 +261,52 @@ class ScopedTokensUniqueTest {
     assertThat(customRoles()).containsExactly(roleName(Scope.Access.READ));
     assertThat(customRoleRecords()).containsExactly(roleName(Scope.Access.READ));
     assertThat(astra.liveTokens()).hasSize(1);
+  }
+
+  @Test
+  void manageNeverAdoptsATripleTokenOfAnotherScope() {
+    // A durable store holds the triple's token from an earlier run, unscoped (org-wide): handing it out would give a
+    // scoped handle a broader token than asked.
+    AstraToken stored = tokens.request().org("acme").role("reader").logicalName("orders").issue();
+    TokenRequest request = TokenRequest.forRole("reader").org("acme").logicalName("orders")
+        .scope(orders(Scope.Access.READ)).build();
+    int mark = astra.requests().size();
+
+    assertThatThrownBy(() -> tokens.manage(request, RenewalSettings.builder().jitter(0).build()))
+        .isInstanceOf(TokenAlreadyExistsException.class);
+
+    assertThat(roleCallsSince(mark)).isEmpty();
+    assertThat(astra.liveTokens()).extracting(t -> t.clientId()).containsExactly(stored.clientId());
+  }
+
+  @Test
+  void manageAdoptsATripleTokenOfTheSameScope() {
+    AstraToken stored = issue("orders", orders(Scope.Access.READ));
+    TokenRequest request = TokenRequest.forRole("reader").org("acme").logicalName("orders")
+        .scope(orders(Scope.Access.READ)).build();
+
+    try (ManagedToken managed = tokens.manage(request, RenewalSettings.builder().jitter(0).build())) {
+      assertThat(managed.current()).isEqualTo(stored.token());
+      assertThat(astra.check(managed.current()).database(DB).keyspace("billing").status()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void manageStillAdoptsAnUnscopedTripleTokenForAnUnscopedRequest() {
+    AstraToken stored = tokens.request().org("acme").role("reader").logicalName("orders").issue();
+    TokenRequest request = TokenRequest.forRole("reader").org("acme").logicalName("orders").build();
+
+    try (ManagedToken managed = tokens.manage(request, RenewalSettings.builder().jitter(0).build())) {
+      assertThat(managed.current()).isEqualTo(stored.token());
+    }
+  }
+
+  @Test
+  void manageNeverAdoptsAScopedTripleTokenForAnUnscopedRequest() {
+    issue("orders", orders(Scope.Access.READ));
+    TokenRequest request = TokenRequest.forRole("reader").org("acme").logicalName("orders").build();
+
+    assertThatThrownBy(() -> tokens.manage(request, RenewalSettings.builder().jitter(0).build()))
+        .isInstanceOf(TokenAlreadyExistsException.class);
   }
 }
