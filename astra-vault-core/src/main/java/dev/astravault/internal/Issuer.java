@@ -153,7 +153,7 @@ final class Issuer {
    */
   private void refuseIfTaken(String orgId, String roleName, TokenRequest request, boolean successor) {
     if (request.style() != IssueStyle.UNIQUE || successor || request.logicalName().isEmpty()) {
-      return;   // a rotation's successor slot: its role is the current lease's, already held
+      return;   // no triple to take; or a rotation's successor slot, whose role the current lease already holds
     }
     Optional<LeaseRecord> holder = store.findByTriple(orgId, roleName, request.logicalName().get());
     if (holder.isPresent() && !endIfExpired(holder.get())) {
