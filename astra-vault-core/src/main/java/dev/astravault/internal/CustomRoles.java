@@ -150,11 +150,39 @@ public final class CustomRoles {
     return out;
   }
 
+  /**
+   * Whether {@code stored} carries the custom role {@code request} would get (none for an unscoped request): what a
+   * managed request may adopt of its triple's stored token. A scoped handle never serves an org-wide token, nor one
+   * of another scope.
+   */
+  static boolean sameScope(dev.astravault.TokenRequest request, @Nullable String deploymentId,
+      dev.astravault.AstraToken stored) {
+    String wanted = request.scope().map(s -> roleName(stored.orgId(), deploymentId, s)).orElse(null);
+    if (java.util.Objects.equals(wanted, stored.metadata().get(ROLE_KEY))) {
+      return true;
+    }
+    LOG.warn("not adopting lease {}: the stored token of its (org, role, logical name) has another scope than the "
+        + "managed request ({}); revoke it or use another logical name", stored.lease().leaseId(),
+        request.scope().map(Object::toString).orElse("none"));
+    return false;
+  }
+
   private static String key(String orgId, String name) {
     return orgId + "/" + name;
   }
 
   // ------------------------------------------------------------------ issue
+
+  /**
+   * Refuses a scope where no custom role can be made, before anything else is looked at or created.
+   *
+   * @throws ScopeNotSupportedException in Vault mode
+   */
+  void requireSupported() {
+    if (!engine.backend().makesCustomRoles()) {
+      throw new ScopeNotSupportedException("Vault mode");
+    }
+  }
 
   /**
    * Makes sure the custom role for {@code scope} exists in Astra, creating it (or adopting it on 409 when its policy
@@ -165,9 +193,7 @@ public final class CustomRoles {
    * @throws ConflictException when a role of the fingerprint name exists with another policy
    */
   Role ensure(OrgConfig org, Role ttlRole, Scope scope) {
-    if (!engine.backend().makesCustomRoles()) {
-      throw new ScopeNotSupportedException("Vault mode");
-    }
+    requireSupported();
     String deployment = engine.settings().deploymentId();
     String name = roleName(org.orgId(), deployment, scope);
     RolePolicy policy = policy(org.orgId(), deployment, scope);
@@ -251,15 +277,28 @@ public final class CustomRoles {
     if (name == null || !name.startsWith(PREFIX)) {
       return;
     }
+    scheduleIfUnused(ended.orgId(), name, ended.roleId());
+  }
+
+  /**
+   * After an issue that made or took the role {@link #ensure} returned failed before its lease record was stored
+   * (it lost its triple to a concurrent issue, say): when no lease holds the role, its deletion is scheduled, as after
+   * a last revoke. Never throws: the issue's own failure is what the caller reports.
+   */
+  void abandoned(String orgId, String name, String roleId) {
+    scheduleIfUnused(orgId, name, roleId);
+  }
+
+  private void scheduleIfUnused(String orgId, String name, String roleId) {
     try {
-      if (inUse(ended.orgId(), ended.roleId())) {
+      if (inUse(orgId, roleId)) {
         return;
       }
-      String key = key(ended.orgId(), name);
+      String key = key(orgId, name);
       synchronized (lock) {
-        watched.add(ended.orgId());
+        watched.add(orgId);
         Scheduler.Task previous = deletions.put(key,
-            scheduler.schedule(() -> deleteQuietly(ended.orgId(), name), grace));
+            scheduler.schedule(() -> deleteQuietly(orgId, name), grace));
         if (previous != null) {
           previous.cancel();
         }

@@ -81,10 +81,13 @@ final class Issuer {
     }
     // Scoped: the custom role exists before the token; if it cannot be made, no token is issued.
     Map<String, String> metadata = request.metadata();
+    String customRole = null;
     if (request.scope().isPresent()) {
+      customRoles.requireSupported();
+      refuseIfTaken(org.orgId(), role.name(), request, successor);
       role = customRoles.ensure(org, role, request.scope().get());
-      metadata = CustomRoles.metadata(metadata, CustomRoles.roleName(org.orgId(), settings.deploymentId(),
-          request.scope().get()), request.scope().get());
+      customRole = CustomRoles.roleName(org.orgId(), settings.deploymentId(), request.scope().get());
+      metadata = CustomRoles.metadata(metadata, customRole, request.scope().get());
     }
     Instant now = clock.instant();
     String leaseId = leaseIds.next(org.orgId(), role.name());
@@ -96,7 +99,16 @@ final class Issuer {
         .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
         .build();
     // The write-ahead record: it claims the triple atomically before the authority mints the token.
-    insertFreeingExpired(pending);
+    try {
+      insertFreeingExpired(pending);
+    } catch (RuntimeException e) {
+      if (customRole != null) {
+        // Lost the triple to a concurrent issue after refuseIfTaken (or the insert failed): the role this request
+        // made or took may be held by no lease; its deletion is scheduled as after a last revoke.
+        customRoles.abandoned(org.orgId(), customRole, role.roleId());
+      }
+      throw e;
+    }
     LeaseRecord active = authority.mint(org, role, pending);
     if (!store.compareAndSet(pending, active)) {
       // Someone (recovery) settled our pending record meanwhile: do not leave the token behind.
@@ -126,6 +138,27 @@ final class Issuer {
       return Views.backedBy(active);
     }
     return new AstraToken(active.toTokenInfo(), active.token().orElseThrow(), active.secret().orElse(""));
+  }
+
+  /**
+   * Refuses a scoped UNIQUE request whose triple a live lease holds, before its custom role is made or taken: a refused
+   * request then leaves nothing in Astra (no role POST), no role record, and no cancelled role deletion. A holder past
+   * its expiry is ended first, as {@link #insertFreeingExpired} would. Unscoped requests skip this read: nothing
+   * happens before their insert that the insert's refusal would leave behind.
+   *
+   * <p>This is a check-then-act: two requests for a free triple both pass it, both make or take their role, and
+   * the store's insert-unique picks the one that gets the triple. The loser's role is then released by
+   * {@link CustomRoles#abandoned} (deleted a grace period later if no lease holds it) or, if the loser dies first,
+   * by recovery. The pre-check only keeps the common case, a triple already taken, free of side effects.
+   */
+  private void refuseIfTaken(String orgId, String roleName, TokenRequest request, boolean successor) {
+    if (request.style() != IssueStyle.UNIQUE || successor || request.logicalName().isEmpty()) {
+      return;   // no triple to take; or a rotation's successor slot, whose role the current lease already holds
+    }
+    Optional<LeaseRecord> holder = store.findByTriple(orgId, roleName, request.logicalName().get());
+    if (holder.isPresent() && !endIfExpired(holder.get())) {
+      throw new TokenAlreadyExistsException(orgId, roleName, request.logicalName().get());
+    }
   }
 
   /**
