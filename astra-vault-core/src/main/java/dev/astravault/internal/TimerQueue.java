@@ -64,7 +64,7 @@ final class TimerQueue {
   /** Stale entries tolerated beyond the live count before a sweep starts: small heaps never sweep for a few. */
   private static final int STALE_SLACK = 64;
   /** Heap slots a sweep checks per arm or disarm: each check may read a cold handle. */
-  private static final int SWEEP_STEP = 8;
+  private static final int SWEEP_STEP = 16;
 
   private final Scheduler scheduler;
   private final Clock clock;
@@ -78,6 +78,7 @@ final class TimerQueue {
   // up with looks live until one of them fires), so that such entries cannot start a sweep on every call.
   private int sweepAt = -1;
   private int staleLimit = STALE_SLACK;
+  private final int[] sweepFound = new int[SWEEP_STEP];
   private Scheduler.@org.jspecify.annotations.Nullable Task tick;
   private long tickDue = Long.MAX_VALUE;
   private long tickGeneration;
@@ -243,11 +244,10 @@ final class TimerQueue {
 
   /**
    * Checks up to {@value #SWEEP_STEP} slots of the sweep under way, or starts one when stale entries outnumber live ones
-   * by more than the limit. A sweep goes from the last slot towards the root: a dropped slot is filled by the heap's
-   * last entry (checked already), which may sift up and bring a parent down into the slot, so the slot is checked
-   * again; the rest of what a sift moves stays on the unchecked side. (An entry that a concurrent push moves past the
-   * sweep is left to the next one.) O(1) per call, and O(1) per stale entry amortised: a sweep starts only after as
-   * many stale entries as live ones accumulated, and checks each slot about once.
+   * by more than the limit. A sweep goes from the last slot towards the root, a window of slots at a time. (An entry
+   * that a push or a pop moves past the sweep is left to the next one.) O(1) per call, and O(1) per stale entry
+   * amortised: a sweep starts only after as many stale entries as live ones accumulated, and checks each slot about
+   * once.
    */
   private void sweepSome() {
     if (sweepAt < 0) {
@@ -256,11 +256,22 @@ final class TimerQueue {
       }
       sweepAt = size - 1;
     }
-    for (int n = 0; n < SWEEP_STEP && sweepAt >= 0; n++) {
-      if (sweepAt < size && heap[sweepAt].timerKey != keys[sweepAt]) {
-        removeAt(sweepAt);   // the slot now holds another entry (the last, or a parent the sift moved down): check it
-      } else {
-        sweepAt--;
+    // First find the stale slots of the next SWEEP_STEP, then drop them: the finding reads are independent of each
+    // other, so the CPU overlaps their cache misses, which a check-then-remove loop serialises.
+    int found = 0;
+    int end = Math.max(-1, sweepAt - SWEEP_STEP);
+    for (int i = Math.min(sweepAt, size - 1); i > end; i--) {
+      if (heap[i].timerKey != keys[i]) {
+        sweepFound[found++] = i;
+      }
+    }
+    sweepAt = end;
+    // Highest first: a removal refills its slot from the heap's end, and the refill sifts down into slots already
+    // checked or up through ancestors, which lie below this window; a refill that is stale too goes at once.
+    for (int k = 0; k < found; k++) {
+      int i = sweepFound[k];
+      while (i < size && heap[i].timerKey != keys[i]) {
+        removeAt(i);
       }
     }
     if (sweepAt < 0) {
