@@ -15,8 +15,7 @@ import org.slf4j.Logger;
  * dereferencing a handle per comparison, which at a million handles is a cache miss each.
  *
  * <p><b>Entries are never moved for a re-arm.</b> A handle's live entry is the one whose key equals the handle's
- * {@code timerKey}; any other entry of it is stale and is dropped when it reaches the head (or when stale entries
- * outnumber live ones, by a rebuild). The heap keeps no position per handle, so sifting writes only the heap's own
+ * {@code timerKey}; any other entry of it is stale and is dropped when it reaches the head, or by a sweep (below). The heap keeps no position per handle, so sifting writes only the heap's own
  * arrays, never a handle: at a million handles each handle written was a cache miss.
  * <ul>
  *   <li>Re-arming to a time at or after the live key, which is what a renewal does, only writes the handle's due time
@@ -31,14 +30,13 @@ import org.slf4j.Logger;
  *
  * <p><b>Stale entries are swept a few at a time.</b> Once stale entries outnumber live ones (plus a slack), a sweep
  * walks the heap from its last slot towards the root and drops the stale entries it meets, {@value #SWEEP_STEP}
- * slots per arm or disarm, so that no call holds the lock for long: a rebuild in one go would read every handle, about
+ * slots per arm or disarm (a renewal's re-arm helps while one is under way), so that no call holds the lock for long: a rebuild in one go would read every handle, about
  * 100 ms at a million timers, under the lock every renewal's re-arm takes. Until a sweep reaches it, a stale entry
  * keeps its handle reachable.
  *
  * <p>Every arm and disarm bumps the timer's generation, and a fire carries the generation it was armed with, so a
  * handle that re-armed or disarmed between the pop and the call sees {@link #isCurrent} false and ignores the stale
- * fire. The scheduler task carries a generation too: a
- * superseded one (a cancel that lost its race) does nothing. Due handles are called on the scheduler thread, outside
+ * fire. The scheduler task carries a generation too: a superseded one (a cancel that lost its race) does nothing. Due handles are called on the scheduler thread, outside
  * this queue's lock (lock order: handle, then queue).
  */
 final class TimerQueue {
