@@ -2,6 +2,7 @@ package dev.astravault.internal;
 
 import dev.astravault.AstraApiException;
 import dev.astravault.AstraNotFoundException;
+import dev.astravault.AstraToken;
 import dev.astravault.ConflictException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.OrgConfig;
@@ -9,6 +10,8 @@ import dev.astravault.Role;
 import dev.astravault.Scheduler;
 import dev.astravault.Scope;
 import dev.astravault.ScopeNotSupportedException;
+import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.TokenRequest;
 import dev.astravault.event.RoleDeleted;
 import dev.astravault.internal.astra.AstraDevOps;
 import dev.astravault.internal.astra.RemoteRole;
@@ -24,6 +27,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -140,7 +144,7 @@ public final class CustomRoles {
   }
 
   /** A request's metadata plus its scope, if any: what an {@code IssueFailed} event records. */
-  static Map<String, String> withScope(dev.astravault.TokenRequest request) {
+  static Map<String, String> withScope(TokenRequest request) {
     if (request.scope().isEmpty()) {
       return request.metadata();
     }
@@ -151,20 +155,26 @@ public final class CustomRoles {
   }
 
   /**
-   * Whether {@code stored} carries the custom role {@code request} would get (none for an unscoped request): what a
-   * managed request may adopt of its triple's stored token. A scoped handle never serves an org-wide token, nor one
-   * of another scope.
+   * The triple's stored token, if a managed {@code request} may adopt it: only when it carries the custom role the
+   * request would get (none for an unscoped request). A scoped handle never serves an org-wide token, nor one of
+   * another scope.
+   *
+   * @param taken what the issue threw
+   * @throws TokenAlreadyExistsException {@code taken} when nothing is stored, or one that says the scope differs
    */
-  static boolean sameScope(dev.astravault.TokenRequest request, @Nullable String deploymentId,
-      dev.astravault.AstraToken stored) {
-    String wanted = request.scope().map(s -> roleName(stored.orgId(), deploymentId, s)).orElse(null);
-    if (java.util.Objects.equals(wanted, stored.metadata().get(ROLE_KEY))) {
-      return true;
+  static AstraToken adoptable(TokenRequest request, @Nullable String deploymentId, Optional<AstraToken> stored,
+      TokenAlreadyExistsException taken) {
+    AstraToken token = stored.orElseThrow(() -> taken);
+    String wanted = request.scope().map(s -> roleName(token.orgId(), deploymentId, s)).orElse(null);
+    if (Objects.equals(wanted, token.metadata().get(ROLE_KEY))) {
+      return token;
     }
-    LOG.warn("not adopting lease {}: the stored token of its (org, role, logical name) has another scope than the "
-        + "managed request ({}); revoke it or use another logical name", stored.lease().leaseId(),
-        request.scope().map(Object::toString).orElse("none"));
-    return false;
+    TokenAlreadyExistsException otherScope = new TokenAlreadyExistsException(taken.orgId(), taken.roleName(),
+        taken.logicalName(), "its token (lease " + token.lease().leaseId() + ") was made for another scope than this "
+        + "managed request (" + request.scope().map(Object::toString).orElse("none") + "); revoke it, or use "
+        + "another logical name");
+    otherScope.addSuppressed(taken);
+    throw otherScope;
   }
 
   private static String key(String orgId, String name) {

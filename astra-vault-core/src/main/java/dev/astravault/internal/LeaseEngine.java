@@ -136,8 +136,8 @@ public final class LeaseEngine implements AutoCloseable {
     } catch (TokenAlreadyExistsException taken) {
       // A durable store may already hold this triple's token (a restart): adopt it instead of failing, but do not
       // claim it as ours to revoke on close; the next rotation replaces it with one we own. Only with the asked scope.
-      first = manager.token(org.orgId(), request.role(), request.logicalName().orElseThrow())
-          .filter(t -> CustomRoles.sameScope(request, manager.settings().deploymentId(), t)).orElseThrow(() -> taken);
+      first = CustomRoles.adoptable(request, manager.settings().deploymentId(),
+          manager.token(org.orgId(), request.role(), request.logicalName().orElseThrow()), taken);
       owned = false;
     }
     Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart[0]);

@@ -273,7 +273,10 @@ class ScopedTokensUniqueTest {
     int mark = astra.requests().size();
 
     assertThatThrownBy(() -> tokens.manage(request, RenewalSettings.builder().jitter(0).build()))
-        .isInstanceOf(TokenAlreadyExistsException.class);
+        .isInstanceOf(TokenAlreadyExistsException.class)
+        .hasMessageContaining("was made for another scope than this managed request")
+        .hasMessageContaining(stored.lease().leaseId())
+        .hasMessageNotContaining(stored.token()).hasMessageNotContaining(stored.secret());
 
     assertThat(roleCallsSince(mark)).isEmpty();
     assertThat(astra.liveTokens()).extracting(t -> t.clientId()).containsExactly(stored.clientId());
@@ -307,6 +310,7 @@ class ScopedTokensUniqueTest {
     TokenRequest request = TokenRequest.forRole("reader").org("acme").logicalName("orders").build();
 
     assertThatThrownBy(() -> tokens.manage(request, RenewalSettings.builder().jitter(0).build()))
-        .isInstanceOf(TokenAlreadyExistsException.class);
+        .isInstanceOf(TokenAlreadyExistsException.class)
+        .hasMessageContaining("another scope than this managed request (none)");
   }
 }
