@@ -44,7 +44,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * OkHttp's call deadline ({@code callTimeout}, which every library call carries) costs per call.
  *
  * <p>A diagnostic, not a goal's measure: the issue side varies several-fold between iterations of one fork (the
- * store grows by a hundred thousand leases or more per iteration), which docs/benchmarks.md records, unexplained.
+ * store grows by a hundred thousand leases or more per iteration); {@code issueAndRevoke}, whose store stays nearly
+ * empty, does not (docs/benchmarks.md).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar IssueOffWireBenchmark -f 3 -wi 5 -i 5 -w 2s -r 2s -prof gc</pre>
  */
@@ -133,6 +134,14 @@ public class IssueOffWireBenchmark {
   @Benchmark
   public AstraToken issue() {
     return tokens.issue(request);
+  }
+
+  /** An issue and its revoke: two calls, and a store that stays nearly empty, unlike {@link #issue}'s. */
+  @Benchmark
+  public AstraToken issueAndRevoke() {
+    AstraToken t = tokens.issue(request);
+    tokens.revoke(t.lease().leaseId());
+    return t;
   }
 
   @Benchmark
