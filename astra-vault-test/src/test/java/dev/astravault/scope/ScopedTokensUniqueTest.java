@@ -4,43 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.AstraToken;
-import dev.astravault.EncryptionKey;
-import dev.astravault.KeyProvider;
 import dev.astravault.LeaseStore;
 import dev.astravault.ManagedToken;
-import dev.astravault.OrgConfig;
 import dev.astravault.RenewalSettings;
-import dev.astravault.RoleSpec;
 import dev.astravault.Scope;
 import dev.astravault.TokenAlreadyExistsException;
-import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
-import dev.astravault.event.AuditEvent;
 import dev.astravault.event.IssueFailed;
 import dev.astravault.internal.CustomRoles;
 import dev.astravault.store.JdbcLeaseStore;
 import dev.astravault.store.ParkingLeaseStore;
 import dev.astravault.test.FakeAstra;
-import dev.astravault.test.FakeOrg;
-import dev.astravault.test.ManualScheduler;
-import dev.astravault.test.MutableClock;
 import dev.astravault.test.RecordedCall;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,67 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
  * with one token and, once the loser's cleanup ran, no role that no lease holds. Against FakeAstra on a SQLite store,
  * set up as {@link ScopedTokensTest}.
  */
-class ScopedTokensUniqueTest {
-  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
-  static final KeyProvider KEYS = KeyProvider.of(EncryptionKey.generate());
-  static final String DB = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
-  static final String DEPLOYMENT = "orders-svc";
-  static final Duration GRACE = Duration.ofMinutes(5);
+class ScopedTokensUniqueTest extends ScopedFixture {
   static final String ROLES_PATH = "/v2/organizations/roles";
 
   @TempDir Path dir;
-  final MutableClock clock = MutableClock.at(Instant.parse("2026-06-01T00:00:00Z"));
-  final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-  final List<TokenManager> managers = new ArrayList<>();
-  final List<LeaseStore> stores = new ArrayList<>();
-  ManualScheduler scheduler;
-  UnaryOperator<LeaseStore> wrapStore = UnaryOperator.identity();
-  TokenManager tokens;
-  LeaseStore store;
-  FakeOrg org;
 
-  @BeforeEach
-  void setUp() {
-    astra.useClock(clock);
-    org = astra.defaultOrg();
-    start(true);
-    tokens.writeRole(RoleSpec.builder().org("acme").name("reader").roleId(astra.roleId("API RO Svc Acct"))
-        .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(3)).build());
-  }
-
-  /** A "process": its own scheduler, a fresh store instance on the same file. */
-  void start(boolean addOrg) {
-    scheduler = new ManualScheduler(clock);
-    store = wrapStore.apply(JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS));
-    var b = TokenManager.builder().clock(clock).scheduler(scheduler).leaseStore(store).auditSink(events::add)
-        .callTimeout(Duration.ofSeconds(5)).sweepInterval(Duration.ZERO).recoveryInterval(Duration.ofMinutes(1))
-        .pendingSettleAfter(Duration.ofMinutes(2)).deploymentId(DEPLOYMENT).customRoleGracePeriod(GRACE)
-        .managedIoExecutor(Runnable::run).managedEventExecutor(Runnable::run);
-    if (addOrg) {
-      b.org(OrgConfig.builder().orgId(org.orgId()).rootToken(org.rootToken()).url(astra.url().uri())
-          .logicalName("acme").build());
-    }
-    tokens = b.build();
-    managers.add(tokens);
-    stores.add(store);
-  }
-
-  @AfterEach
-  void tearDown() {
-    managers.forEach(TokenManager::close);
-    stores.forEach(LeaseStore::close);
-  }
-
-  static Scope.Builder orders(Scope.Access access) {
-    return Scope.database(DB).keyspace("orders").actions(access);
-  }
-
-  AstraToken issue(String name, Scope.Builder scope) {
-    return tokens.request().org("acme").role("reader").logicalName(name).scope(scope).issue();
-  }
-
-  List<String> customRoles() {
-    return astra.roleNames(org).stream().filter(n -> n.startsWith(CustomRoles.PREFIX)).toList();
+  @Override
+  LeaseStore openStore() {
+    return JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS);
   }
 
   List<String> customRoleRecords() {
