@@ -2,15 +2,18 @@ package dev.astravault.benchmarks;
 
 import dev.astravault.AstraToken;
 import dev.astravault.AuditSink;
+import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.internal.astra.AstraClientSettings;
+import dev.astravault.store.InMemoryLeaseStore;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Headers;
@@ -43,6 +46,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code rawPost}: a plain {@code OkHttpClient} (same socket factory, nothing else configured) posting the
  *       body and headers the library sent on its first issue, and reading the whole response body.</li>
  *   <li>{@code rawPostWithDeadline}: the same, with the library's call deadline ({@code callTimeout}).</li>
+ *   <li>{@code issueSteadyStore}: {@code issue}, with the store held at {@value #STEADY} leases (the oldest dropped
+ *       from the store after each issue, inside the measured operation: a conservative stand-in for a fleet's
+ *       steady state, where expired leases are reaped). A diagnostic: the goal is read on {@code issue}.</li>
  * </ul>
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar IssueVsRawPostBenchmark -f 3 -wi 5 -i 5 -w 3s -r 2s -prof gc</pre>
@@ -58,12 +64,15 @@ public class IssueVsRawPostBenchmark {
   private static final String ORG = "bench";
   private static final String ROLE = "reader";
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  private static final int STEADY = 10_000;
 
   private NoDelayAstraServer server;
   private String orgId;
   private String roleId;
   private OkHttpClient libraryHttp;
   private TokenManager tokens;
+  private LeaseStore store;
+  private final ArrayDeque<String> kept = new ArrayDeque<>();
   private TokenRequest request;
   private OkHttpClient rawHttp;
   private OkHttpClient rawHttpWithDeadline;
@@ -136,6 +145,17 @@ public class IssueVsRawPostBenchmark {
   }
 
   @Benchmark
+  public AstraToken issueSteadyStore() {
+    opsInIteration++;
+    AstraToken token = tokens.issue(request);
+    kept.add(token.lease().leaseId());
+    if (kept.size() > STEADY) {
+      store.get(kept.poll()).ifPresent(store::delete);
+    }
+    return token;
+  }
+
+  @Benchmark
   public int rawPost() throws IOException {
     return post(rawHttp);
   }
@@ -161,10 +181,13 @@ public class IssueVsRawPostBenchmark {
   }
 
   private TokenManager manager() {
+    store = new InMemoryLeaseStore();
+    kept.clear();
     OrgConfig org = OrgConfig.builder().orgId(orgId)
         .rootToken("AstraCS:" + "A".repeat(24) + ":" + "0".repeat(64)).url(URI.create(server.url()))
         .logicalName(ORG).build();
     TokenManager manager = TokenManager.builder().clock(Clock.systemUTC()).httpClient(libraryHttp).org(org)
+        .leaseStore(store)
         .auditSink(AuditSink.noop()).sweepInterval(Duration.ZERO).revokeManagedOnClose(false).build();
     manager.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(roleId)
         .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(24)).build());
