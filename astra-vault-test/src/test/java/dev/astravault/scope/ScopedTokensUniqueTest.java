@@ -138,6 +138,23 @@ class ScopedTokensUniqueTest extends ScopedFixture {
     // The loser passes the triple check and makes its role, then parks before its lease insert. The winner takes
     // the triple meanwhile; the loser's insert is refused by the store. The pre-check cannot see this: the store's
     // insert-unique is the arbiter, and the loser's cleanup schedules its unused role's deletion.
+    AstraToken winner = raceForTheTriple();
+
+    assertThat(astra.liveTokens()).extracting(t -> t.clientId()).containsExactly(winner.clientId());
+    assertThat(store.list("")).hasSize(1);
+    scheduler.advance(GRACE.plusSeconds(1));
+    assertThat(customRoles()).containsExactly(roleName(Scope.Access.READ));
+    assertThat(customRoleRecords()).containsExactly(roleName(Scope.Access.READ));
+    assertThat(astra.check(winner.token()).database(DB).keyspace("orders").allowed()).isTrue();
+  }
+
+  /**
+   * Two UNIQUE requests of different scopes for one triple: the loser (SCHEMA) makes its role and parks before its
+   * lease insert, the winner (READ) takes the triple meanwhile, then the loser's insert is refused.
+   *
+   * @return the winner's token
+   */
+  AstraToken raceForTheTriple() throws Exception {
     ParkingLeaseStore parking = new ParkingLeaseStore("insert");
     wrapStore = parking::wrap;
     start(false);
@@ -147,18 +164,11 @@ class ScopedTokensUniqueTest extends ScopedFixture {
       Future<AstraToken> loser = threads.submit(() -> issue("orders", orders(Scope.Access.SCHEMA)));
       assertThat(parking.awaitParked()).as("the loser reached its lease insert").isTrue();
       assertThat(customRoles()).as("the loser made its role first").containsExactly(roleName(Scope.Access.SCHEMA));
-
       AstraToken winner = issue("orders", orders(Scope.Access.READ));
       parking.release();
       assertThatThrownBy(() -> loser.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(TokenAlreadyExistsException.class);
-
-      assertThat(astra.liveTokens()).extracting(t -> t.clientId()).containsExactly(winner.clientId());
-      assertThat(store.list("")).hasSize(1);
-      scheduler.advance(GRACE.plusSeconds(1));
-      assertThat(customRoles()).containsExactly(roleName(Scope.Access.READ));
-      assertThat(customRoleRecords()).containsExactly(roleName(Scope.Access.READ));
-      assertThat(astra.check(winner.token()).database(DB).keyspace("orders").allowed()).isTrue();
+      return winner;
     } finally {
       parking.release();
       threads.shutdownNow();
@@ -167,22 +177,7 @@ class ScopedTokensUniqueTest extends ScopedFixture {
 
   @Test
   void aRaceLoserThatDiesBeforeItsCleanupRanLeavesItsRoleToRecovery() throws Exception {
-    ParkingLeaseStore parking = new ParkingLeaseStore("insert");
-    wrapStore = parking::wrap;
-    start(false);
-    ExecutorService threads = Executors.newCachedThreadPool();
-    try {
-      parking.arm();
-      Future<AstraToken> loser = threads.submit(() -> issue("orders", orders(Scope.Access.SCHEMA)));
-      assertThat(parking.awaitParked()).isTrue();
-      AstraToken winner = issue("orders", orders(Scope.Access.READ));
-      parking.release();
-      assertThatThrownBy(() -> loser.get(10, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(TokenAlreadyExistsException.class);
-    } finally {
-      parking.release();
-      threads.shutdownNow();
-    }
+    raceForTheTriple();
     // The process dies: its scheduled deletion of the loser's role never runs. The next one's recovery deletes the
     // role on two passes a grace period apart, and keeps the winner's.
     wrapStore = UnaryOperator.identity();
