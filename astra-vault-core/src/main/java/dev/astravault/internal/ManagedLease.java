@@ -33,8 +33,8 @@ import org.slf4j.Logger;
  * <p>Readers never lock, except the first reader of each token generation, which records the read (see
  * {@code slowCurrent}). Writers (the scheduler thread, I/O threads, {@code stop}/{@code close}) change the control
  * state under this object's monitor and publish a new immutable snapshot with one volatile write. Astra calls never
- * run under the monitor. Every timer carries the generation it was armed with and does nothing once a newer timer
- * was armed (a reschedule cancels the old one too, but a cancel can lose the race with a task that already started).
+ * run under the monitor. Every fire carries the token of the timer entry it came from and does nothing once the timer
+ * was re-armed or disarmed since (a fire popped from the queue can lose the race with a re-arm).
  *
  * <p>Why this class is long: it is one state machine guarded by one monitor. Its readers, planning, timers, refresh,
  * overlap drains and shutdown all read and write the same guarded fields; split across classes, each would have to
@@ -283,7 +283,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     return min(now.plus(lease.ttl()), lease.maxExpiresAt()).isAfter(lease.expiresAt());
   }
 
-  /** Arms the one timer for the earliest of: next attempt, hard margin, expiry (a new timer generation either way). */
+  /** Arms the one timer for the earliest of: next attempt, hard margin, expiry (a fire under way is superseded). */
   private void arm(Instant now) {
     if (life != RUNNING) {
       engine.timers().disarm(this);
@@ -307,13 +307,13 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // ------------------------------------------------------------------ timer (scheduler thread)
 
   @Override
-  void onTimer(int generation) {
+  void onTimer(int token) {
     Instant now = engine.clock().instant();
     List<ManagedTokenEvent> events = new ArrayList<>(2);
     boolean refresh = false;
     Throwable expired = null;
     synchronized (this) {
-      if (!engine.timers().isCurrent(this, generation) || life != RUNNING) {
+      if (!engine.timers().isCurrent(this, token) || life != RUNNING) {
         return;
       }
       TokenSnapshot s = current;

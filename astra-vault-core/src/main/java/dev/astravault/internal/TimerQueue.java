@@ -8,74 +8,94 @@ import java.util.Arrays;
 import org.slf4j.Logger;
 
 /**
- * The one timer of all managed tokens of an engine: a binary heap of handles ordered by due time, of which only the
+ * The one timer of all managed tokens of an engine: a binary heap of entries ordered by due time, of which only the
  * earliest is on the {@link Scheduler}. A task per handle on the scheduler would cost a {@code ScheduledFutureTask},
- * its adapter and two lambdas (about 136 B) for every handle; here a handle costs its own timer fields and a heap
- * slot. The heap's keys live in a {@code long[]} parallel to the handles: sifting compares adjacent longs instead of
- * dereferencing a handle per comparison, which at a million handles is a cache miss each.
+ * its adapter and two lambdas (about 136 B) for every handle; here a handle costs its own timer fields, a heap entry
+ * and five bytes of the queue's per-id arrays.
  *
- * <p><b>Entries are never moved for a re-arm.</b> A handle's live entry is the one whose key equals the handle's
- * {@code timerKey}; any other entry of it is stale and is dropped when it reaches the head, or by a sweep (below). The heap keeps no position per handle, so sifting writes only the heap's own
- * arrays, never a handle: at a million handles each handle written was a cache miss.
+ * <p><b>The heap holds numbers, not handles.</b> A timer gets a small id on its first arm (recycled once it is
+ * disarmed). A heap entry is a key (epoch nanoseconds, in {@code keys}) and an int (in {@code entries}): the id and
+ * an 8-bit tag that every new entry of the timer and every disarm bumps. The byte {@code tags[id]} is the tag of the
+ * timer's live entry, so an entry whose tag differs is stale for sure: telling that reads a byte of a dense
+ * {@code byte[]} (1 MB at a million timers), not the handle, which at a million timers is a cache and TLB miss spread
+ * over the ~100 MB the handles take. An entry whose tag matches is live unless 256 newer tags wrapped around to it;
+ * at the head, where it matters, the handle's own key decides (a stale entry's key differs from its timer's live key,
+ * and one that happens to equal it fires the timer at its real due time, once). Sifting moves primitives only, so it
+ * never writes a handle nor pays the collector's write barrier for a reference store, and a stale entry keeps no
+ * handle reachable.
+ *
+ * <p><b>Entries are never moved for a re-arm.</b>
  * <ul>
  *   <li>Re-arming to a time at or after the live key, which is what a renewal does, only writes the handle's due time
  *       ({@code timerDue}): the key stays a lower bound, and the entry is re-keyed to the real due time only when it
  *       reaches the head. A timer postponed many times costs one sift.</li>
- *   <li>Re-arming earlier than the live key appends a new entry and leaves the old one stale. An append sifts up from
- *       the heap's last slot, whose ancestors the previous append just walked, so it touches memory that is already
- *       in cache; moving the old entry up would touch its slot and its ancestors, cold at a million timers.</li>
- *   <li>Disarming forgets the live key: the entry goes stale where it is.</li>
+ *   <li>Re-arming earlier than the live key appends a new entry (the tag is bumped on the handle, which the caller has
+ *       just read, and stored into {@code tags} without reading it) and leaves the old one stale. An append sifts up
+ *       from the heap's last slot, whose ancestors the previous append just walked, so it touches memory that is
+ *       already in cache; moving the old entry up would touch its slot and its ancestors, cold at a million timers.</li>
+ *   <li>Disarming bumps the tag: the entry goes stale where it is, and the id is free for another timer.</li>
  * </ul>
  * The head is always live and exact (settled before the scheduler task is planned), so the task never fires early.
  *
  * <p><b>Stale entries are swept a few at a time.</b> Once stale entries outnumber live ones (plus a slack), a sweep
  * walks the heap from its last slot towards the root and drops the stale entries it meets, {@value #SWEEP_STEP}
- * slots per arm or disarm (a renewal's re-arm helps while one is under way), so that no call holds the lock for long: a rebuild in one go would read every handle, about
- * 100 ms at a million timers, under the lock every renewal's re-arm takes. Until a sweep reaches it, a stale entry
- * keeps its handle reachable.
+ * slots per arm or disarm (a renewal's re-arm helps while one is under way), so that no call holds the lock for long:
+ * a rebuild in one go took about 100 ms at a million timers, under the lock every renewal's re-arm takes.
  *
- * <p>Every arm and disarm bumps the timer's generation, and a fire carries the generation it was armed with, so a
- * handle that re-armed or disarmed between the pop and the call sees {@link #isCurrent} false and ignores the stale
- * fire. The scheduler task carries a generation too: a superseded one (a cancel that lost its race) does nothing. Due handles are called on the scheduler thread, outside
- * this queue's lock (lock order: handle, then queue).
+ * <p>A fire carries its entry (a token), so a handle that re-armed or disarmed between the pop and the call sees
+ * {@link #isCurrent} false and ignores the stale fire. (A lazy postponement keeps the token: it happens only while the
+ * entry is still in the heap, when no fire of it is under way. A fire that 256 re-arms of its timer overtook would
+ * look current: the handle then finds nothing due and re-arms, as for any early call.) The scheduler task carries a
+ * generation too: a superseded one (a cancel that lost its race) does nothing. Due handles are called on the
+ * scheduler thread, outside this queue's lock (lock order: handle, then queue).
  */
 final class TimerQueue {
   /** Not armed: no live entry. {@link #nanos} never returns it. */
   static final long NOT_ARMED = Long.MIN_VALUE;
+  /** The most timers one queue holds at once: ids take the upper 24 bits of an entry, and one value means "none". */
+  static final int MAX_TIMERS = (1 << 24) - 1;
 
   /** What the queue orders: a managed token's one timer. Its fields are guarded by the queue. */
   abstract static class Timer {
-    // The key of this timer's live heap entry (NOT_ARMED: none), its generation (bumped by every arm and disarm), and
-    // its real due time (epoch nanoseconds), which a lazy postponement leaves later than the key. timerKey <= timerDue.
+    // The key of this timer's live heap entry (NOT_ARMED: none), its real due time (epoch nanoseconds), which a lazy
+    // postponement leaves later than the key (timerKey <= timerDue), and its live entry: its id, which it keeps from
+    // its first arm until it is disarmed, and its current tag (NO_ENTRY: no id).
     long timerKey = NOT_ARMED;
-    int timerGeneration;
     long timerDue;
+    int timerEntry = NO_ENTRY;
 
     /**
-     * Called on the scheduler thread, outside the queue's lock, with the generation the timer was armed with: check it
-     * with {@link #isCurrent} under the timer's own lock (lock order: timer, then queue).
+     * Called on the scheduler thread, outside the queue's lock, with the token of the entry that fired: check it with
+     * {@link #isCurrent} under the timer's own lock (lock order: timer, then queue).
      */
-    abstract void onTimer(int generation);
+    abstract void onTimer(int token);
   }
 
+  private static final int NO_ENTRY = -1;
   private static final Logger LOG = Redaction.logger(TimerQueue.class);
   /** Stale entries tolerated beyond the live count before a sweep starts: small heaps never sweep for a few. */
   private static final int STALE_SLACK = 64;
-  /** Heap slots a sweep checks per arm or disarm: each check may read a cold handle. */
+  /** Heap slots a sweep checks per arm or disarm. */
   private static final int SWEEP_STEP = 16;
 
   private final Scheduler scheduler;
   private final Clock clock;
-  // Guarded by this. `size` entries, of which `live` are the live entries of armed timers; the rest are stale.
-  private Timer[] heap = new Timer[16];
+  // Guarded by this. The heap: `size` entries, key and (id << 8 | tag), of which `live` are the live entries of
+  // armed timers; the rest are stale.
   private long[] keys = new long[16];
+  private int[] entries = new int[16];
   private int size;
   private int live;
-  // The next slot the sweep under way checks (-1: none), and how many stale entries beyond the live count start the
-  // next sweep: raised above what a finished sweep could not drop (a stale entry whose key a re-keyed live one caught
-  // up with looks live until one of them fires), so that such entries cannot start a sweep on every call.
+  // Per id: the timer holding it (null: free) and the tag of its live entry. Ids below `ids` have been handed out;
+  // `free` holds the released ones. An id's tag runs on across its owners, so a new owner's entries do not reuse the
+  // tags of the stale entries a previous owner left.
+  private Timer[] owners = new Timer[16];
+  private byte[] tags = new byte[16];
+  private int ids;
+  private int[] free = new int[16];
+  private int freeCount;
+  // The next slot the sweep under way checks (-1: none).
   private int sweepAt = -1;
-  private int staleLimit = STALE_SLACK;
   private final int[] sweepFound = new int[SWEEP_STEP];
   private Scheduler.@org.jspecify.annotations.Nullable Task tick;
   private long tickDue = Long.MAX_VALUE;
@@ -86,20 +106,23 @@ final class TimerQueue {
     this.clock = clock;
   }
 
-  /** Arms (or re-arms) {@code timer} to fire at {@code due}, in a new generation. */
+  /** Arms (or re-arms) {@code timer} to fire at {@code due}. */
   void arm(Timer timer, Instant due) {
     arm(timer, nanos(due));
   }
 
-  /** As {@link #arm(Timer, Instant)}, {@code at} in epoch nanoseconds. */
+  /**
+   * As {@link #arm(Timer, Instant)}, {@code at} in epoch nanoseconds.
+   *
+   * @throws IllegalStateException if {@value #MAX_TIMERS} other timers already hold an id
+   */
   synchronized void arm(Timer timer, long at) {
     at = Math.max(Long.MIN_VALUE + 1, Math.min(at, Long.MAX_VALUE - 1));   // Long.MIN_VALUE means "not armed"
-    timer.timerGeneration++;
-    timer.timerDue = at;
     long key = timer.timerKey;
     if (key != NOT_ARMED && at >= key) {
       // Later than (or at) the live key: the key stays a lower bound, corrected at the head.
-      if (heap[0] == timer && keys[0] == key) {
+      timer.timerDue = at;
+      if (size > 0 && entries[0] == timer.timerEntry && keys[0] == key) {
         reschedule();   // the head's real due time moved: plan the task for the new head
       }
       if (sweepAt >= 0) {
@@ -107,30 +130,49 @@ final class TimerQueue {
       }
       return;
     }
+    int entry = timer.timerEntry;
+    if (entry == NO_ENTRY) {
+      entry = takeId(timer);
+    }
+    int id = entry >>> 8;
+    entry = id << 8 | (entry + 1) & 0xFF;   // a new tag: any older entry of this timer is stale from now on
+    tags[id] = (byte) entry;
+    timer.timerEntry = entry;
+    timer.timerDue = at;
+    timer.timerKey = at;
     if (key == NOT_ARMED) {
       live++;
     }
-    timer.timerKey = at;   // any older entry of this timer is stale from now on
-    push(timer, at);
+    push(at, entry);
     sweepSome();
     reschedule();
   }
 
-  /** Disarms {@code timer}, if armed, and starts a new generation either way. Its entry goes stale in place. */
+  /** Disarms {@code timer}, if armed: its entry goes stale in place, a fire under way is superseded, its id freed. */
   synchronized void disarm(Timer timer) {
-    timer.timerGeneration++;
-    if (timer.timerKey == NOT_ARMED) {
+    int entry = timer.timerEntry;
+    if (entry == NO_ENTRY) {
       return;
     }
-    timer.timerKey = NOT_ARMED;
-    live--;
+    int id = entry >>> 8;
+    tags[id] = (byte) (entry + 1);
+    owners[id] = null;
+    if (freeCount == free.length) {
+      free = Arrays.copyOf(free, freeCount * 2);
+    }
+    free[freeCount++] = id;
+    timer.timerEntry = NO_ENTRY;
+    if (timer.timerKey != NOT_ARMED) {
+      timer.timerKey = NOT_ARMED;
+      live--;
+    }
     // The scheduler task may now be early; it finds nothing due and re-arms for the new head.
     sweepSome();
   }
 
-  /** {@return whether {@code generation}, which a fire carried, is still {@code timer}'s: not re-armed or disarmed since} */
-  synchronized boolean isCurrent(Timer timer, int generation) {
-    return timer.timerGeneration == generation;
+  /** {@return whether {@code token}, which a fire carried, is still {@code timer}'s: not re-armed or disarmed since} */
+  synchronized boolean isCurrent(Timer timer, int token) {
+    return timer.timerEntry == token && token != NO_ENTRY;
   }
 
   /** {@return how many timers are armed} */
@@ -143,6 +185,11 @@ final class TimerQueue {
     return size;
   }
 
+  /** {@return how many timers hold an id: armed, or fired and not yet re-armed or disarmed} (tests) */
+  synchronized int idsHeld() {
+    return ids - freeCount;
+  }
+
   /** {@return whether a sweep of stale entries is under way} (tests) */
   synchronized boolean sweeping() {
     return sweepAt >= 0;
@@ -150,7 +197,7 @@ final class TimerQueue {
 
   private void onTick(long generation) {
     Timer[] due;
-    int[] generations;
+    int[] tokens;
     int count = 0;
     synchronized (this) {
       if (generation != tickGeneration) {
@@ -161,24 +208,25 @@ final class TimerQueue {
       tick = null;
       tickDue = Long.MAX_VALUE;
       due = new Timer[Math.min(live, 16)];
-      generations = new int[due.length];
+      tokens = new int[due.length];
       while (settleHead() && keys[0] <= now) {
-        Timer head = heap[0];
+        int entry = entries[0];
+        Timer head = owners[entry >>> 8];
         if (count == due.length) {
           due = Arrays.copyOf(due, Math.max(16, count * 2));
-          generations = Arrays.copyOf(generations, due.length);
+          tokens = Arrays.copyOf(tokens, due.length);
         }
         due[count] = head;
-        generations[count++] = head.timerGeneration;
+        tokens[count++] = entry;   // the timer keeps this entry until it re-arms or disarms: isCurrent holds till then
         head.timerKey = NOT_ARMED;
         live--;
-        removeHead();
+        removeAt(0);
       }
       reschedule();
     }
     for (int i = 0; i < count; i++) {
       try {
-        due[i].onTimer(generations[i]);
+        due[i].onTimer(tokens[i]);
       } catch (RuntimeException e) {
         LOG.warn("managed token timer failed: {}", e.getClass().getName());
       }
@@ -211,10 +259,11 @@ final class TimerQueue {
    */
   private boolean settleHead() {
     while (size > 0) {
-      Timer head = heap[0];
+      int entry = entries[0];
       long key = keys[0];
-      if (head.timerKey != key) {
-        removeHead();                 // stale: re-armed earlier, or disarmed, since this entry was made
+      Timer head = staleForSure(entry) ? null : owners[entry >>> 8];
+      if (head == null || head.timerKey != key) {
+        removeAt(0);                  // re-armed earlier, or disarmed, since this entry was made
       } else if (head.timerDue > key) {
         head.timerKey = head.timerDue;
         keys[0] = head.timerDue;
@@ -226,30 +275,52 @@ final class TimerQueue {
     return false;
   }
 
-  private void push(Timer timer, long key) {
-    if (size == heap.length) {
-      heap = Arrays.copyOf(heap, size + (size >> 1));
-      keys = Arrays.copyOf(keys, heap.length);
-    }
-    heap[size] = timer;
-    keys[size] = key;
-    up(size++);
+  /** Whether {@code entry}'s tag is not its id's live tag (a match may still be stale: see the class comment). */
+  private boolean staleForSure(int entry) {
+    return tags[entry >>> 8] != (byte) entry;
   }
 
-  private void removeHead() {
-    removeAt(0);
+  /** Gives {@code timer} a free id; returns its entry with the id's current tag, which the caller bumps. */
+  private int takeId(Timer timer) {
+    int id;
+    if (freeCount > 0) {
+      id = free[--freeCount];
+    } else {
+      if (ids == MAX_TIMERS) {
+        throw new IllegalStateException("more than " + MAX_TIMERS + " timers in one queue");
+      }
+      if (ids == owners.length) {
+        owners = Arrays.copyOf(owners, ids + (ids >> 1));
+        tags = Arrays.copyOf(tags, owners.length);
+      }
+      id = ids++;
+    }
+    owners[id] = timer;
+    return id << 8 | tags[id] & 0xFF;
+  }
+
+  private void push(long key, int entry) {
+    if (size == keys.length) {
+      keys = Arrays.copyOf(keys, size + (size >> 1));
+      entries = Arrays.copyOf(entries, keys.length);
+    }
+    keys[size] = key;
+    entries[size] = entry;
+    up(size++);
   }
 
   /**
    * Checks up to {@value #SWEEP_STEP} slots of the sweep under way, or starts one when stale entries outnumber live ones
-   * by more than the limit. A sweep goes from the last slot towards the root, a window of slots at a time. (An entry
-   * that a push or a pop moves past the sweep is left to the next one.) O(1) per call, and O(1) per stale entry
-   * amortised: a sweep starts only after as many stale entries as live ones accumulated, and checks each slot about
-   * once.
+   * by more than {@value #STALE_SLACK}. A sweep goes from the last slot towards the root, a window of slots at a time.
+   * O(1) per call, and O(1) per stale entry amortised: a sweep starts only after as many stale entries as live ones
+   * accumulated, and checks each slot about once. A sweep drops the entries that are stale for sure; an entry that a
+   * push moves past it (a sift-up moves parents down its path, of which one pair at most straddles the sweep's
+   * position), or whose tag wrapped around to its id's live one, is left to the head or the next sweep. A sweep of n
+   * slots takes n/16 calls, so it leaves about n/16 such entries at most, too few to start the next sweep at once.
    */
   private void sweepSome() {
     if (sweepAt < 0) {
-      if (size - live <= live + staleLimit) {
+      if (size - live <= live + STALE_SLACK) {
         return;
       }
       sweepAt = size - 1;
@@ -259,7 +330,7 @@ final class TimerQueue {
     int found = 0;
     int end = Math.max(-1, sweepAt - SWEEP_STEP);
     for (int i = Math.min(sweepAt, size - 1); i > end; i--) {
-      if (heap[i].timerKey != keys[i]) {
+      if (staleForSure(entries[i])) {
         sweepFound[found++] = i;
       }
     }
@@ -268,32 +339,28 @@ final class TimerQueue {
     // checked or up through ancestors, which lie below this window; a refill that is stale too goes at once.
     for (int k = 0; k < found; k++) {
       int i = sweepFound[k];
-      while (i < size && heap[i].timerKey != keys[i]) {
+      while (i < size && staleForSure(entries[i])) {
         removeAt(i);
       }
-    }
-    if (sweepAt < 0) {
-      staleLimit = Math.max(STALE_SLACK, size - 2 * live + STALE_SLACK);
     }
   }
 
   /** Drops the entry at {@code i}: the last entry takes its slot and sifts to where it belongs. */
   private void removeAt(int i) {
-    Timer last = heap[--size];
-    long lastKey = keys[size];
-    heap[size] = null;
-    if (i < size) {
-      heap[i] = last;
-      keys[i] = lastKey;
-      up(i);
-      if (heap[i] == last) {
+    int last = --size;
+    if (i < last) {
+      int entry = entries[last];
+      keys[i] = keys[last];
+      entries[i] = entry;
+      if (up(i) == i) {
         down(i);
       }
     }
   }
 
-  private void up(int i) {
-    Timer x = heap[i];
+  /** Sifts the entry at {@code i} up; returns where it landed. */
+  private int up(int i) {
+    int x = entries[i];
     long xKey = keys[i];
     while (i > 0) {
       int parent = (i - 1) >>> 1;
@@ -301,16 +368,17 @@ final class TimerQueue {
       if (pKey <= xKey) {
         break;
       }
-      heap[i] = heap[parent];
+      entries[i] = entries[parent];
       keys[i] = pKey;
       i = parent;
     }
-    heap[i] = x;
+    entries[i] = x;
     keys[i] = xKey;
+    return i;
   }
 
   private void down(int i) {
-    Timer x = heap[i];
+    int x = entries[i];
     long xKey = keys[i];
     int half = size >>> 1;
     while (i < half) {
@@ -323,11 +391,11 @@ final class TimerQueue {
       if (xKey <= cKey) {
         break;
       }
-      heap[i] = heap[child];
+      entries[i] = entries[child];
       keys[i] = cKey;
       i = child;
     }
-    heap[i] = x;
+    entries[i] = x;
     keys[i] = xKey;
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine's timer heap, lazy re-arm included: a postponed timer keeps an earlier key in the heap until it reaches
  * the head, and a timer moved earlier or disarmed leaves a stale entry behind. Whatever the heap does inside, each
- * timer must fire once, at its last armed due time, with its last armed generation, the scheduler task must never be
+ * timer must fire once, at its last armed due time, with a token that is current, the scheduler task must never be
  * planned before the earliest real due time, and stale entries must be swept away a few at a time.
  */
 class TimerQueueTest {
@@ -39,10 +39,10 @@ class TimerQueueTest {
     queue.arm(b, at(50));          // not the head: only its due time changes, its key stays 20
 
     scheduler.runUntil(at(49));
-    assertThat(a.fired).containsExactly("a#1@10");
+    assertThat(a.fired).containsExactly("a@10");
     assertThat(b.fired).as("not at the stale key 20").isEmpty();
     scheduler.runUntil(at(50));
-    assertThat(b.fired).containsExactly("b#2@50");
+    assertThat(b.fired).containsExactly("b@50");
     assertThat(queue.size()).isZero();
   }
 
@@ -57,8 +57,8 @@ class TimerQueueTest {
     queue.arm(a, at(40));
     assertThat(scheduler.earliestPending()).as("the head is exact: no early wake-up").isEqualTo(at(30));
     scheduler.runUntil(at(100));
-    assertThat(a.fired).containsExactly("a#2@40");
-    assertThat(b.fired).containsExactly("b#1@30");
+    assertThat(a.fired).containsExactly("a@40");
+    assertThat(b.fired).containsExactly("b@30");
   }
 
   @Test
@@ -71,7 +71,7 @@ class TimerQueueTest {
     queue.arm(b, at(15));          // earlier than the key: a new entry at 15, the one at 20 goes stale
     assertThat(queue.entries()).isEqualTo(3);
     scheduler.runUntil(at(100));
-    assertThat(b.fired).as("once, at 15: the stale entry at 20 does not fire").containsExactly("b#3@15");
+    assertThat(b.fired).as("once, at 15: the stale entry at 20 does not fire").containsExactly("b@15");
     assertThat(queue.entries()).isZero();
   }
 
@@ -84,7 +84,7 @@ class TimerQueueTest {
     scheduler.runUntil(at(60));       // the entry at 50 reaches the head and is re-keyed to 100: so is the stale one
     assertThat(a.fired).isEmpty();
     scheduler.runUntil(at(200));
-    assertThat(a.fired).containsExactly("a#3@100");
+    assertThat(a.fired).containsExactly("a@100");
     assertThat(queue.entries()).isZero();
   }
 
@@ -109,7 +109,8 @@ class TimerQueueTest {
     }
     assertThat(queue.size()).isEqualTo(100);
     scheduler.runUntil(at(20_000));
-    assertThat(allFires).hasSize(100).allMatch(f -> f.contains("#11@"));
+    assertThat(allFires).as("each at its last due time").hasSize(100)
+        .allMatch(f -> f.equals("t" + f.substring(1, f.indexOf('@')) + "@" + (8_900 + Integer.parseInt(f.substring(1, f.indexOf('@'))) % 100)));
     assertThat(queue.entries()).isZero();
   }
 
@@ -139,35 +140,63 @@ class TimerQueueTest {
   }
 
   @Test
-  void staleEntriesThatLookLiveDoNotStartASweepOnEveryCall() {
+  void staleEntriesWithTheKeyOfTheirTimersLiveEntryAreStillToldApartAndSwept() {
     List<Recorder> timers = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       Recorder t = new Recorder("t" + i);
       timers.add(t);
       queue.arm(t, at(1_000));
     }
-    for (int k = 1; k <= 3; k++) {
+    for (int k = 1; k <= 6; k++) {
       for (Recorder t : timers) {
         queue.arm(t, at(1_000 - 100 * k));   // a new entry, earlier; the older ones go stale
         queue.arm(t, at(1_000));             // postponed lazily back to 1,000
       }
       // The earlier entries reach the head and are re-keyed to 1,000, the key of every stale entry of theirs: each
-      // timer now has k + 1 entries that match it, which no sweep can tell apart until one of them fires.
+      // timer now has k + 1 entries keyed 1,000, of which only the one with the timer's current tag is live.
       scheduler.runUntil(at(1_000 - 100 * k + 10));
     }
-    assertThat(queue.entries() - queue.size()).as("more look-alikes than it takes to start a sweep")
-        .isGreaterThan(queue.size() + 64);
-    for (int i = 0; i < 1_000 && queue.sweeping(); i++) {
-      queue.arm(timers.get(0), at(1_000));
+    for (int i = 0; i < 100 && queue.sweeping(); i++) {
+      queue.arm(timers.get(0), at(1_000));   // a renewal's re-arm helps a sweep along
     }
-    assertThat(queue.sweeping()).isFalse();
-    for (int i = 0; i < 1_000; i++) {
-      queue.arm(new Recorder("x" + i), at(5_000 + i));   // new timers: each call that adds an entry may start a sweep
-      assertThat(queue.sweeping()).as("no new sweep for entries a sweep cannot drop").isFalse();
-    }
+    assertThat(queue.entries() - queue.size()).as("300 stale entries made, swept though their key is a live one's")
+        .isLessThanOrEqualTo(queue.size() + 64);
     scheduler.runUntil(at(2_000));
     assertThat(allFires).as("each timer once").hasSize(50).allMatch(f -> f.endsWith("@1000"));
-    assertThat(queue.entries()).isEqualTo(1_000);
+    assertThat(queue.entries()).isZero();
+  }
+
+  @Test
+  void aStaleEntryWhoseEightBitTagWrappedAroundToTheLiveOneStillFiresNothingExtra() {
+    for (int i = 0; i < 300; i++) {
+      queue.arm(new Recorder("other" + i), at(50_000 + i));   // enough live timers that no sweep starts meanwhile
+    }
+    Recorder a = new Recorder("a");
+    queue.arm(a, at(10_000));                  // tag 1
+    for (int k = 1; k <= 256; k++) {
+      queue.arm(a, at(9_000 - k));             // tags 2 .. 257: the last wraps around to 1, the first entry's tag
+    }
+    queue.arm(a, at(10_000));                  // postponed lazily: key 8,744, due 10,000
+    scheduler.runUntil(at(9_500));             // re-keyed at the head to 10,000: an exact look-alike of the first entry
+    assertThat(a.fired).isEmpty();
+    assertThat(queue.sweeping()).isFalse();
+    assertThat(queue.entries()).as("the others, a's live entry and its look-alike (the rest left at the head)")
+        .isEqualTo(300 + 2);
+
+    scheduler.runUntil(at(20_000));
+    assertThat(a.fired).as("once, at its due time").containsExactly("a@10000");
+    assertThat(queue.entries()).isEqualTo(300);
+    assertThat(queue.size()).isEqualTo(300);
+
+    Recorder b = new Recorder("b");
+    queue.arm(b, at(30_000));
+    for (int k = 1; k <= 256; k++) {
+      queue.arm(b, at(25_000 - k));            // the entry at 30,000 gets a tag twin, but not its key
+    }
+    scheduler.runUntil(at(40_000));
+    assertThat(b.fired).as("the twin at 30,000 is told stale by its key").containsExactly("b@24744");
+    assertThat(queue.entries()).isEqualTo(300);
+    assertThat(allFires).as("no other timer fired early").hasSize(2);
   }
 
   @Test
@@ -180,32 +209,69 @@ class TimerQueueTest {
     queue.disarm(b);
     scheduler.runUntil(at(100));
     assertThat(b.fired).isEmpty();
-    assertThat(a.fired).containsExactly("a#1@10");
+    assertThat(a.fired).containsExactly("a@10");
   }
 
   @Test
-  void aFireCarriesTheGenerationItWasArmedWithAndEveryArmOrDisarmSupersedesIt() {
-    List<Boolean> currentAtFire = new ArrayList<>();
-    TimerQueue.Timer a = new TimerQueue.Timer() {
+  void aFireIsCurrentUntilItsTimerReArmsOrDisarms() {
+    List<String> seen = new ArrayList<>();
+    TimerQueue.Timer plain = new TimerQueue.Timer() {
       @Override
-      void onTimer(int generation) {
-        currentAtFire.add(queue.isCurrent(this, generation));
+      void onTimer(int token) {
+        seen.add("plain " + queue.isCurrent(this, token));
       }
     };
-    queue.arm(a, at(10));
-    int armed = a.timerGeneration;
-    assertThat(queue.isCurrent(a, armed)).isTrue();
-    queue.arm(a, at(20));                                  // lazily postponed: still a new generation
-    assertThat(queue.isCurrent(a, armed)).isFalse();
-    scheduler.runUntil(at(30));
-    assertThat(currentAtFire).containsExactly(true);
+    TimerQueue.Timer reArmedFirst = new TimerQueue.Timer() {
+      @Override
+      void onTimer(int token) {
+        queue.arm(this, at(90));   // what a re-arm racing the fire on another thread does
+        seen.add("re-armed " + queue.isCurrent(this, token));
+        queue.disarm(this);
+      }
+    };
+    TimerQueue.Timer disarmedFirst = new TimerQueue.Timer() {
+      @Override
+      void onTimer(int token) {
+        queue.disarm(this);
+        seen.add("disarmed " + queue.isCurrent(this, token));
+      }
+    };
+    queue.arm(plain, at(10));
+    queue.arm(plain, at(20));           // lazily postponed: the entry is still in the heap, no fire of it under way
+    queue.arm(reArmedFirst, at(30));
+    queue.arm(disarmedFirst, at(40));
+    scheduler.runUntil(at(50));
+    assertThat(seen).containsExactly("plain true", "re-armed false", "disarmed false");
+    assertThat(queue.idsHeld()).as("a fired timer keeps its id until it re-arms or disarms").isEqualTo(1);
+  }
 
-    queue.arm(a, at(40));
-    int beforeDisarm = a.timerGeneration;
-    queue.disarm(a);
-    assertThat(queue.isCurrent(a, beforeDisarm)).as("a fire popped before the disarm is stale").isFalse();
+  @Test
+  void anIdPassedToAnotherTimerNeverMakesAnOldFireOrStaleEntryCurrent() {
+    int[] firedToken = new int[1];
+    TimerQueue.Timer first = new TimerQueue.Timer() {
+      @Override
+      void onTimer(int token) {
+        firedToken[0] = token;
+      }
+    };
+    queue.arm(first, at(10));
+    queue.arm(first, at(20));
+    queue.arm(first, at(5));            // stale entry at 10 (the postponed one), live at 5
+    scheduler.runUntil(at(5));
+    int id = first.timerEntry >>> 8;
+    queue.disarm(first);
+    assertThat(queue.isCurrent(first, firedToken[0])).isFalse();
+
+    Recorder second = new Recorder("second");
+    queue.arm(second, at(15));
+    assertThat(second.timerEntry >>> 8).as("the freed id is handed on").isEqualTo(id);
+    assertThat(queue.isCurrent(second, firedToken[0])).as("the tag moved on with the id").isFalse();
     scheduler.runUntil(at(100));
-    assertThat(currentAtFire).containsExactly(true);
+    assertThat(second.fired).as("the first timer's stale entry at 10 is not the second's").containsExactly("second@15");
+    assertThat(queue.entries()).isZero();
+    assertThat(queue.idsHeld()).isEqualTo(1);
+    queue.disarm(second);
+    assertThat(queue.idsHeld()).isZero();
   }
 
   @Test
@@ -216,7 +282,7 @@ class TimerQueueTest {
       timers.add(new Recorder("t" + i));
     }
     Map<Recorder, Long> due = new HashMap<>();          // seconds after T0; absent: not armed
-    Map<Recorder, Integer> generation = new HashMap<>();
+    java.util.Set<Recorder> holdingIds = new java.util.HashSet<>();   // armed, or fired and not disarmed since
     List<String> expected = new ArrayList<>();
     long now = 0;
     for (int step = 0; step < 10_000; step++) {
@@ -226,18 +292,17 @@ class TimerQueueTest {
         Long current = due.get(t);
         long when = current != null && random.nextInt(4) != 0
             ? current + 1 + random.nextInt(500) : now + 1 + random.nextInt(1000);
-        generation.merge(t, 1, Integer::sum);
         due.put(t, when);
+        holdingIds.add(t);
         queue.arm(t, at(when));
       } else if (op < 7) {
         due.remove(t);
-        generation.merge(t, 1, Integer::sum);             // a disarm starts a new generation too
+        holdingIds.remove(t);
         queue.disarm(t);
       } else if (op < 8) {                                 // moved earlier than its live key: a stale entry
         Long current = due.get(t);
         if (current != null && current > now + 1) {
           long when = now + 1 + random.nextInt((int) (current - now - 1));
-          generation.merge(t, 1, Integer::sum);
           due.put(t, when);
           queue.arm(t, at(when));
         }
@@ -245,16 +310,18 @@ class TimerQueueTest {
         long until = now + random.nextInt(200);
         due.entrySet().stream().filter(e -> e.getValue() <= until)
             .sorted(Map.Entry.<Recorder, Long>comparingByValue().thenComparing(e -> e.getKey().name))
-            .forEach(e -> expected.add(e.getKey().name + "#" + generation.get(e.getKey()) + "@" + e.getValue()));
+            .forEach(e -> expected.add(e.getKey().name + "@" + e.getValue()));
         due.values().removeIf(d -> d <= until);
         scheduler.runUntil(at(until));
         now = until;
         assertThat(sortedWithinSameSecond(allFires)).isEqualTo(sortedWithinSameSecond(expected));
       }
       assertThat(queue.entries()).isLessThanOrEqualTo(3 * queue.size() + 128);
+      assertThat(queue.idsHeld()).isEqualTo(holdingIds.size());
     }
     assertThat(expected).hasSizeGreaterThan(1_000);
     assertThat(queue.size()).isEqualTo(due.size());
+    assertThat(queue.idsHeld()).as("ids of disarmed timers freed").isEqualTo(holdingIds.size());
   }
 
   /** Timers due in the same second may fire in any order among themselves. */
@@ -269,7 +336,7 @@ class TimerQueueTest {
     return T0.plusSeconds(seconds);
   }
 
-  /** A timer that records "name#generation@second" when it fires. */
+  /** A timer that records "name@second" when it fires, and "name!stale@second" for a fire that is not current. */
   private final class Recorder extends TimerQueue.Timer {
     final String name;
     final List<String> fired = new ArrayList<>();
@@ -279,8 +346,9 @@ class TimerQueueTest {
     }
 
     @Override
-    void onTimer(int generation) {
-      String fire = name + "#" + generation + "@" + Duration.between(T0, clock.instant()).toSeconds();
+    void onTimer(int token) {
+      String fire = name + (queue.isCurrent(this, token) ? "" : "!stale") + "@"
+          + Duration.between(T0, clock.instant()).toSeconds();
       fired.add(fire);
       allFires.add(fire);
     }

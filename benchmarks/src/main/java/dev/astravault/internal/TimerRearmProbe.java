@@ -113,7 +113,7 @@ public final class TimerRearmProbe {
     for (int pick : picks) {
       ManagedLease l = leases[pick];
       synchronized (timers) {
-        sum += l.timerDue + l.timerGeneration;
+        sum += l.timerDue + l.timerEntry;
       }
     }
     double nanos = (cpuNanos() - t0) / (double) picks.length;
@@ -137,7 +137,7 @@ public final class TimerRearmProbe {
         long offset = offsets[(from + k) & (offsets.length - 1)];
         long timerDue = l.timerDue;
         long timerKey = l.timerKey;
-        touched += timerDue ^ timerKey ^ l.timerGeneration;   // used, so that the JIT keeps the reads for every kind
+        touched += timerDue ^ timerKey ^ l.timerEntry;   // used, so that the JIT keeps the reads for every kind
         due[k] = switch (kind) {
           case POSTPONE -> timerDue + offset;
           case RANDOM -> base + offset;
