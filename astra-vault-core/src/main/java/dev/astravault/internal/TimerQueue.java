@@ -77,6 +77,8 @@ final class TimerQueue {
   private static final int STALE_SLACK = 64;
   /** Heap slots a sweep checks per arm or disarm. */
   private static final int SWEEP_STEP = 16;
+  /** Tag writes held back to be made together. */
+  private static final int PENDING_TAGS = 32;
 
   private final Scheduler scheduler;
   private final Clock clock;
@@ -91,6 +93,11 @@ final class TimerQueue {
   // tags of the stale entries a previous owner left.
   private Timer[] owners = new Timer[16];
   private byte[] tags = new byte[16];
+  // Tag writes not yet made to `tags`, oldest first: written together, their cache misses overlap, where one write
+  // per re-arm would wait for its miss at the next lock. Only the sweep reads `tags`, and it writes these first.
+  private final int[] pendingIds = new int[PENDING_TAGS];
+  private final byte[] pendingTags = new byte[PENDING_TAGS];
+  private int pendingCount;
   private int ids;
   private int[] free = new int[16];
   private int freeCount;
@@ -136,7 +143,11 @@ final class TimerQueue {
     }
     int id = entry >>> 8;
     entry = id << 8 | (entry + 1) & 0xFF;   // a new tag: any older entry of this timer is stale from now on
-    tags[id] = (byte) entry;
+    if (pendingCount == PENDING_TAGS) {
+      writeTags();
+    }
+    pendingIds[pendingCount] = id;
+    pendingTags[pendingCount++] = (byte) entry;
     timer.timerEntry = entry;
     timer.timerDue = at;
     timer.timerKey = at;
@@ -155,6 +166,7 @@ final class TimerQueue {
       return;
     }
     int id = entry >>> 8;
+    writeTags();   // the id's next owner reads its tag
     tags[id] = (byte) (entry + 1);
     owners[id] = null;
     if (freeCount == free.length) {
@@ -188,6 +200,16 @@ final class TimerQueue {
   /** {@return how many timers hold an id: armed, or fired and not yet re-armed or disarmed} (tests) */
   synchronized int idsHeld() {
     return ids - freeCount;
+  }
+
+  /** {@return how many entries a sweep would drop now} (tests; makes the held-back tag writes, as a sweep does) */
+  synchronized int staleForSure() {
+    writeTags();
+    int stale = 0;
+    for (int i = 0; i < size; i++) {
+      stale += staleForSure(entries[i]) ? 1 : 0;
+    }
+    return stale;
   }
 
   /** {@return whether a sweep of stale entries is under way} (tests) */
@@ -261,8 +283,8 @@ final class TimerQueue {
     while (size > 0) {
       int entry = entries[0];
       long key = keys[0];
-      Timer head = staleForSure(entry) ? null : owners[entry >>> 8];
-      if (head == null || head.timerKey != key) {
+      Timer head = owners[entry >>> 8];
+      if (head == null || head.timerEntry != entry || head.timerKey != key) {
         removeAt(0);                  // re-armed earlier, or disarmed, since this entry was made
       } else if (head.timerDue > key) {
         head.timerKey = head.timerDue;
@@ -275,9 +297,19 @@ final class TimerQueue {
     return false;
   }
 
-  /** Whether {@code entry}'s tag is not its id's live tag (a match may still be stale: see the class comment). */
+  /**
+   * Whether {@code entry}'s tag is not its id's live tag (a match may still be stale: see the class comment). Reads
+   * {@code tags}: the pending writes must have been made.
+   */
   private boolean staleForSure(int entry) {
     return tags[entry >>> 8] != (byte) entry;
+  }
+
+  private void writeTags() {
+    for (int i = 0; i < pendingCount; i++) {
+      tags[pendingIds[i]] = pendingTags[i];
+    }
+    pendingCount = 0;
   }
 
   /** Gives {@code timer} a free id; returns its entry with the id's current tag, which the caller bumps. */
@@ -327,6 +359,7 @@ final class TimerQueue {
     }
     // First find the stale slots of the next SWEEP_STEP, then drop them: the finding reads are independent of each
     // other, so the CPU overlaps their cache misses, which a check-then-remove loop serialises.
+    writeTags();
     int found = 0;
     int end = Math.max(-1, sweepAt - SWEEP_STEP);
     for (int i = Math.min(sweepAt, size - 1); i > end; i--) {

@@ -200,6 +200,41 @@ class TimerQueueTest {
   }
 
   @Test
+  void aSweepThatStartsRightAfterNewEntriesSeesTheirTagsThoughTheirWritesWereHeldBack() {
+    List<Recorder> timers = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Recorder t = new Recorder("t" + i);
+      timers.add(t);
+      queue.arm(t, at(10_000 + i));
+    }
+    boolean sweptAfterAnEarlierMove = false;
+    for (int round = 1; round <= 2; round++) {
+      for (int i = 0; i < 200; i++) {
+        boolean wasSweeping = queue.sweeping();
+        queue.arm(timers.get(i), at(9_000 - 500 * round + i));   // the 265th starts a sweep, its own entry the newest
+        sweptAfterAnEarlierMove |= !wasSweeping && queue.sweeping();
+      }
+    }
+    assertThat(sweptAfterAnEarlierMove).as("a sweep started on a call that had just made a new entry").isTrue();
+    scheduler.runUntil(at(20_000));
+    assertThat(allFires).as("each timer once, at its last due time: no live entry swept away").hasSize(200)
+        .allMatch(f -> f.equals("t" + f.substring(1, f.indexOf('@')) + "@"
+            + (8_000 + Integer.parseInt(f.substring(1, f.indexOf('@'))))));
+  }
+
+  @Test
+  void aDisarmAfterAHeldBackTagWriteLeavesEveryEntryOfTheTimerStaleForSure() {
+    Recorder live = new Recorder("live");
+    queue.arm(live, at(50_000));
+    Recorder a = new Recorder("a");
+    queue.arm(a, at(20_000));
+    queue.arm(a, at(15_000));        // a new entry, its tag write held back
+    queue.disarm(a);
+    assertThat(queue.staleForSure()).as("both of a's entries, for a sweep to drop").isEqualTo(2);
+    assertThat(queue.entries()).isEqualTo(3);
+  }
+
+  @Test
   void disarmingALazilyPostponedTimerRemovesIt() {
     Recorder a = new Recorder("a");
     Recorder b = new Recorder("b");
