@@ -412,15 +412,16 @@ public final class CustomRoles {
       if (record.isEmpty()) {
         return true;
       }
+      Role seen = record.get();
       Instant now = engine.clock().instant();
       Instant ensured;
       synchronized (lock) {
         ensured = lastEnsured.get(key);
       }
-      if (ensured != null && ensured.plus(grace).isAfter(now)) {
+      // A recent issue keeps its role. Not a mark: issues refused by it (and retrying) must not keep it forever.
+      if (!isDeleting(seen.roleId()) && ensured != null && ensured.plus(grace).isAfter(now)) {
         return false;
       }
-      Role seen = record.get();
       Mode mode;
       if (!isDeleting(seen.roleId())) {
         if (!PENDING_ID.equals(seen.roleId()) && inUse(orgId, seen.roleId())) {
