@@ -638,12 +638,8 @@ public final class CustomRoles {
       if (!dueForDeletion(key, now, stillUnused)) {
         continue;
       }
-      // Re-check under the role's lock: an issue may have recorded it since the list.
       synchronized (roleLock(key(org.orgId(), r.name()))) {
-        if (engine.store().role(org.orgId(), r.name()).isPresent()) {
-          continue;
-        }
-        if (engine.backend().deleteRole(org, r.id())) {
+        if (deleteOrphan(org, r).orElse(false)) {
           deleted++;
           engine.auditor().record(new RoleDeleted(now, engine.auditor().actor(), org.orgId(), r.name()));
           LOG.warn("orphan sweep deleted custom role {} ({}): it carries this deployment's tag but no record "
@@ -652,6 +648,30 @@ public final class CustomRoles {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Deletes an Astra role of this deployment that no record knows, by the same protocol as {@link #delete}: a mark
+   * record first (insert-if-absent, so an issue making or taking the role meanwhile wins and the role is kept), then
+   * the holders check, then Astra's DELETE and the mark's removal. A crash in between leaves the mark, which
+   * recovery finishes.
+   *
+   * @return empty when the role was kept (a record appeared, or a lease holds it); else whether Astra deleted it
+   *     (false: it was already gone)
+   */
+  private Optional<Boolean> deleteOrphan(OrgConfig org, RemoteRole r) {
+    Role mark = new Role(org.orgId(), r.name(), DELETING_PREFIX + attempt() + ":" + r.id(), Role.DEFAULT_TTL,
+        Role.DEFAULT_TTL);
+    if (!engine.store().compareAndSetRole(null, mark)) {
+      return Optional.empty();
+    }
+    if (inUse(org.orgId(), r.id())) {
+      engine.store().deleteRole(mark);
+      return Optional.empty();
+    }
+    boolean deleted = engine.backend().deleteRole(org, r.id());
+    engine.store().deleteRole(mark);
+    return Optional.of(deleted);
   }
 
   /**
@@ -699,15 +719,14 @@ public final class CustomRoles {
       boolean fixed = false;
       if (fix) {
         synchronized (roleLock(key(org.orgId(), r.name()))) {
-          if (engine.store().role(org.orgId(), r.name()).isEmpty()) {
-            try {
-              engine.backend().deleteRole(org, r.id());
+          try {
+            if (deleteOrphan(org, r).isPresent()) {
               engine.auditor().record(new RoleDeleted(engine.clock().instant(), engine.auditor().actor(),
                   org.orgId(), r.name()));
               fixed = true;
-            } catch (RuntimeException e) {
-              LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
             }
+          } catch (RuntimeException e) {
+            LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
           }
         }
       }

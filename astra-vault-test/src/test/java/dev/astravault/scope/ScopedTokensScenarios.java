@@ -426,4 +426,46 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     assertThat(astra.check(held.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
     assertThat(astra.check(other.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
   }
+
+  @Test
+  void anOrphanSweepThatMeetsAnIssueOfAnotherManagerLeavesItAWorkingToken() throws Exception {
+    // The orphan sweep follows the same protocol: it marks the name (insert-if-absent) before it counts holders.
+    // Manager S sweeps an orphan of this deployment and parks right after its mark; manager Q issues the orphan's
+    // scope meanwhile: Q finishes S's deletion and makes the role anew.
+    Scope scope = orders(Scope.Access.READ).build();
+    RolePolicy policy = CustomRoles.policy(org.orgId(), DEPLOYMENT, scope);
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, scope);
+    ParkingLeaseStore parking = ParkingLeaseStore.after("compareAndSetRole");
+    wrapStore = parking::wrap;
+    recoveryInterval = Duration.ofHours(1);
+    crashAndRestart();
+    RealTokenManager sweeper = (RealTokenManager) tokens;
+    // S watches the org: a lease of another scope, held throughout.
+    AstraToken watch = issue("watch", Scope.database(OTHER_DB).keyspace("orders").actions(Scope.Access.READ));
+    String orphan = astra.addRole(org, name, policy.description(), policy.resources(), policy.actions());
+    sweeper.recover();                         // first sighting
+    clock.advance(GRACE.plusMinutes(1));
+    wrapStore = UnaryOperator.identity();
+    start(false);                              // Q
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      parking.arm();
+      Future<?> sweep = threads.submit(sweeper::recover);
+      assertThat(parking.awaitParked()).as("S marked the orphan's name").isTrue();
+
+      AstraToken token = threads.submit(() -> issue("orders", orders(Scope.Access.READ))).get(10, TimeUnit.SECONDS);
+
+      parking.release();
+      sweep.get(10, TimeUnit.SECONDS);
+      String made = store.role(org.orgId(), name).orElseThrow().roleId();
+      assertThat(made).isNotEqualTo(orphan);
+      assertThat(astra.roleId(org, name)).isEqualTo(made);
+      assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(made);
+      assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+      assertThat(astra.check(watch.token()).database(OTHER_DB).keyspace("orders").status()).isEqualTo(200);
+    } finally {
+      parking.release();
+      threads.shutdownNow();
+    }
+  }
 }
