@@ -502,9 +502,13 @@ public final class CustomRoles {
       lastEnsured.remove(key);
       firstSeenUnused.remove(key);
     }
-    if (deleted || dropped) {
+    // Audited by the manager whose conditional delete removed the record: once per deletion, even when another
+    // manager took it over (and one of the two found the role already gone in Astra).
+    if (dropped) {
       engine.auditor().record(new RoleDeleted(engine.clock().instant(), engine.auditor().actor(), orgId, name));
       LOG.info("Deleted custom role {} ({}){}", name, target, deleted ? "" : ": it was already gone in Astra");
+    } else if (deleted) {
+      LOG.info("Deleted custom role {} ({}) in Astra; another manager took over its deletion", name, target);
     }
     return Outcome.DELETED;
   }

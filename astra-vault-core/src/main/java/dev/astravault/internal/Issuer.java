@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 /**
  * Issuing: a scoped request's custom role first ({@link CustomRoles}), then the write-ahead record that claims the
  * (org, role, logical name) triple before the {@link Authority} mints the token, the compare-and-set that makes the
- * record ACTIVE, and the audit rule for the issue.
+ * record ACTIVE, and the audit rule for the issue. A scoped issue re-reads its role's record after the write-ahead
+ * record is stored and starts again if another manager is deleting the role ({@link CustomRoles#stillTaken}).
  */
 final class Issuer {
   private static final Logger LOG = Redaction.logger(TokenManager.class);
