@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * is gone; the loser of a claim removes its record and gets {@link TokenAlreadyExistsException}. A delete first
  * replaces the record by a tombstone with {@code cas} (the atomic step: exactly one delete wins), then frees the
  * claim and hard-deletes the entry (the driver's KV v2 {@code delete} removes the metadata and all versions). Lease
- * ids are never reused, which is what makes that final hard delete safe.
+ * ids are never reused, which is what makes that final hard delete safe. Role names are reused, so a conditional role
+ * delete ({@link #deleteRole(Role)}) leaves its tombstone in place (reads skip it, the next write replaces it).
  *
  * <p><b>Limits.</b> The finders and lists read every lease entry (one LIST, then one read per lease), so keep a store
  * to a few thousand leases; use {@link dev.astravault.store.JdbcLeaseStore} beyond that. While an insert is being
