@@ -4,6 +4,7 @@ import dev.astravault.store.InMemoryLeaseStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a {@link TokenManager} keeps leases, org configs (root tokens included) and roles. In direct mode the store
@@ -30,6 +31,9 @@ import java.util.Optional;
  *       record changed or is gone) it changes nothing and returns {@code false}. Of concurrent compare-and-sets
  *       from the same version, exactly one returns {@code true}. If {@code updated} would take a key another record
  *       holds, it throws {@link TokenAlreadyExistsException} and changes nothing.</li>
+ *   <li><b>Roles.</b> {@link #putRole} and {@link #deleteRole(String, String)} are last-writer-wins;
+ *       {@link #compareAndSetRole} and {@link #deleteRole(Role)} act only if the stored role equals the expected one,
+ *       with the same exactly-one-wins guarantee as leases. Reads of roles reflect every completed write.</li>
  *   <li><b>Delete</b> removes the record if and only if its version equals {@code expected.version()}, with the
  *       same exactly-one-wins guarantee, and frees its key.</li>
  *   <li><b>Reads</b> ({@link #get}, the finders and lists) return records as some successful write left them, never
@@ -236,6 +240,47 @@ public interface LeaseStore extends AutoCloseable {
    * @return whether it existed
    */
   boolean deleteRole(String orgId, String name);
+
+  /**
+   * Replaces the role of {@code updated}'s (org, name) with {@code updated} if and only if the stored role equals
+   * {@code expected} in every component at that moment ({@code expected == null}: if and only if no role of that
+   * (org, name) is stored). Atomic, also across processes sharing the store: of concurrent calls from the same
+   * {@code expected}, exactly one returns {@code true}. The engine keeps the custom roles of scoped tokens with it,
+   * so that a manager deleting an unused role and another manager taking it cannot both succeed (see
+   * docs/stores.md). There is deliberately no default: a read-then-write would silently let a fleet delete a role a
+   * new token holds.
+   *
+   * @param expected the role as the caller read it, or null for "no role stored"
+   * @param updated the role to store
+   * @return whether {@code updated} was stored
+   * @throws IllegalArgumentException if {@code expected} and {@code updated} name different roles
+   */
+  boolean compareAndSetRole(@Nullable Role expected, Role updated);
+
+  /**
+   * Deletes the role if and only if the stored role equals {@code expected} in every component at that moment;
+   * atomic like {@link #compareAndSetRole}.
+   *
+   * @param expected the role as the caller read it
+   * @return whether this call deleted it
+   */
+  boolean deleteRole(Role expected);
+
+  /**
+   * The argument check every {@link #compareAndSetRole} starts with: both roles name the same (org, name). For
+   * implementations.
+   *
+   * @param expected the role the caller read, or null
+   * @param updated the role to store
+   * @throws IllegalArgumentException naming the mismatch
+   */
+  static void checkSameRole(@Nullable Role expected, Role updated) {
+    java.util.Objects.requireNonNull(updated, "updated");
+    if (expected != null && (!expected.orgId().equals(updated.orgId()) || !expected.name().equals(updated.name()))) {
+      throw new IllegalArgumentException("roles differ: " + expected.orgId() + "/" + expected.name() + " vs "
+          + updated.orgId() + "/" + updated.name());
+    }
+  }
 
   // ---- deployment
 

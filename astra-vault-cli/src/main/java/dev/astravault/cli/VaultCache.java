@@ -9,6 +9,7 @@ import dev.astravault.store.JdbcLeaseStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The CLI's store in Vault mode. Lease records (ids, client ids, triples, expiry, Vault's lease id) persist in a
@@ -120,6 +121,16 @@ final class VaultCache implements LeaseStore {
   @Override
   public boolean deleteRole(String orgId, String name) {
     return memory.deleteRole(orgId, name);
+  }
+
+  @Override
+  public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
+    return memory.compareAndSetRole(expected, updated);
+  }
+
+  @Override
+  public boolean deleteRole(Role expected) {
+    return memory.deleteRole(expected);
   }
 
   @Override

@@ -48,11 +48,14 @@ import org.slf4j.Logger;
  * memory, so that other processes sharing the store count too.
  *
  * <p><b>Deletion.</b> When a lease ends and its role is unused, a deletion is scheduled after the grace period; it
- * checks again before deleting. Recovery deletes roles found unused on passes at least the grace period apart (a crash
- * between role and token, or between last revoke and role deletion), and with the orphan sweep deletes roles in
- * Astra that carry this deployment's exact tag but have no record. A role is deleted in Astra only when its policy
- * description is exactly this deployment's tag for its name: roles of other deployments, or not made by astra-vault,
- * are never touched.
+ * checks again before deleting. Managers of a fleet share the store, not their locks, so a deletion first marks the
+ * record ({@link #DELETING_PREFIX}, a compare-and-set), then counts holders; an issue stores its lease, then re-reads
+ * the record before it makes the token ({@link #stillTaken}). No role is deleted under a token (see {@link #delete}).
+ * Recovery deletes roles found unused on passes at least the grace period apart (a crash between role and token, or
+ * between last revoke and role deletion), finishes or undoes marks left by a crashed deleter, and with the orphan
+ * sweep deletes roles in Astra that carry this deployment's exact tag but have no record. A role is deleted in Astra
+ * only when its policy description is exactly this deployment's tag for its name: roles of other deployments, or not
+ * made by astra-vault, are never touched.
  *
  * <p>Why this class is long: a custom role's whole life (ensure, release, grace deletion, recovery, reconcile) turns
  * on the same write-ahead record and the same rule for which roles are ours; kept together, that rule is written
@@ -64,6 +67,14 @@ public final class CustomRoles {
   public static final String PREFIX = Scope.ROLE_PREFIX;
   /** The role id of a write-ahead record whose POST has not answered yet. */
   static final String PENDING_ID = "pending-create";
+  /**
+   * The start of a role record's id while a manager deletes the role: {@code deleting:<attempt>:<role id>} (the role
+   * id may be {@value #PENDING_ID}). {@code <attempt>} is random per deletion attempt, so that a deleter's
+   * conditional writes fail once another manager took its deletion over.
+   */
+  public static final String DELETING_PREFIX = "deleting:";
+  // How often one issue goes back to the record when a deleter got in its way before it gives up (ConflictException).
+  static final int ROLE_ATTEMPTS = 3;
   /** Metadata key naming a scoped lease's custom role (reserved: requests may not set it). */
   public static final String ROLE_KEY = "astra-vault.role";
   /** Metadata key carrying a scoped lease's scope, readable, for audit and listings. */
@@ -75,7 +86,8 @@ public final class CustomRoles {
   private final RealTokenManager engine;
   private final Scheduler scheduler;
   private volatile Duration grace = Duration.ofMinutes(5);
-  // Two kinds of lock. A role's own lock (roleLock) makes its use and its deletion exclusive: an issue taking the
+  // Two kinds of lock, both in this process only (other processes are kept out by the store's compare-and-set on the
+  // role record). A role's own lock (roleLock) makes its use and its deletion exclusive: an issue taking the
   // role and the deletion deciding it is unused and calling Astra never interleave. It is held across Astra calls, so
   // it is per role: a slow create or delete of one role never holds up issues that need another. `lock` guards only
   // the bookkeeping below, never across I/O, and is taken inside a role's lock, never around one.
@@ -218,35 +230,85 @@ public final class CustomRoles {
         watched.add(org.orgId());
         lastEnsured.put(key, engine.clock().instant());
       }
-      Optional<Role> record = engine.store().role(org.orgId(), name);
-      String roleId;
-      if (record.isPresent() && !PENDING_ID.equals(record.get().roleId())) {
-        roleId = record.get().roleId();
-      } else {
-        // The write-ahead record: from here on, recovery knows this role may exist.
-        engine.store().putRole(new Role(org.orgId(), name, PENDING_ID, Role.DEFAULT_TTL, Role.DEFAULT_TTL));
-        roleId = createOrAdopt(org, name, policy);
-        engine.store().putRole(new Role(org.orgId(), name, roleId, Role.DEFAULT_TTL, Role.DEFAULT_TTL));
+      for (int attempt = 0; attempt < ROLE_ATTEMPTS; attempt++) {
+        String roleId = take(org, name, policy);
+        if (roleId != null) {
+          return new Role(ttlRole.orgId(), ttlRole.name(), roleId, ttlRole.ttl(), ttlRole.maxTtl());
+        }
       }
-      return new Role(ttlRole.orgId(), ttlRole.name(), roleId, ttlRole.ttl(), ttlRole.maxTtl());
+      throw changedMeanwhile(org.orgId(), name);
     }
   }
 
-  private String createOrAdopt(OrgConfig org, String name, RolePolicy policy) {
+  /**
+   * One attempt to take the role: its id, or null when another manager changed the record meanwhile (look again).
+   * Never takes a role whose record says it is being deleted: that deletion is finished first (or, if leases still
+   * hold the role, the issue fails), since its deleter may be past its holders check.
+   */
+  private @Nullable String take(OrgConfig org, String name, RolePolicy policy) {
+    Optional<Role> record = engine.store().role(org.orgId(), name);
+    if (record.isPresent() && isDeleting(record.get().roleId())) {
+      // Another manager's deletion (live, or left by a crash). Finish it: this issue needs the name free.
+      if (delete(org.orgId(), name, record.get(), Mode.HELPER) == Outcome.KEPT) {
+        throw new ConflictException("custom role " + name + " of org " + org.orgId() + " is being deleted by "
+            + "another manager while leases still hold it; no token was issued. Retry the issue; recovery settles "
+            + "the deletion within the custom-role grace period");
+      }
+      return null;
+    }
+    if (record.isPresent() && !PENDING_ID.equals(record.get().roleId())) {
+      return record.get().roleId();
+    }
+    // The write-ahead record: from here on, recovery knows this role may exist. Conditional, so that it never
+    // overwrites a deleter's mark (or a record another issue completed meanwhile).
+    Role pending = new Role(org.orgId(), name, PENDING_ID, Role.DEFAULT_TTL, Role.DEFAULT_TTL);
+    if (record.isEmpty() && !engine.store().compareAndSetRole(null, pending)) {
+      return null;
+    }
+    String roleId = createOrAdopt(org, name, policy, pending);
+    Role complete = new Role(org.orgId(), name, roleId, Role.DEFAULT_TTL, Role.DEFAULT_TTL);
+    if (engine.store().compareAndSetRole(pending, complete)
+        || engine.store().role(org.orgId(), name).filter(complete::equals).isPresent()) {
+      return roleId;   // completed by this issue, or by another that made or adopted the same role meanwhile
+    }
+    // A deleter marked or removed the write-ahead record meanwhile: it may delete what this issue made or adopted.
+    return null;
+  }
+
+  /** The issue's attempts ran out: the record kept changing under it. */
+  static ConflictException changedMeanwhile(String orgId, String name) {
+    return new ConflictException("custom role " + name + " of org " + orgId + " was deleted or re-created by "
+        + "another manager while this issue was taking it; no token was issued. Retry the issue");
+  }
+
+  /**
+   * Whether the role record still names {@code roleId} complete: the re-read an issue makes after its write-ahead
+   * lease is stored and before it asks Astra for the token.
+   *
+   * <p>The invariant (with {@link #delete}): a deleter marks the record before it counts the role's holders, and an
+   * issue stores its lease before this re-read. Of the two first steps one comes first: either the mark precedes
+   * this re-read (which then sees it, and the issue backs off), or the lease precedes the holders check (which then
+   * sees the lease, and the role is kept). A role with a lease past this check is never deleted.
+   */
+  boolean stillTaken(String orgId, String name, String roleId) {
+    return engine.store().role(orgId, name).filter(r -> r.roleId().equals(roleId)).isPresent();
+  }
+
+  private String createOrAdopt(OrgConfig org, String name, RolePolicy policy, Role pending) {
     try {
       RemoteRole created = engine.backend().createRole(org, name, policy);
       LOG.info("Created custom role {} ({}) for {}", name, created.id(), policy.resources());
       return created.id();
     } catch (AstraApiException e) {
       if (e.status() == 409) {
-        return adopt(org, name, policy, e);
+        return adopt(org, name, policy, e, pending);
       }
       if (AstraDevOps.createdNothing(e) && e.status() == 429) {
-        engine.store().deleteRole(org.orgId(), name);
+        engine.store().deleteRole(pending);
         throw e;
       }
       if (AstraDevOps.createdNothing(e)) {
-        engine.store().deleteRole(org.orgId(), name);
+        engine.store().deleteRole(pending);
         throw new AstraApiException("Astra refused to create custom role " + name + " (HTTP " + e.status()
             + "): the root token may lack the Read/Write Custom Role permissions, or the org may have reached "
             + "its limit of custom roles; no token was issued. Astra said: " + e.getMessage(), e.status(),
@@ -255,14 +317,14 @@ public final class CustomRoles {
       throw e;   // unclear outcome: the PENDING record stays, recovery settles it by name
     } catch (RuntimeException e) {
       if (AstraDevOps.createdNothing(e)) {
-        engine.store().deleteRole(org.orgId(), name);
+        engine.store().deleteRole(pending);
       }
       throw e;
     }
   }
 
   /** 409: a role of this name exists; adopt it only when its policy is exactly the requested one. */
-  private String adopt(OrgConfig org, String name, RolePolicy policy, AstraApiException conflict) {
+  private String adopt(OrgConfig org, String name, RolePolicy policy, AstraApiException conflict, Role pending) {
     RemoteRole existing = engine.backend().remoteRoles(org).stream().filter(r -> r.name().equals(name))
         .findFirst().orElseThrow(() -> conflict);
     RolePolicy found = RolePolicy.parse(existing.policyJson());
@@ -270,7 +332,7 @@ public final class CustomRoles {
       found = RolePolicy.parse(engine.backend().readRole(org, existing.id()).policyJson());
     }
     if (!policy.sameAs(found)) {
-      engine.store().deleteRole(org.orgId(), name);
+      engine.store().deleteRole(pending);
       throw new ConflictException("custom role " + name + " (" + existing.id() + ") already exists in org "
           + org.orgId() + " with a different policy; it was not adopted and no token was issued. Delete or rename "
           + "that role if astra-vault should own the name");
@@ -324,7 +386,7 @@ public final class CustomRoles {
       synchronized (lock) {
         deletions.remove(key(orgId, name));
       }
-      deleteIfUnused(orgId, name);
+      deleteIfUnused(orgId, name, null);
     } catch (RuntimeException e) {
       LOG.warn("could not delete custom role {}: {}; recovery retries", name, RealTokenManager.safeMessage(e));
     }
@@ -339,68 +401,147 @@ public final class CustomRoles {
    * Deletes the role in Astra and then its record, if no lease holds it and no issue took it within the grace
    * period. Deletes in Astra only a role whose description is this deployment's exact tag.
    *
+   * @param staleMark for recovery: the deletion mark it saw on passes the grace period apart (its deleter is taken
+   *     to be dead, so the mark may be rolled back); null otherwise, when a mark found is only finished, never undone
    * @return whether the record is gone now
    */
-  boolean deleteIfUnused(String orgId, String name) {
+  boolean deleteIfUnused(String orgId, String name, @Nullable Role staleMark) {
     String key = key(orgId, name);
     synchronized (roleLock(key)) {
       Optional<Role> record = engine.store().role(orgId, name);
       if (record.isEmpty()) {
         return true;
       }
+      Role seen = record.get();
       Instant now = engine.clock().instant();
       Instant ensured;
       synchronized (lock) {
         ensured = lastEnsured.get(key);
       }
-      if (ensured != null && ensured.plus(grace).isAfter(now)) {
+      // A recent issue keeps its role. Not a mark: issues refused by it (and retrying) must not keep it forever.
+      if (!isDeleting(seen.roleId()) && ensured != null && ensured.plus(grace).isAfter(now)) {
         return false;
       }
-      String roleId = record.get().roleId();
-      if (!PENDING_ID.equals(roleId) && inUse(orgId, roleId)) {
-        return false;
+      Mode mode;
+      if (!isDeleting(seen.roleId())) {
+        if (!PENDING_ID.equals(seen.roleId()) && inUse(orgId, seen.roleId())) {
+          return false;   // a quick answer; the decision is made after the mark, in delete()
+        }
+        mode = Mode.OWNER;
+      } else if (seen.equals(staleMark)) {
+        mode = Mode.RECOVERY;
+      } else {
+        mode = Mode.HELPER;
       }
-      Optional<OrgConfig> org = engine.store().org(orgId);
-      if (org.isEmpty()) {
-        return false;
-      }
-      String tag = Descriptions.roleTag(engine.settings().deploymentId(), name);
-      boolean deleted = false;
-      if (PENDING_ID.equals(roleId)) {
-        // The POST's outcome was never known: look for the role by its name and our tag.
+      return delete(orgId, name, seen, mode) == Outcome.DELETED;
+    }
+  }
+
+  /** Who deletes: what a deleter may do when it finds the role still held. */
+  private enum Mode {
+    /** From an unmarked record: it marks it, and unmarks it when the role is held. */
+    OWNER,
+    /** Recovery, from a mark seen on passes the grace period apart: its deleter is gone; held, it is unmarked. */
+    RECOVERY,
+    /** From another manager's mark, which may be live: held, that mark is put back (its deleter may be deleting). */
+    HELPER
+  }
+
+  private enum Outcome { DELETED, KEPT, CHANGED }
+
+  /**
+   * The deletion protocol, safe against other managers over the same store. (1) Mark: compare-and-set the record
+   * from {@code seen} to a mark of this attempt ({@link #DELETING_PREFIX}); from then on no issue takes the role
+   * (see {@link #stillTaken} for why). (2) Only then count the holders: held, the role is kept (and, unless the mark
+   * was another live manager's, unmarked). (3) Unused: delete in Astra, then the record, both conditional on our
+   * mark. A crash after (1) leaves the mark; issues finish it ({@link Mode#HELPER}), recovery finishes or unmarks it.
+   */
+  private Outcome delete(String orgId, String name, Role seen, Mode mode) {
+    String target = target(seen.roleId());
+    Role mark = new Role(orgId, name, DELETING_PREFIX + attempt() + ":" + target, seen.ttl(), seen.maxTtl());
+    if (!engine.store().compareAndSetRole(seen, mark)) {
+      return Outcome.CHANGED;   // another issue or deleter got there first
+    }
+    boolean held = !PENDING_ID.equals(target) && inUse(orgId, target);
+    Optional<OrgConfig> org = held ? Optional.empty() : engine.store().org(orgId);
+    String tag = Descriptions.roleTag(engine.settings().deploymentId(), name);
+    List<RemoteRole> doomed = new java.util.ArrayList<>();
+    if (!held && org.isPresent()) {
+      if (PENDING_ID.equals(target)) {
+        // The POST's outcome was never known: look for the role by its name and our tag (and keep it if held).
         for (RemoteRole r : engine.backend().remoteRoles(org.get())) {
           if (r.name().equals(name) && ours(org.get(), r, tag)) {
-            deleted |= engine.backend().deleteRole(org.get(), r.id());
+            held |= inUse(orgId, r.id());
+            doomed.add(r);
           }
         }
       } else {
-        RemoteRole remote;
-        try {
-          remote = engine.backend().readRole(org.get(), roleId);
-        } catch (AstraNotFoundException gone) {
-          remote = null;
-        } catch (AstraApiException e) {
-          if (e.status() != 404) {
-            throw e;
-          }
-          remote = null;
-        }
+        RemoteRole remote = readOrNull(org.get(), target);
         if (remote != null && ours(org.get(), remote, tag)) {
-          deleted = engine.backend().deleteRole(org.get(), roleId);
+          doomed.add(remote);
         } else if (remote != null) {
           LOG.warn("custom role {} ({}) does not carry this deployment's tag; its record is dropped and the role "
-              + "left alone", name, roleId);
+              + "left alone", name, target);
         }
       }
-      engine.store().deleteRole(orgId, name);
-      synchronized (lock) {
-        lastEnsured.remove(key);
-        firstSeenUnused.remove(key);
-      }
-      engine.auditor().record(new RoleDeleted(now, engine.auditor().actor(), orgId, name));
-      LOG.info("Deleted custom role {} ({}){}", name, roleId, deleted ? "" : ": it was already gone in Astra");
-      return true;
     }
+    if (held || org.isEmpty()) {
+      // Our own deletion is undone; another live manager's mark is put back as it was (it may be deleting: only it
+      // may undo its mark), so that recovery still sees the same mark and can tell when it is stale.
+      engine.store().compareAndSetRole(mark, mode == Mode.HELPER ? seen
+          : new Role(orgId, name, target, seen.ttl(), seen.maxTtl()));
+      return Outcome.KEPT;
+    }
+    boolean deleted = false;
+    for (RemoteRole r : doomed) {
+      deleted |= engine.backend().deleteRole(org.get(), r.id());
+    }
+    boolean dropped = engine.store().deleteRole(mark);
+    String key = key(orgId, name);
+    synchronized (lock) {
+      lastEnsured.remove(key);
+      firstSeenUnused.remove(key);
+    }
+    // Audited by the manager whose conditional delete removed the record: once per deletion, even when another
+    // manager took it over (and one of the two found the role already gone in Astra).
+    if (dropped) {
+      engine.auditor().record(new RoleDeleted(engine.clock().instant(), engine.auditor().actor(), orgId, name));
+      LOG.info("Deleted custom role {} ({}){}", name, target, deleted ? "" : ": it was already gone in Astra");
+    } else if (deleted) {
+      LOG.info("Deleted custom role {} ({}) in Astra; another manager took over its deletion", name, target);
+    }
+    return Outcome.DELETED;
+  }
+
+  private @Nullable RemoteRole readOrNull(OrgConfig org, String roleId) {
+    try {
+      return engine.backend().readRole(org, roleId);
+    } catch (AstraNotFoundException gone) {
+      return null;
+    } catch (AstraApiException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+      return null;
+    }
+  }
+
+  /** Whether a role record's id is a deletion mark. */
+  public static boolean isDeleting(String roleId) {
+    return roleId.startsWith(DELETING_PREFIX);
+  }
+
+  /** The role id a record is about: a mark's role id, or the id itself. */
+  static String target(String roleId) {
+    if (!isDeleting(roleId)) {
+      return roleId;
+    }
+    int at = roleId.indexOf(':', DELETING_PREFIX.length());
+    return at < 0 ? roleId.substring(DELETING_PREFIX.length()) : roleId.substring(at + 1);
+  }
+
+  private static String attempt() {
+    return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
   }
 
   private boolean ours(OrgConfig org, RemoteRole role, String tag) {
@@ -442,10 +583,14 @@ public final class CustomRoles {
             continue;
           }
           recorded.add(r.name());
-          if (!PENDING_ID.equals(r.roleId()) && inUse(org.orgId(), r.roleId())) {
+          boolean mark = isDeleting(r.roleId());
+          if (!mark && !PENDING_ID.equals(r.roleId()) && inUse(org.orgId(), r.roleId())) {
             continue;
           }
-          if (dueForDeletion(key(org.orgId(), r.name()), now, stillUnused) && deleteIfUnused(org.orgId(), r.name())) {
+          // A mark counts as stale only when the very same mark (same deletion attempt) is seen on passes the grace
+          // period apart: a live deleter finishes within a few calls.
+          String key = key(org.orgId(), r.name()) + (mark ? "#" + r.roleId() : "");
+          if (dueForDeletion(key, now, stillUnused) && deleteIfUnused(org.orgId(), r.name(), mark ? r : null)) {
             deleted++;
           }
         }
@@ -497,12 +642,8 @@ public final class CustomRoles {
       if (!dueForDeletion(key, now, stillUnused)) {
         continue;
       }
-      // Re-check under the role's lock: an issue may have recorded it since the list.
       synchronized (roleLock(key(org.orgId(), r.name()))) {
-        if (engine.store().role(org.orgId(), r.name()).isPresent()) {
-          continue;
-        }
-        if (engine.backend().deleteRole(org, r.id())) {
+        if (deleteOrphan(org, r).orElse(false)) {
           deleted++;
           engine.auditor().record(new RoleDeleted(now, engine.auditor().actor(), org.orgId(), r.name()));
           LOG.warn("orphan sweep deleted custom role {} ({}): it carries this deployment's tag but no record "
@@ -511,6 +652,30 @@ public final class CustomRoles {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Deletes an Astra role of this deployment that no record knows, by the same protocol as {@link #delete}: a mark
+   * record first (insert-if-absent, so an issue making or taking the role meanwhile wins and the role is kept), then
+   * the holders check, then Astra's DELETE and the mark's removal. A crash in between leaves the mark, which
+   * recovery finishes.
+   *
+   * @return empty when the role was kept (a record appeared, or a lease holds it); else whether Astra deleted it
+   *     (false: it was already gone)
+   */
+  private Optional<Boolean> deleteOrphan(OrgConfig org, RemoteRole r) {
+    Role mark = new Role(org.orgId(), r.name(), DELETING_PREFIX + attempt() + ":" + r.id(), Role.DEFAULT_TTL,
+        Role.DEFAULT_TTL);
+    if (!engine.store().compareAndSetRole(null, mark)) {
+      return Optional.empty();
+    }
+    if (inUse(org.orgId(), r.id())) {
+      engine.store().deleteRole(mark);
+      return Optional.empty();
+    }
+    boolean deleted = engine.backend().deleteRole(org, r.id());
+    engine.store().deleteRole(mark);
+    return Optional.of(deleted);
   }
 
   /**
@@ -526,19 +691,20 @@ public final class CustomRoles {
     Set<String> recordedNames = new HashSet<>();
     for (Role r : recorded(org.orgId())) {
       recordedNames.add(r.name());
-      boolean pending = PENDING_ID.equals(r.roleId());
-      if (!pending && inUse(org.orgId(), r.roleId())) {
+      String target = target(r.roleId());
+      boolean pending = PENDING_ID.equals(target);
+      if (!pending && inUse(org.orgId(), target)) {
         continue;
       }
       boolean fixed = false;
       if (fix) {
         try {
-          fixed = deleteIfUnused(org.orgId(), r.name());
+          fixed = deleteIfUnused(org.orgId(), r.name(), null);
         } catch (RuntimeException e) {
           LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
         }
       }
-      out.add(new dev.astravault.ReconcileReport.CustomRoleFinding(r.name(), pending ? null : r.roleId(),
+      out.add(new dev.astravault.ReconcileReport.CustomRoleFinding(r.name(), pending ? null : target,
           dev.astravault.ReconcileReport.CustomRoleFinding.Kind.UNUSED, fixed));
     }
     String deployment = engine.settings().deploymentId();
@@ -557,15 +723,14 @@ public final class CustomRoles {
       boolean fixed = false;
       if (fix) {
         synchronized (roleLock(key(org.orgId(), r.name()))) {
-          if (engine.store().role(org.orgId(), r.name()).isEmpty()) {
-            try {
-              engine.backend().deleteRole(org, r.id());
+          try {
+            if (deleteOrphan(org, r).isPresent()) {
               engine.auditor().record(new RoleDeleted(engine.clock().instant(), engine.auditor().actor(),
                   org.orgId(), r.name()));
               fixed = true;
-            } catch (RuntimeException e) {
-              LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
             }
+          } catch (RuntimeException e) {
+            LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
           }
         }
       }

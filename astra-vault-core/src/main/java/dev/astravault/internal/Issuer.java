@@ -22,12 +22,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
  * Issuing: a scoped request's custom role first ({@link CustomRoles}), then the write-ahead record that claims the
  * (org, role, logical name) triple before the {@link Authority} mints the token, the compare-and-set that makes the
- * record ACTIVE, and the audit rule for the issue.
+ * record ACTIVE, and the audit rule for the issue. A scoped issue re-reads its role's record after the write-ahead
+ * record is stored and starts again if another manager is deleting the role ({@link CustomRoles#stillTaken}).
  */
 final class Issuer {
   private static final Logger LOG = Redaction.logger(TokenManager.class);
@@ -79,16 +81,37 @@ final class Issuer {
       throw new IllegalArgumentException("ttl " + ttl + " exceeds the ttl of role " + role.name() + " ("
           + role.ttl() + ")");
     }
-    // Scoped: the custom role exists before the token; if it cannot be made, no token is issued.
-    Map<String, String> metadata = request.metadata();
-    String customRole = null;
-    if (request.scope().isPresent()) {
-      customRoles.requireSupported();
-      refuseIfTaken(org.orgId(), role.name(), request, successor);
-      role = customRoles.ensure(org, role, request.scope().get());
-      customRole = CustomRoles.roleName(org.orgId(), settings.deploymentId(), request.scope().get());
-      metadata = CustomRoles.metadata(metadata, customRole, request.scope().get());
+    Role ttlRole = role;
+    for (int attempt = 1; ; attempt++) {
+      // Scoped: the custom role exists before the token; if it cannot be made, no token is issued.
+      Map<String, String> metadata = request.metadata();
+      String customRole = null;
+      if (request.scope().isPresent()) {
+        customRoles.requireSupported();
+        refuseIfTaken(org.orgId(), ttlRole.name(), request, successor);
+        role = customRoles.ensure(org, ttlRole, request.scope().get());
+        customRole = CustomRoles.roleName(org.orgId(), settings.deploymentId(), request.scope().get());
+        metadata = CustomRoles.metadata(metadata, customRole, request.scope().get());
+      }
+      LeaseRecord pending = writeAhead(request, successor, org, role, ttl, metadata, customRole);
+      // The lease holds the role from here on; re-read its record before the token is made with it. A manager
+      // deleting the role marks the record before it counts holders: see CustomRoles.stillTaken for the invariant.
+      if (customRole != null && !customRoles.stillTaken(org.orgId(), customRole, role.roleId())) {
+        store.delete(pending);
+        if (attempt >= CustomRoles.ROLE_ATTEMPTS) {
+          throw CustomRoles.changedMeanwhile(org.orgId(), customRole);
+        }
+        LOG.info("custom role {} was being deleted by another manager while lease {} took it; issuing again",
+            customRole, pending.leaseId());
+        continue;
+      }
+      return mintAndAudit(org, role, pending, ttl);
     }
+  }
+
+  /** Builds and inserts the write-ahead PENDING record, which claims the triple before the token exists. */
+  private LeaseRecord writeAhead(TokenRequest request, boolean successor, OrgConfig org, Role role, Duration ttl,
+      Map<String, String> metadata, @Nullable String customRole) {
     Instant now = clock.instant();
     String leaseId = leaseIds.next(org.orgId(), role.name());
     LeaseRecord pending = LeaseRecord.builder()
@@ -109,6 +132,11 @@ final class Issuer {
       }
       throw e;
     }
+    return pending;
+  }
+
+  private AstraToken mintAndAudit(OrgConfig org, Role role, LeaseRecord pending, Duration ttl) {
+    String leaseId = pending.leaseId();
     LeaseRecord active = authority.mint(org, role, pending);
     if (!store.compareAndSet(pending, active)) {
       // Someone (recovery) settled our pending record meanwhile: do not leave the token behind.

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -390,6 +391,22 @@ public final class InMemoryLeaseStore implements LeaseStore {
   @Override
   public synchronized boolean deleteRole(String orgId, String name) {
     return roles.remove(roleKey(orgId, name)) != null;
+  }
+
+  @Override
+  public synchronized boolean compareAndSetRole(@Nullable Role expected, Role updated) {
+    LeaseStore.checkSameRole(expected, updated);
+    String key = roleKey(updated.orgId(), updated.name());
+    if (!Objects.equals(roles.get(key), expected)) {
+      return false;
+    }
+    roles.put(key, updated);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean deleteRole(Role expected) {
+    return roles.remove(roleKey(expected.orgId(), expected.name()), expected);
   }
 
   // NUL cannot occur in ids, so the key is unambiguous (the plugin's "org:role" key is not).

@@ -82,6 +82,9 @@ public final class JdbcLeaseStore implements LeaseStore {
       + "state_changed_at = ?, version = ? WHERE lease_id = ? AND version = ?";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM av_lease ";
   // Package-private: JdbcQueryPlanTest explains these to show that indexes serve them.
+  // Every column of av_role: the conditional role writes act only on the row exactly as the caller read it.
+  private static final String ROLE_MATCHES = "org_id = ? AND name = ? AND role_id = ? AND ttl_nanos = ? "
+      + "AND max_ttl_nanos = ?";
   static final String HOLDS_ROLE = "SELECT 1 FROM av_lease WHERE org_id = ? AND role_id = ? LIMIT 1";
   static final String EXPIRING = SELECT + "WHERE state = 'ACTIVE' AND expires_at < ? "
       + "ORDER BY expires_at, lease_id LIMIT ?";
@@ -445,6 +448,49 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public boolean deleteRole(String orgId, String name) {
     return update("delete role " + name, "DELETE FROM av_role WHERE org_id = ? AND name = ?", orgId, name) == 1;
+  }
+
+  // The conditional role writes match every column, so they act only on the role exactly as the caller read it; the
+  // row count says whether they did. One statement each: atomic on SQLite and on PostgreSQL alike.
+  @Override
+  public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
+    LeaseStore.checkSameRole(expected, updated);
+    if (expected == null) {
+      return callPrepared("insert role " + updated.name(), "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, "
+          + "max_ttl_nanos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO NOTHING", ps -> {
+            ps.setString(1, updated.orgId());
+            ps.setString(2, updated.name());
+            ps.setString(3, updated.roleId());
+            ps.setLong(4, updated.ttl().toNanos());
+            ps.setLong(5, updated.maxTtl().toNanos());
+            return ps.executeUpdate();
+          }) == 1;
+    }
+    return callPrepared("update role " + updated.name(), "UPDATE av_role SET role_id = ?, ttl_nanos = ?, "
+        + "max_ttl_nanos = ? WHERE " + ROLE_MATCHES, ps -> {
+          ps.setString(1, updated.roleId());
+          ps.setLong(2, updated.ttl().toNanos());
+          ps.setLong(3, updated.maxTtl().toNanos());
+          bindRole(ps, 4, expected);
+          return ps.executeUpdate();
+        }) == 1;
+  }
+
+  @Override
+  public boolean deleteRole(Role expected) {
+    Objects.requireNonNull(expected, "expected");
+    return callPrepared("delete role " + expected.name(), "DELETE FROM av_role WHERE " + ROLE_MATCHES, ps -> {
+      bindRole(ps, 1, expected);
+      return ps.executeUpdate();
+    }) == 1;
+  }
+
+  private static void bindRole(PreparedStatement ps, int first, Role r) throws SQLException {
+    ps.setString(first, r.orgId());
+    ps.setString(first + 1, r.name());
+    ps.setString(first + 2, r.roleId());
+    ps.setLong(first + 3, r.ttl().toNanos());
+    ps.setLong(first + 4, r.maxTtl().toNanos());
   }
 
   private List<Role> rolesWhere(String where, Object... args) {

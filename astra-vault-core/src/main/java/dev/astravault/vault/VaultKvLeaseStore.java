@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * is gone; the loser of a claim removes its record and gets {@link TokenAlreadyExistsException}. A delete first
  * replaces the record by a tombstone with {@code cas} (the atomic step: exactly one delete wins), then frees the
  * claim and hard-deletes the entry (the driver's KV v2 {@code delete} removes the metadata and all versions). Lease
- * ids are never reused, which is what makes that final hard delete safe.
+ * ids are never reused, which is what makes that final hard delete safe. Role names are reused, so a conditional role
+ * delete ({@link #deleteRole(Role)}) leaves its tombstone in place (reads skip it, the next write replaces it).
  *
  * <p><b>Limits.</b> The finders and lists read every lease entry (one LIST, then one read per lease), so keep a store
  * to a few thousand leases; use {@link dev.astravault.store.JdbcLeaseStore} beyond that. While an insert is being
@@ -485,22 +486,61 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public void putRole(Role role) {
+    call("write role " + role.name(), () -> kv.write("write role", path("roles", role.orgId(), role.name()),
+        encode(role), null));
+  }
+
+  private static Map<String, Object> encode(Role role) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("org_id", role.orgId());
     m.put("name", role.name());
     m.put("role_id", role.roleId());
     m.put("ttl", role.ttl().toString());
     m.put("max_ttl", role.maxTtl().toString());
-    call("write role " + role.name(), () -> kv.write("write role", path("roles", role.orgId(), role.name()), m,
-        null));
+    return m;
   }
 
   @Override
   public Optional<Role> role(String orgId, String name) {
+    return storedRole(orgId, name).flatMap(s -> Optional.ofNullable(s.role()));
+  }
+
+  /** A role entry and its KV version; {@code role} is null for a tombstone (left by a conditional delete). */
+  private record StoredRole(@Nullable Role role, long kvVersion) {}
+
+  private Optional<StoredRole> storedRole(String orgId, String name) {
     return call("read role " + name, () -> kv.read("read role", path("roles", orgId, name)))
-        .map(e -> new Role(orgId, name, Objects.requireNonNull(e.string("role_id")),
-            Duration.parse(Objects.requireNonNull(e.string("ttl"))),
-            Duration.parse(Objects.requireNonNull(e.string("max_ttl")))));
+        .map(e -> new StoredRole("true".equals(e.string(TOMBSTONE)) ? null
+            : new Role(orgId, name, Objects.requireNonNull(e.string("role_id")),
+                Duration.parse(Objects.requireNonNull(e.string("ttl"))),
+                Duration.parse(Objects.requireNonNull(e.string("max_ttl")))), e.version()));
+  }
+
+  // Check-and-set with the KV version read: a write in between changes the version, and Vault refuses ours. A
+  // conditional delete writes a tombstone the same way and leaves it (a hard delete after it could destroy a role
+  // written in between, since names come back); role() and roles() skip tombstones, putRole overwrites them.
+  @Override
+  public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
+    LeaseStore.checkSameRole(expected, updated);
+    Optional<StoredRole> stored = storedRole(updated.orgId(), updated.name());
+    Role current = stored.map(StoredRole::role).orElse(null);
+    if (!Objects.equals(current, expected)) {
+      return false;
+    }
+    long cas = stored.map(StoredRole::kvVersion).orElse(0L);
+    return call("update role " + updated.name(), () -> kv.write("update role",
+        path("roles", updated.orgId(), updated.name()), encode(updated), cas));
+  }
+
+  @Override
+  public boolean deleteRole(Role expected) {
+    Optional<StoredRole> stored = storedRole(expected.orgId(), expected.name());
+    if (stored.isEmpty() || !expected.equals(stored.get().role())) {
+      return false;
+    }
+    long cas = stored.get().kvVersion();
+    return call("delete role " + expected.name(), () -> kv.write("delete role",
+        path("roles", expected.orgId(), expected.name()), Map.of(TOMBSTONE, "true"), cas));
   }
 
   @Override
@@ -517,7 +557,15 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public boolean deleteRole(String orgId, String name) {
-    return deleteEntry("delete role " + name, path("roles", orgId, name));
+    Optional<StoredRole> stored = storedRole(orgId, name);
+    if (stored.isEmpty()) {
+      return false;
+    }
+    call("delete role " + name, () -> {
+      kv.destroy("delete role", path("roles", orgId, name));
+      return null;
+    });
+    return stored.get().role() != null;   // a tombstone counts as no role
   }
 
   private boolean deleteEntry(String what, String rel) {

@@ -9,17 +9,25 @@ import dev.astravault.ConflictException;
 import dev.astravault.LeaseStore;
 import dev.astravault.ManagedToken;
 import dev.astravault.RenewalSettings;
+import dev.astravault.Role;
 import dev.astravault.Scope;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
+import dev.astravault.event.RoleDeleted;
 import dev.astravault.internal.CustomRoles;
 import dev.astravault.internal.RealTokenManager;
 import dev.astravault.internal.astra.RolePolicy;
+import dev.astravault.store.ParkingLeaseStore;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -275,5 +283,190 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     advance(GRACE.plusMinutes(1));
     assertThat(customRoles()).isEmpty();
     assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+  }
+
+  @Test
+  void anIssueFromAnotherManagerDuringARoleDeletionGetsAWorkingToken() throws Exception {
+    // The fleet race: manager P found the role unused and parks right after its holders check, before Astra's
+    // DELETE; manager Q (same store data, its own process) issues a token of the same scope meanwhile.
+    ParkingLeaseStore parking = new ParkingLeaseStore("org");
+    wrapStore = parking::wrap;
+    recoveryInterval = Duration.ofHours(1);   // only the deletion runs while P's time moves
+    crashAndRestart();
+    TokenManager p = tokens;
+    ManualScheduler pScheduler = scheduler;
+    AstraToken a = issue("service-a", orders(Scope.Access.READ));
+    p.revoke(a.lease().leaseId());            // its role's deletion falls due after the grace period
+    wrapStore = UnaryOperator.identity();
+    start(false);                              // Q
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      parking.arm();
+      Future<?> deletion = threads.submit(() -> pScheduler.advance(GRACE.plusMinutes(1)));
+      assertThat(parking.awaitParked()).as("P's deletion is past its holders check").isTrue();
+
+      AstraToken b = threads.submit(() -> issue("service-b", orders(Scope.Access.READ))).get(10, TimeUnit.SECONDS);
+
+      parking.release();
+      deletion.get(10, TimeUnit.SECONDS);
+      assertThat(astra.check(b.token()).database(DB).keyspace("orders").status()).as("Q's token after P's deletion")
+          .isEqualTo(200);
+      assertThat(customRoles()).hasSize(1);
+      String held = store.role(org.orgId(), customRoles().get(0)).orElseThrow().roleId();
+      assertThat(astra.token(b.clientId()).orElseThrow().roles()).containsExactly(held);
+      assertThat(events).as("one deletion, audited once").filteredOn(RoleDeleted.class::isInstance).hasSize(1);
+    } finally {
+      parking.release();
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void anIssueWhoseRoleIsDeletedBeforeItsLeaseIsStoredBacksOffAndGetsAWorkingToken() throws Exception {
+    // The reverse interleaving: Q took the complete role record and parks before storing its lease; P marks the
+    // record, finds no holder and deletes the role. Q's re-read after its lease sees the record gone: Q drops its
+    // lease and issues again, with a new role.
+    recoveryInterval = Duration.ofHours(1);
+    crashAndRestart();
+    TokenManager p = tokens;
+    ManualScheduler pScheduler = scheduler;
+    AstraToken a = issue("service-a", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    String first = store.role(org.orgId(), name).orElseThrow().roleId();
+    p.revoke(a.lease().leaseId());
+    ParkingLeaseStore parking = new ParkingLeaseStore("insert");
+    wrapStore = parking::wrap;
+    start(false);                              // Q
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      parking.arm();
+      Future<AstraToken> b = threads.submit(() -> issue("service-b", orders(Scope.Access.READ)));
+      assertThat(parking.awaitParked()).as("Q took the role and is about to store its lease").isTrue();
+      pScheduler.advance(GRACE.plusMinutes(1));
+      assertThat(customRoles()).as("P deleted the role: no lease held it").isEmpty();
+
+      parking.release();
+      AstraToken token = b.get(10, TimeUnit.SECONDS);
+      assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+      assertThat(customRoles()).containsExactly(name);
+      String second = store.role(org.orgId(), name).orElseThrow().roleId();
+      assertThat(second).isNotEqualTo(first);
+      assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(second);
+      assertThat(astra.requestCount("POST", "/v2/organizations/roles")).isEqualTo(2);
+      assertThat(store.list("")).as("the backed-off write-ahead lease is gone").singleElement()
+          .satisfies(r -> assertThat(r.roleId()).isEqualTo(second));
+    } finally {
+      parking.release();
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aDeletionMarkLeftByACrashIsFinishedByRecovery() {
+    AstraToken a = issue("orders", orders(Scope.Access.READ));
+    tokens.revoke(a.lease().leaseId());
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    // A deleter marked the record and died before it deleted anything.
+    Role mark = new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX + "dead:" + complete.roleId(),
+        complete.ttl(), complete.maxTtl());
+    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+
+    crashAndRestart();
+    advance(Duration.ofMinutes(1));
+    assertThat(customRoles()).as("first seen; its deleter may still be at work").hasSize(1);
+    advance(GRACE.plusMinutes(1));
+    assertThat(customRoles()).isEmpty();
+    assertThat(store.role(org.orgId(), name)).isEmpty();
+    assertThat(events).filteredOn(RoleDeleted.class::isInstance).hasSize(1);
+  }
+
+  @Test
+  void anIssueFinishesADeletionMarkOfAnUnusedRoleAndMakesTheRoleAgain() {
+    AstraToken a = issue("service-a", orders(Scope.Access.READ));
+    tokens.revoke(a.lease().leaseId());
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    Role mark = new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX + "other:" + complete.roleId(),
+        complete.ttl(), complete.maxTtl());
+    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+
+    AstraToken b = issue("service-b", orders(Scope.Access.READ));
+    String made = store.role(org.orgId(), name).orElseThrow().roleId();
+    assertThat(made).isNotEqualTo(complete.roleId());
+    assertThat(astra.token(b.clientId()).orElseThrow().roles()).containsExactly(made);
+    assertThat(astra.check(b.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertThat(customRoles()).containsExactly(name);
+  }
+
+  @Test
+  void aDeletionMarkOverAHeldRoleRefusesNewIssuesUntilRecoveryUndoesIt() {
+    AstraToken held = issue("held", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    // A deleter marked the record, found the holder, and died before it undid its mark.
+    Role mark = new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX + "dead:" + complete.roleId(),
+        complete.ttl(), complete.maxTtl());
+    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+    crashAndRestart();
+
+    assertThatThrownBy(() -> issue("other", orders(Scope.Access.READ))).isInstanceOf(ConflictException.class)
+        .hasMessageContaining(name).hasMessageContaining("being deleted").hasMessageContaining("Retry")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(org.rootToken()).doesNotContain(held.token()));
+    assertThat(store.role(org.orgId(), name)).as("the mark is left as it was").contains(mark);
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+
+    advance(GRACE.minusSeconds(30));          // recovery passes see the same mark, not yet for a grace period
+    assertThat(store.role(org.orgId(), name)).contains(mark);
+    assertThatThrownBy(() -> issue("other", orders(Scope.Access.READ))).as("a caller's retry")
+        .isInstanceOf(ConflictException.class);
+    advance(Duration.ofMinutes(1));           // a grace period after the first sighting; the retry does not delay it
+    assertThat(store.role(org.orgId(), name)).as("recovery undid the stale mark").contains(complete);
+    AstraToken other = issue("other", orders(Scope.Access.READ));
+    assertThat(astra.token(other.clientId()).orElseThrow().roles()).containsExactly(complete.roleId());
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertThat(astra.check(other.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+  }
+
+  @Test
+  void anOrphanSweepThatMeetsAnIssueOfAnotherManagerLeavesItAWorkingToken() throws Exception {
+    // The orphan sweep follows the same protocol: it marks the name (insert-if-absent) before it counts holders.
+    // Manager S sweeps an orphan of this deployment and parks right after its mark; manager Q issues the orphan's
+    // scope meanwhile: Q finishes S's deletion and makes the role anew.
+    Scope scope = orders(Scope.Access.READ).build();
+    RolePolicy policy = CustomRoles.policy(org.orgId(), DEPLOYMENT, scope);
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, scope);
+    ParkingLeaseStore parking = ParkingLeaseStore.after("compareAndSetRole");
+    wrapStore = parking::wrap;
+    recoveryInterval = Duration.ofHours(1);
+    crashAndRestart();
+    RealTokenManager sweeper = (RealTokenManager) tokens;
+    // S watches the org: a lease of another scope, held throughout.
+    AstraToken watch = issue("watch", Scope.database(OTHER_DB).keyspace("orders").actions(Scope.Access.READ));
+    String orphan = astra.addRole(org, name, policy.description(), policy.resources(), policy.actions());
+    sweeper.recover();                         // first sighting
+    clock.advance(GRACE.plusMinutes(1));
+    wrapStore = UnaryOperator.identity();
+    start(false);                              // Q
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      parking.arm();
+      Future<?> sweep = threads.submit(sweeper::recover);
+      assertThat(parking.awaitParked()).as("S marked the orphan's name").isTrue();
+
+      AstraToken token = threads.submit(() -> issue("orders", orders(Scope.Access.READ))).get(10, TimeUnit.SECONDS);
+
+      parking.release();
+      sweep.get(10, TimeUnit.SECONDS);
+      String made = store.role(org.orgId(), name).orElseThrow().roleId();
+      assertThat(made).isNotEqualTo(orphan);
+      assertThat(astra.roleId(org, name)).isEqualTo(made);
+      assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(made);
+      assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+      assertThat(astra.check(watch.token()).database(OTHER_DB).keyspace("orders").status()).isEqualTo(200);
+    } finally {
+      parking.release();
+      threads.shutdownNow();
+    }
   }
 }

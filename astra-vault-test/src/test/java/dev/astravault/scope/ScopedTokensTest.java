@@ -1,9 +1,15 @@
 package dev.astravault.scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.AstraToken;
 import dev.astravault.LeaseStore;
+import dev.astravault.Role;
 import dev.astravault.Scope;
 import dev.astravault.event.TokenIssued;
 import dev.astravault.internal.CustomRoles;
@@ -11,6 +17,7 @@ import dev.astravault.store.JdbcLeaseStore;
 import dev.astravault.store.ParkingLeaseStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scoped tokens end to end on a SQLite store (a real file): the store scenarios of {@link ScopedTokensScenarios}, and
@@ -116,5 +124,65 @@ class ScopedTokensTest extends ScopedTokensScenarios {
     assertThat(customRoles()).hasSize(1);
     assertThat(astra.check(a.token()).database(DB).keyspace("orders").action("db-table-create").allowed()).isTrue();
     assertThat(astra.check(b.token()).database(DB).keyspace("other").allowed()).isFalse();
+  }
+
+  @Test
+  void theFleetRaceProtocolLogsAndThrowsNoSecret() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Level previous = root.getLevel();
+    root.setLevel(Level.DEBUG);
+    logs.start();
+    root.addAppender(logs);
+    List<String> texts = new ArrayList<>();
+    List<String> secrets = new ArrayList<>(List.of(org.rootToken()));
+    ExecutorService threads = Executors.newCachedThreadPool();
+    ParkingLeaseStore parking = new ParkingLeaseStore("insert");
+    try {
+      // An issue backs off: its role was deleted by another manager between its take and its lease.
+      recoveryInterval = Duration.ofHours(1);
+      crashAndRestart();
+      var deleter = scheduler;
+      AstraToken a = issue("service-a", orders(Scope.Access.READ));
+      secrets.add(a.token());
+      tokens.revoke(a.lease().leaseId());
+      wrapStore = parking::wrap;
+      start(false);
+      parking.arm();
+      Future<AstraToken> b = threads.submit(() -> issue("service-b", orders(Scope.Access.READ)));
+      assertThat(parking.awaitParked()).isTrue();
+      deleter.advance(GRACE.plusMinutes(1));
+      parking.release();
+      AstraToken held = b.get(10, TimeUnit.SECONDS);
+      secrets.add(held.token());
+      secrets.add(held.secret());
+
+      // An issue refused: a deletion mark over a role that a lease holds.
+      String name = customRoles().get(0);
+      Role complete = store.role(org.orgId(), name).orElseThrow();
+      store.compareAndSetRole(complete, new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX
+          + "dead:" + complete.roleId(), complete.ttl(), complete.maxTtl()));
+      texts.add(String.valueOf(catchThrowable(
+          () -> issue("service-c", orders(Scope.Access.READ)))));
+    } finally {
+      parking.release();
+      threads.shutdownNow();
+      root.detachAppender(logs);
+      root.setLevel(previous);
+    }
+    logs.list.forEach(e -> {
+      texts.add(e.getFormattedMessage());
+      if (e.getThrowableProxy() != null) {
+        texts.add(e.getThrowableProxy().getMessage());
+      }
+    });
+    events.forEach(e -> texts.add(e.toString()));
+    assertThat(texts).as("both paths ran").anyMatch(t -> t.contains("issuing again"))
+        .anyMatch(t -> t.contains("is being deleted by another manager"));
+    for (String text : texts) {
+      for (String secret : secrets) {
+        assertThat(text).doesNotContain(secret);
+      }
+    }
   }
 }

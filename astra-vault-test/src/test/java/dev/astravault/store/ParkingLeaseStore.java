@@ -19,29 +19,54 @@ public final class ParkingLeaseStore {
   private final CountDownLatch released = new CountDownLatch(1);
   private final AtomicBoolean armed = new AtomicBoolean();
 
+  private final boolean afterCall;
+
   /**
-   * @param methods the {@link LeaseStore} methods whose next call parks once armed
+   * @param methods the {@link LeaseStore} methods whose next call parks once armed, before it runs
    */
   public ParkingLeaseStore(String... methods) {
+    this(false, methods);
+  }
+
+  private ParkingLeaseStore(boolean afterCall, String... methods) {
     this.methods = Set.of(methods);
+    this.afterCall = afterCall;
+  }
+
+  /**
+   * @param methods the {@link LeaseStore} methods whose next call parks once armed, after it ran (its write done)
+   * @return a store wrapper that parks after the call
+   */
+  public static ParkingLeaseStore after(String... methods) {
+    return new ParkingLeaseStore(true, methods);
   }
 
   /** {@return {@code real} behind the parking proxy} */
   public LeaseStore wrap(LeaseStore real) {
     return (LeaseStore) Proxy.newProxyInstance(LeaseStore.class.getClassLoader(), new Class<?>[] {LeaseStore.class},
         (proxy, method, args) -> {
-          if (methods.contains(method.getName()) && armed.compareAndSet(true, false)) {
-            parked.countDown();
-            if (!released.await(30, TimeUnit.SECONDS)) {
-              throw new IllegalStateException("never released");
-            }
+          boolean park = methods.contains(method.getName()) && armed.compareAndSet(true, false);
+          if (park && !afterCall) {
+            park();
           }
+          Object result;
           try {
-            return method.invoke(real, args);
+            result = method.invoke(real, args);
           } catch (InvocationTargetException e) {
             throw e.getCause();
           }
+          if (park && afterCall) {
+            park();
+          }
+          return result;
         });
+  }
+
+  private void park() throws InterruptedException {
+    parked.countDown();
+    if (!released.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("never released");
+    }
   }
 
   /** The next call to one of the methods parks. */

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.Test;
  *
  * Besides the single-threaded semantics it runs the concurrency cases the manager relies on: of 50 threads inserting
  * one triple exactly one wins; of concurrent compare-and-sets from one version exactly one wins; no update is lost
- * under contention; exactly one of concurrent deletes and claims wins. A store shared by processes should also be
- * tested with several store instances on one database: override {@link #secondStore()}.
+ * under contention; exactly one of concurrent deletes and claims wins; the same for the conditional role writes
+ * ({@link LeaseStore#compareAndSetRole}, {@link LeaseStore#deleteRole(Role)}). A store shared by processes should
+ * also be tested with several store instances on one database: override {@link #secondStore()}.
  */
 public abstract class LeaseStoreContract {
   /** The thread count of the concurrency cases. */
@@ -432,6 +433,51 @@ public abstract class LeaseStoreContract {
     assertEquals(1, store.roles("org-b").size());
   }
 
+  @Test
+  void compareAndSetRoleStoresOnlyOverTheRoleAsRead() throws Exception {
+    Role pendingRole = new Role("org-a", "custom", "pending", Duration.ofHours(24), Duration.ofHours(24));
+    Role complete = new Role("org-a", "custom", "rid-1", Duration.ofHours(24), Duration.ofHours(24));
+    assertTrue(store.compareAndSetRole(null, pendingRole), "null: insert when absent");
+    assertFalse(other().compareAndSetRole(null, complete), "null: not over a stored role");
+    assertEquals(Optional.of(pendingRole), store.role("org-a", "custom"));
+    assertTrue(other().compareAndSetRole(pendingRole, complete));
+    assertEquals(Optional.of(complete), store.role("org-a", "custom"), "seen by every instance on the same data");
+    // The lost update: a writer that read the pending role loses to the one that completed it.
+    Role stale = new Role("org-a", "custom", "deleting:pending", Duration.ofHours(24), Duration.ofHours(24));
+    assertFalse(store.compareAndSetRole(pendingRole, stale));
+    assertEquals(Optional.of(complete), store.role("org-a", "custom"));
+    // Every component counts, not only the role id.
+    Role otherTtl = new Role("org-a", "custom", "rid-1", Duration.ofHours(1), Duration.ofHours(24));
+    assertFalse(store.compareAndSetRole(otherTtl, stale));
+    assertFalse(store.compareAndSetRole(new Role("org-b", "custom", "rid-1", Duration.ofHours(24),
+        Duration.ofHours(24)), new Role("org-b", "custom", "x", Duration.ofHours(24), Duration.ofHours(24))),
+        "absent: nothing to compare with");
+    assertEquals(Optional.empty(), store.role("org-b", "custom"));
+    assertThrows(IllegalArgumentException.class, () -> store.compareAndSetRole(complete,
+        new Role("org-a", "other", "rid-1", Duration.ofHours(24), Duration.ofHours(24))));
+  }
+
+  @Test
+  void deleteRoleOfAnExpectedRoleDeletesOnlyThatRole() throws Exception {
+    Role complete = new Role("org-a", "custom", "rid-1", Duration.ofHours(24), Duration.ofHours(24));
+    Role mark = new Role("org-a", "custom", "deleting:7:rid-1", Duration.ofHours(24), Duration.ofHours(24));
+    store.putRole(complete);
+    assertTrue(store.compareAndSetRole(complete, mark));
+    // The lost update: a deleter that read the complete role no longer deletes the marked one.
+    assertFalse(other().deleteRole(complete));
+    assertEquals(Optional.of(mark), store.role("org-a", "custom"));
+    assertTrue(other().deleteRole(mark));
+    assertFalse(store.deleteRole(mark), "already gone");
+    assertEquals(Optional.empty(), store.role("org-a", "custom"));
+    assertEquals(List.of(), store.roles("org-a"));
+    // The name can be taken again at once, and an unconditional put works over whatever a delete left.
+    assertTrue(store.compareAndSetRole(null, complete));
+    assertEquals(Optional.of(complete), other().role("org-a", "custom"));
+    assertTrue(store.deleteRole(complete));
+    store.putRole(complete);
+    assertEquals(List.of(complete), store.roles("org-a"));
+  }
+
   // ------------------------------------------------------------------ concurrency
 
   @Test
@@ -496,6 +542,22 @@ public abstract class LeaseStoreContract {
     List<Boolean> deleted = race(THREADS, i -> (i % 2 == 0 ? store : second).delete(claim));
     assertEquals(1, deleted.stream().filter(b -> b).count());
     assertEquals(Optional.empty(), store.get(a.leaseId()));
+  }
+
+  @Test
+  void ofConcurrentRoleCompareAndSetsAndDeletesExactlyOneWinsEach() throws Exception {
+    LeaseStore second = other();
+    Role pendingRole = new Role("org-1", "custom", "pending", Duration.ofHours(24), Duration.ofHours(24));
+    List<Boolean> inserted = race(THREADS, i -> (i % 2 == 0 ? store : second).compareAndSetRole(null, pendingRole));
+    assertEquals(1, inserted.stream().filter(b -> b).count());
+    List<Boolean> won = race(THREADS, i -> (i % 2 == 0 ? store : second).compareAndSetRole(pendingRole,
+        new Role("org-1", "custom", "rid-" + i, Duration.ofHours(24), Duration.ofHours(24))));
+    assertEquals(1, won.stream().filter(b -> b).count());
+    Role stored = store.role("org-1", "custom").orElseThrow();
+    assertEquals("rid-" + won.indexOf(true), stored.roleId());
+    List<Boolean> deleted = race(THREADS, i -> (i % 2 == 0 ? store : second).deleteRole(stored));
+    assertEquals(1, deleted.stream().filter(b -> b).count());
+    assertEquals(Optional.empty(), store.role("org-1", "custom"));
   }
 
   /**
