@@ -48,6 +48,10 @@ import org.slf4j.Logger;
  * look current: the handle then finds nothing due and re-arms, as for any early call.) The scheduler task carries a
  * generation too: a superseded one (a cancel that lost its race) does nothing. Due handles are called on the
  * scheduler thread, outside this queue's lock (lock order: handle, then queue).
+ *
+ * <p>Why this class is long: the heap, the ids and tags that tell its stale entries, the held-back tag writes and the
+ * sweep share one set of arrays and one invariant (the head is live and exact); split apart, each part would have to
+ * expose the arrays to the others.
  */
 final class TimerQueue {
   /** Not armed: no live entry. {@link #nanos} never returns it. */
