@@ -426,11 +426,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     callPrepared("write role " + role.name(), "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, "
         + "max_ttl_nanos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO UPDATE SET "
         + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos", ps -> {
-          ps.setString(1, role.orgId());
-          ps.setString(2, role.name());
-          ps.setString(3, role.roleId());
-          ps.setLong(4, role.ttl().toNanos());
-          ps.setLong(5, role.maxTtl().toNanos());
+          bindRole(ps, 1, role);
           return ps.executeUpdate();
         });
   }
@@ -458,11 +454,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (expected == null) {
       return callPrepared("insert role " + updated.name(), "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, "
           + "max_ttl_nanos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO NOTHING", ps -> {
-            ps.setString(1, updated.orgId());
-            ps.setString(2, updated.name());
-            ps.setString(3, updated.roleId());
-            ps.setLong(4, updated.ttl().toNanos());
-            ps.setLong(5, updated.maxTtl().toNanos());
+            bindRole(ps, 1, updated);
             return ps.executeUpdate();
           }) == 1;
     }
@@ -485,6 +477,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     }) == 1;
   }
 
+  /** Binds org id, name, role id, ttl and max ttl, in the order of av_role's columns, from {@code first} on. */
   private static void bindRole(PreparedStatement ps, int first, Role r) throws SQLException {
     ps.setString(first, r.orgId());
     ps.setString(first + 1, r.name());
