@@ -463,6 +463,8 @@ public final class CustomRoles {
       return Outcome.CHANGED;   // another issue or deleter got there first
     }
     boolean held = !PENDING_ID.equals(target) && inUse(orgId, target);
+    // The id an undone mark goes back to: the target, or the role a pending-create mark found held in Astra.
+    String restored = target;
     Optional<OrgConfig> org = held ? Optional.empty() : engine.store().org(orgId);
     String tag = Descriptions.roleTag(engine.settings().deploymentId(), name);
     List<RemoteRole> doomed = new java.util.ArrayList<>();
@@ -471,8 +473,14 @@ public final class CustomRoles {
         // The POST's outcome was never known: look for the role by its name and our tag (and keep it if held).
         for (RemoteRole r : engine.backend().remoteRoles(org.get())) {
           if (r.name().equals(name) && ours(org.get(), r, tag)) {
-            held |= inUse(orgId, r.id());
+            if (inUse(orgId, r.id())) {
+              held = true;
+              restored = r.id();
+            }
             doomed.add(r);
+          } else if (r.name().equals(name)) {
+            LOG.warn("custom role {} ({}) does not carry this deployment's tag; its pending record is dropped and "
+                + "the role left alone", name, r.id());
           }
         }
       } else {
@@ -488,8 +496,10 @@ public final class CustomRoles {
     if (held || org.isEmpty()) {
       // Our own deletion is undone; another live manager's mark is put back as it was (it may be deleting: only it
       // may undo its mark), so that recovery still sees the same mark and can tell when it is stale.
+      // Undoing a pending-create mark over a held role restores the role's id, not pending-create: a pending record
+      // would be marked again on every recovery pass (and refuse issues meanwhile) for as long as the lease lives.
       engine.store().compareAndSetRole(mark, mode == Mode.HELPER ? seen
-          : new Role(orgId, name, target, seen.ttl(), seen.maxTtl()));
+          : new Role(orgId, name, restored, seen.ttl(), seen.maxTtl()));
       return Outcome.KEPT;
     }
     boolean deleted = false;

@@ -469,4 +469,187 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
       threads.shutdownNow();
     }
   }
+
+  // ---- deletion marks over a record whose role POST never answered (deleting:<attempt>:pending-create)
+
+  /** The mark a deleter leaves when it marked a write-ahead record ({@code pending-create}) and died. */
+  private Role pendingMark(String name) {
+    return new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX + "dead:pending-create", Role.DEFAULT_TTL,
+        Role.DEFAULT_TTL);
+  }
+
+  /** The role ids Astra was asked to delete (FakeAstra's variation may answer a first DELETE 429: one id, once). */
+  private List<String> roleDeletes() {
+    String prefix = "/v2/organizations/roles/";
+    return astra.requests().stream().filter(c -> c.method().equals("DELETE") && c.path().startsWith(prefix))
+        .map(c -> c.path().substring(prefix.length())).distinct().toList();
+  }
+
+  @Test
+  void aPendingCreateMarkLeftByACrashDeletesTheRoleFoundByItsNameAndTag() {
+    Scope scope = orders(Scope.Access.READ).build();
+    RolePolicy policy = CustomRoles.policy(org.orgId(), DEPLOYMENT, scope);
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, scope);
+    // Neighbours that must stay: a role of this deployment that a lease holds, and another deployment's role.
+    AstraToken other = issue("other", Scope.database(OTHER_DB).keyspace("orders").actions(Scope.Access.READ));
+    String otherName = customRoles().get(0);
+    String foreign = "astra-vault-" + "a".repeat(32);
+    astra.addRole(org, foreign, "astra-vault deployment=billing-svc role=" + foreign,
+        List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+    // The role POST succeeded but its answer was lost; a deleter then marked the write-ahead record and died.
+    String made = astra.addRole(org, name, policy.description(), policy.resources(), policy.actions());
+    Role mark = pendingMark(name);
+    assertThat(store.compareAndSetRole(null, mark)).isTrue();
+
+    crashAndRestart();
+    advance(Duration.ofMinutes(1));
+    assertThat(store.role(org.orgId(), name)).as("first seen; its deleter may still be at work").contains(mark);
+    advance(GRACE.minusMinutes(2));
+    assertThat(store.role(org.orgId(), name)).as("not yet a grace period").contains(mark);
+    assertThat(astra.roleNames(org)).contains(name);
+    advance(Duration.ofMinutes(2));
+
+    assertThat(astra.roleNames(org)).doesNotContain(name);
+    assertThat(roleDeletes()).as("only the role found by name and tag").containsExactly(made);
+    assertThat(store.role(org.orgId(), name)).isEmpty();
+    assertThat(customRoles()).containsExactlyInAnyOrder(otherName, foreign);
+    assertThat(astra.check(other.token()).database(OTHER_DB).keyspace("orders").status()).isEqualTo(200);
+    advance(GRACE.plusMinutes(1));
+    assertThat(events).as("audited once").filteredOn(RoleDeleted.class::isInstance).singleElement()
+        .satisfies(e -> assertThat(((RoleDeleted) e).role()).isEqualTo(name));
+    assertThat(roleDeletes()).containsExactly(made);
+  }
+
+  @Test
+  void aPendingCreateMarkWhoseRoleNeverReachedAstraIsRemovedAndNothingIsDeleted() {
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, orders(Scope.Access.READ).build());
+    Role mark = pendingMark(name);
+    assertThat(store.compareAndSetRole(null, mark)).isTrue();
+
+    crashAndRestart();
+    advance(Duration.ofMinutes(1));
+    assertThat(store.role(org.orgId(), name)).contains(mark);
+    advance(GRACE.plusMinutes(1));
+
+    assertThat(store.role(org.orgId(), name)).isEmpty();
+    assertThat(store.roles(org.orgId())).noneMatch(r -> r.name().startsWith(CustomRoles.PREFIX));
+    assertThat(customRoles()).isEmpty();
+    assertThat(roleDeletes()).isEmpty();
+    assertThat(astra.requestCount("POST", "/v2/organizations/roles")).isZero();
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(store.list("")).isEmpty();
+  }
+
+  @Test
+  void aPendingCreateMarkNeverDeletesARoleOfItsNameThatIsNotTaggedForThisDeployment() {
+    Scope scope = orders(Scope.Access.READ).build();
+    RolePolicy policy = CustomRoles.policy(org.orgId(), DEPLOYMENT, scope);
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, scope);
+    // A role of the fingerprint name whose description someone changed in the console: not ours to delete.
+    String edited = astra.addRole(org, name, "edited by hand", policy.resources(), policy.actions());
+    assertThat(store.compareAndSetRole(null, pendingMark(name))).isTrue();
+
+    crashAndRestart();
+    advance(Duration.ofMinutes(1));
+    advance(GRACE.plusMinutes(1));
+
+    assertThat(store.role(org.orgId(), name)).as("the record is dropped").isEmpty();
+    assertThat(astra.roleId(org, name)).as("the role is left alone").isEqualTo(edited);
+    assertThat(roleDeletes()).isEmpty();
+  }
+
+  @Test
+  void aPendingCreateMarkOverARoleThatALeaseHoldsIsUndoneAndTheScopeIssuesAgain() {
+    AstraToken held = issue("held", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    // The record names no role id, yet a lease holds the role of its name in Astra; a deleter marked the record,
+    // found the role by name and its holder, and died before it undid its mark.
+    Role mark = pendingMark(name);
+    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+
+    crashAndRestart();
+    advance(Duration.ofMinutes(1));
+    assertThat(store.role(org.orgId(), name)).contains(mark);
+    advance(GRACE.plusMinutes(1));
+
+    assertThat(astra.roleId(org, name)).as("kept").isEqualTo(complete.roleId());
+    assertThat(roleDeletes()).isEmpty();
+    assertThat(store.role(org.orgId(), name)).as("the mark is undone, to the role found in Astra")
+        .contains(complete);
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+
+    AstraToken again = issue("again", orders(Scope.Access.READ));
+    assertThat(astra.token(again.clientId()).orElseThrow().roles()).containsExactly(complete.roleId());
+    assertThat(astra.check(again.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertThat(astra.check(again.token()).database(DB).keyspace("billing").status()).isEqualTo(403);
+    assertThat(astra.requestCount("POST", "/v2/organizations/roles")).as("no role made anew").isEqualTo(1);
+
+    advance(GRACE.multipliedBy(3));   // later passes leave a held, complete record alone
+    assertThat(store.role(org.orgId(), name)).contains(complete);
+    assertThat(events).filteredOn(RoleDeleted.class::isInstance).isEmpty();
+  }
+
+  @Test
+  void anIssueThatMeetsAPendingCreateMarkDeletesTheRoleFoundByNameAndMakesItAgain() {
+    Scope scope = orders(Scope.Access.READ).build();
+    RolePolicy policy = CustomRoles.policy(org.orgId(), DEPLOYMENT, scope);
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, scope);
+    String lost = astra.addRole(org, name, policy.description(), policy.resources(), policy.actions());
+    assertThat(store.compareAndSetRole(null, pendingMark(name))).isTrue();
+    crashAndRestart();
+
+    AstraToken token = issue("orders", orders(Scope.Access.READ));   // before any recovery pass
+
+    String made = store.role(org.orgId(), name).orElseThrow().roleId();
+    assertThat(made).isNotEqualTo(lost).doesNotStartWith(CustomRoles.DELETING_PREFIX).isNotEqualTo("pending-create");
+    assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(made);
+    assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertThat(customRoles()).as("no orphan: the lost role was deleted").containsExactly(name);
+    assertThat(astra.roleId(org, name)).isEqualTo(made);
+    assertThat(roleDeletes()).containsExactly(lost);
+    assertThat(events).filteredOn(RoleDeleted.class::isInstance).hasSize(1);
+    advance(GRACE.multipliedBy(3));
+    assertThat(customRoles()).as("the new lease holds it").containsExactly(name);
+  }
+
+  @Test
+  void anIssueThatMeetsAPendingCreateMarkWhoseRoleNeverReachedAstraMakesIt() {
+    String name = CustomRoles.roleName(org.orgId(), DEPLOYMENT, orders(Scope.Access.READ).build());
+    assertThat(store.compareAndSetRole(null, pendingMark(name))).isTrue();
+    crashAndRestart();
+
+    AstraToken token = issue("orders", orders(Scope.Access.READ));
+
+    String made = store.role(org.orgId(), name).orElseThrow().roleId();
+    assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(made);
+    assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertThat(customRoles()).containsExactly(name);
+    assertThat(roleDeletes()).isEmpty();
+  }
+
+  @Test
+  void anIssueThatMeetsAPendingCreateMarkOverAHeldRoleIsRefusedUntilRecoveryUndoesIt() {
+    AstraToken held = issue("held", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    Role mark = pendingMark(name);
+    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+    crashAndRestart();
+
+    assertThatThrownBy(() -> issue("other", orders(Scope.Access.READ))).isInstanceOf(ConflictException.class)
+        .hasMessageContaining(name).hasMessageContaining("being deleted").hasMessageContaining("Retry")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(org.rootToken()).doesNotContain(held.token()));
+    assertThat(store.role(org.orgId(), name)).as("the mark is put back as it was").contains(mark);
+    assertThat(astra.roleId(org, name)).isEqualTo(complete.roleId());
+    assertThat(roleDeletes()).isEmpty();
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+
+    advance(Duration.ofMinutes(1));
+    advance(GRACE.plusMinutes(1));
+    AstraToken other = issue("other", orders(Scope.Access.READ));
+    assertThat(astra.token(other.clientId()).orElseThrow().roles()).containsExactly(complete.roleId());
+    assertThat(astra.check(other.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertThat(customRoles()).containsExactly(name);
+  }
 }

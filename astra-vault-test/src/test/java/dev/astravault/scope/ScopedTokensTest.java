@@ -185,4 +185,63 @@ class ScopedTokensTest extends ScopedTokensScenarios {
       }
     }
   }
+
+  @Test
+  void pendingCreateMarksLogAndThrowNoSecret() {
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Level previous = root.getLevel();
+    root.setLevel(Level.DEBUG);
+    logs.start();
+    root.addAppender(logs);
+    List<String> texts = new ArrayList<>();
+    List<String> secrets = new ArrayList<>(List.of(org.rootToken()));
+    try {
+      // A held role whose record became a pending-create mark: an issue is refused, recovery undoes the mark.
+      AstraToken held = issue("held", orders(Scope.Access.READ));
+      secrets.add(held.token());
+      secrets.add(held.secret());
+      String name = customRoles().get(0);
+      Role complete = store.role(org.orgId(), name).orElseThrow();
+      store.compareAndSetRole(complete, new Role(org.orgId(), name,
+          CustomRoles.DELETING_PREFIX + "dead:pending-create", complete.ttl(), complete.maxTtl()));
+      // Two unused ones: a role found by name and tag (deleted), one of the name without the tag (left alone).
+      Scope write = orders(Scope.Access.READ_WRITE).build();
+      String found = CustomRoles.roleName(org.orgId(), DEPLOYMENT, write);
+      var policy = CustomRoles.policy(org.orgId(), DEPLOYMENT, write);
+      astra.addRole(org, found, policy.description(), policy.resources(), policy.actions());
+      store.compareAndSetRole(null, new Role(org.orgId(), found, CustomRoles.DELETING_PREFIX
+          + "dead:pending-create", Role.DEFAULT_TTL, Role.DEFAULT_TTL));
+      Scope schema = orders(Scope.Access.SCHEMA).build();
+      String edited = CustomRoles.roleName(org.orgId(), DEPLOYMENT, schema);
+      astra.addRole(org, edited, "edited by hand", List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+      store.compareAndSetRole(null, new Role(org.orgId(), edited, CustomRoles.DELETING_PREFIX
+          + "dead:pending-create", Role.DEFAULT_TTL, Role.DEFAULT_TTL));
+      crashAndRestart();
+
+      texts.add(String.valueOf(catchThrowable(() -> issue("other", orders(Scope.Access.READ)))));
+      advance(Duration.ofMinutes(1));
+      advance(GRACE.plusMinutes(1));
+      assertThat(store.role(org.orgId(), name)).contains(complete);
+      assertThat(customRoles()).containsExactlyInAnyOrder(name, edited);
+    } finally {
+      root.detachAppender(logs);
+      root.setLevel(previous);
+    }
+    logs.list.forEach(e -> {
+      texts.add(e.getFormattedMessage());
+      if (e.getThrowableProxy() != null) {
+        texts.add(e.getThrowableProxy().getMessage());
+      }
+    });
+    events.forEach(e -> texts.add(e.toString()));
+    assertThat(texts).as("every path ran").anyMatch(t -> t.contains("is being deleted by another manager"))
+        .anyMatch(t -> t.contains("Deleted custom role"))
+        .anyMatch(t -> t.contains("does not carry this deployment's tag"));
+    for (String text : texts) {
+      for (String secret : secrets) {
+        assertThat(text).doesNotContain(secret);
+      }
+    }
+  }
 }
