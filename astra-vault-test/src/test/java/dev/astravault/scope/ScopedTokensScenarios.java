@@ -394,8 +394,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     AstraToken b = issue("service-b", orders(Scope.Access.READ));
     String made = store.role(org.orgId(), name).orElseThrow().roleId();
     assertThat(made).isNotEqualTo(complete.roleId());
-    assertThat(astra.token(b.clientId()).orElseThrow().roles()).containsExactly(made);
-    assertThat(astra.check(b.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertReachesOrdersWithRole(b, made);
     assertThat(customRoles()).containsExactly(name);
   }
 
@@ -461,8 +460,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
       String made = store.role(org.orgId(), name).orElseThrow().roleId();
       assertThat(made).isNotEqualTo(orphan);
       assertThat(astra.roleId(org, name)).isEqualTo(made);
-      assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(made);
-      assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+      assertReachesOrdersWithRole(token, made);
       assertThat(astra.check(watch.token()).database(OTHER_DB).keyspace("orders").status()).isEqualTo(200);
     } finally {
       parking.release();
@@ -471,6 +469,12 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
   }
 
   // ---- deletion marks over a record whose role POST never answered (deleting:<attempt>:pending-create)
+
+  /** The token holds exactly {@code roleId} in Astra, and that role lets it into the orders keyspace. */
+  private void assertReachesOrdersWithRole(AstraToken token, String roleId) {
+    assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(roleId);
+    assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+  }
 
   /** The mark a deleter leaves when it marked a write-ahead record ({@code pending-create}) and died. */
   private Role pendingMark(String name) {
@@ -580,8 +584,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     assertThat(astra.check(held.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
 
     AstraToken again = issue("again", orders(Scope.Access.READ));
-    assertThat(astra.token(again.clientId()).orElseThrow().roles()).containsExactly(complete.roleId());
-    assertThat(astra.check(again.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertReachesOrdersWithRole(again, complete.roleId());
     assertThat(astra.check(again.token()).database(DB).keyspace("billing").status()).isEqualTo(403);
     assertThat(astra.requestCount("POST", "/v2/organizations/roles")).as("no role made anew").isEqualTo(1);
 
@@ -603,8 +606,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
 
     String made = store.role(org.orgId(), name).orElseThrow().roleId();
     assertThat(made).isNotEqualTo(lost).doesNotStartWith(CustomRoles.DELETING_PREFIX).isNotEqualTo("pending-create");
-    assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(made);
-    assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertReachesOrdersWithRole(token, made);
     assertThat(customRoles()).as("no orphan: the lost role was deleted").containsExactly(name);
     assertThat(astra.roleId(org, name)).isEqualTo(made);
     assertThat(roleDeletes()).containsExactly(lost);
@@ -622,8 +624,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     AstraToken token = issue("orders", orders(Scope.Access.READ));
 
     String made = store.role(org.orgId(), name).orElseThrow().roleId();
-    assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(made);
-    assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertReachesOrdersWithRole(token, made);
     assertThat(customRoles()).containsExactly(name);
     assertThat(roleDeletes()).isEmpty();
   }
@@ -648,8 +649,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     advance(Duration.ofMinutes(1));
     advance(GRACE.plusMinutes(1));
     AstraToken other = issue("other", orders(Scope.Access.READ));
-    assertThat(astra.token(other.clientId()).orElseThrow().roles()).containsExactly(complete.roleId());
-    assertThat(astra.check(other.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+    assertReachesOrdersWithRole(other, complete.roleId());
     assertThat(customRoles()).containsExactly(name);
   }
 }

@@ -128,55 +128,40 @@ class ScopedTokensTest extends ScopedTokensScenarios {
 
   @Test
   void theFleetRaceProtocolLogsAndThrowsNoSecret() throws Exception {
-    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    Level previous = root.getLevel();
-    root.setLevel(Level.DEBUG);
-    logs.start();
-    root.addAppender(logs);
-    List<String> texts = new ArrayList<>();
     List<String> secrets = new ArrayList<>(List.of(org.rootToken()));
-    ExecutorService threads = Executors.newCachedThreadPool();
-    ParkingLeaseStore parking = new ParkingLeaseStore("insert");
-    try {
-      // An issue backs off: its role was deleted by another manager between its take and its lease.
-      recoveryInterval = Duration.ofHours(1);
-      crashAndRestart();
-      var deleter = scheduler;
-      AstraToken a = issue("service-a", orders(Scope.Access.READ));
-      secrets.add(a.token());
-      tokens.revoke(a.lease().leaseId());
-      wrapStore = parking::wrap;
-      start(false);
-      parking.arm();
-      Future<AstraToken> b = threads.submit(() -> issue("service-b", orders(Scope.Access.READ)));
-      assertThat(parking.awaitParked()).isTrue();
-      deleter.advance(GRACE.plusMinutes(1));
-      parking.release();
-      AstraToken held = b.get(10, TimeUnit.SECONDS);
-      secrets.add(held.token());
-      secrets.add(held.secret());
+    List<String> texts = logsEventsAndErrorsOf(thrown -> {
+      ExecutorService threads = Executors.newCachedThreadPool();
+      ParkingLeaseStore parking = new ParkingLeaseStore("insert");
+      try {
+        // An issue backs off: its role was deleted by another manager between its take and its lease.
+        recoveryInterval = Duration.ofHours(1);
+        crashAndRestart();
+        var deleter = scheduler;
+        AstraToken a = issue("service-a", orders(Scope.Access.READ));
+        secrets.add(a.token());
+        tokens.revoke(a.lease().leaseId());
+        wrapStore = parking::wrap;
+        start(false);
+        parking.arm();
+        Future<AstraToken> b = threads.submit(() -> issue("service-b", orders(Scope.Access.READ)));
+        assertThat(parking.awaitParked()).isTrue();
+        deleter.advance(GRACE.plusMinutes(1));
+        parking.release();
+        AstraToken held = b.get(10, TimeUnit.SECONDS);
+        secrets.add(held.token());
+        secrets.add(held.secret());
 
-      // An issue refused: a deletion mark over a role that a lease holds.
-      String name = customRoles().get(0);
-      Role complete = store.role(org.orgId(), name).orElseThrow();
-      store.compareAndSetRole(complete, new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX
-          + "dead:" + complete.roleId(), complete.ttl(), complete.maxTtl()));
-      texts.add(String.valueOf(catchThrowable(
-          () -> issue("service-c", orders(Scope.Access.READ)))));
-    } finally {
-      parking.release();
-      threads.shutdownNow();
-      root.detachAppender(logs);
-      root.setLevel(previous);
-    }
-    logs.list.forEach(e -> {
-      texts.add(e.getFormattedMessage());
-      if (e.getThrowableProxy() != null) {
-        texts.add(e.getThrowableProxy().getMessage());
+        // An issue refused: a deletion mark over a role that a lease holds.
+        String name = customRoles().get(0);
+        Role complete = store.role(org.orgId(), name).orElseThrow();
+        store.compareAndSetRole(complete, new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX
+            + "dead:" + complete.roleId(), complete.ttl(), complete.maxTtl()));
+        thrown.add(catchThrowable(() -> issue("service-c", orders(Scope.Access.READ))));
+      } finally {
+        parking.release();
+        threads.shutdownNow();
       }
     });
-    events.forEach(e -> texts.add(e.toString()));
     assertThat(texts).as("both paths ran").anyMatch(t -> t.contains("issuing again"))
         .anyMatch(t -> t.contains("is being deleted by another manager"));
     for (String text : texts) {
@@ -187,16 +172,9 @@ class ScopedTokensTest extends ScopedTokensScenarios {
   }
 
   @Test
-  void pendingCreateMarksLogAndThrowNoSecret() {
-    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    Level previous = root.getLevel();
-    root.setLevel(Level.DEBUG);
-    logs.start();
-    root.addAppender(logs);
-    List<String> texts = new ArrayList<>();
+  void pendingCreateMarksLogAndThrowNoSecret() throws Exception {
     List<String> secrets = new ArrayList<>(List.of(org.rootToken()));
-    try {
+    List<String> texts = logsEventsAndErrorsOf(thrown -> {
       // A held role whose record became a pending-create mark: an issue is refused, recovery undoes the mark.
       AstraToken held = issue("held", orders(Scope.Access.READ));
       secrets.add(held.token());
@@ -219,22 +197,12 @@ class ScopedTokensTest extends ScopedTokensScenarios {
           + "dead:pending-create", Role.DEFAULT_TTL, Role.DEFAULT_TTL));
       crashAndRestart();
 
-      texts.add(String.valueOf(catchThrowable(() -> issue("other", orders(Scope.Access.READ)))));
+      thrown.add(catchThrowable(() -> issue("other", orders(Scope.Access.READ))));
       advance(Duration.ofMinutes(1));
       advance(GRACE.plusMinutes(1));
       assertThat(store.role(org.orgId(), name)).contains(complete);
       assertThat(customRoles()).containsExactlyInAnyOrder(name, edited);
-    } finally {
-      root.detachAppender(logs);
-      root.setLevel(previous);
-    }
-    logs.list.forEach(e -> {
-      texts.add(e.getFormattedMessage());
-      if (e.getThrowableProxy() != null) {
-        texts.add(e.getThrowableProxy().getMessage());
-      }
     });
-    events.forEach(e -> texts.add(e.toString()));
     assertThat(texts).as("every path ran").anyMatch(t -> t.contains("is being deleted by another manager"))
         .anyMatch(t -> t.contains("Deleted custom role"))
         .anyMatch(t -> t.contains("does not carry this deployment's tag"));
@@ -243,5 +211,40 @@ class ScopedTokensTest extends ScopedTokensScenarios {
         assertThat(text).doesNotContain(secret);
       }
     }
+  }
+
+  /** A scenario that may record what callers caught. */
+  private interface Scenario {
+    void run(List<Throwable> thrown) throws Exception;
+  }
+
+  /**
+   * Runs {@code scenario} with every logger at DEBUG into a list, and returns what an operator or a caller could see:
+   * each log line and its exception's message, each audit event, and each exception the scenario caught.
+   */
+  private List<String> logsEventsAndErrorsOf(Scenario scenario) throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Level previous = root.getLevel();
+    root.setLevel(Level.DEBUG);
+    logs.start();
+    root.addAppender(logs);
+    List<Throwable> thrown = new ArrayList<>();
+    try {
+      scenario.run(thrown);
+    } finally {
+      root.detachAppender(logs);
+      root.setLevel(previous);
+    }
+    List<String> texts = new ArrayList<>();
+    thrown.forEach(t -> texts.add(String.valueOf(t)));
+    logs.list.forEach(e -> {
+      texts.add(e.getFormattedMessage());
+      if (e.getThrowableProxy() != null) {
+        texts.add(e.getThrowableProxy().getMessage());
+      }
+    });
+    events.forEach(e -> texts.add(e.toString()));
+    return texts;
   }
 }
