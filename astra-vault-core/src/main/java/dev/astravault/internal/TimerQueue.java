@@ -24,9 +24,10 @@ import org.slf4j.Logger;
  * never writes a handle nor pays the collector's write barrier for a reference store, and a stale entry keeps no
  * handle reachable.
  *
- * <p><b>Four children a node.</b> Half the depth of a binary heap, and a node's four children's keys lie on one or two
- * cache lines, so a sift-down (a pop, or a sweep's drop of a stale entry) reads about half the lines; the dearer
- * comparisons cost less than those misses even at ten thousand timers.
+ * <p><b>Eight children a node.</b> A third of a binary heap's depth, and a node's eight children's keys lie on two
+ * cache lines, so a sift-down (a pop, or a sweep's drop of a stale entry) and a sift-up read far fewer lines; the
+ * extra comparisons, on lines already read, cost less than the misses they save, even at ten thousand timers
+ * (docs/benchmarks.md compares 2, 4, 8 and 16).
  *
  * <p><b>Entries are never moved for a re-arm.</b>
  * <ul>
@@ -404,7 +405,7 @@ final class TimerQueue {
     int x = entries[i];
     long xKey = keys[i];
     while (i > 0) {
-      int parent = (i - 1) >>> 2;
+      int parent = (i - 1) >>> 3;
       long pKey = keys[parent];
       if (pKey <= xKey) {
         break;
@@ -422,13 +423,13 @@ final class TimerQueue {
     int x = entries[i];
     long xKey = keys[i];
     while (true) {
-      int first = 4 * i + 1;
+      int first = 8 * i + 1;
       if (first >= size) {
         break;
       }
       int child = first;
       long cKey = keys[first];
-      for (int c = first + 1, end = Math.min(first + 4, size); c < end; c++) {
+      for (int c = first + 1, end = Math.min(first + 8, size); c < end; c++) {
         if (keys[c] < cKey) {
           cKey = keys[c];
           child = c;
