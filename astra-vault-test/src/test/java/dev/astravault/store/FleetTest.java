@@ -146,12 +146,16 @@ class FleetTest {
     assertThat(revokesPerLease.values()).as("LeaseRevoked per lease").allMatch(n -> n == 1);
     Set<String> issuedLeases = issued.stream().map(e -> e.token().leaseId()).collect(Collectors.toSet());
     assertThat(revokesPerLease.keySet()).as("every issued lease was revoked").containsAll(issuedLeases);
-    assertThat(revoked).as("no revoke found its token already gone").noneMatch(LeaseRevoked::alreadyGone);
     Map<String, Long> okDeletes = astra.requests().stream()
         .filter(c -> c.method().equals("DELETE")
             && c.response().map(r -> r.status() == 200 || r.status() == 204).orElse(false))
         .collect(Collectors.groupingBy(c -> c.path(), Collectors.counting()));
     assertThat(okDeletes.values()).as("successful DELETEs per token").allMatch(n -> n == 1);
+    // A revoke finds its token already gone only when recovery took it over: the threads move the shared clock minutes
+    // at a time, so a claim whose DELETE is being retried (FakeAstra answers some with 429) can go stale. The first
+    // DELETE then still succeeded, and only the taker's LeaseRevoked is emitted: the token was deleted exactly once.
+    assertThat(revoked).filteredOn(LeaseRevoked::alreadyGone).as("a revoke that found its token gone")
+        .allSatisfy(e -> assertThat(okDeletes).containsEntry("/v2/clientIdSecrets/" + e.token().clientId(), 1L));
     assertThat(astra.revokedTokens()).hasSize(okDeletes.size());
     assertThat(issued.size()).as("tokens issued").isGreaterThan(300);
 
