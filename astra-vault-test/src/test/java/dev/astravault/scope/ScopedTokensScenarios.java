@@ -368,9 +368,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     String name = customRoles().get(0);
     Role complete = store.role(org.orgId(), name).orElseThrow();
     // A deleter marked the record and died before it deleted anything.
-    Role mark = new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX + "dead:" + complete.roleId(),
-        complete.ttl(), complete.maxTtl());
-    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+    Role mark = markAs(complete, "dead", complete.roleId());
 
     crashAndRestart();
     advance(Duration.ofMinutes(1));
@@ -387,9 +385,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     tokens.revoke(a.lease().leaseId());
     String name = customRoles().get(0);
     Role complete = store.role(org.orgId(), name).orElseThrow();
-    Role mark = new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX + "other:" + complete.roleId(),
-        complete.ttl(), complete.maxTtl());
-    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+    Role mark = markAs(complete, "other", complete.roleId());
 
     AstraToken b = issue("service-b", orders(Scope.Access.READ));
     String made = store.role(org.orgId(), name).orElseThrow().roleId();
@@ -404,9 +400,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     String name = customRoles().get(0);
     Role complete = store.role(org.orgId(), name).orElseThrow();
     // A deleter marked the record, found the holder, and died before it undid its mark.
-    Role mark = new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX + "dead:" + complete.roleId(),
-        complete.ttl(), complete.maxTtl());
-    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+    Role mark = markAs(complete, "dead", complete.roleId());
     crashAndRestart();
 
     assertThatThrownBy(() -> issue("other", orders(Scope.Access.READ))).isInstanceOf(ConflictException.class)
@@ -474,6 +468,17 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
   private void assertReachesOrdersWithRole(AstraToken token, String roleId) {
     assertThat(astra.token(token.clientId()).orElseThrow().roles()).containsExactly(roleId);
     assertThat(astra.check(token.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+  }
+
+  /**
+   * Replaces {@code complete} with the mark deletion attempt {@code attempt} writes (its record then names
+   * {@code roleId}), as a deleter that died after its mark leaves it; returns the mark.
+   */
+  private Role markAs(Role complete, String attempt, String roleId) {
+    Role mark = new Role(org.orgId(), complete.name(), CustomRoles.DELETING_PREFIX + attempt + ":" + roleId,
+        complete.ttl(), complete.maxTtl());
+    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+    return mark;
   }
 
   /** The mark a deleter leaves when it marked a write-ahead record ({@code pending-create}) and died. */
@@ -569,8 +574,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     Role complete = store.role(org.orgId(), name).orElseThrow();
     // The record names no role id, yet a lease holds the role of its name in Astra; a deleter marked the record,
     // found the role by name and its holder, and died before it undid its mark.
-    Role mark = pendingMark(name);
-    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+    Role mark = markAs(complete, "dead", "pending-create");
 
     crashAndRestart();
     advance(Duration.ofMinutes(1));
@@ -634,8 +638,7 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     AstraToken held = issue("held", orders(Scope.Access.READ));
     String name = customRoles().get(0);
     Role complete = store.role(org.orgId(), name).orElseThrow();
-    Role mark = pendingMark(name);
-    assertThat(store.compareAndSetRole(complete, mark)).isTrue();
+    Role mark = markAs(complete, "dead", "pending-create");
     crashAndRestart();
 
     assertThatThrownBy(() -> issue("other", orders(Scope.Access.READ))).isInstanceOf(ConflictException.class)
