@@ -1,10 +1,12 @@
 package dev.astravault.benchmarks;
 
 import dev.astravault.AuditSink;
+import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
+import dev.astravault.store.InMemoryLeaseStore;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,12 +25,17 @@ final class Managers {
 
   /** As {@link #local()}, with the expiry sweeper every {@code sweepInterval} (zero: off). */
   static TokenManager local(Duration sweepInterval) {
+    return local(sweepInterval, new InMemoryLeaseStore());
+  }
+
+  /** As {@link #local(Duration)}, on the given store. */
+  static TokenManager local(Duration sweepInterval, LeaseStore store) {
     Clock clock = Clock.systemUTC();
     OrgConfig org = OrgConfig.builder().orgId(UUID.randomUUID().toString())
         .rootToken("AstraCS:" + "A".repeat(24) + ":" + "0".repeat(64)).url(URI.create("http://127.0.0.1:1"))
         .logicalName(ORG).build();
     TokenManager tokens = TokenManager.builder().clock(clock).backend(ctx -> new LocalBackend(clock)).org(org)
-        .auditSink(AuditSink.noop()).sweepInterval(sweepInterval).revokeManagedOnClose(false).build();
+        .leaseStore(store).auditSink(AuditSink.noop()).sweepInterval(sweepInterval).revokeManagedOnClose(false).build();
     tokens.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(UUID.randomUUID().toString())
         .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(24)).build());
     return tokens;
