@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class VaultConfig {
+  /** The default cap on one Vault response body, as on the Astra side: 8 MiB. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 8L * 1024 * 1024;
+
   private final URI address;
   private final String mount;
   private final CallerMode callerMode;
@@ -32,6 +35,7 @@ public final class VaultConfig {
   private final @Nullable String clientKeyPem;
   private final Duration openTimeout;
   private final Duration readTimeout;
+  private final long maxResponseBytes;
   private final boolean verifyTokenOrg;
 
   private VaultConfig(Builder b) {
@@ -45,6 +49,7 @@ public final class VaultConfig {
     this.clientKeyPem = b.clientKeyPem;
     this.openTimeout = b.openTimeout;
     this.readTimeout = b.readTimeout;
+    this.maxResponseBytes = b.maxResponseBytes;
     this.verifyTokenOrg = b.verifyTokenOrg;
   }
 
@@ -125,10 +130,15 @@ public final class VaultConfig {
   }
 
   /**
-   * {@return the bound of each whole request}
+   * {@return the bound of each whole exchange with Vault: sending, waiting, and reading the whole body}
    */
   public Duration readTimeout() {
     return readTimeout;
+  }
+
+  /** {@return the cap on one Vault response body, in bytes} */
+  public long maxResponseBytes() {
+    return maxResponseBytes;
   }
 
   /**
@@ -144,7 +154,7 @@ public final class VaultConfig {
   /** {@return a builder holding this config's values, to derive a variant (another mount, other credentials)} */
   public Builder toBuilder() {
     Builder b = new Builder(address).mount(mount).callerMode(callerMode).auth(auth).openTimeout(openTimeout)
-        .readTimeout(readTimeout).verifyTokenOrg(verifyTokenOrg);
+        .readTimeout(readTimeout).maxResponseBytes(maxResponseBytes).verifyTokenOrg(verifyTokenOrg);
     b.namespace = namespace;
     b.caPem = caPem;
     b.clientCertPem = clientCertPem;
@@ -171,6 +181,7 @@ public final class VaultConfig {
     private @Nullable String clientKeyPem;
     private Duration openTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(30);
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private boolean verifyTokenOrg = true;
 
     private Builder(URI address) {
@@ -293,13 +304,31 @@ public final class VaultConfig {
     }
 
     /**
-     * Bounds each whole request (whole seconds, at least 1; default 30 s).
+     * Bounds each whole exchange with Vault, from sending the request to the last byte of the answer (whole seconds,
+     * at least 1; default 30 s). Past it the call fails with {@link VaultUnavailableException} ({@code UNREACHABLE}).
      *
      * @param timeout the timeout
      * @return this builder
      */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = seconds("readTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Caps one Vault response body (at least 1024; default {@value VaultConfig#DEFAULT_MAX_RESPONSE_BYTES}). A
+     * larger body is cancelled as it arrives, not buffered, and the call fails with
+     * {@link VaultResponseTooLargeException}. Raise it only if a list (of leases in a {@code VaultKvLeaseStore},
+     * of tokens) outgrows it.
+     *
+     * @param maxResponseBytes the cap, in bytes
+     * @return this builder
+     */
+    public Builder maxResponseBytes(long maxResponseBytes) {
+      if (maxResponseBytes < 1024) {
+        throw new IllegalArgumentException("maxResponseBytes must be at least 1024: " + maxResponseBytes);
+      }
+      this.maxResponseBytes = maxResponseBytes;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
 import dev.astravault.vault.VaultAccessDeniedException;
+import dev.astravault.vault.VaultResponseTooLargeException;
 import dev.astravault.vault.VaultUnavailableException;
 import io.github.jopenlibs.vault.VaultException;
 import java.util.Locale;
@@ -42,6 +43,16 @@ public final class VaultErrors {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+      if (root instanceof BoundedHttpClient.BodyTooLargeException big) {
+        return new VaultResponseTooLargeException(what + ": Vault answered HTTP " + big.status()
+            + " with a body larger than the limit of " + big.limit() + " bytes; it was not read", big.status(),
+            big.limit(), e);
+      }
+      if (root instanceof java.net.http.HttpTimeoutException
+          && !(root instanceof java.net.http.HttpConnectTimeoutException)) {
+        return new VaultUnavailableException(VaultUnavailableException.Reason.UNREACHABLE,
+            what + ": Vault is unreachable: the exchange passed the read timeout (" + root.getMessage() + ")", e);
+      }
       // A refused certificate ends in a PKIX or validator exception under the SSLException: report the TLS failure.
       if (root instanceof javax.net.ssl.SSLException) {
         return new VaultUnavailableException(VaultUnavailableException.Reason.UNREACHABLE,

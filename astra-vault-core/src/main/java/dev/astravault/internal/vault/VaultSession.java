@@ -1,6 +1,7 @@
 package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.Scheduler;
 import dev.astravault.internal.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultAuth;
@@ -45,15 +46,33 @@ public final class VaultSession {
   private final VaultConfig config;
   private final Clock clock;
   private final @Nullable SslConfig ssl;
+  /** Shared by every driver this session builds, so its connections are reused; see {@link BoundedHttpClient}. */
+  private final BoundedHttpClient http;
   private @Nullable Current current;
 
   /** The token in use, its expiry (null: never) and TTL at the last login or renewal. */
   private record Current(String token, @Nullable Instant expiresAt, Duration ttl, boolean renewable) {}
 
+  /** The timer of every session's read timeouts; its one daemon thread only completes and cancels futures. */
+  private static final class Deadlines {
+    static final Scheduler TIMER = Scheduler.singleThread("astra-vault-vault-deadlines");
+  }
+
   public VaultSession(VaultConfig config, Clock clock) {
+    this(config, clock, Deadlines.TIMER);
+  }
+
+  /**
+   * A session whose read timeouts run on {@code deadlines}, so that tests can drive them by hand.
+   *
+   * @param deadlines the scheduler that ends an exchange once {@link VaultConfig#readTimeout()} has passed
+   */
+  public VaultSession(VaultConfig config, Clock clock, Scheduler deadlines) {
     this.config = config;
     this.clock = clock;
     this.ssl = sslConfig(config);
+    this.http = BoundedHttpClient.create(config.openTimeout(), ssl == null ? null : ssl.getSslContext(),
+        config.maxResponseBytes(), config.readTimeout(), deadlines);
   }
 
   public VaultConfig config() {
@@ -78,7 +97,7 @@ public final class VaultSession {
     }
   }
 
-  /** A driver for {@code token} (null for logins) with an explicit KV engine version. */
+  /** A driver for {@code token} (null for logins) with an explicit KV engine version, over this session's client. */
   Vault driver(@Nullable String token, int engineVersion, int prefixPathDepth) {
     try {
       io.github.jopenlibs.vault.VaultConfig c = new io.github.jopenlibs.vault.VaultConfig()
@@ -86,6 +105,9 @@ public final class VaultSession {
           .address(config.address().toString())
           .openTimeout((int) config.openTimeout().toSeconds())
           .readTimeout((int) config.readTimeout().toSeconds())
+          // With a client given, the driver ignores openTimeout and sslConfig: the client carries both. Only
+          // logical() and auth() use it (leases(), seal() and mount detection build their own), so only they are used.
+          .httpClient(http)
           .prefixPathDepth(prefixPathDepth)
           .engineVersion(engineVersion);
       if (token != null) {
@@ -93,9 +115,6 @@ public final class VaultSession {
       }
       if (config.namespace().isPresent()) {
         c.nameSpace(config.namespace().get());
-      }
-      if (ssl != null) {
-        c.sslConfig(ssl);
       }
       return Vault.create(c.build(), engineVersion);
     } catch (VaultException e) {
