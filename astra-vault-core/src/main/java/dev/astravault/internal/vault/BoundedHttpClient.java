@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * its own builds a client (and a connection, and a TLS handshake) per request.
  *
  * <p>Every exchange is bounded twice. Its response body is counted as it arrives and cancelled (closing the
- * connection) once it passes {@code maxBodyBytes}, so at most one network read past the cap is ever held. And the
+ * connection) once it passes {@code maxBodyBytes}, so at most the cap plus one network read is ever held. And the
  * exchange as a whole, headers and body, must end within {@code deadline}, timed on the injected {@link Scheduler}:
  * JDK 17's {@code HttpRequest.timeout} (the driver's {@code readTimeout}) stops at the response headers, so a body
  * that trickles would otherwise hold the call for as long as the server likes.
@@ -74,10 +74,6 @@ final class BoundedHttpClient extends HttpClient {
       b.sslContext(ssl);
     }
     return new BoundedHttpClient(b.build(), maxBodyBytes, deadline, Objects.requireNonNull(timer, "timer"));
-  }
-
-  long maxBodyBytes() {
-    return maxBodyBytes;
   }
 
   /**
