@@ -473,36 +473,51 @@ public final class CustomRoles {
     if (!engine.store().compareAndSetRole(seen, mark)) {
       return Outcome.CHANGED;   // another issue or deleter got there first
     }
-    boolean held = !PENDING_ID.equals(target) && inUse(orgId, target);
+    boolean held = false;
     // The id an undone mark goes back to: the target, or the role a pending-create mark found held in Astra.
     String restored = target;
-    Optional<OrgConfig> org = held ? Optional.empty() : engine.store().org(orgId);
+    Optional<OrgConfig> org = Optional.empty();
     String tag = Descriptions.roleTag(engine.settings().deploymentId(), name);
     List<RemoteRole> doomed = new java.util.ArrayList<>();
-    if (!held && org.isPresent()) {
-      if (PENDING_ID.equals(target)) {
-        // The POST's outcome was never known: look for the role by its name and our tag (and keep it if held).
-        for (RemoteRole r : engine.backend().remoteRoles(org.get())) {
-          if (r.name().equals(name) && ours(org.get(), r, tag)) {
-            if (inUse(orgId, r.id())) {
-              held = true;
-              restored = r.id();
+    try {
+      held = !PENDING_ID.equals(target) && inUse(orgId, target);
+      org = held ? Optional.empty() : engine.store().org(orgId);
+      if (!held && org.isPresent()) {
+        if (PENDING_ID.equals(target)) {
+          // The POST's outcome was never known: look for the role by its name and our tag (and keep it if held).
+          for (RemoteRole r : engine.backend().remoteRoles(org.get())) {
+            if (r.name().equals(name) && ours(org.get(), r, tag)) {
+              if (inUse(orgId, r.id())) {
+                held = true;
+                restored = r.id();
+              }
+              doomed.add(r);
+            } else if (r.name().equals(name)) {
+              LOG.warn("custom role {} ({}) does not carry this deployment's tag; its pending record is dropped and "
+                  + "the role left alone", name, r.id());
             }
-            doomed.add(r);
-          } else if (r.name().equals(name)) {
-            LOG.warn("custom role {} ({}) does not carry this deployment's tag; its pending record is dropped and "
-                + "the role left alone", name, r.id());
+          }
+        } else {
+          RemoteRole remote = readOrNull(org.get(), target);
+          if (remote != null && ours(org.get(), remote, tag)) {
+            doomed.add(remote);
+          } else if (remote != null) {
+            LOG.warn("custom role {} ({}) does not carry this deployment's tag; its record is dropped and the role "
+                + "left alone", name, target);
           }
         }
-      } else {
-        RemoteRole remote = readOrNull(org.get(), target);
-        if (remote != null && ours(org.get(), remote, tag)) {
-          doomed.add(remote);
-        } else if (remote != null) {
-          LOG.warn("custom role {} ({}) does not carry this deployment's tag; its record is dropped and the role "
-              + "left alone", name, target);
+      }
+    } catch (RuntimeException e) {
+      // Nothing was deleted yet (only reads ran): an owner's mark is undone, a helper's put back, rather than left to
+      // refuse issues until recovery. Not recovery's: the dead deleter it took over may have deleted the role.
+      if (mode != Mode.RECOVERY) {
+        try {
+          settleOrFollow(mark, seen, false);
+        } catch (RuntimeException again) {
+          e.addSuppressed(again);
         }
       }
+      throw e;
     }
     if (held || org.isEmpty()) {
       // Our own deletion is undone; another live manager's mark is put back as it was (it may be deleting: only it

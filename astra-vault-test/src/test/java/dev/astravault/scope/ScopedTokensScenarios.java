@@ -11,6 +11,7 @@ import dev.astravault.ManagedToken;
 import dev.astravault.RenewalSettings;
 import dev.astravault.Role;
 import dev.astravault.Scope;
+import dev.astravault.StoreException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.event.RoleDeleted;
@@ -880,5 +881,29 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     assertThat(store.role(org.orgId(), name)).contains(complete);
     assertReachesOrdersWithRole(issue("other", orders(Scope.Access.READ)), complete.roleId());
     assertThat(astra.check(held.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aDeleterWhoseHoldersCheckFailsUndoesItsMarkRatherThanLeaveIt() {
+    // The store fails once, on the holders check right after the deleter's mark: nothing is deleted yet, so the
+    // deleter undoes its mark at once instead of leaving it to refuse issues until recovery.
+    LeaseStore other = other();
+    HookedLeaseStore hooks = new HookedLeaseStore().before("holdsRole",
+        args -> other.roles(org.orgId()).stream().anyMatch(r -> CustomRoles.isDeleting(r.roleId())),
+        () -> {
+          throw new StoreException("the store went away for a moment");
+        });
+    wrapStore = hooks::wrap;
+    recoveryInterval = Duration.ofHours(1);
+    crashAndRestart();
+    AstraToken a = issue("service-a", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    tokens.revoke(a.lease().leaseId());
+
+    advance(GRACE);                            // the deletion: mark, holders check (fails), undo
+    assertThat(store.role(org.orgId(), name)).as("the mark was undone").contains(complete);
+    assertThat(roleDeletes()).isEmpty();
+    assertReachesOrdersWithRole(issue("service-b", orders(Scope.Access.READ)), complete.roleId());
   }
 }
