@@ -53,7 +53,8 @@ import org.slf4j.Logger;
  * record ({@link #DELETING_PREFIX}, a compare-and-set), then counts holders; an issue stores its lease, then re-reads
  * the record before it makes the token ({@link #stillTaken}). No role is deleted under a token (see {@link #delete}).
  * Recovery deletes roles found unused on passes at least the grace period apart (a crash between role and token, or
- * between last revoke and role deletion), finishes or undoes marks left by a crashed deleter, and with the orphan
+ * between last revoke and role deletion), finishes or undoes marks left by a crashed deleter (a live deleter settles
+ * its own, even when another manager took its deletion over for a moment: {@link #settleOrFollow}), and with the orphan
  * sweep deletes roles in Astra that carry this deployment's exact tag but have no record. A role is deleted in Astra
  * only when its policy description is exactly this deployment's tag for its name: roles of other deployments, or not
  * made by astra-vault, are never touched.
@@ -465,7 +466,9 @@ public final class CustomRoles {
    * from {@code seen} to a mark of this attempt ({@link #DELETING_PREFIX}); from then on no issue takes the role
    * (see {@link #stillTaken} for why). (2) Only then count the holders: held, the role is kept (and, unless the mark
    * was another live manager's, unmarked). (3) Unused: delete in Astra, then the record, both conditional on our
-   * mark. A crash after (1) leaves the mark; issues finish it ({@link Mode#HELPER}), recovery finishes or unmarks it.
+   * mark. The last write (undo, put back, drop) is conditional on our mark: when another manager took the deletion
+   * over meanwhile, this deleter follows its mark until it is back ({@link #settleOrFollow}). A crash after (1) leaves
+   * the mark; issues finish it ({@link Mode#HELPER}), recovery finishes or unmarks it.
    */
   private Outcome delete(String orgId, String name, Role seen, Mode mode) {
     String target = target(seen.roleId());
@@ -626,17 +629,22 @@ public final class CustomRoles {
   private void followLater(Role mark, @Nullable Role to, boolean audited, int attempt) {
     Duration delay = FOLLOW_FIRST_DELAY.multipliedBy(1L << attempt);
     AtomicReference<Scheduler.Task> self = new AtomicReference<>();
-    synchronized (lock) {
-      Scheduler.Task task = scheduler.schedule(() -> {
-        synchronized (lock) {
-          follows.remove(self.get());
-        }
-        if (follow(mark, to, audited, attempt + 1)) {
-          settledLate(mark, to, audited);
-        }
-      }, delay);
-      self.set(task);
-      follows.add(task);
+    try {
+      synchronized (lock) {
+        Scheduler.Task task = scheduler.schedule(() -> {
+          synchronized (lock) {
+            follows.remove(self.get());
+          }
+          if (follow(mark, to, audited, attempt + 1)) {
+            settledLate(mark, to, audited);
+          }
+        }, delay);
+        self.set(task);
+        follows.add(task);
+      }
+    } catch (RuntimeException e) {   // a scheduler shut down with the manager, say
+      LOG.warn("custom role {} of org {}: could not schedule another look at this manager's deletion mark: {}; "
+          + "recovery settles it", mark.name(), mark.orgId(), RealTokenManager.safeMessage(e));
     }
   }
 
