@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -52,7 +53,8 @@ import org.slf4j.Logger;
  * record ({@link #DELETING_PREFIX}, a compare-and-set), then counts holders; an issue stores its lease, then re-reads
  * the record before it makes the token ({@link #stillTaken}). No role is deleted under a token (see {@link #delete}).
  * Recovery deletes roles found unused on passes at least the grace period apart (a crash between role and token, or
- * between last revoke and role deletion), finishes or undoes marks left by a crashed deleter, and with the orphan
+ * between last revoke and role deletion), finishes or undoes marks left by a crashed deleter (a live deleter settles
+ * its own, even when another manager took its deletion over for a moment: {@link #settleOrFollow}), and with the orphan
  * sweep deletes roles in Astra that carry this deployment's exact tag but have no record. A role is deleted in Astra
  * only when its policy description is exactly this deployment's tag for its name: roles of other deployments, or not
  * made by astra-vault, are never touched.
@@ -75,6 +77,14 @@ public final class CustomRoles {
   public static final String DELETING_PREFIX = "deleting:";
   // How often one issue goes back to the record when a deleter got in its way before it gives up (ConflictException).
   static final int ROLE_ATTEMPTS = 3;
+  /**
+   * How often a deleter whose last write on its own mark failed looks again for its mark, put back by the manager that
+   * took its deletion over (see {@code follow}); the delays double from {@link #FOLLOW_FIRST_DELAY}, about four
+   * minutes in all, below the default grace period after which recovery settles a mark left behind.
+   */
+  public static final int FOLLOW_ATTEMPTS = 8;
+  /** The delay before a deleter's first look again at its mark (see {@link #FOLLOW_ATTEMPTS}). */
+  public static final Duration FOLLOW_FIRST_DELAY = Duration.ofSeconds(1);
   /** Metadata key naming a scoped lease's custom role (reserved: requests may not set it). */
   public static final String ROLE_KEY = "astra-vault.role";
   /** Metadata key carrying a scoped lease's scope, readable, for audit and listings. */
@@ -100,6 +110,8 @@ public final class CustomRoles {
   private final Map<String, Scheduler.Task> deletions = new HashMap<>();
   private final Map<String, Instant> lastEnsured = new HashMap<>();
   private final Map<String, Instant> firstSeenUnused = new HashMap<>();
+  // Under lock: the scheduled looks of follow(), cancelled at close.
+  private final Set<Scheduler.Task> follows = new HashSet<>();
   // Under lock: the orgs recovery looks at after its first pass (which looks at every org): those that had custom-role
   // records or scoped activity in this process. Keeps recovery from reading the roles of orgs that never use scopes
   // (in Vault KV, a list and a read per role) and the orphan sweep from listing their Astra roles.
@@ -454,7 +466,9 @@ public final class CustomRoles {
    * from {@code seen} to a mark of this attempt ({@link #DELETING_PREFIX}); from then on no issue takes the role
    * (see {@link #stillTaken} for why). (2) Only then count the holders: held, the role is kept (and, unless the mark
    * was another live manager's, unmarked). (3) Unused: delete in Astra, then the record, both conditional on our
-   * mark. A crash after (1) leaves the mark; issues finish it ({@link Mode#HELPER}), recovery finishes or unmarks it.
+   * mark. The last write (undo, put back, drop) is conditional on our mark: when another manager took the deletion
+   * over meanwhile, this deleter follows its mark until it is back ({@link #settleOrFollow}). A crash after (1) leaves
+   * the mark; issues finish it ({@link Mode#HELPER}), recovery finishes or unmarks it.
    */
   private Outcome delete(String orgId, String name, Role seen, Mode mode) {
     String target = target(seen.roleId());
@@ -462,56 +476,71 @@ public final class CustomRoles {
     if (!engine.store().compareAndSetRole(seen, mark)) {
       return Outcome.CHANGED;   // another issue or deleter got there first
     }
-    boolean held = !PENDING_ID.equals(target) && inUse(orgId, target);
+    boolean held = false;
     // The id an undone mark goes back to: the target, or the role a pending-create mark found held in Astra.
     String restored = target;
-    Optional<OrgConfig> org = held ? Optional.empty() : engine.store().org(orgId);
+    Optional<OrgConfig> org = Optional.empty();
     String tag = Descriptions.roleTag(engine.settings().deploymentId(), name);
     List<RemoteRole> doomed = new java.util.ArrayList<>();
-    if (!held && org.isPresent()) {
-      if (PENDING_ID.equals(target)) {
-        // The POST's outcome was never known: look for the role by its name and our tag (and keep it if held).
-        for (RemoteRole r : engine.backend().remoteRoles(org.get())) {
-          if (r.name().equals(name) && ours(org.get(), r, tag)) {
-            if (inUse(orgId, r.id())) {
-              held = true;
-              restored = r.id();
+    try {
+      held = !PENDING_ID.equals(target) && inUse(orgId, target);
+      org = held ? Optional.empty() : engine.store().org(orgId);
+      if (!held && org.isPresent()) {
+        if (PENDING_ID.equals(target)) {
+          // The POST's outcome was never known: look for the role by its name and our tag (and keep it if held).
+          for (RemoteRole r : engine.backend().remoteRoles(org.get())) {
+            if (r.name().equals(name) && ours(org.get(), r, tag)) {
+              if (inUse(orgId, r.id())) {
+                held = true;
+                restored = r.id();
+              }
+              doomed.add(r);
+            } else if (r.name().equals(name)) {
+              LOG.warn("custom role {} ({}) does not carry this deployment's tag; its pending record is dropped and "
+                  + "the role left alone", name, r.id());
             }
-            doomed.add(r);
-          } else if (r.name().equals(name)) {
-            LOG.warn("custom role {} ({}) does not carry this deployment's tag; its pending record is dropped and "
-                + "the role left alone", name, r.id());
+          }
+        } else {
+          RemoteRole remote = readOrNull(org.get(), target);
+          if (remote != null && ours(org.get(), remote, tag)) {
+            doomed.add(remote);
+          } else if (remote != null) {
+            LOG.warn("custom role {} ({}) does not carry this deployment's tag; its record is dropped and the role "
+                + "left alone", name, target);
           }
         }
-      } else {
-        RemoteRole remote = readOrNull(org.get(), target);
-        if (remote != null && ours(org.get(), remote, tag)) {
-          doomed.add(remote);
-        } else if (remote != null) {
-          LOG.warn("custom role {} ({}) does not carry this deployment's tag; its record is dropped and the role "
-              + "left alone", name, target);
+      }
+    } catch (RuntimeException e) {
+      // Nothing was deleted yet (only reads ran): an owner's mark is undone, a helper's put back, rather than left to
+      // refuse issues until recovery. Not recovery's: the dead deleter it took over may have deleted the role.
+      if (mode != Mode.RECOVERY) {
+        try {
+          settleOrFollow(mark, seen, false);
+        } catch (RuntimeException again) {
+          e.addSuppressed(again);
         }
       }
+      throw e;
     }
     if (held || org.isEmpty()) {
       // Our own deletion is undone; another live manager's mark is put back as it was (it may be deleting: only it
       // may undo its mark), so that recovery still sees the same mark and can tell when it is stale.
       // Undoing a pending-create mark over a held role restores the role's id, not pending-create: a pending record
       // would be marked again on every recovery pass (and refuse issues meanwhile) for as long as the lease lives.
-      engine.store().compareAndSetRole(mark, mode == Mode.HELPER ? seen
-          : new Role(orgId, name, restored, seen.ttl(), seen.maxTtl()));
+      settleOrFollow(mark, mode == Mode.HELPER ? seen : new Role(orgId, name, restored, seen.ttl(), seen.maxTtl()),
+          false);
       return Outcome.KEPT;
     }
     boolean deleted = false;
     for (RemoteRole r : doomed) {
       deleted |= engine.backend().deleteRole(org.get(), r.id());
     }
-    boolean dropped = engine.store().deleteRole(mark);
     String key = key(orgId, name);
     synchronized (lock) {
       lastEnsured.remove(key);
       firstSeenUnused.remove(key);
     }
+    boolean dropped = settleOrFollow(mark, null, true);
     // Audited by the manager whose conditional delete removed the record: once per deletion, even when another
     // manager took it over (and one of the two found the role already gone in Astra).
     if (dropped) {
@@ -521,6 +550,114 @@ public final class CustomRoles {
       LOG.info("Deleted custom role {} ({}) in Astra; another manager took over its deletion", name, target);
     }
     return Outcome.DELETED;
+  }
+
+  // ------------------------------------------------------------------ a deleter's last write on its own mark
+
+  /**
+   * A deleter's last write on its own mark: back to {@code to} (an owner's undo, a helper putting the mark it took
+   * over back), or the record dropped ({@code to == null}: the role deleted in Astra, or an orphan sweep's mark
+   * undone). Conditional on the mark.
+   */
+  private boolean settle(Role mark, @Nullable Role to) {
+    return to == null ? engine.store().deleteRole(mark) : engine.store().compareAndSetRole(mark, to);
+  }
+
+  /**
+   * Settles {@code mark}, and when that fails because another manager took the deletion over, follows it (see
+   * {@link #follow}). Why: only the manager whose mark it is may settle it, and a manager that took it over while
+   * leases held the role puts it back, possibly just after this write failed; nobody else would settle it then, and
+   * the role's scoped issues would be refused until recovery saw the same mark twice, a grace period apart. A write
+   * that threw is followed too (the store may answer later, or the write may have landed after all).
+   *
+   * @param audited whether dropping the record finishes a deletion that a later settling audits ({@code RoleDeleted})
+   * @return whether this call settled it
+   */
+  private boolean settleOrFollow(Role mark, @Nullable Role to, boolean audited) {
+    try {
+      if (settle(mark, to)) {
+        return true;
+      }
+    } catch (RuntimeException e) {
+      followLater(mark, to, audited, 0);
+      throw e;
+    }
+    return follow(mark, to, audited, 0);
+  }
+
+  /**
+   * Looks at the record again: holding {@code mark} (put back by the manager that took it over), it is settled now;
+   * another manager's mark over the same role (that manager may still put ours back), a look is scheduled, with
+   * growing delays, at most {@link #FOLLOW_ATTEMPTS} times; anything else (gone, a plain record, a mark over another
+   * role) means another manager settled the deletion, and this one stops. Safe however late: the record can hold
+   * {@code mark} again only if every manager that took it over found holders and deleted nothing (a manager that
+   * deletes the role in Astra drops its own mark and never puts one back), so the role is still in Astra, as when
+   * this deleter counted its holders.
+   */
+  private boolean follow(Role mark, @Nullable Role to, boolean audited, int attempt) {
+    try {
+      synchronized (roleLock(key(mark.orgId(), mark.name()))) {
+        Optional<Role> now = engine.store().role(mark.orgId(), mark.name());
+        if (now.filter(mark::equals).isPresent()) {
+          if (settle(mark, to)) {
+            return true;
+          }
+          now = engine.store().role(mark.orgId(), mark.name());
+        }
+        if (now.isEmpty() || !isDeleting(now.get().roleId())
+            || !target(now.get().roleId()).equals(target(mark.roleId()))) {
+          return false;   // settled by another manager (or recovery): nothing of ours is left
+        }
+        if (attempt >= FOLLOW_ATTEMPTS) {
+          LOG.warn("custom role {} of org {}: another manager's deletion mark stayed in place of this manager's; "
+              + "recovery settles it once two passes a grace period apart see the same mark", mark.name(),
+              mark.orgId());
+          return false;
+        }
+      }
+    } catch (RuntimeException e) {
+      if (attempt >= FOLLOW_ATTEMPTS) {
+        LOG.warn("custom role {} of org {}: could not settle this manager's deletion mark: {}; recovery will",
+            mark.name(), mark.orgId(), RealTokenManager.safeMessage(e));
+        return false;
+      }
+    }
+    followLater(mark, to, audited, attempt);
+    return false;
+  }
+
+  private void followLater(Role mark, @Nullable Role to, boolean audited, int attempt) {
+    Duration delay = FOLLOW_FIRST_DELAY.multipliedBy(1L << attempt);
+    AtomicReference<Scheduler.Task> self = new AtomicReference<>();
+    try {
+      synchronized (lock) {
+        Scheduler.Task task = scheduler.schedule(() -> {
+          synchronized (lock) {
+            follows.remove(self.get());
+          }
+          if (follow(mark, to, audited, attempt + 1)) {
+            settledLate(mark, to, audited);
+          }
+        }, delay);
+        self.set(task);
+        follows.add(task);
+      }
+    } catch (RuntimeException e) {   // a scheduler shut down with the manager, say
+      LOG.warn("custom role {} of org {}: could not schedule another look at this manager's deletion mark: {}; "
+          + "recovery settles it", mark.name(), mark.orgId(), RealTokenManager.safeMessage(e));
+    }
+  }
+
+  private void settledLate(Role mark, @Nullable Role to, boolean audited) {
+    if (to == null && audited) {
+      engine.auditor().record(new RoleDeleted(engine.clock().instant(), engine.auditor().actor(), mark.orgId(),
+          mark.name()));
+      LOG.info("Deleted custom role {} ({}): its record once another manager put this deletion's mark back",
+          mark.name(), target(mark.roleId()));
+    } else {
+      LOG.info("Custom role {} of org {}: this manager's deletion mark was settled once another manager put it back",
+          mark.name(), mark.orgId());
+    }
   }
 
   private @Nullable RemoteRole readOrNull(OrgConfig org, String roleId) {
@@ -680,11 +817,11 @@ public final class CustomRoles {
       return Optional.empty();
     }
     if (inUse(org.orgId(), r.id())) {
-      engine.store().deleteRole(mark);
+      settleOrFollow(mark, null, false);
       return Optional.empty();
     }
     boolean deleted = engine.backend().deleteRole(org, r.id());
-    engine.store().deleteRole(mark);
+    settleOrFollow(mark, null, false);
     return Optional.of(deleted);
   }
 
@@ -759,11 +896,16 @@ public final class CustomRoles {
     return roleLocks.computeIfAbsent(key, k -> new Object());
   }
 
-  /** Cancels scheduled deletions (at close); recovery on the next start deletes what they would have. */
+  /**
+   * Cancels scheduled deletions and follows of this manager's marks (at close); recovery on the next start (or of
+   * another manager) deletes what they would have, and settles a mark left behind.
+   */
   void close() {
     synchronized (lock) {
       deletions.values().forEach(Scheduler.Task::cancel);
       deletions.clear();
+      follows.forEach(Scheduler.Task::cancel);
+      follows.clear();
     }
   }
 

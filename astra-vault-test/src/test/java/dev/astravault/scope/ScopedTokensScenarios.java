@@ -11,12 +11,14 @@ import dev.astravault.ManagedToken;
 import dev.astravault.RenewalSettings;
 import dev.astravault.Role;
 import dev.astravault.Scope;
+import dev.astravault.StoreException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.event.RoleDeleted;
 import dev.astravault.internal.CustomRoles;
 import dev.astravault.internal.RealTokenManager;
 import dev.astravault.internal.astra.RolePolicy;
+import dev.astravault.store.HookedLeaseStore;
 import dev.astravault.store.ParkingLeaseStore;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
@@ -27,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -654,5 +657,253 @@ abstract class ScopedTokensScenarios extends ScopedFixture {
     AstraToken other = issue("other", orders(Scope.Access.READ));
     assertReachesOrdersWithRole(other, complete.roleId());
     assertThat(customRoles()).containsExactly(name);
+  }
+
+  // ---- a deleter's undo that meets a helper: P marks the role and finds a holder; between its holders check and its
+  // undo, an issue H of another manager takes the deletion over (its own mark), finds the holder too, and puts P's
+  // mark back just after P's undo failed. P follows its mark and undoes it once it is back.
+
+  /** Where {@link #undoMeetsHelper} leaves the fleet: P's deletion done, its undo failed, H parked after its mark. */
+  private record Interleaving(TokenManager p, ManualScheduler pScheduler, TokenManager q, String name, Role complete,
+      Role pMark, AstraToken b, Future<AstraToken> helper, ParkingLeaseStore parking) {}
+
+  /** compareAndSetRole from a plain record to a mark: a deleter marks. */
+  private static boolean marking(Object[] a) {
+    return a.length == 2 && a[0] instanceof Role e && !CustomRoles.isDeleting(e.roleId())
+        && CustomRoles.isDeleting(((Role) a[1]).roleId());
+  }
+
+  /** compareAndSetRole from a mark to a plain record: a deleter undoes its mark. */
+  private static boolean undoing(Object[] a) {
+    return a.length == 2 && a[0] instanceof Role e && CustomRoles.isDeleting(e.roleId())
+        && !CustomRoles.isDeleting(((Role) a[1]).roleId());
+  }
+
+  /** compareAndSetRole from a mark to a mark: a helper takes a deletion over, or puts back the mark it took over. */
+  private static boolean puttingBack(Object[] a) {
+    return a.length == 2 && a[0] instanceof Role e && CustomRoles.isDeleting(e.roleId())
+        && CustomRoles.isDeleting(((Role) a[1]).roleId());
+  }
+
+  private static AstraToken issueOn(TokenManager manager, String name) {
+    return manager.request().org("acme").role("reader").logicalName(name).scope(orders(Scope.Access.READ)).issue();
+  }
+
+  /** Another store instance over the test's data, for a step of a manager the test plays itself. */
+  private LeaseStore other() {
+    LeaseStore other = openStore();
+    stores.add(other);
+    return other;
+  }
+
+  /**
+   * P issues and revokes service-a; when its deletion is due, Q issues service-b just before P's mark (so P's
+   * holders check finds it), and, just before P's undo, {@code beforeUndo} runs with P's mark.
+   */
+  private Interleaving undoMeetsHelper(java.util.function.Consumer<Role> beforeUndo, ParkingLeaseStore parking,
+      AtomicReference<Future<AstraToken>> helper) {
+    HookedLeaseStore pHooks = new HookedLeaseStore();
+    wrapStore = pHooks::wrap;
+    recoveryInterval = Duration.ofHours(1);   // only the deletion and P's looks at its mark run while P's time moves
+    crashAndRestart();
+    TokenManager p = tokens;
+    ManualScheduler pScheduler = scheduler;
+    AstraToken a = issue("service-a", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    p.revoke(a.lease().leaseId());            // its deletion falls due a grace period later
+    wrapStore = parking::wrap;
+    recoveryInterval = Duration.ofMinutes(1);  // Q's recovery runs only when a test moves Q's scheduler
+    start(false);                              // Q
+    wrapStore = UnaryOperator.identity();
+    TokenManager q = tokens;
+    AtomicReference<AstraToken> b = new AtomicReference<>();
+    AtomicReference<Role> pMark = new AtomicReference<>();
+    pHooks.before("compareAndSetRole", ScopedTokensScenarios::marking, () -> b.set(issueOn(q, "service-b")));
+    pHooks.before("compareAndSetRole", args -> {
+      if (!undoing(args)) {
+        return false;
+      }
+      pMark.set((Role) args[0]);
+      return true;
+    }, () -> beforeUndo.accept(pMark.get()));
+    pScheduler.advance(GRACE);                 // P's deletion: mark, holders (service-b), undo
+    assertThat(b.get()).as("Q issued between P's quick check and its mark").isNotNull();
+    assertThat(pMark.get()).as("P found the holder and went to undo its mark").isNotNull();
+    return new Interleaving(p, pScheduler, q, name, complete, pMark.get(), b.get(), helper.get(), parking);
+  }
+
+  /** Before P's undo, H (an issue of Q) takes P's deletion over and parks right after its mark. */
+  private Interleaving undoMeetsALiveHelper(ExecutorService threads) {
+    ParkingLeaseStore parking = ParkingLeaseStore.after("compareAndSetRole");
+    AtomicReference<Future<AstraToken>> helper = new AtomicReference<>();
+    return undoMeetsHelper(pMark -> {
+      parking.arm();
+      helper.set(threads.submit(() -> issueOn(managers.get(managers.size() - 1), "service-c")));
+      try {
+        assertThat(parking.awaitParked()).as("H took P's deletion over").isTrue();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }, parking, helper);
+  }
+
+  @Test
+  void aDeleterWhoseUndoMeetsAHelperUndoesItsMarkOnceTheHelperPutsItBack() throws Exception {
+    ExecutorService threads = Executors.newCachedThreadPool();
+    Interleaving it = null;
+    try {
+      it = undoMeetsALiveHelper(threads);
+      Role now = store.role(org.orgId(), it.name()).orElseThrow();
+      assertThat(CustomRoles.isDeleting(now.roleId()) && !now.equals(it.pMark())).as("H's mark: P's undo failed")
+          .isTrue();
+      it.parking().release();
+      Future<AstraToken> helper = it.helper();
+      assertThatThrownBy(() -> helper.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConflictException.class);
+      assertThat(store.role(org.orgId(), it.name())).as("H put P's mark back").contains(it.pMark());
+      TokenManager q = it.q();
+      assertThatThrownBy(() -> issueOn(q, "service-d")).as("refused while P's mark stays")
+          .isInstanceOf(ConflictException.class);
+
+      it.pScheduler().advance(CustomRoles.FOLLOW_FIRST_DELAY);   // P looks at its mark again
+      assertThat(store.role(org.orgId(), it.name())).as("P undid its own mark").contains(it.complete());
+      AstraToken d = issueOn(q, "service-d");
+      assertReachesOrdersWithRole(d, it.complete().roleId());
+      assertReachesOrdersWithRole(it.b(), it.complete().roleId());
+      assertThat(events).as("nothing was deleted").noneMatch(RoleDeleted.class::isInstance);
+      assertThat(roleDeletes()).isEmpty();
+    } finally {
+      if (it != null) {
+        it.parking().release();
+      }
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aDeleterFollowingItsMarkNeverBringsBackARoleTheHelperDeleted() throws Exception {
+    ExecutorService threads = Executors.newCachedThreadPool();
+    Interleaving it = null;
+    try {
+      it = undoMeetsALiveHelper(threads);
+      it.p().revoke(it.b().lease().leaseId());   // the last holder ends while H is between its mark and its count
+      it.parking().release();
+      AstraToken c = it.helper().get(10, TimeUnit.SECONDS);
+      String made = store.role(org.orgId(), it.name()).orElseThrow().roleId();
+      assertThat(made).as("H deleted the unused role and made it anew").isNotEqualTo(it.complete().roleId());
+      assertThat(roleDeletes()).containsExactly(it.complete().roleId());
+
+      it.pScheduler().advance(Duration.ofMinutes(4));   // every look P would take (less than a grace period)
+      assertThat(store.role(org.orgId(), it.name())).as("P's looks saw another record and stopped")
+          .hasValueSatisfying(r -> assertThat(r.roleId()).isEqualTo(made));
+      String old = it.complete().roleId();
+      assertThat(store.list("")).noneMatch(r -> r.roleId().equals(old));
+      assertThat(astra.roleId(org, it.name())).isEqualTo(made);
+      assertReachesOrdersWithRole(c, made);
+      assertThat(events).as("one deletion, audited once").filteredOn(RoleDeleted.class::isInstance).hasSize(1);
+    } finally {
+      if (it != null) {
+        it.parking().release();
+      }
+      threads.shutdownNow();
+    }
+  }
+
+  /** Before P's undo, a helper takes P's deletion over and dies: its mark stays; returns it. */
+  private Interleaving undoMeetsADeadHelper(AtomicReference<Role> dead) {
+    return undoMeetsHelper(pMark -> dead.set(markAs(pMark, "dead", pMark.roleId().substring(
+        pMark.roleId().lastIndexOf(':') + 1))), ParkingLeaseStore.after("none"), new AtomicReference<>());
+  }
+
+  @Test
+  void aDeleterStopsFollowingItsMarkOnceTheRecordIsSomethingElse() {
+    // The helper died; before P looks again, another manager (its recovery, say) settles the helper's mark.
+    AtomicReference<Role> dead = new AtomicReference<>();
+    Interleaving it = undoMeetsADeadHelper(dead);
+    assertThat(store.role(org.orgId(), it.name())).contains(dead.get());
+    assertThat(it.pScheduler().advance(CustomRoles.FOLLOW_FIRST_DELAY)).as("P's first look: the helper's mark")
+        .isEqualTo(1);
+    assertThat(store.role(org.orgId(), it.name())).as("P never writes another manager's mark").contains(dead.get());
+    assertThat(store.compareAndSetRole(dead.get(), it.complete())).isTrue();
+
+    assertThat(it.pScheduler().advance(Duration.ofMinutes(4))).as("P looked once more and stopped").isEqualTo(1);
+    assertThat(store.role(org.orgId(), it.name())).contains(it.complete());
+    assertReachesOrdersWithRole(issueOn(it.q(), "service-d"), it.complete().roleId());
+  }
+
+  @Test
+  void aDeleterFollowsAMarkThatStaysAnotherManagersABoundedNumberOfTimesAndRecoverySettlesIt() {
+    AtomicReference<Role> dead = new AtomicReference<>();
+    Interleaving it = undoMeetsADeadHelper(dead);
+    assertThat(it.pScheduler().advance(Duration.ofMinutes(10))).as("P's looks, then none")
+        .isEqualTo(CustomRoles.FOLLOW_ATTEMPTS);
+    assertThat(store.role(org.orgId(), it.name())).as("left to recovery, untouched").contains(dead.get());
+    assertThatThrownBy(() -> issueOn(it.q(), "service-d")).isInstanceOf(ConflictException.class);
+
+    advance(Duration.ofMinutes(1));            // Q's recovery: first sighting of the helper's mark
+    advance(GRACE.plusMinutes(1));             // the same mark a grace period later: undone (a lease holds the role)
+    assertThat(store.role(org.orgId(), it.name())).contains(it.complete());
+    assertReachesOrdersWithRole(issueOn(it.q(), "service-d"), it.complete().roleId());
+  }
+
+  @Test
+  void aHelperWhosePutBackMeetsAnotherHelperPutsTheMarkBackOnceItIsItsOwnAgain() {
+    // A deleter died after its mark over a held role. Issue H (of Q) takes the deletion over, finds the holder, and
+    // goes to put the dead deleter's mark back; just before, another issue H2 takes the deletion over from H, and
+    // puts H's mark back only after H's write failed. H follows its mark and puts the first mark back, so that
+    // recovery sees the same mark on its passes and settles it.
+    AstraToken held = issue("held", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    Role deadMark = markAs(complete, "dead", complete.roleId());
+    LeaseStore other = other();
+    AtomicReference<Role> hMark = new AtomicReference<>();
+    Role h2Mark = new Role(org.orgId(), name, CustomRoles.DELETING_PREFIX + "h2:" + complete.roleId(),
+        complete.ttl(), complete.maxTtl());
+    HookedLeaseStore hooks = new HookedLeaseStore().before("compareAndSetRole", args -> {
+      if (!puttingBack(args) || !deadMark.equals(args[1])) {
+        return false;
+      }
+      hMark.set((Role) args[0]);
+      return true;
+    }, () -> assertThat(other.compareAndSetRole(hMark.get(), h2Mark)).isTrue());
+    wrapStore = hooks::wrap;
+    crashAndRestart();                         // Q
+
+    assertThatThrownBy(() -> issue("other", orders(Scope.Access.READ))).isInstanceOf(ConflictException.class);
+    assertThat(store.role(org.orgId(), name)).as("H2's mark: H's put-back failed").contains(h2Mark);
+    assertThat(other.compareAndSetRole(h2Mark, hMark.get())).as("H2 puts H's mark back").isTrue();
+    advance(CustomRoles.FOLLOW_FIRST_DELAY);   // H looks at its mark again
+    assertThat(store.role(org.orgId(), name)).as("H put the dead deleter's mark back").contains(deadMark);
+
+    advance(Duration.ofMinutes(1));            // recovery: the dead mark, seen since Q started
+    advance(GRACE.plusMinutes(1));             // the same mark, a grace period later: undone
+    assertThat(store.role(org.orgId(), name)).contains(complete);
+    assertReachesOrdersWithRole(issue("other", orders(Scope.Access.READ)), complete.roleId());
+    assertThat(astra.check(held.token()).database(DB).keyspace("orders").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aDeleterWhoseHoldersCheckFailsUndoesItsMarkRatherThanLeaveIt() {
+    // The store fails once, on the holders check right after the deleter's mark: nothing is deleted yet, so the
+    // deleter undoes its mark at once instead of leaving it to refuse issues until recovery.
+    LeaseStore other = other();
+    HookedLeaseStore hooks = new HookedLeaseStore().before("holdsRole",
+        args -> other.roles(org.orgId()).stream().anyMatch(r -> CustomRoles.isDeleting(r.roleId())),
+        () -> {
+          throw new StoreException("the store went away for a moment");
+        });
+    wrapStore = hooks::wrap;
+    recoveryInterval = Duration.ofHours(1);
+    crashAndRestart();
+    AstraToken a = issue("service-a", orders(Scope.Access.READ));
+    String name = customRoles().get(0);
+    Role complete = store.role(org.orgId(), name).orElseThrow();
+    tokens.revoke(a.lease().leaseId());
+
+    advance(GRACE);                            // the deletion: mark, holders check (fails), undo
+    assertThat(store.role(org.orgId(), name)).as("the mark was undone").contains(complete);
+    assertThat(roleDeletes()).isEmpty();
+    assertReachesOrdersWithRole(issue("service-b", orders(Scope.Access.READ)), complete.roleId());
   }
 }
