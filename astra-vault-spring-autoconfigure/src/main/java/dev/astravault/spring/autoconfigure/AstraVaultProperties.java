@@ -1263,6 +1263,120 @@ public class AstraVaultProperties {
     /** The Vault namespace (Vault Enterprise). */
     private @Nullable String namespace;
 
+    /**
+     * A PEM file of the CA certificate(s) that sign Vault's TLS certificate, read at startup; unset trusts the JVM's
+     * trust store. Also used for this library's own calls when the connection is shared from Spring Vault.
+     */
+    private @Nullable Path caFile;
+
+    /** A PEM file of the client certificate for mutual TLS, read at startup; needs {@code client-key-file}. */
+    private @Nullable Path clientCertificateFile;
+
+    /**
+     * A PEM file of the client certificate's unencrypted PKCS#8 key ({@code BEGIN PRIVATE KEY}), read at startup;
+     * needs {@code client-certificate-file}. Its content is never shown.
+     */
+    private @Nullable Path clientKeyFile;
+
+    /** How long connecting to Vault may take; whole seconds, at least 1s. Default 5s. */
+    private @Nullable Duration connectTimeout;
+
+    /**
+     * How long one exchange with Vault may take (send, wait and read the whole body); whole seconds, at least 1s.
+     * Default 30s.
+     */
+    private @Nullable Duration readTimeout;
+
+    /**
+     * The largest Vault response body read, at least 1KB; a larger one fails the call instead of filling the heap.
+     * Default 8MB; raise it only if a list (the vault-kv store's leases) outgrows it.
+     */
+    private @Nullable DataSize maxResponseBytes;
+
+    /** {@return the PEM file of the CA certificate(s) that sign Vault's TLS certificate} */
+    public @Nullable Path getCaFile() {
+      return caFile;
+    }
+
+    /**
+     * Sets {@link #getCaFile()}.
+     *
+     * @param caFile the new value
+     */
+    public void setCaFile(@Nullable Path caFile) {
+      this.caFile = caFile;
+    }
+
+    /** {@return the PEM file of the client certificate for mutual TLS} */
+    public @Nullable Path getClientCertificateFile() {
+      return clientCertificateFile;
+    }
+
+    /**
+     * Sets {@link #getClientCertificateFile()}.
+     *
+     * @param clientCertificateFile the new value
+     */
+    public void setClientCertificateFile(@Nullable Path clientCertificateFile) {
+      this.clientCertificateFile = clientCertificateFile;
+    }
+
+    /** {@return the PEM file of the client certificate's key} */
+    public @Nullable Path getClientKeyFile() {
+      return clientKeyFile;
+    }
+
+    /**
+     * Sets {@link #getClientKeyFile()}.
+     *
+     * @param clientKeyFile the new value
+     */
+    public void setClientKeyFile(@Nullable Path clientKeyFile) {
+      this.clientKeyFile = clientKeyFile;
+    }
+
+    /** {@return how long connecting to Vault may take; null keeps the core default} */
+    public @Nullable Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    /**
+     * Sets {@link #getConnectTimeout()}.
+     *
+     * @param connectTimeout the new value
+     */
+    public void setConnectTimeout(@Nullable Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+    }
+
+    /** {@return how long one exchange with Vault may take; null keeps the core default} */
+    public @Nullable Duration getReadTimeout() {
+      return readTimeout;
+    }
+
+    /**
+     * Sets {@link #getReadTimeout()}.
+     *
+     * @param readTimeout the new value
+     */
+    public void setReadTimeout(@Nullable Duration readTimeout) {
+      this.readTimeout = readTimeout;
+    }
+
+    /** {@return the largest Vault response body read; null keeps the core default} */
+    public @Nullable DataSize getMaxResponseBytes() {
+      return maxResponseBytes;
+    }
+
+    /**
+     * Sets {@link #getMaxResponseBytes()}.
+     *
+     * @param maxResponseBytes the new value
+     */
+    public void setMaxResponseBytes(@Nullable DataSize maxResponseBytes) {
+      this.maxResponseBytes = maxResponseBytes;
+    }
+
     /** {@return the Vault server, e.g. {@code https://vault:8200}} */
     public @Nullable URI getUri() {
       return uri;

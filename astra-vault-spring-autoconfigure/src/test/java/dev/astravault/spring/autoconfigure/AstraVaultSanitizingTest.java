@@ -41,8 +41,11 @@ class AstraVaultSanitizingTest {
   static final String SCV_TOKEN = "spring-cloud-vault-token-value";
   static final String SCV_SECRET_ID = "spring-cloud-vault-approle-secret";
   static final String SCV_ENV_TOKEN = "env-spelled-spring-cloud-vault-token";
+  /** The body of a PEM private key pasted where astra.vault.vault.client-key-file's path belongs. */
+  static final String PEM_KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7pastedTlsKeyBody";
   static final List<String> SECRETS = List.of(ROOT_TOKEN, SECOND_ROOT, VAULT_TOKEN, SECRET_ID, PASSWORD,
-      ENV_VAULT_TOKEN, ENV_PASSWORD, JWT, PASTED_TOKEN, PASTED_KEY, SCV_TOKEN, SCV_SECRET_ID, SCV_ENV_TOKEN);
+      ENV_VAULT_TOKEN, ENV_PASSWORD, JWT, PASTED_TOKEN, PASTED_KEY, SCV_TOKEN, SCV_SECRET_ID, SCV_ENV_TOKEN,
+      PEM_KEY_BODY);
 
   @Configuration(proxyBeanMethods = false)
   @EnableConfigurationProperties(AstraVaultProperties.class)
@@ -67,6 +70,10 @@ class AstraVaultSanitizingTest {
             "astra.vault.audit.json-lines-key-env=" + PASTED_KEY,
             "astra.vault.audit.json-lines-key-file=/etc/app/audit.key",
             "astra.vault.store.key-env=ASTRA_VAULT_STORE_KEY_NAME",
+            "astra.vault.vault.ca-file=/etc/vault-tls/ca.crt",
+            "astra.vault.vault.client-certificate-file=/etc/vault-tls/tls.crt",
+            "astra.vault.vault.client-key-file=-----BEGIN PRIVATE KEY-----\n" + PEM_KEY_BODY
+                + "\n-----END PRIVATE KEY-----\n",
             "spring.cloud.vault.token=" + SCV_TOKEN,
             "spring.cloud.vault.app-role.role-id=scv-role-id",
             "spring.cloud.vault.app-role.secret-id=" + SCV_SECRET_ID,
@@ -111,7 +118,9 @@ class AstraVaultSanitizingTest {
           .contains("spring.cloud.vault.app-role.secret-id=******").contains("scv-role-id")
           .contains("astra.vault.audit.json-lines-key-env=******")
           // A path and a variable name are not secrets.
-          .contains("/etc/app/audit.key").contains("astra.vault.store.key-env=ASTRA_VAULT_STORE_KEY_NAME");
+          .contains("/etc/app/audit.key").contains("astra.vault.store.key-env=ASTRA_VAULT_STORE_KEY_NAME")
+          .contains("/etc/vault-tls/ca.crt").contains("/etc/vault-tls/tls.crt")
+          .contains("astra.vault.vault.client-key-file=******");
     });
   }
 

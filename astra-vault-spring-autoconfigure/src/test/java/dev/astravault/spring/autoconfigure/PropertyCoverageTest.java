@@ -26,6 +26,7 @@ class PropertyCoverageTest {
   private static final String KV = "AstraVaultVaultKvTest#";
   private static final String RENEW = "AstraVaultRenewalTest#";
   private static final String ENGINE = "AstraVaultEngineOptionsTest#";
+  private static final String TLS = "AstraVaultVaultTlsAndLimitsTest#";
 
   /** Property → the test (class#method in this package) that sets it and asserts its observable effect. */
   static final Map<String, String> COVERED = new TreeMap<>(Map.ofEntries(
@@ -83,6 +84,15 @@ class PropertyCoverageTest {
       Map.entry("astra.vault.vault.kv-mount", KV + "aFolderOnAKvV1MountGivesEveryOrgInIt"),
       Map.entry("astra.vault.vault.kv-version", KV + "aFolderOnAKvV1MountGivesEveryOrgInIt"),
       Map.entry("astra.vault.vault.namespace", CONN + "theNamespaceHeaderIsSentOnEveryRequestAndOnlyWhenSet"),
+      Map.entry("astra.vault.vault.ca-file", TLS + "aServiceStartsAgainstAMutualTlsVaultWithOnlyProperties"),
+      Map.entry("astra.vault.vault.client-certificate-file",
+          TLS + "aServiceStartsAgainstAMutualTlsVaultWithOnlyProperties"),
+      Map.entry("astra.vault.vault.client-key-file", TLS + "aServiceStartsAgainstAMutualTlsVaultWithOnlyProperties"),
+      Map.entry("astra.vault.vault.connect-timeout",
+          TLS + "eachPropertyReachesTheVaultConfigAndUnsetOnesKeepCoresDefaults"),
+      Map.entry("astra.vault.vault.read-timeout",
+          TLS + "eachPropertyReachesTheVaultConfigAndUnsetOnesKeepCoresDefaults"),
+      Map.entry("astra.vault.vault.max-response-bytes", TLS + "maxResponseBytesCutsOffALargerVaultResponse"),
       Map.entry("astra.vault.health.enabled", AUTO + "theDeprecatedHealthPropertyStillSwitchesTheIndicatorOff"),
       Map.entry("astra.vault.cql.enabled", AUTO + "cqlCustomizerCanBeTurnedOff"),
       Map.entry("astra.vault.data-api.endpoint",

@@ -1,6 +1,7 @@
 package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.internal.Redaction;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -11,12 +12,14 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  * Masks astra-vault's secret properties in {@code /actuator/env} and {@code /actuator/configprops}, even with
  * {@code show-values: always}: every {@code astra.vault.*} property whose name ends in a secret's name (root tokens,
  * the Vault token, the AppRole secret id, the store password, keys, JWTs), in any spelling (relaxed names,
- * environment variables), the same for {@code spring.cloud.vault.*} (whose session Vault mode may share: its token,
+ * environment variables), a PEM private key in any property, the same for {@code spring.cloud.vault.*} (whose session Vault mode may share: its token,
  * AppRole secret id, key-store passwords), a {@code key-env} value that is not a variable name (a key pasted where its variable's name
  * belongs), and any value of any property that is shaped like a token or secret.
  */
 public final class SecretPropertySanitizer implements SanitizingFunction {
   private static final List<String> PREFIXES = List.of("astravault", "springcloudvault");
+  // Also URL-encoded: /configprops shows a Path as a file: URI.
+  private static final Pattern PEM_KEY = Pattern.compile("-----BEGIN[A-Z %0-9]*PRIVATE(?: |%20)KEY");
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final List<String> SECRET_ENDINGS = List.of("token", "secret", "secretid", "password", "key",
       "credentials", "jwt");
@@ -36,6 +39,10 @@ public final class SecretPropertySanitizer implements SanitizingFunction {
       return data.withSanitizedValue();
     }
     if (value instanceof CharSequence text && Redaction.looksSecret(text.toString())) {
+      return data.withSanitizedValue();
+    }
+    if ((value instanceof CharSequence || value instanceof Path) && PEM_KEY.matcher(value.toString()).find()) {
+      // A PEM private key, e.g. pasted where astra.vault.vault.client-key-file's path belongs (bound as a Path).
       return data.withSanitizedValue();
     }
     return data;

@@ -23,10 +23,18 @@ import dev.astravault.vault.VaultConfig;
 import dev.astravault.vault.VaultKeyProvider;
 import dev.astravault.vault.VaultKvLeaseStore;
 import dev.astravault.vault.VaultOrgConfigs;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -41,6 +49,12 @@ public final class TokenManagerFactory {
   private static final String AUDIT_KEY_ENV = "astra.vault.audit.json-lines-key-env";
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final long MIN_RESPONSE_BYTES = 1024;
+  private static final String VAULT_CA_FILE = "astra.vault.vault.ca-file";
+  private static final String VAULT_CLIENT_CERT_FILE = "astra.vault.vault.client-certificate-file";
+  private static final String VAULT_CLIENT_KEY_FILE = "astra.vault.vault.client-key-file";
+  private static final String VAULT_CONNECT_TIMEOUT = "astra.vault.vault.connect-timeout";
+  private static final String VAULT_READ_TIMEOUT = "astra.vault.vault.read-timeout";
+  private static final String VAULT_MAX_RESPONSE_BYTES = "astra.vault.vault.max-response-bytes";
   // The engine's default, for the grace check before anything is built; the builder checks again at build().
   private static final Duration DEFAULT_CALL_TIMEOUT = AstraClientSettings.DEFAULT_CALL_TIMEOUT;
 
@@ -58,10 +72,12 @@ public final class TokenManagerFactory {
    * {@code astra.vault.vault.uri} is set, else {@code astra.vault.vault.*}; {@code neededBy} names the setting that
    * needs it.
    */
-  static VaultConfig vaultConfig(AstraVaultProperties.Vault v, @Nullable SharedVaultConnection shared,
+  public static VaultConfig vaultConfig(AstraVaultProperties.Vault v, @Nullable SharedVaultConnection shared,
       String neededBy) {
     VaultConfig.Builder session = v.getUri() == null && shared != null ? shared.builder() : null;
     if (session != null) {
+      // Our own calls over the shared session: its address, namespace and token, our TLS files, timeouts and cap.
+      connection(v, session);
       try {
         return session.mount(v.getMount()).build();
       } catch (IllegalArgumentException | IllegalStateException e) {
@@ -86,10 +102,108 @@ public final class TokenManagerFactory {
       if (v.getNamespace() != null && !v.getNamespace().isBlank()) {
         b.namespace(v.getNamespace());
       }
+      connection(v, b);
       return b.build();
+    } catch (AstraVaultStartupException e) {
+      throw e;
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new AstraVaultStartupException("astra.vault.vault: " + e.getMessage(),
           "Fix the astra.vault.vault.* properties.", e);
+    }
+  }
+
+  /**
+   * Applies {@code ca-file}, {@code client-certificate-file}/{@code client-key-file}, the timeouts and
+   * {@code max-response-bytes}; unset ones keep core's defaults. Each bad value fails naming its property (and the
+   * file's path), never a file's content.
+   */
+  private static void connection(AstraVaultProperties.Vault v, VaultConfig.Builder b) {
+    Path ca = v.getCaFile();
+    if (ca != null) {
+      b.caPem(certificates(VAULT_CA_FILE, ca));
+    }
+    Path cert = v.getClientCertificateFile();
+    Path key = v.getClientKeyFile();
+    if (cert != null || key != null) {
+      if (cert == null || key == null) {
+        String set = cert == null ? VAULT_CLIENT_KEY_FILE : VAULT_CLIENT_CERT_FILE;
+        String unset = cert == null ? VAULT_CLIENT_CERT_FILE : VAULT_CLIENT_KEY_FILE;
+        throw new AstraVaultStartupException(set + " is set but " + unset + " is not", "Mutual TLS needs both: set "
+            + unset + " too, or remove " + set + ".", null);
+      }
+      String certPem = certificates(VAULT_CLIENT_CERT_FILE, cert);
+      String keyPem = readPem(VAULT_CLIENT_KEY_FILE, key);
+      if (!keyPem.contains("-----BEGIN PRIVATE KEY-----")) {
+        // Never quote the file: whatever it holds may be a key.
+        throw new AstraVaultStartupException(VAULT_CLIENT_KEY_FILE + ": " + key + " holds no unencrypted PKCS#8 key "
+            + "(a PEM 'BEGIN PRIVATE KEY' block)", "Point " + VAULT_CLIENT_KEY_FILE + " at the client certificate's key "
+            + "in PKCS#8 PEM; convert a PKCS#1 (BEGIN RSA PRIVATE KEY) or encrypted key with "
+            + "openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem.", null);
+      }
+      b.clientCertificate(certPem, keyPem);
+    }
+    try {
+      if (v.getConnectTimeout() != null) {
+        b.openTimeout(v.getConnectTimeout());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new AstraVaultStartupException(VAULT_CONNECT_TIMEOUT + " must be at least 1s, was "
+          + v.getConnectTimeout(), "Set " + VAULT_CONNECT_TIMEOUT + " to whole seconds such as 5s (the default), or "
+          + "remove it.", e);
+    }
+    try {
+      if (v.getReadTimeout() != null) {
+        b.readTimeout(v.getReadTimeout());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new AstraVaultStartupException(VAULT_READ_TIMEOUT + " must be at least 1s, was " + v.getReadTimeout(),
+          "Set " + VAULT_READ_TIMEOUT + " to whole seconds such as 30s (the default), or remove it.", e);
+    }
+    DataSize max = v.getMaxResponseBytes();
+    if (max != null) {
+      try {
+        b.maxResponseBytes(max.toBytes());
+      } catch (IllegalArgumentException e) {
+        throw new AstraVaultStartupException(VAULT_MAX_RESPONSE_BYTES + " must be at least 1KB, was " + max, "Set "
+            + VAULT_MAX_RESPONSE_BYTES + " to a size such as "
+            + DataSize.ofBytes(VaultConfig.DEFAULT_MAX_RESPONSE_BYTES).toMegabytes() + "MB (the default), or "
+            + "remove it.", e);
+      }
+    }
+  }
+
+  /** The PEM certificate(s) of {@code file}, checked to parse, so a wrong file is named here and not at a handshake. */
+  private static String certificates(String property, Path file) {
+    String pem = readPem(property, file);
+    try {
+      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
+      if (certs.isEmpty() || !pem.contains("-----BEGIN CERTIFICATE-----")) {
+        throw new CertificateException("no certificate");
+      }
+    } catch (CertificateException e) {
+      // The parser's message is not quoted: a key file given here by mistake must not reach a log.
+      throw new AstraVaultStartupException(property + ": " + file + " holds no PEM certificate (-----BEGIN "
+          + "CERTIFICATE-----)", "Point " + property + " at a PEM certificate file.", null);
+    }
+    return pem;
+  }
+
+  /** The text of a PEM file; a value that is no path (PEM pasted in place of one) is refused without echoing it. */
+  private static String readPem(String property, Path file) {
+    String name = file.toString();
+    if (name.contains("-----") || name.contains("\n") || name.length() > 1024) {
+      throw new AstraVaultStartupException(property + " is not a file path (it looks like PEM text, which is not "
+          + "shown)", "Set " + property + " to the PATH of the PEM file, e.g. a mounted Kubernetes secret such as "
+          + "/etc/vault-tls/" + (property.endsWith("key-file") ? "tls.key" : "ca.crt") + "; if a key was pasted "
+          + "there, remove it from the configuration.", null);
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      // The exception type says why (NoSuchFile, AccessDenied, MalformedInput); its message could hold content.
+      throw new AstraVaultStartupException(property + ": cannot read " + file + " (" + e.getClass().getSimpleName()
+          + ")", "Make " + file + " exist and be readable by the service, or fix " + property + ".", null);
     }
   }
 
