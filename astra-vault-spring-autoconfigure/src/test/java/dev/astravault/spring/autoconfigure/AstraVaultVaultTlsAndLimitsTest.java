@@ -160,6 +160,8 @@ class AstraVaultVaultTlsAndLimitsTest {
       vaultMode(v).withPropertyValues("astra.vault.vault.ca-file=" + caFile).run(context -> {
         assertThat(context).hasFailed();
         assertThat(cause(context.getStartupFailure(), VaultUnavailableException.class)).isPresent();
+        FailureAnalysis a = FakeAstraContext.analysis(context, astra);
+        assertThat(a.getAction()).contains("astra.vault.vault.ca-file", "client-certificate-file");
       });
     }
   }
@@ -184,6 +186,7 @@ class AstraVaultVaultTlsAndLimitsTest {
         FailureAnalysis a = FakeAstraContext.analysis(context, astra);
         assertThat(cause(context.getStartupFailure(), VaultResponseTooLargeException.class)).isPresent();
         assertThat(a.getDescription()).contains("astra.vault.orgs-vault-path");
+        assertThat(a.getAction()).contains("2048 bytes", "astra.vault.vault.max-response-bytes");
       });
       runner.withPropertyValues("astra.vault.vault.max-response-bytes=4KB")
           .run(context -> assertThat(context).hasNotFailed());

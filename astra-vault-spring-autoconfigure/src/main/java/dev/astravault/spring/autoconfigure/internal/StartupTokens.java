@@ -16,7 +16,10 @@ import dev.astravault.TokenRequest;
 import dev.astravault.internal.Redaction;
 import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
+import dev.astravault.vault.VaultResponseTooLargeException;
+import dev.astravault.vault.VaultUnavailableException;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /** Obtains the startup token: retries what may pass (Astra unavailable, rate limits, store errors), then explains. */
@@ -122,6 +125,8 @@ public final class StartupTokens {
       action = "A DevOps API response was larger than " + tooLarge.limit() + " bytes. Raise "
           + "astra.vault.astra-api.max-response-bytes (default 8MB) if the org really has that many tokens or roles; "
           + "otherwise check " + org + ".url and any proxy in between.";
+    } else if (vaultConnectionAction(e) != null) {
+      action = vaultConnectionAction(e);
     } else if (retryable(e)) {
       action = "Astra's DevOps API (or the lease store) was unavailable. Check " + org + ".url, the network and "
           + "the store, and astra.vault.astra-api.connect-timeout and call-timeout if set; raise "
@@ -134,5 +139,30 @@ public final class StartupTokens {
       action = "Check the astra.vault.* properties; the cause is above.";
     }
     return new AstraVaultStartupException(description, action, e);
+  }
+
+  /**
+   * What to check when a Vault answer was too large or none came (refused, TLS handshake, timeout); null for other
+   * failures.
+   */
+  public static @Nullable String vaultConnectionAction(Throwable failure) {
+    Throwable e = failure;
+    // The first Vault failure in the chain: readers such as VaultOrgConfigs wrap it.
+    while (e.getCause() != null && !(e instanceof VaultResponseTooLargeException)
+        && !(e instanceof VaultUnavailableException)) {
+      e = e.getCause();
+    }
+    if (e instanceof VaultResponseTooLargeException tooLarge) {
+      return "A Vault response was larger than " + tooLarge.limit() + " bytes. Raise "
+          + "astra.vault.vault.max-response-bytes (default 8MB) if a list (the vault-kv store's leases, a KV folder) "
+          + "really is that large; otherwise check astra.vault.vault.uri and any proxy in between.";
+    }
+    if (e instanceof VaultUnavailableException u && u.reason() == VaultUnavailableException.Reason.UNREACHABLE) {
+      return "Vault did not answer: check astra.vault.vault.uri (or spring.cloud.vault.* when its session is shared) "
+          + "and the network; for https, astra.vault.vault.ca-file (the CA of Vault's certificate) and, when Vault "
+          + "requires mutual TLS, client-certificate-file and client-key-file; and connect-timeout and read-timeout "
+          + "if set.";
+    }
+    return null;
   }
 }

@@ -493,6 +493,13 @@ public final class TokenManagerFactory {
       // The builder's cross-checks (orphanGracePeriod vs callTimeout), also after a customizer changed a value.
       throw new AstraVaultStartupException("the TokenManager: " + e.getMessage(), "Fix astra.vault.maintenance.* "
           + "and astra.vault.astra-api.*, or the TokenManagerCustomizer beans that set these options.", e);
+    } catch (RuntimeException e) {
+      // Vault mode reaches Vault while building (token lookup, org writes): name what to check when it cannot.
+      String vault = StartupTokens.vaultConnectionAction(e);
+      if (vault == null) {
+        throw e;
+      }
+      throw new AstraVaultStartupException("the TokenManager: " + e.getMessage(), vault, e);
     }
     try {
       writeRoles(p, manager);
@@ -609,9 +616,10 @@ public final class TokenManagerFactory {
       return orgs;
     } catch (RuntimeException e) {
       // VaultOrgConfigs' messages name the path and field, never the root token.
+      String connection = StartupTokens.vaultConnectionAction(e);
       throw new AstraVaultStartupException(property + ": cannot read the org(s) at " + path + " ("
-          + e.getMessage() + ")", "Write the org to Vault (vault kv put " + p.getVault().getKvMount() + "/"
-          + path.path().replaceAll("/$", "/<name>") + " org_id=... root_token=...), check the Vault credentials' "
+          + e.getMessage() + ")", connection != null ? connection : "Write the org to Vault (vault kv put "
+          + p.getVault().getKvMount() + "/" + path.path().replaceAll("/$", "/<name>") + " org_id=... root_token=...), check the Vault credentials' "
           + "policy, or fix " + property + " and astra.vault.vault.kv-mount/kv-version.", e);
     }
   }
