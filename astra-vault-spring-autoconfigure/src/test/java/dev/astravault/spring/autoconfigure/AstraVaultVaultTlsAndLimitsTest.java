@@ -2,6 +2,12 @@ package dev.astravault.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.ManagedToken;
 import dev.astravault.spring.autoconfigure.internal.TokenManagerFactory;
 import dev.astravault.test.FakeAstra;
@@ -23,10 +29,12 @@ import java.util.function.Consumer;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -36,7 +44,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code astra.vault.vault.ca-file}, {@code client-certificate-file}, {@code client-key-file},
  * {@code connect-timeout}, {@code read-timeout} and {@code max-response-bytes}: each reaches the {@link VaultConfig}
  * (also over a connection shared from Spring Vault), a service starts against a mutual-TLS Vault from properties
- * alone, a too-large Vault answer is cut off, and every bad value fails startup naming its property and never a key.
+ * alone, a too-large Vault answer is cut off, and every bad value fails startup naming its property; the key shows in
+ * no message, analysis or log line.
  */
 class AstraVaultVaultTlsAndLimitsTest {
   static final HeldCertificate CA = new HeldCertificate.Builder().certificateAuthority(0).rsa2048()
@@ -59,11 +68,42 @@ class AstraVaultVaultTlsAndLimitsTest {
   @EnableConfigurationProperties(AstraVaultProperties.class)
   static class BindOnly {}
 
+  final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  Logger ours;
+  Level previous;
+
   @BeforeEach
   void writePems() throws Exception {
     caFile = Files.writeString(dir.resolve("ca.crt"), CA.certificatePem());
     certFile = Files.writeString(dir.resolve("tls.crt"), CLIENT.certificatePem());
     keyFile = Files.writeString(dir.resolve("tls.key"), CLIENT.privateKeyPkcs8Pem());
+  }
+
+  /** Everything astra-vault logs, down to DEBUG, and Spring's own log lines are captured. */
+  @BeforeEach
+  void captureLogs() {
+    LoggerContext loggers = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ours = loggers.getLogger("dev.astravault");
+    previous = ours.getLevel();
+    ours.setLevel(Level.DEBUG);
+    ours.setAdditive(false);
+    logs.start();
+    ours.addAppender(logs);
+    loggers.getLogger("org.springframework").addAppender(logs);
+  }
+
+  @AfterEach
+  void noLogShowsTheKey() {
+    ours.detachAppender(logs);
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("org.springframework").detachAppender(logs);
+    ours.setAdditive(true);
+    ours.setLevel(previous);
+    logs.list.forEach(e -> {
+      assertThat(e.getFormattedMessage()).doesNotContain(KEY_BODY);
+      for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t.getMessage())).doesNotContain(KEY_BODY);
+      }
+    });
   }
 
   private static String body(String pem) {
