@@ -267,12 +267,11 @@ class AstraVaultVaultTlsAndLimitsTest {
     failsNaming(new String[] {"astra.vault.vault.client-certificate-file=" + certFile,
         "astra.vault.vault.client-key-file=" + pkcs1}, "astra.vault.vault.client-key-file", pkcs1.toString(),
         "PKCS#8");
-    Path unreadable = Files.writeString(dir.resolve("unreadable.key"), CLIENT.privateKeyPkcs8Pem());
-    if (unreadable.toFile().setReadable(false) && !Files.isReadable(unreadable)) {
-      failsNaming(new String[] {"astra.vault.vault.client-certificate-file=" + certFile,
-          "astra.vault.vault.client-key-file=" + unreadable}, "astra.vault.vault.client-key-file",
-          unreadable.toString(), "AccessDeniedException");
-    }
+    // A path that cannot be read as a file, even by root (file permissions would not stop root): a directory.
+    Path unreadable = Files.createDirectory(dir.resolve("key-is-a-directory"));
+    failsNaming(new String[] {"astra.vault.vault.client-certificate-file=" + certFile,
+        "astra.vault.vault.client-key-file=" + unreadable}, "astra.vault.vault.client-key-file: cannot read "
+        + unreadable + " (");
     // The key pasted where its path belongs.
     failsNaming(new String[] {"astra.vault.vault.client-certificate-file=" + certFile,
         "astra.vault.vault.client-key-file=" + CLIENT.privateKeyPkcs8Pem()},
