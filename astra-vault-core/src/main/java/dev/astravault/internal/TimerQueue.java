@@ -35,8 +35,8 @@ import org.slf4j.Logger;
  *       ({@code timerDue}): the key stays a lower bound, and the entry is re-keyed to the real due time only when it
  *       reaches the head. A timer postponed many times costs one sift.</li>
  *   <li>Re-arming earlier than the live key appends a new entry (the tag is bumped on the handle, which the caller has
- *       just read; its write into {@code tags} is held back and made with others) and leaves the old one stale. An append sifts up
- *       from the heap's last slot, whose ancestors the previous append just walked, so it touches memory that is
+ *       just read; its write into {@code tags} is held back and made with others) and leaves the old one stale. An
+ *       append sifts up from the heap's last slot, whose ancestors the previous append just walked, so it touches memory that is
  *       already in cache; moving the old entry up would touch its slot and its ancestors, cold at a million timers.</li>
  *   <li>Disarming bumps the tag: the entry goes stale where it is, and the id is free for another timer.</li>
  * </ul>

@@ -12,9 +12,10 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  * Masks astra-vault's secret properties in {@code /actuator/env} and {@code /actuator/configprops}, even with
  * {@code show-values: always}: every {@code astra.vault.*} property whose name ends in a secret's name (root tokens,
  * the Vault token, the AppRole secret id, the store password, keys, JWTs), in any spelling (relaxed names,
- * environment variables), a PEM private key in any property, the same for {@code spring.cloud.vault.*} (whose session Vault mode may share: its token,
- * AppRole secret id, key-store passwords), a {@code key-env} value that is not a variable name (a key pasted where its variable's name
- * belongs), and any value of any property that is shaped like a token or secret.
+ * environment variables), the same for {@code spring.cloud.vault.*} (whose session Vault mode may share: its token,
+ * AppRole secret id, key-store passwords), a {@code key-env} value that is not a variable name (a key pasted where its
+ * variable's name belongs), a PEM private key in any property, and any value of any property that is shaped like a
+ * token or secret.
  */
 public final class SecretPropertySanitizer implements SanitizingFunction {
   private static final List<String> PREFIXES = List.of("astravault", "springcloudvault");

@@ -108,6 +108,7 @@ public final class StartupTokens {
     }
     String org = orgIndex >= 0 ? "astra.vault.orgs[" + orgIndex + "]" : "astra.vault.orgs[n]";
     String description = what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    String vault = vaultConnectionAction(e);
     String action;
     if (e instanceof AstraAuthenticationException) {
       action = "Astra refused the org's root token. Check " + org + ".root-token (e.g. ASTRA_ORG_TOKEN): it must be "
@@ -125,8 +126,8 @@ public final class StartupTokens {
       action = "A DevOps API response was larger than " + tooLarge.limit() + " bytes. Raise "
           + "astra.vault.astra-api.max-response-bytes (default 8MB) if the org really has that many tokens or roles; "
           + "otherwise check " + org + ".url and any proxy in between.";
-    } else if (vaultConnectionAction(e) != null) {
-      action = vaultConnectionAction(e);
+    } else if (vault != null) {
+      action = vault;
     } else if (retryable(e)) {
       action = "Astra's DevOps API (or the lease store) was unavailable. Check " + org + ".url, the network and "
           + "the store, and astra.vault.astra-api.connect-timeout and call-timeout if set; raise "

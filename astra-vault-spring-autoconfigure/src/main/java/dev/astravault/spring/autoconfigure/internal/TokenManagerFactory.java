@@ -136,8 +136,8 @@ public final class TokenManagerFactory {
       if (!keyPem.contains("-----BEGIN PRIVATE KEY-----")) {
         // Never quote the file: whatever it holds may be a key.
         throw new AstraVaultStartupException(VAULT_CLIENT_KEY_FILE + ": " + key + " holds no unencrypted PKCS#8 key "
-            + "(a PEM 'BEGIN PRIVATE KEY' block)", "Point " + VAULT_CLIENT_KEY_FILE + " at the client certificate's key "
-            + "in PKCS#8 PEM; convert a PKCS#1 (BEGIN RSA PRIVATE KEY) or encrypted key with "
+            + "(a PEM 'BEGIN PRIVATE KEY' block)", "Point " + VAULT_CLIENT_KEY_FILE
+            + " at the client certificate's key in PKCS#8 PEM; convert a PKCS#1 (BEGIN RSA PRIVATE KEY) or encrypted key with "
             + "openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem.", null);
       }
       b.clientCertificate(certPem, keyPem);
@@ -617,10 +617,11 @@ public final class TokenManagerFactory {
     } catch (RuntimeException e) {
       // VaultOrgConfigs' messages name the path and field, never the root token.
       String connection = StartupTokens.vaultConnectionAction(e);
-      throw new AstraVaultStartupException(property + ": cannot read the org(s) at " + path + " ("
-          + e.getMessage() + ")", connection != null ? connection : "Write the org to Vault (vault kv put "
-          + p.getVault().getKvMount() + "/" + path.path().replaceAll("/$", "/<name>") + " org_id=... root_token=...), check the Vault credentials' "
-          + "policy, or fix " + property + " and astra.vault.vault.kv-mount/kv-version.", e);
+      String action = connection != null ? connection : "Write the org to Vault (vault kv put "
+          + p.getVault().getKvMount() + "/" + path.path().replaceAll("/$", "/<name>") + " org_id=... root_token=...), "
+          + "check the Vault credentials' policy, or fix " + property + " and astra.vault.vault.kv-mount/kv-version.";
+      throw new AstraVaultStartupException(property + ": cannot read the org(s) at " + path + " (" + e.getMessage()
+          + ")", action, e);
     }
   }
 
