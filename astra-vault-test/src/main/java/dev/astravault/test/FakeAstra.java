@@ -3,6 +3,7 @@ package dev.astravault.test;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonWriter;
 import com.squareup.moshi.Moshi;
+import dev.astravault.test.internal.NoDelayServerSockets;
 import dev.astravault.test.internal.StatusLine;
 import java.io.Closeable;
 import java.io.IOException;
@@ -156,6 +157,7 @@ public final class FakeAstra
     this.variation = builder.variation != null ? builder.variation : Variation.fromSystemProperties();
     this.transientFailures = builder.transientFailures;
     this.defaultOrg = addOrg();
+    server.setServerSocketFactory(NoDelayServerSockets.factory());
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {

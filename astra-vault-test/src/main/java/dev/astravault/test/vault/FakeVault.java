@@ -30,6 +30,7 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import dev.astravault.test.SeedReporter;
 import dev.astravault.test.Variation;
+import dev.astravault.test.internal.NoDelayServerSockets;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -173,6 +174,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
         return this;
       }
       MockWebServer s = new MockWebServer();
+      s.setServerSocketFactory(NoDelayServerSockets.factory());
       s.setDispatcher(new Dispatcher() {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
