@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -35,8 +36,15 @@ import org.openjdk.jmh.annotations.TearDown;
  * the collector copies each of them (P3's bytes) at a rate no fleet issues at. {@code issueSteadyStore} holds the
  * store at {@value #STEADY} leases instead, the oldest dropped from the store after each issue inside the measured
  * operation (a fleet's steady state, where the sweeper reaps expired leases; the drop is paid, not hidden).
+ *
+ * <p>Each fork runs on a fixed heap that the JVM touches at start ({@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch}), as a
+ * long-running service's heap is. On a fresh JVM's default heap, every page the young generation first grows into
+ * costs the kernel a page fault while the issue writes into it: the first ~8 s of every fork then ran at 7–12.5 µs a
+ * call and then settled at 2–3 µs, which no warm-up length hid reliably (docs/benchmarks.md, eighth round). A
+ * {@code -jvmArgsAppend} on the command line replaces these.
  */
 @State(Scope.Benchmark)
+@Fork(jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class IssueNoIoBenchmark {
