@@ -1,6 +1,8 @@
 package dev.astravault;
 
+import dev.astravault.internal.ClientIds;
 import dev.astravault.internal.Descriptions;
+import dev.astravault.internal.RecordOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -19,10 +21,13 @@ public final class LeaseRecord {
   private static final LeaseState[] STATES = LeaseState.values();
   private static final IssueStyle[] STYLES = IssueStyle.values();
 
+  private static final int CLIENT_ID_IN_TOKEN = 0x80;
+
   static {
     if (STATES.length > 16 || STYLES.length > 8) {
       throw new IllegalStateException("LeaseRecord packs a state and a style in a byte: widen `kind`");
     }
+    RecordOrder.installExpiryOrder(LeaseRecord::compareExpiry);
   }
 
   private final String leaseId;
@@ -30,15 +35,18 @@ public final class LeaseRecord {
   private final String roleName;
   private final String roleId;
   private final @Nullable String logicalName;
-  // The state (low four bits) and the issue style (high four bits) by ordinal: one byte instead of two references
-  // keeps a record at 112 B, not 120.
+  // The state (low four bits), the issue style (next three) by ordinal, and CLIENT_ID_IN_TOKEN: one byte instead of
+  // two references keeps a record at 112 B, not 120.
   private final byte kind;
   private final boolean successor;
+  // Null when the token carries the client id (CLIENT_ID_IN_TOKEN, as every token Astra makes does): one string a
+  // lease, not two. clientIdOrNull() reads it either way.
   private final @Nullable String clientId;
   private final @Nullable String token;
   private final @Nullable String secret;
-  // Four of the five instants as epoch nanoseconds (Times): an Instant is a 24-byte object, and a store in memory
-  // holds a record per lease. expiresAt stays an Instant: the stores' scans and the engine read it on hot paths.
+  // The five instants as epoch nanoseconds (Times): an Instant is a 24-byte object, and a store in memory holds a
+  // record per lease. The in-memory store orders its expiry index by the packed expiresAt (RecordOrder.compareExpiry),
+  // which allocates nothing.
   private final long generatedOn;
   private final Map<String, String> metadata;
   // When `tagged`, the description is the default tag (Descriptions.tag(deployment, leaseId, logicalName)), derived on
@@ -49,14 +57,14 @@ public final class LeaseRecord {
   private final boolean tagged;
   private final long issuedAt;
   private final Duration ttl;
-  private final Instant expiresAt;
+  private final long expiresAt;
   private final long maxExpiresAt;
   private final boolean renewable;
   private final long lastRenewedAt;
   // What most records do not have, by Times slot, null when none: the instants that epoch nanoseconds cannot hold
-  // (before 1677 or after 2262), the state change instant and the last error (revoke states only). Never written.
+  // (before 1677 or after 2262), the state change instant, the last error and the revoke attempts (revoke states
+  // only). Never written. The attempts live here so that the record stays at 112 B with expiresAt a long.
   private final Object @Nullable [] rare;
-  private final int revokeAttempts;
   private final long version;
 
   private LeaseRecord(Builder b) {
@@ -68,10 +76,11 @@ public final class LeaseRecord {
     IssueStyle style = Objects.requireNonNull(b.style, "style");
     this.successor = b.successor;
     LeaseState state = Objects.requireNonNull(b.state, "state");
-    this.kind = (byte) (state.ordinal() | style.ordinal() << 4);
-    this.clientId = b.clientId;
     this.token = b.token;
     this.secret = b.secret;
+    boolean inToken = b.clientId != null && token != null && ClientIds.inToken(token, b.clientId);
+    this.clientId = inToken ? null : b.clientId;
+    this.kind = (byte) (state.ordinal() | style.ordinal() << 4 | (inToken ? CLIENT_ID_IN_TOKEN : 0));
     this.generatedOn = b.generatedOn;
     this.metadata = Map.copyOf(b.metadata);
     String description = Objects.requireNonNull(b.description, "description");
@@ -85,18 +94,17 @@ public final class LeaseRecord {
     }
     this.issuedAt = Times.required(b.issuedAt, "issuedAt");
     this.ttl = Objects.requireNonNull(b.ttl, "ttl");
-    this.expiresAt = Objects.requireNonNull(b.expiresAt, "expiresAt");
+    this.expiresAt = Times.required(b.expiresAt, "expiresAt");
     this.maxExpiresAt = Times.required(b.maxExpiresAt, "maxExpiresAt");
     this.renewable = b.renewable;
     this.lastRenewedAt = b.lastRenewedAt;
     this.rare = b.rare;  // shared: builders copy it before they change a slot
-    this.revokeAttempts = b.revokeAttempts;
     this.version = b.version;
     if (style == IssueStyle.UNIQUE && logicalName == null) {
       throw new IllegalArgumentException("logicalName is required for a UNIQUE-style record");
     }
     // token and secret may be absent past PENDING: a metadata-only store does not keep them.
-    if (state != LeaseState.PENDING && (clientId == null || generatedOn == Times.ABSENT)) {
+    if (state != LeaseState.PENDING && (!hasClientId() || generatedOn == Times.ABSENT)) {
       throw new IllegalArgumentException("a " + state + " record needs clientId and generatedOn");
     }
     if ((token == null) != (secret == null)) {
@@ -131,7 +139,7 @@ public final class LeaseRecord {
     b.style = style();
     b.successor = successor;
     b.state = state();
-    b.clientId = clientId;
+    b.clientId = clientIdOrNull();
     b.token = token;
     b.secret = secret;
     b.generatedOn = generatedOn;
@@ -144,7 +152,6 @@ public final class LeaseRecord {
     b.renewable = renewable;
     b.lastRenewedAt = lastRenewedAt;
     b.rare = rare;  // never written through: a builder copies before it changes a slot
-    b.revokeAttempts = revokeAttempts;
     b.version = version;
     return b;
   }
@@ -196,7 +203,15 @@ public final class LeaseRecord {
 
   /** {@return the token's Astra client id, once Astra created it} */
   public Optional<String> clientId() {
-    return Optional.ofNullable(clientId);
+    return Optional.ofNullable(clientIdOrNull());
+  }
+
+  private boolean hasClientId() {
+    return clientId != null || (kind & CLIENT_ID_IN_TOKEN) != 0;
+  }
+
+  private @Nullable String clientIdOrNull() {
+    return (kind & CLIENT_ID_IN_TOKEN) != 0 ? ClientIds.fromToken(Objects.requireNonNull(token)) : clientId;
   }
 
   /**
@@ -238,7 +253,13 @@ public final class LeaseRecord {
 
   /** {@return when the lease expires} */
   public Instant expiresAt() {
-    return expiresAt;
+    return Objects.requireNonNull(Times.decode(expiresAt, rare, Times.EXPIRES_AT));
+  }
+
+  /** Orders by expiry as {@code expiresAt().compareTo(..)} does, without making either instant. */
+  private static int compareExpiry(LeaseRecord a, LeaseRecord b) {
+    return a.expiresAt != Times.FAR && b.expiresAt != Times.FAR ? Long.compare(a.expiresAt, b.expiresAt)
+        : a.expiresAt().compareTo(b.expiresAt());
   }
 
   /** {@return when the lease can no longer be renewed ({@code issuedAt + maxTtl})} */
@@ -263,7 +284,7 @@ public final class LeaseRecord {
 
   /** {@return how many revokes failed so far} */
   public int revokeAttempts() {
-    return revokeAttempts;
+    return rare == null || rare[Times.REVOKE_ATTEMPTS] == null ? 0 : (Integer) rare[Times.REVOKE_ATTEMPTS];
   }
 
   /**
@@ -289,7 +310,7 @@ public final class LeaseRecord {
 
   /** {@return the lease part of the record, in absolute time} */
   public Lease lease() {
-    return new Lease(leaseId, issuedAt(), ttl, expiresAt, maxExpiresAt(), renewable, lastRenewedAt().orElse(null));
+    return new Lease(leaseId, issuedAt(), ttl, expiresAt(), maxExpiresAt(), renewable, lastRenewedAt().orElse(null));
   }
 
   /**
@@ -299,13 +320,17 @@ public final class LeaseRecord {
    * @return whether the lease is live at {@code now}
    */
   public boolean isLive(Instant now) {
-    return state() == LeaseState.ACTIVE && now.isBefore(expiresAt);
+    if (state() != LeaseState.ACTIVE) {
+      return false;
+    }
+    long at = Times.encode(now);
+    return at != Times.FAR && expiresAt != Times.FAR ? at < expiresAt : now.isBefore(expiresAt());
   }
 
   // For AstraToken's views of a record (dev.astravault.internal.Views): whether it holds a token and its secret and
   // toTokenInfo() answers, and the two parts of that view that are optional here.
   boolean canBackToken() {
-    return clientId != null && generatedOn != Times.ABSENT && token != null && secret != null;
+    return hasClientId() && generatedOn != Times.ABSENT && token != null && secret != null;
   }
 
   String requiredToken() {
@@ -313,7 +338,7 @@ public final class LeaseRecord {
   }
 
   String requiredClientId() {
-    return Objects.requireNonNull(clientId, "clientId");
+    return Objects.requireNonNull(clientIdOrNull(), "clientId");
   }
 
   Instant requiredGeneratedOn() {
@@ -322,10 +347,10 @@ public final class LeaseRecord {
 
   /** {@return the secret-free view; only for records that are not {@link LeaseState#PENDING}} */
   public TokenInfo toTokenInfo() {
-    if (clientId == null || generatedOn == Times.ABSENT) {
+    if (!hasClientId() || generatedOn == Times.ABSENT) {
       throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state() + ")");
     }
-    return new TokenInfo(clientId, orgId, roleName, logicalName, style(), requiredGeneratedOn(), metadata, lease(),
+    return new TokenInfo(clientIdOrNull(), orgId, roleName, logicalName, style(), requiredGeneratedOn(), metadata, lease(),
         state());
   }
 
@@ -345,7 +370,7 @@ public final class LeaseRecord {
   public String toString() {
     return "LeaseRecord[leaseId=" + leaseId + ", org=" + orgId + ", role=" + roleName + ", logicalName="
         + logicalName + ", style=" + style() + (successor ? ", successor" : "") + ", state=" + state()
-        + ", clientId=" + clientId + ", expiresAt=" + expiresAt + ", version=" + version + ", token="
+        + ", clientId=" + clientIdOrNull() + ", expiresAt=" + expiresAt() + ", version=" + version + ", token="
         + (token == null ? "absent" : "██") + "]";
   }
 
@@ -367,12 +392,11 @@ public final class LeaseRecord {
     private @Nullable String description;
     private long issuedAt = Times.ABSENT;
     private @Nullable Duration ttl;
-    private @Nullable Instant expiresAt;
+    private long expiresAt = Times.ABSENT;
     private long maxExpiresAt = Times.ABSENT;
     private boolean renewable = true;
     private long lastRenewedAt = Times.ABSENT;
     private Object @Nullable [] rare;
-    private int revokeAttempts;
     private long version = 1;
 
     private Builder() {}
@@ -495,7 +519,7 @@ public final class LeaseRecord {
      * @param v when the lease expires
      * @return this builder
      */
-    public Builder expiresAt(Instant v) { this.expiresAt = v; return this; }
+    public Builder expiresAt(Instant v) { this.expiresAt = encode(v, Times.EXPIRES_AT); return this; }
     /**
      * Sets when the lease can no longer be renewed ({@code issuedAt + maxTtl}).
      *
@@ -533,7 +557,7 @@ public final class LeaseRecord {
      * @param v how many revokes failed so far
      * @return this builder
      */
-    public Builder revokeAttempts(int v) { this.revokeAttempts = v; return this; }
+    public Builder revokeAttempts(int v) { rare(Times.REVOKE_ATTEMPTS, v == 0 ? null : v); return this; }
     /**
      * Sets when the record last entered a claimed or failed state.
      *

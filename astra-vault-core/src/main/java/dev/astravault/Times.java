@@ -22,7 +22,9 @@ final class Times {
   static final int LAST_RENEWED_AT = 3;
   static final int STATE_CHANGED_AT = 4;
   static final int LAST_ERROR = 5;
-  static final int SLOTS = 6;
+  static final int EXPIRES_AT = 6;
+  static final int REVOKE_ATTEMPTS = 7;
+  static final int SLOTS = 8;
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 

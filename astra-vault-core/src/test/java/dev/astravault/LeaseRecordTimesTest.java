@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import dev.astravault.internal.Descriptions;
+import dev.astravault.internal.RecordOrder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,37 @@ class LeaseRecordTimesTest {
             copy.lastRenewedAt().orElseThrow())).containsExactly(a, b, b, a);
       }
     }
+  }
+
+  @Test
+  void theExpiryRoundTripsOrdersAndJudgesLivenessAsItsInstantWould() {
+    for (Instant a : INSTANTS) {
+      LeaseRecord ra = record(Instant.MIN, Instant.MAX).generatedOn(Instant.EPOCH).expiresAt(a).build();
+      assertThat(ra.expiresAt()).isEqualTo(a);
+      assertThat(ra.next().build().expiresAt()).isEqualTo(a);
+      assertThat(ra.lease().expiresAt()).isEqualTo(a);
+      for (Instant b : INSTANTS) {
+        LeaseRecord rb = record(Instant.MIN, Instant.MAX).generatedOn(Instant.EPOCH).expiresAt(b).build();
+        assertThat(Integer.signum(RecordOrder.compareExpiry(ra, rb))).as("%s against %s", a, b)
+            .isEqualTo(Integer.signum(a.compareTo(b)));
+        assertThat(ra.isLive(b)).as("live at %s until %s", b, a).isEqualTo(b.isBefore(a));
+      }
+    }
+    assertThatThrownBy(() -> record(Instant.EPOCH, Instant.EPOCH).expiresAt(null).build())
+        .isInstanceOf(NullPointerException.class).hasMessage("expiresAt");
+  }
+
+  @Test
+  void revokeAttemptsReadBackThroughCopiesAndChanges() {
+    LeaseRecord none = record(Instant.EPOCH, Instant.EPOCH).generatedOn(Instant.EPOCH).build();
+    assertThat(none.revokeAttempts()).isZero();
+    LeaseRecord three = none.next().revokeAttempts(3).lastError("HTTP 503").build();
+    assertThat(three.revokeAttempts()).isEqualTo(3);
+    assertThat(three.next().build().revokeAttempts()).isEqualTo(3);
+    assertThat(three.next().lastError(null).build().revokeAttempts()).isEqualTo(3);
+    assertThat(three.next().revokeAttempts(0).build().revokeAttempts()).isZero();
+    assertThat(three.next().revokeAttempts(Integer.MAX_VALUE).build().revokeAttempts()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(none.revokeAttempts()).isZero();
   }
 
   @Test

@@ -7,7 +7,9 @@ import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.internal.ClientIds;
 import dev.astravault.internal.DeploymentIds;
+import dev.astravault.internal.RecordOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +43,9 @@ public final class InMemoryLeaseStore implements LeaseStore {
   // an operator's call, pays instead: it scans and sorts.
   private final Map<String, LeaseRecord> leases = new ConcurrentHashMap<>();
   private final Map<UniqueKey, String> leaseByKey = new ConcurrentHashMap<>();
-  private final Map<String, String> leaseByClientId = new ConcurrentHashMap<>();
+  // Keyed by the client id as the record's token carries it (ClientIdKey): a 16-byte key over the token string the
+  // record holds anyway, where a client id string of its own was 64 B a lease.
+  private final Map<ClientIdKey, String> leaseByClientId = new ConcurrentHashMap<>();
   // How many records (any state) carry each Astra role id, per org: holdsRole in O(1). One counter per distinct role
   // id, not per lease; counters that fall to zero stay (there are few role ids). Written under writeLock.
   private final Map<String, Map<String, AtomicInteger>> holdersByRole = new ConcurrentHashMap<>();
@@ -79,9 +83,85 @@ public final class InMemoryLeaseStore implements LeaseStore {
     }
   }
 
+  /**
+   * A client id as a key: the characters of a plain client id, or those of the client id inside a token
+   * ({@code AstraCS:<clientId>:…}). Equal, and hashed alike (as {@link String#hashCode}), when the characters are.
+   */
+  private abstract static sealed class ClientIdKey permits PlainClientId, TokenClientId {
+    final String text;
+
+    ClientIdKey(String text) {
+      this.text = text;
+    }
+
+    abstract int start();
+
+    abstract int end();
+
+    /** The key of {@code r}'s client id, or null if it has none yet. */
+    static @Nullable ClientIdKey of(LeaseRecord r) {
+      String clientId = r.clientId().orElse(null);
+      if (clientId == null) {
+        return null;
+      }
+      String token = r.token().orElse(null);
+      return token != null && ClientIds.inToken(token, clientId) ? new TokenClientId(token) : new PlainClientId(clientId);
+    }
+
+    @Override
+    public final int hashCode() {
+      int h = 0;
+      for (int i = start(), end = end(); i < end; i++) {
+        h = 31 * h + text.charAt(i);
+      }
+      return h;
+    }
+
+    @Override
+    public final boolean equals(@Nullable Object o) {
+      if (!(o instanceof ClientIdKey other)) {
+        return false;
+      }
+      int length = end() - start();
+      return other.end() - other.start() == length && text.regionMatches(start(), other.text, other.start(), length);
+    }
+  }
+
+  private static final class PlainClientId extends ClientIdKey {
+    PlainClientId(String clientId) {
+      super(clientId);
+    }
+
+    @Override
+    int start() {
+      return 0;
+    }
+
+    @Override
+    int end() {
+      return text.length();
+    }
+  }
+
+  private static final class TokenClientId extends ClientIdKey {
+    TokenClientId(String token) {
+      super(token);
+    }
+
+    @Override
+    int start() {
+      return ClientIds.START;
+    }
+
+    @Override
+    int end() {
+      return ClientIds.end(text);
+    }
+  }
+
   /** Where {@code r} sits in an index: by {@code time}, then lease id (the order the scans return). */
   private static int compareExpiry(LeaseRecord a, LeaseRecord b) {
-    int c = a.expiresAt().compareTo(b.expiresAt());
+    int c = RecordOrder.compareExpiry(a, b);   // no Instant made per comparison
     return c != 0 ? c : a.leaseId().compareTo(b.leaseId());
   }
 
@@ -121,7 +201,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
-    String leaseId = leaseByClientId.get(clientId);
+    String leaseId = leaseByClientId.get(new PlainClientId(clientId));
     return leaseId == null ? Optional.empty() : Optional.ofNullable(leases.get(leaseId));
   }
 
@@ -262,7 +342,10 @@ public final class InMemoryLeaseStore implements LeaseStore {
         throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
       }
       key.ifPresent(k -> leaseByKey.put(k, record.leaseId()));
-      record.clientId().ifPresent(c -> leaseByClientId.put(c, record.leaseId()));
+      ClientIdKey clientIdKey = ClientIdKey.of(record);
+      if (clientIdKey != null) {
+        leaseByClientId.put(clientIdKey, record.leaseId());
+      }
       reindex(null, record, true);
       countHolder(record, 1);
       leases.put(record.leaseId(), record);
@@ -294,8 +377,10 @@ public final class InMemoryLeaseStore implements LeaseStore {
       if (oldKey.isPresent() && !oldKey.equals(newKey)) {
         leaseByKey.remove(oldKey.get());
       }
-      if (current.clientId().isPresent() && !current.clientId().equals(updated.clientId())) {
-        leaseByClientId.remove(current.clientId().get());
+      ClientIdKey oldClientId = ClientIdKey.of(current);
+      ClientIdKey newClientId = ClientIdKey.of(updated);
+      if (oldClientId != null && !oldClientId.equals(newClientId)) {
+        leaseByClientId.remove(oldClientId);
       }
       reindex(current, updated, true);
       if (!current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId())) {
@@ -307,7 +392,9 @@ public final class InMemoryLeaseStore implements LeaseStore {
         countHolder(current, -1);
       }
       newKey.ifPresent(k -> leaseByKey.put(k, updated.leaseId()));
-      updated.clientId().ifPresent(c -> leaseByClientId.put(c, updated.leaseId()));
+      if (newClientId != null) {
+        leaseByClientId.put(newClientId, updated.leaseId());
+      }
       return true;
     } finally {
       writeLock.unlock();
@@ -325,7 +412,10 @@ public final class InMemoryLeaseStore implements LeaseStore {
       leases.remove(current.leaseId());
       countHolder(current, -1);
       UniqueKey.of(current).ifPresent(leaseByKey::remove);
-      current.clientId().ifPresent(leaseByClientId::remove);
+      ClientIdKey clientIdKey = ClientIdKey.of(current);
+      if (clientIdKey != null) {
+        leaseByClientId.remove(clientIdKey);
+      }
       reindex(current, null, false);
       return true;
     } finally {
