@@ -350,8 +350,8 @@ public final class LeaseRecord {
     if (!hasClientId() || generatedOn == Times.ABSENT) {
       throw new IllegalStateException("lease " + leaseId + " has no token yet (" + state() + ")");
     }
-    return new TokenInfo(clientIdOrNull(), orgId, roleName, logicalName, style(), requiredGeneratedOn(), metadata, lease(),
-        state());
+    return new TokenInfo(clientIdOrNull(), orgId, roleName, logicalName, style(), requiredGeneratedOn(), metadata,
+        lease(), state());
   }
 
   /** Same lease and version: two records that agree on these are the same state of the same lease. */

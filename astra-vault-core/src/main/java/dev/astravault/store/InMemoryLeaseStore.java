@@ -105,7 +105,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
         return null;
       }
       String token = r.token().orElse(null);
-      return token != null && ClientIds.inToken(token, clientId) ? new TokenClientId(token) : new PlainClientId(clientId);
+      return token != null && ClientIds.inToken(token, clientId) ? new TokenClientId(token)
+          : new PlainClientId(clientId);
     }
 
     @Override
