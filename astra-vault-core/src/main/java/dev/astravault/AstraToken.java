@@ -25,7 +25,8 @@ public final class AstraToken {
   // (88 B a lease), which are then made on demand, equal to the ones it would have held.
   private final Object source;
   private final String token;
-  private final String secret;
+  // Null in a view: its record keeps the secret as bytes, and secret() makes the string when asked, not per view.
+  private final @Nullable String secret;
 
   /**
    * A token as the library hands it out; applications get these from {@link TokenManager}, tests may build their own.
@@ -48,7 +49,7 @@ public final class AstraToken {
     }
     this.source = record;
     this.token = record.token().orElseThrow();
-    this.secret = record.secret().orElseThrow();
+    this.secret = null;
   }
 
   /** {@return the full {@code AstraCS:<clientId>:<hex>} token} Never log it. */
@@ -63,7 +64,7 @@ public final class AstraToken {
    * @return the client secret, or {@code ""} in Vault mode
    */
   public String secret() {
-    return secret;
+    return secret != null ? secret : ((LeaseRecord) source).secret().orElseThrow();
   }
 
   /** {@return everything but the secret} */

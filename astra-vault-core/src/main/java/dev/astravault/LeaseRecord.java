@@ -3,6 +3,7 @@ package dev.astravault;
 import dev.astravault.internal.ClientIds;
 import dev.astravault.internal.Descriptions;
 import dev.astravault.internal.RecordOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class LeaseRecord {
       throw new IllegalStateException("LeaseRecord packs a state and a style in a byte: widen `kind`");
     }
     RecordOrder.installExpiryOrder(LeaseRecord::compareExpiry);
+    ClientIds.installCarriedByToken(r -> (r.kind & CLIENT_ID_IN_TOKEN) != 0);
   }
 
   private final String leaseId;
@@ -43,7 +45,9 @@ public final class LeaseRecord {
   // lease, not two. clientIdOrNull() reads it either way.
   private final @Nullable String clientId;
   private final @Nullable String token;
-  private final @Nullable String secret;
+  // The secret's Latin-1 bytes when every character fits in one (Astra's secrets are ASCII), else the String: a
+  // String's own 24 B less per lease held in memory. secretOrNull() makes the String on read.
+  private final @Nullable Object secret;
   // The five instants as epoch nanoseconds (Times): an Instant is a 24-byte object, and a store in memory holds a
   // record per lease. The in-memory store orders its expiry index by the packed expiresAt (RecordOrder.compareExpiry),
   // which allocates nothing.
@@ -77,7 +81,7 @@ public final class LeaseRecord {
     this.successor = b.successor;
     LeaseState state = Objects.requireNonNull(b.state, "state");
     this.token = b.token;
-    this.secret = b.secret;
+    this.secret = compactSecret(b.secret);
     boolean inToken = b.clientId != null && token != null && ClientIds.inToken(token, b.clientId);
     this.clientId = inToken ? null : b.clientId;
     this.kind = (byte) (state.ordinal() | style.ordinal() << 4 | (inToken ? CLIENT_ID_IN_TOKEN : 0));
@@ -141,7 +145,7 @@ public final class LeaseRecord {
     b.state = state();
     b.clientId = clientIdOrNull();
     b.token = token;
-    b.secret = secret;
+    b.secret = secret;   // as kept: a copy shares the bytes
     b.generatedOn = generatedOn;
     b.metadata = metadata;
     b.description = description();
@@ -223,7 +227,23 @@ public final class LeaseRecord {
 
   /** {@return the token's client secret; absent like the token} */
   public Optional<String> secret() {
-    return Optional.ofNullable(secret);
+    return Optional.ofNullable(secretOrNull());
+  }
+
+  private @Nullable String secretOrNull() {
+    return secret instanceof byte[] latin1 ? new String(latin1, StandardCharsets.ISO_8859_1) : (String) secret;
+  }
+
+  private static @Nullable Object compactSecret(@Nullable Object secret) {
+    if (!(secret instanceof String text) || text.isEmpty()) {
+      return secret;   // null, "" (Vault mode: shared), or bytes a copied builder already holds
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 0xFF) {
+        return text;
+      }
+    }
+    return text.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** {@return when Astra generated the token} */
@@ -386,7 +406,8 @@ public final class LeaseRecord {
     private LeaseState state = LeaseState.PENDING;
     private @Nullable String clientId;
     private @Nullable String token;
-    private @Nullable String secret;
+    // The secret as given, or as a record keeps it (its bytes): build() compacts a String.
+    private @Nullable Object secret;
     private long generatedOn = Times.ABSENT;
     private Map<String, String> metadata = Map.of();
     private @Nullable String description;

@@ -162,7 +162,7 @@ final class Issuer {
     }
     // The in-memory store holds `active` itself: the token can be a view of it instead of a copy (Views), which
     // saves a TokenInfo and a Lease per issue, and per lease for callers that keep their tokens.
-    if (store instanceof InMemoryLeaseStore && active.secret().isPresent()) {
+    if (store instanceof InMemoryLeaseStore && active.token().isPresent()) {   // with its secret: both or neither
       return Views.backedBy(active);
     }
     return new AstraToken(active.toTokenInfo(), active.token().orElseThrow(), active.secret().orElse(""));

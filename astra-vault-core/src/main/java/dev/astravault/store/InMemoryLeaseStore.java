@@ -100,13 +100,11 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
     /** The key of {@code r}'s client id, or null if it has none yet. */
     static @Nullable ClientIdKey of(LeaseRecord r) {
-      String clientId = r.clientId().orElse(null);
-      if (clientId == null) {
-        return null;
+      if (ClientIds.carriedByToken(r)) {
+        return new TokenClientId(r.token().orElseThrow());   // no client id string cut out of it
       }
-      String token = r.token().orElse(null);
-      return token != null && ClientIds.inToken(token, clientId) ? new TokenClientId(token)
-          : new PlainClientId(clientId);
+      String clientId = r.clientId().orElse(null);
+      return clientId == null ? null : new PlainClientId(clientId);
     }
 
     @Override
