@@ -17,6 +17,7 @@ import dev.astravault.TokenManager;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeOrg;
+import dev.astravault.test.FaultProxy;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.Capability;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,9 +126,17 @@ class VaultModeTest {
   }
 
   TokenManager manager(VaultAuth auth, CallerMode mode, LeaseStore store) {
+    return manager(auth, mode, store, URI.create(vault.address()));
+  }
+
+  TokenManager manager(VaultAuth auth, CallerMode mode, URI address) {
+    return manager(auth, mode, LeaseStore.inMemory(), address);
+  }
+
+  TokenManager manager(VaultAuth auth, CallerMode mode, LeaseStore store, URI address) {
     TokenManager m = TokenManager.builder().clock(clock).scheduler(scheduler).leaseStore(store)
         .sweepInterval(Duration.ZERO)
-        .vault(VaultConfig.builder(URI.create(vault.address())).auth(auth).callerMode(mode).build())
+        .vault(VaultConfig.builder(address).auth(auth).callerMode(mode).build())
         .build();
     managers.add(m);
     return m;
@@ -342,6 +352,29 @@ class VaultModeTest {
         .hasMessageContaining("error creating Astra token");
     assertThat(app.leases("")).isEmpty();
     assertThat(vault.leases()).isEmpty();
+  }
+
+  /**
+   * The plugin grants the role's TTL and a shorter request is a renewal right after the issue: when that renewal
+   * fails (here a gateway's 502), the new lease is revoked, so no token nobody holds outlives the failed issue and
+   * the triple is free again, as for every other failed issue.
+   */
+  @Test
+  void aShorterTtlWhoseRenewalFailsRevokesTheNewLeaseAndFreesTheTriple() {
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      TokenManager app = manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD, proxy.uri());
+      proxy.on(null, "/v1/sys/leases/renew").instead(FaultProxy.Answer.status(502));
+      assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("short")
+          .ttl(Duration.ofMinutes(5)).issue())
+          .isInstanceOf(AstraVaultException.class).hasMessageContaining("HTTP 502")
+          .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains("was revoked"));
+      assertThat(app.leases("")).isEmpty();
+      assertThat(vault.leases()).isEmpty();
+      assertThat(astra.liveTokens()).isEmpty();
+      AstraToken again = app.request().org("acme").role(ROLE).logicalName("short").ttl(Duration.ofMinutes(5))
+          .issue();
+      assertThat(again.lease().ttl()).isEqualTo(Duration.ofMinutes(5));
+    }
   }
 
   @Test
