@@ -261,6 +261,26 @@ class VaultModeTest {
     assertThat(count("POST", "/v1/auth/approle/login")).isEqualTo(2);
   }
 
+  /**
+   * A fixed token is looked up once to learn its TTL. A gateway's 5xx on that lookup is transient: it must not leave
+   * the token in use with renewal switched off for good, to expire under the app (which cannot log in again).
+   */
+  @Test
+  void aGatewayErrorOnAFixedTokensLookupDoesNotTurnItsRenewalOffForGood() {
+    String fixed = vault.createToken(TokenSpec.of(Duration.ofHours(1), "astra-app"));
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      proxy.on("GET", "/v1/auth/token/lookup-self").instead(FaultProxy.Answer.status(502));
+      TokenManager app = manager(VaultAuth.token(fixed), CallerMode.STANDARD, proxy.uri());
+      assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("first").issue())
+          .isInstanceOf(AstraVaultException.class).hasMessageContaining("HTTP 502");
+      app.request().org("acme").role(ROLE).logicalName("orders").issue();
+      clock.advance(Duration.ofMinutes(45));   // under a third of the hour is left
+      app.request().org("acme").role(ROLE).logicalName("later").issue();
+      clock.advance(Duration.ofMinutes(30));
+      assertThat(vault.isTokenValid(fixed)).as("renewed with renew-self").isTrue();
+    }
+  }
+
   @Test
   void aVaultTokenRevokedUnderUsIsA403OnRenewalThenALoginAndTheRenewalGoesOn() throws Exception {
     TokenManager app = appRoleApp();
