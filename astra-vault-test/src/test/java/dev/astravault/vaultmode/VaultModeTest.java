@@ -281,6 +281,23 @@ class VaultModeTest {
     }
   }
 
+  /** Likewise a gateway's 5xx on a fixed token's renew-self: the next call renews again, the token lives on. */
+  @Test
+  void aGatewayErrorOnAFixedTokensRenewSelfDoesNotTurnItsRenewalOffForGood() {
+    String fixed = vault.createToken(TokenSpec.of(Duration.ofHours(1), "astra-app"));
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      TokenManager app = manager(VaultAuth.token(fixed), CallerMode.STANDARD, proxy.uri());
+      app.request().org("acme").role(ROLE).logicalName("orders").issue();
+      proxy.on("POST", "/v1/auth/token/renew-self").instead(FaultProxy.Answer.status(502));
+      clock.advance(Duration.ofMinutes(45));   // under a third of the hour is left
+      app.request().org("acme").role(ROLE).logicalName("later").issue();
+      clock.advance(Duration.ofMinutes(5));
+      app.request().org("acme").role(ROLE).logicalName("latest").issue();
+      clock.advance(Duration.ofMinutes(30));
+      assertThat(vault.isTokenValid(fixed)).as("renewed with renew-self").isTrue();
+    }
+  }
+
   @Test
   void aVaultTokenRevokedUnderUsIsA403OnRenewalThenALoginAndTheRenewalGoesOn() throws Exception {
     TokenManager app = appRoleApp();

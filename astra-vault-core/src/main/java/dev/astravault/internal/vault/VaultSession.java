@@ -182,9 +182,13 @@ public final class VaultSession {
       }
     } catch (VaultException e) {
       if (config.auth() instanceof VaultAuth.Token) {
-        // Nothing to log in with; keep the token until it expires and let Vault's answers speak.
-        LOG.warn("renewing the Vault token failed: {}", VaultErrors.noAnswer("renew-self", e).getMessage());
-        return new Current(c.token(), c.expiresAt(), c.ttl(), false);
+        // Nothing to log in with; keep the token until it expires and let Vault's answers speak. No answer, a 5xx
+        // or a 429 is transient: the next call renews again.
+        int status = e.getHttpStatusCode();
+        boolean renewAgain = status == 0 || status >= 500 || status == 429;
+        LOG.warn("renewing the Vault token failed (HTTP {}): {}", status,
+            VaultErrors.noAnswer("renew-self", e).getMessage());
+        return new Current(c.token(), c.expiresAt(), c.ttl(), renewAgain);
       }
       LOG.info("renewing the Vault token failed (HTTP {}); logging in again", e.getHttpStatusCode());
     }
