@@ -8,12 +8,15 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
 import dev.astravault.NotFoundException;
 import dev.astravault.OrgConfig;
 import dev.astravault.Renewal;
+import dev.astravault.RenewalSettings;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeOrg;
@@ -42,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -345,6 +349,33 @@ class VaultModeTest {
     assertThat(app.leases("")).hasSize(1);
     app.revoke(token.lease().leaseId());
     assertThat(astra.isLive(token.token())).isFalse();
+  }
+
+  /**
+   * manage() retries a transient failure at the first token ({@code RenewalSettings.startupAttempts}): in Vault mode
+   * that includes Vault answering 503 for a moment, as Astra's 503 is in direct mode.
+   */
+  @Test
+  void manageRetriesAVaultThatIsUnavailableForAMoment() throws Exception {
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      TokenManager app = manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD, proxy.uri());
+      proxy.on("POST", "/v1/astra/org/token").instead(FaultProxy.Answer.status(503));
+      int idle = scheduler.pendingCount();
+      CompletableFuture<ManagedToken> managed = CompletableFuture.supplyAsync(() -> app.manage(
+          TokenRequest.forRole(ROLE).org("acme").perRequest().build(),
+          RenewalSettings.builder().jitter(0).backoff(Duration.ofSeconds(10), Duration.ofMinutes(2))
+              .maxWait(Duration.ZERO).build()));
+      while (!managed.isDone()) {   // advance the manual scheduler to the back-off the caller waits for
+        if (scheduler.pendingCount() > idle) {
+          scheduler.advance(Duration.between(clock.instant(), scheduler.nextDueAt().orElseThrow()));
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+      ManagedToken token = managed.get();
+      assertThat(astra.isLive(token.current())).isTrue();
+      assertThat(proxy.injected()).hasSize(1);
+    }
   }
 
   @Test
