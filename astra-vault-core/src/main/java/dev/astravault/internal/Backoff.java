@@ -20,7 +20,9 @@ final class Backoff {
     long ceiling = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
     long wait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling - ceiling / 2 + 1);
     if (e instanceof AstraRateLimitedException limited && limited.retryAfter().isPresent()) {
-      wait = Math.max(wait, Math.min(cap, limited.retryAfter().get().toMillis()));
+      // Compared before toMillis: a Retry-After of 10^16 s or more would overflow it.
+      Duration after = limited.retryAfter().get();
+      wait = Math.max(wait, after.compareTo(settings.backoffCap()) >= 0 ? cap : after.toMillis());
     }
     return Math.max(1, wait);
   }

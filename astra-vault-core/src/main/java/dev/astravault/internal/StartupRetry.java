@@ -8,6 +8,7 @@ import dev.astravault.ManagedTokenStartException;
 import dev.astravault.RenewalSettings;
 import dev.astravault.Scheduler;
 import dev.astravault.TokenRequest;
+import dev.astravault.vault.VaultUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -36,7 +37,8 @@ final class StartupRetry {
       RuntimeException failure;
       try {
         return attempt.get();
-      } catch (AstraServerException | AstraRateLimitedException | AstraUnavailableException e) {
+      } catch (AstraServerException | AstraRateLimitedException | AstraUnavailableException
+          | VaultUnavailableException e) {   // Vault unreachable, sealed or without an active node: transient too
         failure = e;
       }
       String what = "the first token for role " + request.role() + " in org " + request.org()

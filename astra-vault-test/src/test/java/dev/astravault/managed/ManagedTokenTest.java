@@ -232,6 +232,22 @@ class ManagedTokenTest {
     assertThat(astra.isLive(token.current())).isTrue();
   }
 
+  /** A Retry-After of more seconds than fit in a long of milliseconds waits the cap; it never stops the retries. */
+  @Test
+  void a429WithAnAbsurdRetryAfterWaitsTheCapAndStillRetries() {
+    ManagedFixture f = fixture(ofHours(1), ofHours(1));
+    ManagedToken token = f.manage(perRequest(), exact());
+    astra.fault(Endpoint.CREATE_TOKEN).status(429).retryAfter("99999999999999999999");
+    Duration rotation = ofMinutes(55).multipliedBy(2).dividedBy(3);
+    f.advanceTo(rotation);
+    ManagedTokenEvent.Error error = f.events(ManagedTokenEvent.Error.class).get(0);
+    assertThat(error.cause()).isInstanceOf(dev.astravault.AstraRateLimitedException.class);
+    assertThat(error.retryAt()).contains(f.at(rotation.plus(ofMinutes(2))));
+    f.advanceTo(rotation.plus(ofMinutes(2)));
+    assertThat(f.events(ManagedTokenEvent.Rotated.class)).hasSize(1);
+    assertThat(astra.isLive(token.current())).isTrue();
+  }
+
   @Test
   void aTimedOutValidationRejectsTheNewTokenAndRetries() {
     ManagedFixture f = new ManagedFixture(astra, ofHours(1), ofHours(1),

@@ -8,15 +8,19 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
 import dev.astravault.NotFoundException;
 import dev.astravault.OrgConfig;
 import dev.astravault.Renewal;
+import dev.astravault.RenewalSettings;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeOrg;
+import dev.astravault.test.FaultProxy;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.Capability;
@@ -41,6 +45,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,9 +130,17 @@ class VaultModeTest {
   }
 
   TokenManager manager(VaultAuth auth, CallerMode mode, LeaseStore store) {
+    return manager(auth, mode, store, URI.create(vault.address()));
+  }
+
+  TokenManager manager(VaultAuth auth, CallerMode mode, URI address) {
+    return manager(auth, mode, LeaseStore.inMemory(), address);
+  }
+
+  TokenManager manager(VaultAuth auth, CallerMode mode, LeaseStore store, URI address) {
     TokenManager m = TokenManager.builder().clock(clock).scheduler(scheduler).leaseStore(store)
         .sweepInterval(Duration.ZERO)
-        .vault(VaultConfig.builder(URI.create(vault.address())).auth(auth).callerMode(mode).build())
+        .vault(VaultConfig.builder(address).auth(auth).callerMode(mode).build())
         .build();
     managers.add(m);
     return m;
@@ -251,6 +265,43 @@ class VaultModeTest {
     assertThat(count("POST", "/v1/auth/approle/login")).isEqualTo(2);
   }
 
+  /**
+   * A fixed token is looked up once to learn its TTL. A gateway's 5xx on that lookup is transient: it must not leave
+   * the token in use with renewal switched off for good, to expire under the app (which cannot log in again).
+   */
+  @Test
+  void aGatewayErrorOnAFixedTokensLookupDoesNotTurnItsRenewalOffForGood() {
+    String fixed = vault.createToken(TokenSpec.of(Duration.ofHours(1), "astra-app"));
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      proxy.on("GET", "/v1/auth/token/lookup-self").instead(FaultProxy.Answer.status(502));
+      TokenManager app = manager(VaultAuth.token(fixed), CallerMode.STANDARD, proxy.uri());
+      assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("first").issue())
+          .isInstanceOf(AstraVaultException.class).hasMessageContaining("HTTP 502");
+      app.request().org("acme").role(ROLE).logicalName("orders").issue();
+      clock.advance(Duration.ofMinutes(45));   // under a third of the hour is left
+      app.request().org("acme").role(ROLE).logicalName("later").issue();
+      clock.advance(Duration.ofMinutes(30));
+      assertThat(vault.isTokenValid(fixed)).as("renewed with renew-self").isTrue();
+    }
+  }
+
+  /** Likewise a gateway's 5xx on a fixed token's renew-self: the next call renews again, the token lives on. */
+  @Test
+  void aGatewayErrorOnAFixedTokensRenewSelfDoesNotTurnItsRenewalOffForGood() {
+    String fixed = vault.createToken(TokenSpec.of(Duration.ofHours(1), "astra-app"));
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      TokenManager app = manager(VaultAuth.token(fixed), CallerMode.STANDARD, proxy.uri());
+      app.request().org("acme").role(ROLE).logicalName("orders").issue();
+      proxy.on("POST", "/v1/auth/token/renew-self").instead(FaultProxy.Answer.status(502));
+      clock.advance(Duration.ofMinutes(45));   // under a third of the hour is left
+      app.request().org("acme").role(ROLE).logicalName("later").issue();
+      clock.advance(Duration.ofMinutes(5));
+      app.request().org("acme").role(ROLE).logicalName("latest").issue();
+      clock.advance(Duration.ofMinutes(30));
+      assertThat(vault.isTokenValid(fixed)).as("renewed with renew-self").isTrue();
+    }
+  }
+
   @Test
   void aVaultTokenRevokedUnderUsIsA403OnRenewalThenALoginAndTheRenewalGoesOn() throws Exception {
     TokenManager app = appRoleApp();
@@ -300,6 +351,33 @@ class VaultModeTest {
     assertThat(astra.isLive(token.token())).isFalse();
   }
 
+  /**
+   * manage() retries a transient failure at the first token ({@code RenewalSettings.startupAttempts}): in Vault mode
+   * that includes Vault answering 503 for a moment, as Astra's 503 is in direct mode.
+   */
+  @Test
+  void manageRetriesAVaultThatIsUnavailableForAMoment() throws Exception {
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      TokenManager app = manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD, proxy.uri());
+      proxy.on("POST", "/v1/astra/org/token").instead(FaultProxy.Answer.status(503));
+      int idle = scheduler.pendingCount();
+      CompletableFuture<ManagedToken> managed = CompletableFuture.supplyAsync(() -> app.manage(
+          TokenRequest.forRole(ROLE).org("acme").perRequest().build(),
+          RenewalSettings.builder().jitter(0).backoff(Duration.ofSeconds(10), Duration.ofMinutes(2))
+              .maxWait(Duration.ZERO).build()));
+      while (!managed.isDone()) {   // advance the manual scheduler to the back-off the caller waits for
+        if (scheduler.pendingCount() > idle) {
+          scheduler.advance(Duration.between(clock.instant(), scheduler.nextDueAt().orElseThrow()));
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+      ManagedToken token = managed.get();
+      assertThat(astra.isLive(token.current())).isTrue();
+      assertThat(proxy.injected()).hasSize(1);
+    }
+  }
+
   @Test
   void aStandbyWithNoActiveNodeIsATypedError() {
     TokenManager app = appRoleApp();
@@ -342,6 +420,29 @@ class VaultModeTest {
         .hasMessageContaining("error creating Astra token");
     assertThat(app.leases("")).isEmpty();
     assertThat(vault.leases()).isEmpty();
+  }
+
+  /**
+   * The plugin grants the role's TTL and a shorter request is a renewal right after the issue: when that renewal
+   * fails (here a gateway's 502), the new lease is revoked, so no token nobody holds outlives the failed issue and
+   * the triple is free again, as for every other failed issue.
+   */
+  @Test
+  void aShorterTtlWhoseRenewalFailsRevokesTheNewLeaseAndFreesTheTriple() {
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      TokenManager app = manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD, proxy.uri());
+      proxy.on(null, "/v1/sys/leases/renew").instead(FaultProxy.Answer.status(502));
+      assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("short")
+          .ttl(Duration.ofMinutes(5)).issue())
+          .isInstanceOf(AstraVaultException.class).hasMessageContaining("HTTP 502")
+          .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains("was revoked"));
+      assertThat(app.leases("")).isEmpty();
+      assertThat(vault.leases()).isEmpty();
+      assertThat(astra.liveTokens()).isEmpty();
+      AstraToken again = app.request().org("acme").role(ROLE).logicalName("short").ttl(Duration.ofMinutes(5))
+          .issue();
+      assertThat(again.lease().ttl()).isEqualTo(Duration.ofMinutes(5));
+    }
   }
 
   @Test

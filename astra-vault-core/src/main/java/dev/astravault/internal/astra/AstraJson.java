@@ -443,15 +443,25 @@ final class AstraJson {
         return readArray(reader);
       }
       List<RemoteToken> tokens = Collections.emptyList();
+      // {} and "clients":null are an empty org; Astra's error shape or clients of another type is not a listing.
+      boolean listed = true;
       reader.beginObject();
       while (reader.hasNext()) {
-        if (key(reader).equals("clients") && reader.peek() == JsonReader.Token.BEGIN_ARRAY) {
+        String key = key(reader);
+        if (key.equals("clients") && reader.peek() == JsonReader.Token.BEGIN_ARRAY) {
           tokens = readArray(reader);
+        } else if (key.equals("clients") && reader.peek() == JsonReader.Token.NULL) {
+          reader.skipValue();
         } else {
+          listed &= !key.equals("clients") && !key.equals("errors");
           reader.skipValue();
         }
       }
       reader.endObject();
+      if (!listed) {
+        // Reconcile and recovery delete what this list lacks: an error body must not read as "no tokens".
+        throw new JsonDataException("not a token list");
+      }
       return tokens;
     }
 

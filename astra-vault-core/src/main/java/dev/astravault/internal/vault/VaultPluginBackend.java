@@ -143,7 +143,12 @@ public final class VaultPluginBackend implements TokenBackend {
     Duration ttl = Duration.ofSeconds(VaultReply.number(reply.body(), "lease_duration", 0));
     if (pending.ttl().compareTo(ttl) < 0) {
       // The plugin always grants the role's TTL; a shorter request is a renewal to that increment.
-      ttl = renewAt(what, leaseId, pending.ttl()).ttl();
+      try {
+        ttl = renewAt(what, leaseId, pending.ttl()).ttl();
+      } catch (RuntimeException e) {   // a token nobody holds must not outlive the failed issue nor keep its triple
+        e.addSuppressed(new AstraVaultException("shortening the new lease failed; " + revokeQuietly(leaseId)));
+        throw e;
+      }
     }
     // The plugin never returns the client secret (only the token), so the secret stays empty in Vault mode.
     CreatedToken created = new CreatedToken(clientId, "", org.orgId(), List.of(role.roleId()), token, generatedOn);

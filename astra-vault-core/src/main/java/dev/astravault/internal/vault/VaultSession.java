@@ -182,9 +182,13 @@ public final class VaultSession {
       }
     } catch (VaultException e) {
       if (config.auth() instanceof VaultAuth.Token) {
-        // Nothing to log in with; keep the token until it expires and let Vault's answers speak.
-        LOG.warn("renewing the Vault token failed: {}", VaultErrors.noAnswer("renew-self", e).getMessage());
-        return new Current(c.token(), c.expiresAt(), c.ttl(), false);
+        // Nothing to log in with; keep the token until it expires and let Vault's answers speak. No answer, a 5xx
+        // or a 429 is transient: the next call renews again.
+        int status = e.getHttpStatusCode();
+        boolean renewAgain = status == 0 || status >= 500 || status == 429;
+        LOG.warn("renewing the Vault token failed (HTTP {}): {}", status,
+            VaultErrors.noAnswer("renew-self", e).getMessage());
+        return new Current(c.token(), c.expiresAt(), c.ttl(), renewAgain);
       }
       LOG.info("renewing the Vault token failed (HTTP {}); logging in again", e.getHttpStatusCode());
     }
@@ -258,9 +262,13 @@ public final class VaultSession {
         throw new VaultAccessDeniedException(reply.path(), "the configured Vault token is invalid or expired "
             + "(HTTP 403 on auth/token/lookup-self)", e);
       }
-      if (reply.status() == 503 || reply.status() == 0 && !String.valueOf(e.getMessage()).contains("MIME")) {
-        throw reply.status() == 503 ? VaultErrors.of("token lookup", reply, e) : VaultErrors.noAnswer(
-            "token lookup", e);
+      // A 5xx or 429 is transient (a gateway, a standby, a rate limit): fail this call and look up again on the
+      // next, rather than keep the token without renewal for good.
+      if (reply.status() >= 500 || reply.status() == 429) {
+        throw VaultErrors.of("token lookup", reply, e);
+      }
+      if (reply.status() == 0 && !String.valueOf(e.getMessage()).contains("MIME")) {
+        throw VaultErrors.noAnswer("token lookup", e);
       }
       // Some policies forbid lookup-self, and the driver throws on shapes it does not expect: use it as given.
       LOG.warn("could not look up the Vault token (HTTP {}); using it without renewal", reply.status());

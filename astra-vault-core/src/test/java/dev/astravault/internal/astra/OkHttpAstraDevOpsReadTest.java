@@ -81,6 +81,23 @@ class OkHttpAstraDevOpsReadTest {
     assertThat(astra.listTokens()).extracting(RemoteToken::clientId).containsExactly(CLIENT_ID);
   }
 
+  /**
+   * The listing decides what reconcile and recovery delete, so a 200 that is not a token list (Astra's error shape,
+   * a wrong type) is an error, never "no tokens"; {@code {}} and {@code "clients":null} are an empty org.
+   */
+  @Test
+  void aSuccessStatusWithAnErrorBodyOrAWrongTypeIsNotAnEmptyList() {
+    server.enqueue(json(200, "{\"errors\":[{\"ID\":340018,\"message\":\"Internal error\"}]}"));
+    server.enqueue(json(200, "{\"clients\":\"none\"}"));
+    server.enqueue(json(200, "{\"clients\":null}"));
+
+    assertThat(catchThrowableOfType(AstraApiException.class, () -> astra.listTokens()))
+        .hasMessageContaining("could not be parsed");
+    assertThat(catchThrowableOfType(AstraApiException.class, () -> astra.listTokens()))
+        .hasMessageContaining("could not be parsed");
+    assertThat(astra.listTokens()).isEmpty();
+  }
+
   @Test
   void unparseableListIsAnApiErrorAndNotRetried() {
     server.enqueue(json(200, "{\"clients\": [ oops"));
