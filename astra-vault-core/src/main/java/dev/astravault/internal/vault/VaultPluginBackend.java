@@ -140,7 +140,12 @@ public final class VaultPluginBackend implements TokenBackend {
       verifyOrg(what, org, leaseId, clientId, token);
     }
     Instant generatedOn = instant(VaultReply.string(d, "generatedOn"), clock.instant());
-    Duration ttl = Duration.ofSeconds(VaultReply.number(reply.body(), "lease_duration", 0));
+    Duration ttl;
+    try {
+      ttl = reply.leaseDuration(what);
+    } catch (AstraVaultException e) {   // a lease read from a broken answer would be no lease at all
+      throw new AstraVaultException(e.getMessage() + "; " + revokeQuietly(leaseId));
+    }
     if (pending.ttl().compareTo(ttl) < 0) {
       // The plugin always grants the role's TTL; a shorter request is a renewal to that increment.
       try {
@@ -218,7 +223,7 @@ public final class VaultPluginBackend implements TokenBackend {
     if (!reply.ok()) {
       throw renewError(what, leaseId, reply);
     }
-    return new Renewed(Duration.ofSeconds(VaultReply.number(reply.body(), "lease_duration", 0)), reply.warnings());
+    return new Renewed(reply.leaseDuration(what), reply.warnings());
   }
 
   private AstraVaultException renewError(String what, String leaseId, VaultReply reply) {

@@ -1,9 +1,11 @@
 package dev.astravault.internal.vault;
 
+import dev.astravault.AstraVaultException;
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -70,6 +72,39 @@ public record VaultReply(String path, int status, JsonObject body) {
       return null;
     }
     return v.isString() ? v.asString() : v.toString();
+  }
+
+  /** Go's longest duration, in whole seconds: no Vault can grant a longer lease. */
+  static final long MAX_LEASE_SECONDS = Long.MAX_VALUE / 1_000_000_000L;
+
+  /**
+   * The envelope's {@code lease_duration}, zero when absent.
+   *
+   * @param what the operation, for the error
+   * @return the lease's duration
+   * @throws AstraVaultException when it is not a whole number of seconds from 0 to {@link #MAX_LEASE_SECONDS} (a
+   *     fraction, a negative, text, or more than any Vault grants): the answer is broken, and a lease read from it
+   *     would expire at once or overflow the instants computed from it
+   */
+  public Duration leaseDuration(String what) {
+    JsonValue v = body.get("lease_duration");
+    if (v == null || v.isNull()) {
+      return Duration.ZERO;
+    }
+    long seconds = -1;
+    if (v.isNumber() || v.isString()) {
+      try {
+        seconds = Long.parseLong(v.isString() ? v.asString() : v.toString());
+      } catch (NumberFormatException e) {
+        seconds = -1;
+      }
+    }
+    if (seconds < 0 || seconds > MAX_LEASE_SECONDS) {
+      // Not quoted: a broken answer's value is nothing the caller can act on, and may be anything.
+      throw new AstraVaultException(what + ": Vault answered a lease_duration that is not a whole number of seconds "
+          + "from 0 to " + MAX_LEASE_SECONDS + " (HTTP " + status + " on " + path + ")");
+    }
+    return Duration.ofSeconds(seconds);
   }
 
   static long number(JsonObject o, String field, long fallback) {

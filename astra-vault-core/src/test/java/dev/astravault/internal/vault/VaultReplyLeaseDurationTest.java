@@ -1,0 +1,38 @@
+package dev.astravault.internal.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.astravault.AstraVaultException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A lease's duration is read from Vault's answer only when it is one Vault could have granted. */
+class VaultReplyLeaseDurationTest {
+  private static VaultReply reply(String body) {
+    return VaultReply.of("astra/org/token", 200, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aWholeNumberOfSecondsIsTheLeasesDuration() {
+    assertThat(reply("{\"lease_duration\":3600}").leaseDuration("issue")).isEqualTo(Duration.ofHours(1));
+    assertThat(reply("{\"lease_duration\":\"3600\"}").leaseDuration("issue")).isEqualTo(Duration.ofHours(1));
+    assertThat(reply("{\"lease_duration\":0}").leaseDuration("issue")).isZero();
+    assertThat(reply("{\"lease_duration\":null}").leaseDuration("issue")).isZero();
+    assertThat(reply("{}").leaseDuration("issue")).isZero();
+    assertThat(reply("{\"lease_duration\":" + VaultReply.MAX_LEASE_SECONDS + "}").leaseDuration("issue"))
+        .isEqualTo(Duration.ofSeconds(VaultReply.MAX_LEASE_SECONDS));
+  }
+
+  @Test
+  void anythingElseIsATypedErrorThatNamesTheFieldAndNotTheValue() {
+    for (String value : new String[] {"1.5", "-1", "1e30", "9223372037", "\"AstraCS:abc\"", "true", "[]", "{}",
+        "99999999999999999999999"}) {
+      assertThatThrownBy(() -> reply("{\"lease_duration\":" + value + "}").leaseDuration("issuing a token"))
+          .as(value).isInstanceOf(AstraVaultException.class)
+          .hasMessageContaining("issuing a token").hasMessageContaining("lease_duration")
+          .hasMessageContaining("astra/org/token").hasMessageNotContaining("AstraCS").hasNoCause();
+    }
+  }
+}
