@@ -206,6 +206,7 @@ public final class VaultConfig {
      */
     public Builder mount(String mount) {
       Objects.requireNonNull(mount, "mount");
+      Validation.requireNoSecret("mount", mount);
       String m = mount.replaceAll("^/+|/+$", "");
       if (m.isEmpty() || m.contains("//")) {
         throw new IllegalArgumentException("mount must be a path such as 'astra', was '" + mount + "'");
@@ -236,6 +237,7 @@ public final class VaultConfig {
       if (namespace.isBlank()) {
         throw new IllegalArgumentException("namespace must not be blank");
       }
+      Validation.requireNoSecret("namespace", namespace);
       this.namespace = namespace;
       return this;
     }

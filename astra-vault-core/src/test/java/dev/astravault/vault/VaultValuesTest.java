@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A secret given where a Vault address belongs is refused without being quoted, so that the toString of the config
- * (which names it) never prints one.
+ * A secret given where a Vault address, mount, namespace or role belongs is refused without being quoted, so that
+ * the toString of the config (which names them) never prints one.
  */
 class VaultValuesTest {
   static final String VAULT_TOKEN = "hvs.CAESIJlU4OQG2rmnkRz0mMXhp8vE";
@@ -24,5 +24,23 @@ class VaultValuesTest {
     }
     assertThat(VaultConfig.of(URI.create("https://vault:8200/"), VaultAuth.token("t")).address())
         .isEqualTo(URI.create("https://vault:8200"));
+  }
+
+  @Test
+  void aTokenAsAMountNamespaceRoleOrPathIsRefusedUnquoted() {
+    VaultConfig.Builder b = VaultConfig.builder(URI.create("https://vault:8200")).auth(VaultAuth.token("t"));
+    List<Runnable> careless = List.of(
+        () -> b.mount(VAULT_TOKEN),
+        () -> b.namespace(VAULT_TOKEN),
+        () -> VaultAuth.appRole(VAULT_TOKEN, "secret-id"),
+        () -> VaultAuth.appRole("approle/" + VAULT_TOKEN, "role-id", "secret-id"),
+        () -> VaultAuth.kubernetes(VAULT_TOKEN, java.nio.file.Path.of("/var/run/token")),
+        () -> new KvPath("secret", "astra/" + VAULT_TOKEN, 2),
+        () -> new KvPath(VAULT_TOKEN, "astra", 2));
+    for (Runnable r : careless) {
+      assertThatThrownBy(r::run).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageNotContaining(VAULT_TOKEN.substring(4));
+    }
+    assertThat(b.mount("astra-prod").namespace("team-a").build().toString()).contains("astra-prod", "team-a");
   }
 }
