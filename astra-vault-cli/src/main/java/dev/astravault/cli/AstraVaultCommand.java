@@ -323,8 +323,9 @@ final class AstraVaultCommand implements AutoCloseable {
     String url = store != null ? store : vaultMode() ? null : env("ASTRA_VAULT_STORE");
     if (url != null) {
       if (!url.startsWith("jdbc:")) {
-        throw CliException.usage("--store must be a JDBC URL such as jdbc:sqlite:/path/astra-vault.db, was '"
-            + url + "'");
+        // Not quoted: a database URL may carry its password (postgresql://user:pass@host/db).
+        throw CliException.usage("--store (or ASTRA_VAULT_STORE) must be a JDBC URL starting with jdbc:, such as "
+            + "jdbc:sqlite:/path/astra-vault.db or jdbc:postgresql://HOST/DB");
       }
       return url;
     }

@@ -59,6 +59,18 @@ class CliInProcessTest {
   }
 
   @Test
+  void aStoreUrlThatIsNotJdbcIsRefusedWithoutQuotingItsPassword() {
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    for (String url : java.util.List.of("postgresql://astra:hunter2@db:5432/vault",
+        "postgres://db/vault?user=astra&passwd=hunter2")) {
+      Run run = cli("token", "list", "--store", url);
+      assertThat(run.exitCode()).as(url).isEqualTo(2);
+      assertThat(run.stderr()).as(url).contains("--store (or ASTRA_VAULT_STORE) must be a JDBC URL")
+          .doesNotContain("hunter2");
+    }
+  }
+
+  @Test
   void configReadsTheDevOpsUrlFromTheEnvironmentAndRolesAreNamedAsAstraShowsThem() {
     env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
     env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
