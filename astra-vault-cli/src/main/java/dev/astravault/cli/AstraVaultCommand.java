@@ -208,7 +208,8 @@ final class AstraVaultCommand implements AutoCloseable {
     try {
       uri = new URI(addr);
     } catch (URISyntaxException e) {
-      throw CliException.usage("the Vault address is not a URL: " + e.getMessage());
+      // The reason and index only: the message quotes the input, user info and password included.
+      throw CliException.usage("the Vault address is not a URL: " + e.getReason() + " at index " + e.getIndex());
     }
     VaultConfig.Builder b = VaultConfig.builder(uri).auth(vaultAuth());
     if (callerMode != null) {
