@@ -61,6 +61,17 @@ class ValuesTest {
   }
 
   @Test
+  void aTokenGivenAsTheAuditTableIsRefusedUnquoted() {
+    javax.sql.DataSource unused = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+          throw new UnsupportedOperationException(method.getName());
+        });
+    assertThatThrownBy(() -> dev.astravault.audit.JdbcAuditSink.builder(unused).table(ROOT))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table")
+        .hasMessageNotContaining(ROOT.substring(ROOT.lastIndexOf(':') + 1));
+  }
+
+  @Test
   void tokenRequestsNormaliseAndValidate() {
     TokenRequest r = TokenRequest.forRole("Reader").org("acme").logicalName("Orders").metadata("owner", "me")
         .ttl(Duration.ofMinutes(5)).build();
