@@ -47,6 +47,31 @@ class ValuesTest {
   }
 
   @Test
+  void orgConfigUrlsCarryNoCredentialsAndErrorsNeverEchoThem() {
+    // The URL is printed by toString, Org, the OrgConfigWritten audit event and the CLI: credentials (user info, a
+    // query such as ?apikey=) must be refused, and the refusal must not quote them.
+    for (String url : List.of("https://admin:hunter2@api.example", "https://api.example/v2?apikey=hunter2",
+        "https://api.example/#hunter2", "ftp://admin:hunter2@api.example", "https://admin:hunter2@/v2")) {
+      assertThatThrownBy(() -> OrgConfig.builder().orgId("o").rootToken(ROOT).url(URI.create(url)).build())
+          .as(url).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("url")
+          .hasMessageNotContaining("hunter2");
+    }
+    assertThat(OrgConfig.builder().orgId("o").rootToken(ROOT).url(URI.create("http://gw:8080/astra/v2")).build()
+        .url()).isEqualTo(URI.create("http://gw:8080/astra/v2"));
+  }
+
+  @Test
+  void aTokenGivenAsTheAuditTableIsRefusedUnquoted() {
+    javax.sql.DataSource unused = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+          throw new UnsupportedOperationException(method.getName());
+        });
+    assertThatThrownBy(() -> dev.astravault.audit.JdbcAuditSink.builder(unused).table(ROOT))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table")
+        .hasMessageNotContaining(ROOT.substring(ROOT.lastIndexOf(':') + 1));
+  }
+
+  @Test
   void tokenRequestsNormaliseAndValidate() {
     TokenRequest r = TokenRequest.forRole("Reader").org("acme").logicalName("Orders").metadata("owner", "me")
         .ttl(Duration.ofMinutes(5)).build();

@@ -208,7 +208,8 @@ final class AstraVaultCommand implements AutoCloseable {
     try {
       uri = new URI(addr);
     } catch (URISyntaxException e) {
-      throw CliException.usage("the Vault address is not a URL: " + e.getMessage());
+      // The reason and index only: the message quotes the input, user info and password included.
+      throw CliException.usage("the Vault address is not a URL: " + e.getReason() + " at index " + e.getIndex());
     }
     VaultConfig.Builder b = VaultConfig.builder(uri).auth(vaultAuth());
     if (callerMode != null) {
@@ -323,8 +324,9 @@ final class AstraVaultCommand implements AutoCloseable {
     String url = store != null ? store : vaultMode() ? null : env("ASTRA_VAULT_STORE");
     if (url != null) {
       if (!url.startsWith("jdbc:")) {
-        throw CliException.usage("--store must be a JDBC URL such as jdbc:sqlite:/path/astra-vault.db, was '"
-            + url + "'");
+        // Not quoted: a database URL may carry its password (postgresql://user:pass@host/db).
+        throw CliException.usage("--store (or ASTRA_VAULT_STORE) must be a JDBC URL starting with jdbc:, such as "
+            + "jdbc:sqlite:/path/astra-vault.db or jdbc:postgresql://HOST/DB");
       }
       return url;
     }

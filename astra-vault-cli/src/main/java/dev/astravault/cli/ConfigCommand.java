@@ -169,7 +169,9 @@ final class ConfigCommand {
       try {
         return new URI(url);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("--url (or ASTRA_DEVOPS_URL) is not a URL: " + e.getMessage());
+        // The reason and index only: the message quotes the input, user info and password included.
+        throw new IllegalArgumentException("--url (or ASTRA_DEVOPS_URL) is not a URL: " + e.getReason() + " at index "
+            + e.getIndex());
       }
     }
   }

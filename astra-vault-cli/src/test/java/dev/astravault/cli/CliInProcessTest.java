@@ -59,6 +59,34 @@ class CliInProcessTest {
   }
 
   @Test
+  void aStoreUrlThatIsNotJdbcIsRefusedWithoutQuotingItsPassword() {
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    for (String url : java.util.List.of("postgresql://astra:hunter2@db:5432/vault",
+        "postgres://db/vault?user=astra&passwd=hunter2")) {
+      Run run = cli("token", "list", "--store", url);
+      assertThat(run.exitCode()).as(url).isEqualTo(2);
+      assertThat(run.stderr()).as(url).contains("--store (or ASTRA_VAULT_STORE) must be a JDBC URL")
+          .doesNotContain("hunter2");
+    }
+  }
+
+  @Test
+  void aUrlThatDoesNotParseIsRefusedWithoutQuotingItsPassword() {
+    env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    env.put("ASTRA_ORG_TOKEN", astra.defaultOrg().rootToken());
+    Run devOps = cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--logical-name", "prod", "--url",
+        "https://admin:hunter2^@api.example");
+    env.put("VAULT_ADDR", "https://root:hunter2^@vault:8200");
+    env.put("VAULT_TOKEN", "root");
+    Run vault = cli("token", "list");
+    for (Run run : java.util.List.of(devOps, vault)) {
+      assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+      assertThat(run.stderr()).contains("not a URL").doesNotContain("hunter2");
+    }
+  }
+
+  @Test
   void configReadsTheDevOpsUrlFromTheEnvironmentAndRolesAreNamedAsAstraShowsThem() {
     env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
     env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());

@@ -5,6 +5,7 @@ import com.squareup.moshi.Moshi;
 import dev.astravault.AuditSink;
 import dev.astravault.StoreException;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.Redaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -145,7 +146,8 @@ public final class JdbcAuditSink implements AuditSink {
      */
     public Builder table(String table) {
       if (!TABLE.matcher(Objects.requireNonNull(table, "table")).matches()) {
-        throw new IllegalArgumentException("table must be an unquoted SQL identifier (schema.name allowed): " + table);
+        throw new IllegalArgumentException("table must be an unquoted SQL identifier (schema.name allowed): "
+            + Redaction.scrub(table));
       }
       this.table = table;
       return this;

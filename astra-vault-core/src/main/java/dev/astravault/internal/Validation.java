@@ -156,14 +156,35 @@ public final class Validation {
     return true;
   }
 
+  /**
+   * An http(s) URL with a host, and without user info, a query or a fragment: the URL is printed (toString, audit
+   * events, the CLI), so credentials put there would be too.
+   */
   public static URI requireHttpUrl(String field, URI url) {
     String scheme = url.getScheme();
     if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
         || url.getHost() == null) {
-      throw new IllegalArgumentException(field + " must be an absolute http(s) URL: "
-          + Redaction.scrub(url.toString()));
+      throw new IllegalArgumentException(field + " must be an absolute http(s) URL: " + shownUrl(url));
     }
+    requireNoCredentials(field, url);
     return url;
+  }
+
+  /** Refuses a URL with user info, a query or a fragment, where credentials go; the message does not show them. */
+  public static void requireNoCredentials(String field, URI url) {
+    if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new IllegalArgumentException(field + " must not carry credentials, a query or a fragment: "
+          + shownUrl(url));
+    }
+  }
+
+  /** {@code url} for a message: its scheme, host, port and path only (token-shaped text masked). */
+  public static String shownUrl(URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme() + ":";
+    String rest = url.getHost() == null ? "…"
+        : "//" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+            + (url.getRawPath() == null ? "" : url.getRawPath());
+    return String.valueOf(Redaction.scrub(scheme + rest));
   }
 
   public static Duration requirePositive(String field, @Nullable Duration value) {

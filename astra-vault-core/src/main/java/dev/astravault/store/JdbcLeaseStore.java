@@ -928,12 +928,26 @@ public final class JdbcLeaseStore implements LeaseStore {
       }
     }
 
-    /** The database file of a plain {@code jdbc:sqlite:PATH[?params]} URL; empty for memory and URI forms. */
+    /**
+     * The database file of a {@code jdbc:sqlite:PATH[?params]} URL, or of SQLite's URI form ({@code file:PATH},
+     * {@code file:///PATH}, percent-encoded); empty for an in-memory database.
+     */
     private static java.util.Optional<Path> sqlitePath(String url) {
       String rest = url.substring("jdbc:sqlite:".length());
       int query = rest.indexOf('?');
       String file = query < 0 ? rest : rest.substring(0, query);
-      if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+      if (file.startsWith("file:")) {
+        if (query >= 0 && rest.substring(query).contains("mode=memory")) {
+          return java.util.Optional.empty();
+        }
+        file = file.substring("file:".length());
+        if (file.startsWith("//")) {
+          int slash = file.indexOf('/', 2);   // file://localhost/PATH or file:///PATH
+          file = slash < 0 ? "" : file.substring(slash);
+        }
+        file = java.net.URLDecoder.decode(file.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      if (file.isEmpty() || file.startsWith(":memory:")) {
         return java.util.Optional.empty();
       }
       return java.util.Optional.of(Path.of(file));

@@ -1,5 +1,6 @@
 package dev.astravault.vault;
 
+import dev.astravault.internal.Validation;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,8 @@ public record KvPath(String mount, String path, int kvVersion) {
   public KvPath {
     Objects.requireNonNull(mount, "mount");
     Objects.requireNonNull(path, "path");
+    Validation.requireNoSecret("mount", mount);
+    Validation.requireNoSecret("path", path);
     mount = mount.replaceAll("^/+|/+$", "");
     path = path.replaceAll("^/+", "");
     if (mount.isEmpty() || mount.contains("//")) {

@@ -1,6 +1,7 @@
 package dev.astravault.vault;
 
 import dev.astravault.internal.Redaction;
+import dev.astravault.internal.Validation;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -129,8 +130,8 @@ public sealed interface VaultAuth
     private final String secretId;
 
     private AppRole(String mount, String roleId, String secretId) {
-      this.mount = requireText("mount", mount);
-      this.roleId = requireText("roleId", roleId);
+      this.mount = requireName("mount", mount);
+      this.roleId = requireName("roleId", roleId);
       this.secretId = requireText("secretId", secretId);
     }
 
@@ -162,8 +163,8 @@ public sealed interface VaultAuth
     private final Path jwtFile;
 
     private Kubernetes(String mount, String role, Path jwtFile) {
-      this.mount = requireText("mount", mount);
-      this.role = requireText("role", role);
+      this.mount = requireName("mount", mount);
+      this.role = requireName("role", role);
       this.jwtFile = Objects.requireNonNull(jwtFile, "jwtFile");
     }
 
@@ -186,6 +187,11 @@ public sealed interface VaultAuth
     public String toString() {
       return "VaultAuth.Kubernetes[mount=" + mount + ", role=" + role + ", jwtFile=" + jwtFile + "]";
     }
+  }
+
+  /** A value toString prints: refused, unquoted, when it looks like a token or secret. */
+  private static String requireName(String field, String value) {
+    return Validation.requireNoSecret(field, requireText(field, value));
   }
 
   private static String requireText(String field, String value) {

@@ -1,5 +1,6 @@
 package dev.astravault.vault;
 
+import dev.astravault.internal.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -188,8 +189,11 @@ public final class VaultConfig {
       Objects.requireNonNull(address, "address");
       String scheme = address.getScheme();
       if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || address.getHost() == null) {
-        throw new IllegalArgumentException("address must be an http(s) URL, was " + address);
+        throw new IllegalArgumentException("address must be an http(s) URL, was "
+            + Validation.shownUrl(address));
       }
+      // The address is printed (toString, errors): credentials there would be too.
+      Validation.requireNoCredentials("address", address);
       String s = address.toString();
       this.address = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     }
@@ -202,6 +206,7 @@ public final class VaultConfig {
      */
     public Builder mount(String mount) {
       Objects.requireNonNull(mount, "mount");
+      Validation.requireNoSecret("mount", mount);
       String m = mount.replaceAll("^/+|/+$", "");
       if (m.isEmpty() || m.contains("//")) {
         throw new IllegalArgumentException("mount must be a path such as 'astra', was '" + mount + "'");
@@ -232,6 +237,7 @@ public final class VaultConfig {
       if (namespace.isBlank()) {
         throw new IllegalArgumentException("namespace must not be blank");
       }
+      Validation.requireNoSecret("namespace", namespace);
       this.namespace = namespace;
       return this;
     }

@@ -6,6 +6,7 @@ import dev.astravault.StoreException;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,13 @@ public final class VaultOrgConfigs {
     String logicalName = field(e, path, false, "logical_name", "logicalName");
     OrgConfig.Builder b = OrgConfig.builder().orgId(orgId).rootToken(rootToken);
     if (url != null) {
-      b.url(URI.create(url));
+      try {
+        b.url(new URI(url));
+      } catch (URISyntaxException ex) {
+        // Not the parser's message: it quotes the value, which may be the root token or hold a password.
+        throw new IllegalArgumentException("the org config in Vault at " + path + " has a field 'url' that is not a "
+            + "URL: " + ex.getReason() + " at index " + ex.getIndex());
+      }
     }
     if (logicalName != null) {
       b.logicalName(logicalName);

@@ -82,6 +82,24 @@ class FileModesTest {
   }
 
   @Test
+  void aSqliteStoreNamedByAFileUriIsPrivateToo() throws Exception {
+    // SQLite's URI filenames (file:PATH, file:///PATH), as a jdbcUrl or astra.vault.store.jdbc.url may give them.
+    Path plain = dir.resolve("leases.db");
+    Path triple = dir.resolve("other leases.db");
+    for (String url : List.of("jdbc:sqlite:file:" + plain + "?cache=private",
+        "jdbc:sqlite:" + triple.toUri().toString().replace("file:/", "file:///"))) {
+      try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).metadataOnly().build()) {
+        assertThat(store.list("")).as(url).isEmpty();
+      }
+    }
+    for (Path p : List.of(plain, triple)) {
+      assertThat(p).isRegularFile();
+      assertThat(mode(p)).as(p.toString()).isEqualTo("rw-------");
+    }
+    assertThat(warnings.list).isEmpty();
+  }
+
+  @Test
   void aFreshAuditLogIsPrivateAndStaysSoAfterRotation() throws Exception {
     Path log = dir.resolve("audit/app/audit.jsonl");
     try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).maxFileSize(1024).build()) {

@@ -304,4 +304,19 @@ class VaultSecretsTest {
     assertThatThrownBy(() -> VaultOrgConfigs.read(config, KvPath.v2("secret", "astra/orgs/none")))
         .isInstanceOf(StoreException.class).hasMessageContaining("secret/astra/orgs/none");
   }
+
+  @Test
+  void aUrlThatDoesNotParseIsNamedWithoutQuotingIt() {
+    String token = "AstraCS:" + "abcdefghijklmnopqrstuvwx" + ":" + "0123456789abcdef".repeat(4);
+    // The root token in the url field (with the newline of the file it came from), and a password in user info.
+    vault.putKv("secret/astra/orgs/swapped", Map.of("org_id", "org-e", "root_token", token, "url", token + "\n"));
+    vault.putKv("secret/astra/orgs/user-info", Map.of("org_id", "org-f", "root_token", token,
+        "url", "https://ops:hunter2 @gateway.example"));
+    for (String name : List.of("swapped", "user-info")) {
+      assertThatThrownBy(() -> VaultOrgConfigs.read(config, KvPath.v2("secret", "astra/orgs/" + name)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret/astra/orgs/" + name)
+          .hasMessageContaining("url").hasMessageNotContaining("0123456789abcdef")
+          .hasMessageNotContaining("hunter2");
+    }
+  }
 }

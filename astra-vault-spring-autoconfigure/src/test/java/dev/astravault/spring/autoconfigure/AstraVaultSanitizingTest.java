@@ -43,9 +43,13 @@ class AstraVaultSanitizingTest {
   static final String SCV_ENV_TOKEN = "env-spelled-spring-cloud-vault-token";
   /** The body of a PEM private key pasted where astra.vault.vault.client-key-file's path belongs. */
   static final String PEM_KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7pastedTlsKeyBody";
+  /** Passwords in the user info of URLs: the DevOps API's, Vault's (ours and Spring Cloud Vault's). */
+  static final String URL_PASSWORD = "devops-url-password";
+  static final String VAULT_URI_PASSWORD = "vault-uri-password";
+  static final String SCV_URI_PASSWORD = "spring-cloud-vault-uri-password";
   static final List<String> SECRETS = List.of(ROOT_TOKEN, SECOND_ROOT, VAULT_TOKEN, SECRET_ID, PASSWORD,
       ENV_VAULT_TOKEN, ENV_PASSWORD, JWT, PASTED_TOKEN, PASTED_KEY, SCV_TOKEN, SCV_SECRET_ID, SCV_ENV_TOKEN,
-      PEM_KEY_BODY);
+      PEM_KEY_BODY, URL_PASSWORD, VAULT_URI_PASSWORD, SCV_URI_PASSWORD);
 
   @Configuration(proxyBeanMethods = false)
   @EnableConfigurationProperties(AstraVaultProperties.class)
@@ -60,6 +64,9 @@ class AstraVaultSanitizingTest {
             "astra.vault.orgs[0].logical-name=prod",
             "astra.vault.orgs[1].id=second",
             "astra.vault.orgs[1].rootToken=" + SECOND_ROOT,
+            "astra.vault.orgs[1].url=https://ops:" + URL_PASSWORD + "@gateway.example/astra",
+            "astra.vault.vault.uri=https://ops:" + VAULT_URI_PASSWORD + "@vault:8200",
+            "spring.cloud.vault.uri=https://ops:" + SCV_URI_PASSWORD + "@vault:8200",
             "astra.vault.vault.token=" + VAULT_TOKEN,
             "astra.vault.vault.app-role-role-id=orders-role-id",
             "astra.vault.vault.app-role-secret-id=" + SECRET_ID,
@@ -120,7 +127,9 @@ class AstraVaultSanitizingTest {
           // A path and a variable name are not secrets.
           .contains("/etc/app/audit.key").contains("astra.vault.store.key-env=ASTRA_VAULT_STORE_KEY_NAME")
           .contains("/etc/vault-tls/ca.crt").contains("/etc/vault-tls/tls.crt")
-          .contains("astra.vault.vault.client-key-file=******");
+          .contains("astra.vault.vault.client-key-file=******")
+          // A URL shows unless it carries user info.
+          .contains("url=https://api.astra.datastax.com").contains("astra.vault.vault.uri=******");
     });
   }
 

@@ -1,6 +1,7 @@
 package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.internal.Redaction;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -15,13 +16,15 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  * environment variables), the same for {@code spring.cloud.vault.*} (whose session Vault mode may share: its token,
  * AppRole secret id, key-store passwords), a {@code key-env} value that is not a variable name (a key pasted where its
  * variable's name belongs), a PEM private key in any property, and any value of any property that is shaped like a
- * token or secret.
+ * token or secret, or a URL with user info.
  */
 public final class SecretPropertySanitizer implements SanitizingFunction {
   private static final List<String> PREFIXES = List.of("astravault", "springcloudvault");
   // Also URL-encoded: /configprops shows a Path as a file: URI.
   private static final Pattern PEM_KEY = Pattern.compile("-----BEGIN[A-Z %0-9]*PRIVATE(?: |%20)KEY");
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** A URL with user info ({@code https://user:password@host}), e.g. a Vault or DevOps API address. */
+  private static final Pattern USER_INFO = Pattern.compile("://[^/?#@\\s]+@");
   private static final List<String> SECRET_ENDINGS = List.of("token", "secret", "secretid", "password", "key",
       "credentials", "jwt");
 
@@ -40,6 +43,10 @@ public final class SecretPropertySanitizer implements SanitizingFunction {
       return data.withSanitizedValue();
     }
     if (value instanceof CharSequence text && Redaction.looksSecret(text.toString())) {
+      return data.withSanitizedValue();
+    }
+    if ((value instanceof CharSequence || value instanceof URI) && USER_INFO.matcher(value.toString()).find()) {
+      // Credentials in a URL (astra.vault.vault.uri, astra.vault.orgs[n].url, spring.cloud.vault.uri, ...).
       return data.withSanitizedValue();
     }
     if ((value instanceof CharSequence || value instanceof Path) && PEM_KEY.matcher(value.toString()).find()) {
