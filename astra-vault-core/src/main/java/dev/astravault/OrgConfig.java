@@ -47,7 +47,8 @@ public final class OrgConfig {
     if (token == null || token.isBlank()) {
       throw new IllegalStateException("ASTRA_ORG_TOKEN is not set");
     }
-    URI url = Optional.ofNullable(System.getenv("ASTRA_DEVOPS_URL")).map(URI::create).orElse(DEFAULT_URL);
+    URI url = Optional.ofNullable(System.getenv("ASTRA_DEVOPS_URL"))
+        .map(u -> Validation.parseUrl("ASTRA_DEVOPS_URL", u)).orElse(DEFAULT_URL);
     String orgId = System.getenv("ASTRA_ORG_ID");
     Builder builder = orgId == null || orgId.isBlank() ? discover(token, url).toBuilder()
         : builder().orgId(orgId).rootToken(token).url(url);

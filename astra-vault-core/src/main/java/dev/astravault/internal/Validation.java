@@ -2,6 +2,7 @@ package dev.astravault.internal;
 
 import dev.astravault.MisplacedSecretException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -168,6 +169,23 @@ public final class Validation {
     }
     requireNoCredentials(field, url);
     return url;
+  }
+
+  /**
+   * Parses {@code text} as a URI. A refusal gives the parser's reason and index, not its message, which quotes the
+   * whole text: a URL with a password in it, or a token put where the URL belongs.
+   *
+   * @param field what the text is, for the message
+   * @param text the text
+   * @return the URI
+   * @throws IllegalArgumentException if it does not parse
+   */
+  public static URI parseUrl(String field, String text) {
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(field + " is not a URL: " + e.getReason() + " at index " + e.getIndex());
+    }
   }
 
   /** Refuses a URL with user info, a query or a fragment, where credentials go; the message does not show them. */

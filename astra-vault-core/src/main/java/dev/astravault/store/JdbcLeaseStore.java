@@ -18,6 +18,8 @@ import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.Migrations;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -932,25 +934,25 @@ public final class JdbcLeaseStore implements LeaseStore {
      * The database file of a {@code jdbc:sqlite:PATH[?params]} URL, or of SQLite's URI form ({@code file:PATH},
      * {@code file:///PATH}, percent-encoded); empty for an in-memory database.
      */
-    private static java.util.Optional<Path> sqlitePath(String url) {
+    private static Optional<Path> sqlitePath(String url) {
       String rest = url.substring("jdbc:sqlite:".length());
       int query = rest.indexOf('?');
       String file = query < 0 ? rest : rest.substring(0, query);
       if (file.startsWith("file:")) {
         if (query >= 0 && rest.substring(query).contains("mode=memory")) {
-          return java.util.Optional.empty();
+          return Optional.empty();
         }
         file = file.substring("file:".length());
         if (file.startsWith("//")) {
           int slash = file.indexOf('/', 2);   // file://localhost/PATH or file:///PATH
           file = slash < 0 ? "" : file.substring(slash);
         }
-        file = java.net.URLDecoder.decode(file.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        file = URLDecoder.decode(file.replace("+", "%2B"), StandardCharsets.UTF_8);
       }
       if (file.isEmpty() || file.startsWith(":memory:")) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
-      return java.util.Optional.of(Path.of(file));
+      return Optional.of(Path.of(file));
     }
 
     /** The file is created 0600 before SQLite opens it, which gives its -wal, -shm and -journal files that mode. */

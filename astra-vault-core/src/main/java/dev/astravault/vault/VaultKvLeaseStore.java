@@ -14,10 +14,10 @@ import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.Validation;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -456,7 +456,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       String rootToken = cipher.open(Objects.requireNonNull(e.string("root_token_ct")), orgAad(id),
           "the root token of org " + id);
       return OrgConfig.builder().orgId(id).logicalName(Objects.requireNonNull(e.string("logical_name")))
-          .url(URI.create(Objects.requireNonNull(e.string("url")))).rootToken(rootToken).build();
+          .url(Validation.parseUrl("the org's url in Vault KV", Objects.requireNonNull(e.string("url")))).rootToken(rootToken).build();
     });
   }
 

@@ -7,6 +7,7 @@ import static dev.astravault.internal.vault.PluginWire.query;
 
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
+import dev.astravault.internal.Validation;
 import dev.astravault.vault.CallerMode;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
@@ -115,7 +116,7 @@ final class VaultPluginConfig {
     }
     String logical = VaultReply.string(d, "logical_name");
     OrgConfig config = OrgConfig.builder().orgId(orgId).rootToken(ROOT_TOKEN_HELD_BY_VAULT)
-        .url(java.net.URI.create(url == null || url.isEmpty() ? OrgConfig.DEFAULT_URL.toString() : url))
+        .url(url == null || url.isEmpty() ? OrgConfig.DEFAULT_URL : Validation.parseUrl("the plugin config's url", url))
         .logicalName(logical == null || logical.isEmpty() ? orgId : logical).build();
     return Optional.of(config);
   }

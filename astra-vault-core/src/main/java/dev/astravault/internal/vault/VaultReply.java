@@ -53,8 +53,9 @@ public record VaultReply(String path, int status, JsonObject body) {
     return strings(body, "errors").stream().map(VaultReply::unwrap).toList();
   }
 
+  /** The {@code warnings}, scrubbed: they reach renewals, audit events and the CLI, and Vault may quote a value. */
   public List<String> warnings() {
-    return strings(body, "warnings");
+    return strings(body, "warnings").stream().map(VaultErrors::scrub).toList();
   }
 
   public String errorText() {

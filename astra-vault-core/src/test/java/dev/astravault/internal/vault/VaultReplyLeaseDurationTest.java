@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A lease's duration is read from Vault's answer only when it is one Vault could have granted. */
+/**
+ * A lease's duration is read from Vault's answer only when it is one Vault could have granted, and its warnings,
+ * which reach renewals, audit events and the CLI, carry no token.
+ */
 class VaultReplyLeaseDurationTest {
   private static VaultReply reply(String body) {
     return VaultReply.of("astra/org/token", 200, body.getBytes(StandardCharsets.UTF_8));
@@ -34,5 +37,15 @@ class VaultReplyLeaseDurationTest {
           .hasMessageContaining("issuing a token").hasMessageContaining("lease_duration")
           .hasMessageContaining("astra/org/token").hasMessageNotContaining("AstraCS").hasNoCause();
     }
+  }
+
+  @Test
+  void warningsAreScrubbedOfTokens() {
+    String root = "AstraCS:ZenclKrBpOoLhQxXnAnKaThR:" + "ab".repeat(32);
+    VaultReply reply = reply("{\"warnings\":[\"TTL capped\",\"bad value " + root + "\",\"token hvs.CAESIabcdefghijkl"
+        + "mnopqrstuvwxyz0123456789\"]}");
+    assertThat(reply.warnings()).hasSize(3).first().isEqualTo("TTL capped");
+    assertThat(String.join(" ", reply.warnings())).doesNotContain("ab".repeat(32))
+        .doesNotContain("abcdefghijklmnopqrstuvwxyz0123456789").contains("bad value");
   }
 }
