@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -41,6 +42,7 @@ import org.jspecify.annotations.Nullable;
  * OrgConfig org = OrgConfig.builder()...url(proxy.uri()).build();
  * proxy.on("POST", "/v2/clientIdSecrets").forwardThen(FaultProxy.Answer.status(504));   // next create only
  * proxy.on(null, "/v2/").always().forwardThen(FaultProxy.Answer.endlessBody());          // every call
+ * proxy.on("GET", "/v2/clientIdSecrets").forwardThen(FaultProxy.Answer.rewrittenBody(b -> "{}"));   // a lie
  * }</pre>
  *
  * <p>Rules are matched in the order they were added, by method (null for any) and path prefix; a rule applies to its
@@ -245,7 +247,7 @@ public final class FaultProxy implements Closeable {
      * @return the proxy
      */
     public FaultProxy instead(Answer answer) {
-      if (answer.kind == Kind.HALF_BODY || answer.kind == Kind.STALL_BODY) {
+      if (answer.kind == Kind.HALF_BODY || answer.kind == Kind.STALL_BODY || answer.kind == Kind.REWRITTEN_BODY) {
         throw new IllegalArgumentException(answer + " needs the upstream's response: use forwardThen");
       }
       return arm(false, answer);
@@ -279,16 +281,22 @@ public final class FaultProxy implements Closeable {
     }
   }
 
-  enum Kind { PASS, STATUS, RESET, HALF_BODY, STALL, STALL_BODY, ENDLESS_BODY }
+  enum Kind { PASS, STATUS, RESET, HALF_BODY, STALL, STALL_BODY, ENDLESS_BODY, REWRITTEN_BODY }
 
   /** What the client gets. */
   public static final class Answer {
     private final Kind kind;
     private final int status;
+    private final @Nullable UnaryOperator<String> rewrite;
 
     private Answer(Kind kind, int status) {
+      this(kind, status, null);
+    }
+
+    private Answer(Kind kind, int status, @Nullable UnaryOperator<String> rewrite) {
       this.kind = kind;
       this.status = status;
+      this.rewrite = rewrite;
     }
 
     /**
@@ -350,6 +358,18 @@ public final class FaultProxy implements Closeable {
     }
 
     /**
+     * The upstream's status and headers and its whole body (as UTF-8 text) passed through {@code rewrite}: an answer
+     * that lies after the upstream did the work, such as a lease with a duration no server grants or a field of the
+     * wrong type. Needs the upstream's response: use it with {@link Rule#forwardThen}.
+     *
+     * @param rewrite turns the upstream's body into the one the client gets
+     * @return the answer
+     */
+    public static Answer rewrittenBody(UnaryOperator<String> rewrite) {
+      return new Answer(Kind.REWRITTEN_BODY, 0, Objects.requireNonNull(rewrite, "rewrite"));
+    }
+
+    /**
      * Status 200 and a JSON token list that never ends, written as fast as the client reads it.
      *
      * @return the answer
@@ -360,7 +380,8 @@ public final class FaultProxy implements Closeable {
 
     @Override
     public String toString() {
-      return kind == Kind.STATUS ? "status(" + status + ")" : kind.name().toLowerCase(Locale.ROOT);
+      return kind == Kind.STATUS ? "status(" + status + ")"
+          : kind == Kind.REWRITTEN_BODY ? "rewrittenBody" : kind.name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -482,6 +503,17 @@ public final class FaultProxy implements Closeable {
         }
       }
       case STALL -> waitForClientToLeave(in);
+      case REWRITTEN_BODY -> {
+        if (up == null) {
+          writeStatus(out, 502, "FaultProxy could not reach the upstream");
+          return;
+        }
+        byte[] body = Objects.requireNonNull(answer.rewrite).apply(new String(up.body, StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8);
+        writeHead(out, up.status, up.headers, body.length);
+        out.write(body);
+        out.flush();
+      }
       case ENDLESS_BODY -> {
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.astravault.test.FaultProxy.Answer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -130,10 +131,27 @@ class FaultProxyTest {
   }
 
   @Test
+  void aRewrittenBodyIsTheUpstreamsAnswerWithTheLieInIt() throws IOException {
+    proxy.on("POST", "/v2/clientIdSecrets").forwardThen(Answer.rewrittenBody(b -> b.replace("\"clientId\"",
+        "\"clientId\":null,\"was\"")));
+    try (Response r = http.newCall(create()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("Content-Type")).startsWith("application/json");
+      String body = r.body().string();
+      assertThat(body).startsWith("{").contains("\"clientId\":null,\"was\":\"");
+      assertThat(r.body().contentLength()).isEqualTo(body.getBytes(StandardCharsets.UTF_8).length);
+    }
+    assertThat(astra.liveTokens()).as("the upstream did the work").hasSize(1);
+    assertThat(proxy.injected()).singleElement().satisfies(i -> assertThat(i.answer()).hasToString("rewrittenBody"));
+  }
+
+  @Test
   void rulesFailFast() {
     assertThatThrownBy(() -> proxy.on("GET", "v2")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> proxy.on("GET", "/v2").times(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> proxy.on("GET", "/v2").instead(Answer.halfBody()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("forwardThen");
+    assertThatThrownBy(() -> proxy.on("GET", "/v2").instead(Answer.rewrittenBody(b -> b)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("forwardThen");
     assertThatThrownBy(() -> Answer.status(600)).isInstanceOf(IllegalArgumentException.class);
   }

@@ -445,6 +445,25 @@ class VaultModeTest {
     }
   }
 
+  /** An issue answer whose lease_duration no Vault grants is refused by name, and the lease it names is revoked. */
+  @Test
+  void anIssueAnswerWithABrokenLeaseDurationRevokesItsLeaseAndFreesTheTriple() {
+    try (FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()))) {
+      TokenManager app = manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD, proxy.uri());
+      proxy.on("POST", "/v1/astra/org/token").forwardThen(FaultProxy.Answer.rewrittenBody(
+          body -> body.replaceFirst("\"lease_duration\":\\d+", "\"lease_duration\":1.5")));
+      assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("broken").issue())
+          .isInstanceOf(AstraVaultException.class).hasMessageContaining("lease_duration")
+          .hasMessageContaining("was revoked").hasMessageNotContaining("1.5");
+      assertThat(proxy.injected()).hasSize(1);
+      assertThat(app.leases("")).isEmpty();
+      assertThat(vault.leases()).isEmpty();
+      assertThat(astra.liveTokens()).isEmpty();
+      assertThat(app.request().org("acme").role(ROLE).logicalName("broken").issue().lease().ttl())
+          .as("the triple is free again").isPositive();
+    }
+  }
+
   @Test
   void aFailedRevokeInsideThePluginKeepsTheRecordWithItsError() {
     TokenManager app = appRoleApp();
