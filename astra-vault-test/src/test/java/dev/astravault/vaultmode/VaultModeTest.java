@@ -384,7 +384,8 @@ class VaultModeTest {
     AstraToken token = app.request().org("acme").role(ROLE).logicalName("orders").issue();
     vault.standbyWithoutActiveNode();
     assertThatThrownBy(() -> app.renew(token.lease().leaseId())).isInstanceOfSatisfying(
-        VaultUnavailableException.class, e -> assertThat(e.reason()).isEqualTo(VaultUnavailableException.Reason.STANDBY))
+        VaultUnavailableException.class,
+        e -> assertThat(e.reason()).isEqualTo(VaultUnavailableException.Reason.STANDBY))
         .hasMessageContaining("node is not active");
     assertThat(app.leases("")).hasSize(1);
   }
@@ -526,8 +527,8 @@ class VaultModeTest {
       assertThatThrownBy(() -> app.request().org("acme").role(ROLE).logicalName("orders").issue())
           .isInstanceOf(AstraVaultException.class).hasMessageContaining("cross-org client cache");
       // Any config write drops v2.0.0's cached client: the next call builds acme's.
-      manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD).writeOrg(OrgConfig.builder().orgId(org.orgId()).rootToken(org.rootToken()).url(astra.url().uri())
-          .logicalName("acme").build());
+      manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD).writeOrg(OrgConfig.builder()
+          .orgId(org.orgId()).rootToken(org.rootToken()).url(astra.url().uri()).logicalName("acme").build());
     }
     app.request().org("acme").role(ROLE).logicalName("orders").issue();
     assertThatThrownBy(() -> sidecar.request().org("acme").role(ROLE).logicalName("orders").perRequest().issue())
