@@ -5,9 +5,12 @@ import static dev.astravault.engine.EngineFixture.ROLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.astravault.AstraApiException;
 import dev.astravault.AstraRateLimitedException;
 import dev.astravault.AstraToken;
 import dev.astravault.AstraUnavailableException;
+import dev.astravault.LeaseState;
+import dev.astravault.internal.RealTokenManager;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import java.time.Duration;
@@ -52,6 +55,26 @@ class AstraClientFaultsTest {
     astra.fault(Endpoint.DELETE_TOKEN).status(429).retryAfter(Duration.ofSeconds(3));
     f.tokens.revoke(token.lease().leaseId());
     assertThat(f.sleeps).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(3));
+    assertThat(astra.isLive(token.token())).isFalse();
+  }
+
+  /**
+   * Direct-only: a DELETE that Astra (or a gateway in front of it) answers with a success status over its error shape
+   * deleted nothing, so the lease is not revoked: its record stays REVOKE_FAILED with the error, the token is still
+   * accounted for, and a later revoke deletes it. (In Vault mode the plugin reads Astra's answer.)
+   */
+  @Test
+  void aDeleteAnsweredWithASuccessStatusOverAnErrorBodyIsNoRevoke() {
+    AstraToken token = issue("orders");
+    astra.fault(Endpoint.DELETE_TOKEN).status(200);
+    assertThatThrownBy(() -> f.tokens.revoke(token.lease().leaseId())).isInstanceOf(AstraApiException.class)
+        .hasMessageContaining("HTTP 200");
+    assertThat(astra.isLive(token.token())).isTrue();
+    assertThat(((RealTokenManager) f.tokens).store().get(token.lease().leaseId())).hasValueSatisfying(r -> {
+      assertThat(r.state()).isEqualTo(LeaseState.REVOKE_FAILED);
+      assertThat(r.lastError()).hasValueSatisfying(m -> assertThat(m).contains("HTTP 200"));
+    });
+    f.tokens.revoke(token.lease().leaseId());
     assertThat(astra.isLive(token.token())).isFalse();
   }
 

@@ -233,6 +233,10 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
     Request request = new Request.Builder().url(url(collection, id)).delete().build();
     return executeIdempotent(request, label, (response, attempts) -> {
       if (response.isSuccessful()) {
+        // Astra's error shape under a success status (a gateway's, or a lie) is no deletion: the token may live on.
+        if (AstraJson.readError(response.peekBody(MAX_ERROR_BODY).string()) != null) {
+          throw apiError(label, response, attempts);
+        }
         return true;
       }
       if (response.code() == 404) {

@@ -127,6 +127,21 @@ class OkHttpAstraDevOpsReadTest {
     assertThat(request.getBodySize()).isZero();
   }
 
+  /** A success status over Astra's error shape (a gateway's page, or a lie) is not a deletion: the token may live. */
+  @Test
+  void aDeleteAnsweredWithASuccessStatusAndAnErrorBodyIsNotADeletion() {
+    server.enqueue(json(200, "{\"errors\":[{\"ID\":340018,\"message\":\"Resource not found: token\"}]}"));
+    server.enqueue(json(202, "{\"errors\":[{\"message\":\"internal error\"}]}"));
+    server.enqueue(json(200, "{\"errors\":[]}"));
+
+    AstraApiException e = catchThrowableOfType(AstraApiException.class, () -> astra.deleteToken(CLIENT_ID));
+    assertThat(e.status()).isEqualTo(200);
+    assertThat(e).hasMessageContaining("DELETE").hasMessageContaining("340018");
+    assertThatThrownBy(() -> astra.deleteToken(CLIENT_ID)).isInstanceOf(AstraApiException.class);
+    assertThat(astra.deleteToken(CLIENT_ID)).as("no error in it").isTrue();
+    assertThat(server.getRequestCount()).as("not retried").isEqualTo(3);
+  }
+
   @Test
   void deleteEncodesTheClientIdAndRejectsDotSegments() throws Exception {
     server.enqueue(status(204));
