@@ -456,7 +456,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
       String rootToken = cipher.open(Objects.requireNonNull(e.string("root_token_ct")), orgAad(id),
           "the root token of org " + id);
       return OrgConfig.builder().orgId(id).logicalName(Objects.requireNonNull(e.string("logical_name")))
-          .url(Validation.parseUrl("the org's url in Vault KV", Objects.requireNonNull(e.string("url")))).rootToken(rootToken).build();
+          .url(Validation.parseUrl("the org's url in Vault KV", Objects.requireNonNull(e.string("url"))))
+          .rootToken(rootToken).build();
     });
   }
 
