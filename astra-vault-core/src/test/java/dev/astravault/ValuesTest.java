@@ -3,12 +3,15 @@ package dev.astravault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.astravault.audit.JdbcAuditSink;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** Bad input fails fast, with a message that names the field and never echoes a secret. */
@@ -62,11 +65,11 @@ class ValuesTest {
 
   @Test
   void aTokenGivenAsTheAuditTableIsRefusedUnquoted() {
-    javax.sql.DataSource unused = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-        getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+    DataSource unused = (DataSource) Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
           throw new UnsupportedOperationException(method.getName());
         });
-    assertThatThrownBy(() -> dev.astravault.audit.JdbcAuditSink.builder(unused).table(ROOT))
+    assertThatThrownBy(() -> JdbcAuditSink.builder(unused).table(ROOT))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table")
         .hasMessageNotContaining(ROOT.substring(ROOT.lastIndexOf(':') + 1));
   }

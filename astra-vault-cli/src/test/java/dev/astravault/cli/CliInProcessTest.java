@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,7 +62,7 @@ class CliInProcessTest {
   @Test
   void aStoreUrlThatIsNotJdbcIsRefusedWithoutQuotingItsPassword() {
     env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
-    for (String url : java.util.List.of("postgresql://astra:hunter2@db:5432/vault",
+    for (String url : List.of("postgresql://astra:hunter2@db:5432/vault",
         "postgres://db/vault?user=astra&passwd=hunter2")) {
       Run run = cli("token", "list", "--store", url);
       assertThat(run.exitCode()).as(url).isEqualTo(2);
@@ -80,7 +81,7 @@ class CliInProcessTest {
     env.put("VAULT_ADDR", "https://root:hunter2^@vault:8200");
     env.put("VAULT_TOKEN", "root");
     Run vault = cli("token", "list");
-    for (Run run : java.util.List.of(devOps, vault)) {
+    for (Run run : List.of(devOps, vault)) {
       assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
       assertThat(run.stderr()).contains("not a URL").doesNotContain("hunter2");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class VaultValuesTest {
         () -> b.namespace(VAULT_TOKEN),
         () -> VaultAuth.appRole(VAULT_TOKEN, "secret-id"),
         () -> VaultAuth.appRole("approle/" + VAULT_TOKEN, "role-id", "secret-id"),
-        () -> VaultAuth.kubernetes(VAULT_TOKEN, java.nio.file.Path.of("/var/run/token")),
+        () -> VaultAuth.kubernetes(VAULT_TOKEN, Path.of("/var/run/token")),
         () -> new KvPath("secret", "astra/" + VAULT_TOKEN, 2),
         () -> new KvPath(VAULT_TOKEN, "astra", 2));
     for (Runnable r : careless) {
