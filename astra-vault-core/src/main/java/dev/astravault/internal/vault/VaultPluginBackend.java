@@ -132,28 +132,23 @@ public final class VaultPluginBackend implements TokenBackend {
     String token = VaultReply.string(d, "token");
     if (clientId == null || clientId.isEmpty() || token == null || token.isEmpty()) {
       // v2.0.0 leases whatever a 4xx JSON body decodes to: an empty token.
-      String revoked = revokeQuietly(leaseId);
       throw new AstraVaultException(what + ": the plugin returned a lease without a clientId or token (plugin "
-          + "v2.0.0 does not check Astra's status); " + revoked);
+          + "v2.0.0 does not check Astra's status); " + revokeQuietly(leaseId));
     }
     if (verifyTokenOrg) {
       verifyOrg(what, org, leaseId, clientId, token);
     }
     Instant generatedOn = instant(VaultReply.string(d, "generatedOn"), clock.instant());
     Duration ttl;
-    try {
+    try {   // a token nobody holds must not outlive the failed issue nor keep its triple
       ttl = reply.leaseDuration(what);
-    } catch (AstraVaultException e) {   // a lease read from a broken answer would be no lease at all
-      throw new AstraVaultException(e.getMessage() + "; " + revokeQuietly(leaseId));
-    }
-    if (pending.ttl().compareTo(ttl) < 0) {
-      // The plugin always grants the role's TTL; a shorter request is a renewal to that increment.
-      try {
+      if (pending.ttl().compareTo(ttl) < 0) {
+        // The plugin always grants the role's TTL; a shorter request is a renewal to that increment.
         ttl = renewAt(what, leaseId, pending.ttl()).ttl();
-      } catch (RuntimeException e) {   // a token nobody holds must not outlive the failed issue nor keep its triple
-        e.addSuppressed(new AstraVaultException("shortening the new lease failed; " + revokeQuietly(leaseId)));
-        throw e;
       }
+    } catch (RuntimeException e) {
+      e.addSuppressed(new AstraVaultException("the new lease cannot be used; " + revokeQuietly(leaseId)));
+      throw e;
     }
     // The plugin never returns the client secret (only the token), so the secret stays empty in Vault mode.
     CreatedToken created = new CreatedToken(clientId, "", org.orgId(), List.of(role.roleId()), token, generatedOn);
