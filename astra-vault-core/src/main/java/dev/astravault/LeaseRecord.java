@@ -2,7 +2,7 @@ package dev.astravault;
 
 import dev.astravault.internal.ClientIds;
 import dev.astravault.internal.Descriptions;
-import dev.astravault.internal.RecordOrder;
+import dev.astravault.internal.PackedRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +28,7 @@ public final class LeaseRecord {
     if (STATES.length > 16 || STYLES.length > 8) {
       throw new IllegalStateException("LeaseRecord packs a state and a style in a byte: widen `kind`");
     }
-    RecordOrder.installExpiryOrder(LeaseRecord::compareExpiry);
-    ClientIds.installCarriedByToken(r -> (r.kind & CLIENT_ID_IN_TOKEN) != 0);
+    PackedRecords.install(LeaseRecord::compareExpiry, r -> (r.kind & CLIENT_ID_IN_TOKEN) != 0);
   }
 
   private final String leaseId;
@@ -49,7 +48,7 @@ public final class LeaseRecord {
   // String's own 24 B less per lease held in memory. secretOrNull() makes the String on read.
   private final @Nullable Object secret;
   // The five instants as epoch nanoseconds (Times): an Instant is a 24-byte object, and a store in memory holds a
-  // record per lease. The in-memory store orders its expiry index by the packed expiresAt (RecordOrder.compareExpiry),
+  // record per lease. The in-memory store orders its expiry index by the packed expiresAt (PackedRecords.compareExpiry),
   // which allocates nothing.
   private final long generatedOn;
   private final Map<String, String> metadata;

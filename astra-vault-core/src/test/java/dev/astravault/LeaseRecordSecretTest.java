@@ -2,7 +2,7 @@ package dev.astravault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.astravault.internal.ClientIds;
+import dev.astravault.internal.PackedRecords;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,14 +57,14 @@ class LeaseRecordSecretTest {
 
   @Test
   void theStoresClientIdCheckAgreesWithTheRecord() {
-    assertThat(ClientIds.carriedByToken(record("s"))).isTrue();
-    assertThat(ClientIds.carriedByToken(record("s").withoutSecret())).isFalse();
+    assertThat(PackedRecords.clientIdInToken(record("s"))).isTrue();
+    assertThat(PackedRecords.clientIdInToken(record("s").withoutSecret())).isFalse();
     Instant now = Instant.parse("2026-12-05T10:00:00Z");
     LeaseRecord other = LeaseRecord.builder().leaseId("astra/o/r/2").orgId("o").roleName("r").roleId("id")
         .logicalName("x").state(LeaseState.ACTIVE).clientId("other").token(TOKEN).secret("s").description("d")
         .ttl(Duration.ofHours(1)).issuedAt(now).expiresAt(now.plusSeconds(3600))
         .maxExpiresAt(now.plusSeconds(7200)).generatedOn(now).build();
-    assertThat(ClientIds.carriedByToken(other)).isFalse();
+    assertThat(PackedRecords.clientIdInToken(other)).isFalse();
     assertThat(other.clientId()).contains("other");
   }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import dev.astravault.internal.Descriptions;
-import dev.astravault.internal.RecordOrder;
+import dev.astravault.internal.PackedRecords;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +56,7 @@ class LeaseRecordTimesTest {
       assertThat(ra.lease().expiresAt()).isEqualTo(a);
       for (Instant b : INSTANTS) {
         LeaseRecord rb = record(Instant.MIN, Instant.MAX).generatedOn(Instant.EPOCH).expiresAt(b).build();
-        assertThat(Integer.signum(RecordOrder.compareExpiry(ra, rb))).as("%s against %s", a, b)
+        assertThat(Integer.signum(PackedRecords.compareExpiry(ra, rb))).as("%s against %s", a, b)
             .isEqualTo(Integer.signum(a.compareTo(b)));
         assertThat(ra.isLive(b)).as("live at %s until %s", b, a).isEqualTo(b.isBefore(a));
       }

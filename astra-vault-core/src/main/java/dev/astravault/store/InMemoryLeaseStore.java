@@ -9,7 +9,7 @@ import dev.astravault.Role;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.ClientIds;
 import dev.astravault.internal.DeploymentIds;
-import dev.astravault.internal.RecordOrder;
+import dev.astravault.internal.PackedRecords;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,7 +100,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
     /** The key of {@code r}'s client id, or null if it has none yet. */
     static @Nullable ClientIdKey of(LeaseRecord r) {
-      if (ClientIds.carriedByToken(r)) {
+      if (PackedRecords.clientIdInToken(r)) {
         return new TokenClientId(r.token().orElseThrow());   // no client id string cut out of it
       }
       String clientId = r.clientId().orElse(null);
@@ -160,7 +160,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   /** Where {@code r} sits in an index: by {@code time}, then lease id (the order the scans return). */
   private static int compareExpiry(LeaseRecord a, LeaseRecord b) {
-    int c = RecordOrder.compareExpiry(a, b);   // no Instant made per comparison
+    int c = PackedRecords.compareExpiry(a, b);   // no Instant made per comparison
     return c != 0 ? c : a.leaseId().compareTo(b.leaseId());
   }
 
