@@ -48,8 +48,8 @@ public final class LeaseRecord {
   // String's own 24 B less per lease held in memory. secretOrNull() makes the String on read.
   private final @Nullable Object secret;
   // The five instants as epoch nanoseconds (Times): an Instant is a 24-byte object, and a store in memory holds a
-  // record per lease. The in-memory store orders its expiry index by the packed expiresAt (PackedRecords.compareExpiry),
-  // which allocates nothing.
+  // record per lease. The in-memory store orders its expiry index by the packed expiresAt
+  // (PackedRecords.compareExpiry), which allocates nothing.
   private final long generatedOn;
   private final Map<String, String> metadata;
   // When `tagged`, the description is the default tag (Descriptions.tag(deployment, leaseId, logicalName)), derived on

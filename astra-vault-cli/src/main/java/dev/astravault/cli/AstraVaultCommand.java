@@ -8,6 +8,7 @@ import dev.astravault.TokenManagerBuilder;
 import dev.astravault.audit.AuditWitness;
 import dev.astravault.audit.FsyncPolicy;
 import dev.astravault.audit.JsonLinesAuditSink;
+import dev.astravault.internal.Validation;
 import dev.astravault.store.JdbcLeaseStore;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
@@ -16,7 +17,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,10 +206,9 @@ final class AstraVaultCommand implements AutoCloseable {
     String addr = java.util.Objects.requireNonNull(vaultAddress());
     URI uri;
     try {
-      uri = new URI(addr);
-    } catch (URISyntaxException e) {
-      // The reason and index only: the message quotes the input, user info and password included.
-      throw CliException.usage("the Vault address is not a URL: " + e.getReason() + " at index " + e.getIndex());
+      uri = Validation.parseUrl("the Vault address", addr);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
     }
     VaultConfig.Builder b = VaultConfig.builder(uri).auth(vaultAuth());
     if (callerMode != null) {

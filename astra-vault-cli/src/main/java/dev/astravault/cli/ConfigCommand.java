@@ -3,9 +3,9 @@ package dev.astravault.cli;
 import dev.astravault.NotFoundException;
 import dev.astravault.Org;
 import dev.astravault.OrgConfig;
+import dev.astravault.internal.Validation;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,13 +166,7 @@ final class ConfigCommand {
     }
 
     private static URI parseUrl(String url) {
-      try {
-        return new URI(url);
-      } catch (URISyntaxException e) {
-        // The reason and index only: the message quotes the input, user info and password included.
-        throw new IllegalArgumentException("--url (or ASTRA_DEVOPS_URL) is not a URL: " + e.getReason() + " at index "
-            + e.getIndex());
-      }
+      return Validation.parseUrl("--url (or ASTRA_DEVOPS_URL)", url);
     }
   }
 

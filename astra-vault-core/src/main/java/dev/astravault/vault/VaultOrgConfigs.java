@@ -3,10 +3,9 @@ package dev.astravault.vault;
 import dev.astravault.AstraVaultException;
 import dev.astravault.OrgConfig;
 import dev.astravault.StoreException;
+import dev.astravault.internal.Validation;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,13 +90,7 @@ public final class VaultOrgConfigs {
     String logicalName = field(e, path, false, "logical_name", "logicalName");
     OrgConfig.Builder b = OrgConfig.builder().orgId(orgId).rootToken(rootToken);
     if (url != null) {
-      try {
-        b.url(new URI(url));
-      } catch (URISyntaxException ex) {
-        // Not the parser's message: it quotes the value, which may be the root token or hold a password.
-        throw new IllegalArgumentException("the org config in Vault at " + path + " has a field 'url' that is not a "
-            + "URL: " + ex.getReason() + " at index " + ex.getIndex());
-      }
+      b.url(Validation.parseUrl("the org config in Vault at " + path + " has a field 'url' that", url));
     }
     if (logicalName != null) {
       b.logicalName(logicalName);
