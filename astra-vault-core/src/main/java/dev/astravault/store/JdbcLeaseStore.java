@@ -14,6 +14,7 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.Migrations;
 import java.io.IOException;
@@ -415,7 +416,14 @@ public final class JdbcLeaseStore implements LeaseStore {
     List<OrgConfig> out = new ArrayList<>();
     for (String[] r : rows) {
       String rootToken = cipher.open(r[3], orgAad(r[0]), "the root token of org " + r[0]);
-      out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(URI.create(r[2])).rootToken(rootToken).build());
+      try {
+        // parseUrl, not URI.create, whose error would quote a rewritten row's URL, credentials and all.
+        URI url = Validation.parseUrl("its DevOps URL", r[2]);
+        out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build());
+      } catch (IllegalArgumentException e) {
+        throw new StoreException("org " + r[0] + " in the store is malformed (rewritten outside the library?): "
+            + e.getMessage());
+      }
     }
     return out;
   }

@@ -11,6 +11,7 @@ import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.SecretDecryptionException;
+import dev.astravault.StoreException;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +133,25 @@ class EncryptionAtRestTest {
           })
           .hasMessageContaining("astra/org-1/reader/a").hasMessageContaining("tampered")
           .hasMessageNotContaining(SECRET);
+    }
+  }
+
+  @Test
+  void anOrgUrlRewrittenInTheFileIsATypedErrorThatDoesNotQuoteIt() throws Exception {
+    try (JdbcLeaseStore store = sqlite(KeyProvider.of(KEY_1))) {
+      store.putOrg(org());
+    }
+    String password = "url-password-7f3e";
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("leases.db"));
+        Statement s = c.createStatement()) {
+      // A space makes URI parsing fail; URI.create's message would quote the whole text.
+      s.executeUpdate("UPDATE av_org SET url = 'https://ops:" + password + "@astra example.com'");
+    }
+    try (JdbcLeaseStore store = sqlite(KeyProvider.of(KEY_1))) {
+      assertThatThrownBy(() -> store.org("org-1")).isInstanceOf(StoreException.class)
+          .hasMessageContaining("org-1").hasMessageContaining("DevOps URL")
+          .hasMessageNotContaining(password).hasMessageNotContaining(ROOT);
+      assertThatThrownBy(store::orgs).isInstanceOf(StoreException.class).hasMessageNotContaining(password);
     }
   }
 

@@ -7,6 +7,8 @@ import dev.astravault.test.FakeAstra;
 import dev.astravault.test.vault.FakeVault;
 import dev.astravault.test.vault.TokenSpec;
 import dev.astravault.test.vault.VaultRequest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.springframework.vault.client.VaultClients;
 import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.client.VaultEndpointProvider;
 import org.springframework.vault.core.VaultTemplate;
+import org.springframework.vault.support.VaultToken;
 import org.springframework.web.client.RestTemplate;
 
 /**
@@ -115,6 +118,23 @@ class AstraVaultSpringVaultSessionTest {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("astra.vault.vault.uri");
     });
+  }
+
+  @Test
+  void aSpringCloudVaultUriThatDoesNotParseFailsStartupWithoutQuotingIt() {
+    String password = "scv-uri-password-41c9";
+    FakeAstraContext.withFakeAstra(astra)
+        .withBean(SessionManager.class, () -> () -> VaultToken.of("s.unused-session-token"))
+        .withPropertyValues("astra.vault.mode=vault",
+            // A space does not parse; URI.create's message would have quoted the password.
+            "spring.cloud.vault.uri=https://ops:" + password + "@vault host:8200")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).hasStackTraceContaining("spring.cloud.vault.uri is not a URL");
+          StringWriter trace = new StringWriter();
+          context.getStartupFailure().printStackTrace(new PrintWriter(trace));
+          assertThat(trace.toString()).doesNotContain(password);
+        });
   }
 
   /** What {@code spring-cloud-starter-vault-config} defines, with AppRole authentication. */

@@ -1,6 +1,7 @@
 package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.Validation;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
 import java.net.URI;
@@ -60,12 +61,14 @@ public final class SpringVaultConnection implements SharedVaultConnection {
       VaultEndpoint e = provider.getVaultEndpoint();
       return URI.create(e.getScheme() + "://" + e.getHost() + ":" + e.getPort());
     }
+    // Validation.parseUrl, not URI.create: the latter's error quotes the text, and a URI may carry a password.
     String uri = environment.getProperty("spring.cloud.vault.uri");
     if (StringUtils.hasText(uri)) {
-      return URI.create(uri);
+      return Validation.parseUrl("spring.cloud.vault.uri", uri);
     }
-    return URI.create(environment.getProperty("spring.cloud.vault.scheme", "https") + "://"
-        + environment.getProperty("spring.cloud.vault.host", "localhost") + ":"
-        + environment.getProperty("spring.cloud.vault.port", "8200"));
+    return Validation.parseUrl("spring.cloud.vault.scheme, host and port",
+        environment.getProperty("spring.cloud.vault.scheme", "https") + "://"
+            + environment.getProperty("spring.cloud.vault.host", "localhost") + ":"
+            + environment.getProperty("spring.cloud.vault.port", "8200"));
   }
 }
