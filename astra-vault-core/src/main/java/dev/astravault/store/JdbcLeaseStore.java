@@ -17,6 +17,7 @@ import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.Migrations;
+import dev.astravault.internal.store.RowBindings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -276,7 +277,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     SecretCipher cipher = requireCipher();
     String current = cipher.currentKeyId();
     int rotated = 0;
-    record Stale(String id, String ct) {}
+    record Stale(String id, String ct, String url) {}
     List<Stale> leases = call("find leases to re-encrypt", c -> {
       List<Stale> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
@@ -284,7 +285,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         ps.setString(1, current);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Stale(rs.getString(1), rs.getString(2)));
+            out.add(new Stale(rs.getString(1), rs.getString(2), ""));
           }
         }
       }
@@ -307,31 +308,37 @@ public final class JdbcLeaseStore implements LeaseStore {
     List<Stale> orgs = call("find orgs to re-encrypt", c -> {
       List<Stale> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT org_id, root_token_ct FROM av_org WHERE key_id <> ?")) {
+          "SELECT org_id, root_token_ct, url FROM av_org WHERE key_id <> ?")) {
         ps.setString(1, current);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Stale(rs.getString(1), rs.getString(2)));
+            out.add(new Stale(rs.getString(1), rs.getString(2), rs.getString(3)));
           }
         }
       }
       return out;
     });
     for (Stale s : orgs) {
-      String aad = orgAad(s.id());
-      String resealed = cipher.seal(cipher.open(s.ct(), aad, "the root token of org " + s.id()), aad);
-      rotated += call("re-encrypt org " + s.id(), c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "UPDATE av_org SET root_token_ct = ?, key_id = ? WHERE org_id = ? AND root_token_ct = ?")) {
-          ps.setString(1, resealed);
-          ps.setString(2, current);
-          ps.setString(3, s.id());
-          ps.setString(4, s.ct());
-          return ps.executeUpdate();
-        }
-      });
+      URI url = orgUrl(s.id(), s.url());
+      rotated += reseal(s.id(), url, s.ct(), RowBindings.openRootToken(cipher, s.ct(), s.id(), url).token());
     }
     return rotated;
+  }
+
+  /** Seals {@code rootToken} bound to {@code url} in place of {@code ct}, unless the row changed meanwhile. */
+  private int reseal(String orgId, URI url, String ct, String rootToken) {
+    SecretCipher cipher = requireCipher();
+    String resealed = cipher.seal(rootToken, RowBindings.orgAad(orgId, url));
+    return call("re-encrypt org " + orgId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE av_org SET root_token_ct = ?, key_id = ? WHERE org_id = ? AND root_token_ct = ?")) {
+        ps.setString(1, resealed);
+        ps.setString(2, cipher.currentKeyId());
+        ps.setString(3, orgId);
+        ps.setString(4, ct);
+        return ps.executeUpdate();
+      }
+    });
   }
 
   // ------------------------------------------------------------------ orgs
@@ -348,7 +355,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       memoryOrgs.put(org.orgId(), org);
       return;
     }
-    String ct = cipher.seal(org.rootToken(), orgAad(org.orgId()));
+    String ct = cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.url()));
     try {
       connections.prepared("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) "
           + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET logical_name = excluded.logical_name, "
@@ -415,17 +422,33 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
     List<OrgConfig> out = new ArrayList<>();
     for (String[] r : rows) {
-      String rootToken = cipher.open(r[3], orgAad(r[0]), "the root token of org " + r[0]);
+      URI url = orgUrl(r[0], r[2]);
+      // The URL is bound to the root token: one rewritten to another server fails here, before any use.
+      RowBindings.RootToken rootToken = RowBindings.openRootToken(cipher, r[3], r[0], url);
+      if (rootToken.legacy()) {
+        reseal(r[0], url, r[3], rootToken.token());
+      }
       try {
-        // parseUrl, not URI.create, whose error would quote a rewritten row's URL, credentials and all.
-        URI url = Validation.parseUrl("its DevOps URL", r[2]);
-        out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build());
-      } catch (IllegalArgumentException e) {
-        throw new StoreException("org " + r[0] + " in the store is malformed (rewritten outside the library?): "
-            + e.getMessage());
+        out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken.token()).build());
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw orgMalformed(r[0], e.getMessage());
       }
     }
     return out;
+  }
+
+  private static URI orgUrl(String orgId, @Nullable String text) {
+    try {
+      // parseUrl, not URI.create, whose error would quote a rewritten row's URL, credentials and all.
+      return Validation.parseUrl("its DevOps URL", Objects.requireNonNull(text, "its DevOps URL"));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw orgMalformed(orgId, e.getMessage());
+    }
+  }
+
+  private static StoreException orgMalformed(String orgId, @Nullable String problem) {
+    return new StoreException("org " + orgId + " in the store is malformed (rewritten outside the library?): "
+        + problem);
   }
 
   // ------------------------------------------------------------------ roles
@@ -503,8 +526,13 @@ public final class JdbcLeaseStore implements LeaseStore {
           bind(ps, args);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              out.add(new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
-                  Duration.ofNanos(rs.getLong(5))));
+              try {
+                out.add(new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
+                    Duration.ofNanos(rs.getLong(5))));
+              } catch (IllegalArgumentException | NullPointerException e) {
+                throw new StoreException("role " + rs.getString(2) + " of org " + rs.getString(1) + " in the store "
+                    + "is malformed (rewritten outside the library?): " + e.getMessage());
+              }
             }
           }
           return out;
@@ -589,25 +617,37 @@ public final class JdbcLeaseStore implements LeaseStore {
     return i;
   }
 
+  /** A row as a record; a value rewritten outside the library is a {@link StoreException} naming row and column. */
   private LeaseRecord read(ResultSet rs) throws SQLException {
     String leaseId = rs.getString("lease_id");
+    try {
+      LeaseRecord r = readUnchecked(rs, leaseId);
+      RowBindings.checkLease(r);
+      return r;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      // The builders' and enums' messages name the field, never a secret (a token is checked only for its shape).
+      throw RowBindings.malformed(leaseId, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private LeaseRecord readUnchecked(ResultSet rs, String leaseId) throws SQLException {
     LeaseRecord.Builder b = LeaseRecord.builder()
         .leaseId(leaseId)
         .orgId(rs.getString("org_id"))
         .roleName(rs.getString("role_name"))
         .roleId(rs.getString("role_id"))
         .logicalName(rs.getString("logical_name"))
-        .style(IssueStyle.valueOf(rs.getString("style")))
+        .style(named(IssueStyle.class, rs, "style"))
         .successor(rs.getInt("successor") == 1)
-        .state(LeaseState.valueOf(rs.getString("state")))
+        .state(named(LeaseState.class, rs, "state"))
         .clientId(rs.getString("client_id"))
         .generatedOn(instant(rs, "generated_on"))
         .metadata(metadata(rs.getString("metadata"), leaseId))
         .description(rs.getString("description"))
-        .issuedAt(Objects.requireNonNull(instant(rs, "issued_at")))
+        .issuedAt(Objects.requireNonNull(instant(rs, "issued_at"), "issued_at"))
         .ttl(Duration.ofNanos(rs.getLong("ttl_nanos")))
-        .expiresAt(Objects.requireNonNull(instant(rs, "expires_at")))
-        .maxExpiresAt(Objects.requireNonNull(instant(rs, "max_expires_at")))
+        .expiresAt(Objects.requireNonNull(instant(rs, "expires_at"), "expires_at"))
+        .maxExpiresAt(Objects.requireNonNull(instant(rs, "max_expires_at"), "max_expires_at"))
         .renewable(rs.getInt("renewable") == 1)
         .lastRenewedAt(instant(rs, "last_renewed_at"))
         .lastError(rs.getString("last_error"))
@@ -618,6 +658,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (ct != null && cipher != null) {
       String plain = cipher.open(ct, leaseAad(leaseId), "the secret of lease " + leaseId);
       int nl = plain.indexOf('\n');
+      if (nl < 0) {
+        throw RowBindings.malformed(leaseId, "its secret_ct does not hold a token and a secret");
+      }
       b.token(plain.substring(0, nl)).secret(plain.substring(nl + 1));
     } else if (cipher == null) {
       String[] mem = memorySecrets.get(leaseId);
@@ -638,17 +681,24 @@ public final class JdbcLeaseStore implements LeaseStore {
     try {
       Map<String, String> m = METADATA.fromJson(json);
       return m == null ? Map.of() : m;
-    } catch (IOException e) {
-      throw new StoreException("the metadata of lease " + leaseId + " is not valid JSON", e);
+    } catch (IOException | RuntimeException e) {
+      // Moshi's JsonDataException (valid JSON, not an object of strings) is unchecked; neither message is quoted.
+      throw new StoreException("the metadata of lease " + leaseId + " is not a JSON object of strings", e);
+    }
+  }
+
+  /** An enum column; an unknown name's message names the column, not the JDK's "No enum constant" text. */
+  private static <E extends Enum<E>> E named(Class<E> type, ResultSet rs, String column) throws SQLException {
+    String text = Objects.requireNonNull(rs.getString(column), column);
+    try {
+      return Enum.valueOf(type, text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("its " + column + " is not a known " + type.getSimpleName());
     }
   }
 
   private static String leaseAad(String leaseId) {
-    return "astra-vault/lease/" + leaseId;
-  }
-
-  private static String orgAad(String orgId) {
-    return "astra-vault/org/" + orgId;
+    return RowBindings.leaseAad(leaseId);
   }
 
   static long nanos(Instant i) {

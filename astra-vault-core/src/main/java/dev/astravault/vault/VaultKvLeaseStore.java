@@ -15,9 +15,11 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.Validation;
+import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -403,13 +405,21 @@ public final class VaultKvLeaseStore implements LeaseStore {
           .revokeAttempts(Integer.parseInt(req(e, "revoke_attempts")))
           .stateChangedAt(instant(e.string("state_changed_at")))
           .version(Long.parseLong(req(e, "version")));
+      if (!leaseId.equals(e.string("lease_id"))) {
+        throw RowBindings.malformed(leaseId, "its lease_id is not the one in its path");
+      }
       String ct = e.string("secret_ct");
       if (ct != null) {
         String plain = cipher.open(ct, leaseAad(leaseId), "the secret of lease " + leaseId);
         int nl = plain.indexOf('\n');
+        if (nl < 0) {
+          throw RowBindings.malformed(leaseId, "its secret_ct does not hold a token and a secret");
+        }
         b.token(plain.substring(0, nl)).secret(plain.substring(nl + 1));
       }
-      return b.build();
+      LeaseRecord r = b.build();
+      RowBindings.checkLease(r);
+      return r;
     } catch (IOException | RuntimeException ex) {
       if (ex instanceof AstraVaultException a) {
         throw a;
@@ -445,20 +455,44 @@ public final class VaultKvLeaseStore implements LeaseStore {
     m.put("org_id", org.orgId());
     m.put("logical_name", org.logicalName());
     m.put("url", org.url().toString());
-    m.put("root_token_ct", cipher.seal(org.rootToken(), orgAad(org.orgId())));
+    m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.url())));
     call("write org " + org.orgId(), () -> kv.write("write org", path("orgs", org.orgId()), m, null));
   }
 
   @Override
   public Optional<OrgConfig> org(String orgId) {
-    return call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId))).map(e -> {
-      String id = Objects.requireNonNull(e.string("org_id"));
-      String rootToken = cipher.open(Objects.requireNonNull(e.string("root_token_ct")), orgAad(id),
-          "the root token of org " + id);
-      return OrgConfig.builder().orgId(id).logicalName(Objects.requireNonNull(e.string("logical_name")))
-          .url(Validation.parseUrl("the org's url in Vault KV", Objects.requireNonNull(e.string("url"))))
-          .rootToken(rootToken).build();
-    });
+    return call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId))).map(e -> decodeOrg(orgId, e));
+  }
+
+  private OrgConfig decodeOrg(String orgId, VaultKv.Entry e) {
+    RowBindings.RootToken rootToken;
+    OrgConfig org;
+    try {
+      if (!orgId.equals(e.string("org_id"))) {
+        throw new IllegalStateException("its org_id is not the one in its path");
+      }
+      URI url = Validation.parseUrl("its url", req(e, "url"));
+      // The URL is bound to the root token: one rewritten to another server fails here, before any use.
+      rootToken = RowBindings.openRootToken(cipher, req(e, "root_token_ct"), orgId, url);
+      org = OrgConfig.builder().orgId(orgId).logicalName(req(e, "logical_name")).url(url)
+          .rootToken(rootToken.token()).build();
+    } catch (RuntimeException ex) {
+      if (ex instanceof AstraVaultException a) {
+        throw a;
+      }
+      throw new StoreException("Vault KV lease store: org " + orgId + " is malformed (rewritten outside the "
+          + "library?): " + ex.getMessage());
+    }
+    if (rootToken.legacy()) {
+      // Sealed before the URL was bound: reseal it bound, unless the entry changed since it was read.
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("org_id", orgId);
+      m.put("logical_name", org.logicalName());
+      m.put("url", org.url().toString());
+      m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(orgId, org.url())));
+      call("reseal org " + orgId, () -> kv.write("reseal org", path("orgs", orgId), m, e.version()));
+    }
+    return org;
   }
 
   @Override
@@ -511,10 +545,18 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   private Optional<StoredRole> storedRole(String orgId, String name) {
     return call("read role " + name, () -> kv.read("read role", path("roles", orgId, name)))
-        .map(e -> new StoredRole("true".equals(e.string(TOMBSTONE)) ? null
-            : new Role(orgId, name, Objects.requireNonNull(e.string("role_id")),
-                Duration.parse(Objects.requireNonNull(e.string("ttl"))),
-                Duration.parse(Objects.requireNonNull(e.string("max_ttl")))), e.version()));
+        .map(e -> new StoredRole("true".equals(e.string(TOMBSTONE)) ? null : decodeRole(orgId, name, e),
+            e.version()));
+  }
+
+  private static Role decodeRole(String orgId, String name, VaultKv.Entry e) {
+    try {
+      return new Role(orgId, name, req(e, "role_id"), Duration.parse(req(e, "ttl")), Duration.parse(req(e, "max_ttl")));
+    } catch (RuntimeException ex) {
+      // Not ex's message: a DateTimeParseException quotes the text it could not parse.
+      throw new StoreException("Vault KV lease store: role " + name + " of org " + orgId + " is malformed "
+          + "(rewritten outside the library?): " + ex.getClass().getSimpleName());
+    }
   }
 
   // Check-and-set with the KV version read: a write in between changes the version, and Vault refuses ours. A
@@ -627,11 +669,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private static String leaseAad(String leaseId) {
-    return "astra-vault/lease/" + leaseId;
-  }
-
-  private static String orgAad(String orgId) {
-    return "astra-vault/org/" + orgId;
+    return RowBindings.leaseAad(leaseId);
   }
 
   /** Runs Vault calls, turning Vault's failures into the store's {@link StoreException} (cause kept). */

@@ -1,0 +1,93 @@
+package dev.astravault.internal.store;
+
+import dev.astravault.LeaseRecord;
+import dev.astravault.SecretDecryptionException;
+import dev.astravault.StoreException;
+import dev.astravault.internal.ClientIds;
+import dev.astravault.internal.SecretCipher;
+import java.net.URI;
+
+/**
+ * What ties a durable store's plaintext columns to the secret they go with, against someone who can rewrite the
+ * database (or Vault KV) but holds no key. A root token is sealed with its org's URL in the associated data: a URL
+ * rewritten to another server fails authentication instead of receiving the token. A lease's secret is sealed with
+ * its lease id, which names its org and role, and its token names its client id: those columns are checked against
+ * them, so a rewritten row cannot make the engine revoke another token, or this one in another org.
+ */
+public final class RowBindings {
+  private static final String LEASE_ROOT = "astra/";
+
+  private RowBindings() {}
+
+  public static String leaseAad(String leaseId) {
+    return "astra-vault/lease/" + leaseId;
+  }
+
+  public static String orgAad(String orgId, URI url) {
+    return "astra-vault/org/" + orgId + "\nurl=" + url;
+  }
+
+  /** Before the URL was bound; read once, then resealed with {@link #orgAad(String, URI)}. */
+  private static String legacyOrgAad(String orgId) {
+    return "astra-vault/org/" + orgId;
+  }
+
+  /** A root token opened from its row; {@code legacy} when sealed without its URL, to be resealed with it. */
+  public record RootToken(String token, boolean legacy) {
+    @Override
+    public String toString() {
+      return "RootToken[██, legacy=" + legacy + "]";
+    }
+  }
+
+  /**
+   * Opens an org's root token, bound to {@code url}.
+   *
+   * @throws SecretDecryptionException when the URL (or anything else) was rewritten
+   */
+  public static RootToken openRootToken(SecretCipher cipher, String sealed, String orgId, URI url) {
+    String what = "the root token of org " + orgId;
+    try {
+      return new RootToken(cipher.open(sealed, orgAad(orgId, url), what), false);
+    } catch (SecretDecryptionException e) {
+      if (e.reason() != SecretDecryptionException.Reason.TAMPERED) {
+        throw e;
+      }
+      try {
+        return new RootToken(cipher.open(sealed, legacyOrgAad(orgId), what), true);
+      } catch (SecretDecryptionException legacy) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Checks a lease read with its secret against what the secret is bound to.
+   *
+   * @throws StoreException naming the lease and the column that does not match
+   */
+  public static void checkLease(LeaseRecord r) {
+    String token = r.token().orElse(null);
+    if (token == null) {
+      return;
+    }
+    String leaseId = r.leaseId();
+    if (leaseId.startsWith(LEASE_ROOT)
+        && !leaseId.startsWith(LEASE_ROOT + r.orgId() + "/" + r.roleName() + "/")) {
+      throw malformed(leaseId, "its org_id or role_name is not the one in its lease id");
+    }
+    int end = ClientIds.end(token);
+    if (token.startsWith("AstraCS:") && end > ClientIds.START) {
+      String inToken = token.substring(ClientIds.START, end);
+      if (!inToken.equals(r.clientId().orElse(null))) {
+        throw malformed(leaseId, "its client_id is not its token's");
+      }
+    }
+  }
+
+  /** A row rewritten outside the library: names the row and the problem, never a value. */
+  public static StoreException malformed(String leaseId, String problem) {
+    return new StoreException("lease " + leaseId + " in the store is malformed (rewritten outside the library?): "
+        + problem);
+  }
+}

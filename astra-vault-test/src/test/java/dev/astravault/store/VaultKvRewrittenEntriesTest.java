@@ -1,0 +1,78 @@
+package dev.astravault.store;
+
+import static dev.astravault.store.EncryptionAtRestTest.ROOT;
+import static dev.astravault.store.EncryptionAtRestTest.SECRET;
+import static dev.astravault.store.EncryptionAtRestTest.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
+import dev.astravault.SecretDecryptionException;
+import dev.astravault.StoreException;
+import dev.astravault.test.vault.FakeVault;
+import dev.astravault.vault.VaultAuth;
+import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKvLeaseStore;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link RewrittenRowsTest} for the Vault KV store: someone who can write the KV path but holds no store key. */
+class VaultKvRewrittenEntriesTest {
+  static final KeyProvider KEYS = KeyProvider.of(EncryptionKey.generate());
+  static final String PREFIX = "secret/apps/orders/astra-vault";
+
+  @RegisterExtension static final FakeVault vault = FakeVault.create();
+
+  static VaultKvLeaseStore open() {
+    return VaultKvLeaseStore.builder(VaultConfig.of(URI.create(vault.address()), VaultAuth.token(vault.rootToken())))
+        .mount("secret").pathPrefix("apps/orders/astra-vault").keyProvider(KEYS).build();
+  }
+
+  static void rewrite(String path, String field, String value) {
+    Map<String, Object> data = new LinkedHashMap<>(vault.kv(path).orElseThrow());
+    data.put(field, value);
+    vault.putKv(path, data);
+  }
+
+  @Test
+  void anOrgUrlPointedAtAnotherServerDoesNotReleaseTheRootToken() {
+    VaultKvLeaseStore store = open();
+    store.putOrg(EncryptionAtRestTest.org());
+    rewrite(PREFIX + "/orgs/org-1", "url", "https://collector.example.net");
+    assertThatThrownBy(() -> store.org("org-1")).isInstanceOf(SecretDecryptionException.class)
+        .hasMessageContaining("org-1").hasMessageNotContaining(ROOT);
+  }
+
+  @Test
+  void anOrgEntryCopiedUnderAnotherIdIsRefused() {
+    VaultKvLeaseStore store = open();
+    store.putOrg(EncryptionAtRestTest.org());
+    vault.putKv(PREFIX + "/orgs/org-2", vault.kv(PREFIX + "/orgs/org-1").orElseThrow());
+    assertThatThrownBy(() -> store.org("org-2")).isInstanceOf(StoreException.class)
+        .hasMessageContaining("org-2").hasMessageContaining("org_id").hasMessageNotContaining(ROOT);
+  }
+
+  @Test
+  void aLeasePointedAtAnotherTokenIsRefusedAndAGarbageRoleIsTyped() {
+    VaultKvLeaseStore store = open();
+    String leaseId = "astra/org-1/reader/a";
+    store.insert(EncryptionAtRestTest.active(leaseId));
+    String path = vault.kvKeys("secret").stream().map(k -> "secret/" + k)
+        .filter(k -> k.startsWith(PREFIX + "/leases/")).findFirst().orElseThrow();
+    rewrite(path, "client_id", "ClientBBBBBBBBBBBBBBBBBB");
+    assertThatThrownBy(() -> store.get(leaseId)).isInstanceOf(StoreException.class)
+        .hasMessageContaining(leaseId).hasMessageContaining("client_id")
+        .hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
+
+    store.putRole(new dev.astravault.Role("org-1", "reader", "rid", java.time.Duration.ofHours(1),
+        java.time.Duration.ofHours(2)));
+    rewrite(PREFIX + "/roles/org-1/reader", "ttl", "an hour");
+    assertThatThrownBy(() -> store.role("org-1", "reader")).isInstanceOf(StoreException.class)
+        .hasMessageContaining("reader").hasMessageNotContaining("an hour");
+    assertThat(store.org("org-1")).isEmpty();
+  }
+}
