@@ -71,7 +71,8 @@ public interface KeyProvider {
 
   /**
    * Keys from a file: one base64 key per line, the current key first and older keys after it; blank lines and lines
-   * starting with {@code #} are ignored. Read once, now. Keep the file readable by the service's user only.
+   * starting with {@code #} are ignored. Read once, now. Keep the file readable by the service's user only: a file
+   * that group or others can read is read with a warning.
    *
    * @throws StoreException if the file cannot be read
    * @throws IllegalArgumentException if it holds no key or a malformed one

@@ -130,6 +130,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
     this.fileLock = lock(path, lockChannel);
     try {
+      FileModes.privateFile(path);   // before reading it: refuses a symbolic link, creates it 0600
       Tail active = Tail.of(path);
       Tail tail = active;
       if (tail == null || tail.seq == 0) {

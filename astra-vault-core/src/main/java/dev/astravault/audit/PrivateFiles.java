@@ -3,13 +3,16 @@ package dev.astravault.audit;
 import dev.astravault.internal.FileModes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Opens audit files through {@link FileModes}: created {@code 0600} with {@code 0700} parents whatever the umask, and
- * a warning when an existing one is open to others.
+ * Opens audit files through {@link FileModes}: created {@code 0600} with {@code 0700} parents whatever the umask, a
+ * warning when an existing one is open to others, and never through a symbolic link.
  */
 final class PrivateFiles {
   private PrivateFiles() {}
@@ -21,6 +24,9 @@ final class PrivateFiles {
 
   static FileChannel open(Path file, Set<StandardOpenOption> options) throws IOException {
     FileModes.privateFile(file);
-    return FileChannel.open(file, options);
+    // NOFOLLOW_LINKS: a link put in place after privateFile checked the name is refused too (ELOOP).
+    Set<OpenOption> noFollow = new HashSet<>(options);
+    noFollow.add(LinkOption.NOFOLLOW_LINKS);
+    return FileChannel.open(file, noFollow);
   }
 }

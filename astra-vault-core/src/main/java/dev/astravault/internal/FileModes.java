@@ -2,7 +2,9 @@ package dev.astravault.internal;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -17,7 +19,9 @@ import org.slf4j.Logger;
  * The files and directories the library creates hold secrets or their audit trail: on POSIX they are made 0600 and
  * 0700 whatever the umask (set explicitly after creation, as the umask only ever removes bits at creation). An
  * existing file or directory that others can read is used as it is, with a warning: changing an operator's modes
- * is not ours to do. On file systems without POSIX permissions (Windows) nothing is changed.
+ * is not ours to do. A symbolic link where a file goes is refused, dangling or not: followed, it would create its
+ * target with the umask's mode, or write secrets into a file of whoever made the link (directories may be links). On
+ * file systems without POSIX permissions (Windows) nothing is changed.
  */
 public final class FileModes {
   private static final Logger LOG = Redaction.logger(FileModes.class);
@@ -54,6 +58,8 @@ public final class FileModes {
    * Creates {@code file} empty and 0600 if it does not exist (its parent directories 0700); warns when it exists
    * readable by others. SQLite gives its {@code -wal}, {@code -shm} and {@code -journal} files the mode of the
    * database file, so creating that one 0600 covers them.
+   *
+   * @throws FileSystemException naming the file when it is a symbolic link or not a regular file
    */
   public static void privateFile(Path file) throws IOException {
     Path absolute = file.toAbsolutePath();
@@ -64,6 +70,14 @@ public final class FileModes {
     try {
       create(absolute, PRIVATE_FILE, false);
     } catch (FileAlreadyExistsException exists) {
+      // createFile refuses any existing name, a dangling link included; what is there must be a plain file.
+      if (Files.isSymbolicLink(absolute)) {
+        throw new FileSystemException(absolute.toString(), null, "is a symbolic link; astra-vault does not follow "
+            + "one where it writes (give the real path, or remove the link)");
+      }
+      if (!Files.isRegularFile(absolute, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileSystemException(absolute.toString(), null, "exists and is not a regular file");
+      }
       warnIfOpen(absolute, "file");
     }
   }
@@ -94,7 +108,7 @@ public final class FileModes {
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
       if (mode.stream().anyMatch(OTHERS::contains)) {
         LOG.warn("{} {} is accessible to other users (mode {}); it holds astra-vault secrets or audit records: "
-            + "chmod {} it", what, path, PosixFilePermissions.toString(mode), what.equals("file") ? "600" : "700");
+            + "chmod {} it", what, path, PosixFilePermissions.toString(mode), what.endsWith("file") ? "600" : "700");
         return true;
       }
     } catch (UnsupportedOperationException | IOException notPosixOrGone) {

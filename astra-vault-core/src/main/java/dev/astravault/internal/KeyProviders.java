@@ -55,6 +55,8 @@ public final class KeyProviders {
 
   public static KeyProvider fromFile(Path file) {
     Objects.requireNonNull(file, "file");
+    // A warning, as ssh's refusal would break Kubernetes, whose secret volumes are 0644 unless told otherwise.
+    FileModes.warnIfOpen(file, "key file");
     String content;
     try {
       content = Files.readString(file, StandardCharsets.UTF_8);

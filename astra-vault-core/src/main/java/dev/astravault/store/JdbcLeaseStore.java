@@ -1018,8 +1018,8 @@ public final class JdbcLeaseStore implements LeaseStore {
       try {
         dev.astravault.internal.FileModes.privateFile(file);
       } catch (java.io.IOException e) {
-        throw new StoreException("cannot create the SQLite file " + file + " (" + e.getClass().getSimpleName()
-            + ")", e);
+        // An NIO message names the file and the problem (a link, a denied access); never a secret.
+        throw new StoreException("cannot create the SQLite file " + file + ": " + e.getMessage(), e);
       }
     }
 

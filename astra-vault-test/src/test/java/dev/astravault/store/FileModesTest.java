@@ -1,6 +1,7 @@
 package dev.astravault.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -11,11 +12,13 @@ import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
+import dev.astravault.StoreException;
 import dev.astravault.audit.JsonLinesAuditSink;
 import dev.astravault.event.OrgConfigDeleted;
 import dev.astravault.internal.FileModes;
 import dev.astravault.internal.SystemActorProvider;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -140,5 +143,42 @@ class FileModesTest {
     assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage)
         .anySatisfy(m -> assertThat(m).contains("directory " + shared).contains("rwxr-xr-x").contains("chmod 700"))
         .anySatisfy(m -> assertThat(m).contains("file " + log).contains("rw-r--r--").contains("chmod 600"));
+  }
+
+  /**
+   * A symbolic link where the library creates a file (left in a shared directory by someone else, say) is refused,
+   * dangling or not: followed, it would create their target with the umask's mode, or append to a file of theirs.
+   */
+  @Test
+  void aSymlinkWhereTheLibraryCreatesAFileIsRefusedAndItsTargetLeftAlone() throws Exception {
+    Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+    Path victim = Files.writeString(elsewhere.resolve("victim.txt"), "theirs\n");
+    Path log = Files.createSymbolicLink(dir.resolve("audit.jsonl"), victim);
+    Path dangling = Files.createSymbolicLink(dir.resolve("other.jsonl"), elsewhere.resolve("created.jsonl"));
+    Path db = Files.createSymbolicLink(dir.resolve("leases.db"), elsewhere.resolve("leases.db"));
+    for (Path link : List.of(log, dangling)) {
+      assertThatThrownBy(() -> JsonLinesAuditSink.builder(link).build()).isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining(link.toString()).hasMessageContaining("symbolic link");
+    }
+    assertThatThrownBy(() -> JdbcLeaseStore.builder().sqliteFile(db).metadataOnly().build())
+        .isInstanceOf(StoreException.class).hasMessageContaining(db.toString()).hasMessageContaining("symbolic link");
+    assertThat(Files.readString(victim)).isEqualTo("theirs\n");
+    try (Stream<Path> s = Files.list(elsewhere)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("victim.txt");
+    }
+  }
+
+  /** As ssh says of a private key others can read; a warning, not a refusal: Kubernetes mounts secrets 0644. */
+  @Test
+  void aKeyFileOthersCanReadIsReadWithAWarning() throws Exception {
+    Path open = Files.writeString(dir.resolve("open.key"), EncryptionKey.generate().toBase64() + "\n");
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+    Path closed = Files.writeString(dir.resolve("closed.key"), EncryptionKey.generate().toBase64() + "\n");
+    Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rw-------"));
+    KeyProvider.fromFile(closed);
+    assertThat(warnings.list).isEmpty();
+    KeyProvider.fromFile(open);
+    assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).singleElement()
+        .satisfies(m -> assertThat(m).contains("key file " + open).contains("rw-r--r--").contains("chmod 600"));
   }
 }
