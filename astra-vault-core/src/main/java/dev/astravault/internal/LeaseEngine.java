@@ -142,7 +142,10 @@ public final class LeaseEngine implements AutoCloseable {
     }
     Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart[0]);
     ManagedLease lease = new ManagedLease(this, request, settings, compact(first), owned);
-    link(lease);
+    if (!link(lease)) {   // close() began while the first token was issued and will not see this handle: end it
+      await(lease.closeAsync(), settings.closeTimeout(), "closing a managed token started after close");
+      throw new IllegalStateException("the token manager was closed while the managed token was being started");
+    }
     lease.start(issueLatency);
     return lease;
   }
@@ -205,14 +208,18 @@ public final class LeaseEngine implements AutoCloseable {
     }
   }
 
-  private void link(ManagedLease lease) {
+  private boolean link(ManagedLease lease) {
     synchronized (handles) {
+      if (closed) {   // close() sets it before it lists the handles, under this lock
+        return false;
+      }
       lease.nextHandle = first;
       if (first != null) {
         first.prevHandle = lease;
       }
       first = lease;
       handleCount++;
+      return true;
     }
   }
 
@@ -388,12 +395,6 @@ public final class LeaseEngine implements AutoCloseable {
       LOG.warn("{} failed: {}", what, e.getCause() == null ? "?" : e.getCause().getClass().getName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  int size() {
-    synchronized (handles) {
-      return handleCount;
     }
   }
 }

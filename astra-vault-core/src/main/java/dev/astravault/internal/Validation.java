@@ -20,6 +20,11 @@ public final class Validation {
   public static final Pattern ASTRA_TOKEN = Pattern.compile("^AstraCS:[a-zA-Z]{24}:[a-f0-9]{64}$");
   static final int MAX_METADATA_ENTRIES = 32;
   static final int MAX_METADATA_VALUE = 512;
+  /**
+   * Go's longest duration (about 292 years): no Vault or plugin holds a longer TTL, and below it the engine's instant
+   * and nanosecond arithmetic cannot overflow, so every duration a caller gives is at most this.
+   */
+  public static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
 
   private Validation() {}
 
@@ -209,12 +214,20 @@ public final class Validation {
     if (value == null || value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(field + " must be positive: " + value);
     }
-    return value;
+    return requireAtMostMax(field, value);
   }
 
   public static Duration requireNonNegative(String field, @Nullable Duration value) {
     if (value == null || value.isNegative()) {
       throw new IllegalArgumentException(field + " must not be negative: " + value);
+    }
+    return requireAtMostMax(field, value);
+  }
+
+  private static Duration requireAtMostMax(String field, Duration value) {
+    if (value.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException(field + " must be at most " + GoDurations.format(MAX_DURATION)
+          + " (Go's longest duration): " + value);
     }
     return value;
   }

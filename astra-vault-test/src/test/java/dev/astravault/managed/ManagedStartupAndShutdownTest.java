@@ -187,6 +187,35 @@ class ManagedStartupAndShutdownTest {
   }
 
   @Test
+  void aManageThatEndsAfterTheManagerClosedFailsAndRevokesItsToken() throws Exception {
+    ManagedFixture f = fixture();
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(1);
+    int idle = f.scheduler.pendingCount();
+    CompletableFuture<ManagedToken> result = new CompletableFuture<>();
+    Thread caller = new Thread(() -> {
+      try {
+        result.complete(f.manage(perRequest(), exact()));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    caller.start();
+    while (f.scheduler.pendingCount() == idle) {
+      Thread.onSpinWait();                  // manage() waits for its startup back-off
+    }
+    f.tokens.close();                       // the manager closes while manage() is under way
+    f.scheduler.advance(ofMinutes(1));      // the retry issues the first token
+    caller.join(10_000);
+
+    assertThat(caller.isAlive()).isFalse();
+    assertThatThrownBy(result::get).hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(2);
+    assertThat(astra.liveTokens()).as("no token left behind by a handle no one can close").isEmpty();
+    assertThat(f.tokens.leases("")).isEmpty();
+  }
+
+  @Test
   void closeWithoutARefreshUnderWayDoesNotWait() {
     ManagedFixture f = fixture();
     ManagedToken token = f.manage(perRequest(), exact().closeTimeout(ofMinutes(10)));

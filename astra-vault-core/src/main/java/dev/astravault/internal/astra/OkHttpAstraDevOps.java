@@ -16,6 +16,7 @@ import dev.astravault.internal.Hashing;
 import dev.astravault.internal.Redaction;
 import dev.astravault.internal.Validation;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import okhttp3.Call;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -145,7 +147,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
   private byte[] postOnce(String label, Request httpRequest, String what) {
     Response response;
     try {
-      response = client.newCall(httpRequest).execute();
+      response = execute(client.newCall(httpRequest));
     } catch (IOException e) {
       if (neverSent(e)) {
         throw new AstraUnavailableException(
@@ -339,7 +341,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
     int maxAttempts = retryPolicy.maxAttempts();
     for (int attempt = 1; ; attempt++) {
       Duration wait;
-      try (Response response = client.newCall(request).execute()) {
+      try (Response response = execute(client.newCall(request))) {
         int code = response.code();
         if (!isRetryable(code) || attempt >= maxAttempts) {
           return handler.handle(response, attempt);
@@ -358,6 +360,31 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
             maxAttempts, wait);
       }
       pause(label, wait);
+    }
+  }
+
+  /**
+   * {@code call.execute()}. OkHttp throws an InterruptedException it does not declare when the calling thread is
+   * interrupted while it waits for a TCP connect, before any of the request is written: undeclared, it escaped every
+   * handler (and a create left its PENDING record). It becomes a {@link ConnectInterrupted}, so nothing was sent, and
+   * the thread keeps its interrupt status.
+   */
+  private static Response execute(Call call) throws IOException {
+    try {
+      return call.execute();
+    } catch (Exception e) {   // Exception, not InterruptedException: javac refuses to catch an undeclared one
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw (IOException) new ConnectInterrupted().initCause(e);
+      }
+      throw e;
+    }
+  }
+
+  /** The calling thread was interrupted while OkHttp waited for a connection: the request was never sent. */
+  private static final class ConnectInterrupted extends InterruptedIOException {
+    ConnectInterrupted() {
+      super("interrupted while connecting");
     }
   }
 
@@ -461,7 +488,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
   /** Failures that happen before a single byte of the request can have left this process. */
   private static boolean neverSent(IOException e) {
     return e instanceof ConnectException || e instanceof UnknownHostException
-        || e instanceof NoRouteToHostException;
+        || e instanceof NoRouteToHostException || e instanceof ConnectInterrupted;
   }
 
   /** The exception type only: OkHttp's messages may quote URLs and are not ours to vouch for. */
