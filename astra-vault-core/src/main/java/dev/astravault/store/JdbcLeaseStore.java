@@ -320,7 +320,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     });
     for (Stale s : orgs) {
       URI url = orgUrl(s.id(), s.url());
-      rotated += reseal(s.id(), url, s.ct(), RowBindings.openRootToken(cipher, s.ct(), s.id(), url).token());
+      rotated += reseal(s.id(), url, s.ct(), RowBindings.openRootToken(cipher, s.ct(), s.id(), url));
     }
     return rotated;
   }
@@ -424,12 +424,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     for (String[] r : rows) {
       URI url = orgUrl(r[0], r[2]);
       // The URL is bound to the root token: one rewritten to another server fails here, before any use.
-      RowBindings.RootToken rootToken = RowBindings.openRootToken(cipher, r[3], r[0], url);
-      if (rootToken.legacy()) {
-        reseal(r[0], url, r[3], rootToken.token());
-      }
+      String rootToken = RowBindings.openRootToken(cipher, r[3], r[0], url);
       try {
-        out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken.token()).build());
+        out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build());
       } catch (IllegalArgumentException | NullPointerException e) {
         throw orgMalformed(r[0], e.getMessage());
       }

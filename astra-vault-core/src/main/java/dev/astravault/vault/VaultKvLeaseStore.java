@@ -465,17 +465,15 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private OrgConfig decodeOrg(String orgId, VaultKv.Entry e) {
-    RowBindings.RootToken rootToken;
-    OrgConfig org;
     try {
       if (!orgId.equals(e.string("org_id"))) {
         throw new IllegalStateException("its org_id is not the one in its path");
       }
       URI url = Validation.parseUrl("its url", req(e, "url"));
       // The URL is bound to the root token: one rewritten to another server fails here, before any use.
-      rootToken = RowBindings.openRootToken(cipher, req(e, "root_token_ct"), orgId, url);
-      org = OrgConfig.builder().orgId(orgId).logicalName(req(e, "logical_name")).url(url)
-          .rootToken(rootToken.token()).build();
+      String rootToken = RowBindings.openRootToken(cipher, req(e, "root_token_ct"), orgId, url);
+      return OrgConfig.builder().orgId(orgId).logicalName(req(e, "logical_name")).url(url).rootToken(rootToken)
+          .build();
     } catch (RuntimeException ex) {
       if (ex instanceof AstraVaultException a) {
         throw a;
@@ -483,16 +481,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
       throw new StoreException("Vault KV lease store: org " + orgId + " is malformed (rewritten outside the "
           + "library?): " + ex.getMessage());
     }
-    if (rootToken.legacy()) {
-      // Sealed before the URL was bound: reseal it bound, unless the entry changed since it was read.
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("org_id", orgId);
-      m.put("logical_name", org.logicalName());
-      m.put("url", org.url().toString());
-      m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(orgId, org.url())));
-      call("reseal org " + orgId, () -> kv.write("reseal org", path("orgs", orgId), m, e.version()));
-    }
-    return org;
   }
 
   @Override

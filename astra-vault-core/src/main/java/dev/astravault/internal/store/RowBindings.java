@@ -27,38 +27,14 @@ public final class RowBindings {
     return "astra-vault/org/" + orgId + "\nurl=" + url;
   }
 
-  /** Before the URL was bound; read once, then resealed with {@link #orgAad(String, URI)}. */
-  private static String legacyOrgAad(String orgId) {
-    return "astra-vault/org/" + orgId;
-  }
-
-  /** A root token opened from its row; {@code legacy} when sealed without its URL, to be resealed with it. */
-  public record RootToken(String token, boolean legacy) {
-    @Override
-    public String toString() {
-      return "RootToken[██, legacy=" + legacy + "]";
-    }
-  }
-
   /**
-   * Opens an org's root token, bound to {@code url}.
+   * Opens an org's root token, bound to {@code url}. There is no fallback to the unbound form of earlier snapshots:
+   * it would let anyone holding an old ciphertext pair it with a URL of their choosing.
    *
    * @throws SecretDecryptionException when the URL (or anything else) was rewritten
    */
-  public static RootToken openRootToken(SecretCipher cipher, String sealed, String orgId, URI url) {
-    String what = "the root token of org " + orgId;
-    try {
-      return new RootToken(cipher.open(sealed, orgAad(orgId, url), what), false);
-    } catch (SecretDecryptionException e) {
-      if (e.reason() != SecretDecryptionException.Reason.TAMPERED) {
-        throw e;
-      }
-      try {
-        return new RootToken(cipher.open(sealed, legacyOrgAad(orgId), what), true);
-      } catch (SecretDecryptionException legacy) {
-        throw e;
-      }
-    }
+  public static String openRootToken(SecretCipher cipher, String sealed, String orgId, URI url) {
+    return cipher.open(sealed, orgAad(orgId, url), "the root token of org " + orgId);
   }
 
   /**
