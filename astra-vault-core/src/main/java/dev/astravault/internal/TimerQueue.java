@@ -275,10 +275,18 @@ final class TimerQueue {
       tick = null;
     }
     long generation = ++tickGeneration;
-    tickDue = head;
+    tickDue = Long.MAX_VALUE;
     if (head != Long.MAX_VALUE) {
       long delay = head - nanos(clock.instant());
-      tick = scheduler.schedule(() -> onTick(generation), Duration.ofNanos(Math.max(0, delay)));
+      try {
+        tick = scheduler.schedule(() -> onTick(generation), Duration.ofNanos(Math.max(0, delay)));
+        tickDue = head;
+      } catch (RuntimeException e) {
+        // A scheduler shut down (or full) refuses: the timers stay armed, and the next arm plans the task again.
+        // Thrown on, it would leave a handle that was starting a refresh marked as refreshing for good.
+        LOG.warn("the scheduler refused the managed tokens' timer ({}); they are not renewed until it accepts a task",
+            e.getClass().getName());
+      }
     }
   }
 

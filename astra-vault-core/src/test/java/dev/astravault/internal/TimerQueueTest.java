@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,21 @@ class TimerQueueTest {
     scheduler.runUntil(at(50));
     assertThat(b.fired).containsExactly("b@50");
     assertThat(queue.size()).isZero();
+  }
+
+  @Test
+  void aSchedulerThatRefusesATaskLeavesTheTimersArmedAndTheNextArmPlansThemAgain() {
+    Recorder a = new Recorder("a");
+    Recorder b = new Recorder("b");
+    scheduler.rejecting = true;
+    queue.arm(a, at(10));          // no exception reaches the caller (a handle mid-rotation would stay stuck)
+    assertThat(queue.size()).isEqualTo(1);
+
+    scheduler.rejecting = false;
+    queue.arm(b, at(20));          // the head (a at 10) did not change, but it has no task: one is planned now
+    scheduler.runUntil(at(100));
+    assertThat(a.fired).containsExactly("a@10");
+    assertThat(b.fired).containsExactly("b@20");
   }
 
   @Test
@@ -416,6 +432,7 @@ class TimerQueueTest {
   private static final class HandScheduler implements Scheduler {
     private final HandClock clock;
     private final List<Planned> planned = new ArrayList<>();
+    boolean rejecting;   // as an executor that was shut down
 
     HandScheduler(HandClock clock) {
       this.clock = clock;
@@ -423,6 +440,9 @@ class TimerQueueTest {
 
     @Override
     public Task schedule(Runnable task, Duration delay) {
+      if (rejecting) {
+        throw new RejectedExecutionException("shut down");
+      }
       Planned p = new Planned(clock.instant().plus(delay), task);
       planned.add(p);
       return () -> planned.remove(p);
