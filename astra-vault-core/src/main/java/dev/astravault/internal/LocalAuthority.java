@@ -134,7 +134,7 @@ public final class LocalAuthority implements Authority {
       return backend.create(org, role, description, tokenExpiry);
     } catch (RuntimeException e) {
       if (AstraDevOps.createdNothing(e)) {
-        store.delete(pending);
+        Interrupts.heldBack(() -> store.delete(pending));   // an interrupted connect; the store may be Vault KV
         throw e;
       }
       // A 5xx, a reset or timeout after sending, an unreadable body: Astra may hold a token whose secret we never

@@ -16,7 +16,7 @@ public class VaultUnavailableException extends AstraVaultException {
     SEALED,
     /** A standby answered (503 "node is not active", 429, or a redirect) and no active node took the request. */
     STANDBY,
-    /** No answer: connection refused, TLS failure or timeout. */
+    /** No answer: connection refused, TLS failure, timeout, or the calling thread was interrupted. */
     UNREACHABLE
   }
 

@@ -100,9 +100,29 @@ final class BoundedHttpClient extends HttpClient {
     }
   }
 
+  /**
+   * The calling thread was interrupted before the request left: nothing was sent. The interrupt status is cleared, as
+   * with any InterruptedException; {@link VaultErrors#noAnswer} sets it again once the driver has wrapped this.
+   */
+  static final class NotSent extends InterruptedException {
+    private static final long serialVersionUID = 1L;
+
+    NotSent() {
+      super("interrupted before the request was sent");
+    }
+  }
+
+  /**
+   * Sends and waits. An interrupted caller is refused before anything is sent, rather than sending and then giving up
+   * the answer at once, which could leave a lease in Vault that no one holds. An interrupt while waiting aborts the
+   * exchange, like the read timeout: the request may have taken effect.
+   */
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
       throws IOException, InterruptedException {
+    if (Thread.interrupted()) {
+      throw new NotSent();
+    }
     CompletableFuture<HttpResponse<T>> result = sendAsync(request, handler);
     try {
       return result.get();

@@ -7,6 +7,7 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.TokenManager;
 import dev.astravault.internal.Authority;
+import dev.astravault.internal.Interrupts;
 import dev.astravault.internal.LeaseMath;
 import dev.astravault.internal.Redaction;
 import dev.astravault.internal.astra.RemoteRole;
@@ -133,7 +134,13 @@ public final class VaultAuthority implements Authority {
     try {
       issued = plugin.issue(org, role, pending);
     } catch (RuntimeException e) {
-      store.delete(pending);   // Vault answered: its lease either exists and was revoked, or never did
+      // Its lease was revoked, never existed, or (no answer) is one Vault ends at its TTL. Deleted even for an
+      // interrupted caller: the record is ours to undo, and the store may be Vault KV, which refuses such a caller.
+      try {
+        Interrupts.heldBack(() -> store.delete(pending));
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
     return pending.next().state(LeaseState.ACTIVE).clientId(issued.token().clientId())

@@ -32,8 +32,19 @@ public final class VaultErrors {
     return new VaultReply(path, status, VaultReply.parse(body));
   }
 
-  /** A driver failure with no usable HTTP answer. */
+  /**
+   * A driver failure with no usable HTTP answer. When it was an interrupt of the calling thread (which the driver
+   * swallows into its own exception), the thread's interrupt status is set again.
+   */
   static AstraVaultException noAnswer(String what, VaultException e) {
+    InterruptedException interrupt = interruptOf(e);
+    if (interrupt != null) {
+      Thread.currentThread().interrupt();
+      return new VaultUnavailableException(VaultUnavailableException.Reason.UNREACHABLE, what + ": the calling "
+          + "thread was interrupted " + (interrupt instanceof BoundedHttpClient.NotSent
+          ? "before the request was sent; nothing was sent"
+          : "while it waited for Vault's answer; the request may have taken effect, as after a timeout"), e);
+    }
     String message = String.valueOf(e.getMessage());
     if (message.contains("MIME type")) {
       return new AstraVaultException(what + ": Vault answered with a Content-Type other than exactly "
@@ -66,6 +77,16 @@ public final class VaultErrors {
           what + ": Vault is unreachable (" + root.getClass().getSimpleName() + ")", e);
     }
     return new AstraVaultException(what + ": the Vault driver failed (" + root.getClass().getSimpleName() + ")", e);
+  }
+
+  /** The interrupt of the calling thread that ended the driver's call, if that is what ended it. */
+  static @org.jspecify.annotations.Nullable InterruptedException interruptOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InterruptedException i) {
+        return i;
+      }
+    }
+    return null;
   }
 
   /** The exception for an error reply no caller handled specifically. */

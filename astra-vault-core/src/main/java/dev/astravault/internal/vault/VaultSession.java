@@ -181,6 +181,9 @@ public final class VaultSession {
             r.isAuthRenewable() && ttl.compareTo(c.ttl().dividedBy(3)) > 0);
       }
     } catch (VaultException e) {
+      if (VaultErrors.interruptOf(e) != null) {
+        throw VaultErrors.noAnswer("renew-self", e);   // not a login: that would clear the caller's interrupt
+      }
       if (config.auth() instanceof VaultAuth.Token) {
         // Nothing to log in with; keep the token until it expires and let Vault's answers speak. No answer, a 5xx
         // or a 429 is transient: the next call renews again.
