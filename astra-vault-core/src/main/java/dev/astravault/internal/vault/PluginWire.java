@@ -1,5 +1,6 @@
 package dev.astravault.internal.vault;
 
+import dev.astravault.AstraVaultException;
 import dev.astravault.Role;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,23 @@ final class PluginWire {
     } catch (DateTimeParseException e) {
       return fallback;
     }
+  }
+
+  /**
+   * The {@code expire_time} of a {@code sys/leases/lookup} reply; {@code fallback} when absent or not an instant.
+   *
+   * @throws AstraVaultException when it is more than Go's longest duration away from {@code now}: no Vault grants
+   *     such a lease, and caching it would keep the record (and plan its renewal) centuries or eons away
+   */
+  static Instant expireTime(String what, VaultReply reply, Instant fallback, Instant now) {
+    Instant at = instant(VaultReply.string(reply.data(), "expire_time"), fallback);
+    Duration away = Duration.between(now, at).abs();
+    if (away.compareTo(Duration.ofSeconds(VaultReply.MAX_LEASE_SECONDS)) > 0) {
+      // Not quoted: a broken answer's value is nothing the caller can act on.
+      throw new AstraVaultException(what + ": Vault answered an expire_time more than "
+          + VaultReply.MAX_LEASE_SECONDS + " s (Go's longest duration) from now");
+    }
+    return at;
   }
 
   /** Parses Go's duration text ({@code 1h0m0s}) as the plugin prints role TTLs. */

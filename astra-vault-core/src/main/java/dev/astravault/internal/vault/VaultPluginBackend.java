@@ -1,6 +1,7 @@
 package dev.astravault.internal.vault;
 
 import static dev.astravault.internal.vault.PluginWire.expectOk;
+import static dev.astravault.internal.vault.PluginWire.expireTime;
 import static dev.astravault.internal.vault.PluginWire.instant;
 import static dev.astravault.internal.vault.PluginWire.metadataPairs;
 import static dev.astravault.internal.vault.PluginWire.metadataQuery;
@@ -258,7 +259,7 @@ public final class VaultPluginBackend implements TokenBackend {
       return Optional.empty();
     }
     expectOk("looking up lease " + record.leaseId(), reply);
-    return Optional.of(instant(VaultReply.string(reply.data(), "expire_time"), record.expiresAt()));
+    return Optional.of(expireTime("looking up lease " + record.leaseId(), reply, record.expiresAt(), clock.instant()));
   }
 
   Set<String> liveClientIds() {
@@ -327,7 +328,6 @@ public final class VaultPluginBackend implements TokenBackend {
     return reply.ok();
   }
 
-  /** Revokes a lease we will not hand out; says what happened, for the caller's message. */
   /**
    * Asks Vault to revoke {@code leaseId}. The plugin sends its DELETE once: Astra shedding it (429, 502, 503, 504)
    * fails the revoke. Such a DELETE is safe to repeat, so ask Vault again, as the direct client retries its own DELETE.

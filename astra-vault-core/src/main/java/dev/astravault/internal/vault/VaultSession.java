@@ -256,7 +256,9 @@ public final class VaultSession {
   private Current lookup(String token) {
     try {
       LookupResponse r = driver(token, 1, 1).auth().lookupSelf();
-      long ttl = r.getTTL();
+      // Read as a long (logins and renewals as an int): no Vault grants more than Go's longest duration, and more
+      // would overflow the expiry computed from it.
+      long ttl = Math.min(r.getTTL(), VaultReply.MAX_LEASE_SECONDS);
       return new Current(token, ttl <= 0 ? null : clock.instant().plusSeconds(ttl), Duration.ofSeconds(ttl),
           r.isRenewable());
     } catch (VaultException e) {
