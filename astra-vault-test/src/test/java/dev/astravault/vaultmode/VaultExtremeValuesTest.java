@@ -112,4 +112,41 @@ class VaultExtremeValuesTest {
     assertThat(app.lease(token.lease().leaseId())).hasValueSatisfying(l ->
         assertThat(l.expiresAt()).isEqualTo(before.expiresAt()));
   }
+
+  /**
+   * A role read from Vault whose ttl or max_ttl no Vault can hold (the plugin prints Go durations, at most about 292
+   * years; a bare number is seconds): a typed error naming the field, never a raw overflow or a role with a bogus TTL.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"9223372036854775807", "99999999999999999999", "-1h0m0s", "1e9h", "3000000h0m0s"})
+  void aRoleTtlNoVaultCanHoldIsATypedErrorNamingTheField(String maxTtl) {
+    FakeVault vault = FakeVault.builder().clock(clock).build().start();
+    closing.add(vault);
+    FaultProxy proxy = FaultProxy.to(HttpUrl.get(vault.address()));
+    closing.add(proxy);
+    TokenManager operator = manager(URI.create(vault.address()), vault);
+    FakeOrg org = astra.defaultOrg();
+    operator.writeOrg(OrgConfig.builder().orgId(org.orgId()).rootToken(org.rootToken()).url(astra.url().uri())
+        .logicalName("acme").build());
+    operator.writeRole(RoleSpec.builder().org("acme").name("reader").roleId(astra.roleId("API RO Svc Acct"))
+        .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(3)).build());
+
+    TokenManager app = manager(proxy.uri(), vault);   // its own store: it reads the role from Vault
+    proxy.on("GET", "/v1/astra/role").forwardThen(FaultProxy.Answer.rewrittenBody(
+        b -> b.replaceFirst("\"max_ttl\":\"[^\"]*\"", "\"max_ttl\":\"" + maxTtl + "\"")));
+    assertThatThrownBy(() -> app.request().org(org.orgId()).role("reader").logicalName("far").issue())
+        .isExactlyInstanceOf(AstraVaultException.class).hasMessageContaining("max_ttl");
+    assertThat(proxy.injected()).hasSize(1);
+    assertThat(vault.leases()).isEmpty();
+  }
+
+  private TokenManager manager(URI address, FakeVault vault) {
+    TokenManager m = TokenManager.builder().clock(clock).scheduler(scheduler).leaseStore(LeaseStore.inMemory())
+        .sweepInterval(Duration.ZERO)
+        .vault(VaultConfig.builder(address).auth(VaultAuth.token(vault.rootToken())).callerMode(CallerMode.STANDARD)
+            .build())
+        .build();
+    closing.add(m);
+    return m;
+  }
 }

@@ -2,6 +2,7 @@ package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
 import dev.astravault.Role;
+import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 /** How the Astra plugin reads and writes its values: query strings, KV pairs, Go durations, its not-found texts. */
 final class PluginWire {
   private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
+  private static final Pattern GO_DURATION_TEXT = Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:h|ms|m|s|us|µs|ns))+");
+  private static final Pattern DIGITS = Pattern.compile("\\d{1,30}");
 
   private PluginWire() {}
 
@@ -80,27 +83,40 @@ final class PluginWire {
     return at;
   }
 
-  /** Parses Go's duration text ({@code 1h0m0s}) as the plugin prints role TTLs. */
-  static Duration goDuration(@Nullable String text) {
-    if (text == null || text.isEmpty() || text.equals("0s")) {
+  /**
+   * Parses Go's duration text ({@code 1h0m0s}) as the plugin prints role TTLs, or a bare number of seconds.
+   *
+   * @param field the field, for the error
+   * @throws AstraVaultException when it is not such a text from 0 to Go's longest duration (a sign, an exponent, a
+   *     number too large): no plugin prints one, and it would overflow the instants computed from it
+   */
+  static Duration goDuration(String what, String field, @Nullable String text) {
+    if (text == null || text.isEmpty() || text.equals("0s") || text.equals("0")) {
       return Role.DEFAULT_TTL;
     }
-    if (text.chars().allMatch(Character::isDigit)) {
-      return Duration.ofSeconds(Long.parseLong(text));
+    BigDecimal nanos = BigDecimal.ZERO;
+    if (DIGITS.matcher(text).matches()) {
+      nanos = new BigDecimal(text).scaleByPowerOfTen(9);
+    } else if (GO_DURATION_TEXT.matcher(text).matches()) {
+      Matcher m = GO_DURATION.matcher(text);
+      while (m.find()) {
+        nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(switch (m.group(2)) {
+          case "h" -> 3_600_000_000_000L;
+          case "m" -> 60_000_000_000L;
+          case "s" -> 1_000_000_000L;
+          case "ms" -> 1_000_000L;
+          case "us", "µs" -> 1_000L;
+          default -> 1L;
+        })));
+      }
+    } else {
+      nanos = BigDecimal.valueOf(-1);
     }
-    Matcher m = GO_DURATION.matcher(text);
-    long nanos = 0;
-    while (m.find()) {
-      double v = Double.parseDouble(m.group(1));
-      nanos += (long) (v * switch (m.group(2)) {
-        case "h" -> 3_600_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "ms" -> 1_000_000L;
-        case "us", "µs" -> 1_000L;
-        default -> 1L;
-      });
+    if (nanos.signum() < 0 || nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      // Not quoted: a broken answer's value is nothing the caller can act on.
+      throw new AstraVaultException(what + ": Vault answered a " + field + " that is not a Go duration from 0 to "
+          + "Go's longest (about 292 years)");
     }
-    return Duration.ofNanos(nanos);
+    return Duration.ofNanos(nanos.longValue());
   }
 }

@@ -179,8 +179,8 @@ final class VaultPluginConfig {
     if (roleId == null || roleId.isEmpty()) {
       return Optional.empty();
     }
-    Duration ttl = goDuration(VaultReply.string(d, "ttl"));
-    Duration maxTtl = goDuration(VaultReply.string(d, "max_ttl"));
+    Duration ttl = goDuration("reading role " + roleName, "ttl", VaultReply.string(d, "ttl"));
+    Duration maxTtl = goDuration("reading role " + roleName, "max_ttl", VaultReply.string(d, "max_ttl"));
     return Optional.of(new Role(orgId, roleName, roleId, ttl, maxTtl.compareTo(ttl) < 0 ? ttl : maxTtl));
   }
 }
