@@ -6,6 +6,7 @@ import dev.astravault.vault.VaultResponseTooLargeException;
 import dev.astravault.vault.VaultUnavailableException;
 import io.github.jopenlibs.vault.VaultException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what the driver reports into our exception tree, so its checked {@link VaultException} never leaks. Messages
@@ -80,7 +81,7 @@ public final class VaultErrors {
   }
 
   /** The interrupt of the calling thread that ended the driver's call, if that is what ended it. */
-  static @org.jspecify.annotations.Nullable InterruptedException interruptOf(Throwable e) {
+  static @Nullable InterruptedException interruptOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof InterruptedException i) {
         return i;
@@ -90,7 +91,7 @@ public final class VaultErrors {
   }
 
   /** The exception for an error reply no caller handled specifically. */
-  public static AstraVaultException of(String what, VaultReply reply, @org.jspecify.annotations.Nullable Throwable cause) {
+  public static AstraVaultException of(String what, VaultReply reply, @Nullable Throwable cause) {
     String text = scrub(reply.errorText());
     String lower = text.toLowerCase(Locale.ROOT);
     int status = reply.status();
