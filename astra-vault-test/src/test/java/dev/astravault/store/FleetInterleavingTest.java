@@ -1,0 +1,137 @@
+package dev.astravault.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.astravault.AstraToken;
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
+import dev.astravault.OrgConfig;
+import dev.astravault.RoleSpec;
+import dev.astravault.TokenManager;
+import dev.astravault.event.AuditEvent;
+import dev.astravault.event.LeaseRevoked;
+import dev.astravault.internal.RealTokenManager;
+import dev.astravault.test.FakeAstra;
+import dev.astravault.test.FakeOrg;
+import dev.astravault.test.ManualScheduler;
+import dev.astravault.test.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two managers of a fleet, each with its own store instance over one SQLite file or one embedded PostgreSQL
+ * database, with one step of the other landing exactly between two store calls of the first (hooks and parking, no
+ * sleeps). Complements {@link FleetTest}, which mixes operations at random and checks the end state.
+ */
+class FleetInterleavingTest {
+  @RegisterExtension static final FakeAstra astra = FakeAstra.create();
+  private static final KeyProvider KEYS = KeyProvider.of(EncryptionKey.generate());
+  private static final String ORG = "acme";
+  private static final String ROLE = "reader";
+
+  enum Backend { SQLITE, POSTGRES }
+
+  @TempDir Path dir;
+  private final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T00:00:00Z"));
+  private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private Supplier<LeaseStore> stores;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private void on(Backend backend) {
+    astra.useClock(clock);
+    if (backend == Backend.SQLITE) {
+      Path file = dir.resolve("fleet.db");
+      stores = () -> JdbcLeaseStore.sqlite(file, KEYS);
+    } else {
+      String url = EmbeddedPg.newDatabase("interleave");
+      stores = () -> JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres").keyProvider(KEYS)
+          .maxConnections(2).build();
+    }
+  }
+
+  /** A manager on a new store instance, seen through {@code wrap} (hooks or parking). */
+  private RealTokenManager manager(java.util.function.UnaryOperator<LeaseStore> wrap) {
+    LeaseStore real = stores.get();
+    open.add(real);
+    FakeOrg fake = astra.defaultOrg();
+    OrgConfig org = OrgConfig.builder().orgId(fake.orgId()).rootToken(fake.rootToken()).url(astra.url().uri())
+        .logicalName(ORG).build();
+    TokenManager tokens = TokenManager.builder().org(org).leaseStore(wrap.apply(real)).clock(clock)
+        .scheduler(new ManualScheduler(clock)).auditSink(events::add).sweepInterval(Duration.ZERO)
+        .recoveryInterval(Duration.ZERO).callTimeout(Duration.ofSeconds(5)).build();
+    open.add(tokens);
+    tokens.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(astra.roleId("API RO Svc Acct"))
+        .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(3)).build());
+    return (RealTokenManager) tokens;
+  }
+
+  private List<LeaseRevoked> revokedEvents(String leaseId) {
+    return events.stream().filter(LeaseRevoked.class::isInstance).map(LeaseRevoked.class::cast)
+        .filter(e -> e.token().leaseId().equals(leaseId)).toList();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aSweeperThatListedALeaseBeforeAnotherManagerRenewedItDoesNotRevokeIt(Backend backend) throws Exception {
+    on(backend);
+    HookedLeaseStore hooksA = new HookedLeaseStore();
+    ParkingLeaseStore parkingB = ParkingLeaseStore.after("expiringBefore");
+    RealTokenManager a = manager(hooksA::wrap);
+    RealTokenManager b = manager(parkingB::wrap);
+    AstraToken token = a.request().org(ORG).role(ROLE).logicalName("orders").issue();
+    String leaseId = token.lease().leaseId();
+    clock.advance(Duration.ofMinutes(59));
+
+    // A reads the lease and computes its renewal one minute before expiry; before its compare-and-set lands, time
+    // passes the old expiry and B's sweeper lists the lease (as it was) and stops right there.
+    CompletableFuture<Integer> sweep = new CompletableFuture<>();
+    hooksA.before("compareAndSet", args -> true, () -> {
+      clock.advance(Duration.ofMinutes(2));
+      parkingB.arm();
+      new Thread(() -> {
+        try {
+          sweep.complete(b.reapExpired());
+        } catch (RuntimeException e) {
+          sweep.completeExceptionally(e);
+        }
+      }, "sweeper-b").start();
+      try {
+        assertThat(parkingB.awaitParked()).isTrue();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Instant renewedUntil = a.renew(leaseId).lease().expiresAt();
+    assertThat(renewedUntil).isAfter(clock.instant());
+    parkingB.release();
+
+    assertThat(sweep.get(30, TimeUnit.SECONDS)).as("leases B's sweeper ended").isZero();
+    assertThat(astra.isLive(token.token())).as("the renewed token is alive").isTrue();
+    LeaseRecord stored = b.store().get(leaseId).orElseThrow();
+    assertThat(stored.state()).isEqualTo(LeaseState.ACTIVE);
+    assertThat(stored.expiresAt()).isEqualTo(renewedUntil);
+    assertThat(revokedEvents(leaseId)).isEmpty();
+  }
+}
