@@ -9,6 +9,7 @@ import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
+import dev.astravault.ReconcileReport;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenManager;
 import dev.astravault.event.AuditEvent;
@@ -133,5 +134,30 @@ class FleetInterleavingTest {
     assertThat(stored.state()).isEqualTo(LeaseState.ACTIVE);
     assertThat(stored.expiresAt()).isEqualTo(renewedUntil);
     assertThat(revokedEvents(leaseId)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aFixingReconcileDoesNotEndATokenAnotherManagerCommittedAfterItsList(Backend backend) {
+    on(backend);
+    RealTokenManager a = manager(s -> s);
+    HookedLeaseStore hooksB = new HookedLeaseStore();
+    RealTokenManager b = manager(hooksB::wrap);
+    // A issues the whole token after B listed Astra's tokens and before B reads the records: Astra's list lacks the
+    // token, the records hold it, committed. (Astra's generatedOn and B's clock agree to the nanosecond here; a
+    // clock of B's ahead of Astra's does the same in production.)
+    int listsBefore = astra.requestCount("GET", "/v2/clientIdSecrets");
+    List<AstraToken> issued = new ArrayList<>();
+    hooksB.before("list", args -> astra.requestCount("GET", "/v2/clientIdSecrets") > listsBefore,
+        () -> issued.add(a.request().org(ORG).role(ROLE).logicalName("orders").issue()));
+
+    ReconcileReport report = b.reconcile(ORG, true);
+
+    assertThat(issued).as("A issued during B's reconcile").hasSize(1);
+    AstraToken token = issued.get(0);
+    assertThat(report.missingTokens()).isEmpty();
+    assertThat(astra.isLive(token.token())).as("A's new token is alive").isTrue();
+    assertThat(a.store().get(token.lease().leaseId())).isPresent();
+    assertThat(revokedEvents(token.lease().leaseId())).isEmpty();
   }
 }
