@@ -105,9 +105,11 @@ final class Reconciler {
         .clientId(t.clientId()).description(Optional.ofNullable(t.description()).orElse(""))
         .issuedAt(now).ttl(Duration.ofSeconds(1)).expiresAt(now).maxExpiresAt(now).build();
     try {
-      boolean deleted = engine.backend().delete(org, ghost);
-      engine.auditor().record(new LeaseRevoked(now, engine.auditor().actor(), engine.auditor().ref(ghost),
-          RevokeReason.REAPED, !deleted));
+      // Gone since the list (another manager's sweep or reconcile deleted it and audited that): fixed, not by us.
+      if (engine.backend().delete(org, ghost)) {
+        engine.auditor().record(new LeaseRevoked(now, engine.auditor().actor(), engine.auditor().ref(ghost),
+            RevokeReason.REAPED, false));
+      }
       return true;
     } catch (RuntimeException e) {
       LOG.warn("reconcile could not delete unknown token '{}': {}", t.clientId(), RealTokenManager.safeMessage(e));

@@ -160,4 +160,28 @@ class FleetInterleavingTest {
     assertThat(a.store().get(token.lease().leaseId())).isPresent();
     assertThat(revokedEvents(token.lease().leaseId())).isEmpty();
   }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void anOrphanDeletedByTwoManagersAtOnceIsAuditedAsRevokedOnce(Backend backend) {
+    on(backend);
+    RealTokenManager a = manager(s -> s);
+    HookedLeaseStore hooksB = new HookedLeaseStore();
+    RealTokenManager b = manager(hooksB::wrap);
+    AstraToken token = a.request().org(ORG).role(ROLE).logicalName("orders").issue();
+    String leaseId = token.lease().leaseId();
+    // The record is lost outside the library (an old backup restored): the token is an orphan of this deployment.
+    assertThat(a.store().delete(a.store().get(leaseId).orElseThrow())).isTrue();
+    clock.advance(Duration.ofMinutes(20));
+    // B's reconcile found the orphan; A's orphan sweep deletes it before B does.
+    hooksB.before("findByClientId", args -> args[0].equals(token.clientId()), () -> a.recover());
+
+    ReconcileReport report = b.reconcile(ORG, true);
+
+    assertThat(report.unknownTokens()).singleElement().satisfies(u -> assertThat(u.clientId())
+        .isEqualTo(token.clientId()));
+    assertThat(astra.isLive(token.token())).isFalse();
+    assertThat(revokedEvents(leaseId)).as("LeaseRevoked of the orphan").singleElement()
+        .satisfies(e -> assertThat(e.alreadyGone()).isFalse());
+  }
 }
