@@ -1,6 +1,7 @@
 package dev.astravault.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.AstraToken;
 import dev.astravault.EncryptionKey;
@@ -9,6 +10,7 @@ import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
+import dev.astravault.SecretDecryptionException;
 import dev.astravault.ReconcileReport;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenManager;
@@ -61,14 +63,19 @@ class FleetInterleavingTest {
   }
 
   private void on(Backend backend) {
+    on(backend, () -> KEYS);
+  }
+
+  /** Each store built gets the key provider {@code keys} gives at that moment (instances of a rolling restart). */
+  private void on(Backend backend, Supplier<KeyProvider> keys) {
     astra.useClock(clock);
     if (backend == Backend.SQLITE) {
       Path file = dir.resolve("fleet.db");
-      stores = () -> JdbcLeaseStore.sqlite(file, KEYS);
+      stores = () -> JdbcLeaseStore.sqlite(file, keys.get());
     } else {
       String url = EmbeddedPg.newDatabase("interleave");
-      stores = () -> JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres").keyProvider(KEYS)
-          .maxConnections(2).build();
+      stores = () -> JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres")
+          .keyProvider(keys.get()).maxConnections(2).build();
     }
   }
 
@@ -183,5 +190,40 @@ class FleetInterleavingTest {
     assertThat(astra.isLive(token.token())).isFalse();
     assertThat(revokedEvents(leaseId)).as("LeaseRevoked of the orphan").singleElement()
         .satisfies(e -> assertThat(e.alreadyGone()).isFalse());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aRollingKeyRotationNeedsTheNewKeyReadableEverywhereBeforeItIsCurrentAnywhere(Backend backend) {
+    EncryptionKey oldKey = EncryptionKey.generate();
+    EncryptionKey newKey = EncryptionKey.generate();
+    java.util.concurrent.atomic.AtomicReference<KeyProvider> next =
+        new java.util.concurrent.atomic.AtomicReference<>(KeyProvider.of(oldKey));
+    on(backend, next::get);
+    RealTokenManager old = manager(s -> s);
+    AstraToken before = old.request().org(ORG).role(ROLE).logicalName("before").issue();
+
+    // Restarted first with the new key current (docs' step 1 done instance by instance): an instance still on the old
+    // key alone cannot read what it writes. A clear typed error naming the key, never a secret.
+    next.set(KeyProvider.of(newKey, oldKey));
+    RealTokenManager rotated = manager(s -> s);
+    AstraToken after = rotated.request().org(ORG).role(ROLE).logicalName("after").issue();
+    assertThatThrownBy(() -> old.renew(after.lease().leaseId()))
+        .isInstanceOfSatisfying(SecretDecryptionException.class, e -> {
+          assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.UNKNOWN_KEY);
+          assertThat(e.keyId()).isEqualTo(newKey.id());
+          assertThat(e.getMessage()).contains(newKey.id()).doesNotContain(after.secret(), after.token());
+        });
+    // The org's root token was sealed again under the new key when that instance started: the old one cannot issue.
+    assertThatThrownBy(() -> old.request().org(ORG).role(ROLE).logicalName("stuck").issue())
+        .isInstanceOfSatisfying(SecretDecryptionException.class, e -> assertThat(e.keyId()).isEqualTo(newKey.id()));
+
+    // Staged: the new key readable (not current) on every instance first. Such an instance reads both and writes
+    // under the old key, which every instance still reads; then the new key becomes current.
+    next.set(KeyProvider.of(oldKey, newKey));
+    RealTokenManager staged = manager(s -> s);
+    assertThat(staged.renew(after.lease().leaseId()).lease().leaseId()).isEqualTo(after.lease().leaseId());
+    assertThat(staged.renew(before.lease().leaseId()).lease().leaseId()).isEqualTo(before.lease().leaseId());
+    assertThat(staged.token(after.clientId()).orElseThrow().secret()).isEqualTo(after.secret());
   }
 }
