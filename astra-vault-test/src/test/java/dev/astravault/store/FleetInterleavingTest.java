@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +82,7 @@ class FleetInterleavingTest {
   }
 
   /** A manager on a new store instance, seen through {@code wrap} (hooks or parking). */
-  private RealTokenManager manager(java.util.function.UnaryOperator<LeaseStore> wrap) {
+  private RealTokenManager manager(UnaryOperator<LeaseStore> wrap) {
     LeaseStore real = stores.get();
     open.add(real);
     FakeOrg fake = astra.defaultOrg();
@@ -197,8 +199,7 @@ class FleetInterleavingTest {
   void aRollingKeyRotationNeedsTheNewKeyReadableEverywhereBeforeItIsCurrentAnywhere(Backend backend) {
     EncryptionKey oldKey = EncryptionKey.generate();
     EncryptionKey newKey = EncryptionKey.generate();
-    java.util.concurrent.atomic.AtomicReference<KeyProvider> next =
-        new java.util.concurrent.atomic.AtomicReference<>(KeyProvider.of(oldKey));
+    AtomicReference<KeyProvider> next = new AtomicReference<>(KeyProvider.of(oldKey));
     on(backend, next::get);
     RealTokenManager old = manager(s -> s);
     AstraToken before = old.request().org(ORG).role(ROLE).logicalName("before").issue();
