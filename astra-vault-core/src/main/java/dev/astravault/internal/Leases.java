@@ -94,10 +94,11 @@ final class Leases {
    * The one way a lease ends: claim it (ACTIVE/REVOKE_FAILED → REVOKING), delete the token (404 = already gone),
    * delete the record, audit. A failure leaves the record in REVOKE_FAILED with its error, for retry.
    *
-   * @return whether this call ended the lease (false when another caller already had it)
+   * @return whether this call ended the lease (false when another caller already had it, or, for an expiry, when the
+   *     lease was renewed meanwhile)
    */
   boolean revokeRecord(LeaseRecord record, RevokeReason reason, boolean rethrow) {
-    LeaseRecord claimed = claim(record);
+    LeaseRecord claimed = claim(record, reason == RevokeReason.EXPIRED);
     if (claimed == null) {
       return false;
     }
@@ -130,13 +131,20 @@ final class Leases {
     }
   }
 
-  private @Nullable LeaseRecord claim(LeaseRecord record) {
+  /**
+   * @param onlyIfExpired an expiry's claim: the record may have been read before another manager renewed it, so a
+   *     re-read that is live again is left alone (a renewal that returned must not be followed by a revoke)
+   */
+  private @Nullable LeaseRecord claim(LeaseRecord record, boolean onlyIfExpired) {
     LeaseRecord current = record;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       if (current.state() == LeaseState.PENDING) {
         throw new LeasePendingException(current.leaseId());
       }
       if (current.state() == LeaseState.REVOKING) {
+        return null;
+      }
+      if (onlyIfExpired && current.state() == LeaseState.ACTIVE && clock.instant().isBefore(current.expiresAt())) {
         return null;
       }
       LeaseRecord revoking = current.next().state(LeaseState.REVOKING).stateChangedAt(clock.instant()).build();

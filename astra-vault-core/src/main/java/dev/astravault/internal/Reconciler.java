@@ -37,10 +37,14 @@ final class Reconciler {
   }
 
   ReconcileReport reconcile(OrgConfig org, boolean fix) {
+    // Records are read twice. Those read before the list are the ones whose token the list must show: a record that
+    // held a client id then had its token before the list began. Another manager may commit a token after the list
+    // and before the second read; comparing clocks (Astra's generatedOn with ours) cannot tell that apart reliably.
+    List<LeaseRecord> before = records(org);
     Instant listedAt = engine.clock().instant();
     List<RemoteToken> remote = engine.backend().remoteTokens(org);
-    List<LeaseRecord> records = engine.store().list("").stream()
-        .filter(r -> r.orgId().equals(org.orgId())).toList();
+    // Read after the list: every token in the list had its record written before its POST.
+    List<LeaseRecord> records = records(org);
     Map<String, LeaseRecord> byClientId = new HashMap<>();
     Map<String, LeaseRecord> byLeaseId = new HashMap<>();
     for (LeaseRecord r : records) {
@@ -75,13 +79,11 @@ final class Reconciler {
     List<RecordFinding> missing = new ArrayList<>();
     List<RecordFinding> expired = new ArrayList<>();
     Instant now = engine.clock().instant();
-    for (LeaseRecord r : records) {
+    for (LeaseRecord r : before) {
       if (r.state() == LeaseState.PENDING || r.state() == LeaseState.REVOKING || r.clientId().isEmpty()) {
         continue;
       }
-      boolean createdBeforeList = r.generatedOn().map(g -> !g.isAfter(listedAt)).orElse(true)
-          && !r.issuedAt().isAfter(listedAt);
-      if (createdBeforeList && !remoteById.containsKey(r.clientId().get())) {
+      if (!remoteById.containsKey(r.clientId().get())) {
         boolean fixed = fix && end(r, RevokeReason.REAPED);
         missing.add(new RecordFinding(r.leaseId(), r.clientId().get(), r.state(), r.expiresAt(), fixed));
         finding(org, ReconcileFinding.Kind.MISSING_TOKEN, r.clientId().get(), r.leaseId(), fixed);
@@ -103,14 +105,20 @@ final class Reconciler {
         .clientId(t.clientId()).description(Optional.ofNullable(t.description()).orElse(""))
         .issuedAt(now).ttl(Duration.ofSeconds(1)).expiresAt(now).maxExpiresAt(now).build();
     try {
-      boolean deleted = engine.backend().delete(org, ghost);
-      engine.auditor().record(new LeaseRevoked(now, engine.auditor().actor(), engine.auditor().ref(ghost),
-          RevokeReason.REAPED, !deleted));
+      // Gone since the list (another manager's sweep or reconcile deleted it and audited that): fixed, not by us.
+      if (engine.backend().delete(org, ghost)) {
+        engine.auditor().record(new LeaseRevoked(now, engine.auditor().actor(), engine.auditor().ref(ghost),
+            RevokeReason.REAPED, false));
+      }
       return true;
     } catch (RuntimeException e) {
       LOG.warn("reconcile could not delete unknown token '{}': {}", t.clientId(), RealTokenManager.safeMessage(e));
       return false;
     }
+  }
+
+  private List<LeaseRecord> records(OrgConfig org) {
+    return engine.store().list("").stream().filter(r -> r.orgId().equals(org.orgId())).toList();
   }
 
   private boolean end(LeaseRecord r, RevokeReason reason) {
