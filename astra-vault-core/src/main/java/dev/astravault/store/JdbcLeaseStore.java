@@ -292,7 +292,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       return out;
     });
     for (Stale s : leases) {
-      String aad = leaseAad(s.id());
+      String aad = RowBindings.leaseAad(s.id());
       String resealed = cipher.seal(cipher.open(s.ct(), aad, "the secret of lease " + s.id()), aad);
       rotated += call("re-encrypt lease " + s.id(), c -> {
         try (PreparedStatement ps = c.prepareStatement(
@@ -428,7 +428,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       try {
         out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build());
       } catch (IllegalArgumentException | NullPointerException e) {
-        throw orgMalformed(r[0], e.getMessage());
+        throw RowBindings.malformed("org " + r[0], String.valueOf(e.getMessage()));
       }
     }
     return out;
@@ -439,14 +439,10 @@ public final class JdbcLeaseStore implements LeaseStore {
       // parseUrl, not URI.create, whose error would quote a rewritten row's URL, credentials and all.
       return Validation.parseUrl("its DevOps URL", Objects.requireNonNull(text, "its DevOps URL"));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw orgMalformed(orgId, e.getMessage());
+      throw RowBindings.malformed("org " + orgId, String.valueOf(e.getMessage()));
     }
   }
 
-  private static StoreException orgMalformed(String orgId, @Nullable String problem) {
-    return new StoreException("org " + orgId + " in the store is malformed (rewritten outside the library?): "
-        + problem);
-  }
 
   // ------------------------------------------------------------------ roles
 
@@ -527,8 +523,8 @@ public final class JdbcLeaseStore implements LeaseStore {
                 out.add(new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
                     Duration.ofNanos(rs.getLong(5))));
               } catch (IllegalArgumentException | NullPointerException e) {
-                throw new StoreException("role " + rs.getString(2) + " of org " + rs.getString(1) + " in the store "
-                    + "is malformed (rewritten outside the library?): " + e.getMessage());
+                throw RowBindings.malformed("role " + rs.getString(2) + " of org " + rs.getString(1),
+                    String.valueOf(e.getMessage()));
               }
             }
           }
@@ -592,7 +588,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     String keyId = null;
     if (cipher != null && r.token().isPresent() && r.secret().isPresent()) {
       // token and secret sealed together: one nonce, one tag, bound to this lease.
-      ct = cipher.seal(r.token().get() + "\n" + r.secret().get(), leaseAad(r.leaseId()));
+      ct = RowBindings.sealLeaseSecret(cipher, r);
       keyId = cipher.currentKeyId();
     }
     ps.setString(i++, ct);
@@ -623,7 +619,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       return r;
     } catch (IllegalArgumentException | NullPointerException e) {
       // The builders' and enums' messages name the field, never a secret (a token is checked only for its shape).
-      throw RowBindings.malformed(leaseId, String.valueOf(e.getMessage()));
+      throw RowBindings.malformed("lease " + leaseId, String.valueOf(e.getMessage()));
     }
   }
 
@@ -653,12 +649,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         .version(rs.getLong("version"));
     String ct = rs.getString("secret_ct");
     if (ct != null && cipher != null) {
-      String plain = cipher.open(ct, leaseAad(leaseId), "the secret of lease " + leaseId);
-      int nl = plain.indexOf('\n');
-      if (nl < 0) {
-        throw RowBindings.malformed(leaseId, "its secret_ct does not hold a token and a secret");
-      }
-      b.token(plain.substring(0, nl)).secret(plain.substring(nl + 1));
+      RowBindings.openLeaseSecret(cipher, ct, leaseId, b);
     } else if (cipher == null) {
       String[] mem = memorySecrets.get(leaseId);
       if (mem != null) {
@@ -694,9 +685,6 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
   }
 
-  private static String leaseAad(String leaseId) {
-    return RowBindings.leaseAad(leaseId);
-  }
 
   static long nanos(Instant i) {
     return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());

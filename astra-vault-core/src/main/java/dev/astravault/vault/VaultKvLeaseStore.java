@@ -362,7 +362,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     r.clientId().ifPresent(v -> m.put("client_id", v));
     if (r.token().isPresent()) {
       // token and secret sealed together, bound to this lease, as JdbcLeaseStore does.
-      m.put("secret_ct", cipher.seal(r.token().get() + "\n" + r.secret().orElseThrow(), leaseAad(r.leaseId())));
+      m.put("secret_ct", RowBindings.sealLeaseSecret(cipher, r));
     }
     r.generatedOn().ifPresent(v -> m.put("generated_on", v.toString()));
     m.put("metadata", METADATA.toJson(r.metadata()));
@@ -406,16 +406,11 @@ public final class VaultKvLeaseStore implements LeaseStore {
           .stateChangedAt(instant(e.string("state_changed_at")))
           .version(Long.parseLong(req(e, "version")));
       if (!leaseId.equals(e.string("lease_id"))) {
-        throw RowBindings.malformed(leaseId, "its lease_id is not the one in its path");
+        throw RowBindings.malformed("lease " + leaseId, "its lease_id is not the one in its path");
       }
       String ct = e.string("secret_ct");
       if (ct != null) {
-        String plain = cipher.open(ct, leaseAad(leaseId), "the secret of lease " + leaseId);
-        int nl = plain.indexOf('\n');
-        if (nl < 0) {
-          throw RowBindings.malformed(leaseId, "its secret_ct does not hold a token and a secret");
-        }
-        b.token(plain.substring(0, nl)).secret(plain.substring(nl + 1));
+        RowBindings.openLeaseSecret(cipher, ct, leaseId, b);
       }
       LeaseRecord r = b.build();
       RowBindings.checkLease(r);
@@ -478,8 +473,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       if (ex instanceof AstraVaultException a) {
         throw a;
       }
-      throw new StoreException("Vault KV lease store: org " + orgId + " is malformed (rewritten outside the "
-          + "library?): " + ex.getMessage());
+      throw RowBindings.malformed("org " + orgId, String.valueOf(ex.getMessage()));
     }
   }
 
@@ -542,8 +536,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       return new Role(orgId, name, req(e, "role_id"), Duration.parse(req(e, "ttl")), Duration.parse(req(e, "max_ttl")));
     } catch (RuntimeException ex) {
       // Not ex's message: a DateTimeParseException quotes the text it could not parse.
-      throw new StoreException("Vault KV lease store: role " + name + " of org " + orgId + " is malformed "
-          + "(rewritten outside the library?): " + ex.getClass().getSimpleName());
+      throw RowBindings.malformed("role " + name + " of org " + orgId, ex.getClass().getSimpleName());
     }
   }
 
@@ -656,9 +649,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static String leaseAad(String leaseId) {
-    return RowBindings.leaseAad(leaseId);
-  }
 
   /** Runs Vault calls, turning Vault's failures into the store's {@link StoreException} (cause kept). */
   private static <T> T call(String what, Supplier<T> op) {

@@ -37,6 +37,25 @@ public final class RowBindings {
     return cipher.open(sealed, orgAad(orgId, url), "the root token of org " + orgId);
   }
 
+  /** Seals a record's token and secret together (one nonce, one tag), bound to its lease id. */
+  public static String sealLeaseSecret(SecretCipher cipher, LeaseRecord r) {
+    return cipher.seal(r.token().orElseThrow() + "\n" + r.secret().orElseThrow(), leaseAad(r.leaseId()));
+  }
+
+  /**
+   * Opens what {@link #sealLeaseSecret} sealed into {@code b}'s token and secret.
+   *
+   * @throws StoreException when the opened value is not a token and a secret
+   */
+  public static void openLeaseSecret(SecretCipher cipher, String sealed, String leaseId, LeaseRecord.Builder b) {
+    String plain = cipher.open(sealed, leaseAad(leaseId), "the secret of lease " + leaseId);
+    int nl = plain.indexOf('\n');
+    if (nl < 0) {
+      throw malformed("lease " + leaseId, "its secret_ct does not hold a token and a secret");
+    }
+    b.token(plain.substring(0, nl)).secret(plain.substring(nl + 1));
+  }
+
   /**
    * Checks a lease read with its secret against what the secret is bound to.
    *
@@ -50,20 +69,20 @@ public final class RowBindings {
     String leaseId = r.leaseId();
     if (leaseId.startsWith(LEASE_ROOT)
         && !leaseId.startsWith(LEASE_ROOT + r.orgId() + "/" + r.roleName() + "/")) {
-      throw malformed(leaseId, "its org_id or role_name is not the one in its lease id");
+      throw malformed("lease " + leaseId, "its org_id or role_name is not the one in its lease id");
     }
-    int end = ClientIds.end(token);
-    if (token.startsWith("AstraCS:") && end > ClientIds.START) {
-      String inToken = token.substring(ClientIds.START, end);
-      if (!inToken.equals(r.clientId().orElse(null))) {
-        throw malformed(leaseId, "its client_id is not its token's");
-      }
+    // A token that carries a client id (AstraCS:<id>:…) must carry the record's.
+    boolean carriesOne = token.startsWith("AstraCS:") && ClientIds.end(token) > ClientIds.START;
+    if (carriesOne && !ClientIds.inToken(token, r.clientId().orElse(""))) {
+      throw malformed("lease " + leaseId, "its client_id is not its token's");
     }
   }
 
-  /** A row rewritten outside the library: names the row and the problem, never a value. */
-  public static StoreException malformed(String leaseId, String problem) {
-    return new StoreException("lease " + leaseId + " in the store is malformed (rewritten outside the library?): "
-        + problem);
+  /**
+   * A row rewritten outside the library: names the row ({@code "lease <id>"}, {@code "org <id>"}, …) and the problem,
+   * never a value.
+   */
+  public static StoreException malformed(String row, String problem) {
+    return new StoreException(row + " in the store is malformed (rewritten outside the library?): " + problem);
   }
 }

@@ -2,6 +2,7 @@ package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
 import dev.astravault.Role;
+import dev.astravault.internal.Validation;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ final class PluginWire {
   static Instant expireTime(String what, VaultReply reply, Instant fallback, Instant now) {
     Instant at = instant(VaultReply.string(reply.data(), "expire_time"), fallback);
     Duration away = Duration.between(now, at).abs();
-    if (away.compareTo(Duration.ofSeconds(VaultReply.MAX_LEASE_SECONDS)) > 0) {
+    if (away.compareTo(Validation.MAX_DURATION) > 0) {
       // Not quoted: a broken answer's value is nothing the caller can act on.
       throw new AstraVaultException(what + ": Vault answered an expire_time more than "
           + VaultReply.MAX_LEASE_SECONDS + " s (Go's longest duration) from now");

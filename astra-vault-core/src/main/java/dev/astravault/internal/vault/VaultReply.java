@@ -1,6 +1,7 @@
 package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.Validation;
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
@@ -76,7 +77,7 @@ public record VaultReply(String path, int status, JsonObject body) {
   }
 
   /** Go's longest duration, in whole seconds: no Vault can grant a longer lease. */
-  static final long MAX_LEASE_SECONDS = Long.MAX_VALUE / 1_000_000_000L;
+  static final long MAX_LEASE_SECONDS = Validation.MAX_DURATION.getSeconds();
 
   /**
    * The envelope's {@code lease_duration}, zero when absent.
