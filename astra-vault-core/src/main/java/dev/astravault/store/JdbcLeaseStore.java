@@ -3,6 +3,7 @@ package dev.astravault.store;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import com.squareup.moshi.Types;
+import dev.astravault.AstraVaultException;
 import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
@@ -16,8 +17,10 @@ import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.Connections;
+import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.Migrations;
 import dev.astravault.internal.store.RowBindings;
+import dev.astravault.internal.store.UnreadableRows;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -30,11 +33,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -97,8 +103,12 @@ public final class JdbcLeaseStore implements LeaseStore {
   static final String CHANGED = SELECT + "WHERE state = ? AND (state_changed_at IS NULL OR "
       + "state_changed_at < ?) ORDER BY (state_changed_at IS NOT NULL), state_changed_at, lease_id LIMIT ?";
 
+  // The largest page a finder reads past rows it cannot read.
+  private static final int MAX_PAGE = 4096;
+
   private final Connections connections;
   private final Dialect dialect;
+  private final UnreadableRows unreadable = new UnreadableRows(JdbcLeaseStore.class);
   private final @Nullable SecretCipher cipher;
   private final int schemaVersion;
   private volatile @Nullable String deploymentId;
@@ -190,17 +200,17 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return many("find expiring leases", EXPIRING, nanos(instant), limit);
+    return readable("find expiring leases", EXPIRING, limit, nanos(instant));
   }
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    return many("find pending leases", PENDING, nanos(instant), limit);
+    return readable("find pending leases", PENDING, limit, nanos(instant));
   }
 
   @Override
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
-    return many("find leases by state", CHANGED, state.name(), nanos(instant), limit);
+    return readable("find leases by state", CHANGED, limit, state.name(), nanos(instant));
   }
 
   @Override
@@ -620,6 +630,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     } catch (IllegalArgumentException | NullPointerException e) {
       // The builders' and enums' messages name the field, never a secret (a token is checked only for its shape).
       throw RowBindings.malformed("lease " + leaseId, String.valueOf(e.getMessage()));
+    } catch (AstraVaultException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Anything else a garbage value can raise (a java.time or arithmetic limit): named by its type, not quoted.
+      throw RowBindings.malformed("lease " + leaseId, e.getClass().getSimpleName());
     }
   }
 
@@ -671,7 +686,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       return m == null ? Map.of() : m;
     } catch (IOException | RuntimeException e) {
       // Moshi's JsonDataException (valid JSON, not an object of strings) is unchecked; neither message is quoted.
-      throw new StoreException("the metadata of lease " + leaseId + " is not a JSON object of strings", e);
+      throw new MalformedRowException("the metadata of lease " + leaseId + " is not a JSON object of strings", e);
     }
   }
 
@@ -722,6 +737,56 @@ public final class JdbcLeaseStore implements LeaseStore {
       }
       return out;
     });
+  }
+
+  /**
+   * Up to {@code limit} records of a finder's query ({@code sql} ends in {@code LIMIT ?}), leaving out and reporting
+   * the rows this instance cannot read. Those do not count against {@code limit}: when a page held some, the rows
+   * after it are read too, in pages twice as large each time (OFFSET), so that N such rows at the head of the order
+   * cost O(log N) queries and never starve the readable rows behind them. A failure of the database still throws.
+   */
+  private List<LeaseRecord> readable(String what, String sql, int limit, Object... args) {
+    List<LeaseRecord> out = new ArrayList<>();
+    // Rows that move between pages (a record committed meanwhile) could come twice.
+    Set<String> seen = new HashSet<>();
+    long offset = 0;
+    int page = limit;
+    while (limit > 0) {
+      Object[] bound = Arrays.copyOf(args, args.length + (offset == 0 ? 1 : 2));
+      bound[args.length] = page;
+      if (offset > 0) {
+        bound[args.length + 1] = offset;
+      }
+      int rows = callPrepared(what, offset == 0 ? sql : sql + " OFFSET ?", ps -> {
+        bind(ps, bound);
+        int n = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (out.size() < limit && rs.next()) {
+            n++;
+            String leaseId = rs.getString("lease_id");
+            try {
+              LeaseRecord r = read(rs);
+              unreadable.readable(leaseId);
+              if (seen.add(leaseId)) {
+                out.add(r);
+              }
+            } catch (StoreException e) {
+              if (!UnreadableRows.unreadable(e)) {
+                throw e;
+              }
+              unreadable.skipped(leaseId, e);
+            }
+          }
+        }
+        return n;
+      });
+      if (out.size() >= limit || rows < page) {
+        break;
+      }
+      offset += rows;
+      page = (int) Math.min(2L * page, MAX_PAGE);
+    }
+    return out;
   }
 
   private int update(String what, String sql, Object... args) {

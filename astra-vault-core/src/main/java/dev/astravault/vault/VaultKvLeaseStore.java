@@ -15,7 +15,9 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.Validation;
+import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.RowBindings;
+import dev.astravault.internal.store.UnreadableRows;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
 import java.io.IOException;
@@ -78,6 +80,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private final VaultKv kv;
   private final String prefix;
   private final SecretCipher cipher;
+  private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
     this.kv = kv;
@@ -132,22 +135,46 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> list(String prefix) {
-    List<String> ids = call("list leases", () -> kv.list("list leases", this.prefix + "/leases")).stream()
-        .filter(k -> !k.endsWith("/"))
-        .map(VaultKvLeaseStore::unescape)
-        .filter(id -> id.startsWith(prefix))
-        .sorted()
-        .toList();
-    List<LeaseRecord> out = new ArrayList<>(ids.size());
-    for (String id : ids) {
+    List<LeaseRecord> out = new ArrayList<>();
+    for (String id : leaseIds(prefix)) {
       get(id).ifPresent(out::add);
     }
     return List.copyOf(out);
   }
 
+  private List<String> leaseIds(String prefix) {
+    return call("list leases", () -> kv.list("list leases", this.prefix + "/leases")).stream()
+        .filter(k -> !k.endsWith("/"))
+        .map(VaultKvLeaseStore::unescape)
+        .filter(id -> id.startsWith(prefix))
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Every lease this instance can read, for the finders: a row it cannot read (an unknown key, a rewritten value) is
+   * left out and reported, so that it cannot stop the sweeper or recovery; a failure of Vault still throws. Every
+   * entry is read anyway, so the rows left out never take the place of readable ones in a batch.
+   */
+  private List<LeaseRecord> readable() {
+    List<LeaseRecord> out = new ArrayList<>();
+    for (String id : leaseIds("")) {
+      try {
+        get(id).ifPresent(out::add);
+        unreadable.readable(id);
+      } catch (StoreException e) {
+        if (!UnreadableRows.unreadable(e)) {
+          throw e;
+        }
+        unreadable.skipped(id, e);
+      }
+    }
+    return out;
+  }
+
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return list("").stream()
+    return readable().stream()
         .filter(r -> r.state() == LeaseState.ACTIVE && r.expiresAt().isBefore(instant))
         .sorted(Comparator.comparing(LeaseRecord::expiresAt).thenComparing(LeaseRecord::leaseId))
         .limit(limit)
@@ -156,7 +183,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    return list("").stream()
+    return readable().stream()
         .filter(r -> r.state() == LeaseState.PENDING && r.issuedAt().isBefore(instant))
         .sorted(Comparator.comparing(LeaseRecord::issuedAt).thenComparing(LeaseRecord::leaseId))
         .limit(limit)
@@ -165,7 +192,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
-    return list("").stream()
+    return readable().stream()
         .filter(r -> r.state() == state && r.stateChangedAt().map(t -> t.isBefore(instant)).orElse(true))
         .sorted(Comparator.comparing((LeaseRecord r) -> r.stateChangedAt().orElse(Instant.MIN))
             .thenComparing(LeaseRecord::leaseId))
@@ -419,7 +446,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       if (ex instanceof AstraVaultException a) {
         throw a;
       }
-      throw new StoreException("Vault KV lease store: lease " + leaseId + " is malformed ("
+      throw new MalformedRowException("Vault KV lease store: lease " + leaseId + " is malformed ("
           + ex.getClass().getSimpleName() + ")", ex);
     }
   }

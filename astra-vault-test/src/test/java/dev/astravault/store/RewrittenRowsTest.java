@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
+import dev.astravault.LeaseRecord;
 import dev.astravault.SecretDecryptionException;
 import dev.astravault.StoreException;
 import dev.astravault.internal.SecretCipher;
@@ -15,10 +16,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Someone who can write the database but holds no key: a lease or org row rewritten outside the library must not
@@ -128,6 +131,27 @@ class RewrittenRowsTest {
       assertThatThrownBy(() -> store.get(LEASE)).isInstanceOf(StoreException.class)
           .hasMessageContaining(LEASE).hasMessageContaining(field)
           .hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
+    }
+  }
+
+  /** The finders of the sweeper and recovery pass a rewritten row by, so it cannot hold up the leases behind it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"client_id = 'ClientBBBBBBBBBBBBBBBBBB'", "style = 'SHARED_BY_ALL'",
+      "metadata = '[1, 2]'", "secret_ct = 'v1:nokey:AAAA'"})
+  void theFindersLeaveOutARewrittenRowAndGetStillRefusesIt(String assignment) throws Exception {
+    String other = "astra/org-1/reader/b";
+    try (JdbcLeaseStore store = store()) {
+      store.insert(EncryptionAtRestTest.active(LEASE));
+      LeaseRecord b = EncryptionAtRestTest.active(other);
+      store.insert(b.toBuilder().logicalName("other").clientId("ClientCCCCCCCCCCCCCCCCCC")
+          .token("AstraCS:ClientCCCCCCCCCCCCCCCCCC:" + "cd".repeat(32)).expiresAt(b.expiresAt().plusSeconds(1))
+          .build());
+    }
+    sql("UPDATE av_lease SET " + assignment + " WHERE lease_id = '" + LEASE + "'");
+    try (JdbcLeaseStore store = store()) {
+      assertThat(store.expiringBefore(Instant.parse("2100-01-01T00:00:00Z"), 1))
+          .extracting(LeaseRecord::leaseId).containsExactly(other);
+      assertThatThrownBy(() -> store.get(LEASE)).isInstanceOf(StoreException.class).hasMessageContaining(LEASE);
     }
   }
 

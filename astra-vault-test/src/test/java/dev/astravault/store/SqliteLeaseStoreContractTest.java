@@ -5,6 +5,7 @@ import dev.astravault.KeyProvider;
 import dev.astravault.LeaseStore;
 import dev.astravault.test.store.LeaseStoreContract;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract on a SQLite file; the concurrency cases share it between two store instances, as two processes would. */
@@ -22,5 +23,10 @@ class SqliteLeaseStoreContractTest extends LeaseStoreContract {
   @Override
   protected LeaseStore secondStore() {
     return JdbcLeaseStore.builder().jdbcUrl("jdbc:sqlite:" + dir.resolve("leases.db")).keyProvider(KEYS).build();
+  }
+
+  @Override
+  protected Optional<LeaseStore> storeWithAnotherKey() {
+    return Optional.of(JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KeyProvider.of(EncryptionKey.generate())));
   }
 }

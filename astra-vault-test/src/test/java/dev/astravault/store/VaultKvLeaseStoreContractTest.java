@@ -9,6 +9,7 @@ import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
 import dev.astravault.vault.VaultKvLeaseStore;
 import java.net.URI;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -21,8 +22,12 @@ class VaultKvLeaseStoreContractTest extends LeaseStoreContract {
   @RegisterExtension static final FakeVault vault = FakeVault.create();
 
   private static LeaseStore open() {
+    return open(KEYS);
+  }
+
+  private static LeaseStore open(KeyProvider keys) {
     return VaultKvLeaseStore.builder(VaultConfig.of(URI.create(vault.address()), VaultAuth.token(vault.rootToken())))
-        .mount("secret").pathPrefix("apps/orders/astra-vault").keyProvider(KEYS).build();
+        .mount("secret").pathPrefix("apps/orders/astra-vault").keyProvider(keys).build();
   }
 
   @Override
@@ -33,5 +38,10 @@ class VaultKvLeaseStoreContractTest extends LeaseStoreContract {
   @Override
   protected LeaseStore secondStore() {
     return open();
+  }
+
+  @Override
+  protected Optional<LeaseStore> storeWithAnotherKey() {
+    return Optional.of(open(KeyProvider.of(EncryptionKey.generate())));
   }
 }

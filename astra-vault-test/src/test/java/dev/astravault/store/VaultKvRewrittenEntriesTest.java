@@ -56,6 +56,26 @@ class VaultKvRewrittenEntriesTest {
         .hasMessageContaining("org-2").hasMessageContaining("org_id").hasMessageNotContaining(ROOT);
   }
 
+  /** The finders of the sweeper and recovery pass a rewritten entry by, so it cannot hold up the leases behind it. */
+  @Test
+  void theFindersLeaveOutARewrittenEntryAndGetStillRefusesIt() {
+    VaultKvLeaseStore store = open();
+    String leaseId = "astra/org-1/reader/a";
+    String other = "astra/org-1/reader/b";
+    store.insert(EncryptionAtRestTest.active(leaseId));
+    dev.astravault.LeaseRecord b = EncryptionAtRestTest.active(other);
+    store.insert(b.toBuilder().logicalName("other").clientId("ClientCCCCCCCCCCCCCCCCCC")
+        .token("AstraCS:ClientCCCCCCCCCCCCCCCCCC:" + "cd".repeat(32)).expiresAt(b.expiresAt().plusSeconds(1)).build());
+    String path = vault.kvKeys("secret").stream().map(k -> "secret/" + k)
+        .filter(k -> k.startsWith(PREFIX + "/leases/") && k.endsWith("~2Fa")).findFirst().orElseThrow();
+    for (String[] rewrite : new String[][] {{"client_id", "ClientBBBBBBBBBBBBBBBBBB"}, {"expires_at", "soon"}}) {
+      rewrite(path, rewrite[0], rewrite[1]);
+      assertThat(store.expiringBefore(java.time.Instant.parse("2100-01-01T00:00:00Z"), 1))
+          .extracting(dev.astravault.LeaseRecord::leaseId).containsExactly(other);
+      assertThatThrownBy(() -> store.get(leaseId)).isInstanceOf(StoreException.class).hasMessageContaining(leaseId);
+    }
+  }
+
   @Test
   void aLeasePointedAtAnotherTokenIsRefusedAndAGarbageRoleIsTyped() {
     VaultKvLeaseStore store = open();

@@ -83,6 +83,7 @@ public final class RowBindings {
    * never a value.
    */
   public static StoreException malformed(String row, String problem) {
-    return new StoreException(row + " in the store is malformed (rewritten outside the library?): " + problem);
+    return new MalformedRowException(row + " in the store is malformed (rewritten outside the library?): " + problem,
+        null);
   }
 }

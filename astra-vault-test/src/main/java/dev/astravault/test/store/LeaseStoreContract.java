@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.astravault.IssueStyle;
 import dev.astravault.LeaseRecord;
@@ -11,6 +12,7 @@ import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
+import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import java.net.URI;
 import java.time.Duration;
@@ -71,6 +73,18 @@ public abstract class LeaseStoreContract {
    */
   protected LeaseStore secondStore() throws Exception {
     return store;
+  }
+
+  /**
+   * A store on the same data as {@link #store} that seals secrets under a key {@link #store} does not hold (an
+   * instance of a fleet given a key the others lack), for the check that rows a store cannot read are left out of
+   * its finders; empty (the default) for a store that keeps no secrets at rest, which skips that check.
+   *
+   * @return the store with another key, or empty
+   * @throws Exception if the store cannot be made
+   */
+  protected Optional<LeaseStore> storeWithAnotherKey() throws Exception {
+    return Optional.empty();
   }
 
   /** {@return whether the store returns token secrets; false for metadata-only stores} */
@@ -333,6 +347,44 @@ public abstract class LeaseStoreContract {
     assertEquals(List.of("astra/org-1/reader/c", "astra/org-1/reader/b"),
         ids(store.changedBefore(LeaseState.REVOKE_FAILED, T0.plusSeconds(5), 10)));
     assertEquals(List.of(), store.changedBefore(LeaseState.REVOKING, T0.plusSeconds(6), 10));
+  }
+
+  @Test
+  void theFindersLeaveOutRowsTheStoreCannotReadWithoutCountingThemAndGetNamesThem() throws Exception {
+    Optional<LeaseStore> foreign = storeWithAnotherKey();
+    assumeTrue(foreign.isPresent(), "the store keeps no secrets at rest, so it can read every row it holds");
+    LeaseStore other = foreign.get();
+    opened.add(other);
+    // Of each kind, three rows this store cannot read sort first: more than the limits below.
+    for (int i = 0; i < 3; i++) {
+      String client = "ClientX" + i + "X".repeat(16);
+      other.insert(activate(pending("astra/org-1/reader/xa" + i, "xa" + i).expiresAt(T0.plusSeconds(i)).build(),
+          client.replace('X', 'A')));
+      other.insert(activate(pending("astra/org-1/reader/xp" + i, "xp" + i).issuedAt(T0.minusSeconds(9 - i)).build(),
+          client.replace('X', 'P')).toBuilder().state(LeaseState.PENDING).build());
+      other.insert(activate(pending("astra/org-1/reader/xr" + i, "xr" + i).build(), client.replace('X', 'R'))
+          .toBuilder().state(LeaseState.REVOKING).build());
+    }
+    insertActive("astra/org-1/reader/a1", "a1", "ClientGoodA1AAAAAAAAAAAA");
+    LeaseRecord a2 = insertActive("astra/org-1/reader/a2", "a2", "ClientGoodA2AAAAAAAAAAAA");
+    assertTrue(store.compareAndSet(a2, a2.next().expiresAt(T0.plusSeconds(3600)).build()));
+    store.insert(pending("astra/org-1/reader/p", "p").build());
+    LeaseRecord r = insertActive("astra/org-1/reader/r", "r", "ClientRRRRRRRRRRRRRRRRRR");
+    assertTrue(store.compareAndSet(r, r.next().state(LeaseState.REVOKING).stateChangedAt(T0).build()));
+
+    Instant later = T0.plus(Duration.ofDays(1));
+    assertEquals(List.of("astra/org-1/reader/a1", "astra/org-1/reader/a2"), ids(store.expiringBefore(later, 2)));
+    assertEquals(List.of("astra/org-1/reader/p"), ids(store.pendingBefore(later, 1)));
+    assertEquals(List.of("astra/org-1/reader/r"), ids(store.changedBefore(LeaseState.REVOKING, later, 1)));
+    // The same again: a row left out once is left out on every pass, not only the first.
+    assertEquals(List.of("astra/org-1/reader/a1"), ids(store.expiringBefore(later, 1)));
+    // Asked for by id, a row that cannot be read is an error naming it, never an absent record.
+    StoreException e = assertThrows(StoreException.class, () -> store.get("astra/org-1/reader/xa0"));
+    assertTrue(e.getMessage().contains("astra/org-1/reader/xa0"), e.getMessage());
+    // A list stands for the whole store (absence there means "no record"): it throws rather than leave a row out.
+    assertThrows(StoreException.class, () -> store.list(""));
+    // The other instance is the mirror image.
+    assertEquals(List.of("astra/org-1/reader/xa0"), ids(other.expiringBefore(later, 1)));
   }
 
   @Test

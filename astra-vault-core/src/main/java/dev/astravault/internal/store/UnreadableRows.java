@@ -1,0 +1,64 @@
+package dev.astravault.internal.store;
+
+import dev.astravault.SecretDecryptionException;
+import dev.astravault.StoreException;
+import dev.astravault.internal.Redaction;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+
+/**
+ * The lease rows a store's finders skipped because this instance cannot read them: sealed under a key it does not
+ * hold, or rewritten by someone without the key. One such row must not stop the sweeper or recovery from ending the
+ * leases around it, so the finders ({@code expiringBefore}, {@code pendingBefore}, {@code changedBefore}) leave it
+ * out, and this class makes it visible: a WARN naming the lease id (not a secret) and the reason, once per row and
+ * reason for the life of the store instance, then at DEBUG, so a sweep every few seconds does not flood the log.
+ * The message of the store's exception is logged too: it names the row and the column or key id, never a value.
+ */
+public final class UnreadableRows {
+  // Bounded: when full it forgets everything, and the rows still unreadable are warned about once more.
+  private static final int REMEMBERED = 4096;
+
+  private final Logger log;
+  private final Map<String, String> warned = new ConcurrentHashMap<>();
+
+  public UnreadableRows(Class<?> store) {
+    this.log = Redaction.logger(store);
+  }
+
+  /** Whether {@code e} says the row cannot be read, rather than that the storage failed (which must propagate). */
+  public static boolean unreadable(RuntimeException e) {
+    return e instanceof SecretDecryptionException || e instanceof MalformedRowException;
+  }
+
+  /** The kind of {@code e}, for the log: UNKNOWN_KEY, TAMPERED, MALFORMED_CIPHERTEXT or MALFORMED_ROW. */
+  public static String reason(StoreException e) {
+    if (e instanceof SecretDecryptionException d) {
+      return d.reason() == SecretDecryptionException.Reason.MALFORMED ? "MALFORMED_CIPHERTEXT" : d.reason().name();
+    }
+    return "MALFORMED_ROW";
+  }
+
+  /** Reports a row a finder skipped. */
+  public void skipped(String leaseId, StoreException e) {
+    String reason = reason(e);
+    if (reason.equals(warned.get(leaseId))) {
+      log.debug("lease store: skipped lease {} again ({})", leaseId, reason);
+      return;
+    }
+    if (warned.size() >= REMEMBERED) {
+      warned.clear();
+    }
+    warned.put(leaseId, reason);
+    log.warn("lease store: skipped lease {}, which this instance cannot read ({}): {}. Until it is fixed the "
+        + "sweeper and recovery pass it by (it is not revoked); see docs/operations.md", leaseId, reason,
+        e.getMessage());
+  }
+
+  /** A row read again: if it was skipped before, it is warned about afresh should it break again. */
+  public void readable(String leaseId) {
+    if (!warned.isEmpty()) {
+      warned.remove(leaseId);
+    }
+  }
+}
