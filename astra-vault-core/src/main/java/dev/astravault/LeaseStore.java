@@ -47,6 +47,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>Failures of the underlying storage throw {@link StoreException} (a secret that cannot be decrypted,
  *       {@link SecretDecryptionException}); when a write throws, the caller cannot tell whether it took effect,
  *       and must read again.</li>
+ *   <li><b>Unreadable rows.</b> A record this store cannot read (its secret sealed under a key it does not hold, or
+ *       a value rewritten outside the library) is never returned in part: {@link #get}, {@link #findByTriple},
+ *       {@link #findByClientId} and {@link #list} throw for it, naming it. The finders ({@link #expiringBefore},
+ *       {@link #pendingBefore}, {@link #changedBefore}) leave it out instead, and it does not count against their
+ *       {@code limit}: one bad row must not stop the sweeper and recovery from ending the leases around it. A
+ *       store should make each one it leaves out visible (the stores in this library log a WARN naming the lease
+ *       id and the reason, once per row). A failure of the storage itself still throws from the finders.</li>
  * </ul>
  */
 public interface LeaseStore extends AutoCloseable {
@@ -81,7 +88,9 @@ public interface LeaseStore extends AutoCloseable {
 
   /**
    * Records whose lease id starts with {@code prefix} ({@code ""} for all), in any state, ordered by lease id
-   * ({@link String#compareTo} order).
+   * ({@link String#compareTo} order). Unlike the finders it throws for a record it cannot read: its callers
+   * (listings, reconcile, the default {@link #holdsRole}) take a record's absence to mean that there is none, and
+   * would delete a live token or role on that basis.
    *
    * @param prefix the start of the lease ids to list
    * @return the matching records
@@ -107,7 +116,7 @@ public interface LeaseStore extends AutoCloseable {
   /**
    * At most {@code limit} {@link LeaseState#ACTIVE} records whose {@code expiresAt} is strictly before
    * {@code instant}, soonest first. (REVOKE_FAILED records are retried with back-off through
-   * {@link #changedBefore}, not here.)
+   * {@link #changedBefore}, not here.) Records this store cannot read are left out, and not counted.
    *
    * @param instant the moment the leases must expire before
    * @param limit the most records to return
@@ -117,7 +126,7 @@ public interface LeaseStore extends AutoCloseable {
 
   /**
    * At most {@code limit} {@link LeaseState#PENDING} records whose {@code issuedAt} is strictly before
-   * {@code instant}, oldest first.
+   * {@code instant}, oldest first. Records this store cannot read are left out, and not counted.
    *
    * @param instant the moment the records must have been issued before
    * @param limit the most records to return
@@ -128,7 +137,7 @@ public interface LeaseStore extends AutoCloseable {
   /**
    * At most {@code limit} records in {@code state} whose {@link LeaseRecord#stateChangedAt()} is absent or strictly
    * before {@code instant}, absent first and then oldest first. Recovery finds stale REVOKING claims and
-   * REVOKE_FAILED records due for a retry with it.
+   * REVOKE_FAILED records due for a retry with it. Records this store cannot read are left out, and not counted.
    *
    * @param state the state the records are in
    * @param instant the moment their state must have changed before
