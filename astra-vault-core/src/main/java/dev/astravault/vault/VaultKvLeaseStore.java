@@ -133,7 +133,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> list(String prefix) {
     List<String> ids = call("list leases", () -> kv.list("list leases", this.prefix + "/leases")).stream()
-        .filter(k -> !k.endsWith("/"))
+        .filter(VaultKvLeaseStore::written)
         .map(VaultKvLeaseStore::unescape)
         .filter(id -> id.startsWith(prefix))
         .sorted()
@@ -273,9 +273,14 @@ public final class VaultKvLeaseStore implements LeaseStore {
     });
   }
 
+  /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
   private Optional<Stored> stored(String leaseId) {
-    return call("read lease " + leaseId, () -> kv.read("read lease", leasePath(leaseId)))
-        .map(e -> new Stored("true".equals(e.string(TOMBSTONE)) ? null : decode(leaseId, e), e.version()));
+    VaultKv.Versioned v = call("read lease " + leaseId, () -> kv.readVersioned("read lease", leasePath(leaseId)));
+    VaultKv.Entry e = v.live();
+    if (e == null) {
+      return v.version() == 0 ? Optional.empty() : Optional.of(new Stored(null, v.version()));
+    }
+    return Optional.of(new Stored("true".equals(e.string(TOMBSTONE)) ? null : decode(leaseId, e), e.version()));
   }
 
   // ---- claims
@@ -293,19 +298,19 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private void claim(Key key, String leaseId) {
     String path = claimPath(key);
     while (true) {
-      Optional<VaultKv.Entry> claim = call("read triple claim", () -> kv.read("read triple claim", path));
-      long cas = 0;
-      if (claim.isPresent()) {
-        String holder = Objects.requireNonNullElse(claim.get().string("lease_id"), "");
+      VaultKv.Versioned claim = call("read triple claim", () -> kv.readVersioned("read triple claim", path));
+      // Missing, or soft-deleted by an operator (free, but cas must name its version, not 0).
+      VaultKv.Entry live = claim.live();
+      if (live != null) {
+        String holder = Objects.requireNonNullElse(live.string("lease_id"), "");
         if (holder.equals(leaseId)) {
           return;
         }
         if (!holder.isEmpty() && get(holder).isPresent()) {
           throw key.taken();
         }
-        cas = claim.get().version();
       }
-      long c = cas;
+      long c = claim.version();
       if (call("claim triple", () -> kv.write("claim triple", path, claimData(key, leaseId), c))) {
         return;
       }
@@ -336,8 +341,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private void indexClient(String clientId, String leaseId) {
-    call("index client id", () -> kv.write("index client id", path("clients", clientId),
-        Map.of("lease_id", leaseId), null));
+    call("index client id", () -> {
+      kv.put("index client id", path("clients", clientId), Map.of("lease_id", leaseId));
+      return null;
+    });
   }
 
   private void dropClient(String clientId) {
@@ -451,7 +458,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
     m.put("logical_name", org.logicalName());
     m.put("url", org.url().toString());
     m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.url())));
-    call("write org " + org.orgId(), () -> kv.write("write org", path("orgs", org.orgId()), m, null));
+    call("write org " + org.orgId(), () -> {
+      kv.put("write org", path("orgs", org.orgId()), m);
+      return null;
+    });
   }
 
   @Override
@@ -486,7 +496,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public List<OrgConfig> orgs() {
     List<OrgConfig> out = new ArrayList<>();
     for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
-      if (!k.endsWith("/")) {
+      if (written(k)) {
         org(unescape(k)).ifPresent(out::add);
       }
     }
@@ -503,8 +513,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public void putRole(Role role) {
-    call("write role " + role.name(), () -> kv.write("write role", path("roles", role.orgId(), role.name()),
-        encode(role), null));
+    call("write role " + role.name(), () -> {
+      kv.put("write role", path("roles", role.orgId(), role.name()), encode(role));
+      return null;
+    });
   }
 
   private static Map<String, Object> encode(Role role) {
@@ -526,9 +538,14 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private record StoredRole(@Nullable Role role, long kvVersion) {}
 
   private Optional<StoredRole> storedRole(String orgId, String name) {
-    return call("read role " + name, () -> kv.read("read role", path("roles", orgId, name)))
-        .map(e -> new StoredRole("true".equals(e.string(TOMBSTONE)) ? null : decodeRole(orgId, name, e),
-            e.version()));
+    VaultKv.Versioned v = call("read role " + name, () -> kv.readVersioned("read role", path("roles", orgId, name)));
+    VaultKv.Entry e = v.live();
+    if (e == null) {
+      // Soft-deleted by an operator: no role, but a conditional write must name its version.
+      return v.version() == 0 ? Optional.empty() : Optional.of(new StoredRole(null, v.version()));
+    }
+    return Optional.of(new StoredRole("true".equals(e.string(TOMBSTONE)) ? null : decodeRole(orgId, name, e),
+        e.version()));
   }
 
   private static Role decodeRole(String orgId, String name, VaultKv.Entry e) {
@@ -571,7 +588,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public List<Role> roles(String orgId) {
     List<Role> out = new ArrayList<>();
     for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
-      if (!k.endsWith("/")) {
+      if (written(k)) {
         role(orgId, unescape(k)).ifPresent(out::add);
       }
     }
@@ -592,13 +609,15 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return stored.get().role() != null;   // a tombstone counts as no role
   }
 
+  /** Hard-deletes an entry, a soft-deleted one too (its metadata would stay listed); whether it was live. */
   private boolean deleteEntry(String what, String rel) {
     return call(what, () -> {
-      if (kv.read(what, rel).isEmpty()) {
+      VaultKv.Versioned v = kv.readVersioned(what, rel);
+      if (v.live() == null && v.version() == 0) {
         return false;
       }
       kv.destroy(what, rel);
-      return true;
+      return v.live() != null;
     });
   }
 
@@ -633,6 +652,21 @@ public final class VaultKvLeaseStore implements LeaseStore {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * Whether a listed key can be one this store wrote: not a folder, and an exact {@link #escape} of some text. Keys
+   * written by hand under the prefix are skipped, not read under a different name or failed on.
+   */
+  static boolean written(String key) {
+    if (key.endsWith("/")) {
+      return false;
+    }
+    try {
+      return escape(unescape(key)).equals(key);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   static String unescape(String s) {
