@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p><b>Layout</b> under {@code <mount>/<prefix>/}: {@code leases/<id>}, {@code triples/<org>/<role>/<name>/primary}
- * (or {@code /successor}), {@code clients/<client id>}, {@code orgs/<org id>} and {@code roles/<org id>/<name>}.
+ * (or {@code /successor}), {@code clients/<client id>}, {@code holders/<org id>/<role id>/<lease id>} (the leases
+ * that carry an Astra role id, for {@link #holdsRole}), {@code orgs/<org id>} and {@code roles/<org id>/<name>}.
  * Path segments are escaped ({@code ~} and two hex digits for any byte outside {@code [A-Za-z0-9_-]}), so a lease id's
  * {@code /} stays inside one segment.
  *
@@ -59,6 +60,11 @@ import org.jspecify.annotations.Nullable;
  * claim and hard-deletes the entry (the driver's KV v2 {@code delete} removes the metadata and all versions). Lease
  * ids are never reused, which is what makes that final hard delete safe. Role names are reused, so a conditional role
  * delete ({@link #deleteRole(Role)}) leaves its tombstone in place (reads skip it, the next write replaces it).
+ *
+ * <p><b>The engine</b> must be KV version 2 (a KV v1 mount is refused at the first write: it has no check-and-set).
+ * {@code cas_required} on the mount or a key is fine: every write names a version. An entry soft-deleted or destroyed
+ * by an operator ({@code vault kv delete}) reads as absent, and a later write names its version. Never set
+ * {@code delete_version_after} on the mount: Vault would soft-delete live leases and claims after that time.
  *
  * <p><b>Limits.</b> The finders and lists read every lease entry (one LIST, then one read per lease), so keep a store
  * to a few thousand leases; use {@link dev.astravault.store.JdbcLeaseStore} beyond that. While an insert is being
@@ -182,6 +188,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     long cas = existing.map(Stored::kvVersion).orElse(0L);
+    markHolder(record);
     if (!call("insert lease " + id, () -> kv.write("insert lease", leasePath(id), encode(record), cas))) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
@@ -210,6 +217,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
     LeaseRecord current = Objects.requireNonNull(stored.get().record());
     Optional<Key> oldKey = Key.of(current);
     Optional<Key> newKey = Key.of(updated);
+    boolean roleMoves = !current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId());
+    if (roleMoves) {
+      markHolder(updated);   // before the record, as on insert; a lost race leaves it for holdsRole to skip
+    }
     boolean claimed = false;
     if (newKey.isPresent() && !newKey.equals(oldKey)) {
       claim(newKey.get(), id);
@@ -227,6 +238,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
     }
     if (oldKey.isPresent() && !oldKey.equals(newKey)) {
       release(oldKey.get(), id);
+    }
+    if (roleMoves) {
+      unmarkHolder(current);
     }
     if (newClient.isPresent()) {
       current.clientId().ifPresent(this::dropClient);
@@ -271,6 +285,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       kv.destroy("hard-delete lease", leasePath(deleted.leaseId()));
       return null;
     });
+    unmarkHolder(deleted);
   }
 
   /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
@@ -281,6 +296,43 @@ public final class VaultKvLeaseStore implements LeaseStore {
       return v.version() == 0 ? Optional.empty() : Optional.of(new Stored(null, v.version()));
     }
     return Optional.of(new Stored("true".equals(e.string(TOMBSTONE)) ? null : decode(leaseId, e), e.version()));
+  }
+
+  // ---- role holders
+
+  /**
+   * Whether a record of the org carries the role id, from {@code holders/<org>/<role id>/}: one LIST and a read of
+   * each listed lease until one still carries it. An entry is written before its record takes the role id and
+   * removed only after the record lost it, so the folder names every holder; an entry left behind by a crash (or a
+   * lost compare-and-set) costs one read and is never counted.
+   */
+  @Override
+  public boolean holdsRole(String orgId, String roleId) {
+    for (String k : call("list role holders", () -> kv.list("list role holders", path("holders", orgId, roleId)))) {
+      if (written(k)) {
+        Optional<LeaseRecord> r = get(unescape(k));
+        if (r.isPresent() && r.get().orgId().equals(orgId) && r.get().roleId().equals(roleId)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void markHolder(LeaseRecord r) {
+    // cas=0: lease ids are never reused, so an entry already there (even soft-deleted: still listed) says the same.
+    call("mark role holder", () -> kv.write("mark role holder", holderPath(r), Map.of("lease_id", r.leaseId()), 0L));
+  }
+
+  private void unmarkHolder(LeaseRecord r) {
+    call("unmark role holder", () -> {
+      kv.destroy("unmark role holder", holderPath(r));
+      return null;
+    });
+  }
+
+  private String holderPath(LeaseRecord r) {
+    return path("holders", r.orgId(), r.roleId(), r.leaseId());
   }
 
   // ---- claims
