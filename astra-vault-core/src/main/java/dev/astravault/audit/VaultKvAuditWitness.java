@@ -31,7 +31,7 @@ final class VaultKvAuditWitness implements AuditWitness {
     data.put("seq", String.valueOf(checkpoint.seq()));
     data.put("mac", checkpoint.mac());
     data.put("time", checkpoint.time().toString());
-    kv.write("publish an audit checkpoint", rel(checkpoint.log()), data, null);
+    kv.put("publish an audit checkpoint", rel(checkpoint.log()), data);
   }
 
   @Override

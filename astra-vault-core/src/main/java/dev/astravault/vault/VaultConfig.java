@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,7 @@ public final class VaultConfig {
   private final @Nullable String caPem;
   private final @Nullable String clientCertPem;
   private final @Nullable String clientKeyPem;
+  private final @Nullable SSLContext sslContext;
   private final Duration openTimeout;
   private final Duration readTimeout;
   private final long maxResponseBytes;
@@ -48,6 +50,10 @@ public final class VaultConfig {
     this.caPem = b.caPem;
     this.clientCertPem = b.clientCertPem;
     this.clientKeyPem = b.clientKeyPem;
+    this.sslContext = b.sslContext;
+    if (sslContext != null && (caPem != null || clientCertPem != null)) {
+      throw new IllegalStateException("set either sslContext or caPem/clientCertificate, not both");
+    }
     this.openTimeout = b.openTimeout;
     this.readTimeout = b.readTimeout;
     this.maxResponseBytes = b.maxResponseBytes;
@@ -123,6 +129,11 @@ public final class VaultConfig {
     return Optional.ofNullable(clientKeyPem);
   }
 
+  /** {@return the TLS context for Vault, when given instead of PEMs (trust and, for mutual TLS, key managers)} */
+  public Optional<SSLContext> sslContext() {
+    return Optional.ofNullable(sslContext);
+  }
+
   /**
    * {@return the connect timeout}
    */
@@ -160,6 +171,7 @@ public final class VaultConfig {
     b.caPem = caPem;
     b.clientCertPem = clientCertPem;
     b.clientKeyPem = clientKeyPem;
+    b.sslContext = sslContext;
     return b;
   }
 
@@ -167,7 +179,8 @@ public final class VaultConfig {
   public String toString() {
     return "VaultConfig[address=" + address + ", mount=" + mount + ", callerMode=" + callerMode
         + (namespace == null ? "" : ", namespace=" + namespace) + ", auth=" + auth
-        + (caPem == null ? "" : ", caPem") + (clientCertPem == null ? "" : ", mTLS") + "]";
+        + (caPem == null ? "" : ", caPem") + (clientCertPem == null ? "" : ", mTLS")
+        + (sslContext == null ? "" : ", sslContext") + "]";
   }
 
   /** Builds a {@link VaultConfig}. */
@@ -180,6 +193,7 @@ public final class VaultConfig {
     private @Nullable String caPem;
     private @Nullable String clientCertPem;
     private @Nullable String clientKeyPem;
+    private @Nullable SSLContext sslContext;
     private Duration openTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(30);
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
@@ -296,6 +310,19 @@ public final class VaultConfig {
      */
     public Builder clientCertificate(Path certFile, Path keyFile) {
       return clientCertificate(read("clientCertPem", certFile), read("clientKeyPem", keyFile));
+    }
+
+    /**
+     * Vault's TLS from this context instead of PEMs: its trust managers check Vault's certificate and its key
+     * managers, if any, present a client certificate (e.g. from a JKS or PKCS#12 trust store and key store). Setting
+     * both this and {@link #caPem(String)} or {@link #clientCertificate(String, String)} fails {@link #build()}.
+     *
+     * @param context an initialised TLS context
+     * @return this builder
+     */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "sslContext");
+      return this;
     }
 
     /**

@@ -48,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p><b>Layout</b> under {@code <mount>/<prefix>/}: {@code leases/<id>}, {@code triples/<org>/<role>/<name>/primary}
- * (or {@code /successor}), {@code clients/<client id>}, {@code orgs/<org id>} and {@code roles/<org id>/<name>}.
+ * (or {@code /successor}), {@code clients/<client id>}, {@code holders/<org id>/<role id>/<lease id>} (the leases
+ * that carry an Astra role id, for {@link #holdsRole}), {@code orgs/<org id>} and {@code roles/<org id>/<name>}.
  * Path segments are escaped ({@code ~} and two hex digits for any byte outside {@code [A-Za-z0-9_-]}), so a lease id's
  * {@code /} stays inside one segment.
  *
@@ -61,6 +62,11 @@ import org.jspecify.annotations.Nullable;
  * claim and hard-deletes the entry (the driver's KV v2 {@code delete} removes the metadata and all versions). Lease
  * ids are never reused, which is what makes that final hard delete safe. Role names are reused, so a conditional role
  * delete ({@link #deleteRole(Role)}) leaves its tombstone in place (reads skip it, the next write replaces it).
+ *
+ * <p><b>The engine</b> must be KV version 2 (a KV v1 mount is refused at the first write: it has no check-and-set).
+ * {@code cas_required} on the mount or a key is fine: every write names a version. An entry soft-deleted or destroyed
+ * by an operator ({@code vault kv delete}) reads as absent, and a later write names its version. Never set
+ * {@code delete_version_after} on the mount: Vault would soft-delete live leases and claims after that time.
  *
  * <p><b>Limits.</b> The finders and lists read every lease entry (one LIST, then one read per lease), so keep a store
  * to a few thousand leases; use {@link dev.astravault.store.JdbcLeaseStore} beyond that. While an insert is being
@@ -144,7 +150,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   private List<String> leaseIds(String prefix) {
     return call("list leases", () -> kv.list("list leases", this.prefix + "/leases")).stream()
-        .filter(k -> !k.endsWith("/"))
+        .filter(VaultKvLeaseStore::written)
         .map(VaultKvLeaseStore::unescape)
         .filter(id -> id.startsWith(prefix))
         .sorted()
@@ -209,6 +215,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     long cas = existing.map(Stored::kvVersion).orElse(0L);
+    markHolder(record);
     if (!call("insert lease " + id, () -> kv.write("insert lease", leasePath(id), encode(record), cas))) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
@@ -237,6 +244,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
     LeaseRecord current = Objects.requireNonNull(stored.get().record());
     Optional<Key> oldKey = Key.of(current);
     Optional<Key> newKey = Key.of(updated);
+    boolean roleMoves = !current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId());
+    if (roleMoves) {
+      markHolder(updated);   // before the record, as on insert; a lost race leaves it for holdsRole to skip
+    }
     boolean claimed = false;
     if (newKey.isPresent() && !newKey.equals(oldKey)) {
       claim(newKey.get(), id);
@@ -254,6 +265,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
     }
     if (oldKey.isPresent() && !oldKey.equals(newKey)) {
       release(oldKey.get(), id);
+    }
+    if (roleMoves) {
+      unmarkHolder(current);
     }
     if (newClient.isPresent()) {
       current.clientId().ifPresent(this::dropClient);
@@ -298,11 +312,54 @@ public final class VaultKvLeaseStore implements LeaseStore {
       kv.destroy("hard-delete lease", leasePath(deleted.leaseId()));
       return null;
     });
+    unmarkHolder(deleted);
   }
 
+  /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
   private Optional<Stored> stored(String leaseId) {
-    return call("read lease " + leaseId, () -> kv.read("read lease", leasePath(leaseId)))
-        .map(e -> new Stored("true".equals(e.string(TOMBSTONE)) ? null : decode(leaseId, e), e.version()));
+    VaultKv.Versioned v = call("read lease " + leaseId, () -> kv.readVersioned("read lease", leasePath(leaseId)));
+    VaultKv.Entry e = v.live();
+    if (e == null) {
+      return v.version() == 0 ? Optional.empty() : Optional.of(new Stored(null, v.version()));
+    }
+    return Optional.of(new Stored("true".equals(e.string(TOMBSTONE)) ? null : decode(leaseId, e), e.version()));
+  }
+
+  // ---- role holders
+
+  /**
+   * Whether a record of the org carries the role id, from {@code holders/<org>/<role id>/}: one LIST and a read of
+   * each listed lease until one still carries it. An entry is written before its record takes the role id and
+   * removed only after the record lost it, so the folder names every holder; an entry left behind by a crash (or a
+   * lost compare-and-set) costs one read and is never counted.
+   */
+  @Override
+  public boolean holdsRole(String orgId, String roleId) {
+    for (String k : call("list role holders", () -> kv.list("list role holders", path("holders", orgId, roleId)))) {
+      if (written(k)) {
+        Optional<LeaseRecord> r = get(unescape(k));
+        if (r.isPresent() && r.get().orgId().equals(orgId) && r.get().roleId().equals(roleId)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void markHolder(LeaseRecord r) {
+    // cas=0: lease ids are never reused, so an entry already there (even soft-deleted: still listed) says the same.
+    call("mark role holder", () -> kv.write("mark role holder", holderPath(r), Map.of("lease_id", r.leaseId()), 0L));
+  }
+
+  private void unmarkHolder(LeaseRecord r) {
+    call("unmark role holder", () -> {
+      kv.destroy("unmark role holder", holderPath(r));
+      return null;
+    });
+  }
+
+  private String holderPath(LeaseRecord r) {
+    return path("holders", r.orgId(), r.roleId(), r.leaseId());
   }
 
   // ---- claims
@@ -320,19 +377,19 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private void claim(Key key, String leaseId) {
     String path = claimPath(key);
     while (true) {
-      Optional<VaultKv.Entry> claim = call("read triple claim", () -> kv.read("read triple claim", path));
-      long cas = 0;
-      if (claim.isPresent()) {
-        String holder = Objects.requireNonNullElse(claim.get().string("lease_id"), "");
+      VaultKv.Versioned claim = call("read triple claim", () -> kv.readVersioned("read triple claim", path));
+      // Missing, or soft-deleted by an operator (free, but cas must name its version, not 0).
+      VaultKv.Entry live = claim.live();
+      if (live != null) {
+        String holder = Objects.requireNonNullElse(live.string("lease_id"), "");
         if (holder.equals(leaseId)) {
           return;
         }
         if (!holder.isEmpty() && get(holder).isPresent()) {
           throw key.taken();
         }
-        cas = claim.get().version();
       }
-      long c = cas;
+      long c = claim.version();
       if (call("claim triple", () -> kv.write("claim triple", path, claimData(key, leaseId), c))) {
         return;
       }
@@ -363,8 +420,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private void indexClient(String clientId, String leaseId) {
-    call("index client id", () -> kv.write("index client id", path("clients", clientId),
-        Map.of("lease_id", leaseId), null));
+    call("index client id", () -> {
+      kv.put("index client id", path("clients", clientId), Map.of("lease_id", leaseId));
+      return null;
+    });
   }
 
   private void dropClient(String clientId) {
@@ -478,7 +537,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
     m.put("logical_name", org.logicalName());
     m.put("url", org.url().toString());
     m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.url())));
-    call("write org " + org.orgId(), () -> kv.write("write org", path("orgs", org.orgId()), m, null));
+    call("write org " + org.orgId(), () -> {
+      kv.put("write org", path("orgs", org.orgId()), m);
+      return null;
+    });
   }
 
   @Override
@@ -513,7 +575,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public List<OrgConfig> orgs() {
     List<OrgConfig> out = new ArrayList<>();
     for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
-      if (!k.endsWith("/")) {
+      if (written(k)) {
         org(unescape(k)).ifPresent(out::add);
       }
     }
@@ -530,8 +592,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public void putRole(Role role) {
-    call("write role " + role.name(), () -> kv.write("write role", path("roles", role.orgId(), role.name()),
-        encode(role), null));
+    call("write role " + role.name(), () -> {
+      kv.put("write role", path("roles", role.orgId(), role.name()), encode(role));
+      return null;
+    });
   }
 
   private static Map<String, Object> encode(Role role) {
@@ -553,9 +617,14 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private record StoredRole(@Nullable Role role, long kvVersion) {}
 
   private Optional<StoredRole> storedRole(String orgId, String name) {
-    return call("read role " + name, () -> kv.read("read role", path("roles", orgId, name)))
-        .map(e -> new StoredRole("true".equals(e.string(TOMBSTONE)) ? null : decodeRole(orgId, name, e),
-            e.version()));
+    VaultKv.Versioned v = call("read role " + name, () -> kv.readVersioned("read role", path("roles", orgId, name)));
+    VaultKv.Entry e = v.live();
+    if (e == null) {
+      // Soft-deleted by an operator: no role, but a conditional write must name its version.
+      return v.version() == 0 ? Optional.empty() : Optional.of(new StoredRole(null, v.version()));
+    }
+    return Optional.of(new StoredRole("true".equals(e.string(TOMBSTONE)) ? null : decodeRole(orgId, name, e),
+        e.version()));
   }
 
   private static Role decodeRole(String orgId, String name, VaultKv.Entry e) {
@@ -598,7 +667,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public List<Role> roles(String orgId) {
     List<Role> out = new ArrayList<>();
     for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
-      if (!k.endsWith("/")) {
+      if (written(k)) {
         role(orgId, unescape(k)).ifPresent(out::add);
       }
     }
@@ -619,13 +688,15 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return stored.get().role() != null;   // a tombstone counts as no role
   }
 
+  /** Hard-deletes an entry, a soft-deleted one too (its metadata would stay listed); whether it was live. */
   private boolean deleteEntry(String what, String rel) {
     return call(what, () -> {
-      if (kv.read(what, rel).isEmpty()) {
+      VaultKv.Versioned v = kv.readVersioned(what, rel);
+      if (v.live() == null && v.version() == 0) {
         return false;
       }
       kv.destroy(what, rel);
-      return true;
+      return v.live() != null;
     });
   }
 
@@ -660,6 +731,21 @@ public final class VaultKvLeaseStore implements LeaseStore {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * Whether a listed key can be one this store wrote: not a folder, and an exact {@link #escape} of some text. Keys
+   * written by hand under the prefix are skipped, not read under a different name or failed on.
+   */
+  static boolean written(String key) {
+    if (key.endsWith("/")) {
+      return false;
+    }
+    try {
+      return escape(unescape(key)).equals(key);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   static String unescape(String s) {

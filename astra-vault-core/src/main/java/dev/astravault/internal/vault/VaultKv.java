@@ -15,11 +15,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class VaultKv {
   private static final String CAS_MISMATCH = "check-and-set parameter did not match the current version";
+  private static final String CAS_REQUIRED = "check-and-set parameter required for this call";
 
   private final VaultSession session;
   private final String mount;
   private final int version;
   private final int mountDepth;
+  /** Set once a write without {@code cas} was refused for it; from then on {@link #put} names the version. */
+  private volatile boolean casRequired;
 
   /** One entry: its data and, on v2, its current version (0 on v1). */
   public record Entry(JsonObject data, long version) {
@@ -50,23 +53,40 @@ public final class VaultKv {
     return mount + "/" + rel;
   }
 
-  /** The live entry at {@code rel}; empty when missing (or, on v2, deleted or destroyed). */
+  /** The live entry at {@code rel}; empty when missing (or, on v2, soft-deleted or destroyed). */
   public Optional<Entry> read(String what, String rel) {
+    return Optional.ofNullable(readVersioned(what, rel).live());
+  }
+
+  /**
+   * A key as a check-and-set sees it: its live entry, if any, and the version a {@code cas} must name. On v2 a key
+   * soft-deleted ({@code vault kv delete}) or destroyed keeps its metadata: reads answer 404, yet its version stays
+   * current and a LIST still names it, so {@code cas=0} would never match again.
+   *
+   * @param live the entry, or null when missing, soft-deleted or destroyed
+   * @param version the key's current version (0 when it has none, and always on v1)
+   */
+  public record Versioned(@Nullable Entry live, long version) {}
+
+  public Versioned readVersioned(String what, String rel) {
     VaultReply r = version == 2 ? session.kv2Read(what, full(rel), mountDepth) : session.read(what, full(rel));
     if (r.status() == 404) {
-      return Optional.empty();
+      // Missing: {"errors":[]}. Soft-deleted or destroyed: the envelope, data.data null, data.metadata.version.
+      JsonValue meta = r.data().get("metadata");
+      long v = version == 2 && meta != null && meta.isObject() ? VaultReply.number(meta.asObject(), "version", 0) : 0;
+      return new Versioned(null, v);
     }
     require(what, r);
     if (version == 1) {
-      return Optional.of(new Entry(r.data(), 0));
+      return new Versioned(new Entry(r.data(), 0), 0);
     }
     JsonValue data = r.data().get("data");
     JsonValue meta = r.data().get("metadata");
-    if (data == null || !data.isObject()) {
-      return Optional.empty();
+    if (meta == null || !meta.isObject()) {
+      throw notVersion2(what, r);
     }
-    long v = meta != null && meta.isObject() ? VaultReply.number(meta.asObject(), "version", 0) : 0;
-    return Optional.of(new Entry(data.asObject(), v));
+    long v = VaultReply.number(meta.asObject(), "version", 0);
+    return new Versioned(data == null || !data.isObject() ? null : new Entry(data.asObject(), v), v);
   }
 
   /**
@@ -85,7 +105,41 @@ public final class VaultKv {
       return false;
     }
     require(what, r);
+    // KV v2 answers 200 with the new version; a KV v1 mount stores the v2 body as plain data and answers 204, and
+    // would take every check-and-set after it without checking anything.
+    if (version == 2 && (r.status() != 200 || r.data().get("version") == null)) {
+      throw notVersion2(what, r);
+    }
     return true;
+  }
+
+  /**
+   * Writes {@code data} at {@code rel} whatever is there (last writer wins). A mount or key with
+   * {@code cas_required} refuses a write without {@code cas}; then the current version is read and named, again
+   * until no other writer came in between. Learnt once per mount.
+   */
+  public void put(String what, String rel, Map<String, Object> data) {
+    if (!casRequired) {
+      VaultReply r = version == 2 ? session.kv2Write(what, full(rel), mountDepth, data, null)
+          : session.write(what, full(rel), data);
+      if (!(r.status() == 400 && r.errorText().contains(CAS_REQUIRED))) {
+        require(what, r);
+        if (version == 2 && (r.status() != 200 || r.data().get("version") == null)) {
+          throw notVersion2(what, r);
+        }
+        return;
+      }
+      casRequired = true;
+    }
+    while (!write(what, rel, data, readVersioned(what, rel).version())) {
+      // Another writer came in between: name its version.
+    }
+  }
+
+  private AstraVaultException notVersion2(String what, VaultReply r) {
+    return new AstraVaultException(what + ": mount '" + mount + "' is not a KV version 2 engine (HTTP " + r.status()
+        + " on " + r.path() + " without KV v2 version metadata); mount a kv-v2 engine or run "
+        + "'vault kv enable-versioning " + mount + "'");
   }
 
   /** The keys directly under folder {@code rel} (sub-folders end in {@code /}); empty when there are none. */

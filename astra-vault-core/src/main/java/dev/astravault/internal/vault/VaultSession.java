@@ -71,7 +71,8 @@ public final class VaultSession {
     this.config = config;
     this.clock = clock;
     this.ssl = sslConfig(config);
-    this.http = BoundedHttpClient.create(config.openTimeout(), ssl == null ? null : ssl.getSslContext(),
+    this.http = BoundedHttpClient.create(config.openTimeout(),
+        config.sslContext().orElse(ssl == null ? null : ssl.getSslContext()),
         config.maxResponseBytes(), config.readTimeout(), deadlines);
   }
 

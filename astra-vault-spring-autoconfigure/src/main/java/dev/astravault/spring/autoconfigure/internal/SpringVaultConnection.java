@@ -16,7 +16,8 @@ import org.springframework.vault.client.VaultEndpointProvider;
 /**
  * Spring Vault's session as a {@link SharedVaultConnection}: the {@link SessionManager}'s token (logged in and renewed
  * by Spring Vault) asked at every call; the address of the {@link VaultEndpointProvider} bean, else of
- * {@code spring.cloud.vault.uri} (or its scheme, host and port); the namespace of {@code spring.cloud.vault.namespace}.
+ * {@code spring.cloud.vault.uri} (or its scheme, host and port); the namespace of {@code spring.cloud.vault.namespace};
+ * the trust store and key store of {@code spring.cloud.vault.ssl.*} ({@link SpringVaultTls}).
  * Loaded only when Spring Vault is on the class path.
  */
 public final class SpringVaultConnection implements SharedVaultConnection {
@@ -41,6 +42,10 @@ public final class SpringVaultConnection implements SharedVaultConnection {
     String namespace = environment.getProperty("spring.cloud.vault.namespace");
     if (StringUtils.hasText(namespace)) {
       b.namespace(namespace);
+    }
+    javax.net.ssl.SSLContext tls = SpringVaultTls.sslContext(environment);
+    if (tls != null) {
+      b.sslContext(tls);
     }
     return b;
   }
