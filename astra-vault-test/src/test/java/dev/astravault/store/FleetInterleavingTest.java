@@ -242,6 +242,33 @@ class FleetInterleavingTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void aRotationWhoseOldTokenWasEndedElsewhereTakesThePrimaryAtOnceOrGivesWayToAnotherLease(Backend backend) {
+    on(backend);
+    ManualScheduler schedulerA = new ManualScheduler(clock);
+    RealTokenManager a = manager(s -> s, schedulerA);
+    RealTokenManager b = manager(s -> s);
+    ManagedToken handle = a.manage(orders(), RenewalSettings.builder().jitter(0).build());
+    String t1 = handle.snapshot().leaseId();
+
+    // T1 revoked by hand: the rotation finds no primary and promotes its new token at once, not after the overlap.
+    b.revoke(t1);
+    handle.rotateNow();
+    schedulerA.runDue();
+    String t2 = handle.snapshot().leaseId();
+    assertThat(t2).isNotEqualTo(t1);
+    assertThat(b.store().get(t2).orElseThrow().successor()).isFalse();
+
+    // T2 revoked by hand and the triple issued by B before A rotates: A's new token gives way, B's stays alone.
+    b.revoke(t2);
+    AstraToken other = b.request().org(ORG).role(ROLE).logicalName("orders").issue();
+    handle.rotateNow();
+    schedulerA.runDue();
+    assertThat(handle.snapshot().leaseId()).as("the rotation failed").isEqualTo(t2);
+    assertThat(liveOrders(b)).containsExactly(other.clientId());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void aFixingReconcileDoesNotEndATokenAnotherManagerCommittedAfterItsList(Backend backend) {
     on(backend);
     RealTokenManager a = manager(s -> s);
