@@ -26,6 +26,16 @@ import org.jspecify.annotations.Nullable;
  *       name, successor flag): at most one stored record holds each key, whatever its state, until it is deleted.
  *       Of any number of concurrent {@link #insert}s for one key exactly one succeeds; the others throw
  *       {@link TokenAlreadyExistsException} and store nothing. Records of other styles hold no key.</li>
+ *   <li><b>A successor stands for its triple.</b> An {@link #insert} of a primary (non-successor) UNIQUE record
+ *       also throws {@link TokenAlreadyExistsException} and stores nothing while a successor record holds the
+ *       triple. A rotation ends its old primary and then promotes its successor by a {@link #compareAndSet} (which
+ *       this rule does not touch); without the rule, another manager could issue the triple in between and it would
+ *       hold two live tokens (docs/rotation.md). The insert takes the primary key first and looks for the successor
+ *       after: it sees every successor stored before the primary key became free. A successor inserted
+ *       <em>concurrently</em> into a triple that has no primary may go unseen in stores without transactions over
+ *       both keys (PostgreSQL under READ COMMITTED, Vault KV; SQLite and the in-memory store see it): the engine
+ *       never relies on that case, as a rotation reads the triple's primary after storing its successor and
+ *       promotes the successor at once when there is none.</li>
  *   <li><b>Compare-and-set.</b> {@link #compareAndSet} stores {@code updated} if and only if the stored record's
  *       version equals {@code expected.version()} at that moment; then it returns {@code true}. Otherwise (the
  *       record changed or is gone) it changes nothing and returns {@code false}. Of concurrent compare-and-sets
@@ -150,7 +160,8 @@ public interface LeaseStore extends AutoCloseable {
    * Inserts a new record (its version is stored as given, normally 1).
    *
    * @param record the record to store
-   * @throws TokenAlreadyExistsException if a UNIQUE-style record holds the same (org, role, logical name, successor)
+   * @throws TokenAlreadyExistsException if a UNIQUE-style record holds the same (org, role, logical name, successor),
+   *     or {@code record} is a UNIQUE-style primary and a successor record holds its triple
    * @throws IllegalStateException if the lease id is already stored
    */
   void insert(LeaseRecord record);

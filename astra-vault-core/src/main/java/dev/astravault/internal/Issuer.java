@@ -192,8 +192,9 @@ final class Issuer {
   /**
    * Inserts the write-ahead record. A triple held by a lease past its expiry is free at once: that lease is ended
    * first (revoked and audited as {@link RevokeReason#EXPIRED}, exactly as the sweeper would), then the insert is
-   * tried again. Every step is a store compare-and-set or insert, so of concurrent issuers exactly one gets the
-   * triple and the others get {@link TokenAlreadyExistsException}.
+   * tried again. A triple held by a successor alone is refused by the store; a live one is promoted here
+   * ({@link Successors}). Every step is a store compare-and-set or insert, so of concurrent issuers exactly one gets
+   * the triple and the others get {@link TokenAlreadyExistsException}.
    */
   private void insertFreeingExpired(LeaseRecord pending) {
     for (int attempt = 0; ; attempt++) {
@@ -207,7 +208,16 @@ final class Issuer {
         }
         Optional<LeaseRecord> holder = store.findByTriple(pending.orgId(), pending.roleName(),
             pending.logicalName().get());
+        // No primary: a successor holds the triple (a rotation between its old token's end and its promotion, or
+        // one whose manager stopped there). It is the triple's token: promoted as its handle would next, not doubled.
+        boolean successorHolds = holder.isEmpty();
+        if (successorHolds) {
+          holder = Successors.of(store, pending.orgId(), pending.roleName(), pending.logicalName().get());
+        }
         if (holder.isPresent() && !endIfExpired(holder.get())) {
+          if (successorHolds) {
+            Successors.promoteLone(store, holder.get());
+          }
           throw taken;
         }
       }

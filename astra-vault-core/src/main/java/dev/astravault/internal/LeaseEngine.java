@@ -257,33 +257,10 @@ public final class LeaseEngine implements AutoCloseable {
     }
   }
 
-  /**
-   * Issues the new token of a rotation. UNIQUE style: into the triple's successor slot, so the old (primary) and new
-   * token coexist during the overlap without breaking uniqueness; a successor left over by an earlier failed attempt
-   * is revoked first.
-   */
+  /** Issues the new token of a rotation; UNIQUE style into the triple's successor slot ({@link Successors}). */
   AstraToken issueForRotation(TokenRequest request, String currentLeaseId) {
-    if (request.style() != IssueStyle.UNIQUE) {
-      return manager.issue(request);
-    }
-    try {
-      return manager.issueSuccessor(request);
-    } catch (TokenAlreadyExistsException taken) {
-      OrgConfig org = manager.requireOrgConfig(request.org());
-      Optional<LeaseRecord> stale = successorOf(org.orgId(), request.role(), request.logicalName().orElseThrow());
-      if (stale.isEmpty() || stale.get().leaseId().equals(currentLeaseId)) {
-        throw taken;
-      }
-      LOG.warn("revoking successor lease {} left over by an earlier rotation", stale.get().leaseId());
-      manager.revokeRecord(stale.get(), RevokeReason.REAPED, true);
-      return manager.issueSuccessor(request);
-    }
-  }
-
-  private Optional<LeaseRecord> successorOf(String orgId, String role, String logicalName) {
-    return manager.store().list("astra/" + orgId + "/" + role + "/").stream()
-        .filter(r -> r.successor() && r.logicalName().filter(logicalName::equals).isPresent())
-        .findFirst();
+    return request.style() != IssueStyle.UNIQUE ? manager.issue(request)
+        : Successors.issueForRotation(manager, request, currentLeaseId);
   }
 
   /** {@code GET /v2/currentOrg} with the new token; it must answer the token's own org. */
@@ -324,16 +301,7 @@ public final class LeaseEngine implements AutoCloseable {
 
   /** Makes a UNIQUE-style successor record the triple's primary one, once the old primary is gone. */
   void promote(String leaseId) {
-    for (int attempt = 0; attempt < 16; attempt++) {
-      Optional<LeaseRecord> record = manager.store().get(leaseId);
-      if (record.isEmpty() || !record.get().successor()) {
-        return;
-      }
-      if (manager.store().compareAndSet(record.get(), record.get().next().successor(false).build())) {
-        return;
-      }
-    }
-    throw new AstraVaultException("lease " + leaseId + " is changing too fast to promote; will retry");
+    Successors.promote(manager.store(), leaseId);
   }
 
   /** The audit record of a failed step of a managed token (every failure gets one). */

@@ -81,6 +81,10 @@ public final class InMemoryLeaseStore implements LeaseStore {
           ? Optional.of(new UniqueKey(r.orgId(), r.roleName(), r.logicalName().orElseThrow(), r.successor()))
           : Optional.empty();
     }
+
+    UniqueKey asSuccessor() {
+      return new UniqueKey(orgId, roleName, logicalName, true);
+    }
   }
 
   /**
@@ -337,7 +341,9 @@ public final class InMemoryLeaseStore implements LeaseStore {
         throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
       }
       Optional<UniqueKey> key = UniqueKey.of(record);
-      if (key.isPresent() && leaseByKey.containsKey(key.get())) {
+      // A primary is refused while a successor holds the triple too: see LeaseStore's insert-unique.
+      if (key.isPresent() && (leaseByKey.containsKey(key.get())
+          || !key.get().successor() && leaseByKey.containsKey(key.get().asSuccessor()))) {
         throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
       }
       key.ifPresent(k -> leaseByKey.put(k, record.leaseId()));

@@ -57,9 +57,11 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p><b>Atomicity.</b> Every write is one SQL statement in auto-commit mode: insert-unique relies on the
+ * <p><b>Atomicity.</b> Every write is one SQL statement in auto-commit mode but one: insert-unique relies on the
  * {@code av_lease_triple} unique index (one primary and one successor per (org, role, logical name) of UNIQUE
- * style), compare-and-set and delete are {@code UPDATE/DELETE ... WHERE lease_id = ? AND version = ?}. Claims of work
+ * style), and the insert of a UNIQUE primary is a transaction of that insert and a look for the triple's successor
+ * (rolled back if there is one: see {@link LeaseStore}); compare-and-set and delete are
+ * {@code UPDATE/DELETE ... WHERE lease_id = ? AND version = ?}. Claims of work
  * (revoke, reap, recovery) are compare-and-sets, so of several managers exactly one wins each claim.
  *
  * <p><b>Secrets.</b> Token secrets and root tokens are sealed with AES-256-GCM under the {@link KeyProvider}'s current
@@ -95,6 +97,8 @@ public final class JdbcLeaseStore implements LeaseStore {
   // Every column of av_role: the conditional role writes act only on the row exactly as the caller read it.
   private static final String ROLE_MATCHES = "org_id = ? AND name = ? AND role_id = ? AND ttl_nanos = ? "
       + "AND max_ttl_nanos = ?";
+  static final String SUCCESSOR_HELD = "SELECT 1 FROM av_lease WHERE style = 'UNIQUE' AND org_id = ? "
+      + "AND role_name = ? AND logical_name = ? AND successor = 1";
   static final String HOLDS_ROLE = "SELECT 1 FROM av_lease WHERE org_id = ? AND role_id = ? LIMIT 1";
   static final String EXPIRING = SELECT + "WHERE state = 'ACTIVE' AND expires_at < ? "
       + "ORDER BY expires_at, lease_id LIMIT ?";
@@ -216,11 +220,15 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public void insert(LeaseRecord record) {
     Objects.requireNonNull(record, "record");
+    boolean stored;
     try {
-      connections.prepared(INSERT, ps -> {
+      stored = connections.prepared(INSERT, ps -> {
         ps.setString(1, record.leaseId());
         bindBody(ps, 2, record);
-        return ps.executeUpdate();
+        if (record.style() != IssueStyle.UNIQUE || record.successor()) {
+          return ps.executeUpdate() == 1;
+        }
+        return insertPrimary(ps, record);
       });
     } catch (SQLException e) {
       if (isConstraintViolation(e)) {
@@ -233,7 +241,46 @@ public final class JdbcLeaseStore implements LeaseStore {
       }
       throw failure("insert lease " + record.leaseId(), e);
     }
+    if (!stored) {
+      throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
+    }
     remember(record);
+  }
+
+  /**
+   * A primary's insert, then the look for its triple's successor, in one transaction; the insert is rolled back if a
+   * successor holds the triple. The look runs after the insert has taken the primary slot (the unique index waits
+   * for a concurrent holder's commit), so it sees every successor committed before the slot became free. SQLite: the
+   * insert takes the one write lock, so nothing commits in between. PostgreSQL (READ COMMITTED): the look is a
+   * statement of its own with a newer snapshot; only a successor inserted concurrently into a triple without a
+   * primary can go unseen, and the engine never leaves one there (see {@link LeaseStore}).
+   */
+  private static boolean insertPrimary(PreparedStatement insert, LeaseRecord record) throws SQLException {
+    Connection c = insert.getConnection();
+    c.setAutoCommit(false);
+    boolean commit = false;
+    try {
+      insert.executeUpdate();
+      try (PreparedStatement look = c.prepareStatement(SUCCESSOR_HELD)) {
+        look.setString(1, record.orgId());
+        look.setString(2, record.roleName());
+        look.setString(3, record.logicalName().orElseThrow());
+        try (ResultSet rs = look.executeQuery()) {
+          commit = !rs.next();
+        }
+      }
+      return commit;
+    } finally {
+      try {
+        if (commit) {
+          c.commit();
+        } else {
+          c.rollback();
+        }
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
   }
 
   @Override

@@ -57,7 +57,8 @@ import org.jspecify.annotations.Nullable;
  * every change writes with {@code cas} set to it, so of concurrent compare-and-sets exactly one is stored. An insert
  * writes the record with {@code cas=0} (create only), then claims its (org, role, logical name, successor) key by
  * writing the key's claim entry with {@code cas=0}, or with the claim's version when the claim is free or its holder
- * is gone; the loser of a claim removes its record and gets {@link TokenAlreadyExistsException}. A delete first
+ * is gone; the loser of a claim removes its record and gets {@link TokenAlreadyExistsException}. A primary's insert
+ * then reads the successor claim and, if a successor record holds it, takes itself back the same way. A delete first
  * replaces the record by a tombstone with {@code cas} (the atomic step: exactly one delete wins), then frees the
  * claim and hard-deletes the entry (the driver's KV v2 {@code delete} removes the metadata and all versions). Lease
  * ids are never reused, which is what makes that final hard delete safe. Role names are reused, so a conditional role
@@ -223,6 +224,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
     if (key.isPresent()) {
       try {
         claim(key.get(), id);
+        if (!key.get().successor()) {
+          refuseIfSuccessorHeld(key.get());
+        }
       } catch (RuntimeException e) {
         // The record went in first so that a claim never points at a record still to come; take it back.
         remove(id);
@@ -394,6 +398,19 @@ public final class VaultKvLeaseStore implements LeaseStore {
         return;
       }
       // Someone else changed the claim meanwhile: look again.
+    }
+  }
+
+  /**
+   * A primary's insert, once it holds the primary claim: refused while a successor holds the triple (see
+   * {@link LeaseStore}'s insert-unique). Read after the claim is taken, so every successor claimed before the primary
+   * claim became free is seen.
+   */
+  private void refuseIfSuccessorHeld(Key primary) {
+    Key successor = new Key(primary.orgId(), primary.roleName(), primary.logicalName(), true);
+    // A claim left naming a promoted lease (a crash inside its compare-and-set) does not count: as in findByTriple.
+    if (holder(successor).flatMap(this::get).filter(r -> Key.of(r).equals(Optional.of(successor))).isPresent()) {
+      throw primary.taken();
     }
   }
 

@@ -9,13 +9,19 @@ import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
+import dev.astravault.ManagedToken;
 import dev.astravault.OrgConfig;
 import dev.astravault.SecretDecryptionException;
 import dev.astravault.ReconcileReport;
+import dev.astravault.RenewalSettings;
 import dev.astravault.RoleSpec;
+import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.TokenInfo;
 import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
 import dev.astravault.event.AuditEvent;
 import dev.astravault.event.LeaseRevoked;
+import dev.astravault.event.ManagedTokenFailed;
 import dev.astravault.internal.RealTokenManager;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeOrg;
@@ -26,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -83,13 +90,19 @@ class FleetInterleavingTest {
 
   /** A manager on a new store instance, seen through {@code wrap} (hooks or parking). */
   private RealTokenManager manager(UnaryOperator<LeaseStore> wrap) {
+    return manager(wrap, new ManualScheduler(clock));
+  }
+
+  /** The same, on {@code scheduler}; managed tokens do their I/O on the thread that advances it. */
+  private RealTokenManager manager(UnaryOperator<LeaseStore> wrap, ManualScheduler scheduler) {
     LeaseStore real = stores.get();
     open.add(real);
     FakeOrg fake = astra.defaultOrg();
     OrgConfig org = OrgConfig.builder().orgId(fake.orgId()).rootToken(fake.rootToken()).url(astra.url().uri())
         .logicalName(ORG).build();
     TokenManager tokens = TokenManager.builder().org(org).leaseStore(wrap.apply(real)).clock(clock)
-        .scheduler(new ManualScheduler(clock)).auditSink(events::add).sweepInterval(Duration.ZERO)
+        .scheduler(scheduler).managedIoExecutor(Runnable::run).managedEventExecutor(Runnable::run)
+        .auditSink(events::add).sweepInterval(Duration.ZERO)
         .recoveryInterval(Duration.ZERO).callTimeout(Duration.ofSeconds(5)).build();
     open.add(tokens);
     tokens.writeRole(RoleSpec.builder().org(ORG).name(ROLE).roleId(astra.roleId("API RO Svc Acct"))
@@ -143,6 +156,115 @@ class FleetInterleavingTest {
     assertThat(stored.state()).isEqualTo(LeaseState.ACTIVE);
     assertThat(stored.expiresAt()).isEqualTo(renewedUntil);
     assertThat(revokedEvents(leaseId)).isEmpty();
+  }
+
+  private static TokenRequest orders() {
+    return TokenRequest.forRole(ROLE).org(ORG).logicalName("orders").build();
+  }
+
+  /** The triple's live tokens, as Astra and the store see them. */
+  private List<String> liveOrders(RealTokenManager m) {
+    return m.tokens(ORG).stream().filter(t -> t.logicalName().filter("orders"::equals).isPresent())
+        .map(TokenInfo::clientId).toList();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void anIssueBetweenARotationsOldPrimaryDeletionAndItsPromotionMintsNoSecondToken(Backend backend) {
+    on(backend);
+    HookedLeaseStore hooksA = new HookedLeaseStore();
+    ManualScheduler schedulerA = new ManualScheduler(clock);
+    RealTokenManager a = manager(hooksA::wrap, schedulerA);
+    RealTokenManager b = manager(s -> s);
+    ManagedToken handle = a.manage(orders(), RenewalSettings.builder().jitter(0).build());
+    String t1 = handle.snapshot().leaseId();
+    handle.rotateNow();
+    schedulerA.runDue();
+    String t2 = handle.snapshot().leaseId();
+    assertThat(t2).isNotEqualTo(t1);
+    assertThat(a.store().get(t2).orElseThrow().successor()).isTrue();
+
+    // B reads and issues the triple right after A deleted T1's record at the end of the overlap, before A promotes T2.
+    List<Object> seenByB = new ArrayList<>();
+    hooksA.after("delete", args -> ((LeaseRecord) args[0]).leaseId().equals(t1), () -> {
+      seenByB.add(b.token(ORG, ROLE, "orders"));
+      try {
+        seenByB.add(b.request().org(ORG).role(ROLE).logicalName("orders").issue());
+      } catch (TokenAlreadyExistsException e) {
+        seenByB.add(e);
+      }
+    });
+    schedulerA.advance(Duration.ofMinutes(5));
+
+    assertThat(seenByB).as("B's read, then B's issue").hasSize(2);
+    assertThat(seenByB.get(0)).as("no primary yet: the read finds nothing").isEqualTo(Optional.empty());
+    assertThat(seenByB.get(1)).as("the successor holds the triple").isInstanceOf(TokenAlreadyExistsException.class);
+    assertThat(liveOrders(b)).as("the triple's live tokens").containsExactly(handle.snapshot().info().clientId());
+    assertThat(astra.isLive(handle.current())).isTrue();
+    assertThat(b.store().findByTriple(astra.defaultOrg().orgId(), ROLE, "orders"))
+        .hasValueSatisfying(r -> assertThat(r.leaseId()).isEqualTo(t2));
+    assertThat(b.token(ORG, ROLE, "orders")).hasValueSatisfying(t -> assertThat(t.token()).isEqualTo(
+        handle.current()));
+    assertThat(events).filteredOn(ManagedTokenFailed.class::isInstance).as("no failed promotion").isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aSuccessorWhoseManagerDiedBeforeItsPromotionIsAdoptedByTheNextManagerNotDoubled(Backend backend) {
+    on(backend);
+    ManualScheduler schedulerA = new ManualScheduler(clock);
+    RealTokenManager a = manager(s -> s, schedulerA);
+    ManagedToken dying = a.manage(orders(), RenewalSettings.builder().jitter(0).build());
+    String t1 = dying.snapshot().leaseId();
+    dying.rotateNow();
+    schedulerA.runDue();
+    String t2 = dying.snapshot().leaseId();
+    // A's process dies right after it deleted T1's record at the end of the overlap: T2 is never promoted by A.
+    a.store().get(t1).ifPresent(r -> a.store().delete(r));
+    clock.advance(Duration.ofMinutes(5));
+
+    ManualScheduler schedulerB = new ManualScheduler(clock);
+    RealTokenManager b = manager(s -> s, schedulerB);
+    ManagedToken adopted = b.manage(orders(), RenewalSettings.builder().jitter(0).build());
+
+    assertThat(adopted.snapshot().leaseId()).as("B serves A's successor, promoted").isEqualTo(t2);
+    assertThat(b.store().get(t2).orElseThrow().successor()).isFalse();
+    assertThat(liveOrders(b)).containsExactly(adopted.snapshot().info().clientId());
+    // And B's handle rotates it as its own triple's token: the successor slot is free.
+    adopted.rotateNow();
+    schedulerB.runDue();
+    schedulerB.advance(Duration.ofMinutes(5));
+    String t3 = adopted.snapshot().leaseId();
+    assertThat(t3).isNotIn(t1, t2);
+    assertThat(b.store().get(t3).orElseThrow().successor()).isFalse();
+    assertThat(liveOrders(b)).containsExactly(adopted.snapshot().info().clientId());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aRotationWhoseOldTokenWasEndedElsewhereTakesThePrimaryAtOnceOrGivesWayToAnotherLease(Backend backend) {
+    on(backend);
+    ManualScheduler schedulerA = new ManualScheduler(clock);
+    RealTokenManager a = manager(s -> s, schedulerA);
+    RealTokenManager b = manager(s -> s);
+    ManagedToken handle = a.manage(orders(), RenewalSettings.builder().jitter(0).build());
+    String t1 = handle.snapshot().leaseId();
+
+    // T1 revoked by hand: the rotation finds no primary and promotes its new token at once, not after the overlap.
+    b.revoke(t1);
+    handle.rotateNow();
+    schedulerA.runDue();
+    String t2 = handle.snapshot().leaseId();
+    assertThat(t2).isNotEqualTo(t1);
+    assertThat(b.store().get(t2).orElseThrow().successor()).isFalse();
+
+    // T2 revoked by hand and the triple issued by B before A rotates: A's new token gives way, B's stays alone.
+    b.revoke(t2);
+    AstraToken other = b.request().org(ORG).role(ROLE).logicalName("orders").issue();
+    handle.rotateNow();
+    schedulerA.runDue();
+    assertThat(handle.snapshot().leaseId()).as("the rotation failed").isEqualTo(t2);
+    assertThat(liveOrders(b)).containsExactly(other.clientId());
   }
 
   @ParameterizedTest

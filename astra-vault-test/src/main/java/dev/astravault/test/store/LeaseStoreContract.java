@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * Besides the single-threaded semantics it runs the concurrency cases the manager relies on: of 50 threads inserting
- * one triple exactly one wins; of concurrent compare-and-sets from one version exactly one wins; no update is lost
+ * one triple exactly one wins; of primary inserts racing a lone successor's promotion only the promotion wins; of
+ * concurrent compare-and-sets from one version exactly one wins; no update is lost
  * under contention; exactly one of concurrent deletes and claims wins; the same for the conditional role writes
  * ({@link LeaseStore#compareAndSetRole}, {@link LeaseStore#deleteRole(Role)}). A store shared by processes should
  * also be tested with several store instances on one database: override {@link #secondStore()}.
@@ -228,6 +229,38 @@ public abstract class LeaseStoreContract {
         store.insert(pending("astra/org-1/reader/c", "orders").successor(true).build()));
     assertEquals("astra/org-1/reader/a",
         store.findByTriple("org-1", "reader", "orders").orElseThrow().leaseId());
+  }
+
+  @Test
+  void aPrimaryIsRefusedWhileASuccessorHoldsTheTripleAndItsPromotionIsNot() throws Exception {
+    // A rotation between its old primary's deletion and its successor's promotion: no primary, one successor.
+    LeaseRecord old = insertActive("astra/org-1/reader/a", "orders", "client-a");
+    LeaseRecord successor = pending("astra/org-1/reader/b", "orders").successor(true).build();
+    store.insert(successor);
+    LeaseRecord active = activate(successor, "client-b");
+    assertTrue(store.compareAndSet(successor, active));
+    assertTrue(store.delete(old));
+    for (LeaseStore s : List.of(store, other())) {
+      TokenAlreadyExistsException e = assertThrows(TokenAlreadyExistsException.class, () ->
+          s.insert(pending("astra/org-1/reader/c", "orders").build()));
+      assertEquals("orders", e.logicalName());
+      assertEquals(Optional.empty(), store.get("astra/org-1/reader/c"));
+      assertEquals(Optional.empty(), store.findByTriple("org-1", "reader", "orders"));
+    }
+    assertTrue(store.compareAndSet(active, active.next().successor(false).build()));
+    assertEquals("astra/org-1/reader/b", store.findByTriple("org-1", "reader", "orders").orElseThrow().leaseId());
+    assertEquals(List.of("astra/org-1/reader/b"), store.list("").stream().map(LeaseRecord::leaseId).toList());
+  }
+
+  @Test
+  void deletingALoneSuccessorFreesTheTriple() {
+    LeaseRecord successor = pending("astra/org-1/reader/a", "orders").successor(true).build();
+    store.insert(successor);
+    assertThrows(TokenAlreadyExistsException.class, () -> store.insert(pending("astra/org-1/reader/b", "orders")
+        .build()));
+    assertTrue(store.delete(successor));
+    store.insert(pending("astra/org-1/reader/c", "orders").build());
+    assertEquals("astra/org-1/reader/c", store.findByTriple("org-1", "reader", "orders").orElseThrow().leaseId());
   }
 
   @Test
@@ -549,6 +582,32 @@ public abstract class LeaseStoreContract {
     assertEquals(1, won.stream().filter(b -> b).count());
     assertEquals(THREADS - 1, refused.get());
     assertEquals(1, store.list("astra/org-1/reader/").size());
+  }
+
+  @Test
+  void ofConcurrentPrimaryInsertsAndTheSuccessorsPromotionOnlyThePromotionWins() throws Exception {
+    LeaseStore second = other();
+    LeaseRecord successor = pending("astra/org-1/reader/s", "contended").successor(true).build();
+    store.insert(successor);
+    AtomicInteger refused = new AtomicInteger();
+    List<Boolean> won = race(THREADS, i -> {
+      LeaseStore s = i % 2 == 0 ? store : second;
+      try {
+        if (i == THREADS / 2) {
+          return s.compareAndSet(successor, successor.next().successor(false).build());
+        }
+        s.insert(pending("astra/org-1/reader/t" + i, "contended").build());
+        return true;
+      } catch (TokenAlreadyExistsException e) {
+        refused.incrementAndGet();
+        return false;
+      }
+    });
+    assertEquals(List.of(true), won.stream().filter(b -> b).toList());
+    assertEquals(THREADS - 1, refused.get());
+    assertEquals(List.of("astra/org-1/reader/s"), store.list("astra/org-1/reader/").stream()
+        .map(LeaseRecord::leaseId).toList());
+    assertFalse(store.get("astra/org-1/reader/s").orElseThrow().successor());
   }
 
   @Test
