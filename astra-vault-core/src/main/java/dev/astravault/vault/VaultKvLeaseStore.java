@@ -216,11 +216,16 @@ public final class VaultKvLeaseStore implements LeaseStore {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     long cas = existing.map(Stored::kvVersion).orElse(0L);
+    // Looked for before too: a primary that claimed its slot and then backed out would make a concurrent promotion
+    // of the successor lose to nobody (KV has no lock to wait on).
+    Optional<Key> key = Key.of(record);
+    if (key.isPresent() && !key.get().successor()) {
+      refuseIfSuccessorHeld(key.get());
+    }
     markHolder(record);
     if (!call("insert lease " + id, () -> kv.write("insert lease", leasePath(id), encode(record), cas))) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
-    Optional<Key> key = Key.of(record);
     if (key.isPresent()) {
       try {
         claim(key.get(), id);
