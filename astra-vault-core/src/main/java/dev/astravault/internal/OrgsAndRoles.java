@@ -98,7 +98,7 @@ final class OrgsAndRoles {
 
   /** An org's records in any state: by the lease-id prefix, checked against the org id. */
   List<LeaseRecord> records(String orgId) {
-    return store.list(LeaseIds.orgPrefix(orgId)).stream().filter(r -> r.orgId().equals(orgId)).toList();
+    return LeaseIds.ofOrg(store, orgId);
   }
 
   // ------------------------------------------------------------------ roles
