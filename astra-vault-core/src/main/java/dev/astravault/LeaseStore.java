@@ -219,12 +219,28 @@ public interface LeaseStore extends AutoCloseable {
   List<OrgConfig> orgs();
 
   /**
-   * Deletes the org's config.
+   * Deletes the org's config. It deletes by id without reading the stored config, so a config that no longer loads
+   * (see {@link #storedOrgId}) is deleted too.
    *
    * @param orgId the org id
    * @return whether it existed
    */
   boolean deleteOrg(String orgId);
+
+  /**
+   * The id of the org stored under this id or, failing that, this logical name, found without opening the stored
+   * config, so that a config that no longer loads (its root token sealed under a key the store lacks or tampered
+   * with, its URL rewritten or unparseable) can still be found and deleted: {@link TokenManager#deleteOrg} falls back
+   * to this when reading the org fails. The default reads the config ({@link #org}, then {@link #orgByLogicalName}),
+   * so a store whose configs can become unreadable should override it; the stores in this library do.
+   *
+   * @param idOrLogicalName the org's id or logical name
+   * @return the stored org's id, or empty when no org has that id or logical name
+   */
+  default Optional<String> storedOrgId(String idOrLogicalName) {
+    Optional<OrgConfig> byId = org(idOrLogicalName);
+    return (byId.isPresent() ? byId : orgByLogicalName(idOrLogicalName)).map(OrgConfig::orgId);
+  }
 
   // ---- roles
 

@@ -102,6 +102,11 @@ public interface ManagedToken extends Supplier<String>, AutoCloseable {
    * Stops background work and revokes the leases this handle owns (the current token and any token still in its
    * overlap), waiting at most {@link RenewalSettings#closeTimeout()}. Revoke failures are audited and reported to
    * listeners, not thrown. Idempotent.
+   *
+   * <p>Called from inside a {@link ManagedTokenListener} callback, it does not wait: with a direct event executor
+   * the callback runs on the very thread that would do what close waits for (the refresh a timer fire starts after
+   * its listeners return), so waiting would only sit out the timeout. The revokes then finish in the background, and
+   * a refresh not started yet is dropped.
    */
   @Override
   void close();

@@ -63,7 +63,10 @@ public interface TokenManager extends AutoCloseable {
   List<Org> orgs();
 
   /**
-   * Deletes an org's config. An unknown org is nothing to delete: the call succeeds and changes nothing.
+   * Deletes an org's config. An unknown org is nothing to delete: the call succeeds and changes nothing. A stored
+   * config that no longer loads (its root token sealed under a key the store lacks or tampered with, its URL
+   * rewritten) is deleted too: it is found by {@link LeaseStore#storedOrgId} without being opened. The org's roles
+   * are kept.
    *
    * @param org the org's id or logical name
    * @throws ConflictException if the org still has leases (revoke them first: without its root token they could

@@ -1,6 +1,7 @@
 package dev.astravault.cli;
 
 import dev.astravault.NotFoundException;
+import dev.astravault.StoreException;
 import dev.astravault.Org;
 import dev.astravault.OrgConfig;
 import dev.astravault.internal.Validation;
@@ -215,7 +216,11 @@ final class ConfigCommand {
     @Override
     int run() {
       // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
-      manager().org(orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, orgId));
+      try {
+        manager().org(orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, orgId));
+      } catch (StoreException unreadable) {
+        // Stored but no longer loading (a lost key, a rewritten row): deleteOrg removes it without reading it.
+      }
       manager().deleteOrg(orgId);
       out().success("Deleted config for org " + orgId + ".");
       return 0;

@@ -87,6 +87,27 @@ class CliInProcessTest {
     }
   }
 
+  /** A config rewritten outside the library (here its URL, credentials and all) no longer loads, yet is deleted. */
+  @Test
+  void configDeleteRemovesAnOrgWhoseStoredRowNoLongerLoads() throws Exception {
+    setUp();
+    String orgId = astra.defaultOrg().orgId();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store.db"));
+        java.sql.Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE av_org SET url = 'https://ops:hunter2@collector.example.net'");
+    }
+    Run read = cli("config", "read", "--org-id", orgId);
+    assertThat(read.exitCode()).isNotZero();
+    assertThat(read.stderr()).contains(orgId).doesNotContain("hunter2");
+
+    Run delete = ok(cli("config", "delete", "--org-id", orgId));
+    assertThat(delete.stdout()).contains("Deleted config for org " + orgId);
+    assertThat(ok(cli("config", "list")).stdout()).contains("No configs found.");
+    Run again = cli("config", "delete", "--org-id", orgId);
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.stderr()).contains("unknown org: " + orgId);
+  }
+
   @Test
   void configReadsTheDevOpsUrlFromTheEnvironmentAndRolesAreNamedAsAstraShowsThem() {
     env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));

@@ -62,7 +62,7 @@ public final class LeaseEngine implements AutoCloseable {
   private final TimerQueue timers;
   private final Clock clock;
   private final Executor io;
-  private final Executor events;
+  private final ListenerDelivery events;
   private final boolean revokeOnClose;
   private final List<ThreadPoolExecutor> ownedExecutors = new ArrayList<>();
   // The open handles, as an intrusive doubly linked list through ManagedLease.prevHandle/nextHandle, guarded by
@@ -81,8 +81,8 @@ public final class LeaseEngine implements AutoCloseable {
     this.timers = new TimerQueue(scheduler, clock);
     this.revokeOnClose = options.revokeOnClose();
     this.io = options.ioExecutor() != null ? options.ioExecutor() : own(ioPool());
-    this.events = options.eventExecutor() != null ? options.eventExecutor() : own(pool("astra-vault-events", 1,
-        new ArrayBlockingQueue<>(65_536)));
+    this.events = new ListenerDelivery(options.eventExecutor() != null ? options.eventExecutor()
+        : own(pool("astra-vault-events", 1, new ArrayBlockingQueue<>(65_536))));
   }
 
   private Executor own(ThreadPoolExecutor executor) {
@@ -233,28 +233,8 @@ public final class LeaseEngine implements AutoCloseable {
     }
   }
 
-  /** Delivers events off the renewal thread, guarded; nothing is allocated when no one listens. */
   void dispatch(ManagedTokenListener[] listeners, List<ManagedTokenEvent> batch) {
-    if (listeners.length == 0 || batch.isEmpty()) {
-      return;
-    }
-    try {
-      events.execute(() -> {
-        for (ManagedTokenEvent event : batch) {
-          for (ManagedTokenListener listener : listeners) {
-            try {
-              listener.onEvent(event);
-            } catch (RuntimeException e) {
-              LOG.warn("managed token listener {} failed on {}: {}", listener.getClass().getName(),
-                  event.getClass().getSimpleName(), e.getClass().getName());
-            }
-          }
-        }
-      });
-    } catch (RuntimeException rejected) {
-      LOG.warn("dropped {} managed token event(s) for lease {}: the event executor refused them ({})",
-          batch.size(), batch.get(0).leaseId(), rejected.getClass().getName());
-    }
+    events.dispatch(listeners, batch);
   }
 
   /** Issues the new token of a rotation; UNIQUE style into the triple's successor slot ({@link Successors}). */

@@ -1,6 +1,9 @@
 package dev.astravault.internal;
 
+import dev.astravault.LeaseRecord;
+import dev.astravault.LeaseStore;
 import java.security.SecureRandom;
+import java.util.List;
 
 /**
  * Lease ids shaped like Vault's ({@code astra/<org>/<role>/<random>}), so prefix listing by org and role works. The
@@ -66,5 +69,15 @@ final class LeaseIds {
   /** Every lease id of the org starts with this, so the org's leases are one prefix scan of the store. */
   static String orgPrefix(String orgId) {
     return ROOT + orgId + "/";
+  }
+
+  /**
+   * An org's records in any state: one scan of its prefix, never of the whole store. Sound because {@link #next} is
+   * the only maker of the lease ids stored records carry, in direct and Vault mode alike (Vault's own lease id is
+   * kept as the record's description). The org-id check stays: an org id may contain '/', so org {@code a}'s
+   * prefix also covers org {@code a/b}'s leases.
+   */
+  static List<LeaseRecord> ofOrg(LeaseStore store, String orgId) {
+    return store.list(orgPrefix(orgId)).stream().filter(r -> r.orgId().equals(orgId)).toList();
   }
 }

@@ -338,7 +338,16 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     }
     emit(events);
     if (refresh) {
-      submitRefresh();
+      boolean closedByListener;
+      synchronized (this) {
+        closedByListener = life == CLOSED;   // a listener closed the handle while the events above were delivered
+        inFlight &= !closedByListener;
+      }
+      if (closedByListener) {
+        refreshEnded();                      // nothing was started: no renewal or new token for a closed handle
+      } else {
+        submitRefresh();
+      }
     }
   }
 
@@ -654,8 +663,15 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   @Override
   public void close() {
-    LeaseEngine.await(closeAsync(), settings.closeTimeout(), "closing the managed token of lease "
-        + current.leaseId());
+    CompletableFuture<Void> done = closeAsync();
+    if (ListenerDelivery.onDeliveringThread()) {
+      // Called from a listener callback: what close waits for may be this thread's own work once the callback
+      // returns (the refresh its timer fire starts, a revoke queued behind it), so waiting would only time out.
+      LOG.debug("closed the managed token of lease {} from a listener; its revokes finish without waiting",
+          current.leaseId());
+      return;
+    }
+    LeaseEngine.await(done, settings.closeTimeout(), "closing the managed token of lease " + current.leaseId());
   }
 
   /** Marks the handle closed and revokes what it owns on the I/O executor; completes when the revokes finish. */

@@ -11,6 +11,7 @@ import dev.astravault.Role;
 import dev.astravault.RoleSpec;
 import dev.astravault.RoleSyncReport;
 import dev.astravault.RoleWriteResult;
+import dev.astravault.StoreException;
 import dev.astravault.TokenManager;
 import dev.astravault.event.OrgConfigDeleted;
 import dev.astravault.event.OrgConfigWritten;
@@ -67,19 +68,39 @@ final class OrgsAndRoles {
   }
 
   void deleteOrg(String org) {
-    Optional<OrgConfig> found = findOrg(org);
+    Optional<String> found = orgIdToDelete(org);
     if (found.isEmpty()) {
       return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
     }
-    OrgConfig config = found.get();
-    long leases = records(config.orgId()).size();
+    String orgId = found.get();
+    long leases = records(orgId).size();
     if (leases > 0) {
-      throw new ConflictException("org " + config.orgId() + " still has " + leases
+      throw new ConflictException("org " + orgId + " still has " + leases
           + " lease(s); revoke them before deleting its config, or they could never be revoked");
     }
-    authority.deleteOrg(config.orgId());
-    auditor.record(new OrgConfigDeleted(clock.instant(), auditor.actor(), config.orgId()));
-    LOG.info("Deleted config for org {}", config.orgId());
+    authority.deleteOrg(orgId);
+    // The id only, as for any deletion: an unreadable config has nothing else that could be trusted.
+    auditor.record(new OrgConfigDeleted(clock.instant(), auditor.actor(), orgId));
+    LOG.info("Deleted config for org {}", orgId);
+  }
+
+  /**
+   * The id of the org to delete. A stored config that no longer loads (its root token sealed under a lost key or
+   * tampered with, its URL rewritten or unparseable) is found by id or logical name without opening it, so that an
+   * operator can remove it without going into the database.
+   */
+  private Optional<String> orgIdToDelete(String org) {
+    try {
+      return findOrg(org).map(OrgConfig::orgId);
+    } catch (StoreException unreadable) {
+      Optional<String> stored = store.storedOrgId(org);
+      if (stored.isEmpty()) {
+        throw unreadable;
+      }
+      LOG.warn("the stored config of org {} cannot be read ({}); deleting it by its id", stored.get(),
+          unreadable.getClass().getSimpleName());
+      return stored;
+    }
   }
 
   /** An org by id or logical name; empty when unknown. */
@@ -98,7 +119,7 @@ final class OrgsAndRoles {
 
   /** An org's records in any state: by the lease-id prefix, checked against the org id. */
   List<LeaseRecord> records(String orgId) {
-    return store.list(LeaseIds.orgPrefix(orgId)).stream().filter(r -> r.orgId().equals(orgId)).toList();
+    return LeaseIds.ofOrg(store, orgId);
   }
 
   // ------------------------------------------------------------------ roles

@@ -117,8 +117,9 @@ final class Reconciler {
     }
   }
 
+  /** The org's records by its lease-id prefix: another org's records are not read (nor can a bad one fail this). */
   private List<LeaseRecord> records(OrgConfig org) {
-    return engine.store().list("").stream().filter(r -> r.orgId().equals(org.orgId())).toList();
+    return LeaseIds.ofOrg(engine.store(), org.orgId());
   }
 
   private boolean end(LeaseRecord r, RevokeReason reason) {

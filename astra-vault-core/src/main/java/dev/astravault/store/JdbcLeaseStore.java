@@ -464,6 +464,26 @@ public final class JdbcLeaseStore implements LeaseStore {
     return update("delete org " + orgId, "DELETE FROM av_org WHERE org_id = ?", orgId) == 1;
   }
 
+  @Override
+  public Optional<String> storedOrgId(String idOrLogicalName) {
+    if (cipher == null) {
+      return LeaseStore.super.storedOrgId(idOrLogicalName);   // kept in memory: always readable
+    }
+    // The id column only: neither the URL nor the root token is opened, so an unreadable row is found.
+    List<String> ids = callPrepared("find org " + idOrLogicalName, "SELECT org_id FROM av_org WHERE org_id = ? "
+        + "OR logical_name = ? ORDER BY CASE WHEN org_id = ? THEN 0 ELSE 1 END", ps -> {
+          List<String> out = new ArrayList<>(2);
+          bind(ps, idOrLogicalName, idOrLogicalName, idOrLogicalName);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
+    return ids.stream().findFirst();
+  }
+
   private List<OrgConfig> orgsWhere(String where, Object... args) {
     SecretCipher cipher = requireCipher();
     List<String[]> rows = callPrepared("read orgs", "SELECT org_id, logical_name, url, root_token_ct FROM av_org "

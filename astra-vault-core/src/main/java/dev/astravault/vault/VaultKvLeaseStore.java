@@ -610,6 +610,24 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return deleteEntry("delete org " + orgId, path("orgs", orgId));
   }
 
+  @Override
+  public Optional<String> storedOrgId(String idOrLogicalName) {
+    // The entry's path and its logical_name field only: neither the URL nor the root token is opened.
+    if (call("read org " + idOrLogicalName, () -> kv.read("read org", path("orgs", idOrLogicalName))).isPresent()) {
+      return Optional.of(idOrLogicalName);
+    }
+    for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
+      if (!k.endsWith("/")) {
+        String orgId = unescape(k);
+        Optional<VaultKv.Entry> e = call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId)));
+        if (e.isPresent() && idOrLogicalName.equals(e.get().string("logical_name"))) {
+          return Optional.of(orgId);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   // ------------------------------------------------------------------ roles
 
   @Override

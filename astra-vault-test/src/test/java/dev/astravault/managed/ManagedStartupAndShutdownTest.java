@@ -9,11 +9,15 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraServerException;
 import dev.astravault.ManagedToken;
 import dev.astravault.ManagedToken.State;
 import dev.astravault.ManagedTokenEvent;
+import dev.astravault.ManagedTokenListener;
 import dev.astravault.ManagedTokenStartException;
 import dev.astravault.NotFoundException;
 import dev.astravault.RenewalSettings;
@@ -21,6 +25,7 @@ import dev.astravault.TokenRequest;
 import dev.astravault.event.IssueFailed;
 import dev.astravault.event.LeaseRevoked;
 import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.LeaseEngine;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.RecordedCall;
@@ -31,9 +36,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * Start fast, fail fast with bounded retries; close() waits for a rotation under way; stop() lets an overlap end.
@@ -222,6 +229,50 @@ class ManagedStartupAndShutdownTest {
     String value = token.current();
     token.close();                          // synchronous I/O: returns at once, nothing to wait for
     assertThat(astra.isLive(value)).isFalse();
+  }
+
+  /**
+   * A listener that closes its own handle, with events delivered on the timer's thread: the timer fire that emits
+   * Expiring also starts a refresh, but only after the listeners return. close() used to wait for that refresh, so
+   * it waited its whole closeTimeout for work its own thread would do, and the refresh then ran on a closed handle.
+   * The old code always gives up waiting and says so in the log: that line is what this test watches.
+   */
+  @Test
+  void aListenerClosingItsOwnHandleOnTheDeliveringThreadDoesNotWaitForItself() {
+    ManagedFixture f = new ManagedFixture(astra, ofHours(1), ofHours(3));
+    fixtures.add(f);
+    AtomicReference<ManagedToken> handle = new AtomicReference<>();
+    List<State> seenAfterClose = new ArrayList<>();
+    ManagedToken token = f.manage(perRequest(), exact().closeTimeout(ofSeconds(2)).listener(new ManagedTokenListener() {
+      @Override
+      public void onExpiring(ManagedTokenEvent.Expiring event) {
+        handle.get().close();
+        seenAfterClose.add(handle.get().state());
+      }
+    }));
+    handle.set(token);
+    String value = token.current();
+    Logger engineLog = (Logger) LoggerFactory.getLogger(LeaseEngine.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    engineLog.addAppender(logs);
+    try {
+      // Past both the refresh point (40m) and the hard margin (54m): one timer fire emits Expiring and starts a renew.
+      f.clock.advance(ofMinutes(55));
+      f.scheduler.runDue();
+    } finally {
+      engineLog.detachAppender(logs);
+    }
+
+    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
+        .as("close() did not wait for a delivery its own thread was making").noneMatch(m -> m.contains("within"));
+    assertThat(seenAfterClose).containsExactly(State.CLOSED);
+    assertThat(astra.isLive(value)).isFalse();
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).as("no token made for a closed handle")
+        .isEqualTo(1);
+    assertThat(f.audit.events(LeaseRevoked.class)).singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo(RevokeReason.SHUTDOWN));
+    assertThat(f.events(ManagedTokenEvent.Renewed.class)).as("no renewal of a closed handle").isEmpty();
   }
 
   @Test

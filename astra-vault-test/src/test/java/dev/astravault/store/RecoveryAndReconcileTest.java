@@ -10,6 +10,7 @@ import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
+import dev.astravault.LeaseStore;
 import dev.astravault.ReconcileReport;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManagerBuilder;
@@ -21,9 +22,13 @@ import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -242,6 +247,55 @@ class RecoveryAndReconcileTest {
     assertThat(after.unknownTokens()).extracting(ReconcileReport.UnknownToken::clientId).containsExactly(foreign);
     assertThat(after.missingTokens()).isEmpty();
     assertThat(after.expiredLeases()).isEmpty();
+  }
+
+  /**
+   * Reconcile reads the org's records by its lease-id prefix ({@code astra/<orgId>/}, which every lease id the engine
+   * makes carries, in direct and Vault mode), not the whole store: another org's records are never read, and it
+   * still finds every drift of its own org.
+   */
+  @Test
+  void reconcileReadsOnlyItsOrgsRecords() throws IOException {
+    List<String> prefixes = new CopyOnWriteArrayList<>();
+    List<LeaseRecord> read = new CopyOnWriteArrayList<>();
+    f = new StoreFixture(astra, clock, () -> listing(JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS),
+        prefixes, read), b -> b.sweepInterval(Duration.ZERO).recoveryInterval(Duration.ZERO));
+    AstraToken kept = issue("kept");
+    AstraToken vanished = issue("vanished");
+    f.store.insert(EncryptionAtRestTest.active("astra/org-1/reader/a"));   // another org's lease
+    String orphan = createDirectly("astra-vault lease=astra/" + f.org.orgId() + "/reader/ORPHANxxxxxxxxxxxxxxxxx");
+    deleteDirectly(vanished.clientId());
+    prefixes.clear();
+    read.clear();
+
+    ReconcileReport report = f.tokens.reconcile(ORG);
+    assertThat(report.missingTokens()).extracting(ReconcileReport.RecordFinding::clientId)
+        .containsExactly(vanished.clientId());
+    assertThat(report.unknownTokens()).extracting(ReconcileReport.UnknownToken::clientId).containsExactly(orphan);
+    assertThat(prefixes).as("one prefix read before and one after listing Astra")
+        .containsExactly("astra/" + f.org.orgId() + "/", "astra/" + f.org.orgId() + "/");
+    assertThat(read).isNotEmpty().extracting(r -> r.clientId().orElseThrow())
+        .containsOnly(kept.clientId(), vanished.clientId());
+  }
+
+  /** {@code real}, recording the prefix of every {@code list} call and the records it returned. */
+  private static LeaseStore listing(LeaseStore real, List<String> prefixes, List<LeaseRecord> read) {
+    return (LeaseStore) Proxy.newProxyInstance(LeaseStore.class.getClassLoader(), new Class<?>[] {LeaseStore.class},
+        (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("list")) {
+            prefixes.add((String) args[0]);
+            @SuppressWarnings("unchecked")
+            List<LeaseRecord> records = (List<LeaseRecord>) result;
+            read.addAll(records);
+          }
+          return result;
+        });
   }
 
   private final OkHttpClient http = new OkHttpClient();

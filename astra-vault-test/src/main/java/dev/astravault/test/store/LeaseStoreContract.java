@@ -494,6 +494,20 @@ public abstract class LeaseStoreContract {
     assertEquals(Optional.empty(), store.org("org-a"));
   }
 
+  /** How {@code TokenManager.deleteOrg} finds a config that no longer loads: an id first, then a logical name. */
+  @Test
+  void storedOrgIdFindsAnOrgByIdThenByLogicalName() {
+    store.putOrg(org("org-a", "alpha"));
+    store.putOrg(org("org-c", "org-a"));   // a logical name that is another org's id
+    assertEquals(Optional.of("org-a"), store.storedOrgId("org-a"));
+    assertEquals(Optional.of("org-a"), store.storedOrgId("alpha"));
+    assertEquals(Optional.of("org-c"), store.storedOrgId("org-c"));
+    assertEquals(Optional.empty(), store.storedOrgId("nope"));
+    assertTrue(store.deleteOrg("org-a"));
+    assertEquals(Optional.of("org-c"), store.storedOrgId("org-a"));
+    assertEquals(Optional.empty(), store.storedOrgId("alpha"));
+  }
+
   @Test
   void anOrgCannotTakeAnotherOrgsLogicalName() {
     store.putOrg(org("org-a", "alpha"));
