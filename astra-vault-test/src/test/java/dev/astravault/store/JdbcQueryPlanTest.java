@@ -44,8 +44,10 @@ class JdbcQueryPlanTest {
       String pending = sqlitePlan(c, JdbcLeaseStore.PENDING, 1_000L, 10);
       String changed = sqlitePlan(c, JdbcLeaseStore.CHANGED, "REVOKE_FAILED", 1_000L, 10);
       String holdsRole = sqlitePlan(c, JdbcLeaseStore.HOLDS_ROLE, "org-1", "rid");
+      String successor = sqlitePlan(c, JdbcLeaseStore.SUCCESSOR_HELD, "org-1", "reader", "svc");
       System.out.println("SQLite expiringBefore: " + expiring + "\nSQLite pendingBefore: " + pending
-          + "\nSQLite changedBefore: " + changed + "\nSQLite holdsRole: " + holdsRole);
+          + "\nSQLite changedBefore: " + changed + "\nSQLite holdsRole: " + holdsRole
+          + "\nSQLite successor look: " + successor);
       // Index range, in the index's order: no table scan and no sort of the matches.
       assertThat(expiring).contains("SEARCH av_lease USING INDEX av_lease_due (state=? AND expires_at<?)")
           .doesNotContain("TEMP B-TREE");
@@ -55,6 +57,8 @@ class JdbcQueryPlanTest {
       assertThat(changed).contains("USING INDEX av_lease_changed (state=?)").doesNotContain("SCAN av_lease");
       // One probe of the role index, not a read of the org's leases.
       assertThat(holdsRole).contains("USING COVERING INDEX av_lease_role (org_id=? AND role_id=?)");
+      // A UNIQUE primary's insert looks for its triple's successor: one probe of the triple index.
+      assertThat(successor).contains("USING COVERING INDEX av_lease_triple").doesNotContain("SCAN av_lease");
     }
   }
 
@@ -86,13 +90,16 @@ class JdbcQueryPlanTest {
       String pending = postgresPlan(c, JdbcLeaseStore.PENDING, 1_000L, 100);
       String changed = postgresPlan(c, JdbcLeaseStore.CHANGED, "REVOKE_FAILED", 1_000L, 100);
       String holdsRole = postgresPlan(c, JdbcLeaseStore.HOLDS_ROLE, "org-1", "rid-9");
+      String successor = postgresPlan(c, JdbcLeaseStore.SUCCESSOR_HELD, "org-1", "reader", "svc");
       System.out.println("PostgreSQL expiringBefore:\n" + expiring + "\nPostgreSQL pendingBefore:\n" + pending
-          + "\nPostgreSQL changedBefore:\n" + changed + "\nPostgreSQL holdsRole:\n" + holdsRole);
+          + "\nPostgreSQL changedBefore:\n" + changed + "\nPostgreSQL holdsRole:\n" + holdsRole
+          + "\nPostgreSQL successor look:\n" + successor);
       assertThat(expiring).contains("Index Scan using av_lease_due").doesNotContain("Seq Scan")
           .doesNotContain("Sort");
       assertThat(pending).contains("using av_lease_pending").doesNotContain("Seq Scan");
       assertThat(changed).contains("av_lease_changed").doesNotContain("Seq Scan");
       assertThat(holdsRole).contains("av_lease_role").doesNotContain("Seq Scan");
+      assertThat(successor).contains("av_lease_triple").doesNotContain("Seq Scan");
     }
   }
 
