@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,5 +44,17 @@ class VaultValuesTest {
           .hasMessageNotContaining(VAULT_TOKEN.substring(4));
     }
     assertThat(b.mount("astra-prod").namespace("team-a").build().toString()).contains("astra-prod", "team-a");
+  }
+
+  @Test
+  void anSslContextAndPemsAreRefusedTogetherAndTheContextIsNamedNotPrinted() throws Exception {
+    String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    SSLContext context = SSLContext.getDefault();
+    VaultConfig.Builder b = VaultConfig.builder(URI.create("https://vault:8200")).auth(VaultAuth.token("t"))
+        .sslContext(context);
+    assertThat(b.build().sslContext()).containsSame(context);
+    assertThat(b.build().toString()).contains(", sslContext]").doesNotContain(context.toString());
+    assertThatThrownBy(() -> b.caPem(pem).build()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("sslContext").hasMessageContaining("caPem");
   }
 }

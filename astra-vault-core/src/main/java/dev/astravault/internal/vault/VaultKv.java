@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 public final class VaultKv {
   private static final String CAS_MISMATCH = "check-and-set parameter did not match the current version";
   private static final String CAS_REQUIRED = "check-and-set parameter required for this call";
+  // A last-writer-wins write on a cas_required mount gives up after this many lost races instead of spinning.
+  private static final int PUT_ATTEMPTS = 16;
 
   private final VaultSession session;
   private final String mount;
@@ -131,9 +133,14 @@ public final class VaultKv {
       }
       casRequired = true;
     }
-    while (!write(what, rel, data, readVersioned(what, rel).version())) {
+    for (int attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
+      if (write(what, rel, data, readVersioned(what, rel).version())) {
+        return;
+      }
       // Another writer came in between: name its version.
     }
+    throw new AstraVaultException(what + ": " + rel + " changed on every one of " + PUT_ATTEMPTS
+        + " check-and-set writes; another writer keeps rewriting it");
   }
 
   private AstraVaultException notVersion2(String what, VaultReply r) {
