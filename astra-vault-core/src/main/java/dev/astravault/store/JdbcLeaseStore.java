@@ -288,28 +288,29 @@ public final class JdbcLeaseStore implements LeaseStore {
     String current = cipher.currentKeyId();
     int rotated = 0;
     record Stale(String id, String ct, String url) {}
-    List<Stale> leases = call("find leases to re-encrypt", c -> {
-      List<Stale> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT lease_id, secret_ct FROM av_lease WHERE secret_ct IS NOT NULL AND key_id <> ?")) {
-        ps.setString(1, current);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Stale(rs.getString(1), rs.getString(2), ""));
+    record StaleLease(LeaseRecord record, String ct) {}
+    // Whole rows: the associated data is the record's every field, so a reseal needs them all.
+    List<StaleLease> leases = callPrepared("find leases to re-encrypt",
+        SELECT + "WHERE secret_ct IS NOT NULL AND key_id <> ?", ps -> {
+          List<StaleLease> out = new ArrayList<>();
+          ps.setString(1, current);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new StaleLease(read(rs), rs.getString("secret_ct")));
+            }
           }
-        }
-      }
-      return out;
-    });
-    for (Stale s : leases) {
-      String aad = RowBindings.leaseAad(s.id());
-      String resealed = cipher.seal(cipher.open(s.ct(), aad, "the secret of lease " + s.id()), aad);
-      rotated += call("re-encrypt lease " + s.id(), c -> {
+          return out;
+        });
+    for (StaleLease s : leases) {
+      String id = s.record().leaseId();
+      String resealed = RowBindings.sealLeaseSecret(cipher, s.record());
+      // Unchanged since read: any write seals afresh (a new nonce), so an equal ciphertext means equal fields.
+      rotated += call("re-encrypt lease " + id, c -> {
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE av_lease SET secret_ct = ?, key_id = ? WHERE lease_id = ? AND secret_ct = ?")) {
           ps.setString(1, resealed);
           ps.setString(2, current);
-          ps.setString(3, s.id());
+          ps.setString(3, id);
           ps.setString(4, s.ct());
           return ps.executeUpdate();
         }
@@ -664,7 +665,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         .version(rs.getLong("version"));
     String ct = rs.getString("secret_ct");
     if (ct != null && cipher != null) {
-      RowBindings.openLeaseSecret(cipher, ct, leaseId, b);
+      // Built first without the secret: its fields are the associated data the secret was sealed with.
+      RowBindings.openLeaseSecret(cipher, ct, b.build(), b);
     } else if (cipher == null) {
       String[] mem = memorySecrets.get(leaseId);
       if (mem != null) {

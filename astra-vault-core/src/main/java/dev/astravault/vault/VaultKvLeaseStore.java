@@ -437,7 +437,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
       }
       String ct = e.string("secret_ct");
       if (ct != null) {
-        RowBindings.openLeaseSecret(cipher, ct, leaseId, b);
+        // Built first without the secret: its fields are the associated data the secret was sealed with.
+        RowBindings.openLeaseSecret(cipher, ct, b.build(), b);
       }
       LeaseRecord r = b.build();
       RowBindings.checkLease(r);
