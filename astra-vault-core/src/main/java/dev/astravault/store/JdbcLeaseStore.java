@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -191,11 +192,16 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> list(String prefix) {
+    return list(prefix, null);
+  }
+
+  @Override
+  public List<LeaseRecord> list(String prefix, @Nullable BiConsumer<String, StoreException> unreadable) {
     if (prefix.isEmpty()) {
-      return many("list leases", SELECT + "ORDER BY lease_id");
+      return many("list leases", unreadable, SELECT + "ORDER BY lease_id");
     }
-    return many("list leases", SELECT + "WHERE lease_id >= ? AND substr(lease_id, 1, ?) = ? ORDER BY lease_id",
-        prefix, prefix.length(), prefix);
+    return many("list leases", unreadable, SELECT + "WHERE lease_id >= ? AND substr(lease_id, 1, ?) = ? "
+        + "ORDER BY lease_id", prefix, prefix.length(), prefix);
   }
 
   @Override
@@ -729,12 +735,25 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private List<LeaseRecord> many(String what, String sql, Object... args) {
+    return many(what, null, sql, args);
+  }
+
+  /** The rows of {@code sql}; one this instance cannot read throws, or goes to {@code unreadable} when given. */
+  private List<LeaseRecord> many(String what, @Nullable BiConsumer<String, StoreException> unreadable, String sql,
+      Object... args) {
     return callPrepared(what, sql, ps -> {
       List<LeaseRecord> out = new ArrayList<>();
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(read(rs));
+          try {
+            out.add(read(rs));
+          } catch (StoreException e) {
+            if (unreadable == null || !UnreadableRows.unreadable(e)) {
+              throw e;
+            }
+            unreadable.accept(rs.getString("lease_id"), e);
+          }
         }
       }
       return out;

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -138,6 +139,22 @@ public final class VaultKvLeaseStore implements LeaseStore {
     List<LeaseRecord> out = new ArrayList<>();
     for (String id : leaseIds(prefix)) {
       get(id).ifPresent(out::add);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public List<LeaseRecord> list(String prefix, BiConsumer<String, StoreException> unreadable) {
+    List<LeaseRecord> out = new ArrayList<>();
+    for (String id : leaseIds(prefix)) {
+      try {
+        get(id).ifPresent(out::add);
+      } catch (StoreException e) {
+        if (!UnreadableRows.unreadable(e)) {
+          throw e;
+        }
+        unreadable.accept(id, e);
+      }
     }
     return List.copyOf(out);
   }

@@ -112,6 +112,54 @@ class RewrittenExpiryTest {
     // But it does not go unnoticed: reconcile sees the live token and that its record cannot be read.
     ReconcileReport report = f.tokens.reconcile(ORG);
     assertThat(report.isClean()).isFalse();
-    assertThat(f.events(ReconcileFinding.class)).anySatisfy(e -> assertThat(e.lease()).isEqualTo(leaseId));
+    assertThat(report.unknownTokens()).isEmpty();
+    assertThat(report.unreadableRecords()).containsExactly(
+        new ReconcileReport.UnreadableRecord(leaseId, token.clientId(), "TAMPERED"));
+    assertThat(f.events(ReconcileFinding.class)).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(ReconcileFinding.Kind.UNREADABLE_RECORD);
+      assertThat(e.lease()).isEqualTo(leaseId);
+      assertThat(e.client()).isEqualTo(token.clientId());
+      assertThat(e.fixed()).isFalse();
+    });
+
+    // fix does not delete a live token on the word of a row it cannot read: ending it is the operator's call.
+    ReconcileReport fixed = f.tokens.reconcile(ORG, true);
+    assertThat(fixed.unreadableRecords()).singleElement().satisfies(u -> assertThat(u.leaseId()).isEqualTo(leaseId));
+    assertThat(fixed.unknownTokens()).isEmpty();
+    assertThat(astra.isLive(token.token())).isTrue();
+
+    // Astra's tokenExpiry (sent by default: the lease's max expiry plus a margin) still ends it, whatever the row.
+    clock.advance(Duration.ofHours(2));
+    assertThat(astra.isLive(token.token())).isFalse();
+  }
+
+  /** The operator's choice, as docs/operations.md describes it: delete the row, and reconcile --fix ends the token. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void onceTheOperatorDeletesTheRowReconcileFixDeletesItsToken(String kind) throws Exception {
+    f = new StoreFixture(astra, clock, () -> open(kind), b -> b.sweepInterval(Duration.ZERO)
+        .recoveryInterval(Duration.ZERO));
+    AstraToken token = f.tokens.request().org(ORG).role(ROLE).logicalName("orders").issue();
+    String leaseId = token.lease().leaseId();
+    pushExpiry(kind, leaseId);
+    deleteRow(kind, leaseId);
+
+    ReconcileReport report = f.tokens.reconcile(ORG, true);
+
+    assertThat(report.unreadableRecords()).isEmpty();
+    assertThat(report.unknownTokens()).singleElement().satisfies(u -> {
+      assertThat(u.leaseId()).isEqualTo(leaseId);
+      assertThat(u.fixed()).isTrue();
+    });
+    assertThat(astra.isLive(token.token())).isFalse();
+  }
+
+  void deleteRow(String kind, String leaseId) throws Exception {
+    try (Connection c = kind.equals("sqlite")
+        ? DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("leases.db"))
+        : DriverManager.getConnection(pgUrl, "postgres", "postgres");
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM av_lease WHERE lease_id = '" + leaseId + "'");
+    }
   }
 }
