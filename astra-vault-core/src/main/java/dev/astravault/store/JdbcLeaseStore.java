@@ -64,7 +64,8 @@ import org.jspecify.annotations.Nullable;
  * (revoke, reap, recovery) are compare-and-sets, so of several managers exactly one wins each claim.
  *
  * <p><b>Secrets.</b> Token secrets and root tokens are sealed with AES-256-GCM under the {@link KeyProvider}'s current
- * key, with the record's identity as associated data and the key id stored beside the ciphertext. Without a key the
+ * key, with the record's identity as associated data (for a lease, every other field of its record: a rewritten
+ * expiry or state fails authentication) and the key id stored beside the ciphertext. Without a key the
  * builder fails fast, unless {@link Builder#metadataOnly()} is set: then secrets are never written (they stay in
  * this process's memory only), orgs are kept in memory only, and a restarted process cannot read the tokens it issued
  * before (it must re-issue them).

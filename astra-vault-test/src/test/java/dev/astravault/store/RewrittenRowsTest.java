@@ -185,9 +185,9 @@ class RewrittenRowsTest {
   }
 
   /**
-   * Every column the engine acts on is bound to the sealed secret: pushing expires_at into the future (or max_expires_at,
-   * the ttl, the state, ...) would otherwise make a short-lived token outlive its lease, silently. The error names the
-   * lease, never the value written.
+   * Every column the engine acts on is bound to the sealed secret: pushing expires_at into the future (or
+   * max_expires_at, the ttl, the state, ...) would otherwise make a short-lived token outlive its lease, silently. The
+   * error names the lease, never the value written.
    */
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = '|', value = {
