@@ -4,6 +4,7 @@ import dev.astravault.store.InMemoryLeaseStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -106,6 +107,20 @@ public interface LeaseStore extends AutoCloseable {
    * @return the matching records
    */
   List<LeaseRecord> list(String prefix);
+
+  /**
+   * {@link #list(String)} that does not throw for a record this store cannot read: it passes the record's lease id
+   * and the error (which names the row, never a value) to {@code unreadable}, and leaves the record out. Reconcile
+   * lists with it, so that one such record does not stop it for the whole org, and so that it reports that lease's
+   * live token instead of taking it for unknown (and deleting it). The default calls {@link #list(String)}, which
+   * throws for such a record.
+   * @param prefix the start of the lease ids to list
+   * @param unreadable told of each record left out, with its lease id and why it cannot be read
+   * @return the matching records this store can read
+   */
+  default List<LeaseRecord> list(String prefix, BiConsumer<String, StoreException> unreadable) {
+    return list(prefix);
+  }
 
   /**
    * Whether any record of org {@code orgId}, in any state, carries Astra role id {@code roleId}. The engine asks this

@@ -16,9 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param expiredLeases records past their expiry that were not revoked yet
  * @param customRoles custom roles of scoped tokens that no lease uses, or that Astra has with this deployment's tag
  *     but no record knows (see docs/scoped-tokens.md)
+ * @param unreadableRecords the org's records that the store holds but this instance cannot read, which nothing
+ *     ends: reconcile reports them, with the live token that names one, and never fixes them
  */
 public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken> unknownTokens,
-    List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases, List<CustomRoleFinding> customRoles) {
+    List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases, List<CustomRoleFinding> customRoles,
+    List<UnreadableRecord> unreadableRecords) {
 
   /**
    * Checks the org id and time are present and copies the lists.
@@ -29,6 +32,7 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
    * @param missingTokens records whose token is gone from Astra
    * @param expiredLeases records past their expiry that were not revoked yet
    * @param customRoles custom roles that no lease uses or that no record knows
+   * @param unreadableRecords records this instance cannot read
    */
   public ReconcileReport {
     Objects.requireNonNull(orgId, "orgId");
@@ -37,6 +41,22 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
     missingTokens = List.copyOf(missingTokens);
     expiredLeases = List.copyOf(expiredLeases);
     customRoles = List.copyOf(customRoles);
+    unreadableRecords = List.copyOf(unreadableRecords);
+  }
+
+  /**
+   * A report without unreadable records.
+   *
+   * @param orgId the org
+   * @param checkedAt when Astra's token list was read
+   * @param unknownTokens tokens that live in Astra but that no record knows
+   * @param missingTokens records whose token is gone from Astra
+   * @param expiredLeases records past their expiry that were not revoked yet
+   * @param customRoles custom roles that no lease uses or that no record knows
+   */
+  public ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken> unknownTokens,
+      List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases, List<CustomRoleFinding> customRoles) {
+    this(orgId, checkedAt, unknownTokens, missingTokens, expiredLeases, customRoles, List.of());
   }
 
   /**
@@ -50,12 +70,39 @@ public record ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken
    */
   public ReconcileReport(String orgId, Instant checkedAt, List<UnknownToken> unknownTokens,
       List<RecordFinding> missingTokens, List<RecordFinding> expiredLeases) {
-    this(orgId, checkedAt, unknownTokens, missingTokens, expiredLeases, List.of());
+    this(orgId, checkedAt, unknownTokens, missingTokens, expiredLeases, List.of(), List.of());
   }
 
   /** {@return whether nothing drifted} */
   public boolean isClean() {
-    return unknownTokens.isEmpty() && missingTokens.isEmpty() && expiredLeases.isEmpty() && customRoles.isEmpty();
+    return unknownTokens.isEmpty() && missingTokens.isEmpty() && expiredLeases.isEmpty() && customRoles.isEmpty()
+        && unreadableRecords.isEmpty();
+  }
+
+  /**
+   * A record of the org that the store holds but this instance cannot read: sealed under a key it does not hold, or
+   * rewritten outside the library (its expiry pushed ahead, say). Its fields cannot be trusted, so the sweeper does
+   * not end it and reconcile does not fix it, even with {@code fix}: ending a live token on the word of a row
+   * nobody can read is the operator's call (docs/operations.md).
+   *
+   * @param leaseId the lease id of the row
+   * @param clientId the client id of the live token in Astra whose description names this lease, or null when
+   *     Astra lists none
+   * @param reason why it cannot be read: {@code UNKNOWN_KEY}, {@code TAMPERED}, {@code MALFORMED_CIPHERTEXT} or
+   *     {@code MALFORMED_ROW}
+   */
+  public record UnreadableRecord(String leaseId, @Nullable String clientId, String reason) {
+    /**
+     * Checks the lease id and reason are present.
+     *
+     * @param leaseId the lease id of the row
+     * @param clientId the client id of the live token that names this lease, or null
+     * @param reason why it cannot be read
+     */
+    public UnreadableRecord {
+      Objects.requireNonNull(leaseId, "leaseId");
+      Objects.requireNonNull(reason, "reason");
+    }
   }
 
   /**

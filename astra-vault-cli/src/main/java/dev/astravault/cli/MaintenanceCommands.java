@@ -53,7 +53,9 @@ final class MaintenanceCommands {
           + "is gone, leases past expiry.",
           "With --fix: deletes unknown tokens that carry astra-vault's tag (never console-made ones), deletes the "
               + "records of vanished tokens and revokes expired leases. Only fix when this store is the only "
-              + "astra-vault store for the org."})
+              + "astra-vault store for the org.",
+          "A record this store cannot read (a missing key, a row rewritten outside astra-vault) is reported, and "
+              + "its live token is never deleted, even with --fix: see docs/operations.md."})
   static final class Reconcile extends CliCommand {
     @Option(names = "--org-id", paramLabel = "ID", description = "Only this org (default: every org).")
     @Nullable String orgId;
@@ -79,9 +81,12 @@ final class MaintenanceCommands {
         report.customRoles().forEach(f -> findings.add(finding(org, "custom role " + f.name(), null, null,
             f.kind() == ReconcileReport.CustomRoleFinding.Kind.UNUSED ? "no lease uses it" : "no record knows it",
             f.fixed())));
+        report.unreadableRecords().forEach(u -> findings.add(finding(org, "record this store cannot read",
+            u.clientId(), u.leaseId(), u.reason() + (u.clientId() == null ? "" : ": its token is live, left alone"),
+            false)));
         err().printf("org %s (%s): %s%n", org.orgId(), org.logicalName(), report.isClean() ? "clean"
             : (report.unknownTokens().size() + report.missingTokens().size() + report.expiredLeases().size()
-                + report.customRoles().size()) + " finding(s)");
+                + report.customRoles().size() + report.unreadableRecords().size()) + " finding(s)");
         err().flush();
       }
       if (out().json()) {

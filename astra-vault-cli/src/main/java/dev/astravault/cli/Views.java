@@ -136,6 +136,14 @@ final class Views {
       m.put("fixed", f.fixed());
       return m;
     }).toList());
+    v.put("unreadableRecords", r.unreadableRecords().stream().map(u -> {
+      Map<String, @Nullable Object> m = new LinkedHashMap<>();
+      m.put("leaseId", u.leaseId());
+      m.put("clientId", u.clientId());
+      m.put("reason", u.reason());
+      m.put("fixed", false);
+      return m;
+    }).toList());
     return v;
   }
 

@@ -19,7 +19,13 @@ public record ReconcileFinding(Instant time, Actor actor, String org, Kind kind,
     /** A record's token is gone from Astra. */
     MISSING_TOKEN,
     /** A lease is past its expiry but not revoked. */
-    EXPIRED_LEASE
+    EXPIRED_LEASE,
+    /**
+     * The store holds a record of the org that this instance cannot read (a key it lacks, or a row rewritten outside
+     * the library, its expiry pushed ahead for one), so nothing ends its token: {@code client} is that token when
+     * Astra lists it. Never fixed by reconcile; see docs/operations.md.
+     */
+    UNREADABLE_RECORD
   }
 
   @Override

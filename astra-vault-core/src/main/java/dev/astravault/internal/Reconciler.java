@@ -7,10 +7,13 @@ import dev.astravault.OrgConfig;
 import dev.astravault.ReconcileReport;
 import dev.astravault.ReconcileReport.RecordFinding;
 import dev.astravault.ReconcileReport.UnknownToken;
+import dev.astravault.ReconcileReport.UnreadableRecord;
+import dev.astravault.StoreException;
 import dev.astravault.event.LeaseRevoked;
 import dev.astravault.event.ReconcileFinding;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.internal.astra.RemoteToken;
+import dev.astravault.internal.store.UnreadableRows;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -25,7 +29,8 @@ import org.slf4j.Logger;
  * Compares an org's tokens in Astra with the store. Unknown tokens that carry our tag are deleted when fixing;
  * records whose token is gone and leases past expiry are ended through the manager's one revoke path. A token whose
  * tag names a PENDING record is being issued right now and is not reported; nor is a record committed after the list
- * was read.
+ * was read. A record the store cannot read (a key this instance lacks, a row rewritten outside the library) is
+ * reported with the live token that names it, and never fixed: its fields cannot be trusted either way.
  */
 final class Reconciler {
   private static final Logger LOG = Redaction.logger(Reconciler.class);
@@ -40,11 +45,13 @@ final class Reconciler {
     // Records are read twice. Those read before the list are the ones whose token the list must show: a record that
     // held a client id then had its token before the list began. Another manager may commit a token after the list
     // and before the second read; comparing clocks (Astra's generatedOn with ours) cannot tell that apart reliably.
-    List<LeaseRecord> before = records(org);
+    // Rows this instance cannot read are left out of both reads and reported, never taken as absent.
+    Map<String, StoreException> unreadable = new TreeMap<>();
+    List<LeaseRecord> before = records(org, unreadable);
     Instant listedAt = engine.clock().instant();
     List<RemoteToken> remote = engine.backend().remoteTokens(org);
     // Read after the list: every token in the list had its record written before its POST.
-    List<LeaseRecord> records = records(org);
+    List<LeaseRecord> records = records(org, unreadable);
     Map<String, LeaseRecord> byClientId = new HashMap<>();
     Map<String, LeaseRecord> byLeaseId = new HashMap<>();
     for (LeaseRecord r : records) {
@@ -53,17 +60,22 @@ final class Reconciler {
     }
 
     List<UnknownToken> unknown = new ArrayList<>();
+    Map<String, String> unreadableTokens = new HashMap<>();
     for (RemoteToken t : remote) {
       if (byClientId.containsKey(t.clientId())) {
         continue;
       }
       String leaseId = Descriptions.leaseId(t.description());
+      if (leaseId != null && unreadable.containsKey(leaseId)) {
+        unreadableTokens.put(leaseId, t.clientId());
+        continue; // its record cannot be read: reported below, never deleted as unknown
+      }
       LeaseRecord tagged = leaseId == null ? null : byLeaseId.get(leaseId);
       if (tagged != null && tagged.state() == LeaseState.PENDING) {
         continue; // being issued, or left for recovery to settle
       }
-      if (engine.store().findByClientId(t.clientId()).isPresent()) {
-        continue; // committed after we read the records
+      if (committedSince(t)) {
+        continue; // committed after we read the records, or held by a record we cannot read (reported below)
       }
       // Ours: our tag, made by this deployment or by a version that wrote no deployment; another deployment's is not.
       String deployment = Descriptions.deploymentId(t.description());
@@ -93,9 +105,29 @@ final class Reconciler {
         finding(org, ReconcileFinding.Kind.EXPIRED_LEASE, r.clientId().get(), r.leaseId(), fixed);
       }
     }
+    List<UnreadableRecord> unread = new ArrayList<>();
+    unreadable.forEach((leaseId, e) -> {
+      String clientId = unreadableTokens.get(leaseId);
+      if (clientId != null || leaseId.startsWith("astra/" + org.orgId() + "/")) {
+        unread.add(new UnreadableRecord(leaseId, clientId, UnreadableRows.reason(e)));
+        finding(org, ReconcileFinding.Kind.UNREADABLE_RECORD, clientId, leaseId, false);
+      }
+    });
     // Scoped tokens' custom roles, after the records above are settled (fix may have ended leases).
     return new ReconcileReport(org.orgId(), listedAt, unknown, missing, expired,
-        engine.customRoles().reconcile(org, fix));
+        engine.customRoles().reconcile(org, fix), unread);
+  }
+
+  /** Whether a record holds {@code t} now; a record that holds it but cannot be read counts (it is not unknown). */
+  private boolean committedSince(RemoteToken t) {
+    try {
+      return engine.store().findByClientId(t.clientId()).isPresent();
+    } catch (StoreException e) {
+      if (!UnreadableRows.unreadable(e)) {
+        throw e;
+      }
+      return true;
+    }
   }
 
   private boolean deleteOrphan(OrgConfig org, RemoteToken t, String leaseId) {
@@ -117,9 +149,13 @@ final class Reconciler {
     }
   }
 
-  /** The org's records by its lease-id prefix: another org's records are not read (nor can a bad one fail this). */
-  private List<LeaseRecord> records(OrgConfig org) {
-    return LeaseIds.ofOrg(engine.store(), org.orgId());
+  /**
+   * The org's records by its lease-id prefix: another org's records are not read (nor can a bad one fail this).
+   * Rows under the prefix that cannot be read go to {@code unreadable}.
+   */
+  private List<LeaseRecord> records(OrgConfig org, Map<String, StoreException> unreadable) {
+    return engine.store().list(LeaseIds.orgPrefix(org.orgId()), unreadable::put).stream()
+        .filter(r -> r.orgId().equals(org.orgId())).toList();
   }
 
   private boolean end(LeaseRecord r, RevokeReason reason) {

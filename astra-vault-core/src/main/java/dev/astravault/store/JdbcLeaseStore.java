@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -65,7 +66,8 @@ import org.jspecify.annotations.Nullable;
  * (revoke, reap, recovery) are compare-and-sets, so of several managers exactly one wins each claim.
  *
  * <p><b>Secrets.</b> Token secrets and root tokens are sealed with AES-256-GCM under the {@link KeyProvider}'s current
- * key, with the record's identity as associated data and the key id stored beside the ciphertext. Without a key the
+ * key, with the record's identity as associated data (for a lease, every other field of its record: a rewritten
+ * expiry or state fails authentication) and the key id stored beside the ciphertext. Without a key the
  * builder fails fast, unless {@link Builder#metadataOnly()} is set: then secrets are never written (they stay in
  * this process's memory only), orgs are kept in memory only, and a restarted process cannot read the tokens it issued
  * before (it must re-issue them).
@@ -195,11 +197,16 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> list(String prefix) {
+    return list(prefix, null);
+  }
+
+  @Override
+  public List<LeaseRecord> list(String prefix, @Nullable BiConsumer<String, StoreException> unreadable) {
     if (prefix.isEmpty()) {
-      return many("list leases", SELECT + "ORDER BY lease_id");
+      return many("list leases", unreadable, SELECT + "ORDER BY lease_id");
     }
-    return many("list leases", SELECT + "WHERE lease_id >= ? AND substr(lease_id, 1, ?) = ? ORDER BY lease_id",
-        prefix, prefix.length(), prefix);
+    return many("list leases", unreadable, SELECT + "WHERE lease_id >= ? AND substr(lease_id, 1, ?) = ? "
+        + "ORDER BY lease_id", prefix, prefix.length(), prefix);
   }
 
   @Override
@@ -335,28 +342,29 @@ public final class JdbcLeaseStore implements LeaseStore {
     String current = cipher.currentKeyId();
     int rotated = 0;
     record Stale(String id, String ct, String url) {}
-    List<Stale> leases = call("find leases to re-encrypt", c -> {
-      List<Stale> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT lease_id, secret_ct FROM av_lease WHERE secret_ct IS NOT NULL AND key_id <> ?")) {
-        ps.setString(1, current);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Stale(rs.getString(1), rs.getString(2), ""));
+    record StaleLease(LeaseRecord record, String ct) {}
+    // Whole rows: the associated data is the record's every field, so a reseal needs them all.
+    List<StaleLease> leases = callPrepared("find leases to re-encrypt",
+        SELECT + "WHERE secret_ct IS NOT NULL AND key_id <> ?", ps -> {
+          List<StaleLease> out = new ArrayList<>();
+          ps.setString(1, current);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new StaleLease(read(rs), rs.getString("secret_ct")));
+            }
           }
-        }
-      }
-      return out;
-    });
-    for (Stale s : leases) {
-      String aad = RowBindings.leaseAad(s.id());
-      String resealed = cipher.seal(cipher.open(s.ct(), aad, "the secret of lease " + s.id()), aad);
-      rotated += call("re-encrypt lease " + s.id(), c -> {
+          return out;
+        });
+    for (StaleLease s : leases) {
+      String id = s.record().leaseId();
+      String resealed = RowBindings.sealLeaseSecret(cipher, s.record());
+      // Unchanged since read: any write seals afresh (a new nonce), so an equal ciphertext means equal fields.
+      rotated += call("re-encrypt lease " + id, c -> {
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE av_lease SET secret_ct = ?, key_id = ? WHERE lease_id = ? AND secret_ct = ?")) {
           ps.setString(1, resealed);
           ps.setString(2, current);
-          ps.setString(3, s.id());
+          ps.setString(3, id);
           ps.setString(4, s.ct());
           return ps.executeUpdate();
         }
@@ -731,7 +739,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         .version(rs.getLong("version"));
     String ct = rs.getString("secret_ct");
     if (ct != null && cipher != null) {
-      RowBindings.openLeaseSecret(cipher, ct, leaseId, b);
+      // Built first without the secret: its fields are the associated data the secret was sealed with.
+      RowBindings.openLeaseSecret(cipher, ct, b.build(), b);
     } else if (cipher == null) {
       String[] mem = memorySecrets.get(leaseId);
       if (mem != null) {
@@ -794,12 +803,25 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private List<LeaseRecord> many(String what, String sql, Object... args) {
+    return many(what, null, sql, args);
+  }
+
+  /** The rows of {@code sql}; one this instance cannot read throws, or goes to {@code unreadable} when given. */
+  private List<LeaseRecord> many(String what, @Nullable BiConsumer<String, StoreException> unreadable, String sql,
+      Object... args) {
     return callPrepared(what, sql, ps -> {
       List<LeaseRecord> out = new ArrayList<>();
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(read(rs));
+          try {
+            out.add(read(rs));
+          } catch (StoreException e) {
+            if (unreadable == null || !UnreadableRows.unreadable(e)) {
+              throw e;
+            }
+            unreadable.accept(rs.getString("lease_id"), e);
+          }
         }
       }
       return out;

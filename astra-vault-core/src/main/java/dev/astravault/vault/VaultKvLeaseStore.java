@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -145,6 +146,22 @@ public final class VaultKvLeaseStore implements LeaseStore {
     List<LeaseRecord> out = new ArrayList<>();
     for (String id : leaseIds(prefix)) {
       get(id).ifPresent(out::add);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public List<LeaseRecord> list(String prefix, BiConsumer<String, StoreException> unreadable) {
+    List<LeaseRecord> out = new ArrayList<>();
+    for (String id : leaseIds(prefix)) {
+      try {
+        get(id).ifPresent(out::add);
+      } catch (StoreException e) {
+        if (!UnreadableRows.unreadable(e)) {
+          throw e;
+        }
+        unreadable.accept(id, e);
+      }
     }
     return List.copyOf(out);
   }
@@ -518,7 +535,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
       }
       String ct = e.string("secret_ct");
       if (ct != null) {
-        RowBindings.openLeaseSecret(cipher, ct, leaseId, b);
+        // Built first without the secret: its fields are the associated data the secret was sealed with.
+        RowBindings.openLeaseSecret(cipher, ct, b.build(), b);
       }
       LeaseRecord r = b.build();
       RowBindings.checkLease(r);

@@ -45,6 +45,34 @@ class RewrittenRowsTest {
     }
   }
 
+  /** A store on {@code sqlite} (this test's file) or {@code postgres} (a new database per test). */
+  JdbcLeaseStore store(String kind) {
+    return store(kind, KeyProvider.of(KEY));
+  }
+
+  JdbcLeaseStore store(String kind, KeyProvider keys) {
+    if (kind.equals("sqlite")) {
+      return JdbcLeaseStore.sqlite(dir.resolve("leases.db"), keys);
+    }
+    if (pgUrl == null) {
+      pgUrl = EmbeddedPg.newDatabase("rewritten");
+    }
+    return JdbcLeaseStore.builder().jdbcUrl(pgUrl).credentials("postgres", "postgres").keyProvider(keys).build();
+  }
+
+  void sql(String kind, String statement) throws Exception {
+    if (kind.equals("sqlite")) {
+      sql(statement);
+      return;
+    }
+    try (Connection c = DriverManager.getConnection(pgUrl, "postgres", "postgres");
+        Statement s = c.createStatement()) {
+      s.executeUpdate(statement);
+    }
+  }
+
+  String pgUrl;
+
   @Test
   void anOrgUrlPointedAtAnotherServerDoesNotReleaseTheRootToken() throws Exception {
     try (JdbcLeaseStore store = store()) {
@@ -93,20 +121,21 @@ class RewrittenRowsTest {
     }
   }
 
-  /** Each rewrite would make the engine revoke another token, or this token in the wrong org (where it is gone). */
+  /**
+   * Each rewrite would make the engine revoke another token, or this token in the wrong org (where it is gone). The
+   * columns are bound to the sealed secret, which fails authentication; the error cannot tell which column changed.
+   */
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "client_id = 'ClientBBBBBBBBBBBBBBBBBB'|client_id",
-      "org_id = 'org-2'|org_id",
-      "role_name = 'writer'|role_name"})
-  void aLeaseRowPointedAtAnotherTokenOrgOrRoleIsRefused(String assignment, String column) throws Exception {
+  @ValueSource(strings = {"client_id = 'ClientBBBBBBBBBBBBBBBBBB'", "org_id = 'org-2'", "role_name = 'writer'"})
+  void aLeaseRowPointedAtAnotherTokenOrgOrRoleIsRefused(String assignment) throws Exception {
     try (JdbcLeaseStore store = store()) {
       store.insert(EncryptionAtRestTest.active(LEASE));
     }
     sql("UPDATE av_lease SET " + assignment);
     try (JdbcLeaseStore store = store()) {
-      assertThatThrownBy(() -> store.get(LEASE)).isInstanceOf(StoreException.class)
-          .hasMessageContaining(LEASE).hasMessageContaining(column)
+      assertThatThrownBy(() -> store.get(LEASE)).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+              assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining(LEASE)
           .hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
       assertThatThrownBy(() -> store.list("astra/")).isInstanceOf(StoreException.class);
     }
@@ -152,6 +181,73 @@ class RewrittenRowsTest {
       assertThat(store.expiringBefore(Instant.parse("2100-01-01T00:00:00Z"), 1))
           .extracting(LeaseRecord::leaseId).containsExactly(other);
       assertThatThrownBy(() -> store.get(LEASE)).isInstanceOf(StoreException.class).hasMessageContaining(LEASE);
+    }
+  }
+
+  /**
+   * Every column the engine acts on is bound to the sealed secret: pushing expires_at into the future (or
+   * max_expires_at, the ttl, the state, ...) would otherwise make a short-lived token outlive its lease, silently. The
+   * error names the lease, never the value written.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', value = {
+      "sqlite|expires_at = 9000000000000000000", "sqlite|max_expires_at = 9000000000000000000",
+      "sqlite|issued_at = issued_at + 1", "sqlite|ttl_nanos = 86400000000000", "sqlite|renewable = 0",
+      "sqlite|state = 'REVOKE_FAILED'", "sqlite|logical_name = 'payments'", "sqlite|style = 'PER_REQUEST'",
+      "sqlite|successor = 1", "sqlite|metadata = '{\"team\":\"payments\"}'", "sqlite|description = 'payments'",
+      "sqlite|role_id = 'rid-admin'", "sqlite|generated_on = generated_on + 1", "sqlite|version = 7",
+      "sqlite|last_renewed_at = 1", "sqlite|last_error = 'payments'", "sqlite|revoke_attempts = 3",
+      "sqlite|state_changed_at = 1", "sqlite|client_id = 'ClientBBBBBBBBBBBBBBBBBB'", "sqlite|org_id = 'org-2'",
+      "sqlite|role_name = 'writer'",
+      "postgres|expires_at = 9000000000000000000", "postgres|max_expires_at = 9000000000000000000",
+      "postgres|state = 'REVOKE_FAILED'", "postgres|renewable = 0", "postgres|ttl_nanos = 86400000000000",
+      "postgres|role_id = 'rid-admin'", "postgres|metadata = '{\"team\":\"payments\"}'", "postgres|version = 7"})
+  void rewritingABoundColumnOfALeaseMakesItsSecretFailAuthentication(String kind, String assignment)
+      throws Exception {
+    try (JdbcLeaseStore store = store(kind)) {
+      store.insert(EncryptionAtRestTest.active(LEASE));
+    }
+    sql(kind, "UPDATE av_lease SET " + assignment);
+    try (JdbcLeaseStore store = store(kind)) {
+      assertThatThrownBy(() -> store.get(LEASE))
+          .isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+              assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining(LEASE).hasMessageNotContaining("payments").hasMessageNotContaining("9000000000")
+          .hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
+      assertThatThrownBy(() -> store.list("")).isInstanceOf(SecretDecryptionException.class);
+      // The sweeper's finder passes it by (UnreadableRows) rather than act on rewritten times.
+      assertThat(store.expiringBefore(Instant.parse("2260-01-01T00:00:00Z"), 10)).isEmpty();
+    }
+  }
+
+  /** Each write seals the record's fields afresh: a renewal, a state change and a key rotation read back intact. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void everyWriteResealsWithTheNewFields(String kind) throws Exception {
+    EncryptionKey next = EncryptionKey.generate();
+    try (JdbcLeaseStore store = store(kind)) {
+      LeaseRecord v1 = EncryptionAtRestTest.active(LEASE);
+      store.insert(v1);
+      LeaseRecord v2 = v1.next().expiresAt(v1.expiresAt().plusSeconds(600)).lastRenewedAt(v1.issuedAt())
+          .metadata(java.util.Map.of("b", "2", "a", "1")).build();
+      assertThat(store.compareAndSet(v1, v2)).isTrue();
+      LeaseRecord v3 = v2.next().state(dev.astravault.LeaseState.REVOKE_FAILED).lastError("refused")
+          .revokeAttempts(2).stateChangedAt(v1.issuedAt()).build();
+      assertThat(store.compareAndSet(v2, v3)).isTrue();
+      assertThat(store.get(LEASE).orElseThrow().version()).isEqualTo(3);
+    }
+    try (JdbcLeaseStore store = store(kind, KeyProvider.of(next, KEY))) {
+      assertThat(store.rotateKeys()).isEqualTo(1);
+      LeaseRecord r = store.get(LEASE).orElseThrow();
+      assertThat(r.secret()).contains(SECRET);
+      assertThat(r.metadata()).containsEntry("a", "1").containsEntry("b", "2");
+      assertThat(r.revokeAttempts()).isEqualTo(2);
+    }
+    // The rotated row is bound as tightly as before.
+    sql(kind, "UPDATE av_lease SET expires_at = 9000000000000000000");
+    try (JdbcLeaseStore store = store(kind, KeyProvider.of(next))) {
+      assertThatThrownBy(() -> store.get(LEASE)).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+          assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED));
     }
   }
 

@@ -76,6 +76,35 @@ class VaultKvRewrittenEntriesTest {
     }
   }
 
+  /** Every field the engine acts on is bound to the sealed secret, as in {@link RewrittenRowsTest}. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} = {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "expires_at|2250-01-01T00:00:00Z", "max_expires_at|2250-01-01T00:00:00Z", "issued_at|2026-01-01T00:00:01Z",
+      "ttl|PT24H", "renewable|false", "state|REVOKE_FAILED", "logical_name|payments", "style|PER_REQUEST",
+      "successor|true", "metadata|{\"team\":\"payments\"}", "description|payments", "role_id|rid-admin",
+      "generated_on|2026-01-01T00:00:01Z", "version|7", "last_renewed_at|2026-01-01T00:00:01Z",
+      "last_error|payments", "revoke_attempts|3", "state_changed_at|2026-01-01T00:00:01Z",
+      "client_id|ClientBBBBBBBBBBBBBBBBBB", "org_id|org-2", "role_name|writer"})
+  void rewritingABoundFieldOfALeaseMakesItsSecretFailAuthentication(String field, String value) {
+    VaultKvLeaseStore store = open();
+    String leaseId = "astra/org-1/reader/bound-" + field;
+    String client = String.format("ClientV%017d", field.hashCode() & 0x7fffffff);
+    store.insert(EncryptionAtRestTest.active(leaseId).toBuilder().logicalName("orders-" + field).clientId(client)
+        .token("AstraCS:" + client + ":" + "cd".repeat(32)).build());
+    String path = vault.kvKeys("secret").stream().map(k -> "secret/" + k)
+        .filter(k -> k.startsWith(PREFIX + "/leases/") && k.endsWith("bound-" + field)).findFirst().orElseThrow();
+    rewrite(path, field, value);
+    assertThatThrownBy(() -> store.get(leaseId))
+        .isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+            assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+        .hasMessageContaining(leaseId).hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
+    if (value.length() > 5) {   // not a digit or two, which a key id may hold
+      assertThatThrownBy(() -> store.get(leaseId)).hasMessageNotContaining(value);
+    }
+    assertThat(store.expiringBefore(java.time.Instant.parse("2260-01-01T00:00:00Z"), 100))
+        .extracting(dev.astravault.LeaseRecord::leaseId).doesNotContain(leaseId);
+  }
+
   @Test
   void aLeasePointedAtAnotherTokenIsRefusedAndAGarbageRoleIsTyped() {
     VaultKvLeaseStore store = open();
@@ -84,9 +113,9 @@ class VaultKvRewrittenEntriesTest {
     String path = vault.kvKeys("secret").stream().map(k -> "secret/" + k)
         .filter(k -> k.startsWith(PREFIX + "/leases/")).findFirst().orElseThrow();
     rewrite(path, "client_id", "ClientBBBBBBBBBBBBBBBBBB");
-    assertThatThrownBy(() -> store.get(leaseId)).isInstanceOf(StoreException.class)
-        .hasMessageContaining(leaseId).hasMessageContaining("client_id")
-        .hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
+    assertThatThrownBy(() -> store.get(leaseId)).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+            assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+        .hasMessageContaining(leaseId).hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
 
     store.putRole(new dev.astravault.Role("org-1", "reader", "rid", java.time.Duration.ofHours(1),
         java.time.Duration.ofHours(2)));
