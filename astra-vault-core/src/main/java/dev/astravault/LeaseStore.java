@@ -114,6 +114,7 @@ public interface LeaseStore extends AutoCloseable {
    * lists with it, so that one such record does not stop it for the whole org, and so that it reports that lease's
    * live token instead of taking it for unknown (and deleting it). The default calls {@link #list(String)}, which
    * throws for such a record.
+   *
    * @param prefix the start of the lease ids to list
    * @param unreadable told of each record left out, with its lease id and why it cannot be read
    * @return the matching records this store can read
