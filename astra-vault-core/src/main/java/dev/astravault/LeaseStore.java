@@ -228,11 +228,27 @@ public interface LeaseStore extends AutoCloseable {
   Optional<OrgConfig> orgByLogicalName(String logicalName);
 
   /**
-   * All orgs, ordered by id.
+   * All orgs this store can read, ordered by id. A stored config it cannot read (its root token sealed under a key the
+   * store lacks or tampered with, its URL rewritten or unparseable) is left out, so that one damaged row does not
+   * hide every other org, and is made visible without any secret: a WARN naming its id and the reason, once per row
+   * for the life of the store instance, and {@link #storedOrgIds}, which still lists it. A caller that would act on
+   * an org's absence must compare with {@link #storedOrgIds}. Reading the org itself ({@link #org}, or
+   * {@link #orgByLogicalName} once its row is found) still throws.
    *
-   * @return the orgs' configs
+   * @return the readable orgs' configs
    */
   List<OrgConfig> orgs();
+
+  /**
+   * The ids of every stored org, readable or not, ordered, found without opening any config: what {@link #orgs}
+   * would list if every row could be read. The default reads the configs ({@link #orgs}), so a store whose configs
+   * can become unreadable should override it; the stores in this library do.
+   *
+   * @return the stored orgs' ids
+   */
+  default List<String> storedOrgIds() {
+    return orgs().stream().map(OrgConfig::orgId).toList();
+  }
 
   /**
    * Deletes the org's config. It deletes by id without reading the stored config, so a config that no longer loads

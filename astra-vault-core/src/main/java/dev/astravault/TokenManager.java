@@ -328,6 +328,13 @@ public interface TokenManager extends AutoCloseable {
    * Stops background work and releases what the manager created. Managed tokens are closed first: their leases are
    * revoked (within each handle's close timeout) unless the builder turned {@code revokeManagedOnClose} off, in which
    * case they are only stopped. Other leases are kept.
+   *
+   * <p>Called from inside a {@link ManagedTokenListener} callback, it does not wait: with a direct event executor the
+   * callback runs on the thread that would do what the revokes wait for once the callback returns, so waiting would
+   * only sit out the close timeout. The manager is closed at once ({@code manage} is refused), the revokes proceed in
+   * the background, and the backend, store and executors the manager made are released only when they finish (or
+   * after the longest close timeout, as a waiting close gives up then). A later {@code close()} from outside a
+   * callback waits for that; nothing else does, so call it again before the JVM exits if the revokes matter.
    */
   @Override
   void close();

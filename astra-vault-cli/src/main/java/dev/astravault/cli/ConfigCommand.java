@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -201,8 +203,12 @@ final class ConfigCommand {
   static final class ListOrgs extends CliCommand {
     @Override
     int run() {
-      out().list(manager().orgs().stream().map(Views::org).toList(), List.of("orgId", "logicalName", "url"),
-          "No configs found.");
+      List<Org> orgs = manager().orgs();
+      List<Map<String, @Nullable Object>> rows = new ArrayList<>(orgs.stream().map(Views::org).toList());
+      // A config this instance cannot read is listed by id, marked, never hidden: its id is all that can be trusted.
+      unreadableOrgIds(orgs).forEach(id -> rows.add(Views.unreadableOrg(id)));
+      rows.sort(java.util.Comparator.comparing(r -> String.valueOf(r.get("orgId"))));
+      out().list(rows, List.of("orgId", "logicalName", "url"), "No configs found.");
       return 0;
     }
   }

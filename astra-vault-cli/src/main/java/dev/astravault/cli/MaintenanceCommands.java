@@ -95,6 +95,11 @@ final class MaintenanceCommands {
         out().list(findings, List.of("orgId", "finding", "clientId", "leaseId", "detail", "fixed"),
             "No drift found.");
       }
+      if (skippedOrgs > 0) {
+        // Not reconciled is not clean: a script must not read this run as covering every org.
+        err().println("astra-vault: " + skippedOrgs + " org(s) not reconciled: their stored configs cannot be read");
+        return CliException.FAILURE;
+      }
       return 0;
     }
 

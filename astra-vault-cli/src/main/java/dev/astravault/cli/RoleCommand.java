@@ -160,7 +160,7 @@ final class RoleCommand {
             + "tokens in direct mode");
       }
       List<Org> orgs = orgsOrAll(orgId);
-      if (orgs.isEmpty()) {
+      if (orgs.isEmpty() && skippedOrgs == 0) {
         throw CliException.failure("no configs found: add one with `config write` first");
       }
       List<Map<String, @Nullable Object>> rows = new ArrayList<>();
@@ -203,6 +203,10 @@ final class RoleCommand {
       }
       if (failed > 0) {
         err().println("astra-vault: role sync failed for " + failed + " of " + orgs.size() + " org(s)");
+        return CliException.FAILURE;
+      }
+      if (skippedOrgs > 0) {
+        err().println("astra-vault: role sync skipped " + skippedOrgs + " org(s) whose stored configs cannot be read");
         return CliException.FAILURE;
       }
       return 0;

@@ -31,6 +31,16 @@ final class Views {
     return v;
   }
 
+  /** A stored org config this instance cannot read: its id only, marked; its other columns cannot be trusted. */
+  static Map<String, @Nullable Object> unreadableOrg(String orgId) {
+    Map<String, @Nullable Object> v = new LinkedHashMap<>();
+    v.put("orgId", orgId);
+    v.put("logicalName", null);
+    v.put("url", "(unreadable)");
+    v.put("unreadable", true);
+    return v;
+  }
+
   static Map<String, @Nullable Object> role(Role role) {
     Map<String, @Nullable Object> v = new LinkedHashMap<>();
     v.put("roleName", role.name());

@@ -108,6 +108,36 @@ class CliInProcessTest {
     assertThat(again.stderr()).contains("unknown org: " + orgId);
   }
 
+  /**
+   * One org config that cannot be read does not hide the others: `config list` shows it by id, marked unreadable,
+   * and a command over every org does the readable ones, names the unreadable one and exits non-zero.
+   */
+  @Test
+  void anUnreadableOrgConfigIsListedByIdAndDoesNotStopTheOtherOrgs() throws Exception {
+    setUp();
+    String orgId = astra.defaultOrg().orgId();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store.db"));
+        java.sql.Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) VALUES ('org-broken', "
+          + "'broken', 'https://ops:hunter2@collector.example.net', 'v1:0000000000000000:AAAA', '0000000000000000')");
+    }
+    Run list = ok(cli("config", "list"));
+    assertThat(list.stdout()).contains(orgId).contains("prod").containsPattern("org-broken +- +\\(unreadable\\)");
+    assertThat(list.stderr()).contains("org org-broken: its stored config cannot be read");
+    Run json = ok(cli("config", "list", "--format", "json"));
+    assertThat(json.stdout()).contains("\"orgId\": \"org-broken\"").contains("\"unreadable\": true");
+    assertThat(ok(cli("config", "read", "--logical-name", "prod")).stdout()).contains(orgId);
+    assertThat(ok(cli("role", "list")).stdout()).contains("reader");
+
+    Run reconcile = cli("reconcile");
+    assertThat(reconcile.exitCode()).as("an org not reconciled is not a clean run").isEqualTo(1);
+    assertThat(reconcile.stderr()).contains("org " + orgId + " (prod): clean").contains("org org-broken")
+        .contains("1 org(s) not reconciled");
+    for (Run run : List.of(list, json, reconcile)) {
+      assertThat(run.stdout() + run.stderr()).doesNotContain("hunter2").doesNotContain("collector");
+    }
+  }
+
   @Test
   void configReadsTheDevOpsUrlFromTheEnvironmentAndRolesAreNamedAsAstraShowsThem() {
     env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));

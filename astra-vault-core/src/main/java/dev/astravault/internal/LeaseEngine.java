@@ -319,6 +319,16 @@ public final class LeaseEngine implements AutoCloseable {
    */
   @Override
   public void close() {
+    HandlesClosing closing = closeHandles();
+    await(closing.done(), closing.timeout(), "closing managed tokens");
+    shutdownExecutors();
+  }
+
+  /** The revokes {@link #closeHandles} started, and the longest close timeout among their handles. */
+  record HandlesClosing(CompletableFuture<Void> done, Duration timeout) {}
+
+  /** Closes every handle as {@link #close} does, without waiting for their revokes or shutting any executor down. */
+  HandlesClosing closeHandles() {
     closed = true;
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     Duration timeout = Duration.ZERO;
@@ -330,7 +340,11 @@ public final class LeaseEngine implements AutoCloseable {
         lease.stop(true);   // the backend closes next: no overlap revoke could run any more
       }
     }
-    await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeout, "closing managed tokens");
+    return new HandlesClosing(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeout);
+  }
+
+  /** Shuts down the executors this engine made; the caller's own executors are left alone. */
+  void shutdownExecutors() {
     ownedExecutors.forEach(ThreadPoolExecutor::shutdown);
   }
 

@@ -51,6 +51,7 @@ public final class RealTokenManager implements TokenManager {
   private final TokenReads reads;
   private final CustomRoles customRoles;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ManagerClosing closing = new ManagerClosing(this::release);
   private volatile Scheduler.@Nullable Task sweep;
   // Managed tokens (issue 5): created on the first manage() so a manager that never manages starts no threads.
   private volatile LeaseEngine.Options managedOptions = LeaseEngine.Options.defaults();
@@ -350,16 +351,20 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      closing.awaitEarlierClose();
       return;
     }
     LeaseEngine engine;
     synchronized (this) {
       engine = leaseEngine;
     }
-    if (engine != null) {
-      // First, while the backend and store are still open: managed tokens revoke what they own (or just stop).
-      engine.close();
-    }
+    // First, while the backend and store are still open: managed tokens revoke what they own (or just stop). From a
+    // listener callback this does not wait, and the rest is released when those revokes finish (ManagerClosing).
+    closing.close(engine);
+  }
+
+  /** What close releases once the managed tokens are closed. */
+  private void release() {
     Scheduler.Task task = sweep;
     if (task != null) {
       task.cancel();

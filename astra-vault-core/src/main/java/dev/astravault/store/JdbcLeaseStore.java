@@ -411,10 +411,11 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public void putOrg(OrgConfig org) {
     Objects.requireNonNull(org, "org");
-    Optional<OrgConfig> clash = orgByLogicalName(org.logicalName()).filter(o -> !o.orgId().equals(org.orgId()));
+    // By id, without opening the other org: an unreadable one still holds its name and must not fail this write.
+    Optional<String> clash = orgIdByLogicalName(org.logicalName()).filter(id -> !id.equals(org.orgId()));
     if (clash.isPresent()) {
       throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
-          + clash.get().orgId());
+          + clash.get());
     }
     if (cipher == null) {
       memoryOrgs.put(org.orgId(), org);
@@ -461,7 +462,50 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (cipher == null) {
       return memoryOrgs.values().stream().sorted(java.util.Comparator.comparing(OrgConfig::orgId)).toList();
     }
-    return orgsWhere("ORDER BY org_id");
+    List<OrgConfig> out = new ArrayList<>();
+    for (String[] r : orgRows("ORDER BY org_id")) {
+      try {
+        out.add(openOrg(r));
+        unreadable.readableOrg(r[0]);
+      } catch (StoreException e) {
+        if (!UnreadableRows.unreadable(e)) {
+          throw e;
+        }
+        unreadable.skippedOrg(r[0], e);   // one damaged row must not hide every other org
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> storedOrgIds() {
+    if (cipher == null) {
+      return LeaseStore.super.storedOrgIds();
+    }
+    return orgIds("list orgs", "SELECT org_id FROM av_org ORDER BY org_id");
+  }
+
+  /** The id of the org holding this logical name, read from the id column without opening the config. */
+  private Optional<String> orgIdByLogicalName(String logicalName) {
+    if (cipher == null) {
+      return memoryOrgs.values().stream().filter(o -> o.logicalName().equals(logicalName)).map(OrgConfig::orgId)
+          .findFirst();
+    }
+    return orgIds("find org " + logicalName, "SELECT org_id FROM av_org WHERE logical_name = ?", logicalName)
+        .stream().findFirst();
+  }
+
+  private List<String> orgIds(String what, String sql, Object... args) {
+    return callPrepared(what, sql, ps -> {
+      List<String> out = new ArrayList<>();
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    });
   }
 
   @Override
@@ -493,30 +537,37 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private List<OrgConfig> orgsWhere(String where, Object... args) {
-    SecretCipher cipher = requireCipher();
-    List<String[]> rows = callPrepared("read orgs", "SELECT org_id, logical_name, url, root_token_ct FROM av_org "
-        + where, ps -> {
-          List<String[]> out = new ArrayList<>();
-          bind(ps, args);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
-            }
-          }
-          return out;
-        });
     List<OrgConfig> out = new ArrayList<>();
-    for (String[] r : rows) {
-      URI url = orgUrl(r[0], r[2]);
-      // The URL is bound to the root token: one rewritten to another server fails here, before any use.
-      String rootToken = RowBindings.openRootToken(cipher, r[3], r[0], url);
-      try {
-        out.add(OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build());
-      } catch (IllegalArgumentException | NullPointerException e) {
-        throw RowBindings.malformed("org " + r[0], String.valueOf(e.getMessage()));
-      }
+    for (String[] r : orgRows(where, args)) {
+      out.add(openOrg(r));
     }
     return out;
+  }
+
+  private List<String[]> orgRows(String where, Object... args) {
+    return callPrepared("read orgs", "SELECT org_id, logical_name, url, root_token_ct FROM av_org " + where, ps -> {
+      List<String[]> out = new ArrayList<>();
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+        }
+      }
+      return out;
+    });
+  }
+
+  /** An org row opened whole, or a StoreException naming it (never quoting a value). */
+  private OrgConfig openOrg(String[] r) {
+    SecretCipher cipher = requireCipher();
+    URI url = orgUrl(r[0], r[2]);
+    // The URL is bound to the root token: one rewritten to another server fails here, before any use.
+    String rootToken = RowBindings.openRootToken(cipher, r[3], r[0], url);
+    try {
+      return OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw RowBindings.malformed("org " + r[0], String.valueOf(e.getMessage()));
+    }
   }
 
   private static URI orgUrl(String orgId, @Nullable String text) {

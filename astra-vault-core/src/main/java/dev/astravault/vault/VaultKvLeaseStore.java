@@ -567,10 +567,11 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public void putOrg(OrgConfig org) {
     Objects.requireNonNull(org, "org");
-    Optional<OrgConfig> clash = orgByLogicalName(org.logicalName()).filter(o -> !o.orgId().equals(org.orgId()));
+    // By id, without opening the other org: an unreadable one still holds its name and must not fail this write.
+    Optional<String> clash = orgIdByLogicalName(org.logicalName()).filter(id -> !id.equals(org.orgId()));
     if (clash.isPresent()) {
       throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
-          + clash.get().orgId());
+          + clash.get());
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("org_id", org.orgId());
@@ -608,18 +609,47 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public Optional<OrgConfig> orgByLogicalName(String logicalName) {
-    return orgs().stream().filter(o -> o.logicalName().equals(logicalName)).findFirst();
+    // Found by the logical_name field, then only that org is opened: another org's damaged entry is not read.
+    return orgIdByLogicalName(logicalName).flatMap(this::org);
+  }
+
+  /** The id of the org whose entry holds this logical name, read without opening any config. */
+  private Optional<String> orgIdByLogicalName(String logicalName) {
+    for (String orgId : storedOrgIds()) {
+      Optional<VaultKv.Entry> e = call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId)));
+      if (e.isPresent() && logicalName.equals(e.get().string("logical_name"))) {
+        return Optional.of(orgId);
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
   public List<OrgConfig> orgs() {
     List<OrgConfig> out = new ArrayList<>();
-    for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
-      if (written(k)) {
-        org(unescape(k)).ifPresent(out::add);
+    for (String orgId : storedOrgIds()) {
+      try {
+        org(orgId).ifPresent(out::add);
+        unreadable.readableOrg(orgId);
+      } catch (StoreException e) {
+        if (!UnreadableRows.unreadable(e)) {
+          throw e;
+        }
+        unreadable.skippedOrg(orgId, e);   // one damaged entry must not hide every other org
       }
     }
-    out.sort(Comparator.comparing(OrgConfig::orgId));
+    return List.copyOf(out);
+  }
+
+  @Override
+  public List<String> storedOrgIds() {
+    List<String> out = new ArrayList<>();
+    for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
+      if (written(k)) {
+        out.add(unescape(k));
+      }
+    }
+    out.sort(Comparator.naturalOrder());
     return List.copyOf(out);
   }
 
@@ -634,16 +664,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     if (call("read org " + idOrLogicalName, () -> kv.read("read org", path("orgs", idOrLogicalName))).isPresent()) {
       return Optional.of(idOrLogicalName);
     }
-    for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
-      if (!k.endsWith("/")) {
-        String orgId = unescape(k);
-        Optional<VaultKv.Entry> e = call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId)));
-        if (e.isPresent() && idOrLogicalName.equals(e.get().string("logical_name"))) {
-          return Optional.of(orgId);
-        }
-      }
-    }
-    return Optional.empty();
+    return orgIdByLogicalName(idOrLogicalName);
   }
 
   // ------------------------------------------------------------------ roles

@@ -275,6 +275,54 @@ class ManagedStartupAndShutdownTest {
     assertThat(f.events(ManagedTokenEvent.Renewed.class)).as("no renewal of a closed handle").isEmpty();
   }
 
+  /**
+   * The manager's close() from a listener callback on a direct event executor: it must not wait for the refresh its
+   * own thread starts once the callback returns (it would sit out the close timeout), yet the handle's token is still
+   * revoked, with the backend open, and nothing is renewed or issued for it afterwards.
+   */
+  @Test
+  void aListenerClosingTheManagerOnTheDeliveringThreadDoesNotWaitForItselfAndStillRevokes() {
+    ManagedFixture f = new ManagedFixture(astra, ofHours(1), ofHours(3));
+    fixtures.add(f);
+    List<Boolean> manageRefusedInCallback = new ArrayList<>();
+    ManagedToken token = f.manage(perRequest(), exact().closeTimeout(ofSeconds(2)).listener(new ManagedTokenListener() {
+      @Override
+      public void onExpiring(ManagedTokenEvent.Expiring event) {
+        f.tokens.close();
+        try {
+          f.tokens.manage(perRequest(), exact().build());
+          manageRefusedInCallback.add(false);
+        } catch (IllegalStateException closed) {
+          manageRefusedInCallback.add(true);
+        }
+      }
+    }));
+    String value = token.current();
+    Logger engineLog = (Logger) LoggerFactory.getLogger(LeaseEngine.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    engineLog.addAppender(logs);
+    try {
+      // Past both the refresh point (40m) and the hard margin (54m): one timer fire emits Expiring and starts a renew.
+      f.clock.advance(ofMinutes(55));
+      f.scheduler.runDue();
+      f.tokens.close();   // a later close() from outside: returns once the close begun in the callback is done
+    } finally {
+      engineLog.detachAppender(logs);
+    }
+
+    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
+        .as("close() did not wait for work its own thread does after the callback").noneMatch(m -> m.contains("within"));
+    assertThat(manageRefusedInCallback).as("closed at once, though not waited for").containsExactly(true);
+    assertThat(token.state()).isEqualTo(State.CLOSED);
+    assertThat(astra.isLive(value)).as("revoked, so the backend was still open").isFalse();
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).as("no token made for a closed handle")
+        .isEqualTo(1);
+    assertThat(f.audit.events(LeaseRevoked.class)).singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo(RevokeReason.SHUTDOWN));
+    assertThat(f.events(ManagedTokenEvent.Renewed.class)).as("no renewal after close").isEmpty();
+  }
+
   @Test
   void stopLetsTheOverlapEndSoTheOldTokenIsRevokedAndTheSuccessorPromoted() {
     ManagedFixture f = fixture();

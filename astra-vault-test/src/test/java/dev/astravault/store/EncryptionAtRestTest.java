@@ -151,7 +151,9 @@ class EncryptionAtRestTest {
       assertThatThrownBy(() -> store.org("org-1")).isInstanceOf(StoreException.class)
           .hasMessageContaining("org-1").hasMessageContaining("DevOps URL")
           .hasMessageNotContaining(password).hasMessageNotContaining(ROOT);
-      assertThatThrownBy(store::orgs).isInstanceOf(StoreException.class).hasMessageNotContaining(password);
+      // Listings leave it out, warned about without the URL (UnreadableOrgListingTest checks the log line).
+      assertThat(store.orgs()).isEmpty();
+      assertThat(store.storedOrgIds()).containsExactly("org-1");
     }
   }
 

@@ -55,6 +55,33 @@ public final class UnreadableRows {
         e.getMessage());
   }
 
+  /**
+   * Reports an org config a listing ({@code orgs()}) left out: one damaged org must not hide every other org. Keyed
+   * apart from lease ids, warned about once per org and reason like a lease row.
+   */
+  public void skippedOrg(String orgId, StoreException e) {
+    String reason = reason(e);
+    String key = "org " + orgId;
+    if (reason.equals(warned.get(key))) {
+      log.debug("lease store: left out org {} again ({})", orgId, reason);
+      return;
+    }
+    if (warned.size() >= REMEMBERED) {
+      warned.clear();
+    }
+    warned.put(key, reason);
+    log.warn("lease store: left out org {}, whose stored config this instance cannot read ({}): {}. Org listings "
+        + "leave it out and its own calls fail until it is fixed or deleted; see docs/operations.md", orgId, reason,
+        e.getMessage());
+  }
+
+  /** An org config read again in a listing: warned about afresh should it break again. */
+  public void readableOrg(String orgId) {
+    if (!warned.isEmpty()) {
+      warned.remove("org " + orgId);
+    }
+  }
+
   /** A row read again: if it was skipped before, it is warned about afresh should it break again. */
   public void readable(String leaseId) {
     if (!warned.isEmpty()) {

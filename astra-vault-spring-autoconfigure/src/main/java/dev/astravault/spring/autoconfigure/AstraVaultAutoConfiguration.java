@@ -178,6 +178,7 @@ public class AstraVaultAutoConfiguration {
    * that {@code revoke-on-shutdown=false} can keep its lease.
    *
    * @param manager the token manager
+   * @param store the lease store, whose unreadable org configs still count when the org is left out
    * @param properties the {@code astra.vault.*} properties
    * @param environment the Spring environment, for {@code spring.application.name}
    * @param customizers the startup token customizers, applied in order
@@ -188,13 +189,14 @@ public class AstraVaultAutoConfiguration {
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
   @Conditional(OnStartupTokenCondition.class)
-  public ManagedToken astraManagedToken(TokenManager manager, AstraVaultProperties properties,
-      Environment environment, ObjectProvider<StartupTokenCustomizer> customizers,
+  public ManagedToken astraManagedToken(TokenManager manager, ObjectProvider<LeaseStore> store,
+      AstraVaultProperties properties, Environment environment, ObjectProvider<StartupTokenCustomizer> customizers,
       ObjectProvider<ManagedTokenListener> listeners, ObjectProvider<StartupTokens.Sleeper> sleeper) {
     AstraVaultProperties.Token t = properties.getToken();
     TokenRequest.Builder request = TokenRequest.builder()
         .org(StringUtils.hasText(t.getOrg()) ? t.getOrg()
-            : TokenManagerFactory.onlyOrg(manager, "astra.vault.token.org"))
+            : TokenManagerFactory.onlyOrg(manager, store.getIfUnique(),
+                "astra.vault.token.org"))
         .role(String.valueOf(t.getRole()))
         .style(t.getStyle())
         .metadata(t.getMetadata());

@@ -510,6 +510,28 @@ public abstract class LeaseStoreContract {
     assertEquals(Optional.empty(), store.org("org-a"));
   }
 
+  /**
+   * One org config this store cannot read (written under another key) does not hide the others: {@code orgs()}
+   * leaves it out, {@code storedOrgIds()} still lists it, a lookup by another org's logical name opens only that org,
+   * and its own logical name stays taken.
+   */
+  @Test
+  void orgsLeaveOutAConfigTheStoreCannotReadAndStoredOrgIdsListIt() throws Exception {
+    Optional<LeaseStore> foreign = storeWithAnotherKey();
+    assumeTrue(foreign.isPresent(), "the store keeps no secrets at rest, so it can read every org it holds");
+    LeaseStore other = foreign.get();
+    opened.add(other);
+    other.putOrg(org("org-a", "alpha"));
+    store.putOrg(org("org-b", "beta"));
+    assertEquals(List.of("org-b"), store.orgs().stream().map(OrgConfig::orgId).toList());
+    assertEquals(List.of("org-a", "org-b"), store.storedOrgIds());
+    assertEquals("org-b", store.orgByLogicalName("beta").orElseThrow().orgId());
+    assertThrows(StoreException.class, () -> store.orgByLogicalName("alpha"));
+    assertThrows(StoreException.class, () -> store.org("org-a"));
+    assertThrows(IllegalArgumentException.class, () -> store.putOrg(org("org-c", "alpha")));
+    assertEquals(Optional.of("org-a"), store.storedOrgId("alpha"));
+  }
+
   /** How {@code TokenManager.deleteOrg} finds a config that no longer loads: an id first, then a logical name. */
   @Test
   void storedOrgIdFindsAnOrgByIdThenByLogicalName() {

@@ -502,7 +502,7 @@ public final class TokenManagerFactory {
       throw new AstraVaultStartupException("the TokenManager: " + e.getMessage(), vault, e);
     }
     try {
-      writeRoles(p, manager);
+      writeRoles(p, manager, store);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -646,7 +646,7 @@ public final class TokenManagerFactory {
     }
   }
 
-  private static void writeRoles(AstraVaultProperties p, TokenManager manager) {
+  private static void writeRoles(AstraVaultProperties p, TokenManager manager, LeaseStore store) {
     if (p.isSyncRoles()) {
       for (Org org : manager.orgs()) {
         try {
@@ -662,8 +662,8 @@ public final class TokenManagerFactory {
       AstraVaultProperties.Role r = roles.get(i);
       String prefix = "astra.vault.roles[" + i + "]";
       try {
-        RoleSpec.Builder spec = RoleSpec.builder().org(r.getOrg() != null ? r.getOrg() : onlyOrg(manager, prefix
-            + ".org"));
+        RoleSpec.Builder spec = RoleSpec.builder().org(r.getOrg() != null ? r.getOrg() : onlyOrg(manager, store,
+            prefix + ".org"));
         if (r.getName() != null) {
           spec.name(r.getName());
         }
@@ -686,16 +686,31 @@ public final class TokenManagerFactory {
     }
   }
 
-  /** The id of the only org, for properties that may leave the org out. */
-  public static String onlyOrg(TokenManager manager, String property) {
+  /**
+   * The id of the only org, for properties that may leave the org out. An org the store holds but cannot read
+   * (left out of {@code orgs()}) still counts: with it there is no only org, and picking the readable one would act
+   * on its absence. Without a store (none, or not a unique bean) only the manager's orgs count.
+   */
+  public static String onlyOrg(TokenManager manager, @Nullable LeaseStore store, String property) {
     List<Org> orgs = manager.orgs();
-    if (orgs.size() == 1) {
+    java.util.Set<String> readable = new java.util.HashSet<>();
+    orgs.forEach(o -> readable.add(o.orgId()));
+    List<String> unreadable = List.of();
+    if (store != null) {
+      store.orgs().forEach(o -> readable.add(o.orgId()));
+      unreadable = store.storedOrgIds().stream().filter(id -> !readable.contains(id)).toList();
+    }
+    int count = orgs.size() + unreadable.size();
+    if (count == 1 && unreadable.isEmpty()) {
       return orgs.get(0).orgId();
     }
-    throw new AstraVaultStartupException(property + " is not set and " + (orgs.isEmpty() ? "no org is configured"
-        : "there are " + orgs.size() + " orgs"), orgs.isEmpty()
+    throw new AstraVaultStartupException(property + " is not set and " + (count == 0 ? "no org is configured"
+        : "there are " + count + " orgs" + (unreadable.isEmpty() ? ""
+            : " (" + String.join(", ", unreadable) + " stored but unreadable by this instance)")), count == 0
         ? "Configure an org: astra.vault.orgs[0].root-token (and optionally id, url, logical-name)."
-        : "Set " + property + " to the id or logical name of one of the orgs.", null);
+        : "Set " + property + " to the id or logical name of one of the orgs"
+            + (unreadable.isEmpty() ? "." : ", and see docs/operations.md on an org config that no longer loads."),
+        null);
   }
 
   /** One sink that also closes the file and queue sinks it was built from. */
