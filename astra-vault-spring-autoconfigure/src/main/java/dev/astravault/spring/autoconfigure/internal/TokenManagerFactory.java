@@ -35,7 +35,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -693,7 +695,7 @@ public final class TokenManagerFactory {
    */
   public static String onlyOrg(TokenManager manager, @Nullable LeaseStore store, String property) {
     List<Org> orgs = manager.orgs();
-    java.util.Set<String> readable = new java.util.HashSet<>();
+    Set<String> readable = new HashSet<>();
     orgs.forEach(o -> readable.add(o.orgId()));
     List<String> unreadable = List.of();
     if (store != null) {
