@@ -278,15 +278,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       }
       return commit;
     } finally {
-      try {
-        if (commit) {
-          c.commit();
-        } else {
-          c.rollback();
-        }
-      } finally {
-        c.setAutoCommit(true);
-      }
+      Connections.endTransaction(c, commit);
     }
   }
 

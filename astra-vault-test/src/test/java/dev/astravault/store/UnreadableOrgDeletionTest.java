@@ -99,8 +99,8 @@ class UnreadableOrgDeletionTest {
     };
   }
 
-  static Kind vaultKv() {
-    String prefix = "apps/unreadable-" + PREFIXES.incrementAndGet();
+  /** A Vault KV store under {@code prefix} of {@code vault}'s {@code secret} mount. */
+  static Kind vaultKv(FakeVault vault, String prefix) {
     return new Kind() {
       @Override
       public LeaseStore open(KeyProvider keys) {
@@ -122,7 +122,7 @@ class UnreadableOrgDeletionTest {
     return switch (name) {
       case "sqlite" -> sqlite();
       case "postgres" -> postgres();
-      case "vault-kv" -> vaultKv();
+      case "vault-kv" -> vaultKv(vault, "apps/unreadable-" + PREFIXES.incrementAndGet());
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -19,17 +19,12 @@ import dev.astravault.store.UnreadableOrgDeletionTest.Kind;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.FakeVault;
-import dev.astravault.vault.VaultAuth;
-import dev.astravault.vault.VaultConfig;
-import dev.astravault.vault.VaultKvLeaseStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -77,27 +72,8 @@ class UnreadableOrgListingTest {
         yield UnreadableOrgDeletionTest.jdbc(url, "postgres", "postgres", keys -> JdbcLeaseStore.builder()
             .jdbcUrl(url).credentials("postgres", "postgres").keyProvider(keys).build());
       }
-      case "vault-kv" -> vaultKv();
+      case "vault-kv" -> UnreadableOrgDeletionTest.vaultKv(vault, "apps/org-listing-" + PREFIXES.incrementAndGet());
       default -> throw new IllegalArgumentException(name);
-    };
-  }
-
-  static Kind vaultKv() {
-    String prefix = "apps/org-listing-" + PREFIXES.incrementAndGet();
-    return new Kind() {
-      @Override
-      public LeaseStore open(KeyProvider keys) {
-        return VaultKvLeaseStore.builder(VaultConfig.of(URI.create(vault.address()),
-            VaultAuth.token(vault.rootToken()))).mount("secret").pathPrefix(prefix).keyProvider(keys).build();
-      }
-
-      @Override
-      public void rewriteOrg(String field, String value) {
-        String path = "secret/" + prefix + "/orgs/org-1";
-        Map<String, Object> data = new LinkedHashMap<>(vault.kv(path).orElseThrow());
-        data.put(field, value);
-        vault.putKv(path, data);
-      }
     };
   }
 

@@ -67,6 +67,22 @@ public abstract class Connections implements AutoCloseable {
     return new Pool(url, props, sessionSql, max);
   }
 
+  /**
+   * Ends a transaction begun with {@code setAutoCommit(false)}: commits or rolls back, and gives the connection back
+   * in auto-commit mode even when that fails, so that a pooled or cached connection never carries it on.
+   */
+  public static void endTransaction(Connection c, boolean commit) throws SQLException {
+    try {
+      if (commit) {
+        c.commit();
+      } else {
+        c.rollback();
+      }
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
   static void init(Connection c, List<String> sessionSql) throws SQLException {
     try (Statement s = c.createStatement()) {
       for (String sql : sessionSql) {

@@ -160,15 +160,7 @@ public final class Migrations {
     if (dialect == Dialect.SQLITE) {
       s.execute(commit ? "COMMIT" : "ROLLBACK");
     } else {
-      try {
-        if (commit) {
-          c.commit();
-        } else {
-          c.rollback();
-        }
-      } finally {
-        c.setAutoCommit(true);
-      }
+      Connections.endTransaction(c, commit);
     }
   }
 }
