@@ -42,14 +42,10 @@ public final class UnreadableRows {
   /** Reports a row a finder skipped. */
   public void skipped(String leaseId, StoreException e) {
     String reason = reason(e);
-    if (reason.equals(warned.get(leaseId))) {
+    if (!firstReport(leaseId, reason)) {
       log.debug("lease store: skipped lease {} again ({})", leaseId, reason);
       return;
     }
-    if (warned.size() >= REMEMBERED) {
-      warned.clear();
-    }
-    warned.put(leaseId, reason);
     log.warn("lease store: skipped lease {}, which this instance cannot read ({}): {}. Until it is fixed the "
         + "sweeper and recovery pass it by (it is not revoked); see docs/operations.md", leaseId, reason,
         e.getMessage());
@@ -61,18 +57,25 @@ public final class UnreadableRows {
    */
   public void skippedOrg(String orgId, StoreException e) {
     String reason = reason(e);
-    String key = "org " + orgId;
-    if (reason.equals(warned.get(key))) {
+    if (!firstReport("org " + orgId, reason)) {
       log.debug("lease store: left out org {} again ({})", orgId, reason);
       return;
+    }
+    log.warn("lease store: left out org {}, whose stored config this instance cannot read ({}): {}. Org listings "
+        + "leave it out and its own calls fail until it is fixed or deleted; see docs/operations.md", orgId, reason,
+        e.getMessage());
+  }
+
+  /** Whether this is the first report of {@code key} for {@code reason} (remembered, within the bound). */
+  private boolean firstReport(String key, String reason) {
+    if (reason.equals(warned.get(key))) {
+      return false;
     }
     if (warned.size() >= REMEMBERED) {
       warned.clear();
     }
     warned.put(key, reason);
-    log.warn("lease store: left out org {}, whose stored config this instance cannot read ({}): {}. Org listings "
-        + "leave it out and its own calls fail until it is fixed or deleted; see docs/operations.md", orgId, reason,
-        e.getMessage());
+    return true;
   }
 
   /** An org config read again in a listing: warned about afresh should it break again. */
