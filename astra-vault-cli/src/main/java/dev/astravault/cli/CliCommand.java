@@ -3,7 +3,9 @@ package dev.astravault.cli;
 import dev.astravault.Org;
 import dev.astravault.TokenManager;
 import java.io.PrintWriter;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -50,7 +52,7 @@ abstract class CliCommand implements Callable<Integer> {
     if (root().vaultMode()) {
       return List.of();
     }
-    java.util.Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     readable.forEach(o -> ids.add(o.orgId()));
     List<String> out = root().store().storedOrgIds().stream().filter(id -> !ids.contains(id)).toList();
     for (String id : out) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -207,7 +208,7 @@ final class ConfigCommand {
       List<Map<String, @Nullable Object>> rows = new ArrayList<>(orgs.stream().map(Views::org).toList());
       // A config this instance cannot read is listed by id, marked, never hidden: its id is all that can be trusted.
       unreadableOrgIds(orgs).forEach(id -> rows.add(Views.unreadableOrg(id)));
-      rows.sort(java.util.Comparator.comparing(r -> String.valueOf(r.get("orgId"))));
+      rows.sort(Comparator.comparing(r -> String.valueOf(r.get("orgId"))));
       out().list(rows, List.of("orgId", "logicalName", "url"), "No configs found.");
       return 0;
     }
