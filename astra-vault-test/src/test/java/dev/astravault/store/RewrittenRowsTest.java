@@ -359,6 +359,33 @@ class RewrittenRowsTest {
     }
   }
 
+  /**
+   * A role that no longer verifies is refused by every read, so deleting it by name must not need to read it: the
+   * operator deletes it (then writes or syncs it again) without going into the database.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"role_id = 'rid-admin'", "tag = NULL"})
+  void aRoleThatNoLongerVerifiesIsDeletedByName(String assignment) throws Exception {
+    try (JdbcLeaseStore store = store()) {
+      store.putOrg(EncryptionAtRestTest.org());
+      store.putRole(ROLE);
+    }
+    sql("UPDATE av_role SET " + assignment);
+    dev.astravault.test.MutableClock clock = dev.astravault.test.MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    java.util.List<dev.astravault.event.AuditEvent> events = new java.util.ArrayList<>();
+    try (JdbcLeaseStore store = store(); dev.astravault.TokenManager tokens = dev.astravault.TokenManager.builder()
+        .leaseStore(store).clock(clock).scheduler(new dev.astravault.test.ManualScheduler(clock))
+        .auditSink(events::add).sweepInterval(java.time.Duration.ZERO).recoveryInterval(java.time.Duration.ZERO)
+        .build()) {
+      assertThatThrownBy(() -> tokens.role("acme", "reader")).isInstanceOf(StoreException.class)
+          .hasMessageContaining("role reader of org org-1").hasMessageNotContaining("rid-admin");
+      tokens.deleteRole("acme", "reader");
+      assertThat(tokens.role("acme", "reader")).isEmpty();
+      assertThat(events).filteredOn(dev.astravault.event.RoleDeleted.class::isInstance).hasSize(1);
+      assertThat(events.toString()).doesNotContain("rid-admin");
+    }
+  }
+
   /** A rotation does not bless a rewritten role with a fresh tag: it refuses it. */
   @Test
   void aRotationRefusesARewrittenRole() throws Exception {

@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * database (or Vault KV) but holds no key. A root token is sealed with its org's logical name and URL in the
  * associated data: a URL rewritten to another server fails authentication instead of receiving the token, and a
  * logical name moved to another org fails instead of sending callers there. A role carries a tag over its every
- * field ({@link #roleAad(Role)}): a rewritten ttl, max ttl or Astra role id fails instead of being issued with. A lease's token and secret are
- * sealed with every other field of its record in the associated data ({@link #leaseAad(LeaseRecord)}): a row whose
+ * field ({@link #roleAad(Role)}): a rewritten ttl, max ttl or Astra role id fails instead of being issued with. A
+ * lease's token and secret are sealed with every other field of its record in the associated data
+ * ({@link #leaseAad(LeaseRecord)}): a row whose
  * expiry, state, ttl, org, role, client id, version or any other field was rewritten fails authentication
  * ({@code TAMPERED}) instead of making a short-lived token immortal or the engine revoke another token. Every write
  * seals afresh. A row without a secret (PENDING, or a metadata-only store) has nothing to bind: see docs/stores.md.
@@ -136,7 +137,7 @@ public final class RowBindings {
     String what = "the tag of role " + r.name() + " of org " + r.orgId();
     if (tag == null || tag.isEmpty()) {
       throw malformed("role " + r.name() + " of org " + r.orgId(), "it has no authentication tag (written before "
-          + "role tags, or by a metadata-only store); write the role again");
+          + "role tags, or by a metadata-only store); delete the role by name and write it again");
     }
     if (!cipher.open(tag, roleAad(r), what).isEmpty()) {
       throw new SecretDecryptionException(SecretDecryptionException.Reason.MALFORMED, what, SecretCipher.keyId(tag));
