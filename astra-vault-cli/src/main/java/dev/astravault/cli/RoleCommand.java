@@ -7,6 +7,7 @@ import dev.astravault.RoleSpec;
 import dev.astravault.RoleSyncReport;
 import dev.astravault.RoleWriteResult;
 import dev.astravault.Scope;
+import dev.astravault.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -129,8 +130,15 @@ final class RoleCommand {
     int run() {
       // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
       manager().org(orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, orgId));
-      String name = manager().role(orgId, roleName).map(Role::name)
-          .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, roleName));
+      String name;
+      try {
+        name = manager().role(orgId, roleName).map(Role::name)
+            .orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ROLE, roleName));
+      } catch (StoreException unreadable) {
+        // A stored role that no longer verifies: the library deletes it by name without reading it (and rethrows
+        // what is not an unreadable role, a storage failure say).
+        name = roleName.toLowerCase(java.util.Locale.ROOT);
+      }
       manager().deleteRole(orgId, name);
       out().success("Deleted role " + name + " of org " + orgId + ".");
       return 0;

@@ -109,6 +109,29 @@ class CliInProcessTest {
   }
 
   /**
+   * A role rewritten without the key (here a longer max TTL) is refused by every read, `role list` leaves it out, and
+   * `role delete` removes it by name without reading it, so that it can be written again.
+   */
+  @Test
+  void roleDeleteRemovesARoleWhoseTagNoLongerVerifies() throws Exception {
+    setUp();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store.db"));
+        java.sql.Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE av_role SET max_ttl_nanos = 8640000000000000");
+    }
+    Run read = cli("role", "read", "--org-id", "prod", "--role-name", "reader");
+    assertThat(read.exitCode()).isNotZero();
+    assertThat(read.stderr()).contains("role reader of org").doesNotContain("8640000000000000");
+    assertThat(ok(cli("role", "list")).stdout()).doesNotContain("reader");
+
+    assertThat(ok(cli("role", "delete", "--org-id", "prod", "--role-name", "reader")).stdout())
+        .contains("Deleted role reader");
+    ok(cli("role", "write", "--org-id", "prod", "--role-name", "reader", "--role-id", astra.roleId("API RO User"),
+        "--ttl", "1h", "--max-ttl", "2h"));
+    assertThat(ok(cli("role", "read", "--org-id", "prod", "--role-name", "reader")).stdout()).contains("reader");
+  }
+
+  /**
    * One org config that cannot be read does not hide the others: `config list` shows it by id, marked unreadable,
    * and a command over every org does the readable ones, names the unreadable one and exits non-zero.
    */

@@ -19,6 +19,7 @@ import dev.astravault.event.RoleDeleted;
 import dev.astravault.event.RoleWritten;
 import dev.astravault.event.RolesSynced;
 import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.store.UnreadableRows;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,11 +150,27 @@ final class OrgsAndRoles {
   void deleteRole(String org, String name) {
     String reference = Validation.roleReference(name);
     Optional<OrgConfig> found = findOrg(org);
-    Optional<Role> resolved = found.flatMap(o -> lookupRole(o.orgId(), reference));
-    if (resolved.isEmpty()) {
+    if (found.isEmpty()) {
       return;   // the rule for unknown ids: removing what is not there succeeds (docs/concepts.md)
     }
     String orgId = found.get().orgId();
+    Optional<Role> resolved;
+    try {
+      resolved = lookupRole(orgId, reference);
+    } catch (StoreException e) {
+      // A stored role that no longer verifies (rewritten, or without a tag) fails every read: deleted by its name,
+      // so that the operator need not go into the database. Never by a role id, which only a readable role shows.
+      String lower = reference.toLowerCase(Locale.ROOT);
+      if (!UnreadableRows.unreadable(e) || !Validation.isRoleName(lower)) {
+        throw e;
+      }
+      LOG.warn("the stored role {} of org {} cannot be read ({}); deleting it by its name", lower, orgId,
+          UnreadableRows.reason(e));
+      resolved = Optional.of(new Role(orgId, lower, "unreadable", Role.DEFAULT_TTL, Role.DEFAULT_TTL));
+    }
+    if (resolved.isEmpty()) {
+      return;
+    }
     String role = resolved.get().name();
     if (authority.deleteRole(orgId, role)) {
       auditor.record(new RoleDeleted(clock.instant(), auditor.actor(), orgId, role));

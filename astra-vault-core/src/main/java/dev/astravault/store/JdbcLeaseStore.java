@@ -67,7 +67,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Secrets.</b> Token secrets and root tokens are sealed with AES-256-GCM under the {@link KeyProvider}'s current
  * key, with the record's identity as associated data (for a lease, every other field of its record: a rewritten
- * expiry or state fails authentication) and the key id stored beside the ciphertext. Without a key the
+ * expiry or state fails authentication) and the key id stored beside the ciphertext; a root token with its org's
+ * logical name and URL. A role, which holds no secret, carries a tag (an empty value sealed with the role's every
+ * field as associated data): a role whose tag does not verify is refused. Without a key the
  * builder fails fast, unless {@link Builder#metadataOnly()} is set: then secrets are never written (they stay in
  * this process's memory only), orgs are kept in memory only, and a restarted process cannot read the tokens it issued
  * before (it must re-issue them).
@@ -96,9 +98,13 @@ public final class JdbcLeaseStore implements LeaseStore {
       + "state_changed_at = ?, version = ? WHERE lease_id = ? AND version = ?";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM av_lease ";
   // Package-private: JdbcQueryPlanTest explains these to show that indexes serve them.
-  // Every column of av_role: the conditional role writes act only on the row exactly as the caller read it.
+  // Every field of a role: the conditional role writes act only on the row exactly as the caller read it.
+  // Not the tag: it is randomised per seal, and the fields it authenticates are compared.
   private static final String ROLE_MATCHES = "org_id = ? AND name = ? AND role_id = ? AND ttl_nanos = ? "
       + "AND max_ttl_nanos = ?";
+  private static final String ROLE_SELECT = "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos, tag FROM av_role ";
+  private static final String ROLE_INSERT = "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, max_ttl_nanos, "
+      + "tag, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
   static final String SUCCESSOR_HELD = "SELECT 1 FROM av_lease WHERE style = 'UNIQUE' AND org_id = ? "
       + "AND role_name = ? AND logical_name = ? AND successor = 1";
   static final String HOLDS_ROLE = "SELECT 1 FROM av_lease WHERE org_id = ? AND role_id = ? LIMIT 1";
@@ -321,19 +327,21 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   /**
-   * Re-encrypts every secret (lease secrets and root tokens) that is not under the {@link KeyProvider}'s current key.
+   * Re-encrypts every secret (lease secrets and root tokens) and re-tags every role that is not under the
+   * {@link KeyProvider}'s current key.
    * Safe while managers run: each row is rewritten only if its ciphertext is unchanged since it was read. Run it
    * after making a new key current (keeping the old one available), then drop the old key.
    *
-   * @return how many secrets were re-encrypted
+   * @return how many secrets and role tags were re-encrypted
    * @throws IllegalStateException in metadata-only mode
-   * @throws dev.astravault.SecretDecryptionException if a secret is under a key the provider does not hold
+   * @throws dev.astravault.SecretDecryptionException if a secret or tag is under a key the provider does not hold,
+   *     or does not authenticate (a rewritten row is refused rather than sealed afresh)
    */
   public int rotateKeys() {
     SecretCipher cipher = requireCipher();
     String current = cipher.currentKeyId();
     int rotated = 0;
-    record Stale(String id, String ct, String url) {}
+    record Stale(String id, String ct, String url, String logicalName) {}
     record StaleLease(LeaseRecord record, String ct) {}
     // Whole rows: the associated data is the record's every field, so a reseal needs them all.
     List<StaleLease> leases = callPrepared("find leases to re-encrypt",
@@ -365,11 +373,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     List<Stale> orgs = call("find orgs to re-encrypt", c -> {
       List<Stale> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT org_id, root_token_ct, url FROM av_org WHERE key_id <> ?")) {
+          "SELECT org_id, root_token_ct, url, logical_name FROM av_org WHERE key_id <> ?")) {
         ps.setString(1, current);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Stale(rs.getString(1), rs.getString(2), rs.getString(3)));
+            out.add(new Stale(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
           }
         }
       }
@@ -377,15 +385,50 @@ public final class JdbcLeaseStore implements LeaseStore {
     });
     for (Stale s : orgs) {
       URI url = orgUrl(s.id(), s.url());
-      rotated += reseal(s.id(), url, s.ct(), RowBindings.openRootToken(cipher, s.ct(), s.id(), url));
+      String name = orgLogicalName(s.id(), s.logicalName());
+      rotated += reseal(s.id(), name, url, s.ct(), RowBindings.openRootToken(cipher, s.ct(), s.id(), name, url));
+    }
+    return rotated + resealRoles(cipher, current);
+  }
+
+  /**
+   * Re-tags every role not tagged under the current key, each only after its old tag verified (a rewritten role is
+   * refused, not blessed with a fresh tag) and only if its row is unchanged since read.
+   */
+  private int resealRoles(SecretCipher cipher, String current) {
+    record StaleRole(Role role, String tag) {}
+    List<StaleRole> roles = callPrepared("find roles to re-tag", ROLE_SELECT + "WHERE key_id <> ?", ps -> {
+      List<StaleRole> out = new ArrayList<>();
+      ps.setString(1, current);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Role role = RowBindings.checkRoleTag(cipher, rs.getString(6), roleOf(rs));
+          out.add(new StaleRole(role, rs.getString(6)));
+        }
+      }
+      return out;
+    });
+    int rotated = 0;
+    for (StaleRole s : roles) {
+      Role r = s.role();
+      String tag = RowBindings.sealRoleTag(cipher, r);
+      rotated += callPrepared("re-tag role " + r.name(), "UPDATE av_role SET tag = ?, key_id = ? WHERE org_id = ? "
+          + "AND name = ? AND tag = ?", ps -> {
+            ps.setString(1, tag);
+            ps.setString(2, current);
+            ps.setString(3, r.orgId());
+            ps.setString(4, r.name());
+            ps.setString(5, s.tag());
+            return ps.executeUpdate();
+          });
     }
     return rotated;
   }
 
-  /** Seals {@code rootToken} bound to {@code url} in place of {@code ct}, unless the row changed meanwhile. */
-  private int reseal(String orgId, URI url, String ct, String rootToken) {
+  /** Seals {@code rootToken} bound to the org's fields in place of {@code ct}, unless the row changed meanwhile. */
+  private int reseal(String orgId, String logicalName, URI url, String ct, String rootToken) {
     SecretCipher cipher = requireCipher();
-    String resealed = cipher.seal(rootToken, RowBindings.orgAad(orgId, url));
+    String resealed = cipher.seal(rootToken, RowBindings.orgAad(orgId, logicalName, url));
     return call("re-encrypt org " + orgId, c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE av_org SET root_token_ct = ?, key_id = ? WHERE org_id = ? AND root_token_ct = ?")) {
@@ -413,7 +456,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       memoryOrgs.put(org.orgId(), org);
       return;
     }
-    String ct = cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.url()));
+    String ct = cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.logicalName(), org.url()));
     try {
       connections.prepared("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) "
           + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET logical_name = excluded.logical_name, "
@@ -553,13 +596,20 @@ public final class JdbcLeaseStore implements LeaseStore {
   private OrgConfig openOrg(String[] r) {
     SecretCipher cipher = requireCipher();
     URI url = orgUrl(r[0], r[2]);
-    // The URL is bound to the root token: one rewritten to another server fails here, before any use.
-    String rootToken = RowBindings.openRootToken(cipher, r[3], r[0], url);
+    // The logical name and URL are bound to the root token: one rewritten fails here, before any use.
+    String rootToken = RowBindings.openRootToken(cipher, r[3], r[0], orgLogicalName(r[0], r[1]), url);
     try {
       return OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build();
     } catch (IllegalArgumentException | NullPointerException e) {
       throw RowBindings.malformed("org " + r[0], String.valueOf(e.getMessage()));
     }
+  }
+
+  private static String orgLogicalName(String orgId, @Nullable String name) {
+    if (name == null) {
+      throw RowBindings.malformed("org " + orgId, "its logical_name is missing");
+    }
+    return name;
   }
 
   private static URI orgUrl(String orgId, @Nullable String text) {
@@ -577,22 +627,30 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public void putRole(Role role) {
     Objects.requireNonNull(role, "role");
-    callPrepared("write role " + role.name(), "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, "
-        + "max_ttl_nanos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO UPDATE SET "
-        + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos", ps -> {
+    callPrepared("write role " + role.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO UPDATE SET "
+        + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos, "
+        + "tag = excluded.tag, key_id = excluded.key_id", ps -> {
           bindRole(ps, 1, role);
+          bindTag(ps, 6, role);
           return ps.executeUpdate();
         });
   }
 
   @Override
   public Optional<Role> role(String orgId, String name) {
-    return rolesWhere("WHERE org_id = ? AND name = ?", orgId, name).stream().findFirst();
+    List<Role> out = new ArrayList<>(1);
+    rolesWhere("WHERE org_id = ? AND name = ?", (row, e) -> {
+      throw e;
+    }, out, orgId, name);
+    return out.stream().findFirst();
   }
 
+  /** Leaves out (with a WARN) a role this store cannot read: one damaged role must not hide the org's others. */
   @Override
   public List<Role> roles(String orgId) {
-    return rolesWhere("WHERE org_id = ? ORDER BY name", orgId);
+    List<Role> out = new ArrayList<>();
+    rolesWhere("WHERE org_id = ? ORDER BY name", (name, e) -> unreadable.skippedRole(orgId, name, e), out, orgId);
+    return out;
   }
 
   @Override
@@ -606,18 +664,21 @@ public final class JdbcLeaseStore implements LeaseStore {
   public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
     LeaseStore.checkSameRole(expected, updated);
     if (expected == null) {
-      return callPrepared("insert role " + updated.name(), "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, "
-          + "max_ttl_nanos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO NOTHING", ps -> {
+      return callPrepared("insert role " + updated.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO NOTHING",
+          ps -> {
             bindRole(ps, 1, updated);
+            bindTag(ps, 6, updated);
             return ps.executeUpdate();
           }) == 1;
     }
+    // The fields are compared, not the tag (randomised per seal); the new fields get a fresh tag.
     return callPrepared("update role " + updated.name(), "UPDATE av_role SET role_id = ?, ttl_nanos = ?, "
-        + "max_ttl_nanos = ? WHERE " + ROLE_MATCHES, ps -> {
+        + "max_ttl_nanos = ?, tag = ?, key_id = ? WHERE " + ROLE_MATCHES, ps -> {
           ps.setString(1, updated.roleId());
           ps.setLong(2, updated.ttl().toNanos());
           ps.setLong(3, updated.maxTtl().toNanos());
-          bindRole(ps, 4, expected);
+          bindTag(ps, 4, updated);
+          bindRole(ps, 6, expected);
           return ps.executeUpdate();
         }) == 1;
   }
@@ -640,24 +701,47 @@ public final class JdbcLeaseStore implements LeaseStore {
     ps.setLong(first + 4, r.maxTtl().toNanos());
   }
 
-  private List<Role> rolesWhere(String where, Object... args) {
-    return callPrepared("read roles", "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos FROM av_role "
-        + where, ps -> {
-          List<Role> out = new ArrayList<>();
-          bind(ps, args);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              try {
-                out.add(new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
-                    Duration.ofNanos(rs.getLong(5))));
-              } catch (IllegalArgumentException | NullPointerException e) {
-                throw RowBindings.malformed("role " + rs.getString(2) + " of org " + rs.getString(1),
-                    String.valueOf(e.getMessage()));
-              }
+  /** Binds the tag and key id of {@code r} (both null in metadata-only mode, which holds no key). */
+  private void bindTag(PreparedStatement ps, int first, Role r) throws SQLException {
+    ps.setString(first, cipher == null ? null : RowBindings.sealRoleTag(cipher, r));
+    ps.setString(first + 1, cipher == null ? null : cipher.currentKeyId());
+  }
+
+  /** What a role read does with a row it cannot read (named by its role name): throw it, or leave it out. */
+  private interface UnreadableRole {
+    void accept(String name, StoreException e);
+  }
+
+  private void rolesWhere(String where, UnreadableRole onUnreadable, List<Role> out, Object... args) {
+    callPrepared("read roles", ROLE_SELECT + where, ps -> {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          try {
+            Role role = roleOf(rs);
+            out.add(cipher == null ? role : RowBindings.checkRoleTag(cipher, rs.getString(6), role));
+            unreadable.readableRole(role.orgId(), role.name());
+          } catch (StoreException e) {
+            if (!UnreadableRows.unreadable(e)) {
+              throw e;
             }
+            onUnreadable.accept(rs.getString(2), e);
           }
-          return out;
-        });
+        }
+      }
+      return null;
+    });
+  }
+
+  /** The role in the current row of {@link #ROLE_SELECT}, its tag not checked. */
+  private static Role roleOf(ResultSet rs) throws SQLException {
+    try {
+      return new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
+          Duration.ofNanos(rs.getLong(5)));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw RowBindings.malformed("role " + rs.getString(2) + " of org " + rs.getString(1),
+          String.valueOf(e.getMessage()));
+    }
   }
 
   // ------------------------------------------------------------------ deployment

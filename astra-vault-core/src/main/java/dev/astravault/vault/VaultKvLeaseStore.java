@@ -577,7 +577,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
     m.put("org_id", org.orgId());
     m.put("logical_name", org.logicalName());
     m.put("url", org.url().toString());
-    m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.url())));
+    m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.logicalName(),
+        org.url())));
     call("write org " + org.orgId(), () -> {
       kv.put("write org", path("orgs", org.orgId()), m);
       return null;
@@ -595,10 +596,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
         throw new IllegalStateException("its org_id is not the one in its path");
       }
       URI url = Validation.parseUrl("its url", req(e, "url"));
-      // The URL is bound to the root token: one rewritten to another server fails here, before any use.
-      String rootToken = RowBindings.openRootToken(cipher, req(e, "root_token_ct"), orgId, url);
-      return OrgConfig.builder().orgId(orgId).logicalName(req(e, "logical_name")).url(url).rootToken(rootToken)
-          .build();
+      String logicalName = req(e, "logical_name");
+      // The logical name and URL are bound to the root token: one rewritten fails here, before any use.
+      String rootToken = RowBindings.openRootToken(cipher, req(e, "root_token_ct"), orgId, logicalName, url);
+      return OrgConfig.builder().orgId(orgId).logicalName(logicalName).url(url).rootToken(rootToken).build();
     } catch (RuntimeException ex) {
       if (ex instanceof AstraVaultException a) {
         throw a;
@@ -677,23 +678,41 @@ public final class VaultKvLeaseStore implements LeaseStore {
     });
   }
 
-  private static Map<String, Object> encode(Role role) {
+  /** A role's entry, with its tag: sealed afresh on every write (putRole, compareAndSetRole). */
+  private Map<String, Object> encode(Role role) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("org_id", role.orgId());
     m.put("name", role.name());
     m.put("role_id", role.roleId());
     m.put("ttl", role.ttl().toString());
     m.put("max_ttl", role.maxTtl().toString());
+    m.put("tag", RowBindings.sealRoleTag(cipher, role));
     return m;
   }
 
+  /**
+   * The role, its tag checked (the org and name are the entry's path, so an entry copied to another path fails too).
+   *
+   * @throws dev.astravault.SecretDecryptionException ({@code TAMPERED}) naming the org and role if it was rewritten
+   */
   @Override
   public Optional<Role> role(String orgId, String name) {
-    return storedRole(orgId, name).flatMap(s -> Optional.ofNullable(s.role()));
+    return storedRole(orgId, name).flatMap(s -> Optional.ofNullable(s.role()))
+        .map(r -> RowBindings.checkRoleTag(cipher, r.tag(), r.role()));
   }
 
-  /** A role entry and its KV version; {@code role} is null for a tombstone (left by a conditional delete). */
-  private record StoredRole(@Nullable Role role, long kvVersion) {}
+  /** A role as stored, its tag not yet checked. */
+  private record TaggedRole(Role role, @Nullable String tag) {}
+
+  /**
+   * A role entry and its KV version; {@code role} is null for a tombstone (left by a conditional delete). The tag is
+   * not checked here: the conditional writes compare the fields, as the JDBC store's do.
+   */
+  private record StoredRole(@Nullable TaggedRole role, long kvVersion) {
+    @Nullable Role fields() {
+      return role == null ? null : role.role();
+    }
+  }
 
   private Optional<StoredRole> storedRole(String orgId, String name) {
     VaultKv.Versioned v = call("read role " + name, () -> kv.readVersioned("read role", path("roles", orgId, name)));
@@ -702,8 +721,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
       // Soft-deleted by an operator: no role, but a conditional write must name its version.
       return v.version() == 0 ? Optional.empty() : Optional.of(new StoredRole(null, v.version()));
     }
-    return Optional.of(new StoredRole("true".equals(e.string(TOMBSTONE)) ? null : decodeRole(orgId, name, e),
-        e.version()));
+    return Optional.of(new StoredRole("true".equals(e.string(TOMBSTONE)) ? null
+        : new TaggedRole(decodeRole(orgId, name, e), e.string("tag")), e.version()));
   }
 
   private static Role decodeRole(String orgId, String name, VaultKv.Entry e) {
@@ -722,7 +741,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
     LeaseStore.checkSameRole(expected, updated);
     Optional<StoredRole> stored = storedRole(updated.orgId(), updated.name());
-    Role current = stored.map(StoredRole::role).orElse(null);
+    Role current = stored.map(StoredRole::fields).orElse(null);
     if (!Objects.equals(current, expected)) {
       return false;
     }
@@ -734,7 +753,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public boolean deleteRole(Role expected) {
     Optional<StoredRole> stored = storedRole(expected.orgId(), expected.name());
-    if (stored.isEmpty() || !expected.equals(stored.get().role())) {
+    if (stored.isEmpty() || !expected.equals(stored.get().fields())) {
       return false;
     }
     long cas = stored.get().kvVersion();
@@ -742,12 +761,22 @@ public final class VaultKvLeaseStore implements LeaseStore {
         path("roles", expected.orgId(), expected.name()), Map.of(TOMBSTONE, "true"), cas));
   }
 
+  /** Leaves out (with a WARN) a role this store cannot read: one damaged role must not hide the org's others. */
   @Override
   public List<Role> roles(String orgId) {
     List<Role> out = new ArrayList<>();
     for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
       if (written(k)) {
-        role(orgId, unescape(k)).ifPresent(out::add);
+        String name = unescape(k);
+        try {
+          role(orgId, name).ifPresent(out::add);
+          unreadable.readableRole(orgId, name);
+        } catch (StoreException e) {
+          if (!UnreadableRows.unreadable(e)) {
+            throw e;
+          }
+          unreadable.skippedRole(orgId, name, e);
+        }
       }
     }
     out.sort(Comparator.comparing(Role::name));

@@ -30,14 +30,14 @@ class JdbcQueryPlanTest {
   void sqliteScansUseTheIndexesAlsoAfterMigratingAVersion2File() throws SQLException {
     String url = "jdbc:sqlite:" + dir.resolve("leases.db");
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).keyProvider(KEYS).build()) {
-      assertThat(store.schemaVersion()).isEqualTo(4);
+      assertThat(store.schemaVersion()).isEqualTo(5);
     }
     try (Connection c = DriverManager.getConnection(url)) {
       downgradeToVersion2(c);
       assertThat(sqlitePlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 10)).doesNotContain("av_lease_due");
     }
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).keyProvider(KEYS).build()) {
-      assertThat(store.schemaVersion()).isEqualTo(4);
+      assertThat(store.schemaVersion()).isEqualTo(5);
     }
     try (Connection c = DriverManager.getConnection(url)) {
       String expiring = sqlitePlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 10);
@@ -67,14 +67,14 @@ class JdbcQueryPlanTest {
     String url = EmbeddedPg.newDatabase("plans");
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres")
         .keyProvider(KEYS).build()) {
-      assertThat(store.schemaVersion()).isEqualTo(4);
+      assertThat(store.schemaVersion()).isEqualTo(5);
     }
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres")) {
       downgradeToVersion2(c);
     }
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres")
         .keyProvider(KEYS).build()) {
-      assertThat(store.schemaVersion()).isEqualTo(4);
+      assertThat(store.schemaVersion()).isEqualTo(5);
     }
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
         Statement s = c.createStatement()) {
@@ -111,6 +111,8 @@ class JdbcQueryPlanTest {
       s.execute("CREATE INDEX av_lease_expiry ON av_lease (state, expires_at)");
       s.execute("CREATE INDEX av_lease_issued ON av_lease (state, issued_at)");
       s.execute("DROP INDEX av_lease_role");
+      s.execute("ALTER TABLE av_role DROP COLUMN tag");
+      s.execute("ALTER TABLE av_role DROP COLUMN key_id");
       s.execute("DELETE FROM av_schema_version WHERE version >= 3");
     }
   }

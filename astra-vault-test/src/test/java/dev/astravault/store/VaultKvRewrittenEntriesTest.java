@@ -124,4 +124,88 @@ class VaultKvRewrittenEntriesTest {
         .hasMessageContaining("reader").hasMessageNotContaining("an hour");
     assertThat(store.org("org-1")).isEmpty();
   }
+
+  static dev.astravault.Role role(String org, String name, String roleId, long ttlHours, long maxTtlHours) {
+    return new dev.astravault.Role(org, name, roleId, java.time.Duration.ofHours(ttlHours),
+        java.time.Duration.ofHours(maxTtlHours));
+  }
+
+  /** Each field of a role entry is bound to its tag, as in {@link RewrittenRowsTest}; never the value in the error. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} = {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "role_id|rid-admin", "ttl|PT2H", "max_ttl|PT2400H", "tag|"})
+  void rewritingAFieldOfARoleMakesItsTagFail(String field, String value) {
+    VaultKvLeaseStore store = open();
+    String org = "org-r-" + field;
+    store.putRole(role(org, "reader", "rid-reader", 1, 2));
+    store.putRole(role(org, "other", "rid-other", 1, 1));
+    if (value == null) {
+      Map<String, Object> data = new LinkedHashMap<>(vault.kv(PREFIX + "/roles/" + org + "/reader").orElseThrow());
+      data.remove(field);
+      vault.putKv(PREFIX + "/roles/" + org + "/reader", data);
+    } else {
+      rewrite(PREFIX + "/roles/" + org + "/reader", field, value);
+    }
+    var thrown = assertThatThrownBy(() -> store.role(org, "reader")).isInstanceOf(StoreException.class)
+        .hasMessageContaining("role reader of org " + org);
+    if (value != null) {
+      thrown.isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+          assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED)).hasMessageNotContaining(value);
+    }
+    // Left out of the listing (with a WARN); the org's other roles stay listed.
+    assertThat(store.roles(org)).extracting(dev.astravault.Role::name).containsExactly("other");
+  }
+
+  /** The org and name are the entry's path: an entry copied to another org or name fails its tag. */
+  @Test
+  void aRoleEntryCopiedToAnotherOrgOrNameIsRefused() {
+    VaultKvLeaseStore store = open();
+    store.putRole(role("org-c", "reader", "rid-admin", 1, 2));
+    Map<String, Object> data = vault.kv(PREFIX + "/roles/org-c/reader").orElseThrow();
+    vault.putKv(PREFIX + "/roles/org-d/reader", data);
+    vault.putKv(PREFIX + "/roles/org-c/writer", data);
+    for (String[] at : new String[][] {{"org-d", "reader"}, {"org-c", "writer"}}) {
+      assertThatThrownBy(() -> store.role(at[0], at[1])).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+              assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining("role " + at[1] + " of org " + at[0]).hasMessageNotContaining("rid-admin");
+    }
+    assertThat(store.roles("org-c")).extracting(dev.astravault.Role::name).containsExactly("reader");
+  }
+
+  /** putRole and compareAndSetRole tag the new fields afresh; the conditional writes compare fields, not tags. */
+  @Test
+  void everyRoleWriteResealsItsTag() {
+    VaultKvLeaseStore store = open();
+    dev.astravault.Role first = role("org-w", "reader", "rid-reader", 1, 2);
+    dev.astravault.Role longer = role("org-w", "reader", "rid-reader", 2, 3);
+    dev.astravault.Role moved = role("org-w", "reader", "rid-writer", 2, 3);
+    store.putRole(first);
+    assertThat(store.compareAndSetRole(first, longer)).isTrue();
+    assertThat(store.role("org-w", "reader")).contains(longer);
+    store.putRole(moved);
+    assertThat(store.role("org-w", "reader")).contains(moved);
+    assertThat(store.compareAndSetRole(null, role("org-w", "writer", "rid-writer", 1, 1))).isTrue();
+    assertThat(store.roles("org-w")).extracting(dev.astravault.Role::name).containsExactly("reader", "writer");
+    rewrite(PREFIX + "/roles/org-w/reader", "max_ttl", "PT2400H");
+    assertThatThrownBy(() -> store.role("org-w", "reader")).isInstanceOfSatisfying(SecretDecryptionException.class,
+        e -> assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED));
+    // The conditional writes act on the fields as stored: this delete matches none, the rewritten ones are replaced.
+    assertThat(store.deleteRole(moved)).isFalse();
+    dev.astravault.Role rewritten = role("org-w", "reader", "rid-writer", 2, 2400);
+    assertThat(store.compareAndSetRole(rewritten, moved)).isTrue();
+    assertThat(store.role("org-w", "reader")).contains(moved);
+  }
+
+  /** Callers pick an org by its logical name: one rewritten fails authentication like a rewritten URL. */
+  @Test
+  void anOrgLogicalNameRewrittenIsRefused() {
+    VaultKvLeaseStore store = open();
+    store.putOrg(EncryptionAtRestTest.org());
+    rewrite(PREFIX + "/orgs/org-1", "logical_name", "payments");
+    assertThatThrownBy(() -> store.org("org-1")).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+            assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+        .hasMessageContaining("org-1").hasMessageNotContaining("payments").hasMessageNotContaining(ROOT);
+    assertThatThrownBy(() -> store.orgByLogicalName("payments")).isInstanceOf(SecretDecryptionException.class);
+    assertThat(store.orgs()).isEmpty();
+  }
 }

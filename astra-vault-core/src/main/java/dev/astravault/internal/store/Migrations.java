@@ -92,7 +92,14 @@ public final class Migrations {
       // id (LeaseStore.holdsRole), on every such lease's end and in every recovery pass: one index probe, not a read
       // of every lease of the org.
       new Migration(4, "role holders index", List.of(
-          "CREATE INDEX av_lease_role ON av_lease (org_id, role_id)")));
+          "CREATE INDEX av_lease_role ON av_lease (org_id, role_id)")),
+      // A role carries no secret, so before this nothing bound its columns: a rewritten max_ttl or role_id was
+      // issued with. The tag is the seal of an empty value with the role's every field as associated data
+      // (RowBindings.roleAad); key_id is the key it was sealed under, for rotateKeys. Rows from before have neither
+      // and are refused when read by a store with a key (the library was not released without tags).
+      new Migration(5, "role authentication tags", List.of(
+          "ALTER TABLE av_role ADD COLUMN tag TEXT",
+          "ALTER TABLE av_role ADD COLUMN key_id VARCHAR(32)")));
 
   private Migrations() {}
 

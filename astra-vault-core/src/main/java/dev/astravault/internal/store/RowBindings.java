@@ -1,6 +1,7 @@
 package dev.astravault.internal.store;
 
 import dev.astravault.LeaseRecord;
+import dev.astravault.Role;
 import dev.astravault.SecretDecryptionException;
 import dev.astravault.StoreException;
 import dev.astravault.internal.ClientIds;
@@ -13,9 +14,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What ties a durable store's plaintext columns to the secret they go with, against someone who can rewrite the
- * database (or Vault KV) but holds no key. A root token is sealed with its org's URL in the associated data: a URL
- * rewritten to another server fails authentication instead of receiving the token. A lease's token and secret are
- * sealed with every other field of its record in the associated data ({@link #leaseAad(LeaseRecord)}): a row whose
+ * database (or Vault KV) but holds no key. A root token is sealed with its org's logical name and URL in the
+ * associated data: a URL rewritten to another server fails authentication instead of receiving the token, and a
+ * logical name moved to another org fails instead of sending callers there. A role carries a tag over its every
+ * field ({@link #roleAad(Role)}): a rewritten ttl, max ttl or Astra role id fails instead of being issued with. A
+ * lease's token and secret are sealed with every other field of its record in the associated data
+ * ({@link #leaseAad(LeaseRecord)}): a row whose
  * expiry, state, ttl, org, role, client id, version or any other field was rewritten fails authentication
  * ({@code TAMPERED}) instead of making a short-lived token immortal or the engine revoke another token. Every write
  * seals afresh. A row without a secret (PENDING, or a metadata-only store) has nothing to bind: see docs/stores.md.
@@ -78,18 +82,67 @@ public final class RowBindings {
     field(sb, v == null ? null : v.getEpochSecond() + "." + v.getNano());
   }
 
-  public static String orgAad(String orgId, URI url) {
-    return "astra-vault/org/" + orgId + "\nurl=" + url;
+  /**
+   * The associated data of an org's root token: every other field of the org (id, logical name, URL), each
+   * length-prefixed. The engine acts on all three: the URL receives the root token, and the logical name is how
+   * callers pick an org, so a rewritten one would send their tokens to another org.
+   */
+  public static String orgAad(String orgId, String logicalName, URI url) {
+    StringBuilder sb = new StringBuilder(64 + orgId.length() + logicalName.length()).append("astra-vault/org/2");
+    field(sb, orgId);
+    field(sb, logicalName);
+    field(sb, url.toString());
+    return sb.toString();
   }
 
   /**
-   * Opens an org's root token, bound to {@code url}. There is no fallback to the unbound form of earlier snapshots:
-   * it would let anyone holding an old ciphertext pair it with a URL of their choosing.
+   * Opens an org's root token, bound to its logical name and {@code url}. There is no fallback to the forms of
+   * earlier snapshots (unbound, or bound to the URL alone): they would let anyone holding an old ciphertext pair it
+   * with a URL or logical name of their choosing.
    *
-   * @throws SecretDecryptionException when the URL (or anything else) was rewritten
+   * @throws SecretDecryptionException when the logical name, the URL (or anything else) was rewritten
    */
-  public static String openRootToken(SecretCipher cipher, String sealed, String orgId, URI url) {
-    return cipher.open(sealed, orgAad(orgId, url), "the root token of org " + orgId);
+  public static String openRootToken(SecretCipher cipher, String sealed, String orgId, String logicalName, URI url) {
+    return cipher.open(sealed, orgAad(orgId, logicalName, url), "the root token of org " + orgId);
+  }
+
+  /**
+   * The associated data of a role's tag: every field of {@code r}, each length-prefixed like {@link #leaseAad}. A
+   * role carries no secret, so its tag is the seal of an empty plaintext with this as associated data: only a key
+   * holder can make one, and a rewritten role id, ttl or max ttl (or a role moved to another org or name) fails it.
+   */
+  public static String roleAad(Role r) {
+    StringBuilder sb = new StringBuilder(96 + r.roleId().length()).append("astra-vault/role/1");
+    field(sb, r.orgId());
+    field(sb, r.name());
+    field(sb, r.roleId());
+    field(sb, r.ttl().getSeconds() + "." + r.ttl().getNano());
+    field(sb, r.maxTtl().getSeconds() + "." + r.maxTtl().getNano());
+    return sb.toString();
+  }
+
+  /** A fresh tag of {@code r} under the current key (randomised: two tags of one role differ). */
+  public static String sealRoleTag(SecretCipher cipher, Role r) {
+    return cipher.seal("", roleAad(r));
+  }
+
+  /**
+   * Checks a stored role against its tag. A role without one (written before role tags, by a metadata-only store,
+   * or with its tag removed) is refused too: there is no fallback that would let a rewritten role through.
+   *
+   * @throws SecretDecryptionException ({@code TAMPERED}) naming the org and role when a field was rewritten
+   * @throws StoreException ({@link MalformedRowException}) when the role has no tag
+   */
+  public static Role checkRoleTag(SecretCipher cipher, @Nullable String tag, Role r) {
+    String what = "the tag of role " + r.name() + " of org " + r.orgId();
+    if (tag == null || tag.isEmpty()) {
+      throw malformed("role " + r.name() + " of org " + r.orgId(), "it has no authentication tag (written before "
+          + "role tags, or by a metadata-only store); delete the role by name and write it again");
+    }
+    if (!cipher.open(tag, roleAad(r), what).isEmpty()) {
+      throw new SecretDecryptionException(SecretDecryptionException.Reason.MALFORMED, what, SecretCipher.keyId(tag));
+    }
+    return r;
   }
 
   /** Seals a record's token and secret together (one nonce, one tag), bound to all its other fields. */

@@ -78,6 +78,34 @@ public final class UnreadableRows {
     return true;
   }
 
+  /**
+   * Reports a role a listing ({@code roles(org)}) left out: rewritten without the key, or without a tag. One damaged
+   * role must not hide the org's others; left out it is never issued with, and its name stays taken (an
+   * insert-if-absent of it fails) until an operator writes the role again or deletes it. Warned once like an org.
+   */
+  public void skippedRole(String orgId, String name, StoreException e) {
+    String reason = reason(e);
+    String key = "role " + orgId + "/" + name;
+    if (reason.equals(warned.get(key))) {
+      log.debug("lease store: left out role {} of org {} again ({})", name, orgId, reason);
+      return;
+    }
+    if (warned.size() >= REMEMBERED) {
+      warned.clear();
+    }
+    warned.put(key, reason);
+    log.warn("lease store: left out role {} of org {}, which this instance cannot read ({}): {}. Role listings "
+        + "leave it out and issues with it fail until it is written again or deleted; see docs/operations.md", name,
+        orgId, reason, e.getMessage());
+  }
+
+  /** A role read again in a listing: warned about afresh should it break again. */
+  public void readableRole(String orgId, String name) {
+    if (!warned.isEmpty()) {
+      warned.remove("role " + orgId + "/" + name);
+    }
+  }
+
   /** An org config read again in a listing: warned about afresh should it break again. */
   public void readableOrg(String orgId) {
     if (!warned.isEmpty()) {

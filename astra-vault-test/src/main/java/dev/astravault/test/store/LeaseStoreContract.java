@@ -532,6 +532,28 @@ public abstract class LeaseStoreContract {
     assertEquals(Optional.of("org-a"), store.storedOrgId("alpha"));
   }
 
+  /**
+   * A role the store cannot read (tagged under a key it lacks) is refused by {@code role}, left out of {@code roles}
+   * (the org's other roles stay listed), keeps its name taken for an insert-if-absent, and is deleted by name.
+   */
+  @Test
+  void rolesLeaveOutARoleTheStoreCannotReadAndRoleNamesIt() throws Exception {
+    Optional<LeaseStore> foreign = storeWithAnotherKey();
+    assumeTrue(foreign.isPresent(), "the store holds no key, so its roles carry no tag");
+    LeaseStore other = foreign.get();
+    opened.add(other);
+    Role unreadable = new Role("org-a", "reader", "rid-r", Duration.ofHours(1), Duration.ofHours(2));
+    other.putRole(unreadable);
+    store.putRole(new Role("org-a", "writer", "rid-w", Duration.ofHours(1), Duration.ofHours(2)));
+    StoreException e = assertThrows(StoreException.class, () -> store.role("org-a", "reader"));
+    assertTrue(e.getMessage().contains("role reader of org org-a"), e.getMessage());
+    assertEquals(List.of("writer"), store.roles("org-a").stream().map(Role::name).toList());
+    assertFalse(store.compareAndSetRole(null, unreadable), "its name stays taken");
+    assertTrue(store.deleteRole("org-a", "reader"));
+    assertTrue(store.compareAndSetRole(null, unreadable));
+    assertEquals(Optional.of(unreadable), store.role("org-a", "reader"));
+  }
+
   /** How {@code TokenManager.deleteOrg} finds a config that no longer loads: an id first, then a logical name. */
   @Test
   void storedOrgIdFindsAnOrgByIdThenByLogicalName() {
