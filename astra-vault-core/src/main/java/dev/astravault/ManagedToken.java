@@ -39,8 +39,9 @@ public interface ManagedToken extends Supplier<String>, AutoCloseable {
    * The current token ({@code AstraCS:...}). Lock-free and allocation-free while the token is {@link State#ACTIVE}.
    * The first call for each token generation (the first token, each renewal, each rotation) records one
    * {@link dev.astravault.event.TokenRead} audit event with the calling thread's actor, then the token is served from
-   * the fast path; a failing audit sink never fails the read. Inside the hard margin it waits at most {@link RenewalSettings#maxWait()} for a refresh that is under way, and
-   * otherwise returns the old token while it is still valid. Never returns an expired token.
+   * the fast path; a failing audit sink never fails the read. Inside the hard margin it waits at most
+   * {@link RenewalSettings#maxWait()} for a refresh that is under way, and otherwise returns the old token while it is
+   * still valid. Never returns an expired token.
    *
    * @throws LeaseExpiredException if the token has expired and no new one could be obtained
    * @throws IllegalStateException if the handle is closed

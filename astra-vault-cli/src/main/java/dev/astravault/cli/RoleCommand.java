@@ -18,7 +18,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code role write|read|list|delete|sync}: the plugin's {@code astra/role}, {@code astra/roles} and update_roles.sh. */
+/**
+ * {@code role write|read|list|delete|sync}: the plugin's {@code astra/role}, {@code astra/roles} and update_roles.sh.
+ */
 @Command(name = "role", mixinStandardHelpOptions = true,
     description = "Roles: a local name for an Astra role id, with the ttl and max_ttl of its tokens.",
     subcommands = {RoleCommand.Write.class, RoleCommand.Read.class, RoleCommand.ListRoles.class,

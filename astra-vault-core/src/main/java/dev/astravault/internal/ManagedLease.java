@@ -197,7 +197,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     return Claim.CLAIMED;
   }
 
-  /** After the first read of an ACTIVE snapshot is recorded, later reads take the fast path (unless it was replaced). */
+  /** After the first read of an ACTIVE snapshot is recorded, later reads take the fast path (unless replaced). */
   private synchronized void makeServable(TokenSnapshot s) {
     if (current == s) {
       servable = servable(s);

@@ -33,7 +33,8 @@ import org.slf4j.Logger;
 /**
  * The one {@link TokenManager}: validates each call and hands it to the part that owns it ({@link OrgsAndRoles},
  * {@link Issuer}, {@link Leases}, {@link TokenReads}, {@link CustomRoles}, {@link Recovery}, {@link LeaseEngine}), all
- * written once above an {@link Authority}. Owns the lifecycle: the expiry sweeper, recovery, managed tokens, and closing.
+ * written once above an {@link Authority}. Owns the lifecycle: the expiry sweeper, recovery, managed tokens, and
+ * closing.
  */
 public final class RealTokenManager implements TokenManager {
   private static final Logger LOG = Redaction.logger(TokenManager.class);

@@ -76,9 +76,9 @@ import org.jspecify.annotations.Nullable;
  * atomically (orgs are written by operators). Claims freed by a crashed manager stay held until their holder is
  * deleted.
  *
- * <p><b>Secrets</b> (token secrets, root tokens) are sealed with AES-256-GCM under the {@link KeyProvider}'s current key,
- * with the record's identity as associated data, exactly as {@link dev.astravault.store.JdbcLeaseStore} does; Vault
- * never sees them in clear. Vault failures surface as {@link StoreException} with the Vault exception as cause.
+ * <p><b>Secrets</b> (token secrets, root tokens) are sealed with AES-256-GCM under the {@link KeyProvider}'s current
+ * key, with what they belong to as associated data, exactly as {@link dev.astravault.store.JdbcLeaseStore} does;
+ * Vault never sees them in clear. Vault failures surface as {@link StoreException} with the Vault exception as cause.
  */
 public final class VaultKvLeaseStore implements LeaseStore {
   private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()

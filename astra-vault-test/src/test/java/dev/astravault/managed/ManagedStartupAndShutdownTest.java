@@ -312,7 +312,8 @@ class ManagedStartupAndShutdownTest {
     }
 
     assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
-        .as("close() did not wait for work its own thread does after the callback").noneMatch(m -> m.contains("within"));
+        .as("close() did not wait for work its own thread does after the callback")
+        .noneMatch(m -> m.contains("within"));
     assertThat(manageRefusedInCallback).as("closed at once, though not waited for").containsExactly(true);
     assertThat(token.state()).isEqualTo(State.CLOSED);
     assertThat(astra.isLive(value)).as("revoked, so the backend was still open").isFalse();

@@ -103,7 +103,7 @@ class JdbcQueryPlanTest {
     }
   }
 
-  /** Puts the schema back to what version 2 created: its two indexes, without lease_id, no role index, no later rows. */
+  /** Puts the schema back to what version 2 made: its two indexes, without lease_id, no role index, no later rows. */
   private static void downgradeToVersion2(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("DROP INDEX av_lease_due");

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The contract on a SQLite file; the concurrency cases share it between two store instances, as two processes would. */
+/** The contract on a SQLite file; the concurrency cases share it between two store instances, as two processes do. */
 class SqliteLeaseStoreContractTest extends LeaseStoreContract {
   private static final KeyProvider KEYS = KeyProvider.of(EncryptionKey.generate());
 

@@ -139,8 +139,8 @@ public final class TokenManagerFactory {
         // Never quote the file: whatever it holds may be a key.
         throw new AstraVaultStartupException(VAULT_CLIENT_KEY_FILE + ": " + key + " holds no unencrypted PKCS#8 key "
             + "(a PEM 'BEGIN PRIVATE KEY' block)", "Point " + VAULT_CLIENT_KEY_FILE
-            + " at the client certificate's key in PKCS#8 PEM; convert a PKCS#1 (BEGIN RSA PRIVATE KEY) or encrypted key with "
-            + "openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem.", null);
+            + " at the client certificate's key in PKCS#8 PEM; convert a PKCS#1 (BEGIN RSA PRIVATE KEY) or encrypted "
+            + "key with openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem.", null);
       }
       b.clientCertificate(certPem, keyPem);
     }
