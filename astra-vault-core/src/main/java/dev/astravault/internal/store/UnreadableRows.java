@@ -41,14 +41,8 @@ public final class UnreadableRows {
 
   /** Reports a row a finder skipped. */
   public void skipped(String leaseId, StoreException e) {
-    String reason = reason(e);
-    if (!firstReport(leaseId, reason)) {
-      log.debug("lease store: skipped lease {} again ({})", leaseId, reason);
-      return;
-    }
-    log.warn("lease store: skipped lease {}, which this instance cannot read ({}): {}. Until it is fixed the "
-        + "sweeper and recovery pass it by (it is not revoked); see docs/operations.md", leaseId, reason,
-        e.getMessage());
+    report(leaseId, "skipped lease " + leaseId, "which", e, "Until it is fixed the sweeper and recovery pass it "
+        + "by (it is not revoked)");
   }
 
   /**
@@ -56,26 +50,8 @@ public final class UnreadableRows {
    * apart from lease ids, warned about once per org and reason like a lease row.
    */
   public void skippedOrg(String orgId, StoreException e) {
-    String reason = reason(e);
-    if (!firstReport("org " + orgId, reason)) {
-      log.debug("lease store: left out org {} again ({})", orgId, reason);
-      return;
-    }
-    log.warn("lease store: left out org {}, whose stored config this instance cannot read ({}): {}. Org listings "
-        + "leave it out and its own calls fail until it is fixed or deleted; see docs/operations.md", orgId, reason,
-        e.getMessage());
-  }
-
-  /** Whether this is the first report of {@code key} for {@code reason} (remembered, within the bound). */
-  private boolean firstReport(String key, String reason) {
-    if (reason.equals(warned.get(key))) {
-      return false;
-    }
-    if (warned.size() >= REMEMBERED) {
-      warned.clear();
-    }
-    warned.put(key, reason);
-    return true;
+    report("org " + orgId, "left out org " + orgId, "whose stored config", e, "Org listings leave it out and "
+        + "its own calls fail until it is fixed or deleted");
   }
 
   /**
@@ -84,39 +60,46 @@ public final class UnreadableRows {
    * insert-if-absent of it fails) until an operator writes the role again or deletes it. Warned once like an org.
    */
   public void skippedRole(String orgId, String name, StoreException e) {
+    report("role " + orgId + "/" + name, "left out role " + name + " of org " + orgId, "which", e, "Role "
+        + "listings leave it out and issues with it fail until it is written again or deleted");
+  }
+
+  /** A row read again: if it was skipped before, it is warned about afresh should it break again. */
+  public void readable(String leaseId) {
+    forget(leaseId);
+  }
+
+  /** An org config read again in a listing: warned about afresh should it break again. */
+  public void readableOrg(String orgId) {
+    forget("org " + orgId);
+  }
+
+  /** A role read again in a listing: warned about afresh should it break again. */
+  public void readableRole(String orgId, String name) {
+    forget("role " + orgId + "/" + name);
+  }
+
+  /**
+   * A WARN the first time {@code key} is reported for its reason (remembered within the bound), DEBUG after. The
+   * subject names the row by id; the exception's message names the row and a column or key id, never a value.
+   */
+  private void report(String key, String subject, String clause, StoreException e, String consequence) {
     String reason = reason(e);
-    String key = "role " + orgId + "/" + name;
     if (reason.equals(warned.get(key))) {
-      log.debug("lease store: left out role {} of org {} again ({})", name, orgId, reason);
+      log.debug("lease store: {} again ({})", subject, reason);
       return;
     }
     if (warned.size() >= REMEMBERED) {
       warned.clear();
     }
     warned.put(key, reason);
-    log.warn("lease store: left out role {} of org {}, which this instance cannot read ({}): {}. Role listings "
-        + "leave it out and issues with it fail until it is written again or deleted; see docs/operations.md", name,
-        orgId, reason, e.getMessage());
+    log.warn("lease store: {}, {} this instance cannot read ({}): {}. {}; see docs/operations.md", subject, clause,
+        reason, e.getMessage(), consequence);
   }
 
-  /** A role read again in a listing: warned about afresh should it break again. */
-  public void readableRole(String orgId, String name) {
+  private void forget(String key) {
     if (!warned.isEmpty()) {
-      warned.remove("role " + orgId + "/" + name);
-    }
-  }
-
-  /** An org config read again in a listing: warned about afresh should it break again. */
-  public void readableOrg(String orgId) {
-    if (!warned.isEmpty()) {
-      warned.remove("org " + orgId);
-    }
-  }
-
-  /** A row read again: if it was skipped before, it is warned about afresh should it break again. */
-  public void readable(String leaseId) {
-    if (!warned.isEmpty()) {
-      warned.remove(leaseId);
+      warned.remove(key);
     }
   }
 }
