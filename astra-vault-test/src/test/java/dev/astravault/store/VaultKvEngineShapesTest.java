@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.astravault.AstraVaultException;
 import dev.astravault.EncryptionKey;
 import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
@@ -26,6 +27,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -86,6 +92,51 @@ class VaultKvEngineShapesTest {
     witness.publish(new AuditCheckpoint("audit", 1, "ab".repeat(32), T0));
     witness.publish(new AuditCheckpoint("audit", 2, "cd".repeat(32), T0.plusSeconds(60)));
     assertThat(witness.latest("audit")).hasValueSatisfying(c -> assertThat(c.seq()).isEqualTo(2));
+  }
+
+  /**
+   * On a {@code cas_required} mount a last-writer-wins write names the version it read; when another writer wins
+   * every race it gives up after 16 tries with a typed error, instead of looping for as long as it keeps losing.
+   */
+  @Test
+  void aCheckAndSetWriteThatKeepsLosingGivesUpInsteadOfLooping() throws Exception {
+    AtomicInteger casWrites = new AtomicInteger();
+    try (MockWebServer vault = new MockWebServer()) {
+      vault.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest r) {
+          String target = r.getTarget();
+          if (target.contains("/auth/token/lookup-self")) {
+            return answer(200, "{\"data\":{\"ttl\":0,\"renewable\":false,\"policies\":[\"root\"]}}");
+          }
+          if ("GET".equals(r.getMethod()) && target.contains("/secret/data/")) {
+            return answer(200, "{\"data\":{\"data\":{\"x\":\"y\"},\"metadata\":{\"version\":"
+                + (casWrites.get() + 1) + "}}}");
+          }
+          if (target.contains("/secret/data/") && r.getBody() != null) {
+            boolean named = r.getBody().utf8().contains("\"cas\"");
+            if (named) {
+              casWrites.incrementAndGet();   // another writer got in first, every time
+            }
+            return answer(400, named ? "{\"errors\":[\"check-and-set parameter did not match the current version\"]}"
+                : "{\"errors\":[\"check-and-set parameter required for this call\"]}");
+          }
+          return answer(404, "{\"errors\":[]}");
+        }
+      });
+      vault.start();
+      VaultKvLeaseStore store = VaultKvLeaseStore.builder(VaultConfig.of(URI.create(vault.url("/").toString()),
+          VaultAuth.token("hvs.CAESIEngineShapesTokenXq3vT9mKpL2wRz8Yd"))).mount("secret").pathPrefix(PREFIX)
+          .keyProvider(KEYS).build();
+      // Preemptive: a write that loops for as long as it loses would never return here.
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> store.putRole(role("rid-1")))
+          .isInstanceOf(AstraVaultException.class).hasStackTraceContaining("16 check-and-set writes"));
+      assertThat(casWrites.get()).isEqualTo(16);
+    }
+  }
+
+  private static MockResponse answer(int code, String body) {
+    return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/json").body(body).build();
   }
 
   @Test
