@@ -252,27 +252,12 @@ class ManagedStartupAndShutdownTest {
     }));
     handle.set(token);
     String value = token.current();
-    Logger engineLog = (Logger) LoggerFactory.getLogger(LeaseEngine.class);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    engineLog.addAppender(logs);
-    try {
-      // Past both the refresh point (40m) and the hard margin (54m): one timer fire emits Expiring and starts a renew.
-      f.clock.advance(ofMinutes(55));
-      f.scheduler.runDue();
-    } finally {
-      engineLog.detachAppender(logs);
-    }
+    List<String> logs = engineLogDuring(() -> fireExpiringAndRefresh(f));
 
-    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
-        .as("close() did not wait for a delivery its own thread was making").noneMatch(m -> m.contains("within"));
+    assertThat(logs).as("close() did not wait for a delivery its own thread was making")
+        .noneMatch(m -> m.contains("within"));
     assertThat(seenAfterClose).containsExactly(State.CLOSED);
-    assertThat(astra.isLive(value)).isFalse();
-    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).as("no token made for a closed handle")
-        .isEqualTo(1);
-    assertThat(f.audit.events(LeaseRevoked.class)).singleElement()
-        .satisfies(e -> assertThat(e.reason()).isEqualTo(RevokeReason.SHUTDOWN));
-    assertThat(f.events(ManagedTokenEvent.Renewed.class)).as("no renewal of a closed handle").isEmpty();
+    assertRevokedAtShutdownAndNothingAfter(f, value);
   }
 
   /**
@@ -298,24 +283,40 @@ class ManagedStartupAndShutdownTest {
       }
     }));
     String value = token.current();
+    List<String> logs = engineLogDuring(() -> {
+      fireExpiringAndRefresh(f);
+      f.tokens.close();   // a later close() from outside: returns once the close begun in the callback is done
+    });
+
+    assertThat(logs).as("close() did not wait for work its own thread does after the callback")
+        .noneMatch(m -> m.contains("within"));
+    assertThat(manageRefusedInCallback).as("closed at once, though not waited for").containsExactly(true);
+    assertThat(token.state()).isEqualTo(State.CLOSED);
+    assertRevokedAtShutdownAndNothingAfter(f, value);
+  }
+
+  /** Past both the refresh point (40m) and the hard margin (54m): one timer fire emits Expiring and starts a renew. */
+  private static void fireExpiringAndRefresh(ManagedFixture f) {
+    f.clock.advance(ofMinutes(55));
+    f.scheduler.runDue();
+  }
+
+  /** The engine's log lines while {@code work} runs. */
+  private static List<String> engineLogDuring(Runnable work) {
     Logger engineLog = (Logger) LoggerFactory.getLogger(LeaseEngine.class);
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     engineLog.addAppender(logs);
     try {
-      // Past both the refresh point (40m) and the hard margin (54m): one timer fire emits Expiring and starts a renew.
-      f.clock.advance(ofMinutes(55));
-      f.scheduler.runDue();
-      f.tokens.close();   // a later close() from outside: returns once the close begun in the callback is done
+      work.run();
     } finally {
       engineLog.detachAppender(logs);
     }
+    return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
 
-    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
-        .as("close() did not wait for work its own thread does after the callback")
-        .noneMatch(m -> m.contains("within"));
-    assertThat(manageRefusedInCallback).as("closed at once, though not waited for").containsExactly(true);
-    assertThat(token.state()).isEqualTo(State.CLOSED);
+  /** The handle's token was revoked at shutdown (so the backend was still open), and nothing was issued or renewed. */
+  private void assertRevokedAtShutdownAndNothingAfter(ManagedFixture f, String value) {
     assertThat(astra.isLive(value)).as("revoked, so the backend was still open").isFalse();
     assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).as("no token made for a closed handle")
         .isEqualTo(1);

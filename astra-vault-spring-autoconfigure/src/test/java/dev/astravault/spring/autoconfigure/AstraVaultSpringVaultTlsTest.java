@@ -28,12 +28,10 @@ import org.springframework.vault.support.VaultToken;
  */
 class AstraVaultSpringVaultTlsTest {
   static final String PASSWORD = "store-pass-9c1e";
-  static final HeldCertificate CA = new HeldCertificate.Builder().certificateAuthority(0).rsa2048()
-      .commonName("astra-vault spring test CA").build();
-  static final HeldCertificate SERVER = new HeldCertificate.Builder().rsa2048().signedBy(CA)
-      .addSubjectAlternativeName("localhost").addSubjectAlternativeName("127.0.0.1").commonName("vault").build();
-  static final HeldCertificate CLIENT = new HeldCertificate.Builder().rsa2048().signedBy(CA)
-      .commonName("orders-service").build();
+  // The private CA, Vault's certificate and the service's client certificate of the PEM-file TLS tests.
+  static final HeldCertificate CA = AstraVaultVaultTlsAndLimitsTest.CA;
+  static final HeldCertificate SERVER = AstraVaultVaultTlsAndLimitsTest.SERVER;
+  static final HeldCertificate CLIENT = AstraVaultVaultTlsAndLimitsTest.CLIENT;
 
   @RegisterExtension static final FakeAstra astra = FakeAstra.create();
   @TempDir Path dir;
