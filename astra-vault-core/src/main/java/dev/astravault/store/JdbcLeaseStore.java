@@ -68,8 +68,9 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Secrets.</b> Token secrets and root tokens are sealed with AES-256-GCM under the {@link KeyProvider}'s current
  * key, with the record's identity as associated data (for a lease, every other field of its record: a rewritten
  * expiry or state fails authentication) and the key id stored beside the ciphertext; a root token with its org's
- * logical name and URL. A role, which holds no secret, carries a tag (an empty value sealed with the role's every
- * field as associated data): a role whose tag does not verify is refused. Without a key the
+ * logical name and URL. A lease row without a secret (PENDING) holds a tag in {@code secret_ct} instead, and a role
+ * carries one in {@code av_role.tag}: an empty value sealed with the row's every field as associated data. A row
+ * whose seal or tag does not verify, or which has none, is refused. Without a key the
  * builder fails fast, unless {@link Builder#metadataOnly()} is set: then secrets are never written (they stay in
  * this process's memory only), orgs are kept in memory only, and a restarted process cannot read the tokens it issued
  * before (it must re-issue them).
@@ -327,12 +328,13 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   /**
-   * Re-encrypts every secret (lease secrets and root tokens) and re-tags every role that is not under the
-   * {@link KeyProvider}'s current key.
+   * Re-encrypts every secret (lease secrets and root tokens) and re-tags every role and every lease row without a
+   * secret (a PENDING row's tag) that is not under the {@link KeyProvider}'s current key, each only after the old
+   * seal opened or the old tag verified.
    * Safe while managers run: each row is rewritten only if its ciphertext is unchanged since it was read. Run it
    * after making a new key current (keeping the old one available), then drop the old key.
    *
-   * @return how many secrets and role tags were re-encrypted
+   * @return how many secrets and tags were re-encrypted
    * @throws IllegalStateException in metadata-only mode
    * @throws dev.astravault.SecretDecryptionException if a secret or tag is under a key the provider does not hold,
    *     or does not authenticate (a rewritten row is refused rather than sealed afresh)
@@ -343,7 +345,8 @@ public final class JdbcLeaseStore implements LeaseStore {
     int rotated = 0;
     record Stale(String id, String ct, String url, String logicalName) {}
     record StaleLease(LeaseRecord record, String ct) {}
-    // Whole rows: the associated data is the record's every field, so a reseal needs them all.
+    // Whole rows: the associated data is the record's every field, so a reseal needs them all. Reading one opens its
+    // seal (a secret or a tag), so a rewritten row throws here rather than being sealed afresh.
     List<StaleLease> leases = callPrepared("find leases to re-encrypt",
         SELECT + "WHERE secret_ct IS NOT NULL AND key_id <> ?", ps -> {
           List<StaleLease> out = new ArrayList<>();
@@ -357,7 +360,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
     for (StaleLease s : leases) {
       String id = s.record().leaseId();
-      String resealed = RowBindings.sealLeaseSecret(cipher, s.record());
+      String resealed = RowBindings.sealLease(cipher, s.record());
       // Unchanged since read: any write seals afresh (a new nonce), so an equal ciphertext means equal fields.
       rotated += call("re-encrypt lease " + id, c -> {
         try (PreparedStatement ps = c.prepareStatement(
@@ -798,9 +801,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     ps.setString(i++, r.clientId().orElse(null));
     String ct = null;
     String keyId = null;
-    if (cipher != null && r.token().isPresent() && r.secret().isPresent()) {
-      // token and secret sealed together: one nonce, one tag, bound to this lease.
-      ct = RowBindings.sealLeaseSecret(cipher, r);
+    if (cipher != null) {
+      // token and secret sealed together (or, without them, a tag): one nonce, one tag, bound to every other field.
+      ct = RowBindings.sealLease(cipher, r);
       keyId = cipher.currentKeyId();
     }
     ps.setString(i++, ct);
@@ -864,11 +867,11 @@ public final class JdbcLeaseStore implements LeaseStore {
         .revokeAttempts(rs.getInt("revoke_attempts"))
         .stateChangedAt(instant(rs, "state_changed_at"))
         .version(rs.getLong("version"));
-    String ct = rs.getString("secret_ct");
-    if (ct != null && cipher != null) {
-      // Built first without the secret: its fields are the associated data the secret was sealed with.
-      RowBindings.openLeaseSecret(cipher, ct, b.build(), b);
-    } else if (cipher == null) {
+    if (cipher != null) {
+      // Built first without the secret: its fields are the associated data the seal was made with. A row without a
+      // seal is refused: this store writes one on every row.
+      RowBindings.openLease(cipher, rs.getString("secret_ct"), b.build(), b);
+    } else {
       String[] mem = memorySecrets.get(leaseId);
       if (mem != null) {
         b.token(mem[0]).secret(mem[1]);

@@ -78,7 +78,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Secrets</b> (token secrets, root tokens) are sealed with AES-256-GCM under the {@link KeyProvider}'s current
  * key, with what they belong to as associated data, exactly as {@link dev.astravault.store.JdbcLeaseStore} does;
- * Vault never sees them in clear. Vault failures surface as {@link StoreException} with the Vault exception as cause.
+ * Vault never sees them in clear. A lease entry without a secret (PENDING) holds a tag in {@code secret_ct} instead,
+ * and a role entry one in {@code tag}: an empty value sealed with the entry's every field; an entry whose seal fails,
+ * or which has none, is refused. Vault failures surface as {@link StoreException} with the Vault exception as cause.
  */
 public final class VaultKvLeaseStore implements LeaseStore {
   private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
@@ -485,10 +487,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
     m.put("successor", String.valueOf(r.successor()));
     m.put("state", r.state().name());
     r.clientId().ifPresent(v -> m.put("client_id", v));
-    if (r.token().isPresent()) {
-      // token and secret sealed together, bound to this lease, as JdbcLeaseStore does.
-      m.put("secret_ct", RowBindings.sealLeaseSecret(cipher, r));
-    }
+    // token and secret sealed together (or, without them, a tag), bound to every other field, as JdbcLeaseStore does.
+    m.put("secret_ct", RowBindings.sealLease(cipher, r));
     r.generatedOn().ifPresent(v -> m.put("generated_on", v.toString()));
     m.put("metadata", METADATA.toJson(r.metadata()));
     m.put("description", r.description());
@@ -533,11 +533,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
       if (!leaseId.equals(e.string("lease_id"))) {
         throw RowBindings.malformed("lease " + leaseId, "its lease_id is not the one in its path");
       }
-      String ct = e.string("secret_ct");
-      if (ct != null) {
-        // Built first without the secret: its fields are the associated data the secret was sealed with.
-        RowBindings.openLeaseSecret(cipher, ct, b.build(), b);
-      }
+      // Built first without the secret: its fields are the associated data the seal was made with. An entry without
+      // a seal is refused: this store writes one on every entry.
+      RowBindings.openLease(cipher, e.string("secret_ct"), b.build(), b);
       LeaseRecord r = b.build();
       RowBindings.checkLease(r);
       return r;

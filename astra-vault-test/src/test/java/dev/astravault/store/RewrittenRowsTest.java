@@ -222,6 +222,157 @@ class RewrittenRowsTest {
     }
   }
 
+  /** A PENDING row (the write-ahead record of a create): no token yet. */
+  static LeaseRecord pendingRow(String leaseId) {
+    return EncryptionAtRestTest.active(leaseId).toBuilder().state(dev.astravault.LeaseState.PENDING).clientId(null)
+        .token(null).secret(null).generatedOn(null).build();
+  }
+
+  /** A record kept without its secret (what a metadata-only store keeps), in a store with a key. */
+  static LeaseRecord withoutSecretRow(String leaseId) {
+    return EncryptionAtRestTest.active(leaseId).withoutSecret();
+  }
+
+  static final java.util.List<String> ROW_REWRITES = java.util.List.of(
+      "expires_at = 9000000000000000000", "max_expires_at = 9000000000000000000", "issued_at = 9000000000000000000",
+      "ttl_nanos = 86400000000000", "renewable = 0", "logical_name = 'payments'",
+      // A PENDING row's state alone cannot change (past PENDING a record needs a client id): these three together.
+      "state = 'REVOKE_FAILED', client_id = 'ClientBBBBBBBBBBBBBBBBBB', generated_on = 1",
+      "style = 'PER_REQUEST'", "successor = 1", "metadata = '{\"team\":\"payments\"}'", "description = 'payments'",
+      "role_id = 'rid-admin'", "generated_on = 1", "version = 7", "last_renewed_at = 1", "last_error = 'payments'",
+      "revoke_attempts = 3", "state_changed_at = 9000000000000000000", "client_id = 'ClientBBBBBBBBBBBBBBBBBB'",
+      "org_id = 'org-2'", "role_name = 'writer'");
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> rowsWithoutASecret() {
+    return java.util.stream.Stream.of("sqlite", "postgres").flatMap(kind -> java.util.stream.Stream.of(
+        "pending", "without-secret").flatMap(shape -> ROW_REWRITES.stream().map(a ->
+            org.junit.jupiter.params.provider.Arguments.of(kind, shape, a))));
+  }
+
+  /**
+   * A row without a token is bound by its tag as tightly as a sealed one: pushing a PENDING row's issued_at or
+   * state_changed_at ahead would hide a crashed create's token from recovery, and a rewritten org, role or
+   * description would misdirect recovery's settle. Every column fails authentication, naming the lease, never the
+   * value written.
+   */
+  @ParameterizedTest(name = "{0}, {1}: {2}")
+  @org.junit.jupiter.params.provider.MethodSource("rowsWithoutASecret")
+  void rewritingAColumnOfARowWithoutASecretMakesItsTagFailAuthentication(String kind, String shape,
+      String assignment) throws Exception {
+    LeaseRecord row = shape.equals("pending") ? pendingRow(LEASE) : withoutSecretRow(LEASE);
+    try (JdbcLeaseStore store = store(kind)) {
+      store.insert(row);
+      assertThat(store.get(LEASE)).contains(row);
+    }
+    sql(kind, "UPDATE av_lease SET " + assignment);
+    try (JdbcLeaseStore store = store(kind)) {
+      assertThatThrownBy(() -> store.get(LEASE))
+          .isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+              assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining(LEASE).hasMessageNotContaining("payments").hasMessageNotContaining("9000000000");
+      assertThatThrownBy(() -> store.list("")).isInstanceOf(SecretDecryptionException.class);
+      // Recovery's and the sweeper's finders pass it by rather than act on rewritten fields.
+      Instant far = Instant.parse("2260-01-01T00:00:00Z");
+      assertThat(store.pendingBefore(far, 10)).isEmpty();
+      assertThat(store.expiringBefore(far, 10)).isEmpty();
+      assertThat(store.changedBefore(dev.astravault.LeaseState.REVOKE_FAILED, far, 10)).isEmpty();
+    }
+  }
+
+  /**
+   * Removing the seal does not unbind a row: a row with no secret_ct (or an empty one) is refused, whether it had a
+   * tag or a sealed secret (else stripping an ACTIVE row's secret would free its expiry to be rewritten).
+   */
+  @ParameterizedTest(name = "{0}, {1}: {2}")
+  @CsvSource(delimiter = '|', value = {
+      "sqlite|pending|secret_ct = NULL", "sqlite|pending|secret_ct = ''",
+      "sqlite|pending|secret_ct = NULL, key_id = NULL, issued_at = 9000000000000000000",
+      "sqlite|active|secret_ct = NULL, key_id = NULL, expires_at = 9000000000000000000",
+      "sqlite|without-secret|secret_ct = NULL, key_id = NULL",
+      "postgres|pending|secret_ct = NULL, key_id = NULL, issued_at = 9000000000000000000",
+      "postgres|active|secret_ct = NULL, key_id = NULL, expires_at = 9000000000000000000"})
+  void aRowWhoseSealWasRemovedIsRefused(String kind, String shape, String assignment) throws Exception {
+    LeaseRecord row = switch (shape) {
+      case "pending" -> pendingRow(LEASE);
+      case "active" -> EncryptionAtRestTest.active(LEASE);
+      default -> withoutSecretRow(LEASE);
+    };
+    try (JdbcLeaseStore store = store(kind)) {
+      store.insert(row);
+    }
+    sql(kind, "UPDATE av_lease SET " + assignment);
+    try (JdbcLeaseStore store = store(kind)) {
+      assertThatThrownBy(() -> store.get(LEASE))
+          .isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+              assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining(LEASE).hasMessageContaining("it has none")
+          .hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
+      assertThat(store.pendingBefore(Instant.parse("2260-01-01T00:00:00Z"), 10)).isEmpty();
+    }
+  }
+
+  /** A tag copied from another row (with its key id) is bound to that row's fields, not this one's. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void aTagCopiedFromAnotherRowFails(String kind) throws Exception {
+    String other = "astra/org-1/reader/b";
+    try (JdbcLeaseStore store = store(kind)) {
+      store.insert(pendingRow(LEASE));
+      store.insert(pendingRow(other).toBuilder().logicalName("other").issuedAt(Instant.parse("2030-01-01T00:00:00Z"))
+          .build());
+    }
+    sql(kind, "UPDATE av_lease SET secret_ct = (SELECT secret_ct FROM av_lease WHERE lease_id = '" + other
+        + "'), issued_at = (SELECT issued_at FROM av_lease WHERE lease_id = '" + other + "') WHERE lease_id = '"
+        + LEASE + "'");
+    try (JdbcLeaseStore store = store(kind)) {
+      assertThatThrownBy(() -> store.get(LEASE))
+          .isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+              assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining(LEASE);
+      assertThat(store.pendingBefore(Instant.parse("2260-01-01T00:00:00Z"), 10)).extracting(LeaseRecord::leaseId)
+          .containsExactly(other);
+    }
+  }
+
+  /**
+   * Every write tags a row without a secret afresh (a recovery claim, a state change), and a key rotation re-tags it
+   * under the new key, only after its old tag verified: a rewritten row is refused, not blessed with a fresh tag.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void everyWriteAndAKeyRotationReTagARowWithoutASecret(String kind) throws Exception {
+    EncryptionKey next = EncryptionKey.generate();
+    String rewritten = "astra/org-1/reader/rewritten";
+    LeaseRecord claimed;
+    try (JdbcLeaseStore store = store(kind)) {
+      LeaseRecord v1 = pendingRow(LEASE);
+      store.insert(v1);
+      claimed = v1.next().stateChangedAt(v1.issuedAt().plusSeconds(300)).build();
+      assertThat(store.compareAndSet(v1, claimed)).isTrue();
+      assertThat(store.get(LEASE)).contains(claimed);
+      store.insert(pendingRow(rewritten).toBuilder().logicalName("rewritten").build());
+    }
+    sql(kind, "UPDATE av_lease SET issued_at = 9000000000000000000 WHERE lease_id = '" + rewritten + "'");
+    try (JdbcLeaseStore store = store(kind, KeyProvider.of(next, KEY))) {
+      assertThatThrownBy(store::rotateKeys).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+          assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining(rewritten);
+    }
+    sql(kind, "DELETE FROM av_lease WHERE lease_id = '" + rewritten + "'");
+    try (JdbcLeaseStore store = store(kind, KeyProvider.of(next, KEY))) {
+      assertThat(store.rotateKeys()).isEqualTo(1);
+      assertThat(store.rotateKeys()).isZero();
+    }
+    try (JdbcLeaseStore store = store(kind, KeyProvider.of(next))) {
+      assertThat(store.get(LEASE)).contains(claimed);
+    }
+    sql(kind, "UPDATE av_lease SET state_changed_at = 9000000000000000000");
+    try (JdbcLeaseStore store = store(kind, KeyProvider.of(next))) {
+      assertThatThrownBy(() -> store.get(LEASE)).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+          assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED));
+    }
+  }
+
   /** Each write seals the record's fields afresh: a renewal, a state change and a key rotation read back intact. */
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgres"})

@@ -105,6 +105,101 @@ class VaultKvRewrittenEntriesTest {
         .extracting(dev.astravault.LeaseRecord::leaseId).doesNotContain(leaseId);
   }
 
+  static final String[][] ENTRY_REWRITES = {
+      {"expires_at", "2250-01-01T00:00:00Z"}, {"max_expires_at", "2250-01-01T00:00:00Z"},
+      {"issued_at", "2250-01-01T00:00:00Z"}, {"ttl", "PT24H"}, {"renewable", "false"}, {"state", "REVOKE_FAILED"},
+      {"logical_name", "payments"}, {"style", "PER_REQUEST"}, {"successor", "true"},
+      {"metadata", "{\"team\":\"payments\"}"}, {"description", "payments"}, {"role_id", "rid-admin"},
+      {"generated_on", "2026-01-01T00:00:01Z"}, {"version", "7"}, {"last_renewed_at", "2026-01-01T00:00:01Z"},
+      {"last_error", "payments"}, {"revoke_attempts", "3"}, {"state_changed_at", "2250-01-01T00:00:00Z"},
+      {"client_id", "ClientBBBBBBBBBBBBBBBBBB"}, {"org_id", "org-2"}, {"role_name", "writer"}};
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> entriesWithoutASecret() {
+    return java.util.stream.Stream.of("pending", "without-secret").flatMap(shape -> java.util.Arrays
+        .stream(ENTRY_REWRITES).map(r -> org.junit.jupiter.params.provider.Arguments.of(shape, r[0], r[1])));
+  }
+
+  /** The KV path of the lease entry whose id ends in {@code suffix}. */
+  static String leaseEntry(String suffix) {
+    return vault.kvKeys("secret").stream().map(k -> "secret/" + k)
+        .filter(k -> k.startsWith(PREFIX + "/leases/") && k.endsWith(suffix)).findFirst().orElseThrow();
+  }
+
+  /** A PENDING entry, or one kept without its secret, written by a store with a key; named apart per case. */
+  static dev.astravault.LeaseRecord rowWithoutASecret(String shape, String leaseId, String name) {
+    dev.astravault.LeaseRecord r = EncryptionAtRestTest.active(leaseId).toBuilder().logicalName(name).build();
+    String client = String.format("ClientT%017d", name.hashCode() & 0x7fffffff);
+    return shape.equals("pending") ? r.toBuilder().state(dev.astravault.LeaseState.PENDING).clientId(null)
+        .token(null).secret(null).generatedOn(null).build() : r.withoutSecret().toBuilder().clientId(client).build();
+  }
+
+  /**
+   * An entry without a token is bound by its tag as an entry with one is by its sealed secret, as in
+   * {@link RewrittenRowsTest}: every field rewritten fails authentication, and the finders pass it by.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}: {1} = {2}")
+  @org.junit.jupiter.params.provider.MethodSource("entriesWithoutASecret")
+  void rewritingAFieldOfAnEntryWithoutASecretMakesItsTagFail(String shape, String field, String value) {
+    VaultKvLeaseStore store = open();
+    String leaseId = "astra/org-1/reader/tag-" + shape + "-" + field;
+    dev.astravault.LeaseRecord row = rowWithoutASecret(shape, leaseId, shape + "-" + field);
+    store.insert(row);
+    assertThat(store.get(leaseId)).contains(row);
+    String path = leaseEntry("tag-" + shape + "-" + field);
+    if (field.equals("state")) {
+      // A PENDING entry's state alone cannot change (past PENDING a record needs a client id): all three together.
+      rewrite(path, "client_id", "ClientBBBBBBBBBBBBBBBBBB");
+      rewrite(path, "generated_on", "2026-01-01T00:00:01Z");
+    }
+    rewrite(path, field, value);
+    assertThatThrownBy(() -> store.get(leaseId))
+        .isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+            assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+        .hasMessageContaining(leaseId);
+    if (value.length() > 5) {   // not a digit or two, which a key id may hold
+      assertThatThrownBy(() -> store.get(leaseId)).hasMessageNotContaining(value);
+    }
+    java.time.Instant far = java.time.Instant.parse("2260-01-01T00:00:00Z");
+    assertThat(store.pendingBefore(far, 1000)).extracting(dev.astravault.LeaseRecord::leaseId)
+        .doesNotContain(leaseId);
+    assertThat(store.expiringBefore(far, 1000)).extracting(dev.astravault.LeaseRecord::leaseId)
+        .doesNotContain(leaseId);
+  }
+
+  /** A removed seal does not unbind an entry, whether it held a tag or a sealed secret; nor does a copied tag. */
+  @Test
+  void anEntryWhoseSealWasRemovedOrCopiedIsRefused() {
+    VaultKvLeaseStore store = open();
+    String pending = "astra/org-1/reader/seal-pending";
+    String active = "astra/org-1/reader/seal-active";
+    String donor = "astra/org-1/reader/seal-donor";
+    String copied = "astra/org-1/reader/seal-copied";
+    store.insert(rowWithoutASecret("pending", pending, "seal-pending"));
+    store.insert(EncryptionAtRestTest.active(active).toBuilder().logicalName("seal-active")
+        .clientId("ClientSEALAAAAAAAAAAAAAA").token("AstraCS:ClientSEALAAAAAAAAAAAAAA:" + "cd".repeat(32)).build());
+    store.insert(rowWithoutASecret("pending", donor, "seal-donor").toBuilder()
+        .issuedAt(java.time.Instant.parse("2030-01-01T00:00:00Z")).build());
+    store.insert(rowWithoutASecret("pending", copied, "seal-copied"));
+    for (String id : java.util.List.of(pending, active)) {
+      Map<String, Object> data = new LinkedHashMap<>(vault.kv(leaseEntry(id.substring(id.lastIndexOf('/') + 1)))
+          .orElseThrow());
+      data.remove("secret_ct");
+      data.put("expires_at", "2250-01-01T00:00:00Z");
+      vault.putKv(leaseEntry(id.substring(id.lastIndexOf('/') + 1)), data);
+    }
+    Map<String, Object> donorData = vault.kv(leaseEntry("seal-donor")).orElseThrow();
+    rewrite(leaseEntry("seal-copied"), "secret_ct", String.valueOf(donorData.get("secret_ct")));
+    rewrite(leaseEntry("seal-copied"), "issued_at", String.valueOf(donorData.get("issued_at")));
+    for (String id : java.util.List.of(pending, active, copied)) {
+      assertThatThrownBy(() -> store.get(id))
+          .isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+              assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining(id).hasMessageNotContaining(SECRET).hasMessageNotContaining(TOKEN);
+    }
+    assertThat(store.pendingBefore(java.time.Instant.parse("2260-01-01T00:00:00Z"), 1000))
+        .extracting(dev.astravault.LeaseRecord::leaseId).contains(donor).doesNotContain(pending, copied);
+  }
+
   @Test
   void aLeasePointedAtAnotherTokenIsRefusedAndAGarbageRoleIsTyped() {
     VaultKvLeaseStore store = open();

@@ -9,6 +9,7 @@ import dev.astravault.internal.SecretCipher;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +22,11 @@ import org.jspecify.annotations.Nullable;
  * lease's token and secret are sealed with every other field of its record in the associated data
  * ({@link #leaseAad(LeaseRecord)}): a row whose
  * expiry, state, ttl, org, role, client id, version or any other field was rewritten fails authentication
- * ({@code TAMPERED}) instead of making a short-lived token immortal or the engine revoke another token. Every write
- * seals afresh. A row without a secret (PENDING, or a metadata-only store) has nothing to bind: see docs/stores.md.
+ * ({@code TAMPERED}) instead of making a short-lived token immortal or the engine revoke another token. A lease row
+ * without a token (PENDING, or any record written {@link LeaseRecord#withoutSecret() without its secret}) carries a
+ * tag in the same place instead: an empty value sealed with the same associated data ({@link #sealLease}), so its
+ * fields are bound just as tightly, and a row with neither is refused. Every write seals afresh. A store without a
+ * key (a metadata-only {@code JdbcLeaseStore}) binds nothing: see docs/stores.md.
  */
 public final class RowBindings {
   private static final String LEASE_ROOT = "astra/";
@@ -145,21 +149,38 @@ public final class RowBindings {
     return r;
   }
 
-  /** Seals a record's token and secret together (one nonce, one tag), bound to all its other fields. */
-  public static String sealLeaseSecret(SecretCipher cipher, LeaseRecord r) {
-    return cipher.seal(r.token().orElseThrow() + "\n" + r.secret().orElseThrow(), leaseAad(r));
+  /**
+   * A lease row's seal under the current key, bound to every other field of {@code r} ({@link #leaseAad}): its token
+   * and secret sealed together (one nonce, one tag), or, for a record without them, a tag (an empty value sealed
+   * the same way). The two cannot be mistaken for each other: a sealed token and secret is never empty (it holds the
+   * newline between them), and only a key holder can make either. Randomised: two seals of one record differ.
+   */
+  public static String sealLease(SecretCipher cipher, LeaseRecord r) {
+    Optional<String> token = r.token();
+    return cipher.seal(token.isEmpty() ? "" : token.get() + "\n" + r.secret().orElseThrow(), leaseAad(r));
   }
 
   /**
-   * Opens what {@link #sealLeaseSecret} sealed into {@code b}'s token and secret; {@code fields} is the row read
-   * without them ({@code b} built before the secret was set), whose fields must be the ones sealed with it.
+   * Opens what {@link #sealLease} sealed: sets {@code b}'s token and secret from it, or leaves them absent when it is
+   * a tag. {@code fields} is the row read without them ({@code b} built before the secret was set), whose fields
+   * must be the ones sealed with it. A row with no seal at all is refused like one whose seal fails: a store with a
+   * key writes one on every row, so a missing one was removed (or the row written without the key); there is no
+   * fallback for untagged rows (the library was not released without lease tags).
    *
-   * @throws SecretDecryptionException ({@code TAMPERED}) when any field of the row was rewritten
+   * @throws SecretDecryptionException ({@code TAMPERED}) when any field of the row was rewritten, or its seal removed
    * @throws StoreException when the opened value is not a token and a secret
    */
-  public static void openLeaseSecret(SecretCipher cipher, String sealed, LeaseRecord fields, LeaseRecord.Builder b) {
+  public static void openLease(SecretCipher cipher, @Nullable String sealed, LeaseRecord fields,
+      LeaseRecord.Builder b) {
     String leaseId = fields.leaseId();
-    String plain = cipher.open(sealed, leaseAad(fields), "the secret of lease " + leaseId);
+    if (sealed == null || sealed.isEmpty()) {
+      throw new SecretDecryptionException(SecretDecryptionException.Reason.TAMPERED, "the seal of lease " + leaseId
+          + " (it has none: removed, or the row was written without the key)", "none");
+    }
+    String plain = cipher.open(sealed, leaseAad(fields), "the seal of lease " + leaseId);
+    if (plain.isEmpty()) {
+      return;   // a tag: the record holds no token
+    }
     int nl = plain.indexOf('\n');
     if (nl < 0) {
       throw malformed("lease " + leaseId, "its secret_ct does not hold a token and a secret");

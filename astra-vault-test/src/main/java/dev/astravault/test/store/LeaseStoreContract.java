@@ -436,6 +436,46 @@ public abstract class LeaseStoreContract {
     assertEquals(List.of("astra/org-1/reader/xa0"), ids(other.expiringBefore(later, 1)));
   }
 
+  /**
+   * A record without a token (PENDING, or written {@link LeaseRecord#withoutSecret() without its secret}) reads back
+   * whole in every state. In a store that seals at rest its fields are bound like a sealed secret's: a store that
+   * does not hold the key it was written under cannot vouch for them, so it leaves such a row out of its finders and
+   * refuses it by id, exactly as it does a row with a secret (else someone without the key could rewrite a PENDING
+   * row's times to hide a crashed create from recovery).
+   */
+  @Test
+  void recordsWithoutASecretReadBackInEveryStateAndAreBoundLikeSealedOnes() throws Exception {
+    LeaseRecord p = pending("astra/org-1/reader/n", "n").build();
+    store.insert(p);
+    LeaseRecord read = store.get(p.leaseId()).orElseThrow();
+    assertSameRecord(p, read, true);
+    LeaseRecord claimed = read.next().stateChangedAt(T0.plusSeconds(1)).build();
+    assertTrue(store.compareAndSet(read, claimed));
+    LeaseRecord active = activate(claimed, "ClientNNNNNNNNNNNNNNNNNN").withoutSecret();
+    assertTrue(store.compareAndSet(store.get(p.leaseId()).orElseThrow(), active));
+    assertSameRecord(active, store.get(p.leaseId()).orElseThrow(), true);
+    LeaseRecord failed = active.next().state(LeaseState.REVOKE_FAILED).lastError("refused").revokeAttempts(1)
+        .stateChangedAt(T0.plusSeconds(2)).build();
+    assertTrue(store.compareAndSet(active, failed));
+    assertSameRecord(failed, store.get(p.leaseId()).orElseThrow(), true);
+
+    Optional<LeaseStore> foreign = storeWithAnotherKey();
+    assumeTrue(foreign.isPresent(), "the store keeps no secrets at rest: it binds nothing, and reads every row");
+    LeaseStore other = foreign.get();
+    opened.add(other);
+    other.insert(pending("astra/org-1/reader/xp", "xp").issuedAt(T0.minusSeconds(5)).build());
+    other.insert(activate(pending("astra/org-1/reader/xa", "xa").build(), "ClientXAAAAAAAAAAAAAAAAA")
+        .withoutSecret().toBuilder().expiresAt(T0.minusSeconds(5)).build());
+    Instant later = T0.plus(Duration.ofDays(1));
+    assertEquals(List.of(), ids(store.pendingBefore(later, 10)));
+    assertEquals(List.of(), ids(store.expiringBefore(later, 10)));
+    for (String id : List.of("astra/org-1/reader/xp", "astra/org-1/reader/xa")) {
+      StoreException e = assertThrows(StoreException.class, () -> store.get(id));
+      assertTrue(e.getMessage().contains(id), e.getMessage());
+    }
+    assertEquals(List.of("astra/org-1/reader/xp"), ids(other.pendingBefore(later, 10)));
+  }
+
   @Test
   void compareAndSetNeedsTheStoredVersion() {
     LeaseRecord p = pending("astra/org-1/reader/a", "orders").build();
