@@ -69,8 +69,10 @@ import org.slf4j.Logger;
  *
  * <p><b>The engine</b> must be KV version 2 (a KV v1 mount is refused at the first write: it has no check-and-set).
  * {@code cas_required} on the mount or a key is fine: every write names a version. An entry soft-deleted or destroyed
- * by an operator ({@code vault kv delete}) reads as absent, and a later write names its version. Never set
- * {@code delete_version_after} on the mount: Vault would soft-delete live leases and claims after that time.
+ * by an operator ({@code vault kv delete}) reads as absent, and a later write names its version. A mount with
+ * {@code delete_version_after} set is refused at first use ({@link StoreException} naming the mount and the value):
+ * Vault would soft-delete live leases and claims after that time. The store reads {@code <mount>/config} for it; a
+ * policy without {@code read} there gets one WARN and the store proceeds unchecked.
  *
  * <p><b>Limits.</b> The finders and lists read every lease entry (one LIST, then one read per lease), so keep a store
  * to a few thousand leases; use {@link dev.astravault.store.JdbcLeaseStore} beyond that. While an insert is being
