@@ -43,8 +43,8 @@ public final class UnreadableRows {
 
   /** Reports a row a finder skipped. */
   public void skipped(String leaseId, StoreException e) {
-    report(leaseId, "lease store: skipped lease " + leaseId, "which", e, "Until it is fixed the sweeper and recovery pass it "
-        + "by (it is not revoked)");
+    report(leaseId, "lease store: skipped lease " + leaseId, "which", e, "Until it is fixed the sweeper and "
+        + "recovery pass it by (it is not revoked)");
   }
 
   /**
@@ -52,8 +52,8 @@ public final class UnreadableRows {
    * apart from lease ids, warned about once per org and reason like a lease row.
    */
   public void skippedOrg(String orgId, StoreException e) {
-    report("org " + orgId, "lease store: left out org " + orgId, "whose stored config", e, "Org listings leave it out and "
-        + "its own calls fail until it is fixed or deleted");
+    report("org " + orgId, "lease store: left out org " + orgId, "whose stored config", e, "Org listings leave it "
+        + "out and its own calls fail until it is fixed or deleted");
   }
 
   /**
