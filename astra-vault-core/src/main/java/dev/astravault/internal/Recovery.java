@@ -5,11 +5,13 @@ import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.Scheduler;
+import dev.astravault.StoreException;
 import dev.astravault.IssueStyle;
 import dev.astravault.event.LeaseRevoked;
 import dev.astravault.event.ReconcileFinding;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.internal.astra.RemoteToken;
+import dev.astravault.internal.store.UnreadableRows;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -58,6 +60,8 @@ public final class Recovery {
   private final RealTokenManager engine;
   private final RecoverySettings settings;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  // A live token whose record cannot be read is passed by on every sweep: warned about once, not every time.
+  private final UnreadableRows unreadable = new UnreadableRows(Recovery.class);
   // Client id -> when this process first saw it as an unknown token of this deployment (for tokens without
   // generatedOn). Only touched by runOnce, which the scheduler runs on one thread at a time; guarded anyway.
   private final Map<String, Instant> firstSeenUnknown = new HashMap<>();
@@ -175,7 +179,9 @@ public final class Recovery {
           continue;
         }
         try {
-          if (known(t)) {
+          boolean known = known(t);
+          unreadable.readableToken(t.clientId());
+          if (known) {
             continue;
           }
           Instant now = engine.clock().instant();
@@ -192,9 +198,14 @@ public final class Recovery {
           if (deleteOrphan(org, t)) {
             swept++;
           }
+        } catch (StoreException e) {
+          if (!UnreadableRows.unreadable(e)) {
+            warnUnhandled(org, t, e);
+          } else {
+            unreadable.skippedToken(t.clientId(), org.orgId(), Descriptions.leaseId(t.description()), e);
+          }
         } catch (RuntimeException e) {
-          LOG.warn("orphan sweep could not handle token '{}' of org {}: {}", t.clientId(), org.orgId(),
-              RealTokenManager.safeMessage(e));
+          warnUnhandled(org, t, e);
         }
       }
     }
@@ -202,6 +213,11 @@ public final class Recovery {
       firstSeenUnknown.keySet().retainAll(stillUnknown);
     }
     return swept;
+  }
+
+  private static void warnUnhandled(OrgConfig org, RemoteToken t, RuntimeException e) {
+    LOG.warn("orphan sweep could not handle token '{}' of org {}: {}", t.clientId(), org.orgId(),
+        RealTokenManager.safeMessage(e));
   }
 
   /** Whether a record owns this token: its lease's record, still without a client id or with this one. */

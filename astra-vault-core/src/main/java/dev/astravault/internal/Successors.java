@@ -33,9 +33,19 @@ final class Successors {
 
   private Successors() {}
 
-  /** The triple's successor record, in any state (a list of the role's leases: only on rare paths). */
+  /**
+   * The triple's successor record, in any state (a list of the role's leases: only on rare paths). A lease of the
+   * role this instance cannot read is passed by, as the finders do (docs/stores.md, "Rows a store cannot read"):
+   * before, one such row of the role made an issue refused by a lone successor, and a rotation whose slot was
+   * taken, fail. Passing it by cannot double the triple: the store, not this list, decides it. A promotion is a
+   * compare-and-set that the store refuses while a primary holds the triple, readable or not; and only a readable
+   * record, which the key authenticates as this triple's successor, is ever promoted or revoked. If the unreadable
+   * row is the successor itself, nothing is found, and the callers give up with TokenAlreadyExistsException.
+   */
   static Optional<LeaseRecord> of(LeaseStore store, String orgId, String roleName, String logicalName) {
-    return store.list(LeaseIds.ROOT + orgId + "/" + roleName + "/").stream()
+    return store.list(LeaseIds.ROOT + orgId + "/" + roleName + "/", (leaseId, e) -> LOG.debug(
+        "looking for the successor of ({}, {}, {}): passed by lease {}, which this instance cannot read: {}", orgId,
+        roleName, logicalName, leaseId, e.getMessage())).stream()
         .filter(r -> r.successor() && r.orgId().equals(orgId) && r.roleName().equals(roleName)
             && r.logicalName().filter(logicalName::equals).isPresent())
         .findFirst();

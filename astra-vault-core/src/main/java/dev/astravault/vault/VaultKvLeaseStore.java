@@ -13,6 +13,7 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
+import dev.astravault.internal.Redaction;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.MalformedRowException;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
 
 /**
  * A durable {@link LeaseStore} on a Vault KV version 2 engine, for applications that already run Vault and would
@@ -67,8 +69,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>The engine</b> must be KV version 2 (a KV v1 mount is refused at the first write: it has no check-and-set).
  * {@code cas_required} on the mount or a key is fine: every write names a version. An entry soft-deleted or destroyed
- * by an operator ({@code vault kv delete}) reads as absent, and a later write names its version. Never set
- * {@code delete_version_after} on the mount: Vault would soft-delete live leases and claims after that time.
+ * by an operator ({@code vault kv delete}) reads as absent, and a later write names its version. A mount with
+ * {@code delete_version_after} set is refused at first use ({@link StoreException} naming the mount and the value):
+ * Vault would soft-delete live leases and claims after that time. The store reads {@code <mount>/config} for it; a
+ * policy without {@code read} there gets one WARN and the store proceeds unchecked.
  *
  * <p><b>Limits.</b> The finders and lists read every lease entry (one LIST, then one read per lease), so keep a store
  * to a few thousand leases; use {@link dev.astravault.store.JdbcLeaseStore} beyond that. While an insert is being
@@ -86,11 +90,14 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
       .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
   private static final String TOMBSTONE = "deleted";
+  private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
 
   private final VaultKv kv;
   private final String prefix;
   private final SecretCipher cipher;
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
+  /** Set once the mount's config passed {@link #checkMount} (or could not be read); until then every call checks. */
+  private volatile boolean mountChecked;
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
     this.kv = kv;
@@ -869,8 +876,12 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
 
-  /** Runs Vault calls, turning Vault's failures into the store's {@link StoreException} (cause kept). */
-  private static <T> T call(String what, Supplier<T> op) {
+  /**
+   * Runs Vault calls, turning Vault's failures into the store's {@link StoreException} (cause kept). The first
+   * checks the mount.
+   */
+  private <T> T call(String what, Supplier<T> op) {
+    checkMount();
     try {
       return op.get();
     } catch (StoreException | TokenAlreadyExistsException | IllegalStateException | IllegalArgumentException e) {
@@ -878,6 +889,48 @@ public final class VaultKvLeaseStore implements LeaseStore {
     } catch (AstraVaultException e) {
       throw new StoreException("Vault KV lease store: cannot " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Refuses a mount whose {@code delete_version_after} is set: Vault would soft-delete every lease record, claim and
+   * index that long after it was written, and the Astra tokens behind them would outlive everything that knows of
+   * them. Checked at first use, not in {@code build()} (which contacts nobody), and on every call until it passes, so
+   * an operator's fix needs no restart. A policy that may not read {@code <mount>/config} gets one WARN and the store
+   * proceeds: it needs nothing else from that path, and refusing would make a new policy line a precondition.
+   * Per-key metadata is not checked: the store writes its keys' data only, and reading each key's metadata too would
+   * double every read.
+   */
+  private void checkMount() {
+    if (mountChecked) {
+      return;
+    }
+    String config = kv.mount() + "/config";
+    String after;
+    try {
+      after = kv.deleteVersionAfter("read the KV mount's config");
+    } catch (VaultAccessDeniedException e) {
+      mountChecked = true;
+      LOG.warn("Vault KV lease store: the Vault token may not read {} (it needs 'read' on {}), so the store cannot "
+          + "check that the mount's delete_version_after is 0s; proceeding. If it is set, Vault soft-deletes lease "
+          + "records and claims that long after they are written, and their Astra tokens outlive them; see "
+          + "docs/vault.md", config, config);
+      return;
+    } catch (AstraVaultException e) {
+      throw new StoreException("Vault KV lease store: cannot read " + config + ": " + e.getMessage(), e);
+    }
+    if (deletesVersions(after)) {
+      throw new StoreException("Vault KV lease store: mount '" + kv.mount() + "' has delete_version_after="
+          + after + ": Vault would soft-delete every lease record, claim and index that long after it is written, "
+          + "and their Astra tokens would outlive them. Set it to 0s ('vault write " + config
+          + " delete_version_after=0s') or use another mount");
+    }
+    mountChecked = true;
+  }
+
+  /** Whether Vault's printed duration is positive ({@code 0s} is off; a negative one, if any, is off too). */
+  static boolean deletesVersions(String goDuration) {
+    String s = goDuration.trim();
+    return !s.startsWith("-") && s.chars().anyMatch(c -> c >= '1' && c <= '9');
   }
 
   @Override

@@ -5,6 +5,10 @@ import static dev.astravault.store.StoreFixture.ROLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.AstraToken;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
@@ -15,13 +19,18 @@ import dev.astravault.TokenManagerBuilder;
 import dev.astravault.event.LeaseRevoked;
 import dev.astravault.event.ReconcileFinding;
 import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.Recovery;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.IssuedToken;
 import dev.astravault.test.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Consumer;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -32,6 +41,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The orphan sweep: recovery deletes the tokens that carry this deployment's tag and that no record knows, after the
@@ -221,6 +231,64 @@ class OrphanSweepTest {
     assertThat(live(orphan)).isFalse();
     assertThat(a.events(ReconcileFinding.class)).singleElement()
         .satisfies(e -> assertThat(e.client()).isEqualTo(orphan));
+  }
+
+  @Test
+  void aLiveTokenWhoseRecordIsUnreadableIsWarnedAboutOncePerTokenNotOnEverySweep() throws Exception {
+    a = deployment("a.db", x -> {});
+    AstraToken token = issue(a, "kept");
+    String leaseId = token.lease().leaseId();
+    long expires = column(leaseId, "expires_at");
+    setColumn(leaseId, "expires_at", expires + 1); // rewritten without the key: TAMPERED
+    clock.advance(Duration.ofMinutes(16));
+
+    List<String> warnings = recoveryWarningsDuring(() -> {
+      a.engine().recover();
+      a.engine().recover();
+    });
+    assertThat(warnings).as("once for the token, not once per sweep").singleElement().asString()
+        .contains(token.clientId()).contains(leaseId).contains("TAMPERED");
+    assertThat(live(token.clientId())).as("never deleted: its record may be in use").isTrue();
+
+    // Readable again, then broken again: warned about afresh.
+    setColumn(leaseId, "expires_at", expires);
+    assertThat(recoveryWarningsDuring(() -> a.engine().recover())).isEmpty();
+    setColumn(leaseId, "expires_at", expires + 2);
+    assertThat(recoveryWarningsDuring(() -> {
+      a.engine().recover();
+      a.engine().recover();
+    })).singleElement().asString().contains(token.clientId());
+  }
+
+  private List<String> recoveryWarningsDuring(Runnable work) {
+    Logger log = (Logger) LoggerFactory.getLogger(Recovery.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    log.addAppender(logs);
+    try {
+      work.run();
+    } finally {
+      log.detachAppender(logs);
+    }
+    return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+        .toList();
+  }
+
+  private long column(String leaseId, String column) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
+        Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT " + column + " FROM av_lease WHERE lease_id = '" + leaseId + "'")) {
+      assertThat(rs.next()).isTrue();
+      return rs.getLong(1);
+    }
+  }
+
+  private void setColumn(String leaseId, String column, long value) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
+        Statement s = c.createStatement()) {
+      assertThat(s.executeUpdate("UPDATE av_lease SET " + column + " = " + value + " WHERE lease_id = '"
+          + leaseId + "'")).isEqualTo(1);
+    }
   }
 
   private String createDirectly(String description) throws IOException {

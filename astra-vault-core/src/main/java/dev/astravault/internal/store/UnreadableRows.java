@@ -5,6 +5,7 @@ import dev.astravault.StoreException;
 import dev.astravault.internal.Redaction;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
  * out, and this class makes it visible: a WARN naming the lease id (not a secret) and the reason, once per row and
  * reason for the life of the store instance, then at DEBUG, so a sweep every few seconds does not flood the log.
  * The message of the store's exception is logged too: it names the row and the column or key id, never a value.
+ * The orphan sweep reports the live tokens it passes by for the same reason through its own instance.
  */
 public final class UnreadableRows {
   // Bounded: when full it forgets everything, and the rows still unreadable are warned about once more.
@@ -41,8 +43,8 @@ public final class UnreadableRows {
 
   /** Reports a row a finder skipped. */
   public void skipped(String leaseId, StoreException e) {
-    report(leaseId, "skipped lease " + leaseId, "which", e, "Until it is fixed the sweeper and recovery pass it "
-        + "by (it is not revoked)");
+    report(leaseId, "lease store: skipped lease " + leaseId, "which", e, "Until it is fixed the sweeper and "
+        + "recovery pass it by (it is not revoked)");
   }
 
   /**
@@ -50,8 +52,8 @@ public final class UnreadableRows {
    * apart from lease ids, warned about once per org and reason like a lease row.
    */
   public void skippedOrg(String orgId, StoreException e) {
-    report("org " + orgId, "left out org " + orgId, "whose stored config", e, "Org listings leave it out and "
-        + "its own calls fail until it is fixed or deleted");
+    report("org " + orgId, "lease store: left out org " + orgId, "whose stored config", e, "Org listings leave it "
+        + "out and its own calls fail until it is fixed or deleted");
   }
 
   /**
@@ -60,8 +62,24 @@ public final class UnreadableRows {
    * insert-if-absent of it fails) until an operator writes the role again or deletes it. Warned once like an org.
    */
   public void skippedRole(String orgId, String name, StoreException e) {
-    report("role " + orgId + "/" + name, "left out role " + name + " of org " + orgId, "which", e, "Role "
-        + "listings leave it out and issues with it fail until it is written again or deleted");
+    report("role " + orgId + "/" + name, "lease store: left out role " + name + " of org " + orgId, "which", e,
+        "Role listings leave it out and issues with it fail until it is written again or deleted");
+  }
+
+  /**
+   * Reports a live Astra token of this deployment that the orphan sweep passed by because the record naming it (its
+   * lease's, or the one holding its client id) cannot be read. Never deleted: a key this instance lacks is a common
+   * cause, and the token is then in use. Warned once per token and reason like a lease row, not on every sweep.
+   */
+  public void skippedToken(String clientId, String orgId, @Nullable String leaseId, StoreException e) {
+    report("token " + clientId, "orphan sweep: passed by live token '" + clientId + "' of org " + orgId
+        + (leaseId == null ? "" : " (lease " + leaseId + ")"), "whose record", e, "It is not deleted, and "
+        + "reconcile reports it as UNREADABLE_RECORD");
+  }
+
+  /** A token the orphan sweep could look up again: warned about afresh should its record break again. */
+  public void readableToken(String clientId) {
+    forget("token " + clientId);
   }
 
   /** A row read again: if it was skipped before, it is warned about afresh should it break again. */
@@ -86,14 +104,14 @@ public final class UnreadableRows {
   private void report(String key, String subject, String clause, StoreException e, String consequence) {
     String reason = reason(e);
     if (reason.equals(warned.get(key))) {
-      log.debug("lease store: {} again ({})", subject, reason);
+      log.debug("{} again ({})", subject, reason);
       return;
     }
     if (warned.size() >= REMEMBERED) {
       warned.clear();
     }
     warned.put(key, reason);
-    log.warn("lease store: {}, {} this instance cannot read ({}): {}. {}; see docs/operations.md", subject, clause,
+    log.warn("{}, {} this instance cannot read ({}): {}. {}; see docs/operations.md", subject, clause,
         reason, e.getMessage(), consequence);
   }
 

@@ -149,6 +149,21 @@ public final class VaultKv {
         + "'vault kv enable-versioning " + mount + "'");
   }
 
+  /**
+   * The mount's {@code delete_version_after} as Vault prints it ({@code GET <mount>/config}): a Go duration such as
+   * {@code 3h0m0s}, {@code 0s} when unset. A policy without {@code read} on that path throws
+   * {@link dev.astravault.vault.VaultAccessDeniedException}.
+   */
+  public String deleteVersionAfter(String what) {
+    VaultReply r = session.read(what, mount + "/config");
+    if (r.status() == 404) {
+      return "0s";   // not a KV v2 mount: refused at the first write instead
+    }
+    require(what, r);
+    String after = VaultReply.string(r.data(), "delete_version_after");
+    return after == null ? "0s" : after;
+  }
+
   /** The keys directly under folder {@code rel} (sub-folders end in {@code /}); empty when there are none. */
   public List<String> list(String what, String rel) {
     String dir = rel.endsWith("/") ? rel : rel + "/";

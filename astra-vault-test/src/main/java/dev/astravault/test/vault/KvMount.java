@@ -27,6 +27,8 @@ final class KvMount {
   private final TreeMap<String, Key> v2 = new TreeMap<>();
   private boolean casRequired;
   private int maxVersions;
+  /** The mount's {@code delete_version_after}; zero: versions are never deleted by age. */
+  private Duration deleteVersionAfter = Duration.ZERO;
 
   KvMount(String path, int version, Clock clock, Duration defaultTtl) {
     this.path = path;
@@ -39,6 +41,8 @@ final class KvMount {
     @Nullable Map<String, Object> data;
     final Instant created;
     @Nullable Instant deleted;
+    /** When delete_version_after soft-deletes it: fixed when written, as Vault does; undelete clears it. */
+    @Nullable Instant expires;
     boolean destroyed;
 
     Version(Map<String, Object> data, Instant created) {
@@ -49,7 +53,8 @@ final class KvMount {
     Map<String, Object> metadata(int number, boolean withVersion) {
       Map<String, Object> m = new TreeMap<>();
       m.put("created_time", Wire.time(created));
-      m.put("deletion_time", deleted == null ? "" : Wire.time(deleted));
+      Instant deletion = deleted != null ? deleted : expires;
+      m.put("deletion_time", deletion == null ? "" : Wire.time(deletion));
       m.put("destroyed", destroyed);
       if (withVersion) {
         m.put("custom_metadata", null);
@@ -58,8 +63,9 @@ final class KvMount {
       return m;
     }
 
-    boolean live() {
-      return deleted == null && !destroyed;
+    /** Vault reads a version as deleted once its deletion time is before now. */
+    boolean live(Instant now) {
+      return deleted == null && !destroyed && (expires == null || !expires.isBefore(now));
     }
   }
 
@@ -69,6 +75,7 @@ final class KvMount {
     int oldest;
     int maxVersions;
     boolean casRequired;
+    Duration deleteVersionAfter = Duration.ZERO;
     @Nullable Map<String, Object> customMetadata;
     final Instant created;
     Instant updated;
@@ -84,6 +91,7 @@ final class KvMount {
     v2.clear();
     casRequired = false;
     maxVersions = 0;
+    deleteVersionAfter = Duration.ZERO;
   }
 
   // ---- inspection ----
@@ -98,7 +106,7 @@ final class KvMount {
       return Optional.empty();
     }
     Version v = k.versions.get(k.current);
-    return v == null || !v.live() || v.data == null ? Optional.empty() : Optional.of(copy(v.data));
+    return v == null || !v.live(clock.instant()) || v.data == null ? Optional.empty() : Optional.of(copy(v.data));
   }
 
   List<String> keys() {
@@ -243,7 +251,7 @@ final class KvMount {
     if (call.op == Call.Op.READ) {
       Map<String, Object> d = new TreeMap<>();
       d.put("cas_required", casRequired);
-      d.put("delete_version_after", "0s");
+      d.put("delete_version_after", Wire.goDuration(deleteVersionAfter));
       d.put("max_versions", maxVersions);
       return Wire.envelope().mountType("kv").data(d).ok();
     }
@@ -253,6 +261,9 @@ final class KvMount {
       }
       if (call.params.containsKey("cas_required")) {
         casRequired = boolParam(call.params.get("cas_required"), "cas_required");
+      }
+      if (call.params.containsKey("delete_version_after")) {
+        deleteVersionAfter = durationParam(call.params.get("delete_version_after"), "delete_version_after");
       }
       return Reply.noContent();
     }
@@ -285,11 +296,12 @@ final class KvMount {
           throw VaultError.empty(404);
         }
         Map<String, Object> d = new TreeMap<>();
-        d.put("data", ver.live() && ver.data != null ? copy(ver.data) : null);
+        boolean live = ver.live(clock.instant());
+        d.put("data", live && ver.data != null ? copy(ver.data) : null);
         Map<String, Object> meta = ver.metadata(wanted, true);
         meta.put("custom_metadata", k.customMetadata == null ? null : copy(k.customMetadata));
         d.put("metadata", meta);
-        return Wire.envelope().mountType("kv").data(d).reply(ver.live() ? 200 : 404);
+        return Wire.envelope().mountType("kv").data(d).reply(live ? 200 : 404);
       }
       case WRITE: {
         Object data = call.params.get("data");
@@ -322,7 +334,7 @@ final class KvMount {
       default: {
         if (k != null) {
           Version ver = k.versions.get(k.current);
-          if (ver != null && ver.live()) {
+          if (ver != null && ver.live(clock.instant())) {
             ver.deleted = clock.instant();
             k.updated = clock.instant();
           }
@@ -336,7 +348,10 @@ final class KvMount {
     Instant now = clock.instant();
     Key k = v2.computeIfAbsent(key, x -> new Key(now));
     int n = k.current + 1;
-    k.versions.put(n, new Version(data, now));
+    Version written = new Version(data, now);
+    Duration after = deleteAfter(deleteVersionAfter, k.deleteVersionAfter);
+    written.expires = after.isZero() ? null : now.plus(after);
+    k.versions.put(n, written);
     k.current = n;
     k.updated = now;
     int max = k.maxVersions > 0 ? k.maxVersions : maxVersions > 0 ? maxVersions : DEFAULT_MAX_VERSIONS;
@@ -360,7 +375,7 @@ final class KvMount {
         d.put("created_time", Wire.time(k.created));
         d.put("current_version", k.current);
         d.put("custom_metadata", k.customMetadata == null ? null : copy(k.customMetadata));
-        d.put("delete_version_after", "0s");
+        d.put("delete_version_after", Wire.goDuration(k.deleteVersionAfter));
         d.put("max_versions", k.maxVersions);
         d.put("oldest_version", k.versions.isEmpty() ? 0 : k.oldest);
         d.put("updated_time", Wire.time(k.updated));
@@ -377,6 +392,9 @@ final class KvMount {
         }
         if (call.params.containsKey("cas_required")) {
           key2.casRequired = boolParam(call.params.get("cas_required"), "cas_required");
+        }
+        if (call.params.containsKey("delete_version_after")) {
+          key2.deleteVersionAfter = durationParam(call.params.get("delete_version_after"), "delete_version_after");
         }
         Object custom = call.params.get("custom_metadata");
         if (custom instanceof Map) {
@@ -417,13 +435,14 @@ final class KvMount {
       }
       switch (kind) {
         case "delete" -> {
-          if (v.deleted == null && !v.destroyed) {
+          if (v.live(now)) {
             v.deleted = now;
           }
         }
         case "undelete" -> {
           if (!v.destroyed) {
             v.deleted = null;
+            v.expires = null;
           }
         }
         default -> {
@@ -434,6 +453,23 @@ final class KvMount {
     }
     k.updated = now;
     return Reply.noContent();
+  }
+
+  /** The kv plugin's deletionTime rule: the smaller of the mount's and the key's settings that are non-zero. */
+  private static Duration deleteAfter(Duration mount, Duration key) {
+    if (mount.isZero()) {
+      return key;
+    }
+    return key.isZero() || mount.compareTo(key) < 0 ? mount : key;
+  }
+
+  static Duration durationParam(@Nullable Object v, String field) {
+    try {
+      return Wire.parseDurationSecond(v);
+    } catch (IllegalArgumentException e) {
+      throw VaultError.badRequest("Field validation failed: error converting input " + v + " for field \"" + field
+          + "\": " + e.getMessage());
+    }
   }
 
   static int intParam(@Nullable Object v, String field) {
