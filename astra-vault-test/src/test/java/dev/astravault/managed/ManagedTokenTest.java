@@ -250,12 +250,14 @@ class ManagedTokenTest {
 
   @Test
   void aTimedOutValidationRejectsTheNewTokenAndRetries() {
+    // 1 s, not less: every call of the test carries this deadline, and on a loaded machine an undelayed first
+    // create has taken over 300 ms. The delayed validation outlasts it four times.
     ManagedFixture f = new ManagedFixture(astra, ofHours(1), ofHours(1),
-        b -> ManagedFixture.synchronous(b.callTimeout(Duration.ofMillis(300))));
+        b -> ManagedFixture.synchronous(b.callTimeout(Duration.ofSeconds(1))));
     fixtures.add(f);
     ManagedToken token = f.manage(perRequest(), exact());
     String old = token.current();
-    astra.fault(Endpoint.CURRENT_ORG).delay(ofSeconds(3));
+    astra.fault(Endpoint.CURRENT_ORG).delay(ofSeconds(4));
     Duration rotation = ofMinutes(55).multipliedBy(2).dividedBy(3);
     f.advanceTo(rotation);
     assertThat(token.current()).isEqualTo(old);
