@@ -13,17 +13,9 @@ import dev.astravault.event.ReconcileFinding;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.FakeVault;
-import dev.astravault.vault.VaultAuth;
-import dev.astravault.vault.VaultConfig;
-import dev.astravault.vault.VaultKvLeaseStore;
-import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,7 +39,7 @@ class RewrittenExpiryTest {
   @TempDir Path dir;
   final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T00:00:00Z"));
   StoreFixture f;
-  String pgUrl;
+  DurableStores stores;
 
   @AfterEach
   void tearDown() {
@@ -57,42 +49,23 @@ class RewrittenExpiryTest {
   }
 
   LeaseStore open(String kind) {
-    return switch (kind) {
-      case "sqlite" -> JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS);
-      case "postgres" -> {
-        if (pgUrl == null) {
-          pgUrl = EmbeddedPg.newDatabase("expiry");
-        }
-        yield JdbcLeaseStore.builder().jdbcUrl(pgUrl).credentials("postgres", "postgres").keyProvider(KEYS).build();
-      }
-      case "vault-kv" -> VaultKvLeaseStore.builder(VaultConfig.of(URI.create(vault.address()),
-          VaultAuth.token(vault.rootToken()))).mount("secret").pathPrefix("apps/expiry-" + dir.getFileName())
-          .keyProvider(KEYS).build();
-      default -> throw new IllegalArgumentException(kind);
-    };
+    if (stores == null) {
+      stores = new DurableStores(dir, vault, "expiry");
+    }
+    return stores.open(kind, KEYS);
   }
 
   /** What an attacker without the key does: the row's expires_at (and max_expires_at) set far ahead. */
   void pushExpiry(String kind, String leaseId) throws Exception {
     if (kind.equals("vault-kv")) {
-      String prefix = "secret/apps/expiry-" + dir.getFileName() + "/leases/";
-      String path = vault.kvKeys("secret").stream().map(k -> "secret/" + k)
-          .filter(k -> k.startsWith(prefix)).findFirst().orElseThrow();
-      Map<String, Object> data = new LinkedHashMap<>(vault.kv(path).orElseThrow());
-      data.put("expires_at", FAR.toString());
-      data.put("max_expires_at", FAR.toString());
-      vault.putKv(path, data);
+      stores.rewriteKvLease(Map.of("expires_at", FAR.toString(), "max_expires_at", FAR.toString()));
       return;
     }
     long nanos = JdbcLeaseStore.nanos(FAR);
-    try (Connection c = kind.equals("sqlite")
-        ? DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("leases.db"))
-        : DriverManager.getConnection(pgUrl, "postgres", "postgres");
-        Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE av_lease SET expires_at = " + nanos + ", max_expires_at = " + nanos
-          + " WHERE lease_id = '" + leaseId + "'");
-    }
+    stores.sql(kind, "UPDATE av_lease SET expires_at = " + nanos + ", max_expires_at = " + nanos
+        + " WHERE lease_id = '" + leaseId + "'");
   }
+
 
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgres", "vault-kv"})
@@ -155,11 +128,7 @@ class RewrittenExpiryTest {
   }
 
   void deleteRow(String kind, String leaseId) throws Exception {
-    try (Connection c = kind.equals("sqlite")
-        ? DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("leases.db"))
-        : DriverManager.getConnection(pgUrl, "postgres", "postgres");
-        Statement s = c.createStatement()) {
-      s.executeUpdate("DELETE FROM av_lease WHERE lease_id = '" + leaseId + "'");
-    }
+    stores.sql(kind, "DELETE FROM av_lease WHERE lease_id = '" + leaseId + "'");
   }
+
 }

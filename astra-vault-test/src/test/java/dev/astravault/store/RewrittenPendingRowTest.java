@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.EncryptionKey;
@@ -21,17 +20,9 @@ import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.FakeVault;
-import dev.astravault.vault.VaultAuth;
-import dev.astravault.vault.VaultConfig;
-import dev.astravault.vault.VaultKvLeaseStore;
-import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +31,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * A create's answer is lost, leaving a PENDING row and a live token for recovery to settle; then someone who can
@@ -59,60 +49,38 @@ class RewrittenPendingRowTest {
   final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T00:00:00Z"));
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   StoreFixture f;
-  String pgUrl;
+  DurableStores stores;
 
   @BeforeEach
   void captureLogs() {
     logs.start();
-    for (Class<?> store : List.of(JdbcLeaseStore.class, VaultKvLeaseStore.class)) {
-      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(store.getName()).addAppender(logs);
-    }
+    DurableStores.captureLogs(logs, true);
   }
 
   @AfterEach
   void tearDown() {
-    for (Class<?> store : List.of(JdbcLeaseStore.class, VaultKvLeaseStore.class)) {
-      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(store.getName()).detachAppender(logs);
-    }
+    DurableStores.captureLogs(logs, false);
     if (f != null) {
       f.close();
     }
   }
 
   LeaseStore open(String kind) {
-    return switch (kind) {
-      case "sqlite" -> JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS);
-      case "postgres" -> {
-        if (pgUrl == null) {
-          pgUrl = EmbeddedPg.newDatabase("pending");
-        }
-        yield JdbcLeaseStore.builder().jdbcUrl(pgUrl).credentials("postgres", "postgres").keyProvider(KEYS).build();
-      }
-      case "vault-kv" -> VaultKvLeaseStore.builder(VaultConfig.of(URI.create(vault.address()),
-          VaultAuth.token(vault.rootToken()))).mount("secret").pathPrefix("apps/pending-" + dir.getFileName())
-          .keyProvider(KEYS).build();
-      default -> throw new IllegalArgumentException(kind);
-    };
+    if (stores == null) {
+      stores = new DurableStores(dir, vault, "pending");
+    }
+    return stores.open(kind, KEYS);
   }
 
   /** What someone without the key does: one field of the row set to {@code sqlValue} (JDBC) or {@code kvValue}. */
   void rewrite(String kind, String leaseId, String field, String sqlValue, String kvValue) throws Exception {
     if (kind.equals("vault-kv")) {
-      String prefix = "secret/apps/pending-" + dir.getFileName() + "/leases/";
-      String path = vault.kvKeys("secret").stream().map(k -> "secret/" + k)
-          .filter(k -> k.startsWith(prefix)).findFirst().orElseThrow();
-      Map<String, Object> data = new LinkedHashMap<>(vault.kv(path).orElseThrow());
-      data.put(field, kvValue);
-      vault.putKv(path, data);
-      return;
-    }
-    try (Connection c = kind.equals("sqlite")
-        ? DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("leases.db"))
-        : DriverManager.getConnection(pgUrl, "postgres", "postgres");
-        Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE av_lease SET " + field + " = " + sqlValue + " WHERE lease_id = '" + leaseId + "'");
+      stores.rewriteKvLease(Map.of(field, kvValue));
+    } else {
+      stores.sql(kind, "UPDATE av_lease SET " + field + " = " + sqlValue + " WHERE lease_id = '" + leaseId + "'");
     }
   }
+
 
   /**
    * {@code seen}: whether recovery's finder still selects the row (it does unless its issued_at was pushed ahead;

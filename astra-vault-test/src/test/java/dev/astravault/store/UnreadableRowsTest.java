@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.AstraToken;
@@ -24,10 +23,6 @@ import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.FakeVault;
-import dev.astravault.vault.VaultAuth;
-import dev.astravault.vault.VaultConfig;
-import dev.astravault.vault.VaultKvLeaseStore;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Rows this manager cannot read (sealed under a key it does not hold: a fleet instance with a key the others lack)
@@ -59,21 +53,17 @@ class UnreadableRowsTest {
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   StoreFixture f;
   LeaseStore foreign;
-  String pgUrl;
+  DurableStores stores;
 
   @BeforeEach
   void captureLogs() {
     logs.start();
-    for (Class<?> store : List.of(JdbcLeaseStore.class, VaultKvLeaseStore.class)) {
-      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(store.getName()).addAppender(logs);
-    }
+    DurableStores.captureLogs(logs, true);
   }
 
   @AfterEach
   void tearDown() {
-    for (Class<?> store : List.of(JdbcLeaseStore.class, VaultKvLeaseStore.class)) {
-      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(store.getName()).detachAppender(logs);
-    }
+    DurableStores.captureLogs(logs, false);
     if (foreign != null) {
       foreign.close();
     }
@@ -83,20 +73,12 @@ class UnreadableRowsTest {
   }
 
   LeaseStore open(String kind, KeyProvider keys) {
-    return switch (kind) {
-      case "sqlite" -> JdbcLeaseStore.sqlite(dir.resolve("leases.db"), keys);
-      case "postgres" -> {
-        if (pgUrl == null) {
-          pgUrl = EmbeddedPg.newDatabase("unreadable");
-        }
-        yield JdbcLeaseStore.builder().jdbcUrl(pgUrl).credentials("postgres", "postgres").keyProvider(keys).build();
-      }
-      case "vault-kv" -> VaultKvLeaseStore.builder(VaultConfig.of(URI.create(vault.address()),
-          VaultAuth.token(vault.rootToken()))).mount("secret").pathPrefix("apps/unreadable").keyProvider(keys)
-          .build();
-      default -> throw new IllegalArgumentException(kind);
-    };
+    if (stores == null) {
+      stores = new DurableStores(dir, vault, "unreadable");
+    }
+    return stores.open(kind, keys);
   }
+
 
   void fixture(String kind, Consumer<TokenManagerBuilder> customizer) {
     f = new StoreFixture(astra, clock, () -> open(kind, KEYS), b -> {
