@@ -9,7 +9,7 @@ import java.util.Optional;
  * Supplies the keys that encrypt secrets (token secrets, root tokens) at rest in a durable {@link LeaseStore}.
  *
  * <p>One key is {@linkplain #currentKey() current}: it encrypts everything written. Older keys stay available by id
- * to decrypt what they wrote until a rotation ({@link dev.astravault.store.JdbcLeaseStore#rotateKeys()}) has
+ * to decrypt what they wrote until a rotation ({@link LeaseStore#rotateKeys()}) has
  * re-encrypted it under the current key. Implementations must be thread-safe; the store asks for keys on every
  * encryption and decryption, so a provider that fetches keys remotely (a Vault one) should cache them.
  *

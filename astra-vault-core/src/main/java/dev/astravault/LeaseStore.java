@@ -367,6 +367,25 @@ public interface LeaseStore extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Reseals every value at rest that is not under the {@link KeyProvider}'s current key (lease secrets, the tags of
+   * lease rows without one, root tokens, role tags), each only after its old seal opened or its old tag verified (a
+   * rewritten row is refused, never sealed afresh) and only if it is unchanged since it was read, so it is safe
+   * while managers run. Run it once every instance has the new key current, until it returns 0; then drop the old
+   * key. The CLI runs it as {@code astra-vault store rotate-keys}.
+   *
+   * <p>The default throws: a store that keeps nothing sealed (in memory, metadata-only) has no key to rotate.
+   *
+   * @return how many values were resealed; 0 when nothing is left under an older key
+   * @throws IllegalStateException if this store holds no keys
+   * @throws SecretDecryptionException naming a row whose seal or tag is under a key the provider lacks or does not
+   *     authenticate (never its value)
+   */
+  default int rotateKeys() {
+    throw new IllegalStateException(getClass().getSimpleName() + " holds no keys: nothing at rest is sealed, so "
+        + "there is nothing to rotate");
+  }
+
   /** Releases connections and files; the default does nothing. */
   @Override
   default void close() {}

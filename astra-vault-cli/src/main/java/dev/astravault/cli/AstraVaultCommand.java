@@ -12,6 +12,7 @@ import dev.astravault.internal.Validation;
 import dev.astravault.store.JdbcLeaseStore;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKvLeaseStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -43,7 +44,7 @@ import picocli.CommandLine.ScopeType;
         "Direct mode keeps orgs, roles and leases in a durable store (SQLite by default). Vault mode (--vault-addr "
             + "or $VAULT_ADDR) works through the Astra plugin in Vault. See docs/cli.md."},
     subcommands = {ConfigCommand.class, RoleCommand.class, TokenCommand.class, LeaseCommand.class,
-        MaintenanceCommands.Reap.class, MaintenanceCommands.Reconcile.class, AuditCommand.class},
+        MaintenanceCommands.Reap.class, MaintenanceCommands.Reconcile.class, AuditCommand.class, StoreCommand.class},
     footer = {"", "Exit codes: 0 success, 1 the operation failed, 2 usage error."})
 final class AstraVaultCommand implements AutoCloseable {
   static final String DEFAULT_STORE_FILE = ".astra-vault/astra-vault.db";
@@ -117,6 +118,7 @@ final class AstraVaultCommand implements AutoCloseable {
   private @Nullable KeyProvider keys;
   private @Nullable JdbcLeaseStore openStore;
   private @Nullable VaultCache openCache;
+  private @Nullable VaultKvLeaseStore openKvStore;
   private @Nullable JsonLinesAuditSink openAudit;
   private @Nullable TokenManager manager;
 
@@ -314,6 +316,24 @@ final class AstraVaultCommand implements AutoCloseable {
     return openStore;
   }
 
+  /**
+   * A Vault KV lease store on Vault mode's address and credentials, sealing with the store key of {@code --key-file}
+   * or {@code $ASTRA_VAULT_KEY}; for {@code store rotate-keys}, which works on the store rather than through a manager.
+   */
+  VaultKvLeaseStore vaultKvStore(String mount, String prefix) {
+    if (!vaultMode()) {
+      throw CliException.usage("a Vault KV lease store is reached through Vault: set VAULT_ADDR or pass --vault-addr "
+          + "(with VAULT_TOKEN, ~/.vault-token or AppRole, as in Vault mode)");
+    }
+    if (openKvStore == null) {
+      KeyProvider keys = keys();
+      openKvStore = VaultKvLeaseStore.builder(vaultConfig()).mount(mount).pathPrefix(prefix).keyProvider(keys)
+          .clock(clock).build();
+      this.keys = keys;
+    }
+    return openKvStore;
+  }
+
   String storeUrl() {
     return storeUrl(DEFAULT_STORE_FILE);
   }
@@ -418,6 +438,9 @@ final class AstraVaultCommand implements AutoCloseable {
     }
     if (openCache != null) {
       resources.add(openCache);
+    }
+    if (openKvStore != null) {
+      resources.add(openKvStore);
     }
     for (AutoCloseable r : resources) {
       try {

@@ -339,6 +339,7 @@ public final class JdbcLeaseStore implements LeaseStore {
    * @throws dev.astravault.SecretDecryptionException if a secret or tag is under a key the provider does not hold,
    *     or does not authenticate (a rewritten row is refused rather than sealed afresh)
    */
+  @Override
   public int rotateKeys() {
     SecretCipher cipher = requireCipher();
     String current = cipher.currentKeyId();
@@ -1046,7 +1047,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   private SecretCipher requireCipher() {
     if (cipher == null) {
-      throw new IllegalStateException("this store is metadata-only: it keeps no secrets");
+      throw new IllegalStateException("this store is metadata-only: it keeps no secrets and holds no keys");
     }
     return cipher;
   }

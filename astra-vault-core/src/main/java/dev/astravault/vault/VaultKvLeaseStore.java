@@ -291,8 +291,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Optional<String> newClient = updated.clientId().filter(c -> !updated.clientId().equals(current.clientId()));
     // The index goes first: findByClientId checks the record, so an index entry ahead of its record is harmless.
     newClient.ifPresent(c -> indexClient(c, id));
-    long cas = stored.get().kvVersion();
-    if (!call("update lease " + id, () -> kv.write("update lease", leasePath(id), encode(updated), cas))) {
+    if (!writeIfVersion("update lease " + id, id, expected.version(), stored.get().kvVersion(),
+        () -> encode(updated))) {
       if (claimed) {
         release(newKey.get(), id);
       }
@@ -319,12 +319,35 @@ public final class VaultKvLeaseStore implements LeaseStore {
       return false;
     }
     LeaseRecord current = Objects.requireNonNull(stored.get().record());
-    long cas = stored.get().kvVersion();
-    if (!call("delete lease " + id, () -> kv.write("delete lease", leasePath(id), Map.of(TOMBSTONE, "true"), cas))) {
+    if (!writeIfVersion("delete lease " + id, id, expected.version(), stored.get().kvVersion(),
+        () -> Map.of(TOMBSTONE, "true"))) {
       return false;
     }
     cleanUp(current);
     return true;
+  }
+
+  /**
+   * Writes the lease entry with check-and-set on {@code kvVersion}. A write in between that left the record at
+   * {@code recordVersion} was a reseal by {@link #rotateKeys()} (every other write moves the version on): the record
+   * is the one the caller read, so the write is tried again on top of it.
+   */
+  private boolean writeIfVersion(String what, String leaseId, long recordVersion, long kvVersion,
+      Supplier<Map<String, Object>> data) {
+    String rel = leasePath(leaseId);
+    long cas = kvVersion;
+    while (true) {
+      long c = cas;
+      if (call(what, () -> kv.write(what, rel, data.get(), c))) {
+        return true;
+      }
+      // Read whole (its seal opened): an entry rewritten outside the library throws rather than being written over.
+      Optional<Stored> now = stored(leaseId);
+      if (now.isEmpty() || now.get().record() == null || now.get().record().version() != recordVersion) {
+        return false;
+      }
+      cas = now.get().kvVersion();
+    }
   }
 
   /** Takes back a record this store just inserted (its claim was refused). */
@@ -578,16 +601,21 @@ public final class VaultKvLeaseStore implements LeaseStore {
       throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
           + clash.get());
     }
+    call("write org " + org.orgId(), () -> {
+      kv.put("write org", path("orgs", org.orgId()), encode(org));
+      return null;
+    });
+  }
+
+  /** An org's entry, its root token sealed afresh under the current key with the org's fields as associated data. */
+  private Map<String, Object> encode(OrgConfig org) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("org_id", org.orgId());
     m.put("logical_name", org.logicalName());
     m.put("url", org.url().toString());
     m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.logicalName(),
         org.url())));
-    call("write org " + org.orgId(), () -> {
-      kv.put("write org", path("orgs", org.orgId()), m);
-      return null;
-    });
+    return m;
   }
 
   @Override
@@ -750,9 +778,29 @@ public final class VaultKvLeaseStore implements LeaseStore {
     if (!Objects.equals(current, expected)) {
       return false;
     }
-    long cas = stored.map(StoredRole::kvVersion).orElse(0L);
-    return call("update role " + updated.name(), () -> kv.write("update role",
-        path("roles", updated.orgId(), updated.name()), encode(updated), cas));
+    return writeIfRole("update role " + updated.name(), expected, updated, stored.map(StoredRole::kvVersion)
+        .orElse(0L), () -> encode(updated));
+  }
+
+  /**
+   * Writes the role entry with check-and-set on {@code kvVersion}; when that loses to a write that left the role's
+   * fields equal to {@code expected} (a reseal by {@link #rotateKeys()}), again on top of it.
+   */
+  private boolean writeIfRole(String what, @Nullable Role expected, Role role, long kvVersion,
+      Supplier<Map<String, Object>> data) {
+    String rel = path("roles", role.orgId(), role.name());
+    long cas = kvVersion;
+    while (true) {
+      long c = cas;
+      if (call(what, () -> kv.write(what, rel, data.get(), c))) {
+        return true;
+      }
+      Optional<StoredRole> now = storedRole(role.orgId(), role.name());
+      if (expected == null || now.isEmpty() || !expected.equals(now.get().fields())) {
+        return false;
+      }
+      cas = now.get().kvVersion();
+    }
   }
 
   @Override
@@ -761,9 +809,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
     if (stored.isEmpty() || !expected.equals(stored.get().fields())) {
       return false;
     }
-    long cas = stored.get().kvVersion();
-    return call("delete role " + expected.name(), () -> kv.write("delete role",
-        path("roles", expected.orgId(), expected.name()), Map.of(TOMBSTONE, "true"), cas));
+    return writeIfRole("delete role " + expected.name(), expected, expected, stored.get().kvVersion(),
+        () -> Map.of(TOMBSTONE, "true"));
   }
 
   /** Leaves out (with a WARN) a role this store cannot read: one damaged role must not hide the org's others. */
@@ -811,6 +858,77 @@ public final class VaultKvLeaseStore implements LeaseStore {
       kv.destroy(what, rel);
       return v.live() != null;
     });
+  }
+
+  // ------------------------------------------------------------------ key rotation
+
+  /** An entry to write back under the current key, with check-and-set on the KV version it was read at. */
+  private record Reseal(String what, String path, Map<String, Object> data, long kvVersion) {}
+
+  /**
+   * Reseals every lease entry (its secret, or its tag), org entry (root token) and role entry (tag) whose seal is
+   * not under the current key, as {@link dev.astravault.store.JdbcLeaseStore#rotateKeys()} does. One full pass,
+   * reading every entry as the finders do (keep the store to its size limit). Every stale entry is opened or
+   * verified with its old key before any is written, so one that fails (rewritten, sealed under a key the provider
+   * lacks, or without a seal) stops the pass with nothing rewritten and is never sealed afresh. Each is then written
+   * with check-and-set on the KV version it was read at: a write in between wins, and the entry is not counted (its
+   * writer sealed it afresh under its own current key; a later call finds it if that was still the old one). A reseal
+   * keeps the record's version, so the compare-and-sets of managers that read the entry before it try again on top
+   * of it.
+   *
+   * @return how many entries were resealed
+   * @throws dev.astravault.SecretDecryptionException naming an entry whose seal or tag cannot be opened
+   */
+  @Override
+  public int rotateKeys() {
+    String current = cipher.currentKeyId();
+    List<Reseal> stale = new ArrayList<>();
+    for (String id : leaseIds("")) {
+      String rel = leasePath(id);
+      VaultKv.Entry e = call("read lease " + id, () -> kv.readVersioned("read lease", rel)).live();
+      if (e != null && !"true".equals(e.string(TOMBSTONE)) && !sealedUnder(current, e.string("secret_ct"))) {
+        // decode opens the seal (or checks the tag): a rewritten entry throws here, naming the lease.
+        stale.add(new Reseal("re-encrypt lease " + id, rel, encode(decode(id, e)), e.version()));
+      }
+    }
+    for (String orgId : storedOrgIds()) {
+      String rel = path("orgs", orgId);
+      VaultKv.Entry e = call("read org " + orgId, () -> kv.readVersioned("read org", rel)).live();
+      if (e != null && !sealedUnder(current, e.string("root_token_ct"))) {
+        stale.add(new Reseal("re-encrypt org " + orgId, rel, encode(decodeOrg(orgId, e)), e.version()));
+      }
+    }
+    for (String folder : call("list roles", () -> kv.list("list roles", prefix + "/roles"))) {
+      String orgKey = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : "";
+      if (!written(orgKey)) {
+        continue;
+      }
+      String orgId = unescape(orgKey);
+      for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
+        if (!written(k)) {
+          continue;
+        }
+        String name = unescape(k);
+        Optional<StoredRole> stored = storedRole(orgId, name);
+        TaggedRole r = stored.map(StoredRole::role).orElse(null);
+        if (r != null && !sealedUnder(current, r.tag())) {
+          Role checked = RowBindings.checkRoleTag(cipher, r.tag(), r.role());
+          stale.add(new Reseal("re-tag role " + name + " of org " + orgId, path("roles", orgId, name),
+              encode(checked), stored.get().kvVersion()));
+        }
+      }
+    }
+    int resealed = 0;
+    for (Reseal r : stale) {
+      if (call(r.what(), () -> kv.write(r.what(), r.path(), r.data(), r.kvVersion()))) {
+        resealed++;
+      }
+    }
+    return resealed;
+  }
+
+  private static boolean sealedUnder(String keyId, @Nullable String sealed) {
+    return sealed != null && SecretCipher.keyId(sealed).equals(keyId);
   }
 
   // ------------------------------------------------------------------ paths and errors

@@ -29,4 +29,10 @@ class PostgresLeaseStoreContractTest extends LeaseStoreContract {
     return JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres").keyProvider(KEYS)
         .maxConnections(16).build();
   }
+
+  @Override
+  protected Optional<LeaseStore> storeWithKeys(KeyProvider keys) {
+    return Optional.of(JdbcLeaseStore.builder().jdbcUrl(url).credentials("postgres", "postgres").keyProvider(keys)
+        .build());
+  }
 }

@@ -29,4 +29,9 @@ class SqliteLeaseStoreContractTest extends LeaseStoreContract {
   protected Optional<LeaseStore> storeWithAnotherKey() {
     return Optional.of(JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KeyProvider.of(EncryptionKey.generate())));
   }
+
+  @Override
+  protected Optional<LeaseStore> storeWithKeys(KeyProvider keys) {
+    return Optional.of(JdbcLeaseStore.sqlite(dir.resolve("leases.db"), keys));
+  }
 }

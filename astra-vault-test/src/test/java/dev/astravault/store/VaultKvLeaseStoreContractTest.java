@@ -44,4 +44,9 @@ class VaultKvLeaseStoreContractTest extends LeaseStoreContract {
   protected Optional<LeaseStore> storeWithAnotherKey() {
     return Optional.of(open(KeyProvider.of(EncryptionKey.generate())));
   }
+
+  @Override
+  protected Optional<LeaseStore> storeWithKeys(KeyProvider keys) {
+    return Optional.of(open(keys));
+  }
 }

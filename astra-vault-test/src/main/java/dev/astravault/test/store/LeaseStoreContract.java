@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.astravault.EncryptionKey;
 import dev.astravault.IssueStyle;
+import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
@@ -85,6 +87,18 @@ public abstract class LeaseStoreContract {
    * @throws Exception if the store cannot be made
    */
   protected Optional<LeaseStore> storeWithAnotherKey() throws Exception {
+    return Optional.empty();
+  }
+
+  /**
+   * A store on the same data as {@link #store} under {@code keys}, for the key rotation case; empty (the default)
+   * for a store that holds no keys, whose {@link LeaseStore#rotateKeys()} must then refuse.
+   *
+   * @param keys the keys the store seals and opens with
+   * @return the store, or empty
+   * @throws Exception if the store cannot be made
+   */
+  protected Optional<LeaseStore> storeWithKeys(KeyProvider keys) throws Exception {
     return Optional.empty();
   }
 
@@ -592,6 +606,51 @@ public abstract class LeaseStoreContract {
     assertTrue(store.deleteRole("org-a", "reader"));
     assertTrue(store.compareAndSetRole(null, unreadable));
     assertEquals(Optional.of(unreadable), store.role("org-a", "reader"));
+  }
+
+  /**
+   * {@link LeaseStore#rotateKeys()} reseals an ACTIVE lease's secret, a PENDING lease's tag, a root token and a role
+   * tag written under an old key, counts them, then finds nothing left; a store without the old key then reads them
+   * all unchanged. A store that holds no keys refuses with {@link IllegalStateException}.
+   */
+  @Test
+  void rotateKeysResealsEveryValueUnderAnOldKeySoTheOldKeyCanBeDropped() throws Exception {
+    EncryptionKey oldKey = EncryptionKey.generate();
+    EncryptionKey newKey = EncryptionKey.generate();
+    Optional<LeaseStore> underOldKey = storeWithKeys(KeyProvider.of(oldKey));
+    if (underOldKey.isEmpty()) {
+      assertThrows(IllegalStateException.class, store::rotateKeys);
+      return;
+    }
+    LeaseStore old = underOldKey.get();
+    opened.add(old);
+    LeaseRecord p = pending("astra/org-1/reader/rot-a", "rot-a").build();
+    old.insert(p);
+    LeaseRecord active = activate(p, "ClientROTAAAAAAAAAAAAAAA");
+    assertTrue(old.compareAndSet(p, active));
+    LeaseRecord stillPending = pending("astra/org-1/reader/rot-b", "rot-b").build();
+    old.insert(stillPending);
+    OrgConfig org = org("org-1", "alpha");
+    old.putOrg(org);
+    Role role = new Role("org-1", "reader", "role-id-1", Duration.ofHours(1), Duration.ofHours(2));
+    old.putRole(role);
+
+    LeaseStore rotating = storeWithKeys(KeyProvider.of(newKey, oldKey)).orElseThrow();
+    opened.add(rotating);
+    assertEquals(4, rotating.rotateKeys());
+    assertEquals(0, rotating.rotateKeys(), "nothing is left under the old key");
+
+    LeaseStore newKeyOnly = storeWithKeys(KeyProvider.of(newKey)).orElseThrow();
+    opened.add(newKeyOnly);
+    LeaseRecord read = newKeyOnly.get(active.leaseId()).orElseThrow();
+    assertEquals(active, read);
+    assertEquals(active.secret(), read.secret());
+    assertEquals(active.token(), read.token());
+    assertEquals(Optional.of(stillPending), newKeyOnly.get(stillPending.leaseId()));
+    assertEquals(Optional.of(org.rootToken()), newKeyOnly.org("org-1").map(OrgConfig::rootToken));
+    assertEquals(Optional.of(role), newKeyOnly.role("org-1", "reader"));
+    assertEquals(List.of(stillPending.leaseId()), newKeyOnly.pendingBefore(T0.plusSeconds(1), 10).stream()
+        .map(LeaseRecord::leaseId).toList());
   }
 
   /** How {@code TokenManager.deleteOrg} finds a config that no longer loads: an id first, then a logical name. */
