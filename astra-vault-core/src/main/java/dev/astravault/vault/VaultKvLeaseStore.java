@@ -90,6 +90,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
       .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
   private static final String TOMBSTONE = "deleted";
+  /** Tries of a conditional write that keeps losing to reseals ({@link #rotateKeys()}) before it counts as lost. */
+  private static final int RESEAL_RETRIES = 16;
   private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
 
   private final VaultKv kv;
@@ -336,7 +338,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       Supplier<Map<String, Object>> data) {
     String rel = leasePath(leaseId);
     long cas = kvVersion;
-    while (true) {
+    for (int attempt = 0; attempt < RESEAL_RETRIES; attempt++) {
       long c = cas;
       if (call(what, () -> kv.write(what, rel, data.get(), c))) {
         return true;
@@ -348,6 +350,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       }
       cas = now.get().kvVersion();
     }
+    return false;   // resealed under us on every try: report the race lost, and the caller reads again
   }
 
   /** Takes back a record this store just inserted (its claim was refused). */
@@ -790,7 +793,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       Supplier<Map<String, Object>> data) {
     String rel = path("roles", role.orgId(), role.name());
     long cas = kvVersion;
-    while (true) {
+    for (int attempt = 0; attempt < RESEAL_RETRIES; attempt++) {
       long c = cas;
       if (call(what, () -> kv.write(what, rel, data.get(), c))) {
         return true;
@@ -801,6 +804,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       }
       cas = now.get().kvVersion();
     }
+    return false;   // as for a lease: a lost race, never an endless loop
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.squareup.moshi.Moshi;
 import dev.astravault.AstraVaultException;
 import dev.astravault.EncryptionKey;
 import dev.astravault.IssueStyle;
@@ -131,6 +132,48 @@ class VaultKvEngineShapesTest {
       // Preemptive: a write that loops for as long as it loses would never return here.
       assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> store.putRole(role("rid-1")))
           .isInstanceOf(AstraVaultException.class).hasStackTraceContaining("16 check-and-set writes"));
+      assertThat(casWrites.get()).isEqualTo(16);
+    }
+  }
+
+  /**
+   * A conditional role write that loses to a write leaving the role's fields as they were (a reseal by rotateKeys)
+   * tries again on top of it, but not for ever: a Vault where that happens on every try gets "lost" after 16.
+   */
+  @Test
+  void aConditionalWriteThatKeepsLosingToResealsGivesUpAsALostRace() throws Exception {
+    VaultKvLeaseStore real = open("secret");
+    real.putRole(role("rid-1"));
+    String rolePath = "secret/" + PREFIX + "/roles/org-1/reader";
+    String entry = new Moshi.Builder().build().adapter(Object.class).toJson(vault.kv(rolePath).orElseThrow());
+    AtomicInteger casWrites = new AtomicInteger();
+    try (MockWebServer stub = new MockWebServer()) {
+      stub.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest r) {
+          String target = r.getTarget();
+          if (target.contains("/auth/token/lookup-self")) {
+            return answer(200, "{\"data\":{\"ttl\":0,\"renewable\":false,\"policies\":[\"root\"]}}");
+          }
+          if ("GET".equals(r.getMethod()) && target.contains("/secret/data/" + PREFIX + "/roles/org-1/reader")) {
+            // The same sealed role every time, at a newer version: what a reseal leaves.
+            return answer(200, "{\"data\":{\"data\":" + entry + ",\"metadata\":{\"version\":"
+                + (casWrites.get() + 1) + "}}}");
+          }
+          if (target.contains("/secret/data/") && r.getBody() != null && r.getBody().utf8().contains("\"cas\"")) {
+            casWrites.incrementAndGet();
+            return answer(400, "{\"errors\":[\"check-and-set parameter did not match the current version\"]}");
+          }
+          return answer(404, "{\"errors\":[]}");
+        }
+      });
+      stub.start();
+      VaultKvLeaseStore store = VaultKvLeaseStore.builder(VaultConfig.of(URI.create(stub.url("/").toString()),
+          VaultAuth.token("hvs.CAESIEngineShapesTokenXq3vT9mKpL2wRz8Yd"))).mount("secret").pathPrefix(PREFIX)
+          .keyProvider(KEYS).build();
+      // Preemptive: a write that tries again for as long as it loses would never return here.
+      assertTimeoutPreemptively(Duration.ofSeconds(30),
+          () -> assertThat(store.compareAndSetRole(role("rid-1"), role("rid-2"))).isFalse());
       assertThat(casWrites.get()).isEqualTo(16);
     }
   }
