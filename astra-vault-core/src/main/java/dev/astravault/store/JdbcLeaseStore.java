@@ -113,11 +113,17 @@ public final class JdbcLeaseStore implements LeaseStore {
       + "ORDER BY expires_at, lease_id LIMIT ?";
   static final String PENDING = SELECT + "WHERE state = 'PENDING' AND issued_at < ? "
       + "ORDER BY issued_at, lease_id LIMIT ?";
+  // PENDING rows issued later than a bound past the cutoff: read only so that a rewritten one is reported (below).
+  static final String PENDING_AHEAD = SELECT + "WHERE state = 'PENDING' AND issued_at > ? "
+      + "ORDER BY issued_at, lease_id LIMIT ?";
   static final String CHANGED = SELECT + "WHERE state = ? AND (state_changed_at IS NULL OR "
       + "state_changed_at < ?) ORDER BY (state_changed_at IS NOT NULL), state_changed_at, lease_id LIMIT ?";
 
   // The largest page a finder reads past rows it cannot read.
   private static final int MAX_PAGE = 4096;
+  // How far past pendingBefore's cutoff a PENDING row's issue time may lie before it is read as rewritten: beyond
+  // the settle grace (default 5 minutes) plus any clock skew, so no create in flight is read twice per pass.
+  static final long PENDING_AHEAD_NANOS = Duration.ofHours(1).toNanos();
 
   private final Connections connections;
   private final Dialect dialect;
@@ -223,7 +229,14 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    return readable("find pending leases", PENDING, limit, nanos(instant));
+    long cutoff = nanos(instant);
+    List<LeaseRecord> due = readable("find pending leases", PENDING, limit, cutoff);
+    // A PENDING row issued far in the future is no create in flight: its issued_at was pushed ahead to hide it from
+    // the query above. Read such rows too, so that one (which fails as TAMPERED) gets its WARN; never return them.
+    if (cutoff < Long.MAX_VALUE - PENDING_AHEAD_NANOS) {
+      readable("find pending leases issued ahead", PENDING_AHEAD, limit, cutoff + PENDING_AHEAD_NANOS);
+    }
+    return due;
   }
 
   @Override

@@ -72,7 +72,8 @@ import org.slf4j.Logger;
  * by an operator ({@code vault kv delete}) reads as absent, and a later write names its version. A mount with
  * {@code delete_version_after} set is refused at first use ({@link StoreException} naming the mount and the value):
  * Vault would soft-delete live leases and claims after that time. The store reads {@code <mount>/config} for it; a
- * policy without {@code read} there gets one WARN and the store proceeds unchecked.
+ * policy without {@code read} there gets one WARN and the store proceeds unchecked (a 403 before any call of the
+ * store succeeded may be a bad token's, so it is not taken for the policy's: the next call asks again).
  *
  * <p><b>Limits.</b> The finders and lists read every lease entry (one LIST, then one read per lease), so keep a store
  * to a few thousand leases; use {@link dev.astravault.store.JdbcLeaseStore} beyond that. While an insert is being
@@ -100,6 +101,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
   /** Set once the mount's config passed {@link #checkMount} (or could not be read); until then every call checks. */
   private volatile boolean mountChecked;
+  /** Set once a call of this store succeeded: then a 403 on the mount's config is the policy's, not a bad token's. */
+  private volatile boolean calledVault;
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
     this.kv = kv;
@@ -1005,7 +1008,11 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private <T> T call(String what, Supplier<T> op) {
     checkMount();
     try {
-      return op.get();
+      T result = op.get();
+      if (!calledVault) {
+        calledVault = true;
+      }
+      return result;
     } catch (StoreException | TokenAlreadyExistsException | IllegalStateException | IllegalArgumentException e) {
       throw e;
     } catch (AstraVaultException e) {
@@ -1018,7 +1025,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
    * index that long after it was written, and the Astra tokens behind them would outlive everything that knows of
    * them. Checked at first use, not in {@code build()} (which contacts nobody), and on every call until it passes, so
    * an operator's fix needs no restart. A policy that may not read {@code <mount>/config} gets one WARN and the store
-   * proceeds: it needs nothing else from that path, and refusing would make a new policy line a precondition.
+   * proceeds: it needs nothing else from that path, and refusing would make a new policy line a precondition. But an
+   * invalid or expired token answers 403 too, so a 403 counts as the policy's only once some call of this store has
+   * succeeded; before that the call proceeds unchecked (it fails too if the token is bad) and the next one asks again.
    * Per-key metadata is not checked: the store writes its keys' data only, and reading each key's metadata too would
    * double every read.
    */
@@ -1031,6 +1040,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
     try {
       after = kv.deleteVersionAfter("read the KV mount's config");
     } catch (VaultAccessDeniedException e) {
+      if (!calledVault) {
+        LOG.debug("Vault KV lease store: {} answered 403 before any call succeeded; asking again next call", config);
+        return;
+      }
       mountChecked = true;
       LOG.warn("Vault KV lease store: the Vault token may not read {} (it needs 'read' on {}), so the store cannot "
           + "check that the mount's delete_version_after is 0s; proceeding. If it is set, Vault soft-deletes lease "

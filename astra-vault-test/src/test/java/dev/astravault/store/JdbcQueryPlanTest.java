@@ -42,16 +42,20 @@ class JdbcQueryPlanTest {
     try (Connection c = DriverManager.getConnection(url)) {
       String expiring = sqlitePlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 10);
       String pending = sqlitePlan(c, JdbcLeaseStore.PENDING, 1_000L, 10);
+      String pendingAhead = sqlitePlan(c, JdbcLeaseStore.PENDING_AHEAD, 1_000L, 10);
       String changed = sqlitePlan(c, JdbcLeaseStore.CHANGED, "REVOKE_FAILED", 1_000L, 10);
       String holdsRole = sqlitePlan(c, JdbcLeaseStore.HOLDS_ROLE, "org-1", "rid");
       String successor = sqlitePlan(c, JdbcLeaseStore.SUCCESSOR_HELD, "org-1", "reader", "svc");
       System.out.println("SQLite expiringBefore: " + expiring + "\nSQLite pendingBefore: " + pending
+          + "\nSQLite pendingBefore (issued ahead): " + pendingAhead
           + "\nSQLite changedBefore: " + changed + "\nSQLite holdsRole: " + holdsRole
           + "\nSQLite successor look: " + successor);
       // Index range, in the index's order: no table scan and no sort of the matches.
       assertThat(expiring).contains("SEARCH av_lease USING INDEX av_lease_due (state=? AND expires_at<?)")
           .doesNotContain("TEMP B-TREE");
       assertThat(pending).contains("SEARCH av_lease USING INDEX av_lease_pending (state=? AND issued_at<?)")
+          .doesNotContain("TEMP B-TREE");
+      assertThat(pendingAhead).contains("SEARCH av_lease USING INDEX av_lease_pending (state=? AND issued_at>?)")
           .doesNotContain("TEMP B-TREE");
       // Leases in one revoke state, found by index; only those are sorted.
       assertThat(changed).contains("USING INDEX av_lease_changed (state=?)").doesNotContain("SCAN av_lease");
@@ -88,15 +92,18 @@ class JdbcQueryPlanTest {
       s.execute("ANALYZE av_lease");
       String expiring = postgresPlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 100);
       String pending = postgresPlan(c, JdbcLeaseStore.PENDING, 1_000L, 100);
+      String pendingAhead = postgresPlan(c, JdbcLeaseStore.PENDING_AHEAD, 60_000L, 100);
       String changed = postgresPlan(c, JdbcLeaseStore.CHANGED, "REVOKE_FAILED", 1_000L, 100);
       String holdsRole = postgresPlan(c, JdbcLeaseStore.HOLDS_ROLE, "org-1", "rid-9");
       String successor = postgresPlan(c, JdbcLeaseStore.SUCCESSOR_HELD, "org-1", "reader", "svc");
       System.out.println("PostgreSQL expiringBefore:\n" + expiring + "\nPostgreSQL pendingBefore:\n" + pending
+          + "\nPostgreSQL pendingBefore (issued ahead):\n" + pendingAhead
           + "\nPostgreSQL changedBefore:\n" + changed + "\nPostgreSQL holdsRole:\n" + holdsRole
           + "\nPostgreSQL successor look:\n" + successor);
       assertThat(expiring).contains("Index Scan using av_lease_due").doesNotContain("Seq Scan")
           .doesNotContain("Sort");
       assertThat(pending).contains("using av_lease_pending").doesNotContain("Seq Scan");
+      assertThat(pendingAhead).contains("using av_lease_pending").doesNotContain("Seq Scan");
       assertThat(changed).contains("av_lease_changed").doesNotContain("Seq Scan");
       assertThat(holdsRole).contains("av_lease_role").doesNotContain("Seq Scan");
       assertThat(successor).contains("av_lease_triple").doesNotContain("Seq Scan");

@@ -6,6 +6,8 @@ import static dev.astravault.store.EncryptionAtRestTest.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
@@ -454,7 +456,10 @@ class RewrittenRowsTest {
     }
   }
 
-  /** A role without a tag (written before role tags, or with its tag removed) is refused, not trusted. */
+  /**
+   * A role without a tag (written before role tags, or with its tag removed) is refused, not trusted: TAMPERED, as a
+   * lease row whose seal was removed, since stripping the tag is the same attack.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"tag = NULL", "tag = ''"})
   void aRoleWithoutItsTagIsRefused(String assignment) throws Exception {
@@ -463,10 +468,22 @@ class RewrittenRowsTest {
     }
     sql("UPDATE av_role SET " + assignment + ", max_ttl_nanos = 8640000000000000");
     try (JdbcLeaseStore store = store()) {
-      assertThatThrownBy(() -> store.role("org-1", "reader")).isInstanceOf(StoreException.class)
-          .hasMessageContaining("role reader of org org-1").hasMessageContaining("tag")
+      assertThatThrownBy(() -> store.role("org-1", "reader"))
+          .isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+              assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining("role reader of org org-1").hasMessageContaining("it has none")
           .hasMessageNotContaining("8640000000000000");
-      assertThat(store.roles("org-1")).isEmpty();
+      // Left out of the listing with one WARN, as a role whose tag fails.
+      ListAppender<ILoggingEvent> logs = new ListAppender<>();
+      logs.start();
+      DurableStores.captureLogs(logs, true);
+      try {
+        assertThat(store.roles("org-1")).isEmpty();
+      } finally {
+        DurableStores.captureLogs(logs, false);
+      }
+      assertThat(logs.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+          .contains("left out role reader of org org-1").contains("(TAMPERED)"));
       // Written again by a key holder, it reads back.
       store.putRole(ROLE);
       assertThat(store.role("org-1", "reader")).contains(ROLE);

@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
@@ -120,6 +121,36 @@ class VaultKvMountConfigTest {
         .map(ILoggingEvent::getFormattedMessage).toList();
     assertThat(warnings).singleElement().asString().contains("'read' on secret/config")
         .contains("delete_version_after");
-    assertThat(configReads()).isEqualTo(1);
+    // The insert's 403 did not count: no call had succeeded yet. The get's, after the insert succeeded, did.
+    assertThat(configReads()).isEqualTo(2);
+  }
+
+  /**
+   * An invalid token answers 403 on the config read too. A store first used with one must check the mount once the
+   * token works, not give up on the check for its life with a WARN about a missing capability.
+   */
+  @Test
+  void aStoreFirstUsedWithAnInvalidTokenChecksTheMountOnceTheTokenWorks() throws Exception {
+    assertThat(raw("POST", "secret/config", "{\"delete_version_after\":\"3h\"}")).isEqualTo(204);
+    AtomicReference<String> token = new AtomicReference<>("hvs.not-a-token-000000000000");
+    VaultConfig config = VaultConfig.of(URI.create(vault.address()), VaultAuth.tokenSource(token::get));
+    VaultKvLeaseStore store = VaultKvLeaseStore.builder(config).mount("secret").pathPrefix("astra-vault")
+        .keyProvider(KEYS).clock(clock).build();
+    Logger log = (Logger) LoggerFactory.getLogger(VaultKvLeaseStore.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    log.addAppender(logs);
+    try {
+      assertThatThrownBy(() -> store.insert(lease("lease-1"))).isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> store.get("lease-1")).isInstanceOf(StoreException.class);
+
+      token.set(vault.rootToken());
+      assertThatThrownBy(() -> store.insert(lease("lease-1"))).isInstanceOf(StoreException.class)
+          .hasMessageContaining("mount 'secret'").hasMessageContaining("delete_version_after=3h0m0s");
+    } finally {
+      log.detachAppender(logs);
+    }
+    assertThat(vault.kvKeys("secret")).as("nothing written to a mount that would delete it").isEmpty();
+    assertThat(logs.list).noneMatch(e -> e.getLevel() == Level.WARN);
   }
 }

@@ -132,16 +132,18 @@ public final class RowBindings {
 
   /**
    * Checks a stored role against its tag. A role without one (written before role tags, by a metadata-only store,
-   * or with its tag removed) is refused too: there is no fallback that would let a rewritten role through.
+   * or with its tag removed) is refused too, as {@code TAMPERED} like a lease row whose seal was removed: stripping
+   * the tag is the same attack, and there is no fallback that would let a rewritten role through.
    *
-   * @throws SecretDecryptionException ({@code TAMPERED}) naming the org and role when a field was rewritten
-   * @throws StoreException ({@link MalformedRowException}) when the role has no tag
+   * @throws SecretDecryptionException ({@code TAMPERED}) naming the org and role when a field was rewritten or the
+   *     tag removed
    */
   public static Role checkRoleTag(SecretCipher cipher, @Nullable String tag, Role r) {
     String what = "the tag of role " + r.name() + " of org " + r.orgId();
     if (tag == null || tag.isEmpty()) {
-      throw malformed("role " + r.name() + " of org " + r.orgId(), "it has no authentication tag (written before "
-          + "role tags, or by a metadata-only store); delete the role by name and write it again");
+      throw new SecretDecryptionException(SecretDecryptionException.Reason.TAMPERED, what + " (it has none: removed, "
+          + "or written before role tags or by a metadata-only store; delete the role by name and write it again)",
+          "none");
     }
     if (!cipher.open(tag, roleAad(r), what).isEmpty()) {
       throw new SecretDecryptionException(SecretDecryptionException.Reason.MALFORMED, what, SecretCipher.keyId(tag));
