@@ -139,7 +139,8 @@ class CliStoreRotateKeysTest {
     vaultEnv();
     Run run = cli("store", "rotate-keys", "--kv-prefix", KV_PREFIX);
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.stderr()).contains("role reader of org org-1").contains("failed authentication").doesNotContain("PT2400H");
+    assertThat(run.stderr()).contains("role reader of org org-1").contains("failed authentication")
+        .doesNotContain("PT2400H");
     assertThat(String.valueOf(vault.kv(path).orElseThrow().get("tag"))).startsWith("v1:" + oldKey.id() + ":");
   }
 
