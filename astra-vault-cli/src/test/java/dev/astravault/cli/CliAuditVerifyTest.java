@@ -2,17 +2,12 @@ package dev.astravault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.squareup.moshi.Moshi;
 import dev.astravault.EncryptionKey;
 import dev.astravault.audit.AuditLogVerifier;
 import dev.astravault.audit.JsonLinesAuditSink;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,22 +35,12 @@ class CliAuditVerifyTest {
   Path log;
   Path witness;
 
-  record Run(int exitCode, String stdout, String stderr) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> json() throws IOException {
-      return (Map<String, Object>) new Moshi.Builder().build().adapter(Object.class).fromJson(stdout);
-    }
+
+  private CliRun cli(String... args) {
+    return CliRun.of(env, clock, args);
   }
 
-  private Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-        new PrintStream(err, true), clock);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static Run exit(int code, Run run) {
+  private static CliRun exit(int code, CliRun run) {
     assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.stdout(), run.stderr()).isEqualTo(code);
     return run;
   }
@@ -87,14 +72,14 @@ class CliAuditVerifyTest {
     assertThat(json).containsEntry("valid", true).containsEntry("keyed", true).containsEntry("faults", List.of());
     assertThat((Double) json.get("lines")).isGreaterThanOrEqualTo(3.0);
     assertThat((String) json.get("checkpoint")).isEqualTo(json.get("head"));
-    Run table = exit(0, cli("audit", "verify", log.toString()));
+    CliRun table = exit(0, cli("audit", "verify", log.toString()));
     assertThat(table.stdout()).contains("valid", "true", "note: no checkpoint");
   }
 
   @Test
   void withoutTheKeyItSaysItCheckedTheStructureOnly() throws IOException {
     env.remove("ASTRA_VAULT_KEY");
-    Run run = exit(0, cli("audit", "verify", log.toString(), "--json"));
+    CliRun run = exit(0, cli("audit", "verify", log.toString(), "--json"));
     assertThat(run.json()).containsEntry("keyed", false);
     assertThat(run.stderr()).contains("checked the structure only");
   }
@@ -104,20 +89,20 @@ class CliAuditVerifyTest {
     List<String> lines = Files.readAllLines(log);
     lines.set(0, lines.get(0).replace("\"prod\"", "\"evil\""));
     Files.writeString(log, String.join("\n", lines.subList(0, lines.size() - 1)) + "\n");
-    Run run = exit(1, cli("audit", "verify", log.toString(), "--witness-file", witness.toString(), "--json"));
+    CliRun run = exit(1, cli("audit", "verify", log.toString(), "--witness-file", witness.toString(), "--json"));
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> faults = (List<Map<String, Object>>) run.json().get("faults");
     assertThat(faults).extracting(f -> f.get("kind")).containsExactly("EDITED", "TRUNCATED");
     assertThat(run.json()).containsEntry("valid", false);
     assertThat(run.stderr()).contains("2 fault(s)");
-    Run table = exit(1, cli("audit", "verify", log.toString(), "--witness-file", witness.toString()));
+    CliRun table = exit(1, cli("audit", "verify", log.toString(), "--witness-file", witness.toString()));
     assertThat(table.stdout()).contains("fault: audit.jsonl:1: EDITED", "fault: audit.jsonl: TRUNCATED");
   }
 
   @Test
   void aDeletedLogExitsOne() throws IOException {
     Files.delete(log);
-    Run run = exit(1, cli("audit", "verify", log.toString(), "--witness-file", witness.toString(), "--json"));
+    CliRun run = exit(1, cli("audit", "verify", log.toString(), "--witness-file", witness.toString(), "--json"));
     assertThat(run.stdout()).contains("MISSING_LOG");
   }
 
@@ -142,7 +127,7 @@ class CliAuditVerifyTest {
   @Test
   void theCliRefusesToShareALogWithAnotherWriter() {
     try (JsonLinesAuditSink app = JsonLinesAuditSink.builder(log).build()) {
-      Run run = exit(1, cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name",
+      CliRun run = exit(1, cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name",
           "billing", "--audit-log", log.toString()));
       assertThat(run.stderr()).contains("held by another writer", "pid " + ProcessHandle.current().pid());
     } catch (IOException e) {

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.astravault.EncryptionKey;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,14 +30,9 @@ class CliInProcessTest {
 
   private final Map<String, String> env = new HashMap<>();
 
-  record Run(int exitCode, String stdout, String stderr) {}
 
-  private Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-        new PrintStream(err, true), clock);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CliRun cli(String... args) {
+    return CliRun.of(env, clock, args);
   }
 
   private void setUp() {
@@ -54,7 +45,7 @@ class CliInProcessTest {
         "--ttl", "1h", "--max-ttl", "2h"));
   }
 
-  private static Run ok(Run run) {
+  private static CliRun ok(CliRun run) {
     assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isZero();
     return run;
   }
@@ -64,7 +55,7 @@ class CliInProcessTest {
     env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
     for (String url : List.of("postgresql://astra:hunter2@db:5432/vault",
         "postgres://db/vault?user=astra&passwd=hunter2")) {
-      Run run = cli("token", "list", "--store", url);
+      CliRun run = cli("token", "list", "--store", url);
       assertThat(run.exitCode()).as(url).isEqualTo(2);
       assertThat(run.stderr()).as(url).contains("--store (or ASTRA_VAULT_STORE) must be a JDBC URL")
           .doesNotContain("hunter2");
@@ -76,12 +67,12 @@ class CliInProcessTest {
     env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
     env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
     env.put("ASTRA_ORG_TOKEN", astra.defaultOrg().rootToken());
-    Run devOps = cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--logical-name", "prod", "--url",
+    CliRun devOps = cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--logical-name", "prod", "--url",
         "https://admin:hunter2^@api.example");
     env.put("VAULT_ADDR", "https://root:hunter2^@vault:8200");
     env.put("VAULT_TOKEN", "root");
-    Run vault = cli("token", "list");
-    for (Run run : List.of(devOps, vault)) {
+    CliRun vault = cli("token", "list");
+    for (CliRun run : List.of(devOps, vault)) {
       assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
       assertThat(run.stderr()).contains("not a URL").doesNotContain("hunter2");
     }
@@ -96,14 +87,14 @@ class CliInProcessTest {
         java.sql.Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE av_org SET url = 'https://ops:hunter2@collector.example.net'");
     }
-    Run read = cli("config", "read", "--org-id", orgId);
+    CliRun read = cli("config", "read", "--org-id", orgId);
     assertThat(read.exitCode()).isNotZero();
     assertThat(read.stderr()).contains(orgId).doesNotContain("hunter2");
 
-    Run delete = ok(cli("config", "delete", "--org-id", orgId));
+    CliRun delete = ok(cli("config", "delete", "--org-id", orgId));
     assertThat(delete.stdout()).contains("Deleted config for org " + orgId);
     assertThat(ok(cli("config", "list")).stdout()).contains("No configs found.");
-    Run again = cli("config", "delete", "--org-id", orgId);
+    CliRun again = cli("config", "delete", "--org-id", orgId);
     assertThat(again.exitCode()).isNotZero();
     assertThat(again.stderr()).contains("unknown org: " + orgId);
   }
@@ -119,7 +110,7 @@ class CliInProcessTest {
         java.sql.Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE av_role SET max_ttl_nanos = 8640000000000000");
     }
-    Run read = cli("role", "read", "--org-id", "prod", "--role-name", "reader");
+    CliRun read = cli("role", "read", "--org-id", "prod", "--role-name", "reader");
     assertThat(read.exitCode()).isNotZero();
     assertThat(read.stderr()).contains("role reader of org").doesNotContain("8640000000000000");
     assertThat(ok(cli("role", "list")).stdout()).doesNotContain("reader");
@@ -144,19 +135,19 @@ class CliInProcessTest {
       s.executeUpdate("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) VALUES ('org-broken', "
           + "'broken', 'https://ops:hunter2@collector.example.net', 'v1:0000000000000000:AAAA', '0000000000000000')");
     }
-    Run list = ok(cli("config", "list"));
+    CliRun list = ok(cli("config", "list"));
     assertThat(list.stdout()).contains(orgId).contains("prod").containsPattern("org-broken +- +\\(unreadable\\)");
     assertThat(list.stderr()).contains("org org-broken: its stored config cannot be read");
-    Run json = ok(cli("config", "list", "--format", "json"));
+    CliRun json = ok(cli("config", "list", "--format", "json"));
     assertThat(json.stdout()).contains("\"orgId\": \"org-broken\"").contains("\"unreadable\": true");
     assertThat(ok(cli("config", "read", "--logical-name", "prod")).stdout()).contains(orgId);
     assertThat(ok(cli("role", "list")).stdout()).contains("reader");
 
-    Run reconcile = cli("reconcile");
+    CliRun reconcile = cli("reconcile");
     assertThat(reconcile.exitCode()).as("an org not reconciled is not a clean run").isEqualTo(1);
     assertThat(reconcile.stderr()).contains("org " + orgId + " (prod): clean").contains("org org-broken")
         .contains("1 org(s) not reconciled");
-    for (Run run : List.of(list, json, reconcile)) {
+    for (CliRun run : List.of(list, json, reconcile)) {
       assertThat(run.stdout() + run.stderr()).doesNotContain("hunter2").doesNotContain("collector");
     }
   }
@@ -174,9 +165,9 @@ class CliInProcessTest {
     ok(cli("role", "sync", "--org-id", "prod"));
 
     String roleId = astra.roleId("R/W User");
-    Run byDisplayName = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "R/W User", "--logical-name", "a",
-        "--format", "json"));
-    Run byId = ok(cli("token", "issue", "--org-id", "prod", "--role-name", roleId, "--logical-name", "b",
+    CliRun byDisplayName = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "R/W User", "--logical-name",
+        "a", "--format", "json"));
+    CliRun byId = ok(cli("token", "issue", "--org-id", "prod", "--role-name", roleId, "--logical-name", "b",
         "--format", "json"));
     assertThat(byDisplayName.stdout()).contains("\"roleName\": \"r_w_user\"");
     assertThat(byId.stdout()).contains("\"roleName\": \"r_w_user\"");
@@ -190,13 +181,13 @@ class CliInProcessTest {
     assertThat(ok(cli("lease", "list")).stdout()).contains(leaseId);
 
     // The CLI names an operator's typo instead of reporting a silent success.
-    Run noToken = cli("token", "delete", "--client-id", "NoSuchClientIdAAAAAAAAAA");
+    CliRun noToken = cli("token", "delete", "--client-id", "NoSuchClientIdAAAAAAAAAA");
     assertThat(noToken.exitCode()).isNotZero();
     assertThat(noToken.stderr()).contains("unknown token: NoSuchClientIdAAAAAAAAAA");
-    Run noRole = cli("role", "delete", "--org-id", "prod", "--role-name", "No Such Role");
+    CliRun noRole = cli("role", "delete", "--org-id", "prod", "--role-name", "No Such Role");
     assertThat(noRole.exitCode()).isNotZero();
     assertThat(noRole.stderr()).contains("unknown role: No Such Role");
-    Run noOrg = cli("config", "delete", "--org-id", "nope");
+    CliRun noOrg = cli("config", "delete", "--org-id", "nope");
     assertThat(noOrg.exitCode()).isNotZero();
     assertThat(noOrg.stderr()).contains("unknown org: nope");
     assertThat(astra.liveTokens()).hasSize(2);
@@ -212,7 +203,7 @@ class CliInProcessTest {
   void aScopedTokenGetsACustomRoleThatRoleListCustomShows() {
     setUp();
     String db = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
-    Run issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",
+    CliRun issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",
         "--database", db, "--keyspace", "orders", "--access", "read-write", "--format", "json"));
     String token = issued.stdout().lines().filter(l -> l.contains("\"token\"")).findFirst().orElseThrow()
         .replaceAll(".*\"token\": \"([^\"]+)\".*", "$1");
@@ -224,15 +215,15 @@ class CliInProcessTest {
     assertThat(ok(cli("role", "list", "--custom")).stdout()).contains(custom).doesNotContain("reader");
     assertThat(ok(cli("role", "list")).stdout()).contains("reader").doesNotContain(custom);
 
-    Run partial = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
+    CliRun partial = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
         "--database", db, "--access", "read");
     assertThat(partial.exitCode()).isNotZero();
     assertThat(partial.stderr()).contains("--database, --keyspace and --access");
-    Run badLevel = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
+    CliRun badLevel = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
         "--database", db, "--keyspace", "orders", "--access", "admin");
     assertThat(badLevel.exitCode()).isNotZero();
     assertThat(badLevel.stderr()).contains("'admin'");
-    Run badDb = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
+    CliRun badDb = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
         "--database", "db-1", "--keyspace", "orders", "--access", "read");
     assertThat(badDb.exitCode()).isNotZero();
     assertThat(badDb.stderr()).contains("'db-1' is not a UUID");
@@ -242,14 +233,14 @@ class CliInProcessTest {
   @Test
   void reapRevokesExpiredLeasesAndReportsThem() {
     setUp();
-    Run issued = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",
+    CliRun issued = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders",
         "--format", "json");
     ok(issued);
     assertThat(ok(cli("reap")).stdout()).contains("Revoked 0 expired lease(s).");
     assertThat(astra.liveTokens()).hasSize(1);
 
     clock.advance(Duration.ofMinutes(61));
-    Run reaped = ok(cli("reap", "--format", "json"));
+    CliRun reaped = ok(cli("reap", "--format", "json"));
     assertThat(reaped.stdout()).contains("\"revoked\": 1").contains("\"failed\": 0");
     assertThat(astra.liveTokens()).isEmpty();
     assertThat(astra.revokedTokens()).hasSize(1);
@@ -262,14 +253,14 @@ class CliInProcessTest {
     Path tokenFile = dir.resolve("root-token");
     java.nio.file.Files.writeString(tokenFile, astra.defaultOrg().rootToken() + "\n");
     env.remove("ASTRA_ORG_TOKEN");
-    Run updated = ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--url",
+    CliRun updated = ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--url",
         astra.url().toString(), "--token-file", tokenFile.toString()));
     assertThat(updated.stdout()).contains("Updated config for org " + astra.defaultOrg().orgId() + " (prod)");
-    Run read = ok(cli("config", "read", "--org-id", astra.defaultOrg().orgId(), "--format", "json"));
+    CliRun read = ok(cli("config", "read", "--org-id", astra.defaultOrg().orgId(), "--format", "json"));
     assertThat(read.stdout()).contains("\"logicalName\": \"prod\"").doesNotContain(astra.defaultOrg().rootToken());
     // The root token still works: the role update below needs no Astra call, the issue does.
     ok(cli("role", "write", "--org-id", "prod", "--role-name", "reader", "--ttl", "30m"));
-    Run issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
+    CliRun issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
         "--format", "json"));
     assertThat(issued.stdout()).contains("\"leaseDuration\": 1800");
   }
@@ -277,22 +268,22 @@ class CliInProcessTest {
   @Test
   void renewalCountsFromTheIssueTimeAndFailsOnceExpired() {
     setUp();
-    Run issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders"));
+    CliRun issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders"));
     String leaseId = issued.stdout().lines().filter(l -> l.startsWith("leaseId")).findFirst().orElseThrow()
         .split("\\s+")[1];
 
     clock.advance(Duration.ofMinutes(50));
-    Run renewed = ok(cli("lease", "renew", leaseId, "--increment", "1h", "--format", "json"));
+    CliRun renewed = ok(cli("lease", "renew", leaseId, "--increment", "1h", "--format", "json"));
     assertThat(renewed.stdout()).contains("\"leaseDuration\": 3600");
     clock.advance(Duration.ofMinutes(55)); // 1h45m after issue: 15 minutes of max_ttl are left
-    Run capped = ok(cli("lease", "renew", leaseId, "--format", "json"));
+    CliRun capped = ok(cli("lease", "renew", leaseId, "--format", "json"));
     assertThat(capped.stdout()).contains("\"leaseDuration\": 900");
     assertThat(capped.stderr()).contains("warning: TTL of \"1h0m0s\" exceeded the effective max_ttl of \"15m0s\"");
-    Run lookup = ok(cli("lease", "lookup", leaseId, "--format", "json"));
+    CliRun lookup = ok(cli("lease", "lookup", leaseId, "--format", "json"));
     assertThat(lookup.stdout()).contains("\"ttl\": 900").contains("\"lastRenewal\": \"2030-01-01T01:45:00Z\"");
 
     clock.advance(Duration.ofMinutes(16));
-    Run expired = cli("lease", "renew", leaseId);
+    CliRun expired = cli("lease", "renew", leaseId);
     assertThat(expired.exitCode()).isEqualTo(1);
     assertThat(expired.stderr()).startsWith("astra-vault: ").contains(leaseId);
   }

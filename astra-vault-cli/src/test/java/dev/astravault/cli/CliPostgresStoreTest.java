@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.astravault.EncryptionKey;
 import dev.astravault.test.FakeAstra;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -40,14 +36,9 @@ class CliPostgresStoreTest {
     pg.close();
   }
 
-  record Run(int exitCode, String stdout, String stderr) {}
 
-  static Run cli(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-        new PrintStream(err, true), Clock.systemUTC());
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static CliRun cli(Map<String, String> env, String... args) {
+    return CliRun.of(env, Clock.systemUTC(), args);
   }
 
   @Test
@@ -67,7 +58,7 @@ class CliPostgresStoreTest {
         "--url", astra.url().toString()).exitCode()).isZero();
     env.remove("ASTRA_ORG_TOKEN");
     assertThat(cli(env, "role", "sync").exitCode()).isZero();
-    Run issued = cli(env, "token", "issue", "--org-id", "prod", "--role-name", "api_ro_user", "--logical-name",
+    CliRun issued = cli(env, "token", "issue", "--org-id", "prod", "--role-name", "api_ro_user", "--logical-name",
         "orders", "--format", "json");
     assertThat(issued.exitCode()).as(issued.stderr()).isZero();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"token\": *\"(AstraCS:[^\"]+)\"")

@@ -15,11 +15,7 @@ import dev.astravault.test.vault.FakeVault;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
 import dev.astravault.vault.VaultKvLeaseStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,17 +45,12 @@ class CliStoreRotateKeysTest {
 
   private final Map<String, String> env = new HashMap<>();
 
-  record Run(int exitCode, String stdout, String stderr) {}
 
-  private Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-        new PrintStream(err, true), clock);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CliRun cli(String... args) {
+    return CliRun.of(env, clock, args);
   }
 
-  private static Run ok(Run run) {
+  private static CliRun ok(CliRun run) {
     assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isZero();
     return run;
   }
@@ -137,7 +128,7 @@ class CliStoreRotateKeysTest {
     data.put("max_ttl", "PT2400H");
     vault.putKv(path, data);
     vaultEnv();
-    Run run = cli("store", "rotate-keys", "--kv-prefix", KV_PREFIX);
+    CliRun run = cli("store", "rotate-keys", "--kv-prefix", KV_PREFIX);
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.stderr()).contains("role reader of org org-1").contains("failed authentication")
         .doesNotContain("PT2400H");
@@ -147,7 +138,7 @@ class CliStoreRotateKeysTest {
   @Test
   void vaultModeWithoutAKvStoreHasNoKeysToRotate() {
     vaultEnv();
-    Run run = cli("store", "rotate-keys");
+    CliRun run = cli("store", "rotate-keys");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.stderr()).contains("store rotate-keys").contains("--kv-prefix");
   }

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.vault.FakeVault;
 import dev.astravault.test.vault.PluginBehaviour;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -36,21 +32,16 @@ class CliVaultPluginModesTest {
   private final Map<String, String> env = new HashMap<>();
   private FakeVault vault;
 
-  record Run(int exitCode, String stdout, String stderr) {}
 
-  private Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private CliRun cli(String... args) {
     String[] all = new String[args.length + 2];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--store";
     all[args.length + 1] = "jdbc:sqlite:" + dir.resolve("vault-cache.db");
-    int code = Main.run(all, env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-        new PrintStream(err, true), Clock.systemUTC());
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRun.of(env, Clock.systemUTC(), all);
   }
 
-  private static Run ok(Run run) {
+  private static CliRun ok(CliRun run) {
     assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isZero();
     return run;
   }
@@ -77,14 +68,14 @@ class CliVaultPluginModesTest {
   @EnumSource(PluginBehaviour.class)
   void configWriteSetsTheCallerMode(PluginBehaviour behaviour) throws Exception {
     setUp(behaviour);
-    Run sidecar = ok(cli("config", "write", "--org-id", org(), "--logical-name", "prod", "--url",
+    CliRun sidecar = ok(cli("config", "write", "--org-id", org(), "--logical-name", "prod", "--url",
         astra.url().toString(), "--caller-mode", "SIDECAR"));
     assertThat(sidecar.stdout()).contains("in Vault, caller mode sidecar.");
     assertThat(vaultCallerMode()).isEqualTo("sidecar");
     ok(cli("config", "write", "--org-id", org(), "--caller-mode", "standard"));
     assertThat(vaultCallerMode()).isEqualTo("standard");
 
-    Run bad = cli("config", "write", "--org-id", org(), "--caller-mode", "agent");
+    CliRun bad = cli("config", "write", "--org-id", org(), "--caller-mode", "agent");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.stderr()).contains("--caller-mode must be standard or sidecar: agent");
     assertThat(vaultCallerMode()).isEqualTo("standard");
@@ -96,7 +87,7 @@ class CliVaultPluginModesTest {
     env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
     env.put("ASTRA_VAULT_KEY", dev.astravault.EncryptionKey.generate().toBase64());
     env.put("ASTRA_ORG_TOKEN", astra.defaultOrg().rootToken());
-    Run direct = cli("--direct", "config", "write", "--org-id", org(), "--logical-name", "prod", "--caller-mode",
+    CliRun direct = cli("--direct", "config", "write", "--org-id", org(), "--logical-name", "prod", "--caller-mode",
         "sidecar");
     assertThat(direct.exitCode()).as(behaviour + ": no Vault, nothing to set").isEqualTo(2);
     assertThat(direct.stderr()).contains("--caller-mode is the Vault plugin's setting");
@@ -109,12 +100,12 @@ class CliVaultPluginModesTest {
     ok(cli("config", "write", "--org-id", org(), "--logical-name", "prod", "--url", astra.url().toString()));
     ok(cli("role", "write", "--org-id", "prod", "--role-name", "reader", "--role-id", astra.roleId("API RO User"),
         "--ttl", "1h", "--max-ttl", "2h"));
-    Run issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders"));
+    CliRun issued = ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "orders"));
     String leaseId = field(issued.stdout(), "leaseId");
     String clientId = field(issued.stdout(), "clientId");
     deleteInAstra(clientId);
 
-    Run revoked = cli("lease", "revoke", leaseId);
+    CliRun revoked = cli("lease", "revoke", leaseId);
     if (behaviour == PluginBehaviour.FIXED) {
       // docs/cli.md: an already-gone token counts as done.
       assertThat(revoked.exitCode()).as("stderr: %s", revoked.stderr()).isZero();
