@@ -360,9 +360,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     record Stale(String id, String ct, String url, String logicalName) {}
     record StaleLease(LeaseRecord record, String ct) {}
     // Whole rows: the associated data is the record's every field, so a reseal needs them all. Reading one opens its
-    // seal (a secret or a tag), so a rewritten row throws here rather than being sealed afresh.
+    // seal (a secret or a tag), so a rewritten row throws here rather than being sealed afresh. Rows without a key id
+    // are read too: a store with a key writes one on every row, so its absence means the seal was removed, and the
+    // rotation refuses it (as the Vault KV store's does) instead of reporting nothing left under an old key.
     List<StaleLease> leases = callPrepared("find leases to re-encrypt",
-        SELECT + "WHERE secret_ct IS NOT NULL AND key_id <> ?", ps -> {
+        SELECT + "WHERE key_id IS NULL OR key_id <> ?", ps -> {
           List<StaleLease> out = new ArrayList<>();
           ps.setString(1, current);
           try (ResultSet rs = ps.executeQuery()) {
@@ -414,7 +416,9 @@ public final class JdbcLeaseStore implements LeaseStore {
    */
   private int resealRoles(SecretCipher cipher, String current) {
     record StaleRole(Role role, String tag) {}
-    List<StaleRole> roles = callPrepared("find roles to re-tag", ROLE_SELECT + "WHERE key_id <> ?", ps -> {
+    // A role without a key id lost its tag (or predates tags): read, so that checkRoleTag refuses it as TAMPERED.
+    String stale = ROLE_SELECT + "WHERE key_id IS NULL OR key_id <> ?";
+    List<StaleRole> roles = callPrepared("find roles to re-tag", stale, ps -> {
       List<StaleRole> out = new ArrayList<>();
       ps.setString(1, current);
       try (ResultSet rs = ps.executeQuery()) {

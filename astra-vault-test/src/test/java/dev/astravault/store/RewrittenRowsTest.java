@@ -554,6 +554,31 @@ class RewrittenRowsTest {
     }
   }
 
+  /**
+   * A lease row or role whose seal was stripped together with its key id is refused by a rotation, as the Vault KV
+   * store's rotation refuses an entry without one, instead of being passed over as "nothing left under an old key".
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void aRotationRefusesARowOrRoleWhoseSealWasRemoved(String kind) throws Exception {
+    try (JdbcLeaseStore store = store(kind)) {
+      store.insert(pendingRow(LEASE));
+      store.putRole(ROLE);
+    }
+    sql(kind, "UPDATE av_lease SET secret_ct = NULL, key_id = NULL");
+    try (JdbcLeaseStore store = store(kind, KeyProvider.of(EncryptionKey.generate(), KEY))) {
+      assertThatThrownBy(store::rotateKeys).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+          assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED)).hasMessageContaining(LEASE);
+    }
+    sql(kind, "DELETE FROM av_lease");
+    sql(kind, "UPDATE av_role SET tag = NULL, key_id = NULL");
+    try (JdbcLeaseStore store = store(kind, KeyProvider.of(EncryptionKey.generate(), KEY))) {
+      assertThatThrownBy(store::rotateKeys).isInstanceOfSatisfying(SecretDecryptionException.class, e ->
+          assertThat(e.reason()).isEqualTo(SecretDecryptionException.Reason.TAMPERED))
+          .hasMessageContaining("role reader of org org-1");
+    }
+  }
+
   /** A rotation does not bless a rewritten role with a fresh tag: it refuses it. */
   @Test
   void aRotationRefusesARewrittenRole() throws Exception {
