@@ -335,23 +335,33 @@ public final class VaultKvLeaseStore implements LeaseStore {
   /**
    * Writes the lease entry with check-and-set on {@code kvVersion}. A write in between that left the record at
    * {@code recordVersion} was a reseal by {@link #rotateKeys()} (every other write moves the version on): the record
-   * is the one the caller read, so the write is tried again on top of it.
+   * is the one the caller read, so the write is tried again on top of it. The entry is read whole (its seal opened):
+   * one rewritten outside the library throws rather than being written over.
    */
   private boolean writeIfVersion(String what, String leaseId, long recordVersion, long kvVersion,
       Supplier<Map<String, Object>> data) {
-    String rel = leasePath(leaseId);
+    return writeOverReseals(what, leasePath(leaseId), kvVersion, data, () -> stored(leaseId)
+        .filter(now -> now.record() != null && now.record().version() == recordVersion).map(Stored::kvVersion));
+  }
+
+  /**
+   * The conditional write both entry kinds share: check-and-set on {@code kvVersion}; on a lost race,
+   * {@code unchangedAt} reads the entry again and gives the KV version to try again at if the entry is still as the
+   * caller read it (a reseal), or nothing (a real change: the race is lost). At most {@link #RESEAL_RETRIES} tries.
+   */
+  private boolean writeOverReseals(String what, String rel, long kvVersion, Supplier<Map<String, Object>> data,
+      Supplier<Optional<Long>> unchangedAt) {
     long cas = kvVersion;
     for (int attempt = 0; attempt < RESEAL_RETRIES; attempt++) {
       long c = cas;
       if (call(what, () -> kv.write(what, rel, data.get(), c))) {
         return true;
       }
-      // Read whole (its seal opened): an entry rewritten outside the library throws rather than being written over.
-      Optional<Stored> now = stored(leaseId);
-      if (now.isEmpty() || now.get().record() == null || now.get().record().version() != recordVersion) {
+      Optional<Long> again = unchangedAt.get();
+      if (again.isEmpty()) {
         return false;
       }
-      cas = now.get().kvVersion();
+      cas = again.get();
     }
     return false;   // resealed under us on every try: report the race lost, and the caller reads again
   }
@@ -794,20 +804,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   private boolean writeIfRole(String what, @Nullable Role expected, Role role, long kvVersion,
       Supplier<Map<String, Object>> data) {
-    String rel = path("roles", role.orgId(), role.name());
-    long cas = kvVersion;
-    for (int attempt = 0; attempt < RESEAL_RETRIES; attempt++) {
-      long c = cas;
-      if (call(what, () -> kv.write(what, rel, data.get(), c))) {
-        return true;
-      }
-      Optional<StoredRole> now = storedRole(role.orgId(), role.name());
-      if (expected == null || now.isEmpty() || !expected.equals(now.get().fields())) {
-        return false;
-      }
-      cas = now.get().kvVersion();
-    }
-    return false;   // as for a lease: a lost race, never an endless loop
+    return writeOverReseals(what, path("roles", role.orgId(), role.name()), kvVersion, data, () -> expected == null
+        ? Optional.empty()
+        : storedRole(role.orgId(), role.name()).filter(now -> expected.equals(now.fields()))
+            .map(StoredRole::kvVersion));
   }
 
   @Override
