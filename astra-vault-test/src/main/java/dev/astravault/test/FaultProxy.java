@@ -29,6 +29,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import dev.astravault.test.internal.StatusLine;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,8 +78,14 @@ public final class FaultProxy implements Closeable {
 
   private FaultProxy(HttpUrl upstream) throws IOException {
     this.upstream = upstream;
+    // OkHttp adds a User-Agent of its own to a request without one: take it out again, so the upstream sees only
+    // the client's headers (a test asserting what its client sends must not pass on the proxy's behalf).
     this.client = new OkHttpClient.Builder().retryOnConnectionFailure(false).followRedirects(false)
-        .followSslRedirects(false).build();
+        .followSslRedirects(false)
+        .addNetworkInterceptor(chain -> chain.request().tag(NoUserAgent.class) == null
+            ? chain.proceed(chain.request())
+            : chain.proceed(chain.request().newBuilder().removeHeader("User-Agent").build()))
+        .build();
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.acceptor = new Thread(this::acceptLoop, "fault-proxy-" + server.getLocalPort());
     acceptor.setDaemon(true);
@@ -455,13 +462,16 @@ public final class FaultProxy implements Closeable {
         b.addHeader(request.headers.name(i), request.headers.value(i));
       }
     }
+    if (request.headers.get("User-Agent") == null) {
+      b.tag(NoUserAgent.class, NoUserAgent.INSTANCE);
+    }
     String type = request.headers.get("Content-Type");
     RequestBody body = request.body.length == 0 && !requiresBody(request.method) ? null
         : RequestBody.create(request.body, type == null ? null : MediaType.parse(type));
     b.method(request.method, body);
     forwarded.incrementAndGet();
     try (Response r = client.newCall(b.build()).execute()) {
-      return new Upstream(r.code(), r.headers(), r.body().bytes());
+      return new Upstream(r.code(), r.message(), r.headers(), r.body().bytes());
     } catch (IOException e) {
       return null;
     }
@@ -471,7 +481,11 @@ public final class FaultProxy implements Closeable {
     return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
   }
 
-  private record Upstream(int status, Headers headers, byte[] body) {}
+  /** Marks a forwarded request whose client sent no User-Agent. */
+  private enum NoUserAgent { INSTANCE }
+
+  /** The upstream's answer; {@code reason} is its reason phrase, passed on as it came. */
+  private record Upstream(int status, String reason, Headers headers, byte[] body) {}
 
   private void answer(Socket socket, InputStream in, OutputStream out, @Nullable Upstream up, Answer answer)
       throws IOException {
@@ -480,7 +494,7 @@ public final class FaultProxy implements Closeable {
         if (up == null) {
           writeStatus(out, 502, "FaultProxy could not reach the upstream");
         } else {
-          writeHead(out, up.status, up.headers, up.body.length);
+          writeHead(out, up.status, up.reason, up.headers, up.body.length);
           out.write(up.body);
           out.flush();
         }
@@ -495,7 +509,7 @@ public final class FaultProxy implements Closeable {
           writeStatus(out, 502, "FaultProxy could not reach the upstream");
           return;
         }
-        writeHead(out, up.status, up.headers, Math.max(up.body.length, 2));
+        writeHead(out, up.status, up.reason, up.headers, Math.max(up.body.length, 2));
         out.write(up.body, 0, up.body.length / 2);
         out.flush();
         if (answer.kind == Kind.STALL_BODY) {
@@ -510,7 +524,7 @@ public final class FaultProxy implements Closeable {
         }
         byte[] body = Objects.requireNonNull(answer.rewrite).apply(new String(up.body, StandardCharsets.UTF_8))
             .getBytes(StandardCharsets.UTF_8);
-        writeHead(out, up.status, up.headers, body.length);
+        writeHead(out, up.status, up.reason, up.headers, body.length);
         out.write(body);
         out.flush();
       }
@@ -537,10 +551,11 @@ public final class FaultProxy implements Closeable {
     }
   }
 
-  private static void writeHead(OutputStream out, int status, Headers headers, long contentLength)
+  private static void writeHead(OutputStream out, int status, String reason, Headers headers, long contentLength)
       throws IOException {
-    StringBuilder b = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status))
-        .append("\r\n");
+    // An upstream that sent no reason phrase gets Go's, as the fakes send it.
+    String line = reason.isEmpty() ? StatusLine.of(status) : "HTTP/1.1 " + status + " " + reason;
+    StringBuilder b = new StringBuilder(line).append("\r\n");
     for (int i = 0; i < headers.size(); i++) {
       if (!HOP_BY_HOP.contains(headers.name(i).toLowerCase(Locale.ROOT))) {
         b.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
@@ -552,23 +567,10 @@ public final class FaultProxy implements Closeable {
 
   private static void writeStatus(OutputStream out, int status, String text) throws IOException {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-    writeHead(out, status, Headers.of("Content-Type", "text/plain; charset=utf-8"), body.length);
+    // Go's reason phrase (StatusLine), as the fakes and the Go services behind them send it.
+    writeHead(out, status, "", Headers.of("Content-Type", "text/plain; charset=utf-8"), body.length);
     out.write(body);
     out.flush();
-  }
-
-  private static String reason(int status) {
-    return switch (status) {
-      case 200 -> "OK";
-      case 201 -> "Created";
-      case 204 -> "No Content";
-      case 404 -> "Not Found";
-      case 500 -> "Internal Server Error";
-      case 502 -> "Bad Gateway";
-      case 503 -> "Service Unavailable";
-      case 504 -> "Gateway Timeout";
-      default -> "Status";
-    };
   }
 
   // ---------------------------------------------------------------- request parsing

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.astravault.test.FaultProxy.Answer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import okhttp3.MediaType;
@@ -143,6 +144,54 @@ class FaultProxyTest {
     }
     assertThat(astra.liveTokens()).as("the upstream did the work").hasSize(1);
     assertThat(proxy.injected()).singleElement().satisfies(i -> assertThat(i.answer()).hasToString("rewrittenBody"));
+  }
+
+  /**
+   * Status lines keep Go's reason phrases through the proxy, forwarded or its own: the Vault plugin quotes Astra's
+   * status line in its errors ("unable to delete token in astra; 429 Too Many Requests"), so a proxy that rewrote
+   * them ("429 Status") would show clients a line no real server sends.
+   */
+  @Test
+  void reasonPhrasesAreGosForwardedOrOwn() throws IOException {
+    Request unauthorized = new Request.Builder().url(proxy.url().resolve("/v2/clientIdSecrets"))
+        .header("Authorization", "Bearer AstraCS:notarealtoken")
+        .post(RequestBody.create("{}", MediaType.get("application/json"))).build();  // a POST: never shed
+    try (Response r = http.newCall(unauthorized).execute()) {
+      assertThat(r.code()).isEqualTo(400);
+      assertThat(r.message()).isEqualTo("Bad Request");
+    }
+    Request missing = new Request.Builder().url(proxy.url().resolve("/v2/clientIdSecrets/NoSuchClientIdNoSuchClien"))
+        .header("Authorization", "Bearer " + astra.defaultOrg().rootToken()).delete().build();
+    try (Response r = http.newCall(missing).execute()) {
+      assertThat(r.code()).isIn(404, 429, 503);  // a varied fake may shed a DELETE
+      assertThat(r.message()).isEqualTo(dev.astravault.test.internal.StatusLine.reason(r.code())).isNotEmpty();
+    }
+    for (int status : new int[] {401, 403, 429, 409}) {
+      proxy.on("GET", "/v2/currentOrg").instead(Answer.status(status));
+      Request current = new Request.Builder().url(proxy.url().resolve("/v2/currentOrg")).build();
+      try (Response r = http.newCall(current).execute()) {
+        assertThat(r.code()).isEqualTo(status);
+        assertThat(r.message()).isEqualTo(dev.astravault.test.internal.StatusLine.reason(status));
+      }
+    }
+  }
+
+  /** The upstream sees the client's headers, not the proxy's HTTP client's: no User-Agent the client never sent. */
+  @Test
+  void theUpstreamSeesNoHeaderTheClientDidNotSend() throws IOException {
+    Request bare = new Request.Builder().url(proxy.url().resolve("/v2/currentOrg"))
+        .header("Authorization", "Bearer " + astra.defaultOrg().rootToken()).build();
+    try (Socket socket = new Socket(proxy.url().host(), proxy.url().port())) {
+      socket.getOutputStream().write(("GET /v2/currentOrg HTTP/1.1\r\nHost: x\r\nAuthorization: "
+          + bare.header("Authorization") + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      String head = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(head).startsWith("HTTP/1.1 ");
+    }
+    assertThat(astra.requests()).last().satisfies(call -> {
+      assertThat(call.path()).isEqualTo("/v2/currentOrg");
+      assertThat(call.header("User-Agent")).as("the client sent none").isEmpty();
+    });
   }
 
   @Test
