@@ -799,9 +799,9 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     boolean list = method.equals("LIST");
     String listParam = query.containsKey("list") ? query.get("list").get(0) : null;
     if (listParam != null && method.equals("GET")) {
-      list = switch (listParam.toLowerCase(Locale.ROOT)) {
-        case "1", "t", "true" -> true;
-        case "0", "f", "false" -> false;
+      list = switch (listParam) {  // Go's strconv.ParseBool: exactly these spellings
+        case "1", "t", "T", "TRUE", "true", "True" -> true;
+        case "0", "f", "F", "FALSE", "false", "False" -> false;
         default -> throw VaultError.empty(400);
       };
     }
@@ -929,7 +929,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
       isInit = initialized;
       isStandby = standby;
     }
-    boolean standbyOk = bool(query, "standbyok") || bool(query, "perfstandbyok");
+    // perfstandbyok speaks for performance standbys only (sys_health.go); this fake has none, so it is ignored.
+    boolean standbyOk = bool(query, "standbyok");
     int status;
     if (!isInit) {
       status = code(query, "uninitcode", 501);
@@ -1049,7 +1050,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     LoginRole role = appRoles.values().stream()
         .filter(r -> r.credential.equals(roleId) && r.secret.equals(secretId)).findFirst()
         .orElseThrow(() -> VaultError.badRequest("invalid role or secret ID"));
-    return login(role, "auth/approle/login", "approle", "approle");
+    return login(role, "auth/approle/login", "approle");
   }
 
   private Reply kubernetesLogin(Call call) {
@@ -1069,7 +1070,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
       throw new VaultError(403, List.of(PERMISSION_DENIED));
     }
     return login(role, "auth/kubernetes/login", "kubernetes-" + role.metadata.get("service_account_namespace")
-        + "-" + role.metadata.get("service_account_name"), "kubernetes");
+        + "-" + role.metadata.get("service_account_name"));
   }
 
   private static @Nullable String stringParam(Call call, String name) {
@@ -1077,12 +1078,12 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return v == null ? null : String.valueOf(v);
   }
 
-  private Reply login(LoginRole role, String path, String displayName, String mountType) {
+  private Reply login(LoginRole role, String path, String displayName) {
     synchronized (lock) {
       String id = "hvs." + Wire.randomId(24);
       TokenEntry t = newToken(id, role.spec, path, displayName, role.metadata);
       tokens.put(id, t);
-      Envelope e = Wire.envelope().mountType(mountType);
+      Envelope e = Wire.envelope();  // a login answer names no mount: "mount_type":"" (vault-http-api.md §2.7)
       e.auth = authBlock(t);
       return e.ok();
     }

@@ -109,7 +109,8 @@ class FakeVaultAuthAndSysTest {
     Reply login = as("").post("auth/approle/login", "{\"role_id\":\"role-1\",\"secret_id\":\"secret-1\"}");
     assertThat(login.code()).isEqualTo(200);
     assertThat(login.headers().get("Content-Type")).isEqualTo("application/json");
-    assertThat(login.json()).containsEntry("renewable", false).containsEntry("data", null);
+    assertThat(login.json()).containsEntry("renewable", false).containsEntry("data", null)
+        .containsEntry("mount_type", "");  // a login answer names no mount (vault-http-api.md §2.7)
     @SuppressWarnings("unchecked")
     Map<String, Object> auth = (Map<String, Object>) login.json().get("auth");
     assertThat(auth).containsEntry("policies", java.util.List.of("default", "app"))
@@ -128,6 +129,7 @@ class FakeVaultAuthAndSysTest {
   void kubernetesLogin() {
     Reply login = as("").post("auth/kubernetes/login", "{\"role\":\"web\",\"jwt\":\"jwt-1\"}");
     assertThat(login.code()).isEqualTo(200);
+    assertThat(login.json()).containsEntry("mount_type", "");
     @SuppressWarnings("unchecked")
     Map<String, Object> auth = (Map<String, Object>) login.json().get("auth");
     assertThat((Map<String, Object>) auth.get("metadata")).containsEntry("role", "web")
@@ -153,6 +155,8 @@ class FakeVaultAuthAndSysTest {
     vault.standby(true);
     assertThat(as("").get("sys/health").code()).isEqualTo(429);
     assertThat(as("").get("sys/health?standbyok=true").code()).isEqualTo(200);
+    // perfstandbyok speaks for performance standbys only (sys_health.go): a plain standby still answers 429.
+    assertThat(as("").get("sys/health?perfstandbyok=true").code()).isEqualTo(429);
     assertThat(as("").get("sys/health?standbycode=299").code()).isEqualTo(299);
     assertThat(as("root").get("auth/token/lookup-self").code()).isEqualTo(200);
     vault.standby(false);

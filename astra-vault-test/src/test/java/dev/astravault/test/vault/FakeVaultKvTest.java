@@ -125,6 +125,11 @@ class FakeVaultKvTest {
     assertThat(root().list("secret/data/dir").code()).isEqualTo(405);
     assertThat(root().get("secret/metadata/dir?list=maybe").code()).isEqualTo(400);
     assertThat(root().get("secret/metadata/dir?list=maybe").body()).isEqualTo("{\"errors\":[]}\n");
+    // Go's strconv.ParseBool: 1, t, T, TRUE, true, True (and the false forms); no other spelling.
+    assertThat(root().get("secret/metadata/dir?list=T").keys()).containsExactly("a", "sub/");
+    assertThat(root().get("secret/metadata/dir?list=TRUE").keys()).containsExactly("a", "sub/");
+    assertThat(root().get("secret/metadata/dir?list=tRuE").code()).isEqualTo(400);
+    assertThat(root().get("secret/metadata/dir?list=yes").code()).isEqualTo(400);
   }
 
   @Test
