@@ -88,6 +88,26 @@ public abstract class VaultPluginConformance {
   }
 
   /**
+   * A request without a token, or with one Vault does not know, is refused with 403 and {@code permission denied}
+   * (an unknown token on Vault 1.17+ also says {@code invalid token}, PR #26687; older versions answer as for a
+   * missing token): never a 401, never a 404 that would let a client think the path is simply empty.
+   */
+  @Test
+  void aMissingOrUnknownTokenIs403PermissionDenied() {
+    HttpUrl role = query(mount("role"), Map.of("role_name", ROLE, "org_id", org));
+    Http.Answer missing = Http.exchange("GET", role, Map.of(), null);
+    assertEquals(403, missing.status());
+    assertEquals(List.of("permission denied"), missing.object().get("errors"));
+    Http.Answer unknown = Http.exchange("GET", role, Map.of("X-Vault-Token", "hvs.unknown" + UUID.randomUUID()), null);
+    assertEquals(403, unknown.status());
+    List<?> errors = assertInstanceOf(List.class, unknown.object().get("errors"));
+    assertEquals(1, errors.size(), () -> "errors: " + errors);
+    String error = String.valueOf(errors.get(0));
+    assertTrue(error.equals("permission denied")
+        || error.equals("2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n"), error);
+  }
+
+  /**
    * {@code metadata} is Vault's TypeKVPairs: a string is one pair cut at its first '=', never split on commas, so
    * {@code "a=1,b=2"} is the key {@code a} with the value {@code 1,b=2}.
    */

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.RawVault.Reply;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -102,6 +105,21 @@ class FakeVaultAuthAndSysTest {
     assertThat(as(t).post("auth/token/revoke-self", "").code()).isEqualTo(204);
     assertThat(as(t).get("auth/token/lookup-self").code()).isEqualTo(403);
     assertThat(as("root").post("auth/token/renew-self", "{}").errors()).containsExactly("invalid lease ID");
+  }
+
+  /**
+   * The token comes from {@code X-Vault-Token}, or from {@code Authorization: Bearer} when that header is absent or
+   * empty (vault-http-api.md §2.1; Vault's getTokenFromReq skips an empty X-Vault-Token).
+   */
+  @Test
+  void theTokenMayComeAsABearer() throws IOException {
+    for (Map.Entry<String, String> extra : Map.of("X-Vault-Token", "", "X-Other", "x").entrySet()) {
+      Request request = new Request.Builder().url(vault.url("/v1/auth/token/lookup-self"))
+          .header(extra.getKey(), extra.getValue()).header("Authorization", "Bearer s.app").build();
+      try (Response r = RawVault.HTTP.newCall(request).execute()) {
+        assertThat(r.code()).as("with %s", extra).isEqualTo(200);
+      }
+    }
   }
 
   @Test
