@@ -1,5 +1,6 @@
 package dev.astravault.test;
 
+import dev.astravault.test.internal.StatusLine;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -29,7 +30,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import dev.astravault.test.internal.StatusLine;
 import org.jspecify.annotations.Nullable;
 
 /**
