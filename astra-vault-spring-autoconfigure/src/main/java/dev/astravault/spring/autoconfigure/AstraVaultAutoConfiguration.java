@@ -244,7 +244,8 @@ public class AstraVaultAutoConfiguration {
    */
   @Bean
   @ConditionalOnBean(ManagedToken.class)
-  @ConditionalOnMissingBean(name = "astraTokenSupplier")
+  // By type (a second one would make every injection of the type ambiguous) and by name (a bean of that name).
+  @ConditionalOnMissingBean(value = AstraTokenSupplier.class, name = "astraTokenSupplier")
   public AstraTokenSupplier astraTokenSupplier(ManagedToken token) {
     return AstraTokenSupplier.of(token);
   }
