@@ -116,6 +116,24 @@ class AstraVaultAutoConfigurationTest {
   }
 
   @Test
+  void aScopeWithoutItsKeyspaceOrAccessFailsStartupNamingTheMissingProperty() {
+    String db = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
+    // Before, a missing keyspace became the keyspace "null": the token started, scoped to a keyspace that is not there.
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.scope.database=" + db,
+        "astra.vault.token.scope.access=read").run(context -> {
+          org.springframework.boot.diagnostics.FailureAnalysis a = FakeAstraContext.analysis(context, astra);
+          assertThat(a.getDescription()).contains("astra.vault.token.scope.keyspace is not set");
+          assertThat(astra.liveTokens()).isEmpty();
+        });
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.scope.database=" + db,
+        "astra.vault.token.scope.keyspace=orders").run(context -> {
+          org.springframework.boot.diagnostics.FailureAnalysis a = FakeAstraContext.analysis(context, astra);
+          assertThat(a.getDescription()).contains("astra.vault.token.scope.access")
+              .contains("astra.vault.token.scope.actions").doesNotContain("'null'");
+        });
+  }
+
+  @Test
   void closingTheContextRevokesTheStartupTokenLate() {
     FakeAstraContext.withFakeAstra(astra).run(context -> {
       assertThat(astra.liveTokens()).hasSize(1);
