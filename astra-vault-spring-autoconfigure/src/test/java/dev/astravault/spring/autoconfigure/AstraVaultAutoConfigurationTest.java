@@ -397,7 +397,8 @@ class AstraVaultAutoConfigurationTest {
       names.addAll(org.springframework.util.StringUtils.commaDelimitedListToSet(
           p.getProperty("org.springframework.boot.diagnostics.FailureAnalyzer", "")));
     }
-    assertThat(names).contains(AstraVaultFailureAnalyzer.class.getName());
+    assertThat(names).contains(AstraVaultFailureAnalyzer.class.getName(),
+        dev.astravault.spring.autoconfigure.internal.SecretBindFailureAnalyzer.class.getName());
   }
 
   @Test
