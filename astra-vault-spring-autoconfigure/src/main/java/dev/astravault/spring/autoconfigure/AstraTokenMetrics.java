@@ -47,7 +47,11 @@ public class AstraTokenMetrics implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     String role = "-";
     String logicalName = "-";
-    if (!(token instanceof DeferredManagedToken d && !d.isObtained()) && token.state() != ManagedToken.State.CLOSED) {
+    if (token instanceof DeferredManagedToken d && !d.isObtained()) {
+      // Not obtained yet (fail-fast=false): tagged from the request now, as a meter keeps the tags it is bound with.
+      role = d.request().role();
+      logicalName = d.request().logicalName().orElse("-");
+    } else if (token.state() != ManagedToken.State.CLOSED) {
       role = token.snapshot().info().roleName();
       logicalName = token.snapshot().info().logicalName().orElse("-");
     }
