@@ -64,8 +64,8 @@ public class AstraTokenMetrics implements MeterBinder {
         .description("Rotations (new token swapped in) of the startup token").tags(tags).register(registry);
     FunctionCounter.builder("astra.vault.token.failures", activity, TokenActivity::failures)
         .description("Failed renewal, rotation or revoke steps of the startup token").tags(tags).register(registry);
-    Timer issue = Timer.builder("astra.vault.token.issue").description("Time each issue of the token took (startup and rotations)")
-        .tags(tags).register(registry);
+    Timer issue = Timer.builder("astra.vault.token.issue")
+        .description("Time each issue of the token took (startup and rotations)").tags(tags).register(registry);
     activity.onIssueLatency(issue::record);
   }
 
