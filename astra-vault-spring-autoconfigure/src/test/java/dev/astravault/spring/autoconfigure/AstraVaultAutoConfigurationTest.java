@@ -144,6 +144,17 @@ class AstraVaultAutoConfigurationTest {
   }
 
   @Test
+  void aRefreshThatFailsAfterTheStartupTokenWasIssuedRevokesIt() {
+    FakeAstraContext.withFakeAstra(astra)
+        .withBean("failsAfterTheToken", String.class, () -> {
+          throw new IllegalStateException("a later bean fails");
+        }, bd -> bd.setDependsOn("astraManagedToken"))
+        .run(context -> assertThat(context).hasFailed());
+    assertThat(astra.revokedTokens()).hasSize(1);
+    assertThat(astra.liveTokens()).isEmpty();
+  }
+
+  @Test
   void revokeOnShutdownFalseKeepsTheLease() {
     FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.revoke-on-shutdown=false")
         .run(context -> assertThat(context.getBean(ManagedToken.class).state()).isEqualTo(ManagedToken.State.ACTIVE));
