@@ -47,7 +47,11 @@ public class AstraTokenMetrics implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     String role = "-";
     String logicalName = "-";
-    if (!(token instanceof DeferredManagedToken d && !d.isObtained()) && token.state() != ManagedToken.State.CLOSED) {
+    if (token instanceof DeferredManagedToken d && !d.isObtained()) {
+      // Not obtained yet (fail-fast=false): tagged from the request now, as a meter keeps the tags it is bound with.
+      role = d.request().role();
+      logicalName = d.request().logicalName().orElse("-");
+    } else if (token.state() != ManagedToken.State.CLOSED) {
       role = token.snapshot().info().roleName();
       logicalName = token.snapshot().info().logicalName().orElse("-");
     }
@@ -60,8 +64,8 @@ public class AstraTokenMetrics implements MeterBinder {
         .description("Rotations (new token swapped in) of the startup token").tags(tags).register(registry);
     FunctionCounter.builder("astra.vault.token.failures", activity, TokenActivity::failures)
         .description("Failed renewal, rotation or revoke steps of the startup token").tags(tags).register(registry);
-    Timer issue = Timer.builder("astra.vault.token.issue").description("Time each issue of the token took (startup and rotations)")
-        .tags(tags).register(registry);
+    Timer issue = Timer.builder("astra.vault.token.issue")
+        .description("Time each issue of the token took (startup and rotations)").tags(tags).register(registry);
     activity.onIssueLatency(issue::record);
   }
 

@@ -155,21 +155,32 @@ public class AstraVaultAutoConfiguration {
     if (!StringUtils.hasText(s.getDatabase())) {
       return;
     }
+    String fix = "Fix astra.vault.token.scope.* (database, keyspace, tables, and access or actions).";
+    // Named here: String.valueOf(null) would make a keyspace called "null", or an access level 'null'.
+    if (!StringUtils.hasText(s.getKeyspace())) {
+      throw new AstraVaultStartupException("astra.vault.token.scope.keyspace is not set, but scope.database is: a "
+          + "scoped token reaches one keyspace", "Set astra.vault.token.scope.keyspace, or remove "
+          + "astra.vault.token.scope.database for an unscoped token.", null);
+    }
+    boolean actions = s.getActions() != null && !s.getActions().isEmpty();
+    if (!actions && !StringUtils.hasText(s.getAccess())) {
+      throw new AstraVaultStartupException("astra.vault.token.scope.access (read, read-write or schema) or "
+          + "astra.vault.token.scope.actions is not set, but scope.database is", fix, null);
+    }
     try {
       dev.astravault.Scope.Builder scope = dev.astravault.Scope.database(s.getDatabase())
-          .keyspace(String.valueOf(s.getKeyspace()));
+          .keyspace(s.getKeyspace());
       if (s.getTables() != null && !s.getTables().isEmpty()) {
         scope.tables(s.getTables().toArray(String[]::new));
       }
-      if (s.getActions() != null && !s.getActions().isEmpty()) {
+      if (actions) {
         scope.actions(s.getActions().toArray(String[]::new));
       } else {
         scope.actions(dev.astravault.Scope.Access.parse(String.valueOf(s.getAccess())));
       }
       request.scope(scope.build());
     } catch (IllegalArgumentException e) {
-      throw new AstraVaultStartupException("astra.vault.token.scope: " + e.getMessage(),
-          "Fix astra.vault.token.scope.* (database, keyspace, tables, and access or actions).", e);
+      throw new AstraVaultStartupException("astra.vault.token.scope: " + e.getMessage(), fix, e);
     }
   }
 
@@ -244,7 +255,8 @@ public class AstraVaultAutoConfiguration {
    */
   @Bean
   @ConditionalOnBean(ManagedToken.class)
-  @ConditionalOnMissingBean(name = "astraTokenSupplier")
+  // By type (a second one would make every injection of the type ambiguous) and by name (a bean of that name).
+  @ConditionalOnMissingBean(value = AstraTokenSupplier.class, name = "astraTokenSupplier")
   public AstraTokenSupplier astraTokenSupplier(ManagedToken token) {
     return AstraTokenSupplier.of(token);
   }

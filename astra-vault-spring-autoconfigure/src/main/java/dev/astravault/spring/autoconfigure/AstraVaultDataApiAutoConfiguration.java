@@ -5,6 +5,7 @@ import com.datastax.astra.client.databases.Database;
 import com.datastax.astra.client.databases.DatabaseOptions;
 import dev.astravault.ManagedToken;
 import dev.astravault.dataapi.RotatingDataApi;
+import dev.astravault.internal.Validation;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -37,7 +38,14 @@ public class AstraVaultDataApiAutoConfiguration {
     AstraVaultProperties.DataApi d = properties.getDataApi();
     DatabaseOptions options = new DatabaseOptions(null, new DataAPIClientOptions()).keyspace(d.getKeyspace());
     try {
-      return RotatingDataApi.database(token::current, String.valueOf(d.getEndpoint()), options);
+      String endpoint = String.valueOf(d.getEndpoint());
+      if (!endpoint.isBlank()) {
+        // Checked now, not at the first command; user info or a query would be sent and shown wherever the client
+        // prints its URL, so they are refused without being quoted.
+        Validation.requireHttpUrl("astra.vault.data-api.endpoint", Validation.parseUrl("astra.vault.data-api.endpoint",
+            endpoint));
+      }
+      return RotatingDataApi.database(token::current, endpoint, options);
     } catch (IllegalArgumentException e) {
       throw new AstraVaultStartupException("astra.vault.data-api: " + e.getMessage(),
           "Set astra.vault.data-api.endpoint to the database's Data API endpoint "

@@ -138,4 +138,22 @@ class AstraTokensEndpointAndMetricsTest {
       astra.reset();
     });
   }
+
+  @Test
+  void aTokenObtainedOnFirstUseIsTaggedWithItsRoleAndLogicalNameFromTheStart() {
+    // fail-fast=false and Astra down at startup: the meters are bound before the token exists. They were tagged "-"
+    // then, and kept that tag once the token was obtained, so dashboards never found the token's series.
+    astra.fault(dev.astravault.test.Endpoint.CREATE_TOKEN).status(503).times(1);
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.startup-retries=0",
+        "astra.vault.fail-fast=false").run(context -> {
+          assertThat(context).hasNotFailed();
+          SimpleMeterRegistry registry = new SimpleMeterRegistry();
+          context.getBean(AstraTokenMetrics.class).bindTo(registry);
+          assertThat(registry.get("astra.vault.token.time.to.expiry").tag("role", "reader")
+              .tag("logical.name", "orders-service").timeGauge().value(TimeUnit.SECONDS)).isZero();
+          context.getBean(ManagedToken.class).current();
+          assertThat(registry.get("astra.vault.token.time.to.expiry").tag("role", "reader")
+              .tag("logical.name", "orders-service").timeGauge().value(TimeUnit.SECONDS)).isEqualTo(3600);
+        });
+  }
 }

@@ -116,6 +116,24 @@ class AstraVaultAutoConfigurationTest {
   }
 
   @Test
+  void aScopeWithoutItsKeyspaceOrAccessFailsStartupNamingTheMissingProperty() {
+    String db = "3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60";
+    // Before, a missing keyspace became the keyspace "null": the token started, scoped to a keyspace that is not there.
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.scope.database=" + db,
+        "astra.vault.token.scope.access=read").run(context -> {
+          org.springframework.boot.diagnostics.FailureAnalysis a = FakeAstraContext.analysis(context, astra);
+          assertThat(a.getDescription()).contains("astra.vault.token.scope.keyspace is not set");
+          assertThat(astra.liveTokens()).isEmpty();
+        });
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.token.scope.database=" + db,
+        "astra.vault.token.scope.keyspace=orders").run(context -> {
+          org.springframework.boot.diagnostics.FailureAnalysis a = FakeAstraContext.analysis(context, astra);
+          assertThat(a.getDescription()).contains("astra.vault.token.scope.access")
+              .contains("astra.vault.token.scope.actions").doesNotContain("'null'");
+        });
+  }
+
+  @Test
   void closingTheContextRevokesTheStartupTokenLate() {
     FakeAstraContext.withFakeAstra(astra).run(context -> {
       assertThat(astra.liveTokens()).hasSize(1);
@@ -123,6 +141,17 @@ class AstraVaultAutoConfigurationTest {
     });
     assertThat(astra.liveTokens()).isEmpty();
     assertThat(astra.revokedTokens()).hasSize(1);
+  }
+
+  @Test
+  void aRefreshThatFailsAfterTheStartupTokenWasIssuedRevokesIt() {
+    FakeAstraContext.withFakeAstra(astra)
+        .withBean("failsAfterTheToken", String.class, () -> {
+          throw new IllegalStateException("a later bean fails");
+        }, bd -> bd.setDependsOn("astraManagedToken"))
+        .run(context -> assertThat(context).hasFailed());
+    assertThat(astra.revokedTokens()).hasSize(1);
+    assertThat(astra.liveTokens()).isEmpty();
   }
 
   @Test
@@ -379,7 +408,8 @@ class AstraVaultAutoConfigurationTest {
       names.addAll(org.springframework.util.StringUtils.commaDelimitedListToSet(
           p.getProperty("org.springframework.boot.diagnostics.FailureAnalyzer", "")));
     }
-    assertThat(names).contains(AstraVaultFailureAnalyzer.class.getName());
+    assertThat(names).contains(AstraVaultFailureAnalyzer.class.getName(),
+        dev.astravault.spring.autoconfigure.internal.SecretBindFailureAnalyzer.class.getName());
   }
 
   @Test

@@ -71,6 +71,22 @@ class AstraVaultBootConventionsTest {
   }
 
   @Test
+  void anApplicationsOwnTokenSupplierOfAnyNameReplacesTheStartupOne() {
+    // By type: a second AstraTokenSupplier would make every injection of the type ambiguous.
+    FakeAstraContext.withFakeAstra(astra).withBean("ordersToken", AstraTokenSupplier.class, () -> () -> "own")
+        .withBean(SupplierConsumer.class).run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBeanNamesForType(AstraTokenSupplier.class)).containsExactly("ordersToken");
+          assertThat(context.getBean(SupplierConsumer.class).token().get()).isEqualTo("own");
+        });
+    // By name: a bean called astraTokenSupplier, of whatever type, is the application's.
+    FakeAstraContext.withFakeAstra(astra).withBean("astraTokenSupplier", Supplier.class, () -> () -> "own")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(AstraTokenSupplier.class));
+  }
+
+  record SupplierConsumer(AstraTokenSupplier token) {}
+
+  @Test
   void noTokenEventIsPublishedBeforeTheContextIsRefreshed() {
     FakeAstraContext.withFakeAstra(astra).withUserConfiguration(RefreshWatcher.class).run(context -> {
       assertThat(context).hasNotFailed();

@@ -63,4 +63,22 @@ class AstraVaultDataApiTest {
       assertThat(context.getStartupFailure()).hasStackTraceContaining("astra.vault.data-api");
     });
   }
+
+  @Test
+  void anEndpointThatIsNoHttpUrlOrCarriesCredentialsFailsStartupNamingThePropertyWithoutShowingThem() {
+    // Accepted before: the first command failed (or sent the password to wherever the client logs its URL).
+    for (String endpoint : new String[] {"not a url", "db.apps.astra.datastax.com", "ftp://db.example.com",
+        "https://orders:hunter2-pw@db.apps.astra.datastax.com",
+        "https://db.apps.astra.datastax.com?token=hunter2-pw"}) {
+      FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.data-api.endpoint=" + endpoint)
+          .run(context -> {
+            org.springframework.boot.diagnostics.FailureAnalysis a = FakeAstraContext.analysis(context, astra);
+            assertThat(a.getDescription()).as(endpoint).contains("astra.vault.data-api.endpoint");
+            assertThat(a.getAction()).contains("https://<db-id>-<region>.apps.astra.datastax.com");
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+              assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2-pw");
+            }
+          });
+    }
+  }
 }

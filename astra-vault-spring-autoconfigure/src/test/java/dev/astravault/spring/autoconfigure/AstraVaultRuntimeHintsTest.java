@@ -27,8 +27,11 @@ class AstraVaultRuntimeHintsTest {
   }
 
   @Test
-  void theFailureAnalyzerCanBeCreatedReflectively() {
+  void theFailureAnalyzersCanBeCreatedReflectively() {
     assertThat(RuntimeHintsPredicates.reflection().onType(AstraVaultFailureAnalyzer.class)
+        .withMemberCategory(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).accepts(hints());
+    assertThat(RuntimeHintsPredicates.reflection().onType(
+        dev.astravault.spring.autoconfigure.internal.SecretBindFailureAnalyzer.class)
         .withMemberCategory(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).accepts(hints());
   }
 

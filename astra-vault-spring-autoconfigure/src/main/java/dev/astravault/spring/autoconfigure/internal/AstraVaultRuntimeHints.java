@@ -12,7 +12,7 @@ import org.springframework.util.ClassUtils;
 /**
  * What the starter reaches by reflection, for a native image (prepared; no native image has been built). Boot
  * already covers {@code @ConfigurationProperties} binding, the endpoint's operations and the auto-configurations
- * themselves. Left here: the failure analyzer (created by {@code SpringFactoriesLoader}); the Boot 3 interfaces that
+ * themselves. Left here: the failure analyzers (created by {@code SpringFactoriesLoader}); the Boot 3 interfaces that
  * {@link Boot3Support} implements as JDK proxies and whose {@code Health} builder it calls by name; the Data API
  * options whose {@code toString()} Jackson serializes.
  */
@@ -24,6 +24,7 @@ public final class AstraVaultRuntimeHints implements RuntimeHintsRegistrar {
   @Override
   public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
     hints.reflection().registerType(AstraVaultFailureAnalyzer.class, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
+    hints.reflection().registerType(SecretBindFailureAnalyzer.class, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
     if (ClassUtils.isPresent(Boot3Support.HEALTH_INDICATOR, classLoader)) {
       hints.proxies().registerJdkProxy(TypeReference.of(Boot3Support.HEALTH_INDICATOR));
       hints.reflection().registerType(TypeReference.of(Boot3Support.HEALTH), MemberCategory.INVOKE_PUBLIC_METHODS);

@@ -28,6 +28,11 @@ public final class DeferredManagedToken implements ManagedToken {
     this.lastFailure = firstFailure;
   }
 
+  /** {@return what the token is (to be) issued with} */
+  public TokenRequest request() {
+    return request;
+  }
+
   /** Whether a real handle exists yet; never does I/O. */
   public boolean isObtained() {
     return delegate != null;

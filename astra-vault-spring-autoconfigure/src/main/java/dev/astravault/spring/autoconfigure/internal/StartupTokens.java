@@ -96,9 +96,14 @@ public final class StartupTokens {
     }
   }
 
+  /**
+   * What the engine's own startup retry treats as transient, plus store errors: the starter turns that retry off
+   * ({@link #renewal}), so leaving Vault out here would leave a sealed or restarting Vault never retried.
+   */
   static boolean retryable(Throwable e) {
     return e instanceof AstraUnavailableException || e instanceof AstraServerException
-        || e instanceof AstraRateLimitedException || e instanceof StoreException;
+        || e instanceof AstraRateLimitedException || e instanceof StoreException
+        || e instanceof VaultUnavailableException;
   }
 
   /** A startup exception whose action says what to fix for {@code e}'s kind of failure. */
@@ -143,8 +148,8 @@ public final class StartupTokens {
   }
 
   /**
-   * What to check when a Vault answer was too large or none came (refused, TLS handshake, timeout); null for other
-   * failures.
+   * What to check when a Vault answer was too large, none came (refused, TLS handshake, timeout), or Vault is sealed
+   * or without an active node; null for other failures.
    */
   public static @Nullable String vaultConnectionAction(Throwable failure) {
     Throwable e = failure;
@@ -157,6 +162,14 @@ public final class StartupTokens {
       return "A Vault response was larger than " + tooLarge.limit() + " bytes. Raise "
           + "astra.vault.vault.max-response-bytes (default 8MB) if a list (the vault-kv store's leases, a KV folder) "
           + "really is that large; otherwise check astra.vault.vault.uri and any proxy in between.";
+    }
+    if (e instanceof VaultUnavailableException u && u.reason() != VaultUnavailableException.Reason.UNREACHABLE) {
+      return "Vault is sealed or has no active node: unseal it (vault operator unseal) or let a standby take over, "
+          + "and check that astra.vault.vault.uri (or spring.cloud.vault.* when its session is shared) points at "
+          + "the cluster. Only the startup token's issue is retried (astra.vault.startup-retries times, waiting "
+          + "astra.vault.startup-backoff doubled each time: raise them to wait out an unseal, or set "
+          + "astra.vault.fail-fast=false to start without the token); Vault sealed before that (the TokenManager's "
+          + "token lookup and org and role writes) fails startup at once.";
     }
     if (e instanceof VaultUnavailableException u && u.reason() == VaultUnavailableException.Reason.UNREACHABLE) {
       return "Vault did not answer: check astra.vault.vault.uri (or spring.cloud.vault.* when its session is shared) "

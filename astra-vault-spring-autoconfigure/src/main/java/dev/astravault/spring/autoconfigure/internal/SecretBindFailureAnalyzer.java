@@ -1,0 +1,54 @@
+package dev.astravault.spring.autoconfigure.internal;
+
+import dev.astravault.internal.Redaction;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.Ordered;
+
+/**
+ * An {@code astra.vault.*} property that could not be bound and whose value looks like a token or secret (a Vault
+ * token put as {@code vault.authentication}, a root token as a duration), or that is a secret property: reported
+ * without the value. Boot's own binding report, which runs after this one, prints {@code Value: "..."}, and the
+ * conversion's reason quotes it again. Other properties and ordinary bad values keep Boot's report.
+ */
+public final class SecretBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
+
+  /** Created by {@code SpringFactoriesLoader}. */
+  public SecretBindFailureAnalyzer() {}
+
+  @Override
+  protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
+    ConfigurationProperty property = cause.getProperty();
+    if (property == null) {
+      return null;
+    }
+    String name = property.getName().toString();
+    Object value = property.getValue();
+    if (!name.startsWith("astra.vault.") || !(SecretPropertySanitizer.isSecretProperty(name)
+        || value instanceof CharSequence text && Redaction.looksSecret(text.toString()))) {
+      return null;
+    }
+    Class<?> type = cause.getTarget().getType().resolve(Object.class);
+    String description = "Failed to bind " + name + " to " + type.getSimpleName() + ": the value looks like a token "
+        + "or secret, so it is not shown" + (property.getOrigin() != null ? " (origin: " + property.getOrigin()
+            + ")" : "") + ".";
+    String valid = type.isEnum() ? " Valid values: " + Arrays.stream(type.getEnumConstants())
+        .map(c -> ((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+        .collect(Collectors.joining(", ")) + "." : "";
+    return new FailureAnalysis(description, "Set " + name + " to a valid value." + valid + " A token or secret never "
+        + "belongs there: remove it from the configuration (it may have been meant for another property, such as "
+        + "astra.vault.vault.token or astra.vault.orgs[n].root-token), and rotate it if the configuration is "
+        + "shared.", null);
+  }
+
+  /** Before Boot's binding analyzer, which would print the value. */
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE;
+  }
+}
