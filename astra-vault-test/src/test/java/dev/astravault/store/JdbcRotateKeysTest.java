@@ -99,7 +99,8 @@ class JdbcRotateKeysTest {
     LeaseRecord v1 = EncryptionAtRestTest.active(RewrittenRowsTest.LEASE);
     LeaseRecord v2 = v1.next().expiresAt(v1.expiresAt().plusSeconds(600)).lastRenewedAt(v1.issuedAt()).build();
     Role longer = new Role("org-1", "reader", "rid-reader", Duration.ofHours(2), Duration.ofHours(3));
-    OrgConfig moved = EncryptionAtRestTest.org().toBuilder().rootToken("AstraCS:RootTokenMOVEDxxxxxxxxxx:" + "cd".repeat(32)).build();
+    OrgConfig moved = EncryptionAtRestTest.org().toBuilder()
+        .rootToken("AstraCS:RootTokenMOVEDxxxxxxxxxx:" + "cd".repeat(32)).build();
     try (LeaseStore old = stores.open(kind, KeyProvider.of(OLD))) {
       old.insert(v1);
       old.insert(RewrittenRowsTest.pendingRow("astra/org-1/reader/b").toBuilder().logicalName("b").build());
