@@ -3,6 +3,7 @@ package dev.astravault.cli;
 import dev.astravault.AuditSink;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
+import dev.astravault.StoreException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenManagerBuilder;
 import dev.astravault.audit.AuditWitness;
@@ -10,8 +11,10 @@ import dev.astravault.audit.FsyncPolicy;
 import dev.astravault.audit.JsonLinesAuditSink;
 import dev.astravault.internal.Validation;
 import dev.astravault.store.JdbcLeaseStore;
+import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKeyProvider;
 import dev.astravault.vault.VaultKvLeaseStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,8 +60,20 @@ final class AstraVaultCommand implements AutoCloseable {
   @Nullable String store;
 
   @Option(names = "--key-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
-      description = "The store's encryption keys (base64, current first). Default: $ASTRA_VAULT_KEY.")
+      description = "The store's encryption keys (base64, current first). Default: $ASTRA_VAULT_KEY. See also "
+          + "--key-vault-path.")
   @Nullable Path keyFile;
+
+  @Option(names = "--key-vault-path", paramLabel = "PATH", scope = ScopeType.INHERIT,
+      description = "Read the store's encryption keys from this Vault KV version 2 secret instead (fields key, "
+          + "previous, key_id, as VaultKeyProvider reads them), a path in --key-vault-mount such as "
+          + "astra-vault/store-key. Vault's address and credentials as in Vault mode (with --direct for the SQL "
+          + "store).")
+  @Nullable String keyVaultPath;
+
+  @Option(names = "--key-vault-mount", paramLabel = "MOUNT", scope = ScopeType.INHERIT,
+      description = "The KV version 2 mount of --key-vault-path (default: secret).")
+  @Nullable String keyVaultMount;
 
   @Option(names = "--format", paramLabel = "table|json", scope = ScopeType.INHERIT,
       description = "Output format (default: table).")
@@ -157,7 +172,7 @@ final class AstraVaultCommand implements AutoCloseable {
       if (vaultMode()) {
         VaultConfig vault = vaultConfig();
         builder.leaseStore(vaultCache()).vault(vault);
-        if (keyFile != null || env("ASTRA_VAULT_KEY") != null) {
+        if (keyGiven()) {
           // Optional here: only so that audit HMACs match across runs, as in direct mode.
           this.keys = keys();
           builder.auditHmacKey(auditHmacKey());
@@ -205,7 +220,10 @@ final class AstraVaultCommand implements AutoCloseable {
   private dev.astravault.vault.@Nullable CallerMode callerMode;
 
   VaultConfig vaultConfig() {
-    String addr = java.util.Objects.requireNonNull(vaultAddress());
+    return vaultConfig(java.util.Objects.requireNonNull(vaultAddress()));
+  }
+
+  private VaultConfig vaultConfig(String addr) {
     URI uri;
     try {
       uri = Validation.parseUrl("the Vault address", addr);
@@ -317,8 +335,9 @@ final class AstraVaultCommand implements AutoCloseable {
   }
 
   /**
-   * A Vault KV lease store on Vault mode's address and credentials, sealing with the store key of {@code --key-file}
-   * or {@code $ASTRA_VAULT_KEY}; for {@code store rotate-keys}, which works on the store rather than through a manager.
+   * A Vault KV lease store on Vault mode's address and credentials, sealing with the store key ({@code --key-file},
+   * {@code --key-vault-path} or {@code $ASTRA_VAULT_KEY}); for {@code store rotate-keys}, which works on the store
+   * rather than through a manager.
    */
   VaultKvLeaseStore vaultKvStore(String mount, String prefix) {
     if (!vaultMode()) {
@@ -361,7 +380,24 @@ final class AstraVaultCommand implements AutoCloseable {
     return "jdbc:sqlite:" + file;
   }
 
+  /** Whether a store key is given at all: {@code --key-file}, {@code --key-vault-*} or {@code $ASTRA_VAULT_KEY}. */
+  private boolean keyGiven() {
+    return keyFile != null || keyVaultPath != null || keyVaultMount != null || env("ASTRA_VAULT_KEY") != null;
+  }
+
   private KeyProvider keys() {
+    if (keyVaultMount != null && keyVaultPath == null) {
+      throw CliException.usage("--key-vault-mount is the mount of --key-vault-path: give the secret's path too");
+    }
+    if (keyVaultPath != null) {
+      if (keyFile != null) {
+        throw CliException.usage("--key-file and --key-vault-path both name the store key: pass one of them");
+      }
+      if (vaultKeys == null) {
+        vaultKeys = vaultKeys(keyVaultPath);
+      }
+      return vaultKeys;
+    }
     if (keyFile != null) {
       return KeyProvider.fromFile(keyFile);
     }
@@ -379,13 +415,50 @@ final class AstraVaultCommand implements AutoCloseable {
       }
       return KeyProvider.of(keys.get(0), keys.subList(1, keys.size()).toArray(EncryptionKey[]::new));
     }
-    throw CliException.usage("no store key: set ASTRA_VAULT_KEY or pass --key-file FILE (a key is 32 random "
-        + "bytes in base64: openssl rand -base64 32)");
+    throw CliException.usage("no store key: set ASTRA_VAULT_KEY or pass --key-file FILE or --key-vault-path "
+        + "PATH (a key is 32 random bytes in base64: openssl rand -base64 32)");
   }
 
-  /** The keys that MAC the audit chain ({@code --key-file} or {@code $ASTRA_VAULT_KEY}), or null when none is set. */
+  private @Nullable KeyProvider vaultKeys;
+
+  /**
+   * The keys at {@code --key-vault-path}, read by {@link VaultKeyProvider} as an application keyed from Vault reads
+   * them. A path in a mount, as Spring Boot's {@code astra.vault.store.key-vault-path}, so that one value serves both.
+   * Vault's address is {@code --vault-addr} or {@code $VAULT_ADDR} even with {@code --direct}: the store may be a SQL
+   * one, and only its key is in Vault.
+   */
+  private KeyProvider vaultKeys(String secretPath) {
+    KvPath path;
+    try {
+      path = KvPath.v2(keyVaultMount != null ? keyVaultMount : "secret", secretPath);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--key-vault-path or --key-vault-mount: " + e.getMessage());
+    }
+    String addr = vaultAddr != null ? vaultAddr : env("VAULT_ADDR");
+    if (addr == null) {
+      throw CliException.usage("--key-vault-path reads the store key from Vault: set VAULT_ADDR or pass "
+          + "--vault-addr (with VAULT_TOKEN, ~/.vault-token or AppRole, as in Vault mode)");
+    }
+    VaultConfig vault = vaultConfig(addr);
+    try {
+      return VaultKeyProvider.of(vault, path, clock);
+    } catch (IllegalArgumentException e) {
+      // A malformed key, or a key_id that does not match: the message names the path and key ids, never a key.
+      throw CliException.usage(e.getMessage());
+    } catch (StoreException e) {
+      if (e.getCause() == null) {
+        // VaultKeyProvider's own finding (no secret at the path, or no 'key' in it): what was typed is wrong. A
+        // failure to reach or read Vault carries its cause and stays an operational failure (exit 1).
+        throw CliException.usage(e.getMessage() + " (--key-vault-path is the secret's path inside --key-vault-mount, "
+            + "default secret)");
+      }
+      throw e;
+    }
+  }
+
+  /** The keys that MAC the audit chain (the store key, however given), or null when none is set. */
   @Nullable KeyProvider auditKeys() {
-    return keyFile != null || env("ASTRA_VAULT_KEY") != null ? keys() : null;
+    return keyGiven() ? keys() : null;
   }
 
   /**

@@ -24,8 +24,8 @@ final class AuditCommand {
           + "every fault.",
           "One FILE: that file and its rotated files (FILE.1, FILE.2, ...). Several: those files, as one chain, in "
               + "the order given (the last is the active file).",
-          "With the audit key (--key-file or $ASTRA_VAULT_KEY, as for the store) every line's MAC is checked; "
-              + "without it only the structure is, and the output says so.",
+          "With the audit key (--key-file, --key-vault-path or $ASTRA_VAULT_KEY, as for the store) every line's MAC "
+              + "is checked; without it only the structure is, and the output says so.",
           "With a checkpoint (--checkpoint, or the newest in --witness-file) a log cut short, emptied or deleted "
               + "is caught; a log that grew past it passes.",
           "Exit codes: 0 intact (torn lines from a crash are listed, not faults), 1 faults found, 2 usage error."})
@@ -93,7 +93,8 @@ final class AuditCommand {
         r = files.size() == 1 ? verifier.check(active, cp) : verifier.check(files, cp);
       }
       if (!r.keyed()) {
-        warn("no audit key (--key-file or $ASTRA_VAULT_KEY): checked the structure only, not the MACs");
+        warn("no audit key (--key-file, --key-vault-path or $ASTRA_VAULT_KEY): checked the structure only, not the "
+            + "MACs");
       }
       print(r);
       if (!r.valid()) {

@@ -15,14 +15,14 @@ final class StoreCommand {
   private StoreCommand() {}
 
   @Command(name = "rotate-keys", mixinStandardHelpOptions = true,
-      description = {"Reseals every value not under the current store key (the first key of --key-file or "
-          + "$ASTRA_VAULT_KEY): lease secrets and tags, root tokens, role tags. Each is resealed only after its old "
-          + "seal opened, and only if unchanged since read, so managers may keep running.",
+      description = {"Reseals every value not under the current store key (the first key of --key-file, "
+          + "--key-vault-path or $ASTRA_VAULT_KEY): lease secrets and tags, root tokens, role tags. Each is resealed "
+          + "only after its old seal opened, and only if unchanged since read, so managers may keep running.",
           "Prints how many values it resealed: run it until it prints 0, then drop the old key (docs/operations.md).",
           "The store of --store, or with --kv-prefix a Vault KV lease store (VaultKvLeaseStore), reached with Vault "
               + "mode's address and credentials.",
-          "Exit code 1 if a value cannot be opened (it is named, and nothing is sealed afresh over it) or the store "
-              + "holds no keys."})
+          "Exit code 1 if a value cannot be opened (it is named, every value is checked before any is written, so "
+              + "nothing was resealed) or the store holds no keys."})
   static final class RotateKeys extends CliCommand {
     @Option(names = "--kv-prefix", paramLabel = "PATH",
         description = "Rotate the Vault KV lease store kept under this folder (its pathPrefix, e.g. "

@@ -343,7 +343,8 @@ public final class JdbcLeaseStore implements LeaseStore {
   /**
    * Re-encrypts every secret (lease secrets and root tokens) and re-tags every role and every lease row without a
    * secret (a PENDING row's tag) that is not under the {@link KeyProvider}'s current key, each only after the old
-   * seal opened or the old tag verified.
+   * seal opened or the old tag verified. Every such row is read and checked before any is written, so a rotation
+   * refused for one row changes none.
    * Safe while managers run: each row is rewritten only if its ciphertext is unchanged since it was read. Run it
    * after making a new key current (keeping the old one available), then drop the old key.
    *
@@ -356,109 +357,96 @@ public final class JdbcLeaseStore implements LeaseStore {
   public int rotateKeys() {
     SecretCipher cipher = requireCipher();
     String current = cipher.currentKeyId();
+    // All three kinds read (and opened) first, as the Vault KV store does: a rewritten org or role found after some
+    // leases were resealed would leave the store half rotated by a refused call.
+    List<Reseal> reseals = new ArrayList<>(staleLeases(cipher, current));
+    reseals.addAll(staleOrgs(cipher, current));
+    reseals.addAll(staleRoles(cipher, current));
     int rotated = 0;
-    record Stale(String id, String ct, String url, String logicalName) {}
-    record StaleLease(LeaseRecord record, String ct) {}
-    // Whole rows: the associated data is the record's every field, so a reseal needs them all. Reading one opens its
-    // seal (a secret or a tag), so a rewritten row throws here rather than being sealed afresh. Rows without a key id
-    // are read too: a store with a key writes one on every row, so its absence means the seal was removed, and the
-    // rotation refuses it (as the Vault KV store's does) instead of reporting nothing left under an old key.
-    List<StaleLease> leases = callPrepared("find leases to re-encrypt",
-        SELECT + "WHERE key_id IS NULL OR key_id <> ?", ps -> {
-          List<StaleLease> out = new ArrayList<>();
-          ps.setString(1, current);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(new StaleLease(read(rs), rs.getString("secret_ct")));
-            }
-          }
-          return out;
-        });
-    for (StaleLease s : leases) {
-      String id = s.record().leaseId();
-      String resealed = RowBindings.sealLease(cipher, s.record());
-      // Unchanged since read: any write seals afresh (a new nonce), so an equal ciphertext means equal fields.
-      rotated += call("re-encrypt lease " + id, c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "UPDATE av_lease SET secret_ct = ?, key_id = ? WHERE lease_id = ? AND secret_ct = ?")) {
-          ps.setString(1, resealed);
-          ps.setString(2, current);
-          ps.setString(3, id);
-          ps.setString(4, s.ct());
-          return ps.executeUpdate();
+    for (Reseal r : reseals) {
+      rotated += callPrepared(r.what(), r.sql(), ps -> {
+        for (int i = 0; i < r.args().size(); i++) {
+          ps.setString(i + 1, r.args().get(i));
         }
+        return ps.executeUpdate();
       });
-    }
-    List<Stale> orgs = call("find orgs to re-encrypt", c -> {
-      List<Stale> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT org_id, root_token_ct, url, logical_name FROM av_org WHERE key_id <> ?")) {
-        ps.setString(1, current);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Stale(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-          }
-        }
-      }
-      return out;
-    });
-    for (Stale s : orgs) {
-      URI url = orgUrl(s.id(), s.url());
-      String name = orgLogicalName(s.id(), s.logicalName());
-      rotated += reseal(s.id(), name, url, s.ct(), RowBindings.openRootToken(cipher, s.ct(), s.id(), name, url));
-    }
-    return rotated + resealRoles(cipher, current);
-  }
-
-  /**
-   * Re-tags every role not tagged under the current key, each only after its old tag verified (a rewritten role is
-   * refused, not blessed with a fresh tag) and only if its row is unchanged since read.
-   */
-  private int resealRoles(SecretCipher cipher, String current) {
-    record StaleRole(Role role, String tag) {}
-    // A role without a key id lost its tag (or predates tags): read, so that checkRoleTag refuses it as TAMPERED.
-    String stale = ROLE_SELECT + "WHERE key_id IS NULL OR key_id <> ?";
-    List<StaleRole> roles = callPrepared("find roles to re-tag", stale, ps -> {
-      List<StaleRole> out = new ArrayList<>();
-      ps.setString(1, current);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Role role = RowBindings.checkRoleTag(cipher, rs.getString(6), roleOf(rs));
-          out.add(new StaleRole(role, rs.getString(6)));
-        }
-      }
-      return out;
-    });
-    int rotated = 0;
-    for (StaleRole s : roles) {
-      Role r = s.role();
-      String tag = RowBindings.sealRoleTag(cipher, r);
-      rotated += callPrepared("re-tag role " + r.name(), "UPDATE av_role SET tag = ?, key_id = ? WHERE org_id = ? "
-          + "AND name = ? AND tag = ?", ps -> {
-            ps.setString(1, tag);
-            ps.setString(2, current);
-            ps.setString(3, r.orgId());
-            ps.setString(4, r.name());
-            ps.setString(5, s.tag());
-            return ps.executeUpdate();
-          });
     }
     return rotated;
   }
 
-  /** Seals {@code rootToken} bound to the org's fields in place of {@code ct}, unless the row changed meanwhile. */
-  private int reseal(String orgId, String logicalName, URI url, String ct, String rootToken) {
-    SecretCipher cipher = requireCipher();
-    String resealed = cipher.seal(rootToken, RowBindings.orgAad(orgId, logicalName, url));
-    return call("re-encrypt org " + orgId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE av_org SET root_token_ct = ?, key_id = ? WHERE org_id = ? AND root_token_ct = ?")) {
-        ps.setString(1, resealed);
-        ps.setString(2, cipher.currentKeyId());
-        ps.setString(3, orgId);
-        ps.setString(4, ct);
-        return ps.executeUpdate();
+  /** One row's new seal: an UPDATE whose last condition is the old seal, so a row changed since read is left. */
+  private record Reseal(String what, String sql, List<String> args) {}
+
+  /**
+   * Leases not sealed under the current key, resealed. Whole rows: the associated data is the record's every field,
+   * so a reseal needs them all. Reading one opens its seal (a secret or a tag), so a rewritten row throws here rather
+   * than being sealed afresh. Rows without a key id are read too: a store with a key writes one on every row, so its
+   * absence means the seal was removed, and the rotation refuses it (as the Vault KV store's does) instead of
+   * reporting nothing left under an old key.
+   */
+  private List<Reseal> staleLeases(SecretCipher cipher, String current) {
+    return callPrepared("find leases to re-encrypt", SELECT + "WHERE key_id IS NULL OR key_id <> ?", ps -> {
+      List<Reseal> out = new ArrayList<>();
+      ps.setString(1, current);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          LeaseRecord r = read(rs);
+          // Unchanged since read: any write seals afresh (a new nonce), so an equal ciphertext means equal fields.
+          out.add(new Reseal("re-encrypt lease " + r.leaseId(), "UPDATE av_lease SET secret_ct = ?, key_id = ? "
+              + "WHERE lease_id = ? AND secret_ct = ?", List.of(RowBindings.sealLease(cipher, r), current,
+              r.leaseId(), rs.getString("secret_ct"))));
+        }
       }
+      return out;
+    });
+  }
+
+  /** Root tokens not sealed under the current key, each opened (a rewritten org throws) and sealed afresh. */
+  private List<Reseal> staleOrgs(SecretCipher cipher, String current) {
+    record Stale(String id, String ct, String url, String logicalName) {}
+    List<Stale> orgs = callPrepared("find orgs to re-encrypt",
+        "SELECT org_id, root_token_ct, url, logical_name FROM av_org WHERE key_id <> ?", ps -> {
+          List<Stale> read = new ArrayList<>();
+          ps.setString(1, current);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              read.add(new Stale(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            }
+          }
+          return read;
+        });
+    List<Reseal> out = new ArrayList<>();
+    for (Stale s : orgs) {
+      URI url = orgUrl(s.id(), s.url());
+      String name = orgLogicalName(s.id(), s.logicalName());
+      String aad = RowBindings.orgAad(s.id(), name, url);
+      String resealed = cipher.seal(RowBindings.openRootToken(cipher, s.ct(), s.id(), name, url), aad);
+      out.add(new Reseal("re-encrypt org " + s.id(), "UPDATE av_org SET root_token_ct = ?, key_id = ? "
+          + "WHERE org_id = ? AND root_token_ct = ?", List.of(resealed, current, s.id(), s.ct())));
+    }
+    return out;
+  }
+
+  /**
+   * Roles not tagged under the current key, each only after its old tag verified (a rewritten role is refused, not
+   * blessed with a fresh tag), re-tagged.
+   */
+  private List<Reseal> staleRoles(SecretCipher cipher, String current) {
+    // A role without a key id lost its tag (or predates tags): read, so that checkRoleTag refuses it as TAMPERED.
+    String stale = ROLE_SELECT + "WHERE key_id IS NULL OR key_id <> ?";
+    return callPrepared("find roles to re-tag", stale, ps -> {
+      List<Reseal> out = new ArrayList<>();
+      ps.setString(1, current);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String tag = rs.getString(6);
+          Role r = RowBindings.checkRoleTag(cipher, tag, roleOf(rs));
+          out.add(new Reseal("re-tag role " + r.name(), "UPDATE av_role SET tag = ?, key_id = ? WHERE org_id = ? "
+              + "AND name = ? AND tag = ?", List.of(RowBindings.sealRoleTag(cipher, r), current, r.orgId(), r.name(),
+              tag)));
+        }
+      }
+      return out;
     });
   }
 

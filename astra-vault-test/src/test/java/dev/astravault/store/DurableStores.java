@@ -14,13 +14,18 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The three durable stores the rewritten- and unreadable-row tests run on, opened by kind ({@code sqlite},
@@ -53,11 +58,38 @@ final class DurableStores {
 
   /** Runs {@code sql} on a JDBC kind's database, outside the store. */
   void sql(String kind, String sql) throws SQLException {
-    try (Connection c = kind.equals("sqlite")
-        ? DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("leases.db"))
-        : DriverManager.getConnection(pgUrl(), "postgres", "postgres");
-        Statement s = c.createStatement()) {
+    try (Connection c = connect(kind); Statement s = c.createStatement()) {
       s.executeUpdate(sql);
+    }
+  }
+
+  private Connection connect(String kind) throws SQLException {
+    return kind.equals("sqlite") ? DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("leases.db"))
+        : DriverManager.getConnection(pgUrl(), "postgres", "postgres");
+  }
+
+  /** A caller-owned DataSource on a JDBC kind's database (for a store built with it). */
+  DataSource dataSource(String kind) {
+    if (kind.equals("sqlite")) {
+      SQLiteDataSource ds = new SQLiteDataSource();
+      ds.setUrl("jdbc:sqlite:" + dir.resolve("leases.db"));
+      return ds;
+    }
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(pgUrl());
+    ds.setUser("postgres");
+    ds.setPassword("postgres");
+    return ds;
+  }
+
+  /** The first column of {@code query}'s rows on a JDBC kind's database, read outside the store. */
+  List<String> column(String kind, String query) throws SQLException {
+    try (Connection c = connect(kind); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
     }
   }
 

@@ -118,6 +118,14 @@ public abstract class LeaseStoreContract {
     opened.forEach(LeaseStore::close);
   }
 
+  /** {@link #storeWithAnotherKey()}, closed after the test; or the test skipped, saying {@code whySkipped}. */
+  private LeaseStore storeWithAnotherKeyOrSkip(String whySkipped) throws Exception {
+    Optional<LeaseStore> foreign = storeWithAnotherKey();
+    assumeTrue(foreign.isPresent(), whySkipped);
+    opened.add(foreign.get());
+    return foreign.get();
+  }
+
   private LeaseStore other() throws Exception {
     LeaseStore second = secondStore();
     if (second != store && !opened.contains(second)) {
@@ -400,10 +408,8 @@ public abstract class LeaseStoreContract {
 
   @Test
   void theFindersLeaveOutRowsTheStoreCannotReadWithoutCountingThemAndGetNamesThem() throws Exception {
-    Optional<LeaseStore> foreign = storeWithAnotherKey();
-    assumeTrue(foreign.isPresent(), "the store keeps no secrets at rest, so it can read every row it holds");
-    LeaseStore other = foreign.get();
-    opened.add(other);
+    LeaseStore other = storeWithAnotherKeyOrSkip(
+        "the store keeps no secrets at rest, so it can read every row it holds");
     // Of each kind, three rows this store cannot read sort first: more than the limits below.
     for (int i = 0; i < 3; i++) {
       String client = "ClientX" + i + "X".repeat(16);
@@ -475,10 +481,8 @@ public abstract class LeaseStoreContract {
     assertTrue(store.compareAndSet(active, failed));
     assertSameRecord(failed, store.get(p.leaseId()).orElseThrow(), true);
 
-    Optional<LeaseStore> foreign = storeWithAnotherKey();
-    assumeTrue(foreign.isPresent(), "the store keeps no secrets at rest: it binds nothing, and reads every row");
-    LeaseStore other = foreign.get();
-    opened.add(other);
+    LeaseStore other = storeWithAnotherKeyOrSkip(
+        "the store keeps no secrets at rest: it binds nothing, and reads every row");
     other.insert(pending("astra/org-1/reader/xp", "xp").issuedAt(T0.minusSeconds(5)).build());
     other.insert(activate(pending("astra/org-1/reader/xa", "xa").build(), "ClientXAAAAAAAAAAAAAAAAA")
         .withoutSecret().toBuilder().expiresAt(T0.minusSeconds(5)).build());
@@ -573,10 +577,8 @@ public abstract class LeaseStoreContract {
    */
   @Test
   void orgsLeaveOutAConfigTheStoreCannotReadAndStoredOrgIdsListIt() throws Exception {
-    Optional<LeaseStore> foreign = storeWithAnotherKey();
-    assumeTrue(foreign.isPresent(), "the store keeps no secrets at rest, so it can read every org it holds");
-    LeaseStore other = foreign.get();
-    opened.add(other);
+    LeaseStore other = storeWithAnotherKeyOrSkip(
+        "the store keeps no secrets at rest, so it can read every org it holds");
     other.putOrg(org("org-a", "alpha"));
     store.putOrg(org("org-b", "beta"));
     assertEquals(List.of("org-b"), store.orgs().stream().map(OrgConfig::orgId).toList());
@@ -594,10 +596,7 @@ public abstract class LeaseStoreContract {
    */
   @Test
   void rolesLeaveOutARoleTheStoreCannotReadAndRoleNamesIt() throws Exception {
-    Optional<LeaseStore> foreign = storeWithAnotherKey();
-    assumeTrue(foreign.isPresent(), "the store holds no key, so its roles carry no tag");
-    LeaseStore other = foreign.get();
-    opened.add(other);
+    LeaseStore other = storeWithAnotherKeyOrSkip("the store holds no key, so its roles carry no tag");
     Role unreadable = new Role("org-a", "reader", "rid-r", Duration.ofHours(1), Duration.ofHours(2));
     other.putRole(unreadable);
     store.putRole(new Role("org-a", "writer", "rid-w", Duration.ofHours(1), Duration.ofHours(2)));
