@@ -2,6 +2,7 @@ package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.internal.Redaction;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -38,7 +39,7 @@ public final class SecretBindFailureAnalyzer extends AbstractFailureAnalyzer<Bin
         + "or secret, so it is not shown" + (property.getOrigin() != null ? " (origin: " + property.getOrigin()
             + ")" : "") + ".";
     String valid = type.isEnum() ? " Valid values: " + Arrays.stream(type.getEnumConstants())
-        .map(c -> ((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+        .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-'))
         .collect(Collectors.joining(", ")) + "." : "";
     return new FailureAnalysis(description, "Set " + name + " to a valid value." + valid + " A token or secret never "
         + "belongs there: remove it from the configuration (it may have been meant for another property, such as "
