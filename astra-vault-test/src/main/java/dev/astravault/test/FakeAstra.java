@@ -630,6 +630,50 @@ public final class FakeAstra
     }
   }
 
+  /** What a database's Data API makes of a token; see {@link #dataApiAccess}. */
+  enum DataApiAccess { ALLOWED, UNAUTHENTICATED, NO_KEYSPACE, UNAUTHORIZED }
+
+  /**
+   * For {@link FakeDataApi}: what database {@code databaseId} of {@code org} makes of {@code token} used on
+   * {@code keyspace}. Unknown, revoked, expired tokens and those of another org are {@code UNAUTHENTICATED}; the
+   * org's root token and a token holding a built-in role reach everything. Otherwise a custom role must name the
+   * database and the keyspace (else {@code NO_KEYSPACE}) and, when given, the table ({@code table:*} or its name)
+   * and the action (else {@code UNAUTHORIZED}), as {@link AccessCheck} judges them.
+   */
+  DataApiAccess dataApiAccess(String token, FakeOrg org, String databaseId, String keyspace, @Nullable String table,
+      @Nullable String action) {
+    synchronized (lock) {
+      OrgState owner = orgsByRootToken.get(token);
+      if (owner != null) {
+        return owner.org.equals(org) ? DataApiAccess.ALLOWED : DataApiAccess.UNAUTHENTICATED;
+      }
+      TokenState state = tokensByValue.get(token);
+      if (state == null || !state.isLive(clock.instant()) || !state.info.orgId().equals(org.orgId())) {
+        return DataApiAccess.UNAUTHENTICATED;
+      }
+      String ks = "drn:astra:org:" + org.orgId() + ":db:" + databaseId + ":keyspace:" + keyspace;
+      boolean reachesKeyspace = false;
+      for (String roleId : state.info.roles()) {
+        RoleDef role = orgState(org).roles.get(roleId);
+        Policy policy = role == null ? null : role.policy();
+        if (role != null && policy == null) {
+          return DataApiAccess.ALLOWED;   // a built-in role: org-wide
+        }
+        if (policy == null || !policy.resources().contains("drn:astra:org:" + org.orgId() + ":db:" + databaseId)
+            || !policy.resources().contains(ks)) {
+          continue;
+        }
+        reachesKeyspace = true;
+        boolean tableOk = table == null || policy.resources().contains(ks + ":table:*")
+            || policy.resources().contains(ks + ":table:" + table);
+        if (tableOk && (action == null || policy.actions().contains(action))) {
+          return DataApiAccess.ALLOWED;
+        }
+      }
+      return reachesKeyspace ? DataApiAccess.UNAUTHORIZED : DataApiAccess.NO_KEYSPACE;
+    }
+  }
+
   /**
    * Judges token expiry and stamps {@code generatedOn} with {@code clock} from now on.
    *
