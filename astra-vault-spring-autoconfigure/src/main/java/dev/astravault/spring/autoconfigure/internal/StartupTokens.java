@@ -27,12 +27,18 @@ public final class StartupTokens {
   private static final Logger LOG = Redaction.logger(StartupTokens.class);
 
   /**
-   * Waits between retries; a seam so that tests can see the back-off without sleeping. The auto-configuration uses a
-   * single bean of this (internal) type when there is one, else {@link #threadSleep()}.
+   * Waits between retries and reads the monotonic time that {@code astra.vault.startup-timeout} is measured on; a
+   * seam so that tests can see the back-off and drive the deadline by hand without sleeping. The auto-configuration
+   * uses a single bean of this (internal) type when there is one, else {@link #threadSleep()}.
    */
   @FunctionalInterface
   public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
+
+    /** {@return monotonic nanoseconds, as {@link System#nanoTime()}; a fake sleeper advances its own} */
+    default long nanoTime() {
+      return System.nanoTime();
+    }
 
     static Sleeper threadSleep() {
       return d -> {
