@@ -194,7 +194,8 @@ public class AstraVaultAutoConfiguration {
    * @param environment the Spring environment, for {@code spring.application.name}
    * @param customizers the startup token customizers, applied in order
    * @param listeners listeners of the token's events
-   * @param sleeper how to wait between startup retries; a thread sleep by default
+   * @param sleeper how to wait between startup retries, and the time {@code startup-timeout} is measured on; a
+   *     thread sleep and {@code System.nanoTime()} by default
    * @return the startup token
    */
   @Bean(destroyMethod = "")
@@ -236,7 +237,8 @@ public class AstraVaultAutoConfiguration {
     }
     try {
       return StartupTokens.obtain(manager, built, settings, properties.getStartupRetries(),
-          properties.getStartupBackoff(), sleeper.getIfUnique(StartupTokens.Sleeper::threadSleep));
+          properties.getStartupBackoff(), properties.getStartupTimeout(),
+          sleeper.getIfUnique(StartupTokens.Sleeper::threadSleep));
     } catch (AstraVaultStartupException e) {
       if (properties.isFailFast()) {
         throw e;

@@ -92,6 +92,68 @@ class AstraVaultStartupFailureTest {
     assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(4);
   }
 
+  /** A {@link StartupTokens.Sleeper} on a hand-driven clock: each wait moves the time on, nothing sleeps. */
+  static final class ManualSleeper implements StartupTokens.Sleeper {
+    final List<Duration> waits = new CopyOnWriteArrayList<>();
+    private volatile long nanos = 1_000_000_000L;
+
+    @Override
+    public void sleep(Duration duration) {
+      waits.add(duration);
+      nanos += duration.toNanos();
+    }
+
+    @Override
+    public long nanoTime() {
+      return nanos;
+    }
+  }
+
+  @Test
+  void startupTimeoutBoundsTheRetriesAndTheirWaitsAndFailsNamingIt() {
+    ManualSleeper time = new ManualSleeper();
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(20);
+    // Attempts at 0s, 1s, 3s and 7s; the next would start at 15s, past the 10s deadline, so none does.
+    runner().withPropertyValues("astra.vault.startup-retries=10", "astra.vault.startup-backoff=1s",
+        "astra.vault.startup-timeout=10s").withBean(StartupTokens.Sleeper.class, () -> time).run(context -> {
+          FailureAnalysis a = analysis(context);
+          assertThat(a.getDescription()).contains("astra.vault.startup-timeout", "4 attempts");
+          assertThat(a.getAction()).contains("astra.vault.startup-timeout", "astra.vault.orgs[",
+              "astra.vault.fail-fast=false");
+        });
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(4);
+    assertThat(time.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+  }
+
+  @Test
+  void theStartupTimeoutIsTwoMinutesByDefault() {
+    ManualSleeper time = new ManualSleeper();
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(20);
+    // Attempts at 0s, 1s, 3s, 7s, 15s, 31s and 63s; the next would start at 127s.
+    runner().withPropertyValues("astra.vault.startup-retries=10", "astra.vault.startup-backoff=1s")
+        .withBean(StartupTokens.Sleeper.class, () -> time).run(context -> {
+          assertThat(analysis(context).getDescription()).contains("astra.vault.startup-timeout (PT2M)");
+        });
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(7);
+  }
+
+  @Test
+  void aStartupTimeoutWithFailFastFalseStartsWithoutTheToken() {
+    ManualSleeper time = new ManualSleeper();
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(4);
+    runner().withPropertyValues("astra.vault.startup-retries=10", "astra.vault.startup-backoff=1s",
+        "astra.vault.startup-timeout=10s", "astra.vault.fail-fast=false")
+        .withBean(StartupTokens.Sleeper.class, () -> time).run(context -> {
+          assertThat(context).hasNotFailed();
+          ManagedToken token = context.getBean(ManagedToken.class);
+          assertThat(token).isInstanceOf(DeferredManagedToken.class);
+          assertThat(((DeferredManagedToken) token).lastFailure()).hasMessageContaining("astra.vault.startup-timeout");
+          assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(4);
+          assertThat(astra.isLive(token.current())).isTrue();
+        });
+    assertThat(astra.liveTokens()).isEmpty();
+  }
+
   @Test
   void failFastFalseStartsWithoutTheTokenAndObtainsItOnFirstUse() {
     astra.fault(Endpoint.CREATE_TOKEN).status(503).times(1);
@@ -204,6 +266,13 @@ class AstraVaultStartupFailureTest {
           .rootCause().hasMessageContaining("astra.vault.startup-retries must be >= 0");
       assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault");
     });
+    for (String timeout : List.of("0s", "-5s")) {
+      runner().withPropertyValues("astra.vault.startup-timeout=" + timeout).run(context -> {
+        assertThat(context.getStartupFailure()).rootCause()
+            .hasMessageContaining("astra.vault.startup-timeout must be positive");
+        assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault");
+      });
+    }
     runner().withPropertyValues("astra.vault.mode=banana").run(context ->
         assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault.mode"));
     runner().withPropertyValues("astra.vault.renewal.rotation-overlap=soon").run(context ->

@@ -6,6 +6,7 @@ import dev.astravault.RenewalSettings;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.TokenSnapshot;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * that needs the token tries again (one attempt per call), and from then on every call goes to the real handle.
  */
 public final class DeferredManagedToken implements ManagedToken {
+  /** The deadline of one attempt without retries: never reached before it starts, so any positive value. */
+  private static final Duration ONE_ATTEMPT = Duration.ofMinutes(1);
   private final TokenManager manager;
   private final TokenRequest request;
   private final RenewalSettings settings;
@@ -50,7 +53,8 @@ public final class DeferredManagedToken implements ManagedToken {
       }
       if (delegate == null) {
         try {
-          delegate = StartupTokens.obtain(manager, request, settings, 0, java.time.Duration.ZERO,
+          // One attempt, so no deadline applies: it is bounded by the call timeouts.
+          delegate = StartupTokens.obtain(manager, request, settings, 0, Duration.ZERO, ONE_ATTEMPT,
               StartupTokens.Sleeper.threadSleep());
           lastFailure = null;
         } catch (RuntimeException e) {
