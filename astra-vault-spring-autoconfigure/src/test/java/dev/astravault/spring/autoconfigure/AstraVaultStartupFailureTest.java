@@ -1,6 +1,7 @@
 package dev.astravault.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.ManagedToken;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
@@ -13,12 +14,15 @@ import dev.astravault.test.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 
 /** Bad properties and unreachable or refusing Astra: clear binding errors, or a FailureAnalyzer report. */
 class AstraVaultStartupFailureTest {
@@ -170,6 +174,50 @@ class AstraVaultStartupFailureTest {
           .status()).isEqualTo("UP");
     });
     assertThat(astra.liveTokens()).isEmpty();
+  }
+
+  /** Asks for the token when the context starts closing, as a request still being served then would. */
+  static final class RequestDuringShutdown implements ApplicationListener<ContextClosedEvent> {
+    final ManagedToken token;
+    volatile @Nullable Throwable refused;
+
+    RequestDuringShutdown(ManagedToken token) {
+      this.token = token;
+    }
+
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+      try {
+        token.current();
+      } catch (RuntimeException e) {
+        refused = e;
+      }
+    }
+  }
+
+  @Test
+  void onceTheContextStartsClosingANeverObtainedTokenIsRefusedWhateverRevokeOnShutdownSays() {
+    for (String revoke : List.of("false", "true")) {
+      astra.reset();
+      astra.fault(Endpoint.CREATE_TOKEN).status(503).times(1);
+      ManagedToken[] token = new ManagedToken[1];
+      RequestDuringShutdown[] request = new RequestDuringShutdown[1];
+      runner().withPropertyValues("astra.vault.startup-retries=0", "astra.vault.fail-fast=false",
+          "astra.vault.revoke-on-shutdown=" + revoke)
+          .withBean(RequestDuringShutdown.class)
+          .run(context -> {
+            token[0] = context.getBean(ManagedToken.class);
+            request[0] = context.getBean(RequestDuringShutdown.class);
+            assertThat(token[0]).isInstanceOf(DeferredManagedToken.class);
+          });
+      assertThat(request[0].refused).as("revoke-on-shutdown=%s, during shutdown", revoke)
+          .isInstanceOf(ApplicationShuttingDownException.class).hasMessageContaining("shutting down");
+      assertThatThrownBy(token[0]::current).as("revoke-on-shutdown=%s, after shutdown", revoke)
+          .isInstanceOf(ApplicationShuttingDownException.class).hasMessageContaining("shutting down");
+      assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(1);
+      assertThat(astra.liveTokens()).isEmpty();
+      assertThat(token[0].state()).isEqualTo(ManagedToken.State.CLOSED);
+    }
   }
 
   @Test
