@@ -16,6 +16,7 @@ import dev.astravault.spring.autoconfigure.internal.EventBridge;
 import dev.astravault.spring.autoconfigure.internal.SharedVaultConnection;
 import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;
 import dev.astravault.spring.autoconfigure.internal.SpringVaultConnection;
+import dev.astravault.spring.autoconfigure.internal.StartupTokenBackOff;
 import dev.astravault.spring.autoconfigure.internal.StartupTokens;
 import dev.astravault.spring.autoconfigure.internal.TokenActivity;
 import dev.astravault.spring.autoconfigure.internal.TokenManagerFactory;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -247,6 +249,20 @@ public class AstraVaultAutoConfiguration {
           e.getMessage());
       return new DeferredManagedToken(manager, built, settings, e);
     }
+  }
+
+  /**
+   * Logs one warning at startup when an application's own {@link ManagedToken} bean replaced the startup token
+   * although {@code astra.vault.token.role} is set, naming the properties that therefore have no effect.
+   *
+   * @param beanFactory the context's bean factory, whose {@code ManagedToken} beans it looks at
+   * @return the check
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @Conditional(OnStartupTokenCondition.class)
+  public StartupTokenBackOff astraStartupTokenBackOff(ConfigurableListableBeanFactory beanFactory) {
+    return new StartupTokenBackOff(beanFactory, "astraManagedToken", AstraVaultAutoConfiguration.class);
   }
 
   /**
