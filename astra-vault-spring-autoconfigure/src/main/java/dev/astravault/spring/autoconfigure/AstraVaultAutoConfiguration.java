@@ -16,6 +16,7 @@ import dev.astravault.spring.autoconfigure.internal.EventBridge;
 import dev.astravault.spring.autoconfigure.internal.SharedVaultConnection;
 import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;
 import dev.astravault.spring.autoconfigure.internal.SpringVaultConnection;
+import dev.astravault.spring.autoconfigure.internal.StartupTokenBackOff;
 import dev.astravault.spring.autoconfigure.internal.StartupTokens;
 import dev.astravault.spring.autoconfigure.internal.TokenActivity;
 import dev.astravault.spring.autoconfigure.internal.TokenManagerFactory;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -194,7 +196,8 @@ public class AstraVaultAutoConfiguration {
    * @param environment the Spring environment, for {@code spring.application.name}
    * @param customizers the startup token customizers, applied in order
    * @param listeners listeners of the token's events
-   * @param sleeper how to wait between startup retries; a thread sleep by default
+   * @param sleeper how to wait between startup retries, and the time {@code startup-timeout} is measured on; a
+   *     thread sleep and {@code System.nanoTime()} by default
    * @return the startup token
    */
   @Bean(destroyMethod = "")
@@ -236,7 +239,8 @@ public class AstraVaultAutoConfiguration {
     }
     try {
       return StartupTokens.obtain(manager, built, settings, properties.getStartupRetries(),
-          properties.getStartupBackoff(), sleeper.getIfUnique(StartupTokens.Sleeper::threadSleep));
+          properties.getStartupBackoff(), properties.getStartupTimeout(),
+          sleeper.getIfUnique(StartupTokens.Sleeper::threadSleep));
     } catch (AstraVaultStartupException e) {
       if (properties.isFailFast()) {
         throw e;
@@ -245,6 +249,20 @@ public class AstraVaultAutoConfiguration {
           e.getMessage());
       return new DeferredManagedToken(manager, built, settings, e);
     }
+  }
+
+  /**
+   * Logs one warning at startup when an application's own {@link ManagedToken} bean replaced the startup token
+   * although {@code astra.vault.token.role} is set, naming the properties that therefore have no effect.
+   *
+   * @param beanFactory the context's bean factory, whose {@code ManagedToken} beans it looks at
+   * @return the check
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @Conditional(OnStartupTokenCondition.class)
+  public StartupTokenBackOff astraStartupTokenBackOff(ConfigurableListableBeanFactory beanFactory) {
+    return new StartupTokenBackOff(beanFactory, "astraManagedToken", AstraVaultAutoConfiguration.class);
   }
 
   /**

@@ -78,6 +78,13 @@ public class AstraVaultProperties {
   private Duration startupBackoff = Duration.ofSeconds(1);
 
   /**
+   * How long obtaining the startup token may take in all: its first issue, the retries and the waits between them.
+   * Once it has passed no further attempt starts (an attempt under way is bounded by the call timeouts) and startup
+   * fails, or starts without the token when {@code fail-fast} is false. Positive.
+   */
+  private Duration startupTimeout = Duration.ofMinutes(2);
+
+  /**
    * Whether the managed token is revoked when the application shuts down (late, after the beans that use it have
    * stopped). When false it is only stopped and expires on its own.
    */
@@ -1894,6 +1901,24 @@ public class AstraVaultProperties {
       throw new IllegalArgumentException("astra.vault.startup-backoff must not be negative, was " + startupBackoff);
     }
     this.startupBackoff = startupBackoff;
+  }
+
+  /** {@return how long obtaining the startup token may take in all, retries and waits included} */
+  public Duration getStartupTimeout() {
+    return startupTimeout;
+  }
+
+  /**
+   * Sets {@link #getStartupTimeout()}.
+   *
+   * @param startupTimeout the new value, positive
+   */
+  public void setStartupTimeout(Duration startupTimeout) {
+    // Zero would fail every startup before its first attempt; there is no "no limit" value on purpose.
+    if (startupTimeout.isZero() || startupTimeout.isNegative()) {
+      throw new IllegalArgumentException("astra.vault.startup-timeout must be positive, was " + startupTimeout);
+    }
+    this.startupTimeout = startupTimeout;
   }
 
   /**

@@ -267,6 +267,39 @@ class AstraVaultAutoConfigurationTest {
     });
   }
 
+  @Test
+  void anOwnManagedTokenBeanReplacingTheStartupTokenIsNamedInOneWarningWithTheIgnoredProperties() {
+    List<String> replaced = startupTokenWarnings(FakeAstraContext.withFakeAstra(astra)
+        .withUserConfiguration(OwnManager.class));
+    assertThat(replaced).singleElement().asString()
+        .contains("'ownToken'", "astra.vault.token.role", "astra.vault.token.*", "astra.vault.token.enabled=false")
+        // Property names only: no value (the role, logical name, metadata, a root token) is logged.
+        .doesNotContain("reader", "orders-service", "team-orders", astra.defaultOrg().rootToken());
+    // Nothing is ignored without a role, with the startup token turned off, or when the starter's token is used.
+    assertThat(startupTokenWarnings(FakeAstraContext.withFakeAstra(astra).withUserConfiguration(OwnManager.class)
+        .withPropertyValues("astra.vault.token.role="))).isEmpty();
+    assertThat(startupTokenWarnings(FakeAstraContext.withFakeAstra(astra).withUserConfiguration(OwnManager.class)
+        .withPropertyValues("astra.vault.token.enabled=false"))).isEmpty();
+    assertThat(startupTokenWarnings(FakeAstraContext.withFakeAstra(astra))).isEmpty();
+  }
+
+  /** The WARN messages that name astra.vault.token.* while {@code runner}'s context starts and stops. */
+  private static List<String> startupTokenWarnings(
+      org.springframework.boot.test.context.runner.ApplicationContextRunner runner) {
+    ch.qos.logback.classic.Logger spring = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        "dev.astravault.spring");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    spring.addAppender(appender);
+    try {
+      runner.run(context -> assertThat(context).hasNotFailed().hasSingleBean(ManagedToken.class));
+    } finally {
+      spring.detachAppender(appender);
+    }
+    return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("astra.vault.token")).toList();
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class OwnManager {
     final TokenManager manager;

@@ -1,6 +1,7 @@
 package dev.astravault.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.ManagedToken;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
@@ -13,12 +14,15 @@ import dev.astravault.test.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 
 /** Bad properties and unreachable or refusing Astra: clear binding errors, or a FailureAnalyzer report. */
 class AstraVaultStartupFailureTest {
@@ -92,6 +96,68 @@ class AstraVaultStartupFailureTest {
     assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(4);
   }
 
+  /** A {@link StartupTokens.Sleeper} on a hand-driven clock: each wait moves the time on, nothing sleeps. */
+  static final class ManualSleeper implements StartupTokens.Sleeper {
+    final List<Duration> waits = new CopyOnWriteArrayList<>();
+    private volatile long nanos = 1_000_000_000L;
+
+    @Override
+    public void sleep(Duration duration) {
+      waits.add(duration);
+      nanos += duration.toNanos();
+    }
+
+    @Override
+    public long nanoTime() {
+      return nanos;
+    }
+  }
+
+  @Test
+  void startupTimeoutBoundsTheRetriesAndTheirWaitsAndFailsNamingIt() {
+    ManualSleeper time = new ManualSleeper();
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(20);
+    // Attempts at 0s, 1s, 3s and 7s; the next would start at 15s, past the 10s deadline, so none does.
+    runner().withPropertyValues("astra.vault.startup-retries=10", "astra.vault.startup-backoff=1s",
+        "astra.vault.startup-timeout=10s").withBean(StartupTokens.Sleeper.class, () -> time).run(context -> {
+          FailureAnalysis a = analysis(context);
+          assertThat(a.getDescription()).contains("astra.vault.startup-timeout", "4 attempts");
+          assertThat(a.getAction()).contains("astra.vault.startup-timeout", "astra.vault.orgs[",
+              "astra.vault.fail-fast=false");
+        });
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(4);
+    assertThat(time.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+  }
+
+  @Test
+  void theStartupTimeoutIsTwoMinutesByDefault() {
+    ManualSleeper time = new ManualSleeper();
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(20);
+    // Attempts at 0s, 1s, 3s, 7s, 15s, 31s and 63s; the next would start at 127s.
+    runner().withPropertyValues("astra.vault.startup-retries=10", "astra.vault.startup-backoff=1s")
+        .withBean(StartupTokens.Sleeper.class, () -> time).run(context -> {
+          assertThat(analysis(context).getDescription()).contains("astra.vault.startup-timeout (PT2M)");
+        });
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(7);
+  }
+
+  @Test
+  void aStartupTimeoutWithFailFastFalseStartsWithoutTheToken() {
+    ManualSleeper time = new ManualSleeper();
+    astra.fault(Endpoint.CREATE_TOKEN).status(503).times(4);
+    runner().withPropertyValues("astra.vault.startup-retries=10", "astra.vault.startup-backoff=1s",
+        "astra.vault.startup-timeout=10s", "astra.vault.fail-fast=false")
+        .withBean(StartupTokens.Sleeper.class, () -> time).run(context -> {
+          assertThat(context).hasNotFailed();
+          ManagedToken token = context.getBean(ManagedToken.class);
+          assertThat(token).isInstanceOf(DeferredManagedToken.class);
+          assertThat(((DeferredManagedToken) token).lastFailure()).hasMessageContaining("astra.vault.startup-timeout");
+          assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(4);
+          assertThat(astra.isLive(token.current())).isTrue();
+        });
+    assertThat(astra.liveTokens()).isEmpty();
+  }
+
   @Test
   void failFastFalseStartsWithoutTheTokenAndObtainsItOnFirstUse() {
     astra.fault(Endpoint.CREATE_TOKEN).status(503).times(1);
@@ -108,6 +174,50 @@ class AstraVaultStartupFailureTest {
           .status()).isEqualTo("UP");
     });
     assertThat(astra.liveTokens()).isEmpty();
+  }
+
+  /** Asks for the token when the context starts closing, as a request still being served then would. */
+  static final class RequestDuringShutdown implements ApplicationListener<ContextClosedEvent> {
+    final ManagedToken token;
+    volatile @Nullable Throwable refused;
+
+    RequestDuringShutdown(ManagedToken token) {
+      this.token = token;
+    }
+
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+      try {
+        token.current();
+      } catch (RuntimeException e) {
+        refused = e;
+      }
+    }
+  }
+
+  @Test
+  void onceTheContextStartsClosingANeverObtainedTokenIsRefusedWhateverRevokeOnShutdownSays() {
+    for (String revoke : List.of("false", "true")) {
+      astra.reset();
+      astra.fault(Endpoint.CREATE_TOKEN).status(503).times(1);
+      ManagedToken[] token = new ManagedToken[1];
+      RequestDuringShutdown[] request = new RequestDuringShutdown[1];
+      runner().withPropertyValues("astra.vault.startup-retries=0", "astra.vault.fail-fast=false",
+          "astra.vault.revoke-on-shutdown=" + revoke)
+          .withBean(RequestDuringShutdown.class)
+          .run(context -> {
+            token[0] = context.getBean(ManagedToken.class);
+            request[0] = context.getBean(RequestDuringShutdown.class);
+            assertThat(token[0]).isInstanceOf(DeferredManagedToken.class);
+          });
+      assertThat(request[0].refused).as("revoke-on-shutdown=%s, during shutdown", revoke)
+          .isInstanceOf(ApplicationShuttingDownException.class).hasMessageContaining("shutting down");
+      assertThatThrownBy(token[0]::current).as("revoke-on-shutdown=%s, after shutdown", revoke)
+          .isInstanceOf(ApplicationShuttingDownException.class).hasMessageContaining("shutting down");
+      assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(1);
+      assertThat(astra.liveTokens()).isEmpty();
+      assertThat(token[0].state()).isEqualTo(ManagedToken.State.CLOSED);
+    }
   }
 
   @Test
@@ -204,6 +314,13 @@ class AstraVaultStartupFailureTest {
           .rootCause().hasMessageContaining("astra.vault.startup-retries must be >= 0");
       assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault");
     });
+    for (String timeout : List.of("0s", "-5s")) {
+      runner().withPropertyValues("astra.vault.startup-timeout=" + timeout).run(context -> {
+        assertThat(context.getStartupFailure()).rootCause()
+            .hasMessageContaining("astra.vault.startup-timeout must be positive");
+        assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault");
+      });
+    }
     runner().withPropertyValues("astra.vault.mode=banana").run(context ->
         assertThat(bindException(context).getName().toString()).isEqualTo("astra.vault.mode"));
     runner().withPropertyValues("astra.vault.renewal.rotation-overlap=soon").run(context ->

@@ -101,6 +101,7 @@ class PropertyCoverageTest {
           "AstraVaultDataApiTest#theDatabaseBeanSendsTheCurrentTokenThroughRotationsWithoutARebuild"),
       Map.entry("astra.vault.audit.slf4j", AUTO + "auditSlf4jLogsEveryEventOnTheAuditLoggerWhenOnAndNothingWhenOff"),
       Map.entry("astra.vault.startup-backoff", FAIL + "startupBackoffIsTheFirstWaitBetweenAttemptsAndDoubles"),
+      Map.entry("astra.vault.startup-timeout", FAIL + "startupTimeoutBoundsTheRetriesAndTheirWaitsAndFailsNamingIt"),
       Map.entry("astra.vault.renewal.jitter", RENEW + "jitterZeroRefreshesExactlyAtTheSoftPointAndJitterSpreadsIt"),
       Map.entry("astra.vault.renewal.hard-margin-min", RENEW + "theHardMarginIsHardMarginMinWhenThatIsLarger"),
       Map.entry("astra.vault.renewal.hard-margin-fraction",

@@ -6,19 +6,27 @@ import dev.astravault.RenewalSettings;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.TokenSnapshot;
+import dev.astravault.spring.autoconfigure.ApplicationShuttingDownException;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The startup token when {@code astra.vault.fail-fast=false} and it could not be obtained at startup: the first call
- * that needs the token tries again (one attempt per call), and from then on every call goes to the real handle.
+ * that needs the token tries again (one attempt per call), and from then on every call goes to the real handle. Once
+ * the application context starts closing ({@link #applicationClosing()}), or the handle is stopped or closed, no
+ * token is obtained any more: one issued then would outlive the application under {@code revoke-on-shutdown=false}.
  */
 public final class DeferredManagedToken implements ManagedToken {
+  /** The deadline of one attempt without retries: never reached before it starts, so any positive value. */
+  private static final Duration ONE_ATTEMPT = Duration.ofMinutes(1);
   private final TokenManager manager;
   private final TokenRequest request;
   private final RenewalSettings settings;
   private volatile @Nullable ManagedToken delegate;
   private volatile @Nullable RuntimeException lastFailure;
   private volatile boolean closed;
+  private volatile boolean stopped;
+  private volatile boolean shuttingDown;
 
   public DeferredManagedToken(TokenManager manager, TokenRequest request, RenewalSettings settings,
       RuntimeException firstFailure) {
@@ -45,12 +53,18 @@ public final class DeferredManagedToken implements ManagedToken {
       return d;
     }
     synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("the managed token is closed");
-      }
       if (delegate == null) {
+        if (shuttingDown) {
+          throw new ApplicationShuttingDownException("the application is shutting down: the startup token (role "
+              + request.role() + ", logical name " + request.logicalName().orElse("-") + ") was never obtained, and "
+              + "none is obtained now");
+        }
+        if (closed || stopped) {
+          throw new IllegalStateException("the managed token is " + (closed ? "closed" : "stopped"));
+        }
         try {
-          delegate = StartupTokens.obtain(manager, request, settings, 0, java.time.Duration.ZERO,
+          // One attempt, so no deadline applies: it is bounded by the call timeouts.
+          delegate = StartupTokens.obtain(manager, request, settings, 0, Duration.ZERO, ONE_ATTEMPT,
               StartupTokens.Sleeper.threadSleep());
           lastFailure = null;
         } catch (RuntimeException e) {
@@ -60,6 +74,15 @@ public final class DeferredManagedToken implements ManagedToken {
       }
       return delegate;
     }
+  }
+
+  /**
+   * The application context has started closing: from now on no token is obtained ({@link
+   * ApplicationShuttingDownException}); a handle already obtained is served until it is stopped or closed. Does not
+   * wait for an attempt under way: {@link #stop()} and {@link #close()} do, and then stop or close its handle.
+   */
+  public void applicationClosing() {
+    shuttingDown = true;
   }
 
   /** Why the last attempt failed, while there is no handle. */
@@ -80,7 +103,7 @@ public final class DeferredManagedToken implements ManagedToken {
   @Override
   public State state() {
     ManagedToken d = delegate;
-    return d != null ? d.state() : closed ? State.CLOSED : State.EXPIRED;
+    return d != null ? d.state() : closed || stopped || shuttingDown ? State.CLOSED : State.EXPIRED;
   }
 
   @Override
@@ -99,8 +122,10 @@ public final class DeferredManagedToken implements ManagedToken {
     obtain().rotateNow();
   }
 
+  /** Synchronized like {@link #obtain()}: a handle obtained by an attempt under way is stopped too, not leaked. */
   @Override
-  public void stop() {
+  public synchronized void stop() {
+    stopped = true;
     ManagedToken d = delegate;
     if (d != null) {
       d.stop();

@@ -27,12 +27,18 @@ public final class StartupTokens {
   private static final Logger LOG = Redaction.logger(StartupTokens.class);
 
   /**
-   * Waits between retries; a seam so that tests can see the back-off without sleeping. The auto-configuration uses a
-   * single bean of this (internal) type when there is one, else {@link #threadSleep()}.
+   * Waits between retries and reads the monotonic time that {@code astra.vault.startup-timeout} is measured on; a
+   * seam so that tests can see the back-off and drive the deadline by hand without sleeping. The auto-configuration
+   * uses a single bean of this (internal) type when there is one, else {@link #threadSleep()}.
    */
   @FunctionalInterface
   public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
+
+    /** {@return monotonic nanoseconds, as {@link System#nanoTime()}; a fake sleeper advances its own} */
+    default long nanoTime() {
+      return System.nanoTime();
+    }
 
     static Sleeper threadSleep() {
       return d -> {
@@ -63,12 +69,19 @@ public final class StartupTokens {
   }
 
   /**
-   * Calls {@link TokenManager#manage} up to {@code 1 + retries} times, doubling {@code backoff} between attempts.
+   * Calls {@link TokenManager#manage} up to {@code 1 + retries} times, doubling {@code backoff} between attempts, and
+   * starts no attempt once {@code timeout} has passed since the first began (read from {@code sleeper}'s monotonic
+   * time). A wait that would end past the deadline is not slept: startup fails at once. An attempt under way when the
+   * deadline passes is bounded by the call timeouts and is not abandoned: if it succeeds its token is returned, so
+   * nothing is issued that no one holds.
    *
-   * @throws AstraVaultStartupException when every attempt failed or a failure cannot pass by retrying
+   * @throws AstraVaultStartupException when every attempt failed, the timeout passed, or a failure cannot pass by
+   *     retrying
    */
   public static ManagedToken obtain(TokenManager manager, TokenRequest request, RenewalSettings settings,
-      int retries, Duration backoff, Sleeper sleeper) {
+      int retries, Duration backoff, Duration timeout, Sleeper sleeper) {
+    long start = sleeper.nanoTime();
+    long limit = saturatedNanos(timeout);
     Duration wait = backoff;
     for (int attempt = 1; ; attempt++) {
       try {
@@ -79,9 +92,13 @@ public final class StartupTokens {
         RuntimeException e = thrown instanceof ManagedTokenStartException
             && thrown.getCause() instanceof RuntimeException cause ? cause : thrown;
         if (!retryable(e) || attempt > retries) {
-          throw explain("the startup token (org " + request.org() + ", role " + request.role() + ", logical name "
-              + request.logicalName().orElse("-") + ") could not be obtained"
+          throw explain(startupToken(request) + " could not be obtained"
               + (attempt > 1 ? " after " + attempt + " attempts" : ""), e, -1);
+        }
+        // Elapsed time by subtraction: nanoTime may wrap.
+        long elapsed = sleeper.nanoTime() - start;
+        if (elapsed >= limit || saturatedNanos(wait) >= limit - elapsed) {
+          throw timedOut(request, attempt, timeout, e);
         }
         LOG.warn("startup token: attempt {} of {} failed ({}); retrying in {}", attempt, retries + 1,
             e.getClass().getSimpleName(), wait);
@@ -91,8 +108,38 @@ public final class StartupTokens {
           Thread.currentThread().interrupt();
           throw explain("interrupted while obtaining the startup token", e, -1);
         }
+        // A sleep may overrun: re-check rather than start an attempt past the deadline.
+        if (sleeper.nanoTime() - start >= limit) {
+          throw timedOut(request, attempt, timeout, e);
+        }
         wait = wait.multipliedBy(2);
       }
+    }
+  }
+
+  private static String startupToken(TokenRequest request) {
+    return "the startup token (org " + request.org() + ", role " + request.role() + ", logical name "
+        + request.logicalName().orElse("-") + ")";
+  }
+
+  /** Startup ran out of {@code astra.vault.startup-timeout}: names it, the attempts and the last failure. */
+  private static AstraVaultStartupException timedOut(TokenRequest request, int attempts, Duration timeout,
+      RuntimeException last) {
+    AstraVaultStartupException why = explain("", last, -1);
+    return new AstraVaultStartupException(startupToken(request) + " could not be obtained within "
+        + "astra.vault.startup-timeout (" + timeout + "): " + attempts + (attempts == 1 ? " attempt" : " attempts")
+        + ", the last failed with " + last.getClass().getSimpleName() + ": " + last.getMessage(),
+        "astra.vault.startup-timeout (" + timeout + ") bounds the whole startup token issue, its retries and waits; "
+            + "no attempt starts after it. " + why.action() + " Raise astra.vault.startup-timeout if Astra or Vault "
+            + "needs longer to come back; each attempt is bounded by astra.vault.astra-api.call-timeout (and "
+            + "astra.vault.vault.read-timeout in Vault mode).", last);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
     }
   }
 
@@ -136,7 +183,7 @@ public final class StartupTokens {
     } else if (retryable(e)) {
       action = "Astra's DevOps API (or the lease store) was unavailable. Check " + org + ".url, the network and "
           + "the store, and astra.vault.astra-api.connect-timeout and call-timeout if set; raise "
-          + "astra.vault.startup-retries or astra.vault.startup-backoff, or set "
+          + "astra.vault.startup-retries or astra.vault.startup-backoff (within astra.vault.startup-timeout), or set "
           + "astra.vault.fail-fast=false to start without the token and obtain it on first use.";
     } else if (e instanceof IllegalArgumentException) {
       action = "Fix astra.vault.token.* (org, role, logical-name, metadata, ttl) or astra.vault.renewal.* so that "

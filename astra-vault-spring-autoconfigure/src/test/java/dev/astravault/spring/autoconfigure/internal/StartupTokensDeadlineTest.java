@@ -1,0 +1,110 @@
+package dev.astravault.spring.autoconfigure.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.astravault.AstraUnavailableException;
+import dev.astravault.ManagedToken;
+import dev.astravault.RenewalSettings;
+import dev.astravault.TokenManager;
+import dev.astravault.TokenRequest;
+import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code astra.vault.startup-timeout} against attempts that themselves take time: the time is driven by hand (each
+ * attempt and each wait moves it on), so the deadline falls inside an attempt without anything sleeping.
+ */
+class StartupTokensDeadlineTest {
+  private final ManualTime time = new ManualTime();
+  private final TokenRequest request = TokenRequest.forRole("reader").org("prod").logicalName("orders").build();
+  private final RenewalSettings settings = RenewalSettings.builder().startupAttempts(1).build();
+  private final List<String> tokenCalls = new ArrayList<>();
+  private final ManagedToken issued = (ManagedToken) Proxy.newProxyInstance(getClass().getClassLoader(),
+      new Class<?>[] {ManagedToken.class}, (proxy, method, args) -> {
+        tokenCalls.add(method.getName());
+        return null;
+      });
+  private int attempts;
+
+  /** Monotonic time moved on by hand. */
+  static final class ManualTime implements StartupTokens.Sleeper {
+    final List<Duration> waits = new ArrayList<>();
+    long nanos = 42;
+
+    @Override
+    public void sleep(Duration duration) {
+      waits.add(duration);
+      nanos += duration.toNanos();
+    }
+
+    @Override
+    public long nanoTime() {
+      return nanos;
+    }
+  }
+
+  /** A manager whose {@code manage} takes 50s of manual time, then does what {@code attempt} (1-based) says. */
+  private TokenManager manager(IntFunction<ManagedToken> attempt) {
+    return (TokenManager) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {TokenManager.class},
+        (proxy, method, args) -> {
+          assertThat(method.getName()).isEqualTo("manage");
+          attempts++;
+          time.nanos += Duration.ofSeconds(50).toNanos();
+          return attempt.apply(attempts);
+        });
+  }
+
+  private static ManagedToken unavailable() {
+    throw new AstraUnavailableException("Astra did not answer", null);
+  }
+
+  @Test
+  void noAttemptStartsOnceTheDeadlineHasPassedInsideOne() {
+    // 0-50s fails, wait 1s, 51-101s fails, wait 2s, 103-153s fails: 153s is past 2m, so no fourth attempt.
+    TokenManager manager = manager(n -> unavailable());
+    assertThatThrownBy(() -> StartupTokens.obtain(manager, request, settings, 10, Duration.ofSeconds(1),
+        Duration.ofMinutes(2), time))
+        .isInstanceOf(AstraVaultStartupException.class)
+        .hasMessageContaining("astra.vault.startup-timeout (PT2M)").hasMessageContaining("3 attempts")
+        .hasCauseInstanceOf(AstraUnavailableException.class)
+        .satisfies(e -> assertThat(((AstraVaultStartupException) e).action())
+            .contains("astra.vault.startup-timeout", "call-timeout"));
+    assertThat(attempts).isEqualTo(3);
+    assertThat(time.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aWaitThatWouldEndPastTheDeadlineIsNotSleptAndNoAttemptFollows() {
+    // 0-50s fails; waiting 80s would start the next attempt at 130s, past 2m: give up at 50s.
+    TokenManager manager = manager(n -> unavailable());
+    assertThatThrownBy(() -> StartupTokens.obtain(manager, request, settings, 10, Duration.ofSeconds(80),
+        Duration.ofMinutes(2), time)).hasMessageContaining("astra.vault.startup-timeout");
+    assertThat(attempts).isEqualTo(1);
+    assertThat(time.waits).isEmpty();
+  }
+
+  @Test
+  void anAttemptUnderWayAtTheDeadlineThatSucceedsGivesTheTokenWhichIsKeptNotLeaked() {
+    // The third attempt starts at 103s, before the deadline, and succeeds at 153s, after it: its token is the
+    // startup token (startup was late by that one bounded attempt), neither dropped nor closed.
+    TokenManager manager = manager(n -> n < 3 ? unavailable() : issued);
+    assertThat(StartupTokens.obtain(manager, request, settings, 10, Duration.ofSeconds(1), Duration.ofMinutes(2),
+        time)).isSameAs(issued);
+    assertThat(attempts).isEqualTo(3);
+    assertThat(tokenCalls).isEmpty();
+  }
+
+  @Test
+  void aHugeTimeoutDoesNotOverflow() {
+    TokenManager manager = manager(n -> n < 2 ? unavailable() : issued);
+    time.nanos = Long.MAX_VALUE - Duration.ofSeconds(30).toNanos();
+    assertThat(StartupTokens.obtain(manager, request, settings, 1, Duration.ofSeconds(1),
+        Duration.ofDays(365L * 1000), time)).isSameAs(issued);
+  }
+}
