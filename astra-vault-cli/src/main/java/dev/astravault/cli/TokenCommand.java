@@ -75,7 +75,12 @@ final class TokenCommand {
       if (logicalName != null) {
         request.logicalName(logicalName);
       }
+      java.util.Set<String> keys = new java.util.HashSet<>();
       for (KeyValue kv : metadata) {
+        if (!keys.add(kv.key())) {
+          // The value is not quoted: metadata is free text, and what was typed may be something else by mistake.
+          throw CliException.usage("--metadata gives the key '" + kv.key() + "' twice: give each key once");
+        }
         request.metadata(kv.key(), kv.value());
       }
       if (ttl != null) {
