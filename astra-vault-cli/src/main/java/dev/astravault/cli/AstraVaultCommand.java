@@ -345,6 +345,18 @@ final class AstraVaultCommand implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the lease store the manager uses (the store, or Vault mode's cache) has a lease for {@code clientId}: the
+   * library's delete of an unknown one is a silent no-op, which an operator's typo must not look like.
+   */
+  boolean knowsClientId(String clientId) {
+    if (vaultMode()) {
+      manager();   // first: missing Vault credentials are a usage error before any lookup
+      return vaultCache().findByClientId(clientId).isPresent();
+    }
+    return store().findByClientId(clientId).isPresent();
+  }
+
   /** The store itself, for what the manager does not expose (the root token kept on a config update). */
   JdbcLeaseStore store() {
     if (openStore == null) {

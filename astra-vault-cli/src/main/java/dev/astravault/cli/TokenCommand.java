@@ -226,7 +226,8 @@ final class TokenCommand {
     @Override
     int run() {
       // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
-      if (!root().vaultMode() && root().store().findByClientId(clientId).isEmpty()) {
+      // Vault mode too: its cache holds every lease this CLI can delete (the library finds it there).
+      if (!root().knowsClientId(clientId)) {
         throw new NotFoundException(NotFoundException.Kind.TOKEN, clientId);
       }
       manager().deleteToken(clientId);

@@ -6,6 +6,7 @@ import com.squareup.moshi.Moshi;
 import dev.astravault.EncryptionKey;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
+import dev.astravault.test.vault.FakeVault;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -151,5 +152,29 @@ class CliHostileInputTest {
 
     Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
     assertThat(ok(cli("--key-file", keyFile.toString(), "config", "list")).stderr()).isEmpty();
+  }
+
+  /**
+   * An operator's typo must not look like success (docs/cli.md, "Unknown ids") in Vault mode either, where the
+   * library's delete of an unknown client id is as silent as in direct mode.
+   */
+  @Test
+  void tokenDeleteOfAnUnknownClientIdFailsInVaultModeToo() {
+    try (FakeVault vault = FakeVault.builder().build().start()) {
+      env.put("VAULT_ADDR", vault.address());
+      env.put("VAULT_TOKEN", vault.rootToken());
+      env.put("ASTRA_ORG_TOKEN", astra.defaultOrg().rootToken());
+      String store = "jdbc:sqlite:" + dir.resolve("vault-cache.db");
+      ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--logical-name", "prod", "--url",
+          astra.url().toString(), "--store", store));
+      ok(cli("role", "write", "--org-id", "prod", "--role-name", "reader", "--role-id", astra.roleId("API RO User"),
+          "--store", store));
+      ok(cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x", "--store", store));
+      CliRun typo = cli("token", "delete", "--client-id", "NoSuchClientIdAAAAAAAAAA", "--store", store);
+      assertThat(typo.exitCode()).as("stdout: %s", typo.stdout()).isEqualTo(1);
+      assertThat(typo.stderr()).contains("unknown token: NoSuchClientIdAAAAAAAAAA");
+      assertThat(typo.stdout()).doesNotContain("Success");
+      assertThat(astra.liveTokens()).hasSize(1);
+    }
   }
 }
