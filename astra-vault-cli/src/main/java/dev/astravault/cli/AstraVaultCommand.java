@@ -137,10 +137,32 @@ final class AstraVaultCommand implements AutoCloseable {
   private @Nullable JsonLinesAuditSink openAudit;
   private @Nullable TokenManager manager;
 
-  AstraVaultCommand(Map<String, String> env, InputStream stdin, Clock clock) {
+  private final PrintWriter err;
+
+  AstraVaultCommand(Map<String, String> env, InputStream stdin, Clock clock, PrintWriter err) {
     this.env = Map.copyOf(env);
     this.stdin = stdin;
     this.clock = clock;
+    this.err = err;
+  }
+
+  /**
+   * A warning on stderr when a secret file the CLI reads is open to the group or others. Not a refusal, as the
+   * library's own key-file check (Kubernetes mounts secrets 0644 unless told otherwise); but said here, as the
+   * library's warning goes to its log, which the CLI shows only with --debug.
+   */
+  void warnIfOthersCanRead(Path file, String what) {
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+      String shown = java.nio.file.attribute.PosixFilePermissions.toString(mode);
+      if (!shown.substring(3).equals("------")) {
+        err.println("warning: " + what + " " + file + " is readable by other users (mode " + shown + "); it holds "
+            + "a secret: chmod 600 it");
+        err.flush();
+      }
+    } catch (IOException | UnsupportedOperationException missingOrNotPosix) {
+      // reading it reports a missing file; Windows has no modes to check
+    }
   }
 
   @Nullable String env(String name) {
@@ -247,7 +269,8 @@ final class AstraVaultCommand implements AutoCloseable {
       try {
         b.caPem(ca);
       } catch (UncheckedIOException e) {
-        throw CliException.failure("cannot read the Vault CA certificate " + ca + ": " + e.getCause().getMessage());
+        throw CliException.failure("cannot read the Vault CA certificate " + ca + ": "
+            + e.getCause().getClass().getSimpleName());
       } catch (IllegalArgumentException e) {
         throw CliException.usage("the Vault CA certificate " + ca + " is not a PEM certificate");
       }
@@ -283,7 +306,8 @@ final class AstraVaultCommand implements AutoCloseable {
     return VaultAuth.token(token.strip());
   }
 
-  private static String readSecret(Path file, String what) {
+  private String readSecret(Path file, String what) {
+    warnIfOthersCanRead(file, what);
     try {
       String s = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (s.isEmpty()) {
@@ -291,7 +315,7 @@ final class AstraVaultCommand implements AutoCloseable {
       }
       return s;
     } catch (IOException e) {
-      throw CliException.failure("cannot read " + what + " " + file + ": " + e.getMessage());
+      throw CliException.failure("cannot read " + what + " " + file + ": " + e.getClass().getSimpleName());
     }
   }
 
@@ -319,6 +343,18 @@ final class AstraVaultCommand implements AutoCloseable {
     } else if (user != null) {
       b.user(user);
     }
+  }
+
+  /**
+   * Whether the lease store the manager uses (the store, or Vault mode's cache) has a lease for {@code clientId}: the
+   * library's delete of an unknown one is a silent no-op, which an operator's typo must not look like.
+   */
+  boolean knowsClientId(String clientId) {
+    if (vaultMode()) {
+      manager();   // first: missing Vault credentials are a usage error before any lookup
+      return vaultCache().findByClientId(clientId).isPresent();
+    }
+    return store().findByClientId(clientId).isPresent();
   }
 
   /** The store itself, for what the manager does not expose (the root token kept on a config update). */
@@ -399,6 +435,7 @@ final class AstraVaultCommand implements AutoCloseable {
       return vaultKeys;
     }
     if (keyFile != null) {
+      warnIfOthersCanRead(keyFile, "--key-file");
       return KeyProvider.fromFile(keyFile);
     }
     String fromEnv = env("ASTRA_VAULT_KEY");

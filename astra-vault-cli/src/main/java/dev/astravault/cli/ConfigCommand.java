@@ -153,8 +153,16 @@ final class ConfigCommand {
     static @Nullable String rootToken(@Nullable TokenSource tokenSource, AstraVaultCommand root)
         throws IOException {
       if (tokenSource != null && tokenSource.file != null) {
-        return nonBlank(Files.readString(tokenSource.file, StandardCharsets.UTF_8), "--token-file "
-            + tokenSource.file);
+        Path file = tokenSource.file;
+        root.warnIfOthersCanRead(file, "--token-file");
+        String content;
+        try {
+          content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          // The exception's name, not its message: that is only the path again, or nothing useful.
+          throw CliException.failure("cannot read --token-file " + file + ": " + e.getClass().getSimpleName());
+        }
+        return nonBlank(content, "--token-file " + file);
       }
       if (tokenSource != null && tokenSource.stdin) {
         return nonBlank(new String(root.stdin().readAllBytes(), StandardCharsets.UTF_8), "standard input");

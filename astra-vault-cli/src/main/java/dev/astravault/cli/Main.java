@@ -10,9 +10,13 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
@@ -27,6 +31,9 @@ public final class Main {
   private static final Pattern TOKEN_LIKE = Pattern.compile("AstraCS:[A-Za-z0-9:+/=_.,-]*");
   /** A Vault service, batch or recovery token (hvs., hvb., hvr.). */
   private static final Pattern VAULT_TOKEN_LIKE = Pattern.compile("\\bhv[sbr]\\.[A-Za-z0-9_-]+");
+  /** A store key as `openssl rand -base64 32` prints it (checked to decode to 32 bytes). */
+  private static final Pattern STORE_KEY_LIKE =
+      Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])");
 
   private Main() {}
 
@@ -48,8 +55,11 @@ public final class Main {
   /** {@link #run} on {@code clock}: tests drive lease time with it. */
   static int run(String[] args, Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr,
       Clock clock) {
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+    // Names and messages from Astra, Vault, the store or an audit log reach a terminal: no escape sequence passes raw.
+    PrintWriter out = new PrintWriter(new TerminalSafeWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8)),
+        true);
+    PrintWriter err = new PrintWriter(new TerminalSafeWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8)),
+        true);
     boolean debug = Arrays.asList(args).contains("--debug");
     configureLogging(debug);
     for (int i = 0; i < args.length; i++) {
@@ -66,19 +76,55 @@ public final class Main {
             + "AppRole with VAULT_SECRET_ID or --vault-secret-id-file.");
         return CliException.USAGE;
       }
+      if (looksLikeStoreKey(args[i])) {
+        err.println("astra-vault: warning: argument " + (i + 1) + " looks like a store key and was refused: "
+            + "command-line arguments leak into shell history and process listings. Pass the key in "
+            + "ASTRA_VAULT_KEY, or its file with --key-file FILE.");
+        return CliException.USAGE;
+      }
     }
-    AstraVaultCommand root = new AstraVaultCommand(env, stdin, clock);
+    AstraVaultCommand root = new AstraVaultCommand(env, stdin, clock, err);
     try {
       CommandLine cli = new CommandLine(root);
       cli.setOut(out);
       cli.setErr(err);
       cli.setCaseInsensitiveEnumValuesAllowed(true);
+      // Plain help: the output writers escape ESC, so ANSI styles would print as text on a terminal.
+      cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+      cli.registerConverter(Path.class, Main::path);
       cli.setParameterExceptionHandler(Main::usageError);
       cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, err, debug));
       return cli.execute(args);
     } finally {
       root.close();
     }
+  }
+
+  /** A path option: never empty (Path.of("") is the working directory, which no option means). */
+  private static Path path(String value) {
+    if (value.isBlank()) {
+      throw new CommandLine.TypeConversionException("a path must not be empty");
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new CommandLine.TypeConversionException("not a path: " + e.getReason());
+    }
+  }
+
+  /** Whether {@code arg} holds standard base64 of 32 bytes: an AES key, typed where it does not belong. */
+  static boolean looksLikeStoreKey(String arg) {
+    Matcher m = STORE_KEY_LIKE.matcher(arg);
+    while (m.find()) {
+      try {
+        if (Base64.getDecoder().decode(m.group()).length == 32) {
+          return true;
+        }
+      } catch (IllegalArgumentException notBase64) {
+        // not a key
+      }
+    }
+    return false;
   }
 
   private static int usageError(ParameterException e, String[] args) {

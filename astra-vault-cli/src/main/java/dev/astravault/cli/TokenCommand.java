@@ -75,7 +75,12 @@ final class TokenCommand {
       if (logicalName != null) {
         request.logicalName(logicalName);
       }
+      java.util.Set<String> keys = new java.util.HashSet<>();
       for (KeyValue kv : metadata) {
+        if (!keys.add(kv.key())) {
+          // The value is not quoted: metadata is free text, and what was typed may be something else by mistake.
+          throw CliException.usage("--metadata gives the key '" + kv.key() + "' twice: give each key once");
+        }
         request.metadata(kv.key(), kv.value());
       }
       if (ttl != null) {
@@ -221,7 +226,8 @@ final class TokenCommand {
     @Override
     int run() {
       // The library's delete of an unknown id is a silent no-op; an operator's typo should not look like success.
-      if (!root().vaultMode() && root().store().findByClientId(clientId).isEmpty()) {
+      // Vault mode too: its cache holds every lease this CLI can delete (the library finds it there).
+      if (!root().knowsClientId(clientId)) {
         throw new NotFoundException(NotFoundException.Kind.TOKEN, clientId);
       }
       manager().deleteToken(clientId);

@@ -217,15 +217,15 @@ class CliInProcessTest {
 
     CliRun partial = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
         "--database", db, "--access", "read");
-    assertThat(partial.exitCode()).isNotZero();
+    assertThat(partial.exitCode()).as("a malformed option is a usage error").isEqualTo(2);
     assertThat(partial.stderr()).contains("--database, --keyspace and --access");
     CliRun badLevel = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
         "--database", db, "--keyspace", "orders", "--access", "admin");
-    assertThat(badLevel.exitCode()).isNotZero();
+    assertThat(badLevel.exitCode()).as("a malformed option is a usage error").isEqualTo(2);
     assertThat(badLevel.stderr()).contains("'admin'");
     CliRun badDb = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
         "--database", "db-1", "--keyspace", "orders", "--access", "read");
-    assertThat(badDb.exitCode()).isNotZero();
+    assertThat(badDb.exitCode()).as("a malformed option is a usage error").isEqualTo(2);
     assertThat(badDb.stderr()).contains("'db-1' is not a UUID");
     assertThat(astra.liveTokens()).hasSize(1);
   }
