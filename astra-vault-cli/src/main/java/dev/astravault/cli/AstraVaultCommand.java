@@ -24,6 +24,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -31,6 +33,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -153,8 +157,8 @@ final class AstraVaultCommand implements AutoCloseable {
    */
   void warnIfOthersCanRead(Path file, String what) {
     try {
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      String shown = java.nio.file.attribute.PosixFilePermissions.toString(mode);
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+      String shown = PosixFilePermissions.toString(mode);
       if (!shown.substring(3).equals("------")) {
         err.println("warning: " + what + " " + file + " is readable by other users (mode " + shown + "); it holds "
             + "a secret: chmod 600 it");
@@ -242,7 +246,7 @@ final class AstraVaultCommand implements AutoCloseable {
   private dev.astravault.vault.@Nullable CallerMode callerMode;
 
   VaultConfig vaultConfig() {
-    return vaultConfig(java.util.Objects.requireNonNull(vaultAddress()));
+    return vaultConfig(Objects.requireNonNull(vaultAddress()));
   }
 
   private VaultConfig vaultConfig(String addr) {
@@ -264,7 +268,7 @@ final class AstraVaultCommand implements AutoCloseable {
       b.namespace(namespace);
     }
     Path ca = vaultCaCert != null ? vaultCaCert : env("VAULT_CACERT") == null ? null
-        : Path.of(java.util.Objects.requireNonNull(env("VAULT_CACERT")));
+        : Path.of(Objects.requireNonNull(env("VAULT_CACERT")));
     if (ca != null) {
       try {
         b.caPem(ca);
@@ -506,7 +510,7 @@ final class AstraVaultCommand implements AutoCloseable {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update("astra-vault cli audit hmac v1\u0000".getBytes(StandardCharsets.UTF_8));
-      return sha.digest(java.util.Objects.requireNonNull(keys).currentKey().bytes());
+      return sha.digest(Objects.requireNonNull(keys).currentKey().bytes());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
@@ -515,14 +519,14 @@ final class AstraVaultCommand implements AutoCloseable {
   private List<AuditSink> auditSinks() {
     List<AuditSink> sinks = new ArrayList<>();
     Path file = auditLog != null ? auditLog : env("ASTRA_VAULT_AUDIT_LOG") == null ? null
-        : Path.of(java.util.Objects.requireNonNull(env("ASTRA_VAULT_AUDIT_LOG")));
+        : Path.of(Objects.requireNonNull(env("ASTRA_VAULT_AUDIT_LOG")));
     if (file != null) {
       JsonLinesAuditSink.Builder b = JsonLinesAuditSink.builder(file).fsync(FsyncPolicy.always()).clock(clock);
       if (keys != null) {
         b.keys(keys);
       }
       Path witness = auditWitness != null ? auditWitness : env("ASTRA_VAULT_AUDIT_WITNESS") == null ? null
-          : Path.of(java.util.Objects.requireNonNull(env("ASTRA_VAULT_AUDIT_WITNESS")));
+          : Path.of(Objects.requireNonNull(env("ASTRA_VAULT_AUDIT_WITNESS")));
       if (witness != null) {
         b.witness(AuditWitness.file(witness));
       }

@@ -7,9 +7,12 @@ import dev.astravault.TokenInfo;
 import dev.astravault.TokenRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -75,7 +78,7 @@ final class TokenCommand {
       if (logicalName != null) {
         request.logicalName(logicalName);
       }
-      java.util.Set<String> keys = new java.util.HashSet<>();
+      Set<String> keys = new HashSet<>();
       for (KeyValue kv : metadata) {
         if (!keys.add(kv.key())) {
           // The value is not quoted: metadata is free text, and what was typed may be something else by mistake.
@@ -143,7 +146,7 @@ final class TokenCommand {
         token = manager().token(clientId).orElseThrow(() -> CliException.failure("no live token with client id "
             + clientId));
       } else {
-        Triple t = java.util.Objects.requireNonNull(key.triple);
+        Triple t = Objects.requireNonNull(key.triple);
         manager().org(t.orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, t.orgId));
         token = manager().token(t.orgId, t.roleName, t.logicalName).orElseThrow(() -> CliException.failure(
             "no live token for org " + t.orgId + ", role " + t.roleName + ", logical name " + t.logicalName));
@@ -175,7 +178,7 @@ final class TokenCommand {
         live = manager().tokens();
         live = live.stream().filter(t -> t.clientId().equals(clientId)).toList();
       } else {
-        Triple t = java.util.Objects.requireNonNull(key.triple);
+        Triple t = Objects.requireNonNull(key.triple);
         what = "org " + t.orgId + ", role " + t.roleName + ", logical name " + t.logicalName;
         manager().org(t.orgId).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, t.orgId));
         held = manager().token(t.orgId, t.roleName, t.logicalName);
