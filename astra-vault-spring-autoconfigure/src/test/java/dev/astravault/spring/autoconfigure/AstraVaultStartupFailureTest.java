@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.ManagedToken;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
+import dev.astravault.spring.autoconfigure.internal.ManualSleeper;
 import dev.astravault.spring.autoconfigure.internal.StartupTokens;
 import dev.astravault.spring.autoconfigure.internal.TokenActivity;
 import dev.astravault.spring.autoconfigure.internal.TokenHealth;
@@ -94,23 +95,6 @@ class AstraVaultStartupFailureTest {
     assertThat(waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
     assertThat(attemptsBeforeEachWait).containsExactly(1, 2, 3);
     assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(4);
-  }
-
-  /** A {@link StartupTokens.Sleeper} on a hand-driven clock: each wait moves the time on, nothing sleeps. */
-  static final class ManualSleeper implements StartupTokens.Sleeper {
-    final List<Duration> waits = new CopyOnWriteArrayList<>();
-    private volatile long nanos = 1_000_000_000L;
-
-    @Override
-    public void sleep(Duration duration) {
-      waits.add(duration);
-      nanos += duration.toNanos();
-    }
-
-    @Override
-    public long nanoTime() {
-      return nanos;
-    }
   }
 
   @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * attempt and each wait moves it on), so the deadline falls inside an attempt without anything sleeping.
  */
 class StartupTokensDeadlineTest {
-  private final ManualTime time = new ManualTime();
+  private final ManualSleeper time = new ManualSleeper();
   private final TokenRequest request = TokenRequest.forRole("reader").org("prod").logicalName("orders").build();
   private final RenewalSettings settings = RenewalSettings.builder().startupAttempts(1).build();
   private final List<String> tokenCalls = new ArrayList<>();
@@ -31,23 +31,6 @@ class StartupTokensDeadlineTest {
         return null;
       });
   private int attempts;
-
-  /** Monotonic time moved on by hand. */
-  static final class ManualTime implements StartupTokens.Sleeper {
-    final List<Duration> waits = new ArrayList<>();
-    long nanos = 42;
-
-    @Override
-    public void sleep(Duration duration) {
-      waits.add(duration);
-      nanos += duration.toNanos();
-    }
-
-    @Override
-    public long nanoTime() {
-      return nanos;
-    }
-  }
 
   /** A manager whose {@code manage} takes 50s of manual time, then does what {@code attempt} (1-based) says. */
   private TokenManager manager(IntFunction<ManagedToken> attempt) {
