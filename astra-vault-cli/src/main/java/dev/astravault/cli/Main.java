@@ -83,6 +83,20 @@ public final class Main {
         return CliException.USAGE;
       }
     }
+    // The library logs to System.err (slf4j-simple): for this run, that is `stderr` behind the same escaping.
+    PrintStream systemErr = System.err;
+    PrintStream logErr = new PrintStream(new TerminalSafeOutputStream(stderr), true, StandardCharsets.UTF_8);
+    System.setErr(logErr);
+    try {
+      return execute(args, env, stdin, clock, out, err, debug);
+    } finally {
+      logErr.close();
+      System.setErr(systemErr);
+    }
+  }
+
+  private static int execute(String[] args, Map<String, String> env, InputStream stdin, Clock clock, PrintWriter out,
+      PrintWriter err, boolean debug) {
     AstraVaultCommand root = new AstraVaultCommand(env, stdin, clock, err);
     try {
       CommandLine cli = new CommandLine(root);
@@ -170,9 +184,13 @@ public final class Main {
         TOKEN_LIKE.matcher(text).replaceAll("AstraCS:██")).replaceAll(m -> m.group().substring(0, 4) + "██")));
   }
 
-  /** slf4j-simple on stderr: errors only, everything with --debug (the CLI prints its own warnings). */
+  /**
+   * slf4j-simple on stderr: errors only, everything with --debug (the CLI prints its own warnings). Not cached: each
+   * line goes to the System.err of its time, which {@link #run} points through the escaping.
+   */
   private static void configureLogging(boolean debug) {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.cacheOutputStream", "false");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "error");
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
   }

@@ -7,16 +7,21 @@ import dev.astravault.EncryptionKey;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.FakeVault;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The CLI against an operator's slips and a hostile source: a store key typed where something else belongs, names
@@ -95,6 +100,39 @@ class CliHostileInputTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> collision = ((List<Map<String, Object>>) rows.get(0).get("collisions")).get(0);
     assertThat(collision.get("astraNames")).isEqualTo(List.of(evil1, evil2));
+  }
+
+  /**
+   * What the library logs while a command runs goes through the same escaping, to the run's stderr: a line logged
+   * from inside the run (here by the clock the manager reads) carries an ESC sequence and a C1 CSI.
+   */
+  @Test
+  void aLineLoggedDuringARunReachesItsStderrEscaped() {
+    setUp();
+    Logger log = LoggerFactory.getLogger("dev.astravault.hostile");
+    Clock logging = new Clock() {
+      @Override
+      public Instant instant() {
+        log.error("from Astra: Evil\u001b]0;pwned\u0007 \u009b2J Role");
+        return clock.instant();
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return clock.getZone();
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    PrintStream systemErr = System.err;
+    CliRun run = ok(CliRun.of(env, logging, "config", "list"));
+    assertThat(run.stderr())
+        .contains("dev.astravault.hostile - from Astra: Evil\\u001b]0;pwned\\u0007 \\u009b2J Role")
+        .doesNotContainPattern("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]");
+    assertThat(System.err).as("System.err after the run").isSameAs(systemErr);
   }
 
   /** The plugin takes one value per key; a second one silently replacing the first would lose what was typed. */
