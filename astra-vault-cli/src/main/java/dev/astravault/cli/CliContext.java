@@ -1,0 +1,85 @@
+package dev.astravault.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one run was given besides its arguments: the environment, standard input, the clock and stderr for warnings.
+ * Injected rather than read from {@link System}, so that the in-process tests run the CLI as a process would.
+ */
+final class CliContext {
+  private final Map<String, String> env;
+  private final InputStream stdin;
+  private final Clock clock;
+  private final PrintWriter err;
+
+  CliContext(Map<String, String> env, InputStream stdin, Clock clock, PrintWriter err) {
+    this.env = Map.copyOf(env);
+    this.stdin = stdin;
+    this.clock = clock;
+    this.err = err;
+  }
+
+  /** The variable {@code name}, or null when it is unset or blank. */
+  @Nullable String env(String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? null : v;
+  }
+
+  /** The variable {@code name} as a path, or null when it is unset or blank. */
+  @Nullable Path envPath(String name) {
+    String v = env(name);
+    return v == null ? null : Path.of(v);
+  }
+
+  InputStream stdin() {
+    return stdin;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /**
+   * A warning on stderr when a secret file the CLI reads is open to the group or others. Not a refusal, as the
+   * library's own key-file check (Kubernetes mounts secrets 0644 unless told otherwise); but said here, as the
+   * library's warning goes to its log, which the CLI shows only with --debug.
+   */
+  void warnIfOthersCanRead(Path file, String what) {
+    try {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+      String shown = PosixFilePermissions.toString(mode);
+      if (!shown.substring(3).equals("------")) {
+        err.println("warning: " + what + " " + file + " is readable by other users (mode " + shown + "); it holds "
+            + "a secret: chmod 600 it");
+        err.flush();
+      }
+    } catch (IOException | UnsupportedOperationException missingOrNotPosix) {
+      // reading it reports a missing file; Windows has no modes to check
+    }
+  }
+
+  /** A secret file's content, stripped: warned about when others can read it, a usage error when empty. */
+  String readSecret(Path file, String what) {
+    warnIfOthersCanRead(file, what);
+    try {
+      String s = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (s.isEmpty()) {
+        throw CliException.usage(what + " " + file + " is empty");
+      }
+      return s;
+    } catch (IOException e) {
+      throw CliException.failure("cannot read " + what + " " + file + ": " + e.getClass().getSimpleName());
+    }
+  }
+}

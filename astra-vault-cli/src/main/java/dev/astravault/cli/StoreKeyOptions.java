@@ -1,0 +1,115 @@
+package dev.astravault.cli;
+
+import dev.astravault.EncryptionKey;
+import dev.astravault.KeyProvider;
+import dev.astravault.StoreException;
+import dev.astravault.vault.KvPath;
+import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKeyProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The global options that name the store key (a {@code @Mixin} of the root command), and the {@link KeyProvider}
+ * they give: {@code --key-file}, {@code --key-vault-path} (with {@code --key-vault-mount}) or {@code $ASTRA_VAULT_KEY}.
+ */
+final class StoreKeyOptions {
+  @Option(names = "--key-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "The store's encryption keys (base64, current first). Default: $ASTRA_VAULT_KEY. See also "
+          + "--key-vault-path.")
+  @Nullable Path keyFile;
+
+  @Option(names = "--key-vault-path", paramLabel = "PATH", scope = ScopeType.INHERIT,
+      description = "Read the store's encryption keys from this Vault KV version 2 secret instead (fields key, "
+          + "previous, key_id, as VaultKeyProvider reads them), a path in --key-vault-mount such as "
+          + "astra-vault/store-key. Vault's address and credentials as in Vault mode (with --direct for the SQL "
+          + "store).")
+  @Nullable String keyVaultPath;
+
+  @Option(names = "--key-vault-mount", paramLabel = "MOUNT", scope = ScopeType.INHERIT,
+      description = "The KV version 2 mount of --key-vault-path (default: secret).")
+  @Nullable String keyVaultMount;
+
+  /** Read from Vault once per run: each read is a Vault round trip. */
+  private @Nullable KeyProvider vaultKeys;
+
+  /** Whether a store key is given at all: {@code --key-file}, {@code --key-vault-*} or {@code $ASTRA_VAULT_KEY}. */
+  boolean given(CliContext ctx) {
+    return keyFile != null || keyVaultPath != null || keyVaultMount != null || ctx.env("ASTRA_VAULT_KEY") != null;
+  }
+
+  /** The store key, however given; a usage error naming what to set when none is. */
+  KeyProvider keys(CliContext ctx, VaultOptions vault) {
+    if (keyVaultMount != null && keyVaultPath == null) {
+      throw CliException.usage("--key-vault-mount is the mount of --key-vault-path: give the secret's path too");
+    }
+    if (keyVaultPath != null) {
+      if (keyFile != null) {
+        throw CliException.usage("--key-file and --key-vault-path both name the store key: pass one of them");
+      }
+      if (vaultKeys == null) {
+        vaultKeys = vaultKeys(ctx, vault, keyVaultPath);
+      }
+      return vaultKeys;
+    }
+    if (keyFile != null) {
+      ctx.warnIfOthersCanRead(keyFile, "--key-file");
+      return KeyProvider.fromFile(keyFile);
+    }
+    String fromEnv = ctx.env("ASTRA_VAULT_KEY");
+    if (fromEnv != null) {
+      // KeyProvider.fromEnv()'s format (current key first, then older ones), read from the injected environment.
+      List<EncryptionKey> keys = new ArrayList<>();
+      for (String part : fromEnv.split(",")) {
+        if (!part.isBlank()) {
+          keys.add(EncryptionKey.fromBase64(part));
+        }
+      }
+      if (keys.isEmpty()) {
+        throw CliException.usage("ASTRA_VAULT_KEY holds no key");
+      }
+      return KeyProvider.of(keys.get(0), keys.subList(1, keys.size()).toArray(EncryptionKey[]::new));
+    }
+    throw CliException.usage("no store key: set ASTRA_VAULT_KEY or pass --key-file FILE or --key-vault-path "
+        + "PATH (a key is 32 random bytes in base64: openssl rand -base64 32)");
+  }
+
+  /**
+   * The keys at {@code --key-vault-path}, read by {@link VaultKeyProvider} as an application keyed from Vault reads
+   * them. A path in a mount, as Spring Boot's {@code astra.vault.store.key-vault-path}, so that one value serves both.
+   * Vault's address is {@code --vault-addr} or {@code $VAULT_ADDR} even with {@code --direct}: the store may be a SQL
+   * one, and only its key is in Vault.
+   */
+  private KeyProvider vaultKeys(CliContext ctx, VaultOptions vault, String secretPath) {
+    KvPath path;
+    try {
+      path = KvPath.v2(keyVaultMount != null ? keyVaultMount : "secret", secretPath);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--key-vault-path or --key-vault-mount: " + e.getMessage());
+    }
+    String addr = vault.address(ctx);
+    if (addr == null) {
+      throw CliException.usage("--key-vault-path reads the store key from Vault: set VAULT_ADDR or pass "
+          + "--vault-addr (with VAULT_TOKEN, ~/.vault-token or AppRole, as in Vault mode)");
+    }
+    VaultConfig config = vault.config(ctx, addr, null);
+    try {
+      return VaultKeyProvider.of(config, path, ctx.clock());
+    } catch (IllegalArgumentException e) {
+      // A malformed key, or a key_id that does not match: the message names the path and key ids, never a key.
+      throw CliException.usage(e.getMessage());
+    } catch (StoreException e) {
+      if (e.getCause() == null) {
+        // VaultKeyProvider's own finding (no secret at the path, or no 'key' in it): what was typed is wrong. A
+        // failure to reach or read Vault carries its cause and stays an operational failure (exit 1).
+        throw CliException.usage(e.getMessage() + " (--key-vault-path is the secret's path inside --key-vault-mount, "
+            + "default secret)");
+      }
+      throw e;
+    }
+  }
+}
