@@ -40,7 +40,8 @@ final class LeaseCommand {
 
     @Override
     int run() {
-      out().list((prefix.isEmpty() ? manager().leases() : manager().leases(prefix)).stream().map(l -> Views.lease(l, root().clock())).toList(),
+      List<Lease> leases = prefix.isEmpty() ? manager().leases() : manager().leases(prefix);
+      out().list(leases.stream().map(l -> Views.lease(l, root().clock())).toList(),
           List.of("id", "expireTime", "ttl"), "No leases found.");
       return 0;
     }
