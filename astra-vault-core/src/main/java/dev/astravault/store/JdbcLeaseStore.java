@@ -17,6 +17,7 @@ import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.Connections;
+import dev.astravault.internal.store.JdbcLeaseSql;
 import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.Migrations;
 import dev.astravault.internal.store.RowBindings;
@@ -87,18 +88,6 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
       .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
-  private static final String COLUMNS = "lease_id, org_id, role_name, role_id, logical_name, style, successor, state, "
-      + "client_id, secret_ct, key_id, generated_on, metadata, description, issued_at, ttl_nanos, expires_at, "
-      + "max_expires_at, renewable, last_renewed_at, last_error, revoke_attempts, state_changed_at, version";
-  private static final String INSERT = "INSERT INTO av_lease (" + COLUMNS
-      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String UPDATE = "UPDATE av_lease SET org_id = ?, role_name = ?, role_id = ?, "
-      + "logical_name = ?, style = ?, successor = ?, state = ?, client_id = ?, secret_ct = ?, key_id = ?, "
-      + "generated_on = ?, metadata = ?, description = ?, issued_at = ?, ttl_nanos = ?, expires_at = ?, "
-      + "max_expires_at = ?, renewable = ?, last_renewed_at = ?, last_error = ?, revoke_attempts = ?, "
-      + "state_changed_at = ?, version = ? WHERE lease_id = ? AND version = ?";
-  private static final String SELECT = "SELECT " + COLUMNS + " FROM av_lease ";
-  // Package-private: JdbcQueryPlanTest explains these to show that indexes serve them.
   // Every field of a role: the conditional role writes act only on the row exactly as the caller read it.
   // Not the tag: it is randomised per seal, and the fields it authenticates are compared.
   private static final String ROLE_MATCHES = "org_id = ? AND name = ? AND role_id = ? AND ttl_nanos = ? "
@@ -106,18 +95,6 @@ public final class JdbcLeaseStore implements LeaseStore {
   private static final String ROLE_SELECT = "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos, tag FROM av_role ";
   private static final String ROLE_INSERT = "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, max_ttl_nanos, "
       + "tag, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
-  static final String SUCCESSOR_HELD = "SELECT 1 FROM av_lease WHERE style = 'UNIQUE' AND org_id = ? "
-      + "AND role_name = ? AND logical_name = ? AND successor = 1";
-  static final String HOLDS_ROLE = "SELECT 1 FROM av_lease WHERE org_id = ? AND role_id = ? LIMIT 1";
-  static final String EXPIRING = SELECT + "WHERE state = 'ACTIVE' AND expires_at < ? "
-      + "ORDER BY expires_at, lease_id LIMIT ?";
-  static final String PENDING = SELECT + "WHERE state = 'PENDING' AND issued_at < ? "
-      + "ORDER BY issued_at, lease_id LIMIT ?";
-  // PENDING rows issued later than a bound past the cutoff: read only so that a rewritten one is reported (below).
-  static final String PENDING_AHEAD = SELECT + "WHERE state = 'PENDING' AND issued_at > ? "
-      + "ORDER BY issued_at, lease_id LIMIT ?";
-  static final String CHANGED = SELECT + "WHERE state = ? AND (state_changed_at IS NULL OR "
-      + "state_changed_at < ?) ORDER BY (state_changed_at IS NOT NULL), state_changed_at, lease_id LIMIT ?";
 
   // The largest page a finder reads past rows it cannot read.
   private static final int MAX_PAGE = 4096;
@@ -181,24 +158,23 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public Optional<LeaseRecord> get(String leaseId) {
-    return one("get lease", SELECT + "WHERE lease_id = ?", leaseId);
+    return one("get lease", JdbcLeaseSql.BY_ID, leaseId);
   }
 
   @Override
   public Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
-    return one("find lease by triple", SELECT + "WHERE style = 'UNIQUE' AND org_id = ? AND role_name = ? "
-        + "AND logical_name = ? AND successor = 0", orgId, roleName, logicalName);
+    return one("find lease by triple", JdbcLeaseSql.BY_TRIPLE, orgId, roleName, logicalName);
   }
 
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
-    return one("find lease by client id", SELECT + "WHERE client_id = ?", clientId);
+    return one("find lease by client id", JdbcLeaseSql.BY_CLIENT_ID, clientId);
   }
 
   @Override
   public boolean holdsRole(String orgId, String roleId) {
     return call("find a holder of role " + roleId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(HOLDS_ROLE)) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcLeaseSql.HOLDS_ROLE)) {
         ps.setString(1, orgId);
         ps.setString(2, roleId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -216,32 +192,31 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> list(String prefix, @Nullable BiConsumer<String, StoreException> unreadable) {
     if (prefix.isEmpty()) {
-      return many("list leases", unreadable, SELECT + "ORDER BY lease_id");
+      return many("list leases", unreadable, JdbcLeaseSql.ALL);
     }
-    return many("list leases", unreadable, SELECT + "WHERE lease_id >= ? AND substr(lease_id, 1, ?) = ? "
-        + "ORDER BY lease_id", prefix, prefix.length(), prefix);
+    return many("list leases", unreadable, JdbcLeaseSql.BY_PREFIX, prefix, prefix.length(), prefix);
   }
 
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return readable("find expiring leases", EXPIRING, limit, nanos(instant));
+    return readable("find expiring leases", JdbcLeaseSql.EXPIRING, limit, nanos(instant));
   }
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
     long cutoff = nanos(instant);
-    List<LeaseRecord> due = readable("find pending leases", PENDING, limit, cutoff);
+    List<LeaseRecord> due = readable("find pending leases", JdbcLeaseSql.PENDING, limit, cutoff);
     // A PENDING row issued far in the future is no create in flight: its issued_at was pushed ahead to hide it from
     // the query above. Read such rows too, so that one (which fails as TAMPERED) gets its WARN; never return them.
     if (cutoff < Long.MAX_VALUE - PENDING_AHEAD_NANOS) {
-      readable("find pending leases issued ahead", PENDING_AHEAD, limit, cutoff + PENDING_AHEAD_NANOS);
+      readable("find pending leases issued ahead", JdbcLeaseSql.PENDING_AHEAD, limit, cutoff + PENDING_AHEAD_NANOS);
     }
     return due;
   }
 
   @Override
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
-    return readable("find leases by state", CHANGED, limit, state.name(), nanos(instant));
+    return readable("find leases by state", JdbcLeaseSql.CHANGED, limit, state.name(), nanos(instant));
   }
 
   @Override
@@ -249,7 +224,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     Objects.requireNonNull(record, "record");
     boolean stored;
     try {
-      stored = connections.prepared(INSERT, ps -> {
+      stored = connections.prepared(JdbcLeaseSql.INSERT, ps -> {
         ps.setString(1, record.leaseId());
         bindBody(ps, 2, record);
         if (record.style() != IssueStyle.UNIQUE || record.successor()) {
@@ -288,7 +263,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     boolean commit = false;
     try {
       insert.executeUpdate();
-      try (PreparedStatement look = c.prepareStatement(SUCCESSOR_HELD)) {
+      try (PreparedStatement look = c.prepareStatement(JdbcLeaseSql.SUCCESSOR_HELD)) {
         look.setString(1, record.orgId());
         look.setString(2, record.roleName());
         look.setString(3, record.logicalName().orElseThrow());
@@ -307,7 +282,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     LeaseStore.checkSuccessor(expected, updated);
     int rows;
     try {
-      rows = connections.prepared(UPDATE, ps -> {
+      rows = connections.prepared(JdbcLeaseSql.UPDATE, ps -> {
         int i = bindBody(ps, 1, updated);
         ps.setString(i++, updated.leaseId());
         ps.setLong(i, expected.version());
@@ -328,12 +303,11 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public boolean delete(LeaseRecord expected) {
-    int rows = callPrepared("delete lease " + expected.leaseId(),
-        "DELETE FROM av_lease WHERE lease_id = ? AND version = ?", ps -> {
-          ps.setString(1, expected.leaseId());
-          ps.setLong(2, expected.version());
-          return ps.executeUpdate();
-        });
+    int rows = callPrepared("delete lease " + expected.leaseId(), JdbcLeaseSql.DELETE, ps -> {
+      ps.setString(1, expected.leaseId());
+      ps.setLong(2, expected.version());
+      return ps.executeUpdate();
+    });
     if (rows == 1) {
       memorySecrets.remove(expected.leaseId());
     }
@@ -385,7 +359,8 @@ public final class JdbcLeaseStore implements LeaseStore {
    * reporting nothing left under an old key.
    */
   private List<Reseal> staleLeases(SecretCipher cipher, String current) {
-    return callPrepared("find leases to re-encrypt", SELECT + "WHERE key_id IS NULL OR key_id <> ?", ps -> {
+    String stale = JdbcLeaseSql.SELECT + "WHERE key_id IS NULL OR key_id <> ?";
+    return callPrepared("find leases to re-encrypt", stale, ps -> {
       List<Reseal> out = new ArrayList<>();
       ps.setString(1, current);
       try (ResultSet rs = ps.executeQuery()) {
