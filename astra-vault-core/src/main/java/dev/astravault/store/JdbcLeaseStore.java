@@ -17,6 +17,7 @@ import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.Connections;
+import dev.astravault.internal.store.JdbcCalls;
 import dev.astravault.internal.store.JdbcLeaseSql;
 import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.Migrations;
@@ -102,7 +103,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   // the settle grace (default 5 minutes) plus any clock skew, so no create in flight is read twice per pass.
   static final long PENDING_AHEAD_NANOS = Duration.ofHours(1).toNanos();
 
-  private final Connections connections;
+  private final JdbcCalls db;
   private final Dialect dialect;
   private final UnreadableRows unreadable = new UnreadableRows(JdbcLeaseStore.class);
   private final @Nullable SecretCipher cipher;
@@ -113,10 +114,10 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final Map<String, OrgConfig> memoryOrgs = new ConcurrentHashMap<>();
 
   private JdbcLeaseStore(Connections connections, Dialect dialect, @Nullable SecretCipher cipher) {
-    this.connections = connections;
+    this.db = new JdbcCalls(connections);
     this.dialect = dialect;
     this.cipher = cipher;
-    this.schemaVersion = call("migrate the schema", c -> Migrations.migrate(c, dialect));
+    this.schemaVersion = db.call("migrate the schema", c -> Migrations.migrate(c, dialect));
   }
 
   /**
@@ -173,7 +174,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public boolean holdsRole(String orgId, String roleId) {
-    return call("find a holder of role " + roleId, c -> {
+    return db.call("find a holder of role " + roleId, c -> {
       try (PreparedStatement ps = c.prepareStatement(JdbcLeaseSql.HOLDS_ROLE)) {
         ps.setString(1, orgId);
         ps.setString(2, roleId);
@@ -224,7 +225,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     Objects.requireNonNull(record, "record");
     boolean stored;
     try {
-      stored = connections.prepared(JdbcLeaseSql.INSERT, ps -> {
+      stored = db.connections().prepared(JdbcLeaseSql.INSERT, ps -> {
         ps.setString(1, record.leaseId());
         bindBody(ps, 2, record);
         if (record.style() != IssueStyle.UNIQUE || record.successor()) {
@@ -233,7 +234,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         return insertPrimary(ps, record);
       });
     } catch (SQLException e) {
-      if (isConstraintViolation(e)) {
+      if (JdbcCalls.isConstraintViolation(e)) {
         if (get(record.leaseId()).isPresent()) {
           throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
         }
@@ -241,7 +242,7 @@ public final class JdbcLeaseStore implements LeaseStore {
           throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
         }
       }
-      throw failure("insert lease " + record.leaseId(), e);
+      throw JdbcCalls.failure("insert lease " + record.leaseId(), e);
     }
     if (!stored) {
       throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
@@ -282,18 +283,18 @@ public final class JdbcLeaseStore implements LeaseStore {
     LeaseStore.checkSuccessor(expected, updated);
     int rows;
     try {
-      rows = connections.prepared(JdbcLeaseSql.UPDATE, ps -> {
+      rows = db.connections().prepared(JdbcLeaseSql.UPDATE, ps -> {
         int i = bindBody(ps, 1, updated);
         ps.setString(i++, updated.leaseId());
         ps.setLong(i, expected.version());
         return ps.executeUpdate();
       });
     } catch (SQLException e) {
-      if (isConstraintViolation(e) && updated.style() == IssueStyle.UNIQUE) {
+      if (JdbcCalls.isConstraintViolation(e) && updated.style() == IssueStyle.UNIQUE) {
         throw new TokenAlreadyExistsException(updated.orgId(), updated.roleName(),
             updated.logicalName().orElseThrow());
       }
-      throw failure("update lease " + updated.leaseId(), e);
+      throw JdbcCalls.failure("update lease " + updated.leaseId(), e);
     }
     if (rows == 1) {
       remember(updated);
@@ -303,7 +304,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public boolean delete(LeaseRecord expected) {
-    int rows = callPrepared("delete lease " + expected.leaseId(), JdbcLeaseSql.DELETE, ps -> {
+    int rows = db.callPrepared("delete lease " + expected.leaseId(), JdbcLeaseSql.DELETE, ps -> {
       ps.setString(1, expected.leaseId());
       ps.setLong(2, expected.version());
       return ps.executeUpdate();
@@ -338,7 +339,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     reseals.addAll(staleRoles(cipher, current));
     int rotated = 0;
     for (Reseal r : reseals) {
-      rotated += callPrepared(r.what(), r.sql(), ps -> {
+      rotated += db.callPrepared(r.what(), r.sql(), ps -> {
         for (int i = 0; i < r.args().size(); i++) {
           ps.setString(i + 1, r.args().get(i));
         }
@@ -360,7 +361,7 @@ public final class JdbcLeaseStore implements LeaseStore {
    */
   private List<Reseal> staleLeases(SecretCipher cipher, String current) {
     String stale = JdbcLeaseSql.SELECT + "WHERE key_id IS NULL OR key_id <> ?";
-    return callPrepared("find leases to re-encrypt", stale, ps -> {
+    return db.callPrepared("find leases to re-encrypt", stale, ps -> {
       List<Reseal> out = new ArrayList<>();
       ps.setString(1, current);
       try (ResultSet rs = ps.executeQuery()) {
@@ -379,7 +380,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   /** Root tokens not sealed under the current key, each opened (a rewritten org throws) and sealed afresh. */
   private List<Reseal> staleOrgs(SecretCipher cipher, String current) {
     record Stale(String id, String ct, String url, String logicalName) {}
-    List<Stale> orgs = callPrepared("find orgs to re-encrypt",
+    List<Stale> orgs = db.callPrepared("find orgs to re-encrypt",
         "SELECT org_id, root_token_ct, url, logical_name FROM av_org WHERE key_id <> ?", ps -> {
           List<Stale> read = new ArrayList<>();
           ps.setString(1, current);
@@ -409,7 +410,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   private List<Reseal> staleRoles(SecretCipher cipher, String current) {
     // A role without a key id lost its tag (or predates tags): read, so that checkRoleTag refuses it as TAMPERED.
     String stale = ROLE_SELECT + "WHERE key_id IS NULL OR key_id <> ?";
-    return callPrepared("find roles to re-tag", stale, ps -> {
+    return db.callPrepared("find roles to re-tag", stale, ps -> {
       List<Reseal> out = new ArrayList<>();
       ps.setString(1, current);
       try (ResultSet rs = ps.executeQuery()) {
@@ -442,7 +443,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
     String ct = cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.logicalName(), org.url()));
     try {
-      connections.prepared("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) "
+      db.connections().prepared("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) "
           + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET logical_name = excluded.logical_name, "
           + "url = excluded.url, root_token_ct = excluded.root_token_ct, key_id = excluded.key_id", ps -> {
             ps.setString(1, org.orgId());
@@ -453,10 +454,10 @@ public final class JdbcLeaseStore implements LeaseStore {
             return ps.executeUpdate();
           });
     } catch (SQLException e) {
-      if (isConstraintViolation(e)) {
+      if (JdbcCalls.isConstraintViolation(e)) {
         throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by another org");
       }
-      throw failure("write org " + org.orgId(), e);
+      throw JdbcCalls.failure("write org " + org.orgId(), e);
     }
   }
 
@@ -515,9 +516,9 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private List<String> orgIds(String what, String sql, Object... args) {
-    return callPrepared(what, sql, ps -> {
+    return db.callPrepared(what, sql, ps -> {
       List<String> out = new ArrayList<>();
-      bind(ps, args);
+      JdbcCalls.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
@@ -532,7 +533,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (cipher == null) {
       return memoryOrgs.remove(orgId) != null;
     }
-    return update("delete org " + orgId, "DELETE FROM av_org WHERE org_id = ?", orgId) == 1;
+    return db.update("delete org " + orgId, "DELETE FROM av_org WHERE org_id = ?", orgId) == 1;
   }
 
   @Override
@@ -541,10 +542,10 @@ public final class JdbcLeaseStore implements LeaseStore {
       return LeaseStore.super.storedOrgId(idOrLogicalName);   // kept in memory: always readable
     }
     // The id column only: neither the URL nor the root token is opened, so an unreadable row is found.
-    List<String> ids = callPrepared("find org " + idOrLogicalName, "SELECT org_id FROM av_org WHERE org_id = ? "
+    List<String> ids = db.callPrepared("find org " + idOrLogicalName, "SELECT org_id FROM av_org WHERE org_id = ? "
         + "OR logical_name = ? ORDER BY CASE WHEN org_id = ? THEN 0 ELSE 1 END", ps -> {
           List<String> out = new ArrayList<>(2);
-          bind(ps, idOrLogicalName, idOrLogicalName, idOrLogicalName);
+          JdbcCalls.bind(ps, idOrLogicalName, idOrLogicalName, idOrLogicalName);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               out.add(rs.getString(1));
@@ -564,9 +565,9 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private List<String[]> orgRows(String where, Object... args) {
-    return callPrepared("read orgs", "SELECT org_id, logical_name, url, root_token_ct FROM av_org " + where, ps -> {
+    return db.callPrepared("read orgs", "SELECT org_id, logical_name, url, root_token_ct FROM av_org " + where, ps -> {
       List<String[]> out = new ArrayList<>();
-      bind(ps, args);
+      JdbcCalls.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
@@ -611,7 +612,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public void putRole(Role role) {
     Objects.requireNonNull(role, "role");
-    callPrepared("write role " + role.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO UPDATE SET "
+    db.callPrepared("write role " + role.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO UPDATE SET "
         + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos, "
         + "tag = excluded.tag, key_id = excluded.key_id", ps -> {
           bindRole(ps, 1, role);
@@ -639,7 +640,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public boolean deleteRole(String orgId, String name) {
-    return update("delete role " + name, "DELETE FROM av_role WHERE org_id = ? AND name = ?", orgId, name) == 1;
+    return db.update("delete role " + name, "DELETE FROM av_role WHERE org_id = ? AND name = ?", orgId, name) == 1;
   }
 
   // The conditional role writes match every column, so they act only on the role exactly as the caller read it; the
@@ -648,7 +649,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
     LeaseStore.checkSameRole(expected, updated);
     if (expected == null) {
-      return callPrepared("insert role " + updated.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO NOTHING",
+      return db.callPrepared("insert role " + updated.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO NOTHING",
           ps -> {
             bindRole(ps, 1, updated);
             bindTag(ps, 6, updated);
@@ -656,7 +657,7 @@ public final class JdbcLeaseStore implements LeaseStore {
           }) == 1;
     }
     // The fields are compared, not the tag (randomised per seal); the new fields get a fresh tag.
-    return callPrepared("update role " + updated.name(), "UPDATE av_role SET role_id = ?, ttl_nanos = ?, "
+    return db.callPrepared("update role " + updated.name(), "UPDATE av_role SET role_id = ?, ttl_nanos = ?, "
         + "max_ttl_nanos = ?, tag = ?, key_id = ? WHERE " + ROLE_MATCHES, ps -> {
           ps.setString(1, updated.roleId());
           ps.setLong(2, updated.ttl().toNanos());
@@ -670,7 +671,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public boolean deleteRole(Role expected) {
     Objects.requireNonNull(expected, "expected");
-    return callPrepared("delete role " + expected.name(), "DELETE FROM av_role WHERE " + ROLE_MATCHES, ps -> {
+    return db.callPrepared("delete role " + expected.name(), "DELETE FROM av_role WHERE " + ROLE_MATCHES, ps -> {
       bindRole(ps, 1, expected);
       return ps.executeUpdate();
     }) == 1;
@@ -697,8 +698,8 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   private void rolesWhere(String where, UnreadableRole onUnreadable, List<Role> out, Object... args) {
-    callPrepared("read roles", ROLE_SELECT + where, ps -> {
-      bind(ps, args);
+    db.callPrepared("read roles", ROLE_SELECT + where, ps -> {
+      JdbcCalls.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           try {
@@ -740,7 +741,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (known != null) {
       return Optional.of(known);
     }
-    String id = call("read the deployment id", c -> {
+    String id = db.call("read the deployment id", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO av_meta (name, value) VALUES ('deployment_id', ?) ON CONFLICT (name) DO NOTHING")) {
         ps.setString(1, DeploymentIds.random());
@@ -760,7 +761,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public void close() {
-    connections.close();
+    db.close();
   }
 
   @Override
@@ -920,9 +921,9 @@ public final class JdbcLeaseStore implements LeaseStore {
   /** The rows of {@code sql}; one this instance cannot read throws, or goes to {@code unreadable} when given. */
   private List<LeaseRecord> many(String what, @Nullable BiConsumer<String, StoreException> unreadable, String sql,
       Object... args) {
-    return callPrepared(what, sql, ps -> {
+    return db.callPrepared(what, sql, ps -> {
       List<LeaseRecord> out = new ArrayList<>();
-      bind(ps, args);
+      JdbcCalls.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           try {
@@ -957,8 +958,8 @@ public final class JdbcLeaseStore implements LeaseStore {
       if (offset > 0) {
         bound[args.length + 1] = offset;
       }
-      int rows = callPrepared(what, offset == 0 ? sql : sql + " OFFSET ?", ps -> {
-        bind(ps, bound);
+      int rows = db.callPrepared(what, offset == 0 ? sql : sql + " OFFSET ?", ps -> {
+        JdbcCalls.bind(ps, bound);
         int n = 0;
         try (ResultSet rs = ps.executeQuery()) {
           while (out.size() < limit && rs.next()) {
@@ -989,63 +990,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     return out;
   }
 
-  private int update(String what, String sql, Object... args) {
-    return callPrepared(what, sql, ps -> {
-      bind(ps, args);
-      return ps.executeUpdate();
-    });
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a instanceof Long l) {
-        ps.setLong(i + 1, l);
-      } else if (a instanceof Integer n) {
-        ps.setInt(i + 1, n);
-      } else {
-        ps.setString(i + 1, (String) a);
-      }
-    }
-  }
-
-  private <T> T call(String what, Connections.Work<T> work) {
-    try {
-      return connections.with(work);
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
-  }
-
-  private <T> T callPrepared(String what, String sql, Connections.StatementWork<T> work) {
-    try {
-      return connections.prepared(sql, work);
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
-  }
-
   private SecretCipher requireCipher() {
     if (cipher == null) {
       throw new IllegalStateException("this store is metadata-only: it keeps no secrets and holds no keys");
     }
     return cipher;
-  }
-
-  private static boolean isConstraintViolation(SQLException e) {
-    String state = e.getSQLState();
-    // PostgreSQL: class 23 (integrity constraint violation); SQLite: SQLITE_CONSTRAINT (19).
-    return (state != null && state.startsWith("23")) || e.getErrorCode() == 19
-        || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
-  }
-
-  private static StoreException failure(String what, SQLException e) {
-    String message = String.valueOf(e.getMessage());
-    if (message.length() > 300) {
-      message = message.substring(0, 300) + "…";
-    }
-    return new StoreException("lease store: cannot " + what + " (SQLState " + e.getSQLState() + ", code "
-        + e.getErrorCode() + "): " + message, e);
   }
 
   /**
@@ -1294,7 +1243,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         throw new IllegalStateException("unsupported database '" + product + "'; JdbcLeaseStore speaks SQLite "
             + "and PostgreSQL");
       } catch (SQLException e) {
-        throw failure("detect the dialect", e);
+        throw JdbcCalls.failure("detect the dialect", e);
       }
     }
 
