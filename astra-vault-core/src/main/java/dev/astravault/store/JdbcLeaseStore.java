@@ -18,6 +18,7 @@ import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.JdbcCalls;
+import dev.astravault.internal.store.JdbcLeaseCodec;
 import dev.astravault.internal.store.JdbcLeaseSql;
 import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.Migrations;
@@ -87,8 +88,6 @@ public final class JdbcLeaseStore implements LeaseStore {
     POSTGRESQL
   }
 
-  private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
-      .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
   // Every field of a role: the conditional role writes act only on the row exactly as the caller read it.
   // Not the tag: it is randomised per seal, and the fields it authenticates are compared.
   private static final String ROLE_MATCHES = "org_id = ? AND name = ? AND role_id = ? AND ttl_nanos = ? "
@@ -109,14 +108,15 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final @Nullable SecretCipher cipher;
   private final int schemaVersion;
   private volatile @Nullable String deploymentId;
-  // Metadata-only mode: secrets and orgs live in this process only.
-  private final Map<String, String[]> memorySecrets = new ConcurrentHashMap<>();
+  private final JdbcLeaseCodec codec;
+  // Metadata-only mode: orgs live in this process only.
   private final Map<String, OrgConfig> memoryOrgs = new ConcurrentHashMap<>();
 
   private JdbcLeaseStore(Connections connections, Dialect dialect, @Nullable SecretCipher cipher) {
     this.db = new JdbcCalls(connections);
     this.dialect = dialect;
     this.cipher = cipher;
+    this.codec = new JdbcLeaseCodec(cipher);
     this.schemaVersion = db.call("migrate the schema", c -> Migrations.migrate(c, dialect));
   }
 
@@ -200,12 +200,12 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return readable("find expiring leases", JdbcLeaseSql.EXPIRING, limit, nanos(instant));
+    return readable("find expiring leases", JdbcLeaseSql.EXPIRING, limit, JdbcLeaseCodec.nanos(instant));
   }
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    long cutoff = nanos(instant);
+    long cutoff = JdbcLeaseCodec.nanos(instant);
     List<LeaseRecord> due = readable("find pending leases", JdbcLeaseSql.PENDING, limit, cutoff);
     // A PENDING row issued far in the future is no create in flight: its issued_at was pushed ahead to hide it from
     // the query above. Read such rows too, so that one (which fails as TAMPERED) gets its WARN; never return them.
@@ -217,7 +217,8 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
-    return readable("find leases by state", JdbcLeaseSql.CHANGED, limit, state.name(), nanos(instant));
+    long cutoff = JdbcLeaseCodec.nanos(instant);
+    return readable("find leases by state", JdbcLeaseSql.CHANGED, limit, state.name(), cutoff);
   }
 
   @Override
@@ -227,7 +228,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     try {
       stored = db.connections().prepared(JdbcLeaseSql.INSERT, ps -> {
         ps.setString(1, record.leaseId());
-        bindBody(ps, 2, record);
+        codec.bindBody(ps, 2, record);
         if (record.style() != IssueStyle.UNIQUE || record.successor()) {
           return ps.executeUpdate() == 1;
         }
@@ -247,7 +248,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (!stored) {
       throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
     }
-    remember(record);
+    codec.remember(record);
   }
 
   /**
@@ -284,7 +285,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     int rows;
     try {
       rows = db.connections().prepared(JdbcLeaseSql.UPDATE, ps -> {
-        int i = bindBody(ps, 1, updated);
+        int i = codec.bindBody(ps, 1, updated);
         ps.setString(i++, updated.leaseId());
         ps.setLong(i, expected.version());
         return ps.executeUpdate();
@@ -297,7 +298,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       throw JdbcCalls.failure("update lease " + updated.leaseId(), e);
     }
     if (rows == 1) {
-      remember(updated);
+      codec.remember(updated);
     }
     return rows == 1;
   }
@@ -310,7 +311,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       return ps.executeUpdate();
     });
     if (rows == 1) {
-      memorySecrets.remove(expected.leaseId());
+      codec.forget(expected.leaseId());
     }
     return rows == 1;
   }
@@ -366,7 +367,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       ps.setString(1, current);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          LeaseRecord r = read(rs);
+          LeaseRecord r = codec.read(rs);
           // Unchanged since read: any write seals afresh (a new nonce), so an equal ciphertext means equal fields.
           out.add(new Reseal("re-encrypt lease " + r.leaseId(), "UPDATE av_lease SET secret_ct = ?, key_id = ? "
               + "WHERE lease_id = ? AND secret_ct = ?", List.of(RowBindings.sealLease(cipher, r), current,
@@ -769,144 +770,6 @@ public final class JdbcLeaseStore implements LeaseStore {
     return "JdbcLeaseStore[" + dialect + (cipher == null ? ", metadata only" : "") + "]";
   }
 
-  // ------------------------------------------------------------------ rows
-
-  private int bindBody(PreparedStatement ps, int start, LeaseRecord r) throws SQLException {
-    int i = start;
-    ps.setString(i++, r.orgId());
-    ps.setString(i++, r.roleName());
-    ps.setString(i++, r.roleId());
-    ps.setString(i++, r.logicalName().orElse(null));
-    ps.setString(i++, r.style().name());
-    ps.setInt(i++, r.successor() ? 1 : 0);
-    ps.setString(i++, r.state().name());
-    ps.setString(i++, r.clientId().orElse(null));
-    String ct = null;
-    String keyId = null;
-    if (cipher != null) {
-      // token and secret sealed together (or, without them, a tag): one nonce, one tag, bound to every other field.
-      ct = RowBindings.sealLease(cipher, r);
-      keyId = cipher.currentKeyId();
-    }
-    ps.setString(i++, ct);
-    ps.setString(i++, keyId);
-    setNanos(ps, i++, r.generatedOn().orElse(null));
-    // Most leases carry no metadata: "{}" is what Moshi writes for an empty map, without the adapter's work.
-    ps.setString(i++, r.metadata().isEmpty() ? "{}" : METADATA.toJson(r.metadata()));
-    ps.setString(i++, r.description());
-    ps.setLong(i++, nanos(r.issuedAt()));
-    ps.setLong(i++, r.ttl().toNanos());
-    ps.setLong(i++, nanos(r.expiresAt()));
-    ps.setLong(i++, nanos(r.maxExpiresAt()));
-    ps.setInt(i++, r.renewable() ? 1 : 0);
-    setNanos(ps, i++, r.lastRenewedAt().orElse(null));
-    ps.setString(i++, r.lastError().orElse(null));
-    ps.setInt(i++, r.revokeAttempts());
-    setNanos(ps, i++, r.stateChangedAt().orElse(null));
-    ps.setLong(i++, r.version());
-    return i;
-  }
-
-  /** A row as a record; a value rewritten outside the library is a {@link StoreException} naming row and column. */
-  private LeaseRecord read(ResultSet rs) throws SQLException {
-    String leaseId = rs.getString("lease_id");
-    try {
-      LeaseRecord r = readUnchecked(rs, leaseId);
-      RowBindings.checkLease(r);
-      return r;
-    } catch (IllegalArgumentException | NullPointerException e) {
-      // The builders' and enums' messages name the field, never a secret (a token is checked only for its shape).
-      throw RowBindings.malformed("lease " + leaseId, String.valueOf(e.getMessage()));
-    } catch (AstraVaultException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // Anything else a garbage value can raise (a java.time or arithmetic limit): named by its type, not quoted.
-      throw RowBindings.malformed("lease " + leaseId, e.getClass().getSimpleName());
-    }
-  }
-
-  private LeaseRecord readUnchecked(ResultSet rs, String leaseId) throws SQLException {
-    LeaseRecord.Builder b = LeaseRecord.builder()
-        .leaseId(leaseId)
-        .orgId(rs.getString("org_id"))
-        .roleName(rs.getString("role_name"))
-        .roleId(rs.getString("role_id"))
-        .logicalName(rs.getString("logical_name"))
-        .style(named(IssueStyle.class, rs, "style"))
-        .successor(rs.getInt("successor") == 1)
-        .state(named(LeaseState.class, rs, "state"))
-        .clientId(rs.getString("client_id"))
-        .generatedOn(instant(rs, "generated_on"))
-        .metadata(metadata(rs.getString("metadata"), leaseId))
-        .description(rs.getString("description"))
-        .issuedAt(Objects.requireNonNull(instant(rs, "issued_at"), "issued_at"))
-        .ttl(Duration.ofNanos(rs.getLong("ttl_nanos")))
-        .expiresAt(Objects.requireNonNull(instant(rs, "expires_at"), "expires_at"))
-        .maxExpiresAt(Objects.requireNonNull(instant(rs, "max_expires_at"), "max_expires_at"))
-        .renewable(rs.getInt("renewable") == 1)
-        .lastRenewedAt(instant(rs, "last_renewed_at"))
-        .lastError(rs.getString("last_error"))
-        .revokeAttempts(rs.getInt("revoke_attempts"))
-        .stateChangedAt(instant(rs, "state_changed_at"))
-        .version(rs.getLong("version"));
-    if (cipher != null) {
-      // Built first without the secret: its fields are the associated data the seal was made with. A row without a
-      // seal is refused: this store writes one on every row.
-      RowBindings.openLease(cipher, rs.getString("secret_ct"), b.build(), b);
-    } else {
-      String[] mem = memorySecrets.get(leaseId);
-      if (mem != null) {
-        b.token(mem[0]).secret(mem[1]);
-      }
-    }
-    return b.build();
-  }
-
-  private void remember(LeaseRecord r) {
-    if (cipher == null && r.token().isPresent() && r.secret().isPresent()) {
-      memorySecrets.put(r.leaseId(), new String[] {r.token().get(), r.secret().get()});
-    }
-  }
-
-  private static Map<String, String> metadata(String json, String leaseId) {
-    try {
-      Map<String, String> m = METADATA.fromJson(json);
-      return m == null ? Map.of() : m;
-    } catch (IOException | RuntimeException e) {
-      // Moshi's JsonDataException (valid JSON, not an object of strings) is unchecked; neither message is quoted.
-      throw new MalformedRowException("the metadata of lease " + leaseId + " is not a JSON object of strings", e);
-    }
-  }
-
-  /** An enum column; an unknown name's message names the column, not the JDK's "No enum constant" text. */
-  private static <E extends Enum<E>> E named(Class<E> type, ResultSet rs, String column) throws SQLException {
-    String text = Objects.requireNonNull(rs.getString(column), column);
-    try {
-      return Enum.valueOf(type, text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("its " + column + " is not a known " + type.getSimpleName());
-    }
-  }
-
-
-  static long nanos(Instant i) {
-    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
-  }
-
-  private static void setNanos(PreparedStatement ps, int i, @Nullable Instant v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, java.sql.Types.BIGINT);
-    } else {
-      ps.setLong(i, nanos(v));
-    }
-  }
-
-  private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L),
-        Math.floorMod(v, 1_000_000_000L));
-  }
-
   // ------------------------------------------------------------------ plumbing
 
   private Optional<LeaseRecord> one(String what, String sql, Object... args) {
@@ -927,7 +790,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           try {
-            out.add(read(rs));
+            out.add(codec.read(rs));
           } catch (StoreException e) {
             if (unreadable == null || !UnreadableRows.unreadable(e)) {
               throw e;
@@ -966,7 +829,7 @@ public final class JdbcLeaseStore implements LeaseStore {
             n++;
             String leaseId = rs.getString("lease_id");
             try {
-              LeaseRecord r = read(rs);
+              LeaseRecord r = codec.read(rs);
               unreadable.readable(leaseId);
               if (seen.add(leaseId)) {
                 out.add(r);
