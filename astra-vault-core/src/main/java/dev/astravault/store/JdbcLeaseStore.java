@@ -20,6 +20,7 @@ import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.JdbcCalls;
 import dev.astravault.internal.store.JdbcLeaseCodec;
 import dev.astravault.internal.store.JdbcLeaseSql;
+import dev.astravault.internal.store.JdbcRoleRows;
 import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.Migrations;
 import dev.astravault.internal.store.RowBindings;
@@ -88,14 +89,6 @@ public final class JdbcLeaseStore implements LeaseStore {
     POSTGRESQL
   }
 
-  // Every field of a role: the conditional role writes act only on the row exactly as the caller read it.
-  // Not the tag: it is randomised per seal, and the fields it authenticates are compared.
-  private static final String ROLE_MATCHES = "org_id = ? AND name = ? AND role_id = ? AND ttl_nanos = ? "
-      + "AND max_ttl_nanos = ?";
-  private static final String ROLE_SELECT = "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos, tag FROM av_role ";
-  private static final String ROLE_INSERT = "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, max_ttl_nanos, "
-      + "tag, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
-
   // The largest page a finder reads past rows it cannot read.
   private static final int MAX_PAGE = 4096;
   // How far past pendingBefore's cutoff a PENDING row's issue time may lie before it is read as rewritten: beyond
@@ -109,6 +102,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final int schemaVersion;
   private volatile @Nullable String deploymentId;
   private final JdbcLeaseCodec codec;
+  private final JdbcRoleRows roleRows;
   // Metadata-only mode: orgs live in this process only.
   private final Map<String, OrgConfig> memoryOrgs = new ConcurrentHashMap<>();
 
@@ -117,6 +111,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     this.dialect = dialect;
     this.cipher = cipher;
     this.codec = new JdbcLeaseCodec(cipher);
+    this.roleRows = new JdbcRoleRows(db, cipher, unreadable);
     this.schemaVersion = db.call("migrate the schema", c -> Migrations.migrate(c, dialect));
   }
 
@@ -410,14 +405,14 @@ public final class JdbcLeaseStore implements LeaseStore {
    */
   private List<Reseal> staleRoles(SecretCipher cipher, String current) {
     // A role without a key id lost its tag (or predates tags): read, so that checkRoleTag refuses it as TAMPERED.
-    String stale = ROLE_SELECT + "WHERE key_id IS NULL OR key_id <> ?";
+    String stale = JdbcRoleRows.ROLE_SELECT + "WHERE key_id IS NULL OR key_id <> ?";
     return db.callPrepared("find roles to re-tag", stale, ps -> {
       List<Reseal> out = new ArrayList<>();
       ps.setString(1, current);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String tag = rs.getString(6);
-          Role r = RowBindings.checkRoleTag(cipher, tag, roleOf(rs));
+          Role r = RowBindings.checkRoleTag(cipher, tag, JdbcRoleRows.roleOf(rs));
           out.add(new Reseal("re-tag role " + r.name(), "UPDATE av_role SET tag = ?, key_id = ? WHERE org_id = ? "
               + "AND name = ? AND tag = ?", List.of(RowBindings.sealRoleTag(cipher, r), current, r.orgId(), r.name(),
               tag)));
@@ -612,122 +607,34 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public void putRole(Role role) {
-    Objects.requireNonNull(role, "role");
-    db.callPrepared("write role " + role.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO UPDATE SET "
-        + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos, "
-        + "tag = excluded.tag, key_id = excluded.key_id", ps -> {
-          bindRole(ps, 1, role);
-          bindTag(ps, 6, role);
-          return ps.executeUpdate();
-        });
+    roleRows.put(Objects.requireNonNull(role, "role"));
   }
 
   @Override
   public Optional<Role> role(String orgId, String name) {
-    List<Role> out = new ArrayList<>(1);
-    rolesWhere("WHERE org_id = ? AND name = ?", (row, e) -> {
-      throw e;
-    }, out, orgId, name);
-    return out.stream().findFirst();
+    return roleRows.find(orgId, name);
   }
 
   /** Leaves out (with a WARN) a role this store cannot read: one damaged role must not hide the org's others. */
   @Override
   public List<Role> roles(String orgId) {
-    List<Role> out = new ArrayList<>();
-    rolesWhere("WHERE org_id = ? ORDER BY name", (name, e) -> unreadable.skippedRole(orgId, name, e), out, orgId);
-    return out;
+    return roleRows.list(orgId);
   }
 
   @Override
   public boolean deleteRole(String orgId, String name) {
-    return db.update("delete role " + name, "DELETE FROM av_role WHERE org_id = ? AND name = ?", orgId, name) == 1;
+    return roleRows.delete(orgId, name);
   }
 
-  // The conditional role writes match every column, so they act only on the role exactly as the caller read it; the
-  // row count says whether they did. One statement each: atomic on SQLite and on PostgreSQL alike.
   @Override
   public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
     LeaseStore.checkSameRole(expected, updated);
-    if (expected == null) {
-      return db.callPrepared("insert role " + updated.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO NOTHING",
-          ps -> {
-            bindRole(ps, 1, updated);
-            bindTag(ps, 6, updated);
-            return ps.executeUpdate();
-          }) == 1;
-    }
-    // The fields are compared, not the tag (randomised per seal); the new fields get a fresh tag.
-    return db.callPrepared("update role " + updated.name(), "UPDATE av_role SET role_id = ?, ttl_nanos = ?, "
-        + "max_ttl_nanos = ?, tag = ?, key_id = ? WHERE " + ROLE_MATCHES, ps -> {
-          ps.setString(1, updated.roleId());
-          ps.setLong(2, updated.ttl().toNanos());
-          ps.setLong(3, updated.maxTtl().toNanos());
-          bindTag(ps, 4, updated);
-          bindRole(ps, 6, expected);
-          return ps.executeUpdate();
-        }) == 1;
+    return roleRows.compareAndSet(expected, updated);
   }
 
   @Override
   public boolean deleteRole(Role expected) {
-    Objects.requireNonNull(expected, "expected");
-    return db.callPrepared("delete role " + expected.name(), "DELETE FROM av_role WHERE " + ROLE_MATCHES, ps -> {
-      bindRole(ps, 1, expected);
-      return ps.executeUpdate();
-    }) == 1;
-  }
-
-  /** Binds org id, name, role id, ttl and max ttl, in the order of av_role's columns, from {@code first} on. */
-  private static void bindRole(PreparedStatement ps, int first, Role r) throws SQLException {
-    ps.setString(first, r.orgId());
-    ps.setString(first + 1, r.name());
-    ps.setString(first + 2, r.roleId());
-    ps.setLong(first + 3, r.ttl().toNanos());
-    ps.setLong(first + 4, r.maxTtl().toNanos());
-  }
-
-  /** Binds the tag and key id of {@code r} (both null in metadata-only mode, which holds no key). */
-  private void bindTag(PreparedStatement ps, int first, Role r) throws SQLException {
-    ps.setString(first, cipher == null ? null : RowBindings.sealRoleTag(cipher, r));
-    ps.setString(first + 1, cipher == null ? null : cipher.currentKeyId());
-  }
-
-  /** What a role read does with a row it cannot read (named by its role name): throw it, or leave it out. */
-  private interface UnreadableRole {
-    void accept(String name, StoreException e);
-  }
-
-  private void rolesWhere(String where, UnreadableRole onUnreadable, List<Role> out, Object... args) {
-    db.callPrepared("read roles", ROLE_SELECT + where, ps -> {
-      JdbcCalls.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          try {
-            Role role = roleOf(rs);
-            out.add(cipher == null ? role : RowBindings.checkRoleTag(cipher, rs.getString(6), role));
-            unreadable.readableRole(role.orgId(), role.name());
-          } catch (StoreException e) {
-            if (!UnreadableRows.unreadable(e)) {
-              throw e;
-            }
-            onUnreadable.accept(rs.getString(2), e);
-          }
-        }
-      }
-      return null;
-    });
-  }
-
-  /** The role in the current row of {@link #ROLE_SELECT}, its tag not checked. */
-  private static Role roleOf(ResultSet rs) throws SQLException {
-    try {
-      return new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
-          Duration.ofNanos(rs.getLong(5)));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw RowBindings.malformed("role " + rs.getString(2) + " of org " + rs.getString(1),
-          String.valueOf(e.getMessage()));
-    }
+    return roleRows.delete(Objects.requireNonNull(expected, "expected"));
   }
 
   // ------------------------------------------------------------------ deployment
