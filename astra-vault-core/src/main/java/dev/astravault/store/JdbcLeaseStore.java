@@ -20,6 +20,7 @@ import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.JdbcCalls;
 import dev.astravault.internal.store.JdbcLeaseCodec;
 import dev.astravault.internal.store.JdbcLeaseSql;
+import dev.astravault.internal.store.JdbcOrgRows;
 import dev.astravault.internal.store.JdbcRoleRows;
 import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.Migrations;
@@ -102,15 +103,15 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final int schemaVersion;
   private volatile @Nullable String deploymentId;
   private final JdbcLeaseCodec codec;
+  private final JdbcOrgRows orgRows;
   private final JdbcRoleRows roleRows;
-  // Metadata-only mode: orgs live in this process only.
-  private final Map<String, OrgConfig> memoryOrgs = new ConcurrentHashMap<>();
 
   private JdbcLeaseStore(Connections connections, Dialect dialect, @Nullable SecretCipher cipher) {
     this.db = new JdbcCalls(connections);
     this.dialect = dialect;
     this.cipher = cipher;
     this.codec = new JdbcLeaseCodec(cipher);
+    this.orgRows = new JdbcOrgRows(db, cipher, unreadable);
     this.roleRows = new JdbcRoleRows(db, cipher, unreadable);
     this.schemaVersion = db.call("migrate the schema", c -> Migrations.migrate(c, dialect));
   }
@@ -389,8 +390,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
     List<Reseal> out = new ArrayList<>();
     for (Stale s : orgs) {
-      URI url = orgUrl(s.id(), s.url());
-      String name = orgLogicalName(s.id(), s.logicalName());
+      URI url = JdbcOrgRows.url(s.id(), s.url());
+      String name = JdbcOrgRows.logicalName(s.id(), s.logicalName());
       String aad = RowBindings.orgAad(s.id(), name, url);
       String resealed = cipher.seal(RowBindings.openRootToken(cipher, s.ct(), s.id(), name, url), aad);
       out.add(new Reseal("re-encrypt org " + s.id(), "UPDATE av_org SET root_token_ct = ?, key_id = ? "
@@ -426,182 +427,39 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public void putOrg(OrgConfig org) {
-    Objects.requireNonNull(org, "org");
-    // By id, without opening the other org: an unreadable one still holds its name and must not fail this write.
-    Optional<String> clash = orgIdByLogicalName(org.logicalName()).filter(id -> !id.equals(org.orgId()));
-    if (clash.isPresent()) {
-      throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
-          + clash.get());
-    }
-    if (cipher == null) {
-      memoryOrgs.put(org.orgId(), org);
-      return;
-    }
-    String ct = cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.logicalName(), org.url()));
-    try {
-      db.connections().prepared("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) "
-          + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET logical_name = excluded.logical_name, "
-          + "url = excluded.url, root_token_ct = excluded.root_token_ct, key_id = excluded.key_id", ps -> {
-            ps.setString(1, org.orgId());
-            ps.setString(2, org.logicalName());
-            ps.setString(3, org.url().toString());
-            ps.setString(4, ct);
-            ps.setString(5, cipher.currentKeyId());
-            return ps.executeUpdate();
-          });
-    } catch (SQLException e) {
-      if (JdbcCalls.isConstraintViolation(e)) {
-        throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by another org");
-      }
-      throw JdbcCalls.failure("write org " + org.orgId(), e);
-    }
+    orgRows.put(Objects.requireNonNull(org, "org"));
   }
 
   @Override
   public Optional<OrgConfig> org(String orgId) {
-    if (cipher == null) {
-      return Optional.ofNullable(memoryOrgs.get(orgId));
-    }
-    return orgsWhere("WHERE org_id = ?", orgId).stream().findFirst();
+    return orgRows.find(orgId);
   }
 
   @Override
   public Optional<OrgConfig> orgByLogicalName(String logicalName) {
-    if (cipher == null) {
-      return memoryOrgs.values().stream().filter(o -> o.logicalName().equals(logicalName)).findFirst();
-    }
-    return orgsWhere("WHERE logical_name = ?", logicalName).stream().findFirst();
+    return orgRows.findByLogicalName(logicalName);
   }
 
   @Override
   public List<OrgConfig> orgs() {
-    if (cipher == null) {
-      return memoryOrgs.values().stream().sorted(java.util.Comparator.comparing(OrgConfig::orgId)).toList();
-    }
-    List<OrgConfig> out = new ArrayList<>();
-    for (String[] r : orgRows("ORDER BY org_id")) {
-      try {
-        out.add(openOrg(r));
-        unreadable.readableOrg(r[0]);
-      } catch (StoreException e) {
-        if (!UnreadableRows.unreadable(e)) {
-          throw e;
-        }
-        unreadable.skippedOrg(r[0], e);   // one damaged row must not hide every other org
-      }
-    }
-    return out;
+    return orgRows.list();
   }
 
   @Override
   public List<String> storedOrgIds() {
-    if (cipher == null) {
-      return LeaseStore.super.storedOrgIds();
-    }
-    return orgIds("list orgs", "SELECT org_id FROM av_org ORDER BY org_id");
-  }
-
-  /** The id of the org holding this logical name, read from the id column without opening the config. */
-  private Optional<String> orgIdByLogicalName(String logicalName) {
-    if (cipher == null) {
-      return memoryOrgs.values().stream().filter(o -> o.logicalName().equals(logicalName)).map(OrgConfig::orgId)
-          .findFirst();
-    }
-    return orgIds("find org " + logicalName, "SELECT org_id FROM av_org WHERE logical_name = ?", logicalName)
-        .stream().findFirst();
-  }
-
-  private List<String> orgIds(String what, String sql, Object... args) {
-    return db.callPrepared(what, sql, ps -> {
-      List<String> out = new ArrayList<>();
-      JdbcCalls.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    });
+    return cipher == null ? LeaseStore.super.storedOrgIds() : orgRows.storedIds();
   }
 
   @Override
   public boolean deleteOrg(String orgId) {
-    if (cipher == null) {
-      return memoryOrgs.remove(orgId) != null;
-    }
-    return db.update("delete org " + orgId, "DELETE FROM av_org WHERE org_id = ?", orgId) == 1;
+    return orgRows.delete(orgId);
   }
 
   @Override
   public Optional<String> storedOrgId(String idOrLogicalName) {
-    if (cipher == null) {
-      return LeaseStore.super.storedOrgId(idOrLogicalName);   // kept in memory: always readable
-    }
-    // The id column only: neither the URL nor the root token is opened, so an unreadable row is found.
-    List<String> ids = db.callPrepared("find org " + idOrLogicalName, "SELECT org_id FROM av_org WHERE org_id = ? "
-        + "OR logical_name = ? ORDER BY CASE WHEN org_id = ? THEN 0 ELSE 1 END", ps -> {
-          List<String> out = new ArrayList<>(2);
-          JdbcCalls.bind(ps, idOrLogicalName, idOrLogicalName, idOrLogicalName);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-          return out;
-        });
-    return ids.stream().findFirst();
+    // Metadata-only: kept in memory, so always readable.
+    return cipher == null ? LeaseStore.super.storedOrgId(idOrLogicalName) : orgRows.storedId(idOrLogicalName);
   }
-
-  private List<OrgConfig> orgsWhere(String where, Object... args) {
-    List<OrgConfig> out = new ArrayList<>();
-    for (String[] r : orgRows(where, args)) {
-      out.add(openOrg(r));
-    }
-    return out;
-  }
-
-  private List<String[]> orgRows(String where, Object... args) {
-    return db.callPrepared("read orgs", "SELECT org_id, logical_name, url, root_token_ct FROM av_org " + where, ps -> {
-      List<String[]> out = new ArrayList<>();
-      JdbcCalls.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
-        }
-      }
-      return out;
-    });
-  }
-
-  /** An org row opened whole, or a StoreException naming it (never quoting a value). */
-  private OrgConfig openOrg(String[] r) {
-    SecretCipher cipher = requireCipher();
-    URI url = orgUrl(r[0], r[2]);
-    // The logical name and URL are bound to the root token: one rewritten fails here, before any use.
-    String rootToken = RowBindings.openRootToken(cipher, r[3], r[0], orgLogicalName(r[0], r[1]), url);
-    try {
-      return OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw RowBindings.malformed("org " + r[0], String.valueOf(e.getMessage()));
-    }
-  }
-
-  private static String orgLogicalName(String orgId, @Nullable String name) {
-    if (name == null) {
-      throw RowBindings.malformed("org " + orgId, "its logical_name is missing");
-    }
-    return name;
-  }
-
-  private static URI orgUrl(String orgId, @Nullable String text) {
-    try {
-      // parseUrl, not URI.create, whose error would quote a rewritten row's URL, credentials and all.
-      return Validation.parseUrl("its DevOps URL", Objects.requireNonNull(text, "its DevOps URL"));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw RowBindings.malformed("org " + orgId, String.valueOf(e.getMessage()));
-    }
-  }
-
 
   // ------------------------------------------------------------------ roles
 
