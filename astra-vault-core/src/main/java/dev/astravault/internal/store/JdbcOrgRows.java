@@ -187,7 +187,7 @@ public final class JdbcOrgRows {
   }
 
   /** The logical name column of org {@code orgId}, or a StoreException when it is missing. */
-  public static String logicalName(String orgId, @Nullable String name) {
+  static String logicalName(String orgId, @Nullable String name) {
     if (name == null) {
       throw RowBindings.malformed("org " + orgId, "its logical_name is missing");
     }
@@ -195,7 +195,7 @@ public final class JdbcOrgRows {
   }
 
   /** The URL column of org {@code orgId}, or a StoreException naming the problem (never quoting the URL). */
-  public static URI url(String orgId, @Nullable String text) {
+  static URI url(String orgId, @Nullable String text) {
     try {
       // parseUrl, not URI.create, whose error would quote a rewritten row's URL, credentials and all.
       return Validation.parseUrl("its DevOps URL", Objects.requireNonNull(text, "its DevOps URL"));

@@ -21,7 +21,7 @@ public final class JdbcRoleRows {
   // Not the tag: it is randomised per seal, and the fields it authenticates are compared.
   private static final String ROLE_MATCHES = "org_id = ? AND name = ? AND role_id = ? AND ttl_nanos = ? "
       + "AND max_ttl_nanos = ?";
-  public static final String ROLE_SELECT = "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos, tag FROM av_role ";
+  static final String ROLE_SELECT = "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos, tag FROM av_role ";
   private static final String ROLE_INSERT = "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, max_ttl_nanos, "
       + "tag, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
@@ -138,7 +138,7 @@ public final class JdbcRoleRows {
   }
 
   /** The role in the current row of {@link #ROLE_SELECT}, its tag not checked. */
-  public static Role roleOf(ResultSet rs) throws SQLException {
+  static Role roleOf(ResultSet rs) throws SQLException {
     try {
       return new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
           Duration.ofNanos(rs.getLong(5)));
