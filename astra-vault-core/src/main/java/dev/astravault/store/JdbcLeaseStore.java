@@ -20,6 +20,7 @@ import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.JdbcCalls;
 import dev.astravault.internal.store.JdbcLeaseCodec;
 import dev.astravault.internal.store.JdbcKeyRotation;
+import dev.astravault.internal.store.JdbcLeaseRows;
 import dev.astravault.internal.store.JdbcLeaseSql;
 import dev.astravault.internal.store.JdbcOrgRows;
 import dev.astravault.internal.store.JdbcRoleRows;
@@ -91,8 +92,6 @@ public final class JdbcLeaseStore implements LeaseStore {
     POSTGRESQL
   }
 
-  // The largest page a finder reads past rows it cannot read.
-  private static final int MAX_PAGE = 4096;
   // How far past pendingBefore's cutoff a PENDING row's issue time may lie before it is read as rewritten: beyond
   // the settle grace (default 5 minutes) plus any clock skew, so no create in flight is read twice per pass.
   static final long PENDING_AHEAD_NANOS = Duration.ofHours(1).toNanos();
@@ -104,6 +103,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final int schemaVersion;
   private volatile @Nullable String deploymentId;
   private final JdbcLeaseCodec codec;
+  private final JdbcLeaseRows leaseRows;
   private final JdbcOrgRows orgRows;
   private final JdbcRoleRows roleRows;
   private final JdbcKeyRotation keyRotation;
@@ -113,6 +113,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     this.dialect = dialect;
     this.cipher = cipher;
     this.codec = new JdbcLeaseCodec(cipher);
+    this.leaseRows = new JdbcLeaseRows(db, codec, unreadable);
     this.orgRows = new JdbcOrgRows(db, cipher, unreadable);
     this.roleRows = new JdbcRoleRows(db, cipher, unreadable);
     this.keyRotation = new JdbcKeyRotation(db, codec);
@@ -158,30 +159,22 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public Optional<LeaseRecord> get(String leaseId) {
-    return one("get lease", JdbcLeaseSql.BY_ID, leaseId);
+    return leaseRows.one("get lease", JdbcLeaseSql.BY_ID, leaseId);
   }
 
   @Override
   public Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
-    return one("find lease by triple", JdbcLeaseSql.BY_TRIPLE, orgId, roleName, logicalName);
+    return leaseRows.one("find lease by triple", JdbcLeaseSql.BY_TRIPLE, orgId, roleName, logicalName);
   }
 
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
-    return one("find lease by client id", JdbcLeaseSql.BY_CLIENT_ID, clientId);
+    return leaseRows.one("find lease by client id", JdbcLeaseSql.BY_CLIENT_ID, clientId);
   }
 
   @Override
   public boolean holdsRole(String orgId, String roleId) {
-    return db.call("find a holder of role " + roleId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(JdbcLeaseSql.HOLDS_ROLE)) {
-        ps.setString(1, orgId);
-        ps.setString(2, roleId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
-      }
-    });
+    return leaseRows.holdsRole(orgId, roleId);
   }
 
   @Override
@@ -192,24 +185,26 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> list(String prefix, @Nullable BiConsumer<String, StoreException> unreadable) {
     if (prefix.isEmpty()) {
-      return many("list leases", unreadable, JdbcLeaseSql.ALL);
+      return leaseRows.many("list leases", unreadable, JdbcLeaseSql.ALL);
     }
-    return many("list leases", unreadable, JdbcLeaseSql.BY_PREFIX, prefix, prefix.length(), prefix);
+    return leaseRows.many("list leases", unreadable, JdbcLeaseSql.BY_PREFIX, prefix, prefix.length(), prefix);
   }
 
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return readable("find expiring leases", JdbcLeaseSql.EXPIRING, limit, JdbcLeaseCodec.nanos(instant));
+    long cutoff = JdbcLeaseCodec.nanos(instant);
+    return leaseRows.readable("find expiring leases", JdbcLeaseSql.EXPIRING, limit, cutoff);
   }
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
     long cutoff = JdbcLeaseCodec.nanos(instant);
-    List<LeaseRecord> due = readable("find pending leases", JdbcLeaseSql.PENDING, limit, cutoff);
+    List<LeaseRecord> due = leaseRows.readable("find pending leases", JdbcLeaseSql.PENDING, limit, cutoff);
     // A PENDING row issued far in the future is no create in flight: its issued_at was pushed ahead to hide it from
     // the query above. Read such rows too, so that one (which fails as TAMPERED) gets its WARN; never return them.
     if (cutoff < Long.MAX_VALUE - PENDING_AHEAD_NANOS) {
-      readable("find pending leases issued ahead", JdbcLeaseSql.PENDING_AHEAD, limit, cutoff + PENDING_AHEAD_NANOS);
+      long ahead = cutoff + PENDING_AHEAD_NANOS;
+      leaseRows.readable("find pending leases issued ahead", JdbcLeaseSql.PENDING_AHEAD, limit, ahead);
     }
     return due;
   }
@@ -217,7 +212,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
     long cutoff = JdbcLeaseCodec.nanos(instant);
-    return readable("find leases by state", JdbcLeaseSql.CHANGED, limit, state.name(), cutoff);
+    return leaseRows.readable("find leases by state", JdbcLeaseSql.CHANGED, limit, state.name(), cutoff);
   }
 
   @Override
@@ -225,14 +220,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     Objects.requireNonNull(record, "record");
     boolean stored;
     try {
-      stored = db.connections().prepared(JdbcLeaseSql.INSERT, ps -> {
-        ps.setString(1, record.leaseId());
-        codec.bindBody(ps, 2, record);
-        if (record.style() != IssueStyle.UNIQUE || record.successor()) {
-          return ps.executeUpdate() == 1;
-        }
-        return insertPrimary(ps, record);
-      });
+      stored = leaseRows.insert(record);
     } catch (SQLException e) {
       if (JdbcCalls.isConstraintViolation(e)) {
         if (get(record.leaseId()).isPresent()) {
@@ -247,48 +235,13 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (!stored) {
       throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
     }
-    codec.remember(record);
-  }
-
-  /**
-   * A primary's insert, then the look for its triple's successor, in one transaction; the insert is rolled back if a
-   * successor holds the triple. The look runs after the insert has taken the primary slot (the unique index waits
-   * for a concurrent holder's commit), so it sees every successor committed before the slot became free. SQLite: the
-   * insert takes the one write lock, so nothing commits in between. PostgreSQL (READ COMMITTED): the look is a
-   * statement of its own with a newer snapshot; only a successor inserted concurrently into a triple without a
-   * primary can go unseen, and the engine never leaves one there (see {@link LeaseStore}).
-   */
-  private static boolean insertPrimary(PreparedStatement insert, LeaseRecord record) throws SQLException {
-    Connection c = insert.getConnection();
-    c.setAutoCommit(false);
-    boolean commit = false;
-    try {
-      insert.executeUpdate();
-      try (PreparedStatement look = c.prepareStatement(JdbcLeaseSql.SUCCESSOR_HELD)) {
-        look.setString(1, record.orgId());
-        look.setString(2, record.roleName());
-        look.setString(3, record.logicalName().orElseThrow());
-        try (ResultSet rs = look.executeQuery()) {
-          commit = !rs.next();
-        }
-      }
-      return commit;
-    } finally {
-      Connections.endTransaction(c, commit);
-    }
   }
 
   @Override
   public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
     LeaseStore.checkSuccessor(expected, updated);
-    int rows;
     try {
-      rows = db.connections().prepared(JdbcLeaseSql.UPDATE, ps -> {
-        int i = codec.bindBody(ps, 1, updated);
-        ps.setString(i++, updated.leaseId());
-        ps.setLong(i, expected.version());
-        return ps.executeUpdate();
-      });
+      return leaseRows.compareAndSet(expected, updated);
     } catch (SQLException e) {
       if (JdbcCalls.isConstraintViolation(e) && updated.style() == IssueStyle.UNIQUE) {
         throw new TokenAlreadyExistsException(updated.orgId(), updated.roleName(),
@@ -296,23 +249,11 @@ public final class JdbcLeaseStore implements LeaseStore {
       }
       throw JdbcCalls.failure("update lease " + updated.leaseId(), e);
     }
-    if (rows == 1) {
-      codec.remember(updated);
-    }
-    return rows == 1;
   }
 
   @Override
   public boolean delete(LeaseRecord expected) {
-    int rows = db.callPrepared("delete lease " + expected.leaseId(), JdbcLeaseSql.DELETE, ps -> {
-      ps.setString(1, expected.leaseId());
-      ps.setLong(2, expected.version());
-      return ps.executeUpdate();
-    });
-    if (rows == 1) {
-      codec.forget(expected.leaseId());
-    }
-    return rows == 1;
+    return leaseRows.delete(expected);
   }
 
   /**
@@ -443,89 +384,6 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public String toString() {
     return "JdbcLeaseStore[" + dialect + (cipher == null ? ", metadata only" : "") + "]";
-  }
-
-  // ------------------------------------------------------------------ plumbing
-
-  private Optional<LeaseRecord> one(String what, String sql, Object... args) {
-    List<LeaseRecord> found = many(what, sql, args);
-    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
-  }
-
-  private List<LeaseRecord> many(String what, String sql, Object... args) {
-    return many(what, null, sql, args);
-  }
-
-  /** The rows of {@code sql}; one this instance cannot read throws, or goes to {@code unreadable} when given. */
-  private List<LeaseRecord> many(String what, @Nullable BiConsumer<String, StoreException> unreadable, String sql,
-      Object... args) {
-    return db.callPrepared(what, sql, ps -> {
-      List<LeaseRecord> out = new ArrayList<>();
-      JdbcCalls.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          try {
-            out.add(codec.read(rs));
-          } catch (StoreException e) {
-            if (unreadable == null || !UnreadableRows.unreadable(e)) {
-              throw e;
-            }
-            unreadable.accept(rs.getString("lease_id"), e);
-          }
-        }
-      }
-      return out;
-    });
-  }
-
-  /**
-   * Up to {@code limit} records of a finder's query ({@code sql} ends in {@code LIMIT ?}), leaving out and reporting
-   * the rows this instance cannot read. Those do not count against {@code limit}: when a page held some, the rows
-   * after it are read too, in pages twice as large each time (OFFSET), so that N such rows at the head of the order
-   * cost O(log N) queries and never starve the readable rows behind them. A failure of the database still throws.
-   */
-  private List<LeaseRecord> readable(String what, String sql, int limit, Object... args) {
-    List<LeaseRecord> out = new ArrayList<>();
-    // Rows that move between pages (a record committed meanwhile) could come twice.
-    Set<String> seen = new HashSet<>();
-    long offset = 0;
-    int page = limit;
-    while (limit > 0) {
-      Object[] bound = Arrays.copyOf(args, args.length + (offset == 0 ? 1 : 2));
-      bound[args.length] = page;
-      if (offset > 0) {
-        bound[args.length + 1] = offset;
-      }
-      int rows = db.callPrepared(what, offset == 0 ? sql : sql + " OFFSET ?", ps -> {
-        JdbcCalls.bind(ps, bound);
-        int n = 0;
-        try (ResultSet rs = ps.executeQuery()) {
-          while (out.size() < limit && rs.next()) {
-            n++;
-            String leaseId = rs.getString("lease_id");
-            try {
-              LeaseRecord r = codec.read(rs);
-              unreadable.readable(leaseId);
-              if (seen.add(leaseId)) {
-                out.add(r);
-              }
-            } catch (StoreException e) {
-              if (!UnreadableRows.unreadable(e)) {
-                throw e;
-              }
-              unreadable.skipped(leaseId, e);
-            }
-          }
-        }
-        return n;
-      });
-      if (out.size() >= limit || rows < page) {
-        break;
-      }
-      offset += rows;
-      page = (int) Math.min(2L * page, MAX_PAGE);
-    }
-    return out;
   }
 
   private SecretCipher requireCipher() {
