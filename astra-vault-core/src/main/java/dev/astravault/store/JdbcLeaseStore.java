@@ -1,9 +1,5 @@
 package dev.astravault.store;
 
-import com.squareup.moshi.JsonAdapter;
-import com.squareup.moshi.Moshi;
-import com.squareup.moshi.Types;
-import dev.astravault.AstraVaultException;
 import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
@@ -15,40 +11,27 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.SecretCipher;
-import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.JdbcCalls;
-import dev.astravault.internal.store.JdbcLeaseCodec;
+import dev.astravault.internal.store.JdbcConnectionSetup;
 import dev.astravault.internal.store.JdbcKeyRotation;
+import dev.astravault.internal.store.JdbcLeaseCodec;
 import dev.astravault.internal.store.JdbcLeaseRows;
 import dev.astravault.internal.store.JdbcLeaseSql;
 import dev.astravault.internal.store.JdbcOrgRows;
 import dev.astravault.internal.store.JdbcRoleRows;
-import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.Migrations;
-import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -554,92 +537,14 @@ public final class JdbcLeaseStore implements LeaseStore {
         throw new IllegalStateException("JdbcLeaseStore needs a keyProvider to encrypt secrets at rest "
             + "(e.g. KeyProvider.fromEnv()), or metadataOnly() to keep no secrets");
       }
-      Dialect d = dialect != null ? dialect : detect();
-      List<String> session = d == Dialect.SQLITE
-          ? List.of("PRAGMA busy_timeout = " + busyTimeout.toMillis(), "PRAGMA synchronous = FULL",
-              "PRAGMA foreign_keys = ON")
-          : List.of();
-      if (dataSource == null && d == Dialect.SQLITE) {
-        sqlitePath(Objects.requireNonNull(jdbcUrl)).ifPresent(Builder::createPrivate);
-      }
-      Connections connections;
-      if (dataSource != null) {
-        connections = Connections.of(dataSource, session);
-      } else if (d == Dialect.SQLITE) {
-        Properties sqlite = new Properties();
-        sqlite.putAll(properties);
-        // The store never reads generated keys; with them on, sqlite-jdbc prepares and runs a
-        // "SELECT last_insert_rowid()" after every INSERT.
-        sqlite.setProperty("jdbc.get_generated_keys", "false");
-        connections = Connections.single(Objects.requireNonNull(jdbcUrl), sqlite, session);
-      } else {
-        connections = Connections.pool(Objects.requireNonNull(jdbcUrl), properties, session, maxConnections);
-      }
+      Dialect d = dialect != null ? dialect : JdbcConnectionSetup.detect(jdbcUrl, dataSource);
+      Connections connections = JdbcConnectionSetup.open(dataSource, jdbcUrl, properties, d, busyTimeout,
+          maxConnections);
       try {
         return new JdbcLeaseStore(connections, d, keyProvider == null ? null : new SecretCipher(keyProvider));
       } catch (RuntimeException e) {
         connections.close();
         throw e;
-      }
-    }
-
-    /**
-     * The database file of a {@code jdbc:sqlite:PATH[?params]} URL, or of SQLite's URI form ({@code file:PATH},
-     * {@code file:///PATH}, percent-encoded); empty for an in-memory database.
-     */
-    private static Optional<Path> sqlitePath(String url) {
-      String rest = url.substring("jdbc:sqlite:".length());
-      int query = rest.indexOf('?');
-      String file = query < 0 ? rest : rest.substring(0, query);
-      if (file.startsWith("file:")) {
-        if (query >= 0 && rest.substring(query).contains("mode=memory")) {
-          return Optional.empty();
-        }
-        file = file.substring("file:".length());
-        if (file.startsWith("//")) {
-          int slash = file.indexOf('/', 2);   // file://localhost/PATH or file:///PATH
-          file = slash < 0 ? "" : file.substring(slash);
-        }
-        file = URLDecoder.decode(file.replace("+", "%2B"), StandardCharsets.UTF_8);
-      }
-      if (file.isEmpty() || file.startsWith(":memory:")) {
-        return Optional.empty();
-      }
-      return Optional.of(Path.of(file));
-    }
-
-    /** The file is created 0600 before SQLite opens it, which gives its -wal, -shm and -journal files that mode. */
-    private static void createPrivate(Path file) {
-      try {
-        dev.astravault.internal.FileModes.privateFile(file);
-      } catch (java.io.IOException e) {
-        // An NIO message names the file and the problem (a link, a denied access); never a secret.
-        throw new StoreException("cannot create the SQLite file " + file + ": " + e.getMessage(), e);
-      }
-    }
-
-    private Dialect detect() {
-      if (jdbcUrl != null) {
-        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-          return Dialect.SQLITE;
-        }
-        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-          return Dialect.POSTGRESQL;
-        }
-        throw new IllegalStateException("cannot tell the dialect of jdbcUrl; set dialect(..)");
-      }
-      try (Connection c = Objects.requireNonNull(dataSource).getConnection()) {
-        String product = c.getMetaData().getDatabaseProductName();
-        if ("SQLite".equalsIgnoreCase(product)) {
-          return Dialect.SQLITE;
-        }
-        if ("PostgreSQL".equalsIgnoreCase(product)) {
-          return Dialect.POSTGRESQL;
-        }
-        throw new IllegalStateException("unsupported database '" + product + "'; JdbcLeaseStore speaks SQLite "
-            + "and PostgreSQL");
-      } catch (SQLException e) {
-        throw JdbcCalls.failure("detect the dialect", e);
       }
     }
 
