@@ -9,11 +9,11 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
-import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.JdbcCalls;
 import dev.astravault.internal.store.JdbcConnectionSetup;
+import dev.astravault.internal.store.JdbcDeploymentId;
 import dev.astravault.internal.store.JdbcKeyRotation;
 import dev.astravault.internal.store.JdbcLeaseCodec;
 import dev.astravault.internal.store.JdbcLeaseRows;
@@ -23,8 +23,6 @@ import dev.astravault.internal.store.JdbcRoleRows;
 import dev.astravault.internal.store.Migrations;
 import dev.astravault.internal.store.UnreadableRows;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,12 +82,12 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final UnreadableRows unreadable = new UnreadableRows(JdbcLeaseStore.class);
   private final @Nullable SecretCipher cipher;
   private final int schemaVersion;
-  private volatile @Nullable String deploymentId;
   private final JdbcLeaseCodec codec;
   private final JdbcLeaseRows leaseRows;
   private final JdbcOrgRows orgRows;
   private final JdbcRoleRows roleRows;
   private final JdbcKeyRotation keyRotation;
+  private final JdbcDeploymentId deploymentId;
 
   private JdbcLeaseStore(Connections connections, Dialect dialect, @Nullable SecretCipher cipher) {
     this.db = new JdbcCalls(connections);
@@ -100,6 +98,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     this.orgRows = new JdbcOrgRows(db, cipher, unreadable);
     this.roleRows = new JdbcRoleRows(db, cipher, unreadable);
     this.keyRotation = new JdbcKeyRotation(db, codec);
+    this.deploymentId = new JdbcDeploymentId(db);
     this.schemaVersion = db.call("migrate the schema", c -> Migrations.migrate(c, dialect));
   }
 
@@ -337,26 +336,7 @@ public final class JdbcLeaseStore implements LeaseStore {
    */
   @Override
   public Optional<String> deploymentId() {
-    String known = deploymentId;
-    if (known != null) {
-      return Optional.of(known);
-    }
-    String id = db.call("read the deployment id", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO av_meta (name, value) VALUES ('deployment_id', ?) ON CONFLICT (name) DO NOTHING")) {
-        ps.setString(1, DeploymentIds.random());
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT value FROM av_meta WHERE name = 'deployment_id'");
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    });
-    if (id == null) {
-      throw new StoreException("lease store: the deployment id was written but cannot be read back", null);
-    }
-    deploymentId = DeploymentIds.check("the stored deployment id", id);
-    return Optional.of(id);
+    return Optional.of(deploymentId.get());
   }
 
   @Override
