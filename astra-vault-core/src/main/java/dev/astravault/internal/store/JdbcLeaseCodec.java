@@ -6,6 +6,7 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.IssueStyle;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
+import dev.astravault.StoreException;
 import dev.astravault.internal.SecretCipher;
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -139,6 +140,11 @@ public final class JdbcLeaseCodec {
     }
   }
 
+  /** Forgets a deleted lease's token and secret (metadata-only mode). */
+  public void forget(String leaseId) {
+    memorySecrets.remove(leaseId);
+  }
+
   private static Map<String, String> metadata(String json, String leaseId) {
     try {
       Map<String, String> m = METADATA.fromJson(json);
@@ -157,12 +163,6 @@ public final class JdbcLeaseCodec {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("its " + column + " is not a known " + type.getSimpleName());
     }
-  }
-
-
-  /** Forgets a deleted lease's token and secret (metadata-only mode). */
-  public void forget(String leaseId) {
-    memorySecrets.remove(leaseId);
   }
 
   /** An instant as the epoch nanoseconds the time columns hold. */
