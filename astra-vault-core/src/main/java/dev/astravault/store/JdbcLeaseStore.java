@@ -1,9 +1,5 @@
 package dev.astravault.store;
 
-import com.squareup.moshi.JsonAdapter;
-import com.squareup.moshi.Moshi;
-import com.squareup.moshi.Types;
-import dev.astravault.AstraVaultException;
 import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
@@ -13,35 +9,27 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
-import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.SecretCipher;
-import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.Connections;
-import dev.astravault.internal.store.MalformedRowException;
+import dev.astravault.internal.store.JdbcCalls;
+import dev.astravault.internal.store.JdbcConnectionSetup;
+import dev.astravault.internal.store.JdbcDeploymentId;
+import dev.astravault.internal.store.JdbcKeyRotation;
+import dev.astravault.internal.store.JdbcLeaseCodec;
+import dev.astravault.internal.store.JdbcLeaseRows;
+import dev.astravault.internal.store.JdbcLeaseSql;
+import dev.astravault.internal.store.JdbcOrgRows;
+import dev.astravault.internal.store.JdbcRoleRows;
 import dev.astravault.internal.store.Migrations;
-import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -85,61 +73,33 @@ public final class JdbcLeaseStore implements LeaseStore {
     POSTGRESQL
   }
 
-  private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
-      .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
-  private static final String COLUMNS = "lease_id, org_id, role_name, role_id, logical_name, style, successor, state, "
-      + "client_id, secret_ct, key_id, generated_on, metadata, description, issued_at, ttl_nanos, expires_at, "
-      + "max_expires_at, renewable, last_renewed_at, last_error, revoke_attempts, state_changed_at, version";
-  private static final String INSERT = "INSERT INTO av_lease (" + COLUMNS
-      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String UPDATE = "UPDATE av_lease SET org_id = ?, role_name = ?, role_id = ?, "
-      + "logical_name = ?, style = ?, successor = ?, state = ?, client_id = ?, secret_ct = ?, key_id = ?, "
-      + "generated_on = ?, metadata = ?, description = ?, issued_at = ?, ttl_nanos = ?, expires_at = ?, "
-      + "max_expires_at = ?, renewable = ?, last_renewed_at = ?, last_error = ?, revoke_attempts = ?, "
-      + "state_changed_at = ?, version = ? WHERE lease_id = ? AND version = ?";
-  private static final String SELECT = "SELECT " + COLUMNS + " FROM av_lease ";
-  // Package-private: JdbcQueryPlanTest explains these to show that indexes serve them.
-  // Every field of a role: the conditional role writes act only on the row exactly as the caller read it.
-  // Not the tag: it is randomised per seal, and the fields it authenticates are compared.
-  private static final String ROLE_MATCHES = "org_id = ? AND name = ? AND role_id = ? AND ttl_nanos = ? "
-      + "AND max_ttl_nanos = ?";
-  private static final String ROLE_SELECT = "SELECT org_id, name, role_id, ttl_nanos, max_ttl_nanos, tag FROM av_role ";
-  private static final String ROLE_INSERT = "INSERT INTO av_role (org_id, name, role_id, ttl_nanos, max_ttl_nanos, "
-      + "tag, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
-  static final String SUCCESSOR_HELD = "SELECT 1 FROM av_lease WHERE style = 'UNIQUE' AND org_id = ? "
-      + "AND role_name = ? AND logical_name = ? AND successor = 1";
-  static final String HOLDS_ROLE = "SELECT 1 FROM av_lease WHERE org_id = ? AND role_id = ? LIMIT 1";
-  static final String EXPIRING = SELECT + "WHERE state = 'ACTIVE' AND expires_at < ? "
-      + "ORDER BY expires_at, lease_id LIMIT ?";
-  static final String PENDING = SELECT + "WHERE state = 'PENDING' AND issued_at < ? "
-      + "ORDER BY issued_at, lease_id LIMIT ?";
-  // PENDING rows issued later than a bound past the cutoff: read only so that a rewritten one is reported (below).
-  static final String PENDING_AHEAD = SELECT + "WHERE state = 'PENDING' AND issued_at > ? "
-      + "ORDER BY issued_at, lease_id LIMIT ?";
-  static final String CHANGED = SELECT + "WHERE state = ? AND (state_changed_at IS NULL OR "
-      + "state_changed_at < ?) ORDER BY (state_changed_at IS NOT NULL), state_changed_at, lease_id LIMIT ?";
-
-  // The largest page a finder reads past rows it cannot read.
-  private static final int MAX_PAGE = 4096;
   // How far past pendingBefore's cutoff a PENDING row's issue time may lie before it is read as rewritten: beyond
   // the settle grace (default 5 minutes) plus any clock skew, so no create in flight is read twice per pass.
   static final long PENDING_AHEAD_NANOS = Duration.ofHours(1).toNanos();
 
-  private final Connections connections;
+  private final JdbcCalls db;
   private final Dialect dialect;
   private final UnreadableRows unreadable = new UnreadableRows(JdbcLeaseStore.class);
   private final @Nullable SecretCipher cipher;
   private final int schemaVersion;
-  private volatile @Nullable String deploymentId;
-  // Metadata-only mode: secrets and orgs live in this process only.
-  private final Map<String, String[]> memorySecrets = new ConcurrentHashMap<>();
-  private final Map<String, OrgConfig> memoryOrgs = new ConcurrentHashMap<>();
+  private final JdbcLeaseCodec codec;
+  private final JdbcLeaseRows leaseRows;
+  private final JdbcOrgRows orgRows;
+  private final JdbcRoleRows roleRows;
+  private final JdbcKeyRotation keyRotation;
+  private final JdbcDeploymentId deploymentId;
 
   private JdbcLeaseStore(Connections connections, Dialect dialect, @Nullable SecretCipher cipher) {
-    this.connections = connections;
+    this.db = new JdbcCalls(connections);
     this.dialect = dialect;
     this.cipher = cipher;
-    this.schemaVersion = call("migrate the schema", c -> Migrations.migrate(c, dialect));
+    this.codec = new JdbcLeaseCodec(cipher);
+    this.leaseRows = new JdbcLeaseRows(db, codec, unreadable);
+    this.orgRows = new JdbcOrgRows(db, cipher, unreadable);
+    this.roleRows = new JdbcRoleRows(db, cipher, unreadable);
+    this.keyRotation = new JdbcKeyRotation(db, codec);
+    this.deploymentId = new JdbcDeploymentId(db);
+    this.schemaVersion = db.call("migrate the schema", c -> Migrations.migrate(c, dialect));
   }
 
   /**
@@ -181,31 +141,22 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public Optional<LeaseRecord> get(String leaseId) {
-    return one("get lease", SELECT + "WHERE lease_id = ?", leaseId);
+    return leaseRows.one("get lease", JdbcLeaseSql.BY_ID, leaseId);
   }
 
   @Override
   public Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
-    return one("find lease by triple", SELECT + "WHERE style = 'UNIQUE' AND org_id = ? AND role_name = ? "
-        + "AND logical_name = ? AND successor = 0", orgId, roleName, logicalName);
+    return leaseRows.one("find lease by triple", JdbcLeaseSql.BY_TRIPLE, orgId, roleName, logicalName);
   }
 
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
-    return one("find lease by client id", SELECT + "WHERE client_id = ?", clientId);
+    return leaseRows.one("find lease by client id", JdbcLeaseSql.BY_CLIENT_ID, clientId);
   }
 
   @Override
   public boolean holdsRole(String orgId, String roleId) {
-    return call("find a holder of role " + roleId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(HOLDS_ROLE)) {
-        ps.setString(1, orgId);
-        ps.setString(2, roleId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
-      }
-    });
+    return leaseRows.holdsRole(orgId, roleId);
   }
 
   @Override
@@ -216,32 +167,34 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> list(String prefix, @Nullable BiConsumer<String, StoreException> unreadable) {
     if (prefix.isEmpty()) {
-      return many("list leases", unreadable, SELECT + "ORDER BY lease_id");
+      return leaseRows.many("list leases", unreadable, JdbcLeaseSql.ALL);
     }
-    return many("list leases", unreadable, SELECT + "WHERE lease_id >= ? AND substr(lease_id, 1, ?) = ? "
-        + "ORDER BY lease_id", prefix, prefix.length(), prefix);
+    return leaseRows.many("list leases", unreadable, JdbcLeaseSql.BY_PREFIX, prefix, prefix.length(), prefix);
   }
 
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return readable("find expiring leases", EXPIRING, limit, nanos(instant));
+    long cutoff = JdbcLeaseCodec.nanos(instant);
+    return leaseRows.readable("find expiring leases", JdbcLeaseSql.EXPIRING, limit, cutoff);
   }
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    long cutoff = nanos(instant);
-    List<LeaseRecord> due = readable("find pending leases", PENDING, limit, cutoff);
+    long cutoff = JdbcLeaseCodec.nanos(instant);
+    List<LeaseRecord> due = leaseRows.readable("find pending leases", JdbcLeaseSql.PENDING, limit, cutoff);
     // A PENDING row issued far in the future is no create in flight: its issued_at was pushed ahead to hide it from
     // the query above. Read such rows too, so that one (which fails as TAMPERED) gets its WARN; never return them.
     if (cutoff < Long.MAX_VALUE - PENDING_AHEAD_NANOS) {
-      readable("find pending leases issued ahead", PENDING_AHEAD, limit, cutoff + PENDING_AHEAD_NANOS);
+      long ahead = cutoff + PENDING_AHEAD_NANOS;
+      leaseRows.readable("find pending leases issued ahead", JdbcLeaseSql.PENDING_AHEAD, limit, ahead);
     }
     return due;
   }
 
   @Override
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
-    return readable("find leases by state", CHANGED, limit, state.name(), nanos(instant));
+    long cutoff = JdbcLeaseCodec.nanos(instant);
+    return leaseRows.readable("find leases by state", JdbcLeaseSql.CHANGED, limit, state.name(), cutoff);
   }
 
   @Override
@@ -249,16 +202,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     Objects.requireNonNull(record, "record");
     boolean stored;
     try {
-      stored = connections.prepared(INSERT, ps -> {
-        ps.setString(1, record.leaseId());
-        bindBody(ps, 2, record);
-        if (record.style() != IssueStyle.UNIQUE || record.successor()) {
-          return ps.executeUpdate() == 1;
-        }
-        return insertPrimary(ps, record);
-      });
+      stored = leaseRows.insert(record);
     } catch (SQLException e) {
-      if (isConstraintViolation(e)) {
+      if (JdbcCalls.isConstraintViolation(e)) {
         if (get(record.leaseId()).isPresent()) {
           throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
         }
@@ -266,78 +212,30 @@ public final class JdbcLeaseStore implements LeaseStore {
           throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
         }
       }
-      throw failure("insert lease " + record.leaseId(), e);
+      throw JdbcCalls.failure("insert lease " + record.leaseId(), e);
     }
     if (!stored) {
       throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
-    }
-    remember(record);
-  }
-
-  /**
-   * A primary's insert, then the look for its triple's successor, in one transaction; the insert is rolled back if a
-   * successor holds the triple. The look runs after the insert has taken the primary slot (the unique index waits
-   * for a concurrent holder's commit), so it sees every successor committed before the slot became free. SQLite: the
-   * insert takes the one write lock, so nothing commits in between. PostgreSQL (READ COMMITTED): the look is a
-   * statement of its own with a newer snapshot; only a successor inserted concurrently into a triple without a
-   * primary can go unseen, and the engine never leaves one there (see {@link LeaseStore}).
-   */
-  private static boolean insertPrimary(PreparedStatement insert, LeaseRecord record) throws SQLException {
-    Connection c = insert.getConnection();
-    c.setAutoCommit(false);
-    boolean commit = false;
-    try {
-      insert.executeUpdate();
-      try (PreparedStatement look = c.prepareStatement(SUCCESSOR_HELD)) {
-        look.setString(1, record.orgId());
-        look.setString(2, record.roleName());
-        look.setString(3, record.logicalName().orElseThrow());
-        try (ResultSet rs = look.executeQuery()) {
-          commit = !rs.next();
-        }
-      }
-      return commit;
-    } finally {
-      Connections.endTransaction(c, commit);
     }
   }
 
   @Override
   public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
     LeaseStore.checkSuccessor(expected, updated);
-    int rows;
     try {
-      rows = connections.prepared(UPDATE, ps -> {
-        int i = bindBody(ps, 1, updated);
-        ps.setString(i++, updated.leaseId());
-        ps.setLong(i, expected.version());
-        return ps.executeUpdate();
-      });
+      return leaseRows.compareAndSet(expected, updated);
     } catch (SQLException e) {
-      if (isConstraintViolation(e) && updated.style() == IssueStyle.UNIQUE) {
+      if (JdbcCalls.isConstraintViolation(e) && updated.style() == IssueStyle.UNIQUE) {
         throw new TokenAlreadyExistsException(updated.orgId(), updated.roleName(),
             updated.logicalName().orElseThrow());
       }
-      throw failure("update lease " + updated.leaseId(), e);
+      throw JdbcCalls.failure("update lease " + updated.leaseId(), e);
     }
-    if (rows == 1) {
-      remember(updated);
-    }
-    return rows == 1;
   }
 
   @Override
   public boolean delete(LeaseRecord expected) {
-    int rows = callPrepared("delete lease " + expected.leaseId(),
-        "DELETE FROM av_lease WHERE lease_id = ? AND version = ?", ps -> {
-          ps.setString(1, expected.leaseId());
-          ps.setLong(2, expected.version());
-          return ps.executeUpdate();
-        });
-    if (rows == 1) {
-      memorySecrets.remove(expected.leaseId());
-    }
-    return rows == 1;
+    return leaseRows.delete(expected);
   }
 
   /**
@@ -355,402 +253,79 @@ public final class JdbcLeaseStore implements LeaseStore {
    */
   @Override
   public int rotateKeys() {
-    SecretCipher cipher = requireCipher();
-    String current = cipher.currentKeyId();
-    // All three kinds read (and opened) first, as the Vault KV store does: a rewritten org or role found after some
-    // leases were resealed would leave the store half rotated by a refused call.
-    List<Reseal> reseals = new ArrayList<>(staleLeases(cipher, current));
-    reseals.addAll(staleOrgs(cipher, current));
-    reseals.addAll(staleRoles(cipher, current));
-    int rotated = 0;
-    for (Reseal r : reseals) {
-      rotated += callPrepared(r.what(), r.sql(), ps -> {
-        for (int i = 0; i < r.args().size(); i++) {
-          ps.setString(i + 1, r.args().get(i));
-        }
-        return ps.executeUpdate();
-      });
-    }
-    return rotated;
-  }
-
-  /** One row's new seal: an UPDATE whose last condition is the old seal, so a row changed since read is left. */
-  private record Reseal(String what, String sql, List<String> args) {}
-
-  /**
-   * Leases not sealed under the current key, resealed. Whole rows: the associated data is the record's every field,
-   * so a reseal needs them all. Reading one opens its seal (a secret or a tag), so a rewritten row throws here rather
-   * than being sealed afresh. Rows without a key id are read too: a store with a key writes one on every row, so its
-   * absence means the seal was removed, and the rotation refuses it (as the Vault KV store's does) instead of
-   * reporting nothing left under an old key.
-   */
-  private List<Reseal> staleLeases(SecretCipher cipher, String current) {
-    return callPrepared("find leases to re-encrypt", SELECT + "WHERE key_id IS NULL OR key_id <> ?", ps -> {
-      List<Reseal> out = new ArrayList<>();
-      ps.setString(1, current);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          LeaseRecord r = read(rs);
-          // Unchanged since read: any write seals afresh (a new nonce), so an equal ciphertext means equal fields.
-          out.add(new Reseal("re-encrypt lease " + r.leaseId(), "UPDATE av_lease SET secret_ct = ?, key_id = ? "
-              + "WHERE lease_id = ? AND secret_ct = ?", List.of(RowBindings.sealLease(cipher, r), current,
-              r.leaseId(), rs.getString("secret_ct"))));
-        }
-      }
-      return out;
-    });
-  }
-
-  /** Root tokens not sealed under the current key, each opened (a rewritten org throws) and sealed afresh. */
-  private List<Reseal> staleOrgs(SecretCipher cipher, String current) {
-    record Stale(String id, String ct, String url, String logicalName) {}
-    List<Stale> orgs = callPrepared("find orgs to re-encrypt",
-        "SELECT org_id, root_token_ct, url, logical_name FROM av_org WHERE key_id <> ?", ps -> {
-          List<Stale> read = new ArrayList<>();
-          ps.setString(1, current);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              read.add(new Stale(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-            }
-          }
-          return read;
-        });
-    List<Reseal> out = new ArrayList<>();
-    for (Stale s : orgs) {
-      URI url = orgUrl(s.id(), s.url());
-      String name = orgLogicalName(s.id(), s.logicalName());
-      String aad = RowBindings.orgAad(s.id(), name, url);
-      String resealed = cipher.seal(RowBindings.openRootToken(cipher, s.ct(), s.id(), name, url), aad);
-      out.add(new Reseal("re-encrypt org " + s.id(), "UPDATE av_org SET root_token_ct = ?, key_id = ? "
-          + "WHERE org_id = ? AND root_token_ct = ?", List.of(resealed, current, s.id(), s.ct())));
-    }
-    return out;
-  }
-
-  /**
-   * Roles not tagged under the current key, each only after its old tag verified (a rewritten role is refused, not
-   * blessed with a fresh tag), re-tagged.
-   */
-  private List<Reseal> staleRoles(SecretCipher cipher, String current) {
-    // A role without a key id lost its tag (or predates tags): read, so that checkRoleTag refuses it as TAMPERED.
-    String stale = ROLE_SELECT + "WHERE key_id IS NULL OR key_id <> ?";
-    return callPrepared("find roles to re-tag", stale, ps -> {
-      List<Reseal> out = new ArrayList<>();
-      ps.setString(1, current);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String tag = rs.getString(6);
-          Role r = RowBindings.checkRoleTag(cipher, tag, roleOf(rs));
-          out.add(new Reseal("re-tag role " + r.name(), "UPDATE av_role SET tag = ?, key_id = ? WHERE org_id = ? "
-              + "AND name = ? AND tag = ?", List.of(RowBindings.sealRoleTag(cipher, r), current, r.orgId(), r.name(),
-              tag)));
-        }
-      }
-      return out;
-    });
+    return keyRotation.rotate(requireCipher());
   }
 
   // ------------------------------------------------------------------ orgs
 
   @Override
   public void putOrg(OrgConfig org) {
-    Objects.requireNonNull(org, "org");
-    // By id, without opening the other org: an unreadable one still holds its name and must not fail this write.
-    Optional<String> clash = orgIdByLogicalName(org.logicalName()).filter(id -> !id.equals(org.orgId()));
-    if (clash.isPresent()) {
-      throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
-          + clash.get());
-    }
-    if (cipher == null) {
-      memoryOrgs.put(org.orgId(), org);
-      return;
-    }
-    String ct = cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.logicalName(), org.url()));
-    try {
-      connections.prepared("INSERT INTO av_org (org_id, logical_name, url, root_token_ct, key_id) "
-          + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET logical_name = excluded.logical_name, "
-          + "url = excluded.url, root_token_ct = excluded.root_token_ct, key_id = excluded.key_id", ps -> {
-            ps.setString(1, org.orgId());
-            ps.setString(2, org.logicalName());
-            ps.setString(3, org.url().toString());
-            ps.setString(4, ct);
-            ps.setString(5, cipher.currentKeyId());
-            return ps.executeUpdate();
-          });
-    } catch (SQLException e) {
-      if (isConstraintViolation(e)) {
-        throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by another org");
-      }
-      throw failure("write org " + org.orgId(), e);
-    }
+    orgRows.put(Objects.requireNonNull(org, "org"));
   }
 
   @Override
   public Optional<OrgConfig> org(String orgId) {
-    if (cipher == null) {
-      return Optional.ofNullable(memoryOrgs.get(orgId));
-    }
-    return orgsWhere("WHERE org_id = ?", orgId).stream().findFirst();
+    return orgRows.find(orgId);
   }
 
   @Override
   public Optional<OrgConfig> orgByLogicalName(String logicalName) {
-    if (cipher == null) {
-      return memoryOrgs.values().stream().filter(o -> o.logicalName().equals(logicalName)).findFirst();
-    }
-    return orgsWhere("WHERE logical_name = ?", logicalName).stream().findFirst();
+    return orgRows.findByLogicalName(logicalName);
   }
 
   @Override
   public List<OrgConfig> orgs() {
-    if (cipher == null) {
-      return memoryOrgs.values().stream().sorted(java.util.Comparator.comparing(OrgConfig::orgId)).toList();
-    }
-    List<OrgConfig> out = new ArrayList<>();
-    for (String[] r : orgRows("ORDER BY org_id")) {
-      try {
-        out.add(openOrg(r));
-        unreadable.readableOrg(r[0]);
-      } catch (StoreException e) {
-        if (!UnreadableRows.unreadable(e)) {
-          throw e;
-        }
-        unreadable.skippedOrg(r[0], e);   // one damaged row must not hide every other org
-      }
-    }
-    return out;
+    return orgRows.list();
   }
 
   @Override
   public List<String> storedOrgIds() {
-    if (cipher == null) {
-      return LeaseStore.super.storedOrgIds();
-    }
-    return orgIds("list orgs", "SELECT org_id FROM av_org ORDER BY org_id");
-  }
-
-  /** The id of the org holding this logical name, read from the id column without opening the config. */
-  private Optional<String> orgIdByLogicalName(String logicalName) {
-    if (cipher == null) {
-      return memoryOrgs.values().stream().filter(o -> o.logicalName().equals(logicalName)).map(OrgConfig::orgId)
-          .findFirst();
-    }
-    return orgIds("find org " + logicalName, "SELECT org_id FROM av_org WHERE logical_name = ?", logicalName)
-        .stream().findFirst();
-  }
-
-  private List<String> orgIds(String what, String sql, Object... args) {
-    return callPrepared(what, sql, ps -> {
-      List<String> out = new ArrayList<>();
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    });
+    return cipher == null ? LeaseStore.super.storedOrgIds() : orgRows.storedIds();
   }
 
   @Override
   public boolean deleteOrg(String orgId) {
-    if (cipher == null) {
-      return memoryOrgs.remove(orgId) != null;
-    }
-    return update("delete org " + orgId, "DELETE FROM av_org WHERE org_id = ?", orgId) == 1;
+    return orgRows.delete(orgId);
   }
 
   @Override
   public Optional<String> storedOrgId(String idOrLogicalName) {
-    if (cipher == null) {
-      return LeaseStore.super.storedOrgId(idOrLogicalName);   // kept in memory: always readable
-    }
-    // The id column only: neither the URL nor the root token is opened, so an unreadable row is found.
-    List<String> ids = callPrepared("find org " + idOrLogicalName, "SELECT org_id FROM av_org WHERE org_id = ? "
-        + "OR logical_name = ? ORDER BY CASE WHEN org_id = ? THEN 0 ELSE 1 END", ps -> {
-          List<String> out = new ArrayList<>(2);
-          bind(ps, idOrLogicalName, idOrLogicalName, idOrLogicalName);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-          return out;
-        });
-    return ids.stream().findFirst();
+    // Metadata-only: kept in memory, so always readable.
+    return cipher == null ? LeaseStore.super.storedOrgId(idOrLogicalName) : orgRows.storedId(idOrLogicalName);
   }
-
-  private List<OrgConfig> orgsWhere(String where, Object... args) {
-    List<OrgConfig> out = new ArrayList<>();
-    for (String[] r : orgRows(where, args)) {
-      out.add(openOrg(r));
-    }
-    return out;
-  }
-
-  private List<String[]> orgRows(String where, Object... args) {
-    return callPrepared("read orgs", "SELECT org_id, logical_name, url, root_token_ct FROM av_org " + where, ps -> {
-      List<String[]> out = new ArrayList<>();
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
-        }
-      }
-      return out;
-    });
-  }
-
-  /** An org row opened whole, or a StoreException naming it (never quoting a value). */
-  private OrgConfig openOrg(String[] r) {
-    SecretCipher cipher = requireCipher();
-    URI url = orgUrl(r[0], r[2]);
-    // The logical name and URL are bound to the root token: one rewritten fails here, before any use.
-    String rootToken = RowBindings.openRootToken(cipher, r[3], r[0], orgLogicalName(r[0], r[1]), url);
-    try {
-      return OrgConfig.builder().orgId(r[0]).logicalName(r[1]).url(url).rootToken(rootToken).build();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw RowBindings.malformed("org " + r[0], String.valueOf(e.getMessage()));
-    }
-  }
-
-  private static String orgLogicalName(String orgId, @Nullable String name) {
-    if (name == null) {
-      throw RowBindings.malformed("org " + orgId, "its logical_name is missing");
-    }
-    return name;
-  }
-
-  private static URI orgUrl(String orgId, @Nullable String text) {
-    try {
-      // parseUrl, not URI.create, whose error would quote a rewritten row's URL, credentials and all.
-      return Validation.parseUrl("its DevOps URL", Objects.requireNonNull(text, "its DevOps URL"));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw RowBindings.malformed("org " + orgId, String.valueOf(e.getMessage()));
-    }
-  }
-
 
   // ------------------------------------------------------------------ roles
 
   @Override
   public void putRole(Role role) {
-    Objects.requireNonNull(role, "role");
-    callPrepared("write role " + role.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO UPDATE SET "
-        + "role_id = excluded.role_id, ttl_nanos = excluded.ttl_nanos, max_ttl_nanos = excluded.max_ttl_nanos, "
-        + "tag = excluded.tag, key_id = excluded.key_id", ps -> {
-          bindRole(ps, 1, role);
-          bindTag(ps, 6, role);
-          return ps.executeUpdate();
-        });
+    roleRows.put(Objects.requireNonNull(role, "role"));
   }
 
   @Override
   public Optional<Role> role(String orgId, String name) {
-    List<Role> out = new ArrayList<>(1);
-    rolesWhere("WHERE org_id = ? AND name = ?", (row, e) -> {
-      throw e;
-    }, out, orgId, name);
-    return out.stream().findFirst();
+    return roleRows.find(orgId, name);
   }
 
   /** Leaves out (with a WARN) a role this store cannot read: one damaged role must not hide the org's others. */
   @Override
   public List<Role> roles(String orgId) {
-    List<Role> out = new ArrayList<>();
-    rolesWhere("WHERE org_id = ? ORDER BY name", (name, e) -> unreadable.skippedRole(orgId, name, e), out, orgId);
-    return out;
+    return roleRows.list(orgId);
   }
 
   @Override
   public boolean deleteRole(String orgId, String name) {
-    return update("delete role " + name, "DELETE FROM av_role WHERE org_id = ? AND name = ?", orgId, name) == 1;
+    return roleRows.delete(orgId, name);
   }
 
-  // The conditional role writes match every column, so they act only on the role exactly as the caller read it; the
-  // row count says whether they did. One statement each: atomic on SQLite and on PostgreSQL alike.
   @Override
   public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
     LeaseStore.checkSameRole(expected, updated);
-    if (expected == null) {
-      return callPrepared("insert role " + updated.name(), ROLE_INSERT + " ON CONFLICT (org_id, name) DO NOTHING",
-          ps -> {
-            bindRole(ps, 1, updated);
-            bindTag(ps, 6, updated);
-            return ps.executeUpdate();
-          }) == 1;
-    }
-    // The fields are compared, not the tag (randomised per seal); the new fields get a fresh tag.
-    return callPrepared("update role " + updated.name(), "UPDATE av_role SET role_id = ?, ttl_nanos = ?, "
-        + "max_ttl_nanos = ?, tag = ?, key_id = ? WHERE " + ROLE_MATCHES, ps -> {
-          ps.setString(1, updated.roleId());
-          ps.setLong(2, updated.ttl().toNanos());
-          ps.setLong(3, updated.maxTtl().toNanos());
-          bindTag(ps, 4, updated);
-          bindRole(ps, 6, expected);
-          return ps.executeUpdate();
-        }) == 1;
+    return roleRows.compareAndSet(expected, updated);
   }
 
   @Override
   public boolean deleteRole(Role expected) {
-    Objects.requireNonNull(expected, "expected");
-    return callPrepared("delete role " + expected.name(), "DELETE FROM av_role WHERE " + ROLE_MATCHES, ps -> {
-      bindRole(ps, 1, expected);
-      return ps.executeUpdate();
-    }) == 1;
-  }
-
-  /** Binds org id, name, role id, ttl and max ttl, in the order of av_role's columns, from {@code first} on. */
-  private static void bindRole(PreparedStatement ps, int first, Role r) throws SQLException {
-    ps.setString(first, r.orgId());
-    ps.setString(first + 1, r.name());
-    ps.setString(first + 2, r.roleId());
-    ps.setLong(first + 3, r.ttl().toNanos());
-    ps.setLong(first + 4, r.maxTtl().toNanos());
-  }
-
-  /** Binds the tag and key id of {@code r} (both null in metadata-only mode, which holds no key). */
-  private void bindTag(PreparedStatement ps, int first, Role r) throws SQLException {
-    ps.setString(first, cipher == null ? null : RowBindings.sealRoleTag(cipher, r));
-    ps.setString(first + 1, cipher == null ? null : cipher.currentKeyId());
-  }
-
-  /** What a role read does with a row it cannot read (named by its role name): throw it, or leave it out. */
-  private interface UnreadableRole {
-    void accept(String name, StoreException e);
-  }
-
-  private void rolesWhere(String where, UnreadableRole onUnreadable, List<Role> out, Object... args) {
-    callPrepared("read roles", ROLE_SELECT + where, ps -> {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          try {
-            Role role = roleOf(rs);
-            out.add(cipher == null ? role : RowBindings.checkRoleTag(cipher, rs.getString(6), role));
-            unreadable.readableRole(role.orgId(), role.name());
-          } catch (StoreException e) {
-            if (!UnreadableRows.unreadable(e)) {
-              throw e;
-            }
-            onUnreadable.accept(rs.getString(2), e);
-          }
-        }
-      }
-      return null;
-    });
-  }
-
-  /** The role in the current row of {@link #ROLE_SELECT}, its tag not checked. */
-  private static Role roleOf(ResultSet rs) throws SQLException {
-    try {
-      return new Role(rs.getString(1), rs.getString(2), rs.getString(3), Duration.ofNanos(rs.getLong(4)),
-          Duration.ofNanos(rs.getLong(5)));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw RowBindings.malformed("role " + rs.getString(2) + " of org " + rs.getString(1),
-          String.valueOf(e.getMessage()));
-    }
+    return roleRows.delete(Objects.requireNonNull(expected, "expected"));
   }
 
   // ------------------------------------------------------------------ deployment
@@ -761,31 +336,12 @@ public final class JdbcLeaseStore implements LeaseStore {
    */
   @Override
   public Optional<String> deploymentId() {
-    String known = deploymentId;
-    if (known != null) {
-      return Optional.of(known);
-    }
-    String id = call("read the deployment id", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO av_meta (name, value) VALUES ('deployment_id', ?) ON CONFLICT (name) DO NOTHING")) {
-        ps.setString(1, DeploymentIds.random());
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT value FROM av_meta WHERE name = 'deployment_id'");
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    });
-    if (id == null) {
-      throw new StoreException("lease store: the deployment id was written but cannot be read back", null);
-    }
-    deploymentId = DeploymentIds.check("the stored deployment id", id);
-    return Optional.of(id);
+    return Optional.of(deploymentId.get());
   }
 
   @Override
   public void close() {
-    connections.close();
+    db.close();
   }
 
   @Override
@@ -793,284 +349,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     return "JdbcLeaseStore[" + dialect + (cipher == null ? ", metadata only" : "") + "]";
   }
 
-  // ------------------------------------------------------------------ rows
-
-  private int bindBody(PreparedStatement ps, int start, LeaseRecord r) throws SQLException {
-    int i = start;
-    ps.setString(i++, r.orgId());
-    ps.setString(i++, r.roleName());
-    ps.setString(i++, r.roleId());
-    ps.setString(i++, r.logicalName().orElse(null));
-    ps.setString(i++, r.style().name());
-    ps.setInt(i++, r.successor() ? 1 : 0);
-    ps.setString(i++, r.state().name());
-    ps.setString(i++, r.clientId().orElse(null));
-    String ct = null;
-    String keyId = null;
-    if (cipher != null) {
-      // token and secret sealed together (or, without them, a tag): one nonce, one tag, bound to every other field.
-      ct = RowBindings.sealLease(cipher, r);
-      keyId = cipher.currentKeyId();
-    }
-    ps.setString(i++, ct);
-    ps.setString(i++, keyId);
-    setNanos(ps, i++, r.generatedOn().orElse(null));
-    // Most leases carry no metadata: "{}" is what Moshi writes for an empty map, without the adapter's work.
-    ps.setString(i++, r.metadata().isEmpty() ? "{}" : METADATA.toJson(r.metadata()));
-    ps.setString(i++, r.description());
-    ps.setLong(i++, nanos(r.issuedAt()));
-    ps.setLong(i++, r.ttl().toNanos());
-    ps.setLong(i++, nanos(r.expiresAt()));
-    ps.setLong(i++, nanos(r.maxExpiresAt()));
-    ps.setInt(i++, r.renewable() ? 1 : 0);
-    setNanos(ps, i++, r.lastRenewedAt().orElse(null));
-    ps.setString(i++, r.lastError().orElse(null));
-    ps.setInt(i++, r.revokeAttempts());
-    setNanos(ps, i++, r.stateChangedAt().orElse(null));
-    ps.setLong(i++, r.version());
-    return i;
-  }
-
-  /** A row as a record; a value rewritten outside the library is a {@link StoreException} naming row and column. */
-  private LeaseRecord read(ResultSet rs) throws SQLException {
-    String leaseId = rs.getString("lease_id");
-    try {
-      LeaseRecord r = readUnchecked(rs, leaseId);
-      RowBindings.checkLease(r);
-      return r;
-    } catch (IllegalArgumentException | NullPointerException e) {
-      // The builders' and enums' messages name the field, never a secret (a token is checked only for its shape).
-      throw RowBindings.malformed("lease " + leaseId, String.valueOf(e.getMessage()));
-    } catch (AstraVaultException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // Anything else a garbage value can raise (a java.time or arithmetic limit): named by its type, not quoted.
-      throw RowBindings.malformed("lease " + leaseId, e.getClass().getSimpleName());
-    }
-  }
-
-  private LeaseRecord readUnchecked(ResultSet rs, String leaseId) throws SQLException {
-    LeaseRecord.Builder b = LeaseRecord.builder()
-        .leaseId(leaseId)
-        .orgId(rs.getString("org_id"))
-        .roleName(rs.getString("role_name"))
-        .roleId(rs.getString("role_id"))
-        .logicalName(rs.getString("logical_name"))
-        .style(named(IssueStyle.class, rs, "style"))
-        .successor(rs.getInt("successor") == 1)
-        .state(named(LeaseState.class, rs, "state"))
-        .clientId(rs.getString("client_id"))
-        .generatedOn(instant(rs, "generated_on"))
-        .metadata(metadata(rs.getString("metadata"), leaseId))
-        .description(rs.getString("description"))
-        .issuedAt(Objects.requireNonNull(instant(rs, "issued_at"), "issued_at"))
-        .ttl(Duration.ofNanos(rs.getLong("ttl_nanos")))
-        .expiresAt(Objects.requireNonNull(instant(rs, "expires_at"), "expires_at"))
-        .maxExpiresAt(Objects.requireNonNull(instant(rs, "max_expires_at"), "max_expires_at"))
-        .renewable(rs.getInt("renewable") == 1)
-        .lastRenewedAt(instant(rs, "last_renewed_at"))
-        .lastError(rs.getString("last_error"))
-        .revokeAttempts(rs.getInt("revoke_attempts"))
-        .stateChangedAt(instant(rs, "state_changed_at"))
-        .version(rs.getLong("version"));
-    if (cipher != null) {
-      // Built first without the secret: its fields are the associated data the seal was made with. A row without a
-      // seal is refused: this store writes one on every row.
-      RowBindings.openLease(cipher, rs.getString("secret_ct"), b.build(), b);
-    } else {
-      String[] mem = memorySecrets.get(leaseId);
-      if (mem != null) {
-        b.token(mem[0]).secret(mem[1]);
-      }
-    }
-    return b.build();
-  }
-
-  private void remember(LeaseRecord r) {
-    if (cipher == null && r.token().isPresent() && r.secret().isPresent()) {
-      memorySecrets.put(r.leaseId(), new String[] {r.token().get(), r.secret().get()});
-    }
-  }
-
-  private static Map<String, String> metadata(String json, String leaseId) {
-    try {
-      Map<String, String> m = METADATA.fromJson(json);
-      return m == null ? Map.of() : m;
-    } catch (IOException | RuntimeException e) {
-      // Moshi's JsonDataException (valid JSON, not an object of strings) is unchecked; neither message is quoted.
-      throw new MalformedRowException("the metadata of lease " + leaseId + " is not a JSON object of strings", e);
-    }
-  }
-
-  /** An enum column; an unknown name's message names the column, not the JDK's "No enum constant" text. */
-  private static <E extends Enum<E>> E named(Class<E> type, ResultSet rs, String column) throws SQLException {
-    String text = Objects.requireNonNull(rs.getString(column), column);
-    try {
-      return Enum.valueOf(type, text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("its " + column + " is not a known " + type.getSimpleName());
-    }
-  }
-
-
-  static long nanos(Instant i) {
-    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
-  }
-
-  private static void setNanos(PreparedStatement ps, int i, @Nullable Instant v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, java.sql.Types.BIGINT);
-    } else {
-      ps.setLong(i, nanos(v));
-    }
-  }
-
-  private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L),
-        Math.floorMod(v, 1_000_000_000L));
-  }
-
-  // ------------------------------------------------------------------ plumbing
-
-  private Optional<LeaseRecord> one(String what, String sql, Object... args) {
-    List<LeaseRecord> found = many(what, sql, args);
-    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
-  }
-
-  private List<LeaseRecord> many(String what, String sql, Object... args) {
-    return many(what, null, sql, args);
-  }
-
-  /** The rows of {@code sql}; one this instance cannot read throws, or goes to {@code unreadable} when given. */
-  private List<LeaseRecord> many(String what, @Nullable BiConsumer<String, StoreException> unreadable, String sql,
-      Object... args) {
-    return callPrepared(what, sql, ps -> {
-      List<LeaseRecord> out = new ArrayList<>();
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          try {
-            out.add(read(rs));
-          } catch (StoreException e) {
-            if (unreadable == null || !UnreadableRows.unreadable(e)) {
-              throw e;
-            }
-            unreadable.accept(rs.getString("lease_id"), e);
-          }
-        }
-      }
-      return out;
-    });
-  }
-
-  /**
-   * Up to {@code limit} records of a finder's query ({@code sql} ends in {@code LIMIT ?}), leaving out and reporting
-   * the rows this instance cannot read. Those do not count against {@code limit}: when a page held some, the rows
-   * after it are read too, in pages twice as large each time (OFFSET), so that N such rows at the head of the order
-   * cost O(log N) queries and never starve the readable rows behind them. A failure of the database still throws.
-   */
-  private List<LeaseRecord> readable(String what, String sql, int limit, Object... args) {
-    List<LeaseRecord> out = new ArrayList<>();
-    // Rows that move between pages (a record committed meanwhile) could come twice.
-    Set<String> seen = new HashSet<>();
-    long offset = 0;
-    int page = limit;
-    while (limit > 0) {
-      Object[] bound = Arrays.copyOf(args, args.length + (offset == 0 ? 1 : 2));
-      bound[args.length] = page;
-      if (offset > 0) {
-        bound[args.length + 1] = offset;
-      }
-      int rows = callPrepared(what, offset == 0 ? sql : sql + " OFFSET ?", ps -> {
-        bind(ps, bound);
-        int n = 0;
-        try (ResultSet rs = ps.executeQuery()) {
-          while (out.size() < limit && rs.next()) {
-            n++;
-            String leaseId = rs.getString("lease_id");
-            try {
-              LeaseRecord r = read(rs);
-              unreadable.readable(leaseId);
-              if (seen.add(leaseId)) {
-                out.add(r);
-              }
-            } catch (StoreException e) {
-              if (!UnreadableRows.unreadable(e)) {
-                throw e;
-              }
-              unreadable.skipped(leaseId, e);
-            }
-          }
-        }
-        return n;
-      });
-      if (out.size() >= limit || rows < page) {
-        break;
-      }
-      offset += rows;
-      page = (int) Math.min(2L * page, MAX_PAGE);
-    }
-    return out;
-  }
-
-  private int update(String what, String sql, Object... args) {
-    return callPrepared(what, sql, ps -> {
-      bind(ps, args);
-      return ps.executeUpdate();
-    });
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a instanceof Long l) {
-        ps.setLong(i + 1, l);
-      } else if (a instanceof Integer n) {
-        ps.setInt(i + 1, n);
-      } else {
-        ps.setString(i + 1, (String) a);
-      }
-    }
-  }
-
-  private <T> T call(String what, Connections.Work<T> work) {
-    try {
-      return connections.with(work);
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
-  }
-
-  private <T> T callPrepared(String what, String sql, Connections.StatementWork<T> work) {
-    try {
-      return connections.prepared(sql, work);
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
-  }
-
   private SecretCipher requireCipher() {
     if (cipher == null) {
       throw new IllegalStateException("this store is metadata-only: it keeps no secrets and holds no keys");
     }
     return cipher;
-  }
-
-  private static boolean isConstraintViolation(SQLException e) {
-    String state = e.getSQLState();
-    // PostgreSQL: class 23 (integrity constraint violation); SQLite: SQLITE_CONSTRAINT (19).
-    return (state != null && state.startsWith("23")) || e.getErrorCode() == 19
-        || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
-  }
-
-  private static StoreException failure(String what, SQLException e) {
-    String message = String.valueOf(e.getMessage());
-    if (message.length() > 300) {
-      message = message.substring(0, 300) + "…";
-    }
-    return new StoreException("lease store: cannot " + what + " (SQLState " + e.getSQLState() + ", code "
-        + e.getErrorCode() + "): " + message, e);
   }
 
   /**
@@ -1234,92 +517,14 @@ public final class JdbcLeaseStore implements LeaseStore {
         throw new IllegalStateException("JdbcLeaseStore needs a keyProvider to encrypt secrets at rest "
             + "(e.g. KeyProvider.fromEnv()), or metadataOnly() to keep no secrets");
       }
-      Dialect d = dialect != null ? dialect : detect();
-      List<String> session = d == Dialect.SQLITE
-          ? List.of("PRAGMA busy_timeout = " + busyTimeout.toMillis(), "PRAGMA synchronous = FULL",
-              "PRAGMA foreign_keys = ON")
-          : List.of();
-      if (dataSource == null && d == Dialect.SQLITE) {
-        sqlitePath(Objects.requireNonNull(jdbcUrl)).ifPresent(Builder::createPrivate);
-      }
-      Connections connections;
-      if (dataSource != null) {
-        connections = Connections.of(dataSource, session);
-      } else if (d == Dialect.SQLITE) {
-        Properties sqlite = new Properties();
-        sqlite.putAll(properties);
-        // The store never reads generated keys; with them on, sqlite-jdbc prepares and runs a
-        // "SELECT last_insert_rowid()" after every INSERT.
-        sqlite.setProperty("jdbc.get_generated_keys", "false");
-        connections = Connections.single(Objects.requireNonNull(jdbcUrl), sqlite, session);
-      } else {
-        connections = Connections.pool(Objects.requireNonNull(jdbcUrl), properties, session, maxConnections);
-      }
+      Dialect d = dialect != null ? dialect : JdbcConnectionSetup.detect(jdbcUrl, dataSource);
+      Connections connections = JdbcConnectionSetup.open(dataSource, jdbcUrl, properties, d, busyTimeout,
+          maxConnections);
       try {
         return new JdbcLeaseStore(connections, d, keyProvider == null ? null : new SecretCipher(keyProvider));
       } catch (RuntimeException e) {
         connections.close();
         throw e;
-      }
-    }
-
-    /**
-     * The database file of a {@code jdbc:sqlite:PATH[?params]} URL, or of SQLite's URI form ({@code file:PATH},
-     * {@code file:///PATH}, percent-encoded); empty for an in-memory database.
-     */
-    private static Optional<Path> sqlitePath(String url) {
-      String rest = url.substring("jdbc:sqlite:".length());
-      int query = rest.indexOf('?');
-      String file = query < 0 ? rest : rest.substring(0, query);
-      if (file.startsWith("file:")) {
-        if (query >= 0 && rest.substring(query).contains("mode=memory")) {
-          return Optional.empty();
-        }
-        file = file.substring("file:".length());
-        if (file.startsWith("//")) {
-          int slash = file.indexOf('/', 2);   // file://localhost/PATH or file:///PATH
-          file = slash < 0 ? "" : file.substring(slash);
-        }
-        file = URLDecoder.decode(file.replace("+", "%2B"), StandardCharsets.UTF_8);
-      }
-      if (file.isEmpty() || file.startsWith(":memory:")) {
-        return Optional.empty();
-      }
-      return Optional.of(Path.of(file));
-    }
-
-    /** The file is created 0600 before SQLite opens it, which gives its -wal, -shm and -journal files that mode. */
-    private static void createPrivate(Path file) {
-      try {
-        dev.astravault.internal.FileModes.privateFile(file);
-      } catch (java.io.IOException e) {
-        // An NIO message names the file and the problem (a link, a denied access); never a secret.
-        throw new StoreException("cannot create the SQLite file " + file + ": " + e.getMessage(), e);
-      }
-    }
-
-    private Dialect detect() {
-      if (jdbcUrl != null) {
-        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-          return Dialect.SQLITE;
-        }
-        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-          return Dialect.POSTGRESQL;
-        }
-        throw new IllegalStateException("cannot tell the dialect of jdbcUrl; set dialect(..)");
-      }
-      try (Connection c = Objects.requireNonNull(dataSource).getConnection()) {
-        String product = c.getMetaData().getDatabaseProductName();
-        if ("SQLite".equalsIgnoreCase(product)) {
-          return Dialect.SQLITE;
-        }
-        if ("PostgreSQL".equalsIgnoreCase(product)) {
-          return Dialect.POSTGRESQL;
-        }
-        throw new IllegalStateException("unsupported database '" + product + "'; JdbcLeaseStore speaks SQLite "
-            + "and PostgreSQL");
-      } catch (SQLException e) {
-        throw failure("detect the dialect", e);
       }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
+import dev.astravault.internal.store.JdbcLeaseSql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,18 +35,18 @@ class JdbcQueryPlanTest {
     }
     try (Connection c = DriverManager.getConnection(url)) {
       downgradeToVersion2(c);
-      assertThat(sqlitePlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 10)).doesNotContain("av_lease_due");
+      assertThat(sqlitePlan(c, JdbcLeaseSql.EXPIRING, 1_000L, 10)).doesNotContain("av_lease_due");
     }
     try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).keyProvider(KEYS).build()) {
       assertThat(store.schemaVersion()).isEqualTo(5);
     }
     try (Connection c = DriverManager.getConnection(url)) {
-      String expiring = sqlitePlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 10);
-      String pending = sqlitePlan(c, JdbcLeaseStore.PENDING, 1_000L, 10);
-      String pendingAhead = sqlitePlan(c, JdbcLeaseStore.PENDING_AHEAD, 1_000L, 10);
-      String changed = sqlitePlan(c, JdbcLeaseStore.CHANGED, "REVOKE_FAILED", 1_000L, 10);
-      String holdsRole = sqlitePlan(c, JdbcLeaseStore.HOLDS_ROLE, "org-1", "rid");
-      String successor = sqlitePlan(c, JdbcLeaseStore.SUCCESSOR_HELD, "org-1", "reader", "svc");
+      String expiring = sqlitePlan(c, JdbcLeaseSql.EXPIRING, 1_000L, 10);
+      String pending = sqlitePlan(c, JdbcLeaseSql.PENDING, 1_000L, 10);
+      String pendingAhead = sqlitePlan(c, JdbcLeaseSql.PENDING_AHEAD, 1_000L, 10);
+      String changed = sqlitePlan(c, JdbcLeaseSql.CHANGED, "REVOKE_FAILED", 1_000L, 10);
+      String holdsRole = sqlitePlan(c, JdbcLeaseSql.HOLDS_ROLE, "org-1", "rid");
+      String successor = sqlitePlan(c, JdbcLeaseSql.SUCCESSOR_HELD, "org-1", "reader", "svc");
       System.out.println("SQLite expiringBefore: " + expiring + "\nSQLite pendingBefore: " + pending
           + "\nSQLite pendingBefore (issued ahead): " + pendingAhead
           + "\nSQLite changedBefore: " + changed + "\nSQLite holdsRole: " + holdsRole
@@ -90,12 +91,12 @@ class JdbcQueryPlanTest {
           + "'c' || i, '{}', 'd', i, 1, CASE WHEN i % 500 = 3 THEN 10 ELSE 1000000 + i END, 2000000, 1, 0, i, 1 "
           + "FROM generate_series(1, 50000) AS i");
       s.execute("ANALYZE av_lease");
-      String expiring = postgresPlan(c, JdbcLeaseStore.EXPIRING, 1_000L, 100);
-      String pending = postgresPlan(c, JdbcLeaseStore.PENDING, 1_000L, 100);
-      String pendingAhead = postgresPlan(c, JdbcLeaseStore.PENDING_AHEAD, 60_000L, 100);
-      String changed = postgresPlan(c, JdbcLeaseStore.CHANGED, "REVOKE_FAILED", 1_000L, 100);
-      String holdsRole = postgresPlan(c, JdbcLeaseStore.HOLDS_ROLE, "org-1", "rid-9");
-      String successor = postgresPlan(c, JdbcLeaseStore.SUCCESSOR_HELD, "org-1", "reader", "svc");
+      String expiring = postgresPlan(c, JdbcLeaseSql.EXPIRING, 1_000L, 100);
+      String pending = postgresPlan(c, JdbcLeaseSql.PENDING, 1_000L, 100);
+      String pendingAhead = postgresPlan(c, JdbcLeaseSql.PENDING_AHEAD, 60_000L, 100);
+      String changed = postgresPlan(c, JdbcLeaseSql.CHANGED, "REVOKE_FAILED", 1_000L, 100);
+      String holdsRole = postgresPlan(c, JdbcLeaseSql.HOLDS_ROLE, "org-1", "rid-9");
+      String successor = postgresPlan(c, JdbcLeaseSql.SUCCESSOR_HELD, "org-1", "reader", "svc");
       System.out.println("PostgreSQL expiringBefore:\n" + expiring + "\nPostgreSQL pendingBefore:\n" + pending
           + "\nPostgreSQL pendingBefore (issued ahead):\n" + pendingAhead
           + "\nPostgreSQL changedBefore:\n" + changed + "\nPostgreSQL holdsRole:\n" + holdsRole

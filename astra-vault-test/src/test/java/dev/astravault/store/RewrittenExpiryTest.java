@@ -10,6 +10,7 @@ import dev.astravault.KeyProvider;
 import dev.astravault.LeaseStore;
 import dev.astravault.ReconcileReport;
 import dev.astravault.event.ReconcileFinding;
+import dev.astravault.internal.store.JdbcLeaseCodec;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.FakeVault;
@@ -61,7 +62,7 @@ class RewrittenExpiryTest {
       stores.rewriteKvLease(Map.of("expires_at", FAR.toString(), "max_expires_at", FAR.toString()));
       return;
     }
-    long nanos = JdbcLeaseStore.nanos(FAR);
+    long nanos = JdbcLeaseCodec.nanos(FAR);
     stores.sql(kind, "UPDATE av_lease SET expires_at = " + nanos + ", max_expires_at = " + nanos
         + " WHERE lease_id = '" + leaseId + "'");
   }

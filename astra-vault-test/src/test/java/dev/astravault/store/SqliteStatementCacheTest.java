@@ -10,6 +10,7 @@ import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.StoreException;
 import dev.astravault.internal.store.Connections;
+import dev.astravault.internal.store.JdbcCalls;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -228,9 +229,9 @@ class SqliteStatementCacheTest {
   void theStoreTurnsOffSqliteJdbcsGeneratedKeyQuery() throws Exception {
     try (JdbcLeaseStore store = JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS)) {
       // The store's connection is private by design; the test reaches it to check the driver setting.
-      java.lang.reflect.Field field = JdbcLeaseStore.class.getDeclaredField("connections");
+      java.lang.reflect.Field field = JdbcLeaseStore.class.getDeclaredField("db");
       field.setAccessible(true);
-      Connections own = (Connections) field.get(store);
+      Connections own = ((JdbcCalls) field.get(store)).connections();
       boolean storeKeys = own.with(c -> c.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys());
       boolean driverDefault = connections.with(c -> c.unwrap(SQLiteConnection.class).getConnectionConfig()
           .isGetGeneratedKeys());
