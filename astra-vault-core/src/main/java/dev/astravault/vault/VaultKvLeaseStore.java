@@ -1,5 +1,8 @@
 package dev.astravault.vault;
 
+import static dev.astravault.internal.vault.KvPaths.unescape;
+import static dev.astravault.internal.vault.KvPaths.written;
+
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import com.squareup.moshi.Types;
@@ -19,11 +22,11 @@ import dev.astravault.internal.Validation;
 import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
+import dev.astravault.internal.vault.KvPaths;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,7 +99,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
 
   private final VaultKv kv;
-  private final String prefix;
+  private final KvPaths paths;
   private final SecretCipher cipher;
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
   /** Set once the mount's config passed {@link #checkMount} (or could not be read); until then every call checks. */
@@ -106,7 +109,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
     this.kv = kv;
-    this.prefix = prefix;
+    this.paths = new KvPaths(prefix);
     this.cipher = cipher;
   }
 
@@ -151,7 +154,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
     Optional<String> leaseId = call("find lease by client id", () -> kv.read("read client index",
-        path("clients", clientId))).map(e -> e.string("lease_id"));
+        paths.client(clientId))).map(e -> e.string("lease_id"));
     return leaseId.flatMap(this::get).filter(r -> r.clientId().equals(Optional.of(clientId)));
   }
 
@@ -181,9 +184,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private List<String> leaseIds(String prefix) {
-    return call("list leases", () -> kv.list("list leases", this.prefix + "/leases")).stream()
-        .filter(VaultKvLeaseStore::written)
-        .map(VaultKvLeaseStore::unescape)
+    return call("list leases", () -> kv.list("list leases", paths.leases())).stream()
+        .filter(KvPaths::written)
+        .map(KvPaths::unescape)
         .filter(id -> id.startsWith(prefix))
         .sorted()
         .toList();
@@ -254,7 +257,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       refuseIfSuccessorHeld(key.get());
     }
     markHolder(record);
-    if (!call("insert lease " + id, () -> kv.write("insert lease", leasePath(id), encode(record), cas))) {
+    if (!call("insert lease " + id, () -> kv.write("insert lease", paths.lease(id), encode(record), cas))) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     if (key.isPresent()) {
@@ -340,7 +343,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   private boolean writeIfVersion(String what, String leaseId, long recordVersion, long kvVersion,
       Supplier<Map<String, Object>> data) {
-    return writeOverReseals(what, leasePath(leaseId), kvVersion, data, () -> stored(leaseId)
+    return writeOverReseals(what, paths.lease(leaseId), kvVersion, data, () -> stored(leaseId)
         .filter(now -> now.record() != null && now.record().version() == recordVersion).map(Stored::kvVersion));
   }
 
@@ -371,7 +374,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Optional<Stored> stored = stored(id);
     if (stored.isPresent() && stored.get().record() != null) {
       long cas = stored.get().kvVersion();
-      if (call("remove lease " + id, () -> kv.write("remove lease", leasePath(id), Map.of(TOMBSTONE, "true"),
+      if (call("remove lease " + id, () -> kv.write("remove lease", paths.lease(id), Map.of(TOMBSTONE, "true"),
           cas))) {
         cleanUp(Objects.requireNonNull(stored.get().record()));
       }
@@ -383,7 +386,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Key.of(deleted).ifPresent(k -> release(k, deleted.leaseId()));
     deleted.clientId().ifPresent(this::dropClient);
     call("hard-delete lease " + deleted.leaseId(), () -> {
-      kv.destroy("hard-delete lease", leasePath(deleted.leaseId()));
+      kv.destroy("hard-delete lease", paths.lease(deleted.leaseId()));
       return null;
     });
     unmarkHolder(deleted);
@@ -391,7 +394,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
   private Optional<Stored> stored(String leaseId) {
-    VaultKv.Versioned v = call("read lease " + leaseId, () -> kv.readVersioned("read lease", leasePath(leaseId)));
+    VaultKv.Versioned v = call("read lease " + leaseId, () -> kv.readVersioned("read lease", paths.lease(leaseId)));
     VaultKv.Entry e = v.live();
     if (e == null) {
       return v.version() == 0 ? Optional.empty() : Optional.of(new Stored(null, v.version()));
@@ -409,7 +412,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   @Override
   public boolean holdsRole(String orgId, String roleId) {
-    for (String k : call("list role holders", () -> kv.list("list role holders", path("holders", orgId, roleId)))) {
+    for (String k : call("list role holders", () -> kv.list("list role holders", paths.holders(orgId, roleId)))) {
       if (written(k)) {
         Optional<LeaseRecord> r = get(unescape(k));
         if (r.isPresent() && r.get().orgId().equals(orgId) && r.get().roleId().equals(roleId)) {
@@ -433,7 +436,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private String holderPath(LeaseRecord r) {
-    return path("holders", r.orgId(), r.roleId(), r.leaseId());
+    return paths.holder(r.orgId(), r.roleId(), r.leaseId());
   }
 
   // ---- claims
@@ -496,6 +499,10 @@ public final class VaultKvLeaseStore implements LeaseStore {
     });
   }
 
+  private String claimPath(Key key) {
+    return paths.claim(key.orgId(), key.roleName(), key.logicalName(), key.successor());
+  }
+
   private static Map<String, Object> claimData(Key key, String leaseId) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("lease_id", leaseId);
@@ -508,14 +515,14 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   private void indexClient(String clientId, String leaseId) {
     call("index client id", () -> {
-      kv.put("index client id", path("clients", clientId), Map.of("lease_id", leaseId));
+      kv.put("index client id", paths.client(clientId), Map.of("lease_id", leaseId));
       return null;
     });
   }
 
   private void dropClient(String clientId) {
     call("drop client index", () -> {
-      kv.destroy("drop client index", path("clients", clientId));
+      kv.destroy("drop client index", paths.client(clientId));
       return null;
     });
   }
@@ -618,7 +625,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
           + clash.get());
     }
     call("write org " + org.orgId(), () -> {
-      kv.put("write org", path("orgs", org.orgId()), encode(org));
+      kv.put("write org", paths.org(org.orgId()), encode(org));
       return null;
     });
   }
@@ -636,7 +643,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public Optional<OrgConfig> org(String orgId) {
-    return call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId))).map(e -> decodeOrg(orgId, e));
+    return call("read org " + orgId, () -> kv.read("read org", paths.org(orgId))).map(e -> decodeOrg(orgId, e));
   }
 
   private OrgConfig decodeOrg(String orgId, VaultKv.Entry e) {
@@ -666,7 +673,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   /** The id of the org whose entry holds this logical name, read without opening any config. */
   private Optional<String> orgIdByLogicalName(String logicalName) {
     for (String orgId : storedOrgIds()) {
-      Optional<VaultKv.Entry> e = call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId)));
+      Optional<VaultKv.Entry> e = call("read org " + orgId, () -> kv.read("read org", paths.org(orgId)));
       if (e.isPresent() && logicalName.equals(e.get().string("logical_name"))) {
         return Optional.of(orgId);
       }
@@ -694,7 +701,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<String> storedOrgIds() {
     List<String> out = new ArrayList<>();
-    for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
+    for (String k : call("list orgs", () -> kv.list("list orgs", paths.orgs()))) {
       if (written(k)) {
         out.add(unescape(k));
       }
@@ -705,13 +712,13 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public boolean deleteOrg(String orgId) {
-    return deleteEntry("delete org " + orgId, path("orgs", orgId));
+    return deleteEntry("delete org " + orgId, paths.org(orgId));
   }
 
   @Override
   public Optional<String> storedOrgId(String idOrLogicalName) {
     // The entry's path and its logical_name field only: neither the URL nor the root token is opened.
-    if (call("read org " + idOrLogicalName, () -> kv.read("read org", path("orgs", idOrLogicalName))).isPresent()) {
+    if (call("read org " + idOrLogicalName, () -> kv.read("read org", paths.org(idOrLogicalName))).isPresent()) {
       return Optional.of(idOrLogicalName);
     }
     return orgIdByLogicalName(idOrLogicalName);
@@ -722,7 +729,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public void putRole(Role role) {
     call("write role " + role.name(), () -> {
-      kv.put("write role", path("roles", role.orgId(), role.name()), encode(role));
+      kv.put("write role", paths.role(role.orgId(), role.name()), encode(role));
       return null;
     });
   }
@@ -764,7 +771,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private Optional<StoredRole> storedRole(String orgId, String name) {
-    VaultKv.Versioned v = call("read role " + name, () -> kv.readVersioned("read role", path("roles", orgId, name)));
+    VaultKv.Versioned v = call("read role " + name, () -> kv.readVersioned("read role", paths.role(orgId, name)));
     VaultKv.Entry e = v.live();
     if (e == null) {
       // Soft-deleted by an operator: no role, but a conditional write must name its version.
@@ -804,7 +811,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   private boolean writeIfRole(String what, @Nullable Role expected, Role role, long kvVersion,
       Supplier<Map<String, Object>> data) {
-    return writeOverReseals(what, path("roles", role.orgId(), role.name()), kvVersion, data, () -> expected == null
+    return writeOverReseals(what, paths.role(role.orgId(), role.name()), kvVersion, data, () -> expected == null
         ? Optional.empty()
         : storedRole(role.orgId(), role.name()).filter(now -> expected.equals(now.fields()))
             .map(StoredRole::kvVersion));
@@ -824,7 +831,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<Role> roles(String orgId) {
     List<Role> out = new ArrayList<>();
-    for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
+    for (String k : call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
       if (written(k)) {
         String name = unescape(k);
         try {
@@ -849,7 +856,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       return false;
     }
     call("delete role " + name, () -> {
-      kv.destroy("delete role", path("roles", orgId, name));
+      kv.destroy("delete role", paths.role(orgId, name));
       return null;
     });
     return stored.get().role() != null;   // a tombstone counts as no role
@@ -891,7 +898,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     String current = cipher.currentKeyId();
     List<Reseal> stale = new ArrayList<>();
     for (String id : leaseIds("")) {
-      String rel = leasePath(id);
+      String rel = paths.lease(id);
       VaultKv.Entry e = call("read lease " + id, () -> kv.readVersioned("read lease", rel)).live();
       if (e != null && !"true".equals(e.string(TOMBSTONE)) && !sealedUnder(current, e.string("secret_ct"))) {
         // decode opens the seal (or checks the tag): a rewritten entry throws here, naming the lease.
@@ -899,19 +906,19 @@ public final class VaultKvLeaseStore implements LeaseStore {
       }
     }
     for (String orgId : storedOrgIds()) {
-      String rel = path("orgs", orgId);
+      String rel = paths.org(orgId);
       VaultKv.Entry e = call("read org " + orgId, () -> kv.readVersioned("read org", rel)).live();
       if (e != null && !sealedUnder(current, e.string("root_token_ct"))) {
         stale.add(new Reseal("re-encrypt org " + orgId, rel, encode(decodeOrg(orgId, e)), e.version()));
       }
     }
-    for (String folder : call("list roles", () -> kv.list("list roles", prefix + "/roles"))) {
+    for (String folder : call("list roles", () -> kv.list("list roles", paths.roles()))) {
       String orgKey = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : "";
       if (!written(orgKey)) {
         continue;
       }
       String orgId = unescape(orgKey);
-      for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
+      for (String k : call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
         if (!written(k)) {
           continue;
         }
@@ -920,7 +927,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
         TaggedRole r = stored.map(StoredRole::role).orElse(null);
         if (r != null && !sealedUnder(current, r.tag())) {
           Role checked = RowBindings.checkRoleTag(cipher, r.tag(), r.role());
-          stale.add(new Reseal("re-tag role " + name + " of org " + orgId, path("roles", orgId, name),
+          stale.add(new Reseal("re-tag role " + name + " of org " + orgId, paths.role(orgId, name),
               encode(checked), stored.get().kvVersion()));
         }
       }
@@ -938,68 +945,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return sealed != null && SecretCipher.keyId(sealed).equals(keyId);
   }
 
-  // ------------------------------------------------------------------ paths and errors
-
-  private String leasePath(String leaseId) {
-    return path("leases", leaseId);
-  }
-
-  private String claimPath(Key key) {
-    return path("triples", key.orgId(), key.roleName(), key.logicalName()) + (key.successor() ? "/successor"
-        : "/primary");
-  }
-
-  private String path(String kind, String... segments) {
-    StringBuilder sb = new StringBuilder(prefix).append('/').append(kind);
-    for (String s : segments) {
-      sb.append('/').append(escape(s));
-    }
-    return sb.toString();
-  }
-
-  /** Keeps [A-Za-z0-9_-]; every other UTF-8 byte becomes {@code ~XX}, so ids never split or form "." segments. */
-  static String escape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      char c = (char) (b & 0xff);
-      if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
-        sb.append(c);
-      } else {
-        sb.append('~').append(String.format("%02X", b & 0xff));
-      }
-    }
-    return sb.toString();
-  }
-
-  /**
-   * Whether a listed key can be one this store wrote: not a folder, and an exact {@link #escape} of some text. Keys
-   * written by hand under the prefix are skipped, not read under a different name or failed on.
-   */
-  static boolean written(String key) {
-    if (key.endsWith("/")) {
-      return false;
-    }
-    try {
-      return escape(unescape(key)).equals(key);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  static String unescape(String s) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '~' && i + 2 < s.length()) {
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        out.write(c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
+  // ------------------------------------------------------------------ Vault calls
 
   /**
    * Runs Vault calls, turning Vault's failures into the store's {@link StoreException} (cause kept). The first
@@ -1070,7 +1016,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public String toString() {
-    return "VaultKvLeaseStore[" + kv.mount() + "/" + prefix + "]";
+    return "VaultKvLeaseStore[" + kv.mount() + "/" + paths.prefix() + "]";
   }
 
   /** Builds a {@link VaultKvLeaseStore}. A {@link #keyProvider} is required. */
