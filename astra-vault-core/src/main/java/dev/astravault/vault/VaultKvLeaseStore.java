@@ -3,9 +3,6 @@ package dev.astravault.vault;
 import static dev.astravault.internal.vault.KvPaths.unescape;
 import static dev.astravault.internal.vault.KvPaths.written;
 
-import com.squareup.moshi.JsonAdapter;
-import com.squareup.moshi.Moshi;
-import com.squareup.moshi.Types;
 import dev.astravault.AstraVaultException;
 import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
@@ -18,17 +15,13 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.Redaction;
 import dev.astravault.internal.SecretCipher;
-import dev.astravault.internal.Validation;
-import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
+import dev.astravault.internal.vault.KvCodec;
 import dev.astravault.internal.vault.KvPaths;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
-import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -91,9 +84,6 @@ import org.slf4j.Logger;
  * or which has none, is refused. Vault failures surface as {@link StoreException} with the Vault exception as cause.
  */
 public final class VaultKvLeaseStore implements LeaseStore {
-  private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
-      .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
-  private static final String TOMBSTONE = "deleted";
   /** Tries of a conditional write that keeps losing to reseals ({@link #rotateKeys()}) before it counts as lost. */
   private static final int RESEAL_RETRIES = 16;
   private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
@@ -101,6 +91,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private final VaultKv kv;
   private final KvPaths paths;
   private final SecretCipher cipher;
+  private final KvCodec codec;
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
   /** Set once the mount's config passed {@link #checkMount} (or could not be read); until then every call checks. */
   private volatile boolean mountChecked;
@@ -111,6 +102,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     this.kv = kv;
     this.paths = new KvPaths(prefix);
     this.cipher = cipher;
+    this.codec = new KvCodec(cipher);
   }
 
   /**
@@ -257,7 +249,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       refuseIfSuccessorHeld(key.get());
     }
     markHolder(record);
-    if (!call("insert lease " + id, () -> kv.write("insert lease", paths.lease(id), encode(record), cas))) {
+    if (!call("insert lease " + id, () -> kv.write("insert lease", paths.lease(id), codec.encode(record), cas))) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     if (key.isPresent()) {
@@ -300,7 +292,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     // The index goes first: findByClientId checks the record, so an index entry ahead of its record is harmless.
     newClient.ifPresent(c -> indexClient(c, id));
     if (!writeIfVersion("update lease " + id, id, expected.version(), stored.get().kvVersion(),
-        () -> encode(updated))) {
+        () -> codec.encode(updated))) {
       if (claimed) {
         release(newKey.get(), id);
       }
@@ -328,7 +320,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     }
     LeaseRecord current = Objects.requireNonNull(stored.get().record());
     if (!writeIfVersion("delete lease " + id, id, expected.version(), stored.get().kvVersion(),
-        () -> Map.of(TOMBSTONE, "true"))) {
+        KvCodec::tombstone)) {
       return false;
     }
     cleanUp(current);
@@ -374,7 +366,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Optional<Stored> stored = stored(id);
     if (stored.isPresent() && stored.get().record() != null) {
       long cas = stored.get().kvVersion();
-      if (call("remove lease " + id, () -> kv.write("remove lease", paths.lease(id), Map.of(TOMBSTONE, "true"),
+      if (call("remove lease " + id, () -> kv.write("remove lease", paths.lease(id), KvCodec.tombstone(),
           cas))) {
         cleanUp(Objects.requireNonNull(stored.get().record()));
       }
@@ -399,7 +391,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     if (e == null) {
       return v.version() == 0 ? Optional.empty() : Optional.of(new Stored(null, v.version()));
     }
-    return Optional.of(new Stored("true".equals(e.string(TOMBSTONE)) ? null : decode(leaseId, e), e.version()));
+    return Optional.of(new Stored(KvCodec.isTombstone(e) ? null : codec.decodeLease(leaseId, e), e.version()));
   }
 
   // ---- role holders
@@ -527,92 +519,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
     });
   }
 
-  // ---- encoding
-
-  private Map<String, Object> encode(LeaseRecord r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lease_id", r.leaseId());
-    m.put("org_id", r.orgId());
-    m.put("role_name", r.roleName());
-    m.put("role_id", r.roleId());
-    r.logicalName().ifPresent(v -> m.put("logical_name", v));
-    m.put("style", r.style().name());
-    m.put("successor", String.valueOf(r.successor()));
-    m.put("state", r.state().name());
-    r.clientId().ifPresent(v -> m.put("client_id", v));
-    // token and secret sealed together (or, without them, a tag), bound to every other field, as JdbcLeaseStore does.
-    m.put("secret_ct", RowBindings.sealLease(cipher, r));
-    r.generatedOn().ifPresent(v -> m.put("generated_on", v.toString()));
-    m.put("metadata", METADATA.toJson(r.metadata()));
-    m.put("description", r.description());
-    m.put("issued_at", r.issuedAt().toString());
-    m.put("ttl", r.ttl().toString());
-    m.put("expires_at", r.expiresAt().toString());
-    m.put("max_expires_at", r.maxExpiresAt().toString());
-    m.put("renewable", String.valueOf(r.renewable()));
-    r.lastRenewedAt().ifPresent(v -> m.put("last_renewed_at", v.toString()));
-    r.lastError().ifPresent(v -> m.put("last_error", v));
-    m.put("revoke_attempts", String.valueOf(r.revokeAttempts()));
-    r.stateChangedAt().ifPresent(v -> m.put("state_changed_at", v.toString()));
-    m.put("version", String.valueOf(r.version()));
-    return m;
-  }
-
-  private LeaseRecord decode(String leaseId, VaultKv.Entry e) {
-    try {
-      LeaseRecord.Builder b = LeaseRecord.builder()
-          .leaseId(req(e, "lease_id"))
-          .orgId(req(e, "org_id"))
-          .roleName(req(e, "role_name"))
-          .roleId(req(e, "role_id"))
-          .logicalName(e.string("logical_name"))
-          .style(IssueStyle.valueOf(req(e, "style")))
-          .successor(Boolean.parseBoolean(e.string("successor")))
-          .state(LeaseState.valueOf(req(e, "state")))
-          .clientId(e.string("client_id"))
-          .generatedOn(instant(e.string("generated_on")))
-          .metadata(Objects.requireNonNullElse(METADATA.fromJson(req(e, "metadata")), Map.of()))
-          .description(req(e, "description"))
-          .issuedAt(Instant.parse(req(e, "issued_at")))
-          .ttl(Duration.parse(req(e, "ttl")))
-          .expiresAt(Instant.parse(req(e, "expires_at")))
-          .maxExpiresAt(Instant.parse(req(e, "max_expires_at")))
-          .renewable(Boolean.parseBoolean(e.string("renewable")))
-          .lastRenewedAt(instant(e.string("last_renewed_at")))
-          .lastError(e.string("last_error"))
-          .revokeAttempts(Integer.parseInt(req(e, "revoke_attempts")))
-          .stateChangedAt(instant(e.string("state_changed_at")))
-          .version(Long.parseLong(req(e, "version")));
-      if (!leaseId.equals(e.string("lease_id"))) {
-        throw RowBindings.malformed("lease " + leaseId, "its lease_id is not the one in its path");
-      }
-      // Built first without the secret: its fields are the associated data the seal was made with. An entry without
-      // a seal is refused: this store writes one on every entry.
-      RowBindings.openLease(cipher, e.string("secret_ct"), b.build(), b);
-      LeaseRecord r = b.build();
-      RowBindings.checkLease(r);
-      return r;
-    } catch (IOException | RuntimeException ex) {
-      if (ex instanceof AstraVaultException a) {
-        throw a;
-      }
-      throw new MalformedRowException("Vault KV lease store: lease " + leaseId + " is malformed ("
-          + ex.getClass().getSimpleName() + ")", ex);
-    }
-  }
-
-  private static String req(VaultKv.Entry e, String field) {
-    String v = e.string(field);
-    if (v == null) {
-      throw new IllegalStateException("missing field " + field);
-    }
-    return v;
-  }
-
-  private static @Nullable Instant instant(@Nullable String s) {
-    return s == null ? null : Instant.parse(s);
-  }
-
   // ------------------------------------------------------------------ orgs
 
   @Override
@@ -625,43 +531,15 @@ public final class VaultKvLeaseStore implements LeaseStore {
           + clash.get());
     }
     call("write org " + org.orgId(), () -> {
-      kv.put("write org", paths.org(org.orgId()), encode(org));
+      kv.put("write org", paths.org(org.orgId()), codec.encode(org));
       return null;
     });
   }
 
-  /** An org's entry, its root token sealed afresh under the current key with the org's fields as associated data. */
-  private Map<String, Object> encode(OrgConfig org) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("org_id", org.orgId());
-    m.put("logical_name", org.logicalName());
-    m.put("url", org.url().toString());
-    m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.logicalName(),
-        org.url())));
-    return m;
-  }
-
   @Override
   public Optional<OrgConfig> org(String orgId) {
-    return call("read org " + orgId, () -> kv.read("read org", paths.org(orgId))).map(e -> decodeOrg(orgId, e));
-  }
-
-  private OrgConfig decodeOrg(String orgId, VaultKv.Entry e) {
-    try {
-      if (!orgId.equals(e.string("org_id"))) {
-        throw new IllegalStateException("its org_id is not the one in its path");
-      }
-      URI url = Validation.parseUrl("its url", req(e, "url"));
-      String logicalName = req(e, "logical_name");
-      // The logical name and URL are bound to the root token: one rewritten fails here, before any use.
-      String rootToken = RowBindings.openRootToken(cipher, req(e, "root_token_ct"), orgId, logicalName, url);
-      return OrgConfig.builder().orgId(orgId).logicalName(logicalName).url(url).rootToken(rootToken).build();
-    } catch (RuntimeException ex) {
-      if (ex instanceof AstraVaultException a) {
-        throw a;
-      }
-      throw RowBindings.malformed("org " + orgId, String.valueOf(ex.getMessage()));
-    }
+    return call("read org " + orgId, () -> kv.read("read org", paths.org(orgId)))
+        .map(e -> codec.decodeOrg(orgId, e));
   }
 
   @Override
@@ -729,21 +607,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public void putRole(Role role) {
     call("write role " + role.name(), () -> {
-      kv.put("write role", paths.role(role.orgId(), role.name()), encode(role));
+      kv.put("write role", paths.role(role.orgId(), role.name()), codec.encode(role));
       return null;
     });
-  }
-
-  /** A role's entry, with its tag: sealed afresh on every write (putRole, compareAndSetRole). */
-  private Map<String, Object> encode(Role role) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("org_id", role.orgId());
-    m.put("name", role.name());
-    m.put("role_id", role.roleId());
-    m.put("ttl", role.ttl().toString());
-    m.put("max_ttl", role.maxTtl().toString());
-    m.put("tag", RowBindings.sealRoleTag(cipher, role));
-    return m;
   }
 
   /**
@@ -777,17 +643,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
       // Soft-deleted by an operator: no role, but a conditional write must name its version.
       return v.version() == 0 ? Optional.empty() : Optional.of(new StoredRole(null, v.version()));
     }
-    return Optional.of(new StoredRole("true".equals(e.string(TOMBSTONE)) ? null
-        : new TaggedRole(decodeRole(orgId, name, e), e.string("tag")), e.version()));
-  }
-
-  private static Role decodeRole(String orgId, String name, VaultKv.Entry e) {
-    try {
-      return new Role(orgId, name, req(e, "role_id"), Duration.parse(req(e, "ttl")), Duration.parse(req(e, "max_ttl")));
-    } catch (RuntimeException ex) {
-      // Not ex's message: a DateTimeParseException quotes the text it could not parse.
-      throw RowBindings.malformed("role " + name + " of org " + orgId, ex.getClass().getSimpleName());
-    }
+    return Optional.of(new StoredRole(KvCodec.isTombstone(e) ? null
+        : new TaggedRole(KvCodec.decodeRole(orgId, name, e), e.string("tag")), e.version()));
   }
 
   // Check-and-set with the KV version read: a write in between changes the version, and Vault refuses ours. A
@@ -802,7 +659,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       return false;
     }
     return writeIfRole("update role " + updated.name(), expected, updated, stored.map(StoredRole::kvVersion)
-        .orElse(0L), () -> encode(updated));
+        .orElse(0L), () -> codec.encode(updated));
   }
 
   /**
@@ -824,7 +681,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       return false;
     }
     return writeIfRole("delete role " + expected.name(), expected, expected, stored.get().kvVersion(),
-        () -> Map.of(TOMBSTONE, "true"));
+        KvCodec::tombstone);
   }
 
   /** Leaves out (with a WARN) a role this store cannot read: one damaged role must not hide the org's others. */
@@ -900,16 +757,18 @@ public final class VaultKvLeaseStore implements LeaseStore {
     for (String id : leaseIds("")) {
       String rel = paths.lease(id);
       VaultKv.Entry e = call("read lease " + id, () -> kv.readVersioned("read lease", rel)).live();
-      if (e != null && !"true".equals(e.string(TOMBSTONE)) && !sealedUnder(current, e.string("secret_ct"))) {
+      if (e != null && !KvCodec.isTombstone(e) && !sealedUnder(current, e.string("secret_ct"))) {
         // decode opens the seal (or checks the tag): a rewritten entry throws here, naming the lease.
-        stale.add(new Reseal("re-encrypt lease " + id, rel, encode(decode(id, e)), e.version()));
+        stale.add(new Reseal("re-encrypt lease " + id, rel, codec.encode(codec.decodeLease(id, e)),
+            e.version()));
       }
     }
     for (String orgId : storedOrgIds()) {
       String rel = paths.org(orgId);
       VaultKv.Entry e = call("read org " + orgId, () -> kv.readVersioned("read org", rel)).live();
       if (e != null && !sealedUnder(current, e.string("root_token_ct"))) {
-        stale.add(new Reseal("re-encrypt org " + orgId, rel, encode(decodeOrg(orgId, e)), e.version()));
+        stale.add(new Reseal("re-encrypt org " + orgId, rel, codec.encode(codec.decodeOrg(orgId, e)),
+            e.version()));
       }
     }
     for (String folder : call("list roles", () -> kv.list("list roles", paths.roles()))) {
@@ -928,7 +787,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
         if (r != null && !sealedUnder(current, r.tag())) {
           Role checked = RowBindings.checkRoleTag(cipher, r.tag(), r.role());
           stale.add(new Reseal("re-tag role " + name + " of org " + orgId, paths.role(orgId, name),
-              encode(checked), stored.get().kvVersion()));
+              codec.encode(checked), stored.get().kvVersion()));
         }
       }
     }
