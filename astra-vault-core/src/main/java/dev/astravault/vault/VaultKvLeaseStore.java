@@ -3,7 +3,6 @@ package dev.astravault.vault;
 import static dev.astravault.internal.vault.KvPaths.unescape;
 import static dev.astravault.internal.vault.KvPaths.written;
 
-import dev.astravault.AstraVaultException;
 import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
@@ -13,10 +12,10 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
-import dev.astravault.internal.Redaction;
 import dev.astravault.internal.SecretCipher;
 import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
+import dev.astravault.internal.vault.KvCalls;
 import dev.astravault.internal.vault.KvCodec;
 import dev.astravault.internal.vault.KvPaths;
 import dev.astravault.internal.vault.VaultKv;
@@ -33,7 +32,6 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
 
 /**
  * A durable {@link LeaseStore} on a Vault KV version 2 engine, for applications that already run Vault and would
@@ -84,22 +82,16 @@ import org.slf4j.Logger;
  * or which has none, is refused. Vault failures surface as {@link StoreException} with the Vault exception as cause.
  */
 public final class VaultKvLeaseStore implements LeaseStore {
-  /** Tries of a conditional write that keeps losing to reseals ({@link #rotateKeys()}) before it counts as lost. */
-  private static final int RESEAL_RETRIES = 16;
-  private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
-
   private final VaultKv kv;
+  private final KvCalls calls;
   private final KvPaths paths;
   private final SecretCipher cipher;
   private final KvCodec codec;
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
-  /** Set once the mount's config passed {@link #checkMount} (or could not be read); until then every call checks. */
-  private volatile boolean mountChecked;
-  /** Set once a call of this store succeeded: then a 403 on the mount's config is the policy's, not a bad token's. */
-  private volatile boolean calledVault;
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
     this.kv = kv;
+    this.calls = new KvCalls(kv, VaultKvLeaseStore.class);
     this.paths = new KvPaths(prefix);
     this.cipher = cipher;
     this.codec = new KvCodec(cipher);
@@ -145,7 +137,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
-    Optional<String> leaseId = call("find lease by client id", () -> kv.read("read client index",
+    Optional<String> leaseId = calls.call("find lease by client id", () -> kv.read("read client index",
         paths.client(clientId))).map(e -> e.string("lease_id"));
     return leaseId.flatMap(this::get).filter(r -> r.clientId().equals(Optional.of(clientId)));
   }
@@ -176,7 +168,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private List<String> leaseIds(String prefix) {
-    return call("list leases", () -> kv.list("list leases", paths.leases())).stream()
+    return calls.call("list leases", () -> kv.list("list leases", paths.leases())).stream()
         .filter(KvPaths::written)
         .map(KvPaths::unescape)
         .filter(id -> id.startsWith(prefix))
@@ -249,7 +241,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       refuseIfSuccessorHeld(key.get());
     }
     markHolder(record);
-    if (!call("insert lease " + id, () -> kv.write("insert lease", paths.lease(id), codec.encode(record), cas))) {
+    if (!calls.call("insert lease " + id, () -> kv.write("insert lease", paths.lease(id), codec.encode(record), cas))) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     if (key.isPresent()) {
@@ -335,30 +327,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   private boolean writeIfVersion(String what, String leaseId, long recordVersion, long kvVersion,
       Supplier<Map<String, Object>> data) {
-    return writeOverReseals(what, paths.lease(leaseId), kvVersion, data, () -> stored(leaseId)
+    return calls.writeOverReseals(what, paths.lease(leaseId), kvVersion, data, () -> stored(leaseId)
         .filter(now -> now.record() != null && now.record().version() == recordVersion).map(Stored::kvVersion));
-  }
-
-  /**
-   * The conditional write both entry kinds share: check-and-set on {@code kvVersion}; on a lost race,
-   * {@code unchangedAt} reads the entry again and gives the KV version to try again at if the entry is still as the
-   * caller read it (a reseal), or nothing (a real change: the race is lost). At most {@link #RESEAL_RETRIES} tries.
-   */
-  private boolean writeOverReseals(String what, String rel, long kvVersion, Supplier<Map<String, Object>> data,
-      Supplier<Optional<Long>> unchangedAt) {
-    long cas = kvVersion;
-    for (int attempt = 0; attempt < RESEAL_RETRIES; attempt++) {
-      long c = cas;
-      if (call(what, () -> kv.write(what, rel, data.get(), c))) {
-        return true;
-      }
-      Optional<Long> again = unchangedAt.get();
-      if (again.isEmpty()) {
-        return false;
-      }
-      cas = again.get();
-    }
-    return false;   // resealed under us on every try: report the race lost, and the caller reads again
   }
 
   /** Takes back a record this store just inserted (its claim was refused). */
@@ -366,7 +336,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Optional<Stored> stored = stored(id);
     if (stored.isPresent() && stored.get().record() != null) {
       long cas = stored.get().kvVersion();
-      if (call("remove lease " + id, () -> kv.write("remove lease", paths.lease(id), KvCodec.tombstone(),
+      if (calls.call("remove lease " + id, () -> kv.write("remove lease", paths.lease(id), KvCodec.tombstone(),
           cas))) {
         cleanUp(Objects.requireNonNull(stored.get().record()));
       }
@@ -377,16 +347,15 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private void cleanUp(LeaseRecord deleted) {
     Key.of(deleted).ifPresent(k -> release(k, deleted.leaseId()));
     deleted.clientId().ifPresent(this::dropClient);
-    call("hard-delete lease " + deleted.leaseId(), () -> {
-      kv.destroy("hard-delete lease", paths.lease(deleted.leaseId()));
-      return null;
-    });
+    calls.run("hard-delete lease " + deleted.leaseId(),
+        () -> kv.destroy("hard-delete lease", paths.lease(deleted.leaseId())));
     unmarkHolder(deleted);
   }
 
   /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
   private Optional<Stored> stored(String leaseId) {
-    VaultKv.Versioned v = call("read lease " + leaseId, () -> kv.readVersioned("read lease", paths.lease(leaseId)));
+    VaultKv.Versioned v = calls.call("read lease " + leaseId,
+        () -> kv.readVersioned("read lease", paths.lease(leaseId)));
     VaultKv.Entry e = v.live();
     if (e == null) {
       return v.version() == 0 ? Optional.empty() : Optional.of(new Stored(null, v.version()));
@@ -404,7 +373,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   @Override
   public boolean holdsRole(String orgId, String roleId) {
-    for (String k : call("list role holders", () -> kv.list("list role holders", paths.holders(orgId, roleId)))) {
+    for (String k : calls.call("list role holders", () -> kv.list("list role holders", paths.holders(orgId, roleId)))) {
       if (written(k)) {
         Optional<LeaseRecord> r = get(unescape(k));
         if (r.isPresent() && r.get().orgId().equals(orgId) && r.get().roleId().equals(roleId)) {
@@ -417,14 +386,12 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   private void markHolder(LeaseRecord r) {
     // cas=0: lease ids are never reused, so an entry already there (even soft-deleted: still listed) says the same.
-    call("mark role holder", () -> kv.write("mark role holder", holderPath(r), Map.of("lease_id", r.leaseId()), 0L));
+    calls.call("mark role holder",
+        () -> kv.write("mark role holder", holderPath(r), Map.of("lease_id", r.leaseId()), 0L));
   }
 
   private void unmarkHolder(LeaseRecord r) {
-    call("unmark role holder", () -> {
-      kv.destroy("unmark role holder", holderPath(r));
-      return null;
-    });
+    calls.run("unmark role holder", () -> kv.destroy("unmark role holder", holderPath(r)));
   }
 
   private String holderPath(LeaseRecord r) {
@@ -435,7 +402,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   /** The lease id a claim names, if the claim exists and is not free. */
   private Optional<String> holder(Key key) {
-    return call("read triple claim", () -> kv.read("read triple claim", claimPath(key)))
+    return calls.call("read triple claim", () -> kv.read("read triple claim", claimPath(key)))
         .map(e -> e.string("lease_id")).filter(s -> !s.isEmpty());
   }
 
@@ -446,7 +413,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private void claim(Key key, String leaseId) {
     String path = claimPath(key);
     while (true) {
-      VaultKv.Versioned claim = call("read triple claim", () -> kv.readVersioned("read triple claim", path));
+      VaultKv.Versioned claim = calls.call("read triple claim", () -> kv.readVersioned("read triple claim", path));
       // Missing, or soft-deleted by an operator (free, but cas must name its version, not 0).
       VaultKv.Entry live = claim.live();
       if (live != null) {
@@ -459,7 +426,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
         }
       }
       long c = claim.version();
-      if (call("claim triple", () -> kv.write("claim triple", path, claimData(key, leaseId), c))) {
+      if (calls.call("claim triple", () -> kv.write("claim triple", path, claimData(key, leaseId), c))) {
         return;
       }
       // Someone else changed the claim meanwhile: look again.
@@ -482,7 +449,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   /** Frees {@code key} if {@code leaseId} still holds it; losing that race means someone else holds it now. */
   private void release(Key key, String leaseId) {
     String path = claimPath(key);
-    call("release triple claim", () -> {
+    calls.call("release triple claim", () -> {
       Optional<VaultKv.Entry> claim = kv.read("read triple claim", path);
       if (claim.isPresent() && leaseId.equals(claim.get().string("lease_id"))) {
         kv.write("release triple claim", path, claimData(key, ""), claim.get().version());
@@ -506,17 +473,11 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private void indexClient(String clientId, String leaseId) {
-    call("index client id", () -> {
-      kv.put("index client id", paths.client(clientId), Map.of("lease_id", leaseId));
-      return null;
-    });
+    calls.run("index client id", () -> kv.put("index client id", paths.client(clientId), Map.of("lease_id", leaseId)));
   }
 
   private void dropClient(String clientId) {
-    call("drop client index", () -> {
-      kv.destroy("drop client index", paths.client(clientId));
-      return null;
-    });
+    calls.run("drop client index", () -> kv.destroy("drop client index", paths.client(clientId)));
   }
 
   // ------------------------------------------------------------------ orgs
@@ -530,15 +491,12 @@ public final class VaultKvLeaseStore implements LeaseStore {
       throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
           + clash.get());
     }
-    call("write org " + org.orgId(), () -> {
-      kv.put("write org", paths.org(org.orgId()), codec.encode(org));
-      return null;
-    });
+    calls.run("write org " + org.orgId(), () -> kv.put("write org", paths.org(org.orgId()), codec.encode(org)));
   }
 
   @Override
   public Optional<OrgConfig> org(String orgId) {
-    return call("read org " + orgId, () -> kv.read("read org", paths.org(orgId)))
+    return calls.call("read org " + orgId, () -> kv.read("read org", paths.org(orgId)))
         .map(e -> codec.decodeOrg(orgId, e));
   }
 
@@ -551,7 +509,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   /** The id of the org whose entry holds this logical name, read without opening any config. */
   private Optional<String> orgIdByLogicalName(String logicalName) {
     for (String orgId : storedOrgIds()) {
-      Optional<VaultKv.Entry> e = call("read org " + orgId, () -> kv.read("read org", paths.org(orgId)));
+      Optional<VaultKv.Entry> e = calls.call("read org " + orgId, () -> kv.read("read org", paths.org(orgId)));
       if (e.isPresent() && logicalName.equals(e.get().string("logical_name"))) {
         return Optional.of(orgId);
       }
@@ -579,7 +537,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<String> storedOrgIds() {
     List<String> out = new ArrayList<>();
-    for (String k : call("list orgs", () -> kv.list("list orgs", paths.orgs()))) {
+    for (String k : calls.call("list orgs", () -> kv.list("list orgs", paths.orgs()))) {
       if (written(k)) {
         out.add(unescape(k));
       }
@@ -596,7 +554,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public Optional<String> storedOrgId(String idOrLogicalName) {
     // The entry's path and its logical_name field only: neither the URL nor the root token is opened.
-    if (call("read org " + idOrLogicalName, () -> kv.read("read org", paths.org(idOrLogicalName))).isPresent()) {
+    if (calls.call("read org " + idOrLogicalName, () -> kv.read("read org", paths.org(idOrLogicalName))).isPresent()) {
       return Optional.of(idOrLogicalName);
     }
     return orgIdByLogicalName(idOrLogicalName);
@@ -606,10 +564,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public void putRole(Role role) {
-    call("write role " + role.name(), () -> {
-      kv.put("write role", paths.role(role.orgId(), role.name()), codec.encode(role));
-      return null;
-    });
+    calls.run("write role " + role.name(),
+        () -> kv.put("write role", paths.role(role.orgId(), role.name()), codec.encode(role)));
   }
 
   /**
@@ -637,7 +593,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   }
 
   private Optional<StoredRole> storedRole(String orgId, String name) {
-    VaultKv.Versioned v = call("read role " + name, () -> kv.readVersioned("read role", paths.role(orgId, name)));
+    VaultKv.Versioned v = calls.call("read role " + name, () -> kv.readVersioned("read role", paths.role(orgId, name)));
     VaultKv.Entry e = v.live();
     if (e == null) {
       // Soft-deleted by an operator: no role, but a conditional write must name its version.
@@ -668,7 +624,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   private boolean writeIfRole(String what, @Nullable Role expected, Role role, long kvVersion,
       Supplier<Map<String, Object>> data) {
-    return writeOverReseals(what, paths.role(role.orgId(), role.name()), kvVersion, data, () -> expected == null
+    return calls.writeOverReseals(what, paths.role(role.orgId(), role.name()), kvVersion, data, () -> expected == null
         ? Optional.empty()
         : storedRole(role.orgId(), role.name()).filter(now -> expected.equals(now.fields()))
             .map(StoredRole::kvVersion));
@@ -688,7 +644,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<Role> roles(String orgId) {
     List<Role> out = new ArrayList<>();
-    for (String k : call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
+    for (String k : calls.call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
       if (written(k)) {
         String name = unescape(k);
         try {
@@ -712,16 +668,13 @@ public final class VaultKvLeaseStore implements LeaseStore {
     if (stored.isEmpty()) {
       return false;
     }
-    call("delete role " + name, () -> {
-      kv.destroy("delete role", paths.role(orgId, name));
-      return null;
-    });
+    calls.run("delete role " + name, () -> kv.destroy("delete role", paths.role(orgId, name)));
     return stored.get().role() != null;   // a tombstone counts as no role
   }
 
   /** Hard-deletes an entry, a soft-deleted one too (its metadata would stay listed); whether it was live. */
   private boolean deleteEntry(String what, String rel) {
-    return call(what, () -> {
+    return calls.call(what, () -> {
       VaultKv.Versioned v = kv.readVersioned(what, rel);
       if (v.live() == null && v.version() == 0) {
         return false;
@@ -756,7 +709,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     List<Reseal> stale = new ArrayList<>();
     for (String id : leaseIds("")) {
       String rel = paths.lease(id);
-      VaultKv.Entry e = call("read lease " + id, () -> kv.readVersioned("read lease", rel)).live();
+      VaultKv.Entry e = calls.call("read lease " + id, () -> kv.readVersioned("read lease", rel)).live();
       if (e != null && !KvCodec.isTombstone(e) && !sealedUnder(current, e.string("secret_ct"))) {
         // decode opens the seal (or checks the tag): a rewritten entry throws here, naming the lease.
         stale.add(new Reseal("re-encrypt lease " + id, rel, codec.encode(codec.decodeLease(id, e)),
@@ -765,19 +718,19 @@ public final class VaultKvLeaseStore implements LeaseStore {
     }
     for (String orgId : storedOrgIds()) {
       String rel = paths.org(orgId);
-      VaultKv.Entry e = call("read org " + orgId, () -> kv.readVersioned("read org", rel)).live();
+      VaultKv.Entry e = calls.call("read org " + orgId, () -> kv.readVersioned("read org", rel)).live();
       if (e != null && !sealedUnder(current, e.string("root_token_ct"))) {
         stale.add(new Reseal("re-encrypt org " + orgId, rel, codec.encode(codec.decodeOrg(orgId, e)),
             e.version()));
       }
     }
-    for (String folder : call("list roles", () -> kv.list("list roles", paths.roles()))) {
+    for (String folder : calls.call("list roles", () -> kv.list("list roles", paths.roles()))) {
       String orgKey = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : "";
       if (!written(orgKey)) {
         continue;
       }
       String orgId = unescape(orgKey);
-      for (String k : call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
+      for (String k : calls.call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
         if (!written(k)) {
           continue;
         }
@@ -793,7 +746,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     }
     int resealed = 0;
     for (Reseal r : stale) {
-      if (call(r.what(), () -> kv.write(r.what(), r.path(), r.data(), r.kvVersion()))) {
+      if (calls.call(r.what(), () -> kv.write(r.what(), r.path(), r.data(), r.kvVersion()))) {
         resealed++;
       }
     }
@@ -802,75 +755,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   private static boolean sealedUnder(String keyId, @Nullable String sealed) {
     return sealed != null && SecretCipher.keyId(sealed).equals(keyId);
-  }
-
-  // ------------------------------------------------------------------ Vault calls
-
-  /**
-   * Runs Vault calls, turning Vault's failures into the store's {@link StoreException} (cause kept). The first
-   * checks the mount.
-   */
-  private <T> T call(String what, Supplier<T> op) {
-    checkMount();
-    try {
-      T result = op.get();
-      if (!calledVault) {
-        calledVault = true;
-      }
-      return result;
-    } catch (StoreException | TokenAlreadyExistsException | IllegalStateException | IllegalArgumentException e) {
-      throw e;
-    } catch (AstraVaultException e) {
-      throw new StoreException("Vault KV lease store: cannot " + what + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Refuses a mount whose {@code delete_version_after} is set: Vault would soft-delete every lease record, claim and
-   * index that long after it was written, and the Astra tokens behind them would outlive everything that knows of
-   * them. Checked at first use, not in {@code build()} (which contacts nobody), and on every call until it passes, so
-   * an operator's fix needs no restart. A policy that may not read {@code <mount>/config} gets one WARN and the store
-   * proceeds: it needs nothing else from that path, and refusing would make a new policy line a precondition. But an
-   * invalid or expired token answers 403 too, so a 403 counts as the policy's only once some call of this store has
-   * succeeded; before that the call proceeds unchecked (it fails too if the token is bad) and the next one asks again.
-   * Per-key metadata is not checked: the store writes its keys' data only, and reading each key's metadata too would
-   * double every read.
-   */
-  private void checkMount() {
-    if (mountChecked) {
-      return;
-    }
-    String config = kv.mount() + "/config";
-    String after;
-    try {
-      after = kv.deleteVersionAfter("read the KV mount's config");
-    } catch (VaultAccessDeniedException e) {
-      if (!calledVault) {
-        LOG.debug("Vault KV lease store: {} answered 403 before any call succeeded; asking again next call", config);
-        return;
-      }
-      mountChecked = true;
-      LOG.warn("Vault KV lease store: the Vault token may not read {} (it needs 'read' on {}), so the store cannot "
-          + "check that the mount's delete_version_after is 0s; proceeding. If it is set, Vault soft-deletes lease "
-          + "records and claims that long after they are written, and their Astra tokens outlive them; see "
-          + "docs/vault.md", config, config);
-      return;
-    } catch (AstraVaultException e) {
-      throw new StoreException("Vault KV lease store: cannot read " + config + ": " + e.getMessage(), e);
-    }
-    if (deletesVersions(after)) {
-      throw new StoreException("Vault KV lease store: mount '" + kv.mount() + "' has delete_version_after="
-          + after + ": Vault would soft-delete every lease record, claim and index that long after it is written, "
-          + "and their Astra tokens would outlive them. Set it to 0s ('vault write " + config
-          + " delete_version_after=0s') or use another mount");
-    }
-    mountChecked = true;
-  }
-
-  /** Whether Vault's printed duration is positive ({@code 0s} is off; a negative one, if any, is off too). */
-  static boolean deletesVersions(String goDuration) {
-    String s = goDuration.trim();
-    return !s.startsWith("-") && s.chars().anyMatch(c -> c >= '1' && c <= '9');
   }
 
   @Override
