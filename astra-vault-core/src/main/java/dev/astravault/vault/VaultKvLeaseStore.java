@@ -3,7 +3,6 @@ package dev.astravault.vault;
 import static dev.astravault.internal.vault.KvPaths.unescape;
 import static dev.astravault.internal.vault.KvPaths.written;
 
-import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
@@ -17,6 +16,8 @@ import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
 import dev.astravault.internal.vault.KvCalls;
 import dev.astravault.internal.vault.KvCodec;
+import dev.astravault.internal.vault.KvIndexes;
+import dev.astravault.internal.vault.KvIndexes.Key;
 import dev.astravault.internal.vault.KvPaths;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
@@ -24,7 +25,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,6 +85,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private final VaultKv kv;
   private final KvCalls calls;
   private final KvPaths paths;
+  private final KvIndexes indexes;
   private final SecretCipher cipher;
   private final KvCodec codec;
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
@@ -93,6 +94,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     this.kv = kv;
     this.calls = new KvCalls(kv, VaultKvLeaseStore.class);
     this.paths = new KvPaths(prefix);
+    this.indexes = new KvIndexes(kv, calls, paths, this::get);
     this.cipher = cipher;
     this.codec = new KvCodec(cipher);
   }
@@ -112,18 +114,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
   /** A stored lease entry: the record (null for a tombstone) and its KV version. */
   private record Stored(@Nullable LeaseRecord record, long kvVersion) {}
 
-  private record Key(String orgId, String roleName, String logicalName, boolean successor) {
-    static Optional<Key> of(LeaseRecord r) {
-      return r.style() == IssueStyle.UNIQUE
-          ? Optional.of(new Key(r.orgId(), r.roleName(), r.logicalName().orElseThrow(), r.successor()))
-          : Optional.empty();
-    }
-
-    TokenAlreadyExistsException taken() {
-      return new TokenAlreadyExistsException(orgId, roleName, logicalName);
-    }
-  }
-
   @Override
   public Optional<LeaseRecord> get(String leaseId) {
     return Optional.ofNullable(stored(leaseId).map(Stored::record).orElse(null));
@@ -131,15 +121,13 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
-    Key key = new Key(orgId, roleName, logicalName, false);
-    return holder(key).flatMap(this::get).filter(r -> Key.of(r).equals(Optional.of(key)));
+    return indexes.holderRecord(new Key(orgId, roleName, logicalName, false));
   }
 
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
-    Optional<String> leaseId = calls.call("find lease by client id", () -> kv.read("read client index",
-        paths.client(clientId))).map(e -> e.string("lease_id"));
-    return leaseId.flatMap(this::get).filter(r -> r.clientId().equals(Optional.of(clientId)));
+    return indexes.leaseIdOfClient(clientId).flatMap(this::get)
+        .filter(r -> r.clientId().equals(Optional.of(clientId)));
   }
 
   @Override
@@ -238,17 +226,17 @@ public final class VaultKvLeaseStore implements LeaseStore {
     // of the successor lose to nobody (KV has no lock to wait on).
     Optional<Key> key = Key.of(record);
     if (key.isPresent() && !key.get().successor()) {
-      refuseIfSuccessorHeld(key.get());
+      indexes.refuseIfSuccessorHeld(key.get());
     }
-    markHolder(record);
+    indexes.markHolder(record);
     if (!calls.call("insert lease " + id, () -> kv.write("insert lease", paths.lease(id), codec.encode(record), cas))) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     if (key.isPresent()) {
       try {
-        claim(key.get(), id);
+        indexes.claim(key.get(), id);
         if (!key.get().successor()) {
-          refuseIfSuccessorHeld(key.get());
+          indexes.refuseIfSuccessorHeld(key.get());
         }
       } catch (RuntimeException e) {
         // The record went in first so that a claim never points at a record still to come; take it back.
@@ -256,7 +244,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
         throw e;
       }
     }
-    record.clientId().ifPresent(c -> indexClient(c, id));
+    record.clientId().ifPresent(c -> indexes.indexClient(c, id));
   }
 
   @Override
@@ -273,31 +261,31 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Optional<Key> newKey = Key.of(updated);
     boolean roleMoves = !current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId());
     if (roleMoves) {
-      markHolder(updated);   // before the record, as on insert; a lost race leaves it for holdsRole to skip
+      indexes.markHolder(updated);   // before the record, as on insert; a lost race leaves it for holdsRole to skip
     }
     boolean claimed = false;
     if (newKey.isPresent() && !newKey.equals(oldKey)) {
-      claim(newKey.get(), id);
+      indexes.claim(newKey.get(), id);
       claimed = true;
     }
     Optional<String> newClient = updated.clientId().filter(c -> !updated.clientId().equals(current.clientId()));
     // The index goes first: findByClientId checks the record, so an index entry ahead of its record is harmless.
-    newClient.ifPresent(c -> indexClient(c, id));
+    newClient.ifPresent(c -> indexes.indexClient(c, id));
     if (!writeIfVersion("update lease " + id, id, expected.version(), stored.get().kvVersion(),
         () -> codec.encode(updated))) {
       if (claimed) {
-        release(newKey.get(), id);
+        indexes.release(newKey.get(), id);
       }
       return false;
     }
     if (oldKey.isPresent() && !oldKey.equals(newKey)) {
-      release(oldKey.get(), id);
+      indexes.release(oldKey.get(), id);
     }
     if (roleMoves) {
-      unmarkHolder(current);
+      indexes.unmarkHolder(current);
     }
     if (newClient.isPresent()) {
-      current.clientId().ifPresent(this::dropClient);
+      current.clientId().ifPresent(indexes::dropClient);
     }
     return true;
   }
@@ -345,11 +333,11 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   /** After a tombstone: frees the claim and the client index, then hard-deletes the entry (metadata included). */
   private void cleanUp(LeaseRecord deleted) {
-    Key.of(deleted).ifPresent(k -> release(k, deleted.leaseId()));
-    deleted.clientId().ifPresent(this::dropClient);
+    Key.of(deleted).ifPresent(k -> indexes.release(k, deleted.leaseId()));
+    deleted.clientId().ifPresent(indexes::dropClient);
     calls.run("hard-delete lease " + deleted.leaseId(),
         () -> kv.destroy("hard-delete lease", paths.lease(deleted.leaseId())));
-    unmarkHolder(deleted);
+    indexes.unmarkHolder(deleted);
   }
 
   /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
@@ -363,8 +351,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return Optional.of(new Stored(KvCodec.isTombstone(e) ? null : codec.decodeLease(leaseId, e), e.version()));
   }
 
-  // ---- role holders
-
   /**
    * Whether a record of the org carries the role id, from {@code holders/<org>/<role id>/}: one LIST and a read of
    * each listed lease until one still carries it. An entry is written before its record takes the role id and
@@ -373,111 +359,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   @Override
   public boolean holdsRole(String orgId, String roleId) {
-    for (String k : calls.call("list role holders", () -> kv.list("list role holders", paths.holders(orgId, roleId)))) {
-      if (written(k)) {
-        Optional<LeaseRecord> r = get(unescape(k));
-        if (r.isPresent() && r.get().orgId().equals(orgId) && r.get().roleId().equals(roleId)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private void markHolder(LeaseRecord r) {
-    // cas=0: lease ids are never reused, so an entry already there (even soft-deleted: still listed) says the same.
-    calls.call("mark role holder",
-        () -> kv.write("mark role holder", holderPath(r), Map.of("lease_id", r.leaseId()), 0L));
-  }
-
-  private void unmarkHolder(LeaseRecord r) {
-    calls.run("unmark role holder", () -> kv.destroy("unmark role holder", holderPath(r)));
-  }
-
-  private String holderPath(LeaseRecord r) {
-    return paths.holder(r.orgId(), r.roleId(), r.leaseId());
-  }
-
-  // ---- claims
-
-  /** The lease id a claim names, if the claim exists and is not free. */
-  private Optional<String> holder(Key key) {
-    return calls.call("read triple claim", () -> kv.read("read triple claim", claimPath(key)))
-        .map(e -> e.string("lease_id")).filter(s -> !s.isEmpty());
-  }
-
-  /**
-   * Makes {@code leaseId} the holder of {@code key}: creates the claim with {@code cas=0}, or takes it over with
-   * {@code cas} of its version when it is free or its holder record is gone.
-   */
-  private void claim(Key key, String leaseId) {
-    String path = claimPath(key);
-    while (true) {
-      VaultKv.Versioned claim = calls.call("read triple claim", () -> kv.readVersioned("read triple claim", path));
-      // Missing, or soft-deleted by an operator (free, but cas must name its version, not 0).
-      VaultKv.Entry live = claim.live();
-      if (live != null) {
-        String holder = Objects.requireNonNullElse(live.string("lease_id"), "");
-        if (holder.equals(leaseId)) {
-          return;
-        }
-        if (!holder.isEmpty() && get(holder).isPresent()) {
-          throw key.taken();
-        }
-      }
-      long c = claim.version();
-      if (calls.call("claim triple", () -> kv.write("claim triple", path, claimData(key, leaseId), c))) {
-        return;
-      }
-      // Someone else changed the claim meanwhile: look again.
-    }
-  }
-
-  /**
-   * A primary's insert, once it holds the primary claim: refused while a successor holds the triple (see
-   * {@link LeaseStore}'s insert-unique). Read after the claim is taken, so every successor claimed before the primary
-   * claim became free is seen.
-   */
-  private void refuseIfSuccessorHeld(Key primary) {
-    Key successor = new Key(primary.orgId(), primary.roleName(), primary.logicalName(), true);
-    // A claim left naming a promoted lease (a crash inside its compare-and-set) does not count: as in findByTriple.
-    if (holder(successor).flatMap(this::get).filter(r -> Key.of(r).equals(Optional.of(successor))).isPresent()) {
-      throw primary.taken();
-    }
-  }
-
-  /** Frees {@code key} if {@code leaseId} still holds it; losing that race means someone else holds it now. */
-  private void release(Key key, String leaseId) {
-    String path = claimPath(key);
-    calls.call("release triple claim", () -> {
-      Optional<VaultKv.Entry> claim = kv.read("read triple claim", path);
-      if (claim.isPresent() && leaseId.equals(claim.get().string("lease_id"))) {
-        kv.write("release triple claim", path, claimData(key, ""), claim.get().version());
-      }
-      return null;
-    });
-  }
-
-  private String claimPath(Key key) {
-    return paths.claim(key.orgId(), key.roleName(), key.logicalName(), key.successor());
-  }
-
-  private static Map<String, Object> claimData(Key key, String leaseId) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lease_id", leaseId);
-    m.put("org_id", key.orgId());
-    m.put("role_name", key.roleName());
-    m.put("logical_name", key.logicalName());
-    m.put("successor", String.valueOf(key.successor()));
-    return m;
-  }
-
-  private void indexClient(String clientId, String leaseId) {
-    calls.run("index client id", () -> kv.put("index client id", paths.client(clientId), Map.of("lease_id", leaseId)));
-  }
-
-  private void dropClient(String clientId) {
-    calls.run("drop client index", () -> kv.destroy("drop client index", paths.client(clientId)));
+    return indexes.holdsRole(orgId, roleId);
   }
 
   // ------------------------------------------------------------------ orgs
