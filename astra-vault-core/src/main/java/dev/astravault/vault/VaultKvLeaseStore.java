@@ -16,6 +16,10 @@ import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
 import dev.astravault.internal.vault.KvCalls;
 import dev.astravault.internal.vault.KvCodec;
+import dev.astravault.internal.vault.KvEntries;
+import dev.astravault.internal.vault.KvEntries.Stored;
+import dev.astravault.internal.vault.KvEntries.StoredRole;
+import dev.astravault.internal.vault.KvEntries.TaggedRole;
 import dev.astravault.internal.vault.KvIndexes;
 import dev.astravault.internal.vault.KvIndexes.Key;
 import dev.astravault.internal.vault.KvPaths;
@@ -30,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,6 +89,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private final KvCalls calls;
   private final KvPaths paths;
   private final KvIndexes indexes;
+  private final KvEntries entries;
   private final SecretCipher cipher;
   private final KvCodec codec;
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
@@ -97,6 +101,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     this.indexes = new KvIndexes(kv, calls, paths, this::get);
     this.cipher = cipher;
     this.codec = new KvCodec(cipher);
+    this.entries = new KvEntries(kv, calls, paths, codec);
   }
 
   /**
@@ -111,12 +116,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   // ------------------------------------------------------------------ leases
 
-  /** A stored lease entry: the record (null for a tombstone) and its KV version. */
-  private record Stored(@Nullable LeaseRecord record, long kvVersion) {}
-
   @Override
   public Optional<LeaseRecord> get(String leaseId) {
-    return Optional.ofNullable(stored(leaseId).map(Stored::record).orElse(null));
+    return Optional.ofNullable(entries.lease(leaseId).map(Stored::record).orElse(null));
   }
 
   @Override
@@ -133,7 +135,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> list(String prefix) {
     List<LeaseRecord> out = new ArrayList<>();
-    for (String id : leaseIds(prefix)) {
+    for (String id : entries.leaseIds(prefix)) {
       get(id).ifPresent(out::add);
     }
     return List.copyOf(out);
@@ -142,7 +144,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> list(String prefix, BiConsumer<String, StoreException> unreadable) {
     List<LeaseRecord> out = new ArrayList<>();
-    for (String id : leaseIds(prefix)) {
+    for (String id : entries.leaseIds(prefix)) {
       try {
         get(id).ifPresent(out::add);
       } catch (StoreException e) {
@@ -155,15 +157,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return List.copyOf(out);
   }
 
-  private List<String> leaseIds(String prefix) {
-    return calls.call("list leases", () -> kv.list("list leases", paths.leases())).stream()
-        .filter(KvPaths::written)
-        .map(KvPaths::unescape)
-        .filter(id -> id.startsWith(prefix))
-        .sorted()
-        .toList();
-  }
-
   /**
    * Every lease this instance can read, for the finders: a row it cannot read (an unknown key, a rewritten value) is
    * left out and reported, so that it cannot stop the sweeper or recovery; a failure of Vault still throws. Every
@@ -171,7 +164,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   private List<LeaseRecord> readable() {
     List<LeaseRecord> out = new ArrayList<>();
-    for (String id : leaseIds("")) {
+    for (String id : entries.leaseIds("")) {
       try {
         get(id).ifPresent(out::add);
         unreadable.readable(id);
@@ -217,7 +210,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public void insert(LeaseRecord record) {
     Objects.requireNonNull(record, "record");
     String id = record.leaseId();
-    Optional<Stored> existing = stored(id);
+    Optional<Stored> existing = entries.lease(id);
     if (existing.isPresent() && existing.get().record() != null) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
@@ -251,7 +244,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
     LeaseStore.checkSuccessor(expected, updated);
     String id = updated.leaseId();
-    Optional<Stored> stored = stored(id);
+    Optional<Stored> stored = entries.lease(id);
     if (stored.isEmpty() || stored.get().record() == null
         || stored.get().record().version() != expected.version()) {
       return false;
@@ -271,7 +264,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Optional<String> newClient = updated.clientId().filter(c -> !updated.clientId().equals(current.clientId()));
     // The index goes first: findByClientId checks the record, so an index entry ahead of its record is harmless.
     newClient.ifPresent(c -> indexes.indexClient(c, id));
-    if (!writeIfVersion("update lease " + id, id, expected.version(), stored.get().kvVersion(),
+    if (!entries.writeIfVersion("update lease " + id, id, expected.version(), stored.get().kvVersion(),
         () -> codec.encode(updated))) {
       if (claimed) {
         indexes.release(newKey.get(), id);
@@ -293,13 +286,13 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public boolean delete(LeaseRecord expected) {
     String id = expected.leaseId();
-    Optional<Stored> stored = stored(id);
+    Optional<Stored> stored = entries.lease(id);
     if (stored.isEmpty() || stored.get().record() == null
         || stored.get().record().version() != expected.version()) {
       return false;
     }
     LeaseRecord current = Objects.requireNonNull(stored.get().record());
-    if (!writeIfVersion("delete lease " + id, id, expected.version(), stored.get().kvVersion(),
+    if (!entries.writeIfVersion("delete lease " + id, id, expected.version(), stored.get().kvVersion(),
         KvCodec::tombstone)) {
       return false;
     }
@@ -307,21 +300,9 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return true;
   }
 
-  /**
-   * Writes the lease entry with check-and-set on {@code kvVersion}. A write in between that left the record at
-   * {@code recordVersion} was a reseal by {@link #rotateKeys()} (every other write moves the version on): the record
-   * is the one the caller read, so the write is tried again on top of it. The entry is read whole (its seal opened):
-   * one rewritten outside the library throws rather than being written over.
-   */
-  private boolean writeIfVersion(String what, String leaseId, long recordVersion, long kvVersion,
-      Supplier<Map<String, Object>> data) {
-    return calls.writeOverReseals(what, paths.lease(leaseId), kvVersion, data, () -> stored(leaseId)
-        .filter(now -> now.record() != null && now.record().version() == recordVersion).map(Stored::kvVersion));
-  }
-
   /** Takes back a record this store just inserted (its claim was refused). */
   private void remove(String id) {
-    Optional<Stored> stored = stored(id);
+    Optional<Stored> stored = entries.lease(id);
     if (stored.isPresent() && stored.get().record() != null) {
       long cas = stored.get().kvVersion();
       if (calls.call("remove lease " + id, () -> kv.write("remove lease", paths.lease(id), KvCodec.tombstone(),
@@ -338,17 +319,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
     calls.run("hard-delete lease " + deleted.leaseId(),
         () -> kv.destroy("hard-delete lease", paths.lease(deleted.leaseId())));
     indexes.unmarkHolder(deleted);
-  }
-
-  /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
-  private Optional<Stored> stored(String leaseId) {
-    VaultKv.Versioned v = calls.call("read lease " + leaseId,
-        () -> kv.readVersioned("read lease", paths.lease(leaseId)));
-    VaultKv.Entry e = v.live();
-    if (e == null) {
-      return v.version() == 0 ? Optional.empty() : Optional.of(new Stored(null, v.version()));
-    }
-    return Optional.of(new Stored(KvCodec.isTombstone(e) ? null : codec.decodeLease(leaseId, e), e.version()));
   }
 
   /**
@@ -418,19 +388,12 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public List<String> storedOrgIds() {
-    List<String> out = new ArrayList<>();
-    for (String k : calls.call("list orgs", () -> kv.list("list orgs", paths.orgs()))) {
-      if (written(k)) {
-        out.add(unescape(k));
-      }
-    }
-    out.sort(Comparator.naturalOrder());
-    return List.copyOf(out);
+    return entries.orgIds();
   }
 
   @Override
   public boolean deleteOrg(String orgId) {
-    return deleteEntry("delete org " + orgId, paths.org(orgId));
+    return entries.deleteEntry("delete org " + orgId, paths.org(orgId));
   }
 
   @Override
@@ -457,32 +420,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   @Override
   public Optional<Role> role(String orgId, String name) {
-    return storedRole(orgId, name).flatMap(s -> Optional.ofNullable(s.role()))
+    return entries.role(orgId, name).flatMap(s -> Optional.ofNullable(s.role()))
         .map(r -> RowBindings.checkRoleTag(cipher, r.tag(), r.role()));
-  }
-
-  /** A role as stored, its tag not yet checked. */
-  private record TaggedRole(Role role, @Nullable String tag) {}
-
-  /**
-   * A role entry and its KV version; {@code role} is null for a tombstone (left by a conditional delete). The tag is
-   * not checked here: the conditional writes compare the fields, as the JDBC store's do.
-   */
-  private record StoredRole(@Nullable TaggedRole role, long kvVersion) {
-    @Nullable Role fields() {
-      return role == null ? null : role.role();
-    }
-  }
-
-  private Optional<StoredRole> storedRole(String orgId, String name) {
-    VaultKv.Versioned v = calls.call("read role " + name, () -> kv.readVersioned("read role", paths.role(orgId, name)));
-    VaultKv.Entry e = v.live();
-    if (e == null) {
-      // Soft-deleted by an operator: no role, but a conditional write must name its version.
-      return v.version() == 0 ? Optional.empty() : Optional.of(new StoredRole(null, v.version()));
-    }
-    return Optional.of(new StoredRole(KvCodec.isTombstone(e) ? null
-        : new TaggedRole(KvCodec.decodeRole(orgId, name, e), e.string("tag")), e.version()));
   }
 
   // Check-and-set with the KV version read: a write in between changes the version, and Vault refuses ours. A
@@ -491,34 +430,22 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
     LeaseStore.checkSameRole(expected, updated);
-    Optional<StoredRole> stored = storedRole(updated.orgId(), updated.name());
+    Optional<StoredRole> stored = entries.role(updated.orgId(), updated.name());
     Role current = stored.map(StoredRole::fields).orElse(null);
     if (!Objects.equals(current, expected)) {
       return false;
     }
-    return writeIfRole("update role " + updated.name(), expected, updated, stored.map(StoredRole::kvVersion)
+    return entries.writeIfRole("update role " + updated.name(), expected, updated, stored.map(StoredRole::kvVersion)
         .orElse(0L), () -> codec.encode(updated));
-  }
-
-  /**
-   * Writes the role entry with check-and-set on {@code kvVersion}; when that loses to a write that left the role's
-   * fields equal to {@code expected} (a reseal by {@link #rotateKeys()}), again on top of it.
-   */
-  private boolean writeIfRole(String what, @Nullable Role expected, Role role, long kvVersion,
-      Supplier<Map<String, Object>> data) {
-    return calls.writeOverReseals(what, paths.role(role.orgId(), role.name()), kvVersion, data, () -> expected == null
-        ? Optional.empty()
-        : storedRole(role.orgId(), role.name()).filter(now -> expected.equals(now.fields()))
-            .map(StoredRole::kvVersion));
   }
 
   @Override
   public boolean deleteRole(Role expected) {
-    Optional<StoredRole> stored = storedRole(expected.orgId(), expected.name());
+    Optional<StoredRole> stored = entries.role(expected.orgId(), expected.name());
     if (stored.isEmpty() || !expected.equals(stored.get().fields())) {
       return false;
     }
-    return writeIfRole("delete role " + expected.name(), expected, expected, stored.get().kvVersion(),
+    return entries.writeIfRole("delete role " + expected.name(), expected, expected, stored.get().kvVersion(),
         KvCodec::tombstone);
   }
 
@@ -526,18 +453,15 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<Role> roles(String orgId) {
     List<Role> out = new ArrayList<>();
-    for (String k : calls.call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
-      if (written(k)) {
-        String name = unescape(k);
-        try {
-          role(orgId, name).ifPresent(out::add);
-          unreadable.readableRole(orgId, name);
-        } catch (StoreException e) {
-          if (!UnreadableRows.unreadable(e)) {
-            throw e;
-          }
-          unreadable.skippedRole(orgId, name, e);
+    for (String name : entries.roleNames(orgId)) {
+      try {
+        role(orgId, name).ifPresent(out::add);
+        unreadable.readableRole(orgId, name);
+      } catch (StoreException e) {
+        if (!UnreadableRows.unreadable(e)) {
+          throw e;
         }
+        unreadable.skippedRole(orgId, name, e);
       }
     }
     out.sort(Comparator.comparing(Role::name));
@@ -546,24 +470,12 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public boolean deleteRole(String orgId, String name) {
-    Optional<StoredRole> stored = storedRole(orgId, name);
+    Optional<StoredRole> stored = entries.role(orgId, name);
     if (stored.isEmpty()) {
       return false;
     }
     calls.run("delete role " + name, () -> kv.destroy("delete role", paths.role(orgId, name)));
     return stored.get().role() != null;   // a tombstone counts as no role
-  }
-
-  /** Hard-deletes an entry, a soft-deleted one too (its metadata would stay listed); whether it was live. */
-  private boolean deleteEntry(String what, String rel) {
-    return calls.call(what, () -> {
-      VaultKv.Versioned v = kv.readVersioned(what, rel);
-      if (v.live() == null && v.version() == 0) {
-        return false;
-      }
-      kv.destroy(what, rel);
-      return v.live() != null;
-    });
   }
 
   // ------------------------------------------------------------------ key rotation
@@ -589,7 +501,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public int rotateKeys() {
     String current = cipher.currentKeyId();
     List<Reseal> stale = new ArrayList<>();
-    for (String id : leaseIds("")) {
+    for (String id : entries.leaseIds("")) {
       String rel = paths.lease(id);
       VaultKv.Entry e = calls.call("read lease " + id, () -> kv.readVersioned("read lease", rel)).live();
       if (e != null && !KvCodec.isTombstone(e) && !sealedUnder(current, e.string("secret_ct"))) {
@@ -617,7 +529,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
           continue;
         }
         String name = unescape(k);
-        Optional<StoredRole> stored = storedRole(orgId, name);
+        Optional<StoredRole> stored = entries.role(orgId, name);
         TaggedRole r = stored.map(StoredRole::role).orElse(null);
         if (r != null && !sealedUnder(current, r.tag())) {
           Role checked = RowBindings.checkRoleTag(cipher, r.tag(), r.role());
