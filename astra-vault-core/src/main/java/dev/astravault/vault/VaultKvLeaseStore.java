@@ -1,8 +1,5 @@
 package dev.astravault.vault;
 
-import static dev.astravault.internal.vault.KvPaths.unescape;
-import static dev.astravault.internal.vault.KvPaths.written;
-
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
@@ -19,9 +16,9 @@ import dev.astravault.internal.vault.KvCodec;
 import dev.astravault.internal.vault.KvEntries;
 import dev.astravault.internal.vault.KvEntries.Stored;
 import dev.astravault.internal.vault.KvEntries.StoredRole;
-import dev.astravault.internal.vault.KvEntries.TaggedRole;
 import dev.astravault.internal.vault.KvIndexes;
 import dev.astravault.internal.vault.KvIndexes.Key;
+import dev.astravault.internal.vault.KvKeyRotation;
 import dev.astravault.internal.vault.KvPaths;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
@@ -30,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -88,20 +84,22 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private final VaultKv kv;
   private final KvCalls calls;
   private final KvPaths paths;
-  private final KvIndexes indexes;
-  private final KvEntries entries;
   private final SecretCipher cipher;
   private final KvCodec codec;
+  private final KvEntries entries;
+  private final KvIndexes indexes;
+  private final KvKeyRotation rotation;
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
     this.kv = kv;
     this.calls = new KvCalls(kv, VaultKvLeaseStore.class);
     this.paths = new KvPaths(prefix);
-    this.indexes = new KvIndexes(kv, calls, paths, this::get);
     this.cipher = cipher;
     this.codec = new KvCodec(cipher);
     this.entries = new KvEntries(kv, calls, paths, codec);
+    this.indexes = new KvIndexes(kv, calls, paths, this::get);
+    this.rotation = new KvKeyRotation(kv, calls, paths, entries, codec, cipher);
   }
 
   /**
@@ -480,9 +478,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   // ------------------------------------------------------------------ key rotation
 
-  /** An entry to write back under the current key, with check-and-set on the KV version it was read at. */
-  private record Reseal(String what, String path, Map<String, Object> data, long kvVersion) {}
-
   /**
    * Reseals every lease entry (its secret, or its tag), org entry (root token) and role entry (tag) whose seal is
    * not under the current key, as {@link dev.astravault.store.JdbcLeaseStore#rotateKeys()} does. One full pass,
@@ -499,56 +494,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   @Override
   public int rotateKeys() {
-    String current = cipher.currentKeyId();
-    List<Reseal> stale = new ArrayList<>();
-    for (String id : entries.leaseIds("")) {
-      String rel = paths.lease(id);
-      VaultKv.Entry e = calls.call("read lease " + id, () -> kv.readVersioned("read lease", rel)).live();
-      if (e != null && !KvCodec.isTombstone(e) && !sealedUnder(current, e.string("secret_ct"))) {
-        // decode opens the seal (or checks the tag): a rewritten entry throws here, naming the lease.
-        stale.add(new Reseal("re-encrypt lease " + id, rel, codec.encode(codec.decodeLease(id, e)),
-            e.version()));
-      }
-    }
-    for (String orgId : storedOrgIds()) {
-      String rel = paths.org(orgId);
-      VaultKv.Entry e = calls.call("read org " + orgId, () -> kv.readVersioned("read org", rel)).live();
-      if (e != null && !sealedUnder(current, e.string("root_token_ct"))) {
-        stale.add(new Reseal("re-encrypt org " + orgId, rel, codec.encode(codec.decodeOrg(orgId, e)),
-            e.version()));
-      }
-    }
-    for (String folder : calls.call("list roles", () -> kv.list("list roles", paths.roles()))) {
-      String orgKey = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : "";
-      if (!written(orgKey)) {
-        continue;
-      }
-      String orgId = unescape(orgKey);
-      for (String k : calls.call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
-        if (!written(k)) {
-          continue;
-        }
-        String name = unescape(k);
-        Optional<StoredRole> stored = entries.role(orgId, name);
-        TaggedRole r = stored.map(StoredRole::role).orElse(null);
-        if (r != null && !sealedUnder(current, r.tag())) {
-          Role checked = RowBindings.checkRoleTag(cipher, r.tag(), r.role());
-          stale.add(new Reseal("re-tag role " + name + " of org " + orgId, paths.role(orgId, name),
-              codec.encode(checked), stored.get().kvVersion()));
-        }
-      }
-    }
-    int resealed = 0;
-    for (Reseal r : stale) {
-      if (calls.call(r.what(), () -> kv.write(r.what(), r.path(), r.data(), r.kvVersion()))) {
-        resealed++;
-      }
-    }
-    return resealed;
-  }
-
-  private static boolean sealedUnder(String keyId, @Nullable String sealed) {
-    return sealed != null && SecretCipher.keyId(sealed).equals(keyId);
+    return rotation.rotateKeys();
   }
 
   @Override
