@@ -1,10 +1,5 @@
 package dev.astravault.vault;
 
-import com.squareup.moshi.JsonAdapter;
-import com.squareup.moshi.Moshi;
-import com.squareup.moshi.Types;
-import dev.astravault.AstraVaultException;
-import dev.astravault.IssueStyle;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
@@ -13,31 +8,29 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
-import dev.astravault.internal.Redaction;
 import dev.astravault.internal.SecretCipher;
-import dev.astravault.internal.Validation;
-import dev.astravault.internal.store.MalformedRowException;
 import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
+import dev.astravault.internal.vault.KvCalls;
+import dev.astravault.internal.vault.KvCodec;
+import dev.astravault.internal.vault.KvEntries;
+import dev.astravault.internal.vault.KvEntries.Stored;
+import dev.astravault.internal.vault.KvEntries.StoredRole;
+import dev.astravault.internal.vault.KvIndexes;
+import dev.astravault.internal.vault.KvIndexes.Key;
+import dev.astravault.internal.vault.KvKeyRotation;
+import dev.astravault.internal.vault.KvPaths;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
 
 /**
  * A durable {@link LeaseStore} on a Vault KV version 2 engine, for applications that already run Vault and would
@@ -88,26 +81,25 @@ import org.slf4j.Logger;
  * or which has none, is refused. Vault failures surface as {@link StoreException} with the Vault exception as cause.
  */
 public final class VaultKvLeaseStore implements LeaseStore {
-  private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
-      .adapter(Types.newParameterizedType(Map.class, String.class, String.class));
-  private static final String TOMBSTONE = "deleted";
-  /** Tries of a conditional write that keeps losing to reseals ({@link #rotateKeys()}) before it counts as lost. */
-  private static final int RESEAL_RETRIES = 16;
-  private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
-
   private final VaultKv kv;
-  private final String prefix;
+  private final KvCalls calls;
+  private final KvPaths paths;
   private final SecretCipher cipher;
+  private final KvCodec codec;
+  private final KvEntries entries;
+  private final KvIndexes indexes;
+  private final KvKeyRotation rotation;
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
-  /** Set once the mount's config passed {@link #checkMount} (or could not be read); until then every call checks. */
-  private volatile boolean mountChecked;
-  /** Set once a call of this store succeeded: then a 403 on the mount's config is the policy's, not a bad token's. */
-  private volatile boolean calledVault;
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
     this.kv = kv;
-    this.prefix = prefix;
+    this.calls = new KvCalls(kv, VaultKvLeaseStore.class);
+    this.paths = new KvPaths(prefix);
     this.cipher = cipher;
+    this.codec = new KvCodec(cipher);
+    this.entries = new KvEntries(kv, calls, paths, codec);
+    this.indexes = new KvIndexes(kv, calls, paths, this::get);
+    this.rotation = new KvKeyRotation(kv, calls, paths, entries, codec, cipher);
   }
 
   /**
@@ -122,43 +114,26 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   // ------------------------------------------------------------------ leases
 
-  /** A stored lease entry: the record (null for a tombstone) and its KV version. */
-  private record Stored(@Nullable LeaseRecord record, long kvVersion) {}
-
-  private record Key(String orgId, String roleName, String logicalName, boolean successor) {
-    static Optional<Key> of(LeaseRecord r) {
-      return r.style() == IssueStyle.UNIQUE
-          ? Optional.of(new Key(r.orgId(), r.roleName(), r.logicalName().orElseThrow(), r.successor()))
-          : Optional.empty();
-    }
-
-    TokenAlreadyExistsException taken() {
-      return new TokenAlreadyExistsException(orgId, roleName, logicalName);
-    }
-  }
-
   @Override
   public Optional<LeaseRecord> get(String leaseId) {
-    return Optional.ofNullable(stored(leaseId).map(Stored::record).orElse(null));
+    return Optional.ofNullable(entries.lease(leaseId).map(Stored::record).orElse(null));
   }
 
   @Override
   public Optional<LeaseRecord> findByTriple(String orgId, String roleName, String logicalName) {
-    Key key = new Key(orgId, roleName, logicalName, false);
-    return holder(key).flatMap(this::get).filter(r -> Key.of(r).equals(Optional.of(key)));
+    return indexes.holderRecord(new Key(orgId, roleName, logicalName, false));
   }
 
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
-    Optional<String> leaseId = call("find lease by client id", () -> kv.read("read client index",
-        path("clients", clientId))).map(e -> e.string("lease_id"));
-    return leaseId.flatMap(this::get).filter(r -> r.clientId().equals(Optional.of(clientId)));
+    return indexes.leaseIdOfClient(clientId).flatMap(this::get)
+        .filter(r -> r.clientId().equals(Optional.of(clientId)));
   }
 
   @Override
   public List<LeaseRecord> list(String prefix) {
     List<LeaseRecord> out = new ArrayList<>();
-    for (String id : leaseIds(prefix)) {
+    for (String id : entries.leaseIds(prefix)) {
       get(id).ifPresent(out::add);
     }
     return List.copyOf(out);
@@ -167,7 +142,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public List<LeaseRecord> list(String prefix, BiConsumer<String, StoreException> unreadable) {
     List<LeaseRecord> out = new ArrayList<>();
-    for (String id : leaseIds(prefix)) {
+    for (String id : entries.leaseIds(prefix)) {
       try {
         get(id).ifPresent(out::add);
       } catch (StoreException e) {
@@ -180,15 +155,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
     return List.copyOf(out);
   }
 
-  private List<String> leaseIds(String prefix) {
-    return call("list leases", () -> kv.list("list leases", this.prefix + "/leases")).stream()
-        .filter(VaultKvLeaseStore::written)
-        .map(VaultKvLeaseStore::unescape)
-        .filter(id -> id.startsWith(prefix))
-        .sorted()
-        .toList();
-  }
-
   /**
    * Every lease this instance can read, for the finders: a row it cannot read (an unknown key, a rewritten value) is
    * left out and reported, so that it cannot stop the sweeper or recovery; a failure of Vault still throws. Every
@@ -196,7 +162,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   private List<LeaseRecord> readable() {
     List<LeaseRecord> out = new ArrayList<>();
-    for (String id : leaseIds("")) {
+    for (String id : entries.leaseIds("")) {
       try {
         get(id).ifPresent(out::add);
         unreadable.readable(id);
@@ -242,7 +208,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   public void insert(LeaseRecord record) {
     Objects.requireNonNull(record, "record");
     String id = record.leaseId();
-    Optional<Stored> existing = stored(id);
+    Optional<Stored> existing = entries.lease(id);
     if (existing.isPresent() && existing.get().record() != null) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
@@ -251,17 +217,17 @@ public final class VaultKvLeaseStore implements LeaseStore {
     // of the successor lose to nobody (KV has no lock to wait on).
     Optional<Key> key = Key.of(record);
     if (key.isPresent() && !key.get().successor()) {
-      refuseIfSuccessorHeld(key.get());
+      indexes.refuseIfSuccessorHeld(key.get());
     }
-    markHolder(record);
-    if (!call("insert lease " + id, () -> kv.write("insert lease", leasePath(id), encode(record), cas))) {
+    indexes.markHolder(record);
+    if (!calls.call("insert lease " + id, () -> kv.write("insert lease", paths.lease(id), codec.encode(record), cas))) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     if (key.isPresent()) {
       try {
-        claim(key.get(), id);
+        indexes.claim(key.get(), id);
         if (!key.get().successor()) {
-          refuseIfSuccessorHeld(key.get());
+          indexes.refuseIfSuccessorHeld(key.get());
         }
       } catch (RuntimeException e) {
         // The record went in first so that a claim never points at a record still to come; take it back.
@@ -269,14 +235,14 @@ public final class VaultKvLeaseStore implements LeaseStore {
         throw e;
       }
     }
-    record.clientId().ifPresent(c -> indexClient(c, id));
+    record.clientId().ifPresent(c -> indexes.indexClient(c, id));
   }
 
   @Override
   public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
     LeaseStore.checkSuccessor(expected, updated);
     String id = updated.leaseId();
-    Optional<Stored> stored = stored(id);
+    Optional<Stored> stored = entries.lease(id);
     if (stored.isEmpty() || stored.get().record() == null
         || stored.get().record().version() != expected.version()) {
       return false;
@@ -286,31 +252,31 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Optional<Key> newKey = Key.of(updated);
     boolean roleMoves = !current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId());
     if (roleMoves) {
-      markHolder(updated);   // before the record, as on insert; a lost race leaves it for holdsRole to skip
+      indexes.markHolder(updated);   // before the record, as on insert; a lost race leaves it for holdsRole to skip
     }
     boolean claimed = false;
     if (newKey.isPresent() && !newKey.equals(oldKey)) {
-      claim(newKey.get(), id);
+      indexes.claim(newKey.get(), id);
       claimed = true;
     }
     Optional<String> newClient = updated.clientId().filter(c -> !updated.clientId().equals(current.clientId()));
     // The index goes first: findByClientId checks the record, so an index entry ahead of its record is harmless.
-    newClient.ifPresent(c -> indexClient(c, id));
-    if (!writeIfVersion("update lease " + id, id, expected.version(), stored.get().kvVersion(),
-        () -> encode(updated))) {
+    newClient.ifPresent(c -> indexes.indexClient(c, id));
+    if (!entries.writeIfVersion("update lease " + id, id, expected.version(), stored.get().kvVersion(),
+        () -> codec.encode(updated))) {
       if (claimed) {
-        release(newKey.get(), id);
+        indexes.release(newKey.get(), id);
       }
       return false;
     }
     if (oldKey.isPresent() && !oldKey.equals(newKey)) {
-      release(oldKey.get(), id);
+      indexes.release(oldKey.get(), id);
     }
     if (roleMoves) {
-      unmarkHolder(current);
+      indexes.unmarkHolder(current);
     }
     if (newClient.isPresent()) {
-      current.clientId().ifPresent(this::dropClient);
+      current.clientId().ifPresent(indexes::dropClient);
     }
     return true;
   }
@@ -318,60 +284,26 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public boolean delete(LeaseRecord expected) {
     String id = expected.leaseId();
-    Optional<Stored> stored = stored(id);
+    Optional<Stored> stored = entries.lease(id);
     if (stored.isEmpty() || stored.get().record() == null
         || stored.get().record().version() != expected.version()) {
       return false;
     }
     LeaseRecord current = Objects.requireNonNull(stored.get().record());
-    if (!writeIfVersion("delete lease " + id, id, expected.version(), stored.get().kvVersion(),
-        () -> Map.of(TOMBSTONE, "true"))) {
+    if (!entries.writeIfVersion("delete lease " + id, id, expected.version(), stored.get().kvVersion(),
+        KvCodec::tombstone)) {
       return false;
     }
     cleanUp(current);
     return true;
   }
 
-  /**
-   * Writes the lease entry with check-and-set on {@code kvVersion}. A write in between that left the record at
-   * {@code recordVersion} was a reseal by {@link #rotateKeys()} (every other write moves the version on): the record
-   * is the one the caller read, so the write is tried again on top of it. The entry is read whole (its seal opened):
-   * one rewritten outside the library throws rather than being written over.
-   */
-  private boolean writeIfVersion(String what, String leaseId, long recordVersion, long kvVersion,
-      Supplier<Map<String, Object>> data) {
-    return writeOverReseals(what, leasePath(leaseId), kvVersion, data, () -> stored(leaseId)
-        .filter(now -> now.record() != null && now.record().version() == recordVersion).map(Stored::kvVersion));
-  }
-
-  /**
-   * The conditional write both entry kinds share: check-and-set on {@code kvVersion}; on a lost race,
-   * {@code unchangedAt} reads the entry again and gives the KV version to try again at if the entry is still as the
-   * caller read it (a reseal), or nothing (a real change: the race is lost). At most {@link #RESEAL_RETRIES} tries.
-   */
-  private boolean writeOverReseals(String what, String rel, long kvVersion, Supplier<Map<String, Object>> data,
-      Supplier<Optional<Long>> unchangedAt) {
-    long cas = kvVersion;
-    for (int attempt = 0; attempt < RESEAL_RETRIES; attempt++) {
-      long c = cas;
-      if (call(what, () -> kv.write(what, rel, data.get(), c))) {
-        return true;
-      }
-      Optional<Long> again = unchangedAt.get();
-      if (again.isEmpty()) {
-        return false;
-      }
-      cas = again.get();
-    }
-    return false;   // resealed under us on every try: report the race lost, and the caller reads again
-  }
-
   /** Takes back a record this store just inserted (its claim was refused). */
   private void remove(String id) {
-    Optional<Stored> stored = stored(id);
+    Optional<Stored> stored = entries.lease(id);
     if (stored.isPresent() && stored.get().record() != null) {
       long cas = stored.get().kvVersion();
-      if (call("remove lease " + id, () -> kv.write("remove lease", leasePath(id), Map.of(TOMBSTONE, "true"),
+      if (calls.call("remove lease " + id, () -> kv.write("remove lease", paths.lease(id), KvCodec.tombstone(),
           cas))) {
         cleanUp(Objects.requireNonNull(stored.get().record()));
       }
@@ -380,26 +312,12 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   /** After a tombstone: frees the claim and the client index, then hard-deletes the entry (metadata included). */
   private void cleanUp(LeaseRecord deleted) {
-    Key.of(deleted).ifPresent(k -> release(k, deleted.leaseId()));
-    deleted.clientId().ifPresent(this::dropClient);
-    call("hard-delete lease " + deleted.leaseId(), () -> {
-      kv.destroy("hard-delete lease", leasePath(deleted.leaseId()));
-      return null;
-    });
-    unmarkHolder(deleted);
+    Key.of(deleted).ifPresent(k -> indexes.release(k, deleted.leaseId()));
+    deleted.clientId().ifPresent(indexes::dropClient);
+    calls.run("hard-delete lease " + deleted.leaseId(),
+        () -> kv.destroy("hard-delete lease", paths.lease(deleted.leaseId())));
+    indexes.unmarkHolder(deleted);
   }
-
-  /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
-  private Optional<Stored> stored(String leaseId) {
-    VaultKv.Versioned v = call("read lease " + leaseId, () -> kv.readVersioned("read lease", leasePath(leaseId)));
-    VaultKv.Entry e = v.live();
-    if (e == null) {
-      return v.version() == 0 ? Optional.empty() : Optional.of(new Stored(null, v.version()));
-    }
-    return Optional.of(new Stored("true".equals(e.string(TOMBSTONE)) ? null : decode(leaseId, e), e.version()));
-  }
-
-  // ---- role holders
 
   /**
    * Whether a record of the org carries the role id, from {@code holders/<org>/<role id>/}: one LIST and a read of
@@ -409,201 +327,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   @Override
   public boolean holdsRole(String orgId, String roleId) {
-    for (String k : call("list role holders", () -> kv.list("list role holders", path("holders", orgId, roleId)))) {
-      if (written(k)) {
-        Optional<LeaseRecord> r = get(unescape(k));
-        if (r.isPresent() && r.get().orgId().equals(orgId) && r.get().roleId().equals(roleId)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private void markHolder(LeaseRecord r) {
-    // cas=0: lease ids are never reused, so an entry already there (even soft-deleted: still listed) says the same.
-    call("mark role holder", () -> kv.write("mark role holder", holderPath(r), Map.of("lease_id", r.leaseId()), 0L));
-  }
-
-  private void unmarkHolder(LeaseRecord r) {
-    call("unmark role holder", () -> {
-      kv.destroy("unmark role holder", holderPath(r));
-      return null;
-    });
-  }
-
-  private String holderPath(LeaseRecord r) {
-    return path("holders", r.orgId(), r.roleId(), r.leaseId());
-  }
-
-  // ---- claims
-
-  /** The lease id a claim names, if the claim exists and is not free. */
-  private Optional<String> holder(Key key) {
-    return call("read triple claim", () -> kv.read("read triple claim", claimPath(key)))
-        .map(e -> e.string("lease_id")).filter(s -> !s.isEmpty());
-  }
-
-  /**
-   * Makes {@code leaseId} the holder of {@code key}: creates the claim with {@code cas=0}, or takes it over with
-   * {@code cas} of its version when it is free or its holder record is gone.
-   */
-  private void claim(Key key, String leaseId) {
-    String path = claimPath(key);
-    while (true) {
-      VaultKv.Versioned claim = call("read triple claim", () -> kv.readVersioned("read triple claim", path));
-      // Missing, or soft-deleted by an operator (free, but cas must name its version, not 0).
-      VaultKv.Entry live = claim.live();
-      if (live != null) {
-        String holder = Objects.requireNonNullElse(live.string("lease_id"), "");
-        if (holder.equals(leaseId)) {
-          return;
-        }
-        if (!holder.isEmpty() && get(holder).isPresent()) {
-          throw key.taken();
-        }
-      }
-      long c = claim.version();
-      if (call("claim triple", () -> kv.write("claim triple", path, claimData(key, leaseId), c))) {
-        return;
-      }
-      // Someone else changed the claim meanwhile: look again.
-    }
-  }
-
-  /**
-   * A primary's insert, once it holds the primary claim: refused while a successor holds the triple (see
-   * {@link LeaseStore}'s insert-unique). Read after the claim is taken, so every successor claimed before the primary
-   * claim became free is seen.
-   */
-  private void refuseIfSuccessorHeld(Key primary) {
-    Key successor = new Key(primary.orgId(), primary.roleName(), primary.logicalName(), true);
-    // A claim left naming a promoted lease (a crash inside its compare-and-set) does not count: as in findByTriple.
-    if (holder(successor).flatMap(this::get).filter(r -> Key.of(r).equals(Optional.of(successor))).isPresent()) {
-      throw primary.taken();
-    }
-  }
-
-  /** Frees {@code key} if {@code leaseId} still holds it; losing that race means someone else holds it now. */
-  private void release(Key key, String leaseId) {
-    String path = claimPath(key);
-    call("release triple claim", () -> {
-      Optional<VaultKv.Entry> claim = kv.read("read triple claim", path);
-      if (claim.isPresent() && leaseId.equals(claim.get().string("lease_id"))) {
-        kv.write("release triple claim", path, claimData(key, ""), claim.get().version());
-      }
-      return null;
-    });
-  }
-
-  private static Map<String, Object> claimData(Key key, String leaseId) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lease_id", leaseId);
-    m.put("org_id", key.orgId());
-    m.put("role_name", key.roleName());
-    m.put("logical_name", key.logicalName());
-    m.put("successor", String.valueOf(key.successor()));
-    return m;
-  }
-
-  private void indexClient(String clientId, String leaseId) {
-    call("index client id", () -> {
-      kv.put("index client id", path("clients", clientId), Map.of("lease_id", leaseId));
-      return null;
-    });
-  }
-
-  private void dropClient(String clientId) {
-    call("drop client index", () -> {
-      kv.destroy("drop client index", path("clients", clientId));
-      return null;
-    });
-  }
-
-  // ---- encoding
-
-  private Map<String, Object> encode(LeaseRecord r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lease_id", r.leaseId());
-    m.put("org_id", r.orgId());
-    m.put("role_name", r.roleName());
-    m.put("role_id", r.roleId());
-    r.logicalName().ifPresent(v -> m.put("logical_name", v));
-    m.put("style", r.style().name());
-    m.put("successor", String.valueOf(r.successor()));
-    m.put("state", r.state().name());
-    r.clientId().ifPresent(v -> m.put("client_id", v));
-    // token and secret sealed together (or, without them, a tag), bound to every other field, as JdbcLeaseStore does.
-    m.put("secret_ct", RowBindings.sealLease(cipher, r));
-    r.generatedOn().ifPresent(v -> m.put("generated_on", v.toString()));
-    m.put("metadata", METADATA.toJson(r.metadata()));
-    m.put("description", r.description());
-    m.put("issued_at", r.issuedAt().toString());
-    m.put("ttl", r.ttl().toString());
-    m.put("expires_at", r.expiresAt().toString());
-    m.put("max_expires_at", r.maxExpiresAt().toString());
-    m.put("renewable", String.valueOf(r.renewable()));
-    r.lastRenewedAt().ifPresent(v -> m.put("last_renewed_at", v.toString()));
-    r.lastError().ifPresent(v -> m.put("last_error", v));
-    m.put("revoke_attempts", String.valueOf(r.revokeAttempts()));
-    r.stateChangedAt().ifPresent(v -> m.put("state_changed_at", v.toString()));
-    m.put("version", String.valueOf(r.version()));
-    return m;
-  }
-
-  private LeaseRecord decode(String leaseId, VaultKv.Entry e) {
-    try {
-      LeaseRecord.Builder b = LeaseRecord.builder()
-          .leaseId(req(e, "lease_id"))
-          .orgId(req(e, "org_id"))
-          .roleName(req(e, "role_name"))
-          .roleId(req(e, "role_id"))
-          .logicalName(e.string("logical_name"))
-          .style(IssueStyle.valueOf(req(e, "style")))
-          .successor(Boolean.parseBoolean(e.string("successor")))
-          .state(LeaseState.valueOf(req(e, "state")))
-          .clientId(e.string("client_id"))
-          .generatedOn(instant(e.string("generated_on")))
-          .metadata(Objects.requireNonNullElse(METADATA.fromJson(req(e, "metadata")), Map.of()))
-          .description(req(e, "description"))
-          .issuedAt(Instant.parse(req(e, "issued_at")))
-          .ttl(Duration.parse(req(e, "ttl")))
-          .expiresAt(Instant.parse(req(e, "expires_at")))
-          .maxExpiresAt(Instant.parse(req(e, "max_expires_at")))
-          .renewable(Boolean.parseBoolean(e.string("renewable")))
-          .lastRenewedAt(instant(e.string("last_renewed_at")))
-          .lastError(e.string("last_error"))
-          .revokeAttempts(Integer.parseInt(req(e, "revoke_attempts")))
-          .stateChangedAt(instant(e.string("state_changed_at")))
-          .version(Long.parseLong(req(e, "version")));
-      if (!leaseId.equals(e.string("lease_id"))) {
-        throw RowBindings.malformed("lease " + leaseId, "its lease_id is not the one in its path");
-      }
-      // Built first without the secret: its fields are the associated data the seal was made with. An entry without
-      // a seal is refused: this store writes one on every entry.
-      RowBindings.openLease(cipher, e.string("secret_ct"), b.build(), b);
-      LeaseRecord r = b.build();
-      RowBindings.checkLease(r);
-      return r;
-    } catch (IOException | RuntimeException ex) {
-      if (ex instanceof AstraVaultException a) {
-        throw a;
-      }
-      throw new MalformedRowException("Vault KV lease store: lease " + leaseId + " is malformed ("
-          + ex.getClass().getSimpleName() + ")", ex);
-    }
-  }
-
-  private static String req(VaultKv.Entry e, String field) {
-    String v = e.string(field);
-    if (v == null) {
-      throw new IllegalStateException("missing field " + field);
-    }
-    return v;
-  }
-
-  private static @Nullable Instant instant(@Nullable String s) {
-    return s == null ? null : Instant.parse(s);
+    return indexes.holdsRole(orgId, roleId);
   }
 
   // ------------------------------------------------------------------ orgs
@@ -617,44 +341,13 @@ public final class VaultKvLeaseStore implements LeaseStore {
       throw new IllegalArgumentException("logicalName '" + org.logicalName() + "' is already used by org "
           + clash.get());
     }
-    call("write org " + org.orgId(), () -> {
-      kv.put("write org", path("orgs", org.orgId()), encode(org));
-      return null;
-    });
-  }
-
-  /** An org's entry, its root token sealed afresh under the current key with the org's fields as associated data. */
-  private Map<String, Object> encode(OrgConfig org) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("org_id", org.orgId());
-    m.put("logical_name", org.logicalName());
-    m.put("url", org.url().toString());
-    m.put("root_token_ct", cipher.seal(org.rootToken(), RowBindings.orgAad(org.orgId(), org.logicalName(),
-        org.url())));
-    return m;
+    calls.run("write org " + org.orgId(), () -> kv.put("write org", paths.org(org.orgId()), codec.encode(org)));
   }
 
   @Override
   public Optional<OrgConfig> org(String orgId) {
-    return call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId))).map(e -> decodeOrg(orgId, e));
-  }
-
-  private OrgConfig decodeOrg(String orgId, VaultKv.Entry e) {
-    try {
-      if (!orgId.equals(e.string("org_id"))) {
-        throw new IllegalStateException("its org_id is not the one in its path");
-      }
-      URI url = Validation.parseUrl("its url", req(e, "url"));
-      String logicalName = req(e, "logical_name");
-      // The logical name and URL are bound to the root token: one rewritten fails here, before any use.
-      String rootToken = RowBindings.openRootToken(cipher, req(e, "root_token_ct"), orgId, logicalName, url);
-      return OrgConfig.builder().orgId(orgId).logicalName(logicalName).url(url).rootToken(rootToken).build();
-    } catch (RuntimeException ex) {
-      if (ex instanceof AstraVaultException a) {
-        throw a;
-      }
-      throw RowBindings.malformed("org " + orgId, String.valueOf(ex.getMessage()));
-    }
+    return calls.call("read org " + orgId, () -> kv.read("read org", paths.org(orgId)))
+        .map(e -> codec.decodeOrg(orgId, e));
   }
 
   @Override
@@ -666,7 +359,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   /** The id of the org whose entry holds this logical name, read without opening any config. */
   private Optional<String> orgIdByLogicalName(String logicalName) {
     for (String orgId : storedOrgIds()) {
-      Optional<VaultKv.Entry> e = call("read org " + orgId, () -> kv.read("read org", path("orgs", orgId)));
+      Optional<VaultKv.Entry> e = calls.call("read org " + orgId, () -> kv.read("read org", paths.org(orgId)));
       if (e.isPresent() && logicalName.equals(e.get().string("logical_name"))) {
         return Optional.of(orgId);
       }
@@ -693,25 +386,18 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public List<String> storedOrgIds() {
-    List<String> out = new ArrayList<>();
-    for (String k : call("list orgs", () -> kv.list("list orgs", prefix + "/orgs"))) {
-      if (written(k)) {
-        out.add(unescape(k));
-      }
-    }
-    out.sort(Comparator.naturalOrder());
-    return List.copyOf(out);
+    return entries.orgIds();
   }
 
   @Override
   public boolean deleteOrg(String orgId) {
-    return deleteEntry("delete org " + orgId, path("orgs", orgId));
+    return entries.deleteEntry("delete org " + orgId, paths.org(orgId));
   }
 
   @Override
   public Optional<String> storedOrgId(String idOrLogicalName) {
     // The entry's path and its logical_name field only: neither the URL nor the root token is opened.
-    if (call("read org " + idOrLogicalName, () -> kv.read("read org", path("orgs", idOrLogicalName))).isPresent()) {
+    if (calls.call("read org " + idOrLogicalName, () -> kv.read("read org", paths.org(idOrLogicalName))).isPresent()) {
       return Optional.of(idOrLogicalName);
     }
     return orgIdByLogicalName(idOrLogicalName);
@@ -721,22 +407,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public void putRole(Role role) {
-    call("write role " + role.name(), () -> {
-      kv.put("write role", path("roles", role.orgId(), role.name()), encode(role));
-      return null;
-    });
-  }
-
-  /** A role's entry, with its tag: sealed afresh on every write (putRole, compareAndSetRole). */
-  private Map<String, Object> encode(Role role) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("org_id", role.orgId());
-    m.put("name", role.name());
-    m.put("role_id", role.roleId());
-    m.put("ttl", role.ttl().toString());
-    m.put("max_ttl", role.maxTtl().toString());
-    m.put("tag", RowBindings.sealRoleTag(cipher, role));
-    return m;
+    calls.run("write role " + role.name(),
+        () -> kv.put("write role", paths.role(role.orgId(), role.name()), codec.encode(role)));
   }
 
   /**
@@ -746,41 +418,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   @Override
   public Optional<Role> role(String orgId, String name) {
-    return storedRole(orgId, name).flatMap(s -> Optional.ofNullable(s.role()))
+    return entries.role(orgId, name).flatMap(s -> Optional.ofNullable(s.role()))
         .map(r -> RowBindings.checkRoleTag(cipher, r.tag(), r.role()));
-  }
-
-  /** A role as stored, its tag not yet checked. */
-  private record TaggedRole(Role role, @Nullable String tag) {}
-
-  /**
-   * A role entry and its KV version; {@code role} is null for a tombstone (left by a conditional delete). The tag is
-   * not checked here: the conditional writes compare the fields, as the JDBC store's do.
-   */
-  private record StoredRole(@Nullable TaggedRole role, long kvVersion) {
-    @Nullable Role fields() {
-      return role == null ? null : role.role();
-    }
-  }
-
-  private Optional<StoredRole> storedRole(String orgId, String name) {
-    VaultKv.Versioned v = call("read role " + name, () -> kv.readVersioned("read role", path("roles", orgId, name)));
-    VaultKv.Entry e = v.live();
-    if (e == null) {
-      // Soft-deleted by an operator: no role, but a conditional write must name its version.
-      return v.version() == 0 ? Optional.empty() : Optional.of(new StoredRole(null, v.version()));
-    }
-    return Optional.of(new StoredRole("true".equals(e.string(TOMBSTONE)) ? null
-        : new TaggedRole(decodeRole(orgId, name, e), e.string("tag")), e.version()));
-  }
-
-  private static Role decodeRole(String orgId, String name, VaultKv.Entry e) {
-    try {
-      return new Role(orgId, name, req(e, "role_id"), Duration.parse(req(e, "ttl")), Duration.parse(req(e, "max_ttl")));
-    } catch (RuntimeException ex) {
-      // Not ex's message: a DateTimeParseException quotes the text it could not parse.
-      throw RowBindings.malformed("role " + name + " of org " + orgId, ex.getClass().getSimpleName());
-    }
   }
 
   // Check-and-set with the KV version read: a write in between changes the version, and Vault refuses ours. A
@@ -789,53 +428,38 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public boolean compareAndSetRole(@Nullable Role expected, Role updated) {
     LeaseStore.checkSameRole(expected, updated);
-    Optional<StoredRole> stored = storedRole(updated.orgId(), updated.name());
+    Optional<StoredRole> stored = entries.role(updated.orgId(), updated.name());
     Role current = stored.map(StoredRole::fields).orElse(null);
     if (!Objects.equals(current, expected)) {
       return false;
     }
-    return writeIfRole("update role " + updated.name(), expected, updated, stored.map(StoredRole::kvVersion)
-        .orElse(0L), () -> encode(updated));
-  }
-
-  /**
-   * Writes the role entry with check-and-set on {@code kvVersion}; when that loses to a write that left the role's
-   * fields equal to {@code expected} (a reseal by {@link #rotateKeys()}), again on top of it.
-   */
-  private boolean writeIfRole(String what, @Nullable Role expected, Role role, long kvVersion,
-      Supplier<Map<String, Object>> data) {
-    return writeOverReseals(what, path("roles", role.orgId(), role.name()), kvVersion, data, () -> expected == null
-        ? Optional.empty()
-        : storedRole(role.orgId(), role.name()).filter(now -> expected.equals(now.fields()))
-            .map(StoredRole::kvVersion));
+    return entries.writeIfRole("update role " + updated.name(), expected, updated, stored.map(StoredRole::kvVersion)
+        .orElse(0L), () -> codec.encode(updated));
   }
 
   @Override
   public boolean deleteRole(Role expected) {
-    Optional<StoredRole> stored = storedRole(expected.orgId(), expected.name());
+    Optional<StoredRole> stored = entries.role(expected.orgId(), expected.name());
     if (stored.isEmpty() || !expected.equals(stored.get().fields())) {
       return false;
     }
-    return writeIfRole("delete role " + expected.name(), expected, expected, stored.get().kvVersion(),
-        () -> Map.of(TOMBSTONE, "true"));
+    return entries.writeIfRole("delete role " + expected.name(), expected, expected, stored.get().kvVersion(),
+        KvCodec::tombstone);
   }
 
   /** Leaves out (with a WARN) a role this store cannot read: one damaged role must not hide the org's others. */
   @Override
   public List<Role> roles(String orgId) {
     List<Role> out = new ArrayList<>();
-    for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
-      if (written(k)) {
-        String name = unescape(k);
-        try {
-          role(orgId, name).ifPresent(out::add);
-          unreadable.readableRole(orgId, name);
-        } catch (StoreException e) {
-          if (!UnreadableRows.unreadable(e)) {
-            throw e;
-          }
-          unreadable.skippedRole(orgId, name, e);
+    for (String name : entries.roleNames(orgId)) {
+      try {
+        role(orgId, name).ifPresent(out::add);
+        unreadable.readableRole(orgId, name);
+      } catch (StoreException e) {
+        if (!UnreadableRows.unreadable(e)) {
+          throw e;
         }
+        unreadable.skippedRole(orgId, name, e);
       }
     }
     out.sort(Comparator.comparing(Role::name));
@@ -844,33 +468,15 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   @Override
   public boolean deleteRole(String orgId, String name) {
-    Optional<StoredRole> stored = storedRole(orgId, name);
+    Optional<StoredRole> stored = entries.role(orgId, name);
     if (stored.isEmpty()) {
       return false;
     }
-    call("delete role " + name, () -> {
-      kv.destroy("delete role", path("roles", orgId, name));
-      return null;
-    });
+    calls.run("delete role " + name, () -> kv.destroy("delete role", paths.role(orgId, name)));
     return stored.get().role() != null;   // a tombstone counts as no role
   }
 
-  /** Hard-deletes an entry, a soft-deleted one too (its metadata would stay listed); whether it was live. */
-  private boolean deleteEntry(String what, String rel) {
-    return call(what, () -> {
-      VaultKv.Versioned v = kv.readVersioned(what, rel);
-      if (v.live() == null && v.version() == 0) {
-        return false;
-      }
-      kv.destroy(what, rel);
-      return v.live() != null;
-    });
-  }
-
   // ------------------------------------------------------------------ key rotation
-
-  /** An entry to write back under the current key, with check-and-set on the KV version it was read at. */
-  private record Reseal(String what, String path, Map<String, Object> data, long kvVersion) {}
 
   /**
    * Reseals every lease entry (its secret, or its tag), org entry (root token) and role entry (tag) whose seal is
@@ -888,189 +494,12 @@ public final class VaultKvLeaseStore implements LeaseStore {
    */
   @Override
   public int rotateKeys() {
-    String current = cipher.currentKeyId();
-    List<Reseal> stale = new ArrayList<>();
-    for (String id : leaseIds("")) {
-      String rel = leasePath(id);
-      VaultKv.Entry e = call("read lease " + id, () -> kv.readVersioned("read lease", rel)).live();
-      if (e != null && !"true".equals(e.string(TOMBSTONE)) && !sealedUnder(current, e.string("secret_ct"))) {
-        // decode opens the seal (or checks the tag): a rewritten entry throws here, naming the lease.
-        stale.add(new Reseal("re-encrypt lease " + id, rel, encode(decode(id, e)), e.version()));
-      }
-    }
-    for (String orgId : storedOrgIds()) {
-      String rel = path("orgs", orgId);
-      VaultKv.Entry e = call("read org " + orgId, () -> kv.readVersioned("read org", rel)).live();
-      if (e != null && !sealedUnder(current, e.string("root_token_ct"))) {
-        stale.add(new Reseal("re-encrypt org " + orgId, rel, encode(decodeOrg(orgId, e)), e.version()));
-      }
-    }
-    for (String folder : call("list roles", () -> kv.list("list roles", prefix + "/roles"))) {
-      String orgKey = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : "";
-      if (!written(orgKey)) {
-        continue;
-      }
-      String orgId = unescape(orgKey);
-      for (String k : call("list roles", () -> kv.list("list roles", path("roles", orgId)))) {
-        if (!written(k)) {
-          continue;
-        }
-        String name = unescape(k);
-        Optional<StoredRole> stored = storedRole(orgId, name);
-        TaggedRole r = stored.map(StoredRole::role).orElse(null);
-        if (r != null && !sealedUnder(current, r.tag())) {
-          Role checked = RowBindings.checkRoleTag(cipher, r.tag(), r.role());
-          stale.add(new Reseal("re-tag role " + name + " of org " + orgId, path("roles", orgId, name),
-              encode(checked), stored.get().kvVersion()));
-        }
-      }
-    }
-    int resealed = 0;
-    for (Reseal r : stale) {
-      if (call(r.what(), () -> kv.write(r.what(), r.path(), r.data(), r.kvVersion()))) {
-        resealed++;
-      }
-    }
-    return resealed;
-  }
-
-  private static boolean sealedUnder(String keyId, @Nullable String sealed) {
-    return sealed != null && SecretCipher.keyId(sealed).equals(keyId);
-  }
-
-  // ------------------------------------------------------------------ paths and errors
-
-  private String leasePath(String leaseId) {
-    return path("leases", leaseId);
-  }
-
-  private String claimPath(Key key) {
-    return path("triples", key.orgId(), key.roleName(), key.logicalName()) + (key.successor() ? "/successor"
-        : "/primary");
-  }
-
-  private String path(String kind, String... segments) {
-    StringBuilder sb = new StringBuilder(prefix).append('/').append(kind);
-    for (String s : segments) {
-      sb.append('/').append(escape(s));
-    }
-    return sb.toString();
-  }
-
-  /** Keeps [A-Za-z0-9_-]; every other UTF-8 byte becomes {@code ~XX}, so ids never split or form "." segments. */
-  static String escape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      char c = (char) (b & 0xff);
-      if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
-        sb.append(c);
-      } else {
-        sb.append('~').append(String.format("%02X", b & 0xff));
-      }
-    }
-    return sb.toString();
-  }
-
-  /**
-   * Whether a listed key can be one this store wrote: not a folder, and an exact {@link #escape} of some text. Keys
-   * written by hand under the prefix are skipped, not read under a different name or failed on.
-   */
-  static boolean written(String key) {
-    if (key.endsWith("/")) {
-      return false;
-    }
-    try {
-      return escape(unescape(key)).equals(key);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  static String unescape(String s) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '~' && i + 2 < s.length()) {
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        out.write(c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-
-  /**
-   * Runs Vault calls, turning Vault's failures into the store's {@link StoreException} (cause kept). The first
-   * checks the mount.
-   */
-  private <T> T call(String what, Supplier<T> op) {
-    checkMount();
-    try {
-      T result = op.get();
-      if (!calledVault) {
-        calledVault = true;
-      }
-      return result;
-    } catch (StoreException | TokenAlreadyExistsException | IllegalStateException | IllegalArgumentException e) {
-      throw e;
-    } catch (AstraVaultException e) {
-      throw new StoreException("Vault KV lease store: cannot " + what + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Refuses a mount whose {@code delete_version_after} is set: Vault would soft-delete every lease record, claim and
-   * index that long after it was written, and the Astra tokens behind them would outlive everything that knows of
-   * them. Checked at first use, not in {@code build()} (which contacts nobody), and on every call until it passes, so
-   * an operator's fix needs no restart. A policy that may not read {@code <mount>/config} gets one WARN and the store
-   * proceeds: it needs nothing else from that path, and refusing would make a new policy line a precondition. But an
-   * invalid or expired token answers 403 too, so a 403 counts as the policy's only once some call of this store has
-   * succeeded; before that the call proceeds unchecked (it fails too if the token is bad) and the next one asks again.
-   * Per-key metadata is not checked: the store writes its keys' data only, and reading each key's metadata too would
-   * double every read.
-   */
-  private void checkMount() {
-    if (mountChecked) {
-      return;
-    }
-    String config = kv.mount() + "/config";
-    String after;
-    try {
-      after = kv.deleteVersionAfter("read the KV mount's config");
-    } catch (VaultAccessDeniedException e) {
-      if (!calledVault) {
-        LOG.debug("Vault KV lease store: {} answered 403 before any call succeeded; asking again next call", config);
-        return;
-      }
-      mountChecked = true;
-      LOG.warn("Vault KV lease store: the Vault token may not read {} (it needs 'read' on {}), so the store cannot "
-          + "check that the mount's delete_version_after is 0s; proceeding. If it is set, Vault soft-deletes lease "
-          + "records and claims that long after they are written, and their Astra tokens outlive them; see "
-          + "docs/vault.md", config, config);
-      return;
-    } catch (AstraVaultException e) {
-      throw new StoreException("Vault KV lease store: cannot read " + config + ": " + e.getMessage(), e);
-    }
-    if (deletesVersions(after)) {
-      throw new StoreException("Vault KV lease store: mount '" + kv.mount() + "' has delete_version_after="
-          + after + ": Vault would soft-delete every lease record, claim and index that long after it is written, "
-          + "and their Astra tokens would outlive them. Set it to 0s ('vault write " + config
-          + " delete_version_after=0s') or use another mount");
-    }
-    mountChecked = true;
-  }
-
-  /** Whether Vault's printed duration is positive ({@code 0s} is off; a negative one, if any, is off too). */
-  static boolean deletesVersions(String goDuration) {
-    String s = goDuration.trim();
-    return !s.startsWith("-") && s.chars().anyMatch(c -> c >= '1' && c <= '9');
+    return rotation.rotateKeys();
   }
 
   @Override
   public String toString() {
-    return "VaultKvLeaseStore[" + kv.mount() + "/" + prefix + "]";
+    return "VaultKvLeaseStore[" + kv.mount() + "/" + paths.prefix() + "]";
   }
 
   /** Builds a {@link VaultKvLeaseStore}. A {@link #keyProvider} is required. */

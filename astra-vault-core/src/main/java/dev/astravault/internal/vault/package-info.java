@@ -1,4 +1,7 @@
-/** Vault mode internals: the vault-java-driver adapter, error translation and the Astra plugin backend. */
+/**
+ * Vault mode internals: the vault-java-driver adapter, error translation, the Astra plugin backend, and the parts of
+ * {@link dev.astravault.vault.VaultKvLeaseStore} ({@code Kv*}: layout, entry codecs, indexes, conditional writes).
+ */
 @NullMarked
 package dev.astravault.internal.vault;
 
