@@ -8,9 +8,10 @@ import java.io.Writer;
  * Writes control characters as {@code \}{@code u00XX} instead of raw: what the CLI prints comes partly from others
  * (Astra's role names, Vault's and Astra's error texts, store rows, audit log lines), and a raw escape sequence
  * there could retitle, clear or rewrite an operator's terminal. Kept raw: newline and tab, and a carriage return
- * only where it ends lines. C0, DEL and C1 (U+0080 to U+009F, which some terminals read as CSI) are escaped. JSON
- * stays valid and lossless: Moshi already escapes C0, and DEL and C1 can only occur inside a JSON string, where
- * {@code \}{@code u00XX} is their escape.
+ * only where it ends lines. C0, DEL and C1 (U+0080 to U+009F, which some terminals read as CSI) are escaped, and so
+ * are the bidirectional formatting characters (as {@code \}{@code uXXXX}). JSON stays valid and lossless: Moshi
+ * already escapes C0, and the others can only occur inside a JSON string, where {@code \}{@code uXXXX} is their
+ * escape.
  */
 final class TerminalSafeWriter extends FilterWriter {
   private static final boolean CRLF = System.lineSeparator().equals("\r\n");
@@ -20,7 +21,16 @@ final class TerminalSafeWriter extends FilterWriter {
   }
 
   static boolean unsafe(char c) {
-    return c < 0x20 && c != '\n' && c != '\t' && !(c == '\r' && CRLF) || c >= 0x7f && c <= 0x9f;
+    return c < 0x20 && c != '\n' && c != '\t' && !(c == '\r' && CRLF) || c >= 0x7f && c <= 0x9f || bidi(c);
+  }
+
+  /**
+   * Bidirectional formatting characters (the Arabic letter mark, LRM and RLM, the embeddings, overrides and
+   * isolates): they reorder what a terminal shows, so a name carrying one could make a line read as another.
+   */
+  private static boolean bidi(char c) {
+    return c == '\u061c' || c == '\u200e' || c == '\u200f' || c >= '\u202a' && c <= '\u202e'
+        || c >= '\u2066' && c <= '\u2069';
   }
 
   @Override

@@ -50,4 +50,19 @@ class TerminalSafeOutputStreamTest {
     }
     assertThat(target.toString(StandardCharsets.UTF_8)).isEqualTo("x\\u009b".repeat(3000));
   }
+
+  /**
+   * Bidirectional formatting characters reorder what a terminal shows ("Trojan Source"): a role name carrying U+202E
+   * could make a line read as something it is not, so they are shown as escapes too. Other non-ASCII text is kept.
+   */
+  @Test
+  void bidiFormattingCharactersAreEscaped() throws IOException {
+    String hostile = "role \u202Eredaeh\u202C \u2066x\u2069 \u200E\u200F\u061C é";
+    ByteArrayOutputStream target = new ByteArrayOutputStream();
+    try (TerminalSafeOutputStream out = new TerminalSafeOutputStream(target)) {
+      out.write(hostile.getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(target.toString(StandardCharsets.UTF_8))
+        .isEqualTo("role \\u202eredaeh\\u202c \\u2066x\\u2069 \\u200e\\u200f\\u061c é");
+  }
 }
