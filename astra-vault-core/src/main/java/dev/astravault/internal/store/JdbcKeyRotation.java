@@ -35,12 +35,7 @@ public final class JdbcKeyRotation {
     reseals.addAll(staleRoles(cipher, current));
     int rotated = 0;
     for (Reseal r : reseals) {
-      rotated += db.callPrepared(r.what(), r.sql(), ps -> {
-        for (int i = 0; i < r.args().size(); i++) {
-          ps.setString(i + 1, r.args().get(i));
-        }
-        return ps.executeUpdate();
-      });
+      rotated += db.update(r.what(), r.sql(), r.args().toArray());
     }
     return rotated;
   }

@@ -120,13 +120,10 @@ public final class JdbcLeaseRows {
 
   /** Whether a lease of the org holds this Astra role id. */
   public boolean holdsRole(String orgId, String roleId) {
-    return db.call("find a holder of role " + roleId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(JdbcLeaseSql.HOLDS_ROLE)) {
-        ps.setString(1, orgId);
-        ps.setString(2, roleId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
+    return db.callPrepared("find a holder of role " + roleId, JdbcLeaseSql.HOLDS_ROLE, ps -> {
+      JdbcCalls.bind(ps, orgId, roleId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
       }
     });
   }

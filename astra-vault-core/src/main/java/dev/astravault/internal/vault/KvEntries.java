@@ -6,7 +6,6 @@ import static dev.astravault.internal.vault.KvPaths.written;
 import dev.astravault.LeaseRecord;
 import dev.astravault.Role;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,12 +51,7 @@ public final class KvEntries {
 
   /** The ids of the lease entries that start with {@code prefix}, sorted; keys not written by the store left out. */
   public List<String> leaseIds(String prefix) {
-    return calls.call("list leases", () -> kv.list("list leases", paths.leases())).stream()
-        .filter(KvPaths::written)
-        .map(KvPaths::unescape)
-        .filter(id -> id.startsWith(prefix))
-        .sorted()
-        .toList();
+    return writtenKeys("list leases", paths.leases()).stream().filter(id -> id.startsWith(prefix)).sorted().toList();
   }
 
   /** The entry; a soft-deleted or destroyed one (left by an operator) reads like a tombstone, with its version. */
@@ -87,14 +81,7 @@ public final class KvEntries {
 
   /** The ids of the org entries, sorted; keys not written by the store left out. */
   public List<String> orgIds() {
-    List<String> out = new ArrayList<>();
-    for (String k : calls.call("list orgs", () -> kv.list("list orgs", paths.orgs()))) {
-      if (written(k)) {
-        out.add(unescape(k));
-      }
-    }
-    out.sort(Comparator.naturalOrder());
-    return List.copyOf(out);
+    return writtenKeys("list orgs", paths.orgs()).stream().sorted().toList();
   }
 
   // ---- roles
@@ -113,13 +100,13 @@ public final class KvEntries {
 
   /** The names of an org's role entries, in listing order (tombstones included). */
   public List<String> roleNames(String orgId) {
-    List<String> out = new ArrayList<>();
-    for (String k : calls.call("list roles", () -> kv.list("list roles", paths.roles(orgId)))) {
-      if (written(k)) {
-        out.add(unescape(k));
-      }
-    }
-    return out;
+    return writtenKeys("list roles", paths.roles(orgId));
+  }
+
+  /** The keys listed under {@code folder} that the store wrote, unescaped, in listing order. */
+  private List<String> writtenKeys(String what, String folder) {
+    return calls.call(what, () -> kv.list(what, folder)).stream().filter(KvPaths::written).map(KvPaths::unescape)
+        .toList();
   }
 
   public Optional<StoredRole> role(String orgId, String name) {
