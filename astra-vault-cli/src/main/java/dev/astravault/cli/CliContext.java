@@ -1,16 +1,14 @@
 package dev.astravault.cli;
 
+import dev.astravault.internal.FileModes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,16 +54,12 @@ final class CliContext {
    * library's warning goes to its log, which the CLI shows only with --debug.
    */
   void warnIfOthersCanRead(Path file, String what) {
-    try {
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      String shown = PosixFilePermissions.toString(mode);
-      if (!shown.substring(3).equals("------")) {
-        err.println("warning: " + what + " " + file + " is readable by other users (mode " + shown + "); it holds "
-            + "a secret: chmod 600 it");
-        err.flush();
-      }
-    } catch (IOException | UnsupportedOperationException missingOrNotPosix) {
-      // reading it reports a missing file; Windows has no modes to check
+    // A missing file is reported by its read; a file system without modes has nothing to check.
+    String mode = FileModes.openMode(file);
+    if (mode != null) {
+      err.println("warning: " + what + " " + file + " is readable by other users (mode " + mode + "); it holds "
+          + "a secret: chmod 600 it");
+      err.flush();
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -104,16 +105,24 @@ public final class FileModes {
 
   /** Logs a warning when {@code path} exists and its group or others have any access; returns whether it did. */
   public static boolean warnIfOpen(Path path, String what) {
+    String mode = openMode(path);
+    if (mode != null) {
+      LOG.warn("{} {} is accessible to other users (mode {}); it holds astra-vault secrets or audit records: "
+          + "chmod {} it", what, path, mode, what.endsWith("file") ? "600" : "700");
+    }
+    return mode != null;
+  }
+
+  /**
+   * The mode of {@code path} (as {@code rw-r--r--}) when its group or others have any access; null when they have
+   * none, or when it is missing or the file system has no POSIX modes.
+   */
+  public static @Nullable String openMode(Path path) {
     try {
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
-      if (mode.stream().anyMatch(OTHERS::contains)) {
-        LOG.warn("{} {} is accessible to other users (mode {}); it holds astra-vault secrets or audit records: "
-            + "chmod {} it", what, path, PosixFilePermissions.toString(mode), what.endsWith("file") ? "600" : "700");
-        return true;
-      }
+      return mode.stream().anyMatch(OTHERS::contains) ? PosixFilePermissions.toString(mode) : null;
     } catch (UnsupportedOperationException | IOException notPosixOrGone) {
-      // nothing to check
+      return null;
     }
-    return false;
   }
 }
