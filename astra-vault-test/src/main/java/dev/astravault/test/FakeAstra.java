@@ -113,6 +113,12 @@ public final class FakeAstra
       "API Admin Svc Acct", "RO User", "API RO User", "RO Svc Acct", "API RO Svc Acct", "R/W User",
       "API R/W User", "R/W Svc Acct", "API R/W Svc Acct", "UI View Only", "Billing Admin");
   private static final Set<String> TOKEN_ADMIN_ROLES = Set.of("Organization Administrator", "Database Administrator");
+  /** The notes' "Read only" built-in roles, and UI View Only: they read every database of the org, write none. */
+  private static final Set<String> READ_ONLY_ROLES = Set.of("RO User", "API RO User", "RO Svc Acct",
+      "API RO Svc Acct", "UI View Only");
+  /** The database actions a read-only built-in role has: connecting, reading and describing. */
+  private static final Set<String> READ_ACTIONS = Set.of("db-cql", "db-graphql", "db-rest", "db-table-select",
+      "db-table-describe", "db-keyspace-describe", "db-all-keyspace-describe");
   /** The spec's {@code PolicyAction} enum. */
   private static final Set<String> POLICY_ACTIONS = Set.of("db-all-keyspace-create", "db-all-keyspace-describe",
       "db-cql", "db-graphql", "db-keyspace-alter", "db-keyspace-authorize", "db-keyspace-create",
@@ -524,9 +530,9 @@ public final class FakeAstra
 
   /**
    * Starts an enforcement check for {@code token}: what Astra would answer if the token were used on a database,
-   * keyspace and table, e.g. {@code fake.check(token).database(db).keyspace("orders").status()}. A token whose roles
-   * are all built-in reaches everything in its org (those roles are org-wide); a custom role reaches only the DRNs
-   * and actions of its policy.
+   * keyspace and table, e.g. {@code fake.check(token).database(db).keyspace("orders").status()}. The org's root token
+   * and a built-in role reach everything in the org (those roles are org-wide), the read-only ones for reading only;
+   * a custom role reaches only the DRNs and actions of its policy.
    *
    * @param token the full {@code AstraCS:...} token
    * @return the check, to narrow down
@@ -594,6 +600,9 @@ public final class FakeAstra
     /** {@return 200 when allowed, 401 for an unknown, revoked or expired token, 403 outside its roles' policies} */
     public int status() {
       synchronized (lock) {
+        if (orgsByRootToken.containsKey(token)) {
+          return 200;   // the org's administrator token, which isLive accepts too
+        }
         TokenState state = tokensByValue.get(token);
         if (state == null || !state.isLive(clock.instant())) {
           return 401;
@@ -617,7 +626,7 @@ public final class FakeAstra
     private boolean allows(RoleDef role, String orgId) {
       Policy policy = role.policy();
       if (policy == null) {
-        return true;
+        return builtInAllows(role, action);
       }
       if (!policy.actions().contains(action)) {
         return false;
@@ -630,13 +639,19 @@ public final class FakeAstra
     }
   }
 
+  /** Whether a built-in role (org-wide) allows {@code action}; null (an action not known) is allowed. */
+  private static boolean builtInAllows(RoleDef role, @Nullable String action) {
+    return action == null || !READ_ONLY_ROLES.contains(role.name()) || READ_ACTIONS.contains(action);
+  }
+
   /** What a database's Data API makes of a token; see {@link #dataApiAccess}. */
   enum DataApiAccess { ALLOWED, UNAUTHENTICATED, NO_KEYSPACE, UNAUTHORIZED }
 
   /**
    * For {@link FakeDataApi}: what database {@code databaseId} of {@code org} makes of {@code token} used on
    * {@code keyspace}. Unknown, revoked, expired tokens and those of another org are {@code UNAUTHENTICATED}; the
-   * org's root token and a token holding a built-in role reach everything. Otherwise a custom role must name the
+   * org's root token and a token holding a built-in role reach everything, a read-only built-in role for reading
+   * only (a write is {@code UNAUTHORIZED}, as the database refuses it). Otherwise a custom role must name the
    * database and the keyspace (else {@code NO_KEYSPACE}) and, when given, the table ({@code table:*} or its name)
    * and the action (else {@code UNAUTHORIZED}), as {@link AccessCheck} judges them.
    */
@@ -657,7 +672,11 @@ public final class FakeAstra
         RoleDef role = orgState(org).roles.get(roleId);
         Policy policy = role == null ? null : role.policy();
         if (role != null && policy == null) {
-          return DataApiAccess.ALLOWED;   // a built-in role: org-wide
+          if (builtInAllows(role, action)) {
+            return DataApiAccess.ALLOWED;   // a built-in role: org-wide
+          }
+          reachesKeyspace = true;   // a read-only one reaches the keyspace but may not write there
+          continue;
         }
         if (policy == null || !policy.resources().contains("drn:astra:org:" + org.orgId() + ":db:" + databaseId)
             || !policy.resources().contains(ks)) {

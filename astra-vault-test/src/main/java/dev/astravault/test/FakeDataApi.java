@@ -23,15 +23,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A local stand-in for a database's Data API ({@code POST <endpoint>/v1/<keyspace>[/<collection>]}) that accepts a
- * command only when its {@code Token} header (and {@code Authorization: Bearer}) is a live token; others get Astra's
- * 401 {@code UNAUTHENTICATED}. It serves just enough for client tests: {@code createCollection},
- * {@code findCollections}, {@code insertOne}, {@code findOne} (the first document), {@code countDocuments} and
- * {@code estimatedDocumentCount}, in memory. Not a Data API implementation: no filters, no projections.
+ * command only when its {@code Token} header (and {@code Authorization: Bearer}) is a live token; others get the Data
+ * API's 401 {@code UNAUTHENTICATED_REQUEST} ({@code MISSING_AUTHENTICATION_TOKEN} without a token). It serves just
+ * enough for client tests: {@code createCollection}, {@code findCollections}, {@code insertOne}, {@code findOne} (the
+ * first document), {@code countDocuments} and {@code estimatedDocumentCount}, in memory. Not a Data API
+ * implementation: no filters, no projections.
  *
  * <p><b>One database, as Astra enforces it.</b> {@link #start(FakeAstra, String)} makes the stand-in one database of
  * the FakeAstra's default org, and it then refuses what the real Data API refuses:
  * <ul>
- *   <li>a token of another org, or the org's token dead (unknown, revoked, expired): 401 {@code UNAUTHENTICATED};
+ *   <li>a token of another org, or the org's token dead (unknown, revoked, expired): 401
+ *       {@code UNAUTHENTICATED_REQUEST};
  *   <li>a token whose custom roles do not name this database and the keyspace: HTTP 200 with an error
  *       {@code UNKNOWN_KEYSPACE}, as if the keyspace did not exist (not a 401: stargate/data-api#712);
  *   <li>a token whose custom roles reach the keyspace but not the collection ({@code table:*} or its name) or not
@@ -39,7 +41,9 @@ import org.jspecify.annotations.Nullable;
  *       for {@code createCollection}, {@code db-table-describe} for {@code findCollections}): 401
  *       {@code UNAUTHORIZED_ACCESS}.
  * </ul>
- * The org's root token and tokens holding a built-in role reach every database and keyspace of the org. Errors have
+ * The org's root token and tokens holding a built-in role reach every database and keyspace of the org; the read-only
+ * built-in roles ({@code RO User}, {@code API RO User}, {@code RO Svc Acct}, {@code API RO Svc Acct},
+ * {@code UI View Only}) only read there, and a write gets the 401 {@code UNAUTHORIZED_ACCESS}. Errors have
  * the current Data API's shape ({@code id}, {@code family}, {@code scope}, {@code errorCode}, {@code title},
  * {@code message}). {@link #start(Predicate)} makes an unscoped stand-in that accepts any token the predicate accepts
  * on any keyspace.
@@ -147,7 +151,13 @@ public final class FakeDataApi implements AutoCloseable {
     String token = request.getHeaders().get("Token");
     String bearer = request.getHeaders().get("Authorization");
     // Authentication first, as the real service: the keyspace does not matter for a dead token.
-    if (token == null || bearer != null && !bearer.equals("Bearer " + token)
+    if (token == null || token.isEmpty()) {
+      rejected.incrementAndGet();
+      return json(401, error("SECURITY", "MISSING_AUTHENTICATION_TOKEN", "Missing authorization token",
+          "The command did not include an authorization token in the request headers.\n\nThe authorization header "
+              + "is: Token.\n\nResend the command using the correct authentication details."));
+    }
+    if (bearer != null && !bearer.equals("Bearer " + token)
         || gate.access(token, "", null, null) == FakeAstra.DataApiAccess.UNAUTHENTICATED) {
       return unauthenticated();
     }
@@ -179,10 +189,13 @@ public final class FakeDataApi implements AutoCloseable {
       }
       case UNAUTHORIZED -> {
         rejected.incrementAndGet();
+        // errors.yaml's text as it is, trailing spaces and the "is was" included.
         return json(401, error("SECURITY", "UNAUTHORIZED_ACCESS", "Unauthorized access to the database",
-            "The command is not authorized to perform the action on the database.\n\nThe command used the keyspace "
-                + "and table or collection: " + keyspace + (table == null ? "" : "." + table)
-                + ".\n\nResend the command using the correct authentication details."));
+            "The command is not authorized to perform the action on the database. \n\nThe authentication details "
+                + "provided with the command do not allow it to perform the action is was attempting, such as "
+                + "reading or writing data. \n\nThe command used the keyspace and table or collection: " + keyspace
+                + (table == null ? "" : "." + table) + ".\n\nResend the command using the correct authentication "
+                + "details."));
       }
       case ALLOWED -> {
         // served below
@@ -200,16 +213,19 @@ public final class FakeDataApi implements AutoCloseable {
     return switch (command) {
       case "createCollection" -> "db-table-create";
       case "findCollections" -> "db-table-describe";
-      case "insertOne" -> "db-table-modify";
+      case "insertOne", "insertMany", "updateOne", "updateMany", "replaceOne", "deleteOne", "deleteMany",
+          "findOneAndUpdate", "findOneAndReplace", "findOneAndDelete" -> "db-table-modify";
+      case "deleteCollection" -> "db-table-drop";
       case "findOne", "countDocuments", "estimatedDocumentCount" -> "db-table-select";
       default -> null;
     };
   }
 
+  /** An invalid token: errors.yaml's UNAUTHENTICATED_REQUEST, scope SECURITY since stargate/data-api#2333. */
   private MockResponse unauthenticated() {
     rejected.incrementAndGet();
-    return json(401, Map.of("errors", List.of(Map.of("message", "UNAUTHENTICATED: Invalid token",
-        "errorCode", "UNAUTHENTICATED"))));
+    return json(401, error("SECURITY", "UNAUTHENTICATED_REQUEST", "Authentication failed",
+        "Authentication failed for request due to invalid token.\n\nResend with valid authentication token."));
   }
 
   /** A command error in the current Data API's shape (its CommandError), family REQUEST. */

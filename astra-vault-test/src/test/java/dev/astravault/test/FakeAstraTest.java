@@ -542,4 +542,19 @@ class FakeAstraTest {
       assertThat(perTest.url().port()).isNotEqualTo(astra.url().port());
     }
   }
+
+  /**
+   * The org's root token is accepted as a bearer ({@code isLive}), and the enforcement check agrees with it: the root
+   * token holds the org's administrator role, which reaches every database, keyspace and action of the org.
+   */
+  @Test
+  void theRootTokenPassesTheEnforcementCheckAsItIsLive() {
+    String root = astra.defaultOrg().rootToken();
+    assertThat(astra.isLive(root)).isTrue();
+    assertThat(astra.check(root).database("3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60").keyspace("orders").status())
+        .isEqualTo(200);
+    assertThat(astra.check(root).database("3f1c2a9e-4b7d-4e21-9c0a-1b2c3d4e5f60").keyspace("orders")
+        .action("db-table-create").allowed()).isTrue();
+    assertThat(astra.check(astra.addOrg().rootToken()).status()).isEqualTo(200);
+  }
 }

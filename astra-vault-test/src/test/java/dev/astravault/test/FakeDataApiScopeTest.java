@@ -125,9 +125,60 @@ class FakeDataApiScopeTest {
 
     for (String token : List.of(scoped, foreign, other.rootToken())) {
       Reply reply = command(db, token, "/v1/orders", "{\"findCollections\":{}}");
-      assertThat(reply.status()).isEqualTo(401);
-      assertThat(reply.body()).contains("UNAUTHENTICATED").doesNotContain(token);
+      // stargate/data-api errors.yaml (REQUEST/SECURITY): an invalid token is UNAUTHENTICATED_REQUEST, status 401.
+      Map<String, Object> error = singleError(reply, 401);
+      assertThat(error).containsEntry("errorCode", "UNAUTHENTICATED_REQUEST").containsEntry("family", "REQUEST")
+          .containsEntry("scope", "SECURITY").containsEntry("title", "Authentication failed")
+          .containsEntry("message", "Authentication failed for request due to invalid token.\n\n"
+              + "Resend with valid authentication token.");
+      assertThat(reply.body()).doesNotContain(token);
     }
+  }
+
+  /** stargate/data-api ErrorChallengeSender: no {@code Token} header at all is MISSING_AUTHENTICATION_TOKEN. */
+  @Test
+  void aCommandWithoutATokenIsMissingAuthentication() throws IOException {
+    Request request = new Request.Builder().url(db.endpoint() + "/v1/orders")
+        .post(RequestBody.create("{\"findCollections\":{}}", TestHttp.JSON)).build();
+    Reply reply;
+    try (Response response = TestHttp.CLIENT.newCall(request).execute()) {
+      reply = new Reply(response.code(), response.body().string());
+    }
+    Map<String, Object> error = singleError(reply, 401);
+    assertThat(error).containsEntry("errorCode", "MISSING_AUTHENTICATION_TOKEN").containsEntry("family", "REQUEST")
+        .containsEntry("scope", "SECURITY").containsEntry("title", "Missing authorization token")
+        .containsEntry("message", "The command did not include an authorization token in the request headers.\n\n"
+            + "The authorization header is: Token.\n\nResend the command using the correct authentication details.");
+    assertThat(db.rejected()).isEqualTo(1);
+  }
+
+  /**
+   * The read-only built-in roles (the notes' "Read only" group, and UI View Only) read on every database of their
+   * org but write nowhere: the database refuses the write as for a custom role lacking the action.
+   */
+  @Test
+  void readOnlyBuiltInRolesReadButDoNotWrite() throws IOException {
+    String rw = token(astra.defaultOrg(), astra.roleId("API R/W Svc Acct"));
+    assertOk(command(db, rw, "/v1/orders", "{\"createCollection\":{\"name\":\"items\"}}"));
+    for (String role : List.of("RO User", "API RO User", "RO Svc Acct", "API RO Svc Acct", "UI View Only")) {
+      String ro = token(astra.defaultOrg(), astra.roleId(role));
+      assertOk(command(db, ro, "/v1/orders/items", "{\"findOne\":{}}"));
+      assertOk(command(db, ro, "/v1/orders/items", "{\"countDocuments\":{}}"));
+      assertOk(command(otherDb, ro, "/v1/orders", "{\"findCollections\":{}}"));
+      assertUnauthorized(command(db, ro, "/v1/orders/items", "{\"insertOne\":{\"document\":{}}}"),
+          "orders.items");
+      assertUnauthorized(command(db, ro, "/v1/orders/items", "{\"updateOne\":{\"filter\":{},\"update\":{}}}"),
+          "orders.items");
+      assertUnauthorized(command(db, ro, "/v1/orders/items", "{\"deleteOne\":{\"filter\":{}}}"),
+          "orders.items");
+      assertUnauthorized(command(db, ro, "/v1/orders", "{\"createCollection\":{\"name\":\"more\"}}"),
+          "orders.more");
+      assertThat(astra.check(ro).database(DB).keyspace("orders").action("db-table-select").status()).as(role)
+          .isEqualTo(200);
+      assertThat(astra.check(ro).database(DB).keyspace("orders").action("db-table-modify").status()).as(role)
+          .isEqualTo(403);
+    }
+    assertThat(db.rejected()).isEqualTo(20);
   }
 
   @Test
@@ -192,8 +243,11 @@ class FakeDataApiScopeTest {
   private static void assertUnauthorized(Reply reply, String keyspaceAndTable) throws IOException {
     Map<String, Object> error = singleError(reply, 401);
     assertThat(error).containsEntry("errorCode", "UNAUTHORIZED_ACCESS").containsEntry("family", "REQUEST")
-        .containsEntry("scope", "SECURITY").containsEntry("title", "Unauthorized access to the database");
-    assertThat((String) error.get("message")).contains(keyspaceAndTable);
+        .containsEntry("scope", "SECURITY").containsEntry("title", "Unauthorized access to the database")
+        .containsEntry("message", "The command is not authorized to perform the action on the database. \n\n"
+            + "The authentication details provided with the command do not allow it to perform the action is was "
+            + "attempting, such as reading or writing data. \n\nThe command used the keyspace and table or "
+            + "collection: " + keyspaceAndTable + ".\n\nResend the command using the correct authentication details.");
   }
 
   /** A command error: only an {@code errors} array, its one entry with a UUID id. */
