@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -696,7 +695,9 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   // ------------------------------------------------------------------------------------------------ dispatch
 
   private MockResponse dispatch(RecordedRequest request) {
-    String method = request.getMethod() == null ? "" : request.getMethod().toUpperCase(Locale.ROOT);
+    // As sent: Go's net/http keeps the method's case and Vault matches "GET", "LIST", ... exactly, so a lower-case
+    // method is answered 405 below, not served.
+    String method = request.getMethod() == null ? "" : request.getMethod();
     boolean head = method.equals("HEAD");
     try {
       return generation(withContentType(handle(request, method))).toMockResponse(head);

@@ -180,6 +180,25 @@ class FakeVaultKvTest {
     assertThat(patch.body()).isEqualTo("{\"errors\":[]}\n");
   }
 
+  /**
+   * Go's net/http keeps the method as sent and Vault's buildLogicalRequestNoAuth matches it case-sensitively
+   * ({@code "GET"}, {@code "LIST"}, ...), so a lower-case method is no operation at all: 405 with no error text,
+   * before the token is looked at, and nothing is read or written. sys/health switches on the method the same way.
+   */
+  @Test
+  void lowerCaseMethodsAreNotRouted() {
+    root().post("secret/data/x", "{\"data\":{\"a\":\"b\"}}");
+    for (String method : List.of("get", "list", "delete", "post", "put", "Get")) {
+      Reply reply = root().send(method, "secret/data/x", method.startsWith("p") ? "{\"data\":{\"a\":\"c\"}}" : null);
+      assertThat(reply.code()).as(method).isEqualTo(405);
+      assertThat(reply.body()).as(method).isEqualTo("{\"errors\":[]}\n");
+    }
+    assertThat(new RawVault(vault, "").send("get", "secret/data/x", null).code()).isEqualTo(405);
+    assertThat(new RawVault(vault, "").send("get", "sys/health", null).code()).isEqualTo(405);
+    assertThat(root().get("secret/data/x").data()).extracting("data").isEqualTo(Map.of("a", "b"));
+    assertThat(root().get("secret/data/x").data()).extracting("metadata").extracting("version").isEqualTo(1.0);
+  }
+
   @Test
   void requestLogRecordsMethodPathHeadersAndBody() {
     new RawVault(vault, vault.rootToken()).list("secret/metadata/");
