@@ -2,6 +2,7 @@ package dev.astravault.test;
 
 import dev.astravault.test.internal.StatusLine;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -56,9 +59,11 @@ import org.jspecify.annotations.Nullable;
  * closes every open connection. It never logs or keeps request or response bodies beyond forwarding them.
  */
 public final class FaultProxy implements Closeable {
+  // Accept-Encoding and Content-Encoding are end to end: passed on as they came, never added (see the constructor).
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
-      "content-length", "content-encoding", "host", "accept-encoding", "te", "trailer", "upgrade",
-      "proxy-connection");
+      "content-length", "host", "te", "trailer", "upgrade", "proxy-connection");
+  /** Headers OkHttp adds to a request that has none: the proxy takes out again those the client did not send. */
+  private static final List<String> ADDED_BY_OKHTTP = List.of("User-Agent", "Accept-Encoding");
   private static final byte[] ENDLESS_HEAD = "{\"clients\":[".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ENDLESS_ITEM = ("{\"clientId\":\"EndlessEndlessEndlessEndle\",\"roles\":[\"r\"],"
       + "\"generatedOn\":\"2026-01-01T00:00:00Z\",\"description\":\"endless\"},").getBytes(StandardCharsets.US_ASCII);
@@ -78,13 +83,21 @@ public final class FaultProxy implements Closeable {
 
   private FaultProxy(HttpUrl upstream) throws IOException {
     this.upstream = upstream;
-    // OkHttp adds a User-Agent of its own to a request without one: take it out again, so the upstream sees only
-    // the client's headers (a test asserting what its client sends must not pass on the proxy's behalf).
+    // OkHttp adds a User-Agent and an Accept-Encoding: gzip of its own to a request without them: take them out
+    // again, so the upstream sees only the client's headers (a test asserting what its client sends must not pass on
+    // the proxy's behalf, and an upstream must not gzip an answer the client did not ask for). A client's own
+    // Accept-Encoding is passed on, and OkHttp then leaves the answer as encoded, Content-Encoding and all.
     this.client = new OkHttpClient.Builder().retryOnConnectionFailure(false).followRedirects(false)
         .followSslRedirects(false)
-        .addNetworkInterceptor(chain -> chain.request().tag(NoUserAgent.class) == null
-            ? chain.proceed(chain.request())
-            : chain.proceed(chain.request().newBuilder().removeHeader("User-Agent").build()))
+        .addNetworkInterceptor(chain -> {
+          NotSent notSent = chain.request().tag(NotSent.class);
+          if (notSent == null) {
+            return chain.proceed(chain.request());
+          }
+          Request.Builder asSent = chain.request().newBuilder();
+          notSent.names().forEach(asSent::removeHeader);
+          return chain.proceed(asSent.build());
+        })
         .build();
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.acceptor = new Thread(this::acceptLoop, "fault-proxy-" + server.getLocalPort());
@@ -462,8 +475,9 @@ public final class FaultProxy implements Closeable {
         b.addHeader(request.headers.name(i), request.headers.value(i));
       }
     }
-    if (request.headers.get("User-Agent") == null) {
-      b.tag(NoUserAgent.class, NoUserAgent.INSTANCE);
+    List<String> notSent = ADDED_BY_OKHTTP.stream().filter(h -> request.headers.get(h) == null).toList();
+    if (!notSent.isEmpty()) {
+      b.tag(NotSent.class, new NotSent(notSent));
     }
     String type = request.headers.get("Content-Type");
     RequestBody body = request.body.length == 0 && !requiresBody(request.method) ? null
@@ -481,8 +495,8 @@ public final class FaultProxy implements Closeable {
     return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
   }
 
-  /** Marks a forwarded request whose client sent no User-Agent. */
-  private enum NoUserAgent { INSTANCE }
+  /** The headers OkHttp would add that the client of a forwarded request did not send. */
+  private record NotSent(List<String> names) {}
 
   /** The upstream's answer; {@code reason} is its reason phrase, passed on as it came. */
   private record Upstream(int status, String reason, Headers headers, byte[] body) {}
@@ -522,8 +536,11 @@ public final class FaultProxy implements Closeable {
           writeStatus(out, 502, "FaultProxy could not reach the upstream");
           return;
         }
-        byte[] body = Objects.requireNonNull(answer.rewrite).apply(new String(up.body, StandardCharsets.UTF_8))
+        boolean gzip = "gzip".equalsIgnoreCase(up.headers.get("Content-Encoding"));
+        byte[] text = gzip ? gunzip(up.body) : up.body;   // rewrite the text, send it encoded as it came
+        byte[] body = Objects.requireNonNull(answer.rewrite).apply(new String(text, StandardCharsets.UTF_8))
             .getBytes(StandardCharsets.UTF_8);
+        body = gzip ? gzip(body) : body;
         writeHead(out, up.status, up.reason, up.headers, body.length);
         out.write(body);
         out.flush();
@@ -542,6 +559,20 @@ public final class FaultProxy implements Closeable {
       }
       default -> throw new IllegalStateException(answer.toString());
     }
+  }
+
+  private static byte[] gunzip(byte[] body) throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static byte[] gzip(byte[] body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+      z.write(body);
+    }
+    return out.toByteArray();
   }
 
   /** Blocks until the client closes the connection (its timeout) or the proxy is closed. */

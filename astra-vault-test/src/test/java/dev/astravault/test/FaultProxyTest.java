@@ -191,7 +191,60 @@ class FaultProxyTest {
     assertThat(astra.requests()).last().satisfies(call -> {
       assertThat(call.path()).isEqualTo("/v2/currentOrg");
       assertThat(call.header("User-Agent")).as("the client sent none").isEmpty();
+      assertThat(call.header("Accept-Encoding")).as("the client sent none").isEmpty();
     });
+  }
+
+  /** A client's {@code Accept-Encoding} reaches the upstream as sent, not replaced by the proxy's HTTP client's. */
+  @Test
+  void theUpstreamSeesTheClientsAcceptEncodingAsSent() throws IOException {
+    try (Socket socket = new Socket(proxy.url().host(), proxy.url().port())) {
+      socket.getOutputStream().write(("GET /v2/currentOrg HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + astra.defaultOrg().rootToken() + "\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 ");
+    }
+    assertThat(astra.requests()).last().satisfies(call ->
+        assertThat(call.header("Accept-Encoding")).contains("identity"));
+  }
+
+  /**
+   * An upstream's gzip answer to a client that asked for gzip reaches the client as the upstream sent it, with its
+   * {@code Content-Encoding}: the proxy neither inflates it nor leaves the header out.
+   */
+  @Test
+  void aGzipAnswerTheClientAskedForPassesThroughEncoded() throws Exception {
+    okio.Buffer gzipped = new okio.Buffer();
+    try (okio.BufferedSink sink = okio.Okio.buffer(new okio.GzipSink(gzipped))) {
+      sink.writeUtf8("{\"orgId\":\"gz\"}");
+    }
+    byte[] compressed = gzipped.readByteArray();
+    try (mockwebserver3.MockWebServer upstream = new mockwebserver3.MockWebServer()) {
+      upstream.enqueue(new mockwebserver3.MockResponse.Builder().code(200).addHeader("Content-Encoding", "gzip")
+          .addHeader("Content-Type", "application/json").body(new okio.Buffer().write(compressed)).build());
+      upstream.start();
+      try (FaultProxy gz = FaultProxy.to(upstream.url("/"))) {
+        Request get = new Request.Builder().url(gz.url().resolve("/v2/currentOrg"))
+            .header("Accept-Encoding", "gzip").build();   // asked for by hand: OkHttp leaves the body encoded
+        try (Response r = http.newCall(get).execute()) {
+          assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+          assertThat(r.body().bytes()).isEqualTo(compressed);
+        }
+        assertThat(upstream.takeRequest().getHeaders().get("Accept-Encoding")).isEqualTo("gzip");
+
+        // A lie written into such an answer is written into its text, and sent encoded as the upstream's was.
+        upstream.enqueue(new mockwebserver3.MockResponse.Builder().code(200).addHeader("Content-Encoding", "gzip")
+            .body(new okio.Buffer().write(compressed)).build());
+        gz.on("GET", "/v2/currentOrg").forwardThen(Answer.rewrittenBody(b -> b.replace("gz", "lie")));
+        try (Response r = http.newCall(get).execute()) {
+          assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+          try (okio.BufferedSource text = okio.Okio.buffer(new okio.GzipSource(r.body().source()))) {
+            assertThat(text.readUtf8()).isEqualTo("{\"orgId\":\"lie\"}");
+          }
+        }
+      }
+    }
   }
 
   @Test
