@@ -138,6 +138,25 @@ class VaultKvRotateKeysTest {
     assertThat(rotating.rotateKeys()).isEqualTo(1);
   }
 
+  /**
+   * A plain key put by hand directly under {@code roles/} (where the store keeps only per-org folders) is skipped: it
+   * is not read as the roles of an org named "" (whose folder would be {@code roles/} itself, stray key included).
+   */
+  @Test
+  void aStrayKeyDirectlyUnderRolesIsNotTakenForAnOrg() {
+    VaultKvLeaseStore old = open(keys);
+    old.putRole(new Role("org-1", "reader", "role-id-1", Duration.ofHours(1), Duration.ofHours(2)));
+    String rolePath = kvPath("roles/");
+    String stray = "secret/" + PREFIX + "/roles/notes";
+    vault.putKv(stray, Map.of("written", "by hand"));
+
+    VaultKvLeaseStore rotating = open(KeyProvider.of(newKey, oldKey));
+    assertThat(rotating.rotateKeys()).isEqualTo(1);   // the role, and nothing for the stray key
+    assertThat(field(rolePath, "tag")).startsWith("v1:" + newKey.id() + ":");
+    assertThat(vault.kv(stray).orElseThrow()).isEqualTo(Map.of("written", "by hand"));
+    assertThat(rotating.rotateKeys()).isZero();
+  }
+
   @Test
   void aRewrittenLeaseStopsTheRotationNamingIt() {
     open(keys).insert(pending("astra/org-1/reader/a", "a"));

@@ -92,11 +92,13 @@ public final class KvPaths {
   }
 
   /**
-   * Whether a listed key can be one this store wrote: not a folder, and an exact {@link #escape} of some text. Keys
-   * written by hand under the prefix are skipped, not read under a different name or failed on.
+   * Whether a listed key can be one this store wrote: not a folder, not empty, and an exact {@link #escape} of some
+   * text. Keys written by hand under the prefix are skipped, not read under a different name or failed on. No entry
+   * has an empty segment (ids and names are never empty), and "" is what {@link KvEntries#roleOrgIds} makes of a
+   * plain key listed beside the per-org folders under {@code roles/}: it must not read as an org named "".
    */
   public static boolean written(String key) {
-    if (key.endsWith("/")) {
+    if (key.isEmpty() || key.endsWith("/")) {
       return false;
     }
     try {

@@ -35,7 +35,8 @@ class KvPathsTest {
     assertThat(KvPaths.escape("..")).isEqualTo("~2E~2E");
     assertThat(KvPaths.escape("~")).isEqualTo("~7E");
     assertThat(KvPaths.escape("é")).isEqualTo("~C3~A9");
-    for (String s : new String[] {"", "a/b", "..", "~7E", "é ü", "x~"}) {
+    assertThat(KvPaths.unescape(KvPaths.escape(""))).isEmpty();
+    for (String s : new String[] {"a/b", "..", "~7E", "é ü", "x~"}) {
       assertThat(KvPaths.unescape(KvPaths.escape(s))).as(s).isEqualTo(s);
       assertThat(KvPaths.written(KvPaths.escape(s))).as(s).isTrue();
     }
@@ -44,6 +45,9 @@ class KvPathsTest {
   @Test
   void keysTheStoreCannotHaveWrittenAreNotTakenForItsOwn() {
     assertThat(KvPaths.written("folder/")).isFalse();
+    // No entry has an empty segment (ids and names are never empty): "" is what a plain key beside the per-org
+    // folders under roles/ leaves once its "/" is cut, and must not read as an org named "".
+    assertThat(KvPaths.written("")).isFalse();
     assertThat(KvPaths.written("not~ZZescaped")).isFalse();
     assertThat(KvPaths.written("a.b")).isFalse();
     assertThat(KvPaths.written("~2f")).isFalse();   // lower-case hex: escape never writes it
