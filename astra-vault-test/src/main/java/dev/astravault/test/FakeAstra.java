@@ -597,7 +597,10 @@ public final class FakeAstra
       return this;
     }
 
-    /** {@return 200 when allowed, 401 for an unknown, revoked or expired token, 403 outside its roles' policies} */
+    /**
+     * {@return 200 when allowed (the org's root token always), 401 for an unknown, revoked or expired token, 403
+     * outside its roles' policies}
+     */
     public int status() {
       synchronized (lock) {
         if (orgsByRootToken.containsKey(token)) {
