@@ -29,6 +29,7 @@ public final class Redaction {
    *   <li>Astra client secrets: a run of 40 or more of {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}
    *       (checked in {@link #mask}).</li>
    * </ol>
+   * Store keys (base64 of 32 bytes) are found by {@link #maskStoreKeys}, without a regex.
    */
   private static final Pattern SECRETS = Pattern.compile(
       "(?<astra>(?i:AstraCS):)[^\\s\"'`,;<>)\\]}]*"
@@ -40,6 +41,10 @@ public final class Redaction {
   /** A second pass, so that a long harmless run (a lease id) never hides a token inside it from the first. */
   private static final Pattern RUN = Pattern.compile("[A-Za-z0-9+,._/=-]{40,}");
   private static final String[] PREFIXES = {"astra", "vault", "legacy", "json", "password"};
+  /** Base64 characters of a 32-byte store key, its padding aside. */
+  private static final int KEY_CHARS = 43;
+  /** The random part at the end of a lease id, ours and Vault's. */
+  private static final int LEASE_ID_RANDOM = 24;
 
   private Redaction() {}
 
@@ -59,22 +64,139 @@ public final class Redaction {
     return scrubByRegex(text);
   }
 
-  /** {@link #scrub} without the pre-scan: the two regex passes on any text (tests compare the two). */
+  /**
+   * {@link #scrub} without the pre-scan: the two regex passes, then the store-key pass, on any text (tests compare
+   * the two). Keys last, so that a longer secret is masked whole before a key-sized run inside it is looked at.
+   */
   static String scrubByRegex(String text) {
-    return replace(RUN, replace(SECRETS, text));
+    return maskStoreKeys(replace(RUN, replace(SECRETS, text)));
+  }
+
+  /**
+   * Whether {@code text} holds a store key: a {@linkplain #isStoreKey key-shaped} run of base64 characters. The CLI
+   * refuses such an argument with it.
+   */
+  public static boolean holdsStoreKey(String text) {
+    return maskStoreKeys(text) != text;
+  }
+
+  /**
+   * {@code text} with every store key masked (and its {@code =} padding), or {@code text} itself when it holds none.
+   * A key is a maximal run of {@code A-Za-z0-9+/_-} that {@link #isStoreKey} accepts: {@code openssl rand -base64 32}
+   * or {@link dev.astravault.EncryptionKey#toBase64()} output, pasted where an id, a name or a message part goes.
+   */
+  private static String maskStoreKeys(String text) {
+    StringBuilder out = null;
+    int last = 0;
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      if (!isBase64(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < n && isBase64(text.charAt(i))) {
+        i++;
+      }
+      if (isStoreKey(text, start, i)) {
+        // One '=' is the padding of a 32-byte key; an '=' followed by more (a name=value) is left as it is.
+        int end = i < n && text.charAt(i) == '=' && (i + 1 == n || !isBase64(text.charAt(i + 1)) && text.charAt(i
+            + 1) != '=') ? i + 1 : i;
+        if (out == null) {
+          out = new StringBuilder(n);
+        }
+        out.append(text, last, start).append(MASK);
+        last = end;
+        i = end;
+      }
+    }
+    return out == null ? text : out.append(text, last, n).toString();
+  }
+
+  /**
+   * Whether {@code text[start, end)}, a maximal run of base64 characters, is shaped like a store key: 43 characters,
+   * which any base64 decoder reads as exactly 32 bytes (44 with the {@code =} that pads it; 44 without it would be 33
+   * bytes, and a 64-hex client secret 48). Besides that, it must:
+   * <ul>
+   *   <li>use one alphabet: standard ({@code +/}) or URL-safe ({@code -_}), not both;</li>
+   *   <li>hold a digit, an upper- and a lowercase letter, as all but about 1 in 1,500 random keys do (a long word, a
+   *       lowercase name or hex, or a class path is not a key);</li>
+   *   <li>not be shaped like a lease id: at least four {@code /}-separated parts, the last 24 letters or digits (ours
+   *       are {@code astra/<org>/<role>/<24>}, Vault's {@code <mount>/creds/<role>/<24>}; about 1 random key in
+   *       5,000 has that shape).</li>
+   * </ul>
+   */
+  static boolean isStoreKey(String text, int start, int end) {
+    if (end - start != KEY_CHARS) {
+      return false;
+    }
+    boolean standard = false;
+    boolean urlSafe = false;
+    boolean digit = false;
+    boolean upper = false;
+    boolean lower = false;
+    int slashes = 0;
+    int lastSlash = -1;
+    boolean plusInLastPart = false;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '+' -> {
+          standard = true;
+          plusInLastPart = true;
+        }
+        case '/' -> {
+          standard = true;
+          slashes++;
+          lastSlash = i;
+          plusInLastPart = false;
+        }
+        case '-', '_' -> urlSafe = true;
+        default -> {
+          digit |= c >= '0' && c <= '9';
+          upper |= c >= 'A' && c <= 'Z';
+          lower |= c >= 'a' && c <= 'z';
+        }
+      }
+    }
+    if (standard && urlSafe || !(digit && upper && lower)) {
+      return false;
+    }
+    boolean leaseIdShaped = slashes >= 3 && lastSlash == end - LEASE_ID_RANDOM - 1 && !plusInLastPart;
+    return !leaseIdShaped;
+  }
+
+  /** Whether {@code c} is in the standard or the URL-safe base64 alphabet (padding aside). */
+  private static boolean isBase64(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-'
+        || c == '_';
   }
 
   /**
    * False only when no part of {@link #SECRETS} or a masked {@link #RUN} can match: each needs a character that ids
    * and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault token, {@code "} of a JSON
-   * field, {@code d=} of {@code password=}, or {@code ,}/{@code +} in 40 characters or more). Every id, name and
-   * key the library is handed passes through here, so most of them skip the regexes (and their matchers) entirely.
+   * field, {@code d=} of {@code password=}, or {@code ,}/{@code +} in 40 characters or more), or a run of exactly
+   * 43 base64 characters (a {@linkplain #isStoreKey store key}'s length). Every id, name and key the library is
+   * handed passes through here, so most of them skip the regexes (and their matchers) entirely.
    */
   private static boolean mayHoldSecret(String text) {
-    boolean longEnough = text.length() >= 40;
+    int length = text.length();
+    boolean longEnough = length >= 40;
+    boolean keyLong = length >= KEY_CHARS;
     char previous = 0;
-    for (int i = 0; i < text.length(); i++) {
+    int run = 0;
+    for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
+      if (keyLong) {
+        if (isBase64(c)) {
+          run++;
+        } else if (run == KEY_CHARS) {
+          return true;
+        } else {
+          run = 0;
+        }
+      }
       boolean trigger = switch (c) {
         case '"' -> true;
         case ':' -> previous == 's' || previous == 'S';
@@ -88,7 +210,7 @@ public final class Redaction {
       }
       previous = c;
     }
-    return false;
+    return run == KEY_CHARS;
   }
 
   private static String replace(Pattern pattern, String text) {
