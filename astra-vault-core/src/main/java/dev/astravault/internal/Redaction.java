@@ -45,6 +45,8 @@ public final class Redaction {
   private static final int KEY_CHARS = 43;
   /** The random part at the end of a lease id, ours and Vault's. */
   private static final int LEASE_ID_RANDOM = 24;
+  /** In a Vault lease id, {@code <mount>/creds/<role>/<random>}. */
+  private static final String VAULT_LEASE_PART = "/creds/";
 
   private Redaction() {}
 
@@ -120,11 +122,10 @@ public final class Redaction {
    * bytes, and a 64-hex client secret 48). Besides that, it must:
    * <ul>
    *   <li>use one alphabet: standard ({@code +/}) or URL-safe ({@code -_}), not both;</li>
-   *   <li>hold a digit, an upper- and a lowercase letter, as all but about 1 in 1,500 random keys do (a long word, a
-   *       lowercase name or hex, or a class path is not a key);</li>
-   *   <li>not be shaped like a lease id: at least four {@code /}-separated parts, the last 24 letters or digits (ours
-   *       are {@code astra/<org>/<role>/<24>}, Vault's {@code <mount>/creds/<role>/<24>}; about 1 random key in
-   *       5,000 has that shape).</li>
+   *   <li>hold an upper- and a lowercase letter, as all but about 1 in a billion random keys do (so hex, a lowercase
+   *       name or an upper-case constant is not a key);</li>
+   *   <li>not be one of the lease ids that reach 43 characters: a last part of 24 letters or digits after a {@code /},
+   *       in {@code astra/<org>/<role>/<24>} (ours) or {@code <mount>/creds/<role>/<24>} (Vault's).</li>
    * </ul>
    */
   static boolean isStoreKey(String text, int start, int end) {
@@ -133,7 +134,6 @@ public final class Redaction {
     }
     boolean standard = false;
     boolean urlSafe = false;
-    boolean digit = false;
     boolean upper = false;
     boolean lower = false;
     int slashes = 0;
@@ -154,17 +154,21 @@ public final class Redaction {
         }
         case '-', '_' -> urlSafe = true;
         default -> {
-          digit |= c >= '0' && c <= '9';
           upper |= c >= 'A' && c <= 'Z';
           lower |= c >= 'a' && c <= 'z';
         }
       }
     }
-    if (standard && urlSafe || !(digit && upper && lower)) {
+    if (standard && urlSafe || !(upper && lower)) {
       return false;
     }
-    boolean leaseIdShaped = slashes >= 3 && lastSlash == end - LEASE_ID_RANDOM - 1 && !plusInLastPart;
+    boolean leaseIdShaped = slashes >= 3 && lastSlash == end - LEASE_ID_RANDOM - 1 && !plusInLastPart
+        && (text.startsWith(LeaseIds.ROOT, start) || within(text.indexOf(VAULT_LEASE_PART, start), end));
     return !leaseIdShaped;
+  }
+
+  private static boolean within(int found, int end) {
+    return found >= 0 && found + VAULT_LEASE_PART.length() <= end;
   }
 
   /** Whether {@code c} is in the standard or the URL-safe base64 alphabet (padding aside). */

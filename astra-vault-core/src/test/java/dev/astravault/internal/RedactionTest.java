@@ -103,6 +103,8 @@ class RedactionTest {
       }
     }
     assertThat(Redaction.scrub("key " + KEY_PLAIN + " and more")).isEqualTo("key ██ and more");
+    // Shaped like a lease id's end (a 24-character last part) but not one: a key.
+    assertThat(Redaction.scrub("Xy9/Ab1/Cd2/Qw3Er4/" + KEY_PLAIN.substring(0, 24))).isEqualTo(Redaction.MASK);
     assertThat(Redaction.scrub("key=" + unpadded + "=x")).isEqualTo("key=██=x");
   }
 
@@ -114,6 +116,7 @@ class RedactionTest {
     List<String> kept = List.of(
         "astra/org1x/reader/" + random24,              // our lease id, 43 characters
         "astra/creds/reader/" + random24,              // Vault's
+        "db/creds/readonly1/" + random24,              // ... on another mount
         "astra/6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00/reader/" + random24,
         "6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00",        // a UUID
         hexSecret,                                     // a hex client secret: 48 bytes of base64, not 32
@@ -121,8 +124,7 @@ class RedactionTest {
         KEY_PLAIN.substring(0, 42), KEY_PLAIN.substring(0, 42) + "==",   // 31 bytes
         KEY_PLAIN.substring(0, 43) + "Q",              // 44 without padding: 33 bytes
         "x" + KEY_URL.substring(0, 42) + "/",          // both alphabets in one run
-        "dev/astravault/internal/RedactionTestHelper",  // a class path: no digit
-        "thisIsALongCamelCaseIdentifierWithNoDigitsX",
+        "ASTRA_VAULT_STORE_KEY_FROM_THE_ENVIRONMENT1",  // no lowercase letter
         "token for astra/org1x/reader/" + random24 + " renewed");
     for (String text : kept) {
       assertThat(Redaction.scrub(text)).as(text).isEqualTo(text);
