@@ -1,14 +1,11 @@
 package dev.astravault.cli;
 
-import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.StoreException;
 import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultConfig;
 import dev.astravault.vault.VaultKeyProvider;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -62,17 +59,12 @@ final class StoreKeyOptions {
     }
     String fromEnv = ctx.env("ASTRA_VAULT_KEY");
     if (fromEnv != null) {
-      // KeyProvider.fromEnv()'s format (current key first, then older ones), read from the injected environment.
-      List<EncryptionKey> keys = new ArrayList<>();
-      for (String part : fromEnv.split(",")) {
-        if (!part.isBlank()) {
-          keys.add(EncryptionKey.fromBase64(part));
-        }
+      // KeyProvider.fromEnv()'s format and parser, on the injected environment (tests give the CLI its own).
+      try {
+        return KeyProvider.fromBase64List(fromEnv);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("ASTRA_VAULT_KEY: " + e.getMessage());   // a key's position, never its value
       }
-      if (keys.isEmpty()) {
-        throw CliException.usage("ASTRA_VAULT_KEY holds no key");
-      }
-      return KeyProvider.of(keys.get(0), keys.subList(1, keys.size()).toArray(EncryptionKey[]::new));
     }
     throw CliException.usage("no store key: set ASTRA_VAULT_KEY or pass --key-file FILE or --key-vault-path "
         + "PATH (a key is 32 random bytes in base64: openssl rand -base64 32)");
