@@ -1,9 +1,9 @@
 package dev.astravault.cli;
 
 import dev.astravault.KeyProvider;
-import dev.astravault.StoreException;
 import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKeyException;
 import dev.astravault.vault.VaultKeyProvider;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -94,10 +94,14 @@ final class StoreKeyOptions {
     } catch (IllegalArgumentException e) {
       // A malformed key, or a key_id that does not match: the message names the path and key ids, never a key.
       throw CliException.usage(e.getMessage());
-    } catch (StoreException e) {
-      if (e.getCause() == null) {
-        // VaultKeyProvider's own finding (no secret at the path, or no 'key' in it): what was typed is wrong. A
-        // failure to reach or read Vault carries its cause and stays an operational failure (exit 1).
+    } catch (VaultKeyException e) {
+      // No secret at the path, or no 'key' in it: what was typed is wrong (exit 2). Vault not read: an operational
+      // failure (exit 1). A switch expression, so that a reason added later must be placed here.
+      boolean typed = switch (e.reason()) {
+        case NO_SECRET, NO_KEY -> true;
+        case UNREADABLE -> false;
+      };
+      if (typed) {
         throw CliException.usage(e.getMessage() + " (--key-vault-path is the secret's path inside --key-vault-mount, "
             + "default secret)");
       }
