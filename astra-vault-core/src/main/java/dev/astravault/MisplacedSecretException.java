@@ -3,8 +3,9 @@ package dev.astravault;
 /**
  * A value shaped like a token or secret (an {@code AstraCS:} token, an Astra client secret, a Vault token, a store
  * key: base64 of 32 bytes) was given where an id, a name or a metadata entry belongs: an org id or logical name, a
- * role, a logical name, a client id, a lease id, a metadata key or value. Usually a copy-paste mistake. The message names the parameter and never repeats
- * the value, which is refused before it reaches a store, a log line or an audit event.
+ * role, a logical name, a client id, a lease id, a metadata key or value. Usually a copy-paste mistake. The message
+ * names the parameter and never repeats the value, which is refused before it reaches a store, a log line or an audit
+ * event.
  *
  * <p>An {@link IllegalArgumentException}, like every other bad argument (a programmer error, see
  * {@link AstraVaultException}); catch this subclass to tell a leaked secret apart from a typo.
@@ -22,7 +23,8 @@ public class MisplacedSecretException extends IllegalArgumentException {
    */
   public MisplacedSecretException(String parameter) {
     super(parameter + " looks like a token or secret (an AstraCS token, a client secret, a Vault token or a store "
-        + "key), not an id or a name; the value is not shown. Pass the id or name; keep secrets out of ids, names and metadata");
+        + "key), not an id or a name; the value is not shown. Pass the id or name; keep secrets out of ids, names "
+        + "and metadata");
     this.parameter = parameter;
   }
 

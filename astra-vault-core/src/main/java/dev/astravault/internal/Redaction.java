@@ -60,7 +60,7 @@ public final class Redaction {
 
   /** {@code text} with every token-shaped part masked; null stays null. Idempotent. */
   public static @Nullable String scrub(@Nullable String text) {
-    if (text == null || text.isEmpty() || !mayHoldSecret(text)) {
+    if (text == null || text.isEmpty() || !mayHoldSecret(text) && !hasKeyLengthRun(text)) {
       return text;
     }
     return scrubByRegex(text);
@@ -102,9 +102,7 @@ public final class Redaction {
         i++;
       }
       if (isStoreKey(text, start, i)) {
-        // One '=' is the padding of a 32-byte key; an '=' followed by more (a name=value) is left as it is.
-        int end = i < n && text.charAt(i) == '=' && (i + 1 == n || !isBase64(text.charAt(i + 1)) && text.charAt(i
-            + 1) != '=') ? i + 1 : i;
+        int end = paddingEnd(text, i);
         if (out == null) {
           out = new StringBuilder(n);
         }
@@ -167,6 +165,14 @@ public final class Redaction {
     return !leaseIdShaped;
   }
 
+  /** After a key ending at {@code i}: past its one {@code =} of padding, but not past a {@code =} of name=value. */
+  private static int paddingEnd(String text, int i) {
+    int n = text.length();
+    boolean padding = i < n && text.charAt(i) == '='
+        && (i + 1 == n || !isBase64(text.charAt(i + 1)) && text.charAt(i + 1) != '=');
+    return padding ? i + 1 : i;
+  }
+
   private static boolean within(int found, int end) {
     return found >= 0 && found + VAULT_LEASE_PART.length() <= end;
   }
@@ -180,27 +186,15 @@ public final class Redaction {
   /**
    * False only when no part of {@link #SECRETS} or a masked {@link #RUN} can match: each needs a character that ids
    * and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault token, {@code "} of a JSON
-   * field, {@code d=} of {@code password=}, or {@code ,}/{@code +} in 40 characters or more), or a run of exactly
-   * 43 base64 characters (a {@linkplain #isStoreKey store key}'s length). Every id, name and key the library is
-   * handed passes through here, so most of them skip the regexes (and their matchers) entirely.
+   * field, {@code d=} of {@code password=}, or {@code ,}/{@code +} in 40 characters or more); {@link
+   * #hasKeyLengthRun} does the same for store keys. Every id, name and key the library is handed passes through
+   * here, so most of them skip the regexes (and their matchers) entirely.
    */
   private static boolean mayHoldSecret(String text) {
-    int length = text.length();
-    boolean longEnough = length >= 40;
-    boolean keyLong = length >= KEY_CHARS;
+    boolean longEnough = text.length() >= 40;
     char previous = 0;
-    int run = 0;
-    for (int i = 0; i < length; i++) {
+    for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (keyLong) {
-        if (isBase64(c)) {
-          run++;
-        } else if (run == KEY_CHARS) {
-          return true;
-        } else {
-          run = 0;
-        }
-      }
       boolean trigger = switch (c) {
         case '"' -> true;
         case ':' -> previous == 's' || previous == 'S';
@@ -213,6 +207,29 @@ public final class Redaction {
         return true;
       }
       previous = c;
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code text} has a run of exactly 43 base64 characters, a {@linkplain #isStoreKey store key}'s length:
+   * the pre-scan's part for keys. A loop of its own, so that texts shorter than a key (most ids and names) skip it
+   * after one length check, and {@link #mayHoldSecret} stays the loop it was.
+   */
+  private static boolean hasKeyLengthRun(String text) {
+    int length = text.length();
+    if (length < KEY_CHARS) {
+      return false;
+    }
+    int run = 0;
+    for (int i = 0; i < length; i++) {
+      if (isBase64(text.charAt(i))) {
+        run++;
+      } else if (run == KEY_CHARS) {
+        return true;
+      } else {
+        run = 0;
+      }
     }
     return run == KEY_CHARS;
   }

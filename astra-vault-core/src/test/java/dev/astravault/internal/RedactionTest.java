@@ -146,7 +146,8 @@ class RedactionTest {
 
     assertThat(new NotFoundException(NotFoundException.Kind.LEASE, KEY_URL).key()).isEqualTo(Redaction.MASK);
 
-    IssueFailed event = new IssueFailed(Instant.EPOCH, new Actor("svc", "host", "pid:1", null, null), "org-1", "reader", null, Map.of(),
+    Actor actor = new Actor("svc", "host", "pid:1", null, null);
+    IssueFailed event = new IssueFailed(Instant.EPOCH, actor, "org-1", "reader", null, Map.of(),
         "java.lang.IllegalArgumentException", "metadata owner " + KEY_PLAIN + " rejected");
     assertThat(event.message()).isEqualTo("metadata owner ██ rejected");
   }
