@@ -3,6 +3,7 @@ package dev.astravault;
 import dev.astravault.internal.KeyProviders;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -47,8 +48,27 @@ public interface KeyProvider {
   }
 
   /**
-   * Keys from the environment variable {@code ASTRA_VAULT_KEY}: a base64 key, optionally followed by older keys
-   * separated by commas ({@code new,old}) while a rotation is under way. Read once, now.
+   * Keys from a list of base64 keys, current first: {@code new,old} while a rotation is under way. Keys are separated
+   * by commas (or line breaks); blank entries are ignored. This is the format of {@link #fromEnv()}, for a list that
+   * comes from elsewhere (an injected environment, a secret manager's value).
+   *
+   * @throws IllegalArgumentException if the list holds no key, or a key is not standard base64 of 32 bytes (the
+   *     message gives its position, never its value)
+   *
+   * @param keys the list
+   * @return the provider
+   */
+  static KeyProvider fromBase64List(String keys) {
+    if (Objects.requireNonNull(keys, "keys").isBlank()) {
+      throw new IllegalArgumentException("key list holds no key");   // a value given, not a setting missing
+    }
+    return KeyProviders.parse("key list", keys);
+  }
+
+  /**
+   * Keys from the environment variable {@code ASTRA_VAULT_KEY}, in the format of {@link #fromBase64List}: a base64
+   * key, optionally followed by older keys separated by commas ({@code new,old}) while a rotation is under way. Read
+   * once, now.
    *
    * @throws IllegalStateException if the variable is unset or blank
    * @throws IllegalArgumentException if a key is not base64 of 32 bytes (the message never contains the value)
@@ -66,6 +86,7 @@ public interface KeyProvider {
    * @return the provider
    */
   static KeyProvider fromEnv(String variable) {
+    // fromBase64List's parser, with the variable named in its errors.
     return KeyProviders.parse("environment variable " + variable, System.getenv(variable));
   }
 

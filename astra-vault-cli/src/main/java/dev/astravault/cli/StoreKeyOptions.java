@@ -1,14 +1,11 @@
 package dev.astravault.cli;
 
-import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
-import dev.astravault.StoreException;
 import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKeyException;
 import dev.astravault.vault.VaultKeyProvider;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -62,17 +59,12 @@ final class StoreKeyOptions {
     }
     String fromEnv = ctx.env("ASTRA_VAULT_KEY");
     if (fromEnv != null) {
-      // KeyProvider.fromEnv()'s format (current key first, then older ones), read from the injected environment.
-      List<EncryptionKey> keys = new ArrayList<>();
-      for (String part : fromEnv.split(",")) {
-        if (!part.isBlank()) {
-          keys.add(EncryptionKey.fromBase64(part));
-        }
+      // KeyProvider.fromEnv()'s format and parser, on the injected environment (tests give the CLI its own).
+      try {
+        return KeyProvider.fromBase64List(fromEnv);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("ASTRA_VAULT_KEY: " + e.getMessage());   // a key's position, never its value
       }
-      if (keys.isEmpty()) {
-        throw CliException.usage("ASTRA_VAULT_KEY holds no key");
-      }
-      return KeyProvider.of(keys.get(0), keys.subList(1, keys.size()).toArray(EncryptionKey[]::new));
     }
     throw CliException.usage("no store key: set ASTRA_VAULT_KEY or pass --key-file FILE or --key-vault-path "
         + "PATH (a key is 32 random bytes in base64: openssl rand -base64 32)");
@@ -102,10 +94,14 @@ final class StoreKeyOptions {
     } catch (IllegalArgumentException e) {
       // A malformed key, or a key_id that does not match: the message names the path and key ids, never a key.
       throw CliException.usage(e.getMessage());
-    } catch (StoreException e) {
-      if (e.getCause() == null) {
-        // VaultKeyProvider's own finding (no secret at the path, or no 'key' in it): what was typed is wrong. A
-        // failure to reach or read Vault carries its cause and stays an operational failure (exit 1).
+    } catch (VaultKeyException e) {
+      // No secret at the path, or no 'key' in it: what was typed is wrong (exit 2). Vault not read: an operational
+      // failure (exit 1). A switch expression, so that a reason added later must be placed here.
+      boolean typed = switch (e.reason()) {
+        case NO_SECRET, NO_KEY -> true;
+        case UNREADABLE -> false;
+      };
+      if (typed) {
         throw CliException.usage(e.getMessage() + " (--key-vault-path is the secret's path inside --key-vault-mount, "
             + "default secret)");
       }

@@ -57,21 +57,29 @@ class CliHostileInputTest {
     return run;
   }
 
-  /** `openssl rand -base64 32` pasted into the wrong place: refused before parsing, never echoed. */
+  /**
+   * `openssl rand -base64 32` pasted into the wrong place: refused before parsing, never echoed. The key without its
+   * padding, or in the URL-safe alphabet, is refused too (the library's recogniser; before, only a padded standard
+   * key was, and the others reached the command and its error lines).
+   */
   @Test
   void aStoreKeyOnTheCommandLineIsRefusedAndNotEchoed() {
     setUp();
+    String unpadded = key.substring(0, 43);
+    String urlSafe = unpadded.replace('+', '-').replace('/', '_');
     List<List<String>> lines = List.of(
         List.of("--key-file", key, "token", "list"),
         List.of("--format=" + key, "token", "list"),
         List.of("lease", "lookup", key),
         List.of("token", "read", "--client-id", key),
-        List.of("config", "read", "--org-id", key));
+        List.of("config", "read", "--org-id", key),
+        List.of("lease", "lookup", unpadded),
+        List.of("config", "read", "--org-id", "x:" + urlSafe));
     for (List<String> args : lines) {
       CliRun run = cli(args.toArray(String[]::new));
       assertThat(run.exitCode()).as("%s", args).isEqualTo(2);
       assertThat(run.stderr()).as("%s", args).contains("looks like a store key and was refused")
-          .doesNotContain(key);
+          .doesNotContain(unpadded).doesNotContain(urlSafe);
       assertThat(run.stdout()).as("%s", args).isEmpty();
     }
   }

@@ -186,6 +186,21 @@ class CliKeyFromVaultTest {
         .contains("secret/" + KEY_PATH).contains("'key'");
   }
 
+  /**
+   * A Vault that cannot be read (here sealed) is an operational failure, exit 1, not a usage error: the CLI branches on
+   * VaultKeyException's reason. Before, it guessed from whether the exception had a cause.
+   */
+  @Test
+  void aVaultThatCannotBeReadIsAFailureNotAUsageError() {
+    vaultCredentials();
+    keysInVault(newKey, oldKey);
+    vault.seal();
+    CliRun run = cli("--direct", "store", "rotate-keys", "--key-vault-path", KEY_PATH);
+    assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(1);
+    assertThat(run.stderr()).contains("cannot read the encryption key from Vault at secret/" + KEY_PATH)
+        .doesNotContain("--key-vault-mount").doesNotContain(newKey.toBase64()).doesNotContain(oldKey.toBase64());
+  }
+
   @Test
   void aMalformedKeyIsRefusedWithoutQuotingIt() {
     vaultCredentials();

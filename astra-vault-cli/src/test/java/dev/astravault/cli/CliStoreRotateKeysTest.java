@@ -79,6 +79,35 @@ class CliStoreRotateKeysTest {
         "--field", "token")).stdout()).startsWith("AstraCS:");
   }
 
+  /**
+   * {@code $ASTRA_VAULT_KEY} is read by the library's parser ({@code KeyProvider.fromBase64List}), as
+   * {@code KeyProvider.fromEnv()} reads it in an application. Before, the CLI's own copy split on commas only (a list
+   * one key per line was refused), and a bad key's error named neither the variable nor which key it was.
+   */
+  @Test
+  void theKeyVariableIsReadAsTheLibraryReadsItAndABadKeyIsNamedNotQuoted() {
+    env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
+    env.put("ASTRA_VAULT_KEY", oldKey.toBase64());
+    env.put("ASTRA_ORG_TOKEN", astra.defaultOrg().rootToken());
+    ok(cli("config", "write", "--org-id", astra.defaultOrg().orgId(), "--logical-name", "prod", "--url",
+        astra.url().toString()));
+
+    env.put("ASTRA_VAULT_KEY", newKey.toBase64() + "\n" + oldKey.toBase64() + "\n");
+    assertThat(ok(cli("store", "rotate-keys")).stdout()).contains("Resealed 1 value(s)");
+
+    String almost = oldKey.toBase64().substring(3);
+    env.put("ASTRA_VAULT_KEY", newKey.toBase64() + "," + almost);
+    CliRun bad = cli("config", "list");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.stderr()).isEqualTo("astra-vault: ASTRA_VAULT_KEY: key list: key 2 is not standard base64 of 32 "
+        + "bytes" + System.lineSeparator()).doesNotContain(almost).doesNotContain(newKey.toBase64());
+
+    env.put("ASTRA_VAULT_KEY", " , ");
+    CliRun empty = cli("config", "list");
+    assertThat(empty.exitCode()).isEqualTo(2);
+    assertThat(empty.stderr()).contains("ASTRA_VAULT_KEY: key list holds no key");
+  }
+
   private VaultKvLeaseStore kvStore(KeyProvider keys) {
     return VaultKvLeaseStore.builder(VaultConfig.of(URI.create(vault.address()), VaultAuth.token(vault.rootToken())))
         .mount("secret").pathPrefix(KV_PREFIX).keyProvider(keys).build();

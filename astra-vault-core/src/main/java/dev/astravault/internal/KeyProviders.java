@@ -27,7 +27,13 @@ public final class KeyProviders {
     return new Fixed(current, Map.copyOf(byId));
   }
 
-  /** Keys separated by commas or newlines, current first; {@code source} names where they came from in errors. */
+  /**
+   * Keys separated by commas or newlines, current first; blank entries and {@code #} lines are skipped. The one parser
+   * of the key list format ({@link KeyProvider#fromBase64List}, {@code fromEnv}, {@code fromFile}, Vault's secret).
+   * {@code source} names where the list came from in errors, which give a key's position, never its value. A
+   * missing or blank value is an {@link IllegalStateException} ("not set"); a list without a key or with a malformed
+   * one an {@link IllegalArgumentException}.
+   */
   public static KeyProvider parse(String source, @Nullable String value) {
     if (value == null || value.isBlank()) {
       throw new IllegalStateException(source + " is not set: it must hold a base64 key of 32 bytes");

@@ -3,7 +3,6 @@ package dev.astravault.vault;
 import dev.astravault.AstraVaultException;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
-import dev.astravault.StoreException;
 import dev.astravault.internal.KeyProviders;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
@@ -55,7 +54,8 @@ public final class VaultKeyProvider implements KeyProvider {
   /**
    * Reads the keys at {@code path} now.
    *
-   * @throws StoreException if Vault cannot be read or the secret is missing
+   * @throws VaultKeyException if the secret or its key is missing, or Vault cannot be read ({@link
+   *     VaultKeyException#reason()} tells which)
    * @throws IllegalArgumentException if a key is malformed or {@code key_id} does not match (never echoing a key)
    *
    * @param vault where Vault is and how to log in
@@ -109,18 +109,19 @@ public final class VaultKeyProvider implements KeyProvider {
   }
 
   private KeyProvider load() {
-    VaultKv.Entry e;
+    Optional<VaultKv.Entry> read;
     try {
-      e = kv.read("read the store key", path.path()).orElseThrow(() ->
-          new StoreException("no encryption key in Vault at " + path + ": write one with field 'key'"));
-    } catch (StoreException ex) {
-      throw ex;
+      read = kv.read("read the store key", path.path());
     } catch (AstraVaultException ex) {
-      throw new StoreException("cannot read the encryption key from Vault at " + path + ": " + ex.getMessage(), ex);
+      throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, "cannot read the encryption key from Vault "
+          + "at " + path + ": " + ex.getMessage(), ex);
     }
+    VaultKv.Entry e = read.orElseThrow(() -> new VaultKeyException(VaultKeyException.Reason.NO_SECRET,
+        "no encryption key in Vault at " + path + ": write one with field 'key'", null));
     String key = e.string("key");
     if (key == null || key.isBlank()) {
-      throw new StoreException("the secret at " + path + " has no field 'key' (base64 of 32 bytes)");
+      throw new VaultKeyException(VaultKeyException.Reason.NO_KEY, "the secret at " + path + " has no field 'key' "
+          + "(base64 of 32 bytes)", null);
     }
     String previous = e.string("previous");
     KeyProvider parsed = KeyProviders.parse("Vault secret " + path,

@@ -8,15 +8,21 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.astravault.Actor;
 import dev.astravault.AstraApiException;
 import dev.astravault.AstraVaultException;
 import dev.astravault.MisplacedSecretException;
 import dev.astravault.NotFoundException;
+import dev.astravault.event.IssueFailed;
 import io.github.jopenlibs.vault.VaultException;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +64,106 @@ class RedactionTest {
     }
   }
 
+  /** A standard base64 key with none of {@code + , /}: the old scrub looked for {@code ,} or {@code +} only. */
+  static final String KEY_PLAIN = key(k -> k.matches("[A-Za-z0-9]{43}="));
+  /** A standard key with a {@code /} and no {@code +}. */
+  static final String KEY_SLASH = key(k -> k.indexOf('/') >= 0 && k.indexOf('+') < 0);
+  /** A URL-safe key, unpadded, with a {@code -} or {@code _}. */
+  static final String KEY_URL = key(k -> k.matches(".*[+/].*")).replace('+', '-').replace('/', '_')
+      .replace("=", "");
+
+  /** The first key of a fixed random sequence that {@code shape} accepts (standard base64, padded). */
+  private static String key(Predicate<String> shape) {
+    Random random = new Random(32);
+    byte[] bytes = new byte[32];
+    while (true) {
+      random.nextBytes(bytes);
+      String k = Base64.getEncoder().encodeToString(bytes);
+      if (shape.test(k)) {
+        return k;
+      }
+    }
+  }
+
+  @Test
+  void storeKeysAreMaskedInEitherAlphabetPaddedOrNot() {
+    String unpadded = KEY_SLASH.substring(0, 43);
+    for (String key : new String[] {KEY_PLAIN, KEY_PLAIN.substring(0, 43), KEY_SLASH, unpadded, KEY_URL,
+        KEY_URL + "="}) {
+      assertThat(Base64.getMimeDecoder().decode(key.replace('-', '+').replace('_', '/'))).as(key).hasSize(32);
+      assertThat(Redaction.scrub(key)).as(key).isEqualTo(Redaction.MASK);
+      assertThat(Redaction.looksSecret(key)).as(key).isTrue();
+      assertThat(Redaction.holdsStoreKey(key)).as(key).isTrue();
+      for (String text : new String[] {"bad key " + key + " given", "ASTRA_VAULT_KEY=" + key, "'" + key + "'",
+          "{\"owner\":\"" + key + "\"}", "keys: " + key + "," + KEY_PLAIN, "org " + key + ": unknown",
+          "(" + key + ")\n" + key}) {
+        String scrubbed = Redaction.scrub(text);
+        assertThat(scrubbed).as(text).doesNotContain(key.substring(0, 43)).contains(Redaction.MASK);
+        assertThat(Redaction.scrub(scrubbed)).isEqualTo(scrubbed);
+      }
+    }
+    assertThat(Redaction.scrub("key " + KEY_PLAIN + " and more")).isEqualTo("key ██ and more");
+    // Shaped like a lease id's end (a 24-character last part) but not one: a key.
+    assertThat(Redaction.scrub("Xy9/Ab1/Cd2/Qw3Er4/" + KEY_PLAIN.substring(0, 24))).isEqualTo(Redaction.MASK);
+    assertThat(Redaction.scrub("key=" + unpadded + "=x")).isEqualTo("key=██=x");
+  }
+
+  /** What is shaped near a key but is not one stays readable, and is never refused as an id or a name. */
+  @Test
+  void nearKeysAreNotStoreKeys() {
+    String random24 = "Ab3dEf6hIj9lMn2pQr5tUv8x";
+    String hexSecret = "8709074baaf63e746cc5de52891e3a5ca88c73ae1fb7336652e9b59b9e69eff2";
+    List<String> kept = List.of(
+        "astra/org1x/reader/" + random24,              // our lease id, 43 characters
+        "astra/creds/reader/" + random24,              // Vault's
+        "db/creds/readonly1/" + random24,              // ... on another mount
+        "astra/6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00/reader/" + random24,
+        "6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00",        // a UUID
+        hexSecret,                                     // a hex client secret: 48 bytes of base64, not 32
+        hexSecret.substring(0, 43),                    // lowercase: no upper-case letter
+        KEY_PLAIN.substring(0, 42), KEY_PLAIN.substring(0, 42) + "==",   // 31 bytes
+        KEY_PLAIN.substring(0, 43) + "Q",              // 44 without padding: 33 bytes
+        "x" + KEY_URL.substring(0, 42) + "/",          // both alphabets in one run
+        "ASTRA_VAULT_STORE_KEY_FROM_THE_ENVIRONMENT1",  // no lowercase letter
+        "token for astra/org1x/reader/" + random24 + " renewed");
+    for (String text : kept) {
+      assertThat(Redaction.scrub(text)).as(text).isEqualTo(text);
+      assertThat(Redaction.holdsStoreKey(text)).as(text).isFalse();
+    }
+    assertThat(Validation.requireKey("leaseId", kept.get(0))).isEqualTo(kept.get(0));
+  }
+
+  @Test
+  void aStoreKeyInAMessageACauseChainOrAnAuditEventIsMasked() {
+    AstraVaultException direct = new AstraVaultException("unknown org " + KEY_SLASH);
+    assertThat(direct.getMessage()).isEqualTo("unknown org ██");
+
+    IOException io = new IOException("cannot open " + KEY_PLAIN);
+    Throwable cause = new AstraVaultException("store failed", new IllegalStateException("wrapped", io)).getCause();
+    assertThat(cause).isInstanceOf(RedactedException.class).hasMessage("wrapped");
+    assertThat(cause.getCause()).isInstanceOf(RedactedException.class);
+    assertThat(cause.getCause().getMessage()).isEqualTo("cannot open ██");
+
+    assertThat(new NotFoundException(NotFoundException.Kind.LEASE, KEY_URL).key()).isEqualTo(Redaction.MASK);
+
+    Actor actor = new Actor("svc", "host", "pid:1", null, null);
+    IssueFailed event = new IssueFailed(Instant.EPOCH, actor, "org-1", "reader", null, Map.of(),
+        "java.lang.IllegalArgumentException", "metadata owner " + KEY_PLAIN + " rejected");
+    assertThat(event.message()).isEqualTo("metadata owner ██ rejected");
+  }
+
+  @Test
+  void validationRefusesAStoreKeyAsAnIdANameALeaseIdOrMetadata() {
+    for (String key : new String[] {KEY_PLAIN, KEY_SLASH, KEY_URL}) {
+      assertThatThrownBy(() -> Validation.requireId("orgId", key)).isInstanceOf(MisplacedSecretException.class)
+          .hasMessageNotContaining(key);
+      assertThatThrownBy(() -> Validation.roleReference(key)).isInstanceOf(MisplacedSecretException.class);
+      assertThatThrownBy(() -> Validation.requireKey("leaseId", key)).isInstanceOf(MisplacedSecretException.class);
+      assertThatThrownBy(() -> Validation.metadata(Map.of("owner", key)))
+          .isInstanceOf(MisplacedSecretException.class).hasMessageNotContaining(key);
+    }
+  }
+
   /**
    * The pre-scan that lets most ids skip the regexes must never skip a text the regexes would change: random texts
    * built from the pieces of every secret shape (and near misses) are scrubbed the same with and without it.
@@ -67,7 +173,8 @@ class RedactionTest {
     String[] pieces = {"AstraCS:", "astracs:", "ASTRACS", "Cs:", "hvs.", "hvb.", "hvr.", "hvx.", "s.", "b.", "r.",
         "S.", "x.", "\"secret\":\"", "\\\"token\\\": \\\"", "\"", "password=", "PassWord=", "PASSWORD", "word=",
         "=", ":", ".", ",", "+", "-", "/", "_", " ", "a", "Z", "7", "abcdefghijklmnopqrstuvwx", "0123456789ABCDEF0123",
-        ASTRA, CLIENT_SECRET, VAULT, LEGACY_VAULT};
+        ASTRA, CLIENT_SECRET, VAULT, LEGACY_VAULT, KEY_PLAIN, KEY_PLAIN + "=", KEY_URL, "Q1w2E3r4T5y6U7i8O9p",
+        "Q1w2E3r4T5y6U7i8O9", "astra/org1x/reader/"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;

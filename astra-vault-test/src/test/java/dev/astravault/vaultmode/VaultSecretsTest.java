@@ -28,6 +28,7 @@ import dev.astravault.test.vault.VaultRequest;
 import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKeyException;
 import dev.astravault.vault.VaultKeyProvider;
 import dev.astravault.vault.VaultKvLeaseStore;
 import dev.astravault.vault.VaultOrgConfigs;
@@ -250,6 +251,27 @@ class VaultSecretsTest {
     Throwable malformed = catchThrowable(() -> VaultKeyProvider.of(config, KvPath.v1("kv", "keys/short")));
     assertThat(malformed).isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("c2hvcnQ=");
     assertThat(VaultKeyProvider.of(config, KvPath.v1("kv", "keys/v1")).currentKey()).isEqualTo(k1);
+  }
+
+  /**
+   * Why the keys could not be read is typed, so that a caller (the CLI) tells a wrong path from a Vault it could not
+   * read without guessing from the cause. Before, all three were a bare StoreException.
+   */
+  @Test
+  void aMissingKeyAndAnUnreadableVaultCarryTheirReason() {
+    vault.putKv("secret/keys/no-key", Map.of("previous", EncryptionKey.generate().toBase64()));
+    Throwable none = catchThrowable(() -> VaultKeyProvider.of(config, KvPath.v2("secret", "keys/none")));
+    assertThat(none).isInstanceOf(VaultKeyException.class).hasMessageContaining("secret/keys/none").hasNoCause();
+    assertThat(((VaultKeyException) none).reason()).isEqualTo(VaultKeyException.Reason.NO_SECRET);
+    Throwable noKey = catchThrowable(() -> VaultKeyProvider.of(config, KvPath.v2("secret", "keys/no-key")));
+    assertThat(((VaultKeyException) noKey).reason()).isEqualTo(VaultKeyException.Reason.NO_KEY);
+    assertThat(noKey).hasMessageContaining("'key'");
+
+    vault.seal();
+    Throwable sealed = catchThrowable(() -> VaultKeyProvider.of(config, KvPath.v2("secret", "keys/none")));
+    assertThat(sealed).isInstanceOf(VaultKeyException.class).hasMessageContaining("secret/keys/none")
+        .hasCauseInstanceOf(VaultUnavailableException.class);
+    assertThat(((VaultKeyException) sealed).reason()).isEqualTo(VaultKeyException.Reason.UNREADABLE);
   }
 
   // ------------------------------------------------------------------ org root tokens from Vault

@@ -1,0 +1,44 @@
+package dev.astravault.vault;
+
+import dev.astravault.StoreException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link VaultKeyProvider} could not get the store's keys from Vault. The {@linkplain #reason() reason} tells a path
+ * that names no key (fix the configuration) from a Vault that could not be read (retry, or fix Vault or the
+ * credentials). The message names the path, never a key. A key that is there but malformed, or whose
+ * {@code key_id} does not match, is an {@link IllegalArgumentException} instead.
+ */
+public class VaultKeyException extends StoreException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why the keys could not be read. */
+  public enum Reason {
+    /** No secret at the path (never written, deleted, or another path or mount was meant). */
+    NO_SECRET,
+    /** The secret has no {@code key} field (or an empty one). */
+    NO_KEY,
+    /** Vault could not be read: unreachable, sealed, denied, or not a KV engine of the path's version (the cause). */
+    UNREADABLE
+  }
+
+  /** Why the keys could not be read. */
+  private final Reason reason;
+
+  /**
+   * The keys could not be read.
+   *
+   * @param reason why
+   * @param message the detail message, naming the path (never a key)
+   * @param cause Vault's failure for {@link Reason#UNREADABLE}, or null
+   */
+  public VaultKeyException(Reason reason, String message, @Nullable Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  /** {@return why the keys could not be read} */
+  public Reason reason() {
+    return reason;
+  }
+}
