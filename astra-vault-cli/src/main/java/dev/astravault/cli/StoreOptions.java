@@ -1,5 +1,6 @@
 package dev.astravault.cli;
 
+import dev.astravault.internal.FileModes;
 import dev.astravault.store.JdbcLeaseStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ final class StoreOptions {
       Path dir = file.getParent();
       // 0700 when created (whatever the umask), a warning when it exists open to others; the store file in it is
       // created 0600 by the store.
-      dev.astravault.internal.FileModes.privateDirectories(dir);
+      FileModes.privateDirectories(dir);
     } catch (IOException e) {
       throw CliException.failure("cannot create the store directory " + file.getParent() + ": " + e);
     }
