@@ -102,6 +102,7 @@ class SqliteSideFilesTest {
     Path db = shared.resolve("leases.db");
     assertThatThrownBy(() -> open(db)).isInstanceOf(StoreException.class)
         .hasMessageContaining("directory " + shared).hasMessageContaining("writable by all users");
+    assertThat(db).doesNotExist();
     // Like /tmp: others may add names but not replace ours, and what they planted is checked at each open.
     Files.setAttribute(shared, "unix:mode", 01777);
     try (JdbcLeaseStore store = open(db)) {

@@ -36,15 +36,15 @@ final class SqliteFiles {
   /** Creates {@code file} private if missing and checks it, its directory and its side files; else throws. */
   static void check(Path file) {
     Path absolute = file.toAbsolutePath();
+    Path dir = absolute.getParent();
+    if (dir != null && Files.isDirectory(dir)) {
+      checkDirectory(dir);   // first: nothing is created in a directory that is refused (a missing one is made 0700)
+    }
     try {
       FileModes.privateFile(absolute);
     } catch (IOException e) {
       // An NIO message names the file and the problem (a link, a denied access); never a secret.
       throw new StoreException("cannot create the SQLite file " + absolute + ": " + e.getMessage(), e);
-    }
-    Path dir = absolute.getParent();
-    if (dir != null) {
-      checkDirectory(dir);
     }
     Optional<Integer> owner = uid(absolute);
     for (String suffix : SIDE_FILES) {
