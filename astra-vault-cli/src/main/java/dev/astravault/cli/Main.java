@@ -71,6 +71,12 @@ public final class Main {
             + "AppRole with VAULT_SECRET_ID or --vault-secret-id-file.");
         return CliException.USAGE;
       }
+      if (StoreOptions.carriesPassword(args[i])) {
+        err.println("astra-vault: warning: argument " + (i + 1) + " looks like a JDBC URL carrying a password and "
+            + "was refused: command-line arguments leak into shell history and process listings. Give --store "
+            + "without it, and the credentials in ASTRA_VAULT_STORE_USER and ASTRA_VAULT_STORE_PASSWORD.");
+        return CliException.USAGE;
+      }
       if (looksLikeStoreKey(args[i])) {
         err.println("astra-vault: warning: argument " + (i + 1) + " looks like a store key and was refused: "
             + "command-line arguments leak into shell history and process listings. Pass the key in "

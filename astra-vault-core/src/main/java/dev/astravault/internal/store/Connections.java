@@ -59,8 +59,9 @@ public abstract class Connections implements AutoCloseable {
     return new FromDataSource(dataSource, sessionSql);
   }
 
-  public static Connections single(String url, Properties props, List<String> sessionSql) {
-    return new Single(url, props, sessionSql);
+  /** One shared connection to {@code url}; {@code beforeOpen} runs before each time it is (re)opened. */
+  public static Connections single(String url, Properties props, List<String> sessionSql, Runnable beforeOpen) {
+    return new Single(url, props, sessionSql, beforeOpen);
   }
 
   public static Connections pool(String url, Properties props, List<String> sessionSql, int max) {
@@ -122,6 +123,7 @@ public abstract class Connections implements AutoCloseable {
     private final String url;
     private final Properties props;
     private final List<String> sessionSql;
+    private final Runnable beforeOpen;
     private final ReentrantLock lock = new ReentrantLock();
     private @Nullable Connection connection;
     // Statements prepared on `connection`, by SQL; guarded by `lock`, dropped whenever `connection` is. Preparing
@@ -129,10 +131,11 @@ public abstract class Connections implements AutoCloseable {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private boolean closed;
 
-    Single(String url, Properties props, List<String> sessionSql) {
+    Single(String url, Properties props, List<String> sessionSql, Runnable beforeOpen) {
       this.url = url;
       this.props = props;
       this.sessionSql = List.copyOf(sessionSql);
+      this.beforeOpen = beforeOpen;
     }
 
     @Override
@@ -185,6 +188,7 @@ public abstract class Connections implements AutoCloseable {
       if (c == null || c.isClosed()) {
         dropStatements();
         connection = null;
+        beforeOpen.run();
         c = DriverManager.getConnection(url, props);
         try {
           init(c, sessionSql);

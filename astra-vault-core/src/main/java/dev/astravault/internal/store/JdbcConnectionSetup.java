@@ -1,9 +1,7 @@
 package dev.astravault.internal.store;
 
 import dev.astravault.StoreException;
-import dev.astravault.internal.FileModes;
 import dev.astravault.store.JdbcLeaseStore.Dialect;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How {@code JdbcLeaseStore.Builder} gets its {@link Connections}: the dialect told from the URL or the database, each
- * SQLite connection's session settings, a SQLite file created private before the driver opens it, and which kind of
+ * SQLite connection's session settings, a SQLite file created private and its side files checked before the driver
+ * opens them ({@link SqliteFiles}), and which kind of
  * {@link Connections} serves a data source, a SQLite URL or a PostgreSQL URL.
  */
 public final class JdbcConnectionSetup {
@@ -36,9 +35,6 @@ public final class JdbcConnectionSetup {
         ? List.of("PRAGMA busy_timeout = " + busyTimeout.toMillis(), "PRAGMA synchronous = FULL",
             "PRAGMA foreign_keys = ON")
         : List.of();
-    if (dataSource == null && dialect == Dialect.SQLITE) {
-      sqlitePath(Objects.requireNonNull(jdbcUrl)).ifPresent(JdbcConnectionSetup::createPrivate);
-    }
     Connections connections;
     if (dataSource != null) {
       connections = Connections.of(dataSource, session);
@@ -48,7 +44,10 @@ public final class JdbcConnectionSetup {
       // The store never reads generated keys; with them on, sqlite-jdbc prepares and runs a
       // "SELECT last_insert_rowid()" after every INSERT.
       sqlite.setProperty("jdbc.get_generated_keys", "false");
-      connections = Connections.single(Objects.requireNonNull(jdbcUrl), sqlite, session);
+      // Checked before every open, not once: the connection is reopened after it breaks, and SQLite opens the side
+      // files afresh then (they are gone after the last connection closes).
+      Optional<Path> file = sqlitePath(Objects.requireNonNull(jdbcUrl));
+      connections = Connections.single(jdbcUrl, sqlite, session, () -> file.ifPresent(SqliteFiles::check));
     } else {
       connections = Connections.pool(Objects.requireNonNull(jdbcUrl), properties, session, maxConnections);
     }
@@ -78,16 +77,6 @@ public final class JdbcConnectionSetup {
       return Optional.empty();
     }
     return Optional.of(Path.of(file));
-  }
-
-  /** The file is created 0600 before SQLite opens it, which gives its -wal, -shm and -journal files that mode. */
-  private static void createPrivate(Path file) {
-    try {
-      FileModes.privateFile(file);
-    } catch (IOException e) {
-      // An NIO message names the file and the problem (a link, a denied access); never a secret.
-      throw new StoreException("cannot create the SQLite file " + file + ": " + e.getMessage(), e);
-    }
   }
 
   /** The dialect of {@code jdbcUrl}'s scheme, or else of the data source's database product. */
