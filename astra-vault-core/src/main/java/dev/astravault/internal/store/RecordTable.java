@@ -16,10 +16,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Layout: a power-of-two array of slots, each null (never used), {@link #TOMBSTONE} (a record was removed) or a
  * record; a key's probe sequence is triangular ({@code i, i+1, i+3, i+6, …} modulo the length), which visits every
- * slot of a power-of-two array. The array is read through a volatile field, its slots with acquire and written with
- * release. Used slots (records and tombstones) stay at most {@value #MAX_LOAD_PERCENT} % of the array: at a million
- * records that is 1.25–2.5 slots of 4 bytes a record (compressed oops) per table, where the map was a node of 32 B, a
- * slot and, for the client id, a 16-byte key. A write that would pass that bound first rebuilds the table into a new
+ * slot of a power-of-two array. Beside each slot, a byte of its record's hash (a tag), so that a probe reads a record
+ * only when the tags agree. The arrays are read through a volatile field, the slots with acquire and written with
+ * release, each tag written before the release of its slot and read after the acquire of it. Used slots (records and
+ * tombstones) stay at most {@value #MAX_LOAD_PERCENT} % of the array: at a million records that is 1.25–2.5
+ * slots of 5 bytes a record (a compressed reference and a tag) per table, where the map was a node of 32 B, a slot
+ * and, for the client id, a 16-byte key. A write that would pass that bound first rebuilds the table into a new
  * array (twice the length if live records fill over half the bound, else the same length or smaller, which clears the
  * tombstones) and publishes it with one volatile write, then writes into the new array; the old array is never
  * written again.
@@ -32,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * move a key inside the array a reader holds: the reader either read the new array (filled completely before it was
  * published, so the volatile read makes its slots visible) or keeps walking the old one, which still holds every key
  * present when it was replaced, as the writer left it. Each slot holds one reference, written with release after the
- * record it points to was built, so a reader sees a whole record, the old one or the new one, never a mix.
+ * record it points to was built, so a reader sees a whole record, the old one or the new one, never a mix. A slot's
+ * tag changes only when a tombstone's slot takes a new record, so a reader's own key, present in its slot throughout,
+ * always shows its own tag; a stale or newer tag can only make a reader pass a record that came or went meanwhile.
  * Iteration walks one array the same way: a key present throughout is met exactly once (it stays in one slot); a key
  * removed and added again during the walk may be met once, twice or not at all.
  *
@@ -62,10 +66,26 @@ public final class RecordTable<K, R> implements Iterable<R> {
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
   private final Keys<K, R> keys;
-  private volatile Object[] slots = new Object[MIN_LENGTH];
+  private volatile Slots slots = new Slots(MIN_LENGTH);
   // Written and read by the writer only.
   private int size;
   private int used;
+
+  /**
+   * The records and, beside each slot, eight bits of its record's hash: a probe compares those before it reads the
+   * record, so a slot of another key costs no visit to a record, its key string and that string's bytes (lease ids
+   * share a 50-character prefix, so telling two apart reads far into both). One byte a slot. Final fields, published
+   * together through the volatile {@code slots}: a reader never pairs one array with the other's successor.
+   */
+  private static final class Slots {
+    final Object[] refs;
+    final byte[] tags;
+
+    Slots(int length) {
+      refs = new Object[length];
+      tags = new byte[length];
+    }
+  }
 
   /** Creates an empty table. */
   public RecordTable(Keys<K, R> keys) {
@@ -75,15 +95,19 @@ public final class RecordTable<K, R> implements Iterable<R> {
   /** {@return the record with {@code key}, or null}; takes no lock */
   @SuppressWarnings("unchecked")
   public @Nullable R get(K key) {
-    Object[] s = slots;
+    Slots t = slots;
+    Object[] s = t.refs;
     int mask = s.length - 1;
-    int i = start(keys.hash(key), mask);
+    int hash = keys.hash(key);
+    byte tag = tag(hash);
+    int i = start(hash, mask);
     for (int step = 1; step <= s.length; step++) {
       Object o = SLOT.getAcquire(s, i);
       if (o == null) {
         return null;
       }
-      if (o != TOMBSTONE && keys.hasKey((R) o, key)) {
+      // The tag is read after the slot: it was written before the slot's release, so it is this record's.
+      if (o != TOMBSTONE && t.tags[i] == tag && keys.hasKey((R) o, key)) {
         return (R) o;
       }
       i = (i + step) & mask;
@@ -100,8 +124,10 @@ public final class RecordTable<K, R> implements Iterable<R> {
   public @Nullable R put(R record) {
     Objects.requireNonNull(record, "record");
     int hash = keys.hashOf(record);
+    byte tag = tag(hash);
     while (true) {
-      Object[] s = slots;
+      Slots t = slots;
+      Object[] s = t.refs;
       int mask = s.length - 1;
       int i = start(hash, mask);
       int free = -1;
@@ -114,8 +140,8 @@ public final class RecordTable<K, R> implements Iterable<R> {
           if (free < 0) {
             free = i;
           }
-        } else if (keys.sameKey((R) o, record)) {
-          SLOT.setRelease(s, i, record);
+        } else if (t.tags[i] == tag && keys.sameKey((R) o, record)) {
+          SLOT.setRelease(s, i, record);   // same key, same tag
           return (R) o;
         }
         i = (i + step) & mask;
@@ -128,6 +154,7 @@ public final class RecordTable<K, R> implements Iterable<R> {
         free = i;   // the null that ended the walk
         used++;
       }
+      t.tags[free] = tag;   // before the release below, which publishes it with the record
       SLOT.setRelease(s, free, record);
       size++;
       return null;
@@ -142,15 +169,18 @@ public final class RecordTable<K, R> implements Iterable<R> {
    */
   @SuppressWarnings("unchecked")
   public @Nullable R remove(R record) {
-    Object[] s = slots;
+    Slots t = slots;
+    Object[] s = t.refs;
     int mask = s.length - 1;
-    int i = start(keys.hashOf(record), mask);
+    int hash = keys.hashOf(record);
+    byte tag = tag(hash);
+    int i = start(hash, mask);
     for (int step = 1; step <= s.length; step++) {
       Object o = s[i];
       if (o == null) {
         return null;
       }
-      if (o != TOMBSTONE && keys.sameKey((R) o, record)) {
+      if (o != TOMBSTONE && t.tags[i] == tag && keys.sameKey((R) o, record)) {
         SLOT.setRelease(s, i, TOMBSTONE);   // never null: a reader's walk past this slot must go on
         size--;
         return (R) o;
@@ -167,7 +197,7 @@ public final class RecordTable<K, R> implements Iterable<R> {
 
   /** {@return the length of the slot array}; for tests */
   int length() {
-    return slots.length;
+    return slots.refs.length;
   }
 
   /** {@return slots holding a record or a tombstone}; for tests */
@@ -178,7 +208,7 @@ public final class RecordTable<K, R> implements Iterable<R> {
   /** Walks the records of the array current when called, without a lock; see the class comment. */
   @Override
   public Iterator<R> iterator() {
-    Object[] s = slots;
+    Object[] s = slots.refs;
     return new Iterator<>() {
       private int index = -1;
       private @Nullable Object next = advance();
@@ -218,7 +248,7 @@ public final class RecordTable<K, R> implements Iterable<R> {
    */
   @SuppressWarnings("unchecked")
   private void rebuild() {
-    Object[] old = slots;
+    Object[] old = slots.refs;
     int length = old.length;
     if (size + 1 > threshold(length) / 2) {
       length *= 2;
@@ -227,23 +257,30 @@ public final class RecordTable<K, R> implements Iterable<R> {
         length /= 2;
       }
     }
-    Object[] fresh = new Object[length];
+    Slots fresh = new Slots(length);
     int mask = length - 1;
     for (Object o : old) {
       if (o != null && o != TOMBSTONE) {
-        int i = start(keys.hashOf((R) o), mask);
-        for (int step = 1; fresh[i] != null; step++) {
+        int hash = keys.hashOf((R) o);
+        int i = start(hash, mask);
+        for (int step = 1; fresh.refs[i] != null; step++) {
           i = (i + step) & mask;
         }
-        fresh[i] = o;
+        fresh.refs[i] = o;
+        fresh.tags[i] = tag(hash);
       }
     }
     used = size;
-    slots = fresh;   // volatile: publishes the filled array
+    slots = fresh;   // volatile: publishes the filled arrays
   }
 
   private static int threshold(int length) {
     return (int) ((long) length * MAX_LOAD_PERCENT / 100);
+  }
+
+  /** Eight bits of the hash, mixed apart from the bits {@link #start} uses. */
+  private static byte tag(int hash) {
+    return (byte) ((hash * 0x85EBCA6B) >>> 24);
   }
 
   /** Fibonacci hashing: the top bits of the product, so keys whose hashes differ only high up still spread. */
