@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * tombstones) stay at most {@value #MAX_LOAD_PERCENT} % of the array: at a million records that is 1.25–2.5
  * slots of 5 bytes a record (a compressed reference and a tag) per table, where the map was a node of 32 B, a slot
  * and, for the client id, a 16-byte key. A write that would pass that bound first rebuilds the table into a new
- * array (twice the length if live records fill over half the bound, else the same length or smaller, which clears the
+ * array (twice the length if live records fill over 60 % of it, else the same length or smaller, which clears the
  * tombstones) and publishes it with one volatile write, then writes into the new array; the old array is never
  * written again.
  *
@@ -242,15 +242,17 @@ public final class RecordTable<K, R> implements Iterable<R> {
   }
 
   /**
-   * Copies the live records into a new array and publishes it. Grows when live records fill over half the bound
-   * (so at least half the bound is free after it, and rebuilds are amortized O(1) a write); else keeps the length,
-   * or shrinks while the records would still fill no more than half the bound.
+   * Copies the live records into a new array and publishes it. Grows when live records fill over three quarters of
+   * the bound (60 % of the slots), so at least a quarter of the bound is free after it and rebuilds cost O(1) a write,
+   * amortized: a store whose leases come and go keeps its length and clears its tombstones (at half the bound, a
+   * churning store's tables doubled and stayed twice as long). Else keeps the length, or shrinks while the records
+   * would still fill no more than half the bound.
    */
   @SuppressWarnings("unchecked")
   private void rebuild() {
     Object[] old = slots.refs;
     int length = old.length;
-    if (size + 1 > threshold(length) / 2) {
+    if (size + 1 > threshold(length) * 3 / 4) {
       length *= 2;
     } else {
       while (length > MIN_LENGTH && size + 1 <= threshold(length / 2) / 2) {

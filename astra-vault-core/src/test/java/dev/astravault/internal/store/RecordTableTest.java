@@ -152,7 +152,7 @@ class RecordTableTest {
     for (int i = 0; i < 100; i++) {
       t.put(new Item("live" + i, 0));
     }
-    // 100 of 128 slots: over half the bound (102), so the first rebuild doubles, and later ones keep 256 slots
+    // 100 of 128 slots: over 60 % (76), so the first rebuild doubles, and later ones keep 256 slots
     assertThat(t.length()).isEqualTo(128);
     for (int i = 0; i < 20_000; i++) {   // churn: each insert's key removed right after
       t.put(new Item("churn" + i, 0));
@@ -171,6 +171,21 @@ class RecordTableTest {
     }
     assertThat(t.length()).isEqualTo(16);
     assertThat(t.size()).isZero();
+  }
+
+  @Test
+  void aChurningTableUnderSixtyPercentKeepsItsLength() {
+    RecordTable<String, Item> t = table(String::hashCode);
+    for (int i = 0; i < 60; i++) {
+      t.put(new Item("live" + i, 0));
+    }
+    assertThat(t.length()).isEqualTo(128);   // 60 records, 47 % of the slots
+    for (int i = 0; i < 10_000; i++) {
+      t.put(new Item("churn" + i, 0));
+      t.remove(new Item("churn" + i, 0));
+    }
+    assertThat(t.length()).isEqualTo(128);
+    assertThat(t.size()).isEqualTo(60);
   }
 
   @Test
