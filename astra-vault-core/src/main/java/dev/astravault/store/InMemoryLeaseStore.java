@@ -40,11 +40,11 @@ import org.jspecify.annotations.Nullable;
  * Orgs and roles, rare writes, stay under the store's monitor.
  */
 public final class InMemoryLeaseStore implements LeaseStore {
+  private static final ByClientId CLIENT_IDS = new ByClientId();
   // By lease id, unordered: every issue and renewal reads and writes here, and a hash lookup touches one or two cache
   // lines where a skip list of a million ids walks ~20 cold nodes whose keys share a 50-character prefix. list(prefix),
   // an operator's call, pays instead: it scans and sorts. The slots hold the records: no node or key object a lease
   // (a ConcurrentHashMap cost a 32-byte node a lease, and its table).
-  private static final ByClientId CLIENT_IDS = new ByClientId();
   private final RecordTable<String, LeaseRecord> leases = new RecordTable<>(new ByLeaseId());
   private final Map<UniqueKey, String> leaseByKey = new ConcurrentHashMap<>();
   // Keyed by the client id as the record's token carries it (read in place, no substring): a lease's slot holds its
