@@ -17,10 +17,12 @@ public final class TokenRequest {
   private final String org;
   private final String role;
   private final @Nullable String logicalName;
-  private final Map<String, String> metadata;
-  private final @Nullable Duration ttl;
   private final IssueStyle style;
-  private final @Nullable Scope scope;
+  // The metadata, TTL and scope; null when the metadata is empty and the other two absent, as in most requests. A
+  // managed token holds its request for its life: three fields of their own made a request 40 B, where it is 32.
+  private final @Nullable Extras extras;
+
+  private record Extras(Map<String, String> metadata, @Nullable Duration ttl, @Nullable Scope scope) {}
 
   private TokenRequest(Builder builder) {
     this.org = Validation.requireId("org", builder.org);
@@ -31,15 +33,16 @@ public final class TokenRequest {
     } else {
       this.logicalName = builder.logicalName == null ? null : Validation.logicalName(builder.logicalName);
     }
-    this.metadata = Validation.metadata(builder.metadata);
+    Map<String, String> metadata = Validation.metadata(builder.metadata);
     for (String key : metadata.keySet()) {
       if (key.startsWith("astra-vault.")) {
         throw new IllegalArgumentException("metadata key '" + key + "' is reserved: keys starting with "
             + "'astra-vault.' are written by the library (the scope of a scoped token)");
       }
     }
-    this.ttl = builder.ttl == null ? null : Validation.requirePositive("ttl", builder.ttl);
-    this.scope = builder.scope;
+    Duration ttl = builder.ttl == null ? null : Validation.requirePositive("ttl", builder.ttl);
+    Scope scope = builder.scope;
+    this.extras = metadata.isEmpty() && ttl == null && scope == null ? null : new Extras(metadata, ttl, scope);
   }
 
   /** {@return a builder of a request not bound to a manager: pass what it builds to {@link TokenManager#issue}} */
@@ -79,12 +82,12 @@ public final class TokenRequest {
 
   /** {@return the metadata the token is issued with, in the order it was added} */
   public Map<String, String> metadata() {
-    return metadata;
+    return extras == null ? Map.of() : extras.metadata();
   }
 
   /** {@return the TTL asked for, or empty for the role's TTL} */
   public Optional<Duration> ttl() {
-    return Optional.ofNullable(ttl);
+    return Optional.ofNullable(extras == null ? null : extras.ttl());
   }
 
   /** {@return how the request is issued} */
@@ -99,28 +102,25 @@ public final class TokenRequest {
    * @return the scope, or empty for a token carrying the role's own Astra role
    */
   public Optional<Scope> scope() {
-    return Optional.ofNullable(scope);
+    return Optional.ofNullable(extras == null ? null : extras.scope());
   }
 
   /** {@return an unbound builder holding this request's values, to derive a changed copy} */
   public Builder toBuilder() {
-    Builder b = new Builder(null).org(org).role(role).metadata(metadata).style(style);
+    Builder b = new Builder(null).org(org).role(role).metadata(metadata()).style(style);
     if (logicalName != null) {
       b.logicalName(logicalName);
     }
-    if (ttl != null) {
-      b.ttl(ttl);
-    }
-    if (scope != null) {
-      b.scope(scope);
-    }
+    ttl().ifPresent(b::ttl);
+    scope().ifPresent(b::scope);
     return b;
   }
 
   @Override
   public String toString() {
     return "TokenRequest[org=" + org + ", role=" + role + ", logicalName=" + logicalName + ", style=" + style
-        + ", ttl=" + ttl + (scope == null ? "" : ", scope=" + scope) + ", metadata=" + metadata + "]";
+        + ", ttl=" + ttl().orElse(null) + scope().map(s -> ", scope=" + s).orElse("") + ", metadata=" + metadata()
+        + "]";
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.ClientIds;
 import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.PackedRecords;
+import dev.astravault.internal.store.RecordTable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,9 +28,10 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link LeaseStore} in this process's memory. Reads never lock: leases sit in concurrent maps. Writes of leases
- * (insert, compare-and-set, delete) take one short lock, held for a few map updates (hash maps, and O(log n) for the
- * expiry index), which keeps insert-unique and compare-and-set atomic across the lease map and its indexes. The
+ * A {@link LeaseStore} in this process's memory. Reads never lock: leases sit in tables written by one writer at a time
+ * and read without a lock ({@link RecordTable}), and in concurrent maps and sets. Writes of leases
+ * (insert, compare-and-set, delete) take one short lock, held for a few table updates (hash tables, and O(log n) for
+ * the expiry index), which keeps insert-unique and compare-and-set atomic across the lease map and its indexes. The
  * sweeper's and recovery's scans walk indexes ordered by (time, lease id) per state (PENDING leases, few at any
  * moment, are a set sorted when asked) without that lock, so they cost O(matches) and never stall an issue or a
  * renewal; what a scan returns is re-read from the lease map, so it never reports a record in a state it has left (a
@@ -38,14 +40,17 @@ import org.jspecify.annotations.Nullable;
  * Orgs and roles, rare writes, stay under the store's monitor.
  */
 public final class InMemoryLeaseStore implements LeaseStore {
+  private static final ByClientId CLIENT_IDS = new ByClientId();
   // By lease id, unordered: every issue and renewal reads and writes here, and a hash lookup touches one or two cache
   // lines where a skip list of a million ids walks ~20 cold nodes whose keys share a 50-character prefix. list(prefix),
-  // an operator's call, pays instead: it scans and sorts.
-  private final Map<String, LeaseRecord> leases = new ConcurrentHashMap<>();
+  // an operator's call, pays instead: it scans and sorts. The slots hold the records: no node or key object a lease
+  // (a ConcurrentHashMap cost a 32-byte node a lease, and its table).
+  private final RecordTable<String, LeaseRecord> leases = new RecordTable<>(new ByLeaseId());
   private final Map<UniqueKey, String> leaseByKey = new ConcurrentHashMap<>();
-  // Keyed by the client id as the record's token carries it (ClientIdKey): a 16-byte key over the token string the
-  // record holds anyway, where a client id string of its own was 64 B a lease.
-  private final Map<ClientIdKey, String> leaseByClientId = new ConcurrentHashMap<>();
+  // Keyed by the client id as the record's token carries it (read in place, no substring): a lease's slot holds its
+  // record, which is only a key, as in the expiry index: findByClientId reads the lease table for the record as it is.
+  // Records with no client id are not in it.
+  private final RecordTable<String, LeaseRecord> byClientId = new RecordTable<>(CLIENT_IDS);
   // How many records (any state) carry each Astra role id, per org: holdsRole in O(1). One counter per distinct role
   // id, not per lease; counters that fall to zero stay (there are few role ids). Written under writeLock.
   private final Map<String, Map<String, AtomicInteger>> holdersByRole = new ConcurrentHashMap<>();
@@ -87,79 +92,87 @@ public final class InMemoryLeaseStore implements LeaseStore {
     }
   }
 
-  /**
-   * A client id as a key: the characters of a plain client id, or those of the client id inside a token
-   * ({@code AstraCS:<clientId>:…}). Equal, and hashed alike (as {@link String#hashCode}), when the characters are.
-   */
-  private abstract static sealed class ClientIdKey permits PlainClientId, TokenClientId {
-    final String text;
-
-    ClientIdKey(String text) {
-      this.text = text;
-    }
-
-    abstract int start();
-
-    abstract int end();
-
-    /** The key of {@code r}'s client id, or null if it has none yet. */
-    static @Nullable ClientIdKey of(LeaseRecord r) {
-      if (PackedRecords.clientIdInToken(r)) {
-        return new TokenClientId(r.token().orElseThrow());   // no client id string cut out of it
-      }
-      String clientId = r.clientId().orElse(null);
-      return clientId == null ? null : new PlainClientId(clientId);
+  private static final class ByLeaseId implements RecordTable.Keys<String, LeaseRecord> {
+    @Override
+    public int hash(String leaseId) {
+      return leaseId.hashCode();   // cached in the string
     }
 
     @Override
-    public final int hashCode() {
+    public int hashOf(LeaseRecord r) {
+      return r.leaseId().hashCode();
+    }
+
+    @Override
+    public boolean hasKey(LeaseRecord r, String leaseId) {
+      return r.leaseId().equals(leaseId);
+    }
+
+    @Override
+    public boolean sameKey(LeaseRecord a, LeaseRecord b) {
+      return a.leaseId().equals(b.leaseId());
+    }
+  }
+
+  /**
+   * A record's client id: the characters of its client id string, or of the client id inside its token
+   * ({@code AstraCS:<clientId>:…}), hashed as {@link String#hashCode} hashes them, so a plain client id finds it.
+   */
+  private static final class ByClientId implements RecordTable.Keys<String, LeaseRecord> {
+    @Override
+    public int hash(String clientId) {
+      return clientId.hashCode();
+    }
+
+    @Override
+    public int hashOf(LeaseRecord r) {
+      String text = clientIdText(r);
       int h = 0;
-      for (int i = start(), end = end(); i < end; i++) {
+      for (int i = start(r), end = end(r, text); i < end; i++) {
         h = 31 * h + text.charAt(i);
       }
       return h;
     }
 
     @Override
-    public final boolean equals(@Nullable Object o) {
-      if (!(o instanceof ClientIdKey other)) {
-        return false;
-      }
-      int length = end() - start();
-      return other.end() - other.start() == length && text.regionMatches(start(), other.text, other.start(), length);
+    public boolean hasKey(LeaseRecord r, String clientId) {
+      String text = clientIdText(r);
+      int start = start(r);
+      return end(r, text) - start == clientId.length() && text.regionMatches(start, clientId, 0, clientId.length());
+    }
+
+    @Override
+    public boolean sameKey(LeaseRecord a, LeaseRecord b) {
+      String at = clientIdText(a);
+      String bt = clientIdText(b);
+      int as = start(a);
+      int length = end(a, at) - as;
+      return end(b, bt) - start(b) == length && at.regionMatches(as, bt, start(b), length);
+    }
+
+    /** The string {@code r}'s client id is read from: its token if that carries it (no substring cut), else its own. */
+    private static String clientIdText(LeaseRecord r) {
+      return PackedRecords.clientIdInToken(r) ? r.token().orElseThrow() : r.clientId().orElseThrow();
+    }
+
+    private static int start(LeaseRecord r) {
+      return PackedRecords.clientIdInToken(r) ? ClientIds.START : 0;
+    }
+
+    private static int end(LeaseRecord r, String text) {
+      return PackedRecords.clientIdInToken(r) ? ClientIds.end(text) : text.length();
     }
   }
 
-  private static final class PlainClientId extends ClientIdKey {
-    PlainClientId(String clientId) {
-      super(clientId);
-    }
-
-    @Override
-    int start() {
-      return 0;
-    }
-
-    @Override
-    int end() {
-      return text.length();
-    }
+  /** {@return whether {@code r} has a client id, so belongs in the client-id table} */
+  private static boolean hasClientId(LeaseRecord r) {
+    return PackedRecords.clientIdInToken(r) || r.clientId().isPresent();
   }
 
-  private static final class TokenClientId extends ClientIdKey {
-    TokenClientId(String token) {
-      super(token);
-    }
-
-    @Override
-    int start() {
-      return ClientIds.START;
-    }
-
-    @Override
-    int end() {
-      return ClientIds.end(text);
-    }
+  /** {@return whether {@code a} and {@code b} have the same client id, or both none} */
+  private static boolean sameClientId(LeaseRecord a, LeaseRecord b) {
+    boolean has = hasClientId(a);
+    return has == hasClientId(b) && (!has || CLIENT_IDS.sameKey(a, b));
   }
 
   /** Where {@code r} sits in an index: by {@code time}, then lease id (the order the scans return). */
@@ -204,20 +217,20 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public Optional<LeaseRecord> findByClientId(String clientId) {
-    String leaseId = leaseByClientId.get(new PlainClientId(clientId));
-    return leaseId == null ? Optional.empty() : Optional.ofNullable(leases.get(leaseId));
+    LeaseRecord entry = byClientId.get(clientId);
+    return entry == null ? Optional.empty() : Optional.ofNullable(leases.get(entry.leaseId()));
   }
 
   @Override
   public List<LeaseRecord> list(String prefix) {
     List<LeaseRecord> out = new ArrayList<>();
-    for (LeaseRecord r : leases.values()) {
+    for (LeaseRecord r : leases) {
       if (r.leaseId().startsWith(prefix)) {
         out.add(r);
       }
     }
     out.sort(Comparator.comparing(LeaseRecord::leaseId));
-    return out;
+    return distinctIds(out);
   }
 
   @Override
@@ -261,11 +274,32 @@ public final class InMemoryLeaseStore implements LeaseStore {
     if (index != null) {
       return scan(index, instant, limit, matches);
     }
-    return leases.values().stream().filter(matches)
-        .sorted(Comparator.comparing((LeaseRecord r) -> r.stateChangedAt().orElse(Instant.MIN))
-            .thenComparing(LeaseRecord::leaseId))
-        .limit(limit)
-        .toList();
+    List<LeaseRecord> out = new ArrayList<>();
+    for (LeaseRecord r : leases) {
+      if (matches.test(r)) {
+        out.add(r);
+      }
+    }
+    out.sort(Comparator.comparing((LeaseRecord r) -> r.stateChangedAt().orElse(Instant.MIN))
+        .thenComparing(LeaseRecord::leaseId));
+    out = distinctIds(out);
+    return out.size() <= limit ? out : new ArrayList<>(out.subList(0, Math.max(0, limit)));
+  }
+
+  /**
+   * {@code sorted} without a second record of a lease met earlier: a walk of the lease table may meet a lease twice
+   * if it was deleted and inserted again meanwhile (see {@link RecordTable}). Sorted by lease id last, so a lease's
+   * records are neighbours.
+   */
+  private static List<LeaseRecord> distinctIds(List<LeaseRecord> sorted) {
+    List<LeaseRecord> out = new ArrayList<>(sorted.size());
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (LeaseRecord r : sorted) {
+      if (seen.add(r.leaseId())) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   /**
@@ -337,7 +371,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
   public void insert(LeaseRecord record) {
     writeLock.lock();
     try {
-      if (leases.containsKey(record.leaseId())) {
+      if (leases.get(record.leaseId()) != null) {
         throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
       }
       Optional<UniqueKey> key = UniqueKey.of(record);
@@ -347,13 +381,12 @@ public final class InMemoryLeaseStore implements LeaseStore {
         throw new TokenAlreadyExistsException(record.orgId(), record.roleName(), record.logicalName().orElseThrow());
       }
       key.ifPresent(k -> leaseByKey.put(k, record.leaseId()));
-      ClientIdKey clientIdKey = ClientIdKey.of(record);
-      if (clientIdKey != null) {
-        leaseByClientId.put(clientIdKey, record.leaseId());
+      if (hasClientId(record)) {
+        byClientId.put(record);
       }
       reindex(null, record, true);
       countHolder(record, 1);
-      leases.put(record.leaseId(), record);
+      leases.put(record);
     } finally {
       writeLock.unlock();
     }
@@ -382,23 +415,21 @@ public final class InMemoryLeaseStore implements LeaseStore {
       if (oldKey.isPresent() && !oldKey.equals(newKey)) {
         leaseByKey.remove(oldKey.get());
       }
-      ClientIdKey oldClientId = ClientIdKey.of(current);
-      ClientIdKey newClientId = ClientIdKey.of(updated);
-      if (oldClientId != null && !oldClientId.equals(newClientId)) {
-        leaseByClientId.remove(oldClientId);
+      if (hasClientId(current) && !sameClientId(current, updated)) {
+        byClientId.remove(current);
       }
       reindex(current, updated, true);
       if (!current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId())) {
         countHolder(updated, 1);
       }
-      leases.put(updated.leaseId(), updated);
+      leases.put(updated);
       reindex(current, updated, false);
       if (!current.orgId().equals(updated.orgId()) || !current.roleId().equals(updated.roleId())) {
         countHolder(current, -1);
       }
       newKey.ifPresent(k -> leaseByKey.put(k, updated.leaseId()));
-      if (newClientId != null) {
-        leaseByClientId.put(newClientId, updated.leaseId());
+      if (hasClientId(updated)) {
+        byClientId.put(updated);   // same client id: into the same slot, so the table holds no outdated record
       }
       return true;
     } finally {
@@ -414,12 +445,11 @@ public final class InMemoryLeaseStore implements LeaseStore {
       if (current == null || current.version() != expected.version()) {
         return false;
       }
-      leases.remove(current.leaseId());
+      leases.remove(current);
       countHolder(current, -1);
       UniqueKey.of(current).ifPresent(leaseByKey::remove);
-      ClientIdKey clientIdKey = ClientIdKey.of(current);
-      if (clientIdKey != null) {
-        leaseByClientId.remove(clientIdKey);
+      if (hasClientId(current)) {
+        byClientId.remove(current);
       }
       reindex(current, null, false);
       return true;
