@@ -14,6 +14,7 @@ import dev.astravault.internal.store.RecordTable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -293,7 +294,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
    */
   private static List<LeaseRecord> distinctIds(List<LeaseRecord> sorted) {
     List<LeaseRecord> out = new ArrayList<>(sorted.size());
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (LeaseRecord r : sorted) {
       if (seen.add(r.leaseId())) {
         out.add(r);
@@ -314,7 +315,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
     if (limit <= 0) {
       return out;
     }
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (LeaseRecord entry : index) {
       if (!time(index, entry).isBefore(instant)) {
         break;
