@@ -1,5 +1,6 @@
 package dev.astravault;
 
+import dev.astravault.internal.Redaction;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
@@ -31,7 +32,7 @@ public class AstraApiException extends AstraVaultException {
     super(message);
     this.status = status;
     this.astraErrorId = astraErrorId;
-    this.astraMessage = dev.astravault.internal.Redaction.scrub(astraMessage);
+    this.astraMessage = Redaction.scrub(astraMessage);
   }
 
   /** {@return the HTTP status code Astra answered with} */

@@ -3,6 +3,7 @@ package dev.astravault;
 import dev.astravault.store.InMemoryLeaseStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -343,7 +344,7 @@ public interface LeaseStore extends AutoCloseable {
    * @throws IllegalArgumentException naming the mismatch
    */
   static void checkSameRole(@Nullable Role expected, Role updated) {
-    java.util.Objects.requireNonNull(updated, "updated");
+    Objects.requireNonNull(updated, "updated");
     if (expected != null && (!expected.orgId().equals(updated.orgId()) || !expected.name().equals(updated.name()))) {
       throw new IllegalArgumentException("roles differ: " + expected.orgId() + "/" + expected.name() + " vs "
           + updated.orgId() + "/" + updated.name());

@@ -1,5 +1,8 @@
 package dev.astravault;
 
+import dev.astravault.internal.Redaction;
+import java.util.Locale;
+
 /** Something the caller named (an org, a role, a token or a lease) is not known to this library. */
 public class NotFoundException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
@@ -28,9 +31,9 @@ public class NotFoundException extends AstraVaultException {
    * @param key the identifier the caller gave
    */
   public NotFoundException(Kind kind, String key) {
-    super("unknown " + kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + key);
+    super("unknown " + kind.name().toLowerCase(Locale.ROOT) + ": " + key);
     this.kind = kind;
-    this.key = dev.astravault.internal.Redaction.scrub(key);
+    this.key = Redaction.scrub(key);
   }
 
   /**

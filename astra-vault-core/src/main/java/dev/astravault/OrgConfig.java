@@ -1,6 +1,8 @@
 package dev.astravault;
 
 import dev.astravault.internal.Validation;
+import dev.astravault.internal.astra.AstraClientSettings;
+import dev.astravault.internal.astra.OkHttpAstraDevOps;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,8 +70,8 @@ public final class OrgConfig {
   public static OrgConfig discover(String rootToken, URI url) {
     String token = Validation.requireRootToken(rootToken);
     URI base = Validation.requireHttpUrl("url", url);
-    String orgId = dev.astravault.internal.astra.OkHttpAstraDevOps.create(
-        dev.astravault.internal.astra.AstraClientSettings.builder().baseUrl(base).rootToken(token).build())
+    String orgId = OkHttpAstraDevOps.create(
+        AstraClientSettings.builder().baseUrl(base).rootToken(token).build())
         .currentOrgId();
     return builder().orgId(orgId).rootToken(token).url(base).build();
   }

@@ -1,5 +1,6 @@
 package dev.astravault;
 
+import dev.astravault.internal.Redaction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -285,7 +286,7 @@ public final class Scope {
         return "null";
       }
       // Never echo a token, secret or Vault token passed here by mistake (the library's one redaction rule).
-      if (dev.astravault.internal.Redaction.looksSecret(value)) {
+      if (Redaction.looksSecret(value)) {
         return "<redacted: shaped like a secret>";
       }
       return value.length() > 64 ? value.substring(0, 64) + "..." : value;

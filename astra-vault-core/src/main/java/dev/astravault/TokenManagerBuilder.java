@@ -16,6 +16,7 @@ import dev.astravault.internal.astra.AstraClientSettings;
 import dev.astravault.internal.astra.OkHttpAstraDevOps;
 import dev.astravault.internal.vault.VaultAuthority;
 import dev.astravault.internal.vault.VaultPluginBackend;
+import dev.astravault.vault.VaultConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -439,7 +440,7 @@ public final class TokenManagerBuilder {
    * @param config where Vault is and how to log in
    * @return this builder
    */
-  public TokenManagerBuilder vault(dev.astravault.vault.VaultConfig config) {
+  public TokenManagerBuilder vault(VaultConfig config) {
     requireUnset("vault", this.vault);
     if (backendFactory != null) {
       throw new IllegalStateException("vault cannot be combined with backend(..): choose one token backend");

@@ -4,6 +4,7 @@ import dev.astravault.internal.Validation;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -218,7 +219,7 @@ public final class TokenRequest {
      * @return this builder
      */
     public Builder scope(Scope scope) {
-      this.scope = java.util.Objects.requireNonNull(scope, "scope");
+      this.scope = Objects.requireNonNull(scope, "scope");
       return this;
     }
 
@@ -250,7 +251,7 @@ public final class TokenRequest {
      * @return this builder
      */
     public Builder style(IssueStyle style) {
-      this.style = java.util.Objects.requireNonNull(style, "style");
+      this.style = Objects.requireNonNull(style, "style");
       return this;
     }
 

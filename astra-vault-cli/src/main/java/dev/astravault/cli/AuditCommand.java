@@ -4,6 +4,7 @@ import dev.astravault.KeyProvider;
 import dev.astravault.audit.AuditCheckpoint;
 import dev.astravault.audit.AuditLogVerifier;
 import dev.astravault.audit.AuditWitness;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -136,7 +137,7 @@ final class AuditCommand {
       summary.put("tornLines", r.tornLines().size());
       summary.remove("notes");
       out().object(summary);
-      java.io.PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = spec.commandLine().getOut();
       r.faults().forEach(f -> out.println("fault: " + f));
       r.tornLines().forEach(f -> out.println("torn: " + f));
       r.notes().forEach(n -> out.println("note: " + n));

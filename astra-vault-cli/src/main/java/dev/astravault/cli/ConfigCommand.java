@@ -1,10 +1,11 @@
 package dev.astravault.cli;
 
 import dev.astravault.NotFoundException;
-import dev.astravault.StoreException;
 import dev.astravault.Org;
 import dev.astravault.OrgConfig;
+import dev.astravault.StoreException;
 import dev.astravault.internal.Validation;
+import dev.astravault.vault.CallerMode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -115,9 +117,9 @@ final class ConfigCommand {
      */
     private int writeToVault() throws IOException {
       if (callerMode != null) {
-        root().callerMode(switch (callerMode.toLowerCase(java.util.Locale.ROOT)) {
-          case "standard" -> dev.astravault.vault.CallerMode.STANDARD;
-          case "sidecar" -> dev.astravault.vault.CallerMode.SIDECAR;
+        root().callerMode(switch (callerMode.toLowerCase(Locale.ROOT)) {
+          case "standard" -> CallerMode.STANDARD;
+          case "sidecar" -> CallerMode.SIDECAR;
           default -> throw CliException.usage("--caller-mode must be standard or sidecar: " + callerMode);
         });
       }
@@ -144,7 +146,7 @@ final class ConfigCommand {
       } else {
         out().success((existing.isPresent() ? "Updated" : "Created") + " config for org " + org.orgId() + " ("
             + org.logicalName() + ") in Vault, caller mode "
-            + (callerMode == null ? "standard" : callerMode.toLowerCase(java.util.Locale.ROOT)) + ".");
+            + (callerMode == null ? "standard" : callerMode.toLowerCase(Locale.ROOT)) + ".");
       }
       return 0;
     }

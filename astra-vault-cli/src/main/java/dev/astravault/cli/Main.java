@@ -1,6 +1,7 @@
 package dev.astravault.cli;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -16,9 +17,9 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar astra-vault.jar ...}: runs one command and exits with 0 (success), 1 (the operation failed) or 2
@@ -132,7 +133,7 @@ public final class Main {
    * not belong: the library's redactor's own test, so that what the CLI refuses is what the library masks.
    */
   static boolean looksLikeStoreKey(String arg) {
-    return dev.astravault.internal.Redaction.holdsStoreKey(arg);
+    return Redaction.holdsStoreKey(arg);
   }
 
   private static int usageError(ParameterException e, String[] args) {
@@ -174,7 +175,7 @@ public final class Main {
 
   /** The CLI's own masks, then the library's one redactor (client secrets, secret JSON fields, passwords). */
   static String redact(String text) {
-    return String.valueOf(dev.astravault.internal.Redaction.scrub(VAULT_TOKEN_LIKE.matcher(
+    return String.valueOf(Redaction.scrub(VAULT_TOKEN_LIKE.matcher(
         TOKEN_LIKE.matcher(text).replaceAll("AstraCS:██")).replaceAll(m -> m.group().substring(0, 4) + "██")));
   }
 

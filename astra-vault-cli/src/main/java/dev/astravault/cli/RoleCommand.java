@@ -2,16 +2,19 @@ package dev.astravault.cli;
 
 import dev.astravault.NotFoundException;
 import dev.astravault.Org;
+import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.RoleSpec;
 import dev.astravault.RoleSyncReport;
 import dev.astravault.RoleWriteResult;
 import dev.astravault.Scope;
 import dev.astravault.StoreException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -139,7 +142,7 @@ final class RoleCommand {
       } catch (StoreException unreadable) {
         // A stored role that no longer verifies: the library deletes it by name without reading it (and rethrows
         // what is not an unreadable role, a storage failure say).
-        name = roleName.toLowerCase(java.util.Locale.ROOT);
+        name = roleName.toLowerCase(Locale.ROOT);
       }
       manager().deleteRole(orgId, name);
       out().success("Deleted role " + name + " of org " + orgId + ".");
@@ -162,7 +165,7 @@ final class RoleCommand {
     ConfigCommand.Write.@Nullable TokenSource tokenSource;
 
     @Override
-    int run() throws java.io.IOException {
+    int run() throws IOException {
       if (root().vaultMode()) {
         lendRootToken();
       } else if (tokenSource != null) {
@@ -227,7 +230,7 @@ final class RoleCommand {
      * operator's token goes into this process's org cache only (never to disk, never back to Vault), so that the
      * manager's {@code syncRoles} reads Astra with it and writes the roles to Vault.
      */
-    private void lendRootToken() throws java.io.IOException {
+    private void lendRootToken() throws IOException {
       if (orgId == null) {
         throw CliException.usage("in Vault mode `role sync` needs --org-id, with that org's root token in "
             + "ASTRA_ORG_TOKEN, --token-file FILE or --token-stdin (Vault keeps root tokens to itself)");
@@ -239,7 +242,7 @@ final class RoleCommand {
       }
       String name = orgId;
       Org org = manager().org(name).orElseThrow(() -> new NotFoundException(NotFoundException.Kind.ORG, name));
-      root().lendRootToken(dev.astravault.OrgConfig.builder().orgId(org.orgId()).logicalName(org.logicalName())
+      root().lendRootToken(OrgConfig.builder().orgId(org.orgId()).logicalName(org.logicalName())
           .url(org.url()).rootToken(token).build());
     }
 

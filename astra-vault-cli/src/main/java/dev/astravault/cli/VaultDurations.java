@@ -1,6 +1,7 @@
 package dev.astravault.cli;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -43,7 +44,7 @@ final class VaultDurations implements ITypeConverter<Duration> {
           BigDecimal unit = BigDecimal.valueOf(NANOS_PER_UNIT.get(part.group(2)));
           nanos = nanos.add(new BigDecimal(part.group(1)).multiply(unit));
         }
-        return Duration.ofNanos(nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+        return Duration.ofNanos(nanos.setScale(0, RoundingMode.DOWN).longValueExact());
       }
     } catch (ArithmeticException | NumberFormatException e) {
       throw new TypeConversionException("'" + v + "' is too large a duration");

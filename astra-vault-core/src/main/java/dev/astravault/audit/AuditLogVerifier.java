@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -184,7 +186,7 @@ public final class AuditLogVerifier {
      */
     public Optional<AuditCheckpoint> head() {
       return headSeq == 0 ? Optional.empty()
-          : Optional.of(new AuditCheckpoint(log, headSeq, headHash, java.time.Instant.EPOCH));
+          : Optional.of(new AuditCheckpoint(log, headSeq, headHash, Instant.EPOCH));
     }
 
     /** {@return the first fault as a bad line; empty when there is none} */
@@ -414,7 +416,7 @@ public final class AuditLogVerifier {
     }
 
     private boolean isRotated(Path file) {
-      return String.valueOf(file.getFileName()).matches(java.util.regex.Pattern.quote(log) + "\\.\\d{1,9}");
+      return String.valueOf(file.getFileName()).matches(Pattern.quote(log) + "\\.\\d{1,9}");
     }
 
     private void readFile(int fi, byte[] bytes, boolean last) {

@@ -1,6 +1,7 @@
 package dev.astravault.event;
 
 import dev.astravault.Actor;
+import dev.astravault.internal.Redaction;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +38,7 @@ public record IssueFailed(Instant time, Actor actor, String org, String role, @N
   public IssueFailed {
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(message, "message");
-    message = String.valueOf(dev.astravault.internal.Redaction.scrub(message));
+    message = String.valueOf(Redaction.scrub(message));
     metadata = Map.copyOf(metadata);
   }
 

@@ -1,6 +1,7 @@
 package dev.astravault.event;
 
 import dev.astravault.Actor;
+import dev.astravault.internal.Redaction;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public record ManagedTokenFailed(Instant time, Actor actor, TokenRef token, Stri
   public ManagedTokenFailed {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(stage, "stage");
-    message = String.valueOf(dev.astravault.internal.Redaction.scrub(message));
+    message = String.valueOf(Redaction.scrub(message));
   }
 
   @Override

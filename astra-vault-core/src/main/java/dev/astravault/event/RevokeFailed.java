@@ -1,6 +1,7 @@
 package dev.astravault.event;
 
 import dev.astravault.Actor;
+import dev.astravault.internal.Redaction;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -29,7 +30,7 @@ public record RevokeFailed(Instant time, Actor actor, TokenRef token, RevokeReas
    * @param message the exception's message, with secrets scrubbed
    */
   public RevokeFailed {
-    message = String.valueOf(dev.astravault.internal.Redaction.scrub(message));
+    message = String.valueOf(Redaction.scrub(message));
   }
 
   @Override

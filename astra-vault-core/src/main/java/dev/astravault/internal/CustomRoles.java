@@ -6,6 +6,7 @@ import dev.astravault.AstraToken;
 import dev.astravault.ConflictException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.OrgConfig;
+import dev.astravault.ReconcileReport;
 import dev.astravault.Role;
 import dev.astravault.Scheduler;
 import dev.astravault.Scope;
@@ -21,16 +22,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -104,7 +109,7 @@ public final class CustomRoles {
   private final Object lock = new Object();
   // org/name -> the role's lock. Never shrinks: one small object per custom role this process touched, which Astra's
   // limit on custom roles per org bounds; removing them would let two threads hold "the" lock of one role.
-  private final Map<String, Object> roleLocks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Object> roleLocks = new ConcurrentHashMap<>();
   // Under lock: org/name -> the scheduled deletion; -> when this process last handed the role to an issue; -> when a
   // recovery pass first saw it unused.
   private final Map<String, Scheduler.Task> deletions = new HashMap<>();
@@ -481,7 +486,7 @@ public final class CustomRoles {
     String restored = target;
     Optional<OrgConfig> org = Optional.empty();
     String tag = Descriptions.roleTag(engine.settings().deploymentId(), name);
-    List<RemoteRole> doomed = new java.util.ArrayList<>();
+    List<RemoteRole> doomed = new ArrayList<>();
     try {
       held = !PENDING_ID.equals(target) && inUse(orgId, target);
       org = held ? Optional.empty() : engine.store().org(orgId);
@@ -688,7 +693,7 @@ public final class CustomRoles {
   }
 
   private static String attempt() {
-    return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
   }
 
   private boolean ours(OrgConfig org, RemoteRole role, String tag) {
@@ -830,8 +835,8 @@ public final class CustomRoles {
    * this deployment's exact tag that no record knows ({@code UNKNOWN}). With {@code fix}, both are deleted now (a role
    * an issue took within the grace period excepted); roles of other deployments are never listed nor touched.
    */
-  List<dev.astravault.ReconcileReport.CustomRoleFinding> reconcile(OrgConfig org, boolean fix) {
-    List<dev.astravault.ReconcileReport.CustomRoleFinding> out = new java.util.ArrayList<>();
+  List<ReconcileReport.CustomRoleFinding> reconcile(OrgConfig org, boolean fix) {
+    List<ReconcileReport.CustomRoleFinding> out = new ArrayList<>();
     if (!engine.backend().makesCustomRoles()) {
       return out;
     }
@@ -851,8 +856,8 @@ public final class CustomRoles {
           LOG.warn("reconcile could not delete custom role {}: {}", r.name(), RealTokenManager.safeMessage(e));
         }
       }
-      out.add(new dev.astravault.ReconcileReport.CustomRoleFinding(r.name(), pending ? null : target,
-          dev.astravault.ReconcileReport.CustomRoleFinding.Kind.UNUSED, fixed));
+      out.add(new ReconcileReport.CustomRoleFinding(r.name(), pending ? null : target,
+          ReconcileReport.CustomRoleFinding.Kind.UNUSED, fixed));
     }
     String deployment = engine.settings().deploymentId();
     if (deployment == null) {
@@ -881,8 +886,8 @@ public final class CustomRoles {
           }
         }
       }
-      out.add(new dev.astravault.ReconcileReport.CustomRoleFinding(r.name(), r.id(),
-          dev.astravault.ReconcileReport.CustomRoleFinding.Kind.UNKNOWN, fixed));
+      out.add(new ReconcileReport.CustomRoleFinding(r.name(), r.id(),
+          ReconcileReport.CustomRoleFinding.Kind.UNKNOWN, fixed));
     }
     return out;
   }
@@ -910,6 +915,6 @@ public final class CustomRoles {
   }
 
   static boolean isReserved(@Nullable String roleName) {
-    return roleName != null && roleName.toLowerCase(java.util.Locale.ROOT).startsWith(PREFIX);
+    return roleName != null && roleName.toLowerCase(Locale.ROOT).startsWith(PREFIX);
   }
 }

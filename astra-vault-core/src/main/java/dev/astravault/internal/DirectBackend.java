@@ -8,6 +8,7 @@ import dev.astravault.internal.astra.CreateTokenRequest;
 import dev.astravault.internal.astra.CreatedToken;
 import dev.astravault.internal.astra.RemoteRole;
 import dev.astravault.internal.astra.RemoteToken;
+import dev.astravault.internal.astra.RolePolicy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ public final class DirectBackend implements TokenBackend {
   }
 
   @Override
-  public RemoteRole createRole(OrgConfig org, String name, dev.astravault.internal.astra.RolePolicy policy) {
+  public RemoteRole createRole(OrgConfig org, String name, RolePolicy policy) {
     return client(org).createRole(name, policy);
   }
 

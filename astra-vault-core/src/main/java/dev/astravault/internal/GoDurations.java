@@ -1,5 +1,6 @@
 package dev.astravault.internal;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /** Formats durations the way Go and Vault print them ({@code 24h0m0s}, {@code 1h30m0s}, {@code 45s}), for parity. */
@@ -15,7 +16,7 @@ public final class GoDurations {
     long m = (seconds % 3600) / 60;
     long s = seconds % 60;
     String sec = d.getNano() == 0 ? Long.toString(s)
-        : java.math.BigDecimal.valueOf(s).add(java.math.BigDecimal.valueOf(d.getNano(), 9))
+        : BigDecimal.valueOf(s).add(BigDecimal.valueOf(d.getNano(), 9))
             .stripTrailingZeros().toPlainString();
     if (h > 0) {
       return h + "h" + m + "m" + sec + "s";

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -68,7 +69,7 @@ public final class SecretCipher {
       throw new SecretDecryptionException(SecretDecryptionException.Reason.MALFORMED, what, keyId);
     }
     try {
-      Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, java.util.Arrays.copyOf(raw, NONCE_BYTES), associatedData);
+      Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, Arrays.copyOf(raw, NONCE_BYTES), associatedData);
       return new String(cipher.doFinal(raw, NONCE_BYTES, raw.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (AEADBadTagException e) {
       throw new SecretDecryptionException(SecretDecryptionException.Reason.TAMPERED, what, keyId);

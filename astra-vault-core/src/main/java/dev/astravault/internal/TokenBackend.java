@@ -3,9 +3,11 @@ package dev.astravault.internal;
 import dev.astravault.LeaseRecord;
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
+import dev.astravault.ScopeNotSupportedException;
 import dev.astravault.internal.astra.CreatedToken;
 import dev.astravault.internal.astra.RemoteRole;
 import dev.astravault.internal.astra.RemoteToken;
+import dev.astravault.internal.astra.RolePolicy;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -43,18 +45,18 @@ public interface TokenBackend extends AutoCloseable {
    *
    * @throws dev.astravault.ScopeNotSupportedException when this backend cannot make roles
    */
-  default RemoteRole createRole(OrgConfig org, String name, dev.astravault.internal.astra.RolePolicy policy) {
-    throw new dev.astravault.ScopeNotSupportedException(getClass().getSimpleName());
+  default RemoteRole createRole(OrgConfig org, String name, RolePolicy policy) {
+    throw new ScopeNotSupportedException(getClass().getSimpleName());
   }
 
   /** Deletes a custom role; {@code true} if deleted now, {@code false} if it was already gone. */
   default boolean deleteRole(OrgConfig org, String roleId) {
-    throw new dev.astravault.ScopeNotSupportedException(getClass().getSimpleName());
+    throw new ScopeNotSupportedException(getClass().getSimpleName());
   }
 
   /** Reads one role by id. */
   default RemoteRole readRole(OrgConfig org, String roleId) {
-    throw new dev.astravault.ScopeNotSupportedException(getClass().getSimpleName());
+    throw new ScopeNotSupportedException(getClass().getSimpleName());
   }
 
   @Override

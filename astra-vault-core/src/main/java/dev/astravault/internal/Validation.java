@@ -4,6 +4,7 @@ import dev.astravault.MisplacedSecretException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -128,7 +129,7 @@ public final class Validation {
       }
       copy.put(key, value);
     });
-    return java.util.Collections.unmodifiableMap(copy);
+    return Collections.unmodifiableMap(copy);
   }
 
   public static String requireRootToken(@Nullable String value) {

@@ -20,14 +20,17 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,6 +47,7 @@ import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okio.Buffer;
 import okio.ByteString;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -51,7 +55,6 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A fake of the Astra DevOps API v2 token, role and organization endpoints, served by OkHttp's MockWebServer on
@@ -151,7 +154,7 @@ public final class FakeAstra
   private final Map<String, TokenState> tokensByValue = new HashMap<>();
   private final Map<Endpoint, Deque<Fault>> faults = new EnumMap<>(Endpoint.class);
   private final Map<String, Long> choiceCounters = new HashMap<>();
-  private final Set<Endpoint> lastWasTransient = java.util.EnumSet.noneOf(Endpoint.class);
+  private final Set<Endpoint> lastWasTransient = EnumSet.noneOf(Endpoint.class);
   private long testSalt;
   private final List<RecordedCall> calls = new ArrayList<>();
   private final FakeOrg defaultOrg;
@@ -464,7 +467,7 @@ public final class FakeAstra
       if (org == null) {
         return Set.of();
       }
-      java.util.Set<String> ids = new java.util.HashSet<>();
+      Set<String> ids = new HashSet<>();
       for (RoleDef role : org.roles.values()) {
         if (role.id().equals(name) || role.name().equals(name) || syncedName(role.name()).equals(name)) {
           ids.add(role.id());
@@ -476,7 +479,7 @@ public final class FakeAstra
 
   /** The local name role sync gives an Astra role: runs of non-alphanumerics become one '_', lower case. */
   private static String syncedName(String astraName) {
-    String replaced = astraName.strip().replaceAll("[^\\p{Alnum}]+", "_").toLowerCase(java.util.Locale.ROOT);
+    String replaced = astraName.strip().replaceAll("[^\\p{Alnum}]+", "_").toLowerCase(Locale.ROOT);
     return replaced.startsWith("_") && replaced.length() > 1 ? replaced.substring(1) : replaced;
   }
 

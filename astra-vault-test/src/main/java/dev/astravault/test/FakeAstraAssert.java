@@ -2,6 +2,7 @@ package dev.astravault.test;
 
 import dev.astravault.TokenInfo;
 import dev.astravault.TokenManager;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class FakeAstraAssert extends AbstractAssert<FakeAstraAssert, FakeA
     for (IssuedToken t : actual.liveTokens()) {
       String lease = leaseId(t.description());
       if (lease != null) {
-        byLease.computeIfAbsent(lease, k -> new java.util.ArrayList<>()).add(t);
+        byLease.computeIfAbsent(lease, k -> new ArrayList<>()).add(t);
       }
     }
     Map<String, List<IssuedToken>> duplicated = byLease.entrySet().stream().filter(e -> e.getValue().size() > 1)

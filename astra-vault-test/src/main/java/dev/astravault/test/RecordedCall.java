@@ -1,6 +1,8 @@
 package dev.astravault.test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,11 +98,11 @@ public final class RecordedCall {
   static Map<String, List<String>> lowerCaseCopy(Map<String, List<String>> headers) {
     Map<String, List<String>> copy = new TreeMap<>();
     headers.forEach((k, v) -> copy.merge(k.toLowerCase(Locale.ROOT), List.copyOf(v), (a, b) -> {
-      List<String> both = new java.util.ArrayList<>(a);
+      List<String> both = new ArrayList<>(a);
       both.addAll(b);
       return List.copyOf(both);
     }));
-    return java.util.Collections.unmodifiableMap(copy);
+    return Collections.unmodifiableMap(copy);
   }
 
   /** A response that {@link FakeAstra} sent. {@link #toString()} omits the body, which may carry a secret. */

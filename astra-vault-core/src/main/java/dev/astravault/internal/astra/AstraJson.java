@@ -6,8 +6,10 @@ import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -264,10 +266,10 @@ final class AstraJson {
     } else if (v.charAt(19) != 'Z') {
       return null;
     }
-    if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+    if (day > YearMonth.of(year, month).lengthOfMonth()) {
       return null;
     }
-    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
     return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
   }
 

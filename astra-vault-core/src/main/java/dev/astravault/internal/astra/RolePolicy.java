@@ -5,6 +5,7 @@ import com.squareup.moshi.JsonWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -67,7 +68,7 @@ public record RolePolicy(String description, List<String> resources, List<String
       List<String> actions = null;
       r.beginObject();
       while (r.hasNext()) {
-        String key = r.nextName().toLowerCase(java.util.Locale.ROOT);
+        String key = r.nextName().toLowerCase(Locale.ROOT);
         switch (key) {
           case "description" -> description = r.peek() == JsonReader.Token.STRING ? r.nextString() : skip(r);
           case "effect" -> effect = r.peek() == JsonReader.Token.STRING ? r.nextString() : skip(r);

@@ -1,11 +1,16 @@
 package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultResponseTooLargeException;
 import dev.astravault.vault.VaultUnavailableException;
 import io.github.jopenlibs.vault.VaultException;
+import java.io.IOException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.util.Locale;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,20 +65,20 @@ public final class VaultErrors {
             + " with a body larger than the limit of " + big.limit() + " bytes; it was not read", big.status(),
             big.limit(), e);
       }
-      if (root instanceof java.net.http.HttpTimeoutException
-          && !(root instanceof java.net.http.HttpConnectTimeoutException)) {
+      if (root instanceof HttpTimeoutException
+          && !(root instanceof HttpConnectTimeoutException)) {
         return new VaultUnavailableException(VaultUnavailableException.Reason.UNREACHABLE,
             what + ": Vault is unreachable: the exchange passed the read timeout (" + root.getMessage() + ")", e);
       }
       // A refused certificate ends in a PKIX or validator exception under the SSLException: report the TLS failure.
-      if (root instanceof javax.net.ssl.SSLException) {
+      if (root instanceof SSLException) {
         return new VaultUnavailableException(VaultUnavailableException.Reason.UNREACHABLE,
             what + ": Vault is unreachable: the TLS handshake failed (" + root.getClass().getSimpleName()
                 + "); check caPem and the client certificate", e);
       }
     }
-    if (root instanceof java.io.IOException || root instanceof java.net.http.HttpTimeoutException
-        || root instanceof javax.net.ssl.SSLException) {
+    if (root instanceof IOException || root instanceof HttpTimeoutException
+        || root instanceof SSLException) {
       return new VaultUnavailableException(VaultUnavailableException.Reason.UNREACHABLE,
           what + ": Vault is unreachable (" + root.getClass().getSimpleName() + ")", e);
     }
@@ -113,6 +118,6 @@ public final class VaultErrors {
 
   /** Removes anything that looks like an Astra or Vault token from text that goes into messages. */
   static String scrub(String text) {
-    return String.valueOf(dev.astravault.internal.Redaction.scrub(text));
+    return String.valueOf(Redaction.scrub(text));
   }
 }

@@ -14,10 +14,12 @@ import io.github.jopenlibs.vault.json.JsonValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The plugin's org configs ({@code <mount>/config}) and roles ({@code <mount>/role}): written, read, listed and
@@ -29,7 +31,7 @@ final class VaultPluginConfig {
   static final String ROOT_TOKEN_HELD_BY_VAULT = "AstraCS:RootTokenHeldByVaultOnly:" + "0".repeat(64);
 
   // Configs read from Vault, by id and by logical name: an app reads each org once.
-  private final Map<String, OrgConfig> vaultOrgs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, OrgConfig> vaultOrgs = new ConcurrentHashMap<>();
 
   private final VaultSession session;
   private final String mount;
@@ -159,7 +161,7 @@ final class VaultPluginConfig {
     expectOk("listing roles", reply);
     // The keys are bare role names of every org (the same name once per org): read each in this org.
     List<Role> out = new ArrayList<>();
-    for (String name : new java.util.LinkedHashSet<>(VaultReply.strings(reply.data(), "keys"))) {
+    for (String name : new LinkedHashSet<>(VaultReply.strings(reply.data(), "keys"))) {
       readRole(orgId, name).ifPresent(out::add);
     }
     return out;

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -322,7 +323,7 @@ public final class VaultSession {
     String text = reply.errorText();
     // An ACL denial is "1 error occurred: * permission denied"; an unknown or expired token adds "invalid token"
     // (Vault 1.17+), or is the bare "permission denied" on older versions.
-    return text.contains("invalid token") || reply.errors().equals(java.util.List.of("permission denied"))
+    return text.contains("invalid token") || reply.errors().equals(List.of("permission denied"))
         && !reply.body().toString().contains("error occurred");
   }
 

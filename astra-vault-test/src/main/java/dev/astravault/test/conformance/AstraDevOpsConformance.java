@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -258,7 +259,7 @@ public abstract class AstraDevOpsConformance {
 
   private static String unknownClientId() {
     StringBuilder id = new StringBuilder();
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < 24; i++) {
       id.append(LETTERS.charAt(random.nextInt(LETTERS.length())));
     }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -440,7 +441,7 @@ public abstract class LeaseStoreContract {
     assertThrows(StoreException.class, () -> store.list(""));
     // Reconcile's list leaves each such row out and names it (its lease id), so that reconcile reports the row
     // instead of failing for the whole org; a store that keeps the interface's default throws, like list.
-    Map<String, StoreException> left = new java.util.TreeMap<>();
+    Map<String, StoreException> left = new TreeMap<>();
     List<LeaseRecord> listed;
     try {
       listed = store.list("astra/org-1/", left::put);

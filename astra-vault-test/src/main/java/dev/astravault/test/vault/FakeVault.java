@@ -1,5 +1,8 @@
 package dev.astravault.test.vault;
 
+import dev.astravault.test.SeedReporter;
+import dev.astravault.test.Variation;
+import dev.astravault.test.internal.NoDelayServerSockets;
 import dev.astravault.test.vault.Wire.Envelope;
 import dev.astravault.test.vault.Wire.Reply;
 import dev.astravault.test.vault.Wire.VaultError;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +25,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import dev.astravault.test.SeedReporter;
-import dev.astravault.test.Variation;
-import dev.astravault.test.internal.NoDelayServerSockets;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -81,8 +84,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   static final String ACL_DENIED = Wire.multierror(PERMISSION_DENIED);
   /** The body of a 403 for an unknown, revoked or expired token (Vault 1.17+, PR #26687). */
   static final String INVALID_TOKEN = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
-  private static final java.util.regex.Pattern MOUNT_TYPE_LAST =
-      java.util.regex.Pattern.compile(",\"mount_type\":\"[^\"]*\"}\n$");
+  private static final Pattern MOUNT_TYPE_LAST =
+      Pattern.compile(",\"mount_type\":\"[^\"]*\"}\n$");
 
   private final Object lock = new Object();
   private final Clock clock;
@@ -1513,7 +1516,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
      * @param serverSocketFactory the server socket factory
      * @return this builder
      */
-    public Builder tls(javax.net.ssl.SSLSocketFactory serverSocketFactory) {
+    public Builder tls(SSLSocketFactory serverSocketFactory) {
       this.tls = Objects.requireNonNull(serverSocketFactory, "serverSocketFactory");
       return this;
     }
@@ -1643,7 +1646,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
 
     /** {@return the fake; not started until first used or {@link FakeVault#start()}} */
     public FakeVault build() {
-      Set<String> all = new java.util.HashSet<>(kvMounts.keySet());
+      Set<String> all = new HashSet<>(kvMounts.keySet());
       if (requireClientCertificate && tls == null) {
         throw new IllegalStateException("requireClientCertificate needs tls(..)");
       }

@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.Moshi;
+import dev.astravault.test.internal.StatusLine;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -15,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.astravault.test.internal.StatusLine;
 import mockwebserver3.MockResponse;
 import org.jspecify.annotations.Nullable;
 
@@ -340,7 +341,7 @@ final class Wire {
 
   /** Keys directly under {@code prefix}, folders suffixed with '/', sorted and unique. */
   static List<String> childKeys(Iterable<String> keys, String prefix) {
-    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    TreeSet<String> out = new TreeSet<>();
     for (String key : keys) {
       if (!key.startsWith(prefix) || key.length() == prefix.length()) {
         continue;

@@ -1,5 +1,6 @@
 package dev.astravault.spring.autoconfigure.internal;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
@@ -40,7 +41,7 @@ public abstract class Boot3BeanRegistrar implements ImportBeanDefinitionRegistra
     if (registry.containsBeanDefinition(beanName())) {
       return;
     }
-    BeanFactory factory = java.util.Objects.requireNonNull(beanFactory, "beanFactory");
+    BeanFactory factory = Objects.requireNonNull(beanFactory, "beanFactory");
     Class<?> type = Boot3Support.type(typeName(), classLoader);
     RootBeanDefinition definition = new RootBeanDefinition();
     definition.setTargetType(type);

@@ -1,6 +1,7 @@
 package dev.astravault.spring.autoconfigure.internal;
 
 import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class Boot3Support {
         if (method.getName().equals(methodName) && !method.isDefault()) {
           try {
             return body.call(args == null ? new Object[0] : args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
+          } catch (InvocationTargetException e) {
             throw e.getCause();
           }
         }

@@ -10,6 +10,7 @@ import dev.astravault.test.FakeAstra;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -79,7 +80,7 @@ class QuickstartTest {
     String out = run(Map.of("ASTRA_ROLE", "api_ro_svc_acct"));
     Matcher m = Pattern.compile("now expires at (\\S+) instead of (\\S+);").matcher(out);
     assertThat(m.find()).as(out).isTrue();
-    assertThat(java.time.Instant.parse(m.group(1))).isAfter(java.time.Instant.parse(m.group(2)));
+    assertThat(Instant.parse(m.group(1))).isAfter(Instant.parse(m.group(2)));
   }
 
   private String run(Map<String, String> env) {
