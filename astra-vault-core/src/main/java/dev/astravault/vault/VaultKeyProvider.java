@@ -139,8 +139,8 @@ public final class VaultKeyProvider implements KeyProvider {
           + given.mount() + "': Vault refused sys/internal/ui/mounts/" + full + " (no such mount, or the token may "
           + "read nothing under it); grant the token read on the key's path, or state the version (KV v1 or v2)", ex);
     } catch (AstraVaultException ex) {
-      throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, "cannot look up the KV version of mount '"
-          + given.mount() + "': " + ex.getMessage(), ex);
+      throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, "cannot read the encryption key from Vault "
+          + "at " + full + " (looking up the KV version of mount '" + given.mount() + "'): " + ex.getMessage(), ex);
     }
     if (found.isEmpty()) {
       return KvPath.v1(given.mount(), given.path());   // a Vault without the lookup predates KV v2
