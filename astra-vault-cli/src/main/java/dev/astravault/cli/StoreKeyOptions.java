@@ -66,7 +66,11 @@ final class StoreKeyOptions {
     }
     if (keyFile != null) {
       ctx.warnIfOthersCanRead(keyFile, "--key-file");
-      return KeyProvider.fromFile(keyFile);
+      try {
+        return KeyProvider.fromFile(keyFile);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--key-file: " + e.getMessage());   // no key, or a key's position: never a value
+      }
     }
     String fromEnv = ctx.env("ASTRA_VAULT_KEY");
     if (fromEnv != null) {
