@@ -96,7 +96,8 @@ public interface KeyProvider {
    * that group or others can read is read with a warning.
    *
    * @throws StoreException if the file cannot be read
-   * @throws IllegalArgumentException if it holds no key or a malformed one
+   * @throws IllegalArgumentException if it holds no key (blank, or comments only) or a malformed one: a file that is
+   *     there but empty is a bad value, as {@code fromBase64List("")}, not a missing setting
    *
    * @param file the key file
    * @return the provider

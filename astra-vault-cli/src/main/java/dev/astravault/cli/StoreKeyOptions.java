@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The global options that name the store key (a {@code @Mixin} of the root command), and the {@link KeyProvider}
- * they give: {@code --key-file}, {@code --key-vault-path} (with {@code --key-vault-mount}) or {@code $ASTRA_VAULT_KEY}.
+ * they give: {@code --key-file}, {@code --key-vault-path} (with {@code --key-vault-mount} and, optionally,
+ * {@code --key-vault-kv-version}) or {@code $ASTRA_VAULT_KEY}.
  */
 final class StoreKeyOptions {
   @Option(names = "--key-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
@@ -21,28 +22,38 @@ final class StoreKeyOptions {
   @Nullable Path keyFile;
 
   @Option(names = "--key-vault-path", paramLabel = "PATH", scope = ScopeType.INHERIT,
-      description = "Read the store's encryption keys from this Vault KV version 2 secret instead (fields key, "
-          + "previous, key_id, as VaultKeyProvider reads them), a path in --key-vault-mount such as "
-          + "astra-vault/store-key. Vault's address and credentials as in Vault mode (with --direct for the SQL "
-          + "store).")
+      description = "Read the store's encryption keys from this Vault KV secret instead (fields key, previous, "
+          + "key_id, as VaultKeyProvider reads them), a path in --key-vault-mount such as astra-vault/store-key. The "
+          + "mount's KV version (1 or 2) is asked of Vault, as vault kv get does. Vault's address and credentials as "
+          + "in Vault mode (with --direct for the SQL store).")
   @Nullable String keyVaultPath;
 
   @Option(names = "--key-vault-mount", paramLabel = "MOUNT", scope = ScopeType.INHERIT,
-      description = "The KV version 2 mount of --key-vault-path (default: secret).")
+      description = "The KV mount (version 1 or 2) of --key-vault-path (default: secret).")
   @Nullable String keyVaultMount;
+
+  @Option(names = "--key-vault-kv-version", paramLabel = "1|2", scope = ScopeType.INHERIT,
+      description = "The KV version of --key-vault-mount, when Vault must not be asked (a token or proxy that refuses "
+          + "sys/internal/ui/mounts). Default: asked of Vault.")
+  @Nullable Integer keyVaultKvVersion;
 
   /** Read from Vault once per run: each read is a Vault round trip. */
   private @Nullable KeyProvider vaultKeys;
 
   /** Whether a store key is given at all: {@code --key-file}, {@code --key-vault-*} or {@code $ASTRA_VAULT_KEY}. */
   boolean given(CliContext ctx) {
-    return keyFile != null || keyVaultPath != null || keyVaultMount != null || ctx.env("ASTRA_VAULT_KEY") != null;
+    return keyFile != null || keyVaultPath != null || keyVaultMount != null || keyVaultKvVersion != null
+        || ctx.env("ASTRA_VAULT_KEY") != null;
   }
 
   /** The store key, however given; a usage error naming what to set when none is. */
   KeyProvider keys(CliContext ctx, VaultOptions vault) {
     if (keyVaultMount != null && keyVaultPath == null) {
       throw CliException.usage("--key-vault-mount is the mount of --key-vault-path: give the secret's path too");
+    }
+    if (keyVaultKvVersion != null && keyVaultPath == null) {
+      throw CliException.usage("--key-vault-kv-version is the KV version of --key-vault-path's mount: give the "
+          + "secret's path too");
     }
     if (keyVaultPath != null) {
       if (keyFile != null) {
@@ -55,7 +66,11 @@ final class StoreKeyOptions {
     }
     if (keyFile != null) {
       ctx.warnIfOthersCanRead(keyFile, "--key-file");
-      return KeyProvider.fromFile(keyFile);
+      try {
+        return KeyProvider.fromFile(keyFile);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--key-file: " + e.getMessage());   // no key, or a key's position: never a value
+      }
     }
     String fromEnv = ctx.env("ASTRA_VAULT_KEY");
     if (fromEnv != null) {
@@ -77,11 +92,13 @@ final class StoreKeyOptions {
    * one, and only its key is in Vault.
    */
   private KeyProvider vaultKeys(CliContext ctx, VaultOptions vault, String secretPath) {
+    String mount = keyVaultMount != null ? keyVaultMount : "secret";
     KvPath path;
     try {
-      path = KvPath.v2(keyVaultMount != null ? keyVaultMount : "secret", secretPath);
+      // Checks the mount and path; the version is stated by --key-vault-kv-version or else asked of Vault.
+      path = new KvPath(mount, secretPath, keyVaultKvVersion != null ? keyVaultKvVersion : 2);
     } catch (IllegalArgumentException e) {
-      throw CliException.usage("--key-vault-path or --key-vault-mount: " + e.getMessage());
+      throw CliException.usage("--key-vault-path, --key-vault-mount or --key-vault-kv-version: " + e.getMessage());
     }
     String addr = vault.address(ctx);
     if (addr == null) {
@@ -90,20 +107,23 @@ final class StoreKeyOptions {
     }
     VaultConfig config = vault.config(ctx, addr, null);
     try {
-      return VaultKeyProvider.of(config, path, ctx.clock());
+      return keyVaultKvVersion != null ? VaultKeyProvider.of(config, path, ctx.clock())
+          : VaultKeyProvider.of(config, path.mount(), path.path(), ctx.clock());
     } catch (IllegalArgumentException e) {
       // A malformed key, or a key_id that does not match: the message names the path and key ids, never a key.
       throw CliException.usage(e.getMessage());
     } catch (VaultKeyException e) {
-      // No secret at the path, or no 'key' in it: what was typed is wrong (exit 2). Vault not read: an operational
-      // failure (exit 1). A switch expression, so that a reason added later must be placed here.
+      // No secret at the path, no 'key' in it, or a mount that is not KV (of the stated version): what was typed is
+      // wrong (exit 2). Vault not read: an operational failure (exit 1). A switch expression, so that a reason added
+      // later must be placed here.
       boolean typed = switch (e.reason()) {
-        case NO_SECRET, NO_KEY -> true;
+        case NO_SECRET, NO_KEY, WRONG_ENGINE -> true;
         case UNREADABLE -> false;
       };
       if (typed) {
         throw CliException.usage(e.getMessage() + " (--key-vault-path is the secret's path inside --key-vault-mount, "
-            + "default secret)");
+            + "default secret" + (e.reason() == VaultKeyException.Reason.WRONG_ENGINE
+                ? ", a KV version 1 or 2 mount)" : ")"));
       }
       throw e;
     }

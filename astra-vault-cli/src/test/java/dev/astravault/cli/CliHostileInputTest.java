@@ -201,6 +201,22 @@ class CliHostileInputTest {
   }
 
   /**
+   * A key file that is there but empty is a bad value (exit 2, naming the option and file), not a failure to retry.
+   * Before, KeyProvider.fromFile threw IllegalStateException ("is not set") and the CLI exited 1.
+   */
+  @Test
+  void anEmptyKeyFileIsAUsageErrorNamingIt() throws Exception {
+    setUp();
+    Path keyFile = dir.resolve("empty.key");
+    Files.writeString(keyFile, "\n");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+    env.remove("ASTRA_VAULT_KEY");
+    CliRun run = cli("--key-file", keyFile.toString(), "config", "list");
+    assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(2);
+    assertThat(run.stderr()).startsWith("astra-vault: --key-file: key file " + keyFile + " holds no key");
+  }
+
+  /**
    * An operator's typo must not look like success (docs/cli.md, "Unknown ids") in Vault mode either, where the
    * library's delete of an unknown client id is as silent as in direct mode.
    */

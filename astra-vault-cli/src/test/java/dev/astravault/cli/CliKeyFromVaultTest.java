@@ -41,7 +41,8 @@ class CliKeyFromVaultTest {
   private final EncryptionKey oldKey = EncryptionKey.generate();
   private final EncryptionKey newKey = EncryptionKey.generate();
 
-  @RegisterExtension final FakeVault vault = FakeVault.builder().kvMount("secret", 2).kvMount("team/kv", 2).build();
+  @RegisterExtension final FakeVault vault = FakeVault.builder().kvMount("secret", 2).kvMount("team/kv", 2)
+      .kvMount("kv", 1).build();
 
   @TempDir Path dir;
 
@@ -215,5 +216,41 @@ class CliKeyFromVaultTest {
     env.put("VAULT_TOKEN", vault.rootToken());
     assertThat(usage(cli("store", "rotate-keys", "--key-vault-path", KEY_PATH)).stderr())
         .contains("--key-vault-path").contains("VAULT_ADDR");
+  }
+
+  /**
+   * A KV version 1 mount ({@code vault secrets enable -path=kv kv}): its version is asked of Vault, as
+   * {@code vault kv get} does, or stated with {@code --key-vault-kv-version}. Before, the CLI read every mount as KV
+   * version 2 and answered "no encryption key" for a key that was there.
+   */
+  @Test
+  void aKeyOnAKvVersion1MountIsRead() {
+    Path db = dir.resolve("store.db");
+    try (JdbcLeaseStore old = JdbcLeaseStore.sqlite(db, KeyProvider.of(oldKey))) {
+      old.putRole(ROLE);
+    }
+    env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + db);
+    vault.putKv("kv/" + KEY_PATH, Map.of("key", newKey.toBase64(), "previous", oldKey.toBase64()));
+    vaultCredentials();
+    assertThat(ok(cli("--direct", "store", "rotate-keys", "--key-vault-mount", "kv", "--key-vault-path",
+        KEY_PATH)).stdout()).contains("Resealed 1 value(s)");
+    assertThat(ok(cli("--direct", "store", "rotate-keys", "--key-vault-mount", "kv", "--key-vault-kv-version", "1",
+        "--key-vault-path", KEY_PATH)).stdout()).contains("Resealed 0 value(s)");
+    // A stated version that is not the mount's says so (exit 2), instead of "no encryption key".
+    assertThat(usage(cli("--direct", "store", "rotate-keys", "--key-vault-mount", "kv", "--key-vault-kv-version",
+        "2", "--key-vault-path", KEY_PATH)).stderr()).contains("mount 'kv' is a KV version 1");
+    assertThat(usage(cli("--direct", "store", "rotate-keys", "--key-vault-mount", "kv", "--key-vault-kv-version",
+        "3", "--key-vault-path", KEY_PATH)).stderr()).contains("--key-vault-kv-version").contains("1 or 2");
+  }
+
+  /** A mount that is not KV at all (here the Astra plugin's) is a usage error naming the mount. */
+  @Test
+  void aMountThatIsNotKvIsRefusedNamingIt() {
+    env.put("ASTRA_VAULT_STORE", "jdbc:sqlite:" + dir.resolve("store.db"));
+    vaultCredentials();
+    String astra = vault.astraMount().replaceAll("/$", "");
+    CliRun run = usage(cli("--direct", "store", "rotate-keys", "--key-vault-mount", astra, "--key-vault-path",
+        KEY_PATH));
+    assertThat(run.stderr()).contains("mount '" + astra + "'").contains("not KV").contains("KV version 1 or 2");
   }
 }

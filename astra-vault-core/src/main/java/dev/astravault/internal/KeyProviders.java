@@ -31,8 +31,9 @@ public final class KeyProviders {
    * Keys separated by commas or newlines, current first; blank entries and {@code #} lines are skipped. The one parser
    * of the key list format ({@link KeyProvider#fromBase64List}, {@code fromEnv}, {@code fromFile}, Vault's secret).
    * {@code source} names where the list came from in errors, which give a key's position, never its value. A
-   * missing or blank value is an {@link IllegalStateException} ("not set"); a list without a key or with a malformed
-   * one an {@link IllegalArgumentException}.
+   * missing or blank value is an {@link IllegalStateException} ("not set": an unset variable); a list without a key or
+   * with a malformed one an {@link IllegalArgumentException}. Callers whose blank value is a value given (a list, a
+   * file) refuse it with an {@link IllegalArgumentException} before calling this.
    */
   public static KeyProvider parse(String source, @Nullable String value) {
     if (value == null || value.isBlank()) {
@@ -69,7 +70,11 @@ public final class KeyProviders {
     } catch (IOException e) {
       throw new StoreException("cannot read key file " + file + ": " + e.getClass().getSimpleName(), e);
     }
-    return parse("key file " + file, content.isBlank() ? null : content);
+    if (content.isBlank()) {
+      // A file that is there but empty is a bad value, not a missing setting: as fromBase64List("").
+      throw new IllegalArgumentException("key file " + file + " holds no key: it must hold a base64 key of 32 bytes");
+    }
+    return parse("key file " + file, content);
   }
 
   private record Fixed(EncryptionKey current, Map<String, EncryptionKey> byId) implements KeyProvider {

@@ -5,9 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link VaultKeyProvider} could not get the store's keys from Vault. The {@linkplain #reason() reason} tells a path
- * that names no key (fix the configuration) from a Vault that could not be read (retry, or fix Vault or the
- * credentials). The message names the path, never a key. A key that is there but malformed, or whose
- * {@code key_id} does not match, is an {@link IllegalArgumentException} instead.
+ * that names no key, or a mount that is not KV (fix the configuration), from a Vault that could not be read (retry,
+ * or fix Vault or the credentials). The message names the path or mount, never a key. A key that is there but
+ * malformed, or whose {@code key_id} does not match, is an {@link IllegalArgumentException} instead.
  */
 public class VaultKeyException extends StoreException {
   private static final long serialVersionUID = 1L;
@@ -18,7 +18,15 @@ public class VaultKeyException extends StoreException {
     NO_SECRET,
     /** The secret has no {@code key} field (or an empty one). */
     NO_KEY,
-    /** Vault could not be read: unreachable, sealed, denied, or not a KV engine of the path's version (the cause). */
+    /**
+     * The path's mount is not a KV engine, or (for a path that states its version) a KV engine of the other version.
+     * The message names the mount and its engine.
+     */
+    WRONG_ENGINE,
+    /**
+     * Vault could not be read: unreachable, sealed, denied (the key, or the lookup of the mount's KV version), or an
+     * answer not of the path's KV version (the cause).
+     */
     UNREADABLE
   }
 

@@ -4,6 +4,7 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.internal.KeyProviders;
+import dev.astravault.internal.vault.KvMountInfo;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
 import java.time.Clock;
@@ -26,8 +27,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * vault kv put secret/astra-vault/store-key key="$(openssl rand -base64 32)"
- * KeyProvider keys = VaultKeyProvider.of(vaultConfig, KvPath.v2("secret", "astra-vault/store-key"));
+ * KeyProvider keys = VaultKeyProvider.of(vaultConfig, "secret", "astra-vault/store-key");   // KV v1 or v2
  * }</pre>
+ *
+ * <p><b>The KV version.</b> {@link #of(VaultConfig, String, String)} asks Vault, as {@code vault kv get} does
+ * ({@code GET sys/internal/ui/mounts/<mount>/<path>}, which Vault answers for any token that may read the key). A
+ * mount that is not a KV engine is refused ({@link VaultKeyException.Reason#WRONG_ENGINE}). When that lookup is
+ * refused (a proxy that passes only the key's path), state the version instead: {@link #of(VaultConfig, KvPath)} with
+ * {@link KvPath#v1} or {@link KvPath#v2} makes no lookup, and only when the key is not found asks Vault whether the
+ * mount is of another version or not KV at all, so that the error says so instead of "no secret".
  *
  * <p>The keys are read once at {@link #of}; {@link #refresh()} reads them again. When asked for a key id it does not
  * hold (another manager already rotated to a newer key), it reads the secret again, at most once per
@@ -37,22 +45,61 @@ public final class VaultKeyProvider implements KeyProvider {
   /** The least time between two reads caused by unknown key ids. */
   public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
+  private final VaultSession session;
   private final VaultKv kv;
   private final KvPath path;
+  /** Whether the version was stated by the caller (not looked up), so that a missing key may be a wrong version. */
+  private final boolean stated;
   private final Clock clock;
   private volatile KeyProvider keys;
   private volatile @Nullable Instant lastRefresh;
 
-  private VaultKeyProvider(VaultKv kv, KvPath path, Clock clock) {
-    this.kv = kv;
+  private VaultKeyProvider(VaultSession session, KvPath path, boolean stated, Clock clock) {
+    this.session = session;
+    this.kv = new VaultKv(session, path.mount(), path.kvVersion());
     this.path = path;
+    this.stated = stated;
     this.clock = clock;
     this.keys = load();
     this.lastRefresh = clock.instant();
   }
 
   /**
-   * Reads the keys at {@code path} now.
+   * Reads the keys at {@code path} in {@code mount} now, on whichever KV version the mount is (asked of Vault).
+   *
+   * @throws VaultKeyException if the mount is not a KV engine, the secret or its key is missing, or Vault cannot be
+   *     read or refuses the version lookup ({@link VaultKeyException#reason()} tells which)
+   * @throws IllegalArgumentException if the mount or path is malformed, a key is malformed or {@code key_id} does not
+   *     match (never echoing a key)
+   *
+   * @param vault where Vault is and how to log in
+   * @param mount the KV engine's mount, e.g. {@code secret} or {@code kv}
+   * @param path the secret's path in the mount, e.g. {@code astra-vault/store-key}
+   * @return the provider
+   */
+  public static VaultKeyProvider of(VaultConfig vault, String mount, String path) {
+    return of(vault, mount, path, Clock.systemUTC());
+  }
+
+  /**
+   * Like {@link #of(VaultConfig, String, String)}, with the clock that times Vault token renewal and refreshes.
+   *
+   * @param vault where Vault is and how to log in
+   * @param mount the KV engine's mount
+   * @param path the secret's path in the mount
+   * @param clock the clock
+   * @return the provider
+   */
+  public static VaultKeyProvider of(VaultConfig vault, String mount, String path, Clock clock) {
+    Objects.requireNonNull(vault, "vault");
+    Objects.requireNonNull(clock, "clock");
+    KvPath given = KvPath.v2(mount, path);   // checks and normalises both; the version is looked up below
+    VaultSession session = new VaultSession(vault, clock);
+    return new VaultKeyProvider(session, lookUp(session, given), false, clock);
+  }
+
+  /**
+   * Reads the keys at {@code path}, on the KV version it states, now.
    *
    * @throws VaultKeyException if the secret or its key is missing, or Vault cannot be read ({@link
    *     VaultKeyException#reason()} tells which)
@@ -78,8 +125,67 @@ public final class VaultKeyProvider implements KeyProvider {
     Objects.requireNonNull(vault, "vault");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(clock, "clock");
-    return new VaultKeyProvider(new VaultKv(new VaultSession(vault, clock), path.mount(), path.kvVersion()), path,
-        clock);
+    return new VaultKeyProvider(new VaultSession(vault, clock), path, true, clock);
+  }
+
+  /** {@code given} on the mount that serves it, with that mount's KV version (Vault's answer wins over the split). */
+  private static KvPath lookUp(VaultSession session, KvPath given) {
+    String full = given.mount() + "/" + given.path();
+    Optional<KvMountInfo> found;
+    try {
+      found = KvMountInfo.lookup(session, "look up the KV version of the store key's mount", full);
+    } catch (VaultAccessDeniedException ex) {
+      throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, "cannot tell the KV version of mount '"
+          + given.mount() + "': Vault refused sys/internal/ui/mounts/" + full + " (no such mount, or the token may "
+          + "read nothing under it); grant the token read on the key's path, or state the version (KV v1 or v2)", ex);
+    } catch (AstraVaultException ex) {
+      throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, "cannot read the encryption key from Vault "
+          + "at " + full + " (looking up the KV version of mount '" + given.mount() + "'): " + ex.getMessage(), ex);
+    }
+    if (found.isEmpty()) {
+      return KvPath.v1(given.mount(), given.path());   // a Vault without the lookup predates KV v2
+    }
+    KvMountInfo m = found.get();
+    if (!m.isKv()) {
+      throw wrongEngine(m, full);
+    }
+    if (!m.mount().isEmpty() && full.startsWith(m.mount() + "/") && full.length() > m.mount().length() + 1) {
+      return new KvPath(m.mount(), full.substring(m.mount().length() + 1), m.kvVersion());
+    }
+    return new KvPath(given.mount(), given.path(), m.kvVersion());
+  }
+
+  private static VaultKeyException wrongEngine(KvMountInfo m, String full) {
+    return new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, "mount '" + m.mount() + "' (which serves "
+        + full + ") is a '" + m.type() + "' engine, not KV: the store key must be in a KV version 1 or 2 mount",
+        null);
+  }
+
+  /**
+   * Why a stated path found no secret, if the mount says so: it is not KV, or KV of the other version. Empty when the
+   * mount is as stated, or Vault will not say (the lookup's failure is not this error).
+   */
+  private Optional<VaultKeyException> mismatch() {
+    String full = path.mount() + "/" + path.path();
+    Optional<KvMountInfo> found;
+    try {
+      found = KvMountInfo.lookup(session, "look up the KV version of the store key's mount", full);
+    } catch (AstraVaultException ex) {
+      return Optional.empty();
+    }
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    KvMountInfo m = found.get();
+    if (!m.isKv()) {
+      return Optional.of(wrongEngine(m, full));
+    }
+    if (m.kvVersion() != path.kvVersion()) {
+      return Optional.of(new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, "mount '" + m.mount()
+          + "' is a KV version " + m.kvVersion() + " engine, but the key's path " + path + " states version "
+          + path.kvVersion() + "; state version " + m.kvVersion() + " or let the version be looked up", null));
+    }
+    return Optional.empty();
   }
 
   /** Reads the secret again (after a rotation in Vault). */
@@ -115,6 +221,12 @@ public final class VaultKeyProvider implements KeyProvider {
     } catch (AstraVaultException ex) {
       throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, "cannot read the encryption key from Vault "
           + "at " + path + ": " + ex.getMessage(), ex);
+    }
+    if (read.isEmpty() && stated) {
+      Optional<VaultKeyException> wrong = mismatch();
+      if (wrong.isPresent()) {
+        throw wrong.get();
+      }
     }
     VaultKv.Entry e = read.orElseThrow(() -> new VaultKeyException(VaultKeyException.Reason.NO_SECRET,
         "no encryption key in Vault at " + path + ": write one with field 'key'", null));

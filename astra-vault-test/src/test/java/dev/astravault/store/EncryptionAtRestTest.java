@@ -260,6 +260,15 @@ class EncryptionAtRestTest {
         .hasMessageContaining("key 1").hasMessageNotContaining(almost);
     assertThatThrownBy(() -> KeyProvider.fromFile(dir.resolve("missing")))
         .isInstanceOf(dev.astravault.StoreException.class);
+    // A file that is there but holds no key is a bad value, as the javadoc says and fromBase64List("") does.
+    // Before, a blank file was an IllegalStateException ("is not set").
+    for (String empty : new String[] {"", " \n\n", "# only a comment\n"}) {
+      Files.writeString(file, empty);
+      assertThatThrownBy(() -> KeyProvider.fromFile(file)).as("%s", empty)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(file.toString())
+          .hasMessageContaining("holds no key");
+    }
+    assertThatThrownBy(() -> KeyProvider.fromBase64List("")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> KeyProvider.fromEnv("ASTRA_VAULT_TEST_KEY_THAT_IS_NOT_SET"))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("ASTRA_VAULT_TEST_KEY_THAT_IS_NOT_SET");
     assertThat(EncryptionKey.fromBase64(KEY_1.toBase64()).id()).isEqualTo(KEY_1.id());

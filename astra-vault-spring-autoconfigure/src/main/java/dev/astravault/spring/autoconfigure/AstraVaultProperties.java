@@ -550,8 +550,9 @@ public class AstraVaultProperties {
 
     /**
      * The Vault KV secret holding the encryption key (field {@code key}, optionally {@code key_id} and
-     * {@code previous}): a path in {@code astra.vault.vault.kv-mount}, e.g. {@code astra-vault/store-key}. Preferred
-     * over {@code key-file} and {@code key-env} when set, so the key never sits in the environment or on disk.
+     * {@code previous}): a path in {@code astra.vault.vault.kv-mount}, e.g. {@code astra-vault/store-key}, on a KV
+     * version 1 or 2 engine (asked of Vault unless {@code astra.vault.vault.kv-version} is set). Preferred over
+     * {@code key-file} and {@code key-env} when set, so the key never sits in the environment or on disk.
      */
     private @Nullable String keyVaultPath;
 
@@ -1264,8 +1265,12 @@ public class AstraVaultProperties {
     /** Where the KV engine of the vault-kv store, the store key and the orgs is mounted, e.g. {@code team/kv}. */
     private String kvMount = "secret";
 
-    /** The version (1 or 2) of the KV engine at {@code kv-mount}; the vault-kv store needs 2. */
-    private int kvVersion = 2;
+    /**
+     * The version (1 or 2) of the KV engine at {@code kv-mount}. Unset (the default), the store key's version is asked
+     * of Vault (as {@code vault kv get} does), and the vault-kv store and the orgs take 2; set it when the Vault token
+     * or a proxy refuses that lookup. The vault-kv store needs 2.
+     */
+    private @Nullable Integer kvVersion;
 
     /** The Vault namespace (Vault Enterprise). */
     private @Nullable String namespace;
@@ -1512,8 +1517,8 @@ public class AstraVaultProperties {
       this.kvMount = kvMount;
     }
 
-    /** {@return the version (1 or 2) of the KV engine at {@code kv-mount}} */
-    public int getKvVersion() {
+    /** {@return the version (1 or 2) of the KV engine at {@code kv-mount}, or null to ask Vault (for the key)} */
+    public @Nullable Integer getKvVersion() {
       return kvVersion;
     }
 
@@ -1522,8 +1527,8 @@ public class AstraVaultProperties {
      *
      * @param kvVersion the new value
      */
-    public void setKvVersion(int kvVersion) {
-      if (kvVersion != 1 && kvVersion != 2) {
+    public void setKvVersion(@Nullable Integer kvVersion) {
+      if (kvVersion != null && kvVersion != 1 && kvVersion != 2) {
         throw new IllegalArgumentException("astra.vault.vault.kv-version must be 1 or 2, was " + kvVersion);
       }
       this.kvVersion = kvVersion;

@@ -199,6 +199,32 @@ class AstraVaultVaultKvTest {
         });
   }
 
+  /**
+   * The key on a KV version 1 mount ({@code vault secrets enable -path=kv kv}) with {@code kv-version} unset: its
+   * version is asked of Vault. Before, the key was read as KV v2 (the old default) and startup failed with "no
+   * encryption key" for a key that was there. A mount that is not KV fails startup naming it.
+   */
+  @Test
+  void theStoreKeyIsReadFromAKvVersion1MountWithoutSayingSo() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("astra-vault-sqlite");
+    vault.putKv("kv/" + KEY_PATH, Map.of("key", key.toBase64()));
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues(connection()).withPropertyValues(
+        "astra.vault.store.type=sqlite", "astra.vault.store.sqlite-file=" + dir.resolve("leases.db"),
+        "astra.vault.vault.kv-mount=kv", "astra.vault.store.key-vault-path=" + KEY_PATH).run(context -> {
+          assertThat(context).hasNotFailed();
+          ManagedToken token = context.getBean(ManagedToken.class);
+          assertThat(context.getBean(LeaseStore.class).get(token.snapshot().leaseId()).orElseThrow().secret())
+              .contains(token.snapshot().astraToken().secret());
+          assertThat(vault.requests()).anySatisfy(r -> assertThat(r.path()).isEqualTo("/v1/kv/" + KEY_PATH));
+        });
+    String astraMount = vault.astraMount().replaceAll("/$", "");
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues(connection()).withPropertyValues(
+        "astra.vault.store.type=sqlite", "astra.vault.store.sqlite-file=" + dir.resolve("other.db"),
+        "astra.vault.vault.kv-mount=" + astraMount, "astra.vault.store.key-vault-path=" + KEY_PATH).run(context ->
+            assertThat(analysis(context, key.toBase64()).getDescription())
+                .contains("astra.vault.store.key-vault-path", "mount '" + astraMount + "'", "not KV"));
+  }
+
   // ------------------------------------------------------------------ orgs from Vault
 
   /** FakeAstra's role and startup token, without any org property. */

@@ -46,7 +46,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * A fake HashiCorp Vault server, on OkHttp's MockWebServer, with DataStax's Astra secrets plugin v2.0.0 mounted.
  *
  * <p>It serves KV v1 and v2 mounts, token auth with ACL policies, AppRole and Kubernetes logins,
- * {@code sys/health}, {@code sys/seal-status}, {@code sys/mounts} and {@code sys/leases}, and the Astra plugin's
+ * {@code sys/health}, {@code sys/seal-status}, {@code sys/mounts}, {@code sys/internal/ui/mounts/<path>} (the KV
+ * version lookup of {@code vault kv}) and {@code sys/leases}, and the Astra plugin's
  * {@code config}, {@code configs}, {@code role}, {@code roles}, {@code org/token} and {@code org/tokens} paths, with
  * Vault's JSON envelopes, status codes and error texts. The plugin calls a real Astra DevOps endpoint over HTTP
  * (the {@code url} of its {@code astra/config}), such as {@code FakeAstra}. {@link PluginBehaviour} chooses between
@@ -84,6 +85,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   static final String ACL_DENIED = Wire.multierror(PERMISSION_DENIED);
   /** The body of a 403 for an unknown, revoked or expired token (Vault 1.17+, PR #26687). */
   static final String INVALID_TOKEN = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
+  private static final String UI_MOUNTS = "sys/internal/ui/mounts/";
   private static final Pattern MOUNT_TYPE_LAST =
       Pattern.compile(",\"mount_type\":\"[^\"]*\"}\n$");
 
@@ -874,6 +876,11 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     if (path.startsWith("sys/leases/")) {
       return leases(call, token);
     }
+    if (path.startsWith(UI_MOUNTS) && call.op == Call.Op.READ) {
+      synchronized (lock) {
+        return uiMount(path.substring(UI_MOUNTS.length()), token);
+      }
+    }
     Map.Entry<String, KvMount> kv;
     synchronized (lock) {
       kv = kvMount(path);
@@ -1014,6 +1021,61 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     data.put(plugin.mount, mountInfo(AstraPlugin.MOUNT_TYPE, null));
     data.put("sys/", mountInfo("system", null));
     return Wire.envelope().mountType("system").data(data).ok();
+  }
+
+  /**
+   * {@code GET sys/internal/ui/mounts/<path>}, which the Vault CLI's {@code vault kv} commands ask for a mount's KV
+   * version (vault/logical_system.go pathInternalUIMountRead): the mount serving {@code path} (longest prefix) with
+   * its {@code path}, {@code type} and {@code options}. The path is unauthenticated, so no policy names it; instead
+   * the token must hold some capability on the mount or under it ({@code hasMountAccess}). No such mount, or no
+   * access, answers the same 403, so that the endpoint cannot be used to list mounts.
+   */
+  private Reply uiMount(String rel, TokenEntry token) {
+    String sanitized = rel.endsWith("/") ? rel : rel + "/";
+    Map<String, Object> info = null;
+    String found = null;
+    Map<String, Map<String, Object>> all = new TreeMap<>();
+    kvMounts.forEach((p, m) -> all.put(p, mountInfo("kv", Map.of("version", String.valueOf(m.version)))));
+    all.put(plugin.mount, mountInfo(AstraPlugin.MOUNT_TYPE, null));
+    all.put("sys/", mountInfo("system", null));
+    for (Map.Entry<String, Map<String, Object>> e : all.entrySet()) {
+      if (sanitized.startsWith(e.getKey()) && (found == null || e.getKey().length() > found.length())) {
+        found = e.getKey();
+        info = e.getValue();
+      }
+    }
+    if (found == null || info == null || !hasMountAccess(token, found)) {
+      throw new VaultError(403, List.of("preflight capability check returned 403, please ensure client's policies "
+          + "grant access to path \"" + sanitized + "\""));
+    }
+    Map<String, Object> data = new TreeMap<>(info);
+    data.put("path", found);
+    return Wire.envelope().mountType("system").data(data).ok();
+  }
+
+  /** Vault's hasMountAccess: a capability other than deny on the mount itself, or on any rule under it. */
+  private boolean hasMountAccess(TokenEntry token, String mount) {
+    if (token.root()) {
+      return true;
+    }
+    for (String name : token.policies) {
+      Policy p = policies.get(name);
+      if (p == null) {
+        continue;
+      }
+      Set<Capability> onMount = p.capabilities(mount);
+      if (!onMount.isEmpty() && !onMount.contains(Capability.DENY)) {
+        return true;
+      }
+      for (Map.Entry<String, Set<Capability>> rule : p.rules().entrySet()) {
+        String prefix = rule.getKey().endsWith("*") ? rule.getKey().substring(0, rule.getKey().length() - 1)
+            : rule.getKey();
+        if (prefix.startsWith(mount) && !rule.getValue().isEmpty() && !rule.getValue().contains(Capability.DENY)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static Map<String, Object> mountInfo(String type, @Nullable Map<String, String> options) {

@@ -211,4 +211,27 @@ class FakeVaultKvTest {
     assertThat(log.get(1).token()).contains("root");
     assertThat(log.get(1).toString()).doesNotContain("root").doesNotContain("\"a\"");
   }
+
+  /**
+   * {@code sys/internal/ui/mounts/<path>}, as {@code vault kv get} asks it: the mount serving the path, its type and
+   * KV version; 403 with the preflight text when no mount serves it or the token may do nothing under the mount.
+   */
+  @Test
+  void theUiMountsLookupNamesTheMountAndItsVersion() {
+    Reply v1 = root().get("sys/internal/ui/mounts/kv/app/key");
+    assertThat(v1.code()).isEqualTo(200);
+    assertThat(v1.data()).containsEntry("path", "kv/").containsEntry("type", "kv")
+        .containsEntry("options", Map.of("version", "1"));
+    assertThat(root().get("sys/internal/ui/mounts/secret/app").data()).containsEntry("path", "secret/")
+        .containsEntry("options", Map.of("version", "2"));
+    assertThat(root().get("sys/internal/ui/mounts/" + vault.astraMount() + "config").data())
+        .containsEntry("path", vault.astraMount()).containsEntry("options", null);
+
+    Reply none = root().get("sys/internal/ui/mounts/nope/app");
+    assertThat(none.code()).isEqualTo(403);
+    assertThat(none.errors()).containsExactly("preflight capability check returned 403, please ensure client's "
+        + "policies grant access to path \"nope/app/\"");
+    String token = vault.createToken(TokenSpec.of(java.time.Duration.ofHours(1)));   // default policy only
+    assertThat(new RawVault(vault, token).get("sys/internal/ui/mounts/kv/app").code()).isEqualTo(403);
+  }
 }

@@ -209,10 +209,11 @@ public final class TokenManagerFactory {
     }
   }
 
-  /** {@code path} on the KV engine of {@code astra.vault.vault.kv-mount} and {@code kv-version}. */
+  /** {@code path} on the KV engine of {@code astra.vault.vault.kv-mount} and {@code kv-version} (unset: 2). */
   static KvPath kvPath(AstraVaultProperties.Vault v, String path, String property) {
     try {
-      return new KvPath(v.getKvMount(), path, v.getKvVersion());
+      Integer version = v.getKvVersion();
+      return new KvPath(v.getKvMount(), path, version != null ? version : 2);
     } catch (IllegalArgumentException e) {
       throw new AstraVaultStartupException(property + ": " + e.getMessage(), "Fix " + property
           + " (a path inside astra.vault.vault.kv-mount) or astra.vault.vault.kv-mount.", e);
@@ -297,9 +298,10 @@ public final class TokenManagerFactory {
     AstraVaultProperties.Store s = p.getStore();
     AstraVaultProperties.Vault v = p.getVault();
     VaultConfig vault = vaultConfig(v, shared, "astra.vault.store.type=vault-kv");
-    if (v.getKvVersion() != 2) {
+    Integer kvVersion = v.getKvVersion();
+    if (kvVersion != null && kvVersion != 2) {
       throw new AstraVaultStartupException("astra.vault.store.type=vault-kv needs a KV version 2 engine, but "
-          + "astra.vault.vault.kv-version is " + v.getKvVersion(), "Point astra.vault.vault.kv-mount at a KV v2 "
+          + "astra.vault.vault.kv-version is " + kvVersion, "Point astra.vault.vault.kv-mount at a KV v2 "
           + "engine (vault secrets enable -version=2 kv) and set astra.vault.vault.kv-version=2.", null);
     }
     if (s.isMetadataOnly()) {
@@ -343,11 +345,16 @@ public final class TokenManagerFactory {
       String property = "astra.vault.store.key-vault-path";
       VaultConfig vault = vaultConfig(p.getVault(), shared, property);
       KvPath path = kvPath(p.getVault(), s.getKeyVaultPath(), property);
+      Clock c = clock != null ? clock : Clock.systemUTC();
+      boolean stated = p.getVault().getKvVersion() != null;
       try {
-        return VaultKeyProvider.of(vault, path, clock != null ? clock : Clock.systemUTC());
+        // kv-version unset: the key's mount may be KV v1 or v2, and Vault is asked which (as vault kv get does).
+        return stated ? VaultKeyProvider.of(vault, path, c)
+            : VaultKeyProvider.of(vault, path.mount(), path.path(), c);
       } catch (RuntimeException e) {
         // The provider's messages name the path and key ids, never a key.
-        throw new AstraVaultStartupException(property + ": no usable encryption key in Vault at " + path + " ("
+        String where = stated ? path.toString() : path.mount() + "/" + path.path();
+        throw new AstraVaultStartupException(property + ": no usable encryption key in Vault at " + where + " ("
             + e.getMessage() + ")", "Write the key to Vault (vault kv put " + p.getVault().getKvMount() + "/"
             + path.path() + " key=\"$(openssl rand -base64 32)\"), check the Vault credentials' policy, or fix "
             + property + " and astra.vault.vault.kv-mount/kv-version.", e);
