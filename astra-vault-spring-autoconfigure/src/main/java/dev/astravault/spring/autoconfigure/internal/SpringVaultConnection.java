@@ -5,6 +5,7 @@ import dev.astravault.internal.Validation;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
 import java.net.URI;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
@@ -43,7 +44,7 @@ public final class SpringVaultConnection implements SharedVaultConnection {
     if (StringUtils.hasText(namespace)) {
       b.namespace(namespace);
     }
-    javax.net.ssl.SSLContext tls = SpringVaultTls.sslContext(environment);
+    SSLContext tls = SpringVaultTls.sslContext(environment);
     if (tls != null) {
       b.sslContext(tls);
     }

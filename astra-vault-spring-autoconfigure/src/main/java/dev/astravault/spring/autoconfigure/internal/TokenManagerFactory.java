@@ -12,6 +12,8 @@ import dev.astravault.TokenManager;
 import dev.astravault.TokenManagerBuilder;
 import dev.astravault.audit.JdbcAuditSink;
 import dev.astravault.audit.JsonLinesAuditSink;
+import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.Redaction;
 import dev.astravault.internal.astra.AstraClientSettings;
 import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
@@ -733,7 +735,7 @@ public final class TokenManagerFactory {
     }
 
     @Override
-    public void record(dev.astravault.event.AuditEvent event) {
+    public void record(AuditEvent event) {
       delegate.record(event);
     }
 
@@ -743,7 +745,7 @@ public final class TokenManagerFactory {
         try {
           c.close();
         } catch (Exception e) {
-          dev.astravault.internal.Redaction.logger(ClosingAuditSink.class).warn("closing audit sink {} failed: {}",
+          Redaction.logger(ClosingAuditSink.class).warn("closing audit sink {} failed: {}",
               c.getClass().getSimpleName(), e.getClass().getName());
         }
       }
