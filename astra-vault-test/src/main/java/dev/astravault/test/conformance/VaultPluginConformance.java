@@ -88,6 +88,36 @@ public abstract class VaultPluginConformance {
   }
 
   /**
+   * PATCH is taken only as a JSON merge patch (http/logical.go): any other Content-Type is 415, naming the media type
+   * without its parameters, before the token is looked at; nothing is written.
+   */
+  @Test
+  void aPatchThatIsNotAMergePatchIs415() {
+    for (Map<String, String> headers : List.of(auth(), Map.<String, String>of())) {
+      Http.Answer answer = Http.exchange("PATCH", mount("config"), headers, Http.toJson(Map.of("org_id", org)));
+      assertEquals(415, answer.status());
+      assertEquals("Unsupported Media Type", answer.reason());
+      assertEquals(List.of("PATCH requires Content-Type of application/merge-patch+json, provided application/json"),
+          answer.object().get("errors"));
+    }
+    Http.Answer config = Http.exchange("GET", query(mount("config"), Map.of("org_id", org)), auth(), null);
+    // No config was written: a missing one is 500 in v2.0.0, 404 fixed (aMissingConfigIsNamed).
+    assertEquals(vault.behaviour() == PluginBehaviour.V2_0_0 ? 500 : 404, config.status());
+  }
+
+  /** {@code sys/seal-status} answers GET only (http/sys_seal.go): any other method is 405 with no error text. */
+  @Test
+  void sealStatusAnswersGetOnly() {
+    for (String method : List.of("POST", "PUT", "DELETE")) {
+      Http.Answer answer = Http.exchange(method, vault.url("sys/seal-status"), Map.of(), method.equals("DELETE")
+          ? null : "{}");
+      assertEquals(405, answer.status(), method);
+      assertEquals(Map.of("errors", List.of()), answer.object(), method);
+    }
+    assertEquals(200, Http.exchange("GET", vault.url("sys/seal-status"), Map.of(), null).status());
+  }
+
+  /**
    * A request without a token, or with one Vault does not know, is refused with 403 and {@code permission denied}
    * (an unknown token on Vault 1.17+ also says {@code invalid token}, PR #26687; older versions answer as for a
    * missing token): never a 401, never a 404 that would let a client think the path is simply empty.

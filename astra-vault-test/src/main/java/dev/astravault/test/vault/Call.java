@@ -6,13 +6,14 @@ import org.jspecify.annotations.Nullable;
 
 /** One parsed request, as the handlers see it. */
 final class Call {
-  enum Op { READ, LIST, WRITE, DELETE }
+  /** Vault's logical operations; PATCH and HEADER are HTTP PATCH and HEAD (http/logical.go). */
+  enum Op { READ, LIST, WRITE, DELETE, PATCH, HEADER }
 
   final Op op;
   /** The path after {@code /v1/}, without a trailing '/' unless listing. */
   final String path;
   final Map<String, List<String>> query;
-  /** The JSON body of a write, or the query parameters of a read, list or delete. */
+  /** The JSON body of a write or patch, or the query parameters of a read, list, delete or HEAD. */
   final Map<String, Object> params;
   final boolean hasBody;
 

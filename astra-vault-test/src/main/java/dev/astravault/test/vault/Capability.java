@@ -12,6 +12,8 @@ public enum Capability {
   DELETE,
   /** List a path. */
   LIST,
+  /** Patch a path that exists (HTTP PATCH, e.g. a JSON merge patch on KV v2's {@code data/}). */
+  PATCH,
   /** Root-protected paths such as {@code sys/leases/lookup/<prefix>} and {@code sys/leases/revoke-prefix}. */
   SUDO,
   /** Deny, overriding every other capability. */

@@ -19,6 +19,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -81,6 +82,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   public static final int MAX_REVOKE_ATTEMPTS = 6;
   /** The body of a 403 for a missing token. */
   static final String PERMISSION_DENIED = "permission denied";
+  /** The only Content-Type Vault takes for PATCH (http/logical.go MergePatchContentTypeHeader). */
+  static final String MERGE_PATCH = "application/merge-patch+json";
   /** The body of a 403 for an ACL denial. */
   static final String ACL_DENIED = Wire.multierror(PERMISSION_DENIED);
   /** The body of a 403 for an unknown, revoked or expired token (Vault 1.17+, PR #26687). */
@@ -675,9 +678,12 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return t;
   }
 
-  private boolean allowed(TokenEntry token, String path, Capability needed) {
+  private boolean allowed(TokenEntry token, String path, @Nullable Capability needed) {
     if (token.root()) {
       return true;
+    }
+    if (needed == null) {
+      return false;
     }
     Set<Capability> caps = EnumSet.noneOf(Capability.class);
     for (String name : token.policies) {
@@ -689,7 +695,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return !caps.contains(Capability.DENY) && caps.contains(needed);
   }
 
-  private void require(TokenEntry token, String path, Capability... needed) {
+  private void require(TokenEntry token, String path, @Nullable Capability... needed) {
     for (Capability c : needed) {
       if (!allowed(token, path, c)) {
         throw new VaultError(403, List.of(ACL_DENIED));
@@ -756,11 +762,11 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     if (path.equals("sys/health")) {
       return health(method, query);
     }
-    if (!Set.of("GET", "POST", "PUT", "DELETE", "LIST").contains(method)) {
-      throw VaultError.empty(405);
-    }
     if (path.equals("sys/seal-status")) {
-      return sealStatus();
+      return sealStatus(method);
+    }
+    if (!Set.of("GET", "POST", "PUT", "DELETE", "LIST", "PATCH", "HEAD").contains(method)) {
+      throw VaultError.empty(405);
     }
     synchronized (lock) {
       if (sealed || !initialized) {
@@ -770,7 +776,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
         throw new VaultError(503, List.of("node is not active"));
       }
     }
-    Call call = parse(method, path, query, body);
+    Call call = parse(method, path, query, body, request.getHeaders().get("Content-Type"));
     if (expireOnRequest) {
       expireDue();
     }
@@ -801,7 +807,15 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return route(call, token);
   }
 
-  private Call parse(String method, String path, Map<String, List<String>> query, byte[] body) {
+  private Call parse(String method, String path, Map<String, List<String>> query, byte[] body,
+      @Nullable String contentType) {
+    if (method.equals("PATCH")) {
+      // http/logical.go checks the media type before reading the body, and compares it exactly.
+      String mediaType = mediaType(contentType);
+      if (!mediaType.equals(MERGE_PATCH)) {
+        throw new VaultError(415, List.of("PATCH requires Content-Type of " + MERGE_PATCH + ", provided " + mediaType));
+      }
+    }
     boolean list = method.equals("LIST");
     String listParam = query.containsKey("list") ? query.get("list").get(0) : null;
     if (listParam != null && method.equals("GET")) {
@@ -814,11 +828,13 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     Call.Op op = list ? Call.Op.LIST : switch (method) {
       case "GET" -> Call.Op.READ;
       case "DELETE" -> Call.Op.DELETE;
+      case "PATCH" -> Call.Op.PATCH;
+      case "HEAD" -> Call.Op.HEADER;
       default -> Call.Op.WRITE;
     };
     Map<String, Object> params = new LinkedHashMap<>();
     boolean hasBody = false;
-    if (op == Call.Op.WRITE) {
+    if (op == Call.Op.WRITE || op == Call.Op.PATCH) {
       String text = new String(body, StandardCharsets.UTF_8);
       if (!text.isBlank()) {
         Object parsed;
@@ -846,8 +862,57 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return new Call(op, p, query, params, hasBody);
   }
 
+  /**
+   * Go's mime.ParseMediaType as far as Vault's PATCH check needs it: the media type in lower case, or the error of
+   * its checkMediaTypeDisposition (a bare token such as {@code application} passes; the parameters are not checked).
+   */
+  private static String mediaType(@Nullable String header) {
+    String base = header == null ? "" : header;
+    int semi = base.indexOf(';');
+    String type = (semi < 0 ? base : base.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    String major = leadingToken(type);
+    String rest = type.substring(major.length());
+    if (major.isEmpty()) {
+      throw VaultError.badRequest("mime: no media type");
+    }
+    if (rest.isEmpty()) {
+      return type;
+    }
+    if (!rest.startsWith("/")) {
+      throw VaultError.badRequest("mime: expected slash after first token");
+    }
+    String minor = leadingToken(rest.substring(1));
+    if (minor.isEmpty()) {
+      throw VaultError.badRequest("mime: expected token after slash");
+    }
+    if (rest.length() > 1 + minor.length()) {
+      throw VaultError.badRequest("mime: unexpected content after media subtype");
+    }
+    return type;
+  }
+
+  private static String leadingToken(String s) {
+    int end = 0;
+    while (end < s.length() && s.charAt(end) > 0x20 && s.charAt(end) < 0x7f
+        && "()<>@,;:\\\"/[]?=".indexOf(s.charAt(end)) < 0) {
+      end++;
+    }
+    return s.substring(0, end);
+  }
+
   private Reply route(Call call, TokenEntry token) {
     String path = call.path;
+    if ((call.op == Call.Op.PATCH || call.op == Call.Op.HEADER) && kvMount(path) == null) {
+      // Only KV v2's data/ and metadata/ have a patch handler, and nothing the fake serves has a header handler
+      // (the framework answers logical.ErrUnsupportedOperation): the ACL first, then 405.
+      synchronized (lock) {
+        require(token, path, capability(call, true));
+      }
+      if (served(path)) {
+        throw new VaultError(405, List.of(Wire.multierror("unsupported operation")));
+      }
+      throw new VaultError(404, List.of("no handler for route \"" + path + "\". route entry not found."));
+    }
     switch (path) {
       case "auth/token/lookup-self":
         synchronized (lock) {
@@ -903,12 +968,21 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     throw new VaultError(404, List.of("no handler for route \"" + path + "\". route entry not found."));
   }
 
-  private static Capability capability(Call call, boolean exists) {
+  /** Paths under a mount the fake emulates, where a missing handler is 405 rather than "no handler for route". */
+  private boolean served(String path) {
+    return path.startsWith(plugin.mount) || path.startsWith("sys/") || path.startsWith("auth/token/")
+        || path.startsWith("auth/approle/") || path.startsWith("auth/kubernetes/");
+  }
+
+  /** The capability an operation needs; null for HEAD's header operation, which no capability grants (acl.go). */
+  private static @Nullable Capability capability(Call call, boolean exists) {
     return switch (call.op) {
       case READ -> Capability.READ;
       case LIST -> Capability.LIST;
       case DELETE -> Capability.DELETE;
       case WRITE -> exists ? Capability.UPDATE : Capability.CREATE;
+      case PATCH -> Capability.PATCH;
+      case HEADER -> null;
     };
   }
 
@@ -988,7 +1062,10 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  private Reply sealStatus() {
+  private Reply sealStatus(String method) {
+    if (!method.equals("GET")) {  // http/sys_seal.go handleSysSealStatus: GET only, HEAD included
+      throw VaultError.empty(405);
+    }
     boolean isSealed;
     boolean isInit;
     synchronized (lock) {

@@ -185,6 +185,9 @@ final class KvMount {
         }
         v1.put(rel, copy(call.params));
         return Reply.noContent();
+      case PATCH:
+      case HEADER:  // the passthrough backend has neither handler
+        throw new VaultError(405, List.of(Wire.multierror("unsupported operation")));
       case DELETE:
       default:
         v1.remove(rel);
@@ -237,7 +240,8 @@ final class KvMount {
     }
     String sub = switch (call.op) {
       case WRITE -> "put";
-      case READ -> "get";
+      case PATCH -> "patch";
+      case READ, HEADER -> "get";
       case LIST -> "list";
       case DELETE -> "delete";
     };
@@ -312,24 +316,17 @@ final class KvMount {
           throw VaultError.badRequest("Field validation failed: error converting input " + data
               + " for field \"data\": '' expected a map, got '" + goType(data) + "'");
         }
-        Object options = call.params.get("options");
-        Object cas = options instanceof Map ? ((Map<String, Object>) options).get("cas") : null;
-        boolean required = casRequired || (k != null && k.casRequired);
-        if (cas != null) {
-          int expected = intParam(cas, "cas");
-          int current = k == null ? 0 : k.current;
-          if (expected != current) {
-            throw VaultError.badRequest("check-and-set parameter did not match the current version");
-          }
-        } else if (required) {
-          throw VaultError.badRequest("check-and-set parameter required for this call");
-        }
+        checkAndSet(call, k == null ? 0 : k.current, k != null && k.casRequired);
         int n = writeVersion(key, copy((Map<String, Object>) data));
         Key written = v2.get(key);
         Map<String, Object> meta = written.versions.get(n).metadata(n, true);
         meta.put("custom_metadata", written.customMetadata == null ? null : copy(written.customMetadata));
         return Wire.envelope().mountType("kv").data(meta).ok();
       }
+      case PATCH:
+        return patchData(call, key, k);
+      case HEADER:
+        throw new VaultError(405, List.of(Wire.multierror("unsupported operation")));
       case DELETE:
       default: {
         if (k != null) {
@@ -342,6 +339,101 @@ final class KvMount {
         return Reply.noContent();
       }
     }
+  }
+
+  /** path_data.go validateCheckAndSetOption, shared by write and patch. */
+  @SuppressWarnings("unchecked")
+  private void checkAndSet(Call call, int current, boolean keyCasRequired) {
+    Object options = call.params.get("options");
+    Object cas = options instanceof Map ? ((Map<String, Object>) options).get("cas") : null;
+    if (cas != null) {
+      if (intParam(cas, "cas") != current) {
+        throw VaultError.badRequest("check-and-set parameter did not match the current version");
+      }
+    } else if (casRequired || keyCasRequired) {
+      throw VaultError.badRequest("check-and-set parameter required for this call");
+    }
+  }
+
+  /**
+   * path_data.go pathDataPatch: a JSON merge patch of the current version, written as the next one. A missing key
+   * (or a current version already dropped) is a bare 404; a deleted or destroyed one 404 with its metadata.
+   */
+  @SuppressWarnings("unchecked")
+  private Reply patchData(Call call, String key, @Nullable Key k) {
+    Object data = call.params.get("data");
+    if (data != null && !(data instanceof Map)) {
+      throw VaultError.badRequest("Field validation failed: error converting input " + data
+          + " for field \"data\": '' expected a map, got '" + goType(data) + "'");
+    }
+    if (data == null) {
+      throw VaultError.badRequest("no data provided");
+    }
+    if (k == null) {
+      return Reply.bare(404);
+    }
+    checkAndSet(call, k.current, k.casRequired);
+    Version current = k.versions.get(k.current);
+    if (current == null) {
+      return Reply.bare(404);
+    }
+    if (!current.live(clock.instant())) {
+      Map<String, Object> meta = current.metadata(k.current, true);
+      meta.put("custom_metadata", k.customMetadata == null ? null : copy(k.customMetadata));
+      return Wire.envelope().mountType("kv").data(meta).reply(404);
+    }
+    Map<String, Object> merged = mergePatch(current.data == null ? new TreeMap<>() : copy(current.data),
+        (Map<String, Object>) data);
+    int n = writeVersion(key, merged);
+    Key written = v2.get(key);
+    Map<String, Object> meta = written.versions.get(n).metadata(n, true);
+    meta.put("custom_metadata", written.customMetadata == null ? null : copy(written.customMetadata));
+    return Wire.envelope().mountType("kv").data(meta).ok();
+  }
+
+  /** RFC 7386 as framework.HandlePatchOperation applies it: null removes a key, maps merge, the rest replaces. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> mergePatch(Map<String, Object> target, Map<String, Object> patch) {
+    patch.forEach((name, value) -> {
+      if (value == null) {
+        target.remove(name);
+      } else if (value instanceof Map && target.get(name) instanceof Map) {
+        target.put(name, mergePatch(new TreeMap<>((Map<String, Object>) target.get(name)),
+            (Map<String, Object>) value));
+      } else if (value instanceof Map) {
+        target.put(name, mergePatch(new TreeMap<>(), (Map<String, Object>) value));
+      } else {
+        target.put(name, value);
+      }
+    });
+    return target;
+  }
+
+  /**
+   * path_metadata.go pathMetadataPatch: the key's settings given are replaced and its custom_metadata merge-patched;
+   * a missing key is a bare 404. The updated time is left alone, as the patched metadata is written back as read.
+   */
+  @SuppressWarnings("unchecked")
+  private Reply patchMetadata(Call call, @Nullable Key k) {
+    if (k == null) {
+      return Reply.bare(404);
+    }
+    if (call.params.containsKey("max_versions")) {
+      k.maxVersions = intParam(call.params.get("max_versions"), "max_versions");
+    }
+    if (call.params.containsKey("cas_required")) {
+      k.casRequired = boolParam(call.params.get("cas_required"), "cas_required");
+    }
+    if (call.params.containsKey("delete_version_after")) {
+      k.deleteVersionAfter = durationParam(call.params.get("delete_version_after"), "delete_version_after");
+    }
+    Object custom = call.params.get("custom_metadata");
+    if (custom instanceof Map) {
+      Map<String, Object> merged = mergePatch(k.customMetadata == null ? new TreeMap<>() : copy(k.customMetadata),
+          (Map<String, Object>) custom);
+      k.customMetadata = merged.isEmpty() ? null : merged;
+    }
+    return Reply.noContent();
   }
 
   private int writeVersion(String key, Map<String, Object> data) {
@@ -403,6 +495,10 @@ final class KvMount {
         key2.updated = now;
         return Reply.noContent();
       }
+      case PATCH:
+        return patchMetadata(call, k);
+      case HEADER:
+        throw new VaultError(405, List.of(Wire.multierror("unsupported operation")));
       case DELETE:
       default:
         v2.remove(key);

@@ -96,6 +96,14 @@ final class Wire {
       return r;
     }
 
+    /** logical.RespondWithStatusCode(nil, req, status): the status and JSON Content-Type, no body at all. */
+    static Reply bare(int status) {
+      Reply r = new Reply(status, null);
+      r.headers.put("Cache-Control", "no-store");
+      r.headers.put("Content-Type", "application/json");
+      return r;
+    }
+
     static Reply accepted() {
       Reply r = new Reply(202, null);
       r.headers.put("Cache-Control", "no-store");

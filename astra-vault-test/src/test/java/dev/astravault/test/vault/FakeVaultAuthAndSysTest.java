@@ -6,6 +6,7 @@ import dev.astravault.test.MutableClock;
 import dev.astravault.test.vault.RawVault.Reply;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -201,6 +202,23 @@ class FakeVaultAuthAndSysTest {
     vault.initialized(false);
     assertThat(as("").get("sys/health").code()).isEqualTo(501);
     assertThat(as("").send("POST", "sys/health", "{}").code()).isEqualTo(405);
+  }
+
+  /** http/sys_seal.go handleSysSealStatus: any method but GET is 405 with no error text, sealed or not. */
+  @Test
+  void sealStatusIsGetOnly() {
+    for (String method : List.of("POST", "PUT", "DELETE", "LIST", "PATCH")) {
+      Reply reply = as("root").send(method, "sys/seal-status", method.startsWith("P") ? "{}" : null,
+          method.equals("PATCH") ? "application/merge-patch+json" : null);
+      assertThat(reply.code()).as(method).isEqualTo(405);
+      assertThat(reply.body()).as(method).isEqualTo("{\"errors\":[]}\n");
+    }
+    Reply head = as("").head("sys/seal-status");
+    assertThat(head.code()).isEqualTo(405);
+    assertThat(head.body()).isEmpty();
+    vault.seal();
+    assertThat(as("").send("POST", "sys/seal-status", "{}").code()).isEqualTo(405);
+    assertThat(as("").get("sys/seal-status").code()).isEqualTo(200);
   }
 
   @Test

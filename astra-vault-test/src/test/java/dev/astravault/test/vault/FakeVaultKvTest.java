@@ -175,9 +175,154 @@ class FakeVaultKvTest {
   @Test
   void invalidJsonAndUnknownMethods() {
     assertThat(root().post("kv/x", "{nope").errors()).containsExactly("error parsing JSON");
-    Reply patch = root().send("PATCH", "kv/x", "{}");
-    assertThat(patch.code()).isEqualTo(405);
-    assertThat(patch.body()).isEqualTo("{\"errors\":[]}\n");
+    Reply unknown = root().send("PURGE", "kv/x", null);
+    assertThat(unknown.code()).isEqualTo(405);
+    assertThat(unknown.body()).isEqualTo("{\"errors\":[]}\n");
+  }
+
+  static final String MERGE_PATCH = "application/merge-patch+json";
+  static final String UNSUPPORTED = "{\"errors\":[\"1 error occurred:\\n\\t* unsupported operation\\n\\n\"]}\n";
+
+  /**
+   * PATCH is Vault's patch operation (http/logical.go): on KV v2's data/ path a JSON merge patch (RFC 7386) of the
+   * current version, written as the next version, answered as a write (vault-plugin-secrets-kv path_data.go).
+   */
+  @Test
+  void v2PatchMergesIntoTheCurrentVersion() {
+    root().post("secret/data/p", "{\"data\":{\"a\":\"1\",\"b\":{\"x\":1,\"y\":2},\"c\":\"3\"}}");
+    clock.advance(java.time.Duration.ofSeconds(7));
+    Reply p = root().patch("secret/data/p", "{\"data\":{\"a\":\"2\",\"b\":{\"y\":null,\"z\":3},\"c\":null}}",
+        MERGE_PATCH);
+    assertThat(p.code()).isEqualTo(200);
+    assertThat(p.body()).contains("\"data\":{\"created_time\":\"2025-03-01T10:00:07Z\",\"custom_metadata\":null,"
+        + "\"deletion_time\":\"\",\"destroyed\":false,\"version\":2}").endsWith("\"mount_type\":\"kv\"}\n");
+    assertThat(root().get("secret/data/p").data()).extracting("data")
+        .isEqualTo(Map.of("a", "2", "b", Map.of("x", 1.0, "z", 3.0)));
+    assertThat(root().get("secret/data/p?version=1").data()).extracting("data")
+        .isEqualTo(Map.of("a", "1", "b", Map.of("x", 1.0, "y", 2.0), "c", "3"));
+    // mime.ParseMediaType: parameters allowed, the type compared in lower case.
+    assertThat(root().patch("secret/data/p", "{\"data\":{\"d\":\"4\"}}", "Application/Merge-Patch+JSON; charset=utf-8")
+        .code()).isEqualTo(200);
+    assertThat(root().get("secret/data/p").data()).extracting("metadata").extracting("version").isEqualTo(3.0);
+  }
+
+  @Test
+  void v2PatchRefusals() {
+    Reply wrongType = root().patch("secret/data/p", "{\"data\":{}}", "application/json");
+    assertThat(wrongType.code()).isEqualTo(415);
+    assertThat(wrongType.errors())
+        .containsExactly("PATCH requires Content-Type of application/merge-patch+json, provided application/json");
+    Reply noType = root().patch("secret/data/p", "{\"data\":{}}", null);
+    assertThat(noType.code()).isEqualTo(400);
+    assertThat(noType.errors()).containsExactly("mime: no media type");
+    assertThat(root().patch("secret/data/p", "{\"data\":{}}", "application json").errors())
+        .containsExactly("mime: expected slash after first token");
+    assertThat(root().patch("secret/data/p", "{\"data\":{}}", "text").errors())
+        .containsExactly("PATCH requires Content-Type of application/merge-patch+json, provided text");
+    assertThat(root().patch("secret/data/p", "{nope", MERGE_PATCH).errors()).containsExactly("error parsing JSON");
+
+    Reply missing = root().patch("secret/data/p", "{\"data\":{\"a\":\"1\"}}", MERGE_PATCH);
+    assertThat(missing.code()).isEqualTo(404);
+    assertThat(missing.body()).isEmpty();
+    assertThat(vault.kvKeys("secret/")).isEmpty();
+
+    root().post("secret/data/p", "{\"data\":{\"a\":\"1\"}}");
+    assertThat(root().patch("secret/data/p", "{\"options\":{}}", MERGE_PATCH).errors())
+        .containsExactly("no data provided");
+    assertThat(root().patch("secret/data/p", "{\"data\":{\"a\":\"2\"},\"options\":{\"cas\":0}}", MERGE_PATCH)
+        .errors()).containsExactly("check-and-set parameter did not match the current version");
+    assertThat(root().patch("secret/data/p", "{\"data\":{\"a\":\"2\"},\"options\":{\"cas\":1}}", MERGE_PATCH)
+        .code()).isEqualTo(200);
+    root().post("secret/metadata/p", "{\"cas_required\":true}");
+    assertThat(root().patch("secret/data/p", "{\"data\":{\"a\":\"3\"}}", MERGE_PATCH).errors())
+        .containsExactly("check-and-set parameter required for this call");
+
+    root().delete("secret/data/p");
+    Reply deleted = root().patch("secret/data/p", "{\"data\":{\"a\":\"3\"},\"options\":{\"cas\":2}}", MERGE_PATCH);
+    assertThat(deleted.code()).isEqualTo(404);
+    assertThat(deleted.data()).containsEntry("version", 2.0).containsEntry("destroyed", false)
+        .containsEntry("deletion_time", "2025-03-01T10:00:00Z");
+    assertThat(root().get("secret/metadata/p").data()).containsEntry("current_version", 2.0);
+  }
+
+  /** KV v2's metadata/ path patches the key's settings (path_metadata.go pathMetadataPatch); a missing key is 404. */
+  @Test
+  void v2MetadataPatch() {
+    Reply missing = root().patch("secret/metadata/m", "{\"max_versions\":3}", MERGE_PATCH);
+    assertThat(missing.code()).isEqualTo(404);
+    assertThat(missing.body()).isEmpty();
+    root().post("secret/data/m", "{\"data\":{\"a\":\"1\"}}");
+    root().post("secret/metadata/m", "{\"custom_metadata\":{\"owner\":\"ann\",\"team\":\"x\"}}");
+    assertThat(root().patch("secret/metadata/m",
+        "{\"max_versions\":3,\"custom_metadata\":{\"team\":null,\"env\":\"prod\"}}", MERGE_PATCH).code())
+        .isEqualTo(204);
+    Map<String, Object> meta = root().get("secret/metadata/m").data();
+    assertThat(meta).containsEntry("max_versions", 3.0).containsEntry("cas_required", false)
+        .containsEntry("custom_metadata", Map.of("owner", "ann", "env", "prod"));
+  }
+
+  /** No KV v1 path, and no KV v2 path but data/ and metadata/, has a patch handler: 405, unsupported operation. */
+  @Test
+  void patchElsewhereIsAnUnsupportedOperation() {
+    root().post("kv/x", "{\"a\":\"b\"}");
+    Reply v1 = root().patch("kv/x", "{\"a\":\"c\"}", MERGE_PATCH);
+    assertThat(v1.code()).isEqualTo(405);
+    assertThat(v1.body()).isEqualTo(UNSUPPORTED);
+    assertThat(root().get("kv/x").data()).isEqualTo(Map.of("a", "b"));
+    root().post("secret/data/v", "{\"data\":{\"a\":\"1\"}}");
+    assertThat(root().patch("secret/delete/v", "{\"versions\":[1]}", MERGE_PATCH).body()).isEqualTo(UNSUPPORTED);
+    assertThat(root().patch("secret/config", "{\"max_versions\":1}", MERGE_PATCH).body()).isEqualTo(UNSUPPORTED);
+    assertThat(root().patch("sys/leases/lookup", "{\"lease_id\":\"x\"}", MERGE_PATCH).body())
+        .isEqualTo(UNSUPPORTED);
+    assertThat(root().patch("auth/token/lookup-self", "{}", MERGE_PATCH).body()).isEqualTo(UNSUPPORTED);
+  }
+
+  /** The ACL asks for the patch capability; without it the request is refused before anything is read. */
+  @Test
+  void patchNeedsThePatchCapability() {
+    try (FakeVault custom = FakeVault.builder().clock(clock).strict()
+        .policy(Policy.builder("writer").path("secret/data/*", Capability.READ, Capability.UPDATE).build())
+        .policy(Policy.builder("patcher").path("secret/data/*", Capability.PATCH).build())
+        .token("s.writer", TokenSpec.of(java.time.Duration.ofHours(1), "writer"))
+        .token("s.patcher", TokenSpec.of(java.time.Duration.ofHours(1), "patcher"))
+        .build()) {
+      new RawVault(custom, custom.rootToken()).post("secret/data/a", "{\"data\":{\"a\":\"1\"}}");
+      Reply denied = new RawVault(custom, "s.writer").patch("secret/data/a", "{\"data\":{\"b\":\"2\"}}", MERGE_PATCH);
+      assertThat(denied.code()).isEqualTo(403);
+      assertThat(denied.errors()).containsExactly("1 error occurred:\n\t* permission denied\n\n");
+      assertThat(new RawVault(custom, "s.patcher").patch("secret/data/a", "{\"data\":{\"b\":\"2\"}}", MERGE_PATCH)
+          .code()).isEqualTo(200);
+      assertThat(custom.kv("secret/a")).contains(Map.of("a", "1", "b", "2"));
+    }
+  }
+
+  /**
+   * HEAD is Vault's header operation (http/logical.go): no ACL capability grants it, so any token but root is
+   * refused, and none of these paths has a header handler, so root gets 405. Go sends no body with a HEAD answer.
+   */
+  @Test
+  void headIsRefusedOrUnsupported() {
+    root().post("secret/data/h", "{\"data\":{\"a\":\"1\"}}");
+    root().post("kv/h", "{\"a\":\"1\"}");
+    for (String path : List.of("secret/data/h", "secret/metadata/h", "kv/h", "sys/mounts", "auth/token/lookup-self")) {
+      Reply head = root().head(path);
+      assertThat(head.code()).as(path).isEqualTo(405);
+      assertThat(head.body()).as(path).isEmpty();
+    }
+    assertThat(root().head("nowhere/x").code()).isEqualTo(404);
+    assertThat(new RawVault(vault, "").head("secret/data/h").code()).isEqualTo(403);
+    Capability[] allButDeny = java.util.EnumSet.complementOf(java.util.EnumSet.of(Capability.DENY))
+        .toArray(new Capability[0]);
+    try (FakeVault custom = FakeVault.builder().clock(clock).strict()
+        .policy(Policy.builder("all").path("*", allButDeny).build())
+        .token("s.all", TokenSpec.of(java.time.Duration.ofHours(1), "all"))
+        .build()) {
+      new RawVault(custom, custom.rootToken()).post("secret/data/h", "{\"data\":{\"a\":\"1\"}}");
+      Reply denied = new RawVault(custom, "s.all").head("secret/data/h");
+      assertThat(denied.code()).isEqualTo(403);
+      assertThat(denied.body()).isEmpty();
+      assertThat(new RawVault(custom, "s.all").get("secret/data/h").code()).isEqualTo(200);
+    }
   }
 
   /**

@@ -71,10 +71,26 @@ final class RawVault {
     return send("DELETE", path, null);
   }
 
+  /** A PATCH with the given Content-Type header, or none when {@code contentType} is null. */
+  Reply patch(String path, String json, @Nullable String contentType) {
+    return send("PATCH", path, json, contentType);
+  }
+
+  Reply head(String path) {
+    return send("HEAD", path, null);
+  }
+
   Reply send(String method, String path, @Nullable String json) {
+    return send(method, path, json, null);
+  }
+
+  Reply send(String method, String path, @Nullable String json, @Nullable String contentType) {
     Request.Builder b = new Request.Builder().url(vault.url("/v1/" + path));
     if (!token.isEmpty()) {
       b.header("X-Vault-Token", token);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);  // as sent: OkHttp would add "; charset=utf-8" to a MediaType
     }
     RequestBody body = json == null ? null : RequestBody.create(json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
         (MediaType) null);
