@@ -1,11 +1,11 @@
 package dev.astravault.cli;
 
 import dev.astravault.internal.FileModes;
+import dev.astravault.internal.Redaction;
 import dev.astravault.store.JdbcLeaseStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -17,15 +17,6 @@ import picocli.CommandLine.ScopeType;
 final class StoreOptions {
   static final String DEFAULT_STORE_FILE = ".astra-vault/astra-vault.db";
   static final String DEFAULT_VAULT_CACHE_FILE = ".astra-vault/vault-cache.db";
-  /**
-   * A password in a JDBC URL: {@code //user:pass@host}, Oracle's {@code thin:user/pass@host}, or a parameter named
-   * {@code password}, {@code passwd}, {@code pwd} or ending in one ({@code sslpassword}, {@code trustStorePassword})
-   * after {@code ?}, {@code &} or {@code ;}. Matched on the lower-cased argument.
-   */
-  private static final Pattern URL_PASSWORD = Pattern.compile("//[^/?#@:\\s]*:[^?#@\\s]*@"
-      + "|:thin:[^/@:\\s]+/[^@\\s]+@"
-      + "|[?&;][a-z0-9_.-]*(password|passwd|pwd)=");
-
   @Option(names = "--store", paramLabel = "JDBC_URL", scope = ScopeType.INHERIT,
       description = "The store: jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB. Default: $ASTRA_VAULT_STORE, else "
           + "jdbc:sqlite:~/" + DEFAULT_STORE_FILE + ". In Vault mode: the secret-free lease-id cache, default "
@@ -62,12 +53,14 @@ final class StoreOptions {
   /**
    * Whether {@code arg} holds a JDBC URL carrying a password: refused on the command line, where {@code ps} and shell
    * history show it (the password goes in ASTRA_VAULT_STORE_PASSWORD). ASTRA_VAULT_STORE may carry one: the
-   * environment is where the password variable lives too.
+   * environment is where the password variable lives too. The test is the library's ({@link
+   * Redaction#holdsUrlPassword}: user info, Oracle's {@code thin:user/pass@}, a {@code password}, {@code passwd} or
+   * {@code pwd} parameter), whose redactor masks the password of every URL it finds.
    */
   static boolean carriesPassword(String arg) {
     String lower = arg.toLowerCase(Locale.ROOT);
     int jdbc = lower.indexOf("jdbc:");
-    return jdbc >= 0 && URL_PASSWORD.matcher(lower).region(jdbc, lower.length()).find();
+    return jdbc >= 0 && Redaction.holdsUrlPassword(lower.substring(jdbc));
   }
 
   /** ASTRA_VAULT_STORE_USER / _PASSWORD for a server store; an unset password sends none (never the word "null"). */

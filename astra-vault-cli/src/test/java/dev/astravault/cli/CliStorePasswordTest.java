@@ -76,4 +76,18 @@ class CliStorePasswordTest {
     assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isZero();
     assertThat(dir.resolve("store.db")).exists();
   }
+
+  /**
+   * A server URL with its password in the user info, from the environment: PostgreSQL's driver takes
+   * {@code alice:pass@127.0.0.1} for the host and quotes it in its UnknownHostException, which --debug prints.
+   */
+  @Test
+  void aUserInfoPasswordInTheEnvironmentIsMaskedInTheDriversFailure() {
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    env.put("ASTRA_VAULT_STORE", "jdbc:postgresql://alice:" + PASSWORD + "@127.0.0.1:1/av");
+    CliRun run = cli("--debug", "config", "list");
+    assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(1);
+    assertThat(run.stderr()).contains("cannot connect to the database").contains("alice:██@127.0.0.1")
+        .doesNotContain(PASSWORD).doesNotContain("refused");
+  }
 }

@@ -17,6 +17,24 @@ import org.slf4j.LoggerFactory;
 public final class Redaction {
   public static final String MASK = "██";
 
+  /** A URL's user info up to its password, {@code //user:} (the user may be empty). */
+  private static final String USER_INFO = "//[^/?#@:\\s]*:";
+  /**
+   * User info without its {@code //}, as PostgreSQL's driver quotes it ({@code UnknownHostException:
+   * user:pass@host}): a word starting the text or after a space, quote, bracket, {@code =}, {@code ,} or {@code ;},
+   * then {@code :}; a URI scheme that takes {@code user@host} after its colon ({@code mailto:}, {@code sip:}) is not
+   * a user.
+   */
+  private static final String BARE_USER = "(?<![^\\s\"'`(<\\[=,;])(?!(?i:mailto|sips?|xmpp|tel|urn|news):)"
+      + "[^/?#@:\\s\"'`<>()\\[\\]=,;]+:";
+  /** Oracle's {@code thin:user/} before its password. */
+  private static final String THIN = ":(?i:thin):[^/@:\\s]+/";
+  /**
+   * What follows a password in a URL: {@code @} and a host holding no other {@code @} up to the end of the authority,
+   * a quote or a space. So {@code //app:p@ss@db/x} masks {@code p@ss}, and {@code //app:pw@db/to/a@b} only
+   * {@code pw}.
+   */
+  private static final String HOST_AHEAD = "(?=@[^@/?#\\s\"'<>`]*+(?:[/?#\\s\"'<>`]|$))";
   /**
    * What a secret looks like:
    * <ol>
@@ -25,7 +43,11 @@ public final class Redaction {
    *       characters;</li>
    *   <li>the values of secret JSON fields (the plugin quotes Astra's body when it cannot decode it, and a body cut
    *       short carries the client secret, unquoted to its end when the cut is inside the value);</li>
-   *   <li>{@code password=} in URLs and connection strings;</li>
+   *   <li>{@code password=}, {@code passwd=} and {@code pwd=} in URLs and connection strings (so also
+   *       {@code sslpassword=}, {@code trustStorePassword=});</li>
+   *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
+   *       it ({@code user:██@host}), and in Oracle's {@code thin:user/██@host}: up to the {@code @} before the host,
+   *       the last one when the password holds {@code @} itself;</li>
    *   <li>Astra client secrets: a run of 40 or more of {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}
    *       (checked in {@link #mask}).</li>
    * </ol>
@@ -37,10 +59,24 @@ public final class Redaction {
           + "|(?<![A-Za-z0-9_./-])(?<legacy>[sbr]\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
           + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
           + "|root_token|rootToken|password|accessor)\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
-          + "|(?<password>(?i:password)=)[^&;\\s\"']+");
+          + "|(?<password>(?i:password|passwd|pwd)=)[^&;\\s\"']+"
+          + "|(?<userinfo>" + USER_INFO + ")[^?#\\s]+?" + HOST_AHEAD
+          + "|(?<thin>" + THIN + ")\\S+?" + HOST_AHEAD
+          + "|(?<bare>" + BARE_USER + ")[^/?#\\s\"'`<>]+?" + HOST_AHEAD);
   /** A second pass, so that a long harmless run (a lease id) never hides a token inside it from the first. */
   private static final Pattern RUN = Pattern.compile("[A-Za-z0-9+,._/=-]{40,}");
-  private static final String[] PREFIXES = {"astra", "vault", "legacy", "json", "password"};
+  private static final String[] PREFIXES = {"astra", "vault", "legacy", "json", "password", "userinfo", "thin",
+      "bare"};
+  /**
+   * The CLI's test for a JDBC URL carrying a password ({@link #holdsUrlPassword}): user info, Oracle's thin syntax,
+   * or a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one after {@code ?}, {@code &} or
+   * {@code ;}. Built from the same parts as {@link #SECRETS}, which masks at least what it finds.
+   */
+  private static final Pattern URL_PASSWORD = Pattern.compile(USER_INFO + "[^?#@\\s]*@"
+      + "|" + THIN + "[^@\\s]+@"
+      + "|[?&;][A-Za-z0-9_.-]*(?i:password|passwd|pwd)=");
+  /** A bound on {@link #scrubByRegex}'s rounds, which no text in the tests reaches. */
+  private static final int MAX_ROUNDS = 8;
   /** Base64 characters of a 32-byte store key, its padding aside. */
   private static final int KEY_CHARS = 43;
   /** The random part at the end of a lease id, ours and Vault's. */
@@ -69,9 +105,20 @@ public final class Redaction {
   /**
    * {@link #scrub} without the pre-scan: the two regex passes, then the store-key pass, on any text (tests compare
    * the two). Keys last, so that a longer secret is masked whole before a key-sized run inside it is looked at.
+   * Repeated until nothing changes: a later pass's mask can complete a match of an earlier one (a client secret
+   * masked between a user and its password, a Vault token before a {@code :}), so one round is not idempotent. Each
+   * round that changes the text masks more of it; the rounds stop after two for nearly any text.
    */
   static String scrubByRegex(String text) {
-    return maskStoreKeys(replace(RUN, replace(SECRETS, text)));
+    String out = text;
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      String next = maskStoreKeys(replace(RUN, replace(SECRETS, out)));
+      if (next.equals(out)) {
+        break;
+      }
+      out = next;
+    }
+    return out;
   }
 
   /**
@@ -80,6 +127,16 @@ public final class Redaction {
    */
   public static boolean holdsStoreKey(String text) {
     return maskStoreKeys(text) != text;
+  }
+
+  /**
+   * Whether {@code text} holds a password in a URL: in its user info ({@code //user:pass@host}), in Oracle's {@code
+   * thin:user/pass@host}, or as a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one
+   * ({@code sslpassword}, {@code trustStorePassword}) after {@code ?}, {@code &} or {@code ;}. The CLI refuses an
+   * argument with it; {@link #scrub} masks the password of every text it accepts.
+   */
+  public static boolean holdsUrlPassword(String text) {
+    return URL_PASSWORD.matcher(text).find();
   }
 
   /**
@@ -186,18 +243,24 @@ public final class Redaction {
   /**
    * False only when no part of {@link #SECRETS} or a masked {@link #RUN} can match: each needs a character that ids
    * and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault token, {@code "} of a JSON
-   * field, {@code d=} of {@code password=}, or {@code ,}/{@code +} in 40 characters or more); {@link
+   * field, {@code d=} of {@code password=}, {@code passwd=} and {@code pwd=}, an {@code @} after a {@code :} for a
+   * URL's user info or Oracle's {@code thin:user/pass@}, or {@code ,}/{@code +} in 40 characters or more); {@link
    * #hasKeyLengthRun} does the same for store keys. Every id, name and key the library is handed passes through
    * here, so most of them skip the regexes (and their matchers) entirely.
    */
   private static boolean mayHoldSecret(String text) {
     boolean longEnough = text.length() >= 40;
+    boolean colon = false;
     char previous = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean trigger = switch (c) {
         case '"' -> true;
-        case ':' -> previous == 's' || previous == 'S';
+        case ':' -> {
+          colon = true;
+          yield previous == 's' || previous == 'S';
+        }
+        case '@' -> colon;
         case '.' -> previous == 's' || previous == 'b' || previous == 'r';
         case '=' -> previous == 'd' || previous == 'D';
         case ',', '+' -> longEnough;

@@ -174,7 +174,9 @@ class RedactionTest {
         "S.", "x.", "\"secret\":\"", "\\\"token\\\": \\\"", "\"", "password=", "PassWord=", "PASSWORD", "word=",
         "=", ":", ".", ",", "+", "-", "/", "_", " ", "a", "Z", "7", "abcdefghijklmnopqrstuvwx", "0123456789ABCDEF0123",
         ASTRA, CLIENT_SECRET, VAULT, LEGACY_VAULT, KEY_PLAIN, KEY_PLAIN + "=", KEY_URL, "Q1w2E3r4T5y6U7i8O9p",
-        "Q1w2E3r4T5y6U7i8O9", "astra/org1x/reader/"};
+        "Q1w2E3r4T5y6U7i8O9", "astra/org1x/reader/", "//", "@", "app:", "pwd=", "passWD=", ":thin:", "[::1]:8200",
+        "jdbc:postgresql://app:s3cret@db/x", "ops@example.com", "'", "?", "#",
+        "alice:s3cret@127.0.0.1", "mailto:"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;
@@ -186,6 +188,7 @@ class RedactionTest {
       String t = text.toString();
       String byRegex = Redaction.scrubByRegex(t);
       assertThat(Redaction.scrub(t)).as(t).isEqualTo(byRegex);
+      assertThat(Redaction.scrub(byRegex)).as("idempotent: %s", t).isEqualTo(byRegex);
       if (byRegex.equals(t)) {
         kept++;
       } else {

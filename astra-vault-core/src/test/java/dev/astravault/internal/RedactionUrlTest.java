@@ -1,0 +1,152 @@
+package dev.astravault.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.astravault.AstraVaultException;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Passwords written into URLs (a JDBC URL a driver quotes in its failure, a store URL or an endpoint taken from
+ * configuration): masked in the user info and in parameters, with the user and the host kept readable.
+ */
+class RedactionUrlTest {
+  private static final String PASSWORD = "S3cret-pw_9";
+
+  /** Each URL with {@link #PASSWORD} in it, and how it must read once scrubbed. */
+  private static final Map<String, String> MASKED = Map.ofEntries(
+      Map.entry("jdbc:postgresql://app:S3cret-pw_9@db:5432/x", "jdbc:postgresql://app:██@db:5432/x"),
+      Map.entry("postgresql://app:S3cret-pw_9@db/x", "postgresql://app:██@db/x"),
+      Map.entry("https://user:S3cret-pw_9@vault.example:8200", "https://user:██@vault.example:8200"),
+      Map.entry("https://ops:S3cret-pw_9@gateway.example/astra", "https://ops:██@gateway.example/astra"),
+      Map.entry("http://root:S3cret-pw_9@[::1]:8200/v1/sys/health", "http://root:██@[::1]:8200/v1/sys/health"),
+      Map.entry("JDBC:POSTGRESQL://APP:S3cret-pw_9@DB/X", "JDBC:POSTGRESQL://APP:██@DB/X"),
+      Map.entry("jdbc:mysql://:S3cret-pw_9@db/x", "jdbc:mysql://:██@db/x"),
+      Map.entry("https://AstraCS:S3cret-pw_9@gateway.example", "https://AstraCS:██@gateway.example"),
+      // A password holding / or @ unencoded, as people write them: masked whole.
+      Map.entry("jdbc:postgresql://app:S3cret/pw_9@db/x", "jdbc:postgresql://app:██@db/x"),
+      Map.entry("jdbc:postgresql://app:S3cret@pw_9@db/x", "jdbc:postgresql://app:██@db/x"),
+      Map.entry("jdbc:oracle:thin:alice/S3cret-pw_9@//db.example:1521/av",
+          "jdbc:oracle:thin:alice/██@//db.example:1521/av"),
+      Map.entry("jdbc:oracle:thin:alice/S3cret@pw_9@db.example:1521:av",
+          "jdbc:oracle:thin:alice/██@db.example:1521:av"),
+      Map.entry("jdbc:postgresql://db/x?user=app&sslpassword=S3cret-pw_9",
+          "jdbc:postgresql://db/x?user=app&sslpassword=██"),
+      Map.entry("jdbc:postgresql://db/x?user=app&passwd=S3cret-pw_9&ssl=true",
+          "jdbc:postgresql://db/x?user=app&passwd=██&ssl=true"),
+      Map.entry("jdbc:sqlserver://db;user=app;PWD=S3cret-pw_9", "jdbc:sqlserver://db;user=app;PWD=██"),
+      Map.entry("jdbc:sqlserver://db;trustStorePassword=S3cret-pw_9", "jdbc:sqlserver://db;trustStorePassword=██"),
+      // In a sentence, in quotes, in JSON beside an address: only the password goes.
+      Map.entry("Connection to jdbc:postgresql://app:S3cret-pw_9@db:5432/x refused.",
+          "Connection to jdbc:postgresql://app:██@db:5432/x refused."),
+      Map.entry("url 'https://user:S3cret-pw_9@vault.example:8200' (owner ops@example.com)",
+          "url 'https://user:██@vault.example:8200' (owner ops@example.com)"),
+      Map.entry("{\"url\":\"postgresql://app:S3cret-pw_9@db\",\"owner\":\"ops@example.com\"}",
+          "{\"url\":\"postgresql://app:██@db\",\"owner\":\"ops@example.com\"}"),
+      Map.entry("postgresql://app:S3cret-pw_9@db/x mailed to ops@example.com",
+          "postgresql://app:██@db/x mailed to ops@example.com"),
+      Map.entry("https://ops:S3cret-pw_9@gateway.example/v1/identity/name/alice@corp",
+          "https://ops:██@gateway.example/v1/identity/name/alice@corp"));
+
+  /** User info as PostgreSQL's driver quotes it: the host it could not resolve, without the {@code //}. */
+  private static final Map<String, String> BARE = Map.of(
+      "Caused by: java.net.UnknownHostException: alice:S3cret-pw_9@127.0.0.1",
+      "Caused by: java.net.UnknownHostException: alice:██@127.0.0.1",
+      "Connection to alice:S3cret@pw_9@db.example:5432 refused.", "Connection to alice:██@db.example:5432 refused.",
+      "(app:S3cret-pw_9@db)", "(app:██@db)");
+
+  @Test
+  void aPasswordInAUrlIsMaskedAndTheUserAndHostAreKept() {
+    Map<String, String> all = new java.util.HashMap<>(MASKED);
+    all.putAll(BARE);
+    all.forEach((url, expected) -> {
+      assertThat(Redaction.scrub(url)).as(url).isEqualTo(expected);
+      assertThat(Redaction.scrub(expected)).as(expected).isEqualTo(expected);
+      assertThat(Redaction.looksSecret(url)).as(url).isTrue();
+    });
+  }
+
+  @Test
+  void addressesThatHoldNoPasswordAreLeftAlone() {
+    for (String text : List.of("jdbc:postgresql://app@db:5432/x", "https://vault.example:8200/v1/sys/health",
+        "ops@example.com", "team-orders@example.com: denied", "git@github.com:org/repo.git",
+        "ssh://git@github.com:22/org/repo", "https://[::1]:8200/v1/sys/health", "[::1]:8200", "http://[fe80::1]:8200",
+        "https://vault:8200 (ask ops@example.com)", "https://vault:8200/v1/x?owner=a@b", "db:5432, user app@corp",
+        "jdbc:sqlite:/var/lib/a:b@c.db", "jdbc:sqlite:file://localhost/srv/a:b@c.db",
+        "jdbc:postgresql://db/x?user=alice@corp", "jdbc:postgresql://db/x?passwordless=true",
+        "astra/creds/reader/AbCdEfGhIjKlMnOpQrStUvWx", "astra/6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00/reader/"
+            + "AbCdEfGhIjKlMnOpQrStUvWx", "token AstraCS:██ for https://vault:8200/v1/astra/creds/reader",
+        "AstraCS:██", "mailto:ops@example.com", "sip:alice@pbx.example", "12345@host (pid 12345)",
+        "java.net.UnknownHostException: db.example", "jdbc:sqlite:/srv/a:b@c.db")) {
+      assertThat(Redaction.scrub(text)).as(text).isEqualTo(text);
+      assertThat(Redaction.looksSecret(text)).as(text).isFalse();
+    }
+  }
+
+  /** The CLI refuses a store URL by {@link Redaction#holdsUrlPassword}: whatever it refuses, scrub masks. */
+  @Test
+  void everyUrlTheCliRefusesHasItsPasswordMasked() {
+    for (String url : MASKED.keySet()) {
+      assertThat(Redaction.holdsUrlPassword(url)).as(url).isTrue();
+    }
+    for (String url : List.of("jdbc:sqlite:/srv/x.db?password=S3cret-pw_9", "jdbc:h2:mem:x;PASSWORD=S3cret-pw_9",
+        "jdbc:mysql://db/x?trustCertificateKeyStorePassword=S3cret-pw_9",
+        "jdbc:db2://db:50000/x:user=app;pwd=S3cret-pw_9;")) {
+      assertThat(Redaction.holdsUrlPassword(url)).as(url).isTrue();
+      assertThat(Redaction.scrub(url)).as(url).doesNotContain("S3cret").doesNotContain("pw_9").contains("██");
+    }
+    for (String url : List.of("jdbc:postgresql://app@db:5432/x", "jdbc:sqlite:/var/lib/a:b@c.db",
+        "jdbc:sqlite:file://localhost/srv/a:b@c.db", "jdbc:postgresql://db/x?passwordless=true")) {
+      assertThat(Redaction.holdsUrlPassword(url)).as(url).isFalse();
+    }
+  }
+
+  @Test
+  void aUrlPasswordInAnExceptionMessageOrItsCauseChainIsMasked() {
+    String url = "jdbc:postgresql://app:" + PASSWORD + "@db:5432/x";
+    AstraVaultException e = new AstraVaultException("cannot open the store " + url,
+        new IllegalStateException("pool failed", new SQLException("Connection to " + url + " refused.",
+            new IOException("https://ops:" + PASSWORD + "@gateway.example/astra unreachable"))));
+    assertThat(e.getMessage()).isEqualTo("cannot open the store jdbc:postgresql://app:██@db:5432/x");
+    Throwable cause = e.getCause();
+    assertThat(cause).isInstanceOf(RedactedException.class).hasMessage("pool failed");
+    assertThat(cause.getCause()).isInstanceOf(RedactedException.class)
+        .hasMessage("Connection to jdbc:postgresql://app:██@db:5432/x refused.");
+    assertThat(((RedactedException) cause.getCause()).originalType()).isEqualTo(SQLException.class.getName());
+    assertThat(cause.getCause().getCause()).hasMessage("https://ops:██@gateway.example/astra unreachable");
+  }
+
+  @Test
+  void aUrlPasswordInALogLineIsMasked() {
+    Logger logback = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("redaction.url.test");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logback.addAppender(appender);
+    logback.setLevel(Level.TRACE);
+    try {
+      org.slf4j.Logger log = Redaction.logger("redaction.url.test");
+      log.info("store {} at {}", "jdbc:postgresql://app:" + PASSWORD + "@db/x", "https://user:" + PASSWORD
+          + "@vault.example:8200");
+      log.warn("retrying jdbc:oracle:thin:alice/" + PASSWORD + "@//db:1521/av",
+          new SQLException("jdbc:postgresql://db/x?user=app&sslpassword=" + PASSWORD));
+      assertThat(appender.list).hasSize(2);
+      assertThat(appender.list.get(0).getFormattedMessage())
+          .isEqualTo("store jdbc:postgresql://app:██@db/x at https://user:██@vault.example:8200");
+      assertThat(appender.list.get(1).getFormattedMessage())
+          .isEqualTo("retrying jdbc:oracle:thin:alice/██@//db:1521/av");
+      assertThat(appender.list.get(1).getThrowableProxy().getMessage())
+          .isEqualTo("jdbc:postgresql://db/x?user=app&sslpassword=██");
+    } finally {
+      logback.detachAppender(appender);
+    }
+  }
+}
