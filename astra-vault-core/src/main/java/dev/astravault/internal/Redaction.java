@@ -34,6 +34,11 @@ public final class Redaction {
    * a quote or a space. So {@code //app:p@ss@db/x} masks {@code p@ss}, and {@code //app:pw@db/to/a@b} only
    * {@code pw}.
    */
+  /**
+   * How long a password in a URL may be: bounded, because a lazy run that may not end at a host is tried again from
+   * every later start, which made a 100 KB text without a host (an error body a hostile server chose) cost 16 s.
+   */
+  private static final String PASSWORD_CHARS = "{1,256}";
   private static final String HOST_AHEAD = "(?=@[^@/?#\\s\"'<>`]*+(?:[/?#\\s\"'<>`]|$))";
   /**
    * What a secret looks like:
@@ -51,7 +56,7 @@ public final class Redaction {
    *   <li>Astra client secrets: a run of 40 or more of {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}
    *       (checked in {@link #mask}).</li>
    * </ol>
-   * Store keys (base64 of 32 bytes) are found by {@link #maskStoreKeys}, without a regex.
+   * Store keys (base64 of 32 bytes) are found by {@link StoreKeyRuns}, without a regex.
    */
   private static final Pattern SECRETS = Pattern.compile(
       "(?<astra>(?i:AstraCS):)[^\\s\"'`,;<>)\\]}]*"
@@ -60,9 +65,9 @@ public final class Redaction {
           + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
           + "|root_token|rootToken|password|accessor)\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
           + "|(?<password>(?i:password|passwd|pwd)=)[^&;\\s\"']+"
-          + "|(?<userinfo>" + USER_INFO + ")[^?#\\s]+?" + HOST_AHEAD
-          + "|(?<thin>" + THIN + ")\\S+?" + HOST_AHEAD
-          + "|(?<bare>" + BARE_USER + ")[^/?#\\s\"'`<>]+?" + HOST_AHEAD);
+          + "|(?<userinfo>" + USER_INFO + ")[^?#\\s]" + PASSWORD_CHARS + "?" + HOST_AHEAD
+          + "|(?<thin>" + THIN + ")\\S" + PASSWORD_CHARS + "?" + HOST_AHEAD
+          + "|(?<bare>" + BARE_USER + ")[^/?#\\s\"'`<>]" + PASSWORD_CHARS + "?" + HOST_AHEAD);
   /** A second pass, so that a long harmless run (a lease id) never hides a token inside it from the first. */
   private static final Pattern RUN = Pattern.compile("[A-Za-z0-9+,._/=-]{40,}");
   private static final String[] PREFIXES = {"astra", "vault", "legacy", "json", "password", "userinfo", "thin",
@@ -75,14 +80,12 @@ public final class Redaction {
   private static final Pattern URL_PASSWORD = Pattern.compile(USER_INFO + "[^?#@\\s]*@"
       + "|" + THIN + "[^@\\s]+@"
       + "|[?&;][A-Za-z0-9_.-]*(?i:password|passwd|pwd)=");
+  /** The longest text {@link #scrub} masks; longer ones are {@linkplain #cut cut} first. */
+  static final int MAX_TEXT = 64 * 1024;
+  /** Room left for the note a cut text ends with, so that a cut text is not cut again. */
+  private static final int CUT_NOTE_ROOM = 64;
   /** A bound on {@link #scrubByRegex}'s rounds, which no text in the tests reaches. */
   private static final int MAX_ROUNDS = 8;
-  /** Base64 characters of a 32-byte store key, its padding aside. */
-  private static final int KEY_CHARS = 43;
-  /** The random part at the end of a lease id, ours and Vault's. */
-  private static final int LEASE_ID_RANDOM = 24;
-  /** In a Vault lease id, {@code <mount>/creds/<role>/<random>}. */
-  private static final String VAULT_LEASE_PART = "/creds/";
 
   private Redaction() {}
 
@@ -94,12 +97,33 @@ public final class Redaction {
     return MASK;
   }
 
-  /** {@code text} with every token-shaped part masked; null stays null. Idempotent. */
+  /**
+   * {@code text} with every token-shaped part masked; null stays null. Idempotent. A text longer than
+   * {@value #MAX_TEXT} characters is {@linkplain #cut cut} to that first.
+   */
   public static @Nullable String scrub(@Nullable String text) {
-    if (text == null || text.isEmpty() || !mayHoldSecret(text) && !hasKeyLengthRun(text)) {
+    if (text == null || text.isEmpty()) {
       return text;
     }
-    return scrubByRegex(text);
+    String kept = text.length() > MAX_TEXT ? cut(text) : text;
+    if (!mayHoldSecret(kept) && !StoreKeyRuns.present(kept)) {
+      return kept;
+    }
+    return scrubByRegex(kept);
+  }
+
+  /**
+   * The start of {@code text}, up to {@value #MAX_TEXT} characters with the note of what was cut. What is scrubbed is
+   * a message, a log line or a trace for people, and an error body a server chose can be megabytes (Vault's replies
+   * are bounded at 8 MB): the URL patterns cost a few hundred steps from every word start, seconds at a megabyte. The
+   * word the cut falls in is dropped whole, so no half of a secret is left that no longer looks like one.
+   */
+  static String cut(String text) {
+    int end = MAX_TEXT - CUT_NOTE_ROOM;
+    while (end > 0 && !Character.isWhitespace(text.charAt(end))) {
+      end--;
+    }
+    return text.substring(0, end) + " …[" + (text.length() - end) + " characters cut]";
   }
 
   /**
@@ -112,7 +136,7 @@ public final class Redaction {
   static String scrubByRegex(String text) {
     String out = text;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      String next = maskStoreKeys(replace(RUN, replace(SECRETS, out)));
+      String next = StoreKeyRuns.mask(replace(RUN, replace(SECRETS, out)));
       if (next.equals(out)) {
         break;
       }
@@ -122,11 +146,12 @@ public final class Redaction {
   }
 
   /**
-   * Whether {@code text} holds a store key: a {@linkplain #isStoreKey key-shaped} run of base64 characters. The CLI
+   * Whether {@code text} holds a store key: a {@linkplain StoreKeyRuns#isStoreKey key-shaped} run of base64
+   * characters. The CLI
    * refuses such an argument with it.
    */
   public static boolean holdsStoreKey(String text) {
-    return maskStoreKeys(text) != text;
+    return StoreKeyRuns.mask(text) != text;
   }
 
   /**
@@ -140,112 +165,11 @@ public final class Redaction {
   }
 
   /**
-   * {@code text} with every store key masked (and its {@code =} padding), or {@code text} itself when it holds none.
-   * A key is a maximal run of {@code A-Za-z0-9+/_-} that {@link #isStoreKey} accepts: {@code openssl rand -base64 32}
-   * or {@link dev.astravault.EncryptionKey#toBase64()} output, pasted where an id, a name or a message part goes.
-   */
-  private static String maskStoreKeys(String text) {
-    StringBuilder out = null;
-    int last = 0;
-    int i = 0;
-    int n = text.length();
-    while (i < n) {
-      if (!isBase64(text.charAt(i))) {
-        i++;
-        continue;
-      }
-      int start = i;
-      while (i < n && isBase64(text.charAt(i))) {
-        i++;
-      }
-      if (isStoreKey(text, start, i)) {
-        int end = paddingEnd(text, i);
-        if (out == null) {
-          out = new StringBuilder(n);
-        }
-        out.append(text, last, start).append(MASK);
-        last = end;
-        i = end;
-      }
-    }
-    return out == null ? text : out.append(text, last, n).toString();
-  }
-
-  /**
-   * Whether {@code text[start, end)}, a maximal run of base64 characters, is shaped like a store key: 43 characters,
-   * which any base64 decoder reads as exactly 32 bytes (44 with the {@code =} that pads it; 44 without it would be 33
-   * bytes, and a 64-hex client secret 48). Besides that, it must:
-   * <ul>
-   *   <li>use one alphabet: standard ({@code +/}) or URL-safe ({@code -_}), not both;</li>
-   *   <li>hold an upper- and a lowercase letter, as all but about 1 in a billion random keys do (so hex, a lowercase
-   *       name or an upper-case constant is not a key);</li>
-   *   <li>not be one of the lease ids that reach 43 characters: a last part of 24 letters or digits after a {@code /},
-   *       in {@code astra/<org>/<role>/<24>} (ours) or {@code <mount>/creds/<role>/<24>} (Vault's).</li>
-   * </ul>
-   */
-  static boolean isStoreKey(String text, int start, int end) {
-    if (end - start != KEY_CHARS) {
-      return false;
-    }
-    boolean standard = false;
-    boolean urlSafe = false;
-    boolean upper = false;
-    boolean lower = false;
-    int slashes = 0;
-    int lastSlash = -1;
-    boolean plusInLastPart = false;
-    for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '+' -> {
-          standard = true;
-          plusInLastPart = true;
-        }
-        case '/' -> {
-          standard = true;
-          slashes++;
-          lastSlash = i;
-          plusInLastPart = false;
-        }
-        case '-', '_' -> urlSafe = true;
-        default -> {
-          upper |= c >= 'A' && c <= 'Z';
-          lower |= c >= 'a' && c <= 'z';
-        }
-      }
-    }
-    if (standard && urlSafe || !(upper && lower)) {
-      return false;
-    }
-    boolean leaseIdShaped = slashes >= 3 && lastSlash == end - LEASE_ID_RANDOM - 1 && !plusInLastPart
-        && (text.startsWith(LeaseIds.ROOT, start) || within(text.indexOf(VAULT_LEASE_PART, start), end));
-    return !leaseIdShaped;
-  }
-
-  /** After a key ending at {@code i}: past its one {@code =} of padding, but not past a {@code =} of name=value. */
-  private static int paddingEnd(String text, int i) {
-    int n = text.length();
-    boolean padding = i < n && text.charAt(i) == '='
-        && (i + 1 == n || !isBase64(text.charAt(i + 1)) && text.charAt(i + 1) != '=');
-    return padding ? i + 1 : i;
-  }
-
-  private static boolean within(int found, int end) {
-    return found >= 0 && found + VAULT_LEASE_PART.length() <= end;
-  }
-
-  /** Whether {@code c} is in the standard or the URL-safe base64 alphabet (padding aside). */
-  private static boolean isBase64(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-'
-        || c == '_';
-  }
-
-  /**
    * False only when no part of {@link #SECRETS} or a masked {@link #RUN} can match: each needs a character that ids
    * and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault token, {@code "} of a JSON
    * field, {@code d=} of {@code password=}, {@code passwd=} and {@code pwd=}, an {@code @} after a {@code :} for a
    * URL's user info or Oracle's {@code thin:user/pass@}, or {@code ,}/{@code +} in 40 characters or more); {@link
-   * #hasKeyLengthRun} does the same for store keys. Every id, name and key the library is handed passes through
+   * StoreKeyRuns#present} does the same for store keys. Every id, name and key the library is handed passes through
    * here, so most of them skip the regexes (and their matchers) entirely.
    */
   private static boolean mayHoldSecret(String text) {
@@ -272,29 +196,6 @@ public final class Redaction {
       previous = c;
     }
     return false;
-  }
-
-  /**
-   * Whether {@code text} has a run of exactly 43 base64 characters, a {@linkplain #isStoreKey store key}'s length:
-   * the pre-scan's part for keys. A loop of its own, so that texts shorter than a key (most ids and names) skip it
-   * after one length check, and {@link #mayHoldSecret} stays the loop it was.
-   */
-  private static boolean hasKeyLengthRun(String text) {
-    int length = text.length();
-    if (length < KEY_CHARS) {
-      return false;
-    }
-    int run = 0;
-    for (int i = 0; i < length; i++) {
-      if (isBase64(text.charAt(i))) {
-        run++;
-      } else if (run == KEY_CHARS) {
-        return true;
-      } else {
-        run = 0;
-      }
-    }
-    return run == KEY_CHARS;
   }
 
   private static String replace(Pattern pattern, String text) {
