@@ -418,6 +418,18 @@ final class KvMount {
     if (k == null) {
       return Reply.bare(404);
     }
+    applySettings(call, k);
+    Object custom = call.params.get("custom_metadata");
+    if (custom instanceof Map) {
+      Map<String, Object> merged = mergePatch(k.customMetadata == null ? new TreeMap<>() : copy(k.customMetadata),
+          (Map<String, Object>) custom);
+      k.customMetadata = merged.isEmpty() ? null : merged;
+    }
+    return Reply.noContent();
+  }
+
+  /** The settings a metadata write or patch gives ({@code max_versions}, {@code cas_required}, ...); others kept. */
+  private void applySettings(Call call, Key k) {
     if (call.params.containsKey("max_versions")) {
       k.maxVersions = intParam(call.params.get("max_versions"), "max_versions");
     }
@@ -427,13 +439,6 @@ final class KvMount {
     if (call.params.containsKey("delete_version_after")) {
       k.deleteVersionAfter = durationParam(call.params.get("delete_version_after"), "delete_version_after");
     }
-    Object custom = call.params.get("custom_metadata");
-    if (custom instanceof Map) {
-      Map<String, Object> merged = mergePatch(k.customMetadata == null ? new TreeMap<>() : copy(k.customMetadata),
-          (Map<String, Object>) custom);
-      k.customMetadata = merged.isEmpty() ? null : merged;
-    }
-    return Reply.noContent();
   }
 
   private int writeVersion(String key, Map<String, Object> data) {
@@ -479,15 +484,7 @@ final class KvMount {
       case WRITE: {
         Instant now = clock.instant();
         Key key2 = v2.computeIfAbsent(key, x -> new Key(now));
-        if (call.params.containsKey("max_versions")) {
-          key2.maxVersions = intParam(call.params.get("max_versions"), "max_versions");
-        }
-        if (call.params.containsKey("cas_required")) {
-          key2.casRequired = boolParam(call.params.get("cas_required"), "cas_required");
-        }
-        if (call.params.containsKey("delete_version_after")) {
-          key2.deleteVersionAfter = durationParam(call.params.get("delete_version_after"), "delete_version_after");
-        }
+        applySettings(call, key2);
         Object custom = call.params.get("custom_metadata");
         if (custom instanceof Map) {
           key2.customMetadata = copy((Map<String, Object>) custom);
