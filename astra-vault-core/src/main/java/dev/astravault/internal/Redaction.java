@@ -63,7 +63,7 @@ public final class Redaction {
           + "|\\b(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
           + "|(?<![A-Za-z0-9_./-])(?<legacy>[sbr]\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
           + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
-          + "|root_token|rootToken|password|accessor)\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
+          + "|root_token|rootToken|password|passwd|pwd|accessor)\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
           + "|(?<password>(?i:password|passwd|pwd)=)[^&;\\s\"']+"
           + "|(?<userinfo>" + USER_INFO + ")[^?#\\s]" + PASSWORD_CHARS + "?" + HOST_AHEAD
           + "|(?<thin>" + THIN + ")\\S" + PASSWORD_CHARS + "?" + HOST_AHEAD

@@ -51,6 +51,16 @@ class RedactionTest {
   }
 
   @Test
+  void passwordJsonFieldsOfEverySpellingTheParametersHaveAreMasked() {
+    // A driver's or proxy's JSON body with a password field: the same spellings as password=, passwd= and pwd=.
+    for (String field : new String[] {"password", "passwd", "pwd", "Password", "PWD"}) {
+      String scrubbed = Redaction.scrub("{\"user\":\"app\",\"" + field + "\":\"hunter2-x\"}");
+      assertThat(scrubbed).as(field).doesNotContain("hunter2")
+          .contains("\"" + field + "\":\"██\"", "\"user\":\"app\"");
+    }
+  }
+
+  @Test
   void idsNamesAndWordsAreNotSecrets() {
     for (String ok : new String[] {"6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00", "zjCEYwRGWocLfQJHBNQxvorr", "orders",
         "api_ro_svc_acct", "team-orders@example.com", "expected AstraCS:<24 letters>:<64 hex digits>",
