@@ -89,6 +89,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   /** The body of a 403 for an unknown, revoked or expired token (Vault 1.17+, PR #26687). */
   static final String INVALID_TOKEN = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
   private static final String UI_MOUNTS = "sys/internal/ui/mounts/";
+  /** The auth methods' unauthenticated paths ({@code PathsSpecial.Unauthenticated}: "login"), matched exactly. */
+  private static final Set<String> LOGIN_PATHS = Set.of("auth/approle/login", "auth/kubernetes/login");
   private static final Pattern MOUNT_TYPE_LAST =
       Pattern.compile(",\"mount_type\":\"[^\"]*\"}\n$");
 
@@ -311,7 +313,11 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return rootToken;
   }
 
-  /** Seals Vault: everything but {@code sys/health} and {@code sys/seal-status} answers 503 "Vault is sealed". */
+  /**
+   * Seals Vault: everything but {@code sys/health} and {@code sys/seal-status} answers 503 "Vault is sealed". As a
+   * Vault without HA, the request is parsed first (a malformed body is still 400 "error parsing JSON"); a
+   * {@linkplain #standby(boolean) standby} is an HA node and answers 503 before reading the request.
+   */
   public void seal() {
     synchronized (lock) {
       sealed = true;
@@ -769,7 +775,9 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
       throw VaultError.empty(405);
     }
     synchronized (lock) {
-      if (sealed || !initialized) {
+      // A standby is an HA node: http/handler.go handleRequestForwarding answers (core.Leader: sealed first) before
+      // the handler reads the request.
+      if (standby && (sealed || !initialized)) {
         throw new VaultError(503, List.of("Vault is sealed"));
       }
       if (standby && !forwarding) {
@@ -777,14 +785,17 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
       }
     }
     Call call = parse(method, path, query, body, request.getHeaders().get("Content-Type"));
+    synchronized (lock) {
+      // Without HA the request is parsed first (http/logical.go), and core.HandleRequest then finds the seal.
+      if (sealed || !initialized) {
+        throw new VaultError(503, List.of("Vault is sealed"));
+      }
+    }
     if (expireOnRequest) {
       expireDue();
     }
-    if (path.equals("auth/approle/login") && call.op == Call.Op.WRITE) {
-      return appRoleLogin(call);
-    }
-    if (path.equals("auth/kubernetes/login") && call.op == Call.Op.WRITE) {
-      return kubernetesLogin(call);
+    if (LOGIN_PATHS.contains(call.path)) {
+      return login(call);
     }
     String tokenId = request.getHeaders().get("X-Vault-Token");
     if (tokenId == null || tokenId.isEmpty()) {  // Vault's getTokenFromReq skips an empty X-Vault-Token too
@@ -1179,6 +1190,18 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     public String toString() {
       return "LoginRole[" + name + ", credentials=██]";
     }
+  }
+
+  /**
+   * A login path, reached without a token whatever the method: vault/request_handling.go chooses handleLoginRequest
+   * by path alone ({@code router.LoginPath}). The path has only an update handler, so any other operation is the
+   * framework's {@code ErrUnsupportedOperation}, which a login returns unwrapped: 405 "unsupported operation".
+   */
+  private Reply login(Call call) {
+    if (call.op != Call.Op.WRITE) {
+      throw new VaultError(405, List.of("unsupported operation"));
+    }
+    return call.path.equals("auth/approle/login") ? appRoleLogin(call) : kubernetesLogin(call);
   }
 
   private Reply appRoleLogin(Call call) {

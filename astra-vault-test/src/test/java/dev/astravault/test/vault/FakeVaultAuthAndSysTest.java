@@ -161,6 +161,63 @@ class FakeVaultAuthAndSysTest {
     assertThat(as("").post("auth/kubernetes/login", "{\"role\":\"web\"}").errors()).containsExactly("missing jwt");
   }
 
+  /**
+   * Vault picks the login handling by path alone (vault/request_handling.go: {@code c.router.LoginPath}), whatever
+   * the method: no token is asked for, the request reaches the auth method, and its login path has only an update
+   * handler, so any other operation is the framework's plain {@code ErrUnsupportedOperation}, 405 (a login returns
+   * the routing error as it is, not wrapped by multierror). LIST appends a slash, and {@code login/} is not a login
+   * path: that asks for a token as any other path does.
+   */
+  @Test
+  void loginPathsReachTheAuthMethodWithoutATokenWhateverTheMethod() {
+    for (String path : List.of("auth/approle/login", "auth/kubernetes/login")) {
+      for (String token : List.of("", "root")) {
+        for (String method : List.of("GET", "DELETE", "PATCH")) {
+          Reply reply = as(token).send(method, path, method.equals("PATCH") ? "{}" : null,
+              method.equals("PATCH") ? "application/merge-patch+json" : null);
+          assertThat(reply.code()).as(method + " " + path + " token '" + token + "'").isEqualTo(405);
+          assertThat(reply.body()).as(method + " " + path).isEqualTo("{\"errors\":[\"unsupported operation\"]}\n");
+        }
+        Reply head = as(token).head(path);
+        assertThat(head.code()).as("HEAD " + path).isEqualTo(405);
+        assertThat(head.body()).isEmpty();
+      }
+      assertThat(as("").list(path).code()).as("LIST " + path).isEqualTo(403);
+      assertThat(as("").list(path).errors()).containsExactly("permission denied");
+    }
+    // A POST is still the login.
+    assertThat(as("").post("auth/approle/login", "{\"role_id\":\"role-1\",\"secret_id\":\"secret-1\"}").code())
+        .isEqualTo(200);
+  }
+
+  /**
+   * Vault without HA storage reads the request before it looks at the seal: http/logical.go buildLogicalRequest
+   * parses the body (400 "error parsing JSON"), the method and {@code ?list=}, then core.HandleRequest answers 503
+   * "Vault is sealed" (handleRequestForwarding serves a node without HA as it is). A standby is an HA node: there
+   * handleRequestForwarding answers before the handler parses anything, so a sealed standby answers 503 first.
+   */
+  @Test
+  void aSealedVaultWithoutHaParsesTheRequestFirst() {
+    vault.seal();
+    Reply malformed = as("root").post("secret/data/x", "{\"data\":");
+    assertThat(malformed.code()).isEqualTo(400);
+    assertThat(malformed.body()).isEqualTo("{\"errors\":[\"error parsing JSON\"]}\n");
+    assertThat(as("").post("auth/approle/login", "[1]").errors()).containsExactly("error parsing JSON");
+    assertThat(as("root").get("secret/metadata/?list=maybe").code()).isEqualTo(400);
+    assertThat(as("root").patch("secret/data/x", "{}", "application/json").code()).isEqualTo(415);
+    Reply wellFormed = as("root").post("secret/data/x", "{\"data\":{}}");
+    assertThat(wellFormed.code()).isEqualTo(503);
+    assertThat(wellFormed.body()).isEqualTo("{\"errors\":[\"Vault is sealed\"]}\n");
+
+    vault.standby(true);   // now an HA node: sealed is answered before the body is read
+    Reply haSealed = as("root").post("secret/data/x", "{\"data\":");
+    assertThat(haSealed.code()).isEqualTo(503);
+    assertThat(haSealed.errors()).containsExactly("Vault is sealed");
+    vault.unseal();
+    vault.standbyWithoutActiveNode();
+    assertThat(as("root").post("secret/data/x", "{\"data\":").code()).isEqualTo(503);
+  }
+
   @Test
   void healthCodesPerState() {
     Reply active = as("").get("sys/health");
