@@ -119,6 +119,8 @@ public final class FakeAstra
   /** The notes' "Read only" built-in roles, and UI View Only: they read every database of the org, write none. */
   private static final Set<String> READ_ONLY_ROLES = Set.of("RO User", "API RO User", "RO Svc Acct",
       "API RO Svc Acct", "UI View Only");
+  /** Built-in roles without any database permission: no {@code db-*} action, and no data command at all. */
+  private static final Set<String> NO_DATABASE_ROLES = Set.of("Billing Admin");
   /** The database actions a read-only built-in role has: connecting, reading and describing. */
   private static final Set<String> READ_ACTIONS = Set.of("db-cql", "db-graphql", "db-rest", "db-table-select",
       "db-table-describe", "db-keyspace-describe", "db-all-keyspace-describe");
@@ -645,8 +647,14 @@ public final class FakeAstra
     }
   }
 
-  /** Whether a built-in role (org-wide) allows {@code action}; null (an action not known) is allowed. */
+  /**
+   * Whether a built-in role (org-wide) allows {@code action}; null (an action not known) is allowed, except for a role
+   * without database permissions, for which null is a data command it may not run.
+   */
   private static boolean builtInAllows(RoleDef role, @Nullable String action) {
+    if (NO_DATABASE_ROLES.contains(role.name())) {
+      return action != null && !action.startsWith("db-");
+    }
     return action == null || !READ_ONLY_ROLES.contains(role.name()) || READ_ACTIONS.contains(action);
   }
 
@@ -657,7 +665,8 @@ public final class FakeAstra
    * For {@link FakeDataApi}: what database {@code databaseId} of {@code org} makes of {@code token} used on
    * {@code keyspace}. Unknown, revoked, expired tokens and those of another org are {@code UNAUTHENTICATED}; the
    * org's root token and a token holding a built-in role reach everything, a read-only built-in role for reading
-   * only (a write is {@code UNAUTHORIZED}, as the database refuses it). Otherwise a custom role must name the
+   * only (a write is {@code UNAUTHORIZED}, as the database refuses it), and Billing Admin, which has no database
+   * permission, for nothing ({@code UNAUTHORIZED} too). Otherwise a custom role must name the
    * database and the keyspace (else {@code NO_KEYSPACE}) and, when given, the table ({@code table:*} or its name)
    * and the action (else {@code UNAUTHORIZED}), as {@link AccessCheck} judges them.
    */
@@ -681,7 +690,8 @@ public final class FakeAstra
           if (builtInAllows(role, action)) {
             return DataApiAccess.ALLOWED;   // a built-in role: org-wide
           }
-          reachesKeyspace = true;   // a read-only one reaches the keyspace but may not write there
+          // A read-only one reaches the keyspace but may not write there; Billing Admin may do nothing there.
+          reachesKeyspace = true;
           continue;
         }
         if (policy == null || !policy.resources().contains("drn:astra:org:" + org.orgId() + ":db:" + databaseId)

@@ -43,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * The org's root token and tokens holding a built-in role reach every database and keyspace of the org; the read-only
  * built-in roles ({@code RO User}, {@code API RO User}, {@code RO Svc Acct}, {@code API RO Svc Acct},
- * {@code UI View Only}) only read there, and a write gets the 401 {@code UNAUTHORIZED_ACCESS}. Errors have
+ * {@code UI View Only}) only read there, and a write gets the 401 {@code UNAUTHORIZED_ACCESS}; {@code Billing Admin}
+ * has no database permission, and every command it sends, reads included, gets that 401. Errors have
  * the current Data API's shape ({@code id}, {@code family}, {@code scope}, {@code errorCode}, {@code title},
  * {@code message}). {@link #start(Predicate)} makes an unscoped stand-in that accepts any token the predicate accepts
  * on any keyspace.

@@ -181,6 +181,30 @@ class FakeDataApiScopeTest {
     assertThat(db.rejected()).isEqualTo(20);
   }
 
+  /**
+   * Billing Admin is a built-in role without any database permission: every data command, reads included, is refused
+   * on every database of its org with the 401 a read-only built-in role gets for a write, and an access check on a
+   * database action is 403.
+   */
+  @Test
+  void billingAdminReachesNoDatabase() throws IOException {
+    String rw = token(astra.defaultOrg(), astra.roleId("API R/W Svc Acct"));
+    assertOk(command(db, rw, "/v1/orders", "{\"createCollection\":{\"name\":\"items\"}}"));
+    String billing = token(astra.defaultOrg(), astra.roleId("Billing Admin"));
+    assertUnauthorized(command(db, billing, "/v1/orders/items", "{\"findOne\":{}}"), "orders.items");
+    assertUnauthorized(command(db, billing, "/v1/orders/items", "{\"countDocuments\":{}}"), "orders.items");
+    assertUnauthorized(command(db, billing, "/v1/orders/items", "{\"insertOne\":{\"document\":{}}}"),
+        "orders.items");
+    assertUnauthorized(command(otherDb, billing, "/v1/orders", "{\"findCollections\":{}}"), "orders");
+    assertUnauthorized(command(db, billing, "/v1/orders", "{\"createCollection\":{\"name\":\"more\"}}"),
+        "orders.more");
+    assertThat(db.rejected() + otherDb.rejected()).isEqualTo(5);
+    for (String action : List.of("db-cql", "db-table-select", "db-table-modify", "db-keyspace-describe")) {
+      assertThat(astra.check(billing).database(DB).keyspace("orders").action(action).status()).as(action)
+          .isEqualTo(403);
+    }
+  }
+
   @Test
   void aPredicateStandInStaysUnscoped() throws IOException {
     String token = scopedToken(DB, "orders", "table:*", READ);
