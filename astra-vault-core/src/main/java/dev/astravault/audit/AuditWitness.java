@@ -76,6 +76,27 @@ public interface AuditWitness {
    * @return the witness
    */
   static AuditWitness vaultKv(VaultConfig vault, KvPath path) {
-    return new VaultKvAuditWitness(Objects.requireNonNull(vault, "vault"), Objects.requireNonNull(path, "path"));
+    return VaultKvAuditWitness.stated(Objects.requireNonNull(vault, "vault"), Objects.requireNonNull(path, "path"));
+  }
+
+  /**
+   * Like {@link #vaultKv(VaultConfig, KvPath)}, on whichever KV version {@code mount} is: asked of Vault now, as
+   * {@code vault kv get} does ({@code GET sys/internal/ui/mounts/<mount>/<path>}, answered for any token that may
+   * write under the mount). KV v1 keeps only the newest checkpoint of each log.
+   *
+   * @throws dev.astravault.vault.VaultKvMountException if the mount is not a KV engine
+   * @throws dev.astravault.vault.VaultAccessDeniedException if Vault refuses the lookup (the message names the
+   *     mount; state the version with {@link #vaultKv(VaultConfig, KvPath)} instead)
+   * @throws dev.astravault.AstraVaultException if Vault cannot be reached
+   * @throws IllegalArgumentException if the mount or path is malformed
+   *
+   * @param vault how to reach Vault
+   * @param mount the KV engine's mount, e.g. {@code secret}
+   * @param path the path in the mount under which each log's secret is written, e.g. {@code astra-vault/checkpoints}
+   * @return the witness
+   */
+  static AuditWitness vaultKv(VaultConfig vault, String mount, String path) {
+    Objects.requireNonNull(vault, "vault");
+    return VaultKvAuditWitness.lookingUp(vault, KvPath.v2(mount, path));
   }
 }

@@ -1,5 +1,6 @@
 package dev.astravault.audit;
 
+import dev.astravault.internal.vault.KvMountInfo;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
 import dev.astravault.vault.KvPath;
@@ -15,9 +16,20 @@ final class VaultKvAuditWitness implements AuditWitness {
   private final VaultKv kv;
   private final KvPath path;
 
-  VaultKvAuditWitness(VaultConfig vault, KvPath path) {
-    this.kv = new VaultKv(new VaultSession(vault, Clock.systemUTC()), path.mount(), path.kvVersion());
+  private VaultKvAuditWitness(VaultSession session, KvPath path) {
+    this.kv = new VaultKv(session, path.mount(), path.kvVersion());
     this.path = path;
+  }
+
+  /** On the version {@code path} states, with no lookup. */
+  static VaultKvAuditWitness stated(VaultConfig vault, KvPath path) {
+    return new VaultKvAuditWitness(new VaultSession(vault, Clock.systemUTC()), path);
+  }
+
+  /** On the version of the mount that serves {@code given}, asked of Vault now (its own version is ignored). */
+  static VaultKvAuditWitness lookingUp(VaultConfig vault, KvPath given) {
+    VaultSession session = new VaultSession(vault, Clock.systemUTC());
+    return new VaultKvAuditWitness(session, KvMountInfo.resolve(session, "the audit checkpoints", given));
   }
 
   private String rel(String log) {

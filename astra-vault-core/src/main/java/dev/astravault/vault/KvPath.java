@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * A path on a Vault KV secrets engine: the engine's mount (e.g. {@code secret} or {@code team/kv}), the path inside
- * it (e.g. {@code astra-vault/store-key}) and the engine version, which is always stated because vault-java-driver's
- * detection of it is broken in 6.2.x.
+ * it (e.g. {@code astra-vault/store-key}) and the engine version, stated (vault-java-driver's detection of it is broken
+ * in 6.2.x). A reader given a {@code KvPath} trusts its version and asks Vault nothing; the readers' overloads that
+ * take a mount and a path ask Vault the version instead ({@code sys/internal/ui/mounts}, as {@code vault kv get}).
  *
  * @param mount the engine's mount, e.g. {@code secret}
  * @param path the path inside the engine, e.g. {@code astra-vault/store-key}

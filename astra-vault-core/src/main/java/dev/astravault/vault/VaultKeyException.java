@@ -38,7 +38,8 @@ public class VaultKeyException extends StoreException {
    *
    * @param reason why
    * @param message the detail message, naming the path (never a key)
-   * @param cause Vault's failure for {@link Reason#UNREADABLE}, or null
+   * @param cause Vault's failure for {@link Reason#UNREADABLE}, the {@link VaultKvMountException} for a mount that is
+   *     not KV, or null
    */
   public VaultKeyException(Reason reason, String message, @Nullable Throwable cause) {
     super(message, cause);

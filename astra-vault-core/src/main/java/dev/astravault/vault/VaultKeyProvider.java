@@ -44,6 +44,7 @@ import org.jspecify.annotations.Nullable;
 public final class VaultKeyProvider implements KeyProvider {
   /** The least time between two reads caused by unknown key ids. */
   public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
+  private static final String WHAT = "the store key";
 
   private final VaultSession session;
   private final VaultKv kv;
@@ -130,35 +131,17 @@ public final class VaultKeyProvider implements KeyProvider {
 
   /** {@code given} on the mount that serves it, with that mount's KV version (Vault's answer wins over the split). */
   private static KvPath lookUp(VaultSession session, KvPath given) {
-    String full = given.mount() + "/" + given.path();
-    Optional<KvMountInfo> found;
     try {
-      found = KvMountInfo.lookup(session, "look up the KV version of the store key's mount", full);
+      return KvMountInfo.resolve(session, WHAT, given);
+    } catch (VaultKvMountException ex) {
+      throw new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, ex.getMessage(), ex);
     } catch (VaultAccessDeniedException ex) {
-      throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, "cannot tell the KV version of mount '"
-          + given.mount() + "': Vault refused sys/internal/ui/mounts/" + full + " (no such mount, or the token may "
-          + "read nothing under it); grant the token read on the key's path, or state the version (KV v1 or v2)", ex);
+      throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, ex.getMessage(), ex);
     } catch (AstraVaultException ex) {
       throw new VaultKeyException(VaultKeyException.Reason.UNREADABLE, "cannot read the encryption key from Vault "
-          + "at " + full + " (looking up the KV version of mount '" + given.mount() + "'): " + ex.getMessage(), ex);
+          + "at " + given.mount() + "/" + given.path() + " (looking up the KV version of mount '" + given.mount()
+          + "'): " + ex.getMessage(), ex);
     }
-    if (found.isEmpty()) {
-      return KvPath.v1(given.mount(), given.path());   // a Vault without the lookup predates KV v2
-    }
-    KvMountInfo m = found.get();
-    if (!m.isKv()) {
-      throw wrongEngine(m, full);
-    }
-    if (!m.mount().isEmpty() && full.startsWith(m.mount() + "/") && full.length() > m.mount().length() + 1) {
-      return new KvPath(m.mount(), full.substring(m.mount().length() + 1), m.kvVersion());
-    }
-    return new KvPath(given.mount(), given.path(), m.kvVersion());
-  }
-
-  private static VaultKeyException wrongEngine(KvMountInfo m, String full) {
-    return new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, "mount '" + m.mount() + "' (which serves "
-        + full + ") is a '" + m.type() + "' engine, not KV: the store key must be in a KV version 1 or 2 mount",
-        null);
   }
 
   /**
@@ -169,7 +152,7 @@ public final class VaultKeyProvider implements KeyProvider {
     String full = path.mount() + "/" + path.path();
     Optional<KvMountInfo> found;
     try {
-      found = KvMountInfo.lookup(session, "look up the KV version of the store key's mount", full);
+      found = KvMountInfo.lookup(session, "look up the KV version of the mount of " + WHAT, full);
     } catch (AstraVaultException ex) {
       return Optional.empty();
     }
@@ -178,7 +161,8 @@ public final class VaultKeyProvider implements KeyProvider {
     }
     KvMountInfo m = found.get();
     if (!m.isKv()) {
-      return Optional.of(wrongEngine(m, full));
+      VaultKvMountException notKv = m.notKv(full, WHAT);
+      return Optional.of(new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, notKv.getMessage(), notKv));
     }
     if (m.kvVersion() != path.kvVersion()) {
       return Optional.of(new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, "mount '" + m.mount()

@@ -4,6 +4,7 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.OrgConfig;
 import dev.astravault.StoreException;
 import dev.astravault.internal.Validation;
+import dev.astravault.internal.vault.KvMountInfo;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;
 import java.time.Clock;
@@ -23,9 +24,14 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * vault kv put secret/astra/orgs/prod org_id=… root_token=AstraCS:… logical_name=prod
  * TokenManager tokens = TokenManager.builder()
- *     .org(VaultOrgConfigs.read(vaultConfig, KvPath.v2("secret", "astra/orgs/prod")))
+ *     .org(VaultOrgConfigs.read(vaultConfig, "secret", "astra/orgs/prod"))   // KV v1 or v2
  *     .build();
  * }</pre>
+ *
+ * <p><b>The KV version.</b> Given a mount and a path, the mount's KV version is asked of Vault, as
+ * {@code vault kv get} does ({@code GET sys/internal/ui/mounts/<mount>/<path>}, answered for any token that may read
+ * under the mount); a mount that is not KV is a {@link VaultKvMountException}. Given a {@link KvPath}, the version it
+ * states is used and nothing is looked up: for a token or proxy that refuses that lookup.
  *
  * <p>Read once, when called; read again (and rebuild or {@code writeOrg}) after rotating a root token. Error messages
  * name the path and the field, never the root token.
@@ -44,7 +50,28 @@ public final class VaultOrgConfigs {
    * @return the org's config, root token included
    */
   public static OrgConfig read(VaultConfig vault, KvPath path) {
-    return read(kv(vault, path), path, path.path());
+    VaultSession session = session(vault, path);
+    return read(kv(session, path), path, path.path());
+  }
+
+  /**
+   * The org at {@code path} in {@code mount}, on whichever KV version the mount is (asked of Vault).
+   *
+   * @throws VaultKvMountException if the mount is not a KV engine
+   * @throws StoreException if Vault cannot be read, refuses the version lookup (the message names the mount and says
+   *     to state the version), or there is no secret at {@code path}
+   * @throws IllegalArgumentException if the mount or path is malformed, or a field is missing or invalid
+   *
+   * @param vault where Vault is and how to log in
+   * @param mount the KV engine's mount, e.g. {@code secret}
+   * @param path the org's secret in the mount, e.g. {@code astra/orgs/prod}
+   * @return the org's config, root token included
+   */
+  public static OrgConfig read(VaultConfig vault, String mount, String path) {
+    KvPath given = KvPath.v2(mount, path);   // checks and normalises both; the version is looked up
+    VaultSession session = session(vault, given);
+    KvPath at = lookUp(session, given);
+    return read(kv(session, at), at, at.path());
   }
 
   /**
@@ -55,7 +82,29 @@ public final class VaultOrgConfigs {
    * @return the orgs' configs, ordered by path
    */
   public static List<OrgConfig> readAll(VaultConfig vault, KvPath folder) {
-    VaultKv kv = kv(vault, folder);
+    return readAll(kv(session(vault, folder), folder), folder);
+  }
+
+  /**
+   * Every org under folder {@code folder} of {@code mount} (one secret per org; sub-folders are ignored), ordered by
+   * path, on whichever KV version the mount is (asked of Vault).
+   *
+   * @throws VaultKvMountException if the mount is not a KV engine
+   * @throws StoreException if Vault cannot be read or refuses the version lookup
+   *
+   * @param vault where Vault is and how to log in
+   * @param mount the KV engine's mount, e.g. {@code secret}
+   * @param folder the folder of org secrets in the mount, e.g. {@code astra/orgs/}
+   * @return the orgs' configs, ordered by path
+   */
+  public static List<OrgConfig> readAll(VaultConfig vault, String mount, String folder) {
+    KvPath given = KvPath.v2(mount, folder);
+    VaultSession session = session(vault, given);
+    KvPath at = lookUp(session, given);
+    return readAll(kv(session, at), at);
+  }
+
+  private static List<OrgConfig> readAll(VaultKv kv, KvPath folder) {
     String dir = folder.path().endsWith("/") ? folder.path() : folder.path() + "/";
     List<String> keys;
     try {
@@ -69,10 +118,26 @@ public final class VaultOrgConfigs {
     return List.copyOf(out);
   }
 
-  private static VaultKv kv(VaultConfig vault, KvPath path) {
+  private static VaultSession session(VaultConfig vault, KvPath path) {
     Objects.requireNonNull(vault, "vault");
     Objects.requireNonNull(path, "path");
-    return new VaultKv(new VaultSession(vault, Clock.systemUTC()), path.mount(), path.kvVersion());
+    return new VaultSession(vault, Clock.systemUTC());
+  }
+
+  private static VaultKv kv(VaultSession session, KvPath path) {
+    return new VaultKv(session, path.mount(), path.kvVersion());
+  }
+
+  /** {@code given} with its mount's KV version, asked of Vault; a failure to ask is a {@link StoreException}. */
+  private static KvPath lookUp(VaultSession session, KvPath given) {
+    try {
+      return KvMountInfo.resolve(session, "the org config", given);
+    } catch (VaultKvMountException ex) {
+      throw ex;
+    } catch (AstraVaultException ex) {
+      throw new StoreException("cannot read the org config in Vault at " + given.mount() + "/" + given.path() + ": "
+          + ex.getMessage(), ex);
+    }
   }
 
   private static OrgConfig read(VaultKv kv, KvPath path, String rel) {

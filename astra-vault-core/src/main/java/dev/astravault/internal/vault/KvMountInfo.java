@@ -1,5 +1,8 @@
 package dev.astravault.internal.vault;
 
+import dev.astravault.vault.KvPath;
+import dev.astravault.vault.VaultAccessDeniedException;
+import dev.astravault.vault.VaultKvMountException;
 import io.github.jopenlibs.vault.json.JsonValue;
 import java.util.Optional;
 
@@ -17,6 +20,50 @@ public record KvMountInfo(String mount, String type, int kvVersion) {
   /** Whether the engine is a KV one ({@code generic} is its pre-0.8 name). */
   public boolean isKv() {
     return type.equals("kv") || type.equals("generic");
+  }
+
+  /**
+   * {@code given} on the mount that serves it, with that mount's KV version asked of Vault: the one lookup every
+   * reader makes when it is not told the version ({@code VaultKeyProvider}, {@code VaultOrgConfigs}, the Vault KV
+   * audit witness). Vault's answer places the mount boundary ({@code team} + {@code kv/x} is {@code team/kv} +
+   * {@code x}); a Vault without the endpoint predates KV v2, so the path is KV v1.
+   *
+   * @param session the Vault session
+   * @param what what lives at the path, for messages (e.g. {@code the store key})
+   * @param given the mount and path; its version is ignored
+   * @return the path with the mount's version
+   * @throws VaultKvMountException if the mount is not a KV engine
+   * @throws VaultAccessDeniedException if Vault refuses the lookup: the message names the mount and says to grant
+   *     access or state the version
+   * @throws dev.astravault.AstraVaultException if Vault cannot be read
+   */
+  public static KvPath resolve(VaultSession session, String what, KvPath given) {
+    String full = given.mount() + "/" + given.path();
+    Optional<KvMountInfo> found;
+    try {
+      found = lookup(session, "look up the KV version of the mount of " + what, full);
+    } catch (VaultAccessDeniedException ex) {
+      throw new VaultAccessDeniedException(ex.path(), "cannot tell the KV version of mount '" + given.mount()
+          + "': Vault refused sys/internal/ui/mounts/" + full + " (no such mount, or the token may do nothing under "
+          + "it); grant the token access to " + what + " there, or state the version (KV v1 or v2)", ex);
+    }
+    if (found.isEmpty()) {
+      return KvPath.v1(given.mount(), given.path());
+    }
+    KvMountInfo m = found.get();
+    if (!m.isKv()) {
+      throw m.notKv(full, what);
+    }
+    if (!m.mount().isEmpty() && full.startsWith(m.mount() + "/") && full.length() > m.mount().length() + 1) {
+      return new KvPath(m.mount(), full.substring(m.mount().length() + 1), m.kvVersion());
+    }
+    return new KvPath(given.mount(), given.path(), m.kvVersion());
+  }
+
+  /** The error for this mount when it is not KV: it serves {@code full}, where {@code what} should be. */
+  public VaultKvMountException notKv(String full, String what) {
+    return new VaultKvMountException(mount, type, "mount '" + mount + "' (which serves " + full + ") is a '" + type
+        + "' engine, not KV: " + what + " must be in a KV version 1 or 2 mount");
   }
 
   /**

@@ -42,8 +42,9 @@ public class AstraVaultProperties {
   /**
    * Orgs read from Vault KV at startup, root tokens included, so that only Vault holds them (direct mode): the path of
    * one secret in {@code astra.vault.vault.kv-mount}, e.g. {@code astra/orgs/prod}, or a folder ending in {@code /}
-   * whose every secret is an org. A secret holds {@code org_id}, {@code root_token} and optionally {@code url} and
-   * {@code logical_name}. Added to {@code orgs[*]}.
+   * whose every secret is an org, on a KV version 1 or 2 engine (asked of Vault unless
+   * {@code astra.vault.vault.kv-version} is set). A secret holds {@code org_id}, {@code root_token} and optionally
+   * {@code url} and {@code logical_name}. Added to {@code orgs[*]}.
    */
   private @Nullable String orgsVaultPath;
 
@@ -1266,9 +1267,10 @@ public class AstraVaultProperties {
     private String kvMount = "secret";
 
     /**
-     * The version (1 or 2) of the KV engine at {@code kv-mount}. Unset (the default), the store key's version is asked
-     * of Vault (as {@code vault kv get} does), and the vault-kv store and the orgs take 2; set it when the Vault token
-     * or a proxy refuses that lookup. The vault-kv store needs 2.
+     * The version (1 or 2) of the KV engine at {@code kv-mount}. Unset (the default), the version is asked of Vault
+     * (as {@code vault kv get} does) for the store key and the orgs, and the vault-kv store takes 2; set it when the
+     * Vault token or a proxy refuses that lookup ({@code sys/internal/ui/mounts}), and nothing is looked up. The
+     * vault-kv store needs 2.
      */
     private @Nullable Integer kvVersion;
 
@@ -1517,7 +1519,7 @@ public class AstraVaultProperties {
       this.kvMount = kvMount;
     }
 
-    /** {@return the version (1 or 2) of the KV engine at {@code kv-mount}, or null to ask Vault (for the key)} */
+    /** {@return the version (1 or 2) of the KV engine at {@code kv-mount}, or null to ask Vault (key and orgs)} */
     public @Nullable Integer getKvVersion() {
       return kvVersion;
     }

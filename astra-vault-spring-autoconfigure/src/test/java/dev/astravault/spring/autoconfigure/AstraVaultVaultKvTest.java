@@ -280,6 +280,35 @@ class AstraVaultVaultKvTest {
         });
   }
 
+  /**
+   * Orgs on a KV version 1 mount with {@code kv-version} unset: the version is asked of Vault, one secret or a folder.
+   * Before, they were read as KV v2 (the default) and startup failed with "no org config" for an org that was there.
+   * A mount that is not KV fails startup naming it.
+   */
+  @Test
+  void orgsAreReadFromAKvVersion1MountWithoutSayingSo() {
+    FakeOrg second = astra.addOrg();
+    vault.putKv("kv/teams/v1/a-prod", orgSecret(astra.defaultOrg(), "prod"));
+    vault.putKv("kv/teams/v1/b-staging", orgSecret(second, "staging"));
+    withoutOrgProperties().withPropertyValues("astra.vault.vault.kv-mount=kv",
+        "astra.vault.orgs-vault-path=teams/v1/a-prod").run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(TokenManager.class).orgs()).extracting(Org::logicalName).containsExactly("prod");
+        });
+    withoutOrgProperties().withPropertyValues("astra.vault.vault.kv-mount=kv", "astra.vault.orgs-vault-path=teams/v1/",
+        "astra.vault.token.org=prod", "astra.vault.roles[0].org=prod").run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(TokenManager.class).orgs()).extracting(Org::logicalName)
+              .containsExactlyInAnyOrder("prod", "staging");
+        });
+    assertThat(vault.requests()).anySatisfy(r -> assertThat(r.path()).startsWith("/v1/sys/internal/ui/mounts/kv/"));
+    String astraMount = vault.astraMount().replaceAll("/$", "");
+    withoutOrgProperties().withPropertyValues("astra.vault.vault.kv-mount=" + astraMount,
+        "astra.vault.orgs-vault-path=teams/v1/a-prod").run(context ->
+            assertThat(analysis(context).getDescription())
+                .contains("astra.vault.orgs-vault-path", "mount '" + astraMount + "'", "not KV"));
+  }
+
   // ------------------------------------------------------------------ bad settings
 
   @Test

@@ -211,7 +211,10 @@ public final class TokenManagerFactory {
     }
   }
 
-  /** {@code path} on the KV engine of {@code astra.vault.vault.kv-mount} and {@code kv-version} (unset: 2). */
+  /**
+   * {@code path} on the KV engine of {@code astra.vault.vault.kv-mount} and {@code kv-version}; unset, the version is
+   * 2 here only to check the mount and path, and callers ask Vault for it.
+   */
   static KvPath kvPath(AstraVaultProperties.Vault v, String path, String property) {
     try {
       Integer version = v.getKvVersion();
@@ -618,9 +621,15 @@ public final class TokenManagerFactory {
     String property = "astra.vault.orgs-vault-path";
     VaultConfig vault = vaultConfig(p.getVault(), shared, property);
     KvPath path = kvPath(p.getVault(), location, property);
+    // kv-version unset: the mount may be KV v1 or v2, and Vault is asked which (as vault kv get does).
+    boolean stated = p.getVault().getKvVersion() != null;
+    String where = stated ? path.toString() : path.mount() + "/" + path.path();
     try {
-      List<OrgConfig> orgs = location.endsWith("/") ? VaultOrgConfigs.readAll(vault, path)
-          : List.of(VaultOrgConfigs.read(vault, path));
+      boolean folder = location.endsWith("/");
+      List<OrgConfig> orgs = stated
+          ? (folder ? VaultOrgConfigs.readAll(vault, path) : List.of(VaultOrgConfigs.read(vault, path)))
+          : (folder ? VaultOrgConfigs.readAll(vault, path.mount(), path.path())
+              : List.of(VaultOrgConfigs.read(vault, path.mount(), path.path())));
       if (orgs.isEmpty()) {
         throw new IllegalArgumentException("the folder holds no org secret");
       }
@@ -631,7 +640,7 @@ public final class TokenManagerFactory {
       String action = connection != null ? connection : "Write the org to Vault (vault kv put "
           + p.getVault().getKvMount() + "/" + path.path().replaceAll("/$", "/<name>") + " org_id=... root_token=...), "
           + "check the Vault credentials' policy, or fix " + property + " and astra.vault.vault.kv-mount/kv-version.";
-      throw new AstraVaultStartupException(property + ": cannot read the org(s) at " + path + " (" + e.getMessage()
+      throw new AstraVaultStartupException(property + ": cannot read the org(s) at " + where + " (" + e.getMessage()
           + ")", action, e);
     }
   }
