@@ -36,10 +36,13 @@ import org.jspecify.annotations.Nullable;
  * present. A reader reads each leaf's array once (an entry of the map, key and value read together), then asks the
  * map for the first key above the leaf's key ({@code higherEntry}: its acquire fence at entry orders that search
  * after the read of the array, so the search sees the keys linked before the array it read was published). Take the
- * last leaf the reader reads whose key is at or below the record. When the reader read it, it was the home, so the
- * array held the record, or the home had a greater key at or below the record; then the home's key stays there, a
- * home is in the map at every moment, and the search for the next key finds a key at or below the record, a leaf
- * the reader reads after the last one: a contradiction. So every record present throughout is met, at least once; a
+ * last leaf the walk reads whose key is at or below the record (there is one: a walk starts at {@code FIRST}). It was
+ * in the map when read, so the home's key was at or above its key then: either it was the home, and its array held
+ * the record, or the home's key was greater and at or below the record, and stays so (it only grows, never past the
+ * record). In the second case the search for the next key, made later, finds a key greater than the leaf's and at or
+ * below the record (a home is in the map at every moment), a leaf the walk reads after the last one: a
+ * contradiction. A walk stops only at a leaf keyed at or after its instant, above every home of a record before the
+ * instant, or when its visitor says so. So every record present throughout is met, at least once; a
  * record may be met twice (in a full leaf read before its split, then in the upper half), and records added or
  * removed during the walk may or may not be met. Arrays are filled before they are published by the map's CAS, so a
  * reader sees a whole leaf, old or new.
