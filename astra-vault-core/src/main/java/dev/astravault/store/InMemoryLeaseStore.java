@@ -10,6 +10,7 @@ import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.ClientIds;
 import dev.astravault.internal.DeploymentIds;
 import dev.astravault.internal.PackedRecords;
+import dev.astravault.internal.store.ExpiryLeaves;
 import dev.astravault.internal.store.RecordTable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * and read without a lock ({@link RecordTable}), and in concurrent maps and sets. Writes of leases
  * (insert, compare-and-set, delete) take one short lock, held for a few table updates (hash tables, and O(log n) for
  * the expiry index), which keeps insert-unique and compare-and-set atomic across the lease map and its indexes. The
- * sweeper's and recovery's scans walk indexes ordered by (time, lease id) per state (PENDING leases, few at any
- * moment, are a set sorted when asked) without that lock, so they cost O(matches) and never stall an issue or a
+ * sweeper's and recovery's scans walk indexes ordered by (time, lease id) per state (ACTIVE leases by expiry in
+ * sorted leaves, {@link ExpiryLeaves}; PENDING leases, few at any moment, are a set sorted when asked) without that
+ * lock, so they cost O(matches) and never stall an issue or a
  * renewal; what a scan returns is re-read from the lease map, so it never reports a record in a state it has left (a
  * record may change right after: the caller's compare-and-set settles that, as with every store). {@link #list}
  * scans every lease and sorts the matches: O(n log n), an operator's call, kept off the issue path.
@@ -42,6 +44,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryLeaseStore implements LeaseStore {
   private static final ByClientId CLIENT_IDS = new ByClientId();
+  private static final ByExpiry BY_EXPIRY = new ByExpiry();
   // By lease id, unordered: every issue and renewal reads and writes here, and a hash lookup touches one or two cache
   // lines where a skip list of a million ids walks ~20 cold nodes whose keys share a 50-character prefix. list(prefix),
   // an operator's call, pays instead: it scans and sorts. The slots hold the records: no node or key object a lease
@@ -59,9 +62,9 @@ public final class InMemoryLeaseStore implements LeaseStore {
   // nearly all of them, are not indexed by state change: that costs ~50 B a lease, and only recovery asks, for the
   // revoke states; changedBefore(ACTIVE or PENDING) walks all leases, without a lock.
   // The entries are the records themselves, ordered by (time, lease id): no key object per lease. An entry is a key
-  // only; scans read the lease map for the record as it is now.
-  private final ConcurrentSkipListSet<LeaseRecord> activeByExpiry =
-      new ConcurrentSkipListSet<>(InMemoryLeaseStore::compareExpiry);
+  // only; scans read the lease map for the record as it is now. ACTIVE leases, nearly all of them, sit in sorted
+  // leaves of up to 64 records: ~5-7 B a lease, where a skip-list set cost a node and part of an index (~36 B).
+  private final ExpiryLeaves<LeaseRecord> activeByExpiry = new ExpiryLeaves<>(BY_EXPIRY);
   // PENDING leases by id. A PENDING record lives for one round trip (an issue's write-ahead) or until recovery settles
   // it, so there are few at any moment: a hash set costs each issue an O(1) add and remove where an ordered index
   // cost two skip-list walks, and pendingBefore sorts the few it finds.
@@ -176,10 +179,23 @@ public final class InMemoryLeaseStore implements LeaseStore {
     return has == hasClientId(b) && (!has || CLIENT_IDS.sameKey(a, b));
   }
 
-  /** Where {@code r} sits in an index: by {@code time}, then lease id (the order the scans return). */
-  private static int compareExpiry(LeaseRecord a, LeaseRecord b) {
-    int c = PackedRecords.compareExpiry(a, b);   // no Instant made per comparison
-    return c != 0 ? c : a.leaseId().compareTo(b.leaseId());
+  /** ACTIVE leases' order: by expiry, then lease id (the order the scans return). */
+  private static final class ByExpiry implements ExpiryLeaves.Order<LeaseRecord> {
+    @Override
+    public int compare(LeaseRecord a, LeaseRecord b) {
+      int c = PackedRecords.compareExpiry(a, b);   // no Instant made per comparison
+      return c != 0 ? c : a.leaseId().compareTo(b.leaseId());
+    }
+
+    @Override
+    public Instant time(LeaseRecord r) {
+      return r.expiresAt();
+    }
+
+    @Override
+    public String id(LeaseRecord r) {
+      return r.leaseId();
+    }
   }
 
   private static int compareStateChange(LeaseRecord a, LeaseRecord b) {
@@ -189,11 +205,6 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   private static Instant stateChange(LeaseRecord r) {
     return r.stateChangedAt().orElse(Instant.MIN);
-  }
-
-  /** The time {@code r} is ordered by in {@code index}. */
-  private Instant time(ConcurrentSkipListSet<LeaseRecord> index, LeaseRecord r) {
-    return index == activeByExpiry ? r.expiresAt() : stateChange(r);
   }
 
   /** Random per store instance: a store in memory is its own deployment. */
@@ -249,8 +260,19 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    return scan(activeByExpiry, instant, limit,
-        r -> r.state() == LeaseState.ACTIVE && r.expiresAt().isBefore(instant));
+    List<LeaseRecord> out = new ArrayList<>();
+    if (limit <= 0) {
+      return out;
+    }
+    Set<String> seen = new HashSet<>();
+    activeByExpiry.forEachBefore(instant, entry -> {
+      LeaseRecord r = leases.get(entry.leaseId());
+      if (r != null && r.state() == LeaseState.ACTIVE && r.expiresAt().isBefore(instant) && seen.add(r.leaseId())) {
+        out.add(r);
+      }
+      return out.size() < limit;
+    });
+    return out;
   }
 
   @Override
@@ -308,6 +330,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
    * judged as the lease map holds it, whichever of its entries led to it: a lease renewed while the walk passes it is
    * found under its old entry (the iterator may already have looked past the spot where its new entry goes), and
    * returned once even if the walk meets its new entry too. Under concurrent writes the order is then approximate.
+   * {@link #expiringBefore} walks the expiry leaves the same way.
    */
   private List<LeaseRecord> scan(ConcurrentSkipListSet<LeaseRecord> index, Instant instant, int limit,
       Predicate<LeaseRecord> matches) {
@@ -317,7 +340,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
     }
     Set<String> seen = new HashSet<>();
     for (LeaseRecord entry : index) {
-      if (!time(index, entry).isBefore(instant)) {
+      if (!stateChange(entry).isBefore(instant)) {
         break;
       }
       LeaseRecord r = leases.get(entry.leaseId());
@@ -337,7 +360,16 @@ public final class InMemoryLeaseStore implements LeaseStore {
    * that matches whichever record it reads. An entry that does not change is left alone.
    */
   private void reindex(@Nullable LeaseRecord old, @Nullable LeaseRecord now, boolean adding) {
-    reindex(activeByExpiry, LeaseState.ACTIVE, old, now, adding);
+    LeaseRecord was = old != null && old.state() == LeaseState.ACTIVE ? old : null;
+    LeaseRecord is = now != null && now.state() == LeaseState.ACTIVE ? now : null;
+    if (!sameEntry(BY_EXPIRY, was, is)) {   // see the other reindex
+      if (adding && is != null) {
+        activeByExpiry.add(is);
+      }
+      if (!adding && was != null) {
+        activeByExpiry.remove(was);
+      }
+    }
     reindex(revokingByChange, LeaseState.REVOKING, old, now, adding);
     reindex(revokeFailedByChange, LeaseState.REVOKE_FAILED, old, now, adding);
     boolean wasPending = old != null && old.state() == LeaseState.PENDING;
@@ -357,7 +389,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
     // Same time and id: the entry in place stays, even if it is an older record of the lease. It is only a key
     // (scans read the lease map), and swapping it would leave a moment in which a lock-free scan misses the lease.
     // It is replaced, and the old record freed, when the lease next moves in or out of this index.
-    if (was == is || (was != null && is != null && index.comparator().compare(was, is) == 0)) {
+    if (sameEntry(index.comparator(), was, is)) {
       return;
     }
     if (adding && is != null) {
@@ -366,6 +398,12 @@ public final class InMemoryLeaseStore implements LeaseStore {
     if (!adding && was != null) {
       index.remove(was);
     }
+  }
+
+  /** {@return whether {@code was} and {@code is} are the same entry of an index ordered by {@code order}} */
+  private static boolean sameEntry(Comparator<? super LeaseRecord> order, @Nullable LeaseRecord was,
+      @Nullable LeaseRecord is) {
+    return was == is || (was != null && is != null && order.compare(was, is) == 0);
   }
 
   @Override
