@@ -68,9 +68,39 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     }
   }
 
-  private final LeaseEngine engine;
+  /**
+   * What a handle runs on and with: its engine, its settings and its listeners (the settings' at first). Immutable: a
+   * handle that adds or removes a listener gets a copy of its own, and the handles of one engine and one settings
+   * object share one (LeaseEngine.wiring), so a handle holds one reference for the three (issue 15, P3: 8 B a handle).
+   */
+  static final class Wiring {
+    final LeaseEngine engine;
+    final RenewalSettings settings;
+    final ManagedTokenListener[] listeners;   // never written into: a change makes a new array and a new Wiring
+
+    private Wiring(LeaseEngine engine, RenewalSettings settings, ManagedTokenListener[] listeners) {
+      this.engine = engine;
+      this.settings = settings;
+      this.listeners = listeners;
+    }
+
+    static Wiring of(LeaseEngine engine, RenewalSettings settings) {
+      List<ManagedTokenListener> initial = settings.listeners();
+      return new Wiring(engine, settings,
+          initial.isEmpty() ? NO_LISTENERS : initial.toArray(ManagedTokenListener[]::new));
+    }
+
+    Wiring with(ManagedTokenListener[] listeners) {
+      return new Wiring(engine, settings, listeners);
+    }
+  }
+
+  // A handle is 80 B (compressed references, 8-byte alignment): the 12-byte header, the timer's 20 B (two longs and an
+  // int), eight references, a long, an int and four one-byte fields. One reference more would make it 88 B.
+  // The engine, settings and listeners in one object, most often shared (see Wiring). Written under this when a
+  // listener is added or removed; read without a lock.
+  private volatile Wiring wiring;
   private final TokenRequest request;
-  private final RenewalSettings settings;
   private volatile TokenSnapshot current;
   // The fast path's projection of `current`: the token while ACTIVE and its first read recorded, else null. Written
   // after `current`, so a reader that sees a token here sees a snapshot at least that new; one volatile load of an
@@ -79,7 +109,6 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // The token of `current` whose first read is recorded (or being recorded), as its Views.key, else null. Written under
   // this, and only for the token of `current`, which never goes back to an older one: so an identity check is enough.
   private volatile @Nullable Object readToken;
-  private volatile ManagedTokenListener[] listeners;
 
   // Guarded by the engine's handle list: this handle's neighbours in it.
   @Nullable ManagedLease prevHandle;
@@ -95,13 +124,10 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private byte life = RUNNING;
   private @Nullable List<Drain> drains;
 
-  ManagedLease(LeaseEngine engine, TokenRequest request, RenewalSettings settings, AstraToken first, boolean owned) {
-    this.engine = engine;
+  ManagedLease(Wiring wiring, TokenRequest request, AstraToken first, boolean owned) {
+    this.wiring = wiring;
     this.request = request;
-    this.settings = settings;
     this.owned = owned;
-    List<ManagedTokenListener> initial = settings.listeners();
-    this.listeners = initial.isEmpty() ? NO_LISTENERS : initial.toArray(ManagedTokenListener[]::new);
     this.current = new TokenSnapshot(first, 1, State.ACTIVE);
     this.servable = null;  // the first read of the first token is recorded too
   }
@@ -111,12 +137,16 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   RenewalSettings settings() {
-    return settings;
+    return wiring.settings;
+  }
+
+  LeaseEngine engine() {
+    return wiring.engine;
   }
 
   /** Arms the first timer; {@code issueLatency} is how long obtaining the first token took. */
   void start(Duration issueLatency) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     TokenSnapshot s = current;
     synchronized (this) {
       nextAttempt = TimerQueue.nanos(plan(s, now));
@@ -144,7 +174,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       switch (claimFirstRead(s)) {
         case CLAIMED -> {
           // Outside the monitor: a slow sink must not hold up the timers, renewals or rotations.
-          engine.auditRead(s);
+          engine().auditRead(s);
           makeServable(s);
           // ACTIVE is what the fast path would serve; otherwise the audit took time, so the clock decides again.
           return s.state() == State.ACTIVE ? s.token() : checked(s).token();
@@ -177,7 +207,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     if (s.state() == State.CLOSED) {
       throw new IllegalStateException("the managed token of lease " + s.leaseId() + " is closed");
     }
-    if (s.state() != State.EXPIRED && engine.clock().instant().isBefore(s.expiresAt())) {
+    if (s.state() != State.EXPIRED && engine().clock().instant().isBefore(s.expiresAt())) {
       return s;
     }
     throw new LeaseExpiredException(s.leaseId(), s.expiresAt());
@@ -205,7 +235,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private TokenSnapshot awaitRefresh(TokenSnapshot seen) {
-    long deadline = System.nanoTime() + settings.maxWait().toNanos();
+    long deadline = System.nanoTime() + settings().maxWait().toNanos();
     synchronized (this) {
       while (current == seen && inFlight) {
         long left = deadline - System.nanoTime();
@@ -231,24 +261,28 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   @Override
   public synchronized void addListener(ManagedTokenListener listener) {
     Objects.requireNonNull(listener, "listener");
-    ManagedTokenListener[] now = listeners;
-    ManagedTokenListener[] next = Arrays.copyOf(now, now.length + 1);
-    next[now.length] = listener;
-    listeners = next;
+    Wiring w = wiring;
+    ManagedTokenListener[] next = Arrays.copyOf(w.listeners, w.listeners.length + 1);
+    next[w.listeners.length] = listener;
+    wiring = w.with(next);   // this handle's own copy from now on: the shared one stays as it was
   }
 
   @Override
   public synchronized boolean removeListener(ManagedTokenListener listener) {
-    List<ManagedTokenListener> list = new ArrayList<>(Arrays.asList(listeners));
-    boolean removed = list.remove(listener);
-    listeners = list.isEmpty() ? NO_LISTENERS : list.toArray(ManagedTokenListener[]::new);
-    return removed;
+    Wiring w = wiring;
+    List<ManagedTokenListener> list = new ArrayList<>(Arrays.asList(w.listeners));
+    if (!list.remove(listener)) {
+      return false;   // nothing changes: the handle keeps the wiring it shares
+    }
+    wiring = w.with(list.isEmpty() ? NO_LISTENERS : list.toArray(ManagedTokenListener[]::new));
+    return true;
   }
 
   // ------------------------------------------------------------------ planning (all under this)
 
   /** When the next refresh should start, from the snapshot's absolute instants. */
   private Instant plan(TokenSnapshot s, Instant now) {
+    RenewalSettings settings = settings();
     Lease lease = s.lease();
     Instant expiresAt = lease.expiresAt();
     Duration hard = settings.hardMargin(lease.ttl());
@@ -286,21 +320,21 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   /** Arms the one timer for the earliest of: next attempt, hard margin, expiry (a fire under way is superseded). */
   private void arm(Instant now) {
     if (life != RUNNING) {
-      engine.timers().disarm(this);
+      engine().timers().disarm(this);
       return;
     }
     TokenSnapshot s = current;
     Instant wake = inFlight ? null : nextAttemptAt();
     if (s.state() == State.ACTIVE) {
-      wake = min(wake, s.expiresAt().minus(settings.hardMargin(s.lease().ttl())));
+      wake = min(wake, s.expiresAt().minus(settings().hardMargin(s.lease().ttl())));
     }
     if (s.state() != State.EXPIRED) {
       wake = min(wake, s.expiresAt());
     }
     if (wake != null) {
-      engine.timers().arm(this, wake);
+      engine().timers().arm(this, wake);
     } else {
-      engine.timers().disarm(this);
+      engine().timers().disarm(this);
     }
   }
 
@@ -308,12 +342,12 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   @Override
   void onTimer(int token) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     List<ManagedTokenEvent> events = new ArrayList<>(2);
     boolean refresh = false;
     Throwable expired = null;
     synchronized (this) {
-      if (!engine.timers().isCurrent(this, token) || life != RUNNING) {
+      if (!engine().timers().isCurrent(this, token) || life != RUNNING) {
         return;
       }
       TokenSnapshot s = current;
@@ -322,7 +356,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
         events.add(new ManagedTokenEvent.Expired(now, s.leaseId(), next.generation(), s.expiresAt()));
         expired = new LeaseExpiredException(s.leaseId(), s.expiresAt());
       } else if (s.state() == State.ACTIVE
-          && !now.isBefore(s.expiresAt().minus(settings.hardMargin(s.lease().ttl())))) {
+          && !now.isBefore(s.expiresAt().minus(settings().hardMargin(s.lease().ttl())))) {
         TokenSnapshot next = publish(s.withState(State.EXPIRING));
         events.add(new ManagedTokenEvent.Expiring(now, s.leaseId(), next.generation(), s.expiresAt()));
       }
@@ -334,7 +368,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     }
     if (expired != null) {
       LOG.error("managed token of lease {} expired with no replacement; retrying", current.leaseId());
-      engine.auditFailure(current, "EXPIRY", expired, failures, nextAttemptAt());
+      engine().auditFailure(current, "EXPIRY", expired, failures, nextAttemptAt());
     }
     emit(events);
     if (refresh) {
@@ -353,7 +387,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   private void submitRefresh() {
     try {
-      engine.io().execute(() -> {
+      engine().io().execute(() -> {
         try {
           refresh();
         } finally {
@@ -373,7 +407,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       closed = life == CLOSED;
     }
     if (closed) {
-      engine.refreshEnded(this);
+      engine().refreshEnded(this);
     }
   }
 
@@ -381,14 +415,14 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   private void refresh() {
     TokenSnapshot s = current;
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     boolean rotate;
     synchronized (this) {
       rotate = forceRotate || !canExtend(s.lease(), now);
     }
     if (!rotate) {
       try {
-        Renewal renewal = engine.manager().renew(s.leaseId());
+        Renewal renewal = engine().manager().renew(s.leaseId());
         renewed(s, renewal.lease());
         return;
       } catch (MaxTtlExceededException | LeaseExpiredException | NotFoundException cannot) {
@@ -403,7 +437,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void renewed(TokenSnapshot before, Lease lease) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     List<ManagedTokenEvent> events = new ArrayList<>(1);
     synchronized (this) {
       inFlight = false;
@@ -417,7 +451,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       TokenInfo info = token.info();
       TokenInfo extended = info.withLease(lease);
       // compact(): no I/O under this monitor, it only reads a store that holds its records in memory.
-      TokenSnapshot next = publish(new TokenSnapshot(engine.compact(new AstraToken(extended, token.token(),
+      TokenSnapshot next = publish(new TokenSnapshot(engine().compact(new AstraToken(extended, token.token(),
           token.secret())), s.generation() + 1, life == STOPPED ? State.STOPPED : State.ACTIVE));
       nextAttempt = TimerQueue.nanos(plan(next, now));
       arm(now);
@@ -431,24 +465,24 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     AstraToken fresh;
     long issueStart = System.nanoTime(); // monotonic: the injected clock may stand still or jump
     try {
-      fresh = engine.issueForRotation(request, old.leaseId());
+      fresh = engine().issueForRotation(request, old.leaseId());
     } catch (RuntimeException e) {
       failed(Stage.ISSUE, e);
       return;
     }
     Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart);
     try {
-      engine.validate(fresh);
+      engine().validate(fresh);
     } catch (RuntimeException e) {
-      engine.reject(fresh, request, e);
+      engine().reject(fresh, request, e);
       failed(Stage.VALIDATE, e);
       return;
     }
-    swap(old, engine.compact(fresh), issueLatency);
+    swap(old, engine().compact(fresh), issueLatency);
   }
 
   private void swap(TokenSnapshot old, AstraToken fresh, Duration issueLatency) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     String freshLease = fresh.lease().leaseId();
     List<ManagedTokenEvent> events = new ArrayList<>(2);
     synchronized (this) {
@@ -465,7 +499,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
             life == STOPPED ? State.STOPPED : State.ACTIVE));
         owned = true;
         // An expired old token has nothing left to drain: revoke it at once.
-        Instant revokeAt = min(now.plus(settings.rotationOverlap()), previous.expiresAt());
+        Instant revokeAt = min(now.plus(settings().rotationOverlap()), previous.expiresAt());
         boolean unique = fresh.info().style() == dev.astravault.IssueStyle.UNIQUE;
         addDrain(new Drain(previous.leaseId(), previous.info(), unique ? freshLease : null,
             revokeAt.isBefore(now) ? now : revokeAt), now);
@@ -477,11 +511,11 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       }
     }
     if (events == null) {
-      engine.revokeQuietly(freshLease, RevokeReason.SHUTDOWN);
+      engine().revokeQuietly(freshLease, RevokeReason.SHUTDOWN);
       return;
     }
     LOG.info("rotated managed token: lease {} replaces {} (overlap {})", freshLease, old.leaseId(),
-        settings.rotationOverlap());
+        settings().rotationOverlap());
     emit(events);
   }
 
@@ -501,7 +535,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       old.cancel();
     }
     Instant due = drain.revokeAt;
-    drain.task = life != CLOSED ? engine.scheduler().schedule(() -> onDrainTimer(drain, due),
+    drain.task = life != CLOSED ? engine().scheduler().schedule(() -> onDrainTimer(drain, due),
         Duration.between(now, due)) : null;
   }
 
@@ -514,7 +548,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       drain.task = null;
     }
     try {
-      engine.io().execute(() -> runDrain(drain));
+      engine().io().execute(() -> runDrain(drain));
     } catch (RuntimeException rejected) {
       drainFailed(drain, Stage.SUBMIT, rejected);
     }
@@ -522,20 +556,20 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   private void runDrain(Drain drain) {
     try {
-      engine.revoke(drain.leaseId, RevokeReason.ROTATED);
+      engine().revoke(drain.leaseId, RevokeReason.ROTATED);
     } catch (RuntimeException e) {
       drainFailed(drain, Stage.REVOKE, e);
       return;
     }
     try {
       if (drain.promote != null) {
-        engine.promote(drain.promote);
+        engine().promote(drain.promote);
       }
     } catch (RuntimeException e) {
       drainFailed(drain, Stage.PROMOTE, e);
       return;
     }
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     long generation;
     synchronized (this) {
       if (drains != null) {
@@ -550,7 +584,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void drainFailed(Drain drain, Stage stage, RuntimeException e) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     Instant retryAt;
     long generation;
     synchronized (this) {
@@ -569,7 +603,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // ------------------------------------------------------------------ failures
 
   private void failed(Stage stage, RuntimeException e) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     Instant retryAt;
     int attempt;
     TokenSnapshot s;
@@ -592,7 +626,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       long generation, Instant now) {
     LOG.warn("managed token of lease {}: {} failed (attempt {}, retry at {}): {}", leaseId, stage, attempt,
         retryAt, RealTokenManager.safeMessage(e));
-    engine.auditFailure(current, stage.name(), e, attempt, retryAt);
+    engine().auditFailure(current, stage.name(), e, attempt, retryAt);
     emit(List.of(new ManagedTokenEvent.Error(now, leaseId, generation, stage, e, attempt, retryAt)));
   }
 
@@ -602,6 +636,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
    * half of what is left (but at least half the base, so there is no tight loop near expiry).
    */
   private Duration backoff(int attempt, RuntimeException e, @Nullable Instant expiresAt, Instant now) {
+    RenewalSettings settings = settings();
     long base = settings.backoffBase().toMillis();
     long wait = Backoff.millis(settings, attempt, e);
     if (expiresAt != null && now.isBefore(expiresAt)) {
@@ -624,7 +659,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       if (!inFlight) {
         inFlight = true;
         start = true;
-        arm(engine.clock().instant());
+        arm(engine().clock().instant());
       }
     }
     if (start) {
@@ -671,7 +706,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
           current.leaseId());
       return;
     }
-    LeaseEngine.await(done, settings.closeTimeout(), "closing the managed token of lease " + current.leaseId());
+    LeaseEngine.await(done, settings().closeTimeout(), "closing the managed token of lease " + current.leaseId());
   }
 
   /** Marks the handle closed and revokes what it owns on the I/O executor; completes when the revokes finish. */
@@ -687,7 +722,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       if (inFlight) {
         // A renewal or rotation is under way on the I/O executor: wait for it (a new token it brings is revoked at
         // once, see swap), bounded by closeTimeout like the revokes.
-        revokes.add(engine.awaitRefresh(this));
+        revokes.add(engine().awaitRefresh(this));
       }
       TokenSnapshot s = current;
       if (owned) {
@@ -699,23 +734,23 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       }
       publish(s.withState(State.CLOSED));
     }
-    engine.forget(this);
+    engine().forget(this);
     for (TokenInfo info : toRevoke) {
       String leaseId = info.lease().leaseId();
       CompletableFuture<Void> done = new CompletableFuture<>();
       Runnable work = () -> {
         try {
-          engine.revoke(leaseId, RevokeReason.SHUTDOWN);
-          emit(List.of(new ManagedTokenEvent.Revoked(engine.clock().instant(), leaseId,
+          engine().revoke(leaseId, RevokeReason.SHUTDOWN);
+          emit(List.of(new ManagedTokenEvent.Revoked(engine().clock().instant(), leaseId,
               current.generation(), info, RevokeReason.SHUTDOWN)));
         } catch (RuntimeException e) {
-          report(Stage.REVOKE, e, 1, null, leaseId, current.generation(), engine.clock().instant());
+          report(Stage.REVOKE, e, 1, null, leaseId, current.generation(), engine().clock().instant());
         } finally {
           done.complete(null);
         }
       };
       try {
-        engine.io().execute(work);
+        engine().io().execute(work);
       } catch (RuntimeException rejected) {
         work.run();  // the executor is gone: revoking on the closing thread beats leaving the token behind
       }
@@ -725,7 +760,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void cancelTimers(boolean drainsToo) {
-    engine.timers().disarm(this);
+    engine().timers().disarm(this);
     if (drainsToo && drains != null) {
       for (Drain d : drains) {
         if (d.task != null) {
@@ -763,7 +798,8 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void emit(List<ManagedTokenEvent> events) {
-    engine.dispatch(listeners, events);
+    Wiring w = wiring;
+    w.engine.dispatch(w.listeners, events);
   }
 
   private static Instant min(@Nullable Instant a, Instant b) {
