@@ -70,6 +70,8 @@ public final class LeaseEngine implements AutoCloseable {
   private final Object handles = new Object();
   // Handles closed while a refresh was under way, until it ends: only those, so no per-handle field for it.
   private final Map<ManagedLease, CompletableFuture<Void>> closingRefreshes = new ConcurrentHashMap<>();
+  // The old tokens of handles in a rotation overlap, each list guarded by its handle: only those, so no handle field.
+  private final Map<ManagedLease, List<ManagedLease.Drain>> drains = new ConcurrentHashMap<>();
   private @Nullable ManagedLease first;
   private int handleCount;
   // The wirings of the last few settings objects handles were managed with, guarded by itself: the handles of one
@@ -180,6 +182,10 @@ public final class LeaseEngine implements AutoCloseable {
 
   TimerQueue timers() {
     return timers;
+  }
+
+  Map<ManagedLease, List<ManagedLease.Drain>> drains() {
+    return drains;
   }
 
   Executor io() {

@@ -46,13 +46,20 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
   private static final long NONE = Long.MIN_VALUE;
 
-  // Where the handle is in its life: a byte beside the flags below, not an enum reference (one per managed lease).
-  private static final byte RUNNING = 0;
-  private static final byte STOPPED = 1;
-  private static final byte CLOSED = 2;
+  // Where the handle is in its life: two bits of `bits`, not an enum reference (one per managed lease).
+  private static final int RUNNING = 0;
+  private static final int STOPPED = 1;
+  private static final int CLOSED = 2;
+  // `bits`: the failure count in the low 24 bits, then three flags and the life.
+  /** The most failures a handle counts: past it the count stays there (the back-off stopped growing at 31). */
+  static final int MAX_FAILURES = (1 << 24) - 1;
+  private static final int IN_FLIGHT = 1 << 24;
+  private static final int FORCE_ROTATE = 1 << 25;
+  private static final int OWNED = 1 << 26;
+  private static final int LIFE_SHIFT = 27;
 
   /** An old token in its overlap, to be revoked at {@code revokeAt}. */
-  private static final class Drain {
+  static final class Drain {
     final String leaseId;
     final TokenInfo info;
     final @Nullable String promote;
@@ -95,8 +102,8 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     }
   }
 
-  // A handle is 80 B (compressed references, 8-byte alignment): the 12-byte header, the timer's 20 B (two longs and an
-  // int), eight references, a long, an int and four one-byte fields. One reference more would make it 88 B.
+  // A handle is 72 B (compressed references, 8-byte alignment): the 12-byte header, the timer's 20 B (two longs and an
+  // int), seven references, a long and an int. One reference more would make it 80 B.
   // The engine, settings and listeners in one object, most often shared (see Wiring). Written under this when a
   // listener is added or removed; read without a lock.
   private volatile Wiring wiring;
@@ -117,19 +124,57 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // When the next refresh starts, in epoch nanoseconds (NONE: not planned); a long, not an Instant, to keep a
   // 24-byte object per handle off the heap.
   private long nextAttempt = NONE;
-  private int failures;
-  private boolean inFlight;
-  private boolean forceRotate;
-  private boolean owned;
-  private byte life = RUNNING;
-  private @Nullable List<Drain> drains;
+  // The failure count since the last success (MAX_FAILURES & bits, saturating), IN_FLIGHT (a refresh is under way),
+  // FORCE_ROTATE (rotateNow asked for a new token), OWNED (this handle made its token: revoke it on close) and the
+  // life (bits >>> LIFE_SHIFT): one int, where five fields took 8 B. The old tokens in their overlap (drains) are
+  // kept by the engine (LeaseEngine.drains), for the few handles that have any.
+  private int bits;
 
   ManagedLease(Wiring wiring, TokenRequest request, AstraToken first, boolean owned) {
     this.wiring = wiring;
     this.request = request;
-    this.owned = owned;
+    this.bits = owned ? OWNED : 0;   // RUNNING, no failure
     this.current = new TokenSnapshot(first, 1, State.ACTIVE);
     this.servable = null;  // the first read of the first token is recorded too
+  }
+
+  // ------------------------------------------------------------------ the packed fields (all under this)
+
+  private boolean is(int flag) {
+    return (bits & flag) != 0;
+  }
+
+  private void set(int flag, boolean on) {
+    bits = on ? bits | flag : bits & ~flag;
+  }
+
+  private int life() {
+    return bits >>> LIFE_SHIFT;
+  }
+
+  private void life(int life) {
+    bits = bits & ~(3 << LIFE_SHIFT) | life << LIFE_SHIFT;
+  }
+
+  private int failures() {
+    return bits & MAX_FAILURES;
+  }
+
+  /** Counts one more failure (at most {@link #MAX_FAILURES}) and returns the count. */
+  private int countFailure() {
+    if (failures() < MAX_FAILURES) {
+      bits++;
+    }
+    return failures();
+  }
+
+  private void clearFailures() {
+    bits &= ~MAX_FAILURES;
+  }
+
+  /** This handle's old tokens in their overlap, or null; the list is guarded by this. */
+  private @Nullable List<Drain> drains() {
+    return engine().drains().get(this);
   }
 
   private @Nullable Instant nextAttemptAt() {
@@ -237,7 +282,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private TokenSnapshot awaitRefresh(TokenSnapshot seen) {
     long deadline = System.nanoTime() + settings().maxWait().toNanos();
     synchronized (this) {
-      while (current == seen && inFlight) {
+      while (current == seen && is(IN_FLIGHT)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -319,12 +364,12 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   /** Arms the one timer for the earliest of: next attempt, hard margin, expiry (a fire under way is superseded). */
   private void arm(Instant now) {
-    if (life != RUNNING) {
+    if (life() != RUNNING) {
       engine().timers().disarm(this);
       return;
     }
     TokenSnapshot s = current;
-    Instant wake = inFlight ? null : nextAttemptAt();
+    Instant wake = is(IN_FLIGHT) ? null : nextAttemptAt();
     if (s.state() == State.ACTIVE) {
       wake = min(wake, s.expiresAt().minus(settings().hardMargin(s.lease().ttl())));
     }
@@ -347,7 +392,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     boolean refresh = false;
     Throwable expired = null;
     synchronized (this) {
-      if (!engine().timers().isCurrent(this, token) || life != RUNNING) {
+      if (!engine().timers().isCurrent(this, token) || life() != RUNNING) {
         return;
       }
       TokenSnapshot s = current;
@@ -360,22 +405,22 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
         TokenSnapshot next = publish(s.withState(State.EXPIRING));
         events.add(new ManagedTokenEvent.Expiring(now, s.leaseId(), next.generation(), s.expiresAt()));
       }
-      if (!inFlight && nextAttempt != NONE && TimerQueue.nanos(now) >= nextAttempt) {
-        inFlight = true;
+      if (!is(IN_FLIGHT) && nextAttempt != NONE && TimerQueue.nanos(now) >= nextAttempt) {
+        set(IN_FLIGHT, true);
         refresh = true;
       }
       arm(now);
     }
     if (expired != null) {
       LOG.error("managed token of lease {} expired with no replacement; retrying", current.leaseId());
-      engine().auditFailure(current, "EXPIRY", expired, failures, nextAttemptAt());
+      engine().auditFailure(current, "EXPIRY", expired, failures(), nextAttemptAt());
     }
     emit(events);
     if (refresh) {
       boolean closedByListener;
       synchronized (this) {
-        closedByListener = life == CLOSED;   // a listener closed the handle while the events above were delivered
-        inFlight &= !closedByListener;
+        closedByListener = life() == CLOSED;   // a listener closed the handle while the events above were delivered
+        set(IN_FLIGHT, is(IN_FLIGHT) && !closedByListener);
       }
       if (closedByListener) {
         refreshEnded();                      // nothing was started: no renewal or new token for a closed handle
@@ -404,7 +449,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private void refreshEnded() {
     boolean closed;
     synchronized (this) {
-      closed = life == CLOSED;
+      closed = life() == CLOSED;
     }
     if (closed) {
       engine().refreshEnded(this);
@@ -418,7 +463,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     Instant now = engine().clock().instant();
     boolean rotate;
     synchronized (this) {
-      rotate = forceRotate || !canExtend(s.lease(), now);
+      rotate = is(FORCE_ROTATE) || !canExtend(s.lease(), now);
     }
     if (!rotate) {
       try {
@@ -440,10 +485,10 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     Instant now = engine().clock().instant();
     List<ManagedTokenEvent> events = new ArrayList<>(1);
     synchronized (this) {
-      inFlight = false;
-      failures = 0;
+      set(IN_FLIGHT, false);
+      clearFailures();
       TokenSnapshot s = current;
-      if (!s.leaseId().equals(before.leaseId()) || life == CLOSED) {
+      if (!s.leaseId().equals(before.leaseId()) || life() == CLOSED) {
         arm(now);
         return;
       }
@@ -452,7 +497,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       TokenInfo extended = info.withLease(lease);
       // compact(): no I/O under this monitor, it only reads a store that holds its records in memory.
       TokenSnapshot next = publish(new TokenSnapshot(engine().compact(new AstraToken(extended, token.token(),
-          token.secret())), s.generation() + 1, life == STOPPED ? State.STOPPED : State.ACTIVE));
+          token.secret())), s.generation() + 1, life() == STOPPED ? State.STOPPED : State.ACTIVE));
       nextAttempt = TimerQueue.nanos(plan(next, now));
       arm(now);
       events.add(new ManagedTokenEvent.Renewed(now, next.leaseId(), next.generation(), extended));
@@ -486,18 +531,18 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     String freshLease = fresh.lease().leaseId();
     List<ManagedTokenEvent> events = new ArrayList<>(2);
     synchronized (this) {
-      inFlight = false;
-      if (life == CLOSED) {
+      set(IN_FLIGHT, false);
+      if (life() == CLOSED) {
         // Closed while the new token was being made: it was never handed out, so end it now.
         notifyAll();
         events = null;
       } else {
-        failures = 0;
-        forceRotate = false;
+        clearFailures();
+        set(FORCE_ROTATE, false);
         TokenSnapshot previous = current;
         TokenSnapshot next = publish(new TokenSnapshot(fresh, previous.generation() + 1,
-            life == STOPPED ? State.STOPPED : State.ACTIVE));
-        owned = true;
+            life() == STOPPED ? State.STOPPED : State.ACTIVE));
+        set(OWNED, true);
         // An expired old token has nothing left to drain: revoke it at once.
         Instant revokeAt = min(now.plus(settings().rotationOverlap()), previous.expiresAt());
         boolean unique = fresh.info().style() == dev.astravault.IssueStyle.UNIQUE;
@@ -522,10 +567,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // ------------------------------------------------------------------ drains (old tokens in their overlap)
 
   private void addDrain(Drain drain, Instant now) {
-    if (drains == null) {
-      drains = new ArrayList<>(1);
-    }
-    drains.add(drain);
+    engine().drains().computeIfAbsent(this, h -> new ArrayList<>(1)).add(drain);
     armDrain(drain, now);
   }
 
@@ -535,14 +577,15 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       old.cancel();
     }
     Instant due = drain.revokeAt;
-    drain.task = life != CLOSED ? engine().scheduler().schedule(() -> onDrainTimer(drain, due),
+    drain.task = life() != CLOSED ? engine().scheduler().schedule(() -> onDrainTimer(drain, due),
         Duration.between(now, due)) : null;
   }
 
   private void onDrainTimer(Drain drain, Instant due) {
     synchronized (this) {
       // Superseded (re-armed, dropped or closed): do nothing. A stopped handle still ends its overlaps.
-      if (life == CLOSED || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
+      List<Drain> drains = drains();
+      if (life() == CLOSED || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
         return;
       }
       drain.task = null;
@@ -572,10 +615,11 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     Instant now = engine().clock().instant();
     long generation;
     synchronized (this) {
+      List<Drain> drains = drains();
       if (drains != null) {
         drains.remove(drain);
         if (drains.isEmpty()) {
-          drains = null;
+          engine().drains().remove(this);
         }
       }
       generation = current.generation();
@@ -593,7 +637,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       drain.revokeAt = retryAt;
       armDrain(drain, now);
       generation = current.generation();
-      if (life == CLOSED || drain.task == null) {
+      if (life() == CLOSED || drain.task == null) {
         retryAt = null;
       }
     }
@@ -608,14 +652,14 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     int attempt;
     TokenSnapshot s;
     synchronized (this) {
-      inFlight = false;
-      attempt = ++failures;
+      set(IN_FLIGHT, false);
+      attempt = countFailure();
       s = current;
       retryAt = now.plus(backoff(attempt, e, s.expiresAt(), now));
       nextAttempt = TimerQueue.nanos(retryAt);
       arm(now);
       notifyAll();
-      if (life != RUNNING) {
+      if (life() != RUNNING) {
         retryAt = null;
       }
     }
@@ -652,12 +696,12 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   public void rotateNow() {
     boolean start = false;
     synchronized (this) {
-      if (life != RUNNING) {
-        throw new IllegalStateException("the managed token is " + (life == STOPPED ? "stopped" : "closed"));
+      if (life() != RUNNING) {
+        throw new IllegalStateException("the managed token is " + (life() == STOPPED ? "stopped" : "closed"));
       }
-      forceRotate = true;
-      if (!inFlight) {
-        inFlight = true;
+      set(FORCE_ROTATE, true);
+      if (!is(IN_FLIGHT)) {
+        set(IN_FLIGHT, true);
         start = true;
         arm(engine().clock().instant());
       }
@@ -680,13 +724,13 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   /** {@code dropDrains}: also cancel the overlap revokes (the manager is shutting down without revoking). */
   void stop(boolean dropDrains) {
     synchronized (this) {
-      if (life != RUNNING) {
-        if (dropDrains && life == STOPPED) {
+      if (life() != RUNNING) {
+        if (dropDrains && life() == STOPPED) {
           cancelTimers(true);
         }
         return;
       }
-      life = STOPPED;
+      life(STOPPED);
       cancelTimers(dropDrains);
       TokenSnapshot s = current;
       if (s.state() != State.EXPIRED) {
@@ -714,23 +758,23 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     List<TokenInfo> toRevoke = new ArrayList<>(2);
     List<CompletableFuture<Void>> revokes = new ArrayList<>(3);
     synchronized (this) {
-      if (life == CLOSED) {
+      if (life() == CLOSED) {
         return CompletableFuture.completedFuture(null);
       }
-      life = CLOSED;
+      life(CLOSED);
       cancelTimers(true);
-      if (inFlight) {
+      if (is(IN_FLIGHT)) {
         // A renewal or rotation is under way on the I/O executor: wait for it (a new token it brings is revoked at
         // once, see swap), bounded by closeTimeout like the revokes.
         revokes.add(engine().awaitRefresh(this));
       }
       TokenSnapshot s = current;
-      if (owned) {
+      if (is(OWNED)) {
         toRevoke.add(s.info());
       }
+      List<Drain> drains = engine().drains().remove(this);
       if (drains != null) {
         drains.forEach(d -> toRevoke.add(d.info));
-        drains = null;
       }
       publish(s.withState(State.CLOSED));
     }
@@ -761,7 +805,8 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   private void cancelTimers(boolean drainsToo) {
     engine().timers().disarm(this);
-    if (drainsToo && drains != null) {
+    List<Drain> drains = drainsToo ? drains() : null;
+    if (drains != null) {
       for (Drain d : drains) {
         if (d.task != null) {
           d.task.cancel();
