@@ -136,8 +136,9 @@ public sealed interface ManagedTokenEvent {
       implements ManagedTokenEvent {}
 
   /**
-   * A step failed. {@code attempt} counts consecutive failures; {@code retryAt} is when the step runs again (absent
-   * when it is not retried, for example at close).
+   * A step failed. {@code attempt} counts consecutive failures (it stays at 16,777,215 once there: the back-off
+   * stopped growing long before); {@code retryAt} is when the step runs again (absent when it is not retried, for
+   * example at close).
    */
   record Error(Instant time, String leaseId, long generation, Stage stage, Throwable cause, int attempt,
       @Nullable Instant retryAtOrNull) implements ManagedTokenEvent {

@@ -70,8 +70,14 @@ public final class LeaseEngine implements AutoCloseable {
   private final Object handles = new Object();
   // Handles closed while a refresh was under way, until it ends: only those, so no per-handle field for it.
   private final Map<ManagedLease, CompletableFuture<Void>> closingRefreshes = new ConcurrentHashMap<>();
+  // The old tokens of handles in a rotation overlap, each list guarded by its handle: only those, so no handle field.
+  private final Map<ManagedLease, List<ManagedLease.Drain>> drains = new ConcurrentHashMap<>();
   private @Nullable ManagedLease first;
   private int handleCount;
+  // The wirings of the last few settings objects handles were managed with, guarded by itself: the handles of one
+  // settings object (most often all, RenewalSettings.defaults()) share one. Bounded; a miss makes a new one.
+  private final ManagedLease.@Nullable Wiring[] wirings = new ManagedLease.Wiring[4];
+  private int nextWiring;
   private volatile boolean closed;
 
   LeaseEngine(RealTokenManager manager, Scheduler scheduler, Options options) {
@@ -141,13 +147,27 @@ public final class LeaseEngine implements AutoCloseable {
       owned = false;
     }
     Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart[0]);
-    ManagedLease lease = new ManagedLease(this, request, settings, compact(first), owned);
+    ManagedLease lease = new ManagedLease(wiring(settings), request, compact(first), owned);
     if (!link(lease)) {   // close() began while the first token was issued and will not see this handle: end it
       await(lease.closeAsync(), settings.closeTimeout(), "closing a managed token started after close");
       throw new IllegalStateException("the token manager was closed while the managed token was being started");
     }
     lease.start(issueLatency);
     return lease;
+  }
+
+  private ManagedLease.Wiring wiring(RenewalSettings settings) {
+    synchronized (wirings) {
+      for (ManagedLease.Wiring w : wirings) {
+        if (w != null && w.settings == settings) {
+          return w;
+        }
+      }
+      ManagedLease.Wiring made = ManagedLease.Wiring.of(this, settings);
+      wirings[nextWiring] = made;
+      nextWiring = (nextWiring + 1) % wirings.length;
+      return made;
+    }
   }
 
   // ------------------------------------------------------------------ used by ManagedLease
@@ -162,6 +182,10 @@ public final class LeaseEngine implements AutoCloseable {
 
   TimerQueue timers() {
     return timers;
+  }
+
+  Map<ManagedLease, List<ManagedLease.Drain>> drains() {
+    return drains;
   }
 
   Executor io() {

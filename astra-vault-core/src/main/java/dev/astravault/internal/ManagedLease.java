@@ -46,13 +46,20 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private static final ManagedTokenListener[] NO_LISTENERS = new ManagedTokenListener[0];
   private static final long NONE = Long.MIN_VALUE;
 
-  // Where the handle is in its life: a byte beside the flags below, not an enum reference (one per managed lease).
-  private static final byte RUNNING = 0;
-  private static final byte STOPPED = 1;
-  private static final byte CLOSED = 2;
+  // Where the handle is in its life: two bits of `bits`, not an enum reference (one per managed lease).
+  private static final int RUNNING = 0;
+  private static final int STOPPED = 1;
+  private static final int CLOSED = 2;
+  // `bits`: the failure count in the low 24 bits, then three flags and the life.
+  /** The most failures a handle counts: past it the count stays there (the back-off stopped growing at 31). */
+  static final int MAX_FAILURES = (1 << 24) - 1;
+  private static final int IN_FLIGHT = 1 << 24;
+  private static final int FORCE_ROTATE = 1 << 25;
+  private static final int OWNED = 1 << 26;
+  private static final int LIFE_SHIFT = 27;
 
   /** An old token in its overlap, to be revoked at {@code revokeAt}. */
-  private static final class Drain {
+  static final class Drain {
     final String leaseId;
     final TokenInfo info;
     final @Nullable String promote;
@@ -68,9 +75,39 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     }
   }
 
-  private final LeaseEngine engine;
+  /**
+   * What a handle runs on and with: its engine, its settings and its listeners (the settings' at first). Immutable: a
+   * handle that adds or removes a listener gets a copy of its own, and the handles of one engine and one settings
+   * object share one (LeaseEngine.wiring), so a handle holds one reference for the three (issue 15, P3: 8 B a handle).
+   */
+  static final class Wiring {
+    final LeaseEngine engine;
+    final RenewalSettings settings;
+    final ManagedTokenListener[] listeners;   // never written into: a change makes a new array and a new Wiring
+
+    private Wiring(LeaseEngine engine, RenewalSettings settings, ManagedTokenListener[] listeners) {
+      this.engine = engine;
+      this.settings = settings;
+      this.listeners = listeners;
+    }
+
+    static Wiring of(LeaseEngine engine, RenewalSettings settings) {
+      List<ManagedTokenListener> initial = settings.listeners();
+      return new Wiring(engine, settings,
+          initial.isEmpty() ? NO_LISTENERS : initial.toArray(ManagedTokenListener[]::new));
+    }
+
+    Wiring with(ManagedTokenListener[] listeners) {
+      return new Wiring(engine, settings, listeners);
+    }
+  }
+
+  // A handle is 72 B (compressed references, 8-byte alignment): the 12-byte header, the timer's 20 B (two longs and an
+  // int), seven references, a long and an int. One reference more would make it 80 B.
+  // The engine, settings and listeners in one object, most often shared (see Wiring). Written under this when a
+  // listener is added or removed; read without a lock.
+  private volatile Wiring wiring;
   private final TokenRequest request;
-  private final RenewalSettings settings;
   private volatile TokenSnapshot current;
   // The fast path's projection of `current`: the token while ACTIVE and its first read recorded, else null. Written
   // after `current`, so a reader that sees a token here sees a snapshot at least that new; one volatile load of an
@@ -79,7 +116,6 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // The token of `current` whose first read is recorded (or being recorded), as its Views.key, else null. Written under
   // this, and only for the token of `current`, which never goes back to an older one: so an identity check is enough.
   private volatile @Nullable Object readToken;
-  private volatile ManagedTokenListener[] listeners;
 
   // Guarded by the engine's handle list: this handle's neighbours in it.
   @Nullable ManagedLease prevHandle;
@@ -88,22 +124,57 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // When the next refresh starts, in epoch nanoseconds (NONE: not planned); a long, not an Instant, to keep a
   // 24-byte object per handle off the heap.
   private long nextAttempt = NONE;
-  private int failures;
-  private boolean inFlight;
-  private boolean forceRotate;
-  private boolean owned;
-  private byte life = RUNNING;
-  private @Nullable List<Drain> drains;
+  // The failure count since the last success (MAX_FAILURES & bits, saturating), IN_FLIGHT (a refresh is under way),
+  // FORCE_ROTATE (rotateNow asked for a new token), OWNED (this handle made its token: revoke it on close) and the
+  // life (bits >>> LIFE_SHIFT): one int, where five fields took 8 B. The old tokens in their overlap (drains) are
+  // kept by the engine (LeaseEngine.drains), for the few handles that have any.
+  private int bits;
 
-  ManagedLease(LeaseEngine engine, TokenRequest request, RenewalSettings settings, AstraToken first, boolean owned) {
-    this.engine = engine;
+  ManagedLease(Wiring wiring, TokenRequest request, AstraToken first, boolean owned) {
+    this.wiring = wiring;
     this.request = request;
-    this.settings = settings;
-    this.owned = owned;
-    List<ManagedTokenListener> initial = settings.listeners();
-    this.listeners = initial.isEmpty() ? NO_LISTENERS : initial.toArray(ManagedTokenListener[]::new);
+    this.bits = owned ? OWNED : 0;   // RUNNING, no failure
     this.current = new TokenSnapshot(first, 1, State.ACTIVE);
     this.servable = null;  // the first read of the first token is recorded too
+  }
+
+  // ------------------------------------------------------------------ the packed fields (all under this)
+
+  private boolean is(int flag) {
+    return (bits & flag) != 0;
+  }
+
+  private void set(int flag, boolean on) {
+    bits = on ? bits | flag : bits & ~flag;
+  }
+
+  private int life() {
+    return bits >>> LIFE_SHIFT;
+  }
+
+  private void life(int life) {
+    bits = bits & ~(3 << LIFE_SHIFT) | life << LIFE_SHIFT;
+  }
+
+  private int failures() {
+    return bits & MAX_FAILURES;
+  }
+
+  /** Counts one more failure (at most {@link #MAX_FAILURES}) and returns the count. */
+  private int countFailure() {
+    if (failures() < MAX_FAILURES) {
+      bits++;
+    }
+    return failures();
+  }
+
+  private void clearFailures() {
+    bits &= ~MAX_FAILURES;
+  }
+
+  /** This handle's old tokens in their overlap, or null; the list is guarded by this. */
+  private @Nullable List<Drain> drains() {
+    return engine().drains().get(this);
   }
 
   private @Nullable Instant nextAttemptAt() {
@@ -111,12 +182,16 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   RenewalSettings settings() {
-    return settings;
+    return wiring.settings;
+  }
+
+  LeaseEngine engine() {
+    return wiring.engine;
   }
 
   /** Arms the first timer; {@code issueLatency} is how long obtaining the first token took. */
   void start(Duration issueLatency) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     TokenSnapshot s = current;
     synchronized (this) {
       nextAttempt = TimerQueue.nanos(plan(s, now));
@@ -144,7 +219,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       switch (claimFirstRead(s)) {
         case CLAIMED -> {
           // Outside the monitor: a slow sink must not hold up the timers, renewals or rotations.
-          engine.auditRead(s);
+          engine().auditRead(s);
           makeServable(s);
           // ACTIVE is what the fast path would serve; otherwise the audit took time, so the clock decides again.
           return s.state() == State.ACTIVE ? s.token() : checked(s).token();
@@ -177,7 +252,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     if (s.state() == State.CLOSED) {
       throw new IllegalStateException("the managed token of lease " + s.leaseId() + " is closed");
     }
-    if (s.state() != State.EXPIRED && engine.clock().instant().isBefore(s.expiresAt())) {
+    if (s.state() != State.EXPIRED && engine().clock().instant().isBefore(s.expiresAt())) {
       return s;
     }
     throw new LeaseExpiredException(s.leaseId(), s.expiresAt());
@@ -205,9 +280,9 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private TokenSnapshot awaitRefresh(TokenSnapshot seen) {
-    long deadline = System.nanoTime() + settings.maxWait().toNanos();
+    long deadline = System.nanoTime() + settings().maxWait().toNanos();
     synchronized (this) {
-      while (current == seen && inFlight) {
+      while (current == seen && is(IN_FLIGHT)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -231,24 +306,28 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   @Override
   public synchronized void addListener(ManagedTokenListener listener) {
     Objects.requireNonNull(listener, "listener");
-    ManagedTokenListener[] now = listeners;
-    ManagedTokenListener[] next = Arrays.copyOf(now, now.length + 1);
-    next[now.length] = listener;
-    listeners = next;
+    Wiring w = wiring;
+    ManagedTokenListener[] next = Arrays.copyOf(w.listeners, w.listeners.length + 1);
+    next[w.listeners.length] = listener;
+    wiring = w.with(next);   // this handle's own copy from now on: the shared one stays as it was
   }
 
   @Override
   public synchronized boolean removeListener(ManagedTokenListener listener) {
-    List<ManagedTokenListener> list = new ArrayList<>(Arrays.asList(listeners));
-    boolean removed = list.remove(listener);
-    listeners = list.isEmpty() ? NO_LISTENERS : list.toArray(ManagedTokenListener[]::new);
-    return removed;
+    Wiring w = wiring;
+    List<ManagedTokenListener> list = new ArrayList<>(Arrays.asList(w.listeners));
+    if (!list.remove(listener)) {
+      return false;   // nothing changes: the handle keeps the wiring it shares
+    }
+    wiring = w.with(list.isEmpty() ? NO_LISTENERS : list.toArray(ManagedTokenListener[]::new));
+    return true;
   }
 
   // ------------------------------------------------------------------ planning (all under this)
 
   /** When the next refresh should start, from the snapshot's absolute instants. */
   private Instant plan(TokenSnapshot s, Instant now) {
+    RenewalSettings settings = settings();
     Lease lease = s.lease();
     Instant expiresAt = lease.expiresAt();
     Duration hard = settings.hardMargin(lease.ttl());
@@ -285,22 +364,22 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   /** Arms the one timer for the earliest of: next attempt, hard margin, expiry (a fire under way is superseded). */
   private void arm(Instant now) {
-    if (life != RUNNING) {
-      engine.timers().disarm(this);
+    if (life() != RUNNING) {
+      engine().timers().disarm(this);
       return;
     }
     TokenSnapshot s = current;
-    Instant wake = inFlight ? null : nextAttemptAt();
+    Instant wake = is(IN_FLIGHT) ? null : nextAttemptAt();
     if (s.state() == State.ACTIVE) {
-      wake = min(wake, s.expiresAt().minus(settings.hardMargin(s.lease().ttl())));
+      wake = min(wake, s.expiresAt().minus(settings().hardMargin(s.lease().ttl())));
     }
     if (s.state() != State.EXPIRED) {
       wake = min(wake, s.expiresAt());
     }
     if (wake != null) {
-      engine.timers().arm(this, wake);
+      engine().timers().arm(this, wake);
     } else {
-      engine.timers().disarm(this);
+      engine().timers().disarm(this);
     }
   }
 
@@ -308,12 +387,12 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   @Override
   void onTimer(int token) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     List<ManagedTokenEvent> events = new ArrayList<>(2);
     boolean refresh = false;
     Throwable expired = null;
     synchronized (this) {
-      if (!engine.timers().isCurrent(this, token) || life != RUNNING) {
+      if (!engine().timers().isCurrent(this, token) || life() != RUNNING) {
         return;
       }
       TokenSnapshot s = current;
@@ -322,26 +401,26 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
         events.add(new ManagedTokenEvent.Expired(now, s.leaseId(), next.generation(), s.expiresAt()));
         expired = new LeaseExpiredException(s.leaseId(), s.expiresAt());
       } else if (s.state() == State.ACTIVE
-          && !now.isBefore(s.expiresAt().minus(settings.hardMargin(s.lease().ttl())))) {
+          && !now.isBefore(s.expiresAt().minus(settings().hardMargin(s.lease().ttl())))) {
         TokenSnapshot next = publish(s.withState(State.EXPIRING));
         events.add(new ManagedTokenEvent.Expiring(now, s.leaseId(), next.generation(), s.expiresAt()));
       }
-      if (!inFlight && nextAttempt != NONE && TimerQueue.nanos(now) >= nextAttempt) {
-        inFlight = true;
+      if (!is(IN_FLIGHT) && nextAttempt != NONE && TimerQueue.nanos(now) >= nextAttempt) {
+        set(IN_FLIGHT, true);
         refresh = true;
       }
       arm(now);
     }
     if (expired != null) {
       LOG.error("managed token of lease {} expired with no replacement; retrying", current.leaseId());
-      engine.auditFailure(current, "EXPIRY", expired, failures, nextAttemptAt());
+      engine().auditFailure(current, "EXPIRY", expired, failures(), nextAttemptAt());
     }
     emit(events);
     if (refresh) {
       boolean closedByListener;
       synchronized (this) {
-        closedByListener = life == CLOSED;   // a listener closed the handle while the events above were delivered
-        inFlight &= !closedByListener;
+        closedByListener = life() == CLOSED;   // a listener closed the handle while the events above were delivered
+        set(IN_FLIGHT, is(IN_FLIGHT) && !closedByListener);
       }
       if (closedByListener) {
         refreshEnded();                      // nothing was started: no renewal or new token for a closed handle
@@ -353,7 +432,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   private void submitRefresh() {
     try {
-      engine.io().execute(() -> {
+      engine().io().execute(() -> {
         try {
           refresh();
         } finally {
@@ -370,10 +449,10 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   private void refreshEnded() {
     boolean closed;
     synchronized (this) {
-      closed = life == CLOSED;
+      closed = life() == CLOSED;
     }
     if (closed) {
-      engine.refreshEnded(this);
+      engine().refreshEnded(this);
     }
   }
 
@@ -381,14 +460,14 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   private void refresh() {
     TokenSnapshot s = current;
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     boolean rotate;
     synchronized (this) {
-      rotate = forceRotate || !canExtend(s.lease(), now);
+      rotate = is(FORCE_ROTATE) || !canExtend(s.lease(), now);
     }
     if (!rotate) {
       try {
-        Renewal renewal = engine.manager().renew(s.leaseId());
+        Renewal renewal = engine().manager().renew(s.leaseId());
         renewed(s, renewal.lease());
         return;
       } catch (MaxTtlExceededException | LeaseExpiredException | NotFoundException cannot) {
@@ -403,13 +482,13 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void renewed(TokenSnapshot before, Lease lease) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     List<ManagedTokenEvent> events = new ArrayList<>(1);
     synchronized (this) {
-      inFlight = false;
-      failures = 0;
+      set(IN_FLIGHT, false);
+      clearFailures();
       TokenSnapshot s = current;
-      if (!s.leaseId().equals(before.leaseId()) || life == CLOSED) {
+      if (!s.leaseId().equals(before.leaseId()) || life() == CLOSED) {
         arm(now);
         return;
       }
@@ -417,8 +496,8 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       TokenInfo info = token.info();
       TokenInfo extended = info.withLease(lease);
       // compact(): no I/O under this monitor, it only reads a store that holds its records in memory.
-      TokenSnapshot next = publish(new TokenSnapshot(engine.compact(new AstraToken(extended, token.token(),
-          token.secret())), s.generation() + 1, life == STOPPED ? State.STOPPED : State.ACTIVE));
+      TokenSnapshot next = publish(new TokenSnapshot(engine().compact(new AstraToken(extended, token.token(),
+          token.secret())), s.generation() + 1, life() == STOPPED ? State.STOPPED : State.ACTIVE));
       nextAttempt = TimerQueue.nanos(plan(next, now));
       arm(now);
       events.add(new ManagedTokenEvent.Renewed(now, next.leaseId(), next.generation(), extended));
@@ -431,41 +510,41 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     AstraToken fresh;
     long issueStart = System.nanoTime(); // monotonic: the injected clock may stand still or jump
     try {
-      fresh = engine.issueForRotation(request, old.leaseId());
+      fresh = engine().issueForRotation(request, old.leaseId());
     } catch (RuntimeException e) {
       failed(Stage.ISSUE, e);
       return;
     }
     Duration issueLatency = Duration.ofNanos(System.nanoTime() - issueStart);
     try {
-      engine.validate(fresh);
+      engine().validate(fresh);
     } catch (RuntimeException e) {
-      engine.reject(fresh, request, e);
+      engine().reject(fresh, request, e);
       failed(Stage.VALIDATE, e);
       return;
     }
-    swap(old, engine.compact(fresh), issueLatency);
+    swap(old, engine().compact(fresh), issueLatency);
   }
 
   private void swap(TokenSnapshot old, AstraToken fresh, Duration issueLatency) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     String freshLease = fresh.lease().leaseId();
     List<ManagedTokenEvent> events = new ArrayList<>(2);
     synchronized (this) {
-      inFlight = false;
-      if (life == CLOSED) {
+      set(IN_FLIGHT, false);
+      if (life() == CLOSED) {
         // Closed while the new token was being made: it was never handed out, so end it now.
         notifyAll();
         events = null;
       } else {
-        failures = 0;
-        forceRotate = false;
+        clearFailures();
+        set(FORCE_ROTATE, false);
         TokenSnapshot previous = current;
         TokenSnapshot next = publish(new TokenSnapshot(fresh, previous.generation() + 1,
-            life == STOPPED ? State.STOPPED : State.ACTIVE));
-        owned = true;
+            life() == STOPPED ? State.STOPPED : State.ACTIVE));
+        set(OWNED, true);
         // An expired old token has nothing left to drain: revoke it at once.
-        Instant revokeAt = min(now.plus(settings.rotationOverlap()), previous.expiresAt());
+        Instant revokeAt = min(now.plus(settings().rotationOverlap()), previous.expiresAt());
         boolean unique = fresh.info().style() == dev.astravault.IssueStyle.UNIQUE;
         addDrain(new Drain(previous.leaseId(), previous.info(), unique ? freshLease : null,
             revokeAt.isBefore(now) ? now : revokeAt), now);
@@ -477,21 +556,18 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       }
     }
     if (events == null) {
-      engine.revokeQuietly(freshLease, RevokeReason.SHUTDOWN);
+      engine().revokeQuietly(freshLease, RevokeReason.SHUTDOWN);
       return;
     }
     LOG.info("rotated managed token: lease {} replaces {} (overlap {})", freshLease, old.leaseId(),
-        settings.rotationOverlap());
+        settings().rotationOverlap());
     emit(events);
   }
 
   // ------------------------------------------------------------------ drains (old tokens in their overlap)
 
   private void addDrain(Drain drain, Instant now) {
-    if (drains == null) {
-      drains = new ArrayList<>(1);
-    }
-    drains.add(drain);
+    engine().drains().computeIfAbsent(this, h -> new ArrayList<>(1)).add(drain);
     armDrain(drain, now);
   }
 
@@ -501,20 +577,21 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       old.cancel();
     }
     Instant due = drain.revokeAt;
-    drain.task = life != CLOSED ? engine.scheduler().schedule(() -> onDrainTimer(drain, due),
+    drain.task = life() != CLOSED ? engine().scheduler().schedule(() -> onDrainTimer(drain, due),
         Duration.between(now, due)) : null;
   }
 
   private void onDrainTimer(Drain drain, Instant due) {
     synchronized (this) {
       // Superseded (re-armed, dropped or closed): do nothing. A stopped handle still ends its overlaps.
-      if (life == CLOSED || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
+      List<Drain> drains = drains();
+      if (life() == CLOSED || drains == null || !drains.contains(drain) || !drain.revokeAt.equals(due)) {
         return;
       }
       drain.task = null;
     }
     try {
-      engine.io().execute(() -> runDrain(drain));
+      engine().io().execute(() -> runDrain(drain));
     } catch (RuntimeException rejected) {
       drainFailed(drain, Stage.SUBMIT, rejected);
     }
@@ -522,26 +599,27 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
 
   private void runDrain(Drain drain) {
     try {
-      engine.revoke(drain.leaseId, RevokeReason.ROTATED);
+      engine().revoke(drain.leaseId, RevokeReason.ROTATED);
     } catch (RuntimeException e) {
       drainFailed(drain, Stage.REVOKE, e);
       return;
     }
     try {
       if (drain.promote != null) {
-        engine.promote(drain.promote);
+        engine().promote(drain.promote);
       }
     } catch (RuntimeException e) {
       drainFailed(drain, Stage.PROMOTE, e);
       return;
     }
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     long generation;
     synchronized (this) {
+      List<Drain> drains = drains();
       if (drains != null) {
         drains.remove(drain);
         if (drains.isEmpty()) {
-          drains = null;
+          engine().drains().remove(this);
         }
       }
       generation = current.generation();
@@ -550,7 +628,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void drainFailed(Drain drain, Stage stage, RuntimeException e) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     Instant retryAt;
     long generation;
     synchronized (this) {
@@ -559,7 +637,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       drain.revokeAt = retryAt;
       armDrain(drain, now);
       generation = current.generation();
-      if (life == CLOSED || drain.task == null) {
+      if (life() == CLOSED || drain.task == null) {
         retryAt = null;
       }
     }
@@ -569,19 +647,19 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   // ------------------------------------------------------------------ failures
 
   private void failed(Stage stage, RuntimeException e) {
-    Instant now = engine.clock().instant();
+    Instant now = engine().clock().instant();
     Instant retryAt;
     int attempt;
     TokenSnapshot s;
     synchronized (this) {
-      inFlight = false;
-      attempt = ++failures;
+      set(IN_FLIGHT, false);
+      attempt = countFailure();
       s = current;
       retryAt = now.plus(backoff(attempt, e, s.expiresAt(), now));
       nextAttempt = TimerQueue.nanos(retryAt);
       arm(now);
       notifyAll();
-      if (life != RUNNING) {
+      if (life() != RUNNING) {
         retryAt = null;
       }
     }
@@ -592,7 +670,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
       long generation, Instant now) {
     LOG.warn("managed token of lease {}: {} failed (attempt {}, retry at {}): {}", leaseId, stage, attempt,
         retryAt, RealTokenManager.safeMessage(e));
-    engine.auditFailure(current, stage.name(), e, attempt, retryAt);
+    engine().auditFailure(current, stage.name(), e, attempt, retryAt);
     emit(List.of(new ManagedTokenEvent.Error(now, leaseId, generation, stage, e, attempt, retryAt)));
   }
 
@@ -602,6 +680,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
    * half of what is left (but at least half the base, so there is no tight loop near expiry).
    */
   private Duration backoff(int attempt, RuntimeException e, @Nullable Instant expiresAt, Instant now) {
+    RenewalSettings settings = settings();
     long base = settings.backoffBase().toMillis();
     long wait = Backoff.millis(settings, attempt, e);
     if (expiresAt != null && now.isBefore(expiresAt)) {
@@ -617,14 +696,14 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   public void rotateNow() {
     boolean start = false;
     synchronized (this) {
-      if (life != RUNNING) {
-        throw new IllegalStateException("the managed token is " + (life == STOPPED ? "stopped" : "closed"));
+      if (life() != RUNNING) {
+        throw new IllegalStateException("the managed token is " + (life() == STOPPED ? "stopped" : "closed"));
       }
-      forceRotate = true;
-      if (!inFlight) {
-        inFlight = true;
+      set(FORCE_ROTATE, true);
+      if (!is(IN_FLIGHT)) {
+        set(IN_FLIGHT, true);
         start = true;
-        arm(engine.clock().instant());
+        arm(engine().clock().instant());
       }
     }
     if (start) {
@@ -645,13 +724,13 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   /** {@code dropDrains}: also cancel the overlap revokes (the manager is shutting down without revoking). */
   void stop(boolean dropDrains) {
     synchronized (this) {
-      if (life != RUNNING) {
-        if (dropDrains && life == STOPPED) {
+      if (life() != RUNNING) {
+        if (dropDrains && life() == STOPPED) {
           cancelTimers(true);
         }
         return;
       }
-      life = STOPPED;
+      life(STOPPED);
       cancelTimers(dropDrains);
       TokenSnapshot s = current;
       if (s.state() != State.EXPIRED) {
@@ -671,7 +750,7 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
           current.leaseId());
       return;
     }
-    LeaseEngine.await(done, settings.closeTimeout(), "closing the managed token of lease " + current.leaseId());
+    LeaseEngine.await(done, settings().closeTimeout(), "closing the managed token of lease " + current.leaseId());
   }
 
   /** Marks the handle closed and revokes what it owns on the I/O executor; completes when the revokes finish. */
@@ -679,43 +758,43 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
     List<TokenInfo> toRevoke = new ArrayList<>(2);
     List<CompletableFuture<Void>> revokes = new ArrayList<>(3);
     synchronized (this) {
-      if (life == CLOSED) {
+      if (life() == CLOSED) {
         return CompletableFuture.completedFuture(null);
       }
-      life = CLOSED;
+      life(CLOSED);
       cancelTimers(true);
-      if (inFlight) {
+      if (is(IN_FLIGHT)) {
         // A renewal or rotation is under way on the I/O executor: wait for it (a new token it brings is revoked at
         // once, see swap), bounded by closeTimeout like the revokes.
-        revokes.add(engine.awaitRefresh(this));
+        revokes.add(engine().awaitRefresh(this));
       }
       TokenSnapshot s = current;
-      if (owned) {
+      if (is(OWNED)) {
         toRevoke.add(s.info());
       }
+      List<Drain> drains = engine().drains().remove(this);
       if (drains != null) {
         drains.forEach(d -> toRevoke.add(d.info));
-        drains = null;
       }
       publish(s.withState(State.CLOSED));
     }
-    engine.forget(this);
+    engine().forget(this);
     for (TokenInfo info : toRevoke) {
       String leaseId = info.lease().leaseId();
       CompletableFuture<Void> done = new CompletableFuture<>();
       Runnable work = () -> {
         try {
-          engine.revoke(leaseId, RevokeReason.SHUTDOWN);
-          emit(List.of(new ManagedTokenEvent.Revoked(engine.clock().instant(), leaseId,
+          engine().revoke(leaseId, RevokeReason.SHUTDOWN);
+          emit(List.of(new ManagedTokenEvent.Revoked(engine().clock().instant(), leaseId,
               current.generation(), info, RevokeReason.SHUTDOWN)));
         } catch (RuntimeException e) {
-          report(Stage.REVOKE, e, 1, null, leaseId, current.generation(), engine.clock().instant());
+          report(Stage.REVOKE, e, 1, null, leaseId, current.generation(), engine().clock().instant());
         } finally {
           done.complete(null);
         }
       };
       try {
-        engine.io().execute(work);
+        engine().io().execute(work);
       } catch (RuntimeException rejected) {
         work.run();  // the executor is gone: revoking on the closing thread beats leaving the token behind
       }
@@ -725,8 +804,9 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void cancelTimers(boolean drainsToo) {
-    engine.timers().disarm(this);
-    if (drainsToo && drains != null) {
+    engine().timers().disarm(this);
+    List<Drain> drains = drainsToo ? drains() : null;
+    if (drains != null) {
       for (Drain d : drains) {
         if (d.task != null) {
           d.task.cancel();
@@ -763,7 +843,8 @@ final class ManagedLease extends TimerQueue.Timer implements ManagedToken {
   }
 
   private void emit(List<ManagedTokenEvent> events) {
-    engine.dispatch(listeners, events);
+    Wiring w = wiring;
+    w.engine.dispatch(w.listeners, events);
   }
 
   private static Instant min(@Nullable Instant a, Instant b) {

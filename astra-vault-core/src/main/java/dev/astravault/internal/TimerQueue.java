@@ -18,7 +18,7 @@ import org.slf4j.Logger;
  * an 8-bit tag that every new entry of the timer and every disarm bumps. The byte {@code tags[id]} is the tag of the
  * timer's live entry, so an entry whose tag differs is stale for sure: telling that reads a byte of a dense
  * {@code byte[]} (1 MB at a million timers), not the handle, which at a million timers is a cache and TLB miss spread
- * over the ~100 MB the handles take. An entry whose tag matches is live unless 256 newer tags wrapped around to it;
+ * over the ~70 MB the handles take. An entry whose tag matches is live unless 256 newer tags wrapped around to it;
  * at the head, where it matters, the handle's own key decides (a stale entry's key differs from its timer's live key,
  * and one that happens to equal it fires the timer at its real due time, once). Sifting moves primitives only, so it
  * never writes a handle nor pays the collector's write barrier for a reference store, and a stale entry keeps no

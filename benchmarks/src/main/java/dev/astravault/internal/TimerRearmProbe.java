@@ -2,7 +2,6 @@ package dev.astravault.internal;
 
 import dev.astravault.ManagedToken;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,11 +43,9 @@ public final class TimerRearmProbe {
   private final long[] offsets;
   private double lastMean;
 
-  private TimerRearmProbe(List<ManagedToken> handles, int rounds) throws ReflectiveOperationException {
+  private TimerRearmProbe(List<ManagedToken> handles, int rounds) {
     this.leases = handles.stream().map(ManagedLease.class::cast).toArray(ManagedLease[]::new);
-    Field engine = ManagedLease.class.getDeclaredField("engine");
-    engine.setAccessible(true);
-    this.timers = ((LeaseEngine) engine.get(leases[0])).timers();
+    this.timers = leases[0].engine().timers();
     SplittableRandom random = new SplittableRandom(15);
     this.picks = new int[rounds];
     for (int i = 0; i < rounds; i++) {
@@ -66,9 +63,8 @@ public final class TimerRearmProbe {
    * @param handles the managed tokens
    * @param rounds re-arms per measurement
    * @return the probe
-   * @throws ReflectiveOperationException if the engine's layout changed
    */
-  public static TimerRearmProbe over(List<ManagedToken> handles, int rounds) throws ReflectiveOperationException {
+  public static TimerRearmProbe over(List<ManagedToken> handles, int rounds) {
     return new TimerRearmProbe(handles, rounds);
   }
 
