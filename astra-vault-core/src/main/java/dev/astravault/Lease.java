@@ -16,7 +16,8 @@ public record Lease(String leaseId, Instant issuedAt, Duration ttl, Instant expi
     boolean renewable, @Nullable Instant lastRenewedAt) {
 
   /**
-   * Checks the components: all but {@code lastRenewedAt} are required, the TTL is not negative and the expiry is not past the max expiry.
+   * Checks the components: all but {@code lastRenewedAt} are required, the TTL is not negative and the expiry is not
+   * past the max expiry.
    *
    * @param leaseId the lease id
    * @param issuedAt when the lease began

@@ -45,7 +45,8 @@ public final class JdbcAuditSink implements AuditSink {
   private JdbcAuditSink(DataSource dataSource, String table) {
     this.dataSource = dataSource;
     this.table = table;
-    this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    this.insert = "INSERT INTO " + table + " (" + COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
   /**

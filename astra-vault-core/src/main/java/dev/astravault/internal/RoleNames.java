@@ -9,7 +9,10 @@ public final class RoleNames {
 
   private RoleNames() {}
 
-  /** {@code "Organization Administrator"} → {@code organization_administrator}, {@code "R/W User!"} → {@code r_w_user_}. */
+  /**
+   * {@code "Organization Administrator"} → {@code organization_administrator}, {@code "R/W User!"} →
+   * {@code r_w_user_}.
+   */
   public static String sanitize(String astraName) {
     String replaced = NON_ALNUM.matcher(astraName.strip()).replaceAll("_").toLowerCase(Locale.ROOT);
     // A name that starts with '_' (e.g. "(legacy) role") is still valid locally once the leading '_' is dropped.

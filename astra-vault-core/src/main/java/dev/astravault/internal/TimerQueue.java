@@ -36,8 +36,9 @@ import org.slf4j.Logger;
  *       reaches the head. A timer postponed many times costs one sift.</li>
  *   <li>Re-arming earlier than the live key appends a new entry (the tag is bumped on the handle, which the caller has
  *       just read; its write into {@code tags} is held back and made with others) and leaves the old one stale. An
- *       append sifts up from the heap's last slot, whose ancestors the previous append just walked, so it touches memory that is
- *       already in cache; moving the old entry up would touch its slot and its ancestors, cold at a million timers.</li>
+ *       append sifts up from the heap's last slot, whose ancestors the previous append just walked, so it touches
+ *       memory that is already in cache; moving the old entry up would touch its slot and its ancestors, cold at a
+ *       million timers.</li>
  *   <li>Disarming bumps the tag: the entry goes stale where it is, and the id is free for another timer.</li>
  * </ul>
  * The head is always live and exact (settled before the scheduler task is planned), so the task never fires early.
@@ -359,8 +360,8 @@ final class TimerQueue {
   }
 
   /**
-   * Checks up to {@value #SWEEP_STEP} slots of the sweep under way, or starts one when stale entries outnumber live ones
-   * by more than {@value #STALE_SLACK}. A sweep goes from the last slot towards the root, a window of slots at a time.
+   * Checks up to {@value #SWEEP_STEP} slots of the sweep under way, or starts one when stale entries outnumber live
+   * ones by more than {@value #STALE_SLACK}. A sweep goes from the last slot towards the root, a window of slots at a time.
    * O(1) per call, and O(1) per stale entry amortised: a sweep starts only after as many stale entries as live ones
    * accumulated, and checks each slot about once. A sweep drops the entries that are stale for sure; an entry that a
    * push moves past it (a sift-up moves parents down its path, of which one pair at most straddles the sweep's

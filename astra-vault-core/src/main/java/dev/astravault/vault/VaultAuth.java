@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * How the library authenticates to Vault. A token is used as given; AppRole and Kubernetes log in, and log in again
- * when the Vault token expires or can no longer be renewed. The {@code toString()} of each variant never shows a credential.
+ * when the Vault token expires or can no longer be renewed. The {@code toString()} of each variant never shows a
+ * credential.
  */
 public sealed interface VaultAuth
     permits VaultAuth.Token, VaultAuth.AppRole, VaultAuth.Kubernetes, VaultAuth.External {

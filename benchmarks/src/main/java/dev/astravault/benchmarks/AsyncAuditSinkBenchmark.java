@@ -45,7 +45,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AsyncAuditSinkBenchmark {
   static final int BATCH = 1000;
 
-  /** {@code hmac}: the keyed chain; {@code sha256}: the same sink without a key (a plain-hash chain), for comparison. */
+  /**
+   * {@code hmac}: the keyed chain; {@code sha256}: the same sink without a key (a plain-hash chain), for comparison.
+   */
   @Param({"hmac", "sha256"})
   String chain;
 

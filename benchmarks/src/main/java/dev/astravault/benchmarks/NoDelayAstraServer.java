@@ -164,8 +164,8 @@ final class NoDelayAstraServer implements Closeable {
         } else if (requestLine.startsWith("DELETE /v2/clientIdSecrets/")) {
           response = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         } else {
-          response = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\n404 page not found"
-              .getBytes(StandardCharsets.US_ASCII);
+          response = ("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\n"
+              + "404 page not found").getBytes(StandardCharsets.US_ASCII);
         }
         out.write(response);
         out.flush();

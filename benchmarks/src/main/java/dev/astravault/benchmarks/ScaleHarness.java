@@ -160,7 +160,8 @@ public final class ScaleHarness {
       throw new IllegalStateException("the application kept " + kept.size() + " secrets of " + n);
     }
     System.out.printf("spring-vault SecretLeaseContainer (%s): total %,d B/lease; requestRenewableSecret %.1f µs"
-        + " each%n", astraPayload ? "same payload, kept by the application" : "container alone, database payload", springBytes, springNanos / 1e3 / n);
+        + " each%n", astraPayload ? "same payload, kept by the application" : "container alone, database payload",
+        springBytes, springNanos / 1e3 / n);
     container.destroy();
     taskScheduler.shutdown();
     return springBytes;
@@ -175,8 +176,8 @@ public final class ScaleHarness {
       TimerRearmProbe probe = TimerRearmProbe.over(handles, 2_000_000);
       // Interleaved, so that a noisy moment on a shared machine hits all of them alike.
       System.out.printf("ns per re-arm, %,d armed: postpone hot | random hot | earlier hot (median of 64-re-arm"
-          + " batches) | earlier hot, mean with rebuilds | postpone cold | random cold | floor: cold touch under the lock"
-          + " (CPU time)%n", n);
+          + " batches) | earlier hot, mean with rebuilds | postpone cold | random cold | floor: cold touch under the"
+          + " lock (CPU time)%n", n);
       for (int round = 1; round <= 3; round++) {
         double postponeHot = probe.postponeHot();
         double randomHot = probe.randomHot();

@@ -138,7 +138,8 @@ public final class AstraClientSettings {
   @Override
   public String toString() {
     return "AstraClientSettings[baseUrl=" + baseUrl + ", rootToken=██, connectTimeout=" + connectTimeout
-        + ", callTimeout=" + callTimeout + ", maxResponseBytes=" + maxResponseBytes + ", retryPolicy=" + retryPolicy + ", userAgent=" + userAgent + "]";
+        + ", callTimeout=" + callTimeout + ", maxResponseBytes=" + maxResponseBytes + ", retryPolicy=" + retryPolicy
+        + ", userAgent=" + userAgent + "]";
   }
 
   /** {@code astra-vault/<version>}, the version coming from the Maven-filtered properties file. */

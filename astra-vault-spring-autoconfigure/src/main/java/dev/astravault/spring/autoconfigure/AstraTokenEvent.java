@@ -4,8 +4,8 @@ import dev.astravault.ManagedTokenEvent;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * A lifecycle event of the startup {@link dev.astravault.ManagedToken} (issued, renewed, rotated, expiring, expired, revoked, error),
- * published as a Spring {@link ApplicationEvent}. Carries no token or secret.
+ * A lifecycle event of the startup {@link dev.astravault.ManagedToken} (issued, renewed, rotated, expiring, expired,
+ * revoked, error), published as a Spring {@link ApplicationEvent}. Carries no token or secret.
  *
  * <pre>{@code
  * @EventListener

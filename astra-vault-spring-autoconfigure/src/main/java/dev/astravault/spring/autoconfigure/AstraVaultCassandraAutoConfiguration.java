@@ -20,8 +20,8 @@ import org.springframework.context.annotation.Import;
 /**
  * With the Cassandra driver and Boot's Cassandra auto-configuration present, a {@code CqlSessionBuilderCustomizer}
  * ({@code astraCqlSessionBuilderCustomizer}) that installs a {@link RotatingAuthProvider}: every new CQL connection
- * gets the startup token's current value ({@code username=token}). The customizer depends on the {@link ManagedToken}, so the token is issued before Boot
- * builds the {@code CqlSession}. Off with {@code astra.vault.cql.enabled=false}.
+ * gets the startup token's current value ({@code username=token}). The customizer depends on the {@link ManagedToken},
+ * so the token is issued before Boot builds the {@code CqlSession}. Off with {@code astra.vault.cql.enabled=false}.
  */
 @AutoConfiguration(after = AstraVaultAutoConfiguration.class)
 @ConditionalOnClass(name = "com.datastax.oss.driver.api.core.CqlSession")

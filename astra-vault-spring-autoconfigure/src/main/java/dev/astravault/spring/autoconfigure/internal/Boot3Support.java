@@ -17,7 +17,8 @@ import org.springframework.util.ClassUtils;
 public final class Boot3Support {
   public static final String HEALTH_INDICATOR = "org.springframework.boot.actuate.health.HealthIndicator";
   public static final String HEALTH = "org.springframework.boot.actuate.health.Health";
-  public static final String CQL_CUSTOMIZER = "org.springframework.boot.autoconfigure.cassandra.CqlSessionBuilderCustomizer";
+  public static final String CQL_CUSTOMIZER =
+      "org.springframework.boot.autoconfigure.cassandra.CqlSessionBuilderCustomizer";
 
   private Boot3Support() {}
 
