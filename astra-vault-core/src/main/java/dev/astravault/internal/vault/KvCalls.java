@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 
 /**
  * Runs the Vault calls of {@link dev.astravault.vault.VaultKvLeaseStore}: checks the mount before the first (and
- * until it passes: a KV version 2 engine, without {@code delete_version_after}), turns Vault's failures into the store's {@link StoreException} (cause kept), and writes over
- * reseals with check-and-set ({@link #writeOverReseals}).
+ * until it passes: a KV version 2 engine, without {@code delete_version_after}), turns Vault's failures into the
+ * store's {@link StoreException} (cause kept), and writes over reseals with check-and-set
+ * ({@link #writeOverReseals}).
  */
 public final class KvCalls {
   /**
@@ -148,10 +149,11 @@ public final class KvCalls {
     if (!m.isKv()) {
       wrong = m.notKv(full, "the Vault KV lease store", 2);
     } else if (m.kvVersion() != 2) {
-      wrong = new VaultKvMountException(m.mount(), m.type(), m.kvVersion(), 2, "mount '" + m.mount() + "' is a KV "
-          + "version " + m.kvVersion() + " engine, but the Vault KV lease store needs KV version 2: its compare-and-set "
-          + "is KV v2's check-and-set, which version 1 lacks. Run 'vault kv enable-versioning " + m.mount()
-          + "' or use a KV version 2 mount");
+      String name = m.mount().isEmpty() ? kv.mount() : m.mount();
+      wrong = new VaultKvMountException(name, m.type(), m.kvVersion(), 2, "mount '" + name + "' is a KV version "
+          + m.kvVersion() + " engine, but the Vault KV lease store needs KV version 2: its compare-and-set is KV "
+          + "v2's check-and-set, which version 1 lacks. Run 'vault kv enable-versioning " + name + "' or use a KV "
+          + "version 2 mount");
     }
     if (wrong != null) {
       throw new StoreException("Vault KV lease store: " + wrong.getMessage(), wrong);
