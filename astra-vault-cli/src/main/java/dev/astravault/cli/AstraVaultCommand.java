@@ -3,6 +3,7 @@ package dev.astravault.cli;
 import dev.astravault.AuditSink;
 import dev.astravault.KeyProvider;
 import dev.astravault.OrgConfig;
+import dev.astravault.StoreException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenManagerBuilder;
 import dev.astravault.audit.JsonLinesAuditSink;
@@ -10,6 +11,7 @@ import dev.astravault.store.JdbcLeaseStore;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultConfig;
 import dev.astravault.vault.VaultKvLeaseStore;
+import dev.astravault.vault.VaultKvMountException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -196,8 +198,20 @@ final class AstraVaultCommand implements AutoCloseable {
     }
     if (openKvStore == null) {
       KeyProvider keys = keys();
-      openKvStore = VaultKvLeaseStore.builder(vaultConfig()).mount(mount).pathPrefix(prefix).keyProvider(keys)
-          .clock(ctx.clock()).build();
+      VaultKvLeaseStore store = VaultKvLeaseStore.builder(vaultConfig()).mount(mount).pathPrefix(prefix)
+          .keyProvider(keys).clock(ctx.clock()).build();
+      try {
+        store.checkMount();
+      } catch (StoreException e) {
+        // A KV version 1 mount, or one that is not KV: what was typed is wrong (exit 2). Any other failure is
+        // Vault's or the mount's configuration (exit 1).
+        if (e.getCause() instanceof VaultKvMountException) {
+          throw CliException.usage(e.getMessage() + " (--kv-mount names the store's KV version 2 mount, default "
+              + "secret)");
+        }
+        throw e;
+      }
+      openKvStore = store;
       this.keys = keys;
     }
     return openKvStore;

@@ -253,4 +253,20 @@ class CliKeyFromVaultTest {
         KEY_PATH));
     assertThat(run.stderr()).contains("mount '" + astra + "'").contains("not KV").contains("KV version 1 or 2");
   }
+
+  /**
+   * A Vault KV lease store named on a KV version 1 mount: exit 2 naming the mount and the version it needs, nothing
+   * written. Before, the store asked nothing and {@code rotate-keys} found no entries there: "Resealed 0 value(s)",
+   * exit 0, as if the store were done.
+   */
+  @Test
+  void aKvStoreOnAKvVersion1MountIsATypingErrorNamingTheVersionItNeeds() {
+    vaultCredentials();
+    keysInVault(newKey);
+    CliRun run = usage(cli("store", "rotate-keys", "--kv-mount", "kv", "--kv-prefix", KV_PREFIX,
+        "--key-vault-path", KEY_PATH));
+    assertThat(run.stderr()).contains("mount 'kv' is a KV version 1 engine", "needs KV version 2", "--kv-mount");
+    assertThat(run.stdout()).doesNotContain("Resealed");
+    assertThat(vault.kvKeys("kv")).isEmpty();
+  }
 }

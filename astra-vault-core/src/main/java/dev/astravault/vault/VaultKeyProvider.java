@@ -149,27 +149,8 @@ public final class VaultKeyProvider implements KeyProvider {
    * mount is as stated, or Vault will not say (the lookup's failure is not this error).
    */
   private Optional<VaultKeyException> mismatch() {
-    String full = path.mount() + "/" + path.path();
-    Optional<KvMountInfo> found;
-    try {
-      found = KvMountInfo.lookup(session, "look up the KV version of the mount of " + WHAT, full);
-    } catch (AstraVaultException ex) {
-      return Optional.empty();
-    }
-    if (found.isEmpty()) {
-      return Optional.empty();
-    }
-    KvMountInfo m = found.get();
-    if (!m.isKv()) {
-      VaultKvMountException notKv = m.notKv(full, WHAT);
-      return Optional.of(new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, notKv.getMessage(), notKv));
-    }
-    if (m.kvVersion() != path.kvVersion()) {
-      return Optional.of(new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, "mount '" + m.mount()
-          + "' is a KV version " + m.kvVersion() + " engine, but the key's path " + path + " states version "
-          + path.kvVersion() + "; state version " + m.kvVersion() + " or let the version be looked up", null));
-    }
-    return Optional.empty();
+    return KvMountInfo.mismatch(session, WHAT, path)
+        .map(ex -> new VaultKeyException(VaultKeyException.Reason.WRONG_ENGINE, ex.getMessage(), ex));
   }
 
   /** Reads the secret again (after a rotation in Vault). */

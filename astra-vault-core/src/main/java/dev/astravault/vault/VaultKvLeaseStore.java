@@ -60,9 +60,15 @@ import org.jspecify.annotations.Nullable;
  * ids are never reused, which is what makes that final hard delete safe. Role names are reused, so a conditional role
  * delete ({@link #deleteRole(Role)}) leaves its tombstone in place (reads skip it, the next write replaces it).
  *
- * <p><b>The engine</b> must be KV version 2 (a KV v1 mount is refused at the first write: it has no check-and-set).
- * {@code cas_required} on the mount or a key is fine: every write names a version. An entry soft-deleted or destroyed
- * by an operator ({@code vault kv delete}) reads as absent, and a later write names its version. A mount with
+ * <p><b>The engine</b> must be KV version 2: every compare-and-set above is KV v2's check-and-set, which KV v1 lacks
+ * (it stores the request body as plain data and takes every {@code cas} unchecked), so the store cannot be correct on
+ * v1. At its first use (or {@link #checkMount()}) the store asks Vault the mount's engine and version, as
+ * {@code vault kv get} does ({@code sys/internal/ui/mounts/<mount>/<prefix>}, answered for any token that may do
+ * something under the mount), and refuses a KV v1 mount or one that is not KV with a {@link StoreException} naming
+ * the mount, whose cause is a {@link VaultKvMountException} ({@code requiredKvVersion() == 2}); nothing is read or
+ * written. If Vault will not say, a KV v1 mount is still refused at the first write. {@code cas_required} on the
+ * mount or a key is fine: every write names a version. An entry soft-deleted or destroyed by an operator
+ * ({@code vault kv delete}) reads as absent, and a later write names its version. A mount with
  * {@code delete_version_after} set is refused at first use ({@link StoreException} naming the mount and the value):
  * Vault would soft-delete live leases and claims after that time. The store reads {@code <mount>/config} for it; a
  * policy without {@code read} there gets one WARN and the store proceeds unchecked (a 403 before any call of the
@@ -93,7 +99,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
     this.kv = kv;
-    this.calls = new KvCalls(kv, VaultKvLeaseStore.class);
+    this.calls = new KvCalls(kv, prefix, VaultKvLeaseStore.class);
     this.paths = new KvPaths(prefix);
     this.cipher = cipher;
     this.codec = new KvCodec(cipher);
@@ -495,6 +501,21 @@ public final class VaultKvLeaseStore implements LeaseStore {
   @Override
   public int rotateKeys() {
     return rotation.rotateKeys();
+  }
+
+  /**
+   * Checks the mount now, as the store's first call does: that it is a KV version 2 engine (asked of Vault, as
+   * {@code vault kv get} does) and has no {@code delete_version_after}. {@link Builder#build()} contacts nobody, so
+   * startup code that would rather fail at once than at the first lease calls this; Spring Boot's auto-configuration
+   * and the CLI do. As at the first call, a 403 before any call of this store succeeded leaves the check to the next
+   * call (it may be a bad token's), and a passed check is not made again.
+   *
+   * @throws StoreException if the mount is refused, naming it: its cause is a {@link VaultKvMountException}
+   *     ({@link VaultKvMountException#kvVersion()}, {@link VaultKvMountException#requiredKvVersion()} 2) when it is
+   *     KV version 1 or not KV; or if Vault cannot be read
+   */
+  public void checkMount() {
+    calls.checkMount();
   }
 
   @Override

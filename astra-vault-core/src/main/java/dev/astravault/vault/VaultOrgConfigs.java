@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,17 +32,24 @@ import org.jspecify.annotations.Nullable;
  * <p><b>The KV version.</b> Given a mount and a path, the mount's KV version is asked of Vault, as
  * {@code vault kv get} does ({@code GET sys/internal/ui/mounts/<mount>/<path>}, answered for any token that may read
  * under the mount); a mount that is not KV is a {@link VaultKvMountException}. Given a {@link KvPath}, the version it
- * states is used and nothing is looked up: for a token or proxy that refuses that lookup.
+ * states is used and nothing is looked up: for a token or proxy that refuses that lookup. Only when such a read finds
+ * nothing is the mount looked up, so that a stated version that is not the mount's (v2 on a v1 mount reads
+ * {@code <mount>/data/...}, where nothing is) is a {@link VaultKvMountException} saying so instead of "no org
+ * config"; a correct configuration pays nothing.
  *
  * <p>Read once, when called; read again (and rebuild or {@code writeOrg}) after rotating a root token. Error messages
  * name the path and the field, never the root token.
  */
 public final class VaultOrgConfigs {
+  private static final String WHAT = "the org config";
+
   private VaultOrgConfigs() {}
 
   /**
-   * The org at {@code path}.
+   * The org at {@code path}, on the KV version it states (nothing is looked up unless the secret is missing).
    *
+   * @throws VaultKvMountException if there is no secret at {@code path} and Vault says why: the mount is KV of the
+   *     other version than {@code path} states, or not KV at all
    * @throws StoreException if Vault cannot be read or there is no secret at {@code path}
    * @throws IllegalArgumentException if a field is missing or invalid
    *
@@ -51,7 +59,7 @@ public final class VaultOrgConfigs {
    */
   public static OrgConfig read(VaultConfig vault, KvPath path) {
     VaultSession session = session(vault, path);
-    return read(kv(session, path), path, path.path());
+    return read(session, kv(session, path), path, path.path(), true);
   }
 
   /**
@@ -71,18 +79,23 @@ public final class VaultOrgConfigs {
     KvPath given = KvPath.v2(mount, path);   // checks and normalises both; the version is looked up
     VaultSession session = session(vault, given);
     KvPath at = lookUp(session, given);
-    return read(kv(session, at), at, at.path());
+    return read(session, kv(session, at), at, at.path(), false);
   }
 
   /**
-   * Every org under folder {@code folder} (one secret per org; sub-folders are ignored), ordered by path.
+   * Every org under folder {@code folder} (one secret per org; sub-folders are ignored), ordered by path, on the KV
+   * version it states.
    *
+   * @throws VaultKvMountException if the folder is empty and Vault says why: the mount is KV of the other version
+   *     than {@code folder} states, or not KV at all
+   * @throws StoreException if Vault cannot be read
    * @param vault where Vault is and how to log in
    * @param folder the folder of org secrets
    * @return the orgs' configs, ordered by path
    */
   public static List<OrgConfig> readAll(VaultConfig vault, KvPath folder) {
-    return readAll(kv(session(vault, folder), folder), folder);
+    VaultSession session = session(vault, folder);
+    return readAll(session, kv(session, folder), folder, true);
   }
 
   /**
@@ -101,10 +114,11 @@ public final class VaultOrgConfigs {
     KvPath given = KvPath.v2(mount, folder);
     VaultSession session = session(vault, given);
     KvPath at = lookUp(session, given);
-    return readAll(kv(session, at), at);
+    return readAll(session, kv(session, at), at, false);
   }
 
-  private static List<OrgConfig> readAll(VaultKv kv, KvPath folder) {
+  /** {@code stated}: the version is the caller's, so nothing found may mean a mount of another version. */
+  private static List<OrgConfig> readAll(VaultSession session, VaultKv kv, KvPath folder, boolean stated) {
     String dir = folder.path().endsWith("/") ? folder.path() : folder.path() + "/";
     List<String> keys;
     try {
@@ -112,9 +126,13 @@ public final class VaultOrgConfigs {
     } catch (AstraVaultException e) {
       throw new StoreException("cannot list orgs in Vault at " + folder + ": " + e.getMessage(), e);
     }
+    if (keys.isEmpty() && stated) {
+      throwIfMismatched(session, folder);
+    }
     List<OrgConfig> out = new ArrayList<>();
     keys.stream().filter(k -> !k.endsWith("/")).sorted()
-        .forEach(k -> out.add(read(kv, new KvPath(folder.mount(), dir + k, folder.kvVersion()), dir + k)));
+        .forEach(k -> out.add(read(session, kv, new KvPath(folder.mount(), dir + k, folder.kvVersion()), dir + k,
+        false)));
     return List.copyOf(out);
   }
 
@@ -131,7 +149,7 @@ public final class VaultOrgConfigs {
   /** {@code given} with its mount's KV version, asked of Vault; a failure to ask is a {@link StoreException}. */
   private static KvPath lookUp(VaultSession session, KvPath given) {
     try {
-      return KvMountInfo.resolve(session, "the org config", given);
+      return KvMountInfo.resolve(session, WHAT, given);
     } catch (VaultKvMountException ex) {
       throw ex;
     } catch (AstraVaultException ex) {
@@ -140,15 +158,28 @@ public final class VaultOrgConfigs {
     }
   }
 
-  private static OrgConfig read(VaultKv kv, KvPath path, String rel) {
-    VaultKv.Entry e;
+  /**
+   * A mount that is not as {@code stated} says (another KV version, or not KV): the cause of a miss, which would
+   * otherwise read as "no org config". Asked only after a miss, so a correct configuration pays nothing.
+   */
+  private static void throwIfMismatched(VaultSession session, KvPath stated) {
+    Optional<VaultKvMountException> wrong = KvMountInfo.mismatch(session, WHAT, stated);
+    if (wrong.isPresent()) {
+      throw wrong.get();
+    }
+  }
+
+  private static OrgConfig read(VaultSession session, VaultKv kv, KvPath path, String rel, boolean stated) {
+    Optional<VaultKv.Entry> found;
     try {
-      e = kv.read("read org", rel).orElseThrow(() -> new StoreException("no org config in Vault at " + path));
-    } catch (StoreException ex) {
-      throw ex;
+      found = kv.read("read org", rel);
     } catch (AstraVaultException ex) {
       throw new StoreException("cannot read the org config in Vault at " + path + ": " + ex.getMessage(), ex);
     }
+    if (found.isEmpty() && stated) {
+      throwIfMismatched(session, path);
+    }
+    VaultKv.Entry e = found.orElseThrow(() -> new StoreException("no org config in Vault at " + path));
     String orgId = field(e, path, true, "org_id", "orgId");
     String rootToken = field(e, path, true, "root_token", "rootToken");
     String url = field(e, path, false, "url");

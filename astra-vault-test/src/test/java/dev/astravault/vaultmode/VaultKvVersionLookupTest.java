@@ -142,4 +142,49 @@ class VaultKvVersionLookupTest {
     assertThat(witness).isInstanceOf(VaultAccessDeniedException.class).hasMessageContaining("mount 'kv'")
         .hasMessageContaining("state the version");
   }
+
+  /**
+   * A stated version that is not the mount's is named after the miss it causes, as {@code VaultKeyProvider} does.
+   * Before, v2 stated on a v1 mount read {@code kv/data/...}: "no org config" for an org that was there, an empty
+   * folder, and no checkpoint (a log cut short would go unseen).
+   */
+  @Test
+  void aStatedVersionThatIsNotTheMountsIsNamedAfterTheMiss() {
+    putOrg("kv/astra/orgs/prod", "prod-v1");
+    putOrg("secret/astra/orgs/prod", "prod-v2");
+    vault.putKv("kv/astra/checkpoints/a.jsonl", Map.of("log", "a.jsonl", "seq", "3", "mac", "f".repeat(64),
+        "time", "2026-03-01T00:00:00Z"));
+
+    Throwable v2OnV1 = catchThrowable(() -> VaultOrgConfigs.read(root(), KvPath.v2("kv", "astra/orgs/prod")));
+    assertThat(v2OnV1).isInstanceOf(VaultKvMountException.class)
+        .hasMessageContaining("mount 'kv' is a KV version 1 engine").hasMessageContaining("states version 2")
+        .hasMessageNotContaining(ROOT_TOKEN);
+    VaultKvMountException typed = (VaultKvMountException) v2OnV1;
+    assertThat(typed.mount()).isEqualTo("kv");
+    assertThat(typed.kvVersion()).isEqualTo(1);
+    assertThat(typed.requiredKvVersion()).isEqualTo(2);
+    assertThat(catchThrowable(() -> VaultOrgConfigs.read(root(), KvPath.v1("secret", "astra/orgs/prod"))))
+        .isInstanceOf(VaultKvMountException.class).hasMessageContaining("mount 'secret' is a KV version 2 engine");
+    assertThat(catchThrowable(() -> VaultOrgConfigs.readAll(root(), KvPath.v2("kv", "astra/orgs/"))))
+        .isInstanceOf(VaultKvMountException.class).hasMessageContaining("mount 'kv' is a KV version 1 engine");
+    AuditWitness witness = AuditWitness.vaultKv(root(), KvPath.v2("kv", "astra/checkpoints"));
+    assertThat(catchThrowable(() -> witness.latest("a.jsonl"))).isInstanceOf(VaultKvMountException.class)
+        .hasMessageContaining("mount 'kv' is a KV version 1 engine");
+    String astra = vault.astraMount().replaceAll("/$", "");
+    assertThat(catchThrowable(() -> VaultOrgConfigs.read(root(), KvPath.v2(astra, "orgs/prod"))))
+        .isInstanceOf(VaultKvMountException.class).hasMessageContaining("not KV");
+  }
+
+  /** As stated and missing: still "no org config" (the lookup after the miss finds the mount as stated). */
+  @Test
+  void aStatedVersionThatIsTheMountsStillReportsWhatIsMissing() {
+    putOrg("kv/astra/orgs/prod", "prod");
+    vault.clearRequests();
+    assertThat(VaultOrgConfigs.read(root(), KvPath.v1("kv", "astra/orgs/prod")).logicalName()).isEqualTo("prod");
+    assertThat(lookups()).as("a hit looks nothing up").isZero();
+    assertThat(catchThrowable(() -> VaultOrgConfigs.read(root(), KvPath.v1("kv", "astra/orgs/none"))))
+        .isInstanceOf(StoreException.class).hasMessageContaining("no org config in Vault at");
+    assertThat(VaultOrgConfigs.readAll(root(), KvPath.v2("secret", "astra/orgs/"))).isEmpty();
+    assertThat(AuditWitness.vaultKv(root(), KvPath.v2("secret", "astra/checkpoints")).latest("none.jsonl")).isEmpty();
+  }
 }

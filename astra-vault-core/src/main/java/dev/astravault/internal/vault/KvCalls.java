@@ -5,6 +5,7 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
+import dev.astravault.vault.VaultKvMountException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -12,8 +13,9 @@ import org.slf4j.Logger;
 
 /**
  * Runs the Vault calls of {@link dev.astravault.vault.VaultKvLeaseStore}: checks the mount before the first (and
- * until it passes), turns Vault's failures into the store's {@link StoreException} (cause kept), and writes over
- * reseals with check-and-set ({@link #writeOverReseals}).
+ * until it passes: a KV version 2 engine, without {@code delete_version_after}), turns Vault's failures into the
+ * store's {@link StoreException} (cause kept), and writes over reseals with check-and-set
+ * ({@link #writeOverReseals}).
  */
 public final class KvCalls {
   /**
@@ -23,7 +25,10 @@ public final class KvCalls {
   private static final int RESEAL_RETRIES = 16;
 
   private final VaultKv kv;
+  private final String prefix;
   private final Logger log;
+  /** Set once the mount was found to be KV v2 (or Vault would not say); until then every call asks. */
+  private volatile boolean engineChecked;
   /** Set once the mount's config passed {@link #checkMount} (or could not be read); until then every call checks. */
   private volatile boolean mountChecked;
   /** Set once a call of this store succeeded: then a 403 on the mount's config is the policy's, not a bad token's. */
@@ -31,10 +36,12 @@ public final class KvCalls {
 
   /**
    * @param kv the store's mount
+   * @param prefix the store's folder in the mount, whose mount is looked up
    * @param store the store's class, which names the logger (operators filter on it)
    */
-  public KvCalls(VaultKv kv, Class<?> store) {
+  public KvCalls(VaultKv kv, String prefix, Class<?> store) {
     this.kv = kv;
+    this.prefix = prefix;
     this.log = Redaction.logger(store);
   }
 
@@ -88,20 +95,82 @@ public final class KvCalls {
   }
 
   /**
-   * Refuses a mount whose {@code delete_version_after} is set: Vault would soft-delete every lease record, claim and
-   * index that long after it was written, and the Astra tokens behind them would outlive everything that knows of
-   * them. Checked at first use, not in {@code build()} (which contacts nobody), and on every call until it passes, so
-   * an operator's fix needs no restart. A policy that may not read {@code <mount>/config} gets one WARN and the store
-   * proceeds: it needs nothing else from that path, and refusing would make a new policy line a precondition. But an
-   * invalid or expired token answers 403 too, so a 403 counts as the policy's only once some call of this store has
-   * succeeded; before that the call proceeds unchecked (it fails too if the token is bad) and the next one asks again.
-   * Per-key metadata is not checked: the store writes its keys' data only, and reading each key's metadata too would
-   * double every read.
+   * Checks the mount: a KV version 2 engine ({@link #checkEngine}) without {@code delete_version_after}
+   * ({@link #checkConfig}). Checked at first use, not in {@code build()} (which contacts nobody), and on every call
+   * until it passes, so an operator's fix needs no restart; also called on its own by
+   * {@link dev.astravault.vault.VaultKvLeaseStore#checkMount()}, for startup code that would rather fail at once.
    */
-  private void checkMount() {
-    if (mountChecked) {
+  public void checkMount() {
+    if (!engineChecked) {
+      checkEngine();
+    }
+    if (!mountChecked) {
+      checkConfig();
+    }
+  }
+
+  /**
+   * Refuses a mount that is not a KV version 2 engine, asked of Vault as {@code vault kv get} does
+   * ({@code sys/internal/ui/mounts/<mount>/<prefix>}, answered for any token with some capability under the mount, so
+   * the store's policy needs no new line). The store's atomicity is KV v2's check-and-set: a KV v1 mount stores the
+   * v2 request body as plain data and takes every {@code cas} unchecked, so it could never be correct there, and
+   * reads on it found nothing ("no leases") until the first write failed. A 403 is treated as for the config below;
+   * no answer at all (a Vault before 0.10, or a proxy that hides the path) leaves it to the first write, which still
+   * refuses a KV v1 mount.
+   */
+  private void checkEngine() {
+    String full = kv.mount() + "/" + prefix;
+    Optional<KvMountInfo> found;
+    try {
+      found = kv.mountInfo("look up the KV version of the lease store's mount", prefix);
+    } catch (VaultAccessDeniedException e) {
+      if (!calledVault) {
+        log.debug("Vault KV lease store: sys/internal/ui/mounts/{} answered 403 before any call succeeded; asking "
+            + "again next call", full);
+        return;
+      }
+      engineChecked = true;
+      log.warn("Vault KV lease store: Vault refused sys/internal/ui/mounts/{}, so the store cannot check that mount "
+          + "'{}' is a KV version 2 engine; proceeding (a KV version 1 mount is still refused at the first write)",
+          full, kv.mount());
+      return;
+    } catch (AstraVaultException e) {
+      throw new StoreException("Vault KV lease store: cannot look up the KV version of mount '" + kv.mount() + "': "
+          + e.getMessage(), e);
+    }
+    if (found.isEmpty()) {
+      engineChecked = true;
+      log.warn("Vault KV lease store: Vault has no sys/internal/ui/mounts/{} (older than 0.10, or a proxy hides it), "
+          + "so the store cannot check that mount '{}' is a KV version 2 engine; proceeding", full, kv.mount());
       return;
     }
+    KvMountInfo m = found.get();
+    VaultKvMountException wrong = null;
+    if (!m.isKv()) {
+      wrong = m.notKv(full, "the Vault KV lease store", 2);
+    } else if (m.kvVersion() != 2) {
+      String name = m.mount().isEmpty() ? kv.mount() : m.mount();
+      wrong = new VaultKvMountException(name, m.type(), m.kvVersion(), 2, "mount '" + name + "' is a KV version "
+          + m.kvVersion() + " engine, but the Vault KV lease store needs KV version 2: its compare-and-set is KV "
+          + "v2's check-and-set, which version 1 lacks. Run 'vault kv enable-versioning " + name + "' or use a KV "
+          + "version 2 mount");
+    }
+    if (wrong != null) {
+      throw new StoreException("Vault KV lease store: " + wrong.getMessage(), wrong);
+    }
+    engineChecked = true;
+  }
+
+  /**
+   * Refuses a mount whose {@code delete_version_after} is set: Vault would soft-delete every lease record, claim and
+   * index that long after it was written, and the Astra tokens behind them would outlive everything that knows of
+   * them. A policy that may not read {@code <mount>/config} gets one WARN and the store proceeds: it needs nothing
+   * else from that path, and refusing would make a new policy line a precondition. But an invalid or expired token
+   * answers 403 too, so a 403 counts as the policy's only once some call of this store has succeeded; before that the
+   * call proceeds unchecked (it fails too if the token is bad) and the next one asks again. Per-key metadata is not
+   * checked: the store writes its keys' data only, and reading each key's metadata too would double every read.
+   */
+  private void checkConfig() {
     String config = kv.mount() + "/config";
     String after;
     try {

@@ -1,5 +1,6 @@
 package dev.astravault.internal.vault;
 
+import dev.astravault.AstraVaultException;
 import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultKvMountException;
@@ -62,8 +63,50 @@ public record KvMountInfo(String mount, String type, int kvVersion) {
 
   /** The error for this mount when it is not KV: it serves {@code full}, where {@code what} should be. */
   public VaultKvMountException notKv(String full, String what) {
-    return new VaultKvMountException(mount, type, "mount '" + mount + "' (which serves " + full + ") is a '" + type
-        + "' engine, not KV: " + what + " must be in a KV version 1 or 2 mount");
+    return notKv(full, what, 0);
+  }
+
+  /** {@link #notKv(String, String)} where {@code what} needs KV version {@code needed} (0: either). */
+  public VaultKvMountException notKv(String full, String what, int needed) {
+    return new VaultKvMountException(mount, type, 0, needed, "mount '" + mount + "' (which serves " + full
+        + ") is a '" + type + "' engine, not KV: " + what + " must be in a KV version "
+        + (needed == 0 ? "1 or 2" : String.valueOf(needed)) + " mount");
+  }
+
+  /**
+   * Why {@code stated} found nothing, if its mount says so: the mount is not KV, or KV of the other version (a v2
+   * path on a v1 mount reads {@code <mount>/data/...}, which is not there). Asked only after a miss, so a correct
+   * configuration pays nothing; the readers that take a stated version share it ({@code VaultKeyProvider},
+   * {@code VaultOrgConfigs}, the Vault KV audit witness).
+   *
+   * @param session the Vault session
+   * @param what what should be at the path, for messages (e.g. {@code the org config})
+   * @param stated the path with the version the caller stated
+   * @return the error; empty when the mount is as stated, or Vault will not say (the lookup's own failure is not
+   *     this error, and the caller's "not found" stands)
+   */
+  public static Optional<VaultKvMountException> mismatch(VaultSession session, String what, KvPath stated) {
+    String full = stated.mount() + "/" + stated.path();
+    Optional<KvMountInfo> found;
+    try {
+      found = lookup(session, "look up the KV version of the mount of " + what, full);
+    } catch (AstraVaultException ex) {
+      return Optional.empty();
+    }
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    KvMountInfo m = found.get();
+    if (!m.isKv()) {
+      return Optional.of(m.notKv(full, what));
+    }
+    if (m.kvVersion() != stated.kvVersion()) {
+      return Optional.of(new VaultKvMountException(m.mount(), m.type(), m.kvVersion(), stated.kvVersion(),
+          "mount '" + m.mount() + "' is a KV version " + m.kvVersion() + " engine, but the path of " + what + ", "
+          + stated + ", states version " + stated.kvVersion() + "; state version " + m.kvVersion()
+          + " or let the version be looked up"));
+    }
+    return Optional.empty();
   }
 
   /**

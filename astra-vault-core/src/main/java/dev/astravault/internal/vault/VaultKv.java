@@ -157,11 +157,21 @@ public final class VaultKv {
   public String deleteVersionAfter(String what) {
     VaultReply r = session.read(what, mount + "/config");
     if (r.status() == 404) {
-      return "0s";   // not a KV v2 mount: refused at the first write instead
+      return "0s";   // not a KV v2 mount: refused by the store's version lookup, or at its first write
     }
     require(what, r);
     String after = VaultReply.string(r.data(), "delete_version_after");
     return after == null ? "0s" : after;
+  }
+
+  /**
+   * The mount that serves {@code rel} in this mount, as Vault describes it ({@link KvMountInfo#lookup}).
+   *
+   * @return the mount; empty when Vault has no such endpoint
+   * @throws dev.astravault.vault.VaultAccessDeniedException on 403 (no such mount, or no access under it)
+   */
+  public Optional<KvMountInfo> mountInfo(String what, String rel) {
+    return KvMountInfo.lookup(session, what, full(rel));
   }
 
   /** The keys directly under folder {@code rel} (sub-folders end in {@code /}); empty when there are none. */

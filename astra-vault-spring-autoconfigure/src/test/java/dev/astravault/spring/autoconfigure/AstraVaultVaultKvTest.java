@@ -374,6 +374,26 @@ class AstraVaultVaultKvTest {
     });
   }
 
+  /**
+   * A vault-kv store on a KV version 1 mount fails startup naming the mount and the version it needs, before anything
+   * is written. Before, nothing asked: the startup token's first write failed with a store error that no analyzer
+   * explained (and on a service without a startup token, every read found nothing until the first write).
+   */
+  @Test
+  void aVaultKvStoreOnAKvVersion1MountFailsStartupNamingTheMountAndTheVersionItNeeds() {
+    vault.putKv("kv/" + KEY_PATH, Map.of("key", key.toBase64()));   // the key may sit on KV v1 (looked up)
+    FakeAstraContext.withFakeAstra(astra).withPropertyValues(connection()).withPropertyValues(
+        "astra.vault.store.type=vault-kv", "astra.vault.vault.kv-mount=kv",
+        "astra.vault.store.vault-kv.path-prefix=svc/on-v1", "astra.vault.store.key-vault-path=" + KEY_PATH)
+        .run(context -> {
+          FailureAnalysis a = analysis(context, key.toBase64());
+          assertThat(a.getDescription()).contains("astra.vault.vault.kv-mount=kv",
+              "mount 'kv' is a KV version 1 engine", "needs KV version 2");
+          assertThat(a.getAction()).contains("vault kv enable-versioning kv");
+        });
+    assertThat(vault.kvKeys("kv")).noneMatch(k -> k.startsWith("svc/on-v1"));
+  }
+
   @Test
   void aBadOrgSecretNamesThePathAndFieldButNeverTheRootToken() {
     String leaked = "AstraCS:leaked-value";

@@ -24,7 +24,9 @@ import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
 import dev.astravault.vault.VaultKeyProvider;
 import dev.astravault.vault.VaultKvLeaseStore;
+import dev.astravault.vault.VaultKvMountException;
 import dev.astravault.vault.VaultOrgConfigs;
+import dev.astravault.vault.VaultUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -314,16 +316,46 @@ public final class TokenManagerFactory {
           + "the vault-kv store always keeps the (encrypted) secrets", "Remove astra.vault.store.metadata-only, or "
           + "choose astra.vault.store.type=jdbc or sqlite.", null);
     }
+    VaultKvLeaseStore store;
     try {
       VaultKvLeaseStore.Builder b = VaultKvLeaseStore.builder(vault).mount(v.getKvMount())
           .pathPrefix(s.getVaultKv().getPathPrefix()).keyProvider(keys(p, clock, shared));
       if (clock != null) {
         b.clock(clock);
       }
-      return b.build();
+      store = b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new AstraVaultStartupException("astra.vault.store: " + e.getMessage(),
           "Fix astra.vault.store.vault-kv.path-prefix and astra.vault.vault.kv-mount.", e);
+    }
+    checkKvMount(store, v.getKvMount());
+    return store;
+  }
+
+  /**
+   * The store's mount check, made now rather than at the first lease (which may come from a background task, where
+   * a wrong mount would be a logged failure rather than a failed startup): a KV version 1 mount, one that is not KV or
+   * one with {@code delete_version_after} fails startup naming the property. A Vault that cannot be reached or is
+   * sealed does not, as before (the store checks again at its first call); the store key, when in Vault, already
+   * needed it.
+   */
+  private static void checkKvMount(VaultKvLeaseStore store, String mount) {
+    try {
+      store.checkMount();
+    } catch (StoreException e) {
+      if (e.getCause() instanceof VaultUnavailableException) {
+        Redaction.logger(VaultKvLeaseStore.class).warn("astra.vault.store.type=vault-kv: cannot check mount '{}' "
+            + "at startup ({}); the store checks it at its first call", mount, e.getMessage());
+        return;
+      }
+      String fix = e.getCause() instanceof VaultKvMountException
+          ? "Point astra.vault.vault.kv-mount at a KV version 2 engine (vault secrets enable -path=<mount> kv-v2, or "
+              + "vault kv enable-versioning " + mount + "), or choose another astra.vault.store.type. The store's "
+              + "compare-and-set is KV v2's check-and-set, which KV version 1 lacks."
+          : "Fix the mount's configuration in Vault, or point astra.vault.vault.kv-mount at another KV version 2 "
+              + "engine (see docs/vault.md, \"Vault KV as the lease store\").";
+      throw new AstraVaultStartupException("astra.vault.store.type=vault-kv, astra.vault.vault.kv-mount=" + mount
+          + ": " + e.getMessage(), fix, e);
     }
   }
 
