@@ -311,8 +311,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   /**
    * {@code sorted} without a second record of a lease met earlier: a walk of the lease table may meet a lease twice
-   * if it was deleted and inserted again meanwhile (see {@link RecordTable}). Sorted by lease id last, so a lease's
-   * records are neighbours.
+   * if it was deleted and inserted again meanwhile, or moved to the table's new array during the walk (see
+   * {@link RecordTable}; the new array is walked first). Sorted by lease id last, so a lease's records are neighbours.
    */
   private static List<LeaseRecord> distinctIds(List<LeaseRecord> sorted) {
     List<LeaseRecord> out = new ArrayList<>(sorted.size());

@@ -21,24 +21,50 @@ import org.jspecify.annotations.Nullable;
  * release, each tag written before the release of its slot and read after the acquire of it. Used slots (records and
  * tombstones) stay at most {@value #MAX_LOAD_PERCENT} % of the array: at a million records that is 1.25–2.5
  * slots of 5 bytes a record (a compressed reference and a tag) per table, where the map was a node of 32 B, a slot
- * and, for the client id, a 16-byte key. A write that would pass that bound first rebuilds the table into a new
- * array (twice the length if live records fill over 60 % of it, else the same length or smaller, which clears the
- * tombstones) and publishes it with one volatile write, then writes into the new array; the old array is never
- * written again.
+ * and, for the client id, a 16-byte key.
+ *
+ * <p>Growth is incremental: a write holds the caller's lock for a bounded amount of work, where copying a million
+ * records at once took 100 ms. A write that would pass the bound publishes a new, empty array (twice the length if live
+ * records fill over 60 % of it, else the same length, or shorter while the records would fill no more than a fifth of
+ * it, down to a sixteenth; either clears the tombstones) whose {@code from} is the old one, and writes into the new
+ * array. Each later write first moves the records of the next {@value #MOVES_PER_WRITE} slots of the old array into the
+ * new one, in slot order, counting the slots moved in {@code moved} (written with release after each record's move);
+ * the old array is dropped ({@code from} set to null) when all are moved. Meanwhile a write looks its key up in the new
+ * array, then in the old one's slots not yet moved: a record found there is replaced or removed in place (it moves
+ * later as it is then); inserts go to the new array; an old slot already moved holds a stale copy, never written again
+ * and never returned. A migration ends before its array needs another: the new array takes the old records and at most
+ * one insert for each of the {@code old length / }{@value #MOVES_PER_WRITE} writes the migration lasts, which fits
+ * under its bound for each of the three lengths (doubled, same, shorter: the old records fill at most a half, three
+ * quarters and a half of the new bound, the inserts at most 1 %, 2 % and 31 % of it). Should one need it all the same
+ * (a table built to move fewer slots a write, as tests do), the writer copies everything into a new array at once
+ * ({@code fullRebuilds()}). Two arrays coexist only during a migration, which writes alone advance; records are never
+ * copied into objects of their own.
  *
  * <p>Why a reader never misses a key that is present before and after a write, and never sees a torn state: a slot
  * of a published array only ever goes from null to a record or tombstone, from a record to a record with the same key
- * (a replace, in the same slot) or to a tombstone, and from a tombstone to a record; no write makes a slot null. So
- * every slot on a present key's probe sequence before its own slot stays non-null while the key is present, and its
- * own slot holds a record with that key throughout, and a reader walking the sequence reaches it. A rebuild does not
- * move a key inside the array a reader holds: the reader either read the new array (filled completely before it was
- * published, so the volatile read makes its slots visible) or keeps walking the old one, which still holds every key
- * present when it was replaced, as the writer left it. Each slot holds one reference, written with release after the
- * record it points to was built, so a reader sees a whole record, the old one or the new one, never a mix. A slot's
- * tag changes only when a tombstone's slot takes a new record, so a reader's own key, present in its slot throughout,
- * always shows its own tag; a stale or newer tag can only make a reader pass a record that came or went meanwhile.
- * Iteration walks one array the same way: a key present throughout is met exactly once (it stays in one slot); a key
- * removed and added again during the walk may be met once, twice or not at all.
+ * (a replace, in the same slot) or to a tombstone, and from a tombstone to a record; no write makes a slot null, and
+ * moving a record leaves the old slot as it was. So every slot on a present key's probe sequence before its own slot
+ * stays non-null while the key is present, and its own slot holds a record with that key throughout, in every array
+ * it was put in, and a reader walking the sequence reaches it. A reader reads the array, its {@code from} and then
+ * {@code moved} before probing: the array, then the old array from slot {@code moved} on. A key present throughout
+ * that it misses in the new array was not there when the reader read {@code moved} (else the probe had met it), so
+ * its old slot had not moved then: it is at or after {@code moved}, and the old array still holds it in that slot
+ * (records are only replaced in an old array while their slot has not moved). A copy met there is the record as it
+ * was when it moved, which is after the reader started; a copy in an old slot below {@code moved}, which may have been
+ * replaced or removed since, is skipped. The new array, published empty, is filled with release writes; a dropped old
+ * array, and the arrays of a full rebuild (filled before they are published), are never written again. Each slot
+ * holds one reference, written with release after the record it points to was built, so a reader sees a whole
+ * record. A slot's tag changes only when a tombstone's slot takes a new record, so a reader's own key, present in its
+ * slot throughout, always shows its own tag; a stale or newer tag can only make a reader pass a record that came or
+ * went meanwhile.
+ *
+ * <p>Iteration walks the array, then the old array from {@code moved} (both read first), the same way: a key present
+ * throughout is met at least once (in the new array if it moved before the walk began, else in the old array) and at
+ * most twice (once in each, if it moves during the walk); every record met was the key's record at some moment of
+ * the walk. A key removed and added again during the walk may be met once, twice or not at all.
+ *
+ * <p>Why this class is long: the migration's writer paths and the argument that readers never miss a key across two
+ * arrays belong together; split apart, each half would rest on invariants kept by the other.
  *
  * @param <K> what a lookup gives: a lease id, a client id
  * @param <R> the records held
@@ -60,26 +86,45 @@ public final class RecordTable<K, R> implements Iterable<R> {
   }
 
   static final int MAX_LOAD_PERCENT = 80;
+  /** Old slots a write moves: a few microseconds of work, and migrations short enough to end before the next. */
+  static final int MOVES_PER_WRITE = 64;
   private static final int MIN_LENGTH = 16;
+  /** How much shorter a migration's array may be than the old one: short enough and it would fill before the end. */
+  private static final int MAX_SHRINK = 16;
   /** A removed record's slot: not null, so that probe sequences through it stay intact for lock-free readers. */
   private static final Object TOMBSTONE = new Object();
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle MOVED;
+
+  static {
+    try {
+      MOVED = MethodHandles.lookup().findVarHandle(Slots.class, "moved", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Keys<K, R> keys;
+  private final int movesPerWrite;
   private volatile Slots slots = new Slots(MIN_LENGTH);
   // Written and read by the writer only.
   private int size;
   private int used;
+  private int lastWriteMoves;
+  private int fullRebuilds;
 
   /**
    * The records and, beside each slot, eight bits of its record's hash: a probe compares those before it reads the
    * record, so a slot of another key costs no visit to a record, its key string and that string's bytes (lease ids
    * share a 50-character prefix, so telling two apart reads far into both). One byte a slot. Final fields, published
-   * together through the volatile {@code slots}: a reader never pairs one array with the other's successor.
+   * together through the volatile {@code slots}: a reader never pairs one array with the other's successor. While a
+   * migration runs, {@code from} is the array being moved in and {@code moved} how many of its slots were.
    */
   private static final class Slots {
     final Object[] refs;
     final byte[] tags;
+    volatile @Nullable Slots from;
+    int moved;   // through MOVED: release by the writer, acquire by readers
 
     Slots(int length) {
       refs = new Object[length];
@@ -89,17 +134,38 @@ public final class RecordTable<K, R> implements Iterable<R> {
 
   /** Creates an empty table. */
   public RecordTable(Keys<K, R> keys) {
+    this(keys, MOVES_PER_WRITE);
+  }
+
+  /** Creates an empty table that moves {@code movesPerWrite} old slots a write; tests use few. */
+  RecordTable(Keys<K, R> keys, int movesPerWrite) {
     this.keys = Objects.requireNonNull(keys, "keys");
+    if (movesPerWrite < 1) {
+      throw new IllegalArgumentException("movesPerWrite must be positive: " + movesPerWrite);
+    }
+    this.movesPerWrite = movesPerWrite;
   }
 
   /** {@return the record with {@code key}, or null}; takes no lock */
   @SuppressWarnings("unchecked")
   public @Nullable R get(K key) {
     Slots t = slots;
-    Object[] s = t.refs;
-    int mask = s.length - 1;
+    Slots from = t.from;   // both before probing t: see the class comment
+    int moved = from == null ? 0 : (int) MOVED.getAcquire(t);
     int hash = keys.hash(key);
     byte tag = tag(hash);
+    Object o = probe(t, key, hash, tag, 0);
+    if (o == null && from != null) {
+      o = probe(from, key, hash, tag, moved);
+    }
+    return (R) o;
+  }
+
+  /** {@return the record with {@code key} in {@code t}, or null, also if it is in a slot below {@code skipBelow}} */
+  @SuppressWarnings("unchecked")
+  private @Nullable Object probe(Slots t, K key, int hash, byte tag, int skipBelow) {
+    Object[] s = t.refs;
+    int mask = s.length - 1;
     int i = start(hash, mask);
     for (int step = 1; step <= s.length; step++) {
       Object o = SLOT.getAcquire(s, i);
@@ -108,7 +174,7 @@ public final class RecordTable<K, R> implements Iterable<R> {
       }
       // The tag is read after the slot: it was written before the slot's release, so it is this record's.
       if (o != TOMBSTONE && t.tags[i] == tag && keys.hasKey((R) o, key)) {
-        return (R) o;
+        return i < skipBelow ? null : o;   // an old array holds a key once: a moved copy is all there is
       }
       i = (i + step) & mask;
     }
@@ -123,6 +189,8 @@ public final class RecordTable<K, R> implements Iterable<R> {
   @SuppressWarnings("unchecked")
   public @Nullable R put(R record) {
     Objects.requireNonNull(record, "record");
+    lastWriteMoves = 0;
+    moveSome();
     int hash = keys.hashOf(record);
     byte tag = tag(hash);
     while (true) {
@@ -146,8 +214,19 @@ public final class RecordTable<K, R> implements Iterable<R> {
         }
         i = (i + step) & mask;
       }
+      Slots from = t.from;
+      int j = from == null ? -1 : indexOf(from, record, hash, tag);
+      if (j >= 0 && j >= t.moved) {   // not moved yet: replaced where it is, and moves as it is then
+        Object o = from.refs[j];
+        SLOT.setRelease(from.refs, j, record);
+        return (R) o;
+      }
       if (free < 0 && used + 1 > threshold(s.length)) {
-        rebuild();
+        if (from == null) {
+          startMigration();   // this write moves nothing: at most MOVES_PER_WRITE slots a write
+        } else {
+          rebuildAll();
+        }
         continue;   // probe the new array
       }
       if (free < 0) {
@@ -169,25 +248,46 @@ public final class RecordTable<K, R> implements Iterable<R> {
    */
   @SuppressWarnings("unchecked")
   public @Nullable R remove(R record) {
-    Slots t = slots;
-    Object[] s = t.refs;
-    int mask = s.length - 1;
+    lastWriteMoves = 0;
+    moveSome();
     int hash = keys.hashOf(record);
     byte tag = tag(hash);
+    Slots t = slots;
+    int i = indexOf(t, record, hash, tag);
+    Slots from = t.from;
+    if (i < 0 && from != null) {
+      int j = indexOf(from, record, hash, tag);
+      if (j >= t.moved) {   // not moved yet; a moved copy needs no tombstone, no one reads it
+        t = from;
+        i = j;
+      }
+    }
+    if (i < 0) {
+      return null;
+    }
+    Object o = t.refs[i];
+    SLOT.setRelease(t.refs, i, TOMBSTONE);   // never null: a reader's walk past this slot must go on
+    size--;
+    return (R) o;
+  }
+
+  /** {@return the slot of {@code t} holding {@code record}'s key, or -1}; writer only */
+  @SuppressWarnings("unchecked")
+  private int indexOf(Slots t, R record, int hash, byte tag) {
+    Object[] s = t.refs;
+    int mask = s.length - 1;
     int i = start(hash, mask);
     for (int step = 1; step <= s.length; step++) {
       Object o = s[i];
       if (o == null) {
-        return null;
+        return -1;
       }
       if (o != TOMBSTONE && t.tags[i] == tag && keys.sameKey((R) o, record)) {
-        SLOT.setRelease(s, i, TOMBSTONE);   // never null: a reader's walk past this slot must go on
-        size--;
-        return (R) o;
+        return i;
       }
       i = (i + step) & mask;
     }
-    return null;
+    return -1;
   }
 
   /** {@return how many records the table holds}; writer only (a reader may see a stale count) */
@@ -195,32 +295,70 @@ public final class RecordTable<K, R> implements Iterable<R> {
     return size;
   }
 
-  /** {@return the length of the slot array}; for tests */
+  /** {@return the length of the slot array writes go to}; for tests */
   int length() {
     return slots.refs.length;
   }
 
-  /** {@return slots holding a record or a tombstone}; for tests */
+  /** {@return slots of the array writes go to holding a record or a tombstone}; for tests */
   int used() {
     return used;
   }
 
-  /** Walks the records of the array current when called, without a lock; see the class comment. */
+  /** {@return whether an old array is still being moved}; for tests */
+  boolean migrating() {
+    return slots.from != null;
+  }
+
+  /** {@return the old slots moved so far by the migration under way}; for tests */
+  int moved() {
+    return slots.moved;
+  }
+
+  /** {@return the slot of {@code record}'s key in the old array being moved, or -1}; for tests */
+  int oldSlotOf(R record) {
+    Slots from = slots.from;
+    int hash = keys.hashOf(record);
+    return from == null ? -1 : indexOf(from, record, hash, tag(hash));
+  }
+
+  /** {@return old slots the last {@link #put} or {@link #remove} visited to move their records}; for tests */
+  int lastWriteMoves() {
+    return lastWriteMoves;
+  }
+
+  /** {@return how often a migration had to be finished at once}; for tests */
+  int fullRebuilds() {
+    return fullRebuilds;
+  }
+
+  /** Walks the records of the arrays current when called, without a lock; see the class comment. */
   @Override
   public Iterator<R> iterator() {
-    Object[] s = slots.refs;
+    Slots t = slots;
+    Slots from = t.from;
+    int moved = from == null ? 0 : (int) MOVED.getAcquire(t);
     return new Iterator<>() {
+      private Object[] s = t.refs;
+      private @Nullable Slots then = from;
       private int index = -1;
       private @Nullable Object next = advance();
 
       private @Nullable Object advance() {
-        while (++index < s.length) {
-          Object o = SLOT.getAcquire(s, index);
-          if (o != null && o != TOMBSTONE) {
-            return o;
+        while (true) {
+          while (++index < s.length) {
+            Object o = SLOT.getAcquire(s, index);
+            if (o != null && o != TOMBSTONE) {
+              return o;
+            }
           }
+          if (then == null) {
+            return null;
+          }
+          s = then.refs;   // then the old slots not moved when the walk began
+          index = moved - 1;
+          then = null;
         }
-        return null;
       }
 
       @Override
@@ -242,38 +380,103 @@ public final class RecordTable<K, R> implements Iterable<R> {
   }
 
   /**
-   * Copies the live records into a new array and publishes it. Grows when live records fill over three quarters of
-   * the bound (60 % of the slots), so at least a quarter of the bound is free after it and rebuilds cost O(1) a write,
-   * amortized: a store whose leases come and go keeps its length and clears its tombstones (at half the bound, a
-   * churning store's tables doubled and stayed twice as long). Else keeps the length, or shrinks while the records
-   * would still fill no more than half the bound.
+   * Publishes an empty array to move the records into, its {@code from} the current one. Grows when live records fill
+   * over three quarters of the bound (60 % of the slots), so at least a quarter of the bound is free after it and
+   * migrations cost O(1) a write, amortized: a store whose leases come and go keeps its length and clears its
+   * tombstones (at half the bound, a churning store's tables doubled and stayed twice as long). Else keeps the length,
+   * or halves it while the records would still fill no more than half the bound, down to a sixteenth (so that the
+   * migration ends before the new array fills: see the class comment).
    */
-  @SuppressWarnings("unchecked")
-  private void rebuild() {
-    Object[] old = slots.refs;
-    int length = old.length;
+  private void startMigration() {
+    Slots t = slots;
+    int length = t.refs.length;
     if (size + 1 > threshold(length) * 3 / 4) {
       length *= 2;
     } else {
-      while (length > MIN_LENGTH && size + 1 <= threshold(length / 2) / 2) {
+      while (length > MIN_LENGTH && length > t.refs.length / MAX_SHRINK && size + 1 <= threshold(length / 2) / 2) {
         length /= 2;
       }
     }
     Slots fresh = new Slots(length);
-    int mask = length - 1;
-    for (Object o : old) {
+    fresh.from = t;   // before the publication below
+    used = 0;
+    slots = fresh;   // volatile: publishes the empty arrays and their from
+  }
+
+  /** Moves the records of the next old slots, up to {@link #movesPerWrite}, and drops the old array when done. */
+  @SuppressWarnings("unchecked")
+  private void moveSome() {
+    Slots t = slots;
+    Slots from = t.from;
+    if (from == null) {
+      return;
+    }
+    Object[] old = from.refs;
+    int moved = t.moved;
+    int end = Math.min(old.length, moved + movesPerWrite);
+    lastWriteMoves += end - moved;
+    while (moved < end) {
+      Object o = old[moved];
       if (o != null && o != TOMBSTONE) {
-        int hash = keys.hashOf((R) o);
-        int i = start(hash, mask);
-        for (int step = 1; fresh.refs[i] != null; step++) {
-          i = (i + step) & mask;
-        }
-        fresh.refs[i] = o;
-        fresh.tags[i] = tag(hash);
+        place(t, (R) o);
+      }
+      MOVED.setRelease(t, ++moved);   // after the record's release into t: a reader that reads it finds it there
+    }
+    if (moved == old.length) {
+      t.from = null;   // volatile: readers read t alone from now on
+    }
+  }
+
+  /**
+   * Puts {@code record}, whose key {@code t} does not hold, into the first free slot of its probe sequence in
+   * {@code t}. Writer only.
+   */
+  private void place(Slots t, R record) {
+    Object[] s = t.refs;
+    int mask = s.length - 1;
+    int hash = keys.hashOf(record);
+    int i = start(hash, mask);
+    for (int step = 1; s[i] != null && s[i] != TOMBSTONE; step++) {
+      if (step == s.length) {   // cannot happen while the bound holds: fail rather than loop forever
+        throw new IllegalStateException("no free slot among " + s.length);
+      }
+      i = (i + step) & mask;
+    }
+    if (s[i] == null) {
+      used++;
+    }
+    t.tags[i] = tag(hash);   // before the release below, which publishes it with the record
+    SLOT.setRelease(s, i, record);
+  }
+
+  /**
+   * Copies the live records of the array and the old slots not moved yet into a new array at once and publishes it:
+   * the way out should a migration not end before its array fills, which the class comment argues it does.
+   */
+  @SuppressWarnings("unchecked")
+  private void rebuildAll() {
+    Slots t = slots;
+    Slots from = Objects.requireNonNull(t.from);
+    int length = t.refs.length;
+    while (size + 1 > threshold(length) * 3 / 4) {
+      length *= 2;
+    }
+    Slots fresh = new Slots(length);
+    used = 0;
+    for (Object o : t.refs) {
+      if (o != null && o != TOMBSTONE) {
+        place(fresh, (R) o);
       }
     }
-    used = size;
-    slots = fresh;   // volatile: publishes the filled arrays
+    for (int i = t.moved; i < from.refs.length; i++) {
+      Object o = from.refs[i];
+      if (o != null && o != TOMBSTONE) {
+        place(fresh, (R) o);
+      }
+    }
+    lastWriteMoves += t.refs.length + from.refs.length - t.moved;
+    fullRebuilds++;
+    slots = fresh;   // volatile: publishes the filled arrays; t and from are not written again
   }
 
   private static int threshold(int length) {
