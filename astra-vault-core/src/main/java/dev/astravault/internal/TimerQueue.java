@@ -362,9 +362,9 @@ final class TimerQueue {
   /**
    * Checks up to {@value #SWEEP_STEP} slots of the sweep under way, or starts one when stale entries outnumber live
    * ones by more than {@value #STALE_SLACK}. A sweep goes from the last slot towards the root, a window of slots at a
-   * time. O(1) per call, and O(1) per stale entry amortised: a sweep starts only after as many stale entries as live ones
-   * accumulated, and checks each slot about once. A sweep drops the entries that are stale for sure; an entry that a
-   * push moves past it (a sift-up moves parents down its path, of which one pair at most straddles the sweep's
+   * time. O(1) per call, and O(1) per stale entry amortised: a sweep starts only after as many stale entries as live
+   * ones accumulated, and checks each slot about once. A sweep drops the entries that are stale for sure; an entry that
+   * a push moves past it (a sift-up moves parents down its path, of which one pair at most straddles the sweep's
    * position), or whose tag wrapped around to its id's live one, is left to the head or the next sweep. A sweep of n
    * slots takes n/16 calls, so it leaves about n/16 such entries at most, too few to start the next sweep at once.
    */
