@@ -408,6 +408,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public void insert(LeaseRecord record) {
+    prepareGrowth();
     writeLock.lock();
     try {
       if (leases.get(record.leaseId()) != null) {
@@ -434,6 +435,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
   @Override
   public boolean compareAndSet(LeaseRecord expected, LeaseRecord updated) {
     LeaseStore.checkSuccessor(expected, updated);
+    prepareGrowth();
     writeLock.lock();
     try {
       LeaseRecord current = leases.get(expected.leaseId());
@@ -474,6 +476,12 @@ public final class InMemoryLeaseStore implements LeaseStore {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /** Allocates the tables' next arrays before the lock when they are near their bound: see RecordTable. */
+  private void prepareGrowth() {
+    leases.prepareGrowth();
+    byClientId.prepareGrowth();
   }
 
   @Override

@@ -41,6 +41,7 @@ import org.springframework.vault.support.VaultResponse;
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
  * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness issuecpu [issues]
  * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness postcpu [posts] [operations]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness tablewrites [records]
  * }</pre>
  *
  * <ul>
@@ -68,6 +69,9 @@ import org.springframework.vault.support.VaultResponse;
  *       watchdog, the collector) per operation. On two cores the client's and the server's CPU add up to the wall
  *       time, so this shows where an issue's extra microseconds over the raw POST go. A third argument picks the
        operations (comma-separated, e.g. {@code issue} alone, as a JMH fork runs it).
+ *   <li>{@code tablewrites}: N lease-id-shaped keys put one by one into the in-memory store's table
+ *       ({@code TableWriteProbe}): the longest single put, which is what a write holds the store's lock for while
+ *       the table grows, and the longest preparation of a growth, made before the lock.
  * </ul>
  */
 public final class ScaleHarness {
@@ -86,8 +90,9 @@ public final class ScaleHarness {
       case "timers" -> timers(n);
       case "issuecpu" -> issueCpu(n);
       case "postcpu" -> postCpu(n, args.length > 2 ? args[2] : "issue,rawPost,rawPostWithDeadline");
-      default -> throw new IllegalArgumentException("mode must be memory, latency, burst, timers, issuecpu or "
-          + "postcpu: " + mode);
+      case "tablewrites" -> TableWriteProbe.run(n);
+      default -> throw new IllegalArgumentException("mode must be memory, latency, burst, timers, issuecpu, "
+          + "postcpu or tablewrites: " + mode);
     }
   }
 

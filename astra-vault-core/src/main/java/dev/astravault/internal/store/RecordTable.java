@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +40,12 @@ import org.jspecify.annotations.Nullable;
  * (a table built to move fewer slots a write, as tests do), the writer copies everything into a new array at once
  * ({@code fullRebuilds()}). Two arrays coexist only during a migration, which writes alone advance; records are never
  * copied into objects of their own.
+ *
+ * <p>The new arrays themselves are allocated, and so zeroed, outside the caller's lock where the table is large:
+ * {@link #prepareGrowth}, which any thread may call before taking the lock, allocates them once the array is within
+ * {@value #PREPARE_AHEAD} writes of its bound, and the write that starts the migration takes them if they have the
+ * length it needs (else it allocates, as it did before). At a million records that zeroing was the one part of a write
+ * that grew with the table, over a millisecond.
  *
  * <p>Why a reader never misses a key that is present before and after a write, and never sees a torn state: a slot
  * of a published array only ever goes from null to a record or tombstone, from a record to a record with the same key
@@ -91,6 +98,10 @@ public final class RecordTable<K, R> implements Iterable<R> {
   private static final int MIN_LENGTH = 16;
   /** How much shorter a migration's array may be than the old one: short enough and it would fill before the end. */
   private static final int MAX_SHRINK = 16;
+  /** How many writes before an array's bound {@link #prepareGrowth} allocates its successor: few, as it is kept. */
+  static final int PREPARE_AHEAD = 64;
+  /** Arrays shorter than this are allocated under the lock: zeroing them costs microseconds. */
+  static final int PREPARE_FROM_LENGTH = 1 << 14;
   /** A removed record's slot: not null, so that probe sequences through it stay intact for lock-free readers. */
   private static final Object TOMBSTONE = new Object();
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
@@ -107,6 +118,9 @@ public final class RecordTable<K, R> implements Iterable<R> {
   private final Keys<K, R> keys;
   private final int movesPerWrite;
   private volatile Slots slots = new Slots(MIN_LENGTH);
+  // Arrays allocated outside the writer's lock for the next migration (prepareGrowth), taken by startMigration.
+  private final AtomicReference<@Nullable Slots> spare = new AtomicReference<>();
+  private int preparedMigrations;
   // Written and read by the writer only.
   private int size;
   private int used;
@@ -179,6 +193,26 @@ public final class RecordTable<K, R> implements Iterable<R> {
       i = (i + step) & mask;
     }
     return null;
+  }
+
+  /**
+   * Allocates the arrays of the next migration if the table is large and its array within {@value #PREPARE_AHEAD}
+   * writes of its bound, so that the write that starts the migration does not zero them under the caller's lock. Any
+   * thread, without the lock: it reads the writer's counts racily, which can only make it allocate arrays that go
+   * unused (dropped at the next migration, which allocates its own) or none (the write allocates them, as without
+   * this call).
+   */
+  public void prepareGrowth() {
+    Slots t = slots;
+    int length = t.refs.length;
+    if (length < PREPARE_FROM_LENGTH || t.from != null || used + PREPARE_AHEAD < threshold(length)) {
+      return;
+    }
+    int next = nextLength(length, size + PREPARE_AHEAD);
+    Slots ready = spare.get();
+    if (ready == null || ready.refs.length != next) {
+      spare.compareAndSet(ready, new Slots(next));
+    }
   }
 
   /**
@@ -327,6 +361,17 @@ public final class RecordTable<K, R> implements Iterable<R> {
     return lastWriteMoves;
   }
 
+  /** {@return the length of the arrays {@link #prepareGrowth} allocated and no migration took yet, or 0}; for tests */
+  int preparedLength() {
+    Slots ready = spare.get();
+    return ready == null ? 0 : ready.refs.length;
+  }
+
+  /** {@return how many migrations took arrays {@link #prepareGrowth} allocated}; for tests */
+  int preparedMigrations() {
+    return preparedMigrations;
+  }
+
   /** {@return how often a migration had to be finished at once}; for tests */
   int fullRebuilds() {
     return fullRebuilds;
@@ -389,18 +434,28 @@ public final class RecordTable<K, R> implements Iterable<R> {
    */
   private void startMigration() {
     Slots t = slots;
-    int length = t.refs.length;
-    if (size + 1 > threshold(length) * 3 / 4) {
-      length *= 2;
+    int length = nextLength(t.refs.length, size + 1);
+    Slots fresh = spare.getAndSet(null);
+    if (fresh != null && fresh.refs.length == length) {
+      preparedMigrations++;   // allocated outside the lock; never published, so still empty
     } else {
-      while (length > MIN_LENGTH && length > t.refs.length / MAX_SHRINK && size + 1 <= threshold(length / 2) / 2) {
-        length /= 2;
-      }
+      fresh = new Slots(length);
     }
-    Slots fresh = new Slots(length);
     fresh.from = t;   // before the publication below
     used = 0;
     slots = fresh;   // volatile: publishes the empty arrays and their from
+  }
+
+  /** {@return the length a migration of an array of {@code length} holding {@code records} moves into} */
+  private static int nextLength(int length, int records) {
+    int next = length;
+    if (records > threshold(length) * 3 / 4) {
+      return next * 2;
+    }
+    while (next > MIN_LENGTH && next > length / MAX_SHRINK && records <= threshold(next / 2) / 2) {
+      next /= 2;
+    }
+    return next;
   }
 
   /** Moves the records of the next old slots, up to {@link #movesPerWrite}, and drops the old array when done. */

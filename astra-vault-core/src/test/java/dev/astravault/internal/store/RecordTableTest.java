@@ -2,6 +2,8 @@ package dev.astravault.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -463,6 +465,89 @@ class RecordTableTest {
    * fill of a new array), churn at the largest size that keeps the length (same-length migrations, inserts every
    * other write), and removal of everything (halvings).
    */
+  @Test
+  void aLargeTablesMigrationTakesTheArraysPreparedOutsideTheWrite() {
+    RecordTable<String, Item> t = table(String::hashCode);
+    int i = 0;
+    while (t.length() < RecordTable.PREPARE_FROM_LENGTH || t.migrating()) {
+      t.put(new Item("k" + i++, 0));
+    }
+    int length = t.length();
+    List<Long> allocatedByPuts = new ArrayList<>();
+    while (!t.migrating()) {
+      t.prepareGrowth();   // as the store does, before it takes its lock
+      Item next = new Item("k" + i++, 0);
+      long before = allocatedBytes();
+      t.put(next);
+      allocatedByPuts.add(allocatedBytes() - before);
+    }
+    assertThat(t.length()).isEqualTo(2 * length);
+    // The write that started the migration zeroed no array: a tenth of the new one's bytes is far above noise.
+    assertThat(allocatedByPuts.get(allocatedByPuts.size() - 1)).isLessThan(2L * length / 10);
+    assertThat(t.preparedMigrations()).isEqualTo(1);
+    assertThat(t.preparedLength()).isZero();
+    for (int k = 0; k < i; k++) {
+      assertThat(t.get("k" + k)).isEqualTo(new Item("k" + k, 0));
+    }
+  }
+
+  @Test
+  void noArraysArePreparedFarFromTheBoundOrForSmallTables() {
+    RecordTable<String, Item> small = table(String::hashCode);
+    for (int i = 0; i < 12; i++) {   // 12 of 16 slots: at its bound, but small
+      small.put(new Item("k" + i, 0));
+    }
+    small.prepareGrowth();
+    assertThat(small.preparedLength()).isZero();
+
+    RecordTable<String, Item> large = table(String::hashCode);
+    int i = 0;
+    while (large.length() < RecordTable.PREPARE_FROM_LENGTH || large.migrating()) {
+      large.put(new Item("k" + i++, 0));
+    }
+    large.prepareGrowth();   // just grown: far from its bound
+    assertThat(large.preparedLength()).isZero();
+    while (large.used() + RecordTable.PREPARE_AHEAD < large.length() * RecordTable.MAX_LOAD_PERCENT / 100) {
+      large.put(new Item("k" + i++, 0));
+    }
+    large.prepareGrowth();
+    assertThat(large.preparedLength()).isEqualTo(2 * large.length());
+    large.prepareGrowth();   // prepared once, not again
+    assertThat(large.preparedLength()).isEqualTo(2 * large.length());
+  }
+
+  @Test
+  void preparedArraysOfTheWrongLengthAreDroppedNotUsed() {
+    RecordTable<String, Item> t = table(String::hashCode);
+    int i = 0;
+    while (t.length() < RecordTable.PREPARE_FROM_LENGTH || t.migrating()) {
+      t.put(new Item("k" + i++, 0));
+    }
+    int length = t.length();
+    while (t.used() + RecordTable.PREPARE_AHEAD < length * RecordTable.MAX_LOAD_PERCENT / 100) {
+      t.put(new Item("k" + i++, 0));
+    }
+    t.prepareGrowth();
+    assertThat(t.preparedLength()).isEqualTo(2 * length);
+    // Most records go: the migration that the next inserts start shortens the array (tombstones cleared), not doubles.
+    for (int k = 0; k < i * 9 / 10; k++) {
+      t.remove(new Item("k" + k, 0));
+    }
+    while (!t.migrating()) {
+      t.put(new Item("k" + i++, 0));
+    }
+    assertThat(t.length()).isLessThan(length);
+    assertThat(t.preparedMigrations()).isZero();
+    assertThat(t.preparedLength()).as("the unused arrays are not kept").isZero();
+    for (int k = i * 9 / 10; k < i; k++) {
+      assertThat(t.get("k" + k)).isNotNull();
+    }
+  }
+
+  private static long allocatedBytes() {
+    return ((ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+  }
+
   @Test
   void noWriteMovesMoreThanItsShareOfSlots() {
     RecordTable<String, Item> t = table(String::hashCode);
