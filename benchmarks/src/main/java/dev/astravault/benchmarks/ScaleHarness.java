@@ -41,7 +41,7 @@ import org.springframework.vault.support.VaultResponse;
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
  * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness issuecpu [issues]
  * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness postcpu [posts] [operations]
- * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness tablewrites [records]
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness tablewrites [records] [noprepare]
  * }</pre>
  *
  * <ul>
@@ -71,7 +71,8 @@ import org.springframework.vault.support.VaultResponse;
        operations (comma-separated, e.g. {@code issue} alone, as a JMH fork runs it).
  *   <li>{@code tablewrites}: N lease-id-shaped keys put one by one into the in-memory store's table
  *       ({@code TableWriteProbe}): the longest single put, which is what a write holds the store's lock for while
- *       the table grows, and the longest preparation of a growth, made before the lock.
+ *       the table grows, and the longest preparation of a growth, made before the lock ({@code noprepare}: none, so
+ *       the put that starts a growth allocates, as before the sixteenth round).
  * </ul>
  */
 public final class ScaleHarness {
@@ -90,7 +91,7 @@ public final class ScaleHarness {
       case "timers" -> timers(n);
       case "issuecpu" -> issueCpu(n);
       case "postcpu" -> postCpu(n, args.length > 2 ? args[2] : "issue,rawPost,rawPostWithDeadline");
-      case "tablewrites" -> TableWriteProbe.run(n);
+      case "tablewrites" -> TableWriteProbe.run(n, !(args.length > 2 && args[2].equals("noprepare")));
       default -> throw new IllegalArgumentException("mode must be memory, latency, burst, timers, issuecpu, "
           + "postcpu or tablewrites: " + mode);
     }

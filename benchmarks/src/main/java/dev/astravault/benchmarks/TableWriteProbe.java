@@ -8,7 +8,8 @@ import java.util.UUID;
 /**
  * The longest single write into the in-memory store's table ({@link RecordTable}) as it grows to N records, which is
  * what a write holds the store's write lock for: each put is timed alone (wall and this thread's CPU), with
- * {@link RecordTable#prepareGrowth} called before it and timed apart, as the store calls it before taking its lock.
+ * {@link RecordTable#prepareGrowth} called before it and timed apart, as the store calls it before taking its lock
+ * (or, for comparison, not called).
  * Keys have the shape of lease ids (a shared 50-character prefix, then a unique tail).
  */
 final class TableWriteProbe {
@@ -16,7 +17,11 @@ final class TableWriteProbe {
 
   private TableWriteProbe() {}
 
-  static void run(int n) {
+  /**
+   * @param prepare whether to call {@link RecordTable#prepareGrowth} before each put, as the store does; without it
+   *     the put that starts a migration allocates its arrays, as before the sixteenth round
+   */
+  static void run(int n, boolean prepare) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     RecordTable<String, String> table = new RecordTable<>(new Keys());
     String[] keys = new String[n];
@@ -26,16 +31,16 @@ final class TableWriteProbe {
     long longestPut = 0;
     long longestPutCpu = 0;
     int longestAt = -1;
-    long mostCpu = 0;
-    int mostCpuAt = -1;
     long longestPrepare = 0;
     int longestPrepareAt = -1;
     for (int i = 0; i < n; i++) {
       long p0 = System.nanoTime();
-      table.prepareGrowth();
-      long prepare = System.nanoTime() - p0;
-      if (prepare > longestPrepare) {
-        longestPrepare = prepare;
+      if (prepare) {
+        table.prepareGrowth();
+      }
+      long prepared = System.nanoTime() - p0;
+      if (prepared > longestPrepare) {
+        longestPrepare = prepared;
         longestPrepareAt = i;
       }
       long c0 = threads.getCurrentThreadCpuTime();
@@ -48,16 +53,11 @@ final class TableWriteProbe {
         longestPutCpu = cpu;
         longestAt = i;
       }
-      if (cpu > mostCpu) {
-        mostCpu = cpu;
-        mostCpuAt = i;
-      }
     }
     // Wall time includes collections and a descheduled thread; CPU time is the put's own work.
-    System.out.printf("table writes: longest put %.3f ms wall (%.3f ms CPU) at put %,d; most CPU %.3f ms at put %,d;"
-        + " longest prepareGrowth (outside the lock) %.3f ms wall at put %,d; %,d records%n", longestPut / 1e6,
-        longestPutCpu / 1e6, longestAt, mostCpu / 1e6, mostCpuAt, longestPrepare / 1e6, longestPrepareAt,
-        table.size());
+    System.out.printf("table writes (%s): longest put %.3f ms wall (%.3f ms CPU) at put %,d; longest prepareGrowth"
+        + " (outside the lock) %.3f ms wall at put %,d; %,d records%n", prepare ? "prepared" : "not prepared",
+        longestPut / 1e6, longestPutCpu / 1e6, longestAt, longestPrepare / 1e6, longestPrepareAt, table.size());
   }
 
   /** Keys are the records themselves, as a lease id is a record's. */
