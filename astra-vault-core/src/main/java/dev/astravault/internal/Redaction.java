@@ -2,6 +2,7 @@ package dev.astravault.internal;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -134,9 +135,16 @@ public final class Redaction {
    * round that changes the text masks more of it; the rounds stop after two for nearly any text.
    */
   static String scrubByRegex(String text) {
+    return scrubByRegex(text, Function.identity());
+  }
+
+  /** {@link #scrubByRegex(String)} with every pass reading its input through {@code view} (tests count the reads). */
+  static String scrubByRegex(String text, Function<String, ? extends CharSequence> view) {
     String out = text;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      String next = StoreKeyRuns.mask(replace(RUN, replace(SECRETS, out)));
+      String next = orSame(replace(SECRETS, view.apply(out)), out);
+      next = orSame(replace(RUN, view.apply(next)), next);
+      next = orSame(StoreKeyRuns.mask(view.apply(next)), next);
       if (next.equals(out)) {
         break;
       }
@@ -145,13 +153,17 @@ public final class Redaction {
     return out;
   }
 
+  private static String orSame(@Nullable String changed, String same) {
+    return changed == null ? same : changed;
+  }
+
   /**
    * Whether {@code text} holds a store key: a {@linkplain StoreKeyRuns#isStoreKey key-shaped} run of base64
    * characters. The CLI
    * refuses such an argument with it.
    */
   public static boolean holdsStoreKey(String text) {
-    return StoreKeyRuns.mask(text) != text;
+    return StoreKeyRuns.mask(text) != null;
   }
 
   /**
@@ -198,21 +210,22 @@ public final class Redaction {
     return false;
   }
 
-  private static String replace(Pattern pattern, String text) {
+  /** {@code text} with {@code pattern}'s matches masked, or null when none is. */
+  private static @Nullable String replace(Pattern pattern, CharSequence text) {
     Matcher m = pattern.matcher(text);
-    if (!m.find()) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
+    StringBuilder out = null;
     int last = 0;
-    do {
+    while (m.find()) {
       String replacement = mask(m);
       if (replacement != null) {
+        if (out == null) {
+          out = new StringBuilder(text.length());
+        }
         out.append(text, last, m.start()).append(replacement);
         last = m.end();
       }
-    } while (m.find());
-    return last == 0 ? text : out.append(text, last, text.length()).toString();
+    }
+    return out == null ? null : out.append(text, last, text.length()).toString();
   }
 
   /** The replacement for one match, or null to keep it (a long run that is not shaped like a client secret). */

@@ -1,5 +1,7 @@
 package dev.astravault.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Finds store keys (base64 of 32 bytes, as {@code openssl rand -base64 32} prints them) in text, without a regex:
  * {@link Redaction}'s third pass, and the pre-scan's part for keys. A class of its own so that the redactor's
@@ -14,11 +16,11 @@ final class StoreKeyRuns {
   private static final String VAULT_LEASE_PART = "/creds/";
 
   /**
-   * {@code text} with every store key masked (and its {@code =} padding), or {@code text} itself when it holds none.
+   * {@code text} with every store key masked (and its {@code =} padding), or null when it holds none.
    * A key is a maximal run of {@code A-Za-z0-9+/_-} that {@link #isStoreKey} accepts: {@code openssl rand -base64 32}
    * or {@link dev.astravault.EncryptionKey#toBase64()} output, pasted where an id, a name or a message part goes.
    */
-  static String mask(String text) {
+  static @Nullable String mask(CharSequence text) {
     StringBuilder out = null;
     int last = 0;
     int i = 0;
@@ -42,7 +44,7 @@ final class StoreKeyRuns {
         i = end;
       }
     }
-    return out == null ? text : out.append(text, last, n).toString();
+    return out == null ? null : out.append(text, last, n).toString();
   }
 
   /**
@@ -57,7 +59,7 @@ final class StoreKeyRuns {
    *       in {@code astra/<org>/<role>/<24>} (ours) or {@code <mount>/creds/<role>/<24>} (Vault's).</li>
    * </ul>
    */
-  static boolean isStoreKey(String text, int start, int end) {
+  static boolean isStoreKey(CharSequence text, int start, int end) {
     if (end - start != KEY_CHARS) {
       return false;
     }
@@ -92,20 +94,38 @@ final class StoreKeyRuns {
       return false;
     }
     boolean leaseIdShaped = slashes >= 3 && lastSlash == end - LEASE_ID_RANDOM - 1 && !plusInLastPart
-        && (text.startsWith(LeaseIds.ROOT, start) || within(text.indexOf(VAULT_LEASE_PART, start), end));
+        && (startsWith(text, LeaseIds.ROOT, start) || holds(text, VAULT_LEASE_PART, start, end));
     return !leaseIdShaped;
   }
 
   /** After a key ending at {@code i}: past its one {@code =} of padding, but not past a {@code =} of name=value. */
-  private static int paddingEnd(String text, int i) {
+  private static int paddingEnd(CharSequence text, int i) {
     int n = text.length();
     boolean padding = i < n && text.charAt(i) == '='
         && (i + 1 == n || !isBase64(text.charAt(i + 1)) && text.charAt(i + 1) != '=');
     return padding ? i + 1 : i;
   }
 
-  private static boolean within(int found, int end) {
-    return found >= 0 && found + VAULT_LEASE_PART.length() <= end;
+  private static boolean startsWith(CharSequence text, String part, int at) {
+    if (at + part.length() > text.length()) {
+      return false;
+    }
+    for (int i = 0; i < part.length(); i++) {
+      if (text.charAt(at + i) != part.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code part} lies within {@code text[start, end)}. */
+  private static boolean holds(CharSequence text, String part, int start, int end) {
+    for (int at = start; at + part.length() <= end; at++) {
+      if (startsWith(text, part, at)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code c} is in the standard or the URL-safe base64 alphabet (padding aside). */
@@ -119,7 +139,7 @@ final class StoreKeyRuns {
    * the pre-scan's part for keys. A loop of its own, so that texts shorter than a key (most ids and names) skip it
    * after one length check, and {@link Redaction}'s pre-scan stays the loop it was.
    */
-  static boolean present(String text) {
+  static boolean present(CharSequence text) {
     int length = text.length();
     if (length < KEY_CHARS) {
       return false;
