@@ -186,7 +186,7 @@ class RedactionTest {
         ASTRA, CLIENT_SECRET, VAULT, LEGACY_VAULT, KEY_PLAIN, KEY_PLAIN + "=", KEY_URL, "Q1w2E3r4T5y6U7i8O9p",
         "Q1w2E3r4T5y6U7i8O9", "astra/org1x/reader/", "//", "@", "app:", "pwd=", "passWD=", ":thin:", "[::1]:8200",
         "jdbc:postgresql://app:s3cret@db/x", "ops@example.com", "'", "?", "#",
-        "alice:s3cret@127.0.0.1", "mailto:"};
+        "alice:s3cret@127.0.0.1", "mailto:", "p@ss/w@db:5432/x", "/w@", "//app:p@ss", "thin:a/p@s/", "=a:"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;
