@@ -61,8 +61,11 @@ public final class Redaction {
    * pass of its own so that a long harmless run (a lease id) never hides a token inside it from the first.
    */
   private static final int CLIENT_SECRET_MIN = 40;
-  private static final String[] PREFIXES = {"astra", "vault", "legacy", "json", "password", "userinfo", "thin",
-      "bare"};
+  /** {@link #SECRETS}' groups are its eight named ones, in order (it has no other): astra is 1, userinfo 6. */
+  private static final int ASTRA = 1;
+  private static final int USER_INFO_GROUP = 6;
+  /** The users of groups 6, 7 and 8: userinfo, thin, bare. */
+  private static final UrlPasswords.Kind[] USERS = UrlPasswords.Kind.values();
   /**
    * The CLI's test for a JDBC URL carrying a password ({@link #holdsUrlPassword}): user info, Oracle's thin syntax,
    * or a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one after {@code ?}, {@code &} or
@@ -212,12 +215,12 @@ public final class Redaction {
     int last = 0;
     int from = 0;
     while (from < text.length() && m.find(from)) {
-      String replacement = mask(m);
+      int group = matchedGroup(m);
+      String replacement = mask(m, group);
       int end = m.end();
-      UrlPasswords.Kind user = userKind(m);
-      if (user != null) {
+      if (group >= USER_INFO_GROUP) {
         passwords = passwords == null ? new UrlPasswords(text) : passwords;
-        end = passwords.end(user, m.end());
+        end = passwords.end(USERS[group - USER_INFO_GROUP], m.end());
         if (end < 0) {
           from = m.start() + 1;
           continue;
@@ -233,9 +236,12 @@ public final class Redaction {
     return out == null ? null : out.append(text, last, text.length()).toString();
   }
 
-  private static UrlPasswords.@Nullable Kind userKind(Matcher m) {
-    return m.start("userinfo") >= 0 ? UrlPasswords.Kind.USER_INFO : m.start("thin") >= 0 ? UrlPasswords.Kind.THIN
-        : m.start("bare") >= 0 ? UrlPasswords.Kind.BARE : null;
+  private static int matchedGroup(Matcher m) {
+    int group = 1;
+    while (m.start(group) < 0) {
+      group++;
+    }
+    return group;
   }
 
   /**
@@ -273,18 +279,13 @@ public final class Redaction {
         || c == '.' || c == '_' || c == '/' || c == '=' || c == '-';
   }
 
-  /** The replacement for one match of {@link #SECRETS}, or null to keep it. */
-  private static @Nullable String mask(Matcher m) {
-    for (String kept : PREFIXES) {
-      String prefix = m.group(kept);
-      if (prefix != null) {
-        if (kept.equals("astra") && m.end() - m.start() == prefix.length()) {
-          return null;   // the word "AstraCS:" alone, as in "expected AstraCS:<24 letters>"
-        }
-        return (kept.equals("astra") ? "AstraCS:" : prefix) + MASK;
-      }
+  /** The replacement for one match of {@link #SECRETS} by {@code group}, or null to keep it. */
+  private static @Nullable String mask(Matcher m, int group) {
+    if (group == ASTRA) {
+      // The word "AstraCS:" alone, as in "expected AstraCS:<24 letters>", is kept.
+      return m.end() - m.end(group) == 0 ? null : "AstraCS:" + MASK;
     }
-    return null;
+    return m.group(group) + MASK;
   }
 
   /** Whether {@code value} holds anything shaped like a token or secret (see {@link #scrub}). */

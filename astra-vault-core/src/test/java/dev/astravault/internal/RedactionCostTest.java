@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class RedactionCostTest {
   /**
    * Reads per character allowed for a whole scrub, every pass of every round included: the passes read about 20 a
-   * round (the pattern tries each of its alternatives from every start), the worst shape here 33. Before the URL
+   * round (the pattern tries each of its alternatives from every start), the worst shape here 40. Before the URL
    * passwords were found by {@link UrlPasswords}, seven shapes here read 80 to 1,800 (a 64 KiB text of {@code =a:@}
    * took half a second).
    */
