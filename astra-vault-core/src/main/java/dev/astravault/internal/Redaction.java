@@ -123,10 +123,10 @@ public final class Redaction {
 
   /**
    * {@link #scrub} without the pre-scan: the pattern pass, the client-secret pass, then the store-key pass, on any
-   * text (tests compare the two). Keys last, so that a longer secret is masked whole before a key-sized run inside it is looked at.
-   * Repeated until nothing changes: a later pass's mask can complete a match of an earlier one (a client secret
-   * masked between a user and its password, a Vault token before a {@code :}), so one round is not idempotent. Each
-   * round that changes the text masks more of it; the rounds stop after two for nearly any text.
+   * text (tests compare the two). Keys last, so that a longer secret is masked whole before a key-sized run inside it
+   * is looked at. Repeated until nothing changes: a later pass's mask can complete a match of an earlier one (a
+   * client secret masked between a user and its password, a Vault token before a {@code :}), so one round is not
+   * idempotent. Each round that changes the text masks more of it; the rounds stop after two for nearly any text.
    */
   static String scrubByRegex(String text) {
     return scrubByRegex(text, Function.identity());
@@ -172,10 +172,11 @@ public final class Redaction {
 
   /**
    * False only when no part of {@link #SECRETS} or a {@linkplain #maskClientSecrets client secret} can match: each
-   * needs a character that ids and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault token, {@code "} of a JSON
-   * field, {@code d=} of {@code password=}, {@code passwd=} and {@code pwd=}, an {@code @} after a {@code :} for a
-   * URL's user info or Oracle's {@code thin:user/pass@}, or {@code ,}/{@code +} in 40 characters or more); {@link
-   * StoreKeyRuns#present} does the same for store keys. Every id, name and key the library is handed passes through
+   * needs a character that ids and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault
+   * token, {@code "} of a JSON field, {@code d=} of {@code password=}, {@code passwd=} and {@code pwd=}, an {@code @}
+   * after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@}, or {@code ,}/{@code +} in 40
+   * characters or more); for store keys, {@link StoreKeyRuns#present} runs the recogniser itself (one pass, nothing
+   * allocated). Every id, name and key the library is handed passes through
    * here, so most of them skip the regexes (and their matchers) entirely.
    */
   private static boolean mayHoldSecret(String text) {

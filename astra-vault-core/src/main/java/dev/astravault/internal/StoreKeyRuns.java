@@ -113,7 +113,7 @@ final class StoreKeyRuns {
         : c == '-' || c == '_' ? URL_SAFE : OTHER;
   }
 
-  /** Whether the {@code /} at {@code slash} ends {@code astra/} at the run's start, {@code /astra/} or {@code /creds/}. */
+  /** Whether the {@code /} at {@code slash} ends {@code astra/} (starting the run or after a /) or {@code /creds/}. */
   private static boolean endsLeaseMark(CharSequence text, int runStart, int slash) {
     int word = slash - 5;
     if (word < runStart) {
