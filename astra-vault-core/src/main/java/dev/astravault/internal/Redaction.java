@@ -2,6 +2,7 @@ package dev.astravault.internal;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -30,17 +31,6 @@ public final class Redaction {
   /** Oracle's {@code thin:user/} before its password. */
   private static final String THIN = ":(?i:thin):[^/@:\\s]+/";
   /**
-   * What follows a password in a URL: {@code @} and a host holding no other {@code @} up to the end of the authority,
-   * a quote or a space. So {@code //app:p@ss@db/x} masks {@code p@ss}, and {@code //app:pw@db/to/a@b} only
-   * {@code pw}.
-   */
-  /**
-   * How long a password in a URL may be: bounded, because a lazy run that may not end at a host is tried again from
-   * every later start, which made a 100 KB text without a host (an error body a hostile server chose) cost 16 s.
-   */
-  private static final String PASSWORD_CHARS = "{1,256}";
-  private static final String HOST_AHEAD = "(?=@[^@/?#\\s\"'<>`]*+(?:[/?#\\s\"'<>`]|$))";
-  /**
    * What a secret looks like:
    * <ol>
    *   <li>Astra tokens {@code AstraCS:<clientId>:<hex>}, also cut short or malformed;</li>
@@ -51,8 +41,8 @@ public final class Redaction {
    *   <li>{@code password=}, {@code passwd=} and {@code pwd=} in URLs and connection strings (so also
    *       {@code sslpassword=}, {@code trustStorePassword=});</li>
    *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
-   *       it ({@code user:██@host}), and in Oracle's {@code thin:user/██@host}: up to the {@code @} before the host,
-   *       the last one when the password holds {@code @} itself;</li>
+   *       it ({@code user:██@host}), and in Oracle's {@code thin:user/██@host}: the pattern finds the user, and
+   *       {@link UrlPasswords} the {@code @} before the host the password runs to;</li>
    *   <li>Astra client secrets: a run of 40 or more of {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}
    *       (checked in {@link #mask}).</li>
    * </ol>
@@ -65,13 +55,17 @@ public final class Redaction {
           + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
           + "|root_token|rootToken|password|passwd|pwd|accessor)\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
           + "|(?<password>(?i:password|passwd|pwd)=)[^&;\\s\"']+"
-          + "|(?<userinfo>" + USER_INFO + ")[^?#\\s]" + PASSWORD_CHARS + "?" + HOST_AHEAD
-          + "|(?<thin>" + THIN + ")\\S" + PASSWORD_CHARS + "?" + HOST_AHEAD
-          + "|(?<bare>" + BARE_USER + ")[^/?#\\s\"'`<>]" + PASSWORD_CHARS + "?" + HOST_AHEAD);
-  /** A second pass, so that a long harmless run (a lease id) never hides a token inside it from the first. */
-  private static final Pattern RUN = Pattern.compile("[A-Za-z0-9+,._/=-]{40,}");
-  private static final String[] PREFIXES = {"astra", "vault", "legacy", "json", "password", "userinfo", "thin",
-      "bare"};
+          + "|(?<userinfo>" + USER_INFO + ")|(?<thin>" + THIN + ")|(?<bare>" + BARE_USER + ")");
+  /**
+   * The shortest client secret of the second pass ({@link #maskClientSecrets}): a run of {@code A-Za-z0-9+,._/=-}, a
+   * pass of its own so that a long harmless run (a lease id) never hides a token inside it from the first.
+   */
+  private static final int CLIENT_SECRET_MIN = 40;
+  /** {@link #SECRETS}' groups are its eight named ones, in order (it has no other): astra is 1, userinfo 6. */
+  private static final int ASTRA = 1;
+  private static final int USER_INFO_GROUP = 6;
+  /** The users of groups 6, 7 and 8: userinfo, thin, bare. */
+  private static final UrlPasswords.Kind[] USERS = UrlPasswords.Kind.values();
   /**
    * The CLI's test for a JDBC URL carrying a password ({@link #holdsUrlPassword}): user info, Oracle's thin syntax,
    * or a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one after {@code ?}, {@code &} or
@@ -115,8 +109,9 @@ public final class Redaction {
   /**
    * The start of {@code text}, up to {@value #MAX_TEXT} characters with the note of what was cut. What is scrubbed is
    * a message, a log line or a trace for people, and an error body a server chose can be megabytes (Vault's replies
-   * are bounded at 8 MB): the URL patterns cost a few hundred steps from every word start, seconds at a megabyte. The
-   * word the cut falls in is dropped whole, so no half of a secret is left that no longer looks like one.
+   * are bounded at 8 MB): masking reads each character a bounded number of times (about 20 a round, {@code
+   * RedactionCostTest}), still tens of milliseconds at a megabyte, and no one reads megabytes of a message. The word
+   * the cut falls in is dropped whole, so no half of a secret is left that no longer looks like one.
    */
   static String cut(String text) {
     int end = MAX_TEXT - CUT_NOTE_ROOM;
@@ -127,16 +122,23 @@ public final class Redaction {
   }
 
   /**
-   * {@link #scrub} without the pre-scan: the two regex passes, then the store-key pass, on any text (tests compare
-   * the two). Keys last, so that a longer secret is masked whole before a key-sized run inside it is looked at.
-   * Repeated until nothing changes: a later pass's mask can complete a match of an earlier one (a client secret
-   * masked between a user and its password, a Vault token before a {@code :}), so one round is not idempotent. Each
-   * round that changes the text masks more of it; the rounds stop after two for nearly any text.
+   * {@link #scrub} without the pre-scan: the pattern pass, the client-secret pass, then the store-key pass, on any
+   * text (tests compare the two). Keys last, so that a longer secret is masked whole before a key-sized run inside it
+   * is looked at. Repeated until nothing changes: a later pass's mask can complete a match of an earlier one (a
+   * client secret masked between a user and its password, a Vault token before a {@code :}), so one round is not
+   * idempotent. Each round that changes the text masks more of it; the rounds stop after two for nearly any text.
    */
   static String scrubByRegex(String text) {
+    return scrubByRegex(text, Function.identity());
+  }
+
+  /** {@link #scrubByRegex(String)} with every pass reading its input through {@code view} (tests count the reads). */
+  static String scrubByRegex(String text, Function<String, ? extends CharSequence> view) {
     String out = text;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      String next = StoreKeyRuns.mask(replace(RUN, replace(SECRETS, out)));
+      String next = orSame(maskSecrets(view.apply(out)), out);
+      next = orSame(maskClientSecrets(view.apply(next)), next);
+      next = orSame(StoreKeyRuns.mask(view.apply(next)), next);
       if (next.equals(out)) {
         break;
       }
@@ -145,13 +147,17 @@ public final class Redaction {
     return out;
   }
 
+  private static String orSame(@Nullable String changed, String same) {
+    return changed == null ? same : changed;
+  }
+
   /**
    * Whether {@code text} holds a store key: a {@linkplain StoreKeyRuns#isStoreKey key-shaped} run of base64
    * characters. The CLI
    * refuses such an argument with it.
    */
   public static boolean holdsStoreKey(String text) {
-    return StoreKeyRuns.mask(text) != text;
+    return StoreKeyRuns.mask(text) != null;
   }
 
   /**
@@ -165,11 +171,12 @@ public final class Redaction {
   }
 
   /**
-   * False only when no part of {@link #SECRETS} or a masked {@link #RUN} can match: each needs a character that ids
-   * and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault token, {@code "} of a JSON
-   * field, {@code d=} of {@code password=}, {@code passwd=} and {@code pwd=}, an {@code @} after a {@code :} for a
-   * URL's user info or Oracle's {@code thin:user/pass@}, or {@code ,}/{@code +} in 40 characters or more); {@link
-   * StoreKeyRuns#present} does the same for store keys. Every id, name and key the library is handed passes through
+   * False only when no part of {@link #SECRETS} or a {@linkplain #maskClientSecrets client secret} can match: each
+   * needs a character that ids and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault
+   * token, {@code "} of a JSON field, {@code d=} of {@code password=}, {@code passwd=} and {@code pwd=}, an {@code @}
+   * after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@}, or {@code ,}/{@code +} in 40
+   * characters or more); for store keys, {@link StoreKeyRuns#present} runs the recogniser itself (one pass, nothing
+   * allocated). Every id, name and key the library is handed passes through
    * here, so most of them skip the regexes (and their matchers) entirely.
    */
   private static boolean mayHoldSecret(String text) {
@@ -198,41 +205,88 @@ public final class Redaction {
     return false;
   }
 
-  private static String replace(Pattern pattern, String text) {
-    Matcher m = pattern.matcher(text);
-    if (!m.find()) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
+  /**
+   * {@code text} with {@link #SECRETS}' matches masked, or null when none is. A user of a URL is a match only with
+   * the password {@link UrlPasswords} finds after it; without one, the search goes on from the next character.
+   */
+  private static @Nullable String maskSecrets(CharSequence text) {
+    Matcher m = SECRETS.matcher(text);
+    UrlPasswords passwords = null;
+    StringBuilder out = null;
     int last = 0;
-    do {
-      String replacement = mask(m);
-      if (replacement != null) {
-        out.append(text, last, m.start()).append(replacement);
-        last = m.end();
+    int from = 0;
+    while (from < text.length() && m.find(from)) {
+      int group = matchedGroup(m);
+      String replacement = mask(m, group);
+      int end = m.end();
+      if (group >= USER_INFO_GROUP) {
+        passwords = passwords == null ? new UrlPasswords(text) : passwords;
+        end = passwords.end(USERS[group - USER_INFO_GROUP], m.end());
+        if (end < 0) {
+          from = m.start() + 1;
+          continue;
+        }
       }
-    } while (m.find());
-    return last == 0 ? text : out.append(text, last, text.length()).toString();
+      if (replacement != null) {
+        out = out == null ? new StringBuilder(text.length()) : out;
+        out.append(text, last, m.start()).append(replacement);
+        last = end;
+      }
+      from = end;
+    }
+    return out == null ? null : out.append(text, last, text.length()).toString();
   }
 
-  /** The replacement for one match, or null to keep it (a long run that is not shaped like a client secret). */
-  private static @Nullable String mask(Matcher m) {
-    if (m.pattern() == RUN) {
-      String run = m.group();
-      boolean secretLike = (run.indexOf(',') >= 0 || run.indexOf('+') >= 0)
-          && run.chars().anyMatch(Character::isDigit) && run.chars().anyMatch(Character::isLetter);
-      return secretLike ? MASK : null;
+  private static int matchedGroup(Matcher m) {
+    int group = 1;
+    while (m.start(group) < 0) {
+      group++;
     }
-    for (String kept : PREFIXES) {
-      String prefix = m.group(kept);
-      if (prefix != null) {
-        if (kept.equals("astra") && m.end() - m.start() == prefix.length()) {
-          return null;   // the word "AstraCS:" alone, as in "expected AstraCS:<24 letters>"
-        }
-        return (kept.equals("astra") ? "AstraCS:" : prefix) + MASK;
+    return group;
+  }
+
+  /**
+   * {@code text} with every Astra client secret masked, or null when it holds none: a maximal run of 40 or more of
+   * {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}, a digit and a letter. A loop, not a regex, so that a
+   * text of runs one short reads each character once, not forty times.
+   */
+  static @Nullable String maskClientSecrets(CharSequence text) {
+    StringBuilder out = null;
+    int last = 0;
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      int start = i;
+      boolean mark = false;
+      boolean digit = false;
+      boolean letter = false;
+      for (char c; i < n && isRunChar(c = text.charAt(i)); i++) {
+        mark |= c == ',' || c == '+';
+        digit |= c >= '0' && c <= '9';
+        letter |= c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
       }
+      if (i - start >= CLIENT_SECRET_MIN && mark && digit && letter) {
+        out = out == null ? new StringBuilder(n) : out;
+        out.append(text, last, start).append(MASK);
+        last = i;
+      }
+      i = i == start ? i + 1 : i;
     }
-    return null;
+    return out == null ? null : out.append(text, last, n).toString();
+  }
+
+  private static boolean isRunChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == ','
+        || c == '.' || c == '_' || c == '/' || c == '=' || c == '-';
+  }
+
+  /** The replacement for one match of {@link #SECRETS} by {@code group}, or null to keep it. */
+  private static @Nullable String mask(Matcher m, int group) {
+    if (group == ASTRA) {
+      // The word "AstraCS:" alone, as in "expected AstraCS:<24 letters>", is kept.
+      return m.end() - m.end(group) == 0 ? null : "AstraCS:" + MASK;
+    }
+    return m.group(group) + MASK;
   }
 
   /** Whether {@code value} holds anything shaped like a token or secret (see {@link #scrub}). */

@@ -1,140 +1,179 @@
 package dev.astravault.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Finds store keys (base64 of 32 bytes, as {@code openssl rand -base64 32} prints them) in text, without a regex:
  * {@link Redaction}'s third pass, and the pre-scan's part for keys. A class of its own so that the redactor's
  * patterns and this recogniser each read on one screen.
+ *
+ * <p>A key is 43 characters of a run of {@code A-Za-z0-9+/_-}, which any base64 decoder reads as exactly 32 bytes
+ * (44 with the {@code =} that pads it; 44 without it would be 33 bytes, and a 64-hex client secret 48), such that:
+ * <ul>
+ *   <li>it starts at the start of the run or after one of {@code +/_-}, and ends at the end of the run or before one
+ *       of them: a key alone, or glued into a path or a name ({@code secret/data/<key>}, {@code backup-<key>_old}).
+ *       Glued to letters or digits ({@code xyz<key>abc}) it is not found: that is a longer random string (a JWT
+ *       part, a base64 hash, a certificate line), which must stay readable, as must every long run holding 43
+ *       key-shaped characters somewhere;</li>
+ *   <li>it uses one alphabet: standard ({@code +/}) or URL-safe ({@code -_}), not both;</li>
+ *   <li>it holds an upper- and a lowercase letter, as all but about 1 in a billion random keys do (so hex, a lowercase
+ *       name or an upper-case constant is not a key);</li>
+ *   <li>it is not the end of a lease id, a last part of 24 letters or digits after a {@code /} in a run with three
+ *       {@code /} or more that starts with {@code astra/} or holds {@code /astra/} (ours, {@code
+ *       astra/<org>/<role>/<24>}) or {@code /creds/} (Vault's, {@code <mount>/creds/<role>/<24>}).</li>
+ * </ul>
+ * One pass over the text, each character read about twice: the counts of the 43 characters before the one read are
+ * kept as it goes.
  */
 final class StoreKeyRuns {
   /** Base64 characters of a 32-byte store key, its padding aside. */
   private static final int KEY_CHARS = 43;
   /** The random part at the end of a lease id, ours and Vault's. */
   private static final int LEASE_ID_RANDOM = 24;
-  /** In a Vault lease id, {@code <mount>/creds/<role>/<random>}. */
-  private static final String VAULT_LEASE_PART = "/creds/";
+  /** A lease id has at least this many {@code /}. */
+  private static final int LEASE_ID_SLASHES = 3;
 
   /**
-   * {@code text} with every store key masked (and its {@code =} padding), or {@code text} itself when it holds none.
-   * A key is a maximal run of {@code A-Za-z0-9+/_-} that {@link #isStoreKey} accepts: {@code openssl rand -base64 32}
-   * or {@link dev.astravault.EncryptionKey#toBase64()} output, pasted where an id, a name or a message part goes.
+   * {@code text} with every store key masked (and its {@code =} padding), or null when it holds none: {@code openssl
+   * rand -base64 32} or {@link dev.astravault.EncryptionKey#toBase64()} output, pasted where an id, a name or a
+   * message part goes.
    */
-  static String mask(String text) {
+  static @Nullable String mask(CharSequence text) {
     StringBuilder out = null;
     int last = 0;
-    int i = 0;
-    int n = text.length();
-    while (i < n) {
-      if (!isBase64(text.charAt(i))) {
-        i++;
-        continue;
-      }
-      int start = i;
-      while (i < n && isBase64(text.charAt(i))) {
-        i++;
-      }
-      if (isStoreKey(text, start, i)) {
-        int end = paddingEnd(text, i);
-        if (out == null) {
-          out = new StringBuilder(n);
-        }
-        out.append(text, last, start).append(Redaction.MASK);
-        last = end;
-        i = end;
-      }
+    for (int end = nextKey(text, 0); end >= 0; end = nextKey(text, last)) {
+      out = out == null ? new StringBuilder(text.length()) : out;
+      out.append(text, last, end - KEY_CHARS).append(Redaction.MASK);
+      last = paddingEnd(text, end);
     }
-    return out == null ? text : out.append(text, last, n).toString();
+    return out == null ? null : out.append(text, last, text.length()).toString();
   }
 
-  /**
-   * Whether {@code text[start, end)}, a maximal run of base64 characters, is shaped like a store key: 43 characters,
-   * which any base64 decoder reads as exactly 32 bytes (44 with the {@code =} that pads it; 44 without it would be 33
-   * bytes, and a 64-hex client secret 48). Besides that, it must:
-   * <ul>
-   *   <li>use one alphabet: standard ({@code +/}) or URL-safe ({@code -_}), not both;</li>
-   *   <li>hold an upper- and a lowercase letter, as all but about 1 in a billion random keys do (so hex, a lowercase
-   *       name or an upper-case constant is not a key);</li>
-   *   <li>not be one of the lease ids that reach 43 characters: a last part of 24 letters or digits after a {@code /},
-   *       in {@code astra/<org>/<role>/<24>} (ours) or {@code <mount>/creds/<role>/<24>} (Vault's).</li>
-   * </ul>
-   */
-  static boolean isStoreKey(String text, int start, int end) {
-    if (end - start != KEY_CHARS) {
-      return false;
-    }
-    boolean standard = false;
-    boolean urlSafe = false;
-    boolean upper = false;
-    boolean lower = false;
+  /** Whether {@code text} holds a store key: the pre-scan's part for keys, exact since it is {@link #mask}'s test. */
+  static boolean present(CharSequence text) {
+    return text.length() >= KEY_CHARS && nextKey(text, 0) >= 0;
+  }
+
+  /** The end of the first store key in {@code text} that starts at {@code from} or later, or -1. */
+  private static int nextKey(CharSequence text, int from) {
+    int n = text.length();
+    int runStart = from;
+    int upper = 0;
+    int lower = 0;
+    int standard = 0;
+    int urlSafe = 0;
     int slashes = 0;
-    int lastSlash = -1;
-    boolean plusInLastPart = false;
-    for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '+' -> {
-          standard = true;
-          plusInLastPart = true;
-        }
-        case '/' -> {
-          standard = true;
-          slashes++;
-          lastSlash = i;
-          plusInLastPart = false;
-        }
-        case '-', '_' -> urlSafe = true;
-        default -> {
-          upper |= c >= 'A' && c <= 'Z';
-          lower |= c >= 'a' && c <= 'z';
+    int leaseMarkEnd = Integer.MAX_VALUE;
+    for (int i = from; i <= n; i++) {
+      char c = i < n ? text.charAt(i) : ' ';
+      boolean inRun = isBase64(c);
+      int start = i - KEY_CHARS;
+      if (start >= runStart && (i == n || isCut(c)) && (start == 0 || isCut(text.charAt(start - 1)))
+          && upper > 0 && lower > 0 && (standard == 0 || urlSafe == 0)
+          && !(slashes >= LEASE_ID_SLASHES && leaseMarkEnd <= i - LEASE_ID_RANDOM && isLeaseIdEnd(text, i))) {
+        return i;
+      }
+      if (!inRun) {
+        runStart = i + 1;
+        upper = lower = standard = urlSafe = slashes = 0;
+        leaseMarkEnd = Integer.MAX_VALUE;
+        continue;
+      }
+      // The counts cover text[i - 42, i] from here on: c in, the character 43 back out.
+      int kind = kind(c);
+      upper += kind == UPPER ? 1 : 0;
+      lower += kind == LOWER ? 1 : 0;
+      standard += kind == STANDARD ? 1 : 0;
+      urlSafe += kind == URL_SAFE ? 1 : 0;
+      if (start + 1 > runStart) {
+        int out = kind(text.charAt(start));
+        upper -= out == UPPER ? 1 : 0;
+        lower -= out == LOWER ? 1 : 0;
+        standard -= out == STANDARD ? 1 : 0;
+        urlSafe -= out == URL_SAFE ? 1 : 0;
+      }
+      if (c == '/') {
+        slashes++;
+        if (leaseMarkEnd == Integer.MAX_VALUE && endsLeaseMark(text, runStart, i)) {
+          leaseMarkEnd = i + 1;
         }
       }
     }
-    if (standard && urlSafe || !(upper && lower)) {
+    return -1;
+  }
+
+  private static final int OTHER = 0;
+  private static final int UPPER = 1;
+  private static final int LOWER = 2;
+  private static final int STANDARD = 3;
+  private static final int URL_SAFE = 4;
+
+  private static int kind(char c) {
+    return c >= 'A' && c <= 'Z' ? UPPER : c >= 'a' && c <= 'z' ? LOWER : c == '+' || c == '/' ? STANDARD
+        : c == '-' || c == '_' ? URL_SAFE : OTHER;
+  }
+
+  /** Whether the {@code /} at {@code slash} ends {@code astra/} (starting the run or after a /) or {@code /creds/}. */
+  private static boolean endsLeaseMark(CharSequence text, int runStart, int slash) {
+    int word = slash - 5;
+    if (word < runStart) {
       return false;
     }
-    boolean leaseIdShaped = slashes >= 3 && lastSlash == end - LEASE_ID_RANDOM - 1 && !plusInLastPart
-        && (text.startsWith(LeaseIds.ROOT, start) || within(text.indexOf(VAULT_LEASE_PART, start), end));
-    return !leaseIdShaped;
+    boolean astra = startsWith(text, "astra", word) && (word == runStart || text.charAt(word - 1) == '/');
+    return astra || word > runStart && text.charAt(word - 1) == '/' && startsWith(text, "creds", word);
+  }
+
+  /** Whether {@code text} before {@code end} is a {@code /} and 24 letters or digits. */
+  private static boolean isLeaseIdEnd(CharSequence text, int end) {
+    if (text.charAt(end - LEASE_ID_RANDOM - 1) != '/') {
+      return false;
+    }
+    for (int i = end - LEASE_ID_RANDOM; i < end; i++) {
+      int kind = kind(text.charAt(i));
+      if (kind == STANDARD || kind == URL_SAFE) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** After a key ending at {@code i}: past its one {@code =} of padding, but not past a {@code =} of name=value. */
-  private static int paddingEnd(String text, int i) {
+  private static int paddingEnd(CharSequence text, int i) {
     int n = text.length();
     boolean padding = i < n && text.charAt(i) == '='
         && (i + 1 == n || !isBase64(text.charAt(i + 1)) && text.charAt(i + 1) != '=');
     return padding ? i + 1 : i;
   }
 
-  private static boolean within(int found, int end) {
-    return found >= 0 && found + VAULT_LEASE_PART.length() <= end;
+  private static boolean startsWith(CharSequence text, String part, int at) {
+    if (at < 0 || at + part.length() > text.length()) {
+      return false;
+    }
+    for (int i = 0; i < part.length(); i++) {
+      if (text.charAt(at + i) != part.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a key may end before {@code c} or start after it: anything but a letter or digit, which would make it part
+   * of a longer random string, or the mask. A key masked next to a run does not make that run's end a key's end, so
+   * scrubbing again finds nothing new ({@code aB…aB-<key>} stays {@code aB…aB-██}).
+   */
+  private static boolean isCut(char c) {
+    return isJoint(c) || !isBase64(c) && c != Redaction.MASK.charAt(0);
+  }
+
+  /** What may join a key to its neighbours in a run: the base64 characters that are not letters or digits. */
+  private static boolean isJoint(char c) {
+    return c == '+' || c == '/' || c == '-' || c == '_';
   }
 
   /** Whether {@code c} is in the standard or the URL-safe base64 alphabet (padding aside). */
   private static boolean isBase64(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-'
-        || c == '_';
-  }
-
-  /**
-   * Whether {@code text} has a run of exactly 43 base64 characters, a {@linkplain #isStoreKey store key}'s length:
-   * the pre-scan's part for keys. A loop of its own, so that texts shorter than a key (most ids and names) skip it
-   * after one length check, and {@link Redaction}'s pre-scan stays the loop it was.
-   */
-  static boolean present(String text) {
-    int length = text.length();
-    if (length < KEY_CHARS) {
-      return false;
-    }
-    int run = 0;
-    for (int i = 0; i < length; i++) {
-      if (isBase64(text.charAt(i))) {
-        run++;
-      } else if (run == KEY_CHARS) {
-        return true;
-      } else {
-        run = 0;
-      }
-    }
-    return run == KEY_CHARS;
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || isJoint(c);
   }
 
   private StoreKeyRuns() {}

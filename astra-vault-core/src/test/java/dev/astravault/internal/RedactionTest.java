@@ -133,7 +133,10 @@ class RedactionTest {
         hexSecret.substring(0, 43),                    // lowercase: no upper-case letter
         KEY_PLAIN.substring(0, 42), KEY_PLAIN.substring(0, 42) + "==",   // 31 bytes
         KEY_PLAIN.substring(0, 43) + "Q",              // 44 without padding: 33 bytes
-        "x" + KEY_URL.substring(0, 42) + "/",          // both alphabets in one run
+        "x-" + KEY_PLAIN.substring(0, 40) + "/",       // both alphabets in one run
+        "name-" + KEY_PLAIN.substring(0, 43) + "Q",    // glued to a letter on one side: 33 bytes
+        "xyz" + KEY_PLAIN.substring(0, 43) + "abc",    // glued to letters: a longer random string
+        "sha256-" + KEY_PLAIN.substring(0, 43) + "xQ/x",   // key-shaped characters inside a longer part
         "ASTRA_VAULT_STORE_KEY_FROM_THE_ENVIRONMENT1",  // no lowercase letter
         "token for astra/org1x/reader/" + random24 + " renewed");
     for (String text : kept) {
@@ -141,6 +144,38 @@ class RedactionTest {
       assertThat(Redaction.holdsStoreKey(text)).as(text).isFalse();
     }
     assertThat(Validation.requireKey("leaseId", kept.get(0))).isEqualTo(kept.get(0));
+  }
+
+  /**
+   * A key glued into a path or a name by one of {@code +/-_} (which base64 holds, so the run is longer than a key) is
+   * masked, the path or name around it kept; lease ids and hex digests that hold 43 key-shaped characters between two
+   * of those are not keys.
+   */
+  @Test
+  void aStoreKeyGluedIntoAPathOrANameIsMasked() {
+    String key = KEY_PLAIN.substring(0, 43);
+    Map<String, String> masked = Map.of(
+        "read secret/data/" + key + " denied", "read secret/data/██ denied",
+        "/v1/secret/data/" + KEY_SLASH + " denied", "/v1/secret/data/██ denied",
+        "backup-" + key + "_old", "backup-██_old",
+        "ASTRA_VAULT_KEY_" + KEY_SLASH.substring(0, 43), "ASTRA_VAULT_KEY_██",
+        "keys/" + KEY_URL + "/v2", "keys/██/v2",
+        "x" + KEY_URL.substring(0, 42) + "/", "██/",
+        KEY_URL + "/" + KEY_URL, "██/██",
+        "name-" + KEY_URL, "name-██");
+    masked.forEach((text, expected) -> {
+      assertThat(Redaction.scrub(text)).as(text).isEqualTo(expected);
+      assertThat(Redaction.holdsStoreKey(text)).as(text).isTrue();
+    });
+    String random24 = "Ab3dEf6hIj9lMn2pQr5tUv8x";
+    for (String kept : List.of(
+        "astra/6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00/admin/" + random24,   // 2b7f…/admin/<24> is 43
+        "/v1/sys/leases/lookup/astra/creds/admin12345678/" + random24,
+        "/v1/sys/leases/renew/astra/org1/reader/" + random24,
+        "sha256:8709074baaf63e746cc5de52891e3a5ca88c73ae1fb7336652e9b59b9e69eff2",
+        "dev/astravault/spring/autoconfigure/AstraVaultAutoConfiguration")) {
+      assertThat(Redaction.scrub(kept)).as(kept).isEqualTo(kept);
+    }
   }
 
   @Test
@@ -186,7 +221,9 @@ class RedactionTest {
         ASTRA, CLIENT_SECRET, VAULT, LEGACY_VAULT, KEY_PLAIN, KEY_PLAIN + "=", KEY_URL, "Q1w2E3r4T5y6U7i8O9p",
         "Q1w2E3r4T5y6U7i8O9", "astra/org1x/reader/", "//", "@", "app:", "pwd=", "passWD=", ":thin:", "[::1]:8200",
         "jdbc:postgresql://app:s3cret@db/x", "ops@example.com", "'", "?", "#",
-        "alice:s3cret@127.0.0.1", "mailto:"};
+        "alice:s3cret@127.0.0.1", "mailto:", "p@ss/w@db:5432/x", "/w@", "//app:p@ss", "thin:a/p@s/", "=a:",
+        KEY_SLASH.substring(0, 43), KEY_URL.substring(0, 20), KEY_URL.substring(20), "secret/data/", "name-", "_", "=",
+        "astra/", "/creds/", "Ab3dEf6hIj9lMn2pQr5tUv8x", "/admin/"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;

@@ -54,8 +54,19 @@ class RedactionUrlTest {
           "{\"url\":\"postgresql://app:██@db\",\"owner\":\"ops@example.com\"}"),
       Map.entry("postgresql://app:S3cret-pw_9@db/x mailed to ops@example.com",
           "postgresql://app:██@db/x mailed to ops@example.com"),
-      Map.entry("https://ops:S3cret-pw_9@gateway.example/v1/identity/name/alice@corp",
-          "https://ops:██@gateway.example/v1/identity/name/alice@corp"));
+      // A password holding both @ and /: masked to the last @ before a space, quote, ? or #, as the password
+      // cannot be told from a path structurally.
+      Map.entry("postgresql://app:S3c@ret/pw_9@db:5432/x", "postgresql://app:██@db:5432/x"),
+      Map.entry("Connection to 'postgresql://app:S3c@ret/pw_9@db/x' refused (ops@example.com)",
+          "Connection to 'postgresql://app:██@db/x' refused (ops@example.com)"),
+      Map.entry("jdbc:oracle:thin:alice/S3c@ret/pw_9@db.example:1521/av",
+          "jdbc:oracle:thin:alice/██@db.example:1521/av"),
+      Map.entry("https://user:S3c@ret/pw_9@vault.example:8200/v1/x?owner=a@b",
+          "https://user:██@vault.example:8200/v1/x?owner=a@b"),
+      // ... so a path holding an @ after a password is masked with it: the price of the rule above. It was
+      // "https://ops:██@gateway.example/v1/identity/name/alice@corp" (and //app:██@db/to/a@b) before.
+      Map.entry("https://ops:S3cret-pw_9@gateway.example/v1/identity/name/alice@corp", "https://ops:██@corp"),
+      Map.entry("//app:S3cret-pw_9@db/to/a@b", "//app:██@b"));
 
   /** User info as PostgreSQL's driver quotes it: the host it could not resolve, without the {@code //}. */
   private static final Map<String, String> BARE = Map.of(

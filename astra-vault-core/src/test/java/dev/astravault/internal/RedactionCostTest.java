@@ -1,0 +1,91 @@
+package dev.astravault.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What scrubbing costs, counted rather than timed: every pass reads its input through a {@link CharSequence} that
+ * counts the characters read, and a hostile text (an error body a server chose, up to the 64 KiB bound) must cost a
+ * bounded number of reads per character, whatever its shape.
+ */
+class RedactionCostTest {
+  /**
+   * Reads per character allowed for a whole scrub, every pass of every round included: the passes read about 20 a
+   * round (the pattern tries each of its alternatives from every start), the worst shape here 40. Before the URL
+   * passwords were found by {@link UrlPasswords}, seven shapes here read 80 to 1,800 (a 64 KiB text of {@code =a:@}
+   * took half a second).
+   */
+  private static final int READS_PER_CHAR = 60;
+
+  /** Texts shaped to make a backtracking matcher scan ahead from every start; each about 64 KiB. */
+  static Map<String, String> hostile() {
+    int n = Redaction.MAX_TEXT - 100;
+    Map<String, String> texts = new LinkedHashMap<>();
+    texts.put("bare users, no host", fill("=a:", n));
+    texts.put("url users, no host", fill("//a:", n));
+    texts.put("url users then @ and a long host", fill("//a:".repeat(64) + "@" + "h".repeat(4000) + "@", n));
+    texts.put("bare users then @ and a long host", fill("=a:".repeat(85) + "@" + "h".repeat(4000) + "@", n));
+    texts.put("thin users, no host", fill(":thin:a/", n));
+    texts.put("a url user then @s", "//a:" + "@".repeat(n));
+    texts.put("a bare user then @s", "=a:" + "@".repeat(n));
+    texts.put("bare users and @s", fill("=a:@", n));
+    texts.put("url users and @s", fill("//a:@x@", n));
+    texts.put("runs one short of a client secret", fill("a".repeat(39) + " ", n));
+    texts.put("runs one short of a store key", fill("aB".repeat(21) + " ", n));
+    texts.put("a json field then spaces", "\"secret\"" + " ".repeat(n));
+    texts.put("dashes", "-".repeat(n));
+    texts.put("dashed key-length parts", fill("aB".repeat(21) + "-", n));
+    texts.put("url users and @s in words", fill("//a:@x@ ", n));
+    texts.put("url users, a long word each", fill("//a:" + "x".repeat(300) + "@ ", n));
+    texts.put("url passwords", fill("//a:b@c ", n));
+    texts.put("bare passwords", fill(" a:b@c", n));
+    texts.put("bare users then a long host", fill("=a:".repeat(85) + "@" + "h".repeat(4000) + "@ ", n));
+    texts.put("url users before a quoted host", fill("//a:\"".repeat(60) + "@h\"@ ", n));
+    texts.put("token prefixes", fill("AstraCS: hvs. s.x \"secret\": password= :thin:", n));
+    texts.put("json fields", fill("\"secret\":\"", n));
+    return texts;
+  }
+
+  private static String fill(String unit, int n) {
+    return unit.repeat(n / unit.length());
+  }
+
+  @Test
+  void aHostileTextCostsABoundedNumberOfReadsPerCharacter() {
+    SoftAssertions.assertSoftly(soft -> hostile().forEach((name, text) -> {
+      long[] reads = {0};
+      String counted = Redaction.scrubByRegex(text, s -> new Counting(s, reads));
+      soft.assertThat(counted).as(name).isEqualTo(Redaction.scrubByRegex(text));
+      soft.assertThat(reads[0]).as("%s: reads of %d characters", name, text.length())
+          .isLessThanOrEqualTo((long) READS_PER_CHAR * text.length());
+    }));
+  }
+
+  /** A text that counts the characters read from it. */
+  private record Counting(String text, long[] reads) implements CharSequence {
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public char charAt(int index) {
+      reads[0]++;
+      return text.charAt(index);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      reads[0] += end - start;
+      return text.substring(start, end);
+    }
+
+    @Override
+    public String toString() {
+      reads[0] += text.length();
+      return text;
+    }
+  }
+}
