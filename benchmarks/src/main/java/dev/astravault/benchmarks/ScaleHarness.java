@@ -41,7 +41,7 @@ import org.springframework.vault.support.VaultResponse;
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness timers [leases]
  * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness issuecpu [issues]
  * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness postcpu [posts] [operations]
- * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness tablewrites [records] [noprepare]
+ * java -cp benchmarks/target/benchmarks.jar dev.astravault.benchmarks.ScaleHarness tablewrites [records] [noprepare]
  * }</pre>
  *
  * <ul>
