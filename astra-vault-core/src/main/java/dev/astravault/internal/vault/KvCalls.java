@@ -148,6 +148,8 @@ public final class KvCalls {
     VaultKvMountException wrong = null;
     if (!m.isKv()) {
       wrong = m.notKv(full, "the Vault KV lease store", 2);
+    } else if (m.servesFromOtherMount(kv.mount())) {
+      wrong = m.elsewhere(kv.mount(), full, "the Vault KV lease store", "path prefix", 2);
     } else if (m.kvVersion() != 2) {
       String name = m.mount().isEmpty() ? kv.mount() : m.mount();
       wrong = new VaultKvMountException(name, m.type(), m.kvVersion(), 2, "mount '" + name + "' is a KV version "
