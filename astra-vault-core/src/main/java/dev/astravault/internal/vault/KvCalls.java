@@ -110,7 +110,9 @@ public final class KvCalls {
   }
 
   /**
-   * Refuses a mount that is not a KV version 2 engine, asked of Vault as {@code vault kv get} does
+   * Refuses a mount that is not a KV version 2 engine, or not the one Vault serves the prefix from (set one level
+   * off: the store would read {@code team/data/kv/...}, which no mount serves), asked of Vault as {@code vault kv get}
+   * does
    * ({@code sys/internal/ui/mounts/<mount>/<prefix>}, answered for any token with some capability under the mount, so
    * the store's policy needs no new line). The store's atomicity is KV v2's check-and-set: a KV v1 mount stores the
    * v2 request body as plain data and takes every {@code cas} unchecked, so it could never be correct there, and
