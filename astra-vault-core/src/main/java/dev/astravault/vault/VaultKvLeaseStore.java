@@ -67,9 +67,10 @@ import org.jspecify.annotations.Nullable;
  * something under the mount), and refuses a KV v1 mount, one that is not KV, or a mount set one level off (Vault
  * serves {@code <mount>/<prefix>} from another mount, e.g. {@code team/kv} for mount {@code team} and prefix
  * {@code kv/x}) with a {@link StoreException} naming the mount, whose cause is a {@link VaultKvMountException}
- * ({@code requiredKvVersion() == 2}); nothing is read or written. If Vault will not say, a KV v1 mount is still refused at the first write. {@code cas_required} on the
- * mount or a key is fine: every write names a version. An entry soft-deleted or destroyed by an operator
- * ({@code vault kv delete}) reads as absent, and a later write names its version. A mount with
+ * ({@code requiredKvVersion() == 2}); nothing is read or written. If Vault will not say, a KV v1 mount is still
+ * refused at the first write. {@code cas_required} on the mount or a key is fine: every write names a version. An
+ * entry soft-deleted or destroyed by an operator ({@code vault kv delete}) reads as absent, and a later write names
+ * its version. A mount with
  * {@code delete_version_after} set is refused at first use ({@link StoreException} naming the mount and the value):
  * Vault would soft-delete live leases and claims after that time. The store reads {@code <mount>/config} for it; a
  * policy without {@code read} there gets one WARN and the store proceeds unchecked (a 403 before any call of the

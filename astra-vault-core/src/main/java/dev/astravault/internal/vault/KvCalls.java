@@ -154,10 +154,9 @@ public final class KvCalls {
       wrong = m.elsewhere(kv.mount(), full, "the Vault KV lease store", "path prefix", 2);
     } else if (m.kvVersion() != 2) {
       String name = m.mount().isEmpty() ? kv.mount() : m.mount();
-      wrong = new VaultKvMountException(name, m.type(), m.kvVersion(), 2, "mount '" + name + "' is a KV version "
-          + m.kvVersion() + " engine, but the Vault KV lease store needs KV version 2: its compare-and-set is KV "
-          + "v2's check-and-set, which version 1 lacks. Run 'vault kv enable-versioning " + name + "' or use a KV "
-          + "version 2 mount");
+      wrong = m.otherVersion(name, 2, "the Vault KV lease store needs KV version 2: its compare-and-set is KV v2's "
+          + "check-and-set, which version 1 lacks. Run 'vault kv enable-versioning " + name + "' or use a KV version "
+          + "2 mount");
     }
     if (wrong != null) {
       throw new StoreException("Vault KV lease store: " + wrong.getMessage(), wrong);

@@ -89,6 +89,19 @@ public record KvMountInfo(String mount, String type, int kvVersion) {
         + "' with " + label + " '" + rest + "'");
   }
 
+  /**
+   * The error for this KV mount where version {@code needed} is: "mount '{@code name}' is a KV version N engine, but
+   * {@code butClause}". The one message of the readers' stated version ({@link #mismatch}) and the lease store's.
+   *
+   * @param name the mount to name (Vault's, or the configured one when Vault named none)
+   * @param needed the KV version needed
+   * @param butClause why that is wrong and the fix, e.g. {@code the store needs KV version 2 ...}
+   */
+  public VaultKvMountException otherVersion(String name, int needed, String butClause) {
+    return new VaultKvMountException(name, type, kvVersion, needed, "mount '" + name + "' is a KV version " + kvVersion
+        + " engine, but " + butClause);
+  }
+
   /** {@code a KV version 2 engine}, or {@code a 'transit' engine}. */
   private String describe() {
     return isKv() ? "a KV version " + kvVersion + " engine" : "a '" + type + "' engine";
@@ -139,9 +152,8 @@ public record KvMountInfo(String mount, String type, int kvVersion) {
       return Optional.of(m.elsewhere(stated.mount(), full, what, "path", stated.kvVersion()));
     }
     if (m.kvVersion() != stated.kvVersion()) {
-      return Optional.of(new VaultKvMountException(m.mount(), m.type(), m.kvVersion(), stated.kvVersion(),
-          "mount '" + m.mount() + "' is a KV version " + m.kvVersion() + " engine, but the path of " + what + ", "
-          + stated + ", states version " + stated.kvVersion() + "; state version " + m.kvVersion()
+      return Optional.of(m.otherVersion(m.mount(), stated.kvVersion(), "the path of " + what + ", " + stated
+          + ", states version " + stated.kvVersion() + "; state version " + m.kvVersion()
           + " or let the version be looked up"));
     }
     return Optional.empty();
