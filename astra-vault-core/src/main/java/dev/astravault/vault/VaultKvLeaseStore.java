@@ -64,11 +64,13 @@ import org.jspecify.annotations.Nullable;
  * (it stores the request body as plain data and takes every {@code cas} unchecked), so the store cannot be correct on
  * v1. At its first use (or {@link #checkMount()}) the store asks Vault the mount's engine and version, as
  * {@code vault kv get} does ({@code sys/internal/ui/mounts/<mount>/<prefix>}, answered for any token that may do
- * something under the mount), and refuses a KV v1 mount or one that is not KV with a {@link StoreException} naming
- * the mount, whose cause is a {@link VaultKvMountException} ({@code requiredKvVersion() == 2}); nothing is read or
- * written. If Vault will not say, a KV v1 mount is still refused at the first write. {@code cas_required} on the
- * mount or a key is fine: every write names a version. An entry soft-deleted or destroyed by an operator
- * ({@code vault kv delete}) reads as absent, and a later write names its version. A mount with
+ * something under the mount), and refuses a KV v1 mount, one that is not KV, or a mount set one level off (Vault
+ * serves {@code <mount>/<prefix>} from another mount, e.g. {@code team/kv} for mount {@code team} and prefix
+ * {@code kv/x}) with a {@link StoreException} naming the mount, whose cause is a {@link VaultKvMountException}
+ * ({@code requiredKvVersion() == 2}); nothing is read or written. If Vault will not say, a KV v1 mount is still
+ * refused at the first write. {@code cas_required} on the mount or a key is fine: every write names a version. An
+ * entry soft-deleted or destroyed by an operator ({@code vault kv delete}) reads as absent, and a later write names
+ * its version. A mount with
  * {@code delete_version_after} set is refused at first use ({@link StoreException} naming the mount and the value):
  * Vault would soft-delete live leases and claims after that time. The store reads {@code <mount>/config} for it; a
  * policy without {@code read} there gets one WARN and the store proceeds unchecked (a 403 before any call of the
@@ -512,7 +514,8 @@ public final class VaultKvLeaseStore implements LeaseStore {
    *
    * @throws StoreException if the mount is refused, naming it: its cause is a {@link VaultKvMountException}
    *     ({@link VaultKvMountException#kvVersion()}, {@link VaultKvMountException#requiredKvVersion()} 2) when it is
-   *     KV version 1 or not KV; or if Vault cannot be read
+   *     KV version 1 or not KV, or Vault serves {@code <mount>/<prefix>} from another mount (set one level off;
+   *     {@link VaultKvMountException#mount()} is Vault's); or if Vault cannot be read
    */
   public void checkMount() {
     calls.checkMount();

@@ -5,9 +5,11 @@ import dev.astravault.AstraVaultException;
 /**
  * A path that should be on a Vault KV engine is served by a mount that is not the engine it needs, as Vault answered
  * when asked the mount's KV version ({@code GET sys/internal/ui/mounts/<path>}, the lookup of {@code vault kv get}):
- * a mount of another type, or a KV mount of the other version than the one needed ({@link VaultKvLeaseStore} needs
- * version 2; a {@link KvPath} states one). The fix is the configuration: point the mount at the right engine, or
- * state the mount's version. The message names the mount, its engine and the path; it never holds a secret.
+ * a mount of another type, a KV mount of the other version than the one needed ({@link VaultKvLeaseStore} needs
+ * version 2; a {@link KvPath} states one), or a mount other than the configured one (set one level off: mount
+ * {@code team} with path {@code kv/x} where the mount is {@code team/kv}; {@link #mount()} is then Vault's). The fix
+ * is the configuration: point the mount at the right engine, or state the mount's version. The message names the
+ * mount, its engine and the path; it never holds a secret.
  */
 public class VaultKvMountException extends AstraVaultException {
   private static final long serialVersionUID = 1L;

@@ -49,7 +49,8 @@ public final class VaultOrgConfigs {
    * The org at {@code path}, on the KV version it states (nothing is looked up unless the secret is missing).
    *
    * @throws VaultKvMountException if there is no secret at {@code path} and Vault says why: the mount is KV of the
-   *     other version than {@code path} states, or not KV at all
+   *     other version than {@code path} states, not KV at all, or not the mount Vault serves the path from (one level
+   *     off)
    * @throws StoreException if Vault cannot be read or there is no secret at {@code path}
    * @throws IllegalArgumentException if a field is missing or invalid
    *

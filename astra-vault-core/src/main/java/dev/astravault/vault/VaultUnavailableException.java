@@ -14,7 +14,10 @@ public class VaultUnavailableException extends AstraVaultException {
   public enum Reason {
     /** Vault answered 503 "Vault is sealed". */
     SEALED,
-    /** A standby answered (503 "node is not active", 429, or a redirect) and no active node took the request. */
+    /**
+     * A standby answered (500 "local node not active but active cluster node not found", 503 "node is not active",
+     * 429, or a redirect) and no active node took the request.
+     */
     STANDBY,
     /** No answer: connection refused, TLS failure, timeout, or the calling thread was interrupted. */
     UNREACHABLE

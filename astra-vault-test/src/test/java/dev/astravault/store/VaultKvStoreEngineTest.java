@@ -11,6 +11,7 @@ import dev.astravault.LeaseState;
 import dev.astravault.StoreException;
 import dev.astravault.test.vault.Capability;
 import dev.astravault.test.vault.FakeVault;
+import dev.astravault.test.vault.MountLookup;
 import dev.astravault.test.vault.Policy;
 import dev.astravault.test.vault.TokenSpec;
 import dev.astravault.vault.VaultAuth;
@@ -36,14 +37,19 @@ class VaultKvStoreEngineTest {
   static final String LOOKUP = "/v1/sys/internal/ui/mounts/";
 
   @RegisterExtension final FakeVault vault = FakeVault.builder().kvMount("secret", 2).kvMount("kv", 1)
+      .kvMount("team/kv", 2)
       .policy(Policy.builder("kv-store")
           .path("secret/data/" + PREFIX + "/*", Capability.CREATE, Capability.READ, Capability.UPDATE)
           .path("secret/metadata/" + PREFIX + "/*", Capability.READ, Capability.LIST, Capability.DELETE).build())
       .build();
 
   VaultKvLeaseStore open(String mount, String token) {
+    return open(mount, PREFIX, token);
+  }
+
+  VaultKvLeaseStore open(String mount, String prefix, String token) {
     VaultConfig config = VaultConfig.of(URI.create(vault.address()), VaultAuth.token(token));
-    return VaultKvLeaseStore.builder(config).mount(mount).pathPrefix(PREFIX).keyProvider(KEYS).build();
+    return VaultKvLeaseStore.builder(config).mount(mount).pathPrefix(prefix).keyProvider(KEYS).build();
   }
 
   VaultKvLeaseStore open(String mount) {
@@ -121,5 +127,75 @@ class VaultKvStoreEngineTest {
     // A refused lookup is asked again at the next call until one succeeds: one lookup means Vault answered it.
     assertThat(vault.requests()).filteredOn(r -> r.path().startsWith(LOOKUP)).extracting(r -> r.path())
         .containsExactly(LOOKUP + "secret/" + PREFIX);
+  }
+
+  /**
+   * The mount set one level too shallow ({@code team} + {@code kv/...} where the mount is {@code team/kv}) or too deep
+   * ({@code team/kv/astra-vault}): Vault's lookup answers with the mount that serves the path, which is not the one
+   * configured, and the store refuses it naming both and the fix. Before, the lookup found a KV v2 mount and passed:
+   * the store then read {@code team/data/kv/...}, which no mount serves ("no leases"), and its writes failed.
+   */
+  @Test
+  void aMountSetOneLevelOffIsRefusedNamingBothPaths() {
+    Throwable shallow = catchThrowable(() -> open("team", "kv/" + PREFIX, vault.rootToken()).list(""));
+    assertThat(shallow).hasMessageContaining("mount 'team'").hasMessageContaining("'team/kv'")
+        .hasMessageContaining("team/kv/" + PREFIX).hasMessageContaining("mount 'team/kv' with path prefix '" + PREFIX);
+    VaultKvMountException typed = mountError(shallow);
+    assertThat(typed.mount()).isEqualTo("team/kv");
+    assertThat(typed.kvVersion()).isEqualTo(2);
+
+    VaultKvLeaseStore deep = open("team/kv/astra-vault", "orders", vault.rootToken());
+    Throwable tooDeep = catchThrowable(deep::checkMount);
+    assertThat(tooDeep).hasMessageContaining("mount 'team/kv/astra-vault'").hasMessageContaining("'team/kv'")
+        .hasMessageContaining("mount 'team/kv' with path prefix 'astra-vault/orders'");
+    assertThat(mountError(tooDeep).mount()).isEqualTo("team/kv");
+    assertThat(mountError(catchThrowable(() -> deep.insert(lease("lease-1")))).mount()).isEqualTo("team/kv");
+    assertThat(vault.kvKeys("team/kv")).as("nothing written").isEmpty();
+
+    open("team/kv", PREFIX, vault.rootToken()).checkMount();   // the fix passes
+  }
+
+  /**
+   * A lookup refused to every token (a proxy passing only the store's paths): before any call succeeded the refusal
+   * may be a bad token's, so it is asked again; once a call succeeded, one WARN and the store proceeds, asking no more.
+   * On a KV version 1 mount the first write is still refused, naming the mount.
+   */
+  @Test
+  void aDeniedLookupIsAskedAgainUntilACallSucceedsThenTheStoreProceeds() {
+    vault.mountLookup(MountLookup.DENIED);
+    String token = vault.createToken(TokenSpec.of(Duration.ofHours(1), "kv-store"));
+    VaultKvLeaseStore store = open("secret", token);
+    store.insert(lease("lease-1"));
+    assertThat(store.get("lease-1")).isPresent();
+    assertThat(store.list("")).hasSize(1);
+    assertThat(lookups()).as("asked at the first call and, refused again after it succeeded, once more").isEqualTo(2);
+
+    Throwable v1 = catchThrowable(() -> open("kv").insert(lease("lease-2")));
+    assertThat(v1).isInstanceOf(StoreException.class).hasMessageContaining("mount 'kv'")
+        .hasMessageContaining("not a KV version 2 engine").hasMessageContaining("vault kv enable-versioning kv");
+  }
+
+  /**
+   * A Vault without the lookup (older than 0.10): 404 for a token that may read the path, so the store proceeds after
+   * one lookup; the ACL's 403 for any other token, handled as a refusal. A KV version 1 mount is refused at the first
+   * write either way.
+   */
+  @Test
+  void anAbsentLookupLeavesTheCheckToTheFirstWrite() {
+    vault.mountLookup(MountLookup.ABSENT);
+    VaultKvLeaseStore root = open("secret");
+    root.insert(lease("lease-1"));
+    assertThat(root.get("lease-1")).isPresent();
+    assertThat(lookups()).isEqualTo(1);
+
+    vault.clearRequests();
+    VaultKvLeaseStore limited = open("secret", vault.createToken(TokenSpec.of(Duration.ofHours(1), "kv-store")));
+    assertThat(limited.get("lease-1")).isPresent();
+    assertThat(limited.list("")).hasSize(1);
+    assertThat(limited.list("")).hasSize(1);
+    assertThat(lookups()).isEqualTo(2);
+
+    assertThat(catchThrowable(() -> open("kv").insert(lease("lease-2")))).isInstanceOf(StoreException.class)
+        .hasMessageContaining("mount 'kv' is not a KV version 2 engine");
   }
 }

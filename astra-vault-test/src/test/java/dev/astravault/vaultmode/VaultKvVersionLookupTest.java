@@ -3,20 +3,25 @@ package dev.astravault.vaultmode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.astravault.EncryptionKey;
 import dev.astravault.OrgConfig;
 import dev.astravault.StoreException;
 import dev.astravault.audit.AuditCheckpoint;
 import dev.astravault.audit.AuditWitness;
 import dev.astravault.test.vault.Capability;
 import dev.astravault.test.vault.FakeVault;
+import dev.astravault.test.vault.MountLookup;
 import dev.astravault.test.vault.Policy;
 import dev.astravault.test.vault.TokenSpec;
 import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultKeyException;
+import dev.astravault.vault.VaultKeyProvider;
 import dev.astravault.vault.VaultKvMountException;
 import dev.astravault.vault.VaultOrgConfigs;
+import dev.astravault.vault.VaultUnavailableException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +42,7 @@ class VaultKvVersionLookupTest {
   private static final String LOOKUP = "/v1/sys/internal/ui/mounts/";
 
   @RegisterExtension final FakeVault vault = FakeVault.builder().kvMount("secret", 2).kvMount("kv", 1)
+      .kvMount("team/kv", 2)
       .policy(Policy.builder("elsewhere").path("secret/data/other", Capability.READ).build())
       .policy(Policy.builder("orgs-v1").path("kv/astra/orgs/*", Capability.READ, Capability.LIST)
           .path("kv/astra/checkpoints/*", Capability.READ, Capability.CREATE, Capability.UPDATE).build())
@@ -186,5 +192,99 @@ class VaultKvVersionLookupTest {
         .isInstanceOf(StoreException.class).hasMessageContaining("no org config in Vault at");
     assertThat(VaultOrgConfigs.readAll(root(), KvPath.v2("secret", "astra/orgs/"))).isEmpty();
     assertThat(AuditWitness.vaultKv(root(), KvPath.v2("secret", "astra/checkpoints")).latest("none.jsonl")).isEmpty();
+  }
+
+  /**
+   * The lookup refused to every token (a proxy that passes only the readers' paths): each reader that looks the
+   * version up fails typed, naming the mount and saying to state the version, as its javadoc says; stating it works.
+   */
+  @Test
+  void aLookupDeniedToEveryTokenIsTypedPerReaderAndAStatedVersionStillWorks() {
+    putOrg("kv/astra/orgs/prod", "prod");
+    vault.putKv("kv/astra/store-key", Map.of("key", EncryptionKey.generate().toBase64()));
+    vault.mountLookup(MountLookup.DENIED);
+
+    Throwable org = catchThrowable(() -> VaultOrgConfigs.read(root(), "kv", "astra/orgs/prod"));
+    assertThat(org).isInstanceOf(StoreException.class).hasMessageContaining("mount 'kv'")
+        .hasMessageContaining("state the version").hasCauseInstanceOf(VaultAccessDeniedException.class);
+    assertThat(catchThrowable(() -> VaultOrgConfigs.readAll(root(), "kv", "astra/orgs/")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("state the version");
+    Throwable key = catchThrowable(() -> VaultKeyProvider.of(root(), "kv", "astra/store-key"));
+    assertThat(key).isInstanceOf(VaultKeyException.class).hasMessageContaining("mount 'kv'")
+        .hasMessageContaining("state the version");
+    assertThat(((VaultKeyException) key).reason()).isEqualTo(VaultKeyException.Reason.UNREADABLE);
+    assertThat(catchThrowable(() -> AuditWitness.vaultKv(root(), "kv", "astra/checkpoints")))
+        .isInstanceOf(VaultAccessDeniedException.class).hasMessageContaining("mount 'kv'")
+        .hasMessageContaining("state the version");
+
+    assertThat(VaultOrgConfigs.read(root(), KvPath.v1("kv", "astra/orgs/prod")).logicalName()).isEqualTo("prod");
+    assertThat(VaultKeyProvider.of(root(), KvPath.v1("kv", "astra/store-key")).currentKey()).isNotNull();
+    // A stated miss asks the mount, is refused, and the miss stands as it is.
+    assertThat(catchThrowable(() -> VaultOrgConfigs.read(root(), KvPath.v2("kv", "astra/orgs/prod"))))
+        .isInstanceOf(StoreException.class).hasMessageContaining("no org config in Vault at");
+  }
+
+  /**
+   * A Vault without the lookup (older than 0.10, so KV v1 only): a 404 reads the mount as KV v1, as the Vault CLI
+   * does; a token the old ACL refuses the path to gets the refusal, typed as above.
+   */
+  @Test
+  void anAbsentLookupReadsTheMountAsKvVersion1() {
+    putOrg("kv/astra/orgs/prod", "prod");
+    vault.mountLookup(MountLookup.ABSENT);
+    assertThat(VaultOrgConfigs.read(root(), "kv", "astra/orgs/prod").logicalName()).isEqualTo("prod");
+    AuditWitness witness = AuditWitness.vaultKv(root(), "kv", "astra/checkpoints");
+    assertThat(witness.toString()).contains("(KV v1)");
+    String token = vault.createToken(TokenSpec.of(Duration.ofHours(1), "orgs-v1"));
+    assertThat(catchThrowable(() -> VaultOrgConfigs.read(config(token), "kv", "astra/orgs/prod")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("mount 'kv'").hasMessageContaining("older than 0.10")
+        .hasCauseInstanceOf(VaultAccessDeniedException.class);
+  }
+
+  /** A lookup that fails otherwise (a sealed Vault) is the reader's own failure, typed, with Vault's as the cause. */
+  @Test
+  void aLookupThatFailsOtherwiseIsTheReadersFailure() {
+    vault.seal();
+    assertThat(catchThrowable(() -> VaultOrgConfigs.read(root(), "kv", "astra/orgs/prod")))
+        .isInstanceOf(StoreException.class).hasCauseInstanceOf(VaultUnavailableException.class);
+    Throwable key = catchThrowable(() -> VaultKeyProvider.of(root(), "kv", "astra/store-key"));
+    assertThat(((VaultKeyException) key).reason()).isEqualTo(VaultKeyException.Reason.UNREADABLE);
+    assertThat(catchThrowable(() -> AuditWitness.vaultKv(root(), "kv", "astra/checkpoints")))
+        .isInstanceOf(VaultUnavailableException.class);
+  }
+
+  /** Looked up, Vault's answer places the mount boundary, one level too shallow or too deep alike. */
+  @Test
+  void aLookedUpMountOneLevelOffIsPlacedByVaultsAnswer() {
+    putOrg("team/kv/astra/orgs/prod", "team");
+    assertThat(VaultOrgConfigs.read(root(), "team", "kv/astra/orgs/prod").logicalName()).isEqualTo("team");
+    assertThat(VaultOrgConfigs.read(root(), "team/kv/astra", "orgs/prod").logicalName()).isEqualTo("team");
+    assertThat(AuditWitness.vaultKv(root(), "team", "kv/astra/checkpoints").toString())
+        .contains("team/kv/astra/checkpoints (KV v2)");
+  }
+
+  /**
+   * Stated, a mount one level off reads paths no mount serves as stated ({@code team/data/kv/...}): the miss asks
+   * Vault, which serves the path from another mount, and the error names both and the fix. Before, the lookup found
+   * a KV v2 mount, as stated, and the miss read "no org config".
+   */
+  @Test
+  void aStatedMountOneLevelOffIsNamedAfterTheMiss() {
+    putOrg("team/kv/astra/orgs/prod", "team");
+    vault.putKv("team/kv/astra/store-key", Map.of("key", EncryptionKey.generate().toBase64()));
+
+    Throwable org = catchThrowable(() -> VaultOrgConfigs.read(root(), KvPath.v2("team", "kv/astra/orgs/prod")));
+    assertThat(org).isInstanceOf(VaultKvMountException.class).hasMessageContaining("mount 'team' does not serve")
+        .hasMessageContaining("mount 'team/kv'").hasMessageContaining("set mount 'team/kv' with path 'astra/orgs/prod'")
+        .hasMessageNotContaining(ROOT_TOKEN);
+    assertThat(((VaultKvMountException) org).mount()).isEqualTo("team/kv");
+    assertThat(catchThrowable(() -> VaultOrgConfigs.readAll(root(), KvPath.v2("team/kv/astra", "orgs/"))))
+        .isInstanceOf(VaultKvMountException.class).hasMessageContaining("mount 'team/kv/astra' does not serve");
+    Throwable key = catchThrowable(() -> VaultKeyProvider.of(root(), KvPath.v2("team", "kv/astra/store-key")));
+    assertThat(key).isInstanceOf(VaultKeyException.class).hasMessageContaining("set mount 'team/kv' with path");
+    assertThat(((VaultKeyException) key).reason()).isEqualTo(VaultKeyException.Reason.WRONG_ENGINE);
+    AuditWitness witness = AuditWitness.vaultKv(root(), KvPath.v2("team", "kv/astra/checkpoints"));
+    assertThat(catchThrowable(() -> witness.latest("a.jsonl"))).isInstanceOf(VaultKvMountException.class)
+        .hasMessageContaining("mount 'team/kv'");
   }
 }

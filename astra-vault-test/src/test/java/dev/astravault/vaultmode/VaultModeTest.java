@@ -386,7 +386,7 @@ class VaultModeTest {
     assertThatThrownBy(() -> app.renew(token.lease().leaseId())).isInstanceOfSatisfying(
         VaultUnavailableException.class,
         e -> assertThat(e.reason()).isEqualTo(VaultUnavailableException.Reason.STANDBY))
-        .hasMessageContaining("node is not active");
+        .hasMessageContaining("active cluster node not found");
     assertThat(app.leases("")).hasSize(1);
   }
 

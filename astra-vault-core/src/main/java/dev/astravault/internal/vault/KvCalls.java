@@ -110,7 +110,9 @@ public final class KvCalls {
   }
 
   /**
-   * Refuses a mount that is not a KV version 2 engine, asked of Vault as {@code vault kv get} does
+   * Refuses a mount that is not a KV version 2 engine, or not the one Vault serves the prefix from (set one level
+   * off: the store would read {@code team/data/kv/...}, which no mount serves), asked of Vault as {@code vault kv get}
+   * does
    * ({@code sys/internal/ui/mounts/<mount>/<prefix>}, answered for any token with some capability under the mount, so
    * the store's policy needs no new line). The store's atomicity is KV v2's check-and-set: a KV v1 mount stores the
    * v2 request body as plain data and takes every {@code cas} unchecked, so it could never be correct there, and
@@ -148,12 +150,13 @@ public final class KvCalls {
     VaultKvMountException wrong = null;
     if (!m.isKv()) {
       wrong = m.notKv(full, "the Vault KV lease store", 2);
+    } else if (m.servesFromOtherMount(kv.mount())) {
+      wrong = m.elsewhere(kv.mount(), full, "the Vault KV lease store", "path prefix", 2);
     } else if (m.kvVersion() != 2) {
       String name = m.mount().isEmpty() ? kv.mount() : m.mount();
-      wrong = new VaultKvMountException(name, m.type(), m.kvVersion(), 2, "mount '" + name + "' is a KV version "
-          + m.kvVersion() + " engine, but the Vault KV lease store needs KV version 2: its compare-and-set is KV "
-          + "v2's check-and-set, which version 1 lacks. Run 'vault kv enable-versioning " + name + "' or use a KV "
-          + "version 2 mount");
+      wrong = m.otherVersion(name, 2, "the Vault KV lease store needs KV version 2: its compare-and-set is KV v2's "
+          + "check-and-set, which version 1 lacks. Run 'vault kv enable-versioning " + name + "' or use a KV version "
+          + "2 mount");
     }
     if (wrong != null) {
       throw new StoreException("Vault KV lease store: " + wrong.getMessage(), wrong);

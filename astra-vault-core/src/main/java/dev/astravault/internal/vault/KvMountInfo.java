@@ -45,8 +45,9 @@ public record KvMountInfo(String mount, String type, int kvVersion) {
       found = lookup(session, "look up the KV version of the mount of " + what, full);
     } catch (VaultAccessDeniedException ex) {
       throw new VaultAccessDeniedException(ex.path(), "cannot tell the KV version of mount '" + given.mount()
-          + "': Vault refused sys/internal/ui/mounts/" + full + " (no such mount, or the token may do nothing under "
-          + "it); grant the token access to " + what + " there, or state the version (KV v1 or v2)", ex);
+          + "': Vault refused sys/internal/ui/mounts/" + full + " (no such mount, the token may do nothing under "
+          + "it, or a proxy or a Vault older than 0.10 refuses the lookup); grant the token access to " + what
+          + " there, or state the version (KV v1 or v2)", ex);
     }
     if (found.isEmpty()) {
       return KvPath.v1(given.mount(), given.path());
@@ -59,6 +60,51 @@ public record KvMountInfo(String mount, String type, int kvVersion) {
       return new KvPath(m.mount(), full.substring(m.mount().length() + 1), m.kvVersion());
     }
     return new KvPath(given.mount(), given.path(), m.kvVersion());
+  }
+
+  /**
+   * Whether Vault placed {@code full} in another mount than {@code configured}: one level off ({@code team} +
+   * {@code kv/x} where the mount is {@code team/kv}, or {@code team/kv/x} + {@code y}). A reader that is told the
+   * mount builds its paths on it ({@code team/data/kv/x}), which that mount does not serve.
+   */
+  public boolean servesFromOtherMount(String configured) {
+    return !mount.isEmpty() && !mount.equals(configured);
+  }
+
+  /**
+   * The error for {@code full}, set as mount {@code configured}, when Vault serves it from this mount instead
+   * ({@link #servesFromOtherMount}): names both and the setting that fixes it.
+   *
+   * @param configured the mount as configured
+   * @param full the configured mount and path, joined
+   * @param what what lives at the path, for messages (e.g. {@code the Vault KV lease store})
+   * @param label what the part after the mount is called where it is set (e.g. {@code path prefix})
+   * @param needed the KV version {@code what} needs (0: either)
+   */
+  public VaultKvMountException elsewhere(String configured, String full, String what, String label, int needed) {
+    String rest = full.startsWith(mount + "/") ? full.substring(mount.length() + 1) : full;
+    return new VaultKvMountException(mount, type, isKv() ? kvVersion : 0, needed, "mount '" + configured
+        + "' does not serve " + full + ": Vault serves it from mount '" + mount + "' (" + describe() + "), so "
+        + what + " would read and write paths that mount '" + configured + "' does not hold; set mount '" + mount
+        + "' with " + label + " '" + rest + "'");
+  }
+
+  /**
+   * The error for this KV mount where version {@code needed} is: "mount '{@code name}' is a KV version N engine, but
+   * {@code butClause}". The one message of the readers' stated version ({@link #mismatch}) and the lease store's.
+   *
+   * @param name the mount to name (Vault's, or the configured one when Vault named none)
+   * @param needed the KV version needed
+   * @param butClause why that is wrong and the fix, e.g. {@code the store needs KV version 2 ...}
+   */
+  public VaultKvMountException otherVersion(String name, int needed, String butClause) {
+    return new VaultKvMountException(name, type, kvVersion, needed, "mount '" + name + "' is a KV version " + kvVersion
+        + " engine, but " + butClause);
+  }
+
+  /** {@code a KV version 2 engine}, or {@code a 'transit' engine}. */
+  private String describe() {
+    return isKv() ? "a KV version " + kvVersion + " engine" : "a '" + type + "' engine";
   }
 
   /** The error for this mount when it is not KV: it serves {@code full}, where {@code what} should be. */
@@ -74,8 +120,10 @@ public record KvMountInfo(String mount, String type, int kvVersion) {
   }
 
   /**
-   * Why {@code stated} found nothing, if its mount says so: the mount is not KV, or KV of the other version (a v2
-   * path on a v1 mount reads {@code <mount>/data/...}, which is not there). Asked only after a miss, so a correct
+   * Why {@code stated} found nothing, if its mount says so: the mount is not KV, Vault serves the path from another
+   * mount than the stated one (one level off: {@code team} + {@code kv/x} reads {@code team/data/kv/x}, where the
+   * mount is {@code team/kv}), or KV of the other version (a v2 path on a v1 mount reads {@code <mount>/data/...},
+   * which is not there). Asked only after a miss, so a correct
    * configuration pays nothing; the readers that take a stated version share it ({@code VaultKeyProvider},
    * {@code VaultOrgConfigs}, the Vault KV audit witness).
    *
@@ -100,10 +148,12 @@ public record KvMountInfo(String mount, String type, int kvVersion) {
     if (!m.isKv()) {
       return Optional.of(m.notKv(full, what));
     }
+    if (m.servesFromOtherMount(stated.mount())) {
+      return Optional.of(m.elsewhere(stated.mount(), full, what, "path", stated.kvVersion()));
+    }
     if (m.kvVersion() != stated.kvVersion()) {
-      return Optional.of(new VaultKvMountException(m.mount(), m.type(), m.kvVersion(), stated.kvVersion(),
-          "mount '" + m.mount() + "' is a KV version " + m.kvVersion() + " engine, but the path of " + what + ", "
-          + stated + ", states version " + stated.kvVersion() + "; state version " + m.kvVersion()
+      return Optional.of(m.otherVersion(m.mount(), stated.kvVersion(), "the path of " + what + ", " + stated
+          + ", states version " + stated.kvVersion() + "; state version " + m.kvVersion()
           + " or let the version be looked up"));
     }
     return Optional.empty();

@@ -104,7 +104,10 @@ public final class VaultErrors {
       return new VaultUnavailableException(VaultUnavailableException.Reason.SEALED,
           what + ": Vault is sealed (HTTP 503)", cause);
     }
-    if (status == 503 || status == 307 || (status == 429 && lower.contains("standby"))) {
+    // A standby that knows no active node answers 500 (http/handler.go handleRequestForwarding; "node not active but
+    // active node not found" before 1.0), not 503: still a node state, not a failed request.
+    boolean noActiveNode = status == 500 && lower.contains("node not active") && lower.contains("node not found");
+    if (status == 503 || status == 307 || noActiveNode || (status == 429 && lower.contains("standby"))) {
       return new VaultUnavailableException(VaultUnavailableException.Reason.STANDBY,
           what + ": Vault node is a standby or not active (HTTP " + status + ": " + text + ")", cause);
     }

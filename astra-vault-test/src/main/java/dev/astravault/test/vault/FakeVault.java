@@ -89,6 +89,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   /** The body of a 403 for an unknown, revoked or expired token (Vault 1.17+, PR #26687). */
   static final String INVALID_TOKEN = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
   private static final String UI_MOUNTS = "sys/internal/ui/mounts/";
+  /** The error of a standby that knows no active node (http/handler.go handleRequestForwarding), with status 500. */
+  static final String NO_ACTIVE_NODE = "local node not active but active cluster node not found";
   /** The auth methods' unauthenticated paths ({@code PathsSpecial.Unauthenticated}: "login"), matched exactly. */
   private static final Set<String> LOGIN_PATHS = Set.of("auth/approle/login", "auth/kubernetes/login");
   private static final Pattern MOUNT_TYPE_LAST =
@@ -123,6 +125,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   private boolean initialized = true;
   private boolean standby;
   private boolean forwarding = true;
+  private MountLookup mountLookup = MountLookup.ANSWERED;
   private @Nullable String contentType;
 
   private @Nullable MockWebServer server;
@@ -242,6 +245,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
       initialized = true;
       standby = false;
       forwarding = true;
+      mountLookup = MountLookup.ANSWERED;
       contentType = null;
       resetTokens();
     }
@@ -351,13 +355,31 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   }
 
   /**
-   * Makes this node a standby that cannot forward to an active node (none is elected, or forwarding is off): every
-   * endpoint but {@code sys/health} and {@code sys/seal-status} answers 503 "node is not active".
+   * Makes this node a standby that knows no active node (none is elected, as while a Raft cluster has lost its
+   * quorum): every endpoint but {@code sys/health} and {@code sys/seal-status} answers what Vault's
+   * {@code handleRequestForwarding} (http/handler.go) answers then, before reading the request: 500
+   * "local node not active but active cluster node not found". (A standby that knows the active node but cannot
+   * forward to it redirects with 307 instead; a 503 "node is not active" comes only from a node without HA.)
    */
   public void standbyWithoutActiveNode() {
     synchronized (lock) {
       this.standby = true;
       this.forwarding = false;
+    }
+  }
+
+  /**
+   * Sets how {@code GET sys/internal/ui/mounts/<path>} (the KV version lookup of {@code vault kv get}) is answered:
+   * by this Vault ({@link MountLookup#ANSWERED}, the default and the state {@link #reset()} restores), as a Vault
+   * without the endpoint ({@link MountLookup#ABSENT}: 404), or refused to every token ({@link MountLookup#DENIED}:
+   * 403, as behind a proxy that passes only the application's paths). Every other path is unaffected.
+   *
+   * @param mode how the lookup is answered
+   */
+  public void mountLookup(MountLookup mode) {
+    Objects.requireNonNull(mode, "mode");
+    synchronized (lock) {
+      mountLookup = mode;
     }
   }
 
@@ -781,7 +803,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
         throw new VaultError(503, List.of("Vault is sealed"));
       }
       if (standby && !forwarding) {
-        throw new VaultError(503, List.of("node is not active"));
+        // handleRequestForwarding: core.Leader() found no active node's address. 500, not 503 (checked in 1.x).
+        throw new VaultError(500, List.of(NO_ACTIVE_NODE));
       }
     }
     Call call = parse(method, path, query, body, request.getHeaders().get("Content-Type"));
@@ -1120,6 +1143,11 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
    */
   private Reply uiMount(String rel, TokenEntry token) {
     String sanitized = rel.endsWith("/") ? rel : rel + "/";
+    if (mountLookup == MountLookup.ABSENT) {
+      // Before 0.10 the path was not among sys's unauthenticated ones: the ACL check comes before the 404.
+      require(token, UI_MOUNTS + rel, Capability.READ);
+      throw new VaultError(404, List.of(Wire.multierror("unsupported path")));
+    }
     Map<String, Object> info = null;
     String found = null;
     Map<String, Map<String, Object>> all = new TreeMap<>();
@@ -1132,7 +1160,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
         info = e.getValue();
       }
     }
-    if (found == null || info == null || !hasMountAccess(token, found)) {
+    if (found == null || info == null || mountLookup == MountLookup.DENIED || !hasMountAccess(token, found)) {
       throw new VaultError(403, List.of("preflight capability check returned 403, please ensure client's policies "
           + "grant access to path \"" + sanitized + "\""));
     }
@@ -1141,26 +1169,33 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return Wire.envelope().mountType("system").data(data).ok();
   }
 
-  /** Vault's hasMountAccess: a capability other than deny on the mount itself, or on any rule under it. */
+  /**
+   * Vault's hasMountAccess: a capability other than deny on the mount itself, or on any rule under it. Vault merges
+   * the token's policies into one ACL first, so a pattern one policy grants and another denies counts as denied.
+   */
   private boolean hasMountAccess(TokenEntry token, String mount) {
     if (token.root()) {
       return true;
     }
+    Set<Capability> onMount = EnumSet.noneOf(Capability.class);
+    Map<String, Set<Capability>> merged = new TreeMap<>();
     for (String name : token.policies) {
       Policy p = policies.get(name);
       if (p == null) {
         continue;
       }
-      Set<Capability> onMount = p.capabilities(mount);
-      if (!onMount.isEmpty() && !onMount.contains(Capability.DENY)) {
+      onMount.addAll(p.capabilities(mount));
+      p.rules().forEach((pattern, caps) -> merged.computeIfAbsent(pattern, k -> EnumSet.noneOf(Capability.class))
+          .addAll(caps));
+    }
+    if (!onMount.isEmpty() && !onMount.contains(Capability.DENY)) {
+      return true;
+    }
+    for (Map.Entry<String, Set<Capability>> rule : merged.entrySet()) {
+      String prefix = rule.getKey().endsWith("*") ? rule.getKey().substring(0, rule.getKey().length() - 1)
+          : rule.getKey();
+      if (prefix.startsWith(mount) && !rule.getValue().contains(Capability.DENY)) {
         return true;
-      }
-      for (Map.Entry<String, Set<Capability>> rule : p.rules().entrySet()) {
-        String prefix = rule.getKey().endsWith("*") ? rule.getKey().substring(0, rule.getKey().length() - 1)
-            : rule.getKey();
-        if (prefix.startsWith(mount) && !rule.getValue().isEmpty() && !rule.getValue().contains(Capability.DENY)) {
-          return true;
-        }
       }
     }
     return false;

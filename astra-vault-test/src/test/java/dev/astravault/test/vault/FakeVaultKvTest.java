@@ -379,4 +379,55 @@ class FakeVaultKvTest {
     String token = vault.createToken(TokenSpec.of(java.time.Duration.ofHours(1)));   // default policy only
     assertThat(new RawVault(vault, token).get("sys/internal/ui/mounts/kv/app").code()).isEqualTo(403);
   }
+
+  /**
+   * {@link MountLookup#ABSENT}: a Vault older than 0.10, where the path was not yet exempt from the ACL check: 404
+   * "unsupported path" to a token that may read it (root), the ACL's 403 to any other. {@link MountLookup#DENIED}: the
+   * preflight 403 to every token, root included. Other paths are untouched, and reset() restores the answer.
+   */
+  @Test
+  void theUiMountsLookupCanBeMadeAbsentOrDenied() {
+    try (FakeVault custom = FakeVault.builder().clock(clock).kvMount("kv", 1)
+        .policy(Policy.builder("kv-app").path("kv/app/*", Capability.READ).build()).build()) {
+      RawVault root = new RawVault(custom, custom.rootToken());
+      RawVault app = new RawVault(custom, custom.createToken(TokenSpec.of(java.time.Duration.ofHours(1), "kv-app")));
+      assertThat(app.get("sys/internal/ui/mounts/kv/app/key").code()).isEqualTo(200);
+
+      custom.mountLookup(MountLookup.ABSENT);
+      Reply absent = root.get("sys/internal/ui/mounts/kv/app/key");
+      assertThat(absent.code()).isEqualTo(404);
+      assertThat(absent.errors()).containsExactly("1 error occurred:\n\t* unsupported path\n\n");
+      Reply aclDenied = app.get("sys/internal/ui/mounts/kv/app/key");
+      assertThat(aclDenied.code()).isEqualTo(403);
+      assertThat(aclDenied.errors()).containsExactly("1 error occurred:\n\t* permission denied\n\n");
+
+      custom.mountLookup(MountLookup.DENIED);
+      for (RawVault who : List.of(root, app)) {
+        Reply denied = who.get("sys/internal/ui/mounts/kv/app/key");
+        assertThat(denied.code()).isEqualTo(403);
+        assertThat(denied.errors()).containsExactly("preflight capability check returned 403, please ensure "
+            + "client's policies grant access to path \"kv/app/key/\"");
+      }
+      assertThat(root.get("sys/mounts").code()).as("other paths are untouched").isEqualTo(200);
+
+      custom.reset();
+      assertThat(root.get("sys/internal/ui/mounts/kv/app/key").code()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * Vault merges a token's policies into one ACL before hasMountAccess walks it: a pattern that one policy grants and
+   * another denies is denied, so it gives no access to the mount. Before, each policy was walked alone.
+   */
+  @Test
+  void aPatternGrantedByOnePolicyAndDeniedByAnotherGivesNoMountAccess() {
+    try (FakeVault custom = FakeVault.builder().clock(clock).kvMount("kv", 1)
+        .policy(Policy.builder("grants").path("kv/app/*", Capability.READ).build())
+        .policy(Policy.builder("denies").path("kv/app/*", Capability.DENY).build()).build()) {
+      String both = custom.createToken(TokenSpec.of(java.time.Duration.ofHours(1), "grants", "denies"));
+      String grants = custom.createToken(TokenSpec.of(java.time.Duration.ofHours(1), "grants"));
+      assertThat(new RawVault(custom, grants).get("sys/internal/ui/mounts/kv/app").code()).isEqualTo(200);
+      assertThat(new RawVault(custom, both).get("sys/internal/ui/mounts/kv/app").code()).isEqualTo(403);
+    }
+  }
 }
