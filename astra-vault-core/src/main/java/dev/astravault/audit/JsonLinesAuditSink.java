@@ -124,13 +124,15 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     this.scheduler = b.scheduler != null ? b.scheduler : ownScheduler;
     Path parent = path.getParent();
     if (parent != null) {
-      FileModes.privateDirectories(parent);   // 0700 when we create it; a warning when it is open to others
+      // 0700 when we create it; a warning when it is open to others; refused when another user could replace it
+      FileModes.privateDirectories(parent, PrivateFiles.REFUSE);
     }
     this.lockChannel = PrivateFiles.open(lockFile(path),
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
     this.fileLock = lock(path, lockChannel);
     try {
-      FileModes.privateFile(path);   // before reading it: refuses a symbolic link, creates it 0600
+      // Before reading it: refuses a symbolic link or another user's file, creates it 0600.
+      FileModes.privateFile(path, "audit file", PrivateFiles.REFUSE);
       Tail active = Tail.of(path);
       Tail tail = active;
       if (tail == null || tail.seq == 0) {
