@@ -2,6 +2,7 @@ package dev.astravault.audit;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
+import dev.astravault.AuditException;
 import dev.astravault.AuditSink;
 import dev.astravault.KeyProvider;
 import dev.astravault.Scheduler;
@@ -73,7 +74,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Crashes.</b> A line cut short by a crash is ended at the next start, followed by a note with its length and
  * hash, so the verifier reports it as torn by a crash rather than as tampering.
  *
- * <p>Files are created {@code 0600}, directories {@code 0700}. Thread-safe; synchronous file I/O: put it behind
+ * <p>Files are created {@code 0600}, directories {@code 0700}. A path another local user could replace (a directory
+ * on the way writable by all without the sticky bit, or theirs) or an existing file of theirs is refused with an
+ * {@link AuditException}: they could cut or rewrite the trail. Thread-safe; synchronous file I/O: put it behind
  * {@link AsyncAuditSink} when callers must not wait for the disk.
  */
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
@@ -720,6 +723,8 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      *
      * @return the sink
      * @throws AuditLogLockedException when another writer holds the file
+     * @throws AuditException when another local user could replace or rewrite the file: it or its lock file is
+     *     theirs, or a directory on its way is writable by all users without the sticky bit or is theirs
      * @throws IllegalStateException when {@link #checkpointEvery} is set without a witness
      */
     public JsonLinesAuditSink build() {
