@@ -30,8 +30,8 @@ class AuditFileTrustTest {
     return p;
   }
 
-  static boolean isRoot() throws IOException {
-    return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+  static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
   }
 
   @Test

@@ -60,8 +60,8 @@ class PathTrustTest {
     Files.setAttribute(p, "unix:uid", OTHER_UID, LinkOption.NOFOLLOW_LINKS);
   }
 
-  static boolean isRoot() throws IOException {
-    return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+  static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
   }
 
   static void privateFile(Path file) throws IOException {

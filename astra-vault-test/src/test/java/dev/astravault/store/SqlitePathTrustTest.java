@@ -86,8 +86,7 @@ class SqlitePathTrustTest {
     Path db = dir.resolve("leases.db");
     open(db).close();
     byte[] before = Files.readAllBytes(db);
-    assumeTrue(((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0,
-        "giving a file to another user takes root");
+    assumeTrue("root".equals(System.getProperty("user.name")), "giving a file to another user takes root");
     Files.setAttribute(db, "unix:uid", OTHER_UID, LinkOption.NOFOLLOW_LINKS);
     assertThatThrownBy(() -> open(db)).isInstanceOf(StoreException.class)
         .hasMessageContaining("SQLite file " + db).hasMessageContaining("belongs to uid " + OTHER_UID)
