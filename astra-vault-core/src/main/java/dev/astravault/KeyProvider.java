@@ -93,9 +93,12 @@ public interface KeyProvider {
   /**
    * Keys from a file: one base64 key per line, the current key first and older keys after it; blank lines and lines
    * starting with {@code #} are ignored. Read once, now. Keep the file readable by the service's user only: a file
-   * that group or others can read is read with a warning.
+   * that group or others can read is read with a warning. Whoever can replace the file chooses the key, so a file
+   * (links followed) of another user than the service's or root, or one under a directory another user could rename
+   * it out of (writable by all without the sticky bit, or another user's), is refused.
    *
-   * @throws StoreException if the file cannot be read
+   * @throws StoreException if the file cannot be read, or another user could replace it (the message names the file
+   *     or directory and the fix, never the content)
    * @throws IllegalArgumentException if it holds no key (blank, or comments only) or a malformed one: a file that is
    *     there but empty is a bad value, as {@code fromBase64List("")}, not a missing setting
    *

@@ -1,5 +1,6 @@
 package dev.astravault.cli;
 
+import dev.astravault.StoreException;
 import dev.astravault.internal.FileModes;
 import dev.astravault.internal.Redaction;
 import dev.astravault.store.JdbcLeaseStore;
@@ -43,7 +44,7 @@ final class StoreOptions {
       Path dir = file.getParent();
       // 0700 when created (whatever the umask), a warning when it exists open to others; the store file in it is
       // created 0600 by the store.
-      FileModes.privateDirectories(dir);
+      FileModes.privateDirectories(dir, StoreException::new);
     } catch (IOException e) {
       throw CliException.failure("cannot create the store directory " + file.getParent() + ": " + e);
     }

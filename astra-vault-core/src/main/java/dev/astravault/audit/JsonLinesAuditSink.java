@@ -2,6 +2,7 @@ package dev.astravault.audit;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
+import dev.astravault.AuditException;
 import dev.astravault.AuditSink;
 import dev.astravault.KeyProvider;
 import dev.astravault.Scheduler;
@@ -73,7 +74,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Crashes.</b> A line cut short by a crash is ended at the next start, followed by a note with its length and
  * hash, so the verifier reports it as torn by a crash rather than as tampering.
  *
- * <p>Files are created {@code 0600}, directories {@code 0700}. Thread-safe; synchronous file I/O: put it behind
+ * <p>Files are created {@code 0600}, directories {@code 0700}. A path another local user could replace (a directory
+ * on the way writable by all without the sticky bit, or theirs) or an existing file of theirs is refused with an
+ * {@link AuditException}: they could cut or rewrite the trail. Thread-safe; synchronous file I/O: put it behind
  * {@link AsyncAuditSink} when callers must not wait for the disk.
  */
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
@@ -124,13 +127,15 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     this.scheduler = b.scheduler != null ? b.scheduler : ownScheduler;
     Path parent = path.getParent();
     if (parent != null) {
-      FileModes.privateDirectories(parent);   // 0700 when we create it; a warning when it is open to others
+      // 0700 when we create it; a warning when it is open to others; refused when another user could replace it
+      FileModes.privateDirectories(parent, PrivateFiles.REFUSE);
     }
     this.lockChannel = PrivateFiles.open(lockFile(path),
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
     this.fileLock = lock(path, lockChannel);
     try {
-      FileModes.privateFile(path);   // before reading it: refuses a symbolic link, creates it 0600
+      // Before reading it: refuses a symbolic link or another user's file, creates it 0600.
+      FileModes.privateFile(path, "audit file", PrivateFiles.REFUSE);
       Tail active = Tail.of(path);
       Tail tail = active;
       if (tail == null || tail.seq == 0) {
@@ -718,6 +723,8 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      *
      * @return the sink
      * @throws AuditLogLockedException when another writer holds the file
+     * @throws AuditException when another local user could replace or rewrite the file: it or its lock file is
+     *     theirs, or a directory on its way is writable by all users without the sticky bit or is theirs
      * @throws IllegalStateException when {@link #checkpointEvery} is set without a witness
      */
     public JsonLinesAuditSink build() {

@@ -1,5 +1,6 @@
 package dev.astravault.audit;
 
+import dev.astravault.AuditException;
 import dev.astravault.internal.FileModes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,12 +10,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Opens audit files through {@link FileModes}: created {@code 0600} with {@code 0700} parents whatever the umask, a
- * warning when an existing one is open to others, and never through a symbolic link.
+ * warning when an existing one is open to others, and never through a symbolic link. A path another local user could
+ * replace, or an existing file of another user, is refused with an {@link AuditException} ({@link #REFUSE}).
  */
 final class PrivateFiles {
+  /** An audit file or directory that {@link dev.astravault.internal.PathTrust} refuses. */
+  static final Function<String, AuditException> REFUSE = message -> new AuditException(message, null);
+
   private PrivateFiles() {}
 
   /** Opens {@code file} for appending, creating it (and missing parents) private to this user. */
@@ -23,7 +29,7 @@ final class PrivateFiles {
   }
 
   static FileChannel open(Path file, Set<StandardOpenOption> options) throws IOException {
-    FileModes.privateFile(file);
+    FileModes.privateFile(file, "audit file", REFUSE);
     // NOFOLLOW_LINKS: a link put in place after privateFile checked the name is refused too (ELOOP).
     Set<OpenOption> noFollow = new HashSet<>(options);
     noFollow.add(LinkOption.NOFOLLOW_LINKS);

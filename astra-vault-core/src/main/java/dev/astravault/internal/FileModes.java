@@ -1,5 +1,6 @@
 package dev.astravault.internal;
 
+import dev.astravault.AstraVaultException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -13,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -21,8 +23,10 @@ import org.slf4j.Logger;
  * 0700 whatever the umask (set explicitly after creation, as the umask only ever removes bits at creation). An
  * existing file or directory that others can read is used as it is, with a warning: changing an operator's modes
  * is not ours to do. A symbolic link where a file goes is refused, dangling or not: followed, it would create its
- * target with the umask's mode, or write secrets into a file of whoever made the link (directories may be links). On
- * file systems without POSIX permissions (Windows) nothing is changed.
+ * target with the umask's mode, or write secrets into a file of whoever made the link (directories may be links).
+ * Before anything is created, {@link PathTrust} refuses a path another local user could replace (a directory on the
+ * way writable by all without the sticky bit, or another user's), and an existing file of another user: each caller
+ * gives its own exception for that. On file systems without POSIX permissions (Windows) nothing is changed.
  */
 public final class FileModes {
   private static final Logger LOG = Redaction.logger(FileModes.class);
@@ -34,9 +38,19 @@ public final class FileModes {
 
   private FileModes() {}
 
-  /** Creates {@code dir} and its missing parents 0700; warns when {@code dir} already exists open to others. */
-  public static void privateDirectories(Path dir) throws IOException {
+  /**
+   * Creates {@code dir} and its missing parents 0700; warns when {@code dir} already exists open to others.
+   *
+   * @param refuse the caller's exception when {@link PathTrust} refuses the directories on the way
+   */
+  public static void privateDirectories(Path dir, Function<String, ? extends AstraVaultException> refuse)
+      throws IOException {
     Path absolute = dir.toAbsolutePath();
+    PathTrust.checkDirectories(absolute, "the files astra-vault keeps in " + absolute, refuse);
+    createDirectories(absolute);
+  }
+
+  private static void createDirectories(Path absolute) throws IOException {
     Deque<Path> missing = new ArrayDeque<>();
     for (Path p = absolute; p != null && !Files.exists(p); p = p.getParent()) {
       missing.push(p);
@@ -60,13 +74,21 @@ public final class FileModes {
    * readable by others. SQLite gives its {@code -wal}, {@code -shm} and {@code -journal} files the mode of the
    * database file, so creating that one 0600 covers them.
    *
+   * @param what the kind of file, for messages: {@code "SQLite file"}
+   * @param refuse the caller's exception when {@link PathTrust} refuses the directories on the way, or the file
+   *     exists and is another user's
    * @throws FileSystemException naming the file when it is a symbolic link or not a regular file
    */
-  public static void privateFile(Path file) throws IOException {
+  public static void privateFile(Path file, String what, Function<String, ? extends AstraVaultException> refuse)
+      throws IOException {
     Path absolute = file.toAbsolutePath();
     Path parent = absolute.getParent();
-    if (parent != null && !Files.exists(parent)) {
-      privateDirectories(parent);
+    if (parent != null) {
+      // First: nothing is created under a path another user could swap (missing directories are made 0700).
+      PathTrust.checkDirectories(parent, "the " + what + " " + absolute, refuse);
+      if (!Files.exists(parent)) {
+        createDirectories(parent);
+      }
     }
     try {
       create(absolute, PRIVATE_FILE, false);
@@ -79,6 +101,8 @@ public final class FileModes {
       if (!Files.isRegularFile(absolute, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileSystemException(absolute.toString(), null, "exists and is not a regular file");
       }
+      // Another user's file is theirs to rewrite (roll rows back, drop leases, cut the audit chain): refused.
+      PathTrust.checkOwner(absolute, "the " + what + " " + absolute, refuse);
       warnIfOpen(absolute, "file");
     }
   }

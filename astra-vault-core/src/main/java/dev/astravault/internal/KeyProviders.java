@@ -62,6 +62,8 @@ public final class KeyProviders {
 
   public static KeyProvider fromFile(Path file) {
     Objects.requireNonNull(file, "file");
+    // Whoever can replace the key file chooses the key: refused (links followed, as Kubernetes links its secrets).
+    PathTrust.checkReadable(file, "key file", StoreException::new);
     // A warning, as ssh's refusal would break Kubernetes, whose secret volumes are 0644 unless told otherwise.
     FileModes.warnIfOpen(file, "key file");
     String content;

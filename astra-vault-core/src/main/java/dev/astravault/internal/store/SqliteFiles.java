@@ -2,7 +2,6 @@ package dev.astravault.internal.store;
 
 import dev.astravault.StoreException;
 import dev.astravault.internal.FileModes;
-import dev.astravault.internal.Redaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
 
 /**
  * Checks a SQLite database file and the side files SQLite opens beside it ({@code -wal}, {@code -shm},
@@ -20,28 +18,22 @@ import org.slf4j.Logger;
  * that mode. But it opens a side file that is already there as it is: one planted by another user would receive the
  * database's pages (theirs to read) or feed SQLite pages of theirs (a {@code -journal} found "hot" is played back
  * into the database). So a side file that exists must be a regular file, not a link, owned by the database file's
- * owner (SQLite running as root gives its side files that owner too). A directory others can write without the
- * sticky bit is refused: there anyone can rename the database itself away and put theirs, which no check at open
- * time can stop.
+ * owner (SQLite running as root gives its side files that owner too). The path to the database is {@link
+ * dev.astravault.internal.PathTrust}'s to check: a directory on the way others can write without the sticky bit, or
+ * of another user, is refused, as there they can rename the database itself away and put theirs, which no check at
+ * open time can stop; so is a database file of another user.
  */
 final class SqliteFiles {
-  private static final Logger LOG = Redaction.logger(SqliteFiles.class);
   private static final List<String> SIDE_FILES = List.of("-wal", "-shm", "-journal");
-  private static final int OTHERS_WRITE = 0002;
-  private static final int GROUP_WRITE = 0020;
-  private static final int STICKY = 01000;
 
   private SqliteFiles() {}
 
   /** Creates {@code file} private if missing and checks it, its directory and its side files; else throws. */
   static void check(Path file) {
     Path absolute = file.toAbsolutePath();
-    Path dir = absolute.getParent();
-    if (dir != null && Files.isDirectory(dir)) {
-      checkDirectory(dir);   // first: nothing is created in a directory that is refused (a missing one is made 0700)
-    }
     try {
-      FileModes.privateFile(absolute);
+      // Refuses first a path others could swap (every directory on the way) and a database file of another user.
+      FileModes.privateFile(absolute, "SQLite file", StoreException::new);
     } catch (IOException e) {
       // An NIO message names the file and the problem (a link, a denied access); never a secret.
       throw new StoreException("cannot create the SQLite file " + absolute + ": " + e.getMessage(), e);
@@ -49,22 +41,6 @@ final class SqliteFiles {
     Optional<Integer> owner = uid(absolute);
     for (String suffix : SIDE_FILES) {
       checkSideFile(absolute.resolveSibling(absolute.getFileName() + suffix), owner);
-    }
-  }
-
-  private static void checkDirectory(Path dir) {
-    Optional<Integer> mode = unixAttribute(dir, "mode");   // a linked directory: its target's mode
-    if (mode.isEmpty() || (mode.get() & STICKY) != 0) {
-      return;   // not POSIX, or others may create names there but not replace ours (/tmp)
-    }
-    if ((mode.get() & OTHERS_WRITE) != 0) {
-      throw new StoreException("the SQLite file's directory " + dir + " is writable by all users without the "
-          + "sticky bit, so anyone could replace the database or its -wal, -shm and -journal files: chmod o-w (or +t) "
-          + "it, or keep the database in a directory of its own");
-    }
-    if ((mode.get() & GROUP_WRITE) != 0) {
-      LOG.warn("the SQLite file's directory {} is writable by its group without the sticky bit: every member can "
-          + "replace the astra-vault database or its -wal, -shm and -journal files; chmod g-w it", dir);
     }
   }
 

@@ -1,0 +1,232 @@
+package dev.astravault.internal;
+
+import dev.astravault.AstraVaultException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * Whether another local user can replace or rewrite a file astra-vault keeps secrets or records in, as OpenSSH's
+ * StrictModes ({@code secure_path}) asks of {@code authorized_keys}. The path is resolved component by component as
+ * the kernel does, links followed (a link's target chain is checked too, and the link itself must be ours or
+ * root's, as in a sticky directory its owner may replace it). Each directory passed through is refused when it
+ * belongs to another user than this process's or root (its owner can rename anything in it), or when all users can
+ * write it without the sticky bit (anyone can rename the next step away and put their own in its place); a directory
+ * its group can write without the sticky bit is used with a WARN, as the group is the operator's choice (a
+ * Kubernetes volume with {@code fsGroup} is one). A sticky directory ({@code /tmp}) is accepted: others may add names
+ * there but not replace ours. An existing file of another user than ours or root's is refused: it is theirs to
+ * rewrite. Missing components are skipped (the library creates them {@code 0700}). On a file system without POSIX
+ * owners and modes (Windows) nothing is checked; ACLs are not read, only mode bits, as OpenSSH does. Each check goes
+ * through {@code stat}, so what it says can change after it: it catches the standing misconfiguration, the opens
+ * themselves refuse links ({@code O_NOFOLLOW}).
+ */
+public final class PathTrust {
+  private static final Logger LOG = Redaction.logger(PathTrust.class);
+  private static final int OTHERS_WRITE = 0002;
+  private static final int GROUP_WRITE = 0020;
+  private static final int STICKY = 01000;
+  private static final int TYPE = 0170000;
+  private static final int DIRECTORY = 0040000;
+  private static final int LINK = 0120000;
+  /** Links followed before giving up, as the kernel's ELOOP limit. */
+  private static final int MAX_LINKS = 40;
+  private static final OptionalInt ME = currentUid();
+
+  private final String target;
+  private final Function<String, ? extends AstraVaultException> refuse;
+  private final Set<Path> checked = new HashSet<>();
+  private int links;
+
+  private PathTrust(String target, Function<String, ? extends AstraVaultException> refuse) {
+    this.target = target;
+    this.refuse = refuse;
+  }
+
+  /**
+   * Checks the directories resolving {@code dir} passes through, {@code dir} included when it exists.
+   *
+   * @param target what is kept there, for messages: {@code "the SQLite file /srv/app/leases.db"}
+   * @param refuse the caller's exception for a refusal, given the message
+   */
+  public static void checkDirectories(Path dir, String target, Function<String, ? extends AstraVaultException> refuse) {
+    new PathTrust(target, refuse).resolve(dir.toAbsolutePath(), true);
+  }
+
+  /**
+   * Checks a file astra-vault reads (a key file): the directories on its way, links followed (a Kubernetes secret
+   * volume links its files), and the owner of what it resolves to. A missing file is left to its read to report.
+   *
+   * @param what the kind of file, for messages: {@code "key file"}
+   */
+  public static void checkReadable(Path file, String what, Function<String, ? extends AstraVaultException> refuse) {
+    Path absolute = file.toAbsolutePath();
+    Path real = new PathTrust(what + " " + absolute, refuse).resolve(absolute, false);
+    if (real != null && !real.equals(absolute)) {
+      checkOwner(real, what + " " + absolute + " (through links, " + real + ")", refuse);
+    } else if (real != null) {
+      checkOwner(real, what + " " + absolute, refuse);
+    }
+  }
+
+  /**
+   * Refuses {@code file} (not followed) when it exists and belongs to another user than this process's or root.
+   *
+   * @param what names it in messages: {@code "audit file /var/log/app/audit.jsonl"}
+   */
+  public static void checkOwner(Path file, String what, Function<String, ? extends AstraVaultException> refuse) {
+    Map<String, Object> a = new PathTrust(what, refuse).attributes(file);
+    if (a != null && !trusted(uid(a))) {
+      throw refuse.apply(what + " belongs to uid " + uid(a) + ", neither this process's user (" + me() + ") nor "
+          + "root, so that user can rewrite it at will: chown it to " + me() + " (or root), or remove it");
+    }
+  }
+
+  /**
+   * Resolves absolute {@code path} as the kernel would, checking each directory it passes through and each link's
+   * owner. Returns the real path reached, or null when a component is missing (from there on the library creates)
+   * or the file system has no POSIX attributes.
+   */
+  private @Nullable Path resolve(Path path, boolean lastIsDirectory) {
+    Path cur = path.getRoot();
+    if (cur == null) {
+      return null;
+    }
+    Map<String, Object> rootAttributes = attributes(cur);
+    if (rootAttributes == null) {
+      return null;   // not POSIX
+    }
+    checkDirectory(cur, rootAttributes);
+    int n = path.getNameCount();
+    for (int i = 0; i < n; i++) {
+      String name = path.getName(i).toString();
+      if (name.equals(".")) {
+        continue;
+      }
+      if (name.equals("..")) {
+        Path up = cur.getParent();   // cur has no link in it, so its parent is the real one
+        cur = up == null ? cur : up;
+        continue;
+      }
+      Path next = cur.resolve(name);
+      Map<String, Object> a = attributes(next);
+      if (a == null) {
+        return null;
+      }
+      int type = mode(a) & TYPE;
+      if (type == LINK) {
+        if (!trusted(uid(a))) {
+          throw refuse.apply("the symbolic link " + next + " belongs to uid " + uid(a) + ", neither this process's "
+              + "user (" + me() + ") nor root, so that user could point it elsewhere, and with it " + target
+              + ": give the real path, or chown -h it to " + me() + " (or root)");
+        }
+        if (++links > MAX_LINKS) {
+          throw refuse.apply("too many symbolic links resolving the path of " + target);
+        }
+        Path rest = cur.resolve(readLink(next));
+        for (int j = i + 1; j < n; j++) {
+          rest = rest.resolve(path.getName(j));
+        }
+        return resolve(rest, lastIsDirectory);
+      }
+      boolean last = i == n - 1;
+      if (type == DIRECTORY && (!last || lastIsDirectory)) {
+        checkDirectory(next, a);
+      } else if (!last) {
+        return null;   // not a directory: the open reports it
+      }
+      cur = next;
+    }
+    return cur;
+  }
+
+  private void checkDirectory(Path dir, Map<String, Object> a) {
+    if (!checked.add(dir)) {
+      return;
+    }
+    int mode = mode(a);
+    boolean sticky = (mode & STICKY) != 0;
+    if ((mode & OTHERS_WRITE) != 0 && !sticky) {
+      throw refuse.apply("the directory " + dir + " is writable by all users without the sticky bit, so anyone "
+          + "could rename what is in it and put their own in its place, and with it " + target + ": chmod o-w "
+          + "(or +t) it, or keep " + target + " under directories only root or this user can write");
+    }
+    if (!trusted(uid(a))) {
+      throw refuse.apply("the directory " + dir + " belongs to uid " + uid(a) + ", neither this process's user ("
+          + me() + ") nor root, so that user could rename what is in it and put their own in its place, and with "
+          + "it " + target + ": chown it to " + me() + " (or root), or keep " + target + " under directories of "
+          + "root or this user");
+    }
+    if ((mode & GROUP_WRITE) != 0 && !sticky) {
+      LOG.warn("the directory {} is writable by its group without the sticky bit: every member could rename what "
+          + "is in it and put their own in its place, and with it {}; chmod g-w it", dir, target);
+    }
+  }
+
+  /** The {@code unix:} mode and uid of {@code p}, not followed; null when missing or not POSIX. */
+  private @Nullable Map<String, Object> attributes(Path p) {
+    try {
+      return Files.readAttributes(p, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException missing) {
+      return null;
+    } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+      return null;
+    } catch (IOException e) {
+      // The exception's type, not its message: that is only the path again.
+      throw refuse.apply("cannot check " + p + " on the way to " + target + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private Path readLink(Path link) {
+    try {
+      return Files.readSymbolicLink(link);
+    } catch (IOException e) {
+      throw refuse.apply("cannot read the symbolic link " + link + " on the way to " + target + ": "
+          + e.getClass().getSimpleName());
+    }
+  }
+
+  private static int mode(Map<String, Object> a) {
+    return (Integer) a.get("mode");
+  }
+
+  private static int uid(Map<String, Object> a) {
+    return (Integer) a.get("uid");
+  }
+
+  /** Ours or root's; anyone's when this process's uid cannot be known (then only modes are checked). */
+  private static boolean trusted(int uid) {
+    return uid == 0 || ME.isEmpty() || uid == ME.getAsInt();
+  }
+
+  private static String me() {
+    return ME.isPresent() ? "uid " + ME.getAsInt() : "unknown uid";
+  }
+
+  /**
+   * This process's uid: the owner of {@code /proc/self} (Linux, the effective uid), else {@code UnixSystem}'s
+   * (jdk.security.auth, the real uid), else unknown.
+   */
+  private static OptionalInt currentUid() {
+    try {
+      return OptionalInt.of((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    } catch (IOException | RuntimeException noProc) {
+      // not Linux
+    }
+    try {
+      Class<?> unix = Class.forName("com.sun.security.auth.module.UnixSystem");
+      Object system = unix.getConstructor().newInstance();
+      return OptionalInt.of(Math.toIntExact((Long) unix.getMethod("getUid").invoke(system)));
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException notUnix) {
+      return OptionalInt.empty();
+    }
+  }
+}
