@@ -207,7 +207,10 @@ public final class Redaction {
 
   /**
    * {@code text} with {@link #SECRETS}' matches masked, or null when none is. A user of a URL is a match only with
-   * the password {@link UrlPasswords} finds after it; without one, the search goes on from the next character.
+   * the password {@link UrlPasswords} finds after it; without one, the search goes on from the next character. With
+   * one, it goes on from the password's first possible end: the mask may run on to a later {@code @} inside another
+   * secret ({@code //app:pw@db/x;password=se@cret}), and a match that starts under a mask extends it to its own end,
+   * so that no tail of that secret is left showing as the password's host.
    */
   private static @Nullable String maskSecrets(CharSequence text) {
     Matcher m = SECRETS.matcher(text);
@@ -219,20 +222,24 @@ public final class Redaction {
       int group = matchedGroup(m);
       String replacement = mask(m, group);
       int end = m.end();
+      int next = end;
       if (group >= USER_INFO_GROUP) {
         passwords = passwords == null ? new UrlPasswords(text) : passwords;
-        end = passwords.end(USERS[group - USER_INFO_GROUP], m.end());
-        if (end < 0) {
+        next = passwords.host(USERS[group - USER_INFO_GROUP], m.end());
+        if (next < 0) {
           from = m.start() + 1;
           continue;
         }
+        end = passwords.end(USERS[group - USER_INFO_GROUP], m.end());
       }
-      if (replacement != null) {
+      if (replacement != null && out != null && m.start() < last) {
+        last = Math.max(last, end);
+      } else if (replacement != null) {
         out = out == null ? new StringBuilder(text.length()) : out;
         out.append(text, last, m.start()).append(replacement);
         last = end;
       }
-      from = end;
+      from = next;
     }
     return out == null ? null : out.append(text, last, text.length()).toString();
   }

@@ -66,15 +66,21 @@ final class UrlPasswords {
    * when none does (then it is not a password: no host follows).
    */
   int end(Kind kind, int start) {
+    int at = host(kind, start);
+    // A bare password holds no '/', so nothing lies past its host.
+    return at < 0 || kind == Kind.BARE ? at : lastAtInRun[at];
+  }
+
+  /**
+   * The first {@code @} a password starting at {@code start} may end at, before a host, or -1: {@link #end} is this
+   * one or a later {@code @} of the same run, when the password holds {@code /} as well.
+   */
+  int host(Kind kind, int start) {
     if (start >= text.length()) {
       return -1;
     }
     int at = nextHostAt[start + 1];
-    if (at >= stop[kind.ordinal()][start]) {
-      return -1;
-    }
-    // A bare password holds no '/', so nothing lies past its host.
-    return kind == Kind.BARE ? at : lastAtInRun[at];
+    return at >= stop[kind.ordinal()][start] ? -1 : at;
   }
 
   /** Ends the run an {@code @} of a password may lie in: a space, a quote, {@code ?#} or {@code <>}. */

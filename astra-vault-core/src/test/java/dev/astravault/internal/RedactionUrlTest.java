@@ -103,6 +103,27 @@ class RedactionUrlTest {
     }
   }
 
+  /**
+   * A URL password is masked to the last {@code @} of its run, which can fall inside a later secret (a parameter
+   * value holding an {@code @}): that secret is masked whole with it, its end not shown as the password's host. The
+   * redactor before the URL passwords ran to the last {@code @} masked these; the first version after did not
+   * ({@code jdbc:postgresql://app:██@ret-pw_9}).
+   */
+  @Test
+  void aSecretThatAUrlPasswordsMaskRunsIntoIsMaskedWhole() {
+    for (String text : List.of("jdbc:postgresql://app:Pw1x@db/x;sslpassword=S3c@ret-pw_9",
+        "jdbc:oracle:thin:app/Pw1x@db:1521/x;passwd=S3c@ret-pw_9&ssl=true",
+        "store jdbc:h2:tcp://app:Pw1x@db/x;PASSWORD=S3c@ret-pw_9 refused",
+        "jdbc:postgresql://app:Pw1x@db/x&password=S3c@ret-pw_9,jdbc:postgresql://ops:Pw2y@db2/y")) {
+      String scrubbed = Redaction.scrub(text);
+      String user = "app" + text.charAt(text.indexOf("Pw1x") - 1);
+      assertThat(scrubbed).as(text).doesNotContain("S3c").doesNotContain("ret").doesNotContain("pw_9")
+          .doesNotContain("Pw1x").doesNotContain("Pw2y").contains(user + "██");
+      assertThat(Redaction.scrub(scrubbed)).as(text).isEqualTo(scrubbed);
+      assertThat(Redaction.scrubByRegex(text)).as(text).isEqualTo(scrubbed);
+    }
+  }
+
   /** The CLI refuses a store URL by {@link Redaction#holdsUrlPassword}: whatever it refuses, scrub masks. */
   @Test
   void everyUrlTheCliRefusesHasItsPasswordMasked() {
