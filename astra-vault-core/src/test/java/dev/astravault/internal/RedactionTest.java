@@ -178,6 +178,27 @@ class RedactionTest {
     }
   }
 
+  /**
+   * A key that starts with one of {@code +/-_} right after a Vault token (which ends before them) is masked with the
+   * token: the redactor before 54b11d8 masked it as a run of its own; the first version after did not start a key
+   * after a mask ({@code hvs.██/<key>}). Keys glued one after another are masked in one round, so scrubbing twice
+   * gives the same text however many there are.
+   */
+  @Test
+  void aStoreKeyRightAfterAMaskedTokenIsMasked() {
+    String tail = KEY_PLAIN.substring(0, 42);
+    Map<String, String> masked = Map.of(
+        VAULT + "/" + tail, "hvs.████",
+        "[" + VAULT + "/" + tail + "=]", "[hvs.████]",
+        LEGACY_VAULT + "-" + tail, "s.████",
+        "token " + LEGACY_VAULT + "_" + tail + " denied", "token s.████ denied",
+        KEY_PLAIN.substring(0, 43) + ("/" + tail).repeat(12), "██".repeat(13));
+    masked.forEach((text, expected) -> {
+      assertThat(Redaction.scrub(text)).as(text).isEqualTo(expected);
+      assertThat(Redaction.scrubByRegex(text)).as(text).isEqualTo(expected);
+    });
+  }
+
   @Test
   void aStoreKeyInAMessageACauseChainOrAnAuditEventIsMasked() {
     AstraVaultException direct = new AstraVaultException("unknown org " + KEY_SLASH);
