@@ -66,14 +66,6 @@ public final class Redaction {
   private static final int USER_INFO_GROUP = 6;
   /** The users of groups 6, 7 and 8: userinfo, thin, bare. */
   private static final UrlPasswords.Kind[] USERS = UrlPasswords.Kind.values();
-  /**
-   * The CLI's test for a JDBC URL carrying a password ({@link #holdsUrlPassword}): user info, Oracle's thin syntax,
-   * or a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one after {@code ?}, {@code &} or
-   * {@code ;}. Built from the same parts as {@link #SECRETS}, which masks at least what it finds.
-   */
-  private static final Pattern URL_PASSWORD = Pattern.compile(USER_INFO + "[^?#@\\s]*@"
-      + "|" + THIN + "[^@\\s]+@"
-      + "|[?&;][A-Za-z0-9_.-]*(?i:password|passwd|pwd)=");
   /** The longest text {@link #scrub} masks; longer ones are {@linkplain #cut cut} first. */
   static final int MAX_TEXT = 64 * 1024;
   /** Room left for the note a cut text ends with, so that a cut text is not cut again. */
@@ -164,10 +156,11 @@ public final class Redaction {
    * Whether {@code text} holds a password in a URL: in its user info ({@code //user:pass@host}), in Oracle's {@code
    * thin:user/pass@host}, or as a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one
    * ({@code sslpassword}, {@code trustStorePassword}) after {@code ?}, {@code &} or {@code ;}. The CLI refuses an
-   * argument with it; {@link #scrub} masks the password of every text it accepts.
+   * argument with it; {@link #scrub} masks the password of every text it accepts. A loop ({@link
+   * UrlPasswords#holdsPassword}) that reads each character a bounded number of times, as an argument can be long.
    */
-  public static boolean holdsUrlPassword(String text) {
-    return URL_PASSWORD.matcher(text).find();
+  public static boolean holdsUrlPassword(CharSequence text) {
+    return UrlPasswords.holdsPassword(text);
   }
 
   /**

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -140,6 +142,32 @@ class RedactionUrlTest {
         "jdbc:sqlite:file://localhost/srv/a:b@c.db", "jdbc:postgresql://db/x?passwordless=true")) {
       assertThat(Redaction.holdsUrlPassword(url)).as(url).isFalse();
     }
+  }
+
+  /**
+   * {@link Redaction#holdsUrlPassword} is a loop now, as the pattern it was scanned to the end of a word from every
+   * user: the pattern stays here as its definition, and random texts built from its pieces get the same answer.
+   */
+  @Test
+  void theCliTestForAUrlPasswordAnswersAsItsPatternDid() {
+    Pattern definition = Pattern.compile("//[^/?#@:\\s]*:[^?#@\\s]*@|:(?i:thin):[^/@:\\s]+/[^@\\s]+@"
+        + "|[?&;][A-Za-z0-9_.-]*(?i:password|passwd|pwd)=");
+    String[] pieces = {"//", "/", ":", "@", "a", "Z", "thin", "THIN", "tHiN", ":thin:", "?", "&", ";", "#", " ",
+        "\t", "password=", "PWD=", "passwd", "pwd", "word=", "=", "x.y-z_", "jdbc:postgresql:", "app", "db", "\"",
+        "jdbc:oracle:thin:alice/", "//app:", "pw", "ssl", ",", "%40"};
+    Random random = new Random(42);
+    int holding = 0;
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder text = new StringBuilder();
+      for (int parts = 1 + random.nextInt(10); parts > 0; parts--) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String t = text.toString();
+      boolean holds = definition.matcher(t).find();
+      assertThat(Redaction.holdsUrlPassword(t)).as(t).isEqualTo(holds);
+      holding += holds ? 1 : 0;
+    }
+    assertThat(holding).as("texts holding a password").isBetween(2_000, 48_000);
   }
 
   @Test
