@@ -70,10 +70,17 @@ class RedactionUrlTest {
       Map.entry("https://ops:S3cret-pw_9@gateway.example/v1/identity/name/alice@corp", "https://ops:██@corp"),
       Map.entry("//app:S3cret-pw_9@db/to/a@b", "//app:██@b"));
 
-  /** User info as PostgreSQL's driver quotes it: the host it could not resolve, without the {@code //}. */
+  /**
+   * User info as PostgreSQL's driver quotes it: the host it could not resolve, without the {@code //}. A password
+   * holding {@code /} never reaches it (the driver refuses the URL, quoting it whole); percent-encoded, it does.
+   */
   private static final Map<String, String> BARE = Map.of(
       "Caused by: java.net.UnknownHostException: alice:S3cret-pw_9@127.0.0.1",
       "Caused by: java.net.UnknownHostException: alice:██@127.0.0.1",
+      "java.net.UnknownHostException: alice:S3cret%2Fpw_9@db.invalid",
+      "java.net.UnknownHostException: alice:██@db.invalid",
+      "Unable to parse URL jdbc:postgresql://alice:S3cret/pw_9@db.invalid:5432/x",
+      "Unable to parse URL jdbc:postgresql://alice:██@db.invalid:5432/x",
       "Connection to alice:S3cret@pw_9@db.example:5432 refused.", "Connection to alice:██@db.example:5432 refused.",
       "(app:S3cret-pw_9@db)", "(app:██@db)");
 
@@ -99,7 +106,10 @@ class RedactionUrlTest {
         "astra/creds/reader/AbCdEfGhIjKlMnOpQrStUvWx", "astra/6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00/reader/"
             + "AbCdEfGhIjKlMnOpQrStUvWx", "token AstraCS:██ for https://vault:8200/v1/astra/creds/reader",
         "AstraCS:██", "mailto:ops@example.com", "sip:alice@pbx.example", "12345@host (pid 12345)",
-        "java.net.UnknownHostException: db.example", "jdbc:sqlite:/srv/a:b@c.db")) {
+        "java.net.UnknownHostException: db.example", "jdbc:sqlite:/srv/a:b@c.db",
+        // A word:path@host is not a password (see operations.md): package URLs, image references, paths.
+        "pkg:maven/org.slf4j/slf4j-api@2.0.9", "pkg:npm/%40angular/core@16.2.0", "path:a/b@c", "time:10/12@host",
+        "image:library/nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31")) {
       assertThat(Redaction.scrub(text)).as(text).isEqualTo(text);
       assertThat(Redaction.looksSecret(text)).as(text).isFalse();
     }
