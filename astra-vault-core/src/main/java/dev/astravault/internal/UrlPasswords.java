@@ -11,6 +11,8 @@ package dev.astravault.internal;
  * {@code @}; and from there on to the last {@code @} before a space, a quote, {@code ?}, {@code #} or {@code <>}, so
  * that a password may also hold {@code /} ({@code //app:p@ss/w@db:5432/x}). The price: a URL with an {@code @} in
  * its path ({@code https://ops:pw@host/users/alice@corp}) is masked up to that {@code @}, path included.
+ *
+ * <p>Also the CLI's test for a password in an argument ({@link #holdsPassword}), a loop for the same reason.
  */
 final class UrlPasswords {
   /** The user a password follows, each with the characters its password may hold. */
