@@ -66,14 +66,6 @@ public final class Redaction {
   private static final int USER_INFO_GROUP = 6;
   /** The users of groups 6, 7 and 8: userinfo, thin, bare. */
   private static final UrlPasswords.Kind[] USERS = UrlPasswords.Kind.values();
-  /**
-   * The CLI's test for a JDBC URL carrying a password ({@link #holdsUrlPassword}): user info, Oracle's thin syntax,
-   * or a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one after {@code ?}, {@code &} or
-   * {@code ;}. Built from the same parts as {@link #SECRETS}, which masks at least what it finds.
-   */
-  private static final Pattern URL_PASSWORD = Pattern.compile(USER_INFO + "[^?#@\\s]*@"
-      + "|" + THIN + "[^@\\s]+@"
-      + "|[?&;][A-Za-z0-9_.-]*(?i:password|passwd|pwd)=");
   /** The longest text {@link #scrub} masks; longer ones are {@linkplain #cut cut} first. */
   static final int MAX_TEXT = 64 * 1024;
   /** Room left for the note a cut text ends with, so that a cut text is not cut again. */
@@ -164,10 +156,11 @@ public final class Redaction {
    * Whether {@code text} holds a password in a URL: in its user info ({@code //user:pass@host}), in Oracle's {@code
    * thin:user/pass@host}, or as a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one
    * ({@code sslpassword}, {@code trustStorePassword}) after {@code ?}, {@code &} or {@code ;}. The CLI refuses an
-   * argument with it; {@link #scrub} masks the password of every text it accepts.
+   * argument with it; {@link #scrub} masks the password of every text it accepts. A loop ({@link
+   * UrlPasswords#holdsPassword}) that reads each character a bounded number of times, as an argument can be long.
    */
-  public static boolean holdsUrlPassword(String text) {
-    return URL_PASSWORD.matcher(text).find();
+  public static boolean holdsUrlPassword(CharSequence text) {
+    return UrlPasswords.holdsPassword(text);
   }
 
   /**
@@ -207,7 +200,10 @@ public final class Redaction {
 
   /**
    * {@code text} with {@link #SECRETS}' matches masked, or null when none is. A user of a URL is a match only with
-   * the password {@link UrlPasswords} finds after it; without one, the search goes on from the next character.
+   * the password {@link UrlPasswords} finds after it; without one, the search goes on from the next character. With
+   * one, it goes on from the password's first possible end: the mask may run on to a later {@code @} inside another
+   * secret ({@code //app:pw@db/x;password=se@cret}), and a match that starts under a mask extends it to its own end,
+   * so that no tail of that secret is left showing as the password's host.
    */
   private static @Nullable String maskSecrets(CharSequence text) {
     Matcher m = SECRETS.matcher(text);
@@ -219,20 +215,24 @@ public final class Redaction {
       int group = matchedGroup(m);
       String replacement = mask(m, group);
       int end = m.end();
+      int next = end;
       if (group >= USER_INFO_GROUP) {
         passwords = passwords == null ? new UrlPasswords(text) : passwords;
-        end = passwords.end(USERS[group - USER_INFO_GROUP], m.end());
-        if (end < 0) {
+        next = passwords.host(USERS[group - USER_INFO_GROUP], m.end());
+        if (next < 0) {
           from = m.start() + 1;
           continue;
         }
+        end = passwords.end(USERS[group - USER_INFO_GROUP], m.end());
       }
-      if (replacement != null) {
+      if (replacement != null && out != null && m.start() < last) {
+        last = Math.max(last, end);
+      } else if (replacement != null) {
         out = out == null ? new StringBuilder(text.length()) : out;
         out.append(text, last, m.start()).append(replacement);
         last = end;
       }
-      from = end;
+      from = next;
     }
     return out == null ? null : out.append(text, last, text.length()).toString();
   }

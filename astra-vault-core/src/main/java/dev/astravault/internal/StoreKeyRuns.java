@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * <p>A key is 43 characters of a run of {@code A-Za-z0-9+/_-}, which any base64 decoder reads as exactly 32 bytes
  * (44 with the {@code =} that pads it; 44 without it would be 33 bytes, and a 64-hex client secret 48), such that:
  * <ul>
- *   <li>it starts at the start of the run or after one of {@code +/_-}, and ends at the end of the run or before one
- *       of them: a key alone, or glued into a path or a name ({@code secret/data/<key>}, {@code backup-<key>_old}).
+ *   <li>it starts at the start of the run, after one of {@code +/_-} or right after a mask, and ends at the end of
+ *       the run or before one of {@code +/_-}: a key alone, or glued into a path or a name ({@code
+ *       secret/data/<key>}, {@code backup-<key>_old}).
  *       Glued to letters or digits ({@code xyz<key>abc}) it is not found: that is a longer random string (a JWT
  *       part, a base64 hash, a certificate line), which must stay readable, as must every long run holding 43
  *       key-shaped characters somewhere;</li>
@@ -54,7 +55,10 @@ final class StoreKeyRuns {
     return text.length() >= KEY_CHARS && nextKey(text, 0) >= 0;
   }
 
-  /** The end of the first store key in {@code text} that starts at {@code from} or later, or -1. */
+  /**
+   * The end of the first store key in {@code text} that starts at {@code from} or later, or -1; {@code from} is the
+   * start of the text or the end of a key about to be masked, so a key may start there.
+   */
   private static int nextKey(CharSequence text, int from) {
     int n = text.length();
     int runStart = from;
@@ -68,7 +72,7 @@ final class StoreKeyRuns {
       char c = i < n ? text.charAt(i) : ' ';
       boolean inRun = isBase64(c);
       int start = i - KEY_CHARS;
-      if (start >= runStart && (i == n || isCut(c)) && (start == 0 || isCut(text.charAt(start - 1)))
+      if (start >= runStart && (i == n || isCut(c)) && (start == from || isStartAfter(text.charAt(start - 1)))
           && upper > 0 && lower > 0 && (standard == 0 || urlSafe == 0)
           && !(slashes >= LEASE_ID_SLASHES && leaseMarkEnd <= i - LEASE_ID_RANDOM && isLeaseIdEnd(text, i))) {
         return i;
@@ -158,12 +162,21 @@ final class StoreKeyRuns {
   }
 
   /**
-   * Whether a key may end before {@code c} or start after it: anything but a letter or digit, which would make it part
-   * of a longer random string, or the mask. A key masked next to a run does not make that run's end a key's end, so
-   * scrubbing again finds nothing new ({@code aB…aB-<key>} stays {@code aB…aB-██}).
+   * Whether a key may end before {@code c}: anything but a letter or digit, which would make it part of a longer
+   * random string, or the mask. A key masked next to a run does not make that run's end a key's end, so scrubbing
+   * again finds nothing new ({@code aB…aB-<key>} stays {@code aB…aB-██}).
    */
   private static boolean isCut(char c) {
     return isJoint(c) || !isBase64(c) && c != Redaction.MASK.charAt(0);
+  }
+
+  /**
+   * Whether a key may start after {@code c}: a {@linkplain #isCut cut} or the mask, as a token ends before one of
+   * {@code +/-_} ({@code hvs.██/<key>}). Masking does not make a new start: {@link #nextKey} from the end of a key it
+   * masks takes that end as one, so keys glued one after another are masked in one pass.
+   */
+  private static boolean isStartAfter(char c) {
+    return isCut(c) || c == Redaction.MASK.charAt(0);
   }
 
   /** What may join a key to its neighbours in a run: the base64 characters that are not letters or digits. */

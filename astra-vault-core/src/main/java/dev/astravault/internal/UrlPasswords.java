@@ -11,6 +11,8 @@ package dev.astravault.internal;
  * {@code @}; and from there on to the last {@code @} before a space, a quote, {@code ?}, {@code #} or {@code <>}, so
  * that a password may also hold {@code /} ({@code //app:p@ss/w@db:5432/x}). The price: a URL with an {@code @} in
  * its path ({@code https://ops:pw@host/users/alice@corp}) is masked up to that {@code @}, path included.
+ *
+ * <p>Also the CLI's test for a password in an argument ({@link #holdsPassword}), a loop for the same reason.
  */
 final class UrlPasswords {
   /** The user a password follows, each with the characters its password may hold. */
@@ -66,15 +68,125 @@ final class UrlPasswords {
    * when none does (then it is not a password: no host follows).
    */
   int end(Kind kind, int start) {
+    int at = host(kind, start);
+    // A bare password holds no '/', so nothing lies past its host.
+    return at < 0 || kind == Kind.BARE ? at : lastAtInRun[at];
+  }
+
+  /**
+   * The first {@code @} a password starting at {@code start} may end at, before a host, or -1: {@link #end} is this
+   * one or a later {@code @} of the same run, when the password holds {@code /} as well.
+   */
+  int host(Kind kind, int start) {
     if (start >= text.length()) {
       return -1;
     }
     int at = nextHostAt[start + 1];
-    if (at >= stop[kind.ordinal()][start]) {
-      return -1;
+    return at >= stop[kind.ordinal()][start] ? -1 : at;
+  }
+
+  /**
+   * Whether {@code text} holds a password in a URL, {@link Redaction#holdsUrlPassword}'s test: {@code
+   * //user:pass@} (the user holding none of {@code /?#@:} or a space, the password none of {@code ?#@} or a space),
+   * {@code :thin:user/pass@} (neither part empty nor holding {@code @} or a space, the user no {@code /:} either), or
+   * {@code password=}, {@code passwd=} or {@code pwd=} ending a run of {@code A-Za-z0-9_.-} after {@code ?&;}. Where
+   * a pattern scanned from every user to the end of its word, a loop reads each character a bounded number of times:
+   * a table from the end gives each password's stop, and the users and parameter names found from the start do not
+   * overlap (a user ends at the {@code /} or {@code :} that starts the next one).
+   */
+  static boolean holdsPassword(CharSequence text) {
+    int n = text.length();
+    // The first of ?#@ or a space at or after i (a password in user info stops there), and of @ or a space (thin).
+    int[] userInfoStop = new int[n + 1];
+    int[] thinStop = new int[n + 1];
+    userInfoStop[n] = n;
+    thinStop[n] = n;
+    for (int i = n - 1; i >= 0; i--) {
+      char c = text.charAt(i);
+      boolean space = isSpace(c);
+      userInfoStop[i] = space || c == '?' || c == '#' || c == '@' ? i : userInfoStop[i + 1];
+      thinStop[i] = space || c == '@' ? i : thinStop[i + 1];
     }
-    // A bare password holds no '/', so nothing lies past its host.
-    return kind == Kind.BARE ? at : lastAtInRun[at];
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
+        int colon = i + 2;
+        while (colon < n && !isUserInfoUserEnd(text.charAt(colon))) {
+          colon++;
+        }
+        if (colon < n && text.charAt(colon) == ':' && isAt(text, userInfoStop[colon + 1])) {
+          return true;
+        }
+      } else if (c == ':' && isThin(text, i)) {
+        int slash = i + 6;
+        while (slash < n && !isThinUserEnd(text.charAt(slash))) {
+          slash++;
+        }
+        if (slash > i + 6 && slash + 1 < n && text.charAt(slash) == '/' && thinStop[slash + 1] > slash + 1
+            && isAt(text, thinStop[slash + 1])) {
+          return true;
+        }
+      } else if ((c == '?' || c == '&' || c == ';') && isPasswordName(text, i + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isUserInfoUserEnd(char c) {
+    return c == '/' || c == '?' || c == '#' || c == '@' || c == ':' || isSpace(c);
+  }
+
+  private static boolean isThinUserEnd(char c) {
+    return c == '/' || c == '@' || c == ':' || isSpace(c);
+  }
+
+  private static boolean isAt(CharSequence text, int i) {
+    return i < text.length() && text.charAt(i) == '@';
+  }
+
+  /** Whether {@code :thin:} starts at {@code colon}, {@code thin} in any case. */
+  private static boolean isThin(CharSequence text, int colon) {
+    return colon + 5 < text.length() && text.charAt(colon + 5) == ':' && endsWithIgnoreCase(text, colon + 5, "thin");
+  }
+
+  /**
+   * Whether the run of {@code A-Za-z0-9_.-} starting at {@code start} is followed by {@code =} and ends with {@code
+   * password}, {@code passwd} or {@code pwd}, in any case.
+   */
+  private static boolean isPasswordName(CharSequence text, int start) {
+    int end = start;
+    while (end < text.length() && isNameChar(text.charAt(end))) {
+      end++;
+    }
+    if (end == text.length() || text.charAt(end) != '=') {
+      return false;
+    }
+    for (String name : new String[] {"password", "passwd", "pwd"}) {
+      if (end - start >= name.length() && endsWithIgnoreCase(text, end, name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isNameChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-';
+  }
+
+  /** Whether {@code text} before {@code end} is {@code lower} (lowercase letters) in any ASCII case. */
+  private static boolean endsWithIgnoreCase(CharSequence text, int end, String lower) {
+    int start = end - lower.length();
+    if (start < 0) {
+      return false;
+    }
+    for (int i = 0; i < lower.length(); i++) {
+      char c = text.charAt(start + i);
+      if ((c < 'A' || c > 'Z' ? c : (char) (c + ('a' - 'A'))) != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Ends the run an {@code @} of a password may lie in: a space, a quote, {@code ?#} or {@code <>}. */

@@ -1,5 +1,7 @@
 package dev.astravault.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
@@ -18,6 +20,8 @@ class RedactionCostTest {
    * took half a second).
    */
   private static final int READS_PER_CHAR = 60;
+  /** Reads per character allowed for {@link Redaction#holdsUrlPassword}: a pass from the end, one from the start. */
+  private static final int ARGUMENT_READS_PER_CHAR = 8;
 
   /** Texts shaped to make a backtracking matcher scan ahead from every start; each about 64 KiB. */
   static Map<String, String> hostile() {
@@ -61,6 +65,40 @@ class RedactionCostTest {
       soft.assertThat(reads[0]).as("%s: reads of %d characters", name, text.length())
           .isLessThanOrEqualTo((long) READS_PER_CHAR * text.length());
     }));
+  }
+
+  /**
+   * The CLI's test for a password in an argument, {@link Redaction#holdsUrlPassword}, on arguments shaped to make a
+   * pattern scan from every user to the end of the word: it was a pattern, which read each character of a 64 KiB
+   * {@code //a:} repeated 8,000 times.
+   */
+  @Test
+  void findingAUrlPasswordCostsABoundedNumberOfReadsPerCharacter() {
+    int n = Redaction.MAX_TEXT - 100;
+    Map<String, String> texts = new LinkedHashMap<>();
+    texts.put("url users, no host", fill("//a:", n));
+    texts.put("url users, a slash each", fill("//a:/", n));
+    texts.put("empty url users", fill("//:", n));
+    texts.put("thin users, no host", fill(":thin:a/", n));
+    texts.put("thin users, slashes", fill(":THIN:a//", n));
+    texts.put("thin words", fill(":thin:", n));
+    texts.put("slashes", "/".repeat(n));
+    texts.put("a url user, then a long password", "//a:" + "x".repeat(n));
+    texts.put("a thin user, then a long password", ":thin:a/" + "x".repeat(n));
+    texts.put("a long url user", "//" + "a".repeat(n) + ":");
+    texts.put("a long parameter name", "?" + "a".repeat(n) + "=");
+    texts.put("parameter names, no =", fill(";password", n));
+    texts.put("parameters, no password", fill("&pwdx=", n));
+    SoftAssertions.assertSoftly(soft -> texts.forEach((name, text) -> {
+      long[] reads = {0};
+      soft.assertThat(Redaction.holdsUrlPassword(new Counting(text, reads))).as(name).isFalse();
+      soft.assertThat(reads[0]).as("%s: reads of %d characters", name, text.length())
+          .isLessThanOrEqualTo((long) ARGUMENT_READS_PER_CHAR * text.length());
+    }));
+    long[] reads = {0};
+    String last = fill("//a:", n) + "@db";
+    assertThat(Redaction.holdsUrlPassword(new Counting(last, reads))).isTrue();
+    assertThat(reads[0]).isLessThanOrEqualTo((long) ARGUMENT_READS_PER_CHAR * last.length());
   }
 
   /** A text that counts the characters read from it. */

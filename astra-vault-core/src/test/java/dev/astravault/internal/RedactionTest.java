@@ -178,6 +178,27 @@ class RedactionTest {
     }
   }
 
+  /**
+   * A key that starts with one of {@code +/-_} right after a Vault token (which ends before them) is masked with the
+   * token: the redactor before 54b11d8 masked it as a run of its own; the first version after did not start a key
+   * after a mask ({@code hvs.██/<key>}). Keys glued one after another are masked in one round, so scrubbing twice
+   * gives the same text however many there are.
+   */
+  @Test
+  void aStoreKeyRightAfterAMaskedTokenIsMasked() {
+    String tail = KEY_PLAIN.substring(0, 42);
+    Map<String, String> masked = Map.of(
+        VAULT + "/" + tail, "hvs.████",
+        "[" + VAULT + "/" + tail + "=]", "[hvs.████]",
+        LEGACY_VAULT + "-" + tail, "s.████",
+        "token " + LEGACY_VAULT + "_" + tail + " denied", "token s.████ denied",
+        KEY_PLAIN.substring(0, 43) + ("/" + tail).repeat(12), "██".repeat(13));
+    masked.forEach((text, expected) -> {
+      assertThat(Redaction.scrub(text)).as(text).isEqualTo(expected);
+      assertThat(Redaction.scrubByRegex(text)).as(text).isEqualTo(expected);
+    });
+  }
+
   @Test
   void aStoreKeyInAMessageACauseChainOrAnAuditEventIsMasked() {
     AstraVaultException direct = new AstraVaultException("unknown org " + KEY_SLASH);
@@ -223,7 +244,8 @@ class RedactionTest {
         "jdbc:postgresql://app:s3cret@db/x", "ops@example.com", "'", "?", "#",
         "alice:s3cret@127.0.0.1", "mailto:", "p@ss/w@db:5432/x", "/w@", "//app:p@ss", "thin:a/p@s/", "=a:",
         KEY_SLASH.substring(0, 43), KEY_URL.substring(0, 20), KEY_URL.substring(20), "secret/data/", "name-", "_", "=",
-        "astra/", "/creds/", "Ab3dEf6hIj9lMn2pQr5tUv8x", "/admin/"};
+        "astra/", "/creds/", "Ab3dEf6hIj9lMn2pQr5tUv8x", "/admin/", ";sslpassword=", "&pwd=", "S3c@ret", "██",
+        "/" + KEY_PLAIN.substring(0, 42), "-" + KEY_PLAIN.substring(0, 42), "hvs.CAESIJ3Yx0fY"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;

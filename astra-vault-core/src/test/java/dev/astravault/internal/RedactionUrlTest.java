@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -68,10 +70,17 @@ class RedactionUrlTest {
       Map.entry("https://ops:S3cret-pw_9@gateway.example/v1/identity/name/alice@corp", "https://ops:██@corp"),
       Map.entry("//app:S3cret-pw_9@db/to/a@b", "//app:██@b"));
 
-  /** User info as PostgreSQL's driver quotes it: the host it could not resolve, without the {@code //}. */
+  /**
+   * User info as PostgreSQL's driver quotes it: the host it could not resolve, without the {@code //}. A password
+   * holding {@code /} never reaches it (the driver refuses the URL, quoting it whole); percent-encoded, it does.
+   */
   private static final Map<String, String> BARE = Map.of(
       "Caused by: java.net.UnknownHostException: alice:S3cret-pw_9@127.0.0.1",
       "Caused by: java.net.UnknownHostException: alice:██@127.0.0.1",
+      "java.net.UnknownHostException: alice:S3cret%2Fpw_9@db.invalid",
+      "java.net.UnknownHostException: alice:██@db.invalid",
+      "Unable to parse URL jdbc:postgresql://alice:S3cret/pw_9@db.invalid:5432/x",
+      "Unable to parse URL jdbc:postgresql://alice:██@db.invalid:5432/x",
       "Connection to alice:S3cret@pw_9@db.example:5432 refused.", "Connection to alice:██@db.example:5432 refused.",
       "(app:S3cret-pw_9@db)", "(app:██@db)");
 
@@ -97,9 +106,33 @@ class RedactionUrlTest {
         "astra/creds/reader/AbCdEfGhIjKlMnOpQrStUvWx", "astra/6f1c0e7a-0f4e-4d1b-9a3e-2b7f6c1d9e00/reader/"
             + "AbCdEfGhIjKlMnOpQrStUvWx", "token AstraCS:██ for https://vault:8200/v1/astra/creds/reader",
         "AstraCS:██", "mailto:ops@example.com", "sip:alice@pbx.example", "12345@host (pid 12345)",
-        "java.net.UnknownHostException: db.example", "jdbc:sqlite:/srv/a:b@c.db")) {
+        "java.net.UnknownHostException: db.example", "jdbc:sqlite:/srv/a:b@c.db",
+        // A word:path@host is not a password (see operations.md): package URLs, image references, paths.
+        "pkg:maven/org.slf4j/slf4j-api@2.0.9", "pkg:npm/%40angular/core@16.2.0", "path:a/b@c", "time:10/12@host",
+        "image:library/nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31")) {
       assertThat(Redaction.scrub(text)).as(text).isEqualTo(text);
       assertThat(Redaction.looksSecret(text)).as(text).isFalse();
+    }
+  }
+
+  /**
+   * A URL password is masked to the last {@code @} of its run, which can fall inside a later secret (a parameter
+   * value holding an {@code @}): that secret is masked whole with it, its end not shown as the password's host. The
+   * redactor before the URL passwords ran to the last {@code @} masked these; the first version after did not
+   * ({@code jdbc:postgresql://app:██@ret-pw_9}).
+   */
+  @Test
+  void aSecretThatAUrlPasswordsMaskRunsIntoIsMaskedWhole() {
+    for (String text : List.of("jdbc:postgresql://app:Pw1x@db/x;sslpassword=S3c@ret-pw_9",
+        "jdbc:oracle:thin:app/Pw1x@db:1521/x;passwd=S3c@ret-pw_9&ssl=true",
+        "store jdbc:h2:tcp://app:Pw1x@db/x;PASSWORD=S3c@ret-pw_9 refused",
+        "jdbc:postgresql://app:Pw1x@db/x&password=S3c@ret-pw_9,jdbc:postgresql://ops:Pw2y@db2/y")) {
+      String scrubbed = Redaction.scrub(text);
+      String user = "app" + text.charAt(text.indexOf("Pw1x") - 1);
+      assertThat(scrubbed).as(text).doesNotContain("S3c").doesNotContain("ret").doesNotContain("pw_9")
+          .doesNotContain("Pw1x").doesNotContain("Pw2y").contains(user + "██");
+      assertThat(Redaction.scrub(scrubbed)).as(text).isEqualTo(scrubbed);
+      assertThat(Redaction.scrubByRegex(text)).as(text).isEqualTo(scrubbed);
     }
   }
 
@@ -119,6 +152,32 @@ class RedactionUrlTest {
         "jdbc:sqlite:file://localhost/srv/a:b@c.db", "jdbc:postgresql://db/x?passwordless=true")) {
       assertThat(Redaction.holdsUrlPassword(url)).as(url).isFalse();
     }
+  }
+
+  /**
+   * {@link Redaction#holdsUrlPassword} is a loop now, as the pattern it was scanned to the end of a word from every
+   * user: the pattern stays here as its definition, and random texts built from its pieces get the same answer.
+   */
+  @Test
+  void theCliTestForAUrlPasswordAnswersAsItsPatternDid() {
+    Pattern definition = Pattern.compile("//[^/?#@:\\s]*:[^?#@\\s]*@|:(?i:thin):[^/@:\\s]+/[^@\\s]+@"
+        + "|[?&;][A-Za-z0-9_.-]*(?i:password|passwd|pwd)=");
+    String[] pieces = {"//", "/", ":", "@", "a", "Z", "thin", "THIN", "tHiN", ":thin:", "?", "&", ";", "#", " ",
+        "\t", "password=", "PWD=", "passwd", "pwd", "word=", "=", "x.y-z_", "jdbc:postgresql:", "app", "db", "\"",
+        "jdbc:oracle:thin:alice/", "//app:", "pw", "ssl", ",", "%40"};
+    Random random = new Random(42);
+    int holding = 0;
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder text = new StringBuilder();
+      for (int parts = 1 + random.nextInt(10); parts > 0; parts--) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String t = text.toString();
+      boolean holds = definition.matcher(t).find();
+      assertThat(Redaction.holdsUrlPassword(t)).as(t).isEqualTo(holds);
+      holding += holds ? 1 : 0;
+    }
+    assertThat(holding).as("texts holding a password").isBetween(2_000, 48_000);
   }
 
   @Test
