@@ -61,8 +61,9 @@ public final class PathTrust {
   }
 
   /**
-   * Checks a file astra-vault reads (a key file): the directories on its way, links followed (a Kubernetes secret
-   * volume links its files), and the owner of what it resolves to. A missing file is left to its read to report.
+   * Checks a file astra-vault reads a secret or trust anchor from (a key file, Vault's CA or client key, a token
+   * file): the directories on its way, links followed (a Kubernetes secret volume links its files), and the owner of
+   * what it resolves to. A missing file is left to its read to report.
    *
    * @param what the kind of file, for messages: {@code "key file"}
    */
