@@ -70,6 +70,11 @@ final class AstraVaultCommand implements AutoCloseable {
     this.ctx = new CliContext(env, stdin, clock, err);
   }
 
+  /** See {@link CliContext#requireTrusted}. */
+  void requireTrusted(Path file, String what) {
+    ctx.requireTrusted(file, what);
+  }
+
   /** See {@link CliContext#warnIfOthersCanRead}. */
   void warnIfOthersCanRead(Path file, String what) {
     ctx.warnIfOthersCanRead(file, what);

@@ -1,6 +1,7 @@
 package dev.astravault.cli;
 
 import dev.astravault.internal.FileModes;
+import dev.astravault.internal.PathTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -63,8 +64,22 @@ final class CliContext {
     }
   }
 
-  /** A secret file's content, stripped: warned about when others can read it, a usage error when empty. */
+  /**
+   * A usage error naming {@code what} (the option), the file or directory and the fix when another local user could
+   * replace a file the CLI reads a secret or trust anchor from ({@link PathTrust}: a directory on its way writable by
+   * all without the sticky bit, or another user's; links followed; or the file theirs). Whoever replaces a token file
+   * or CA chooses what the CLI authenticates with or trusts. A missing file is left to its read to report.
+   */
+  void requireTrusted(Path file, String what) {
+    PathTrust.checkReadable(file, what, CliException::usage);
+  }
+
+  /**
+   * A secret file's content, stripped: refused when another user could replace it, warned about when others can
+   * read it, a usage error when empty.
+   */
   String readSecret(Path file, String what) {
+    requireTrusted(file, what);
     warnIfOthersCanRead(file, what);
     try {
       String s = Files.readString(file, StandardCharsets.UTF_8).strip();

@@ -156,6 +156,7 @@ final class ConfigCommand {
         throws IOException {
       if (tokenSource != null && tokenSource.file != null) {
         Path file = tokenSource.file;
+        root.requireTrusted(file, "--token-file");
         root.warnIfOthersCanRead(file, "--token-file");
         String content;
         try {

@@ -65,6 +65,8 @@ final class StoreKeyOptions {
       return vaultKeys;
     }
     if (keyFile != null) {
+      // Checked here too, so that the refusal names the option and is a usage error (the library's is a failure).
+      ctx.requireTrusted(keyFile, "--key-file");
       ctx.warnIfOthersCanRead(keyFile, "--key-file");
       try {
         return KeyProvider.fromFile(keyFile);

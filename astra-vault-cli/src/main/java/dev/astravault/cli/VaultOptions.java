@@ -91,6 +91,9 @@ final class VaultOptions {
     }
     Path ca = vaultCaCert != null ? vaultCaCert : ctx.envPath("VAULT_CACERT");
     if (ca != null) {
+      // Before caPem, whose IllegalArgumentException for it would read as "not a PEM certificate" below. A CA is
+      // public: readable by all is fine.
+      ctx.requireTrusted(ca, vaultCaCert != null ? "--vault-ca-cert" : "VAULT_CACERT");
       try {
         b.caPem(ca);
       } catch (UncheckedIOException e) {

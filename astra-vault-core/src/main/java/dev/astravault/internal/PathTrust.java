@@ -1,6 +1,5 @@
 package dev.astravault.internal;
 
-import dev.astravault.AstraVaultException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,11 +41,11 @@ public final class PathTrust {
   private static final OptionalInt ME = currentUid();
 
   private final String target;
-  private final Function<String, ? extends AstraVaultException> refuse;
+  private final Function<String, ? extends RuntimeException> refuse;
   private final Set<Path> checked = new HashSet<>();
   private int links;
 
-  private PathTrust(String target, Function<String, ? extends AstraVaultException> refuse) {
+  private PathTrust(String target, Function<String, ? extends RuntimeException> refuse) {
     this.target = target;
     this.refuse = refuse;
   }
@@ -57,17 +56,18 @@ public final class PathTrust {
    * @param target what is kept there, for messages: {@code "the SQLite file /srv/app/leases.db"}
    * @param refuse the caller's exception for a refusal, given the message
    */
-  public static void checkDirectories(Path dir, String target, Function<String, ? extends AstraVaultException> refuse) {
+  public static void checkDirectories(Path dir, String target, Function<String, ? extends RuntimeException> refuse) {
     new PathTrust(target, refuse).resolve(dir.toAbsolutePath(), true);
   }
 
   /**
-   * Checks a file astra-vault reads (a key file): the directories on its way, links followed (a Kubernetes secret
-   * volume links its files), and the owner of what it resolves to. A missing file is left to its read to report.
+   * Checks a file astra-vault reads a secret or trust anchor from (a key file, Vault's CA or client key, a token
+   * file): the directories on its way, links followed (a Kubernetes secret volume links its files), and the owner of
+   * what it resolves to. A missing file is left to its read to report.
    *
    * @param what the kind of file, for messages: {@code "key file"}
    */
-  public static void checkReadable(Path file, String what, Function<String, ? extends AstraVaultException> refuse) {
+  public static void checkReadable(Path file, String what, Function<String, ? extends RuntimeException> refuse) {
     Path absolute = file.toAbsolutePath();
     Path real = new PathTrust(what + " " + absolute, refuse).resolve(absolute, false);
     if (real != null && !real.equals(absolute)) {
@@ -82,7 +82,7 @@ public final class PathTrust {
    *
    * @param what names it in messages: {@code "audit file /var/log/app/audit.jsonl"}
    */
-  public static void checkOwner(Path file, String what, Function<String, ? extends AstraVaultException> refuse) {
+  public static void checkOwner(Path file, String what, Function<String, ? extends RuntimeException> refuse) {
     Map<String, Object> a = new PathTrust(what, refuse).attributes(file);
     if (a != null && !trusted(uid(a))) {
       throw refuse.apply(what + " belongs to uid " + uid(a) + ", neither this process's user (" + me() + ") nor "

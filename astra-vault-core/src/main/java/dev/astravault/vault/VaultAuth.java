@@ -48,7 +48,9 @@ public sealed interface VaultAuth
 
   /**
    * Kubernetes at the default mount {@code kubernetes}; the service-account JWT is read from {@code jwtFile} at every
-   * login, so a rotated token is picked up.
+   * login, so a rotated token is picked up. A file another local user could replace (a directory on its way writable
+   * by all without the sticky bit, or another user's; or the file theirs) fails the login, before it is read, with an
+   * {@link dev.astravault.AstraVaultException}; the kubelet's linked layout passes.
    *
    * @param role the Vault role
    * @param jwtFile the service-account token file, e.g. {@link #SERVICE_ACCOUNT_TOKEN}

@@ -1,5 +1,7 @@
 package dev.astravault.vault;
 
+import dev.astravault.internal.FileModes;
+import dev.astravault.internal.PathTrust;
 import dev.astravault.internal.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -279,13 +281,17 @@ public final class VaultConfig {
     }
 
     /**
-     * Trusts the CA certificate(s) in this PEM file; read now.
+     * Trusts the CA certificate(s) in this PEM file; read now. Refused when another local user could replace it (a
+     * directory on its way writable by all without the sticky bit, or another user's; or the file theirs): whoever
+     * chooses the CA chooses which server is trusted as Vault. Readable by all is fine, a CA is public.
      *
      * @param file a file of PEM certificates
      * @return this builder
+     * @throws IllegalArgumentException naming the file or directory another user could replace
+     * @throws UncheckedIOException when it cannot be read
      */
     public Builder caPem(Path file) {
-      return caPem(read("caPem", file));
+      return caPem(read("caPem", file, false));
     }
 
     /**
@@ -302,14 +308,18 @@ public final class VaultConfig {
     }
 
     /**
-     * Mutual TLS from PEM files; read now.
+     * Mutual TLS from PEM files; read now. Each is refused as {@link #caPem(Path)}'s when another local user could
+     * replace it; a key file others can read is used with a warning (as a key file: Kubernetes mounts secrets 0644
+     * unless told otherwise).
      *
      * @param certFile the client certificate PEM file
      * @param keyFile its key PEM file
      * @return this builder
+     * @throws IllegalArgumentException naming the file or directory another user could replace
+     * @throws UncheckedIOException when one cannot be read
      */
     public Builder clientCertificate(Path certFile, Path keyFile) {
-      return clientCertificate(read("clientCertPem", certFile), read("clientKeyPem", keyFile));
+      return clientCertificate(read("clientCertPem", certFile, false), read("clientKeyPem", keyFile, true));
     }
 
     /**
@@ -405,7 +415,12 @@ public final class VaultConfig {
       return pem;
     }
 
-    private static String read(String field, Path file) {
+    private static String read(String field, Path file, boolean secret) {
+      Objects.requireNonNull(file, field);
+      PathTrust.checkReadable(file, field + " file", IllegalArgumentException::new);
+      if (secret) {
+        FileModes.warnIfOpen(file, field + " file");
+      }
       try {
         return Files.readString(file, StandardCharsets.UTF_8);
       } catch (IOException e) {

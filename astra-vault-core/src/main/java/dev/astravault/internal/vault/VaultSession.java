@@ -2,6 +2,7 @@ package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
 import dev.astravault.Scheduler;
+import dev.astravault.internal.PathTrust;
 import dev.astravault.internal.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultAuth;
@@ -243,6 +244,10 @@ public final class VaultSession {
   }
 
   private static String readJwt(VaultAuth.Kubernetes k) {
+    // Whoever can replace the file logs in as the role it names: refused. Checked at each login, as the file is read
+    // then. Links are followed (the kubelet's ..data chain, in a root-owned sticky directory, passes); its mode is
+    // not warned about: Kubernetes projects it 0644 by default, so a warning would fire in every correct pod.
+    PathTrust.checkReadable(k.jwtFile(), "Kubernetes service-account token file", AstraVaultException::new);
     try {
       String jwt = Files.readString(k.jwtFile(), StandardCharsets.UTF_8).strip();
       if (jwt.isEmpty()) {

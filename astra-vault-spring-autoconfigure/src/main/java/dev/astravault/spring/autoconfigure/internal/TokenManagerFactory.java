@@ -13,6 +13,8 @@ import dev.astravault.TokenManagerBuilder;
 import dev.astravault.audit.JdbcAuditSink;
 import dev.astravault.audit.JsonLinesAuditSink;
 import dev.astravault.event.AuditEvent;
+import dev.astravault.internal.FileModes;
+import dev.astravault.internal.PathTrust;
 import dev.astravault.internal.Redaction;
 import dev.astravault.internal.astra.AstraClientSettings;
 import dev.astravault.spring.autoconfigure.AstraVaultProperties;
@@ -103,6 +105,10 @@ public final class TokenManagerFactory {
       case KUBERNETES -> VaultAuth.kubernetes(required(v.getKubernetesRole(), "astra.vault.vault.kubernetes-role",
           "kubernetes"), v.getKubernetesJwtPath());
     };
+    if (auth instanceof VaultAuth.Kubernetes k) {
+      // Core checks it at each login; here too, so that a standing misconfiguration fails startup naming the property.
+      requireTrusted("astra.vault.vault.kubernetes-jwt-path", k.jwtFile());
+    }
     try {
       VaultConfig.Builder b = VaultConfig.builder(v.getUri()).auth(auth).mount(v.getMount());
       if (v.getNamespace() != null && !v.getNamespace().isBlank()) {
@@ -139,6 +145,8 @@ public final class TokenManagerFactory {
       }
       String certPem = certificates(VAULT_CLIENT_CERT_FILE, cert);
       String keyPem = readPem(VAULT_CLIENT_KEY_FILE, key);
+      // A warning, as for key files: Kubernetes mounts TLS secrets 0644 unless told otherwise.
+      FileModes.warnIfOpen(key, VAULT_CLIENT_KEY_FILE);
       if (!keyPem.contains("-----BEGIN PRIVATE KEY-----")) {
         // Never quote the file: whatever it holds may be a key.
         throw new AstraVaultStartupException(VAULT_CLIENT_KEY_FILE + ": " + key + " holds no unencrypted PKCS#8 key "
@@ -195,6 +203,13 @@ public final class TokenManagerFactory {
     return pem;
   }
 
+  /** Refused naming {@code property} when another local user could replace {@code file} (see {@link PathTrust}). */
+  private static void requireTrusted(String property, Path file) {
+    PathTrust.checkReadable(file, property, reason -> new AstraVaultStartupException(property + ": " + reason,
+        "Keep " + file + " and the directories on its way writable only by root or the service's user, or point "
+            + property + " at a file that is.", null));
+  }
+
   /** The text of a PEM file; a value that is no path (PEM pasted in place of one) is refused without echoing it. */
   private static String readPem(String property, Path file) {
     String name = file.toString();
@@ -204,6 +219,9 @@ public final class TokenManagerFactory {
           + "/etc/vault-tls/" + (property.endsWith("key-file") ? "tls.key" : "ca.crt") + "; if a key was pasted "
           + "there, remove it from the configuration.", null);
     }
+    // Whoever can replace the CA chooses which server is trusted as Vault; the key is a secret. Links are followed
+    // (a Kubernetes secret volume's ..data chain, root-owned in a sticky mount point, passes).
+    requireTrusted(property, file);
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
