@@ -12,8 +12,12 @@ import dev.astravault.RoleSpec;
 import dev.astravault.internal.TimerRearmProbe;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
+import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.vault.core.VaultOperations;
 import org.springframework.vault.core.lease.SecretLeaseContainer;
@@ -66,9 +71,10 @@ import org.springframework.vault.support.VaultResponse;
  *   <li>{@code postcpu}: {@code IssueVsRawPostBenchmark}'s three operations (issue, a raw POST of the same bytes, the
  *       raw POST with the library's call deadline) against its local server, N each per round, interleaved over five
  *       rounds: wall time, the calling thread's CPU time and the whole process's CPU time (server thread, OkHttp's
- *       watchdog, the collector) per operation. On two cores the client's and the server's CPU add up to the wall
- *       time, so this shows where an issue's extra microseconds over the raw POST go. A third argument picks the
-       operations (comma-separated, e.g. {@code issue} alone, as a JMH fork runs it).
+ *       watchdog, the collector) per operation, and how often Okio's watchdog thread woke (its context switches,
+ *       Linux only). On two cores the client's and the server's CPU add up to the wall time, so this shows where an
+ *       issue's extra microseconds over the raw POST go. A third argument picks the operations (comma-separated,
+ *       e.g. {@code issue} alone, as a JMH fork runs it).
  *   <li>{@code tablewrites}: N lease-id-shaped keys put one by one into the in-memory store's table
  *       ({@code TableWriteProbe}): the longest single put, which is what a write holds the store's lock for while
  *       the table grows, and the longest preparation of a growth, made before the lock ({@code noprepare}: none, so
@@ -364,7 +370,7 @@ public final class ScaleHarness {
         throw new IllegalArgumentException("operations are " + all + ": " + name);
       }
     }
-    System.out.println("round | operation | wall µs/op | caller CPU µs/op | process CPU µs/op");
+    System.out.println("round | operation | wall µs/op | caller CPU µs/op | process CPU µs/op | watchdog wake-ups/op");
     long sink = 0;
     try {
       for (int round = 1; round <= 5; round++) {
@@ -373,6 +379,7 @@ public final class ScaleHarness {
           long wall0 = System.nanoTime();
           long cpu0 = threads.getCurrentThreadCpuTime();
           long proc0 = os.getProcessCpuTime();
+          long wakeups0 = watchdogSwitches();
           for (int i = 0; i < n; i++) {
             sink += switch (names[op]) {
               case "issue" -> bench.issue().token().length();
@@ -383,15 +390,46 @@ public final class ScaleHarness {
           long wall = System.nanoTime() - wall0;
           long cpu = threads.getCurrentThreadCpuTime() - cpu0;
           long proc = os.getProcessCpuTime() - proc0;
+          long wakeups = watchdogSwitches() - wakeups0;
           bench.closeManager();
-          System.out.printf("%d | %s | %.1f | %.1f | %.1f%n", round, names[op], wall / 1e3 / n, cpu / 1e3 / n,
-              proc / 1e3 / n);
+          System.out.printf("%d | %s | %.1f | %.1f | %.1f | %.2f%n", round, names[op], wall / 1e3 / n, cpu / 1e3 / n,
+              proc / 1e3 / n, (double) wakeups / n);
         }
       }
     } finally {
       bench.stop();
     }
     System.out.println("(checksum " + sink + ")");
+  }
+
+  /**
+   * The context switches of Okio's watchdog thread so far (Linux: {@code /proc/self/task}), 0 elsewhere. The
+   * watchdog waits on a condition between timeouts, so each switch is about one wake-up: a signal from a thread that
+   * put an entry at the head of Okio's timeout queue, or a timeout that came due.
+   */
+  private static long watchdogSwitches() throws IOException {
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return 0;
+    }
+    long total = 0;
+    try (Stream<Path> all = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) all::iterator) {
+        try {
+          if (!Files.readString(task.resolve("comm")).strip().equals("Okio Watchdog")) {
+            continue;
+          }
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+              total += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+          }
+        } catch (NoSuchFileException gone) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return total;
   }
 
   private static long gcMillis() {
