@@ -1,5 +1,7 @@
 package dev.astravault;
 
+import dev.astravault.internal.MalformedKeyException;
+import dev.astravault.internal.MalformedKeyException.Problem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +13,7 @@ import java.util.Objects;
 
 /**
  * A 256-bit AES key that encrypts secrets at rest, with an id derived from it. Written as 32 random bytes in standard
- * base64 ({@code openssl rand -base64 32}).
+ * base64 ({@code openssl rand -base64 32}); URL-safe base64 is read too.
  *
  * <p>The {@link #id()} is the first 16 hex digits of a SHA-256 over a fixed label and the key: stored beside each
  * ciphertext, it tells which key decrypts it without revealing the key. {@link #toString()} prints only the id.
@@ -19,6 +21,7 @@ import java.util.Objects;
 public final class EncryptionKey {
   /** Length of a key in bytes. */
   public static final int LENGTH = 32;
+  private static final String NOT_BASE64 = "is not base64 (a character of neither alphabet, = inside it, or cut short)";
 
   private final byte[] bytes;
   private final String id;
@@ -42,22 +45,61 @@ public final class EncryptionKey {
   }
 
   /**
-   * A key from standard base64 (surrounding whitespace ignored).
+   * A key from base64, in the standard alphabet ({@code + /}) or the URL-safe one ({@code - _}), with or without its
+   * {@code =} padding (surrounding whitespace ignored): all four spellings of a key give the same key. Every key list
+   * ({@link KeyProvider#fromEnv()}, {@link KeyProvider#fromFile}, ...) reads its keys here.
    *
-   * @throws IllegalArgumentException if it is not base64 of exactly 32 bytes (the message never echoes the input)
+   * @throws IllegalArgumentException if it is not base64 of exactly 32 bytes, or mixes the two alphabets (no tool
+   *     writes that: it is a key damaged or pasted together); the message names the problem, never the input
    *
-   * @param base64 the key in standard base64
+   * @param base64 the key in base64
    * @return the key
    */
   public static EncryptionKey fromBase64(String base64) {
     Objects.requireNonNull(base64, "base64");
+    String text = base64.strip();
+    int end = text.length();
+    while (end > 0 && text.charAt(end - 1) == '=') {
+      end--;
+    }
+    boolean standard = false;
+    boolean urlSafe = false;
+    boolean other = false;
+    for (int i = 0; i < end; i++) {
+      char c = text.charAt(i);
+      standard |= c == '+' || c == '/';
+      urlSafe |= c == '-' || c == '_';
+      other |= !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+          || c == '-' || c == '_');
+    }
+    if (other) {
+      throw malformed(Problem.NOT_BASE64, NOT_BASE64);
+    }
+    if (standard && urlSafe) {
+      throw malformed(Problem.MIXED_ALPHABETS, "mixes the standard (+ /) and the URL-safe (- _) alphabets, which no "
+          + "tool writes");
+    }
     byte[] decoded;
     try {
-      decoded = Base64.getDecoder().decode(base64.strip());
+      // Either decoder takes the text with or without its padding, and checks the padding when there is one.
+      decoded = (urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("an encryption key must be standard base64 of 32 bytes", null);
+      throw malformed(Problem.NOT_BASE64, NOT_BASE64);   // not e's message: it may quote a character of the key
     }
-    return new EncryptionKey(decoded);
+    if (decoded.length != LENGTH) {
+      int length = decoded.length;
+      Arrays.fill(decoded, (byte) 0);
+      throw malformed(Problem.WRONG_LENGTH, "decodes to " + length + " bytes");
+    }
+    EncryptionKey key = new EncryptionKey(decoded);
+    Arrays.fill(decoded, (byte) 0);
+    return key;
+  }
+
+  private static MalformedKeyException malformed(Problem problem, String what) {
+    return new MalformedKeyException(problem, "an encryption key must be base64 of " + LENGTH + " bytes (standard or "
+        + "URL-safe alphabet, = padding optional), and this one " + what + ": copy it again whole, as the tool that "
+        + "made it printed it, or make one with openssl rand -base64 32");
   }
 
   /** {@return a new random key from {@link SecureRandom}} */

@@ -49,11 +49,12 @@ public interface KeyProvider {
 
   /**
    * Keys from a list of base64 keys, current first: {@code new,old} while a rotation is under way. Keys are separated
-   * by commas (or line breaks); blank entries are ignored. This is the format of {@link #fromEnv()}, for a list that
-   * comes from elsewhere (an injected environment, a secret manager's value).
+   * by commas (or line breaks); blank entries are ignored. Each key is read by {@link EncryptionKey#fromBase64}:
+   * standard or URL-safe base64, padded or not. This is the format of {@link #fromEnv()}, for a list that comes from
+   * elsewhere (an injected environment, a secret manager's value).
    *
-   * @throws IllegalArgumentException if the list holds no key, or a key is not standard base64 of 32 bytes (the
-   *     message gives its position, never its value)
+   * @throws IllegalArgumentException if the list holds no key, or a key is not base64 of 32 bytes or mixes the two
+   *     alphabets (the message gives its position, never its value)
    *
    * @param keys the list
    * @return the provider

@@ -9,6 +9,7 @@ import dev.astravault.Scheduler;
 import dev.astravault.event.AuditEvent;
 import dev.astravault.internal.ExecutorScheduler;
 import dev.astravault.internal.FileModes;
+import dev.astravault.internal.PathTrust;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -76,7 +77,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are created {@code 0600}, directories {@code 0700}. A path another local user could replace (a directory
  * on the way writable by all without the sticky bit, or theirs) or an existing file of theirs is refused with an
- * {@link AuditException}: they could cut or rewrite the trail. Thread-safe; synchronous file I/O: put it behind
+ * {@link AuditException}: they could cut or rewrite the trail. So is a rotated file of theirs (or a link of theirs)
+ * that the sink would read to continue the chain, or delete for retention: {@link #record} then throws it before
+ * rotating, and the files stay as they are. Thread-safe; synchronous file I/O: put it behind
  * {@link AsyncAuditSink} when callers must not wait for the disk.
  */
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
@@ -141,7 +144,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       if (tail == null || tail.seq == 0) {
         // No whole line in the active file (new, or only a torn first line): continue the newest rotated file.
         List<Path> rotated = rotatedFiles(path);
-        tail = rotated.isEmpty() ? null : Tail.of(rotated.get(rotated.size() - 1));
+        tail = rotated.isEmpty() ? null : Tail.of(trusted(rotated.get(rotated.size() - 1)));
       }
       this.seq = tail == null ? 0 : tail.seq;
       this.prev = tail == null ? AuditChain.GENESIS : tail.mac;
@@ -245,34 +248,46 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
   }
 
   private void rotate() throws IOException {
-    channel.force(true);
-    channel.close();
     List<Path> rotated = rotatedFiles(path);
     long next = rotated.isEmpty() ? 1 : index(rotated.get(rotated.size() - 1)) + 1;
     Path target = path.resolveSibling(name + "." + next);
+    // Retention deletes the oldest beyond maxRotatedFiles once the active file joins them (never the active one).
+    List<Path> expired = maxRotatedFiles == 0 ? List.of()
+        : rotated.subList(0, Math.max(0, rotated.size() + 1 - maxRotatedFiles));
+    for (Path p : expired) {
+      trusted(p);   // before anything moves: a refusal leaves the trail and this sink as they were
+    }
+    channel.force(true);
+    channel.close();
     Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
     channel = PrivateFiles.openAppend(path);
     size = 0;
     openedAt = clock.instant();
     Map<String, Object> note = note("audit.rotated");
     note.put("previous", String.valueOf(target.getFileName()));
-    if (maxRotatedFiles > 0) {
-      List<Path> all = new ArrayList<>(rotatedFiles(path));
-      List<String> deleted = new ArrayList<>();
-      long deletedThrough = 0;
-      while (all.size() > maxRotatedFiles) {
-        Path oldest = all.remove(0);
-        Tail t = Tail.of(oldest);
-        deletedThrough = Math.max(deletedThrough, t == null ? 0 : t.seq);
-        Files.delete(oldest);
-        deleted.add(String.valueOf(oldest.getFileName()));
-      }
-      if (!deleted.isEmpty()) {
-        note.put("deleted", deleted);
-        note.put("deletedThroughSeq", deletedThrough);
-      }
+    List<String> deleted = new ArrayList<>();
+    long deletedThrough = 0;
+    for (Path oldest : expired) {
+      Tail t = Tail.of(oldest);
+      deletedThrough = Math.max(deletedThrough, t == null ? 0 : t.seq);
+      Files.delete(oldest);
+      deleted.add(String.valueOf(oldest.getFileName()));
+    }
+    if (!deleted.isEmpty()) {
+      note.put("deleted", deleted);
+      note.put("deletedThroughSeq", deletedThrough);
     }
     write(line(true, JSON.toJson(note)));
+  }
+
+  /**
+   * Refuses a rotated file another user could have planted or rewritten (theirs, or a link of theirs or to a file
+   * of theirs): reading it would let them choose where the chain continues, or what retention notes as deleted.
+   * Deleting it is refused too, as the sink reads it first, and such a file is evidence to keep, not to clean up.
+   */
+  private static Path trusted(Path rotated) {
+    PathTrust.checkReadable(rotated, "the rotated audit file", PrivateFiles.REFUSE);
+    return rotated;
   }
 
   /** Ends a line torn by a crash and records, in the chain, what was torn: the verifier then knows it. */
@@ -723,8 +738,9 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      *
      * @return the sink
      * @throws AuditLogLockedException when another writer holds the file
-     * @throws AuditException when another local user could replace or rewrite the file: it or its lock file is
-     *     theirs, or a directory on its way is writable by all users without the sticky bit or is theirs
+     * @throws AuditException when another local user could replace or rewrite the file: it, its lock file or the
+     *     rotated file the chain continues from is theirs, or a directory on its way is writable by all users without
+     *     the sticky bit or is theirs
      * @throws IllegalStateException when {@link #checkpointEvery} is set without a witness
      */
     public JsonLinesAuditSink build() {

@@ -3,6 +3,7 @@ package dev.astravault.internal;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.StoreException;
+import dev.astravault.internal.MalformedKeyException.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,9 +50,12 @@ public final class KeyProviders {
       n++;
       try {
         keys.add(EncryptionKey.fromBase64(s));
-      } catch (IllegalArgumentException e) {
+      } catch (MalformedKeyException e) {
         // Never echo the value: it may be a real key with a typo.
-        throw new IllegalArgumentException(source + ": key " + n + " is not standard base64 of 32 bytes");
+        throw new IllegalArgumentException(source + ": key " + n + (e.problem() == Problem.MIXED_ALPHABETS
+            ? " mixes the standard (+ /) and the URL-safe (- _) base64 alphabets, which no tool writes: copy it again "
+                + "whole, as the tool that made it printed it"
+            : " is not standard base64 of 32 bytes"));
       }
     }
     if (keys.isEmpty()) {

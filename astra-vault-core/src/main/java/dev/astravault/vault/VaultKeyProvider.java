@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * the application's environment or files. The secret holds:
  *
  * <ul>
- *   <li>{@code key}: the current key, standard base64 of 32 bytes ({@code openssl rand -base64 32});</li>
+ *   <li>{@code key}: the current key, base64 of 32 bytes ({@code openssl rand -base64 32}; URL-safe is read too);</li>
  *   <li>{@code key_id} (optional): its {@linkplain EncryptionKey#id() id}; when present it must match the key, which
  *       catches a key pasted into the wrong secret;</li>
  *   <li>{@code previous} (optional): older keys, comma-separated, that still decrypt until a rotation is done.</li>

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,5 +74,71 @@ class AuditFileTrustTest {
     assertThatThrownBy(() -> witness.publish(new AuditCheckpoint("audit.jsonl", 1, "0".repeat(64), Instant.EPOCH)))
         .isInstanceOf(AuditException.class).hasMessageContaining("audit file " + witnessFile);
     assertThat(witnessFile).isEmptyFile();
+  }
+
+  /** Writes {@code events} lines to {@code log} (rotated past 2 KiB, keeping {@code keep} rotated files). */
+  static void write(Path log, int events, int keep) throws IOException {
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).keys(KEYS).maxFileSize(2048).maxRotatedFiles(keep)
+        .build()) {
+      for (int i = 1; i <= events; i++) {
+        sink.record(event(i));
+      }
+    }
+  }
+
+  @Test
+  void aRotatedFileOfAnotherUserIsNotContinued() throws Exception {
+    assumeTrue(isRoot(), "giving a file to another user takes root (the build runs as root here)");
+    // Others may add names in a sticky directory (/tmp): one plants FILE.1 before the sink's first start. Tail
+    // reading does not check MACs, so its last line would choose the sequence number and MAC the chain continues.
+    Path shared = mkdir(dir.resolve("shared"), 01777);
+    Path theirs = dir.resolve("theirs/audit.jsonl");
+    write(theirs, 3, 0);
+    Path planted = Files.copy(theirs, shared.resolve("audit.jsonl.1"));
+    Files.setAttribute(planted, "unix:uid", OTHER_UID, LinkOption.NOFOLLOW_LINKS);
+    byte[] before = Files.readAllBytes(planted);
+    Path log = shared.resolve("audit.jsonl");
+    assertThatThrownBy(() -> JsonLinesAuditSink.builder(log).keys(KEYS).build()).isInstanceOf(AuditException.class)
+        .hasMessageContaining("rotated audit file " + planted).hasMessageContaining("belongs to uid " + OTHER_UID)
+        .hasMessageContaining("chown");
+    assertThat(Files.readAllBytes(planted)).isEqualTo(before);
+    // A link of ours to their file is refused as well: what it resolves to is read.
+    Path link = Files.createSymbolicLink(shared.resolve("audit.jsonl.2"), planted);
+    assertThatThrownBy(() -> JsonLinesAuditSink.builder(log).keys(KEYS).build()).isInstanceOf(AuditException.class)
+        .hasMessageContaining("rotated audit file " + link + " (through links, " + planted + ")")
+        .hasMessageContaining("belongs to uid " + OTHER_UID);
+  }
+
+  @Test
+  void retentionRefusesToReadOrDeleteARotatedFileOfAnotherUserAndRotatesOnceItIsFixed() throws Exception {
+    Path log = dir.resolve("audit.jsonl");
+    write(log, 12, 1);
+    List<Path> rotated = JsonLinesAuditSink.rotatedFiles(log);
+    assertThat(rotated).hasSize(1);
+    Path oldest = rotated.get(0);
+    assumeTrue(isRoot(), "giving a file to another user takes root (the build runs as root here)");
+    Files.setAttribute(oldest, "unix:uid", OTHER_UID, LinkOption.NOFOLLOW_LINKS);
+    byte[] before = Files.readAllBytes(oldest);
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).keys(KEYS).maxFileSize(2048).maxRotatedFiles(1)
+        .build()) {
+      // The line that would rotate the active file is refused: nothing is moved, read or deleted.
+      assertThatThrownBy(() -> {
+        for (int i = 100; i < 120; i++) {
+          sink.record(event(i));
+        }
+      }).isInstanceOf(AuditException.class).hasMessageContaining("rotated audit file " + oldest)
+          .hasMessageContaining("belongs to uid " + OTHER_UID).hasMessageContaining("chown");
+      assertThat(JsonLinesAuditSink.rotatedFiles(log)).containsExactly(oldest);
+      assertThat(Files.readAllBytes(oldest)).isEqualTo(before);
+      // Once the operator has looked at it and given it back, the sink rotates and retention deletes it.
+      Files.setAttribute(oldest, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+      for (int j = 0; j < 10; j++) {
+        sink.record(event(200 + j));
+      }
+    }
+    assertThat(oldest).doesNotExist();
+    AuditLogVerifier.Result result = AuditLogVerifier.withKeys(KEYS).check(log);
+    assertThat(result.faults()).isEmpty();
+    assertThat(result.notes()).anySatisfy(n -> assertThat(n).contains("deleted by retention"));
   }
 }
