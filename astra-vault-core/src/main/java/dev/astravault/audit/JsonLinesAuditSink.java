@@ -86,6 +86,8 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditSink.class);
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
   private static final Pattern TIME = Pattern.compile("\"time\":\"([^\"]{1,40})\"");
+  /** The highest rotation number: {@link #rotatedFiles} lists nine digits. */
+  private static final long MAX_ROTATION = 999_999_999L;
 
   private final Path path;
   private final String name;
@@ -249,7 +251,13 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
 
   private void rotate() throws IOException {
     List<Path> rotated = rotatedFiles(path);
-    long next = rotated.isEmpty() ? 1 : index(rotated.get(rotated.size() - 1)) + 1;
+    // The newest rotated file names the next one: a file planted as FILE.999999999 would push the sink's own files
+    // past the nine digits rotatedFiles lists, out of continuation and retention.
+    long next = rotated.isEmpty() ? 1 : index(trusted(rotated.get(rotated.size() - 1))) + 1;
+    if (next > MAX_ROTATION) {
+      throw new AuditException("the audit file " + path + " cannot rotate: rotation numbers are used up to "
+          + MAX_ROTATION + "; move the rotated files (" + name + ".N) elsewhere", null);
+    }
     Path target = path.resolveSibling(name + "." + next);
     // Retention deletes the oldest beyond maxRotatedFiles once the active file joins them (never the active one).
     List<Path> expired = maxRotatedFiles == 0 ? List.of()

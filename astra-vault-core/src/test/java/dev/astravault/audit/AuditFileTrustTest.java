@@ -141,4 +141,42 @@ class AuditFileTrustTest {
     assertThat(result.faults()).isEmpty();
     assertThat(result.notes()).anySatisfy(n -> assertThat(n).contains("deleted by retention"));
   }
+
+  @Test
+  void aRotatedFileOfAnotherUserDoesNotNameTheNextRotation() throws Exception {
+    assumeTrue(isRoot(), "giving a file to another user takes root (the build runs as root here)");
+    // Planted as the newest rotation while the sink runs, FILE.999999999 would make the next name ten digits long,
+    // which rotatedFiles does not list: the sink's own rotated files would drop out of continuation and retention.
+    Path shared = mkdir(dir.resolve("shared"), 01777);
+    Path log = shared.resolve("audit.jsonl");
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).keys(KEYS).maxFileSize(2048).build()) {
+      sink.record(event(1));
+      Path planted = Files.writeString(shared.resolve("audit.jsonl.999999999"), "{}\n");
+      Files.setAttribute(planted, "unix:uid", OTHER_UID, LinkOption.NOFOLLOW_LINKS);
+
+      assertThatThrownBy(() -> {
+        for (int i = 2; i < 40; i++) {
+          sink.record(event(i));
+        }
+      }).isInstanceOf(AuditException.class).hasMessageContaining("rotated audit file " + planted)
+          .hasMessageContaining("belongs to uid " + OTHER_UID);
+      assertThat(shared.resolve("audit.jsonl.1000000000")).doesNotExist();
+      assertThat(JsonLinesAuditSink.rotatedFiles(log)).containsExactly(planted);
+    }
+  }
+
+  @Test
+  void rotationNumbersThatRunOutAreRefusedNotSkipped() throws Exception {
+    Path log = dir.resolve("audit.jsonl");
+    Path last = Files.writeString(dir.resolve("audit.jsonl.999999999"), "");
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).keys(KEYS).maxFileSize(2048).build()) {
+      assertThatThrownBy(() -> {
+        for (int i = 1; i < 40; i++) {
+          sink.record(event(i));
+        }
+      }).isInstanceOf(AuditException.class).hasMessageContaining("rotation numbers are used up to 999999999");
+    }
+    assertThat(JsonLinesAuditSink.rotatedFiles(log)).containsExactly(last);
+    assertThat(Files.size(log)).as("the active file keeps its lines").isPositive();
+  }
 }
