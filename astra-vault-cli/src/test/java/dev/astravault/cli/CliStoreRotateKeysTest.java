@@ -99,8 +99,8 @@ class CliStoreRotateKeysTest {
     env.put("ASTRA_VAULT_KEY", newKey.toBase64() + "," + almost);
     CliRun bad = cli("config", "list");
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.stderr()).isEqualTo("astra-vault: ASTRA_VAULT_KEY: key list: key 2 is not standard base64 of 32 "
-        + "bytes" + System.lineSeparator()).doesNotContain(almost).doesNotContain(newKey.toBase64());
+    assertThat(bad.stderr()).isEqualTo("astra-vault: ASTRA_VAULT_KEY: key list: key 2 is not base64 (standard or "
+        + "URL-safe) of 32 bytes" + System.lineSeparator()).doesNotContain(almost).doesNotContain(newKey.toBase64());
 
     env.put("ASTRA_VAULT_KEY", " , ");
     CliRun empty = cli("config", "list");

@@ -55,7 +55,7 @@ public final class KeyProviders {
         throw new IllegalArgumentException(source + ": key " + n + (e.problem() == Problem.MIXED_ALPHABETS
             ? " mixes the standard (+ /) and the URL-safe (- _) base64 alphabets, which no tool writes: copy it again "
                 + "whole, as the tool that made it printed it"
-            : " is not standard base64 of 32 bytes"));
+            : " is not base64 (standard or URL-safe) of 32 bytes"));
       }
     }
     if (keys.isEmpty()) {
