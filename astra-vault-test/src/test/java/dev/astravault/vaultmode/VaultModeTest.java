@@ -95,6 +95,16 @@ class VaultModeTest {
         .build();
   }
 
+  /** {@link #appPolicy()} written with Vault's {@code +} segment wildcard where it can be. */
+  static Policy plusPolicy() {
+    return Policy.builder("astra-plus")
+        .path("astra/+/token", Capability.UPDATE, Capability.READ)
+        .path("astra/+/tokens/", Capability.LIST)
+        .path("astra/+", Capability.READ)
+        .path("sys/leases/+", Capability.UPDATE)
+        .build();
+  }
+
   @BeforeEach
   void setUp() {
     astra.useClock(clock);
@@ -108,6 +118,11 @@ class VaultModeTest {
             .withExplicitMaxTtl(Duration.ofMinutes(45)))
         .kubernetesRole("orders", JWT, "orders-sa", "shop", TokenSpec.of(Duration.ofHours(1), "astra-app"))
         .token("reader-token", TokenSpec.of(Duration.ofHours(24), "astra-reader"))
+        .policy(plusPolicy())
+        .policy(Policy.builder("astra-two-segments").path("astra/+/+/token", Capability.UPDATE, Capability.READ)
+            .path("astra/+", Capability.READ).build())
+        .token("plus-token", TokenSpec.of(Duration.ofHours(24), "astra-plus"))
+        .token("two-segments-token", TokenSpec.of(Duration.ofHours(24), "astra-two-segments"))
         .build().start();
     // The operator writes the org (root token) and the role into Vault.
     TokenManager operator = manager(VaultAuth.token(vault.rootToken()), CallerMode.STANDARD);
@@ -398,6 +413,26 @@ class VaultModeTest {
             .isEqualTo("astra/org/token"))
         .hasMessageContaining("permission denied").hasMessageNotContaining("reader-token");
     assertThat(reader.leases("")).isEmpty();
+    assertThat(astra.liveTokens()).isEmpty();
+  }
+
+  /** A policy that names the plugin's paths with {@code +} grants them, one segment per {@code +}, as Vault does. */
+  @Test
+  void aPolicyWithPlusSegmentsIssuesRenewsAndRevokesButNotWithTwoSegments() {
+    TokenManager app = manager(VaultAuth.token("plus-token"), CallerMode.STANDARD);
+    AstraToken token = app.request().org("acme").role(ROLE).logicalName("orders").issue();
+    assertThat(astra.isLive(token.token())).isTrue();
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(app.renew(token.lease().leaseId()).lease().expiresAt())
+        .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    app.revoke(token.lease().leaseId());
+    assertThat(astra.isLive(token.token())).isFalse();
+
+    TokenManager twoSegments = manager(VaultAuth.token("two-segments-token"), CallerMode.STANDARD);
+    assertThatThrownBy(() -> twoSegments.request().org("acme").role(ROLE).logicalName("orders").issue())
+        .isInstanceOfSatisfying(VaultAccessDeniedException.class, e -> assertThat(e.path())
+            .isEqualTo("astra/org/token"))
+        .hasMessageContaining("permission denied");
     assertThat(astra.liveTokens()).isEmpty();
   }
 

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -713,14 +712,21 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     if (needed == null) {
       return false;
     }
-    Set<Capability> caps = EnumSet.noneOf(Capability.class);
+    // Only a list operation needs LIST, and Vault's list check also takes an exact rule without the trailing '/'.
+    Set<Capability> caps = acl(token).capabilities(path, needed == Capability.LIST);
+    return !caps.contains(Capability.DENY) && caps.contains(needed);
+  }
+
+  /** The token's policies merged into one ACL, as Vault does before deciding anything. */
+  private Acl acl(TokenEntry token) {
+    List<Policy> held = new ArrayList<>();
     for (String name : token.policies) {
       Policy p = policies.get(name);
       if (p != null) {
-        caps.addAll(p.capabilities(path));
+        held.add(p);
       }
     }
-    return !caps.contains(Capability.DENY) && caps.contains(needed);
+    return new Acl(held);
   }
 
   private void require(TokenEntry token, String path, @Nullable Capability... needed) {
@@ -1170,35 +1176,12 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   }
 
   /**
-   * Vault's hasMountAccess: a capability other than deny on the mount itself, or on any rule under it. Vault merges
-   * the token's policies into one ACL first, so a pattern one policy grants and another denies counts as denied.
+   * Vault's hasMountAccess: a capability other than deny on the mount itself, or on any rule under it (a {@code +}
+   * rule counts when its leading segments match the mount's). Vault merges the token's policies into one ACL first,
+   * so a pattern one policy grants and another denies counts as denied.
    */
   private boolean hasMountAccess(TokenEntry token, String mount) {
-    if (token.root()) {
-      return true;
-    }
-    Set<Capability> onMount = EnumSet.noneOf(Capability.class);
-    Map<String, Set<Capability>> merged = new TreeMap<>();
-    for (String name : token.policies) {
-      Policy p = policies.get(name);
-      if (p == null) {
-        continue;
-      }
-      onMount.addAll(p.capabilities(mount));
-      p.rules().forEach((pattern, caps) -> merged.computeIfAbsent(pattern, k -> EnumSet.noneOf(Capability.class))
-          .addAll(caps));
-    }
-    if (!onMount.isEmpty() && !onMount.contains(Capability.DENY)) {
-      return true;
-    }
-    for (Map.Entry<String, Set<Capability>> rule : merged.entrySet()) {
-      String prefix = rule.getKey().endsWith("*") ? rule.getKey().substring(0, rule.getKey().length() - 1)
-          : rule.getKey();
-      if (prefix.startsWith(mount) && !rule.getValue().contains(Capability.DENY)) {
-        return true;
-      }
-    }
-    return false;
+    return token.root() || acl(token).hasMountAccess(mount);
   }
 
   private static Map<String, Object> mountInfo(String type, @Nullable Map<String, String> options) {

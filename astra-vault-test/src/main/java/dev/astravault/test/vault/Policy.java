@@ -12,14 +12,18 @@ import java.util.Set;
 /**
  * A named Vault ACL policy: path patterns with capabilities.
  *
- * <p>A pattern is an exact path, or a prefix ending in {@code *}. As in Vault, for each policy the most specific
- * matching rule applies (an exact match beats any glob, a longer glob beats a shorter one); the capabilities of all
- * of a token's policies are then united, and {@link Capability#DENY} in any of them wins.
+ * <p>Patterns are Vault's: an exact path; a prefix ending in {@code *} (a {@code *} anywhere else is a literal
+ * character); and {@code +} as a whole path segment, which matches exactly one segment ({@code astra/+/creds}),
+ * also before a trailing {@code *} ({@code secret/data/+/astra-vault/*}). A {@code +} inside a segment
+ * ({@code a+b}) is a literal character. As in Vault, a token's policies are merged into one ACL first (the same
+ * pattern in several policies unites their capabilities, and {@link Capability#DENY} there leaves only deny); then
+ * one rule decides: an exact match, else the highest-priority wildcard match by Vault's documented order (the first
+ * {@code +} or {@code *} later, no trailing {@code *}, fewer {@code +} segments, longer, lexically greater).
  *
  * <pre>{@code
  * Policy app = Policy.builder("app")
- *     .path("secret/data/app/*", Capability.READ, Capability.CREATE, Capability.UPDATE)
- *     .path("astra/org/token", Capability.UPDATE)
+ *     .path("secret/data/+/app/*", Capability.READ, Capability.CREATE, Capability.UPDATE)
+ *     .path("astra/+/token", Capability.UPDATE)
  *     .build();
  * }</pre>
  */
@@ -75,24 +79,9 @@ public final class Policy {
     return copy;
   }
 
-  /** The capabilities of the most specific rule matching {@code path}, or an empty set. */
-  Set<Capability> capabilities(String path) {
-    String best = null;
-    for (String pattern : rules.keySet()) {
-      boolean glob = pattern.endsWith("*");
-      boolean matches = glob ? path.startsWith(pattern.substring(0, pattern.length() - 1)) : path.equals(pattern);
-      if (!matches) {
-        continue;
-      }
-      if (!glob) {
-        best = pattern;
-        break;
-      }
-      if (best == null || pattern.length() > best.length()) {
-        best = pattern;
-      }
-    }
-    return best == null ? EnumSet.noneOf(Capability.class) : rules.get(best);
+  /** Vault's test for a segment-wildcard rule (vault/policy.go): {@code +} alone, after any '/', or leading one. */
+  static boolean hasSegmentWildcards(String pattern) {
+    return pattern.equals("+") || pattern.contains("/+") || pattern.startsWith("+/");
   }
 
   @Override
@@ -115,14 +104,24 @@ public final class Policy {
     /**
      * Grants {@code capabilities} on {@code pattern}; a second rule for the same pattern adds to the first.
      *
-     * @param pattern the path pattern
+     * @param pattern the path pattern: exact, ending in {@code *}, or with {@code +} segments
      * @param capabilities the capabilities granted
      * @return this builder
+     * @throws IllegalArgumentException for a pattern Vault refuses ({@code +*}), one the fake cannot follow
+     *     (identity templating, {@code {{...}}}), or a leading {@code /} (which Vault would strip)
      */
     public Builder path(String pattern, Capability... capabilities) {
       Objects.requireNonNull(pattern, "pattern");
       if (pattern.startsWith("/")) {
         throw new IllegalArgumentException("pattern must not start with '/': " + pattern);
+      }
+      if (pattern.contains("+*")) {
+        // Vault refuses the policy when it is written (vault/policy.go parsePaths).
+        throw new IllegalArgumentException("path \"" + pattern + "\": invalid use of wildcards ('+*' is forbidden)");
+      }
+      if (pattern.contains("{{")) {
+        // Vault fills these in from the token's identity; matched literally here they would silently grant nothing.
+        throw new IllegalArgumentException("path \"" + pattern + "\": templated policy paths are not supported");
       }
       if (capabilities.length == 0) {
         throw new IllegalArgumentException("no capabilities for " + pattern);
