@@ -36,8 +36,9 @@ public final class Redaction {
    *   <li>Astra tokens {@code AstraCS:<clientId>:<hex>}, also cut short or malformed;</li>
    *   <li>Vault tokens: {@code hvs.}/{@code hvb.}/{@code hvr.} and the legacy {@code s.}/{@code b.}/{@code r.} with 24
    *       characters;</li>
-   *   <li>the values of secret JSON fields (the plugin quotes Astra's body when it cannot decode it, and a body cut
-   *       short carries the client secret, unquoted to its end when the cut is inside the value);</li>
+   *   <li>the values of secret JSON fields, {@code jwt} (Vault's Kubernetes and JWT logins) and OAuth's {@code
+   *       *_token} among them (the plugin quotes Astra's body when it cannot decode it, and a body cut short carries
+   *       the client secret, unquoted to its end when the cut is inside the value);</li>
    *   <li>{@code password=}, {@code passwd=} and {@code pwd=} in URLs and connection strings (so also
    *       {@code sslpassword=}, {@code trustStorePassword=});</li>
    *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
@@ -46,14 +47,16 @@ public final class Redaction {
    *   <li>Astra client secrets: a run of 40 or more of {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}
    *       (checked in {@link #mask}).</li>
    * </ol>
-   * Store keys (base64 of 32 bytes) are found by {@link StoreKeyRuns}, without a regex.
+   * Store keys (base64 of 32 bytes) are found by {@link StoreKeyRuns}, JSON Web Tokens by {@link JwtRuns}, both
+   * without a regex.
    */
   private static final Pattern SECRETS = Pattern.compile(
       "(?<astra>(?i:AstraCS):)[^\\s\"'`,;<>)\\]}]*"
           + "|\\b(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
           + "|(?<![A-Za-z0-9_./-])(?<legacy>[sbr]\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
           + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
-          + "|root_token|rootToken|password|passwd|pwd|accessor)\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
+          + "|root_token|rootToken|password|passwd|pwd|accessor|jwt|id_token|access_token|refresh_token"
+          + ")\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
           + "|(?<password>(?i:password|passwd|pwd)=)[^&;\\s\"']+"
           + "|(?<userinfo>" + USER_INFO + ")|(?<thin>" + THIN + ")|(?<bare>" + BARE_USER + ")");
   /**
@@ -114,11 +117,13 @@ public final class Redaction {
   }
 
   /**
-   * {@link #scrub} without the pre-scan: the pattern pass, the client-secret pass, then the store-key pass, on any
-   * text (tests compare the two). Keys last, so that a longer secret is masked whole before a key-sized run inside it
-   * is looked at. Repeated until nothing changes: a later pass's mask can complete a match of an earlier one (a
-   * client secret masked between a user and its password, a Vault token before a {@code :}), so one round is not
-   * idempotent. Each round that changes the text masks more of it; the rounds stop after two for nearly any text.
+   * {@link #scrub} without the pre-scan: the JWT pass, the pattern pass, the client-secret pass, then the store-key
+   * pass, on any text (tests compare the two). JWTs first, so that no pattern masks a part of one (a {@code -hvs.}
+   * inside) and leaves the rest readable; keys last, so that a longer secret is masked whole before a key-sized run
+   * inside it (an HS256 signature is one) is looked at. Repeated until nothing changes: a later pass's mask can
+   * complete a match of an earlier one (a client secret masked between a user and its password, a Vault token before
+   * a {@code :}), so one round is not idempotent. Each round that changes the text masks more of it; the rounds stop
+   * after two for nearly any text.
    */
   static String scrubByRegex(String text) {
     return scrubByRegex(text, Function.identity());
@@ -128,7 +133,8 @@ public final class Redaction {
   static String scrubByRegex(String text, Function<String, ? extends CharSequence> view) {
     String out = text;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      String next = orSame(maskSecrets(view.apply(out)), out);
+      String next = orSame(JwtRuns.mask(view.apply(out)), out);
+      next = orSame(maskSecrets(view.apply(next)), next);
       next = orSame(maskClientSecrets(view.apply(next)), next);
       next = orSame(StoreKeyRuns.mask(view.apply(next)), next);
       if (next.equals(out)) {
@@ -167,15 +173,16 @@ public final class Redaction {
    * False only when no part of {@link #SECRETS} or a {@linkplain #maskClientSecrets client secret} can match: each
    * needs a character that ids and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault
    * token, {@code "} of a JSON field, {@code d=} of {@code password=}, {@code passwd=} and {@code pwd=}, an {@code @}
-   * after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@}, or {@code ,}/{@code +} in 40
-   * characters or more); for store keys, {@link StoreKeyRuns#present} runs the recogniser itself (one pass, nothing
-   * allocated). Every id, name and key the library is handed passes through
-   * here, so most of them skip the regexes (and their matchers) entirely.
+   * after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@}, {@code eyJ} of a JWT, or {@code
+   * ,}/{@code +} in 40 characters or more); for store keys, {@link StoreKeyRuns#present} runs the recogniser itself
+   * (one pass, nothing allocated). Every id, name and key the library is handed passes through here, so most of them
+   * skip the regexes (and their matchers) entirely.
    */
   private static boolean mayHoldSecret(String text) {
     boolean longEnough = text.length() >= 40;
     boolean colon = false;
     char previous = 0;
+    char beforePrevious = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean trigger = switch (c) {
@@ -188,11 +195,13 @@ public final class Redaction {
         case '.' -> previous == 's' || previous == 'b' || previous == 'r';
         case '=' -> previous == 'd' || previous == 'D';
         case ',', '+' -> longEnough;
+        case 'J' -> previous == 'y' && beforePrevious == 'e';
         default -> false;
       };
       if (trigger) {
         return true;
       }
+      beforePrevious = previous;
       previous = c;
     }
     return false;

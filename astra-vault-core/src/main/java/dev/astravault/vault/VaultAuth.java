@@ -188,7 +188,9 @@ public sealed interface VaultAuth
 
     @Override
     public String toString() {
-      return "VaultAuth.Kubernetes[mount=" + mount + ", role=" + role + ", jwtFile=" + jwtFile + "]";
+      // Scrubbed: a token pasted where its path belongs would be printed whole.
+      return "VaultAuth.Kubernetes[mount=" + mount + ", role=" + role + ", jwtFile=" + Redaction.scrub(
+          jwtFile.toString()) + "]";
     }
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RedactionCostTest {
   /**
    * Reads per character allowed for a whole scrub, every pass of every round included: the passes read about 20 a
-   * round (the pattern tries each of its alternatives from every start), the worst shape here 40. Before the URL
+   * round (the pattern tries each of its alternatives from every start), the worst shape here 42. Before the URL
    * passwords were found by {@link UrlPasswords}, seven shapes here read 80 to 1,800 (a 64 KiB text of {@code =a:@}
    * took half a second).
    */
@@ -49,6 +49,15 @@ class RedactionCostTest {
     texts.put("url users before a quoted host", fill("//a:\"".repeat(60) + "@h\"@ ", n));
     texts.put("token prefixes", fill("AstraCS: hvs. s.x \"secret\": password= :thin:", n));
     texts.put("json fields", fill("\"secret\":\"", n));
+    texts.put("jwt headers, short segments", "eyJ" + fill("a.", n));
+    texts.put("jwt headers glued by dashes, no dot", fill("eyJ-", n));
+    texts.put("jwt headers after dots, too short", fill(".eyJ", n));
+    texts.put("jwt headers one short of a segment", fill("eyJ" + "a".repeat(6) + ".", n));
+    texts.put("jwt headers one short, then a dot", fill("-eyJ" + "a".repeat(6) + ".", n));
+    texts.put("jwt-shaped words, no dot", fill("eyJ" + "a".repeat(12) + " ", n));
+    texts.put("a jwt header, then no dot", "eyJ" + "a".repeat(n));
+    texts.put("jwts", fill(RedactionJwtTest.JWT + " ", n));
+    texts.put("jwts glued by dots", fill(RedactionJwtTest.HS256 + ".", n));
     return texts;
   }
 

@@ -245,7 +245,9 @@ class RedactionTest {
         "alice:s3cret@127.0.0.1", "mailto:", "p@ss/w@db:5432/x", "/w@", "//app:p@ss", "thin:a/p@s/", "=a:",
         KEY_SLASH.substring(0, 43), KEY_URL.substring(0, 20), KEY_URL.substring(20), "secret/data/", "name-", "_", "=",
         "astra/", "/creds/", "Ab3dEf6hIj9lMn2pQr5tUv8x", "/admin/", ";sslpassword=", "&pwd=", "S3c@ret", "██",
-        "/" + KEY_PLAIN.substring(0, 42), "-" + KEY_PLAIN.substring(0, 42), "hvs.CAESIJ3Yx0fY"};
+        "/" + KEY_PLAIN.substring(0, 42), "-" + KEY_PLAIN.substring(0, 42), "hvs.CAESIJ3Yx0fY",
+        "eyJ", "eyJhbGciOiJIUzI1NiJ9", "eyJhbGci", "eyJzdWIiOiJ4In0", "e30", "eyj", "EYJ", "yJ", "..",
+        RedactionJwtTest.JWT, RedactionJwtTest.UNSECURED, RedactionJwtTest.HS256.substring(0, 70)};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;
