@@ -55,6 +55,7 @@ public sealed interface VaultAuth
    * @param role the Vault role
    * @param jwtFile the service-account token file, e.g. {@link #SERVICE_ACCOUNT_TOKEN}
    * @return the login method
+   * @throws IllegalArgumentException if {@code jwtFile} is a token rather than a path (the message does not quote it)
    */
   static VaultAuth kubernetes(String role, Path jwtFile) {
     return kubernetes("kubernetes", role, jwtFile);
@@ -70,6 +71,7 @@ public sealed interface VaultAuth
    * @param role the Vault role
    * @param jwtFile the service-account token file
    * @return the login method
+   * @throws IllegalArgumentException if {@code jwtFile} is a token rather than a path (the message does not quote it)
    */
   static VaultAuth kubernetes(String mount, String role, Path jwtFile) {
     return new Kubernetes(mount, role, jwtFile);
@@ -169,6 +171,11 @@ public sealed interface VaultAuth
       this.mount = requireName("mount", mount);
       this.role = requireName("role", role);
       this.jwtFile = Objects.requireNonNull(jwtFile, "jwtFile");
+      if (Redaction.looksSecret(jwtFile.toString())) {
+        // A token pasted where its file belongs: refused here, not failed at the first login, and never quoted.
+        throw new IllegalArgumentException("jwtFile holds a token, not a path: give the file the service-account "
+            + "token is in, e.g. " + SERVICE_ACCOUNT_TOKEN);
+      }
     }
 
     /** {@return the auth mount, e.g. {@code kubernetes}} */
@@ -188,9 +195,7 @@ public sealed interface VaultAuth
 
     @Override
     public String toString() {
-      // Scrubbed: a token pasted where its path belongs would be printed whole.
-      return "VaultAuth.Kubernetes[mount=" + mount + ", role=" + role + ", jwtFile=" + Redaction.scrub(
-          jwtFile.toString()) + "]";
+      return "VaultAuth.Kubernetes[mount=" + mount + ", role=" + role + ", jwtFile=" + jwtFile + "]";
     }
   }
 

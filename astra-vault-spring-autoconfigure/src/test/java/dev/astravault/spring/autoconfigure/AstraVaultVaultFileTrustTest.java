@@ -115,6 +115,18 @@ class AstraVaultVaultFileTrustTest {
   }
 
   @Test
+  void aTokenGivenAsTheKubernetesJwtPathFailsStartupNamingThePropertyNotTheToken() {
+    String token = "eyJhbGciOiJSUzI1NiIsImtpZCI6IlpxM3gifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6b3JkZXJzIn0"
+        + ".c2lnbmF0dXJlLW9mLXRoZS1rdWJlbGV0";
+    AstraVaultStartupException e = refused("astra.vault.vault.authentication=kubernetes",
+        "astra.vault.vault.kubernetes-role=orders", "astra.vault.vault.kubernetes-jwt-path=" + token);
+    assertThat(e.getMessage()).startsWith("astra.vault.vault.kubernetes-role or kubernetes-jwt-path: jwtFile holds "
+        + "a token, not a path").doesNotContain("eyJ").doesNotContain("c2lnbmF0dXJl");
+    assertThat(e.action()).contains("astra.vault.vault.kubernetes-jwt-path").doesNotContain("eyJ");
+    assertThat(e.getCause()).isNull();
+  }
+
+  @Test
   void aClientKeyFileOfAnotherUserFailsStartupNamingItsUidNotItsContent() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "giving a file to another user takes root");
     Path cert = write(dir.resolve("tls.crt"), CLIENT.certificatePem(), 0644);

@@ -102,7 +102,7 @@ public final class TokenManagerFactory {
       case TOKEN -> VaultAuth.token(required(v.getToken(), "astra.vault.vault.token", "token"));
       case APPROLE -> VaultAuth.appRole(required(v.getAppRoleRoleId(), "astra.vault.vault.app-role-role-id",
           "approle"), required(v.getAppRoleSecretId(), "astra.vault.vault.app-role-secret-id", "approle"));
-      case KUBERNETES -> VaultAuth.kubernetes(required(v.getKubernetesRole(), "astra.vault.vault.kubernetes-role",
+      case KUBERNETES -> kubernetes(required(v.getKubernetesRole(), "astra.vault.vault.kubernetes-role",
           "kubernetes"), v.getKubernetesJwtPath());
     };
     if (auth instanceof VaultAuth.Kubernetes k) {
@@ -242,6 +242,17 @@ public final class TokenManagerFactory {
     } catch (IllegalArgumentException e) {
       throw new AstraVaultStartupException(property + ": " + e.getMessage(), "Fix " + property
           + " (a path inside astra.vault.vault.kv-mount) or astra.vault.vault.kv-mount.", e);
+    }
+  }
+
+  private static VaultAuth kubernetes(String role, Path jwtFile) {
+    try {
+      return VaultAuth.kubernetes(role, jwtFile);
+    } catch (IllegalArgumentException e) {
+      // The message says which of the two is wrong; a token given as the path is not quoted.
+      throw new AstraVaultStartupException("astra.vault.vault.kubernetes-role or kubernetes-jwt-path: "
+          + e.getMessage(), "Set astra.vault.vault.kubernetes-jwt-path to the file that holds the service-account "
+          + "token (not the token itself), and astra.vault.vault.kubernetes-role to the Vault role's name.", null);
     }
   }
 
