@@ -127,12 +127,17 @@ public final class FileModes {
     }
   }
 
-  /** Logs a warning when {@code path} exists and its group or others have any access; returns whether it did. */
+  /**
+   * Logs a warning when {@code path} exists and its group or others have any access; returns whether they have. The
+   * warning is said at WARN once per process for a path and mode, at DEBUG after ({@link StandingWarnings}): a key
+   * file is checked at every read.
+   */
   public static boolean warnIfOpen(Path path, String what) {
     String mode = openMode(path);
     if (mode != null) {
-      LOG.warn("{} {} is accessible to other users (mode {}); it holds astra-vault secrets or audit records: "
-          + "chmod {} it", what, path, mode, what.endsWith("file") ? "600" : "700");
+      LOG.atLevel(StandingWarnings.PROCESS.level(path, "accessible to other users, mode " + mode))
+          .log("{} {} is accessible to other users (mode {}); it holds astra-vault secrets or audit records: "
+              + "chmod {} it", what, path, mode, what.endsWith("file") ? "600" : "700");
     }
     return mode != null;
   }

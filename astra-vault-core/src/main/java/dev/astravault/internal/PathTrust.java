@@ -20,13 +20,13 @@ import org.slf4j.Logger;
  * root's, as in a sticky directory its owner may replace it). Each directory passed through is refused when it
  * belongs to another user than this process's or root (its owner can rename anything in it), or when all users can
  * write it without the sticky bit (anyone can rename the next step away and put their own in its place); a directory
- * its group can write without the sticky bit is used with a WARN, as the group is the operator's choice (a
- * Kubernetes volume with {@code fsGroup} is one). A sticky directory ({@code /tmp}) is accepted: others may add names
- * there but not replace ours. An existing file of another user than ours or root's is refused: it is theirs to
- * rewrite. Missing components are skipped (the library creates them {@code 0700}). On a file system without POSIX
- * owners and modes (Windows) nothing is checked; ACLs are not read, only mode bits, as OpenSSH does. Each check goes
- * through {@code stat}, so what it says can change after it: it catches the standing misconfiguration, the opens
- * themselves refuse links ({@code O_NOFOLLOW}).
+ * its group can write without the sticky bit is used with a WARN (once per process, then at DEBUG: {@link
+ * StandingWarnings}), as the group is the operator's choice (a Kubernetes volume with {@code fsGroup} is one). A
+ * sticky directory ({@code /tmp}) is accepted: others may add names there but not replace ours. An existing file of
+ * another user than ours or root's is refused: it is theirs to rewrite. Missing components are skipped (the library
+ * creates them {@code 0700}). On a file system without POSIX owners and modes (Windows) nothing is checked; ACLs are
+ * not read, only mode bits, as OpenSSH does. Each check goes through {@code stat}, so what it says can change after
+ * it: it catches the standing misconfiguration, the opens themselves refuse links ({@code O_NOFOLLOW}).
  */
 public final class PathTrust {
   private static final Logger LOG = Redaction.logger(PathTrust.class);
@@ -166,8 +166,10 @@ public final class PathTrust {
           + "root or this user");
     }
     if ((mode & GROUP_WRITE) != 0 && !sticky) {
-      LOG.warn("the directory {} is writable by its group without the sticky bit: every member could rename what "
-          + "is in it and put their own in its place, and with it {}; chmod g-w it", dir, target);
+      // Checked at every open: said at WARN once per process, at DEBUG after.
+      LOG.atLevel(StandingWarnings.PROCESS.level(dir, "writable by its group")).log("the directory {} is writable "
+          + "by its group without the sticky bit: every member could rename what is in it and put their own in its "
+          + "place, and with it {}; chmod g-w it", dir, target);
     }
   }
 

@@ -2,6 +2,8 @@ package dev.astravault.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
@@ -20,6 +22,11 @@ class RedactionCostTest {
    * took half a second).
    */
   private static final int READS_PER_CHAR = 60;
+  /**
+   * Bytes per character {@link UrlPasswords}' tables may allocate: about one now (bits), where five tables of ints
+   * took 20, 1.3 MB for a 64 KiB text with a URL user, garbage anyone who can get a text logged could make again.
+   */
+  private static final int TABLE_BYTES_PER_CHAR = 2;
   /** Reads per character allowed for {@link Redaction#holdsUrlPassword}: a pass from the end, one from the start. */
   private static final int ARGUMENT_READS_PER_CHAR = 8;
 
@@ -74,6 +81,27 @@ class RedactionCostTest {
       soft.assertThat(reads[0]).as("%s: reads of %d characters", name, text.length())
           .isLessThanOrEqualTo((long) READS_PER_CHAR * text.length());
     }));
+  }
+
+  @Test
+  void theTablesForFindingUrlPasswordsAllocateABoundedFewBytesPerCharacter() {
+    SoftAssertions.assertSoftly(soft -> hostile().forEach((name, text) -> {
+      new UrlPasswords(text);   // classes loaded, code compiled: what is counted next is the tables
+      long before = allocatedBytes();
+      new UrlPasswords(text).end(UrlPasswords.Kind.USER_INFO, 0);
+      soft.assertThat(allocatedBytes() - before).as("%s: bytes for %d characters", name, text.length())
+          .isLessThanOrEqualTo((long) TABLE_BYTES_PER_CHAR * text.length());
+    }));
+    // The whole scrub of a text with a URL user and nothing to mask allocates as little: the tables are all of it.
+    String user = "//a:?" + "@".repeat(Redaction.MAX_TEXT - 100);
+    assertThat(Redaction.scrub(user)).isEqualTo(user);
+    long before = allocatedBytes();
+    Redaction.scrub(user);
+    assertThat(allocatedBytes() - before).isLessThanOrEqualTo((long) TABLE_BYTES_PER_CHAR * user.length());
+  }
+
+  private static long allocatedBytes() {
+    return ((ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
   }
 
   /**
