@@ -92,4 +92,23 @@ class CliPostgresStoreTest {
           .doesNotContain(astra.defaultOrg().rootToken());
     }
   }
+
+  /**
+   * ASTRA_VAULT_STORE carrying user and password in its user info (percent-encoded): the store gives them to the
+   * driver as properties, which could not parse them in the URL (it took {@code auditor:pw@localhost} for a host).
+   */
+  @Test
+  void aStoreUrlWithUserInfoFromTheEnvironmentConnects() throws Exception {
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE USER auditor WITH PASSWORD 'au@dit/pw'");
+      s.execute("CREATE DATABASE auditstore OWNER auditor");
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("ASTRA_VAULT_STORE", "jdbc:postgresql://auditor:au%40dit%2Fpw@localhost:" + pg.getPort()
+        + "/auditstore");
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    CliRun run = cli(env, "config", "list");
+    assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isZero();
+    assertThat(run.stderr()).doesNotContain("au@dit/pw").doesNotContain("au%40dit%2Fpw");
+  }
 }

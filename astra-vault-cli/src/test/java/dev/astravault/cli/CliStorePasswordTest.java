@@ -78,16 +78,29 @@ class CliStorePasswordTest {
   }
 
   /**
-   * A server URL with its password in the user info, from the environment: PostgreSQL's driver takes
-   * {@code alice:pass@127.0.0.1} for the host and quotes it in its UnknownHostException, which --debug prints.
+   * A server URL with its password in the user info, from the environment: the store gives user and password to the
+   * driver as properties, so the driver no longer takes {@code alice:pass@127.0.0.1} for the host (and quotes it in
+   * its UnknownHostException, which --debug prints): it tries 127.0.0.1 itself.
    */
   @Test
-  void aUserInfoPasswordInTheEnvironmentIsMaskedInTheDriversFailure() {
+  void aUserInfoPasswordInTheEnvironmentNeverReachesTheDriver() {
     env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
     env.put("ASTRA_VAULT_STORE", "jdbc:postgresql://alice:" + PASSWORD + "@127.0.0.1:1/av");
     CliRun run = cli("--debug", "config", "list");
     assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(1);
-    assertThat(run.stderr()).contains("cannot connect to the database").contains("alice:██@127.0.0.1")
-        .doesNotContain(PASSWORD).doesNotContain("refused");
+    assertThat(run.stderr()).contains("cannot connect to the database").doesNotContain("UnknownHost")
+        .doesNotContain("alice:").doesNotContain(PASSWORD).doesNotContain("was refused");
+  }
+
+  /** A password in ASTRA_VAULT_STORE and in ASTRA_VAULT_STORE_PASSWORD: which one is meant is not guessed. */
+  @Test
+  void aPasswordInTheEnvironmentsUrlAndItsVariableIsRefused() {
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    env.put("ASTRA_VAULT_STORE", "jdbc:postgresql://127.0.0.1:1/av?password=" + PASSWORD);
+    env.put("ASTRA_VAULT_STORE_USER", "alice");
+    env.put("ASTRA_VAULT_STORE_PASSWORD", "other-" + PASSWORD);
+    CliRun run = cli("config", "list");
+    assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(2);
+    assertThat(run.stderr()).contains("carries a password").doesNotContain(PASSWORD);
   }
 }

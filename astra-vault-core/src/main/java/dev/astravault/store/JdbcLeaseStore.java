@@ -20,6 +20,7 @@ import dev.astravault.internal.store.JdbcLeaseRows;
 import dev.astravault.internal.store.JdbcLeaseSql;
 import dev.astravault.internal.store.JdbcOrgRows;
 import dev.astravault.internal.store.JdbcRoleRows;
+import dev.astravault.internal.store.JdbcUrlCredentials;
 import dev.astravault.internal.store.Migrations;
 import dev.astravault.internal.store.UnreadableRows;
 import java.nio.file.Path;
@@ -364,6 +365,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   public static final class Builder {
     private @Nullable DataSource dataSource;
     private @Nullable String jdbcUrl;
+    private @Nullable JdbcUrlCredentials urlCredentials;
     private final Properties properties = new Properties();
     private @Nullable Dialect dialect;
     private @Nullable KeyProvider keyProvider;
@@ -390,15 +392,26 @@ public final class JdbcLeaseStore implements LeaseStore {
      * classpath. SQLite gets one shared connection, PostgreSQL a HikariCP pool of {@link #maxConnections} that the
      * store closes with itself.
      *
+     * <p>Credentials in a {@code jdbc:postgresql:} URL never reach the driver or the pool inside it: the user and
+     * password of its user info ({@code jdbc:postgresql://app:pw@db/x}, percent-encoded) and its {@code password}
+     * and {@code sslpassword} parameters (decoded as pgjdbc decodes parameters) are taken out and given as connection
+     * properties, as {@link #credentials} gives them; every other parameter is kept as written. Prefer
+     * {@link #credentials}. Other URLs (SQLite's, or another driver's with {@link #dialect}) are used as given.
+     *
      * @param url a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
      * @return this builder
+     * @throws IllegalArgumentException if the URL gives a password or user twice, or {@link #credentials} gave a
+     *     password too (the message never quotes the URL)
      */
     public Builder jdbcUrl(String url) {
       requireNoConnection("jdbcUrl");
       if (!Objects.requireNonNull(url, "jdbcUrl").startsWith("jdbc:")) {
         throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:'");
       }
-      this.jdbcUrl = url;
+      JdbcUrlCredentials split = JdbcUrlCredentials.split(url);
+      split.checkAgainst(properties.getProperty("user"), properties.getProperty("password"));
+      this.urlCredentials = split;
+      this.jdbcUrl = split.url();
       return this;
     }
 
@@ -413,13 +426,19 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     /**
-     * A user for {@link #jdbcUrl} who logs in without a password (trust, peer or certificate authentication).
+     * A user for {@link #jdbcUrl} who logs in without a password (trust, peer or certificate authentication), or
+     * with the one the URL carries.
      *
      * @param user the database user
      * @return this builder
+     * @throws IllegalArgumentException if the {@link #jdbcUrl}'s user info names another user
      */
     public Builder user(String user) {
-      properties.setProperty("user", Objects.requireNonNull(user, "user"));
+      Objects.requireNonNull(user, "user");
+      if (urlCredentials != null) {
+        urlCredentials.checkAgainst(user, null);
+      }
+      properties.setProperty("user", user);
       properties.remove("password");
       return this;
     }
@@ -430,10 +449,16 @@ public final class JdbcLeaseStore implements LeaseStore {
      * @param user the database user
      * @param password its password
      * @return this builder
+     * @throws IllegalArgumentException if the {@link #jdbcUrl} carries a password too, or another user
      */
     public Builder credentials(String user, String password) {
-      properties.setProperty("user", Objects.requireNonNull(user, "user"));
-      properties.setProperty("password", Objects.requireNonNull(password, "password"));
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(password, "password");
+      if (urlCredentials != null) {
+        urlCredentials.checkAgainst(user, password);
+      }
+      properties.setProperty("user", user);
+      properties.setProperty("password", password);
       return this;
     }
 
@@ -518,7 +543,8 @@ public final class JdbcLeaseStore implements LeaseStore {
             + "(e.g. KeyProvider.fromEnv()), or metadataOnly() to keep no secrets");
       }
       Dialect d = dialect != null ? dialect : JdbcConnectionSetup.detect(jdbcUrl, dataSource);
-      Connections connections = JdbcConnectionSetup.open(dataSource, jdbcUrl, properties, d, busyTimeout,
+      Properties connect = urlCredentials == null ? properties : urlCredentials.withCredentials(properties);
+      Connections connections = JdbcConnectionSetup.open(dataSource, jdbcUrl, connect, d, busyTimeout,
           maxConnections);
       try {
         return new JdbcLeaseStore(connections, d, keyProvider == null ? null : new SecretCipher(keyProvider));

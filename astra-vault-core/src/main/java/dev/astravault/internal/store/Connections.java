@@ -2,6 +2,7 @@ package dev.astravault.internal.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import dev.astravault.StoreException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -241,8 +242,6 @@ public abstract class Connections implements AutoCloseable {
 
     Pool(String url, Properties props, List<String> sessionSql, int max) {
       HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(url);
-      config.setDataSourceProperties(props);
       config.setMaximumPoolSize(max);
       config.setMinimumIdle(Math.min(max, 2));
       config.setAutoCommit(true);
@@ -253,6 +252,10 @@ public abstract class Connections implements AutoCloseable {
         config.setConnectionInitSql(String.join("; ", sessionSql));
       }
       try {
+        // The data source HikariCP would build from setJdbcUrl and setDataSourceProperties, built here so that its
+        // DEBUG dump of the configuration never holds the properties: it masks "password" there but not
+        // "sslpassword" (see JdbcUrlCredentials).
+        config.setDataSource(new DriverDataSource(url, null, props, null, null));
         this.pool = new HikariDataSource(config);
       } catch (RuntimeException e) {
         Throwable cause = e.getCause() instanceof SQLException sql ? sql : e;
