@@ -258,4 +258,34 @@ class AstraVaultJdbcTest {
         });
     assertThat(astra.liveTokens()).isEmpty();
   }
+
+  @Test
+  void aPasswordInTheUrlLogsInWithoutReachingTheDriverAndIsNotSaidMissing() throws Exception {
+    DataSource admin = pg.getDatabase("postgres", "store_db");
+    postgresStore().withPropertyValues("astra.vault.store.jdbc.url=" + storeUrl() + "?password=" + STORE_PASSWORD,
+        "astra.vault.store.jdbc.username=" + STORE_USER).run(context -> {
+          assertThat(context).hasNotFailed();
+          String leaseId = context.getBean(ManagedToken.class).snapshot().leaseId();
+          assertThat(column(admin, "SELECT lease_id FROM av_lease")).containsExactly(leaseId);
+        });
+    // A wrong one fails naming the store, without claiming no password was given.
+    postgresStore().withPropertyValues("astra.vault.store.jdbc.url=" + storeUrl() + "?password=not-" + STORE_PASSWORD,
+        "astra.vault.store.jdbc.username=" + STORE_USER).run(context -> {
+          FailureAnalysis a = analysis(context, STORE_PASSWORD);
+          assertThat(a.getDescription()).contains("as user " + STORE_USER).doesNotContain("with no password");
+        });
+  }
+
+  @Test
+  void aPasswordInTheUrlAndInItsPropertyFailsStartupNamingBothNotEither() {
+    postgresStore().withPropertyValues("astra.vault.store.jdbc.url=" + storeUrl() + "?password=" + STORE_PASSWORD,
+        "astra.vault.store.jdbc.username=" + STORE_USER, "astra.vault.store.jdbc.password=other-" + STORE_PASSWORD)
+        .run(context -> {
+          FailureAnalysis a = analysis(context, STORE_PASSWORD);
+          assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(AstraVaultStartupException.class);
+          assertThat(a.getDescription()).startsWith("astra.vault.store.jdbc: jdbcUrl carries a password");
+          assertThat(a.getAction()).contains("astra.vault.store.jdbc.password", "astra.vault.store.jdbc.url");
+        });
+    assertThat(astra.liveTokens()).isEmpty();
+  }
 }

@@ -17,6 +17,7 @@ import dev.astravault.internal.FileModes;
 import dev.astravault.internal.PathTrust;
 import dev.astravault.internal.Redaction;
 import dev.astravault.internal.astra.AstraClientSettings;
+import dev.astravault.internal.store.JdbcUrlCredentials;
 import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import dev.astravault.spring.autoconfigure.TokenManagerCustomizer;
@@ -280,15 +281,21 @@ public final class TokenManagerFactory {
                 + "astra.vault.store.jdbc.username is not", "Set astra.vault.store.jdbc.username to the database "
                 + "user the password belongs to.", null);
           }
-          b.jdbcUrl(url);
-          if (user != null) {
-            String password = s.getJdbc().getPassword();
-            // No password is no password, not the string "null": trust and peer authentication need none.
-            if (password != null) {
-              b.credentials(user, password);
-            } else {
-              b.user(user);
+          try {
+            b.jdbcUrl(url);
+            if (user != null) {
+              String password = s.getJdbc().getPassword();
+              // No password is no password, not the string "null": trust and peer authentication need none.
+              if (password != null) {
+                b.credentials(user, password);
+              } else {
+                b.user(user);
+              }
             }
+          } catch (IllegalArgumentException e) {
+            // A password given twice (in the URL and in the property), or the URL's own clash: no value quoted.
+            throw new AstraVaultStartupException("astra.vault.store.jdbc: " + e.getMessage(), "Give the password "
+                + "once, in astra.vault.store.jdbc.password, and take it out of astra.vault.store.jdbc.url.", null);
           }
         } else {
           DataSource ds = dataSource.get();
@@ -307,10 +314,11 @@ public final class TokenManagerFactory {
           // the URL is left out because it may.
           throw new AstraVaultStartupException("astra.vault.store.type=jdbc: cannot open the lease store in "
               + (url != null ? "astra.vault.store.jdbc.url" + (user != null ? " as user " + user
-                  + (s.getJdbc().getPassword() == null ? " with no password (astra.vault.store.jdbc.password is "
-                      + "not set)" : "") : "")
+                  + (s.getJdbc().getPassword() == null && !JdbcUrlCredentials.split(url).hasPassword()
+                      ? " with no password (astra.vault.store.jdbc.password is not set)" : "") : "")
                   : "the application's DataSource") + " (" + e.getMessage() + ")",
-              url != null ? (user != null && s.getJdbc().getPassword() == null ? "If the database requires a "
+              url != null ? (user != null && s.getJdbc().getPassword() == null
+                  && !JdbcUrlCredentials.split(url).hasPassword() ? "If the database requires a "
                   + "password for this user, set astra.vault.store.jdbc.password. " : "")
                   + "Check astra.vault.store.jdbc.url, astra.vault.store.jdbc.username and "
                   + "astra.vault.store.jdbc.password, and that the database is reachable."
