@@ -719,7 +719,10 @@ public class AstraVaultProperties {
 
   /** The JDBC store. */
   public static class Jdbc {
-    /** A JDBC URL of the store's own database; when absent the application's DataSource is used. */
+    /**
+     * A JDBC URL of the store's own database; when absent the application's DataSource is used. A password in a
+     * PostgreSQL URL never reaches the driver; give it here or in {@code password}, not both.
+     */
     private @Nullable String url;
 
     /** The user for {@code url}. */
