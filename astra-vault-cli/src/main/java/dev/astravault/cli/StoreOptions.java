@@ -68,10 +68,16 @@ final class StoreOptions {
   static void credentials(CliContext ctx, JdbcLeaseStore.Builder b) {
     String user = ctx.env("ASTRA_VAULT_STORE_USER");
     String password = ctx.env("ASTRA_VAULT_STORE_PASSWORD");
-    if (user != null && password != null) {
-      b.credentials(user, password);
-    } else if (user != null) {
-      b.user(user);
+    try {
+      if (user != null && password != null) {
+        b.credentials(user, password);
+      } else if (user != null) {
+        b.user(user);
+      }
+    } catch (IllegalArgumentException e) {
+      // The builder's words are its methods'; an operator set variables. Neither quotes a value.
+      throw CliException.usage("the store URL and ASTRA_VAULT_STORE_USER / ASTRA_VAULT_STORE_PASSWORD disagree: "
+          + "give the password once, in ASTRA_VAULT_STORE_PASSWORD, and the user once (" + e.getMessage() + ")");
     }
   }
 }
