@@ -31,7 +31,8 @@ class KeyProviderListTest {
     String almost = OLD.toBase64().substring(2);
     assertThatThrownBy(() -> KeyProvider.fromBase64List(NEW.toBase64() + "," + almost))
         .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("key list: key 2 is not base64 "
-            + "(standard or URL-safe) of 32 bytes").hasMessageNotContaining(almost).hasMessageNotContaining(NEW.toBase64());
+            + "(standard or URL-safe) of 32 bytes").hasMessageNotContaining(almost)
+        .hasMessageNotContaining(NEW.toBase64());
     for (String empty : new String[] {"", " ", ",", " , \n"}) {
       assertThatThrownBy(() -> KeyProvider.fromBase64List(empty)).as("'%s'", empty)
           .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("key list holds no key");

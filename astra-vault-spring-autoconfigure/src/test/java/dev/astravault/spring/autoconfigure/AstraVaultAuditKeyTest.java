@@ -87,7 +87,8 @@ class AstraVaultAuditKeyTest {
     FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.audit.json-lines-file=" + file,
         "astra.vault.audit.json-lines-key-file=" + typo).run(context -> {
           FailureAnalysis a = analysis(context);
-          assertThat(a.getDescription()).contains("astra.vault.audit.json-lines-key-file", "not base64 (standard or URL-safe)");
+          assertThat(a.getDescription()).contains("astra.vault.audit.json-lines-key-file",
+              "not base64 (standard or URL-safe)");
           assertNowhere(context, a, almost);
         });
     assertThat(file).doesNotExist();
@@ -114,7 +115,8 @@ class AstraVaultAuditKeyTest {
     FakeAstraContext.withFakeAstra(astra).withPropertyValues("astra.vault.audit.json-lines-file=" + file,
         "astra.vault.audit.json-lines-key-env=PATH").run(context -> {
           FailureAnalysis a = analysis(context);
-          assertThat(a.getDescription()).contains("astra.vault.audit.json-lines-key-env", "not base64 (standard or URL-safe)");
+          assertThat(a.getDescription()).contains("astra.vault.audit.json-lines-key-env",
+              "not base64 (standard or URL-safe)");
           assertNowhere(context, a, System.getenv("PATH"));
         });
     assertThat(file).doesNotExist();
