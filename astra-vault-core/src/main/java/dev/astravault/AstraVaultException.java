@@ -1,6 +1,6 @@
 package dev.astravault;
 
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import org.jspecify.annotations.Nullable;
 
 /**

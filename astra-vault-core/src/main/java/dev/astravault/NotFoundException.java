@@ -1,6 +1,6 @@
 package dev.astravault;
 
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.util.Locale;
 
 /** Something the caller named (an org, a role, a token or a lease) is not known to this library. */

@@ -1,7 +1,7 @@
 package dev.astravault.cli;
 
 import dev.astravault.AstraVaultException;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;

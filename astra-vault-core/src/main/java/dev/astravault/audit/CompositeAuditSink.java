@@ -2,7 +2,7 @@ package dev.astravault.audit;
 
 import dev.astravault.AuditSink;
 import dev.astravault.event.AuditEvent;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -5,7 +5,7 @@ import com.squareup.moshi.Moshi;
 import dev.astravault.AuditSink;
 import dev.astravault.StoreException;
 import dev.astravault.event.AuditEvent;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

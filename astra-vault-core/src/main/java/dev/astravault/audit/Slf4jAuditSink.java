@@ -2,7 +2,7 @@ package dev.astravault.audit;
 
 import dev.astravault.AuditSink;
 import dev.astravault.event.AuditEvent;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package dev.astravault.event;
 
 import dev.astravault.Actor;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

@@ -17,6 +17,7 @@ import dev.astravault.event.RoleDeleted;
 import dev.astravault.internal.astra.AstraDevOps;
 import dev.astravault.internal.astra.RemoteRole;
 import dev.astravault.internal.astra.RolePolicy;
+import dev.astravault.internal.redact.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,7 @@
 package dev.astravault.internal;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.redact.Redaction;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;

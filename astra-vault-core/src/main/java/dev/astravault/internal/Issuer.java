@@ -16,6 +16,7 @@ import dev.astravault.TokenRequest;
 import dev.astravault.event.IssueFailed;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.event.TokenIssued;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.store.InMemoryLeaseStore;
 import java.time.Clock;
 import java.time.Duration;

@@ -20,6 +20,7 @@ import dev.astravault.event.TokenRef;
 import dev.astravault.event.TokenRead;
 import dev.astravault.TokenInfo;
 import dev.astravault.TokenSnapshot;
+import dev.astravault.internal.redact.Redaction;
 import java.time.Instant;
 import dev.astravault.event.RevokeReason;
 import java.time.Clock;

@@ -2,6 +2,7 @@ package dev.astravault.internal;
 
 import dev.astravault.ManagedTokenEvent;
 import dev.astravault.ManagedTokenListener;
+import dev.astravault.internal.redact.Redaction;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;

@@ -12,6 +12,7 @@ import dev.astravault.internal.astra.AstraDevOps;
 import dev.astravault.internal.astra.CreatedToken;
 import dev.astravault.internal.astra.RemoteRole;
 import dev.astravault.internal.astra.RemoteToken;
+import dev.astravault.internal.redact.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -16,6 +16,7 @@ import dev.astravault.TokenInfo;
 import dev.astravault.TokenRequest;
 import dev.astravault.TokenSnapshot;
 import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.redact.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.astravault.internal;
 
+import dev.astravault.internal.redact.Redaction;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -19,6 +19,7 @@ import dev.astravault.event.RoleDeleted;
 import dev.astravault.event.RoleWritten;
 import dev.astravault.event.RolesSynced;
 import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.store.UnreadableRows;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.astravault.internal;
 
+import dev.astravault.internal.redact.Redaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

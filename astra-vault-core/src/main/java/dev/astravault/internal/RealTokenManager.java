@@ -21,6 +21,7 @@ import dev.astravault.TokenInfo;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.redact.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

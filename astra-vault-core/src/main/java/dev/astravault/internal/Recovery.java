@@ -11,6 +11,7 @@ import dev.astravault.event.LeaseRevoked;
 import dev.astravault.event.ReconcileFinding;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.internal.astra.RemoteToken;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.store.UnreadableRows;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import dev.astravault.ManagedTokenStartException;
 import dev.astravault.RenewalSettings;
 import dev.astravault.Scheduler;
 import dev.astravault.TokenRequest;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.vault.VaultUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -10,6 +10,7 @@ import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.redact.Redaction;
 import java.util.Optional;
 import org.slf4j.Logger;
 

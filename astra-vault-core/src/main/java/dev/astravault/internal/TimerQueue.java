@@ -1,6 +1,7 @@
 package dev.astravault.internal;
 
 import dev.astravault.Scheduler;
+import dev.astravault.internal.redact.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

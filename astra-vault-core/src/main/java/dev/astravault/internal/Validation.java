@@ -1,6 +1,7 @@
 package dev.astravault.internal;
 
 import dev.astravault.MisplacedSecretException;
+import dev.astravault.internal.redact.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

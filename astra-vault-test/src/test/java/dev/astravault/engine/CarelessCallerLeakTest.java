@@ -25,7 +25,7 @@ import dev.astravault.audit.AuditEvents;
 import dev.astravault.audit.JdbcAuditSink;
 import dev.astravault.audit.JsonLinesAuditSink;
 import dev.astravault.internal.RealTokenManager;
-import dev.astravault.internal.RedactedException;
+import dev.astravault.internal.redact.RedactedException;
 import dev.astravault.store.JdbcLeaseStore;
 import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;

@@ -2,7 +2,7 @@ package dev.astravault.internal.store;
 
 import dev.astravault.SecretDecryptionException;
 import dev.astravault.StoreException;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultResponseTooLargeException;
 import dev.astravault.vault.VaultUnavailableException;

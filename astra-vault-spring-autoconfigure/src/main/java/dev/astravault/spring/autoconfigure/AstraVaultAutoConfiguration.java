@@ -9,7 +9,7 @@ import dev.astravault.RenewalSettings;
 import dev.astravault.Scheduler;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.spring.autoconfigure.internal.AstraVaultRuntimeHints;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
 import dev.astravault.spring.autoconfigure.internal.EventBridge;

@@ -2,7 +2,7 @@ package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.ManagedTokenEvent;
 import dev.astravault.ManagedTokenListener;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.spring.autoconfigure.AstraTokenEvent;
 import java.util.ArrayDeque;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.astravault.spring.autoconfigure.internal;
 
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.ManagedToken;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

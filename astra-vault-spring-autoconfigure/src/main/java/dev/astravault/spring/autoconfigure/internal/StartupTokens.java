@@ -13,7 +13,7 @@ import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
-import dev.astravault.internal.Redaction;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.spring.autoconfigure.AstraVaultProperties;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import dev.astravault.vault.VaultResponseTooLargeException;

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.redact;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.redact;
 
 import java.util.IdentityHashMap;
 import java.util.Map;

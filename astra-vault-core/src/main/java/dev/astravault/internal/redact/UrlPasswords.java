@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.redact;
 
 /**
  * Where the password of a URL's user info ends, for {@link Redaction}'s URL patterns: its regex finds the user

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.AstraVaultException;
 import dev.astravault.MisplacedSecretException;
+import dev.astravault.internal.Validation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -106,7 +107,7 @@ class RedactionJwtTest {
         "sha256:8709074baaf63e746cc5de52891e3a5ca88c73ae1fb7336652e9b59b9e69eff2",
         "dev.astravault.internal.vault.VaultSession",
         "dev.astravault.internal.x",
-        "at dev.astravault.internal.Redaction.scrub(Redaction.java:97)",
+        "at dev.astravault.internal.redact.Redaction.scrub(Redaction.java:97)",
         "astra-vault 1.4.0-SNAPSHOT on Java 17.0.9+9-LTS, Vault 1.15.6+ent.hsm",
         "vault.eyjafjallajokull.example.com:8200",
         "kv-eyJ.example.com",

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,7 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.MisplacedSecretException;
 import dev.astravault.NotFoundException;
 import dev.astravault.event.IssueFailed;
+import dev.astravault.internal.Validation;
 import io.github.jopenlibs.vault.VaultException;
 import java.io.IOException;
 import java.sql.SQLException;
