@@ -1,7 +1,7 @@
 package dev.astravault.cli;
 
-import dev.astravault.internal.FileModes;
-import dev.astravault.internal.PathTrust;
+import dev.astravault.internal.files.FileModes;
+import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.astravault.cli;
 
 import dev.astravault.StoreException;
-import dev.astravault.internal.FileModes;
+import dev.astravault.internal.files.FileModes;
 import dev.astravault.internal.redact.Redaction;
 import dev.astravault.store.JdbcLeaseStore;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.astravault.audit;
 
 import dev.astravault.AuditException;
-import dev.astravault.internal.FileModes;
+import dev.astravault.internal.files.FileModes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
@@ -18,7 +18,7 @@ import java.util.function.Function;
  * replace, or an existing file of another user, is refused with an {@link AuditException} ({@link #REFUSE}).
  */
 final class PrivateFiles {
-  /** An audit file or directory that {@link dev.astravault.internal.PathTrust} refuses. */
+  /** An audit file or directory that {@link dev.astravault.internal.files.PathTrust} refuses. */
   static final Function<String, AuditException> REFUSE = message -> new AuditException(message, null);
 
   private PrivateFiles() {}

@@ -4,6 +4,8 @@ import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.StoreException;
 import dev.astravault.internal.MalformedKeyException.Problem;
+import dev.astravault.internal.files.FileModes;
+import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.astravault.vault;
 
-import dev.astravault.internal.FileModes;
-import dev.astravault.internal.PathTrust;
 import dev.astravault.internal.Validation;
+import dev.astravault.internal.files.FileModes;
+import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

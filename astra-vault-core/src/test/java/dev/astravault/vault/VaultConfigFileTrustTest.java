@@ -8,7 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.astravault.internal.FileModes;
+import dev.astravault.internal.files.FileModes;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

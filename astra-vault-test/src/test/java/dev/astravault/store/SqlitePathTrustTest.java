@@ -64,7 +64,8 @@ class SqlitePathTrustTest {
 
   @Test
   void aGroupWritableGrandparentIsUsedWithAWarning() throws Exception {
-    Logger log = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.astravault.internal.PathTrust");
+    Logger log = ((LoggerContext) LoggerFactory.getILoggerFactory())
+        .getLogger("dev.astravault.internal.files.PathTrust");
     ListAppender<ILoggingEvent> warnings = new ListAppender<>();
     warnings.start();
     log.addAppender(warnings);

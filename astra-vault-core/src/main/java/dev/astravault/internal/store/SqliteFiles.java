@@ -1,7 +1,7 @@
 package dev.astravault.internal.store;
 
 import dev.astravault.StoreException;
-import dev.astravault.internal.FileModes;
+import dev.astravault.internal.files.FileModes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,9 +19,9 @@ import java.util.Optional;
  * database's pages (theirs to read) or feed SQLite pages of theirs (a {@code -journal} found "hot" is played back
  * into the database). So a side file that exists must be a regular file, not a link, owned by the database file's
  * owner (SQLite running as root gives its side files that owner too). The path to the database is {@link
- * dev.astravault.internal.PathTrust}'s to check: a directory on the way others can write without the sticky bit, or
- * of another user, is refused, as there they can rename the database itself away and put theirs, which no check at
- * open time can stop; so is a database file of another user.
+ * dev.astravault.internal.files.PathTrust}'s to check: a directory on the way others can write without the sticky
+ * bit, or of another user, is refused, as there they can rename the database itself away and put theirs, which no
+ * check at open time can stop; so is a database file of another user.
  */
 final class SqliteFiles {
   private static final List<String> SIDE_FILES = List.of("-wal", "-shm", "-journal");

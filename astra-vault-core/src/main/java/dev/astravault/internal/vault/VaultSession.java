@@ -2,7 +2,7 @@ package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
 import dev.astravault.Scheduler;
-import dev.astravault.internal.PathTrust;
+import dev.astravault.internal.files.PathTrust;
 import dev.astravault.internal.redact.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultAuth;

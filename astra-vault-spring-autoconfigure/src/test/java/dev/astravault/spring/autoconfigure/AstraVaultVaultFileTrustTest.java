@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.astravault.internal.FileModes;
+import dev.astravault.internal.files.FileModes;
 import dev.astravault.spring.autoconfigure.internal.TokenManagerFactory;
 import dev.astravault.vault.VaultConfig;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.files;
 
 import java.nio.file.Path;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.EncryptionKey;
 import dev.astravault.StoreException;
+import dev.astravault.internal.KeyProviders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.files;
 
 import dev.astravault.AstraVaultException;
 import dev.astravault.internal.redact.Redaction;
