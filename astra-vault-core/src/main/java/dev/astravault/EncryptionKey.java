@@ -1,7 +1,7 @@
 package dev.astravault;
 
-import dev.astravault.internal.MalformedKeyException;
-import dev.astravault.internal.MalformedKeyException.Problem;
+import dev.astravault.internal.crypto.MalformedKeyException;
+import dev.astravault.internal.crypto.MalformedKeyException.Problem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

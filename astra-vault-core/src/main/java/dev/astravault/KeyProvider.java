@@ -1,6 +1,6 @@
 package dev.astravault;
 
-import dev.astravault.internal.KeyProviders;
+import dev.astravault.internal.crypto.KeyProviders;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

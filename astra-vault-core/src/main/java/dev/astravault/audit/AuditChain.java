@@ -2,7 +2,7 @@ package dev.astravault.audit;
 
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
-import dev.astravault.internal.Hashing;
+import dev.astravault.internal.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HashMap;

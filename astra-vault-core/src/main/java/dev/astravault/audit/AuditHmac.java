@@ -1,6 +1,6 @@
 package dev.astravault.audit;
 
-import dev.astravault.internal.Hashing;
+import dev.astravault.internal.crypto.Hashing;
 
 /**
  * Computes the {@code tokenHmac} that audit events carry for a token, so that an operator holding a token (and the

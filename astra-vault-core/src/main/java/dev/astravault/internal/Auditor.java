@@ -6,6 +6,7 @@ import dev.astravault.AuditSink;
 import dev.astravault.LeaseRecord;
 import dev.astravault.event.AuditEvent;
 import dev.astravault.event.TokenRef;
+import dev.astravault.internal.crypto.Hashing;
 import dev.astravault.internal.redact.Redaction;
 import java.security.SecureRandom;
 import java.util.List;

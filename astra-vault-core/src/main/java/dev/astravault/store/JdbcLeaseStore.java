@@ -9,7 +9,7 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
-import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.crypto.SecretCipher;
 import dev.astravault.internal.store.Connections;
 import dev.astravault.internal.store.JdbcCalls;
 import dev.astravault.internal.store.JdbcConnectionSetup;

@@ -3,7 +3,7 @@ package dev.astravault.vault;
 import dev.astravault.AstraVaultException;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
-import dev.astravault.internal.KeyProviders;
+import dev.astravault.internal.crypto.KeyProviders;
 import dev.astravault.internal.vault.KvMountInfo;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;

@@ -8,7 +8,7 @@ import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
-import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.crypto.SecretCipher;
 import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
 import dev.astravault.internal.vault.KvCalls;

@@ -23,7 +23,7 @@ import dev.astravault.KeyProvider;
 import dev.astravault.event.LeaseRevoked;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.event.TokenRef;
-import dev.astravault.internal.Hashing;
+import dev.astravault.internal.crypto.Hashing;
 import dev.astravault.test.ManualScheduler;
 import dev.astravault.test.MutableClock;
 import java.io.IOException;

@@ -19,7 +19,7 @@ import dev.astravault.TokenRequest;
 import dev.astravault.event.LeaseRevoked;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.event.TokenIssued;
-import dev.astravault.internal.Hashing;
+import dev.astravault.internal.crypto.Hashing;
 import dev.astravault.test.FakeAstra;
 import java.time.Duration;
 import java.time.Instant;

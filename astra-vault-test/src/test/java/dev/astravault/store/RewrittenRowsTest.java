@@ -13,7 +13,7 @@ import dev.astravault.KeyProvider;
 import dev.astravault.LeaseRecord;
 import dev.astravault.SecretDecryptionException;
 import dev.astravault.StoreException;
-import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.crypto.SecretCipher;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -2,7 +2,7 @@ package dev.astravault.internal.store;
 
 import dev.astravault.LeaseRecord;
 import dev.astravault.Role;
-import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.crypto.SecretCipher;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.util.ArrayList;

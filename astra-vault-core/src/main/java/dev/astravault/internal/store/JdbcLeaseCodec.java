@@ -7,7 +7,7 @@ import dev.astravault.IssueStyle;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.StoreException;
-import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.crypto.SecretCipher;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

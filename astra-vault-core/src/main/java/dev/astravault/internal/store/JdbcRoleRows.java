@@ -2,7 +2,7 @@ package dev.astravault.internal.store;
 
 import dev.astravault.Role;
 import dev.astravault.StoreException;
-import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.crypto.SecretCipher;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

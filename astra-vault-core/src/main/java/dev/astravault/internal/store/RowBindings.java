@@ -5,7 +5,7 @@ import dev.astravault.Role;
 import dev.astravault.SecretDecryptionException;
 import dev.astravault.StoreException;
 import dev.astravault.internal.ClientIds;
-import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.crypto.SecretCipher;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;

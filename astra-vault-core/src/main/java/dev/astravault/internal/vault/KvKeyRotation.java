@@ -1,7 +1,7 @@
 package dev.astravault.internal.vault;
 
 import dev.astravault.Role;
-import dev.astravault.internal.SecretCipher;
+import dev.astravault.internal.crypto.SecretCipher;
 import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.vault.KvEntries.StoredRole;
 import dev.astravault.internal.vault.KvEntries.TaggedRole;

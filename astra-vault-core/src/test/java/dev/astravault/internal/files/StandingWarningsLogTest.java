@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.EncryptionKey;
 import dev.astravault.StoreException;
-import dev.astravault.internal.KeyProviders;
+import dev.astravault.internal.crypto.KeyProviders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.crypto;
 
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;

@@ -1,9 +1,9 @@
-package dev.astravault.internal;
+package dev.astravault.internal.crypto;
 
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.StoreException;
-import dev.astravault.internal.MalformedKeyException.Problem;
+import dev.astravault.internal.crypto.MalformedKeyException.Problem;
 import dev.astravault.internal.files.FileModes;
 import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;

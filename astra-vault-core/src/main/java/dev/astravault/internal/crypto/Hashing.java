@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.crypto;
 
 /**
  * {@link dev.astravault.EncryptionKey#fromBase64}'s refusal, typed so that a key list's parser can tell what was wrong
