@@ -1,9 +1,9 @@
 package dev.astravault;
 
-import dev.astravault.internal.ClientIds;
-import dev.astravault.internal.Descriptions;
 import dev.astravault.internal.PackedRecords;
 import dev.astravault.internal.RoleIdentity;
+import dev.astravault.internal.support.ClientIds;
+import dev.astravault.internal.support.Descriptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

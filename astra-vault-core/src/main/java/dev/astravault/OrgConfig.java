@@ -1,8 +1,8 @@
 package dev.astravault;
 
-import dev.astravault.internal.Validation;
 import dev.astravault.internal.astra.AstraClientSettings;
 import dev.astravault.internal.astra.OkHttpAstraDevOps;
+import dev.astravault.internal.support.Validation;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;

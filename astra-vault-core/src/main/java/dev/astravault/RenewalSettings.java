@@ -1,6 +1,6 @@
 package dev.astravault;
 
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.astravault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.astravault.internal.support.Descriptions;
 import java.time.Duration;
 import java.time.Instant;
-import dev.astravault.internal.Descriptions;
 import dev.astravault.internal.PackedRecords;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import dev.astravault.NotFoundException;
 import dev.astravault.Org;
 import dev.astravault.OrgConfig;
 import dev.astravault.StoreException;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import dev.astravault.vault.CallerMode;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.astravault.cli;
 
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;

@@ -4,6 +4,7 @@ import dev.astravault.LeaseRecord;
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.internal.astra.RemoteRole;
+import dev.astravault.internal.support.LeaseMath;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

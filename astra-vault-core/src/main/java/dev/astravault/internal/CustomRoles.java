@@ -18,6 +18,8 @@ import dev.astravault.internal.astra.AstraDevOps;
 import dev.astravault.internal.astra.RemoteRole;
 import dev.astravault.internal.astra.RolePolicy;
 import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.Descriptions;
+import dev.astravault.internal.support.Validation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,7 @@
 package dev.astravault.internal;
 
 import dev.astravault.AuditPolicy;
+import dev.astravault.internal.support.Descriptions;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 

@@ -17,6 +17,7 @@ import dev.astravault.event.IssueFailed;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.event.TokenIssued;
 import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.Descriptions;
 import dev.astravault.store.InMemoryLeaseStore;
 import java.time.Clock;
 import java.time.Duration;

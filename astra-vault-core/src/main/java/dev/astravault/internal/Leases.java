@@ -16,6 +16,7 @@ import dev.astravault.event.RevokeFailed;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.event.TokenDeleted;
 import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.LeaseMath;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

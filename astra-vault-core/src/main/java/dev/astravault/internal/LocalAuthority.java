@@ -13,6 +13,8 @@ import dev.astravault.internal.astra.CreatedToken;
 import dev.astravault.internal.astra.RemoteRole;
 import dev.astravault.internal.astra.RemoteToken;
 import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.Interrupts;
+import dev.astravault.internal.support.LeaseMath;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

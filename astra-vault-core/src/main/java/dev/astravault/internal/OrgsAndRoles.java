@@ -21,6 +21,8 @@ import dev.astravault.event.RolesSynced;
 import dev.astravault.internal.astra.RemoteRole;
 import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.store.UnreadableRows;
+import dev.astravault.internal.support.RoleNames;
+import dev.astravault.internal.support.Validation;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

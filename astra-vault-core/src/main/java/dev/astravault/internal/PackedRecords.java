@@ -1,6 +1,7 @@
 package dev.astravault.internal;
 
 import dev.astravault.LeaseRecord;
+import dev.astravault.internal.support.ClientIds;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.function.Predicate;

@@ -22,6 +22,7 @@ import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.event.RevokeReason;
 import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.Validation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -13,6 +13,7 @@ import dev.astravault.event.RevokeReason;
 import dev.astravault.internal.astra.RemoteToken;
 import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.store.UnreadableRows;
+import dev.astravault.internal.support.Descriptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

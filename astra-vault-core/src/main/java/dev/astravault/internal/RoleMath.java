@@ -2,6 +2,7 @@ package dev.astravault.internal;
 
 import dev.astravault.Role;
 import dev.astravault.RoleSpec;
+import dev.astravault.internal.support.GoDurations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

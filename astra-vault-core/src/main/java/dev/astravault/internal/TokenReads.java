@@ -10,6 +10,7 @@ import dev.astravault.TokenInfo;
 import dev.astravault.event.LeaseLookedUp;
 import dev.astravault.event.TokenRead;
 import dev.astravault.event.TokensListed;
+import dev.astravault.internal.support.Validation;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;

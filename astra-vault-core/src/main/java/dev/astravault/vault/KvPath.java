@@ -1,6 +1,6 @@
 package dev.astravault.vault;
 
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import java.util.Objects;
 
 /**

@@ -1,7 +1,7 @@
 package dev.astravault.vault;
 
-import dev.astravault.internal.Validation;
 import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.Validation;
 import java.nio.file.Path;
 import java.util.Objects;
 

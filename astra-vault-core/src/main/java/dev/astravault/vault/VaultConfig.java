@@ -1,8 +1,8 @@
 package dev.astravault.vault;
 
-import dev.astravault.internal.Validation;
 import dev.astravault.internal.files.FileModes;
 import dev.astravault.internal.files.PathTrust;
+import dev.astravault.internal.support.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

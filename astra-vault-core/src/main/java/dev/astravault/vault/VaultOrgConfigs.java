@@ -3,7 +3,7 @@ package dev.astravault.vault;
 import dev.astravault.AstraVaultException;
 import dev.astravault.OrgConfig;
 import dev.astravault.StoreException;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import dev.astravault.internal.vault.KvMountInfo;
 import dev.astravault.internal.vault.VaultKv;
 import dev.astravault.internal.vault.VaultSession;

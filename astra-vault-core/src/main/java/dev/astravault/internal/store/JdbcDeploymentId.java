@@ -1,7 +1,7 @@
 package dev.astravault.internal.store;
 
 import dev.astravault.StoreException;
-import dev.astravault.internal.DeploymentIds;
+import dev.astravault.internal.support.DeploymentIds;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import org.jspecify.annotations.Nullable;

@@ -2,8 +2,8 @@ package dev.astravault.internal.store;
 
 import dev.astravault.OrgConfig;
 import dev.astravault.StoreException;
-import dev.astravault.internal.Validation;
 import dev.astravault.internal.crypto.SecretCipher;
+import dev.astravault.internal.support.Validation;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;

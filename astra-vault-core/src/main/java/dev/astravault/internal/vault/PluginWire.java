@@ -2,7 +2,7 @@ package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
 import dev.astravault.Role;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

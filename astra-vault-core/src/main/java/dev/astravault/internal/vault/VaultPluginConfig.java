@@ -7,7 +7,7 @@ import static dev.astravault.internal.vault.PluginWire.query;
 
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import dev.astravault.vault.CallerMode;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;

@@ -1,7 +1,7 @@
 package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;

@@ -10,7 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.astravault.AstraVaultException;
 import dev.astravault.MisplacedSecretException;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;

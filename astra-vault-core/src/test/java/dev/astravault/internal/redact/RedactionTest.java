@@ -14,7 +14,7 @@ import dev.astravault.AstraVaultException;
 import dev.astravault.MisplacedSecretException;
 import dev.astravault.NotFoundException;
 import dev.astravault.event.IssueFailed;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import io.github.jopenlibs.vault.VaultException;
 import java.io.IOException;
 import java.sql.SQLException;

@@ -5,7 +5,7 @@ import com.datastax.astra.client.databases.Database;
 import com.datastax.astra.client.databases.DatabaseOptions;
 import dev.astravault.ManagedToken;
 import dev.astravault.dataapi.RotatingDataApi;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

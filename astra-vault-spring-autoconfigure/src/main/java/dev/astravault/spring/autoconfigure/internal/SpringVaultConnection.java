@@ -1,7 +1,7 @@
 package dev.astravault.spring.autoconfigure.internal;
 
 import dev.astravault.AstraVaultException;
-import dev.astravault.internal.Validation;
+import dev.astravault.internal.support.Validation;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
 import java.net.URI;

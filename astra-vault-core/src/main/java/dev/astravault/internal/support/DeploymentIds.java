@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.support;
 
 import java.security.SecureRandom;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.support;
 
 /**
  * Astra's token carries its client id ({@code AstraCS:<clientId>:<hex>}), so what holds the token need not hold the

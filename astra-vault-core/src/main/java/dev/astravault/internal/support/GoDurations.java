@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.support;
 
 import java.math.BigDecimal;
 import java.time.Duration;

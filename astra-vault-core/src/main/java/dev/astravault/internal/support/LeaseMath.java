@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.support;
 
 import dev.astravault.MaxTtlExceededException;
 import dev.astravault.Role;

@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.support;
 
 /** Cleanup that must run although the calling thread was interrupted. */
 public final class Interrupts {

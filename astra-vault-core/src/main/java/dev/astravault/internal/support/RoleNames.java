@@ -1,4 +1,4 @@
-package dev.astravault.internal;
+package dev.astravault.internal.support;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
