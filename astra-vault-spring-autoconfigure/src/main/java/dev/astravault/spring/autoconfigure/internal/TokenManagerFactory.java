@@ -312,13 +312,13 @@ public final class TokenManagerFactory {
         } catch (StoreException e) {
           // The driver's message (e.g. password authentication failed for user ...) never holds the password;
           // the URL is left out because it may.
+          boolean noPassword = url != null && user != null && s.getJdbc().getPassword() == null
+              && !JdbcUrlCredentials.split(url).hasPassword();
           throw new AstraVaultStartupException("astra.vault.store.type=jdbc: cannot open the lease store in "
               + (url != null ? "astra.vault.store.jdbc.url" + (user != null ? " as user " + user
-                  + (s.getJdbc().getPassword() == null && !JdbcUrlCredentials.split(url).hasPassword()
-                      ? " with no password (astra.vault.store.jdbc.password is not set)" : "") : "")
+                  + (noPassword ? " with no password (astra.vault.store.jdbc.password is not set)" : "") : "")
                   : "the application's DataSource") + " (" + e.getMessage() + ")",
-              url != null ? (user != null && s.getJdbc().getPassword() == null
-                  && !JdbcUrlCredentials.split(url).hasPassword() ? "If the database requires a "
+              url != null ? (noPassword ? "If the database requires a "
                   + "password for this user, set astra.vault.store.jdbc.password. " : "")
                   + "Check astra.vault.store.jdbc.url, astra.vault.store.jdbc.username and "
                   + "astra.vault.store.jdbc.password, and that the database is reachable."
