@@ -185,18 +185,21 @@ public final class ScaleHarness {
       for (int i = 0; i < n; i++) {
         handles.add(tokens.manage(Managers.request()));
       }
-      TimerRearmProbe probe = TimerRearmProbe.over(handles, 2_000_000);
+      TimerRearmProbe probe = TimerRearmProbe.over(handles, 4_000_000);
       // Interleaved, so that a noisy moment on a shared machine hits all of them alike.
       System.out.printf("ns per re-arm, %,d armed: postpone hot | random hot | earlier hot (median of 64-re-arm"
-          + " batches) | earlier hot, mean with rebuilds | postpone cold | random cold | floor: cold touch under the"
-          + " lock (CPU time)%n", n);
+          + " batches) | earlier hot, mean with sweeps | postpone cold | random cold | floor: cold touch under the"
+          + " lock (CPU time) | earlier hot, mean over whole sweep cycles (cycles)%n", n);
       for (int round = 1; round <= 3; round++) {
         double postponeHot = probe.postponeHot();
         double randomHot = probe.randomHot();
         double earlierHot = probe.earlierHot();
         double earlierMean = probe.lastHotMean();
-        System.out.printf("round %d: %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f%n", round, postponeHot, randomHot,
-            earlierHot, earlierMean, probe.postponeCold(), probe.randomCold(), probe.touchColdLocked());
+        double earlierCycles = probe.lastHotCycleMean();
+        int cycles = probe.lastHotCycles();
+        System.out.printf("round %d: %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f (%d)%n", round, postponeHot,
+            randomHot, earlierHot, earlierMean, probe.postponeCold(), probe.randomCold(), probe.touchColdLocked(),
+            earlierCycles, cycles);
       }
     }
   }

@@ -42,6 +42,8 @@ public final class TimerRearmProbe {
   private final int[] picks;
   private final long[] offsets;
   private double lastMean;
+  private double lastCycleMean;
+  private int lastCycles;
 
   private TimerRearmProbe(List<ManagedToken> handles, int rounds) {
     this.leases = handles.stream().map(ManagedLease.class::cast).toArray(ManagedLease[]::new);
@@ -88,6 +90,24 @@ public final class TimerRearmProbe {
     return lastMean;
   }
 
+  /**
+   * The mean nanoseconds per re-arm of the last hot pass over whole sweep cycles only: from the batch in which a sweep
+   * of stale entries started to the batch in which a later one started. Each cycle removes about as many stale
+   * entries as its re-arms made, so this is the amortised cost; {@link #lastHotMean()} also counts the part of a
+   * sweep that the pass inherited or left behind, which at a million timers (a cycle of about a million re-arms) is
+   * a large share of one pass. {@code NaN} if fewer than two sweeps started in the pass.
+   *
+   * @return nanoseconds per re-arm over whole sweep cycles
+   */
+  public double lastHotCycleMean() {
+    return lastCycleMean;
+  }
+
+  /** {@return how many whole sweep cycles {@link #lastHotCycleMean()} covers} */
+  public int lastHotCycles() {
+    return lastCycles;
+  }
+
   /** {@return the mean CPU nanoseconds per postpone of a handle not touched before} */
   public double postponeCold() {
     return cold(true);
@@ -125,6 +145,10 @@ public final class TimerRearmProbe {
     double[] perOp = new double[batches];
     long[] due = new long[BATCH];
     long touched = 0;
+    boolean sweeping = timers.sweeping();
+    int firstStart = -1;
+    int lastStart = -1;
+    int starts = 0;
     for (int b = 0; b < batches; b++) {
       int from = b * BATCH;
       // The caller's read of its handle: what makes it hot in the engine.
@@ -145,9 +169,21 @@ public final class TimerRearmProbe {
         timers.arm(leases[picks[from + k]], due[k]);
       }
       perOp[b] = (System.nanoTime() - t0) / (double) BATCH;
+      // Outside the timed part: did a sweep start in this batch?
+      boolean now = timers.sweeping();
+      if (now && !sweeping) {
+        if (firstStart < 0) {
+          firstStart = b;
+        }
+        lastStart = b;
+        starts++;
+      }
+      sweeping = now;
     }
     sink = touched;
     lastMean = Arrays.stream(perOp).average().orElse(Double.NaN);
+    lastCycles = Math.max(0, starts - 1);
+    lastCycleMean = lastCycles == 0 ? Double.NaN : Arrays.stream(perOp, firstStart, lastStart).average().orElseThrow();
     Arrays.sort(perOp);
     return perOp[batches / 2];
   }
