@@ -61,7 +61,8 @@ import org.springframework.vault.support.VaultResponse;
  *   <li>{@code timers}: N managed leases, then three interleaved rounds of timer re-arms in the engine's timer heap
  *       holding their N timers ({@code TimerRearmProbe}): a postpone (a renewal's re-arm), a random re-arm and a
  *       re-arm earlier than the heap key (a retry's), of a handle just read (as in the engine), the postpone and the
- *       random one of a cold handle too, and the floor under the cold ones.
+ *       random one of a cold handle too, and the floor under the cold ones. A move earlier is also reported as its
+ *       mean over whole sweep cycles of stale entries, the amortised cost.
  *   <li>{@code burst}: N managed leases whose renewals fall due in the same instant (manual clock and scheduler,
  *       the engine's default I/O pool): how long until all are renewed, and how many failed or were rejected.
  *   <li>{@code issuecpu}: N issues on one thread into a fresh manager over {@link LocalBackend}, five rounds: wall

@@ -18,9 +18,11 @@ import java.util.SplittableRandom;
  *   <li><b>random</b>: the timer moves to a random time one to two hours ahead: later than its heap key, earlier or
  *       later than its due time.
  *   <li><b>earlier</b>: the timer moves earlier than its heap key (by a millisecond to a second), as a retry after a
- *       failed refresh does: a new heap entry, and the old one left stale until a rebuild drops it. Reported twice:
- *       the median batch like the others, and the mean over every re-arm of the pass, rebuilds included (a rebuild
- *       reads every handle with an entry, so at a million handles its cost per re-arm is what grows).
+ *       failed refresh does: a new heap entry, and the old one left stale until a sweep drops it. Reported three
+ *       ways: the median batch like the others; the mean over every re-arm of the pass, sweeps included; and the mean
+ *       over whole sweep cycles only (from one sweep's start to a later one's), the amortised cost, since at a
+ *       million timers a cycle is about a million re-arms and a pass's plain mean also counts the part of a sweep it
+ *       inherited or left behind.
  *   <li><b>hot</b>: the handle's timer fields were just read (as in the engine, where the caller re-arms inside its
  *       own {@code synchronized} block after reading the handle's state); batches of 64 re-arms timed with
  *       {@code System.nanoTime}, and the median batch reported, so that a batch in which the thread was descheduled
@@ -85,7 +87,7 @@ public final class TimerRearmProbe {
     return hot(Kind.EARLIER);
   }
 
-  /** {@return the mean nanoseconds per re-arm of the last hot pass, over all its batches (rebuilds included)} */
+  /** {@return the mean nanoseconds per re-arm of the last hot pass, over all its batches (sweeps included)} */
   public double lastHotMean() {
     return lastMean;
   }
