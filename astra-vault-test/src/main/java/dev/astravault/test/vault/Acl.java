@@ -65,24 +65,36 @@ final class Acl {
   }
 
   /**
-   * The capabilities of the one rule that applies to {@code path}, or an empty set. A list operation also takes an
-   * exact rule for the path without its trailing slash, as Vault's does.
+   * The capabilities of the one rule that applies to {@code path}, or an empty set. A list operation's path ends in
+   * '/', and Vault (acl.go {@code AllowOperation}) also tries it without that slash: first an exact rule (PR #5197,
+   * 0.11), then the wildcard rules (PR #23874, late 2023, backported to 1.13-1.15), and only then the wildcard rules
+   * against the path as it is. So rules {@code foo}, {@code +} and {@code fo*} each grant a list of {@code foo/}.
    */
   Set<Capability> capabilities(String path, boolean list) {
+    boolean trailing = list && path.endsWith("/");
+    String trimmed = trailing ? path.substring(0, path.length() - 1) : path;
     Set<Capability> caps = exact.get(path);
-    if (caps == null && list && path.endsWith("/")) {
-      caps = exact.get(path.substring(0, path.length() - 1));
+    if (caps == null && trailing) {
+      caps = exact.get(trimmed);
+    }
+    if (caps == null && trailing) {
+      caps = bestWildcard(trimmed);
     }
     if (caps == null) {
-      Candidate best = null;
-      for (Candidate c : candidates(path)) {
-        if (best == null || PRIORITY.compare(c, best) > 0) {
-          best = c;
-        }
-      }
-      caps = best == null ? null : best.caps();
+      caps = bestWildcard(path);
     }
     return caps == null ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(caps);
+  }
+
+  /** Vault's {@code CheckAllowedFromNonExactPaths}: the highest-priority matching wildcard rule, or null. */
+  private @Nullable Set<Capability> bestWildcard(String path) {
+    Candidate best = null;
+    for (Candidate c : candidates(path)) {
+      if (best == null || PRIORITY.compare(c, best) > 0) {
+        best = c;
+      }
+    }
+    return best == null ? null : best.caps();
   }
 
   private List<Candidate> candidates(String path) {

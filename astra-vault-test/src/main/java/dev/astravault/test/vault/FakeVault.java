@@ -13,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -705,15 +708,15 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return t;
   }
 
-  private boolean allowed(TokenEntry token, String path, @Nullable Capability needed) {
+  private boolean allowed(TokenEntry token, String path, boolean list, @Nullable Capability needed) {
     if (token.root()) {
       return true;
     }
     if (needed == null) {
       return false;
     }
-    // Only a list operation needs LIST, and Vault's list check also takes an exact rule without the trailing '/'.
-    Set<Capability> caps = acl(token).capabilities(path, needed == Capability.LIST);
+    // One rule decides all of an operation's capabilities (sudo too), found the list's way for a list.
+    Set<Capability> caps = acl(token).capabilities(path, list);
     return !caps.contains(Capability.DENY) && caps.contains(needed);
   }
 
@@ -730,8 +733,10 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
   }
 
   private void require(TokenEntry token, String path, @Nullable Capability... needed) {
+    // Only a list operation needs LIST.
+    boolean list = Arrays.asList(needed).contains(Capability.LIST);
     for (Capability c : needed) {
-      if (!allowed(token, path, c)) {
+      if (!allowed(token, path, list, c)) {
         throw new VaultError(403, List.of(ACL_DENIED));
       }
     }
@@ -788,6 +793,10 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     synchronized (lock) {
       requests.add(new VaultRequest(method, url.encodedPath(), Collections.unmodifiableMap(query),
           request.getHeaders(), body, clock.instant()));
+    }
+    String clean = cleanPath(fullPath);
+    if (!clean.equals(fullPath)) {
+      return movedPermanently(method, clean, url.encodedQuery());
     }
     if (!fullPath.startsWith("/v1/")) {
       throw VaultError.empty(404);
@@ -847,6 +856,45 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     return route(call, token);
   }
 
+  /**
+   * Go's ServeMux {@code cleanPath} (net/http): {@code path.Clean} with a trailing slash kept. Vault serves
+   * {@code /v1/} through a ServeMux, which redirects any other spelling before Vault sees the request.
+   */
+  private static String cleanPath(String path) {
+    Deque<String> kept = new ArrayDeque<>();
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals("..")) {
+        kept.pollLast();
+      } else if (!segment.isEmpty() && !segment.equals(".")) {
+        kept.addLast(segment);
+      }
+    }
+    String clean = "/" + String.join("/", kept);
+    return path.endsWith("/") && !clean.equals("/") ? clean + "/" : clean;
+  }
+
+  /**
+   * The ServeMux's redirect to the cleaned path (net/http {@code Redirect}, 301): the query kept, an HTML body for a
+   * GET, that Content-Type for a GET or HEAD, and Vault's {@code Cache-Control} (set before the mux runs).
+   */
+  private static Reply movedPermanently(String method, String clean, @Nullable String query) {
+    String location = query == null ? clean : clean + "?" + query;
+    boolean get = method.equals("GET");
+    Reply r = new Reply(301, get ? "<a href=\"" + htmlEscape(location) + "\">Moved Permanently</a>.\n\n" : null);
+    r.headers.put("Cache-Control", "no-store");
+    if (get || method.equals("HEAD")) {
+      r.headers.put("Content-Type", "text/html; charset=utf-8");
+    }
+    r.headers.put("Location", location);
+    return r;
+  }
+
+  /** Go's net/http htmlEscape. */
+  private static String htmlEscape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;")
+        .replace("'", "&#39;");
+  }
+
   private Call parse(String method, String path, Map<String, List<String>> query, byte[] body,
       @Nullable String contentType) {
     if (method.equals("PATCH")) {
@@ -858,7 +906,8 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
     boolean list = method.equals("LIST");
     String listParam = query.containsKey("list") ? query.get("list").get(0) : null;
-    if (listParam != null && method.equals("GET")) {
+    // Go's url.Values.Get gives "" for "?list=" and "?list", and Vault parses only a non-empty value: a plain read.
+    if (listParam != null && !listParam.isEmpty() && method.equals("GET")) {
       list = switch (listParam) {  // Go's strconv.ParseBool: exactly these spellings
         case "1", "t", "T", "TRUE", "true", "True" -> true;
         case "0", "f", "F", "FALSE", "false", "False" -> false;

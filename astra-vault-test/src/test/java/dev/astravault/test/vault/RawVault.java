@@ -45,14 +45,25 @@ final class RawVault {
 
   private final FakeVault vault;
   private final String token;
+  private final OkHttpClient http;
 
   RawVault(FakeVault vault, @Nullable String token) {
+    this(vault, token, HTTP);
+  }
+
+  private RawVault(FakeVault vault, @Nullable String token, OkHttpClient http) {
     this.vault = vault;
     this.token = token == null ? "" : token;
+    this.http = http;
   }
 
   RawVault as(@Nullable String token) {
-    return new RawVault(vault, token);
+    return new RawVault(vault, token, http);
+  }
+
+  /** The same, answering redirects instead of following them. */
+  RawVault noRedirects() {
+    return new RawVault(vault, token, HTTP.newBuilder().followRedirects(false).build());
   }
 
   Reply get(String path) {
@@ -98,7 +109,7 @@ final class RawVault {
       body = RequestBody.create(new byte[0], (MediaType) null);
     }
     b.method(method, body);
-    try (Response r = HTTP.newCall(b.build()).execute()) {
+    try (Response r = http.newCall(b.build()).execute()) {
       return new Reply(r.code(), r.headers(), r.body().string());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
