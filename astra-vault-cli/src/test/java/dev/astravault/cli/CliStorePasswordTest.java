@@ -6,6 +6,7 @@ import dev.astravault.EncryptionKey;
 import dev.astravault.test.MutableClock;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,31 @@ class CliStorePasswordTest {
     env.put("ASTRA_VAULT_STORE_PASSWORD", "other-" + PASSWORD);
     CliRun run = cli("config", "list");
     assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(2);
+    assertThat(run.stdout()).doesNotContain(PASSWORD);
     assertThat(run.stderr()).contains("ASTRA_VAULT_STORE_PASSWORD", "carries a password").doesNotContain(PASSWORD);
+  }
+
+  /**
+   * A user parameter in the store URL and another user in ASTRA_VAULT_STORE_USER: the driver would have logged in as
+   * the URL's, so it is refused before connecting, quoting neither user nor a password (the variable's or the URL's).
+   */
+  @Test
+  void anotherUserInTheStoreUrlThanInItsVariableIsRefused() {
+    env.put("ASTRA_VAULT_KEY", EncryptionKey.generate().toBase64());
+    env.put("ASTRA_VAULT_STORE_USER", "bob");
+    env.put("ASTRA_VAULT_STORE_PASSWORD", PASSWORD);
+    List<CliRun> runs = new ArrayList<>();
+    runs.add(cli("--store", "jdbc:postgresql://127.0.0.1:1/av?user=alice&ssl=false", "config", "list"));
+    env.put("ASTRA_VAULT_STORE", "jdbc:postgresql://127.0.0.1:1/av?user=alice");
+    runs.add(cli("config", "list"));
+    env.remove("ASTRA_VAULT_STORE_PASSWORD");
+    env.put("ASTRA_VAULT_STORE", "jdbc:postgresql://127.0.0.1:1/av?user=alice&password=" + PASSWORD);
+    runs.add(cli("config", "list"));
+    for (CliRun run : runs) {
+      assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(2);
+      assertThat(run.stdout()).doesNotContain(PASSWORD);
+      assertThat(run.stderr()).contains("ASTRA_VAULT_STORE_USER", "give the user once").doesNotContain(PASSWORD)
+          .doesNotContain("alice").doesNotContain("bob").doesNotContain("cannot connect");
+    }
   }
 }

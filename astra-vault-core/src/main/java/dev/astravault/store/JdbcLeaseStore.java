@@ -393,15 +393,17 @@ public final class JdbcLeaseStore implements LeaseStore {
      * store closes with itself.
      *
      * <p>Credentials in a {@code jdbc:postgresql:} URL never reach the driver or the pool inside it: the user and
-     * password of its user info ({@code jdbc:postgresql://app:pw@db/x}, percent-encoded) and its {@code password}
-     * and {@code sslpassword} parameters (decoded as pgjdbc decodes parameters) are taken out and given as connection
-     * properties, as {@link #credentials} gives them; every other parameter is kept as written. Prefer
-     * {@link #credentials}. Other URLs (SQLite's, or another driver's with {@link #dialect}) are used as given.
+     * password of its user info ({@code jdbc:postgresql://app:pw@db/x}, percent-encoded) and its {@code user},
+     * {@code password} and {@code sslpassword} parameters (decoded as pgjdbc decodes parameters) are taken out and
+     * given as connection properties, as {@link #credentials} gives them; every other parameter is kept as written.
+     * A user named both here and in {@link #user} or {@link #credentials} must be the same one (pgjdbc would let the
+     * URL's win). Prefer {@link #credentials}. Other URLs (SQLite's, or another driver's with {@link #dialect}) are
+     * used as given.
      *
      * @param url a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
      * @return this builder
      * @throws IllegalArgumentException if the URL gives a password or user twice, or {@link #credentials} gave a
-     *     password too (the message never quotes the URL)
+     *     password too, or {@link #user} or {@link #credentials} another user (the message never quotes the URL)
      */
     public Builder jdbcUrl(String url) {
       requireNoConnection("jdbcUrl");
@@ -431,7 +433,7 @@ public final class JdbcLeaseStore implements LeaseStore {
      *
      * @param user the database user
      * @return this builder
-     * @throws IllegalArgumentException if the {@link #jdbcUrl}'s user info names another user
+     * @throws IllegalArgumentException if the {@link #jdbcUrl} names another user (user info or {@code user=})
      */
     public Builder user(String user) {
       Objects.requireNonNull(user, "user");

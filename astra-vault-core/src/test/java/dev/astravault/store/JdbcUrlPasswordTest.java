@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -149,6 +150,7 @@ class JdbcUrlPasswordTest {
     String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/appdb?user=app&password=" + form(PASSWORD)
         + "&ApplicationName=url-test";
     opens(JdbcLeaseStore.builder().jdbcUrl(url));
+    opens(JdbcLeaseStore.builder().user("app").jdbcUrl(url));
     assertThat(hikariEvents.list).as("HikariCP logs at DEBUG").isNotEmpty();
     assertThat(allLogged()).noneMatch(line -> line.contains(MARK));
   }
@@ -160,6 +162,49 @@ class JdbcUrlPasswordTest {
     opens(JdbcLeaseStore.builder().jdbcUrl(url));
     opens(JdbcLeaseStore.builder().user("app").jdbcUrl(url));
     assertThat(hikariEvents.list).as("HikariCP logs at DEBUG").isNotEmpty();
+    assertThat(allLogged()).noneMatch(line -> line.contains(MARK));
+  }
+
+  /** The users the server sees connected with {@code applicationName} (set by the URL, which keeps it). */
+  private static List<String> usersOf(String applicationName) throws SQLException {
+    List<String> users = new ArrayList<>();
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT DISTINCT usename FROM pg_stat_activity "
+            + "WHERE application_name = ?")) {
+      ps.setString(1, applicationName);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          users.add(r.getString(1));
+        }
+      }
+    }
+    return users;
+  }
+
+  /**
+   * pgjdbc lets a URL's {@code user} parameter override the {@code user} property, so the store would have logged in
+   * as the URL's user while the application named another; the user is decided before the driver sees either.
+   */
+  @Test
+  void aUserParameterLogsInAsThatUserAndAnotherUserInCredentialsIsRefused() throws SQLException {
+    String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/appdb?user=app&ApplicationName=user-param";
+    try (JdbcLeaseStore store = JdbcLeaseStore.builder().jdbcUrl(url).credentials("app", PASSWORD).metadataOnly()
+        .build()) {
+      assertThat(store.deploymentId()).isPresent();
+      assertThat(usersOf("user-param")).containsExactly("app");
+    }
+    String other = "jdbc:postgresql://localhost:" + pg.getPort() + "/appdb?user=intruder&ApplicationName=user-clash";
+    List<Runnable> clashes = List.of(
+        () -> JdbcLeaseStore.builder().jdbcUrl(other).credentials("app", PASSWORD),
+        () -> JdbcLeaseStore.builder().credentials("app", PASSWORD).jdbcUrl(other),
+        () -> JdbcLeaseStore.builder().jdbcUrl(other).user("app"),
+        () -> JdbcLeaseStore.builder().jdbcUrl(url + "&user=app").credentials("app", PASSWORD));
+    for (Runnable r : clashes) {
+      assertThatThrownBy(r::run).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("give the user once")
+          .satisfies(e -> assertThat(stackTrace(e)).doesNotContain(MARK).doesNotContain("intruder"));
+    }
+    assertThat(usersOf("user-clash")).isEmpty();
     assertThat(allLogged()).noneMatch(line -> line.contains(MARK));
   }
 

@@ -63,7 +63,7 @@ class JdbcUrlCredentialsTest {
 
   @Test
   void urlsWithoutCredentialsAndOtherDriversUrlsAreKeptAsWritten() {
-    for (String url : new String[] {"jdbc:postgresql://db/x?", "jdbc:postgresql://db/x?user=app&sslmode=require",
+    for (String url : new String[] {"jdbc:postgresql://db/x?", "jdbc:postgresql://db/x?sslmode=require&User=app",
         "jdbc:postgresql://db/n@me", "jdbc:postgresql:x", "jdbc:sqlite:/tmp/x.db?password=" + SECRET,
         "jdbc:sqlite:/var/a:b@c.db", "jdbc:mysql://app:" + SECRET + "@db/x", "JDBC:POSTGRESQL://app:pw@db/x"}) {
       JdbcUrlCredentials c = JdbcUrlCredentials.split(url);
@@ -100,8 +100,62 @@ class JdbcUrlCredentialsTest {
 
   @Test
   void aUserGivenInUserInfoAndAsAParameterIsRefused() {
-    assertThatThrownBy(() -> JdbcUrlCredentials.split("jdbc:postgresql://app@db/x?user=other"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("give the user once");
+    for (String url : new String[] {"jdbc:postgresql://app@db/x?user=other", "jdbc:postgresql://app@db/x?user=app",
+        "jdbc:postgresql://app:" + SECRET + "@db/x?user=other"}) {
+      assertThatThrownBy(() -> JdbcUrlCredentials.split(url)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("user info and in a user parameter").hasMessageContaining("give the user once")
+          .hasMessageNotContaining(SECRET).hasMessageNotContaining("other");
+    }
+  }
+
+  /** pgjdbc lets a URL's user parameter override the user property: the user is taken out and decided here. */
+  @Test
+  void aUserParameterBecomesThePropertyAndTheOtherParametersStayInOrder() {
+    JdbcUrlCredentials c = JdbcUrlCredentials.split("jdbc:postgresql://db/x?ssl=true&user=al%2Bi+ce&password="
+        + SECRET + "&ApplicationName=a+b");
+    assertThat(c.url()).isEqualTo("jdbc:postgresql://db/x?ssl=true&ApplicationName=a+b");
+    assertThat(props(c)).containsOnlyKeys("user", "password").containsEntry("user", "al+i ce");
+    assertThat(c.user()).contains("al+i ce");
+    JdbcUrlCredentials alone = JdbcUrlCredentials.split("jdbc:postgresql://db/x?user=app");
+    assertThat(alone.url()).isEqualTo("jdbc:postgresql://db/x");
+    assertThat(props(alone)).containsOnlyKeys("user").containsEntry("user", "app");
+    assertThat(alone.hasPassword()).isFalse();
+    assertThat(JdbcUrlCredentials.split("jdbc:postgresql://db/x?sslmode=require").user()).isEmpty();
+  }
+
+  @Test
+  void theUrlsUserParameterDecidesOnlyWhenTheBuilderNamesTheSameUserOrNone() {
+    JdbcUrlCredentials c = JdbcUrlCredentials.split("jdbc:postgresql://db/x?user=alice&password=" + SECRET);
+    c.checkAgainst("alice", null);
+    c.checkAgainst(null, null);
+    Properties same = new Properties();
+    same.setProperty("user", "alice");
+    assertThat(c.withCredentials(same)).containsEntry("user", "alice");
+    for (String builderUser : new String[] {"bob", "Alice", "alice "}) {
+      assertThatThrownBy(() -> c.checkAgainst(builderUser, null)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("jdbcUrl's user parameter names a different user from user(..) or credentials(..); give the "
+              + "user once");
+    }
+    JdbcUrlCredentials userOnly = JdbcUrlCredentials.split("jdbc:postgresql://db/x?user=alice");
+    assertThatThrownBy(() -> userOnly.checkAgainst("bob", "pw-" + SECRET))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user parameter")
+        .hasMessageNotContaining(SECRET).hasMessageNotContaining("alice").hasMessageNotContaining("bob");
+    userOnly.checkAgainst("alice", "pw-" + SECRET);
+  }
+
+  @Test
+  void repeatedOrEmptyUserParametersAreRefused() {
+    for (String url : new String[] {"jdbc:postgresql://db/x?user=alice&user=bob",
+        "jdbc:postgresql://db/x?user=alice&sslmode=require&user=alice"}) {
+      assertThatThrownBy(() -> JdbcUrlCredentials.split(url)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("jdbcUrl has more than one user parameter; give the user once");
+    }
+    for (String url : new String[] {"jdbc:postgresql://db/x?user=", "jdbc:postgresql://db/x?ssl=true&user"}) {
+      assertThatThrownBy(() -> JdbcUrlCredentials.split(url)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("empty user parameter");
+    }
+    assertThatThrownBy(() -> JdbcUrlCredentials.split("jdbc:postgresql://db/x?user=al%zz"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user parameter is not valid");
   }
 
   @Test

@@ -721,7 +721,8 @@ public class AstraVaultProperties {
   public static class Jdbc {
     /**
      * A JDBC URL of the store's own database; when absent the application's DataSource is used. A password in a
-     * PostgreSQL URL never reaches the driver; give it here or in {@code password}, not both.
+     * PostgreSQL URL never reaches the driver; give it here or in {@code password}, not both. A user in it (user info
+     * or {@code user=}) must be {@code username}'s when that is set.
      */
     private @Nullable String url;
 

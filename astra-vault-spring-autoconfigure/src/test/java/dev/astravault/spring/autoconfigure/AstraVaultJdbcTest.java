@@ -288,4 +288,38 @@ class AstraVaultJdbcTest {
         });
     assertThat(astra.liveTokens()).isEmpty();
   }
+
+  /**
+   * pgjdbc lets the URL's user override the username property: here the URL's {@code postgres}, whom the server
+   * trusts, would have logged in while the application named {@code orders_store}.
+   */
+  @Test
+  void anotherUserInTheUrlThanInTheUsernamePropertyFailsStartupNamingBothNotThePassword() {
+    for (String url : List.of(storeUrl() + "?user=postgres&ApplicationName=user-clash",
+        storeUrl().replace("//", "//postgres@"))) {
+      postgresStore().withPropertyValues("astra.vault.store.jdbc.url=" + url,
+          "astra.vault.store.jdbc.username=" + STORE_USER, "astra.vault.store.jdbc.password=" + STORE_PASSWORD)
+          .run(context -> {
+            FailureAnalysis a = analysis(context, STORE_PASSWORD);
+            assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(AstraVaultStartupException.class);
+            assertThat(a.getDescription()).as(url).startsWith("astra.vault.store.jdbc.url names a user")
+                .contains("astra.vault.store.jdbc.username");
+            assertThat(a.getAction()).contains("astra.vault.store.jdbc.username", "astra.vault.store.jdbc.url")
+                .doesNotContain("password");
+          });
+    }
+    assertThat(astra.liveTokens()).isEmpty();
+  }
+
+  @Test
+  void theSameUserInTheUrlAndTheUsernamePropertyLogsInAsThatUser() throws Exception {
+    DataSource admin = pg.getDatabase("postgres", "store_db");
+    postgresStore().withPropertyValues("astra.vault.store.jdbc.url=" + storeUrl() + "?user=" + STORE_USER
+        + "&ApplicationName=same-user", "astra.vault.store.jdbc.username=" + STORE_USER,
+        "astra.vault.store.jdbc.password=" + STORE_PASSWORD).run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(column(admin, "SELECT DISTINCT usename FROM pg_stat_activity "
+              + "WHERE application_name = 'same-user'")).containsExactly(STORE_USER);
+        });
+  }
 }

@@ -284,6 +284,12 @@ public final class TokenManagerFactory {
           try {
             b.jdbcUrl(url);
             if (user != null) {
+              if (JdbcUrlCredentials.split(url).user().filter(u -> !u.equals(user)).isPresent()) {
+                // Named here, as the builder names its methods; pgjdbc would have logged in as the URL's user.
+                throw new AstraVaultStartupException("astra.vault.store.jdbc.url names a user (in its user info or "
+                    + "a user parameter) other than astra.vault.store.jdbc.username", "Name the user once, in "
+                    + "astra.vault.store.jdbc.username, and take it out of astra.vault.store.jdbc.url.", null);
+              }
               String password = s.getJdbc().getPassword();
               // No password is no password, not the string "null": trust and peer authentication need none.
               if (password != null) {
