@@ -178,7 +178,7 @@ public final class Redaction {
    * (one pass, nothing allocated). Every id, name and key the library is handed passes through here, so most of them
    * skip the regexes (and their matchers) entirely.
    */
-  private static boolean mayHoldSecret(String text) {
+  static boolean mayHoldSecret(String text) {
     boolean longEnough = text.length() >= 40;
     boolean colon = false;
     char previous = 0;

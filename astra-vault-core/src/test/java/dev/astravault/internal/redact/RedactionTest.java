@@ -84,7 +84,7 @@ class RedactionTest {
       .replace("=", "");
 
   /** The first key of a fixed random sequence that {@code shape} accepts (standard base64, padded). */
-  private static String key(Predicate<String> shape) {
+  static String key(Predicate<String> shape) {
     Random random = new Random(32);
     byte[] bytes = new byte[32];
     while (true) {
