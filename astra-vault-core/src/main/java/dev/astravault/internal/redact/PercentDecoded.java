@@ -33,21 +33,23 @@ final class PercentDecoded {
     return masked == null ? plain : masked;
   }
 
-  /** {@code text} with each {@code %HH} decoded, or null when it holds none (so nothing is allocated). */
+  /**
+   * {@code text} with each {@code %HH} decoded, or null when it holds none (so nothing is allocated). Reads each
+   * character once, and the two after each {@code %} once more.
+   */
   static @Nullable String decode(CharSequence text) {
     int n = text.length();
-    int first = 0;
-    while (first < n && width(text, first) == 1) {
-      first++;
+    StringBuilder out = null;
+    int last = 0;
+    for (int i = 0; i < n; i++) {
+      if (text.charAt(i) == '%' && width(text, i) == 3) {
+        out = out == null ? new StringBuilder(n) : out;
+        out.append(text, last, i).append(decodedAt(text, i));
+        last = i + 3;
+        i += 2;
+      }
     }
-    if (first == n) {
-      return null;
-    }
-    StringBuilder out = new StringBuilder(n).append(text, 0, first);
-    for (int i = first; i < n; i += width(text, i)) {
-      out.append(width(text, i) == 1 ? text.charAt(i) : decodedAt(text, i));
-    }
-    return out.toString();
+    return out == null ? null : out.append(text, last, n).toString();
   }
 
   /**
