@@ -258,7 +258,7 @@ class RedactionTest {
         RedactionPercentTest.encode(KEY_SLASH).substring(0, 30), RedactionPercentTest.encode(KEY_SLASH).substring(30),
         "astra%2Forg1x%2Freader%2F", "Authorization: ", "authorization=[", "Proxy-Authorization:", "Authorization",
         "\"Authorization\":\"", "\"authorization\": \"", "Basic ", "Bearer x", "Digest a=\"b\", c=d", "\n",
-        "n:", "n=", "N="};
+        "n:", "n=", "N=", "authorization=[Basic ", "AUTHORIZATION=Bearer ", "Authorization:Negotiate "};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;
