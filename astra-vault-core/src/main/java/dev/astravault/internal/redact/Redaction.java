@@ -85,10 +85,7 @@ public final class Redaction {
   private static final int CLIENT_SECRET_MIN = 40;
   /** The start of an Astra token, as {@link #SECRETS}' first group finds it. */
   private static final Pattern ASTRA_PREFIX = Pattern.compile("(?i:AstraCS)(?::|%3[Aa])");
-  /**
-   * {@link #SECRETS}' groups are its ten named ones, in order (it has no other): astra is 1, authjson 5, auth 6,
-   * userinfo 8.
-   */
+  /** {@link #SECRETS}' groups are its ten named ones, in order (no other): astra 1, authjson 5, auth 6, userinfo 8. */
   private static final int ASTRA = 1;
   private static final int AUTH_JSON = 5;
   private static final int AUTH = 6;
