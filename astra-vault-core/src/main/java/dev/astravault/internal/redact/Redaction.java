@@ -3,6 +3,7 @@ package dev.astravault.internal.redact;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -30,17 +31,33 @@ public final class Redaction {
       + "[^/?#@:\\s\"'`<>()\\[\\]=,;]+:";
   /** Oracle's {@code thin:user/} before its password. */
   private static final String THIN = ":(?i:thin):[^/@:\\s]+/";
+  /** An {@code Authorization} or {@code Proxy-Authorization} header's name, in any case. */
+  private static final String AUTHORIZATION = "(?i:(?:proxy-)?authorization)";
+  /** An authentication scheme ({@code Basic}, {@code Bearer}, {@code AWS4-HMAC-SHA256}) and the spaces after it. */
+  private static final String SCHEME = "[A-Za-z][A-Za-z0-9_.~+-]*+[ \\t]++";
+  /**
+   * A header's credentials after the scheme, in a header line or a map's {@code toString}: a token68 ({@code Basic},
+   * {@code Bearer}) or auth-params joined by {@code ,} ({@code Digest}, AWS's), quoted strings included. Possessive,
+   * as nothing after it can take back what it read.
+   */
+  private static final String CREDENTIALS = "(?:[^\\s\"'`,<>)\\]}]|\"[^\"\\r\\n]*\")*+"
+      + "(?:,[ \\t]*(?=[A-Za-z0-9_.-]+=)(?:[^\\s\"'`,<>)\\]}]|\"[^\"\\r\\n]*\")*+)*+";
   /**
    * What a secret looks like:
    * <ol>
-   *   <li>Astra tokens {@code AstraCS:<clientId>:<hex>}, also cut short or malformed;</li>
+   *   <li>Astra tokens {@code AstraCS:<clientId>:<hex>}, also cut short or malformed, and percent-encoded ({@code
+   *       AstraCS%3A…}, as {@code URLEncoder} and form bodies write them);</li>
    *   <li>Vault tokens: {@code hvs.}/{@code hvb.}/{@code hvr.} and the legacy {@code s.}/{@code b.}/{@code r.} with 24
    *       characters;</li>
    *   <li>the values of secret JSON fields, {@code jwt} (Vault's Kubernetes and JWT logins) and OAuth's {@code
    *       *_token} among them (the plugin quotes Astra's body when it cannot decode it, and a body cut short carries
    *       the client secret, unquoted to its end when the cut is inside the value);</li>
+   *   <li>the credentials of an {@code Authorization} or {@code Proxy-Authorization} header after its scheme, as a
+   *       JSON field and as a header line or map entry ({@code Authorization: Basic ██}, {@code
+   *       authorization=[Bearer ██]}): Basic's base64 hides a token or password from every other pattern;</li>
    *   <li>{@code password=}, {@code passwd=} and {@code pwd=} in URLs and connection strings (so also
-   *       {@code sslpassword=}, {@code trustStorePassword=});</li>
+   *       {@code sslpassword=}, {@code trustStorePassword=}), and with the {@code =} percent-encoded ({@code %3D}) as
+   *       in a URL carried in another's parameter;</li>
    *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
    *       it ({@code user:██@host}), and in Oracle's {@code thin:user/██@host}: the pattern finds the user, and
    *       {@link UrlPasswords} the {@code @} before the host the password runs to;</li>
@@ -51,23 +68,29 @@ public final class Redaction {
    * without a regex.
    */
   private static final Pattern SECRETS = Pattern.compile(
-      "(?<astra>(?i:AstraCS):)[^\\s\"'`,;<>)\\]}]*"
+      "(?<astra>(?i:AstraCS)(?::|%3[Aa]))[^\\s\"'`,;<>)\\]}]*"
           + "|\\b(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
           + "|(?<![A-Za-z0-9_./-])(?<legacy>[sbr]\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
           + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
           + "|root_token|rootToken|password|passwd|pwd|accessor|jwt|id_token|access_token|refresh_token"
           + ")\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
-          + "|(?<password>(?i:password|passwd|pwd)=)[^&;\\s\"']+"
+          + "|(?<authjson>\\\\?\"" + AUTHORIZATION + "\\\\?\"\\s*:\\s*\\\\?\"" + SCHEME + ")[^\"\\\\]*"
+          + "|(?<auth>\\b" + AUTHORIZATION + "[:=][ \\t]*\\[?" + SCHEME + ")" + CREDENTIALS
+          + "|(?<password>(?i:password|passwd|pwd)(?:=|%3[Dd]))[^&;\\s\"']+"
           + "|(?<userinfo>" + USER_INFO + ")|(?<thin>" + THIN + ")|(?<bare>" + BARE_USER + ")");
   /**
    * The shortest client secret of the second pass ({@link #maskClientSecrets}): a run of {@code A-Za-z0-9+,._/=-}, a
    * pass of its own so that a long harmless run (a lease id) never hides a token inside it from the first.
    */
   private static final int CLIENT_SECRET_MIN = 40;
-  /** {@link #SECRETS}' groups are its eight named ones, in order (it has no other): astra is 1, userinfo 6. */
+  /** The start of an Astra token, as {@link #SECRETS}' first group finds it. */
+  private static final Pattern ASTRA_PREFIX = Pattern.compile("(?i:AstraCS)(?::|%3[Aa])");
+  /** {@link #SECRETS}' groups are its ten named ones, in order (no other): astra 1, authjson 5, auth 6, userinfo 8. */
   private static final int ASTRA = 1;
-  private static final int USER_INFO_GROUP = 6;
-  /** The users of groups 6, 7 and 8: userinfo, thin, bare. */
+  private static final int AUTH_JSON = 5;
+  private static final int AUTH = 6;
+  private static final int USER_INFO_GROUP = 8;
+  /** The users of groups 8, 9 and 10: userinfo, thin, bare. */
   private static final UrlPasswords.Kind[] USERS = UrlPasswords.Kind.values();
   /** The longest text {@link #scrub} masks; longer ones are {@linkplain #cut cut} first. */
   static final int MAX_TEXT = 64 * 1024;
@@ -135,8 +158,8 @@ public final class Redaction {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       String next = orSame(JwtRuns.mask(view.apply(out)), out);
       next = orSame(maskSecrets(view.apply(next)), next);
-      next = orSame(maskClientSecrets(view.apply(next)), next);
-      next = orSame(StoreKeyRuns.mask(view.apply(next)), next);
+      next = orSame(maskClientSecrets(view.apply(next), view), next);
+      next = orSame(StoreKeyRuns.mask(view.apply(next), view), next);
       if (next.equals(out)) {
         break;
       }
@@ -171,14 +194,16 @@ public final class Redaction {
 
   /**
    * False only when no part of {@link #SECRETS} or a {@linkplain #maskClientSecrets client secret} can match: each
-   * needs a character that ids and names rarely hold ({@code S:} of {@code AstraCS:}, {@code [sbr].} of a Vault
-   * token, {@code "} of a JSON field, {@code d=} of {@code password=}, {@code passwd=} and {@code pwd=}, an {@code @}
-   * after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@}, {@code eyJ} of a JWT, or {@code
-   * ,}/{@code +} in 40 characters or more); for store keys, {@link StoreKeyRuns#present} runs the recogniser itself
-   * (one pass, nothing allocated). Every id, name and key the library is handed passes through here, so most of them
-   * skip the regexes (and their matchers) entirely.
+   * needs a character that ids and names rarely hold ({@code S:} or {@code S%} of {@code AstraCS:} and {@code
+   * AstraCS%3A}, {@code [sbr].} of a Vault token, {@code "} of a JSON field, {@code n:} or {@code n=} of an {@code
+   * Authorization} header, {@code d=} or {@code d%} of {@code password=}, {@code passwd=}, {@code pwd=} and their
+   * {@code %3D} forms, an {@code @} after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@},
+   * {@code eyJ} of a JWT, or {@code ,}/{@code +} or their {@code %2C}/{@code %2B} in 40 characters or more); for
+   * store keys, {@link StoreKeyRuns#present} runs the recogniser itself (one pass, nothing allocated unless the text
+   * holds a {@code %}). Every id, name and key the library is handed passes through here, so most of them skip the
+   * regexes (and their matchers) entirely.
    */
-  private static boolean mayHoldSecret(String text) {
+  static boolean mayHoldSecret(String text) {
     boolean longEnough = text.length() >= 40;
     boolean colon = false;
     char previous = 0;
@@ -189,12 +214,14 @@ public final class Redaction {
         case '"' -> true;
         case ':' -> {
           colon = true;
-          yield previous == 's' || previous == 'S';
+          yield previous == 's' || previous == 'S' || previous == 'n' || previous == 'N';
         }
         case '@' -> colon;
         case '.' -> previous == 's' || previous == 'b' || previous == 'r';
-        case '=' -> previous == 'd' || previous == 'D';
+        case '=' -> previous == 'd' || previous == 'D' || previous == 'n' || previous == 'N';
+        case '%' -> previous == 's' || previous == 'S' || previous == 'd' || previous == 'D';
         case ',', '+' -> longEnough;
+        case 'B', 'b', 'C', 'c' -> longEnough && previous == '2' && beforePrevious == '%';
         case 'J' -> previous == 'y' && beforePrevious == 'e';
         default -> false;
       };
@@ -256,32 +283,38 @@ public final class Redaction {
 
   /**
    * {@code text} with every Astra client secret masked, or null when it holds none: a maximal run of 40 or more of
-   * {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}, a digit and a letter. A loop, not a regex, so that a
+   * {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}, a digit and a letter, as written or {@linkplain
+   * PercentDecoded percent-decoded} ({@code %2C}, {@code %2B}, as in a form body). A loop, not a regex, so that a
    * text of runs one short reads each character once, not forty times.
    */
-  static @Nullable String maskClientSecrets(CharSequence text) {
+  static @Nullable String maskClientSecrets(CharSequence text, Function<String, ? extends CharSequence> view) {
+    return PercentDecoded.mask(text, Redaction::maskClientSecrets, view);
+  }
+
+  /** {@code text} with the client secrets found in {@code view} masked; {@code toText} maps indexes of the view. */
+  private static @Nullable String maskClientSecrets(CharSequence view, CharSequence text, IntUnaryOperator toText) {
     StringBuilder out = null;
     int last = 0;
-    int n = text.length();
+    int n = view.length();
     int i = 0;
     while (i < n) {
       int start = i;
       boolean mark = false;
       boolean digit = false;
       boolean letter = false;
-      for (char c; i < n && isRunChar(c = text.charAt(i)); i++) {
+      for (char c; i < n && isRunChar(c = view.charAt(i)); i++) {
         mark |= c == ',' || c == '+';
         digit |= c >= '0' && c <= '9';
         letter |= c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
       }
       if (i - start >= CLIENT_SECRET_MIN && mark && digit && letter) {
-        out = out == null ? new StringBuilder(n) : out;
-        out.append(text, last, start).append(MASK);
-        last = i;
+        out = out == null ? new StringBuilder(text.length()) : out;
+        out.append(text, last, toText.applyAsInt(start)).append(MASK);
+        last = toText.applyAsInt(i);
       }
       i = i == start ? i + 1 : i;
     }
-    return out == null ? null : out.append(text, last, n).toString();
+    return out == null ? null : out.append(text, last, text.length()).toString();
   }
 
   private static boolean isRunChar(char c) {
@@ -292,10 +325,20 @@ public final class Redaction {
   /** The replacement for one match of {@link #SECRETS} by {@code group}, or null to keep it. */
   private static @Nullable String mask(Matcher m, int group) {
     if (group == ASTRA) {
-      // The word "AstraCS:" alone, as in "expected AstraCS:<24 letters>", is kept.
-      return m.end() - m.end(group) == 0 ? null : "AstraCS:" + MASK;
+      // The word "AstraCS:" alone, as in "expected AstraCS:<24 letters>", is kept; ":" or "%3A" as written.
+      return m.end() == m.end(group) ? null : "AstraCS" + m.group(group).substring("AstraCS".length()) + MASK;
+    }
+    if (group == AUTH_JSON || group == AUTH) {
+      // A scheme without credentials is kept; a token keeps saying it is one (Bearer AstraCS:██).
+      return m.end() == m.end(group) ? null : m.group(group) + astraPrefix(m.group(), m.end(group) - m.start()) + MASK;
     }
     return m.group(group) + MASK;
+  }
+
+  /** {@code AstraCS:} (or {@code AstraCS%3A}, as written) when an Astra token starts {@code text} at {@code at}. */
+  private static String astraPrefix(String text, int at) {
+    Matcher astra = ASTRA_PREFIX.matcher(text).region(at, text.length());
+    return astra.lookingAt() ? "AstraCS" + astra.group().substring("AstraCS".length()) : "";
   }
 
   /** Whether {@code value} holds anything shaped like a token or secret (see {@link #scrub}). */

@@ -1,5 +1,7 @@
 package dev.astravault.internal.redact;
 
+import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  *       astra/<org>/<role>/<24>}) or {@code /creds/} (Vault's, {@code <mount>/creds/<role>/<24>}).</li>
  * </ul>
  * One pass over the text, each character read about twice: the counts of the 43 characters before the one read are
- * kept as it goes.
+ * kept as it goes. A text holding {@code %HH} gets a second pass over its {@linkplain PercentDecoded decoded form}, so
+ * that a key written percent-encoded ({@code %2B}, {@code %2F}, {@code %3D}, by {@code URLEncoder} or in a URL's
+ * path) is found as it would be unencoded.
  */
 final class StoreKeyRuns {
   /** Base64 characters of a 32-byte store key, its padding aside. */
@@ -40,19 +44,41 @@ final class StoreKeyRuns {
    * message part goes.
    */
   static @Nullable String mask(CharSequence text) {
-    StringBuilder out = null;
-    int last = 0;
-    for (int end = nextKey(text, 0); end >= 0; end = nextKey(text, last)) {
-      out = out == null ? new StringBuilder(text.length()) : out;
-      out.append(text, last, end - KEY_CHARS).append(Redaction.MASK);
-      last = paddingEnd(text, end);
-    }
-    return out == null ? null : out.append(text, last, text.length()).toString();
+    return mask(text, Function.identity());
   }
 
-  /** Whether {@code text} holds a store key: the pre-scan's part for keys, exact since it is {@link #mask}'s test. */
+  /** {@link #mask(CharSequence)}, reading the decoded form of {@code text} through {@code view} (tests count reads). */
+  static @Nullable String mask(CharSequence text, Function<String, ? extends CharSequence> view) {
+    return PercentDecoded.mask(text, StoreKeyRuns::mask, view);
+  }
+
+  /** {@code text} with the keys found in {@code view} masked; {@code toText} maps indexes of the view to it. */
+  private static @Nullable String mask(CharSequence view, CharSequence text, IntUnaryOperator toText) {
+    StringBuilder out = null;
+    int last = 0;
+    int lastInText = 0;
+    for (int end = nextKey(view, 0); end >= 0; end = nextKey(view, last)) {
+      out = out == null ? new StringBuilder(text.length()) : out;
+      out.append(text, lastInText, toText.applyAsInt(end - KEY_CHARS)).append(Redaction.MASK);
+      last = paddingEnd(view, end);
+      lastInText = toText.applyAsInt(last);
+    }
+    return out == null ? null : out.append(text, lastInText, text.length()).toString();
+  }
+
+  /**
+   * Whether {@code text} holds a store key: the pre-scan's part for keys, exact since it is {@link #mask}'s test (as
+   * written, or decoded when it holds none as written).
+   */
   static boolean present(CharSequence text) {
-    return text.length() >= KEY_CHARS && nextKey(text, 0) >= 0;
+    if (text.length() < KEY_CHARS) {
+      return false;
+    }
+    if (nextKey(text, 0) >= 0) {
+      return true;
+    }
+    String decoded = PercentDecoded.decode(text);
+    return decoded != null && decoded.length() >= KEY_CHARS && nextKey(decoded, 0) >= 0;
   }
 
   /**
@@ -141,12 +167,22 @@ final class StoreKeyRuns {
     return true;
   }
 
-  /** After a key ending at {@code i}: past its one {@code =} of padding, but not past a {@code =} of name=value. */
+  /**
+   * After a key ending at {@code i}: past its one {@code =} of padding (or {@code %3D}, as a key encoded where its
+   * {@code /} and {@code +} are not is found as written), but not past a {@code =} of name=value.
+   */
   private static int paddingEnd(CharSequence text, int i) {
     int n = text.length();
-    boolean padding = i < n && text.charAt(i) == '='
-        && (i + 1 == n || !isBase64(text.charAt(i + 1)) && text.charAt(i + 1) != '=');
-    return padding ? i + 1 : i;
+    int after = i + (i < n && text.charAt(i) == '=' ? 1 : isEncodedEquals(text, i) ? 3 : 0);
+    boolean padding = after > i
+        && (after == n || !isBase64(text.charAt(after)) && text.charAt(after) != '=' && !isEncodedEquals(text, after));
+    return padding ? after : i;
+  }
+
+  /** Whether {@code %3D} (or {@code %3d}), an encoded {@code =}, starts at {@code i}. */
+  private static boolean isEncodedEquals(CharSequence text, int i) {
+    return i + 2 < text.length() && text.charAt(i) == '%' && text.charAt(i + 1) == '3'
+        && (text.charAt(i + 2) == 'D' || text.charAt(i + 2) == 'd');
   }
 
   private static boolean startsWith(CharSequence text, String part, int at) {

@@ -84,7 +84,7 @@ class RedactionTest {
       .replace("=", "");
 
   /** The first key of a fixed random sequence that {@code shape} accepts (standard base64, padded). */
-  private static String key(Predicate<String> shape) {
+  static String key(Predicate<String> shape) {
     Random random = new Random(32);
     byte[] bytes = new byte[32];
     while (true) {
@@ -248,7 +248,17 @@ class RedactionTest {
         "astra/", "/creds/", "Ab3dEf6hIj9lMn2pQr5tUv8x", "/admin/", ";sslpassword=", "&pwd=", "S3c@ret", "██",
         "/" + KEY_PLAIN.substring(0, 42), "-" + KEY_PLAIN.substring(0, 42), "hvs.CAESIJ3Yx0fY",
         "eyJ", "eyJhbGciOiJIUzI1NiJ9", "eyJhbGci", "eyJzdWIiOiJ4In0", "e30", "eyj", "EYJ", "yJ", "..",
-        RedactionJwtTest.JWT, RedactionJwtTest.UNSECURED, RedactionJwtTest.HS256.substring(0, 70)};
+        RedactionJwtTest.JWT, RedactionJwtTest.UNSECURED, RedactionJwtTest.HS256.substring(0, 70),
+        // Percent-encoded secrets and their near misses, and Authorization headers.
+        "%", "%2", "%3", "3A", "%3A", "%3a", "AstraCS%3A", "astracs%3a", "S%3", "S%", "%2F", "%2f", "%2B", "%2b",
+        "%2C", "%2c", "%3D", "%3d", "%20", "%25", "%2G", "password%3D", "pwd%3d", "d%",
+        RedactionPercentTest.ASTRA_ENCODED, RedactionPercentTest.encode(CLIENT_SECRET),
+        RedactionPercentTest.encode(KEY_SLASH), RedactionPercentTest.encode(KEY_PLAIN),
+        RedactionPercentTest.encode(RedactionPercentTest.KEY_PLUS).toLowerCase(),
+        RedactionPercentTest.encode(KEY_SLASH).substring(0, 30), RedactionPercentTest.encode(KEY_SLASH).substring(30),
+        "astra%2Forg1x%2Freader%2F", "Authorization: ", "authorization=[", "Proxy-Authorization:", "Authorization",
+        "\"Authorization\":\"", "\"authorization\": \"", "Basic ", "Bearer x", "Digest a=\"b\", c=d", "\n",
+        "n:", "n=", "N=", "authorization=[Basic ", "AUTHORIZATION=Bearer ", "Authorization:Negotiate "};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;
