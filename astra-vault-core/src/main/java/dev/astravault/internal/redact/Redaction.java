@@ -68,7 +68,7 @@ public final class Redaction {
    * without a regex.
    */
   private static final Pattern SECRETS = Pattern.compile(
-      "(?<astra>(?i:AstraCS)(?::|%3[Aa]))[^\\s\"'`,;<>)\\]}]*"
+      "(?<astra>(?i:AstraCS)(?::|%3[Aa]))[^\\s\"'`,;&<>)\\]}]*"
           + "|\\b(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
           + "|(?<![A-Za-z0-9_./-])(?<legacy>[sbr]\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
           + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"

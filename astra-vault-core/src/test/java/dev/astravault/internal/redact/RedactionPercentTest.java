@@ -44,6 +44,15 @@ class RedactionPercentTest {
   }
 
   @Test
+  void anAstraTokensMaskStopsAtTheQuerysNextParameter() {
+    // A token holds no '&': what follows is the next parameter, and an operator reading the log needs it.
+    assertMasked(Map.of(
+        "https://x/y?t=" + ASTRA_ENCODED + "&role=reader", "https://x/y?t=AstraCS%3A██&role=reader",
+        "https://x/y?t=" + ASTRA + "&role=reader", "https://x/y?t=AstraCS:██&role=reader",
+        "t=" + ASTRA.substring(0, 20) + "&role=reader", "t=AstraCS:██&role=reader"));
+  }
+
+  @Test
   void aPercentEncodedAstraTokenIsMaskedInEitherCase() {
     String lower = ASTRA.replace(":", "%3a");
     assertThat(ASTRA_ENCODED).startsWith("AstraCS%3A").contains("%3A8709");
