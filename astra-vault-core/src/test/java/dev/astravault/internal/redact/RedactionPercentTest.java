@@ -110,6 +110,27 @@ class RedactionPercentTest {
     assertThat(Redaction.scrub(lowerEscapes(encode(CLIENT_SECRET)).replace("%2C", "%2c"))).isEqualTo("██");
   }
 
+  /**
+   * A secret written partly encoded (JavaScript's {@code escape()} encodes a client secret's {@code ,} and keeps its
+   * {@code +}; a hand-edited URL encodes what its writer thought of) is masked whole, as written plainly: the part
+   * found as written does not keep the decoded form from finding the whole. Before, the tail after the encoded
+   * character was left readable ({@code ██%2Chb.3J2S0aqQ9tY}, {@code key=H%██}).
+   */
+  @Test
+  void aSecretStraddlingAnEncodedAndAPlainPartIsMaskedWhole() {
+    String secret = "xuwm2O97.ZpHcYvCsnlrTyl8w1pH-0+SLR.cllL1Yzf5xW,hb.3J2S0aqQ9tY";
+    String escaped = secret.replace(",", "%2C");
+    assertThat(Redaction.scrub("secret " + secret)).isEqualTo("secret ██");
+    // A key whose one '/' is its second character: as written, the 43 characters from "2F" on look like a key too.
+    String key = RedactionTest.key(k -> k.charAt(1) == '/' && k.indexOf('/', 2) < 0 && k.indexOf('+') < 0);
+    assertThat(Redaction.scrub("key=" + key)).isEqualTo("key=██");
+    assertMasked(Map.of(
+        "secret " + escaped, "secret ██",
+        "client_id=abc&client_secret=" + escaped + "&scope=x", "client_id=abc&██&scope=x",
+        "key=" + encode(key), "key=██",
+        "keys " + encode(key) + " " + escaped, "keys ██ ██"));
+  }
+
   @Test
   void aPercentEncodedPasswordParameterIsMasked() {
     assertMasked(Map.of(
