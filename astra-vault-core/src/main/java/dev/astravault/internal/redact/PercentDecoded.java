@@ -1,5 +1,6 @@
 package dev.astravault.internal.redact;
 
+import java.util.Arrays;
 import java.util.function.Function;
 import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -9,28 +10,79 @@ import org.jspecify.annotations.Nullable;
  * StoreKeyRuns}, {@link Redaction#maskClientSecrets}): percent-encoding ({@code URLEncoder}, a form body) writes a
  * key's {@code +/=} and a client secret's {@code ,+} as {@code %2B}, {@code %2F}, {@code %3D}, {@code %2C}, which
  * cut the run those recognisers look for into pieces too short to be found. Each recogniser reads the text as
- * written, then this decoded form of what that left, and the spans it masks there are mapped back onto the text.
- * Bytes above 127 are decoded one by one, so a UTF-8 character reads as characters that are neither base64 nor a
- * client secret's, as it does unencoded.
+ * written and its decoded form, and the spans it finds in either are masked where they are written, those that
+ * overlap as one: a secret only partly encoded ({@code escape()} keeps a {@code +} and encodes a {@code ,}) may show
+ * a piece as written that the decoded form shows whole, and masking that piece first would leave the rest of it
+ * readable. Bytes above 127 are decoded one by one, so a UTF-8 character reads as characters that are neither
+ * base64 nor a client secret's, as it does unencoded.
  */
 final class PercentDecoded {
-  /** A recogniser's masking: {@code text} with the spans it finds in {@code view} masked, or null when none. */
+  /** A recogniser: reports each span of {@code view} it masks, in increasing order, to {@code found}. */
   @FunctionalInterface
-  interface Masking {
-    /** {@code toText} maps an index of {@code view} to one of {@code text}, asked in increasing order. */
-    @Nullable String mask(CharSequence view, CharSequence text, IntUnaryOperator toText);
+  interface Recogniser {
+    void find(CharSequence view, Found found);
+  }
+
+  /** Takes a span {@code [start, end)} to mask. */
+  @FunctionalInterface
+  interface Found {
+    void span(int start, int end);
   }
 
   /**
-   * {@code text} masked by {@code masking} as written, then in its decoded form; null when neither masked anything.
-   * {@code view} wraps the decoded form as the caller wraps {@code text} (tests count the reads).
+   * {@code text} with what {@code recogniser} finds in it as written and in its decoded form masked, or null when
+   * it finds nothing. {@code view} wraps the decoded form as the caller wraps {@code text} (tests count the reads).
    */
-  static @Nullable String mask(CharSequence text, Masking masking, Function<String, ? extends CharSequence> view) {
-    String plain = masking.mask(text, text, IntUnaryOperator.identity());
-    CharSequence after = plain == null ? text : plain;
-    String decoded = decode(after);
-    String masked = decoded == null ? null : masking.mask(view.apply(decoded), after, toText(after));
-    return masked == null ? plain : masked;
+  static @Nullable String mask(CharSequence text, Recogniser recogniser,
+      Function<String, ? extends CharSequence> view) {
+    Spans spans = new Spans();
+    recogniser.find(text, spans);
+    int plain = spans.size;
+    String decoded = decode(text);
+    if (decoded != null) {
+      IntUnaryOperator toText = toText(text);
+      recogniser.find(view.apply(decoded), (start, end) -> spans.span(toText.applyAsInt(start),
+          toText.applyAsInt(end)));
+    }
+    return spans.size == 0 ? null : spans.mask(text, plain);
+  }
+
+  /** Spans found, each pass's in increasing order: the plain pass's first {@code plain}, then the decoded pass's. */
+  private static final class Spans implements Found {
+    private static final int[] NONE = {};
+    private int[] bounds = NONE;
+    private int size;
+
+    @Override
+    public void span(int start, int end) {
+      if (2 * size == bounds.length) {
+        bounds = Arrays.copyOf(bounds, Math.max(8, 2 * bounds.length));
+      }
+      bounds[2 * size] = start;
+      bounds[2 * size + 1] = end;
+      size++;
+    }
+
+    /** {@code text} with both passes' spans masked in order of their starts, overlapping ones under one mask. */
+    String mask(CharSequence text, int plain) {
+      StringBuilder out = new StringBuilder(text.length());
+      int last = 0;
+      int i = 0;
+      int j = plain;
+      while (i < plain || j < size) {
+        boolean plainFirst = j == size || i < plain && bounds[2 * i] <= bounds[2 * j];
+        int k = plainFirst ? i++ : j++;
+        int start = bounds[2 * k];
+        int end = bounds[2 * k + 1];
+        if (start < last) {
+          last = Math.max(last, end);
+        } else {
+          out.append(text, last, start).append(Redaction.MASK);
+          last = end;
+        }
+      }
+      return out.append(text, last, text.length()).toString();
+    }
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.astravault.internal.redact;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.IntUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -288,33 +287,28 @@ public final class Redaction {
    * text of runs one short reads each character once, not forty times.
    */
   static @Nullable String maskClientSecrets(CharSequence text, Function<String, ? extends CharSequence> view) {
-    return PercentDecoded.mask(text, Redaction::maskClientSecrets, view);
+    return PercentDecoded.mask(text, Redaction::findClientSecrets, view);
   }
 
-  /** {@code text} with the client secrets found in {@code view} masked; {@code toText} maps indexes of the view. */
-  private static @Nullable String maskClientSecrets(CharSequence view, CharSequence text, IntUnaryOperator toText) {
-    StringBuilder out = null;
-    int last = 0;
-    int n = view.length();
+  /** Reports the client secrets in {@code text} to {@code found}. */
+  private static void findClientSecrets(CharSequence text, PercentDecoded.Found found) {
+    int n = text.length();
     int i = 0;
     while (i < n) {
       int start = i;
       boolean mark = false;
       boolean digit = false;
       boolean letter = false;
-      for (char c; i < n && isRunChar(c = view.charAt(i)); i++) {
+      for (char c; i < n && isRunChar(c = text.charAt(i)); i++) {
         mark |= c == ',' || c == '+';
         digit |= c >= '0' && c <= '9';
         letter |= c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
       }
       if (i - start >= CLIENT_SECRET_MIN && mark && digit && letter) {
-        out = out == null ? new StringBuilder(text.length()) : out;
-        out.append(text, last, toText.applyAsInt(start)).append(MASK);
-        last = toText.applyAsInt(i);
+        found.span(start, i);
       }
       i = i == start ? i + 1 : i;
     }
-    return out == null ? null : out.append(text, last, text.length()).toString();
   }
 
   private static boolean isRunChar(char c) {

@@ -1,7 +1,6 @@
 package dev.astravault.internal.redact;
 
 import java.util.function.Function;
-import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,21 +48,17 @@ final class StoreKeyRuns {
 
   /** {@link #mask(CharSequence)}, reading the decoded form of {@code text} through {@code view} (tests count reads). */
   static @Nullable String mask(CharSequence text, Function<String, ? extends CharSequence> view) {
-    return PercentDecoded.mask(text, StoreKeyRuns::mask, view);
+    return PercentDecoded.mask(text, StoreKeyRuns::find, view);
   }
 
-  /** {@code text} with the keys found in {@code view} masked; {@code toText} maps indexes of the view to it. */
-  private static @Nullable String mask(CharSequence view, CharSequence text, IntUnaryOperator toText) {
-    StringBuilder out = null;
-    int last = 0;
-    int lastInText = 0;
-    for (int end = nextKey(view, 0); end >= 0; end = nextKey(view, last)) {
-      out = out == null ? new StringBuilder(text.length()) : out;
-      out.append(text, lastInText, toText.applyAsInt(end - KEY_CHARS)).append(Redaction.MASK);
-      last = paddingEnd(view, end);
-      lastInText = toText.applyAsInt(last);
+  /** Reports the keys in {@code text} to {@code found}, each with its padding. */
+  private static void find(CharSequence text, PercentDecoded.Found found) {
+    int end = nextKey(text, 0);
+    while (end >= 0) {
+      int last = paddingEnd(text, end);
+      found.span(end - KEY_CHARS, last);
+      end = nextKey(text, last);
     }
-    return out == null ? null : out.append(text, lastInText, text.length()).toString();
   }
 
   /**
