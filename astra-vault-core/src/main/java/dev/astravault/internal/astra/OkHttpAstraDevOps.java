@@ -370,6 +370,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
    * the thread keeps its interrupt status.
    */
   private static Response execute(Call call) throws IOException {
+    WatchdogKeepAlive.beforeCall();
     try {
       return call.execute();
     } catch (Exception e) {   // Exception, not InterruptedException: javac refuses to catch an undeclared one
