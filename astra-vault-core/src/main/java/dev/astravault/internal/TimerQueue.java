@@ -28,7 +28,7 @@ import org.slf4j.Logger;
  * <p><b>Eight children a node.</b> A third of a binary heap's depth, and a node's eight children's keys lie on two
  * cache lines, so a sift-down (a pop, or a sweep's drop of a stale entry) and a sift-up read far fewer lines; the
  * extra comparisons, on lines already read, cost less than the misses they save, even at ten thousand timers
- * (docs/benchmarks.md compares 2, 4, 8 and 16).
+ * (docs/benchmarks-history.md compares 2, 4, 8 and 16).
  *
  * <p><b>Entries are never moved for a re-arm.</b>
  * <ul>

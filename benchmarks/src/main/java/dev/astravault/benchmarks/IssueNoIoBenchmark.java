@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Each fork runs on a fixed heap that the JVM touches at start ({@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch}), as a
  * long-running service's heap is. On a fresh JVM's default heap, every page the young generation first grows into
  * costs the kernel a page fault while the issue writes into it: the first ~8 s of every fork then ran at 7–12.5 µs a
- * call and then settled at 2–3 µs, which no warm-up length hid reliably (docs/benchmarks.md, eighth round). A
+ * call and then settled at 2–3 µs, which no warm-up length hid reliably (docs/benchmarks-history.md, eighth round). A
  * {@code -jvmArgsAppend} on the command line replaces these.
  */
 @State(Scope.Benchmark)

@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>A diagnostic, not a goal's measure: the issue side varies several-fold between iterations of one fork (the
  * store grows by a hundred thousand leases or more per iteration); {@code issueAndRevoke}, whose store stays nearly
- * empty, does not (docs/benchmarks.md).
+ * empty, does not (docs/benchmarks-history.md).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar IssueOffWireBenchmark -f 3 -wi 5 -i 5 -w 2s -r 2s -prof gc</pre>
  */
