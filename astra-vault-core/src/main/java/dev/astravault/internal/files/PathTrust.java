@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -150,12 +151,16 @@ public final class PathTrust {
     }
   }
 
-  /** The attributes of {@code real}, not followed, when it is a regular file {@link #checkFile} accepts. */
+  /**
+   * The attributes of {@code real}, not followed, when it is a regular file {@link #checkFile} accepts.
+   *
+   * @throws FileSystemException when it is not a regular file
+   */
   private PosixFileAttributes file(Path real, String named) throws IOException {
     PosixFileAttributes a = Files.readAttributes(real, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!a.isRegularFile()) {
-      throw refuse.apply(named + " is not a regular file" + (a.isSymbolicLink() ? " but a symbolic link put there "
-          + "after its path was checked" : ""));
+      // A read failure, as the read of a directory was (a FIFO would block it; a link here came after the check).
+      throw new FileSystemException(real.toString(), null, "is not a regular file");
     }
     Map<String, Object> unix = attributes(real);
     if (unix == null) {
