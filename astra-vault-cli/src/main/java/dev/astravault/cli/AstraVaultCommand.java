@@ -75,6 +75,11 @@ final class AstraVaultCommand implements AutoCloseable {
     ctx.requireTrusted(file, what);
   }
 
+  /** See {@link CliContext#read}. */
+  String readFile(Path file, String what) {
+    return ctx.read(file, what);
+  }
+
   /** See {@link CliContext#warnIfOthersCanRead}. */
   void warnIfOthersCanRead(Path file, String what) {
     ctx.warnIfOthersCanRead(file, what);

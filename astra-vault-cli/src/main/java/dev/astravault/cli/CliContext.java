@@ -5,8 +5,6 @@ import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -79,16 +77,26 @@ final class CliContext {
    * read it, a usage error when empty.
    */
   String readSecret(Path file, String what) {
-    requireTrusted(file, what);
-    warnIfOthersCanRead(file, what);
+    String s = read(file, what).strip();
+    if (s.isEmpty()) {
+      throw CliException.usage(what + " " + file + " is empty");
+    }
+    return s;
+  }
+
+  /**
+   * A secret file's content, read by {@link PathTrust#read}: refused (a usage error naming {@code what}) when another
+   * user could replace it or did between the check and the open, warned about when others can read it.
+   */
+  String read(Path file, String what) {
+    String content;
     try {
-      String s = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (s.isEmpty()) {
-        throw CliException.usage(what + " " + file + " is empty");
-      }
-      return s;
+      content = PathTrust.read(file, what, CliException::usage);
     } catch (IOException e) {
+      // The exception's name, not its message: that is only the path again, or nothing useful.
       throw CliException.failure("cannot read " + what + " " + file + ": " + e.getClass().getSimpleName());
     }
+    warnIfOthersCanRead(file, what);
+    return content;
   }
 }

@@ -9,7 +9,6 @@ import dev.astravault.vault.CallerMode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -156,16 +155,7 @@ final class ConfigCommand {
         throws IOException {
       if (tokenSource != null && tokenSource.file != null) {
         Path file = tokenSource.file;
-        root.requireTrusted(file, "--token-file");
-        root.warnIfOthersCanRead(file, "--token-file");
-        String content;
-        try {
-          content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          // The exception's name, not its message: that is only the path again, or nothing useful.
-          throw CliException.failure("cannot read --token-file " + file + ": " + e.getClass().getSimpleName());
-        }
-        return nonBlank(content, "--token-file " + file);
+        return nonBlank(root.readFile(file, "--token-file"), "--token-file " + file);
       }
       if (tokenSource != null && tokenSource.stdin) {
         return nonBlank(new String(root.stdin().readAllBytes(), StandardCharsets.UTF_8), "standard input");

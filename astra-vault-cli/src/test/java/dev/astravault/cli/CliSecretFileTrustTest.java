@@ -98,6 +98,25 @@ class CliSecretFileTrustTest {
   }
 
   @Test
+  void aTokenOrKeyFileAllUsersCanWriteIsAUsageErrorNamingTheOption() throws Exception {
+    String rootToken = astra.defaultOrg().rootToken();
+    Path tokenFile = write(dir.resolve("root-token"), rootToken);
+    Files.setAttribute(tokenFile, "unix:mode", 0666);
+    CliRun token = writeOrgWithTokenFile(tokenFile);
+    assertThat(token.exitCode()).as("stderr: %s", token.stderr()).isEqualTo(2);
+    assertThat(token.stderr()).contains("--token-file " + tokenFile).contains("writable by all users")
+        .contains("chmod o-w").doesNotContain(rootToken);
+    assertThat(cli("config", "list").stdout()).doesNotContain("prod");
+    Path keyFile = write(dir.resolve("store.key"), key);
+    Files.setAttribute(keyFile, "unix:mode", 0646);
+    env.remove("ASTRA_VAULT_KEY");
+    CliRun list = cli("--key-file", keyFile.toString(), "config", "list");
+    assertThat(list.exitCode()).as("stderr: %s", list.stderr()).isEqualTo(2);
+    assertThat(list.stderr()).contains("--key-file " + keyFile).contains("writable by all users")
+        .doesNotContain(key);
+  }
+
+  @Test
   void aTokenFileOfAnotherUserIsAUsageErrorNamingItsUid() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "giving a file to another user takes root");
     String rootToken = astra.defaultOrg().rootToken();

@@ -6,8 +6,6 @@ import dev.astravault.internal.support.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -417,15 +415,16 @@ public final class VaultConfig {
 
     private static String read(String field, Path file, boolean secret) {
       Objects.requireNonNull(file, field);
-      PathTrust.checkReadable(file, field + " file", IllegalArgumentException::new);
-      if (secret) {
-        FileModes.warnIfOpen(file, field + " file");
-      }
+      String content;
       try {
-        return Files.readString(file, StandardCharsets.UTF_8);
+        content = PathTrust.read(file, field + " file", IllegalArgumentException::new);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + field + " file " + file, e);
       }
+      if (secret) {
+        FileModes.warnIfOpen(file, field + " file");
+      }
+      return content;
     }
   }
 }

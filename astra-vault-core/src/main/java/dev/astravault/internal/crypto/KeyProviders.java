@@ -7,8 +7,6 @@ import dev.astravault.internal.crypto.MalformedKeyException.Problem;
 import dev.astravault.internal.files.FileModes;
 import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,16 +66,16 @@ public final class KeyProviders {
 
   public static KeyProvider fromFile(Path file) {
     Objects.requireNonNull(file, "file");
-    // Whoever can replace the key file chooses the key: refused (links followed, as Kubernetes links its secrets).
-    PathTrust.checkReadable(file, "key file", StoreException::new);
-    // A warning, as ssh's refusal would break Kubernetes, whose secret volumes are 0644 unless told otherwise.
-    FileModes.warnIfOpen(file, "key file");
+    // Whoever can replace the key file chooses the key: refused (links followed, as Kubernetes links its secrets),
+    // and so is a file swapped in between that check and the open.
     String content;
     try {
-      content = Files.readString(file, StandardCharsets.UTF_8);
+      content = PathTrust.read(file, "key file", StoreException::new);
     } catch (IOException e) {
       throw new StoreException("cannot read key file " + file + ": " + e.getClass().getSimpleName(), e);
     }
+    // A warning, as ssh's refusal would break Kubernetes, whose secret volumes are 0644 unless told otherwise.
+    FileModes.warnIfOpen(file, "key file");
     if (content.isBlank()) {
       // A file that is there but empty is a bad value, not a missing setting: as fromBase64List("").
       throw new IllegalArgumentException("key file " + file + " holds no key: it must hold a base64 key of 32 bytes");

@@ -103,7 +103,7 @@ public final class FileModes {
         throw new FileSystemException(absolute.toString(), null, "exists and is not a regular file");
       }
       // Another user's file is theirs to rewrite (roll rows back, drop leases, cut the audit chain): refused.
-      PathTrust.checkOwner(absolute, "the " + what + " " + absolute, refuse);
+      PathTrust.checkFile(absolute, "the " + what + " " + absolute, refuse);
       warnIfOpen(absolute, "file");
     }
   }

@@ -2,12 +2,20 @@ package dev.astravault.internal.files;
 
 import dev.astravault.internal.redact.Redaction;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
@@ -40,11 +48,16 @@ public final class PathTrust {
   /** Links followed before giving up, as the kernel's ELOOP limit. */
   private static final int MAX_LINKS = 40;
   private static final OptionalInt ME = currentUid();
+  private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+  /** Runs between {@link #read}'s check and its open: a test's way into the race. */
+  static volatile Runnable beforeOpen = () -> { };
 
   private final String target;
   private final Function<String, ? extends RuntimeException> refuse;
   private final Set<Path> checked = new HashSet<>();
   private int links;
+  /** Whether {@link #resolve} found POSIX attributes (false on Windows). */
+  private boolean posix;
 
   private PathTrust(String target, Function<String, ? extends RuntimeException> refuse) {
     this.target = target;
@@ -72,23 +85,89 @@ public final class PathTrust {
     Path absolute = file.toAbsolutePath();
     Path real = new PathTrust(what + " " + absolute, refuse).resolve(absolute, false);
     if (real != null && !real.equals(absolute)) {
-      checkOwner(real, what + " " + absolute + " (through links, " + real + ")", refuse);
+      checkFile(real, what + " " + absolute + " (through links, " + real + ")", refuse);
     } else if (real != null) {
-      checkOwner(real, what + " " + absolute, refuse);
+      checkFile(real, what + " " + absolute, refuse);
     }
   }
 
   /**
-   * Refuses {@code file} (not followed) when it exists and belongs to another user than this process's or root.
+   * Refuses {@code file} (not followed) when it exists and belongs to another user than this process's or root, or
+   * when all users can write it: either can rewrite it at will. A file its group can write is the group's choice, as
+   * a group-writable directory is ({@link FileModes#warnIfOpen} warns about it).
    *
    * @param what names it in messages: {@code "audit file /var/log/app/audit.jsonl"}
    */
-  public static void checkOwner(Path file, String what, Function<String, ? extends RuntimeException> refuse) {
+  public static void checkFile(Path file, String what, Function<String, ? extends RuntimeException> refuse) {
     Map<String, Object> a = new PathTrust(what, refuse).attributes(file);
-    if (a != null && !trusted(uid(a))) {
-      throw refuse.apply(what + " belongs to uid " + uid(a) + ", neither this process's user (" + me() + ") nor "
+    if (a != null) {
+      checkFile(uid(a), mode(a), what, refuse);
+    }
+  }
+
+  private static void checkFile(int uid, int mode, String what, Function<String, ? extends RuntimeException> refuse) {
+    if (!trusted(uid)) {
+      throw refuse.apply(what + " belongs to uid " + uid + ", neither this process's user (" + me() + ") nor "
           + "root, so that user can rewrite it at will: chown it to " + me() + " (or root), or remove it");
     }
+    if ((mode & OTHERS_WRITE) != 0) {
+      throw refuse.apply(what + " is writable by all users, so anyone can rewrite it at will: chmod o-w it "
+          + "(chmod 600 for a secret)");
+    }
+  }
+
+  /**
+   * Reads, as UTF-8, a file {@link #checkReadable} accepts, and checks that the file read is the one checked: the
+   * path is resolved and checked, the file it resolves to is opened without following a link ({@code O_NOFOLLOW}),
+   * and its identity ({@code fileKey}: device and inode), owner and mode are read again once it is open. A file that
+   * was missing at the check is not read (someone could have put theirs there since), nor one that is not a regular
+   * file, nor one replaced between the check and the open. What remains is a replacement undone before the second
+   * look, which takes rename rights in the file's directory: only a group-writable one (WARN) grants them to others.
+   *
+   * @throws java.nio.file.NoSuchFileException when the file (or a directory on its way) is missing
+   * @throws IOException when the open or the read fails (a link put in the file's place: {@code ELOOP})
+   */
+  public static String read(Path file, String what, Function<String, ? extends RuntimeException> refuse)
+      throws IOException {
+    Path absolute = file.toAbsolutePath();
+    PathTrust trust = new PathTrust(what + " " + absolute, refuse);
+    Path real = trust.resolve(absolute, false);
+    if (!trust.posix) {
+      return Files.readString(absolute, StandardCharsets.UTF_8);   // Windows: nothing to check
+    }
+    if (real == null) {
+      throw new NoSuchFileException(absolute.toString());
+    }
+    String named = real.equals(absolute) ? trust.target : trust.target + " (through links, " + real + ")";
+    PosixFileAttributes checked = trust.file(real, named);
+    beforeOpen.run();
+    try (SeekableByteChannel channel = Files.newByteChannel(real, READ_NOFOLLOW)) {
+      PosixFileAttributes opened = trust.file(real, named);
+      if (!Objects.equals(checked.fileKey(), opened.fileKey())) {
+        throw refuse.apply(named + " was replaced between its check and its open: someone who can rename files in "
+            + real.getParent() + " is at work there; keep it under directories only root or this user can write");
+      }
+      return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The attributes of {@code real}, not followed, when it is a regular file {@link #checkFile} accepts.
+   *
+   * @throws FileSystemException when it is not a regular file
+   */
+  private PosixFileAttributes file(Path real, String named) throws IOException {
+    PosixFileAttributes a = Files.readAttributes(real, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!a.isRegularFile()) {
+      // A read failure, as the read of a directory was (a FIFO would block it; a link here came after the check).
+      throw new FileSystemException(real.toString(), null, "is not a regular file");
+    }
+    Map<String, Object> unix = attributes(real);
+    if (unix == null) {
+      throw new NoSuchFileException(real.toString());
+    }
+    checkFile(uid(unix), mode(unix), named, refuse);
+    return a;
   }
 
   /**
@@ -105,6 +184,7 @@ public final class PathTrust {
     if (rootAttributes == null) {
       return null;   // not POSIX
     }
+    posix = true;
     checkDirectory(cur, rootAttributes);
     int n = path.getNameCount();
     for (int i = 0; i < n; i++) {

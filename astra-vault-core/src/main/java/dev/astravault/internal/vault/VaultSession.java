@@ -16,8 +16,6 @@ import io.github.jopenlibs.vault.response.AuthResponse;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.jopenlibs.vault.response.LookupResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -247,9 +245,9 @@ public final class VaultSession {
     // Whoever can replace the file logs in as the role it names: refused. Checked at each login, as the file is read
     // then. Links are followed (the kubelet's ..data chain, in a root-owned sticky directory, passes); its mode is
     // not warned about: Kubernetes projects it 0644 by default, so a warning would fire in every correct pod.
-    PathTrust.checkReadable(k.jwtFile(), "Kubernetes service-account token file", AstraVaultException::new);
     try {
-      String jwt = Files.readString(k.jwtFile(), StandardCharsets.UTF_8).strip();
+      String jwt = PathTrust.read(k.jwtFile(), "Kubernetes service-account token file", AstraVaultException::new)
+          .strip();
       if (jwt.isEmpty()) {
         throw new AstraVaultException("the Kubernetes service-account token file " + k.jwtFile() + " is empty");
       }
