@@ -1,10 +1,11 @@
 package dev.astravault.cli;
 
+import dev.astravault.internal.files.PathTrust;
 import dev.astravault.internal.support.Validation;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
-import java.io.UncheckedIOException;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,14 +92,17 @@ final class VaultOptions {
     }
     Path ca = vaultCaCert != null ? vaultCaCert : ctx.envPath("VAULT_CACERT");
     if (ca != null) {
-      // Before caPem, whose IllegalArgumentException for it would read as "not a PEM certificate" below. A CA is
-      // public: readable by all is fine.
-      ctx.requireTrusted(ca, vaultCaCert != null ? "--vault-ca-cert" : "VAULT_CACERT");
+      // Read here, not by caPem(Path), whose IllegalArgumentException would read as "not a PEM certificate" below
+      // when the file was refused. A CA is public: readable by all is fine, so no warning.
+      String option = vaultCaCert != null ? "--vault-ca-cert" : "VAULT_CACERT";
+      String pem;
       try {
-        b.caPem(ca);
-      } catch (UncheckedIOException e) {
-        throw CliException.failure("cannot read the Vault CA certificate " + ca + ": "
-            + e.getCause().getClass().getSimpleName());
+        pem = PathTrust.read(ca, option, CliException::usage);
+      } catch (IOException e) {
+        throw CliException.failure("cannot read the Vault CA certificate " + ca + ": " + e.getClass().getSimpleName());
+      }
+      try {
+        b.caPem(pem);
       } catch (IllegalArgumentException e) {
         throw CliException.usage("the Vault CA certificate " + ca + " is not a PEM certificate");
       }

@@ -117,6 +117,23 @@ class CliSecretFileTrustTest {
   }
 
   @Test
+  void aCaFileAllUsersCanWriteOrTooLargeIsAUsageErrorNamingTheOptionNotAPemProblem() throws Exception {
+    env.put("VAULT_TOKEN", "hvs.CAESICliTrustTestTokenXq3vT9");
+    Path ca = write(dir.resolve("ca.pem"), CA);
+    Files.setAttribute(ca, "unix:mode", 0666);
+    CliRun open = cli("--vault-addr", "https://127.0.0.1:9", "--vault-ca-cert", ca.toString(), "config", "list");
+    assertThat(open.exitCode()).as("stderr: %s", open.stderr()).isEqualTo(2);
+    assertThat(open.stderr()).contains("--vault-ca-cert " + ca).contains("writable by all users")
+        .doesNotContain("not a PEM certificate");
+    Files.writeString(ca, CA + "#".repeat(1 << 20));
+    Files.setAttribute(ca, "unix:mode", 0644);
+    CliRun large = cli("--vault-addr", "https://127.0.0.1:9", "--vault-ca-cert", ca.toString(), "config", "list");
+    assertThat(large.exitCode()).as("stderr: %s", large.stderr()).isEqualTo(2);
+    assertThat(large.stderr()).contains("--vault-ca-cert " + ca).contains("larger than 1 MiB")
+        .doesNotContain("not a PEM certificate");
+  }
+
+  @Test
   void aTokenFileOfAnotherUserIsAUsageErrorNamingItsUid() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "giving a file to another user takes root");
     String rootToken = astra.defaultOrg().rootToken();

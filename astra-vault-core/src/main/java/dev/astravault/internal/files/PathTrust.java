@@ -2,6 +2,7 @@ package dev.astravault.internal.files;
 
 import dev.astravault.internal.redact.Redaction;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,11 @@ public final class PathTrust {
   private static final int MAX_LINKS = 40;
   private static final OptionalInt ME = currentUid();
   private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+  /**
+   * The most {@link #read} reads: a key, a token, a JWT or a CA bundle is a few KiB (the system's whole bundle about
+   * 200 KiB), so a larger file was named by mistake, and reading a log or a disk image whole would exhaust the heap.
+   */
+  static final int MAX_READ = 1 << 20;
   /** Runs between {@link #read}'s check and its open: a test's way into the race. */
   static volatile Runnable beforeOpen = () -> { };
 
@@ -133,7 +139,9 @@ public final class PathTrust {
     PathTrust trust = new PathTrust(what + " " + absolute, refuse);
     Path real = trust.resolve(absolute, false);
     if (!trust.posix) {
-      return Files.readString(absolute, StandardCharsets.UTF_8);   // Windows: nothing to check
+      try (InputStream in = Files.newInputStream(absolute)) {   // Windows: nothing to check
+        return capped(in, trust.target, refuse);
+      }
     }
     if (real == null) {
       throw new NoSuchFileException(absolute.toString());
@@ -147,8 +155,18 @@ public final class PathTrust {
         throw refuse.apply(named + " was replaced between its check and its open: someone who can rename files in "
             + real.getParent() + " is at work there; keep it under directories only root or this user can write");
       }
-      return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+      return capped(Channels.newInputStream(channel), named, refuse);
     }
+  }
+
+  private static String capped(InputStream in, String named, Function<String, ? extends RuntimeException> refuse)
+      throws IOException {
+    byte[] content = in.readNBytes(MAX_READ + 1);
+    if (content.length > MAX_READ) {
+      throw refuse.apply(named + " is larger than " + (MAX_READ >> 20) + " MiB, which no key, token or certificate "
+          + "file is: check that it names the right file");
+    }
+    return new String(content, StandardCharsets.UTF_8);
   }
 
   /**

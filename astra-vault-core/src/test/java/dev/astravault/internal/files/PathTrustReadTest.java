@@ -111,6 +111,17 @@ class PathTrustReadTest {
   }
 
   @Test
+  void aFileLargerThanAMebibyteIsRefusedWithoutBeingReadWhole() throws Exception {
+    // A key file option pointed at a log or a disk image by mistake: a clear refusal, not the heap filled.
+    Files.writeString(keyFile, key + "\n" + "#".repeat(PathTrust.MAX_READ));
+    assertThatThrownBy(() -> KeyProvider.fromFile(keyFile)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("key file " + keyFile).hasMessageContaining("larger than 1 MiB")
+        .hasMessageNotContaining(key);
+    Files.writeString(keyFile, key + "\n" + "#".repeat(PathTrust.MAX_READ - key.length() - 1));
+    assertThat(KeyProvider.fromFile(keyFile).currentKey().toBase64()).isEqualTo(key);
+  }
+
+  @Test
   void anUntouchedKeyFileIsReadAsBefore() throws Exception {
     // Pins behaviour that was already right: the seam runs, nothing changes, the key is read.
     int[] runs = {0};

@@ -115,6 +115,14 @@ class AstraVaultVaultFileTrustTest {
   }
 
   @Test
+  void aCaFileLargerThanAMebibyteFailsStartupNamingItsPropertyAndSize() throws Exception {
+    Path ca = write(dir.resolve("ca.crt"), CLIENT.certificatePem() + "#".repeat(1 << 20), 0644);
+    AstraVaultStartupException e = refused("astra.vault.vault.token=t", "astra.vault.vault.ca-file=" + ca);
+    assertThat(e.getMessage()).startsWith("astra.vault.vault.ca-file: ").contains(ca.toString())
+        .contains("larger than 1 MiB");
+  }
+
+  @Test
   void aTokenGivenAsTheKubernetesJwtPathFailsStartupNamingThePropertyNotTheToken() {
     String token = "eyJhbGciOiJSUzI1NiIsImtpZCI6IlpxM3gifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6b3JkZXJzIn0"
         + ".c2lnbmF0dXJlLW9mLXRoZS1rdWJlbGV0";

@@ -33,7 +33,6 @@ import dev.astravault.vault.VaultUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -45,6 +44,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -206,9 +206,13 @@ public final class TokenManagerFactory {
 
   /** Refused naming {@code property} when another local user could replace {@code file} (see {@link PathTrust}). */
   private static void requireTrusted(String property, Path file) {
-    PathTrust.checkReadable(file, property, reason -> new AstraVaultStartupException(property + ": " + reason,
-        "Keep " + file + " and the directories on its way writable only by root or the service's user, or point "
-            + property + " at a file that is.", null));
+    PathTrust.checkReadable(file, property, untrusted(property, file));
+  }
+
+  private static Function<String, AstraVaultStartupException> untrusted(String property, Path file) {
+    return reason -> new AstraVaultStartupException(property + ": " + reason, "Keep " + file + " and the "
+        + "directories on its way writable only by root or the service's user, or point " + property + " at a file "
+        + "that is.", null);
   }
 
   /** The text of a PEM file; a value that is no path (PEM pasted in place of one) is refused without echoing it. */
@@ -221,10 +225,12 @@ public final class TokenManagerFactory {
           + "there, remove it from the configuration.", null);
     }
     // Whoever can replace the CA chooses which server is trusted as Vault; the key is a secret. Links are followed
-    // (a Kubernetes secret volume's ..data chain, root-owned in a sticky mount point, passes).
-    requireTrusted(property, file);
+    // (a Kubernetes secret volume's ..data chain, root-owned in a sticky mount point, passes), and the file read is
+    // the one checked.
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+      return PathTrust.read(file, property, untrusted(property, file));
+    } catch (AstraVaultStartupException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       // The exception type says why (NoSuchFile, AccessDenied, MalformedInput); its message could hold content.
       throw new AstraVaultStartupException(property + ": cannot read " + file + " (" + e.getClass().getSimpleName()
