@@ -26,6 +26,8 @@ import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.support.LeaseMath;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultResponseTooLargeException;
+import dev.astravault.vault.VaultUnavailableException;
 import io.github.jopenlibs.vault.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -100,26 +102,37 @@ public final class VaultPluginBackend implements TokenBackend {
     params.put("role_name", role.name());
     String what = "issuing a token for org " + org.orgId() + ", role " + role.name();
     VaultReply reply;
-    if (callerMode == CallerMode.SIDECAR) {
+    String logical = null;   // the name the plugin stores the token under (standard mode)
+    try {
+      if (callerMode == CallerMode.SIDECAR) {
       Map<String, String> q = new LinkedHashMap<>();
       q.put("org_id", org.orgId());
       q.put("role_name", role.name());
       // Sidecar ignores logical_name; an org in standard mode needs it to answer (without a lease) at all.
-      pending.logicalName().ifPresent(l -> q.put("logical_name", l));
-      String path = path("org/token") + query(q) + metadataQuery(pending.metadata());
-      reply = session.read(what, path);
-    } else {
-      // The plugin needs a logical name and keeps it unique: per-request tokens get a fresh one.
-      String logical = pending.style() == IssueStyle.UNIQUE && !pending.successor()
-          ? pending.logicalName().orElseThrow() : "req-" + randomSuffix();
-      params.put("logical_name", logical);
-      if (!pending.metadata().isEmpty()) {
-        params.put("metadata", metadataPairs(pending.metadata()));
+        pending.logicalName().ifPresent(l -> q.put("logical_name", l));
+        String path = path("org/token") + query(q) + metadataQuery(pending.metadata());
+        reply = session.read(what, path);
+      } else {
+        // The plugin needs a logical name and keeps it unique: per-request tokens get a fresh one.
+        logical = pending.style() == IssueStyle.UNIQUE && !pending.successor()
+            ? pending.logicalName().orElseThrow() : "req-" + randomSuffix();
+        params.put("logical_name", logical);
+        if (!pending.metadata().isEmpty()) {
+          params.put("metadata", metadataPairs(pending.metadata()));
+        }
+        reply = session.write(what, path("org/token"), params);
       }
-      reply = session.write(what, path("org/token"), params);
+    } catch (VaultUnavailableException | VaultResponseTooLargeException e) {
+      boolean unclear = e instanceof VaultUnavailableException u
+          ? u.reason() == VaultUnavailableException.Reason.UNREACHABLE && VaultErrors.mayHaveTakenEffect(u)
+          : ((VaultResponseTooLargeException) e).status() < 300;
+      throw unclear ? unclearIssue(e, role, logical) : e;
     }
     if (!reply.ok() || reply.status() == 204) {
-      throw issueError(what, org, role, pending, reply);
+      AstraVaultException e = issueError(what, org, role, pending, reply);
+      // Vault answers every error with its {"errors": [..]} envelope; a 5xx without one is a gateway's, which may
+      // have come after Vault leased the token.
+      throw reply.status() >= 500 && reply.body().get("errors") == null ? unclearIssue(e, role, logical) : e;
     }
     String leaseId = reply.string("lease_id");
     if (leaseId == null || leaseId.isEmpty()) {
@@ -155,6 +168,29 @@ public final class VaultPluginBackend implements TokenBackend {
     CreatedToken created = new CreatedToken(clientId, "", org.orgId(), List.of(role.roleId()), token, generatedOn);
     LOG.debug("Vault issued token '{}' with lease {} for {}", clientId, leaseId, ttl);
     return new Issued(created, leaseId, ttl);
+  }
+
+  /**
+   * An issue whose answer was lost (a reset or timeout after sending, a gateway's 5xx, a body too large to read) may
+   * have leased a token that no one holds, and nothing can revoke it: its lease id was in the lost answer, and the
+   * plugin's token list does not name leases. Vault revokes it when the lease ends. Said in the error (so in the
+   * {@code IssueFailed} audit event) and logged, with the logical name the plugin files it under, so that an operator
+   * can find it ({@code vault list astra/org/tokens}).
+   */
+  private AstraVaultException unclearIssue(AstraVaultException e, Role role, @Nullable String logical) {
+    String note = ". The outcome is unclear: Vault may have leased a token" + (logical == null ? ""
+        : " under logical name '" + logical + "'") + " that no one holds; nothing can revoke it (its lease id was in "
+        + "the lost answer), so it lives until Vault revokes it at the end of its lease (role " + role.name()
+        + "'s ttl, " + role.ttl() + ")" + (logical != null && !logical.startsWith("req-")
+        ? ", and until then the plugin refuses this triple (TokenAlreadyExistsException)" : "");
+    LOG.warn("{}{}", e.getMessage(), note);
+    if (e instanceof VaultUnavailableException u) {
+      return new VaultUnavailableException(u.reason(), e.getMessage() + note, e);
+    }
+    if (e instanceof VaultResponseTooLargeException big) {
+      return new VaultResponseTooLargeException(e.getMessage() + note, big.status(), big.limit(), e);
+    }
+    return new AstraVaultException(e.getMessage() + note, e);
   }
 
   /**
@@ -219,7 +255,21 @@ public final class VaultPluginBackend implements TokenBackend {
     if (!reply.ok()) {
       throw renewError(what, leaseId, reply);
     }
+    requireSameLease(what, leaseId, reply.string("lease_id"), "renewal");
     return new Renewed(reply.leaseDuration(what), reply.warnings());
+  }
+
+  /**
+   * Refuses an answer about another lease than asked (a caching proxy or a mixed-up connection): taking its TTL would
+   * extend the cached record while Vault's own lease for it runs out, and the token would die under its holder.
+   * Vault names the lease in every renewal and lookup; a missing name is let through.
+   */
+  private static void requireSameLease(String what, String leaseId, @Nullable String answered, String kind) {
+    if (answered != null && !answered.isEmpty() && !answered.equals(leaseId)) {
+      // Not quoted: a broken answer's value is nothing the caller can act on.
+      throw new AstraVaultException(what + ": Vault answered the " + kind + " of another lease than " + leaseId
+          + "; nothing was changed");
+    }
   }
 
   private AstraVaultException renewError(String what, String leaseId, VaultReply reply) {
@@ -259,6 +309,8 @@ public final class VaultPluginBackend implements TokenBackend {
       return Optional.empty();
     }
     expectOk("looking up lease " + record.leaseId(), reply);
+    requireSameLease("looking up lease " + record.leaseId(), authorityLeaseId(record),
+        VaultReply.string(reply.data(), "id"), "lookup");
     return Optional.of(expireTime("looking up lease " + record.leaseId(), reply, record.expiresAt(), clock.instant()));
   }
 
