@@ -1,12 +1,16 @@
 package dev.astravault.internal.vault;
 
+import static dev.astravault.internal.vault.PluginWire.answerLost;
 import static dev.astravault.internal.vault.PluginWire.expectOk;
 import static dev.astravault.internal.vault.PluginWire.expireTime;
+import static dev.astravault.internal.vault.PluginWire.gatewayError;
 import static dev.astravault.internal.vault.PluginWire.instant;
 import static dev.astravault.internal.vault.PluginWire.metadataPairs;
 import static dev.astravault.internal.vault.PluginWire.metadataQuery;
 import static dev.astravault.internal.vault.PluginWire.notFoundText;
 import static dev.astravault.internal.vault.PluginWire.query;
+import static dev.astravault.internal.vault.PluginWire.requireSameLease;
+import static dev.astravault.internal.vault.PluginWire.unclearIssue;
 
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraVaultException;
@@ -53,6 +57,10 @@ import org.slf4j.Logger;
  *
  * <p>The plugin's quirks become typed errors: its errors arrive as 500s with text, a duplicate triple is a 500
  * ({@link TokenAlreadyExistsException}), a standard-mode read has no lease, renewal is capped with a warning.
+ *
+ * <p>Why this class is long: each call's failure modes (v2.0.0's texts and status quirks, a lease nobody may hold
+ * after a failed issue, revoke retries) sit next to the call they belong to; the pure reading of answers is in
+ * {@link PluginWire}.
  */
 public final class VaultPluginBackend implements TokenBackend {
   private static final Logger LOG = Redaction.logger(VaultPluginBackend.class);
@@ -123,16 +131,11 @@ public final class VaultPluginBackend implements TokenBackend {
         reply = session.write(what, path("org/token"), params);
       }
     } catch (VaultUnavailableException | VaultResponseTooLargeException e) {
-      boolean unclear = e instanceof VaultUnavailableException u
-          ? u.reason() == VaultUnavailableException.Reason.UNREACHABLE && VaultErrors.mayHaveTakenEffect(u)
-          : ((VaultResponseTooLargeException) e).status() < 300;
-      throw unclear ? unclearIssue(e, role, logical) : e;
+      throw answerLost(e) ? unclearIssue(e, role, logical) : e;
     }
     if (!reply.ok() || reply.status() == 204) {
       AstraVaultException e = issueError(what, org, role, pending, reply);
-      // Vault answers every error with its {"errors": [..]} envelope; a 5xx without one is a gateway's, which may
-      // have come after Vault leased the token.
-      throw reply.status() >= 500 && reply.body().get("errors") == null ? unclearIssue(e, role, logical) : e;
+      throw gatewayError(reply) ? unclearIssue(e, role, logical) : e;
     }
     String leaseId = reply.string("lease_id");
     if (leaseId == null || leaseId.isEmpty()) {
@@ -168,29 +171,6 @@ public final class VaultPluginBackend implements TokenBackend {
     CreatedToken created = new CreatedToken(clientId, "", org.orgId(), List.of(role.roleId()), token, generatedOn);
     LOG.debug("Vault issued token '{}' with lease {} for {}", clientId, leaseId, ttl);
     return new Issued(created, leaseId, ttl);
-  }
-
-  /**
-   * An issue whose answer was lost (a reset or timeout after sending, a gateway's 5xx, a body too large to read) may
-   * have leased a token that no one holds, and nothing can revoke it: its lease id was in the lost answer, and the
-   * plugin's token list does not name leases. Vault revokes it when the lease ends. Said in the error (so in the
-   * {@code IssueFailed} audit event) and logged, with the logical name the plugin files it under, so that an operator
-   * can find it ({@code vault list astra/org/tokens}).
-   */
-  private AstraVaultException unclearIssue(AstraVaultException e, Role role, @Nullable String logical) {
-    String note = ". The outcome is unclear: Vault may have leased a token" + (logical == null ? ""
-        : " under logical name '" + logical + "'") + " that no one holds; nothing can revoke it (its lease id was in "
-        + "the lost answer), so it lives until Vault revokes it at the end of its lease (role " + role.name()
-        + "'s ttl, " + role.ttl() + ")" + (logical != null && !logical.startsWith("req-")
-        ? ", and until then the plugin refuses this triple (TokenAlreadyExistsException)" : "");
-    LOG.warn("{}{}", e.getMessage(), note);
-    if (e instanceof VaultUnavailableException u) {
-      return new VaultUnavailableException(u.reason(), e.getMessage() + note, e);
-    }
-    if (e instanceof VaultResponseTooLargeException big) {
-      return new VaultResponseTooLargeException(e.getMessage() + note, big.status(), big.limit(), e);
-    }
-    return new AstraVaultException(e.getMessage() + note, e);
   }
 
   /**
@@ -257,19 +237,6 @@ public final class VaultPluginBackend implements TokenBackend {
     }
     requireSameLease(what, leaseId, reply.string("lease_id"), "renewal");
     return new Renewed(reply.leaseDuration(what), reply.warnings());
-  }
-
-  /**
-   * Refuses an answer about another lease than asked (a caching proxy or a mixed-up connection): taking its TTL would
-   * extend the cached record while Vault's own lease for it runs out, and the token would die under its holder.
-   * Vault names the lease in every renewal and lookup; a missing name is let through.
-   */
-  private static void requireSameLease(String what, String leaseId, @Nullable String answered, String kind) {
-    if (answered != null && !answered.isEmpty() && !answered.equals(leaseId)) {
-      // Not quoted: a broken answer's value is nothing the caller can act on.
-      throw new AstraVaultException(what + ": Vault answered the " + kind + " of another lease than " + leaseId
-          + "; nothing was changed");
-    }
   }
 
   private AstraVaultException renewError(String what, String leaseId, VaultReply reply) {
