@@ -9,8 +9,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Issuing failed; no token was handed out (and none was left behind in Astra). {@code org} and {@code role} are as
- * the caller requested them (the org may be a logical name); {@code error} is the exception's class name.
+ * Issuing failed; no token was handed out (and none was left behind in Astra, except in Vault mode when Vault's
+ * answer was lost: then {@code message} says "the outcome is unclear", see docs/vault.md). {@code org} and {@code
+ * role} are as the caller requested them (the org may be a logical name); {@code error} is the exception's class name.
  *
  * @param time when it happened
  * @param actor who asked for the token

@@ -5,7 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Vault cannot serve requests now: it is sealed, this node is a standby with no active node, or it cannot be
- * reached. Nothing was changed; retry later or against another node. No lease record is dropped because of it.
+ * reached. Sealed or standby, nothing was changed; unreachable after the request left (a reset, the read timeout), a
+ * call that changes something may have taken effect. Retry later or against another node. No lease record is dropped
+ * because of it.
  */
 public class VaultUnavailableException extends AstraVaultException {
   private static final long serialVersionUID = 1L;

@@ -18,6 +18,8 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -286,6 +288,31 @@ class VaultHttpBoundsTest {
       VaultSession untrusting = session(URI.create(https.url("/").toString()), b -> { });
       assertThat(catchThrowable(() -> untrusting.read("r", PATH))).isInstanceOf(VaultUnavailableException.class)
           .hasMessageContaining("TLS handshake failed");
+    }
+  }
+
+  /**
+   * Pins what was already right: a 307 (a standby with forwarding off, or anything answering at Vault's address) is
+   * never followed, on any call, so the token never goes to the host it names; it is a typed standby error.
+   */
+  @Test
+  void aRedirectToAnotherHostIsNeverFollowedSoTheTokenStaysHome() throws IOException {
+    try (MockWebServer other = new MockWebServer()) {
+      other.start();
+      for (int i = 0; i < 4; i++) {
+        server.enqueue(new MockResponse.Builder().code(307).setHeader("Location", other.url("/v1/" + PATH))
+            .body("{\"errors\":[]}").build());
+      }
+      List<Runnable> calls = List.of(this::read, () -> session.write("w", PATH, Map.of("a", "b")),
+          () -> session.list("l", PATH), () -> session.delete("d", PATH));
+      for (Runnable call : calls) {
+        VaultUnavailableException e = catchThrowableOfType(VaultUnavailableException.class, call::run);
+        assertThat(e.reason()).isEqualTo(VaultUnavailableException.Reason.STANDBY);
+        assertThat(e).hasMessageContaining("HTTP 307");
+        assertNoSecretIn(e);
+      }
+      assertThat(server.getRequestCount()).isEqualTo(4);
+      assertThat(other.getRequestCount()).isZero();
     }
   }
 

@@ -1,16 +1,22 @@
 package dev.astravault.internal.vault;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.redact.RedactedException;
 import dev.astravault.internal.redact.Redaction;
 import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultResponseTooLargeException;
 import dev.astravault.vault.VaultUnavailableException;
 import io.github.jopenlibs.vault.VaultException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.util.Locale;
+import java.util.Set;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,6 +89,27 @@ public final class VaultErrors {
           what + ": Vault is unreachable (" + root.getClass().getSimpleName() + ")", e);
     }
     return new AstraVaultException(what + ": the Vault driver failed (" + root.getClass().getSimpleName() + ")", e);
+  }
+
+  /** Failures that end a call before its request left: with one of them in the chain, nothing reached Vault. */
+  private static final Set<String> BEFORE_SENDING = Set.of(ConnectException.class.getName(),
+      HttpConnectTimeoutException.class.getName(), UnknownHostException.class.getName(),
+      NoRouteToHostException.class.getName(), SSLHandshakeException.class.getName(),
+      BoundedHttpClient.NotSent.class.getName());
+
+  /**
+   * Whether a call that failed with {@code e} (no usable answer: a reset, a timeout, a body cut short or too large)
+   * may still have taken effect in Vault: false only when the chain shows the request never left. Reads the class
+   * names, as the cause chains the library hands out are {@link RedactedException} copies.
+   */
+  static boolean mayHaveTakenEffect(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String type = t instanceof RedactedException r ? r.originalType() : t.getClass().getName();
+      if (BEFORE_SENDING.contains(type)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The interrupt of the calling thread that ended the driver's call, if that is what ended it. */

@@ -1,12 +1,16 @@
 package dev.astravault.internal.vault;
 
+import static dev.astravault.internal.vault.PluginWire.answerLost;
 import static dev.astravault.internal.vault.PluginWire.expectOk;
 import static dev.astravault.internal.vault.PluginWire.expireTime;
+import static dev.astravault.internal.vault.PluginWire.gatewayError;
 import static dev.astravault.internal.vault.PluginWire.instant;
 import static dev.astravault.internal.vault.PluginWire.metadataPairs;
 import static dev.astravault.internal.vault.PluginWire.metadataQuery;
 import static dev.astravault.internal.vault.PluginWire.notFoundText;
 import static dev.astravault.internal.vault.PluginWire.query;
+import static dev.astravault.internal.vault.PluginWire.requireSameLease;
+import static dev.astravault.internal.vault.PluginWire.unclearIssue;
 
 import dev.astravault.AstraAuthenticationException;
 import dev.astravault.AstraVaultException;
@@ -26,6 +30,8 @@ import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.support.LeaseMath;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultConfig;
+import dev.astravault.vault.VaultResponseTooLargeException;
+import dev.astravault.vault.VaultUnavailableException;
 import io.github.jopenlibs.vault.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -51,6 +57,10 @@ import org.slf4j.Logger;
  *
  * <p>The plugin's quirks become typed errors: its errors arrive as 500s with text, a duplicate triple is a 500
  * ({@link TokenAlreadyExistsException}), a standard-mode read has no lease, renewal is capped with a warning.
+ *
+ * <p>Why this class is long: each call's failure modes (v2.0.0's texts and status quirks, a lease nobody may hold
+ * after a failed issue, revoke retries) sit next to the call they belong to; the pure reading of answers is in
+ * {@link PluginWire}.
  */
 public final class VaultPluginBackend implements TokenBackend {
   private static final Logger LOG = Redaction.logger(VaultPluginBackend.class);
@@ -100,26 +110,32 @@ public final class VaultPluginBackend implements TokenBackend {
     params.put("role_name", role.name());
     String what = "issuing a token for org " + org.orgId() + ", role " + role.name();
     VaultReply reply;
-    if (callerMode == CallerMode.SIDECAR) {
+    String logical = null;   // the name the plugin stores the token under (standard mode)
+    try {
+      if (callerMode == CallerMode.SIDECAR) {
       Map<String, String> q = new LinkedHashMap<>();
       q.put("org_id", org.orgId());
       q.put("role_name", role.name());
       // Sidecar ignores logical_name; an org in standard mode needs it to answer (without a lease) at all.
-      pending.logicalName().ifPresent(l -> q.put("logical_name", l));
-      String path = path("org/token") + query(q) + metadataQuery(pending.metadata());
-      reply = session.read(what, path);
-    } else {
-      // The plugin needs a logical name and keeps it unique: per-request tokens get a fresh one.
-      String logical = pending.style() == IssueStyle.UNIQUE && !pending.successor()
-          ? pending.logicalName().orElseThrow() : "req-" + randomSuffix();
-      params.put("logical_name", logical);
-      if (!pending.metadata().isEmpty()) {
-        params.put("metadata", metadataPairs(pending.metadata()));
+        pending.logicalName().ifPresent(l -> q.put("logical_name", l));
+        String path = path("org/token") + query(q) + metadataQuery(pending.metadata());
+        reply = session.read(what, path);
+      } else {
+        // The plugin needs a logical name and keeps it unique: per-request tokens get a fresh one.
+        logical = pending.style() == IssueStyle.UNIQUE && !pending.successor()
+            ? pending.logicalName().orElseThrow() : "req-" + randomSuffix();
+        params.put("logical_name", logical);
+        if (!pending.metadata().isEmpty()) {
+          params.put("metadata", metadataPairs(pending.metadata()));
+        }
+        reply = session.write(what, path("org/token"), params);
       }
-      reply = session.write(what, path("org/token"), params);
+    } catch (VaultUnavailableException | VaultResponseTooLargeException e) {
+      throw answerLost(e) ? unclearIssue(e, role, logical) : e;
     }
     if (!reply.ok() || reply.status() == 204) {
-      throw issueError(what, org, role, pending, reply);
+      AstraVaultException e = issueError(what, org, role, pending, reply);
+      throw gatewayError(reply) ? unclearIssue(e, role, logical) : e;
     }
     String leaseId = reply.string("lease_id");
     if (leaseId == null || leaseId.isEmpty()) {
@@ -219,6 +235,7 @@ public final class VaultPluginBackend implements TokenBackend {
     if (!reply.ok()) {
       throw renewError(what, leaseId, reply);
     }
+    requireSameLease(what, leaseId, reply.string("lease_id"), "renewal");
     return new Renewed(reply.leaseDuration(what), reply.warnings());
   }
 
@@ -259,6 +276,8 @@ public final class VaultPluginBackend implements TokenBackend {
       return Optional.empty();
     }
     expectOk("looking up lease " + record.leaseId(), reply);
+    requireSameLease("looking up lease " + record.leaseId(), authorityLeaseId(record),
+        VaultReply.string(reply.data(), "id"), "lookup");
     return Optional.of(expireTime("looking up lease " + record.leaseId(), reply, record.expiresAt(), clock.instant()));
   }
 

@@ -80,31 +80,31 @@ public record VaultReply(String path, int status, JsonObject body) {
   static final long MAX_LEASE_SECONDS = Validation.MAX_DURATION.getSeconds();
 
   /**
-   * The envelope's {@code lease_duration}, zero when absent.
+   * The {@code lease_duration} of an envelope that grants a lease (an issue or a renewal).
    *
    * @param what the operation, for the error
-   * @return the lease's duration
-   * @throws AstraVaultException when it is not a whole number of seconds from 0 to {@link #MAX_LEASE_SECONDS} (a
-   *     fraction, a negative, text, or more than any Vault grants): the answer is broken, and a lease read from it
-   *     would expire at once or overflow the instants computed from it
+   * @return the lease's duration, at least a second
+   * @throws AstraVaultException when it is absent or not a whole number of seconds from 1 to {@link
+   *     #MAX_LEASE_SECONDS} (zero, a fraction, a negative, text, or more than any Vault grants): the answer is broken.
+   *     Vault never grants a lease of 0 s (it applies the mount's default TTL, and a renewal with no time left fails),
+   *     so a missing or zero value (a 200 carrying only {@code warnings}, say) is not a grant: a record built from it
+   *     would expire at once while Vault's lease lives on, or overflow the instants computed from it
    */
   public Duration leaseDuration(String what) {
     JsonValue v = body.get("lease_duration");
-    if (v == null || v.isNull()) {
-      return Duration.ZERO;
-    }
     long seconds = -1;
-    if (v.isNumber() || v.isString()) {
+    if (v != null && (v.isNumber() || v.isString())) {
       try {
         seconds = Long.parseLong(v.isString() ? v.asString() : v.toString());
       } catch (NumberFormatException e) {
         seconds = -1;
       }
     }
-    if (seconds < 0 || seconds > MAX_LEASE_SECONDS) {
+    if (seconds < 1 || seconds > MAX_LEASE_SECONDS) {
       // Not quoted: a broken answer's value is nothing the caller can act on, and may be anything.
-      throw new AstraVaultException(what + ": Vault answered a lease_duration that is not a whole number of seconds "
-          + "from 0 to " + MAX_LEASE_SECONDS + " (HTTP " + status + " on " + path + ")");
+      throw new AstraVaultException(what + ": Vault answered " + (v == null || v.isNull() ? "no lease_duration"
+          : "a lease_duration that is not a whole number of seconds from 1 to " + MAX_LEASE_SECONDS) + " (HTTP "
+          + status + " on " + path + ")");
     }
     return Duration.ofSeconds(seconds);
   }

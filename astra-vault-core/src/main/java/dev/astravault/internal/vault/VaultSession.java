@@ -189,7 +189,7 @@ public final class VaultSession {
         // Nothing to log in with; keep the token until it expires and let Vault's answers speak. No answer, a 5xx
         // or a 429 is transient: the next call renews again.
         int status = e.getHttpStatusCode();
-        boolean renewAgain = status == 0 || status >= 500 || status == 429;
+        boolean renewAgain = status == 0 || status >= 500 || status == 429 || redirect(status);
         LOG.warn("renewing the Vault token failed (HTTP {}): {}", status,
             VaultErrors.noAnswer("renew-self", e).getMessage());
         return new Current(c.token(), c.expiresAt(), c.ttl(), renewAgain);
@@ -234,7 +234,7 @@ public final class VaultSession {
         throw new VaultAccessDeniedException(reply.path(), w + " was refused (HTTP " + reply.status() + ": "
             + VaultErrors.scrub(reply.errorText()) + ")", e);
       }
-      if (reply.status() >= 400) {
+      if (reply.status() >= 400 || redirect(reply.status())) {
         throw VaultErrors.of(w, reply, e);
       }
       throw VaultErrors.noAnswer(w, e);
@@ -272,9 +272,9 @@ public final class VaultSession {
         throw new VaultAccessDeniedException(reply.path(), "the configured Vault token is invalid or expired "
             + "(HTTP 403 on auth/token/lookup-self)", e);
       }
-      // A 5xx or 429 is transient (a gateway, a standby, a rate limit): fail this call and look up again on the
-      // next, rather than keep the token without renewal for good.
-      if (reply.status() >= 500 || reply.status() == 429) {
+      // A 5xx, 429 or redirect is transient (a gateway, a standby, a rate limit): fail this call and look up again
+      // on the next, rather than keep the token without renewal for good.
+      if (reply.status() >= 500 || reply.status() == 429 || redirect(reply.status())) {
         throw VaultErrors.of("token lookup", reply, e);
       }
       if (reply.status() == 0 && !String.valueOf(e.getMessage()).contains("MIME")) {
@@ -284,6 +284,14 @@ public final class VaultSession {
       LOG.warn("could not look up the Vault token (HTTP {}); using it without renewal", reply.status());
       return new Current(token, null, Duration.ZERO, false);
     }
+  }
+
+  /**
+   * A standby's 307 to the active node (or any redirect), which the client never follows: the token would go along
+   * to whatever host the answer names. A node state, as {@link VaultErrors#of} reports it, not a refusal.
+   */
+  private static boolean redirect(int status) {
+    return status >= 300 && status < 400;
   }
 
   // ------------------------------------------------------------------ calls

@@ -21,11 +21,19 @@ class VaultReplyLeaseDurationTest {
   void aWholeNumberOfSecondsIsTheLeasesDuration() {
     assertThat(reply("{\"lease_duration\":3600}").leaseDuration("issue")).isEqualTo(Duration.ofHours(1));
     assertThat(reply("{\"lease_duration\":\"3600\"}").leaseDuration("issue")).isEqualTo(Duration.ofHours(1));
-    assertThat(reply("{\"lease_duration\":0}").leaseDuration("issue")).isZero();
-    assertThat(reply("{\"lease_duration\":null}").leaseDuration("issue")).isZero();
-    assertThat(reply("{}").leaseDuration("issue")).isZero();
     assertThat(reply("{\"lease_duration\":" + VaultReply.MAX_LEASE_SECONDS + "}").leaseDuration("issue"))
         .isEqualTo(Duration.ofSeconds(VaultReply.MAX_LEASE_SECONDS));
+  }
+
+  /** Vault never grants a lease of 0 s: a missing or zero duration (a 200 with only warnings) grants nothing. */
+  @Test
+  void noDurationOrZeroIsNotAGrant() {
+    for (String body : new String[] {"{}", "{\"lease_duration\":null}", "{\"warnings\":[\"w\"]}"}) {
+      assertThatThrownBy(() -> reply(body).leaseDuration("renewing")).as(body).isInstanceOf(AstraVaultException.class)
+          .hasMessage("renewing: Vault answered no lease_duration (HTTP 200 on astra/org/token)");
+    }
+    assertThatThrownBy(() -> reply("{\"lease_duration\":0}").leaseDuration("renewing"))
+        .isInstanceOf(AstraVaultException.class).hasMessageContaining("from 1 to");
   }
 
   @Test
