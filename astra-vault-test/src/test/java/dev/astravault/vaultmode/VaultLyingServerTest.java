@@ -166,12 +166,25 @@ class VaultLyingServerTest {
     assertThatThrownBy(() -> app.renew(token.lease().leaseId())).isInstanceOf(AstraVaultException.class)
         .hasMessageContaining("no lease_duration");
     proxy.on("POST", "/v1/sys/leases/renew").forwardThen(Answer.rewrittenBody(
-        body -> body.replaceFirst("\"lease_duration\":\\d+", "\"lease_duration\":0")));
+        body -> body.replaceFirst("\"lease_duration\":\\d+", "\"lease_duration\":1.5")));
     assertThatThrownBy(() -> app.renew(token.lease().leaseId())).isInstanceOf(AstraVaultException.class)
         .hasMessageContaining("lease_duration");
     assertThat(app.leases("")).containsExactly(before);
     assertThat(app.renew(token.lease().leaseId()).lease().expiresAt()).isEqualTo(clock.instant().plus(
         Duration.ofHours(1)));
+  }
+
+  /**
+   * Vault caps a renewal at the max TTL and writes whole seconds, so one with under a second left reads 0: an
+   * answer, not a lie. The lease ends now (if a server lied so, the token ends early: the safe side).
+   */
+  @Test
+  void aRenewalCappedToUnderASecondEndsTheLeaseNow() {
+    AstraToken token = issue("orders");
+    clock.advance(Duration.ofMinutes(10));
+    proxy.on("POST", "/v1/sys/leases/renew").forwardThen(Answer.rewrittenBody(
+        body -> body.replaceFirst("\"lease_duration\":\\d+", "\"lease_duration\":0")));
+    assertThat(app.renew(token.lease().leaseId()).lease().expiresAt()).isEqualTo(clock.instant());
   }
 
   /** An answer about another lease (a caching proxy, a mixed-up connection) was taken as this lease's. */

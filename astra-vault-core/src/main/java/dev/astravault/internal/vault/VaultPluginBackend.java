@@ -113,10 +113,10 @@ public final class VaultPluginBackend implements TokenBackend {
     String logical = null;   // the name the plugin stores the token under (standard mode)
     try {
       if (callerMode == CallerMode.SIDECAR) {
-      Map<String, String> q = new LinkedHashMap<>();
-      q.put("org_id", org.orgId());
-      q.put("role_name", role.name());
-      // Sidecar ignores logical_name; an org in standard mode needs it to answer (without a lease) at all.
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("org_id", org.orgId());
+        q.put("role_name", role.name());
+        // Sidecar ignores logical_name; an org in standard mode needs it to answer (without a lease) at all.
         pending.logicalName().ifPresent(l -> q.put("logical_name", l));
         String path = path("org/token") + query(q) + metadataQuery(pending.metadata());
         reply = session.read(what, path);
@@ -162,6 +162,9 @@ public final class VaultPluginBackend implements TokenBackend {
       if (pending.ttl().compareTo(ttl) < 0) {
         // The plugin always grants the role's TTL; a shorter request is a renewal to that increment.
         ttl = renewAt(what, leaseId, pending.ttl()).ttl();
+        if (ttl.isZero()) {
+          throw new AstraVaultException(what + ": Vault renewed the new lease to 0 s (its max TTL is under a second)");
+        }
       }
     } catch (RuntimeException e) {
       e.addSuppressed(new AstraVaultException("the new lease cannot be used; " + revokeQuietly(leaseId)));
@@ -236,7 +239,7 @@ public final class VaultPluginBackend implements TokenBackend {
       throw renewError(what, leaseId, reply);
     }
     requireSameLease(what, leaseId, reply.string("lease_id"), "renewal");
-    return new Renewed(reply.leaseDuration(what), reply.warnings());
+    return new Renewed(reply.renewedDuration(what), reply.warnings());
   }
 
   private AstraVaultException renewError(String what, String leaseId, VaultReply reply) {

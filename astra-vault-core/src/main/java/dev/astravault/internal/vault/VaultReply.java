@@ -80,17 +80,35 @@ public record VaultReply(String path, int status, JsonObject body) {
   static final long MAX_LEASE_SECONDS = Validation.MAX_DURATION.getSeconds();
 
   /**
-   * The {@code lease_duration} of an envelope that grants a lease (an issue or a renewal).
+   * The {@code lease_duration} of an envelope that grants a new lease (an issue).
    *
    * @param what the operation, for the error
    * @return the lease's duration, at least a second
    * @throws AstraVaultException when it is absent or not a whole number of seconds from 1 to {@link
    *     #MAX_LEASE_SECONDS} (zero, a fraction, a negative, text, or more than any Vault grants): the answer is broken.
-   *     Vault never grants a lease of 0 s (it applies the mount's default TTL, and a renewal with no time left fails),
-   *     so a missing or zero value (a 200 carrying only {@code warnings}, say) is not a grant: a record built from it
-   *     would expire at once while Vault's lease lives on, or overflow the instants computed from it
+   *     Vault never grants a new lease of 0 s (it applies the role's or the mount's TTL), so a missing or zero value
+   *     (a 200 carrying only {@code warnings}, say) is not a grant: a token handed out from it would be expired at
+   *     once while Vault's lease lives on, or overflow the instants computed from it
    */
   public Duration leaseDuration(String what) {
+    return leaseDuration(what, 1);
+  }
+
+  /**
+   * The {@code lease_duration} of a renewal's envelope. Zero is an answer here: Vault caps a renewal at the lease's
+   * max TTL counted from its issue and writes whole seconds, so a renewal with less than a second left reads 0 (with
+   * its "capped" warning). Absent is still broken, as are the values {@link #leaseDuration(String)} refuses.
+   *
+   * @param what the operation, for the error
+   * @return the lease's duration from now, possibly zero
+   * @throws AstraVaultException when it is absent or not a whole number of seconds from 0 to {@link
+   *     #MAX_LEASE_SECONDS}
+   */
+  public Duration renewedDuration(String what) {
+    return leaseDuration(what, 0);
+  }
+
+  private Duration leaseDuration(String what, long least) {
     JsonValue v = body.get("lease_duration");
     long seconds = -1;
     if (v != null && (v.isNumber() || v.isString())) {
@@ -100,11 +118,11 @@ public record VaultReply(String path, int status, JsonObject body) {
         seconds = -1;
       }
     }
-    if (seconds < 1 || seconds > MAX_LEASE_SECONDS) {
+    if (seconds < least || seconds > MAX_LEASE_SECONDS) {
       // Not quoted: a broken answer's value is nothing the caller can act on, and may be anything.
       throw new AstraVaultException(what + ": Vault answered " + (v == null || v.isNull() ? "no lease_duration"
-          : "a lease_duration that is not a whole number of seconds from 1 to " + MAX_LEASE_SECONDS) + " (HTTP "
-          + status + " on " + path + ")");
+          : "a lease_duration that is not a whole number of seconds from " + least + " to " + MAX_LEASE_SECONDS)
+          + " (HTTP " + status + " on " + path + ")");
     }
     return Duration.ofSeconds(seconds);
   }

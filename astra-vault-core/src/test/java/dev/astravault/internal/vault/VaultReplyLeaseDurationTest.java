@@ -32,8 +32,19 @@ class VaultReplyLeaseDurationTest {
       assertThatThrownBy(() -> reply(body).leaseDuration("renewing")).as(body).isInstanceOf(AstraVaultException.class)
           .hasMessage("renewing: Vault answered no lease_duration (HTTP 200 on astra/org/token)");
     }
-    assertThatThrownBy(() -> reply("{\"lease_duration\":0}").leaseDuration("renewing"))
+    assertThatThrownBy(() -> reply("{\"lease_duration\":0}").leaseDuration("issuing"))
         .isInstanceOf(AstraVaultException.class).hasMessageContaining("from 1 to");
+  }
+
+  /** A renewal capped at the max TTL with under a second left reads 0 (Vault writes whole seconds): an answer. */
+  @Test
+  void aRenewalMayGrantZeroButMustSayIt() {
+    assertThat(reply("{\"lease_duration\":0}").renewedDuration("renewing")).isZero();
+    assertThat(reply("{\"lease_duration\":1800}").renewedDuration("renewing")).isEqualTo(Duration.ofMinutes(30));
+    for (String body : new String[] {"{}", "{\"warnings\":[\"w\"]}", "{\"lease_duration\":-1}"}) {
+      assertThatThrownBy(() -> reply(body).renewedDuration("renewing")).as(body)
+          .isInstanceOf(AstraVaultException.class).hasMessageStartingWith("renewing: Vault answered");
+    }
   }
 
   @Test
