@@ -86,7 +86,25 @@ class RedactionCostTest {
     texts.put("digest parameters, unclosed quotes", "Authorization: Digest " + fill("a=\"b, ", n));
     texts.put("digest parameters", "Authorization: Digest " + fill("a=\"b\", ", n));
     texts.put("authorization entries", fill("authorization=[x ", n));
+    texts.put("percent signs encoded", fill("%25", n));
+    texts.put("a percent sign encoded over and over", "%" + fill("25", n));
+    texts.put("encoded percent signs then a colon", fill("%25".repeat(40) + "3A ", n));
+    texts.put("token prefixes encoded twice and three times", fill("AstraCS%253A AstraCS%25253a ", n));
+    texts.put("password names encoded three times", fill("password%25253D ", n));
+    texts.put("key-length parts, joints encoded three times", fill("aB".repeat(21) + "%25252F", n));
+    texts.put("runs one short of a client secret, encoded twice", fill("a1".repeat(18) + "%252Ca ", n));
+    texts.put("keys encoded three times", fill(threeTimes(RedactionTest.KEY_SLASH) + "%20", n));
+    texts.put("client secrets encoded three times", fill(threeTimes(RedactionTest.CLIENT_SECRET) + " ", n));
+    texts.put("authorization lists", "{authorization=[" + fill("Basic a, ", n));
+    texts.put("authorization lists, no credentials", fill("authorization=[Basic, ", n));
+    texts.put("quoted authorization lists", "Authorization:" + fill("\"Basic a\", ", n));
+    texts.put("quoted authorization entries, no scheme", fill("Authorization:\"\", ", n));
+    texts.put("digest parameters, a quote each unclosed", fill("Authorization: Digest a=\"b\n", n));
     return texts;
+  }
+
+  private static String threeTimes(String text) {
+    return RedactionPercentTest.encode(RedactionPercentTest.encode(RedactionPercentTest.encode(text)));
   }
 
   private static String fill(String unit, int n) {
@@ -147,6 +165,10 @@ class RedactionCostTest {
     texts.put("a long parameter name", "?" + "a".repeat(n) + "=");
     texts.put("parameter names, no =", fill(";password", n));
     texts.put("parameters, no password", fill("&pwdx=", n));
+    texts.put("encoded separators", fill("%252526", n));
+    texts.put("encoded parameters, no password", fill("%2526pwdx%253D", n));
+    texts.put("encoded password names, no separator", fill("password%25253D", n));
+    texts.put("percent signs encoded", fill("%25", n));
     SoftAssertions.assertSoftly(soft -> texts.forEach((name, text) -> {
       long[] reads = {0};
       soft.assertThat(Redaction.holdsUrlPassword(new Counting(text, reads))).as(name).isFalse();
