@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 class RedactionCostTest {
   /**
-   * Reads per character allowed for a whole scrub, every pass of every round included: the passes read about 25-30 a
+   * Reads per character allowed for a whole scrub, every pass of every round included: the passes read about 20-30 a
    * round (the pattern tries each of its alternatives from every start), and a text they change is read in a second
-   * round. The worst shapes here: 53 for dashed key-length parts, 63 for their percent-encoded form, whose decoded
-   * form the client-secret and store-key loops read as well (60 was the bound before they did). Before the URL
-   * passwords were found by {@link UrlPasswords}, seven shapes here read 80 to 1,800 (a 64 KiB text of {@code =a:@}
-   * took half a second).
+   * round. The worst shape here: 61 for key-length parts joined by a {@code /} encoded three times, whose three
+   * decoded forms the client-secret and store-key loops read as well (dashed key-length parts: 42; their encoded form
+   * 46, which was 63 before the pattern's alternatives each looked at one character first and the loops stopped
+   * reading characters twice). Before the URL passwords were found by {@link UrlPasswords}, seven shapes here read 80
+   * to 1,800 (a 64 KiB text of {@code =a:@} took half a second).
    */
   private static final int READS_PER_CHAR = 70;
   /**
