@@ -200,9 +200,11 @@ public final class Redaction {
   /**
    * Whether {@code text} holds a password in a URL: in its user info ({@code //user:pass@host}), in Oracle's {@code
    * thin:user/pass@host}, or as a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one
-   * ({@code sslpassword}, {@code trustStorePassword}) after {@code ?}, {@code &} or {@code ;}. The CLI refuses an
-   * argument with it; {@link #scrub} masks the password of every text it accepts. A loop ({@link
-   * UrlPasswords#holdsPassword}) that reads each character a bounded number of times, as an argument can be long.
+   * ({@code sslpassword}, {@code trustStorePassword}) after {@code ?}, {@code &} or {@code ;}, the separator and the
+   * {@code =} also percent-encoded up to three times ({@code %26password%3D}, {@code %2526password%253D}, as the
+   * redactor masks {@code password%3D}). The CLI refuses an argument with it; {@link #scrub} masks the password of
+   * every text it accepts. A loop ({@link UrlPasswords#holdsPassword}) that reads each character a bounded number of
+   * times, as an argument can be long.
    */
   public static boolean holdsUrlPassword(CharSequence text) {
     return UrlPasswords.holdsPassword(text);

@@ -147,7 +147,8 @@ final class UrlPasswords {
    * Whether {@code text} holds a password in a URL, {@link Redaction#holdsUrlPassword}'s test: {@code
    * //user:pass@} (the user holding none of {@code /?#@:} or a space, the password none of {@code ?#@} or a space),
    * {@code :thin:user/pass@} (neither part empty nor holding {@code @} or a space, the user no {@code /:} either), or
-   * {@code password=}, {@code passwd=} or {@code pwd=} ending a run of {@code A-Za-z0-9_.-} after {@code ?&;}. Where
+   * {@code password=}, {@code passwd=} or {@code pwd=} ending a run of {@code A-Za-z0-9_.-} after {@code ?&;} (the
+   * {@code =} and the separator may be percent-encoded up to {@link PercentDecoded#MAX_DEPTH} times). Where
    * a pattern scanned from every user to the end of its word, a loop reads each character a bounded number of times:
    * a table from the end gives each password's stop, and the users and parameter names found from the start do not
    * overlap (a user ends at the {@code /} or {@code :} that starts the next one).
