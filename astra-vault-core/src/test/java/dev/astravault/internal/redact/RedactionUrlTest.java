@@ -155,6 +155,36 @@ class RedactionUrlTest {
   }
 
   /**
+   * A password value in quotes or braces, as connection strings write one holding {@code ;} (SQL Server's driver:
+   * {@code password={a;b}}), also escaped inside a JSON string: masked to its closing quote or brace, or to the end of
+   * the line. Before, a quoted value showed whole and a braced one from its first {@code ;} on. Found by fuzzing.
+   */
+  @Test
+  void aQuotedOrBracedPasswordValueIsMaskedWhole() {
+    RedactionPercentTest.assertMasked(Map.of(
+        "jdbc:sqlserver://db;user=app;password={S3cret;pw_9};encrypt=true",
+        "jdbc:sqlserver://db;user=app;password=██;encrypt=true",
+        "Server=db;Password=\"S3cret;pw_9\";Database=x", "Server=db;Password=██;Database=x",
+        "dsn=db password='S3cret pw_9' sslmode=require", "dsn=db password=██ sslmode=require",
+        "{\"url\":\"jdbc:x;password=\\\"S3cret-pw_9\\\"\",\"user\":\"app\"}",
+        "{\"url\":\"jdbc:x;password=██\",\"user\":\"app\"}",
+        "jdbc:sqlserver://db;password={S3cret;pw_9", "jdbc:sqlserver://db;password=██"));
+  }
+
+  /**
+   * A Vault token right after an encoded character ({@code %20hvs.…}, {@code %253Ahvs.…}, as in a header or URL
+   * carried encoded): found, where the word boundary the pattern asked for is not there. Found by fuzzing.
+   */
+  @Test
+  void aVaultTokenAfterAnEncodedCharacterIsMasked() {
+    String vault = RedactionTest.VAULT;
+    RedactionPercentTest.assertMasked(Map.of(
+        "Authorization%3A%20Bearer%20" + vault, "Authorization%3A%20Bearer%20hvs.██",
+        "next=https%253A%252F%252Fu%253A" + vault + "%2540h", "next=https%253A%252F%252Fu%253Ahvs.██%2540h",
+        "q=%22" + vault + "%22", "q=%22hvs.██%22"));
+  }
+
+  /**
    * A URL carried in another's parameter, encoded once, twice or three times: the CLI's test finds its password
    * parameter as the redactor does ({@code password%3D██}, {@code password%253D██}). Before, it found none of these.
    */
