@@ -60,6 +60,13 @@ public final class Redaction {
   private static final Pattern QUOTED_CREDENTIAL = Pattern.compile(
       "(?:" + QUOTED_SEPARATOR + ")?+(?<scheme>" + SCHEME + ")" + QUOTED);
   /**
+   * A password parameter's value: in quotes or braces (a connection string's for one holding {@code ;}, SQL Server's
+   * {@code {a;b}}; a quote may be escaped, inside a JSON string) to the closing one or the end of the line, else to
+   * the next {@code &;}, space or quote.
+   */
+  private static final String PASSWORD_VALUE = "(?:\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])*+(?:\\\\?\")?+"
+      + "|'[^'\\r\\n]*+'?+|\\{[^}\\r\\n]*+}?+|[^&;\\s\"']+)";
+  /**
    * {@code %} of a {@code :} or {@code =} encoded up to {@link PercentDecoded#MAX_DEPTH} times, as the loops decode:
    * {@code %3A}, {@code %253A}, {@code %25253A}.
    */
@@ -89,7 +96,7 @@ public final class Redaction {
    */
   private static final Pattern SECRETS = Pattern.compile(
       "(?<astra>(?i:AstraCS)(?::|" + ENCODED + "3[Aa]))[^\\s\"'`,;&<>)\\]}]*"
-          + "|(?=h)\\b(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
+          + "|(?=h)(?:\\b|(?<=" + ENCODED + "[0-9A-Fa-f]{2}))(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
           + "|(?<legacy>[sbr](?<![A-Za-z0-9_./-][sbr])\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
           + "|(?<json>(?=[\\\\\"])\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
           + "|root_token|rootToken|password|passwd|pwd|accessor|jwt|id_token|access_token|refresh_token"
@@ -98,7 +105,7 @@ public final class Redaction {
           + "[ \\t]*+\\[?+(?:\\s*+\\\\?\"|[ \\t]*+))"
           + "(?:(?<=\")" + SCHEME + QUOTED + "(?:" + QUOTED_SEPARATOR + SCHEME + QUOTED + ")*+"
           + "|" + SCHEME + CREDENTIALS + "(?:" + SEPARATOR + SCHEME + CREDENTIALS + ")*+)"
-          + "|(?<password>(?i:p(?:assword|asswd|wd))(?:=|" + ENCODED + "3[Dd]))[^&;\\s\"']+"
+          + "|(?<password>(?i:p(?:assword|asswd|wd))(?:=|" + ENCODED + "3[Dd]))" + PASSWORD_VALUE
           + "|(?<userinfo>" + USER_INFO + ")|(?<thin>" + THIN + ")|(?<bare>" + BARE_USER + ")");
   /** The start of an Astra token, as {@link #SECRETS}' first group finds it. */
   private static final Pattern ASTRA_PREFIX = Pattern.compile("(?i:AstraCS)(?::|" + ENCODED + "3[Aa])");

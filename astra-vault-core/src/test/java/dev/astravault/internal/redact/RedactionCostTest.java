@@ -101,6 +101,9 @@ class RedactionCostTest {
     texts.put("quoted authorization lists", "Authorization:" + fill("\"Basic a\", ", n));
     texts.put("quoted authorization entries, no scheme", fill("Authorization:\"\", ", n));
     texts.put("digest parameters, a quote each unclosed", fill("Authorization: Digest a=\"b\n", n));
+    texts.put("password values in braces, unclosed", fill("password={", n));
+    texts.put("password values in quotes, escaped", fill("password=\\\"a\\", n));
+    texts.put("vault prefixes after encoded characters", fill("%253Ahvs.", n));
     return texts;
   }
 

@@ -274,7 +274,9 @@ class RedactionTest {
         twice(KEY_SLASH).substring(0, 40), twice(KEY_SLASH).substring(40), threeTimes(CLIENT_SECRET).substring(20),
         // Authorization headers with several values, quoted ones and unclosed quotes.
         ", Basic ", ", ", "Authorization:\"", "\", \"", "\"Bearer x\"", "[\"Basic ", "Digest a=\"b", "response=\"",
-        "\\\"", "{authorization=[Bearer a, Basic b]}", "\"authorization\":[\"Bearer a\",\"Basic b\"]"};
+        "\\\"", "{authorization=[Bearer a, Basic b]}", "\"authorization\":[\"Bearer a\",\"Basic b\"]",
+        // Quoted and braced password values, Vault tokens after an encoded character (found by fuzzing).
+        "password={", "}", "{", "password=\\\"", "'", "PWD='", "%20hvs.", "%253A", "%20" + VAULT, "Ahvs.", "%2"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;
