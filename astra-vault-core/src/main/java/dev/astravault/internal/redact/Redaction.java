@@ -46,12 +46,11 @@ public final class Redaction {
    */
   private static final String CREDENTIALS = CREDENTIAL_PART + "*+(?:,[ \\t]*+(?=[A-Za-z0-9_.-]+=)" + CREDENTIAL_PART
       + "*+)*+";
-  /** What separates two credentials of one header printed as a list ({@code [Bearer ██, Basic ██]}) or a line. */
-  private static final String SEPARATOR = ",[ \\t]*+";
   /**
-   * A credential in quotes after its scheme, to its closing quote (JSON's and Spring's {@code HttpHeaders}'), and
-   * what separates two of them ({@code "Bearer ██", "Basic ██"}, JSON's {@code ["Bearer ██","Basic ██"]}, escaped).
+   * What separates two credentials of one header ({@code [Bearer ██, Basic ██]}); a credential in quotes after its
+   * scheme (JSON's, Spring's {@code HttpHeaders}'), and what separates two ({@code "Bearer ██", "Basic ██"}).
    */
+  private static final String SEPARATOR = ",[ \\t]*+";
   private static final String QUOTED = "[^\"\\\\]*+";
   private static final String QUOTED_SEPARATOR = "\\\\?\"\\s*+,\\s*+\\\\?\"";
   /** One credential of a header, the separator before it if not the first, and its scheme as group {@code scheme}. */
@@ -66,10 +65,7 @@ public final class Redaction {
    */
   private static final String PASSWORD_VALUE = "(?:\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])*+(?:\\\\?\")?+"
       + "|'[^'\\r\\n]*+'?+|\\{[^}\\r\\n]*+}?+|[^&;\\s\"']+)";
-  /**
-   * {@code %} of a {@code :} or {@code =} encoded up to {@link PercentDecoded#MAX_DEPTH} times, as the loops decode:
-   * {@code %3A}, {@code %253A}, {@code %25253A}.
-   */
+  /** The {@code %} of a character encoded up to {@link PercentDecoded#MAX_DEPTH} times: {@code %3A}, {@code %253A}. */
   private static final String ENCODED = "%(?:25){0," + (PercentDecoded.MAX_DEPTH - 1) + "}+";
   /**
    * What a secret looks like:
