@@ -56,7 +56,8 @@ final class StoreOptions {
    * history show it (the password goes in ASTRA_VAULT_STORE_PASSWORD). ASTRA_VAULT_STORE may carry one: the
    * environment is where the password variable lives too. The test is the library's ({@link
    * Redaction#holdsUrlPassword}: user info, Oracle's {@code thin:user/pass@}, a {@code password}, {@code passwd} or
-   * {@code pwd} parameter), whose redactor masks the password of every URL it finds.
+   * {@code pwd} parameter, also percent-encoded up to three times as a URL in another's parameter is), whose redactor
+   * masks the password of every URL it finds.
    */
   static boolean carriesPassword(String arg) {
     String lower = arg.toLowerCase(Locale.ROOT);

@@ -42,7 +42,11 @@ class CliStorePasswordTest {
         List.of("--store", "jdbc:postgresql://db.example/av?user=alice&passwd=" + PASSWORD, "token", "list"),
         List.of("--store", "jdbc:sqlserver://db.example;user=alice;password=" + PASSWORD, "token", "list"),
         List.of("--store", "jdbc:oracle:thin:alice/" + PASSWORD + "@//db.example:1521/av", "token", "list"),
-        List.of("--store", "jdbc:sqlite:" + dir.resolve("x.db") + "?password=" + PASSWORD, "token", "list"));
+        List.of("--store", "jdbc:sqlite:" + dir.resolve("x.db") + "?password=" + PASSWORD, "token", "list"),
+        // Encoded once and twice, as a URL carried in another's parameter: the redactor masks these too.
+        List.of("--store", "jdbc:postgresql://db.example/av?options=%26password%3D" + PASSWORD, "token", "list"),
+        List.of("--store=jdbc:sqlite:" + dir.resolve("x.db") + "?next=%253Fuser%253Dalice%2526password%253D"
+            + PASSWORD, "config", "list"));
     for (List<String> args : lines) {
       CliRun run = cli(args.toArray(String[]::new));
       assertThat(run.exitCode()).as("%s", args).isEqualTo(2);

@@ -7,16 +7,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A text with each {@code %HH} read as the one character it encodes, for the recognisers that are loops ({@link
- * StoreKeyRuns}, {@link Redaction#maskClientSecrets}): percent-encoding ({@code URLEncoder}, a form body) writes a
+ * StoreKeyRuns}, {@link ClientSecretRuns}): percent-encoding ({@code URLEncoder}, a form body) writes a
  * key's {@code +/=} and a client secret's {@code ,+} as {@code %2B}, {@code %2F}, {@code %3D}, {@code %2C}, which
  * cut the run those recognisers look for into pieces too short to be found. Each recogniser reads the text as
- * written and its decoded form, and the spans it finds in either are masked where they are written, those that
- * overlap as one: a secret only partly encoded ({@code escape()} keeps a {@code +} and encodes a {@code ,}) may show
- * a piece as written that the decoded form shows whole, and masking that piece first would leave the rest of it
- * readable. Bytes above 127 are decoded one by one, so a UTF-8 character reads as characters that are neither
- * base64 nor a client secret's, as it does unencoded.
+ * written and its decoded forms, and the spans it finds in any are masked where they are written, those that overlap
+ * as one: a secret only partly encoded ({@code escape()} keeps a {@code +} and encodes a {@code ,}) may show a piece
+ * as written that a decoded form shows whole, and masking that piece first would leave the rest of it readable.
+ * Bytes above 127 are decoded one by one, so a UTF-8 character reads as characters that are neither base64 nor a
+ * client secret's, as it does unencoded.
+ *
+ * <p>A text is decoded up to {@value #MAX_DEPTH} times, as a URL carried in another's parameter is encoded again
+ * ({@code %2F} becomes {@code %252F}): each decoded form is read about four times more, so the depth is bounded, and
+ * deeper than the redactor's patterns look ({@code %(25){0,2}3A}) would find nothing they mask.
  */
 final class PercentDecoded {
+  /** How many times a text is decoded: a secret encoded up to three times is found. */
+  static final int MAX_DEPTH = 3;
+  private static final int[] NONE = {};
+
   /** A recogniser: reports each span of {@code view} it masks, in increasing order, to {@code found}. */
   @FunctionalInterface
   interface Recogniser {
@@ -30,26 +38,60 @@ final class PercentDecoded {
   }
 
   /**
-   * {@code text} with what {@code recogniser} finds in it as written and in its decoded form masked, or null when
-   * it finds nothing. {@code view} wraps the decoded form as the caller wraps {@code text} (tests count the reads).
+   * {@code text} with what {@code recogniser} finds in it as written and in its decoded forms masked, or null when it
+   * finds nothing. {@code view} wraps each decoded form as the caller wraps {@code text} (tests count the reads).
    */
   static @Nullable String mask(CharSequence text, Recogniser recogniser,
       Function<String, ? extends CharSequence> view) {
     Spans spans = new Spans();
     recogniser.find(text, spans);
-    int plain = spans.size;
-    String decoded = decode(text);
-    if (decoded != null) {
-      IntUnaryOperator toText = toText(text);
-      recogniser.find(view.apply(decoded), (start, end) -> spans.span(toText.applyAsInt(start),
-          toText.applyAsInt(end)));
+    CharSequence level = text;
+    IntUnaryOperator levelToText = IntUnaryOperator.identity();
+    for (int depth = 1; depth <= MAX_DEPTH; depth++) {
+      Decoded decoded = Decoded.of(level);
+      if (decoded == null) {
+        break;
+      }
+      // An index of the decoded form, through each form before it, to where it is written: each step a cursor.
+      IntUnaryOperator decodedToText = decoded.toEncoded().andThen(levelToText);
+      int before = spans.size;
+      level = view.apply(decoded.text);
+      recogniser.find(level, (start, end) -> spans.span(decodedToText.applyAsInt(start),
+          decodedToText.applyAsInt(end)));
+      spans.merge(before);
+      if (!decoded.holdsPercent) {
+        break;
+      }
+      levelToText = decodedToText;
     }
-    return spans.size == 0 ? null : spans.mask(text, plain);
+    return spans.size == 0 ? null : spans.mask(text);
   }
 
-  /** Spans found, each pass's in increasing order: the plain pass's first {@code plain}, then the decoded pass's. */
+  /**
+   * Whether {@code recogniser} finds anything in {@code text} as written or in a decoded form, that is whether
+   * {@link #mask} masks anything: the pre-scan's test, exact by being the same recogniser on the same forms.
+   */
+  static boolean finds(CharSequence text, Recogniser recogniser) {
+    boolean[] found = {false};
+    Found any = (start, end) -> found[0] = true;
+    recogniser.find(text, any);
+    CharSequence level = text;
+    for (int depth = 1; depth <= MAX_DEPTH && !found[0]; depth++) {
+      Decoded decoded = Decoded.of(level);
+      if (decoded == null) {
+        break;
+      }
+      recogniser.find(decoded.text, any);
+      if (!decoded.holdsPercent) {
+        break;
+      }
+      level = decoded.text;
+    }
+    return found[0];
+  }
+
+  /** Spans found, sorted by their starts ({@link #merge} after each form's, which come in increasing order). */
   private static final class Spans implements Found {
-    private static final int[] NONE = {};
     private int[] bounds = NONE;
     private int size;
 
@@ -63,15 +105,27 @@ final class PercentDecoded {
       size++;
     }
 
-    /** {@code text} with both passes' spans masked in order of their starts, overlapping ones under one mask. */
-    String mask(CharSequence text, int plain) {
+    /** Merges the spans from {@code from} on, in order of their starts, into the sorted ones before them. */
+    void merge(int from) {
+      if (from == 0 || from == size) {
+        return;
+      }
+      int[] merged = new int[bounds.length];
+      int i = 0;
+      int j = from;
+      for (int k = 0; k < size; k++) {
+        int take = j == size || i < from && bounds[2 * i] <= bounds[2 * j] ? i++ : j++;
+        merged[2 * k] = bounds[2 * take];
+        merged[2 * k + 1] = bounds[2 * take + 1];
+      }
+      bounds = merged;
+    }
+
+    /** {@code text} with the spans masked in order of their starts, overlapping ones under one mask. */
+    String mask(CharSequence text) {
       StringBuilder out = new StringBuilder(text.length());
       int last = 0;
-      int i = 0;
-      int j = plain;
-      while (i < plain || j < size) {
-        boolean plainFirst = j == size || i < plain && bounds[2 * i] <= bounds[2 * j];
-        int k = plainFirst ? i++ : j++;
+      for (int k = 0; k < size; k++) {
         int start = bounds[2 * k];
         int end = bounds[2 * k + 1];
         if (start < last) {
@@ -86,48 +140,69 @@ final class PercentDecoded {
   }
 
   /**
-   * {@code text} with each {@code %HH} decoded, or null when it holds none (so nothing is allocated). Reads each
-   * character once, and the two after each {@code %} once more.
+   * A text with each {@code %HH} decoded, and where each decoded character sits, for mapping its indexes back to the
+   * encoded text without reading that again.
    */
-  static @Nullable String decode(CharSequence text) {
-    int n = text.length();
-    StringBuilder out = null;
-    int last = 0;
-    for (int i = 0; i < n; i++) {
-      if (text.charAt(i) == '%' && width(text, i) == 3) {
-        out = out == null ? new StringBuilder(n) : out;
-        out.append(text, last, i).append(decodedAt(text, i));
-        last = i + 3;
+  private static final class Decoded {
+    final String text;
+    /** Whether {@link #text} holds a {@code %}, without which decoding it again changes nothing. */
+    final boolean holdsPercent;
+    /** The indexes in {@link #text} of the characters decoded from a {@code %HH}, increasing. */
+    private final int[] escapes;
+    private final int count;
+
+    private Decoded(String text, boolean holdsPercent, int[] escapes, int count) {
+      this.text = text;
+      this.holdsPercent = holdsPercent;
+      this.escapes = escapes;
+      this.count = count;
+    }
+
+    /**
+     * {@code encoded} with each {@code %HH} decoded, or null when it holds none (so nothing is allocated). Reads each
+     * character once and the two after a {@code %} once more, and those before the first {@code %HH} once more.
+     */
+    static @Nullable Decoded of(CharSequence encoded) {
+      int n = encoded.length();
+      StringBuilder out = null;
+      int[] escapes = NONE;
+      int count = 0;
+      boolean percent = false;
+      for (int i = 0; i < n; i++) {
+        char c = encoded.charAt(i);
+        int high = c == '%' && i + 2 < n ? hex(encoded.charAt(i + 1)) : -1;
+        int low = high < 0 ? -1 : hex(encoded.charAt(i + 2));
+        if (low < 0) {
+          percent |= c == '%';
+          if (out != null) {
+            out.append(c);
+          }
+          continue;
+        }
+        out = out == null ? new StringBuilder(n).append(encoded, 0, i) : out;
+        escapes = count < escapes.length ? escapes : Arrays.copyOf(escapes, Math.max(8, 2 * escapes.length));
+        escapes[count++] = out.length();
+        c = (char) (16 * high + low);
+        percent |= c == '%';
+        out.append(c);
         i += 2;
       }
+      return out == null ? null : new Decoded(out.toString(), percent, escapes, count);
     }
-    return out == null ? null : out.append(text, last, n).toString();
-  }
 
-  /**
-   * Indexes of {@link #decode}'s result mapped to {@code text}'s, for indexes asked in increasing order: a cursor
-   * that steps over each {@code %HH} as one character, so the whole mapping reads {@code text} about twice.
-   */
-  static IntUnaryOperator toText(CharSequence text) {
-    int[] cursor = {0, 0};   // {index in the decoded text, index in text}
-    return decodedIndex -> {
-      while (cursor[0] < decodedIndex) {
-        cursor[1] += width(text, cursor[1]);
-        cursor[0]++;
-      }
-      return cursor[1];
-    };
-  }
-
-  /** The character {@code %HH} at {@code i} encodes. */
-  private static char decodedAt(CharSequence text, int i) {
-    return (char) (16 * hex(text.charAt(i + 1)) + hex(text.charAt(i + 2)));
-  }
-
-  /** 3 when {@code %HH} starts at {@code i}, else 1. */
-  private static int width(CharSequence text, int i) {
-    return text.charAt(i) == '%' && i + 2 < text.length() && hex(text.charAt(i + 1)) >= 0
-        && hex(text.charAt(i + 2)) >= 0 ? 3 : 1;
+    /**
+     * Indexes of {@link #text} mapped to the encoded text's, for indexes asked in increasing order: a cursor over
+     * {@link #escapes}, each of which moves the rest two characters on.
+     */
+    IntUnaryOperator toEncoded() {
+      int[] before = {0};   // the escapes before the index last asked
+      return index -> {
+        while (before[0] < count && escapes[before[0]] < index) {
+          before[0]++;
+        }
+        return index + 2 * before[0];
+      };
+    }
   }
 
   private static int hex(char c) {

@@ -35,12 +35,38 @@ public final class Redaction {
   /** An authentication scheme ({@code Basic}, {@code Bearer}, {@code AWS4-HMAC-SHA256}) and the spaces after it. */
   private static final String SCHEME = "[A-Za-z][A-Za-z0-9_.~+-]*+[ \\t]++";
   /**
-   * A header's credentials after the scheme, in a header line or a map's {@code toString}: a token68 ({@code Basic},
-   * {@code Bearer}) or auth-params joined by {@code ,} ({@code Digest}, AWS's), quoted strings included. Possessive,
-   * as nothing after it can take back what it read.
+   * A character of a credential, or a quoted string: closed, or (a param's value, after {@code =}) never closed, then
+   * to the end of the line, so that a line cut inside {@code response="…} shows none of it.
    */
-  private static final String CREDENTIALS = "(?:[^\\s\"'`,<>)\\]}]|\"[^\"\\r\\n]*\")*+"
-      + "(?:,[ \\t]*(?=[A-Za-z0-9_.-]+=)(?:[^\\s\"'`,<>)\\]}]|\"[^\"\\r\\n]*\")*+)*+";
+  private static final String CREDENTIAL_PART = "(?:[^\\s\"'`,<>)\\]}]|\"[^\"\\r\\n]*+\"|(?<==)\"[^\"\\r\\n]*+)";
+  /**
+   * A header's credentials after the scheme, in a header line or a map's {@code toString}: a token68 ({@code Basic},
+   * {@code Bearer}) or auth-params joined by {@code ,} ({@code Digest}, AWS's). Possessive, as nothing after it can
+   * take back what it read.
+   */
+  private static final String CREDENTIALS = CREDENTIAL_PART + "*+(?:,[ \\t]*+(?=[A-Za-z0-9_.-]+=)" + CREDENTIAL_PART
+      + "*+)*+";
+  /**
+   * What separates two credentials of one header ({@code [Bearer ██, Basic ██]}); a credential in quotes after its
+   * scheme (JSON's, Spring's {@code HttpHeaders}'), and what separates two ({@code "Bearer ██", "Basic ██"}).
+   */
+  private static final String SEPARATOR = ",[ \\t]*+";
+  private static final String QUOTED = "[^\"\\\\]*+";
+  private static final String QUOTED_SEPARATOR = "\\\\?\"\\s*+,\\s*+\\\\?\"";
+  /** One credential of a header, the separator before it if not the first, and its scheme as group {@code scheme}. */
+  private static final Pattern CREDENTIAL = Pattern.compile(
+      "(?:" + SEPARATOR + ")?+(?<scheme>" + SCHEME + ")" + CREDENTIALS);
+  private static final Pattern QUOTED_CREDENTIAL = Pattern.compile(
+      "(?:" + QUOTED_SEPARATOR + ")?+(?<scheme>" + SCHEME + ")" + QUOTED);
+  /**
+   * A password parameter's value: in quotes or braces (a connection string's for one holding {@code ;}, SQL Server's
+   * {@code {a;b}}; a quote may be escaped, inside a JSON string) to the closing one or the end of the line, else to
+   * the next {@code &;}, space or quote.
+   */
+  private static final String PASSWORD_VALUE = "(?:\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])*+(?:\\\\?\")?+"
+      + "|'[^'\\r\\n]*+'?+|\\{[^}\\r\\n]*+}?+|[^&;\\s\"']+)";
+  /** The {@code %} of a character encoded up to {@link PercentDecoded#MAX_DEPTH} times: {@code %3A}, {@code %253A}. */
+  private static final String ENCODED = "%(?:25){0," + (PercentDecoded.MAX_DEPTH - 1) + "}+";
   /**
    * What a secret looks like:
    * <ol>
@@ -60,36 +86,30 @@ public final class Redaction {
    *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
    *       it ({@code user:██@host}), and in Oracle's {@code thin:user/██@host}: the pattern finds the user, and
    *       {@link UrlPasswords} the {@code @} before the host the password runs to;</li>
-   *   <li>Astra client secrets: a run of 40 or more of {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}
-   *       (checked in {@link #mask}).</li>
    * </ol>
-   * Store keys (base64 of 32 bytes) are found by {@link StoreKeyRuns}, JSON Web Tokens by {@link JwtRuns}, both
-   * without a regex.
+   * Astra client secrets are found by {@link ClientSecretRuns}, store keys (base64 of 32 bytes) by {@link
+   * StoreKeyRuns}, JSON Web Tokens by {@link JwtRuns}, all without a regex.
    */
   private static final Pattern SECRETS = Pattern.compile(
-      "(?<astra>(?i:AstraCS)(?::|%3[Aa]))[^\\s\"'`,;&<>)\\]}]*"
-          + "|\\b(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
-          + "|(?<![A-Za-z0-9_./-])(?<legacy>[sbr]\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
-          + "|(?<json>\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
+      "(?<astra>(?i:AstraCS)(?::|" + ENCODED + "3[Aa]))[^\\s\"'`,;&<>)\\]}]*"
+          + "|(?=h)(?:\\b|(?<=" + ENCODED + "[0-9A-Fa-f]{2}))(?<vault>hv[sbr]\\.)[A-Za-z0-9_-]{8,}"
+          + "|(?<legacy>[sbr](?<![A-Za-z0-9_./-][sbr])\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
+          + "|(?<json>(?=[\\\\\"])\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
           + "|root_token|rootToken|password|passwd|pwd|accessor|jwt|id_token|access_token|refresh_token"
           + ")\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
-          + "|(?<authjson>\\\\?\"" + AUTHORIZATION + "\\\\?\"\\s*:\\s*\\\\?\"" + SCHEME + ")[^\"\\\\]*"
-          + "|(?<auth>\\b" + AUTHORIZATION + "[:=][ \\t]*\\[?" + SCHEME + ")" + CREDENTIALS
-          + "|(?<password>(?i:password|passwd|pwd)(?:=|%3[Dd]))[^&;\\s\"']+"
+          + "|(?<auth>(?:(?=[\\\\\"])\\\\?\"" + AUTHORIZATION + "\\\\?\"\\s*+:|(?=[AaPp])\\b" + AUTHORIZATION + "[:=])"
+          + "[ \\t]*+\\[?+(?:\\s*+\\\\?\"|[ \\t]*+))"
+          + "(?:(?<=\")" + SCHEME + QUOTED + "(?:" + QUOTED_SEPARATOR + SCHEME + QUOTED + ")*+"
+          + "|" + SCHEME + CREDENTIALS + "(?:" + SEPARATOR + SCHEME + CREDENTIALS + ")*+)"
+          + "|(?<password>(?i:p(?:assword|asswd|wd))(?:=|" + ENCODED + "3[Dd]))" + PASSWORD_VALUE
           + "|(?<userinfo>" + USER_INFO + ")|(?<thin>" + THIN + ")|(?<bare>" + BARE_USER + ")");
-  /**
-   * The shortest client secret of the second pass ({@link #maskClientSecrets}): a run of {@code A-Za-z0-9+,._/=-}, a
-   * pass of its own so that a long harmless run (a lease id) never hides a token inside it from the first.
-   */
-  private static final int CLIENT_SECRET_MIN = 40;
   /** The start of an Astra token, as {@link #SECRETS}' first group finds it. */
-  private static final Pattern ASTRA_PREFIX = Pattern.compile("(?i:AstraCS)(?::|%3[Aa])");
-  /** {@link #SECRETS}' groups are its ten named ones, in order (no other): astra 1, authjson 5, auth 6, userinfo 8. */
+  private static final Pattern ASTRA_PREFIX = Pattern.compile("(?i:AstraCS)(?::|" + ENCODED + "3[Aa])");
+  /** {@link #SECRETS}' groups are its nine named ones, in order (no other): astra 1, auth 5, userinfo 7. */
   private static final int ASTRA = 1;
-  private static final int AUTH_JSON = 5;
-  private static final int AUTH = 6;
-  private static final int USER_INFO_GROUP = 8;
-  /** The users of groups 8, 9 and 10: userinfo, thin, bare. */
+  private static final int AUTH = 5;
+  private static final int USER_INFO_GROUP = 7;
+  /** The users of groups 7, 8 and 9: userinfo, thin, bare. */
   private static final UrlPasswords.Kind[] USERS = UrlPasswords.Kind.values();
   /** The longest text {@link #scrub} masks; longer ones are {@linkplain #cut cut} first. */
   static final int MAX_TEXT = 64 * 1024;
@@ -117,7 +137,7 @@ public final class Redaction {
       return text;
     }
     String kept = text.length() > MAX_TEXT ? cut(text) : text;
-    if (!mayHoldSecret(kept) && !StoreKeyRuns.present(kept)) {
+    if (!mayHoldSecret(kept) && !StoreKeyRuns.present(kept) && !ClientSecretRuns.present(kept)) {
       return kept;
     }
     return scrubByRegex(kept);
@@ -157,7 +177,7 @@ public final class Redaction {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       String next = orSame(JwtRuns.mask(view.apply(out)), out);
       next = orSame(maskSecrets(view.apply(next)), next);
-      next = orSame(maskClientSecrets(view.apply(next), view), next);
+      next = orSame(ClientSecretRuns.mask(view.apply(next), view), next);
       next = orSame(StoreKeyRuns.mask(view.apply(next), view), next);
       if (next.equals(out)) {
         break;
@@ -183,27 +203,28 @@ public final class Redaction {
   /**
    * Whether {@code text} holds a password in a URL: in its user info ({@code //user:pass@host}), in Oracle's {@code
    * thin:user/pass@host}, or as a parameter named {@code password}, {@code passwd}, {@code pwd} or ending in one
-   * ({@code sslpassword}, {@code trustStorePassword}) after {@code ?}, {@code &} or {@code ;}. The CLI refuses an
-   * argument with it; {@link #scrub} masks the password of every text it accepts. A loop ({@link
-   * UrlPasswords#holdsPassword}) that reads each character a bounded number of times, as an argument can be long.
+   * ({@code sslpassword}, {@code trustStorePassword}) after {@code ?}, {@code &} or {@code ;}, the separator and the
+   * {@code =} also percent-encoded up to three times ({@code %26password%3D}, {@code %2526password%253D}, as the
+   * redactor masks {@code password%3D}). The CLI refuses an argument with it; {@link #scrub} masks the password of
+   * every text it accepts. A loop ({@link UrlPasswords#holdsPassword}) that reads each character a bounded number of
+   * times, as an argument can be long.
    */
   public static boolean holdsUrlPassword(CharSequence text) {
     return UrlPasswords.holdsPassword(text);
   }
 
   /**
-   * False only when no part of {@link #SECRETS} or a {@linkplain #maskClientSecrets client secret} can match: each
-   * needs a character that ids and names rarely hold ({@code S:} or {@code S%} of {@code AstraCS:} and {@code
-   * AstraCS%3A}, {@code [sbr].} of a Vault token, {@code "} of a JSON field, {@code n:} or {@code n=} of an {@code
-   * Authorization} header, {@code d=} or {@code d%} of {@code password=}, {@code passwd=}, {@code pwd=} and their
-   * {@code %3D} forms, an {@code @} after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@},
-   * {@code eyJ} of a JWT, or {@code ,}/{@code +} or their {@code %2C}/{@code %2B} in 40 characters or more); for
-   * store keys, {@link StoreKeyRuns#present} runs the recogniser itself (one pass, nothing allocated unless the text
-   * holds a {@code %}). Every id, name and key the library is handed passes through here, so most of them skip the
-   * regexes (and their matchers) entirely.
+   * False only when no part of {@link #SECRETS} can match: each needs a character that ids and names rarely hold
+   * ({@code S:} or {@code S%} of {@code AstraCS:} and {@code AstraCS%3A}, {@code [sbr].} of a Vault token, {@code "}
+   * of a JSON field, {@code n:} or {@code n=} of an {@code Authorization} header, {@code d=} or {@code d%} of {@code
+   * password=}, {@code passwd=}, {@code pwd=} and their encoded forms, an {@code @} after a {@code :} for a URL's user
+   * info or Oracle's {@code thin:user/pass@}, {@code eyJ} of a JWT). For client secrets and store keys the pre-scan
+   * runs their recognisers ({@link ClientSecretRuns#present}, {@link StoreKeyRuns#present}) on the text and its
+   * decoded forms (one pass each, nothing allocated unless the text holds a {@code %HH}): a secret encoded twice or
+   * three times shows none of the characters a test of pairs could look for. Every id, name and key the library is
+   * handed passes through here, so most of them skip the regexes (and their matchers) entirely.
    */
   static boolean mayHoldSecret(String text) {
-    boolean longEnough = text.length() >= 40;
     boolean colon = false;
     char previous = 0;
     char beforePrevious = 0;
@@ -219,8 +240,6 @@ public final class Redaction {
         case '.' -> previous == 's' || previous == 'b' || previous == 'r';
         case '=' -> previous == 'd' || previous == 'D' || previous == 'n' || previous == 'N';
         case '%' -> previous == 's' || previous == 'S' || previous == 'd' || previous == 'D';
-        case ',', '+' -> longEnough;
-        case 'B', 'b', 'C', 'c' -> longEnough && previous == '2' && beforePrevious == '%';
         case 'J' -> previous == 'y' && beforePrevious == 'e';
         default -> false;
       };
@@ -248,7 +267,7 @@ public final class Redaction {
     int from = 0;
     while (from < text.length() && m.find(from)) {
       int group = matchedGroup(m);
-      String replacement = mask(m, group);
+      String replacement = mask(text, m, group);
       int end = m.end();
       int next = end;
       if (group >= USER_INFO_GROUP) {
@@ -280,57 +299,45 @@ public final class Redaction {
     return group;
   }
 
-  /**
-   * {@code text} with every Astra client secret masked, or null when it holds none: a maximal run of 40 or more of
-   * {@code A-Za-z0-9+,._/=-} holding a {@code ,} or {@code +}, a digit and a letter, as written or {@linkplain
-   * PercentDecoded percent-decoded} ({@code %2C}, {@code %2B}, as in a form body). A loop, not a regex, so that a
-   * text of runs one short reads each character once, not forty times.
-   */
-  static @Nullable String maskClientSecrets(CharSequence text, Function<String, ? extends CharSequence> view) {
-    return PercentDecoded.mask(text, Redaction::findClientSecrets, view);
-  }
-
-  /** Reports the client secrets in {@code text} to {@code found}. */
-  private static void findClientSecrets(CharSequence text, PercentDecoded.Found found) {
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      int start = i;
-      boolean mark = false;
-      boolean digit = false;
-      boolean letter = false;
-      for (char c; i < n && isRunChar(c = text.charAt(i)); i++) {
-        mark |= c == ',' || c == '+';
-        digit |= c >= '0' && c <= '9';
-        letter |= c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
-      }
-      if (i - start >= CLIENT_SECRET_MIN && mark && digit && letter) {
-        found.span(start, i);
-      }
-      i = i == start ? i + 1 : i;
-    }
-  }
-
-  private static boolean isRunChar(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == ','
-        || c == '.' || c == '_' || c == '/' || c == '=' || c == '-';
-  }
-
-  /** The replacement for one match of {@link #SECRETS} by {@code group}, or null to keep it. */
-  private static @Nullable String mask(Matcher m, int group) {
+  /** The replacement for one match of {@link #SECRETS} in {@code text} by {@code group}, or null to keep it. */
+  private static @Nullable String mask(CharSequence text, Matcher m, int group) {
     if (group == ASTRA) {
       // The word "AstraCS:" alone, as in "expected AstraCS:<24 letters>", is kept; ":" or "%3A" as written.
       return m.end() == m.end(group) ? null : "AstraCS" + m.group(group).substring("AstraCS".length()) + MASK;
     }
-    if (group == AUTH_JSON || group == AUTH) {
-      // A scheme without credentials is kept; a token keeps saying it is one (Bearer AstraCS:██).
-      return m.end() == m.end(group) ? null : m.group(group) + astraPrefix(m.group(), m.end(group) - m.start()) + MASK;
+    if (group == AUTH) {
+      // Quoted (JSON, Spring's HttpHeaders) when the name ends in a quote, so each credential ends at one.
+      boolean quoted = text.charAt(m.end(group) - 1) == '"';
+      return maskCredentials(text, m.start(), m.end(group), m.end(), quoted ? QUOTED_CREDENTIAL : CREDENTIAL);
     }
     return m.group(group) + MASK;
   }
 
+  /**
+   * The replacement for a header's match {@code text[start, to)}: its name kept up to {@code from}, then each
+   * credential as {@code credential} reads it (the pattern the match repeats), its separator and scheme kept and the
+   * rest masked; null when every scheme is without credentials. A token keeps saying it is one ({@code Bearer
+   * AstraCS:██}).
+   */
+  private static @Nullable String maskCredentials(CharSequence text, int start, int from, int to, Pattern credential) {
+    StringBuilder out = new StringBuilder(to - start).append(text, start, from);
+    Matcher c = credential.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+    boolean masked = false;
+    int at = from;
+    while (at < to && c.region(at, to).lookingAt()) {
+      int scheme = c.end("scheme");
+      out.append(text, at, scheme);
+      if (c.end() > scheme) {
+        out.append(astraPrefix(text, scheme)).append(MASK);
+        masked = true;
+      }
+      at = c.end();
+    }
+    return masked ? out.append(text, at, to).toString() : null;
+  }
+
   /** {@code AstraCS:} (or {@code AstraCS%3A}, as written) when an Astra token starts {@code text} at {@code at}. */
-  private static String astraPrefix(String text, int at) {
+  private static String astraPrefix(CharSequence text, int at) {
     Matcher astra = ASTRA_PREFIX.matcher(text).region(at, text.length());
     return astra.lookingAt() ? "AstraCS" + astra.group().substring("AstraCS".length()) : "";
   }

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds store keys (base64 of 32 bytes, as {@code openssl rand -base64 32} prints them) in text, without a regex:
- * {@link Redaction}'s third pass, and the pre-scan's part for keys. A class of its own so that the redactor's
+ * {@link Redaction}'s last pass, and the pre-scan's part for keys. A class of its own so that the redactor's
  * patterns and this recogniser each read on one screen.
  *
  * <p>A key is 43 characters of a run of {@code A-Za-z0-9+/_-}, which any base64 decoder reads as exactly 32 bytes
@@ -24,10 +24,10 @@ import org.jspecify.annotations.Nullable;
  *       {@code /} or more that starts with {@code astra/} or holds {@code /astra/} (ours, {@code
  *       astra/<org>/<role>/<24>}) or {@code /creds/} (Vault's, {@code <mount>/creds/<role>/<24>}).</li>
  * </ul>
- * One pass over the text, each character read about twice: the counts of the 43 characters before the one read are
- * kept as it goes. A text holding {@code %HH} gets a second pass over its {@linkplain PercentDecoded decoded form}, so
- * that a key written percent-encoded ({@code %2B}, {@code %2F}, {@code %3D}, by {@code URLEncoder} or in a URL's
- * path) is found as it would be unencoded.
+ * One pass over the text, each character read once: the counts of the 43 characters before the one read are kept as
+ * it goes. A text holding {@code %HH} gets a pass over each of its {@linkplain PercentDecoded decoded forms},
+ * so that a key written percent-encoded ({@code %2B}, {@code %2F}, {@code %3D}, by {@code URLEncoder} or in a URL's
+ * path; {@code %252F} when encoded twice) is found as it would be unencoded.
  */
 final class StoreKeyRuns {
   /** Base64 characters of a 32-byte store key, its padding aside. */
@@ -63,17 +63,10 @@ final class StoreKeyRuns {
 
   /**
    * Whether {@code text} holds a store key: the pre-scan's part for keys, exact since it is {@link #mask}'s test (as
-   * written, or decoded when it holds none as written).
+   * written, or in a {@linkplain PercentDecoded decoded form}).
    */
   static boolean present(CharSequence text) {
-    if (text.length() < KEY_CHARS) {
-      return false;
-    }
-    if (nextKey(text, 0) >= 0) {
-      return true;
-    }
-    String decoded = PercentDecoded.decode(text);
-    return decoded != null && decoded.length() >= KEY_CHARS && nextKey(decoded, 0) >= 0;
+    return text.length() >= KEY_CHARS && PercentDecoded.finds(text, StoreKeyRuns::find);
   }
 
   /**
@@ -89,6 +82,8 @@ final class StoreKeyRuns {
     int urlSafe = 0;
     int slashes = 0;
     int leaseMarkEnd = Integer.MAX_VALUE;
+    // The kinds of the last 43 characters, so that the one leaving the counts is not read again.
+    byte[] kinds = new byte[KEY_CHARS];
     for (int i = from; i <= n; i++) {
       char c = i < n ? text.charAt(i) : ' ';
       boolean inRun = isBase64(c);
@@ -106,12 +101,13 @@ final class StoreKeyRuns {
       }
       // The counts cover text[i - 42, i] from here on: c in, the character 43 back out.
       int kind = kind(c);
+      int out = kinds[i % KEY_CHARS];   // text[start]'s when start is in the run
+      kinds[i % KEY_CHARS] = (byte) kind;
       upper += kind == UPPER ? 1 : 0;
       lower += kind == LOWER ? 1 : 0;
       standard += kind == STANDARD ? 1 : 0;
       urlSafe += kind == URL_SAFE ? 1 : 0;
       if (start + 1 > runStart) {
-        int out = kind(text.charAt(start));
         upper -= out == UPPER ? 1 : 0;
         lower -= out == LOWER ? 1 : 0;
         standard -= out == STANDARD ? 1 : 0;

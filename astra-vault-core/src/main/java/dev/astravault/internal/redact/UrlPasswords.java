@@ -147,7 +147,8 @@ final class UrlPasswords {
    * Whether {@code text} holds a password in a URL, {@link Redaction#holdsUrlPassword}'s test: {@code
    * //user:pass@} (the user holding none of {@code /?#@:} or a space, the password none of {@code ?#@} or a space),
    * {@code :thin:user/pass@} (neither part empty nor holding {@code @} or a space, the user no {@code /:} either), or
-   * {@code password=}, {@code passwd=} or {@code pwd=} ending a run of {@code A-Za-z0-9_.-} after {@code ?&;}. Where
+   * {@code password=}, {@code passwd=} or {@code pwd=} ending a run of {@code A-Za-z0-9_.-} after {@code ?&;} (the
+   * {@code =} and the separator may be percent-encoded up to {@link PercentDecoded#MAX_DEPTH} times). Where
    * a pattern scanned from every user to the end of its word, a loop reads each character a bounded number of times:
    * a table from the end gives each password's stop, and the users and parameter names found from the start do not
    * overlap (a user ends at the {@code /} or {@code :} that starts the next one).
@@ -184,8 +185,11 @@ final class UrlPasswords {
             && isAt(text, thinStop[slash + 1])) {
           return true;
         }
-      } else if ((c == '?' || c == '&' || c == ';') && isPasswordName(text, i + 1)) {
-        return true;
+      } else if (c == '?' || c == '&' || c == ';' || c == '%') {
+        int separator = separatorWidth(text, i);
+        if (separator > 0 && isPasswordName(text, i + separator)) {
+          return true;
+        }
       }
     }
     return false;
@@ -209,15 +213,51 @@ final class UrlPasswords {
   }
 
   /**
-   * Whether the run of {@code A-Za-z0-9_.-} starting at {@code start} is followed by {@code =} and ends with {@code
-   * password}, {@code passwd} or {@code pwd}, in any case.
+   * The length of the parameter separator at {@code i}: 1 for {@code ?&;}, 3, 5 or 7 for one of them encoded once,
+   * twice or three times ({@code %26}, {@code %2526}, {@code %252526}, as in a URL carried in another's parameter),
+   * else 0.
+   */
+  private static int separatorWidth(CharSequence text, int i) {
+    char c = text.charAt(i);
+    if (c != '%') {
+      return c == '?' || c == '&' || c == ';' ? 1 : 0;
+    }
+    int hex = encodedAfter(text, i);
+    if (hex < 0 || hex + 1 >= text.length()) {
+      return 0;
+    }
+    char high = text.charAt(hex);
+    char low = text.charAt(hex + 1);
+    boolean separator = high == '2' && low == '6'
+        || high == '3' && (low == 'F' || low == 'f' || low == 'B' || low == 'b');
+    return separator ? hex + 2 - i : 0;
+  }
+
+  /**
+   * Where the two hex digits of a character encoded up to {@link PercentDecoded#MAX_DEPTH} times start, for the
+   * {@code %} at {@code percent} ({@code %3D}, {@code %253D}, {@code %25253D}: after the {@code 25}s), or -1 when no
+   * {@code 25}s are followed by two more characters.
+   */
+  private static int encodedAfter(CharSequence text, int percent) {
+    int hex = percent + 1;
+    for (int depth = 1; depth < PercentDecoded.MAX_DEPTH && hex + 3 < text.length() && text.charAt(hex) == '2'
+        && text.charAt(hex + 1) == '5'; depth++) {
+      hex += 2;
+    }
+    return hex + 1 < text.length() ? hex : -1;
+  }
+
+  /**
+   * Whether the run of {@code A-Za-z0-9_.-} starting at {@code start} is followed by {@code =} (or {@code %3D},
+   * encoded up to {@link PercentDecoded#MAX_DEPTH} times, as the redactor masks it) and ends with {@code password},
+   * {@code passwd} or {@code pwd}, in any case.
    */
   private static boolean isPasswordName(CharSequence text, int start) {
     int end = start;
     while (end < text.length() && isNameChar(text.charAt(end))) {
       end++;
     }
-    if (end == text.length() || text.charAt(end) != '=') {
+    if (end == text.length() || text.charAt(end) != '=' && !isEncodedEquals(text, end)) {
       return false;
     }
     for (String name : new String[] {"password", "passwd", "pwd"}) {
@@ -226,6 +266,15 @@ final class UrlPasswords {
       }
     }
     return false;
+  }
+
+  /** Whether an {@code =} encoded up to {@link PercentDecoded#MAX_DEPTH} times starts at {@code i}. */
+  private static boolean isEncodedEquals(CharSequence text, int i) {
+    if (text.charAt(i) != '%') {
+      return false;
+    }
+    int hex = encodedAfter(text, i);
+    return hex >= 0 && text.charAt(hex) == '3' && (text.charAt(hex + 1) == 'D' || text.charAt(hex + 1) == 'd');
   }
 
   private static boolean isNameChar(char c) {

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 class RedactionCostTest {
   /**
-   * Reads per character allowed for a whole scrub, every pass of every round included: the passes read about 25-30 a
+   * Reads per character allowed for a whole scrub, every pass of every round included: the passes read about 20-30 a
    * round (the pattern tries each of its alternatives from every start), and a text they change is read in a second
-   * round. The worst shapes here: 53 for dashed key-length parts, 63 for their percent-encoded form, whose decoded
-   * form the client-secret and store-key loops read as well (60 was the bound before they did). Before the URL
-   * passwords were found by {@link UrlPasswords}, seven shapes here read 80 to 1,800 (a 64 KiB text of {@code =a:@}
-   * took half a second).
+   * round. The worst shape here: 61 for key-length parts joined by a {@code /} encoded three times, whose three
+   * decoded forms the client-secret and store-key loops read as well (dashed key-length parts: 42; their encoded form
+   * 46, which was 63 before the pattern's alternatives each looked at one character first and the loops stopped
+   * reading characters twice). Before the URL passwords were found by {@link UrlPasswords}, seven shapes here read 80
+   * to 1,800 (a 64 KiB text of {@code =a:@} took half a second).
    */
   private static final int READS_PER_CHAR = 70;
   /**
@@ -86,7 +87,28 @@ class RedactionCostTest {
     texts.put("digest parameters, unclosed quotes", "Authorization: Digest " + fill("a=\"b, ", n));
     texts.put("digest parameters", "Authorization: Digest " + fill("a=\"b\", ", n));
     texts.put("authorization entries", fill("authorization=[x ", n));
+    texts.put("percent signs encoded", fill("%25", n));
+    texts.put("a percent sign encoded over and over", "%" + fill("25", n));
+    texts.put("encoded percent signs then a colon", fill("%25".repeat(40) + "3A ", n));
+    texts.put("token prefixes encoded twice and three times", fill("AstraCS%253A AstraCS%25253a ", n));
+    texts.put("password names encoded three times", fill("password%25253D ", n));
+    texts.put("key-length parts, joints encoded three times", fill("aB".repeat(21) + "%25252F", n));
+    texts.put("runs one short of a client secret, encoded twice", fill("a1".repeat(18) + "%252Ca ", n));
+    texts.put("keys encoded three times", fill(threeTimes(RedactionTest.KEY_SLASH) + "%20", n));
+    texts.put("client secrets encoded three times", fill(threeTimes(RedactionTest.CLIENT_SECRET) + " ", n));
+    texts.put("authorization lists", "{authorization=[" + fill("Basic a, ", n));
+    texts.put("authorization lists, no credentials", fill("authorization=[Basic, ", n));
+    texts.put("quoted authorization lists", "Authorization:" + fill("\"Basic a\", ", n));
+    texts.put("quoted authorization entries, no scheme", fill("Authorization:\"\", ", n));
+    texts.put("digest parameters, a quote each unclosed", fill("Authorization: Digest a=\"b\n", n));
+    texts.put("password values in braces, unclosed", fill("password={", n));
+    texts.put("password values in quotes, escaped", fill("password=\\\"a\\", n));
+    texts.put("vault prefixes after encoded characters", fill("%253Ahvs.", n));
     return texts;
+  }
+
+  private static String threeTimes(String text) {
+    return RedactionPercentTest.encode(RedactionPercentTest.encode(RedactionPercentTest.encode(text)));
   }
 
   private static String fill(String unit, int n) {
@@ -147,6 +169,10 @@ class RedactionCostTest {
     texts.put("a long parameter name", "?" + "a".repeat(n) + "=");
     texts.put("parameter names, no =", fill(";password", n));
     texts.put("parameters, no password", fill("&pwdx=", n));
+    texts.put("encoded separators", fill("%252526", n));
+    texts.put("encoded parameters, no password", fill("%2526pwdx%253D", n));
+    texts.put("encoded password names, no separator", fill("password%25253D", n));
+    texts.put("percent signs encoded", fill("%25", n));
     SoftAssertions.assertSoftly(soft -> texts.forEach((name, text) -> {
       long[] reads = {0};
       soft.assertThat(Redaction.holdsUrlPassword(new Counting(text, reads))).as(name).isFalse();

@@ -27,7 +27,7 @@ class RedactionPercentTest {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
-  private static void assertMasked(Map<String, String> masked) {
+  static void assertMasked(Map<String, String> masked) {
     masked.forEach((text, expected) -> {
       assertThat(Redaction.scrub(text)).as(text).isEqualTo(expected);
       assertThat(Redaction.scrubByRegex(text)).as(text).isEqualTo(expected);
@@ -36,7 +36,7 @@ class RedactionPercentTest {
     });
   }
 
-  private static void assertKept(List<String> kept) {
+  static void assertKept(List<String> kept) {
     for (String text : kept) {
       assertThat(Redaction.scrub(text)).as(text).isEqualTo(text);
       assertThat(Redaction.looksSecret(text)).as(text).isFalse();
@@ -138,6 +138,42 @@ class RedactionPercentTest {
             + "password%3D██",
         "redirect=jdbc%3Apostgresql%3A%2F%2Fdb%2Fx%3Fsslpwd%3dhunter2-x", "redirect=jdbc%3Apostgresql%3A%2F%2Fdb%2Fx"
             + "%3Fsslpwd%3d██"));
+  }
+
+  /**
+   * A text encoded two or three times (a URL carried in a parameter of a URL that is itself carried in another's, a
+   * form body put into a query) is masked as one encoded once: {@code %253A} and {@code %25253A} are a {@code :}, and
+   * so on. Before, all of these were left readable.
+   */
+  @Test
+  void aSecretEncodedTwiceOrThreeTimesIsMasked() {
+    String twice = encode(encode(ASTRA));
+    String thrice = encode(twice);
+    assertThat(twice).startsWith("AstraCS%253A");
+    assertThat(thrice).startsWith("AstraCS%25253A");
+    String passwordTwice = encode(encode("/db?user=app&password=hunter2-x"));
+    assertThat(passwordTwice).endsWith("%2526password%253Dhunter2-x");
+    String keyTwice = encode(encode(KEY_SLASH));
+    String keyThrice = encode(keyTwice);
+    assertThat(keyThrice).contains("%25252F").endsWith("%25253D");
+    assertMasked(Map.ofEntries(
+        Map.entry("https://app/cb?next=" + twice + "&x=1", "https://app/cb?next=AstraCS%253A██&x=1"),
+        Map.entry("q=" + thrice, "q=AstraCS%25253A██"),
+        Map.entry("q=" + twice.toLowerCase(), "q=AstraCS%253a██"),
+        Map.entry("next=" + passwordTwice, "next=%252Fdb%253Fuser%253Dapp%2526password%253D██"),
+        Map.entry("next=" + encode(passwordTwice), "next=%25252Fdb%25253Fuser%25253Dapp%252526password%25253D██"),
+        Map.entry("key=" + keyTwice, "key=██"),
+        Map.entry("key=" + keyThrice + "&v=2", "key=██&v=2"),
+        Map.entry("https://vault/v1/secret%252Fdata%252F" + keyTwice, "https://vault/v1/secret%252Fdata%252F██"),
+        Map.entry("client_id=abc&client_secret=" + encode(encode(CLIENT_SECRET)) + "&scope=x",
+            "client_id=abc&██&scope=x"),
+        Map.entry("s=" + encode(encode(encode(CLIENT_SECRET))), "██")));
+    for (String text : List.of(keyTwice, keyThrice, "x%252F" + encode(encode(KEY_PLUS)))) {
+      assertThat(Redaction.holdsStoreKey(text)).as(text).isTrue();
+    }
+    // A percent sign encoded over and over is no secret; neither is a key one short, encoded twice.
+    assertKept(List.of("100%2525 done", "%25".repeat(30) + "3A", "k=" + encode(encode(KEY_SLASH.substring(0, 42))),
+        "astra%252Forg1x%252Freader%252FAb3dEf6hIj9lMn2pQr5tUv8x"));
   }
 
   /** Pins what was already right: user info is percent-encoded by nature, and its password is masked whole. */

@@ -231,6 +231,14 @@ class RedactionTest {
     }
   }
 
+  private static String twice(String text) {
+    return RedactionPercentTest.encode(RedactionPercentTest.encode(text));
+  }
+
+  private static String threeTimes(String text) {
+    return RedactionPercentTest.encode(twice(text));
+  }
+
   /**
    * The pre-scan that lets most ids skip the regexes must never skip a text the regexes would change: random texts
    * built from the pieces of every secret shape (and near misses) are scrubbed the same with and without it.
@@ -258,7 +266,17 @@ class RedactionTest {
         RedactionPercentTest.encode(KEY_SLASH).substring(0, 30), RedactionPercentTest.encode(KEY_SLASH).substring(30),
         "astra%2Forg1x%2Freader%2F", "Authorization: ", "authorization=[", "Proxy-Authorization:", "Authorization",
         "\"Authorization\":\"", "\"authorization\": \"", "Basic ", "Bearer x", "Digest a=\"b\", c=d", "\n",
-        "n:", "n=", "N=", "authorization=[Basic ", "AUTHORIZATION=Bearer ", "Authorization:Negotiate "};
+        "n:", "n=", "N=", "authorization=[Basic ", "AUTHORIZATION=Bearer ", "Authorization:Negotiate ",
+        // Texts encoded two and three times, odd spellings of an encoded %, and their near misses.
+        "%25", "25", "%2525", "%253A", "%25253a", "AstraCS%253A", "astracs%25253A", "S%25", "%252F", "%25252f",
+        "%252B", "%252C", "%25252C", "%253D", "%25253D", "password%253D", "PWD%25253d", "%32", "%43", "%%32C", "%2%43",
+        twice(ASTRA), twice(CLIENT_SECRET), threeTimes(CLIENT_SECRET), twice(KEY_SLASH), threeTimes(KEY_PLAIN),
+        twice(KEY_SLASH).substring(0, 40), twice(KEY_SLASH).substring(40), threeTimes(CLIENT_SECRET).substring(20),
+        // Authorization headers with several values, quoted ones and unclosed quotes.
+        ", Basic ", ", ", "Authorization:\"", "\", \"", "\"Bearer x\"", "[\"Basic ", "Digest a=\"b", "response=\"",
+        "\\\"", "{authorization=[Bearer a, Basic b]}", "\"authorization\":[\"Bearer a\",\"Basic b\"]",
+        // Quoted and braced password values, Vault tokens after an encoded character (found by fuzzing).
+        "password={", "}", "{", "password=\\\"", "'", "PWD='", "%20hvs.", "%253A", "%20" + VAULT, "Ahvs.", "%2"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;
