@@ -162,9 +162,9 @@ final class AstraVaultCommand implements AutoCloseable {
   /** Vault mode's local state: lease ids and metadata only, never a secret, so no store key is needed. */
   private VaultCache vaultCache() {
     if (openCache == null) {
-      JdbcLeaseStore.Builder b = JdbcLeaseStore.builder()
-          .jdbcUrl(storeOptions.url(ctx, vaultMode(), StoreOptions.DEFAULT_VAULT_CACHE_FILE)).metadataOnly();
-      StoreOptions.credentials(ctx, b);
+      String url = storeOptions.url(ctx, vaultMode(), StoreOptions.DEFAULT_VAULT_CACHE_FILE);
+      JdbcLeaseStore.Builder b = JdbcLeaseStore.builder().jdbcUrl(url).metadataOnly();
+      StoreOptions.credentials(ctx, url, b);
       openCache = new VaultCache(b.build());
     }
     return openCache;
@@ -187,9 +187,9 @@ final class AstraVaultCommand implements AutoCloseable {
     if (openStore == null) {
       requireDirectMode("this command", "it reads the durable store directly");
       KeyProvider keys = keys();
-      JdbcLeaseStore.Builder b = JdbcLeaseStore.builder()
-          .jdbcUrl(storeOptions.url(ctx, vaultMode(), StoreOptions.DEFAULT_STORE_FILE)).keyProvider(keys);
-      StoreOptions.credentials(ctx, b);
+      String url = storeOptions.url(ctx, vaultMode(), StoreOptions.DEFAULT_STORE_FILE);
+      JdbcLeaseStore.Builder b = JdbcLeaseStore.builder().jdbcUrl(url).keyProvider(keys);
+      StoreOptions.credentials(ctx, url, b);
       openStore = b.build();
       this.keys = keys;
     }

@@ -65,8 +65,11 @@ final class StoreOptions {
     return jdbc >= 0 && Redaction.holdsUrlPassword(lower.substring(jdbc));
   }
 
-  /** ASTRA_VAULT_STORE_USER / _PASSWORD for a server store; an unset password sends none (never the word "null"). */
-  static void credentials(CliContext ctx, JdbcLeaseStore.Builder b) {
+  /**
+   * ASTRA_VAULT_STORE_USER / _PASSWORD for the store at {@code url}, already given to {@code b}; an unset password
+   * sends none (never the word "null").
+   */
+  static void credentials(CliContext ctx, String url, JdbcLeaseStore.Builder b) {
     String user = ctx.env("ASTRA_VAULT_STORE_USER");
     String password = ctx.env("ASTRA_VAULT_STORE_PASSWORD");
     try {
@@ -76,9 +79,13 @@ final class StoreOptions {
         b.user(user);
       }
     } catch (IllegalArgumentException e) {
-      // The builder's words are its methods'; an operator set variables. Neither quotes a value.
+      // The builder's words are its methods'; an operator set variables, so the advice names those for what
+      // clashed: a password given twice (in the URL and its variable), else two users. Neither quotes a value.
+      String advice = password != null && Redaction.holdsUrlPassword(url)
+          ? "give the password once, in ASTRA_VAULT_STORE_PASSWORD, not in the URL"
+          : "name the user once, in the URL or in ASTRA_VAULT_STORE_USER";
       throw CliException.usage("the store URL and ASTRA_VAULT_STORE_USER / ASTRA_VAULT_STORE_PASSWORD disagree: "
-          + "give the password once, in ASTRA_VAULT_STORE_PASSWORD, and the user once (" + e.getMessage() + ")");
+          + advice + " (" + e.getMessage() + ")");
     }
   }
 }

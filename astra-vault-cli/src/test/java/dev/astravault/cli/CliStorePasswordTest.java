@@ -107,7 +107,8 @@ class CliStorePasswordTest {
     CliRun run = cli("config", "list");
     assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(2);
     assertThat(run.stdout()).doesNotContain(PASSWORD);
-    assertThat(run.stderr()).contains("ASTRA_VAULT_STORE_PASSWORD", "carries a password").doesNotContain(PASSWORD);
+    assertThat(run.stderr()).contains("ASTRA_VAULT_STORE_PASSWORD", "carries a password").doesNotContain(PASSWORD)
+        .contains("give the password once, in ASTRA_VAULT_STORE_PASSWORD, not in the URL");
   }
 
   /**
@@ -130,7 +131,9 @@ class CliStorePasswordTest {
       assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(2);
       assertThat(run.stdout()).doesNotContain(PASSWORD);
       assertThat(run.stderr()).contains("ASTRA_VAULT_STORE_USER", "give the user once").doesNotContain(PASSWORD)
-          .doesNotContain("alice").doesNotContain("bob").doesNotContain("cannot connect");
+          .doesNotContain("alice").doesNotContain("bob").doesNotContain("cannot connect")
+          .contains("name the user once, in the URL or in ASTRA_VAULT_STORE_USER")
+          .doesNotContain("give the password once");
     }
   }
 }
