@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine;
 
 /**
@@ -30,6 +33,10 @@ public final class Main {
   private static final Pattern TOKEN_LIKE = Pattern.compile("AstraCS:[A-Za-z0-9:+/=_.,-]*");
   /** A Vault service, batch or recovery token (hvs., hvb., hvr.). */
   private static final Pattern VAULT_TOKEN_LIKE = Pattern.compile("\\bhv[sbr]\\.[A-Za-z0-9_-]+");
+  /** An option's name, as an unmatched argument may be shown: {@code --org-tokn}, {@code -x}. */
+  private static final Pattern OPTION_NAME = Pattern.compile("--?[A-Za-z][A-Za-z-]{0,39}");
+  /** A word shaped like a subcommand ({@code lisst}); secrets, ids and paths have digits, capitals or punctuation. */
+  private static final Pattern COMMAND_WORD = Pattern.compile("[a-z][a-z-]{0,23}");
 
   private Main() {}
 
@@ -138,9 +145,47 @@ public final class Main {
 
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
-    cmd.getErr().println("astra-vault: " + redact(String.valueOf(e.getMessage())) + " (see '"
-        + cmd.getCommandSpec().qualifiedName() + " --help')");
+    String message = e instanceof UnmatchedArgumentException u ? unmatched(u) : String.valueOf(e.getMessage());
+    cmd.getErr().println("astra-vault: " + redact(message) + " (see '" + cmd.getCommandSpec().qualifiedName()
+        + " --help')");
     return CliException.USAGE;
+  }
+
+  /**
+   * Picocli's message quotes every argument it could not place: after a misspelt or made-up option
+   * ({@code --store-password hunter2}, {@code --vault-secret-id <uuid>}) that is the secret the operator meant to
+   * give, in no shape the redactor knows. Shown: option names (without an {@code =value}) and command-like words (a
+   * misspelt subcommand); any other argument is counted, not shown.
+   */
+  static String unmatched(UnmatchedArgumentException e) {
+    List<String> options = new ArrayList<>();
+    List<String> words = new ArrayList<>();
+    int hidden = 0;
+    for (String arg : e.getUnmatched()) {
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg : arg.substring(0, eq);
+      if (OPTION_NAME.matcher(name).matches()) {
+        options.add("'" + name + (eq < 0 ? "'" : "=…'"));
+      } else if (COMMAND_WORD.matcher(arg).matches()) {
+        words.add("'" + arg + "'");
+      } else {
+        hidden++;
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    if (!options.isEmpty()) {
+      parts.add((options.size() == 1 ? "Unknown option " : "Unknown options ") + String.join(", ", options));
+    }
+    if (!words.isEmpty()) {
+      parts.add((words.size() == 1 ? "Unmatched argument " : "Unmatched arguments ") + String.join(", ", words));
+    }
+    if (hidden > 0) {
+      parts.add((hidden == 1 ? "1 unmatched argument" : hidden + " unmatched arguments") + " not shown, as "
+          + (hidden == 1 ? "it" : "they") + " may be a secret meant for a misspelt option");
+    }
+    List<String> suggestions = e.getSuggestions();   // names from the command's own spec
+    return String.join("; ", parts) + (suggestions.isEmpty() ? "" : " (did you mean "
+        + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))) + "?)");
   }
 
   /** One line naming the cause; the exit code says whose fault it was. */

@@ -85,6 +85,33 @@ class CliHostileInputTest {
   }
 
   /**
+   * A secret given after a misspelt or made-up option ({@code --store-password}, {@code --vault-secret-id}, which
+   * exist only as environment variables and files) or as a stray argument: picocli's message quoted every unmatched
+   * argument, and a password or an AppRole secret id (a UUID) has no shape the redactor knows. The option and a
+   * misspelt subcommand are named; the rest is counted.
+   */
+  @Test
+  void anArgumentPicocliCannotPlaceIsCountedNotEchoed() {
+    String secretId = "3f2a8c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
+    String password = "Tr0ub4dor&3";
+    Map<List<String>, List<String>> lines = Map.of(
+        List.of("config", "write", "--org-id", "x", "--store-password", password),
+            List.of("Unknown option '--store-password'", "1 unmatched argument not shown", "did you mean --store"),
+        List.of("--vault-secret-id", secretId, "token", "list"),
+            List.of("Unknown option '--vault-secret-id'", "1 unmatched argument not shown"),
+        List.of("token", "list", "--vault-secret-id=" + secretId), List.of("Unknown option '--vault-secret-id=…'"),
+        List.of("token", "lisst", secretId, password),
+            List.of("Unmatched argument 'lisst'", "2 unmatched arguments not shown", "did you mean list"),
+        List.of("lease", "lookup", "x", password), List.of("1 unmatched argument not shown"));
+    lines.forEach((args, expected) -> {
+      CliRun run = cli(args.toArray(String[]::new));
+      assertThat(run.exitCode()).as("%s", args).isEqualTo(2);
+      assertThat(run.stderr()).as("%s", args).contains(expected).doesNotContain(secretId).doesNotContain(password);
+      assertThat(run.stdout()).as("%s", args).isEmpty();
+    });
+  }
+
+  /**
    * Names from Astra reach the operator's terminal: an escape sequence in them (here one that retitles the window)
    * is shown escaped, on stderr and in tables, and JSON stays lossless (C1 controls escaped too, as Moshi leaves
    * them raw).

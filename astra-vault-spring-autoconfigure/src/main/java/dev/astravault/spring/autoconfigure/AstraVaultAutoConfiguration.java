@@ -13,6 +13,7 @@ import dev.astravault.internal.redact.Redaction;
 import dev.astravault.spring.autoconfigure.internal.AstraVaultRuntimeHints;
 import dev.astravault.spring.autoconfigure.internal.DeferredManagedToken;
 import dev.astravault.spring.autoconfigure.internal.EventBridge;
+import dev.astravault.spring.autoconfigure.internal.SecretBindHandlerAdvisor;
 import dev.astravault.spring.autoconfigure.internal.SharedVaultConnection;
 import dev.astravault.spring.autoconfigure.internal.ShutdownRevoker;
 import dev.astravault.spring.autoconfigure.internal.SpringVaultConnection;
@@ -32,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -64,6 +66,18 @@ import org.springframework.vault.client.VaultEndpointProvider;
 @ImportRuntimeHints(AstraVaultRuntimeHints.class)
 public class AstraVaultAutoConfiguration {
   private static final Logger LOG = Redaction.logger(AstraVaultAutoConfiguration.class);
+
+  /**
+   * Masks a token or secret that Spring's conversion failure quotes when an {@code astra.vault.*} property cannot be
+   * bound, so that the startup exception's causes do not carry it. Static: it must exist before the properties bind.
+   *
+   * @return the advisor of the properties' bind handler
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "astraVaultSecretBindHandlerAdvisor")
+  public static ConfigurationPropertiesBindHandlerAdvisor astraVaultSecretBindHandlerAdvisor() {
+    return new SecretBindHandlerAdvisor();
+  }
 
   /**
    * The lease store the {@code astra.vault.store.*} properties choose (an application {@code DataSource} when the

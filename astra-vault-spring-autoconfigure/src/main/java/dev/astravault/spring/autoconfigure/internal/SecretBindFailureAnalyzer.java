@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -16,6 +17,9 @@ import org.springframework.core.Ordered;
  * token put as {@code vault.authentication}, a root token as a duration), or that is a secret property: reported
  * without the value. Boot's own binding report, which runs after this one, prints {@code Value: "..."}, and the
  * conversion's reason quotes it again. Other properties and ordinary bad values keep Boot's report.
+ *
+ * <p>Also the elements of {@code astra.vault.orgs} or {@code astra.vault.roles} left unbound (a misspelt name such as
+ * {@code orgs[0].root-tokn}): reported by name and origin, never by value, as a misspelt property may be a secret's.
  */
 public final class SecretBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
 
@@ -24,6 +28,9 @@ public final class SecretBindFailureAnalyzer extends AbstractFailureAnalyzer<Bin
 
   @Override
   protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
+    if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+      return unbound(cause, unbound);
+    }
     ConfigurationProperty property = cause.getProperty();
     if (property == null) {
       return null;
@@ -45,6 +52,29 @@ public final class SecretBindFailureAnalyzer extends AbstractFailureAnalyzer<Bin
         + "belongs there: remove it from the configuration (it may have been meant for another property, such as "
         + "astra.vault.vault.token or astra.vault.orgs[n].root-token), and rotate it if the configuration is "
         + "shared.", null);
+  }
+
+  /**
+   * Boot's report prints each unbound property's value. Under {@code astra.vault} none is shown: what a misspelt
+   * property was meant to be is unknown, and {@code root-tokn} holds a root token.
+   */
+  private static @Nullable FailureAnalysis unbound(BindException cause, UnboundConfigurationPropertiesException e) {
+    if (!cause.getName().toString().startsWith("astra.vault.")) {
+      return null;
+    }
+    StringBuilder description = new StringBuilder("Failed to bind " + cause.getName() + ": these properties are "
+        + "not astra-vault's (a misspelt name, or a gap in the list's indexes), so their values are not shown:\n");
+    for (ConfigurationProperty p : e.getUnboundProperties()) {
+      description.append("\n    Property: ").append(p.getName());
+      if (p.getOrigin() != null) {
+        description.append("\n    Origin: ").append(p.getOrigin());
+      }
+      description.append('\n');
+    }
+    return new FailureAnalysis(description.toString(), "Correct each name (docs/spring-boot.md lists the properties "
+        + "of astra.vault.orgs[n] and astra.vault.roles[n]) and number the elements from 0 without gaps. A token or "
+        + "secret under a misspelt name still sits in the configuration: rotate it if the configuration is shared.",
+        null);
   }
 
   /** Before Boot's binding analyzer, which would print the value. */
