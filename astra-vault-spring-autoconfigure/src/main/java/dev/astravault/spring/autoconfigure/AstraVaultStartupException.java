@@ -1,6 +1,8 @@
 package dev.astravault.spring.autoconfigure;
 
 import dev.astravault.AstraVaultException;
+import dev.astravault.internal.redact.Redaction;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +17,8 @@ public class AstraVaultStartupException extends AstraVaultException {
   private final String action;
 
   /**
-   * Creates the exception; neither text may contain a secret.
+   * Creates the exception; neither text may contain a secret (both are masked as the message is, should one slip in:
+   * a path or a value the user configured in the wrong property).
    *
    * @param description what went wrong
    * @param action what to change to fix it
@@ -23,7 +26,7 @@ public class AstraVaultStartupException extends AstraVaultException {
    */
   public AstraVaultStartupException(String description, String action, @Nullable Throwable cause) {
     super(description, cause);
-    this.action = action;
+    this.action = String.valueOf(Redaction.scrub(Objects.requireNonNull(action, "action")));
   }
 
   /** {@return what to change to fix it} */
