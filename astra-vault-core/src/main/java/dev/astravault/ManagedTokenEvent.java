@@ -1,6 +1,7 @@
 package dev.astravault;
 
 import dev.astravault.event.RevokeReason;
+import dev.astravault.internal.redact.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -163,6 +164,19 @@ public sealed interface ManagedTokenEvent {
      */
     public Optional<Instant> retryAt() {
       return Optional.ofNullable(retryAtOrNull);
+    }
+
+    /**
+     * The record's form, with the cause as its class and, for the library's own exceptions (whose messages it
+     * writes), its message masked: another exception's message (a driver's, a listener's) is not the library's to
+     * vouch for, and an application that logs the event must not log a secret it quotes.
+     */
+    @Override
+    public String toString() {
+      String failure = cause instanceof AstraVaultException
+          ? cause.getClass().getName() + ": " + Redaction.scrub(cause.getMessage()) : cause.getClass().getName();
+      return "Error[time=" + time + ", leaseId=" + leaseId + ", generation=" + generation + ", stage=" + stage
+          + ", cause=" + failure + ", attempt=" + attempt + ", retryAtOrNull=" + retryAtOrNull + "]";
     }
   }
 }
