@@ -176,7 +176,8 @@ public final class VaultSession {
       AuthResponse r = driver(c.token(), 1, 1).auth().renewSelf();
       int status = r.getRestResponse().getStatus();
       if (status == 200) {
-        Duration ttl = Duration.ofSeconds(r.getAuthLeaseDuration());
+        Duration ttl = tokenDuration("renew-self", "auth.lease_duration", r.getAuthLeaseDuration(),
+            "auth/token/renew-self");
         LOG.debug("renewed the Vault token for {}", ttl);
         return new Current(c.token(), ttl.isZero() ? null : clock.instant().plus(ttl), c.ttl(),
             r.isAuthRenewable() && ttl.compareTo(c.ttl().dividedBy(3)) > 0);
@@ -222,7 +223,8 @@ public final class VaultSession {
       if (token == null || token.isEmpty()) {
         throw new AstraVaultException(what + ": Vault returned no client token");
       }
-      Duration ttl = Duration.ofSeconds(r.getAuthLeaseDuration());
+      Duration ttl = tokenDuration(what, "auth.lease_duration", r.getAuthLeaseDuration(), what.substring(
+          what.indexOf("auth/")) + "/login");
       LOG.info("{} succeeded; Vault token TTL {}", what, ttl);
       return new Current(token, ttl.isZero() ? null : clock.instant().plus(ttl), ttl, r.isAuthRenewable());
     } catch (VaultException e) {
@@ -263,9 +265,8 @@ public final class VaultSession {
       LookupResponse r = driver(token, 1, 1).auth().lookupSelf();
       // Read as a long (logins and renewals as an int): no Vault grants more than Go's longest duration, and more
       // would overflow the expiry computed from it.
-      long ttl = Math.min(r.getTTL(), VaultReply.MAX_LEASE_SECONDS);
-      return new Current(token, ttl <= 0 ? null : clock.instant().plusSeconds(ttl), Duration.ofSeconds(ttl),
-          r.isRenewable());
+      Duration ttl = tokenDuration("token lookup", "data.ttl", r.getTTL(), "auth/token/lookup-self");
+      return new Current(token, ttl.isZero() ? null : clock.instant().plus(ttl), ttl, r.isRenewable());
     } catch (VaultException e) {
       VaultReply reply = VaultErrors.replyOf("auth/token/lookup-self", e);
       if (reply.status() == 403) {
@@ -284,6 +285,20 @@ public final class VaultSession {
       LOG.warn("could not look up the Vault token (HTTP {}); using it without renewal", reply.status());
       return new Current(token, null, Duration.ZERO, false);
     }
+  }
+
+  /**
+   * A duration Vault gave the library's own token: 0 is a token that never expires (a root token); a negative one is
+   * a broken or lying answer, refused naming the field, not the value (as {@link VaultReply#leaseDuration} does):
+   * taken as given, a negative login TTL made every call log in again, and a negative lookup TTL read as "never
+   * expires". More than Go's longest duration is capped to it, so the expiry computed from it cannot overflow.
+   */
+  private static Duration tokenDuration(String what, String field, long seconds, String path) {
+    if (seconds < 0) {
+      throw new AstraVaultException(what + ": Vault answered a negative " + field + " for the library's own token ("
+          + path + "); the answer is broken");
+    }
+    return Duration.ofSeconds(Math.min(seconds, VaultReply.MAX_LEASE_SECONDS));
   }
 
   /**
