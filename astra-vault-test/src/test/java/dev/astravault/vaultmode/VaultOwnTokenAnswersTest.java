@@ -2,12 +2,14 @@ package dev.astravault.vaultmode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.astravault.AstraVaultException;
 import dev.astravault.LeaseStore;
 import dev.astravault.OrgConfig;
 import dev.astravault.RoleSpec;
 import dev.astravault.TokenManager;
+import dev.astravault.test.Endpoint;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeOrg;
 import dev.astravault.test.FaultProxy;
@@ -18,8 +20,11 @@ import dev.astravault.test.vault.FakeVault;
 import dev.astravault.test.vault.PluginBehaviour;
 import dev.astravault.test.vault.TokenSpec;
 import dev.astravault.vault.CallerMode;
+import dev.astravault.vault.VaultAccessDeniedException;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import okhttp3.HttpUrl;
@@ -30,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What Vault says about the library's own token (login, lookup-self), from a lying server through a
- * {@link FaultProxy}: a negative duration is refused, naming the field and not the value.
+ * {@link FaultProxy}: a negative duration is refused, naming the field and not the value; and the library's own
+ * Vault credentials, quoted back in an error, are masked even when they do not look like tokens.
  */
 class VaultOwnTokenAnswersTest {
   private static final String ROLE_ID = "role-id-orders";
@@ -97,6 +103,43 @@ class VaultOwnTokenAnswersTest {
       app.request().org("acme").role("reader").logicalName("c").issue();
       clock.advance(Duration.ofMinutes(30));
       assertThat(vault.isTokenValid(fixed)).isTrue();
+    }
+  }
+
+  /** Every message of the exception's chain, suppressed ones included, as one text. */
+  private static String chain(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
+  /**
+   * The dev-style token {@code root} (FakeVault's root token) quoted in a Vault error reached the message and its
+   * cause: only token-shaped text was masked. Now it is masked as a whole token, and words holding it are not.
+   */
+  @Test
+  void aDevStyleTokenQuotedInAVaultErrorIsMasked() {
+    astra.fault(Endpoint.CREATE_TOKEN).status(500);
+    proxy.on("POST", "/v1/astra/org/token").forwardThen(Answer.rewrittenBody(
+        body -> "{\"errors\":[\"token root may not; rooted chroot root_token stay\"]}"));
+    try (TokenManager app = manager(VaultAuth.token(vault.rootToken()))) {
+      Throwable e = catchThrowable(() -> app.request().org("acme").role("reader").logicalName("a").issue());
+      assertThat(e).isInstanceOf(AstraVaultException.class).hasMessageContaining("token ██ may not")
+          .hasMessageContaining("rooted chroot root_token stay");
+      assertThat(chain(e)).doesNotContain(" root ");
+    }
+  }
+
+  /** An AppRole secret_id quoted back by a refused login reached the message and the driver's exception. */
+  @Test
+  void anAppRoleSecretIdQuotedInARefusedLoginIsMasked() {
+    proxy.on("POST", "/v1/auth/approle/login").forwardThen(Answer.rewrittenBody(
+        body -> "{\"errors\":[\"secret_id nope is invalid; nopeless\"]}"));
+    try (TokenManager app = manager(VaultAuth.appRole(ROLE_ID, "nope"))) {
+      Throwable e = catchThrowable(() -> app.request().org("acme").role("reader").logicalName("a").issue());
+      assertThat(e).isInstanceOf(VaultAccessDeniedException.class).hasMessageContaining("secret_id ██ is invalid")
+          .hasMessageContaining("nopeless");
+      assertThat(chain(e)).doesNotContain(" nope ");
     }
   }
 }
