@@ -220,10 +220,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
     Objects.requireNonNull(record, "record");
     String id = record.leaseId();
     Optional<Stored> existing = entries.lease(id);
-    // The same record already there is this insert's, retried after its answer was lost: lease ids are never reused,
-    // so no one else writes this id. Its claim and index are taken again below (each step is idempotent).
-    boolean retried = existing.isPresent() && record.equals(existing.get().record());
-    if (existing.isPresent() && existing.get().record() != null && !retried) {
+    if (existing.isPresent() && existing.get().record() != null) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     long cas = existing.map(Stored::kvVersion).orElse(0L);
@@ -234,7 +231,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       indexes.refuseIfSuccessorHeld(key.get());
     }
     indexes.markHolder(record);
-    if (!retried && !calls.write("insert lease " + id, paths.lease(id), codec.encode(record), cas)) {
+    if (!calls.write("insert lease " + id, paths.lease(id), codec.encode(record), cas)) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     if (key.isPresent()) {

@@ -100,9 +100,13 @@ class VaultKvLostAnswersTest {
     assertThat(store.findByTriple("org-1", "reader", "a")).contains(b);
   }
 
-  /** Both the answer and the read after it lost: the failure is thrown, and a retry of the insert completes it. */
+  /**
+   * Both the answer and the read after it lost: the outcome is unknown, so the insert throws (the contract's "read
+   * again"). A second insert of that lease id is refused as the contract says; the record left without its claim is
+   * PENDING, so recovery settles it (pendingBefore), and the triple stays free for the next lease id meanwhile.
+   */
   @Test
-  void anInsertRetriedAfterItsRecordWentInCompletesIt() {
+  void anInsertWhoseAnswerAndReadBackAreLostLeavesAPendingRecordForRecovery() {
     LeaseRecord a = record("a");
     proxy.on("GET", DATA + "leases/").forwardThen(Answer.pass());   // the insert's own read
     proxy.on("POST", DATA + "leases/").forwardThen(Answer.reset());
@@ -110,9 +114,13 @@ class VaultKvLostAnswersTest {
     proxy.on("GET", DATA + "leases/").always().instead(Answer.reset());
     assertThatThrownBy(() -> store.insert(a)).isInstanceOf(StoreException.class);
     proxy.clear();
-    assertThat(store.get(a.leaseId())).contains(a);
-    store.insert(a);
-    assertThat(store.findByTriple("org-1", "reader", "a")).contains(a);
+    assertThatThrownBy(() -> store.insert(a)).isInstanceOf(IllegalStateException.class);
+    assertThat(store.pendingBefore(a.issuedAt().plusSeconds(1), 10)).containsExactly(a);
+    LeaseRecord b = VaultKvEngineShapesTest.pending("astra/org-1/reader/b", "a");
+    store.insert(b);
+    assertThat(store.findByTriple("org-1", "reader", "a")).contains(b);
+    assertThat(store.delete(a)).isTrue();
+    assertThat(store.findByTriple("org-1", "reader", "a")).contains(b);
   }
 
   /**

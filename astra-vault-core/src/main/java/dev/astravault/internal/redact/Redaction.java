@@ -3,7 +3,6 @@ package dev.astravault.internal.redact;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -351,48 +350,6 @@ public final class Redaction {
       return cause;
     }
     return RedactedException.copyOf(cause, new IdentityHashMap<>());
-  }
-
-  /**
-   * {@link #cause(Throwable)} that also applies {@code mask} to every message of the chain: for secrets no pattern
-   * knows, such as a dev-style Vault token ({@link #maskLiteral}). The chain is always copied.
-   */
-  public static @Nullable Throwable cause(@Nullable Throwable cause, UnaryOperator<String> mask) {
-    return cause == null ? null : RedactedException.copyOf(cause, new IdentityHashMap<>(), mask);
-  }
-
-  /** A secret at least this long is masked wherever it occurs; a shorter one only as a whole token. */
-  static final int MASK_ANYWHERE_FROM = 12;
-
-  /**
-   * {@code text} with {@code secret} masked literally, for a secret that need not look like one (a dev-style Vault
-   * token such as {@code root}, an AppRole secret_id). One of {@value #MASK_ANYWHERE_FROM} characters or more is masked
-   * wherever it occurs; a shorter one only where it stands as a whole token, not next to a letter, digit, {@code _} or
-   * {@code -}, so that {@code root} masks "token root is invalid" but leaves "rooted", "chroot" and "root_token"
-   * alone. No regex: {@code indexOf} over the text.
-   */
-  public static String maskLiteral(String text, String secret) {
-    if (secret.isEmpty() || !text.contains(secret)) {
-      return text;
-    }
-    boolean anywhere = secret.length() >= MASK_ANYWHERE_FROM;
-    StringBuilder out = new StringBuilder(text.length());
-    int from = 0;
-    for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, from)) {
-      int end = at + secret.length();
-      boolean whole = anywhere || !tokenChar(text, at - 1) && !tokenChar(text, end);
-      out.append(text, from, at).append(whole ? MASK : secret);
-      from = end;
-    }
-    return out.append(text, from, text.length()).toString();
-  }
-
-  private static boolean tokenChar(String text, int i) {
-    if (i < 0 || i >= text.length()) {
-      return false;
-    }
-    char c = text.charAt(i);
-    return Character.isLetterOrDigit(c) || c == '_' || c == '-';
   }
 
   private static boolean isClean(Throwable t, Map<Throwable, Boolean> seen) {

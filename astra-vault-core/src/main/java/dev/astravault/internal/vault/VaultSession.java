@@ -12,9 +12,6 @@ import io.github.jopenlibs.vault.SslConfig;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.api.WriteOptions;
-import io.github.jopenlibs.vault.json.Json;
-import io.github.jopenlibs.vault.json.JsonArray;
-import io.github.jopenlibs.vault.json.JsonValue;
 import io.github.jopenlibs.vault.response.AuthResponse;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.jopenlibs.vault.response.LookupResponse;
@@ -22,7 +19,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -52,10 +48,9 @@ public final class VaultSession {
   private final @Nullable SslConfig ssl;
   /** Shared by every driver this session builds, so its connections are reused; see {@link BoundedHttpClient}. */
   private final BoundedHttpClient http;
-  private volatile @Nullable Current current;
-  /** The JWT read at the last Kubernetes login and the token source's last token, masked like the others. */
-  private volatile @Nullable String lastJwt;
-  private volatile @Nullable String lastExternal;
+  private @Nullable Current current;
+  /** The credentials Vault may quote back, masked in every message built from its answers. */
+  private final OwnSecrets secrets;
 
   /** The token in use, its expiry (null: never) and TTL at the last login or renewal. */
   private record Current(String token, @Nullable Instant expiresAt, Duration ttl, boolean renewable) {}
@@ -78,6 +73,7 @@ public final class VaultSession {
     this.config = config;
     this.clock = clock;
     this.ssl = sslConfig(config);
+    this.secrets = new OwnSecrets(config.auth());
     this.http = BoundedHttpClient.create(config.openTimeout(),
         config.sslContext().orElse(ssl == null ? null : ssl.getSslContext()),
         config.maxResponseBytes(), config.readTimeout(), deadlines);
@@ -136,9 +132,7 @@ public final class VaultSession {
   /** A usable token: logs in if there is none or it expired, renews it when a third of its TTL is left. */
   synchronized String token() {
     if (config.auth() instanceof VaultAuth.External e) {
-      String token = external(e);
-      lastExternal = token;
-      return token;
+      return secrets.inUse(external(e));
     }
     Instant now = clock.instant();
     Current c = current;
@@ -152,7 +146,7 @@ public final class VaultSession {
       c = renewOrLogin(c);
     }
     current = c;
-    return c.token();
+    return secrets.inUse(c.token());
   }
 
   /** The application's token, asked for at every call; a blank answer is the source's bug, named as such. */
@@ -225,7 +219,7 @@ public final class VaultSession {
         VaultAuth.Kubernetes k = (VaultAuth.Kubernetes) auth;
         what = "Kubernetes login at auth/" + k.mount();
         String jwt = readJwt(k);
-        lastJwt = jwt;
+        secrets.inUse(jwt);
         // The 3-argument form takes a full auth path, not a mount name.
         r = anonymous.auth().loginByKubernetes(k.role(), jwt, "auth/" + k.mount());
       }
@@ -240,14 +234,14 @@ public final class VaultSession {
     } catch (VaultException e) {
       String w = auth instanceof VaultAuth.AppRole a ? "AppRole login at auth/" + a.mount()
           : "Kubernetes login at auth/" + ((VaultAuth.Kubernetes) auth).mount();
-      VaultReply reply = masked(VaultErrors.replyOf("auth/" + (auth instanceof VaultAuth.AppRole a ? a.mount()
+      VaultReply reply = secrets.masked(VaultErrors.replyOf("auth/" + (auth instanceof VaultAuth.AppRole a ? a.mount()
           : ((VaultAuth.Kubernetes) auth).mount()) + "/login", e));
       if (reply.status() == 400 || reply.status() == 403) {
         throw new VaultAccessDeniedException(reply.path(), w + " was refused (HTTP " + reply.status() + ": "
-            + VaultErrors.scrub(reply.errorText()) + ")", maskedCause(e));
+            + VaultErrors.scrub(reply.errorText()) + ")", secrets.cause(e));
       }
       if (reply.status() >= 400 || redirect(reply.status())) {
-        throw VaultErrors.of(w, reply, maskedCause(e));
+        throw VaultErrors.of(w, reply, secrets.cause(e));
       }
       throw VaultErrors.noAnswer(w, e);
     }
@@ -278,15 +272,15 @@ public final class VaultSession {
       Duration ttl = tokenDuration("token lookup", "data.ttl", r.getTTL(), "auth/token/lookup-self");
       return new Current(token, ttl.isZero() ? null : clock.instant().plus(ttl), ttl, r.isRenewable());
     } catch (VaultException e) {
-      VaultReply reply = masked(VaultErrors.replyOf("auth/token/lookup-self", e));
+      VaultReply reply = secrets.masked(VaultErrors.replyOf("auth/token/lookup-self", e));
       if (reply.status() == 403) {
         throw new VaultAccessDeniedException(reply.path(), "the configured Vault token is invalid or expired "
-            + "(HTTP 403 on auth/token/lookup-self)", maskedCause(e));
+            + "(HTTP 403 on auth/token/lookup-self)", secrets.cause(e));
       }
       // A 5xx, 429 or redirect is transient (a gateway, a standby, a rate limit): fail this call and look up again
       // on the next, rather than keep the token without renewal for good.
       if (reply.status() >= 500 || reply.status() == 429 || redirect(reply.status())) {
-        throw VaultErrors.of("token lookup", reply, maskedCause(e));
+        throw VaultErrors.of("token lookup", reply, secrets.cause(e));
       }
       if (reply.status() == 0 && !String.valueOf(e.getMessage()).contains("MIME")) {
         throw VaultErrors.noAnswer("token lookup", e);
@@ -295,64 +289,6 @@ public final class VaultSession {
       LOG.warn("could not look up the Vault token (HTTP {}); using it without renewal", reply.status());
       return new Current(token, null, Duration.ZERO, false);
     }
-  }
-
-  // ------------------------------------------------------------------ masking
-
-  /**
-   * The secrets Vault may quote back that need not look like secrets (a dev-style token such as {@code root}, an
-   * AppRole secret_id): the configured token, the token in use, the secret_id, the last JWT read and the token
-   * source's last token.
-   */
-  private List<String> secrets() {
-    List<String> out = new ArrayList<>(4);
-    VaultAuth auth = config.auth();
-    if (auth instanceof VaultAuth.Token t) {
-      out.add(t.token());
-    } else if (auth instanceof VaultAuth.AppRole a) {
-      out.add(a.secretId());
-    }
-    Current c = current;
-    String jwt = lastJwt;
-    String external = lastExternal;
-    for (String s : new String[] {c == null ? null : c.token(), jwt, external}) {
-      if (s != null && !out.contains(s)) {
-        out.add(s);
-      }
-    }
-    return out;
-  }
-
-  /** {@code text} with this session's secrets masked literally ({@link Redaction#maskLiteral}). */
-  String mask(String text) {
-    String out = text;
-    for (String secret : secrets()) {
-      out = Redaction.maskLiteral(out, secret);
-    }
-    return out;
-  }
-
-  /**
-   * The reply with this session's secrets masked in its {@code errors} and {@code warnings}, the texts every message
-   * built from a Vault answer quotes; its data is left as Vault sent it.
-   */
-  private VaultReply masked(VaultReply reply) {
-    for (String field : List.of("errors", "warnings")) {
-      JsonValue v = reply.body().get(field);
-      if (v != null && v.isArray()) {
-        JsonArray masked = new JsonArray();
-        for (JsonValue item : v.asArray()) {
-          masked.add(item.isString() ? Json.value(mask(item.asString())) : item);
-        }
-        reply.body().set(field, masked);
-      }
-    }
-    return reply;
-  }
-
-  /** A driver exception (whose message quotes Vault's answer) as a cause, with this session's secrets masked. */
-  private @Nullable Throwable maskedCause(VaultException e) {
-    return Redaction.cause(e, this::mask);
   }
 
   /**
@@ -395,9 +331,9 @@ public final class VaultSession {
       VaultReply reply;
       try {
         LogicalResponse r = op.call(driver(token, engineVersion, prefixDepth));
-        reply = masked(VaultReply.of(path, r.getRestResponse().getStatus(), r.getRestResponse().getBody()));
+        reply = secrets.masked(VaultReply.of(path, r.getRestResponse().getStatus(), r.getRestResponse().getBody()));
       } catch (VaultException e) {
-        reply = masked(VaultErrors.replyOf(path, e));
+        reply = secrets.masked(VaultErrors.replyOf(path, e));
         if (reply.status() == 0) {
           throw VaultErrors.noAnswer(what, e);
         }
