@@ -35,8 +35,9 @@ public final class RedactedException extends RuntimeException {
       return done;
     }
     String message = Redaction.safeGetMessage(original);
-    RedactedException copy = new RedactedException(original instanceof RedactedException r ? r.originalType
-        : original.getClass().getName(), Redaction.scrub(message == null || mask == null ? message : mask.apply(message)));
+    String type = original instanceof RedactedException r ? r.originalType : original.getClass().getName();
+    RedactedException copy = new RedactedException(type,
+        Redaction.scrub(message == null || mask == null ? message : mask.apply(message)));
     copies.put(original, copy);
     copy.setStackTrace(original.getStackTrace());
     Throwable cause = original.getCause();
