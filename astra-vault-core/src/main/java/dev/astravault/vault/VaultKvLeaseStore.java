@@ -9,6 +9,7 @@ import dev.astravault.Role;
 import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.internal.crypto.SecretCipher;
+import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
 import dev.astravault.internal.vault.KvCalls;
@@ -31,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
 
 /**
  * A durable {@link LeaseStore} on a Vault KV version 2 engine, for applications that already run Vault and would
@@ -97,6 +99,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private final KvEntries entries;
   private final KvIndexes indexes;
   private final KvKeyRotation rotation;
+  private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
@@ -228,7 +231,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
       indexes.refuseIfSuccessorHeld(key.get());
     }
     indexes.markHolder(record);
-    if (!calls.call("insert lease " + id, () -> kv.write("insert lease", paths.lease(id), codec.encode(record), cas))) {
+    if (!calls.write("insert lease " + id, paths.lease(id), codec.encode(record), cas)) {
       throw new IllegalStateException("lease " + id + " is already stored");
     }
     if (key.isPresent()) {
@@ -277,16 +280,32 @@ public final class VaultKvLeaseStore implements LeaseStore {
       }
       return false;
     }
+    // Stored: from here on it is true whatever happens to the tidying below, whose leftovers no reader counts.
     if (oldKey.isPresent() && !oldKey.equals(newKey)) {
-      indexes.release(oldKey.get(), id);
+      tidy(id, () -> indexes.release(oldKey.get(), id));
     }
     if (roleMoves) {
-      indexes.unmarkHolder(current);
+      tidy(id, () -> indexes.unmarkHolder(current));
     }
     if (newClient.isPresent()) {
-      current.clientId().ifPresent(indexes::dropClient);
+      current.clientId().ifPresent(c -> tidy(id, () -> indexes.dropClient(c)));
     }
     return true;
+  }
+
+  /**
+   * A step after a change was stored (freeing a claim, dropping an index entry, the hard delete): a failure is logged,
+   * not thrown, since throwing would tell the caller the change may not have happened, and a retry of it would then
+   * find its own change and report a lost race. What is left names a record that no longer carries it, so every
+   * reader skips it (docs/stores.md).
+   */
+  private void tidy(String leaseId, Runnable step) {
+    try {
+      step.run();
+    } catch (StoreException e) {
+      LOG.warn("Vault KV lease store: lease {} was stored, but tidying its index entries failed; they are left for "
+          + "readers to skip: {}", leaseId, e.getMessage());
+    }
   }
 
   @Override
@@ -310,9 +329,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private void remove(String id) {
     Optional<Stored> stored = entries.lease(id);
     if (stored.isPresent() && stored.get().record() != null) {
-      long cas = stored.get().kvVersion();
-      if (calls.call("remove lease " + id, () -> kv.write("remove lease", paths.lease(id), KvCodec.tombstone(),
-          cas))) {
+      if (calls.write("remove lease " + id, paths.lease(id), KvCodec.tombstone(), stored.get().kvVersion())) {
         cleanUp(Objects.requireNonNull(stored.get().record()));
       }
     }
@@ -320,11 +337,11 @@ public final class VaultKvLeaseStore implements LeaseStore {
 
   /** After a tombstone: frees the claim and the client index, then hard-deletes the entry (metadata included). */
   private void cleanUp(LeaseRecord deleted) {
-    Key.of(deleted).ifPresent(k -> indexes.release(k, deleted.leaseId()));
-    deleted.clientId().ifPresent(indexes::dropClient);
-    calls.run("hard-delete lease " + deleted.leaseId(),
-        () -> kv.destroy("hard-delete lease", paths.lease(deleted.leaseId())));
-    indexes.unmarkHolder(deleted);
+    String id = deleted.leaseId();
+    Key.of(deleted).ifPresent(k -> tidy(id, () -> indexes.release(k, id)));
+    deleted.clientId().ifPresent(c -> tidy(id, () -> indexes.dropClient(c)));
+    tidy(id, () -> calls.run("hard-delete lease " + id, () -> kv.destroy("hard-delete lease", paths.lease(id))));
+    tidy(id, () -> indexes.unmarkHolder(deleted));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.astravault.internal.redact;
 
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,20 +21,31 @@ public final class RedactedException extends RuntimeException {
   }
 
   static RedactedException copyOf(Throwable original, Map<Throwable, RedactedException> copies) {
+    return copyOf(original, copies, null);
+  }
+
+  /**
+   * {@link #copyOf(Throwable, Map)} with {@code mask} applied to every message before the scrub; with a mask, copies
+   * already made are copied again, as they were scrubbed without it.
+   */
+  static RedactedException copyOf(Throwable original, Map<Throwable, RedactedException> copies,
+      @Nullable UnaryOperator<String> mask) {
     RedactedException done = copies.get(original);
     if (done != null) {
       return done;
     }
-    RedactedException copy = new RedactedException(original.getClass().getName(),
-        Redaction.scrub(Redaction.safeGetMessage(original)));
+    String message = Redaction.safeGetMessage(original);
+    String type = original instanceof RedactedException r ? r.originalType : original.getClass().getName();
+    RedactedException copy = new RedactedException(type,
+        Redaction.scrub(message == null || mask == null ? message : mask.apply(message)));
     copies.put(original, copy);
     copy.setStackTrace(original.getStackTrace());
     Throwable cause = original.getCause();
     if (cause != null && cause != original) {
-      copy.initCause(cause instanceof RedactedException r ? r : copyOf(cause, copies));
+      copy.initCause(cause instanceof RedactedException r && mask == null ? r : copyOf(cause, copies, mask));
     }
     for (Throwable s : original.getSuppressed()) {
-      copy.addSuppressed(s instanceof RedactedException r ? r : copyOf(s, copies));
+      copy.addSuppressed(s instanceof RedactedException r && mask == null ? r : copyOf(s, copies, mask));
     }
     return copy;
   }

@@ -73,16 +73,60 @@ public final class KvCalls {
   }
 
   /**
-   * The conditional write both entry kinds share: check-and-set on {@code kvVersion}; on a lost race,
-   * {@code unchangedAt} reads the entry again and gives the KV version to try again at if the entry is still as the
-   * caller read it (a reseal), or nothing (a real change: the race is lost). At most {@link #RESEAL_RETRIES} tries.
+   * A check-and-set write of {@code data} on {@code cas} (0: create only), as {@link VaultKv#write} does it, whose
+   * answer may be lost after Vault applied it (a reset or read timeout after the request left, a gateway's 502 or 504
+   * without Vault's error envelope). Then the entry is read back, and the write counts as done if the entry is at
+   * version {@code cas + 1} and holds exactly {@code data}: every entry the store writes this way is its writer's own
+   * (a fresh seal, a lease id that is never reused, a tombstone's nonce), so a match is this write, never another's
+   * equal one. Otherwise (not applied, or Vault silent again) the failure is thrown as it was, the read's attached.
+   *
+   * @return false if the check-and-set did not match; true once written
+   */
+  public boolean write(String what, String rel, Map<String, Object> data, long cas) {
+    try {
+      return call(what, () -> kv.write(what, rel, data, cas));
+    } catch (StoreException e) {
+      if (!VaultErrors.mayHaveTakenEffect(e)) {
+        throw e;
+      }
+      try {
+        VaultKv.Versioned now = call(what, () -> kv.readVersioned(what, rel));
+        VaultKv.Entry live = now.live();
+        if (now.version() == cas + 1 && live != null && holds(live, data)) {
+          log.info("Vault KV lease store: {}: Vault's answer was lost, but the entry holds this write", what);
+          return true;
+        }
+      } catch (StoreException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+  }
+
+  /** Whether the stored entry is {@code data}, field for field (the driver sends every value as its text). */
+  static boolean holds(VaultKv.Entry stored, Map<String, Object> data) {
+    if (stored.data().size() != data.size()) {
+      return false;
+    }
+    for (Map.Entry<String, Object> f : data.entrySet()) {
+      if (!String.valueOf(f.getValue()).equals(stored.string(f.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The conditional write both entry kinds share: check-and-set on {@code kvVersion} ({@link #write}, so a lost
+   * answer is settled by reading the entry back); on a lost race, {@code unchangedAt} reads the entry again and gives
+   * the KV version to try again at if the entry is still as the caller read it (a reseal), or nothing (a real change:
+   * the race is lost). At most {@link #RESEAL_RETRIES} tries.
    */
   public boolean writeOverReseals(String what, String rel, long kvVersion, Supplier<Map<String, Object>> data,
       Supplier<Optional<Long>> unchangedAt) {
     long cas = kvVersion;
     for (int attempt = 0; attempt < RESEAL_RETRIES; attempt++) {
-      long c = cas;
-      if (call(what, () -> kv.write(what, rel, data.get(), c))) {
+      if (write(what, rel, data.get(), cas)) {
         return true;
       }
       Optional<Long> again = unchangedAt.get();

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,9 +41,12 @@ public final class KvCodec {
     this.cipher = cipher;
   }
 
-  /** What a conditional delete writes in place of an entry. */
+  /**
+   * What a conditional delete writes in place of an entry. Its nonce makes it this delete's own: a delete whose answer
+   * was lost finds out from it whether it won ({@link KvCalls#write}), where two equal tombstones could not tell.
+   */
   public static Map<String, Object> tombstone() {
-    return Map.of(TOMBSTONE, "true");
+    return Map.of(TOMBSTONE, "true", "nonce", UUID.randomUUID().toString());
   }
 
   public static boolean isTombstone(VaultKv.Entry e) {

@@ -73,16 +73,27 @@ public final class KvIndexes {
         if (holder.equals(leaseId)) {
           return;
         }
-        if (!holder.isEmpty() && leases.apply(holder).isPresent()) {
+        if (!holder.isEmpty() && leases.apply(holder).filter(r -> !promotedFrom(key, r)).isPresent()) {
           throw key.taken();
         }
       }
-      long c = claim.version();
-      if (calls.call("claim triple", () -> kv.write("claim triple", path, claimData(key, leaseId), c))) {
+      // Names this lease: a lost answer on a write that did take is settled by reading it back (KvCalls.write).
+      if (calls.write("claim triple", path, claimData(key, leaseId), claim.version())) {
         return;
       }
       // Someone else changed the claim meanwhile: look again.
     }
+  }
+
+  /**
+   * Whether {@code holder}, named by the successor claim {@code key}, has since been promoted to the triple's primary
+   * (its compare-and-set stored, the claim's release lost): it no longer holds the claim. Only this direction: the
+   * engine promotes successors and never makes a record a successor again, while a record named by a claim it does
+   * not carry yet may be in the middle of a compare-and-set that takes it.
+   */
+  private static boolean promotedFrom(Key key, LeaseRecord holder) {
+    return key.successor() && Key.of(holder).equals(Optional.of(
+        new Key(key.orgId(), key.roleName(), key.logicalName(), false)));
   }
 
   /**
@@ -101,12 +112,10 @@ public final class KvIndexes {
   /** Frees {@code key} if {@code leaseId} still holds it; losing that race means someone else holds it now. */
   public void release(Key key, String leaseId) {
     String path = claimPath(key);
-    calls.run("release triple claim", () -> {
-      Optional<VaultKv.Entry> claim = kv.read("read triple claim", path);
-      if (claim.isPresent() && leaseId.equals(claim.get().string("lease_id"))) {
-        kv.write("release triple claim", path, claimData(key, ""), claim.get().version());
-      }
-    });
+    Optional<VaultKv.Entry> claim = calls.call("read triple claim", () -> kv.read("read triple claim", path));
+    if (claim.isPresent() && leaseId.equals(claim.get().string("lease_id"))) {
+      calls.write("release triple claim", path, claimData(key, ""), claim.get().version());
+    }
   }
 
   private String claimPath(Key key) {
@@ -145,8 +154,7 @@ public final class KvIndexes {
 
   public void markHolder(LeaseRecord r) {
     // cas=0: lease ids are never reused, so an entry already there (even soft-deleted: still listed) says the same.
-    calls.call("mark role holder",
-        () -> kv.write("mark role holder", holderPath(r), Map.of("lease_id", r.leaseId()), 0L));
+    calls.write("mark role holder", holderPath(r), Map.of("lease_id", r.leaseId()), 0L);
   }
 
   public void unmarkHolder(LeaseRecord r) {

@@ -49,6 +49,8 @@ public final class VaultSession {
   /** Shared by every driver this session builds, so its connections are reused; see {@link BoundedHttpClient}. */
   private final BoundedHttpClient http;
   private @Nullable Current current;
+  /** The credentials Vault may quote back, masked in every message built from its answers. */
+  private final OwnSecrets secrets;
 
   /** The token in use, its expiry (null: never) and TTL at the last login or renewal. */
   private record Current(String token, @Nullable Instant expiresAt, Duration ttl, boolean renewable) {}
@@ -71,6 +73,7 @@ public final class VaultSession {
     this.config = config;
     this.clock = clock;
     this.ssl = sslConfig(config);
+    this.secrets = new OwnSecrets(config.auth());
     this.http = BoundedHttpClient.create(config.openTimeout(),
         config.sslContext().orElse(ssl == null ? null : ssl.getSslContext()),
         config.maxResponseBytes(), config.readTimeout(), deadlines);
@@ -129,7 +132,7 @@ public final class VaultSession {
   /** A usable token: logs in if there is none or it expired, renews it when a third of its TTL is left. */
   synchronized String token() {
     if (config.auth() instanceof VaultAuth.External e) {
-      return external(e);
+      return secrets.inUse(external(e));
     }
     Instant now = clock.instant();
     Current c = current;
@@ -143,7 +146,7 @@ public final class VaultSession {
       c = renewOrLogin(c);
     }
     current = c;
-    return c.token();
+    return secrets.inUse(c.token());
   }
 
   /** The application's token, asked for at every call; a blank answer is the source's bug, named as such. */
@@ -176,7 +179,8 @@ public final class VaultSession {
       AuthResponse r = driver(c.token(), 1, 1).auth().renewSelf();
       int status = r.getRestResponse().getStatus();
       if (status == 200) {
-        Duration ttl = Duration.ofSeconds(r.getAuthLeaseDuration());
+        Duration ttl = tokenDuration("renew-self", "auth.lease_duration", r.getAuthLeaseDuration(),
+            "auth/token/renew-self");
         LOG.debug("renewed the Vault token for {}", ttl);
         return new Current(c.token(), ttl.isZero() ? null : clock.instant().plus(ttl), c.ttl(),
             r.isAuthRenewable() && ttl.compareTo(c.ttl().dividedBy(3)) > 0);
@@ -215,6 +219,7 @@ public final class VaultSession {
         VaultAuth.Kubernetes k = (VaultAuth.Kubernetes) auth;
         what = "Kubernetes login at auth/" + k.mount();
         String jwt = readJwt(k);
+        secrets.inUse(jwt);
         // The 3-argument form takes a full auth path, not a mount name.
         r = anonymous.auth().loginByKubernetes(k.role(), jwt, "auth/" + k.mount());
       }
@@ -222,20 +227,21 @@ public final class VaultSession {
       if (token == null || token.isEmpty()) {
         throw new AstraVaultException(what + ": Vault returned no client token");
       }
-      Duration ttl = Duration.ofSeconds(r.getAuthLeaseDuration());
+      Duration ttl = tokenDuration(what, "auth.lease_duration", r.getAuthLeaseDuration(), what.substring(
+          what.indexOf("auth/")) + "/login");
       LOG.info("{} succeeded; Vault token TTL {}", what, ttl);
       return new Current(token, ttl.isZero() ? null : clock.instant().plus(ttl), ttl, r.isAuthRenewable());
     } catch (VaultException e) {
       String w = auth instanceof VaultAuth.AppRole a ? "AppRole login at auth/" + a.mount()
           : "Kubernetes login at auth/" + ((VaultAuth.Kubernetes) auth).mount();
-      VaultReply reply = VaultErrors.replyOf("auth/" + (auth instanceof VaultAuth.AppRole a ? a.mount()
-          : ((VaultAuth.Kubernetes) auth).mount()) + "/login", e);
+      VaultReply reply = secrets.masked(VaultErrors.replyOf("auth/" + (auth instanceof VaultAuth.AppRole a ? a.mount()
+          : ((VaultAuth.Kubernetes) auth).mount()) + "/login", e));
       if (reply.status() == 400 || reply.status() == 403) {
         throw new VaultAccessDeniedException(reply.path(), w + " was refused (HTTP " + reply.status() + ": "
-            + VaultErrors.scrub(reply.errorText()) + ")", e);
+            + VaultErrors.scrub(reply.errorText()) + ")", secrets.cause(e));
       }
       if (reply.status() >= 400 || redirect(reply.status())) {
-        throw VaultErrors.of(w, reply, e);
+        throw VaultErrors.of(w, reply, secrets.cause(e));
       }
       throw VaultErrors.noAnswer(w, e);
     }
@@ -263,19 +269,18 @@ public final class VaultSession {
       LookupResponse r = driver(token, 1, 1).auth().lookupSelf();
       // Read as a long (logins and renewals as an int): no Vault grants more than Go's longest duration, and more
       // would overflow the expiry computed from it.
-      long ttl = Math.min(r.getTTL(), VaultReply.MAX_LEASE_SECONDS);
-      return new Current(token, ttl <= 0 ? null : clock.instant().plusSeconds(ttl), Duration.ofSeconds(ttl),
-          r.isRenewable());
+      Duration ttl = tokenDuration("token lookup", "data.ttl", r.getTTL(), "auth/token/lookup-self");
+      return new Current(token, ttl.isZero() ? null : clock.instant().plus(ttl), ttl, r.isRenewable());
     } catch (VaultException e) {
-      VaultReply reply = VaultErrors.replyOf("auth/token/lookup-self", e);
+      VaultReply reply = secrets.masked(VaultErrors.replyOf("auth/token/lookup-self", e));
       if (reply.status() == 403) {
         throw new VaultAccessDeniedException(reply.path(), "the configured Vault token is invalid or expired "
-            + "(HTTP 403 on auth/token/lookup-self)", e);
+            + "(HTTP 403 on auth/token/lookup-self)", secrets.cause(e));
       }
       // A 5xx, 429 or redirect is transient (a gateway, a standby, a rate limit): fail this call and look up again
       // on the next, rather than keep the token without renewal for good.
       if (reply.status() >= 500 || reply.status() == 429 || redirect(reply.status())) {
-        throw VaultErrors.of("token lookup", reply, e);
+        throw VaultErrors.of("token lookup", reply, secrets.cause(e));
       }
       if (reply.status() == 0 && !String.valueOf(e.getMessage()).contains("MIME")) {
         throw VaultErrors.noAnswer("token lookup", e);
@@ -284,6 +289,20 @@ public final class VaultSession {
       LOG.warn("could not look up the Vault token (HTTP {}); using it without renewal", reply.status());
       return new Current(token, null, Duration.ZERO, false);
     }
+  }
+
+  /**
+   * A duration Vault gave the library's own token: 0 is a token that never expires (a root token); a negative one is
+   * a broken or lying answer, refused naming the field, not the value (as {@link VaultReply#leaseDuration} does):
+   * taken as given, a negative login TTL made every call log in again, and a negative lookup TTL read as "never
+   * expires". More than Go's longest duration is capped to it, so the expiry computed from it cannot overflow.
+   */
+  private static Duration tokenDuration(String what, String field, long seconds, String path) {
+    if (seconds < 0) {
+      throw new AstraVaultException(what + ": Vault answered a negative " + field + " for the library's own token ("
+          + path + "); the answer is broken");
+    }
+    return Duration.ofSeconds(Math.min(seconds, VaultReply.MAX_LEASE_SECONDS));
   }
 
   /**
@@ -312,9 +331,9 @@ public final class VaultSession {
       VaultReply reply;
       try {
         LogicalResponse r = op.call(driver(token, engineVersion, prefixDepth));
-        reply = VaultReply.of(path, r.getRestResponse().getStatus(), r.getRestResponse().getBody());
+        reply = secrets.masked(VaultReply.of(path, r.getRestResponse().getStatus(), r.getRestResponse().getBody()));
       } catch (VaultException e) {
-        reply = VaultErrors.replyOf(path, e);
+        reply = secrets.masked(VaultErrors.replyOf(path, e));
         if (reply.status() == 0) {
           throw VaultErrors.noAnswer(what, e);
         }
