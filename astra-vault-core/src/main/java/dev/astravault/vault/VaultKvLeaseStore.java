@@ -91,6 +91,7 @@ import org.slf4j.Logger;
  * or which has none, is refused. Vault failures surface as {@link StoreException} with the Vault exception as cause.
  */
 public final class VaultKvLeaseStore implements LeaseStore {
+  private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
   private final VaultKv kv;
   private final KvCalls calls;
   private final KvPaths paths;
@@ -99,7 +100,6 @@ public final class VaultKvLeaseStore implements LeaseStore {
   private final KvEntries entries;
   private final KvIndexes indexes;
   private final KvKeyRotation rotation;
-  private static final Logger LOG = Redaction.logger(VaultKvLeaseStore.class);
   private final UnreadableRows unreadable = new UnreadableRows(VaultKvLeaseStore.class);
 
   private VaultKvLeaseStore(VaultKv kv, String prefix, SecretCipher cipher) {
