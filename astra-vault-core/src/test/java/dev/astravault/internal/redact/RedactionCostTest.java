@@ -20,9 +20,8 @@ class RedactionCostTest {
    * round (the pattern tries each of its alternatives from every start), and a text they change is read in a second
    * round. The worst shape here: 62 for key-length parts joined by a {@code /} encoded three times (61 before the
    * keyed-value pass read each character once more a round), whose three decoded forms the client-secret and
-   * store-key loops read as well (dashed key-length parts: 42; their encoded form
-   * 46, which was 63 before the pattern's alternatives each looked at one character first and the loops stopped
-   * reading characters twice). Before the URL passwords were found by {@link UrlPasswords}, seven shapes here read 80
+   * store-key loops read as well (dashed key-length parts: 44; their encoded form 48, which was 63 before the
+   * pattern's alternatives each looked at one character first and the loops stopped reading characters twice). Before the URL passwords were found by {@link UrlPasswords}, seven shapes here read 80
    * to 1,800 (a 64 KiB text of {@code =a:@} took half a second).
    */
   private static final int READS_PER_CHAR = 70;
