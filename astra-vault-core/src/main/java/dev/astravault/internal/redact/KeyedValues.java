@@ -22,11 +22,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, and its value runs to a closing tag
  *       ({@code </}).</li>
  * </ul>
- * A value in quotes (any of the key's, {@code "…"} skipping {@code \"}) runs to its closing quote or the line's end;
- * an unquoted one to the next space, {@code &}, {@code ;}, quote, {@code <} or {@code ,} before a space (a {@code ,}
- * inside a word is the value's: Astra's client secrets hold one). The value is masked, the
- * key, separator and quotes kept ({@code password: "██"}); an Astra token keeps its prefix ({@code token=AstraCS:██}),
- * and a value already masked ({@code rootToken=██]}, a toString's) is left as it is.
+ * A value in quotes (any of those, {@code "…"} skipping {@code \"}) runs to its closing quote or the line's end; an
+ * unquoted one to the next space, {@code &}, {@code ;}, quote, {@code <} or {@code ,} before a space (a {@code ,}
+ * inside a word is the value's: Astra's client secrets hold one), and is none when it starts with {@code =} ({@code
+ * token == null}). The value is masked, the key, separator and quotes kept ({@code password: "██"}); an Astra token
+ * keeps its prefix ({@code token=AstraCS:██}), and a value already masked ({@code rootToken=██]}, a toString's) is
+ * left as it is.
  *
  * <p>One pass: each separator looks back over the name before it, and the scan goes on after the value it masks, so
  * each character is read a bounded number of times whatever the text.
