@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  *       field;</li>
  *   <li>{@code :}, spaces or tabs before it allowed: a field when the key is quoted ({@code "…"}, {@code '…'}, {@code
  *       \"…\"}, <code>\\u0022…\\u0022</code>, {@code &quot;…&quot;}) or, unquoted, when it starts the text or a line or
- *       follows (over spaces) a character that is not a letter or digit, and its value is quoted or follows a space
- *       or tab. So prose keeps its noun ({@code rotated managed token: lease …}, {@code error creating Astra token:
- *       …}) and ids and {@code host:port} keep theirs ({@code token:reader}); {@code token: expired} is a field;</li>
+ *       follows (over spaces) a character that is not a letter, digit, {@code /} or {@code \}, and its value is
+ *       quoted or follows a space or tab. So prose keeps its noun ({@code rotated managed token: lease …}, {@code
+ *       error creating Astra token: …}), a path its last part ({@code on astra/org/token: …}), and ids and {@code
+ *       host:port} theirs ({@code token:reader}); {@code token: expired} is a field;</li>
  *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, and its value runs to a closing tag
  *       ({@code </}).</li>
  * </ul>
@@ -225,7 +226,8 @@ final class KeyedValues {
 
   /**
    * Whether the unquoted name ending at {@code end} starts a field: it starts the text or a line, or follows (over
-   * spaces and tabs) a character that is not a letter or digit, so it is no noun of a sentence.
+   * spaces and tabs) a character that is not a letter or digit, so it is no noun of a sentence, nor {@code /} or
+   * {@code \}, so it is no path's last part ({@code HTTP 500 on astra/org/token: error creating …}).
    */
   private boolean startsField(int end) {
     int i = end;
@@ -235,7 +237,8 @@ final class KeyedValues {
     while (i > 0 && isBlank(text.charAt(i - 1))) {
       i--;
     }
-    return i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1));
+    char before = i == 0 ? '\n' : text.charAt(i - 1);
+    return !Character.isLetterOrDigit(before) && before != '/' && before != '\\';
   }
 
   /** The length of the quote in {@link #QUOTES} that ends at {@code end}, or 0. */
