@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * unquoted one to the next space, {@code &}, {@code ;}, quote, {@code <} or {@code ,} before a space (a {@code ,}
  * inside a word is the value's: Astra's client secrets hold one), and is none when it starts with {@code =} ({@code
  * token == null}). The value is masked, the key, separator and quotes kept ({@code password: "██"}); an Astra token
- * keeps its prefix ({@code token=AstraCS:██}), and a value already masked ({@code rootToken=██]}, a toString's) is
- * left as it is.
+ * keeps its prefix ({@code token=AstraCS:██}), and a value already masked ({@code rootToken=██]}, a toString's) or
+ * elided ({@code --vault-secret-id=…}) is left as it is.
  *
  * <p>One pass: each separator looks back over the name before it, and the scan goes on after the value it masks, so
  * each character is read a bounded number of times whatever the text.
@@ -161,18 +161,34 @@ final class KeyedValues {
   }
 
   /**
-   * Takes {@code text[start, end)} as the value to mask, after an Astra token's prefix and unless it is masked
-   * already; returns {@code end}.
+   * Takes {@code text[start, end)} as the value to mask, after an Astra token's prefix, unless it is masked already
+   * or an elision; returns {@code end}.
    */
   private int found(int start, int end) {
     int from = start + Math.min(Redaction.astraPrefix(text, start).length(), end - start);
     boolean masked = from + Redaction.MASK.length() <= end
         && text.charAt(from) == Redaction.MASK.charAt(0) && text.charAt(from + 1) == Redaction.MASK.charAt(1);
-    if (from < end && !masked) {
+    if (from < end && !masked && !isElision(from, end)) {
       valueStart = from;
       valueEnd = end;
     }
     return end;
+  }
+
+  /**
+   * Whether {@code text[from, end)} is only dots or ellipses, closing brackets after them allowed: an elision the
+   * library writes where it leaves a value out ({@code --vault-secret-id=…}, {@code root_token=...)}).
+   */
+  private boolean isElision(int from, int end) {
+    int i = from;
+    while (i < end && (text.charAt(i) == '.' || text.charAt(i) == '…')) {
+      i++;
+    }
+    int dots = i - from;
+    while (i < end && (text.charAt(i) == ')' || text.charAt(i) == ']' || text.charAt(i) == '}')) {
+      i++;
+    }
+    return dots > 0 && i == end;
   }
 
   /** The end of a quoted value starting at {@code start}: its closing quote ({@code QUOTES[open]}) or line end. */

@@ -112,7 +112,8 @@ class RedactionKeyTest {
         "token:reader", "org-1:token:v2", "localhost:8200", "the secret_id=",
         "--token <token> --org <org>", "Missing required option: '--token=<token>'", "<token> is required",
         "OrgConfig[orgId=o, rootToken=██]", "AppRole[mount=approle, roleId=r, secretId=██]",
-        "token == null", "if (token != null)", "<password/>", "<password></password>", "tokenTtl: 5m",
+        "Unknown option '--vault-secret-id=…'", "vault kv put astra/orgs/x org_id=... root_token=...), check",
+        "password: ...", "token == null", "if (token != null)", "<password/>", "<password></password>", "tokenTtl: 5m",
         "token_type: bearer", "tokens: 3", "user: app password: hunter2x")) {
       assertThat(Redaction.scrub(text)).as(text).isEqualTo(text);
     }
@@ -152,6 +153,7 @@ class RedactionKeyTest {
   void aKeyStartingALineOrAfterPunctuationIsAField() {
     assertScrubbed(Map.of(
         "Token: expired", "Token: ██",
+        "password: ...x", "password: ██",
         "renewal failed; token: expired", "renewal failed; token: ██",
         "client_secret=" + RedactionTest.CLIENT_SECRET, "client_secret=██"));
   }
