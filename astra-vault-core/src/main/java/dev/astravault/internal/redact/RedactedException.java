@@ -1,5 +1,6 @@
 package dev.astravault.internal.redact;
 
+import dev.astravault.AstraVaultException;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,7 @@ public final class RedactedException extends RuntimeException {
     if (done != null) {
       return done;
     }
-    String message = Redaction.safeGetMessage(original);
+    String message = safeGetMessage(original);
     String type = original instanceof RedactedException r ? r.originalType : original.getClass().getName();
     RedactedException copy = new RedactedException(type,
         Redaction.scrub(message == null || mask == null ? message : mask.apply(message)));
@@ -48,6 +49,38 @@ public final class RedactedException extends RuntimeException {
       copy.addSuppressed(s instanceof RedactedException r && mask == null ? r : copyOf(s, copies, mask));
     }
     return copy;
+  }
+
+  /**
+   * Whether nothing in {@code t}'s chain (messages, causes, suppressed) holds token-shaped text and none of it comes
+   * from vault-java-driver, whose exceptions carry the HTTP response body.
+   */
+  static boolean isClean(Throwable t, Map<Throwable, Boolean> seen) {
+    if (seen.put(t, Boolean.TRUE) != null || t instanceof RedactedException) {
+      return true;
+    }
+    if (t.getClass().getName().startsWith("io.github.jopenlibs.vault.")) {
+      return false;
+    }
+    // Our own exceptions scrubbed themselves; the message of anything else is checked.
+    if (!(t instanceof AstraVaultException) && Redaction.looksSecret(safeGetMessage(t))) {
+      return false;
+    }
+    for (Throwable s : t.getSuppressed()) {
+      if (!isClean(s, seen)) {
+        return false;
+      }
+    }
+    Throwable c = t.getCause();
+    return c == null || c == t || isClean(c, seen);
+  }
+
+  private static @Nullable String safeGetMessage(Throwable t) {
+    try {
+      return t.getMessage();
+    } catch (RuntimeException e) {
+      return t.getClass().getName();
+    }
   }
 
   /** The class name of the exception this copy stands for, e.g. {@code io.github.jopenlibs.vault.VaultException}. */

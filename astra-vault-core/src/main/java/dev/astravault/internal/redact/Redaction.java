@@ -1,7 +1,6 @@
 package dev.astravault.internal.redact;
 
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -88,7 +87,8 @@ public final class Redaction {
    *       {@link UrlPasswords} the {@code @} before the host the password runs to;</li>
    * </ol>
    * Astra client secrets are found by {@link ClientSecretRuns}, store keys (base64 of 32 bytes) by {@link
-   * StoreKeyRuns}, JSON Web Tokens by {@link JwtRuns}, all without a regex.
+   * StoreKeyRuns}, JSON Web Tokens by {@link JwtRuns}, the values of secret keys in other spellings ({@code
+   * password: x}, XML, HTML's {@code &#61;}) by {@link KeyedValues}, all without a regex.
    */
   private static final Pattern SECRETS = Pattern.compile(
       "(?<astra>(?i:AstraCS)(?::|" + ENCODED + "3[Aa]))[^\\s\"'`,;&<>)\\]}]*"
@@ -159,13 +159,13 @@ public final class Redaction {
   }
 
   /**
-   * {@link #scrub} without the pre-scan: the JWT pass, the pattern pass, the client-secret pass, then the store-key
-   * pass, on any text (tests compare the two). JWTs first, so that no pattern masks a part of one (a {@code -hvs.}
-   * inside) and leaves the rest readable; keys last, so that a longer secret is masked whole before a key-sized run
-   * inside it (an HS256 signature is one) is looked at. Repeated until nothing changes: a later pass's mask can
-   * complete a match of an earlier one (a client secret masked between a user and its password, a Vault token before
-   * a {@code :}), so one round is not idempotent. Each round that changes the text masks more of it; the rounds stop
-   * after two for nearly any text.
+   * {@link #scrub} without the pre-scan: the JWT pass, the pattern pass, the keyed-value pass ({@link KeyedValues}),
+   * the client-secret pass, then the store-key pass, on any text (tests compare the two). JWTs first, so that no
+   * pattern masks a part of one (a {@code -hvs.} inside) and leaves the rest readable; keys last, so that a longer
+   * secret is masked whole before a key-sized run inside it (an HS256 signature is one) is looked at. Repeated until
+   * nothing changes: a later pass's mask can complete a match of an earlier one (a client secret masked between a
+   * user and its password, a Vault token before a {@code :}), so one round is not idempotent. Each round that
+   * changes the text masks more of it; the rounds stop after two for nearly any text.
    */
   static String scrubByRegex(String text) {
     return scrubByRegex(text, Function.identity());
@@ -177,6 +177,7 @@ public final class Redaction {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       String next = orSame(JwtRuns.mask(view.apply(out)), out);
       next = orSame(maskSecrets(view.apply(next)), next);
+      next = orSame(KeyedValues.mask(view.apply(next)), next);
       next = orSame(ClientSecretRuns.mask(view.apply(next), view), next);
       next = orSame(StoreKeyRuns.mask(view.apply(next), view), next);
       if (next.equals(out)) {
@@ -216,31 +217,37 @@ public final class Redaction {
   /**
    * False only when no part of {@link #SECRETS} can match: each needs a character that ids and names rarely hold
    * ({@code S:} or {@code S%} of {@code AstraCS:} and {@code AstraCS%3A}, {@code [sbr].} of a Vault token, {@code "}
-   * of a JSON field, {@code n:} or {@code n=} of an {@code Authorization} header, {@code d=} or {@code d%} of {@code
-   * password=}, {@code passwd=}, {@code pwd=} and their encoded forms, an {@code @} after a {@code :} for a URL's user
-   * info or Oracle's {@code thin:user/pass@}, {@code eyJ} of a JWT). For client secrets and store keys the pre-scan
-   * runs their recognisers ({@link ClientSecretRuns#present}, {@link StoreKeyRuns#present}) on the text and its
-   * decoded forms (one pass each, nothing allocated unless the text holds a {@code %HH}): a secret encoded twice or
-   * three times shows none of the characters a test of pairs could look for. Every id, name and key the library is
+   * of a JSON field, {@code n:} or {@code n=} of an {@code Authorization} header, {@code d%} of encoded {@code
+   * password=}, an {@code @} after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@}, {@code eyJ}
+   * of a JWT; for {@link KeyedValues} a {@code :} or {@code =} after a key's last letter, spaces, tabs and {@code '}
+   * between, and the {@code </}, {@code \\u}, {@code &#} and {@code &q} of XML's, JSON's and HTML's spellings). For
+   * client secrets and store keys the pre-scan runs their recognisers ({@link ClientSecretRuns#present}, {@link
+   * StoreKeyRuns#present}) on the text and its decoded forms (one pass each, nothing allocated unless the text holds
+   * a {@code %HH}): a secret encoded twice or three times shows none of the characters a test of pairs could look
+   * for. Every id, name and key the library is
    * handed passes through here, so most of them skip the regexes (and their matchers) entirely.
    */
   static boolean mayHoldSecret(String text) {
     boolean colon = false;
     char previous = 0;
     char beforePrevious = 0;
+    char word = 0;   // the last character but spaces, tabs and '
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean trigger = switch (c) {
         case '"' -> true;
         case ':' -> {
           colon = true;
-          yield previous == 's' || previous == 'S' || previous == 'n' || previous == 'N';
+          yield previous == 's' || previous == 'S' || KeyedValues.endsKey(word);
         }
         case '@' -> colon;
         case '.' -> previous == 's' || previous == 'b' || previous == 'r';
-        case '=' -> previous == 'd' || previous == 'D' || previous == 'n' || previous == 'N';
+        case '=' -> KeyedValues.endsKey(word);
         case '%' -> previous == 's' || previous == 'S' || previous == 'd' || previous == 'D';
         case 'J' -> previous == 'y' && beforePrevious == 'e';
+        case '/' -> previous == '<';
+        case 'u', 'U' -> previous == '\\';
+        case '#', 'q', 'Q' -> previous == '&';
         default -> false;
       };
       if (trigger) {
@@ -248,6 +255,7 @@ public final class Redaction {
       }
       beforePrevious = previous;
       previous = c;
+      word = c == ' ' || c == '\t' || c == '\'' ? word : c;
     }
     return false;
   }
@@ -337,7 +345,7 @@ public final class Redaction {
   }
 
   /** {@code AstraCS:} (or {@code AstraCS%3A}, as written) when an Astra token starts {@code text} at {@code at}. */
-  private static String astraPrefix(CharSequence text, int at) {
+  static String astraPrefix(CharSequence text, int at) {
     Matcher astra = ASTRA_PREFIX.matcher(text).region(at, text.length());
     return astra.lookingAt() ? "AstraCS" + astra.group().substring("AstraCS".length()) : "";
   }
@@ -353,38 +361,10 @@ public final class Redaction {
    * RedactedException} copy of the chain, with the same class names and stack traces and masked messages.
    */
   public static @Nullable Throwable cause(@Nullable Throwable cause) {
-    if (cause == null || isClean(cause, new IdentityHashMap<>())) {
+    if (cause == null || RedactedException.isClean(cause, new IdentityHashMap<>())) {
       return cause;
     }
     return RedactedException.copyOf(cause, new IdentityHashMap<>());
-  }
-
-  private static boolean isClean(Throwable t, Map<Throwable, Boolean> seen) {
-    if (seen.put(t, Boolean.TRUE) != null || t instanceof RedactedException) {
-      return true;
-    }
-    if (t.getClass().getName().startsWith("io.github.jopenlibs.vault.")) {
-      return false;
-    }
-    // Our own exceptions scrubbed themselves; the message of anything else is checked.
-    if (!(t instanceof dev.astravault.AstraVaultException) && looksSecret(safeGetMessage(t))) {
-      return false;
-    }
-    for (Throwable s : t.getSuppressed()) {
-      if (!isClean(s, seen)) {
-        return false;
-      }
-    }
-    Throwable c = t.getCause();
-    return c == null || c == t || isClean(c, seen);
-  }
-
-  static @Nullable String safeGetMessage(Throwable t) {
-    try {
-      return t.getMessage();
-    } catch (RuntimeException e) {
-      return t.getClass().getName();
-    }
   }
 
   /** A logger that writes every line through {@link #scrub}, arguments and throwables included. */

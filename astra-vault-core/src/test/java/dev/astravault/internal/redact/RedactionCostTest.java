@@ -18,11 +18,12 @@ class RedactionCostTest {
   /**
    * Reads per character allowed for a whole scrub, every pass of every round included: the passes read about 20-30 a
    * round (the pattern tries each of its alternatives from every start), and a text they change is read in a second
-   * round. The worst shape here: 61 for key-length parts joined by a {@code /} encoded three times, whose three
-   * decoded forms the client-secret and store-key loops read as well (dashed key-length parts: 42; their encoded form
-   * 46, which was 63 before the pattern's alternatives each looked at one character first and the loops stopped
-   * reading characters twice). Before the URL passwords were found by {@link UrlPasswords}, seven shapes here read 80
-   * to 1,800 (a 64 KiB text of {@code =a:@} took half a second).
+   * round. The worst shape here: 62 for key-length parts joined by a {@code /} encoded three times (61 before the
+   * keyed-value pass read each character once more a round), whose three decoded forms the client-secret and
+   * store-key loops read as well (dashed key-length parts: 44; their encoded form 48, which was 63 before the
+   * pattern's alternatives each looked at one character first and the loops stopped reading characters twice).
+   * Before the URL passwords were found by {@link UrlPasswords}, seven shapes here read 80 to 1,800 (a 64 KiB text
+   * of {@code =a:@} took half a second).
    */
   private static final int READS_PER_CHAR = 70;
   /**
@@ -104,6 +105,22 @@ class RedactionCostTest {
     texts.put("password values in braces, unclosed", fill("password={", n));
     texts.put("password values in quotes, escaped", fill("password=\\\"a\\", n));
     texts.put("vault prefixes after encoded characters", fill("%253Ahvs.", n));
+    texts.put("key names and colons, no values", fill("password:", n));
+    texts.put("key names and colons, each the last's value", fill("password: ", n));
+    texts.put("key names, spaces, then a colon", fill("token" + " ".repeat(200) + ":", n));
+    texts.put("spaces then a colon", " ".repeat(n) + ":");
+    texts.put("key names joined by dashes and underscores", fill("-_", n) + "token: x");
+    texts.put("key elements, no values", fill("<password>", n));
+    texts.put("key elements, unclosed values", fill("<password>x", n));
+    texts.put("key elements, unclosed tags", fill("<password ", n));
+    texts.put("key elements, blank values", fill("<password>" + " ".repeat(100) + "</", n));
+    texts.put("html equals after key names", fill("password&#61;", n));
+    texts.put("unicode-quoted key names", fill("\\u0022token\\u0022:", n));
+    texts.put("unicode quotes, unclosed values", fill("token: \\u0022", n));
+    texts.put("html quotes", fill("&quot;", n));
+    texts.put("quoted values, unclosed", fill("token: \"", n));
+    texts.put("spaced equals", fill(" = ", n));
+    texts.put("backslashes", "\\".repeat(n));
     return texts;
   }
 

@@ -126,7 +126,7 @@ class RedactionPercentTest {
     assertThat(Redaction.scrub("key=" + key)).isEqualTo("key=██");
     assertMasked(Map.of(
         "secret " + escaped, "secret ██",
-        "client_id=abc&client_secret=" + escaped + "&scope=x", "client_id=abc&██&scope=x",
+        "client_id=abc&client_secret=" + escaped + "&scope=x", "client_id=abc&client_secret=██&scope=x",
         "key=" + encode(key), "key=██",
         "keys " + encode(key) + " " + escaped, "keys ██ ██"));
   }
@@ -166,7 +166,7 @@ class RedactionPercentTest {
         Map.entry("key=" + keyThrice + "&v=2", "key=██&v=2"),
         Map.entry("https://vault/v1/secret%252Fdata%252F" + keyTwice, "https://vault/v1/secret%252Fdata%252F██"),
         Map.entry("client_id=abc&client_secret=" + encode(encode(CLIENT_SECRET)) + "&scope=x",
-            "client_id=abc&██&scope=x"),
+            "client_id=abc&client_secret=██&scope=x"),
         Map.entry("s=" + encode(encode(encode(CLIENT_SECRET))), "██")));
     for (String text : List.of(keyTwice, keyThrice, "x%252F" + encode(encode(KEY_PLUS)))) {
       assertThat(Redaction.holdsStoreKey(text)).as(text).isTrue();

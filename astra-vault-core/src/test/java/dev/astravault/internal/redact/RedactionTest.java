@@ -276,7 +276,16 @@ class RedactionTest {
         ", Basic ", ", ", "Authorization:\"", "\", \"", "\"Bearer x\"", "[\"Basic ", "Digest a=\"b", "response=\"",
         "\\\"", "{authorization=[Bearer a, Basic b]}", "\"authorization\":[\"Bearer a\",\"Basic b\"]",
         // Quoted and braced password values, Vault tokens after an encoded character (found by fuzzing).
-        "password={", "}", "{", "password=\\\"", "'", "PWD='", "%20hvs.", "%253A", "%20" + VAULT, "Ahvs.", "%2"};
+        "password={", "}", "{", "password=\\\"", "'", "PWD='", "%20hvs.", "%253A", "%20" + VAULT, "Ahvs.", "%2",
+        // Secret keys in other spellings (KeyedValues): each trigger of the pre-scan has a piece that needs it alone.
+        "password", "Secret", "client_secret", "secret_id", "TOKEN", "api_key", "apikey", "accessor", "jwt", "tokens",
+        ": ", " : ", " = ", "\t", "\n", "the ", "x1", "secret: a1", "pwd: a1", "api_key: a1", "accessor: a1",
+        "token: a1", "jwt: a1", "secret = a1", "apikey=a1", "accessor=a1", "jwt=a1", "token : a1", "secret\t= a1",
+        "'secret': 'a1'", "'token' ", "<", ">", "</", "<password>", "</password>", "<password>a1</password>",
+        "<ns:pwd a='b'>a1</ns:pwd>", "<token/>", "&#61;", "&#x3D;", "password&#61;a1", "apikey&#x3d;a1",
+        "\\u0022", "\\U0022", "\\u003d", "\\u0022secret\\u0022:\\u0022a1", "token\\u003da1", "&quot;",
+        "&QUOT;", "{&quot;token&quot;:&quot;a1", "&amp;", "token:a1", "the token: a1", "==",
+        "&QUOT;pwd&QUOT;:&QUOT;a1", "\\U0022jwt\\U0022:\\U0022a1"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;

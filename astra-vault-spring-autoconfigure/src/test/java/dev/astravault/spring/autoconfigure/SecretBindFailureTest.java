@@ -82,7 +82,8 @@ class SecretBindFailureTest {
         start(Map.of(), "--debug", "--astra.vault.mode=" + VAULT_TOKEN),
         start(Map.of(), "--spring.config.location=file:" + yaml));
     assertThat(output.getAll()).contains("astra.vault.token.ttl",
-        "System Environment Property \"ASTRA_VAULT_TOKEN_TTL\"", "astra.vault.mode", "astra.vault.renewal.backoff-cap", "application.yml");
+        "System Environment Property \"ASTRA_VAULT_TOKEN_TTL\"", "astra.vault.mode", "astra.vault.renewal.backoff-cap",
+        "application.yml");
     assertThat(traces.get(0)).contains("ConversionFailedException", "AstraCS:██");
     for (String printed : List.of(output.getAll(), traces.get(0), traces.get(1), traces.get(2))) {
       assertThat(printed).doesNotContain(ROOT_TOKEN.substring("AstraCS:".length()))

@@ -1,0 +1,321 @@
+package dev.astravault.internal.redact;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds the values of secret-named keys in text, without a regex: {@link Redaction}'s pass after its patterns, for a
+ * config dump, a driver's message or a metadata value that names its secret ({@code password: x}, {@code
+ * <token>x</token>}). A class of its own, as {@link ClientSecretRuns} is, so that each recogniser reads on one screen.
+ *
+ * <p>A key is a name (a run of {@code A-Za-z0-9_.-}, or an XML element's, which may hold a namespace's {@code :})
+ * ending in a letter or digit whose last part (after any {@code .} or {@code :}), lowercased and without {@code _}
+ * and {@code -}, ends in one of {@link #KEYS}: {@code password}, {@code client_secret}, {@code clientSecret}, {@code
+ * astra.vault.root-token}, {@code X-Api-Key}. It is followed by
+ * <ul>
+ *   <li>{@code =} (also {@code &#61;}, {@code &#x3d;}, {@code \\u003d}), spaces or tabs around it allowed: always a
+ *       field;</li>
+ *   <li>{@code :}, spaces or tabs before it allowed: a field when the key is quoted ({@code "…"}, {@code '…'}, {@code
+ *       \"…\"}, <code>\\u0022…\\u0022</code>, {@code &quot;…&quot;}) or, unquoted, when it starts the text or a line or
+ *       follows (over spaces) a character that is not a letter, digit, {@code /} or {@code \}, and its value is
+ *       quoted or follows a space or tab. So prose keeps its noun ({@code rotated managed token: lease …}, {@code
+ *       error creating Astra token: …}), a path its last part ({@code on astra/org/token: …}), and ids and {@code
+ *       host:port} theirs ({@code token:reader}); {@code token: expired} is a field;</li>
+ *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, and its value runs to a closing tag
+ *       ({@code </}).</li>
+ * </ul>
+ * A value in quotes (any of those, {@code "…"} skipping {@code \"}) runs to its closing quote or the line's end; an
+ * unquoted one to the next space, {@code &}, {@code ;}, quote, {@code <} or {@code ,} before a space (a {@code ,}
+ * inside a word is the value's: Astra's client secrets hold one), and is none when it starts with {@code =} ({@code
+ * token == null}). The value is masked, the key, separator and quotes kept ({@code password: "██"}); an Astra token
+ * keeps its prefix ({@code token=AstraCS:██}), and a value already masked ({@code rootToken=██]}, a toString's) or
+ * elided ({@code --vault-secret-id=…}) is left as it is.
+ *
+ * <p>One pass: each separator looks back over the name before it, and the scan goes on after the value it masks, so
+ * each character is read a bounded number of times whatever the text.
+ */
+final class KeyedValues {
+  /** How a secret key's name ends, lowercased and without {@code _} and {@code -}. */
+  private static final String[] KEYS = {"password", "passwd", "pwd", "secret", "secretid", "token", "apikey",
+      "accessor", "jwt"};
+  /** The longest of {@link #KEYS}. */
+  private static final int LONGEST = 8;
+  /** The quotes around a key or a value, each found before a shorter one it ends with. */
+  private static final String[] QUOTES = {"\\u0022", "&quot;", "\\\"", "\"", "'"};
+  /** An {@code =} as HTML and JSON escape it; its first characters are {@link Redaction#mayHoldSecret}'s triggers. */
+  private static final String[] EQUALS = {"&#61;", "&#x3d;", "\\u003d"};
+
+  private final CharSequence text;
+  private final int n;
+  /** The last part of a name, lowercased, right-aligned. */
+  private final char[] name = new char[LONGEST];
+  /** The value found at the last separator or tag, empty when none. */
+  private int valueStart;
+  private int valueEnd;
+
+  private KeyedValues(CharSequence text) {
+    this.text = text;
+    this.n = text.length();
+  }
+
+  /** {@code text} with the value of every secret key masked, or null when there is none. */
+  static @Nullable String mask(CharSequence text) {
+    return new KeyedValues(text).mask();
+  }
+
+  /**
+   * Whether {@code c} may end a key, for {@link Redaction#mayHoldSecret}: the last letter of one of {@link #KEYS},
+   * in either case.
+   */
+  static boolean endsKey(char c) {
+    return switch (c) {
+      case 'd', 'D', 't', 'T', 'n', 'N', 'y', 'Y', 'r', 'R' -> true;
+      default -> false;
+    };
+  }
+
+  private @Nullable String mask() {
+    StringBuilder out = null;
+    int last = 0;
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      int next = i + 1;
+      if (c == ':' || c == '=') {
+        next = afterSeparator(i, i + 1, c == ':');
+      } else if (c == '&' || c == '\\') {
+        int length = formAt(EQUALS, i);
+        next = length > 0 ? afterSeparator(i, i + length, false) : next;
+      } else if (c == '<') {
+        next = afterTag(i);
+      }
+      if (valueEnd > valueStart) {
+        out = out == null ? new StringBuilder(n) : out;
+        out.append(text, last, valueStart).append(Redaction.MASK);
+        last = valueEnd;
+        valueStart = valueEnd = 0;
+      }
+      i = next;
+    }
+    return out == null ? null : out.append(text, last, n).toString();
+  }
+
+  /** Where to go on after the separator {@code text[at, end)}, with its value found when a key is before it. */
+  private int afterSeparator(int at, int end, boolean colon) {
+    int keyEnd = at;
+    while (keyEnd > 0 && isBlank(text.charAt(keyEnd - 1))) {
+      keyEnd--;
+    }
+    int quote = formBefore(keyEnd);
+    boolean quotedKey = quote > 0;
+    int nameEnd = keyEnd - quote;
+    if (!endsWithKey(nameEnd) || colon && !quotedKey && !startsField(nameEnd)) {
+      return end;
+    }
+    int v = end;
+    while (v < n && isBlank(text.charAt(v))) {
+      v++;
+    }
+    int open = v < n ? formIndex(QUOTES, v) : -1;
+    if (open >= 0) {
+      int start = v + QUOTES[open].length();
+      return found(start, closingQuote(start, open));
+    }
+    if (v == n || text.charAt(v) == '=' || colon && !quotedKey && v == end) {
+      return end;   // token == null; token:reader, host:port
+    }
+    int stop = v;
+    while (stop < n && !endsUnquoted(stop)) {
+      stop++;
+    }
+    return stop > v ? found(v, stop) : end;
+  }
+
+  /**
+   * Where to go on after the {@code <} at {@code at}, with the value found when it opens a secret key's element and a
+   * closing tag follows the value.
+   */
+  private int afterTag(int at) {
+    int nameEnd = at + 1;
+    while (nameEnd < n && (isNameChar(text.charAt(nameEnd)) || text.charAt(nameEnd) == ':')) {
+      nameEnd++;
+    }
+    if (nameEnd == at + 1 || !endsWithKey(nameEnd)) {
+      return nameEnd;
+    }
+    int tagEnd = nameEnd;
+    if (tagEnd < n && isBlank(text.charAt(tagEnd))) {
+      while (tagEnd < n && text.charAt(tagEnd) != '>' && text.charAt(tagEnd) != '<') {
+        tagEnd++;
+      }
+    }
+    if (tagEnd == n || text.charAt(tagEnd) != '>' || text.charAt(tagEnd - 1) == '/') {
+      return tagEnd;
+    }
+    int stop = tagEnd + 1;
+    boolean blank = true;
+    for (char c; stop < n && (c = text.charAt(stop)) != '<'; stop++) {
+      blank &= Character.isWhitespace(c);
+    }
+    boolean closed = stop + 1 < n && text.charAt(stop + 1) == '/';
+    return closed && !blank ? found(tagEnd + 1, stop) : stop;
+  }
+
+  /**
+   * Takes {@code text[start, end)} as the value to mask, after an Astra token's prefix, unless it is masked already
+   * or an elision; returns {@code end}.
+   */
+  private int found(int start, int end) {
+    int from = start + Math.min(Redaction.astraPrefix(text, start).length(), end - start);
+    boolean masked = from + Redaction.MASK.length() <= end
+        && text.charAt(from) == Redaction.MASK.charAt(0) && text.charAt(from + 1) == Redaction.MASK.charAt(1);
+    if (from < end && !masked && !isElision(from, end)) {
+      valueStart = from;
+      valueEnd = end;
+    }
+    return end;
+  }
+
+  /**
+   * Whether {@code text[from, end)} is only dots or ellipses, closing brackets after them allowed: an elision the
+   * library writes where it leaves a value out ({@code --vault-secret-id=…}, {@code root_token=...)}).
+   */
+  private boolean isElision(int from, int end) {
+    int i = from;
+    while (i < end && (text.charAt(i) == '.' || text.charAt(i) == '…')) {
+      i++;
+    }
+    int dots = i - from;
+    while (i < end && (text.charAt(i) == ')' || text.charAt(i) == ']' || text.charAt(i) == '}')) {
+      i++;
+    }
+    return dots > 0 && i == end;
+  }
+
+  /** The end of a quoted value starting at {@code start}: its closing quote ({@code QUOTES[open]}) or line end. */
+  private int closingQuote(int start, int open) {
+    String quote = QUOTES[open];
+    int i = start;
+    while (i < n && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+      char c = text.charAt(i);
+      if (quote.equals("\"") && c == '\\' && i + 1 < n && text.charAt(i + 1) != '\n' && text.charAt(i + 1) != '\r') {
+        i += 2;   // an escaped character of a JSON string, \" among them
+        continue;
+      }
+      if (c == quote.charAt(0) && startsAt(quote, i)) {
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /** Whether the name ending at {@code end} ends in a letter or digit and, read as {@link #KEYS} are, in a key. */
+  private boolean endsWithKey(int end) {
+    if (end == 0 || !isLetterOrDigit(text.charAt(end - 1))) {
+      return false;
+    }
+    int length = 0;
+    for (int i = end - 1; i >= 0 && length < LONGEST; i--) {
+      char c = text.charAt(i);
+      if (isLetterOrDigit(c)) {
+        name[LONGEST - 1 - length++] = Character.toLowerCase(c);
+      } else if (c != '_' && c != '-') {
+        break;
+      }
+    }
+    for (String key : KEYS) {
+      if (key.length() <= length && endsName(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean endsName(String key) {
+    for (int k = 0; k < key.length(); k++) {
+      if (name[LONGEST - key.length() + k] != key.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the unquoted name ending at {@code end} starts a field: it starts the text or a line, or follows (over
+   * spaces and tabs) a character that is not a letter or digit, so it is no noun of a sentence, nor {@code /} or
+   * {@code \}, so it is no path's last part ({@code HTTP 500 on astra/org/token: error creating …}).
+   */
+  private boolean startsField(int end) {
+    int i = end;
+    while (i > 0 && isNameChar(text.charAt(i - 1))) {
+      i--;
+    }
+    while (i > 0 && isBlank(text.charAt(i - 1))) {
+      i--;
+    }
+    char before = i == 0 ? '\n' : text.charAt(i - 1);
+    return !Character.isLetterOrDigit(before) && before != '/' && before != '\\';
+  }
+
+  /** The length of the quote in {@link #QUOTES} that ends at {@code end}, or 0. */
+  private int formBefore(int end) {
+    for (String quote : QUOTES) {
+      if (end >= quote.length() && startsAt(quote, end - quote.length())) {
+        return quote.length();
+      }
+    }
+    return 0;
+  }
+
+  /** The length of the form in {@code forms} that starts at {@code at}, or 0. */
+  private int formAt(String[] forms, int at) {
+    int index = formIndex(forms, at);
+    return index < 0 ? 0 : forms[index].length();
+  }
+
+  private int formIndex(String[] forms, int at) {
+    char first = text.charAt(at);
+    for (int k = 0; k < forms.length; k++) {
+      if (forms[k].charAt(0) == first && startsAt(forms[k], at)) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether {@code form} is at {@code at}, in any case ({@code \\u0022}, {@code &QUOT;}). */
+  private boolean startsAt(String form, int at) {
+    if (at + form.length() > n) {
+      return false;
+    }
+    for (int k = 0; k < form.length(); k++) {
+      if (Character.toLowerCase(text.charAt(at + k)) != form.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether an unquoted value ends at {@code i}: a space, {@code &}, {@code ;}, a quote, {@code <}, or a {@code ,}
+   * that separates a list's items (before a space or the end); inside a word a {@code ,} is the value's, as Astra's
+   * client secrets hold one.
+   */
+  private boolean endsUnquoted(int i) {
+    char c = text.charAt(i);
+    return Character.isWhitespace(c) || c == '&' || c == ';' || c == '"' || c == '\'' || c == '<'
+        || c == ',' && (i + 1 == n || Character.isWhitespace(text.charAt(i + 1)));
+  }
+
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static boolean isNameChar(char c) {
+    return isLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
+  }
+
+  private static boolean isLetterOrDigit(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+  }
+}
