@@ -62,7 +62,16 @@ public abstract class Connections implements AutoCloseable {
 
   /** One shared connection to {@code url}; {@code beforeOpen} runs before each time it is (re)opened. */
   public static Connections single(String url, Properties props, List<String> sessionSql, Runnable beforeOpen) {
-    return new Single(url, props, sessionSql, beforeOpen);
+    return single(url, props, sessionSql, beforeOpen, () -> { });
+  }
+
+  /**
+   * One shared connection to {@code url}; {@code beforeOpen} runs before each time it is (re)opened, {@code opened}
+   * once the driver has opened it and before it is used: a throw from either leaves no connection open.
+   */
+  public static Connections single(String url, Properties props, List<String> sessionSql, Runnable beforeOpen,
+      Runnable opened) {
+    return new Single(url, props, sessionSql, beforeOpen, opened);
   }
 
   public static Connections pool(String url, Properties props, List<String> sessionSql, int max) {
@@ -125,6 +134,7 @@ public abstract class Connections implements AutoCloseable {
     private final Properties props;
     private final List<String> sessionSql;
     private final Runnable beforeOpen;
+    private final Runnable opened;
     private final ReentrantLock lock = new ReentrantLock();
     private @Nullable Connection connection;
     // Statements prepared on `connection`, by SQL; guarded by `lock`, dropped whenever `connection` is. Preparing
@@ -132,11 +142,12 @@ public abstract class Connections implements AutoCloseable {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private boolean closed;
 
-    Single(String url, Properties props, List<String> sessionSql, Runnable beforeOpen) {
+    Single(String url, Properties props, List<String> sessionSql, Runnable beforeOpen, Runnable opened) {
       this.url = url;
       this.props = props;
       this.sessionSql = List.copyOf(sessionSql);
       this.beforeOpen = beforeOpen;
+      this.opened = opened;
     }
 
     @Override
@@ -192,6 +203,7 @@ public abstract class Connections implements AutoCloseable {
         beforeOpen.run();
         c = DriverManager.getConnection(url, props);
         try {
+          opened.run();
           init(c, sessionSql);
         } catch (SQLException | RuntimeException e) {
           closeQuietly(c);

@@ -46,8 +46,9 @@ public final class JdbcConnectionSetup {
       sqlite.setProperty("jdbc.get_generated_keys", "false");
       // Checked before every open, not once: the connection is reopened after it breaks, and SQLite opens the side
       // files afresh then (they are gone after the last connection closes).
-      Optional<Path> file = sqlitePath(Objects.requireNonNull(jdbcUrl));
-      connections = Connections.single(jdbcUrl, sqlite, session, () -> file.ifPresent(SqliteFiles::check));
+      Optional<SqliteFiles.Guard> guard = sqlitePath(Objects.requireNonNull(jdbcUrl)).map(SqliteFiles.Guard::new);
+      connections = Connections.single(jdbcUrl, sqlite, session, () -> guard.ifPresent(SqliteFiles.Guard::check),
+          () -> guard.ifPresent(SqliteFiles.Guard::confirm));
     } else {
       connections = Connections.pool(Objects.requireNonNull(jdbcUrl), properties, session, maxConnections);
     }

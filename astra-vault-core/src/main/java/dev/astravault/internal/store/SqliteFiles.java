@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a SQLite database file and the side files SQLite opens beside it ({@code -wal}, {@code -shm},
@@ -28,8 +29,40 @@ final class SqliteFiles {
 
   private SqliteFiles() {}
 
-  /** Creates {@code file} private if missing and checks it, its directory and its side files; else throws. */
-  static void check(Path file) {
+  /**
+   * The checks around each open of one database file: {@link #check} before, {@link #confirm} once SQLite has opened
+   * it (SQLite opens it by path, so a file swapped in between by someone who can rename in its directory, which
+   * {@link #check} warns about when its group can, would be the one used). Used under the connection's lock.
+   */
+  static final class Guard {
+    private final Path file;
+    private @Nullable Object checkedKey;
+
+    Guard(Path file) {
+      this.file = file.toAbsolutePath();
+    }
+
+    void check() {
+      checkedKey = SqliteFiles.check(file);
+    }
+
+    /** Refuses the open when the file at the path is no longer the one {@link #check} checked. */
+    void confirm() {
+      Object now = fileKey(file);
+      if (checkedKey != null && !checkedKey.equals(now)) {
+        throw new StoreException("the SQLite file " + file + " was replaced between its check and its open: "
+            + "someone who can rename files in " + file.getParent() + " is at work there; keep it under directories "
+            + "only root or this user can write");
+      }
+    }
+  }
+
+  /**
+   * Creates {@code file} private if missing and checks it, its directory and its side files; else throws.
+   *
+   * @return the file's identity ({@code fileKey}: device and inode), null where the file system has none
+   */
+  static @Nullable Object check(Path file) {
     Path absolute = file.toAbsolutePath();
     try {
       // Refuses first a path others could swap (every directory on the way) and a database file of another user.
@@ -41,6 +74,17 @@ final class SqliteFiles {
     Optional<Integer> owner = uid(absolute);
     for (String suffix : SIDE_FILES) {
       checkSideFile(absolute.resolveSibling(absolute.getFileName() + suffix), owner);
+    }
+    return fileKey(absolute);
+  }
+
+  private static @Nullable Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (NoSuchFileException gone) {
+      return "missing";   // equal to no file's key: a file removed since the check is refused as replaced
+    } catch (IOException e) {
+      throw new StoreException("cannot check the SQLite file " + file + ": " + e.getMessage(), e);
     }
   }
 
