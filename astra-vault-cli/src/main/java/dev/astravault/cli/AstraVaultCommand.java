@@ -70,19 +70,9 @@ final class AstraVaultCommand implements AutoCloseable {
     this.ctx = new CliContext(env, stdin, clock, err);
   }
 
-  /** See {@link CliContext#requireTrusted}. */
-  void requireTrusted(Path file, String what) {
-    ctx.requireTrusted(file, what);
-  }
-
   /** See {@link CliContext#read}. */
   String readFile(Path file, String what) {
     return ctx.read(file, what);
-  }
-
-  /** See {@link CliContext#warnIfOthersCanRead}. */
-  void warnIfOthersCanRead(Path file, String what) {
-    ctx.warnIfOthersCanRead(file, what);
   }
 
   @Nullable String env(String name) {

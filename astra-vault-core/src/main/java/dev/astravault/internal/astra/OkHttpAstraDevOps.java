@@ -13,6 +13,7 @@ import dev.astravault.AstraUnavailableException;
 import dev.astravault.AstraVaultException;
 import dev.astravault.InvalidTokenResponseException;
 import dev.astravault.internal.crypto.Hashing;
+import dev.astravault.internal.redact.LiteralSecrets;
 import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.support.Validation;
 import java.io.IOException;
@@ -479,7 +480,7 @@ public final class OkHttpAstraDevOps implements AstraDevOps {
     if (text == null || text.isBlank()) {
       return null;
     }
-    String cleaned = TOKEN_IN_TEXT.matcher(text.replace(rootToken, "██")).replaceAll("AstraCS:██").strip();
+    String cleaned = TOKEN_IN_TEXT.matcher(LiteralSecrets.mask(text, rootToken)).replaceAll("AstraCS:██").strip();
     if (cleaned.contains("\"secret\"")) {
       return null;
     }

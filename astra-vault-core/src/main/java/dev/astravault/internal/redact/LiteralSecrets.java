@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Masks secrets no pattern of {@link Redaction} knows, given literally: a dev-style Vault token such as {@code root},
- * an AppRole secret_id. What {@code OkHttpAstraDevOps} does with the Astra root token, for any caller holding one.
+ * an AppRole secret_id, the Astra root token (which {@code OkHttpAstraDevOps} masks in Astra's error messages).
  */
 public final class LiteralSecrets {
   /** A secret at least this long is masked wherever it occurs; a shorter one only as a whole token. */
