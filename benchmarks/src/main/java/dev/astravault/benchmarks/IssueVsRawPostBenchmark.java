@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -46,6 +47,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code rawPost}: a plain {@code OkHttpClient} (same socket factory, nothing else configured) posting the
  *       body and headers the library sent on its first issue, and reading the whole response body.</li>
  *   <li>{@code rawPostWithDeadline}: the same, with the library's call deadline ({@code callTimeout}).</li>
+ *   <li>{@code rawPostThenSpin}: the raw POST, then the calling thread spins for {@code nanos} before the next one: a
+ *       stand-in for the work any caller does between calls. A diagnostic for the unpinned reading: it shows what a
+ *       microsecond of work on the caller's thread costs there, whoever's code it is.</li>
  *   <li>{@code issueSteadyStore}: {@code issue}, with the store held at {@value #STEADY} leases (the oldest dropped
  *       from the store after each issue, inside the measured operation: a conservative stand-in for a fleet's
  *       steady state, where expired leases are reaped). A diagnostic: the goal is read on {@code issue}.</li>
@@ -168,6 +172,23 @@ public class IssueVsRawPostBenchmark {
   @Benchmark
   public int rawPostWithDeadline() throws IOException {
     return post(rawHttpWithDeadline);
+  }
+
+  /** How long {@link #rawPostThenSpin} spins after each POST. */
+  @State(Scope.Thread)
+  public static class CallerWork {
+    @Param({"0", "2000", "4000", "6000"})
+    public long nanos;
+  }
+
+  @Benchmark
+  public int rawPostThenSpin(CallerWork work) throws IOException {
+    int length = post(rawHttp);
+    long end = System.nanoTime() + work.nanos;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    return length;
   }
 
   private int post(OkHttpClient client) throws IOException {
