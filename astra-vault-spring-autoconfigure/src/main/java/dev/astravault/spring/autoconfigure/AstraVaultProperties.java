@@ -120,6 +120,13 @@ public class AstraVaultProperties {
   /** The TokenManager's background work: the expiry sweep, recovery, the orphan sweep and unused custom roles. */
   private Maintenance maintenance = new Maintenance();
 
+  /**
+   * Names under {@code astra.vault} that are not astra-vault's and are ignored rather than failing startup, e.g. a
+   * property of a newer astra-vault version in a configuration shared with older services; each also covers the
+   * names under it. Any other unknown name (a misspelt one) fails startup, naming it without its value.
+   */
+  private List<String> ignoredProperties = new ArrayList<>();
+
   /** Who mints tokens. */
   public enum Mode {
     /** This service calls the Astra DevOps API with the org's root token. */
@@ -1978,5 +1985,19 @@ public class AstraVaultProperties {
    */
   public void setHealth(Health health) {
     this.health = health;
+  }
+
+  /** {@return the names under {@code astra.vault} that are not astra-vault's and are ignored} */
+  public List<String> getIgnoredProperties() {
+    return ignoredProperties;
+  }
+
+  /**
+   * Sets {@link #getIgnoredProperties()}.
+   *
+   * @param ignoredProperties the new value
+   */
+  public void setIgnoredProperties(List<String> ignoredProperties) {
+    this.ignoredProperties = ignoredProperties;
   }
 }

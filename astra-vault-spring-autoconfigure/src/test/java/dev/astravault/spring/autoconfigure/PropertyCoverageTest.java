@@ -71,6 +71,8 @@ class PropertyCoverageTest {
       Map.entry("astra.vault.audit.async", JDBC + "auditJdbcDefaultsToTableAvAuditBehindTheQueue"),
       Map.entry("astra.vault.renewal.refresh-fraction", FAIL + "contradictoryRenewalWindowsAreNamed"),
       Map.entry("astra.vault.fail-fast", FAIL + "failFastFalseStartsWithoutTheTokenAndObtainsItOnFirstUse"),
+      Map.entry("astra.vault.ignored-properties",
+          "UnknownPropertyTest#ignoredPropertiesTakesANewerVersionsNamesAndNothingElse"),
       Map.entry("astra.vault.startup-retries", FAIL + "unavailableAstraFailsFastAfterTheRetries"),
       Map.entry("astra.vault.revoke-on-shutdown", AUTO + "revokeOnShutdownFalseKeepsTheLease"),
       Map.entry("astra.vault.vault.uri",

@@ -19,7 +19,9 @@ import org.springframework.core.Ordered;
  * conversion's reason quotes it again. Other properties and ordinary bad values keep Boot's report.
  *
  * <p>Also the elements of {@code astra.vault.orgs} or {@code astra.vault.roles} left unbound (a misspelt name such as
- * {@code orgs[0].root-tokn}): reported by name and origin, never by value, as a misspelt property may be a secret's.
+ * {@code orgs[0].root-tokn}), and any other name under {@code astra.vault} that is not astra-vault's
+ * ({@link UnknownProperties}): reported by name, origin and nearest valid name, never by value, as a misspelt
+ * property may be a secret's.
  */
 public final class SecretBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
 
@@ -59,7 +61,7 @@ public final class SecretBindFailureAnalyzer extends AbstractFailureAnalyzer<Bin
    * property was meant to be is unknown, and {@code root-tokn} holds a root token.
    */
   private static @Nullable FailureAnalysis unbound(BindException cause, UnboundConfigurationPropertiesException e) {
-    if (!cause.getName().toString().startsWith("astra.vault.")) {
+    if (!PropertyNames.PREFIX.equals(cause.getName()) && !PropertyNames.PREFIX.isAncestorOf(cause.getName())) {
       return null;
     }
     StringBuilder description = new StringBuilder("Failed to bind " + cause.getName() + ": these properties are "
@@ -69,12 +71,16 @@ public final class SecretBindFailureAnalyzer extends AbstractFailureAnalyzer<Bin
       if (p.getOrigin() != null) {
         description.append("\n    Origin: ").append(p.getOrigin());
       }
+      if (PropertyNames.PREFIX.isAncestorOf(p.getName()) && !PropertyNames.ASTRA_VAULT.isKnown(p.getName(), true)) {
+        description.append("\n    Nearest valid name: ").append(PropertyNames.ASTRA_VAULT.nearest(p.getName()));
+      }
       description.append('\n');
     }
-    return new FailureAnalysis(description.toString(), "Correct each name (docs/spring-boot.md lists the properties "
-        + "of astra.vault.orgs[n] and astra.vault.roles[n]) and number the elements from 0 without gaps. A token or "
-        + "secret under a misspelt name still sits in the configuration: rotate it if the configuration is shared.",
-        null);
+    return new FailureAnalysis(description.toString(), "Correct each name (docs/spring-boot.md lists every "
+        + "astra.vault property) and number list elements from 0 without gaps. A token or secret under a misspelt "
+        + "name still sits in the configuration: rotate it if the configuration is shared. A name that is right but "
+        + "not this version's (a newer astra-vault's property in a shared configuration) can be listed in "
+        + "astra.vault.ignored-properties.", null);
   }
 
   /** Before Boot's binding analyzer, which would print the value. */
