@@ -55,6 +55,10 @@ public final class Redaction {
   /** One credential of a header, the separator before it if not the first, and its scheme as group {@code scheme}. */
   private static final Pattern CREDENTIAL = Pattern.compile(
       "(?:" + SEPARATOR + ")?+(?<scheme>" + SCHEME + ")" + CREDENTIALS);
+  /** A header's value without a scheme: one word, to a space, a quote or a delimiter. */
+  private static final String LONE = "[^\\s\"'`,<>)\\]}\\\\]++";
+  /** The longest word of letters a value without a scheme may be and be kept: a scheme alone, or prose. */
+  private static final int LONGEST_WORD = 16;
   private static final Pattern QUOTED_CREDENTIAL = Pattern.compile(
       "(?:" + QUOTED_SEPARATOR + ")?+(?<scheme>" + SCHEME + ")" + QUOTED);
   /**
@@ -96,11 +100,11 @@ public final class Redaction {
           + "|(?<legacy>[sbr](?<![A-Za-z0-9_./-][sbr])\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
           + "|(?<json>(?=[\\\\\"])\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
           + "|root_token|rootToken|password|passwd|pwd|accessor|jwt|id_token|access_token|refresh_token"
-          + ")\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
+          + ")\\\\?\"\\s*:\\s*\\\\?\")(?:[^\"\\\\]++|\\\\/)*+"
           + "|(?<auth>(?:(?=[\\\\\"])\\\\?\"" + AUTHORIZATION + "\\\\?\"\\s*+:|(?=[AaPp])\\b" + AUTHORIZATION + "[:=])"
           + "[ \\t]*+\\[?+(?:\\s*+\\\\?\"|[ \\t]*+))"
           + "(?:(?<=\")" + SCHEME + QUOTED + "(?:" + QUOTED_SEPARATOR + SCHEME + QUOTED + ")*+"
-          + "|" + SCHEME + CREDENTIALS + "(?:" + SEPARATOR + SCHEME + CREDENTIALS + ")*+)"
+          + "|" + SCHEME + CREDENTIALS + "(?:" + SEPARATOR + SCHEME + CREDENTIALS + ")*+|" + LONE + ")"
           + "|(?<password>(?i:p(?:assword|asswd|wd))(?:=|" + ENCODED + "3[Dd]))" + PASSWORD_VALUE
           + "|(?<userinfo>" + USER_INFO + ")|(?<thin>" + THIN + ")|(?<bare>" + BARE_USER + ")");
   /** The start of an Astra token, as {@link #SECRETS}' first group finds it. */
@@ -108,6 +112,7 @@ public final class Redaction {
   /** {@link #SECRETS}' groups are its nine named ones, in order (no other): astra 1, auth 5, userinfo 7. */
   private static final int ASTRA = 1;
   private static final int AUTH = 5;
+  private static final int PASSWORD = 6;
   private static final int USER_INFO_GROUP = 7;
   /** The users of groups 7, 8 and 9: userinfo, thin, bare. */
   private static final UrlPasswords.Kind[] USERS = UrlPasswords.Kind.values();
@@ -243,11 +248,12 @@ public final class Redaction {
         case '@' -> colon;
         case '.' -> previous == 's' || previous == 'b' || previous == 'r';
         case '=' -> KeyedValues.endsKey(word);
-        case '%' -> previous == 's' || previous == 'S' || previous == 'd' || previous == 'D';
+        case '%' -> previous == 's' || previous == 'S' || KeyedValues.endsKey(word);
         case 'J' -> previous == 'y' && beforePrevious == 'e';
         case '/' -> previous == '<';
         case 'u', 'U' -> previous == '\\';
         case '#', 'q', 'Q' -> previous == '&';
+        case 't', 'T' -> (previous == 'l' || previous == 'L') && beforePrevious == '&';
         default -> false;
       };
       if (trigger) {
@@ -270,6 +276,7 @@ public final class Redaction {
   private static @Nullable String maskSecrets(CharSequence text) {
     Matcher m = SECRETS.matcher(text);
     UrlPasswords passwords = null;
+    OpenBrackets brackets = null;
     StringBuilder out = null;
     int last = 0;
     int from = 0;
@@ -277,6 +284,11 @@ public final class Redaction {
       int group = matchedGroup(m);
       String replacement = mask(text, m, group);
       int end = m.end();
+      if (group == PASSWORD && isUnquoted(text.charAt(m.end(group)))) {
+        brackets = brackets == null ? new OpenBrackets(text) : brackets;
+        end = brackets.valueEnd(m.end(group), valueEnd(text, m.end(group), end));
+        replacement = end > m.end(group) ? replacement : null;
+      }
       int next = end;
       if (group >= USER_INFO_GROUP) {
         passwords = passwords == null ? new UrlPasswords(text) : passwords;
@@ -299,6 +311,20 @@ public final class Redaction {
     return out == null ? null : out.append(text, last, text.length()).toString();
   }
 
+  private static boolean isUnquoted(char first) {
+    return first != '"' && first != '\\' && first != '\'' && first != '{';
+  }
+
+  /**
+   * The end of a {@code password=} value that runs to {@code end}, before a {@code ,} at its end that separates a
+   * list's items (before a space or the end of the text), as for {@link KeyedValues}' values.
+   */
+  private static int valueEnd(CharSequence text, int start, int end) {
+    boolean listed = end > start && text.charAt(end - 1) == ',' && (end == text.length()
+        || Character.isWhitespace(text.charAt(end)));
+    return listed ? end - 1 : end;
+  }
+
   private static int matchedGroup(Matcher m) {
     int group = 1;
     while (m.start(group) < 0) {
@@ -314,6 +340,11 @@ public final class Redaction {
       return m.end() == m.end(group) ? null : "AstraCS" + m.group(group).substring("AstraCS".length()) + MASK;
     }
     if (group == AUTH) {
+      if (isLone(text, m.end(group), m.end())) {
+        // No scheme: a word of letters is one alone (Bearer) or prose (denied); anything else is a credential.
+        return isWord(text, m.end(group), m.end()) ? null
+            : text.subSequence(m.start(), m.end(group)) + astraPrefix(text, m.end(group)) + MASK;
+      }
       // Quoted (JSON, Spring's HttpHeaders) when the name ends in a quote, so each credential ends at one.
       boolean quoted = text.charAt(m.end(group) - 1) == '"';
       return maskCredentials(text, m.start(), m.end(group), m.end(), quoted ? QUOTED_CREDENTIAL : CREDENTIAL);
@@ -342,6 +373,30 @@ public final class Redaction {
       at = c.end();
     }
     return masked ? out.append(text, at, to).toString() : null;
+  }
+
+  /** Whether {@code text[from, to)}, a header's value after its name, is one word: no scheme before a blank. */
+  private static boolean isLone(CharSequence text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) == ' ' || text.charAt(i) == '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code text[from, to)} is a word of letters, at most {@value #LONGEST_WORD} of them. */
+  private static boolean isWord(CharSequence text, int from, int to) {
+    if (to - from > LONGEST_WORD) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code AstraCS:} (or {@code AstraCS%3A}, as written) when an Astra token starts {@code text} at {@code at}. */
