@@ -12,23 +12,27 @@ import org.jspecify.annotations.Nullable;
  * and {@code -}, ends in one of {@link #KEYS}: {@code password}, {@code client_secret}, {@code clientSecret}, {@code
  * astra.vault.root-token}, {@code X-Api-Key}. It is followed by
  * <ul>
- *   <li>{@code =} (also {@code &#61;}, {@code &#x3d;}, {@code \\u003d}), spaces or tabs around it allowed: always a
- *       field;</li>
+ *   <li>{@code =} (also {@code &#61;}, {@code &#x3d;}, {@code \\u003d}, {@code %3D} and {@code %253D}, {@code
+ *       %25253D}), spaces or tabs around it allowed: always a field;</li>
  *   <li>{@code :}, spaces or tabs before it allowed: a field when the key is quoted ({@code "…"}, {@code '…'}, {@code
- *       \"…\"}, <code>\\u0022…\\u0022</code>, {@code &quot;…&quot;}) or, unquoted, when it starts the text or a line or
- *       follows (over spaces) a character that is not a letter, digit, {@code /} or {@code \}, and its value is
+ *       \"…\"}, <code>\\u0022…\\u0022</code>, {@code &quot;…&quot;}, {@code %22…%22}) or, unquoted, when it starts
+ *       the text or a line or follows (over spaces) a character that is not a letter, digit, {@code /}, {@code \} or
+ *       an escape's {@code %HH}, or is the second field of a line ({@code user: app password: x}), and its value is
  *       quoted or follows a space or tab. So prose keeps its noun ({@code rotated managed token: lease …}, {@code
  *       error creating Astra token: …}), a path its last part ({@code on astra/org/token: …}), and ids and {@code
- *       host:port} theirs ({@code token:reader}); {@code token: expired} is a field;</li>
- *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, and its value runs to a closing tag
- *       ({@code </}).</li>
+ *       host:port} theirs ({@code token:reader}); {@code token: expired} is a field. An encoded {@code :} ({@code
+ *       %3A}, {@code %253A}, {@code %25253A}) follows the same rule, but its value needs no blank before it;</li>
+ *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, also escaped ({@code &lt;key&gt;}), and
+ *       its value runs to a closing tag ({@code </}, {@code &lt;/}).</li>
  * </ul>
  * A value in quotes (any of those, {@code "…"} skipping {@code \"}) runs to its closing quote or the line's end; an
  * unquoted one to the next space, {@code &}, {@code ;}, quote, {@code <} or {@code ,} before a space (a {@code ,}
  * inside a word is the value's: Astra's client secrets hold one), and is none when it starts with {@code =} ({@code
- * token == null}). The value is masked, the key, separator and quotes kept ({@code password: "██"}); an Astra token
- * keeps its prefix ({@code token=AstraCS:██}), and a value already masked ({@code rootToken=██]}, a toString's) or
- * elided ({@code --vault-secret-id=…}) is left as it is.
+ * token == null}). Closing brackets it ends with are the text's when each closes a bracket opened before the key
+ * ({@link OpenBrackets}: <code>Config{token=██}</code>), and a {@code [} it starts with is a list's when a {@code ]}
+ * closes it ({@code token=[██]}). The value is masked, the key, separator and quotes kept ({@code password: "██"});
+ * an Astra token keeps its prefix ({@code token=AstraCS:██}), and a value already masked ({@code rootToken=██]}, a
+ * toString's) or elided ({@code --vault-secret-id=…}) is left as it is.
  *
  * <p>One pass: each separator looks back over the name before it, and the scan goes on after the value it masks, so
  * each character is read a bounded number of times whatever the text.

@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * Bytes above 127 are decoded one by one, so a UTF-8 character reads as characters that are neither base64 nor a
  * client secret's, as it does unencoded.
  *
+ * <p>JSON's escaped {@code \/} (PHP's {@code json_encode} writes every {@code /} so) is decoded to {@code /} with
+ * the {@code %HH}: a client secret or key holding a {@code /} is cut by it as by {@code %2F}.
+ *
  * <p>A text is decoded up to {@value #MAX_DEPTH} times, as a URL carried in another's parameter is encoded again
  * ({@code %2F} becomes {@code %252F}): each decoded form is read about four times more, so the depth is bounded, and
  * deeper than the redactor's patterns look ({@code %(25){0,2}3A}) would find nothing they mask.
@@ -147,7 +150,7 @@ final class PercentDecoded {
     final String text;
     /** Whether {@link #text} holds a {@code %}, without which decoding it again changes nothing. */
     final boolean holdsPercent;
-    /** The indexes in {@link #text} of the characters decoded from a {@code %HH} or {@code \\/}, increasing. */
+    /** The indexes in {@link #text} of the characters decoded from a {@code %HH} or {@code \/}, increasing. */
     private final int[] escapes;
     /** For each of {@link #escapes}, how many characters longer the encoded text is up to and including it. */
     private final int[] shifts;
@@ -162,9 +165,9 @@ final class PercentDecoded {
     }
 
     /**
-     * {@code encoded} with each {@code %HH} decoded, and each {@code \\/} (JSON's escaped {@code /}, as PHP and some
+     * {@code encoded} with each {@code %HH} decoded, and each {@code \/} (JSON's escaped {@code /}, as PHP and some
      * JavaScript write it), or null when it holds neither (so nothing is allocated). Reads each character once and
-     * the one or two after a {@code %} or {@code \\} once more, and those before the first escape once more.
+     * the one or two after a {@code %} or {@code \} once more, and those before the first escape once more.
      */
     static @Nullable Decoded of(CharSequence encoded) {
       int n = encoded.length();

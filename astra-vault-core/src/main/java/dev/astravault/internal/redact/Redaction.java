@@ -79,13 +79,18 @@ public final class Redaction {
    *       characters;</li>
    *   <li>the values of secret JSON fields, {@code jwt} (Vault's Kubernetes and JWT logins) and OAuth's {@code
    *       *_token} among them (the plugin quotes Astra's body when it cannot decode it, and a body cut short carries
-   *       the client secret, unquoted to its end when the cut is inside the value);</li>
+   *       the client secret, unquoted to its end when the cut is inside the value; JSON's escaped {@code \/} is the
+   *       value's);</li>
    *   <li>the credentials of an {@code Authorization} or {@code Proxy-Authorization} header after its scheme, as a
    *       JSON field and as a header line or map entry ({@code Authorization: Basic ██}, {@code
-   *       authorization=[Bearer ██]}): Basic's base64 hides a token or password from every other pattern;</li>
+   *       authorization=[Bearer ██]}): Basic's base64 hides a token or password from every other pattern. A value
+   *       with no scheme is masked whole unless a word of letters, a scheme alone or prose ({@code Authorization:
+   *       Bearer}, {@code Authorization: denied});</li>
    *   <li>{@code password=}, {@code passwd=} and {@code pwd=} in URLs and connection strings (so also
    *       {@code sslpassword=}, {@code trustStorePassword=}), and with the {@code =} percent-encoded ({@code %3D}) as
-   *       in a URL carried in another's parameter;</li>
+   *       in a URL carried in another's parameter; an unquoted value ends, as {@link KeyedValues}' do, before a {@code
+   *       ,} that separates a list's items and before closing brackets that close a toString's ({@link
+   *       OpenBrackets});</li>
    *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
    *       it ({@code user:██@host}), and in Oracle's {@code thin:user/██@host}: the pattern finds the user, and
    *       {@link UrlPasswords} the {@code @} before the host the password runs to;</li>
@@ -225,10 +230,11 @@ public final class Redaction {
    * of a JSON field, {@code n:} or {@code n=} of an {@code Authorization} header, {@code d%} of encoded {@code
    * password=}, an {@code @} after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@}, {@code eyJ}
    * of a JWT; for {@link KeyedValues} a {@code :} or {@code =} after a key's last letter, spaces, tabs and {@code '}
-   * between, and the {@code </}, {@code \\u}, {@code &#} and {@code &q} of XML's, JSON's and HTML's spellings). For
+   * between, a {@code %} after it for an encoded separator, and the {@code </}, {@code \\u}, {@code &#}, {@code &q} and
+   * {@code &lt} of XML's, JSON's and HTML's spellings). For
    * client secrets and store keys the pre-scan runs their recognisers ({@link ClientSecretRuns#present}, {@link
    * StoreKeyRuns#present}) on the text and its decoded forms (one pass each, nothing allocated unless the text holds
-   * a {@code %HH}): a secret encoded twice or three times shows none of the characters a test of pairs could look
+   * a {@code %HH} or {@code \/}): a secret encoded twice or three times shows none of the characters a test of pairs could look
    * for. Every id, name and key the library is
    * handed passes through here, so most of them skip the regexes (and their matchers) entirely.
    */
