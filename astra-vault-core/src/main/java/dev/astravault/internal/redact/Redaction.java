@@ -234,9 +234,9 @@ public final class Redaction {
    * {@code &lt} of XML's, JSON's and HTML's spellings). For
    * client secrets and store keys the pre-scan runs their recognisers ({@link ClientSecretRuns#present}, {@link
    * StoreKeyRuns#present}) on the text and its decoded forms (one pass each, nothing allocated unless the text holds
-   * a {@code %HH} or {@code \/}): a secret encoded twice or three times shows none of the characters a test of pairs could look
-   * for. Every id, name and key the library is
-   * handed passes through here, so most of them skip the regexes (and their matchers) entirely.
+   * a {@code %HH} or {@code \/}): a secret encoded twice or three times shows none of the characters a test of pairs
+   * could look for. Every id, name and key the library is handed passes through here, so most of them skip the
+   * regexes (and their matchers) entirely.
    */
   static boolean mayHoldSecret(String text) {
     boolean colon = false;
