@@ -57,6 +57,17 @@ final class OpenBrackets {
     return cut < 0 ? end : cut;
   }
 
+  /**
+   * {@link #valueEnd} for a value that runs to {@code end} over commas ({@code password=} in {@link Redaction}'s
+   * pattern), first before a {@code ,} at its end that separates a list's items (before a space or the text's end),
+   * as {@link KeyedValues}' values end.
+   */
+  int listValueEnd(int start, int end) {
+    boolean listed = end > start && text.charAt(end - 1) == ',' && (end == text.length()
+        || Character.isWhitespace(text.charAt(end)));
+    return valueEnd(start, listed ? end - 1 : end);
+  }
+
   private void advanceTo(int to) {
     for (; at < to; at++) {
       char c = text.charAt(at);

@@ -55,10 +55,6 @@ public final class Redaction {
   /** One credential of a header, the separator before it if not the first, and its scheme as group {@code scheme}. */
   private static final Pattern CREDENTIAL = Pattern.compile(
       "(?:" + SEPARATOR + ")?+(?<scheme>" + SCHEME + ")" + CREDENTIALS);
-  /** A header's value without a scheme: one word, to a space, a quote or a delimiter. */
-  private static final String LONE = "[^\\s\"'`,<>)\\]}\\\\]++";
-  /** The longest word of letters a value without a scheme may be and be kept: a scheme alone, or prose. */
-  private static final int LONGEST_WORD = 16;
   private static final Pattern QUOTED_CREDENTIAL = Pattern.compile(
       "(?:" + QUOTED_SEPARATOR + ")?+(?<scheme>" + SCHEME + ")" + QUOTED);
   /**
@@ -109,7 +105,8 @@ public final class Redaction {
           + "|(?<auth>(?:(?=[\\\\\"])\\\\?\"" + AUTHORIZATION + "\\\\?\"\\s*+:|(?=[AaPp])\\b" + AUTHORIZATION + "[:=])"
           + "[ \\t]*+\\[?+(?:\\s*+\\\\?\"|[ \\t]*+))"
           + "(?:(?<=\")" + SCHEME + QUOTED + "(?:" + QUOTED_SEPARATOR + SCHEME + QUOTED + ")*+"
-          + "|" + SCHEME + CREDENTIALS + "(?:" + SEPARATOR + SCHEME + CREDENTIALS + ")*+|" + LONE + ")"
+          + "|" + SCHEME + CREDENTIALS + "(?:" + SEPARATOR + SCHEME + CREDENTIALS + ")*+"
+          + "|" + SchemelessValues.LONE + ")"
           + "|(?<password>(?i:p(?:assword|asswd|wd))(?:=|" + ENCODED + "3[Dd]))" + PASSWORD_VALUE
           + "|(?<userinfo>" + USER_INFO + ")|(?<thin>" + THIN + ")|(?<bare>" + BARE_USER + ")");
   /** The start of an Astra token, as {@link #SECRETS}' first group finds it. */
@@ -290,9 +287,9 @@ public final class Redaction {
       int group = matchedGroup(m);
       String replacement = mask(text, m, group);
       int end = m.end();
-      if (group == PASSWORD && isUnquoted(text.charAt(m.end(group)))) {
+      if (group == PASSWORD && "\"\\'{".indexOf(text.charAt(m.end(group))) < 0) {   // unquoted
         brackets = brackets == null ? new OpenBrackets(text) : brackets;
-        end = brackets.valueEnd(m.end(group), valueEnd(text, m.end(group), end));
+        end = brackets.listValueEnd(m.end(group), end);
         replacement = end > m.end(group) ? replacement : null;
       }
       int next = end;
@@ -317,20 +314,6 @@ public final class Redaction {
     return out == null ? null : out.append(text, last, text.length()).toString();
   }
 
-  private static boolean isUnquoted(char first) {
-    return first != '"' && first != '\\' && first != '\'' && first != '{';
-  }
-
-  /**
-   * The end of a {@code password=} value that runs to {@code end}, before a {@code ,} at its end that separates a
-   * list's items (before a space or the end of the text), as for {@link KeyedValues}' values.
-   */
-  private static int valueEnd(CharSequence text, int start, int end) {
-    boolean listed = end > start && text.charAt(end - 1) == ',' && (end == text.length()
-        || Character.isWhitespace(text.charAt(end)));
-    return listed ? end - 1 : end;
-  }
-
   private static int matchedGroup(Matcher m) {
     int group = 1;
     while (m.start(group) < 0) {
@@ -346,9 +329,8 @@ public final class Redaction {
       return m.end() == m.end(group) ? null : "AstraCS" + m.group(group).substring("AstraCS".length()) + MASK;
     }
     if (group == AUTH) {
-      if (isLone(text, m.end(group), m.end())) {
-        // No scheme: a word of letters is one alone (Bearer) or prose (denied); anything else is a credential.
-        return isWord(text, m.end(group), m.end()) ? null
+      if (SchemelessValues.isLone(text, m.end(group), m.end())) {
+        return SchemelessValues.isKept(text, m.end(group), m.end()) ? null
             : text.subSequence(m.start(), m.end(group)) + astraPrefix(text, m.end(group)) + MASK;
       }
       // Quoted (JSON, Spring's HttpHeaders) when the name ends in a quote, so each credential ends at one.
@@ -379,30 +361,6 @@ public final class Redaction {
       at = c.end();
     }
     return masked ? out.append(text, at, to).toString() : null;
-  }
-
-  /** Whether {@code text[from, to)}, a header's value after its name, is one word: no scheme before a blank. */
-  private static boolean isLone(CharSequence text, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (text.charAt(i) == ' ' || text.charAt(i) == '\t') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Whether {@code text[from, to)} is a word of letters, at most {@value #LONGEST_WORD} of them. */
-  private static boolean isWord(CharSequence text, int from, int to) {
-    if (to - from > LONGEST_WORD) {
-      return false;
-    }
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** {@code AstraCS:} (or {@code AstraCS%3A}, as written) when an Astra token starts {@code text} at {@code at}. */
