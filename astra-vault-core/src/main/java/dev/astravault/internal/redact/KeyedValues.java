@@ -12,23 +12,27 @@ import org.jspecify.annotations.Nullable;
  * and {@code -}, ends in one of {@link #KEYS}: {@code password}, {@code client_secret}, {@code clientSecret}, {@code
  * astra.vault.root-token}, {@code X-Api-Key}. It is followed by
  * <ul>
- *   <li>{@code =} (also {@code &#61;}, {@code &#x3d;}, {@code \\u003d}), spaces or tabs around it allowed: always a
- *       field;</li>
+ *   <li>{@code =} (also {@code &#61;}, {@code &#x3d;}, {@code \\u003d}, {@code %3D} and {@code %253D}, {@code
+ *       %25253D}), spaces or tabs around it allowed: always a field;</li>
  *   <li>{@code :}, spaces or tabs before it allowed: a field when the key is quoted ({@code "…"}, {@code '…'}, {@code
- *       \"…\"}, <code>\\u0022…\\u0022</code>, {@code &quot;…&quot;}) or, unquoted, when it starts the text or a line or
- *       follows (over spaces) a character that is not a letter, digit, {@code /} or {@code \}, and its value is
+ *       \"…\"}, <code>\\u0022…\\u0022</code>, {@code &quot;…&quot;}, {@code %22…%22}) or, unquoted, when it starts
+ *       the text or a line or follows (over spaces) a character that is not a letter, digit, {@code /}, {@code \} or
+ *       an escape's {@code %HH}, or is the second field of a line ({@code user: app password: x}), and its value is
  *       quoted or follows a space or tab. So prose keeps its noun ({@code rotated managed token: lease …}, {@code
  *       error creating Astra token: …}), a path its last part ({@code on astra/org/token: …}), and ids and {@code
- *       host:port} theirs ({@code token:reader}); {@code token: expired} is a field;</li>
- *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, and its value runs to a closing tag
- *       ({@code </}).</li>
+ *       host:port} theirs ({@code token:reader}); {@code token: expired} is a field. An encoded {@code :} ({@code
+ *       %3A}, {@code %253A}, {@code %25253A}) follows the same rule, but its value needs no blank before it;</li>
+ *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, also escaped ({@code &lt;key&gt;}), and
+ *       its value runs to a closing tag ({@code </}, {@code &lt;/}).</li>
  * </ul>
  * A value in quotes (any of those, {@code "…"} skipping {@code \"}) runs to its closing quote or the line's end; an
  * unquoted one to the next space, {@code &}, {@code ;}, quote, {@code <} or {@code ,} before a space (a {@code ,}
  * inside a word is the value's: Astra's client secrets hold one), and is none when it starts with {@code =} ({@code
- * token == null}). The value is masked, the key, separator and quotes kept ({@code password: "██"}); an Astra token
- * keeps its prefix ({@code token=AstraCS:██}), and a value already masked ({@code rootToken=██]}, a toString's) or
- * elided ({@code --vault-secret-id=…}) is left as it is.
+ * token == null}). Closing brackets it ends with are the text's when each closes a bracket opened before the key
+ * ({@link OpenBrackets}: <code>Config{token=██}</code>), and a {@code [} it starts with is a list's when a {@code ]}
+ * closes it ({@code token=[██]}). The value is masked, the key, separator and quotes kept ({@code password: "██"});
+ * an Astra token keeps its prefix ({@code token=AstraCS:██}), and a value already masked ({@code rootToken=██]}, a
+ * toString's) or elided ({@code --vault-secret-id=…}) is left as it is.
  *
  * <p>One pass: each separator looks back over the name before it, and the scan goes on after the value it masks, so
  * each character is read a bounded number of times whatever the text.
@@ -40,12 +44,16 @@ final class KeyedValues {
   /** The longest of {@link #KEYS}. */
   private static final int LONGEST = 8;
   /** The quotes around a key or a value, each found before a shorter one it ends with. */
-  private static final String[] QUOTES = {"\\u0022", "&quot;", "\\\"", "\"", "'"};
+  private static final String[] QUOTES = {"\\u0022", "&quot;", "%22", "\\\"", "\"", "'"};
   /** An {@code =} as HTML and JSON escape it; its first characters are {@link Redaction#mayHoldSecret}'s triggers. */
   private static final String[] EQUALS = {"&#61;", "&#x3d;", "\\u003d"};
+  /** Escaped XML's {@code <} and {@code >}; {@code &l} is a {@link Redaction#mayHoldSecret} trigger. */
+  private static final String ESCAPED_LT = "&lt;";
+  private static final String ESCAPED_GT = "&gt;";
 
   private final CharSequence text;
   private final int n;
+  private final OpenBrackets brackets;
   /** The last part of a name, lowercased, right-aligned. */
   private final char[] name = new char[LONGEST];
   /** The value found at the last separator or tag, empty when none. */
@@ -55,6 +63,7 @@ final class KeyedValues {
   private KeyedValues(CharSequence text) {
     this.text = text;
     this.n = text.length();
+    this.brackets = new OpenBrackets(text);
   }
 
   /** {@code text} with the value of every secret key masked, or null when there is none. */
@@ -81,12 +90,16 @@ final class KeyedValues {
       char c = text.charAt(i);
       int next = i + 1;
       if (c == ':' || c == '=') {
-        next = afterSeparator(i, i + 1, c == ':');
+        next = afterSeparator(i, i + 1, c == ':', false);
       } else if (c == '&' || c == '\\') {
         int length = formAt(EQUALS, i);
-        next = length > 0 ? afterSeparator(i, i + length, false) : next;
+        next = length > 0 ? afterSeparator(i, i + length, false, false)
+            : c == '&' && startsAt(ESCAPED_LT, i) ? afterTag(i, ESCAPED_LT, ESCAPED_GT) : next;
+      } else if (c == '%') {
+        int length = encodedSeparator(i);
+        next = length > 0 ? afterSeparator(i, i + length, !isEncodedEquals(i), true) : next;
       } else if (c == '<') {
-        next = afterTag(i);
+        next = afterTag(i, "<", ">");
       }
       if (valueEnd > valueStart) {
         out = out == null ? new StringBuilder(n) : out;
@@ -99,8 +112,11 @@ final class KeyedValues {
     return out == null ? null : out.append(text, last, n).toString();
   }
 
-  /** Where to go on after the separator {@code text[at, end)}, with its value found when a key is before it. */
-  private int afterSeparator(int at, int end, boolean colon) {
+  /**
+   * Where to go on after the separator {@code text[at, end)}, with its value found when a key is before it. An
+   * encoded {@code :} ({@code %3A}) needs no blank before its value: an encoded text has none.
+   */
+  private int afterSeparator(int at, int end, boolean colon, boolean encoded) {
     int keyEnd = at;
     while (keyEnd > 0 && isBlank(text.charAt(keyEnd - 1))) {
       keyEnd--;
@@ -120,44 +136,80 @@ final class KeyedValues {
       int start = v + QUOTES[open].length();
       return found(start, closingQuote(start, open));
     }
-    if (v == n || text.charAt(v) == '=' || colon && !quotedKey && v == end) {
+    boolean comparison = v < n && (text.charAt(v) == '=' || encoded && isEncodedEquals(v));
+    if (v == n || comparison || colon && !quotedKey && !encoded && v == end) {
       return end;   // token == null; token:reader, host:port
     }
     int stop = v;
     while (stop < n && !endsUnquoted(stop)) {
       stop++;
     }
-    return stop > v ? found(v, stop) : end;
+    if (stop == v) {
+      return end;
+    }
+    // A list's [ opens the value when a ] closes it ({token=[a]}); a toString's closing brackets are not the value's.
+    int inList = text.charAt(v) == '[' ? brackets.valueEnd(v + 1, stop) : stop;
+    if (inList < stop && text.charAt(inList) == ']') {
+      found(v + 1, inList);
+    } else {
+      found(v, brackets.valueEnd(v, stop));
+    }
+    return stop;
+  }
+
+  /** Whether an encoded {@code =} is at {@code at}: {@code token%3D%3D} is an encoded comparison. */
+  private boolean isEncodedEquals(int at) {
+    int length = text.charAt(at) == '%' ? encodedSeparator(at) : 0;
+    return length > 0 && (text.charAt(at + length - 1) == 'D' || text.charAt(at + length - 1) == 'd');
   }
 
   /**
-   * Where to go on after the {@code <} at {@code at}, with the value found when it opens a secret key's element and a
-   * closing tag follows the value.
+   * The length of an encoded {@code =} or {@code :} at {@code at} ({@code %3D}, {@code %3a}, and encoded again up to
+   * {@link PercentDecoded#MAX_DEPTH} times in all, {@code %253D}, as the other passes read them), or 0.
    */
-  private int afterTag(int at) {
-    int nameEnd = at + 1;
+  private int encodedSeparator(int at) {
+    int i = at + 1;
+    for (int depth = 1; depth < PercentDecoded.MAX_DEPTH && i + 1 < n && text.charAt(i) == '2'
+        && text.charAt(i + 1) == '5'; depth++) {
+      i += 2;
+    }
+    if (i + 1 >= n || text.charAt(i) != '3') {
+      return 0;
+    }
+    char c = text.charAt(i + 1);
+    return c == 'A' || c == 'a' || c == 'D' || c == 'd' ? i + 2 - at : 0;
+  }
+
+  /**
+   * Where to go on after the {@code lt} at {@code at} ({@code <}, or {@code &lt;} in escaped XML, with {@code gt} its
+   * {@code >}), with the value found when it opens a secret key's element and a closing tag follows the value.
+   */
+  private int afterTag(int at, String lt, String gt) {
+    int nameStart = at + lt.length();
+    int nameEnd = nameStart;
     while (nameEnd < n && (isNameChar(text.charAt(nameEnd)) || text.charAt(nameEnd) == ':')) {
       nameEnd++;
     }
-    if (nameEnd == at + 1 || !endsWithKey(nameEnd)) {
+    if (nameEnd == nameStart || !endsWithKey(nameEnd)) {
       return nameEnd;
     }
     int tagEnd = nameEnd;
     if (tagEnd < n && isBlank(text.charAt(tagEnd))) {
-      while (tagEnd < n && text.charAt(tagEnd) != '>' && text.charAt(tagEnd) != '<') {
+      while (tagEnd < n && !startsAt(gt, tagEnd) && !startsAt(lt, tagEnd)) {
         tagEnd++;
       }
     }
-    if (tagEnd == n || text.charAt(tagEnd) != '>' || text.charAt(tagEnd - 1) == '/') {
+    if (tagEnd == n || !startsAt(gt, tagEnd) || text.charAt(tagEnd - 1) == '/') {
       return tagEnd;
     }
-    int stop = tagEnd + 1;
+    int start = tagEnd + gt.length();
+    int stop = start;
     boolean blank = true;
-    for (char c; stop < n && (c = text.charAt(stop)) != '<'; stop++) {
-      blank &= Character.isWhitespace(c);
+    for (; stop < n && !startsAt(lt, stop); stop++) {
+      blank &= Character.isWhitespace(text.charAt(stop));
     }
-    boolean closed = stop + 1 < n && text.charAt(stop + 1) == '/';
-    return closed && !blank ? found(tagEnd + 1, stop) : stop;
+    boolean closed = stop + lt.length() < n && text.charAt(stop + lt.length()) == '/';
+    return closed && !blank ? found(start, stop) : stop;
   }
 
   /**
@@ -165,6 +217,9 @@ final class KeyedValues {
    * or an elision; returns {@code end}.
    */
   private int found(int start, int end) {
+    if (end <= start) {
+      return end;
+    }
     int from = start + Math.min(Redaction.astraPrefix(text, start).length(), end - start);
     boolean masked = from + Redaction.MASK.length() <= end
         && text.charAt(from) == Redaction.MASK.charAt(0) && text.charAt(from + 1) == Redaction.MASK.charAt(1);
@@ -243,18 +298,36 @@ final class KeyedValues {
   /**
    * Whether the unquoted name ending at {@code end} starts a field: it starts the text or a line, or follows (over
    * spaces and tabs) a character that is not a letter or digit, so it is no noun of a sentence, nor {@code /} or
-   * {@code \}, so it is no path's last part ({@code HTTP 500 on astra/org/token: error creating …}).
+   * {@code \}, so it is no path's last part ({@code HTTP 500 on astra/org/token: error creating …}), nor the {@code
+   * %} of an escape, so it is no part of an encoded id ({@code org-1%3Atoken%3Av2}); or it is the second of two
+   * fields on a line, after a word that is the value of a field before it ({@code user: app password: x}; prose has
+   * no {@code name:} one word before its noun).
    */
   private boolean startsField(int end) {
-    int i = end;
-    while (i > 0 && isNameChar(text.charAt(i - 1))) {
-      i--;
+    int nameStart = end;
+    while (nameStart > 0 && isNameChar(text.charAt(nameStart - 1))) {
+      nameStart--;
     }
+    int i = nameStart;
     while (i > 0 && isBlank(text.charAt(i - 1))) {
       i--;
     }
     char before = i == 0 ? '\n' : text.charAt(i - 1);
-    return !Character.isLetterOrDigit(before) && before != '/' && before != '\\';
+    if (!Character.isLetterOrDigit(before)) {
+      return before != '/' && before != '\\' && before != '%';   // %3Atoken: the name is glued to an escape
+    }
+    if (i == nameStart) {
+      return false;
+    }
+    int word = i;
+    while (word > 0 && !Character.isWhitespace(text.charAt(word - 1))) {
+      word--;
+    }
+    int j = word;
+    while (j > 0 && isBlank(text.charAt(j - 1))) {
+      j--;
+    }
+    return j < word && j > 1 && text.charAt(j - 1) == ':' && isLetterOrDigit(text.charAt(j - 2));
   }
 
   /** The length of the quote in {@link #QUOTES} that ends at {@code end}, or 0. */

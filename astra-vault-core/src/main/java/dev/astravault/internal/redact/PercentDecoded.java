@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * Bytes above 127 are decoded one by one, so a UTF-8 character reads as characters that are neither base64 nor a
  * client secret's, as it does unencoded.
  *
+ * <p>JSON's escaped {@code \/} (PHP's {@code json_encode} writes every {@code /} so) is decoded to {@code /} with
+ * the {@code %HH}: a client secret or key holding a {@code /} is cut by it as by {@code %2F}.
+ *
  * <p>A text is decoded up to {@value #MAX_DEPTH} times, as a URL carried in another's parameter is encoded again
  * ({@code %2F} becomes {@code %252F}): each decoded form is read about four times more, so the depth is bounded, and
  * deeper than the redactor's patterns look ({@code %(25){0,2}3A}) would find nothing they mask.
@@ -147,32 +150,39 @@ final class PercentDecoded {
     final String text;
     /** Whether {@link #text} holds a {@code %}, without which decoding it again changes nothing. */
     final boolean holdsPercent;
-    /** The indexes in {@link #text} of the characters decoded from a {@code %HH}, increasing. */
+    /** The indexes in {@link #text} of the characters decoded from a {@code %HH} or {@code \/}, increasing. */
     private final int[] escapes;
+    /** For each of {@link #escapes}, how many characters longer the encoded text is up to and including it. */
+    private final int[] shifts;
     private final int count;
 
-    private Decoded(String text, boolean holdsPercent, int[] escapes, int count) {
+    private Decoded(String text, boolean holdsPercent, int[] escapes, int[] shifts, int count) {
       this.text = text;
       this.holdsPercent = holdsPercent;
       this.escapes = escapes;
+      this.shifts = shifts;
       this.count = count;
     }
 
     /**
-     * {@code encoded} with each {@code %HH} decoded, or null when it holds none (so nothing is allocated). Reads each
-     * character once and the two after a {@code %} once more, and those before the first {@code %HH} once more.
+     * {@code encoded} with each {@code %HH} decoded, and each {@code \/} (JSON's escaped {@code /}, as PHP and some
+     * JavaScript write it), or null when it holds neither (so nothing is allocated). Reads each character once and
+     * the one or two after a {@code %} or {@code \} once more, and those before the first escape once more.
      */
     static @Nullable Decoded of(CharSequence encoded) {
       int n = encoded.length();
       StringBuilder out = null;
       int[] escapes = NONE;
+      int[] shifts = NONE;
       int count = 0;
+      int shift = 0;
       boolean percent = false;
       for (int i = 0; i < n; i++) {
         char c = encoded.charAt(i);
         int high = c == '%' && i + 2 < n ? hex(encoded.charAt(i + 1)) : -1;
         int low = high < 0 ? -1 : hex(encoded.charAt(i + 2));
-        if (low < 0) {
+        boolean slash = c == '\\' && i + 1 < n && encoded.charAt(i + 1) == '/';
+        if (low < 0 && !slash) {
           percent |= c == '%';
           if (out != null) {
             out.append(c);
@@ -180,19 +190,24 @@ final class PercentDecoded {
           continue;
         }
         out = out == null ? new StringBuilder(n).append(encoded, 0, i) : out;
-        escapes = count < escapes.length ? escapes : Arrays.copyOf(escapes, Math.max(8, 2 * escapes.length));
-        escapes[count++] = out.length();
-        c = (char) (16 * high + low);
+        if (count == escapes.length) {
+          escapes = Arrays.copyOf(escapes, Math.max(8, 2 * escapes.length));
+          shifts = Arrays.copyOf(shifts, escapes.length);
+        }
+        c = slash ? '/' : (char) (16 * high + low);
+        shift += slash ? 1 : 2;
+        escapes[count] = out.length();
+        shifts[count++] = shift;
         percent |= c == '%';
         out.append(c);
-        i += 2;
+        i += slash ? 1 : 2;
       }
-      return out == null ? null : new Decoded(out.toString(), percent, escapes, count);
+      return out == null ? null : new Decoded(out.toString(), percent, escapes, shifts, count);
     }
 
     /**
      * Indexes of {@link #text} mapped to the encoded text's, for indexes asked in increasing order: a cursor over
-     * {@link #escapes}, each of which moves the rest two characters on.
+     * {@link #escapes}, each of which moves the rest on by its {@linkplain #shifts shift}.
      */
     IntUnaryOperator toEncoded() {
       int[] before = {0};   // the escapes before the index last asked
@@ -200,7 +215,7 @@ final class PercentDecoded {
         while (before[0] < count && escapes[before[0]] < index) {
           before[0]++;
         }
-        return index + 2 * before[0];
+        return index + (before[0] == 0 ? 0 : shifts[before[0] - 1]);
       };
     }
   }

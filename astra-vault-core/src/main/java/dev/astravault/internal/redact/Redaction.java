@@ -75,13 +75,18 @@ public final class Redaction {
    *       characters;</li>
    *   <li>the values of secret JSON fields, {@code jwt} (Vault's Kubernetes and JWT logins) and OAuth's {@code
    *       *_token} among them (the plugin quotes Astra's body when it cannot decode it, and a body cut short carries
-   *       the client secret, unquoted to its end when the cut is inside the value);</li>
+   *       the client secret, unquoted to its end when the cut is inside the value; JSON's escaped {@code \/} is the
+   *       value's);</li>
    *   <li>the credentials of an {@code Authorization} or {@code Proxy-Authorization} header after its scheme, as a
    *       JSON field and as a header line or map entry ({@code Authorization: Basic ██}, {@code
-   *       authorization=[Bearer ██]}): Basic's base64 hides a token or password from every other pattern;</li>
+   *       authorization=[Bearer ██]}): Basic's base64 hides a token or password from every other pattern. A value
+   *       with no scheme is masked whole unless a word of letters, a scheme alone or prose ({@code Authorization:
+   *       Bearer}, {@code Authorization: denied});</li>
    *   <li>{@code password=}, {@code passwd=} and {@code pwd=} in URLs and connection strings (so also
    *       {@code sslpassword=}, {@code trustStorePassword=}), and with the {@code =} percent-encoded ({@code %3D}) as
-   *       in a URL carried in another's parameter;</li>
+   *       in a URL carried in another's parameter; an unquoted value ends, as {@link KeyedValues}' do, before a {@code
+   *       ,} that separates a list's items and before closing brackets that close a toString's ({@link
+   *       OpenBrackets});</li>
    *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
    *       it ({@code user:██@host}), and in Oracle's {@code thin:user/██@host}: the pattern finds the user, and
    *       {@link UrlPasswords} the {@code @} before the host the password runs to;</li>
@@ -96,11 +101,12 @@ public final class Redaction {
           + "|(?<legacy>[sbr](?<![A-Za-z0-9_./-][sbr])\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])"
           + "|(?<json>(?=[\\\\\"])\\\\?\"(?i:secret|token|astra_token|client_secret|clientSecret|secret_id|client_token"
           + "|root_token|rootToken|password|passwd|pwd|accessor|jwt|id_token|access_token|refresh_token"
-          + ")\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*"
+          + ")\\\\?\"\\s*:\\s*\\\\?\")(?:[^\"\\\\]++|\\\\/)*+"
           + "|(?<auth>(?:(?=[\\\\\"])\\\\?\"" + AUTHORIZATION + "\\\\?\"\\s*+:|(?=[AaPp])\\b" + AUTHORIZATION + "[:=])"
           + "[ \\t]*+\\[?+(?:\\s*+\\\\?\"|[ \\t]*+))"
           + "(?:(?<=\")" + SCHEME + QUOTED + "(?:" + QUOTED_SEPARATOR + SCHEME + QUOTED + ")*+"
-          + "|" + SCHEME + CREDENTIALS + "(?:" + SEPARATOR + SCHEME + CREDENTIALS + ")*+)"
+          + "|" + SCHEME + CREDENTIALS + "(?:" + SEPARATOR + SCHEME + CREDENTIALS + ")*+"
+          + "|" + SchemelessValues.LONE + ")"
           + "|(?<password>(?i:p(?:assword|asswd|wd))(?:=|" + ENCODED + "3[Dd]))" + PASSWORD_VALUE
           + "|(?<userinfo>" + USER_INFO + ")|(?<thin>" + THIN + ")|(?<bare>" + BARE_USER + ")");
   /** The start of an Astra token, as {@link #SECRETS}' first group finds it. */
@@ -108,6 +114,7 @@ public final class Redaction {
   /** {@link #SECRETS}' groups are its nine named ones, in order (no other): astra 1, auth 5, userinfo 7. */
   private static final int ASTRA = 1;
   private static final int AUTH = 5;
+  private static final int PASSWORD = 6;
   private static final int USER_INFO_GROUP = 7;
   /** The users of groups 7, 8 and 9: userinfo, thin, bare. */
   private static final UrlPasswords.Kind[] USERS = UrlPasswords.Kind.values();
@@ -220,12 +227,13 @@ public final class Redaction {
    * of a JSON field, {@code n:} or {@code n=} of an {@code Authorization} header, {@code d%} of encoded {@code
    * password=}, an {@code @} after a {@code :} for a URL's user info or Oracle's {@code thin:user/pass@}, {@code eyJ}
    * of a JWT; for {@link KeyedValues} a {@code :} or {@code =} after a key's last letter, spaces, tabs and {@code '}
-   * between, and the {@code </}, {@code \\u}, {@code &#} and {@code &q} of XML's, JSON's and HTML's spellings). For
+   * between, a {@code %} after it for an encoded separator, and the {@code </}, {@code \\u}, {@code &#}, {@code &q} and
+   * {@code &lt} of XML's, JSON's and HTML's spellings). For
    * client secrets and store keys the pre-scan runs their recognisers ({@link ClientSecretRuns#present}, {@link
    * StoreKeyRuns#present}) on the text and its decoded forms (one pass each, nothing allocated unless the text holds
-   * a {@code %HH}): a secret encoded twice or three times shows none of the characters a test of pairs could look
-   * for. Every id, name and key the library is
-   * handed passes through here, so most of them skip the regexes (and their matchers) entirely.
+   * a {@code %HH} or {@code \/}): a secret encoded twice or three times shows none of the characters a test of pairs
+   * could look for. Every id, name and key the library is handed passes through here, so most of them skip the
+   * regexes (and their matchers) entirely.
    */
   static boolean mayHoldSecret(String text) {
     boolean colon = false;
@@ -243,11 +251,12 @@ public final class Redaction {
         case '@' -> colon;
         case '.' -> previous == 's' || previous == 'b' || previous == 'r';
         case '=' -> KeyedValues.endsKey(word);
-        case '%' -> previous == 's' || previous == 'S' || previous == 'd' || previous == 'D';
+        case '%' -> previous == 's' || previous == 'S' || KeyedValues.endsKey(word);
         case 'J' -> previous == 'y' && beforePrevious == 'e';
         case '/' -> previous == '<';
         case 'u', 'U' -> previous == '\\';
         case '#', 'q', 'Q' -> previous == '&';
+        case 't', 'T' -> (previous == 'l' || previous == 'L') && beforePrevious == '&';
         default -> false;
       };
       if (trigger) {
@@ -270,6 +279,7 @@ public final class Redaction {
   private static @Nullable String maskSecrets(CharSequence text) {
     Matcher m = SECRETS.matcher(text);
     UrlPasswords passwords = null;
+    OpenBrackets brackets = null;
     StringBuilder out = null;
     int last = 0;
     int from = 0;
@@ -277,6 +287,11 @@ public final class Redaction {
       int group = matchedGroup(m);
       String replacement = mask(text, m, group);
       int end = m.end();
+      if (group == PASSWORD && "\"\\'{".indexOf(text.charAt(m.end(group))) < 0) {   // unquoted
+        brackets = brackets == null ? new OpenBrackets(text) : brackets;
+        end = brackets.listValueEnd(m.end(group), end);
+        replacement = end > m.end(group) ? replacement : null;
+      }
       int next = end;
       if (group >= USER_INFO_GROUP) {
         passwords = passwords == null ? new UrlPasswords(text) : passwords;
@@ -314,6 +329,10 @@ public final class Redaction {
       return m.end() == m.end(group) ? null : "AstraCS" + m.group(group).substring("AstraCS".length()) + MASK;
     }
     if (group == AUTH) {
+      if (SchemelessValues.isLone(text, m.end(group), m.end())) {
+        return SchemelessValues.isKept(text, m.end(group), m.end()) ? null
+            : text.subSequence(m.start(), m.end(group)) + astraPrefix(text, m.end(group)) + MASK;
+      }
       // Quoted (JSON, Spring's HttpHeaders) when the name ends in a quote, so each credential ends at one.
       boolean quoted = text.charAt(m.end(group) - 1) == '"';
       return maskCredentials(text, m.start(), m.end(group), m.end(), quoted ? QUOTED_CREDENTIAL : CREDENTIAL);

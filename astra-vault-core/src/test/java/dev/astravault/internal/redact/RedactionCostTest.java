@@ -121,6 +121,20 @@ class RedactionCostTest {
     texts.put("quoted values, unclosed", fill("token: \"", n));
     texts.put("spaced equals", fill(" = ", n));
     texts.put("backslashes", "\\".repeat(n));
+    texts.put("values ending in closing brackets", fill("{token=a} ", n));
+    texts.put("opening brackets, then values closing them", "{([".repeat(n / 6) + fill("token=a)]} ", n / 2));
+    texts.put("closing brackets after a key", "token=" + "}".repeat(n));
+    texts.put("password values in brackets", fill("(password=a), ", n));
+    texts.put("schemeless authorization values", fill("Authorization: a1\n", n));
+    texts.put("escaped slashes", fill("\\/", n));
+    texts.put("key-length parts, joints escaped", fill("aB".repeat(21) + "\\/", n));
+    texts.put("json fields, escaped slashes", "\"token\":\"" + fill("\\/", n));
+    texts.put("escaped xml tags, unclosed", fill("&lt;password&gt;x", n));
+    texts.put("escaped xml tags, unclosed attributes", fill("&lt;password ", n));
+    texts.put("words after fields", fill("a: b c token: ", n));
+    texts.put("a long word after a field, keys after it", "a: " + "b".repeat(n / 2) + fill(" token:", n / 2));
+    texts.put("encoded separators after key names", fill("token%25253A", n));
+    texts.put("encoded quotes after key names", fill("token%22%3A%22", n));
     return texts;
   }
 

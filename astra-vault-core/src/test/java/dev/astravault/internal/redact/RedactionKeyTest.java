@@ -97,7 +97,7 @@ class RedactionKeyTest {
         Map.entry("{\\\"token\\\": \\\"a b\\\"}", "{\\\"token\\\": \\\"██\\\"}"),
         Map.entry("token = AstraCS:abc", "token = AstraCS:██"),
         Map.entry("token: a, password: b, user: c", "token: ██, password: ██, user: c"),
-        Map.entry("Config{user=app, token=abc}", "Config{user=app, token=██")));
+        Map.entry("Config{user=app, token=abc}", "Config{user=app, token=██}")));
   }
 
   /**
@@ -114,7 +114,7 @@ class RedactionKeyTest {
         "OrgConfig[orgId=o, rootToken=██]", "AppRole[mount=approle, roleId=r, secretId=██]",
         "Unknown option '--vault-secret-id=…'", "vault kv put astra/orgs/x org_id=... root_token=...), check",
         "password: ...", "token == null", "if (token != null)", "<password/>", "<password></password>", "tokenTtl: 5m",
-        "token_type: bearer", "tokens: 3", "user: app password: hunter2x")) {
+        "token_type: bearer", "tokens: 3")) {
       assertThat(Redaction.scrub(text)).as(text).isEqualTo(text);
     }
   }

@@ -285,7 +285,13 @@ class RedactionTest {
         "<ns:pwd a='b'>a1</ns:pwd>", "<token/>", "&#61;", "&#x3D;", "password&#61;a1", "apikey&#x3d;a1",
         "\\u0022", "\\U0022", "\\u003d", "\\u0022secret\\u0022:\\u0022a1", "token\\u003da1", "&quot;",
         "&QUOT;", "{&quot;token&quot;:&quot;a1", "&amp;", "token:a1", "the token: a1", "==",
-        "&QUOT;pwd&QUOT;:&QUOT;a1", "\\U0022jwt\\U0022:\\U0022a1"};
+        "&QUOT;pwd&QUOT;:&QUOT;a1", "\\U0022jwt\\U0022:\\U0022a1",
+        // Closing brackets, schemeless headers, JSON's \/, escaped XML, two fields a line, encoded separators.
+        "Config{", "(", "[", ")", "]", "token=a1}", "Authorization: a1", "Authorization=[a1]", "\\/", "a\\/b",
+        "\"token\":\"a\\/b", CLIENT_SECRET.replace(".", "\\/"), KEY_SLASH.replace("/", "\\/"), "&lt;", "&LT;",
+        "&lt;/", "&gt;", "&lt;token&gt;a1&lt;/token&gt;", "&LT;pwd&GT;a1&LT;/pwd&GT;", "&l", "lt;", "user: app ",
+        "token%3Da1", "secret%3a", "api_key %253D a1", "%22token%22%3A%22a1", "jwt%3A", "%3A", "%3D", "%253d",
+        "accessor%25253Da1"};
     Random random = new Random(15);
     int masked = 0;
     int kept = 0;
