@@ -3,14 +3,16 @@ package dev.astravault.audit;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import dev.astravault.KeyProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Without the key ({@link #structureOnly()}, and the static {@code verify} methods) the MACs cannot be checked:
  * the result says so ({@link Result#keyed()} is false), since whoever can write the file could have rebuilt a
  * consistent chain. Lines of an unkeyed sink ({@code "kid":"unkeyed"}) are checked against their SHA-256 either way.
+ *
+ * <p>Files are read in chunks, so memory stays bounded: a line longer than any a sink writes (16 MiB) is reported
+ * {@link Kind#MALFORMED} without being held, and a rotated or active file that is not a regular file (a FIFO, whose
+ * open would wait for ever, a directory, a device) is reported {@link Kind#MALFORMED} and not read.
  */
 public final class AuditLogVerifier {
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
@@ -314,6 +320,60 @@ public final class AuditLogVerifier {
     return new Walk(this, files, log, checkpoint, headMac).run();
   }
 
+  /** A line read: its bytes (null when longer than {@link JsonLinesAuditSink#MAX_LINE}), length, final newline. */
+  private record Line(byte @Nullable [] bytes, long length, boolean terminated) {}
+
+  /** The lines of a file, read in chunks: memory stays bounded whatever the file holds. */
+  private static final class Lines implements Closeable {
+    private final InputStream in;
+    private final byte[] chunk = new byte[1 << 16];
+    private int position;
+    private int limit;
+
+    Lines(InputStream in) {
+      this.in = in;
+    }
+
+    /** The next line; null at the end of the file. */
+    @Nullable Line next() throws IOException {
+      ByteArrayOutputStream kept = new ByteArrayOutputStream();
+      long length = 0;
+      boolean any = false;
+      while (true) {
+        if (position == limit) {
+          limit = Math.max(0, in.read(chunk));
+          position = 0;
+          if (limit == 0) {
+            return any ? line(kept, length, false) : null;
+          }
+        }
+        any = true;
+        int start = position;
+        while (position < limit && chunk[position] != '\n') {
+          position++;
+        }
+        int n = position - start;
+        if (length + n <= JsonLinesAuditSink.MAX_LINE) {
+          kept.write(chunk, start, n);
+        }
+        length += n;
+        if (position < limit) {
+          position++;
+          return line(kept, length, true);
+        }
+      }
+    }
+
+    private static Line line(ByteArrayOutputStream kept, long length, boolean terminated) {
+      return new Line(length > JsonLinesAuditSink.MAX_LINE ? null : kept.toByteArray(), length, terminated);
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
   /** One pass over the files. */
   private static final class Walk {
     private final AuditChain.Macs macs;
@@ -385,16 +445,20 @@ public final class AuditLogVerifier {
         if (!Files.exists(file)) {
           continue;
         }
-        byte[] bytes;
-        try {
-          bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + file, e);
-        }
         if (fi > 0) {
           checkIndexGap(fi);
         }
-        readFile(fi, bytes, fi == files.size() - 1);
+        if (!Files.isRegularFile(file)) {
+          // Opening a FIFO would wait for a writer for ever, a device could stream without end.
+          add(fi, new Fault(Kind.MALFORMED, file, 0, 0, "not a regular file (a directory, a FIFO or a device): "
+              + "not read, so the lines it should hold are missing"));
+          continue;
+        }
+        try (Lines lines = new Lines(Files.newInputStream(file))) {
+          readFile(fi, lines, fi == files.size() - 1);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + file, e);
+        }
       }
       finish();
       return result();
@@ -419,23 +483,22 @@ public final class AuditLogVerifier {
       return String.valueOf(file.getFileName()).matches(Pattern.quote(log) + "\\.\\d{1,9}");
     }
 
-    private void readFile(int fi, byte[] bytes, boolean last) {
+    private void readFile(int fi, Lines lines, boolean last) throws IOException {
       Path file = files.get(fi);
       long lineNo = 0;
-      int from = 0;
       boolean firstInFile = true;
-      for (int i = 0; i <= bytes.length; i++) {
-        boolean end = i == bytes.length;
-        if (!end && bytes[i] != '\n') {
-          continue;
-        }
-        if (end && from == bytes.length) {
-          break;
-        }
+      for (Line line = lines.next(); line != null; line = lines.next()) {
+        boolean end = !line.terminated();
         lineNo++;
         rawLines++;
-        byte[] raw = Arrays.copyOfRange(bytes, from, i);
-        from = i + 1;
+        byte[] raw = line.bytes();
+        if (raw == null) {
+          settlePending(null);
+          add(fi, new Fault(Kind.MALFORMED, file, lineNo, lineNo, "a line of " + line.length() + " bytes, longer "
+              + "than any line an audit sink writes: not read"));
+          nonAuthentic++;
+          continue;
+        }
         String text = new String(raw, StandardCharsets.UTF_8);
         AuditChain.Parsed p = AuditChain.parse(text);
         settlePending(p);

@@ -33,8 +33,11 @@ public interface AuditWitness {
   Optional<AuditCheckpoint> latest(String log);
 
   /**
-   * Appends each checkpoint as one JSON line to {@code file} (created {@code 0600}, forced to disk on every publish).
-   * Put it where the log's writers cannot change it: another volume mounted append-only, another host's share.
+   * Appends each checkpoint as one JSON line to {@code file} (created {@code 0600}, forced to disk on every publish;
+   * refused as the log's files are: a link, another user's, a second hard link). A file shorter than after the last
+   * checkpoint, or another file, is reported as a failed checkpoint. {@link #latest} reads it from its end and refuses
+   * a FIFO or a directory. Put it where the log's writers cannot change it: another volume mounted append-only,
+   * another host's share.
    *
    * @param file the file the checkpoints are appended to
    * @return the witness

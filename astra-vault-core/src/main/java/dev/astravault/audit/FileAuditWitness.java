@@ -2,25 +2,39 @@ package dev.astravault.audit;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
+import dev.astravault.AuditException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
-/** {@link AuditWitness#file}: one JSON line per checkpoint, appended and forced to disk. */
+/**
+ * {@link AuditWitness#file}: one JSON line per checkpoint, appended and forced to disk. The file only grows: one that
+ * is shorter, or another file, at the next checkpoint of this witness was cut or rewritten (its newest checkpoints
+ * gone, so a log cut as far back would pass), and that checkpoint, still appended, is reported as failed.
+ */
 final class FileAuditWitness implements AuditWitness {
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
+  /** A checkpoint line is about 200 bytes: a longer line is not one, and is not read. */
+  private static final int MAX_CHECKPOINT_LINE = 1 << 16;
 
   private final Path file;
+  /** The file's identity and size after this witness last appended to it; null before. */
+  private @Nullable Object writtenKey;
+  private long writtenSize;
 
   FileAuditWitness(Path file) {
     this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
@@ -34,35 +48,88 @@ final class FileAuditWitness implements AuditWitness {
     line.put("mac", checkpoint.mac());
     line.put("time", checkpoint.time().toString());
     byte[] bytes = (JSON.toJson(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    String rewritten;
     try (FileChannel channel = PrivateFiles.openAppend(file)) {
+      Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      long before = channel.size();
+      rewritten = writtenKey == null ? null : !writtenKey.equals(key) ? "is another file than the one"
+          : before < writtenSize ? "is shorter (" + before + " bytes) than the " + writtenSize + " bytes" : null;
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
       channel.force(false);
+      writtenKey = key;
+      writtenSize = channel.size();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the audit witness file " + file, e);
+    }
+    if (rewritten != null) {
+      throw new AuditException("the audit witness file " + file + " " + rewritten + " it held after its last "
+          + "checkpoint: it was cut or rewritten, and the checkpoints it lost no longer catch a log cut as far back; "
+          + "checkpoint " + checkpoint.seq() + " of " + checkpoint.log() + " is appended, compare the file with its "
+          + "copies", null);
     }
   }
 
   @Override
   public synchronized Optional<AuditCheckpoint> latest(String log) {
-    if (!Files.exists(file)) {
-      return Optional.empty();
-    }
-    List<String> lines;
+    BasicFileAttributes a;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      a = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException missing) {
+      return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audit witness file " + file, e);
     }
-    for (int i = lines.size() - 1; i >= 0; i--) {
-      Optional<AuditCheckpoint> c = parse(lines.get(i));
-      if (c.isPresent() && c.get().log().equals(log)) {
-        return c;
-      }
+    if (!a.isRegularFile()) {
+      // Opening a FIFO would wait for a writer for ever; a device could stream without end.
+      throw new AuditException("the audit witness file " + file + " is not a regular file (a directory, a FIFO or "
+          + "a device): it is not read", null);
     }
-    return Optional.empty();
+    // From the end, line by line: the newest checkpoint is near it, and the file grows for as long as the log lives.
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+      byte[] bytes = chunk.array();
+      long lineEnd = in.size();
+      for (long pos = lineEnd; pos > 0; ) {
+        int n = (int) Math.min(chunk.capacity(), pos);
+        pos -= n;
+        chunk.clear().limit(n);
+        readAt(in, chunk, pos);
+        for (int i = chunk.position() - 1; i >= 0; i--) {
+          long at = pos + i;
+          if (bytes[i] == '\n' || at == 0) {
+            long from = bytes[i] == '\n' ? at + 1 : 0;
+            Optional<AuditCheckpoint> c = line(in, from, lineEnd).flatMap(FileAuditWitness::parse);
+            if (c.isPresent() && c.get().log().equals(log)) {
+              return c;
+            }
+            lineEnd = at;
+          }
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the audit witness file " + file, e);
+    }
+  }
+
+  /** The text of {@code in} from {@code from} to {@code to}; empty when longer than any checkpoint line. */
+  private static Optional<String> line(FileChannel in, long from, long to) throws IOException {
+    if (to - from > MAX_CHECKPOINT_LINE || to <= from) {
+      return Optional.empty();
+    }
+    ByteBuffer bytes = ByteBuffer.allocate((int) (to - from));
+    readAt(in, bytes, from);
+    return Optional.of(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8));
+  }
+
+  /** Fills {@code into} from {@code at} on, or up to the end of the file. */
+  private static void readAt(FileChannel in, ByteBuffer into, long at) throws IOException {
+    while (into.hasRemaining() && in.read(into, at + into.position()) > 0) {
+      continue;
+    }
   }
 
   /** A checkpoint line, or empty when the line is not one (a torn last line, say). */

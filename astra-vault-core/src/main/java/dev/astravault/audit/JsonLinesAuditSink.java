@@ -10,9 +10,10 @@ import dev.astravault.event.AuditEvent;
 import dev.astravault.internal.ExecutorScheduler;
 import dev.astravault.internal.files.FileModes;
 import dev.astravault.internal.files.PathTrust;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.EOFException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -79,8 +80,12 @@ import org.slf4j.LoggerFactory;
  * on the way writable by all without the sticky bit, or theirs) or an existing file of theirs is refused with an
  * {@link AuditException}: they could cut or rewrite the trail. So is a rotated file of theirs (or a link of theirs)
  * that the sink would read to continue the chain, or delete for retention: {@link #record} then throws it before
- * rotating, and the files stay as they are. Thread-safe; synchronous file I/O: put it behind
- * {@link AsyncAuditSink} when callers must not wait for the disk.
+ * rotating, and the files stay as they are. So is a file with a second hard link where the sink writes, a file
+ * replaced between its check and its open, a last line that fails its MAC under a key the sink holds (the chain is
+ * not continued from it), and, for retention, a rotated file whose last line is not the one the next file's first
+ * line continues (a file swapped in would choose which sequence numbers the chain records as deleted). Lines longer
+ * than 16 MiB are not read back. Thread-safe; synchronous file I/O: put it behind {@link AsyncAuditSink} when
+ * callers must not wait for the disk.
  */
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditSink.class);
@@ -88,6 +93,11 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
   private static final Pattern TIME = Pattern.compile("\"time\":\"([^\"]{1,40})\"");
   /** The highest rotation number: {@link #rotatedFiles} lists nine digits. */
   private static final long MAX_ROTATION = 999_999_999L;
+  /**
+   * The longest line read back (the verifier's limit too): an event is a few KiB (32 metadata values of 512
+   * characters at most), so a longer line was not written by a sink, and is not held whole.
+   */
+  static final int MAX_LINE = 1 << 24;
 
   private final Path path;
   private final String name;
@@ -138,26 +148,34 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     this.lockChannel = PrivateFiles.open(lockFile(path),
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
     this.fileLock = lock(path, lockChannel);
+    FileChannel opened = null;
     try {
-      // Before reading it: refuses a symbolic link or another user's file, creates it 0600.
-      FileModes.privateFile(path, "audit file", PrivateFiles.REFUSE);
-      Tail active = Tail.of(path);
+      // Refuses a symbolic link, a hard link or another user's file, creates it 0600; the tail is read from the
+      // file opened, so the chain continues from the file it is appended to.
+      opened = PrivateFiles.openActive(path);
+      Tail active = Tail.of(opened, path);
       Tail tail = active;
       if (tail == null || tail.seq == 0) {
         // No whole line in the active file (new, or only a torn first line): continue the newest rotated file.
         List<Path> rotated = rotatedFiles(path);
-        tail = rotated.isEmpty() ? null : Tail.of(trusted(rotated.get(rotated.size() - 1)));
+        tail = rotated.isEmpty() ? null : rotatedTail(rotated.get(rotated.size() - 1));
+      }
+      if (tail != null) {
+        checkMac(tail);
       }
       this.seq = tail == null ? 0 : tail.seq;
       this.prev = tail == null ? AuditChain.GENESIS : tail.mac;
       this.publishedSeq = 0;
-      this.openedAt = firstLineTime(path).orElseGet(clock::instant);
-      this.channel = PrivateFiles.openAppend(path);
+      this.openedAt = firstLineTime(opened).orElseGet(clock::instant);
+      this.channel = opened;
       this.size = channel.size();
       if (active != null && active.torn != null) {
         endTornLine(active.torn);
       }
     } catch (IOException | RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
       release();
       throw e;
     }
@@ -217,7 +235,8 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
           lastFsyncNanos = now;
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot append to the audit file " + path, e);
+        // An IOException's message names a path and what is wrong with it, never a line's content.
+        throw new UncheckedIOException("cannot append to the audit file " + path + ": " + e.getMessage(), e);
       }
     }
   }
@@ -262,22 +281,26 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     // Retention deletes the oldest beyond maxRotatedFiles once the active file joins them (never the active one).
     List<Path> expired = maxRotatedFiles == 0 ? List.of()
         : rotated.subList(0, Math.max(0, rotated.size() + 1 - maxRotatedFiles));
-    for (Path p : expired) {
-      trusted(p);   // before anything moves: a refusal leaves the trail and this sink as they were
+    // Before anything moves (a refusal leaves the trail and this sink as they were): each file to delete must be
+    // ours and end where the next file's chain begins. Else the seq its note records as deleted is the planter's
+    // choice, and the verifier would take every file before that seq, deleted later by anyone, for retention.
+    List<Tail> deletedTails = new ArrayList<>();
+    for (int i = 0; i < expired.size(); i++) {
+      deletedTails.add(chainsInto(expired.get(i), i + 1 < rotated.size() ? rotated.get(i + 1) : null));
     }
     channel.force(true);
     channel.close();
     Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
-    channel = PrivateFiles.openAppend(path);
+    channel = PrivateFiles.openActive(path);
     size = 0;
     openedAt = clock.instant();
     Map<String, Object> note = note("audit.rotated");
     note.put("previous", String.valueOf(target.getFileName()));
     List<String> deleted = new ArrayList<>();
     long deletedThrough = 0;
-    for (Path oldest : expired) {
-      Tail t = Tail.of(oldest);
-      deletedThrough = Math.max(deletedThrough, t == null ? 0 : t.seq);
+    for (int i = 0; i < expired.size(); i++) {
+      Path oldest = expired.get(i);
+      deletedThrough = Math.max(deletedThrough, deletedTails.get(i).seq);
       Files.delete(oldest);
       deleted.add(String.valueOf(oldest.getFileName()));
     }
@@ -296,6 +319,84 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
   private static Path trusted(Path rotated) {
     PathTrust.checkReadable(rotated, "the rotated audit file", PrivateFiles.REFUSE);
     return rotated;
+  }
+
+  /** The last whole line of a rotated file, read from the file checked (ours, or root's, not replaced meanwhile). */
+  private static @Nullable Tail rotatedTail(Path rotated) throws IOException {
+    try (FileChannel in = PathTrust.openToRead(rotated, "the rotated audit file", PrivateFiles.REFUSE)) {
+      return Tail.of(in, rotated);
+    }
+  }
+
+  /**
+   * The tail of {@code deleted}, once checked to chain into the file after it ({@code next}, or the active file when
+   * null): its last line's seq and MAC are those the next file's first line continues from.
+   */
+  private Tail chainsInto(Path deleted, @Nullable Path next) throws IOException {
+    Tail tail = rotatedTail(deleted);
+    AuditChain.Parsed first;
+    if (next == null) {
+      first = firstLine(channel);
+    } else {
+      try (FileChannel in = PathTrust.openToRead(next, "the rotated audit file", PrivateFiles.REFUSE)) {
+        first = firstLine(in);
+      }
+    }
+    String nextName = next == null ? name : String.valueOf(next.getFileName());
+    boolean whole = tail != null && tail.seq > 0 && tail.torn == null;
+    if (!whole || first == null || first.seq() != tail.seq + 1 || !first.prev().equals(tail.mac)) {
+      String ends = tail == null || tail.seq == 0 ? "holds no whole audit line"
+          : "ends at seq " + tail.seq + (tail.torn != null ? " and a cut line" : "");
+      String starts = first == null ? "has no audit line at its start" : "starts at seq " + first.seq()
+          + (whole && first.seq() == tail.seq + 1 ? " chained to another line" : "");
+      throw new AuditException("the rotated audit file " + deleted + " does not chain into " + nextName + " (it "
+          + ends + ", and " + nextName + " " + starts + "), so retention does not delete it: it was replaced or "
+          + "edited, and is kept as evidence; nothing is rotated: run the verifier, then move the rotated files ("
+          + name + ".N) elsewhere", null);
+    }
+    return tail;
+  }
+
+  /** The first whole audit line of a file (after a torn first line, the note that ended it); null when none. */
+  private static AuditChain.@Nullable Parsed firstLine(FileChannel in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+    long position = 0;
+    int n;
+    while ((n = in.read(chunk.clear(), position)) > 0) {
+      position += n;
+      for (int i = 0; i < n; i++) {
+        byte b = chunk.get(i);
+        if (b != '\n') {
+          line.write(b);
+          continue;
+        }
+        AuditChain.Parsed parsed = AuditChain.parse(line.toString(StandardCharsets.UTF_8));
+        if (parsed != null) {
+          return parsed;
+        }
+        line.reset();
+      }
+      if (position > 2L * MAX_LINE) {
+        return null;   // no whole line in the first two: not a file the sink wrote
+      }
+    }
+    return null;
+  }
+
+  /** Refuses to continue from a line edited or forged under a key this sink holds: the verifier would say EDITED. */
+  private void checkMac(Tail tail) {
+    AuditChain.Parsed line = tail.line;
+    if (line == null) {
+      return;
+    }
+    Optional<String> mac = macs.mac(line.kid(), line.body());
+    if (mac.isPresent() && !mac.get().equals(line.mac())) {
+      throw new AuditException("the last line of " + tail.file + " (seq " + line.seq() + ") does not match its "
+          + (line.kid().equals(AuditChain.UNKEYED) ? "hash" : "MAC") + ": it was edited or forged, and this sink "
+          + "does not continue a chain from it; run the verifier, then move " + name + " and its rotated files "
+          + "elsewhere to start a new chain", null);
+    }
   }
 
   /** Ends a line torn by a crash and records, in the chain, what was torn: the verifier then knows it. */
@@ -360,8 +461,9 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       w.publish(head.get());
     } catch (RuntimeException e) {
       witnessFailures.incrementAndGet();
+      // The library's own message (it names the file and what is wrong), else only the type: a driver's may quote.
       LOG.warn("audit witness {} failed to keep checkpoint {} of {}: {}", w, head.get().seq(), name,
-          e.getClass().getName());
+          e instanceof AuditException ? e.getMessage() : e.getClass().getName());
       return Optional.empty();
     }
     synchronized (lock) {
@@ -487,20 +589,23 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     return lock;
   }
 
-  private static Optional<Instant> firstLineTime(Path file) throws IOException {
-    if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+  private static Optional<Instant> firstLineTime(FileChannel file) throws IOException {
+    if (file.size() == 0) {
       return Optional.empty();
     }
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-      byte[] head = new byte[(int) Math.min(4096, raf.length())];
-      raf.readFully(head);
-      Matcher m = TIME.matcher(new String(head, StandardCharsets.UTF_8));
-      try {
-        return m.find() ? Optional.of(Instant.parse(m.group(1))) : Optional.empty();
-      } catch (RuntimeException e) {
-        return Optional.empty();
-      }
+    Matcher m = TIME.matcher(new String(head(file, 4096), StandardCharsets.UTF_8));
+    try {
+      return m.find() ? Optional.of(Instant.parse(m.group(1))) : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
+  }
+
+  /** The first {@code max} bytes of {@code in} (fewer when it is shorter). */
+  private static byte[] head(FileChannel in, int max) throws IOException {
+    byte[] head = new byte[(int) Math.min(max, in.size())];
+    new RandomAccess(in).readFully(head);
+    return head;
   }
 
   static String sha256(byte[] bytes) {
@@ -538,41 +643,41 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
    * The last complete line of a file, read from the end, and the bytes of a torn line after it; {@code seq} 0 when
    * the file holds only a torn line.
    */
-  private record Tail(Path file, long seq, String mac, byte @Nullable [] torn) {
-    static @Nullable Tail of(Path file) throws IOException {
-      if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+  private record Tail(Path file, long seq, String mac, AuditChain.@Nullable Parsed line, byte @Nullable [] torn) {
+    /** Read from {@code in}, the open file of {@code file} (named in messages). */
+    static @Nullable Tail of(FileChannel in, Path file) throws IOException {
+      long end = in.size();
+      if (end == 0) {
         return null;
       }
-      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-        long end = raf.length();
-        raf.seek(end - 1);
-        boolean partial = raf.read() != '\n';
-        List<byte[]> lines = lastLines(raf, end);
-        byte[] torn = partial ? lines.get(lines.size() - 1) : null;
-        if (torn != null && lines.size() == 1) {
-          return new Tail(file, 0, AuditChain.GENESIS, torn); // the file is one torn line
-        }
-        int from = partial ? lines.size() - 2 : lines.size() - 1;
-        for (int i = from; i >= 0; i--) {
-          AuditChain.Parsed parsed = AuditChain.parse(new String(lines.get(i), StandardCharsets.UTF_8));
-          if (parsed != null) {
-            return new Tail(file, parsed.seq(), parsed.mac(), torn);
-          }
-        }
-        boolean earlierFormat = !lines.isEmpty() && new String(lines.get(lines.size() - 1), StandardCharsets.UTF_8)
-            .matches("^\\{\"seq\":\\d+,\"prev\":.*,\"hash\":\"[0-9a-f]{64}\"}$");
-        throw new IOException(earlierFormat
-            ? file + " is in the earlier plain-hash format, which this sink does not continue: move it (and its "
-                + "rotated files) away, and keep it as it is"
-            : "no valid audit line at the end of " + file + "; verify it and move it away");
+      RandomAccess raf = new RandomAccess(in);
+      raf.seek(end - 1);
+      boolean partial = raf.read() != '\n';
+      List<byte[]> lines = lastLines(raf, end, file);
+      byte[] torn = partial ? lines.get(lines.size() - 1) : null;
+      if (torn != null && lines.size() == 1) {
+        return new Tail(file, 0, AuditChain.GENESIS, null, torn); // the file is one torn line
       }
+      int from = partial ? lines.size() - 2 : lines.size() - 1;
+      for (int i = from; i >= 0; i--) {
+        AuditChain.Parsed parsed = AuditChain.parse(new String(lines.get(i), StandardCharsets.UTF_8));
+        if (parsed != null) {
+          return new Tail(file, parsed.seq(), parsed.mac(), parsed, torn);
+        }
+      }
+      boolean earlierFormat = !lines.isEmpty() && new String(lines.get(lines.size() - 1), StandardCharsets.UTF_8)
+          .matches("^\\{\"seq\":\\d+,\"prev\":.*,\"hash\":\"[0-9a-f]{64}\"}$");
+      throw new IOException(earlierFormat
+          ? file + " is in the earlier plain-hash format, which this sink does not continue: move it (and its "
+              + "rotated files) away, and keep it as it is"
+          : "no valid audit line at the end of " + file + "; verify it and move it away");
     }
 
     /** The last two lines (enough to skip one torn line), reading backwards in chunks. */
-    private static List<byte[]> lastLines(RandomAccessFile raf, long end) throws IOException {
+    private static List<byte[]> lastLines(RandomAccess raf, long end, Path file) throws IOException {
       long pos = end;
       int newlines = 0;
-      byte[] chunk = new byte[8192];
+      byte[] chunk = new byte[1 << 16];
       long start = 0;
       outer:
       while (pos > 0) {
@@ -586,6 +691,10 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             break outer;
           }
         }
+      }
+      if (end - start > 2L * MAX_LINE) {
+        throw new IOException("the last lines of " + file + " are longer than any line an audit sink writes ("
+            + (end - start) + " bytes); verify it and move it away");
       }
       byte[] tail = new byte[(int) (end - start)];
       raf.seek(start);
@@ -602,6 +711,41 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         out.add(Arrays.copyOfRange(tail, from, tail.length));
       }
       return out;
+    }
+  }
+
+  /** Positional reads of a {@link FileChannel}: seek, read, readFully, as {@code RandomAccessFile} has them. */
+  private static final class RandomAccess {
+    private final FileChannel in;
+    private long position;
+
+    RandomAccess(FileChannel in) {
+      this.in = in;
+    }
+
+    void seek(long to) {
+      position = to;
+    }
+
+    int read() throws IOException {
+      byte[] one = new byte[1];
+      readFully(one, 0, 1);
+      return one[0] & 0xff;
+    }
+
+    void readFully(byte[] into) throws IOException {
+      readFully(into, 0, into.length);
+    }
+
+    void readFully(byte[] into, int offset, int length) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(into, offset, length);
+      while (buffer.hasRemaining()) {
+        int n = in.read(buffer, position);
+        if (n < 0) {
+          throw new EOFException("the audit file shrank while it was read");
+        }
+        position += n;
+      }
     }
   }
 

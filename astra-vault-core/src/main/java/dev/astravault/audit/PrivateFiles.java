@@ -2,20 +2,19 @@ package dev.astravault.audit;
 
 import dev.astravault.AuditException;
 import dev.astravault.internal.files.FileModes;
+import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Opens audit files through {@link FileModes}: created {@code 0600} with {@code 0700} parents whatever the umask, a
  * warning when an existing one is open to others, and never through a symbolic link. A path another local user could
- * replace, or an existing file of another user, is refused with an {@link AuditException} ({@link #REFUSE}).
+ * replace, an existing file of another user, one with another hard link, or one replaced between its check and its
+ * open, is refused with an {@link AuditException} ({@link #REFUSE}).
  */
 final class PrivateFiles {
   /** An audit file or directory that {@link dev.astravault.internal.files.PathTrust} refuses. */
@@ -28,11 +27,26 @@ final class PrivateFiles {
     return open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
   }
 
+  /**
+   * Opens the active audit file, creating it private to this user, to read its tail and append to it through one
+   * descriptor (the file read is the file written), positioned at its end. A channel cannot both read and {@code
+   * APPEND}; the sink is the only writer (its lock), so writing at the end is appending.
+   */
+  static FileChannel openActive(Path file) throws IOException {
+    FileChannel channel = open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE));
+    try {
+      return channel.position(channel.size());
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
   static FileChannel open(Path file, Set<StandardOpenOption> options) throws IOException {
     FileModes.privateFile(file, "audit file", REFUSE);
-    // NOFOLLOW_LINKS: a link put in place after privateFile checked the name is refused too (ELOOP).
-    Set<OpenOption> noFollow = new HashSet<>(options);
-    noFollow.add(LinkOption.NOFOLLOW_LINKS);
-    return FileChannel.open(file, noFollow);
+    // Not followed (a link put in place after privateFile checked the name: ELOOP), the file checked (else refused
+    // as replaced), and one with no other name (a hard link would choose the file written, or truncated).
+    return PathTrust.openToWrite(file, "the audit file " + file.toAbsolutePath(), REFUSE, options);
   }
 }

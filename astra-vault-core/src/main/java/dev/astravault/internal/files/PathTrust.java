@@ -4,7 +4,7 @@ import dev.astravault.internal.redact.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -36,7 +36,8 @@ import org.slf4j.Logger;
  * another user than ours or root's is refused: it is theirs to rewrite. Missing components are skipped (the library
  * creates them {@code 0700}). On a file system without POSIX owners and modes (Windows) nothing is checked; ACLs are
  * not read, only mode bits, as OpenSSH does. Each check goes through {@code stat}, so what it says can change after
- * it: it catches the standing misconfiguration, the opens themselves refuse links ({@code O_NOFOLLOW}).
+ * it: it catches the standing misconfiguration. The opens ({@link #read}, {@link #openToRead}, {@link #openToWrite})
+ * refuse links ({@code O_NOFOLLOW}) and a file replaced between the check and the open.
  */
 public final class PathTrust {
   private static final Logger LOG = Redaction.logger(PathTrust.class);
@@ -136,26 +137,70 @@ public final class PathTrust {
   public static String read(Path file, String what, Function<String, ? extends RuntimeException> refuse)
       throws IOException {
     Path absolute = file.toAbsolutePath();
+    try (FileChannel channel = openToRead(file, what, refuse)) {
+      return capped(Channels.newInputStream(channel), what + " " + absolute, refuse);
+    }
+  }
+
+  /**
+   * Opens for reading, as {@link #read} does (checked, not followed, and the file opened is the one checked), a file
+   * too large to read whole: a rotated audit file.
+   *
+   * @throws java.nio.file.NoSuchFileException when the file (or a directory on its way) is missing
+   * @throws IOException when the open fails, or the file is not a regular file
+   */
+  public static FileChannel openToRead(Path file, String what, Function<String, ? extends RuntimeException> refuse)
+      throws IOException {
+    Path absolute = file.toAbsolutePath();
     PathTrust trust = new PathTrust(what + " " + absolute, refuse);
     Path real = trust.resolve(absolute, false);
     if (!trust.posix) {
-      try (InputStream in = Files.newInputStream(absolute)) {   // Windows: nothing to check
-        return capped(in, trust.target, refuse);
-      }
+      return FileChannel.open(absolute, StandardOpenOption.READ);   // Windows: nothing to check
     }
     if (real == null) {
       throw new NoSuchFileException(absolute.toString());
     }
     String named = real.equals(absolute) ? trust.target : trust.target + " (through links, " + real + ")";
-    PosixFileAttributes checked = trust.file(real, named);
+    return trust.open(real, named, READ_NOFOLLOW, false);
+  }
+
+  /**
+   * Opens a file astra-vault writes (an audit file: created and checked by {@link FileModes#privateFile} first),
+   * not followed, and checks, as {@link #read} does, that the file opened is the one checked. Also refuses a file
+   * with more than one hard link: its other name may be anywhere on the file system, so whoever made the link chose
+   * which file is written (the kernel lets other users link only files they could write, unless {@code
+   * fs.protected_hardlinks} is 0; root links anything), and the audit lock file is truncated when taken.
+   *
+   * @param what names it in messages: {@code "audit file /var/log/app/audit.jsonl"}
+   * @throws IOException when the open fails, or the file is not a regular file
+   */
+  public static FileChannel openToWrite(Path file, String what, Function<String, ? extends RuntimeException> refuse,
+      Set<? extends OpenOption> options) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Set<OpenOption> noFollow = new HashSet<>(options);
+    noFollow.add(LinkOption.NOFOLLOW_LINKS);
+    PathTrust trust = new PathTrust(what, refuse);
+    if (trust.attributes(absolute) == null) {
+      return FileChannel.open(absolute, noFollow);   // not POSIX (Windows), or gone: the open reports it
+    }
+    return trust.open(absolute, what, noFollow, true);
+  }
+
+  /** Opens {@code real}, not followed, between two looks that must find the same file, a regular one we trust. */
+  private FileChannel open(Path real, String named, Set<OpenOption> options, boolean written) throws IOException {
+    PosixFileAttributes checked = file(real, named, written);
     beforeOpen.run();
-    try (SeekableByteChannel channel = Files.newByteChannel(real, READ_NOFOLLOW)) {
-      PosixFileAttributes opened = trust.file(real, named);
+    FileChannel channel = FileChannel.open(real, options);
+    try {
+      PosixFileAttributes opened = file(real, named, written);
       if (!Objects.equals(checked.fileKey(), opened.fileKey())) {
         throw refuse.apply(named + " was replaced between its check and its open: someone who can rename files in "
             + real.getParent() + " is at work there; keep it under directories only root or this user can write");
       }
-      return capped(Channels.newInputStream(channel), named, refuse);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
   }
 
@@ -170,11 +215,12 @@ public final class PathTrust {
   }
 
   /**
-   * The attributes of {@code real}, not followed, when it is a regular file {@link #checkFile} accepts.
+   * The attributes of {@code real}, not followed, when it is a regular file {@link #checkFile} accepts (and, for a
+   * file written, one with a single name).
    *
    * @throws FileSystemException when it is not a regular file
    */
-  private PosixFileAttributes file(Path real, String named) throws IOException {
+  private PosixFileAttributes file(Path real, String named, boolean written) throws IOException {
     PosixFileAttributes a = Files.readAttributes(real, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!a.isRegularFile()) {
       // A read failure, as the read of a directory was (a FIFO would block it; a link here came after the check).
@@ -185,6 +231,12 @@ public final class PathTrust {
       throw new NoSuchFileException(real.toString());
     }
     checkFile(uid(unix), mode(unix), named, refuse);
+    int links = (Integer) unix.get("nlink");
+    if (written && links > 1) {
+      throw refuse.apply(named + " has " + links + " hard links: its other names may be anywhere on this file "
+          + "system, so whoever made them chose which file is written; remove the other names (find -samefile), or "
+          + "give a new path");
+    }
     return a;
   }
 
@@ -272,10 +324,10 @@ public final class PathTrust {
     }
   }
 
-  /** The {@code unix:} mode and uid of {@code p}, not followed; null when missing or not POSIX. */
+  /** The {@code unix:} mode, uid and link count of {@code p}, not followed; null when missing or not POSIX. */
   private @Nullable Map<String, Object> attributes(Path p) {
     try {
-      return Files.readAttributes(p, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+      return Files.readAttributes(p, "unix:mode,uid,nlink", LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException missing) {
       return null;
     } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {

@@ -2,6 +2,7 @@ package dev.astravault.internal.store;
 
 import dev.astravault.StoreException;
 import dev.astravault.internal.files.FileModes;
+import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -64,6 +65,7 @@ final class SqliteFiles {
    */
   static @Nullable Object check(Path file) {
     Path absolute = file.toAbsolutePath();
+    checkNativeLibraryDirectory();
     try {
       // Refuses first a path others could swap (every directory on the way) and a database file of another user.
       FileModes.privateFile(absolute, "SQLite file", StoreException::new);
@@ -76,6 +78,23 @@ final class SqliteFiles {
       checkSideFile(absolute.resolveSibling(absolute.getFileName() + suffix), owner);
     }
     return fileKey(absolute);
+  }
+
+  /**
+   * sqlite-jdbc unpacks its native library, at the first connection in the process, into {@code org.sqlite.tmpdir}
+   * (default {@code java.io.tmpdir}) under a random name, then loads it from there by path: whoever can rename files
+   * in that directory could put their own code in its place between the write and the load. So it is checked as the
+   * database's directories are (a sticky {@code /tmp} passes), unless {@code org.sqlite.lib.path} names the library
+   * to load instead.
+   */
+  static void checkNativeLibraryDirectory() {
+    String dir = System.getProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
+    if (System.getProperty("org.sqlite.lib.path") != null || dir == null) {
+      return;
+    }
+    PathTrust.checkDirectories(Path.of(dir), "sqlite-jdbc's native library, which it unpacks there and loads by path "
+        + "(org.sqlite.tmpdir, else java.io.tmpdir; set -Dorg.sqlite.tmpdir to a directory only this user can "
+        + "write)", StoreException::new);
   }
 
   private static @Nullable Object fileKey(Path file) {
