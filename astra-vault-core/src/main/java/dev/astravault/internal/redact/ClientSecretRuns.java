@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  * recogniser reads on one screen.
  *
  * <p>A client secret is a maximal run of {@value #MIN} or more of {@code A-Za-z0-9+,._/=-} holding a {@code ,} or
- * {@code +}, a digit and a letter, as written or {@linkplain PercentDecoded percent-decoded} ({@code %2C}, {@code
- * %2B}, as in a form body; {@code %252C} encoded twice). A pass of its own, after the patterns, so that a long
+ * {@code +}, a digit and a letter (a {@code ,} or {@code .} ending it is punctuation, not the run's), as written or
+ * {@linkplain PercentDecoded percent-decoded} ({@code %2C}, {@code %2B}, as in a form body; {@code %252C} encoded
+ * twice). A pass of its own, after the patterns, so that a long
  * harmless run (a lease id) never hides a token inside it from them; a loop, so that a text of runs one short reads
  * each character once, not forty times.
  */
@@ -37,16 +38,23 @@ final class ClientSecretRuns {
     int i = 0;
     while (i < n) {
       int start = i;
-      boolean mark = false;
+      boolean mark = false;   // a , or + seen so far
+      boolean markBefore = false;   // one seen before the last character that is neither , nor .
       boolean digit = false;
       boolean letter = false;
       for (char c; i < n && isRunChar(c = text.charAt(i)); i++) {
         mark |= c == ',' || c == '+';
+        markBefore = c == ',' || c == '.' ? markBefore : mark;
         digit |= c >= '0' && c <= '9';
         letter |= c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
       }
-      if (i - start >= MIN && mark && digit && letter) {
-        found.span(start, i);
+      // A , or . ending the run is the sentence's (a path in a message: "… /var/log/app/audit.jsonl.1, then …").
+      int end = i;
+      while (end > start && (text.charAt(end - 1) == ',' || text.charAt(end - 1) == '.')) {
+        end--;
+      }
+      if (end - start >= MIN && markBefore && digit && letter) {
+        found.span(start, end);
       }
       i = i == start ? i + 1 : i;
     }

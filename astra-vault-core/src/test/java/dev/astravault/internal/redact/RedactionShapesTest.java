@@ -133,4 +133,21 @@ class RedactionShapesTest {
         "token%3D%22hunter%20two%22", "token%3D%22██%22"));
     assertKept(List.of("org-1%3Atoken%3Av2", "token%3A", "token%3D%3D", "100%3A token"));
   }
+
+  /**
+   * A , or . that ends a long run is the sentence's: a path in a message followed by a comma is no client secret
+   * (before, {@code /tmp/junit-4204263620371810009/audit.jsonl.1,} read as one and was masked whole). A secret before
+   * the same punctuation is still masked, the punctuation kept.
+   */
+  @Test
+  void aCommaOrFullStopEndingARunIsTheSentences() {
+    assertKept(List.of(
+        "cannot rotate /tmp/junit-4204263620371810009/audit.jsonl.1, which is kept",
+        "see /var/lib/app/leases/2026-12-07/org-1234567890abcdef/role-reader.db.",
+        "the files /tmp/junit-4204263620371810009/audit.jsonl.1,, and more"));
+    assertMasked(Map.of(
+        "secret " + CLIENT_SECRET + ", then", "secret ██, then",
+        "secret " + CLIENT_SECRET + ".", "secret ██.",
+        "secret " + CLIENT_SECRET + ",.", "secret ██,."));
+  }
 }
