@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -1399,13 +1400,16 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     }
   }
 
-  /** framework.CalculateTTL's cap: counted from the issue time. */
+  /**
+   * framework.CalculateTTL's cap, counted from the issue time. It truncates now and the issue time to the second
+   * first, so the time left is whole seconds, and only a negative one fails: with none left the renewal is granted 0.
+   */
   private Duration cappedTtl(Duration wanted, Instant issueTime, Duration maxTtl, Envelope e) {
-    Instant now = clock.instant();
-    Instant limit = issueTime.plus(maxTtl);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Instant limit = issueTime.truncatedTo(ChronoUnit.SECONDS).plus(maxTtl);
     if (now.plus(wanted).isAfter(limit)) {
       Duration left = Duration.between(now, limit);
-      if (left.isNegative() || left.isZero()) {
+      if (left.isNegative()) {
         throw VaultError.badRequest("past the max TTL, cannot renew");
       }
       e.warning("TTL of \"" + Wire.goDuration(wanted) + "\" exceeded the effective max_ttl of \""

@@ -452,10 +452,15 @@ final class KvMount {
     k.current = n;
     k.updated = now;
     int max = k.maxVersions > 0 ? k.maxVersions : maxVersions > 0 ? maxVersions : DEFAULT_MAX_VERSIONS;
-    while (k.versions.size() > max) {
-      k.versions.pollFirstEntry();
+    // KeyMetadata.AddVersion's sliding window: oldest_version stays 0 until the window first fills, then names the
+    // oldest version kept.
+    if (k.current - k.oldest >= max) {
+      int toDelete = k.current - max;
+      for (int i = k.oldest; i <= toDelete; i++) {
+        k.versions.remove(i);
+      }
+      k.oldest = toDelete + 1;
     }
-    k.oldest = k.versions.firstKey();
     return n;
   }
 
@@ -474,7 +479,7 @@ final class KvMount {
         d.put("custom_metadata", k.customMetadata == null ? null : copy(k.customMetadata));
         d.put("delete_version_after", Wire.goDuration(k.deleteVersionAfter));
         d.put("max_versions", k.maxVersions);
-        d.put("oldest_version", k.versions.isEmpty() ? 0 : k.oldest);
+        d.put("oldest_version", k.oldest);
         d.put("updated_time", Wire.time(k.updated));
         Map<String, Object> versions = new TreeMap<>();
         k.versions.forEach((n, v) -> versions.put(String.valueOf(n), v.metadata(n, false)));
