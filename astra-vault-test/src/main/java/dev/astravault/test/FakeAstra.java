@@ -309,8 +309,9 @@ public final class FakeAstra
 
   /**
    * Forgets every token, recorded request and pending fault, and restarts the variation's sequence (so that each
-   * test sees the same choices for a given seed). Configuration stays: orgs and their root tokens, roles, the clock,
-   * the role JSON style and the delete status.
+   * test sees the same choices for a given seed). Configuration stays: orgs and their root tokens, the clock, the
+   * role JSON style and the delete status; the roles are put back as configured (the built-in ones and those of
+   * {@code addRole}, with their ids), undoing every role created, updated or deleted through the API.
    */
   public void reset() {
     synchronized (lock) {
@@ -320,8 +321,9 @@ public final class FakeAstra
       calls.clear();
       choiceCounters.clear();
       lastWasTransient.clear();
-      // Roles created through the API are state, like tokens; configured ones stay.
-      orgsById.values().forEach(o -> o.roles.values().removeIf(r -> r.policy() != null));
+      // Roles are put back as configured (built-in ones and those of addRole): the API's creates, updates and
+      // deletes are state, like tokens.
+      orgsById.values().forEach(OrgState::restoreConfiguredRoles);
     }
   }
 
@@ -528,7 +530,7 @@ public final class FakeAstra
       OrgState state = orgState(org);
       RoleDef role = new RoleDef(UUID.randomUUID().toString(), name, "custom", org.orgId(),
           new Policy(description, List.copyOf(resources), List.copyOf(actions)), clock.instant());
-      state.roles.put(role.id(), role);
+      state.configure(role);
       return role.id();
     }
   }
@@ -1516,16 +1518,28 @@ public final class FakeAstra
 
   private static final class OrgState {
     final FakeOrg org;
+    /** The roles as the API sees them: created, updated and deleted through it. */
     final Map<String, RoleDef> roles = new LinkedHashMap<>();
+    /** The roles the test set up (built-in ones and {@code addRole}'s), which {@link #reset()} puts back. */
+    private final Map<String, RoleDef> configured = new LinkedHashMap<>();
 
     OrgState(FakeOrg org) {
       this.org = org;
     }
 
     RoleDef addRole(String name, String type) {
-      RoleDef role = new RoleDef(UUID.randomUUID().toString(), name, type, org.orgId());
+      return configure(new RoleDef(UUID.randomUUID().toString(), name, type, org.orgId()));
+    }
+
+    RoleDef configure(RoleDef role) {
+      configured.put(role.id(), role);
       roles.put(role.id(), role);
       return role;
+    }
+
+    void restoreConfiguredRoles() {
+      roles.clear();
+      roles.putAll(configured);
     }
   }
 

@@ -462,6 +462,37 @@ class FakeAstraTest {
     assertThat(call("GET", astra.url("/v2/currentOrg"), root(), null).status()).isEqualTo(200);
   }
 
+  /**
+   * Roles go back to how the test set them up: before, reset dropped a role added with a policy by addRole (which is
+   * configuration), and left a built-in role as the API had updated or deleted it, for the next test to see.
+   */
+  @Test
+  void resetPutsRolesBackAsConfigured() throws Exception {
+    // A fake of its own: what this test configures must not reach the shared one's other tests.
+    try (FakeAstra own = FakeAstra.builder().strict().build()) {
+      own.start();
+      FakeOrg org = own.defaultOrg();
+      String console = own.addRole(org, "console-made", "made in the console",
+          List.of("drn:astra:org:" + org.orgId()), List.of("db-cql"));
+      String builtIn = own.roleId("RO User");
+      String apiMade = own.roleId("API RO User");
+      assertThat(call("DELETE", own.url("/v2/organizations/roles/" + apiMade), org.rootToken(), null).status())
+          .isBetween(200, 204);
+      String update = "{\"name\":\"renamed\",\"policy\":{\"description\":\"x\",\"resources\":[\"drn:astra:org:"
+          + org.orgId() + "\"],\"actions\":[\"db-cql\"],\"effect\":\"allow\"}}";
+      assertThat(call("PUT", own.url("/v2/organizations/roles/" + builtIn), org.rootToken(), update).status())
+          .isBetween(200, 204);
+
+      own.reset();
+
+      assertThat(own.roleId(org, "console-made")).isEqualTo(console);
+      assertThat(own.roleId("RO User")).isEqualTo(builtIn);
+      assertThat(own.roleId("API RO User")).isEqualTo(apiMade);
+      assertThat(call("GET", own.url("/v2/organizations/roles/" + builtIn), org.rootToken(), null).body())
+          .contains("RO User").doesNotContain("renamed");
+    }
+  }
+
   @Test
   void theExtensionResetsBeforeEachTestA() throws Exception {
     assertThat(astra.requests()).isEmpty();
