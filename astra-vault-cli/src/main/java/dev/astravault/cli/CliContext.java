@@ -89,14 +89,21 @@ final class CliContext {
    * user could replace it or did between the check and the open, warned about when others can read it.
    */
   String read(Path file, String what) {
-    String content;
+    String content = readPublic(file, what);
+    warnIfOthersCanRead(file, what);
+    return content;
+  }
+
+  /**
+   * As {@link #read}, for a file that holds no secret (a CA: readable by all is fine), so without the warning. One
+   * that cannot be read is a failure naming {@code what} and the exception.
+   */
+  String readPublic(Path file, String what) {
     try {
-      content = PathTrust.read(file, what, CliException::usage);
+      return PathTrust.read(file, what, CliException::usage);
     } catch (IOException e) {
       // The exception's name, not its message: that is only the path again, or nothing useful.
       throw CliException.failure("cannot read " + what + " " + file + ": " + e.getClass().getSimpleName());
     }
-    warnIfOthersCanRead(file, what);
-    return content;
   }
 }

@@ -205,6 +205,26 @@ class CliHostileInputTest {
     assertThat(emptyTokenFile.stderr()).contains("'--token-file'");
   }
 
+  /**
+   * The CA file read as the secret files are: one that cannot be read names the option (docs/cli.md, exit codes).
+   * Before, it said "the Vault CA certificate FILE" and not which option or variable named it.
+   */
+  @Test
+  void aCaFileThatNamesNothingSaysWhichOptionOrVariable() {
+    setUp();
+    env.put("VAULT_TOKEN", "hvs.CAESICliHostileInputTokenXq3vT9");
+    Path missing = dir.resolve("missing.pem");
+    CliRun option = cli("--vault-addr", "https://127.0.0.1:9", "--vault-ca-cert", missing.toString(), "config",
+        "list");
+    assertThat(option.exitCode()).as("stderr: %s", option.stderr()).isEqualTo(1);
+    assertThat(option.stderr()).startsWith("astra-vault: cannot read --vault-ca-cert " + missing + ": ")
+        .contains("NoSuchFileException");
+    env.put("VAULT_CACERT", dir.toString());
+    CliRun variable = cli("--vault-addr", "https://127.0.0.1:9", "config", "list");
+    assertThat(variable.exitCode()).as("stderr: %s", variable.stderr()).isEqualTo(1);
+    assertThat(variable.stderr()).startsWith("astra-vault: cannot read VAULT_CACERT " + dir + ": ");
+  }
+
   /** The library warns in its log, which the CLI shows only with --debug; the CLI says it on stderr itself. */
   @Test
   void aSecretFileOthersCanReadIsWarnedAbout() throws Exception {
