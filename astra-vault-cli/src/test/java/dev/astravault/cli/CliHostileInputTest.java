@@ -264,6 +264,30 @@ class CliHostileInputTest {
   }
 
   /**
+   * The key file is read by the CLI, with the check that guards the read: every refusal names the option and is a
+   * usage error, and a file that cannot be read names the option (docs/cli.md, exit codes). Before, the CLI checked
+   * first and KeyProvider.fromFile read, so a file too large was the library's failure (exit 1, "key file FILE"),
+   * and a missing one said "cannot read key file FILE".
+   */
+  @Test
+  void aKeyFileThatCannotBeReadOrIsTooLargeNamesTheOption() throws Exception {
+    setUp();
+    env.remove("ASTRA_VAULT_KEY");
+    Path missing = dir.resolve("missing.key");
+    CliRun noFile = cli("--key-file", missing.toString(), "config", "list");
+    assertThat(noFile.exitCode()).as("stderr: %s", noFile.stderr()).isEqualTo(1);
+    assertThat(noFile.stderr()).startsWith("astra-vault: cannot read --key-file " + missing + ": ")
+        .contains("NoSuchFileException");
+    Path large = dir.resolve("large.key");
+    Files.writeString(large, key + "\n" + "#".repeat(1 << 20));
+    Files.setPosixFilePermissions(large, PosixFilePermissions.fromString("rw-------"));
+    CliRun tooLarge = cli("--key-file", large.toString(), "config", "list");
+    assertThat(tooLarge.exitCode()).as("stderr: %s", tooLarge.stderr()).isEqualTo(2);
+    assertThat(tooLarge.stderr()).startsWith("astra-vault: --key-file " + large + " is larger than 1 MiB")
+        .doesNotContain(key);
+  }
+
+  /**
    * An operator's typo must not look like success (docs/cli.md, "Unknown ids") in Vault mode either, where the
    * library's delete of an unknown client id is as silent as in direct mode.
    */
