@@ -52,7 +52,7 @@ final class CliContext {
    * library's own key-file check (Kubernetes mounts secrets 0644 unless told otherwise); but said here, as the
    * library's warning goes to its log, which the CLI shows only with --debug.
    */
-  void warnIfOthersCanRead(Path file, String what) {
+  private void warnIfOthersCanRead(Path file, String what) {
     // A missing file is reported by its read; a file system without modes has nothing to check.
     String mode = FileModes.openMode(file);
     if (mode != null) {
@@ -60,16 +60,6 @@ final class CliContext {
           + "a secret: chmod 600 it");
       err.flush();
     }
-  }
-
-  /**
-   * A usage error naming {@code what} (the option), the file or directory and the fix when another local user could
-   * replace a file the CLI reads a secret or trust anchor from ({@link PathTrust}: a directory on its way writable by
-   * all without the sticky bit, or another user's; links followed; or the file theirs). Whoever replaces a token file
-   * or CA chooses what the CLI authenticates with or trusts. A missing file is left to its read to report.
-   */
-  void requireTrusted(Path file, String what) {
-    PathTrust.checkReadable(file, what, CliException::usage);
   }
 
   /**
@@ -89,14 +79,21 @@ final class CliContext {
    * user could replace it or did between the check and the open, warned about when others can read it.
    */
   String read(Path file, String what) {
-    String content;
+    String content = readPublic(file, what);
+    warnIfOthersCanRead(file, what);
+    return content;
+  }
+
+  /**
+   * As {@link #read}, for a file that holds no secret (a CA: readable by all is fine), so without the warning. One
+   * that cannot be read is a failure naming {@code what} and the exception.
+   */
+  String readPublic(Path file, String what) {
     try {
-      content = PathTrust.read(file, what, CliException::usage);
+      return PathTrust.read(file, what, CliException::usage);
     } catch (IOException e) {
       // The exception's name, not its message: that is only the path again, or nothing useful.
       throw CliException.failure("cannot read " + what + " " + file + ": " + e.getClass().getSimpleName());
     }
-    warnIfOthersCanRead(file, what);
-    return content;
   }
 }

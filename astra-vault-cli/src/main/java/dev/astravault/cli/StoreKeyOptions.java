@@ -1,6 +1,7 @@
 package dev.astravault.cli;
 
 import dev.astravault.KeyProvider;
+import dev.astravault.internal.crypto.KeyProviders;
 import dev.astravault.vault.KvPath;
 import dev.astravault.vault.VaultConfig;
 import dev.astravault.vault.VaultKeyException;
@@ -65,11 +66,11 @@ final class StoreKeyOptions {
       return vaultKeys;
     }
     if (keyFile != null) {
-      // Checked here too, so that the refusal names the option and is a usage error (the library's is a failure).
-      ctx.requireTrusted(keyFile, "--key-file");
-      ctx.warnIfOthersCanRead(keyFile, "--key-file");
+      // Read here, as KeyProvider.fromFile reads it, so that a refusal names the option and is a usage error (the
+      // library's is a failure); then its parser.
+      String content = ctx.read(keyFile, "--key-file");
       try {
-        return KeyProvider.fromFile(keyFile);
+        return KeyProviders.fromFileContent(keyFile, content);
       } catch (IllegalArgumentException e) {
         throw CliException.usage("--key-file: " + e.getMessage());   // no key, or a key's position: never a value
       }

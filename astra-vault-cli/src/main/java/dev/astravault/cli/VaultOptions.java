@@ -1,11 +1,9 @@
 package dev.astravault.cli;
 
-import dev.astravault.internal.files.PathTrust;
 import dev.astravault.internal.support.Validation;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,13 +92,7 @@ final class VaultOptions {
     if (ca != null) {
       // Read here, not by caPem(Path), whose IllegalArgumentException would read as "not a PEM certificate" below
       // when the file was refused. A CA is public: readable by all is fine, so no warning.
-      String option = vaultCaCert != null ? "--vault-ca-cert" : "VAULT_CACERT";
-      String pem;
-      try {
-        pem = PathTrust.read(ca, option, CliException::usage);
-      } catch (IOException e) {
-        throw CliException.failure("cannot read the Vault CA certificate " + ca + ": " + e.getClass().getSimpleName());
-      }
+      String pem = ctx.readPublic(ca, vaultCaCert != null ? "--vault-ca-cert" : "VAULT_CACERT");
       try {
         b.caPem(pem);
       } catch (IllegalArgumentException e) {

@@ -205,6 +205,26 @@ class CliHostileInputTest {
     assertThat(emptyTokenFile.stderr()).contains("'--token-file'");
   }
 
+  /**
+   * The CA file read as the secret files are: one that cannot be read names the option (docs/cli.md, exit codes).
+   * Before, it said "the Vault CA certificate FILE" and not which option or variable named it.
+   */
+  @Test
+  void aCaFileThatNamesNothingSaysWhichOptionOrVariable() {
+    setUp();
+    env.put("VAULT_TOKEN", "hvs.CAESICliHostileInputTokenXq3vT9");
+    Path missing = dir.resolve("missing.pem");
+    CliRun option = cli("--vault-addr", "https://127.0.0.1:9", "--vault-ca-cert", missing.toString(), "config",
+        "list");
+    assertThat(option.exitCode()).as("stderr: %s", option.stderr()).isEqualTo(1);
+    assertThat(option.stderr()).startsWith("astra-vault: cannot read --vault-ca-cert " + missing + ": ")
+        .contains("NoSuchFileException");
+    env.put("VAULT_CACERT", dir.toString());
+    CliRun variable = cli("--vault-addr", "https://127.0.0.1:9", "config", "list");
+    assertThat(variable.exitCode()).as("stderr: %s", variable.stderr()).isEqualTo(1);
+    assertThat(variable.stderr()).startsWith("astra-vault: cannot read VAULT_CACERT " + dir + ": ");
+  }
+
   /** The library warns in its log, which the CLI shows only with --debug; the CLI says it on stderr itself. */
   @Test
   void aSecretFileOthersCanReadIsWarnedAbout() throws Exception {
@@ -241,6 +261,30 @@ class CliHostileInputTest {
     CliRun run = cli("--key-file", keyFile.toString(), "config", "list");
     assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isEqualTo(2);
     assertThat(run.stderr()).startsWith("astra-vault: --key-file: key file " + keyFile + " holds no key");
+  }
+
+  /**
+   * The key file is read by the CLI, with the check that guards the read: every refusal names the option and is a
+   * usage error, and a file that cannot be read names the option (docs/cli.md, exit codes). Before, the CLI checked
+   * first and KeyProvider.fromFile read, so a file too large was the library's failure (exit 1, "key file FILE"),
+   * and a missing one said "cannot read key file FILE".
+   */
+  @Test
+  void aKeyFileThatCannotBeReadOrIsTooLargeNamesTheOption() throws Exception {
+    setUp();
+    env.remove("ASTRA_VAULT_KEY");
+    Path missing = dir.resolve("missing.key");
+    CliRun noFile = cli("--key-file", missing.toString(), "config", "list");
+    assertThat(noFile.exitCode()).as("stderr: %s", noFile.stderr()).isEqualTo(1);
+    assertThat(noFile.stderr()).startsWith("astra-vault: cannot read --key-file " + missing + ": ")
+        .contains("NoSuchFileException");
+    Path large = dir.resolve("large.key");
+    Files.writeString(large, key + "\n" + "#".repeat(1 << 20));
+    Files.setPosixFilePermissions(large, PosixFilePermissions.fromString("rw-------"));
+    CliRun tooLarge = cli("--key-file", large.toString(), "config", "list");
+    assertThat(tooLarge.exitCode()).as("stderr: %s", tooLarge.stderr()).isEqualTo(2);
+    assertThat(tooLarge.stderr()).startsWith("astra-vault: --key-file " + large + " is larger than 1 MiB")
+        .doesNotContain(key);
   }
 
   /**

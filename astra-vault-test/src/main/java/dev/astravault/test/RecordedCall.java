@@ -70,8 +70,7 @@ public final class RecordedCall {
    * @return the value, or empty when the header was not sent
    */
   public Optional<String> header(String name) {
-    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    return first(headers, name);
   }
 
   /** {@return the request body as UTF-8, or {@code ""}} */
@@ -93,6 +92,12 @@ public final class RecordedCall {
   public String toString() {
     return "RecordedCall[" + method + " " + path + " -> "
         + (response == null ? "dropped" : Integer.toString(response.status())) + "]";
+  }
+
+  /** The first value of header {@code name} (case-insensitive) in {@code headers}, keyed lower-case. */
+  static Optional<String> first(Map<String, List<String>> headers, String name) {
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
   static Map<String, List<String>> lowerCaseCopy(Map<String, List<String>> headers) {
@@ -134,8 +139,7 @@ public final class RecordedCall {
      * @return the value, or empty when the header was not sent
      */
     public Optional<String> header(String name) {
-      List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-      return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+      return first(headers, name);
     }
 
     /** {@return the response body as UTF-8, or {@code ""}} */

@@ -49,7 +49,7 @@ class SqliteStatementCacheTest {
   @BeforeEach
   void open() throws SQLException {
     connections = Connections.single("jdbc:sqlite:" + dir.resolve("cache.db"), new Properties(),
-        List.of("PRAGMA busy_timeout = 1000"), () -> { });
+        List.of("PRAGMA busy_timeout = 1000"), () -> { }, () -> { });
     connections.with(c -> c.createStatement().executeUpdate("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)"));
   }
 
@@ -164,7 +164,7 @@ class SqliteStatementCacheTest {
   void aCachedQuerySeesWritesOfOtherConnections() throws Exception {
     assertThat(select(1)).isNull();
     Connections other = Connections.single("jdbc:sqlite:" + dir.resolve("cache.db"), new Properties(),
-        List.of("PRAGMA busy_timeout = 1000"), () -> { });
+        List.of("PRAGMA busy_timeout = 1000"), () -> { }, () -> { });
     try {
       other.prepared("INSERT INTO t (k, v) VALUES (?, ?)", ps -> {
         ps.setInt(1, 1);

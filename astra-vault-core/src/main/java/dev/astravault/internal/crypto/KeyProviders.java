@@ -76,6 +76,14 @@ public final class KeyProviders {
     }
     // A warning, as ssh's refusal would break Kubernetes, whose secret volumes are 0644 unless told otherwise.
     FileModes.warnIfOpen(file, "key file");
+    return fromFileContent(file, content);
+  }
+
+  /**
+   * The keys in {@code content}, read from {@code file} by a caller that checked and read it as {@link #fromFile}
+   * does (the CLI, so that a refusal names its option); messages as {@link #fromFile}'s.
+   */
+  public static KeyProvider fromFileContent(Path file, String content) {
     if (content.isBlank()) {
       // A file that is there but empty is a bad value, not a missing setting: as fromBase64List("").
       throw new IllegalArgumentException("key file " + file + " holds no key: it must hold a base64 key of 32 bytes");

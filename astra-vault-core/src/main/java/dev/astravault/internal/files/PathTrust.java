@@ -192,15 +192,25 @@ public final class PathTrust {
     beforeOpen.run();
     FileChannel channel = FileChannel.open(real, options);
     try {
-      PosixFileAttributes opened = file(real, named, written);
-      if (!Objects.equals(checked.fileKey(), opened.fileKey())) {
-        throw refuse.apply(named + " was replaced between its check and its open: someone who can rename files in "
-            + real.getParent() + " is at work there; keep it under directories only root or this user can write");
-      }
+      requireSameFile(checked.fileKey(), file(real, named, written).fileKey(), real, named, refuse);
       return channel;
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  /**
+   * Refuses {@code file} when its identity ({@code fileKey}: device and inode; null where the file system has none)
+   * once opened is not the one checked: it was replaced in between, by someone who can rename in its directory.
+   *
+   * @param named names it in messages: {@code "the SQLite file /srv/app/leases.db"}
+   */
+  public static void requireSameFile(@Nullable Object checked, @Nullable Object opened, Path file, String named,
+      Function<String, ? extends RuntimeException> refuse) {
+    if (!Objects.equals(checked, opened)) {
+      throw refuse.apply(named + " was replaced between its check and its open: someone who can rename files in "
+          + file.getParent() + " is at work there; keep it under directories only root or this user can write");
     }
   }
 

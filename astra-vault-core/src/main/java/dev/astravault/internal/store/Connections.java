@@ -60,11 +60,6 @@ public abstract class Connections implements AutoCloseable {
     return new FromDataSource(dataSource, sessionSql);
   }
 
-  /** One shared connection to {@code url}; {@code beforeOpen} runs before each time it is (re)opened. */
-  public static Connections single(String url, Properties props, List<String> sessionSql, Runnable beforeOpen) {
-    return single(url, props, sessionSql, beforeOpen, () -> { });
-  }
-
   /**
    * One shared connection to {@code url}; {@code beforeOpen} runs before each time it is (re)opened, {@code opened}
    * once the driver has opened it and before it is used: a throw from either leaves no connection open.

@@ -49,12 +49,7 @@ final class SqliteFiles {
 
     /** Refuses the open when the file at the path is no longer the one {@link #check} checked. */
     void confirm() {
-      Object now = fileKey(file);
-      if (checkedKey != null && !checkedKey.equals(now)) {
-        throw new StoreException("the SQLite file " + file + " was replaced between its check and its open: "
-            + "someone who can rename files in " + file.getParent() + " is at work there; keep it under directories "
-            + "only root or this user can write");
-      }
+      PathTrust.requireSameFile(checkedKey, fileKey(file), file, "the SQLite file " + file, StoreException::new);
     }
   }
 
