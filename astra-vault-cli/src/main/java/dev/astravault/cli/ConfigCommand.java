@@ -110,17 +110,22 @@ final class ConfigCommand {
       return 0;
     }
 
+    /** {@code --caller-mode}'s value, case-insensitive; a usage error naming it otherwise. */
+    static CallerMode callerMode(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "standard" -> CallerMode.STANDARD;
+        case "sidecar" -> CallerMode.SIDECAR;
+        default -> throw CliException.usage("--caller-mode must be standard or sidecar: " + value);
+      };
+    }
+
     /**
      * Vault mode: the root token passes through to Vault's {@code <mount>/config} and is kept nowhere else, so every
      * write needs it; the logical name and URL default to what Vault has.
      */
     private int writeToVault() throws IOException {
       if (callerMode != null) {
-        root().callerMode(switch (callerMode.toLowerCase(Locale.ROOT)) {
-          case "standard" -> CallerMode.STANDARD;
-          case "sidecar" -> CallerMode.SIDECAR;
-          default -> throw CliException.usage("--caller-mode must be standard or sidecar: " + callerMode);
-        });
+        root().callerMode(callerMode(callerMode));
       }
       String token = rootToken(tokenSource, root());
       if (token == null) {

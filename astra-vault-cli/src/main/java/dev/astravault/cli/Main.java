@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -66,29 +67,9 @@ public final class Main {
     boolean debug = Arrays.asList(args).contains("--debug");
     configureLogging(debug);
     for (int i = 0; i < args.length; i++) {
-      if (args[i].contains("AstraCS:")) {
-        // Never taken from argv: shell history, `ps` and CI logs would keep it.
-        err.println("astra-vault: warning: argument " + (i + 1) + " looks like an Astra token and was refused: "
-            + "command-line arguments leak into shell history and process listings. Pass a root token in "
-            + "ASTRA_ORG_TOKEN, with --token-file FILE or with --token-stdin.");
-        return CliException.USAGE;
-      }
-      if (VAULT_TOKEN_LIKE.matcher(args[i]).find()) {
-        err.println("astra-vault: warning: argument " + (i + 1) + " looks like a Vault token and was refused: "
-            + "command-line arguments leak into shell history and process listings. Set VAULT_TOKEN, or use "
-            + "AppRole with VAULT_SECRET_ID or --vault-secret-id-file.");
-        return CliException.USAGE;
-      }
-      if (StoreOptions.carriesPassword(args[i])) {
-        err.println("astra-vault: warning: argument " + (i + 1) + " looks like a JDBC URL carrying a password and "
-            + "was refused: command-line arguments leak into shell history and process listings. Give --store "
-            + "without it, and the credentials in ASTRA_VAULT_STORE_USER and ASTRA_VAULT_STORE_PASSWORD.");
-        return CliException.USAGE;
-      }
-      if (looksLikeStoreKey(args[i])) {
-        err.println("astra-vault: warning: argument " + (i + 1) + " looks like a store key and was refused: "
-            + "command-line arguments leak into shell history and process listings. Pass the key in "
-            + "ASTRA_VAULT_KEY, or its file with --key-file FILE.");
+      String refused = refusal(args[i]);
+      if (refused != null) {
+        err.println("astra-vault: warning: argument " + (i + 1) + " " + refused);
         return CliException.USAGE;
       }
     }
@@ -104,23 +85,54 @@ public final class Main {
     }
   }
 
+  /**
+   * Why {@code arg} is refused before parsing (it holds a secret that shell history and {@code ps} would keep), as
+   * the rest of the warning line; null when it is not.
+   */
+  static @Nullable String refusal(String arg) {
+    if (arg.contains("AstraCS:")) {
+      // Never taken from argv: shell history, `ps` and CI logs would keep it.
+      return "looks like an Astra token and was refused: command-line arguments leak into shell history and process "
+          + "listings. Pass a root token in ASTRA_ORG_TOKEN, with --token-file FILE or with --token-stdin.";
+    }
+    if (VAULT_TOKEN_LIKE.matcher(arg).find()) {
+      return "looks like a Vault token and was refused: command-line arguments leak into shell history and process "
+          + "listings. Set VAULT_TOKEN, or use AppRole with VAULT_SECRET_ID or --vault-secret-id-file.";
+    }
+    if (StoreOptions.carriesPassword(arg)) {
+      return "looks like a JDBC URL carrying a password and was refused: command-line arguments leak into shell "
+          + "history and process listings. Give --store without it, and the credentials in ASTRA_VAULT_STORE_USER "
+          + "and ASTRA_VAULT_STORE_PASSWORD.";
+    }
+    if (looksLikeStoreKey(arg)) {
+      return "looks like a store key and was refused: command-line arguments leak into shell history and process "
+          + "listings. Pass the key in ASTRA_VAULT_KEY, or its file with --key-file FILE.";
+    }
+    return null;
+  }
+
   private static int execute(String[] args, Map<String, String> env, InputStream stdin, Clock clock, PrintWriter out,
       PrintWriter err, boolean debug) {
     AstraVaultCommand root = new AstraVaultCommand(env, stdin, clock, err);
     try {
-      CommandLine cli = new CommandLine(root);
-      cli.setOut(out);
-      cli.setErr(err);
-      cli.setCaseInsensitiveEnumValuesAllowed(true);
-      // Plain help: the output writers escape ESC, so ANSI styles would print as text on a terminal.
-      cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
-      cli.registerConverter(Path.class, Main::path);
-      cli.setParameterExceptionHandler(Main::usageError);
-      cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, err, debug));
-      return cli.execute(args);
+      return commandLine(root, out, err, debug).execute(args);
     } finally {
       root.close();
     }
+  }
+
+  /** The command tree on {@code root}, set up as every run uses it (the docs test parses with it too). */
+  static CommandLine commandLine(AstraVaultCommand root, PrintWriter out, PrintWriter err, boolean debug) {
+    CommandLine cli = new CommandLine(root);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // Plain help: the output writers escape ESC, so ANSI styles would print as text on a terminal.
+    cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    cli.registerConverter(Path.class, Main::path);
+    cli.setParameterExceptionHandler(Main::usageError);
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, err, debug));
+    return cli;
   }
 
   /** A path option: never empty (Path.of("") is the working directory, which no option means). */

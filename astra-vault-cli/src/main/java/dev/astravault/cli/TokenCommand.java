@@ -67,10 +67,7 @@ final class TokenCommand {
 
     @Override
     int run() {
-      if ((database != null || keyspace != null || access != null)
-          && (database == null || keyspace == null || access == null)) {
-        throw CliException.usage("A scoped token needs all of --database, --keyspace and --access");
-      }
+      Scope scope = scope();
       if (!perRequest && logicalName == null) {
         throw CliException.usage("Missing required option: '--logical-name=NAME' (or pass --per-request)");
       }
@@ -92,12 +89,23 @@ final class TokenCommand {
       if (perRequest) {
         request.perRequest();
       }
-      if (database != null) {
-        request.scope(Scope.database(database).keyspace(keyspace).actions(Scope.Access.parse(access)));
+      if (scope != null) {
+        request.scope(scope);
       }
       AstraToken token = request.issue();
       out().object(Views.issued(token));
       return 0;
+    }
+
+    /** The scope of {@code --database}, {@code --keyspace} and {@code --access}, which go together; null without. */
+    @Nullable Scope scope() {
+      if (database == null && keyspace == null && access == null) {
+        return null;
+      }
+      if (database == null || keyspace == null || access == null) {
+        throw CliException.usage("A scoped token needs all of --database, --keyspace and --access");
+      }
+      return Scope.database(database).keyspace(keyspace).actions(Scope.Access.parse(access)).build();
     }
   }
 

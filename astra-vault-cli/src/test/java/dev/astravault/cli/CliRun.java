@@ -14,10 +14,15 @@ record CliRun(int exitCode, String stdout, String stderr) {
 
   /** Runs {@code args} with {@code env} as the whole environment, an empty standard input and {@code clock}. */
   static CliRun of(Map<String, String> env, Clock clock, String... args) {
+    return withStdin(env, clock, "", args);
+  }
+
+  /** Runs {@code args} with {@code env} as the whole environment, {@code stdin} as standard input and {@code clock}. */
+  static CliRun withStdin(Map<String, String> env, Clock clock, String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-        new PrintStream(err, true), clock);
+    int code = Main.run(args, env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true), new PrintStream(err, true), clock);
     return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
