@@ -39,6 +39,18 @@ public interface Authority {
   /** Removes an org config (the engine has checked that no lease refers to it). */
   void deleteOrg(String orgId);
 
+  /**
+   * Whether the org's config is still held, by id: an issue asks again once its write-ahead record is stored, as a
+   * deleteOrg counts leases again once the config is deleted, so that one of the two sees the other.
+   */
+  boolean hasOrg(String orgId);
+
+  /**
+   * Puts back a config that {@link #deleteOrg} removed while an issue wrote a lease of it; false when this authority
+   * cannot (Vault mode: the store's copy lacks the root token Vault held).
+   */
+  boolean restoreOrg(OrgConfig org);
+
   // ------------------------------------------------------------------ roles
 
   /** A role by its local name; Vault mode reads a cache miss through from Vault and caches it. */

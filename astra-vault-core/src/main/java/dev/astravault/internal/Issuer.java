@@ -8,6 +8,7 @@ import dev.astravault.IssueStyle;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
+import dev.astravault.NotFoundException;
 import dev.astravault.OrgConfig;
 import dev.astravault.Role;
 import dev.astravault.TokenAlreadyExistsException;
@@ -106,6 +107,13 @@ final class Issuer {
         LOG.info("custom role {} was being deleted by another manager while lease {} took it; issuing again",
             customRole, pending.leaseId());
         continue;
+      }
+      // Another manager may have deleted the org after it was read above, having counted no lease: asked again now
+      // that the record is stored (OrgsAndRoles.deleteOrg counts again after its delete), so no token is minted for an
+      // org whose config, and so every way to revoke the token, is gone.
+      if (!authority.hasOrg(org.orgId())) {
+        store.delete(pending);
+        throw new NotFoundException(NotFoundException.Kind.ORG, request.org());
       }
       return mintAndAudit(org, role, pending, ttl);
     }

@@ -71,6 +71,19 @@ public final class LocalAuthority implements Authority {
   }
 
   @Override
+  public boolean hasOrg(String orgId) {
+    // The id column only (JDBC): no root token is opened on the issue path; no capturing lambda either.
+    Optional<String> stored = store.storedOrgId(orgId);
+    return stored.isPresent() && stored.get().equals(orgId);
+  }
+
+  @Override
+  public boolean restoreOrg(OrgConfig org) {
+    store.putOrg(org);
+    return true;
+  }
+
+  @Override
   public Optional<Role> role(String orgId, String name) {
     return store.role(orgId, name);
   }

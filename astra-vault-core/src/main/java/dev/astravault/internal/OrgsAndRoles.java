@@ -82,7 +82,19 @@ final class OrgsAndRoles {
       throw new ConflictException("org " + orgId + " still has " + leases
           + " lease(s); revoke them before deleting its config, or they could never be revoked");
     }
+    Optional<OrgConfig> config = readableConfig(orgId);
     authority.deleteOrg(orgId);
+    // An issue that read the org before the delete may have written its record after the count above: counted again,
+    // as the issue asks for the org again after its write (Issuer), so one of the two sees the other.
+    long late = records(orgId).size();
+    if (late > 0) {
+      boolean restored = config.isPresent() && authority.restoreOrg(config.get());
+      LOG.warn("org {} gained {} lease(s) while its config was deleted; {}", orgId, late,
+          restored ? "the config was put back" : "write it again to revoke them");
+      throw new ConflictException("org " + orgId + " gained " + late + " lease(s) while its config was being "
+          + "deleted; " + (restored ? "the config was put back. Revoke them before deleting it"
+          : "write the config again (writeOrg) and revoke them, or they cannot be revoked"));
+    }
     // The id only, as for any deletion: an unreadable config has nothing else that could be trusted.
     auditor.record(new OrgConfigDeleted(clock.instant(), auditor.actor(), orgId));
     LOG.info("Deleted config for org {}", orgId);
@@ -104,6 +116,15 @@ final class OrgsAndRoles {
       LOG.warn("the stored config of org {} cannot be read ({}); deleting it by its id", stored.get(),
           unreadable.getClass().getSimpleName());
       return stored;
+    }
+  }
+
+  /** The config as it is about to be deleted, to put back; empty when it cannot be read (then it cannot be). */
+  private Optional<OrgConfig> readableConfig(String orgId) {
+    try {
+      return authority.findOrg(orgId).filter(o -> o.orgId().equals(orgId));
+    } catch (StoreException unreadable) {
+      return Optional.empty();
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.AstraToken;
 import dev.astravault.AstraVaultException;
+import dev.astravault.ConflictException;
 import dev.astravault.EncryptionKey;
 import dev.astravault.KeyProvider;
 import dev.astravault.LeaseExpiredException;
@@ -314,6 +315,48 @@ class LifecycleRaceTest {
   }
 
   // ------------------------------------------------------------------ deleteOrg / deleteRole and an issue
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void anOrgDeletedWhileAnIssueWritesItsRecordIsRestoredAndTheDeletionRefused(Backend chosen) {
+    on(chosen);
+    HookedLeaseStore hooksB = new HookedLeaseStore();
+    RealTokenManager a = manager(s -> s);
+    RealTokenManager b = manager(hooksB::wrap);
+    // B counted no lease of the org; A's whole issue lands before B deletes the config.
+    List<AstraToken> issued = new ArrayList<>();
+    hooksB.before("deleteOrg", args -> true, () -> issued.add(issue(a)));
+
+    assertThatThrownBy(() -> b.deleteOrg(ORG)).isInstanceOf(ConflictException.class);
+
+    assertThat(issued).hasSize(1);
+    String leaseId = issued.get(0).lease().leaseId();
+    assertThat(a.org(ORG)).as("the org's config is back").isPresent();
+    assertThat(b.org(ORG)).isPresent();
+    a.revoke(leaseId);
+    assertThat(revokedEvents(leaseId)).singleElement().satisfies(e -> assertThat(e.alreadyGone()).isFalse());
+    nothingLeft(a);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void anIssueThatReadItsOrgBeforeAnotherManagerDeletedItMintsNothing(Backend chosen) {
+    on(chosen);
+    HookedLeaseStore hooksA = new HookedLeaseStore();
+    RealTokenManager a = manager(hooksA::wrap);
+    RealTokenManager b = manager(s -> s);
+    // A read the org; B's whole deleteOrg (no lease yet) lands before A writes its write-ahead record.
+    hooksA.before("insert", LifecycleRaceTest::pendingOf, () -> b.deleteOrg(ORG));
+    int postsBefore = astra.requestCount("POST", "/v2/clientIdSecrets");
+
+    assertThatThrownBy(() -> issue(a)).isInstanceOfSatisfying(NotFoundException.class,
+        e -> assertThat(e.kind()).isEqualTo(NotFoundException.Kind.ORG));
+
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).as("no token minted").isEqualTo(postsBefore);
+    assertThat(events).noneMatch(TokenIssued.class::isInstance);
+    assertThat(events).filteredOn(IssueFailed.class::isInstance).hasSize(1);
+    nothingLeft(a);
+  }
 
   @ParameterizedTest
   @EnumSource(Backend.class)

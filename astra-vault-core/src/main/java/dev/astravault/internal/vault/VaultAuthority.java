@@ -80,6 +80,16 @@ public final class VaultAuthority implements Authority {
     rootTokensLentToVault.remove(orgId);
   }
 
+  @Override
+  public boolean hasOrg(String orgId) {
+    return findOrg(orgId).filter(o -> o.orgId().equals(orgId)).isPresent();
+  }
+
+  @Override
+  public boolean restoreOrg(OrgConfig org) {
+    return false;   // the store's copy carries a placeholder for the root token Vault held
+  }
+
   // ------------------------------------------------------------------ roles
 
   @Override
