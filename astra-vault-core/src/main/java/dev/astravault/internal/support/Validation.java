@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -62,6 +63,45 @@ public final class Validation {
           + " are read");
     }
     return Redaction.looksSecret(value);
+  }
+
+  /**
+   * A path in Vault (a mount, a KV path, a namespace), without the slashes around it ({@code trailing} keeps those at
+   * the end): neither null nor a secret, and segments that are not empty, {@code .} or {@code ..} (an HTTP client
+   * resolves a dot segment, which would move the request out of the mount) and hold no {@link #unprintable}
+   * character (a line break would split a header or a log line). Loops, not a regex: the regex that trimmed the
+   * slashes backtracked quadratically on a long run of them.
+   *
+   * @param field the parameter, for the message
+   * @param value what the caller gave
+   * @param example a valid value, for the message
+   * @param trailing whether slashes at the end are kept
+   * @return the path without its leading slashes
+   */
+  public static String vaultPath(String field, @Nullable String value, String example, boolean trailing) {
+    Objects.requireNonNull(value, field);
+    requireNoSecret(field, value);
+    int from = 0;
+    while (from < value.length() && value.charAt(from) == '/') {
+      from++;
+    }
+    int to = value.length();
+    while (to > from && value.charAt(to - 1) == '/') {
+      to--;
+    }
+    boolean bad = from == to || hasControl(value);
+    for (int start = from; !bad && start < to; ) {
+      int end = value.indexOf('/', start);
+      end = end < 0 || end > to ? to : end;
+      int length = end - start;
+      bad = length == 0 || value.charAt(start) == '.' && (length == 1 || length == 2 && value.charAt(start + 1) == '.');
+      start = end + 1;
+    }
+    if (bad) {
+      throw new IllegalArgumentException(field + " must be a path such as '" + example + "' (no empty, '.' or '..' "
+          + "segment, no control character), was '" + printable(value) + "'");
+    }
+    return value.substring(from, trailing ? value.length() : to);
   }
 
   public static String requireId(String field, @Nullable String value) {
