@@ -89,6 +89,17 @@ class ValuesTest {
     }
   }
 
+  /** Pins what was already right: thousands of entries are refused by count, before any is read. */
+  @Test
+  void metadataWithThousandsOfEntriesIsRefusedByCount() {
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      many.put("key" + i, "v");
+    }
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("o").logicalName("l").metadata(many).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("metadata has 5000 entries; at most 32 are allowed");
+  }
+
   /** Overflowing durations and a null map are refused naming the parameter, not by a raw exception of the JDK. */
   @Test
   void storeAndRequestBuildersNameTheBadParameter() {
