@@ -1,11 +1,13 @@
 package dev.astravault;
 
-import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.Validation;
 import java.util.Locale;
 
 /** Something the caller named (an org, a role, a token or a lease) is not known to this library. */
 public class NotFoundException extends AstraVaultException {
   private static final long serialVersionUID = 1L;
+  /** Longer than any lease id (org id, role and logical name at their longest): a hostile key is cut, no id is. */
+  private static final int MAX_KEY = 512;
 
   /** What was not found. */
   public enum Kind {
@@ -21,7 +23,7 @@ public class NotFoundException extends AstraVaultException {
 
   /** What kind of thing was not found. */
   private final Kind kind;
-  /** The identifier the caller gave. */
+  /** The identifier the caller gave, as a message may show it. */
   private final String key;
 
   /**
@@ -31,9 +33,9 @@ public class NotFoundException extends AstraVaultException {
    * @param key the identifier the caller gave
    */
   public NotFoundException(Kind kind, String key) {
-    super("unknown " + kind.name().toLowerCase(Locale.ROOT) + ": " + key);
+    super("unknown " + kind.name().toLowerCase(Locale.ROOT) + ": " + Validation.printable(key, MAX_KEY));
     this.kind = kind;
-    this.key = Redaction.scrub(key);
+    this.key = Validation.printable(key, MAX_KEY);   // bounded work: cheaper than a second constructor
   }
 
   /**
@@ -43,7 +45,12 @@ public class NotFoundException extends AstraVaultException {
     return kind;
   }
 
-  /** {@return the identifier the caller gave (never a secret)} */
+  /**
+   * The identifier the caller gave, as the message shows it: never a secret, on one line (control, line-separator and
+   * bidirectional characters as '?') and cut to 512 characters, longer than any id this library makes.
+   *
+   * @return the identifier the caller gave
+   */
   public String key() {
     return key;
   }

@@ -1,6 +1,7 @@
 package dev.astravault;
 
 import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.Validation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -289,7 +290,7 @@ public final class Scope {
       if (Redaction.looksSecret(value)) {
         return "<redacted: shaped like a secret>";
       }
-      return value.length() > 64 ? value.substring(0, 64) + "..." : value;
+      return Validation.printable(value, 64);   // one line: a line break in it would forge a log line
     }
   }
 }

@@ -326,7 +326,7 @@ public final class TokenManagerBuilder {
    */
   public TokenManagerBuilder revokeRetryBackoff(Duration initial, Duration max) {
     Validation.requirePositive("revokeRetryBackoff initial", initial);
-    if (max.compareTo(initial) < 0) {
+    if (Validation.requirePositive("revokeRetryBackoff max", max).compareTo(initial) < 0) {
       throw new IllegalArgumentException("revokeRetryBackoff max " + max + " is below initial " + initial);
     }
     recovery = recovery.withRetryBackoff(initial, max);

@@ -196,7 +196,7 @@ public final class TokenRequest {
      * @return this builder
      */
     public Builder metadata(Map<String, String> entries) {
-      this.metadata.putAll(entries);
+      this.metadata.putAll(Objects.requireNonNull(entries, "entries"));
       return this;
     }
 

@@ -3,6 +3,8 @@ package dev.astravault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.astravault.audit.JsonLinesAuditSink;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +33,9 @@ class DurationBoundsTest {
     setters.put("closeTimeout", d -> RenewalSettings.builder().closeTimeout(d));
     setters.put("sweepInterval", d -> TokenManager.builder().sweepInterval(d));
     setters.put("callTimeout", d -> TokenManager.builder().callTimeout(d));
+    setters.put("revokeRetryBackoff max", d -> TokenManager.builder().revokeRetryBackoff(Duration.ofSeconds(1), d));
+    setters.put("maxFileAge", d -> JsonLinesAuditSink.builder(Path.of("audit.jsonl")).maxFileAge(d));
+    setters.put("checkpointEvery", d -> JsonLinesAuditSink.builder(Path.of("audit.jsonl")).checkpointEvery(d));
     return setters;
   }
 

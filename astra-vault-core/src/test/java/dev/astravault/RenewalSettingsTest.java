@@ -42,6 +42,19 @@ class RenewalSettingsTest {
         .hasMessageContaining("rotationOverlap");
   }
 
+  /** Pins what was already right: NaN and the infinities fail every range check, naming the field. */
+  @Test
+  void fractionsThatAreNotNumbersAreRejectedNamingTheField() {
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+      assertThatThrownBy(() -> RenewalSettings.builder().refreshFraction(bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("refreshFraction must be in");
+      assertThatThrownBy(() -> RenewalSettings.builder().jitter(bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("jitter must be in");
+      assertThatThrownBy(() -> RenewalSettings.builder().hardMargin(Duration.ofSeconds(1), bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("hardMarginFraction must be in");
+    }
+  }
+
   @Test
   void anOverlapThatDoesNotFitTheRoleIsRejected() {
     RenewalSettings s = RenewalSettings.defaults();

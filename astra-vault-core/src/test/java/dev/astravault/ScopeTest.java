@@ -37,6 +37,20 @@ class ScopeTest {
     assertThat(tables.access()).isEmpty();
   }
 
+  /** A refused part is quoted on one line: a line break or a bidirectional control in it was quoted as given. */
+  @Test
+  void aHostilePartIsQuotedOnOneLine() {
+    for (String hostile : List.of("a\nERROR forged", "a\u2028b", "a\u202Eb", "a\uD800b", "a\u0085b")) {
+      List<Runnable> parts = List.of(() -> Scope.database(hostile), () -> Scope.database(DB).keyspace(hostile),
+          () -> Scope.database(DB).keyspace("k").tables(hostile), () -> Scope.database(DB).keyspace("k")
+              .actions(hostile), () -> Scope.Access.parse(hostile));
+      for (Runnable part : parts) {
+        assertThatThrownBy(part::run).isInstanceOf(InvalidScopeException.class).hasMessageContaining("'a?")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\u2028", "\u202E", "\uD800", "\u0085"));
+      }
+    }
+  }
+
   @Test
   void badPartsFailFastNamingTheValue() {
     assertThatThrownBy(() -> Scope.database("not-a-uuid")).isInstanceOf(InvalidScopeException.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.astravault.audit.JdbcAuditSink;
+import dev.astravault.store.JdbcLeaseStore;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;
@@ -72,6 +73,43 @@ class ValuesTest {
     assertThatThrownBy(() -> JdbcAuditSink.builder(unused).table(ROOT))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table")
         .hasMessageNotContaining(ROOT.substring(ROOT.lastIndexOf(':') + 1));
+  }
+
+  /** A long or multi-line table name is quoted on one line and cut; it was quoted whole (here 10 MB). */
+  @Test
+  void aHostileAuditTableIsQuotedOnOneLineAndCut() {
+    DataSource unused = (DataSource) Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          throw new UnsupportedOperationException(method.getName());
+        });
+    for (String table : List.of("audit\nDROP TABLE leases", "audit ".repeat(1_700_000))) {
+      assertThatThrownBy(() -> JdbcAuditSink.builder(unused).table(table)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("table must be an unquoted SQL identifier")
+          .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200).doesNotContain("\n"));
+    }
+  }
+
+  /** Pins what was already right: thousands of entries are refused by count, before any is read. */
+  @Test
+  void metadataWithThousandsOfEntriesIsRefusedByCount() {
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      many.put("key" + i, "v");
+    }
+    assertThatThrownBy(() -> TokenRequest.forRole("r").org("o").logicalName("l").metadata(many).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("metadata has 5000 entries; at most 32 are allowed");
+  }
+
+  /** Overflowing durations and a null map are refused naming the parameter, not by a raw exception of the JDK. */
+  @Test
+  void storeAndRequestBuildersNameTheBadParameter() {
+    assertThatThrownBy(() -> JdbcLeaseStore.builder().busyTimeout(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("busyTimeout out of range");
+    assertThatThrownBy(() -> JdbcLeaseStore.builder().busyTimeout(Duration.ofMillis(Integer.MAX_VALUE + 1L)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("busyTimeout out of range");
+    JdbcLeaseStore.builder().busyTimeout(Duration.ofMillis(Integer.MAX_VALUE));
+    assertThatThrownBy(() -> TokenRequest.forRole("r").metadata((Map<String, String>) null))
+        .isInstanceOf(NullPointerException.class).hasMessage("entries");
   }
 
   @Test

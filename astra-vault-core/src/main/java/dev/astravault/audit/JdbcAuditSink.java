@@ -5,7 +5,7 @@ import com.squareup.moshi.Moshi;
 import dev.astravault.AuditSink;
 import dev.astravault.StoreException;
 import dev.astravault.event.AuditEvent;
-import dev.astravault.internal.redact.Redaction;
+import dev.astravault.internal.support.Validation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -148,7 +148,7 @@ public final class JdbcAuditSink implements AuditSink {
     public Builder table(String table) {
       if (!TABLE.matcher(Objects.requireNonNull(table, "table")).matches()) {
         throw new IllegalArgumentException("table must be an unquoted SQL identifier (schema.name allowed): "
-            + Redaction.scrub(table));
+            + Validation.printable(table, 128));
       }
       this.table = table;
       return this;

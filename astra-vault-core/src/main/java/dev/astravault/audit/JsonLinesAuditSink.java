@@ -10,6 +10,7 @@ import dev.astravault.event.AuditEvent;
 import dev.astravault.internal.ExecutorScheduler;
 import dev.astravault.internal.files.FileModes;
 import dev.astravault.internal.files.PathTrust;
+import dev.astravault.internal.support.Validation;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -802,7 +803,8 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       if (age.isNegative() || age.isZero()) {
         throw new IllegalArgumentException("maxFileAge must be positive, was " + age);
       }
-      this.maxFileAge = age;
+      // Bounded: the file's opening instant plus a longer age overflowed, failing every record after the first.
+      this.maxFileAge = Validation.requirePositive("maxFileAge", age);
       return this;
     }
 
@@ -870,7 +872,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
       if (interval.isNegative() || interval.isZero()) {
         throw new IllegalArgumentException("checkpointEvery must be positive, was " + interval);
       }
-      this.checkpointEvery = interval;
+      this.checkpointEvery = Validation.requirePositive("checkpointEvery", interval);   // the scheduler's nanoseconds
       return this;
     }
 

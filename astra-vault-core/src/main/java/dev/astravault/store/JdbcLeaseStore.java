@@ -510,7 +510,9 @@ public final class JdbcLeaseStore implements LeaseStore {
      * @return this builder
      */
     public Builder busyTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
+      // Compared, not converted: toMillis() of a long enough duration overflowed into an ArithmeticException.
+      if (Objects.requireNonNull(timeout, "busyTimeout").isNegative()
+          || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
         throw new IllegalArgumentException("busyTimeout out of range: " + timeout);
       }
       this.busyTimeout = timeout;

@@ -1,7 +1,6 @@
 package dev.astravault.vault;
 
 import dev.astravault.internal.support.Validation;
-import java.util.Objects;
 
 /**
  * A path on a Vault KV secrets engine: the engine's mount (e.g. {@code secret} or {@code team/kv}), the path inside
@@ -24,18 +23,8 @@ public record KvPath(String mount, String path, int kvVersion) {
    * @param kvVersion the engine's version, 1 or 2
    */
   public KvPath {
-    Objects.requireNonNull(mount, "mount");
-    Objects.requireNonNull(path, "path");
-    Validation.requireNoSecret("mount", mount);
-    Validation.requireNoSecret("path", path);
-    mount = mount.replaceAll("^/+|/+$", "");
-    path = path.replaceAll("^/+", "");
-    if (mount.isEmpty() || mount.contains("//")) {
-      throw new IllegalArgumentException("mount must be a path such as 'secret', was '" + mount + "'");
-    }
-    if (path.isEmpty() || path.contains("//")) {
-      throw new IllegalArgumentException("path must be a path such as 'astra-vault/key', was '" + path + "'");
-    }
+    mount = Validation.vaultPath("mount", mount, "secret", false);
+    path = Validation.vaultPath("path", path, "astra-vault/key", true);
     if (kvVersion != 1 && kvVersion != 2) {
       throw new IllegalArgumentException("kvVersion must be 1 or 2, was " + kvVersion);
     }

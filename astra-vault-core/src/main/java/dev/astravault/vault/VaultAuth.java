@@ -37,7 +37,7 @@ public sealed interface VaultAuth
   /**
    * AppRole mounted at {@code auth/<mount>}.
    *
-   * @param mount the auth mount
+   * @param mount the auth mount; surrounding slashes are ignored
    * @param roleId the role id
    * @param secretId the secret id
    * @return the login method
@@ -67,7 +67,7 @@ public sealed interface VaultAuth
   /**
    * Kubernetes mounted at {@code auth/<mount>}.
    *
-   * @param mount the auth mount
+   * @param mount the auth mount; surrounding slashes are ignored
    * @param role the Vault role
    * @param jwtFile the service-account token file
    * @return the login method
@@ -115,6 +115,14 @@ public sealed interface VaultAuth
 
     private Token(String token) {
       this.token = requireText("token", token);
+      for (int i = 0; i < token.length(); i++) {
+        char c = token.charAt(i);
+        if (c <= ' ' || c > '~') {
+          // Sent as the X-Vault-Token header, where a line break would add headers; the JDK's refusal quotes it.
+          throw new IllegalArgumentException("token must be printable ASCII without spaces, as Vault's tokens are; "
+              + "character " + i + " is not (the token is not shown)");
+        }
+      }
     }
 
     /** {@return the Vault token. Never log it} */
@@ -135,7 +143,7 @@ public sealed interface VaultAuth
     private final String secretId;
 
     private AppRole(String mount, String roleId, String secretId) {
-      this.mount = requireName("mount", mount);
+      this.mount = Validation.vaultPath("mount", requireText("mount", mount), "approle", false);
       this.roleId = requireName("roleId", roleId);
       this.secretId = requireText("secretId", secretId);
     }
@@ -168,7 +176,7 @@ public sealed interface VaultAuth
     private final Path jwtFile;
 
     private Kubernetes(String mount, String role, Path jwtFile) {
-      this.mount = requireName("mount", mount);
+      this.mount = Validation.vaultPath("mount", requireText("mount", mount), "kubernetes", false);
       this.role = requireName("role", role);
       this.jwtFile = Objects.requireNonNull(jwtFile, "jwtFile");
       if (Redaction.looksSecret(jwtFile.toString())) {

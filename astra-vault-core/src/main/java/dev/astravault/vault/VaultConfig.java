@@ -219,13 +219,7 @@ public final class VaultConfig {
      * @return this builder
      */
     public Builder mount(String mount) {
-      Objects.requireNonNull(mount, "mount");
-      Validation.requireNoSecret("mount", mount);
-      String m = mount.replaceAll("^/+|/+$", "");
-      if (m.isEmpty() || m.contains("//")) {
-        throw new IllegalArgumentException("mount must be a path such as 'astra', was '" + mount + "'");
-      }
-      this.mount = m;
+      this.mount = Validation.vaultPath("mount", mount, "astra", false);
       return this;
     }
 
@@ -251,7 +245,7 @@ public final class VaultConfig {
       if (namespace.isBlank()) {
         throw new IllegalArgumentException("namespace must not be blank");
       }
-      Validation.requireNoSecret("namespace", namespace);
+      Validation.vaultPath("namespace", namespace, "admin/team-a", true);   // a header: no line break
       this.namespace = namespace;
       return this;
     }
@@ -401,6 +395,11 @@ public final class VaultConfig {
       if (d.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException(field + " must be at least 1 second (the driver counts seconds), was "
             + d);
+      }
+      // Compared, not converted: the HTTP client takes at most Integer.MAX_VALUE milliseconds, and toMillis overflows.
+      if (d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException(field + " must be at most " + Duration.ofMillis(Integer.MAX_VALUE)
+            + ", was " + d);
       }
       return d;
     }

@@ -12,6 +12,7 @@ import dev.astravault.internal.crypto.SecretCipher;
 import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.store.RowBindings;
 import dev.astravault.internal.store.UnreadableRows;
+import dev.astravault.internal.support.Validation;
 import dev.astravault.internal.vault.KvCalls;
 import dev.astravault.internal.vault.KvCodec;
 import dev.astravault.internal.vault.KvEntries;
@@ -573,10 +574,7 @@ public final class VaultKvLeaseStore implements LeaseStore {
      * @return this builder
      */
     public Builder pathPrefix(String prefix) {
-      this.pathPrefix = KvPath.v2("x", prefix).path().replaceAll("/+$", "");
-      if (pathPrefix.isEmpty()) {
-        throw new IllegalArgumentException("pathPrefix must not be empty");
-      }
+      this.pathPrefix = Validation.vaultPath("pathPrefix", prefix, "astra-vault", false);
       return this;
     }
 

@@ -82,6 +82,25 @@ class JsonLinesAuditSinkTest {
     }
   }
 
+  /**
+   * A file age past Go's longest duration is refused: the file's opening instant plus {@code
+   * Duration.ofSeconds(Long.MAX_VALUE)} overflowed, so every record after the first threw an ArithmeticException and
+   * its event was lost. The longest allowed age records every event.
+   */
+  @Test
+  void aFileAgeTooLongToAddIsRefusedAndTheLongestRecordsEveryEvent() throws IOException {
+    Path log = dir.resolve("audit.jsonl");
+    assertThatThrownBy(() -> JsonLinesAuditSink.builder(log).maxFileAge(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxFileAge must be at most");
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.builder(log).keys(KEYS)
+        .maxFileAge(Duration.ofNanos(Long.MAX_VALUE)).build()) {
+      for (int i = 1; i <= 3; i++) {
+        sink.record(event(i));
+      }
+    }
+    assertThat(AuditLogVerifier.withKeys(KEYS).check(log).headSeq()).isEqualTo(3);
+  }
+
   @Test
   void rotatesByAgeOnTheInjectedClock() throws IOException {
     Path log = dir.resolve("audit.jsonl");

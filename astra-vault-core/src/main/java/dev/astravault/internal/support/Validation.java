@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,11 @@ public final class Validation {
    * and nanosecond arithmetic cannot overflow, so every duration a caller gives is at most this.
    */
   public static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+  /**
+   * The longest text checked for secrets: the redactor cuts longer text, so {@link Redaction#looksSecret} would call
+   * any of it a secret. No id, name or metadata entry comes near it; longer is refused as too long.
+   */
+  static final int MAX_TEXT = 64 * 1024;
 
   private Validation() {}
 
@@ -44,10 +50,58 @@ public final class Validation {
     if (value == null) {
       throw new IllegalArgumentException(field + " is required (use \"\" for none)");
     }
-    if (Redaction.looksSecret(value)) {
+    if (looksSecret(field, value)) {
       throw new MisplacedSecretException(field);
     }
     return value;
+  }
+
+  /** Whether {@code value} looks like a secret; a text too long to tell is refused as too long. */
+  private static boolean looksSecret(String field, String value) {
+    if (value.length() > MAX_TEXT) {
+      throw new IllegalArgumentException(field + " is " + value.length() + " characters long; at most " + MAX_TEXT
+          + " are read");
+    }
+    return Redaction.looksSecret(value);
+  }
+
+  /**
+   * A path in Vault (a mount, a KV path, a namespace), without the slashes around it ({@code trailing} keeps those at
+   * the end): neither null nor a secret, and segments that are not empty, {@code .} or {@code ..} (an HTTP client
+   * resolves a dot segment, which would move the request out of the mount) and hold no {@link #unprintable}
+   * character (a line break would split a header or a log line). Loops, not a regex: the regex that trimmed the
+   * slashes backtracked quadratically on a long run of them.
+   *
+   * @param field the parameter, for the message
+   * @param value what the caller gave
+   * @param example a valid value, for the message
+   * @param trailing whether slashes at the end are kept
+   * @return the path without its leading slashes
+   */
+  public static String vaultPath(String field, @Nullable String value, String example, boolean trailing) {
+    Objects.requireNonNull(value, field);
+    requireNoSecret(field, value);
+    int from = 0;
+    while (from < value.length() && value.charAt(from) == '/') {
+      from++;
+    }
+    int to = value.length();
+    while (to > from && value.charAt(to - 1) == '/') {
+      to--;
+    }
+    boolean bad = from == to || hasControl(value);
+    for (int start = from; !bad && start < to; ) {
+      int end = value.indexOf('/', start);
+      end = end < 0 || end > to ? to : end;
+      int length = end - start;
+      bad = length == 0 || value.charAt(start) == '.' && (length == 1 || length == 2 && value.charAt(start + 1) == '.');
+      start = end + 1;
+    }
+    if (bad) {
+      throw new IllegalArgumentException(field + " must be a path such as '" + example + "' (no empty, '.' or '..' "
+          + "segment, no control character), was '" + printable(value) + "'");
+    }
+    return value.substring(from, trailing ? value.length() : to);
   }
 
   public static String requireId(String field, @Nullable String value) {
@@ -114,14 +168,15 @@ public final class Validation {
     }
     Map<String, String> copy = new LinkedHashMap<>();
     entries.forEach((key, value) -> {
-      if (key != null && Redaction.looksSecret(key)) {
+      if (key != null && looksSecret("metadata key", key)) {
         throw new MisplacedSecretException("metadata key");
       }
       if (key == null || !shaped(key, 64, true, "_.-")) {
         throw new IllegalArgumentException("metadata key must be 1-64 characters of letters, digits and _.- : '"
             + (key == null ? "null" : printable(key)) + "'");
       }
-      if (value != null && Redaction.looksSecret(value)) {
+      // Too long is refused for its length: the redactor cuts a long text, so any would look like a secret.
+      if (value != null && value.length() <= MAX_METADATA_VALUE && Redaction.looksSecret(value)) {
         throw new MisplacedSecretException("metadata value for '" + key + "'");
       }
       if (value == null || value.length() > MAX_METADATA_VALUE || hasControl(value)) {
@@ -238,7 +293,7 @@ public final class Validation {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " is required");
     }
-    if (Redaction.looksSecret(value)) {
+    if (looksSecret(field, value)) {
       throw new MisplacedSecretException(field);
     }
     return value.strip();
@@ -264,18 +319,64 @@ public final class Validation {
     return true;
   }
 
+  /** Whether {@code v} holds a character {@link #unprintable} at some index. */
   private static boolean hasControl(String v) {
     for (int i = 0; i < v.length(); i++) {
-      if (Character.isISOControl(v.charAt(i))) {
+      if (unprintable(v, i)) {
         return true;
       }
     }
     return false;
   }
 
-  /** Keeps error messages single-line and bounded. */
+  /**
+   * Whether {@code v.charAt(i)} must not reach a log line or an audit event: a control character (C0, DEL, C1 with
+   * NEL), a line or paragraph separator (U+2028, U+2029: line breaks to some readers), a bidirectional control (it
+   * makes a log line read in another order) or half of a surrogate pair without its other half (no UTF-8 form: a
+   * store or file would write it as '?', so the value read back would differ).
+   */
+  static boolean unprintable(String v, int i) {
+    char c = v.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 >= v.length() || !Character.isLowSurrogate(v.charAt(i + 1));
+    }
+    if (Character.isLowSurrogate(c)) {
+      return i == 0 || !Character.isHighSurrogate(v.charAt(i - 1));
+    }
+    return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u061C' || c == '\u200E'
+        || c == '\u200F' || c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069';
+  }
+
+  /** {@link #printable(String, int)} with at most 64 characters: a bad value quoted in a refusal. */
   private static String printable(String value) {
-    String oneLine = String.valueOf(Redaction.scrub(value.replaceAll("\\p{Cntrl}", "?")));
-    return oneLine.length() > 64 ? oneLine.substring(0, 64) + "…" : oneLine;
+    return printable(value, 64);
+  }
+
+  /**
+   * {@code value} for a message: one line, bounded, readable in order and with anything token-shaped masked. Every
+   * {@link #unprintable} character becomes '?', and at most {@code max} characters are kept (never half a surrogate
+   * pair), then "…". Only the first {@code max + 4096} characters are read: megabytes cost no more than a short value.
+   *
+   * @param value what the caller gave
+   * @param max how many characters to keep
+   * @return the value as a message may show it
+   */
+  public static String printable(String value, int max) {
+    // Far longer than any secret shape: one that starts in the part shown is whole in the part scrubbed.
+    int read = max + 4096;
+    String head = value.length() > read ? value.substring(0, read) : value;
+    StringBuilder sb = new StringBuilder(head.length());
+    for (int i = 0; i < head.length(); i++) {
+      sb.append(unprintable(head, i) ? '?' : head.charAt(i));
+    }
+    String oneLine = String.valueOf(Redaction.scrub(sb.toString()));
+    if (oneLine.length() <= max && head.length() == value.length()) {
+      return oneLine;
+    }
+    int end = Math.min(max, oneLine.length());
+    if (Character.isHighSurrogate(oneLine.charAt(end - 1))) {
+      end--;
+    }
+    return oneLine.substring(0, end) + "…";
   }
 }
