@@ -7,29 +7,24 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.datastax.astra.client.collections.definition.documents.Document;
-import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import dev.astravault.ManagedToken;
 import dev.astravault.ManagedTokenEvent;
-import dev.astravault.cql.RotatingAuthProvider;
 import dev.astravault.dataapi.RotatingDataApi;
 import dev.astravault.test.FakeAstra;
 import dev.astravault.test.FakeDataApi;
 import dev.astravault.test.ManualScheduler;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.cassandra.autoconfigure.CassandraAutoConfiguration;
-import org.springframework.boot.cassandra.autoconfigure.CqlSessionBuilderCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** docs/spring-boot.md's Java snippets, as written, in a context on FakeAstra with manual time. */
+/**
+ * docs/spring-boot.md's Java snippets, as written, in a context on FakeAstra with manual time; the one that names a
+ * Boot 4 package is in {@link SpringBootDocsBoot4Test}, which the Boot 3.5 suite leaves out.
+ */
 class SpringBootDocsTest {
   @RegisterExtension static final FakeAstra astra = FakeAstra.create();
 
@@ -81,28 +76,6 @@ class SpringBootDocsTest {
       logback().getLogger(RotationLog.class).detachAppender(logged);
       logback().getLogger(RotationLog.class).setLevel(null);
     }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  static class Bundle {
-    // docs:begin spring-cql-bundle
-    @Bean
-    CqlSessionBuilderCustomizer bundle() {   // Boot 4 package: org.springframework.boot.cassandra.autoconfigure
-      return b -> b.withCloudSecureConnectBundle(Path.of("/etc/astra/secure-connect-orders.zip"));
-    }
-    // docs:end spring-cql-bundle
-  }
-
-  @Test
-  void theBundleAndTheRotatingAuthProviderBothReachTheSessionBuilder() {
-    FakeAstraContext.withFakeAstra(astra).withConfiguration(AutoConfigurations.of(CassandraAutoConfiguration.class))
-        .withUserConfiguration(Bundle.class).run(context -> {
-          assertThat(context).hasNotFailed().hasBean("bundle");
-          CqlSessionBuilder builder = context.getBean(CqlSessionBuilder.class);
-          assertThat(CqlProbe.authProvider(builder)).isInstanceOf(RotatingAuthProvider.class);
-          assertThat(CqlProbe.password(CqlProbe.authProvider(builder)))
-              .isEqualTo(context.getBean(ManagedToken.class).current());
-        });
   }
 
   @Test
