@@ -1,6 +1,5 @@
 package dev.astravault.internal.store;
 
-import dev.astravault.StoreException;
 import dev.astravault.store.JdbcLeaseStore.Dialect;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
