@@ -529,7 +529,7 @@ public final class FakeAstra
     synchronized (lock) {
       OrgState state = orgState(org);
       RoleDef role = new RoleDef(UUID.randomUUID().toString(), name, "custom", org.orgId(),
-          new Policy(description, List.copyOf(resources), List.copyOf(actions)), clock.instant());
+          new Policy(description, List.copyOf(resources), List.copyOf(actions)), clock.instant(), orgUserId(state));
       state.configure(role);
       return role.id();
     }
@@ -1101,8 +1101,8 @@ public final class FakeAstra
         case DELETE_TOKEN -> delete(org, Objects.requireNonNull(route.pathParam), now);
         case LIST_ROLES -> new Reply(200, "application/json", rolesJson(org.roles.values()));
         case GET_ROLE -> getRole(org, Objects.requireNonNull(route.pathParam));
-        case CREATE_ROLE -> createRole(org, body, now);
-        case UPDATE_ROLE -> updateRole(org, Objects.requireNonNull(route.pathParam), body, now);
+        case CREATE_ROLE -> createRole(org, body, now, userId(principal, org));
+        case UPDATE_ROLE -> updateRole(org, Objects.requireNonNull(route.pathParam), body, now, userId(principal, org));
         case DELETE_ROLE -> deleteRole(org, Objects.requireNonNull(route.pathParam));
         case CURRENT_ORG -> new Reply(200, "application/json", json(w -> {
           w.beginObject().name("id").value(org.org.orgId());
@@ -1111,6 +1111,17 @@ public final class FakeAstra
         }));
       };
     }
+  }
+
+  /** Who a role write names as {@code last_update_userid}: an issued token's client id, or the org's own user. */
+  private static String userId(Object principal, OrgState org) {
+    return principal instanceof TokenState appToken ? appToken.info.clientId() : orgUserId(org);
+  }
+
+  /** The user behind an org's root token: a stable id per org. */
+  private static String orgUserId(OrgState org) {
+    return UUID.nameUUIDFromBytes(("fake-astra-user:" + org.org.orgId()).getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   // Returns the caller's OrgState (root token), TokenState (issued token) or a refusal Reply.
@@ -1255,7 +1266,7 @@ public final class FakeAstra
     return new Reply(200, "application/json", json(w -> writeRole(w, role, shape)));
   }
 
-  private Reply createRole(OrgState org, String body, Instant now) {
+  private Reply createRole(OrgState org, String body, Instant now, String userId) {
     Object parsed = parseRoleBody(body);
     if (parsed instanceof Reply refusal) {
       return refusal;
@@ -1265,14 +1276,15 @@ public final class FakeAstra
       // The spec declares the 409 body as a JSON string.
       return new Reply(409, "application/json", "\"role with name " + rb.name + " already exists\"");
     }
-    RoleDef role = new RoleDef(UUID.randomUUID().toString(), rb.name, "custom", org.org.orgId(), rb.policy, now);
+    RoleDef role = new RoleDef(UUID.randomUUID().toString(), rb.name, "custom", org.org.orgId(), rb.policy, now,
+        userId);
     org.roles.put(role.id(), role);
     // The create answer keeps the spec's shape: the upper-case/string-policy variation is only seen on reads.
     RoleShape shape = new RoleShape(false, false);
     return new Reply(201, "application/json", json(w -> writeRole(w, role, shape)));
   }
 
-  private Reply updateRole(OrgState org, String roleId, String body, Instant now) {
+  private Reply updateRole(OrgState org, String roleId, String body, Instant now, String userId) {
     RoleDef existing = org.roles.get(roleId);
     if (existing == null) {
       return new Reply(404, "application/json", "\"Role ID not found\"");
@@ -1282,7 +1294,7 @@ public final class FakeAstra
       return refusal;
     }
     RoleBody rb = (RoleBody) parsed;
-    org.roles.put(roleId, new RoleDef(roleId, rb.name, existing.type(), existing.orgId(), rb.policy, now));
+    org.roles.put(roleId, new RoleDef(roleId, rb.name, existing.type(), existing.orgId(), rb.policy, now, userId));
     return new Reply(200, null, "");
   }
 
@@ -1353,6 +1365,11 @@ public final class FakeAstra
       w.value(json(role::writePolicy));
     } else {
       role.writePolicy(w);
+    }
+    // The spec's optional audit fields, known for roles written through the API (the fake has no history of others)
+    if (!shape.upperCaseKeys && role.updatedAt() != null) {
+      w.name("last_update_datetime").value(role.updatedAt().toString());
+      w.name("last_update_userid").value(role.updatedBy());
     }
     writeExtras(w);
     w.endObject();
@@ -1490,9 +1507,9 @@ public final class FakeAstra
   private record Policy(String description, List<String> resources, List<String> actions) {}
 
   private record RoleDef(String id, String name, String type, String orgId, @Nullable Policy policy,
-      @Nullable Instant updatedAt) {
+      @Nullable Instant updatedAt, @Nullable String updatedBy) {
     RoleDef(String id, String name, String type, String orgId) {
-      this(id, name, type, orgId, null, null);
+      this(id, name, type, orgId, null, null, null);
     }
 
     void writePolicy(JsonWriter w) throws IOException {

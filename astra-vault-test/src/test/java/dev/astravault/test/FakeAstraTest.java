@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -288,6 +289,34 @@ class FakeAstraTest {
     Reply unknown = call("GET", astra.url("/v2/organizations/roles/nope"), root(), null);
     assertThat(unknown.status()).isEqualTo(404);
     assertThatThrownBy(() -> astra.roleId("nope")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rolesWrittenThroughTheApiSayWhenAndByWhom() throws Exception {
+    MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T10:00:00Z"));
+    astra.useClock(clock);
+    try {
+      String org = astra.defaultOrg().orgId();
+      String role = "{\"name\":\"audited\",\"policy\":{\"description\":\"d\",\"resources\":[\"drn:astra:org:"
+          + org + "\"],\"actions\":[\"db-cql\"],\"effect\":\"allow\"}}";
+      Map<String, Object> created = object(call("POST", astra.url("/v2/organizations/roles"), root(), role).body());
+      assertThat(created).containsEntry("last_update_datetime", "2026-03-01T10:00:00Z");
+      String rootUser = (String) created.get("last_update_userid");
+      assertThat(UUID.fromString(rootUser)).isNotNull();
+
+      clock.advance(Duration.ofMinutes(5));
+      Map<String, Object> admin = create(createBody("Organization Administrator"));
+      String id = (String) created.get("id");
+      String path = "/v2/organizations/roles/" + id;
+      assertThat(call("PUT", astra.url(path), (String) admin.get("token"), role.replace("\"d\"", "\"e\""))
+          .status()).isEqualTo(200);
+      Map<String, Object> updated = object(call("GET", astra.url(path), root(), null).body());
+      assertThat(updated).containsEntry("last_update_datetime", "2026-03-01T10:05:00Z")
+          .containsEntry("last_update_userid", admin.get("clientId"));
+      assertThat(updated.get("last_update_userid")).isNotEqualTo(rootUser);
+    } finally {
+      astra.useClock(java.time.Clock.systemUTC());
+    }
   }
 
   // ---------------------------------------------------------------- time

@@ -1359,7 +1359,7 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     d.put("path", t.path);
     d.put("policies", t.policies);
     d.put("renewable", t.renewable && t.expireTime != null);
-    d.put("ttl", t.expireTime == null ? 0 : Math.max(0, Duration.between(now, t.expireTime).getSeconds()));
+    d.put("ttl", t.expireTime == null ? 0 : Wire.ttlSeconds(now, t.expireTime));
     d.put("type", "service");
     if (t.lastRenewal != null) {
       d.put("last_renewal", Wire.time(t.lastRenewal));
@@ -1507,8 +1507,10 @@ public final class FakeVault implements Closeable, BeforeAllCallback, AfterAllCa
     d.put("issue_time", Wire.time(l.issueTime));
     d.put("expire_time", Wire.time(l.expireTime));
     d.put("last_renewal", l.lastRenewal == null ? null : Wire.time(l.lastRenewal));
-    d.put("renewable", l.renewable && !l.irrevocable);
-    d.put("ttl", Math.max(0, Duration.between(clock.instant(), l.expireTime).getSeconds()));
+    Instant now = clock.instant();
+    // leaseEntry.renewable(): false once irrevocable or expired (an expiry whose revoke failed is still listed)
+    d.put("renewable", l.renewable && !l.irrevocable && !l.expireTime.isBefore(now));
+    d.put("ttl", Wire.ttlSeconds(now, l.expireTime));
     return Wire.envelope().mountType("system").data(d).ok();
   }
 

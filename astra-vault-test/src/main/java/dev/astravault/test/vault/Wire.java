@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,6 +172,16 @@ final class Wire {
     Reply ok() {
       return reply(200);
     }
+  }
+
+  /**
+   * A lookup's {@code ttl}, as Vault's {@code leaseEntry.ttl()} computes it: the time to expiry from now rounded to
+   * the nearest second (a half rounds up), truncated toward zero, so negative once expired.
+   */
+  static long ttlSeconds(Instant now, Instant expireTime) {
+    Instant rounded = now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(now.getNano() >= 500_000_000 ? 1 : 0);
+    Duration left = Duration.between(rounded, expireTime);
+    return left.isNegative() && left.getNano() > 0 ? left.getSeconds() + 1 : left.getSeconds();
   }
 
   static Envelope envelope() {

@@ -206,6 +206,12 @@ class FakeVaultAstraPluginTest {
         return;
       }
       assertThat(vault.expireDue()).isZero();
+      // Expired, its revoke failed, still listed: Vault's lookup says not renewable, with a negative ttl.
+      clock.advance(Duration.ofSeconds(90));
+      Reply expired = raw.post("sys/leases/lookup", "{\"lease_id\":\"" + leaseId + "\"}");
+      assertThat(expired.data()).containsEntry("renewable", false).containsEntry("ttl", -90.0);
+      assertThat(raw.post("sys/leases/renew", "{\"lease_id\":\"" + leaseId + "\"}").errors())
+          .containsExactly("lease expired");
       for (int i = 1; i < FakeVault.MAX_REVOKE_ATTEMPTS; i++) {
         vault.expireDue();
       }
