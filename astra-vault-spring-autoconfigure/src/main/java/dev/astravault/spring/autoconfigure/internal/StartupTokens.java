@@ -19,6 +19,7 @@ import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import dev.astravault.vault.VaultResponseTooLargeException;
 import dev.astravault.vault.VaultUnavailableException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -116,7 +117,8 @@ public final class StartupTokens {
       } catch (AttemptTimedOut late) {
         throw timedOut(request, attempt, timeout, last, true);
       } catch (AttemptInterrupted interrupted) {
-        throw explain("interrupted while obtaining the startup token", last != null ? last : interrupted, -1);
+        throw explain("interrupted while obtaining the startup token",
+            last != null ? last : Objects.requireNonNull(interrupted.getCause()), -1);
       } catch (RuntimeException thrown) {
         RuntimeException e = unwrap(thrown);
         last = e;
