@@ -115,7 +115,7 @@ final class ConfigCommand {
       return switch (value.toLowerCase(Locale.ROOT)) {
         case "standard" -> CallerMode.STANDARD;
         case "sidecar" -> CallerMode.SIDECAR;
-        default -> throw CliException.usage("--caller-mode must be standard or sidecar: " + value);
+        default -> throw CliException.usage("--caller-mode must be standard or sidecar");
       };
     }
 

@@ -1,7 +1,6 @@
 package dev.astravault.cli;
 
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /** One {@code key=value} pair of a repeated option such as {@code --metadata owner=team-orders}. */
 record KeyValue(String key, String value) {
@@ -12,8 +11,8 @@ record KeyValue(String key, String value) {
     public KeyValue convert(String pair) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        // The plugin's own message for the same mistake, with the expected shape.
-        throw new TypeConversionException("invalid key pair \"" + pair + "\" (expected KEY=VALUE)");
+        // The plugin says 'invalid key pair "<pair>"'; not quoted here: it may be a secret typed into the wrong option.
+        throw new UsageErrors.Refused("expected KEY=VALUE, such as owner=team-orders");
       }
       return new KeyValue(pair.substring(0, eq), pair.substring(eq + 1));
     }

@@ -131,19 +131,19 @@ public final class Main {
     cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     cli.registerConverter(Path.class, Main::path);
     cli.setParameterExceptionHandler(Main::usageError);
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, err, debug));
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, err, debug, UsageErrors.typed(parsed)));
     return cli;
   }
 
   /** A path option: never empty (Path.of("") is the working directory, which no option means). */
   private static Path path(String value) {
     if (value.isBlank()) {
-      throw new CommandLine.TypeConversionException("a path must not be empty");
+      throw new UsageErrors.Refused("expected a path, not an empty one");
     }
     try {
       return Path.of(value);
     } catch (InvalidPathException e) {
-      throw new CommandLine.TypeConversionException("not a path: " + e.getReason());
+      throw new UsageErrors.Refused("expected a path (" + e.getReason() + ")");   // the reason, never the input
     }
   }
 
@@ -157,7 +157,7 @@ public final class Main {
 
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
-    String message = e instanceof UnmatchedArgumentException u ? unmatched(u) : String.valueOf(e.getMessage());
+    String message = e instanceof UnmatchedArgumentException u ? unmatched(u) : UsageErrors.parameterError(e, args);
     cmd.getErr().println("astra-vault: " + redact(message) + " (see '" + cmd.getCommandSpec().qualifiedName()
         + " --help')");
     return CliException.USAGE;
@@ -200,8 +200,12 @@ public final class Main {
         + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))) + "?)");
   }
 
-  /** One line naming the cause; the exit code says whose fault it was. */
-  static int failure(Exception e, PrintWriter err, boolean debug) {
+  /**
+   * One line naming the cause; the exit code says whose fault it was. A usage error shows none of the {@code typed}
+   * values: the core's validation quotes what it refuses (a database id, a keyspace, a Vault path), which may be a
+   * secret pasted into the wrong option.
+   */
+  static int failure(Exception e, PrintWriter err, boolean debug, List<UsageErrors.Typed> typed) {
     int code;
     String message;
     if (e instanceof CliException c) {
@@ -220,11 +224,12 @@ public final class Main {
       code = CliException.FAILURE;
       message = e.getClass().getName() + ": " + e.getMessage();
     }
-    err.println("astra-vault: " + redact(String.valueOf(message)));
+    List<UsageErrors.Typed> hidden = code == CliException.USAGE ? typed : List.of();
+    err.println("astra-vault: " + redact(UsageErrors.hide(String.valueOf(message), hidden)));
     if (debug) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
-      err.print(redact(trace.toString()));
+      err.print(redact(UsageErrors.hide(trace.toString(), hidden)));
     }
     err.flush();
     return code;

@@ -7,12 +7,11 @@ import dev.astravault.TokenInfo;
 import dev.astravault.TokenRequest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -75,11 +74,14 @@ final class TokenCommand {
       if (logicalName != null) {
         request.logicalName(logicalName);
       }
-      Set<String> keys = new HashSet<>();
-      for (KeyValue kv : metadata) {
-        if (!keys.add(kv.key())) {
-          // The value is not quoted: metadata is free text, and what was typed may be something else by mistake.
-          throw CliException.usage("--metadata gives the key '" + kv.key() + "' twice: give each key once");
+      Map<String, Integer> keys = new HashMap<>();
+      for (int i = 0; i < metadata.size(); i++) {
+        KeyValue kv = metadata.get(i);
+        Integer first = keys.putIfAbsent(kv.key(), i + 1);
+        if (first != null) {
+          // Neither key nor value is quoted: what was typed may be a secret meant for another option.
+          throw CliException.usage("--metadata gives one key twice (--metadata number " + first + " and " + (i + 1)
+              + "): give each key once");
         }
         request.metadata(kv.key(), kv.value());
       }
@@ -143,7 +145,7 @@ final class TokenCommand {
     @Override
     int run() {
       if (field != null && !field.equals("token") && !FIELDS.contains(field)) {
-        throw CliException.usage("unknown --field '" + field + "'; one of: token, " + String.join(", ", FIELDS));
+        throw CliException.usage("--field must be one of: token, " + String.join(", ", FIELDS));
       }
       if (root().vaultMode()) {
         return readInVaultMode();

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * Durations the way Vault reads them ({@code parseutil.ParseDurationSecond}): plain seconds ({@code 3600}), a day
@@ -47,9 +46,10 @@ final class VaultDurations implements ITypeConverter<Duration> {
         return Duration.ofNanos(nanos.setScale(0, RoundingMode.DOWN).longValueExact());
       }
     } catch (ArithmeticException | NumberFormatException e) {
-      throw new TypeConversionException("'" + v + "' is too large a duration");
+      throw new UsageErrors.Refused("expected a shorter duration: this one is too large to count");
     }
-    throw new TypeConversionException("'" + v + "' is not a duration: use seconds (3600) or units such as 3600s, "
-        + "90m, 1h30m, 2d");
+    // Not quoted: the value may be a secret typed into the wrong option.
+    throw new UsageErrors.Refused("expected a duration such as 30m or 1h30m (seconds such as 3600, Go units from ns "
+        + "to h, or days such as 2d)");
   }
 }

@@ -4,7 +4,6 @@ import dev.astravault.internal.support.Validation;
 import dev.astravault.vault.CallerMode;
 import dev.astravault.vault.VaultAuth;
 import dev.astravault.vault.VaultConfig;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -71,13 +70,15 @@ final class VaultOptions {
 
   /** Vault at {@code addr} with these options' mount, namespace, CA and credentials; null caller mode: standard. */
   VaultConfig config(CliContext ctx, String addr, @Nullable CallerMode callerMode) {
-    URI uri;
+    String option = vaultAddr != null ? "--vault-addr" : "VAULT_ADDR";
+    VaultConfig.Builder b;
     try {
-      uri = Validation.parseUrl("the Vault address", addr);
+      b = VaultConfig.builder(Validation.parseUrl(option, addr));
     } catch (IllegalArgumentException e) {
-      throw CliException.usage(e.getMessage());
+      // Neither message shows the address: it may be a secret typed into the wrong option.
+      throw CliException.usage(e.getMessage().startsWith(option) ? e.getMessage() : option + ": " + e.getMessage());
     }
-    VaultConfig.Builder b = VaultConfig.builder(uri).auth(auth(ctx));
+    b.auth(auth(ctx));
     if (callerMode != null) {
       b.callerMode(callerMode);
     }

@@ -178,7 +178,8 @@ class CliHostileInputTest {
     CliRun run = cli("token", "issue", "--org-id", "prod", "--role-name", "reader", "--logical-name", "x",
         "--metadata", "owner=a", "--metadata", "owner=b");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.stderr()).startsWith("astra-vault: ").contains("--metadata").contains("'owner'");
+    assertThat(run.stderr()).startsWith("astra-vault: --metadata gives one key twice (--metadata number 1 and 2)")
+        .doesNotContain("owner");
     assertThat(astra.liveTokens()).isEmpty();
   }
 

@@ -23,10 +23,13 @@ class VaultDurationsTest {
     assertThat(VaultDurations.parse("0")).isZero();
   }
 
+  /** The refusal says what a duration looks like and never quotes the value (it may be a misplaced secret). */
   @ParameterizedTest
   @ValueSource(strings = {"", "-1h", "1x", "1h 30m", "h", "1.5d", "99999999999999999999h"})
   void refusesAnythingElse(String value) {
     assertThatThrownBy(() -> VaultDurations.parse(value)).isInstanceOf(TypeConversionException.class)
-        .hasMessageContaining("'" + value.strip() + "'");
+        .hasMessageStartingWith("expected a")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'")
+            .doesNotContain(value.length() < 2 ? "'" : value));
   }
 }

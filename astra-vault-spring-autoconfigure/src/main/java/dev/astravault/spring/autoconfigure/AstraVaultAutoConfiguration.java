@@ -210,8 +210,8 @@ public class AstraVaultAutoConfiguration {
    * @param environment the Spring environment, for {@code spring.application.name}
    * @param customizers the startup token customizers, applied in order
    * @param listeners listeners of the token's events
-   * @param sleeper how to wait between startup retries, and the time {@code startup-timeout} is measured on; a
-   *     thread sleep and {@code System.nanoTime()} by default
+   * @param sleeper how to wait between startup retries, the time {@code startup-timeout} is measured on, and where
+   *     attempts run; a thread sleep, {@code System.nanoTime()} and a daemon thread per attempt by default
    * @return the startup token
    */
   @Bean(destroyMethod = "")

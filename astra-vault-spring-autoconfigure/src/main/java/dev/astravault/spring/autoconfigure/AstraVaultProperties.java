@@ -79,9 +79,10 @@ public class AstraVaultProperties {
   private Duration startupBackoff = Duration.ofSeconds(1);
 
   /**
-   * How long obtaining the startup token may take in all: its first issue, the retries and the waits between them.
-   * Once it has passed no further attempt starts (an attempt under way is bounded by the call timeouts) and startup
-   * fails, or starts without the token when {@code fail-fast} is false. Positive.
+   * How long obtaining the startup token may take in all: every attempt (the last one's HTTP calls included), the
+   * retries and the waits between them. Once it has passed no further attempt starts, startup stops waiting for an
+   * attempt under way (a token that attempt still obtains is revoked when it comes) and fails, or starts without the
+   * token when {@code fail-fast} is false. Positive.
    */
   private Duration startupTimeout = Duration.ofMinutes(2);
 
@@ -1921,7 +1922,7 @@ public class AstraVaultProperties {
     this.startupBackoff = startupBackoff;
   }
 
-  /** {@return how long obtaining the startup token may take in all, retries and waits included} */
+  /** {@return how long obtaining the startup token may take in all, attempts, retries and waits included} */
   public Duration getStartupTimeout() {
     return startupTimeout;
   }

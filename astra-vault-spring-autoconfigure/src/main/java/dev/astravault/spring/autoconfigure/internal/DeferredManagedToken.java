@@ -7,7 +7,6 @@ import dev.astravault.TokenManager;
 import dev.astravault.TokenRequest;
 import dev.astravault.TokenSnapshot;
 import dev.astravault.spring.autoconfigure.ApplicationShuttingDownException;
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,8 +16,6 @@ import org.jspecify.annotations.Nullable;
  * token is obtained any more: one issued then would outlive the application under {@code revoke-on-shutdown=false}.
  */
 public final class DeferredManagedToken implements ManagedToken {
-  /** The deadline of one attempt without retries: never reached before it starts, so any positive value. */
-  private static final Duration ONE_ATTEMPT = Duration.ofMinutes(1);
   private final TokenManager manager;
   private final TokenRequest request;
   private final RenewalSettings settings;
@@ -63,9 +60,8 @@ public final class DeferredManagedToken implements ManagedToken {
           throw new IllegalStateException("the managed token is " + (closed ? "closed" : "stopped"));
         }
         try {
-          // One attempt, so no deadline applies: it is bounded by the call timeouts.
-          delegate = StartupTokens.obtain(manager, request, settings, 0, Duration.ZERO, ONE_ATTEMPT,
-              StartupTokens.Sleeper.threadSleep());
+          // One attempt, on the caller's thread, so no deadline applies: it is bounded by the call timeouts.
+          delegate = StartupTokens.once(manager, request, settings);
           lastFailure = null;
         } catch (RuntimeException e) {
           lastFailure = e;

@@ -19,6 +19,12 @@ import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import dev.astravault.vault.VaultResponseTooLargeException;
 import dev.astravault.vault.VaultUnavailableException;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -27,9 +33,10 @@ public final class StartupTokens {
   private static final Logger LOG = Redaction.logger(StartupTokens.class);
 
   /**
-   * Waits between retries and reads the monotonic time that {@code astra.vault.startup-timeout} is measured on; a
-   * seam so that tests can see the back-off and drive the deadline by hand without sleeping. The auto-configuration
-   * uses a single bean of this (internal) type when there is one, else {@link #threadSleep()}.
+   * Waits between retries, reads the monotonic time that {@code astra.vault.startup-timeout} is measured on, and runs
+   * each attempt off the startup thread so that the deadline can end the wait for it; a seam so that tests can see
+   * the back-off and drive the deadline by hand without sleeping. The auto-configuration uses a single bean of this
+   * (internal) type when there is one, else {@link #threadSleep()}.
    */
   @FunctionalInterface
   public interface Sleeper {
@@ -38,6 +45,24 @@ public final class StartupTokens {
     /** {@return monotonic nanoseconds, as {@link System#nanoTime()}; a fake sleeper advances its own} */
     default long nanoTime() {
       return System.nanoTime();
+    }
+
+    /** Runs an attempt, or the close of a token that came too late: on a daemon thread of its own. */
+    default void start(Runnable work) {
+      Thread thread = new Thread(work, "astra-vault-startup-token");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /**
+     * Waits for {@code attempt} until {@code deadline} ({@link #nanoTime()} time).
+     *
+     * @throws TimeoutException when the deadline passes first
+     */
+    default <T> T await(Future<T> attempt, long deadline)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      // Subtraction, as nanoTime may wrap; at the deadline or past it, only a finished attempt counts.
+      return attempt.get(Math.max(0, deadline - nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     static Sleeper threadSleep() {
@@ -69,11 +94,12 @@ public final class StartupTokens {
   }
 
   /**
-   * Calls {@link TokenManager#manage} up to {@code 1 + retries} times, doubling {@code backoff} between attempts, and
-   * starts no attempt once {@code timeout} has passed since the first began (read from {@code sleeper}'s monotonic
-   * time). A wait that would end past the deadline is not slept: startup fails at once. An attempt under way when the
-   * deadline passes is bounded by the call timeouts and is not abandoned: if it succeeds its token is returned, so
-   * nothing is issued that no one holds.
+   * Calls {@link TokenManager#manage} up to {@code 1 + retries} times, doubling {@code backoff} between attempts,
+   * within {@code timeout} from the start of the first (read from {@code sleeper}'s monotonic time): the timeout
+   * bounds the whole startup, the last attempt's HTTP calls included. No attempt starts once it has passed, and a
+   * wait that would end past it is not slept: startup fails at once. An attempt runs off the calling thread, which
+   * waits for it until the deadline only: one still under way then goes on in the background, bounded by its call
+   * timeouts, and a token it obtains after all is closed (revoked) at once, so nothing is issued that no one holds.
    *
    * @throws AstraVaultStartupException when every attempt failed, the timeout passed, or a failure cannot pass by
    *     retrying
@@ -83,14 +109,19 @@ public final class StartupTokens {
     long start = sleeper.nanoTime();
     long limit = saturatedNanos(timeout);
     Duration wait = backoff;
+    @Nullable RuntimeException last = null;
     for (int attempt = 1; ; attempt++) {
       try {
         // The issue latency reaches the metrics through the handle's Issued event (see TokenActivity).
-        return manager.manage(request, settings);
+        return attempt(manager, request, settings, sleeper, start + limit);
+      } catch (AttemptTimedOut late) {
+        throw timedOut(request, attempt, timeout, last, true);
+      } catch (AttemptInterrupted interrupted) {
+        throw explain("interrupted while obtaining the startup token",
+            last != null ? last : Objects.requireNonNull(interrupted.getCause()), -1);
       } catch (RuntimeException thrown) {
-        // The engine reports a transient failure of its (single) attempt as ManagedTokenStartException.
-        RuntimeException e = thrown instanceof ManagedTokenStartException
-            && thrown.getCause() instanceof RuntimeException cause ? cause : thrown;
+        RuntimeException e = unwrap(thrown);
+        last = e;
         if (!retryable(e) || attempt > retries) {
           throw explain(startupToken(request) + " could not be obtained"
               + (attempt > 1 ? " after " + attempt + " attempts" : ""), e, -1);
@@ -98,7 +129,7 @@ public final class StartupTokens {
         // Elapsed time by subtraction: nanoTime may wrap.
         long elapsed = sleeper.nanoTime() - start;
         if (elapsed >= limit || saturatedNanos(wait) >= limit - elapsed) {
-          throw timedOut(request, attempt, timeout, e);
+          throw timedOut(request, attempt, timeout, e, false);
         }
         LOG.warn("startup token: attempt {} of {} failed ({}); retrying in {}", attempt, retries + 1,
             e.getClass().getSimpleName(), wait);
@@ -110,11 +141,93 @@ public final class StartupTokens {
         }
         // A sleep may overrun: re-check rather than start an attempt past the deadline.
         if (sleeper.nanoTime() - start >= limit) {
-          throw timedOut(request, attempt, timeout, e);
+          throw timedOut(request, attempt, timeout, e, false);
         }
         wait = wait.multipliedBy(2);
       }
     }
+  }
+
+  /**
+   * One attempt without a deadline, on the calling thread: the first use under {@code fail-fast=false}, bounded by
+   * the call timeouts.
+   *
+   * @throws AstraVaultStartupException when it fails
+   */
+  public static ManagedToken once(TokenManager manager, TokenRequest request, RenewalSettings settings) {
+    try {
+      return manager.manage(request, settings);
+    } catch (RuntimeException thrown) {
+      throw explain(startupToken(request) + " could not be obtained", unwrap(thrown), -1);
+    }
+  }
+
+  /** The engine reports a transient failure of its (single) attempt as ManagedTokenStartException. */
+  private static RuntimeException unwrap(RuntimeException thrown) {
+    return thrown instanceof ManagedTokenStartException && thrown.getCause() instanceof RuntimeException cause
+        ? cause : thrown;
+  }
+
+  /** The deadline ended the wait for an attempt still under way. */
+  private static final class AttemptTimedOut extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AttemptTimedOut() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The startup thread was interrupted while it waited for an attempt. */
+  private static final class AttemptInterrupted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AttemptInterrupted(InterruptedException e) {
+      super("interrupted", e, false, false);
+    }
+  }
+
+  /**
+   * One {@code manage} call started by {@code sleeper} and waited for until {@code deadline}. One that comes too
+   * late, or after an interrupt, has its token closed when it arrives: its issue is not waited for, and its token
+   * would otherwise stay live with no one to renew, use or revoke it.
+   */
+  private static ManagedToken attempt(TokenManager manager, TokenRequest request, RenewalSettings settings,
+      Sleeper sleeper, long deadline) {
+    CompletableFuture<ManagedToken> attempt = new CompletableFuture<>();
+    sleeper.start(() -> {
+      try {
+        attempt.complete(manager.manage(request, settings));
+      } catch (Throwable t) {
+        attempt.completeExceptionally(t);
+      }
+    });
+    try {
+      return sleeper.await(attempt, deadline);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      closeWhenIssued(attempt, request, sleeper);
+      throw new AttemptTimedOut();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeWhenIssued(attempt, request, sleeper);
+      throw new AttemptInterrupted(e);
+    }
+  }
+
+  private static void closeWhenIssued(CompletableFuture<ManagedToken> attempt, TokenRequest request,
+      Sleeper sleeper) {
+    attempt.thenAccept(late -> sleeper.start(() -> {
+      LOG.warn("{} was obtained after astra.vault.startup-timeout had ended startup's wait for it: revoking it",
+          startupToken(request));
+      late.close();
+    }));
   }
 
   private static String startupToken(TokenRequest request) {
@@ -122,16 +235,24 @@ public final class StartupTokens {
         + request.logicalName().orElse("-") + ")";
   }
 
-  /** Startup ran out of {@code astra.vault.startup-timeout}: names it, the attempts and the last failure. */
+  /**
+   * Startup ran out of {@code astra.vault.startup-timeout}: names it, the attempts (the last {@code underWay} when
+   * it passed) and the last failure (null when the first attempt was still under way).
+   */
   private static AstraVaultStartupException timedOut(TokenRequest request, int attempts, Duration timeout,
-      RuntimeException last) {
-    AstraVaultStartupException why = explain("", last, -1);
+      @Nullable RuntimeException last, boolean underWay) {
+    String lastFailure = last == null ? "" : ", the last failure was " + last.getClass().getSimpleName() + ": "
+        + last.getMessage();
+    // Without a failure to go by: no answer came in time.
+    String action = last != null ? explain("", last, -1).action() : "Astra's DevOps API (or Vault, or the lease "
+        + "store) did not answer in time. Check astra.vault.orgs[n].url, the network and the store (and "
+        + "astra.vault.vault.uri in Vault mode).";
     return new AstraVaultStartupException(startupToken(request) + " could not be obtained within "
         + "astra.vault.startup-timeout (" + timeout + "): " + attempts + (attempts == 1 ? " attempt" : " attempts")
-        + ", the last failed with " + last.getClass().getSimpleName() + ": " + last.getMessage(),
-        "astra.vault.startup-timeout (" + timeout + ") bounds the whole startup token issue, its retries and waits; "
-            + "no attempt starts after it. " + why.action() + " Raise astra.vault.startup-timeout if Astra or Vault "
-            + "needs longer to come back; each attempt is bounded by astra.vault.astra-api.call-timeout (and "
+        + (underWay ? ", the last still under way when it passed" : "") + lastFailure,
+        "astra.vault.startup-timeout (" + timeout + ") bounds the whole startup token issue, its attempts (their HTTP "
+            + "calls included), retries and waits. " + action + " Raise astra.vault.startup-timeout if Astra or Vault "
+            + "needs longer to come back; each attempt is also bounded by astra.vault.astra-api.call-timeout (and "
             + "astra.vault.vault.read-timeout in Vault mode).", last);
   }
 

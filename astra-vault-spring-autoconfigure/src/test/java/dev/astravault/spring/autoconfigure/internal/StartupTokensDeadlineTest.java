@@ -2,6 +2,7 @@ package dev.astravault.spring.autoconfigure.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.astravault.AstraUnavailableException;
 import dev.astravault.ManagedToken;
@@ -11,34 +12,45 @@ import dev.astravault.TokenRequest;
 import dev.astravault.spring.autoconfigure.AstraVaultStartupException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code astra.vault.startup-timeout} against attempts that themselves take time: the time is driven by hand (each
- * attempt and each wait moves it on), so the deadline falls inside an attempt without anything sleeping.
+ * attempt and each wait moves it on), so the deadline falls inside an attempt without anything sleeping. The timeout
+ * bounds the whole startup, the last attempt included: startup never waits for an attempt past it.
  */
 class StartupTokensDeadlineTest {
   private final ManualSleeper time = new ManualSleeper();
   private final TokenRequest request = TokenRequest.forRole("reader").org("prod").logicalName("orders").build();
   private final RenewalSettings settings = RenewalSettings.builder().startupAttempts(1).build();
-  private final List<String> tokenCalls = new ArrayList<>();
+  private final List<String> tokenCalls = new CopyOnWriteArrayList<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
   private final ManagedToken issued = (ManagedToken) Proxy.newProxyInstance(getClass().getClassLoader(),
       new Class<?>[] {ManagedToken.class}, (proxy, method, args) -> {
         tokenCalls.add(method.getName());
+        if (method.getName().equals("close")) {
+          closed.countDown();
+        }
         return null;
       });
   private int attempts;
 
   /** A manager whose {@code manage} takes 50s of manual time, then does what {@code attempt} (1-based) says. */
   private TokenManager manager(IntFunction<ManagedToken> attempt) {
+    return manager(Duration.ofSeconds(50), attempt);
+  }
+
+  private TokenManager manager(Duration takes, IntFunction<ManagedToken> attempt) {
     return (TokenManager) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {TokenManager.class},
         (proxy, method, args) -> {
           assertThat(method.getName()).isEqualTo("manage");
           attempts++;
-          time.nanos += Duration.ofSeconds(50).toNanos();
+          time.nanos += takes.toNanos();
           return attempt.apply(attempts);
         });
   }
@@ -72,15 +84,51 @@ class StartupTokensDeadlineTest {
     assertThat(time.waits).isEmpty();
   }
 
+  /**
+   * The third attempt starts at 103s, before the deadline, and succeeds at 153s, after it: startup failed at the
+   * deadline, so that token is closed (revoked) when it comes, not leaked. Before, startup waited for it and took it,
+   * 33s past the timeout.
+   */
   @Test
-  void anAttemptUnderWayAtTheDeadlineThatSucceedsGivesTheTokenWhichIsKeptNotLeaked() {
-    // The third attempt starts at 103s, before the deadline, and succeeds at 153s, after it: its token is the
-    // startup token (startup was late by that one bounded attempt), neither dropped nor closed.
+  void aTokenThatComesAfterTheDeadlineIsClosedAndStartupFails() {
     TokenManager manager = manager(n -> n < 3 ? unavailable() : issued);
-    assertThat(StartupTokens.obtain(manager, request, settings, 10, Duration.ofSeconds(1), Duration.ofMinutes(2),
-        time)).isSameAs(issued);
+    assertThatThrownBy(() -> StartupTokens.obtain(manager, request, settings, 10, Duration.ofSeconds(1),
+        Duration.ofMinutes(2), time))
+        .isInstanceOf(AstraVaultStartupException.class)
+        .hasMessageContaining("astra.vault.startup-timeout (PT2M): 3 attempts, the last still under way when it passed")
+        .hasCauseInstanceOf(AstraUnavailableException.class);
     assertThat(attempts).isEqualTo(3);
+    assertThat(tokenCalls).containsExactly("close");
+  }
+
+  /**
+   * An attempt that does not answer (Astra or Vault silent until the call timeouts) is waited for until the deadline
+   * and no longer: startup fails exactly at it. The attempt goes on; a token it still gets is closed.
+   */
+  @Test
+  void theWaitForAnAttemptEndsAtTheDeadline() throws Exception {
+    time.threads = true;
+    CountDownLatch answer = new CountDownLatch(1);
+    TokenManager manager = manager(Duration.ZERO, n -> {
+      try {
+        answer.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return issued;
+    });
+    long start = time.nanos;
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> StartupTokens.obtain(manager,
+        request, settings, 10, Duration.ofSeconds(1), Duration.ofMinutes(2), time))
+        .isInstanceOf(AstraVaultStartupException.class)
+        .hasMessageContaining("astra.vault.startup-timeout (PT2M): 1 attempt, the last still under way when it passed")
+        .hasNoCause()
+        .satisfies(e -> assertThat(((AstraVaultStartupException) e).action()).contains("did not answer in time")));
+    assertThat(time.nanos - start).isEqualTo(Duration.ofMinutes(2).toNanos());
     assertThat(tokenCalls).isEmpty();
+    answer.countDown();
+    assertThat(closed.await(30, TimeUnit.SECONDS)).as("the late token is closed").isTrue();
+    assertThat(tokenCalls).containsExactly("close");
   }
 
   @Test
