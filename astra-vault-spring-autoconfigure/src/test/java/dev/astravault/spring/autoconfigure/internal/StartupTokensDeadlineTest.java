@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +127,49 @@ class StartupTokensDeadlineTest {
         .hasNoCause()
         .satisfies(e -> assertThat(((AstraVaultStartupException) e).action()).contains("did not answer in time")));
     assertThat(time.nanos - start).isEqualTo(Duration.ofMinutes(2).toNanos());
+    assertThat(tokenCalls).isEmpty();
+    answer.countDown();
+    assertThat(closed.await(30, TimeUnit.SECONDS)).as("the late token is closed").isTrue();
+    assertThat(tokenCalls).containsExactly("close");
+  }
+
+  /**
+   * The startup thread interrupted while it waits for an attempt (a container shutting down): startup fails at once,
+   * naming the interrupt, keeps the thread's interrupt status, and the attempt's token, when it comes, is closed.
+   */
+  @Test
+  void anInterruptEndsTheWaitAndTheLateTokenIsClosed() throws Exception {
+    // The real waits (System.nanoTime, a daemon thread, Future.get with a timeout); no retry is expected.
+    StartupTokens.Sleeper realWait = d -> {
+      throw new AssertionError("no retry wait expected, asked for " + d);
+    };
+    CountDownLatch answer = new CountDownLatch(1);
+    TokenManager manager = manager(Duration.ZERO, n -> {
+      try {
+        answer.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return issued;
+    });
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread startup = new Thread(() -> {
+      Thread.currentThread().interrupt();
+      try {
+        StartupTokens.obtain(manager, request, settings, 10, Duration.ofSeconds(1), Duration.ofMinutes(2), realWait);
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+      stillInterrupted.set(Thread.currentThread().isInterrupted());
+    });
+    startup.start();
+    startup.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(startup.isAlive()).as("startup stopped waiting").isFalse();
+    assertThat(thrown.get()).isInstanceOf(AstraVaultStartupException.class)
+        .hasMessageContaining("interrupted while obtaining the startup token")
+        .hasCauseInstanceOf(InterruptedException.class);
+    assertThat(stillInterrupted).as("the interrupt status is kept").isTrue();
     assertThat(tokenCalls).isEmpty();
     answer.countDown();
     assertThat(closed.await(30, TimeUnit.SECONDS)).as("the late token is closed").isTrue();
