@@ -165,6 +165,33 @@ public final class PathTrust {
   }
 
   /**
+   * Opens for reading, with {@link #openToRead}'s checks (the directories on its way, its owner and mode, the file
+   * opened is the one checked), a file astra-vault also writes (an audit witness), and refuses it as {@link
+   * #openToWrite} would: a symbolic link at its name, or a file with more than one hard link. What is read is then
+   * what the next write would append to, not a file whoever made the link chose.
+   *
+   * @throws java.nio.file.NoSuchFileException when the file (or a directory on its way) is missing
+   * @throws IOException when the open fails, or the file is not a regular file
+   */
+  public static FileChannel openWrittenToRead(Path file, String what,
+      Function<String, ? extends RuntimeException> refuse) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    PathTrust trust = new PathTrust(what + " " + absolute, refuse);
+    Path real = trust.resolve(absolute, false);
+    if (!trust.posix) {
+      return FileChannel.open(absolute, StandardOpenOption.READ);   // Windows: nothing to check
+    }
+    if (real == null) {
+      throw new NoSuchFileException(absolute.toString());
+    }
+    if (Files.isSymbolicLink(absolute)) {   // links of the directories on its way were checked and are followed
+      throw refuse.apply(trust.target + " is a symbolic link (to " + real + "), which is not followed to a file "
+          + "written: give the real path");
+    }
+    return trust.open(real, trust.target, READ_NOFOLLOW, true);
+  }
+
+  /**
    * Opens a file astra-vault writes (an audit file: created and checked by {@link FileModes#privateFile} first),
    * not followed, and checks, as {@link #read} does, that the file opened is the one checked. Also refuses a file
    * with more than one hard link: its other name may be anywhere on the file system, so whoever made the link chose
