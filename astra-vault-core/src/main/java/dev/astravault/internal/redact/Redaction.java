@@ -84,7 +84,8 @@ public final class Redaction {
    *       Bearer}, {@code Authorization: denied});</li>
    *   <li>{@code password=}, {@code passwd=} and {@code pwd=} in URLs and connection strings (so also
    *       {@code sslpassword=}, {@code trustStorePassword=}), and with the {@code =} percent-encoded ({@code %3D}) as
-   *       in a URL carried in another's parameter; an unquoted value ends, as {@link KeyedValues}' do, before a {@code
+   *       in a URL carried in another's parameter; a quoted value keeps its quotes ({@code password="██"}), and an
+   *       unquoted value ends, as {@link KeyedValues}' do, before a {@code
    *       ,} that separates a list's items and before closing brackets that close a toString's ({@link
    *       OpenBrackets});</li>
    *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
@@ -337,7 +338,29 @@ public final class Redaction {
       boolean quoted = text.charAt(m.end(group) - 1) == '"';
       return maskCredentials(text, m.start(), m.end(group), m.end(), quoted ? QUOTED_CREDENTIAL : CREDENTIAL);
     }
+    if (group == PASSWORD) {
+      return m.group(group) + quotedMask(text, m.end(group), m.end());
+    }
     return m.group(group) + MASK;
+  }
+
+  /**
+   * The mask of a password's value {@code text[from, to)}, in the quotes or braces it had, as every keyed value keeps
+   * them ({@code password="██"}, {@code Password={██}}); an unclosed one keeps its opening only.
+   */
+  private static String quotedMask(CharSequence text, int from, int to) {
+    char first = text.charAt(from);
+    int open = first == '\\' && from + 1 < to && text.charAt(from + 1) == '"' ? 2
+        : first == '"' || first == '\'' || first == '{' ? 1 : 0;
+    if (open == 0) {
+      return MASK;
+    }
+    char close = first == '{' ? '}' : first == '\'' ? '\'' : '"';
+    int closing = 0;
+    if (to - from > open && text.charAt(to - 1) == close) {
+      closing = close == '"' && to - from > open + 1 && text.charAt(to - 2) == '\\' ? 2 : 1;
+    }
+    return text.subSequence(from, from + open) + MASK + text.subSequence(to - closing, to);
   }
 
   /**
