@@ -38,6 +38,9 @@ import org.slf4j.Logger;
  * not read, only mode bits, as OpenSSH does. Each check goes through {@code stat}, so what it says can change after
  * it: it catches the standing misconfiguration. The opens ({@link #read}, {@link #openToRead}, {@link #openToWrite})
  * refuse links ({@code O_NOFOLLOW}) and a file replaced between the check and the open.
+ *
+ * <p>Why this class is long: its checks and its opens share one resolver, which walks a path as the kernel does and
+ * checks each step; an open that resolved the path some other way could check one file and open another.
  */
 public final class PathTrust {
   private static final Logger LOG = Redaction.logger(PathTrust.class);
@@ -151,17 +154,7 @@ public final class PathTrust {
    */
   public static FileChannel openToRead(Path file, String what, Function<String, ? extends RuntimeException> refuse)
       throws IOException {
-    Path absolute = file.toAbsolutePath();
-    PathTrust trust = new PathTrust(what + " " + absolute, refuse);
-    Path real = trust.resolve(absolute, false);
-    if (!trust.posix) {
-      return FileChannel.open(absolute, StandardOpenOption.READ);   // Windows: nothing to check
-    }
-    if (real == null) {
-      throw new NoSuchFileException(absolute.toString());
-    }
-    String named = real.equals(absolute) ? trust.target : trust.target + " (through links, " + real + ")";
-    return trust.open(real, named, READ_NOFOLLOW, false);
+    return openReading(file, what, refuse, false);
   }
 
   /**
@@ -175,6 +168,11 @@ public final class PathTrust {
    */
   public static FileChannel openWrittenToRead(Path file, String what,
       Function<String, ? extends RuntimeException> refuse) throws IOException {
+    return openReading(file, what, refuse, true);
+  }
+
+  private static FileChannel openReading(Path file, String what, Function<String, ? extends RuntimeException> refuse,
+      boolean written) throws IOException {
     Path absolute = file.toAbsolutePath();
     PathTrust trust = new PathTrust(what + " " + absolute, refuse);
     Path real = trust.resolve(absolute, false);
@@ -184,11 +182,12 @@ public final class PathTrust {
     if (real == null) {
       throw new NoSuchFileException(absolute.toString());
     }
-    if (Files.isSymbolicLink(absolute)) {   // links of the directories on its way were checked and are followed
+    if (written && Files.isSymbolicLink(absolute)) {   // links of the directories on its way are checked and followed
       throw refuse.apply(trust.target + " is a symbolic link (to " + real + "), which is not followed to a file "
           + "written: give the real path");
     }
-    return trust.open(real, trust.target, READ_NOFOLLOW, true);
+    String named = real.equals(absolute) ? trust.target : trust.target + " (through links, " + real + ")";
+    return trust.open(real, named, READ_NOFOLLOW, written);
   }
 
   /**

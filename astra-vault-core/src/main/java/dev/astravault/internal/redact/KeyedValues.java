@@ -37,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>One pass: each separator looks back over the name before it, and the scan goes on after the value it masks, so
  * each character is read a bounded number of times whatever the text.
+ *
+ * <p>Why this class is long: every spelling (plain, JSON's and HTML's escapes, percent-encoding, XML, escaped XML,
+ * Properties XML) reads and sets the same position and found value of that one pass; split apart, each part would
+ * need that state handed to it, and the bound on reads could no longer be checked in one place.
  */
 final class KeyedValues {
   /** How a secret key's name ends, lowercased and without {@code _} and {@code -}. */

@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * exception message ({@link dev.astravault.AstraVaultException} scrubs its own message and cause chain), log line
  * ({@link #logger}) and audit failure message the library writes. Validation uses {@link #looksSecret} to refuse a
  * secret given where an id or a name belongs.
+ *
+ * <p>Why this class is long: the one pattern of every shape a regex finds, the Javadoc that says what each of its
+ * alternatives matches, and the replacement each alternative gets are one contract, read together; the recognisers
+ * that need no regex are classes of their own.
  */
 public final class Redaction {
   public static final String MASK = "██";
