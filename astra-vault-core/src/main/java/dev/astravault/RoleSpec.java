@@ -17,7 +17,7 @@ public final class RoleSpec {
   private final @Nullable Duration maxTtl;
 
   private RoleSpec(Builder builder) {
-    this.org = Validation.requireId("org", builder.org);
+    this.org = Validation.orgReference("org", builder.org);
     this.name = Validation.roleName(builder.name);
     if (name.startsWith(Scope.ROLE_PREFIX)) {
       // Those names are the records of scoped tokens' custom roles: a role written over one would change the role

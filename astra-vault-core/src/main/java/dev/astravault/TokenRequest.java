@@ -26,7 +26,7 @@ public final class TokenRequest {
   private record Extras(Map<String, String> metadata, @Nullable Duration ttl, @Nullable Scope scope) {}
 
   private TokenRequest(Builder builder) {
-    this.org = Validation.requireId("org", builder.org);
+    this.org = Validation.orgReference("org", builder.org);
     this.role = Validation.roleReference(builder.role);
     this.style = builder.style;
     if (style == IssueStyle.UNIQUE) {

@@ -3,6 +3,7 @@ package dev.astravault.audit;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import dev.astravault.AuditException;
+import dev.astravault.internal.files.PathTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -88,7 +88,8 @@ final class FileAuditWitness implements AuditWitness {
           + "a device): it is not read", null);
     }
     // From the end, line by line: the newest checkpoint is near it, and the file grows for as long as the log lives.
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+    // Checked as the other audit files read, and refused as publish refuses it (a link at its name, a second name).
+    try (FileChannel in = PathTrust.openWrittenToRead(file, "the audit witness file", PrivateFiles.REFUSE)) {
       ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
       byte[] bytes = chunk.array();
       long lineEnd = in.size();
@@ -110,6 +111,8 @@ final class FileAuditWitness implements AuditWitness {
         }
       }
       return Optional.empty();
+    } catch (NoSuchFileException missing) {
+      return Optional.empty();   // removed since the look above
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audit witness file " + file, e);
     }

@@ -19,6 +19,7 @@ import dev.astravault.event.RevokeReason;
 import dev.astravault.event.TokenIssued;
 import dev.astravault.internal.redact.Redaction;
 import dev.astravault.internal.support.Descriptions;
+import dev.astravault.internal.support.LeaseMath;
 import dev.astravault.store.InMemoryLeaseStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,6 +85,9 @@ final class Issuer {
       throw new IllegalArgumentException("ttl " + ttl + " exceeds the ttl of role " + role.name() + " ("
           + role.ttl() + ")");
     }
+    if (request.scope().isPresent()) {
+      LeaseMath.after(clock.instant(), role.maxTtl());   // a clock out of range is refused before a role is made
+    }
     Role ttlRole = role;
     for (int attempt = 1; ; attempt++) {
       // Scoped: the custom role exists before the token; if it cannot be made, no token is issued.
@@ -122,22 +126,25 @@ final class Issuer {
   /** Builds and inserts the write-ahead PENDING record, which claims the triple before the token exists. */
   private LeaseRecord writeAhead(TokenRequest request, boolean successor, OrgConfig org, Role role, Duration ttl,
       Map<String, String> metadata, @Nullable String customRole) {
-    Instant now = clock.instant();
-    String leaseId = leaseIds.next(org.orgId(), role.name());
-    LeaseRecord pending = LeaseRecord.builder()
-        .leaseId(leaseId).orgId(org.orgId()).roleName(role.name()).roleId(role.roleId())
-        .logicalName(request.logicalName().orElse(null)).style(request.style()).successor(successor)
-        .state(LeaseState.PENDING).metadata(metadata)
-        .description(Descriptions.tag(settings.deploymentId(), leaseId, request.logicalName().orElse(null)))
-        .issuedAt(now).ttl(ttl).expiresAt(now.plus(ttl)).maxExpiresAt(now.plus(role.maxTtl()))
-        .build();
+    LeaseRecord pending;
     // The write-ahead record: it claims the triple atomically before the authority mints the token.
     try {
+      Instant now = clock.instant();
+      String leaseId = leaseIds.next(org.orgId(), role.name());
+      pending = LeaseRecord.builder()
+          .leaseId(leaseId).orgId(org.orgId()).roleName(role.name()).roleId(role.roleId())
+          .logicalName(request.logicalName().orElse(null)).style(request.style()).successor(successor)
+          .state(LeaseState.PENDING).metadata(metadata)
+          .description(Descriptions.tag(settings.deploymentId(), leaseId, request.logicalName().orElse(null)))
+          .issuedAt(now).ttl(ttl).expiresAt(LeaseMath.after(now, ttl))
+          .maxExpiresAt(LeaseMath.after(now, role.maxTtl()))
+          .build();
       insertFreeingExpired(pending);
     } catch (RuntimeException e) {
       if (customRole != null) {
-        // Lost the triple to a concurrent issue after refuseIfTaken (or the insert failed): the role this request
-        // made or took may be held by no lease; its deletion is scheduled as after a last revoke.
+        // Lost the triple to a concurrent issue after refuseIfTaken (or the insert failed, or the clock left its range
+        // after doIssue's check): the role this request made or took may be held by no lease; its deletion is
+        // scheduled as after a last revoke.
         customRoles.abandoned(org.orgId(), customRole, role.roleId());
       }
       throw e;

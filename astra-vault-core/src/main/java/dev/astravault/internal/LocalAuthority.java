@@ -1,5 +1,6 @@
 package dev.astravault.internal;
 
+import dev.astravault.AstraVaultException;
 import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
@@ -143,8 +144,14 @@ public final class LocalAuthority implements Authority {
   // ------------------------------------------------------------------ the create call and its unclear outcomes
 
   private CreatedToken createOrSettle(OrgConfig org, Role role, LeaseRecord pending) {
-    Instant tokenExpiry = settings.sendTokenExpiry()
-        ? wholeSecondAtOrAfter(pending.maxExpiresAt().plus(settings.tokenExpiryMargin())) : null;
+    Instant tokenExpiry;
+    try {
+      tokenExpiry = settings.sendTokenExpiry()
+          ? wholeSecondAtOrAfter(LeaseMath.after(pending.maxExpiresAt(), settings.tokenExpiryMargin())) : null;
+    } catch (AstraVaultException e) {   // the clock is out of range: nothing was sent, so nothing can exist
+      Interrupts.heldBack(() -> store.delete(pending));
+      throw e;
+    }
     String description = settings.sendDescription() ? pending.description() : null;
     try {
       return backend.create(org, role, description, tokenExpiry);
@@ -167,6 +174,9 @@ public final class LocalAuthority implements Authority {
    * only moves later), and every issue in one second then sends the same text, which the JSON writer keeps.
    */
   static Instant wholeSecondAtOrAfter(Instant t) {
+    if (t.getNano() != 0 && t.getEpochSecond() == Instant.MAX.getEpochSecond()) {
+      throw LeaseMath.clockOutOfRange(t, Duration.ofNanos(1_000_000_000L - t.getNano()));
+    }
     return t.getNano() == 0 ? t : Instant.ofEpochSecond(t.getEpochSecond() + 1);
   }
 

@@ -175,13 +175,13 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> expiringBefore(Instant instant, int limit) {
-    long cutoff = JdbcLeaseCodec.nanos(instant);
+    long cutoff = JdbcLeaseCodec.cutoff(instant);
     return leaseRows.readable("find expiring leases", JdbcLeaseSql.EXPIRING, limit, cutoff);
   }
 
   @Override
   public List<LeaseRecord> pendingBefore(Instant instant, int limit) {
-    long cutoff = JdbcLeaseCodec.nanos(instant);
+    long cutoff = JdbcLeaseCodec.cutoff(instant);
     List<LeaseRecord> due = leaseRows.readable("find pending leases", JdbcLeaseSql.PENDING, limit, cutoff);
     // A PENDING row issued far in the future is no create in flight: its issued_at was pushed ahead to hide it from
     // the query above. Read such rows too, so that one (which fails as TAMPERED) gets its WARN; never return them.
@@ -194,7 +194,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<LeaseRecord> changedBefore(LeaseState state, Instant instant, int limit) {
-    long cutoff = JdbcLeaseCodec.nanos(instant);
+    long cutoff = JdbcLeaseCodec.cutoff(instant);
     return leaseRows.readable("find leases by state", JdbcLeaseSql.CHANGED, limit, state.name(), cutoff);
   }
 

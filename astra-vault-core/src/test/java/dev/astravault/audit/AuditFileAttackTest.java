@@ -340,6 +340,33 @@ class AuditFileAttackTest {
   }
 
   @Test
+  void theLatestCheckpointIsReadOnlyFromAWitnessFilePublishWouldWriteTo() throws Exception {
+    // Before, latest() opened the witness path as it found it: a file holding a checkpoint another user (or an
+    // untrusted process of ours) chose was read, and the verifier compared the log with it. Now it is refused as
+    // publish refuses it, and as the other audit files read are (PathTrust).
+    Path elsewhere = mkdir(dir.resolve("elsewhere"), 0700);
+    Path chosen = elsewhere.resolve("chosen.jsonl");
+    AuditWitness.file(chosen).publish(checkpoint(7));
+    assertThat(AuditWitness.file(chosen).latest("audit.jsonl")).map(AuditCheckpoint::seq).contains(7L);
+
+    Path symlink = Files.createSymbolicLink(dir.resolve("witness-symlink.jsonl"), chosen);
+    assertThatThrownBy(() -> AuditWitness.file(symlink).latest("audit.jsonl")).isInstanceOf(AuditException.class)
+        .hasMessageContaining("audit witness file " + symlink).hasMessageContaining("symbolic link");
+    Path hardLink = Files.createLink(dir.resolve("witness-link.jsonl"), chosen);
+    assertThatThrownBy(() -> AuditWitness.file(hardLink).latest("audit.jsonl")).isInstanceOf(AuditException.class)
+        .hasMessageContaining("audit witness file " + hardLink).hasMessageContaining("2 hard links");
+    Files.delete(hardLink);
+    Files.setAttribute(chosen, "unix:mode", 0666);
+    assertThatThrownBy(() -> AuditWitness.file(chosen).latest("audit.jsonl")).isInstanceOf(AuditException.class)
+        .hasMessageContaining("audit witness file " + chosen).hasMessageContaining("writable by all users");
+    Files.setAttribute(chosen, "unix:mode", 0600);
+    assumeTrue(isRoot(), "giving a file to another user takes root (the build runs as root here)");
+    Files.setAttribute(chosen, "unix:uid", OTHER_UID, LinkOption.NOFOLLOW_LINKS);
+    assertThatThrownBy(() -> AuditWitness.file(chosen).latest("audit.jsonl")).isInstanceOf(AuditException.class)
+        .hasMessageContaining("audit witness file " + chosen).hasMessageContaining("belongs to uid " + OTHER_UID);
+  }
+
+  @Test
   void aFileWitnessIsReadFromItsEndWithoutHoldingItWhole() throws Exception {
     // Before, a FIFO blocked latest() for ever (and the sink's build() with it), and latest() read every line into
     // memory. A line longer than any checkpoint (32 MiB here) is now passed over, not read.

@@ -12,8 +12,10 @@ import dev.astravault.LeaseRecord;
 import dev.astravault.LeaseState;
 import dev.astravault.LeaseStore;
 import dev.astravault.ReconcileReport;
+import dev.astravault.StoreException;
 import dev.astravault.TokenAlreadyExistsException;
 import dev.astravault.TokenManagerBuilder;
+import dev.astravault.event.IssueFailed;
 import dev.astravault.event.LeaseRevoked;
 import dev.astravault.event.ReconcileFinding;
 import dev.astravault.event.RevokeReason;
@@ -29,7 +31,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -50,7 +54,11 @@ class RecoveryAndReconcileTest {
   StoreFixture f;
 
   StoreFixture fixture(Consumer<TokenManagerBuilder> customizer) {
-    f = new StoreFixture(astra, clock, () -> JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS), b -> {
+    return fixture(UnaryOperator.identity(), customizer);
+  }
+
+  StoreFixture fixture(UnaryOperator<LeaseStore> wrap, Consumer<TokenManagerBuilder> customizer) {
+    f = new StoreFixture(astra, clock, () -> wrap.apply(JdbcLeaseStore.sqlite(dir.resolve("leases.db"), KEYS)), b -> {
       b.sweepInterval(Duration.ZERO).recoveryInterval(Duration.ofMinutes(1))
           .pendingSettleAfter(Duration.ofMinutes(5)).revokingStaleAfter(Duration.ofMinutes(5))
           .revokeRetryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(40));
@@ -94,6 +102,43 @@ class RecoveryAndReconcileTest {
         .satisfies(e -> assertThat(e.reason()).isEqualTo(RevokeReason.REAPED))
         .satisfies(e -> assertThat(e.token().leaseId()).isEqualTo(pending.leaseId()));
     // The triple is free again.
+    assertThat(issue("orders").secret()).isNotBlank();
+  }
+
+  /**
+   * An issue asks the store for its org again once its write-ahead record is stored (a concurrent deleteOrg); when
+   * that read fails, the issue fails with the store's error before any POST and leaves its PENDING record to
+   * recovery, which finds no token carrying its tag, drops the record and so frees the triple.
+   */
+  @Test
+  void anIssueWhoseOrgRecheckFailsLeavesItsPendingRecordToRecoveryWhichSettlesIt() {
+    AtomicBoolean failing = new AtomicBoolean();
+    HookedLeaseStore hooks = new HookedLeaseStore().before("storedOrgId", args -> failing.get(), () -> {
+      throw new StoreException("the database went away");
+    });
+    fixture(hooks::wrap, b -> {});
+    int posts = astra.requestCount("POST", "/v2/clientIdSecrets");
+    failing.set(true);
+    assertThatThrownBy(() -> issue("orders")).isExactlyInstanceOf(StoreException.class)
+        .hasMessage("the database went away");
+    failing.set(false);
+    assertThat(astra.requestCount("POST", "/v2/clientIdSecrets")).isEqualTo(posts);
+    assertThat(astra.liveTokens()).isEmpty();
+    LeaseRecord pending = f.store.list("").get(0);
+    assertThat(pending.state()).isEqualTo(LeaseState.PENDING);
+    assertThat(f.events(IssueFailed.class)).singleElement()
+        .satisfies(e -> assertThat(e.error()).isEqualTo(StoreException.class.getName()));
+    assertThatThrownBy(() -> issue("orders")).isInstanceOf(TokenAlreadyExistsException.class);
+
+    f.scheduler.advance(Duration.ofMinutes(4));
+    assertThat(f.store.list("")).containsExactly(pending);   // not stale yet
+    int lists = astra.requestCount("GET", "/v2/clientIdSecrets");
+    f.scheduler.advance(Duration.ofMinutes(2));
+
+    assertThat(f.store.list("")).isEmpty();
+    assertThat(astra.requestCount("GET", "/v2/clientIdSecrets")).isGreaterThan(lists);
+    assertThat(astra.liveTokens()).isEmpty();
+    assertThat(f.events(LeaseRevoked.class)).isEmpty();   // no token was minted, so none was reaped
     assertThat(issue("orders").secret()).isNotBlank();
   }
 

@@ -38,6 +38,9 @@ import org.slf4j.Logger;
  * not read, only mode bits, as OpenSSH does. Each check goes through {@code stat}, so what it says can change after
  * it: it catches the standing misconfiguration. The opens ({@link #read}, {@link #openToRead}, {@link #openToWrite})
  * refuse links ({@code O_NOFOLLOW}) and a file replaced between the check and the open.
+ *
+ * <p>Why this class is long: its checks and its opens share one resolver, which walks a path as the kernel does and
+ * checks each step; an open that resolved the path some other way could check one file and open another.
  */
 public final class PathTrust {
   private static final Logger LOG = Redaction.logger(PathTrust.class);
@@ -151,6 +154,25 @@ public final class PathTrust {
    */
   public static FileChannel openToRead(Path file, String what, Function<String, ? extends RuntimeException> refuse)
       throws IOException {
+    return openReading(file, what, refuse, false);
+  }
+
+  /**
+   * Opens for reading, with {@link #openToRead}'s checks (the directories on its way, its owner and mode, the file
+   * opened is the one checked), a file astra-vault also writes (an audit witness), and refuses it as {@link
+   * #openToWrite} would: a symbolic link at its name, or a file with more than one hard link. What is read is then
+   * what the next write would append to, not a file whoever made the link chose.
+   *
+   * @throws java.nio.file.NoSuchFileException when the file (or a directory on its way) is missing
+   * @throws IOException when the open fails, or the file is not a regular file
+   */
+  public static FileChannel openWrittenToRead(Path file, String what,
+      Function<String, ? extends RuntimeException> refuse) throws IOException {
+    return openReading(file, what, refuse, true);
+  }
+
+  private static FileChannel openReading(Path file, String what, Function<String, ? extends RuntimeException> refuse,
+      boolean written) throws IOException {
     Path absolute = file.toAbsolutePath();
     PathTrust trust = new PathTrust(what + " " + absolute, refuse);
     Path real = trust.resolve(absolute, false);
@@ -160,8 +182,12 @@ public final class PathTrust {
     if (real == null) {
       throw new NoSuchFileException(absolute.toString());
     }
+    if (written && Files.isSymbolicLink(absolute)) {   // links of the directories on its way are checked and followed
+      throw refuse.apply(trust.target + " is a symbolic link (to " + real + "), which is not followed to a file "
+          + "written: give the real path");
+    }
     String named = real.equals(absolute) ? trust.target : trust.target + " (through links, " + real + ")";
-    return trust.open(real, named, READ_NOFOLLOW, false);
+    return trust.open(real, named, READ_NOFOLLOW, written);
   }
 
   /**

@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  *       error creating Astra token: …}), a path its last part ({@code on astra/org/token: …}), and ids and {@code
  *       host:port} theirs ({@code token:reader}); {@code token: expired} is a field. An encoded {@code :} ({@code
  *       %3A}, {@code %253A}, {@code %25253A}) follows the same rule, but its value needs no blank before it;</li>
- *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, also escaped ({@code &lt;key&gt;}), and
- *       its value runs to a closing tag ({@code </}, {@code &lt;/}).</li>
+ *   <li>or it is an XML element's, {@code <key>} or {@code <key attr="…">}, also escaped ({@code &lt;key&gt;}), or
+ *       the {@code key} attribute of Java's Properties XML ({@code <entry key="key">}), and its value runs to a
+ *       closing tag ({@code </}, {@code &lt;/}).</li>
  * </ul>
  * A value in quotes (any of those, {@code "…"} skipping {@code \"}) runs to its closing quote or the line's end; an
  * unquoted one to the next space, {@code &}, {@code ;}, quote, {@code <} or {@code ,} before a space (a {@code ,}
@@ -36,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>One pass: each separator looks back over the name before it, and the scan goes on after the value it masks, so
  * each character is read a bounded number of times whatever the text.
+ *
+ * <p>Why this class is long: every spelling (plain, JSON's and HTML's escapes, percent-encoding, XML, escaped XML,
+ * Properties XML) reads and sets the same position and found value of that one pass; split apart, each part would
+ * need that state handed to it, and the bound on reads could no longer be checked in one place.
  */
 final class KeyedValues {
   /** How a secret key's name ends, lowercased and without {@code _} and {@code -}. */
@@ -50,6 +55,9 @@ final class KeyedValues {
   /** Escaped XML's {@code <} and {@code >}; {@code &l} is a {@link Redaction#mayHoldSecret} trigger. */
   private static final String ESCAPED_LT = "&lt;";
   private static final String ESCAPED_GT = "&gt;";
+  /** The element of Java's Properties as XML ({@code Properties.storeToXML}), which names its key in an attribute. */
+  private static final String ENTRY = "entry";
+  private static final String KEY_ATTRIBUTE = "key=";
 
   private final CharSequence text;
   private final int n;
@@ -190,7 +198,9 @@ final class KeyedValues {
     while (nameEnd < n && (isNameChar(text.charAt(nameEnd)) || text.charAt(nameEnd) == ':')) {
       nameEnd++;
     }
-    if (nameEnd == nameStart || !endsWithKey(nameEnd)) {
+    boolean keyed = nameEnd > nameStart && endsWithKey(nameEnd);
+    boolean entry = !keyed && nameEnd - nameStart == ENTRY.length() && startsAt(ENTRY, nameStart);
+    if (!keyed && !entry) {
       return nameEnd;
     }
     int tagEnd = nameEnd;
@@ -198,6 +208,9 @@ final class KeyedValues {
       while (tagEnd < n && !startsAt(gt, tagEnd) && !startsAt(lt, tagEnd)) {
         tagEnd++;
       }
+    }
+    if (entry && !namesKey(nameEnd, tagEnd)) {
+      return nameEnd;
     }
     if (tagEnd == n || !startsAt(gt, tagEnd) || text.charAt(tagEnd - 1) == '/') {
       return tagEnd;
@@ -213,16 +226,41 @@ final class KeyedValues {
   }
 
   /**
+   * Whether the attributes {@code text[from, to)} of an {@link #ENTRY} tag hold {@code key="…"} (any of {@link
+   * #QUOTES}) whose value is a secret key's name: Properties XML's {@code <entry key="password">}. Reads only inside
+   * the tag, so no unclosed quote makes it read on.
+   */
+  private boolean namesKey(int from, int to) {
+    for (int i = from; i + 1 + KEY_ATTRIBUTE.length() < to; i++) {
+      if (isBlank(text.charAt(i)) && startsAt(KEY_ATTRIBUTE, i + 1)) {
+        int v = i + 1 + KEY_ATTRIBUTE.length();
+        int open = formIndex(QUOTES, v);
+        if (open < 0) {
+          return false;
+        }
+        int start = v + QUOTES[open].length();
+        int end = start;
+        while (end < to && !startsAt(QUOTES[open], end)) {
+          end++;
+        }
+        return end < to && end > start && endsWithKey(end);
+      }
+    }
+    return false;
+  }
+
+  /**
    * Takes {@code text[start, end)} as the value to mask, after an Astra token's prefix, unless it is masked already
-   * or an elision; returns {@code end}.
+   * (in braces too) or an elision; returns {@code end}.
    */
   private int found(int start, int end) {
     if (end <= start) {
       return end;
     }
     int from = start + Math.min(Redaction.astraPrefix(text, start).length(), end - start);
-    boolean masked = from + Redaction.MASK.length() <= end
-        && text.charAt(from) == Redaction.MASK.charAt(0) && text.charAt(from + 1) == Redaction.MASK.charAt(1);
+    int inBraces = from < end && text.charAt(from) == '{' ? from + 1 : from;   // the pattern pass's password={██}
+    boolean masked = inBraces + Redaction.MASK.length() <= end
+        && text.charAt(inBraces) == Redaction.MASK.charAt(0) && text.charAt(inBraces + 1) == Redaction.MASK.charAt(1);
     if (from < end && !masked && !isElision(from, end)) {
       valueStart = from;
       valueEnd = end;

@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * exception message ({@link dev.astravault.AstraVaultException} scrubs its own message and cause chain), log line
  * ({@link #logger}) and audit failure message the library writes. Validation uses {@link #looksSecret} to refuse a
  * secret given where an id or a name belongs.
+ *
+ * <p>Why this class is long: the one pattern of every shape a regex finds, the Javadoc that says what each of its
+ * alternatives matches, and the replacement each alternative gets are one contract, read together; the recognisers
+ * that need no regex are classes of their own.
  */
 public final class Redaction {
   public static final String MASK = "██";
@@ -84,7 +88,8 @@ public final class Redaction {
    *       Bearer}, {@code Authorization: denied});</li>
    *   <li>{@code password=}, {@code passwd=} and {@code pwd=} in URLs and connection strings (so also
    *       {@code sslpassword=}, {@code trustStorePassword=}), and with the {@code =} percent-encoded ({@code %3D}) as
-   *       in a URL carried in another's parameter; an unquoted value ends, as {@link KeyedValues}' do, before a {@code
+   *       in a URL carried in another's parameter; a quoted value keeps its quotes ({@code password="██"}), and an
+   *       unquoted value ends, as {@link KeyedValues}' do, before a {@code
    *       ,} that separates a list's items and before closing brackets that close a toString's ({@link
    *       OpenBrackets});</li>
    *   <li>the password in a URL's user info, {@code //user:██@host}, also without the {@code //} as a driver quotes
@@ -337,7 +342,29 @@ public final class Redaction {
       boolean quoted = text.charAt(m.end(group) - 1) == '"';
       return maskCredentials(text, m.start(), m.end(group), m.end(), quoted ? QUOTED_CREDENTIAL : CREDENTIAL);
     }
+    if (group == PASSWORD) {
+      return m.group(group) + quotedMask(text, m.end(group), m.end());
+    }
     return m.group(group) + MASK;
+  }
+
+  /**
+   * The mask of a password's value {@code text[from, to)}, in the quotes or braces it had, as every keyed value keeps
+   * them ({@code password="██"}, {@code Password={██}}); an unclosed one keeps its opening only.
+   */
+  private static String quotedMask(CharSequence text, int from, int to) {
+    char first = text.charAt(from);
+    int open = first == '\\' && from + 1 < to && text.charAt(from + 1) == '"' ? 2
+        : first == '"' || first == '\'' || first == '{' ? 1 : 0;
+    if (open == 0) {
+      return MASK;
+    }
+    char close = first == '{' ? '}' : first == '\'' ? '\'' : '"';
+    int closing = 0;
+    if (to - from > open && text.charAt(to - 1) == close) {
+      closing = close == '"' && to - from > open + 1 && text.charAt(to - 2) == '\\' ? 2 : 1;
+    }
+    return text.subSequence(from, from + open) + MASK + text.subSequence(to - closing, to);
   }
 
   /**

@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * the token and secret of the records written through this codec stay in this process's memory only.
  */
 public final class JdbcLeaseCodec {
+  private static final Instant FIRST = Instant.ofEpochSecond(0, Long.MIN_VALUE);
+  private static final Instant LAST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
   private static final JsonAdapter<Map<String, String>> METADATA = new Moshi.Builder().build()
       .adapter(com.squareup.moshi.Types.newParameterizedType(Map.class, String.class, String.class));
 
@@ -165,9 +167,27 @@ public final class JdbcLeaseCodec {
     }
   }
 
-  /** An instant as the epoch nanoseconds the time columns hold. */
+  /**
+   * An instant as the epoch nanoseconds the time columns hold, which reach from 1677 to 2262 only.
+   *
+   * @throws StoreException for an instant outside them (a clock that far off), before anything is written
+   */
   public static long nanos(Instant i) {
-    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    try {
+      return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    } catch (ArithmeticException e) {
+      throw new StoreException("the time " + i + " is outside what the store's time columns hold (epoch "
+          + "nanoseconds, " + FIRST + " to " + LAST + "); check the Clock given to the TokenManager");
+    }
+  }
+
+  /** A query's cutoff as {@link #nanos}, saturated: a cutoff past the columns' range is past (or before) every row. */
+  public static long cutoff(Instant i) {
+    try {
+      return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    } catch (ArithmeticException e) {
+      return i.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   private static void setNanos(PreparedStatement ps, int i, @Nullable Instant v) throws SQLException {

@@ -1,13 +1,18 @@
 package dev.astravault.internal.support;
 
+import dev.astravault.AstraVaultException;
 import dev.astravault.MaxTtlExceededException;
 import dev.astravault.Role;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Vault's renewal rule ({@code framework.CalculateTTL}), on absolute instants. */
+/**
+ * Vault's renewal rule ({@code framework.CalculateTTL}), on absolute instants, and the one sum of an instant and a
+ * TTL that issues and renewals use ({@link #after}).
+ */
 public final class LeaseMath {
   private LeaseMath() {}
 
@@ -20,7 +25,7 @@ public final class LeaseMath {
    */
   public static Grant renew(String leaseId, Instant issuedAt, Instant now, @Nullable Duration increment, Role role) {
     Duration ttl = increment != null && !increment.isZero() ? increment : role.ttl();
-    Instant maxExpiresAt = issuedAt.plus(role.maxTtl());
+    Instant maxExpiresAt = after(issuedAt, role.maxTtl());
     Duration left = Duration.between(now, maxExpiresAt);
     if (left.isNegative() || left.isZero()) {
       throw new MaxTtlExceededException(leaseId, maxExpiresAt);
@@ -31,5 +36,26 @@ public final class LeaseMath {
       return new Grant(left, maxExpiresAt, List.of(warning));
     }
     return new Grant(ttl, maxExpiresAt, List.of());
+  }
+
+  /**
+   * {@code from + ttl}, where {@code from} is the clock's time (now, or a lease's issue time). A clock at or near
+   * {@link Instant#MAX} is wrong, and gets a typed error before anything is stored or sent instead of a raw
+   * DateTimeException or ArithmeticException halfway through an issue or a renewal.
+   *
+   * @throws AstraVaultException when the sum is past {@link Instant#MAX}
+   */
+  public static Instant after(Instant from, Duration ttl) {
+    try {
+      return from.plus(ttl);
+    } catch (DateTimeException | ArithmeticException e) {
+      throw clockOutOfRange(from, ttl);
+    }
+  }
+
+  /** The error of {@link #after}: the clock's time and the TTL it cannot hold, nothing else. */
+  public static AstraVaultException clockOutOfRange(Instant from, Duration ttl) {
+    return new AstraVaultException("the clock's time is out of range: " + from + " + " + ttl
+        + " is past the last instant Java can hold (" + Instant.MAX + "); check the Clock given to the TokenManager");
   }
 }

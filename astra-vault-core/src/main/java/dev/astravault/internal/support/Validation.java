@@ -113,6 +113,21 @@ public final class Validation {
     return v;
   }
 
+  /**
+   * An org as a request or role spec names it: its id ({@link #requireId}'s shape) or its logical name, which is free
+   * text ({@link #requireName}: the plugin's {@code logical_name} is, so "My Org" is one), returned stripped. A name
+   * an {@link dev.astravault.OrgConfig} accepts is accepted here, and one it refuses is refused here.
+   */
+  public static String orgReference(String field, @Nullable String value) {
+    String v = requirePresent(field, value);
+    if (shaped(v, 200, true, "_.:@/-") || v.length() <= 128 && !hasControl(v)) {
+      return v;
+    }
+    throw new IllegalArgumentException(field + " must be an org id (1-200 characters of letters, digits and _.:@/- "
+        + "starting with a letter or digit) or a logical name (at most 128 printable characters): '" + printable(v)
+        + "'");
+  }
+
   public static String requireName(String field, @Nullable String value) {
     String v = requirePresent(field, value);
     if (v.length() > 128 || hasControl(v)) {

@@ -163,10 +163,10 @@ public final class VaultAuthority implements Authority {
   public LeaseMath.Grant renew(LeaseRecord record, @Nullable Duration increment, Instant now) {
     // Vault renews and caps; the role cache only dates the cap for the record.
     Instant max = store.role(record.orgId(), record.roleName())
-        .map(r -> record.issuedAt().plus(r.maxTtl())).orElse(record.maxExpiresAt());
+        .map(r -> LeaseMath.after(record.issuedAt(), r.maxTtl())).orElse(record.maxExpiresAt());
     LeaseMath.Grant grant = plugin.renew(record, increment, max);
     // Vault's cap counts from its own (slightly later) issue instant; its grant wins over ours.
-    Instant expiresAt = now.plus(grant.ttl());
+    Instant expiresAt = LeaseMath.after(now, grant.ttl());
     Instant maxExpiresAt = expiresAt.isAfter(grant.maxExpiresAt()) ? expiresAt : grant.maxExpiresAt();
     return new LeaseMath.Grant(grant.ttl(), maxExpiresAt, grant.warnings());
   }

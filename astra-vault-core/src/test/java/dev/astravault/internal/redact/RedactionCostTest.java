@@ -135,6 +135,14 @@ class RedactionCostTest {
     texts.put("a long word after a field, keys after it", "a: " + "b".repeat(n / 2) + fill(" token:", n / 2));
     texts.put("encoded separators after key names", fill("token%25253A", n));
     texts.put("encoded quotes after key names", fill("token%22%3A%22", n));
+    texts.put("properties entries, unclosed key attributes", fill("<entry key=\"", n));
+    texts.put("properties entries, attributes without a key", fill("<entry a=\"b\" c ", n));
+    texts.put("properties entries of secret keys, unclosed values", fill("<entry key=\"password\">x", n));
+    texts.put("properties entries of secret keys, unclosed tags", fill("<entry key=\"token\" ", n));
+    texts.put("escaped properties entries, unclosed key attributes", fill("&lt;entry key=&quot;", n));
+    texts.put("properties entries of secret keys", fill("<entry key=\"password\">x</entry>", n));
+    texts.put("quoted passwords", fill("password=\"a\" ", n));
+    texts.put("braced passwords", fill("password={a} ", n));
     return texts;
   }
 

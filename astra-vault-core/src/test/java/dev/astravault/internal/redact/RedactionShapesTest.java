@@ -5,9 +5,14 @@ import static dev.astravault.internal.redact.RedactionPercentTest.assertMasked;
 import static dev.astravault.internal.redact.RedactionTest.ASTRA;
 import static dev.astravault.internal.redact.RedactionTest.CLIENT_SECRET;
 import static dev.astravault.internal.redact.RedactionTest.KEY_SLASH;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,11 +87,11 @@ class RedactionShapesTest {
         "{\"owner\":\"" + key + "\"}", "{\"owner\":\"██\"}"));
   }
 
-  /** Pins what was already right: an XML attribute named for a secret, in either quotes. */
+  /** Pins what was already right: an XML attribute named for a secret, in either quotes (a password's kept too). */
   @Test
   void xmlAttributesAreMasked() {
     assertMasked(Map.of(
-        "<db password=\"hunter2\" user=\"app\"/>", "<db password=██ user=\"app\"/>",
+        "<db password=\"hunter2\" user=\"app\"/>", "<db password=\"██\" user=\"app\"/>",
         "<db token='hunter2' user='app'/>", "<db token='██' user='app'/>",
         "<db user=\"app\" apiKey=\"hunter2\"/>", "<db user=\"app\" apiKey=\"██\"/>"));
   }
@@ -149,5 +154,49 @@ class RedactionShapesTest {
         "secret " + CLIENT_SECRET + ", then", "secret ██, then",
         "secret " + CLIENT_SECRET + ".", "secret ██.",
         "secret " + CLIENT_SECRET + ",.", "secret ██,."));
+  }
+
+  /**
+   * Java's Properties as XML ({@code Properties.storeToXML}) name each key in an attribute: {@code <entry
+   * key="password">x</entry>}. Its value is masked when the key is a secret one, as an element named after the key
+   * is; also escaped, and with the Spring property of an org's root token. Before, every such value was shown.
+   */
+  @Test
+  void aPropertiesXmlEntryOfASecretKeyIsMasked() throws IOException {
+    Properties p = new Properties();
+    p.setProperty("password", "hunter2");
+    p.setProperty("astra.vault.orgs[0].root-token", "opaque-root-1");
+    p.setProperty("astra.vault.orgs[0].org-id", "org-1");
+    ByteArrayOutputStream xml = new ByteArrayOutputStream();
+    p.storeToXML(xml, null, StandardCharsets.UTF_8);
+    String stored = xml.toString(StandardCharsets.UTF_8);
+    assertThat(Redaction.scrub(stored)).contains("<entry key=\"password\">██</entry>")
+        .contains("<entry key=\"astra.vault.orgs[0].root-token\">██</entry>")
+        .contains("<entry key=\"astra.vault.orgs[0].org-id\">org-1</entry>")
+        .doesNotContain("hunter2").doesNotContain("opaque-root-1");
+    assertMasked(Map.of(
+        "<entry key=\"password\">hunter2</entry>", "<entry key=\"password\">██</entry>",
+        "<entry key=\"astra.vault.orgs[0].root-token\">" + ASTRA + "</entry>",
+        "<entry key=\"astra.vault.orgs[0].root-token\">AstraCS:██</entry>",
+        "<entry key='client_secret'>abc</entry>", "<entry key='client_secret'>██</entry>",
+        "&lt;entry key=&quot;password&quot;&gt;hunter2&lt;/entry&gt;",
+        "&lt;entry key=&quot;password&quot;&gt;██&lt;/entry&gt;"));
+    assertKept(List.of("<entry key=\"user\">app</entry>", "<entry key=\"password\"></entry>",
+        "<entry key=\"password\"/>", "<entry>password</entry>"));
+  }
+
+  /**
+   * A quoted password keeps its quotes ({@code password="██"}), as every other keyed value does. Before, the quotes
+   * went with the value: {@code Config[password=██]} did not say whether the value was quoted, or where it ended.
+   */
+  @Test
+  void aQuotedPasswordKeepsItsQuotes() {
+    assertMasked(Map.of(
+        "Config[user=app, password=\"x\"]", "Config[user=app, password=\"██\"]",
+        "password=\"hunter 2\" next", "password=\"██\" next",
+        "{\\\"dsn\\\":\\\"a;password=\\\"x\\\"\\\"}", "{\\\"dsn\\\":\\\"a;password=\\\"██\\\"\\\"}",
+        "Server=h;Password='se cret';", "Server=h;Password='██';",
+        "Server=h;Password={a;b};", "Server=h;Password={██};",
+        "password=\"unclosed", "password=\"██"));
   }
 }

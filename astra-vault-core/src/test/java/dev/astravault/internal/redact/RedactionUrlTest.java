@@ -158,17 +158,18 @@ class RedactionUrlTest {
    * A password value in quotes or braces, as connection strings write one holding {@code ;} (SQL Server's driver:
    * {@code password={a;b}}), also escaped inside a JSON string: masked to its closing quote or brace, or to the end of
    * the line. Before, a quoted value showed whole and a braced one from its first {@code ;} on. Found by fuzzing.
+   * The quotes and braces stay around the mask, as every keyed value's do.
    */
   @Test
   void aQuotedOrBracedPasswordValueIsMaskedWhole() {
     RedactionPercentTest.assertMasked(Map.of(
         "jdbc:sqlserver://db;user=app;password={S3cret;pw_9};encrypt=true",
-        "jdbc:sqlserver://db;user=app;password=██;encrypt=true",
-        "Server=db;Password=\"S3cret;pw_9\";Database=x", "Server=db;Password=██;Database=x",
-        "dsn=db password='S3cret pw_9' sslmode=require", "dsn=db password=██ sslmode=require",
+        "jdbc:sqlserver://db;user=app;password={██};encrypt=true",
+        "Server=db;Password=\"S3cret;pw_9\";Database=x", "Server=db;Password=\"██\";Database=x",
+        "dsn=db password='S3cret pw_9' sslmode=require", "dsn=db password='██' sslmode=require",
         "{\"url\":\"jdbc:x;password=\\\"S3cret-pw_9\\\"\",\"user\":\"app\"}",
-        "{\"url\":\"jdbc:x;password=██\",\"user\":\"app\"}",
-        "jdbc:sqlserver://db;password={S3cret;pw_9", "jdbc:sqlserver://db;password=██"));
+        "{\"url\":\"jdbc:x;password=\\\"██\\\"\",\"user\":\"app\"}",
+        "jdbc:sqlserver://db;password={S3cret;pw_9", "jdbc:sqlserver://db;password={██"));
   }
 
   /**
