@@ -3,14 +3,13 @@ package dev.astravault.audit;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import dev.astravault.KeyProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -320,60 +319,6 @@ public final class AuditLogVerifier {
     return new Walk(this, files, log, checkpoint, headMac).run();
   }
 
-  /** A line read: its bytes (null when longer than {@link JsonLinesAuditSink#MAX_LINE}), length, final newline. */
-  private record Line(byte @Nullable [] bytes, long length, boolean terminated) {}
-
-  /** The lines of a file, read in chunks: memory stays bounded whatever the file holds. */
-  private static final class Lines implements Closeable {
-    private final InputStream in;
-    private final byte[] chunk = new byte[1 << 16];
-    private int position;
-    private int limit;
-
-    Lines(InputStream in) {
-      this.in = in;
-    }
-
-    /** The next line; null at the end of the file. */
-    @Nullable Line next() throws IOException {
-      ByteArrayOutputStream kept = new ByteArrayOutputStream();
-      long length = 0;
-      boolean any = false;
-      while (true) {
-        if (position == limit) {
-          limit = Math.max(0, in.read(chunk));
-          position = 0;
-          if (limit == 0) {
-            return any ? line(kept, length, false) : null;
-          }
-        }
-        any = true;
-        int start = position;
-        while (position < limit && chunk[position] != '\n') {
-          position++;
-        }
-        int n = position - start;
-        if (length + n <= JsonLinesAuditSink.MAX_LINE) {
-          kept.write(chunk, start, n);
-        }
-        length += n;
-        if (position < limit) {
-          position++;
-          return line(kept, length, true);
-        }
-      }
-    }
-
-    private static Line line(ByteArrayOutputStream kept, long length, boolean terminated) {
-      return new Line(length > JsonLinesAuditSink.MAX_LINE ? null : kept.toByteArray(), length, terminated);
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
-  }
-
   /** One pass over the files. */
   private static final class Walk {
     private final AuditChain.Macs macs;
@@ -454,8 +399,9 @@ public final class AuditLogVerifier {
               + "not read, so the lines it should hold are missing"));
           continue;
         }
-        try (Lines lines = new Lines(Files.newInputStream(file))) {
-          readFile(fi, lines, fi == files.size() - 1);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+          readFile(fi, LineReader.forward(in, 0, Long.MAX_VALUE, JsonLinesAuditSink.MAX_LINE),
+              fi == files.size() - 1);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -483,11 +429,11 @@ public final class AuditLogVerifier {
       return String.valueOf(file.getFileName()).matches(Pattern.quote(log) + "\\.\\d{1,9}");
     }
 
-    private void readFile(int fi, Lines lines, boolean last) throws IOException {
+    private void readFile(int fi, LineReader.Forward lines, boolean last) throws IOException {
       Path file = files.get(fi);
       long lineNo = 0;
       boolean firstInFile = true;
-      for (Line line = lines.next(); line != null; line = lines.next()) {
+      for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
         boolean end = !line.terminated();
         lineNo++;
         rawLines++;
