@@ -90,24 +90,14 @@ final class FileAuditWitness implements AuditWitness {
     // From the end, line by line: the newest checkpoint is near it, and the file grows for as long as the log lives.
     // Checked as the other audit files read, and refused as publish refuses it (a link at its name, a second name).
     try (FileChannel in = PathTrust.openWrittenToRead(file, "the audit witness file", PrivateFiles.REFUSE)) {
-      ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
-      byte[] bytes = chunk.array();
-      long lineEnd = in.size();
-      for (long pos = lineEnd; pos > 0; ) {
-        int n = (int) Math.min(chunk.capacity(), pos);
-        pos -= n;
-        chunk.clear().limit(n);
-        readAt(in, chunk, pos);
-        for (int i = chunk.position() - 1; i >= 0; i--) {
-          long at = pos + i;
-          if (bytes[i] == '\n' || at == 0) {
-            long from = bytes[i] == '\n' ? at + 1 : 0;
-            Optional<AuditCheckpoint> c = line(in, from, lineEnd).flatMap(FileAuditWitness::parse);
-            if (c.isPresent() && c.get().log().equals(log)) {
-              return c;
-            }
-            lineEnd = at;
-          }
+      LineReader.Backward lines = LineReader.backward(in);
+      for (LineReader.Line line = lines.next(MAX_CHECKPOINT_LINE); line != null;
+          line = lines.next(MAX_CHECKPOINT_LINE)) {
+        byte[] bytes = line.bytes();   // null: longer than any checkpoint line, so not read
+        Optional<AuditCheckpoint> c = bytes == null ? Optional.empty()
+            : parse(new String(bytes, StandardCharsets.UTF_8));
+        if (c.isPresent() && c.get().log().equals(log)) {
+          return c;
         }
       }
       return Optional.empty();
@@ -115,23 +105,6 @@ final class FileAuditWitness implements AuditWitness {
       return Optional.empty();   // removed since the look above
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audit witness file " + file, e);
-    }
-  }
-
-  /** The text of {@code in} from {@code from} to {@code to}; empty when longer than any checkpoint line. */
-  private static Optional<String> line(FileChannel in, long from, long to) throws IOException {
-    if (to - from > MAX_CHECKPOINT_LINE || to <= from) {
-      return Optional.empty();
-    }
-    ByteBuffer bytes = ByteBuffer.allocate((int) (to - from));
-    readAt(in, bytes, from);
-    return Optional.of(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8));
-  }
-
-  /** Fills {@code into} from {@code at} on, or up to the end of the file. */
-  private static void readAt(FileChannel in, ByteBuffer into, long at) throws IOException {
-    while (into.hasRemaining() && in.read(into, at + into.position()) > 0) {
-      continue;
     }
   }
 
