@@ -11,10 +11,8 @@ import dev.astravault.internal.ExecutorScheduler;
 import dev.astravault.internal.files.FileModes;
 import dev.astravault.internal.files.PathTrust;
 import dev.astravault.internal.support.Validation;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.EOFException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -33,7 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -358,28 +355,16 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     return tail;
   }
 
-  /** The first whole audit line of a file (after a torn first line, the note that ended it); null when none. */
+  /**
+   * The first whole audit line of a file (after a torn first line, the note that ended it); null when none in its
+   * first two lines' worth of bytes: then it is not a file the sink wrote.
+   */
   private static AuditChain.@Nullable Parsed firstLine(FileChannel in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
-    long position = 0;
-    int n;
-    while ((n = in.read(chunk.clear(), position)) > 0) {
-      position += n;
-      for (int i = 0; i < n; i++) {
-        byte b = chunk.get(i);
-        if (b != '\n') {
-          line.write(b);
-          continue;
-        }
-        AuditChain.Parsed parsed = AuditChain.parse(line.toString(StandardCharsets.UTF_8));
-        if (parsed != null) {
-          return parsed;
-        }
-        line.reset();
-      }
-      if (position > 2L * MAX_LINE) {
-        return null;   // no whole line in the first two: not a file the sink wrote
+    LineReader.Forward lines = LineReader.forward(in, 0, 2L * MAX_LINE, 2 * MAX_LINE);
+    for (LineReader.Line line = lines.next(); line != null && line.terminated(); line = lines.next()) {
+      AuditChain.Parsed parsed = AuditChain.parse(new String(line.bytes(), StandardCharsets.UTF_8));
+      if (parsed != null) {
+        return parsed;
       }
     }
     return null;
@@ -594,19 +579,14 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     if (file.size() == 0) {
       return Optional.empty();
     }
-    Matcher m = TIME.matcher(new String(head(file, 4096), StandardCharsets.UTF_8));
+    ByteBuffer head = ByteBuffer.allocate((int) Math.min(4096, file.size()));
+    LineReader.readFully(file, head, 0);
+    Matcher m = TIME.matcher(new String(head.array(), StandardCharsets.UTF_8));
     try {
       return m.find() ? Optional.of(Instant.parse(m.group(1))) : Optional.empty();
     } catch (RuntimeException e) {
       return Optional.empty();
     }
-  }
-
-  /** The first {@code max} bytes of {@code in} (fewer when it is shorter). */
-  private static byte[] head(FileChannel in, int max) throws IOException {
-    byte[] head = new byte[(int) Math.min(max, in.size())];
-    new RandomAccess(in).readFully(head);
-    return head;
   }
 
   static String sha256(byte[] bytes) {
@@ -648,105 +628,41 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     /** Read from {@code in}, the open file of {@code file} (named in messages). */
     static @Nullable Tail of(FileChannel in, Path file) throws IOException {
       long end = in.size();
-      if (end == 0) {
+      // The last two lines (enough to skip one torn line), held only when together they fit in two sink lines.
+      LineReader.Backward lines = LineReader.backward(in);
+      LineReader.Line last = lines.next(2L * MAX_LINE);
+      if (last == null) {
         return null;
       }
-      RandomAccess raf = new RandomAccess(in);
-      raf.seek(end - 1);
-      boolean partial = raf.read() != '\n';
-      List<byte[]> lines = lastLines(raf, end, file);
-      byte[] torn = partial ? lines.get(lines.size() - 1) : null;
-      if (torn != null && lines.size() == 1) {
+      LineReader.Line before = lines.next(2L * MAX_LINE - (end - last.start()) - 1);
+      long start = before != null ? before.start() : last.start();
+      if (end - start > 2L * MAX_LINE) {
+        throw new IOException("the last lines of " + file + " are longer than any line an audit sink writes ("
+            + (end - start) + " bytes); verify it and move it away");
+      }
+      byte[] torn = last.terminated() ? null : last.bytes();
+      if (torn != null && before == null) {
         return new Tail(file, 0, AuditChain.GENESIS, null, torn); // the file is one torn line
       }
-      int from = partial ? lines.size() - 2 : lines.size() - 1;
-      for (int i = from; i >= 0; i--) {
-        AuditChain.Parsed parsed = AuditChain.parse(new String(lines.get(i), StandardCharsets.UTF_8));
+      List<LineReader.Line> whole = new ArrayList<>(2);   // newest first
+      if (torn == null) {
+        whole.add(last);
+      }
+      if (before != null) {
+        whole.add(before);
+      }
+      for (LineReader.Line line : whole) {
+        AuditChain.Parsed parsed = AuditChain.parse(new String(line.bytes(), StandardCharsets.UTF_8));
         if (parsed != null) {
           return new Tail(file, parsed.seq(), parsed.mac(), parsed, torn);
         }
       }
-      boolean earlierFormat = !lines.isEmpty() && new String(lines.get(lines.size() - 1), StandardCharsets.UTF_8)
+      boolean earlierFormat = new String(last.bytes(), StandardCharsets.UTF_8)
           .matches("^\\{\"seq\":\\d+,\"prev\":.*,\"hash\":\"[0-9a-f]{64}\"}$");
       throw new IOException(earlierFormat
           ? file + " is in the earlier plain-hash format, which this sink does not continue: move it (and its "
               + "rotated files) away, and keep it as it is"
           : "no valid audit line at the end of " + file + "; verify it and move it away");
-    }
-
-    /** The last two lines (enough to skip one torn line), reading backwards in chunks. */
-    private static List<byte[]> lastLines(RandomAccess raf, long end, Path file) throws IOException {
-      long pos = end;
-      int newlines = 0;
-      byte[] chunk = new byte[1 << 16];
-      long start = 0;
-      outer:
-      while (pos > 0) {
-        int n = (int) Math.min(chunk.length, pos);
-        pos -= n;
-        raf.seek(pos);
-        raf.readFully(chunk, 0, n);
-        for (int i = n - 1; i >= 0; i--) {
-          if (chunk[i] == '\n' && pos + i != end - 1 && ++newlines == 2) {
-            start = pos + i + 1;
-            break outer;
-          }
-        }
-      }
-      if (end - start > 2L * MAX_LINE) {
-        throw new IOException("the last lines of " + file + " are longer than any line an audit sink writes ("
-            + (end - start) + " bytes); verify it and move it away");
-      }
-      byte[] tail = new byte[(int) (end - start)];
-      raf.seek(start);
-      raf.readFully(tail);
-      List<byte[]> out = new ArrayList<>();
-      int from = 0;
-      for (int i = 0; i < tail.length; i++) {
-        if (tail[i] == '\n') {
-          out.add(Arrays.copyOfRange(tail, from, i));
-          from = i + 1;
-        }
-      }
-      if (from < tail.length) {
-        out.add(Arrays.copyOfRange(tail, from, tail.length));
-      }
-      return out;
-    }
-  }
-
-  /** Positional reads of a {@link FileChannel}: seek, read, readFully, as {@code RandomAccessFile} has them. */
-  private static final class RandomAccess {
-    private final FileChannel in;
-    private long position;
-
-    RandomAccess(FileChannel in) {
-      this.in = in;
-    }
-
-    void seek(long to) {
-      position = to;
-    }
-
-    int read() throws IOException {
-      byte[] one = new byte[1];
-      readFully(one, 0, 1);
-      return one[0] & 0xff;
-    }
-
-    void readFully(byte[] into) throws IOException {
-      readFully(into, 0, into.length);
-    }
-
-    void readFully(byte[] into, int offset, int length) throws IOException {
-      ByteBuffer buffer = ByteBuffer.wrap(into, offset, length);
-      while (buffer.hasRemaining()) {
-        int n = in.read(buffer, position);
-        if (n < 0) {
-          throw new EOFException("the audit file shrank while it was read");
-        }
-        position += n;
-      }
     }
   }
 
