@@ -147,24 +147,41 @@ final class LineReader {
         terminated = byteAt(end - 1) == '\n';
         lineEnd = terminated ? end - 1 : end;
       }
-      long start = lineEnd;
-      while (start > 0 && byteAt(start - 1) != '\n') {
-        start--;
-      }
+      long start = startOf(lineEnd);
       long length = lineEnd - start;
       Line line = new Line(start, length, length > cap ? null : bytes(start, (int) length), terminated);
       lineEnd = start - 1;   // the line before ends at this line's newline; none before offset 0
       return line;
     }
 
+    /** The start of the line that ends at {@code lineEnd}: just after the newline before it, or 0. */
+    private long startOf(long lineEnd) throws IOException {
+      byte[] bytes = chunk.array();
+      for (long start = lineEnd; start > 0; start = chunkStart) {
+        int i = (int) (start - 1 - load(start - 1));
+        while (i >= 0 && bytes[i] != '\n') {
+          i--;
+        }
+        if (i >= 0) {
+          return chunkStart + i + 1;
+        }
+      }
+      return 0;
+    }
+
     private byte byteAt(long at) throws IOException {
+      return chunk.get((int) (at - load(at)));
+    }
+
+    /** Makes the chunk hold offset {@code at} (it moves only back); returns the chunk's start. */
+    private long load(long at) throws IOException {
       if (at < chunkStart) {
         chunkEnd = at + 1;
         chunkStart = Math.max(0, chunkEnd - CHUNK);
         chunk.clear().limit((int) (chunkEnd - chunkStart));
         readFully(in, chunk, chunkStart);
       }
-      return chunk.get((int) (at - chunkStart));
+      return chunkStart;
     }
 
     private byte[] bytes(long start, int length) throws IOException {
