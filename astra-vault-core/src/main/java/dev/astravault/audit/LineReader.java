@@ -9,11 +9,11 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lines of an audit file, read through a channel its caller opened (checked, never re-opened by path), in
- * chunks: a line is held only when it is at most a cap long, so a hostile file of any size or a line without end
- * costs one chunk of memory, not itself. Lines end at {@code '\n'}, which is not part of them; a last line without
- * one is returned as not terminated (torn by a crash, or cut), and an empty segment after the last newline is no
- * line. Bytes are returned as they are ({@code '\r'} included: no audit file writes it).
+ * The lines of an audit file, read in chunks through a channel its caller opened and checked (the reader never opens
+ * a path): a line is held only when it is at most a cap long, so a hostile file of any size, or a line without end,
+ * costs one chunk and at most the cap. Lines end at {@code '\n'}, which is not part of them; a last line without one
+ * is returned as not terminated (torn by a crash, or cut), and the empty rest after a final newline is no line. Bytes
+ * are returned as they are, {@code '\r'} included: no audit file writes one.
  */
 final class LineReader {
   /** The bytes read at a time. */

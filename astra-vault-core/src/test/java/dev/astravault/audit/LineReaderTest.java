@@ -118,7 +118,7 @@ class LineReaderTest {
 
   @Test
   void aCarriageReturnIsPartOfTheLine() throws IOException {
-    // No audit reader handled CRLF (no audit file writes it): the verifier sees "\r" and calls the line malformed.
+    // None of the four readers it replaces handled CRLF (no audit file writes it): "\r" stays in the line.
     try (FileChannel in = file("ab\r\ncd\r\n")) {
       assertThat(forward(in)).containsExactly("0+3:ab\r", "4+3:cd\r");
       assertThat(backward(in)).containsExactly("4+3:cd\r", "0+3:ab\r");
