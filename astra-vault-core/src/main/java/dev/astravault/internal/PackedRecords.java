@@ -84,6 +84,12 @@ public final class PackedRecords {
     return SplitIds.compare(role(a), id(a), role(b), id(b));
   }
 
+  /** {@return the sign of {@code r.leaseId().compareTo(leaseId)}, without making the string} */
+  public static int compareLeaseIdTo(LeaseRecord r, String leaseId) {
+    RoleIdentity role = role(r);
+    return SplitIds.compare(role, id(r), role, leaseId);   // a String is read whole: the second role is not used
+  }
+
   private static RoleIdentity role(LeaseRecord r) {
     Function<LeaseRecord, RoleIdentity> f = roles;   // installed: a LeaseRecord exists, so its class is initialised
     return Objects.requireNonNull(f, "LeaseRecord did not install its roles").apply(r);

@@ -1,6 +1,5 @@
 package dev.astravault.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -29,19 +28,16 @@ public final class RoleIdentity {
   private final String orgId;
   private final String roleName;
   private final String roleId;
-  // What every lease id of the role starts with (LeaseIds.next), and its Latin-1 bytes: records keep only the rest of
-  // their ids (SplitIds). Null, and then ids are kept whole, when a character is beyond Latin-1.
+  // What every lease id of the role starts with (LeaseIds.next): records keep only the rest of their ids (SplitIds).
+  // Null, and then ids are kept whole, when a character is beyond Latin-1.
   private final @Nullable String leasePrefix;
-  private final byte @Nullable [] leasePrefixBytes;
 
   private RoleIdentity(String orgId, String roleName, String roleId) {
     this.orgId = orgId;
     this.roleName = roleName;
     this.roleId = roleId;
     String prefix = LeaseIds.ROOT + orgId + "/" + roleName + "/";
-    boolean latin1 = prefix.chars().allMatch(c -> c <= 0xFF);
-    this.leasePrefix = latin1 ? prefix : null;
-    this.leasePrefixBytes = latin1 ? prefix.getBytes(StandardCharsets.ISO_8859_1) : null;
+    this.leasePrefix = prefix.chars().allMatch(c -> c <= 0xFF) ? prefix : null;
   }
 
   /**
@@ -133,11 +129,6 @@ public final class RoleIdentity {
   /** {@return what every lease id of this role starts with, or null when it has a character beyond Latin-1} */
   public @Nullable String leasePrefix() {
     return leasePrefix;
-  }
-
-  /** {@return {@link #leasePrefix()}'s Latin-1 bytes (not to be written)} */
-  byte[] leasePrefixBytes() {
-    return Objects.requireNonNull(leasePrefixBytes, "leasePrefixBytes");
   }
 
   @Override

@@ -197,6 +197,11 @@ public final class InMemoryLeaseStore implements LeaseStore {
     public String id(LeaseRecord r) {
       return r.leaseId();
     }
+
+    @Override
+    public int compareId(LeaseRecord r, String id) {
+      return PackedRecords.compareLeaseIdTo(r, id);
+    }
   }
 
   private static int compareStateChange(LeaseRecord a, LeaseRecord b) {
@@ -412,7 +417,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
     prepareGrowth();
     writeLock.lock();
     try {
-      if (leases.get(record.leaseId()) != null) {
+      if (leases.find(record) != null) {   // through the record: no lease id string made
         throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
       }
       Optional<UniqueKey> key = UniqueKey.of(record);
@@ -439,7 +444,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
     prepareGrowth();
     writeLock.lock();
     try {
-      LeaseRecord current = leases.get(expected.leaseId());
+      LeaseRecord current = leases.find(expected);
       if (current == null || current.version() != expected.version()) {
         return false;
       }
@@ -489,7 +494,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
   public boolean delete(LeaseRecord expected) {
     writeLock.lock();
     try {
-      LeaseRecord current = leases.get(expected.leaseId());
+      LeaseRecord current = leases.find(expected);
       if (current == null || current.version() != expected.version()) {
         return false;
       }
