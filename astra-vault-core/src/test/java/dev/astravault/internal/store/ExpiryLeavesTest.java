@@ -72,7 +72,7 @@ class ExpiryLeavesTest {
   @Test
   void writesAskForAnIdOnlyForTheLeafKeysTheyMake() {
     int[] made = new int[1];
-    ExpiryLeaves.Order<Item> counting = new ExpiryLeaves.Order<>() {
+    ExpiryLeaves.Order<Item> counting = new ExpiryLeaves.Order<Item>() {   // no diamond: see compareId
       @Override
       public int compare(Item a, Item b) {
         return MODEL_ORDER.compare(a, b);
