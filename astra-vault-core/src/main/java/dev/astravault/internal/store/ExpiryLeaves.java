@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Costs: a write is two skip-list searches over leaves (O(log n)), a copy of up to {@value #LEAF} references and
  * a key object per add or remove; a split adds one more search and two copies. A walk costs O(matches) reads of
  * arrays plus one skip-list search a leaf. Memory: a 4-byte reference a record, and per leaf an array header, a
- * skip-list node, on average half an index and a key (about 85 B), so about 5.3 B a record when leaves are full
+ * skip-list node, on average half an index and a key (about 85 B, and its id string where records keep their ids
+ * split, ~120 B more: about 2 B a record), so about 5.3 B a record when leaves are full
  * (records added in order) and 6.6 B when half full (a split leaves two halves). Without merges a leaf emptied but
  * for one record keeps its 85 B: the worst case, after removals that leave one record in every leaf, is about 90 B a
  * record.
