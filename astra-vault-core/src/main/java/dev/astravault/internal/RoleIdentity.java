@@ -28,11 +28,16 @@ public final class RoleIdentity {
   private final String orgId;
   private final String roleName;
   private final String roleId;
+  // What every lease id of the role starts with (LeaseIds.next): records keep only the rest of their ids (SplitIds).
+  // Null, and then ids are kept whole, when a character is beyond Latin-1.
+  private final @Nullable String leasePrefix;
 
   private RoleIdentity(String orgId, String roleName, String roleId) {
     this.orgId = orgId;
     this.roleName = roleName;
     this.roleId = roleId;
+    String prefix = LeaseIds.ROOT + orgId + "/" + roleName + "/";
+    this.leasePrefix = prefix.chars().allMatch(c -> c <= 0xFF) ? prefix : null;
   }
 
   /**
@@ -119,6 +124,11 @@ public final class RoleIdentity {
   /** {@return the Astra role id} */
   public String roleId() {
     return roleId;
+  }
+
+  /** {@return what every lease id of this role starts with, or null when it has a character beyond Latin-1} */
+  public @Nullable String leasePrefix() {
+    return leasePrefix;
   }
 
   @Override

@@ -97,6 +97,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
   }
 
   private static final class ByLeaseId implements RecordTable.Keys<String, LeaseRecord> {
+    // A record keeps its lease id split (SplitIds): these read it in place, as the string's hash and equality.
     @Override
     public int hash(String leaseId) {
       return leaseId.hashCode();   // cached in the string
@@ -104,17 +105,17 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
     @Override
     public int hashOf(LeaseRecord r) {
-      return r.leaseId().hashCode();
+      return PackedRecords.leaseIdHash(r);
     }
 
     @Override
     public boolean hasKey(LeaseRecord r, String leaseId) {
-      return r.leaseId().equals(leaseId);
+      return PackedRecords.hasLeaseId(r, leaseId);
     }
 
     @Override
     public boolean sameKey(LeaseRecord a, LeaseRecord b) {
-      return a.leaseId().equals(b.leaseId());
+      return PackedRecords.sameLeaseId(a, b);
     }
   }
 
@@ -183,8 +184,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
   private static final class ByExpiry implements ExpiryLeaves.Order<LeaseRecord> {
     @Override
     public int compare(LeaseRecord a, LeaseRecord b) {
-      int c = PackedRecords.compareExpiry(a, b);   // no Instant made per comparison
-      return c != 0 ? c : a.leaseId().compareTo(b.leaseId());
+      int c = PackedRecords.compareExpiry(a, b);   // no Instant, and no lease id string, made per comparison
+      return c != 0 ? c : PackedRecords.compareLeaseIds(a, b);
     }
 
     @Override
@@ -196,11 +197,16 @@ public final class InMemoryLeaseStore implements LeaseStore {
     public String id(LeaseRecord r) {
       return r.leaseId();
     }
+
+    @Override
+    public int compareId(LeaseRecord r, String id) {
+      return PackedRecords.compareLeaseIdTo(r, id);
+    }
   }
 
   private static int compareStateChange(LeaseRecord a, LeaseRecord b) {
     int c = stateChange(a).compareTo(stateChange(b));
-    return c != 0 ? c : a.leaseId().compareTo(b.leaseId());
+    return c != 0 ? c : PackedRecords.compareLeaseIds(a, b);
   }
 
   private static Instant stateChange(LeaseRecord r) {
@@ -237,11 +243,11 @@ public final class InMemoryLeaseStore implements LeaseStore {
   public List<LeaseRecord> list(String prefix) {
     List<LeaseRecord> out = new ArrayList<>();
     for (LeaseRecord r : leases) {
-      if (r.leaseId().startsWith(prefix)) {
+      if (PackedRecords.leaseIdStartsWith(r, prefix)) {   // no id string made for the leases of other prefixes
         out.add(r);
       }
     }
-    out.sort(Comparator.comparing(LeaseRecord::leaseId));
+    out.sort(PackedRecords::compareLeaseIds);
     return distinctIds(out);
   }
 
@@ -304,7 +310,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
       }
     }
     out.sort(Comparator.comparing((LeaseRecord r) -> r.stateChangedAt().orElse(Instant.MIN))
-        .thenComparing(LeaseRecord::leaseId));
+        .thenComparing(PackedRecords::compareLeaseIds));
     out = distinctIds(out);
     return out.size() <= limit ? out : new ArrayList<>(out.subList(0, Math.max(0, limit)));
   }
@@ -411,7 +417,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
     prepareGrowth();
     writeLock.lock();
     try {
-      if (leases.get(record.leaseId()) != null) {
+      if (leases.find(record) != null) {   // through the record: no lease id string made
         throw new IllegalStateException("lease " + record.leaseId() + " is already stored");
       }
       Optional<UniqueKey> key = UniqueKey.of(record);
@@ -438,7 +444,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
     prepareGrowth();
     writeLock.lock();
     try {
-      LeaseRecord current = leases.get(expected.leaseId());
+      LeaseRecord current = leases.find(expected);
       if (current == null || current.version() != expected.version()) {
         return false;
       }
@@ -488,7 +494,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
   public boolean delete(LeaseRecord expected) {
     writeLock.lock();
     try {
-      LeaseRecord current = leases.get(expected.leaseId());
+      LeaseRecord current = leases.find(expected);
       if (current == null || current.version() != expected.version()) {
         return false;
       }

@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Costs: a write is two skip-list searches over leaves (O(log n)), a copy of up to {@value #LEAF} references and
  * a key object per add or remove; a split adds one more search and two copies. A walk costs O(matches) reads of
  * arrays plus one skip-list search a leaf. Memory: a 4-byte reference a record, and per leaf an array header, a
- * skip-list node, on average half an index and a key (about 85 B), so about 5.3 B a record when leaves are full
+ * skip-list node, on average half an index and a key (about 85 B, and its id string where records keep their ids
+ * split, ~120 B more: about 2 B a record), so about 5.3 B a record when leaves are full
  * (records added in order) and 6.6 B when half full (a split leaves two halves). Without merges a leaf emptied but
  * for one record keeps its 85 B: the worst case, after removals that leave one record in every leaf, is about 90 B a
  * record.
@@ -67,30 +68,32 @@ public final class ExpiryLeaves<R> {
 
     /** {@return {@code record}'s id, which orders records of the same time} */
     String id(R record);
+
+    /**
+     * {@return the sign of {@code id(record).compareTo(id)}}: records that keep their ids in parts (the in-memory
+     * store's, {@code SplitIds}) compare them without making the string
+     */
+    default int compareId(R record, String id) {
+      return id(record).compareTo(id);
+    }
   }
 
   /** The most records a leaf holds: a write copies up to this many references. */
   static final int LEAF = 64;
   private static final Object[] EMPTY = {};
   /** The first leaf's key: below every record's bound (no instant's epoch second is {@code Long.MIN_VALUE}). */
-  private static final Bound FIRST = new Bound(Long.MIN_VALUE, 0, "");
+  private static final Bound FIRST = new Bound(Long.MIN_VALUE, 0, "", null);
 
   private final Order<R> order;
   private final int capacity;
-  private final ConcurrentSkipListMap<Bound, Object[]> leaves = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Bound, Object[]> leaves = new ConcurrentSkipListMap<>(this::compare);
   private int size;   // written and read by the writer only
 
-  /** A leaf's lower bound: a time and an id. The id string is the record's own, not a copy. */
-  private record Bound(long seconds, int nanos, String id) implements Comparable<Bound> {
-    @Override
-    public int compareTo(Bound o) {
-      int c = Long.compare(seconds, o.seconds);
-      if (c == 0) {
-        c = Integer.compare(nanos, o.nanos);
-      }
-      return c != 0 ? c : id.compareTo(o.id);
-    }
-
+  /**
+   * A leaf's lower bound: a time and an id, made once with the leaf. As the key of a search only ({@link #probe}), a
+   * time and the record itself, whose id the order compares in place: a write's searches make no id string.
+   */
+  private record Bound(long seconds, int nanos, @Nullable String id, @Nullable Object record) {
     /** {@return whether this bound's time is at or after {@code t}} */
     boolean notBefore(Instant t) {
       return seconds != t.getEpochSecond() ? seconds > t.getEpochSecond() : nanos >= t.getNano();
@@ -112,9 +115,38 @@ public final class ExpiryLeaves<R> {
     leaves.put(FIRST, EMPTY);
   }
 
+  /** {@return a leaf's key: {@code record}'s bound} */
   private Bound boundOf(R record) {
     Instant t = order.time(record);
-    return new Bound(t.getEpochSecond(), t.getNano(), order.id(record));
+    return new Bound(t.getEpochSecond(), t.getNano(), order.id(record), null);
+  }
+
+  /** {@return the key to search for {@code record}'s home with; never put in the map} */
+  private Bound probe(R record) {
+    Instant t = order.time(record);
+    return new Bound(t.getEpochSecond(), t.getNano(), null, record);
+  }
+
+  /** The map's order: by time, then id, a probe's id read through {@link Order#compareId}. */
+  @SuppressWarnings("unchecked")
+  private int compare(Bound a, Bound b) {
+    int c = Long.compare(a.seconds, b.seconds);
+    if (c == 0) {
+      c = Integer.compare(a.nanos, b.nanos);
+    }
+    if (c != 0) {
+      return c;
+    }
+    if (a.id != null && b.id != null) {
+      return a.id.compareTo(b.id);
+    }
+    if (a.id != null) {
+      return -Integer.signum(order.compareId((R) Objects.requireNonNull(b.record), a.id));
+    }
+    if (b.id != null) {
+      return order.compareId((R) Objects.requireNonNull(a.record), b.id);
+    }
+    return order.compare((R) Objects.requireNonNull(a.record), (R) Objects.requireNonNull(b.record));
   }
 
   /**
@@ -125,8 +157,7 @@ public final class ExpiryLeaves<R> {
   @SuppressWarnings("unchecked")
   public boolean add(R record) {
     Objects.requireNonNull(record, "record");
-    Bound bound = boundOf(record);
-    Map.Entry<Bound, Object[]> home = Objects.requireNonNull(leaves.floorEntry(bound));   // FIRST is below all
+    Map.Entry<Bound, Object[]> home = Objects.requireNonNull(leaves.floorEntry(probe(record)));   // FIRST: below all
     Object[] leaf = home.getValue();
     int at = search(leaf, record);
     if (at >= 0) {
@@ -136,7 +167,7 @@ public final class ExpiryLeaves<R> {
     if (leaf.length < capacity) {
       leaves.put(home.getKey(), inserted(leaf, at, record));
     } else if (at == leaf.length && leaves.higherKey(home.getKey()) == null) {
-      leaves.put(bound, new Object[] {record});   // after every record held: a new last leaf
+      leaves.put(boundOf(record), new Object[] {record});   // after every record held: a new last leaf
     } else {
       Object[] full = inserted(leaf, at, record);
       int half = full.length / 2;
@@ -154,7 +185,7 @@ public final class ExpiryLeaves<R> {
    * @return whether one was held
    */
   public boolean remove(R record) {
-    Map.Entry<Bound, Object[]> home = Objects.requireNonNull(leaves.floorEntry(boundOf(record)));
+    Map.Entry<Bound, Object[]> home = Objects.requireNonNull(leaves.floorEntry(probe(record)));
     Object[] leaf = home.getValue();
     int at = search(leaf, record);
     if (at < 0) {

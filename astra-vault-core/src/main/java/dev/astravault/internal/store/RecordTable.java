@@ -305,6 +305,24 @@ public final class RecordTable<K, R> implements Iterable<R> {
     return (R) o;
   }
 
+  /**
+   * {@return the record with {@code record}'s key, or null}; writer only. Looks the key up through the record, so a
+   * record that keeps its key in parts (a split lease id) is found without making the key.
+   */
+  @SuppressWarnings("unchecked")
+  public @Nullable R find(R record) {
+    int hash = keys.hashOf(record);
+    byte tag = tag(hash);
+    Slots t = slots;
+    int i = indexOf(t, record, hash, tag);
+    if (i >= 0) {
+      return (R) t.refs[i];
+    }
+    Slots from = t.from;
+    int j = from == null ? -1 : indexOf(from, record, hash, tag);
+    return j >= 0 && j >= t.moved ? (R) from.refs[j] : null;   // a moved copy is stale: the new array holds the key
+  }
+
   /** {@return the slot of {@code t} holding {@code record}'s key, or -1}; writer only */
   @SuppressWarnings("unchecked")
   private int indexOf(Slots t, R record, int hash, byte tag) {

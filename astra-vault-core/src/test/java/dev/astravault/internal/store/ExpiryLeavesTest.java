@@ -64,6 +64,58 @@ class ExpiryLeavesTest {
     return out;
   }
 
+  /**
+   * A write's searches compare the record's id in place ({@code compareId}): {@code id} is asked only for the keys of
+   * leaves it makes (a split's upper half, a new last leaf), so a store whose records keep their ids in parts makes
+   * no id string per add or remove.
+   */
+  @Test
+  void writesAskForAnIdOnlyForTheLeafKeysTheyMake() {
+    int[] made = new int[1];
+    ExpiryLeaves.Order<Item> counting = new ExpiryLeaves.Order<Item>() {   // no diamond: see compareId
+      @Override
+      public int compare(Item a, Item b) {
+        return MODEL_ORDER.compare(a, b);
+      }
+
+      @Override
+      public Instant time(Item record) {
+        return T0.plusSeconds(record.time());
+      }
+
+      @Override
+      public String id(Item record) {
+        made[0]++;
+        return record.id();
+      }
+
+      // No @Override: this test also compiles against the interface without it, and then fails on the count.
+      public int compareId(Item record, String id) {
+        return record.id().compareTo(id);
+      }
+    };
+    ExpiryLeaves<Item> leaves = new ExpiryLeaves<>(counting, 4);
+    SplittableRandom random = new SplittableRandom(7);
+    List<Item> items = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      items.add(new Item(random.nextInt(3), "id-" + random.nextInt(1_000_000), 0));   // many of one time: ids decide
+    }
+    int added = 0;
+    for (Item item : items) {
+      added += leaves.add(item) ? 1 : 0;
+    }
+    int leafKeys = leaves.leafSizes().length - 1;   // FIRST's id is no record's
+    assertThat(made[0]).as("ids made by %d adds", added).isLessThanOrEqualTo(added / 2 + 1);
+    assertThat(all(leaves)).isEqualTo(items.stream().distinct().sorted(MODEL_ORDER).toList());
+    made[0] = 0;
+    for (Item item : items) {
+      leaves.remove(item);
+    }
+    assertThat(made[0]).as("ids made by removes").isZero();
+    assertThat(all(leaves)).isEmpty();
+    assertThat(leafKeys).isPositive();
+  }
+
   @Test
   void walksByTimeThenIdAndStopsBeforeTheInstant() {
     ExpiryLeaves<Item> leaves = new ExpiryLeaves<>(ORDER, 4);

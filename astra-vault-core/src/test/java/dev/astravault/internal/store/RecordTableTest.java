@@ -320,10 +320,13 @@ class RecordTableTest {
   private static void assertSame(RecordTable<String, Item> t, Map<String, Item> expected) {
     for (Item item : expected.values()) {
       assertThat(t.get(item.key())).as("lookup of %s at %s moved", item.key(), t.moved()).isEqualTo(item);
+      assertThat(t.find(new Item(item.key(), -1))).as("find of %s at %s moved", item.key(), t.moved())
+          .isEqualTo(item);
     }
     for (int i = 0; i < 40; i++) {
       if (!expected.containsKey("k" + i)) {
         assertThat(t.get("k" + i)).as("lookup of removed k%s", i).isNull();
+        assertThat(t.find(new Item("k" + i, -1))).as("find of removed k%s", i).isNull();
       }
     }
     List<Item> walked = new ArrayList<>();
@@ -421,6 +424,7 @@ class RecordTableTest {
         } else {
           String key = keys.remove(random.nextInt(keys.size()));
           assertThat(t.remove(new Item(key, 0))).isEqualTo(expected.remove(key));
+          assertThat(t.find(new Item(key, 0))).isNull();
         }
         if (t.migrating() && !was) {
           migrationsSeen++;
@@ -429,6 +433,7 @@ class RecordTableTest {
         if (op % 7 == 0 || t.migrating()) {
           for (Item item : expected.values()) {
             assertThat(t.get(item.key())).isEqualTo(item);
+            assertThat(t.find(new Item(item.key(), -1))).isEqualTo(item);   // the writer's lookup by record
           }
           List<Item> walked = new ArrayList<>();
           t.forEach(walked::add);
