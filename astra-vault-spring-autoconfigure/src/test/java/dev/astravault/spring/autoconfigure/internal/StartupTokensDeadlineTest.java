@@ -57,6 +57,18 @@ class StartupTokensDeadlineTest {
         });
   }
 
+  /** A manager whose {@code manage} answers the token once {@code answer} is counted down, and takes no time. */
+  private TokenManager answersWhen(CountDownLatch answer) {
+    return manager(Duration.ZERO, n -> {
+      try {
+        answer.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return issued;
+    });
+  }
+
   private static ManagedToken unavailable() {
     throw new AstraUnavailableException("Astra did not answer", null);
   }
@@ -111,14 +123,7 @@ class StartupTokensDeadlineTest {
   void theWaitForAnAttemptEndsAtTheDeadline() throws Exception {
     time.threads = true;
     CountDownLatch answer = new CountDownLatch(1);
-    TokenManager manager = manager(Duration.ZERO, n -> {
-      try {
-        answer.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return issued;
-    });
+    TokenManager manager = answersWhen(answer);
     long start = time.nanos;
     assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> StartupTokens.obtain(manager,
         request, settings, 10, Duration.ofSeconds(1), Duration.ofMinutes(2), time))
@@ -144,14 +149,7 @@ class StartupTokensDeadlineTest {
       throw new AssertionError("no retry wait expected, asked for " + d);
     };
     CountDownLatch answer = new CountDownLatch(1);
-    TokenManager manager = manager(Duration.ZERO, n -> {
-      try {
-        answer.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return issued;
-    });
+    TokenManager manager = answersWhen(answer);
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicBoolean stillInterrupted = new AtomicBoolean();
     Thread startup = new Thread(() -> {
